@@ -1,0 +1,155 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { Role, type User } from '../auth/user.entity.js';
+import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
+import { OrganisationKind } from '../organisations/organisation.entity.js';
+import { Patient } from '../patients/patient.entity.js';
+import type { Context } from '../platform/context.js';
+import { forbidden, notFound, unauthenticated } from '../platform/errors.js';
+import { SpecialistLink } from './specialist-link.entity.js';
+
+/**
+ * The one place that decides who may do what to a patient. Resolvers, subscriptions and the WebSocket
+ * all come here; nothing else checks roles.
+ */
+export const PatientAction = {
+  READ: 'patient.read',
+  MANAGE_CARE_TEAM: 'careTeam.manage',
+  EDIT_CARE_PLAN: 'carePlan.edit',
+  POST_HANDOVER: 'handover.post',
+  ACKNOWLEDGE_HANDOVER: 'handover.acknowledge',
+  DISCUSS: 'thread.post',
+  READ_AUDIT: 'audit.read',
+} as const;
+export type PatientAction = (typeof PatientAction)[keyof typeof PatientAction];
+
+/** How a user is connected to a patient. Everything the rules below need, computed once per request. */
+export interface Relationship {
+  member: CareTeamMember | null;
+  isPcnLead: boolean;
+  isLinkedSpecialist: boolean;
+}
+
+export interface PatientAccess {
+  actor: User;
+  patient: Patient;
+  relationship: Relationship;
+}
+
+export function allows(actor: User, rel: Relationship, action: PatientAction): boolean {
+  const onTeam = rel.member !== null;
+  switch (action) {
+    case PatientAction.READ:
+      return onTeam || rel.isPcnLead || rel.isLinkedSpecialist;
+    case PatientAction.EDIT_CARE_PLAN:
+    case PatientAction.DISCUSS:
+      return onTeam;
+    case PatientAction.POST_HANDOVER:
+      return onTeam || rel.isLinkedSpecialist;
+    case PatientAction.ACKNOWLEDGE_HANDOVER:
+      return (rel.member?.isLead ?? false) || (onTeam && actor.role === Role.GP);
+    case PatientAction.MANAGE_CARE_TEAM:
+      return (rel.member?.isLead ?? false) || (onTeam && actor.role === Role.GP) || rel.isPcnLead;
+    case PatientAction.READ_AUDIT:
+      return rel.isPcnLead;
+  }
+}
+
+/** The signed-in user, or UNAUTHENTICATED. */
+export function requireActor(ctx: Context): User {
+  if (!ctx.actor) throw unauthenticated();
+  return ctx.actor;
+}
+
+/**
+ * Loads the patient if `ctx.actor` may do `action` to them. Someone with no relationship at all gets the
+ * same NOT_FOUND as for an id that does not exist; someone who may read but not do this gets FORBIDDEN.
+ * Both outcomes are audited; a permitted read is audited here, a permitted write by the service with its
+ * transaction.
+ */
+export async function requirePatientAccess(ctx: Context, patientId: string, action: PatientAction): Promise<PatientAccess> {
+  const actor = requireActor(ctx);
+  const patient = isUuid(patientId) ? await ctx.em.findOne(Patient, { id: patientId }, { populate: ['practice'] }) : null;
+  const relationship = patient ? await relationshipOf(ctx.em, actor, patient) : null;
+  const audit = (outcome: AuditOutcome, reason?: string) =>
+    recordAudit(ctx.em, {
+      actorId: actor.id,
+      action,
+      patientId: patient?.id ?? null,
+      requestId: ctx.requestId,
+      outcome,
+      detail: reason ? { reason, transport: ctx.transport } : { transport: ctx.transport },
+    });
+
+  if (!patient || !relationship || !allows(actor, relationship, PatientAction.READ)) {
+    await audit(AuditOutcome.DENIED, patient ? 'no relationship' : 'no such patient');
+    throw notFound();
+  }
+  if (!allows(actor, relationship, action)) {
+    await audit(AuditOutcome.DENIED, 'not permitted');
+    throw forbidden(deniedMessage(action));
+  }
+  if (action === PatientAction.READ) await audit(AuditOutcome.ALLOWED);
+  return { actor, patient, relationship };
+}
+
+/** Whether `actor` may still see `patientId`; for live streams that re-check access per event. */
+export async function canRead(em: EntityManager, actor: User, patientId: string): Promise<boolean> {
+  const patient = await em.findOne(Patient, { id: patientId }, { populate: ['practice'] });
+  return !!patient && allows(actor, await relationshipOf(em, actor, patient), PatientAction.READ);
+}
+
+export async function relationshipOf(em: EntityManager, actor: User, patient: Patient): Promise<Relationship> {
+  if (!actor.active || actor.role === Role.ADMIN) return { member: null, isPcnLead: false, isLinkedSpecialist: false };
+  const member = await em.findOne(CareTeamMember, { patient: patient.id, user: actor.id });
+  const isPcnLead = actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === patient.practice.pcnId;
+  const isLinkedSpecialist =
+    actor.role === Role.SPECIALIST &&
+    actor.organisation.kind === OrganisationKind.SPECIALIST_PAIN_SERVICE &&
+    (await em.count(SpecialistLink, { patient: patient.id, service: actor.organisation.id })) > 0;
+  return { member, isPcnLead, isLinkedSpecialist };
+}
+
+/**
+ * The same rule as READ, as SQL over `patient p`, for lists: a list never shows a patient the actor could
+ * not open. Returns the condition and its bindings.
+ */
+export function readablePatientsSql(actor: User): { sql: string; params: unknown[] } {
+  if (!actor.active || actor.role === Role.ADMIN) return { sql: 'false', params: [] };
+  const parts = ['exists (select 1 from care_team_member m where m.patient_id = p.id and m.user_id = ?)'];
+  const params: unknown[] = [actor.id];
+  if (actor.role === Role.SERVICE_LEAD) {
+    parts.push(`exists (select 1 from organisation o where o.id = p.practice_id and coalesce(o.pcn_id, o.id) = ?)`);
+    params.push(actor.organisation.pcnId);
+  }
+  if (actor.role === Role.SPECIALIST) {
+    parts.push('exists (select 1 from specialist_link s where s.patient_id = p.id and s.service_id = ?)');
+    params.push(actor.organisation.id);
+  }
+  return { sql: `(${parts.join(' or ')})`, params };
+}
+
+/** Organisation-wide permissions that are not about one patient. */
+export const may = {
+  createPatient: (actor: User) => ([Role.COACH, Role.FCP, Role.GP, Role.PAIN_PRACTITIONER, Role.SERVICE_LEAD] as Role[]).includes(actor.role),
+  readUserAudit: (actor: User) => actor.role === Role.SERVICE_LEAD,
+  manageUsers: (actor: User) => actor.role === Role.ADMIN,
+};
+
+function deniedMessage(action: PatientAction): string {
+  switch (action) {
+    case PatientAction.MANAGE_CARE_TEAM:
+      return "Only the care team's lead, a GP on the team or a PCN service lead can change the care team.";
+    case PatientAction.ACKNOWLEDGE_HANDOVER:
+      return "Only the care team's lead or a GP on the team can acknowledge handover notes.";
+    case PatientAction.READ_AUDIT:
+      return 'Only service leads can read the audit trail.';
+    default:
+      return 'Your role on this care team does not allow that.';
+  }
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export function isUuid(id: string): boolean {
+  return uuidPattern.test(id);
+}

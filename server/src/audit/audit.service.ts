@@ -1,0 +1,84 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+
+export const AuditOutcome = { ALLOWED: 'ALLOWED', DENIED: 'DENIED', FAILED: 'FAILED' } as const;
+export type AuditOutcome = (typeof AuditOutcome)[keyof typeof AuditOutcome];
+
+export interface AuditRecord {
+  actorId: string | null;
+  action: string;
+  patientId: string | null;
+  requestId: string;
+  outcome: AuditOutcome;
+  detail?: Record<string, unknown>;
+}
+
+/**
+ * Appends to the audit trail. Pass the transaction's EntityManager to make the entry commit or roll back
+ * with the write it describes; reads and denials are recorded on their own.
+ */
+export async function recordAudit(em: EntityManager, ...records: AuditRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  const values: unknown[] = [];
+  const rows = records.map((r) => {
+    values.push(r.actorId, r.action, r.patientId, r.requestId, r.outcome, r.detail ? JSON.stringify(r.detail) : null);
+    return '(?::uuid, ?, ?::uuid, ?, ?, ?::jsonb)';
+  });
+  await em.getConnection().execute(
+    `insert into audit_entry (actor_id, action, patient_id, request_id, outcome, detail) values ${rows.join(', ')}`,
+    values,
+    'run',
+    em.getTransactionContext(),
+  );
+}
+
+export interface AuditRow {
+  id: string;
+  at: Date;
+  actorId: string | null;
+  actorName: string | null;
+  action: string;
+  patientId: string | null;
+  requestId: string | null;
+  outcome: AuditOutcome;
+  detail: Record<string, unknown> | null;
+}
+
+/** Newest first; `before` is the id of the last row already seen. */
+export async function queryAudit(
+  em: EntityManager,
+  filter: { patientId?: string; actorId?: string; before?: string; limit: number },
+): Promise<AuditRow[]> {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  if (filter.patientId) {
+    params.push(filter.patientId);
+    where.push('a.patient_id = ?');
+  }
+  if (filter.actorId) {
+    params.push(filter.actorId);
+    where.push('a.actor_id = ?');
+  }
+  if (filter.before) {
+    params.push(filter.before);
+    where.push('a.id < ?');
+  }
+  params.push(filter.limit);
+  const rows = await em.getConnection().execute<Array<Record<string, unknown>>>(
+    `select a.id, a.at, a.actor_id, u.name as actor_name, a.action, a.patient_id, a.request_id, a.outcome, a.detail
+       from audit_entry a left join app_user u on u.id = a.actor_id
+      ${where.length ? 'where ' + where.join(' and ') : ''}
+      order by a.id desc limit ?`,
+    params,
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    at: new Date(r.at as string),
+    actorId: (r.actor_id as string) ?? null,
+    actorName: (r.actor_name as string) ?? null,
+    action: r.action as string,
+    patientId: (r.patient_id as string) ?? null,
+    requestId: (r.request_id as string) ?? null,
+    outcome: r.outcome as AuditOutcome,
+    detail: (r.detail as Record<string, unknown>) ?? null,
+  }));
+}

@@ -1,0 +1,93 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { badInput, CairnError, ErrorCode } from '../platform/errors.js';
+import { decoyHash, verifyPassword } from './password.js';
+import { Session } from './session.entity.js';
+import { hashToken, newSessionToken } from './session-token.js';
+import type { SignInLimiter } from './sign-in-limiter.js';
+import { normaliseEmail, User } from './user.entity.js';
+
+export interface SignedIn {
+  token: string;
+  session: Session;
+}
+
+const WRONG_CREDENTIALS = 'That email and password do not match an account. Please check them and try again.';
+
+/** Checks the credentials and opens a session. Unknown email and wrong password fail the same way. */
+export async function signIn(
+  em: EntityManager,
+  limiter: SignInLimiter,
+  input: { email: string; password: string; address: string; userAgent: string | null; ttlHours: number; requestId: string },
+): Promise<SignedIn> {
+  const email = normaliseEmail(input.email);
+  if (!email) throw badInput('email', 'Please enter your email address.');
+  if (!input.password) throw badInput('password', 'Please enter your password.');
+  await limiter.check(email, input.address);
+
+  const user = await em.findOne(User, { email }, { populate: ['passwordHash', 'organisation'] });
+  const ok = user ? await verifyPassword(user.passwordHash, input.password) : await verifyPassword(await decoyHash(), input.password);
+  if (!user || !ok || !user.active) {
+    await limiter.failed(email, input.address);
+    await recordAudit(em, {
+      actorId: user?.id ?? null,
+      action: 'auth.signIn',
+      patientId: null,
+      requestId: input.requestId,
+      outcome: AuditOutcome.DENIED,
+      detail: { address: input.address },
+    });
+    throw new CairnError(ErrorCode.UNAUTHENTICATED, WRONG_CREDENTIALS);
+  }
+  await limiter.succeeded(email);
+
+  const token = newSessionToken();
+  const session = new Session(hashToken(token), user, new Date(Date.now() + input.ttlHours * 3600_000), input.userAgent);
+  await em.transactional(async (tx) => {
+    tx.persist(session);
+    await recordAudit(tx, { actorId: user.id, action: 'auth.signIn', patientId: null, requestId: input.requestId, outcome: AuditOutcome.ALLOWED });
+  });
+  return { token, session };
+}
+
+/** The live session a token belongs to, with its user and organisation, or null. */
+export async function authenticate(em: EntityManager, token: string | null): Promise<Session | null> {
+  if (!token) return null;
+  const session = await em.findOne(Session, { tokenHash: hashToken(token) }, { populate: ['user', 'user.organisation'] });
+  return session && session.isLive() ? session : null;
+}
+
+/** Revokes one session, or every live session of its user; returns the ids revoked. */
+export async function revokeSessions(em: EntityManager, session: Session, everywhere: boolean, requestId: string): Promise<string[]> {
+  return em.transactional(async (tx) => {
+    const rows = await tx.getConnection().execute<Array<{ id: string }>>(
+      everywhere
+        ? 'update session set revoked_at = now() where user_id = ? and revoked_at is null returning id'
+        : 'update session set revoked_at = now() where id = ? and revoked_at is null returning id',
+      [everywhere ? session.user.id : session.id],
+      'all',
+      tx.getTransactionContext(),
+    );
+    await recordAudit(tx, {
+      actorId: session.user.id,
+      action: everywhere ? 'auth.signOutEverywhere' : 'auth.signOut',
+      patientId: null,
+      requestId,
+      outcome: AuditOutcome.ALLOWED,
+      detail: { sessions: rows.length },
+    });
+    return rows.map((r) => r.id);
+  });
+}
+
+/** Ids of the given sessions that are no longer live (revoked, expired, gone, or their user deactivated). */
+export async function deadSessions(em: EntityManager, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  const live = await em.getConnection().execute<Array<{ id: string }>>(
+    `select s.id from session s join app_user u on u.id = s.user_id
+      where s.id in (?) and s.revoked_at is null and s.expires_at > now() and u.active`,
+    [ids],
+  );
+  const alive = new Set(live.map((r) => r.id));
+  return ids.filter((id) => !alive.has(id));
+}

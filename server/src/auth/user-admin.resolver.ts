@@ -1,0 +1,88 @@
+import { Arg, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-graphql';
+import { may, requireActor } from '../access/policy.js';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import type { Context } from '../platform/context.js';
+import { badInput, conflict, forbidden, notFound } from '../platform/errors.js';
+import { requireText } from '../platform/validate.js';
+import { hashPassword } from './password.js';
+import { normaliseEmail, Role, User } from './user.entity.js';
+
+@InputType()
+class CreateUserInput {
+  @Field(() => String) name!: string;
+  @Field(() => String) email!: string;
+  @Field(() => Role) role!: Role;
+  @Field(() => ID) organisationId!: string;
+  @Field(() => String, { description: 'At least 12 characters.' }) password!: string;
+}
+
+/** Users, colleagues and organisations: admins manage them; clinicians look colleagues up. */
+@Resolver()
+export class UserAdminResolver {
+  @Query(() => [User], { description: 'Active clinicians in your PCN, e.g. to add to a care team. Matches name or email.' })
+  async colleagues(@Arg('search', () => String, { defaultValue: '' }) search: string, @Ctx() ctx: Context): Promise<User[]> {
+    const actor = requireActor(ctx);
+    const term = `%${search.trim().toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
+    const rows = await ctx.em.getConnection().execute<Array<{ id: string }>>(
+      `select u.id from app_user u join organisation o on o.id = u.organisation_id
+        where u.active and u.role <> 'ADMIN'
+          and (coalesce(o.pcn_id, o.id) = ? or o.kind = 'SPECIALIST_PAIN_SERVICE')
+          and (lower(u.name) like ? or u.email like ?)
+        order by u.name limit 50`,
+      [actor.organisation.pcnId, term, term],
+    );
+    return ctx.em.find(User, { id: { $in: rows.map((r) => r.id) } }, { populate: ['organisation'], orderBy: { name: 'asc' } });
+  }
+
+  @Query(() => [Organisation], { description: 'Every organisation Cairn knows (admins), or those of your PCN.' })
+  async organisations(@Ctx() ctx: Context): Promise<Organisation[]> {
+    const actor = requireActor(ctx);
+    if (may.manageUsers(actor)) return ctx.em.find(Organisation, {}, { orderBy: { name: 'asc' } });
+    const pcnId = actor.organisation.pcnId;
+    return ctx.em.find(Organisation, { $or: [{ id: pcnId }, { pcn: pcnId }] }, { orderBy: { name: 'asc' } });
+  }
+
+  @Mutation(() => User)
+  async createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() ctx: Context): Promise<User> {
+    const actor = requireActor(ctx);
+    if (!may.manageUsers(actor)) throw forbidden('Only administrators can add users.');
+    const name = requireText('name', input.name, 120);
+    const email = normaliseEmail(input.email);
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw badInput('email', 'Please enter a valid email address.');
+    if (input.password.length < 12) throw badInput('password', 'Passwords need at least 12 characters.');
+    const organisation = await ctx.em.findOne(Organisation, { id: input.organisationId });
+    if (!organisation) throw badInput('organisationId', 'No such organisation.');
+    if (await ctx.em.count(User, { email })) throw conflict(`An account with the email ${email} already exists.`);
+    const user = new User(name, email, await hashPassword(input.password), input.role, organisation);
+    await ctx.em.transactional(async (tx) => {
+      tx.persist(user);
+      await recordAudit(tx, { actorId: actor.id, action: 'user.create', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId: user.id } });
+    });
+    return user;
+  }
+
+  @Mutation(() => User, { description: "Deactivating a user ends their sessions and closes their live connections within seconds." })
+  async setUserActive(@Arg('userId', () => ID) userId: string, @Arg('active', () => Boolean) active: boolean, @Ctx() ctx: Context): Promise<User> {
+    const actor = requireActor(ctx);
+    if (!may.manageUsers(actor)) throw forbidden('Only administrators can activate or deactivate users.');
+    if (userId === actor.id && !active) throw badInput('userId', 'You cannot deactivate your own account.');
+    const user = await ctx.em.findOne(User, { id: userId }, { populate: ['organisation'] }).catch(() => null);
+    if (!user) throw notFound('user');
+    const sessionIds = await ctx.em.transactional(async (tx) => {
+      user.active = active;
+      tx.persist(user);
+      await recordAudit(tx, { actorId: actor.id, action: active ? 'user.activate' : 'user.deactivate', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
+      if (active) return [];
+      const rows = await tx.getConnection().execute<Array<{ id: string }>>(
+        'update session set revoked_at = now() where user_id = ? and revoked_at is null returning id',
+        [userId],
+        'all',
+        tx.getTransactionContext(),
+      );
+      return rows.map((r) => r.id);
+    });
+    ctx.services.sockets.closeSessions(sessionIds, 'Account deactivated');
+    return user;
+  }
+}

@@ -1,0 +1,73 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { Role, User } from '../auth/user.entity.js';
+import type { Patient } from '../patients/patient.entity.js';
+import { loaderFor } from '../platform/batch-loader.js';
+import type { Context } from '../platform/context.js';
+import { badInput, conflict, notFound } from '../platform/errors.js';
+import { CareTeamMember } from './care-team-member.entity.js';
+import { defaultTeamRole } from './team-roles.js';
+
+/** The care team of a patient, lead first; batched across a list of patients in one request. */
+export function careTeamsOf(ctx: Context, patientId: string): Promise<CareTeamMember[] | undefined> {
+  return loaderFor<string, CareTeamMember[]>(ctx, 'careTeam', async (ids) => {
+    const members = await ctx.em.find(
+      CareTeamMember,
+      { patient: { $in: ids } },
+      { populate: ['user', 'user.organisation'], orderBy: { isLead: 'desc', addedAt: 'asc' } },
+    );
+    const byPatient = new Map<string, CareTeamMember[]>(ids.map((id) => [id, []]));
+    for (const m of members) byPatient.get(m.patient.id)?.push(m);
+    return byPatient;
+  }).load(patientId);
+}
+
+interface Actor {
+  actor: User;
+  requestId: string;
+}
+
+export async function addCareTeamMember(em: EntityManager, by: Actor, patient: Patient, userId: string, teamRole: string | null): Promise<CareTeamMember> {
+  const user = await em.findOne(User, { id: userId, active: true }, { populate: ['organisation'] }).catch(() => null);
+  if (!user || user.role === Role.ADMIN) throw badInput('userId', 'Choose an active clinician to add to the care team.');
+  if (await em.count(CareTeamMember, { patient: patient.id, user: user.id })) throw conflict(`${user.name} is already on this care team.`);
+  const role = teamRole?.trim() || defaultTeamRole(user.role);
+  if (role.length > 80) throw badInput('teamRole', 'The team role is too long (at most 80 characters).');
+  const member = new CareTeamMember(patient, user, role, false);
+  await em.transactional(async (tx) => {
+    tx.persist(member);
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.add', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
+  });
+  return member;
+}
+
+export async function removeCareTeamMember(em: EntityManager, by: Actor, patient: Patient, userId: string): Promise<void> {
+  const member = await findMember(em, patient, userId);
+  if (member.isLead) throw conflict('The lead cannot be removed. Make someone else the lead first.');
+  await em.transactional(async (tx) => {
+    tx.remove(member);
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.remove', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
+  });
+}
+
+/** Hands the lead to another member. The old lead stays on the team. */
+export async function setCareTeamLead(em: EntityManager, by: Actor, patient: Patient, userId: string): Promise<CareTeamMember> {
+  const member = await findMember(em, patient, userId);
+  if (member.isLead) return member;
+  await em.transactional(async (tx) => {
+    // Clear the old lead first: the partial unique index allows one lead at a time, checked per statement.
+    await tx.getConnection().execute('update care_team_member set is_lead = false where patient_id = ? and is_lead', [patient.id], 'run', tx.getTransactionContext());
+    await tx.getConnection().execute('update care_team_member set is_lead = true where id = ?', [member.id], 'run', tx.getTransactionContext());
+    await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.setLead', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
+  });
+  await em.refresh(member);
+  return member;
+}
+
+async function findMember(em: EntityManager, patient: Patient, userId: string): Promise<CareTeamMember> {
+  const member = await em.findOne(CareTeamMember, { patient: patient.id, user: userId }, { populate: ['user', 'user.organisation'] }).catch(() => null);
+  if (!member) throw notFound('care-team member');
+  return member;
+}

@@ -1,0 +1,77 @@
+import 'reflect-metadata';
+import { readConfig } from './platform/config.js';
+import { ensureDatabase, openDatabase, type Orm } from './platform/database.js';
+import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.js';
+import { createLogger } from './platform/logger.js';
+import { startServer, type RunningServer } from './platform/server.js';
+import { DEMO_PASSWORD, demoUsers, seedDemo } from './demo/demo-seed.js';
+import path from 'node:path';
+
+const config = readConfig();
+const logger = createLogger(config.logLevel);
+let embedded: EmbeddedDatabase | undefined;
+let orm: Orm | undefined;
+let server: RunningServer | undefined;
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  let url = config.databaseUrl;
+  if (!url) {
+    embedded = await startEmbeddedPostgres(path.join(config.dataDir, 'postgres'), (m) => logger.info(m));
+    await ensureDatabase(embedded.url('postgres'), 'cairn');
+    url = embedded.url('cairn');
+  }
+  orm = await openDatabase(url).catch((e: unknown) => fail(`Cannot reach the database (${describe(e)}). Check DATABASE_URL or that PostgreSQL is running.`));
+  if (config.seedDemo && (await seedDemo(orm.em.fork()))) logger.info('Seeded the demo service');
+  server = await startServer(config, orm, logger).catch((e: unknown) =>
+    fail(isAddressInUse(e) ? `Port ${config.port} is already in use. Stop whatever is using it, or start Cairn with PORT=<another port>.` : describe(e)),
+  );
+  printWelcome(server.url, Date.now() - started);
+}
+
+function printWelcome(url: string, ms: number): void {
+  const lines = [
+    '',
+    `  Cairn is running at ${url}  (started in ${(ms / 1000).toFixed(1)} s)`,
+    '',
+    `  Demo sign-ins (password for all: ${DEMO_PASSWORD}):`,
+    ...demoUsers.map((u) => `    ${u.role.padEnd(18)} ${u.name.padEnd(18)} ${u.email}`),
+    '',
+  ];
+  if (config.seedDemo) process.stdout.write(lines.join('\n') + '\n');
+  else process.stdout.write(`Cairn is running at ${url}\n`);
+}
+
+async function shutdown(signal: string): Promise<void> {
+  logger.info(`${signal}: draining connections and stopping`);
+  try {
+    await server?.stop();
+    await orm?.close();
+    await embedded?.stop();
+    process.exit(0);
+  } catch (e) {
+    logger.error('Shutdown failed', { error: describe(e) });
+    process.exit(1);
+  }
+}
+
+function fail(message: string): never {
+  process.stderr.write(`Cairn could not start: ${message}\n`);
+  void embedded?.stop().finally(() => process.exit(1));
+  throw new Error(message);
+}
+
+function describe(e: unknown): string {
+  return e instanceof Error ? e.message.split('\n')[0] : String(e);
+}
+
+function isAddressInUse(e: unknown): boolean {
+  return typeof e === 'object' && e !== null && (e as { code?: string }).code === 'EADDRINUSE';
+}
+
+process.once('SIGTERM', () => void shutdown('SIGTERM'));
+process.once('SIGINT', () => void shutdown('SIGINT'));
+main().catch(() => {
+  // fail() has already printed the one-line reason and is stopping the embedded database.
+  process.exitCode = 1;
+});

@@ -1,0 +1,88 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { may, PatientAction, requireActor, requirePatientAccess } from '../access/policy.js';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { careTeamsOf } from '../care-teams/care-team.service.js';
+import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
+import type { Context } from '../platform/context.js';
+import { forbidden } from '../platform/errors.js';
+import { formatNhsNumber } from './nhs-number.js';
+import { Patient } from './patient.entity.js';
+import { ageOn, createPatient, listPatients } from './patient.service.js';
+import { CreatePatientInput, PatientConnection, PatientFilter, PatientSort } from './patient.types.js';
+
+/** Conditions offered in filters and forms; patients may have others. */
+export const commonConditions = [
+  'Chronic low back pain',
+  'Chronic neck pain',
+  'Chronic widespread pain',
+  'Complex regional pain syndrome',
+  'Fibromyalgia',
+  'Hypermobility',
+  'Migraine',
+  'Neuropathic pain',
+  'Osteoarthritis',
+  'Post-surgical pain',
+  'Rheumatoid arthritis',
+];
+
+@Resolver(() => Patient)
+export class PatientResolver {
+  @Query(() => Patient, { description: "One patient, if you are on their care team or otherwise allowed to see them." })
+  async patient(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Patient> {
+    return (await requirePatientAccess(ctx, id, PatientAction.READ)).patient;
+  }
+
+  @Query(() => PatientConnection, { description: 'Patients you can see; by default all of them, `filter.mine` for your caseload.' })
+  async patients(
+    @Ctx() ctx: Context,
+    @Arg('filter', () => PatientFilter, { nullable: true }) filter: PatientFilter | null,
+    @Arg('sort', () => PatientSort, { defaultValue: PatientSort.NAME }) sort: PatientSort,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+  ): Promise<PatientConnection> {
+    const actor = requireActor(ctx);
+    const page = await listPatients(ctx.em, actor, filter ?? {}, sort, first, after);
+    await recordAudit(
+      ctx.em,
+      ...page.patients.map((p) => ({ actorId: actor.id, action: 'patient.list', patientId: p.id, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED })),
+    );
+    return { nodes: page.patients, pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage }, totalCount: page.totalCount };
+  }
+
+  @Query(() => [String], { description: 'Common persistent-pain conditions, for filters and forms.' })
+  conditionOptions(): string[] {
+    return commonConditions;
+  }
+
+  @Mutation(() => Patient)
+  async createPatient(@Arg('input', () => CreatePatientInput) input: CreatePatientInput, @Ctx() ctx: Context): Promise<Patient> {
+    const actor = requireActor(ctx);
+    if (!may.createPatient(actor)) throw forbidden('Your role cannot register patients.');
+    return createPatient(ctx.em, actor, input, ctx.requestId);
+  }
+
+  @FieldResolver(() => String, { description: 'The NHS number as people read it: 999 123 4567.' })
+  nhsNumberFormatted(@Root() patient: Patient): string {
+    return formatNhsNumber(patient.nhsNumber);
+  }
+
+  @FieldResolver(() => String)
+  name(@Root() patient: Patient): string {
+    return `${patient.givenName} ${patient.familyName}`;
+  }
+
+  @FieldResolver(() => Int)
+  age(@Root() patient: Patient): number {
+    return ageOn(patient.dateOfBirth);
+  }
+
+  @FieldResolver(() => [CareTeamMember], { description: 'The care team, lead first.' })
+  async careTeam(@Root() patient: Patient, @Ctx() ctx: Context): Promise<CareTeamMember[]> {
+    return (await careTeamsOf(ctx, patient.id)) ?? [];
+  }
+
+  @FieldResolver(() => CareTeamMember, { nullable: true })
+  async lead(@Root() patient: Patient, @Ctx() ctx: Context): Promise<CareTeamMember | null> {
+    return ((await careTeamsOf(ctx, patient.id)) ?? []).find((m) => m.isLead) ?? null;
+  }
+}

@@ -1,0 +1,161 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { readablePatientsSql } from '../access/policy.js';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { Role, User } from '../auth/user.entity.js';
+import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
+import { defaultTeamRole } from '../care-teams/team-roles.js';
+import { Organisation, OrganisationKind } from '../organisations/organisation.entity.js';
+import { badInput, conflict } from '../platform/errors.js';
+import { requireIsoDate, requireText } from '../platform/validate.js';
+import { formatNhsNumber, parseNhsNumber } from './nhs-number.js';
+import { Patient } from './patient.entity.js';
+import { PatientSort, type CreatePatientInput, type PatientFilter } from './patient.types.js';
+
+export interface PatientPage {
+  patients: Patient[];
+  endCursor: string | null;
+  hasNextPage: boolean;
+  totalCount: number;
+}
+
+/** Sort orders as SQL keys; the id breaks ties so the keyset cursor is total. */
+const sortKeys: Record<PatientSort, { columns: string[]; direction: 'asc' | 'desc' }> = {
+  NAME: { columns: ['lower(p.family_name)', 'lower(p.given_name)', 'p.id::text'], direction: 'asc' },
+  NEWEST: { columns: ["to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')", 'p.id::text'], direction: 'desc' },
+  DATE_OF_BIRTH: { columns: ["to_char(p.date_of_birth, 'YYYY-MM-DD')", 'p.id::text'], direction: 'asc' },
+};
+
+/** The patients `actor` may see that match `filter`, a page at a time (keyset pagination). */
+export async function listPatients(
+  em: EntityManager,
+  actor: User,
+  filter: PatientFilter,
+  sort: PatientSort,
+  first: number,
+  after: string | null,
+): Promise<PatientPage> {
+  if (first < 1 || first > 100) throw badInput('first', 'Ask for between 1 and 100 patients at a time.');
+  const access = readablePatientsSql(actor);
+  const where = [access.sql];
+  const params: unknown[] = [...access.params];
+  const search = filter.search?.trim();
+  if (search) {
+    const digits = search.replace(/[\s-]/g, '');
+    if (/^\d{3,10}$/.test(digits)) {
+      where.push('p.nhs_number like ?');
+      params.push(`${digits}%`);
+    } else {
+      where.push("(lower(p.given_name || ' ' || p.family_name) like ? or lower(p.family_name) like ?)");
+      const term = `%${search.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
+      params.push(term, term);
+    }
+  }
+  if (filter.mine) {
+    where.push('exists (select 1 from care_team_member mine where mine.patient_id = p.id and mine.user_id = ?)');
+    params.push(actor.id);
+  }
+  if (filter.condition) {
+    where.push('? = any(p.conditions)');
+    params.push(filter.condition);
+  }
+  if (filter.status) {
+    where.push('p.status = ?');
+    params.push(filter.status);
+  }
+  if (filter.practiceId) {
+    where.push('p.practice_id = ?::uuid');
+    params.push(filter.practiceId);
+  }
+
+  const conn = em.getConnection();
+  const [{ count }] = await conn.execute<Array<{ count: string }>>(`select count(*) from patient p where ${where.join(' and ')}`, params);
+
+  const key = sortKeys[sort];
+  const pageWhere = [...where];
+  const pageParams = [...params];
+  if (after) {
+    const values = decodeCursor(after, key.columns.length);
+    pageWhere.push(`(${key.columns.join(', ')}) ${key.direction === 'asc' ? '>' : '<'} (${key.columns.map(() => '?').join(', ')})`);
+    pageParams.push(...values);
+  }
+  const order = key.columns.map((c) => `${c} ${key.direction}`).join(', ');
+  const rows = await conn.execute<Array<{ id: string; k: string[] }>>(
+    `select p.id, array[${key.columns.join(', ')}] as k from patient p where ${pageWhere.join(' and ')} order by ${order} limit ?`,
+    [...pageParams, first + 1],
+  );
+  const page = rows.slice(0, first);
+  const byId = new Map((await em.find(Patient, { id: { $in: page.map((r) => r.id) } }, { populate: ['practice'] })).map((p) => [p.id, p]));
+  const last = page.at(-1);
+  return {
+    patients: page.map((r) => byId.get(r.id)!).filter(Boolean),
+    endCursor: last ? encodeCursor(last.k) : null,
+    hasNextPage: rows.length > first,
+    totalCount: Number(count),
+  };
+}
+
+function encodeCursor(values: string[]): string {
+  return Buffer.from(JSON.stringify(values)).toString('base64url');
+}
+
+function decodeCursor(cursor: string, length: number): string[] {
+  try {
+    const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+    if (Array.isArray(values) && values.length === length && values.every((v) => typeof v === 'string')) return values;
+  } catch {
+    // fall through
+  }
+  throw badInput('after', 'That page cursor is not valid; start again from the first page.');
+}
+
+/** Registers a patient at a practice in the actor's PCN, with a care team led by the actor or a named colleague. */
+export async function createPatient(em: EntityManager, actor: User, input: CreatePatientInput, requestId: string): Promise<Patient> {
+  const nhs = parseNhsNumber(input.nhsNumber);
+  if (!nhs.ok) throw badInput('nhsNumber', nhs.reason);
+  const givenName = requireText('givenName', input.givenName, 100);
+  const familyName = requireText('familyName', input.familyName, 100);
+  const dateOfBirth = requireIsoDate('dateOfBirth', input.dateOfBirth);
+  if (dateOfBirth > new Date().toISOString().slice(0, 10)) throw badInput('dateOfBirth', 'The date of birth cannot be in the future.');
+  if (dateOfBirth < '1900-01-01') throw badInput('dateOfBirth', 'Please check the date of birth: it is before 1900.');
+  const conditions = normaliseConditions(input.conditions);
+
+  const practice = await em.findOne(Organisation, { id: input.practiceId, kind: OrganisationKind.GP_PRACTICE }).catch(() => null);
+  if (!practice || practice.pcnId !== actor.organisation.pcnId) throw badInput('practiceId', 'Choose a GP practice in your Primary Care Network.');
+
+  const lead = input.leadUserId && input.leadUserId !== actor.id ? await em.findOne(User, { id: input.leadUserId, active: true }).catch(() => null) : actor;
+  if (!lead || lead.role === Role.ADMIN) throw badInput('leadUserId', 'The lead must be an active clinician.');
+  if (lead.role === Role.SERVICE_LEAD && lead.id === actor.id && !input.leadUserId) {
+    throw badInput('leadUserId', 'Service leads register patients on behalf of a clinician: choose who will lead the care team.');
+  }
+
+  const patient = new Patient({ nhsNumber: nhs.value, givenName, familyName, dateOfBirth, practice, conditions, status: input.status });
+  try {
+    await em.transactional(async (tx) => {
+      tx.persist(patient);
+      tx.persist(new CareTeamMember(patient, lead, input.leadTeamRole?.trim() || defaultTeamRole(lead.role), true));
+      await tx.flush();
+      await recordAudit(tx, { actorId: actor.id, action: 'patient.create', patientId: patient.id, requestId, outcome: AuditOutcome.ALLOWED });
+    });
+  } catch (e) {
+    if (e instanceof UniqueConstraintViolationException) {
+      throw conflict(`A patient with NHS number ${formatNhsNumber(nhs.value)} is already registered in Cairn.`);
+    }
+    throw e;
+  }
+  return patient;
+}
+
+function normaliseConditions(input: string[]): string[] {
+  if (input.length > 20) throw badInput('conditions', 'List at most 20 conditions.');
+  const out = input.map((c) => requireText('conditions', c, 80));
+  return [...new Set(out)];
+}
+
+/** Whole years between a birth date and today. */
+export function ageOn(dateOfBirth: string, today = new Date()): number {
+  const [y, m, d] = dateOfBirth.split('-').map(Number);
+  let age = today.getUTCFullYear() - y;
+  if (today.getUTCMonth() + 1 < m || (today.getUTCMonth() + 1 === m && today.getUTCDate() < d)) age--;
+  return age;
+}

