@@ -9,6 +9,7 @@ import {
   validate,
   type DocumentNode,
   type GraphQLSchema,
+  type ValidationContext,
   type ValidationRule,
 } from 'graphql';
 
@@ -27,11 +28,23 @@ export const operationLimits = {
   maxMessageBytes: 512 * 1024,
 } as const;
 
+/**
+ * graphql-armor throws from inside validation by default, which servers report as an internal error;
+ * reporting through the validation context makes it an ordinary validation failure a client can read.
+ */
+const reportInstead = {
+  propagateOnRejection: false,
+  onReject: [
+    (context: ValidationContext | null, error: GraphQLError) =>
+      context?.reportError(new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })),
+  ],
+};
+
 export function guardRules(production: boolean): ValidationRule[] {
   const rules: ValidationRule[] = [
-    maxDepthRule({ n: operationLimits.maxDepth, propagateOnRejection: true }),
-    maxAliasesRule({ n: operationLimits.maxAliases, propagateOnRejection: true }),
-    costLimitRule({ maxCost: operationLimits.maxCost, propagateOnRejection: true }),
+    maxDepthRule({ n: operationLimits.maxDepth, ...reportInstead }),
+    maxAliasesRule({ n: operationLimits.maxAliases, ...reportInstead }),
+    costLimitRule({ maxCost: operationLimits.maxCost, ...reportInstead }),
   ];
   if (production) rules.push(NoSchemaIntrospectionCustomRule);
   return rules;

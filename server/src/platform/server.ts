@@ -86,12 +86,6 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
-      {
-        requestDidStart: async ({ request }) => {
-          const tooBig = querySizeError(request.query);
-          if (tooBig) throw tooBig;
-        },
-      },
     ],
   });
   await apollo.start();
@@ -103,6 +97,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
   app.use(
     '/graphql',
     express.json({ limit: operationLimits.maxMessageBytes }),
+    refuseOversizedQuery,
     expressMiddleware(apollo, { context: ({ req, res }) => httpContext(req, res, services) }),
   );
   serveWebApp(app, config.webDist);
@@ -172,6 +167,15 @@ function originAllowed(origin: string | undefined, req: http.IncomingMessage, co
   } catch {
     return false;
   }
+}
+
+/** The HTTP half of the size limit; the WebSocket half is in prepareDocument. */
+function refuseOversizedQuery(req: Request, res: Response, next: () => void): void {
+  const body: unknown = req.body;
+  const query = typeof body === 'object' && body !== null && 'query' in body && typeof body.query === 'string' ? body.query : undefined;
+  const tooBig = querySizeError(query);
+  if (tooBig) res.status(400).json({ errors: [tooBig.toJSON()] });
+  else next();
 }
 
 function headerRequestId(value: string | string[] | undefined): string | null {
