@@ -36,7 +36,7 @@ export class AuditResolver {
     const actor = requireActor(ctx);
     if (!patientId && !userId) throw badInput('patientId', 'Choose a patient or a user to see their audit trail.');
     if (first < 1 || first > 200) throw badInput('first', 'Ask for between 1 and 200 entries at a time.');
-    if (before !== null && !/^\d+$/.test(before)) throw badInput('before', 'That page cursor is not valid.');
+    if (before && !/^\d+$/.test(before)) throw badInput('before', 'That page cursor is not valid.');
     if (patientId) await requirePatientAccess(ctx, patientId, PatientAction.READ_AUDIT);
     if (userId) await requireUserInMyPcn(ctx, userId);
     const rows = await queryAudit(ctx.em, { patientId: patientId ?? undefined, actorId: userId ?? undefined, before: before ?? undefined, limit: first });
