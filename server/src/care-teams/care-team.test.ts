@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { errorCode, gql, useTestServer } from '../test-support/harness.js';
+import { makeWorld, signInAs } from '../test-support/world.js';
+
+const ADD = 'mutation($p: ID!, $u: ID!, $r: String) { addCareTeamMember(patientId: $p, userId: $u, teamRole: $r) { teamRole isLead user { id } } }';
+const REMOVE = 'mutation($p: ID!, $u: ID!) { removeCareTeamMember(patientId: $p, userId: $u) { careTeam { user { id } } } }';
+const LEAD = 'mutation($p: ID!, $u: ID!) { setCareTeamLead(patientId: $p, userId: $u) { isLead user { id } } }';
+const TEAM = 'query($p: ID!) { patient(id: $p) { lead { user { id } } careTeam { isLead user { id } } } }';
+
+type Team = { patient: { lead: { user: { id: string } } | null; careTeam: Array<{ isLead: boolean; user: { id: string } }> } };
+
+describe('managing a care team', () => {
+  const server = useTestServer();
+
+  it('the lead adds a member, hands over the lead, and the old lead can then be removed', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach, world.users.gp]);
+    const coach = await signInAs(server().url, world.users.coach);
+    const added = await gql(server().url, ADD, { p: patient.id, u: world.users.fcp.id, r: 'MSK review' }, coach);
+    expect(added.data).toEqual({ addCareTeamMember: { teamRole: 'MSK review', isLead: false, user: { id: world.users.fcp.id } } });
+
+    expect(errorCode(await gql(server().url, REMOVE, { p: patient.id, u: world.users.coach.id }, coach))).toBe('CONFLICT');
+    const lead = await gql(server().url, LEAD, { p: patient.id, u: world.users.fcp.id }, coach);
+    expect(lead.data).toEqual({ setCareTeamLead: { isLead: true, user: { id: world.users.fcp.id } } });
+
+    const fcp = await signInAs(server().url, world.users.fcp);
+    const removed = await gql<{ removeCareTeamMember: { careTeam: Array<{ user: { id: string } }> } }>(server().url, REMOVE, { p: patient.id, u: world.users.coach.id }, fcp);
+    expect(removed.data?.removeCareTeamMember.careTeam.map((m) => m.user.id).sort()).toEqual([world.users.fcp.id, world.users.gp.id].sort());
+
+    const team = await gql<Team>(server().url, TEAM, { p: patient.id }, fcp);
+    expect(team.data?.patient.lead?.user.id).toBe(world.users.fcp.id);
+    expect(team.data?.patient.careTeam.filter((m) => m.isLead)).toHaveLength(1);
+    // The removed coach no longer sees the patient at all.
+    expect(errorCode(await gql(server().url, TEAM, { p: patient.id }, coach))).toBe('NOT_FOUND');
+  });
+
+  it('refuses bad changes clearly and changes nothing', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach, world.users.pharm]);
+    const coach = await signInAs(server().url, world.users.coach);
+    const pharm = await signInAs(server().url, world.users.pharm);
+
+    const dup = await gql(server().url, ADD, { p: patient.id, u: world.users.pharm.id }, coach);
+    expect(errorCode(dup)).toBe('CONFLICT');
+    expect(dup.errors?.[0].message).toMatch(/already on this care team/);
+    const admin = await gql(server().url, ADD, { p: patient.id, u: world.users.admin.id }, coach);
+    expect([errorCode(admin), admin.errors?.[0].extensions?.field]).toEqual(['BAD_USER_INPUT', 'userId']);
+    expect(errorCode(await gql(server().url, ADD, { p: patient.id, u: 'not-an-id' }, coach))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(server().url, LEAD, { p: patient.id, u: world.users.gp.id }, coach))).toBe('NOT_FOUND');
+    // A member who is not the lead (nor a GP) may not change the team.
+    const notLead = await gql(server().url, ADD, { p: patient.id, u: world.users.fcp.id }, pharm);
+    expect(errorCode(notLead)).toBe('FORBIDDEN');
+    // Someone with no relationship learns nothing.
+    expect(errorCode(await gql(server().url, ADD, { p: patient.id, u: world.users.fcp.id }, await signInAs(server().url, world.users.outsider)))).toBe('NOT_FOUND');
+
+    const team = await gql<Team>(server().url, TEAM, { p: patient.id }, coach);
+    expect(team.data?.patient.careTeam.map((m) => [m.user.id, m.isLead])).toEqual([
+      [world.users.coach.id, true],
+      [world.users.pharm.id, false],
+    ]);
+  });
+
+  it("lets the PCN's service lead manage any team in the PCN", async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach]);
+    const lead = await signInAs(server().url, world.users.lead);
+    expect((await gql(server().url, ADD, { p: patient.id, u: world.users.gp.id }, lead)).errors).toBeUndefined();
+    expect((await gql(server().url, LEAD, { p: patient.id, u: world.users.gp.id }, lead)).errors).toBeUndefined();
+  });
+});
