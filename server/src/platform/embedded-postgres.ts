@@ -42,7 +42,12 @@ export async function startEmbeddedPostgres(dir: string, log: (msg: string) => v
   });
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log('Creating the embedded PostgreSQL cluster (first run only)…');
-    await server.initialise();
+    await server.initialise().catch((e: unknown) => {
+      const reason = String(e).includes('Permission denied')
+        ? `PostgreSQL cannot write to ${dataDir}: every folder above it must be readable by other users (or set DATABASE_URL)`
+        : String(e).split('\n')[0];
+      throw new Error(reason);
+    });
   }
   removeStalePid(dataDir);
   await server.start();

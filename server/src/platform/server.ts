@@ -47,11 +47,16 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
   const app = express();
   app.disable('x-powered-by');
   const httpServer = http.createServer(app);
-  const wsServer = new WebSocketServer({
-    server: httpServer,
-    path: '/graphql',
-    maxPayload: operationLimits.maxMessageBytes,
-    verifyClient: ({ origin, req }: { origin: string; req: http.IncomingMessage }) => originAllowed(origin, req, config),
+  // noServer: upgrades are accepted here, so a refused Origin or path never reaches graphql-ws, and the
+  // HTTP server's own errors (a port in use) are not re-reported as WebSocket errors.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: operationLimits.maxMessageBytes });
+  httpServer.on('upgrade', (req, socket, head) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname !== '/graphql' || !originAllowed(req.headers.origin, req, config)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
   });
   const wsCleanup = useServer<Record<string, unknown>, SessionExtra>(
     {
