@@ -1,7 +1,5 @@
 import { render } from 'solid-js/web';
-
-function App() {
-  return <main><h1>Cairn</h1></main>;
-}
+import { App } from './app.js';
+import './styles.css';
 
 render(() => <App />, document.getElementById('root')!);

@@ -1,0 +1,115 @@
+import { Provider } from '@urql/solid';
+import { createMemo, createSignal, Match, Show, Switch, type JSX } from 'solid-js';
+import { roleLabel } from './auth/roles.js';
+import { SessionProvider, useSession } from './auth/session.js';
+import { SignInPage } from './auth/sign-in-page.js';
+import { CaseloadPage } from './caseload/caseload-page.js';
+import { PatientWorkspace } from './patients/patient-workspace.js';
+import type { Problem } from './platform/errors.js';
+import { Link, matchPath, navigate, pathname } from './platform/router.js';
+import { Alert } from './ui/alert.js';
+import { EmptyState } from './ui/empty-state.js';
+import { Layout } from './ui/layout.js';
+import { Spinner } from './ui/spinner.js';
+
+export function App(): JSX.Element {
+  return (
+    <SessionProvider>
+      <Shell />
+    </SessionProvider>
+  );
+}
+
+/** Signed out: the sign-in page at whatever address was asked for, so a deep link resumes after sign-in. */
+function Shell(): JSX.Element {
+  const session = useSession();
+  const state = session.state;
+  return (
+    <Switch>
+      <Match when={state().status === 'checking'}>
+        <main id="main" class="page page--centred">
+          <Spinner label="Opening Cairn…" />
+        </main>
+      </Match>
+      <Match when={state().status === 'signedOut'}>
+        {/* keyed on the connection: a fresh form for each new session */}
+        <Show when={session.connection()} keyed>
+          {(connection) => (
+            <Provider value={connection.urql}>
+              <SignInPage notice={(() => { const s = state(); return s.status === 'signedOut' ? s.notice : undefined; })()} />
+            </Provider>
+          )}
+        </Show>
+      </Match>
+      <Match when={state().status === 'signedIn'}>
+        <Show when={session.connection()} keyed>
+          {(connection) => (
+            <Provider value={connection.urql}>
+              <SignedIn />
+            </Provider>
+          )}
+        </Show>
+      </Match>
+    </Switch>
+  );
+}
+
+function SignedIn(): JSX.Element {
+  const session = useSession();
+  const user = createMemo(() => {
+    const s = session.state();
+    return s.status === 'signedIn' ? s.user : undefined;
+  });
+  const [signingOut, setSigningOut] = createSignal(false);
+  const [problem, setProblem] = createSignal<Problem | null>(null);
+
+  const leave = async (how: 'here' | 'everywhere') => {
+    setSigningOut(true);
+    setProblem(null);
+    const failed = how === 'here' ? await session.signOut() : await session.signOutEverywhere();
+    setSigningOut(false);
+    if (failed) setProblem(failed);
+    else navigate('/');
+  };
+
+  return (
+    <Layout
+      userName={user()?.name ?? ''}
+      userDetail={user() ? `${roleLabel(user()!.role)}, ${user()!.organisation.name}` : ''}
+      home={
+        <Link href="/" class="top-bar__home">
+          Cairn <span class="top-bar__home-sub">Caseload</span>
+        </Link>
+      }
+      onSignOut={() => void leave('here')}
+      onSignOutEverywhere={() => void leave('everywhere')}
+      signingOut={signingOut()}
+      notice={problem() ? <Alert tone="error">Could not sign out: {problem()!.message}</Alert> : undefined}
+    >
+      <Routes />
+    </Layout>
+  );
+}
+
+function Routes(): JSX.Element {
+  const patientRoute = createMemo(() => matchPath('/patients/:id/:tab?', pathname()));
+  return (
+    <Switch fallback={<PageNotFound />}>
+      <Match when={pathname() === '/'}>
+        <CaseloadPage />
+      </Match>
+      <Match when={patientRoute()?.id}>
+        {(id) => <PatientWorkspace patientId={id()} tab={patientRoute()?.tab} />}
+      </Match>
+    </Switch>
+  );
+}
+
+function PageNotFound(): JSX.Element {
+  document.title = 'Page not found – Cairn';
+  return (
+    <EmptyState title="Page not found" action={<Link href="/">Go to your caseload</Link>}>
+      <p>There is nothing at this address in Cairn.</p>
+    </EmptyState>
+  );
+}

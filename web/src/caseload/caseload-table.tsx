@@ -1,0 +1,81 @@
+import type { CaseloadQuery } from '@cairn/schema/operations';
+import { For, Show, type JSX } from 'solid-js';
+import { statusLabel, statusTone } from '../patients/patient-status.js';
+import { Link } from '../platform/router.js';
+import { Badge } from '../ui/badge.js';
+
+type CaseloadRow = CaseloadQuery['patients']['nodes'][number];
+
+const columns = ['Name', 'NHS number', 'Age', 'Conditions', 'Status', 'Lead'] as const;
+
+/** The caseload as a table; each name is a link to the patient's workspace. */
+export function CaseloadTable(props: { rows: readonly CaseloadRow[]; caption: string; busy: boolean }): JSX.Element {
+  return (
+    <div class="table-wrap">
+      <table class="caseload-table" aria-busy={props.busy ? 'true' : undefined}>
+        <caption class="visually-hidden">{props.caption}</caption>
+        <thead>
+          <tr>
+            <For each={columns}>{(c) => <th scope="col">{c}</th>}</For>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={props.rows}>
+            {(row) => (
+              <tr>
+                <th scope="row" class="caseload-table__name">
+                  <Link href={`/patients/${encodeURIComponent(row.id)}`}>{row.name}</Link>
+                </th>
+                <td class="nhs-number">{row.nhsNumberFormatted}</td>
+                <td>{row.age}</td>
+                <td class="caseload-table__conditions">
+                  <Show when={row.conditions.length > 0} fallback={<span class="muted">None recorded</span>}>
+                    {row.conditions.join(', ')}
+                  </Show>
+                </td>
+                <td>
+                  <Badge tone={statusTone(row.status)}>{statusLabel(row.status)}</Badge>
+                </td>
+                <td>
+                  <Show when={row.lead} fallback={<span class="muted">No lead</span>}>
+                    {(lead) => lead().user.name}
+                  </Show>
+                </td>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+/** Placeholder rows while the first page loads, the shape of the table to come. */
+export function CaseloadSkeleton(): JSX.Element {
+  return (
+    <div class="table-wrap" aria-hidden="true">
+      <table class="caseload-table caseload-table--skeleton">
+        <thead>
+          <tr>
+            <For each={columns}>{(c) => <th scope="col">{c}</th>}</For>
+          </tr>
+        </thead>
+        <tbody>
+          <For each={[1, 2, 3, 4, 5, 6]}>
+            {() => (
+              <tr>
+                <For each={columns}>
+                  {() => (
+                    <td>
+                      <span class="skeleton-bar" />
+                    </td>
+                  )}
+                </For>
+              </tr>
+            )}
+          </For>
+        </tbody>
+      </table>
+    </div>
+  );
+}

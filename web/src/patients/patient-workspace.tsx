@@ -1,0 +1,82 @@
+import { PatientWorkspaceDocument } from '@cairn/schema/operations';
+import { createQuery } from '@urql/solid';
+import { createEffect, Match, Switch, type JSX } from 'solid-js';
+import { describeError } from '../platform/errors.js';
+import { Link } from '../platform/router.js';
+import { Alert } from '../ui/alert.js';
+import { Button } from '../ui/button.js';
+import { EmptyState } from '../ui/empty-state.js';
+import { Spinner } from '../ui/spinner.js';
+import { CareTeam } from './care-team.js';
+import { PatientHeader } from './patient-header.js';
+import { tabFor, WorkspaceTabs } from './workspace-tabs.js';
+
+/** One patient's workspace: who they are, who cares for them, and the sections of their record. */
+export function PatientWorkspace(props: { patientId: string; tab: string | undefined }): JSX.Element {
+  const [result, refetch] = createQuery({ query: PatientWorkspaceDocument, variables: () => ({ id: props.patientId }) });
+  const code = () => result.error?.graphQLErrors[0]?.extensions?.code;
+  const patient = () => (result.data?.patient.id === props.patientId ? result.data.patient : undefined);
+  const tab = () => tabFor(props.tab);
+
+  createEffect(() => {
+    const p = patient();
+    document.title = p ? `${p.name} – Cairn` : code() === 'NOT_FOUND' ? 'No such patient – Cairn' : 'Patient – Cairn';
+  });
+
+  return (
+    <div class="workspace">
+      <p class="back-link">
+        <Link href="/">← Back to caseload</Link>
+      </p>
+      <Switch>
+        <Match when={code() === 'NOT_FOUND'}>
+          <EmptyState title="No such patient, or you do not have access" action={<Link href="/" class="button button--secondary">Go to your caseload</Link>}>
+            <p>Check the link you followed. You can only see patients whose care team you are on, or who have been referred to your service.</p>
+          </EmptyState>
+        </Match>
+        <Match when={result.error && code() !== 'UNAUTHENTICATED'}>
+          <Alert tone="error">
+            <p>{describeError(result.error!).message}</p>
+            <Button variant="secondary" onClick={() => refetch()}>
+              Try again
+            </Button>
+          </Alert>
+        </Match>
+        <Match when={patient()}>
+          {(p) => (
+            <>
+              <PatientHeader patient={p()} />
+              <div class="workspace__body">
+                <CareTeam members={p().careTeam} />
+                <div class="workspace__record">
+                  <Switch>
+                    <Match when={tab()}>
+                      {(t) => (
+                        <>
+                          <WorkspaceTabs patientId={p().id} current={t()} />
+                          <section class="card workspace__panel" aria-labelledby="panel-heading">
+                            <h2 id="panel-heading">{t().label}</h2>
+                            <p class="muted">{t().placeholder}</p>
+                            <p class="muted">This part of Cairn is not available yet.</p>
+                          </section>
+                        </>
+                      )}
+                    </Match>
+                    <Match when={!tab()}>
+                      <EmptyState title="No such section" action={<Link href={`/patients/${encodeURIComponent(p().id)}`}>Open the care plan</Link>}>
+                        <p>This patient's record has no section at that address.</p>
+                      </EmptyState>
+                    </Match>
+                  </Switch>
+                </div>
+              </div>
+            </>
+          )}
+        </Match>
+        <Match when={true}>
+          <Spinner label="Loading patient…" />
+        </Match>
+      </Switch>
+    </div>
+  );
+}

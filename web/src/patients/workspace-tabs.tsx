@@ -1,0 +1,35 @@
+import { For, type JSX } from 'solid-js';
+import { Link } from '../platform/router.js';
+
+/** The parts of a patient's record; later features fill each one. */
+export const workspaceTabs = [
+  { slug: 'care-plan', label: 'Care plan', placeholder: 'The shared care plan (goals, self-management strategies and review dates) will appear here.' },
+  { slug: 'handover', label: 'Handover', placeholder: 'Handover notes from specialist pain services, to read and acknowledge, will appear here.' },
+  { slug: 'discussion', label: 'Discussion', placeholder: "The care team's MDT discussion threads about this patient will appear here." },
+  { slug: 'timeline', label: 'Timeline', placeholder: 'A history of everything that has happened in this record will appear here.' },
+] as const;
+export type WorkspaceTab = (typeof workspaceTabs)[number];
+
+export function tabFor(slug: string | undefined): WorkspaceTab | undefined {
+  return slug === undefined ? workspaceTabs[0] : workspaceTabs.find((t) => t.slug === slug);
+}
+
+/** The sections as links, so each has its own address and the browser's back button moves between them. */
+export function WorkspaceTabs(props: { patientId: string; current: WorkspaceTab }): JSX.Element {
+  const href = (tab: WorkspaceTab) => `/patients/${encodeURIComponent(props.patientId)}${tab === workspaceTabs[0] ? '' : `/${tab.slug}`}`;
+  return (
+    <nav class="workspace-tabs" aria-label="Patient record">
+      <ul>
+        <For each={workspaceTabs}>
+          {(tab) => (
+            <li>
+              <Link href={href(tab)} class="workspace-tabs__tab" aria-current={tab === props.current ? 'page' : undefined}>
+                {tab.label}
+              </Link>
+            </li>
+          )}
+        </For>
+      </ul>
+    </nav>
+  );
+}

@@ -1,0 +1,44 @@
+import { createUniqueId, Show, splitProps, type JSX } from 'solid-js';
+
+type TextFieldProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'onInput'> & {
+  label: string;
+  /** Shown under the label, e.g. an example of the expected format. */
+  hint?: string;
+  /** Shown under the field and announced; marks the field invalid. */
+  error?: string | undefined;
+  value: string;
+  onInput(value: string): void;
+};
+
+/** A labelled input whose hint and error are tied to it for screen readers. */
+export function TextField(props: TextFieldProps): JSX.Element {
+  const [local, rest] = splitProps(props, ['label', 'hint', 'error', 'value', 'onInput', 'id', 'class']);
+  const id = local.id ?? createUniqueId();
+  const describedBy = () => [local.hint ? `${id}-hint` : '', local.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={`field ${local.error ? 'field--invalid' : ''} ${local.class ?? ''}`}>
+      <label class="field__label" for={id}>
+        {local.label}
+      </label>
+      <Show when={local.hint}>
+        <p class="field__hint" id={`${id}-hint`}>
+          {local.hint}
+        </p>
+      </Show>
+      <input
+        class="field__input"
+        id={id}
+        value={local.value}
+        onInput={(e) => local.onInput(e.currentTarget.value)}
+        aria-invalid={local.error ? 'true' : undefined}
+        aria-describedby={describedBy()}
+        {...rest}
+      />
+      <Show when={local.error}>
+        <p class="field__error" id={`${id}-error`}>
+          {local.error}
+        </p>
+      </Show>
+    </div>
+  );
+}
