@@ -1,0 +1,2 @@
+/** Every benchmark suite by name; each domain adds its own. */
+export const suites: Record<string, () => Promise<void>> = {};
