@@ -111,6 +111,28 @@ export async function relationshipOf(em: EntityManager, actor: User, patient: Pa
 }
 
 /**
+ * Which of `userIds` may READ `patientId`: canRead for many users in one query, so a live event is checked
+ * for its whole audience at once. The same rule as `allows(READ)`: on the care team, a lead of the
+ * patient's PCN, or a specialist of a linked service; inactive users and admins never.
+ */
+export async function readersAmong(em: EntityManager, patientId: string, userIds: string[]): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await em.getConnection().execute<Array<{ id: string }>>(
+    `select u.id from app_user u
+       join organisation uo on uo.id = u.organisation_id
+       join patient p on p.id = ?
+       join organisation po on po.id = p.practice_id
+      where u.id = any(?::uuid[]) and u.active and u.role <> 'ADMIN'
+        and (exists (select 1 from care_team_member m where m.patient_id = p.id and m.user_id = u.id)
+             or (u.role = 'SERVICE_LEAD' and coalesce(uo.pcn_id, uo.id) = coalesce(po.pcn_id, po.id))
+             or (u.role = 'SPECIALIST' and uo.kind = 'SPECIALIST_PAIN_SERVICE'
+                 and exists (select 1 from specialist_link s where s.patient_id = p.id and s.service_id = uo.id)))`,
+    [patientId, `{${userIds.join(',')}}`],
+  );
+  return new Set(rows.map((r) => r.id));
+}
+
+/**
  * The same rule as READ, as SQL over `patient p`, for lists: a list never shows a patient the actor could
  * not open. Returns the condition and its bindings.
  */

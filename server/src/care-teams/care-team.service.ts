@@ -6,6 +6,8 @@ import { loaderFor } from '../platform/batch-loader.js';
 import type { Context } from '../platform/context.js';
 import { badInput, conflict, notFound } from '../platform/errors.js';
 import { CareTeamMember } from './care-team-member.entity.js';
+import { appendEvent } from '../events/event-log.js';
+import { EventKind } from '../events/event-kinds.js';
 import { defaultTeamRole } from './team-roles.js';
 
 /** The care team of a patient, lead first; batched across a list of patients in one request. */
@@ -38,6 +40,7 @@ export async function addCareTeamMember(em: EntityManager, by: Actor, patient: P
     tx.persist(member);
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.add', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
+    await appendEvent(tx, { patientId: patient.id, kind: EventKind.CARE_TEAM_MEMBER_ADDED, actorId: by.actor.id, payload: { userId: user.id, userName: user.name, teamRole: role } });
   });
   return member;
 }
@@ -49,6 +52,7 @@ export async function removeCareTeamMember(em: EntityManager, by: Actor, patient
     tx.remove(member);
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.remove', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
+    await appendEvent(tx, { patientId: patient.id, kind: EventKind.CARE_TEAM_MEMBER_REMOVED, actorId: by.actor.id, payload: { userId: member.user.id, userName: member.user.name } });
   });
 }
 
@@ -61,6 +65,7 @@ export async function setCareTeamLead(em: EntityManager, by: Actor, patient: Pat
     await tx.getConnection().execute('update care_team_member set is_lead = false where patient_id = ? and is_lead', [patient.id], 'run', tx.getTransactionContext());
     await tx.getConnection().execute('update care_team_member set is_lead = true where id = ?', [member.id], 'run', tx.getTransactionContext());
     await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.setLead', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
+    await appendEvent(tx, { patientId: patient.id, kind: EventKind.CARE_TEAM_LEAD_CHANGED, actorId: by.actor.id, payload: { userId: member.user.id, userName: member.user.name } });
   });
   await em.refresh(member);
   return member;

@@ -18,6 +18,16 @@ export interface Config {
   sessionSweepMs: number;
   seedDemo: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
+  /** Live events one subscriber may have waiting before it is told to resync from its cursor. */
+  eventQueueLimit: number;
+  /** An URGENT handover unacknowledged this many seconds (default 4 hours) escalates to the PCN's service leads. */
+  handoverUrgentEscalationSeconds: number;
+  /** A SOON handover unacknowledged this many working days (Mon–Fri) escalates. */
+  handoverSoonEscalationWorkingDays: number;
+  /** How often each instance looks for handovers due to escalate and care-plan digests due to send. */
+  escalationSweepMs: number;
+  /** Care-plan edits are gathered into one notification after this long without a further edit. */
+  carePlanDigestQuietMs: number;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -36,6 +46,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSweepMs: intFrom(env.CAIRN_SESSION_SWEEP_MS, 2000),
     seedDemo: env.CAIRN_SEED_DEMO !== 'false',
     logLevel: (env.CAIRN_LOG_LEVEL as Config['logLevel']) ?? 'info',
+    eventQueueLimit: intFrom(env.CAIRN_EVENT_QUEUE_LIMIT, 1000),
+    handoverUrgentEscalationSeconds: intFrom(env.CAIRN_HANDOVER_URGENT_ESCALATION_SECONDS, 4 * 3600),
+    handoverSoonEscalationWorkingDays: intFrom(env.CAIRN_HANDOVER_SOON_ESCALATION_WORKING_DAYS, 2),
+    escalationSweepMs: intFrom(env.CAIRN_ESCALATION_SWEEP_MS, 60_000),
+    carePlanDigestQuietMs: intFrom(env.CAIRN_CARE_PLAN_DIGEST_QUIET_MS, 10 * 60_000),
   };
 }
 

@@ -8,6 +8,8 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A live stream fell behind and was ended: reconnect from the last cursor received. */
+  RESYNC_REQUIRED: 'RESYNC_REQUIRED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -45,6 +47,8 @@ export function httpStatusFor(code: ErrorCode): number {
       return 409;
     case ErrorCode.RATE_LIMITED:
       return 429;
+    case ErrorCode.RESYNC_REQUIRED:
+      return 409;
     default:
       return assertUnreachable(code);
   }

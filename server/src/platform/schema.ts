@@ -1,5 +1,7 @@
+import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
+import { EventResolver } from '../events/event.resolver.js';
 import { AuditResolver } from '../audit/audit.resolver.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
 import { UserAdminResolver } from '../auth/user-admin.resolver.js';
@@ -8,8 +10,10 @@ import { OrganisationResolver } from '../organisations/organisation.resolver.js'
 import { PatientResolver } from '../patients/patient.resolver.js';
 
 /** Every domain's resolvers; a domain adds its own here. */
-export const resolvers = [AuthResolver, UserAdminResolver, OrganisationResolver, PatientResolver, CareTeamResolver, AuditResolver] as const;
+export const resolvers = [AuthResolver, UserAdminResolver, OrganisationResolver, PatientResolver, CareTeamResolver, AuditResolver, EventResolver] as const;
 
 export function buildCairnSchema(): Promise<GraphQLSchema> {
-  return buildSchema({ resolvers, validate: false, emitSchemaFile: false });
+  // type-graphql insists on a pubSub once any subscription exists. Cairn's subscriptions bring their own
+  // `subscribe` (the event log, across instances), so nothing ever publishes to this in-process one.
+  return buildSchema({ resolvers, validate: false, emitSchemaFile: false, pubSub: createPubSub() });
 }

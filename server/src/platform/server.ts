@@ -16,6 +16,7 @@ import type { Session } from '../auth/session.entity.js';
 import { SESSION_COOKIE, tokenFromHeaders } from '../auth/session-token.js';
 import { SignInLimiter } from '../auth/sign-in-limiter.js';
 import { SocketClose, SocketRegistry } from '../auth/socket-registry.js';
+import { EventHub } from '../events/event-hub.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import type { Orm } from './database.js';
@@ -40,7 +41,8 @@ type SocketExtra = Extra & Partial<SessionExtra>;
 export async function startServer(config: Config, orm: Orm, logger: Logger): Promise<RunningServer> {
   const schema = await buildCairnSchema();
   const sockets = new SocketRegistry(orm, logger, config.sessionSweepMs);
-  const services: Services = { config, orm, logger, signInLimiter: new SignInLimiter(), sockets };
+  const events = new EventHub(orm, logger, { queueLimit: config.eventQueueLimit });
+  const services: Services = { config, orm, logger, signInLimiter: new SignInLimiter(), sockets, events };
   const exposeInternals = !config.production;
   const format = (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, exposeInternals);
 
@@ -107,6 +109,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
   );
   serveWebApp(app, config.webDist);
 
+  await events.start();
   await listen(httpServer, config.port, config.host);
   sockets.start();
   const port = (httpServer.address() as AddressInfo).port;
@@ -116,6 +119,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
     services,
     async stop() {
       sockets.stop();
+      await events.stop(); // completes this instance's live streams
       await apollo.stop(); // drains HTTP and disposes the WebSocket server
       wsServer.close();
     },

@@ -1,5 +1,6 @@
 import type { SignInLimiter } from '../auth/sign-in-limiter.js';
 import type { SocketRegistry } from '../auth/socket-registry.js';
+import type { EventHub } from '../events/event-hub.js';
 import type { Config } from './config.js';
 import type { Orm } from './database.js';
 import type { Logger } from './logger.js';
@@ -11,4 +12,6 @@ export interface Services {
   logger: Logger;
   signInLimiter: SignInLimiter;
   sockets: SocketRegistry;
+  /** This instance's listener on the event log, fanning events out to its subscribers. */
+  events: EventHub;
 }

@@ -1,0 +1,51 @@
+import { registerEnumType } from 'type-graphql';
+
+/** Every kind of event on the log. Patient-stream kinds are shared with whoever can read the patient. */
+export const EventKind = {
+  CARE_TEAM_MEMBER_ADDED: 'CARE_TEAM_MEMBER_ADDED',
+  CARE_TEAM_MEMBER_REMOVED: 'CARE_TEAM_MEMBER_REMOVED',
+  CARE_TEAM_LEAD_CHANGED: 'CARE_TEAM_LEAD_CHANGED',
+  HANDOVER_POSTED: 'HANDOVER_POSTED',
+  HANDOVER_ADDENDUM_ADDED: 'HANDOVER_ADDENDUM_ADDED',
+  HANDOVER_ACKNOWLEDGED: 'HANDOVER_ACKNOWLEDGED',
+  HANDOVER_ESCALATED: 'HANDOVER_ESCALATED',
+  THREAD_STARTED: 'THREAD_STARTED',
+  THREAD_POSTED: 'THREAD_POSTED',
+  THREAD_POST_EDITED: 'THREAD_POST_EDITED',
+  THREAD_RESOLVED: 'THREAD_RESOLVED',
+  THREAD_REOPENED: 'THREAD_REOPENED',
+  CARE_PLAN_REVISED: 'CARE_PLAN_REVISED',
+  CARE_PLAN_SIGNED_OFF: 'CARE_PLAN_SIGNED_OFF',
+  /** Private to `recipient_id`: a notification was created for them. */
+  NOTIFICATION: 'NOTIFICATION',
+} as const;
+export type EventKind = (typeof EventKind)[keyof typeof EventKind];
+registerEnumType(EventKind, { name: 'EventKind', description: 'What happened; the timeline filters on it.' });
+
+export const HandoverUrgency = { ROUTINE: 'ROUTINE', SOON: 'SOON', URGENT: 'URGENT' } as const;
+export type HandoverUrgency = (typeof HandoverUrgency)[keyof typeof HandoverUrgency];
+
+/** The payload each kind carries. Small, and fit for anyone who may read the patient. */
+export interface EventPayloads {
+  CARE_TEAM_MEMBER_ADDED: { userId: string; userName: string; teamRole: string };
+  CARE_TEAM_MEMBER_REMOVED: { userId: string; userName: string };
+  CARE_TEAM_LEAD_CHANGED: { userId: string; userName: string };
+  HANDOVER_POSTED: { handoverId: string; urgency: HandoverUrgency; summary: string; sourceService: string };
+  HANDOVER_ADDENDUM_ADDED: { handoverId: string; addendumId: string; excerpt: string };
+  HANDOVER_ACKNOWLEDGED: { handoverId: string; reply: string | null };
+  HANDOVER_ESCALATED: { handoverId: string; urgency: HandoverUrgency; escalatedTo: string[] };
+  THREAD_STARTED: { threadId: string; title: string; topic: string };
+  THREAD_POSTED: { threadId: string; postId: string; parentPostId: string | null; excerpt: string };
+  THREAD_POST_EDITED: { threadId: string; postId: string; excerpt: string };
+  THREAD_RESOLVED: { threadId: string };
+  THREAD_REOPENED: { threadId: string };
+  CARE_PLAN_REVISED: { carePlanId: string; revision: number };
+  CARE_PLAN_SIGNED_OFF: { carePlanId: string };
+  NOTIFICATION: { notificationId: string; notificationKind: string; title: string; body: string; link: string };
+}
+
+/** A short plain-text excerpt for payloads and notifications. */
+export function excerpt(text: string, max = 140): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length <= max ? flat : flat.slice(0, max - 1) + '…';
+}

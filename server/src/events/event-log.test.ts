@@ -1,0 +1,114 @@
+import { describe, expect, it } from 'vitest';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { canRead, readersAmong } from '../access/policy.js';
+import { useTestServer } from '../test-support/harness.js';
+import { deferred } from '../test-support/live.js';
+import { makeWorld } from '../test-support/world.js';
+import { EventKind } from './event-kinds.js';
+import { appendEvent, lastCommittedSeq, readEventsAfter } from './event-log.js';
+
+/** Appends one marker event for `patientId` in its own transaction. */
+const mark = (em: EntityManager, patientId: string, label: string) =>
+  em.fork().transactional((tx) => appendEvent(tx, { patientId, kind: EventKind.THREAD_RESOLVED, actorId: null, payload: { threadId: label } }));
+
+const labels = (rows: Array<{ payload: Record<string, unknown> }>) => rows.map((r) => r.payload.threadId);
+
+describe('the event log', () => {
+  const server = useTestServer();
+
+  it('numbers events in commit order: a transaction that started later but commits first gets the lower seq', async () => {
+    const em = server().orm.em;
+    const world = await makeWorld(em.fork());
+    const patient = await world.patient();
+    const start = await lastCommittedSeq(em.fork());
+    const aStarted = deferred();
+    const aMayAppend = deferred();
+    const a = em.fork().transactional(async (tx) => {
+      await tx.getConnection().execute('select 1', [], 'all', tx.getTransactionContext());
+      aStarted.resolve();
+      await aMayAppend.promise;
+      return appendEvent(tx, { patientId: patient.id, kind: EventKind.THREAD_RESOLVED, actorId: null, payload: { threadId: 'A' } });
+    });
+    await aStarted.promise;
+    const seqB = await mark(em, patient.id, 'B');
+    // A reader now sees B, and moves its cursor to B's seq...
+    const firstRead = await readEventsAfter(em.fork(), start, 100, { patientId: patient.id });
+    expect(labels(firstRead)).toEqual(['B']);
+    aMayAppend.resolve();
+    const seqA = await a;
+    // ...and A, committed after, is numbered after: reading on from the cursor finds it.
+    expect(seqA).toBeGreaterThan(seqB);
+    expect(labels(await readEventsAfter(em.fork(), firstRead[0].seq, 100, { patientId: patient.id }))).toEqual(['A']);
+  });
+
+  it('never lets a reader skip: a writer that takes a seq and commits late holds back everyone after it', async () => {
+    const em = server().orm.em;
+    const world = await makeWorld(em.fork());
+    const patient = await world.patient();
+    const start = await lastCommittedSeq(em.fork());
+    const aAppended = deferred<number>();
+    const aMayCommit = deferred();
+    const a = em.fork().transactional(async (tx) => {
+      aAppended.resolve(await appendEvent(tx, { patientId: patient.id, kind: EventKind.THREAD_RESOLVED, actorId: null, payload: { threadId: 'A' } }));
+      await aMayCommit.promise;
+    });
+    const seqA = await aAppended.promise;
+    // B starts later and would, with a bigserial, commit seq A+1 first; a reader at A+1 would skip A for ever.
+    const b = mark(em, patient.id, 'B');
+    await waitForLockWait(em);
+    expect(await readEventsAfter(em.fork(), start, 100, { patientId: patient.id })).toEqual([]);
+    aMayCommit.resolve();
+    await a;
+    const seqB = await b;
+    expect(seqB).toBe(seqA + 1);
+    expect(labels(await readEventsAfter(em.fork(), start, 100, { patientId: patient.id }))).toEqual(['A', 'B']);
+
+    // The hub, reading live, delivers both, in order, to a subscriber that started before either.
+    const sub = server().running.services.events.subscribe(world.users.coach.id, { patientId: patient.id }, start);
+    expect([(await sub.next()).value?.payload.threadId, (await sub.next()).value?.payload.threadId]).toEqual(['A', 'B']);
+    await sub.return();
+  });
+
+  it('refuses to append outside a transaction, and a rolled-back write leaves no event and no gap', async () => {
+    const em = server().orm.em;
+    const world = await makeWorld(em.fork());
+    const patient = await world.patient();
+    await expect(appendEvent(em.fork(), { patientId: patient.id, kind: EventKind.THREAD_RESOLVED, actorId: null, payload: { threadId: 'x' } })).rejects.toThrow(
+      /inside the transaction/,
+    );
+    const before = await lastCommittedSeq(em.fork());
+    await expect(
+      em.fork().transactional(async (tx) => {
+        await appendEvent(tx, { patientId: patient.id, kind: EventKind.THREAD_RESOLVED, actorId: null, payload: { threadId: 'rolled back' } });
+        throw new Error('validation failed after the append');
+      }),
+    ).rejects.toThrow('validation failed');
+    await mark(em, patient.id, 'after');
+    // The counter update rolled back with the write, so no reader ever waits on (or skips) a phantom seq.
+    expect(labels(await readEventsAfter(em.fork(), before, 100, { patientId: patient.id }))).toEqual(['after']);
+  });
+
+  it('checks a whole audience in one query with the same rule as canRead', async () => {
+    const em = server().orm.em.fork();
+    const world = await makeWorld(em);
+    const patient = await world.patient([world.users.coach, world.users.gp]);
+    await world.linkSpecialist(patient);
+    const everyone = Object.values(world.users);
+    const readers = await readersAmong(em, patient.id, everyone.map((u) => u.id));
+    for (const u of everyone) expect([u.name, readers.has(u.id)]).toEqual([u.name, await canRead(em, u, patient.id)]);
+    expect([...readers].sort()).toEqual([world.users.coach.id, world.users.gp.id, world.users.specialist.id, world.users.lead.id].sort());
+  });
+});
+
+/** Waits until some session is blocked on a lock (the event counter); there is no promise to await for that. */
+async function waitForLockWait(em: EntityManager): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const rows = await em
+      .fork()
+      .getConnection()
+      .execute<Array<{ n: string }>>(`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%event_counter%'`);
+    if (Number(rows[0].n) > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error('The second writer never waited for the first');
+}

@@ -1,0 +1,113 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EventKind, EventPayloads } from './event-kinds.js';
+
+/** The PostgreSQL channel on which a committed event's seq is announced to every instance. */
+export const EVENT_CHANNEL = 'cairn_events';
+
+export interface NewEvent<K extends EventKind> {
+  patientId: string | null;
+  kind: K;
+  actorId: string | null;
+  payload: EventPayloads[K];
+  /** Makes the event private to one user (notifications). */
+  recipientId?: string | null;
+}
+
+/** One row of the log, shaped once and shared by every subscriber it is delivered to. */
+export interface EventRecord {
+  seq: number;
+  patientId: string | null;
+  kind: EventKind;
+  actorId: string | null;
+  actorName: string | null;
+  recipientId: string | null;
+  payload: Record<string, unknown>;
+  createdAt: Date;
+}
+
+/**
+ * Appends an event inside the writing transaction (pass the transaction's EntityManager). The seq comes
+ * from the one-row counter, locked until this transaction ends, so seqs become visible in order. The
+ * NOTIFY is transactional too: PostgreSQL sends it only if and when the transaction commits.
+ */
+export async function appendEvent<K extends EventKind>(em: EntityManager, event: NewEvent<K>): Promise<number> {
+  if (!em.isInTransaction()) throw new Error('appendEvent must run inside the transaction that makes the change');
+  const rows = await em.getConnection().execute<Array<{ seq: string }>>(
+    `with next as (update event_counter set last_seq = last_seq + 1 where id = 1 returning last_seq),
+          added as (insert into event (seq, patient_id, kind, actor_id, recipient_id, payload)
+                    select last_seq, ?::uuid, ?, ?::uuid, ?::uuid, ?::jsonb from next returning seq)
+     select seq, pg_notify('${EVENT_CHANNEL}', seq::text) from added`,
+    [event.patientId, event.kind, event.actorId, event.recipientId ?? null, JSON.stringify(event.payload)],
+    'all',
+    em.getTransactionContext(),
+  );
+  return Number(rows[0].seq);
+}
+
+/** Which events a reader wants: a patient's shared stream, or one user's private stream. */
+export type StreamFilter = { patientId: string } | { recipientId: string };
+
+/** Events after `after`, oldest first; with no filter, every event (the hub's own read). */
+export async function readEventsAfter(em: EntityManager, after: number, limit: number, filter?: StreamFilter): Promise<EventRecord[]> {
+  const params: unknown[] = [after];
+  let where = 'e.seq > ?';
+  if (filter && 'patientId' in filter) {
+    where += ' and e.patient_id = ? and e.recipient_id is null';
+    params.push(filter.patientId);
+  } else if (filter) {
+    where += ' and e.recipient_id = ?';
+    params.push(filter.recipientId);
+  }
+  params.push(limit);
+  return selectEvents(em, `${where} order by e.seq limit ?`, params);
+}
+
+/** A patient's shared events, newest first, before `before` (exclusive), optionally of some kinds only. */
+export async function readTimeline(em: EntityManager, patientId: string, kinds: EventKind[] | null, before: number | null, limit: number): Promise<EventRecord[]> {
+  const params: unknown[] = [patientId];
+  let where = 'e.patient_id = ? and e.recipient_id is null';
+  if (kinds && kinds.length > 0) {
+    where += ' and e.kind = any(?::text[])';
+    params.push(`{${kinds.join(',')}}`); // a PostgreSQL array literal: kinds are enum values, never free text
+  }
+  if (before !== null) {
+    where += ' and e.seq < ?';
+    params.push(before);
+  }
+  params.push(limit);
+  return selectEvents(em, `${where} order by e.seq desc limit ?`, params);
+}
+
+/** The highest seq committed so far. */
+export async function lastCommittedSeq(em: EntityManager): Promise<number> {
+  const rows = await em.getConnection().execute<Array<{ seq: string | null }>>('select max(seq) as seq from event');
+  return Number(rows[0]?.seq ?? 0);
+}
+
+async function selectEvents(em: EntityManager, tail: string, params: unknown[]): Promise<EventRecord[]> {
+  const rows = await em.getConnection().execute<Array<Record<string, unknown>>>(
+    `select e.seq, e.patient_id, e.kind, e.actor_id, u.name as actor_name, e.recipient_id, e.payload, e.created_at
+       from event e left join app_user u on u.id = e.actor_id
+      where ${tail}`,
+    params,
+    'all',
+    em.isInTransaction() ? em.getTransactionContext() : undefined,
+  );
+  return rows.map((r) => ({
+    seq: Number(r.seq),
+    patientId: (r.patient_id as string | null) ?? null,
+    kind: r.kind as EventKind,
+    actorId: (r.actor_id as string | null) ?? null,
+    actorName: (r.actor_name as string | null) ?? null,
+    recipientId: (r.recipient_id as string | null) ?? null,
+    payload: r.payload as Record<string, unknown>,
+    createdAt: new Date(r.created_at as string),
+  }));
+}
+
+const cursorPattern = /^\d{1,15}$/;
+/** Parses a client's cursor (a seq as a decimal string); null when absent. */
+export function parseCursor(value: string | null | undefined): number | null | 'invalid' {
+  if (value === null || value === undefined || value === '') return null;
+  return cursorPattern.test(value) ? Number(value) : 'invalid';
+}

@@ -1,0 +1,181 @@
+import { CairnError, ErrorCode } from '../platform/errors.js';
+import type { EventRecord, StreamFilter } from './event-log.js';
+
+/** How one subscriber reads its own stream from the log (replay), with its access re-checked per page. */
+export type PageReader = (after: number, limit: number) => Promise<EventRecord[]>;
+
+export const resyncRequired = (cursor: number) =>
+  new CairnError(
+    ErrorCode.RESYNC_REQUIRED,
+    `You fell too far behind the live updates. Reconnect from the last event you received (cursor ${cursor}) to catch up.`,
+  );
+
+/**
+ * One subscriber's stream: replays from its cursor, then goes live, as an AsyncIterator that graphql-ws
+ * pulls. Memory is bounded: the queue holds at most `limit` events; a live subscriber that falls further
+ * behind is ended with RESYNC_REQUIRED and resumes from its last cursor. Replay only reads the next page
+ * when the consumer has room, so catching up never overflows.
+ *
+ * No gap, no duplicate: the hub registers the subscription before replay starts and offers it every event
+ * it dispatches from then on; those are held while replay reads the log. Anything dispatched before
+ * registration was committed before the replay's last read began, so that read saw it. Going live then
+ * takes the held events after the replayed cursor. `queuedThrough` drops anything seen twice.
+ */
+export class EventSubscription implements AsyncIterableIterator<EventRecord> {
+  private state: 'replaying' | 'live' | 'ended' = 'replaying';
+  private queue: EventRecord[] = [];
+  private held: EventRecord[] = [];
+  private heldOverflowed = false;
+  /** The highest seq placed in the queue (or replayed); the client's cursor after it has read the queue. */
+  private queuedThrough: number;
+  private deliveredThrough: number;
+  private failure: CairnError | null = null;
+  private waiter: { resolve: (r: IteratorResult<EventRecord>) => void; reject: (e: unknown) => void } | null = null;
+  private roomWaiter: (() => void) | null = null;
+
+  constructor(
+    readonly userId: string,
+    readonly filter: StreamFilter,
+    after: number,
+    private readonly limit: number,
+    private readonly onEnd: (sub: EventSubscription) => void,
+  ) {
+    this.queuedThrough = after;
+    this.deliveredThrough = after;
+  }
+
+  get isLive(): boolean {
+    return this.state === 'live';
+  }
+
+  get ended(): boolean {
+    return this.state === 'ended';
+  }
+
+  /** Called by the hub, in seq order, for every event of this stream that the user may see. Never blocks. */
+  offer(event: EventRecord): void {
+    if (this.state === 'ended' || event.seq <= this.queuedThrough) return;
+    if (this.state === 'replaying') {
+      if (this.held.length >= this.limit) {
+        // Replay will read these from the log anyway; just remember to take one more pass.
+        this.held = [];
+        this.heldOverflowed = true;
+      } else this.held.push(event);
+      return;
+    }
+    this.enqueue(event);
+  }
+
+  /** Ends the stream with an error the client sees (access lost, resync required). */
+  fail(error: CairnError): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    this.queue = [];
+    this.held = [];
+    this.failure = error;
+    this.onEnd(this);
+    this.roomWaiter?.();
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = null;
+      this.failure = null;
+      w.reject(error);
+    }
+  }
+
+  /** Replays from the log until caught up, then goes live. Runs once, started by the hub. */
+  async replay(read: PageReader, pageSize: number): Promise<void> {
+    try {
+      for (;;) {
+        while (this.queue.length >= this.limit && !this.ended) await new Promise<void>((r) => (this.roomWaiter = r));
+        if (this.ended) return;
+        const want = Math.min(pageSize, this.limit - this.queue.length);
+        const page = await read(this.queuedThrough, want);
+        if (this.ended) return;
+        for (const e of page) this.push(e);
+        if (page.length === want) continue;
+        if (this.heldOverflowed) {
+          this.heldOverflowed = false;
+          this.held = [];
+          continue;
+        }
+        // Synchronously after the last read: hand over to live delivery.
+        this.state = 'live';
+        const held = this.held;
+        this.held = [];
+        for (const e of held) if (e.seq > this.queuedThrough) this.enqueue(e);
+        return;
+      }
+    } catch (e) {
+      this.fail(e instanceof CairnError ? e : new CairnError(ErrorCode.RESYNC_REQUIRED, 'Live updates were interrupted. Reconnect from your last cursor.'));
+    }
+  }
+
+  /** Completes the stream without an error (server stopping, client unsubscribed). */
+  close(): void {
+    if (this.state === 'ended') return;
+    this.state = 'ended';
+    this.queue = [];
+    this.held = [];
+    this.onEnd(this);
+    this.roomWaiter?.();
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = null;
+      w.resolve({ value: undefined, done: true });
+    }
+  }
+
+  next(): Promise<IteratorResult<EventRecord>> {
+    const value = this.queue.shift();
+    if (value) {
+      this.deliveredThrough = value.seq;
+      if (this.roomWaiter && this.queue.length < this.limit) {
+        const r = this.roomWaiter;
+        this.roomWaiter = null;
+        r();
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.failure) {
+      const f = this.failure;
+      this.failure = null;
+      return Promise.reject(f);
+    }
+    if (this.state === 'ended') return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve, reject) => (this.waiter = { resolve, reject }));
+  }
+
+  return(): Promise<IteratorResult<EventRecord>> {
+    this.close();
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterableIterator<EventRecord> {
+    return this;
+  }
+
+  /** The last seq handed to the consumer. */
+  get cursor(): number {
+    return this.deliveredThrough;
+  }
+
+  private push(event: EventRecord): void {
+    if (event.seq <= this.queuedThrough) return;
+    this.queuedThrough = event.seq;
+    if (this.waiter) {
+      const w = this.waiter;
+      this.waiter = null;
+      this.deliveredThrough = event.seq;
+      w.resolve({ value: event, done: false });
+    } else this.queue.push(event);
+  }
+
+  private enqueue(event: EventRecord): void {
+    if (this.queue.length >= this.limit) {
+      this.fail(resyncRequired(this.deliveredThrough));
+      return;
+    }
+    this.push(event);
+  }
+}

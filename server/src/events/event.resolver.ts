@@ -1,0 +1,47 @@
+import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
+import type { SubscribeResolverData } from 'type-graphql';
+import { PatientAction, requirePatientAccess } from '../access/policy.js';
+import type { Context } from '../platform/context.js';
+import { badInput } from '../platform/errors.js';
+import { EventKind } from './event-kinds.js';
+import { parseCursor, readTimeline, type EventRecord } from './event-log.js';
+import { PatientEvent, PatientEventConnection, toPatientEvent } from './event.types.js';
+
+@Resolver()
+export class EventResolver {
+  @Query(() => PatientEventConnection, { description: "A patient's history, newest first, optionally of some kinds only." })
+  async timeline(
+    @Arg('patientId', () => ID) patientId: string,
+    @Arg('kinds', () => [EventKind], { nullable: true }) kinds: EventKind[] | null,
+    @Arg('first', () => Int, { defaultValue: 20 }) first: number,
+    @Arg('before', () => String, { nullable: true, description: 'The seq of the oldest event already shown.' }) before: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<PatientEventConnection> {
+    if (first < 1 || first > 100) throw badInput('first', 'Ask for between 1 and 100 events at a time.');
+    const cursor = parseCursor(before);
+    if (cursor === 'invalid') throw badInput('before', 'That is not a timeline cursor.');
+    await requirePatientAccess(ctx, patientId, PatientAction.READ);
+    const rows = await readTimeline(ctx.em, patientId, kinds, cursor, first + 1);
+    const nodes = rows.slice(0, first).map(toPatientEvent);
+    return { nodes, pageInfo: { endCursor: nodes.at(-1)?.seq ?? null, hasNextPage: rows.length > first } };
+  }
+
+  @Subscription(() => PatientEvent, {
+    description: "A patient's events as they happen. Pass the last seq you saw as `after` to replay what you missed first.",
+    subscribe: async ({ args, context }: SubscribeResolverData<unknown, { patientId: string; after: string | null }, Context>) => {
+      const after = parseCursor(args.after);
+      if (after === 'invalid') throw badInput('after', 'That is not an event cursor.');
+      const { actor, patient } = await requirePatientAccess(context, args.patientId, PatientAction.READ);
+      // Without a cursor, start from now: nothing to replay.
+      const from = after ?? context.services.events.dispatchedThrough;
+      return context.services.events.subscribe(actor.id, { patientId: patient.id }, from);
+    },
+  })
+  patientEvents(
+    @Root() event: EventRecord,
+    @Arg('patientId', () => ID) _patientId: string,
+    @Arg('after', () => String, { nullable: true }) _after: string | null,
+  ): PatientEvent {
+    return toPatientEvent(event);
+  }
+}

@@ -1,0 +1,222 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { afterAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { errorCode, gql, startTestServer, useTestServer, wsConnect, type TestServer } from '../test-support/harness.js';
+import { liveStream } from '../test-support/live.js';
+import { makeWorld, signInAs } from '../test-support/world.js';
+import { EventKind } from './event-kinds.js';
+import { appendEvent, lastCommittedSeq } from './event-log.js';
+
+const PATIENT_EVENTS = `subscription($p: ID!, $after: String) { patientEvents(patientId: $p, after: $after) { seq kind actorName payload } }`;
+type Ev = { patientEvents: { seq: string; kind: string; actorName: string | null; payload: Record<string, unknown> } };
+const ADD_MEMBER = 'mutation($p: ID!, $u: ID!) { addCareTeamMember(patientId: $p, userId: $u) { id } }';
+const REMOVE_MEMBER = 'mutation($p: ID!, $u: ID!) { removeCareTeamMember(patientId: $p, userId: $u) { id } }';
+
+/** Appends `labels.length` events for the patient in one transaction, like a burst of writes. */
+async function burst(em: EntityManager, patientId: string, labels: string[], padding = ''): Promise<void> {
+  await em.fork().transactional(async (tx) => {
+    for (const label of labels) await appendEvent(tx, { patientId, kind: EventKind.THREAD_RESOLVED, actorId: null, payload: { threadId: label + padding } });
+  });
+}
+const label = (e: Ev) => e.patientEvents.payload.threadId;
+const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+
+describe('live patient events', () => {
+  const server = useTestServer({ eventQueueLimit: 40 });
+  const extra: TestServer[] = [];
+  afterAll(async () => {
+    for (const s of extra) await s.stop();
+  });
+
+  it('replays what a client missed after it reconnects: every event once, in order, then live', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach]);
+    const token = await signInAs(server().url, world.users.coach);
+    const first = wsConnect(server().wsUrl, token);
+    const stream = liveStream<Ev>(first.client, PATIENT_EVENTS, { p: patient.id, after: String(await lastCommittedSeq(server().orm.em.fork())) });
+    await burst(server().orm.em, patient.id, range('a', 3));
+    const seen = await stream.take(3);
+    expect(seen.map(label)).toEqual(['a0', 'a1', 'a2']);
+    await first.client.dispose();
+
+    await burst(server().orm.em, patient.id, range('b', 60)); // more than one subscriber's queue holds
+    const again = wsConnect(server().wsUrl, token);
+    const resumed = liveStream<Ev>(again.client, PATIENT_EVENTS, { p: patient.id, after: seen[2].patientEvents.seq });
+    const replayed = await resumed.take(60);
+    expect(replayed.map(label)).toEqual(range('b', 60));
+    await burst(server().orm.em, patient.id, ['live']);
+    const [live] = await resumed.take(1);
+    expect(label(live)).toBe('live');
+    const seqs = [...seen, ...replayed, live].map((e) => Number(e.patientEvents.seq));
+    expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+    expect(new Set(seqs).size).toBe(seqs.length);
+    await again.client.dispose();
+  });
+
+  it('resumes across a server restart with nothing missed and nothing repeated', async () => {
+    const a = await startTestServer();
+    const world = await makeWorld(a.orm.em.fork());
+    const patient = await world.patient([world.users.gp]);
+    const token = await signInAs(a.url, world.users.gp);
+    const socket = wsConnect(a.wsUrl, token);
+    const stream = liveStream<Ev>(socket.client, PATIENT_EVENTS, { p: patient.id, after: String(await lastCommittedSeq(a.orm.em.fork())) });
+    await burst(a.orm.em, patient.id, ['before restart']);
+    const [last] = await stream.take(1);
+    await a.stop(); // the socket closes with the server
+    await socket.closed;
+
+    await burst(server().orm.em, patient.id, range('while down ', 5)); // written while the client's server is down
+    const restarted = await startTestServer();
+    extra.push(restarted);
+    await burst(restarted.orm.em, patient.id, ['after restart']);
+    const socket2 = wsConnect(restarted.wsUrl, token); // sessions live in the database: the token still works
+    const resumed = liveStream<Ev>(socket2.client, PATIENT_EVENTS, { p: patient.id, after: last.patientEvents.seq });
+    expect((await resumed.take(6)).map(label)).toEqual([...range('while down ', 5), 'after restart']);
+    await burst(restarted.orm.em, patient.id, ['live']);
+    expect((await resumed.take(1)).map(label)).toEqual(['live']);
+    await socket2.client.dispose();
+  });
+
+  it('delivers a change made through one instance to a subscriber on another', async () => {
+    const b = await startTestServer();
+    extra.push(b);
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach]);
+    const watcher = wsConnect(b.wsUrl, await signInAs(b.url, world.users.coach));
+    const stream = liveStream<Ev>(watcher.client, PATIENT_EVENTS, { p: patient.id, after: String(await lastCommittedSeq(b.orm.em.fork())) });
+    const res = await gql(server().url, ADD_MEMBER, { p: patient.id, u: world.users.fcp.id }, await signInAs(server().url, world.users.coach));
+    expect(res.errors).toBeUndefined();
+    const [event] = await stream.take(1);
+    expect(event.patientEvents).toMatchObject({ kind: 'CARE_TEAM_MEMBER_ADDED', actorName: world.users.coach.name, payload: { userId: world.users.fcp.id } });
+    await watcher.client.dispose();
+  });
+
+  it('ends an open subscription as soon as its user is removed from the care team', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach, world.users.fcp]);
+    const fcpSocket = wsConnect(server().wsUrl, await signInAs(server().url, world.users.fcp));
+    const coachSocket = wsConnect(server().wsUrl, await signInAs(server().url, world.users.coach));
+    const after = String(await lastCommittedSeq(server().orm.em.fork()));
+    const fcpStream = liveStream<Ev>(fcpSocket.client, PATIENT_EVENTS, { p: patient.id, after });
+    const coachStream = liveStream<Ev>(coachSocket.client, PATIENT_EVENTS, { p: patient.id, after });
+    await burst(server().orm.em, patient.id, ['shared']);
+    expect((await fcpStream.take(1)).map(label)).toEqual(['shared']);
+
+    const coachToken = await signInAs(server().url, world.users.coach);
+    expect((await gql(server().url, REMOVE_MEMBER, { p: patient.id, u: world.users.fcp.id }, coachToken)).errors).toBeUndefined();
+    await burst(server().orm.em, patient.id, ['private now']);
+    // The removed member's stream ends with NOT_FOUND; the removal and anything after never reach them.
+    const ended = await fcpStream.next();
+    expect('errors' in ended && ended.errors[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await coachStream.take(3)).map((e) => e.patientEvents.kind)).toEqual(['THREAD_RESOLVED', 'CARE_TEAM_MEMBER_REMOVED', 'THREAD_RESOLVED']);
+    // And they cannot subscribe again.
+    const retry = await liveStream<Ev>(fcpSocket.client, PATIENT_EVENTS, { p: patient.id, after }).next();
+    expect('errors' in retry && retry.errors[0].extensions?.code).toBe('NOT_FOUND');
+    await fcpSocket.client.dispose();
+    await coachSocket.client.dispose();
+  });
+
+  it('refuses a malformed cursor with BAD_USER_INPUT naming it, and strangers with NOT_FOUND', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach]);
+    const socket = wsConnect(server().wsUrl, await signInAs(server().url, world.users.coach));
+    const bad = await liveStream<Ev>(socket.client, PATIENT_EVENTS, { p: patient.id, after: '12; drop table event' }).next();
+    expect('errors' in bad && bad.errors[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    const outsider = wsConnect(server().wsUrl, await signInAs(server().url, world.users.outsider));
+    const denied = await liveStream<Ev>(outsider.client, PATIENT_EVENTS, { p: patient.id }).next();
+    expect('errors' in denied && denied.errors[0].extensions?.code).toBe('NOT_FOUND');
+    await socket.client.dispose();
+    await outsider.client.dispose();
+  });
+
+  it('tells a subscriber that does not pull to resync, without holding back the others', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach]);
+    const hub = server().running.services.events;
+    const start = await lastCommittedSeq(server().orm.em.fork());
+    const stalled = hub.subscribe(world.users.coach.id, { patientId: patient.id }, start);
+    const reader = hub.subscribe(world.users.coach.id, { patientId: patient.id }, start);
+    const got: string[] = [];
+    const readAll = (async () => {
+      while (got.length < 100) got.push(String((await reader.next()).value?.payload.threadId));
+    })();
+    await burst(server().orm.em, patient.id, range('e', 100));
+    await readAll;
+    expect(got).toEqual(range('e', 100));
+    // The stalled one kept at most its queue (40), then was dropped; it learns why when it next pulls.
+    let pulled = 0;
+    const outcome = await (async () => {
+      for (;;) {
+        try {
+          if ((await stalled.next()).done) return 'done';
+          pulled++;
+        } catch (e) {
+          return (e as { code?: string }).code;
+        }
+      }
+    })();
+    expect(outcome).toBe('RESYNC_REQUIRED');
+    expect(pulled).toBe(0); // its queue was released when it overflowed
+    await reader.return();
+  });
+
+  it('tells a WebSocket client that stopped reading to resync, while another client keeps up', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach]);
+    const token = await signInAs(server().url, world.users.coach);
+    const start = String(await lastCommittedSeq(server().orm.em.fork()));
+    const fast = wsConnect(server().wsUrl, token);
+    const fastStream = liveStream<Ev>(fast.client, PATIENT_EVENTS, { p: patient.id, after: start });
+    const slow = await rawSubscriber(server().wsUrl, token, PATIENT_EVENTS, { p: patient.id, after: start });
+    await burst(server().orm.em, patient.id, ['hello']);
+    await fastStream.take(1);
+    await slow.firstMessage;
+    slow.socket.pause(); // stop reading: the TCP buffers fill, then graphql-ws stops pulling this stream
+
+    const hub = server().running.services.events;
+    const subscribers = hub.subscriberCount;
+    const padding = 'x'.repeat(4000);
+    let sent = 0;
+    // Keep writing until the stalled client's queue overflows; the fast client must get every event meanwhile.
+    for (let round = 0; round < 60 && hub.subscriberCount === subscribers; round++) {
+      const labels = range(`r${round}-`, 200);
+      await burst(server().orm.em, patient.id, labels, padding);
+      sent += labels.length;
+      expect((await fastStream.take(labels.length)).map(label)).toEqual(labels.map((l) => l + padding));
+    }
+    expect(hub.subscriberCount).toBe(subscribers - 1);
+    slow.socket.resume();
+    const error = await slow.error;
+    expect(error.extensions?.code).toBe('RESYNC_REQUIRED');
+    expect(slow.nextCount()).toBeLessThan(sent + 1);
+    slow.socket.close();
+    await fast.client.dispose();
+    expect(errorCode({ errors: [error] })).toBe('RESYNC_REQUIRED');
+  });
+});
+
+/** A bare graphql-transport-ws client on the `ws` package, so the test controls reading from the socket. */
+async function rawSubscriber(url: string, token: string, query: string, variables: Record<string, unknown>) {
+  const socket = new WebSocket(url, 'graphql-transport-ws');
+  let nexts = 0;
+  let onFirst!: () => void;
+  let onError!: (e: { message: string; extensions?: { code?: string } }) => void;
+  const firstMessage = new Promise<void>((r) => (onFirst = r));
+  const error = new Promise<{ message: string; extensions?: { code?: string } }>((r) => (onError = r));
+  const acked = new Promise<void>((resolve) => {
+    socket.on('message', (raw) => {
+      const msg = JSON.parse(String(raw)) as { type: string; payload?: unknown };
+      if (msg.type === 'connection_ack') resolve();
+      if (msg.type === 'next') {
+        nexts++;
+        onFirst();
+      }
+      if (msg.type === 'error') onError((msg.payload as Array<{ message: string; extensions?: { code?: string } }>)[0]);
+    });
+  });
+  await new Promise<void>((r) => socket.once('open', () => r()));
+  socket.send(JSON.stringify({ type: 'connection_init', payload: { token } }));
+  await acked;
+  socket.send(JSON.stringify({ id: '1', type: 'subscribe', payload: { query, variables } }));
+  return { socket, firstMessage, error, nextCount: () => nexts };
+}
