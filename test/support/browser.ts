@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
@@ -7,10 +6,12 @@ import { afterAll, beforeAll } from 'vitest';
 /** Where browser tests leave screenshots for people to look at. */
 export const artifactsDir = path.resolve(import.meta.dirname, '../artifacts');
 
-/** Debian's Chromium, headless, with the flags this closed network needs. */
+/**
+ * Debian's Chromium, headless, with the flags this closed network needs. Playwright gives every launch a
+ * fresh temporary profile of its own (it refuses a `--user-data-dir` argument) and removes it on close.
+ */
 export async function launchChromium(): Promise<Browser> {
-  const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-chromium-'));
-  const browser = await chromium.launch({
+  return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
     args: [
@@ -22,11 +23,8 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
-      `--user-data-dir=${userDataDir}`,
     ],
   });
-  browser.on('disconnected', () => fs.rmSync(userDataDir, { recursive: true, force: true }));
-  return browser;
 }
 
 /** One browser for the file's tests. */

@@ -108,7 +108,7 @@ function Routes(): JSX.Element {
 function PageNotFound(): JSX.Element {
   document.title = 'Page not found – Cairn';
   return (
-    <EmptyState title="Page not found" action={<Link href="/">Go to your caseload</Link>}>
+    <EmptyState headingLevel={1} title="Page not found" action={<Link href="/">Go to your caseload</Link>}>
       <p>There is nothing at this address in Cairn.</p>
     </EmptyState>
   );

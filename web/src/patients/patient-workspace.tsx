@@ -30,7 +30,7 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
       </p>
       <Switch>
         <Match when={code() === 'NOT_FOUND'}>
-          <EmptyState title="No such patient, or you do not have access" action={<Link href="/" class="button button--secondary">Go to your caseload</Link>}>
+          <EmptyState headingLevel={1} title="No such patient, or you do not have access" action={<Link href="/" class="button button--secondary">Go to your caseload</Link>}>
             <p>Check the link you followed. You can only see patients whose care team you are on, or who have been referred to your service.</p>
           </EmptyState>
         </Match>

@@ -1,0 +1,249 @@
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../server/src/auth/user.entity.js';
+import type { Patient } from '../server/src/patients/patient.entity.js';
+import { PatientStatus } from '../server/src/patients/patient.entity.js';
+import { formatNhsNumber } from '../server/src/patients/nhs-number.js';
+import { useTestServer } from '../server/src/test-support/harness.js';
+import { makeWorld, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { artifactsDir, useChromium } from './support/browser.js';
+
+const webDist = path.resolve(import.meta.dirname, '../web/dist');
+const laptop = { width: 1366, height: 768 };
+const tablet = { width: 768, height: 1024 };
+
+describe('the Cairn web app in Chromium', () => {
+  const server = useTestServer({ webDist });
+  const browser = useChromium();
+  let world: World;
+  let patients: { amara: Patient; david: Patient; gwen: Patient; notMine: Patient; otherTeam: Patient };
+
+  beforeAll(async () => {
+    world = await makeWorld(server().orm.em.fork());
+    const { coach, gp, fcp, pharm, outsider } = world.users;
+    patients = {
+      // The coach leads Amara's and Gwen's care and is on David's team; the GP leads David's.
+      amara: await world.patient([coach, fcp, gp], { givenName: 'Amara', familyName: `Okafor ${world.tag}`, conditions: ['Fibromyalgia', 'Chronic widespread pain'] }),
+      david: await world.patient([gp, coach], { givenName: 'David', familyName: `Hughes ${world.tag}`, conditions: ['Chronic low back pain'], status: PatientStatus.REFERRED }),
+      gwen: await world.patient([coach], { givenName: 'Gwen', familyName: `Price ${world.tag}`, conditions: ['Osteoarthritis'], status: PatientStatus.DISCHARGED }),
+      // In the coach's PCN, but the coach is not on the team.
+      notMine: await world.patient([pharm], { givenName: 'Nia', familyName: `Jones ${world.tag}` }),
+      // At the coach's practice, but cared for only by someone from another PCN.
+      otherTeam: await world.patient([outsider], { givenName: 'Oscar', familyName: `Reed ${world.tag}` }),
+    };
+  });
+
+  /** A fresh browser profile (no cookies) at the given size. */
+  async function open(viewport = laptop): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser().newContext({ viewport, locale: 'en-GB' });
+    // Fail at the step that went wrong, well inside vitest's own timeout.
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await page.goto(server().url);
+    await page.getByRole('heading', { name: 'Sign in to Cairn' }).waitFor();
+    return { context, page };
+  }
+
+  async function signIn(page: Page, user: User, password = TEST_PASSWORD): Promise<void> {
+    await page.getByLabel('Email address').fill(user.email);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
+  /** Waits until the caseload has settled on exactly this summary, e.g. "3 patients". */
+  const summary = (page: Page, text: string) => page.locator('.page-heading__summary').filter({ hasText: new RegExp(`^${text}$`) }).waitFor();
+  const rowNames = (page: Page) => page.locator('.caseload-table tbody th[scope=row]').allTextContents();
+
+  it('keeps a wrong password in the form, with the error beside it, and leaves the person signed out', async () => {
+    const { context, page } = await open();
+    await shot(page, 'sign-in-1366');
+    await signIn(page, world.users.coach, 'not the password');
+    const error = page.locator('form').getByRole('alert');
+    await error.waitFor();
+    expect(await error.textContent()).toContain('That email and password do not match an account');
+    expect(await page.getByLabel('Email address').inputValue()).toBe(world.users.coach.email);
+    expect(await page.getByLabel('Password').inputValue()).toBe('');
+    await shot(page, 'sign-in-error-1366');
+    await context.close();
+  });
+
+  it('shows the RATE_LIMITED message after repeated failures', async () => {
+    const { context, page } = await open();
+    for (let i = 0; i < 5; i++) {
+      await signIn(page, world.users.fcp, `wrong ${i}`);
+      await page.getByText('That email and password do not match').waitFor();
+    }
+    await signIn(page, world.users.fcp);
+    await page.getByRole('alert').getByText(/Too many failed attempts\. For your security, please wait \d+ minutes? and try again\./).waitFor();
+    expect(await page.getByRole('heading', { name: 'My patients' }).count()).toBe(0);
+    await context.close();
+  });
+
+  it('signs in to "My patients": the coach sees their care teams and not the rest of the PCN', async () => {
+    const { context, page } = await open();
+    await signIn(page, world.users.coach);
+    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    await summary(page, '3 patients');
+    expect(await rowNames(page)).toEqual([`David Hughes ${world.tag}`, `Amara Okafor ${world.tag}`, `Gwen Price ${world.tag}`]);
+    const amaraRow = page.locator('tbody tr', { hasText: patients.amara.givenName });
+    expect(await amaraRow.textContent()).toContain(formatNhsNumber(patients.amara.nhsNumber));
+    expect(await amaraRow.textContent()).toContain('Fibromyalgia, Chronic widespread pain');
+    expect(await page.locator('.top-bar').textContent()).toContain('Health & wellbeing coach');
+    await shot(page, 'caseload-1366');
+    await context.close();
+  });
+
+  it('finds a patient by NHS number typed with spaces, and by part of a name', async () => {
+    const { context, page } = await open();
+    await signIn(page, world.users.coach);
+    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    await page.getByLabel('Search by name or NHS number').fill(formatNhsNumber(patients.david.nhsNumber));
+    await summary(page, '1 patient');
+    expect(await rowNames(page)).toEqual([`David Hughes ${world.tag}`]);
+
+    await page.getByLabel('Search by name or NHS number').fill(`gwen pri`);
+    await page.keyboard.press('Enter');
+    await page.locator('.caseload-table tbody th', { hasText: 'Gwen' }).waitFor();
+    expect(await rowNames(page)).toEqual([`Gwen Price ${world.tag}`]);
+    expect(new URL(page.url()).searchParams.get('q')).toBe('gwen pri');
+
+    await page.getByLabel('Search by name or NHS number').fill(`nobody ${world.tag}`);
+    await page.getByRole('heading', { name: 'No patients match' }).waitFor();
+    await page.getByRole('button', { name: 'Clear search and filters' }).click();
+    await summary(page, '3 patients');
+    await context.close();
+  });
+
+  it('filters by status and switches between my patients and all I can see', async () => {
+    const { context, page } = await open();
+    await signIn(page, world.users.lead);
+    // A service lead on no care team: an empty caseload that says why, and the way to everyone else.
+    await page.getByRole('heading', { name: 'You are not on any care team yet' }).waitFor();
+    await page.getByRole('button', { name: 'Show all patients I can see' }).click();
+    await page.getByRole('heading', { name: 'All patients I can see' }).waitFor();
+    // Every patient of the lead's PCN, whoever's care team they are on.
+    await summary(page, '5 patients');
+
+    await page.getByLabel('Status').selectOption('DISCHARGED');
+    await summary(page, '1 patient');
+    expect(await rowNames(page)).toEqual([`Gwen Price ${world.tag}`]);
+    await page.getByLabel('My patients').check();
+    await page.getByRole('heading', { name: 'No patients match' }).waitFor();
+    await context.close();
+  });
+
+  it('opens the patient workspace: header, care team with the lead marked, and the record sections', async () => {
+    const { context, page } = await open();
+    await signIn(page, world.users.coach);
+    await page.getByRole('link', { name: `David Hughes ${world.tag}` }).click();
+    await page.getByRole('heading', { level: 1, name: `David Hughes ${world.tag}` }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/patients/${patients.david.id}`);
+
+    const header = await page.locator('.patient-header').textContent();
+    expect(header).toContain(formatNhsNumber(patients.david.nhsNumber));
+    expect(formatNhsNumber(patients.david.nhsNumber)).toMatch(/^\d{3} \d{3} \d{4}$/);
+    expect(header).toContain('17 May 1970');
+    expect(header).toMatch(/\(\d+ years\)/);
+    expect(header).toContain('Chronic low back pain');
+    expect(header).toContain('Referred');
+    expect(header).toContain(world.practice.name);
+
+    const team = page.getByRole('region', { name: 'Care team' });
+    const members = team.getByRole('listitem');
+    expect(await members.count()).toBe(2);
+    // The GP leads: listed first, marked "Lead" in words, with their team role.
+    expect(await members.nth(0).textContent()).toMatch(/^GP\s*Lead/);
+    expect(await members.nth(0).getByText('Lead', { exact: true }).count()).toBe(1);
+    expect(await members.nth(1).textContent()).toContain('Coach');
+    expect(await members.nth(1).textContent()).toContain('Health & wellbeing coach');
+    expect(await members.nth(1).getByText('Lead', { exact: true }).count()).toBe(0);
+
+    const sections = page.getByRole('navigation', { name: 'Patient record' });
+    expect(await sections.getByRole('link').allTextContents()).toEqual(['Care plan', 'Handover', 'Discussion', 'Timeline']);
+    expect(await sections.getByRole('link', { name: 'Care plan' }).getAttribute('aria-current')).toBe('page');
+    await shot(page, 'workspace-1366');
+    await sections.getByRole('link', { name: 'Handover' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Handover' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/patients/${patients.david.id}/handover`);
+
+    await page.setViewportSize(tablet);
+    await sections.getByRole('link', { name: 'Care plan' }).click();
+    await page.getByRole('heading', { level: 2, name: 'Care plan' }).waitFor();
+    await shot(page, 'workspace-tablet');
+    // Back through Care plan, Handover and Care plan to the caseload.
+    for (let i = 0; i < 3; i++) await page.goBack();
+    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    await shot(page, 'caseload-tablet');
+    await context.close();
+  });
+
+  it('says "no such patient" for a patient outside my care teams, exactly as for one that does not exist', async () => {
+    const { context, page } = await open();
+    await signIn(page, world.users.coach);
+    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    for (const id of [patients.otherTeam.id, patients.notMine.id, '00000000-0000-4000-8000-000000000000']) {
+      await page.goto(`${server().url}/patients/${id}`);
+      await page.getByRole('heading', { name: 'No such patient, or you do not have access' }).waitFor();
+      expect(await page.locator('main').textContent()).not.toContain('Oscar');
+    }
+    await shot(page, 'not-found-1366');
+    await context.close();
+  });
+
+  it('signs in with the keyboard alone', async () => {
+    const { context, page } = await open();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('name') ?? document.activeElement?.textContent);
+    // The page opens with the cursor in the email field; Tab goes to the password, then the button.
+    expect(await focused()).toBe('email');
+    await page.keyboard.type(world.users.gp.email);
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('password');
+    await page.keyboard.press('Tab');
+    expect(await focused()).toBe('Sign in');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.type(TEST_PASSWORD);
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    // The first Tab on a signed-in page reaches the skip link.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to main content');
+    await context.close();
+  });
+
+  it('signs out back to the sign-in page, and the session is gone after a reload', async () => {
+    const { context, page } = await open();
+    await signIn(page, world.users.coach);
+    await page.getByRole('link', { name: `Amara Okafor ${world.tag}` }).click();
+    await page.getByRole('heading', { level: 1, name: `Amara Okafor ${world.tag}` }).waitFor();
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sign in to Cairn' }).waitFor();
+    await page.getByText('You have signed out.').waitFor();
+    expect(new URL(page.url()).pathname).toBe('/');
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in to Cairn' }).waitFor();
+    expect(await page.getByText(patients.amara.givenName).count()).toBe(0);
+    await context.close();
+  });
+
+  it('"Sign out everywhere" ends the session on another device, which returns to sign-in on its next request', async () => {
+    const laptopSession = await open();
+    const tabletSession = await open(tablet);
+    // Someone no other test signs in as, so these are their only two sessions.
+    await signIn(laptopSession.page, world.users.pharm);
+    await signIn(tabletSession.page, world.users.pharm);
+    await tabletSession.page.getByRole('heading', { name: 'My patients' }).waitFor();
+    await laptopSession.page.getByRole('heading', { name: 'My patients' }).waitFor();
+
+    await laptopSession.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await laptopSession.page.getByText(/You have signed out on every device \(2 sessions ended\)/).waitFor();
+
+    // The tablet finds out (UNAUTHENTICATED) as soon as it asks the server for anything.
+    await tabletSession.page.getByLabel('Status').selectOption('ACTIVE');
+    await tabletSession.page.getByRole('heading', { name: 'Sign in to Cairn' }).waitFor();
+    await tabletSession.page.getByText('Your session has ended. Please sign in again.').waitFor();
+    await laptopSession.context.close();
+    await tabletSession.context.close();
+  });
+});
