@@ -17,6 +17,8 @@ import { SESSION_COOKIE, tokenFromHeaders } from '../auth/session-token.js';
 import { SignInLimiter } from '../auth/sign-in-limiter.js';
 import { SocketClose, SocketRegistry } from '../auth/socket-registry.js';
 import { EventHub } from '../events/event-hub.js';
+import { carePlanPrintHandler } from '../care-plans/care-plan.print.js';
+import { CarePlanStore } from '../care-plans/care-plan.store.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import type { Orm } from './database.js';
@@ -42,7 +44,8 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
   const schema = await buildCairnSchema();
   const sockets = new SocketRegistry(orm, logger, config.sessionSweepMs);
   const events = new EventHub(orm, logger, { queueLimit: config.eventQueueLimit });
-  const services: Services = { config, orm, logger, signInLimiter: new SignInLimiter(), sockets, events };
+  const carePlans = new CarePlanStore(orm, logger);
+  const services: Services = { config, orm, logger, signInLimiter: new SignInLimiter(), sockets, events, carePlans };
   const exposeInternals = !config.production;
   const format = (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, exposeInternals);
 
@@ -107,9 +110,11 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
     refuseOversizedQuery,
     expressMiddleware(apollo, { context: ({ req, res }) => httpContext(req, res, services) }),
   );
+  app.get('/patients/:id/care-plan/print', carePlanPrintHandler(services));
   serveWebApp(app, config.webDist);
 
   await events.start();
+  await carePlans.start();
   await listen(httpServer, config.port, config.host);
   sockets.start();
   const port = (httpServer.address() as AddressInfo).port;
@@ -121,6 +126,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
       sockets.stop();
       await events.stop(); // completes this instance's live streams
       await apollo.stop(); // drains HTTP and disposes the WebSocket server
+      await carePlans.stop();
       wsServer.close();
     },
   };

@@ -1,6 +1,7 @@
 import type { SignInLimiter } from '../auth/sign-in-limiter.js';
 import type { SocketRegistry } from '../auth/socket-registry.js';
 import type { EventHub } from '../events/event-hub.js';
+import type { CarePlanStore } from '../care-plans/care-plan.store.js';
 import type { Config } from './config.js';
 import type { Orm } from './database.js';
 import type { Logger } from './logger.js';
@@ -14,4 +15,6 @@ export interface Services {
   sockets: SocketRegistry;
   /** This instance's listener on the event log, fanning events out to its subscribers. */
   events: EventHub;
+  /** Care plans held in memory, their write queues, live delivery and presence. */
+  carePlans: CarePlanStore;
 }

@@ -1,9 +1,11 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration0001Foundation } from './0001-foundation.js';
+import { Migration0002CarePlans } from './0002-care-plans.js';
 import { Migration0003Events } from './0003-events.js';
 
 /** Every migration, in order. Listed by hand so the same list runs from `src/` (tests) and `dist/` (start). */
 export const migrations: MigrationObject[] = [
   { name: '0001-foundation', class: Migration0001Foundation },
+  { name: '0002-care-plans', class: Migration0002CarePlans },
   { name: '0003-events', class: Migration0003Events },
 ];

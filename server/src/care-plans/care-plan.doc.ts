@@ -1,0 +1,406 @@
+import * as Y from 'yjs';
+
+/**
+ * The shape of a care plan as a Yjs document, in one place. Clients and server agree on these top-level
+ * names; `materialise` turns a document into the typed view and refuses any document that left this shape.
+ *
+ *   whatMatters  Y.Text (formatting attributes: bold, italic, underline; line attributes: list, header)
+ *   goals        Y.Array<Y.Map>  id, what, why, measure (Y.Text or string), targetDate, status, checkIns
+ *                                 (Y.Array of plain { date, rating 0–10, note })
+ *   strategies   Y.Array<Y.Map>  id, category, what, howOften (Y.Text or string), suggestedBy (string)
+ *   flareUp      Y.Map<Y.Text>   warningSigns, whatHelps, whatToAvoid, whoToContact
+ *   medication   Y.Text
+ *   review       Y.Map           nextReviewDate (YYYY-MM-DD or null), reviewerId (uuid or null)
+ */
+
+export const GoalStatus = { ACTIVE: 'ACTIVE', ACHIEVED: 'ACHIEVED', PAUSED: 'PAUSED', DROPPED: 'DROPPED' } as const;
+export type GoalStatus = (typeof GoalStatus)[keyof typeof GoalStatus];
+
+export const StrategyCategory = {
+  BREATHING: 'BREATHING',
+  MINDFULNESS: 'MINDFULNESS',
+  ACTIVITY_PACING: 'ACTIVITY_PACING',
+  SLEEP: 'SLEEP',
+  DIET: 'DIET',
+  MEDICATION: 'MEDICATION',
+  SOCIAL_WORK: 'SOCIAL_WORK',
+  OTHER: 'OTHER',
+} as const;
+export type StrategyCategory = (typeof StrategyCategory)[keyof typeof StrategyCategory];
+
+/** The plan's sections, as history, presence and diffs name them. */
+export const CarePlanSection = {
+  WHAT_MATTERS: 'WHAT_MATTERS',
+  GOALS: 'GOALS',
+  STRATEGIES: 'STRATEGIES',
+  FLARE_UP: 'FLARE_UP',
+  MEDICATION: 'MEDICATION',
+  REVIEW: 'REVIEW',
+} as const;
+export type CarePlanSection = (typeof CarePlanSection)[keyof typeof CarePlanSection];
+export const allSections = Object.values(CarePlanSection);
+
+export const flareUpKeys = ['warningSigns', 'whatHelps', 'whatToAvoid', 'whoToContact'] as const;
+export type FlareUpKey = (typeof flareUpKeys)[number];
+
+const topLevel = ['whatMatters', 'goals', 'strategies', 'flareUp', 'medication', 'review'] as const;
+
+/** Limits that keep one plan a readable document (and the materialised row small). */
+export const planLimits = { textChars: 20_000, shortChars: 500, goals: 50, strategies: 100, checkIns: 300, idChars: 64 } as const;
+
+const textAttributes = new Set(['bold', 'italic', 'underline', 'list', 'header']);
+const goalKeys = new Set(['id', 'what', 'why', 'measure', 'targetDate', 'status', 'checkIns']);
+const strategyKeys = new Set(['id', 'category', 'what', 'howOften', 'suggestedBy']);
+const reviewKeys = new Set(['nextReviewDate', 'reviewerId']);
+
+export interface CheckInView {
+  date: string;
+  rating: number;
+  note: string;
+}
+export interface GoalView {
+  id: string;
+  what: string;
+  why: string;
+  measure: string;
+  targetDate: string | null;
+  status: GoalStatus;
+  checkIns: CheckInView[];
+}
+export interface StrategyView {
+  id: string;
+  category: StrategyCategory;
+  what: string;
+  howOften: string;
+  suggestedBy: string;
+}
+export type FlareUpView = Record<FlareUpKey, string>;
+export interface ReviewView {
+  nextReviewDate: string | null;
+  reviewerId: string | null;
+}
+/** One formatted run of "what matters to me" (a Quill-style delta op). */
+export interface TextRun {
+  insert: string;
+  attributes?: Record<string, string | number | boolean>;
+}
+/** The typed plan: what lists, reports, search, print and export read, never the Yjs bytes. */
+export interface CarePlanView {
+  whatMatters: string;
+  whatMattersRuns: TextRun[];
+  goals: GoalView[];
+  strategies: StrategyView[];
+  flareUp: FlareUpView;
+  medication: string;
+  review: ReviewView;
+}
+
+/** The document left the plan's shape; `path` says where ("goals[1].status"). */
+export class CarePlanShapeError extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(`${path}: ${message}`);
+    this.name = 'CarePlanShapeError';
+  }
+}
+
+/**
+ * Fixed client id of the initial structure. Every instance builds byte-identical initial state, so two
+ * servers creating the same plan at once produce the same Yjs items, never two competing flare-up texts.
+ */
+const INITIAL_CLIENT_ID = 0x0ca1;
+
+function buildInitialUpdate(): Uint8Array {
+  const doc = new Y.Doc();
+  doc.clientID = INITIAL_CLIENT_ID;
+  doc.transact(() => {
+    const flareUp = doc.getMap('flareUp');
+    for (const key of flareUpKeys) flareUp.set(key, new Y.Text());
+  });
+  const update = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  return update;
+}
+
+/** The state every new plan starts from (seq 0). Clients start from the server's state, never an empty doc. */
+export const initialCarePlanUpdate: Uint8Array = buildInitialUpdate();
+
+/** A document with the plan's top-level types declared, holding `updates` applied in order. */
+export function createCarePlanDoc(...updates: Uint8Array[]): Y.Doc {
+  const doc = new Y.Doc();
+  declareTypes(doc);
+  if (updates.length === 0) updates = [initialCarePlanUpdate];
+  doc.transact(() => {
+    for (const u of updates) Y.applyUpdate(doc, u);
+  });
+  return doc;
+}
+
+/** Fixes each top-level name to its type, so an update cannot re-declare `goals` as a text. */
+export function declareTypes(doc: Y.Doc): void {
+  doc.getText('whatMatters');
+  doc.getArray('goals');
+  doc.getArray('strategies');
+  doc.getMap('flareUp');
+  doc.getText('medication');
+  doc.getMap('review');
+}
+
+/** The typed view of `doc`, or CarePlanShapeError naming the first thing out of shape. */
+export function materialise(doc: Y.Doc): CarePlanView {
+  for (const name of doc.share.keys()) {
+    if (!(topLevel as readonly string[]).includes(name)) throw new CarePlanShapeError(name, 'is not a section of a care plan');
+  }
+  if (doc.store.pendingStructs || doc.store.pendingDs) {
+    throw new CarePlanShapeError('update', 'depends on edits the server has not received');
+  }
+  const whatMatters = doc.getText('whatMatters');
+  checkText(whatMatters, 'whatMatters', planLimits.textChars);
+  return {
+    whatMatters: whatMatters.toString(),
+    whatMattersRuns: textRuns(whatMatters),
+    goals: readGoals(doc.getArray('goals')),
+    strategies: readStrategies(doc.getArray('strategies')),
+    flareUp: readFlareUp(doc.getMap('flareUp')),
+    medication: readText(doc.getText('medication'), 'medication', planLimits.textChars),
+    review: readReview(doc.getMap('review')),
+  };
+}
+
+function readGoals(goals: Y.Array<unknown>): GoalView[] {
+  checkList(goals, 'goals', planLimits.goals);
+  const seen = new Set<string>();
+  return goals.toArray().map((item, i) => {
+    const path = `goals[${i}]`;
+    const map = requireMap(item, path, goalKeys);
+    const id = requireId(map.get('id'), `${path}.id`, seen);
+    const status = map.get('status');
+    if (typeof status !== 'string' || !Object.hasOwn(GoalStatus, status)) {
+      throw new CarePlanShapeError(`${path}.status`, `must be one of ${Object.keys(GoalStatus).join(', ')}`);
+    }
+    return {
+      id,
+      what: readTextLike(map.get('what'), `${path}.what`, planLimits.shortChars),
+      why: readTextLike(map.get('why'), `${path}.why`, planLimits.textChars),
+      measure: readTextLike(map.get('measure'), `${path}.measure`, planLimits.shortChars),
+      targetDate: optionalDate(map.get('targetDate'), `${path}.targetDate`),
+      status: status as GoalStatus,
+      checkIns: readCheckIns(map.get('checkIns'), `${path}.checkIns`),
+    };
+  });
+}
+
+function readCheckIns(value: unknown, path: string): CheckInView[] {
+  if (value === undefined) return [];
+  if (!(value instanceof Y.Array)) throw new CarePlanShapeError(path, 'must be a list');
+  checkList(value, path, planLimits.checkIns);
+  return value.toArray().map((c: unknown, i) => {
+    const p = `${path}[${i}]`;
+    if (typeof c !== 'object' || c === null || c instanceof Y.AbstractType || Array.isArray(c)) throw new CarePlanShapeError(p, 'must be { date, rating, note }');
+    const { date, rating, note, ...rest } = c as Record<string, unknown>;
+    if (Object.keys(rest).length > 0) throw new CarePlanShapeError(p, `has unknown fields (${Object.keys(rest).join(', ')})`);
+    if (typeof rating !== 'number' || !Number.isInteger(rating) || rating < 0 || rating > 10) {
+      throw new CarePlanShapeError(`${p}.rating`, 'must be a whole number from 0 to 10');
+    }
+    const checkedDate = optionalDate(date, `${p}.date`);
+    if (!checkedDate) throw new CarePlanShapeError(`${p}.date`, 'is required');
+    return { date: checkedDate, rating, note: optionalString(note, `${p}.note`, planLimits.shortChars) };
+  });
+}
+
+function readStrategies(strategies: Y.Array<unknown>): StrategyView[] {
+  checkList(strategies, 'strategies', planLimits.strategies);
+  const seen = new Set<string>();
+  return strategies.toArray().map((item, i) => {
+    const path = `strategies[${i}]`;
+    const map = requireMap(item, path, strategyKeys);
+    const id = requireId(map.get('id'), `${path}.id`, seen);
+    const category = map.get('category');
+    if (typeof category !== 'string' || !Object.hasOwn(StrategyCategory, category)) {
+      throw new CarePlanShapeError(`${path}.category`, `must be one of ${Object.keys(StrategyCategory).join(', ')}`);
+    }
+    return {
+      id,
+      category: category as StrategyCategory,
+      what: readTextLike(map.get('what'), `${path}.what`, planLimits.shortChars),
+      howOften: readTextLike(map.get('howOften'), `${path}.howOften`, planLimits.shortChars),
+      suggestedBy: optionalString(map.get('suggestedBy'), `${path}.suggestedBy`, planLimits.shortChars),
+    };
+  });
+}
+
+function readFlareUp(map: Y.Map<unknown>): FlareUpView {
+  if (map._start !== null) throw new CarePlanShapeError('flareUp', 'must be a set of named texts');
+  for (const key of map.keys()) {
+    if (!(flareUpKeys as readonly string[]).includes(key)) throw new CarePlanShapeError(`flareUp.${key}`, 'is not part of a flare-up plan');
+  }
+  const view = {} as FlareUpView;
+  for (const key of flareUpKeys) {
+    const text = map.get(key);
+    if (!(text instanceof Y.Text)) throw new CarePlanShapeError(`flareUp.${key}`, 'must stay a text');
+    view[key] = readText(text, `flareUp.${key}`, planLimits.textChars);
+  }
+  return view;
+}
+
+function readReview(map: Y.Map<unknown>): ReviewView {
+  if (map._start !== null) throw new CarePlanShapeError('review', 'must be a set of named values');
+  for (const key of map.keys()) if (!reviewKeys.has(key)) throw new CarePlanShapeError(`review.${key}`, 'is not part of a review');
+  const reviewerId = map.get('reviewerId');
+  if (reviewerId !== undefined && reviewerId !== null && (typeof reviewerId !== 'string' || !uuidPattern.test(reviewerId))) {
+    throw new CarePlanShapeError('review.reviewerId', 'must be the id of a person');
+  }
+  return { nextReviewDate: optionalDate(map.get('nextReviewDate'), 'review.nextReviewDate'), reviewerId: (reviewerId as string | undefined) ?? null };
+}
+
+function requireMap(item: unknown, path: string, keys: Set<string>): Y.Map<unknown> {
+  if (!(item instanceof Y.Map)) throw new CarePlanShapeError(path, 'must be a map of fields');
+  if (item._start !== null) throw new CarePlanShapeError(path, 'must be a map of fields');
+  for (const key of item.keys()) if (!keys.has(key)) throw new CarePlanShapeError(`${path}.${key}`, 'is not a known field');
+  return item as Y.Map<unknown>;
+}
+
+function requireId(value: unknown, path: string, seen: Set<string>): string {
+  if (typeof value !== 'string' || value.length === 0 || value.length > planLimits.idChars) throw new CarePlanShapeError(path, 'must be a short text id');
+  if (seen.has(value)) throw new CarePlanShapeError(path, `repeats the id "${value}"`);
+  seen.add(value);
+  return value;
+}
+
+function checkList(list: Y.Array<unknown>, path: string, max: number): void {
+  if (list._map.size > 0) throw new CarePlanShapeError(path, 'must be a list');
+  if (list.length > max) throw new CarePlanShapeError(path, `has more than ${max} entries`);
+}
+
+function readTextLike(value: unknown, path: string, max: number): string {
+  if (value instanceof Y.Text) return readText(value, path, max);
+  return optionalString(value, path, max);
+}
+
+function readText(text: Y.Text, path: string, max: number): string {
+  checkText(text, path, max);
+  return text.toString();
+}
+
+/** Only characters and the known formatting marks; no embeds, nested types or attributes on the text itself. */
+function checkText(text: Y.Text, path: string, max: number): void {
+  if (text._map.size > 0) throw new CarePlanShapeError(path, 'must be plain or formatted text');
+  if (text.length > max) throw new CarePlanShapeError(path, `is longer than ${max} characters`);
+  for (let item = text._start; item !== null; item = item.right) {
+    if (item.deleted) continue;
+    const c = item.content;
+    if (c instanceof Y.ContentString) continue;
+    if (c instanceof Y.ContentFormat && textAttributes.has(c.key)) continue;
+    throw new CarePlanShapeError(path, 'may hold only text and bold/italic/underline/list/heading formatting');
+  }
+}
+
+function optionalString(value: unknown, path: string, max: number): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw new CarePlanShapeError(path, 'must be text');
+  if (value.length > max) throw new CarePlanShapeError(path, `is longer than ${max} characters`);
+  return value;
+}
+
+function optionalDate(value: unknown, path: string): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (typeof value !== 'string' || !isIsoDate(value)) throw new CarePlanShapeError(path, 'must be a date written YYYY-MM-DD');
+  return value;
+}
+
+export function isIsoDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === value;
+}
+
+function textRuns(text: Y.Text): TextRun[] {
+  return (text.toDelta() as Array<{ insert: unknown; attributes?: Record<string, string | number | boolean> }>)
+    .filter((op): op is TextRun => typeof op.insert === 'string')
+    .map((op) => (op.attributes && Object.keys(op.attributes).length > 0 ? { insert: op.insert, attributes: op.attributes } : { insert: op.insert }));
+}
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The sections whose content differs between two views. */
+export function changedSections(before: CarePlanView, after: CarePlanView): CarePlanSection[] {
+  const parts = (v: CarePlanView): Record<CarePlanSection, unknown> => ({
+    WHAT_MATTERS: v.whatMattersRuns,
+    GOALS: v.goals,
+    STRATEGIES: v.strategies,
+    FLARE_UP: v.flareUp,
+    MEDICATION: v.medication,
+    REVIEW: v.review,
+  });
+  const a = parts(before);
+  const b = parts(after);
+  return allSections.filter((s) => JSON.stringify(a[s]) !== JSON.stringify(b[s]));
+}
+
+/**
+ * Edits `doc` so its content equals `target`, section by section, leaving unchanged sections untouched.
+ * Used by restore: the edits become a new update, so history is never rewritten.
+ */
+export function writeView(doc: Y.Doc, target: CarePlanView): void {
+  const current = materialise(doc);
+  const changed = new Set(changedSections(current, target));
+  doc.transact(() => {
+    if (changed.has('WHAT_MATTERS')) replaceText(doc.getText('whatMatters'), target.whatMattersRuns);
+    if (changed.has('MEDICATION')) replaceText(doc.getText('medication'), [{ insert: target.medication }]);
+    if (changed.has('FLARE_UP')) {
+      const flareUp = doc.getMap('flareUp');
+      for (const key of flareUpKeys) {
+        if (current.flareUp[key] !== target.flareUp[key]) replaceText(flareUp.get(key) as Y.Text, [{ insert: target.flareUp[key] }]);
+      }
+    }
+    if (changed.has('GOALS')) replaceList(doc.getArray('goals'), target.goals.map(goalMap));
+    if (changed.has('STRATEGIES')) replaceList(doc.getArray('strategies'), target.strategies.map(strategyMap));
+    if (changed.has('REVIEW')) {
+      const review = doc.getMap('review');
+      review.set('nextReviewDate', target.review.nextReviewDate);
+      review.set('reviewerId', target.review.reviewerId);
+    }
+  });
+}
+
+function replaceText(text: Y.Text, runs: TextRun[]): void {
+  if (text.length > 0) text.delete(0, text.length);
+  text.applyDelta(runs.filter((r) => r.insert.length > 0));
+}
+
+function replaceList(list: Y.Array<unknown>, items: Y.Map<unknown>[]): void {
+  if (list.length > 0) list.delete(0, list.length);
+  list.insert(0, items);
+}
+
+function textOf(s: string): Y.Text {
+  return new Y.Text(s);
+}
+
+/** A goal as Yjs types (texts co-editable, check-ins a list). Exported for clients and tests that add goals. */
+export function goalMap(goal: GoalView): Y.Map<unknown> {
+  const checkIns = new Y.Array<CheckInView>();
+  checkIns.insert(0, goal.checkIns.map((c) => ({ ...c })));
+  return new Y.Map<unknown>([
+    ['id', goal.id],
+    ['what', textOf(goal.what)],
+    ['why', textOf(goal.why)],
+    ['measure', textOf(goal.measure)],
+    ['targetDate', goal.targetDate],
+    ['status', goal.status],
+    ['checkIns', checkIns],
+  ]);
+}
+
+export function strategyMap(s: StrategyView): Y.Map<unknown> {
+  return new Y.Map<unknown>([
+    ['id', s.id],
+    ['category', s.category],
+    ['what', textOf(s.what)],
+    ['howOften', textOf(s.howOften)],
+    ['suggestedBy', s.suggestedBy],
+  ]);
+}

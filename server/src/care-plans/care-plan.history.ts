@@ -1,0 +1,231 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
+import * as Y from 'yjs';
+import { PatientAction } from '../access/policy.js';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { badInput, conflict } from '../platform/errors.js';
+import {
+  allSections,
+  changedSections,
+  createCarePlanDoc,
+  initialCarePlanUpdate,
+  materialise,
+  writeView,
+  type CarePlanSection,
+  type CarePlanView,
+} from './care-plan.doc.js';
+import { sql, type CarePlanStore, type UpdateAck } from './care-plan.store.js';
+
+/** Edits by one author closer together than this form one revision. */
+export const REVISION_PAUSE_MS = 5 * 60_000;
+
+export interface Revision {
+  seq: number;
+  fromSeq: number;
+  authorId: string;
+  authorName: string;
+  startedAt: Date;
+  endedAt: Date;
+  updateCount: number;
+  sections: CarePlanSection[];
+  signedOff: boolean;
+}
+
+/**
+ * The plan's history as revisions, newest first: consecutive updates by one author with no pause longer
+ * than REVISION_PAUSE_MS, also closed at every signed-off seq (so a sign-off always names a whole revision).
+ * Reads only the small columns; which sections an update changed was recorded when it was stored.
+ */
+export async function listRevisions(em: EntityManager, patientId: string, limit: number): Promise<Revision[]> {
+  const rows = await sql<{ seq: string; actor_id: string; actor_name: string; sections: string[]; created_at: Date }>(
+    em,
+    `select u.seq, u.actor_id, a.name as actor_name, u.sections, u.created_at
+       from care_plan_update u join app_user a on a.id = u.actor_id where u.patient_id = ? order by u.seq`,
+    [patientId],
+  );
+  const signed = new Set((await sql<{ seq: string }>(em, 'select seq from care_plan_sign_off where patient_id = ?', [patientId])).map((r) => Number(r.seq)));
+  const revisions: Revision[] = [];
+  let current: Revision | undefined;
+  for (const r of rows) {
+    const seq = Number(r.seq);
+    const at = new Date(r.created_at);
+    const continues = current && !current.signedOff && current.authorId === r.actor_id && at.getTime() - current.endedAt.getTime() <= REVISION_PAUSE_MS;
+    if (!current || !continues) {
+      current = { seq, fromSeq: seq, authorId: r.actor_id, authorName: r.actor_name, startedAt: at, endedAt: at, updateCount: 0, sections: [], signedOff: false };
+      revisions.push(current);
+    }
+    current.seq = seq;
+    current.endedAt = at;
+    current.updateCount += 1;
+    current.sections = allSections.filter((s) => current!.sections.includes(s) || r.sections.includes(s));
+    current.signedOff = signed.has(seq);
+  }
+  return revisions.reverse().slice(0, limit);
+}
+
+/** The plan exactly as it was after update `seq` (0: the empty plan), rebuilt from the log. */
+export async function viewAt(em: EntityManager, patientId: string, seq: number): Promise<CarePlanView> {
+  return materialise(await docAt(em, patientId, seq));
+}
+
+async function docAt(em: EntityManager, patientId: string, seq: number): Promise<Y.Doc> {
+  if (!Number.isSafeInteger(seq) || seq < 0) throw badInput('seq', 'Please choose a revision from the history.');
+  if (seq > 0) {
+    const [exists] = await sql(em, 'select 1 from care_plan_update where patient_id = ? and seq = ?', [patientId, seq]);
+    if (!exists) throw badInput('seq', 'This plan has no such revision.');
+  }
+  const rows = await sql<{ update: Buffer }>(em, 'select update from care_plan_update where patient_id = ? and seq <= ? order by seq', [patientId, seq]);
+  const updates = [initialCarePlanUpdate, ...rows.map((r) => new Uint8Array(r.update))];
+  return createCarePlanDoc(Y.mergeUpdates(updates));
+}
+
+export interface SectionDiff {
+  section: CarePlanSection;
+  changed: boolean;
+  before: string;
+  after: string;
+  added: string[];
+  removed: string[];
+  modified: string[];
+}
+
+/** Section by section: readable text of each side, and for goals and strategies which items came, went or changed. */
+export function diffViews(before: CarePlanView, after: CarePlanView): SectionDiff[] {
+  const changed = new Set(changedSections(before, after));
+  return allSections.map((section) => {
+    const items = (v: CarePlanView) => (section === 'GOALS' ? v.goals : section === 'STRATEGIES' ? v.strategies : []) as Array<{ id: string }>;
+    const a = new Map(items(before).map((i) => [i.id, JSON.stringify(i)]));
+    const b = new Map(items(after).map((i) => [i.id, JSON.stringify(i)]));
+    return {
+      section,
+      changed: changed.has(section),
+      before: sectionText(before, section),
+      after: sectionText(after, section),
+      added: [...b.keys()].filter((id) => !a.has(id)),
+      removed: [...a.keys()].filter((id) => !b.has(id)),
+      modified: [...b.keys()].filter((id) => a.has(id) && a.get(id) !== b.get(id)),
+    };
+  });
+}
+
+/** A section as plain readable text, for diffs. */
+export function sectionText(view: CarePlanView, section: CarePlanSection): string {
+  switch (section) {
+    case 'WHAT_MATTERS':
+      return view.whatMatters;
+    case 'GOALS':
+      return view.goals
+        .map((g) =>
+          [
+            `• ${g.what} — ${g.status}${g.targetDate ? ` (by ${g.targetDate})` : ''}`,
+            g.why && `  Why: ${g.why}`,
+            g.measure && `  Measure: ${g.measure}`,
+            ...g.checkIns.map((c) => `  ${c.date}: ${c.rating}/10${c.note ? ` ${c.note}` : ''}`),
+          ]
+            .filter(Boolean)
+            .join('\n'),
+        )
+        .join('\n');
+    case 'STRATEGIES':
+      return view.strategies.map((s) => `• [${s.category}] ${s.what}${s.howOften ? ` — ${s.howOften}` : ''}${s.suggestedBy ? ` (suggested by ${s.suggestedBy})` : ''}`).join('\n');
+    case 'FLARE_UP':
+      return [
+        `Warning signs: ${view.flareUp.warningSigns}`,
+        `What helps: ${view.flareUp.whatHelps}`,
+        `What to avoid: ${view.flareUp.whatToAvoid}`,
+        `Who to contact: ${view.flareUp.whoToContact}`,
+      ].join('\n');
+    case 'MEDICATION':
+      return view.medication;
+    case 'REVIEW':
+      return `Next review: ${view.review.nextReviewDate ?? 'not set'}; reviewer: ${view.review.reviewerId ?? 'not set'}`;
+  }
+}
+
+/**
+ * Brings the plan's content back to revision `seq` with a NEW update computed here and stored like any
+ * other (validated, durable, attributed to the restorer, streamed to editors). History is never rewritten.
+ * A restore that changes nothing stores nothing and answers with the current seq as a duplicate.
+ */
+export async function restoreRevision(
+  store: CarePlanStore,
+  em: EntityManager,
+  r: { patientId: string; seq: number; actorId: string; clientUpdateId: string; requestId: string },
+): Promise<UpdateAck> {
+  const target = await viewAt(em, r.patientId, r.seq);
+  const current = await store.read(r.patientId);
+  const doc = createCarePlanDoc(current.state); // a scratch copy with its own client id; the hot doc is untouched
+  let update: Uint8Array | null = null;
+  doc.on('update', (u: Uint8Array) => (update = update ? Y.mergeUpdates([update, u]) : u));
+  writeView(doc, target);
+  doc.destroy();
+  if (!update) return { seq: current.seq, clientUpdateId: r.clientUpdateId, duplicate: true };
+  return store.apply(r.patientId, r.actorId, update, r.clientUpdateId, r.requestId);
+}
+
+export interface SignOff {
+  id: string;
+  seq: number;
+  signedById: string;
+  signedByName: string;
+  signedAt: Date;
+  agreedOn: string;
+  note: string;
+  view: CarePlanView;
+}
+
+/** Marks the plan as it is now "agreed with the patient". Signed revisions are immutable (a trigger refuses changes). */
+export async function signOff(
+  store: CarePlanStore,
+  em: EntityManager,
+  s: { patientId: string; actorId: string; agreedOn: string; note: string; requestId: string },
+): Promise<SignOff> {
+  return store.serial(s.patientId, () =>
+    em.fork().transactional(async (tem) => {
+      const [plan] = await sql<{ last_seq: string; view: CarePlanView }>(tem, 'select last_seq, view from care_plan where patient_id = ? for update', [s.patientId]);
+      if (!plan || Number(plan.last_seq) === 0) throw conflict('There is nothing to sign off yet: the care plan is empty.');
+      const seq = Number(plan.last_seq);
+      const [already] = await sql<{ id: string }>(tem, 'select id from care_plan_sign_off where patient_id = ? and seq = ?', [s.patientId, seq]);
+      if (already) throw conflict('This version of the plan has already been signed off.');
+      const id = randomUUID();
+      await sql(tem, 'insert into care_plan_sign_off (id, patient_id, seq, view, signed_by, agreed_on, note) values (?, ?, ?, ?, ?, ?, ?)', [
+        id,
+        s.patientId,
+        seq,
+        JSON.stringify(plan.view),
+        s.actorId,
+        s.agreedOn,
+        s.note,
+      ]);
+      await recordAudit(tem, { actorId: s.actorId, action: `${PatientAction.EDIT_CARE_PLAN}.signOff`, patientId: s.patientId, requestId: s.requestId, outcome: AuditOutcome.ALLOWED, detail: { seq } });
+      const [signed] = await listSignOffs(tem, s.patientId, id);
+      return signed;
+    }),
+  );
+}
+
+/** Sign-offs of a plan, newest first (or just `id`). */
+export async function listSignOffs(em: EntityManager, patientId: string, id?: string): Promise<SignOff[]> {
+  const rows = await sql<{ id: string; seq: string; signed_by: string; name: string; signed_at: Date; agreed_on: string | Date; note: string; view: CarePlanView }>(
+    em,
+    `select s.id, s.seq, s.signed_by, u.name, s.signed_at, to_char(s.agreed_on, 'YYYY-MM-DD') as agreed_on, s.note, s.view
+       from care_plan_sign_off s join app_user u on u.id = s.signed_by
+      where s.patient_id = ?${id ? ' and s.id = ?' : ''} order by s.signed_at desc, s.seq desc`,
+    id ? [patientId, id] : [patientId],
+  );
+  return rows.map((r) => ({
+    id: r.id,
+    seq: Number(r.seq),
+    signedById: r.signed_by,
+    signedByName: r.name,
+    signedAt: new Date(r.signed_at),
+    agreedOn: String(r.agreed_on),
+    note: r.note,
+    view: r.view,
+  }));
+}
+
+/** Whether the content differs from what was last agreed (true when never signed off). */
+export function changedSince(view: CarePlanView, last: SignOff | null): boolean {
+  return !last || changedSections(last.view, view).length > 0;
+}

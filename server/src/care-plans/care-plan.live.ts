@@ -1,0 +1,92 @@
+import { canRead, PatientAction, requirePatientAccess } from '../access/policy.js';
+import type { Context } from '../platform/context.js';
+import { badInput } from '../platform/errors.js';
+import type { PresenceEntry } from './care-plan.presence.js';
+import { CarePlanEventKind } from './care-plan.types.js';
+import { LiveQueue } from './live-queue.js';
+
+/** What the update stream yields; REVOKED makes the field resolver answer NOT_FOUND, then the stream ends. */
+export type UpdateStreamItem =
+  | { kind: typeof CarePlanEventKind.SYNC; update: string; seq: number }
+  | { kind: typeof CarePlanEventKind.UPDATE; update: string; seq: number; authorId: string; authorName: string; clientUpdateId: string; at: Date }
+  | { kind: 'REVOKED' };
+
+/**
+ * The live stream of one plan for one subscriber: first the diff against the client's state vector, then
+ * every stored update after it, read from the database in seq order whenever this instance hears of a
+ * commit (its own or, through LISTEN/NOTIFY, another instance's). Access is re-checked for each delivery.
+ */
+export async function carePlanUpdateStream(ctx: Context, patientId: string, stateVector: string | null): Promise<AsyncIterable<UpdateStreamItem>> {
+  const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.READ);
+  const vector = stateVector ? decodeBase64('stateVector', stateVector) : null;
+  const store = ctx.services.carePlans;
+  const queue = new LiveQueue<UpdateStreamItem>();
+  let lastSeq = 0;
+  // Deliveries run one after another; the first waits for the initial diff, so nothing is missed or reordered.
+  let chain: Promise<void> = Promise.resolve();
+  const deliver = () => {
+    chain = chain.then(async () => {
+      if (queue.closed) return;
+      const em = ctx.services.orm.em.fork();
+      const rows = await store.updatesAfter(em, patientId, lastSeq);
+      if (rows.length === 0) return;
+      if (!(await canRead(em, actor, patientId))) {
+        queue.push({ kind: 'REVOKED' });
+        queue.end();
+        return;
+      }
+      for (const r of rows) {
+        queue.push({ kind: CarePlanEventKind.UPDATE, update: toBase64(r.update), seq: r.seq, authorId: r.actorId, authorName: r.actorName, clientUpdateId: r.clientUpdateId, at: r.createdAt });
+        lastSeq = r.seq;
+      }
+      if (rows.length === 500) deliver(); // a long backlog: keep reading
+    }).catch((e: unknown) => ctx.services.logger.warn('care-plan stream delivery failed', { error: String(e) }));
+  };
+  queue.onClose(store.notifier.listen(patientId, deliver));
+  chain = (async () => {
+    try {
+      const { seq, update } = await store.diffSince(patientId, vector);
+      lastSeq = seq;
+      queue.push({ kind: CarePlanEventKind.SYNC, update: toBase64(update), seq });
+    } catch (e) {
+      queue.end();
+      throw e;
+    }
+  })();
+  await chain; // a bad state vector fails the subscription here, before anything streams
+  deliver(); // anything committed while the diff was computed
+  return queue;
+}
+
+/** Presence of one plan: the current list at once, then the list whenever it changes, while access lasts. */
+export async function presenceStream(ctx: Context, patientId: string): Promise<AsyncIterable<PresenceEntry[] | 'REVOKED'>> {
+  const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.READ);
+  const presence = ctx.services.carePlans.presence;
+  const queue = new LiveQueue<PresenceEntry[] | 'REVOKED'>();
+  let chain = Promise.resolve();
+  queue.onClose(
+    presence.watch(patientId, (entries) => {
+      chain = chain.then(async () => {
+        if (queue.closed) return;
+        if (await canRead(ctx.services.orm.em.fork(), actor, patientId)) queue.push(entries);
+        else {
+          queue.push('REVOKED');
+          queue.end();
+        }
+      });
+    }),
+  );
+  queue.push(presence.list(patientId));
+  return queue;
+}
+
+export function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}
+
+/** Strict base64 (Node's decoder silently skips junk, so check the alphabet first). */
+export function decodeBase64(field: string, value: string, maxBytes = Number.POSITIVE_INFINITY): Uint8Array {
+  if (value.length > Math.ceil(maxBytes / 3) * 4 + 4) throw badInput(field, `This edit is too large (at most ${Math.floor(maxBytes / 1024)} KiB at a time).`);
+  if (value.length % 4 !== 0 || !/^[A-Za-z0-9+/]*={0,2}$/.test(value)) throw badInput(field, `The ${field} is not valid base64.`);
+  return new Uint8Array(Buffer.from(value, 'base64'));
+}

@@ -1,0 +1,100 @@
+import type { CarePlanSection } from './care-plan.doc.js';
+
+export const PresenceActivity = { VIEWING: 'VIEWING', EDITING: 'EDITING' } as const;
+export type PresenceActivity = (typeof PresenceActivity)[keyof typeof PresenceActivity];
+
+/** One person (one browser tab) looking at a plan. */
+export interface PresenceEntry {
+  key: string;
+  userId: string;
+  name: string;
+  role: string;
+  section: CarePlanSection | null;
+  activity: PresenceActivity;
+  expiresAt: Date;
+}
+
+type Watcher = (entries: PresenceEntry[]) => void;
+
+/**
+ * Who is viewing or editing which section of which plan, in this instance's memory only: ephemeral by
+ * design, never stored. An entry without a heartbeat for the TTL is swept and watchers are told.
+ */
+export class PresenceRegistry {
+  private readonly plans = new Map<string, Map<string, PresenceEntry>>();
+  private readonly watchers = new Map<string, Set<Watcher>>();
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly ttlMs: () => number) {}
+
+  start(): void {
+    this.schedule();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    this.plans.clear();
+  }
+
+  /** Records (or refreshes) a heartbeat and tells watchers when something visible changed. */
+  beat(patientId: string, entry: Omit<PresenceEntry, 'expiresAt'>): PresenceEntry[] {
+    let plan = this.plans.get(patientId);
+    if (!plan) this.plans.set(patientId, (plan = new Map()));
+    const before = plan.get(entry.key);
+    plan.set(entry.key, { ...entry, expiresAt: new Date(Date.now() + this.ttlMs()) });
+    if (!before || before.section !== entry.section || before.activity !== entry.activity) this.notify(patientId);
+    return this.list(patientId);
+  }
+
+  leave(patientId: string, key: string): PresenceEntry[] {
+    if (this.plans.get(patientId)?.delete(key)) this.notify(patientId);
+    return this.list(patientId);
+  }
+
+  list(patientId: string): PresenceEntry[] {
+    const now = Date.now();
+    return [...(this.plans.get(patientId)?.values() ?? [])].filter((e) => e.expiresAt.getTime() > now).sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  watch(patientId: string, watcher: Watcher): () => void {
+    let set = this.watchers.get(patientId);
+    if (!set) this.watchers.set(patientId, (set = new Set()));
+    set.add(watcher);
+    return () => {
+      set.delete(watcher);
+      if (set.size === 0 && this.watchers.get(patientId) === set) this.watchers.delete(patientId);
+    };
+  }
+
+  /** Removes expired entries now; runs on a timer a few times per TTL. */
+  sweep(now = Date.now()): void {
+    for (const [patientId, plan] of this.plans) {
+      let changed = false;
+      for (const [key, e] of plan) {
+        if (e.expiresAt.getTime() <= now) {
+          plan.delete(key);
+          changed = true;
+        }
+      }
+      if (plan.size === 0) this.plans.delete(patientId);
+      if (changed) this.notify(patientId);
+    }
+  }
+
+  private schedule(): void {
+    this.timer = setTimeout(
+      () => {
+        this.sweep();
+        this.schedule();
+      },
+      Math.max(50, Math.min(5000, Math.floor(this.ttlMs() / 4))),
+    );
+    this.timer.unref();
+  }
+
+  private notify(patientId: string): void {
+    const entries = this.list(patientId);
+    for (const w of [...(this.watchers.get(patientId) ?? [])]) w(entries);
+  }
+}

@@ -1,0 +1,132 @@
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import { PatientAction, requirePatientAccess } from '../access/policy.js';
+import { authenticate } from '../auth/auth.service.js';
+import { tokenFromHeaders } from '../auth/session-token.js';
+import { formatNhsNumber } from '../patients/nhs-number.js';
+import type { Patient } from '../patients/patient.entity.js';
+import type { Context } from '../platform/context.js';
+import { CairnError, httpStatusFor } from '../platform/errors.js';
+import type { Services } from '../platform/services.js';
+import type { CarePlanView, StrategyCategory, TextRun } from './care-plan.doc.js';
+import { listSignOffs, type SignOff } from './care-plan.history.js';
+
+/**
+ * GET /patients/:id/care-plan/print[?signOff=<id>]: the current (or a signed-off) plan as one clean A4
+ * page for the patient. Same session (cookie or bearer) and the same policy as the GraphQL query.
+ */
+export function carePlanPrintHandler(services: Services) {
+  return async (req: Request, res: Response): Promise<void> => {
+    const em = services.orm.em.fork();
+    const session = await authenticate(em, tokenFromHeaders(req.headers));
+    if (!session) {
+      res.status(401).type('text/plain').send('Please sign in.');
+      return;
+    }
+    const ctx: Context = {
+      em,
+      actor: session.user,
+      session,
+      requestId: randomUUID(),
+      clientAddress: req.ip ?? 'unknown',
+      transport: 'http',
+      services,
+    };
+    try {
+      const patientId = String(req.params.id);
+      const { patient } = await requirePatientAccess(ctx, patientId, PatientAction.READ);
+      const signOffId = typeof req.query.signOff === 'string' ? req.query.signOff : null;
+      let view: CarePlanView;
+      let signed: SignOff | null = null;
+      if (signOffId) {
+        signed = (await listSignOffs(em, patientId)).find((s) => s.id === signOffId) ?? null;
+        if (!signed) throw new CairnError('NOT_FOUND', 'No such sign-off for this plan.');
+        view = signed.view;
+      } else {
+        view = (await services.carePlans.read(patientId)).view;
+      }
+      res.set('Cache-Control', 'no-store').type('text/html').send(renderPrintHtml(patient, view, signed));
+    } catch (e) {
+      if (e instanceof CairnError) res.status(httpStatusFor(e.code)).type('text/plain').send(e.message);
+      else {
+        services.logger.error('care-plan print failed', { error: String(e) });
+        res.status(500).type('text/plain').send('Something went wrong on our side. Please try again.');
+      }
+    }
+  };
+}
+
+const categoryNames: Record<StrategyCategory, string> = {
+  BREATHING: 'Breathing',
+  MINDFULNESS: 'Mindfulness and relaxation',
+  ACTIVITY_PACING: 'Activity and pacing',
+  SLEEP: 'Sleep',
+  DIET: 'Diet and nutrition',
+  MEDICATION: 'Medication',
+  SOCIAL_WORK: 'Social and work',
+  OTHER: 'Other',
+};
+
+/** The printable page; every value is escaped. */
+export function renderPrintHtml(patient: Patient, view: CarePlanView, signed: SignOff | null): string {
+  const goals = view.goals
+    .filter((g) => g.status !== 'DROPPED')
+    .map(
+      (g) => `<li><strong>${esc(g.what)}</strong>${g.targetDate ? ` <span class="muted">by ${esc(g.targetDate)}</span>` : ''} <span class="tag">${esc(g.status.toLowerCase())}</span>
+        ${g.why ? `<div>Why it matters: ${esc(g.why)}</div>` : ''}${g.measure ? `<div>How I'll know: ${esc(g.measure)}</div>` : ''}
+        ${g.checkIns.length ? `<div class="muted">Progress: ${g.checkIns.map((c) => `${esc(c.date)} ${c.rating}/10`).join(' · ')}</div>` : ''}</li>`,
+    )
+    .join('');
+  const strategies = view.strategies
+    .map((s) => `<tr><td>${esc(categoryNames[s.category])}</td><td>${esc(s.what)}</td><td>${esc(s.howOften)}</td></tr>`)
+    .join('');
+  const flare = (label: string, text: string) => `<h3>${label}</h3>${paragraphs(text)}`;
+  return `<!doctype html>
+<html lang="en-GB"><head><meta charset="utf-8"><title>Care plan — ${esc(patient.givenName)} ${esc(patient.familyName)}</title>
+<style>
+  @page { size: A4; margin: 18mm 16mm; }
+  body { font: 11pt/1.45 system-ui, -apple-system, "Segoe UI", Arial, sans-serif; color: #1d1d1f; max-width: 178mm; margin: 0 auto; }
+  h1 { font-size: 18pt; margin: 0 0 2mm; } h2 { font-size: 13pt; margin: 7mm 0 2mm; border-bottom: 1px solid #ccc; padding-bottom: 1mm; }
+  h3 { font-size: 11pt; margin: 3mm 0 1mm; } p { margin: 0 0 2mm; } .muted { color: #555; font-size: 9.5pt; }
+  .tag { font-size: 8.5pt; border: 1px solid #999; border-radius: 3px; padding: 0 1.5mm; }
+  table { width: 100%; border-collapse: collapse; } td, th { text-align: left; vertical-align: top; padding: 1mm 2mm 1mm 0; border-bottom: 1px solid #eee; }
+  li { margin-bottom: 2mm; page-break-inside: avoid; } section { page-break-inside: avoid; }
+</style></head><body>
+<header><h1>My care plan</h1>
+<div>${esc(patient.givenName)} ${esc(patient.familyName)} · NHS number ${esc(formatNhsNumber(patient.nhsNumber))} · born ${esc(patient.dateOfBirth)}</div>
+<div class="muted">${signed ? `Agreed on ${esc(signed.agreedOn)} with ${esc(signed.signedByName)}` : `Printed ${new Date().toISOString().slice(0, 10)} — not yet agreed as shown`}</div></header>
+<section><h2>What matters to me</h2>${runsHtml(view.whatMattersRuns)}</section>
+<section><h2>My goals</h2>${goals ? `<ul>${goals}</ul>` : '<p class="muted">No goals yet.</p>'}</section>
+<section><h2>Things that help me manage</h2>${strategies ? `<table><thead><tr><th>Area</th><th>What I'll do</th><th>How often</th></tr></thead><tbody>${strategies}</tbody></table>` : '<p class="muted">None yet.</p>'}</section>
+<section><h2>If I have a flare-up</h2>${flare('Early warning signs', view.flareUp.warningSigns)}${flare('What helps', view.flareUp.whatHelps)}${flare('What to avoid', view.flareUp.whatToAvoid)}${flare('Who to contact, and when', view.flareUp.whoToContact)}</section>
+<section><h2>My medication plan</h2>${paragraphs(view.medication)}</section>
+<section><h2>Review</h2><p>${view.review.nextReviewDate ? `Next review: ${esc(view.review.nextReviewDate)}` : 'Next review: to be arranged'}</p></section>
+</body></html>`;
+}
+
+/** Rich text runs to HTML: paragraphs split on newlines, bold/italic/underline kept. */
+function runsHtml(runs: TextRun[]): string {
+  const lines: string[] = [''];
+  for (const run of runs) {
+    const parts = run.insert.split('\n');
+    parts.forEach((part, i) => {
+      if (i > 0) lines.push('');
+      if (!part) return;
+      let html = esc(part);
+      if (run.attributes?.bold) html = `<strong>${html}</strong>`;
+      if (run.attributes?.italic) html = `<em>${html}</em>`;
+      if (run.attributes?.underline) html = `<u>${html}</u>`;
+      lines[lines.length - 1] += html;
+    });
+  }
+  const body = lines.filter((l) => l.length > 0).map((l) => `<p>${l}</p>`).join('');
+  return body || '<p class="muted">Not written yet.</p>';
+}
+
+function paragraphs(text: string): string {
+  return runsHtml([{ insert: text }]);
+}
+
+function esc(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+}

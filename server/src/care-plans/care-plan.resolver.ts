@@ -1,0 +1,181 @@
+import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { PatientAction, requirePatientAccess } from '../access/policy.js';
+import type { Context } from '../platform/context.js';
+import { badInput, notFound } from '../platform/errors.js';
+import { requireIsoDate } from '../platform/validate.js';
+import { CarePlanSection, StrategyCategory } from './care-plan.doc.js';
+import { changedSince, diffViews, listRevisions, listSignOffs, restoreRevision, signOff, viewAt } from './care-plan.history.js';
+import { carePlanUpdateStream, decodeBase64, presenceStream, toBase64, type UpdateStreamItem } from './care-plan.live.js';
+import { PresenceActivity, type PresenceEntry } from './care-plan.presence.js';
+import {
+  CarePlan,
+  CarePlanPresence,
+  CarePlanRevision,
+  CarePlanSectionDiff,
+  CarePlanSignOff,
+  CarePlanUpdateAck,
+  CarePlanUpdateEvent,
+  CarePlanVersion,
+  StrategySuggestion,
+} from './care-plan.types.js';
+import { suggestionsFor } from './strategy-library.js';
+
+@Resolver()
+export class CarePlanResolver {
+  @Query(() => CarePlan, { description: "A patient's care plan: the Yjs state to edit from and the typed view." })
+  async carePlan(@Arg('patientId', () => ID) patientId: string, @Ctx() ctx: Context): Promise<CarePlan> {
+    await requirePatientAccess(ctx, patientId, PatientAction.READ);
+    const plan = await ctx.services.carePlans.read(patientId);
+    const [lastSignOff] = await listSignOffs(ctx.em, patientId);
+    return {
+      patientId,
+      seq: plan.seq,
+      state: toBase64(plan.state),
+      stateVector: toBase64(plan.stateVector),
+      view: plan.view,
+      updatedAt: plan.updatedAt,
+      lastSignOff: lastSignOff ?? null,
+      changedSinceSignOff: changedSince(plan.view, lastSignOff ?? null),
+    };
+  }
+
+  @Mutation(() => CarePlanUpdateAck, {
+    description: 'Stores one Yjs update (base64). Answers only once it is durable; the same clientUpdateId again is harmless.',
+  })
+  async applyCarePlanUpdate(
+    @Arg('patientId', () => ID) patientId: string,
+    @Arg('update', () => String) update: string,
+    @Arg('clientUpdateId', () => String) clientUpdateId: string,
+    @Ctx() ctx: Context,
+  ): Promise<CarePlanUpdateAck> {
+    const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.EDIT_CARE_PLAN);
+    const store = ctx.services.carePlans;
+    const bytes = decodeBase64('update', update, store.options.maxUpdateBytes);
+    return store.apply(patientId, actor.id, bytes, requireClientUpdateId(clientUpdateId), ctx.requestId);
+  }
+
+  @Subscription(() => CarePlanUpdateEvent, {
+    description: "First the updates the client is missing (against its state vector, base64; omit for everything), then others' updates live.",
+    subscribe: ({ args, context }) => carePlanUpdateStream(context as Context, String(args.patientId), (args.stateVector as string | null | undefined) ?? null),
+  })
+  carePlanUpdates(
+    @Root() item: UpdateStreamItem,
+    @Arg('patientId', () => ID) _patientId: string,
+    @Arg('stateVector', () => String, { nullable: true }) _stateVector: string | null,
+  ): CarePlanUpdateEvent {
+    if (item.kind === 'REVOKED') throw notFound();
+    if (item.kind === 'SYNC') return { ...item, authorId: null, authorName: null, clientUpdateId: null, at: null };
+    return item;
+  }
+
+  @Query(() => [CarePlanRevision], { description: 'The history as revisions (one author, no long pause), newest first.' })
+  async carePlanRevisions(
+    @Arg('patientId', () => ID) patientId: string,
+    @Arg('first', () => Int, { defaultValue: 50 }) first: number,
+    @Ctx() ctx: Context,
+  ): Promise<CarePlanRevision[]> {
+    await requirePatientAccess(ctx, patientId, PatientAction.READ);
+    return listRevisions(ctx.em, patientId, Math.min(Math.max(first, 1), 500));
+  }
+
+  @Query(() => CarePlanVersion, { description: 'The plan as it was at a revision, read-only.' })
+  async carePlanAt(@Arg('patientId', () => ID) patientId: string, @Arg('seq', () => Int) seq: number, @Ctx() ctx: Context): Promise<CarePlanVersion> {
+    await requirePatientAccess(ctx, patientId, PatientAction.READ);
+    return { seq, view: await viewAt(ctx.em, patientId, seq) };
+  }
+
+  @Query(() => [CarePlanSectionDiff], { description: 'How each section differs between two revisions (seq 0: the empty plan).' })
+  async carePlanDiff(
+    @Arg('patientId', () => ID) patientId: string,
+    @Arg('fromSeq', () => Int) fromSeq: number,
+    @Arg('toSeq', () => Int) toSeq: number,
+    @Ctx() ctx: Context,
+  ): Promise<CarePlanSectionDiff[]> {
+    await requirePatientAccess(ctx, patientId, PatientAction.READ);
+    return diffViews(await viewAt(ctx.em, patientId, fromSeq), await viewAt(ctx.em, patientId, toSeq));
+  }
+
+  @Mutation(() => CarePlanUpdateAck, { description: "Makes the plan's content equal a revision again, as a new update by you." })
+  async restoreCarePlanRevision(
+    @Arg('patientId', () => ID) patientId: string,
+    @Arg('seq', () => Int) seq: number,
+    @Arg('clientUpdateId', () => String) clientUpdateId: string,
+    @Ctx() ctx: Context,
+  ): Promise<CarePlanUpdateAck> {
+    const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.EDIT_CARE_PLAN);
+    return restoreRevision(ctx.services.carePlans, ctx.em, { patientId, seq, actorId: actor.id, clientUpdateId: requireClientUpdateId(clientUpdateId), requestId: ctx.requestId });
+  }
+
+  @Mutation(() => CarePlanSignOff, { description: 'Marks the plan as it is now "agreed with the patient".' })
+  async signOffCarePlan(
+    @Arg('patientId', () => ID) patientId: string,
+    @Arg('agreedOn', () => String, { nullable: true, description: 'YYYY-MM-DD; today when omitted.' }) agreedOn: string | null,
+    @Arg('note', () => String, { nullable: true }) note: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<CarePlanSignOff> {
+    const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.EDIT_CARE_PLAN);
+    const day = agreedOn ? requireIsoDate('agreedOn', agreedOn) : new Date().toISOString().slice(0, 10);
+    if (day > new Date().toISOString().slice(0, 10)) throw badInput('agreedOn', 'A plan cannot be agreed on a future date.');
+    if ((note ?? '').length > 2000) throw badInput('note', 'The note is too long (at most 2000 characters).');
+    return signOff(ctx.services.carePlans, ctx.em, { patientId, actorId: actor.id, agreedOn: day, note: (note ?? '').trim(), requestId: ctx.requestId });
+  }
+
+  @Query(() => [CarePlanSignOff], { description: 'Every sign-off of the plan, newest first.' })
+  async carePlanSignOffs(@Arg('patientId', () => ID) patientId: string, @Ctx() ctx: Context): Promise<CarePlanSignOff[]> {
+    await requirePatientAccess(ctx, patientId, PatientAction.READ);
+    return listSignOffs(ctx.em, patientId);
+  }
+
+  @Query(() => [StrategySuggestion], { description: 'Built-in strategy ideas for an activation level (1–4; lower: smaller, concrete steps).' })
+  strategySuggestions(
+    @Arg('activationLevel', () => Int) activationLevel: number,
+    @Arg('category', () => StrategyCategory, { nullable: true }) category: StrategyCategory | null,
+  ): StrategySuggestion[] {
+    if (!Number.isInteger(activationLevel) || activationLevel < 1 || activationLevel > 4) {
+      throw badInput('activationLevel', 'Activation level must be 1, 2, 3 or 4.');
+    }
+    return suggestionsFor(activationLevel, category);
+  }
+
+  @Mutation(() => [CarePlanPresence], { description: 'Heartbeat: I am viewing or editing this section. Repeat within 30 s or I disappear.' })
+  async carePlanPresence(
+    @Arg('patientId', () => ID) patientId: string,
+    @Arg('section', () => CarePlanSection, { nullable: true }) section: CarePlanSection | null,
+    @Arg('activity', () => PresenceActivity, { defaultValue: PresenceActivity.VIEWING }) activity: PresenceActivity,
+    @Arg('clientId', () => String, { nullable: true, description: 'One per browser tab; defaults to the session.' }) clientId: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<CarePlanPresence[]> {
+    const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.READ);
+    if (activity === PresenceActivity.EDITING) await requirePatientAccess(ctx, patientId, PatientAction.EDIT_CARE_PLAN);
+    return ctx.services.carePlans.presence.beat(patientId, { key: presenceKey(ctx, actor.id, clientId), userId: actor.id, name: actor.name, role: actor.role, section, activity });
+  }
+
+  @Mutation(() => Boolean, { description: 'I have left the plan (closing the tab); presence also expires on its own.' })
+  async leaveCarePlan(
+    @Arg('patientId', () => ID) patientId: string,
+    @Arg('clientId', () => String, { nullable: true }) clientId: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<boolean> {
+    const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.READ);
+    ctx.services.carePlans.presence.leave(patientId, presenceKey(ctx, actor.id, clientId));
+    return true;
+  }
+
+  @Subscription(() => [CarePlanPresence], {
+    description: 'Who is viewing or editing which section: the list now, then whenever it changes.',
+    subscribe: ({ args, context }) => presenceStream(context as Context, String(args.patientId)),
+  })
+  carePlanPresenceChanged(@Root() entries: PresenceEntry[] | 'REVOKED', @Arg('patientId', () => ID) _patientId: string): CarePlanPresence[] {
+    if (entries === 'REVOKED') throw notFound();
+    return entries;
+  }
+}
+
+function requireClientUpdateId(id: string): string {
+  if (!/^[\w:.-]{1,100}$/.test(id)) throw badInput('clientUpdateId', 'The clientUpdateId must be 1–100 letters, digits or _ : . -');
+  return id;
+}
+
+function presenceKey(ctx: Context, userId: string, clientId: string | null): string {
+  return `${userId}:${clientId?.slice(0, 100) ?? ctx.session?.id ?? ctx.requestId}`;
+}

@@ -1,0 +1,331 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import * as Y from 'yjs';
+import { PatientAction } from '../access/policy.js';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import type { Orm } from '../platform/database.js';
+import { badInput } from '../platform/errors.js';
+import type { Logger } from '../platform/logger.js';
+import { CarePlanShapeError, changedSections, createCarePlanDoc, initialCarePlanUpdate, materialise, type CarePlanView } from './care-plan.doc.js';
+import { CARE_PLAN_CHANNEL, CarePlanNotifier } from './care-plan.notifier.js';
+import { PresenceRegistry } from './care-plan.presence.js';
+
+export interface CarePlanStoreOptions {
+  /** Largest update accepted, in bytes (after base64 decoding). */
+  maxUpdateBytes: number;
+  /** Write a fresh snapshot after this many updates, so a cold load replays at most this many. */
+  compactEvery: number;
+  /** A hot plan untouched this long is dropped from memory. */
+  idleMs: number;
+  /** Presence without a heartbeat for this long is gone. */
+  presenceTtlMs: number;
+}
+
+export const defaultCarePlanStoreOptions: CarePlanStoreOptions = {
+  maxUpdateBytes: 256 * 1024,
+  compactEvery: 100,
+  idleMs: 10 * 60_000,
+  presenceTtlMs: 30_000,
+};
+
+/** What a client gets back once its update is durable. */
+export interface UpdateAck {
+  seq: number;
+  clientUpdateId: string;
+  /** True when this clientUpdateId had already been stored: nothing new was written. */
+  duplicate: boolean;
+}
+
+export interface StoredUpdate {
+  seq: number;
+  update: Uint8Array;
+  actorId: string;
+  actorName: string;
+  clientUpdateId: string;
+  sections: string[];
+  createdAt: Date;
+}
+
+export interface PlanState {
+  seq: number;
+  state: Uint8Array;
+  stateVector: Uint8Array;
+  view: CarePlanView;
+  updatedAt: Date | null;
+}
+
+/** A plan held in memory: the document as of `seq`, and its view. */
+interface HotPlan {
+  doc: Y.Doc;
+  seq: number;
+  view: CarePlanView;
+  updatedAt: Date | null;
+  lastUsed: number;
+}
+
+interface PlanRow {
+  last_seq: string;
+  updated_at: Date;
+}
+
+/**
+ * The care plans of one instance: hot documents in memory, every write serialised per plan (in-instance
+ * queue + `select … for update` on the plan row across instances), each update durable in PostgreSQL
+ * before it is acknowledged, and the typed view materialised in the same transaction.
+ */
+export class CarePlanStore {
+  readonly options: CarePlanStoreOptions;
+  readonly notifier: CarePlanNotifier;
+  readonly presence: PresenceRegistry;
+  private readonly hot = new Map<string, HotPlan>();
+  private readonly queues = new Map<string, Promise<unknown>>();
+  private sweepTimer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly logger: Logger,
+    options: Partial<CarePlanStoreOptions> = {},
+  ) {
+    this.options = { ...defaultCarePlanStoreOptions, ...options };
+    this.notifier = new CarePlanNotifier(String(orm.config.get('clientUrl')), logger);
+    this.presence = new PresenceRegistry(() => this.options.presenceTtlMs);
+  }
+
+  async start(): Promise<void> {
+    await this.notifier.start();
+    this.presence.start();
+    this.sweepTimer = setInterval(() => this.evictIdle(), Math.max(1000, Math.floor(this.options.idleMs / 2)));
+    this.sweepTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.sweepTimer);
+    this.presence.stop();
+    await this.notifier.stop();
+    for (const plan of this.hot.values()) plan.doc.destroy();
+    this.hot.clear();
+  }
+
+  /** How many plans this instance holds in memory (for tests and metrics). */
+  get hotCount(): number {
+    return this.hot.size;
+  }
+
+  /** Drops every idle plan now; the next access loads from snapshot + later updates. */
+  evictIdle(now = Date.now()): void {
+    for (const [id, plan] of this.hot) {
+      if (now - plan.lastUsed >= this.options.idleMs && !this.queues.has(id)) this.evict(id);
+    }
+  }
+
+  /** Drops one plan from memory (tests use it to force a cold load). */
+  evict(patientId: string): void {
+    this.hot.get(patientId)?.doc.destroy();
+    this.hot.delete(patientId);
+  }
+
+  /** The current state, fresh against the database (another instance may have written). */
+  read(patientId: string): Promise<PlanState> {
+    return this.serial(patientId, async () => {
+      const em = this.orm.em.fork();
+      const row = await this.planRow(em, patientId, false);
+      const plan = await this.fresh(em, patientId, row);
+      return { seq: plan.seq, state: Y.encodeStateAsUpdate(plan.doc), stateVector: Y.encodeStateVector(plan.doc), view: plan.view, updatedAt: plan.updatedAt };
+    });
+  }
+
+  /** What a client holding `stateVector` is missing, and the seq it brings the client up to. */
+  diffSince(patientId: string, stateVector: Uint8Array | null): Promise<{ seq: number; update: Uint8Array }> {
+    return this.serial(patientId, async () => {
+      const em = this.orm.em.fork();
+      const plan = await this.fresh(em, patientId, await this.planRow(em, patientId, false));
+      return { seq: plan.seq, update: stateVector ? Y.encodeStateAsUpdate(plan.doc, stateVector) : Y.encodeStateAsUpdate(plan.doc) };
+    });
+  }
+
+  /**
+   * Validates and stores one update, answering only after the commit. A clientUpdateId seen before returns
+   * the original acknowledgement. On any refusal the plan in memory is dropped and reloaded from what is
+   * stored, so a refused update leaves no trace.
+   */
+  apply(patientId: string, actorId: string, update: Uint8Array, clientUpdateId: string, requestId: string): Promise<UpdateAck> {
+    if (update.byteLength > this.options.maxUpdateBytes) {
+      throw badInput('update', `This edit is too large (${Math.ceil(update.byteLength / 1024)} KiB; at most ${this.options.maxUpdateBytes / 1024} KiB at a time).`);
+    }
+    try {
+      Y.decodeUpdate(update);
+    } catch {
+      throw badInput('update', 'This is not a care-plan edit the server can read.');
+    }
+    return this.serial(patientId, async () => {
+      try {
+        return await this.orm.em.fork().transactional(async (em) => {
+        const row = await this.planRow(em, patientId, true);
+        const known = await sql<{ seq: string }>(em, 'select seq from care_plan_update where patient_id = ? and client_update_id = ?', [patientId, clientUpdateId]);
+        if (known[0]) return { seq: Number(known[0].seq), clientUpdateId, duplicate: true };
+
+        const plan = await this.fresh(em, patientId, row);
+        let view: CarePlanView;
+        try {
+          Y.applyUpdate(plan.doc, update);
+          view = materialise(plan.doc);
+        } catch (e) {
+          if (e instanceof CarePlanShapeError) throw badInput('update', `This edit would break the care plan (${e.message}).`);
+          throw badInput('update', 'This is not a care-plan edit the server can read.');
+        }
+        const seq = await this.persist(em, patientId, plan, view, { update, actorId, clientUpdateId, requestId });
+        return { seq, clientUpdateId, duplicate: false };
+        });
+      } catch (e) {
+        // The document in memory may hold an update that was refused or did not commit: reload it from storage.
+        this.evict(patientId);
+        throw e;
+      }
+    }).then((ack) => {
+      if (!ack.duplicate) this.notifier.poke(patientId, ack.seq);
+      return ack;
+    });
+  }
+
+  /** Stored updates of a plan after `afterSeq` (up to `limit`), oldest first, with their authors. */
+  async updatesAfter(em: EntityManager, patientId: string, afterSeq: number, limit = 500): Promise<StoredUpdate[]> {
+    const rows = await sql<{ seq: string; update: Buffer; actor_id: string; actor_name: string; client_update_id: string; sections: string[]; created_at: Date }>(
+      em,
+      `select u.seq, u.update, u.actor_id, a.name as actor_name, u.client_update_id, u.sections, u.created_at
+         from care_plan_update u join app_user a on a.id = u.actor_id
+        where u.patient_id = ? and u.seq > ? order by u.seq limit ?`,
+      [patientId, afterSeq, limit],
+    );
+    return rows.map((r) => ({
+      seq: Number(r.seq),
+      update: new Uint8Array(r.update),
+      actorId: r.actor_id,
+      actorName: r.actor_name,
+      clientUpdateId: r.client_update_id,
+      sections: r.sections,
+      createdAt: new Date(r.created_at),
+    }));
+  }
+
+  /** Runs `fn` after every earlier operation on this plan in this instance has finished. */
+  serial<T>(patientId: string, fn: () => Promise<T>): Promise<T> {
+    const previous = this.queues.get(patientId) ?? Promise.resolve();
+    const run = previous.then(fn);
+    const tail = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    this.queues.set(patientId, tail);
+    void tail.then(() => {
+      if (this.queues.get(patientId) === tail) this.queues.delete(patientId);
+    });
+    return run;
+  }
+
+  private async persist(
+    em: EntityManager,
+    patientId: string,
+    plan: HotPlan,
+    view: CarePlanView,
+    u: { update: Uint8Array; actorId: string; clientUpdateId: string; requestId: string },
+  ): Promise<number> {
+    const sections = changedSections(plan.view, view);
+    const [inserted] = await sql<{ seq: string; created_at: Date }>(
+      em,
+      `insert into care_plan_update (patient_id, update, actor_id, client_update_id, sections) values (?, ?, ?, ?, ?::text[]) returning seq, created_at`,
+      [patientId, Buffer.from(u.update), u.actorId, u.clientUpdateId, `{${sections.join(',')}}`], // section names are plain identifiers
+    );
+    const seq = Number(inserted.seq);
+    const [counter] = await sql<{ updates_since_snapshot: number }>(
+      em,
+      `update care_plan set last_seq = ?, updates_since_snapshot = updates_since_snapshot + 1, updated_at = ?, updated_by = ?, ${viewAssignments}
+        where patient_id = ? returning updates_since_snapshot`,
+      [seq, inserted.created_at, u.actorId, ...viewValues(view), patientId],
+    );
+    if (counter.updates_since_snapshot >= this.options.compactEvery) {
+      await sql(em, 'update care_plan set snapshot = ?, snapshot_seq = ?, updates_since_snapshot = 0 where patient_id = ?', [
+        Buffer.from(Y.encodeStateAsUpdate(plan.doc)),
+        seq,
+        patientId,
+      ]);
+    }
+    await recordAudit(em, { actorId: u.actorId, action: PatientAction.EDIT_CARE_PLAN, patientId, requestId: u.requestId, outcome: AuditOutcome.ALLOWED, detail: { seq, sections } });
+    await sql(em, 'select pg_notify(?, ?)', [CARE_PLAN_CHANNEL, `${patientId}:${seq}`]);
+    // Only now (the caller commits next) does memory move on; a failed commit evicts the plan.
+    plan.seq = seq;
+    plan.view = view;
+    plan.updatedAt = new Date(inserted.created_at);
+    return seq;
+  }
+
+  /** The plan row (created from the initial state when `create`), locked for update when `lock`. */
+  private async planRow(em: EntityManager, patientId: string, lock: boolean): Promise<PlanRow | null> {
+    const select = `select last_seq, updated_at from care_plan where patient_id = ?${lock ? ' for update' : ''}`;
+    const [row] = await sql<PlanRow>(em, select, [patientId]);
+    if (row || !lock) return row ?? null;
+    const view = materialise(createCarePlanDoc());
+    await sql(
+      em,
+      `insert into care_plan (patient_id, snapshot, ${viewColumns.join(', ')}) values (?, ?, ${viewColumns.map(() => '?').join(', ')}) on conflict do nothing`,
+      [patientId, Buffer.from(initialCarePlanUpdate), ...viewValues(view)],
+    );
+    const [created] = await sql<PlanRow>(em, select, [patientId]);
+    return created;
+  }
+
+  /** The hot plan, loaded or caught up to `row.last_seq` (updates other instances committed). */
+  private async fresh(em: EntityManager, patientId: string, row: PlanRow | null): Promise<HotPlan> {
+    const lastSeq = row ? Number(row.last_seq) : 0;
+    let plan = this.hot.get(patientId);
+    if (plan && plan.seq > lastSeq) {
+      this.evict(patientId);
+      plan = undefined;
+    }
+    if (!plan) plan = await this.load(em, patientId);
+    while (plan.seq < lastSeq) {
+      const missing = await this.updatesAfter(em, patientId, plan.seq);
+      if (missing.length === 0) break;
+      Y.transact(plan.doc, () => missing.forEach((m) => Y.applyUpdate(plan!.doc, m.update)));
+      plan.seq = missing[missing.length - 1].seq;
+      plan.view = materialise(plan.doc);
+    }
+    if (row) plan.updatedAt = new Date(row.updated_at);
+    plan.lastUsed = Date.now();
+    return plan;
+  }
+
+  /** Cold load: the compacted snapshot plus the updates after it. */
+  private async load(em: EntityManager, patientId: string): Promise<HotPlan> {
+    const [row] = await sql<{ snapshot: Buffer; snapshot_seq: string; updated_at: Date }>(
+      em,
+      'select snapshot, snapshot_seq, updated_at from care_plan where patient_id = ?',
+      [patientId],
+    );
+    const doc = createCarePlanDoc(row ? new Uint8Array(row.snapshot) : initialCarePlanUpdate);
+    const plan: HotPlan = { doc, seq: row ? Number(row.snapshot_seq) : 0, view: materialise(doc), updatedAt: row ? new Date(row.updated_at) : null, lastUsed: Date.now() };
+    this.hot.set(patientId, plan);
+    return plan;
+  }
+}
+
+/** The materialised view's columns, in one place for insert and update. */
+const viewColumns = ['view', 'what_matters', 'goals', 'strategies', 'flare_up', 'medication', 'next_review_date', 'reviewer_id', 'active_goal_count'];
+const viewAssignments = viewColumns.map((c) => `${c} = ?`).join(', ');
+
+function viewValues(view: CarePlanView): unknown[] {
+  return [
+    JSON.stringify(view),
+    view.whatMatters,
+    JSON.stringify(view.goals),
+    JSON.stringify(view.strategies),
+    JSON.stringify(view.flareUp),
+    view.medication,
+    view.review.nextReviewDate,
+    view.review.reviewerId,
+    view.goals.filter((g) => g.status === 'ACTIVE').length,
+  ];
+}
+
+/** Raw SQL inside `em`'s transaction, if any. */
+export function sql<T = Record<string, unknown>>(em: EntityManager, query: string, params: unknown[] = []): Promise<T[]> {
+  return em.getConnection().execute<T[]>(query, params, 'all', em.getTransactionContext());
+}
