@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,25 @@ import { artifactsDir, useChromium } from './support/browser.js';
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const laptop = { width: 1366, height: 768 };
 const tablet = { width: 768, height: 1024 };
+const axeScript = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+interface AxeViolation {
+  id: string;
+  help: string;
+  nodes: Array<{ target: unknown[] }>;
+}
+
+/** Runs axe-core's WCAG 2.1 A/AA rules on the page as it stands; resolves with what it found, briefly. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axeScript });
+  const found = await page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[]; passes: unknown[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return { violations: result.violations, checked: result.passes.length };
+  });
+  expect(found.checked, 'axe-core checked nothing').toBeGreaterThan(10);
+  return found.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
 
 describe('the Cairn web app in Chromium', () => {
   const server = useTestServer({ webDist });
@@ -66,6 +86,7 @@ describe('the Cairn web app in Chromium', () => {
     expect(await page.getByLabel('Email address').inputValue()).toBe(world.users.coach.email);
     expect(await page.getByLabel('Password').inputValue()).toBe('');
     await shot(page, 'sign-in-error-1366');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await context.close();
   });
 
@@ -92,6 +113,7 @@ describe('the Cairn web app in Chromium', () => {
     expect(await amaraRow.textContent()).toContain('Fibromyalgia, Chronic widespread pain');
     expect(await page.locator('.top-bar').textContent()).toContain('Health & wellbeing coach');
     await shot(page, 'caseload-1366');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await context.close();
   });
 
@@ -164,6 +186,7 @@ describe('the Cairn web app in Chromium', () => {
     expect(await sections.getByRole('link').allTextContents()).toEqual(['Care plan', 'Handover', 'Discussion', 'Timeline']);
     expect(await sections.getByRole('link', { name: 'Care plan' }).getAttribute('aria-current')).toBe('page');
     await shot(page, 'workspace-1366');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await sections.getByRole('link', { name: 'Handover' }).click();
     await page.getByRole('heading', { level: 2, name: 'Handover' }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/patients/${patients.david.id}/handover`);
@@ -176,6 +199,7 @@ describe('the Cairn web app in Chromium', () => {
     for (let i = 0; i < 3; i++) await page.goBack();
     await page.getByRole('heading', { name: 'My patients' }).waitFor();
     await shot(page, 'caseload-tablet');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await context.close();
   });
 
@@ -189,6 +213,7 @@ describe('the Cairn web app in Chromium', () => {
       expect(await page.locator('main').textContent()).not.toContain('Oscar');
     }
     await shot(page, 'not-found-1366');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await context.close();
   });
 

@@ -151,6 +151,15 @@ export function readablePatientsSql(actor: User): { sql: string; params: unknown
   return { sql: `(${parts.join(' or ')})`, params };
 }
 
+/**
+ * The ACKNOWLEDGE_HANDOVER rule as SQL: ids of patients whose handovers `actor` may acknowledge (the
+ * care-team lead, or a GP on the team). For the "awaiting my acknowledgement" list.
+ */
+export function acknowledgeablePatientsSql(actor: User): { sql: string; params: unknown[] } {
+  if (!actor.active || actor.role === Role.ADMIN) return { sql: 'select null::uuid where false', params: [] };
+  return { sql: 'select m.patient_id from care_team_member m where m.user_id = ? and (m.is_lead or ?::boolean)', params: [actor.id, actor.role === Role.GP] };
+}
+
 /** Organisation-wide permissions that are not about one patient. */
 export const may = {
   createPatient: (actor: User) => ([Role.COACH, Role.FCP, Role.GP, Role.PAIN_PRACTITIONER, Role.SERVICE_LEAD] as Role[]).includes(actor.role),

@@ -22,7 +22,7 @@ export function PatientHeader(props: { patient: Patient }): JSX.Element {
         <div>
           <dt>Date of birth</dt>
           <dd>
-            {formatIsoDate(props.patient.dateOfBirth)} <span class="muted">({props.patient.age} years)</span>
+            {formatIsoDate(props.patient.dateOfBirth)} <span class="muted nowrap">({props.patient.age} years)</span>
           </dd>
         </div>
         <div>

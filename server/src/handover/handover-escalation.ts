@@ -1,0 +1,67 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { appendEvent } from '../events/event-log.js';
+import { EventKind, HandoverUrgency } from '../events/event-kinds.js';
+import { NotificationKind } from '../notifications/notification.entity.js';
+import { links, notify } from '../notifications/notification.service.js';
+import type { Config } from '../platform/config.js';
+import type { Orm } from '../platform/database.js';
+import type { Logger } from '../platform/logger.js';
+import { PeriodicSweep } from '../platform/periodic-sweep.js';
+import { addWorkingDays } from './working-days.js';
+
+type EscalationRules = Pick<Config, 'handoverUrgentEscalationSeconds' | 'handoverSoonEscalationWorkingDays'>;
+
+/**
+ * Escalates every handover that has waited too long for acknowledgement: URGENT after a set time, SOON
+ * after working days. Safe to run on every instance at once: rows are claimed with `for update skip
+ * locked` and marked escalated in the same transaction as the events and notifications.
+ */
+export async function escalateDueHandovers(em: EntityManager, rules: EscalationRules): Promise<number> {
+  return em.transactional(async (tx) => {
+    const ctx = tx.getTransactionContext();
+    const conn = tx.getConnection();
+    const candidates = await conn.execute<Array<{ id: string; patient_id: string; urgency: HandoverUrgency; created_at: string; summary: string; now: string; patient_name: string }>>(
+      `select n.id, n.patient_id, n.urgency, n.created_at, n.summary, now() as now, p.given_name || ' ' || p.family_name as patient_name
+         from handover_note n join patient p on p.id = n.patient_id
+        where n.acknowledged_at is null and n.escalated_at is null
+          and ((n.urgency = 'URGENT' and n.created_at <= now() - make_interval(secs => ?))
+            or (n.urgency = 'SOON' and n.created_at <= now() - make_interval(days => ?)))
+        order by n.created_at
+        limit 100
+        for update of n skip locked`,
+      [rules.handoverUrgentEscalationSeconds, rules.handoverSoonEscalationWorkingDays],
+      'all',
+      ctx,
+    );
+    let escalated = 0;
+    for (const c of candidates) {
+      const now = new Date(c.now);
+      if (c.urgency === HandoverUrgency.SOON && addWorkingDays(new Date(c.created_at), rules.handoverSoonEscalationWorkingDays) > now) continue;
+      const leads = await conn.execute<Array<{ id: string }>>(
+        `select u.id from app_user u join organisation o on o.id = u.organisation_id
+          where u.role = 'SERVICE_LEAD' and u.active
+            and coalesce(o.pcn_id, o.id) = (select coalesce(po.pcn_id, po.id) from patient p join organisation po on po.id = p.practice_id where p.id = ?)`,
+        [c.patient_id],
+        'all',
+        ctx,
+      );
+      await conn.execute('update handover_note set escalated_at = now() where id = ?', [c.id], 'run', ctx);
+      const leadIds = leads.map((l) => l.id);
+      await appendEvent(tx, { patientId: c.patient_id, kind: EventKind.HANDOVER_ESCALATED, actorId: null, payload: { handoverId: c.id, urgency: c.urgency, escalatedTo: leadIds } });
+      await notify(tx, leadIds, {
+        kind: NotificationKind.HANDOVER_ESCALATED,
+        patientId: c.patient_id,
+        title: `${c.urgency === HandoverUrgency.URGENT ? 'Urgent' : 'Soon'} handover for ${c.patient_name} not yet acknowledged`,
+        body: c.summary.length > 140 ? c.summary.slice(0, 139) + '…' : c.summary,
+        link: links.handover(c.patient_id, c.id),
+        actorId: null,
+      });
+      escalated++;
+    }
+    return escalated;
+  });
+}
+
+export function handoverEscalationSweep(orm: Orm, config: Config, logger: Logger): PeriodicSweep {
+  return new PeriodicSweep('handover escalation', config.escalationSweepMs, logger, () => escalateDueHandovers(orm.em.fork(), config));
+}

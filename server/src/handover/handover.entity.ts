@@ -1,0 +1,112 @@
+import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
+import { randomUUID } from 'node:crypto';
+import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { User } from '../auth/user.entity.js';
+import { HandoverUrgency } from '../events/event-kinds.js';
+
+registerEnumType(HandoverUrgency, { name: 'HandoverUrgency' });
+
+/** Advice about a patient from a specialist (or any care-team member). Immutable once posted. */
+@ObjectType()
+@Entity({ tableName: 'handover_note' })
+export class HandoverNote {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @Field(() => ID)
+  @Property({ type: 'uuid' })
+  patientId!: string;
+
+  @Field(() => User)
+  @ManyToOne({ entity: () => User, fieldName: 'author_id' })
+  author!: User;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  sourceService!: string;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  summary!: string;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  advice!: string;
+
+  @Field(() => HandoverUrgency)
+  @Enum({ items: () => Object.values(HandoverUrgency), type: 'text' })
+  urgency!: HandoverUrgency;
+
+  @Field(() => GraphQLISODateTime)
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  acknowledgedAt: Date | null = null;
+
+  @Field(() => User, { nullable: true })
+  @ManyToOne({ entity: () => User, fieldName: 'acknowledged_by_id', nullable: true })
+  acknowledgedBy: User | null = null;
+
+  @Field(() => String, { nullable: true })
+  @Property({ type: 'text', nullable: true })
+  acknowledgementReply: string | null = null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it was escalated to the PCN service leads for want of acknowledgement.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  escalatedAt: Date | null = null;
+}
+
+/** A recommended action in a handover, optionally assigned to a care-team member with a due date. */
+@ObjectType()
+@Entity({ tableName: 'handover_action' })
+export class HandoverAction {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne({ entity: () => HandoverNote, fieldName: 'handover_id' })
+  handover!: HandoverNote;
+
+  @Field(() => Int)
+  @Property({ type: 'int' })
+  position!: number;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  description!: string;
+
+  @Field(() => User, { nullable: true })
+  @ManyToOne({ entity: () => User, fieldName: 'assignee_id', nullable: true })
+  assignee: User | null = null;
+
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' })
+  @Property({ type: 'date', nullable: true })
+  dueDate: string | null = null;
+}
+
+/** A correction or addition to a posted handover note. */
+@ObjectType()
+@Entity({ tableName: 'handover_addendum' })
+export class HandoverAddendum {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id: string = randomUUID();
+
+  @ManyToOne({ entity: () => HandoverNote, fieldName: 'handover_id' })
+  handover!: HandoverNote;
+
+  @Field(() => User)
+  @ManyToOne({ entity: () => User, fieldName: 'author_id' })
+  author!: User;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  body!: string;
+
+  @Field(() => GraphQLISODateTime)
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+}

@@ -1,0 +1,110 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { acknowledgeablePatientsSql, isUuid, PatientAction, readablePatientsSql, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
+import { Patient } from '../patients/patient.entity.js';
+import { loaderFor } from '../platform/batch-loader.js';
+import type { Context } from '../platform/context.js';
+import { notFound } from '../platform/errors.js';
+import { HandoverAction, HandoverAddendum, HandoverNote } from './handover.entity.js';
+import { acknowledgeHandover, actionsAssignedTo, addHandoverAddendum, handoversAwaiting, postHandover } from './handover.service.js';
+import { PostHandoverInput } from './handover.types.js';
+
+/** Loads a note and checks `action` on its patient; an unknown note and an inaccessible one look alike. */
+async function noteWithAccess(ctx: Context, handoverId: string, action: PatientAction): Promise<{ note: HandoverNote } & PatientAccess> {
+  requireActor(ctx);
+  const note = isUuid(handoverId) ? await ctx.em.findOne(HandoverNote, { id: handoverId }, { populate: ['author', 'acknowledgedBy'] }) : null;
+  if (!note) throw notFound('handover note');
+  return { note, ...(await requirePatientAccess(ctx, note.patientId, action)) };
+}
+
+@Resolver(() => HandoverNote)
+export class HandoverResolver {
+  @Query(() => HandoverNote)
+  async handover(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<HandoverNote> {
+    return (await noteWithAccess(ctx, id, PatientAction.READ)).note;
+  }
+
+  @Query(() => [HandoverNote], { description: "A patient's handover notes, newest first." })
+  async patientHandovers(@Arg('patientId', () => ID) patientId: string, @Ctx() ctx: Context): Promise<HandoverNote[]> {
+    const { patient } = await requirePatientAccess(ctx, patientId, PatientAction.READ);
+    return ctx.em.find(HandoverNote, { patientId: patient.id }, { populate: ['author', 'acknowledgedBy'], orderBy: { createdAt: 'desc' } });
+  }
+
+  @Query(() => [HandoverNote], { description: 'Unacknowledged handovers you may acknowledge, most urgent first.' })
+  async handoversAwaitingMyAcknowledgement(@Ctx() ctx: Context): Promise<HandoverNote[]> {
+    const actor = requireActor(ctx);
+    return handoversAwaiting(ctx.em, actor, acknowledgeablePatientsSql(actor));
+  }
+
+  @Query(() => [HandoverAction], { description: 'Recommended actions assigned to you, soonest due first.' })
+  async myHandoverActions(@Ctx() ctx: Context): Promise<HandoverAction[]> {
+    const actor = requireActor(ctx);
+    return actionsAssignedTo(ctx.em, actor, readablePatientsSql(actor));
+  }
+
+  @Mutation(() => HandoverNote, { description: 'Posts a handover note. Posted notes never change; correct them with an addendum.' })
+  async postHandover(@Arg('input', () => PostHandoverInput) input: PostHandoverInput, @Ctx() ctx: Context): Promise<HandoverNote> {
+    const { actor, patient, relationship } = await requirePatientAccess(ctx, input.patientId, PatientAction.POST_HANDOVER);
+    return postHandover(ctx.em, { actor, requestId: ctx.requestId }, patient, relationship, input);
+  }
+
+  @Mutation(() => HandoverAddendum)
+  async addHandoverAddendum(@Arg('handoverId', () => ID) handoverId: string, @Arg('body', () => String) body: string, @Ctx() ctx: Context): Promise<HandoverAddendum> {
+    const { note, actor } = await noteWithAccess(ctx, handoverId, PatientAction.POST_HANDOVER);
+    return addHandoverAddendum(ctx.em, { actor, requestId: ctx.requestId }, note, body);
+  }
+
+  @Mutation(() => HandoverNote, { description: "Acknowledges a handover (the care team's lead or a GP on the team), optionally replying." })
+  async acknowledgeHandover(
+    @Arg('handoverId', () => ID) handoverId: string,
+    @Arg('reply', () => String, { nullable: true }) reply: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<HandoverNote> {
+    const { note, actor, patient } = await noteWithAccess(ctx, handoverId, PatientAction.ACKNOWLEDGE_HANDOVER);
+    return acknowledgeHandover(ctx.em, { actor, requestId: ctx.requestId }, note, patient, reply);
+  }
+
+  @FieldResolver(() => [HandoverAction])
+  async actions(@Root() note: HandoverNote, @Ctx() ctx: Context): Promise<HandoverAction[]> {
+    return (await actionsOf(ctx, note.id)) ?? [];
+  }
+
+  @FieldResolver(() => [HandoverAddendum])
+  async addenda(@Root() note: HandoverNote, @Ctx() ctx: Context): Promise<HandoverAddendum[]> {
+    return (await addendaOf(ctx, note.id)) ?? [];
+  }
+
+  @FieldResolver(() => Patient)
+  async patient(@Root() note: HandoverNote, @Ctx() ctx: Context): Promise<Patient> {
+    return ctx.em.findOneOrFail(Patient, { id: note.patientId });
+  }
+}
+
+@Resolver(() => HandoverAction)
+export class HandoverActionResolver {
+  @FieldResolver(() => HandoverNote)
+  handover(@Root() action: HandoverAction): HandoverNote {
+    return action.handover;
+  }
+}
+
+/** The actions of many notes in one query per request. */
+function actionsOf(ctx: Context, noteId: string): Promise<HandoverAction[] | undefined> {
+  return loaderFor<string, HandoverAction[]>(ctx, 'handoverActions', async (ids) => {
+    const rows = await ctx.em.find(HandoverAction, { handover: { $in: ids } }, { populate: ['assignee'], orderBy: { position: 'asc' } });
+    return groupByNote(ids, rows);
+  }).load(noteId);
+}
+
+/** The addenda of many notes in one query per request. */
+function addendaOf(ctx: Context, noteId: string): Promise<HandoverAddendum[] | undefined> {
+  return loaderFor<string, HandoverAddendum[]>(ctx, 'handoverAddenda', async (ids) => {
+    const rows = await ctx.em.find(HandoverAddendum, { handover: { $in: ids } }, { populate: ['author'], orderBy: { createdAt: 'asc' } });
+    return groupByNote(ids, rows);
+  }).load(noteId);
+}
+
+function groupByNote<T extends { handover: HandoverNote }>(ids: string[], rows: T[]): Map<string, T[]> {
+  const by = new Map<string, T[]>(ids.map((id) => [id, []]));
+  for (const r of rows) by.get(r.handover.id)?.push(r);
+  return by;
+}

@@ -1,0 +1,163 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Relationship } from '../access/policy.js';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import type { User } from '../auth/user.entity.js';
+import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
+import { appendEvent } from '../events/event-log.js';
+import { EventKind, excerpt } from '../events/event-kinds.js';
+import { NotificationKind } from '../notifications/notification.entity.js';
+import { links, notify } from '../notifications/notification.service.js';
+import { OrganisationKind } from '../organisations/organisation.entity.js';
+import type { Patient } from '../patients/patient.entity.js';
+import { badInput, conflict } from '../platform/errors.js';
+import { requireIsoDate, requireText } from '../platform/validate.js';
+import { HandoverAction, HandoverAddendum, HandoverNote } from './handover.entity.js';
+import type { PostHandoverInput } from './handover.types.js';
+
+export interface By {
+  actor: User;
+  requestId: string;
+}
+
+const MAX_ACTIONS = 20;
+
+/** Validates everything first (nothing is written on bad input), then posts in one transaction. */
+export async function postHandover(em: EntityManager, by: By, patient: Patient, relationship: Relationship, input: PostHandoverInput): Promise<HandoverNote> {
+  const summary = requireText('summary', input.summary, 500);
+  const advice = requireText('advice', input.advice, 10_000);
+  const sourceService = input.sourceService?.trim() ? requireText('sourceService', input.sourceService, 200) : by.actor.organisation.name;
+  if (input.actions.length > MAX_ACTIONS) throw badInput('actions', `At most ${MAX_ACTIONS} recommended actions per handover.`);
+  const team = await em.find(CareTeamMember, { patient: patient.id }, { populate: ['user'] });
+  const actions = await Promise.all(
+    input.actions.map(async (a, i) => {
+      const description = requireText(`actions.${i}.description`, a.description, 1000);
+      const dueDate = a.dueDate?.trim() ? requireIsoDate(`actions.${i}.dueDate`, a.dueDate) : null;
+      let assignee: User | null = null;
+      if (a.assigneeId) {
+        assignee = team.find((m) => m.user.id === a.assigneeId)?.user ?? null;
+        if (!assignee) throw badInput(`actions.${i}.assigneeId`, await notOnTeamMessage(em, a.assigneeId, 'assigned this action'));
+      }
+      return { description, dueDate, assignee };
+    }),
+  );
+
+  const note = Object.assign(new HandoverNote(), { patientId: patient.id, author: by.actor, sourceService, summary, advice, urgency: input.urgency });
+  await em.transactional(async (tx) => {
+    tx.persist(note);
+    actions.forEach((a, position) => tx.persist(Object.assign(new HandoverAction(), { handover: note, position, ...a })));
+    await tx.flush();
+    // A specialist service that hands over keeps sight of the patient.
+    if (by.actor.organisation.kind === OrganisationKind.SPECIALIST_PAIN_SERVICE && !relationship.isLinkedSpecialist) {
+      await tx.getConnection().execute(
+        `insert into specialist_link (id, patient_id, service_id, reason) values (gen_random_uuid(), ?, ?, 'HANDOVER') on conflict (patient_id, service_id) do nothing`,
+        [patient.id, by.actor.organisation.id],
+        'run',
+        tx.getTransactionContext(),
+      );
+    }
+    await recordAudit(tx, { actorId: by.actor.id, action: 'handover.post', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { handoverId: note.id } });
+    await appendEvent(tx, {
+      patientId: patient.id,
+      kind: EventKind.HANDOVER_POSTED,
+      actorId: by.actor.id,
+      payload: { handoverId: note.id, urgency: note.urgency, summary: excerpt(summary), sourceService },
+    });
+    await notify(tx, team.map((m) => m.user.id), {
+      kind: NotificationKind.HANDOVER_POSTED,
+      patientId: patient.id,
+      title: `${urgencyWord(note.urgency)} for ${patientName(patient)} from ${sourceService}`,
+      body: excerpt(summary),
+      link: links.handover(patient.id, note.id),
+      actorId: by.actor.id,
+    });
+  });
+  return note;
+}
+
+export async function addHandoverAddendum(em: EntityManager, by: By, note: HandoverNote, body: string): Promise<HandoverAddendum> {
+  const text = requireText('body', body, 10_000);
+  const addendum = Object.assign(new HandoverAddendum(), { handover: note, author: by.actor, body: text });
+  await em.transactional(async (tx) => {
+    tx.persist(addendum);
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: 'handover.addendum', patientId: note.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { handoverId: note.id } });
+    await appendEvent(tx, { patientId: note.patientId, kind: EventKind.HANDOVER_ADDENDUM_ADDED, actorId: by.actor.id, payload: { handoverId: note.id, addendumId: addendum.id, excerpt: excerpt(text) } });
+  });
+  return addendum;
+}
+
+/** Records who acknowledged and when; a second acknowledgement is a CONFLICT naming the first. */
+export async function acknowledgeHandover(em: EntityManager, by: By, note: HandoverNote, patient: Patient, reply: string | null): Promise<HandoverNote> {
+  const text = reply?.trim() ? requireText('reply', reply, 4000) : null;
+  await em.transactional(async (tx) => {
+    const rows = await tx.getConnection().execute<Array<{ id: string }>>(
+      `update handover_note set acknowledged_at = now(), acknowledged_by_id = ?, acknowledgement_reply = ? where id = ? and acknowledged_at is null returning id`,
+      [by.actor.id, text, note.id],
+      'all',
+      tx.getTransactionContext(),
+    );
+    if (rows.length === 0) {
+      await em.refresh(note, { populate: ['acknowledgedBy'] });
+      throw conflict(`This handover was already acknowledged${note.acknowledgedBy ? ` by ${note.acknowledgedBy.name}` : ''}.`);
+    }
+    await recordAudit(tx, { actorId: by.actor.id, action: 'handover.acknowledge', patientId: note.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { handoverId: note.id } });
+    await appendEvent(tx, { patientId: note.patientId, kind: EventKind.HANDOVER_ACKNOWLEDGED, actorId: by.actor.id, payload: { handoverId: note.id, reply: text ? excerpt(text) : null } });
+    await notify(tx, [note.author.id], {
+      kind: NotificationKind.HANDOVER_ACKNOWLEDGED,
+      patientId: note.patientId,
+      title: `${by.actor.name} acknowledged your handover for ${patientName(patient)}`,
+      body: text ? excerpt(text) : excerpt(note.summary),
+      link: links.handover(note.patientId, note.id),
+      actorId: by.actor.id,
+    });
+  });
+  await em.refresh(note, { populate: ['acknowledgedBy', 'author'] });
+  return note;
+}
+
+/** Unacknowledged handovers on patients where `actor` may acknowledge (the lead, or a GP on the team). */
+export async function handoversAwaiting(em: EntityManager, actor: User, acknowledgerSql: { sql: string; params: unknown[] }): Promise<HandoverNote[]> {
+  const rows = await em.getConnection().execute<Array<{ id: string }>>(
+    `select n.id from handover_note n where n.acknowledged_at is null and n.patient_id in (${acknowledgerSql.sql})
+      order by case n.urgency when 'URGENT' then 0 when 'SOON' then 1 else 2 end, n.created_at`,
+    acknowledgerSql.params,
+  );
+  return byIds(em, rows.map((r) => r.id));
+}
+
+/** Recommended actions assigned to `actor`, on patients they can still see, soonest due first. */
+export async function actionsAssignedTo(em: EntityManager, actor: User, readable: { sql: string; params: unknown[] }): Promise<HandoverAction[]> {
+  const rows = await em.getConnection().execute<Array<{ id: string }>>(
+    `select a.id from handover_action a join handover_note n on n.id = a.handover_id join patient p on p.id = n.patient_id
+      where a.assignee_id = ? and ${readable.sql}
+      order by a.due_date nulls last, n.created_at`,
+    [actor.id, ...readable.params],
+  );
+  const found = await em.find(HandoverAction, { id: { $in: rows.map((r) => r.id) } }, { populate: ['handover', 'handover.author', 'assignee'] });
+  const order = new Map(rows.map((r, i) => [r.id, i]));
+  return found.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+}
+
+async function byIds(em: EntityManager, ids: string[]): Promise<HandoverNote[]> {
+  const found = await em.find(HandoverNote, { id: { $in: ids } }, { populate: ['author', 'acknowledgedBy'] });
+  const order = new Map(ids.map((id, i) => [id, i]));
+  return found.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+}
+
+/** "Dr X is not on this patient's care team…": names the person when they exist. */
+export async function notOnTeamMessage(em: EntityManager, userId: string, what: string): Promise<string> {
+  const rows = await em
+    .getConnection()
+    .execute<Array<{ name: string }>>('select name from app_user where id::text = ?', [userId])
+    .catch(() => []);
+  const who = rows[0]?.name ?? 'That person';
+  return `${who} is not on this patient's care team, so cannot be ${what}.`;
+}
+
+export function patientName(p: Patient): string {
+  return `${p.givenName} ${p.familyName}`;
+}
+
+function urgencyWord(u: HandoverNote['urgency']): string {
+  return u === 'URGENT' ? 'Urgent handover' : u === 'SOON' ? 'Handover (reply soon)' : 'Handover';
+}

@@ -1,0 +1,61 @@
+import { Entity, Enum, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, GraphQLISODateTime, ID, ObjectType, registerEnumType } from 'type-graphql';
+
+export const NotificationKind = {
+  MENTIONED: 'MENTIONED',
+  THREAD_REPLY: 'THREAD_REPLY',
+  HANDOVER_POSTED: 'HANDOVER_POSTED',
+  HANDOVER_ACKNOWLEDGED: 'HANDOVER_ACKNOWLEDGED',
+  HANDOVER_ESCALATED: 'HANDOVER_ESCALATED',
+  CARE_TEAM_ADDED: 'CARE_TEAM_ADDED',
+  CARE_TEAM_REMOVED: 'CARE_TEAM_REMOVED',
+  CARE_PLAN_SIGNED_OFF: 'CARE_PLAN_SIGNED_OFF',
+  /** A digest: one per plan per quiet period, naming who edited. */
+  CARE_PLAN_EDITED: 'CARE_PLAN_EDITED',
+} as const;
+export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
+registerEnumType(NotificationKind, { name: 'NotificationKind' });
+
+/** Something one user should know about, with a link to its place in the app. */
+@ObjectType()
+@Entity({ tableName: 'notification' })
+export class Notification {
+  @Field(() => ID)
+  @PrimaryKey({ type: 'uuid' })
+  id!: string;
+
+  @Property({ type: 'uuid' })
+  recipientId!: string;
+
+  @Field(() => NotificationKind)
+  @Enum({ items: () => Object.values(NotificationKind), type: 'text' })
+  kind!: NotificationKind;
+
+  @Field(() => ID, { nullable: true })
+  @Property({ type: 'uuid', nullable: true })
+  patientId!: string | null;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  title!: string;
+
+  @Field(() => String)
+  @Property({ type: 'text' })
+  body!: string;
+
+  @Field(() => String, { description: 'Where it lives in the app, e.g. /patients/<id>/threads/<threadId>.' })
+  @Property({ type: 'text' })
+  link!: string;
+
+  @Field(() => String, { description: 'The live stream cursor: pass it as `after` to resume.' })
+  @Property({ type: 'bigint' })
+  seq!: string;
+
+  @Field(() => GraphQLISODateTime)
+  @Property({ type: 'timestamptz' })
+  createdAt: Date = new Date();
+
+  @Field(() => GraphQLISODateTime, { nullable: true })
+  @Property({ type: 'timestamptz', nullable: true })
+  readAt: Date | null = null;
+}
