@@ -1,6 +1,8 @@
 import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
+import { HandoverActionResolver, HandoverResolver } from '../handover/handover.resolver.js';
+import { NotificationResolver } from '../notifications/notification.resolver.js';
 import { EventResolver } from '../events/event.resolver.js';
 import { AuditResolver } from '../audit/audit.resolver.js';
 import { AuthResolver } from '../auth/auth.resolver.js';
@@ -11,7 +13,7 @@ import { OrganisationResolver } from '../organisations/organisation.resolver.js'
 import { PatientResolver } from '../patients/patient.resolver.js';
 
 /** Every domain's resolvers; a domain adds its own here. */
-export const resolvers = [AuthResolver, UserAdminResolver, OrganisationResolver, PatientResolver, CareTeamResolver, AuditResolver, EventResolver, CarePlanResolver] as const;
+export const resolvers = [AuthResolver, UserAdminResolver, OrganisationResolver, PatientResolver, CareTeamResolver, AuditResolver, EventResolver, CarePlanResolver, NotificationResolver, HandoverResolver, HandoverActionResolver] as const;
 
 export function buildCairnSchema(): Promise<GraphQLSchema> {
   // type-graphql insists on a pubSub once any subscription exists. Cairn's subscriptions bring their own

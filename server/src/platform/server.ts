@@ -17,6 +17,7 @@ import { SESSION_COOKIE, tokenFromHeaders } from '../auth/session-token.js';
 import { SignInLimiter } from '../auth/sign-in-limiter.js';
 import { SocketClose, SocketRegistry } from '../auth/socket-registry.js';
 import { EventHub } from '../events/event-hub.js';
+import { handoverEscalationSweep } from '../handover/handover-escalation.js';
 import { carePlanPrintHandler } from '../care-plans/care-plan.print.js';
 import { CarePlanStore } from '../care-plans/care-plan.store.js';
 import type { Config } from './config.js';
@@ -45,7 +46,8 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
   const sockets = new SocketRegistry(orm, logger, config.sessionSweepMs);
   const events = new EventHub(orm, logger, { queueLimit: config.eventQueueLimit });
   const carePlans = new CarePlanStore(orm, logger);
-  const services: Services = { config, orm, logger, signInLimiter: new SignInLimiter(), sockets, events, carePlans };
+  const handoverEscalation = handoverEscalationSweep(orm, config, logger);
+  const services: Services = { config, orm, logger, signInLimiter: new SignInLimiter(), sockets, events, handoverEscalation, carePlans };
   const exposeInternals = !config.production;
   const format = (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, exposeInternals);
 
@@ -114,6 +116,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
   serveWebApp(app, config.webDist);
 
   await events.start();
+  handoverEscalation.start();
   await carePlans.start();
   await listen(httpServer, config.port, config.host);
   sockets.start();
@@ -124,6 +127,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
     services,
     async stop() {
       sockets.stop();
+      await handoverEscalation.stop();
       await events.stop(); // completes this instance's live streams
       await apollo.stop(); // drains HTTP and disposes the WebSocket server
       await carePlans.stop();

@@ -5,6 +5,7 @@ import type { CarePlanStore } from '../care-plans/care-plan.store.js';
 import type { Config } from './config.js';
 import type { Orm } from './database.js';
 import type { Logger } from './logger.js';
+import type { PeriodicSweep } from './periodic-sweep.js';
 
 /** The long-lived parts of one running Cairn instance. Nothing real-time lives at module level. */
 export interface Services {
@@ -13,6 +14,8 @@ export interface Services {
   logger: Logger;
   signInLimiter: SignInLimiter;
   sockets: SocketRegistry;
+  /** Escalates handovers left unacknowledged too long (every instance runs it; rows are claimed). */
+  handoverEscalation: PeriodicSweep;
   /** This instance's listener on the event log, fanning events out to its subscribers. */
   events: EventHub;
   /** Care plans held in memory, their write queues, live delivery and presence. */
