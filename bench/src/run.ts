@@ -4,7 +4,9 @@
  */
 import { suites } from './suites.js';
 
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+// Options take a value (`--plans 10` or `--plans=10`); what follows a bare `--flag` is its value, not a suite.
+const args = process.argv.slice(2);
+const wanted = args.filter((a, i) => !a.startsWith('-') && !(i > 0 && /^--[\w-]+$/.test(args[i - 1])));
 const names = wanted.length ? wanted : Object.keys(suites);
 for (const name of names) {
   const suite = suites[name];

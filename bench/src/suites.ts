@@ -1,2 +1,5 @@
+import { carePlansBenchmark } from './care-plans/suite.js';
+
 /** Every benchmark suite by name; each domain adds its own. */
 export const suites: Record<string, () => Promise<void>> = {};
+suites['care-plans'] = carePlansBenchmark;

@@ -1,0 +1,52 @@
+import type { HistoryOptions } from './long-history.js';
+import type { LoadOptions } from './load.js';
+
+export const parts = ['cairn', 'hocuspocus', 'history'] as const;
+export type Part = (typeof parts)[number];
+
+export interface CarePlanBenchOptions {
+  load: LoadOptions;
+  history: HistoryOptions;
+  parts: Part[];
+}
+
+/**
+ * Sizes from the command line (`--plans 10` or `--plans=10`) or the environment (BENCH_PLANS=10), else the
+ * defaults of the issue: 50 plans × 5 editors, a 260k-operation trace.
+ */
+export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): CarePlanBenchOptions {
+  const flag = (name: string): string | undefined => {
+    for (let i = 0; i < argv.length; i++) {
+      if (argv[i] === `--${name}`) return argv[i + 1];
+      if (argv[i].startsWith(`--${name}=`)) return argv[i].slice(name.length + 3);
+    }
+    return env[`BENCH_${name.toUpperCase().replace(/-/g, '_')}`];
+  };
+  const num = (name: string, fallback: number, min: number, max: number): number => {
+    const raw = flag(name);
+    if (raw === undefined || raw === '') return fallback;
+    const n = Number(raw);
+    if (!Number.isFinite(n) || n < min || n > max) throw new Error(`--${name} must be a number from ${min} to ${max} (got "${raw}")`);
+    return n;
+  };
+  const wanted = (flag('parts') ?? parts.join(',')).split(',').map((s) => s.trim());
+  for (const p of wanted) if (!(parts as readonly string[]).includes(p)) throw new Error(`--parts takes a list of ${parts.join(', ')} (got "${p}")`);
+  const seed = num('seed', 1, 0, 2 ** 31);
+  return {
+    load: {
+      plans: Math.round(num('plans', 50, 1, 500)),
+      editors: Math.round(num('editors', 5, 2, 20)),
+      seconds: num('seconds', 30, 1, 600),
+      warmupSeconds: num('warmup', 5, 0, 60),
+      rate: num('rate', 3, 0.1, 50),
+      drainSeconds: num('drain', 15, 1, 120),
+      seed,
+    },
+    history: {
+      ops: Math.round(num('trace-ops', 260_000, 100, 2_000_000)),
+      maxBatch: Math.round(num('batch', 20, 1, 1000)),
+      seed,
+    },
+    parts: wanted as Part[],
+  };
+}

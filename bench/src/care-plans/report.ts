@@ -1,0 +1,94 @@
+import os from 'node:os';
+import { mib, ms } from '../support/stats.js';
+import type { LoadOptions, LoadResult } from './load.js';
+import type { HistoryResult } from './long-history.js';
+
+type Row = [string, ...string[]];
+
+/** A plain aligned text table (first column left, the rest right). */
+export function textTable(header: Row, rows: Row[]): string {
+  const all = [header, ...rows];
+  const widths = header.map((_, c) => Math.max(...all.map((r) => (r[c] ?? '').length)));
+  const line = (r: Row) => r.map((cell, c) => (c === 0 ? (cell ?? '').padEnd(widths[c]) : (cell ?? '').padStart(widths[c]))).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const num = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '–');
+const lat = (n: number) => (Number.isFinite(n) ? ms(n) : '–');
+
+export function machineLine(): string {
+  const [l1, l5] = os.loadavg();
+  return `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${mib(os.totalmem())} RAM, Node ${process.version}; load average ${l1.toFixed(2)} (1 min), ${l5.toFixed(2)} (5 min) at the time of printing`;
+}
+
+export function loadReport(o: LoadOptions, results: Array<LoadResult & { storedBytes: number }>): string {
+  const col = (f: (r: LoadResult & { storedBytes: number }) => string): string[] => results.map(f);
+  const rows: Row[] = [
+    ['concurrent editors (plans × editors)', ...col((r) => `${r.plans * r.editors} (${r.plans} × ${r.editors})`)],
+    ['measured window', ...col((r) => `${r.seconds.toFixed(1)} s`)],
+    ['updates sent in the window', ...col((r) => `${r.sent} (${num(r.sent / r.seconds, 1)}/s offered)`)],
+    ['updates acknowledged / s (sustained)', ...col((r) => num(r.ackedPerSecond, 1))],
+    ['ack latency p50', ...col((r) => lat(r.ackP50))],
+    ['ack latency p99', ...col((r) => lat(r.ackP99))],
+    ['ack latency max', ...col((r) => lat(r.ackMax))],
+    ['seen by other editors p50', ...col((r) => lat(r.seenP50))],
+    ['seen by other editors p99', ...col((r) => lat(r.seenP99))],
+    ['never acknowledged (after drain)', ...col((r) => String(r.unacked))],
+    ['deliveries that never arrived', ...col((r) => String(r.unseen))],
+    ['errors', ...col((r) => String(r.errors))],
+    ['server RSS start → peak → end', ...col((r) => `${mib(r.rssStart)} → ${mib(r.rssPeak)} → ${mib(r.rssEnd)}`)],
+    ['server CPU in the window (cores)', ...col((r) => num(r.serverCores, 2))],
+    ['load generator CPU (cores)', ...col((r) => num(r.clientCores, 2))],
+    ['stored bytes after the run', ...col((r) => kib(r.storedBytes))],
+    ['durable when acknowledged', ...col((r) => (r.system === 'Cairn' ? 'yes (after COMMIT)' : 'no (debounced 2 s, ≤10 s)'))],
+  ];
+  const out = [textTable(['co-editing load', ...results.map((r) => r.system)], rows)];
+  for (const r of results) if (r.errorSamples.length) out.push(`  ${r.system} errors, first ${r.errorSamples.length}: ${r.errorSamples.join(' | ')}`);
+  const cairn = results.find((r) => r.system === 'Cairn');
+  if (cairn) {
+    const editors = cairn.plans * cairn.editors;
+    const met = cairn.ackP99 < 50 && cairn.unacked === 0 && cairn.errors === 0;
+    out.push(
+      `Target: Cairn ack p99 < 50 ms at 250 concurrent editors → ${lat(cairn.ackP99)} at ${editors} editors: ${met ? 'MET' : 'NOT MET'}` +
+        (editors === 250 ? '' : ` (this run is not the 250-editor size; the target applies to ${250})`),
+    );
+  }
+  out.push(
+    `Load: each editor types ${o.rate} updates/s (intervals jittered ±50 %), each update 1–3 characters inserted into the plan's` +
+      ` "what matters to me" text; ${o.warmupSeconds} s warm-up not measured; up to ${o.drainSeconds} s drain after the window.`,
+    'Cairn ack = applyCarePlanUpdate sent → its result on the same graphql-ws socket (answered after the COMMIT).',
+    'Hocuspocus ack = update sent → the SyncStatus reply that decrements the provider\'s unsyncedChanges (applied in memory;' +
+      ' written to PostgreSQL later by its debounced onStoreDocument, so not durable at ack).',
+    'Seen = sent → applied by each other editor of the same plan (Cairn: carePlanUpdates event with that clientUpdateId;' +
+      ' Hocuspocus: provider update containing that (clientID, clock)). Server RSS from /proc/<pid>/status of the child.',
+  );
+  return out.join('\n');
+}
+
+export function historyReport(h: HistoryResult, maxBatch: number): string {
+  const c = h.cairn;
+  const stored = c.updateBytes + c.snapshotBytes;
+  const rows: Row[] = [
+    ['operations replayed', `${h.ops} in ${h.updates} updates`, `${h.ops} in ${h.updates} transactions`],
+    ['total time', `${(c.totalMs / 1000).toFixed(1)} s`, ms(h.yjs.applyMs)],
+    ['per update (Cairn: ack p50 / p99)', `${lat(c.ackP50)} / ${lat(c.ackP99)}`, ms(h.yjs.applyMs / h.updates)],
+    ['update bytes', kib(c.updateBytes), kib(h.yjs.updateBytes)],
+    ['snapshot / encoded state', `${kib(c.snapshotBytes)} (at seq ${c.snapshotSeq} of ${c.lastSeq})`, `${kib(h.yjs.stateBytes)} (v2: ${kib(h.yjs.stateBytesV2)})`],
+    ['stored bytes (updates + snapshot)', kib(stored), kib(h.yjs.stateBytes)],
+    ['update table on disk (rows, indexes)', kib(c.updateTableBytes), '–'],
+    ['cold load of the finished plan', ms(c.coldLoadMs), ms(h.yjs.loadMs)],
+    ['warm load (plan in memory)', ms(c.warmLoadMs), '–'],
+    ['final text matches the trace', c.converged ? 'yes' : 'NO', 'yes'],
+  ];
+  return [
+    textTable(['long history', 'Cairn', 'plain Yjs in-process'], rows),
+    `Trace: seeded generator (typing-trace.ts), ${h.inserts} inserts + ${h.deletes} deletes, ${h.cursorJumps} cursor jumps, ${h.finalChars} characters at the end` +
+      ` (the text stays under Cairn's 20 000-character limit, so later typing revises more than it adds).`,
+    `Batching: each update carries the next 1–${maxBatch} keystrokes (seeded uniform, mean ${((maxBatch + 1) / 2).toFixed(1)}); Cairn gets them` +
+      ' as applyCarePlanUpdate one after another on one graphql-ws connection (each awaited).',
+    'Stored bytes = sum(octet_length(update)) of the plan\'s care_plan_update rows + octet_length(care_plan.snapshot).',
+    'Cold load = Cairn restarted (SIGTERM, start), one warm-up query on another plan, then the first carePlan query of this plan over HTTP' +
+      ' (state + view; snapshot + updates after it). Plain Yjs load = new Y.Doc + Y.applyUpdate(encoded state) + toString, median of 5.',
+  ].join('\n');
+}

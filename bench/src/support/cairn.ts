@@ -1,0 +1,160 @@
+import argon2 from 'argon2';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort, startChild, type ChildServer } from './child-server.js';
+import { freshDatabase, type FreshDatabase } from './postgres.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+
+/** Cairn started from `server/dist/main.js` as a child process against a database of its own. */
+export interface CairnUnderTest {
+  /** The GraphQL endpoint over HTTP, e.g. http://127.0.0.1:41234/graphql. */
+  url: string;
+  /** The same endpoint for graphql-ws. */
+  wsUrl: string;
+  db: FreshDatabase;
+  /** The running server process (changes on restart). */
+  server: ChildServer;
+  /** Stops the server (SIGTERM) and starts it again on the same port and database. */
+  restart(): Promise<void>;
+  /** Stops the server and drops its database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Creates a fresh database (on DATABASE_URL's server or the machine-local PostgreSQL), starts Cairn on a free
+ * port with no demo data and quiet logs, and waits for "Cairn is running at". Cairn migrates the database
+ * itself on start.
+ */
+export async function startCairn(env: Record<string, string> = {}): Promise<CairnUnderTest> {
+  const db = await freshDatabase('cairn_bench');
+  try {
+    const port = await freePort();
+    const childEnv = { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', CAIRN_SEED_DEMO: 'false', CAIRN_LOG_LEVEL: 'warn', ...env };
+    const start = () => startChild(path.join(repoRoot, 'server/dist/main.js'), childEnv, /Cairn is running at/);
+    const cairn: CairnUnderTest = {
+      url: `http://127.0.0.1:${port}/graphql`,
+      wsUrl: `ws://127.0.0.1:${port}/graphql`,
+      db,
+      server: await start(),
+      async restart() {
+        await cairn.server.stop();
+        cairn.server = await start();
+      },
+      async close() {
+        await cairn.server.stop().catch(() => undefined);
+        await db.drop();
+      },
+    };
+    return cairn;
+  } catch (e) {
+    await db.drop().catch(() => undefined);
+    throw e;
+  }
+}
+
+/** One GraphQL request over HTTP; throws on transport errors and on GraphQL errors. */
+export async function gqlHttp<T>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(60_000),
+  });
+  const body = (await res.json()) as { data?: T; errors?: Array<{ message: string }> };
+  if (body.errors?.length || !body.data) throw new Error(`GraphQL: ${body.errors?.map((e) => e.message).join('; ') ?? res.status}`);
+  return body.data;
+}
+
+export const BENCH_PASSWORD = 'cairn-bench-password';
+
+/** Synthetic people and patients for a load, written straight into Cairn's tables. */
+export interface BenchWorld {
+  users: Array<{ id: string; email: string }>;
+  patients: string[];
+}
+
+const roles = ['COACH', 'FCP', 'PAIN_PRACTITIONER', 'GP', 'SPECIALIST'] as const;
+
+/**
+ * Writes a PCN with one practice, `teams.length` patients and, for patient i, `teams[i]` clinicians who
+ * are all on that patient's care team (the first is the lead). Every user's password is BENCH_PASSWORD
+ * (one argon2 hash computed here, shared by all rows).
+ */
+export async function seedWorld(db: FreshDatabase, plans: number, editorsPerPlan: number): Promise<BenchWorld> {
+  const hash = await argon2.hash(BENCH_PASSWORD, { type: argon2.argon2id });
+  const pcn = randomUUID();
+  const practice = randomUUID();
+  const client = await db.pool.connect();
+  const users: BenchWorld['users'] = [];
+  const patients: string[] = [];
+  try {
+    await client.query('begin');
+    await client.query(`insert into organisation (id, name, kind, pcn_id) values ($1, 'Bench PCN', 'PCN', null), ($2, 'Bench Practice', 'GP_PRACTICE', $1)`, [pcn, practice]);
+    for (let p = 0; p < plans; p++) {
+      const patient = randomUUID();
+      patients.push(patient);
+      await client.query(
+        `insert into patient (id, nhs_number, given_name, family_name, date_of_birth, practice_id, conditions, status)
+         values ($1, $2, 'Bench', $3, '1970-01-01', $4, '{}', 'ACTIVE')`,
+        [patient, nhsNumber(p), `Patient ${p + 1}`, practice],
+      );
+      for (let e = 0; e < editorsPerPlan; e++) {
+        const user = { id: randomUUID(), email: `bench-${p + 1}-${e + 1}@bench.invalid` };
+        users.push(user);
+        await client.query(`insert into app_user (id, name, email, password_hash, role, organisation_id) values ($1, $2, $3, $4, $5, $6)`, [
+          user.id,
+          `Clinician ${p + 1}.${e + 1}`,
+          user.email,
+          hash,
+          roles[e % roles.length],
+          practice,
+        ]);
+        await client.query(`insert into care_team_member (id, patient_id, user_id, team_role, is_lead) values ($1, $2, $3, $4, $5)`, [
+          randomUUID(),
+          patient,
+          user.id,
+          roles[e % roles.length],
+          e === 0,
+        ]);
+      }
+    }
+    await client.query('commit');
+  } catch (e) {
+    await client.query('rollback').catch(() => undefined);
+    throw e;
+  } finally {
+    client.release();
+  }
+  return { users, patients };
+}
+
+/** Signs each email in through the API (argon2 verification included), `concurrency` at a time. */
+export async function signInAll(url: string, emails: string[], concurrency = 2): Promise<string[]> {
+  const tokens = new Array<string>(emails.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < emails.length) {
+      const i = next++;
+      const data = await gqlHttp<{ signIn: { token: string } }>(url, 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }', {
+        e: emails[i],
+        p: BENCH_PASSWORD,
+      });
+      tokens[i] = data.signIn.token;
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, worker));
+  return tokens;
+}
+
+/** A synthetic NHS number in the 999 range with a valid modulus-11 check digit. */
+function nhsNumber(i: number): string {
+  for (let n = i * 7; ; n++) {
+    const nine = `999${String(n % 1_000_000).padStart(6, '0')}`;
+    const sum = [...nine].reduce((s, d, k) => s + Number(d) * (10 - k), 0);
+    const check = 11 - (sum % 11);
+    if (check === 10) continue;
+    return nine + String(check === 11 ? 0 : check);
+  }
+}

@@ -1,0 +1,88 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+
+/** A port nobody on 127.0.0.1 is listening on right now. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as net.AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** A server under test running as a child process (so its RSS and CPU are its own). */
+export interface ChildServer {
+  pid: number;
+  /** Asks it to stop (SIGTERM), then SIGKILL after `graceMs`; resolves once it has exited. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+const running = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/**
+ * Starts `node <script>` with `env` and resolves once a line of its output matches `ready`. Fails when it
+ * exits first or stays silent for `timeoutMs`. Its output is kept (last lines shown on failure), not echoed,
+ * except lines that look like warnings or errors.
+ */
+export function startChild(script: string, env: Record<string, string>, ready: RegExp, timeoutMs = 60_000): Promise<ChildServer> {
+  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  running.add(child);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => (running.delete(child), resolve())));
+  const tail: string[] = [];
+  return new Promise<ChildServer>((resolve, reject) => {
+    let isReady = false;
+    const timer = setTimeout(() => fail(`did not start within ${timeoutMs / 1000} s`), timeoutMs);
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      reject(new Error(`${script} ${why}:\n${tail.join('\n')}`));
+    };
+    const onLine = (line: string) => {
+      tail.push(line);
+      if (tail.length > 30) tail.shift();
+      if (isReady && /warn|error|fail/i.test(line)) process.stderr.write(`  [child ${child.pid}] ${line}\n`);
+      if (!isReady && ready.test(line)) {
+        isReady = true;
+        clearTimeout(timer);
+        resolve({
+          pid: child.pid!,
+          async stop(graceMs = 10_000) {
+            if (child.exitCode !== null || child.signalCode !== null) return;
+            child.kill('SIGTERM');
+            const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+            await exited;
+            clearTimeout(killer);
+          },
+        });
+      }
+    };
+    for (const stream of [child.stdout!, child.stderr!]) {
+      let buffer = '';
+      stream.setEncoding('utf8');
+      stream.on('data', (chunk: string) => {
+        buffer += chunk;
+        const lines = buffer.split('\n');
+        buffer = lines.pop() ?? '';
+        lines.forEach(onLine);
+      });
+    }
+    child.once('exit', (code, signal) => {
+      if (!isReady) fail(`exited (${signal ?? code}) before it was ready`);
+    });
+  });
+}
+
+/** CPU time (user + system) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */
+export function cpuMsOf(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is the state (field 3 of stat), so utime (field 14) and stime (15) are at 11 and 12.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
