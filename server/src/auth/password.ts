@@ -1,8 +1,17 @@
 import argon2 from 'argon2';
 
-/** argon2id with the library's defaults (m=64 MiB, t=3, p=4), as OWASP suggests. */
-export function hashPassword(password: string): Promise<string> {
-  return argon2.hash(password, { type: argon2.argon2id });
+/** argon2id cost. Verification reads the cost from the stored hash, so each hash keeps its own. */
+export interface HashCost {
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+/** The library's defaults (m=64 MiB, t=3, p=4), in line with OWASP's guidance. */
+export const defaultCost: HashCost = { memoryCost: 65536, timeCost: 3, parallelism: 4 };
+
+export function hashPassword(password: string, cost: HashCost = defaultCost): Promise<string> {
+  return argon2.hash(password, { type: argon2.argon2id, ...cost });
 }
 
 export function verifyPassword(hash: string, password: string): Promise<boolean> {

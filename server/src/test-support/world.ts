@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { SpecialistLink, SpecialistLinkReason } from '../access/specialist-link.entity.js';
-import { hashPassword } from '../auth/password.js';
+import { hashPassword, type HashCost } from '../auth/password.js';
 import { Role, User } from '../auth/user.entity.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { defaultTeamRole } from '../care-teams/team-roles.js';
@@ -11,6 +11,8 @@ import { Patient, PatientStatus } from '../patients/patient.entity.js';
 import { gql } from './harness.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
+/** Test accounts only: a cheap argon2id cost so hundreds of sign-ins fit in a test run on two cores. */
+const testCost: HashCost = { memoryCost: 1024, timeCost: 1, parallelism: 1 };
 let hash: Promise<string> | undefined;
 
 /**
@@ -18,7 +20,7 @@ let hash: Promise<string> | undefined;
  * and helpers to add patients. Nothing is shared with other files, so they can run side by side.
  */
 export async function makeWorld(em: EntityManager) {
-  hash ??= hashPassword(TEST_PASSWORD);
+  hash ??= hashPassword(TEST_PASSWORD, testCost);
   const tag = randomUUID().slice(0, 8);
   const pcn = new Organisation(`PCN ${tag}`, OrganisationKind.PCN, null);
   const practice = new Organisation(`Practice ${tag}`, OrganisationKind.GP_PRACTICE, pcn);
