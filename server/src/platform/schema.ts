@@ -1,6 +1,7 @@
 import { createPubSub } from '@graphql-yoga/subscription';
 import { buildSchema } from 'type-graphql';
 import type { GraphQLSchema } from 'graphql';
+import { ThreadPostResolver, ThreadResolver } from '../threads/thread.resolver.js';
 import { HandoverActionResolver, HandoverResolver } from '../handover/handover.resolver.js';
 import { NotificationResolver } from '../notifications/notification.resolver.js';
 import { EventResolver } from '../events/event.resolver.js';
@@ -13,7 +14,7 @@ import { OrganisationResolver } from '../organisations/organisation.resolver.js'
 import { PatientResolver } from '../patients/patient.resolver.js';
 
 /** Every domain's resolvers; a domain adds its own here. */
-export const resolvers = [AuthResolver, UserAdminResolver, OrganisationResolver, PatientResolver, CareTeamResolver, AuditResolver, EventResolver, CarePlanResolver, NotificationResolver, HandoverResolver, HandoverActionResolver] as const;
+export const resolvers = [AuthResolver, UserAdminResolver, OrganisationResolver, PatientResolver, CareTeamResolver, AuditResolver, EventResolver, CarePlanResolver, NotificationResolver, HandoverResolver, HandoverActionResolver, ThreadResolver, ThreadPostResolver] as const;
 
 export function buildCairnSchema(): Promise<GraphQLSchema> {
   // type-graphql insists on a pubSub once any subscription exists. Cairn's subscriptions bring their own

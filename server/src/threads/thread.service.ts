@@ -1,0 +1,208 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { isUuid } from '../access/policy.js';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { User } from '../auth/user.entity.js';
+import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
+import { appendEvent } from '../events/event-log.js';
+import { EventKind, excerpt } from '../events/event-kinds.js';
+import { NotificationKind } from '../notifications/notification.entity.js';
+import { links, notify } from '../notifications/notification.service.js';
+import type { Patient } from '../patients/patient.entity.js';
+import { badInput, conflict, forbidden, notFound } from '../platform/errors.js';
+import { requireText } from '../platform/validate.js';
+import { renderSafeMarkdown } from './safe-markdown.js';
+import { FollowState, Thread, ThreadPost, type ThreadTopic } from './thread.entity.js';
+
+export interface By {
+  actor: User;
+  requestId: string;
+}
+
+/** How long after posting its author may still edit a post. */
+export const EDIT_WINDOW_MS = 15 * 60_000;
+const MAX_BODY = 20_000;
+const MAX_MENTIONS = 20;
+
+/** The mentioned users, all of them on the patient's care team; anyone else is refused by name. */
+async function mentionedMembers(em: EntityManager, patientId: string, ids: string[]): Promise<User[]> {
+  if (ids.length > MAX_MENTIONS) throw badInput('mentions', `Mention at most ${MAX_MENTIONS} people in one post.`);
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return [];
+  const members = await em.find(CareTeamMember, { patient: patientId, user: { $in: unique.filter(isUuid) } }, { populate: ['user'] });
+  const outside = unique.filter((id) => !members.some((m) => m.user.id === id));
+  if (outside.length > 0) {
+    const users = await em.find(User, { id: { $in: outside.filter(isUuid) } });
+    const names = outside.map((id) => users.find((u) => u.id === id)?.name ?? 'an unknown person');
+    throw badInput('mentions', `${listOf(names)} ${names.length === 1 ? 'is' : 'are'} not on this patient's care team, so cannot be mentioned.`);
+  }
+  return members.map((m) => m.user);
+}
+
+export async function startThread(
+  em: EntityManager,
+  by: By,
+  patient: Patient,
+  input: { title: string; topic: ThreadTopic; body: string; mentions: string[] },
+): Promise<Thread> {
+  const title = requireText('title', input.title, 200);
+  const body = requireText('body', input.body, MAX_BODY);
+  const mentioned = await mentionedMembers(em, patient.id, input.mentions);
+  const thread = Object.assign(new Thread(), { patientId: patient.id, title, topic: input.topic, author: by.actor });
+  const post = Object.assign(new ThreadPost(), { thread, author: by.actor, body, bodyHtml: renderSafeMarkdown(body, mentioned.map((u) => u.name)) });
+  await em.transactional(async (tx) => {
+    tx.persist([thread, post]);
+    await tx.flush();
+    await saveMentions(tx, post, mentioned);
+    await follow(tx, thread.id, [by.actor.id, ...mentioned.map((u) => u.id)]);
+    await recordAudit(tx, { actorId: by.actor.id, action: 'thread.start', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { threadId: thread.id } });
+    await appendEvent(tx, { patientId: patient.id, kind: EventKind.THREAD_STARTED, actorId: by.actor.id, payload: { threadId: thread.id, title, topic: thread.topic } });
+    await notifyMentions(tx, by, thread, mentioned, body);
+  });
+  return thread;
+}
+
+export async function replyToThread(
+  em: EntityManager,
+  by: By,
+  thread: Thread,
+  input: { body: string; parentPostId: string | null; mentions: string[] },
+): Promise<ThreadPost> {
+  const body = requireText('body', input.body, MAX_BODY);
+  if (input.parentPostId && !(isUuid(input.parentPostId) && (await em.count(ThreadPost, { id: input.parentPostId, thread: thread.id })))) {
+    throw badInput('parentPostId', 'The post you are replying to is not in this discussion.');
+  }
+  const mentioned = await mentionedMembers(em, thread.patientId, input.mentions);
+  if (thread.resolvedAt) throw conflict('This discussion is resolved. Reopen it to reply.');
+  const post = Object.assign(new ThreadPost(), {
+    thread,
+    parentId: input.parentPostId ?? null,
+    author: by.actor,
+    body,
+    bodyHtml: renderSafeMarkdown(body, mentioned.map((u) => u.name)),
+  });
+  await em.transactional(async (tx) => {
+    tx.persist(post);
+    await tx.flush();
+    await saveMentions(tx, post, mentioned);
+    await follow(tx, thread.id, [by.actor.id, ...mentioned.map((u) => u.id)]);
+    await recordAudit(tx, { actorId: by.actor.id, action: 'thread.reply', patientId: thread.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { threadId: thread.id, postId: post.id } });
+    await appendEvent(tx, { patientId: thread.patientId, kind: EventKind.THREAD_POSTED, actorId: by.actor.id, payload: { threadId: thread.id, postId: post.id, parentPostId: post.parentId, excerpt: excerpt(body) } });
+    await notifyMentions(tx, by, thread, mentioned, body);
+    const followers = await tx.getConnection().execute<Array<{ user_id: string }>>(
+      `select f.user_id from thread_follow f join care_team_member m on m.user_id = f.user_id and m.patient_id = ?
+        where f.thread_id = ? and f.state = 'FOLLOWING'`,
+      [thread.patientId, thread.id],
+      'all',
+      tx.getTransactionContext(),
+    );
+    const alreadyTold = new Set(mentioned.map((u) => u.id));
+    await notify(
+      tx,
+      followers.map((f) => f.user_id).filter((id) => !alreadyTold.has(id)),
+      { kind: NotificationKind.THREAD_REPLY, patientId: thread.patientId, title: `${by.actor.name} replied in “${thread.title}”`, body: excerpt(body), link: links.thread(thread.patientId, thread.id), actorId: by.actor.id },
+    );
+  });
+  return post;
+}
+
+/** The author may edit within the window; the replaced version is kept. */
+export async function editThreadPost(em: EntityManager, by: By, post: ThreadPost, newBody: string, now = new Date()): Promise<ThreadPost> {
+  const body = requireText('body', newBody, MAX_BODY);
+  if (post.author.id !== by.actor.id) throw forbidden('Only the author can edit a post.');
+  if (now.getTime() - post.createdAt.getTime() > EDIT_WINDOW_MS) throw conflict('Posts can only be edited in the first 15 minutes. Add a reply instead.');
+  const mentionNames = await em.getConnection().execute<Array<{ name: string }>>(
+    'select u.name from thread_mention m join app_user u on u.id = m.user_id where m.post_id = ?',
+    [post.id],
+  );
+  await em.transactional(async (tx) => {
+    await tx.getConnection().execute(
+      'insert into thread_post_revision (id, post_id, body, body_html, written_at) values (gen_random_uuid(), ?, ?, ?, ?)',
+      [post.id, post.body, post.bodyHtml, post.editedAt ?? post.createdAt],
+      'run',
+      tx.getTransactionContext(),
+    );
+    post.body = body;
+    post.bodyHtml = renderSafeMarkdown(body, mentionNames.map((m) => m.name));
+    post.editedAt = new Date();
+    tx.persist(post);
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: 'thread.edit', patientId: post.thread.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { postId: post.id } });
+    await appendEvent(tx, { patientId: post.thread.patientId, kind: EventKind.THREAD_POST_EDITED, actorId: by.actor.id, payload: { threadId: post.thread.id, postId: post.id, excerpt: excerpt(body) } });
+  });
+  return post;
+}
+
+export async function setThreadResolved(em: EntityManager, by: By, thread: Thread, resolved: boolean): Promise<Thread> {
+  if (resolved === (thread.resolvedAt !== null)) throw conflict(resolved ? 'This discussion is already resolved.' : 'This discussion is already open.');
+  await em.transactional(async (tx) => {
+    thread.resolvedAt = resolved ? new Date() : null;
+    thread.resolvedBy = resolved ? by.actor : null;
+    tx.persist(thread);
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: resolved ? 'thread.resolve' : 'thread.reopen', patientId: thread.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { threadId: thread.id } });
+    await appendEvent(tx, { patientId: thread.patientId, kind: resolved ? EventKind.THREAD_RESOLVED : EventKind.THREAD_REOPENED, actorId: by.actor.id, payload: { threadId: thread.id } });
+  });
+  return thread;
+}
+
+export async function setFollowState(em: EntityManager, by: By, thread: Thread, state: FollowState): Promise<FollowState> {
+  await em.transactional(async (tx) => {
+    const conn = tx.getConnection();
+    const ctx = tx.getTransactionContext();
+    if (state === FollowState.NONE) await conn.execute('delete from thread_follow where thread_id = ? and user_id = ?', [thread.id, by.actor.id], 'run', ctx);
+    else
+      await conn.execute(
+        'insert into thread_follow (thread_id, user_id, state) values (?, ?, ?) on conflict (thread_id, user_id) do update set state = excluded.state',
+        [thread.id, by.actor.id, state],
+        'run',
+        ctx,
+      );
+    await recordAudit(tx, { actorId: by.actor.id, action: 'thread.follow', patientId: thread.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { threadId: thread.id, state } });
+  });
+  return state;
+}
+
+export async function followStateOf(em: EntityManager, threadId: string, userId: string): Promise<FollowState> {
+  const rows = await em.getConnection().execute<Array<{ state: FollowState }>>('select state from thread_follow where thread_id = ? and user_id = ?', [threadId, userId]);
+  return rows[0]?.state ?? FollowState.NONE;
+}
+
+export async function findThread(em: EntityManager, id: string): Promise<Thread> {
+  const thread = isUuid(id) ? await em.findOne(Thread, { id }, { populate: ['author', 'resolvedBy'] }) : null;
+  if (!thread) throw notFound('discussion');
+  return thread;
+}
+
+export async function findPost(em: EntityManager, id: string): Promise<ThreadPost> {
+  const post = isUuid(id) ? await em.findOne(ThreadPost, { id }, { populate: ['thread', 'author'] }) : null;
+  if (!post) throw notFound('post');
+  return post;
+}
+
+async function saveMentions(tx: EntityManager, post: ThreadPost, users: User[]): Promise<void> {
+  for (const u of users) {
+    await tx.getConnection().execute('insert into thread_mention (post_id, user_id) values (?, ?)', [post.id, u.id], 'run', tx.getTransactionContext());
+  }
+}
+
+/** Starts following for whoever has no state yet; an explicit mute stays. */
+async function follow(tx: EntityManager, threadId: string, userIds: string[]): Promise<void> {
+  for (const id of new Set(userIds)) {
+    await tx
+      .getConnection()
+      .execute(`insert into thread_follow (thread_id, user_id, state) values (?, ?, 'FOLLOWING') on conflict do nothing`, [threadId, id], 'run', tx.getTransactionContext());
+  }
+}
+
+async function notifyMentions(tx: EntityManager, by: By, thread: Thread, mentioned: User[], body: string): Promise<void> {
+  await notify(
+    tx,
+    mentioned.map((u) => u.id),
+    { kind: NotificationKind.MENTIONED, patientId: thread.patientId, title: `${by.actor.name} mentioned you in “${thread.title}”`, body: excerpt(body), link: links.thread(thread.patientId, thread.id), actorId: by.actor.id },
+  );
+}
+
+function listOf(names: string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
