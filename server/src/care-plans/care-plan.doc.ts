@@ -337,7 +337,14 @@ export function changedSections(before: CarePlanView, after: CarePlanView): Care
   });
   const a = parts(before);
   const b = parts(after);
-  return allSections.filter((s) => JSON.stringify(a[s]) !== JSON.stringify(b[s]));
+  return allSections.filter((s) => canonicalJson(a[s]) !== canonicalJson(b[s]));
+}
+
+/** JSON with object keys sorted: a view read back from jsonb (which reorders keys) compares equal to the original. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0))) : v,
+  );
 }
 
 /**

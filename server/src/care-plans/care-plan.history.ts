@@ -6,6 +6,7 @@ import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { badInput, conflict } from '../platform/errors.js';
 import {
   allSections,
+  canonicalJson,
   changedSections,
   createCarePlanDoc,
   initialCarePlanUpdate,
@@ -94,8 +95,8 @@ export function diffViews(before: CarePlanView, after: CarePlanView): SectionDif
   const changed = new Set(changedSections(before, after));
   return allSections.map((section) => {
     const items = (v: CarePlanView) => (section === 'GOALS' ? v.goals : section === 'STRATEGIES' ? v.strategies : []) as Array<{ id: string }>;
-    const a = new Map(items(before).map((i) => [i.id, JSON.stringify(i)]));
-    const b = new Map(items(after).map((i) => [i.id, JSON.stringify(i)]));
+    const a = new Map(items(before).map((i) => [i.id, canonicalJson(i)]));
+    const b = new Map(items(after).map((i) => [i.id, canonicalJson(i)]));
     return {
       section,
       changed: changed.has(section),

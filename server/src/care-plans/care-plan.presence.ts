@@ -88,7 +88,7 @@ export class PresenceRegistry {
         this.sweep();
         this.schedule();
       },
-      Math.max(50, Math.min(5000, Math.floor(this.ttlMs() / 4))),
+      Math.max(50, Math.min(1000, Math.floor(this.ttlMs() / 4))),
     );
     this.timer.unref();
   }

@@ -137,7 +137,7 @@ export class CarePlanResolver {
     return suggestionsFor(activationLevel, category);
   }
 
-  @Mutation(() => [CarePlanPresence], { description: 'Heartbeat: I am viewing or editing this section. Repeat within 30 s or I disappear.' })
+  @Mutation(() => [CarePlanPresence], { description: 'Heartbeat: I am viewing or editing this section. Repeat every 10 s or so; after 25 s without one I disappear.' })
   async carePlanPresence(
     @Arg('patientId', () => ID) patientId: string,
     @Arg('section', () => CarePlanSection, { nullable: true }) section: CarePlanSection | null,

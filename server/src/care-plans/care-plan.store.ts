@@ -16,7 +16,7 @@ export interface CarePlanStoreOptions {
   compactEvery: number;
   /** A hot plan untouched this long is dropped from memory. */
   idleMs: number;
-  /** Presence without a heartbeat for this long is gone. */
+  /** Presence without a heartbeat for this long is gone (swept within a further second: under 30 s in all). */
   presenceTtlMs: number;
 }
 
@@ -24,7 +24,7 @@ export const defaultCarePlanStoreOptions: CarePlanStoreOptions = {
   maxUpdateBytes: 256 * 1024,
   compactEvery: 100,
   idleMs: 10 * 60_000,
-  presenceTtlMs: 30_000,
+  presenceTtlMs: 25_000,
 };
 
 /** What a client gets back once its update is durable. */
