@@ -1,5 +1,7 @@
 import { carePlansBenchmark } from './care-plans/suite.js';
+import { fanout } from './fanout/fanout.suite.js';
 
 /** Every benchmark suite by name; each domain adds its own. */
 export const suites: Record<string, () => Promise<void>> = {};
 suites['care-plans'] = carePlansBenchmark;
+suites.fanout = fanout;

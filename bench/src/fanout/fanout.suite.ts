@@ -1,0 +1,202 @@
+/**
+ * `npm run bench -- fanout`: live fan-out of one patient's events to N subscribers through Cairn, beside a
+ * plain `ws` broadcast (the floor, no GraphQL) and a minimal graphql-yoga subscription server (the peer),
+ * at the same N and posting rate, plus catch-up of a reconnecting subscriber.
+ *
+ * Settings (environment, for short development runs): FANOUT_SIZES (default "1000,5000"), FANOUT_TARGETS
+ * ("ws,yoga,cairn"), FANOUT_WORKERS (client processes, 2), FANOUT_RATE (offered deliveries/s in the steady
+ * phase, 5000), FANOUT_SECONDS (steady phase length, 10), FANOUT_BURST (deliveries per burst, 100000),
+ * FANOUT_TEAM (Cairn care-team size the subscribers are spread over, 20), FANOUT_CATCHUP (missed events, 1000).
+ */
+import os from 'node:os';
+import { mib, ms, table } from '../support/stats.js';
+import { catchUpOnce, postMany, type CatchUpRun } from './catch-up.js';
+import { ClientPool } from './client-pool.js';
+import { burstDelivery, serverMemory, sleep, steadyDelivery, untilAllLive, type DeliveryResult } from './phases.js';
+import { marker, now } from './protocol.js';
+import { startCairnTarget, startPlainWs, startYoga, type Target } from './targets.js';
+
+const env = (name: string, fallback: string) => process.env[name] || fallback;
+const settings = {
+  sizes: env('FANOUT_SIZES', '1000,5000').split(',').map(Number),
+  targets: env('FANOUT_TARGETS', 'ws,yoga,cairn').split(','),
+  workers: Number(env('FANOUT_WORKERS', '2')),
+  offeredRate: Number(env('FANOUT_RATE', '5000')),
+  seconds: Number(env('FANOUT_SECONDS', '10')),
+  burstDeliveries: Number(env('FANOUT_BURST', '100000')),
+  team: Number(env('FANOUT_TEAM', '20')),
+  catchUp: Number(env('FANOUT_CATCHUP', '1000')),
+  catchUpRuns: 5,
+};
+
+const starters: Record<string, () => Promise<Target>> = {
+  ws: startPlainWs,
+  yoga: startYoga,
+  cairn: () => startCairnTarget(settings.team),
+};
+
+interface Result {
+  target: string;
+  n: number;
+  opened: number;
+  connectMs: number;
+  liveMs: number;
+  idle0: { rss: number; heapUsed: number };
+  idleN: { rss: number; heapUsed: number };
+  steady: DeliveryResult;
+  burst: DeliveryResult;
+}
+
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const rate = (r: number) => `${Math.round(r).toLocaleString('en-GB')}/s`;
+const pct = (x: number) => `${Math.round(x * 100)}%`;
+
+async function measure(name: string, n: number): Promise<Result> {
+  const target = await starters[name]();
+  try {
+    // Warm the write path with nobody listening, then read memory with no connections.
+    for (let i = 0; i < 5; i++) await target.post(marker(-1, now()));
+    const idle0 = await serverMemory(target);
+    const pool = await ClientPool.start(settings.workers);
+    try {
+      const connected = await pool.connect(target, n);
+      if (connected.failed) console.log(`  ${target.name}: ${connected.failed} of ${n} connections failed, e.g. ${connected.errorSamples[0]}`);
+      const live = await untilAllLive(target, pool, connected.opened, 180_000);
+      if (live.reached < connected.opened) console.log(`  ${target.name}: only ${live.reached} of ${connected.opened} subscribers received an event`);
+      const idleN = await serverMemory(target);
+      const eventsPerSecond = settings.offeredRate / n;
+      const steady = await steadyDelivery(target, pool, connected.opened, eventsPerSecond, settings.seconds);
+      await sleep(500);
+      const burstEvents = Math.max(5, Math.round(settings.burstDeliveries / n));
+      const burst = await burstDelivery(target, pool, connected.opened, burstEvents, 4);
+      for (const r of [steady, burst]) if (r.client.errors) console.log(`  ${target.name}: ${r.client.errors} client errors, e.g. ${r.client.errorSamples[0]}`);
+      return { target: target.name, n, opened: connected.opened, connectMs: connected.ms, liveMs: live.ms, idle0, idleN, steady, burst };
+    } finally {
+      await pool.close();
+    }
+  } finally {
+    await target.stop();
+  }
+}
+
+function printSize(n: number, results: Result[]): void {
+  const r0 = results[0];
+  console.log(
+    `\nN = ${n.toLocaleString('en-GB')} subscribers, ${settings.workers} client processes; steady: ${(settings.offeredRate / n).toFixed(2)} events/s for ${settings.seconds} s ` +
+      `(${rate(settings.offeredRate)} deliveries offered); burst: ${r0.burst.posted} events posted back-to-back (4 at a time)`,
+  );
+  console.log('Idle connections (server after a forced GC; one subscription per connection)');
+  table(
+    results.map((r) => ({
+      server: r.target,
+      connected: `${r.opened}/${n}`,
+      'connect all': ms(r.connectMs),
+      'all live after': ms(r.liveMs),
+      'RSS, 0 conns': mib(r.idle0.rss),
+      'RSS, N idle': mib(r.idleN.rss),
+      'RSS per conn': kb((r.idleN.rss - r.idle0.rss) / r.opened),
+      'JS heap per conn': kb((r.idleN.heapUsed - r.idle0.heapUsed) / r.opened),
+    })),
+  );
+  for (const phase of ['steady', 'burst'] as const) {
+    console.log(phase === 'steady' ? 'Steady posting rate' : 'Burst (capacity: how fast everything posted is delivered)');
+    table(
+      results.map((r) => {
+        const d = r[phase];
+        return {
+          server: r.target,
+          'delivered/expected': `${d.received}/${d.expected}`,
+          'deliveries/s': rate(d.rate),
+          'latency p50': ms(d.p50),
+          'latency p99': ms(d.p99),
+          'latency max': ms(d.max),
+          'post answered p50': ms(d.postP50),
+          'server CPU': pct(d.serverCpuShare),
+          'server µs/delivery': d.serverCpuUsPerDelivery.toFixed(1),
+          'busiest client CPU': pct(d.client.maxWorkerCpu),
+          'busiest client loop': pct(d.client.maxWorkerElu),
+          ...(d.skipped ? { skipped: d.skipped } : {}),
+        };
+      }),
+    );
+  }
+}
+
+function verdict(ok: boolean): string {
+  return ok ? 'MET' : 'NOT MET';
+}
+
+async function measureCatchUp(): Promise<CatchUpRun[]> {
+  const target = await startCairnTarget(settings.team);
+  try {
+    for (let i = 0; i < 5; i++) await target.post(marker(-1, now()));
+    let cursor = (await target.newestSeq()) ?? '0';
+    await postMany(target, settings.catchUp, 4, 2_000_000);
+    const runs: CatchUpRun[] = [];
+    for (let i = 0; i < settings.catchUpRuns; i++) {
+      const run = await catchUpOnce(target, cursor, settings.catchUp, 3_000_000 + i);
+      runs.push(run);
+      // The next run's cursor is one event later; the event just posted keeps the gap at exactly `missed`.
+      cursor = run.firstSeq;
+    }
+    return runs;
+  } finally {
+    await target.stop();
+  }
+}
+
+export async function fanout(): Promise<void> {
+  console.log(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? 'unknown'}), load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}; Node ${process.version}`);
+  const all: Result[] = [];
+  for (const n of settings.sizes) {
+    const results: Result[] = [];
+    for (const name of settings.targets) {
+      console.log(`  measuring ${name} with ${n} subscribers…`);
+      results.push(await measure(name, n));
+    }
+    printSize(n, results);
+    all.push(...results);
+  }
+
+  let catchUp: CatchUpRun[] = [];
+  if (settings.targets.includes('cairn') && settings.catchUp > 0) {
+    console.log(`\n  measuring catch-up of ${settings.catchUp} missed events…`);
+    catchUp = await measureCatchUp();
+    console.log(`\nCatch-up: reconnect with a cursor ${settings.catchUp} events behind (Cairn, quiet server; a new event is posted as the reconnect starts)`);
+    table(
+      catchUp.map((c, i) => ({
+        run: i + 1,
+        replayed: c.replayed,
+        'all missed received': ms(c.replayMs),
+        'live (new event received)': ms(c.liveMs),
+        'gaps/duplicates': c.duplicatesOrGaps,
+      })),
+    );
+  }
+
+  console.log('\nTargets');
+  const rows: Array<Record<string, string>> = [];
+  for (const n of settings.sizes) {
+    const at = (name: string) => all.find((r) => r.n === n && r.target === name);
+    const cairn = at('Cairn');
+    const ws = at('plain ws');
+    const yoga = at('graphql-yoga');
+    if (!cairn) continue;
+    if (ws) {
+      const ratio = cairn.burst.rate / ws.burst.rate;
+      rows.push({ N: String(n), measure: 'fan-out (burst deliveries/s), Cairn ÷ plain ws', figure: `${rate(cairn.burst.rate)} ÷ ${rate(ws.burst.rate)} = ${ratio.toFixed(2)}`, target: '≥ 0.50', verdict: verdict(ratio >= 0.5) });
+      const cpuRatio = ws.burst.serverCpuUsPerDelivery / cairn.burst.serverCpuUsPerDelivery;
+      rows.push({ N: String(n), measure: 'server CPU per delivery, plain ws ÷ Cairn', figure: `${ws.burst.serverCpuUsPerDelivery.toFixed(1)} µs ÷ ${cairn.burst.serverCpuUsPerDelivery.toFixed(1)} µs = ${cpuRatio.toFixed(2)}`, target: '≥ 0.50', verdict: verdict(cpuRatio >= 0.5) });
+    }
+    if (yoga) rows.push({ N: String(n), measure: 'fan-out, Cairn ÷ graphql-yoga', figure: `${(cairn.burst.rate / yoga.burst.rate).toFixed(2)}`, target: '(peer)', verdict: '' });
+    const perConn = (cairn.idleN.rss - cairn.idle0.rss) / cairn.opened;
+    const wsPerConn = ws ? ` (plain ws ${kb((ws.idleN.rss - ws.idle0.rss) / ws.opened)}${yoga ? `, yoga ${kb((yoga.idleN.rss - yoga.idle0.rss) / yoga.opened)}` : ''})` : '';
+    rows.push({ N: String(n), measure: 'server RSS per idle connection', figure: kb(perConn) + wsPerConn, target: '≤ 30 KB', verdict: verdict(perConn <= 30 * 1024) });
+  }
+  if (catchUp.length) {
+    const worst = Math.max(...catchUp.map((c) => c.liveMs));
+    const median = [...catchUp.map((c) => c.liveMs)].sort((a, b) => a - b)[Math.floor(catchUp.length / 2)];
+    rows.push({ N: '1', measure: `catch-up of ${settings.catchUp} events until live (median / worst of ${catchUp.length})`, figure: `${ms(median)} / ${ms(worst)}`, target: '< 50 ms', verdict: verdict(median < 50) });
+  }
+  table(rows);
+}
