@@ -8,6 +8,8 @@ import { badInput, conflict, notFound } from '../platform/errors.js';
 import { CareTeamMember } from './care-team-member.entity.js';
 import { appendEvent } from '../events/event-log.js';
 import { EventKind } from '../events/event-kinds.js';
+import { NotificationKind } from '../notifications/notification.entity.js';
+import { links, notify } from '../notifications/notification.service.js';
 import { defaultTeamRole } from './team-roles.js';
 
 /** The care team of a patient, lead first; batched across a list of patients in one request. */
@@ -41,6 +43,14 @@ export async function addCareTeamMember(em: EntityManager, by: Actor, patient: P
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.add', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
     await appendEvent(tx, { patientId: patient.id, kind: EventKind.CARE_TEAM_MEMBER_ADDED, actorId: by.actor.id, payload: { userId: user.id, userName: user.name, teamRole: role } });
+    await notify(tx, [user.id], {
+      kind: NotificationKind.CARE_TEAM_ADDED,
+      patientId: patient.id,
+      title: `${by.actor.name} added you to ${patient.givenName} ${patient.familyName}'s care team`,
+      body: `Your role: ${role}.`,
+      link: links.patient(patient.id),
+      actorId: by.actor.id,
+    });
   });
   return member;
 }
@@ -53,6 +63,15 @@ export async function removeCareTeamMember(em: EntityManager, by: Actor, patient
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.remove', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
     await appendEvent(tx, { patientId: patient.id, kind: EventKind.CARE_TEAM_MEMBER_REMOVED, actorId: by.actor.id, payload: { userId: member.user.id, userName: member.user.name } });
+    // The link leads nowhere they can open any more; the notification itself is the news.
+    await notify(tx, [member.user.id], {
+      kind: NotificationKind.CARE_TEAM_REMOVED,
+      patientId: patient.id,
+      title: `${by.actor.name} removed you from ${patient.givenName} ${patient.familyName}'s care team`,
+      body: 'You no longer have access to this patient through the care team.',
+      link: '/patients',
+      actorId: by.actor.id,
+    });
   });
 }
 

@@ -18,6 +18,7 @@ import { SignInLimiter } from '../auth/sign-in-limiter.js';
 import { SocketClose, SocketRegistry } from '../auth/socket-registry.js';
 import { EventHub } from '../events/event-hub.js';
 import { handoverEscalationSweep } from '../handover/handover-escalation.js';
+import { carePlanDigestSweep } from '../notifications/care-plan-digest.js';
 import { carePlanPrintHandler } from '../care-plans/care-plan.print.js';
 import { CarePlanStore } from '../care-plans/care-plan.store.js';
 import type { Config } from './config.js';
@@ -47,7 +48,8 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
   const events = new EventHub(orm, logger, { queueLimit: config.eventQueueLimit });
   const carePlans = new CarePlanStore(orm, logger);
   const handoverEscalation = handoverEscalationSweep(orm, config, logger);
-  const services: Services = { config, orm, logger, signInLimiter: new SignInLimiter(), sockets, events, handoverEscalation, carePlans };
+  const carePlanDigest = carePlanDigestSweep(orm, config, logger);
+  const services: Services = { config, orm, logger, signInLimiter: new SignInLimiter(), sockets, events, carePlanDigest, handoverEscalation, carePlans };
   const exposeInternals = !config.production;
   const format = (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, exposeInternals);
 
@@ -117,6 +119,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
 
   await events.start();
   handoverEscalation.start();
+  carePlanDigest.start();
   await carePlans.start();
   await listen(httpServer, config.port, config.host);
   sockets.start();
@@ -128,6 +131,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
     async stop() {
       sockets.stop();
       await handoverEscalation.stop();
+      await carePlanDigest.stop();
       await events.stop(); // completes this instance's live streams
       await apollo.stop(); // drains HTTP and disposes the WebSocket server
       await carePlans.stop();

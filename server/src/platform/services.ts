@@ -14,6 +14,8 @@ export interface Services {
   logger: Logger;
   signInLimiter: SignInLimiter;
   sockets: SocketRegistry;
+  /** Sends care-plan edit digests once a plan has gone quiet. */
+  carePlanDigest: PeriodicSweep;
   /** Escalates handovers left unacknowledged too long (every instance runs it; rows are claimed). */
   handoverEscalation: PeriodicSweep;
   /** This instance's listener on the event log, fanning events out to its subscribers. */

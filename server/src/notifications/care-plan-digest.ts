@@ -1,0 +1,111 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { appendEvent } from '../events/event-log.js';
+import { EventKind } from '../events/event-kinds.js';
+import type { Config } from '../platform/config.js';
+import type { Orm } from '../platform/database.js';
+import type { Logger } from '../platform/logger.js';
+import { PeriodicSweep } from '../platform/periodic-sweep.js';
+import { NotificationKind } from './notification.entity.js';
+import { links, notify } from './notification.service.js';
+
+/**
+ * Notes that `editorId` edited `patientId`'s care plan. Call it from the care-plan write (inside its
+ * transaction if there is one). Nobody is notified now: edits are gathered, and one notification per plan
+ * goes out once the plan has been quiet for `carePlanDigestQuietMs` — never one per keystroke.
+ */
+export async function recordCarePlanEdit(em: EntityManager, patientId: string, editorId: string): Promise<void> {
+  await em.getConnection().execute(
+    `insert into care_plan_edit_digest (patient_id, editor_ids) values (?, array[?::uuid])
+     on conflict (patient_id) do update
+       set editor_ids = case when excluded.editor_ids[1] = any(care_plan_edit_digest.editor_ids) then care_plan_edit_digest.editor_ids
+                             else care_plan_edit_digest.editor_ids || excluded.editor_ids end,
+           last_edit_at = now()`,
+    [patientId, editorId],
+    'run',
+    em.isInTransaction() ? em.getTransactionContext() : undefined,
+  );
+}
+
+/**
+ * Sends every digest whose plan has gone quiet: each care-team member hears who else edited. Safe on
+ * several instances at once (rows are claimed with `skip locked` and deleted in the same transaction).
+ */
+export async function sendDueCarePlanDigests(em: EntityManager, quietMs: number): Promise<number> {
+  return em.transactional(async (tx) => {
+    const conn = tx.getConnection();
+    const ctx = tx.getTransactionContext();
+    const due = await conn.execute<Array<{ patient_id: string; editor_ids: string[]; patient_name: string }>>(
+      `delete from care_plan_edit_digest d using patient p
+        where p.id = d.patient_id and d.patient_id in (
+          select patient_id from care_plan_edit_digest where last_edit_at <= now() - make_interval(secs => ?) for update skip locked limit 100)
+        returning d.patient_id, d.editor_ids, p.given_name || ' ' || p.family_name as patient_name`,
+      [quietMs / 1000],
+      'all',
+      ctx,
+    );
+    for (const d of due) {
+      const editorIds = parseUuidArray(d.editor_ids);
+      const names = new Map(
+        (await conn.execute<Array<{ id: string; name: string }>>('select id, name from app_user where id = any(?::uuid[])', [`{${editorIds.join(',')}}`], 'all', ctx)).map((r) => [r.id, r.name]),
+      );
+      const team = await conn.execute<Array<{ user_id: string }>>('select user_id from care_team_member where patient_id = ?', [d.patient_id], 'all', ctx);
+      for (const { user_id: memberId } of team) {
+        const others = editorIds.filter((id) => id !== memberId).map((id) => names.get(id) ?? 'someone');
+        if (others.length === 0) continue;
+        await notify(tx, [memberId], {
+          kind: NotificationKind.CARE_PLAN_EDITED,
+          patientId: d.patient_id,
+          title: `${d.patient_name}'s care plan was edited by ${listOf(others)}`,
+          body: 'See what changed in the plan history.',
+          link: links.carePlan(d.patient_id),
+          actorId: null,
+        });
+      }
+    }
+    return due.length;
+  });
+}
+
+/** For the care-plan code: tells the care team (but not the signer) that the plan was signed off. */
+export async function notifyCarePlanSignedOff(em: EntityManager, input: { patientId: string; carePlanId: string; signedOffBy: { id: string; name: string } }): Promise<void> {
+  const run = async (tx: EntityManager) => {
+    const ctx = tx.getTransactionContext();
+    const rows = await tx
+      .getConnection()
+      .execute<Array<{ user_id: string; patient_name: string }>>(
+        `select m.user_id, p.given_name || ' ' || p.family_name as patient_name from care_team_member m join patient p on p.id = m.patient_id where m.patient_id = ?`,
+        [input.patientId],
+        'all',
+        ctx,
+      );
+    await appendEvent(tx, { patientId: input.patientId, kind: EventKind.CARE_PLAN_SIGNED_OFF, actorId: input.signedOffBy.id, payload: { carePlanId: input.carePlanId } });
+    await notify(
+      tx,
+      rows.map((r) => r.user_id),
+      {
+        kind: NotificationKind.CARE_PLAN_SIGNED_OFF,
+        patientId: input.patientId,
+        title: `${input.signedOffBy.name} signed off ${rows[0]?.patient_name ?? 'the patient'}'s care plan`,
+        body: 'The signed-off plan is ready to share.',
+        link: links.carePlan(input.patientId),
+        actorId: input.signedOffBy.id,
+      },
+    );
+  };
+  if (em.isInTransaction()) await run(em);
+  else await em.transactional(run);
+}
+
+export function carePlanDigestSweep(orm: Orm, config: Config, logger: Logger): PeriodicSweep {
+  const every = Math.max(50, Math.min(config.escalationSweepMs, Math.ceil(config.carePlanDigestQuietMs / 4)));
+  return new PeriodicSweep('care-plan edit digest', every, logger, () => sendDueCarePlanDigests(orm.em.fork(), config.carePlanDigestQuietMs));
+}
+
+/** node-postgres returns uuid[] as a JS array, or as '{a,b}' when the type is not registered. */
+function parseUuidArray(v: string[] | string): string[] {
+  return Array.isArray(v) ? v : v.replace(/[{}]/g, '').split(',').filter(Boolean);
+}
+
+function listOf(names: string[]): string {
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
