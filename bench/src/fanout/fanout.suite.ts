@@ -12,7 +12,8 @@ import os from 'node:os';
 import { mib, ms, table } from '../support/stats.js';
 import { catchUpOnce, postMany, type CatchUpRun } from './catch-up.js';
 import { ClientPool } from './client-pool.js';
-import { burstDelivery, serverMemory, sleep, steadyDelivery, untilAllLive, type DeliveryResult } from './phases.js';
+import { burstDelivery, serverMemory, sleep, steadyDelivery, untilAllLive, writePathCost, type DeliveryResult } from './phases.js';
+import { censusGrowth, heapCensus, type HeapCensus } from './process-tools.js';
 import { marker, now } from './protocol.js';
 import { startCairnTarget, startPlainWs, startYoga, type Target } from './targets.js';
 
@@ -27,6 +28,8 @@ const settings = {
   team: Number(env('FANOUT_TEAM', '20')),
   catchUp: Number(env('FANOUT_CATCHUP', '1000')),
   catchUpRuns: 5,
+  /** Print what each idle connection keeps alive on the server (heap snapshots; slow, for diagnosis). */
+  heapCensus: process.env.FANOUT_HEAP_CENSUS === '1',
 };
 
 const starters: Record<string, () => Promise<Target>> = {
@@ -43,6 +46,7 @@ interface Result {
   liveMs: number;
   idle0: { rss: number; heapUsed: number };
   idleN: { rss: number; heapUsed: number };
+  write: { cpuPerPost: number; answeredP50: number };
   steady: DeliveryResult;
   burst: DeliveryResult;
 }
@@ -56,7 +60,9 @@ async function measure(name: string, n: number): Promise<Result> {
   try {
     // Warm the write path with nobody listening, then read memory with no connections.
     for (let i = 0; i < 5; i++) await target.post(marker(-1, now()));
+    const write = await writePathCost(target, 20);
     const idle0 = await serverMemory(target);
+    const census0: HeapCensus | null = settings.heapCensus ? await heapCensus(target.inspector) : null;
     const pool = await ClientPool.start(settings.workers);
     try {
       const connected = await pool.connect(target, n);
@@ -64,13 +70,17 @@ async function measure(name: string, n: number): Promise<Result> {
       const live = await untilAllLive(target, pool, connected.opened, 180_000);
       if (live.reached < connected.opened) console.log(`  ${target.name}: only ${live.reached} of ${connected.opened} subscribers received an event`);
       const idleN = await serverMemory(target);
+      if (census0) {
+        console.log(`  ${target.name}: heap growth per idle connection by kind of object (objects' own bytes; RSS figures below are inflated by the snapshots)`);
+        table(censusGrowth(census0, await heapCensus(target.inspector), connected.opened).map((g) => ({ kind: g.kind, 'count per conn': g.perUnit.toFixed(1), 'bytes per conn': Math.round(g.bytesPerUnit) })));
+      }
       const eventsPerSecond = settings.offeredRate / n;
-      const steady = await steadyDelivery(target, pool, connected.opened, eventsPerSecond, settings.seconds);
+      const steady = await steadyDelivery(target, pool, connected.opened, eventsPerSecond, settings.seconds, write.cpuPerPost);
       await sleep(500);
       const burstEvents = Math.max(5, Math.round(settings.burstDeliveries / n));
-      const burst = await burstDelivery(target, pool, connected.opened, burstEvents, 4);
+      const burst = await burstDelivery(target, pool, connected.opened, burstEvents, 4, write.cpuPerPost);
       for (const r of [steady, burst]) if (r.client.errors) console.log(`  ${target.name}: ${r.client.errors} client errors, e.g. ${r.client.errorSamples[0]}`);
-      return { target: target.name, n, opened: connected.opened, connectMs: connected.ms, liveMs: live.ms, idle0, idleN, steady, burst };
+      return { target: target.name, n, opened: connected.opened, connectMs: connected.ms, liveMs: live.ms, idle0, idleN, write, steady, burst };
     } finally {
       await pool.close();
     }
@@ -96,6 +106,8 @@ function printSize(n: number, results: Result[]): void {
       'RSS, N idle': mib(r.idleN.rss),
       'RSS per conn': kb((r.idleN.rss - r.idle0.rss) / r.opened),
       'JS heap per conn': kb((r.idleN.heapUsed - r.idle0.heapUsed) / r.opened),
+      'post, nobody listening: CPU': ms(r.write.cpuPerPost * 1000),
+      'answered p50': ms(r.write.answeredP50),
     })),
   );
   for (const phase of ['steady', 'burst'] as const) {
@@ -113,6 +125,7 @@ function printSize(n: number, results: Result[]): void {
           'post answered p50': ms(d.postP50),
           'server CPU': pct(d.serverCpuShare),
           'server µs/delivery': d.serverCpuUsPerDelivery.toFixed(1),
+          'of which fan-out': d.fanoutUsPerDelivery.toFixed(1),
           'busiest client CPU': pct(d.client.maxWorkerCpu),
           'busiest client loop': pct(d.client.maxWorkerElu),
           ...(d.skipped ? { skipped: d.skipped } : {}),
@@ -186,7 +199,9 @@ export async function fanout(): Promise<void> {
       const ratio = cairn.burst.rate / ws.burst.rate;
       rows.push({ N: String(n), measure: 'fan-out (burst deliveries/s), Cairn ÷ plain ws', figure: `${rate(cairn.burst.rate)} ÷ ${rate(ws.burst.rate)} = ${ratio.toFixed(2)}`, target: '≥ 0.50', verdict: verdict(ratio >= 0.5) });
       const cpuRatio = ws.burst.serverCpuUsPerDelivery / cairn.burst.serverCpuUsPerDelivery;
-      rows.push({ N: String(n), measure: 'server CPU per delivery, plain ws ÷ Cairn', figure: `${ws.burst.serverCpuUsPerDelivery.toFixed(1)} µs ÷ ${cairn.burst.serverCpuUsPerDelivery.toFixed(1)} µs = ${cpuRatio.toFixed(2)}`, target: '≥ 0.50', verdict: verdict(cpuRatio >= 0.5) });
+      rows.push({ N: String(n), measure: 'server CPU per delivery (burst), plain ws ÷ Cairn', figure: `${ws.burst.serverCpuUsPerDelivery.toFixed(1)} µs ÷ ${cairn.burst.serverCpuUsPerDelivery.toFixed(1)} µs = ${cpuRatio.toFixed(2)}`, target: '≥ 0.50', verdict: verdict(cpuRatio >= 0.5) });
+      const fanRatio = ws.burst.fanoutUsPerDelivery / cairn.burst.fanoutUsPerDelivery;
+      rows.push({ N: String(n), measure: '  the same without the write path', figure: `${ws.burst.fanoutUsPerDelivery.toFixed(1)} µs ÷ ${cairn.burst.fanoutUsPerDelivery.toFixed(1)} µs = ${fanRatio.toFixed(2)}`, target: '(diagnostic)', verdict: '' });
     }
     if (yoga) rows.push({ N: String(n), measure: 'fan-out, Cairn ÷ graphql-yoga', figure: `${(cairn.burst.rate / yoga.burst.rate).toFixed(2)}`, target: '(peer)', verdict: '' });
     const perConn = (cairn.idleN.rss - cairn.idle0.rss) / cairn.opened;
@@ -199,4 +214,5 @@ export async function fanout(): Promise<void> {
     rows.push({ N: '1', measure: `catch-up of ${settings.catchUp} events until live (median / worst of ${catchUp.length})`, figure: `${ms(median)} / ${ms(worst)}`, target: '< 50 ms', verdict: verdict(median < 50) });
   }
   table(rows);
+  console.log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores shared with other work: wall-clock figures are upper bounds; CPU µs/delivery is the steadier measure)`);
 }

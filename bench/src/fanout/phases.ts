@@ -64,6 +64,8 @@ export interface DeliveryResult {
   postP50: number;
   serverCpuShare: number;
   serverCpuUsPerDelivery: number;
+  /** The same after taking off the write path's own CPU (measured per post with nobody subscribed). */
+  fanoutUsPerDelivery: number;
   client: PoolStats;
   seconds: number;
 }
@@ -94,6 +96,7 @@ function summarise(
   cpu0: number,
   stats: PoolStats,
   wallSeconds: number,
+  writeCpuPerPost: number,
 ): DeliveryResult {
   const serverCpu = cpuSecondsOf(target.pid) - cpu0;
   const span = (stats.lastReceiptAt - firstPostAt) / 1000;
@@ -111,6 +114,7 @@ function summarise(
     postP50: sorted.length ? sorted[Math.floor(sorted.length / 2)] : NaN,
     serverCpuShare: serverCpu / (span > 0 ? span : wallSeconds),
     serverCpuUsPerDelivery: stats.received ? (serverCpu * 1e6) / stats.received : NaN,
+    fanoutUsPerDelivery: stats.received ? (Math.max(0, serverCpu - (posted - postFailures) * writeCpuPerPost) * 1e6) / stats.received : NaN,
     client: stats,
     seconds: wallSeconds,
   };
@@ -120,7 +124,7 @@ function summarise(
  * Open-loop posting at `eventsPerSecond` for `seconds`: each post is sent on schedule whatever happened to
  * the previous one (at most `maxInFlight` unanswered; beyond that a post is skipped and counted).
  */
-export async function steadyDelivery(target: Target, pool: ClientPool, n: number, eventsPerSecond: number, seconds: number): Promise<DeliveryResult> {
+export async function steadyDelivery(target: Target, pool: ClientPool, n: number, eventsPerSecond: number, seconds: number, writeCpuPerPost: number): Promise<DeliveryResult> {
   await pool.reset();
   const cpu0 = cpuSecondsOf(target.pid);
   const total = Math.max(1, Math.round(eventsPerSecond * seconds));
@@ -150,11 +154,11 @@ export async function steadyDelivery(target: Target, pool: ClientPool, n: number
   await Promise.all(inFlight);
   await drain(pool, (posted - failures) * n, 5000, 60_000);
   const stats = await pool.stats();
-  return summarise(target, n, posted, failures, skipped, postTimes, t0, cpu0, stats, (now() - t0) / 1000);
+  return summarise(target, n, posted, failures, skipped, postTimes, t0, cpu0, stats, (now() - t0) / 1000, writeCpuPerPost);
 }
 
 /** `events` posts back-to-back (`concurrency` at a time): how fast can the server deliver them all? */
-export async function burstDelivery(target: Target, pool: ClientPool, n: number, events: number, concurrency: number): Promise<DeliveryResult> {
+export async function burstDelivery(target: Target, pool: ClientPool, n: number, events: number, concurrency: number, writeCpuPerPost: number): Promise<DeliveryResult> {
   await pool.reset();
   const cpu0 = cpuSecondsOf(target.pid);
   const postTimes: number[] = [];
@@ -176,5 +180,21 @@ export async function burstDelivery(target: Target, pool: ClientPool, n: number,
   await Promise.all(Array.from({ length: concurrency }, lane));
   await drain(pool, (events - failures) * n, 5000, 120_000);
   const stats = await pool.stats();
-  return summarise(target, n, events, failures, 0, postTimes, t0, cpu0, stats, (now() - t0) / 1000);
+  return summarise(target, n, events, failures, 0, postTimes, t0, cpu0, stats, (now() - t0) / 1000, writeCpuPerPost);
+}
+
+/**
+ * The write path's own cost: server CPU seconds per post with nobody subscribed (`posts` posts, one at a
+ * time), and how long a post takes to be answered (p50, ms).
+ */
+export async function writePathCost(target: Target, posts: number): Promise<{ cpuPerPost: number; answeredP50: number }> {
+  const cpu0 = cpuSecondsOf(target.pid);
+  const times: number[] = [];
+  for (let k = 0; k < posts; k++) {
+    const sentAt = now();
+    await target.post(marker(-2, sentAt));
+    times.push(now() - sentAt);
+  }
+  times.sort((a, b) => a - b);
+  return { cpuPerPost: (cpuSecondsOf(target.pid) - cpu0) / posts, answeredP50: times[Math.floor(times.length / 2)] };
 }

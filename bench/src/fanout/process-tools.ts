@@ -48,3 +48,59 @@ export async function collectGarbage(inspectorUrl: string): Promise<{ heapUsed: 
   socket.close();
   return { heapUsed: Number(usage.usedSize) };
 }
+
+/** Live JS objects by kind ("object Foo", "closure bar", "string"…): how many, and their own bytes. */
+export type HeapCensus = Map<string, { count: number; bytes: number }>;
+
+/**
+ * Takes a heap snapshot through the inspector and counts its nodes by type and constructor name. Comparing
+ * two censuses (before and after opening N connections) shows what each connection keeps alive.
+ */
+export async function heapCensus(inspectorUrl: string): Promise<HeapCensus> {
+  const socket = new WebSocket(inspectorUrl, { perMessageDeflate: false, maxPayload: 1 << 30 });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', reject);
+  });
+  const chunks: string[] = [];
+  const done = new Promise<void>((resolve) => {
+    socket.on('message', (raw) => {
+      const m = JSON.parse(raw.toString()) as { id?: number; method?: string; params?: { chunk: string } };
+      if (m.method === 'HeapProfiler.addHeapSnapshotChunk' && m.params) chunks.push(m.params.chunk);
+      if (m.id === 1) resolve();
+    });
+  });
+  socket.send(JSON.stringify({ id: 1, method: 'HeapProfiler.takeHeapSnapshot', params: { reportProgress: false } }));
+  await done;
+  socket.close();
+  const snapshot = JSON.parse(chunks.join('')) as {
+    snapshot: { meta: { node_fields: string[]; node_types: [string[]] } };
+    nodes: number[];
+    strings: string[];
+  };
+  const fields = snapshot.snapshot.meta.node_fields;
+  const width = fields.length;
+  const [typeAt, nameAt, sizeAt] = [fields.indexOf('type'), fields.indexOf('name'), fields.indexOf('self_size')];
+  const types = snapshot.snapshot.meta.node_types[0];
+  const census: HeapCensus = new Map();
+  for (let i = 0; i < snapshot.nodes.length; i += width) {
+    const type = types[snapshot.nodes[i + typeAt]];
+    const name = type === 'object' || type === 'closure' ? snapshot.strings[snapshot.nodes[i + nameAt]] : '';
+    const key = name ? `${type} ${name.slice(0, 60)}` : type;
+    const entry = census.get(key) ?? { count: 0, bytes: 0 };
+    entry.count++;
+    entry.bytes += snapshot.nodes[i + sizeAt];
+    census.set(key, entry);
+  }
+  return census;
+}
+
+/** The kinds of object that grew most between two censuses, per connection. */
+export function censusGrowth(before: HeapCensus, after: HeapCensus, perUnit: number, top = 15): Array<{ kind: string; perUnit: number; bytesPerUnit: number }> {
+  const rows: Array<{ kind: string; perUnit: number; bytesPerUnit: number }> = [];
+  for (const [kind, a] of after) {
+    const b = before.get(kind) ?? { count: 0, bytes: 0 };
+    rows.push({ kind, perUnit: (a.count - b.count) / perUnit, bytesPerUnit: (a.bytes - b.bytes) / perUnit });
+  }
+  return rows.sort((x, y) => y.bytesPerUnit - x.bytesPerUnit).slice(0, top);
+}
