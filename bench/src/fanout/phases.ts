@@ -152,7 +152,7 @@ export async function steadyDelivery(target: Target, pool: ClientPool, n: number
     inFlight.add(p);
   }
   await Promise.all(inFlight);
-  await drain(pool, (posted - failures) * n, 5000, 60_000);
+  await drain(pool, (posted - failures) * n, 5000, 120_000);
   const stats = await pool.stats();
   return summarise(target, n, posted, failures, skipped, postTimes, t0, cpu0, stats, (now() - t0) / 1000, writeCpuPerPost);
 }
