@@ -1,7 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
-import { seedWorld, signInAll, startCairn } from '../support/cairn.js';
+import { gqlHttp, openSessions, seedWorld, startCairn } from '../support/cairn.js';
 import { driveLoad, inBatches, LoadRecorder, Typist, type LoadEditor, type LoadOptions, type LoadResult } from './load.js';
 
 export const APPLY = `mutation($p: ID!, $u: String!, $c: String!) { applyCarePlanUpdate(patientId: $p, update: $u, clientUpdateId: $c) { seq duplicate } }`;
@@ -33,31 +33,44 @@ export function connectSocket(wsUrl: string, token: string, onError: (e: unknown
   });
 }
 
+/** Which edits each stored update carried (by clientUpdateId), so any editor receiving it can time them. */
+type Carried = Map<string, string[]>;
+
 /**
  * One clinician editing a plan the way Cairn's web client does: a Y.Doc subscribed to carePlanUpdates
- * (starting from its state vector), each local edit sent at once as applyCarePlanUpdate on the same socket.
+ * (starting from its state vector); local edits go out as applyCarePlanUpdate on the same socket, one
+ * update in flight at a time (the server must receive a client's updates in order), and whatever was typed
+ * meanwhile is merged into the next one.
  */
 class CairnEditor implements LoadEditor {
   private readonly doc = new Y.Doc();
   private readonly text = this.doc.getText('whatMatters');
-  private readonly own = new Set<string>();
   private client!: Client;
   private unsubscribe: (() => void) | undefined;
-  private counter = 0;
+  private outbox: Array<{ update: Uint8Array; key: string }> = [];
+  private inFlight = false;
+  private closing = false;
+  private edits = 0;
+  private messages = 0;
 
   constructor(
     private readonly id: string,
     private readonly patientId: string,
     private readonly recorder: LoadRecorder,
     private readonly typist: Typist,
+    private readonly carried: Carried,
   ) {
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin !== 'remote') this.send(update);
+      if (origin === 'remote') return;
+      const key = `${this.id}.${++this.edits}`;
+      this.recorder.onSent(key);
+      this.outbox.push({ update, key });
+      if (!this.inFlight) this.flush();
     });
   }
 
   async connect(wsUrl: string, token: string): Promise<void> {
-    this.client = await connectSocket(wsUrl, token, (e) => this.recorder.onError(e));
+    this.client = await connectSocket(wsUrl, token, (e) => this.closing || this.recorder.onError(e));
     await new Promise<void>((resolve, reject) => {
       let synced = false;
       this.unsubscribe = this.client.subscribe<{ carePlanUpdates: UpdateEvent }>(
@@ -67,12 +80,12 @@ class CairnEditor implements LoadEditor {
             if (errors?.length || !data) return synced ? this.recorder.onError(errors) : reject(new Error(errors?.[0]?.message));
             const event = data.carePlanUpdates;
             const id = event.clientUpdateId;
-            if (id !== null && this.own.delete(id)) return; // our own update, echoed
+            if (id?.startsWith(`${this.id}-`)) return; // our own update, echoed
             Y.applyUpdate(this.doc, Buffer.from(event.update, 'base64'), 'remote');
             if (event.kind === 'SYNC') (synced = true), resolve();
-            else if (id !== null) this.recorder.onSeen(id);
+            else if (id !== null) for (const key of this.carried.get(id) ?? []) this.recorder.onSeen(key);
           },
-          error: (e) => (synced ? this.recorder.onError(e) : reject(e)),
+          error: (e) => (this.closing ? undefined : synced ? this.recorder.onError(e) : reject(e)),
           complete: () => undefined,
         },
       );
@@ -83,21 +96,38 @@ class CairnEditor implements LoadEditor {
     this.doc.transact(() => this.typist.edit(this.text));
   }
 
-  private send(update: Uint8Array): void {
-    const clientUpdateId = `${this.id}-${++this.counter}`;
-    this.own.add(clientUpdateId);
-    this.recorder.onSent(clientUpdateId);
+  private flush(): void {
+    const batch = this.outbox.splice(0);
+    if (batch.length === 0) return;
+    this.inFlight = true;
+    const update = batch.length === 1 ? batch[0].update : Y.mergeUpdates(batch.map((b) => b.update));
+    const clientUpdateId = `${this.id}-${++this.messages}`;
+    const keys = batch.map((b) => b.key);
+    this.carried.set(clientUpdateId, keys);
+    const sentAt = performance.now();
+    let done = false;
+    const settle = (ok: boolean, error?: unknown) => {
+      if (done || this.closing) return;
+      done = true;
+      this.inFlight = false;
+      if (ok) {
+        this.recorder.onMessageAck(sentAt);
+        keys.forEach((k) => this.recorder.onAck(k));
+      } else this.recorder.onError(error);
+      this.flush();
+    };
     this.client.subscribe<{ applyCarePlanUpdate: { seq: number } }>(
       { query: APPLY, variables: { p: this.patientId, u: Buffer.from(update).toString('base64'), c: clientUpdateId } },
       {
-        next: ({ data, errors }) => (errors?.length || !data ? this.recorder.onError(errors) : this.recorder.onAck(clientUpdateId)),
-        error: (e) => this.recorder.onError(e),
-        complete: () => undefined,
+        next: ({ data, errors }) => (errors?.length || !data ? settle(false, errors) : settle(true)),
+        error: (e) => settle(false, e),
+        complete: () => settle(false, new Error('applyCarePlanUpdate completed without a result')),
       },
     );
   }
 
   close(): void {
+    this.closing = true;
     this.unsubscribe?.();
     void this.client.dispose();
     this.doc.destroy();
@@ -109,12 +139,15 @@ export async function runCairnLoad(o: LoadOptions, log: (line: string) => void):
   const cairn = await startCairn();
   try {
     const world = await seedWorld(cairn.db, o.plans, o.editors);
-    log(`Cairn (pid ${cairn.server.pid}) started; signing in ${world.users.length} clinicians`);
-    const tokens = await signInAll(cairn.url, world.users.map((u) => u.email));
+    const tokens = await openSessions(cairn.db, world.users.map((u) => u.id));
+    const me = await gqlHttp<{ me: { id: string } | null }>(cairn.url, '{ me { id } }', {}, tokens[0]);
+    if (me.me?.id !== world.users[0].id) throw new Error('a session written for the benchmark does not authenticate');
+    log(`Cairn (pid ${cairn.server.pid}) started; ${world.users.length} clinicians on ${world.patients.length} care teams, sessions opened; connecting editors`);
     const recorder = new LoadRecorder(o.editors - 1);
+    const carried: Carried = new Map();
     const slots = world.users.map((u, i) => ({ plan: Math.floor(i / o.editors), token: tokens[i] }));
     const flat = await inBatches(slots, 10, 120_000, async (slot, i) => {
-      const editor = new CairnEditor(`e${i}`, world.patients[slot.plan], recorder, new Typist(o.seed + i));
+      const editor = new CairnEditor(`e${i}`, world.patients[slot.plan], recorder, new Typist(o.seed + i), carried);
       await editor.connect(cairn.wsUrl, slot.token);
       return editor;
     });

@@ -45,7 +45,7 @@ class HocuspocusEditor implements LoadEditor {
   private readonly text = this.doc.getText('whatMatters');
   private readonly socket: HocuspocusProviderWebsocket;
   private readonly provider: HocuspocusProvider;
-  private readonly waiting: string[] = [];
+  private readonly waiting: Array<{ key: string; at: number }> = [];
   private unsynced = 0;
 
   constructor(
@@ -60,8 +60,10 @@ class HocuspocusEditor implements LoadEditor {
     this.provider.attach();
     this.provider.on('unsyncedChanges', ({ number }: { number: number }) => {
       for (let n = this.unsynced - number; n > 0; n--) {
-        const key = this.waiting.shift();
-        if (key) this.recorder.onAck(key);
+        const sent = this.waiting.shift();
+        if (!sent) continue;
+        this.recorder.onMessageAck(sent.at);
+        this.recorder.onAck(sent.key);
       }
       this.unsynced = number;
     });
@@ -92,7 +94,7 @@ class HocuspocusEditor implements LoadEditor {
 
   type(): void {
     const key = keyOf(this.doc.clientID, Y.getState(this.doc.store, this.doc.clientID));
-    this.waiting.push(key);
+    this.waiting.push({ key, at: performance.now() });
     this.recorder.onSent(key);
     this.doc.transact(() => this.typist.edit(this.text));
   }

@@ -33,6 +33,9 @@ export interface LoadResult {
   sent: number;
   acked: number;
   ackedPerSecond: number;
+  messagesPerSecond: number;
+  messageP50: number;
+  messageP99: number;
   ackP50: number;
   ackP99: number;
   ackMax: number;
@@ -66,12 +69,17 @@ interface Sent {
  */
 export class LoadRecorder {
   recording = false;
-  windowStart = 0;
-  windowEnd = 0;
+  windowStart = Number.POSITIVE_INFINITY;
+  windowEnd = Number.POSITIVE_INFINITY;
+  /** Edit made → acknowledged (includes waiting behind an earlier update of the same editor). */
   readonly ackLatencies: number[] = [];
+  /** Edit made → applied by another editor of the plan. */
   readonly seenLatencies: number[] = [];
+  /** Message sent → its acknowledgement (one message may carry several edits). */
+  readonly messageLatencies: number[] = [];
   sentInWindow = 0;
   ackedInWindow = 0;
+  messagesAckedInWindow = 0;
   errors = 0;
   readonly errorSamples: string[] = [];
   private readonly sent = new Map<string, Sent>();
@@ -110,6 +118,13 @@ export class LoadRecorder {
       this.seenLatencies.push(now - s.at);
       this.settle(key, s);
     }
+  }
+
+  /** A message (an update carrying one or more edits) was acknowledged `ms` after it was sent. */
+  onMessageAck(sentAt: number): void {
+    const now = performance.now();
+    if (this.recording && now >= this.windowStart) this.messagesAckedInWindow++;
+    if (sentAt >= this.windowStart && sentAt < this.windowEnd) this.messageLatencies.push(now - sentAt);
   }
 
   onError(what: unknown): void {
@@ -225,6 +240,9 @@ export async function driveLoad(system: string, serverPid: number, editors: Load
     sent: recorder.sentInWindow,
     acked: recorder.ackedInWindow,
     ackedPerSecond: recorder.ackedInWindow / (windowMs / 1000),
+    messagesPerSecond: recorder.messagesAckedInWindow / (windowMs / 1000),
+    messageP50: percentile(recorder.messageLatencies, 50),
+    messageP99: percentile(recorder.messageLatencies, 99),
     ackP50: percentile(recorder.ackLatencies, 50),
     ackP99: percentile(recorder.ackLatencies, 99),
     ackMax: percentile(recorder.ackLatencies, 100),

@@ -1,5 +1,6 @@
 import type { Client } from 'graphql-ws';
 import * as Y from 'yjs';
+import { cpuMsOf } from '../support/child-server.js';
 import { gqlHttp, seedWorld, signInAll, startCairn } from '../support/cairn.js';
 import { percentile } from '../support/stats.js';
 import { APPLY, connectSocket } from './cairn-load.js';
@@ -10,6 +11,8 @@ export interface HistoryOptions {
   seed: number;
   /** Each update carries 1–maxBatch keystrokes (seeded uniform). */
   maxBatch: number;
+  /** The replay through Cairn stops after this long (reported as partial); the machine is shared. */
+  maxMinutes: number;
 }
 
 export interface HistoryResult {
@@ -20,7 +23,12 @@ export interface HistoryResult {
   finalChars: number;
   updates: number;
   cairn: {
+    /** Operations and updates actually replayed (less than the trace when the time cap was hit). */
+    opsReplayed: number;
+    updatesSent: number;
     totalMs: number;
+    /** Server process CPU during the replay, in cores. */
+    serverCores: number;
     ackP50: number;
     ackP99: number;
     /** Sum of octet_length of the plan's update rows. */
@@ -88,8 +96,11 @@ export async function runLongHistory(o: HistoryOptions, log: (line: string) => v
     log(`replaying through Cairn (pid ${cairn.server.pid}) …`);
     const acks: number[] = [];
     const started = performance.now();
+    const cpu0 = cpuMsOf(cairn.server.pid);
+    const deadline = started + o.maxMinutes * 60_000;
     let from = 0;
-    for (let b = 0; b < ends.length; b++) {
+    let updatesSent = 0;
+    for (let b = 0; b < ends.length && performance.now() < deadline; b++) {
       doc.transact(() => applyOps(text, trace, from, ends[b]));
       from = ends[b];
       const update = pending as Uint8Array | null;
@@ -98,11 +109,16 @@ export async function runLongHistory(o: HistoryOptions, log: (line: string) => v
       const t0 = performance.now();
       await request(client, APPLY, { p: patientId, u: Buffer.from(update).toString('base64'), c: `h-${b}` });
       acks.push(performance.now() - t0);
+      updatesSent++;
       if (errors.length) throw new Error(`the socket failed: ${String(errors[0])}`);
       if ((b + 1) % 5000 === 0) log(`  ${b + 1}/${ends.length} updates (${((performance.now() - started) / 1000).toFixed(0)} s)`);
     }
     const totalMs = performance.now() - started;
+    const serverCores = (cpuMsOf(cairn.server.pid) - cpu0) / totalMs;
     await client.dispose();
+    const opsReplayed = from;
+    if (opsReplayed < trace.length) log(`time cap of ${o.maxMinutes} min reached: ${opsReplayed} of ${trace.length} operations replayed`);
+    const expected = opsReplayed < trace.length ? replayText(trace, opsReplayed) : trace.finalText;
 
     const q = (sql: string, params: unknown[]) => cairn.db.pool.query(sql, params).then((r) => r.rows[0] as Record<string, string>);
     const updates = await q('select coalesce(sum(octet_length(update)), 0) as bytes from care_plan_update where patient_id = $1', [patientId]);
@@ -120,7 +136,7 @@ export async function runLongHistory(o: HistoryOptions, log: (line: string) => v
     const warmLoadMs = performance.now() - w0;
     const check = new Y.Doc();
     Y.applyUpdate(check, Buffer.from(cold.carePlan.state, 'base64'));
-    const converged = cold.carePlan.view.whatMatters === trace.finalText && check.getText('whatMatters').toString() === trace.finalText && text.toString() === trace.finalText;
+    const converged = cold.carePlan.view.whatMatters === expected && check.getText('whatMatters').toString() === expected && text.toString() === expected;
 
     return {
       ops: trace.length,
@@ -130,7 +146,10 @@ export async function runLongHistory(o: HistoryOptions, log: (line: string) => v
       finalChars: trace.finalText.length,
       updates: ends.length,
       cairn: {
+        opsReplayed,
+        updatesSent,
         totalMs,
+        serverCores,
         ackP50: percentile(acks, 50),
         ackP99: percentile(acks, 99),
         updateBytes: Number(updates.bytes),
@@ -174,6 +193,14 @@ function plainYjs(trace: TypingTrace, ends: number[]): HistoryResult['yjs'] {
     loads.push(performance.now() - l0);
   }
   return { applyMs, updateBytes, stateBytes: state.byteLength, stateBytesV2, loadMs: percentile(loads, 50) };
+}
+
+/** The text after the first `ops` operations of the trace. */
+function replayText(trace: TypingTrace, ops: number): string {
+  const doc = new Y.Doc();
+  const text = doc.getText('t');
+  doc.transact(() => applyOps(text, trace, 0, ops));
+  return text.toString();
 }
 
 /** One mutation over the socket; resolves with its data, rejects on errors. */

@@ -45,6 +45,7 @@ export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
     history: {
       ops: Math.round(num('trace-ops', 260_000, 100, 2_000_000)),
       maxBatch: Math.round(num('batch', 20, 1, 1000)),
+      maxMinutes: num('history-minutes', 30, 0.1, 240),
       seed,
     },
     parts: wanted as Part[],

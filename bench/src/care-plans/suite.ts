@@ -17,7 +17,7 @@ export async function carePlansBenchmark(): Promise<void> {
   const l = o.load;
   console.log(
     `Sizes: ${l.plans} plans × ${l.editors} editors = ${l.plans * l.editors} editors, ${l.rate} updates/s each, ${l.warmupSeconds} s warm-up + ${l.seconds} s;` +
-      ` trace of ${o.history.ops} operations, 1–${o.history.maxBatch} keystrokes per update; seed ${l.seed}; parts: ${o.parts.join(', ')}`,
+      ` trace of ${o.history.ops} operations, 1–${o.history.maxBatch} keystrokes per update (replay capped at ${o.history.maxMinutes} min); seed ${l.seed}; parts: ${o.parts.join(', ')}`,
   );
   const loads: Array<LoadResult & { storedBytes: number }> = [];
   let history: HistoryResult | undefined;

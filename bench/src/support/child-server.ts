@@ -32,7 +32,9 @@ process.once('exit', () => {
  * except lines that look like warnings or errors.
  */
 export function startChild(script: string, env: Record<string, string>, ready: RegExp, timeoutMs = 60_000): Promise<ChildServer> {
-  const child = spawn(process.execPath, [script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers under test.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => (running.delete(child), resolve())));
   const tail: string[] = [];
