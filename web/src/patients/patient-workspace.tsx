@@ -1,6 +1,7 @@
-import { PatientWorkspaceDocument } from '@cairn/schema/operations';
+import { PatientWorkspaceDocument, type PatientWorkspaceQuery } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
-import { createEffect, Match, Switch, type JSX } from 'solid-js';
+import { createEffect, Match, Show, Switch, type JSX } from 'solid-js';
+import { CarePlanTab } from '../care-plans/care-plan-tab.js';
 import { describeError } from '../platform/errors.js';
 import { Link } from '../platform/router.js';
 import { Alert } from '../ui/alert.js';
@@ -9,10 +10,13 @@ import { EmptyState } from '../ui/empty-state.js';
 import { Spinner } from '../ui/spinner.js';
 import { CareTeam } from './care-team.js';
 import { PatientHeader } from './patient-header.js';
-import { tabFor, WorkspaceTabs } from './workspace-tabs.js';
+import { tabFor, WorkspaceTabs, type WorkspaceTab } from './workspace-tabs.js';
+import { HandoverTab } from '../handover/handover-tab.js';
+import { DiscussionTab } from '../threads/discussion-tab.js';
+import { TimelineTab } from '../timeline/timeline-tab.js';
 
 /** One patient's workspace: who they are, who cares for them, and the sections of their record. */
-export function PatientWorkspace(props: { patientId: string; tab: string | undefined }): JSX.Element {
+export function PatientWorkspace(props: { patientId: string; tab: string | undefined; itemId?: string | undefined }): JSX.Element {
   const [result, refetch] = createQuery({ query: PatientWorkspaceDocument, variables: () => ({ id: props.patientId }) });
   const code = () => result.error?.graphQLErrors[0]?.extensions?.code;
   const patient = () => (result.data?.patient.id === props.patientId ? result.data.patient : undefined);
@@ -56,8 +60,14 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
                           <WorkspaceTabs patientId={p().id} current={t()} />
                           <section class="card workspace__panel" aria-labelledby="panel-heading">
                             <h2 id="panel-heading">{t().label}</h2>
-                            <p class="muted">{t().placeholder}</p>
-                            <p class="muted">This part of Cairn is not available yet.</p>
+                            <Show
+                              when={t().slug === 'care-plan'}
+                              fallback={
+                                <RecordSection tab={t()} patient={p()} itemId={props.itemId} />
+                              }
+                            >
+                              <CarePlanTab patientId={p().id} careTeam={p().careTeam} />
+                            </Show>
                           </section>
                         </>
                       )}
@@ -78,5 +88,29 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
         </Match>
       </Switch>
     </div>
+  );
+}
+
+/** The handover, discussion and timeline sections; `itemId` is the note or thread a link points at. */
+function RecordSection(props: { tab: WorkspaceTab; patient: PatientWorkspaceQuery['patient']; itemId: string | undefined }): JSX.Element {
+  return (
+    <Switch
+      fallback={
+        <>
+          <p class="muted">{props.tab.placeholder}</p>
+          <p class="muted">This part of Cairn is not available yet.</p>
+        </>
+      }
+    >
+      <Match when={props.tab.slug === 'handover'}>
+        <HandoverTab patient={props.patient} focusHandoverId={props.itemId} />
+      </Match>
+      <Match when={props.tab.slug === 'discussion'}>
+        <DiscussionTab patient={props.patient} threadId={props.itemId} />
+      </Match>
+      <Match when={props.tab.slug === 'timeline'}>
+        <TimelineTab patientId={props.patient.id} />
+      </Match>
+    </Switch>
   );
 }

@@ -1,0 +1,180 @@
+import path from 'node:path';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../server/src/auth/user.entity.js';
+import type { Patient } from '../server/src/patients/patient.entity.js';
+import { PlanEditor } from '../server/src/test-support/care-plan-editor.js';
+import { gql, useTestServer } from '../server/src/test-support/harness.js';
+import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { artifactsDir, useChromium } from './support/browser.js';
+
+const webDist = path.resolve(import.meta.dirname, '../web/dist');
+const laptop = { width: 1366, height: 768 };
+/** How soon one clinician must see another's words. */
+const live = { timeout: 1000 };
+
+describe('the live care plan in Chromium', () => {
+  const server = useTestServer({ webDist });
+  const browser = useChromium();
+  let world: World;
+  let patient: Patient;
+
+  beforeAll(async () => {
+    world = await makeWorld(server().orm.em.fork());
+    // The coach leads, the physio is on the team; the PCN's service lead may read but not edit.
+    patient = await world.patient([world.users.coach, world.users.fcp], { givenName: 'Amara', familyName: `Okafor ${world.tag}`, conditions: ['Fibromyalgia'] });
+  });
+
+  /** A fresh browser profile signed in as `user`, with the care plan open. */
+  async function openPlan(user: User, whose: Patient = patient): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser().newContext({ viewport: laptop, locale: 'en-GB' });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await page.goto(server().url);
+    await page.getByLabel('Email address').fill(user.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    await page.goto(`${server().url}/patients/${whose.id}`);
+    await page.getByRole('heading', { level: 2, name: 'Care plan' }).waitFor();
+    await page.getByRole('heading', { level: 3, name: 'What matters to me' }).waitFor();
+    return { context, page };
+  }
+
+  const whatMatters = (page: Page) => page.getByRole('textbox', { name: 'What matters to me', exact: true });
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+
+  /** Resolves once the box's value satisfies `test` (run in the page, re-checked on every frame). */
+  async function untilValue(box: Locator, test: { includes?: string[]; equals?: string; excludes?: string }, options = live): Promise<void> {
+    const handle = await box.elementHandle();
+    await box.page().waitForFunction(
+      ([el, t]) => {
+        const v = (el as HTMLTextAreaElement | HTMLInputElement).value;
+        return (t.equals === undefined || v === t.equals) && (t.includes ?? []).every((s) => v.includes(s)) && (t.excludes === undefined || !v.includes(t.excludes));
+      },
+      [handle, test] as const,
+      options,
+    );
+  }
+
+  const saved = (page: Page) => page.locator('.save-status[data-status="saved"]').waitFor();
+
+  it('two clinicians type into the same plan at once and each sees the other within a second', async () => {
+    const coach = await openPlan(world.users.coach);
+    const physio = await openPlan(world.users.fcp);
+    const coachBox = whatMatters(coach.page);
+    const physioBox = whatMatters(physio.page);
+    await coachBox.click();
+    await physioBox.click();
+
+    // Each sees the other in the section they are editing.
+    await physio.page.getByRole('list', { name: 'Also in What matters to me' }).getByText('Coach (Health & wellbeing coach) is editing').waitFor(live);
+    await coach.page.getByRole('list', { name: 'Also in What matters to me' }).getByText('Physio (First Contact Physiotherapist) is editing').waitFor(live);
+
+    const coachWords = 'Walking my dog to the park again. ';
+    const physioWords = 'Sleeping through the night without waking.';
+    await Promise.all([coach.page.keyboard.type(coachWords, { delay: 25 }), physio.page.keyboard.type(physioWords, { delay: 25 })]);
+    await untilValue(physioBox, { includes: [coachWords.trim()] });
+    await untilValue(coachBox, { includes: [physioWords] });
+
+    // One more sentence from the coach while the physio's caret sits in the middle of the text.
+    const more = ' Playing with my grandchildren.';
+    await coach.page.keyboard.press('Control+End');
+    await coach.page.keyboard.type(more, { delay: 10 });
+    await untilValue(physioBox, { includes: [more.trim()] });
+
+    // Converged: the same text on both screens, and the same text stored on the server.
+    await Promise.all([saved(coach.page), saved(physio.page)]);
+    const [a, b] = [await coachBox.inputValue(), await physioBox.inputValue()];
+    expect(a).toBe(b);
+    expect(a).toContain(coachWords.trim());
+    expect(a).toContain(physioWords);
+    const token = await signInAs(server().url, world.users.coach);
+    const stored = await gql<{ carePlan: { view: { whatMatters: string } } }>(server().url, 'query($p: ID!) { carePlan(patientId: $p) { view { whatMatters } } }', { p: patient.id }, token);
+    expect(stored.data?.carePlan.view.whatMatters).toBe(a);
+
+    // The coach adds a goal; the physio sees it arrive.
+    await coach.page.getByLabel('New goal').fill('Walk to the corner shop and back');
+    await coach.page.getByRole('button', { name: 'Add goal' }).click();
+    const physioGoal = physio.page.getByRole('textbox', { name: 'What I want to do' }).first();
+    await physioGoal.waitFor(live);
+    await untilValue(physioGoal, { equals: 'Walk to the corner shop and back' });
+
+    // Progress check-ins draw a line chart.
+    for (const [date, rating] of [['2025-01-06', '3'], ['2025-02-03', '5'], ['2025-03-03', '7']] as const) {
+      const form = coach.page.getByRole('form', { name: /Add a check-in/ });
+      await form.getByLabel('Date').fill(date);
+      await form.getByLabel('Rating (0–10)').selectOption(rating);
+      await form.getByRole('button', { name: 'Add check-in' }).click();
+    }
+    await physio.page.locator('svg.progress-chart circle').nth(2).waitFor(live);
+    expect(await physio.page.locator('svg.progress-chart').getAttribute('aria-label')).toContain('from 3 out of 10 on 6 January 2025 to 7 out of 10 on 3 March 2025');
+
+    // A strategy from the suggestions, chosen for a patient at activation level 1.
+    await coach.page.getByRole('button', { name: 'Suggestions' }).click();
+    await coach.page.getByLabel('Patient activation level').selectOption('1');
+    await coach.page.getByRole('button', { name: 'Add “Three slow breaths, out longer than in, when pain rises” to the plan' }).click();
+    await physio.page.getByRole('textbox', { name: 'What to do' }).first().waitFor(live);
+    await coach.page.getByRole('button', { name: 'Hide suggestions' }).click();
+
+    // Agreed with the patient; then the physio changes it and the coach is told.
+    await saved(coach.page);
+    await coach.page.getByRole('button', { name: 'Agreed with the patient' }).click();
+    await coach.page.getByLabel('Note (optional)').fill('Agreed on a video call');
+    await coach.page.getByRole('button', { name: 'Record agreement' }).click();
+    await coach.page.getByText('No changes since.').waitFor();
+    await physioBox.click();
+    await physio.page.keyboard.press('Control+End');
+    await physio.page.keyboard.type(' Less pain at work.', { delay: 10 });
+    await coach.page.locator('.sign-off__notice--changed').getByText('What matters to me').waitFor();
+
+    await coach.page.locator('.save-status[data-status="saved"]').waitFor();
+    await coachBox.blur();
+    await shot(coach.page, 'care-plan-1366');
+
+    // History: what the physio's last revision changed, word by word.
+    await coach.page.getByRole('button', { name: 'History' }).click();
+    const history = coach.page.getByRole('region', { name: 'History' });
+    await history.getByRole('listitem').first().waitFor();
+    expect(await history.getByRole('listitem').first().textContent()).toContain('Physio');
+    await history.getByRole('button', { name: /^What Physio, .* changed$/ }).first().click();
+    const diff = coach.page.locator('.history__detail');
+    await diff.locator('ins', { hasText: 'Less pain at work.' }).waitFor();
+    await coach.page.locator('.history').scrollIntoViewIfNeeded();
+    await shot(coach.page, 'care-plan-history-1366');
+
+    // Restore the version before the physio's last change; both screens lose that sentence.
+    await history.getByRole('button', { name: /^Restore the plan to how it was after Coach/ }).first().click();
+    await coach.page.getByRole('alertdialog').getByRole('button', { name: 'Restore this version' }).click();
+    await untilValue(physioBox, { excludes: 'Less pain at work.' }, { timeout: 2000 });
+    await untilValue(coachBox, { excludes: 'Less pain at work.', includes: [coachWords.trim(), physioWords] }, { timeout: 2000 });
+
+    await coach.context.close();
+    await physio.context.close();
+  }, 120_000);
+
+  it('shows the plan to the PCN service lead, who may read but not edit, live and with nothing editable', async () => {
+    // A plan of its own, written by the coach through the same API the editor uses.
+    const readPatient = await world.patient([world.users.coach], { givenName: 'Bethan', familyName: `Morgan ${world.tag}` });
+    const editor = new PlanEditor(server().wsUrl, await signInAs(server().url, world.users.coach), readPatient.id);
+    await editor.connect();
+    editor.text().insert(0, 'Gardening with my daughter.');
+    await editor.settled();
+
+    const { context, page } = await openPlan(world.users.lead, readPatient);
+    await page.getByText('Read only').waitFor();
+    const plan = page.locator('.care-plan');
+    const story = plan.locator('section[data-section="WHAT_MATTERS"] .plan-read__text');
+    expect(await story.textContent()).toBe('Gardening with my daughter.');
+    expect(await plan.locator('input, textarea, select, [contenteditable]').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Agreed with the patient' }).count()).toBe(0);
+    expect(await page.getByRole('link', { name: 'Print the plan' }).getAttribute('href')).toBe(`/patients/${readPatient.id}/care-plan/print`);
+
+    // The coach keeps typing; the reader sees it arrive.
+    editor.text().insert(editor.text().length, ' Back to work part-time.');
+    await story.getByText('Gardening with my daughter. Back to work part-time.').waitFor(live);
+    await shot(page, 'care-plan-read-only-1366');
+    await editor.disconnect();
+    await context.close();
+  }, 60_000);
+});

@@ -1,0 +1,159 @@
+import { CarePlanSignOffsDocument, SignOffCarePlanDocument, type CarePlanSignOffFieldsFragment } from '@cairn/schema/operations';
+import { createQuery } from '@urql/solid';
+import { createMemo, createSignal, For, Match, Show, Switch, type JSX } from 'solid-js';
+import { useSession } from '../auth/session.js';
+import { formatIsoDate } from '../platform/dates.js';
+import { describeError } from '../platform/errors.js';
+import { Alert } from '../ui/alert.js';
+import { Button } from '../ui/button.js';
+import { formatWhen } from './history-panel.js';
+import { usePlan } from './plan-context.js';
+import { changedSections, readPlan, sectionLabels, type PlanView } from './plan-doc.js';
+import { PlanReadOnly } from './plan-read-only.js';
+
+type SignOff = CarePlanSignOffFieldsFragment;
+
+export const printHref = (patientId: string, signOffId?: string) =>
+  `/patients/${encodeURIComponent(patientId)}/care-plan/print${signOffId ? `?signOff=${encodeURIComponent(signOffId)}` : ''}`;
+
+/**
+ * Where the plan stands with the patient: the last agreement and whether the plan has changed since
+ * (compared section by section with the agreed content), the button to record a new agreement, and every
+ * earlier one, each printable as it was agreed.
+ */
+export function SignOffPanel(): JSX.Element {
+  const { sync, canEdit, careTeam } = usePlan();
+  const { connection } = useSession();
+  const [result, refetch] = createQuery({ query: CarePlanSignOffsDocument, variables: () => ({ patientId: sync.patientId }) });
+  const signOffs = () => result.data?.carePlanSignOffs ?? [];
+  const last = () => signOffs()[0];
+  const changed = createMemo(() => {
+    sync.version();
+    const l = last();
+    return l ? changedSections(l.view as PlanView, readPlan(sync.doc)) : [];
+  });
+  const [agreeing, setAgreeing] = createSignal(false);
+  const [note, setNote] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const [problem, setProblem] = createSignal<string | null>(null);
+  const [viewing, setViewing] = createSignal<SignOff | null>(null);
+
+  const agree = async (e: Event) => {
+    e.preventDefault();
+    setBusy(true);
+    setProblem(null);
+    const res = await connection().urql.mutation(SignOffCarePlanDocument, { patientId: sync.patientId, note: note().trim() || null }).toPromise();
+    setBusy(false);
+    if (res.error) {
+      setProblem(describeError(res.error).message);
+      return;
+    }
+    setAgreeing(false);
+    setNote('');
+    refetch();
+  };
+
+  return (
+    <div class="sign-off">
+      <Switch>
+        <Match when={result.error}>
+          <Alert tone="error">
+            <p>{describeError(result.error!).message}</p>
+          </Alert>
+        </Match>
+        <Match when={result.data && !last()}>
+          <div class="sign-off__notice sign-off__notice--none">
+            <p>This plan has not yet been agreed with the patient.</p>
+          </div>
+        </Match>
+        <Match when={last()}>
+          {(l) => (
+            <div class={`sign-off__notice ${changed().length > 0 ? 'sign-off__notice--changed' : 'sign-off__notice--agreed'}`} role="status">
+              <p>
+                <strong>Agreed with the patient</strong> on {formatIsoDate(l().agreedOn)} ({l().signedByName}).{' '}
+                <Show when={changed().length > 0} fallback={<span>No changes since.</span>}>
+                  <span>
+                    <strong>Changed since then:</strong> {changed().map((s) => sectionLabels[s]).join(', ')}.
+                  </span>
+                </Show>
+              </p>
+            </div>
+          )}
+        </Match>
+      </Switch>
+      <div class="sign-off__actions">
+        <Show when={canEdit && !agreeing()}>
+          <Button onClick={() => setAgreeing(true)} disabled={sync.status() !== 'saved'} title={sync.status() !== 'saved' ? 'Wait until your edits are saved' : undefined}>
+            Agreed with the patient
+          </Button>
+        </Show>
+        <a class="button button--secondary" href={printHref(sync.patientId)} target="_blank" rel="noopener">
+          Print the plan
+        </a>
+        <Show when={signOffs().length > 0}>
+          <details class="sign-off__list">
+            <summary>Agreements with the patient ({signOffs().length})</summary>
+            <ul>
+              <For each={signOffs()}>
+                {(s) => (
+                  <li>
+                    <span>
+                      {formatIsoDate(s.agreedOn)} – {s.signedByName}
+                      <span class="muted"> (recorded {formatWhen(s.signedAt)})</span>
+                      {s.note ? <span class="muted">: {s.note}</span> : null}
+                    </span>
+                    <span class="sign-off__links">
+                      <Button variant="quiet" onClick={() => setViewing(s)} aria-label={`Open the plan agreed on ${formatIsoDate(s.agreedOn)}`}>
+                        Open
+                      </Button>
+                      <a href={printHref(sync.patientId, s.id)} target="_blank" rel="noopener" aria-label={`Print the plan agreed on ${formatIsoDate(s.agreedOn)}`}>
+                        Print
+                      </a>
+                    </span>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </details>
+        </Show>
+      </div>
+      <Show when={agreeing()}>
+        <form class="sign-off__form" onSubmit={(e) => void agree(e)}>
+          <p>Record that the plan as it stands now was agreed with the patient today. The agreed version is kept unchanged.</p>
+          <div class="field">
+            <label class="field__label" for="sign-off-note">
+              Note (optional)
+            </label>
+            <input id="sign-off-note" class="field__input" maxLength={2000} value={note()} onInput={(e) => setNote(e.currentTarget.value)} placeholder="For example: agreed on a video call" />
+          </div>
+          <Show when={problem()}>
+            <Alert tone="error">
+              <p>{problem()}</p>
+            </Alert>
+          </Show>
+          <div class="restore-confirm__actions">
+            <Button type="submit" busy={busy()}>
+              Record agreement
+            </Button>
+            <Button variant="secondary" onClick={() => setAgreeing(false)}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      </Show>
+      <Show when={viewing()} keyed>
+        {(s) => (
+          <section class="history card" aria-label={`The plan agreed on ${formatIsoDate(s.agreedOn)}`}>
+            <div class="history__head">
+              <h3>The plan as agreed on {formatIsoDate(s.agreedOn)}</h3>
+              <Button variant="quiet" onClick={() => setViewing(null)}>
+                Close
+              </Button>
+            </div>
+            <PlanReadOnly view={s.view as PlanView} careTeam={careTeam} level={4} />
+          </section>
+        )}
+      </Show>
+    </div>
+  );
+}
