@@ -40,6 +40,9 @@ async function countUsers(url: string, token: string): Promise<number> {
   return body.data.patients.totalCount * 1000 + body.data.colleagues.length;
 }
 
+/** Each test starts real Cairn processes (and a PostgreSQL cluster); allow for a busy machine. */
+const PROCESS_TIMEOUT = 180_000;
+
 describe('npm start on a fresh machine (embedded PostgreSQL, demo data)', () => {
   it('starts, seeds once, serves the app and /healthz, and prints the URL and demo sign-ins', async () => {
     const port = await freePort();
@@ -76,7 +79,7 @@ describe('npm start on a fresh machine (embedded PostgreSQL, demo data)', () => 
 
     second.child.kill('SIGINT');
     expect(await second.exited).toBe(0);
-  });
+  }, PROCESS_TIMEOUT);
 
   it('says so in one line when the database cannot be reached', async () => {
     const closedPort = await freePort();
@@ -84,7 +87,7 @@ describe('npm start on a fresh machine (embedded PostgreSQL, demo data)', () => 
     expect(await p.exited).toBe(1);
     expect(p.output()).toMatch(/^Cairn could not start: Cannot reach the database/m);
     expect(p.output()).not.toMatch(/\n\s+at /);
-  });
+  }, PROCESS_TIMEOUT);
 });
 
 describe('/healthz', () => {
@@ -106,5 +109,5 @@ describe('/healthz', () => {
     expect(res.status).toBe(503);
     p.child.kill('SIGTERM');
     await p.exited;
-  });
+  }, PROCESS_TIMEOUT);
 });
