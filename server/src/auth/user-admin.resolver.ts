@@ -51,7 +51,7 @@ export class UserAdminResolver {
     const email = normaliseEmail(input.email);
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw badInput('email', 'Please enter a valid email address.');
     if (input.password.length < 12) throw badInput('password', 'Passwords need at least 12 characters.');
-    const organisation = await ctx.em.findOne(Organisation, { id: input.organisationId });
+    const organisation = await ctx.em.findOne(Organisation, { id: input.organisationId }).catch(() => null);
     if (!organisation) throw badInput('organisationId', 'No such organisation.');
     if (await ctx.em.count(User, { email })) throw conflict(`An account with the email ${email} already exists.`);
     const user = new User(name, email, await hashPassword(input.password), input.role, organisation);

@@ -1,6 +1,10 @@
-import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
+import { may, requireActor } from '../access/policy.js';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { Context } from '../platform/context.js';
-import { Organisation } from './organisation.entity.js';
+import { badInput, forbidden } from '../platform/errors.js';
+import { requireText } from '../platform/validate.js';
+import { Organisation, OrganisationKind } from './organisation.entity.js';
 
 @Resolver(() => Organisation)
 export class OrganisationResolver {
@@ -8,5 +12,29 @@ export class OrganisationResolver {
   async pcn(@Root() organisation: Organisation, @Ctx() ctx: Context): Promise<Organisation | null> {
     if (!organisation.pcn) return null;
     return ctx.em.findOne(Organisation, { id: organisation.pcn.id });
+  }
+
+  @Mutation(() => Organisation, { description: 'Adds a PCN, a GP practice or physio provider in a PCN, or a specialist pain service (admins).' })
+  async createOrganisation(
+    @Arg('name', () => String) name: string,
+    @Arg('kind', () => OrganisationKind) kind: OrganisationKind,
+    @Arg('pcnId', () => ID, { nullable: true }) pcnId: string | null | undefined,
+    @Ctx() ctx: Context,
+  ): Promise<Organisation> {
+    const actor = requireActor(ctx);
+    if (!may.manageUsers(actor)) throw forbidden('Only administrators can add organisations.');
+    const cleanName = requireText('name', name, 160);
+    const pcn = pcnId ? await ctx.em.findOne(Organisation, { id: pcnId, kind: OrganisationKind.PCN }).catch(() => null) : null;
+    if (pcnId && !pcn) throw badInput('pcnId', 'No such Primary Care Network.');
+    if (kind === OrganisationKind.PCN && pcn) throw badInput('pcnId', 'A PCN does not belong to another PCN.');
+    if ((kind === OrganisationKind.GP_PRACTICE || kind === OrganisationKind.PHYSIO_PROVIDER) && !pcn) {
+      throw badInput('pcnId', 'Choose the Primary Care Network this organisation works in.');
+    }
+    const organisation = new Organisation(cleanName, kind, pcn);
+    await ctx.em.transactional(async (tx) => {
+      tx.persist(organisation);
+      await recordAudit(tx, { actorId: actor.id, action: 'organisation.create', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { organisationId: organisation.id } });
+    });
+    return organisation;
   }
 }

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { errorCode, gql, useTestServer } from '../test-support/harness.js';
+import { makeWorld, signInAs } from '../test-support/world.js';
+
+const CREATE_ORG = 'mutation($n: String!, $k: OrganisationKind!, $p: ID) { createOrganisation(name: $n, kind: $k, pcnId: $p) { name kind pcn { id } } }';
+const CREATE_USER = 'mutation($i: CreateUserInput!) { createUser(input: $i) { email role organisation { id } } }';
+
+describe('administration of organisations and users', () => {
+  const server = useTestServer();
+
+  it('an admin adds a practice to a PCN and a user to it; clinicians cannot', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const admin = await signInAs(server().url, world.users.admin);
+    const org = await gql<{ createOrganisation: { name: string; pcn: { id: string } } }>(server().url, CREATE_ORG, { n: ` Brook Lane Surgery ${world.tag} `, k: 'GP_PRACTICE', p: world.pcn.id }, admin);
+    expect(org.data?.createOrganisation).toEqual({ name: `Brook Lane Surgery ${world.tag}`, kind: 'GP_PRACTICE', pcn: { id: world.pcn.id } });
+
+    const input = { name: 'New Coach', email: `New.Coach.${world.tag}@Test.Example`, role: 'COACH', organisationId: world.pcn.id, password: 'a long enough password' };
+    const user = await gql<{ createUser: { email: string } }>(server().url, CREATE_USER, { i: input }, admin);
+    expect(user.data?.createUser.email).toBe(input.email.toLowerCase());
+    expect(errorCode(await gql(server().url, CREATE_USER, { i: input }, admin))).toBe('CONFLICT');
+
+    const coach = await signInAs(server().url, world.users.coach);
+    expect(errorCode(await gql(server().url, CREATE_ORG, { n: 'X', k: 'PCN' }, coach))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(server().url, CREATE_USER, { i: { ...input, email: `x.${world.tag}@test.example` } }, coach))).toBe('FORBIDDEN');
+  });
+
+  it('refuses inconsistent organisations and weak user details, naming the field', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const admin = await signInAs(server().url, world.users.admin);
+    const orgCases: Array<[Record<string, unknown>, string]> = [
+      [{ n: '  ', k: 'PCN' }, 'name'],
+      [{ n: 'Practice', k: 'GP_PRACTICE' }, 'pcnId'],
+      [{ n: 'Nested PCN', k: 'PCN', p: world.pcn.id }, 'pcnId'],
+      [{ n: 'Practice', k: 'GP_PRACTICE', p: world.practice.id }, 'pcnId'],
+    ];
+    for (const [vars, field] of orgCases) {
+      const res = await gql(server().url, CREATE_ORG, vars, admin);
+      expect([errorCode(res), res.errors?.[0].extensions?.field], JSON.stringify(vars)).toEqual(['BAD_USER_INPUT', field]);
+    }
+    const base = { name: 'Someone', email: `someone.${world.tag}@test.example`, role: 'GP', organisationId: world.practice.id, password: 'a long enough password' };
+    const userCases: Array<[Record<string, unknown>, string]> = [
+      [{ email: 'not-an-email' }, 'email'],
+      [{ password: 'short' }, 'password'],
+      [{ organisationId: '7b0c7f5e-0000-4000-8000-000000000000' }, 'organisationId'],
+    ];
+    for (const [change, field] of userCases) {
+      const res = await gql(server().url, CREATE_USER, { i: { ...base, ...change } }, admin);
+      expect([errorCode(res), res.errors?.[0].extensions?.field], field).toEqual(['BAD_USER_INPUT', field]);
+    }
+  });
+});
