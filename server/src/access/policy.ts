@@ -165,6 +165,8 @@ export const may = {
   createPatient: (actor: User) => ([Role.COACH, Role.FCP, Role.GP, Role.PAIN_PRACTITIONER, Role.SERVICE_LEAD] as Role[]).includes(actor.role),
   readUserAudit: (actor: User) => actor.role === Role.SERVICE_LEAD,
   manageUsers: (actor: User) => actor.role === Role.ADMIN,
+  /** A discussion post is its author's to edit (DISCUSS on the patient is checked as well). */
+  editThreadPost: (actor: User, authorId: string) => actor.id === authorId,
 };
 
 function deniedMessage(action: PatientAction): string {

@@ -153,17 +153,28 @@ export class EventHub {
     client.on('notification', (msg) => {
       if (msg.channel === EVENT_CHANNEL && Number(msg.payload) > this.lastSeq) this.wake();
     });
-    client.on('error', (e) => {
-      this.logger.warn('event listener connection lost; reconnecting', { error: String(e) });
-      if (this.listener === client) void this.reconnect();
-    });
+    const lost = (why: string) => {
+      if (this.listener !== client) return; // already replaced, or stopping
+      this.logger.warn('event listener connection lost; reconnecting', { error: why });
+      void this.reconnect();
+    };
+    client.on('error', (e) => lost(String(e)));
+    client.on('end', () => lost('connection ended'));
     await client.connect();
     await client.query(`LISTEN ${EVENT_CHANNEL}`);
     this.listener = client;
   }
 
+  /** The backend pid of the LISTEN connection (to test reconnection). */
+  async listenerPid(): Promise<number | null> {
+    const res = await this.listener?.query<{ pid: number }>('select pg_backend_pid() as pid');
+    return res?.rows[0]?.pid ?? null;
+  }
+
   private async reconnect(): Promise<void> {
+    const old = this.listener;
     this.listener = null;
+    void old?.end().catch(() => undefined);
     while (!this.stopped) {
       try {
         await this.listen();

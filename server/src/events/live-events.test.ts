@@ -116,6 +116,22 @@ describe('live patient events', () => {
     await coachSocket.client.dispose();
   });
 
+  it('keeps delivering when its LISTEN connection is cut: it reconnects and catches up from the log', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach]);
+    const hub = server().running.services.events;
+    const socket = wsConnect(server().wsUrl, await signInAs(server().url, world.users.coach));
+    const stream = liveStream<Ev>(socket.client, PATIENT_EVENTS, { p: patient.id, after: String(await lastCommittedSeq(server().orm.em.fork())) });
+    await burst(server().orm.em, patient.id, ['before the cut']);
+    expect((await stream.take(1)).map(label)).toEqual(['before the cut']);
+    const pid = await hub.listenerPid();
+    await server().orm.em.fork().getConnection().execute('select pg_terminate_backend(?)', [pid]);
+    await burst(server().orm.em, patient.id, ['during the cut', 'after the cut']);
+    expect((await stream.take(2)).map(label)).toEqual(['during the cut', 'after the cut']);
+    expect(await hub.listenerPid()).not.toBe(pid);
+    await socket.client.dispose();
+  });
+
   it('refuses a malformed cursor with BAD_USER_INPUT naming it, and strangers with NOT_FOUND', async () => {
     const world = await makeWorld(server().orm.em.fork());
     const patient = await world.patient([world.users.coach]);

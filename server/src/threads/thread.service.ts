@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isUuid } from '../access/policy.js';
+import { isUuid, may } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { User } from '../auth/user.entity.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
@@ -108,7 +108,7 @@ export async function replyToThread(
 /** The author may edit within the window; the replaced version is kept. */
 export async function editThreadPost(em: EntityManager, by: By, post: ThreadPost, newBody: string, now = new Date()): Promise<ThreadPost> {
   const body = requireText('body', newBody, MAX_BODY);
-  if (post.author.id !== by.actor.id) throw forbidden('Only the author can edit a post.');
+  if (!may.editThreadPost(by.actor, post.author.id)) throw forbidden('Only the author can edit a post.');
   if (now.getTime() - post.createdAt.getTime() > EDIT_WINDOW_MS) throw conflict('Posts can only be edited in the first 15 minutes. Add a reply instead.');
   const mentionNames = await em.getConnection().execute<Array<{ name: string }>>(
     'select u.name from thread_mention m join app_user u on u.id = m.user_id where m.post_id = ?',
