@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
 import { PatientAction } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { notifyCarePlanSignedOff } from '../notifications/care-plan-digest.js';
 import { badInput, conflict } from '../platform/errors.js';
 import {
   allSections,
@@ -200,6 +201,7 @@ export async function signOff(
       ]);
       await recordAudit(tem, { actorId: s.actorId, action: `${PatientAction.EDIT_CARE_PLAN}.signOff`, patientId: s.patientId, requestId: s.requestId, outcome: AuditOutcome.ALLOWED, detail: { seq } });
       const [signed] = await listSignOffs(tem, s.patientId, id);
+      await notifyCarePlanSignedOff(tem, { patientId: s.patientId, carePlanId: s.patientId, signedOffBy: { id: s.actorId, name: signed.signedByName } });
       return signed;
     }),
   );

@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import * as Y from 'yjs';
 import { PatientAction } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { recordCarePlanEdit } from '../notifications/care-plan-digest.js';
 import type { Orm } from '../platform/database.js';
 import { badInput } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
@@ -249,6 +250,7 @@ export class CarePlanStore {
       ]);
     }
     await recordAudit(em, { actorId: u.actorId, action: PatientAction.EDIT_CARE_PLAN, patientId, requestId: u.requestId, outcome: AuditOutcome.ALLOWED, detail: { seq, sections } });
+    await recordCarePlanEdit(em, patientId, u.actorId); // the care team hears once the plan goes quiet
     await sql(em, 'select pg_notify(?, ?)', [CARE_PLAN_CHANNEL, `${patientId}:${seq}`]);
     // Only now (the caller commits next) does memory move on; a failed commit evicts the plan.
     plan.seq = seq;
