@@ -6,6 +6,7 @@ import { liveStream } from '../test-support/live.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { EventKind } from './event-kinds.js';
 import { appendEvent, lastCommittedSeq } from './event-log.js';
+import { toPatientEvent } from './event.types.js';
 
 const PATIENT_EVENTS = `subscription($p: ID!, $after: String) { patientEvents(patientId: $p, after: $after) { seq kind actorName payload } }`;
 type Ev = { patientEvents: { seq: string; kind: string; actorName: string | null; payload: Record<string, unknown> } };
@@ -130,6 +131,20 @@ describe('live patient events', () => {
     expect((await stream.take(2)).map(label)).toEqual(['during the cut', 'after the cut']);
     expect(await hub.listenerPid()).not.toBe(pid);
     await socket.client.dispose();
+  });
+
+  it('reads and shapes each event once for its whole audience', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach, world.users.gp]);
+    const hub = server().running.services.events;
+    await hub.dispatched(await lastCommittedSeq(server().orm.em.fork()));
+    const subs = [world.users.coach, world.users.gp, world.users.coach].map((u) => hub.subscribe(u.id, { patientId: patient.id }, hub.dispatchedThrough));
+    await burst(server().orm.em, patient.id, ['shared']);
+    const got = await Promise.all(subs.map(async (s) => (await s.next()).value!));
+    expect(got[1]).toBe(got[0]);
+    expect(got[2]).toBe(got[0]);
+    expect(toPatientEvent(got[1])).toBe(toPatientEvent(got[0]));
+    await Promise.all(subs.map((s) => s.return()));
   });
 
   it('refuses a malformed cursor with BAD_USER_INPUT naming it, and strangers with NOT_FOUND', async () => {

@@ -44,6 +44,8 @@ describe('notifications', () => {
     ]);
     expect(all[1].title).toBe(`${coach.name} added you to Pat ${p2.familyName}'s care team`);
     expect(await count(fcpToken)).toBe(3);
+    const older = await gql<{ myNotifications: N[] }>(url(), 'query($b: String) { myNotifications(first: 1, before: $b) { id } }', { b: all[0].seq }, fcpToken);
+    expect(older.data?.myNotifications.map((n) => n.id)).toEqual([all[1].id]); // pages back from a seq
     expect(await count(coachToken)).toBe(0); // never told of their own actions
 
     const read = await gql<{ markNotificationRead: { readAt: string } }>(url(), READ, { id: all[2].id }, fcpToken);
