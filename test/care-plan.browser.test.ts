@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,19 @@ import { artifactsDir, useChromium } from './support/browser.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const laptop = { width: 1366, height: 768 };
+const axeScript = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** axe-core's WCAG 2.1 A/AA rules on the page as it stands, as short lines (none is good). */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axeScript });
+  return page.evaluate(async () => {
+    type Violation = { id: string; help: string; nodes: Array<{ target: unknown[] }> };
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  });
+}
+
 /** How soon one clinician must see another's words. */
 const live = { timeout: 1000 };
 
@@ -131,17 +145,19 @@ describe('the live care plan in Chromium', () => {
     await coach.page.locator('.save-status[data-status="saved"]').waitFor();
     await coachBox.blur();
     await shot(coach.page, 'care-plan-1366');
+    expect(await accessibilityProblems(coach.page)).toEqual([]);
 
     // History: what the physio's last revision changed, word by word.
     await coach.page.getByRole('button', { name: 'History' }).click();
     const history = coach.page.getByRole('region', { name: 'History' });
     await history.getByRole('listitem').first().waitFor();
     expect(await history.getByRole('listitem').first().textContent()).toContain('Physio');
-    await history.getByRole('button', { name: /^What Physio, .* changed$/ }).first().click();
+    await history.getByRole('button', { name: /^What changed in Physio, / }).first().click();
     const diff = coach.page.locator('.history__detail');
     await diff.locator('ins', { hasText: 'Less pain at work.' }).waitFor();
     await coach.page.locator('.history').scrollIntoViewIfNeeded();
     await shot(coach.page, 'care-plan-history-1366');
+    expect(await accessibilityProblems(coach.page)).toEqual([]);
 
     // Restore the version before the physio's last change; both screens lose that sentence.
     await history.getByRole('button', { name: /^Restore the plan to how it was after Coach/ }).first().click();
@@ -174,6 +190,7 @@ describe('the live care plan in Chromium', () => {
     editor.text().insert(editor.text().length, ' Back to work part-time.');
     await story.getByText('Gardening with my daughter. Back to work part-time.').waitFor(live);
     await shot(page, 'care-plan-read-only-1366');
+    expect(await accessibilityProblems(page)).toEqual([]);
     await editor.disconnect();
     await context.close();
   }, 60_000);

@@ -93,8 +93,8 @@ export function HistoryPanel(props: { onClose(): void }): JSX.Element {
                     <Button variant="quiet" onClick={() => setDetail({ kind: 'view', seq: r.seq, label: label(r) })} aria-label={`Open the plan as it was after ${label(r)}`}>
                       Open
                     </Button>
-                    <Button variant="quiet" onClick={() => setDetail({ kind: 'diff', from: r.fromSeq - 1, to: r.seq, label: `What ${label(r)} changed` })} aria-label={`What ${label(r)} changed`}>
-                      Changes
+                    <Button variant="quiet" onClick={() => setDetail({ kind: 'diff', from: r.fromSeq - 1, to: r.seq, label: `What changed in ${label(r)}` })} aria-label={`What changed in ${label(r)}`}>
+                      What changed
                     </Button>
                     <Show when={canEdit && i() > 0}>
                       <Button variant="quiet" onClick={() => setConfirming(r)} aria-label={`Restore the plan to how it was after ${label(r)}`}>
