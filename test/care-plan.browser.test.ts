@@ -169,6 +169,28 @@ describe('the live care plan in Chromium', () => {
     await physio.context.close();
   }, 120_000);
 
+  it('keeps edits made offline, says so, and sends them when the connection returns', async () => {
+    const offlinePatient = await world.patient([world.users.coach, world.users.fcp], { givenName: 'Carys', familyName: `Evans ${world.tag}` });
+    const coach = await openPlan(world.users.coach, offlinePatient);
+    const physio = await openPlan(world.users.fcp, offlinePatient);
+    await physio.context.setOffline(true);
+    await whatMatters(physio.page).click();
+    await physio.page.keyboard.type('Swimming on Saturdays.', { delay: 10 });
+    await physio.page.getByText('Offline — your edits are kept and will be sent').waitFor();
+    await whatMatters(coach.page).click();
+    await coach.page.keyboard.type('Cooking for the family. ', { delay: 10 });
+    await saved(coach.page);
+    expect(await whatMatters(coach.page).inputValue()).not.toContain('Swimming');
+
+    await physio.context.setOffline(false);
+    await untilValue(whatMatters(coach.page), { includes: ['Swimming on Saturdays.', 'Cooking for the family.'] }, { timeout: 10_000 });
+    await untilValue(whatMatters(physio.page), { includes: ['Swimming on Saturdays.', 'Cooking for the family.'] }, { timeout: 10_000 });
+    await saved(physio.page);
+    expect(await whatMatters(physio.page).inputValue()).toBe(await whatMatters(coach.page).inputValue());
+    await coach.context.close();
+    await physio.context.close();
+  }, 60_000);
+
   it('shows the plan to the PCN service lead, who may read but not edit, live and with nothing editable', async () => {
     // A plan of its own, written by the coach through the same API the editor uses.
     const readPatient = await world.patient([world.users.coach], { givenName: 'Bethan', familyName: `Morgan ${world.tag}` });
