@@ -7,7 +7,7 @@ const config: CodegenConfig = {
   generates: {
     'src/operations.ts': {
       plugins: ['typescript-operations', 'typed-document-node'],
-      config: { enumsAsTypes: true, useTypeImports: true, avoidOptionals: { field: true, inputValue: false }, scalars: { DateTimeISO: 'string', JSONObject: 'Record<string, unknown>' } },
+      config: { enumsAsTypes: true, useTypeImports: true, avoidOptionals: { field: true, inputValue: false }, scalars: { DateTimeISO: 'string', JSONObject: 'Record<string, unknown>', SafeInt: 'number' } },
     },
   },
 };

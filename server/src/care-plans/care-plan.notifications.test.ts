@@ -41,7 +41,7 @@ describe('care-plan news for the care team', () => {
     const [coach, fcp, pharm] = await Promise.all([world.users.coach, world.users.fcp, world.users.pharm].map((u) => signInAs(server().url, u)));
     const listener = wsConnect(server().wsUrl, pharm);
     await listener.connected;
-    closers.push(() => listener.client.dispose());
+    closers.push(async () => void (await listener.client.dispose()));
     const named = (heard: Heard[], name: string) => heard.some((h) => h.title.includes(name));
     const digests = notificationsUntil(listener, (heard) => named(heard, world.users.coach.name) && named(heard, world.users.fcp.name));
 
