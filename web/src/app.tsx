@@ -4,6 +4,10 @@ import { roleLabel } from './auth/roles.js';
 import { SessionProvider, useSession } from './auth/session.js';
 import { SignInPage } from './auth/sign-in-page.js';
 import { CaseloadPage } from './caseload/caseload-page.js';
+import { HandoverInboxPage } from './handover/handover-inbox-page.js';
+import { NotificationBell } from './notifications/notification-bell.js';
+import { NotificationsProvider } from './notifications/notification-center.js';
+import { Toasts } from './notifications/toasts.js';
 import { PatientWorkspace } from './patients/patient-workspace.js';
 import type { Problem } from './platform/errors.js';
 import { Link, matchPath, navigate, pathname } from './platform/router.js';
@@ -73,26 +77,41 @@ function SignedIn(): JSX.Element {
   };
 
   return (
-    <Layout
-      userName={user()?.name ?? ''}
-      userDetail={user() ? `${roleLabel(user()!.role)}, ${user()!.organisation.name}` : ''}
-      home={
-        <Link href="/" class="top-bar__home">
-          Cairn <span class="top-bar__home-sub">Caseload</span>
-        </Link>
-      }
-      onSignOut={() => void leave('here')}
-      onSignOutEverywhere={() => void leave('everywhere')}
-      signingOut={signingOut()}
-      notice={problem() ? <Alert tone="error">Could not sign out: {problem()!.message}</Alert> : undefined}
-    >
-      <Routes />
-    </Layout>
+    <NotificationsProvider connection={session.connection()}>
+      <Layout
+        userName={user()?.name ?? ''}
+        userDetail={user() ? `${roleLabel(user()!.role)}, ${user()!.organisation.name}` : ''}
+        home={
+          <Link href="/" class="top-bar__home">
+            Cairn <span class="top-bar__home-sub">Caseload</span>
+          </Link>
+        }
+        nav={
+          <Link href="/handovers" class="top-bar__nav-link" aria-current={pathname() === '/handovers' ? 'page' : undefined}>
+            Handovers
+          </Link>
+        }
+        bell={<NotificationBell />}
+        overlay={<Toasts />}
+        onSignOut={() => void leave('here')}
+        onSignOutEverywhere={() => void leave('everywhere')}
+        signingOut={signingOut()}
+        notice={problem() ? <Alert tone="error">Could not sign out: {problem()!.message}</Alert> : undefined}
+      >
+        <Routes />
+      </Layout>
+    </NotificationsProvider>
   );
 }
 
 function Routes(): JSX.Element {
-  const patientRoute = createMemo(() => matchPath('/patients/:id/:tab?', pathname()));
+  // Links to one handover note or one discussion open that tab with the item in view.
+  const itemRoute = createMemo(() => matchPath('/patients/:id/:section/:itemId', pathname()));
+  const patientRoute = createMemo(() => {
+    const item = itemRoute();
+    const itemTab = item?.section === 'handovers' ? 'handover' : item?.section === 'threads' ? 'discussion' : undefined;
+    return itemTab ? { id: item!.id, tab: itemTab, itemId: item!.itemId } : matchPath('/patients/:id/:tab?', pathname());
+  });
   // Moving to another page (not another tab of the same patient) puts focus at the top of the new page,
   // so keyboard and screen-reader users start there rather than on a link that has gone.
   const page = createMemo(() => (pathname() === '/' ? 'caseload' : (patientRoute()?.id ?? pathname())));
@@ -103,7 +122,10 @@ function Routes(): JSX.Element {
         <CaseloadPage />
       </Match>
       <Match when={patientRoute()?.id}>
-        {(id) => <PatientWorkspace patientId={id()} tab={patientRoute()?.tab} />}
+        {(id) => <PatientWorkspace patientId={id()} tab={patientRoute()?.tab} itemId={patientRoute()?.itemId} />}
+      </Match>
+      <Match when={pathname() === '/handovers'}>
+        <HandoverInboxPage />
       </Match>
     </Switch>
   );

@@ -1,4 +1,4 @@
-import { PatientWorkspaceDocument } from '@cairn/schema/operations';
+import { PatientWorkspaceDocument, type PatientWorkspaceQuery } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createEffect, Match, Show, Switch, type JSX } from 'solid-js';
 import { CarePlanTab } from '../care-plans/care-plan-tab.js';
@@ -10,10 +10,13 @@ import { EmptyState } from '../ui/empty-state.js';
 import { Spinner } from '../ui/spinner.js';
 import { CareTeam } from './care-team.js';
 import { PatientHeader } from './patient-header.js';
-import { tabFor, WorkspaceTabs } from './workspace-tabs.js';
+import { tabFor, WorkspaceTabs, type WorkspaceTab } from './workspace-tabs.js';
+import { HandoverTab } from '../handover/handover-tab.js';
+import { DiscussionTab } from '../threads/discussion-tab.js';
+import { TimelineTab } from '../timeline/timeline-tab.js';
 
 /** One patient's workspace: who they are, who cares for them, and the sections of their record. */
-export function PatientWorkspace(props: { patientId: string; tab: string | undefined }): JSX.Element {
+export function PatientWorkspace(props: { patientId: string; tab: string | undefined; itemId?: string | undefined }): JSX.Element {
   const [result, refetch] = createQuery({ query: PatientWorkspaceDocument, variables: () => ({ id: props.patientId }) });
   const code = () => result.error?.graphQLErrors[0]?.extensions?.code;
   const patient = () => (result.data?.patient.id === props.patientId ? result.data.patient : undefined);
@@ -60,10 +63,7 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
                             <Show
                               when={t().slug === 'care-plan'}
                               fallback={
-                                <>
-                                  <p class="muted">{t().placeholder}</p>
-                                  <p class="muted">This part of Cairn is not available yet.</p>
-                                </>
+                                <RecordSection tab={t()} patient={p()} itemId={props.itemId} />
                               }
                             >
                               <CarePlanTab patientId={p().id} careTeam={p().careTeam} />
@@ -88,5 +88,29 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
         </Match>
       </Switch>
     </div>
+  );
+}
+
+/** The handover, discussion and timeline sections; `itemId` is the note or thread a link points at. */
+function RecordSection(props: { tab: WorkspaceTab; patient: PatientWorkspaceQuery['patient']; itemId: string | undefined }): JSX.Element {
+  return (
+    <Switch
+      fallback={
+        <>
+          <p class="muted">{props.tab.placeholder}</p>
+          <p class="muted">This part of Cairn is not available yet.</p>
+        </>
+      }
+    >
+      <Match when={props.tab.slug === 'handover'}>
+        <HandoverTab patient={props.patient} focusHandoverId={props.itemId} />
+      </Match>
+      <Match when={props.tab.slug === 'discussion'}>
+        <DiscussionTab patient={props.patient} threadId={props.itemId} />
+      </Match>
+      <Match when={props.tab.slug === 'timeline'}>
+        <TimelineTab patientId={props.patient.id} />
+      </Match>
+    </Switch>
   );
 }

@@ -11,6 +11,12 @@ interface LayoutProps {
   signingOut?: boolean;
   /** A message for the whole page, e.g. a failed sign-out. */
   notice?: JSX.Element;
+  /** Links beside the brand, e.g. to the handover inbox. */
+  nav?: JSX.Element;
+  /** The notification bell, beside who is signed in. */
+  bell?: JSX.Element;
+  /** Things outside the page's flow, e.g. toasts. */
+  overlay?: JSX.Element;
   children: JSX.Element;
 }
 
@@ -23,8 +29,16 @@ export function Layout(props: LayoutProps): JSX.Element {
       </a>
       <header class="top-bar">
         <div class="top-bar__inner">
-          <div class="top-bar__brand">{props.home}</div>
+          <div class="top-bar__brand">
+            {props.home}
+            <Show when={props.nav}>
+              <nav class="top-bar__nav" aria-label="Main">
+                {props.nav}
+              </nav>
+            </Show>
+          </div>
           <div class="top-bar__user">
+            {props.bell}
             <span class="top-bar__who">
               <span class="top-bar__name">{props.userName}</span>
               <span class="top-bar__role">{props.userDetail}</span>
@@ -44,6 +58,7 @@ export function Layout(props: LayoutProps): JSX.Element {
       <main id="main" class="page" tabindex="-1">
         {props.children}
       </main>
+      {props.overlay}
     </>
   );
 }

@@ -1,0 +1,119 @@
+import { PatientHandoversDocument, type PatientWorkspaceQuery } from '@cairn/schema/operations';
+import { createQuery } from '@urql/solid';
+import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
+import { useSession } from '../auth/session.js';
+import { describeError } from '../platform/errors.js';
+import { Alert } from '../ui/alert.js';
+import { Button } from '../ui/button.js';
+import { EmptyState } from '../ui/empty-state.js';
+import { Spinner } from '../ui/spinner.js';
+import { followPatientEvents } from '../timeline/patient-events.js';
+import { handoverAbilities } from './handover-access.js';
+import { HandoverNoteCard } from './handover-note.js';
+import { PostHandoverForm } from './post-handover-form.js';
+import './handover.css';
+
+type Patient = PatientWorkspaceQuery['patient'];
+
+/** The patient's handover notes, newest first, kept live; post, acknowledge and add addenda here. */
+export function HandoverTab(props: { patient: Patient; focusHandoverId?: string | undefined }): JSX.Element {
+  const session = useSession();
+  const [result, refetch] = createQuery({ query: PatientHandoversDocument, variables: () => ({ patientId: props.patient.id }) });
+  const [posting, setPosting] = createSignal(false);
+  const [posted, setPosted] = createSignal(false);
+  const me = () => {
+    const s = session.state();
+    return s.status === 'signedIn' ? s.user : undefined;
+  };
+  const abilities = createMemo(() => (me() ? handoverAbilities(me()!, props.patient.careTeam) : { canPost: false, canAcknowledge: false }));
+  const reload = () => refetch({ requestPolicy: 'network-only' });
+
+  followPatientEvents(
+    () => props.patient.id,
+    (event) => {
+      if (event.kind.startsWith('HANDOVER_')) reload();
+    },
+    reload,
+  );
+
+  // A link to one note (from a notification or the inbox) scrolls to it and puts focus there.
+  createEffect(
+    on([() => props.focusHandoverId, () => result.data], ([id, data]) => {
+      if (!id || !data) return;
+      queueMicrotask(() => {
+        const el = document.getElementById(`handover-${id}`);
+        el?.scrollIntoView({ block: 'start' });
+        el?.focus({ preventScroll: true });
+      });
+    }),
+  );
+
+  const notes = () => result.data?.patientHandovers;
+
+  return (
+    <div class="handover-tab">
+      <div class="tab-toolbar">
+        <p class="muted tab-toolbar__lede">Advice handed over by specialist pain services and the care team. Posted notes never change; corrections are addenda.</p>
+        <Show when={abilities().canPost && !posting()}>
+          <Button
+            onClick={() => {
+              setPosted(false);
+              setPosting(true);
+            }}
+          >
+            Post a handover
+          </Button>
+        </Show>
+      </div>
+      <Show when={posted()}>
+        <Alert tone="success">Your handover has been posted and the care team has been told.</Alert>
+      </Show>
+      <Show when={posting()}>
+        <PostHandoverForm
+          patientId={props.patient.id}
+          careTeam={props.patient.careTeam}
+          onPosted={() => {
+            setPosting(false);
+            setPosted(true);
+            reload();
+          }}
+          onCancel={() => setPosting(false)}
+        />
+      </Show>
+      <Switch>
+        <Match when={result.error && !notes()}>
+          <Alert tone="error">
+            <p>{describeError(result.error!).message}</p>
+            <Button variant="secondary" onClick={reload}>
+              Try again
+            </Button>
+          </Alert>
+        </Match>
+        <Match when={!notes()}>
+          <Spinner label="Loading handover notes…" />
+        </Match>
+        <Match when={notes()!.length === 0}>
+          <EmptyState title="No handover notes yet" headingLevel={3}>
+            <p>When a specialist pain service or a colleague hands over advice about this patient, it appears here for the lead to acknowledge.</p>
+          </EmptyState>
+        </Match>
+        <Match when={notes()}>
+          <div class="handover-list">
+            <For each={notes()}>
+              {(note) => (
+                <HandoverNoteCard
+                  note={note}
+                  canAcknowledge={abilities().canAcknowledge}
+                  canAddAddendum={abilities().canPost}
+                  highlighted={note.id === props.focusHandoverId}
+                  onChanged={reload}
+                />
+              )}
+            </For>
+          </div>
+        </Match>
+      </Switch>
+    </div>
+  );
+}
+

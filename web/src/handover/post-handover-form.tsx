@@ -1,0 +1,128 @@
+import { PostHandoverDocument, type HandoverUrgency, type PatientWorkspaceQuery } from '@cairn/schema/operations';
+import { createMutation } from '@urql/solid';
+import { createSignal, createUniqueId, For, Index, Show, type JSX } from 'solid-js';
+import { describeError, type Problem } from '../platform/errors.js';
+import { Alert } from '../ui/alert.js';
+import { Button } from '../ui/button.js';
+import { Select } from '../ui/select.js';
+import { TextField } from '../ui/text-field.js';
+import { urgencyOptions } from './urgency.js';
+
+type Member = PatientWorkspaceQuery['patient']['careTeam'][number];
+interface ActionDraft {
+  description: string;
+  assigneeId: string;
+  dueDate: string;
+}
+
+/** Posting a handover: summary, advice, urgency and recommended actions for named care-team members. */
+export function PostHandoverForm(props: { patientId: string; careTeam: readonly Member[]; onPosted(): void; onCancel(): void }): JSX.Element {
+  const [summary, setSummary] = createSignal('');
+  const [advice, setAdvice] = createSignal('');
+  const [urgency, setUrgency] = createSignal<HandoverUrgency>('ROUTINE');
+  const [sourceService, setSourceService] = createSignal('');
+  const [actions, setActions] = createSignal<ActionDraft[]>([]);
+  const [problem, setProblem] = createSignal<Problem | null>(null);
+  const [state, post] = createMutation(PostHandoverDocument);
+  const adviceId = createUniqueId();
+  const urgencyName = createUniqueId();
+  const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
+
+  const updateAction = (i: number, patch: Partial<ActionDraft>) => setActions(actions().map((a, j) => (j === i ? { ...a, ...patch } : a)));
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const result = await post({
+      input: {
+        patientId: props.patientId,
+        summary: summary(),
+        advice: advice(),
+        urgency: urgency(),
+        sourceService: sourceService().trim() || null,
+        actions: actions().map((a) => ({ description: a.description, assigneeId: a.assigneeId || null, dueDate: a.dueDate || null })),
+      },
+    });
+    if (result.error) {
+      setProblem(describeError(result.error));
+      return;
+    }
+    setProblem(null);
+    props.onPosted();
+  };
+
+  return (
+    <form class="card handover-form handover-form--post" onSubmit={(e) => void submit(e)} aria-labelledby="post-handover-heading">
+      <h3 id="post-handover-heading">Post a handover</h3>
+      <TextField label="Summary" hint="One line the care team will see in their inbox." value={summary()} onInput={setSummary} error={fieldError('summary')} maxLength={500} required />
+      <div class={`field ${fieldError('advice') ? 'field--invalid' : ''}`}>
+        <label class="field__label" for={adviceId}>
+          Advice
+        </label>
+        <textarea
+          class="field__input field__textarea"
+          id={adviceId}
+          rows={5}
+          value={advice()}
+          onInput={(e) => setAdvice(e.currentTarget.value)}
+          aria-invalid={fieldError('advice') ? 'true' : undefined}
+          aria-describedby={fieldError('advice') ? `${adviceId}-error` : undefined}
+          required
+        />
+        <Show when={fieldError('advice')}>
+          <p class="field__error" id={`${adviceId}-error`}>
+            {fieldError('advice')}
+          </p>
+        </Show>
+      </div>
+      <fieldset class="urgency-choice">
+        <legend class="field__label">Urgency</legend>
+        <For each={urgencyOptions}>
+          {(o) => (
+            <label class={`urgency-choice__option urgency-choice__option--${o.value.toLowerCase()}`}>
+              <input type="radio" name={urgencyName} value={o.value} checked={urgency() === o.value} onChange={() => setUrgency(o.value)} />
+              <span>
+                <strong>{o.label}</strong>
+                <span class="urgency-choice__hint">{o.hint}</span>
+              </span>
+            </label>
+          )}
+        </For>
+      </fieldset>
+      <TextField label="Source service (optional)" hint="Leave empty to use your organisation's name." value={sourceService()} onInput={setSourceService} error={fieldError('sourceService')} />
+      <fieldset class="handover-actions-edit">
+        <legend class="field__label">Recommended actions</legend>
+        <Index each={actions()}>
+          {(a, i) => (
+            <div class="handover-actions-edit__row">
+              <TextField label={`Action ${i + 1}`} value={a().description} onInput={(v) => updateAction(i, { description: v })} error={fieldError(`actions.${i}.description`)} />
+              <Select
+                label="For"
+                value={a().assigneeId}
+                options={[{ value: '', label: 'Not assigned' }, ...props.careTeam.map((m) => ({ value: m.user.id, label: `${m.user.name} (${m.teamRole})` }))]}
+                onChange={(v) => updateAction(i, { assigneeId: v })}
+              />
+              <TextField label="Due" type="date" value={a().dueDate} onInput={(v) => updateAction(i, { dueDate: v })} error={fieldError(`actions.${i}.dueDate`)} />
+              <Button variant="quiet" onClick={() => setActions(actions().filter((_, j) => j !== i))}>
+                Remove<span class="visually-hidden"> action {i + 1}</span>
+              </Button>
+            </div>
+          )}
+        </Index>
+        <Button variant="secondary" onClick={() => setActions([...actions(), { description: '', assigneeId: '', dueDate: '' }])}>
+          Add a recommended action
+        </Button>
+      </fieldset>
+      <Show when={problem() && !['summary', 'advice', 'sourceService'].includes(problem()!.field ?? '') && !problem()!.field?.startsWith('actions.')}>
+        <Alert tone="error">{problem()!.message}</Alert>
+      </Show>
+      <div class="handover-form__buttons">
+        <Button type="submit" busy={state.fetching}>
+          Post handover
+        </Button>
+        <Button variant="quiet" onClick={() => props.onCancel()}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}

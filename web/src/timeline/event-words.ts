@@ -1,0 +1,55 @@
+import type { EventKind } from '@cairn/schema/operations';
+
+export interface EventWords {
+  /** For the marker's colour: which part of the record it belongs to. */
+  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'other';
+  /** Follows the actor's name: "posted an URGENT handover". */
+  action: string;
+  /** A short excerpt, shown as plain text. */
+  detail?: string;
+}
+
+const text = (payload: Record<string, unknown>, key: string): string => {
+  const v = payload[key];
+  return typeof v === 'string' ? v : '';
+};
+const quoted = (s: string) => (s ? `“${s}”` : undefined);
+
+/** An event in a sentence for the timeline. Payload text is only ever shown as text. */
+export function describeEvent(e: { kind: EventKind; payload: Record<string, unknown> }): EventWords {
+  const p = e.payload;
+  switch (e.kind) {
+    case 'HANDOVER_POSTED':
+      return { group: 'handover', action: `posted ${text(p, 'urgency') === 'URGENT' ? 'an URGENT' : `a ${text(p, 'urgency') || 'ROUTINE'}`} handover from ${text(p, 'sourceService') || 'a specialist service'}`, detail: quoted(text(p, 'summary')) };
+    case 'HANDOVER_ADDENDUM_ADDED':
+      return { group: 'handover', action: 'added an addendum to a handover', detail: quoted(text(p, 'excerpt')) };
+    case 'HANDOVER_ACKNOWLEDGED':
+      return { group: 'handover', action: 'acknowledged a handover', detail: quoted(text(p, 'reply')) };
+    case 'HANDOVER_ESCALATED':
+      return { group: 'handover', action: `escalated an unacknowledged ${text(p, 'urgency') || ''} handover to the service lead`.replace('  ', ' ') };
+    case 'THREAD_STARTED':
+      return { group: 'discussion', action: 'started a discussion', detail: quoted(text(p, 'title')) };
+    case 'THREAD_POSTED':
+      return { group: 'discussion', action: p['parentPostId'] ? 'replied in a discussion' : 'posted in a discussion', detail: quoted(text(p, 'excerpt')) };
+    case 'THREAD_POST_EDITED':
+      return { group: 'discussion', action: 'edited a post', detail: quoted(text(p, 'excerpt')) };
+    case 'THREAD_RESOLVED':
+      return { group: 'discussion', action: 'resolved a discussion' };
+    case 'THREAD_REOPENED':
+      return { group: 'discussion', action: 'reopened a discussion' };
+    case 'CARE_PLAN_REVISED':
+      return { group: 'care-plan', action: 'edited the care plan' };
+    case 'CARE_PLAN_SIGNED_OFF':
+      return { group: 'care-plan', action: 'signed off the care plan as agreed with the patient' };
+    case 'CARE_TEAM_MEMBER_ADDED':
+      return { group: 'care-team', action: `added ${text(p, 'userName') || 'someone'} to the care team${text(p, 'teamRole') ? ` as ${text(p, 'teamRole')}` : ''}` };
+    case 'CARE_TEAM_MEMBER_REMOVED':
+      return { group: 'care-team', action: `removed ${text(p, 'userName') || 'someone'} from the care team` };
+    case 'CARE_TEAM_LEAD_CHANGED':
+      return { group: 'care-team', action: `made ${text(p, 'userName') || 'someone'} the care-team lead` };
+    case 'NOTIFICATION':
+      return { group: 'other', action: 'was notified' };
+    default:
+      return { group: 'other', action: 'changed the record' };
+  }
+}

@@ -1,0 +1,122 @@
+import { PatientTimelineDocument, type EventKind, type PatientTimelineQuery } from '@cairn/schema/operations';
+import { useClient } from '@urql/solid';
+import { createEffect, createSignal, For, on, Show, type JSX } from 'solid-js';
+import { formatDateTime, timeAgo } from '../notifications/when.js';
+import { describeError } from '../platform/errors.js';
+import { Alert } from '../ui/alert.js';
+import { Button } from '../ui/button.js';
+import { EmptyState } from '../ui/empty-state.js';
+import { Select } from '../ui/select.js';
+import { Spinner } from '../ui/spinner.js';
+import { describeEvent } from './event-words.js';
+import { followPatientEvents, type LivePatientEvent } from './patient-events.js';
+import './timeline.css';
+
+type TimelineEvent = PatientTimelineQuery['timeline']['nodes'][number];
+
+/** The filter's choices: groups of kinds, in the words people use. */
+const filters: ReadonlyArray<{ value: string; label: string; kinds: EventKind[] | null }> = [
+  { value: 'all', label: 'Everything', kinds: null },
+  { value: 'handover', label: 'Handovers', kinds: ['HANDOVER_POSTED', 'HANDOVER_ADDENDUM_ADDED', 'HANDOVER_ACKNOWLEDGED', 'HANDOVER_ESCALATED'] },
+  { value: 'discussion', label: 'Discussions', kinds: ['THREAD_STARTED', 'THREAD_POSTED', 'THREAD_POST_EDITED', 'THREAD_RESOLVED', 'THREAD_REOPENED'] },
+  { value: 'care-plan', label: 'Care plan', kinds: ['CARE_PLAN_REVISED', 'CARE_PLAN_SIGNED_OFF'] },
+  { value: 'care-team', label: 'Care team', kinds: ['CARE_TEAM_MEMBER_ADDED', 'CARE_TEAM_MEMBER_REMOVED', 'CARE_TEAM_LEAD_CHANGED'] },
+];
+const pageSize = 20;
+
+/** Everything that has happened in this record, newest first, a page at a time; new events appear at the top. */
+export function TimelineTab(props: { patientId: string }): JSX.Element {
+  const urql = useClient();
+  const [filter, setFilter] = createSignal('all');
+  const [events, setEvents] = createSignal<TimelineEvent[]>([]);
+  const [more, setMore] = createSignal<string | null>(null);
+  const [loading, setLoading] = createSignal(true);
+  const [problem, setProblem] = createSignal<string | null>(null);
+  const kinds = () => filters.find((f) => f.value === filter())?.kinds ?? null;
+  let generation = 0;
+
+  /** Loads the first page (`before` null) or the next older one. */
+  const load = async (before: string | null) => {
+    const mine = before === null ? ++generation : generation;
+    setLoading(true);
+    const r = await urql.query(PatientTimelineDocument, { patientId: props.patientId, kinds: kinds(), before, first: pageSize }, { requestPolicy: 'network-only' }).toPromise();
+    if (mine !== generation) return;
+    setLoading(false);
+    if (!r.data) {
+      setProblem(r.error ? describeError(r.error).message : 'The history did not load. Please try again.');
+      return;
+    }
+    setProblem(null);
+    setEvents(before === null ? r.data.timeline.nodes : [...events(), ...r.data.timeline.nodes]);
+    setMore(r.data.timeline.pageInfo.hasNextPage ? r.data.timeline.pageInfo.endCursor : null);
+  };
+
+  createEffect(on([() => props.patientId, filter], () => void load(null)));
+
+  followPatientEvents(
+    () => props.patientId,
+    (event: LivePatientEvent) => {
+      const k = kinds();
+      if (event.kind === 'NOTIFICATION' || (k && !k.includes(event.kind))) return;
+      if (events().some((e) => e.seq === event.seq)) return;
+      setEvents([event, ...events()]);
+    },
+    () => void load(null),
+  );
+
+  return (
+    <div class="timeline">
+      <div class="timeline__toolbar">
+        <Select label="Show" value={filter()} options={filters} onChange={setFilter} class="timeline__filter" />
+        <p class="muted timeline__summary" aria-live="polite">
+          {loading() ? '' : events().length === 0 ? 'Nothing to show' : `${events().length} ${events().length === 1 ? 'event' : 'events'} shown${more() ? ', more available' : ''}`}
+        </p>
+      </div>
+      <Show when={problem()}>
+        {(m) => (
+          <Alert tone="error">
+            <p>{m()}</p>
+            <Button variant="secondary" onClick={() => void load(null)}>
+              Try again
+            </Button>
+          </Alert>
+        )}
+      </Show>
+      <Show when={!loading() || events().length > 0} fallback={<Spinner label="Loading history…" />}>
+        <Show when={events().length > 0} fallback={<Show when={!problem()}><EmptyState title="Nothing here yet" headingLevel={3}><p>Handovers, discussions, care-plan changes and care-team changes will be listed here as they happen.</p></EmptyState></Show>}>
+          <ol class="timeline__list" aria-label="History, newest first">
+            <For each={events()}>
+              {(e) => {
+                const words = describeEvent(e);
+                return (
+                  <li class={`timeline__event timeline__event--${words.group}`}>
+                    <span class="timeline__marker" aria-hidden="true" />
+                    <div class="timeline__content">
+                      <p class="timeline__what">
+                        <strong>{e.actorName ?? 'Cairn'}</strong> {words.action}
+                      </p>
+                      <Show when={words.detail}>
+                        <p class="timeline__detail">{words.detail}</p>
+                      </Show>
+                      <p class="timeline__when">
+                        <time datetime={e.createdAt} title={formatDateTime(e.createdAt)}>
+                          {formatDateTime(e.createdAt)}
+                        </time>{' '}
+                        · {timeAgo(e.createdAt)}
+                      </p>
+                    </div>
+                  </li>
+                );
+              }}
+            </For>
+          </ol>
+          <Show when={more()}>
+            <Button variant="secondary" busy={loading()} onClick={() => void load(more())}>
+              Show older events
+            </Button>
+          </Show>
+        </Show>
+      </Show>
+    </div>
+  );
+}
