@@ -60,12 +60,38 @@ export function querySizeError(query: string | undefined): GraphQLError | null {
   return null;
 }
 
+/**
+ * Validated documents by query text. Thousands of sockets subscribe with the same few queries; sharing
+ * one parsed document keeps each subscription from holding its own syntax tree.
+ */
+export class DocumentCache {
+  private readonly documents = new Map<string, DocumentNode>();
+  constructor(private readonly capacity = 500) {}
+
+  get(query: string): DocumentNode | undefined {
+    const document = this.documents.get(query);
+    if (document) {
+      this.documents.delete(query); // most recently used goes last
+      this.documents.set(query, document);
+    }
+    return document;
+  }
+
+  set(query: string, document: DocumentNode): void {
+    this.documents.set(query, document);
+    if (this.documents.size > this.capacity) this.documents.delete(this.documents.keys().next().value!);
+  }
+}
+
 /** Parse and validate for the WebSocket path, with exactly the limits the HTTP path applies. */
 export function prepareDocument(
   schema: GraphQLSchema,
   query: string,
   production: boolean,
+  cache?: DocumentCache,
 ): { document: DocumentNode } | { errors: GraphQLError[] } {
+  const cached = cache?.get(query);
+  if (cached) return { document: cached };
   const tooBig = querySizeError(query);
   if (tooBig) return { errors: [tooBig] };
   let document: DocumentNode;
@@ -79,5 +105,6 @@ export function prepareDocument(
   if (errors.length > 0) {
     return { errors: errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } })) };
   }
+  cache?.set(query, document);
   return { document };
 }

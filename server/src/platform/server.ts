@@ -25,7 +25,7 @@ import type { Config } from './config.js';
 import type { Context } from './context.js';
 import type { Orm } from './database.js';
 import { formatError } from './errors.js';
-import { guardRules, operationLimits, prepareDocument, querySizeError } from './graphql-guard.js';
+import { DocumentCache, guardRules, operationLimits, prepareDocument, querySizeError } from './graphql-guard.js';
 import type { Logger } from './logger.js';
 import { buildCairnSchema } from './schema.js';
 import type { Services } from './services.js';
@@ -44,6 +44,7 @@ type SocketExtra = Extra & Partial<SessionExtra>;
 /** Serves `/graphql` over HTTP (Apollo) and WebSocket (graphql-ws) on one port, plus `/healthz` and the web app. */
 export async function startServer(config: Config, orm: Orm, logger: Logger): Promise<RunningServer> {
   const schema = await buildCairnSchema();
+  const documents = new DocumentCache();
   const sockets = new SocketRegistry(orm, logger, config.sessionSweepMs);
   const events = new EventHub(orm, logger, { queueLimit: config.eventQueueLimit });
   const carePlans = new CarePlanStore(orm, logger);
@@ -81,7 +82,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
         sockets.add(session.id, ctx.extra.socket);
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => wsExecutionArgs(schema, config, services, ctx, payload),
+      onSubscribe: (ctx, _id, payload) => wsExecutionArgs(schema, config, services, documents, ctx, payload),
       onNext: (_ctx, _id, _payload, _args, result) =>
         result.errors ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : undefined,
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e.toJSON(), e)),
@@ -163,10 +164,11 @@ async function wsExecutionArgs(
   schema: GraphQLSchema,
   config: Config,
   services: Services,
+  documents: DocumentCache,
   ctx: WsContext<Record<string, unknown>, SocketExtra>,
   payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
 ): Promise<ExecutionArgs | readonly import('graphql').GraphQLError[]> {
-  const prepared = prepareDocument(schema, payload.query, config.production);
+  const prepared = prepareDocument(schema, payload.query, config.production, documents);
   if ('errors' in prepared) return prepared.errors;
   const session = ctx.extra.session ?? null;
   const contextValue: Context = {
