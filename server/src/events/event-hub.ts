@@ -82,6 +82,10 @@ export class EventHub {
       set?.delete(s);
       if (set?.size === 0) index.delete(key);
     });
+    if (this.stopped) {
+      sub.close(); // the instance is shutting down: the client reconnects elsewhere with its cursor
+      return sub;
+    }
     let set = index.get(key);
     if (!set) index.set(key, (set = new Set()));
     set.add(sub); // registered before replay reads the log: see EventSubscription

@@ -32,6 +32,9 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
   private failure: CairnError | null = null;
   private waiter: { resolve: (r: IteratorResult<EventRecord>) => void; reject: (e: unknown) => void } | null = null;
   private roomWaiter: (() => void) | null = null;
+  private wentLive!: () => void;
+  /** Resolves once replay has caught up and events arrive live (or the stream ended first). */
+  readonly live: Promise<void> = new Promise((r) => (this.wentLive = r));
 
   constructor(
     readonly userId: string,
@@ -74,6 +77,7 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
     this.held = [];
     this.failure = error;
     this.onEnd(this);
+    this.wentLive();
     this.roomWaiter?.();
     if (this.waiter) {
       const w = this.waiter;
@@ -101,6 +105,7 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
         }
         // Synchronously after the last read: hand over to live delivery.
         this.state = 'live';
+        this.wentLive();
         const held = this.held;
         this.held = [];
         for (const e of held) if (e.seq > this.queuedThrough) this.enqueue(e);
@@ -118,6 +123,7 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
     this.queue = [];
     this.held = [];
     this.onEnd(this);
+    this.wentLive();
     this.roomWaiter?.();
     if (this.waiter) {
       const w = this.waiter;

@@ -139,6 +139,7 @@ describe('live patient events', () => {
     const hub = server().running.services.events;
     await hub.dispatched(await lastCommittedSeq(server().orm.em.fork()));
     const subs = [world.users.coach, world.users.gp, world.users.coach].map((u) => hub.subscribe(u.id, { patientId: patient.id }, hub.dispatchedThrough));
+    await Promise.all(subs.map((s) => s.live)); // so the event comes from the hub's one read, not each replay
     await burst(server().orm.em, patient.id, ['shared']);
     const got = await Promise.all(subs.map(async (s) => (await s.next()).value!));
     expect(got[1]).toBe(got[0]);
@@ -167,6 +168,7 @@ describe('live patient events', () => {
     const start = await lastCommittedSeq(server().orm.em.fork());
     const stalled = hub.subscribe(world.users.coach.id, { patientId: patient.id }, start);
     const reader = hub.subscribe(world.users.coach.id, { patientId: patient.id }, start);
+    await Promise.all([stalled.live, reader.live]); // replay (which waits for room instead) is over
     const got: string[] = [];
     const readAll = (async () => {
       while (got.length < 100) got.push(String((await reader.next()).value?.payload.threadId));
