@@ -28,6 +28,7 @@ import { formatError } from './errors.js';
 import { DocumentCache, guardRules, operationLimits, prepareDocument, querySizeError } from './graphql-guard.js';
 import type { Logger } from './logger.js';
 import { buildCairnSchema } from './schema.js';
+import { createSharedSubscribe } from './shared-subscribe.js';
 import type { Services } from './services.js';
 
 export interface RunningServer {
@@ -71,6 +72,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
   const wsCleanup = useServer<Record<string, unknown>, SessionExtra>(
     {
       schema,
+      subscribe: createSharedSubscribe(),
       onConnect: async (ctx) => {
         const token = typeof ctx.connectionParams?.token === 'string' ? ctx.connectionParams.token : tokenFromHeaders(ctx.extra.request.headers);
         const session = await authenticate(orm.em.fork(), token);

@@ -1,0 +1,87 @@
+import {
+  createSourceEventStream,
+  execute,
+  getOperationAST,
+  subscribe,
+  type ExecutionArgs,
+  type ExecutionResult,
+} from 'graphql';
+
+/**
+ * Root subscription fields whose result depends only on the event, not on who receives it: the event hub
+ * has already decided each subscriber may see the event, and these resolvers read nothing of the viewer.
+ */
+const viewerIndependentFields = new Set(['patientEvents']);
+
+/**
+ * graphql-ws's `subscribe`, executing an event once per audience instead of once per subscriber: every
+ * subscriber of a viewer-independent field with the same document and variables gets the same result
+ * object for the same event (the hub hands them all one event object). Other subscriptions are untouched.
+ */
+export function createSharedSubscribe(): (args: ExecutionArgs) => ReturnType<typeof subscribe> {
+  const results = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
+  const audienceKey = audienceKeys();
+  return async (args) => {
+    const field = rootField(args);
+    if (!field || !viewerIndependentFields.has(field)) return subscribe(args);
+    const stream = await createSourceEventStream(args);
+    if (!isAsyncIterable(stream)) return stream;
+    const key = audienceKey(args);
+    return mapAsyncIterable(stream, (event) => {
+      if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+      let byAudience = results.get(event);
+      if (!byAudience) results.set(event, (byAudience = new Map()));
+      let result = byAudience.get(key);
+      if (!result) byAudience.set(key, (result = execute({ ...args, rootValue: event })));
+      return result;
+    });
+  };
+}
+
+function rootField(args: ExecutionArgs): string | undefined {
+  const operation = getOperationAST(args.document, args.operationName);
+  const selections = operation?.operation === 'subscription' ? operation.selectionSet.selections : [];
+  return selections.length === 1 && selections[0].kind === 'Field' ? selections[0].name.value : undefined;
+}
+
+/**
+ * One audience: the same document (cached documents are shared objects) and the same variables but the
+ * resume cursor, which only decides where the stream starts.
+ */
+function audienceKeys(): (args: ExecutionArgs) => string {
+  const documentIds = new WeakMap<object, number>();
+  let nextDocumentId = 0;
+  return (args) => {
+    let id = documentIds.get(args.document);
+    if (id === undefined) documentIds.set(args.document, (id = nextDocumentId++));
+    const { after: _after, ...variables } = (args.variableValues ?? {}) as Record<string, unknown>;
+    return `${id}|${args.operationName ?? ''}|${JSON.stringify(variables)}`;
+  };
+}
+
+function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+function mapAsyncIterable<T, U>(source: AsyncIterable<T>, map: (value: T) => U | Promise<U>): AsyncGenerator<U, void, void> {
+  const iterator = source[Symbol.asyncIterator]();
+  const done = { value: undefined, done: true } as const;
+  const generator: AsyncGenerator<U, void, void> = {
+    async next() {
+      const r = await iterator.next();
+      return r.done ? done : { value: await map(r.value), done: false };
+    },
+    async return() {
+      await iterator.return?.();
+      return done;
+    },
+    async throw(error: unknown) {
+      await iterator.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return generator;
+    },
+  };
+  return generator;
+}
