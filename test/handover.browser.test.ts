@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +9,20 @@ import { artifactsDir, useChromium } from './support/browser.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const laptop = { width: 1366, height: 768 };
+
+const axeScript = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** Runs axe-core's WCAG 2.1 A/AA rules on the page as it stands; resolves with what it found, briefly. */
+async function accessibilityProblems(page: Page): Promise<string[]> {
+  await page.addScriptTag({ path: axeScript });
+  const violations = await page.evaluate(async () => {
+    type Violation = { id: string; help: string; nodes: Array<{ target: unknown[] }> };
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
+    return result.violations;
+  });
+  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
 
 /** The script-injection payloads a discussion post must render inert. */
 const payloads = ['<script>window.__pwned=1</script>', '<img src=x onerror="window.__pwned=1">', '[x](javascript:window.__pwned=1)'];
@@ -39,7 +54,7 @@ describe('handovers, discussions and notifications in Chromium', () => {
   /** Marks the document; the mark is still there later only if the page never reloaded. */
   const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
+  const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage });
   const bell = (page: Page) => page.locator('.bell__button');
   const bellSays = (page: Page, label: string) => page.locator(`.bell__button[aria-label="${label}"]`).waitFor();
   const sameDocument = (page: Page) => page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument === true);
@@ -89,6 +104,7 @@ describe('handovers, discussions and notifications in Chromium', () => {
     const actions = lead.page.locator('section', { has: lead.page.getByRole('heading', { name: 'Actions assigned to me' }) });
     expect(await actions.textContent()).toContain('Call the patient about the taper');
     await shot(lead.page, 'handover-inbox');
+    expect(await accessibilityProblems(lead.page)).toEqual([]);
 
     // Toasts leave on Escape from the keyboard.
     await toast.getByRole('link', { name: 'Open' }).focus();
@@ -101,6 +117,7 @@ describe('handovers, discussions and notifications in Chromium', () => {
     await panel.waitFor();
     expect(await bell(lead.page).getAttribute('aria-expanded')).toBe('true');
     await shot(lead.page, 'bell-open');
+    expect(await accessibilityProblems(lead.page)).toEqual([]);
     await panel.getByRole('link', { name: /Urgent handover/ }).click();
     await lead.page.waitForURL(/\/patients\/[^/]+\/handovers\/[^/]+$/);
     await bellSays(lead.page, 'Notifications, none unread');
@@ -109,6 +126,8 @@ describe('handovers, discussions and notifications in Chromium', () => {
     await note.getByRole('button', { name: 'Acknowledge handover' }).click();
     await note.getByText('Acknowledged by Coach').waitFor();
     expect(await note.locator('.handover-note__reply').textContent()).toContain('I will call her today.');
+    await shot(lead.page, 'handover-note', true);
+    expect(await accessibilityProblems(lead.page)).toEqual([]);
     expect(await sameDocument(lead.page)).toBe(true);
 
     // The specialist is told, live, and the note on their page shows the acknowledgement.
@@ -174,7 +193,8 @@ describe('handovers, discussions and notifications in Chromium', () => {
     await reply.waitFor();
     expect(await reply.locator('em').textContent()).toBe('halve');
     expect(await sameDocument(author.page)).toBe(true);
-    await shot(author.page, 'thread');
+    await shot(author.page, 'thread', true);
+    expect(await accessibilityProblems(author.page)).toEqual([]);
 
     // Resolve, then the reply box gives way to a note; reopen brings it back.
     await author.page.getByRole('button', { name: 'Mark resolved' }).click();
@@ -187,9 +207,9 @@ describe('handovers, discussions and notifications in Chromium', () => {
     const timeline = author.page.getByRole('list', { name: 'History, newest first' });
     await timeline.getByText('started a discussion').waitFor();
     expect(await timeline.textContent()).toContain('replied in a discussion');
+    await shot(author.page, 'timeline', true);
     await author.page.getByLabel('Show').selectOption({ label: 'Handovers' });
-    await author.page.getByText('Nothing here yet').waitFor();
-    await shot(author.page, 'timeline');
+    await author.page.getByRole('heading', { name: 'No handovers yet' }).waitFor();
     await physio.context.close();
     await author.context.close();
   });

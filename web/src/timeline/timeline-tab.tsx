@@ -15,12 +15,12 @@ import './timeline.css';
 type TimelineEvent = PatientTimelineQuery['timeline']['nodes'][number];
 
 /** The filter's choices: groups of kinds, in the words people use. */
-const filters: ReadonlyArray<{ value: string; label: string; kinds: EventKind[] | null }> = [
-  { value: 'all', label: 'Everything', kinds: null },
-  { value: 'handover', label: 'Handovers', kinds: ['HANDOVER_POSTED', 'HANDOVER_ADDENDUM_ADDED', 'HANDOVER_ACKNOWLEDGED', 'HANDOVER_ESCALATED'] },
-  { value: 'discussion', label: 'Discussions', kinds: ['THREAD_STARTED', 'THREAD_POSTED', 'THREAD_POST_EDITED', 'THREAD_RESOLVED', 'THREAD_REOPENED'] },
-  { value: 'care-plan', label: 'Care plan', kinds: ['CARE_PLAN_REVISED', 'CARE_PLAN_SIGNED_OFF'] },
-  { value: 'care-team', label: 'Care team', kinds: ['CARE_TEAM_MEMBER_ADDED', 'CARE_TEAM_MEMBER_REMOVED', 'CARE_TEAM_LEAD_CHANGED'] },
+const filters: ReadonlyArray<{ value: string; label: string; empty: string; kinds: EventKind[] | null }> = [
+  { value: 'all', label: 'Everything', empty: 'Nothing here yet', kinds: null },
+  { value: 'handover', label: 'Handovers', empty: 'No handovers yet', kinds: ['HANDOVER_POSTED', 'HANDOVER_ADDENDUM_ADDED', 'HANDOVER_ACKNOWLEDGED', 'HANDOVER_ESCALATED'] },
+  { value: 'discussion', label: 'Discussions', empty: 'No discussions yet', kinds: ['THREAD_STARTED', 'THREAD_POSTED', 'THREAD_POST_EDITED', 'THREAD_RESOLVED', 'THREAD_REOPENED'] },
+  { value: 'care-plan', label: 'Care plan', empty: 'No care-plan changes yet', kinds: ['CARE_PLAN_REVISED', 'CARE_PLAN_SIGNED_OFF'] },
+  { value: 'care-team', label: 'Care team', empty: 'No care-team changes yet', kinds: ['CARE_TEAM_MEMBER_ADDED', 'CARE_TEAM_MEMBER_REMOVED', 'CARE_TEAM_LEAD_CHANGED'] },
 ];
 const pageSize = 20;
 
@@ -33,6 +33,7 @@ export function TimelineTab(props: { patientId: string }): JSX.Element {
   const [loading, setLoading] = createSignal(true);
   const [problem, setProblem] = createSignal<string | null>(null);
   const kinds = () => filters.find((f) => f.value === filter())?.kinds ?? null;
+  const emptyTitle = () => filters.find((f) => f.value === filter())?.empty ?? 'Nothing here yet';
   let generation = 0;
 
   /** Loads the first page (`before` null) or the next older one. */
@@ -69,7 +70,7 @@ export function TimelineTab(props: { patientId: string }): JSX.Element {
       <div class="timeline__toolbar">
         <Select label="Show" value={filter()} options={filters} onChange={setFilter} class="timeline__filter" />
         <p class="muted timeline__summary" aria-live="polite">
-          {loading() ? '' : events().length === 0 ? 'Nothing to show' : `${events().length} ${events().length === 1 ? 'event' : 'events'} shown${more() ? ', more available' : ''}`}
+          {loading() || events().length === 0 ? '' : `${events().length} ${events().length === 1 ? 'event' : 'events'} shown${more() ? ', more available' : ''}`}
         </p>
       </div>
       <Show when={problem()}>
@@ -83,7 +84,16 @@ export function TimelineTab(props: { patientId: string }): JSX.Element {
         )}
       </Show>
       <Show when={!loading() || events().length > 0} fallback={<Spinner label="Loading history…" />}>
-        <Show when={events().length > 0} fallback={<Show when={!problem()}><EmptyState title="Nothing here yet" headingLevel={3}><p>Handovers, discussions, care-plan changes and care-team changes will be listed here as they happen.</p></EmptyState></Show>}>
+        <Show
+          when={events().length > 0}
+          fallback={
+            <Show when={!problem()}>
+              <EmptyState title={emptyTitle()} headingLevel={3}>
+                <p>Handovers, discussions, care-plan changes and care-team changes are listed here as they happen.</p>
+              </EmptyState>
+            </Show>
+          }
+        >
           <ol class="timeline__list" aria-label="History, newest first">
             <For each={events()}>
               {(e) => {
