@@ -39,7 +39,7 @@ export class User {
   @Enum({ items: () => Object.values(Role), type: 'text' })
   role: Role;
 
-  @Field(() => Organisation)
+  /** Exposed through UserResolver.organisation, which loads it when a query did not. */
   @ManyToOne({ entity: () => Organisation, fieldName: 'organisation_id' })
   organisation: Organisation;
 
