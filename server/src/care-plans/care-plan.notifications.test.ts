@@ -69,13 +69,18 @@ describe('care-plan news for the care team', () => {
     expect(news).toMatchObject({ kind: 'CARE_PLAN_SIGNED_OFF', link: `/patients/${patient.id}/care-plan` });
     expect(news.title).toContain(world.users.coach.name);
 
-    const timeline = await gql<{ timeline: { nodes: Array<{ kind: string; actorId: string }> } }>(
+    const timeline = await gql<{ timeline: { nodes: Array<{ kind: string; actorId: string; payload: { editorIds?: string[] } }> } }>(
       server().url,
-      'query($p: ID!) { timeline(patientId: $p, kinds: [CARE_PLAN_SIGNED_OFF]) { nodes { kind actorId } } }',
+      'query($p: ID!) { timeline(patientId: $p, kinds: [CARE_PLAN_SIGNED_OFF, CARE_PLAN_REVISED]) { nodes { kind actorId payload } } }',
       { p: patient.id },
       fcp,
     );
     expect(timeline.errors).toBeUndefined();
-    expect(timeline.data?.timeline.nodes).toEqual([{ kind: 'CARE_PLAN_SIGNED_OFF', actorId: world.users.coach.id }]);
+    const nodes = timeline.data!.timeline.nodes;
+    expect(nodes[0]).toMatchObject({ kind: 'CARE_PLAN_SIGNED_OFF', actorId: world.users.coach.id });
+    // Each quiet period of editing is one revision on the timeline, naming its editors.
+    const revisions = nodes.filter((n) => n.kind === 'CARE_PLAN_REVISED');
+    expect(revisions.length).toBe(heard.filter((h) => h.kind === 'CARE_PLAN_EDITED').length);
+    expect(new Set(revisions.flatMap((r) => r.payload.editorIds ?? []))).toEqual(new Set([world.users.coach.id, world.users.fcp.id]));
   });
 });

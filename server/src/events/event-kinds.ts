@@ -39,7 +39,7 @@ export interface EventPayloads {
   THREAD_POST_EDITED: { threadId: string; postId: string; excerpt: string };
   THREAD_RESOLVED: { threadId: string };
   THREAD_REOPENED: { threadId: string };
-  CARE_PLAN_REVISED: { carePlanId: string; revision: number };
+  CARE_PLAN_REVISED: { carePlanId: string; revision: number; editorIds: string[] };
   CARE_PLAN_SIGNED_OFF: { carePlanId: string };
   NOTIFICATION: { notificationId: string; notificationKind: string; title: string; body: string; link: string };
 }

@@ -45,6 +45,14 @@ export async function sendDueCarePlanDigests(em: EntityManager, quietMs: number)
     );
     for (const d of due) {
       const editorIds = parseUuidArray(d.editor_ids);
+      // One timeline entry per quiet period, as for the notification: a revision, not every keystroke.
+      const [plan] = await conn.execute<Array<{ last_seq: string }>>('select last_seq from care_plan where patient_id = ?', [d.patient_id], 'all', ctx);
+      await appendEvent(tx, {
+        patientId: d.patient_id,
+        kind: EventKind.CARE_PLAN_REVISED,
+        actorId: editorIds[0] ?? null,
+        payload: { carePlanId: d.patient_id, revision: Number(plan?.last_seq ?? 0), editorIds },
+      });
       const names = new Map(
         (await conn.execute<Array<{ id: string; name: string }>>('select id, name from app_user where id = any(?::uuid[])', [`{${editorIds.join(',')}}`], 'all', ctx)).map((r) => [r.id, r.name]),
       );
