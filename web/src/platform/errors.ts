@@ -8,6 +8,8 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A live stream fell too far behind; its owner reloads from its cursor (the bell does this itself). */
+  RESYNC_REQUIRED: 'RESYNC_REQUIRED',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
@@ -60,6 +62,8 @@ function wordsFor(code: ErrorCode, serverMessage: string, retryAfterSeconds: num
       return retryAfterSeconds === undefined
         ? given || 'Too many attempts. Please wait a few minutes and try again.'
         : `Too many failed attempts. For your security, please wait ${waitInWords(retryAfterSeconds)} and try again.`;
+    case ErrorCode.RESYNC_REQUIRED:
+      return 'Live updates fell behind; catching up…';
     default:
       return assertUnreachable(code);
   }
