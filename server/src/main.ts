@@ -4,6 +4,8 @@ import { ensureDatabase, openDatabase, type Orm } from './platform/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.js';
 import { createLogger } from './platform/logger.js';
 import { startServer, type RunningServer } from './platform/server.js';
+import { CarePlanStore } from './care-plans/care-plan.store.js';
+import { seedDemoActivity } from './demo/demo-activity.js';
 import { DEMO_PASSWORD, demoUsers, seedDemo } from './demo/demo-seed.js';
 import path from 'node:path';
 
@@ -22,7 +24,12 @@ async function main(): Promise<void> {
     url = embedded.url('cairn');
   }
   orm = await openDatabase(url).catch((e: unknown) => fail(`Cannot reach the database (${describe(e)}). Check DATABASE_URL or that PostgreSQL is running.`));
-  if (config.seedDemo && (await seedDemo(orm.em.fork()))) logger.info('Seeded the demo service');
+  if (config.seedDemo && (await seedDemo(orm.em.fork()))) {
+    const carePlans = new CarePlanStore(orm, logger);
+    await seedDemoActivity(orm.em.fork(), carePlans);
+    await carePlans.stop();
+    logger.info('Seeded the demo service');
+  }
   server = await startServer(config, orm, logger).catch((e: unknown) =>
     fail(isAddressInUse(e) ? `Port ${config.port} is already in use. Stop whatever is using it, or start Cairn with PORT=<another port>.` : describe(e)),
   );
