@@ -11,9 +11,15 @@ import { openDatabase, type Orm } from '../platform/database.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
-/** The real server (`node server/dist/main.js`) as a child process, so it can be SIGKILLed. */
+/**
+ * This file's own build of the server, so it runs the code under test without rewriting `server/dist`
+ * while other test files start processes from it.
+ */
+const buildDir = path.join(repoRoot, 'server/.durability-dist');
+
+/** The real server as a child process, so it can be SIGKILLed. */
 async function startChild(port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'server/dist/main.js')], {
+  const child = spawn(process.execPath, [path.join(buildDir, 'main.js')], {
     env: { ...process.env, DATABASE_URL: inject('databaseUrl'), PORT: String(port), HOST: '127.0.0.1', CAIRN_SEED_DEMO: 'false', CAIRN_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -44,7 +50,10 @@ describe('durable before acknowledged', () => {
   let orm: Orm;
   const children: ChildProcess[] = [];
   beforeAll(() => {
-    execFileSync('npm', ['run', 'build', '-w', '@cairn/server'], { cwd: repoRoot, stdio: 'ignore' });
+    execFileSync(process.execPath, [path.join(repoRoot, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--outDir', buildDir], {
+      cwd: path.join(repoRoot, 'server'),
+      stdio: 'ignore',
+    });
   });
   beforeAll(async () => {
     orm = await openDatabase(inject('databaseUrl'));

@@ -225,7 +225,7 @@ describe('live patient events', () => {
     slow.socket.close();
     await fast.client.dispose();
     expect(errorCode({ errors: [error] })).toBe('RESYNC_REQUIRED');
-  });
+  }, 180_000); // fills a paused socket's TCP buffers first: thousands of events on a busy machine
 });
 
 /** A bare graphql-transport-ws client on the `ws` package, so the test controls reading from the socket. */

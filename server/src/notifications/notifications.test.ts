@@ -98,15 +98,18 @@ describe('notifications', () => {
     const patient = await world.patient([coach, gp, fcp]);
     const em = server().orm.em;
     for (const editor of [coach, gp, coach, coach, gp]) await recordCarePlanEdit(em.fork(), patient.id, editor.id);
-    // Still inside the quiet period: nothing yet.
-    expect(await sendDueCarePlanDigests(em.fork(), 60_000)).toBe(0);
-    expect(await sendDueCarePlanDigests(em.fork(), 0)).toBeGreaterThanOrEqual(1);
     const titles = async (user: typeof coach) => (await list(await signInAs(url(), user))).filter((n) => n.kind === 'CARE_PLAN_EDITED').map((n) => [n.title, n.link]);
     const link = `/patients/${patient.id}/care-plan`;
+    // Still inside the quiet period: nothing yet for this plan (other test files share the database, so
+    // their plans' digests may go out in the same sweep).
+    await sendDueCarePlanDigests(em.fork(), 60_000);
+    expect(await titles(fcp)).toEqual([]);
+    expect(await sendDueCarePlanDigests(em.fork(), 0)).toBeGreaterThanOrEqual(1);
     expect(await titles(fcp)).toEqual([[`Pat ${patient.familyName}'s care plan was edited by ${coach.name} and ${gp.name}`, link]]);
     expect(await titles(coach)).toEqual([[`Pat ${patient.familyName}'s care plan was edited by ${gp.name}`, link]]);
     expect(await titles(gp)).toEqual([[`Pat ${patient.familyName}'s care plan was edited by ${coach.name}`, link]]);
-    expect(await sendDueCarePlanDigests(em.fork(), 0)).toBe(0); // sent once
+    await sendDueCarePlanDigests(em.fork(), 0);
+    expect(await titles(fcp)).toHaveLength(1); // sent once
   });
 
   it('sends the digest on its own timer once edits stop', async () => {
