@@ -1,6 +1,7 @@
 import { canRead, PatientAction, requirePatientAccess } from '../access/policy.js';
 import type { Context } from '../platform/context.js';
 import { badInput } from '../platform/errors.js';
+import type { CommittedUpdate, PlanWake } from './care-plan.notifier.js';
 import type { PresenceEntry } from './care-plan.presence.js';
 import { CarePlanEventKind } from './care-plan.types.js';
 import { LiveQueue } from './live-queue.js';
@@ -13,8 +14,10 @@ export type UpdateStreamItem =
 
 /**
  * The live stream of one plan for one subscriber: first the diff against the client's state vector, then
- * every stored update after it, read from the database in seq order whenever this instance hears of a
- * commit (its own or, through LISTEN/NOTIFY, another instance's). Access is re-checked for each delivery.
+ * every stored update after it, in seq order without gaps. This instance's own commits arrive from memory
+ * (with the plan's previous seq, and the audience's access checked once for all its streams); another
+ * instance's commits, a reconnect or a gap make the stream read the rows after its last seq instead, and
+ * check access itself. Access is thus re-checked for every delivery, at one query per commit per instance.
  */
 export async function carePlanUpdateStream(ctx: Context, patientId: string, stateVector: string | null): Promise<AsyncIterable<UpdateStreamItem>> {
   const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.READ);
@@ -22,27 +25,36 @@ export async function carePlanUpdateStream(ctx: Context, patientId: string, stat
   const store = ctx.services.carePlans;
   const queue = new LiveQueue<UpdateStreamItem>();
   let lastSeq = 0;
+  const revoke = () => {
+    queue.push({ kind: 'REVOKED' });
+    queue.end();
+  };
+  const push = (r: CommittedUpdate) => {
+    queue.push({ kind: CarePlanEventKind.UPDATE, update: toBase64(r.update), seq: r.seq, authorId: r.actorId, authorName: r.actorName, clientUpdateId: r.clientUpdateId, at: r.createdAt });
+    lastSeq = r.seq;
+  };
   // Deliveries run one after another; the first waits for the initial diff, so nothing is missed or reordered.
   let chain: Promise<void> = Promise.resolve();
-  const deliver = () => {
+  const deliver = (wake: PlanWake) => {
     chain = chain.then(async () => {
       if (queue.closed) return;
+      const committed = wake.committed;
+      const newest = committed?.updates[committed.updates.length - 1];
+      if (newest && newest.seq <= lastSeq) return; // already read from the database
+      if (wake.readable === false) return revoke();
+      if (committed && committed.prevSeq <= lastSeq && wake.readable === true) {
+        for (const u of committed.updates) if (u.seq > lastSeq) push(u);
+        return;
+      }
       const em = ctx.services.orm.em.fork();
       const rows = await store.updatesAfter(em, patientId, lastSeq);
       if (rows.length === 0) return;
-      if (!(await canRead(em, actor, patientId))) {
-        queue.push({ kind: 'REVOKED' });
-        queue.end();
-        return;
-      }
-      for (const r of rows) {
-        queue.push({ kind: CarePlanEventKind.UPDATE, update: toBase64(r.update), seq: r.seq, authorId: r.actorId, authorName: r.actorName, clientUpdateId: r.clientUpdateId, at: r.createdAt });
-        lastSeq = r.seq;
-      }
-      if (rows.length === 500) deliver(); // a long backlog: keep reading
+      if (wake.readable !== true && !(await canRead(em, actor, patientId))) return revoke();
+      rows.forEach(push);
+      if (rows.length === 500) deliver({ seq: Number.NaN, readable: wake.readable }); // a long backlog: keep reading
     }).catch((e: unknown) => ctx.services.logger.warn('care-plan stream delivery failed', { error: String(e) }));
   };
-  queue.onClose(store.notifier.listen(patientId, deliver));
+  queue.onClose(store.notifier.listen(patientId, actor.id, deliver));
   chain = (async () => {
     try {
       const { seq, update } = await store.diffSince(patientId, vector);
@@ -54,7 +66,7 @@ export async function carePlanUpdateStream(ctx: Context, patientId: string, stat
     }
   })();
   await chain; // a bad state vector fails the subscription here, before anything streams
-  deliver(); // anything committed while the diff was computed
+  deliver({ seq: Number.NaN }); // anything committed while the diff was computed
   return queue;
 }
 

@@ -1,10 +1,39 @@
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import type { Logger } from '../platform/logger.js';
 
-/** The PostgreSQL channel care-plan writes notify on; the payload is only `<patientId>:<seq>`. */
+/** The PostgreSQL channel care-plan writes notify on; the payload is only `<instanceId>:<patientId>:<seq>`. */
 export const CARE_PLAN_CHANNEL = 'cairn_care_plan';
 
-type Listener = (seq: number) => void;
+/** One committed update as a live stream delivers it. */
+export interface CommittedUpdate {
+  seq: number;
+  update: Uint8Array;
+  actorId: string;
+  actorName: string;
+  clientUpdateId: string;
+  createdAt: Date;
+}
+
+/**
+ * "Plan P may have new updates." From this instance's own commit it carries the updates themselves, the
+ * plan's seq just before them (`prevSeq`: seqs are global, so a stream knows it missed nothing only when
+ * its last seq is `prevSeq`) and whether the listener's user may still read the plan (checked once for the
+ * whole audience). Without `committed` (another instance's NOTIFY, a reconnect) the listener reads rows.
+ */
+export interface PlanWake {
+  seq: number;
+  committed?: { prevSeq: number; updates: CommittedUpdate[] };
+  /** Whether this listener's user may read the plan; undefined: not checked, the listener checks. */
+  readable?: boolean;
+}
+
+type Listener = (wake: PlanWake) => void;
+
+interface Registration {
+  userId: string;
+  listener: Listener;
+}
 
 /**
  * Cross-instance delivery of "plan P has a new update". One LISTEN connection per instance; listeners read
@@ -12,8 +41,10 @@ type Listener = (seq: number) => void;
  * reconnect every listener is poked to catch up.
  */
 export class CarePlanNotifier {
+  /** Tags this instance's NOTIFYs so it can ignore their echo (its own subscribers were served from memory). */
+  readonly instanceId = randomUUID();
   private client: pg.Client | undefined;
-  private readonly listeners = new Map<string, Set<Listener>>();
+  private readonly listeners = new Map<string, Set<Registration>>();
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
 
@@ -35,28 +66,44 @@ export class CarePlanNotifier {
     await client?.end().catch(() => undefined);
   }
 
-  /** Calls `listener` whenever plan `patientId` may have new updates; returns the unsubscribe. */
-  listen(patientId: string, listener: Listener): () => void {
+  /** Calls `listener` (on behalf of `userId`) whenever plan `patientId` may have new updates; returns the unsubscribe. */
+  listen(patientId: string, userId: string, listener: Listener): () => void {
     let set = this.listeners.get(patientId);
     if (!set) this.listeners.set(patientId, (set = new Set()));
-    set.add(listener);
+    const registration = { userId, listener };
+    set.add(registration);
     return () => {
-      set.delete(listener);
+      set.delete(registration);
       if (set.size === 0 && this.listeners.get(patientId) === set) this.listeners.delete(patientId);
     };
   }
 
-  /** Wakes this instance's listeners directly (the writer's own instance need not wait for the round trip). */
-  poke(patientId: string, seq: number): void {
-    for (const l of [...(this.listeners.get(patientId) ?? [])]) l(seq);
+  /** The users listening to plan `patientId` on this instance now. */
+  audience(patientId: string): string[] {
+    return [...new Set([...(this.listeners.get(patientId) ?? [])].map((r) => r.userId))];
+  }
+
+  /** Wakes this instance's listeners; `readers` (when given) are the users checked able to read the plan. */
+  poke(patientId: string, wake: PlanWake, readers?: { checked: Set<string>; allowed: Set<string> }): void {
+    for (const r of [...(this.listeners.get(patientId) ?? [])]) {
+      const readable = readers?.checked.has(r.userId) ? readers.allowed.has(r.userId) : undefined;
+      r.listener({ ...wake, readable });
+    }
+  }
+
+  /** The NOTIFY payload for a commit by this instance. */
+  payload(patientId: string, seq: number): string {
+    return `${this.instanceId}:${patientId}:${seq}`;
   }
 
   private async connect(): Promise<void> {
     const client = new pg.Client({ connectionString: this.connectionString });
     client.on('notification', (msg) => {
       if (msg.channel !== CARE_PLAN_CHANNEL || !msg.payload) return;
-      const [patientId, seq] = msg.payload.split(':');
-      if (patientId) this.poke(patientId, Number(seq));
+      const [instanceId, patientId, seq] = msg.payload.split(':');
+      // Our own commits were handed to our subscribers from memory already.
+      if (instanceId === this.instanceId || !patientId) return;
+      this.poke(patientId, { seq: Number(seq) });
     });
     client.on('error', (e) => this.logger.warn('care-plan listener lost its connection', { error: String(e) }));
     client.on('end', () => {
@@ -75,7 +122,7 @@ export class CarePlanNotifier {
     try {
       await this.connect();
       // Updates may have committed while we were deaf: let everyone re-read from their last seq.
-      for (const [patientId] of this.listeners) this.poke(patientId, Number.NaN);
+      for (const [patientId] of this.listeners) this.poke(patientId, { seq: Number.NaN });
     } catch (e) {
       this.logger.warn('care-plan listener could not reconnect', { error: String(e) });
       this.retry = setTimeout(() => void this.reconnect(), 1000);

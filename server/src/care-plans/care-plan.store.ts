@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import * as Y from 'yjs';
-import { PatientAction } from '../access/policy.js';
+import { PatientAction, readersAmong } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { recordCarePlanEdit } from '../notifications/care-plan-digest.js';
 import type { Orm } from '../platform/database.js';
 import { badInput } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { CarePlanShapeError, changedSections, createCarePlanDoc, initialCarePlanUpdate, materialise, type CarePlanView } from './care-plan.doc.js';
-import { CARE_PLAN_CHANNEL, CarePlanNotifier } from './care-plan.notifier.js';
+import { CARE_PLAN_CHANNEL, CarePlanNotifier, type CommittedUpdate } from './care-plan.notifier.js';
 import { PresenceRegistry } from './care-plan.presence.js';
 
 export interface CarePlanStoreOptions {
@@ -35,6 +35,25 @@ export interface UpdateAck {
   /** True when this clientUpdateId had already been stored: nothing new was written. */
   duplicate: boolean;
 }
+
+/** One write waiting for its plan's next group commit. */
+interface PendingWrite {
+  actorId: string;
+  update: Uint8Array;
+  clientUpdateId: string;
+  requestId: string;
+  resolve: (ack: UpdateAck) => void;
+  reject: (e: unknown) => void;
+}
+
+interface GroupResult {
+  outcomes: Map<PendingWrite, UpdateAck | Error>;
+  committed: { prevSeq: number; updates: CommittedUpdate[] };
+}
+
+/** A group commit stores at most this many updates, and this many bytes (beyond its first update). */
+const maxGroupWrites = 100;
+const maxGroupBytes = 4 * 1024 * 1024;
 
 export interface StoredUpdate {
   seq: number;
@@ -79,6 +98,10 @@ export class CarePlanStore {
   readonly presence: PresenceRegistry;
   private readonly hot = new Map<string, HotPlan>();
   private readonly queues = new Map<string, Promise<unknown>>();
+  /** Writes waiting for their plan's next group commit. */
+  private readonly pending = new Map<string, PendingWrite[]>();
+  /** Per plan, the hand-over of committed updates to this instance's streams, in commit order. */
+  private readonly publishing = new Map<string, Promise<void>>();
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -145,8 +168,9 @@ export class CarePlanStore {
 
   /**
    * Validates and stores one update, answering only after the commit. A clientUpdateId seen before returns
-   * the original acknowledgement. On any refusal the plan in memory is dropped and reloaded from what is
-   * stored, so a refused update leaves no trace.
+   * the original acknowledgement. Updates queued for one plan while a write is under way are stored
+   * together in one transaction (group commit), one row each, each validated on its own: a refused update
+   * is answered alone and leaves no trace, the others commit.
    */
   apply(patientId: string, actorId: string, update: Uint8Array, clientUpdateId: string, requestId: string): Promise<UpdateAck> {
     if (update.byteLength > this.options.maxUpdateBytes) {
@@ -157,33 +181,124 @@ export class CarePlanStore {
     } catch {
       throw badInput('update', 'This is not a care-plan edit the server can read.');
     }
-    return this.serial(patientId, async () => {
-      try {
-        return await this.orm.em.fork().transactional(async (em) => {
-        const row = await this.planRow(em, patientId, true);
-        const known = await sql<{ seq: string }>(em, 'select seq from care_plan_update where patient_id = ? and client_update_id = ?', [patientId, clientUpdateId]);
-        if (known[0]) return { seq: Number(known[0].seq), clientUpdateId, duplicate: true };
-
-        const plan = await this.fresh(em, patientId, row);
-        let view: CarePlanView;
-        try {
-          Y.applyUpdate(plan.doc, update);
-          view = materialise(plan.doc);
-        } catch (e) {
-          if (e instanceof CarePlanShapeError) throw badInput('update', `This edit would break the care plan (${e.message}).`);
-          throw badInput('update', 'This is not a care-plan edit the server can read.');
-        }
-        const seq = await this.persist(em, patientId, plan, view, { update, actorId, clientUpdateId, requestId });
-        return { seq, clientUpdateId, duplicate: false };
-        });
-      } catch (e) {
-        // The document in memory may hold an update that was refused or did not commit: reload it from storage.
-        this.evict(patientId);
-        throw e;
+    return new Promise<UpdateAck>((resolve, reject) => {
+      let waiting = this.pending.get(patientId);
+      if (!waiting) {
+        this.pending.set(patientId, (waiting = []));
+        void this.serial(patientId, () => this.writeGroup(patientId));
       }
-    }).then((ack) => {
-      if (!ack.duplicate) this.notifier.poke(patientId, ack.seq);
-      return ack;
+      waiting.push({ actorId, update, clientUpdateId, requestId, resolve, reject });
+    });
+  }
+
+  /** Takes the writes waiting for a plan (up to a batch's worth) and stores them in one transaction. */
+  private async writeGroup(patientId: string): Promise<void> {
+    const waiting = this.pending.get(patientId) ?? [];
+    let bytes = 0;
+    let take = 0;
+    while (take < waiting.length && take < maxGroupWrites && (take === 0 || bytes + waiting[take].update.byteLength <= maxGroupBytes)) {
+      bytes += waiting[take].update.byteLength;
+      take++;
+    }
+    const group = waiting.splice(0, take);
+    if (waiting.length === 0) this.pending.delete(patientId);
+    else void this.serial(patientId, () => this.writeGroup(patientId)); // the rest, next
+    if (group.length === 0) return;
+
+    let result: GroupResult;
+    try {
+      result = await this.orm.em.fork().transactional((em) => this.storeGroup(em, patientId, group));
+    } catch (e) {
+      // The document in memory may hold updates that did not commit: reload it from storage.
+      this.evict(patientId);
+      for (const w of group) w.reject(e);
+      return;
+    }
+    for (const w of group) {
+      const outcome = result.outcomes.get(w);
+      if (outcome instanceof Error) w.reject(outcome);
+      else if (outcome) w.resolve(outcome);
+      else w.reject(new Error('care-plan write lost its outcome'));
+    }
+    if (result.committed.updates.length > 0) this.publish(patientId, result.committed);
+  }
+
+  /** Within one transaction: lock the plan, validate each write in turn, store the accepted ones. */
+  private async storeGroup(em: EntityManager, patientId: string, group: PendingWrite[]): Promise<GroupResult> {
+    const row = await this.planRow(em, patientId, true);
+    const prevSeq = row ? Number(row.last_seq) : 0;
+    const known = new Map(
+      (
+        await sql<{ seq: string; client_update_id: string }>(em, 'select seq, client_update_id from care_plan_update where patient_id = ? and client_update_id = any(?::text[])', [
+          patientId,
+          textArray(group.map((w) => w.clientUpdateId)),
+        ])
+      ).map((k) => [k.client_update_id, Number(k.seq)]),
+    );
+    const outcomes = new Map<PendingWrite, UpdateAck | Error>();
+    const accepted: Array<{ write: PendingWrite; sections: string[] }> = [];
+    const firstOf = new Map<string, PendingWrite>(); // accepted clientUpdateIds in this group
+    const repeats: Array<{ write: PendingWrite; of: PendingWrite }> = [];
+    let plan = await this.fresh(em, patientId, row);
+    for (const w of group) {
+      const seq = known.get(w.clientUpdateId);
+      if (seq !== undefined) {
+        outcomes.set(w, { seq, clientUpdateId: w.clientUpdateId, duplicate: true });
+        continue;
+      }
+      const first = firstOf.get(w.clientUpdateId);
+      if (first) {
+        repeats.push({ write: w, of: first });
+        continue;
+      }
+      const before = plan.view;
+      try {
+        Y.applyUpdate(plan.doc, w.update);
+        plan.view = materialise(plan.doc);
+      } catch (e) {
+        outcomes.set(w, e instanceof CarePlanShapeError ? badInput('update', `This edit would break the care plan (${e.message}).`) : badInput('update', 'This is not a care-plan edit the server can read.'));
+        // Back to what is stored, plus the updates of this group accepted so far (known good, same order).
+        this.evict(patientId);
+        plan = await this.fresh(em, patientId, row);
+        if (accepted.length > 0) {
+          Y.transact(plan.doc, () => accepted.forEach((a) => Y.applyUpdate(plan.doc, a.write.update)));
+          plan.view = materialise(plan.doc);
+        }
+        continue;
+      }
+      accepted.push({ write: w, sections: changedSections(before, plan.view) });
+      firstOf.set(w.clientUpdateId, w);
+    }
+    const updates = accepted.length > 0 ? await this.persist(em, patientId, plan, accepted) : [];
+    accepted.forEach((a, i) => outcomes.set(a.write, { seq: updates[i].seq, clientUpdateId: a.write.clientUpdateId, duplicate: false }));
+    for (const r of repeats) {
+      const ack = outcomes.get(r.of) as UpdateAck;
+      outcomes.set(r.write, { ...ack, duplicate: true });
+    }
+    return { outcomes, committed: { prevSeq, updates: [...updates].sort((x, y) => x.seq - y.seq) } };
+  }
+
+  /**
+   * Hands committed updates to this instance's streams of the plan, in commit order, with their users'
+   * access checked in one query for all of them (the NOTIFY echo of this commit is ignored).
+   */
+  private publish(patientId: string, committed: { prevSeq: number; updates: CommittedUpdate[] }): void {
+    const previous = this.publishing.get(patientId) ?? Promise.resolve();
+    const run = previous.then(async () => {
+      const wake = { seq: committed.updates[committed.updates.length - 1].seq, committed };
+      const audience = this.notifier.audience(patientId);
+      if (audience.length === 0) return;
+      try {
+        const allowed = await readersAmong(this.orm.em.fork(), patientId, audience);
+        this.notifier.poke(patientId, wake, { checked: new Set(audience), allowed });
+      } catch (e) {
+        this.logger.warn('care-plan access check for live delivery failed; streams check for themselves', { error: String(e) });
+        this.notifier.poke(patientId, wake);
+      }
+    });
+    this.publishing.set(patientId, run);
+    void run.then(() => {
+      if (this.publishing.get(patientId) === run) this.publishing.delete(patientId);
     });
   }
 
@@ -222,41 +337,58 @@ export class CarePlanStore {
     return run;
   }
 
-  private async persist(
-    em: EntityManager,
-    patientId: string,
-    plan: HotPlan,
-    view: CarePlanView,
-    u: { update: Uint8Array; actorId: string; clientUpdateId: string; requestId: string },
-  ): Promise<number> {
-    const sections = changedSections(plan.view, view);
-    const [inserted] = await sql<{ seq: string; created_at: Date }>(
+  /** Stores a group's accepted updates (one row each) and the plan as it now is; returns them in input order. */
+  private async persist(em: EntityManager, patientId: string, plan: HotPlan, accepted: Array<{ write: PendingWrite; sections: string[] }>): Promise<CommittedUpdate[]> {
+    const params: unknown[] = [];
+    const values = accepted.map(({ write: w, sections }) => {
+      params.push(patientId, Buffer.from(w.update), w.actorId, w.clientUpdateId, `{${sections.join(',')}}`); // section names are plain identifiers
+      return '(?::uuid, ?::bytea, ?::uuid, ?, ?::text[])';
+    });
+    const rows = await sql<{ seq: string; client_update_id: string; created_at: Date; actor_name: string }>(
       em,
-      `insert into care_plan_update (patient_id, update, actor_id, client_update_id, sections) values (?, ?, ?, ?, ?::text[]) returning seq, created_at`,
-      [patientId, Buffer.from(u.update), u.actorId, u.clientUpdateId, `{${sections.join(',')}}`], // section names are plain identifiers
+      `with inserted as (
+         insert into care_plan_update (patient_id, update, actor_id, client_update_id, sections) values ${values.join(', ')}
+         returning seq, client_update_id, created_at, actor_id)
+       select i.seq, i.client_update_id, i.created_at, a.name as actor_name from inserted i join app_user a on a.id = i.actor_id`,
+      params,
     );
-    const seq = Number(inserted.seq);
+    const byId = new Map(rows.map((r) => [r.client_update_id, r]));
+    const updates = accepted.map(({ write: w }): CommittedUpdate => {
+      const r = byId.get(w.clientUpdateId);
+      if (!r) throw new Error('a stored care-plan update did not come back from the insert');
+      return { seq: Number(r.seq), update: w.update, actorId: w.actorId, actorName: r.actor_name, clientUpdateId: w.clientUpdateId, createdAt: new Date(r.created_at) };
+    });
+    const newest = updates.reduce((x, y) => (y.seq > x.seq ? y : x));
     const [counter] = await sql<{ updates_since_snapshot: number }>(
       em,
-      `update care_plan set last_seq = ?, updates_since_snapshot = updates_since_snapshot + 1, updated_at = ?, updated_by = ?, ${viewAssignments}
+      `update care_plan set last_seq = ?, updates_since_snapshot = updates_since_snapshot + ?, updated_at = ?, updated_by = ?, ${viewAssignments}
         where patient_id = ? returning updates_since_snapshot`,
-      [seq, inserted.created_at, u.actorId, ...viewValues(view), patientId],
+      [newest.seq, updates.length, newest.createdAt, newest.actorId, ...viewValues(plan.view), patientId],
     );
     if (counter.updates_since_snapshot >= this.options.compactEvery) {
       await sql(em, 'update care_plan set snapshot = ?, snapshot_seq = ?, updates_since_snapshot = 0 where patient_id = ?', [
         Buffer.from(Y.encodeStateAsUpdate(plan.doc)),
-        seq,
+        newest.seq,
         patientId,
       ]);
     }
-    await recordAudit(em, { actorId: u.actorId, action: PatientAction.EDIT_CARE_PLAN, patientId, requestId: u.requestId, outcome: AuditOutcome.ALLOWED, detail: { seq, sections } });
-    await recordCarePlanEdit(em, patientId, u.actorId); // the care team hears once the plan goes quiet
-    await sql(em, 'select pg_notify(?, ?)', [CARE_PLAN_CHANNEL, `${patientId}:${seq}`]);
+    await recordAudit(
+      em,
+      ...accepted.map(({ write: w, sections }, i) => ({
+        actorId: w.actorId,
+        action: PatientAction.EDIT_CARE_PLAN,
+        patientId,
+        requestId: w.requestId,
+        outcome: AuditOutcome.ALLOWED,
+        detail: { seq: updates[i].seq, sections },
+      })),
+    );
+    for (const actorId of new Set(updates.map((u) => u.actorId))) await recordCarePlanEdit(em, patientId, actorId); // the care team hears once the plan goes quiet
+    await sql(em, 'select pg_notify(?, ?)', [CARE_PLAN_CHANNEL, this.notifier.payload(patientId, newest.seq)]);
     // Only now (the caller commits next) does memory move on; a failed commit evicts the plan.
-    plan.seq = seq;
-    plan.view = view;
-    plan.updatedAt = new Date(inserted.created_at);
-    return seq;
+    plan.seq = newest.seq;
+    plan.updatedAt = newest.createdAt;
+    return updates;
   }
 
   /** The plan row (created from the initial state when `create`), locked for update when `lock`. */
@@ -325,6 +457,11 @@ function viewValues(view: CarePlanView): unknown[] {
     view.review.reviewerId,
     view.goals.filter((g) => g.status === 'ACTIVE').length,
   ];
+}
+
+/** A PostgreSQL text[] literal (each element quoted, so any text is safe). */
+function textArray(items: string[]): string {
+  return `{${items.map((i) => `"${i.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 }
 
 /** Raw SQL inside `em`'s transaction, if any. */
