@@ -9,7 +9,7 @@ import { EventSubscription } from './event-subscription.js';
 export interface EventHubOptions {
   /** Events one subscriber may have waiting before it is told to resync. */
   queueLimit: number;
-  /** Rows read from the log per query. */
+  /** Rows the dispatcher reads from the log per query (a replay reads up to `queueLimit` at once). */
   pageSize: number;
   /** A safety net: re-read the log this often even if no NOTIFY arrived (e.g. while reconnecting). */
   pollMs: number;
@@ -89,7 +89,12 @@ export class EventHub {
     let set = index.get(key);
     if (!set) index.set(key, (set = new Set()));
     set.add(sub); // registered before replay reads the log: see EventSubscription
-    void sub.replay((cursor, limit) => this.readPage(sub, cursor, limit), this.options.pageSize);
+    // Replay reads pages as large as the subscriber's queue: a reconnect 1,000 behind is a query or two.
+    void sub.replay(
+      (cursor, limit) => readEventsAfter(this.orm.em.fork(), cursor, limit, sub.filter),
+      () => this.checkAccess(sub),
+      this.options.queueLimit,
+    );
     return sub;
   }
 
@@ -146,10 +151,10 @@ export class EventHub {
     this.lastSeq = event.seq;
   }
 
-  private async readPage(sub: EventSubscription, after: number, limit: number): Promise<EventRecord[]> {
-    const em = this.orm.em.fork();
-    if ('patientId' in sub.filter && !(await readersAmong(em, sub.filter.patientId, [sub.userId])).has(sub.userId)) throw notFound();
-    return readEventsAfter(em, after, limit, sub.filter);
+  /** A patient stream's reader must still be allowed to read it; a user's private stream is always theirs. */
+  private async checkAccess(sub: EventSubscription): Promise<void> {
+    if (!('patientId' in sub.filter)) return;
+    if (!(await readersAmong(this.orm.em.fork(), sub.filter.patientId, [sub.userId])).has(sub.userId)) throw notFound();
   }
 
   private async listen(): Promise<void> {

@@ -5,7 +5,7 @@ import { useTestServer } from '../test-support/harness.js';
 import { deferred } from '../test-support/live.js';
 import { makeWorld } from '../test-support/world.js';
 import { EventKind } from './event-kinds.js';
-import { appendEvent, lastCommittedSeq, readEventsAfter } from './event-log.js';
+import { appendEvent, appendEvents, lastCommittedSeq, readEventsAfter } from './event-log.js';
 
 /** Appends one marker event for `patientId` in its own transaction. */
 const mark = (em: EntityManager, patientId: string, label: string) =>
@@ -86,6 +86,32 @@ describe('the event log', () => {
     await mark(em, patient.id, 'after');
     // The counter update rolled back with the write, so no reader ever waits on (or skips) a phantom seq.
     expect(labels(await readEventsAfter(em.fork(), before, 100, { patientId: patient.id }))).toEqual(['after']);
+  });
+
+  it('appends many events in one statement with consecutive seqs in the order given, and announces them once', async () => {
+    const em = server().orm.em;
+    const world = await makeWorld(em.fork());
+    const patient = await world.patient([world.users.coach]);
+    const hub = server().running.services.events;
+    await hub.dispatched(await lastCommittedSeq(em.fork()));
+    const sub = hub.subscribe(world.users.coach.id, { patientId: patient.id }, hub.dispatchedThrough);
+    await sub.live;
+    const names = ['one', 'two', "three's \"quoted\" \\ text", 'four'];
+    const seqs = await em.fork().transactional((tx) =>
+      appendEvents(
+        tx,
+        names.map((threadId) => ({ patientId: patient.id, kind: EventKind.THREAD_RESOLVED, actorId: world.users.coach.id, payload: { threadId } })),
+      ),
+    );
+    expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));
+    const rows = await readEventsAfter(em.fork(), seqs[0] - 1, 100, { patientId: patient.id });
+    expect(rows.map((r) => [r.seq, r.payload.threadId, r.actorName])).toEqual(seqs.map((seq, i) => [seq, names[i], world.users.coach.name]));
+    // The one NOTIFY (for the highest seq) brings the whole batch to a live subscriber, in order.
+    const live: unknown[] = [];
+    for (const _ of names) live.push((await sub.next()).value?.payload.threadId);
+    expect(live).toEqual(names);
+    await sub.return();
+    await expect(em.fork().transactional((tx) => appendEvents(tx, []))).resolves.toEqual([]);
   });
 
   it('checks a whole audience in one query with the same rule as canRead', async () => {

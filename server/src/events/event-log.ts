@@ -31,17 +31,37 @@ export interface EventRecord {
  * NOTIFY is transactional too: PostgreSQL sends it only if and when the transaction commits.
  */
 export async function appendEvent<K extends EventKind>(em: EntityManager, event: NewEvent<K>): Promise<number> {
+  const [seq] = await appendEvents(em, [event]);
+  return seq;
+}
+
+/**
+ * Appends several events in one statement, numbered consecutively in the order given: the counter row is
+ * bumped once by their number, under the same lock as a single append. One NOTIFY with the highest seq is
+ * enough, because a hub reads everything after the last seq it dispatched. Returns the seqs in order.
+ */
+export async function appendEvents(em: EntityManager, events: ReadonlyArray<NewEvent<EventKind>>): Promise<number[]> {
   if (!em.isInTransaction()) throw new Error('appendEvent must run inside the transaction that makes the change');
-  const rows = await em.getConnection().execute<Array<{ seq: string }>>(
-    `with next as (update event_counter set last_seq = last_seq + 1 where id = 1 returning last_seq),
+  if (events.length === 0) return [];
+  // One JSON parameter carries every row: no per-row placeholders, and text needs no array-literal quoting.
+  const rows = JSON.stringify(
+    events.map((e) => ({ patientId: e.patientId, kind: e.kind, actorId: e.actorId, recipientId: e.recipientId ?? null, payload: e.payload })),
+  );
+  const result = await em.getConnection().execute<Array<{ seq: string }>>(
+    `with input as (select x.e, x.n from jsonb_array_elements(?::jsonb) with ordinality as x(e, n)),
+          next as (update event_counter set last_seq = last_seq + ? where id = 1 returning last_seq),
           added as (insert into event (seq, patient_id, kind, actor_id, recipient_id, payload)
-                    select last_seq, ?::uuid, ?, ?::uuid, ?::uuid, ?::jsonb from next returning seq)
-     select seq, pg_notify('${EVENT_CHANNEL}', seq::text) from added`,
-    [event.patientId, event.kind, event.actorId, event.recipientId ?? null, JSON.stringify(event.payload)],
+                    select next.last_seq - ? + i.n, (i.e->>'patientId')::uuid, i.e->>'kind', (i.e->>'actorId')::uuid,
+                           (i.e->>'recipientId')::uuid, i.e->'payload'
+                      from input i cross join next
+                    returning seq),
+          announced as (select pg_notify('${EVENT_CHANNEL}', max(seq)::text) from added)
+     select seq from added cross join announced order by seq`,
+    [rows, events.length, events.length],
     'all',
     em.getTransactionContext(),
   );
-  return Number(rows[0].seq);
+  return result.map((r) => Number(r.seq));
 }
 
 /** Which events a reader wants: a patient's shared stream, or one user's private stream. */

@@ -1,8 +1,10 @@
 import { CairnError, ErrorCode } from '../platform/errors.js';
 import type { EventRecord, StreamFilter } from './event-log.js';
 
-/** How one subscriber reads its own stream from the log (replay), with its access re-checked per page. */
+/** How one subscriber reads its own stream from the log (replay). */
 export type PageReader = (after: number, limit: number) => Promise<EventRecord[]>;
+/** Throws (NOT_FOUND) if the subscriber may no longer read the stream; replay asks at its start and at going live. */
+export type AccessCheck = () => Promise<void>;
 
 export const resyncRequired = (cursor: number) =>
   new CairnError(
@@ -14,7 +16,8 @@ export const resyncRequired = (cursor: number) =>
  * One subscriber's stream: replays from its cursor, then goes live, as an AsyncIterator that graphql-ws
  * pulls. Memory is bounded: the queue holds at most `limit` events; a live subscriber that falls further
  * behind is ended with RESYNC_REQUIRED and resumes from its last cursor. Replay only reads the next page
- * when the consumer has room, so catching up never overflows.
+ * when the consumer has room for a worthwhile page (not one event at a time), so catching up never
+ * overflows and costs a few queries, not one per event.
  *
  * No gap, no duplicate: the hub registers the subscription before replay starts and offers it every event
  * it dispatches from then on; those are held while replay reads the log. Anything dispatched before
@@ -32,6 +35,8 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
   private failure: CairnError | null = null;
   private waiter: { resolve: (r: IteratorResult<EventRecord>) => void; reject: (e: unknown) => void } | null = null;
   private roomWaiter: (() => void) | null = null;
+  /** How much free queue space replay waits for before reading its next page. */
+  private roomWanted = 1;
   private wentLive!: () => void;
   /** Resolves once replay has caught up and events arrive live (or the stream ended first). */
   readonly live: Promise<void> = new Promise((r) => (this.wentLive = r));
@@ -87,23 +92,30 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
     }
   }
 
-  /** Replays from the log until caught up, then goes live. Runs once, started by the hub. */
-  async replay(read: PageReader, pageSize: number): Promise<void> {
+  /**
+   * Replays from the log until caught up, then goes live. Runs once, started by the hub. Access is checked
+   * when replay starts and again just before going live; while replaying, the hub's per-event check of
+   * everything it dispatches ends this stream too if access is lost (a removal is itself an event).
+   */
+  async replay(read: PageReader, checkAccess: AccessCheck, pageSize: number): Promise<void> {
+    // Wait for half the queue to be free (or a full page, if smaller) before reading again.
+    this.roomWanted = Math.max(1, Math.min(pageSize, Math.ceil(this.limit / 2)));
     try {
+      await checkAccess();
       for (;;) {
-        while (this.queue.length >= this.limit && !this.ended) await new Promise<void>((r) => (this.roomWaiter = r));
+        while (this.limit - this.queue.length < this.roomWanted && !this.ended) await new Promise<void>((r) => (this.roomWaiter = r));
         if (this.ended) return;
         const want = Math.min(pageSize, this.limit - this.queue.length);
         const page = await read(this.queuedThrough, want);
         if (this.ended) return;
         for (const e of page) this.push(e);
         if (page.length === want) continue;
-        if (this.heldOverflowed) {
-          this.heldOverflowed = false;
-          this.held = [];
-          continue;
-        }
-        // Synchronously after the last read: hand over to live delivery.
+        if (this.takeOverflow()) continue;
+        await checkAccess();
+        if (this.ended) return;
+        if (this.takeOverflow()) continue; // events were dispatched (and dropped) during the check: read them
+        // Synchronously after the last read and check: hand over to live delivery. Events committed after
+        // that read were dispatched to this subscription (it registered first) and are held, or come live.
         this.state = 'live';
         this.wentLive();
         const held = this.held;
@@ -114,6 +126,14 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
     } catch (e) {
       this.fail(e instanceof CairnError ? e : new CairnError(ErrorCode.RESYNC_REQUIRED, 'Live updates were interrupted. Reconnect from your last cursor.'));
     }
+  }
+
+  /** True (and reset) if held events were dropped while replaying: replay must read the log again. */
+  private takeOverflow(): boolean {
+    if (!this.heldOverflowed) return false;
+    this.heldOverflowed = false;
+    this.held = [];
+    return true;
   }
 
   /** Completes the stream without an error (server stopping, client unsubscribed). */
@@ -136,7 +156,7 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
     const value = this.queue.shift();
     if (value) {
       this.deliveredThrough = value.seq;
-      if (this.roomWaiter && this.queue.length < this.limit) {
+      if (this.roomWaiter && this.limit - this.queue.length >= this.roomWanted) {
         const r = this.roomWaiter;
         this.roomWaiter = null;
         r();

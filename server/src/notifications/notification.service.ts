@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { appendEvent, type EventRecord } from '../events/event-log.js';
+import { appendEvents, type EventRecord } from '../events/event-log.js';
 import { EventKind } from '../events/event-kinds.js';
 import { Notification, type NotificationKind } from './notification.entity.js';
 
@@ -16,26 +16,30 @@ export interface NewNotification {
 
 /**
  * Notifies each of `recipientIds` (deduplicated, minus the actor) inside the writing transaction: a
- * notification row and a private event on the log, which is what reaches the user live.
+ * notification row and a private event on the log, which is what reaches the user live. However many
+ * recipients, two statements: every event (one seq reservation, one NOTIFY), then every notification row.
  */
 export async function notify(em: EntityManager, recipientIds: Iterable<string>, n: NewNotification): Promise<void> {
-  const recipients = [...new Set(recipientIds)].filter((id) => id !== n.actorId);
-  for (const recipientId of recipients) {
-    const id = randomUUID();
-    const seq = await appendEvent(em, {
+  const recipients = [...new Set(recipientIds)].filter((id) => id !== n.actorId).map((recipientId) => ({ recipientId, id: randomUUID() }));
+  if (recipients.length === 0) return;
+  const seqs = await appendEvents(
+    em,
+    recipients.map(({ recipientId, id }) => ({
       patientId: n.patientId,
       kind: EventKind.NOTIFICATION,
       actorId: n.actorId,
       recipientId,
       payload: { notificationId: id, notificationKind: n.kind, title: n.title, body: n.body, link: n.link },
-    });
-    await em.getConnection().execute(
-      `insert into notification (id, recipient_id, kind, patient_id, title, body, link, seq) values (?, ?, ?, ?, ?, ?, ?, ?)`,
-      [id, recipientId, n.kind, n.patientId, n.title, n.body, n.link, seq],
-      'run',
-      em.getTransactionContext(),
-    );
-  }
+    })),
+  );
+  await em.getConnection().execute(
+    `insert into notification (id, recipient_id, kind, patient_id, title, body, link, seq)
+     select (r->>'id')::uuid, (r->>'recipientId')::uuid, ?, ?::uuid, ?, ?, ?, (r->>'seq')::bigint
+       from jsonb_array_elements(?::jsonb) as r`,
+    [n.kind, n.patientId, n.title, n.body, n.link, JSON.stringify(recipients.map((r, i) => ({ ...r, seq: seqs[i] })))],
+    'run',
+    em.getTransactionContext(),
+  );
 }
 
 /** A notification as the live stream delivers it, built from its event without another query. */

@@ -4,6 +4,7 @@ import { errorCode, gql, startTestServer, useTestServer, wsConnect, type TestSer
 import { liveStream } from '../test-support/live.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { notifyCarePlanSignedOff, recordCarePlanEdit, sendDueCarePlanDigests } from './care-plan-digest.js';
+import { notify } from './notification.service.js';
 
 const ADD = 'mutation($p: ID!, $u: ID!) { addCareTeamMember(patientId: $p, userId: $u) { id } }';
 const REMOVE = 'mutation($p: ID!, $u: ID!) { removeCareTeamMember(patientId: $p, userId: $u) { id } }';
@@ -140,6 +141,40 @@ describe('notifications', () => {
     expect((await list(await signInAs(url(), coach))).map((n) => [n.kind, n.title])).toEqual([['CARE_PLAN_SIGNED_OFF', `${gp.name} signed off Pat ${patient.familyName}'s care plan`]]);
     expect(await list(await signInAs(url(), gp))).toEqual([]);
     expect((await readEventsAfter(server().orm.em.fork(), before, 10, { patientId: patient.id })).map((e) => e.kind)).toEqual(['CARE_PLAN_SIGNED_OFF']);
+  });
+
+  it('notifies a whole team in one go: one row and one private event each, deduplicated, never the actor, all or nothing', async () => {
+    await fresh();
+    const { coach, gp, fcp, pharm } = world.users;
+    const patient = await world.patient([coach, gp, fcp, pharm]);
+    const em = server().orm.em;
+    const before = await lastCommittedSeq(em.fork());
+    const n = { kind: 'HANDOVER_POSTED' as const, patientId: patient.id, title: 'New handover', body: "Pacing 'plan' — review", link: '/x', actorId: coach.id };
+    await expect(
+      em.fork().transactional(async (tx) => {
+        await notify(tx, [gp.id, fcp.id], n);
+        throw new Error('a later step failed');
+      }),
+    ).rejects.toThrow('a later step failed');
+    await em.fork().transactional((tx) => notify(tx, [gp.id, fcp.id, coach.id, gp.id, pharm.id], n));
+
+    const rows = await em
+      .fork()
+      .getConnection()
+      .execute<Array<{ id: string; recipient_id: string; seq: string; body: string }>>(
+        'select id, recipient_id, seq, body from notification where patient_id = ? order by seq',
+        [patient.id],
+      );
+    expect(rows.map((r) => [r.recipient_id, r.body])).toEqual([gp.id, fcp.id, pharm.id].map((id) => [id, n.body]));
+    const seqs = rows.map((r) => Number(r.seq));
+    expect(seqs[0]).toBeGreaterThan(before);
+    expect(seqs).toEqual([seqs[0], seqs[0] + 1, seqs[0] + 2]); // the rolled-back attempt left no gap
+    for (const r of rows) {
+      const [event] = await readEventsAfter(em.fork(), Number(r.seq) - 1, 1, { recipientId: r.recipient_id });
+      expect([event.seq, event.kind, event.actorId, event.payload.notificationId, event.payload.title]).toEqual([Number(r.seq), 'NOTIFICATION', coach.id, r.id, n.title]);
+    }
+    await em.fork().transactional((tx) => notify(tx, [coach.id], n)); // only the actor: nothing to write
+    expect(await readEventsAfter(em.fork(), seqs[2], 10, { recipientId: coach.id })).toEqual([]);
   });
 
   it('refuses malformed paging and cursors with BAD_USER_INPUT naming the argument', async () => {
