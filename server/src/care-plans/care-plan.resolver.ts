@@ -48,10 +48,14 @@ export class CarePlanResolver {
     @Arg('clientUpdateId', () => String) clientUpdateId: string,
     @Ctx() ctx: Context,
   ): Promise<CarePlanUpdateAck> {
-    const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.EDIT_CARE_PLAN);
     const store = ctx.services.carePlans;
-    const bytes = decodeBase64('update', update, store.options.maxUpdateBytes);
-    return store.apply(patientId, actor.id, bytes, requireClientUpdateId(clientUpdateId), ctx.requestId);
+    // One client's edits join the plan's queue in the order it sent them (see ArrivalOrder).
+    return store.arrivalOrder.run(`${ctx.session?.id ?? ctx.requestId}:${patientId}`, async () => {
+      const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.EDIT_CARE_PLAN);
+      const bytes = decodeBase64('update', update, store.options.maxUpdateBytes);
+      const id = requireClientUpdateId(clientUpdateId);
+      return () => store.apply(patientId, actor.id, bytes, id, ctx.requestId);
+    });
   }
 
   @Subscription(() => CarePlanUpdateEvent, {

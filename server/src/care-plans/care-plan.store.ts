@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { PatientAction, readersAmong } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { recordCarePlanEdit } from '../notifications/care-plan-digest.js';
+import { ArrivalOrder } from './arrival-order.js';
 import type { Orm } from '../platform/database.js';
 import { badInput } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
@@ -96,6 +97,7 @@ export class CarePlanStore {
   readonly options: CarePlanStoreOptions;
   readonly notifier: CarePlanNotifier;
   readonly presence: PresenceRegistry;
+  readonly arrivalOrder = new ArrivalOrder();
   private readonly hot = new Map<string, HotPlan>();
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Writes waiting for their plan's next group commit. */
