@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
+export { freePort } from '../../server/src/platform/free-port.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../..');
 
@@ -36,15 +36,4 @@ export function startCairnProcess(env: Record<string, string>): CairnProcess {
   });
   ready.catch(() => undefined);
   return { child, output: () => out, ready, exited };
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }

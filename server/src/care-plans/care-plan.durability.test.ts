@@ -1,5 +1,4 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -8,6 +7,7 @@ import { APPLY, b64 } from '../test-support/care-plan-editor.js';
 import { gql, wsConnect, wsRequest, type TestSocket } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { openDatabase, type Orm } from '../platform/database.js';
+import { freePort } from '../platform/free-port.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -35,16 +35,6 @@ async function startChild(port: number): Promise<ChildProcess> {
   return child;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as net.AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 describe('durable before acknowledged', () => {
   let orm: Orm;
