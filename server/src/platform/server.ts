@@ -4,7 +4,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request, type Response } from 'express';
 import type { ExecutionArgs, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
-import { useServer, type Extra } from 'graphql-ws/use/ws';
+import type { Extra } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -29,6 +29,7 @@ import { DocumentCache, guardRules, operationLimits, prepareDocument, querySizeE
 import type { Logger } from './logger.js';
 import { buildCairnSchema } from './schema.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
+import { serveGraphqlWs } from './ws-transport.js';
 import type { Services } from './services.js';
 
 export interface RunningServer {
@@ -69,7 +70,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
     }
     wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
   });
-  const wsCleanup = useServer<Record<string, unknown>, SessionExtra>(
+  const wsCleanup = serveGraphqlWs<Record<string, unknown>, SessionExtra>(
     {
       schema,
       subscribe: createSharedSubscribe(),
