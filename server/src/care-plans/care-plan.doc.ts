@@ -44,6 +44,7 @@ export const flareUpKeys = ['warningSigns', 'whatHelps', 'whatToAvoid', 'whoToCo
 export type FlareUpKey = (typeof flareUpKeys)[number];
 
 const topLevel = ['whatMatters', 'goals', 'strategies', 'flareUp', 'medication', 'review'] as const;
+type TopLevelName = (typeof topLevel)[number];
 
 /** Limits that keep one plan a readable document (and the materialised row small). */
 export const planLimits = { textChars: 20_000, shortChars: 500, goals: 50, strategies: 100, checkIns: 300, idChars: 64 } as const;
@@ -149,24 +150,47 @@ export function declareTypes(doc: Y.Doc): void {
 }
 
 /** The typed view of `doc`, or CarePlanShapeError naming the first thing out of shape. */
-export function materialise(doc: Y.Doc): CarePlanView {
+export function materialise(doc: Y.Doc, since?: { view: CarePlanView; touched: ReadonlySet<string> }): CarePlanView {
   for (const name of doc.share.keys()) {
     if (!(topLevel as readonly string[]).includes(name)) throw new CarePlanShapeError(name, 'is not a section of a care plan');
   }
   if (doc.store.pendingStructs || doc.store.pendingDs) {
     throw new CarePlanShapeError('update', 'depends on edits the server has not received');
   }
-  const whatMatters = doc.getText('whatMatters');
-  checkText(whatMatters, 'whatMatters', planLimits.textChars);
-  return {
-    whatMatters: whatMatters.toString(),
-    whatMattersRuns: textRuns(whatMatters),
-    goals: readGoals(doc.getArray('goals')),
-    strategies: readStrategies(doc.getArray('strategies')),
-    flareUp: readFlareUp(doc.getMap('flareUp')),
-    medication: readText(doc.getText('medication'), 'medication', planLimits.textChars),
-    review: readReview(doc.getMap('review')),
-  };
+  const view = (since ? { ...since.view } : {}) as CarePlanView;
+  for (const name of topLevel) if (!since || since.touched.has(name)) Object.assign(view, readPart[name](doc));
+  return view;
+}
+
+/**
+ * Reading a section costs time in proportion to its length, so after a change only the sections the
+ * change touched are read again (`materialise(doc, { view, touched })`); the rest of the view is reused.
+ */
+const readPart: Record<TopLevelName, (doc: Y.Doc) => Partial<CarePlanView>> = {
+  whatMatters: (doc) => {
+    const text = doc.getText('whatMatters');
+    checkText(text, 'whatMatters', planLimits.textChars);
+    return { whatMatters: text.toString(), whatMattersRuns: textRuns(text) };
+  },
+  goals: (doc) => ({ goals: readGoals(doc.getArray('goals')) }),
+  strategies: (doc) => ({ strategies: readStrategies(doc.getArray('strategies')) }),
+  flareUp: (doc) => ({ flareUp: readFlareUp(doc.getMap('flareUp')) }),
+  medication: (doc) => ({ medication: readText(doc.getText('medication'), 'medication', planLimits.textChars) }),
+  review: (doc) => ({ review: readReview(doc.getMap('review')) }),
+};
+
+/**
+ * Keeps `touched` filled with the top-level names each transaction on `doc` changes (a change deep inside
+ * a goal counts for `goals`); the caller clears it before the change it wants to know about.
+ */
+export function trackTouched(doc: Y.Doc, touched: Set<string>): void {
+  doc.on('afterTransaction', (tr: Y.Transaction) => {
+    for (const type of tr.changed.keys()) {
+      let root = type;
+      while (root._item !== null) root = root._item.parent as typeof type;
+      for (const [name, shared] of doc.share) if (shared === root) touched.add(name);
+    }
+  });
 }
 
 function readGoals(goals: Y.Array<unknown>): GoalView[] {
@@ -325,19 +349,20 @@ function textRuns(text: Y.Text): TextRun[] {
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** The sections whose content differs between two views. */
-export function changedSections(before: CarePlanView, after: CarePlanView): CarePlanSection[] {
-  const parts = (v: CarePlanView): Record<CarePlanSection, unknown> => ({
-    WHAT_MATTERS: v.whatMattersRuns,
-    GOALS: v.goals,
-    STRATEGIES: v.strategies,
-    FLARE_UP: v.flareUp,
-    MEDICATION: v.medication,
-    REVIEW: v.review,
-  });
-  const a = parts(before);
-  const b = parts(after);
-  return allSections.filter((s) => canonicalJson(a[s]) !== canonicalJson(b[s]));
+/** The top-level name each section is stored under. */
+const topLevelOf: Record<CarePlanSection, TopLevelName> = {
+  WHAT_MATTERS: 'whatMatters',
+  GOALS: 'goals',
+  STRATEGIES: 'strategies',
+  FLARE_UP: 'flareUp',
+  MEDICATION: 'medication',
+  REVIEW: 'review',
+};
+
+/** The sections whose content differs between two views (only among `touched` top-level names, when given). */
+export function changedSections(before: CarePlanView, after: CarePlanView, touched?: ReadonlySet<string>): CarePlanSection[] {
+  const part = (v: CarePlanView, s: CarePlanSection): unknown => (s === 'WHAT_MATTERS' ? v.whatMattersRuns : v[topLevelOf[s]]);
+  return allSections.filter((s) => (!touched || touched.has(topLevelOf[s])) && canonicalJson(part(before, s)) !== canonicalJson(part(after, s)));
 }
 
 /** JSON with object keys sorted: a view read back from jsonb (which reorders keys) compares equal to the original. */

@@ -4,7 +4,7 @@ import { CairnError } from '../platform/errors.js';
 import { PlanEditor } from '../test-support/care-plan-editor.js';
 import { useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
-import { sql, type UpdateAck } from './care-plan.store.js';
+import { EditNotAllowed, sql, type UpdateAck } from './care-plan.store.js';
 
 describe('care-plan edits queued together', () => {
   const server = useTestServer();
@@ -66,5 +66,64 @@ describe('care-plan edits queued together', () => {
     } finally {
       await watcher.disconnect();
     }
+  });
+
+  it("stores several plans in one transaction; an author off a plan's team is refused alone, and each plan keeps its own order", async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const { coach, fcp } = world.users;
+    const plans = [await world.patient([coach]), await world.patient([coach, fcp]), await world.patient([fcp])];
+    const store = server().running.services.carePlans;
+    const editsOf = async (patientId: string, words: string[]) => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, (await store.read(patientId)).state);
+      const updates: Uint8Array[] = [];
+      doc.on('update', (u: Uint8Array) => updates.push(u));
+      for (const w of words) doc.getText('whatMatters').insert(doc.getText('whatMatters').length, w);
+      return updates;
+    };
+    const [a, b, c] = await Promise.all(plans.map((p, i) => editsOf(p.id, [`plan${i} `, 'walks ', 'daily'])));
+
+    // Queued in the same tick, interleaved across plans: one group. The coach is not on the third plan's team.
+    const results = await Promise.allSettled(
+      [0, 1, 2].flatMap((k) => [
+        store.apply(plans[0].id, coach.id, a[k], `m-a${k}`, 'test'),
+        store.apply(plans[1].id, fcp.id, b[k], `m-b${k}`, 'test'),
+        store.apply(plans[2].id, coach.id, c[k], `m-c${k}`, 'test'),
+      ]),
+    );
+    const refused = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    expect(refused).toHaveLength(3);
+    expect(refused.every((r) => r.reason instanceof EditNotAllowed)).toBe(true);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(6);
+
+    const rows = await sql<{ patient_id: string; client_update_id: string; tx: string }>(
+      server().orm.em.fork(),
+      'select patient_id, client_update_id, xmin::text as tx from care_plan_update where patient_id = any(?::uuid[]) order by seq',
+      [`{${plans.map((p) => p.id).join(',')}}`],
+    );
+    expect(rows.filter((r) => r.patient_id === plans[0].id).map((r) => r.client_update_id)).toEqual(['m-a0', 'm-a1', 'm-a2']);
+    expect(rows.filter((r) => r.patient_id === plans[1].id).map((r) => r.client_update_id)).toEqual(['m-b0', 'm-b1', 'm-b2']);
+    expect(rows.filter((r) => r.patient_id === plans[2].id)).toEqual([]);
+    expect(new Set(rows.map((r) => r.tx)).size).toBe(1);
+
+    for (const [i, plan] of plans.slice(0, 2).entries()) {
+      store.evict(plan.id);
+      expect((await store.read(plan.id)).view.whatMatters).toBe(`plan${i} walks daily`);
+    }
+    const audited = await sql<{ n: string }>(
+      server().orm.em.fork(),
+      "select count(*) as n from audit_entry where action = 'carePlan.edit' and outcome = 'ALLOWED' and patient_id = any(?::uuid[])",
+      [`{${plans.map((p) => p.id).join(',')}}`],
+    );
+    expect(Number(audited[0].n)).toBe(6);
+    const digests = await sql<{ patient_id: string; editor_ids: string }>(server().orm.em.fork(), 'select patient_id, editor_ids::text from care_plan_edit_digest where patient_id = any(?::uuid[])', [
+      `{${plans.map((p) => p.id).join(',')}}`,
+    ]);
+    expect(digests.map((d) => [d.patient_id, d.editor_ids]).sort()).toEqual(
+      [
+        [plans[0].id, `{${coach.id}}`],
+        [plans[1].id, `{${fcp.id}}`],
+      ].sort(),
+    );
   });
 });

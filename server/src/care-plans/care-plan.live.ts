@@ -30,7 +30,7 @@ export async function carePlanUpdateStream(ctx: Context, patientId: string, stat
     queue.end();
   };
   const push = (r: CommittedUpdate) => {
-    queue.push({ kind: CarePlanEventKind.UPDATE, update: toBase64(r.update), seq: r.seq, authorId: r.actorId, authorName: r.actorName, clientUpdateId: r.clientUpdateId, at: r.createdAt });
+    queue.push({ kind: CarePlanEventKind.UPDATE, update: r.base64 ?? toBase64(r.update), seq: r.seq, authorId: r.actorId, authorName: r.actorName, clientUpdateId: r.clientUpdateId, at: r.createdAt });
     lastSeq = r.seq;
   };
   // Deliveries run one after another; the first waits for the initial diff, so nothing is missed or reordered.

@@ -9,6 +9,8 @@ export const CARE_PLAN_CHANNEL = 'cairn_care_plan';
 export interface CommittedUpdate {
   seq: number;
   update: Uint8Array;
+  /** The same update in base64, when the client's own text is at hand (saves encoding it per stream). */
+  base64?: string;
   actorId: string;
   actorName: string;
   clientUpdateId: string;

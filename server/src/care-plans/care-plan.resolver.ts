@@ -1,10 +1,11 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { PatientAction, requirePatientAccess } from '../access/policy.js';
+import { isUuid, PatientAction, requireActor, requirePatientAccess } from '../access/policy.js';
 import type { Context } from '../platform/context.js';
 import { badInput, notFound } from '../platform/errors.js';
 import { requireIsoDate } from '../platform/validate.js';
 import { CarePlanSection, StrategyCategory } from './care-plan.doc.js';
 import { changedSince, diffViews, listRevisions, listSignOffs, restoreRevision, signOff, viewAt } from './care-plan.history.js';
+import { EditNotAllowed } from './care-plan.store.js';
 import { carePlanUpdateStream, decodeBase64, presenceStream, toBase64, type UpdateStreamItem } from './care-plan.live.js';
 import { PresenceActivity, type PresenceEntry } from './care-plan.presence.js';
 import {
@@ -48,14 +49,24 @@ export class CarePlanResolver {
     @Arg('clientUpdateId', () => String) clientUpdateId: string,
     @Ctx() ctx: Context,
   ): Promise<CarePlanUpdateAck> {
+    const actor = requireActor(ctx);
     const store = ctx.services.carePlans;
-    // One client's edits join the plan's queue in the order it sent them (see ArrivalOrder).
-    return store.arrivalOrder.run(`${ctx.session?.id ?? ctx.requestId}:${patientId}`, async () => {
-      const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.EDIT_CARE_PLAN);
-      const bytes = decodeBase64('update', update, store.options.maxUpdateBytes);
-      const id = requireClientUpdateId(clientUpdateId);
-      return () => store.apply(patientId, actor.id, bytes, id, ctx.requestId);
-    });
+    if (!isUuid(patientId)) await requirePatientAccess(ctx, patientId, PatientAction.EDIT_CARE_PLAN); // answers NOT_FOUND, audited
+    const bytes = decodeBase64('update', update, store.options.maxUpdateBytes);
+    const id = requireClientUpdateId(clientUpdateId);
+    // No await before the edit joins the write queue: a client's pipelined edits keep the order they were sent in.
+    const save = () => store.apply(patientId, actor.id, bytes, id, ctx.requestId, update);
+    try {
+      return await save();
+    } catch (e) {
+      if (!(e instanceof EditNotAllowed)) throw e;
+      // The writer checks access for its whole group at once; the policy says why, in its own words, and
+      // audits the refusal. Access granted in the meantime: one more try.
+      await requirePatientAccess(ctx, patientId, PatientAction.EDIT_CARE_PLAN);
+      return save().catch((again: unknown) => {
+        throw again instanceof EditNotAllowed ? notFound() : again;
+      });
+    }
   }
 
   @Subscription(() => CarePlanUpdateEvent, {

@@ -1,14 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import pg from 'pg';
 import * as Y from 'yjs';
-import { PatientAction, readersAmong } from '../access/policy.js';
-import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
-import { recordCarePlanEdit } from '../notifications/care-plan-digest.js';
-import { ArrivalOrder } from './arrival-order.js';
-import type { Orm } from '../platform/database.js';
+import { pairKey, pairsAllowed, PatientAction, type AccessPair } from '../access/policy.js';
+import { inTransaction, type Orm, type SqlTransaction } from '../platform/database.js';
 import { badInput } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { CarePlanShapeError, changedSections, createCarePlanDoc, initialCarePlanUpdate, materialise, type CarePlanView } from './care-plan.doc.js';
-import { CARE_PLAN_CHANNEL, CarePlanNotifier, type CommittedUpdate } from './care-plan.notifier.js';
+import { lockPlans, storeGroup, type LockedPlan, type PlanRow as GroupPlanRow, type UpdateRow } from './care-plan.batch-sql.js';
+import { CarePlanShapeError, changedSections, createCarePlanDoc, initialCarePlanUpdate, materialise, trackTouched, type CarePlanView } from './care-plan.doc.js';
+import { CarePlanNotifier, type CommittedUpdate } from './care-plan.notifier.js';
 import { PresenceRegistry } from './care-plan.presence.js';
 
 export interface CarePlanStoreOptions {
@@ -37,23 +36,46 @@ export interface UpdateAck {
   duplicate: boolean;
 }
 
-/** One write waiting for its plan's next group commit. */
-interface PendingWrite {
-  actorId: string;
+/** The writer found that the author may not edit this plan (the resolver turns it into the policy's answer). */
+export class EditNotAllowed extends Error {
+  constructor() {
+    super('not allowed to edit this care plan');
+    this.name = 'EditNotAllowed';
+  }
+}
+
+/** One write waiting for the next group commit. */
+interface PendingWrite extends AccessPair {
   update: Uint8Array;
+  /** The update as the client sent it, passed on to live streams as is. */
+  base64: string | undefined;
   clientUpdateId: string;
   requestId: string;
   resolve: (ack: UpdateAck) => void;
   reject: (e: unknown) => void;
 }
 
+/** One plan's part of a committed group, as its live streams receive it. */
+interface CommittedPlan {
+  patientId: string;
+  prevSeq: number;
+  updates: CommittedUpdate[];
+}
+
 interface GroupResult {
   outcomes: Map<PendingWrite, UpdateAck | Error>;
-  committed: { prevSeq: number; updates: CommittedUpdate[] };
+  committed: CommittedPlan[];
+}
+
+/** One plan's writes checked against its document: what to store, and what was answered already. */
+interface PlanOutcome {
+  accepted: Array<{ write: PendingWrite; sections: string[] }>;
+  repeats: Array<{ write: PendingWrite; of: PendingWrite }>;
+  plan: HotPlan;
 }
 
 /** A group commit stores at most this many updates, and this many bytes (beyond its first update). */
-const maxGroupWrites = 100;
+const maxGroupWrites = 1000;
 const maxGroupBytes = 4 * 1024 * 1024;
 
 export interface StoredUpdate {
@@ -81,6 +103,8 @@ interface HotPlan {
   view: CarePlanView;
   updatedAt: Date | null;
   lastUsed: number;
+  /** Top-level names the document's latest transactions changed (see trackTouched). */
+  touched: Set<string>;
 }
 
 interface PlanRow {
@@ -89,21 +113,25 @@ interface PlanRow {
 }
 
 /**
- * The care plans of one instance: hot documents in memory, every write serialised per plan (in-instance
- * queue + `select … for update` on the plan row across instances), each update durable in PostgreSQL
- * before it is acknowledged, and the typed view materialised in the same transaction.
+ * The care plans of one instance: hot documents in memory, every update durable in PostgreSQL before it
+ * is acknowledged, and the typed view materialised in the same transaction. Writes from every plan are
+ * stored in groups: while one group commits, the next gathers, and each group costs a handful of
+ * statements however many plans and editors it carries. Plans are serialised per plan within the
+ * instance (`serial`) and across instances by locking their rows.
  */
 export class CarePlanStore {
   readonly options: CarePlanStoreOptions;
   readonly notifier: CarePlanNotifier;
   readonly presence: PresenceRegistry;
-  readonly arrivalOrder = new ArrivalOrder();
   private readonly hot = new Map<string, HotPlan>();
   private readonly queues = new Map<string, Promise<unknown>>();
-  /** Writes waiting for their plan's next group commit. */
-  private readonly pending = new Map<string, PendingWrite[]>();
-  /** Per plan, the hand-over of committed updates to this instance's streams, in commit order. */
-  private readonly publishing = new Map<string, Promise<void>>();
+  /** Writes waiting for the next group commit, in arrival order. */
+  private pending: PendingWrite[] = [];
+  /** The group-commit loop, while it runs. */
+  private draining: Promise<void> | null = null;
+  /** Committed groups handed to this instance's streams, one after another in commit order. */
+  private publishing: Promise<void> = Promise.resolve();
+  private readonly pool: pg.Pool;
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -112,8 +140,11 @@ export class CarePlanStore {
     options: Partial<CarePlanStoreOptions> = {},
   ) {
     this.options = { ...defaultCarePlanStoreOptions, ...options };
-    this.notifier = new CarePlanNotifier(String(orm.config.get('clientUrl')), logger);
+    const url = String(orm.config.get('clientUrl'));
+    this.notifier = new CarePlanNotifier(url, logger);
     this.presence = new PresenceRegistry(() => this.options.presenceTtlMs);
+    this.pool = new pg.Pool({ connectionString: url, max: 2 });
+    this.pool.on('error', (e) => logger.warn('an idle care-plan write connection failed', { error: String(e) }));
   }
 
   async start(): Promise<void> {
@@ -125,8 +156,11 @@ export class CarePlanStore {
 
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
+    await this.draining; // writes already received are stored and answered
+    await this.publishing;
     this.presence.stop();
     await this.notifier.stop();
+    await this.pool.end();
     for (const plan of this.hot.values()) plan.doc.destroy();
     this.hot.clear();
   }
@@ -153,7 +187,7 @@ export class CarePlanStore {
   read(patientId: string): Promise<PlanState> {
     return this.serial(patientId, async () => {
       const em = this.orm.em.fork();
-      const row = await this.planRow(em, patientId, false);
+      const row = await this.planRow(em, patientId);
       const plan = await this.fresh(em, patientId, row);
       return { seq: plan.seq, state: Y.encodeStateAsUpdate(plan.doc), stateVector: Y.encodeStateVector(plan.doc), view: plan.view, updatedAt: plan.updatedAt };
     });
@@ -163,18 +197,18 @@ export class CarePlanStore {
   diffSince(patientId: string, stateVector: Uint8Array | null): Promise<{ seq: number; update: Uint8Array }> {
     return this.serial(patientId, async () => {
       const em = this.orm.em.fork();
-      const plan = await this.fresh(em, patientId, await this.planRow(em, patientId, false));
+      const plan = await this.fresh(em, patientId, await this.planRow(em, patientId));
       return { seq: plan.seq, update: stateVector ? Y.encodeStateAsUpdate(plan.doc, stateVector) : Y.encodeStateAsUpdate(plan.doc) };
     });
   }
 
   /**
-   * Validates and stores one update, answering only after the commit. A clientUpdateId seen before returns
-   * the original acknowledgement. Updates queued for one plan while a write is under way are stored
-   * together in one transaction (group commit), one row each, each validated on its own: a refused update
-   * is answered alone and leaves no trace, the others commit.
+   * Validates and stores one update by `actorId`, answering only after the commit. A clientUpdateId seen
+   * before returns the original acknowledgement. The update joins the next group commit; within it each
+   * update is checked on its own (the author's right to edit, then the plan's shape): a refused update
+   * is answered alone and leaves no trace, the others commit. `base64` is the update as the client sent it.
    */
-  apply(patientId: string, actorId: string, update: Uint8Array, clientUpdateId: string, requestId: string): Promise<UpdateAck> {
+  apply(patientId: string, actorId: string, update: Uint8Array, clientUpdateId: string, requestId: string, base64?: string): Promise<UpdateAck> {
     if (update.byteLength > this.options.maxUpdateBytes) {
       throw badInput('update', `This edit is too large (${Math.ceil(update.byteLength / 1024)} KiB; at most ${this.options.maxUpdateBytes / 1024} KiB at a time).`);
     }
@@ -184,66 +218,124 @@ export class CarePlanStore {
       throw badInput('update', 'This is not a care-plan edit the server can read.');
     }
     return new Promise<UpdateAck>((resolve, reject) => {
-      let waiting = this.pending.get(patientId);
-      if (!waiting) {
-        this.pending.set(patientId, (waiting = []));
-        void this.serial(patientId, () => this.writeGroup(patientId));
-      }
-      waiting.push({ actorId, update, clientUpdateId, requestId, resolve, reject });
+      this.pending.push({ patientId, userId: actorId, update, base64, clientUpdateId, requestId, resolve, reject });
+      this.draining ??= this.drain();
     });
   }
 
-  /** Takes the writes waiting for a plan (up to a batch's worth) and stores them in one transaction. */
-  private async writeGroup(patientId: string): Promise<void> {
-    const waiting = this.pending.get(patientId) ?? [];
+  /** Stores groups until nothing waits; writes arriving meanwhile form the next group. */
+  private async drain(): Promise<void> {
+    await new Promise<void>((r) => setImmediate(r)); // let writes that arrived together join one group
+    while (this.pending.length > 0) {
+      const group = this.takeGroup();
+      const plans = [...new Set(group.map((w) => w.patientId))];
+      await this.serialMany(plans, () => this.writeGroup(group)).catch((e: unknown) => group.forEach((w) => w.reject(e)));
+    }
+    this.draining = null;
+  }
+
+  private takeGroup(): PendingWrite[] {
     let bytes = 0;
     let take = 0;
+    const waiting = this.pending;
     while (take < waiting.length && take < maxGroupWrites && (take === 0 || bytes + waiting[take].update.byteLength <= maxGroupBytes)) {
       bytes += waiting[take].update.byteLength;
       take++;
     }
-    const group = waiting.splice(0, take);
-    if (waiting.length === 0) this.pending.delete(patientId);
-    else void this.serial(patientId, () => this.writeGroup(patientId)); // the rest, next
-    if (group.length === 0) return;
-
-    let result: GroupResult;
-    try {
-      result = await this.orm.em.fork().transactional((em) => this.storeGroup(em, patientId, group));
-    } catch (e) {
-      // The document in memory may hold updates that did not commit: reload it from storage.
-      this.evict(patientId);
-      for (const w of group) w.reject(e);
-      return;
-    }
-    for (const w of group) {
-      const outcome = result.outcomes.get(w);
-      if (outcome instanceof Error) w.reject(outcome);
-      else if (outcome) w.resolve(outcome);
-      else w.reject(new Error('care-plan write lost its outcome'));
-    }
-    if (result.committed.updates.length > 0) this.publish(patientId, result.committed);
+    return waiting.splice(0, take);
   }
 
-  /** Within one transaction: lock the plan, validate each write in turn, store the accepted ones. */
-  private async storeGroup(em: EntityManager, patientId: string, group: PendingWrite[]): Promise<GroupResult> {
-    const row = await this.planRow(em, patientId, true);
-    const prevSeq = row ? Number(row.last_seq) : 0;
-    const known = new Map(
-      (
-        await sql<{ seq: string; client_update_id: string }>(em, 'select seq, client_update_id from care_plan_update where patient_id = ? and client_update_id = any(?::text[])', [
-          patientId,
-          textArray(group.map((w) => w.clientUpdateId)),
-        ])
-      ).map((k) => [k.client_update_id, Number(k.seq)]),
-    );
-    const outcomes = new Map<PendingWrite, UpdateAck | Error>();
-    const accepted: Array<{ write: PendingWrite; sections: string[] }> = [];
-    const firstOf = new Map<string, PendingWrite>(); // accepted clientUpdateIds in this group
-    const repeats: Array<{ write: PendingWrite; of: PendingWrite }> = [];
-    let plan = await this.fresh(em, patientId, row);
+  /** Checks the authors' access (one query), stores the group in one transaction, answers and publishes. */
+  private async writeGroup(group: PendingWrite[]): Promise<void> {
+    const allowed = await pairsAllowed(this.orm.em.fork(), PatientAction.EDIT_CARE_PLAN, group);
+    const byPlan = new Map<string, PendingWrite[]>();
     for (const w of group) {
-      const seq = known.get(w.clientUpdateId);
+      if (!allowed.has(pairKey(w))) w.reject(new EditNotAllowed());
+      else byPlan.set(w.patientId, [...(byPlan.get(w.patientId) ?? []), w]);
+    }
+    if (byPlan.size === 0) return;
+    let result: GroupResult;
+    try {
+      result = await inTransaction(this.pool, (tx) => this.storeWrites(tx, byPlan));
+    } catch (e) {
+      // Documents in memory may hold updates that did not commit: reload them from storage.
+      for (const id of byPlan.keys()) this.evict(id);
+      if (byPlan.size > 1) {
+        // Whatever failed must not fail the other plans' writes: store each plan on its own.
+        for (const writes of byPlan.values()) await this.writeGroup(writes);
+        return;
+      }
+      for (const writes of byPlan.values()) writes.forEach((w) => w.reject(e));
+      return;
+    }
+    for (const [w, outcome] of result.outcomes) {
+      if (outcome instanceof Error) w.reject(outcome);
+      else w.resolve(outcome);
+    }
+    if (result.committed.length > 0) this.publish(result.committed);
+  }
+
+  /** Within one transaction: lock the plans, check each write against its document, store the accepted ones. */
+  private async storeWrites(tx: SqlTransaction, byPlan: Map<string, PendingWrite[]>): Promise<GroupResult> {
+    const writes = [...byPlan.values()].flat();
+    const locked = await lockPlans(tx, [...byPlan.keys()], writes.map((w) => w.clientUpdateId));
+    const outcomes = new Map<PendingWrite, UpdateAck | Error>();
+    const checked = new Map<string, PlanOutcome & { lock: LockedPlan }>();
+    for (const [patientId, planWrites] of byPlan) {
+      const lock = locked.get(patientId);
+      if (!lock) throw new Error('a care-plan row was neither found nor created');
+      checked.set(patientId, { ...(await this.checkWrites(patientId, lock, planWrites, outcomes)), lock });
+    }
+    const updates: UpdateRow[] = [];
+    const plans: GroupPlanRow[] = [];
+    for (const [patientId, c] of checked) {
+      if (c.accepted.length === 0) continue;
+      for (const { write: w, sections } of c.accepted) updates.push({ patientId, update: w.update, actorId: w.userId, clientUpdateId: w.clientUpdateId, sections, requestId: w.requestId });
+      const compact = c.lock.updatesSinceSnapshot + c.accepted.length >= this.options.compactEvery;
+      plans.push({
+        patientId,
+        view: c.plan.view,
+        updatedBy: c.accepted[c.accepted.length - 1].write.userId,
+        count: c.accepted.length,
+        snapshot: compact ? Y.encodeStateAsUpdate(c.plan.doc) : null,
+      });
+    }
+    const stored = updates.length > 0 ? await storeGroup(tx, this.notifier.instanceId, updates, plans) : [];
+    const rowOf = new Map(stored.map((r) => [`${r.patientId}:${r.clientUpdateId}`, r]));
+    const committed: CommittedPlan[] = [];
+    for (const [patientId, c] of checked) {
+      const planUpdates = c.accepted.map(({ write: w }): CommittedUpdate => {
+        const r = rowOf.get(`${patientId}:${w.clientUpdateId}`);
+        if (!r) throw new Error('a stored care-plan update did not come back from the insert');
+        outcomes.set(w, { seq: r.seq, clientUpdateId: w.clientUpdateId, duplicate: false });
+        return { seq: r.seq, update: w.update, base64: w.base64, actorId: w.userId, actorName: r.actorName, clientUpdateId: w.clientUpdateId, createdAt: r.createdAt };
+      });
+      for (const r of c.repeats) outcomes.set(r.write, { ...(outcomes.get(r.of) as UpdateAck), duplicate: true });
+      if (planUpdates.length === 0) continue;
+      planUpdates.sort((x, y) => x.seq - y.seq);
+      const newest = planUpdates[planUpdates.length - 1];
+      // Only now (the caller commits next) does memory move on; a failed commit evicts the plan.
+      c.plan.seq = newest.seq;
+      c.plan.updatedAt = newest.createdAt;
+      committed.push({ patientId, prevSeq: c.lock.lastSeq, updates: planUpdates });
+    }
+    return { outcomes, committed };
+  }
+
+  /**
+   * Applies one plan's writes to its document in order, each validated on its own. A duplicate answers
+   * with the stored seq; a refused write is answered at once and the document goes back to what is stored
+   * plus the writes accepted so far.
+   */
+  private async checkWrites(patientId: string, lock: LockedPlan, writes: PendingWrite[], outcomes: Map<PendingWrite, UpdateAck | Error>): Promise<PlanOutcome> {
+    const row = { last_seq: String(lock.lastSeq), updated_at: lock.updatedAt };
+    const em = this.orm.em.fork();
+    let plan = await this.fresh(em, patientId, row);
+    const accepted: PlanOutcome['accepted'] = [];
+    const repeats: PlanOutcome['repeats'] = [];
+    const firstOf = new Map<string, PendingWrite>(); // accepted clientUpdateIds in this group
+    for (const w of writes) {
+      const seq = lock.known.get(w.clientUpdateId);
       if (seq !== undefined) {
         outcomes.set(w, { seq, clientUpdateId: w.clientUpdateId, duplicate: true });
         continue;
@@ -254,12 +346,13 @@ export class CarePlanStore {
         continue;
       }
       const before = plan.view;
+      plan.touched.clear();
       try {
         Y.applyUpdate(plan.doc, w.update);
-        plan.view = materialise(plan.doc);
+        plan.view = materialise(plan.doc, { view: before, touched: plan.touched });
       } catch (e) {
         outcomes.set(w, e instanceof CarePlanShapeError ? badInput('update', `This edit would break the care plan (${e.message}).`) : badInput('update', 'This is not a care-plan edit the server can read.'));
-        // Back to what is stored, plus the updates of this group accepted so far (known good, same order).
+        // Back to what is stored, plus the writes accepted so far (known good, same order).
         this.evict(patientId);
         plan = await this.fresh(em, patientId, row);
         if (accepted.length > 0) {
@@ -268,39 +361,34 @@ export class CarePlanStore {
         }
         continue;
       }
-      accepted.push({ write: w, sections: changedSections(before, plan.view) });
+      accepted.push({ write: w, sections: changedSections(before, plan.view, plan.touched) });
       firstOf.set(w.clientUpdateId, w);
     }
-    const updates = accepted.length > 0 ? await this.persist(em, patientId, plan, accepted) : [];
-    accepted.forEach((a, i) => outcomes.set(a.write, { seq: updates[i].seq, clientUpdateId: a.write.clientUpdateId, duplicate: false }));
-    for (const r of repeats) {
-      const ack = outcomes.get(r.of) as UpdateAck;
-      outcomes.set(r.write, { ...ack, duplicate: true });
-    }
-    return { outcomes, committed: { prevSeq, updates: [...updates].sort((x, y) => x.seq - y.seq) } };
+    return { accepted, repeats, plan };
   }
 
   /**
-   * Hands committed updates to this instance's streams of the plan, in commit order, with their users'
-   * access checked in one query for all of them (the NOTIFY echo of this commit is ignored).
+   * Hands committed updates to this instance's streams, in commit order, with their users' access checked
+   * in one query for every plan of the group (the NOTIFY echo of this commit is ignored).
    */
-  private publish(patientId: string, committed: { prevSeq: number; updates: CommittedUpdate[] }): void {
-    const previous = this.publishing.get(patientId) ?? Promise.resolve();
-    const run = previous.then(async () => {
-      const wake = { seq: committed.updates[committed.updates.length - 1].seq, committed };
-      const audience = this.notifier.audience(patientId);
-      if (audience.length === 0) return;
+  private publish(committed: CommittedPlan[]): void {
+    this.publishing = this.publishing.then(async () => {
+      const audiences = committed.map((c) => ({ c, users: this.notifier.audience(c.patientId) })).filter((a) => a.users.length > 0);
+      if (audiences.length === 0) return;
+      let allowed: Set<string> | null = null;
       try {
-        const allowed = await readersAmong(this.orm.em.fork(), patientId, audience);
-        this.notifier.poke(patientId, wake, { checked: new Set(audience), allowed });
+        allowed = await pairsAllowed(this.orm.em.fork(), PatientAction.READ, audiences.flatMap((a) => a.users.map((userId) => ({ patientId: a.c.patientId, userId }))));
       } catch (e) {
         this.logger.warn('care-plan access check for live delivery failed; streams check for themselves', { error: String(e) });
-        this.notifier.poke(patientId, wake);
       }
-    });
-    this.publishing.set(patientId, run);
-    void run.then(() => {
-      if (this.publishing.get(patientId) === run) this.publishing.delete(patientId);
+      for (const { c, users } of audiences) {
+        const wake = { seq: c.updates[c.updates.length - 1].seq, committed: { prevSeq: c.prevSeq, updates: c.updates } };
+        if (!allowed) this.notifier.poke(c.patientId, wake);
+        else {
+          const readers = new Set(users.filter((userId) => allowed.has(pairKey({ patientId: c.patientId, userId }))));
+          this.notifier.poke(c.patientId, wake, { checked: new Set(users), allowed: readers });
+        }
+      }
     });
   }
 
@@ -326,86 +414,28 @@ export class CarePlanStore {
 
   /** Runs `fn` after every earlier operation on this plan in this instance has finished. */
   serial<T>(patientId: string, fn: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(patientId) ?? Promise.resolve();
+    return this.serialMany([patientId], fn);
+  }
+
+  /** Runs `fn` after every earlier operation on any of these plans has finished; later ones wait for it. */
+  private serialMany<T>(patientIds: string[], fn: () => Promise<T>): Promise<T> {
+    const previous = Promise.all(patientIds.map((id) => this.queues.get(id)));
     const run = previous.then(fn);
     const tail = run.then(
       () => undefined,
       () => undefined,
     );
-    this.queues.set(patientId, tail);
+    for (const id of patientIds) this.queues.set(id, tail);
     void tail.then(() => {
-      if (this.queues.get(patientId) === tail) this.queues.delete(patientId);
+      for (const id of patientIds) if (this.queues.get(id) === tail) this.queues.delete(id);
     });
     return run;
   }
 
-  /** Stores a group's accepted updates (one row each) and the plan as it now is; returns them in input order. */
-  private async persist(em: EntityManager, patientId: string, plan: HotPlan, accepted: Array<{ write: PendingWrite; sections: string[] }>): Promise<CommittedUpdate[]> {
-    const params: unknown[] = [];
-    const values = accepted.map(({ write: w, sections }) => {
-      params.push(patientId, Buffer.from(w.update), w.actorId, w.clientUpdateId, `{${sections.join(',')}}`); // section names are plain identifiers
-      return '(?::uuid, ?::bytea, ?::uuid, ?, ?::text[])';
-    });
-    const rows = await sql<{ seq: string; client_update_id: string; created_at: Date; actor_name: string }>(
-      em,
-      `with inserted as (
-         insert into care_plan_update (patient_id, update, actor_id, client_update_id, sections) values ${values.join(', ')}
-         returning seq, client_update_id, created_at, actor_id)
-       select i.seq, i.client_update_id, i.created_at, a.name as actor_name from inserted i join app_user a on a.id = i.actor_id`,
-      params,
-    );
-    const byId = new Map(rows.map((r) => [r.client_update_id, r]));
-    const updates = accepted.map(({ write: w }): CommittedUpdate => {
-      const r = byId.get(w.clientUpdateId);
-      if (!r) throw new Error('a stored care-plan update did not come back from the insert');
-      return { seq: Number(r.seq), update: w.update, actorId: w.actorId, actorName: r.actor_name, clientUpdateId: w.clientUpdateId, createdAt: new Date(r.created_at) };
-    });
-    const newest = updates.reduce((x, y) => (y.seq > x.seq ? y : x));
-    const [counter] = await sql<{ updates_since_snapshot: number }>(
-      em,
-      `update care_plan set last_seq = ?, updates_since_snapshot = updates_since_snapshot + ?, updated_at = ?, updated_by = ?, ${viewAssignments}
-        where patient_id = ? returning updates_since_snapshot`,
-      [newest.seq, updates.length, newest.createdAt, newest.actorId, ...viewValues(plan.view), patientId],
-    );
-    if (counter.updates_since_snapshot >= this.options.compactEvery) {
-      await sql(em, 'update care_plan set snapshot = ?, snapshot_seq = ?, updates_since_snapshot = 0 where patient_id = ?', [
-        Buffer.from(Y.encodeStateAsUpdate(plan.doc)),
-        newest.seq,
-        patientId,
-      ]);
-    }
-    await recordAudit(
-      em,
-      ...accepted.map(({ write: w, sections }, i) => ({
-        actorId: w.actorId,
-        action: PatientAction.EDIT_CARE_PLAN,
-        patientId,
-        requestId: w.requestId,
-        outcome: AuditOutcome.ALLOWED,
-        detail: { seq: updates[i].seq, sections },
-      })),
-    );
-    for (const actorId of new Set(updates.map((u) => u.actorId))) await recordCarePlanEdit(em, patientId, actorId); // the care team hears once the plan goes quiet
-    await sql(em, 'select pg_notify(?, ?)', [CARE_PLAN_CHANNEL, this.notifier.payload(patientId, newest.seq)]);
-    // Only now (the caller commits next) does memory move on; a failed commit evicts the plan.
-    plan.seq = newest.seq;
-    plan.updatedAt = newest.createdAt;
-    return updates;
-  }
-
-  /** The plan row (created from the initial state when `create`), locked for update when `lock`. */
-  private async planRow(em: EntityManager, patientId: string, lock: boolean): Promise<PlanRow | null> {
-    const select = `select last_seq, updated_at from care_plan where patient_id = ?${lock ? ' for update' : ''}`;
-    const [row] = await sql<PlanRow>(em, select, [patientId]);
-    if (row || !lock) return row ?? null;
-    const view = materialise(createCarePlanDoc());
-    await sql(
-      em,
-      `insert into care_plan (patient_id, snapshot, ${viewColumns.join(', ')}) values (?, ?, ${viewColumns.map(() => '?').join(', ')}) on conflict do nothing`,
-      [patientId, Buffer.from(initialCarePlanUpdate), ...viewValues(view)],
-    );
-    const [created] = await sql<PlanRow>(em, select, [patientId]);
-    return created;
+  /** The plan row, if the plan was ever written. */
+  private async planRow(em: EntityManager, patientId: string): Promise<PlanRow | null> {
+    const [row] = await sql<PlanRow>(em, 'select last_seq, updated_at from care_plan where patient_id = ?', [patientId]);
+    return row ?? null;
   }
 
   /** The hot plan, loaded or caught up to `row.last_seq` (updates other instances committed). */
@@ -437,33 +467,11 @@ export class CarePlanStore {
       [patientId],
     );
     const doc = createCarePlanDoc(row ? new Uint8Array(row.snapshot) : initialCarePlanUpdate);
-    const plan: HotPlan = { doc, seq: row ? Number(row.snapshot_seq) : 0, view: materialise(doc), updatedAt: row ? new Date(row.updated_at) : null, lastUsed: Date.now() };
+    const plan: HotPlan = { doc, seq: row ? Number(row.snapshot_seq) : 0, view: materialise(doc), updatedAt: row ? new Date(row.updated_at) : null, lastUsed: Date.now(), touched: new Set() };
+    trackTouched(doc, plan.touched);
     this.hot.set(patientId, plan);
     return plan;
   }
-}
-
-/** The materialised view's columns, in one place for insert and update. */
-const viewColumns = ['view', 'what_matters', 'goals', 'strategies', 'flare_up', 'medication', 'next_review_date', 'reviewer_id', 'active_goal_count'];
-const viewAssignments = viewColumns.map((c) => `${c} = ?`).join(', ');
-
-function viewValues(view: CarePlanView): unknown[] {
-  return [
-    JSON.stringify(view),
-    view.whatMatters,
-    JSON.stringify(view.goals),
-    JSON.stringify(view.strategies),
-    JSON.stringify(view.flareUp),
-    view.medication,
-    view.review.nextReviewDate,
-    view.review.reviewerId,
-    view.goals.filter((g) => g.status === 'ACTIVE').length,
-  ];
-}
-
-/** A PostgreSQL text[] literal (each element quoted, so any text is safe). */
-function textArray(items: string[]): string {
-  return `{${items.map((i) => `"${i.replace(/[\\"]/g, '\\$&')}"`).join(',')}}`;
 }
 
 /** Raw SQL inside `em`'s transaction, if any. */

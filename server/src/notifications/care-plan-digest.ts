@@ -9,17 +9,21 @@ import { NotificationKind } from './notification.entity.js';
 import { links, notify } from './notification.service.js';
 
 /**
- * Notes that `editorId` edited `patientId`'s care plan. Call it from the care-plan write (inside its
- * transaction if there is one). Nobody is notified now: edits are gathered, and one notification per plan
- * goes out once the plan has been quiet for `carePlanDigestQuietMs` — never one per keystroke.
+ * How a plan's pending digest takes in more editors: appended once each, in the order they first edited,
+ * and the quiet period starts again. The care-plan write path inserts its rows with this same clause.
+ */
+export const digestMergeSql = `on conflict (patient_id) do update
+       set editor_ids = array(select e from unnest(care_plan_edit_digest.editor_ids || excluded.editor_ids) with ordinality t(e, i) group by e order by min(i)),
+           last_edit_at = now()`;
+
+/**
+ * Notes that `editorId` edited `patientId`'s care plan (inside `em`'s transaction if there is one). Nobody
+ * is notified now: edits are gathered, and one notification per plan goes out once the plan has been
+ * quiet for `carePlanDigestQuietMs` — never one per keystroke.
  */
 export async function recordCarePlanEdit(em: EntityManager, patientId: string, editorId: string): Promise<void> {
   await em.getConnection().execute(
-    `insert into care_plan_edit_digest (patient_id, editor_ids) values (?, array[?::uuid])
-     on conflict (patient_id) do update
-       set editor_ids = case when excluded.editor_ids[1] = any(care_plan_edit_digest.editor_ids) then care_plan_edit_digest.editor_ids
-                             else care_plan_edit_digest.editor_ids || excluded.editor_ids end,
-           last_edit_at = now()`,
+    `insert into care_plan_edit_digest (patient_id, editor_ids) values (?, array[?::uuid]) ${digestMergeSql}`,
     [patientId, editorId],
     'run',
     em.isInTransaction() ? em.getTransactionContext() : undefined,

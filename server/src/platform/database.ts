@@ -39,3 +39,32 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
     await client.end();
   }
 }
+
+/** A transaction on one connection of a `pg.Pool`, with parameters sent apart from the text ($1, $2…). */
+export interface SqlTransaction {
+  query<T>(text: string, params?: unknown[]): Promise<T[]>;
+}
+
+/**
+ * Runs `fn` in a transaction on `pool`. For the hottest write path: the ORM formats every parameter into
+ * the SQL text, which for large values costs more than the write itself; here PostgreSQL gets them as
+ * parameters. Rolls back when `fn` throws; a connection that failed is discarded, not reused.
+ */
+export async function inTransaction<T>(pool: pg.Pool, fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const tx: SqlTransaction = { query: async <R>(text: string, params?: unknown[]) => (await client.query(text, params)).rows as R[] };
+  try {
+    await client.query('begin');
+    const result = await fn(tx);
+    await client.query('commit');
+    client.release();
+    return result;
+  } catch (e) {
+    const rolledBack = await client.query('rollback').then(
+      () => true,
+      () => false,
+    );
+    client.release(rolledBack ? undefined : true);
+    throw e;
+  }
+}
