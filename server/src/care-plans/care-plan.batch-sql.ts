@@ -1,0 +1,193 @@
+import { PatientAction } from '../access/policy.js';
+import { AuditOutcome } from '../audit/audit.service.js';
+import { digestMergeSql } from '../notifications/care-plan-digest.js';
+import type { SqlTransaction } from '../platform/database.js';
+import { createCarePlanDoc, materialise, initialCarePlanUpdate, type CarePlanView } from './care-plan.doc.js';
+import { CARE_PLAN_CHANNEL } from './care-plan.notifier.js';
+
+/**
+ * The statements of one group commit: every plan written in the group is locked in one statement and
+ * stored in one more, whatever the number of plans and updates, so a busy server pays a few round trips
+ * per group rather than a dozen per keystroke batch.
+ */
+
+/** A plan row as the group found it, locked for the rest of the transaction. */
+export interface LockedPlan {
+  lastSeq: number;
+  updatedAt: Date;
+  updatesSinceSnapshot: number;
+  /** clientUpdateIds of this group already stored for the plan, with their seq. */
+  known: Map<string, number>;
+}
+
+/**
+ * Locks the plans' rows (in patient order, so two instances' groups never deadlock), creating any that
+ * do not exist yet from the initial state.
+ */
+export async function lockPlans(tx: SqlTransaction, patientIds: string[], clientUpdateIds: string[]): Promise<Map<string, LockedPlan>> {
+  const ids = [...new Set(patientIds)].sort();
+  let locked = await selectForUpdate(tx, ids, clientUpdateIds);
+  const missing = ids.filter((id) => !locked.has(id));
+  if (missing.length > 0) {
+    await createPlans(tx, missing);
+    locked = new Map([...locked, ...(await selectForUpdate(tx, missing, clientUpdateIds))]);
+  }
+  return locked;
+}
+
+async function selectForUpdate(tx: SqlTransaction, ids: string[], clientUpdateIds: string[]): Promise<Map<string, LockedPlan>> {
+  const rows = await tx.query<{ patient_id: string; last_seq: string; updated_at: Date; updates_since_snapshot: number; known: Array<[string, number]> }>(
+    `select c.patient_id, c.last_seq, c.updated_at, c.updates_since_snapshot,
+            (select coalesce(json_agg(json_build_array(u.client_update_id, u.seq)), '[]'::json)
+               from care_plan_update u where u.patient_id = c.patient_id and u.client_update_id = any($2::text[])) as known
+       from care_plan c where c.patient_id = any($1::uuid[]) order by c.patient_id for update of c`,
+    [ids, clientUpdateIds],
+  );
+  return new Map(
+    rows.map((r) => [
+      r.patient_id,
+      {
+        lastSeq: Number(r.last_seq),
+        updatedAt: new Date(r.updated_at),
+        updatesSinceSnapshot: r.updates_since_snapshot,
+        known: new Map(r.known.map(([id, seq]) => [id, Number(seq)])),
+      },
+    ]),
+  );
+}
+
+const initialView = (() => {
+  const doc = createCarePlanDoc();
+  const view = materialise(doc);
+  doc.destroy();
+  return view;
+})();
+
+async function createPlans(tx: SqlTransaction, ids: string[]): Promise<void> {
+  const v = viewColumns(initialView);
+  await tx.query(
+    `insert into care_plan (patient_id, snapshot, view, what_matters, goals, strategies, flare_up, medication, next_review_date, reviewer_id, active_goal_count)
+     select id, $2, $3::jsonb, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9::date, $10::uuid, $11 from unnest($1::uuid[]) id
+     on conflict do nothing`,
+    [ids, Buffer.from(initialCarePlanUpdate), v.view, v.whatMatters, v.goals, v.strategies, v.flareUp, v.medication, v.nextReviewDate, v.reviewerId, v.activeGoalCount],
+  );
+}
+
+/** One accepted update, in the order the plan applied it. */
+export interface UpdateRow {
+  patientId: string;
+  update: Uint8Array;
+  actorId: string;
+  clientUpdateId: string;
+  sections: string[];
+  requestId: string;
+}
+
+/** A plan as the group leaves it. */
+export interface PlanRow {
+  patientId: string;
+  view: CarePlanView;
+  updatedBy: string;
+  /** How many of `updates` are this plan's. */
+  count: number;
+  /** A fresh compacted snapshot, when one is due. */
+  snapshot: Uint8Array | null;
+}
+
+export interface StoredRow {
+  seq: number;
+  patientId: string;
+  clientUpdateId: string;
+  createdAt: Date;
+  actorName: string;
+}
+
+/**
+ * In one statement: the update rows (seqs in the order given), each plan's row (last seq, typed view,
+ * snapshot when due), the audit entries, the care team's pending edit digest and the NOTIFY that wakes the
+ * other instances (`<instanceId>:<patientId>:<seq>`).
+ */
+export async function storeGroup(tx: SqlTransaction, instanceId: string, updates: UpdateRow[], plans: PlanRow[]): Promise<StoredRow[]> {
+  const views = plans.map((p) => viewColumns(p.view));
+  const rows = await tx.query<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string }>(
+    `with input as (
+       select * from unnest($1::uuid[], $2::bytea[], $3::uuid[], $4::text[], $5::text[], $6::text[]) with ordinality
+         as t(patient_id, update, actor_id, client_update_id, sections, request_id, ord)),
+     ins as (
+       insert into care_plan_update (patient_id, update, actor_id, client_update_id, sections)
+       select patient_id, update, actor_id, client_update_id, string_to_array(sections, ',') from input order by ord
+       returning seq, patient_id, client_update_id, actor_id, created_at),
+     newest as (select patient_id, max(seq) as seq, max(created_at) as at from ins group by patient_id),
+     plans as (
+       select * from unnest($7::uuid[], $8::jsonb[], $9::text[], $10::jsonb[], $11::jsonb[], $12::jsonb[], $13::text[], $14::date[], $15::uuid[], $16::int[],
+                            $17::bytea[], $18::int[], $19::uuid[])
+         as t(patient_id, view, what_matters, goals, strategies, flare_up, medication, next_review_date, reviewer_id, active_goal_count, snapshot, n, updated_by)),
+     upd as (
+       update care_plan c
+          set last_seq = nw.seq, updated_at = nw.at, updated_by = p.updated_by,
+              updates_since_snapshot = case when p.snapshot is null then c.updates_since_snapshot + p.n else 0 end,
+              snapshot = coalesce(p.snapshot, c.snapshot),
+              snapshot_seq = case when p.snapshot is null then c.snapshot_seq else nw.seq end,
+              view = p.view, what_matters = p.what_matters, goals = p.goals, strategies = p.strategies, flare_up = p.flare_up,
+              medication = p.medication, next_review_date = p.next_review_date, reviewer_id = p.reviewer_id, active_goal_count = p.active_goal_count
+         from plans p join newest nw using (patient_id)
+        where c.patient_id = p.patient_id
+        returning c.patient_id),
+     audit as (
+       insert into audit_entry (actor_id, action, patient_id, request_id, outcome, detail)
+       select i.actor_id, $20, i.patient_id, i.request_id, $21, jsonb_build_object('seq', s.seq, 'sections', to_jsonb(string_to_array(i.sections, ',')))
+         from ins s join input i using (patient_id, client_update_id)),
+     digest as (
+       insert into care_plan_edit_digest (patient_id, editor_ids)
+       select patient_id, array_agg(actor_id order by first) from (select patient_id, actor_id, min(ord) as first from input group by 1, 2) e group by patient_id
+       ${digestMergeSql}),
+     woken as (select pg_notify($22, $23 || ':' || patient_id || ':' || seq) from newest)
+     select s.seq, s.patient_id, s.client_update_id, s.created_at, a.name as actor_name,
+            (select count(*) from upd) + 0 * (select count(*) from woken) as plans_written
+       from ins s join app_user a on a.id = s.actor_id`,
+    [
+      updates.map((u) => u.patientId),
+      updates.map((u) => Buffer.from(u.update.buffer, u.update.byteOffset, u.update.byteLength)),
+      updates.map((u) => u.actorId),
+      updates.map((u) => u.clientUpdateId),
+      updates.map((u) => u.sections.join(',')), // section names are plain identifiers
+      updates.map((u) => u.requestId),
+      plans.map((p) => p.patientId),
+      views.map((v) => v.view),
+      views.map((v) => v.whatMatters),
+      views.map((v) => v.goals),
+      views.map((v) => v.strategies),
+      views.map((v) => v.flareUp),
+      views.map((v) => v.medication),
+      views.map((v) => v.nextReviewDate),
+      views.map((v) => v.reviewerId),
+      views.map((v) => v.activeGoalCount),
+      plans.map((p) => (p.snapshot ? Buffer.from(p.snapshot.buffer, p.snapshot.byteOffset, p.snapshot.byteLength) : null)),
+      plans.map((p) => p.count),
+      plans.map((p) => p.updatedBy),
+      PatientAction.EDIT_CARE_PLAN,
+      AuditOutcome.ALLOWED,
+      CARE_PLAN_CHANNEL,
+      instanceId,
+    ],
+  );
+  if (rows.length !== updates.length || (rows[0] && Number(rows[0].plans_written) !== plans.length)) {
+    throw new Error('a care-plan group commit did not write every row it was given');
+  }
+  return rows.map((r) => ({ seq: Number(r.seq), patientId: r.patient_id, clientUpdateId: r.client_update_id, createdAt: new Date(r.created_at), actorName: r.actor_name }));
+}
+
+/** The materialised view as the care_plan row's columns. */
+function viewColumns(view: CarePlanView) {
+  return {
+    view: JSON.stringify(view),
+    whatMatters: view.whatMatters,
+    goals: JSON.stringify(view.goals),
+    strategies: JSON.stringify(view.strategies),
+    flareUp: JSON.stringify(view.flareUp),
+    medication: view.medication,
+    nextReviewDate: view.review.nextReviewDate,
+    reviewerId: view.review.reviewerId,
+    activeGoalCount: view.goals.filter((g) => g.status === 'ACTIVE').length,
+  };
+}
