@@ -5,6 +5,13 @@ import { notFound } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { EVENT_CHANNEL, lastCommittedSeq, readEventsAfter, type EventRecord, type StreamFilter } from './event-log.js';
 import { EventSubscription } from './event-subscription.js';
+import { RecentEvents } from './recent-events.js';
+
+type Em = ReturnType<Orm['em']['fork']>;
+/** Whose access to one patient was asked about while dispatching a page, and who may read it. */
+type PatientReaders = { asked: Set<string>; readers: Set<string> };
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export interface EventHubOptions {
   /** Events one subscriber may have waiting before it is told to resync. */
@@ -13,14 +20,22 @@ export interface EventHubOptions {
   pageSize: number;
   /** A safety net: re-read the log this often even if no NOTIFY arrived (e.g. while reconnecting). */
   pollMs: number;
+  /** Latest events kept in memory per patient stream for replay (default: `queueLimit`). */
+  recentPerStream?: number;
+  /** Latest patient events kept in memory across all streams. */
+  recentTotal: number;
 }
 
-const defaults: EventHubOptions = { queueLimit: 1000, pageSize: 500, pollMs: 5000 };
+const defaults: EventHubOptions = { queueLimit: 1000, pageSize: 500, pollMs: 5000, recentTotal: 10_000 };
 
 /**
  * This instance's view of the event log. It LISTENs on its own connection; a NOTIFY (or the poll) makes it
  * read every event after the last one it dispatched, in seq order, and offer each to the subscribers of
- * that stream on this instance. A patient event's audience is access-checked in one query per event.
+ * that stream on this instance. Access is re-checked for every page read, after the read: one query per
+ * patient in the page for its whole audience, so an event that removed a member (committed before the
+ * read) already counts, and that member gets nothing more. A page is then dispatched without pausing,
+ * so what it sends a socket leaves in one write. The latest patient events stay in memory (RecentEvents)
+ * so that a reconnecting subscriber replays them without reading the log.
  */
 export class EventHub {
   private readonly options: EventHubOptions;
@@ -32,6 +47,7 @@ export class EventHub {
   private pumpAgain = false;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
+  private readonly recent: RecentEvents;
 
   constructor(
     private readonly orm: Orm,
@@ -39,12 +55,16 @@ export class EventHub {
     options: Partial<EventHubOptions> = {},
   ) {
     this.options = { ...defaults, ...options };
+    const perStream = this.options.recentPerStream ?? this.options.queueLimit;
+    // Room for at least one full stream between trims (a stream grows to 1.5 × perStream before one).
+    this.recent = new RecentEvents(perStream, Math.max(this.options.recentTotal, Math.ceil(perStream * 1.5)));
   }
 
   async start(): Promise<void> {
     await this.listen();
     // After LISTEN is in place: anything committed later is announced, anything earlier is below this.
     this.lastSeq = await lastCommittedSeq(this.orm.em.fork());
+    this.recent.reset(this.lastSeq);
     this.timer = setInterval(() => this.wake(), this.options.pollMs);
     this.timer.unref();
   }
@@ -89,9 +109,10 @@ export class EventHub {
     let set = index.get(key);
     if (!set) index.set(key, (set = new Set()));
     set.add(sub); // registered before replay reads the log: see EventSubscription
-    // Replay reads pages as large as the subscriber's queue: a reconnect 1,000 behind is a query or two.
+    // Replay reads pages as large as the subscriber's queue, from memory when the events are still there
+    // (they are shared with the live subscribers), else from the log: a reconnect 1,000 behind is a query or two.
     void sub.replay(
-      (cursor, limit) => readEventsAfter(this.orm.em.fork(), cursor, limit, sub.filter),
+      async (cursor, limit) => this.recent.read(sub.filter, cursor, limit) ?? readEventsAfter(this.orm.em.fork(), cursor, limit, sub.filter),
       () => this.checkAccess(sub),
       this.options.queueLimit,
     );
@@ -128,26 +149,74 @@ export class EventHub {
     const em = this.orm.em.fork();
     for (;;) {
       const page = await readEventsAfter(em, this.lastSeq, this.options.pageSize);
-      for (const event of page) await this.dispatch(em, event);
+      if (page.length === 0) return;
+      const checked = new Map<string, PatientReaders>();
+      await this.checkReaders(em, page, checked);
+      for (let i = 0; i < page.length; i++) {
+        if (this.backlogged(page[i])) {
+          // A subscriber is judged slow only if it has had a turn of the event loop to take its queue:
+          // events of one page arrive faster than any client could read them.
+          await nextTurn();
+          if (this.stopped) return;
+          await this.checkReaders(em, page.slice(i), checked); // anyone who subscribed meanwhile
+        }
+        this.dispatch(page[i], checked);
+      }
       if (page.length < this.options.pageSize || this.stopped) return;
     }
   }
 
-  private async dispatch(em: ReturnType<Orm['em']['fork']>, event: EventRecord): Promise<void> {
+  /** True if one of the event's subscribers has a full queue: one more event would overflow it. */
+  private backlogged(event: EventRecord): boolean {
+    const subs = event.recipientId ? this.byRecipient.get(event.recipientId) : event.patientId ? this.byPatient.get(event.patientId) : undefined;
+    for (const sub of subs ?? []) if (sub.full) return true;
+    return false;
+  }
+
+  /**
+   * Finds out, for each patient in `events`, which of its subscribers' users may read it now (into
+   * `checked`). Subscribers that register while this runs are checked too (another round), so the
+   * dispatch that follows finds every subscriber checked and never waits on a query.
+   */
+  private async checkReaders(em: Em, events: EventRecord[], checked: Map<string, PatientReaders>): Promise<void> {
+    for (;;) {
+      const unasked = this.uncheckedUsers(events, checked);
+      if (unasked.size === 0) return;
+      for (const [patientId, userIds] of unasked) {
+        const entry = checked.get(patientId) ?? { asked: new Set<string>(), readers: new Set<string>() };
+        checked.set(patientId, entry);
+        for (const id of await readersAmong(em, patientId, [...userIds])) entry.readers.add(id);
+        for (const id of userIds) entry.asked.add(id);
+      }
+    }
+  }
+
+  /** The users subscribed to the events' patients whose access has not been asked about yet. */
+  private uncheckedUsers(events: EventRecord[], checked: Map<string, PatientReaders>): Map<string, Set<string>> {
+    const unasked = new Map<string, Set<string>>();
+    for (const event of events) {
+      if (event.recipientId || !event.patientId || unasked.has(event.patientId)) continue;
+      const asked = checked.get(event.patientId)?.asked;
+      const users = new Set<string>();
+      for (const sub of this.byPatient.get(event.patientId) ?? []) if (!asked?.has(sub.userId)) users.add(sub.userId);
+      if (users.size > 0) unasked.set(event.patientId, users);
+    }
+    return unasked;
+  }
+
+  /** Offers one event to its subscribers; synchronous, so no one can subscribe halfway through. */
+  private dispatch(event: EventRecord, checked: Map<string, PatientReaders>): void {
     if (event.recipientId) {
       for (const sub of this.byRecipient.get(event.recipientId) ?? []) sub.offer(event);
     } else if (event.patientId) {
-      // Subscribers that register while access is checked replay this event from the log instead.
-      const audience = [...(this.byPatient.get(event.patientId) ?? [])];
-      if (audience.length > 0) {
-        // Access is re-checked for every event, for the whole audience in one query.
-        const readers = await readersAmong(em, event.patientId, [...new Set(audience.map((s) => s.userId))]);
-        for (const sub of audience) {
-          if (readers.has(sub.userId)) sub.offer(event);
-          else sub.fail(notFound());
-        }
+      const allowed = checked.get(event.patientId)?.readers;
+      // A subscriber that fails leaves the set while it is iterated, which a Set allows.
+      for (const sub of this.byPatient.get(event.patientId) ?? []) {
+        if (allowed?.has(sub.userId)) sub.offer(event);
+        else sub.fail(notFound());
       }
     }
+    this.recent.add(event);
     this.lastSeq = event.seq;
   }
 

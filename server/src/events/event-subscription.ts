@@ -60,6 +60,11 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
     return this.state === 'ended';
   }
 
+  /** Live with a full queue: one more event would end it with RESYNC_REQUIRED. */
+  get full(): boolean {
+    return this.state === 'live' && this.queue.length >= this.limit;
+  }
+
   /** Called by the hub, in seq order, for every event of this stream that the user may see. Never blocks. */
   offer(event: EventRecord): void {
     if (this.state === 'ended' || event.seq <= this.queuedThrough) return;
