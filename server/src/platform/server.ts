@@ -86,8 +86,9 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
         return true;
       },
       onSubscribe: (ctx, _id, payload) => wsExecutionArgs(schema, config, services, documents, ctx, payload),
+      // The result itself when it has no errors: one result object shared by an audience is then serialised once (ws-transport.ts).
       onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : undefined,
+        result.errors ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : result,
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e.toJSON(), e)),
     },
     wsServer,

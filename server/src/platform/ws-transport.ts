@@ -14,6 +14,9 @@ const HIGH_WATER_BYTES = 256 * 1024;
 /**
  * graphql-ws on a `ws` server, like graphql-ws's own `useServer`, with a cheaper send path and less kept
  * per socket:
+ * - a message's payload is serialised once per payload object: a result shared by a whole audience (see
+ *   shared-subscribe.ts) is turned into JSON once, not once per subscriber. For that, `onNext` must hand
+ *   back the result object itself (graphql-ws otherwise copies it for every subscriber);
  * - frames a socket is sent during one turn of the event loop (a replay of 1,000 missed events, or several
  *   events dispatched from one read of the log) leave in one write, not one system call each;
  * - a frame counts as sent once queued, unless the socket's buffers are full (see HIGH_WATER_BYTES);
@@ -24,8 +27,9 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   wsServer: WebSocketServer,
   keepAliveMs = 12_000,
 ): { dispose(): Promise<void> } {
-  const server = makeServer(options);
-  const writes = new CoalescedWrites();
+  const payloads = new SerialisedPayloads();
+  const server = makeServer({ ...options, jsonMessageReplacer: payloads.replacer });
+  const writes = new CoalescedWrites(payloads);
   const keepAlive = new KeepAlive(wsServer, keepAliveMs);
   wsServer.options.handleProtocols = handleProtocols;
   wsServer.on('connection', (socket, request) => {
@@ -77,7 +81,10 @@ class CoalescedWrites {
   private readonly corked = new Set<Duplex>();
   private flushScheduled = false;
 
-  send(socket: WebSocket, raw: Duplex, data: string): Promise<void> | undefined {
+  constructor(private readonly payloads: SerialisedPayloads) {}
+
+  send(socket: WebSocket, raw: Duplex, message: string): Promise<void> | undefined {
+    const data = this.payloads.complete(message);
     if (socket.readyState !== socket.OPEN) return undefined;
     this.cork(raw);
     if (socket.bufferedAmount < HIGH_WATER_BYTES) {
@@ -103,6 +110,51 @@ class CoalescedWrites {
     this.corked.clear();
     for (const raw of sockets) raw.uncork();
   };
+}
+
+/**
+ * graphql-ws turns each message into JSON with `JSON.stringify(message, replacer)` and passes the text
+ * straight to the socket's `send`, with nothing in between. The replacer stands a placeholder in for the
+ * message's payload (the last key of every message) and remembers the payload's JSON, computed once per
+ * payload object; `complete`, called first thing in `send`, puts it in place of the placeholder.
+ */
+class SerialisedPayloads {
+  private readonly json = new WeakMap<object, string>();
+  private pending: string | null = null;
+
+  readonly replacer: (this: unknown, key: string, value: unknown) => unknown;
+
+  constructor() {
+    const payloads = this;
+    this.replacer = function (this: unknown, key: string, value: unknown): unknown {
+      // Only the message's own payload: `this` is the object whose key is being serialised.
+      if (key !== 'payload' || typeof value !== 'object' || value === null || !isMessage(this)) return value;
+      payloads.pending = payloads.jsonOf(value);
+      return PLACEHOLDER;
+    };
+  }
+
+  complete(message: string): string {
+    const json = this.pending;
+    if (json === null) return message;
+    this.pending = null;
+    if (!message.endsWith(PLACEHOLDER_TAIL)) return message;
+    return `${message.slice(0, message.length - PLACEHOLDER_TAIL.length)}"payload":${json}}`;
+  }
+
+  private jsonOf(payload: object): string {
+    let json = this.json.get(payload);
+    if (json === undefined) this.json.set(payload, (json = JSON.stringify(payload)));
+    return json;
+  }
+}
+
+const PLACEHOLDER = '__cairn_serialised_payload__';
+const PLACEHOLDER_TAIL = `"payload":"${PLACEHOLDER}"}`;
+
+/** A graphql-ws message being serialised (its holder object has a string `type`). */
+function isMessage(holder: unknown): boolean {
+  return typeof holder === 'object' && holder !== null && 'type' in holder && typeof holder.type === 'string';
 }
 
 /** Pings every open socket each period; one that has not answered the previous ping by then is cut. */
