@@ -22,7 +22,7 @@ export interface LockedPlan {
 
 /**
  * Locks the plans' rows (in patient order, so two instances' groups never deadlock), creating any that
- * do not exist yet from the initial state.
+ * do not exist yet from the initial state. An id that is no patient's gets no row.
  */
 export async function lockPlans(tx: SqlTransaction, patientIds: string[], clientUpdateIds: string[]): Promise<Map<string, LockedPlan>> {
   const ids = [...new Set(patientIds)].sort();
@@ -67,7 +67,7 @@ async function createPlans(tx: SqlTransaction, ids: string[]): Promise<void> {
   const v = viewColumns(initialView);
   await tx.query(
     `insert into care_plan (patient_id, snapshot, view, what_matters, goals, strategies, flare_up, medication, next_review_date, reviewer_id, active_goal_count)
-     select id, $2, $3::jsonb, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9::date, $10::uuid, $11 from unnest($1::uuid[]) id
+     select p.id, $2, $3::jsonb, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9::date, $10::uuid, $11 from patient p where p.id = any($1::uuid[])
      on conflict do nothing`,
     [ids, Buffer.from(initialCarePlanUpdate), v.view, v.whatMatters, v.goals, v.strategies, v.flareUp, v.medication, v.nextReviewDate, v.reviewerId, v.activeGoalCount],
   );

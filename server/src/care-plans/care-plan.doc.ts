@@ -151,15 +151,37 @@ export function declareTypes(doc: Y.Doc): void {
 
 /** The typed view of `doc`, or CarePlanShapeError naming the first thing out of shape. */
 export function materialise(doc: Y.Doc, since?: { view: CarePlanView; touched: ReadonlySet<string> }): CarePlanView {
+  checkTopLevel(doc);
+  const view = (since ? { ...since.view } : {}) as CarePlanView;
+  for (const name of topLevel) if (!since || since.touched.has(name)) Object.assign(view, readPart[name](doc));
+  return view;
+}
+
+/**
+ * Throws CarePlanShapeError unless the document still has the plan's shape, looking only into the
+ * top-level types in `touched` (the ones a change reached): cheaper than `materialise` for a long text.
+ */
+export function checkShape(doc: Y.Doc, touched: ReadonlySet<string>): void {
+  checkTopLevel(doc);
+  for (const name of topLevel) {
+    if (!touched.has(name)) continue;
+    if (name === 'whatMatters') checkText(doc.getText('whatMatters'), 'whatMatters', planLimits.textChars);
+    else readPart[name](doc);
+  }
+}
+
+/** The sections stored under these top-level names. */
+export function sectionsOf(touched: ReadonlySet<string>): CarePlanSection[] {
+  return allSections.filter((s) => touched.has(topLevelOf[s]));
+}
+
+function checkTopLevel(doc: Y.Doc): void {
   for (const name of doc.share.keys()) {
     if (!(topLevel as readonly string[]).includes(name)) throw new CarePlanShapeError(name, 'is not a section of a care plan');
   }
   if (doc.store.pendingStructs || doc.store.pendingDs) {
     throw new CarePlanShapeError('update', 'depends on edits the server has not received');
   }
-  const view = (since ? { ...since.view } : {}) as CarePlanView;
-  for (const name of topLevel) if (!since || since.touched.has(name)) Object.assign(view, readPart[name](doc));
-  return view;
 }
 
 /**
@@ -359,10 +381,10 @@ const topLevelOf: Record<CarePlanSection, TopLevelName> = {
   REVIEW: 'review',
 };
 
-/** The sections whose content differs between two views (only among `touched` top-level names, when given). */
-export function changedSections(before: CarePlanView, after: CarePlanView, touched?: ReadonlySet<string>): CarePlanSection[] {
+/** The sections whose content differs between two views. */
+export function changedSections(before: CarePlanView, after: CarePlanView): CarePlanSection[] {
   const part = (v: CarePlanView, s: CarePlanSection): unknown => (s === 'WHAT_MATTERS' ? v.whatMattersRuns : v[topLevelOf[s]]);
-  return allSections.filter((s) => (!touched || touched.has(topLevelOf[s])) && canonicalJson(part(before, s)) !== canonicalJson(part(after, s)));
+  return allSections.filter((s) => canonicalJson(part(before, s)) !== canonicalJson(part(after, s)));
 }
 
 /** JSON with object keys sorted: a view read back from jsonb (which reorders keys) compares equal to the original. */

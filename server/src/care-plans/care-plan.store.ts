@@ -6,7 +6,7 @@ import { inTransaction, type Orm, type SqlTransaction } from '../platform/databa
 import { badInput } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { lockPlans, storeGroup, type LockedPlan, type PlanRow as GroupPlanRow, type UpdateRow } from './care-plan.batch-sql.js';
-import { CarePlanShapeError, changedSections, createCarePlanDoc, initialCarePlanUpdate, materialise, trackTouched, type CarePlanView } from './care-plan.doc.js';
+import { CarePlanShapeError, checkShape, createCarePlanDoc, initialCarePlanUpdate, materialise, sectionsOf, trackTouched, type CarePlanView } from './care-plan.doc.js';
 import { CarePlanNotifier, type CommittedUpdate } from './care-plan.notifier.js';
 import { PresenceRegistry } from './care-plan.presence.js';
 
@@ -76,6 +76,8 @@ interface PlanOutcome {
 
 /** A group commit stores at most this many updates, and this many bytes (beyond its first update). */
 const maxGroupWrites = 1000;
+/** Group commits stored at once (each on its own connection): one gathers and computes while another commits. */
+const maxConcurrentGroups = 2;
 const maxGroupBytes = 4 * 1024 * 1024;
 
 export interface StoredUpdate {
@@ -127,8 +129,10 @@ export class CarePlanStore {
   private readonly queues = new Map<string, Promise<unknown>>();
   /** Writes waiting for the next group commit, in arrival order. */
   private pending: PendingWrite[] = [];
-  /** The group-commit loop, while it runs. */
-  private draining: Promise<void> | null = null;
+  /** Group commits under way, and the plans they are storing. */
+  private readonly running = new Set<Promise<void>>();
+  private readonly storing = new Set<string>();
+  private groupsScheduled = false;
   /** Committed groups handed to this instance's streams, one after another in commit order. */
   private publishing: Promise<void> = Promise.resolve();
   private readonly pool: pg.Pool;
@@ -143,7 +147,7 @@ export class CarePlanStore {
     const url = String(orm.config.get('clientUrl'));
     this.notifier = new CarePlanNotifier(url, logger);
     this.presence = new PresenceRegistry(() => this.options.presenceTtlMs);
-    this.pool = new pg.Pool({ connectionString: url, max: 2 });
+    this.pool = new pg.Pool({ connectionString: url, max: maxConcurrentGroups });
     this.pool.on('error', (e) => logger.warn('an idle care-plan write connection failed', { error: String(e) }));
   }
 
@@ -156,7 +160,8 @@ export class CarePlanStore {
 
   async stop(): Promise<void> {
     clearInterval(this.sweepTimer);
-    await this.draining; // writes already received are stored and answered
+    // Writes already received are stored and answered first.
+    while (this.pending.length > 0 || this.running.size > 0 || this.groupsScheduled) await Promise.all([...this.running, new Promise((r) => setImmediate(r))]);
     await this.publishing;
     this.presence.stop();
     await this.notifier.stop();
@@ -219,41 +224,65 @@ export class CarePlanStore {
     }
     return new Promise<UpdateAck>((resolve, reject) => {
       this.pending.push({ patientId, userId: actorId, update, base64, clientUpdateId, requestId, resolve, reject });
-      this.draining ??= this.drain();
+      this.scheduleGroups();
     });
   }
 
-  /** Stores groups until nothing waits; writes arriving meanwhile form the next group. */
-  private async drain(): Promise<void> {
-    await new Promise<void>((r) => setImmediate(r)); // let writes that arrived together join one group
-    while (this.pending.length > 0) {
+  /** Starts groups on the next turn, so that writes arriving together join one group. */
+  private scheduleGroups(): void {
+    if (this.groupsScheduled) return;
+    this.groupsScheduled = true;
+    setImmediate(() => {
+      this.groupsScheduled = false;
+      this.startGroups();
+    });
+  }
+
+  /**
+   * Starts as many groups as may run at once. A plan is in one group at a time; its later writes wait for
+   * the next group, and meanwhile other plans' writes are stored beside it rather than queued behind it.
+   */
+  private startGroups(): void {
+    while (this.running.size < maxConcurrentGroups) {
       const group = this.takeGroup();
+      if (group.length === 0) return;
       const plans = [...new Set(group.map((w) => w.patientId))];
-      await this.serialMany(plans, () => this.writeGroup(group)).catch((e: unknown) => group.forEach((w) => w.reject(e)));
+      plans.forEach((p) => this.storing.add(p));
+      const run: Promise<void> = this.serialMany(plans, () => this.writeGroup(group))
+        .catch((e: unknown) => group.forEach((w) => w.reject(e)))
+        .finally(() => {
+          plans.forEach((p) => this.storing.delete(p));
+          this.running.delete(run);
+          this.startGroups();
+        });
+      this.running.add(run);
     }
-    this.draining = null;
   }
 
+  /** The next group: pending writes, oldest first, of plans not being stored now, within the group's limits. */
   private takeGroup(): PendingWrite[] {
+    const group: PendingWrite[] = [];
+    const rest: PendingWrite[] = [];
+    const held = new Set(this.storing); // plans whose writes must wait (keeping each plan's order)
     let bytes = 0;
-    let take = 0;
-    const waiting = this.pending;
-    while (take < waiting.length && take < maxGroupWrites && (take === 0 || bytes + waiting[take].update.byteLength <= maxGroupBytes)) {
-      bytes += waiting[take].update.byteLength;
-      take++;
+    for (const w of this.pending) {
+      const fits = group.length < maxGroupWrites && (group.length === 0 || bytes + w.update.byteLength <= maxGroupBytes);
+      if (held.has(w.patientId) || !fits) {
+        held.add(w.patientId);
+        rest.push(w);
+        continue;
+      }
+      bytes += w.update.byteLength;
+      group.push(w);
     }
-    return waiting.splice(0, take);
+    this.pending = rest;
+    return group;
   }
 
-  /** Checks the authors' access (one query), stores the group in one transaction, answers and publishes. */
+  /** Stores the group in one transaction, answers each write and publishes what committed. */
   private async writeGroup(group: PendingWrite[]): Promise<void> {
-    const allowed = await pairsAllowed(this.orm.em.fork(), PatientAction.EDIT_CARE_PLAN, group);
     const byPlan = new Map<string, PendingWrite[]>();
-    for (const w of group) {
-      if (!allowed.has(pairKey(w))) w.reject(new EditNotAllowed());
-      else byPlan.set(w.patientId, [...(byPlan.get(w.patientId) ?? []), w]);
-    }
-    if (byPlan.size === 0) return;
+    for (const w of group) byPlan.set(w.patientId, [...(byPlan.get(w.patientId) ?? []), w]);
     let result: GroupResult;
     try {
       result = await inTransaction(this.pool, (tx) => this.storeWrites(tx, byPlan));
@@ -275,16 +304,25 @@ export class CarePlanStore {
     if (result.committed.length > 0) this.publish(result.committed);
   }
 
-  /** Within one transaction: lock the plans, check each write against its document, store the accepted ones. */
+  /**
+   * Within one transaction: lock the plans while the authors' access is checked (one query for the group,
+   * at the same time), check each allowed write against its document, store the accepted ones.
+   */
   private async storeWrites(tx: SqlTransaction, byPlan: Map<string, PendingWrite[]>): Promise<GroupResult> {
     const writes = [...byPlan.values()].flat();
-    const locked = await lockPlans(tx, [...byPlan.keys()], writes.map((w) => w.clientUpdateId));
+    const [allowed, locked] = await Promise.all([
+      pairsAllowed(this.orm.em.fork(), PatientAction.EDIT_CARE_PLAN, writes),
+      lockPlans(tx, [...byPlan.keys()], writes.map((w) => w.clientUpdateId)),
+    ]);
     const outcomes = new Map<PendingWrite, UpdateAck | Error>();
     const checked = new Map<string, PlanOutcome & { lock: LockedPlan }>();
     for (const [patientId, planWrites] of byPlan) {
+      const permitted = planWrites.filter((w) => allowed.has(pairKey(w)));
+      for (const w of planWrites) if (!permitted.includes(w)) outcomes.set(w, new EditNotAllowed());
+      if (permitted.length === 0) continue;
       const lock = locked.get(patientId);
-      if (!lock) throw new Error('a care-plan row was neither found nor created');
-      checked.set(patientId, { ...(await this.checkWrites(patientId, lock, planWrites, outcomes)), lock });
+      if (!lock) throw new Error('a care-plan row was neither found nor created for a patient one may edit');
+      checked.set(patientId, { ...(await this.checkWrites(patientId, lock, permitted, outcomes)), lock });
     }
     const updates: UpdateRow[] = [];
     const plans: GroupPlanRow[] = [];
@@ -334,6 +372,7 @@ export class CarePlanStore {
     const accepted: PlanOutcome['accepted'] = [];
     const repeats: PlanOutcome['repeats'] = [];
     const firstOf = new Map<string, PendingWrite>(); // accepted clientUpdateIds in this group
+    const touched = new Set<string>(); // top-level names the accepted writes reached since plan.view was read
     for (const w of writes) {
       const seq = lock.known.get(w.clientUpdateId);
       if (seq !== undefined) {
@@ -345,11 +384,10 @@ export class CarePlanStore {
         repeats.push({ write: w, of: first });
         continue;
       }
-      const before = plan.view;
       plan.touched.clear();
       try {
         Y.applyUpdate(plan.doc, w.update);
-        plan.view = materialise(plan.doc, { view: before, touched: plan.touched });
+        checkShape(plan.doc, plan.touched);
       } catch (e) {
         outcomes.set(w, e instanceof CarePlanShapeError ? badInput('update', `This edit would break the care plan (${e.message}).`) : badInput('update', 'This is not a care-plan edit the server can read.'));
         // Back to what is stored, plus the writes accepted so far (known good, same order).
@@ -359,11 +397,15 @@ export class CarePlanStore {
           Y.transact(plan.doc, () => accepted.forEach((a) => Y.applyUpdate(plan.doc, a.write.update)));
           plan.view = materialise(plan.doc);
         }
+        touched.clear();
         continue;
       }
-      accepted.push({ write: w, sections: changedSections(before, plan.view, plan.touched) });
+      accepted.push({ write: w, sections: sectionsOf(plan.touched) });
+      plan.touched.forEach((name) => touched.add(name));
       firstOf.set(w.clientUpdateId, w);
     }
+    // The view is read once for the group, and only the sections its writes reached.
+    if (touched.size > 0) plan.view = materialise(plan.doc, { view: plan.view, touched });
     return { accepted, repeats, plan };
   }
 
