@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request, type Response } from 'express';
-import type { ExecutionArgs, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { ExecutionArgs, GraphQLFormattedError, GraphQLSchema, subscribe as graphqlSubscribe } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
@@ -29,6 +29,7 @@ import { DocumentCache, guardRules, operationLimits, prepareDocument, querySizeE
 import type { Logger } from './logger.js';
 import { buildCairnSchema } from './schema.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
+import { WsOperationContext } from './ws-context.js';
 import { serveGraphqlWs } from './ws-transport.js';
 import type { Services } from './services.js';
 
@@ -73,7 +74,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
   const wsCleanup = serveGraphqlWs<Record<string, unknown>, SessionExtra>(
     {
       schema,
-      subscribe: createSharedSubscribe(),
+      subscribe: releasingRequestScope(createSharedSubscribe()),
       onConnect: async (ctx) => {
         const token = typeof ctx.connectionParams?.token === 'string' ? ctx.connectionParams.token : tokenFromHeaders(ctx.extra.request.headers);
         const session = await authenticate(orm.em.fork(), token);
@@ -174,17 +175,17 @@ async function wsExecutionArgs(
 ): Promise<ExecutionArgs | readonly import('graphql').GraphQLError[]> {
   const prepared = prepareDocument(schema, payload.query, config.production, documents);
   if ('errors' in prepared) return prepared.errors;
-  const session = ctx.extra.session ?? null;
-  const contextValue: Context = {
-    em: services.orm.em.fork(),
-    actor: session?.user ?? null,
-    session,
-    requestId: randomUUID(),
-    clientAddress: ctx.extra.request.socket.remoteAddress ?? 'unknown',
-    transport: 'ws',
-    services,
-  };
+  const contextValue = new WsOperationContext(services, ctx.extra.session ?? null, ctx.extra.request.socket.remoteAddress ?? 'unknown');
   return { schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
+}
+
+/** Once a subscription is set up, its context lets go of its EntityManager (see WsOperationContext). */
+function releasingRequestScope(subscribe: (args: ExecutionArgs) => ReturnType<typeof graphqlSubscribe>): (args: ExecutionArgs) => ReturnType<typeof graphqlSubscribe> {
+  return async (args) => {
+    const result = await subscribe(args);
+    if (args.contextValue instanceof WsOperationContext) args.contextValue.releaseRequestScope();
+    return result;
+  };
 }
 
 /** Browsers always send Origin on a WebSocket upgrade; a page on another site must not ride the cookie. */
