@@ -1,7 +1,7 @@
 import { PatientAction } from '../access/policy.js';
 import { AuditOutcome } from '../audit/audit.service.js';
 import { digestMergeSql } from '../notifications/care-plan-digest.js';
-import type { SqlTransaction } from '../platform/database.js';
+import { sqlTextArray, type SqlTransaction } from '../platform/database.js';
 import { createCarePlanDoc, materialise, initialCarePlanUpdate, type CarePlanView } from './care-plan.doc.js';
 import { CARE_PLAN_CHANNEL } from './care-plan.notifier.js';
 
@@ -35,13 +35,13 @@ export async function lockPlans(tx: SqlTransaction, patientIds: string[], client
   return locked;
 }
 
+/** Sent as plain text (values quoted into it), so that it can open the transaction in the same round trip. */
 async function selectForUpdate(tx: SqlTransaction, ids: string[], clientUpdateIds: string[]): Promise<Map<string, LockedPlan>> {
   const rows = await tx.query<{ patient_id: string; last_seq: string; updated_at: Date; updates_since_snapshot: number; known: Array<[string, number]> }>(
     `select c.patient_id, c.last_seq, c.updated_at, c.updates_since_snapshot,
             (select coalesce(json_agg(json_build_array(u.client_update_id, u.seq)), '[]'::json)
-               from care_plan_update u where u.patient_id = c.patient_id and u.client_update_id = any($2::text[])) as known
-       from care_plan c where c.patient_id = any($1::uuid[]) order by c.patient_id for update of c`,
-    [ids, clientUpdateIds],
+               from care_plan_update u where u.patient_id = c.patient_id and u.client_update_id = any(${sqlTextArray(clientUpdateIds)}::text[])) as known
+       from care_plan c where c.patient_id = any(${sqlTextArray(ids)}::uuid[]) order by c.patient_id for update of c`,
   );
   return new Map(
     rows.map((r) => [

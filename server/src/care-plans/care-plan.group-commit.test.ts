@@ -126,4 +126,22 @@ describe('care-plan edits queued together', () => {
       ].sort(),
     );
   });
+
+  it('recognises a repeat by its clientUpdateId whatever characters it holds', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach]);
+    const store = server().running.services.carePlans;
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, (await store.read(patient.id)).state);
+    const sv = Y.encodeStateVector(doc);
+    doc.getText('whatMatters').insert(0, 'Swim');
+    const update = Y.encodeStateAsUpdate(doc, sv);
+    const id = `it's a "quoted" \\ id, {with} braces`;
+    const first = await store.apply(patient.id, world.users.coach.id, update, id, 'test');
+    const again = await store.apply(patient.id, world.users.coach.id, update, id, 'test');
+    expect(first.duplicate).toBe(false);
+    expect(again).toEqual({ ...first, duplicate: true });
+    const rows = await sql<{ client_update_id: string }>(server().orm.em.fork(), 'select client_update_id from care_plan_update where patient_id = ?', [patient.id]);
+    expect(rows.map((r) => r.client_update_id)).toEqual([id]);
+  });
 });
