@@ -43,6 +43,8 @@ export class EventHub {
   private lastSeq = 0;
   private readonly byPatient = new Map<string, Set<EventSubscription>>();
   private readonly byRecipient = new Map<string, Set<EventSubscription>>();
+  /** Each patient's subscribed users, with how many subscriptions each has: access is asked per user, not per socket. */
+  private readonly patientUsers = new Map<string, Map<string, number>>();
   private pumping: Promise<void> | null = null;
   private pumpAgain = false;
   private timer: NodeJS.Timeout | undefined;
@@ -99,8 +101,9 @@ export class EventHub {
     const key = 'patientId' in filter ? filter.patientId : filter.recipientId;
     const sub = new EventSubscription(userId, filter, after, this.options.queueLimit, (s) => {
       const set = index.get(key);
-      set?.delete(s);
-      if (set?.size === 0) index.delete(key);
+      if (!set?.delete(s)) return;
+      if (set.size === 0) index.delete(key);
+      if ('patientId' in s.filter) this.countUser(s.filter.patientId, s.userId, -1);
     });
     if (this.stopped) {
       sub.close(); // the instance is shutting down: the client reconnects elsewhere with its cursor
@@ -109,6 +112,7 @@ export class EventHub {
     let set = index.get(key);
     if (!set) index.set(key, (set = new Set()));
     set.add(sub); // registered before replay reads the log: see EventSubscription
+    if ('patientId' in filter) this.countUser(filter.patientId, userId, 1);
     // Replay reads pages as large as the subscriber's queue, from memory when the events are still there
     // (they are shared with the live subscribers), else from the log: a reconnect 1,000 behind is a query or two.
     void sub.replay(
@@ -117,6 +121,15 @@ export class EventHub {
       this.options.queueLimit,
     );
     return sub;
+  }
+
+  private countUser(patientId: string, userId: string, change: 1 | -1): void {
+    let users = this.patientUsers.get(patientId);
+    if (!users) this.patientUsers.set(patientId, (users = new Map()));
+    const count = (users.get(userId) ?? 0) + change;
+    if (count > 0) users.set(userId, count);
+    else users.delete(userId);
+    if (users.size === 0) this.patientUsers.delete(patientId);
   }
 
   /** Wakes the dispatcher; at most one read of the log runs at a time, and one more is queued. */
@@ -198,7 +211,7 @@ export class EventHub {
       if (event.recipientId || !event.patientId || unasked.has(event.patientId)) continue;
       const asked = checked.get(event.patientId)?.asked;
       const users = new Set<string>();
-      for (const sub of this.byPatient.get(event.patientId) ?? []) if (!asked?.has(sub.userId)) users.add(sub.userId);
+      for (const userId of this.patientUsers.get(event.patientId)?.keys() ?? []) if (!asked?.has(userId)) users.add(userId);
       if (users.size > 0) unasked.set(event.patientId, users);
     }
     return unasked;

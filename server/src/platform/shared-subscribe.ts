@@ -32,7 +32,12 @@ export function createSharedSubscribe(): (args: ExecutionArgs) => ReturnType<typ
       let byAudience = results.get(event);
       if (!byAudience) results.set(event, (byAudience = new Map()));
       let result = byAudience.get(key);
-      if (!result) byAudience.set(key, (result = execute({ ...args, rootValue: event })));
+      if (!result) {
+        const audience = byAudience;
+        audience.set(key, (result = execute({ ...args, rootValue: event })));
+        // Once settled, later subscribers take the result itself rather than wait on the promise.
+        if (result instanceof Promise) result.then((settled) => audience.set(key, settled), () => undefined);
+      }
       return result;
     });
   };
@@ -63,14 +68,20 @@ function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
+/**
+ * Maps each value of `source`. Written with `then` rather than async functions: it runs once per delivery
+ * to every subscriber, and each async function costs extra promises (and their async-hook callbacks).
+ */
 function mapAsyncIterable<T, U>(source: AsyncIterable<T>, map: (value: T) => U | Promise<U>): AsyncGenerator<U, void, void> {
   const iterator = source[Symbol.asyncIterator]();
   const done = { value: undefined, done: true } as const;
+  const mapped = (r: IteratorResult<T>): IteratorResult<U, void> | Promise<IteratorResult<U, void>> => {
+    if (r.done) return done;
+    const value = map(r.value);
+    return value instanceof Promise ? value.then((v) => ({ value: v, done: false })) : { value, done: false };
+  };
   const generator: AsyncGenerator<U, void, void> = {
-    async next() {
-      const r = await iterator.next();
-      return r.done ? done : { value: await map(r.value), done: false };
-    },
+    next: () => iterator.next().then(mapped),
     async return() {
       await iterator.return?.();
       return done;
