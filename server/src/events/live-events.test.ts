@@ -5,7 +5,7 @@ import { errorCode, gql, startTestServer, useTestServer, wsConnect, type TestSer
 import { liveStream } from '../test-support/live.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { EventKind } from './event-kinds.js';
-import { appendEvent, lastCommittedSeq } from './event-log.js';
+import { appendEvent, lastCommittedSeq, type EventRecord } from './event-log.js';
 import { toPatientEvent } from './event.types.js';
 
 const PATIENT_EVENTS = `subscription($p: ID!, $after: String) { patientEvents(patientId: $p, after: $after) { seq kind actorName payload } }`;
@@ -20,6 +20,12 @@ async function burst(em: EntityManager, patientId: string, labels: string[], pad
   });
 }
 const label = (e: Ev) => e.patientEvents.payload.threadId;
+/** The next `n` events of a hub subscription, pulled one at a time as graphql-ws does. */
+async function take(sub: AsyncIterator<EventRecord>, n: number): Promise<EventRecord[]> {
+  const out: EventRecord[] = [];
+  while (out.length < n) out.push((await sub.next()).value as EventRecord);
+  return out;
+}
 const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 describe('live patient events', () => {
@@ -146,6 +152,25 @@ describe('live patient events', () => {
     expect(got[2]).toBe(got[0]);
     expect(toPatientEvent(got[1])).toBe(toPatientEvent(got[0]));
     await Promise.all(subs.map((s) => s.return()));
+  });
+
+  it('replays a recent gap from memory: the very events the live subscribers got, in order, then live', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach]);
+    const hub = server().running.services.events;
+    await hub.dispatched(await lastCommittedSeq(server().orm.em.fork()));
+    const start = hub.dispatchedThrough;
+    const watching = hub.subscribe(world.users.coach.id, { patientId: patient.id }, start);
+    await watching.live;
+    await burst(server().orm.em, patient.id, range('m', 30)); // within what is kept per stream (the queue limit, 40)
+    const seen = await take(watching, 30);
+    const reconnected = hub.subscribe(world.users.coach.id, { patientId: patient.id }, start);
+    const replayed = await take(reconnected, 30);
+    expect(replayed.map((e) => e.payload.threadId)).toEqual(range('m', 30));
+    replayed.forEach((e, i) => expect(e).toBe(seen[i])); // not read again from the log
+    await burst(server().orm.em, patient.id, ['after']);
+    expect((await reconnected.next()).value?.payload.threadId).toBe('after');
+    await Promise.all([watching.return(), reconnected.return()]);
   });
 
   it('refuses a malformed cursor with BAD_USER_INPUT naming it, and strangers with NOT_FOUND', async () => {

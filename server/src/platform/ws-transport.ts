@@ -118,7 +118,7 @@ class CoalescedWrites {
  * message's payload (the last key of every message) and remembers the payload's JSON, computed once per
  * payload object; `complete`, called first thing in `send`, puts it in place of the placeholder.
  */
-class SerialisedPayloads {
+export class SerialisedPayloads {
   private readonly json = new WeakMap<object, string>();
   private pending: string | null = null;
 
