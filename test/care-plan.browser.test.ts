@@ -124,9 +124,12 @@ describe('the live care plan in Chromium', () => {
     await physio.page.locator('svg.progress-chart circle').nth(2).waitFor(live);
     expect(await physio.page.locator('svg.progress-chart').getAttribute('aria-label')).toContain('from 3 out of 10 on 6 January 2025 to 7 out of 10 on 3 March 2025');
 
-    // A strategy from the suggestions, chosen for a patient at activation level 1.
+    // The coach records the patient's activation level; the suggestions follow it (smaller, concrete steps).
+    await coach.page.getByLabel('Activation level', { exact: true }).selectOption('1');
+    await coach.page.locator('.activation-level__when', { hasText: /Set \d/ }).waitFor();
     await coach.page.getByRole('button', { name: 'Suggestions' }).click();
-    await coach.page.getByLabel('Patient activation level').selectOption('1');
+    await coach.page.getByText("The patient's assessed level is 1.").waitFor();
+    expect(await coach.page.getByLabel('Patient activation level').inputValue()).toBe('1');
     await coach.page.getByRole('button', { name: 'Add “Three slow breaths, out longer than in, when pain rises” to the plan' }).click();
     await physio.page.getByRole('textbox', { name: 'What to do' }).first().waitFor(live);
     await coach.page.getByRole('button', { name: 'Hide suggestions' }).click();

@@ -14,6 +14,8 @@ import { SpecialistLink } from './specialist-link.entity.js';
  */
 export const PatientAction = {
   READ: 'patient.read',
+  /** Clinical details of the patient record itself, such as the activation level. */
+  UPDATE_PATIENT: 'patient.update',
   MANAGE_CARE_TEAM: 'careTeam.manage',
   EDIT_CARE_PLAN: 'carePlan.edit',
   POST_HANDOVER: 'handover.post',
@@ -42,6 +44,7 @@ export function allows(actor: Pick<User, 'role'>, rel: Relationship, action: Pat
     case PatientAction.READ:
       return onTeam || rel.isPcnLead || rel.isLinkedSpecialist;
     case PatientAction.EDIT_CARE_PLAN:
+    case PatientAction.UPDATE_PATIENT:
     case PatientAction.DISCUSS:
       return onTeam;
     case PatientAction.POST_HANDOVER:

@@ -84,8 +84,14 @@ export async function seedDemo(em: EntityManager): Promise<boolean> {
         conditions: conditionSets[i % conditionSets.length],
         status: i % 9 === 4 ? PatientStatus.REFERRED : i % 13 === 7 ? PatientStatus.DISCHARGED : PatientStatus.ACTIVE,
       });
-      tx.persist(patient);
       const lead = i % 4 === 3 ? users.coach2 : users.coach;
+      // Referred patients are not assessed yet; the others spread over the four levels.
+      if (patient.status !== PatientStatus.REFERRED) {
+        patient.activationLevel = 1 + (i % 4);
+        patient.activationLevelSetAt = new Date();
+        patient.activationLevelSetBy = lead;
+      }
+      tx.persist(patient);
       const team: User[] = [lead, i % 3 === 0 ? users.gp2 : users.gp];
       if (i % 2 === 0) team.push(users.fcp);
       if (i % 3 === 1) team.push(users.pharm);

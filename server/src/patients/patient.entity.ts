@@ -1,6 +1,7 @@
 import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { User } from '../auth/user.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 
 export const PatientStatus = { REFERRED: 'REFERRED', ACTIVE: 'ACTIVE', DISCHARGED: 'DISCHARGED' } as const;
@@ -43,6 +44,20 @@ export class Patient {
   @Field(() => PatientStatus)
   @Enum({ items: () => Object.values(PatientStatus), type: 'text' })
   status: PatientStatus;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "Patient activation level, 1–4, as the care team last assessed it (lower: smaller, concrete self-management steps); null until assessed.",
+  })
+  @Property({ type: 'smallint', nullable: true })
+  activationLevel: number | null = null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the activation level was last set.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  activationLevelSetAt: Date | null = null;
+
+  @ManyToOne({ entity: () => User, fieldName: 'activation_level_set_by', nullable: true })
+  activationLevelSetBy: User | null = null;
 
   @Property({ type: 'timestamptz' })
   createdAt: Date = new Date();

@@ -7,7 +7,7 @@ import type { Context } from '../platform/context.js';
 import { forbidden } from '../platform/errors.js';
 import { formatNhsNumber } from './nhs-number.js';
 import { Patient } from './patient.entity.js';
-import { ageOn, createPatient, listPatients } from './patient.service.js';
+import { ageOn, createPatient, listPatients, setActivationLevel } from './patient.service.js';
 import { CreatePatientInput, PatientConnection, PatientFilter, PatientSort } from './patient.types.js';
 
 /** Conditions offered in filters and forms; patients may have others. */
@@ -59,6 +59,16 @@ export class PatientResolver {
     const actor = requireActor(ctx);
     if (!may.createPatient(actor)) throw forbidden('Your role cannot register patients.');
     return createPatient(ctx.em, actor, input, ctx.requestId);
+  }
+
+  @Mutation(() => Patient, { description: "Records the care team's assessment of the patient's activation level (1–4), or clears it with null." })
+  async setPatientActivationLevel(
+    @Arg('patientId', () => ID) patientId: string,
+    @Arg('level', () => Int, { nullable: true }) level: number | null,
+    @Ctx() ctx: Context,
+  ): Promise<Patient> {
+    const { actor, patient } = await requirePatientAccess(ctx, patientId, PatientAction.UPDATE_PATIENT);
+    return setActivationLevel(ctx.em, actor, patient, level, ctx.requestId);
   }
 
   @FieldResolver(() => String, { description: 'The NHS number as people read it: 999 123 4567.' })

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { readablePatientsSql } from '../access/policy.js';
+import { PatientAction, readablePatientsSql } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Role, User } from '../auth/user.entity.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
@@ -158,4 +158,31 @@ export function ageOn(dateOfBirth: string, today = new Date()): number {
   let age = today.getUTCFullYear() - y;
   if (today.getUTCMonth() + 1 < m || (today.getUTCMonth() + 1 === m && today.getUTCDate() < d)) age--;
   return age;
+}
+
+/**
+ * Records the care team's latest assessment of the patient's activation level (1–4), or clears it (null).
+ * The caller has checked UPDATE_PATIENT; the change and who made it are audited in the same transaction.
+ */
+export async function setActivationLevel(em: EntityManager, actor: User, patient: Patient, level: number | null, requestId: string): Promise<Patient> {
+  if (level !== null && (!Number.isInteger(level) || level < 1 || level > 4)) {
+    throw badInput('level', 'Activation level must be 1, 2, 3 or 4 (or empty when not assessed).');
+  }
+  const previous = patient.activationLevel;
+  await em.transactional(async (tx) => {
+    patient.activationLevel = level;
+    patient.activationLevelSetAt = new Date();
+    patient.activationLevelSetBy = actor;
+    tx.persist(patient);
+    await tx.flush();
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: PatientAction.UPDATE_PATIENT,
+      patientId: patient.id,
+      requestId,
+      outcome: AuditOutcome.ALLOWED,
+      detail: { field: 'activationLevel', from: previous, to: level },
+    });
+  });
+  return patient;
 }

@@ -20,17 +20,17 @@ import { StrategiesSection } from './strategies-section.js';
  * The care-plan tab: the live plan, co-edited by the care team. Anyone who may read the patient's
  * record sees it; only members of the care team get editable fields (the server enforces the same).
  */
-export function CarePlanTab(props: { patientId: string; careTeam: CareTeamMember[] }): JSX.Element {
+export function CarePlanTab(props: { patientId: string; careTeam: CareTeamMember[]; activationLevel: number | null }): JSX.Element {
   // Bumped by "Reload the plan" after a refused edit: a fresh document from the server.
   const [generation, setGeneration] = createSignal(1);
   return (
     <Show when={`${props.patientId}:${generation()}`} keyed>
-      <OpenPlan patientId={props.patientId} careTeam={props.careTeam} reload={() => setGeneration(generation() + 1)} />
+      <OpenPlan patientId={props.patientId} careTeam={props.careTeam} activationLevel={() => props.activationLevel} reload={() => setGeneration(generation() + 1)} />
     </Show>
   );
 }
 
-function OpenPlan(props: { patientId: string; careTeam: CareTeamMember[]; reload(): void }): JSX.Element {
+function OpenPlan(props: { patientId: string; careTeam: CareTeamMember[]; activationLevel: () => number | null; reload(): void }): JSX.Element {
   const session = useSession();
   const state = session.state();
   const me = state.status === 'signedIn' ? { id: state.user.id, name: state.user.name } : { id: '', name: '' };
@@ -55,7 +55,7 @@ function OpenPlan(props: { patientId: string; careTeam: CareTeamMember[]; reload
   const isField = (target: EventTarget | null) => target instanceof Element && target.matches('input, textarea, select');
 
   return (
-    <PlanProvider value={{ sync, canEdit, me, careTeam: props.careTeam, presence }}>
+    <PlanProvider value={{ sync, canEdit, me, careTeam: props.careTeam, presence, activationLevel: props.activationLevel }}>
       <div
         class="care-plan"
         onFocusIn={(e) => presence.focus(sectionOf(e.target), isField(e.target))}

@@ -14,6 +14,8 @@ export interface PlanContextValue {
   me: { id: string; name: string };
   careTeam: CareTeamMember[];
   presence: Presence;
+  /** The patient's activation level as the care team last assessed it (null: not assessed). */
+  activationLevel: () => number | null;
 }
 
 const PlanContext = createContext<PlanContextValue>();

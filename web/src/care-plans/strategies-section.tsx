@@ -1,7 +1,8 @@
 import { StrategySuggestionsDocument, type StrategyCategory } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
-import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
+import { createEffect, createSignal, createUniqueId, For, on, Show, type JSX } from 'solid-js';
 import * as Y from 'yjs';
+import { activationLevelLabels } from '../patients/activation-level.js';
 import { describeError } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
@@ -125,8 +126,10 @@ function StrategyEditor(props: { map: Y.Map<unknown> }): JSX.Element {
 
 /** The built-in library, filtered by the patient's activation level: lower levels get smaller, concrete steps. */
 function SuggestionPicker(props: { existing: string[] }): JSX.Element {
-  const { sync, me } = usePlan();
-  const [level, setLevel] = createSignal(2);
+  const { sync, me, activationLevel } = usePlan();
+  const [level, setLevel] = createSignal(activationLevel() ?? 2);
+  // When the care team records a new assessment, the suggestions follow it.
+  createEffect(on(activationLevel, (assessed) => assessed && setLevel(assessed), { defer: true }));
   const [category, setCategory] = createSignal<StrategyCategory | ''>('');
   const [result] = createQuery({ query: StrategySuggestionsDocument, variables: () => ({ activationLevel: level(), category: category() || null }) });
   const insert = (s: { category: StrategyCategory; what: string; howOften: string }) =>
@@ -138,9 +141,12 @@ function SuggestionPicker(props: { existing: string[] }): JSX.Element {
           <label class="field__label" for="suggest-level">
             Patient activation level
           </label>
-          <select id="suggest-level" class="field__input field__select" onChange={(e) => setLevel(Number(e.currentTarget.value))}>
-            <For each={[1, 2, 3, 4]}>{(l) => <option value={String(l)} selected={l === level()}>Level {l}{l === 1 ? ' (least confident)' : l === 4 ? ' (most confident)' : ''}</option>}</For>
+          <select id="suggest-level" class="field__input field__select" aria-describedby="suggest-level-hint" onChange={(e) => setLevel(Number(e.currentTarget.value))}>
+            <For each={[1, 2, 3, 4]}>{(l) => <option value={String(l)} selected={l === level()}>{activationLevelLabels[l]}</option>}</For>
           </select>
+          <span id="suggest-level-hint" class="field__hint muted">
+            {activationLevel() ? `The patient's assessed level is ${activationLevel()}.` : 'Not assessed yet: record it with the patient’s details above.'}
+          </span>
         </div>
         <div class="field">
           <label class="field__label" for="suggest-category">

@@ -2,12 +2,13 @@ import type { PatientWorkspaceQuery } from '@cairn/schema/operations';
 import { For, Show, type JSX } from 'solid-js';
 import { formatIsoDate } from '../platform/dates.js';
 import { Badge } from '../ui/badge.js';
+import { ActivationLevel } from './activation-level.js';
 import { statusLabel, statusTone } from './patient-status.js';
 
 type Patient = PatientWorkspaceQuery['patient'];
 
 /** Who this is, at a glance: enough to be sure it is the right person. */
-export function PatientHeader(props: { patient: Patient }): JSX.Element {
+export function PatientHeader(props: { patient: Patient; canEdit: boolean; onChanged(): void }): JSX.Element {
   return (
     <header class="patient-header">
       <div class="patient-header__title">
@@ -29,6 +30,7 @@ export function PatientHeader(props: { patient: Patient }): JSX.Element {
           <dt>Practice</dt>
           <dd>{props.patient.practice.name}</dd>
         </div>
+        <ActivationLevel patientId={props.patient.id} level={props.patient.activationLevel ?? null} setAt={props.patient.activationLevelSetAt ?? null} canEdit={props.canEdit} onChanged={props.onChanged} />
         <div class="patient-facts__wide">
           <dt>Conditions</dt>
           <dd>
