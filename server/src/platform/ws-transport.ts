@@ -4,12 +4,17 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
 
 /**
- * A frame is handed to graphql-ws as sent at once while this much is still waiting in the socket's
+ * A frame is handed to graphql-ws as sent at once while less than this is waiting in the socket's
  * buffers; beyond it, graphql-ws waits until the frame is written, so it stops pulling that subscriber's
  * stream and a client that stopped reading is soon told to resync (its queue fills) instead of growing
- * this process's memory.
+ * this process's memory by more than this.
  */
-const HIGH_WATER_BYTES = 256 * 1024;
+const HIGH_WATER_BYTES = 64 * 1024;
+/**
+ * A corked socket is written out as soon as this much has gathered, without waiting for the end of the
+ * turn: a page of events to thousands of sockets, or a long replay, never sits in memory all at once.
+ */
+const FLUSH_BYTES = 32 * 1024;
 
 /**
  * graphql-ws on a `ws` server, like graphql-ws's own `useServer`, with a cheaper send path and less kept
@@ -87,11 +92,14 @@ class CoalescedWrites {
     const data = this.payloads.complete(message);
     if (socket.readyState !== socket.OPEN) return undefined;
     this.cork(raw);
-    if (socket.bufferedAmount < HIGH_WATER_BYTES) {
-      socket.send(data); // a failed write closes the socket, which ends its subscriptions
-      return undefined;
+    if (socket.bufferedAmount >= HIGH_WATER_BYTES) return new Promise((resolve, reject) => socket.send(data, (err) => (err ? reject(err) : resolve())));
+    socket.send(data); // a failed write closes the socket, which ends its subscriptions
+    if (raw.writableLength >= FLUSH_BYTES) {
+      // Write out what has gathered; the socket stays corked (and listed) until the end of the turn.
+      raw.uncork();
+      raw.cork();
     }
-    return new Promise((resolve, reject) => socket.send(data, (err) => (err ? reject(err) : resolve())));
+    return undefined;
   }
 
   private cork(raw: Duplex): void {
