@@ -1,12 +1,11 @@
 import { PatientHandoversDocument, type PatientWorkspaceQuery } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
-import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
+import { createEffect, createMemo, createSignal, For, on, Show, type JSX } from 'solid-js';
 import { useSession } from '../auth/session.js';
-import { describeError } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
-import { Spinner } from '../ui/spinner.js';
+import { ListStates } from '../ui/list-states.js';
 import { followPatientEvents } from '../timeline/patient-events.js';
 import { handoverAbilities } from './handover-access.js';
 import { HandoverNoteCard } from './handover-note.js';
@@ -80,26 +79,20 @@ export function HandoverTab(props: { patient: Patient; focusHandoverId?: string 
           onCancel={() => setPosting(false)}
         />
       </Show>
-      <Switch>
-        <Match when={result.error && !notes()}>
-          <Alert tone="error">
-            <p>{describeError(result.error!).message}</p>
-            <Button variant="secondary" onClick={reload}>
-              Try again
-            </Button>
-          </Alert>
-        </Match>
-        <Match when={!notes()}>
-          <Spinner label="Loading handover notes…" />
-        </Match>
-        <Match when={notes()!.length === 0}>
+      <ListStates
+        items={notes()}
+        error={result.error}
+        retry={reload}
+        loadingLabel="Loading handover notes…"
+        empty={
           <EmptyState title="No handover notes yet" headingLevel={3}>
             <p>When a specialist pain service or a colleague hands over advice about this patient, it appears here for the lead to acknowledge.</p>
           </EmptyState>
-        </Match>
-        <Match when={notes()}>
+        }
+      >
+        {(items) => (
           <div class="handover-list">
-            <For each={notes()}>
+            <For each={items}>
               {(note) => (
                 <HandoverNoteCard
                   note={note}
@@ -111,8 +104,8 @@ export function HandoverTab(props: { patient: Patient; focusHandoverId?: string 
               )}
             </For>
           </div>
-        </Match>
-      </Switch>
+        )}
+      </ListStates>
     </div>
   );
 }

@@ -1,17 +1,16 @@
 import { PatientThreadsDocument, StartThreadDocument, type PatientWorkspaceQuery, type ThreadTopic } from '@cairn/schema/operations';
 import { createMutation, createQuery } from '@urql/solid';
-import { createMemo, createSignal, For, Match, Show, Switch, type JSX } from 'solid-js';
+import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
 import { roleLabel } from '../auth/roles.js';
 import { timeAgo } from '../notifications/when.js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Link, navigate } from '../platform/router.js';
 import { followPatientEvents } from '../timeline/patient-events.js';
-import { Alert } from '../ui/alert.js';
 import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
+import { ListStates } from '../ui/list-states.js';
 import { Select } from '../ui/select.js';
-import { Spinner } from '../ui/spinner.js';
 import { TextField } from '../ui/text-field.js';
 import { PostComposer, type Mentionable } from './post-composer.js';
 import { ThreadView } from './thread-view.js';
@@ -67,26 +66,20 @@ export function DiscussionTab(props: { patient: Patient; threadId?: string | und
             onCancel={() => setStarting(false)}
           />
         </Show>
-        <Switch>
-          <Match when={result.error && !threads()}>
-            <Alert tone="error">
-              <p>{describeError(result.error!).message}</p>
-              <Button variant="secondary" onClick={reload}>
-                Try again
-              </Button>
-            </Alert>
-          </Match>
-          <Match when={!threads()}>
-            <Spinner label="Loading discussions…" />
-          </Match>
-          <Match when={threads()!.length === 0}>
+        <ListStates
+          items={threads()}
+          error={result.error}
+          retry={reload}
+          loadingLabel="Loading discussions…"
+          empty={
             <EmptyState title="No discussions yet" headingLevel={3}>
               <p>Start one to ask the MDT about medication, a plan review, safeguarding or anything else about this patient.</p>
             </EmptyState>
-          </Match>
-          <Match when={threads()}>
+          }
+        >
+          {(items) => (
             <ul class="thread-list" aria-label="Discussions">
-              <For each={threads()}>
+              <For each={items}>
                 {(t) => (
                   <li class={`thread-list__item ${t.resolvedAt ? 'thread-list__item--resolved' : ''}`}>
                     <Link href={`${base()}/threads/${encodeURIComponent(t.id)}`} class="thread-list__title">
@@ -105,8 +98,8 @@ export function DiscussionTab(props: { patient: Patient; threadId?: string | und
                 )}
               </For>
             </ul>
-          </Match>
-        </Switch>
+          )}
+        </ListStates>
       </div>
     </Show>
   );
