@@ -282,7 +282,11 @@ export class CarePlanStore {
   /** Stores the group in one transaction, answers each write and publishes what committed. */
   private async writeGroup(group: PendingWrite[]): Promise<void> {
     const byPlan = new Map<string, PendingWrite[]>();
-    for (const w of group) byPlan.set(w.patientId, [...(byPlan.get(w.patientId) ?? []), w]);
+    for (const w of group) {
+      const writes = byPlan.get(w.patientId);
+      if (writes) writes.push(w);
+      else byPlan.set(w.patientId, [w]);
+    }
     let result: GroupResult;
     try {
       result = await inTransaction(this.pool, (tx) => this.storeWrites(tx, byPlan));
@@ -318,7 +322,7 @@ export class CarePlanStore {
     const checked = new Map<string, PlanOutcome & { lock: LockedPlan }>();
     for (const [patientId, planWrites] of byPlan) {
       const permitted = planWrites.filter((w) => allowed.has(pairKey(w)));
-      for (const w of planWrites) if (!permitted.includes(w)) outcomes.set(w, new EditNotAllowed());
+      for (const w of planWrites) if (!allowed.has(pairKey(w))) outcomes.set(w, new EditNotAllowed());
       if (permitted.length === 0) continue;
       const lock = locked.get(patientId);
       if (!lock) throw new Error('a care-plan row was neither found nor created for a patient one may edit');
