@@ -4,7 +4,7 @@ import { errorCode, gql, startTestServer, useTestServer, wsConnect, type TestSer
 import { liveStream } from '../test-support/live.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { escalateDueHandovers } from './handover-escalation.js';
-import { addWorkingDays } from './working-days.js';
+import { addWorkingDays, bankHolidays } from './working-days.js';
 
 const POST = `mutation($input: PostHandoverInput!) { postHandover(input: $input) {
   id urgency summary sourceService acknowledgedAt author { id } actions { position description dueDate assignee { id } } } }`;
@@ -154,6 +154,15 @@ describe('handover notes', () => {
     const events = await readEventsAfter(em, before, 100, { patientId: patient.id });
     expect(events.map((e) => e.kind)).toEqual(['HANDOVER_POSTED']);
     expect(events[0].seq).toBeLessThanOrEqual(afterPost);
+  });
+
+  it('knows the bank holidays of England and Wales, substitute days included', () => {
+    // As published on gov.uk for 2025–2027.
+    expect([...bankHolidays(2025)].sort()).toEqual(['2025-01-01', '2025-04-18', '2025-04-21', '2025-05-05', '2025-05-26', '2025-08-25', '2025-12-25', '2025-12-26']);
+    expect([...bankHolidays(2026)].sort()).toEqual(['2026-01-01', '2026-04-03', '2026-04-06', '2026-05-04', '2026-05-25', '2026-08-31', '2026-12-25', '2026-12-28']);
+    expect([...bankHolidays(2027)].sort()).toEqual(['2027-01-01', '2027-03-26', '2027-03-29', '2027-05-03', '2027-05-31', '2027-08-30', '2027-12-27', '2027-12-28']);
+    // A note marked SOON on the Thursday before Easter is due on the Wednesday after it.
+    expect(addWorkingDays(new Date('2026-04-02T10:00:00Z'), 2).toISOString()).toBe('2026-04-08T10:00:00.000Z');
   });
 
   it('counts working days for SOON notes, skipping weekends', () => {
