@@ -58,12 +58,15 @@ describe('the live care plan in Chromium', () => {
   const whatMatters = (page: Page) => page.getByRole('textbox', { name: 'What matters to me', exact: true });
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
 
+  /** What a box shows: a field's value, or the text of the rich-text editor ("What matters to me"). */
+  const valueOf = (box: Locator) => box.evaluate((el) => (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement ? el.value : (el as HTMLElement).innerText));
+
   /** Resolves once the box's value satisfies `test` (run in the page, re-checked on every frame). */
   async function untilValue(box: Locator, test: { includes?: string[]; equals?: string; excludes?: string }, options = live): Promise<void> {
     const handle = await box.elementHandle();
     await box.page().waitForFunction(
       ([el, t]) => {
-        const v = (el as HTMLTextAreaElement | HTMLInputElement).value;
+        const v = el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement ? el.value : (el as HTMLElement).innerText;
         return (t.equals === undefined || v === t.equals) && (t.includes ?? []).every((s) => v.includes(s)) && (t.excludes === undefined || !v.includes(t.excludes));
       },
       [handle, test] as const,
@@ -72,6 +75,13 @@ describe('the live care plan in Chromium', () => {
   }
 
   const saved = (page: Page) => page.locator('.save-status[data-status="saved"]').waitFor();
+
+  /** "What matters to me" as the server stored it: its typed view, formatting included. */
+  async function storedRuns(whose: Patient): Promise<Array<{ insert: string; attributes?: Record<string, unknown> }>> {
+    // The GraphQL view has only the plain text (whatMatters); the formatted runs are in the stored view.
+    const rows = await server().orm.em.fork().getConnection().execute<Array<{ view: { whatMattersRuns: Array<{ insert: string; attributes?: Record<string, unknown> }> } }>>('select view from care_plan where patient_id = ?', [whose.id]);
+    return rows[0].view.whatMattersRuns;
+  }
 
   it('two clinicians type into the same plan at once and each sees the other within a second', async () => {
     const coach = await openPlan(world.users.coach);
@@ -99,13 +109,48 @@ describe('the live care plan in Chromium', () => {
 
     // Converged: the same text on both screens, and the same text stored on the server.
     await Promise.all([saved(coach.page), saved(physio.page)]);
-    const [a, b] = [await coachBox.inputValue(), await physioBox.inputValue()];
+    const [a, b] = [await valueOf(coachBox), await valueOf(physioBox)];
     expect(a).toBe(b);
     expect(a).toContain(coachWords.trim());
     expect(a).toContain(physioWords);
     const token = await signInAs(server().url, world.users.coach);
     const stored = await gql<{ carePlan: { view: { whatMatters: string } } }>(server().url, 'query($p: ID!) { carePlan(patientId: $p) { view { whatMatters } } }', { p: patient.id }, token);
     expect(stored.data?.carePlan.view.whatMatters).toBe(a);
+
+    // The coach writes what matters most in bold (Ctrl+B), then a bulleted list from the toolbar, and puts
+    // one word in italics with the toolbar; the physio sees each format arrive.
+    const coachToolbar = coach.page.getByRole('toolbar', { name: 'Formatting for What matters to me' });
+    await coachBox.click();
+    await coach.page.keyboard.press('Control+End');
+    await coach.page.keyboard.press('Enter');
+    await coach.page.keyboard.type('Most of all: ', { delay: 10 });
+    await coach.page.keyboard.press('Control+b');
+    expect(await coachToolbar.getByRole('button', { name: 'Bold' }).getAttribute('aria-pressed')).toBe('true');
+    await coach.page.keyboard.type('no flare-ups at work', { delay: 10 });
+    await coach.page.keyboard.press('Control+b');
+    await coach.page.keyboard.press('Enter');
+    await coachToolbar.getByRole('button', { name: 'Bulleted list' }).click();
+    expect(await coachToolbar.getByRole('button', { name: 'Bulleted list' }).getAttribute('aria-pressed')).toBe('true');
+    await coach.page.keyboard.type('Swimming on Saturdays', { delay: 10 });
+    await coach.page.keyboard.press('Enter');
+    await coach.page.keyboard.type('Seeing my friends', { delay: 10 });
+    await coach.page.keyboard.press('Control+Shift+ArrowLeft');
+    await coachToolbar.getByRole('button', { name: 'Italic' }).click();
+    expect(await coachToolbar.getByRole('button', { name: 'Italic' }).getAttribute('aria-pressed')).toBe('true');
+    await physioBox.locator('strong', { hasText: 'no flare-ups at work' }).waitFor(live);
+    await physioBox.locator('li[data-list="bullet"]', { hasText: 'Swimming on Saturdays' }).waitFor(live);
+    await physioBox.locator('li[data-list="bullet"] em', { hasText: 'friends' }).waitFor(live);
+    expect(await physioBox.locator('li[data-list="bullet"]').allInnerTexts()).toEqual(['Swimming on Saturdays', 'Seeing my friends']);
+    await shot(physio.page, 'care-plan-rich-text-1366');
+    await physio.page.locator('section[data-section="WHAT_MATTERS"]').screenshot({ path: path.join(artifactsDir, 'care-plan-rich-text-section.png') });
+
+    // Stored with its formatting: the bold run and the two list lines.
+    await Promise.all([saved(coach.page), saved(physio.page)]);
+    const runs = await storedRuns(patient);
+    expect(runs).toContainEqual({ insert: 'no flare-ups at work', attributes: { bold: true } });
+    expect(runs).toContainEqual({ insert: 'friends', attributes: { italic: true } });
+    expect(runs.filter((r) => r.attributes?.list === 'bullet').map((r) => r.insert)).toEqual(['\n', '\n']);
+    expect(await valueOf(physioBox)).toBe(await valueOf(coachBox));
 
     // The coach adds a goal; the physio sees it arrive.
     await coach.page.getByLabel('New goal').fill('Walk to the corner shop and back');
@@ -167,6 +212,9 @@ describe('the live care plan in Chromium', () => {
     await coach.page.getByRole('alertdialog').getByRole('button', { name: 'Restore this version' }).click();
     await untilValue(physioBox, { excludes: 'Less pain at work.' }, { timeout: 2000 });
     await untilValue(coachBox, { excludes: 'Less pain at work.', includes: [coachWords.trim(), physioWords] }, { timeout: 2000 });
+    // The formatting comes back with the words.
+    await physioBox.locator('strong', { hasText: 'no flare-ups at work' }).waitFor(live);
+    expect(await physioBox.locator('li[data-list="bullet"]').count()).toBe(2);
 
     await coach.context.close();
     await physio.context.close();
@@ -183,13 +231,13 @@ describe('the live care plan in Chromium', () => {
     await whatMatters(coach.page).click();
     await coach.page.keyboard.type('Cooking for the family. ', { delay: 10 });
     await saved(coach.page);
-    expect(await whatMatters(coach.page).inputValue()).not.toContain('Swimming');
+    expect(await valueOf(whatMatters(coach.page))).not.toContain('Swimming');
 
     await physio.context.setOffline(false);
     await untilValue(whatMatters(coach.page), { includes: ['Swimming on Saturdays.', 'Cooking for the family.'] }, { timeout: 10_000 });
     await untilValue(whatMatters(physio.page), { includes: ['Swimming on Saturdays.', 'Cooking for the family.'] }, { timeout: 10_000 });
     await saved(physio.page);
-    expect(await whatMatters(physio.page).inputValue()).toBe(await whatMatters(coach.page).inputValue());
+    expect(await valueOf(whatMatters(physio.page))).toBe(await valueOf(whatMatters(coach.page)));
     await coach.context.close();
     await physio.context.close();
   }, 60_000);
@@ -214,6 +262,16 @@ describe('the live care plan in Chromium', () => {
     // The coach keeps typing; the reader sees it arrive.
     editor.text().insert(editor.text().length, ' Back to work part-time.');
     await story.getByText('Gardening with my daughter. Back to work part-time.').waitFor(live);
+
+    // Formatting shows too: a bold word, and a bulleted list (a list line's format sits on its newline).
+    editor.text().format(0, 'Gardening'.length, { bold: true });
+    editor.text().insert(editor.text().length, '\nWalking the dog');
+    editor.text().insert(editor.text().length, '\n', { list: 'bullet' });
+    editor.text().insert(editor.text().length, 'Cooking with my grandchildren');
+    editor.text().insert(editor.text().length, '\n', { list: 'bullet' });
+    await story.locator('ul > li', { hasText: 'Cooking with my grandchildren' }).waitFor(live);
+    expect(await story.locator('strong').allInnerTexts()).toEqual(['Gardening']);
+    expect(await story.locator('ul > li').allInnerTexts()).toEqual(['Walking the dog', 'Cooking with my grandchildren']);
     await shot(page, 'care-plan-read-only-1366');
     expect(await accessibilityProblems(page)).toEqual([]);
     await editor.disconnect();

@@ -52,7 +52,8 @@ function OpenPlan(props: { patientId: string; careTeam: CareTeamMember[]; activa
   });
 
   const sectionOf = (target: EventTarget | null) => (target instanceof Element ? (target.closest('[data-section]')?.getAttribute('data-section') as CarePlanSection | null) : null);
-  const isField = (target: EventTarget | null) => target instanceof Element && target.matches('input, textarea, select');
+  // A rich-text box (its contenteditable text, the paragraphs inside it, its toolbar) counts as one field.
+  const isField = (target: EventTarget | null) => target instanceof Element && target.closest('input, textarea, select, [contenteditable="true"], .rich-text__box') !== null;
 
   return (
     <PlanProvider value={{ sync, canEdit, me, careTeam: props.careTeam, presence, activationLevel: props.activationLevel }}>

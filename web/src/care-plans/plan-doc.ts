@@ -1,5 +1,6 @@
 import type { CarePlanSection, GoalStatus, StrategyCategory } from '@cairn/schema/operations';
 import * as Y from 'yjs';
+import { runsOf, type TextRun } from './text-runs.js';
 
 /**
  * The care plan's Yjs shape, as the server's care-plan.doc.ts defines it (the server validates every
@@ -32,6 +33,8 @@ export const flareUpKeys = ['warningSigns', 'whatHelps', 'whatToAvoid', 'whoToCo
 export type FlareUpKey = (typeof flareUpKeys)[number];
 export interface PlanView {
   whatMatters: string;
+  /** "What matters to me" with its formatting; only the live document has it (the GraphQL view has the plain text). */
+  whatMattersRuns?: TextRun[];
   goals: GoalView[];
   strategies: StrategyView[];
   flareUp: Record<FlareUpKey, string>;
@@ -96,6 +99,7 @@ export function readPlan(doc: Y.Doc): PlanView {
   const review = doc.getMap('review');
   return {
     whatMatters: doc.getText('whatMatters').toString(),
+    whatMattersRuns: runsOf(doc.getText('whatMatters')),
     goals: goalsOf(doc).toArray().map(readGoal),
     strategies: strategiesOf(doc).toArray().map(readStrategy),
     flareUp: Object.fromEntries(flareUpKeys.map((k) => [k, textOf(flareUp.get(k))])) as Record<FlareUpKey, string>,

@@ -5,6 +5,7 @@ import { formatIsoDate } from '../platform/dates.js';
 import type { CareTeamMember } from './plan-context.js';
 import { categories, categoryLabels, flareUpKeys, flareUpLabels, goalStatusLabels, sectionLabels, type PlanView } from './plan-doc.js';
 import { ProgressChart } from './progress-chart.js';
+import { isBlank, RunsView } from './text-runs.js';
 
 /**
  * A plan as text, nothing editable: for people who may read but not edit, for an old revision, and for a
@@ -26,7 +27,11 @@ export function PlanReadOnly(props: { view: PlanView; careTeam: CareTeamMember[]
   const para = (text: string, empty: string) => (text.trim() ? <p class="plan-read__text">{text}</p> : <p class="muted">{empty}</p>);
   return (
     <div class="plan-read">
-      <Section section="WHAT_MATTERS">{para(props.view.whatMatters, 'Nothing written yet.')}</Section>
+      <Section section="WHAT_MATTERS">
+        <Show when={props.view.whatMattersRuns} fallback={para(props.view.whatMatters, 'Nothing written yet.')}>
+          {(runs) => (isBlank(runs()) ? <p class="muted">Nothing written yet.</p> : <RunsView runs={runs()} class="plan-read__text plan-read__text--rich" />)}
+        </Show>
+      </Section>
       <Section section="GOALS">
         <Show when={props.view.goals.length > 0} fallback={<p class="muted">No goals yet.</p>}>
           <ol class="goal-list">

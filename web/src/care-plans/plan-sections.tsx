@@ -2,6 +2,7 @@ import { For, type JSX } from 'solid-js';
 import * as Y from 'yjs';
 import { roleLabel } from '../auth/roles.js';
 import { BoundText } from './bound-text.js';
+import { RichText } from './rich-text.js';
 import { liveField, PlanSection, usePlan } from './plan-context.js';
 import { flareUpKeys, flareUpLabels } from './plan-doc.js';
 
@@ -13,14 +14,12 @@ export function WhatMattersSection(): JSX.Element {
   const { sync } = usePlan();
   return (
     <PlanSection section="WHAT_MATTERS">
-      <BoundText
+      <RichText
         text={sync.doc.getText('whatMatters')}
         label="What matters to me"
         hideLabel
         hint="The patient's story and priorities, in their own words."
-        multiline
         maxLength={longText}
-        class="plan-text--large"
       />
     </PlanSection>
   );
