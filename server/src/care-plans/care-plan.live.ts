@@ -30,7 +30,7 @@ export async function carePlanUpdateStream(ctx: Context, patientId: string, stat
     queue.end();
   };
   const push = (r: CommittedUpdate) => {
-    queue.push({ kind: CarePlanEventKind.UPDATE, update: r.base64 ?? toBase64(r.update), seq: r.seq, authorId: r.actorId, authorName: r.actorName, clientUpdateId: r.clientUpdateId, at: r.createdAt });
+    queue.push(streamItemOf(r));
     lastSeq = r.seq;
   };
   // Deliveries run one after another; the first waits for the initial diff, so nothing is missed or reordered.
@@ -68,6 +68,20 @@ export async function carePlanUpdateStream(ctx: Context, patientId: string, stat
   await chain; // a bad state vector fails the subscription here, before anything streams
   deliver({ seq: Number.NaN }); // anything committed while the diff was computed
   return queue;
+}
+
+/**
+ * One committed update as every stream of its plan yields it: the same object for all of them, so that
+ * the subscription's result can be computed once for all its watchers (see platform/shared-subscribe.ts).
+ */
+const streamItems = new WeakMap<CommittedUpdate, UpdateStreamItem>();
+function streamItemOf(r: CommittedUpdate): UpdateStreamItem {
+  let item = streamItems.get(r);
+  if (!item) {
+    item = { kind: CarePlanEventKind.UPDATE, update: r.base64 ?? toBase64(r.update), seq: r.seq, authorId: r.actorId, authorName: r.actorName, clientUpdateId: r.clientUpdateId, at: r.createdAt };
+    streamItems.set(r, item);
+  }
+  return item;
 }
 
 /** Presence of one plan: the current list at once, then the list whenever it changes, while access lasts. */
