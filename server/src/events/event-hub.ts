@@ -33,9 +33,10 @@ const defaults: EventHubOptions = { queueLimit: 1000, pageSize: 500, pollMs: 500
  * read every event after the last one it dispatched, in seq order, and offer each to the subscribers of
  * that stream on this instance. Access is re-checked for every page read, after the read: one query per
  * patient in the page for its whole audience, so an event that removed a member (committed before the
- * read) already counts, and that member gets nothing more. A page is then dispatched without pausing,
- * so what it sends a socket leaves in one write. The latest patient events stay in memory (RecentEvents)
- * so that a reconnecting subscriber replays them without reading the log.
+ * read) already counts, and that member gets nothing more. A page is then dispatched without pausing
+ * (unless a subscriber's queue is full: it gets a turn of the event loop to take it before it is judged
+ * slow), so what a page sends one socket leaves in one write. The latest patient events stay in memory
+ * (RecentEvents) so that a reconnecting subscriber replays them without reading the log.
  */
 export class EventHub {
   private readonly options: EventHubOptions;

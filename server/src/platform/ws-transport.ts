@@ -23,7 +23,8 @@ const FLUSH_BYTES = 32 * 1024;
  *   shared-subscribe.ts) is turned into JSON once, not once per subscriber. For that, `onNext` must hand
  *   back the result object itself (graphql-ws otherwise copies it for every subscriber);
  * - frames a socket is sent during one turn of the event loop (a replay of 1,000 missed events, or several
- *   events dispatched from one read of the log) leave in one write, not one system call each;
+ *   events dispatched from one read of the log) leave in a few writes of up to FLUSH_BYTES, not one
+ *   system call each;
  * - a frame counts as sent once queued, unless the socket's buffers are full (see HIGH_WATER_BYTES);
  * - one keep-alive timer pings every socket, instead of a timer and closures per socket.
  */
