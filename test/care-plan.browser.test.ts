@@ -137,6 +137,7 @@ describe('the live care plan in Chromium', () => {
     await coach.page.keyboard.press('Control+Shift+ArrowLeft');
     await coachToolbar.getByRole('button', { name: 'Italic' }).click();
     expect(await coachToolbar.getByRole('button', { name: 'Italic' }).getAttribute('aria-pressed')).toBe('true');
+    await coach.page.locator('section[data-section="WHAT_MATTERS"]').screenshot({ path: path.join(artifactsDir, 'care-plan-rich-text-toolbar.png') });
     await physioBox.locator('strong', { hasText: 'no flare-ups at work' }).waitFor(live);
     await physioBox.locator('li[data-list="bullet"]', { hasText: 'Swimming on Saturdays' }).waitFor(live);
     await physioBox.locator('li[data-list="bullet"] em', { hasText: 'friends' }).waitFor(live);
@@ -151,6 +152,17 @@ describe('the live care plan in Chromium', () => {
     expect(runs).toContainEqual({ insert: 'friends', attributes: { italic: true } });
     expect(runs.filter((r) => r.attributes?.list === 'bullet').map((r) => r.insert)).toEqual(['\n', '\n']);
     expect(await valueOf(physioBox)).toBe(await valueOf(coachBox));
+
+    // The toolbar is one tab stop before the text, its buttons a step apart with the arrow keys; a colleague's
+    // edit arriving meanwhile leaves the coach where they are (Quill would focus its text to move the caret).
+    const isFocused = (button: Locator) => button.evaluate((el) => el === document.activeElement);
+    await coach.page.keyboard.press('Shift+Tab');
+    expect(await isFocused(coachToolbar.getByRole('button', { name: 'Bold' }))).toBe(true);
+    await physio.page.keyboard.type(' Well rested.', { delay: 10 });
+    await untilValue(coachBox, { includes: ['Well rested.'] });
+    expect(await isFocused(coachToolbar.getByRole('button', { name: 'Bold' }))).toBe(true);
+    await coach.page.keyboard.press('ArrowRight');
+    expect(await isFocused(coachToolbar.getByRole('button', { name: 'Italic' }))).toBe(true);
 
     // The coach adds a goal; the physio sees it arrive.
     await coach.page.getByLabel('New goal').fill('Walk to the corner shop and back');
@@ -240,6 +252,40 @@ describe('the live care plan in Chromium', () => {
     expect(await valueOf(whatMatters(physio.page))).toBe(await valueOf(whatMatters(coach.page)));
     await coach.context.close();
     await physio.context.close();
+  }, 60_000);
+
+  it('stops "What matters to me" at 20,000 characters, typed or pasted, and Tab leaves the box', async () => {
+    const longPatient = await world.patient([world.users.coach], { givenName: 'Dafydd', familyName: `Rees ${world.tag}` });
+    const editor = new PlanEditor(server().wsUrl, await signInAs(server().url, world.users.coach), longPatient.id);
+    await editor.connect();
+    editor.text().insert(0, 'a'.repeat(19_990));
+    await editor.settled();
+    await editor.disconnect();
+
+    const { context, page } = await openPlan(world.users.coach, longPatient);
+    const box = whatMatters(page);
+    await box.click();
+    await page.keyboard.press('Control+End');
+    await page.keyboard.type('0123456789XYZ', { delay: 5 });
+    await untilValue(box, { includes: ['a0123456789'], excludes: 'X' });
+    // A paste is cut to the room left: five characters.
+    for (let i = 0; i < 5; i++) await page.keyboard.press('Backspace');
+    await box.evaluate((el) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', 'PASTED TEXT');
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    await untilValue(box, { includes: ['a01234PASTE'], excludes: 'PASTED' });
+
+    // Tab moves on to the next field, as from any other box; it types no tab into the text.
+    await page.keyboard.press('Tab');
+    expect(await box.evaluate((el) => el === document.activeElement)).toBe(false);
+    await saved(page);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    const token = await signInAs(server().url, world.users.coach);
+    const stored = await gql<{ carePlan: { view: { whatMatters: string } } }>(server().url, 'query($p: ID!) { carePlan(patientId: $p) { view { whatMatters } } }', { p: longPatient.id }, token);
+    expect(stored.data?.carePlan.view.whatMatters).toBe(`${'a'.repeat(19_990)}01234PASTE`);
+    await context.close();
   }, 60_000);
 
   it('shows the plan to the PCN service lead, who may read but not edit, live and with nothing editable', async () => {

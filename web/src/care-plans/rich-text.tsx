@@ -22,17 +22,33 @@ interface Mark {
   value: true | 'bullet' | 'ordered';
   label: string;
   /** What the button shows (its name is `label`, read out instead). */
-  glyph: string;
+  glyph: () => JSX.Element;
   shortcut?: string;
 }
 
 const marks: Mark[] = [
-  { format: 'bold', value: true, label: 'Bold', glyph: 'B', shortcut: 'B' },
-  { format: 'italic', value: true, label: 'Italic', glyph: 'I', shortcut: 'I' },
-  { format: 'underline', value: true, label: 'Underline', glyph: 'U', shortcut: 'U' },
-  { format: 'list', value: 'bullet', label: 'Bulleted list', glyph: '•≡' },
-  { format: 'list', value: 'ordered', label: 'Numbered list', glyph: '1≡' },
+  { format: 'bold', value: true, label: 'Bold', glyph: () => 'B', shortcut: 'B' },
+  { format: 'italic', value: true, label: 'Italic', glyph: () => 'I', shortcut: 'I' },
+  { format: 'underline', value: true, label: 'Underline', glyph: () => 'U', shortcut: 'U' },
+  { format: 'list', value: 'bullet', label: 'Bulleted list', glyph: () => <ListIcon marker={(y) => <circle cx="3" cy={y} r="1.6" />} /> },
+  { format: 'list', value: 'ordered', label: 'Numbered list', glyph: () => <ListIcon marker={(y, n) => <text x="3" y={y + 2.2} font-size="6.5" font-weight="700" text-anchor="middle">{n}</text>} /> },
 ];
+
+/** Three lines, each after a marker (a bullet or its number), in the button's text colour. */
+function ListIcon(props: { marker: (y: number, n: number) => JSX.Element }): JSX.Element {
+  return (
+    <svg class="rich-text__icon" viewBox="0 0 20 20" width="20" height="20" fill="currentColor" aria-hidden="true">
+      <For each={[4, 10, 16]}>
+        {(y, i) => (
+          <>
+            {props.marker(y, i() + 1)}
+            <rect x="7" y={y - 1} width="12" height="2" rx="1" />
+          </>
+        )}
+      </For>
+    </svg>
+  );
+}
 
 const isMac = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform);
 
@@ -185,7 +201,7 @@ function Toolbar(props: { label: string; controls: string; quill: Quill | undefi
             onFocus={() => setCurrent(i())}
             onClick={() => toggle(mark)}
           >
-            <span aria-hidden="true">{mark.glyph}</span>
+            <span aria-hidden="true">{mark.glyph()}</span>
             <span class="visually-hidden">{mark.label}</span>
           </button>
         )}
