@@ -1,10 +1,12 @@
-import { For, type JSX } from 'solid-js';
+import { For, lazy, type JSX } from 'solid-js';
 import * as Y from 'yjs';
 import { roleLabel } from '../auth/roles.js';
 import { BoundText } from './bound-text.js';
-import { RichText } from './rich-text.js';
 import { liveField, PlanSection, usePlan } from './plan-context.js';
 import { flareUpKeys, flareUpLabels } from './plan-doc.js';
+
+// The editor (Quill) is a third of the app's script: it loads only when someone opens a plan they may edit.
+const RichText = lazy(() => import('./rich-text.js').then((m) => ({ default: m.RichText })));
 
 /** Limits the server enforces (care-plan.doc.ts planLimits); the fields stop there rather than fail. */
 export const longText = 20_000;
