@@ -100,7 +100,22 @@ describe('care-plan history, sign-off, suggestions, presence and print', () => {
     expect(plan).toMatchObject({ changedSinceSignOff: false, lastSignOff: { id: signed.data?.signOffCarePlan.id } });
 
     a.text().insert(0, 'Still: ');
+    // Formatting: a bold line in a bulleted list (a line's list sits on the newline that ends it).
+    a.text().insert(a.text().length, '\n');
+    a.text().insert(a.text().length, 'Pacing walks', { bold: true });
+    a.text().insert(a.text().length, '\n', { list: 'bullet' });
     await a.settled();
+    const runs = await gql<{ carePlan: { view: { whatMattersRuns: Array<{ insert: string; attributes: Record<string, unknown> | null }> } } }>(
+      server().url,
+      'query($p: ID!) { carePlan(patientId: $p) { view { whatMattersRuns { insert attributes } } } }',
+      { p: patient.id },
+      coach,
+    );
+    expect(runs.data!.carePlan.view.whatMattersRuns).toEqual([
+      { insert: 'Still: Being able to cook for the family\n', attributes: null },
+      { insert: 'Pacing walks', attributes: { bold: true } },
+      { insert: '\n', attributes: { list: 'bullet' } },
+    ]);
     plan = (await gql<{ carePlan: { changedSinceSignOff: boolean; lastSignOff: { id: string } } }>(server().url, PLAN, { p: patient.id }, coach)).data!.carePlan;
     expect(plan.changedSinceSignOff).toBe(true);
     const revs = (await gql<{ carePlanRevisions: Revision[] }>(server().url, REVISIONS, { p: patient.id }, coach)).data!.carePlanRevisions;
@@ -120,6 +135,7 @@ describe('care-plan history, sign-off, suggestions, presence and print', () => {
     const html = await current.text();
     expect(html).toContain('Still: Being able to cook for the family');
     expect(html).toContain('size: A4');
+    expect(html).toContain('<p>Still: Being able to cook for the family</p><ul><li><strong>Pacing walks</strong></li></ul>');
     const signedPage = await (await print(`?signOff=${signed.data?.signOffCarePlan.id}`, coach)).text();
     expect(signedPage).toContain('Agreed on 2026-01-15');
     expect(signedPage).not.toContain('Still:');

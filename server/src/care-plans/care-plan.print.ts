@@ -105,22 +105,46 @@ export function renderPrintHtml(patient: Patient, view: CarePlanView, signed: Si
 }
 
 /** Rich text runs to HTML: paragraphs split on newlines, bold/italic/underline kept. */
+/** One printed line: its formatted text, and the list it belongs to (a line's list sits on its newline). */
+interface PrintLine {
+  html: string;
+  list: 'ul' | 'ol' | null;
+}
+
+/** Formatted text as escaped HTML: paragraphs, bulleted and numbered lists, bold, italic, underline. */
 function runsHtml(runs: TextRun[]): string {
-  const lines: string[] = [''];
+  const blocks: Array<{ tag: 'p' | 'ul' | 'ol'; items: string[] }> = [];
+  for (const line of printLines(runs)) {
+    const last = blocks[blocks.length - 1];
+    if (line.list && last?.tag === line.list) last.items.push(line.html);
+    else if (line.list) blocks.push({ tag: line.list, items: [line.html] });
+    else if (line.html) blocks.push({ tag: 'p', items: [line.html] });
+  }
+  const body = blocks.map((b) => (b.tag === 'p' ? `<p>${b.items[0]}</p>` : `<${b.tag}>${b.items.map((i) => `<li>${i}</li>`).join('')}</${b.tag}>`)).join('');
+  return body || '<p class="muted">Not written yet.</p>';
+}
+
+function printLines(runs: TextRun[]): PrintLine[] {
+  const lines: PrintLine[] = [{ html: '', list: null }];
   for (const run of runs) {
-    const parts = run.insert.split('\n');
-    parts.forEach((part, i) => {
-      if (i > 0) lines.push('');
-      if (!part) return;
-      let html = esc(part);
-      if (run.attributes?.bold) html = `<strong>${html}</strong>`;
-      if (run.attributes?.italic) html = `<em>${html}</em>`;
-      if (run.attributes?.underline) html = `<u>${html}</u>`;
-      lines[lines.length - 1] += html;
+    run.insert.split('\n').forEach((part, i) => {
+      if (i > 0) {
+        const list = run.attributes?.list;
+        lines[lines.length - 1].list = list === 'ordered' ? 'ol' : list ? 'ul' : null;
+        lines.push({ html: '', list: null });
+      }
+      if (part) lines[lines.length - 1].html += inlineHtml(part, run.attributes);
     });
   }
-  const body = lines.filter((l) => l.length > 0).map((l) => `<p>${l}</p>`).join('');
-  return body || '<p class="muted">Not written yet.</p>';
+  return lines;
+}
+
+function inlineHtml(text: string, attributes: TextRun['attributes']): string {
+  let html = esc(text);
+  if (attributes?.bold) html = `<strong>${html}</strong>`;
+  if (attributes?.italic) html = `<em>${html}</em>`;
+  if (attributes?.underline) html = `<u>${html}</u>`;
+  return html;
 }
 
 function paragraphs(text: string): string {

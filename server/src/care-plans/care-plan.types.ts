@@ -1,5 +1,5 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { SafeIntResolver } from 'graphql-scalars';
+import { GraphQLJSONObject, SafeIntResolver } from 'graphql-scalars';
 import { CarePlanSection, GoalStatus, StrategyCategory } from './care-plan.doc.js';
 import { PresenceActivity } from './care-plan.presence.js';
 
@@ -56,9 +56,18 @@ export class CarePlanReview {
   @Field(() => ID, { nullable: true }) reviewerId!: string | null;
 }
 
+@ObjectType({
+  description: 'A stretch of "what matters to me" in one format, as a Quill-style delta op: bold, italic or underline on text; a newline carries its line\'s list ("bullet" or "ordered").',
+})
+export class CarePlanTextRun {
+  @Field(() => String) insert!: string;
+  @Field(() => GraphQLJSONObject, { nullable: true }) attributes?: Record<string, string | number | boolean>;
+}
+
 @ObjectType({ description: 'The typed plan, materialised from the document on every change.' })
 export class CarePlanView {
   @Field(() => String, { description: '"What matters to me" as plain text (paragraphs separated by newlines).' }) whatMatters!: string;
+  @Field(() => [CarePlanTextRun], { description: '"What matters to me" with its formatting, in order.' }) whatMattersRuns!: CarePlanTextRun[];
   @Field(() => [CarePlanGoal]) goals!: CarePlanGoal[];
   @Field(() => [CarePlanStrategy]) strategies!: CarePlanStrategy[];
   @Field(() => CarePlanFlareUp) flareUp!: CarePlanFlareUp;

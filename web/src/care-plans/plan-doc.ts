@@ -33,8 +33,8 @@ export const flareUpKeys = ['warningSigns', 'whatHelps', 'whatToAvoid', 'whoToCo
 export type FlareUpKey = (typeof flareUpKeys)[number];
 export interface PlanView {
   whatMatters: string;
-  /** "What matters to me" with its formatting; only the live document has it (the GraphQL view has the plain text). */
-  whatMattersRuns?: TextRun[];
+  /** "What matters to me" with its formatting. */
+  whatMattersRuns: TextRun[];
   goals: GoalView[];
   strategies: StrategyView[];
   flareUp: Record<FlareUpKey, string>;
