@@ -1,10 +1,13 @@
 import { CairnError, ErrorCode } from '../platform/errors.js';
+import type { Delivery, DirectSource } from '../platform/shared-subscribe.js';
 import type { EventRecord, StreamFilter } from './event-log.js';
 
 /** How one subscriber reads its own stream from the log (replay). */
 export type PageReader = (after: number, limit: number) => Promise<EventRecord[]>;
 /** Throws (NOT_FOUND) if the subscriber may no longer read the stream; replay asks at its start and at going live. */
 export type AccessCheck = () => Promise<void>;
+
+const interrupted = () => new CairnError(ErrorCode.RESYNC_REQUIRED, 'Live updates were interrupted. Reconnect from your last cursor.');
 
 export const resyncRequired = (cursor: number) =>
   new CairnError(
@@ -23,8 +26,11 @@ export const resyncRequired = (cursor: number) =>
  * it dispatches from then on; those are held while replay reads the log. Anything dispatched before
  * registration was committed before the replay's last read began, so that read saw it. Going live then
  * takes the held events after the replayed cursor. `queuedThrough` drops anything seen twice.
+ *
+ * A consumer may instead take each event as it comes (`deliverTo`): the queue then only holds what the
+ * consumer could not take yet (its socket was full), with the same limit.
  */
-export class EventSubscription implements AsyncIterableIterator<EventRecord> {
+export class EventSubscription implements AsyncIterableIterator<EventRecord>, DirectSource<EventRecord> {
   private state: 'replaying' | 'live' | 'ended' = 'replaying';
   private queue: EventRecord[] = [];
   private held: EventRecord[] = [];
@@ -35,6 +41,7 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
   private failure: CairnError | null = null;
   private waiter: { resolve: (r: IteratorResult<EventRecord>) => void; reject: (e: unknown) => void } | null = null;
   private roomWaiter: (() => void) | null = null;
+  private direct: DirectConsumer | null = null;
   /** How much free queue space replay waits for before reading its next page. */
   private roomWanted = 1;
   private wentLive!: () => void;
@@ -89,6 +96,10 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
     this.onEnd(this);
     this.wentLive();
     this.roomWaiter?.();
+    if (this.direct) {
+      this.failure = null;
+      this.direct.reject(error);
+    }
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = null;
@@ -129,7 +140,7 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
         return;
       }
     } catch (e) {
-      this.fail(e instanceof CairnError ? e : new CairnError(ErrorCode.RESYNC_REQUIRED, 'Live updates were interrupted. Reconnect from your last cursor.'));
+      this.fail(e instanceof CairnError ? e : interrupted());
     }
   }
 
@@ -150,6 +161,7 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
     this.onEnd(this);
     this.wentLive();
     this.roomWaiter?.();
+    this.direct?.resolve();
     if (this.waiter) {
       const w = this.waiter;
       this.waiter = null;
@@ -157,15 +169,62 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
     }
   }
 
+  /**
+   * Hands every event to `deliver` as it comes, in order, instead of through `next()` (one call per event
+   * rather than a chain of promises). Resolves when the stream completes, rejects with its error.
+   */
+  deliverTo(deliver: (event: EventRecord) => Delivery): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (this.state === 'ended') {
+        const failure = this.failure;
+        this.failure = null;
+        if (failure) reject(failure);
+        else resolve();
+        return;
+      }
+      this.direct = { deliver, blocked: false, resolve, reject };
+      this.drainToDirect();
+    });
+  }
+
+  /** Hands queued events to the direct consumer until it is blocked (its socket is full). */
+  private drainToDirect(): void {
+    const direct = this.direct;
+    if (!direct) return;
+    while (!direct.blocked && this.state !== 'ended' && this.queue.length > 0) {
+      const event = this.queue[0];
+      const delivery = direct.deliver(event);
+      if (delivery !== true) {
+        direct.blocked = true;
+        delivery(
+          () => {
+            direct.blocked = false;
+            this.drainToDirect();
+          },
+          () => this.fail(interrupted()),
+        );
+        break;
+      }
+      this.queue.shift();
+      this.deliveredThrough = event.seq;
+    }
+    this.wakeReplay();
+  }
+
+  /** Replay waits for room in the queue before reading its next page. */
+  private wakeReplay(): void {
+    if (this.roomWaiter && this.limit - this.queue.length >= this.roomWanted) {
+      const r = this.roomWaiter;
+      this.roomWaiter = null;
+      r();
+    }
+  }
+
   next(): Promise<IteratorResult<EventRecord>> {
     const value = this.queue.shift();
     if (value) {
       this.deliveredThrough = value.seq;
-      if (this.roomWaiter && this.limit - this.queue.length >= this.roomWanted) {
-        const r = this.roomWaiter;
-        this.roomWaiter = null;
-        r();
-      }
+      this.wakeReplay();
       return Promise.resolve({ value, done: false });
     }
     if (this.failure) {
@@ -194,7 +253,10 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
   private push(event: EventRecord): void {
     if (event.seq <= this.queuedThrough) return;
     this.queuedThrough = event.seq;
-    if (this.waiter) {
+    if (this.direct) {
+      this.queue.push(event);
+      if (!this.direct.blocked) this.drainToDirect();
+    } else if (this.waiter) {
       const w = this.waiter;
       this.waiter = null;
       this.deliveredThrough = event.seq;
@@ -209,4 +271,13 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord> {
     }
     this.push(event);
   }
+}
+
+/** A consumer that takes each event as it comes (see `deliverTo`), and how its stream ends. */
+interface DirectConsumer {
+  deliver: (event: EventRecord) => Delivery;
+  /** It could not take the first queued event; it calls back when it can. */
+  blocked: boolean;
+  resolve: () => void;
+  reject: (error: unknown) => void;
 }

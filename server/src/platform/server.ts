@@ -2,7 +2,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request, type Response } from 'express';
-import type { ExecutionArgs, GraphQLFormattedError, GraphQLSchema, subscribe as graphqlSubscribe } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLFormattedError, GraphQLSchema, subscribe as graphqlSubscribe } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import { randomUUID } from 'node:crypto';
@@ -30,7 +30,7 @@ import type { Logger } from './logger.js';
 import { buildCairnSchema } from './schema.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
 import { WsOperationContext } from './ws-context.js';
-import { serveGraphqlWs } from './ws-transport.js';
+import { serveGraphqlWs, type GraphqlWsServing, type NextSink } from './ws-transport.js';
 import type { Services } from './services.js';
 
 export interface RunningServer {
@@ -56,6 +56,9 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
   const services: Services = { config, orm, logger, signInLimiter: new SignInLimiter(), sockets, events, carePlanDigest, handoverEscalation, carePlans };
   const exposeInternals = !config.production;
   const format = (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, exposeInternals);
+  // A result goes out as itself when it has no errors: one result object shared by an audience is then
+  // serialised once (ws-transport.ts). Used for results sent by graphql-ws and for those written directly.
+  const nextPayload = (result: ExecutionResult) => (result.errors ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : result);
 
   const app = express();
   app.disable('x-powered-by');
@@ -71,10 +74,10 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
     }
     wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
   });
-  const wsCleanup = serveGraphqlWs<Record<string, unknown>, SessionExtra>(
+  const wsCleanup: GraphqlWsServing = serveGraphqlWs<Record<string, unknown>, SessionExtra>(
     {
       schema,
-      subscribe: releasingRequestScope(createSharedSubscribe()),
+      subscribe: releasingRequestScope(createSharedSubscribe({ sinkFor: (args) => (args.contextValue instanceof WsOperationContext ? args.contextValue.nextSink : null) })),
       onConnect: async (ctx) => {
         const token = typeof ctx.connectionParams?.token === 'string' ? ctx.connectionParams.token : tokenFromHeaders(ctx.extra.request.headers);
         const session = await authenticate(orm.em.fork(), token);
@@ -86,10 +89,9 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
         sockets.add(session.id, ctx.extra.socket);
         return true;
       },
-      onSubscribe: (ctx, _id, payload) => wsExecutionArgs(schema, config, services, documents, ctx, payload),
-      // The result itself when it has no errors: one result object shared by an audience is then serialised once (ws-transport.ts).
-      onNext: (_ctx, _id, _payload, _args, result) =>
-        result.errors ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : result,
+      onSubscribe: (ctx, id, payload) =>
+        wsExecutionArgs(schema, config, services, documents, ctx, payload, wsCleanup.nextSink(ctx.extra, id, nextPayload)),
+      onNext: (_ctx, _id, _payload, _args, result) => nextPayload(result),
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e.toJSON(), e)),
     },
     wsServer,
@@ -172,10 +174,11 @@ async function wsExecutionArgs(
   documents: DocumentCache,
   ctx: WsContext<Record<string, unknown>, SocketExtra>,
   payload: { query: string; variables?: Record<string, unknown> | null; operationName?: string | null },
+  nextSink: NextSink,
 ): Promise<ExecutionArgs | readonly import('graphql').GraphQLError[]> {
   const prepared = prepareDocument(schema, payload.query, config.production, documents);
   if ('errors' in prepared) return prepared.errors;
-  const contextValue = new WsOperationContext(services, ctx.extra.session ?? null, ctx.extra.request.socket.remoteAddress ?? 'unknown');
+  const contextValue = new WsOperationContext(services, ctx.extra.session ?? null, ctx.extra.request.socket.remoteAddress ?? 'unknown', nextSink);
   return { schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
 }
 

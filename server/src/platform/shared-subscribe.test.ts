@@ -1,6 +1,7 @@
 import { GraphQLObjectType, GraphQLSchema, GraphQLString, parse, type ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { createSharedSubscribe } from './shared-subscribe.js';
+import { createSharedSubscribe, type Delivery, type DirectSource } from './shared-subscribe.js';
+import type { NextSink } from './ws-transport.js';
 
 /** A hub that hands every subscriber the same event object, as Cairn's event hub does. */
 function hub() {
@@ -23,6 +24,40 @@ function hub() {
       };
     },
   };
+}
+
+/** A stream like the event hub's: hands each event to its consumer as it comes, and can end with an error. */
+function directSource(): DirectSource<object> & { publish(e: object): void; end(error?: Error): void } {
+  let deliver: ((e: object) => Delivery) | null = null;
+  const pending: object[] = [];
+  let settle: { resolve: () => void; reject: (e: unknown) => void } | null = null;
+  const drain = () => {
+    while (deliver && pending.length > 0) {
+      const d = deliver(pending[0]);
+      if (d !== true) return d(drain, (e) => settle?.reject(e));
+      pending.shift();
+    }
+  };
+  return {
+    publish: (e) => (pending.push(e), drain()),
+    end: (error) => (error ? settle?.reject(error) : settle?.resolve()),
+    deliverTo: (d) => new Promise<void>((resolve, reject) => ((settle = { resolve, reject }), (deliver = d), drain())),
+    [Symbol.asyncIterator]: () => ({ next: () => new Promise<IteratorResult<object>>(() => undefined) }),
+  };
+}
+
+/** A socket that takes `room` results, then is full until `drain()`. */
+function sink(room: number) {
+  const sent: unknown[] = [];
+  let resume: (() => void) | null = null;
+  const s: NextSink & { sent: unknown[]; room: number; drain(): void } = {
+    sent,
+    room,
+    next: (result) => (s.room > 0 ? (s.room--, sent.push(result.data), true) : false),
+    whenWritable: (r) => void (resume = r),
+    drain: () => ((s.room = Infinity), resume?.()),
+  };
+  return s;
 }
 
 function schemaCounting(executions: { count: number }, events: ReturnType<typeof hub>, field: string) {
@@ -79,5 +114,36 @@ describe('executing a subscription event once per audience', () => {
     events.publish({ text: 'for you' });
     await received;
     expect(executions.count).toBe(2);
+  });
+
+  it('writes results straight to a socket that can take them, in order, once per audience, and waits while it is full', async () => {
+    const executions = { count: 0 };
+    const sources = [directSource(), directSource()];
+    let next = 0;
+    const Event = new GraphQLObjectType({ name: 'Event', fields: { text: { type: GraphQLString, resolve: (e: { text: string }) => (executions.count++, e.text) } } });
+    const schema = new GraphQLSchema({
+      query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLString } } }),
+      subscription: new GraphQLObjectType({
+        name: 'Subscription',
+        fields: { patientEvents: { type: Event, args: { patientId: { type: GraphQLString } }, subscribe: () => sources[next++], resolve: (e: object) => e } },
+      }),
+    });
+    const document = parse('subscription($p: String) { patientEvents(patientId: $p) { text } }');
+    const sinks = [sink(Infinity), sink(1)];
+    const subscribe = createSharedSubscribe({ sinkFor: (args) => sinks[(args.contextValue as { i: number }).i] });
+    const streams = await Promise.all([0, 1].map((i) => subscribe({ schema, document, variableValues: { p: 'a' }, contextValue: { i } })));
+    const iterators = streams.map((s) => (s as AsyncGenerator<ExecutionResult>)[Symbol.asyncIterator]());
+    const ended = iterators.map((it) => it.next()); // graphql-ws's loop: settles when the stream ends
+    const events = [{ text: 'one' }, { text: 'two' }, { text: 'three' }];
+    for (const e of events) sources.forEach((s) => s.publish(e));
+    expect(sinks[0].sent).toEqual(events.map((e) => ({ patientEvents: e })));
+    expect(sinks[1].sent).toEqual([{ patientEvents: { text: 'one' } }]); // full after one
+    sinks[1].drain();
+    expect(sinks[1].sent).toEqual(sinks[0].sent);
+    expect(executions.count).toBe(3); // one audience
+    sources[0].end();
+    sources[1].end(new Error('resync'));
+    expect(await ended[0]).toEqual({ value: undefined, done: true });
+    await expect(ended[1]).rejects.toThrow('resync');
   });
 });

@@ -6,6 +6,7 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
 } from 'graphql';
+import type { NextSink } from './ws-transport.js';
 
 /**
  * Root subscription fields whose result depends only on the event, not on who receives it: the event hub
@@ -13,12 +14,30 @@ import {
  */
 const viewerIndependentFields = new Set(['patientEvents']);
 
+/** What a direct consumer does with one value: true once it is sent, or how to wait until it can be. */
+export type Delivery = true | ((resume: () => void, fail: (error: unknown) => void) => void);
+
+/** A stream that can hand each value to a callback as it comes, in order (the event hub's subscriptions). */
+export interface DirectSource<T> extends AsyncIterable<T> {
+  /** Resolves when the stream completes, rejects with its error. */
+  deliverTo(deliver: (value: T) => Delivery): Promise<void>;
+  return?(): Promise<IteratorResult<T>>;
+}
+
+export interface SharedSubscribeOptions {
+  /** Where a subscription's results may be written as they come (its WebSocket), if anywhere. */
+  sinkFor?: (args: ExecutionArgs) => NextSink | null;
+}
+
 /**
  * graphql-ws's `subscribe`, executing an event once per audience instead of once per subscriber: every
  * subscriber of a viewer-independent field with the same document and variables gets the same result
- * object for the same event (the hub hands them all one event object). Other subscriptions are untouched.
+ * object for the same event (the hub hands them all one event object). Where the stream can hand over
+ * events as they come and the socket can take results directly, each result is written as the event is
+ * dispatched, without graphql-ws's promises per result; graphql-ws still sees the stream end and sends
+ * its completion or error. Other subscriptions are untouched.
  */
-export function createSharedSubscribe(): (args: ExecutionArgs) => ReturnType<typeof subscribe> {
+export function createSharedSubscribe(options: SharedSubscribeOptions = {}): (args: ExecutionArgs) => ReturnType<typeof subscribe> {
   const results = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
   const audienceKey = audienceKeys();
   return async (args) => {
@@ -27,7 +46,7 @@ export function createSharedSubscribe(): (args: ExecutionArgs) => ReturnType<typ
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream;
     const key = audienceKey(args);
-    return mapAsyncIterable(stream, (event) => {
+    const resultOf = (event: unknown): Promise<ExecutionResult> | ExecutionResult => {
       if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
       let byAudience = results.get(event);
       if (!byAudience) results.set(event, (byAudience = new Map()));
@@ -39,8 +58,48 @@ export function createSharedSubscribe(): (args: ExecutionArgs) => ReturnType<typ
         if (result instanceof Promise) result.then((settled) => audience.set(key, settled), () => undefined);
       }
       return result;
-    });
+    };
+    const sink = options.sinkFor?.(args) ?? null;
+    if (sink && isDirectSource(stream)) return directStream(stream, (event) => deliverResult(sink, resultOf(event)));
+    return mapAsyncIterable(stream, resultOf);
   };
+}
+
+/**
+ * Sends a result now if the socket can take it. A result still being executed is waited for; by then the
+ * audience's cache holds it, so the retried delivery finds it settled.
+ */
+function deliverResult(sink: NextSink, result: Promise<ExecutionResult> | ExecutionResult): Delivery {
+  if (result instanceof Promise) return (resume, fail) => void result.then(() => resume(), fail);
+  return sink.next(result) || ((resume) => sink.whenWritable(resume));
+}
+
+function isDirectSource(stream: AsyncIterable<unknown>): stream is DirectSource<unknown> {
+  return 'deliverTo' in stream && typeof stream.deliverTo === 'function';
+}
+
+/**
+ * What graphql-ws iterates when results are written directly: nothing is yielded; the first `next()`
+ * starts delivery and settles when the stream ends, so graphql-ws then completes it or sends its error.
+ */
+function directStream<T>(source: DirectSource<T>, deliver: (value: T) => Delivery): AsyncGenerator<ExecutionResult, void, void> {
+  const done = { value: undefined, done: true } as const;
+  let ended: Promise<IteratorResult<ExecutionResult, void>> | null = null;
+  const generator: AsyncGenerator<ExecutionResult, void, void> = {
+    next: () => (ended ??= source.deliverTo(deliver).then(() => done)),
+    async return() {
+      await source.return?.();
+      return done;
+    },
+    async throw(error: unknown) {
+      await source.return?.();
+      throw error;
+    },
+    [Symbol.asyncIterator]() {
+      return generator;
+    },
+  };
+  return generator;
 }
 
 function rootField(args: ExecutionArgs): string | undefined {

@@ -4,6 +4,7 @@ import type { Session } from '../auth/session.entity.js';
 import type { User } from '../auth/user.entity.js';
 import type { Context } from './context.js';
 import type { Services } from './services.js';
+import type { NextSink } from './ws-transport.js';
 
 /**
  * The context of one operation on a WebSocket. A subscription keeps its context for as long as it is
@@ -22,6 +23,8 @@ export class WsOperationContext implements Context {
     readonly services: Services,
     readonly session: Session | null,
     readonly clientAddress: string,
+    /** Writes this operation's subscription results straight to its socket (see shared-subscribe.ts). */
+    readonly nextSink: NextSink | null = null,
   ) {}
 
   get actor(): User | null {

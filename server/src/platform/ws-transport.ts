@@ -1,3 +1,4 @@
+import type { ExecutionResult } from 'graphql';
 import { CloseCode, handleProtocols, makeServer, type ConnectionInitMessage, type ServerOptions } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import type { Duplex } from 'node:stream';
@@ -32,7 +33,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   options: ServerOptions<P, Extra & Partial<E>>,
   wsServer: WebSocketServer,
   keepAliveMs = 12_000,
-): { dispose(): Promise<void> } {
+): GraphqlWsServing {
   const payloads = new SerialisedPayloads();
   const server = makeServer({ ...options, jsonMessageReplacer: payloads.replacer });
   const writes = new CoalescedWrites(payloads);
@@ -54,6 +55,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
     socket.once('close', (code, reason) => void closed(code, String(reason)));
   });
   return {
+    nextSink: (extra, id, prepare) => new DirectNext(writes, payloads, extra.socket, extra.request.socket, id, prepare),
     async dispose() {
       keepAlive.stop();
       for (const client of wsServer.clients) client.close(1001, 'Going away');
@@ -61,6 +63,54 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
       await new Promise<void>((resolve, reject) => wsServer.close((err) => (err ? reject(err) : resolve())));
     },
   };
+}
+
+export interface GraphqlWsServing {
+  /**
+   * Sends subscription `id`'s results on this socket as `next` messages directly, past graphql-ws's loop
+   * of promises per result (see NextSink). `prepare` does what the `onNext` hook does to a result.
+   */
+  nextSink(extra: Extra, id: string, prepare: (result: ExecutionResult) => object): NextSink;
+  dispose(): Promise<void>;
+}
+
+/**
+ * Writes one subscription's `next` messages straight to its socket, exactly as graphql-ws would, for a
+ * stream that delivers each event synchronously as it is dispatched (shared-subscribe.ts). The stream
+ * still belongs to graphql-ws, which sends its error or completion after the last result written here.
+ */
+export interface NextSink {
+  /** Sends one result; false (and nothing sent) while the socket's buffers are full. */
+  next(result: ExecutionResult): boolean;
+  /** Calls `resume` once the socket has written out what it held. */
+  whenWritable(resume: () => void): void;
+}
+
+class DirectNext implements NextSink {
+  /** The message up to its payload, as graphql-ws serialises it (`{"id":…,"type":"next","payload":…}`). */
+  private readonly head: string;
+
+  constructor(
+    private readonly writes: CoalescedWrites,
+    private readonly payloads: SerialisedPayloads,
+    private readonly socket: WebSocket,
+    private readonly raw: Duplex,
+    id: string,
+    private readonly prepare: (result: ExecutionResult) => object,
+  ) {
+    this.head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+  }
+
+  next(result: ExecutionResult): boolean {
+    if (this.socket.readyState !== this.socket.OPEN) return true; // closing: graphql-ws ends the stream
+    if (this.socket.bufferedAmount >= HIGH_WATER_BYTES) return false;
+    this.writes.write(this.socket, this.raw, `${this.head}${this.payloads.jsonOf(this.prepare(result))}}`);
+    return true;
+  }
+
+  whenWritable(resume: () => void): void {
+    this.raw.once('drain', resume);
+  }
 }
 
 /** graphql-ws rejects only on a bug of ours; the client is told the server failed, never the details. */
@@ -89,18 +139,27 @@ class CoalescedWrites {
 
   constructor(private readonly payloads: SerialisedPayloads) {}
 
+  /** graphql-ws's send: resolves at once unless the socket's buffers are full. */
   send(socket: WebSocket, raw: Duplex, message: string): Promise<void> | undefined {
     const data = this.payloads.complete(message);
     if (socket.readyState !== socket.OPEN) return undefined;
+    if (socket.bufferedAmount < HIGH_WATER_BYTES) {
+      this.write(socket, raw, data);
+      return undefined;
+    }
     this.cork(raw);
-    if (socket.bufferedAmount >= HIGH_WATER_BYTES) return new Promise((resolve, reject) => socket.send(data, (err) => (err ? reject(err) : resolve())));
-    socket.send(data); // a failed write closes the socket, which ends its subscriptions
+    return new Promise((resolve, reject) => socket.send(data, (err) => (err ? reject(err) : resolve())));
+  }
+
+  /** Queues a frame on an open socket; a failed write closes the socket, which ends its subscriptions. */
+  write(socket: WebSocket, raw: Duplex, data: string): void {
+    this.cork(raw);
+    socket.send(data);
     if (raw.writableLength >= FLUSH_BYTES) {
       // Write out what has gathered; the socket stays corked (and listed) until the end of the turn.
       raw.uncork();
       raw.cork();
     }
-    return undefined;
   }
 
   private cork(raw: Duplex): void {
@@ -151,7 +210,8 @@ export class SerialisedPayloads {
     return `${message.slice(0, message.length - PLACEHOLDER_TAIL.length)}"payload":${json}}`;
   }
 
-  private jsonOf(payload: object): string {
+  /** The payload's JSON, computed once per payload object. */
+  jsonOf(payload: object): string {
     let json = this.json.get(payload);
     if (json === undefined) this.json.set(payload, (json = JSON.stringify(payload)));
     return json;
