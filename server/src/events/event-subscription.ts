@@ -193,7 +193,14 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
     if (!direct) return;
     while (!direct.blocked && this.state !== 'ended' && this.queue.length > 0) {
       const event = this.queue[0];
-      const delivery = direct.deliver(event);
+      let delivery: Delivery;
+      try {
+        delivery = direct.deliver(event);
+      } catch {
+        // This subscriber's failure must not stop the hub's dispatch to the others.
+        this.fail(interrupted());
+        return;
+      }
       if (delivery !== true) {
         direct.blocked = true;
         delivery(
