@@ -47,7 +47,11 @@ export class EventHub {
   /** Each patient's subscribed users, with how many subscriptions each has: access is asked per user, not per socket. */
   private readonly patientUsers = new Map<string, Map<string, number>>();
   private pumping: Promise<void> | null = null;
-  private pumpAgain = false;
+  /**
+   * The highest seq announced while a read was under way: one more read is needed only if that read
+   * ended below it. (A transaction that appends twice announces twice; one read takes both.)
+   */
+  private announcedDuringPump = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly recent: RecentEvents;
@@ -133,21 +137,23 @@ export class EventHub {
     if (users.size === 0) this.patientUsers.delete(patientId);
   }
 
-  /** Wakes the dispatcher; at most one read of the log runs at a time, and one more is queued. */
-  wake(): void {
+  /**
+   * Wakes the dispatcher because events up to `announced` were committed (unknown: read anyway). At most
+   * one read of the log runs at a time, and one more is queued if needed.
+   */
+  wake(announced = Number.POSITIVE_INFINITY): void {
     if (this.stopped) return;
     if (this.pumping) {
-      this.pumpAgain = true;
+      this.announcedDuringPump = Math.max(this.announcedDuringPump, announced);
       return;
     }
     this.pumping = this.pump()
       .catch((e: unknown) => this.logger.warn('event dispatch failed; will retry', { error: String(e) }))
       .finally(() => {
         this.pumping = null;
-        if (this.pumpAgain) {
-          this.pumpAgain = false;
-          this.wake();
-        }
+        const announced = this.announcedDuringPump;
+        this.announcedDuringPump = 0;
+        if (announced > this.lastSeq) this.wake(announced);
       });
   }
 
@@ -243,7 +249,8 @@ export class EventHub {
   private async listen(): Promise<void> {
     const client = new pg.Client({ connectionString: this.orm.config.get('clientUrl') as string });
     client.on('notification', (msg) => {
-      if (msg.channel === EVENT_CHANNEL && Number(msg.payload) > this.lastSeq) this.wake();
+      const announced = Number(msg.payload);
+      if (msg.channel === EVENT_CHANNEL && announced > this.lastSeq) this.wake(Number.isFinite(announced) ? announced : undefined);
     });
     const lost = (why: string) => {
       if (this.listener !== client) return; // already replaced, or stopping
