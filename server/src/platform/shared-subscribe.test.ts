@@ -60,7 +60,7 @@ function sink(room: number) {
   return s;
 }
 
-function schemaCounting(executions: { count: number }, events: ReturnType<typeof hub>, field: string) {
+function schemaCounting(executions: { count: number }, events: ReturnType<typeof hub>, field: string, startArgument = 'after') {
   const Event = new GraphQLObjectType({
     name: 'Event',
     fields: { text: { type: GraphQLString, resolve: (e: { text: string }) => (executions.count++, e.text) } },
@@ -69,7 +69,7 @@ function schemaCounting(executions: { count: number }, events: ReturnType<typeof
     query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLString } } }),
     subscription: new GraphQLObjectType({
       name: 'Subscription',
-      fields: { [field]: { type: Event, args: { patientId: { type: GraphQLString }, after: { type: GraphQLString } }, subscribe: () => events.stream(), resolve: (e: object) => e } },
+      fields: { [field]: { type: Event, args: { patientId: { type: GraphQLString }, [startArgument]: { type: GraphQLString } }, subscribe: () => events.stream(), resolve: (e: object) => e } },
     }),
   });
 }
@@ -100,6 +100,35 @@ describe('executing a subscription event once per audience', () => {
     expect(results.map((r) => r.data)).toEqual(Array(3).fill({ patientEvents: { text: 'hello' } }));
     expect(results[0]).toBe(results[1]); // one execution shared
     expect(executions.count).toBe(2); // one per audience: p=a and p=b
+  });
+
+  it("shares a care plan's live updates between editors whatever state vector each started from, under any variable name", async () => {
+    const executions = { count: 0 };
+    const events = hub();
+    const schema = schemaCounting(executions, events, 'carePlanUpdates', 'stateVector');
+    const document = parse('subscription($p: String, $sv: String) { carePlanUpdates(patientId: $p, stateVector: $sv) { text } }');
+    const subscribe = createSharedSubscribe();
+    const streams = await Promise.all(['AAE=', 'AQID', undefined].map((sv) => subscribe({ schema, document, variableValues: { p: 'a', sv } })));
+    const received = Promise.all(streams.map(first));
+    await Promise.resolve();
+    events.publish({ text: 'typed' });
+    const results = await received;
+    expect(results.every((r) => r === results[0])).toBe(true);
+    expect(executions.count).toBe(1);
+  });
+
+  it('keeps audiences apart when the start variable is used elsewhere in the operation too', async () => {
+    const executions = { count: 0 };
+    const events = hub();
+    const schema = schemaCounting(executions, events, 'patientEvents');
+    const document = parse('subscription($after: String) { patientEvents(patientId: $after, after: $after) { text } }');
+    const subscribe = createSharedSubscribe();
+    const streams = await Promise.all(['1', '2'].map((after) => subscribe({ schema, document, variableValues: { after } })));
+    const received = Promise.all(streams.map(first));
+    await Promise.resolve();
+    events.publish({ text: 'x' });
+    const results = await received;
+    expect(results[0]).not.toBe(results[1]);
   });
 
   it('leaves other subscriptions to execute per subscriber', async () => {

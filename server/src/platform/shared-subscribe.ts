@@ -2,17 +2,20 @@ import {
   createSourceEventStream,
   execute,
   getOperationAST,
+  Kind,
   subscribe,
+  visit,
   type ExecutionArgs,
   type ExecutionResult,
 } from 'graphql';
 import type { NextSink } from './ws-transport.js';
 
 /**
- * Root subscription fields whose result depends only on the event, not on who receives it: the event hub
- * has already decided each subscriber may see the event, and these resolvers read nothing of the viewer.
+ * Root subscription fields whose result depends only on the event, not on who receives it (their streams
+ * have already decided each subscriber may see the event, and these resolvers read nothing of the
+ * viewer), each with the argument that only says where a subscriber's stream starts.
  */
-const viewerIndependentFields = new Set(['patientEvents']);
+const streamStartArgument: Record<string, string> = { patientEvents: 'after', carePlanUpdates: 'stateVector' };
 
 /** What a direct consumer does with one value: true once it is sent, or how to wait until it can be. */
 export type Delivery = true | ((resume: () => void, fail: (error: unknown) => void) => void);
@@ -42,7 +45,7 @@ export function createSharedSubscribe(options: SharedSubscribeOptions = {}): (ar
   const audienceKey = audienceKeys();
   return async (args) => {
     const field = rootField(args);
-    if (!field || !viewerIndependentFields.has(field)) return subscribe(args);
+    if (!field || !(field in streamStartArgument)) return subscribe(args);
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream;
     const key = audienceKey(args);
@@ -109,18 +112,35 @@ function rootField(args: ExecutionArgs): string | undefined {
 }
 
 /**
- * One audience: the same document (cached documents are shared objects) and the same variables but the
- * resume cursor, which only decides where the stream starts.
+ * One audience: the same document (cached documents are shared objects) and the same variables, but for
+ * a variable used only as the stream's start (a resume cursor, a state vector), which decides where each
+ * subscriber's stream begins and nothing of what an event's result holds.
  */
 function audienceKeys(): (args: ExecutionArgs) => string {
   const documentIds = new WeakMap<object, number>();
+  const startVariables = new WeakMap<object, string | null>();
   let nextDocumentId = 0;
   return (args) => {
     let id = documentIds.get(args.document);
     if (id === undefined) documentIds.set(args.document, (id = nextDocumentId++));
-    const { after: _after, ...variables } = (args.variableValues ?? {}) as Record<string, unknown>;
+    let start = startVariables.get(args.document);
+    if (start === undefined) startVariables.set(args.document, (start = startOnlyVariable(args)));
+    const variables = { ...((args.variableValues ?? {}) as Record<string, unknown>) };
+    if (start) delete variables[start];
     return `${id}|${args.operationName ?? ''}|${JSON.stringify(variables)}`;
   };
+}
+
+/** The variable given as the root field's stream-start argument, if the operation uses it nowhere else. */
+function startOnlyVariable(args: ExecutionArgs): string | null {
+  const operation = getOperationAST(args.document, args.operationName);
+  const root = operation?.selectionSet.selections[0];
+  if (!operation || root?.kind !== Kind.FIELD) return null;
+  const value = root.arguments?.find((a) => a.name.value === streamStartArgument[root.name.value])?.value;
+  if (value?.kind !== Kind.VARIABLE) return null;
+  let uses = 0;
+  visit(operation.selectionSet, { Variable: (v) => void (v.name.value === value.name.value && uses++) });
+  return uses === 1 ? value.name.value : null;
 }
 
 function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {
