@@ -121,42 +121,54 @@ export interface AccessPair {
 
 export const pairKey = (p: AccessPair): string => `${p.patientId}:${p.userId}`;
 
+/** What the policy allows for a set of (patient, user) pairs, decided from one read of their relationships. */
+export interface PairDecisions {
+  allows(pair: AccessPair, action: PatientAction): boolean;
+}
+
 /**
- * `allows(action)` for many (patient, user) pairs in one query: the `pairKey`s of the pairs allowed. The
- * relationship is read in SQL and judged by `allows`, so the rule itself stays written once. For writes
- * stored in groups and for live delivery, where a query per pair would cost more than the work.
+ * Reads the relationships of many (patient, user) pairs in one query, for `allows` to judge, so the rule
+ * itself stays written once. For writes stored in groups and for live delivery, where a query per pair
+ * would cost more than the work. A pair not found (no such patient or user) is allowed nothing.
  */
-export async function pairsAllowed(em: EntityManager, action: PatientAction, pairs: AccessPair[]): Promise<Set<string>> {
+export async function decidePairs(em: EntityManager, pairs: AccessPair[]): Promise<PairDecisions> {
   const wanted = pairs.filter((p) => isUuid(p.patientId) && isUuid(p.userId));
-  if (wanted.length === 0) return new Set();
-  const rows = await em.getConnection().execute<
-    Array<{ patient_id: string; user_id: string; role: Role; active: boolean; member_is_lead: boolean | null; is_pcn_lead: boolean; is_linked_specialist: boolean }>
-  >(
-    `select q.patient_id, q.user_id, u.role, u.active, m.is_lead as member_is_lead,
-            (u.role = 'SERVICE_LEAD' and coalesce(uo.pcn_id, uo.id) = coalesce(po.pcn_id, po.id)) as is_pcn_lead,
-            (u.role = 'SPECIALIST' and uo.kind = 'SPECIALIST_PAIN_SERVICE'
-              and exists (select 1 from specialist_link s where s.patient_id = p.id and s.service_id = uo.id)) as is_linked_specialist
-       from unnest(?::uuid[], ?::uuid[]) q(patient_id, user_id)
-       join patient p on p.id = q.patient_id
-       join organisation po on po.id = p.practice_id
-       join app_user u on u.id = q.user_id
-       join organisation uo on uo.id = u.organisation_id
-       left join care_team_member m on m.patient_id = p.id and m.user_id = u.id`,
-    [`{${wanted.map((p) => p.patientId).join(',')}}`, `{${wanted.map((p) => p.userId).join(',')}}`],
-    'all',
-    em.isInTransaction() ? em.getTransactionContext() : undefined,
-  );
-  const allowed = new Set<string>();
+  const rows =
+    wanted.length === 0
+      ? []
+      : await em.getConnection().execute<
+          Array<{ patient_id: string; user_id: string; role: Role; active: boolean; member_is_lead: boolean | null; is_pcn_lead: boolean; is_linked_specialist: boolean }>
+        >(
+          `select q.patient_id, q.user_id, u.role, u.active, m.is_lead as member_is_lead,
+                  (u.role = 'SERVICE_LEAD' and coalesce(uo.pcn_id, uo.id) = coalesce(po.pcn_id, po.id)) as is_pcn_lead,
+                  (u.role = 'SPECIALIST' and uo.kind = 'SPECIALIST_PAIN_SERVICE'
+                    and exists (select 1 from specialist_link s where s.patient_id = p.id and s.service_id = uo.id)) as is_linked_specialist
+             from (select distinct * from unnest(?::uuid[], ?::uuid[])) q(patient_id, user_id)
+             join patient p on p.id = q.patient_id
+             join organisation po on po.id = p.practice_id
+             join app_user u on u.id = q.user_id
+             join organisation uo on uo.id = u.organisation_id
+             left join care_team_member m on m.patient_id = p.id and m.user_id = u.id`,
+          [`{${wanted.map((p) => p.patientId).join(',')}}`, `{${wanted.map((p) => p.userId).join(',')}}`],
+          'all',
+          em.isInTransaction() ? em.getTransactionContext() : undefined,
+        );
+  const found = new Map<string, { role: Role; relationship: Relationship }>();
   for (const r of rows) {
     const related = r.active && r.role !== Role.ADMIN;
-    const rel: Relationship = {
+    const relationship: Relationship = {
       member: related && r.member_is_lead !== null ? { isLead: r.member_is_lead } : null,
       isPcnLead: related && r.is_pcn_lead,
       isLinkedSpecialist: related && r.is_linked_specialist,
     };
-    if (allows({ role: r.role }, rel, action)) allowed.add(pairKey({ patientId: r.patient_id, userId: r.user_id }));
+    found.set(pairKey({ patientId: r.patient_id, userId: r.user_id }), { role: r.role, relationship });
   }
-  return allowed;
+  return {
+    allows: (pair, action) => {
+      const d = found.get(pairKey(pair));
+      return !!d && allows({ role: d.role }, d.relationship, action);
+    },
+  };
 }
 
 /**

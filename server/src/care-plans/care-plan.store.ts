@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import * as Y from 'yjs';
-import { pairKey, pairsAllowed, PatientAction, type AccessPair } from '../access/policy.js';
+import { decidePairs, PatientAction, type AccessPair, type PairDecisions } from '../access/policy.js';
 import { inTransaction, type Orm, type SqlTransaction } from '../platform/database.js';
 import { badInput } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
@@ -60,6 +60,8 @@ interface CommittedPlan {
   patientId: string;
   prevSeq: number;
   updates: CommittedUpdate[];
+  /** The plan's watchers on this instance when the group was stored, and which of them may read it. */
+  readers: { checked: Set<string>; allowed: Set<string> };
 }
 
 interface GroupResult {
@@ -137,8 +139,6 @@ export class CarePlanStore {
   private readonly running = new Set<Promise<void>>();
   private readonly storing = new Set<string>();
   private groupsScheduled = false;
-  /** Committed groups handed to this instance's streams, one after another in commit order. */
-  private publishing: Promise<void> = Promise.resolve();
   private readonly pool: pg.Pool;
   private sweepTimer: NodeJS.Timeout | undefined;
 
@@ -166,7 +166,6 @@ export class CarePlanStore {
     clearInterval(this.sweepTimer);
     // Writes already received are stored and answered first.
     while (this.pending.length > 0 || this.running.size > 0 || this.groupsScheduled) await Promise.all([...this.running, new Promise((r) => setImmediate(r))]);
-    await this.publishing;
     this.presence.stop();
     await this.notifier.stop();
     await this.pool.end();
@@ -309,24 +308,31 @@ export class CarePlanStore {
       if (outcome instanceof Error) w.reject(outcome);
       else w.resolve(outcome);
     }
-    if (result.committed.length > 0) this.publish(result.committed);
+    // In the same turn as the acknowledgements, so that each socket gets its answer and its colleagues'
+    // edits in one write. The NOTIFY echo of this commit is ignored: these streams are served from memory.
+    for (const c of result.committed) {
+      this.notifier.poke(c.patientId, { seq: c.updates[c.updates.length - 1].seq, committed: { prevSeq: c.prevSeq, updates: c.updates } }, c.readers);
+    }
   }
 
   /**
-   * Within one transaction: lock the plans while the authors' access is checked (one query for the group,
-   * at the same time), check each allowed write against its document, store the accepted ones.
+   * Within one transaction: lock the plans while access is read (one query for the group, at the same
+   * time: may each author edit, may each watcher on this instance read), check each allowed write against
+   * its document, store the accepted ones.
    */
   private async storeWrites(tx: SqlTransaction, byPlan: Map<string, PendingWrite[]>): Promise<GroupResult> {
     const writes = [...byPlan.values()].flat();
-    const [allowed, locked] = await Promise.all([
-      pairsAllowed(this.orm.em.fork(), PatientAction.EDIT_CARE_PLAN, writes),
+    const watchers = new Map([...byPlan.keys()].map((patientId) => [patientId, this.notifier.audience(patientId)]));
+    const watching = [...watchers].flatMap(([patientId, users]) => users.map((userId) => ({ patientId, userId })));
+    const [access, locked] = await Promise.all([
+      decidePairs(this.orm.em.fork(), [...writes, ...watching]),
       lockPlans(tx, [...byPlan.keys()], writes.map((w) => w.clientUpdateId)),
     ]);
     const outcomes = new Map<PendingWrite, UpdateAck | Error>();
     const checked = new Map<string, PlanOutcome & { lock: LockedPlan }>();
     for (const [patientId, planWrites] of byPlan) {
-      const permitted = planWrites.filter((w) => allowed.has(pairKey(w)));
-      for (const w of planWrites) if (!allowed.has(pairKey(w))) outcomes.set(w, new EditNotAllowed());
+      const permitted = planWrites.filter((w) => access.allows(w, PatientAction.EDIT_CARE_PLAN));
+      for (const w of planWrites) if (!access.allows(w, PatientAction.EDIT_CARE_PLAN)) outcomes.set(w, new EditNotAllowed());
       if (permitted.length === 0) continue;
       const lock = locked.get(patientId);
       if (!lock) throw new Error('a care-plan row was neither found nor created for a patient one may edit');
@@ -363,7 +369,7 @@ export class CarePlanStore {
       // Only now (the caller commits next) does memory move on; a failed commit evicts the plan.
       c.plan.seq = newest.seq;
       c.plan.updatedAt = newest.createdAt;
-      committed.push({ patientId, prevSeq: c.lock.lastSeq, updates: planUpdates });
+      committed.push({ patientId, prevSeq: c.lock.lastSeq, updates: planUpdates, readers: readersOf(patientId, watchers.get(patientId) ?? [], access) });
     }
     return { outcomes, committed };
   }
@@ -415,31 +421,6 @@ export class CarePlanStore {
     // The view is read once for the group, and only the sections its writes reached.
     if (touched.size > 0) plan.view = materialise(plan.doc, { view: plan.view, touched });
     return { accepted, repeats, plan };
-  }
-
-  /**
-   * Hands committed updates to this instance's streams, in commit order, with their users' access checked
-   * in one query for every plan of the group (the NOTIFY echo of this commit is ignored).
-   */
-  private publish(committed: CommittedPlan[]): void {
-    this.publishing = this.publishing.then(async () => {
-      const audiences = committed.map((c) => ({ c, users: this.notifier.audience(c.patientId) })).filter((a) => a.users.length > 0);
-      if (audiences.length === 0) return;
-      let allowed: Set<string> | null = null;
-      try {
-        allowed = await pairsAllowed(this.orm.em.fork(), PatientAction.READ, audiences.flatMap((a) => a.users.map((userId) => ({ patientId: a.c.patientId, userId }))));
-      } catch (e) {
-        this.logger.warn('care-plan access check for live delivery failed; streams check for themselves', { error: String(e) });
-      }
-      for (const { c, users } of audiences) {
-        const wake = { seq: c.updates[c.updates.length - 1].seq, committed: { prevSeq: c.prevSeq, updates: c.updates } };
-        if (!allowed) this.notifier.poke(c.patientId, wake);
-        else {
-          const readers = new Set(users.filter((userId) => allowed.has(pairKey({ patientId: c.patientId, userId }))));
-          this.notifier.poke(c.patientId, wake, { checked: new Set(users), allowed: readers });
-        }
-      }
-    });
   }
 
   /** Stored updates of a plan after `afterSeq` (up to `limit`), oldest first, with their authors. */
@@ -527,4 +508,9 @@ export class CarePlanStore {
 /** Raw SQL inside `em`'s transaction, if any. */
 export function sql<T = Record<string, unknown>>(em: EntityManager, query: string, params: unknown[] = []): Promise<T[]> {
   return em.getConnection().execute<T[]>(query, params, 'all', em.getTransactionContext());
+}
+
+/** Which of a plan's watchers may read it, as `CarePlanNotifier.poke` takes them. */
+function readersOf(patientId: string, users: string[], access: PairDecisions): { checked: Set<string>; allowed: Set<string> } {
+  return { checked: new Set(users), allowed: new Set(users.filter((userId) => access.allows({ patientId, userId }, PatientAction.READ))) };
 }
