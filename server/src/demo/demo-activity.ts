@@ -88,6 +88,12 @@ function demoPlanUpdate(variant: number, coachName: string): Uint8Array {
     (flareUp.get('whatToAvoid') as Y.Text).insert(0, 'Long car journeys; catching up on chores on a good day.');
     (flareUp.get('whoToContact') as Y.Text).insert(0, 'The coach in working hours; NHS 111 out of hours.');
     doc.getText('medication').insert(0, 'Paracetamol 1 g up to four times a day. Review pregabalin with the pain management practitioner.');
+    // One review already due, so the caseload's "review due" filter has someone to show.
+    doc.getMap('review').set('nextReviewDate', daysFromToday([-7, 14, 42][variant % 3]));
   });
   return Y.encodeStateAsUpdate(doc, before);
+}
+
+function daysFromToday(days: number): string {
+  return new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 }

@@ -3,11 +3,12 @@ import { may, PatientAction, requireActor, requirePatientAccess } from '../acces
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { careTeamsOf } from '../care-teams/care-team.service.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
+import { loaderFor } from '../platform/batch-loader.js';
 import type { Context } from '../platform/context.js';
 import { forbidden } from '../platform/errors.js';
 import { formatNhsNumber } from './nhs-number.js';
 import { Patient } from './patient.entity.js';
-import { ageOn, createPatient, listPatients, setActivationLevel } from './patient.service.js';
+import { ageOn, createPatient, listPatients, nextReviewDates, setActivationLevel } from './patient.service.js';
 import { CreatePatientInput, PatientConnection, PatientFilter, PatientSort } from './patient.types.js';
 
 /** Conditions offered in filters and forms; patients may have others. */
@@ -74,6 +75,13 @@ export class PatientResolver {
   @FieldResolver(() => String, { description: 'The NHS number as people read it: 999 123 4567.' })
   nhsNumberFormatted(@Root() patient: Patient): string {
     return formatNhsNumber(patient.nhsNumber);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "The care plan's next review date (YYYY-MM-DD), if one is set." })
+  nextReviewDate(@Root() patient: Patient, @Ctx() ctx: Context): Promise<string | null> {
+    return loaderFor<string, string>(ctx, 'nextReviewDate', (ids) => nextReviewDates(ctx.em, ids))
+      .load(patient.id)
+      .then((d) => d ?? null);
   }
 
   @FieldResolver(() => String)

@@ -67,6 +67,10 @@ export async function listPatients(
     where.push('p.practice_id = ?::uuid');
     params.push(filter.practiceId);
   }
+  if (filter.reviewDue) {
+    // The care plan's typed view, kept beside the document: no Yjs is read to answer this.
+    where.push('exists (select 1 from care_plan c where c.patient_id = p.id and c.next_review_date <= current_date)');
+  }
 
   const conn = em.getConnection();
   const [{ count }] = await conn.execute<Array<{ count: string }>>(`select count(*) from patient p where ${where.join(' and ')}`, params);
@@ -185,4 +189,15 @@ export async function setActivationLevel(em: EntityManager, actor: User, patient
     });
   });
   return patient;
+}
+
+/** The next care-plan review date (YYYY-MM-DD) of each patient that has one, for a page of patients at once. */
+export async function nextReviewDates(em: EntityManager, patientIds: string[]): Promise<Map<string, string>> {
+  const rows = await em
+    .getConnection()
+    .execute<Array<{ patient_id: string; next_review_date: string }>>(
+      "select patient_id, to_char(next_review_date, 'YYYY-MM-DD') as next_review_date from care_plan where patient_id = any(?::uuid[]) and next_review_date is not null",
+      [`{${patientIds.join(',')}}`],
+    );
+  return new Map(rows.map((r) => [r.patient_id, r.next_review_date]));
 }

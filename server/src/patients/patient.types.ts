@@ -21,6 +21,9 @@ export class PatientFilter {
 
   @Field(() => ID, { nullable: true })
   practiceId?: string | null;
+
+  @Field(() => Boolean, { nullable: true, description: "Only patients whose care plan's next review date is today or has passed." })
+  reviewDue?: boolean | null;
 }
 
 @ObjectType()

@@ -9,6 +9,11 @@ import type { CaseloadChoices } from './caseload-params.js';
 
 const searchDelayMs = 350;
 
+const reviewOptions: SelectOption[] = [
+  { value: '', label: 'Any review date' },
+  { value: 'due', label: 'Review due or overdue' },
+];
+
 const sortOptions: SelectOption[] = [
   { value: 'NAME', label: 'Name (A to Z)' },
   { value: 'NEWEST', label: 'Newest first' },
@@ -81,6 +86,7 @@ export function CaseloadFilters(props: { choices: CaseloadChoices; onChange(patc
         <Select label="Condition" value={props.choices.condition} options={conditionOptions()} onChange={(condition) => props.onChange({ condition })} />
         <Select label="Status" value={props.choices.status} options={statusOptions} onChange={(status) => props.onChange({ status: status as CaseloadChoices['status'] })} />
         <Select label="Practice" value={props.choices.practiceId} options={practiceOptions()} onChange={(practiceId) => props.onChange({ practiceId })} />
+        <Select label="Care-plan review" value={props.choices.reviewDue ? 'due' : ''} options={reviewOptions} onChange={(v) => props.onChange({ reviewDue: v === 'due' })} />
         <Select label="Sort by" value={props.choices.sort} options={sortOptions} onChange={(sort) => props.onChange({ sort: sort as CaseloadChoices['sort'] })} />
       </div>
     </div>

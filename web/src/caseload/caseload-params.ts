@@ -12,10 +12,12 @@ export interface CaseloadChoices {
   condition: string;
   status: PatientStatus | '';
   practiceId: string;
+  /** Only patients whose care-plan review is due (today or past). */
+  reviewDue: boolean;
   sort: PatientSort;
 }
 
-export const defaultChoices: CaseloadChoices = { scope: 'mine', search: '', condition: '', status: '', practiceId: '', sort: 'NAME' };
+export const defaultChoices: CaseloadChoices = { scope: 'mine', search: '', condition: '', status: '', practiceId: '', reviewDue: false, sort: 'NAME' };
 
 const sorts: readonly PatientSort[] = ['NAME', 'NEWEST', 'DATE_OF_BIRTH'];
 
@@ -28,6 +30,7 @@ export function choicesFrom(params: URLSearchParams): CaseloadChoices {
     condition: params.get('condition') ?? '',
     status: (patientStatuses as readonly string[]).includes(status) ? (status as PatientStatus) : '',
     practiceId: params.get('practice') ?? '',
+    reviewDue: params.get('review') === 'due',
     sort: (sorts as readonly string[]).includes(sort) ? (sort as PatientSort) : 'NAME',
   };
 }
@@ -39,6 +42,7 @@ export function queryStringFor(choices: CaseloadChoices): string {
   if (choices.condition) params.set('condition', choices.condition);
   if (choices.status) params.set('status', choices.status);
   if (choices.practiceId) params.set('practice', choices.practiceId);
+  if (choices.reviewDue) params.set('review', 'due');
   if (choices.sort !== 'NAME') params.set('sort', choices.sort);
   const text = params.toString();
   return text ? `?${text}` : '';
@@ -51,10 +55,11 @@ export function filterFor(choices: CaseloadChoices): PatientFilter {
     ...(choices.condition ? { condition: choices.condition } : {}),
     ...(choices.status ? { status: choices.status } : {}),
     ...(choices.practiceId ? { practiceId: choices.practiceId } : {}),
+    ...(choices.reviewDue ? { reviewDue: true } : {}),
   };
 }
 
 /** True when something narrows the list beyond the scope (search or a filter). */
 export function isNarrowed(choices: CaseloadChoices): boolean {
-  return Boolean(choices.search.trim() || choices.condition || choices.status || choices.practiceId);
+  return Boolean(choices.search.trim() || choices.condition || choices.status || choices.practiceId || choices.reviewDue);
 }

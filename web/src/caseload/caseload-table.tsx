@@ -1,12 +1,13 @@
 import type { CaseloadQuery } from '@cairn/schema/operations';
 import { For, Show, type JSX } from 'solid-js';
 import { statusLabel, statusTone } from '../patients/patient-status.js';
+import { formatIsoDate } from '../platform/dates.js';
 import { Link } from '../platform/router.js';
 import { Badge } from '../ui/badge.js';
 
 type CaseloadRow = CaseloadQuery['patients']['nodes'][number];
 
-const columns = ['Name', 'NHS number', 'Age', 'Conditions', 'Status', 'Lead'] as const;
+const columns = ['Name', 'NHS number', 'Age', 'Conditions', 'Status', 'Next review', 'Lead'] as const;
 
 /** The caseload as a table; each name is a link to the patient's workspace. */
 export function CaseloadTable(props: { rows: readonly CaseloadRow[]; caption: string; busy: boolean }): JSX.Element {
@@ -35,6 +36,18 @@ export function CaseloadTable(props: { rows: readonly CaseloadRow[]; caption: st
                 </td>
                 <td>
                   <Badge tone={statusTone(row.status)}>{statusLabel(row.status)}</Badge>
+                </td>
+                <td class="nowrap">
+                  <Show when={row.nextReviewDate} fallback={<span class="muted">Not set</span>}>
+                    {(date) => (
+                      <>
+                        {formatIsoDate(date())}{' '}
+                        <Show when={date() <= todayIso()}>
+                          <Badge tone="warning">Due</Badge>
+                        </Show>
+                      </>
+                    )}
+                  </Show>
                 </td>
                 <td>
                   <Show when={row.lead} fallback={<span class="muted">No lead</span>}>
@@ -78,4 +91,10 @@ export function CaseloadSkeleton(): JSX.Element {
       </table>
     </div>
   );
+}
+
+/** Today as YYYY-MM-DD in the clinician's own time zone (review dates are calendar days). */
+function todayIso(): string {
+  const now = new Date();
+  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
 }
