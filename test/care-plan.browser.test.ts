@@ -320,6 +320,16 @@ describe('the live care plan in Chromium', () => {
     expect(await story.locator('ul > li').allInnerTexts()).toEqual(['Walking the dog', 'Cooking with my grandchildren']);
     await shot(page, 'care-plan-read-only-1366');
     expect(await accessibilityProblems(page)).toEqual([]);
+
+    // The print view, as Chromium prints it for the patient: one clean A4 page with the formatting kept.
+    await page.goto(`${server().url}/patients/${readPatient.id}/care-plan/print`);
+    expect(await page.locator('ul > li').allInnerTexts()).toEqual(['Walking the dog', 'Cooking with my grandchildren']);
+    const pdf = await page.pdf({ path: path.join(artifactsDir, 'care-plan-print.pdf'), preferCSSPageSize: true, printBackground: true });
+    expect(pdf.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(pdf.toString('latin1').match(/\/Type\s*\/Page\b/g)).toHaveLength(1);
+    const [width, height] = (/\/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]/.exec(pdf.toString('latin1')) ?? []).slice(1).map(Number);
+    expect([Math.round(width), Math.round(height)]).toEqual([595, 842]); // A4, in points
+    await shot(page, 'care-plan-print');
     await editor.disconnect();
     await context.close();
   }, 60_000);

@@ -137,7 +137,7 @@ describe('care-plan history, sign-off, suggestions, presence and print', () => {
     expect(html).toContain('size: A4');
     expect(html).toContain('<p>Still: Being able to cook for the family</p><ul><li><strong>Pacing walks</strong></li></ul>');
     const signedPage = await (await print(`?signOff=${signed.data?.signOffCarePlan.id}`, coach)).text();
-    expect(signedPage).toContain('Agreed on 2026-01-15');
+    expect(signedPage).toContain('Agreed on 15 January 2026');
     expect(signedPage).not.toContain('Still:');
     const outsider = await signInAs(server().url, world.users.outsider);
     expect((await print('', outsider)).status).toBe(404);

@@ -72,9 +72,9 @@ export function renderPrintHtml(patient: Patient, view: CarePlanView, signed: Si
   const goals = view.goals
     .filter((g) => g.status !== 'DROPPED')
     .map(
-      (g) => `<li><strong>${esc(g.what)}</strong>${g.targetDate ? ` <span class="muted">by ${esc(g.targetDate)}</span>` : ''} <span class="tag">${esc(g.status.toLowerCase())}</span>
+      (g) => `<li><strong>${esc(g.what)}</strong>${g.targetDate ? ` <span class="muted">by ${longDate(g.targetDate)}</span>` : ''} <span class="tag">${esc(g.status.toLowerCase())}</span>
         ${g.why ? `<div>Why it matters: ${esc(g.why)}</div>` : ''}${g.measure ? `<div>How I'll know: ${esc(g.measure)}</div>` : ''}
-        ${g.checkIns.length ? `<div class="muted">Progress: ${g.checkIns.map((c) => `${esc(c.date)} ${c.rating}/10`).join(' · ')}</div>` : ''}</li>`,
+        ${g.checkIns.length ? `<div class="muted">Progress: ${g.checkIns.map((c) => `${longDate(c.date)} ${c.rating}/10`).join(' · ')}</div>` : ''}</li>`,
     )
     .join('');
   const strategies = view.strategies
@@ -93,14 +93,14 @@ export function renderPrintHtml(patient: Patient, view: CarePlanView, signed: Si
   li { margin-bottom: 2mm; page-break-inside: avoid; } section { page-break-inside: avoid; }
 </style></head><body>
 <header><h1>My care plan</h1>
-<div>${esc(patient.givenName)} ${esc(patient.familyName)} · NHS number ${esc(formatNhsNumber(patient.nhsNumber))} · born ${esc(patient.dateOfBirth)}</div>
-<div class="muted">${signed ? `Agreed on ${esc(signed.agreedOn)} with ${esc(signed.signedByName)}` : `Printed ${new Date().toISOString().slice(0, 10)} — not yet agreed as shown`}</div></header>
+<div>${esc(patient.givenName)} ${esc(patient.familyName)} · NHS number ${esc(formatNhsNumber(patient.nhsNumber))} · born ${longDate(patient.dateOfBirth)}</div>
+<div class="muted">${signed ? `Agreed on ${longDate(signed.agreedOn)} with ${esc(signed.signedByName)}` : `Printed ${longDate(new Date().toISOString().slice(0, 10))} — not yet agreed as shown`}</div></header>
 <section><h2>What matters to me</h2>${runsHtml(view.whatMattersRuns)}</section>
 <section><h2>My goals</h2>${goals ? `<ul>${goals}</ul>` : '<p class="muted">No goals yet.</p>'}</section>
 <section><h2>Things that help me manage</h2>${strategies ? `<table><thead><tr><th>Area</th><th>What I'll do</th><th>How often</th></tr></thead><tbody>${strategies}</tbody></table>` : '<p class="muted">None yet.</p>'}</section>
 <section><h2>If I have a flare-up</h2>${flare('Early warning signs', view.flareUp.warningSigns)}${flare('What helps', view.flareUp.whatHelps)}${flare('What to avoid', view.flareUp.whatToAvoid)}${flare('Who to contact, and when', view.flareUp.whoToContact)}</section>
 <section><h2>My medication plan</h2>${paragraphs(view.medication)}</section>
-<section><h2>Review</h2><p>${view.review.nextReviewDate ? `Next review: ${esc(view.review.nextReviewDate)}` : 'Next review: to be arranged'}</p></section>
+<section><h2>Review</h2><p>${view.review.nextReviewDate ? `Next review: ${longDate(view.review.nextReviewDate)}` : 'Next review: to be arranged'}</p></section>
 </body></html>`;
 }
 
@@ -149,6 +149,13 @@ function inlineHtml(text: string, attributes: TextRun['attributes']): string {
 
 function paragraphs(text: string): string {
   return runsHtml([{ insert: text }]);
+}
+
+const longDates = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** A calendar day (YYYY-MM-DD) as the patient reads it: 17 May 1970. */
+function longDate(isoDay: string): string {
+  return esc(longDates.format(new Date(`${isoDay}T00:00:00Z`)));
 }
 
 function esc(s: string): string {
