@@ -31,6 +31,14 @@ interface Actor {
   requestId: string;
 }
 
+/** The ids of a patient's care team, without loading the members: who to tell, who may be assigned. */
+export async function careTeamUserIds(em: EntityManager, patientId: string): Promise<string[]> {
+  const rows = await em
+    .getConnection()
+    .execute<Array<{ user_id: string }>>('select user_id from care_team_member where patient_id = ?', [patientId], 'all', em.isInTransaction() ? em.getTransactionContext() : undefined);
+  return rows.map((r) => r.user_id);
+}
+
 export async function addCareTeamMember(em: EntityManager, by: Actor, patient: Patient, userId: string, teamRole: string | null): Promise<CareTeamMember> {
   const user = await em.findOne(User, { id: userId, active: true }, { populate: ['organisation'] }).catch(() => null);
   if (!user || user.role === Role.ADMIN) throw badInput('userId', 'Choose an active clinician to add to the care team.');

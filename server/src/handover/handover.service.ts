@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Relationship } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
-import type { User } from '../auth/user.entity.js';
-import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
+import { User } from '../auth/user.entity.js';
+import { careTeamUserIds } from '../care-teams/care-team.service.js';
 import { appendEvent } from '../events/event-log.js';
 import { EventKind, excerpt } from '../events/event-kinds.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
@@ -27,15 +27,15 @@ export async function postHandover(em: EntityManager, by: By, patient: Patient, 
   const advice = requireText('advice', input.advice, 10_000);
   const sourceService = input.sourceService?.trim() ? requireText('sourceService', input.sourceService, 200) : by.actor.organisation.name;
   if (input.actions.length > MAX_ACTIONS) throw badInput('actions', `At most ${MAX_ACTIONS} recommended actions per handover.`);
-  const team = await em.find(CareTeamMember, { patient: patient.id }, { populate: ['user'] });
+  const team = await careTeamUserIds(em, patient.id);
   const actions = await Promise.all(
     input.actions.map(async (a, i) => {
       const description = requireText(`actions.${i}.description`, a.description, 1000);
       const dueDate = a.dueDate?.trim() ? requireIsoDate(`actions.${i}.dueDate`, a.dueDate) : null;
       let assignee: User | null = null;
       if (a.assigneeId) {
-        assignee = team.find((m) => m.user.id === a.assigneeId)?.user ?? null;
-        if (!assignee) throw badInput(`actions.${i}.assigneeId`, await notOnTeamMessage(em, a.assigneeId, 'assigned this action'));
+        if (!team.includes(a.assigneeId)) throw badInput(`actions.${i}.assigneeId`, await notOnTeamMessage(em, a.assigneeId, 'assigned this action'));
+        assignee = em.getReference(User, a.assigneeId);
       }
       return { description, dueDate, assignee };
     }),
@@ -62,7 +62,7 @@ export async function postHandover(em: EntityManager, by: By, patient: Patient, 
       actorId: by.actor.id,
       payload: { handoverId: note.id, urgency: note.urgency, summary: excerpt(summary), sourceService },
     });
-    await notify(tx, team.map((m) => m.user.id), {
+    await notify(tx, team, {
       kind: NotificationKind.HANDOVER_POSTED,
       patientId: patient.id,
       title: `${urgencyWord(note.urgency)} for ${patientName(patient)} from ${sourceService}`,
