@@ -43,9 +43,9 @@ export async function postHandover(em: EntityManager, by: By, patient: Patient, 
 
   const note = Object.assign(new HandoverNote(), { patientId: patient.id, author: by.actor, sourceService, summary, advice, urgency: input.urgency });
   await em.transactional(async (tx) => {
-    tx.persist(note);
-    actions.forEach((a, position) => tx.persist(Object.assign(new HandoverAction(), { handover: note, position, ...a })));
-    await tx.flush();
+    // Plain inserts: a flush would first compare every entity this request has loaded.
+    await tx.insert(note);
+    if (actions.length > 0) await tx.insertMany(actions.map((a, position) => Object.assign(new HandoverAction(), { handover: note, position, ...a })));
     // A specialist service that hands over keeps sight of the patient.
     if (by.actor.organisation.kind === OrganisationKind.SPECIALIST_PAIN_SERVICE && !relationship.isLinkedSpecialist) {
       await tx.getConnection().execute(
