@@ -3,8 +3,8 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../server/src/auth/user.entity.js';
-import { useTestServer } from '../server/src/test-support/harness.js';
-import { makeWorld, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { gql, useTestServer } from '../server/src/test-support/harness.js';
+import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
 import { artifactsDir, useChromium } from './support/browser.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
@@ -37,8 +37,10 @@ describe('handovers, discussions and notifications in Chromium', () => {
   });
 
   /** A fresh browser profile, signed in as `user`, on the caseload. */
-  async function signedIn(user: User): Promise<{ context: BrowserContext; page: Page }> {
+  async function signedIn(user: User, options: { trackSockets?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser().newContext({ viewport: laptop, locale: 'en-GB' });
+    // Keeps the page's WebSockets within reach, so a test can drop them as a flaky network would.
+    if (options.trackSockets) await context.addInitScript(trackSockets);
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     page.on('pageerror', (e) => console.error(`page error (${user.name}):`, e));
@@ -50,6 +52,19 @@ describe('handovers, discussions and notifications in Chromium', () => {
     await markDocument(page);
     return { context, page };
   }
+
+  function trackSockets(): void {
+    const sockets: WebSocket[] = [];
+    (window as unknown as { __sockets: WebSocket[] }).__sockets = sockets;
+    window.WebSocket = class extends window.WebSocket {
+      constructor(...args: ConstructorParameters<typeof WebSocket>) {
+        super(...args);
+        sockets.push(this);
+      }
+    };
+  }
+  const dropSockets = (page: Page) =>
+    page.evaluate(() => (window as unknown as { __sockets: WebSocket[] }).__sockets.filter((s) => s.readyState === WebSocket.OPEN).map((s) => (s.close(4999, 'network dropped'), s.url)).length);
 
   /** Marks the document; the mark is still there later only if the page never reloaded. */
   const markDocument = (page: Page) => page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
@@ -212,5 +227,39 @@ describe('handovers, discussions and notifications in Chromium', () => {
     await author.page.getByRole('heading', { name: 'No handovers yet' }).waitFor();
     await physio.context.close();
     await author.context.close();
+  });
+
+  it('a clinician whose connection drops misses nothing: a handover posted meanwhile reaches the bell when it returns, without a reload', { timeout: 120_000 }, async () => {
+    const { coach, gp, specialist } = world.users;
+    const patient = await world.patient([coach, gp], { givenName: 'Gethin', familyName: `Rees ${world.tag}` });
+    await world.linkSpecialist(patient);
+    const lead = await signedIn(coach, { trackSockets: true });
+    const unreadNow = async () => Number(/(\d+) unread/.exec((await bell(lead.page).getAttribute('aria-label')) ?? '')?.[1] ?? 0);
+    await lead.page.locator('.bell__button[aria-label^="Notifications,"]').waitFor();
+    const before = await unreadNow();
+
+    // The network goes, and with it the open socket; reconnecting fails until it is back.
+    await lead.context.setOffline(true);
+    expect(await dropSockets(lead.page)).toBe(1);
+    const reconnections: string[] = [];
+    lead.page.on('websocket', (socket) => reconnections.push(socket.url()));
+    const token = await signInAs(server().url, specialist);
+    const posted = await gql(
+      server().url,
+      'mutation($input: PostHandoverInput!) { postHandover(input: $input) { id } }',
+      { input: { patientId: patient.id, summary: 'Sleep has improved; keep the evening routine', advice: 'No change to medication.', urgency: 'ROUTINE', actions: [] } },
+      token,
+    );
+    expect(posted.errors).toBeUndefined();
+    await lead.page.waitForTimeout(1_500);
+    expect(await unreadNow()).toBe(before); // offline: nothing can have arrived
+
+    await lead.context.setOffline(false);
+    await bellSays(lead.page, `Notifications, ${before + 1} unread`);
+    expect(reconnections.length).toBeGreaterThan(0); // the socket really dropped: this came from the cursor on a new one
+    await bell(lead.page).click();
+    await lead.page.getByRole('region', { name: 'Notifications', exact: true }).getByRole('link', { name: /Sleep has improved|Handover for Gethin/ }).first().waitFor();
+    expect(await sameDocument(lead.page)).toBe(true);
+    await lead.context.close();
   });
 });
