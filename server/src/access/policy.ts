@@ -127,8 +127,8 @@ export interface PairDecisions {
 }
 
 /**
- * Reads the relationships of many (patient, user) pairs in one query, for `allows` to judge, so the rule
- * itself stays written once. For writes stored in groups and for live delivery, where a query per pair
+ * Reads the relationships of many (patient, user) pairs in one query, for `allows` to judge: the rule of
+ * which relationship permits which action stays in `allows`. For writes stored in groups and for live delivery, where a query per pair
  * would cost more than the work. A pair not found (no such patient or user) is allowed nothing.
  */
 export async function decidePairs(em: EntityManager, pairs: AccessPair[]): Promise<PairDecisions> {
@@ -177,20 +177,8 @@ export async function decidePairs(em: EntityManager, pairs: AccessPair[]): Promi
  * patient's PCN, or a specialist of a linked service; inactive users and admins never.
  */
 export async function readersAmong(em: EntityManager, patientId: string, userIds: string[]): Promise<Set<string>> {
-  if (userIds.length === 0) return new Set();
-  const rows = await em.getConnection().execute<Array<{ id: string }>>(
-    `select u.id from app_user u
-       join organisation uo on uo.id = u.organisation_id
-       join patient p on p.id = ?
-       join organisation po on po.id = p.practice_id
-      where u.id = any(?::uuid[]) and u.active and u.role <> 'ADMIN'
-        and (exists (select 1 from care_team_member m where m.patient_id = p.id and m.user_id = u.id)
-             or (u.role = 'SERVICE_LEAD' and coalesce(uo.pcn_id, uo.id) = coalesce(po.pcn_id, po.id))
-             or (u.role = 'SPECIALIST' and uo.kind = 'SPECIALIST_PAIN_SERVICE'
-                 and exists (select 1 from specialist_link s where s.patient_id = p.id and s.service_id = uo.id)))`,
-    [patientId, `{${userIds.join(',')}}`],
-  );
-  return new Set(rows.map((r) => r.id));
+  const access = await decidePairs(em, userIds.map((userId) => ({ patientId, userId })));
+  return new Set(userIds.filter((userId) => access.allows({ patientId, userId }, PatientAction.READ)));
 }
 
 /**

@@ -132,7 +132,7 @@ export async function storeGroup(tx: SqlTransaction, instanceId: string, updates
               medication = p.medication, next_review_date = p.next_review_date, reviewer_id = p.reviewer_id, active_goal_count = p.active_goal_count
          from plans p join newest nw using (patient_id)
         where c.patient_id = p.patient_id
-        returning c.patient_id),
+        returning c.patient_id, pg_notify($22, $23 || ':' || c.patient_id || ':' || nw.seq)),
      audit as (
        insert into audit_entry (actor_id, action, patient_id, request_id, outcome, detail)
        select i.actor_id, $20, i.patient_id, i.request_id, $21, jsonb_build_object('seq', s.seq, 'sections', to_jsonb(string_to_array(i.sections, ',')))
@@ -140,10 +140,8 @@ export async function storeGroup(tx: SqlTransaction, instanceId: string, updates
      digest as (
        insert into care_plan_edit_digest (patient_id, editor_ids)
        select patient_id, array_agg(actor_id order by first) from (select patient_id, actor_id, min(ord) as first from input group by 1, 2) e group by patient_id
-       ${digestMergeSql}),
-     woken as (select pg_notify($22, $23 || ':' || patient_id || ':' || seq) from newest)
-     select s.seq, s.patient_id, s.client_update_id, s.created_at, a.name as actor_name,
-            (select count(*) from upd) + 0 * (select count(*) from woken) as plans_written
+       ${digestMergeSql})
+     select s.seq, s.patient_id, s.client_update_id, s.created_at, a.name as actor_name, (select count(*) from upd) as plans_written
        from ins s join app_user a on a.id = s.actor_id`,
     [
       updates.map((u) => u.patientId),

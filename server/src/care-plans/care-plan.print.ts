@@ -104,7 +104,6 @@ export function renderPrintHtml(patient: Patient, view: CarePlanView, signed: Si
 </body></html>`;
 }
 
-/** Rich text runs to HTML: paragraphs split on newlines, bold/italic/underline kept. */
 /** One printed line: its formatted text, and the list it belongs to (a line's list sits on its newline). */
 interface PrintLine {
   html: string;

@@ -118,7 +118,13 @@ export class CarePlanResolver {
     @Ctx() ctx: Context,
   ): Promise<CarePlanUpdateAck> {
     const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.EDIT_CARE_PLAN);
-    return restoreRevision(ctx.services.carePlans, ctx.em, { patientId, seq, actorId: actor.id, clientUpdateId: requireClientUpdateId(clientUpdateId), requestId: ctx.requestId });
+    return restoreRevision(ctx.services.carePlans, ctx.em, { patientId, seq, actorId: actor.id, clientUpdateId: requireClientUpdateId(clientUpdateId), requestId: ctx.requestId }).catch(
+      async (e: unknown) => {
+        if (!(e instanceof EditNotAllowed)) throw e;
+        await requirePatientAccess(ctx, patientId, PatientAction.EDIT_CARE_PLAN); // access went meanwhile: the policy says why
+        throw notFound();
+      },
+    );
   }
 
   @Mutation(() => CarePlanSignOff, { description: 'Marks the plan as it is now "agreed with the patient".' })

@@ -78,13 +78,13 @@ interface PlanOutcome {
 
 /** A group commit stores at most this many updates, and this many bytes (beyond its first update). */
 const maxGroupWrites = 1000;
+const maxGroupBytes = 4 * 1024 * 1024;
 /**
  * Group commits stored at once, each on its own connection. One: the next group gathers while this one
  * commits. Two at once measured slower here (ack p50 15–22 ms against 11 ms at 250 editors): smaller
  * groups, more commits, on the same two cores.
  */
 const maxConcurrentGroups = 1;
-const maxGroupBytes = 4 * 1024 * 1024;
 
 export interface StoredUpdate {
   seq: number;
@@ -296,8 +296,9 @@ export class CarePlanStore {
     } catch (e) {
       // Documents in memory may hold updates that did not commit: reload them from storage.
       for (const id of byPlan.keys()) this.evict(id);
-      if (byPlan.size > 1) {
-        // Whatever failed must not fail the other plans' writes: store each plan on its own.
+      if (byPlan.size > 1 && isDataError(e)) {
+        // One plan's data failed the statement; that must not fail the other plans' writes: store each
+        // plan on its own. (A lost connection or an unavailable database fails them all, at once.)
         for (const writes of byPlan.values()) await this.writeGroup(writes);
         return;
       }
@@ -324,10 +325,15 @@ export class CarePlanStore {
     const writes = [...byPlan.values()].flat();
     const watchers = new Map([...byPlan.keys()].map((patientId) => [patientId, this.notifier.audience(patientId)]));
     const watching = [...watchers].flatMap(([patientId, users]) => users.map((userId) => ({ patientId, userId })));
-    const [access, locked] = await Promise.all([
+    // Both settle before either failure is thrown: the transaction must not be rolled back (and its
+    // connection handed back) while the lock statement still runs on it.
+    const [accessRead, lockRead] = await Promise.allSettled([
       decidePairs(this.orm.em.fork(), [...writes, ...watching]),
       lockPlans(tx, [...byPlan.keys()], writes.map((w) => w.clientUpdateId)),
     ]);
+    if (accessRead.status === 'rejected') throw accessRead.reason;
+    if (lockRead.status === 'rejected') throw lockRead.reason;
+    const [access, locked] = [accessRead.value, lockRead.value];
     const outcomes = new Map<PendingWrite, UpdateAck | Error>();
     const checked = new Map<string, PlanOutcome & { lock: LockedPlan }>();
     for (const [patientId, planWrites] of byPlan) {
@@ -513,4 +519,10 @@ export function sql<T = Record<string, unknown>>(em: EntityManager, query: strin
 /** Which of a plan's watchers may read it, as `CarePlanNotifier.poke` takes them. */
 function readersOf(patientId: string, users: string[], access: PairDecisions): { checked: Set<string>; allowed: Set<string> } {
   return { checked: new Set(users), allowed: new Set(users.filter((userId) => access.allows({ patientId, userId }, PatientAction.READ))) };
+}
+
+/** A PostgreSQL data exception (class 22) or integrity violation (class 23): a row's fault, not the database's. */
+function isDataError(e: unknown): boolean {
+  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+  return /^2[23]/.test(code);
 }

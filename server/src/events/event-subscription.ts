@@ -110,8 +110,8 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
 
   /**
    * Replays from the log until caught up, then goes live. Runs once, started by the hub. Access is checked
-   * when replay starts and again just before going live; while replaying, the hub's per-event check of
-   * everything it dispatches ends this stream too if access is lost (a removal is itself an event).
+   * when replay starts and again just before going live; while replaying, the hub's check of every page it
+   * dispatches ends this stream too if access is lost (a removal is itself an event).
    */
   async replay(read: PageReader, checkAccess: AccessCheck, pageSize: number): Promise<void> {
     // Wait for half the queue to be free (or a full page, if smaller) before reading again.

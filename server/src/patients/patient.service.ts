@@ -69,7 +69,8 @@ export async function listPatients(
   }
   if (filter.reviewDue) {
     // The care plan's typed view, kept beside the document: no Yjs is read to answer this.
-    where.push('exists (select 1 from care_plan c where c.patient_id = p.id and c.next_review_date <= current_date)');
+    // Today is today in the UK, whatever the database's time zone.
+    where.push("exists (select 1 from care_plan c where c.patient_id = p.id and c.next_review_date <= (now() at time zone 'Europe/London')::date)");
   }
 
   const conn = em.getConnection();

@@ -118,13 +118,15 @@ function rootField(args: ExecutionArgs): string | undefined {
  */
 function audienceKeys(): (args: ExecutionArgs) => string {
   const documentIds = new WeakMap<object, number>();
-  const startVariables = new WeakMap<object, string | null>();
+  const startVariables = new WeakMap<object, Map<string, string | null>>(); // per document, per operation
   let nextDocumentId = 0;
   return (args) => {
     let id = documentIds.get(args.document);
     if (id === undefined) documentIds.set(args.document, (id = nextDocumentId++));
-    let start = startVariables.get(args.document);
-    if (start === undefined) startVariables.set(args.document, (start = startOnlyVariable(args)));
+    let byOperation = startVariables.get(args.document);
+    if (!byOperation) startVariables.set(args.document, (byOperation = new Map()));
+    let start = byOperation.get(args.operationName ?? '');
+    if (start === undefined) byOperation.set(args.operationName ?? '', (start = startOnlyVariable(args)));
     const variables = { ...((args.variableValues ?? {}) as Record<string, unknown>) };
     if (start) delete variables[start];
     return `${id}|${args.operationName ?? ''}|${JSON.stringify(variables)}`;
