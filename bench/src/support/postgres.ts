@@ -23,6 +23,8 @@ export async function freshDatabase(prefix: string): Promise<FreshDatabase> {
   const url = new URL(adminUrl());
   url.pathname = `/${name}`;
   const pool = new pg.Pool({ connectionString: url.toString(), max: 2 });
+  // An idle connection ended by the drop below must not crash the run that is reporting why it stopped.
+  pool.on('error', () => undefined);
   let dropped = false;
   return {
     name,
