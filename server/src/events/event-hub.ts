@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { readersAmong } from '../access/policy.js';
+import { decidePairs, PatientAction, readersAmong } from '../access/policy.js';
 import type { Orm } from '../platform/database.js';
 import { notFound } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
@@ -31,8 +31,8 @@ const defaults: EventHubOptions = { queueLimit: 1000, pageSize: 500, pollMs: 500
 /**
  * This instance's view of the event log. It LISTENs on its own connection; a NOTIFY (or the poll) makes it
  * read every event after the last one it dispatched, in seq order, and offer each to the subscribers of
- * that stream on this instance. Access is re-checked for every page read, after the read: one query per
- * patient in the page for its whole audience, so an event that removed a member (committed before the
+ * that stream on this instance. Access is re-checked for every page read, after the read: one query for
+ * the whole audience of every patient in the page, so an event that removed a member (committed before the
  * read) already counts, and that member gets nothing more. A page is then dispatched without pausing
  * (unless a subscriber's queue is full: it gets a turn of the event loop to take it before it is judged
  * slow), so what a page sends one socket leaves in one write. The latest patient events stay in memory
@@ -202,11 +202,15 @@ export class EventHub {
     for (;;) {
       const unasked = this.uncheckedUsers(events, checked);
       if (unasked.size === 0) return;
+      // One query for every patient in the page.
+      const access = await decidePairs(em, [...unasked].flatMap(([patientId, userIds]) => [...userIds].map((userId) => ({ patientId, userId }))));
       for (const [patientId, userIds] of unasked) {
         const entry = checked.get(patientId) ?? { asked: new Set<string>(), readers: new Set<string>() };
         checked.set(patientId, entry);
-        for (const id of await readersAmong(em, patientId, [...userIds])) entry.readers.add(id);
-        for (const id of userIds) entry.asked.add(id);
+        for (const userId of userIds) {
+          if (access.allows({ patientId, userId }, PatientAction.READ)) entry.readers.add(userId);
+          entry.asked.add(userId);
+        }
       }
     }
   }

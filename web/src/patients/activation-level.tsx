@@ -26,9 +26,11 @@ export function ActivationLevel(props: { patientId: string; level: number | null
     const result = await save({ patientId: props.patientId, level: value === '' ? null : Number(value) });
     setProblem(result.error ? describeError(result.error).message : null);
     if (!result.error) props.onChanged();
+    else if (select) select.value = props.level ? String(props.level) : ''; // show what is recorded, not what failed
   };
   const assessed = () => (props.setAt ? ` Set ${formatIsoDate(props.setAt.slice(0, 10))}` : '');
   const id = createUniqueId();
+  let select: HTMLSelectElement | undefined;
   return (
     <div class="activation-level">
       <dt>
@@ -38,7 +40,7 @@ export function ActivationLevel(props: { patientId: string; level: number | null
       </dt>
       <dd>
         <Show when={props.canEdit} fallback={props.level ? activationLevelLabels[props.level] : <span class="muted">Not assessed</span>}>
-          <select id={id} class="field__input field__select activation-level__select" disabled={state.fetching} onChange={(e) => void change(e.currentTarget.value)}>
+          <select ref={select} id={id} class="field__input field__select activation-level__select" disabled={state.fetching} onChange={(e) => void change(e.currentTarget.value)}>
             <For each={options}>{(o) => <option value={o.value} selected={o.value === (props.level ? String(props.level) : '')}>{o.label}</option>}</For>
           </select>
           <span class="muted activation-level__when" aria-live="polite">
