@@ -84,7 +84,7 @@ export interface UpdateRow {
 }
 
 /** A plan as the group leaves it. */
-export interface PlanRow {
+export interface PlanWrite {
   patientId: string;
   view: CarePlanView;
   updatedBy: string;
@@ -107,7 +107,7 @@ export interface StoredRow {
  * snapshot when due), the audit entries, the care team's pending edit digest and the NOTIFY that wakes the
  * other instances (`<instanceId>:<patientId>:<seq>`).
  */
-export async function storeGroup(tx: SqlTransaction, instanceId: string, updates: UpdateRow[], plans: PlanRow[]): Promise<StoredRow[]> {
+export async function storeGroup(tx: SqlTransaction, instanceId: string, updates: UpdateRow[], plans: PlanWrite[]): Promise<StoredRow[]> {
   const views = plans.map((p) => viewColumns(p.view));
   const rows = await tx.query<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string }>(
     `with input as (

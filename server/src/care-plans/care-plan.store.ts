@@ -5,7 +5,7 @@ import { decidePairs, PatientAction, type AccessPair, type PairDecisions } from 
 import { inTransaction, type Orm, type SqlTransaction } from '../platform/database.js';
 import { badInput } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { lockPlans, storeGroup, type LockedPlan, type PlanRow as GroupPlanRow, type UpdateRow } from './care-plan.batch-sql.js';
+import { lockPlans, storeGroup, type LockedPlan, type PlanWrite, type UpdateRow } from './care-plan.batch-sql.js';
 import { CarePlanShapeError, checkShape, createCarePlanDoc, initialCarePlanUpdate, materialise, sectionsOf, trackTouched, type CarePlanView } from './care-plan.doc.js';
 import { CarePlanNotifier, type CommittedUpdate } from './care-plan.notifier.js';
 import { PresenceRegistry } from './care-plan.presence.js';
@@ -345,7 +345,7 @@ export class CarePlanStore {
       checked.set(patientId, { ...(await this.checkWrites(patientId, lock, permitted, outcomes)), lock });
     }
     const updates: UpdateRow[] = [];
-    const plans: GroupPlanRow[] = [];
+    const plans: PlanWrite[] = [];
     for (const [patientId, c] of checked) {
       if (c.accepted.length === 0) continue;
       for (const { write: w, sections } of c.accepted) updates.push({ patientId, update: w.update, actorId: w.userId, clientUpdateId: w.clientUpdateId, sections, requestId: w.requestId });
