@@ -1,12 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Role, type User } from '../auth/user.entity.js';
-import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
-import { OrganisationKind } from '../organisations/organisation.entity.js';
+import type { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { Patient } from '../patients/patient.entity.js';
 import type { Context } from '../platform/context.js';
+import { runSql, sql } from '../platform/sql.js';
 import { forbidden, notFound, unauthenticated } from '../platform/errors.js';
-import { SpecialistLink } from './specialist-link.entity.js';
 
 /**
  * The one place that decides who may do what to a patient. Resolvers, subscriptions and the WebSocket
@@ -72,8 +71,9 @@ export function requireActor(ctx: Context): User {
  */
 export async function requirePatientAccess(ctx: Context, patientId: string, action: PatientAction): Promise<PatientAccess> {
   const actor = requireActor(ctx);
-  const patient = isUuid(patientId) ? await ctx.em.findOne(Patient, { id: patientId }, { populate: ['practice'] }) : null;
-  const relationship = patient ? await relationshipOf(ctx.em, actor, patient) : null;
+  const [patient, relationship] = isUuid(patientId)
+    ? await Promise.all([ctx.em.findOne(Patient, { id: patientId }, { populate: ['practice'] }), relationshipsOf(ctx.em, [{ patientId, userId: actor.id }])])
+    : [null, null];
   const audit = (outcome: AuditOutcome, reason?: string) =>
     recordAudit(ctx.em, {
       actorId: actor.id,
@@ -84,33 +84,28 @@ export async function requirePatientAccess(ctx: Context, patientId: string, acti
       detail: reason ? { reason, transport: ctx.transport } : { transport: ctx.transport },
     });
 
-  if (!patient || !relationship || !allows(actor, relationship, PatientAction.READ)) {
+  const related = relationship?.get(pairKey({ patientId, userId: actor.id }));
+  if (!patient || !related || !allows(related, related.relationship, PatientAction.READ)) {
     await audit(AuditOutcome.DENIED, patient ? 'no relationship' : 'no such patient');
     throw notFound();
   }
-  if (!allows(actor, relationship, action)) {
+  if (!allows(related, related.relationship, action)) {
     await audit(AuditOutcome.DENIED, 'not permitted');
     throw forbidden(deniedMessage(action));
   }
   if (action === PatientAction.READ) await audit(AuditOutcome.ALLOWED);
-  return { actor, patient, relationship };
+  return { actor, patient, relationship: related.relationship };
 }
 
 /** Whether `actor` may still see `patientId`; for live streams that re-check access per event. */
 export async function canRead(em: EntityManager, actor: User, patientId: string): Promise<boolean> {
-  const patient = await em.findOne(Patient, { id: patientId }, { populate: ['practice'] });
-  return !!patient && allows(actor, await relationshipOf(em, actor, patient), PatientAction.READ);
+  return (await decidePairs(em, [{ patientId, userId: actor.id }])).allows({ patientId, userId: actor.id }, PatientAction.READ);
 }
 
+/** How `actor` is connected to `patient` (nothing at all when either is unknown). */
 export async function relationshipOf(em: EntityManager, actor: User, patient: Patient): Promise<Relationship> {
-  if (!actor.active || actor.role === Role.ADMIN) return { member: null, isPcnLead: false, isLinkedSpecialist: false };
-  const member = await em.findOne(CareTeamMember, { patient: patient.id, user: actor.id });
-  const isPcnLead = actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === patient.practice.pcnId;
-  const isLinkedSpecialist =
-    actor.role === Role.SPECIALIST &&
-    actor.organisation.kind === OrganisationKind.SPECIALIST_PAIN_SERVICE &&
-    (await em.count(SpecialistLink, { patient: patient.id, service: actor.organisation.id })) > 0;
-  return { member, isPcnLead, isLinkedSpecialist };
+  const pair = { patientId: patient.id, userId: actor.id };
+  return (await relationshipsOf(em, [pair])).get(pairKey(pair))?.relationship ?? { member: null, isPcnLead: false, isLinkedSpecialist: false };
 }
 
 /** One user and one patient, for decisions taken many at a time. */
@@ -127,33 +122,43 @@ export interface PairDecisions {
 }
 
 /**
- * Reads the relationships of many (patient, user) pairs in one query, for `allows` to judge: the rule of
- * which relationship permits which action stays in `allows`. For writes stored in groups and for live delivery, where a query per pair
- * would cost more than the work. A pair not found (no such patient or user) is allowed nothing.
+ * What the policy allows for a set of (patient, user) pairs, decided from one read of their relationships
+ * (`relationshipsOf`): the rule of which relationship permits which action stays in `allows`. For writes
+ * stored in groups and for live delivery, where a query per pair would cost more than the work. A pair
+ * not found (no such patient or user) is allowed nothing.
  */
 export async function decidePairs(em: EntityManager, pairs: AccessPair[]): Promise<PairDecisions> {
+  const found = await relationshipsOf(em, pairs);
+  return {
+    allows: (pair, action) => {
+      const d = found.get(pairKey(pair));
+      return !!d && allows(d, d.relationship, action);
+    },
+  };
+}
+
+/**
+ * The one reading of relationships, for one pair or many in one query, keyed by `pairKey`: the user's
+ * role as it is now and how they are connected to the patient. Inactive users and admins are connected to
+ * no one. Pairs naming no patient or user are left out.
+ */
+export async function relationshipsOf(em: EntityManager, pairs: AccessPair[]): Promise<Map<string, { role: Role; relationship: Relationship }>> {
   const wanted = pairs.filter((p) => isUuid(p.patientId) && isUuid(p.userId));
-  const rows =
-    wanted.length === 0
-      ? []
-      : await em.getConnection().execute<
-          Array<{ patient_id: string; user_id: string; role: Role; active: boolean; member_is_lead: boolean | null; is_pcn_lead: boolean; is_linked_specialist: boolean }>
-        >(
-          `select q.patient_id, q.user_id, u.role, u.active, m.is_lead as member_is_lead,
-                  (u.role = 'SERVICE_LEAD' and coalesce(uo.pcn_id, uo.id) = coalesce(po.pcn_id, po.id)) as is_pcn_lead,
-                  (u.role = 'SPECIALIST' and uo.kind = 'SPECIALIST_PAIN_SERVICE'
-                    and exists (select 1 from specialist_link s where s.patient_id = p.id and s.service_id = uo.id)) as is_linked_specialist
-             from (select distinct * from unnest(?::uuid[], ?::uuid[])) q(patient_id, user_id)
-             join patient p on p.id = q.patient_id
-             join organisation po on po.id = p.practice_id
-             join app_user u on u.id = q.user_id
-             join organisation uo on uo.id = u.organisation_id
-             left join care_team_member m on m.patient_id = p.id and m.user_id = u.id`,
-          [`{${wanted.map((p) => p.patientId).join(',')}}`, `{${wanted.map((p) => p.userId).join(',')}}`],
-          'all',
-          em.isInTransaction() ? em.getTransactionContext() : undefined,
-        );
   const found = new Map<string, { role: Role; relationship: Relationship }>();
+  if (wanted.length === 0) return found;
+  const rows = await runSql<{ patient_id: string; user_id: string; role: Role; active: boolean; member_is_lead: boolean | null; is_pcn_lead: boolean; is_linked_specialist: boolean }>(
+    em,
+    sql`select q.patient_id, q.user_id, u.role, u.active, m.is_lead as member_is_lead,
+               (u.role = 'SERVICE_LEAD' and coalesce(uo.pcn_id, uo.id) = coalesce(po.pcn_id, po.id)) as is_pcn_lead,
+               (u.role = 'SPECIALIST' and uo.kind = 'SPECIALIST_PAIN_SERVICE'
+                 and exists (select 1 from specialist_link s where s.patient_id = p.id and s.service_id = uo.id)) as is_linked_specialist
+          from (select distinct * from unnest(${wanted.map((p) => p.patientId)}::uuid[], ${wanted.map((p) => p.userId)}::uuid[])) q(patient_id, user_id)
+          join patient p on p.id = q.patient_id
+          join organisation po on po.id = p.practice_id
+          join app_user u on u.id = q.user_id
+          join organisation uo on uo.id = u.organisation_id
+          left join care_team_member m on m.patient_id = p.id and m.user_id = u.id`,
+  );
   for (const r of rows) {
     const related = r.active && r.role !== Role.ADMIN;
     const relationship: Relationship = {
@@ -163,12 +168,7 @@ export async function decidePairs(em: EntityManager, pairs: AccessPair[]): Promi
     };
     found.set(pairKey({ patientId: r.patient_id, userId: r.user_id }), { role: r.role, relationship });
   }
-  return {
-    allows: (pair, action) => {
-      const d = found.get(pairKey(pair));
-      return !!d && allows({ role: d.role }, d.relationship, action);
-    },
-  };
+  return found;
 }
 
 /**

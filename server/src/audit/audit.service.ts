@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { runSql, sql, type Sql } from '../platform/sql.js';
 
 export const AuditOutcome = { ALLOWED: 'ALLOWED', DENIED: 'DENIED', FAILED: 'FAILED' } as const;
 export type AuditOutcome = (typeof AuditOutcome)[keyof typeof AuditOutcome];
@@ -18,17 +19,16 @@ export interface AuditRecord {
  */
 export async function recordAudit(em: EntityManager, ...records: AuditRecord[]): Promise<void> {
   if (records.length === 0) return;
-  const values: unknown[] = [];
-  const rows = records.map((r) => {
-    values.push(r.actorId, r.action, r.patientId, r.requestId, r.outcome, r.detail ? JSON.stringify(r.detail) : null);
-    return '(?::uuid, ?, ?::uuid, ?, ?, ?::jsonb)';
-  });
-  await em.getConnection().execute(
-    `insert into audit_entry (actor_id, action, patient_id, request_id, outcome, detail) values ${rows.join(', ')}`,
-    values,
-    'run',
-    em.getTransactionContext(),
-  );
+  await runSql(em, auditInsert(records));
+}
+
+/** The insert of `records` into the audit trail, to run alone or as part of a larger statement. */
+export function auditInsert(records: readonly AuditRecord[]): Sql {
+  const rows = JSON.stringify(records.map((r) => ({ ...r, detail: r.detail ?? null })));
+  return sql`insert into audit_entry (actor_id, action, patient_id, request_id, outcome, detail)
+             select (r->>'actorId')::uuid, r->>'action', (r->>'patientId')::uuid, r->>'requestId', r->>'outcome', nullif(r->'detail', 'null'::jsonb)
+               from jsonb_array_elements(${rows}::jsonb) with ordinality as x(r, n)
+              order by x.n`;
 }
 
 export interface AuditRow {

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { runSql, sql, Statement } from '../platform/sql.js';
 import type { EventKind, EventPayloads } from './event-kinds.js';
 
 /** The PostgreSQL channel on which a committed event's seq is announced to every instance. */
@@ -35,33 +36,43 @@ export async function appendEvent<K extends EventKind>(em: EntityManager, event:
   return seq;
 }
 
-/**
- * Appends several events in one statement, numbered consecutively in the order given: the counter row is
- * bumped once by their number, under the same lock as a single append. One NOTIFY with the highest seq is
- * enough, because a hub reads everything after the last seq it dispatched. Returns the seqs in order.
- */
+/** Appends several events in one statement (see `appendEventsTo`); returns their seqs in order. */
 export async function appendEvents(em: EntityManager, events: ReadonlyArray<NewEvent<EventKind>>): Promise<number[]> {
   if (!em.isInTransaction()) throw new Error('appendEvent must run inside the transaction that makes the change');
   if (events.length === 0) return [];
-  // One JSON parameter carries every row: no per-row placeholders, and text needs no array-literal quoting.
+  const statement = appendEventsTo(new Statement(), events);
+  const rows = await runSql<{ seq: string }>(em, statement.select(sql`select seq from ev_added order by seq`));
+  return rows.map((r) => Number(r.seq));
+}
+
+/**
+ * Adds to `statement` the parts that append `events`, numbered consecutively in the order given, and make
+ * them visible as `ev_added (seq, patient_id, kind, recipient_id, payload)` to the parts after. The counter
+ * row is bumped once by their number and stays locked until the statement's transaction ends, so seqs
+ * become visible in order; its RETURNING sends one NOTIFY with the highest seq, which is enough because a
+ * hub reads everything after the last seq it dispatched (and PostgreSQL sends it only on commit). One
+ * append per statement.
+ */
+export function appendEventsTo(statement: Statement, events: ReadonlyArray<NewEvent<EventKind>>): Statement {
+  // One JSON parameter carries every row: no per-row placeholders.
   const rows = JSON.stringify(
     events.map((e) => ({ patientId: e.patientId, kind: e.kind, actorId: e.actorId, recipientId: e.recipientId ?? null, payload: e.payload })),
   );
-  const result = await em.getConnection().execute<Array<{ seq: string }>>(
-    `with input as (select x.e, x.n from jsonb_array_elements(?::jsonb) with ordinality as x(e, n)),
-          next as (update event_counter set last_seq = last_seq + ? where id = 1 returning last_seq),
-          added as (insert into event (seq, patient_id, kind, actor_id, recipient_id, payload)
-                    select next.last_seq - ? + i.n, (i.e->>'patientId')::uuid, i.e->>'kind', (i.e->>'actorId')::uuid,
-                           (i.e->>'recipientId')::uuid, i.e->'payload'
-                      from input i cross join next
-                    returning seq),
-          announced as (select pg_notify('${EVENT_CHANNEL}', max(seq)::text) from added)
-     select seq from added cross join announced order by seq`,
-    [rows, events.length, events.length],
-    'all',
-    em.getTransactionContext(),
-  );
-  return result.map((r) => Number(r.seq));
+  return statement
+    .with('ev_input', sql`select x.e, x.n from jsonb_array_elements(${rows}::jsonb) with ordinality as x(e, n)`)
+    .with(
+      'ev_next',
+      sql`update event_counter set last_seq = last_seq + ${events.length}::bigint where id = 1
+          returning last_seq, pg_notify(${EVENT_CHANNEL}, last_seq::text)`,
+    )
+    .with(
+      'ev_added',
+      sql`insert into event (seq, patient_id, kind, actor_id, recipient_id, payload)
+          select next.last_seq - ${events.length}::bigint + i.n, (i.e->>'patientId')::uuid, i.e->>'kind', (i.e->>'actorId')::uuid,
+                 (i.e->>'recipientId')::uuid, i.e->'payload'
+            from ev_input i cross join ev_next next
+          returning seq, patient_id, kind, recipient_id, payload`,
+    );
 }
 
 /** Which events a reader wants: a patient's shared stream, or one user's private stream. */

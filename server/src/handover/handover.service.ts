@@ -1,15 +1,17 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Relationship } from '../access/policy.js';
-import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
-import { User } from '../auth/user.entity.js';
+import { AuditOutcome, auditInsert, recordAudit } from '../audit/audit.service.js';
+import type { User } from '../auth/user.entity.js';
 import { careTeamUserIds } from '../care-teams/care-team.service.js';
-import { appendEvent } from '../events/event-log.js';
+import { randomUUID } from 'node:crypto';
+import { appendEvent, appendEventsTo, type NewEvent } from '../events/event-log.js';
 import { EventKind, excerpt } from '../events/event-kinds.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
-import { links, notify } from '../notifications/notification.service.js';
+import { links, notificationEvents, notify, storeNotificationsFrom } from '../notifications/notification.service.js';
 import { OrganisationKind } from '../organisations/organisation.entity.js';
 import type { Patient } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
+import { runSql, sql, Statement } from '../platform/sql.js';
 import { requireIsoDate, requireText } from '../platform/validate.js';
 import { HandoverAction, HandoverAddendum, HandoverNote } from './handover.entity.js';
 import type { PostHandoverInput } from './handover.types.js';
@@ -21,7 +23,11 @@ export interface By {
 
 const MAX_ACTIONS = 20;
 
-/** Validates everything first (nothing is written on bad input), then posts in one transaction. */
+/**
+ * Validates everything first (nothing is written on bad input), then posts in one statement: the note, its
+ * actions, the specialist link, the audit entry, the timeline event and the care team's notifications
+ * commit together in a single round trip, or not at all.
+ */
 export async function postHandover(em: EntityManager, by: By, patient: Patient, relationship: Relationship, input: PostHandoverInput): Promise<HandoverNote> {
   const summary = requireText('summary', input.summary, 500);
   const advice = requireText('advice', input.advice, 10_000);
@@ -32,45 +38,55 @@ export async function postHandover(em: EntityManager, by: By, patient: Patient, 
     input.actions.map(async (a, i) => {
       const description = requireText(`actions.${i}.description`, a.description, 1000);
       const dueDate = a.dueDate?.trim() ? requireIsoDate(`actions.${i}.dueDate`, a.dueDate) : null;
-      let assignee: User | null = null;
-      if (a.assigneeId) {
-        if (!team.includes(a.assigneeId)) throw badInput(`actions.${i}.assigneeId`, await notOnTeamMessage(em, a.assigneeId, 'assigned this action'));
-        assignee = em.getReference(User, a.assigneeId);
-      }
-      return { description, dueDate, assignee };
+      if (a.assigneeId && !team.includes(a.assigneeId)) throw badInput(`actions.${i}.assigneeId`, await notOnTeamMessage(em, a.assigneeId, 'assigned this action'));
+      return { id: randomUUID(), position: i, description, dueDate, assigneeId: a.assigneeId || null };
     }),
   );
 
   const note = Object.assign(new HandoverNote(), { patientId: patient.id, author: by.actor, sourceService, summary, advice, urgency: input.urgency });
-  await em.transactional(async (tx) => {
-    // Plain inserts: a flush would first compare every entity this request has loaded.
-    await tx.insert(note);
-    if (actions.length > 0) await tx.insertMany(actions.map((a, position) => Object.assign(new HandoverAction(), { handover: note, position, ...a })));
-    // A specialist service that hands over keeps sight of the patient.
-    if (by.actor.organisation.kind === OrganisationKind.SPECIALIST_PAIN_SERVICE && !relationship.isLinkedSpecialist) {
-      await tx.getConnection().execute(
-        `insert into specialist_link (id, patient_id, service_id, reason) values (gen_random_uuid(), ?, ?, 'HANDOVER') on conflict (patient_id, service_id) do nothing`,
-        [patient.id, by.actor.organisation.id],
-        'run',
-        tx.getTransactionContext(),
-      );
-    }
-    await recordAudit(tx, { actorId: by.actor.id, action: 'handover.post', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { handoverId: note.id } });
-    await appendEvent(tx, {
-      patientId: patient.id,
-      kind: EventKind.HANDOVER_POSTED,
-      actorId: by.actor.id,
-      payload: { handoverId: note.id, urgency: note.urgency, summary: excerpt(summary), sourceService },
-    });
-    await notify(tx, team, {
-      kind: NotificationKind.HANDOVER_POSTED,
-      patientId: patient.id,
-      title: `${urgencyWord(note.urgency)} for ${patientName(patient)} from ${sourceService}`,
-      body: excerpt(summary),
-      link: links.handover(patient.id, note.id),
-      actorId: by.actor.id,
-    });
+  const statement = new Statement().with(
+    'note',
+    sql`insert into handover_note (id, patient_id, author_id, source_service, summary, advice, urgency)
+        values (${note.id}::uuid, ${patient.id}::uuid, ${by.actor.id}::uuid, ${sourceService}, ${summary}, ${advice}, ${note.urgency})
+        returning created_at`,
+  );
+  if (actions.length > 0) {
+    statement.with(
+      'actions',
+      sql`insert into handover_action (id, handover_id, position, description, due_date, assignee_id)
+          select (a->>'id')::uuid, ${note.id}::uuid, (a->>'position')::int, a->>'description', (a->>'dueDate')::date, (a->>'assigneeId')::uuid
+            from jsonb_array_elements(${JSON.stringify(actions)}::jsonb) a`,
+    );
+  }
+  // A specialist service that hands over keeps sight of the patient.
+  if (by.actor.organisation.kind === OrganisationKind.SPECIALIST_PAIN_SERVICE && !relationship.isLinkedSpecialist) {
+    statement.with(
+      'linked',
+      sql`insert into specialist_link (id, patient_id, service_id, reason) values (gen_random_uuid(), ${patient.id}::uuid, ${by.actor.organisation.id}::uuid, 'HANDOVER')
+          on conflict (patient_id, service_id) do nothing`,
+    );
+  }
+  statement.with(
+    'audited',
+    auditInsert([{ actorId: by.actor.id, action: 'handover.post', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { handoverId: note.id } }]),
+  );
+  const posted: NewEvent<typeof EventKind.HANDOVER_POSTED> = {
+    patientId: patient.id,
+    kind: EventKind.HANDOVER_POSTED,
+    actorId: by.actor.id,
+    payload: { handoverId: note.id, urgency: note.urgency, summary: excerpt(summary), sourceService },
+  };
+  const notifications = notificationEvents(team, {
+    kind: NotificationKind.HANDOVER_POSTED,
+    patientId: patient.id,
+    title: `${urgencyWord(note.urgency)} for ${patientName(patient)} from ${sourceService}`,
+    body: excerpt(summary),
+    link: links.handover(patient.id, note.id),
+    actorId: by.actor.id,
   });
+  storeNotificationsFrom(appendEventsTo(statement, [posted, ...notifications]));
+  const [row] = await runSql<{ created_at: Date }>(em, statement.select(sql`select created_at from note`));
+  note.createdAt = row.created_at;
   return note;
 }
 

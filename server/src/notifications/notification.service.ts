@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import { appendEvents, type EventRecord } from '../events/event-log.js';
+import { appendEventsTo, type EventRecord, type NewEvent } from '../events/event-log.js';
+import { runSql, sql, Statement } from '../platform/sql.js';
 import { EventKind } from '../events/event-kinds.js';
 import { Notification, type NotificationKind } from './notification.entity.js';
 
@@ -17,28 +18,42 @@ export interface NewNotification {
 /**
  * Notifies each of `recipientIds` (deduplicated, minus the actor) inside the writing transaction: a
  * notification row and a private event on the log, which is what reaches the user live. However many
- * recipients, two statements: every event (one seq reservation, one NOTIFY), then every notification row.
+ * recipients, one statement.
  */
 export async function notify(em: EntityManager, recipientIds: Iterable<string>, n: NewNotification): Promise<void> {
-  const recipients = [...new Set(recipientIds)].filter((id) => id !== n.actorId).map((recipientId) => ({ recipientId, id: randomUUID() }));
-  if (recipients.length === 0) return;
-  const seqs = await appendEvents(
-    em,
-    recipients.map(({ recipientId, id }) => ({
+  if (!em.isInTransaction()) throw new Error('notify must run inside the transaction that makes the change');
+  const events = notificationEvents(recipientIds, n);
+  if (events.length === 0) return;
+  const statement = storeNotificationsFrom(appendEventsTo(new Statement(), events));
+  await runSql(em, statement.select(sql`select count(*) from notified`));
+}
+
+/** The private events that notify `recipientIds` (deduplicated, minus the actor), one each. */
+export function notificationEvents(recipientIds: Iterable<string>, n: NewNotification): Array<NewEvent<typeof EventKind.NOTIFICATION>> {
+  return [...new Set(recipientIds)]
+    .filter((id) => id !== n.actorId)
+    .map((recipientId) => ({
       patientId: n.patientId,
       kind: EventKind.NOTIFICATION,
       actorId: n.actorId,
       recipientId,
-      payload: { notificationId: id, notificationKind: n.kind, title: n.title, body: n.body, link: n.link },
-    })),
-  );
-  await em.getConnection().execute(
-    `insert into notification (id, recipient_id, kind, patient_id, title, body, link, seq)
-     select (r->>'id')::uuid, (r->>'recipientId')::uuid, ?, ?::uuid, ?, ?, ?, (r->>'seq')::bigint
-       from jsonb_array_elements(?::jsonb) as r`,
-    [n.kind, n.patientId, n.title, n.body, n.link, JSON.stringify(recipients.map((r, i) => ({ ...r, seq: seqs[i] })))],
-    'run',
-    em.getTransactionContext(),
+      payload: { notificationId: randomUUID(), notificationKind: n.kind, title: n.title, body: n.body, link: n.link },
+    }));
+}
+
+/**
+ * Adds to a statement that appends notification events (`appendEventsTo`) the part `notified` that stores a
+ * notification row for each of them, from what the event carries.
+ */
+export function storeNotificationsFrom(statement: Statement): Statement {
+  return statement.with(
+    'notified',
+    sql`insert into notification (id, recipient_id, kind, patient_id, title, body, link, seq)
+        select (e.payload->>'notificationId')::uuid, e.recipient_id, e.payload->>'notificationKind', e.patient_id,
+               e.payload->>'title', e.payload->>'body', e.payload->>'link', e.seq
+          from ev_added e
+         where e.kind = ${EventKind.NOTIFICATION}
+        returning id`,
   );
 }
 

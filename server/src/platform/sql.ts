@@ -1,0 +1,87 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Knex } from '@mikro-orm/knex';
+import type pg from 'pg';
+
+/**
+ * A piece of SQL with its values kept apart from the text: built with the `sql` tag, nested freely, and sent
+ * to PostgreSQL as `$1, $2…` parameters. No value is ever formatted into the text, so any value is safe and
+ * a large one (a JSON document) costs nothing to escape.
+ */
+export class Sql {
+  constructor(
+    readonly strings: readonly string[],
+    readonly values: readonly unknown[],
+  ) {}
+
+  /** The text with `$n` placeholders and the values in order. */
+  render(): { text: string; values: unknown[] } {
+    const values: unknown[] = [];
+    let text = '';
+    const walk = (s: Sql) => {
+      s.strings.forEach((part, i) => {
+        text += part;
+        if (i >= s.values.length) return;
+        const v = s.values[i];
+        if (v instanceof Sql) walk(v);
+        else {
+          values.push(v);
+          text += `$${values.length}`;
+        }
+      });
+    };
+    walk(this);
+    return { text, values };
+  }
+}
+
+/** `sql\`select … where id = ${id}\``: every `${}` is a parameter, unless it is itself Sql (then it is inlined). */
+export function sql(strings: TemplateStringsArray, ...values: unknown[]): Sql {
+  return new Sql(strings, values);
+}
+
+/** Trusted text (a constant, never user input) as Sql. */
+export function sqlText(text: string): Sql {
+  return new Sql([text], []);
+}
+
+export function joinSql(parts: readonly Sql[], separator: string): Sql {
+  if (parts.length === 0) return sqlText('');
+  return new Sql(['', ...parts.slice(1).map(() => separator), ''], parts);
+}
+
+/**
+ * One statement made of several writes, as `with a as (…), b as (…) select …`: PostgreSQL runs it in a
+ * single round trip and applies all of it or none of it, even outside a transaction. Every data-changing
+ * part runs to completion (RETURNING included) whether or not the final select reads it; a plain SELECT
+ * part runs only as far as something reads it, so side effects (pg_notify) belong in a RETURNING.
+ */
+export class Statement {
+  private readonly parts: Sql[] = [];
+
+  with(name: string, body: Sql): this {
+    this.parts.push(sql`${sqlText(name)} as (${body})`);
+    return this;
+  }
+
+  /** The statement, answering with `select` (which may refer to any part by name). */
+  select(select: Sql): Sql {
+    return this.parts.length === 0 ? select : sql`with ${joinSql(this.parts, ',\n')}\n${select}`;
+  }
+}
+
+/**
+ * Runs `statement` on the EntityManager's connection: inside its transaction when it has one, otherwise on
+ * a pooled connection (a single statement is atomic by itself). Through the same pool the ORM uses, with
+ * real parameters (the ORM would format every value into the text).
+ */
+export async function runSql<T>(em: EntityManager, statement: Sql): Promise<T[]> {
+  const knex = (em.isInTransaction() ? em.getTransactionContext<Knex.Transaction>() : em.getConnection().getKnex()) as Knex;
+  const client = knex.client as { acquireConnection(): Promise<pg.Client>; releaseConnection(c: pg.Client): Promise<unknown> };
+  const connection = await client.acquireConnection();
+  try {
+    const { text, values } = statement.render();
+    return (await connection.query(text, values)).rows as T[];
+  } finally {
+    await client.releaseConnection(connection);
+  }
+}
