@@ -58,9 +58,9 @@ const pct = (x: number) => `${Math.round(x * 100)}%`;
 async function measure(name: string, n: number): Promise<Result> {
   const target = await starters[name]();
   try {
-    // Warm the write path with nobody listening, then read memory with no connections.
-    for (let i = 0; i < 5; i++) await target.post(marker(-1, now()));
-    const write = await writePathCost(target, 20);
+    // Warm the write path with nobody listening (its cost is read once compiled), then read memory with no connections.
+    for (let i = 0; i < 200; i++) await target.post(marker(-1, now()));
+    const write = await writePathCost(target, 50);
     const idle0 = await serverMemory(target);
     const census0: HeapCensus | null = settings.heapCensus ? await heapCensus(target.inspector) : null;
     const pool = await ClientPool.start(settings.workers);
@@ -78,6 +78,10 @@ async function measure(name: string, n: number): Promise<Result> {
       const steady = await steadyDelivery(target, pool, connected.opened, eventsPerSecond, settings.seconds, write.cpuPerPost);
       await sleep(500);
       const burstEvents = Math.max(5, Math.round(settings.burstDeliveries / n));
+      // An unreported burst first, the same for every server: capacity is measured once each server's
+      // hot paths are compiled, not while its JIT is still at work on them.
+      await burstDelivery(target, pool, connected.opened, burstEvents, 4, write.cpuPerPost);
+      await sleep(500);
       const burst = await burstDelivery(target, pool, connected.opened, burstEvents, 4, write.cpuPerPost);
       for (const r of [steady, burst]) if (r.client.errors) console.log(`  ${target.name}: ${r.client.errors} client errors, e.g. ${r.client.errorSamples[0]}`);
       return { target: target.name, n, opened: connected.opened, connectMs: connected.ms, liveMs: live.ms, idle0, idleN, write, steady, burst };

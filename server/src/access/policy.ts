@@ -2,9 +2,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Role, type User } from '../auth/user.entity.js';
 import type { CareTeamMember } from '../care-teams/care-team-member.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
 import { Patient } from '../patients/patient.entity.js';
 import type { Context } from '../platform/context.js';
-import { runSql, sql } from '../platform/sql.js';
+import { entityColumns, entityFromRow } from '../platform/entity-rows.js';
+import { runSql, sql, sqlText, type Sql } from '../platform/sql.js';
 import { forbidden, notFound, unauthenticated } from '../platform/errors.js';
 
 /**
@@ -71,9 +73,8 @@ export function requireActor(ctx: Context): User {
  */
 export async function requirePatientAccess(ctx: Context, patientId: string, action: PatientAction): Promise<PatientAccess> {
   const actor = requireActor(ctx);
-  const [patient, relationship] = isUuid(patientId)
-    ? await Promise.all([ctx.em.findOne(Patient, { id: patientId }, { populate: ['practice'] }), relationshipsOf(ctx.em, [{ patientId, userId: actor.id }])])
-    : [null, null];
+  const found = isUuid(patientId) ? await patientAndRelationship(ctx.em, patientId, actor.id) : null;
+  const patient = found?.patient ?? null;
   const audit = (outcome: AuditOutcome, reason?: string) =>
     recordAudit(ctx.em, {
       actorId: actor.id,
@@ -84,7 +85,7 @@ export async function requirePatientAccess(ctx: Context, patientId: string, acti
       detail: reason ? { reason, transport: ctx.transport } : { transport: ctx.transport },
     });
 
-  const related = relationship?.get(pairKey({ patientId, userId: actor.id }));
+  const related = found?.related;
   if (!patient || !related || !allows(related, related.relationship, PatientAction.READ)) {
     await audit(AuditOutcome.DENIED, patient ? 'no relationship' : 'no such patient');
     throw notFound();
@@ -137,38 +138,58 @@ export async function decidePairs(em: EntityManager, pairs: AccessPair[]): Promi
   };
 }
 
+type Related = { role: Role; relationship: Relationship };
+type RelationshipRow = { patient_id: string; user_id: string; role: Role; active: boolean; member_is_lead: boolean | null; is_pcn_lead: boolean; is_linked_specialist: boolean };
+
 /**
  * The one reading of relationships, for one pair or many in one query, keyed by `pairKey`: the user's
  * role as it is now and how they are connected to the patient. Inactive users and admins are connected to
  * no one. Pairs naming no patient or user are left out.
  */
-export async function relationshipsOf(em: EntityManager, pairs: AccessPair[]): Promise<Map<string, { role: Role; relationship: Relationship }>> {
+export async function relationshipsOf(em: EntityManager, pairs: AccessPair[]): Promise<Map<string, Related>> {
   const wanted = pairs.filter((p) => isUuid(p.patientId) && isUuid(p.userId));
-  const found = new Map<string, { role: Role; relationship: Relationship }>();
+  const found = new Map<string, Related>();
   if (wanted.length === 0) return found;
-  const rows = await runSql<{ patient_id: string; user_id: string; role: Role; active: boolean; member_is_lead: boolean | null; is_pcn_lead: boolean; is_linked_specialist: boolean }>(
+  for (const r of await runSql<RelationshipRow>(em, relationshipQuery(wanted))) found.set(pairKey({ patientId: r.patient_id, userId: r.user_id }), relatedFrom(r));
+  return found;
+}
+
+/** The patient (with its practice) and the user's relationship to them, in one query; null if no such patient or user. */
+async function patientAndRelationship(em: EntityManager, patientId: string, userId: string): Promise<{ patient: Patient; related: Related } | null> {
+  const [row] = await runSql<RelationshipRow & Record<string, unknown>>(
     em,
-    sql`select q.patient_id, q.user_id, u.role, u.active, m.is_lead as member_is_lead,
-               (u.role = 'SERVICE_LEAD' and coalesce(uo.pcn_id, uo.id) = coalesce(po.pcn_id, po.id)) as is_pcn_lead,
-               (u.role = 'SPECIALIST' and uo.kind = 'SPECIALIST_PAIN_SERVICE'
-                 and exists (select 1 from specialist_link s where s.patient_id = p.id and s.service_id = uo.id)) as is_linked_specialist
-          from (select distinct * from unnest(${wanted.map((p) => p.patientId)}::uuid[], ${wanted.map((p) => p.userId)}::uuid[])) q(patient_id, user_id)
-          join patient p on p.id = q.patient_id
-          join organisation po on po.id = p.practice_id
-          join app_user u on u.id = q.user_id
-          join organisation uo on uo.id = u.organisation_id
-          left join care_team_member m on m.patient_id = p.id and m.user_id = u.id`,
+    relationshipQuery([{ patientId, userId }], sql`, ${entityColumns(em, Patient, 'p')}, ${entityColumns(em, Organisation, 'po')}`),
   );
-  for (const r of rows) {
-    const related = r.active && r.role !== Role.ADMIN;
-    const relationship: Relationship = {
+  if (!row) return null;
+  entityFromRow(em, Organisation, row, 'po');
+  return { patient: entityFromRow(em, Patient, row, 'p'), related: relatedFrom(row) };
+}
+
+/** How each pair is related, as SQL: the rule's facts, judged by `allows`. `more` adds columns (of p, po, u, uo). */
+function relationshipQuery(pairs: AccessPair[], more: Sql = sqlText('')): Sql {
+  return sql`select q.patient_id, q.user_id, u.role, u.active, m.is_lead as member_is_lead,
+                    (u.role = 'SERVICE_LEAD' and coalesce(uo.pcn_id, uo.id) = coalesce(po.pcn_id, po.id)) as is_pcn_lead,
+                    (u.role = 'SPECIALIST' and uo.kind = 'SPECIALIST_PAIN_SERVICE'
+                      and exists (select 1 from specialist_link s where s.patient_id = p.id and s.service_id = uo.id)) as is_linked_specialist
+                    ${more}
+               from (select distinct * from unnest(${pairs.map((p) => p.patientId)}::uuid[], ${pairs.map((p) => p.userId)}::uuid[])) q(patient_id, user_id)
+               join patient p on p.id = q.patient_id
+               join organisation po on po.id = p.practice_id
+               join app_user u on u.id = q.user_id
+               join organisation uo on uo.id = u.organisation_id
+               left join care_team_member m on m.patient_id = p.id and m.user_id = u.id`;
+}
+
+function relatedFrom(r: RelationshipRow): Related {
+  const related = r.active && r.role !== Role.ADMIN;
+  return {
+    role: r.role,
+    relationship: {
       member: related && r.member_is_lead !== null ? { isLead: r.member_is_lead } : null,
       isPcnLead: related && r.is_pcn_lead,
       isLinkedSpecialist: related && r.is_linked_specialist,
-    };
-    found.set(pairKey({ patientId: r.patient_id, userId: r.user_id }), { role: r.role, relationship });
-  }
-  return found;
+    },
+  };
 }
 
 /**

@@ -1,6 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { entityColumns, entityFromRow } from '../platform/entity-rows.js';
 import { badInput, CairnError, ErrorCode } from '../platform/errors.js';
+import { runSql, sql } from '../platform/sql.js';
 import { decoyHash, verifyPassword } from './password.js';
 import { Session } from './session.entity.js';
 import { hashToken, newSessionToken } from './session-token.js';
@@ -53,8 +56,18 @@ export async function signIn(
 /** The live session a token belongs to, with its user and organisation, or null. */
 export async function authenticate(em: EntityManager, token: string | null): Promise<Session | null> {
   if (!token) return null;
-  const session = await em.findOne(Session, { tokenHash: hashToken(token) }, { populate: ['user', 'user.organisation'] });
-  return session && session.isLive() ? session : null;
+  // Every request comes through here: one hand-written query rather than the ORM's query builder.
+  const [row] = await runSql<Record<string, unknown>>(
+    em,
+    sql`select ${entityColumns(em, Session, 's')}, ${entityColumns(em, User, 'u')}, ${entityColumns(em, Organisation, 'o')}
+          from session s join app_user u on u.id = s.user_id join organisation o on o.id = u.organisation_id
+         where s.token_hash = ${hashToken(token)}`,
+  );
+  if (!row) return null;
+  entityFromRow(em, Organisation, row, 'o');
+  entityFromRow(em, User, row, 'u');
+  const session = entityFromRow(em, Session, row, 's');
+  return session.isLive() ? session : null;
 }
 
 /** Revokes one session, or every live session of its user; returns the ids revoked. */

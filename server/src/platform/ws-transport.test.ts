@@ -1,5 +1,7 @@
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { SerialisedPayloads } from './ws-transport.js';
+import WebSocket, { WebSocketServer } from 'ws';
+import { SerialisedPayloads, textFrame } from './ws-transport.js';
 
 /** What graphql-ws does with every message: stringify with the replacer, then hand the text to send. */
 function send(payloads: SerialisedPayloads, message: object): string {
@@ -30,5 +32,29 @@ describe('serialising message payloads once', () => {
     const texts = ['1', '2', '3'].map((id) => send(payloads, { id, type: 'next', payload: shared }));
     expect(texts.map((t) => JSON.parse(t) as unknown)).toEqual(['1', '2', '3'].map((id) => ({ id, type: 'next', payload: { data: { patientEvents: { seq: '7' } } } })));
     expect(serialised).toBe(1);
+  });
+});
+
+describe('ready-made text frames', () => {
+  it('reach a real WebSocket client whole, at every length encoding (7-bit, 16-bit and 64-bit)', async () => {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    const tails = [10, 200, 70_000].map((n) => `"${'é'.repeat(n)}"}`);
+    server.on('connection', (socket, request) => {
+      for (const tail of tails) request.socket.write(textFrame(Buffer.from('{"id":"1","payload":'), Buffer.from(tail)));
+    });
+    const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const received: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      client.on('message', (data, isBinary) => {
+        if (isBinary) reject(new Error('a binary frame'));
+        received.push(String(data));
+        if (received.length === tails.length) resolve();
+      });
+      client.once('error', reject);
+    });
+    client.close();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    expect(received).toEqual(tails.map((tail) => `{"id":"1","payload":${tail}`));
   });
 });

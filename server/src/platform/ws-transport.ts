@@ -22,7 +22,8 @@ const FLUSH_BYTES = 32 * 1024;
  * per socket:
  * - a message's payload is serialised once per payload object: a result shared by a whole audience (see
  *   shared-subscribe.ts) is turned into JSON once, not once per subscriber. For that, `onNext` must hand
- *   back the result object itself (graphql-ws otherwise copies it for every subscriber);
+ *   back the result object itself (graphql-ws otherwise copies it for every subscriber). A result written
+ *   directly (`nextSink`) is also encoded to UTF-8 once, and each subscriber gets a ready-made frame;
  * - frames a socket is sent during one turn of the event loop (a replay of 1,000 missed events, or several
  *   events dispatched from one read of the log) leave in a few writes of up to FLUSH_BYTES, not one
  *   system call each;
@@ -87,8 +88,8 @@ export interface NextSink {
 }
 
 class DirectNext implements NextSink {
-  /** The message up to its payload, as graphql-ws serialises it (`{"id":…,"type":"next","payload":…}`). */
-  private readonly head: string;
+  /** The message up to its payload, as graphql-ws serialises it (`{"id":…,"type":"next","payload":`), as UTF-8. */
+  private readonly head: Buffer;
 
   constructor(
     private readonly writes: CoalescedWrites,
@@ -98,13 +99,13 @@ class DirectNext implements NextSink {
     id: string,
     private readonly prepare: (result: ExecutionResult) => object,
   ) {
-    this.head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
+    this.head = Buffer.from(`{"id":${JSON.stringify(id)},"type":"next","payload":`);
   }
 
   next(result: ExecutionResult): boolean {
     if (this.socket.readyState !== this.socket.OPEN) return true; // closing: graphql-ws ends the stream
     if (this.socket.bufferedAmount >= HIGH_WATER_BYTES) return false;
-    this.writes.write(this.socket, this.raw, `${this.head}${this.payloads.jsonOf(this.prepare(result))}}`);
+    this.writes.writeText(this.socket, this.raw, this.head, this.payloads.bytesOf(this.prepare(result)));
     return true;
   }
 
@@ -155,6 +156,23 @@ class CoalescedWrites {
   write(socket: WebSocket, raw: Duplex, data: string): void {
     this.cork(raw);
     socket.send(data);
+    this.flushIfFull(raw);
+  }
+
+  /**
+   * Queues the text message `head` + `tail` (UTF-8) on an open socket as one ready-made frame: no text is
+   * encoded per socket, and a tail shared by a whole audience is encoded once. Written past `ws`'s sender
+   * only while that has nothing of its own waiting (it never has without compression), so frames keep
+   * their order; otherwise handed to it.
+   */
+  writeText(socket: WebSocket, raw: Duplex, head: Buffer, tail: Buffer): void {
+    this.cork(raw);
+    if (senderIdle(socket)) raw.write(textFrame(head, tail));
+    else socket.send(Buffer.concat([head, tail]), { binary: false });
+    this.flushIfFull(raw);
+  }
+
+  private flushIfFull(raw: Duplex): void {
     if (raw.writableLength >= FLUSH_BYTES) {
       // Write out what has gathered; the socket stays corked (and listed) until the end of the turn.
       raw.uncork();
@@ -188,6 +206,7 @@ class CoalescedWrites {
  */
 export class SerialisedPayloads {
   private readonly json = new WeakMap<object, string>();
+  private readonly bytes = new WeakMap<object, Buffer>();
   private pending: string | null = null;
 
   readonly replacer: (this: unknown, key: string, value: unknown) => unknown;
@@ -216,6 +235,38 @@ export class SerialisedPayloads {
     if (json === undefined) this.json.set(payload, (json = JSON.stringify(payload)));
     return json;
   }
+
+  /** The payload's JSON and the `}` that closes its message, as UTF-8, encoded once per payload object. */
+  bytesOf(payload: object): Buffer {
+    let bytes = this.bytes.get(payload);
+    if (bytes === undefined) this.bytes.set(payload, (bytes = Buffer.from(`${this.jsonOf(payload)}}`)));
+    return bytes;
+  }
+}
+
+/** `ws`'s sender has no frame of its own waiting (it queues only while compressing or reading a Blob). */
+function senderIdle(socket: WebSocket): boolean {
+  const sender = (socket as unknown as { _sender?: { _state?: unknown; _queue?: unknown[] } })._sender;
+  return sender?._state === 0 && sender._queue?.length === 0;
+}
+
+/** One unmasked, final text frame (RFC 6455 §5.2; a server never masks) holding `head` then `tail`. */
+export function textFrame(head: Buffer, tail: Buffer): Buffer {
+  const length = head.length + tail.length;
+  const headerLength = length < 126 ? 2 : length < 65_536 ? 4 : 10;
+  const frame = Buffer.allocUnsafe(headerLength + length);
+  frame[0] = 0x81; // FIN, opcode 1 (text)
+  if (length < 126) frame[1] = length;
+  else if (length < 65_536) {
+    frame[1] = 126;
+    frame.writeUInt16BE(length, 2);
+  } else {
+    frame[1] = 127;
+    frame.writeBigUInt64BE(BigInt(length), 2);
+  }
+  head.copy(frame, headerLength);
+  tail.copy(frame, headerLength + head.length);
+  return frame;
 }
 
 const PLACEHOLDER = '__cairn_serialised_payload__';
