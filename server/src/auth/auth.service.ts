@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { wrap, type EntityManager } from '@mikro-orm/postgresql';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { entityColumns, entityFromRow } from '../platform/entity-rows.js';
@@ -68,6 +68,15 @@ export async function authenticate(em: EntityManager, token: string | null): Pro
   entityFromRow(em, User, row, 'u');
   const session = entityFromRow(em, Session, row, 's');
   return session.isLive() ? session : null;
+}
+
+/**
+ * Lets go of the EntityManager that loaded `session` (with its user and organisation): a WebSocket keeps
+ * its session for hours, and the EntityManager with everything it holds would stay alive with it.
+ */
+export function detachSession(session: Session): Session {
+  for (const entity of [session, session.user, session.user.organisation]) wrap(entity, true).__em = undefined;
+  return session;
 }
 
 /** Revokes one session, or every live session of its user; returns the ids revoked. */

@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
-import { authenticate } from '../auth/auth.service.js';
+import { authenticate, detachSession } from '../auth/auth.service.js';
 import type { Session } from '../auth/session.entity.js';
 import { SESSION_COOKIE, tokenFromHeaders } from '../auth/session-token.js';
 import { SignInLimiter } from '../auth/sign-in-limiter.js';
@@ -85,7 +85,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
           ctx.extra.socket.close(SocketClose.Unauthorized, 'Unauthorized');
           return false;
         }
-        ctx.extra.session = session;
+        ctx.extra.session = detachSession(session);
         sockets.add(session.id, ctx.extra.socket);
         return true;
       },
