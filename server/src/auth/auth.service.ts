@@ -1,7 +1,7 @@
-import { wrap, type EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
-import { entityColumns, entityFromRow } from '../platform/entity-rows.js';
+import { detachEntityGraph, entityColumns, entityFromRow } from '../platform/entity-rows.js';
 import { badInput, CairnError, ErrorCode } from '../platform/errors.js';
 import { runSql, sql } from '../platform/sql.js';
 import { decoyHash, verifyPassword } from './password.js';
@@ -71,11 +71,11 @@ export async function authenticate(em: EntityManager, token: string | null): Pro
 }
 
 /**
- * Lets go of the EntityManager that loaded `session` (with its user and organisation): a WebSocket keeps
- * its session for hours, and the EntityManager with everything it holds would stay alive with it.
+ * Lets go of the EntityManager that loaded `session` (and its user, organisation…): a WebSocket keeps its
+ * session for hours, and the EntityManager with everything it holds would stay alive with it.
  */
 export function detachSession(session: Session): Session {
-  for (const entity of [session, session.user, session.user.organisation]) wrap(entity, true).__em = undefined;
+  detachEntityGraph(session);
   return session;
 }
 

@@ -1,4 +1,4 @@
-import { ReferenceKind, type EntityDictionary, type EntityManager } from '@mikro-orm/postgresql';
+import { ReferenceKind, wrap, type EntityDictionary, type EntityManager } from '@mikro-orm/postgresql';
 import { Sql, sqlText } from './sql.js';
 
 type EntityClass<T> = new (...args: never[]) => T;
@@ -33,4 +33,21 @@ export function entityFromRow<T extends object>(em: EntityManager, entity: Entit
   const own: Record<string, unknown> = {};
   for (const key in row) if (key.startsWith(prefix)) own[key.slice(prefix.length)] = row[key];
   return em.map<T>(entity.name, own as EntityDictionary<T>);
+}
+
+/**
+ * Lets go of the EntityManager behind `entity` and every entity it refers to (many-to-one and owning
+ * one-to-one, transitively), for entities kept long after their request: each managed entity holds its
+ * EntityManager, and with it everything that EntityManager loaded.
+ */
+export function detachEntityGraph(entity: object, seen = new Set<object>()): void {
+  if (seen.has(entity)) return;
+  seen.add(entity);
+  const wrapped = wrap(entity, true);
+  wrapped.__em = undefined;
+  for (const prop of wrapped.__meta.relations) {
+    if (prop.kind !== ReferenceKind.MANY_TO_ONE && !(prop.kind === ReferenceKind.ONE_TO_ONE && prop.owner)) continue;
+    const related: unknown = (entity as Record<string, unknown>)[prop.name];
+    if (typeof related === 'object' && related !== null) detachEntityGraph(related, seen);
+  }
 }
