@@ -1,11 +1,9 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { errorCode, gql, startTestServer, useTestServer, wsConnect, type TestServer } from '../test-support/harness.js';
-import { liveStream } from '../test-support/live.js';
+import { burst, liveStream } from '../test-support/live.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
-import { EventKind } from './event-kinds.js';
-import { appendEvent, lastCommittedSeq, type EventRecord } from './event-log.js';
+import { lastCommittedSeq, type EventRecord } from './event-log.js';
 import { toPatientEvent } from './event.types.js';
 
 const PATIENT_EVENTS = `subscription($p: ID!, $after: String) { patientEvents(patientId: $p, after: $after) { seq kind actorName payload } }`;
@@ -13,12 +11,6 @@ type Ev = { patientEvents: { seq: string; kind: string; actorName: string | null
 const ADD_MEMBER = 'mutation($p: ID!, $u: ID!) { addCareTeamMember(patientId: $p, userId: $u) { id } }';
 const REMOVE_MEMBER = 'mutation($p: ID!, $u: ID!) { removeCareTeamMember(patientId: $p, userId: $u) { id } }';
 
-/** Appends `labels.length` events for the patient in one transaction, like a burst of writes. */
-async function burst(em: EntityManager, patientId: string, labels: string[], padding = ''): Promise<void> {
-  await em.fork().transactional(async (tx) => {
-    for (const label of labels) await appendEvent(tx, { patientId, kind: EventKind.THREAD_RESOLVED, actorId: null, payload: { threadId: label + padding } });
-  });
-}
 const label = (e: Ev) => e.patientEvents.payload.threadId;
 /** The next `n` events of a hub subscription, pulled one at a time as graphql-ws does. */
 async function take(sub: AsyncIterator<EventRecord>, n: number): Promise<EventRecord[]> {

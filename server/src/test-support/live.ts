@@ -1,4 +1,7 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from 'graphql-ws';
+import { EventKind } from '../events/event-kinds.js';
+import { appendEvent } from '../events/event-log.js';
 
 /** A promise with its resolver outside, to await a moment in a test instead of sleeping. */
 export function deferred<T = void>(): { promise: Promise<T>; resolve: (v: T) => void; reject: (e: unknown) => void } {
@@ -45,4 +48,14 @@ export function liveStream<T>(client: Client, query: string, variables: Record<s
       await iterator.return?.();
     },
   };
+}
+
+/**
+ * Appends `labels.length` events for the patient in one transaction, like a burst of writes; each carries
+ * its label (plus `padding`) as `payload.threadId`.
+ */
+export async function burst(em: EntityManager, patientId: string, labels: string[], padding = ''): Promise<void> {
+  await em.fork().transactional(async (tx) => {
+    for (const label of labels) await appendEvent(tx, { patientId, kind: EventKind.THREAD_RESOLVED, actorId: null, payload: { threadId: label + padding } });
+  });
 }
