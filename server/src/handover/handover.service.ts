@@ -85,8 +85,9 @@ export async function postHandover(em: EntityManager, by: By, patient: Patient, 
     actorId: by.actor.id,
   });
   storeNotificationsFrom(appendEventsTo(statement, [posted, ...notifications]));
-  const [row] = await runSql<{ created_at: Date }>(em, statement.select(sql`select created_at from note`));
-  note.createdAt = row.created_at;
+  // The ORM's connections hand timestamps back as text (it parses them itself).
+  const [row] = await runSql<{ created_at: string }>(em, statement.select(sql`select created_at from note`));
+  note.createdAt = new Date(row.created_at);
   return note;
 }
 

@@ -7,7 +7,7 @@ import { escalateDueHandovers } from './handover-escalation.js';
 import { addWorkingDays, bankHolidays } from './working-days.js';
 
 const POST = `mutation($input: PostHandoverInput!) { postHandover(input: $input) {
-  id urgency summary sourceService acknowledgedAt author { id } actions { position description dueDate assignee { id } } } }`;
+  id urgency summary sourceService createdAt acknowledgedAt author { id } actions { position description dueDate assignee { id } } } }`;
 const HANDOVER = `query($id: ID!) { handover(id: $id) { id summary advice acknowledgedAt acknowledgedBy { name } acknowledgementReply escalatedAt
   addenda { body author { name } } actions { description } } }`;
 const ADDENDUM = 'mutation($id: ID!, $body: String!) { addHandoverAddendum(handoverId: $id, body: $body) { id body } }';
@@ -37,7 +37,7 @@ describe('handover notes', () => {
     const coachToken = await signInAs(url(), coach);
     const socket = wsConnect(server().wsUrl, coachToken);
     const inbox = liveStream<Notif>(socket.client, NOTIFICATIONS, { after: String(await lastCommittedSeq(server().orm.em.fork())) });
-    const res = await gql<{ postHandover: { id: string; sourceService: string; author: { id: string }; actions: Array<{ position: number; dueDate: string; assignee: { id: string } }> } }>(
+    const res = await gql<{ postHandover: { id: string; sourceService: string; createdAt: string; author: { id: string }; actions: Array<{ position: number; dueDate: string; assignee: { id: string } }> } }>(
       url(),
       POST,
       {
@@ -55,6 +55,11 @@ describe('handover notes', () => {
     expect(res.errors).toBeUndefined();
     const note = res.data!.postHandover;
     expect(note.sourceService).toBe(world.specialistService.name);
+    const [stored] = await server().orm.em.fork().getConnection().execute<Array<{ ms: string }>>(
+      'select floor(extract(epoch from created_at) * 1000)::bigint as ms from handover_note where id = ?',
+      [note.id],
+    );
+    expect(Date.parse(note.createdAt)).toBe(Number(stored.ms)); // the time it was stored, to the millisecond
     expect(note.actions.map((a) => [a.position, a.assignee.id, a.dueDate])).toEqual([
       [0, gp.id, '2030-01-15'],
       [1, coach.id, null],
