@@ -30,6 +30,8 @@ export function NotificationBell(): JSX.Element {
   onCleanup(() => document.removeEventListener('click', onDocumentClick));
 
   const label = () => {
+    // Until the count has loaded, say nothing about it rather than "none unread".
+    if (!center.loaded()) return 'Notifications';
     const n = center.unread();
     return n === 0 ? 'Notifications, none unread' : `Notifications, ${n} unread`;
   };
