@@ -28,6 +28,8 @@ const settings = {
   team: Number(env('FANOUT_TEAM', '20')),
   catchUp: Number(env('FANOUT_CATCHUP', '1000')),
   catchUpRuns: 5,
+  /** Reconnects before the measured ones, as on a server that has been replaying all day (the JIT done). */
+  catchUpWarmups: 5,
   /** Print what each idle connection keeps alive on the server (heap snapshots; slow, for diagnosis). */
   heapCensus: process.env.FANOUT_HEAP_CENSUS === '1',
 };
@@ -150,7 +152,7 @@ async function measureCatchUp(): Promise<CatchUpRun[]> {
     let cursor = (await target.newestSeq()) ?? '0';
     await postMany(target, settings.catchUp, 4, 2_000_000);
     const runs: CatchUpRun[] = [];
-    for (let i = 0; i < settings.catchUpRuns; i++) {
+    for (let i = 0; i < settings.catchUpWarmups + settings.catchUpRuns; i++) {
       const run = await catchUpOnce(target, cursor, settings.catchUp, 3_000_000 + i);
       runs.push(run);
       // The next run's cursor is one event later; the event just posted keeps the gap at exactly `missed`.
@@ -182,7 +184,7 @@ export async function fanout(): Promise<void> {
     console.log(`\nCatch-up: reconnect with a cursor ${settings.catchUp} events behind (Cairn, quiet server; a new event is posted as the reconnect starts)`);
     table(
       catchUp.map((c, i) => ({
-        run: i + 1,
+        run: i < settings.catchUpWarmups ? `${i + 1} (warm-up)` : i + 1,
         replayed: c.replayed,
         'all missed received': ms(c.replayMs),
         'live (new event received)': ms(c.liveMs),
@@ -213,9 +215,16 @@ export async function fanout(): Promise<void> {
     rows.push({ N: String(n), measure: 'server RSS per idle connection', figure: kb(perConn) + wsPerConn, target: '≤ 30 KB', verdict: verdict(perConn <= 30 * 1024) });
   }
   if (catchUp.length) {
-    const worst = Math.max(...catchUp.map((c) => c.liveMs));
-    const median = [...catchUp.map((c) => c.liveMs)].sort((a, b) => a - b)[Math.floor(catchUp.length / 2)];
-    rows.push({ N: '1', measure: `catch-up of ${settings.catchUp} events until live (median / worst of ${catchUp.length})`, figure: `${ms(median)} / ${ms(worst)}`, target: '< 50 ms', verdict: verdict(median < 50) });
+    const measured = catchUp.slice(settings.catchUpWarmups).map((c) => c.liveMs);
+    const worst = Math.max(...measured);
+    const median = [...measured].sort((a, b) => a - b)[Math.floor(measured.length / 2)];
+    rows.push({
+      N: '1',
+      measure: `catch-up of ${settings.catchUp} events until live (median / worst of ${measured.length}, after ${settings.catchUpWarmups} warm-up reconnects; the first, cold: ${ms(catchUp[0].liveMs)})`,
+      figure: `${ms(median)} / ${ms(worst)}`,
+      target: '< 50 ms',
+      verdict: verdict(median < 50),
+    });
   }
   table(rows);
   console.log(`Load average at the end: ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} (2 cores shared with other work: wall-clock figures are upper bounds; CPU µs/delivery is the steadier measure)`);
