@@ -54,6 +54,7 @@ export async function appendEvents(em: EntityManager, events: ReadonlyArray<NewE
  * append per statement.
  */
 export function appendEventsTo(statement: Statement, events: ReadonlyArray<NewEvent<EventKind>>): Statement {
+  if (events.length === 0) throw new Error('appendEventsTo needs at least one event (it would bump the counter and NOTIFY for nothing)');
   // One JSON parameter carries every row: no per-row placeholders.
   const rows = JSON.stringify(
     events.map((e) => ({ patientId: e.patientId, kind: e.kind, actorId: e.actorId, recipientId: e.recipientId ?? null, payload: e.payload })),

@@ -75,7 +75,10 @@ export class Statement {
  * real parameters (the ORM would format every value into the text).
  */
 export async function runSql<T>(em: EntityManager, statement: Sql): Promise<T[]> {
-  const knex = (em.isInTransaction() ? em.getTransactionContext<Knex.Transaction>() : em.getConnection().getKnex()) as Knex;
+  const transaction = em.isInTransaction() ? em.getTransactionContext<Knex.Transaction>() : undefined;
+  // Straight on the connection, so knex's own check that its transaction is still open is ours to make.
+  if (transaction?.isCompleted()) throw new Error('runSql called after its transaction ended');
+  const knex = (transaction ?? em.getConnection().getKnex()) as Knex;
   const client = knex.client as { acquireConnection(): Promise<pg.Client>; releaseConnection(c: pg.Client): Promise<unknown> };
   const connection = await client.acquireConnection();
   try {

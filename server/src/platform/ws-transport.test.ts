@@ -1,7 +1,8 @@
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { SerialisedPayloads, textFrame } from './ws-transport.js';
+import { CoalescedWrites, SerialisedPayloads, senderIdle, textFrame } from './ws-transport.js';
 
 /** What graphql-ws does with every message: stringify with the replacer, then hand the text to send. */
 function send(payloads: SerialisedPayloads, message: object): string {
@@ -36,25 +37,50 @@ describe('serialising message payloads once', () => {
 });
 
 describe('ready-made text frames', () => {
-  it('reach a real WebSocket client whole, at every length encoding (7-bit, 16-bit and 64-bit)', async () => {
+  /** A `ws` server and a real client; `onServer` gets each server-side socket and its raw TCP socket. */
+  async function connected(onServer: (socket: WebSocket, raw: Duplex) => void, expected: number): Promise<string[]> {
     const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
     await new Promise<void>((resolve) => server.once('listening', resolve));
-    const tails = [10, 200, 70_000].map((n) => `"${'é'.repeat(n)}"}`);
-    server.on('connection', (socket, request) => {
-      for (const tail of tails) request.socket.write(textFrame(Buffer.from('{"id":"1","payload":'), Buffer.from(tail)));
-    });
+    server.on('connection', (socket, request) => onServer(socket, request.socket));
     const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
     const received: string[] = [];
-    await new Promise<void>((resolve, reject) => {
-      client.on('message', (data, isBinary) => {
-        if (isBinary) reject(new Error('a binary frame'));
-        received.push(String(data));
-        if (received.length === tails.length) resolve();
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.on('message', (data, isBinary) => {
+          if (isBinary) reject(new Error('a binary frame'));
+          received.push(String(data));
+          if (received.length === expected) resolve();
+        });
+        client.once('error', reject);
       });
-      client.once('error', reject);
-    });
-    client.close();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    expect(received).toEqual(tails.map((tail) => `{"id":"1","payload":${tail}`));
+    } finally {
+      client.close();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    return received;
+  }
+
+  it('reach a real WebSocket client whole, at every length encoding and on each side of its boundaries', async () => {
+    const head = Buffer.from('{"id":"1","payload":');
+    // Whole frames of 125/126 and 65,535/65,536 bytes (7-bit, 16-bit, 64-bit lengths), and multi-byte text.
+    const tails = [125, 126, 65_535, 65_536].map((n) => `"${'x'.repeat(n - head.length - 3)}"}`).concat(`"${'é'.repeat(70_000)}"}`);
+    const received = await connected((_socket, raw) => {
+      for (const tail of tails) raw.write(textFrame(head, Buffer.from(tail)));
+    }, tails.length);
+    expect(received).toEqual(tails.map((tail) => `${head}${tail}`));
+  });
+
+  it("are written past ws's idle sender, in order with what ws sends itself (messages, pings)", async () => {
+    const writes = new CoalescedWrites(new SerialisedPayloads());
+    const idle: boolean[] = [];
+    const received = await connected((socket, raw) => {
+      idle.push(senderIdle(socket));
+      writes.writeText(socket, raw, Buffer.from('{"n":'), Buffer.from('1}'));
+      socket.send('{"n":2}');
+      socket.ping();
+      writes.writeText(socket, raw, Buffer.from('{"n":'), Buffer.from('3}'));
+    }, 3);
+    expect(idle).toEqual([true]); // ws's private sender state is where this module expects it
+    expect(received).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
   });
 });

@@ -134,7 +134,7 @@ function closeOnSocketError(this: WebSocket, err: Error): void {
  * right after that turn's I/O: the frames queued meanwhile go out in one write. No frame waits longer
  * than the current turn.
  */
-class CoalescedWrites {
+export class CoalescedWrites {
   private readonly corked = new Set<Duplex>();
   private flushScheduled = false;
 
@@ -245,7 +245,7 @@ export class SerialisedPayloads {
 }
 
 /** `ws`'s sender has no frame of its own waiting (it queues only while compressing or reading a Blob). */
-function senderIdle(socket: WebSocket): boolean {
+export function senderIdle(socket: WebSocket): boolean {
   const sender = (socket as unknown as { _sender?: { _state?: unknown; _queue?: unknown[] } })._sender;
   return sender?._state === 0 && sender._queue?.length === 0;
 }

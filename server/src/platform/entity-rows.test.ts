@@ -1,0 +1,56 @@
+import { wrap } from '@mikro-orm/postgresql';
+import { describe, expect, it } from 'vitest';
+import { Patient } from '../patients/patient.entity.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { useTestServer } from '../test-support/harness.js';
+import { makeWorld } from '../test-support/world.js';
+import { detachEntityGraph, entityColumns, entityFromRow } from './entity-rows.js';
+import { runSql, sql } from './sql.js';
+
+describe('entities from hand-written rows', () => {
+  const server = useTestServer();
+
+  const patientRow = async (em: Parameters<typeof entityColumns>[0], id: string) =>
+    (
+      await runSql<Record<string, unknown>>(
+        em,
+        sql`select ${entityColumns(em, Patient, 'p')}, ${entityColumns(em, Organisation, 'po')} from patient p join organisation po on po.id = p.practice_id where p.id = ${id}`,
+      )
+    )[0];
+
+  it('maps a patient and its practice to managed, typed entities, the relation pointing at the practice mapped first', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const stored = await world.patient();
+    const em = server().orm.em.fork();
+    const row = await patientRow(em, stored.id);
+    const practice = entityFromRow(em, Organisation, row, 'po');
+    const patient = entityFromRow(em, Patient, row, 'p');
+    expect(patient.practice).toBe(practice);
+    expect(practice.name).toBe(stored.practice.name);
+    expect([patient.givenName, patient.nhsNumber, patient.dateOfBirth]).toEqual([stored.givenName, stored.nhsNumber, '1970-05-17']);
+    expect(em.getUnitOfWork().getById(Patient.name, stored.id)).toBe(patient);
+  });
+
+  it('answers an entity the EntityManager already holds as it is, keeping a change not yet flushed', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const stored = await world.patient();
+    const em = server().orm.em.fork();
+    const held = await em.findOneOrFail(Patient, { id: stored.id });
+    held.givenName = 'Changed, not yet flushed';
+    const again = entityFromRow(em, Patient, await patientRow(em, stored.id), 'p');
+    expect(again).toBe(held);
+    expect(again.givenName).toBe('Changed, not yet flushed');
+  });
+
+  it('lets go of the EntityManager behind an entity and everything it refers to', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const stored = await world.patient();
+    const em = server().orm.em.fork();
+    const row = await patientRow(em, stored.id);
+    entityFromRow(em, Organisation, row, 'po');
+    const patient = entityFromRow(em, Patient, row, 'p');
+    detachEntityGraph(patient);
+    const emOf = (e: object) => wrap(e, true).__em;
+    expect([emOf(patient), emOf(patient.practice)]).toEqual([undefined, undefined]);
+  });
+});
