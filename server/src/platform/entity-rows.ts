@@ -1,4 +1,4 @@
-import { ReferenceKind, wrap, type EntityDictionary, type EntityManager, type Primary } from '@mikro-orm/postgresql';
+import { ReferenceKind, wrap, type EntityDictionary, type EntityManager } from '@mikro-orm/postgresql';
 import { Sql, sqlText } from './sql.js';
 
 type EntityClass<T> = new (...args: never[]) => T;
@@ -25,17 +25,16 @@ export function entityColumns(em: EntityManager, entity: EntityClass<unknown>, a
 }
 
 /**
- * The entity whose `entityColumns(…, alias)` are in `row`, managed by `em` (merged into its identity map,
- * so a relation to an entity mapped earlier from the same row points at that entity). An entity `em`
- * already holds is answered as it is, unsaved changes and all, as `findOne` would (entities keyed by `id`).
+ * The entity whose `entityColumns(…, alias)` are in `row`, managed by `em`, made the way `findOne` makes
+ * what it loads: into the identity map (so a relation to an entity mapped earlier from the same row points
+ * at that entity), and an entity `em` already holds keeps its unsaved changes.
  */
 export function entityFromRow<T extends object>(em: EntityManager, entity: EntityClass<T>, row: Record<string, unknown>, alias: string): T {
   const prefix = `${alias}.`;
   const own: Record<string, unknown> = {};
   for (const key in row) if (key.startsWith(prefix)) own[key.slice(prefix.length)] = row[key];
-  const held = em.getUnitOfWork().getById<T>(entity.name, own.id as Primary<T>);
-  if (held && wrap(held, true).isInitialized()) return held;
-  return em.map<T>(entity.name, own as EntityDictionary<T>);
+  const data = em.getDriver().mapResult(own as EntityDictionary<T>, em.getMetadata().get<T>(entity.name)) as EntityDictionary<T>;
+  return em.getEntityFactory().create<T>(entity.name, data, { merge: true, convertCustomTypes: true });
 }
 
 /**
