@@ -4,11 +4,10 @@ import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { lastCommittedSeq } from '../server/src/events/event-log.js';
 import { useTestServer } from '../server/src/test-support/harness.js';
-import { burst } from '../server/src/test-support/live.js';
+import { burst, range } from '../server/src/test-support/live.js';
 import { makeWorld, signInAs } from '../server/src/test-support/world.js';
 import { resumableSubscription } from '../web/src/notifications/resumable-subscription.js';
 
-const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 /** Resolves once `check` holds, looking every 20 ms; fails after `ms`. */
 async function until(check: () => boolean, ms = 20_000): Promise<void> {

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
-import { detachEntityGraph, entityColumns, entityFromRow } from '../platform/entity-rows.js';
+import { entityColumns, entityFromRow } from '../platform/entity-rows.js';
 import { badInput, CairnError, ErrorCode } from '../platform/errors.js';
 import { runSql, sql } from '../platform/sql.js';
 import { decoyHash, verifyPassword } from './password.js';
@@ -68,15 +68,6 @@ export async function authenticate(em: EntityManager, token: string | null): Pro
   entityFromRow(em, User, row, 'u');
   const session = entityFromRow(em, Session, row, 's');
   return session.isLive() ? session : null;
-}
-
-/**
- * Lets go of the EntityManager that loaded `session` (and its user, organisation…): a WebSocket keeps its
- * session for hours, and the EntityManager with everything it holds would stay alive with it.
- */
-export function detachSession(session: Session): Session {
-  detachEntityGraph(session);
-  return session;
 }
 
 /** Revokes one session, or every live session of its user; returns the ids revoked. */

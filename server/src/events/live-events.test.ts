@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { errorCode, gql, startTestServer, useTestServer, wsConnect, type TestServer } from '../test-support/harness.js';
-import { burst, liveStream } from '../test-support/live.js';
+import { burst, liveStream, range } from '../test-support/live.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { lastCommittedSeq, type EventRecord } from './event-log.js';
 import { toPatientEvent } from './event.types.js';
@@ -18,7 +18,6 @@ async function take(sub: AsyncIterator<EventRecord>, n: number): Promise<EventRe
   while (out.length < n) out.push((await sub.next()).value as EventRecord);
   return out;
 }
-const range = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
 
 describe('live patient events', () => {
   const server = useTestServer({ eventQueueLimit: 40 });

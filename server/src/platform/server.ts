@@ -11,7 +11,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { WebSocketServer } from 'ws';
-import { authenticate, detachSession } from '../auth/auth.service.js';
+import { authenticate } from '../auth/auth.service.js';
 import type { Session } from '../auth/session.entity.js';
 import { SESSION_COOKIE, tokenFromHeaders } from '../auth/session-token.js';
 import { SignInLimiter } from '../auth/sign-in-limiter.js';
@@ -24,6 +24,7 @@ import { CarePlanStore } from '../care-plans/care-plan.store.js';
 import type { Config } from './config.js';
 import type { Context } from './context.js';
 import type { Orm } from './database.js';
+import { detachEntityGraph } from './entity-rows.js';
 import { formatError } from './errors.js';
 import { DocumentCache, guardRules, operationLimits, prepareDocument, querySizeError } from './graphql-guard.js';
 import type { Logger } from './logger.js';
@@ -85,7 +86,9 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
           ctx.extra.socket.close(SocketClose.Unauthorized, 'Unauthorized');
           return false;
         }
-        ctx.extra.session = detachSession(session);
+        // A socket keeps its session for hours: it must not keep the EntityManager that loaded it too.
+        detachEntityGraph(session);
+        ctx.extra.session = session;
         sockets.add(session.id, ctx.extra.socket);
         return true;
       },

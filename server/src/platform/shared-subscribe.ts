@@ -86,16 +86,25 @@ function isDirectSource(stream: AsyncIterable<unknown>): stream is DirectSource<
  * starts delivery and settles when the stream ends, so graphql-ws then completes it or sends its error.
  */
 function directStream<T>(source: DirectSource<T>, deliver: (value: T) => Delivery): AsyncGenerator<ExecutionResult, void, void> {
-  const done = { value: undefined, done: true } as const;
   let ended: Promise<IteratorResult<ExecutionResult, void>> | null = null;
-  const generator: AsyncGenerator<ExecutionResult, void, void> = {
-    next: () => (ended ??= source.deliverTo(deliver).then(() => done)),
+  return generatorOf(
+    () => (ended ??= source.deliverTo(deliver).then(() => done)),
+    () => source.return?.(),
+  );
+}
+
+const done = { value: undefined, done: true } as const;
+
+/** An async generator whose `next` is `next`, and whose `return` and `throw` first end its source with `stop`. */
+function generatorOf<T>(next: () => Promise<IteratorResult<T, void>>, stop: () => Promise<unknown> | undefined): AsyncGenerator<T, void, void> {
+  const generator: AsyncGenerator<T, void, void> = {
+    next,
     async return() {
-      await source.return?.();
+      await stop();
       return done;
     },
     async throw(error: unknown) {
-      await source.return?.();
+      await stop();
       throw error;
     },
     [Symbol.asyncIterator]() {
@@ -155,25 +164,13 @@ function isAsyncIterable<T>(value: unknown): value is AsyncIterable<T> {
  */
 function mapAsyncIterable<T, U>(source: AsyncIterable<T>, map: (value: T) => U | Promise<U>): AsyncGenerator<U, void, void> {
   const iterator = source[Symbol.asyncIterator]();
-  const done = { value: undefined, done: true } as const;
   const mapped = (r: IteratorResult<T>): IteratorResult<U, void> | Promise<IteratorResult<U, void>> => {
     if (r.done) return done;
     const value = map(r.value);
     return value instanceof Promise ? value.then((v) => ({ value: v, done: false })) : { value, done: false };
   };
-  const generator: AsyncGenerator<U, void, void> = {
-    next: () => iterator.next().then(mapped),
-    async return() {
-      await iterator.return?.();
-      return done;
-    },
-    async throw(error: unknown) {
-      await iterator.return?.();
-      throw error;
-    },
-    [Symbol.asyncIterator]() {
-      return generator;
-    },
-  };
-  return generator;
+  return generatorOf(
+    () => iterator.next().then(mapped),
+    () => iterator.return?.(),
+  );
 }

@@ -59,3 +59,6 @@ export async function burst(em: EntityManager, patientId: string, labels: string
     for (const label of labels) await appendEvent(tx, { patientId, kind: EventKind.THREAD_RESOLVED, actorId: null, payload: { threadId: label + padding } });
   });
 }
+
+/** `n` labels: `${prefix}0`, `${prefix}1`… */
+export const range = (prefix: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
