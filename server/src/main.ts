@@ -1,9 +1,10 @@
 import 'reflect-metadata';
 import { readConfig } from './platform/config.js';
-import { ensureDatabase, openDatabase, type Orm } from './platform/database.js';
+import { openCairnDatabase } from './app/database.js';
+import { ensureDatabase, type Orm } from './platform/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.js';
 import { createLogger } from './platform/logger.js';
-import { startServer, type RunningServer } from './platform/server.js';
+import { startServer, type RunningServer } from './app/server.js';
 import { CarePlanStore } from './care-plans/care-plan.store.js';
 import { seedDemoActivity } from './demo/demo-activity.js';
 import { DEMO_PASSWORD, demoUsers, seedDemo } from './demo/demo-seed.js';
@@ -23,7 +24,7 @@ async function main(): Promise<void> {
     await ensureDatabase(embedded.url('postgres'), 'cairn');
     url = embedded.url('cairn');
   }
-  orm = await openDatabase(url).catch((e: unknown) => fail(`Cannot reach the database (${describe(e)}). Check DATABASE_URL or that PostgreSQL is running.`));
+  orm = await openCairnDatabase(url).catch((e: unknown) => fail(`Cannot reach the database (${describe(e)}). Check DATABASE_URL or that PostgreSQL is running.`));
   if (config.seedDemo && (await seedDemo(orm.em.fork()))) {
     const carePlans = new CarePlanStore(orm, logger);
     await seedDemoActivity(orm.em.fork(), carePlans);

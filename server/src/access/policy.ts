@@ -4,7 +4,7 @@ import { Role, type User } from '../auth/user.entity.js';
 import type { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Patient } from '../patients/patient.entity.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from '../auth/request-context.js';
 import { entityColumns, entityFromRow } from '../platform/entity-rows.js';
 import { runSql, sql, sqlText, type Sql } from '../platform/sql.js';
 import { forbidden, notFound, unauthenticated } from '../platform/errors.js';

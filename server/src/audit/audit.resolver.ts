@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, GraphQLISODateTime, ID, Int, ObjectType, Query, Resolv
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { may, PatientAction, requireActor, requirePatientAccess } from '../access/policy.js';
 import { User } from '../auth/user.entity.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from '../auth/request-context.js';
 import { badInput, forbidden, notFound } from '../platform/errors.js';
 import { AuditOutcome, queryAudit, recordAudit, type AuditRow } from './audit.service.js';
 import { registerEnumType } from 'type-graphql';

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, GraphQLISODateTime, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { requireActor } from '../access/policy.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from './request-context.js';
 import { unauthenticated } from '../platform/errors.js';
 import { revokeSessions, signIn } from './auth.service.js';
 import { User } from './user.entity.js';

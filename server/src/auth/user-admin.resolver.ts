@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-
 import { may, requireActor } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from './request-context.js';
 import { badInput, conflict, forbidden, notFound } from '../platform/errors.js';
 import { requireText } from '../platform/validate.js';
 import { hashPassword } from './password.js';

@@ -1,7 +1,7 @@
 import { wrap } from '@mikro-orm/core';
 import { Ctx, FieldResolver, Resolver, Root } from 'type-graphql';
 import { Organisation } from '../organisations/organisation.entity.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from './request-context.js';
 import { User } from './user.entity.js';
 
 @Resolver(() => User)

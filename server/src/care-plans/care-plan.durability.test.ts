@@ -6,7 +6,8 @@ import * as Y from 'yjs';
 import { APPLY, b64 } from '../test-support/care-plan-editor.js';
 import { gql, wsConnect, wsRequest, type TestSocket } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
-import { openDatabase, type Orm } from '../platform/database.js';
+import { openCairnDatabase } from '../app/database.js';
+import type { Orm } from '../platform/database.js';
 import { freePort } from '../platform/free-port.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -46,7 +47,7 @@ describe('durable before acknowledged', () => {
     });
   });
   beforeAll(async () => {
-    orm = await openDatabase(inject('databaseUrl'));
+    orm = await openCairnDatabase(inject('databaseUrl'));
   });
   afterAll(async () => {
     for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');

@@ -1,5 +1,5 @@
 import { canRead, PatientAction, requirePatientAccess } from '../access/policy.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from '../auth/request-context.js';
 import { badInput } from '../platform/errors.js';
 import type { CommittedUpdate, PlanWake } from './care-plan.notifier.js';
 import type { PresenceEntry } from './care-plan.presence.js';

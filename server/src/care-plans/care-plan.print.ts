@@ -5,7 +5,7 @@ import { authenticate } from '../auth/auth.service.js';
 import { tokenFromHeaders } from '../auth/session-token.js';
 import { formatNhsNumber } from '../patients/nhs-number.js';
 import type { Patient } from '../patients/patient.entity.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from '../auth/request-context.js';
 import { CairnError, httpStatusFor } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import type { CarePlanView, StrategyCategory, TextRun } from './care-plan.doc.js';

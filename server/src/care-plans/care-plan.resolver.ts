@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { isUuid, PatientAction, requireActor, requirePatientAccess } from '../access/policy.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from '../auth/request-context.js';
 import { badInput, notFound } from '../platform/errors.js';
 import { requireIsoDate } from '../platform/validate.js';
 import { CarePlanSection, StrategyCategory } from './care-plan.doc.js';

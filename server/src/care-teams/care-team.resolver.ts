@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { PatientAction, requirePatientAccess } from '../access/policy.js';
 import { Patient } from '../patients/patient.entity.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from '../auth/request-context.js';
 import { CareTeamMember } from './care-team-member.entity.js';
 import { addCareTeamMember, removeCareTeamMember, setCareTeamLead } from './care-team.service.js';
 

@@ -3,7 +3,7 @@ import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Role, User } from '../auth/user.entity.js';
 import type { Patient } from '../patients/patient.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from '../auth/request-context.js';
 import { badInput, conflict, notFound } from '../platform/errors.js';
 import { CareTeamMember } from './care-team-member.entity.js';
 import { appendEvent } from '../events/event-log.js';

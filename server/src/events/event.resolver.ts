@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
 import { PatientAction, requirePatientAccess } from '../access/policy.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from '../auth/request-context.js';
 import { badInput } from '../platform/errors.js';
 import { EventKind } from './event-kinds.js';
 import { parseCursor, readTimeline, type EventRecord } from './event-log.js';

@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import { acknowledgeablePatientsSql, isUuid, PatientAction, readablePatientsSql, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
 import { Patient } from '../patients/patient.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from '../auth/request-context.js';
 import { notFound } from '../platform/errors.js';
 import { HandoverAction, HandoverAddendum, HandoverNote } from './handover.entity.js';
 import { acknowledgeHandover, actionsAssignedTo, addHandoverAddendum, handoversAwaiting, postHandover } from './handover.service.js';

@@ -3,7 +3,7 @@ import type { SubscribeResolverData } from 'type-graphql';
 import { isUuid, requireActor } from '../access/policy.js';
 import type { EventRecord } from '../events/event-log.js';
 import { parseCursor } from '../events/event-log.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from '../auth/request-context.js';
 import { badInput, notFound } from '../platform/errors.js';
 import { Notification } from './notification.entity.js';
 import { listNotifications, markAllRead, markRead, notificationFromEvent, unreadCount } from './notification.service.js';

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
 import { may, requireActor } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from '../auth/request-context.js';
 import { badInput, forbidden } from '../platform/errors.js';
 import { requireText } from '../platform/validate.js';
 import { Organisation, OrganisationKind } from './organisation.entity.js';

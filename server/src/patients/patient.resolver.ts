@@ -4,7 +4,7 @@ import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { careTeamsOf } from '../care-teams/care-team.service.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from '../auth/request-context.js';
 import { forbidden } from '../platform/errors.js';
 import { formatNhsNumber } from './nhs-number.js';
 import { Patient } from './patient.entity.js';

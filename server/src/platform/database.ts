@@ -1,18 +1,24 @@
+import type { EntityClass, MigrationObject } from '@mikro-orm/core';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import pg from 'pg';
-import { entities } from './entities.js';
-import { migrations } from './migrations/index.js';
 
 export type Orm = MikroORM;
 
-export function ormOptions(clientUrl: string): Options {
+/** What the database holds: the composition root gathers both from every module. */
+export interface SchemaParts {
+  entities: readonly EntityClass<object>[];
+  /** In the order they run. */
+  migrations: readonly MigrationObject[];
+}
+
+export function ormOptions(clientUrl: string, { entities, migrations }: SchemaParts): Options {
   return {
     clientUrl,
-    entities,
+    entities: [...entities],
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
     extensions: [Migrator],
-    migrations: { migrationsList: migrations, transactional: true, allOrNothing: true, snapshot: false, silent: true },
+    migrations: { migrationsList: [...migrations], transactional: true, allOrNothing: true, snapshot: false, silent: true },
     pool: { min: 0, max: 10 },
     // Patient data never goes to logs.
     debug: false,
@@ -22,8 +28,8 @@ export function ormOptions(clientUrl: string): Options {
 }
 
 /** Connects, runs any pending checked-in migrations (never schema:update), and returns the ORM. */
-export async function openDatabase(clientUrl: string): Promise<Orm> {
-  const orm = await MikroORM.init(ormOptions(clientUrl));
+export async function openDatabase(clientUrl: string, parts: SchemaParts): Promise<Orm> {
+  const orm = await MikroORM.init(ormOptions(clientUrl, parts));
   await orm.getMigrator().up();
   return orm;
 }

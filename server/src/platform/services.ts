@@ -1,25 +1,18 @@
-import type { SignInLimiter } from '../auth/sign-in-limiter.js';
-import type { SocketRegistry } from '../auth/socket-registry.js';
-import type { EventHub } from '../events/event-hub.js';
-import type { CarePlanStore } from '../care-plans/care-plan.store.js';
 import type { Config } from './config.js';
 import type { Orm } from './database.js';
 import type { Logger } from './logger.js';
-import type { PeriodicSweep } from './periodic-sweep.js';
 
-/** The long-lived parts of one running Cairn instance. Nothing real-time lives at module level. */
+/**
+ * The long-lived parts of one running Cairn instance; nothing real-time lives at module level.
+ * The platform's own three are declared here. Each domain declares the services it brings by declaration
+ * merging, beside its module (`declare module '../platform/services.js' { interface Services { … } }`),
+ * and its module provides them (see module.ts): the platform never imports a domain.
+ */
 export interface Services {
   config: Config;
   orm: Orm;
   logger: Logger;
-  signInLimiter: SignInLimiter;
-  sockets: SocketRegistry;
-  /** Sends care-plan edit digests once a plan has gone quiet. */
-  carePlanDigest: PeriodicSweep;
-  /** Escalates handovers left unacknowledged too long (every instance runs it; rows are claimed). */
-  handoverEscalation: PeriodicSweep;
-  /** This instance's listener on the event log, fanning events out to its subscribers. */
-  events: EventHub;
-  /** Care plans held in memory, their write queues, live delivery and presence. */
-  carePlans: CarePlanStore;
 }
+
+/** The services a domain module provides: all but the platform's own. */
+export type DomainServiceName = Exclude<keyof Services, 'config' | 'orm' | 'logger'>;

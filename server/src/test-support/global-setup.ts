@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
-import { openDatabase } from '../platform/database.js';
+import { openCairnDatabase } from '../app/database.js';
 import { startEmbeddedPostgres } from '../platform/embedded-postgres.js';
 import './provided-context.js';
 
@@ -28,7 +28,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   }
   await adminQuery(adminUrl, `create database "${name}"`);
   const url = withDatabase(adminUrl, name);
-  const orm = await openDatabase(url);
+  const orm = await openCairnDatabase(url);
   await orm.close();
   project.provide('databaseUrl', url);
 

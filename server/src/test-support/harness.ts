@@ -2,9 +2,10 @@ import { createClient, type Client } from 'graphql-ws';
 import { afterAll, beforeAll, inject } from 'vitest';
 import WebSocket from 'ws';
 import { readConfig, type Config } from '../platform/config.js';
-import { openDatabase, type Orm } from '../platform/database.js';
+import { openCairnDatabase } from '../app/database.js';
+import type { Orm } from '../platform/database.js';
 import { createLogger } from '../platform/logger.js';
-import { startServer, type RunningServer } from '../platform/server.js';
+import { startServer, type RunningServer } from '../app/server.js';
 import './provided-context.js';
 
 export interface TestServer {
@@ -28,7 +29,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     sessionSweepMs: 250,
     ...overrides,
   };
-  const orm = await openDatabase(config.databaseUrl!);
+  const orm = await openCairnDatabase(config.databaseUrl!);
   const running = await startServer(config, orm, createLogger(config.logLevel));
   return {
     url: running.url,

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PatientAction, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
 import { User } from '../auth/user.entity.js';
-import type { Context } from '../platform/context.js';
+import type { Context } from '../auth/request-context.js';
 import { FollowState, Thread, ThreadPost, ThreadPostRevision, ThreadTopic } from './thread.entity.js';
 import { editThreadPost, findPost, findThread, followStateOf, replyToThread, setFollowState, setThreadResolved, startThread } from './thread.service.js';
 

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Session } from '../auth/session.entity.js';
-import type { User } from '../auth/user.entity.js';
-import type { Services } from './services.js';
+import type { Services } from '../platform/services.js';
+import type { Session } from './session.entity.js';
+import type { User } from './user.entity.js';
 
 /** What every resolver gets: a request-scoped EntityManager, who is asking, and the instance's services. */
 export interface Context {

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
-import type { Session } from '../auth/session.entity.js';
-import type { User } from '../auth/user.entity.js';
-import type { Context } from './context.js';
-import type { Services } from './services.js';
-import type { NextSink } from './ws-transport.js';
+import type { Services } from '../platform/services.js';
+import type { NextSink } from '../platform/ws-transport.js';
+import type { Context } from './request-context.js';
+import type { Session } from './session.entity.js';
+import type { User } from './user.entity.js';
 
 /**
  * The context of one operation on a WebSocket. A subscription keeps its context for as long as it is

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildCairnSchema } from './schema.js';
-import { DocumentCache, prepareDocument } from './graphql-guard.js';
+import { DocumentCache, prepareDocument } from '../platform/graphql-guard.js';
 
 describe('the WebSocket document cache', () => {
   it('shares one validated document per query text, never caches a refused one, and stays bounded', async () => {

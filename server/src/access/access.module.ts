@@ -1,0 +1,8 @@
+import type { CairnModule } from '../platform/module.js';
+import { SpecialistLink } from './specialist-link.entity.js';
+
+/** Who may do what to a patient (policy.ts), and the specialist links it reads. */
+export const accessModule: CairnModule = {
+  name: 'access',
+  entities: [SpecialistLink],
+};

@@ -1,0 +1,30 @@
+import { accessModule } from '../access/access.module.js';
+import { auditModule } from '../audit/audit.module.js';
+import { authModule } from '../auth/auth.module.js';
+import { carePlansModule } from '../care-plans/care-plans.module.js';
+import { careTeamsModule } from '../care-teams/care-teams.module.js';
+import { eventsModule } from '../events/events.module.js';
+import { handoverModule } from '../handover/handover.module.js';
+import { notificationsModule } from '../notifications/notifications.module.js';
+import { organisationsModule } from '../organisations/organisations.module.js';
+import { patientsModule } from '../patients/patients.module.js';
+import { threadsModule } from '../threads/threads.module.js';
+import type { CairnModule } from '../platform/module.js';
+
+/**
+ * Every domain of Cairn, once. Services are built and started in this order and stopped in reverse, so a
+ * module comes after the modules whose services it uses. Adding a domain is its folder and one line here.
+ */
+export const modules: readonly CairnModule[] = [
+  organisationsModule,
+  authModule,
+  accessModule,
+  patientsModule,
+  careTeamsModule,
+  auditModule,
+  eventsModule,
+  carePlansModule,
+  notificationsModule,
+  handoverModule,
+  threadsModule,
+];

@@ -1,0 +1,29 @@
+import type { CairnModule } from '../platform/module.js';
+import { AuthResolver } from './auth.resolver.js';
+import { Session } from './session.entity.js';
+import { SignInLimiter } from './sign-in-limiter.js';
+import { SocketRegistry } from './socket-registry.js';
+import { UserAdminResolver } from './user-admin.resolver.js';
+import { User } from './user.entity.js';
+import { UserResolver } from './user.resolver.js';
+
+declare module '../platform/services.js' {
+  interface Services {
+    signInLimiter: SignInLimiter;
+    /** This instance's open sockets by session, closed at sign-out and by a periodic session check. */
+    sockets: SocketRegistry;
+  }
+}
+
+/** Accounts, sign-in and sessions. */
+export const authModule: CairnModule = {
+  name: 'auth',
+  entities: [User, Session],
+  resolvers: [AuthResolver, UserResolver, UserAdminResolver],
+  services: {
+    signInLimiter: () => new SignInLimiter(),
+    sockets: ({ orm, logger, config }) => new SocketRegistry(orm, logger, config.sessionSweepMs),
+  },
+  start: ({ sockets }) => sockets.start(),
+  stopping: ({ sockets }) => sockets.stop(),
+};

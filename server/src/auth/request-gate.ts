@@ -1,0 +1,57 @@
+import type { Request, Response } from 'express';
+import { randomUUID } from 'node:crypto';
+import type { RequestGate } from '../platform/http-server.js';
+import { detachEntityGraph } from '../platform/entity-rows.js';
+import type { Services } from '../platform/services.js';
+import { authenticate } from './auth.service.js';
+import type { Context } from './request-context.js';
+import type { Session } from './session.entity.js';
+import { SESSION_COOKIE, tokenFromHeaders } from './session-token.js';
+import { SocketClose } from './socket-registry.js';
+import { WsOperationContext } from './ws-operation-context.js';
+
+/** Who is asking, for the platform's HTTP and WebSocket paths alike: the session cookie or bearer token. */
+export function sessionGate(services: Services): RequestGate<Context, Session> {
+  return {
+    async httpContext(req: Request, res: Response): Promise<Context> {
+      const em = services.orm.em.fork();
+      const session = await authenticate(em, tokenFromHeaders(req.headers));
+      const secure = services.config.production;
+      return {
+        em,
+        actor: session?.user ?? null,
+        session,
+        requestId: headerRequestId(req.headers['x-request-id']) ?? randomUUID(),
+        clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
+        transport: 'http',
+        services,
+        setSessionCookie: (token, expiresAt) => {
+          if (token) res.cookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'lax', secure, path: '/', expires: expiresAt });
+          else res.clearCookie(SESSION_COOKIE, { httpOnly: true, sameSite: 'lax', secure, path: '/' });
+        },
+      };
+    },
+    async openSocket(ctx) {
+      const token = typeof ctx.connectionParams?.token === 'string' ? ctx.connectionParams.token : tokenFromHeaders(ctx.extra.request.headers);
+      const session = await authenticate(services.orm.em.fork(), token);
+      if (!session) {
+        ctx.extra.socket.close(SocketClose.Unauthorized, 'Unauthorized');
+        return null;
+      }
+      // A socket keeps its session for hours: it must not keep the EntityManager that loaded it too.
+      detachEntityGraph(session);
+      services.sockets.add(session.id, ctx.extra.socket);
+      return session;
+    },
+    socketContext: (session, clientAddress, nextSink) => new WsOperationContext(services, session, clientAddress, nextSink),
+    nextSinkOf: (contextValue) => (contextValue instanceof WsOperationContext ? contextValue.nextSink : null),
+    subscriptionStarted(contextValue) {
+      if (contextValue instanceof WsOperationContext) contextValue.releaseRequestScope();
+    },
+  };
+}
+
+function headerRequestId(value: string | string[] | undefined): string | null {
+  const v = Array.isArray(value) ? value[0] : value;
+  return v && /^[\w-]{1,64}$/.test(v) ? v : null;
+}

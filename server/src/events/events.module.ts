@@ -1,0 +1,20 @@
+import type { CairnModule } from '../platform/module.js';
+import { EventHub } from './event-hub.js';
+import { EventResolver } from './event.resolver.js';
+
+declare module '../platform/services.js' {
+  interface Services {
+    /** This instance's listener on the event log, fanning events out to its subscribers. */
+    events: EventHub;
+  }
+}
+
+/** The event log: the timeline, the audit of writes, and the source of every live update. */
+export const eventsModule: CairnModule = {
+  name: 'events',
+  resolvers: [EventResolver],
+  services: { events: ({ orm, logger, config }) => new EventHub(orm, logger, { queueLimit: config.eventQueueLimit }) },
+  start: ({ events }) => events.start(),
+  // Completes this instance's live streams, so the sockets can drain.
+  stopping: ({ events }) => events.stop(),
+};

@@ -1,0 +1,22 @@
+import type { CairnModule } from '../platform/module.js';
+import type { PeriodicSweep } from '../platform/periodic-sweep.js';
+import { handoverEscalationSweep } from './handover-escalation.js';
+import { HandoverAction, HandoverAddendum, HandoverNote } from './handover.entity.js';
+import { HandoverActionResolver, HandoverResolver } from './handover.resolver.js';
+
+declare module '../platform/services.js' {
+  interface Services {
+    /** Escalates handovers left unacknowledged too long (every instance runs it; rows are claimed). */
+    handoverEscalation: PeriodicSweep;
+  }
+}
+
+/** Handover notes from specialist teams, their actions, acknowledgement and escalation. */
+export const handoverModule: CairnModule = {
+  name: 'handover',
+  entities: [HandoverNote, HandoverAction, HandoverAddendum],
+  resolvers: [HandoverResolver, HandoverActionResolver],
+  services: { handoverEscalation: ({ orm, config, logger }) => handoverEscalationSweep(orm, config, logger) },
+  start: ({ handoverEscalation }) => handoverEscalation.start(),
+  stopping: ({ handoverEscalation }) => handoverEscalation.stop(),
+};

@@ -1,0 +1,10 @@
+import type { CairnModule } from '../platform/module.js';
+import { Patient } from './patient.entity.js';
+import { PatientResolver } from './patient.resolver.js';
+
+/** Patients, the caseload and the patient record. */
+export const patientsModule: CairnModule = {
+  name: 'patients',
+  entities: [Patient],
+  resolvers: [PatientResolver],
+};

@@ -1,0 +1,196 @@
+import { ApolloServer, type BaseContext } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express, { type Request, type Response } from 'express';
+import type { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { Context as WsContext } from 'graphql-ws';
+import type { Extra } from 'graphql-ws/use/ws';
+import fs from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { WebSocketServer } from 'ws';
+import type { Config } from './config.js';
+import type { Orm } from './database.js';
+import { formatError } from './errors.js';
+import { DocumentCache, guardRules, operationLimits, prepareDocument, querySizeError } from './graphql-guard.js';
+import { createSharedSubscribe } from './shared-subscribe.js';
+import { serveGraphqlWs, type GraphqlWsServing, type NextSink } from './ws-transport.js';
+
+/**
+ * How requests become contexts: who is asking, on HTTP and on a socket. The platform knows no user or
+ * session; the composition root hands it the auth domain's gate.
+ */
+export interface RequestGate<TContext extends BaseContext, TSocketSession> {
+  /** The context of one HTTP request. */
+  httpContext(req: Request, res: Response): Promise<TContext>;
+  /** A socket's `connection_init`: its session, or null after closing the socket with the reason. */
+  openSocket(ctx: WsContext<Record<string, unknown>, Extra>): Promise<TSocketSession | null>;
+  /** The context of one operation on a socket; `nextSink` writes its subscription results directly. */
+  socketContext(session: TSocketSession | null, clientAddress: string, nextSink: NextSink): TContext;
+  /** The direct sink of an operation's context, if it has one. */
+  nextSinkOf(contextValue: unknown): NextSink | null;
+  /** Called once a subscription is set up: its context lets go of what only the setup needed. */
+  subscriptionStarted(contextValue: unknown): void;
+}
+
+export interface GraphqlEndpoint<TContext extends BaseContext, TSocketSession> {
+  config: Config;
+  orm: Orm;
+  schema: GraphQLSchema;
+  gate: RequestGate<TContext, TSocketSession>;
+  /** Routes beside `/graphql`, mounted before the web app. */
+  routes(router: express.Router): void;
+}
+
+export interface HttpServing {
+  port: number;
+  url: string;
+  /** Drains HTTP requests and sockets, then closes the server. */
+  stop(): Promise<void>;
+}
+
+type SocketExtra<S> = { session: S };
+
+/** Serves `/graphql` over HTTP (Apollo) and WebSocket (graphql-ws) on one port, plus `/healthz` and the web app. */
+export async function serveGraphql<TContext extends BaseContext, TSocketSession>(endpoint: GraphqlEndpoint<TContext, TSocketSession>): Promise<HttpServing> {
+  const { config, orm, schema, gate } = endpoint;
+  const documents = new DocumentCache();
+  const exposeInternals = !config.production;
+  const format = (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, exposeInternals);
+  // A result goes out as itself when it has no errors: one result object shared by an audience is then
+  // serialised once (ws-transport.ts). Used for results sent by graphql-ws and for those written directly.
+  const nextPayload = (result: ExecutionResult) => (result.errors ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : result);
+
+  const app = express();
+  app.disable('x-powered-by');
+  const httpServer = http.createServer(app);
+  // noServer: upgrades are accepted here, so a refused Origin or path never reaches graphql-ws, and the
+  // HTTP server's own errors (a port in use) are not re-reported as WebSocket errors.
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: operationLimits.maxMessageBytes });
+  httpServer.on('upgrade', (req, socket, head) => {
+    const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (pathname !== '/graphql' || !originAllowed(req.headers.origin, req, config)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
+  });
+  const shared = createSharedSubscribe({ sinkFor: (args) => gate.nextSinkOf(args.contextValue) });
+  const wsCleanup: GraphqlWsServing = serveGraphqlWs<Record<string, unknown>, SocketExtra<TSocketSession>>(
+    {
+      schema,
+      subscribe: async (args: ExecutionArgs) => {
+        const result = await shared(args);
+        gate.subscriptionStarted(args.contextValue);
+        return result;
+      },
+      onConnect: async (ctx) => {
+        const session = await gate.openSocket(ctx);
+        if (session === null) return false;
+        ctx.extra.session = session;
+        return true;
+      },
+      onSubscribe: (ctx, id, payload): ExecutionArgs | readonly GraphQLError[] => {
+        const prepared = prepareDocument(schema, payload.query, config.production, documents);
+        if ('errors' in prepared) return prepared.errors;
+        const nextSink = wsCleanup.nextSink(ctx.extra, id, nextPayload);
+        const contextValue = gate.socketContext(ctx.extra.session ?? null, ctx.extra.request.socket.remoteAddress ?? 'unknown', nextSink);
+        return { schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => nextPayload(result),
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e.toJSON(), e)),
+    },
+    wsServer,
+  );
+
+  const apollo = new ApolloServer<TContext>({
+    schema,
+    csrfPrevention: true,
+    introspection: !config.production,
+    includeStacktraceInErrorResponses: false,
+    validationRules: guardRules(config.production),
+    parseOptions: { maxTokens: operationLimits.maxTokens },
+    formatError: format,
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
+    ],
+  });
+  await apollo.start();
+
+  app.get('/healthz', async (_req, res) => {
+    const ok = await databaseReachable(orm);
+    res.status(ok ? 200 : 503).json({ status: ok ? 'ok' : 'database unreachable' });
+  });
+  app.use(
+    '/graphql',
+    express.json({ limit: operationLimits.maxMessageBytes }),
+    refuseOversizedQuery,
+    expressMiddleware(apollo, { context: ({ req, res }) => gate.httpContext(req, res) }),
+  );
+  const router = express.Router();
+  endpoint.routes(router);
+  app.use(router);
+  serveWebApp(app, config.webDist);
+
+  await listen(httpServer, config.port, config.host);
+  const port = (httpServer.address() as AddressInfo).port;
+  return {
+    port,
+    url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
+    async stop() {
+      await apollo.stop(); // drains HTTP and disposes the WebSocket server
+      wsServer.close();
+    },
+  };
+}
+
+/** Browsers always send Origin on a WebSocket upgrade; a page on another site must not ride the cookie. */
+function originAllowed(origin: string | undefined, req: http.IncomingMessage, config: Config): boolean {
+  if (!origin) return true; // not a browser: it authenticates with a token, and no cookie is ambient
+  try {
+    const o = new URL(origin);
+    return o.host === req.headers.host || config.allowedOrigins.includes(o.origin);
+  } catch {
+    return false;
+  }
+}
+
+/** The HTTP half of the size limit; the WebSocket half is in prepareDocument. */
+function refuseOversizedQuery(req: Request, res: Response, next: () => void): void {
+  const body: unknown = req.body;
+  const query = typeof body === 'object' && body !== null && 'query' in body && typeof body.query === 'string' ? body.query : undefined;
+  const tooBig = querySizeError(query);
+  if (tooBig) res.status(400).json({ errors: [tooBig.toJSON()] });
+  else next();
+}
+
+async function databaseReachable(orm: Orm): Promise<boolean> {
+  try {
+    await Promise.race([
+      orm.em.getConnection().execute('select 1'),
+      new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
+    ]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function serveWebApp(app: express.Express, webDist: string | undefined): void {
+  if (!webDist || !fs.existsSync(path.join(webDist, 'index.html'))) return;
+  app.use(express.static(webDist, { index: false, maxAge: '1h' }));
+  // Client-side routes all load the app shell.
+  app.get(/^\/(?!graphql|healthz).*/, (_req, res) => res.sendFile(path.join(webDist, 'index.html')));
+}
+
+function listen(server: http.Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}

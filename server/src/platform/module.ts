@@ -1,0 +1,28 @@
+import type { EntityClass, MigrationObject } from '@mikro-orm/core';
+import type { Router } from 'express';
+import type { DomainServiceName, Services } from './services.js';
+
+/**
+ * What one domain brings to Cairn. Each domain folder exports one of these (`<domain>.module.ts`); the
+ * composition root (`app/modules.ts`) lists them once, builds the ORM, the schema and the services from
+ * them, and starts and stops them in that order (stopping in reverse).
+ */
+export interface CairnModule {
+  readonly name: string;
+  /** MikroORM entities. */
+  readonly entities?: readonly EntityClass<object>[];
+  /** type-graphql resolver classes. */
+  readonly resolvers?: readonly (abstract new (...args: never[]) => unknown)[];
+  /** The domain's own migrations; the root runs every module's, ordered by name. */
+  readonly migrations?: readonly MigrationObject[];
+  /** Long-lived services, built once per instance in module order (a later module may use an earlier one's). */
+  readonly services?: { readonly [K in DomainServiceName]?: (services: Services) => Services[K] };
+  /** HTTP routes beside `/graphql`, such as the printed care plan. */
+  routes?(router: Router, services: Services): void;
+  /** Before the server listens: start listeners, sweeps, queues. */
+  start?(services: Services): Promise<void> | void;
+  /** Before HTTP requests and sockets drain: end live streams and sweeps, so the drain can finish. */
+  stopping?(services: Services): Promise<void> | void;
+  /** After they have drained: flush what is still queued. */
+  stop?(services: Services): Promise<void> | void;
+}
