@@ -2,7 +2,8 @@ import { PatientAction } from '../access/policy.js';
 import { AuditOutcome } from '../audit/audit.service.js';
 import { digestMergeSql } from '../notifications/care-plan-digest.js';
 import { sqlTextArray, type SqlTransaction } from '../platform/database.js';
-import { createCarePlanDoc, materialise, initialCarePlanUpdate, type CarePlanView } from './care-plan.doc.js';
+import { type CarePlanView } from '@cairn/schema/care-plan';
+import { createCarePlanDoc, materialise, initialCarePlanUpdate } from './care-plan.doc.js';
 import { CARE_PLAN_CHANNEL } from './care-plan.notifier.js';
 
 /**

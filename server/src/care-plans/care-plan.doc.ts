@@ -1,100 +1,37 @@
+import {
+  allSections,
+  declareTypes,
+  flareUpKeys,
+  goalKeys as goalKeyList,
+  GoalStatus,
+  planLimits,
+  reviewKeys as reviewKeyList,
+  StrategyCategory,
+  strategyKeys as strategyKeyList,
+  textAttributes as textAttributeList,
+  topLevelNames as topLevel,
+  topLevelOf,
+  type CarePlanSection,
+  type CarePlanView,
+  type CheckInView,
+  type FlareUpView,
+  type GoalView,
+  type ReviewView,
+  type StrategyView,
+  type TextRun,
+  type TopLevelName,
+} from '@cairn/schema/care-plan';
 import * as Y from 'yjs';
 
 /**
- * The shape of a care plan as a Yjs document, in one place. Clients and server agree on these top-level
- * names; `materialise` turns a document into the typed view and refuses any document that left this shape.
- *
- *   whatMatters  Y.Text (formatting attributes: bold, italic, underline; line attributes: list, header)
- *   goals        Y.Array<Y.Map>  id, what, why, measure (Y.Text or string), targetDate, status, checkIns
- *                                 (Y.Array of plain { date, rating 0–10, note })
- *   strategies   Y.Array<Y.Map>  id, category, what, howOften (Y.Text or string), suggestedBy (string)
- *   flareUp      Y.Map<Y.Text>   warningSigns, whatHelps, whatToAvoid, whoToContact
- *   medication   Y.Text
- *   review       Y.Map           nextReviewDate (YYYY-MM-DD or null), reviewerId (uuid or null)
+ * The server's reading of the care plan's model (`@cairn/schema/care-plan`, shared with the web app):
+ * `materialise` turns a document into the typed view and refuses any document that left the model.
  */
 
-export const GoalStatus = { ACTIVE: 'ACTIVE', ACHIEVED: 'ACHIEVED', PAUSED: 'PAUSED', DROPPED: 'DROPPED' } as const;
-export type GoalStatus = (typeof GoalStatus)[keyof typeof GoalStatus];
-
-export const StrategyCategory = {
-  BREATHING: 'BREATHING',
-  MINDFULNESS: 'MINDFULNESS',
-  ACTIVITY_PACING: 'ACTIVITY_PACING',
-  SLEEP: 'SLEEP',
-  DIET: 'DIET',
-  MEDICATION: 'MEDICATION',
-  SOCIAL_WORK: 'SOCIAL_WORK',
-  OTHER: 'OTHER',
-} as const;
-export type StrategyCategory = (typeof StrategyCategory)[keyof typeof StrategyCategory];
-
-/** The plan's sections, as history, presence and diffs name them. */
-export const CarePlanSection = {
-  WHAT_MATTERS: 'WHAT_MATTERS',
-  GOALS: 'GOALS',
-  STRATEGIES: 'STRATEGIES',
-  FLARE_UP: 'FLARE_UP',
-  MEDICATION: 'MEDICATION',
-  REVIEW: 'REVIEW',
-} as const;
-export type CarePlanSection = (typeof CarePlanSection)[keyof typeof CarePlanSection];
-export const allSections = Object.values(CarePlanSection);
-
-export const flareUpKeys = ['warningSigns', 'whatHelps', 'whatToAvoid', 'whoToContact'] as const;
-export type FlareUpKey = (typeof flareUpKeys)[number];
-
-const topLevel = ['whatMatters', 'goals', 'strategies', 'flareUp', 'medication', 'review'] as const;
-type TopLevelName = (typeof topLevel)[number];
-
-/** Limits that keep one plan a readable document (and the materialised row small). */
-export const planLimits = { textChars: 20_000, shortChars: 500, goals: 50, strategies: 100, checkIns: 300, idChars: 64 } as const;
-
-const textAttributes = new Set(['bold', 'italic', 'underline', 'list', 'header']);
-const goalKeys = new Set(['id', 'what', 'why', 'measure', 'targetDate', 'status', 'checkIns']);
-const strategyKeys = new Set(['id', 'category', 'what', 'howOften', 'suggestedBy']);
-const reviewKeys = new Set(['nextReviewDate', 'reviewerId']);
-
-export interface CheckInView {
-  date: string;
-  rating: number;
-  note: string;
-}
-export interface GoalView {
-  id: string;
-  what: string;
-  why: string;
-  measure: string;
-  targetDate: string | null;
-  status: GoalStatus;
-  checkIns: CheckInView[];
-}
-export interface StrategyView {
-  id: string;
-  category: StrategyCategory;
-  what: string;
-  howOften: string;
-  suggestedBy: string;
-}
-export type FlareUpView = Record<FlareUpKey, string>;
-export interface ReviewView {
-  nextReviewDate: string | null;
-  reviewerId: string | null;
-}
-/** One formatted run of "what matters to me" (a Quill-style delta op). */
-export interface TextRun {
-  insert: string;
-  attributes?: Record<string, string | number | boolean>;
-}
-/** The typed plan: what lists, reports, search, print and export read, never the Yjs bytes. */
-export interface CarePlanView {
-  whatMatters: string;
-  whatMattersRuns: TextRun[];
-  goals: GoalView[];
-  strategies: StrategyView[];
-  flareUp: FlareUpView;
-  medication: string;
-  review: ReviewView;
-}
+const textAttributes = new Set<string>(textAttributeList);
+const goalKeys = new Set<string>(goalKeyList);
+const strategyKeys = new Set<string>(strategyKeyList);
+const reviewKeys = new Set<string>(reviewKeyList);
 
 /** The document left the plan's shape; `path` says where ("goals[1].status"). */
 export class CarePlanShapeError extends Error {
@@ -137,16 +74,6 @@ export function createCarePlanDoc(...updates: Uint8Array[]): Y.Doc {
     for (const u of updates) Y.applyUpdate(doc, u);
   });
   return doc;
-}
-
-/** Fixes each top-level name to its type, so an update cannot re-declare `goals` as a text. */
-export function declareTypes(doc: Y.Doc): void {
-  doc.getText('whatMatters');
-  doc.getArray('goals');
-  doc.getArray('strategies');
-  doc.getMap('flareUp');
-  doc.getText('medication');
-  doc.getMap('review');
 }
 
 /** The typed view of `doc`, or CarePlanShapeError naming the first thing out of shape. */
@@ -364,7 +291,7 @@ export function isIsoDate(value: string): boolean {
 }
 
 function textRuns(text: Y.Text): TextRun[] {
-  return (text.toDelta() as Array<{ insert: unknown; attributes?: Record<string, string | number | boolean> }>)
+  return (text.toDelta() as Array<{ insert: unknown; attributes?: TextRun['attributes'] }>)
     .filter((op): op is TextRun => typeof op.insert === 'string')
     .map((op) => (op.attributes && Object.keys(op.attributes).length > 0 ? { insert: op.insert, attributes: op.attributes } : { insert: op.insert }));
 }
@@ -372,15 +299,6 @@ function textRuns(text: Y.Text): TextRun[] {
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** The top-level name each section is stored under. */
-const topLevelOf: Record<CarePlanSection, TopLevelName> = {
-  WHAT_MATTERS: 'whatMatters',
-  GOALS: 'goals',
-  STRATEGIES: 'strategies',
-  FLARE_UP: 'flareUp',
-  MEDICATION: 'medication',
-  REVIEW: 'review',
-};
-
 /** The sections whose content differs between two views. */
 export function changedSections(before: CarePlanView, after: CarePlanView): CarePlanSection[] {
   const part = (v: CarePlanView, s: CarePlanSection): unknown => (s === 'WHAT_MATTERS' ? v.whatMattersRuns : v[topLevelOf[s]]);

@@ -5,17 +5,8 @@ import { PatientAction } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { notifyCarePlanSignedOff } from '../notifications/care-plan-digest.js';
 import { badInput, conflict } from '../platform/errors.js';
-import {
-  allSections,
-  canonicalJson,
-  changedSections,
-  createCarePlanDoc,
-  initialCarePlanUpdate,
-  materialise,
-  writeView,
-  type CarePlanSection,
-  type CarePlanView,
-} from './care-plan.doc.js';
+import { allSections, type CarePlanSection, type CarePlanView } from '@cairn/schema/care-plan';
+import { canonicalJson, changedSections, createCarePlanDoc, initialCarePlanUpdate, materialise, writeView } from './care-plan.doc.js';
 import { sql, type CarePlanStore, type UpdateAck } from './care-plan.store.js';
 
 /** Edits by one author closer together than this form one revision. */

@@ -1,4 +1,4 @@
-import type { CarePlanSection } from './care-plan.doc.js';
+import type { CarePlanSection } from '@cairn/schema/care-plan';
 
 export const PresenceActivity = { VIEWING: 'VIEWING', EDITING: 'EDITING' } as const;
 export type PresenceActivity = (typeof PresenceActivity)[keyof typeof PresenceActivity];

@@ -8,7 +8,7 @@ import type { Patient } from '../patients/patient.entity.js';
 import type { Context } from '../auth/request-context.js';
 import { CairnError, httpStatusFor } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
-import type { CarePlanView, StrategyCategory, TextRun } from './care-plan.doc.js';
+import { categoryLabels, flareUpKeys, flareUpLabels, type CarePlanView, type TextRun } from '@cairn/schema/care-plan';
 import { listSignOffs, type SignOff } from './care-plan.history.js';
 
 /**
@@ -56,17 +56,6 @@ export function carePlanPrintHandler(services: Services) {
   };
 }
 
-const categoryNames: Record<StrategyCategory, string> = {
-  BREATHING: 'Breathing',
-  MINDFULNESS: 'Mindfulness and relaxation',
-  ACTIVITY_PACING: 'Activity and pacing',
-  SLEEP: 'Sleep',
-  DIET: 'Diet and nutrition',
-  MEDICATION: 'Medication',
-  SOCIAL_WORK: 'Social and work',
-  OTHER: 'Other',
-};
-
 /** The printable page; every value is escaped. */
 export function renderPrintHtml(patient: Patient, view: CarePlanView, signed: SignOff | null): string {
   const goals = view.goals
@@ -78,7 +67,7 @@ export function renderPrintHtml(patient: Patient, view: CarePlanView, signed: Si
     )
     .join('');
   const strategies = view.strategies
-    .map((s) => `<tr><td>${esc(categoryNames[s.category])}</td><td>${esc(s.what)}</td><td>${esc(s.howOften)}</td></tr>`)
+    .map((s) => `<tr><td>${esc(categoryLabels[s.category])}</td><td>${esc(s.what)}</td><td>${esc(s.howOften)}</td></tr>`)
     .join('');
   const flare = (label: string, text: string) => `<h3>${label}</h3>${paragraphs(text)}`;
   return `<!doctype html>
@@ -98,7 +87,7 @@ export function renderPrintHtml(patient: Patient, view: CarePlanView, signed: Si
 <section><h2>What matters to me</h2>${runsHtml(view.whatMattersRuns)}</section>
 <section><h2>My goals</h2>${goals ? `<ul>${goals}</ul>` : '<p class="muted">No goals yet.</p>'}</section>
 <section><h2>Things that help me manage</h2>${strategies ? `<table><thead><tr><th>Area</th><th>What I'll do</th><th>How often</th></tr></thead><tbody>${strategies}</tbody></table>` : '<p class="muted">None yet.</p>'}</section>
-<section><h2>If I have a flare-up</h2>${flare('Early warning signs', view.flareUp.warningSigns)}${flare('What helps', view.flareUp.whatHelps)}${flare('What to avoid', view.flareUp.whatToAvoid)}${flare('Who to contact, and when', view.flareUp.whoToContact)}</section>
+<section><h2>If I have a flare-up</h2>${flareUpKeys.map((k) => flare(flareUpLabels[k], view.flareUp[k])).join('')}</section>
 <section><h2>My medication plan</h2>${paragraphs(view.medication)}</section>
 <section><h2>Review</h2><p>${view.review.nextReviewDate ? `Next review: ${longDate(view.review.nextReviewDate)}` : 'Next review: to be arranged'}</p></section>
 </body></html>`;

@@ -3,7 +3,7 @@ import { isUuid, PatientAction, requireActor, requirePatientAccess } from '../ac
 import type { Context } from '../auth/request-context.js';
 import { badInput, notFound } from '../platform/errors.js';
 import { requireIsoDate } from '../platform/validate.js';
-import { CarePlanSection, StrategyCategory } from './care-plan.doc.js';
+import { CarePlanSection, StrategyCategory } from '@cairn/schema/care-plan';
 import { changedSince, diffViews, listRevisions, listSignOffs, restoreRevision, signOff, viewAt } from './care-plan.history.js';
 import { EditNotAllowed } from './care-plan.store.js';
 import { carePlanUpdateStream, decodeBase64, presenceStream, toBase64, type UpdateStreamItem } from './care-plan.live.js';

@@ -6,7 +6,8 @@ import { inTransaction, type Orm, type SqlTransaction } from '../platform/databa
 import { badInput } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { lockPlans, storeGroup, type LockedPlan, type PlanWrite, type UpdateRow } from './care-plan.batch-sql.js';
-import { CarePlanShapeError, checkShape, createCarePlanDoc, initialCarePlanUpdate, materialise, sectionsOf, trackTouched, type CarePlanView } from './care-plan.doc.js';
+import { type CarePlanView } from '@cairn/schema/care-plan';
+import { CarePlanShapeError, checkShape, createCarePlanDoc, initialCarePlanUpdate, materialise, sectionsOf, trackTouched } from './care-plan.doc.js';
 import { CarePlanNotifier, type CommittedUpdate } from './care-plan.notifier.js';
 import { PresenceRegistry } from './care-plan.presence.js';
 

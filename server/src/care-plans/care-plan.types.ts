@@ -1,6 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject, SafeIntResolver } from 'graphql-scalars';
-import { CarePlanSection, GoalStatus, StrategyCategory } from './care-plan.doc.js';
+import { CarePlanSection, GoalStatus, StrategyCategory, type TextRun } from '@cairn/schema/care-plan';
 import { PresenceActivity } from './care-plan.presence.js';
 
 registerEnumType(GoalStatus, { name: 'GoalStatus' });
@@ -61,7 +61,7 @@ export class CarePlanReview {
 })
 export class CarePlanTextRun {
   @Field(() => String) insert!: string;
-  @Field(() => GraphQLJSONObject, { nullable: true }) attributes?: Record<string, string | number | boolean>;
+  @Field(() => GraphQLJSONObject, { nullable: true }) attributes?: TextRun['attributes'];
 }
 
 @ObjectType({ description: 'The typed plan, materialised from the document on every change.' })

@@ -1,4 +1,4 @@
-import { StrategyCategory } from './care-plan.doc.js';
+import { StrategyCategory } from '@cairn/schema/care-plan';
 
 export interface Suggestion {
   id: string;

@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { PatientAbilities, viewerAbilities } from '../access/abilities.js';
 import { may, PatientAction, requireActor, requirePatientAccess } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { careTeamsOf } from '../care-teams/care-team.service.js';
@@ -70,6 +71,11 @@ export class PatientResolver {
   ): Promise<Patient> {
     const { actor, patient } = await requirePatientAccess(ctx, patientId, PatientAction.UPDATE_PATIENT);
     return setActivationLevel(ctx.em, actor, patient, level, ctx.requestId);
+  }
+
+  @FieldResolver(() => PatientAbilities, { description: 'What you may do with this patient: show controls from this, never from roles.' })
+  viewerCan(@Root() patient: Patient, @Ctx() ctx: Context): Promise<PatientAbilities> {
+    return viewerAbilities(ctx, patient.id);
   }
 
   @FieldResolver(() => String, { description: 'The NHS number as people read it: 999 123 4567.' })

@@ -1,17 +1,8 @@
+import { ErrorCode } from '@cairn/schema/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 
-/** The error codes a Cairn client can act on; every failure a person can cause maps to one. */
-export const ErrorCode = {
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  NOT_FOUND: 'NOT_FOUND',
-  CONFLICT: 'CONFLICT',
-  RATE_LIMITED: 'RATE_LIMITED',
-  /** A live stream fell behind and was ended: reconnect from the last cursor received. */
-  RESYNC_REQUIRED: 'RESYNC_REQUIRED',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+/** The codes are defined once, with their meanings, in `@cairn/schema/errors`. */
+export { ErrorCode };
 
 /** A failure to show the person who caused it. `field` names the input at fault. */
 export class CairnError extends Error {

@@ -18,24 +18,24 @@ import { StrategiesSection } from './strategies-section.js';
 
 /**
  * The care-plan tab: the live plan, co-edited by the care team. Anyone who may read the patient's
- * record sees it; only members of the care team get editable fields (the server enforces the same).
+ * record sees it; editable fields only for those the server's policy lets edit (`canEdit`, from the
+ * patient's `viewerCan`).
  */
-export function CarePlanTab(props: { patientId: string; careTeam: CareTeamMember[]; activationLevel: number | null }): JSX.Element {
+export function CarePlanTab(props: { patientId: string; careTeam: CareTeamMember[]; canEdit: boolean; activationLevel: number | null }): JSX.Element {
   // Bumped by "Reload the plan" after a refused edit: a fresh document from the server.
   const [generation, setGeneration] = createSignal(1);
   return (
     <Show when={`${props.patientId}:${generation()}`} keyed>
-      <OpenPlan patientId={props.patientId} careTeam={props.careTeam} activationLevel={() => props.activationLevel} reload={() => setGeneration(generation() + 1)} />
+      <OpenPlan patientId={props.patientId} careTeam={props.careTeam} canEdit={props.canEdit} activationLevel={() => props.activationLevel} reload={() => setGeneration(generation() + 1)} />
     </Show>
   );
 }
 
-function OpenPlan(props: { patientId: string; careTeam: CareTeamMember[]; activationLevel: () => number | null; reload(): void }): JSX.Element {
+function OpenPlan(props: { patientId: string; careTeam: CareTeamMember[]; canEdit: boolean; activationLevel: () => number | null; reload(): void }): JSX.Element {
   const session = useSession();
   const state = session.state();
   const me = state.status === 'signedIn' ? { id: state.user.id, name: state.user.name } : { id: '', name: '' };
-  // The care team edits (as the server's policy allows); everyone else who can open the record reads.
-  const canEdit = props.careTeam.some((m) => m.user.id === me.id);
+  const canEdit = props.canEdit;
   const connection = session.connection();
   const sync = new CarePlanSync(connection.urql, connection.ws, props.patientId);
   void sync.start();

@@ -1,88 +1,34 @@
-import type { CarePlanSection, GoalStatus, StrategyCategory } from '@cairn/schema/operations';
+import {
+  allSections,
+  categoryLabels,
+  declareTypes,
+  flareUpKeys,
+  goalStatusLabels,
+  type CarePlanSection,
+  type CarePlanView,
+  type CheckInView,
+  type FlareUpKey,
+  type GoalStatus,
+  type GoalView,
+  type StrategyCategory,
+  type StrategyView,
+} from '@cairn/schema/care-plan';
 import * as Y from 'yjs';
-import { runsOf, type TextRun } from './text-runs.js';
+import { runsOf } from './text-runs.js';
 
 /**
- * The care plan's Yjs shape, as the server's care-plan.doc.ts defines it (the server validates every
- * update against it, so a client that drifts is refused rather than corrupting the plan):
- *   whatMatters Y.Text · goals Y.Array<Y.Map> · strategies Y.Array<Y.Map> · flareUp Y.Map<Y.Text>
- *   medication Y.Text · review Y.Map { nextReviewDate, reviewerId }
+ * Reading and writing the care plan's Yjs document in the browser. Its model (sections, limits, the Yjs
+ * names, the words for each part) is `@cairn/schema/care-plan`, which the server validates every update
+ * against, so a client that drifts is refused rather than corrupting the plan.
  */
-export interface CheckIn {
-  date: string;
-  rating: number;
-  note: string;
-}
-export interface GoalView {
-  id: string;
-  what: string;
-  why: string;
-  measure: string;
-  targetDate: string | null;
-  status: GoalStatus;
-  checkIns: CheckIn[];
-}
-export interface StrategyView {
-  id: string;
-  category: StrategyCategory;
-  what: string;
-  howOften: string;
-  suggestedBy: string;
-}
-export const flareUpKeys = ['warningSigns', 'whatHelps', 'whatToAvoid', 'whoToContact'] as const;
-export type FlareUpKey = (typeof flareUpKeys)[number];
-export interface PlanView {
-  whatMatters: string;
-  /** "What matters to me" with its formatting. */
-  whatMattersRuns: TextRun[];
-  goals: GoalView[];
-  strategies: StrategyView[];
-  flareUp: Record<FlareUpKey, string>;
-  medication: string;
-  review: { nextReviewDate: string | null; reviewerId: string | null };
-}
+export { categoryLabels, declareTypes, flareUpKeys, goalStatusLabels };
+export { flareUpLabels, sectionLabels } from '@cairn/schema/care-plan';
+export type { CheckInView as CheckIn, FlareUpKey, GoalView, StrategyView } from '@cairn/schema/care-plan';
+export type PlanView = CarePlanView;
 
-export const sectionLabels: Record<CarePlanSection, string> = {
-  WHAT_MATTERS: 'What matters to me',
-  GOALS: 'Goals',
-  STRATEGIES: 'Self-management strategies',
-  FLARE_UP: 'Flare-up plan',
-  MEDICATION: 'Medication plan',
-  REVIEW: 'Review',
-};
-export const sections = Object.keys(sectionLabels) as CarePlanSection[];
-
-export const flareUpLabels: Record<FlareUpKey, string> = {
-  warningSigns: 'Early warning signs',
-  whatHelps: 'What helps',
-  whatToAvoid: 'What to avoid',
-  whoToContact: 'Who to contact, and when',
-};
-
-export const goalStatusLabels: Record<GoalStatus, string> = { ACTIVE: 'Active', ACHIEVED: 'Achieved', PAUSED: 'Paused', DROPPED: 'Dropped' };
+export const sections: CarePlanSection[] = allSections;
 export const goalStatuses = Object.keys(goalStatusLabels) as GoalStatus[];
-
-export const categoryLabels: Record<StrategyCategory, string> = {
-  BREATHING: 'Breathing',
-  MINDFULNESS: 'Mindfulness and relaxation',
-  ACTIVITY_PACING: 'Activity and pacing',
-  SLEEP: 'Sleep',
-  DIET: 'Diet and nutrition',
-  MEDICATION: 'Medication',
-  SOCIAL_WORK: 'Social and work',
-  OTHER: 'Other',
-};
 export const categories = Object.keys(categoryLabels) as StrategyCategory[];
-
-/** Declares the top-level types, so reading a section before the state arrives never guesses a type. */
-export function declareTypes(doc: Y.Doc): void {
-  doc.getText('whatMatters');
-  doc.getArray('goals');
-  doc.getArray('strategies');
-  doc.getMap('flareUp');
-  doc.getText('medication');
-  doc.getMap('review');
-}
 
 export const goalsOf = (doc: Y.Doc) => doc.getArray<Y.Map<unknown>>('goals');
 export const strategiesOf = (doc: Y.Doc) => doc.getArray<Y.Map<unknown>>('strategies');
@@ -117,7 +63,7 @@ export function readGoal(map: Y.Map<unknown>): GoalView {
     measure: textOf(map.get('measure')),
     targetDate: (map.get('targetDate') as string | null | undefined) || null,
     status: (map.get('status') as GoalStatus | undefined) ?? 'ACTIVE',
-    checkIns: checkIns instanceof Y.Array ? (checkIns.toArray() as CheckIn[]).map((c) => ({ date: c.date, rating: c.rating, note: c.note ?? '' })) : [],
+    checkIns: checkIns instanceof Y.Array ? (checkIns.toArray() as CheckInView[]).map((c) => ({ date: c.date, rating: c.rating, note: c.note ?? '' })) : [],
   };
 }
 
@@ -140,7 +86,7 @@ export function newGoal(id: string, what: string): Y.Map<unknown> {
     ['measure', new Y.Text()],
     ['targetDate', null],
     ['status', 'ACTIVE'],
-    ['checkIns', new Y.Array<CheckIn>()],
+    ['checkIns', new Y.Array<CheckInView>()],
   ]);
 }
 

@@ -1,11 +1,8 @@
 import { For, Match, Switch, type JSX } from 'solid-js';
+import type { TextRun } from '@cairn/schema/care-plan';
 import type * as Y from 'yjs';
 
-/** One formatted run of text (a Quill-style delta op), as the server's view holds "what matters to me". */
-export interface TextRun {
-  insert: string;
-  attributes?: Record<string, string | number | boolean | null>;
-}
+export type { TextRun };
 
 /** The formatted runs of a Y.Text, as the server materialises them (embeds, which the plan refuses, left out). */
 export function runsOf(text: Y.Text): TextRun[] {

@@ -1,13 +1,11 @@
 import { PatientHandoversDocument, type PatientWorkspaceQuery } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
-import { createEffect, createMemo, createSignal, For, on, Show, type JSX } from 'solid-js';
-import { useSession } from '../auth/session.js';
+import { createEffect, createSignal, For, on, Show, type JSX } from 'solid-js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { ListStates } from '../ui/list-states.js';
 import { followPatientEvents } from '../timeline/patient-events.js';
-import { handoverAbilities } from './handover-access.js';
 import { HandoverNoteCard } from './handover-note.js';
 import { PostHandoverForm } from './post-handover-form.js';
 import './handover.css';
@@ -16,15 +14,10 @@ type Patient = PatientWorkspaceQuery['patient'];
 
 /** The patient's handover notes, newest first, kept live; post, acknowledge and add addenda here. */
 export function HandoverTab(props: { patient: Patient; focusHandoverId?: string | undefined }): JSX.Element {
-  const session = useSession();
   const [result, refetch] = createQuery({ query: PatientHandoversDocument, variables: () => ({ patientId: props.patient.id }) });
   const [posting, setPosting] = createSignal(false);
   const [posted, setPosted] = createSignal(false);
-  const me = () => {
-    const s = session.state();
-    return s.status === 'signedIn' ? s.user : undefined;
-  };
-  const abilities = createMemo(() => (me() ? handoverAbilities(me()!, props.patient.careTeam) : { canPost: false, canAcknowledge: false }));
+  const abilities = () => ({ canPost: props.patient.viewerCan.postHandover, canAcknowledge: props.patient.viewerCan.acknowledgeHandover });
   const reload = () => refetch({ requestPolicy: 'network-only' });
 
   followPatientEvents(

@@ -1,7 +1,6 @@
 import { PatientWorkspaceDocument, type PatientWorkspaceQuery } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createEffect, Match, Show, Switch, type JSX } from 'solid-js';
-import { useSession } from '../auth/session.js';
 import { CarePlanTab } from '../care-plans/care-plan-tab.js';
 import { describeError } from '../platform/errors.js';
 import { Link } from '../platform/router.js';
@@ -22,11 +21,6 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
   const code = () => result.error?.graphQLErrors[0]?.extensions?.code;
   const patient = () => (result.data?.patient.id === props.patientId ? result.data.patient : undefined);
   const tab = () => tabFor(props.tab);
-  const session = useSession();
-  const myId = () => {
-    const state = session.state();
-    return state.status === 'signedIn' ? state.user.id : '';
-  };
 
   createEffect(() => {
     const p = patient();
@@ -55,7 +49,7 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
         <Match when={patient()}>
           {(p) => (
             <>
-              <PatientHeader patient={p()} canEdit={p().careTeam.some((m) => m.user.id === myId())} onChanged={() => refetch({ requestPolicy: 'network-only' })} />
+              <PatientHeader patient={p()} canEdit={p().viewerCan.updatePatient} onChanged={() => refetch({ requestPolicy: 'network-only' })} />
               <div class="workspace__body">
                 <CareTeam members={p().careTeam} />
                 <div class="workspace__record">
@@ -72,7 +66,7 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
                                 <RecordSection tab={t()} patient={p()} itemId={props.itemId} />
                               }
                             >
-                              <CarePlanTab patientId={p().id} careTeam={p().careTeam} activationLevel={p().activationLevel ?? null} />
+                              <CarePlanTab patientId={p().id} careTeam={p().careTeam} canEdit={p().viewerCan.editCarePlan} activationLevel={p().activationLevel ?? null} />
                             </Show>
                           </section>
                         </>

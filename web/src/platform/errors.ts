@@ -1,17 +1,7 @@
+import { ErrorCode, isErrorCode } from '@cairn/schema/errors';
 import type { CombinedError } from '@urql/core';
 
-/** The codes the Cairn API puts in `extensions.code` for failures a person can act on. */
-export const ErrorCode = {
-  BAD_USER_INPUT: 'BAD_USER_INPUT',
-  UNAUTHENTICATED: 'UNAUTHENTICATED',
-  FORBIDDEN: 'FORBIDDEN',
-  NOT_FOUND: 'NOT_FOUND',
-  CONFLICT: 'CONFLICT',
-  RATE_LIMITED: 'RATE_LIMITED',
-  /** A live stream fell too far behind; its owner reloads from its cursor (the bell does this itself). */
-  RESYNC_REQUIRED: 'RESYNC_REQUIRED',
-} as const;
-export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+export { ErrorCode };
 
 /** A failure, in words for the person at the screen. */
 export interface Problem {
@@ -73,10 +63,6 @@ function waitInWords(seconds: number): string {
   if (seconds < 60) return seconds === 1 ? '1 second' : `${seconds} seconds`;
   const minutes = Math.ceil(seconds / 60);
   return minutes === 1 ? '1 minute' : `${minutes} minutes`;
-}
-
-function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === 'string' && value in ErrorCode;
 }
 
 function assertUnreachable(x: never): never {

@@ -51,7 +51,7 @@ export function DiscussionTab(props: { patient: Patient; threadId?: string | und
       <div class="discussion">
         <div class="tab-toolbar">
           <p class="muted tab-toolbar__lede">The care team's discussions about this patient. New posts appear as they are written.</p>
-          <Show when={!starting()}>
+          <Show when={!starting() && props.patient.viewerCan.discuss}>
             <Button onClick={() => setStarting(true)}>Start a discussion</Button>
           </Show>
         </div>

@@ -1,0 +1,58 @@
+import { Field, ObjectType } from 'type-graphql';
+import type { Context } from '../auth/request-context.js';
+import { loaderFor } from '../platform/batch-loader.js';
+import { allows, pairKey, PatientAction, relationshipsOf } from './policy.js';
+
+type ActionName = keyof typeof PatientAction;
+
+/** What each ability means, for the API's documentation. A new PatientAction must say (the compiler asks). */
+const meaning: Record<ActionName, string> = {
+  READ: "Open the patient's record.",
+  UPDATE_PATIENT: "Change clinical details of the record itself, such as the activation level.",
+  MANAGE_CARE_TEAM: 'Add and remove care-team members and change the lead.',
+  EDIT_CARE_PLAN: 'Edit the care plan, restore a revision and record agreement.',
+  POST_HANDOVER: 'Post a handover note or add to one.',
+  ACKNOWLEDGE_HANDOVER: 'Acknowledge handover notes.',
+  DISCUSS: 'Start and reply to MDT discussions.',
+  READ_AUDIT: "Read the patient's audit trail.",
+};
+
+/** The GraphQL field of each action: EDIT_CARE_PLAN → editCarePlan. */
+export const abilityField = (name: ActionName): string => name.toLowerCase().replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * What the signed-in user may do with one patient, decided by `allows` in policy.ts for every action it
+ * knows: the web shows controls from this and holds no rule of its own. Its fields are made from
+ * `PatientAction`, so a new action is an ability without further code.
+ */
+export class PatientAbilities {
+  [field: string]: boolean;
+}
+for (const name of Object.keys(PatientAction) as ActionName[]) {
+  Field(() => Boolean, { description: meaning[name] })(PatientAbilities.prototype, abilityField(name));
+}
+ObjectType('PatientAbilities', { description: 'What you may do with this patient, as the access policy decides.' })(PatientAbilities);
+
+const nothing = (): PatientAbilities => abilitiesFrom(() => false);
+
+function abilitiesFrom(may: (action: PatientAction) => boolean): PatientAbilities {
+  const abilities = new PatientAbilities();
+  for (const name of Object.keys(PatientAction) as ActionName[]) abilities[abilityField(name)] = may(PatientAction[name]);
+  return abilities;
+}
+
+/** The signed-in user's abilities for `patientId`; the patients of one request are decided in one query. */
+export async function viewerAbilities(ctx: Context, patientId: string): Promise<PatientAbilities> {
+  const actor = ctx.actor;
+  if (!actor) return nothing();
+  const loader = loaderFor<string, PatientAbilities>(ctx, 'viewerAbilities', async (patientIds) => {
+    const related = await relationshipsOf(ctx.em, patientIds.map((id) => ({ patientId: id, userId: actor.id })));
+    return new Map(
+      patientIds.map((id) => {
+        const r = related.get(pairKey({ patientId: id, userId: actor.id }));
+        return [id, r ? abilitiesFrom((action) => allows(r, r.relationship, action)) : nothing()];
+      }),
+    );
+  });
+  return (await loader.load(patientId)) ?? nothing();
+}
