@@ -90,7 +90,8 @@ function fail(message: string): never {
 async function exitWith(e: unknown): Promise<never> {
   process.stderr.write(`Cairn could not start: ${e instanceof StartupError ? e.message : describe(e)}\n`);
   await orm?.close().catch(() => undefined);
-  await embedded?.stop().catch(() => undefined);
+  // A cluster found running may be another Cairn's (a second start on a port in use): leave it be.
+  if (!embedded?.reused) await embedded?.stop().catch(() => undefined);
   process.exit(1);
 }
 

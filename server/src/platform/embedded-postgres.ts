@@ -9,6 +9,8 @@ import { freePort } from './free-port.js';
 /** A running PostgreSQL we started (or found already running in the same data directory). */
 export interface EmbeddedDatabase {
   url(database: string): string;
+  /** Found running rather than started: it may be serving another Cairn on this data directory. */
+  reused: boolean;
   stop(): Promise<void>;
 }
 
@@ -30,7 +32,7 @@ export async function startEmbeddedPostgres(dir: string, log: (msg: string) => v
 
   if (await accepts(url('postgres'))) {
     log(`Reusing the PostgreSQL already running on port ${port}`);
-    return { url, stop: async () => stopOrphan(dataDir) };
+    return { url, reused: true, stop: async () => stopOrphan(dataDir) };
   }
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log('Creating the embedded PostgreSQL cluster (first run only)…');
@@ -53,7 +55,7 @@ export async function startEmbeddedPostgres(dir: string, log: (msg: string) => v
     });
   }
   removeStalePid(dataDir);
-  return { url, stop: await startPostmaster(dataDir, port) };
+  return { url, reused: false, stop: await startPostmaster(dataDir, port) };
 }
 
 /**
