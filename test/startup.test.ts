@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
-import { freePort, startCairnProcess, type CairnProcess } from './support/cairn-process.js';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { freePort, postgresProcessesUnder, startCairnProcess, type CairnProcess } from './support/cairn-process.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-start-'));
 fs.chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as another user that must reach it
@@ -16,8 +18,32 @@ const start = (env: Record<string, string>) => {
 };
 
 afterAll(async () => {
-  for (const p of running) if (p.child.exitCode === null) p.child.kill('SIGKILL');
+  for (const p of running) if (p.child.exitCode === null) p.signalGroup('SIGKILL');
+  // A PostgreSQL left behind (the failure the clean-stop test looks for) must not outlive the run.
+  for (const pid of postgresProcessesUnder(dataDir)) process.kill(pid, 'SIGINT');
   fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+/** A new, empty database on the run's PostgreSQL server, dropped after the file. */
+const databases: string[] = [];
+const adminUrl = () => Object.assign(new URL(inject('databaseUrl')), { pathname: '/postgres' }).toString();
+async function adminQuery(sql: string, database = 'postgres'): Promise<Array<Record<string, unknown>>> {
+  const client = new pg.Client({ connectionString: Object.assign(new URL(adminUrl()), { pathname: `/${database}` }).toString() });
+  await client.connect();
+  try {
+    return (await client.query(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+async function freshDatabase(): Promise<{ name: string; url: string }> {
+  const name = `cairn_start_${process.pid}_${Date.now()}_${databases.length}`;
+  await adminQuery(`create database "${name}"`);
+  databases.push(name);
+  return { name, url: Object.assign(new URL(adminUrl()), { pathname: `/${name}` }).toString() };
+}
+afterAll(async () => {
+  for (const name of databases) await adminQuery(`drop database if exists "${name}" with (force)`);
 });
 
 async function signIn(url: string): Promise<string> {
@@ -63,6 +89,7 @@ describe('npm start on a fresh machine (embedded PostgreSQL, demo data)', () => 
     first.child.kill('SIGTERM');
     expect(await first.exited).toBe(0);
     await socketClosed;
+    expect(postgresProcessesUnder(dataDir)).toEqual([]); // the embedded PostgreSQL was stopped, not left running
 
     // Second start: same data, no second seed.
     const second = start({ CAIRN_DATA_DIR: dataDir, PORT: String(port) });
@@ -77,8 +104,12 @@ describe('npm start on a fresh machine (embedded PostgreSQL, demo data)', () => 
     expect(clash.output()).toContain(`Cairn could not start: Port ${port} is already in use.`);
     expect(clash.output()).not.toMatch(/\n\s+at /);
 
-    second.child.kill('SIGINT');
+    // Ctrl-C in a terminal: SIGINT to the whole foreground process group.
+    expect(postgresProcessesUnder(dataDir)).toHaveLength(1);
+    second.signalGroup('SIGINT');
     expect(await second.exited).toBe(0);
+    expect(second.output()).not.toMatch(/Shutdown failed|Error/);
+    expect(postgresProcessesUnder(dataDir)).toEqual([]);
   }, PROCESS_TIMEOUT);
 
   it('says so in one line when the database cannot be reached', async () => {
@@ -87,6 +118,54 @@ describe('npm start on a fresh machine (embedded PostgreSQL, demo data)', () => 
     expect(await p.exited).toBe(1);
     expect(p.output()).toMatch(/^Cairn could not start: Cannot reach the database/m);
     expect(p.output()).not.toMatch(/\n\s+at /);
+  }, PROCESS_TIMEOUT);
+});
+
+describe('NODE_ENV=production', () => {
+  const users = async (database: string) =>
+    (await adminQuery('select email, active from app_user order by email', database)).map((r) => `${String(r.email)}${r.active ? '' : ' (inactive)'}`);
+
+  it('does not seed the demo service into an empty database, nor print demo sign-ins', async () => {
+    const db = await freshDatabase();
+    const p = start({ NODE_ENV: 'production', DATABASE_URL: db.url, PORT: String(await freePort()) });
+    await p.ready;
+    expect(p.output()).not.toMatch(/cairn-demo-password|@cairn\.example/);
+    expect(await users(db.name)).toEqual([]);
+    p.child.kill('SIGTERM');
+    expect(await p.exited).toBe(0);
+  }, PROCESS_TIMEOUT);
+
+  it('refuses to start while a demo account is active, unless this is a demonstration service', async () => {
+    const db = await freshDatabase();
+    const seeding = start({ DATABASE_URL: db.url, PORT: String(await freePort()) }); // development seeds
+    await seeding.ready;
+    seeding.child.kill('SIGTERM');
+    expect(await seeding.exited).toBe(0);
+    expect(await users(db.name)).toContain('admin@cairn.example');
+
+    const refused = start({ NODE_ENV: 'production', DATABASE_URL: db.url, PORT: String(await freePort()) });
+    expect(await refused.exited).toBe(1);
+    expect(refused.output()).toMatch(/^Cairn could not start: NODE_ENV=production and the demo accounts .*admin@cairn\.example.* are active/m);
+    expect(refused.output()).not.toMatch(/\n\s+at /);
+
+    // A demonstration service says so; it is not seeded twice.
+    const demo = start({ NODE_ENV: 'production', CAIRN_SEED_DEMO: 'true', DATABASE_URL: db.url, PORT: String(await freePort()) });
+    await demo.ready;
+    demo.child.kill('SIGTERM');
+    expect(await demo.exited).toBe(0);
+
+    // Once every demo account is deactivated, production starts.
+    await adminQuery("update app_user set active = false where email like '%@cairn.example'", db.name);
+    const live = start({ NODE_ENV: 'production', DATABASE_URL: db.url, PORT: String(await freePort()) });
+    await live.ready;
+    live.child.kill('SIGTERM');
+    expect(await live.exited).toBe(0);
+  }, PROCESS_TIMEOUT);
+
+  it('refuses CAIRN_EXPOSE_ERRORS in one line', async () => {
+    const p = start({ NODE_ENV: 'production', CAIRN_EXPOSE_ERRORS: 'true', PORT: String(await freePort()) });
+    expect(await p.exited).toBe(1);
+    expect(p.output()).toMatch(/^Cairn could not start: CAIRN_EXPOSE_ERRORS is for development only/m);
   }, PROCESS_TIMEOUT);
 });
 

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { readConfig } from './platform/config.js';
+import { readConfig, type Config } from './platform/config.js';
 import { openCairnDatabase } from './app/database.js';
 import { ensureDatabase, type Orm } from './platform/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from './platform/embedded-postgres.js';
@@ -7,10 +7,10 @@ import { createLogger } from './platform/logger.js';
 import { startServer, type RunningServer } from './app/server.js';
 import { CarePlanStore } from './care-plans/care-plan.store.js';
 import { seedDemoActivity } from './demo/demo-activity.js';
-import { DEMO_PASSWORD, demoUsers, seedDemo } from './demo/demo-seed.js';
+import { activeDemoAccounts, DEMO_PASSWORD, demoUsers, seedDemo } from './demo/demo-seed.js';
 import path from 'node:path';
 
-const config = readConfig();
+const config = configOrExit();
 const logger = createLogger(config.logLevel);
 let embedded: EmbeddedDatabase | undefined;
 let orm: Orm | undefined;
@@ -31,6 +31,7 @@ async function main(): Promise<void> {
     await carePlans.stop();
     logger.info('Seeded the demo service');
   }
+  if (config.production && !config.demoService) await refuseDemoAccounts(orm);
   server = await startServer(config, orm, logger).catch((e: unknown) =>
     fail(isAddressInUse(e) ? `Port ${config.port} is already in use. Stop whatever is using it, or start Cairn with PORT=<another port>.` : describe(e)),
   );
@@ -50,7 +51,23 @@ function printWelcome(url: string, ms: number): void {
   else process.stdout.write(`Cairn is running at ${url}\n`);
 }
 
+/** Production with an account anyone can sign in to (the demo password is in the README) does not start. */
+async function refuseDemoAccounts(db: Orm): Promise<void> {
+  const active = await activeDemoAccounts(db.em.fork());
+  if (active.length === 0) return;
+  fail(
+    `NODE_ENV=production and the demo accounts ${active.join(', ')} are active (their password is published). ` +
+      'Deactivate them, or set CAIRN_SEED_DEMO=true if this is a demonstration service.',
+  );
+}
+
+let stopping = false;
+
+/** The one owner of the termination signals: drain requests and sockets, then the database, then exit 0. */
 async function shutdown(signal: string): Promise<void> {
+  // A terminal's Ctrl-C reaches Cairn twice under `npm start` (npm forwards it too): stop once.
+  if (stopping) return;
+  stopping = true;
   logger.info(`${signal}: draining connections and stopping`);
   try {
     await server?.stop();
@@ -73,8 +90,18 @@ function fail(message: string): never {
 async function exitWith(e: unknown): Promise<never> {
   process.stderr.write(`Cairn could not start: ${e instanceof StartupError ? e.message : describe(e)}\n`);
   await orm?.close().catch(() => undefined);
-  await embedded?.stop().catch(() => undefined);
+  // A cluster found running may be another Cairn's (a second start on a port in use): leave it be.
+  if (!embedded?.reused) await embedded?.stop().catch(() => undefined);
   process.exit(1);
+}
+
+function configOrExit(): Config {
+  try {
+    return readConfig();
+  } catch (e) {
+    process.stderr.write(`Cairn could not start: ${describe(e)}\n`);
+    process.exit(1);
+  }
 }
 
 function describe(e: unknown): string {
@@ -85,7 +112,5 @@ function isAddressInUse(e: unknown): boolean {
   return typeof e === 'object' && e !== null && (e as { code?: string }).code === 'EADDRINUSE';
 }
 
-process.once('SIGTERM', () => void shutdown('SIGTERM'));
-process.once('SIGINT', () => void shutdown('SIGINT'));
-process.once('SIGHUP', () => void shutdown('SIGHUP'));
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(signal, () => void shutdown(signal));
 main().catch(exitWith);

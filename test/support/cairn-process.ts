@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
 import path from 'node:path';
 export { freePort } from '../../server/src/platform/free-port.js';
 
@@ -11,16 +12,22 @@ export interface CairnProcess {
   /** Resolves with the URL once Cairn says it is running; rejects if it exits first. */
   ready: Promise<string>;
   exited: Promise<number | null>;
+  /** Sends `signal` to the whole process group, as a terminal's Ctrl-C does. */
+  signalGroup(signal: NodeJS.Signals): void;
 }
 
-/** Starts `node server/dist/main.js` (what `npm start` runs after building) with the given environment. */
+/**
+ * Starts `node server/dist/main.js` (what `npm start` runs after building) with the given environment,
+ * as `npm start` would: none of the test runner's own settings (NODE_ENV=test, VITEST…) reach it. It leads
+ * a process group of its own, like a command started from a terminal.
+ */
 export function startCairnProcess(env: Record<string, string>): CairnProcess {
-  const baseEnv = { ...process.env };
-  delete baseEnv.DATABASE_URL;
+  const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_ENV|DATABASE_URL|VITEST.*|TEST)$/.test(k)));
   const child = spawn(process.execPath, [path.join(repoRoot, 'server/dist/main.js')], {
     cwd: repoRoot,
     env: { ...baseEnv, CAIRN_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   let out = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
@@ -35,5 +42,22 @@ export function startCairnProcess(env: Record<string, string>): CairnProcess {
     void exited.then((code) => reject(new Error(`Cairn exited (${code}) before it was ready:\n${out}`)));
   });
   ready.catch(() => undefined);
-  return { child, output: () => out, ready, exited };
+  return { child, output: () => out, ready, exited, signalGroup: (signal) => process.kill(-child.pid!, signal) };
+}
+
+/** The pids of PostgreSQL servers running on a data directory under `dir` (Linux: read from /proc). */
+export function postgresProcessesUnder(dir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let argv: string[];
+    try {
+      argv = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
+    } catch {
+      continue; // gone meanwhile
+    }
+    const dataDir = argv[argv.indexOf('-D') + 1];
+    if (path.basename(argv[0]) === 'postgres' && argv.includes('-D') && dataDir?.startsWith(dir)) pids.push(Number(entry));
+  }
+  return pids;
 }

@@ -33,6 +33,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
     const http = await serveGraphql({
       config,
       orm,
+      logger,
       schema,
       gate: sessionGate(services),
       routes: (router: express.Router) => modules.forEach((m) => m.routes?.(router, services)),

@@ -113,3 +113,9 @@ function seededRandom(seed: number): () => number {
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
 }
+
+/** The demo accounts still active: each one signs in with the published demo password unless changed. */
+export async function activeDemoAccounts(em: EntityManager): Promise<string[]> {
+  const users = await em.find(User, { email: { $in: demoUsers.map((u) => u.email) }, active: true }, { orderBy: { email: 'asc' } });
+  return users.map((u) => u.email);
+}

@@ -16,7 +16,15 @@ export interface Config {
   allowedOrigins: string[];
   /** How often open sockets re-check their session (revocation, expiry, deactivation). */
   sessionSweepMs: number;
+  /** Seed the demo service into an empty database: by default outside production, in production only on request. */
   seedDemo: boolean;
+  /**
+   * CAIRN_SEED_DEMO=true: this is a demonstration service, so its demo accounts (with their published
+   * password) may be active even in production. Otherwise production refuses to start with one active.
+   */
+  demoService: boolean;
+  /** Development only (CAIRN_EXPOSE_ERRORS=true): internal errors answer with their real message. */
+  exposeErrors: boolean;
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   /** Live events one subscriber may have waiting before it is told to resync from its cursor. */
   eventQueueLimit: number;
@@ -34,6 +42,10 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const production = env.NODE_ENV === 'production';
+  const demoService = env.CAIRN_SEED_DEMO === 'true';
+  const exposeErrors = env.CAIRN_EXPOSE_ERRORS === 'true';
+  // Internal errors carry SQL with patients' and users' data (even password hashes) in it.
+  if (production && exposeErrors) throw new ConfigError('CAIRN_EXPOSE_ERRORS is for development only; unset it when NODE_ENV=production.');
   return {
     databaseUrl: env.DATABASE_URL || undefined,
     port: intFrom(env.PORT, 4000),
@@ -44,7 +56,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionTtlHours: intFrom(env.CAIRN_SESSION_TTL_HOURS, 12),
     allowedOrigins: (env.CAIRN_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     sessionSweepMs: intFrom(env.CAIRN_SESSION_SWEEP_MS, 2000),
-    seedDemo: env.CAIRN_SEED_DEMO !== 'false',
+    // The demo service has an ADMIN with a published password: never in production unless asked for.
+    seedDemo: production ? demoService : env.CAIRN_SEED_DEMO !== 'false',
+    demoService,
+    exposeErrors,
     logLevel: (env.CAIRN_LOG_LEVEL as Config['logLevel']) ?? 'info',
     eventQueueLimit: intFrom(env.CAIRN_EVENT_QUEUE_LIMIT, 1000),
     handoverUrgentEscalationSeconds: intFrom(env.CAIRN_HANDOVER_URGENT_ESCALATION_SECONDS, 4 * 3600),
@@ -54,9 +69,12 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
   };
 }
 
+/** A setting that cannot work; its message says which and what to do. */
+export class ConfigError extends Error {}
+
 function intFrom(value: string | undefined, fallback: number): number {
   if (value === undefined || value === '') return fallback;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`Expected a whole number, got "${value}"`);
+  if (!Number.isInteger(n) || n < 0) throw new ConfigError(`Expected a whole number, got "${value}"`);
   return n;
 }

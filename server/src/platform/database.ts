@@ -27,11 +27,35 @@ export function ormOptions(clientUrl: string, { entities, migrations }: SchemaPa
   };
 }
 
-/** Connects, runs any pending checked-in migrations (never schema:update), and returns the ORM. */
+/**
+ * The role the running server acts as (migration 0009-app-role): it reads and writes the data, but may
+ * only insert into and read the audit trail, and cannot alter, disable or drop a table or its triggers.
+ */
+export const APP_ROLE = 'cairn_app';
+const actAsAppRole = `-c role=${APP_ROLE}`;
+
+/**
+ * Connects, runs any pending checked-in migrations (never schema:update) as the URL's own role (the
+ * owner), then reconnects so that every connection from then on acts as the app role from its first
+ * statement: the ORM's pool, and the raw node-postgres pools and listeners that read `clientUrl`.
+ */
 export async function openDatabase(clientUrl: string, parts: SchemaParts): Promise<Orm> {
   const orm = await MikroORM.init(ormOptions(clientUrl, parts));
-  await orm.getMigrator().up();
+  try {
+    await orm.getMigrator().up();
+    await orm.reconnect({ clientUrl: asAppRole(clientUrl), driverOptions: { connection: { options: actAsAppRole } } });
+  } catch (e) {
+    await orm.close().catch(() => undefined);
+    throw e;
+  }
   return orm;
+}
+
+/** `clientUrl` with the startup option node-postgres sends: the session acts as the app role. */
+export function asAppRole(clientUrl: string): string {
+  const url = new URL(clientUrl);
+  url.searchParams.set('options', actAsAppRole);
+  return url.toString();
 }
 
 /** Creates `name` on the server `adminUrl` points at, if missing. */

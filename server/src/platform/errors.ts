@@ -1,5 +1,7 @@
+import type { ApolloServerPlugin } from '@apollo/server';
 import { ErrorCode } from '@cairn/schema/errors';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { randomUUID } from 'node:crypto';
 
 /** The codes are defined once, with their meanings, in `@cairn/schema/errors`. */
 export { ErrorCode };
@@ -52,11 +54,27 @@ export function assertUnreachable(x: never): never {
 /** Codes graphql-js and the shared limits already put on errors a client caused; they pass unmasked. */
 const clientCodes = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND']);
 
+/** How the one error mapper treats what a client did not cause. */
+export interface ErrorFormatting {
+  /** Development only (CAIRN_EXPOSE_ERRORS): an internal error keeps its real message. */
+  exposeInternals: boolean;
+  /** Production does not describe the schema to strangers: no "Did you mean …" suggestions. */
+  hideSuggestions: boolean;
+  /** Writes an internal error in full to the log, with the request id the client is given. */
+  reportInternal(error: unknown, requestId: string): void;
+}
+
 /**
  * The one error mapper for HTTP and WebSocket. A CairnError becomes its code and message; an error the
- * client caused in the query itself passes; anything else is masked unless `exposeInternals`.
+ * client caused in the query itself passes; anything else is internal: logged with the request id and
+ * answered with a generic message and that id (its real message holds SQL, data, even password hashes).
  */
-export function formatError(formatted: GraphQLFormattedError, error: unknown, exposeInternals: boolean): GraphQLFormattedError {
+export function formatError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  options: ErrorFormatting,
+  requestId: string = randomUUID(),
+): GraphQLFormattedError {
   const original = unwrap(error);
   if (original instanceof CairnError) {
     return {
@@ -70,13 +88,42 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, ex
       },
     };
   }
+  const message = options.hideSuggestions ? withoutSuggestions(formatted.message) : formatted.message;
   const code = formatted.extensions?.code;
-  if (typeof code === 'string' && clientCodes.has(code)) return { message: formatted.message, locations: formatted.locations, extensions: { code } };
+  if (typeof code === 'string' && clientCodes.has(code)) return { message, locations: formatted.locations, extensions: { code } };
   if (isArgumentValidation(original)) {
-    return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT } };
+    return { message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT } };
   }
-  if (exposeInternals) return formatted;
-  return { message: 'Something went wrong on our side. Please try again.', path: formatted.path, extensions: { code: 'INTERNAL_SERVER_ERROR' } };
+  options.reportInternal(original, requestId);
+  if (options.exposeInternals) return { ...formatted, extensions: { ...formatted.extensions, requestId } };
+  return {
+    message: `Something went wrong on our side. Please try again; if it goes on, quote request ${requestId}.`,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+  };
+}
+
+/** graphql-js ends some messages with suggestions drawn from the schema (field, type and enum names). */
+function withoutSuggestions(message: string): string {
+  return message.replace(/ ?Did you mean .*\?$/s, '');
+}
+
+/**
+ * Apollo hands its formatError no request: this plugin remembers which request each error came from
+ * (Apollo reports the very error objects it then formats), so the answer and the log share an id.
+ */
+export function requestIdsOfErrors(): { requestIdOf(error: unknown): string | undefined; plugin: ApolloServerPlugin<{ requestId: string }> } {
+  const ids = new WeakMap<object, string>();
+  return {
+    requestIdOf: (error) => (typeof error === 'object' && error !== null ? ids.get(error) : undefined),
+    plugin: {
+      requestDidStart: async () => ({
+        didEncounterErrors: async ({ contextValue, errors }) => {
+          for (const e of errors) ids.set(e, contextValue.requestId);
+        },
+      }),
+    },
+  };
 }
 
 function unwrap(error: unknown): unknown {
@@ -88,4 +135,24 @@ function unwrap(error: unknown): unknown {
 /** Variable coercion errors ("Expected type Int…") are the client's; they carry no original error. */
 function isArgumentValidation(e: unknown): boolean {
   return e instanceof GraphQLError && !e.originalError && /^Variable "\$|^Argument "|Expected value of type|Expected type/.test(e.message);
+}
+
+/**
+ * What the log keeps of an internal error: enough to find the fault (class, PostgreSQL code, the statement's
+ * shape, where it was thrown) without the values in it, since the ORM writes parameters into the SQL text
+ * and those are patients' data and password hashes.
+ */
+export function internalErrorLogFields(error: unknown): Record<string, unknown> {
+  if (!(error instanceof Error)) return { error: redactLiterals(String(error)) };
+  const code = (error as { code?: unknown }).code;
+  return {
+    error: error.name,
+    ...(typeof code === 'string' ? { code } : {}),
+    message: redactLiterals(error.message).slice(0, 2000),
+    stack: error.stack?.split('\n').filter((line) => /^\s+at /.test(line)).slice(0, 8).map((line) => line.trim()),
+  };
+}
+
+function redactLiterals(text: string): string {
+  return text.replace(/'(?:[^']|'')*'/g, "'…'");
 }

@@ -12,8 +12,9 @@ import path from 'node:path';
 import { WebSocketServer } from 'ws';
 import type { Config } from './config.js';
 import type { Orm } from './database.js';
-import { formatError } from './errors.js';
+import { formatError, internalErrorLogFields, requestIdsOfErrors, type ErrorFormatting } from './errors.js';
 import { DocumentCache, guardRules, operationLimits, prepareDocument, querySizeError } from './graphql-guard.js';
+import type { Logger } from './logger.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
 import { serveGraphqlWs, type GraphqlWsServing, type NextSink } from './ws-transport.js';
 
@@ -21,7 +22,10 @@ import { serveGraphqlWs, type GraphqlWsServing, type NextSink } from './ws-trans
  * How requests become contexts: who is asking, on HTTP and on a socket. The platform knows no user or
  * session; the composition root hands it the auth domain's gate.
  */
-export interface RequestGate<TContext extends BaseContext, TSocketSession> {
+/** Every request's context carries the id that its audit rows and any internal error are logged under. */
+export type RequestContext = BaseContext & { readonly requestId: string };
+
+export interface RequestGate<TContext extends RequestContext, TSocketSession> {
   /** The context of one HTTP request. */
   httpContext(req: Request, res: Response): Promise<TContext>;
   /** A socket's `connection_init`: its session, or null after closing the socket with the reason. */
@@ -34,9 +38,10 @@ export interface RequestGate<TContext extends BaseContext, TSocketSession> {
   subscriptionStarted(contextValue: unknown): void;
 }
 
-export interface GraphqlEndpoint<TContext extends BaseContext, TSocketSession> {
+export interface GraphqlEndpoint<TContext extends RequestContext, TSocketSession> {
   config: Config;
   orm: Orm;
+  logger: Logger;
   schema: GraphQLSchema;
   gate: RequestGate<TContext, TSocketSession>;
   /** Routes beside `/graphql`, mounted before the web app. */
@@ -53,14 +58,21 @@ export interface HttpServing {
 type SocketExtra<S> = { session: S };
 
 /** Serves `/graphql` over HTTP (Apollo) and WebSocket (graphql-ws) on one port, plus `/healthz` and the web app. */
-export async function serveGraphql<TContext extends BaseContext, TSocketSession>(endpoint: GraphqlEndpoint<TContext, TSocketSession>): Promise<HttpServing> {
+export async function serveGraphql<TContext extends RequestContext, TSocketSession>(endpoint: GraphqlEndpoint<TContext, TSocketSession>): Promise<HttpServing> {
   const { config, orm, schema, gate } = endpoint;
   const documents = new DocumentCache();
-  const exposeInternals = !config.production;
-  const format = (formatted: GraphQLFormattedError, error: unknown) => formatError(formatted, error, exposeInternals);
+  const errorFormatting: ErrorFormatting = {
+    exposeInternals: config.exposeErrors,
+    hideSuggestions: config.production,
+    reportInternal: (error, requestId) => endpoint.logger.error('Internal error', { requestId, ...internalErrorLogFields(error) }),
+  };
+  const httpErrors = requestIdsOfErrors();
+  const format = (formatted: GraphQLFormattedError, error: unknown, requestId = httpErrors.requestIdOf(error)) =>
+    formatError(formatted, error, errorFormatting, requestId);
   // A result goes out as itself when it has no errors: one result object shared by an audience is then
   // serialised once (ws-transport.ts). Used for results sent by graphql-ws and for those written directly.
-  const nextPayload = (result: ExecutionResult) => (result.errors ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e)) } : result);
+  const nextPayload = (result: ExecutionResult, requestId?: string) =>
+    result.errors ? { ...result, errors: result.errors.map((e) => format(e.toJSON(), e, requestId)) } : result;
 
   const app = express();
   app.disable('x-powered-by');
@@ -94,11 +106,11 @@ export async function serveGraphql<TContext extends BaseContext, TSocketSession>
       onSubscribe: (ctx, id, payload): ExecutionArgs | readonly GraphQLError[] => {
         const prepared = prepareDocument(schema, payload.query, config.production, documents);
         if ('errors' in prepared) return prepared.errors;
-        const nextSink = wsCleanup.nextSink(ctx.extra, id, nextPayload);
-        const contextValue = gate.socketContext(ctx.extra.session ?? null, ctx.extra.request.socket.remoteAddress ?? 'unknown', nextSink);
+        const nextSink = wsCleanup.nextSink(ctx.extra, id, (result) => nextPayload(result, contextValue.requestId));
+        const contextValue: TContext = gate.socketContext(ctx.extra.session ?? null, ctx.extra.request.socket.remoteAddress ?? 'unknown', nextSink);
         return { schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
-      onNext: (_ctx, _id, _payload, _args, result) => nextPayload(result),
+      onNext: (_ctx, _id, _payload, args, result) => nextPayload(result, (args.contextValue as TContext).requestId),
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e.toJSON(), e)),
     },
     wsServer,
@@ -111,8 +123,11 @@ export async function serveGraphql<TContext extends BaseContext, TSocketSession>
     includeStacktraceInErrorResponses: false,
     validationRules: guardRules(config.production),
     parseOptions: { maxTokens: operationLimits.maxTokens },
-    formatError: format,
+    formatError: (formatted, error) => format(formatted, error),
+    // Cairn's main owns SIGINT/SIGTERM: it drains, then stops the database (Apollo's own handler re-raises the signal).
+    stopOnTerminationSignals: false,
     plugins: [
+      httpErrors.plugin,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
     ],

@@ -1,0 +1,138 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { openCairnDatabase } from '../app/database.js';
+import { startServer } from '../app/server.js';
+import { gql, startTestServer, wsConnect, wsRequest } from '../test-support/harness.js';
+import { makeWorld, signInAs } from '../test-support/world.js';
+import { readConfig, type Config } from './config.js';
+import type { Logger } from './logger.js';
+
+const PATIENTS = '{ patients(first: 5) { nodes { id } } }';
+
+/** A logger that keeps what it is given, to find an error's log line by its request id. */
+function recordingLogger(): Logger & { lines: Array<{ msg: string } & Record<string, unknown>> } {
+  const lines: Array<{ msg: string } & Record<string, unknown>> = [];
+  const record = (msg: string, fields?: Record<string, unknown>) => void lines.push({ msg, ...fields });
+  return { lines, debug: record, info: record, warn: record, error: record };
+}
+
+/**
+ * A database of this file's own, whose `patient` table then loses a column under the server (as the
+ * owner, in a migration gone wrong would): every caseload read becomes an internal error carrying SQL.
+ */
+describe('internal errors', () => {
+  const name = `cairn_errors_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: Object.assign(new URL(inject('databaseUrl')), { pathname: '/postgres' }).toString() });
+  const url = Object.assign(new URL(inject('databaseUrl')), { pathname: `/${name}` }).toString();
+  let token = '';
+
+  beforeAll(async () => {
+    await admin.connect();
+    await admin.query(`create database "${name}"`);
+    const orm = await openCairnDatabase(url);
+    try {
+      const world = await makeWorld(orm.em.fork());
+      await world.patient([world.users.coach]);
+      const server = await startServer(config({}), orm, recordingLogger());
+      token = await signInAs(server.url, world.users.coach);
+      await server.stop();
+    } finally {
+      await orm.close();
+    }
+    const owner = new pg.Client({ connectionString: url });
+    await owner.connect();
+    await owner.query('alter table patient rename column given_name to given_name_lost');
+    await owner.end();
+  });
+  afterAll(async () => {
+    await admin.query(`drop database if exists "${name}" with (force)`);
+    await admin.end();
+  });
+
+  function config(overrides: Partial<Config>): Config {
+    return { ...readConfig({}), databaseUrl: url, port: 0, host: '127.0.0.1', webDist: undefined, seedDemo: false, logLevel: 'silent', ...overrides };
+  }
+
+  /** Starts a server in `mode`, asks for the caseload over HTTP and WebSocket, and stops it. */
+  async function caseloadErrors(mode: Partial<Config>) {
+    const orm = await openCairnDatabase(url);
+    const logger = recordingLogger();
+    const server = await startServer(config(mode), orm, logger);
+    try {
+      const http = await gql(server.url, PATIENTS, {}, token);
+      const socket = wsConnect(server.url.replace(/^http/, 'ws') + '/graphql', token);
+      const ws = await wsRequest(socket.client, PATIENTS);
+      await socket.client.dispose();
+      return { errors: [http.errors?.[0], ws.errors?.[0]], logged: logger.lines.filter((l) => l.msg === 'Internal error') };
+    } finally {
+      await server.stop();
+      await orm.close();
+    }
+  }
+
+  for (const [mode, settings] of [
+    ['by default (what `npm start` runs)', {}],
+    ['in production', { production: true }],
+  ] as const) {
+    it(`are answered ${mode} with a generic message and a request id, and logged in full under that id`, async () => {
+      const { errors, logged } = await caseloadErrors(settings);
+      for (const error of errors) {
+        expect(error?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+        const requestId = (error?.extensions as { requestId?: string } | undefined)?.requestId;
+        expect(requestId).toEqual(expect.stringMatching(/^[\w-]{8,}$/));
+        expect(error?.message).toBe(`Something went wrong on our side. Please try again; if it goes on, quote request ${requestId}.`);
+        expect(JSON.stringify(error)).not.toMatch(/select|given_name|"p\d"|from/i);
+        const line = logged.find((l) => l.requestId === requestId);
+        expect(line?.message).toMatch(/given_name/);
+      }
+    });
+  }
+
+  it('show their real message with CAIRN_EXPOSE_ERRORS=true (development only)', async () => {
+    const { errors } = await caseloadErrors({ exposeErrors: true });
+    for (const error of errors) expect(error?.message).toMatch(/given_name/);
+    expect(() => readConfig({ NODE_ENV: 'production', CAIRN_EXPOSE_ERRORS: 'true' })).toThrow(/development only/);
+    expect(readConfig({}).exposeErrors).toBe(false);
+  });
+
+  it('leave quoted values out of the log line', async () => {
+    const { logged } = await caseloadErrors({});
+    expect(logged.length).toBeGreaterThan(0);
+    // The failing statement compares with the signed-in user's id, written into the SQL as a literal.
+    for (const line of logged) {
+      expect(String(line.message)).toContain("user_id = '…'");
+      expect(String(line.message)).not.toMatch(/'[^'…]+'/);
+    }
+  });
+});
+
+describe('"Did you mean …" suggestions', () => {
+  const misspelt = '{ me { nmae } }';
+
+  it('are not given in production, over HTTP or the WebSocket', async () => {
+    const server = await startTestServer({ production: true });
+    try {
+      const world = await makeWorld(server.orm.em.fork());
+      const token = await signInAs(server.url, world.users.coach);
+      const http = await gql(server.url, misspelt, {}, token);
+      const socket = wsConnect(server.wsUrl, token);
+      const ws = await wsRequest(socket.client, misspelt);
+      await socket.client.dispose();
+      for (const res of [http, ws]) {
+        expect(res.errors?.[0].message).toBe('Cannot query field "nmae" on type "User".');
+        expect(res.errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+
+  it('are still given in development', async () => {
+    const server = await startTestServer();
+    try {
+      expect((await gql(server.url, misspelt)).errors?.[0].message).toMatch(/Did you mean "name"\?/);
+    } finally {
+      await server.stop();
+    }
+  });
+});
