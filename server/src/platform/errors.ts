@@ -81,7 +81,8 @@ export function formatError(formatted: GraphQLFormattedError, error: unknown, ex
   }
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && clientCodes.has(code)) return { message: formatted.message, locations: formatted.locations, extensions: { code } };
-  if (isArgumentValidation(original)) {
+  // Apollo marks a variable that failed coercion BAD_USER_INPUT; the input gate normally refuses it first.
+  if (code === ErrorCode.BAD_USER_INPUT || isArgumentValidation(original)) {
     return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT } };
   }
   if (exposeInternals) return formatted;

@@ -14,6 +14,7 @@ import type { Config } from './config.js';
 import type { Orm } from './database.js';
 import { formatError } from './errors.js';
 import { DocumentCache, guardRules, operationLimits, prepareDocument, querySizeError } from './graphql-guard.js';
+import { checkOperationInput, inputGatePlugin } from './input-gate.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
 import { serveGraphqlWs, type GraphqlWsServing, type NextSink } from './ws-transport.js';
 
@@ -94,6 +95,8 @@ export async function serveGraphql<TContext extends BaseContext, TSocketSession>
       onSubscribe: (ctx, id, payload): ExecutionArgs | readonly GraphQLError[] => {
         const prepared = prepareDocument(schema, payload.query, config.production, documents);
         if ('errors' in prepared) return prepared.errors;
+        const refused = checkOperationInput(schema, prepared.document, payload.operationName, payload.variables);
+        if (refused) return refused;
         const nextSink = wsCleanup.nextSink(ctx.extra, id, nextPayload);
         const contextValue = gate.socketContext(ctx.extra.session ?? null, ctx.extra.request.socket.remoteAddress ?? 'unknown', nextSink);
         return { schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
@@ -113,6 +116,7 @@ export async function serveGraphql<TContext extends BaseContext, TSocketSession>
     parseOptions: { maxTokens: operationLimits.maxTokens },
     formatError: format,
     plugins: [
+      inputGatePlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
     ],
