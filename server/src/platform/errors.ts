@@ -8,6 +8,8 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A per-connection or per-user cap (sockets, subscriptions, presence) is reached; close something first. */
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
   /** A live stream fell behind and was ended: reconnect from the last cursor received. */
   RESYNC_REQUIRED: 'RESYNC_REQUIRED',
 } as const;
@@ -46,6 +48,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case ErrorCode.CONFLICT:
       return 409;
     case ErrorCode.RATE_LIMITED:
+    case ErrorCode.LIMIT_EXCEEDED:
       return 429;
     case ErrorCode.RESYNC_REQUIRED:
       return 409;

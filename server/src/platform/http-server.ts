@@ -15,6 +15,8 @@ import type { Orm } from './database.js';
 import { formatError } from './errors.js';
 import { DocumentCache, guardRules, operationLimits, prepareDocument, querySizeError } from './graphql-guard.js';
 import { checkOperationInput, inputGatePlugin } from './input-gate.js';
+import { tooManyOperations } from './connection-limits.js';
+import { createHttpServer, securityHeaders } from './http-hardening.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
 import { serveGraphqlWs, type GraphqlWsServing, type NextSink } from './ws-transport.js';
 
@@ -65,7 +67,8 @@ export async function serveGraphql<TContext extends BaseContext, TSocketSession>
 
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  app.use(securityHeaders);
+  const httpServer = createHttpServer(app, config);
   // noServer: upgrades are accepted here, so a refused Origin or path never reaches graphql-ws, and the
   // HTTP server's own errors (a port in use) are not re-reported as WebSocket errors.
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: operationLimits.maxMessageBytes });
@@ -93,6 +96,8 @@ export async function serveGraphql<TContext extends BaseContext, TSocketSession>
         return true;
       },
       onSubscribe: (ctx, id, payload): ExecutionArgs | readonly GraphQLError[] => {
+        const tooMany = tooManyOperations(ctx.subscriptions, config.maxSubscriptionsPerSocket);
+        if (tooMany) return tooMany;
         const prepared = prepareDocument(schema, payload.query, config.production, documents);
         if ('errors' in prepared) return prepared.errors;
         const refused = checkOperationInput(schema, prepared.document, payload.operationName, payload.variables);

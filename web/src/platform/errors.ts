@@ -8,6 +8,8 @@ export const ErrorCode = {
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** Too many tabs or live connections open at once. */
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
   /** A live stream fell too far behind; its owner reloads from its cursor (the bell does this itself). */
   RESYNC_REQUIRED: 'RESYNC_REQUIRED',
 } as const;
@@ -62,6 +64,8 @@ function wordsFor(code: ErrorCode, serverMessage: string, retryAfterSeconds: num
       return retryAfterSeconds === undefined
         ? given || 'Too many attempts. Please wait a few minutes and try again.'
         : `Too many failed attempts. For your security, please wait ${waitInWords(retryAfterSeconds)} and try again.`;
+    case ErrorCode.LIMIT_EXCEEDED:
+      return given || 'Cairn is open in too many tabs or windows. Close some and try again.';
     case ErrorCode.RESYNC_REQUIRED:
       return 'Live updates fell behind; catching up…';
     default:
