@@ -16,6 +16,8 @@ export const ErrorCode = {
   CONFLICT: 'CONFLICT',
   /** Too many attempts; `extensions.retryAfterSeconds` says how long to wait. */
   RATE_LIMITED: 'RATE_LIMITED',
+  /** A per-connection or per-user cap (sockets, subscriptions, presence) is reached: close something first. */
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
   /** A live stream fell behind and was ended: reconnect from the last cursor received. */
   RESYNC_REQUIRED: 'RESYNC_REQUIRED',
 } as const;

@@ -4,6 +4,7 @@ import { may, PatientAction, requireActor, requirePatientAccess } from '../acces
 import { User } from '../auth/user.entity.js';
 import type { Context } from '../auth/request-context.js';
 import { badInput, forbidden, notFound } from '../platform/errors.js';
+import { parseCursor } from '../events/event-log.js';
 import { AuditOutcome, queryAudit, recordAudit, type AuditRow } from './audit.service.js';
 import { registerEnumType } from 'type-graphql';
 
@@ -30,16 +31,19 @@ export class AuditResolver {
     @Ctx() ctx: Context,
     @Arg('patientId', () => ID, { nullable: true }) patientId: string | null,
     @Arg('userId', () => ID, { nullable: true }) userId: string | null,
-    @Arg('before', () => ID, { nullable: true }) before: string | null,
+    // A cursor (an entry's bigint id as a decimal string), not an id a client names a thing by: every
+    // `ID` argument is a UUID (platform/input-gate.ts).
+    @Arg('before', () => String, { nullable: true }) before: string | null,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
   ): Promise<AuditRow[]> {
     const actor = requireActor(ctx);
     if (!patientId && !userId) throw badInput('patientId', 'Choose a patient or a user to see their audit trail.');
     if (first < 1 || first > 200) throw badInput('first', 'Ask for between 1 and 200 entries at a time.');
-    if (before && !/^\d+$/.test(before)) throw badInput('before', 'That page cursor is not valid.');
+    const cursor = parseCursor(before);
+    if (cursor === 'invalid') throw badInput('before', 'That page cursor is not valid.');
     if (patientId) await requirePatientAccess(ctx, patientId, PatientAction.READ_AUDIT);
     if (userId) await requireUserInMyPcn(ctx, userId);
-    const rows = await queryAudit(ctx.em, { patientId: patientId ?? undefined, actorId: userId ?? undefined, before: before ?? undefined, limit: first });
+    const rows = await queryAudit(ctx.em, { patientId: patientId ?? undefined, actorId: userId ?? undefined, before: cursor ?? undefined, limit: first });
     await recordAudit(ctx.em, {
       actorId: actor.id,
       action: PatientAction.READ_AUDIT,

@@ -46,7 +46,7 @@ export interface AuditRow {
 /** Newest first; `before` is the id of the last row already seen. */
 export async function queryAudit(
   em: EntityManager,
-  filter: { patientId?: string; actorId?: string; before?: string; limit: number },
+  filter: { patientId?: string; actorId?: string; before?: number; limit: number },
 ): Promise<AuditRow[]> {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -58,7 +58,7 @@ export async function queryAudit(
     params.push(filter.actorId);
     where.push('a.actor_id = ?');
   }
-  if (filter.before) {
+  if (filter.before !== undefined) {
     params.push(filter.before);
     where.push('a.id < ?');
   }

@@ -38,6 +38,11 @@ export function sessionGate(services: Services): RequestGate<Context, Session> {
         ctx.extra.socket.close(SocketClose.Unauthorized, 'Unauthorized');
         return null;
       }
+      const max = services.config.maxSocketsPerSession;
+      if (services.sockets.countFor(session.id) >= max) {
+        ctx.extra.socket.close(SocketClose.TooManySockets, `Too many connections for this session (at most ${max})`);
+        return null;
+      }
       // A socket keeps its session for hours: it must not keep the EntityManager that loaded it too.
       detachEntityGraph(session);
       services.sockets.add(session.id, ctx.extra.socket);

@@ -4,7 +4,12 @@ import type { Logger } from '../platform/logger.js';
 import { deadSessions } from './auth.service.js';
 
 /** WebSocket close codes Cairn uses, as graphql-ws names them. */
-export const SocketClose = { Unauthorized: 4401, Forbidden: 4403 } as const;
+export const SocketClose = {
+  Unauthorized: 4401,
+  Forbidden: 4403,
+  /** The session already holds as many sockets as it may (graphql-ws's "too many", final for its client: no retry). */
+  TooManySockets: 4429,
+} as const;
 
 /**
  * The open sockets of this instance, by session. Sign-out closes them at once; a periodic sweep closes
@@ -28,6 +33,11 @@ export class SocketRegistry {
       set.delete(socket);
       if (set.size === 0 && this.bySession.get(sessionId) === set) this.bySession.delete(sessionId);
     });
+  }
+
+  /** Sockets open now for a session. */
+  countFor(sessionId: string): number {
+    return this.bySession.get(sessionId)?.size ?? 0;
   }
 
   closeSessions(sessionIds: Iterable<string>, reason: string): void {

@@ -1,4 +1,5 @@
 import type { CarePlanSection } from '@cairn/schema/care-plan';
+import { CairnError, ErrorCode } from '../platform/errors.js';
 
 export const PresenceActivity = { VIEWING: 'VIEWING', EDITING: 'EDITING' } as const;
 export type PresenceActivity = (typeof PresenceActivity)[keyof typeof PresenceActivity];
@@ -37,12 +38,24 @@ export class PresenceRegistry {
     this.plans.clear();
   }
 
-  /** Records (or refreshes) a heartbeat and tells watchers when something visible changed. */
-  beat(patientId: string, entry: Omit<PresenceEntry, 'expiresAt'>): PresenceEntry[] {
+  /**
+   * Records (or refreshes) a heartbeat and tells watchers when something visible changed. A user may hold
+   * at most `maxPerUser` entries on a plan (one per tab): each distinct client id is a new entry, and
+   * without a cap one person could fill the list everyone watching the plan is sent.
+   */
+  beat(patientId: string, entry: Omit<PresenceEntry, 'expiresAt'>, maxPerUser = Infinity): PresenceEntry[] {
     let plan = this.plans.get(patientId);
     if (!plan) this.plans.set(patientId, (plan = new Map()));
     const before = plan.get(entry.key);
-    plan.set(entry.key, { ...entry, expiresAt: new Date(Date.now() + this.ttlMs()) });
+    const now = Date.now();
+    if (!before || before.expiresAt.getTime() <= now) {
+      let held = 0;
+      for (const e of plan.values()) if (e.userId === entry.userId && e.expiresAt.getTime() > now) held++;
+      if (held >= maxPerUser) {
+        throw new CairnError(ErrorCode.LIMIT_EXCEEDED, `You already have this care plan open in ${maxPerUser} places; close one of them first.`, 'clientId');
+      }
+    }
+    plan.set(entry.key, { ...entry, expiresAt: new Date(now + this.ttlMs()) });
     if (!before || before.section !== entry.section || before.activity !== entry.activity) this.notify(patientId);
     return this.list(patientId);
   }

@@ -168,7 +168,8 @@ export class CarePlanResolver {
   ): Promise<CarePlanPresence[]> {
     const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.READ);
     if (activity === PresenceActivity.EDITING) await requirePatientAccess(ctx, patientId, PatientAction.EDIT_CARE_PLAN);
-    return ctx.services.carePlans.presence.beat(patientId, { key: presenceKey(ctx, actor.id, clientId), userId: actor.id, name: actor.name, role: actor.role, section, activity });
+    const entry = { key: presenceKey(ctx, actor.id, clientId), userId: actor.id, name: actor.name, role: actor.role, section, activity };
+    return ctx.services.carePlans.presence.beat(patientId, entry, ctx.services.config.maxPresencePerUserPerPlan);
   }
 
   @Mutation(() => Boolean, { description: 'I have left the plan (closing the tab); presence also expires on its own.' })

@@ -53,9 +53,9 @@ describe('notifications', () => {
     expect(read.data?.markNotificationRead.readAt).toBeTruthy();
     expect(await count(fcpToken)).toBe(2);
     expect((await list(fcpToken, true)).map((n) => n.id)).toEqual([all[0].id, all[1].id]);
-    // Someone else's notification, or nonsense, is simply not found.
+    // Someone else's notification is simply not found; nonsense is not an id at all.
     expect(errorCode(await gql(url(), READ, { id: all[0].id }, coachToken))).toBe('NOT_FOUND');
-    expect(errorCode(await gql(url(), READ, { id: 'not-an-id' }, fcpToken))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(url(), READ, { id: 'not-an-id' }, fcpToken))).toBe('BAD_USER_INPUT');
     expect((await gql(url(), READ_ALL, {}, fcpToken)).data).toEqual({ markAllNotificationsRead: 2 });
     expect(await count(fcpToken)).toBe(0);
     expect(errorCode(await gql(url(), COUNT))).toBe('UNAUTHENTICATED');

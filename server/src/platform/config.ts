@@ -36,6 +36,16 @@ export interface Config {
   escalationSweepMs: number;
   /** Care-plan edits are gathered into one notification after this long without a further edit. */
   carePlanDigestQuietMs: number;
+  /** Operations one WebSocket may have open at once (its live subscriptions, and queries while they run). */
+  maxSubscriptionsPerSocket: number;
+  /** WebSockets one signed-in session may hold open at once (a browser opens one per tab). */
+  maxSocketsPerSession: number;
+  /** Presence entries (browser tabs) one user may hold on one care plan. */
+  maxPresencePerUserPerPlan: number;
+  /** An HTTP request must arrive whole within this long (Node's `server.requestTimeout`). */
+  requestTimeoutMs: number;
+  /** An HTTP request's headers must arrive within this long (Node's `server.headersTimeout`). */
+  headersTimeoutMs: number;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -66,6 +76,11 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     handoverSoonEscalationWorkingDays: intFrom(env.CAIRN_HANDOVER_SOON_ESCALATION_WORKING_DAYS, 2),
     escalationSweepMs: intFrom(env.CAIRN_ESCALATION_SWEEP_MS, 60_000),
     carePlanDigestQuietMs: intFrom(env.CAIRN_CARE_PLAN_DIGEST_QUIET_MS, 10 * 60_000),
+    maxSubscriptionsPerSocket: intFrom(env.CAIRN_MAX_SUBSCRIPTIONS_PER_SOCKET, 50),
+    maxSocketsPerSession: intFrom(env.CAIRN_MAX_SOCKETS_PER_SESSION, 20),
+    maxPresencePerUserPerPlan: intFrom(env.CAIRN_MAX_PRESENCE_PER_USER_PER_PLAN, 10),
+    requestTimeoutMs: intFrom(env.CAIRN_REQUEST_TIMEOUT_MS, 30_000),
+    headersTimeoutMs: intFrom(env.CAIRN_HEADERS_TIMEOUT_MS, 10_000),
   };
 }
 

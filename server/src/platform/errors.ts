@@ -39,6 +39,7 @@ export function httpStatusFor(code: ErrorCode): number {
     case ErrorCode.CONFLICT:
       return 409;
     case ErrorCode.RATE_LIMITED:
+    case ErrorCode.LIMIT_EXCEEDED:
       return 429;
     case ErrorCode.RESYNC_REQUIRED:
       return 409;
@@ -91,7 +92,8 @@ export function formatError(
   const message = options.hideSuggestions ? withoutSuggestions(formatted.message) : formatted.message;
   const code = formatted.extensions?.code;
   if (typeof code === 'string' && clientCodes.has(code)) return { message, locations: formatted.locations, extensions: { code } };
-  if (isArgumentValidation(original)) {
+  // Apollo marks a variable that failed coercion BAD_USER_INPUT; the input gate normally refuses it first.
+  if (code === ErrorCode.BAD_USER_INPUT || isArgumentValidation(original)) {
     return { message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.BAD_USER_INPUT } };
   }
   options.reportInternal(original, requestId);

@@ -77,8 +77,9 @@ describe('operation limits, the same on HTTP and WebSocket', () => {
   });
 
   it('masks internal errors but keeps the codes people can act on', async () => {
-    const res = await gql(server().url, '{ patient(id: "nope") { id } }', {}, token);
+    const res = await gql(server().url, '{ patient(id: "00000000-0000-4000-8000-000000000000") { id } }', {}, token);
     expect(errorCode(res)).toBe('NOT_FOUND');
+    expect(errorCode(await gql(server().url, '{ patient(id: "nope") { id } }', {}, token))).toBe('BAD_USER_INPUT');
     expect(JSON.stringify(res)).not.toMatch(/stack|at .*\.ts/);
   });
 

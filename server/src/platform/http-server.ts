@@ -14,6 +14,9 @@ import type { Config } from './config.js';
 import type { Orm } from './database.js';
 import { formatError, internalErrorLogFields, requestIdsOfErrors, type ErrorFormatting } from './errors.js';
 import { DocumentCache, guardRules, operationLimits, prepareDocument, querySizeError } from './graphql-guard.js';
+import { checkOperationInput, inputGatePlugin } from './input-gate.js';
+import { tooManyOperations } from './connection-limits.js';
+import { createHttpServer, securityHeaders } from './http-hardening.js';
 import type { Logger } from './logger.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
 import { serveGraphqlWs, type GraphqlWsServing, type NextSink } from './ws-transport.js';
@@ -76,7 +79,8 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
 
   const app = express();
   app.disable('x-powered-by');
-  const httpServer = http.createServer(app);
+  app.use(securityHeaders);
+  const httpServer = createHttpServer(app, config);
   // noServer: upgrades are accepted here, so a refused Origin or path never reaches graphql-ws, and the
   // HTTP server's own errors (a port in use) are not re-reported as WebSocket errors.
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: operationLimits.maxMessageBytes });
@@ -104,8 +108,12 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
         return true;
       },
       onSubscribe: (ctx, id, payload): ExecutionArgs | readonly GraphQLError[] => {
+        const tooMany = tooManyOperations(ctx.subscriptions, config.maxSubscriptionsPerSocket);
+        if (tooMany) return tooMany;
         const prepared = prepareDocument(schema, payload.query, config.production, documents);
         if ('errors' in prepared) return prepared.errors;
+        const refused = checkOperationInput(schema, prepared.document, payload.operationName, payload.variables);
+        if (refused) return refused;
         const nextSink = wsCleanup.nextSink(ctx.extra, id, (result) => nextPayload(result, contextValue.requestId));
         const contextValue: TContext = gate.socketContext(ctx.extra.session ?? null, ctx.extra.request.socket.remoteAddress ?? 'unknown', nextSink);
         return { schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
@@ -128,6 +136,7 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
     stopOnTerminationSignals: false,
     plugins: [
       httpErrors.plugin,
+      inputGatePlugin(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
     ],

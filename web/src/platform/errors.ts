@@ -52,6 +52,8 @@ function wordsFor(code: ErrorCode, serverMessage: string, retryAfterSeconds: num
       return retryAfterSeconds === undefined
         ? given || 'Too many attempts. Please wait a few minutes and try again.'
         : `Too many failed attempts. For your security, please wait ${waitInWords(retryAfterSeconds)} and try again.`;
+    case ErrorCode.LIMIT_EXCEEDED:
+      return given || 'Cairn is open in too many tabs or windows. Close some and try again.';
     case ErrorCode.RESYNC_REQUIRED:
       return 'Live updates fell behind; catching up…';
     default:

@@ -1,0 +1,222 @@
+import { buildClientSchema, getIntrospectionQuery, getNamedType, isEnumType, isInputObjectType, isListType, isNonNullType, type GraphQLInputType, type IntrospectionQuery } from 'graphql';
+import { createClient, type Client } from 'graphql-ws';
+import { randomUUID } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import { gql, useTestServer } from '../test-support/harness.js';
+import { probesFor, type Fillers, type Probe } from '../test-support/input-corpus.js';
+import { makeWorld, signInAs, uniqueNhsNumber } from '../test-support/world.js';
+
+/** Every code a client may be answered with for a request it got wrong; anything else is a defect. */
+const typedCodes = new Set(['BAD_USER_INPUT', 'UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND', 'CONFLICT', 'RATE_LIMITED', 'LIMIT_EXCEEDED', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST']);
+/** Root fields a care-team member cannot reach: run as the role that can, so the probe gets past the door. */
+const asAdmin = new Set(['createUser', 'createOrganisation', 'setUserActive', 'organisations']);
+const asLead = new Set(['auditTrail']);
+
+type Answer = { errors?: Array<{ message: string; extensions?: { code?: string } }>; data?: unknown; live?: true };
+
+describe('every bad input is a typed error', () => {
+  const server = useTestServer();
+
+  it('a corpus of bad values in every argument of every operation, over HTTP and over the WebSocket, is never an internal error', { timeout: 240_000 }, async () => {
+    const { url, wsUrl, orm } = server();
+    const world = await makeWorld(orm.em.fork());
+    const { coach, gp, fcp, specialist, admin, lead } = world.users;
+    const patient = await world.patient([coach, gp, fcp, specialist]);
+    await world.linkSpecialist(patient);
+    const [coachToken, gpToken, specialistToken, adminToken, leadToken] = await Promise.all([coach, gp, specialist, admin, lead].map((u) => signInAs(url, u)));
+
+    // Real data for every kind of id: a thread with a post mentioning the coach (so a notification), a handover, a plan edit.
+    const thread = await gql<{ startThread: { id: string; posts: Array<{ id: string }> } }>(
+      url,
+      'mutation($input: StartThreadInput!) { startThread(input: $input) { id posts { id } } }',
+      { input: { patientId: patient.id, title: 'Pacing', body: 'Over to you', mentions: [coach.id] } },
+      gpToken,
+    );
+    const handover = await gql<{ postHandover: { id: string } }>(
+      url,
+      'mutation($input: PostHandoverInput!) { postHandover(input: $input) { id } }',
+      { input: { patientId: patient.id, summary: 'Taper', advice: 'Slowly', urgency: 'SOON', actions: [] } },
+      specialistToken,
+    );
+    await gql(url, 'mutation($p: ID!, $u: String!, $c: String!) { applyCarePlanUpdate(patientId: $p, update: $u, clientUpdateId: $c) { seq } }', { p: patient.id, u: planEdit(), c: 'seed-1' }, coachToken);
+    const notifications = await gql<{ myNotifications: Array<{ id: string }> }>(url, '{ myNotifications { id } }', {}, coachToken);
+    const ids = {
+      thread: thread.data!.startThread.id,
+      post: thread.data!.startThread.posts[0].id,
+      handover: handover.data!.postHandover.id,
+      notification: notifications.data!.myNotifications[0].id,
+    };
+
+    const fill: Fillers = (field, name, type) => {
+      const byField: Record<string, unknown> = { 'thread.id': ids.thread, 'handover.id': ids.handover, 'markNotificationRead.id': ids.notification, 'patient.id': patient.id };
+      const byName: Record<string, unknown> = {
+        patientId: patient.id,
+        threadId: ids.thread,
+        postId: ids.post,
+        parentPostId: ids.post,
+        handoverId: ids.handover,
+        userId: field === 'auditTrail' ? coach.id : fcp.id,
+        mentions: [coach.id],
+        assigneeId: coach.id,
+        leadUserId: coach.id,
+        pcnId: world.pcn.id,
+        practiceId: world.practice.id,
+        organisationId: world.practice.id,
+        email: `fuzz-${randomUUID().slice(0, 8)}@test.example`,
+        password: 'a perfectly long passphrase',
+        nhsNumber: uniqueNhsNumber(),
+        dateOfBirth: '1970-01-01',
+        dueDate: '2027-01-01',
+        agreedOn: '2026-01-01',
+        update: planEdit(),
+        clientUpdateId: `fuzz-${randomUUID()}`,
+        first: 5,
+        seq: 1,
+        fromSeq: 0,
+        toSeq: 1,
+        level: 2,
+        activationLevel: 2,
+        active: true,
+      };
+      const key = `${field}.${name}`;
+      if (key in byField) return byField[key];
+      if (name in byName) return byName[name];
+      if (!isNonNullType(type)) return undefined; // optional: left out unless it is the target
+      return defaultFor(type);
+    };
+
+    const schema = buildClientSchema((await gql<IntrospectionQuery>(url, getIntrospectionQuery(), {}, coachToken)).data!);
+    const probes = probesFor(schema, fill);
+    const tokenFor = (p: Probe) => (asAdmin.has(p.field) ? adminToken : asLead.has(p.field) ? leadToken : coachToken);
+
+    const sockets = new Map<string, { client: Client; closedWith: number[] }>();
+    const socketFor = (token: string) => {
+      let s = sockets.get(token);
+      if (!s) {
+        const closedWith: number[] = [];
+        const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, retryAttempts: 0, lazy: false, connectionParams: { token }, on: { closed: (e) => void closedWith.push((e as { code: number }).code) }, onNonLazyError: () => undefined });
+        sockets.set(token, (s = { client, closedWith }));
+      }
+      return s.client;
+    };
+
+    const overHttp = (p: Probe): Promise<Answer & { status?: number }> =>
+      // One retry: a pooled keep-alive connection can be reset under the client; a server that failed stays failed.
+      gql(url, p.query, p.variables, tokenFor(p))
+        .catch(() => gql(url, p.query, p.variables, tokenFor(p)))
+        .catch((e: unknown) => ({ errors: [{ message: String(e), extensions: { code: 'CONNECTION_FAILED' } }] }));
+    const overWs = (p: Probe): Promise<Answer> => wsAnswer(socketFor(tokenFor(p)), p);
+
+    const failures: string[] = [];
+    const started = Date.now();
+    let done = 0;
+    const judge = (transport: string, p: Probe, answer: Answer & { status?: number }) => {
+      if (process.env.FUZZ_DEBUG && ++done % 200 === 0) console.log(transport, done, probes.length, Date.now() - started, p.field, p.target);
+      const codes = (answer.errors ?? []).map((e) => e.extensions?.code ?? 'none');
+      const where = `${transport} ${p.field}(${p.target}: ${shown(p.value)})`;
+      if (answer.status !== undefined && answer.status >= 500) failures.push(`${where}: HTTP ${answer.status} ${JSON.stringify(answer.errors)}`);
+      const untyped = codes.filter((c) => !typedCodes.has(c));
+      if (untyped.length) failures.push(`${where}: ${untyped.join(', ')}: ${answer.errors!.map((e) => e.message).join(' | ')}`);
+      else if (p.mustRefuse && !codes.includes('BAD_USER_INPUT') && !codes.includes('GRAPHQL_VALIDATION_FAILED')) {
+        failures.push(`${where}: expected BAD_USER_INPUT, got ${codes.join(', ') || JSON.stringify(answer.data).slice(0, 200)}`);
+      }
+    };
+
+    // Subscriptions have no HTTP transport; everything goes over the WebSocket, queries and mutations over both.
+    await pool(probes.filter((p) => p.operation !== 'subscription'), 16, async (p) => judge('HTTP', p, await overHttp(p)));
+    await pool(probes, 16, async (p) => judge('WS', p, await overWs(p)));
+    const seconds = (Date.now() - started) / 1000;
+
+    failures.sort((a, b) => Number(b.includes('expected BAD_USER_INPUT') === false) - Number(a.includes('expected BAD_USER_INPUT') === false));
+    expect(failures.slice(0, 40), `${failures.length} of ${probes.length * 2} probes failed`).toEqual([]);
+    // No socket was dropped for an internal error, and the server still answers.
+    for (const s of sockets.values()) expect(s.closedWith).toEqual([]);
+    expect((await gql<{ me: { id: string } }>(url, '{ me { id } }', {}, coachToken)).data?.me.id).toBe(coach.id);
+    expect(probes.length).toBeGreaterThan(500);
+    console.log(`${probes.length} probes over HTTP and WebSocket in ${seconds.toFixed(1)} s`);
+    for (const s of sockets.values()) await s.client.dispose();
+  });
+
+  it('NUL, lone surrogates and malformed ids are refused naming the argument, as literals and as variables, before any resolver runs', async () => {
+    const { url, orm } = server();
+    const world = await makeWorld(orm.em.fork());
+    const token = await signInAs(url, world.users.coach);
+    const literal = await gql(url, '{ colleagues(search: "a\\u0000b") { id } }', {}, token);
+    expect(literal.status).toBe(400);
+    expect(literal.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'search' } });
+    expect(literal.errors?.[0].message).toMatch(/"search" contains a NUL character/);
+
+    const nested = await gql(url, 'mutation($i: StartThreadInput!) { startThread(input: $i) { id } }', { i: { patientId: randomUUID(), title: 'x', body: 'ok', mentions: [randomUUID(), 'nope'] } }, token);
+    expect(nested.errors?.[0]).toMatchObject({ message: '"input.mentions[1]" is not a valid id.', extensions: { code: 'BAD_USER_INPUT', field: 'input.mentions[1]' } });
+
+    const surrogate = await gql(url, 'query($f: PatientFilter) { patients(filter: $f) { totalCount } }', { f: { search: 'ab\uD800' } }, token);
+    expect(surrogate.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'filter.search' } });
+
+    // A wrong variable type is the client's mistake in production too, where internals are masked.
+    const wrongType = await gql(url, 'query($n: Int!) { myNotifications(first: $n) { id } }', { n: 1.5 }, token);
+    expect(wrongType.status).toBe(400);
+    expect(wrongType.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'n' } });
+  });
+});
+
+/** A fresh edit of the plan as a browser would send it (its own Yjs client id). */
+function planEdit(): string {
+  const doc = new Y.Doc();
+  doc.getText('whatMatters').insert(0, 'Gardening');
+  return Buffer.from(Y.encodeStateAsUpdate(doc)).toString('base64');
+}
+
+function defaultFor(type: GraphQLInputType): unknown {
+  const named = getNamedType(type);
+  if (isListType(isNonNullType(type) ? type.ofType : type)) return [];
+  if (isEnumType(named)) return named.getValues()[0].value;
+  if (isInputObjectType(named)) return {};
+  if (named.name === 'Int') return 1;
+  if (named.name === 'Boolean') return false;
+  return 'Fuzz text';
+}
+
+/**
+ * One operation's answer over graphql-ws: its error, or its result. A subscription that goes live with
+ * nothing to send within a moment has accepted its arguments; it is ended.
+ */
+function wsAnswer(client: Client, p: Probe): Promise<Answer> {
+  return new Promise((resolve) => {
+    let answer: Answer | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (a: Answer) => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(a);
+    };
+    const unsubscribe = client.subscribe(
+      { query: p.query, variables: p.variables },
+      {
+        next: (value) => {
+          answer = value as Answer;
+          if (p.operation === 'subscription') finish(answer);
+        },
+        error: (errors) => finish({ errors: (Array.isArray(errors) ? errors : [{ message: String(errors), extensions: { code: 'SOCKET_ERROR' } }]) as Answer['errors'] }),
+        complete: () => finish(answer ?? {}),
+      },
+    );
+    if (p.operation === 'subscription') timer = setTimeout(() => finish({ live: true }), 300);
+  });
+}
+
+/** Runs `work` over `items`, `width` at a time. */
+async function pool<T>(items: T[], width: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
+}
+
+function shown(value: unknown): string {
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 40 ? `${json.slice(0, 37)}…` : json;
+}
