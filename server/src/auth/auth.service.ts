@@ -93,6 +93,16 @@ export async function revokeSessions(em: EntityManager, session: Session, everyw
   });
 }
 
+/** Whether the session is live: not revoked, not expired, and its user active. One indexed read. */
+export async function sessionIsLive(em: EntityManager, sessionId: string): Promise<boolean> {
+  const rows = await runSql<{ live: boolean }>(
+    em,
+    sql`select true as live from session s join app_user u on u.id = s.user_id
+         where s.id = ${sessionId}::uuid and s.revoked_at is null and s.expires_at > now() and u.active`,
+  );
+  return rows.length > 0;
+}
+
 /** Ids of the given sessions that are no longer live (revoked, expired, gone, or their user deactivated). */
 export async function deadSessions(em: EntityManager, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];

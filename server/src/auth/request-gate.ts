@@ -43,6 +43,7 @@ export function sessionGate(services: Services): RequestGate<Context, Session> {
       services.sockets.add(session.id, ctx.extra.socket);
       return session;
     },
+    refuseOperation: (session, socket, query) => services.sockets.refusal(session, socket, query),
     socketContext: (session, clientAddress, nextSink) => new WsOperationContext(services, session, clientAddress, nextSink),
     nextSinkOf: (contextValue) => (contextValue instanceof WsOperationContext ? contextValue.nextSink : null),
     subscriptionStarted(contextValue) {

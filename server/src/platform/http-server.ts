@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from './config.js';
 import type { Orm } from './database.js';
 import { formatError } from './errors.js';
@@ -26,6 +26,8 @@ export interface RequestGate<TContext extends BaseContext, TSocketSession> {
   httpContext(req: Request, res: Response): Promise<TContext>;
   /** A socket's `connection_init`: its session, or null after closing the socket with the reason. */
   openSocket(ctx: WsContext<Record<string, unknown>, Extra>): Promise<TSocketSession | null>;
+  /** Before each operation on a socket: null to go ahead, or the errors to answer with (its session has ended). */
+  refuseOperation(session: TSocketSession | null, socket: WebSocket, query: string): Promise<readonly GraphQLError[] | null>;
   /** The context of one operation on a socket; `nextSink` writes its subscription results directly. */
   socketContext(session: TSocketSession | null, clientAddress: string, nextSink: NextSink): TContext;
   /** The direct sink of an operation's context, if it has one. */
@@ -91,7 +93,9 @@ export async function serveGraphql<TContext extends BaseContext, TSocketSession>
         ctx.extra.session = session;
         return true;
       },
-      onSubscribe: (ctx, id, payload): ExecutionArgs | readonly GraphQLError[] => {
+      onSubscribe: async (ctx, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+        const refused = await gate.refuseOperation(ctx.extra.session ?? null, ctx.extra.socket, payload.query);
+        if (refused) return refused;
         const prepared = prepareDocument(schema, payload.query, config.production, documents);
         if ('errors' in prepared) return prepared.errors;
         const nextSink = wsCleanup.nextSink(ctx.extra, id, nextPayload);
