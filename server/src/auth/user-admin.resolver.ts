@@ -6,6 +6,7 @@ import type { Context } from './request-context.js';
 import { badInput, conflict, forbidden, notFound } from '../platform/errors.js';
 import { requireText } from '../platform/validate.js';
 import { hashPassword } from './password.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, requireAcceptablePassword } from './password-policy.js';
 import { normaliseEmail, Role, User } from './user.entity.js';
 
 @InputType()
@@ -14,7 +15,7 @@ class CreateUserInput {
   @Field(() => String) email!: string;
   @Field(() => Role) role!: Role;
   @Field(() => ID) organisationId!: string;
-  @Field(() => String, { description: 'At least 12 characters.' }) password!: string;
+  @Field(() => String, { description: `${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters, not a common or easily guessed password.` }) password!: string;
 }
 
 /** Users, colleagues and organisations: admins manage them; clinicians look colleagues up. */
@@ -50,11 +51,11 @@ export class UserAdminResolver {
     const name = requireText('name', input.name, 120);
     const email = normaliseEmail(input.email);
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw badInput('email', 'Please enter a valid email address.');
-    if (input.password.length < 12) throw badInput('password', 'Passwords need at least 12 characters.');
+    const password = requireAcceptablePassword('password', input.password);
     const organisation = await ctx.em.findOne(Organisation, { id: input.organisationId }).catch(() => null);
     if (!organisation) throw badInput('organisationId', 'No such organisation.');
     if (await ctx.em.count(User, { email })) throw conflict(`An account with the email ${email} already exists.`);
-    const user = new User(name, email, await hashPassword(input.password), input.role, organisation);
+    const user = new User(name, email, await hashPassword(password), input.role, organisation);
     await ctx.em.transactional(async (tx) => {
       tx.persist(user);
       await recordAudit(tx, { actorId: actor.id, action: 'user.create', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId: user.id } });

@@ -14,6 +14,12 @@ export interface Config {
   sessionTtlHours: number;
   /** Origins allowed to open a WebSocket; the server's own origin is always allowed. */
   allowedOrigins: string[];
+  /**
+   * Which proxies in front of Cairn to believe about the client's address (`X-Forwarded-For`), as express's
+   * `trust proxy`: false (none, the default), a number of hops, or addresses, subnets or names
+   * (`loopback`, `uniquelocal`). Sign-in limits are keyed on that address.
+   */
+  trustProxy: boolean | number | string[];
   /** How often open sockets re-check their session (revocation, expiry, deactivation). */
   sessionSweepMs: number;
   seedDemo: boolean;
@@ -43,6 +49,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     sessionTtlHours: intFrom(env.CAIRN_SESSION_TTL_HOURS, 12),
     allowedOrigins: (env.CAIRN_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    trustProxy: trustProxyFrom(env.CAIRN_TRUST_PROXY),
     sessionSweepMs: intFrom(env.CAIRN_SESSION_SWEEP_MS, 2000),
     seedDemo: env.CAIRN_SEED_DEMO !== 'false',
     logLevel: (env.CAIRN_LOG_LEVEL as Config['logLevel']) ?? 'info',
@@ -59,4 +66,13 @@ function intFrom(value: string | undefined, fallback: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new Error(`Expected a whole number, got "${value}"`);
   return n;
+}
+
+/** CAIRN_TRUST_PROXY: unset or "false", "true", a hop count, or a comma-separated list of addresses/subnets/names. */
+function trustProxyFrom(value: string | undefined): Config['trustProxy'] {
+  const v = value?.trim() ?? '';
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
 }

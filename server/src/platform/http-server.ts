@@ -66,6 +66,7 @@ export async function serveGraphql<TContext extends BaseContext, TSocketSession>
 
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', config.trustProxy);
   const httpServer = http.createServer(app);
   // noServer: upgrades are accepted here, so a refused Origin or path never reaches graphql-ws, and the
   // HTTP server's own errors (a port in use) are not re-reported as WebSocket errors.
