@@ -66,9 +66,8 @@ describe('sign-in limits', () => {
 
   it('does not lock out everyone behind one address: other accounts still sign in after many failures from it', async () => {
     const world = await makeWorld(server().orm.em.fork());
-    const victims = [world.users.pharm, world.users.specialist, world.users.outsider];
+    const victims = [world.users.pharm, world.users.specialist, world.users.outsider, world.users.coach, world.users.fcp];
     for (const v of victims) for (let i = 0; i < 5; i++) expect(errorCode(await signIn(server().url, v.email, `wrong ${i}`))).toBe('UNAUTHENTICATED');
-    for (let i = 0; i < 10; i++) expect(errorCode(await signIn(server().url, `nobody.${i}.${world.tag}@test.example`, 'wrong'))).toBe('UNAUTHENTICATED');
     // 25 failures from this address: colleagues behind it are unaffected.
     for (const colleague of [world.users.gp, world.users.lead]) {
       const res = await signIn(server().url, colleague.email, TEST_PASSWORD);
