@@ -1,9 +1,9 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-graphql';
-import { may, requireActor } from '../access/policy.js';
+import { may, requireActor, requireAllowed } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import type { Context } from './request-context.js';
-import { badInput, conflict, forbidden, notFound } from '../platform/errors.js';
+import { badInput, conflict, notFound } from '../platform/errors.js';
 import { requireText } from '../platform/validate.js';
 import { hashPassword } from './password.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, requireAcceptablePassword } from './password-policy.js';
@@ -47,7 +47,7 @@ export class UserAdminResolver {
   @Mutation(() => User)
   async createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() ctx: Context): Promise<User> {
     const actor = requireActor(ctx);
-    if (!may.manageUsers(actor)) throw forbidden('Only administrators can add users.');
+    await requireAllowed(ctx, may.manageUsers(actor), 'user.create', 'Only administrators can add users.', { email: normaliseEmail(input.email) });
     const name = requireText('name', input.name, 120);
     const email = normaliseEmail(input.email);
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw badInput('email', 'Please enter a valid email address.');
@@ -66,7 +66,7 @@ export class UserAdminResolver {
   @Mutation(() => User, { description: "Deactivating a user ends their sessions and closes their live connections within seconds." })
   async setUserActive(@Arg('userId', () => ID) userId: string, @Arg('active', () => Boolean) active: boolean, @Ctx() ctx: Context): Promise<User> {
     const actor = requireActor(ctx);
-    if (!may.manageUsers(actor)) throw forbidden('Only administrators can activate or deactivate users.');
+    await requireAllowed(ctx, may.manageUsers(actor), active ? 'user.activate' : 'user.deactivate', 'Only administrators can activate or deactivate users.', { userId });
     if (userId === actor.id && !active) throw badInput('userId', 'You cannot deactivate your own account.');
     const user = await ctx.em.findOne(User, { id: userId }, { populate: ['organisation'] }).catch(() => null);
     if (!user) throw notFound('user');
