@@ -60,6 +60,7 @@ export type HandoverUrgency =
   | 'URGENT';
 
 export type NotificationKind =
+  | 'ACCESS_REQUESTED'
   | 'CARE_PLAN_EDITED'
   | 'CARE_PLAN_SIGNED_OFF'
   | 'CARE_TEAM_ADDED'

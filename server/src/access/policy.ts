@@ -7,7 +7,7 @@ import { Patient } from '../patients/patient.entity.js';
 import type { Context } from '../auth/request-context.js';
 import { entityColumns, entityFromRow } from '../platform/entity-rows.js';
 import { runSql, sql, sqlText, type Sql } from '../platform/sql.js';
-import { forbidden, notFound, unauthenticated } from '../platform/errors.js';
+import { forbidden, notFound, unauthenticated, type CairnError } from '../platform/errors.js';
 
 /**
  * The one place that decides who may do what to a patient. Resolvers, subscriptions and the WebSocket
@@ -66,12 +66,23 @@ export function requireActor(ctx: Context): User {
 }
 
 /**
- * Loads the patient if `ctx.actor` may do `action` to them. Someone with no relationship at all gets the
- * same NOT_FOUND as for an id that does not exist; someone who may read but not do this gets FORBIDDEN.
- * Both outcomes are audited; a permitted read is audited here, a permitted write by the service with its
- * transaction.
+ * What a patient-scoped operation reached the patient through (a discussion, a post, a handover note), so
+ * that "you cannot see that patient" and "there is no such item" give the same answer, naming the item.
  */
-export async function requirePatientAccess(ctx: Context, patientId: string, action: PatientAction): Promise<PatientAccess> {
+export interface ReachedThrough {
+  /** The item as people call it: "No such discussion, or you do not have access to it." */
+  noun: string;
+  /** What the audit trail records of it, e.g. `{ threadId }`. */
+  detail: Record<string, unknown>;
+}
+
+/**
+ * Loads the patient if `ctx.actor` may do `action` to them. Someone with no relationship at all gets the
+ * same NOT_FOUND as for an id that does not exist (naming `through`'s item when the patient was reached
+ * through one); someone who may read but not do this gets FORBIDDEN. Both outcomes are audited; a
+ * permitted read is audited here, a permitted write by the service with its transaction.
+ */
+export async function requirePatientAccess(ctx: Context, patientId: string, action: PatientAction, through?: ReachedThrough): Promise<PatientAccess> {
   const actor = requireActor(ctx);
   const found = isUuid(patientId) ? await patientAndRelationship(ctx.em, patientId, actor.id) : null;
   const patient = found?.patient ?? null;
@@ -82,13 +93,13 @@ export async function requirePatientAccess(ctx: Context, patientId: string, acti
       patientId: patient?.id ?? null,
       requestId: ctx.requestId,
       outcome,
-      detail: reason ? { reason, transport: ctx.transport } : { transport: ctx.transport },
+      detail: { ...through?.detail, ...(reason ? { reason } : {}), transport: ctx.transport },
     });
 
   const related = found?.related;
   if (!patient || !related || !allows(related, related.relationship, PatientAction.READ)) {
     await audit(AuditOutcome.DENIED, patient ? 'no relationship' : 'no such patient');
-    throw notFound();
+    throw notFound(through?.noun);
   }
   if (!allows(related, related.relationship, action)) {
     await audit(AuditOutcome.DENIED, 'not permitted');
@@ -96,6 +107,35 @@ export async function requirePatientAccess(ctx: Context, patientId: string, acti
   }
   if (action === PatientAction.READ) await audit(AuditOutcome.ALLOWED);
   return { actor, patient, relationship: related.relationship };
+}
+
+/**
+ * The answer for an item that does not exist, reached `through` (an id the client sent): the same NOT_FOUND
+ * as for an item on a patient the actor cannot see, audited as a denial like it.
+ */
+export async function itemNotFound(ctx: Context, action: string, through: ReachedThrough): Promise<CairnError> {
+  return deny(ctx, action, { ...through.detail, reason: `no such ${through.noun}` }, notFound(through.noun));
+}
+
+/**
+ * Throws `error` unless `allowed` (an organisation-wide permission from `may`), auditing the refusal of
+ * `action`. Every refusal is in the audit trail, whichever check made it.
+ */
+export async function requireAllowed(ctx: Context, allowed: boolean, action: string, message: string, detail: Record<string, unknown> = {}): Promise<void> {
+  if (!allowed) throw await deny(ctx, action, { ...detail, reason: 'not permitted' }, forbidden(message));
+}
+
+/** Records a refusal of `action` by the signed-in user (on its own, never in a transaction that rolls back) and returns `error` to throw. */
+export async function deny(ctx: Context, action: string, detail: Record<string, unknown>, error: CairnError, patientId: string | null = null): Promise<CairnError> {
+  await recordAudit(ctx.em, {
+    actorId: ctx.actor?.id ?? null,
+    action,
+    patientId,
+    requestId: ctx.requestId,
+    outcome: AuditOutcome.DENIED,
+    detail: { ...detail, transport: ctx.transport },
+  });
+  return error;
 }
 
 /** Whether `actor` may still see `patientId`; for live streams that re-check access per event. */

@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, GraphQLISODateTime, ID, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { may, PatientAction, requireActor, requirePatientAccess } from '../access/policy.js';
+import { deny, isUuid, may, PatientAction, readablePatientsSql, requireActor, requireAllowed, requirePatientAccess } from '../access/policy.js';
 import { User } from '../auth/user.entity.js';
 import type { Context } from '../auth/request-context.js';
 import { badInput, forbidden, notFound } from '../platform/errors.js';
@@ -43,7 +43,9 @@ export class AuditResolver {
     if (cursor === 'invalid') throw badInput('before', 'That page cursor is not valid.');
     if (patientId) await requirePatientAccess(ctx, patientId, PatientAction.READ_AUDIT);
     if (userId) await requireUserInMyPcn(ctx, userId);
-    const rows = await queryAudit(ctx.em, { patientId: patientId ?? undefined, actorId: userId ?? undefined, before: cursor ?? undefined, limit: first });
+    // A user's trail spans patients; the reader sees only entries about patients they may open themselves.
+    const readable = readablePatientsSql(actor);
+    const rows = await queryAudit(ctx.em, { patientId: patientId ?? undefined, actorId: userId ?? undefined, before: cursor ?? undefined, limit: first, readable });
     await recordAudit(ctx.em, {
       actorId: actor.id,
       action: PatientAction.READ_AUDIT,
@@ -58,10 +60,9 @@ export class AuditResolver {
 
 async function requireUserInMyPcn(ctx: Context, userId: string): Promise<void> {
   const actor = requireActor(ctx);
-  if (!may.readUserAudit(actor)) {
-    await recordAudit(ctx.em, { actorId: actor.id, action: PatientAction.READ_AUDIT, patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.DENIED, detail: { userId } });
-    throw forbidden('Only service leads can read the audit trail.');
+  await requireAllowed(ctx, may.readUserAudit(actor), PatientAction.READ_AUDIT, 'Only service leads can read the audit trail.', { userId });
+  const user = isUuid(userId) ? await ctx.em.findOne(User, { id: userId }, { populate: ['organisation'] }) : null;
+  if (!user || user.organisation.pcnId !== actor.organisation.pcnId) {
+    throw await deny(ctx, PatientAction.READ_AUDIT, { userId, reason: user ? 'user outside your PCN' : 'no such user' }, notFound('user'));
   }
-  const user = await ctx.em.findOne(User, { id: userId }, { populate: ['organisation'] }).catch(() => null);
-  if (!user || user.organisation.pcnId !== actor.organisation.pcnId) throw notFound('user');
 }

@@ -43,13 +43,14 @@ export interface AuditRow {
   detail: Record<string, unknown> | null;
 }
 
-/** Newest first; `before` is the id of the last row already seen. */
+/** Newest first; `before` is the id of the last row already seen. Only entries `readable` lets the reader see. */
 export async function queryAudit(
   em: EntityManager,
-  filter: { patientId?: string; actorId?: string; before?: number; limit: number },
+  filter: { patientId?: string; actorId?: string; before?: number; limit: number; readable: { sql: string; params: unknown[] } },
 ): Promise<AuditRow[]> {
-  const where: string[] = [];
-  const params: unknown[] = [];
+  // Entries about a patient only where that patient passes `readable` (the policy's READ rule as SQL over `p`).
+  const where: string[] = [`(a.patient_id is null or exists (select 1 from patient p where p.id = a.patient_id and ${filter.readable.sql}))`];
+  const params: unknown[] = [...filter.readable.params];
   if (filter.patientId) {
     params.push(filter.patientId);
     where.push('a.patient_id = ?');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -5,9 +6,10 @@ import { entityColumns, entityFromRow } from '../platform/entity-rows.js';
 import { badInput, CairnError, ErrorCode } from '../platform/errors.js';
 import { runSql, sql } from '../platform/sql.js';
 import { decoyHash, verifyPassword } from './password.js';
+import { MAX_PASSWORD_LENGTH } from './password-policy.js';
 import { Session } from './session.entity.js';
 import { hashToken, newSessionToken } from './session-token.js';
-import type { SignInLimiter } from './sign-in-limiter.js';
+import type { SignInAttempt, SignInLimiter } from './sign-in-limiter.js';
 import { normaliseEmail, User } from './user.entity.js';
 
 export interface SignedIn {
@@ -17,7 +19,14 @@ export interface SignedIn {
 
 const WRONG_CREDENTIALS = 'That email and password do not match an account. Please check them and try again.';
 
-/** Checks the credentials and opens a session. Unknown email and wrong password fail the same way. */
+/** Why a sign-in was refused, as the audit trail records it (the person is told only WRONG_CREDENTIALS or to wait). */
+type SignInRefusal = 'rate limited' | 'unknown email' | 'wrong password' | 'account inactive';
+
+/**
+ * Checks the credentials and opens a session. Unknown email and wrong password fail the same way. The
+ * attempt is counted before the password is checked; every refusal is audited (the address, and the user
+ * or, for an unknown email, a hash of it; never the password).
+ */
 export async function signIn(
   em: EntityManager,
   limiter: SignInLimiter,
@@ -26,24 +35,33 @@ export async function signIn(
   const email = normaliseEmail(input.email);
   if (!email) throw badInput('email', 'Please enter your email address.');
   if (!input.password) throw badInput('password', 'Please enter your password.');
-  await limiter.check(email, input.address);
-
-  const user = await em.findOne(User, { email }, { populate: ['passwordHash', 'organisation'] });
-  const ok = user ? await verifyPassword(user.passwordHash, input.password) : await verifyPassword(await decoyHash(), input.password);
-  if (!user || !ok || !user.active) {
-    await limiter.failed(email, input.address);
+  if (input.password.length > MAX_PASSWORD_LENGTH) throw badInput('password', `Passwords are at most ${MAX_PASSWORD_LENGTH} characters.`);
+  const refuse = async (reason: SignInRefusal, userId: string | null, error: CairnError): Promise<never> => {
     await recordAudit(em, {
-      actorId: user?.id ?? null,
+      actorId: userId,
       action: 'auth.signIn',
       patientId: null,
       requestId: input.requestId,
       outcome: AuditOutcome.DENIED,
-      detail: { address: input.address },
+      detail: { reason, address: input.address, ...(userId ? {} : { emailSha256: emailDigest(email) }) },
     });
-    throw new CairnError(ErrorCode.UNAUTHENTICATED, WRONG_CREDENTIALS);
+    throw error;
+  };
+  let attempt: SignInAttempt;
+  try {
+    attempt = limiter.attempt(email, input.address);
+  } catch (e) {
+    if (!(e instanceof CairnError)) throw e;
+    const known = await em.findOne(User, { email }, { fields: ['id'] });
+    return refuse('rate limited', known?.id ?? null, e);
   }
-  await limiter.succeeded(email);
-
+  const user = await em.findOne(User, { email }, { populate: ['passwordHash', 'organisation'] });
+  const ok = user ? await verifyPassword(user.passwordHash, input.password) : await verifyPassword(await decoyHash(), input.password);
+  const wrong = new CairnError(ErrorCode.UNAUTHENTICATED, WRONG_CREDENTIALS);
+  if (!user) return refuse('unknown email', null, wrong);
+  if (!ok) return refuse('wrong password', user.id, wrong);
+  if (!user.active) return refuse('account inactive', user.id, wrong);
+  attempt.succeeded();
   const token = newSessionToken();
   const session = new Session(hashToken(token), user, new Date(Date.now() + input.ttlHours * 3600_000), input.userAgent);
   await em.transactional(async (tx) => {
@@ -51,6 +69,11 @@ export async function signIn(
     await recordAudit(tx, { actorId: user.id, action: 'auth.signIn', patientId: null, requestId: input.requestId, outcome: AuditOutcome.ALLOWED });
   });
   return { token, session };
+}
+
+/** An unknown email as the audit trail keeps it: attempts on one address can be linked, the address not read. */
+function emailDigest(email: string): string {
+  return createHash('sha256').update(email).digest('hex');
 }
 
 /** The live session a token belongs to, with its user and organisation, or null. */
@@ -91,6 +114,16 @@ export async function revokeSessions(em: EntityManager, session: Session, everyw
     });
     return rows.map((r) => r.id);
   });
+}
+
+/** Whether the session is live: not revoked, not expired, and its user active. One indexed read. */
+export async function sessionIsLive(em: EntityManager, sessionId: string): Promise<boolean> {
+  const rows = await runSql<{ live: boolean }>(
+    em,
+    sql`select true as live from session s join app_user u on u.id = s.user_id
+         where s.id = ${sessionId}::uuid and s.revoked_at is null and s.expires_at > now() and u.active`,
+  );
+  return rows.length > 0;
 }
 
 /** Ids of the given sessions that are no longer live (revoked, expired, gone, or their user deactivated). */

@@ -39,7 +39,7 @@ describe('signing in and out', () => {
     expect(res.errors?.[0].extensions?.field).toBe('email');
   });
 
-  it('rate-limits repeated failures for one account, even with the right password afterwards', async () => {
+  it('holds back repeated failures for one account, even with the right password, for a moment', async () => {
     await fresh();
     for (let i = 0; i < 5; i++) {
       expect(errorCode(await gql(server().url, SIGN_IN, { e: world.users.pharm.email, p: `wrong ${i}` }))).toBe('UNAUTHENTICATED');
@@ -47,7 +47,7 @@ describe('signing in and out', () => {
     const limited = await gql(server().url, SIGN_IN, { e: world.users.pharm.email, p: TEST_PASSWORD });
     expect(errorCode(limited)).toBe('RATE_LIMITED');
     expect(limited.errors?.[0].message).toMatch(/Too many failed sign-in attempts/);
-    // Another account from the same address is not locked out by one person's typos.
+    // Another account from the same address is not held back by one person's typos.
     expect(errorCode(await gql(server().url, SIGN_IN, { e: world.users.gp.email, p: TEST_PASSWORD }))).toBeUndefined();
   });
 

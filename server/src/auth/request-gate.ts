@@ -21,7 +21,7 @@ export function sessionGate(services: Services): RequestGate<Context, Session> {
         em,
         actor: session?.user ?? null,
         session,
-        requestId: headerRequestId(req.headers['x-request-id']) ?? randomUUID(),
+        requestId: randomUUID(), // the audit trail's request ids are the server's; a client's x-request-id is ignored
         clientAddress: req.ip ?? req.socket.remoteAddress ?? 'unknown',
         transport: 'http',
         services,
@@ -48,15 +48,11 @@ export function sessionGate(services: Services): RequestGate<Context, Session> {
       services.sockets.add(session.id, ctx.extra.socket);
       return session;
     },
+    refuseOperation: (session, socket, query) => services.sockets.refusal(session, socket, query),
     socketContext: (session, clientAddress, nextSink) => new WsOperationContext(services, session, clientAddress, nextSink),
     nextSinkOf: (contextValue) => (contextValue instanceof WsOperationContext ? contextValue.nextSink : null),
     subscriptionStarted(contextValue) {
       if (contextValue instanceof WsOperationContext) contextValue.releaseRequestScope();
     },
   };
-}
-
-function headerRequestId(value: string | string[] | undefined): string | null {
-  const v = Array.isArray(value) ? value[0] : value;
-  return v && /^[\w-]{1,64}$/.test(v) ? v : null;
 }

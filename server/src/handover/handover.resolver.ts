@@ -1,9 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { acknowledgeablePatientsSql, isUuid, PatientAction, readablePatientsSql, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
+import { acknowledgeablePatientsSql, isUuid, itemNotFound, PatientAction, readablePatientsSql, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
 import { Patient } from '../patients/patient.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
 import type { Context } from '../auth/request-context.js';
-import { notFound } from '../platform/errors.js';
 import { HandoverAction, HandoverAddendum, HandoverNote } from './handover.entity.js';
 import { acknowledgeHandover, actionsAssignedTo, addHandoverAddendum, handoversAwaiting, postHandover } from './handover.service.js';
 import { PostHandoverInput } from './handover.types.js';
@@ -11,9 +10,10 @@ import { PostHandoverInput } from './handover.types.js';
 /** Loads a note and checks `action` on its patient; an unknown note and an inaccessible one look alike. */
 async function noteWithAccess(ctx: Context, handoverId: string, action: PatientAction): Promise<{ note: HandoverNote } & PatientAccess> {
   requireActor(ctx);
+  const through = { noun: 'handover note', detail: { handoverId } };
   const note = isUuid(handoverId) ? await ctx.em.findOne(HandoverNote, { id: handoverId }, { populate: ['author', 'acknowledgedBy'] }) : null;
-  if (!note) throw notFound('handover note');
-  return { note, ...(await requirePatientAccess(ctx, note.patientId, action)) };
+  if (!note) throw await itemNotFound(ctx, action, through);
+  return { note, ...(await requirePatientAccess(ctx, note.patientId, action, through)) };
 }
 
 @Resolver(() => HandoverNote)

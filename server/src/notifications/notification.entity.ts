@@ -12,6 +12,8 @@ export const NotificationKind = {
   CARE_PLAN_SIGNED_OFF: 'CARE_PLAN_SIGNED_OFF',
   /** A digest: one per plan per quiet period, naming who edited. */
   CARE_PLAN_EDITED: 'CARE_PLAN_EDITED',
+  /** To a PCN's service leads: someone outside the patient's care tried to register them, and may need access. */
+  ACCESS_REQUESTED: 'ACCESS_REQUESTED',
 } as const;
 export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
 registerEnumType(NotificationKind, { name: 'NotificationKind' });

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
-import { isUuid, requireActor } from '../access/policy.js';
+import { deny, isUuid, requireActor } from '../access/policy.js';
 import type { EventRecord } from '../events/event-log.js';
 import { parseCursor } from '../events/event-log.js';
 import type { Context } from '../auth/request-context.js';
@@ -33,7 +33,8 @@ export class NotificationResolver {
   async markNotificationRead(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Notification> {
     const actor = requireActor(ctx);
     const n = isUuid(id) ? await markRead(ctx.em, actor.id, id) : null;
-    if (!n) throw notFound('notification');
+    // Someone else's notification and one that does not exist look alike, and both are audited.
+    if (!n) throw await deny(ctx, 'notification.read', { notificationId: id, reason: 'no such notification of yours' }, notFound('notification'));
     return n;
   }
 

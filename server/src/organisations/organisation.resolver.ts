@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-graphql';
-import { may, requireActor } from '../access/policy.js';
+import { may, requireActor, requireAllowed } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
-import { badInput, forbidden } from '../platform/errors.js';
+import { badInput } from '../platform/errors.js';
 import { requireText } from '../platform/validate.js';
 import { Organisation, OrganisationKind } from './organisation.entity.js';
 
@@ -22,7 +22,7 @@ export class OrganisationResolver {
     @Ctx() ctx: Context,
   ): Promise<Organisation> {
     const actor = requireActor(ctx);
-    if (!may.manageUsers(actor)) throw forbidden('Only administrators can add organisations.');
+    await requireAllowed(ctx, may.manageUsers(actor), 'organisation.create', 'Only administrators can add organisations.');
     const cleanName = requireText('name', name, 160);
     const pcn = pcnId ? await ctx.em.findOne(Organisation, { id: pcnId, kind: OrganisationKind.PCN }).catch(() => null) : null;
     if (pcnId && !pcn) throw badInput('pcnId', 'No such Primary Care Network.');

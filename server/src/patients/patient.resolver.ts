@@ -1,12 +1,11 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PatientAbilities, viewerAbilities } from '../access/abilities.js';
-import { may, PatientAction, requireActor, requirePatientAccess } from '../access/policy.js';
+import { may, PatientAction, requireActor, requireAllowed, requirePatientAccess } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { careTeamsOf } from '../care-teams/care-team.service.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
 import type { Context } from '../auth/request-context.js';
-import { forbidden } from '../platform/errors.js';
 import { formatNhsNumber } from './nhs-number.js';
 import { Patient } from './patient.entity.js';
 import { ageOn, createPatient, listPatients, nextReviewDates, setActivationLevel } from './patient.service.js';
@@ -59,7 +58,7 @@ export class PatientResolver {
   @Mutation(() => Patient)
   async createPatient(@Arg('input', () => CreatePatientInput) input: CreatePatientInput, @Ctx() ctx: Context): Promise<Patient> {
     const actor = requireActor(ctx);
-    if (!may.createPatient(actor)) throw forbidden('Your role cannot register patients.');
+    await requireAllowed(ctx, may.createPatient(actor), 'patient.create', 'Your role cannot register patients.');
     return createPatient(ctx.em, actor, input, ctx.requestId);
   }
 

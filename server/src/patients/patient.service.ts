@@ -1,12 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { PatientAction, readablePatientsSql } from '../access/policy.js';
+import { canRead, PatientAction, readablePatientsSql } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Role, User } from '../auth/user.entity.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { defaultTeamRole } from '../care-teams/team-roles.js';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity.js';
-import { badInput, conflict } from '../platform/errors.js';
+import { badInput, conflict, type CairnError } from '../platform/errors.js';
+import { runSql, sql } from '../platform/sql.js';
+import { NotificationKind } from '../notifications/notification.entity.js';
+import { links, notify } from '../notifications/notification.service.js';
 import { requireIsoDate, requireText } from '../platform/validate.js';
 import { formatNhsNumber, parseNhsNumber } from './nhs-number.js';
 import { Patient } from './patient.entity.js';
@@ -143,12 +146,51 @@ export async function createPatient(em: EntityManager, actor: User, input: Creat
       await recordAudit(tx, { actorId: actor.id, action: 'patient.create', patientId: patient.id, requestId, outcome: AuditOutcome.ALLOWED });
     });
   } catch (e) {
-    if (e instanceof UniqueConstraintViolationException) {
-      throw conflict(`A patient with NHS number ${formatNhsNumber(nhs.value)} is already registered in Cairn.`);
-    }
+    if (e instanceof UniqueConstraintViolationException) throw await alreadyRegistered(em.fork(), actor, nhs.value, requestId);
     throw e;
   }
   return patient;
+}
+
+/**
+ * The answer to registering an NHS number Cairn already holds. To someone who may open that patient it
+ * says so. To anyone else it confirms nothing about the person: it says the number cannot be registered
+ * by them and records a request for access, audited against the patient, of which the service leads of
+ * the patient's PCN are told (they can add the person to the care team).
+ */
+async function alreadyRegistered(em: EntityManager, actor: User, nhsNumber: string, requestId: string): Promise<CairnError> {
+  const existing = await em.findOneOrFail(Patient, { nhsNumber });
+  if (await canRead(em, actor, existing.id)) return conflict(`A patient with NHS number ${formatNhsNumber(nhsNumber)} is already registered in Cairn.`);
+  await em.transactional(async (tx) => {
+    await recordAudit(tx, {
+      actorId: actor.id,
+      action: 'patient.create',
+      patientId: existing.id,
+      requestId,
+      outcome: AuditOutcome.DENIED,
+      detail: { reason: 'already registered outside your care', accessRequested: true },
+    });
+    await notify(tx, await serviceLeadsFor(tx, existing.id), {
+      kind: NotificationKind.ACCESS_REQUESTED,
+      patientId: existing.id,
+      title: `${actor.name} asked to register ${existing.givenName} ${existing.familyName}, who is already in Cairn`,
+      body: `${actor.name} (${actor.organisation.name}) may need to join the care team.`,
+      link: links.patient(existing.id),
+      actorId: actor.id,
+    });
+  });
+  return conflict('This NHS number cannot be registered by you. A request for access has been recorded; a service lead will follow it up.');
+}
+
+/** The active service leads of the patient's PCN. */
+async function serviceLeadsFor(em: EntityManager, patientId: string): Promise<string[]> {
+  const rows = await runSql<{ id: string }>(
+    em,
+    sql`select u.id from app_user u join organisation o on o.id = u.organisation_id
+         where u.role = 'SERVICE_LEAD' and u.active
+           and coalesce(o.pcn_id, o.id) = (select coalesce(po.pcn_id, po.id) from patient p join organisation po on po.id = p.practice_id where p.id = ${patientId}::uuid)`,
+  );
+  return rows.map((r) => r.id);
 }
 
 function normaliseConditions(input: string[]): string[] {

@@ -14,6 +14,12 @@ export interface Config {
   sessionTtlHours: number;
   /** Origins allowed to open a WebSocket; the server's own origin is always allowed. */
   allowedOrigins: string[];
+  /**
+   * Which proxies in front of Cairn to believe about the client's address (`X-Forwarded-For`), as express's
+   * `trust proxy`: false (none, the default), a number of hops, or addresses, subnets or names
+   * (`loopback`, `uniquelocal`). Sign-in limits are keyed on that address.
+   */
+  trustProxy: boolean | number | string[];
   /** How often open sockets re-check their session (revocation, expiry, deactivation). */
   sessionSweepMs: number;
   /** Seed the demo service into an empty database: by default outside production, in production only on request. */
@@ -65,6 +71,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     production,
     sessionTtlHours: intFrom(env.CAIRN_SESSION_TTL_HOURS, 12),
     allowedOrigins: (env.CAIRN_ALLOWED_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    trustProxy: trustProxyFrom(env.CAIRN_TRUST_PROXY),
     sessionSweepMs: intFrom(env.CAIRN_SESSION_SWEEP_MS, 2000),
     // The demo service has an ADMIN with a published password: never in production unless asked for.
     seedDemo: production ? demoService : env.CAIRN_SEED_DEMO !== 'false',
@@ -92,4 +99,13 @@ function intFrom(value: string | undefined, fallback: number): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0) throw new ConfigError(`Expected a whole number, got "${value}"`);
   return n;
+}
+
+/** CAIRN_TRUST_PROXY: unset or "false", "true", a hop count, or a comma-separated list of addresses/subnets/names. */
+function trustProxyFrom(value: string | undefined): Config['trustProxy'] {
+  const v = value?.trim() ?? '';
+  if (v === '' || v === 'false') return false;
+  if (v === 'true') return true;
+  if (/^\d+$/.test(v)) return Number(v);
+  return v.split(',').map((s) => s.trim()).filter(Boolean);
 }

@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from './config.js';
 import type { Orm } from './database.js';
 import { formatError, internalErrorLogFields, requestIdsOfErrors, type ErrorFormatting } from './errors.js';
@@ -33,6 +33,8 @@ export interface RequestGate<TContext extends RequestContext, TSocketSession> {
   httpContext(req: Request, res: Response): Promise<TContext>;
   /** A socket's `connection_init`: its session, or null after closing the socket with the reason. */
   openSocket(ctx: WsContext<Record<string, unknown>, Extra>): Promise<TSocketSession | null>;
+  /** Before each operation on a socket: null to go ahead, or the errors to answer with (its session has ended). */
+  refuseOperation(session: TSocketSession | null, socket: WebSocket, query: string): Promise<readonly GraphQLError[] | null>;
   /** The context of one operation on a socket; `nextSink` writes its subscription results directly. */
   socketContext(session: TSocketSession | null, clientAddress: string, nextSink: NextSink): TContext;
   /** The direct sink of an operation's context, if it has one. */
@@ -80,6 +82,7 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
   const app = express();
   app.disable('x-powered-by');
   app.use(securityHeaders);
+  app.set('trust proxy', config.trustProxy);
   const httpServer = createHttpServer(app, config);
   // noServer: upgrades are accepted here, so a refused Origin or path never reaches graphql-ws, and the
   // HTTP server's own errors (a port in use) are not re-reported as WebSocket errors.
@@ -107,9 +110,11 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
         ctx.extra.session = session;
         return true;
       },
-      onSubscribe: (ctx, id, payload): ExecutionArgs | readonly GraphQLError[] => {
+      onSubscribe: async (ctx, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
         const tooMany = tooManyOperations(ctx.subscriptions, config.maxSubscriptionsPerSocket);
         if (tooMany) return tooMany;
+        const signedOut = await gate.refuseOperation(ctx.extra.session ?? null, ctx.extra.socket, payload.query);
+        if (signedOut) return signedOut;
         const prepared = prepareDocument(schema, payload.query, config.production, documents);
         if ('errors' in prepared) return prepared.errors;
         const refused = checkOperationInput(schema, prepared.document, payload.operationName, payload.variables);

@@ -1,5 +1,5 @@
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { PatientAction, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
+import { itemNotFound, PatientAction, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
 import { User } from '../auth/user.entity.js';
 import type { Context } from '../auth/request-context.js';
 import { FollowState, Thread, ThreadPost, ThreadPostRevision, ThreadTopic } from './thread.entity.js';
@@ -14,10 +14,13 @@ export class StartThreadInput {
   @Field(() => [ID], { defaultValue: [], description: 'Care-team members mentioned (they are notified).' }) mentions!: string[];
 }
 
+/** Loads a discussion and checks `action` on its patient; an unknown discussion and an inaccessible one look alike. */
 async function threadWithAccess(ctx: Context, threadId: string, action: PatientAction): Promise<{ thread: Thread } & PatientAccess> {
   requireActor(ctx);
+  const through = { noun: 'discussion', detail: { threadId } };
   const thread = await findThread(ctx.em, threadId);
-  return { thread, ...(await requirePatientAccess(ctx, thread.patientId, action)) };
+  if (!thread) throw await itemNotFound(ctx, action, through);
+  return { thread, ...(await requirePatientAccess(ctx, thread.patientId, action, through)) };
 }
 
 @Resolver(() => Thread)
@@ -58,8 +61,10 @@ export class ThreadResolver {
   @Mutation(() => ThreadPost, { description: 'The author may edit a post within 15 minutes; earlier versions are kept.' })
   async editThreadPost(@Arg('postId', () => ID) postId: string, @Arg('body', () => String) body: string, @Ctx() ctx: Context): Promise<ThreadPost> {
     requireActor(ctx);
+    const through = { noun: 'post', detail: { postId } };
     const post = await findPost(ctx.em, postId);
-    const { actor } = await requirePatientAccess(ctx, post.thread.patientId, PatientAction.DISCUSS);
+    if (!post) throw await itemNotFound(ctx, PatientAction.DISCUSS, through);
+    const { actor } = await requirePatientAccess(ctx, post.thread.patientId, PatientAction.DISCUSS, through);
     return editThreadPost(ctx.em, { actor, requestId: ctx.requestId }, post, body);
   }
 

@@ -8,7 +8,7 @@ import { EventKind, excerpt } from '../events/event-kinds.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
 import type { Patient } from '../patients/patient.entity.js';
-import { badInput, conflict, forbidden, notFound } from '../platform/errors.js';
+import { badInput, conflict, forbidden } from '../platform/errors.js';
 import { requireText } from '../platform/validate.js';
 import { renderSafeMarkdown } from './safe-markdown.js';
 import { FollowState, Thread, ThreadPost, type ThreadTopic } from './thread.entity.js';
@@ -108,7 +108,17 @@ export async function replyToThread(
 /** The author may edit within the window; the replaced version is kept. */
 export async function editThreadPost(em: EntityManager, by: By, post: ThreadPost, newBody: string, now = new Date()): Promise<ThreadPost> {
   const body = requireText('body', newBody, MAX_BODY);
-  if (!may.editThreadPost(by.actor, post.author.id)) throw forbidden('Only the author can edit a post.');
+  if (!may.editThreadPost(by.actor, post.author.id)) {
+    await recordAudit(em, {
+      actorId: by.actor.id,
+      action: 'thread.edit',
+      patientId: post.thread.patientId,
+      requestId: by.requestId,
+      outcome: AuditOutcome.DENIED,
+      detail: { postId: post.id, reason: 'not the author' },
+    });
+    throw forbidden('Only the author can edit a post.');
+  }
   if (now.getTime() - post.createdAt.getTime() > EDIT_WINDOW_MS) throw conflict('Posts can only be edited in the first 15 minutes. Add a reply instead.');
   const mentionNames = await em.getConnection().execute<Array<{ name: string }>>(
     'select u.name from thread_mention m join app_user u on u.id = m.user_id where m.post_id = ?',
@@ -167,16 +177,14 @@ export async function followStateOf(em: EntityManager, threadId: string, userId:
   return rows[0]?.state ?? FollowState.NONE;
 }
 
-export async function findThread(em: EntityManager, id: string): Promise<Thread> {
-  const thread = isUuid(id) ? await em.findOne(Thread, { id }, { populate: ['author', 'resolvedBy'] }) : null;
-  if (!thread) throw notFound('discussion');
-  return thread;
+/** The discussion, or null when there is none with this id. */
+export async function findThread(em: EntityManager, id: string): Promise<Thread | null> {
+  return isUuid(id) ? em.findOne(Thread, { id }, { populate: ['author', 'resolvedBy'] }) : null;
 }
 
-export async function findPost(em: EntityManager, id: string): Promise<ThreadPost> {
-  const post = isUuid(id) ? await em.findOne(ThreadPost, { id }, { populate: ['thread', 'author'] }) : null;
-  if (!post) throw notFound('post');
-  return post;
+/** The post with its discussion, or null when there is none with this id. */
+export async function findPost(em: EntityManager, id: string): Promise<ThreadPost | null> {
+  return isUuid(id) ? em.findOne(ThreadPost, { id }, { populate: ['thread', 'author'] }) : null;
 }
 
 async function saveMentions(tx: EntityManager, post: ThreadPost, users: User[]): Promise<void> {
