@@ -47,6 +47,13 @@ describe('a patient id written in upper case', () => {
       fcp,
     );
     expect(res.data?.carePlan).toEqual({ patientId: patient.id, view: { whatMatters: 'Upper lower' } });
+    // The print view reads the same plan in memory, not a second copy of it under another spelling.
+    const store = server().running.services.carePlans;
+    const hot = store.hotCount;
+    const page = await fetch(`${server().url}/patients/${patient.id.toUpperCase()}/care-plan/print`, { headers: { authorization: `Bearer ${fcp}` } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('Upper lower');
+    expect(store.hotCount).toBe(hot);
   });
 
   it('shares presence between upper- and lower-case ids', async () => {
