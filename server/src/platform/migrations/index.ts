@@ -6,7 +6,6 @@ import { Migration0004Notifications } from './0004-notifications.js';
 import { Migration0005Handover } from './0005-handover.js';
 import { Migration0006Threads } from './0006-threads.js';
 import { Migration0007ActivationLevel } from './0007-activation-level.js';
-import { Migration0012CarePlanClients } from './0012-care-plan-clients.js';
 
 /** Every migration, in order. Listed by hand so the same list runs from `src/` (tests) and `dist/` (start). */
 export const migrations: MigrationObject[] = [
@@ -17,5 +16,4 @@ export const migrations: MigrationObject[] = [
   { name: '0005-handover', class: Migration0005Handover },
   { name: '0006-threads', class: Migration0006Threads },
   { name: '0007-activation-level', class: Migration0007ActivationLevel },
-  { name: '0012-care-plan-clients', class: Migration0012CarePlanClients },
 ];
