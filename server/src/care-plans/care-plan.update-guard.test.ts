@@ -149,6 +149,24 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
     expect((await plan(patient.id, fcp, other.url)).view.medication).toBe('Gabapentin');
   });
 
+  it("refuses an update that puts a new text in place of a flare-up text, which would hide a colleague's edits to it", async () => {
+    const { patient, tokens } = await setUp();
+    const colleague = await editor(tokens.coach, patient.id);
+    const warningSigns = () => colleague.doc.getMap('flareUp').get('warningSigns') as Y.Text;
+    warningSigns().insert(0, 'Poor sleep');
+    await colleague.settled();
+    await colleague.disconnect();
+    warningSigns().insert(10, ' two nights running'); // typed offline, while the text is replaced
+    const replace = await editOnCopy(patient.id, tokens.fcp, (d) => d.getMap('flareUp').set('warningSigns', new Y.Text('Replaced')));
+    const res = await gql(server().url, APPLY, { p: patient.id, u: b64(replace), c: `replace-${randomUUID()}` }, tokens.fcp);
+    await colleague.connect();
+    await colleague.settled();
+    expect(colleague.acks.map((a) => a.duplicate)).toEqual([false, false]);
+    const [{ signs }] = await sql<{ signs: string }>(server().orm.em.fork(), "select flare_up->>'warningSigns' as signs from care_plan where patient_id = ?", [patient.id]);
+    expect(signs).toBe('Poor sleep two nights running');
+    expect(errorCode(res)).toBe('BAD_USER_INPUT');
+  });
+
   it('refuses an update that changes nothing: the empty update, and an edit already stored sent again under a new id', async () => {
     const { patient, tokens } = await setUp();
     const update = await editOnCopy(patient.id, tokens.coach, (d) => d.getText('whatMatters').insert(0, 'Garden'));

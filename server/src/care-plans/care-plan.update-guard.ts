@@ -79,7 +79,8 @@ export const clientUpdateIdTaken = () =>
 /**
  * Applies `update` to `doc` and tells whether it changed anything: a struct the document did not hold,
  * or a deletion of something not yet deleted. (Structs waiting for missing ones change nothing yet; the
- * shape check refuses those.)
+ * shape check refuses those.) Refuses an update that puts another text in place of one of the plan's
+ * shared flare-up texts: concurrent edits to the replaced text, acknowledged, would be hidden with it.
  */
 export function applyUpdate(doc: Y.Doc, update: Uint8Array): boolean {
   let changed = false;
@@ -87,13 +88,26 @@ export function applyUpdate(doc: Y.Doc, update: Uint8Array): boolean {
     if (tr.deleteSet.clients.size > 0) changed = true;
     for (const [client, clock] of tr.afterState) if (clock > (tr.beforeState.get(client) ?? 0)) changed = true;
   };
+  const fixed = fixedTexts(doc);
+  const before = new Map(fixed._map);
   doc.on('afterTransaction', observe);
   try {
     Y.applyUpdate(doc, update);
   } finally {
     doc.off('afterTransaction', observe);
   }
+  for (const [key, item] of fixed._map) {
+    if (before.get(key) !== item) throw badInput('update', `This edit replaces the flare-up plan's ${key} text rather than editing it.`);
+  }
   return changed;
+}
+
+/**
+ * The flare-up plan's texts are part of every plan's initial structure and are edited in place (the map
+ * is declared in care-plan.doc.ts); a value set under one of its keys is a replacement.
+ */
+function fixedTexts(doc: Y.Doc): Y.Map<unknown> {
+  return doc.getMap('flareUp');
 }
 
 /** A client's state vector (BAD_USER_INPUT on `stateVector` unless it reads as one, to its last byte). */
