@@ -271,6 +271,21 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
     expect(signs).toBe('Poor sleep');
   });
 
+  it('refuses a sign-off note PostgreSQL cannot store as BAD_USER_INPUT, signing nothing off', async () => {
+    const { patient, tokens } = await setUp();
+    const update = await editOnCopy(patient.id, tokens.coach, (d) => d.getText('whatMatters').insert(0, 'Agreed'));
+    expect(errorCode(await gql(server().url, APPLY, { p: patient.id, u: b64(update), c: `s-${randomUUID()}` }, tokens.coach))).toBeUndefined();
+    const SIGN = 'mutation($p: ID!, $n: String) { signOffCarePlan(patientId: $p, note: $n) { id } }';
+    for (const note of ['agreed\u0000', 'broken \ud800 pair']) {
+      const res = await gql(server().url, SIGN, { p: patient.id, n: note }, tokens.coach);
+      expect(errorCode(res), JSON.stringify(note)).toBe('BAD_USER_INPUT');
+      expect(res.errors?.[0].extensions?.field).toBe('note');
+    }
+    const [{ n }] = await sql<{ n: string }>(server().orm.em.fork(), 'select count(*) as n from care_plan_sign_off where patient_id = ?', [patient.id]);
+    expect(Number(n)).toBe(0);
+    expect(errorCode(await gql(server().url, SIGN, { p: patient.id, n: 'Agreed with the patient 👍' }, tokens.coach))).toBeUndefined();
+  });
+
   it('answers a state vector that does not decode with BAD_USER_INPUT', async () => {
     const { patient, tokens } = await setUp();
     const socket = wsConnect(server().wsUrl, tokens.coach);

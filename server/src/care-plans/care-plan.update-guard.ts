@@ -1,5 +1,6 @@
 import * as Y from 'yjs';
 import { badInput } from '../platform/errors.js';
+import { isStorableText } from '../platform/validate.js';
 import { initialCarePlanUpdate } from './care-plan.doc.js';
 
 /**
@@ -157,9 +158,6 @@ function checkValues(values: unknown[]): void {
   }
 }
 
-/** NUL and unpaired surrogates: PostgreSQL text and jsonb cannot hold them. */
-const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
 function checkString(s: string): void {
-  if (unstorable.test(s)) throw badInput('update', 'This edit holds a character a care plan cannot store (a NUL or a broken surrogate pair).');
+  if (!isStorableText(s)) throw badInput('update', 'This edit holds a character a care plan cannot store (a NUL or a broken surrogate pair).');
 }
