@@ -17,8 +17,8 @@ export interface LockedPlan {
   lastSeq: number;
   updatedAt: Date;
   updatesSinceSnapshot: number;
-  /** clientUpdateIds of this group already stored for the plan, with their seq. */
-  known: Map<string, number>;
+  /** clientUpdateIds of this group already stored for the plan, with their seq and author. */
+  known: Map<string, { seq: number; actorId: string }>;
 }
 
 /**
@@ -38,9 +38,9 @@ export async function lockPlans(tx: SqlTransaction, patientIds: string[], client
 
 /** Sent as plain text (values quoted into it), so that it can open the transaction in the same round trip. */
 async function selectForUpdate(tx: SqlTransaction, ids: string[], clientUpdateIds: string[]): Promise<Map<string, LockedPlan>> {
-  const rows = await tx.query<{ patient_id: string; last_seq: string; updated_at: Date; updates_since_snapshot: number; known: Array<[string, number]> }>(
+  const rows = await tx.query<{ patient_id: string; last_seq: string; updated_at: Date; updates_since_snapshot: number; known: Array<[string, number, string]> }>(
     `select c.patient_id, c.last_seq, c.updated_at, c.updates_since_snapshot,
-            (select coalesce(json_agg(json_build_array(u.client_update_id, u.seq)), '[]'::json)
+            (select coalesce(json_agg(json_build_array(u.client_update_id, u.seq, u.actor_id)), '[]'::json)
                from care_plan_update u where u.patient_id = c.patient_id and u.client_update_id = any(${sqlTextArray(clientUpdateIds)}::text[])) as known
        from care_plan c where c.patient_id = any(${sqlTextArray(ids)}::uuid[]) order by c.patient_id for update of c`,
   );
@@ -51,7 +51,7 @@ async function selectForUpdate(tx: SqlTransaction, ids: string[], clientUpdateId
         lastSeq: Number(r.last_seq),
         updatedAt: new Date(r.updated_at),
         updatesSinceSnapshot: r.updates_since_snapshot,
-        known: new Map(r.known.map(([id, seq]) => [id, Number(seq)])),
+        known: new Map(r.known.map(([id, seq, actorId]) => [id, { seq: Number(seq), actorId }])),
       },
     ]),
   );
@@ -84,6 +84,13 @@ export interface UpdateRow {
   requestId: string;
 }
 
+/** The first use of a Yjs client id on a plan: from now on only this user may write with it there. */
+export interface ClientBinding {
+  patientId: string;
+  clientId: number;
+  userId: string;
+}
+
 /** A plan as the group leaves it. */
 export interface PlanWrite {
   patientId: string;
@@ -105,10 +112,11 @@ export interface StoredRow {
 
 /**
  * In one statement: the update rows (seqs in the order given), each plan's row (last seq, typed view,
- * snapshot when due), the audit entries, the care team's pending edit digest and the NOTIFY that wakes the
- * other instances (`<instanceId>:<patientId>:<seq>`).
+ * snapshot when due), the new client-id bindings, the audit entries, the care team's pending edit digest
+ * and the NOTIFY that wakes the other instances (`<instanceId>:<patientId>:<seq>`). A binding that exists
+ * already fails the statement (the plans are locked, so it cannot, unless a check was skipped).
  */
-export async function storeGroup(tx: SqlTransaction, instanceId: string, updates: UpdateRow[], plans: PlanWrite[]): Promise<StoredRow[]> {
+export async function storeGroup(tx: SqlTransaction, instanceId: string, updates: UpdateRow[], plans: PlanWrite[], bindings: ClientBinding[]): Promise<StoredRow[]> {
   const views = plans.map((p) => viewColumns(p.view));
   const rows = await tx.query<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string }>(
     `with input as (
@@ -138,6 +146,9 @@ export async function storeGroup(tx: SqlTransaction, instanceId: string, updates
        insert into audit_entry (actor_id, action, patient_id, request_id, outcome, detail)
        select i.actor_id, $20, i.patient_id, i.request_id, $21, jsonb_build_object('seq', s.seq, 'sections', to_jsonb(string_to_array(i.sections, ',')))
          from ins s join input i using (patient_id, client_update_id)),
+     bound as (
+       insert into care_plan_client (patient_id, client_id, user_id)
+       select * from unnest($24::uuid[], $25::bigint[], $26::uuid[])),
      digest as (
        insert into care_plan_edit_digest (patient_id, editor_ids)
        select patient_id, array_agg(actor_id order by first) from (select patient_id, actor_id, min(ord) as first from input group by 1, 2) e group by patient_id
@@ -168,6 +179,9 @@ export async function storeGroup(tx: SqlTransaction, instanceId: string, updates
       AuditOutcome.ALLOWED,
       CARE_PLAN_CHANNEL,
       instanceId,
+      bindings.map((b) => b.patientId),
+      bindings.map((b) => b.clientId),
+      bindings.map((b) => b.userId),
     ],
   );
   if (rows.length !== updates.length || (rows[0] && Number(rows[0].plans_written) !== plans.length)) {

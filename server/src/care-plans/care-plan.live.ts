@@ -4,7 +4,11 @@ import { badInput } from '../platform/errors.js';
 import type { CommittedUpdate, PlanWake } from './care-plan.notifier.js';
 import type { PresenceEntry } from './care-plan.presence.js';
 import { CarePlanEventKind } from './care-plan.types.js';
+import { parseStateVector } from './care-plan.update-guard.js';
 import { LiveQueue } from './live-queue.js';
+
+/** A state vector holds a few bytes per editor tab that ever wrote to the plan: thousands of tabs fit. */
+const maxStateVectorBytes = 64 * 1024;
 
 /** What the update stream yields; REVOKED makes the field resolver answer NOT_FOUND, then the stream ends. */
 export type UpdateStreamItem =
@@ -21,7 +25,7 @@ export type UpdateStreamItem =
  */
 export async function carePlanUpdateStream(ctx: Context, patientId: string, stateVector: string | null): Promise<AsyncIterable<UpdateStreamItem>> {
   const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.READ);
-  const vector = stateVector ? decodeBase64('stateVector', stateVector) : null;
+  const vector = stateVector ? parseStateVector(decodeBase64('stateVector', stateVector, maxStateVectorBytes)) : null;
   const store = ctx.services.carePlans;
   const queue = new LiveQueue<UpdateStreamItem>();
   let lastSeq = 0;

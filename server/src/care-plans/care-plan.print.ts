@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
+import { canonicalPatientId } from '../access/patient-id-arg.js';
 import { PatientAction, requirePatientAccess } from '../access/policy.js';
 import { authenticate } from '../auth/auth.service.js';
 import { tokenFromHeaders } from '../auth/session-token.js';
@@ -33,9 +34,9 @@ export function carePlanPrintHandler(services: Services) {
       services,
     };
     try {
-      const patientId = String(req.params.id);
+      const patientId = canonicalPatientId(req.params.id);
       const { patient } = await requirePatientAccess(ctx, patientId, PatientAction.READ);
-      const signOffId = typeof req.query.signOff === 'string' ? req.query.signOff : null;
+      const signOffId = typeof req.query.signOff === 'string' ? req.query.signOff.toLowerCase() : null; // ids as PostgreSQL spells them
       let view: CarePlanView;
       let signed: SignOff | null = null;
       if (signOffId) {

@@ -1,8 +1,9 @@
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
+import { canonicalPatientId, PatientIdArg } from '../access/patient-id-arg.js';
 import { isUuid, PatientAction, requireActor, requirePatientAccess } from '../access/policy.js';
 import type { Context } from '../auth/request-context.js';
 import { badInput, notFound } from '../platform/errors.js';
-import { requireIsoDate } from '../platform/validate.js';
+import { isStorableText, requireIsoDate } from '../platform/validate.js';
 import { CarePlanSection, StrategyCategory } from '@cairn/schema/care-plan';
 import { changedSince, diffViews, listRevisions, listSignOffs, restoreRevision, signOff, viewAt } from './care-plan.history.js';
 import { EditNotAllowed } from './care-plan.store.js';
@@ -24,7 +25,7 @@ import { suggestionsFor } from './strategy-library.js';
 @Resolver()
 export class CarePlanResolver {
   @Query(() => CarePlan, { description: "A patient's care plan: the Yjs state to edit from and the typed view." })
-  async carePlan(@Arg('patientId', () => ID) patientId: string, @Ctx() ctx: Context): Promise<CarePlan> {
+  async carePlan(@PatientIdArg() patientId: string, @Ctx() ctx: Context): Promise<CarePlan> {
     await requirePatientAccess(ctx, patientId, PatientAction.READ);
     const plan = await ctx.services.carePlans.read(patientId);
     const [lastSignOff] = await listSignOffs(ctx.em, patientId);
@@ -44,7 +45,7 @@ export class CarePlanResolver {
     description: 'Stores one Yjs update (base64). Answers only once it is durable; the same clientUpdateId again is harmless.',
   })
   async applyCarePlanUpdate(
-    @Arg('patientId', () => ID) patientId: string,
+    @PatientIdArg() patientId: string,
     @Arg('update', () => String) update: string,
     @Arg('clientUpdateId', () => String) clientUpdateId: string,
     @Ctx() ctx: Context,
@@ -71,11 +72,11 @@ export class CarePlanResolver {
 
   @Subscription(() => CarePlanUpdateEvent, {
     description: "First the updates the client is missing (against its state vector, base64; omit for everything), then others' updates live.",
-    subscribe: ({ args, context }) => carePlanUpdateStream(context as Context, String(args.patientId), (args.stateVector as string | null | undefined) ?? null),
+    subscribe: ({ args, context }) => carePlanUpdateStream(context as Context, canonicalPatientId(args.patientId), (args.stateVector as string | null | undefined) ?? null),
   })
   carePlanUpdates(
     @Root() item: UpdateStreamItem,
-    @Arg('patientId', () => ID) _patientId: string,
+    @PatientIdArg() _patientId: string,
     @Arg('stateVector', () => String, { nullable: true }) _stateVector: string | null,
   ): CarePlanUpdateEvent {
     if (item.kind === 'REVOKED') throw notFound();
@@ -85,7 +86,7 @@ export class CarePlanResolver {
 
   @Query(() => [CarePlanRevision], { description: 'The history as revisions (one author, no long pause), newest first.' })
   async carePlanRevisions(
-    @Arg('patientId', () => ID) patientId: string,
+    @PatientIdArg() patientId: string,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
     @Ctx() ctx: Context,
   ): Promise<CarePlanRevision[]> {
@@ -94,14 +95,14 @@ export class CarePlanResolver {
   }
 
   @Query(() => CarePlanVersion, { description: 'The plan as it was at a revision, read-only.' })
-  async carePlanAt(@Arg('patientId', () => ID) patientId: string, @Arg('seq', () => Int) seq: number, @Ctx() ctx: Context): Promise<CarePlanVersion> {
+  async carePlanAt(@PatientIdArg() patientId: string, @Arg('seq', () => Int) seq: number, @Ctx() ctx: Context): Promise<CarePlanVersion> {
     await requirePatientAccess(ctx, patientId, PatientAction.READ);
     return { seq, view: await viewAt(ctx.em, patientId, seq) };
   }
 
   @Query(() => [CarePlanSectionDiff], { description: 'How each section differs between two revisions (seq 0: the empty plan).' })
   async carePlanDiff(
-    @Arg('patientId', () => ID) patientId: string,
+    @PatientIdArg() patientId: string,
     @Arg('fromSeq', () => Int) fromSeq: number,
     @Arg('toSeq', () => Int) toSeq: number,
     @Ctx() ctx: Context,
@@ -112,7 +113,7 @@ export class CarePlanResolver {
 
   @Mutation(() => CarePlanUpdateAck, { description: "Makes the plan's content equal a revision again, as a new update by you." })
   async restoreCarePlanRevision(
-    @Arg('patientId', () => ID) patientId: string,
+    @PatientIdArg() patientId: string,
     @Arg('seq', () => Int) seq: number,
     @Arg('clientUpdateId', () => String) clientUpdateId: string,
     @Ctx() ctx: Context,
@@ -129,7 +130,7 @@ export class CarePlanResolver {
 
   @Mutation(() => CarePlanSignOff, { description: 'Marks the plan as it is now "agreed with the patient".' })
   async signOffCarePlan(
-    @Arg('patientId', () => ID) patientId: string,
+    @PatientIdArg() patientId: string,
     @Arg('agreedOn', () => String, { nullable: true, description: 'YYYY-MM-DD; today when omitted.' }) agreedOn: string | null,
     @Arg('note', () => String, { nullable: true }) note: string | null,
     @Ctx() ctx: Context,
@@ -138,11 +139,12 @@ export class CarePlanResolver {
     const day = agreedOn ? requireIsoDate('agreedOn', agreedOn) : new Date().toISOString().slice(0, 10);
     if (day > new Date().toISOString().slice(0, 10)) throw badInput('agreedOn', 'A plan cannot be agreed on a future date.');
     if ((note ?? '').length > 2000) throw badInput('note', 'The note is too long (at most 2000 characters).');
+    if (!isStorableText(note ?? '')) throw badInput('note', 'The note holds a character that cannot be stored (a NUL or a broken surrogate pair).');
     return signOff(ctx.services.carePlans, ctx.em, { patientId, actorId: actor.id, agreedOn: day, note: (note ?? '').trim(), requestId: ctx.requestId });
   }
 
   @Query(() => [CarePlanSignOff], { description: 'Every sign-off of the plan, newest first.' })
-  async carePlanSignOffs(@Arg('patientId', () => ID) patientId: string, @Ctx() ctx: Context): Promise<CarePlanSignOff[]> {
+  async carePlanSignOffs(@PatientIdArg() patientId: string, @Ctx() ctx: Context): Promise<CarePlanSignOff[]> {
     await requirePatientAccess(ctx, patientId, PatientAction.READ);
     return listSignOffs(ctx.em, patientId);
   }
@@ -160,7 +162,7 @@ export class CarePlanResolver {
 
   @Mutation(() => [CarePlanPresence], { description: 'Heartbeat: I am viewing or editing this section. Repeat every 10 s or so; after 25 s without one I disappear.' })
   async carePlanPresence(
-    @Arg('patientId', () => ID) patientId: string,
+    @PatientIdArg() patientId: string,
     @Arg('section', () => CarePlanSection, { nullable: true }) section: CarePlanSection | null,
     @Arg('activity', () => PresenceActivity, { defaultValue: PresenceActivity.VIEWING }) activity: PresenceActivity,
     @Arg('clientId', () => String, { nullable: true, description: 'One per browser tab; defaults to the session.' }) clientId: string | null,
@@ -174,7 +176,7 @@ export class CarePlanResolver {
 
   @Mutation(() => Boolean, { description: 'I have left the plan (closing the tab); presence also expires on its own.' })
   async leaveCarePlan(
-    @Arg('patientId', () => ID) patientId: string,
+    @PatientIdArg() patientId: string,
     @Arg('clientId', () => String, { nullable: true }) clientId: string | null,
     @Ctx() ctx: Context,
   ): Promise<boolean> {
@@ -185,9 +187,9 @@ export class CarePlanResolver {
 
   @Subscription(() => [CarePlanPresence], {
     description: 'Who is viewing or editing which section: the list now, then whenever it changes.',
-    subscribe: ({ args, context }) => presenceStream(context as Context, String(args.patientId)),
+    subscribe: ({ args, context }) => presenceStream(context as Context, canonicalPatientId(args.patientId)),
   })
-  carePlanPresenceChanged(@Root() entries: PresenceEntry[] | 'REVOKED', @Arg('patientId', () => ID) _patientId: string): CarePlanPresence[] {
+  carePlanPresenceChanged(@Root() entries: PresenceEntry[] | 'REVOKED', @PatientIdArg() _patientId: string): CarePlanPresence[] {
     if (entries === 'REVOKED') throw notFound();
     return entries;
   }

@@ -3,11 +3,12 @@ import pg from 'pg';
 import * as Y from 'yjs';
 import { decidePairs, PatientAction, type AccessPair, type PairDecisions } from '../access/policy.js';
 import { inTransaction, type Orm, type SqlTransaction } from '../platform/database.js';
-import { badInput } from '../platform/errors.js';
+import { badInput, CairnError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { lockPlans, storeGroup, type LockedPlan, type PlanWrite, type UpdateRow } from './care-plan.batch-sql.js';
+import { lockPlans, storeGroup, type ClientBinding, type LockedPlan, type PlanWrite, type UpdateRow } from './care-plan.batch-sql.js';
 import { type CarePlanView } from '@cairn/schema/care-plan';
 import { CarePlanShapeError, checkShape, createCarePlanDoc, initialCarePlanUpdate, materialise, sectionsOf, trackTouched } from './care-plan.doc.js';
+import { applyUpdate, changesNothing, claimedClients, clientIdTaken, clientUpdateIdTaken, inspectUpdate, ownerConflict, serverOwners, type UpdateFacts } from './care-plan.update-guard.js';
 import { CarePlanNotifier, type CommittedUpdate } from './care-plan.notifier.js';
 import { PresenceRegistry } from './care-plan.presence.js';
 
@@ -48,6 +49,8 @@ export class EditNotAllowed extends Error {
 /** One write waiting for the next group commit. */
 interface PendingWrite extends AccessPair {
   update: Uint8Array;
+  /** The Yjs client ids the update writes under, and how far (see care-plan.update-guard.ts). */
+  facts: UpdateFacts;
   /** The update as the client sent it, passed on to live streams as is. */
   base64: string | undefined;
   clientUpdateId: string;
@@ -75,6 +78,10 @@ interface PlanOutcome {
   accepted: Array<{ write: PendingWrite; sections: string[] }>;
   repeats: Array<{ write: PendingWrite; of: PendingWrite }>;
   plan: HotPlan;
+  /** Client ids the accepted writes are the first to use on the plan, and who they now belong to. */
+  bindings: ClientBinding[];
+  /** Every owner of a client id this plan's writes used, as read and bound, for memory once committed. */
+  owners: Map<number, string>;
 }
 
 /** A group commit stores at most this many updates, and this many bytes (beyond its first update). */
@@ -114,6 +121,11 @@ interface HotPlan {
   lastUsed: number;
   /** Top-level names the document's latest transactions changed (see trackTouched). */
   touched: Set<string>;
+  /**
+   * Owners of Yjs client ids on this plan, as far as this instance has read or stored them. A binding
+   * never changes, so what is here stays true; an id missing here is looked up under the plan's lock.
+   */
+  owners: Map<number, string>;
 }
 
 interface PlanRow {
@@ -221,13 +233,9 @@ export class CarePlanStore {
     if (update.byteLength > this.options.maxUpdateBytes) {
       throw badInput('update', `This edit is too large (${Math.ceil(update.byteLength / 1024)} KiB; at most ${this.options.maxUpdateBytes / 1024} KiB at a time).`);
     }
-    try {
-      Y.decodeUpdate(update);
-    } catch {
-      throw badInput('update', 'This is not a care-plan edit the server can read.');
-    }
+    const facts = inspectUpdate(update);
     return new Promise<UpdateAck>((resolve, reject) => {
-      this.pending.push({ patientId, userId: actorId, update, base64, clientUpdateId, requestId, resolve, reject });
+      this.pending.push({ patientId, userId: actorId, update, facts, base64, clientUpdateId, requestId, resolve, reject });
       this.scheduleGroups();
     });
   }
@@ -297,13 +305,16 @@ export class CarePlanStore {
     } catch (e) {
       // Documents in memory may hold updates that did not commit: reload them from storage.
       for (const id of byPlan.keys()) this.evict(id);
-      if (byPlan.size > 1 && isDataError(e)) {
-        // One plan's data failed the statement; that must not fail the other plans' writes: store each
-        // plan on its own. (A lost connection or an unavailable database fails them all, at once.)
-        for (const writes of byPlan.values()) await this.writeGroup(writes);
+      if (group.length > 1 && isDataError(e)) {
+        // One write's data failed the statement; that must not fail the others: store each plan on its
+        // own, and a plan's writes one by one, in order. (A lost connection or an unavailable database
+        // fails them all, at once.)
+        const parts = byPlan.size > 1 ? [...byPlan.values()] : group.map((w) => [w]);
+        for (const part of parts) await this.writeGroup(part);
         return;
       }
-      for (const writes of byPlan.values()) writes.forEach((w) => w.reject(e));
+      const failure = isDataException(e) ? badInput('update', 'This edit holds something the care plan cannot store.') : e;
+      group.forEach((w) => w.reject(failure));
       return;
     }
     for (const [w, outcome] of result.outcomes) {
@@ -343,12 +354,14 @@ export class CarePlanStore {
       if (permitted.length === 0) continue;
       const lock = locked.get(patientId);
       if (!lock) throw new Error('a care-plan row was neither found nor created for a patient one may edit');
-      checked.set(patientId, { ...(await this.checkWrites(patientId, lock, permitted, outcomes)), lock });
+      checked.set(patientId, { ...(await this.checkWrites(tx, patientId, lock, permitted, outcomes)), lock });
     }
     const updates: UpdateRow[] = [];
     const plans: PlanWrite[] = [];
+    const bindings: ClientBinding[] = [];
     for (const [patientId, c] of checked) {
       if (c.accepted.length === 0) continue;
+      bindings.push(...c.bindings);
       for (const { write: w, sections } of c.accepted) updates.push({ patientId, update: w.update, actorId: w.userId, clientUpdateId: w.clientUpdateId, sections, requestId: w.requestId });
       const compact = c.lock.updatesSinceSnapshot + c.accepted.length >= this.options.compactEvery;
       plans.push({
@@ -359,7 +372,7 @@ export class CarePlanStore {
         snapshot: compact ? Y.encodeStateAsUpdate(c.plan.doc) : null,
       });
     }
-    const stored = updates.length > 0 ? await storeGroup(tx, this.notifier.instanceId, updates, plans) : [];
+    const stored = updates.length > 0 ? await storeGroup(tx, this.notifier.instanceId, updates, plans, bindings) : [];
     const rowOf = new Map(stored.map((r) => [`${r.patientId}:${r.clientUpdateId}`, r]));
     const committed: CommittedPlan[] = [];
     for (const [patientId, c] of checked) {
@@ -376,41 +389,59 @@ export class CarePlanStore {
       // Only now (the caller commits next) does memory move on; a failed commit evicts the plan.
       c.plan.seq = newest.seq;
       c.plan.updatedAt = newest.createdAt;
+      c.plan.owners = c.owners;
       committed.push({ patientId, prevSeq: c.lock.lastSeq, updates: planUpdates, readers: readersOf(patientId, watchers.get(patientId) ?? [], access) });
     }
     return { outcomes, committed };
   }
 
   /**
-   * Applies one plan's writes to its document in order, each validated on its own. A duplicate answers
-   * with the stored seq; a refused write is answered at once and the document goes back to what is stored
-   * plus the writes accepted so far.
+   * Applies one plan's writes to its document in order, each validated on its own: its clientUpdateId
+   * (a repeat of the author's own answers with the stored seq; another author's is refused), its client
+   * ids (each its author's, or new), its effect (something must change) and the plan's shape. A refused
+   * write is answered at once and the document goes back to what is stored plus the writes accepted so far.
    */
-  private async checkWrites(patientId: string, lock: LockedPlan, writes: PendingWrite[], outcomes: Map<PendingWrite, UpdateAck | Error>): Promise<PlanOutcome> {
+  private async checkWrites(tx: SqlTransaction, patientId: string, lock: LockedPlan, writes: PendingWrite[], outcomes: Map<PendingWrite, UpdateAck | Error>): Promise<PlanOutcome> {
     const row = { last_seq: String(lock.lastSeq), updated_at: lock.updatedAt };
     const em = this.orm.em.fork();
     let plan = await this.fresh(em, patientId, row);
+    // Within the group the document only grows, so what a write claims later it claims now.
+    const owners = await this.ownersOf(tx, patientId, plan.owners, new Set(writes.flatMap((w) => claimedClients(w.facts, plan.doc))));
     const accepted: PlanOutcome['accepted'] = [];
     const repeats: PlanOutcome['repeats'] = [];
+    const bindings: ClientBinding[] = [];
     const firstOf = new Map<string, PendingWrite>(); // accepted clientUpdateIds in this group
     const touched = new Set<string>(); // top-level names the accepted writes reached since plan.view was read
     for (const w of writes) {
-      const seq = lock.known.get(w.clientUpdateId);
-      if (seq !== undefined) {
-        outcomes.set(w, { seq, clientUpdateId: w.clientUpdateId, duplicate: true });
+      const stored = lock.known.get(w.clientUpdateId);
+      const first = firstOf.get(w.clientUpdateId);
+      if ((stored && stored.actorId !== w.userId) || (first && first.userId !== w.userId)) {
+        outcomes.set(w, clientUpdateIdTaken());
         continue;
       }
-      const first = firstOf.get(w.clientUpdateId);
+      if (stored) {
+        outcomes.set(w, { seq: stored.seq, clientUpdateId: w.clientUpdateId, duplicate: true });
+        continue;
+      }
       if (first) {
         repeats.push({ write: w, of: first });
         continue;
       }
+      const claimed = claimedClients(w.facts, plan.doc);
+      if (ownerConflict(claimed, w.userId, owners) !== undefined) {
+        outcomes.set(w, clientIdTaken());
+        continue;
+      }
       plan.touched.clear();
       try {
-        Y.applyUpdate(plan.doc, w.update);
+        const changed = applyUpdate(plan.doc, w.update);
         checkShape(plan.doc, plan.touched);
+        if (!changed) {
+          outcomes.set(w, changesNothing()); // the document is as it was: nothing to undo
+          continue;
+        }
       } catch (e) {
-        outcomes.set(w, e instanceof CarePlanShapeError ? badInput('update', `This edit would break the care plan (${e.message}).`) : badInput('update', 'This is not a care-plan edit the server can read.'));
+        outcomes.set(w, refusal(e));
         // Back to what is stored, plus the writes accepted so far (known good, same order).
         this.evict(patientId);
         plan = await this.fresh(em, patientId, row);
@@ -421,13 +452,35 @@ export class CarePlanStore {
         touched.clear();
         continue;
       }
+      for (const clientId of claimed) {
+        if (owners.has(clientId)) continue;
+        owners.set(clientId, w.userId);
+        bindings.push({ patientId, clientId, userId: w.userId });
+      }
       accepted.push({ write: w, sections: sectionsOf(plan.touched) });
       plan.touched.forEach((name) => touched.add(name));
       firstOf.set(w.clientUpdateId, w);
     }
     // The view is read once for the group, and only the sections its writes reached.
     if (touched.size > 0) plan.view = materialise(plan.doc, { view: plan.view, touched });
-    return { accepted, repeats, plan };
+    return { accepted, repeats, plan, bindings, owners };
+  }
+
+  /**
+   * The owners of `clients`: those this instance knows, and the rest read in the
+   * group's transaction, after the plan's lock was taken, so that a binding another instance committed
+   * just before is seen.
+   */
+  private async ownersOf(tx: SqlTransaction, patientId: string, known: Map<number, string>, clients: Set<number>): Promise<Map<number, string>> {
+    const owners = new Map([...serverOwners(), ...known]);
+    const unknown = [...clients].filter((c) => !owners.has(c));
+    if (unknown.length === 0) return owners;
+    const rows = await tx.query<{ client_id: string; user_id: string }>('select client_id, user_id from care_plan_client where patient_id = $1 and client_id = any($2::bigint[])', [
+      patientId,
+      unknown,
+    ]);
+    for (const r of rows) owners.set(Number(r.client_id), r.user_id);
+    return owners;
   }
 
   /** Stored updates of a plan after `afterSeq` (up to `limit`), oldest first, with their authors. */
@@ -505,7 +558,15 @@ export class CarePlanStore {
       [patientId],
     );
     const doc = createCarePlanDoc(row ? new Uint8Array(row.snapshot) : initialCarePlanUpdate);
-    const plan: HotPlan = { doc, seq: row ? Number(row.snapshot_seq) : 0, view: materialise(doc), updatedAt: row ? new Date(row.updated_at) : null, lastUsed: Date.now(), touched: new Set() };
+    const plan: HotPlan = {
+      doc,
+      seq: row ? Number(row.snapshot_seq) : 0,
+      view: materialise(doc),
+      updatedAt: row ? new Date(row.updated_at) : null,
+      lastUsed: Date.now(),
+      touched: new Set(),
+      owners: new Map(),
+    };
     trackTouched(doc, plan.touched);
     this.hot.set(patientId, plan);
     return plan;
@@ -524,6 +585,21 @@ function readersOf(patientId: string, users: string[], access: PairDecisions): {
 
 /** A PostgreSQL data exception (class 22) or integrity violation (class 23): a row's fault, not the database's. */
 function isDataError(e: unknown): boolean {
-  const code = typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
-  return /^2[23]/.test(code);
+  return /^2[23]/.test(sqlState(e));
+}
+
+/** A PostgreSQL data exception (class 22): a value the database cannot take, so the edit's own fault. */
+function isDataException(e: unknown): boolean {
+  return /^22/.test(sqlState(e));
+}
+
+function sqlState(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+}
+
+/** The answer to a write its document refused. */
+function refusal(e: unknown): Error {
+  if (e instanceof CairnError) return e;
+  if (e instanceof CarePlanShapeError) return badInput('update', `This edit would break the care plan (${e.message}).`);
+  return badInput('update', 'This is not a care-plan edit the server can read.');
 }

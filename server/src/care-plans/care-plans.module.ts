@@ -2,6 +2,7 @@ import type { CairnModule } from '../platform/module.js';
 import { carePlanPrintHandler } from './care-plan.print.js';
 import { CarePlanResolver } from './care-plan.resolver.js';
 import { CarePlanStore } from './care-plan.store.js';
+import { Migration0012CarePlanClients } from './migrations/0012-care-plan-clients.js';
 
 declare module '../platform/services.js' {
   interface Services {
@@ -14,6 +15,7 @@ declare module '../platform/services.js' {
 export const carePlansModule: CairnModule = {
   name: 'care-plans',
   resolvers: [CarePlanResolver],
+  migrations: [{ name: '0012-care-plan-clients', class: Migration0012CarePlanClients }],
   services: { carePlans: ({ orm, logger }) => new CarePlanStore(orm, logger) },
   routes: (router, services) => router.get('/patients/:id/care-plan/print', carePlanPrintHandler(services)),
   start: ({ carePlans }) => carePlans.start(),
