@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -7,22 +6,11 @@ import type { Patient } from '../server/src/patients/patient.entity.js';
 import { PlanEditor } from '../server/src/test-support/care-plan-editor.js';
 import { gql, useTestServer } from '../server/src/test-support/harness.js';
 import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { accessibilityProblems } from './support/axe.js';
 import { artifactsDir, useChromium } from './support/browser.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const laptop = { width: 1366, height: 768 };
-const axeScript = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** axe-core's WCAG 2.1 A/AA rules on the page as it stands, as short lines (none is good). */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axeScript });
-  return page.evaluate(async () => {
-    type Violation = { id: string; help: string; nodes: Array<{ target: unknown[] }> };
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-  });
-}
 
 /** How soon one clinician must see another's words. */
 const live = { timeout: 1000 };

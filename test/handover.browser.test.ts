@@ -1,28 +1,15 @@
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../server/src/auth/user.entity.js';
 import { gql, useTestServer } from '../server/src/test-support/harness.js';
 import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { accessibilityProblems } from './support/axe.js';
 import { artifactsDir, useChromium } from './support/browser.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const laptop = { width: 1366, height: 768 };
 
-const axeScript = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
-
-/** Runs axe-core's WCAG 2.1 A/AA rules on the page as it stands; resolves with what it found, briefly. */
-async function accessibilityProblems(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: axeScript });
-  const violations = await page.evaluate(async () => {
-    type Violation = { id: string; help: string; nodes: Array<{ target: unknown[] }> };
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: Violation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return result.violations;
-  });
-  return violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
 
 /** The script-injection payloads a discussion post must render inert. */
 const payloads = ['<script>window.__pwned=1</script>', '<img src=x onerror="window.__pwned=1">', '[x](javascript:window.__pwned=1)'];

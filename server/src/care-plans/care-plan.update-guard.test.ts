@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CairnError } from '../platform/errors.js';
 import { APPLY, b64, PlanEditor, UPDATES } from '../test-support/care-plan-editor.js';
-import { errorCode, gql, startTestServer, useTestServer, wsConnect, wsRequest, type TestServer } from '../test-support/harness.js';
+import { errorCode, gql, ownerQuery, startTestServer, useTestServer, wsConnect, wsRequest, type TestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { goalMap } from './care-plan.doc.js';
 import { sql, type UpdateAck } from './care-plan.store.js';
@@ -243,12 +243,12 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
     ]);
     const poisoned = `poison-${randomUUID()}`;
     // A fault the checks cannot foresee: the database refuses one row (a data exception, as for a NUL).
-    await sql(
-      server().orm.em.fork(),
+    // As the owner, since the app's role may not add triggers.
+    await ownerQuery(
       `create or replace function care_plan_poison_${poisoned.slice(7, 15)}() returns trigger language plpgsql as $$
        begin if new.client_update_id = '${poisoned}' then raise exception 'poisoned row' using errcode = '22021'; end if; return new; end $$`,
     );
-    await sql(server().orm.em.fork(), `create trigger care_plan_poison_${poisoned.slice(7, 15)} before insert on care_plan_update for each row execute function care_plan_poison_${poisoned.slice(7, 15)}()`);
+    await ownerQuery(`create trigger care_plan_poison_${poisoned.slice(7, 15)} before insert on care_plan_update for each row execute function care_plan_poison_${poisoned.slice(7, 15)}()`);
     try {
       const poisonEdit = await editOnCopy(patient.id, tokens.coach, (d) => d.getText('whatMatters').insert(0, 'Poison '));
       const results = await Promise.allSettled([
@@ -263,8 +263,8 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
       expect(poison.status === 'rejected' && poison.reason instanceof CairnError && poison.reason.code).toBe('BAD_USER_INPUT');
       for (const good of [coach, fcp, pharm]) expect(good.status === 'fulfilled' && good.value.duplicate).toBe(false);
     } finally {
-      await sql(server().orm.em.fork(), `drop trigger care_plan_poison_${poisoned.slice(7, 15)} on care_plan_update`);
-      await sql(server().orm.em.fork(), `drop function care_plan_poison_${poisoned.slice(7, 15)}()`);
+      await ownerQuery(`drop trigger care_plan_poison_${poisoned.slice(7, 15)} on care_plan_update`);
+      await ownerQuery(`drop function care_plan_poison_${poisoned.slice(7, 15)}()`);
     }
     expect((await plan(patient.id, tokens.pharm)).view).toMatchObject({ whatMatters: 'Walk', medication: 'Naproxen' });
     const [{ signs }] = await sql<{ signs: string }>(server().orm.em.fork(), "select flare_up->>'warningSigns' as signs from care_plan where patient_id = ?", [patient.id]);

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { errorCode, gql, startTestServer, useTestServer, wsConnect, type TestServer } from '../test-support/harness.js';
+import { errorCode, gql, ownerQuery, startTestServer, useTestServer, wsConnect, type TestServer } from '../test-support/harness.js';
 import { burst, liveStream, range } from '../test-support/live.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { lastCommittedSeq, type EventRecord } from './event-log.js';
@@ -123,7 +123,7 @@ describe('live patient events', () => {
     await burst(server().orm.em, patient.id, ['before the cut']);
     expect((await stream.take(1)).map(label)).toEqual(['before the cut']);
     const pid = await hub.listenerPid();
-    await server().orm.em.fork().getConnection().execute('select pg_terminate_backend(?)', [pid]);
+    await ownerQuery('select pg_terminate_backend($1)', [pid]);
     await burst(server().orm.em, patient.id, ['during the cut', 'after the cut']);
     expect((await stream.take(2)).map(label)).toEqual(['during the cut', 'after the cut']);
     expect(await hub.listenerPid()).not.toBe(pid);

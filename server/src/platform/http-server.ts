@@ -95,6 +95,14 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
     }
     wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
   });
+  // Each socket's operations pass the gate's (asynchronous) check one after another, in the order they
+  // arrived: a client's pipelined care-plan edits must reach the store in the order it sent them.
+  const admissions = new WeakMap<object, Promise<unknown>>();
+  const admitInArrivalOrder = <T>(socket: object, check: () => Promise<T>): Promise<T> => {
+    const admitted = (admissions.get(socket) ?? Promise.resolve()).then(check);
+    admissions.set(socket, admitted.catch(() => undefined));
+    return admitted;
+  };
   const shared = createSharedSubscribe({ sinkFor: (args) => gate.nextSinkOf(args.contextValue) });
   const wsCleanup: GraphqlWsServing = serveGraphqlWs<Record<string, unknown>, SocketExtra<TSocketSession>>(
     {
@@ -113,7 +121,7 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
       onSubscribe: async (ctx, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
         const tooMany = tooManyOperations(ctx.subscriptions, config.maxSubscriptionsPerSocket);
         if (tooMany) return tooMany;
-        const signedOut = await gate.refuseOperation(ctx.extra.session ?? null, ctx.extra.socket, payload.query);
+        const signedOut = await admitInArrivalOrder(ctx.extra.socket, () => gate.refuseOperation(ctx.extra.session ?? null, ctx.extra.socket, payload.query));
         if (signedOut) return signedOut;
         const prepared = prepareDocument(schema, payload.query, config.production, documents);
         if ('errors' in prepared) return prepared.errors;

@@ -120,7 +120,7 @@ describe('every bad input is a typed error', () => {
       const untyped = codes.filter((c) => !typedCodes.has(c));
       if (untyped.length) failures.push(`${where}: ${untyped.join(', ')}: ${answer.errors!.map((e) => e.message).join(' | ')}`);
       else if (p.mustRefuse && !codes.includes('BAD_USER_INPUT') && !codes.includes('GRAPHQL_VALIDATION_FAILED')) {
-        failures.push(`${where}: expected BAD_USER_INPUT, got ${codes.join(', ') || JSON.stringify(answer.data).slice(0, 200)}`);
+        failures.push(`${where}: expected BAD_USER_INPUT, got ${codes.join(', ') || String(JSON.stringify(answer.data ?? null)).slice(0, 200)}`);
       }
     };
 

@@ -40,16 +40,16 @@ describe('the WebSocket transport', () => {
     expect(await socket.closed).toBe(SocketClose.Forbidden);
   });
 
-  it('rate-limits failed sign-ins from one address across many accounts', async () => {
+  it('does not lock out everyone behind one address when its people mistype (limits are per account)', async () => {
     const world = await makeWorld(server().orm.em.fork());
     const signIn = (email: string, password: string) =>
       gql(server().url, 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }', { e: email, p: password });
-    // Twenty wrong passwords spread over eight accounts: under each account's own limit of five.
+    // Twenty wrong passwords spread over eight accounts from one address (a practice behind one NHS
+    // gateway): each account stays under its own limit, so a colleague behind the same address signs in.
     const accounts = Object.values(world.users);
     for (let i = 0; i < 20; i++) expect(errorCode(await signIn(accounts[i % accounts.length].email, `guess ${i}`))).toBe('UNAUTHENTICATED');
-    const limited = await signIn(world.users.fcp.email, TEST_PASSWORD);
-    expect(errorCode(limited)).toBe('RATE_LIMITED');
-    expect(limited.errors?.[0].extensions?.retryAfterSeconds).toBeGreaterThan(0);
+    const colleague = await signIn(world.users.fcp.email, TEST_PASSWORD);
+    expect(colleague.errors).toBeUndefined();
   });
 });
 

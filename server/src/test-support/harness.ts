@@ -1,4 +1,5 @@
 import { createClient, type Client } from 'graphql-ws';
+import pg from 'pg';
 import { afterAll, beforeAll, inject } from 'vitest';
 import WebSocket from 'ws';
 import { readConfig, type Config } from '../platform/config.js';
@@ -132,4 +133,18 @@ export function wsRequest<T = Record<string, unknown>>(
       },
     );
   });
+}
+
+/**
+ * Runs one statement as the database's owner (the run's own URL), for what a test sets up that the app's
+ * role rightly may not do: terminating a connection, adding a trigger, reading every session's activity.
+ */
+export async function ownerQuery<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+  const owner = new pg.Client({ connectionString: inject('databaseUrl') });
+  await owner.connect();
+  try {
+    return (await owner.query(text, params)).rows as T[];
+  } finally {
+    await owner.end();
+  }
 }
