@@ -1,3 +1,4 @@
+import { CarePlanSection, topLevelOf } from '@cairn/schema/care-plan';
 import * as Y from 'yjs';
 import { badInput } from '../platform/errors.js';
 import { isStorableText } from '../platform/validate.js';
@@ -104,11 +105,11 @@ export function applyUpdate(doc: Y.Doc, update: Uint8Array): boolean {
 }
 
 /**
- * The flare-up plan's texts are part of every plan's initial structure and are edited in place (the map
- * is declared in care-plan.doc.ts); a value set under one of its keys is a replacement.
+ * The flare-up plan's texts are part of every plan's initial structure and are edited in place; a value
+ * set under one of its keys is a replacement.
  */
 function fixedTexts(doc: Y.Doc): Y.Map<unknown> {
-  return doc.getMap('flareUp');
+  return doc.getMap(topLevelOf[CarePlanSection.FLARE_UP]);
 }
 
 /** A client's state vector (BAD_USER_INPUT on `stateVector` unless it reads as one, to its last byte). */
