@@ -209,7 +209,7 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
   });
 
   it('refuses a NUL character or a lone surrogate anywhere in an update as BAD_USER_INPUT, leaving the plan as it was', async () => {
-    const { patient, tokens } = await setUp();
+    const { world, patient, tokens } = await setUp();
     const goal = goalMap({ id: 'g1', what: 'Walk', why: '', measure: '', targetDate: null, status: 'ACTIVE', checkIns: [] });
     const withGoal = await editOnCopy(patient.id, tokens.coach, (d) => d.getArray('goals').push([goal]));
     expect(errorCode(await gql(server().url, APPLY, { p: patient.id, u: b64(withGoal), c: `goal-${randomUUID()}` }, tokens.coach))).toBeUndefined();
@@ -227,6 +227,13 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
       expect(errorCode(res), name).toBe('BAD_USER_INPUT');
       expect(res.errors?.[0].extensions?.field, name).toBe('update');
     }
+    // A value nesting a quarter of a million others is read without running out of stack, and refused by shape.
+    const huge = await editOnCopy(patient.id, tokens.coach, (d) => d.getArray('goals').push([new Array(250_000).fill(null)]));
+    const store = server().running.services.carePlans;
+    const refused = await Promise.resolve()
+      .then(() => store.apply(patient.id, world.users.coach.id, huge, `huge-${randomUUID()}`, 'test'))
+      .catch((e: unknown) => e);
+    expect(refused instanceof CairnError && refused.code).toBe('BAD_USER_INPUT');
     const after = await plan(patient.id, tokens.coach);
     expect(after.seq).toBe(before.seq);
     expect(after.view).toEqual(before.view);

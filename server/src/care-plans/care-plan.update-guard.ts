@@ -25,7 +25,7 @@ export interface UpdateFacts {
 }
 
 /** Owner of the client ids of every plan's initial structure: the server, which is no user. */
-export const SERVER_OWNER = 'server';
+const SERVER_OWNER = 'server';
 const serverClients = new Set(Y.decodeUpdate(initialCarePlanUpdate).structs.map((s) => s.id.client));
 
 /** The nested types a plan is made of; anything else (XML nodes, sub-documents) has no place in one. */
@@ -149,7 +149,7 @@ function checkValues(values: unknown[]): void {
   while (stack.length > 0) {
     const v = stack.pop();
     if (typeof v === 'string') checkString(v);
-    else if (Array.isArray(v)) stack.push(...v);
+    else if (Array.isArray(v)) for (const item of v) stack.push(item); // no spread: an array may be longer than a call's arguments
     else if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
       for (const [key, value] of Object.entries(v)) {
         checkString(key);
