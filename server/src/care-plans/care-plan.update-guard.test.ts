@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import * as Y from 'yjs';
 import { CairnError } from '../platform/errors.js';
 import { APPLY, b64, PlanEditor, UPDATES } from '../test-support/care-plan-editor.js';
@@ -249,13 +250,16 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
       editOnCopy(patient.id, tokens.pharm, (d) => (d.getMap('flareUp').get('warningSigns') as Y.Text).insert(0, 'Poor sleep')),
     ]);
     const poisoned = `poison-${randomUUID()}`;
+    const name = `care_plan_poison_${poisoned.slice(7, 15)}`;
     // A fault the checks cannot foresee: the database refuses one row (a data exception, as for a NUL).
-    await sql(
-      server().orm.em.fork(),
-      `create or replace function care_plan_poison_${poisoned.slice(7, 15)}() returns trigger language plpgsql as $$
+    // Set up as the tables' owner: the server's own role may not create triggers.
+    const owner = new pg.Client({ connectionString: inject('databaseUrl') });
+    await owner.connect();
+    await owner.query(
+      `create function ${name}() returns trigger language plpgsql as $$
        begin if new.client_update_id = '${poisoned}' then raise exception 'poisoned row' using errcode = '22021'; end if; return new; end $$`,
     );
-    await sql(server().orm.em.fork(), `create trigger care_plan_poison_${poisoned.slice(7, 15)} before insert on care_plan_update for each row execute function care_plan_poison_${poisoned.slice(7, 15)}()`);
+    await owner.query(`create trigger ${name} before insert on care_plan_update for each row execute function ${name}()`);
     try {
       const poisonEdit = await editOnCopy(patient.id, tokens.coach, (d) => d.getText('whatMatters').insert(0, 'Poison '));
       const results = await Promise.allSettled([
@@ -270,8 +274,9 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
       expect(poison.status === 'rejected' && poison.reason instanceof CairnError && poison.reason.code).toBe('BAD_USER_INPUT');
       for (const good of [coach, fcp, pharm]) expect(good.status === 'fulfilled' && good.value.duplicate).toBe(false);
     } finally {
-      await sql(server().orm.em.fork(), `drop trigger care_plan_poison_${poisoned.slice(7, 15)} on care_plan_update`);
-      await sql(server().orm.em.fork(), `drop function care_plan_poison_${poisoned.slice(7, 15)}()`);
+      await owner.query(`drop trigger ${name} on care_plan_update`);
+      await owner.query(`drop function ${name}()`);
+      await owner.end();
     }
     expect((await plan(patient.id, tokens.pharm)).view).toMatchObject({ whatMatters: 'Walk', medication: 'Naproxen' });
     const [{ signs }] = await sql<{ signs: string }>(server().orm.em.fork(), "select flare_up->>'warningSigns' as signs from care_plan where patient_id = ?", [patient.id]);

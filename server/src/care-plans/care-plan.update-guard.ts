@@ -1,7 +1,7 @@
 import { CarePlanSection, topLevelOf } from '@cairn/schema/care-plan';
 import * as Y from 'yjs';
 import { badInput } from '../platform/errors.js';
-import { isStorableText } from '../platform/validate.js';
+import { badCharacterIn } from '../platform/input-gate.js';
 import { initialCarePlanUpdate } from './care-plan.doc.js';
 
 /**
@@ -159,6 +159,8 @@ function checkValues(values: unknown[]): void {
   }
 }
 
+/** The edge's input gate checks arguments; strings inside a Yjs update are binary to it, so they are checked here. */
 function checkString(s: string): void {
-  if (!isStorableText(s)) throw badInput('update', 'This edit holds a character a care plan cannot store (a NUL or a broken surrogate pair).');
+  const bad = badCharacterIn(s);
+  if (bad) throw badInput('update', `This edit ${bad}.`);
 }
