@@ -3,7 +3,7 @@ import { canonicalPatientId, PatientIdArg } from '../access/patient-id-arg.js';
 import { isUuid, PatientAction, requireActor, requirePatientAccess } from '../access/policy.js';
 import type { Context } from '../auth/request-context.js';
 import { badInput, notFound } from '../platform/errors.js';
-import { isStorableText, requireIsoDate } from '../platform/validate.js';
+import { requireIsoDate } from '../platform/validate.js';
 import { CarePlanSection, StrategyCategory } from '@cairn/schema/care-plan';
 import { changedSince, diffViews, listRevisions, listSignOffs, restoreRevision, signOff, viewAt } from './care-plan.history.js';
 import { EditNotAllowed } from './care-plan.store.js';
@@ -139,7 +139,6 @@ export class CarePlanResolver {
     const day = agreedOn ? requireIsoDate('agreedOn', agreedOn) : new Date().toISOString().slice(0, 10);
     if (day > new Date().toISOString().slice(0, 10)) throw badInput('agreedOn', 'A plan cannot be agreed on a future date.');
     if ((note ?? '').length > 2000) throw badInput('note', 'The note is too long (at most 2000 characters).');
-    if (!isStorableText(note ?? '')) throw badInput('note', 'The note holds a character that cannot be stored (a NUL or a broken surrogate pair).');
     return signOff(ctx.services.carePlans, ctx.em, { patientId, actorId: actor.id, agreedOn: day, note: (note ?? '').trim(), requestId: ctx.requestId });
   }
 

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { afterEach, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { afterEach, describe, expect, inject, it } from 'vitest';
 import * as Y from 'yjs';
 import { CairnError } from '../platform/errors.js';
 import { APPLY, b64, PlanEditor, UPDATES } from '../test-support/care-plan-editor.js';
-import { errorCode, gql, ownerQuery, startTestServer, useTestServer, wsConnect, wsRequest, type TestServer } from '../test-support/harness.js';
+import { errorCode, gql, startTestServer, useTestServer, wsConnect, wsRequest, type TestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { goalMap } from './care-plan.doc.js';
 import { sql, type UpdateAck } from './care-plan.store.js';
@@ -209,7 +210,7 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
   });
 
   it('refuses a NUL character or a lone surrogate anywhere in an update as BAD_USER_INPUT, leaving the plan as it was', async () => {
-    const { patient, tokens } = await setUp();
+    const { world, patient, tokens } = await setUp();
     const goal = goalMap({ id: 'g1', what: 'Walk', why: '', measure: '', targetDate: null, status: 'ACTIVE', checkIns: [] });
     const withGoal = await editOnCopy(patient.id, tokens.coach, (d) => d.getArray('goals').push([goal]));
     expect(errorCode(await gql(server().url, APPLY, { p: patient.id, u: b64(withGoal), c: `goal-${randomUUID()}` }, tokens.coach))).toBeUndefined();
@@ -227,6 +228,13 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
       expect(errorCode(res), name).toBe('BAD_USER_INPUT');
       expect(res.errors?.[0].extensions?.field, name).toBe('update');
     }
+    // A value nesting a quarter of a million others is read without running out of stack, and refused by shape.
+    const huge = await editOnCopy(patient.id, tokens.coach, (d) => d.getArray('goals').push([new Array(250_000).fill(null)]));
+    const store = server().running.services.carePlans;
+    const refused = await Promise.resolve()
+      .then(() => store.apply(patient.id, world.users.coach.id, huge, `huge-${randomUUID()}`, 'test'))
+      .catch((e: unknown) => e);
+    expect(refused instanceof CairnError && refused.code).toBe('BAD_USER_INPUT');
     const after = await plan(patient.id, tokens.coach);
     expect(after.seq).toBe(before.seq);
     expect(after.view).toEqual(before.view);
@@ -242,13 +250,16 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
       editOnCopy(patient.id, tokens.pharm, (d) => (d.getMap('flareUp').get('warningSigns') as Y.Text).insert(0, 'Poor sleep')),
     ]);
     const poisoned = `poison-${randomUUID()}`;
+    const name = `care_plan_poison_${poisoned.slice(7, 15)}`;
     // A fault the checks cannot foresee: the database refuses one row (a data exception, as for a NUL).
-    // As the owner, since the app's role may not add triggers.
-    await ownerQuery(
-      `create or replace function care_plan_poison_${poisoned.slice(7, 15)}() returns trigger language plpgsql as $$
+    // Set up as the tables' owner: the server's own role may not create triggers.
+    const owner = new pg.Client({ connectionString: inject('databaseUrl') });
+    await owner.connect();
+    await owner.query(
+      `create function ${name}() returns trigger language plpgsql as $$
        begin if new.client_update_id = '${poisoned}' then raise exception 'poisoned row' using errcode = '22021'; end if; return new; end $$`,
     );
-    await ownerQuery(`create trigger care_plan_poison_${poisoned.slice(7, 15)} before insert on care_plan_update for each row execute function care_plan_poison_${poisoned.slice(7, 15)}()`);
+    await owner.query(`create trigger ${name} before insert on care_plan_update for each row execute function ${name}()`);
     try {
       const poisonEdit = await editOnCopy(patient.id, tokens.coach, (d) => d.getText('whatMatters').insert(0, 'Poison '));
       const results = await Promise.allSettled([
@@ -263,8 +274,9 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
       expect(poison.status === 'rejected' && poison.reason instanceof CairnError && poison.reason.code).toBe('BAD_USER_INPUT');
       for (const good of [coach, fcp, pharm]) expect(good.status === 'fulfilled' && good.value.duplicate).toBe(false);
     } finally {
-      await ownerQuery(`drop trigger care_plan_poison_${poisoned.slice(7, 15)} on care_plan_update`);
-      await ownerQuery(`drop function care_plan_poison_${poisoned.slice(7, 15)}()`);
+      await owner.query(`drop trigger ${name} on care_plan_update`);
+      await owner.query(`drop function ${name}()`);
+      await owner.end();
     }
     expect((await plan(patient.id, tokens.pharm)).view).toMatchObject({ whatMatters: 'Walk', medication: 'Naproxen' });
     const [{ signs }] = await sql<{ signs: string }>(server().orm.em.fork(), "select flare_up->>'warningSigns' as signs from care_plan where patient_id = ?", [patient.id]);

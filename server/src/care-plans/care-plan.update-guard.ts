@@ -1,6 +1,7 @@
+import { CarePlanSection, topLevelOf } from '@cairn/schema/care-plan';
 import * as Y from 'yjs';
 import { badInput } from '../platform/errors.js';
-import { isStorableText } from '../platform/validate.js';
+import { badCharacterIn } from '../platform/input-gate.js';
 import { initialCarePlanUpdate } from './care-plan.doc.js';
 
 /**
@@ -24,7 +25,7 @@ export interface UpdateFacts {
 }
 
 /** Owner of the client ids of every plan's initial structure: the server, which is no user. */
-export const SERVER_OWNER = 'server';
+const SERVER_OWNER = 'server';
 const serverClients = new Set(Y.decodeUpdate(initialCarePlanUpdate).structs.map((s) => s.id.client));
 
 /** The nested types a plan is made of; anything else (XML nodes, sub-documents) has no place in one. */
@@ -104,11 +105,11 @@ export function applyUpdate(doc: Y.Doc, update: Uint8Array): boolean {
 }
 
 /**
- * The flare-up plan's texts are part of every plan's initial structure and are edited in place (the map
- * is declared in care-plan.doc.ts); a value set under one of its keys is a replacement.
+ * The flare-up plan's texts are part of every plan's initial structure and are edited in place; a value
+ * set under one of its keys is a replacement.
  */
 function fixedTexts(doc: Y.Doc): Y.Map<unknown> {
-  return doc.getMap('flareUp');
+  return doc.getMap(topLevelOf[CarePlanSection.FLARE_UP]);
 }
 
 /** A client's state vector (BAD_USER_INPUT on `stateVector` unless it reads as one, to its last byte). */
@@ -148,7 +149,7 @@ function checkValues(values: unknown[]): void {
   while (stack.length > 0) {
     const v = stack.pop();
     if (typeof v === 'string') checkString(v);
-    else if (Array.isArray(v)) stack.push(...v);
+    else if (Array.isArray(v)) for (const item of v) stack.push(item); // no spread: an array may be longer than a call's arguments
     else if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
       for (const [key, value] of Object.entries(v)) {
         checkString(key);
@@ -158,6 +159,8 @@ function checkValues(values: unknown[]): void {
   }
 }
 
+/** The edge's input gate checks arguments; strings inside a Yjs update are binary to it, so they are checked here. */
 function checkString(s: string): void {
-  if (!isStorableText(s)) throw badInput('update', 'This edit holds a character a care plan cannot store (a NUL or a broken surrogate pair).');
+  const bad = badCharacterIn(s);
+  if (bad) throw badInput('update', `This edit ${bad}.`);
 }

@@ -95,15 +95,11 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
     }
     wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
   });
-  // Each socket's operations pass the gate's (asynchronous) check one after another, in the order they
-  // arrived: a client's pipelined care-plan edits must reach the store in the order it sent them.
-  const admissions = new WeakMap<object, Promise<unknown>>();
-  const admitInArrivalOrder = <T>(socket: object, check: () => Promise<T>): Promise<T> => {
-    const admitted = (admissions.get(socket) ?? Promise.resolve()).then(check);
-    admissions.set(socket, admitted.catch(() => undefined));
-    return admitted;
-  };
   const shared = createSharedSubscribe({ sinkFor: (args) => gate.nextSinkOf(args.contextValue) });
+  // The last admission of each socket's operations. Each operation's session check is a query, and queries
+  // answer in any order; operations are admitted in the order they arrived (checks still run at once), so
+  // that a client's pipelined edits reach the care-plan write queue in the order they were sent.
+  const admitted = new WeakMap<WebSocket, Promise<unknown>>();
   const wsCleanup: GraphqlWsServing = serveGraphqlWs<Record<string, unknown>, SocketExtra<TSocketSession>>(
     {
       schema,
@@ -121,7 +117,10 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
       onSubscribe: async (ctx, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
         const tooMany = tooManyOperations(ctx.subscriptions, config.maxSubscriptionsPerSocket);
         if (tooMany) return tooMany;
-        const signedOut = await admitInArrivalOrder(ctx.extra.socket, () => gate.refuseOperation(ctx.extra.session ?? null, ctx.extra.socket, payload.query));
+        const check = gate.refuseOperation(ctx.extra.session ?? null, ctx.extra.socket, payload.query);
+        const turn = Promise.all([admitted.get(ctx.extra.socket), check]).then(([, refusal]) => refusal);
+        admitted.set(ctx.extra.socket, turn.catch(() => undefined));
+        const signedOut = await turn;
         if (signedOut) return signedOut;
         const prepared = prepareDocument(schema, payload.query, config.production, documents);
         if ('errors' in prepared) return prepared.errors;

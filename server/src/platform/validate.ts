@@ -18,14 +18,6 @@ export function requireIsoDate(field: string, value: string): string {
   return value.trim();
 }
 
-/** NUL and unpaired surrogates: PostgreSQL text and jsonb cannot hold them. */
-const unstorable = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
-
-/** Whether PostgreSQL can store `value` as text or in jsonb. */
-export function isStorableText(value: string): boolean {
-  return !unstorable.test(value);
-}
-
 function humanise(field: string): string {
   return field.replace(/([A-Z])/g, ' $1').toLowerCase();
 }
