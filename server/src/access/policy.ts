@@ -23,6 +23,8 @@ export const PatientAction = {
   ACKNOWLEDGE_HANDOVER: 'handover.acknowledge',
   DISCUSS: 'thread.post',
   READ_AUDIT: 'audit.read',
+  /** Record an outcome measure (or correct one), or send the patient a questionnaire link. */
+  RECORD_OUTCOME: 'outcome.record',
 } as const;
 export type PatientAction = (typeof PatientAction)[keyof typeof PatientAction];
 
@@ -47,6 +49,7 @@ export function allows(actor: Pick<User, 'role'>, rel: Relationship, action: Pat
     case PatientAction.EDIT_CARE_PLAN:
     case PatientAction.UPDATE_PATIENT:
     case PatientAction.DISCUSS:
+    case PatientAction.RECORD_OUTCOME:
       return onTeam;
     case PatientAction.POST_HANDOVER:
       return onTeam || rel.isLinkedSpecialist;

@@ -1,0 +1,12 @@
+import type { CairnModule } from '../platform/module.js';
+import { Migration0010Outcomes } from './migrations/0010-outcomes.js';
+import { OutcomeRecord } from './outcome-record.entity.js';
+import { OutcomeResolver } from './outcome.resolver.js';
+
+/** Outcome measures: scored records, their series from baseline, patients' questionnaire links, the service dashboard. */
+export const outcomesModule: CairnModule = {
+  name: 'outcomes',
+  entities: [OutcomeRecord],
+  resolvers: [OutcomeResolver],
+  migrations: [{ name: '0010-outcomes', class: Migration0010Outcomes }],
+};
