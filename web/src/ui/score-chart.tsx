@@ -33,9 +33,9 @@ export interface ScoreChartProps {
   description: string;
 }
 
-const width = 520;
-const height = 200;
-const pad = { left: 34, right: 74, top: 10, bottom: 24 };
+const width = 380;
+const height = 190;
+const pad = { left: 28, right: 62, top: 10, bottom: 22 };
 const shortDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: '2-digit', timeZone: 'UTC' });
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 
@@ -82,7 +82,7 @@ export function ScoreChart(props: ScoreChartProps): JSX.Element {
         {(g) => (
           <g class="score-chart__guide">
             <line x1={pad.left} x2={pad.left + plotW} y1={y(g.value)} y2={y(g.value)} />
-            <text x={pad.left + plotW - 2} y={y(g.value) - 4} text-anchor="end">
+            <text x={pad.left + 4} y={y(g.value) - 3}>
               {g.label}
             </text>
           </g>

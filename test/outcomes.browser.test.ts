@@ -1,0 +1,82 @@
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../server/src/auth/user.entity.js';
+import { gql, useTestServer } from '../server/src/test-support/harness.js';
+import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { artifactsDir, useChromium } from './support/browser.js';
+
+const webDist = path.resolve(import.meta.dirname, '../web/dist');
+const RECORD = 'mutation($input: RecordOutcomeInput!) { recordOutcome(input: $input) { id score } }';
+
+describe('outcome measures in Chromium', () => {
+  const server = useTestServer({ webDist });
+  const browser = useChromium();
+  let world: World;
+
+  beforeAll(async () => {
+    world = await makeWorld(server().orm.em.fork());
+  });
+
+  async function signedIn(user: User, viewport: { width: number; height: number }): Promise<Page> {
+    const context = await browser().newContext({ viewport, locale: 'en-GB' });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e));
+    await page.goto(server().url);
+    await page.getByLabel('Email address').fill(user.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    return page;
+  }
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+
+  it('a coach records a PSEQ-10 and sees the chart, the latest score and its change from baseline change', { timeout: 120_000 }, async () => {
+    const { coach } = world.users;
+    const patient = await world.patient([coach], { givenName: 'Gwen', familyName: `Morgan ${world.tag}` });
+    // Baseline through the API: 2 on every item = 20 (moderate).
+    const token = await signInAs(server().url, coach);
+    const baseline = await gql(server().url, RECORD, { input: { patientId: patient.id, instrument: 'PSEQ_10', answers: Array(10).fill(2), measuredOn: '2026-01-05' } }, token);
+    expect(baseline.errors).toBeUndefined();
+
+    const page = await signedIn(coach, { width: 1280, height: 800 });
+    await page.goto(`${server().url}/patients/${patient.id}/measures`);
+    await expect.poll(() => page.getByTestId('latest-PSEQ_10').textContent()).toBe('20');
+    const pseqCard = page.locator('.measure-card', { has: page.getByTestId('latest-PSEQ_10') });
+    expect(await pseqCard.locator('.score-chart__point').count()).toBe(0);
+    expect(await pseqCard.locator('.score-chart__baseline').count()).toBe(1);
+    // Four ePPOC bands shaded, and the threshold drawn at baseline ± 7.
+    expect(await pseqCard.locator('.score-chart__band').count()).toBe(4);
+    expect(await pseqCard.locator('.score-chart__guide text').allTextContents()).toEqual(['baseline +7', 'baseline −7']);
+
+    await page.getByRole('button', { name: 'Record a measure' }).click();
+    // 3 on every item = 30: +10 points (+50 %) from 20, but both moderate, so not meaningful by ePPOC.
+    for (let n = 1; n <= 10; n++) {
+      await page.getByRole('group', { name: new RegExp(`^${n}\\. `) }).locator('label').nth(3).click();
+    }
+    await page.getByLabel('Date measured').fill('2026-03-02');
+    await shot(page, 'outcomes-record-pseq-1280');
+    await page.getByRole('button', { name: 'Save PSEQ-10' }).click();
+    await page.getByText('PSEQ-10 recorded.').waitFor();
+    await expect.poll(() => page.getByTestId('latest-PSEQ_10').textContent()).toBe('30');
+    expect(await page.getByTestId('change-PSEQ_10').textContent()).toContain('+10 points (+50 %) from baseline (20 on 5 January 2026)');
+    expect(await page.getByTestId('change-PSEQ_10').textContent()).toContain('Not a meaningful change');
+    expect(await pseqCard.locator('.score-chart__point').count()).toBe(1);
+    expect(await pseqCard.locator('.score-chart__line').count()).toBe(1);
+    // The PSEQ-2 has its own chart (items 5 and 9: 4 then 6), never mixed into the PSEQ-10's.
+    await expect.poll(() => page.getByTestId('latest-PSEQ_2').textContent()).toBe('6');
+    await shot(page, 'outcomes-measures-1280');
+
+    // The record's items open in place.
+    await page.getByRole('button', { name: /2 March 2026\s*PSEQ-10\s*30/ }).click();
+    await page.getByText('I can gradually become more active, despite the pain.').waitFor();
+
+    const phone = await signedIn(coach, { width: 390, height: 844 });
+    await phone.goto(`${server().url}/patients/${patient.id}/measures`);
+    await expect.poll(() => phone.getByTestId('latest-PSEQ_10').textContent()).toBe('30');
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBe(0);
+    await shot(phone, 'outcomes-measures-390');
+  });
+});
