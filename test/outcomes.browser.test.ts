@@ -79,4 +79,52 @@ describe('outcome measures in Chromium', () => {
     expect(overflow).toBe(0);
     await shot(phone, 'outcomes-measures-390');
   });
+
+  it('a patient completes their link on a phone: date of birth first, then large questions; the coach sees it arrive live', { timeout: 120_000 }, async () => {
+    const { coach } = world.users;
+    const patient = await world.patient([coach], { givenName: 'Rhys', familyName: `Price ${world.tag}` });
+    const coachPage = await signedIn(coach, { width: 1280, height: 800 });
+    await coachPage.goto(`${server().url}/patients/${patient.id}/measures`);
+    await coachPage.getByRole('button', { name: 'Send a questionnaire link' }).click();
+    await coachPage.getByRole('button', { name: 'Make the link' }).click();
+    const link = await coachPage.getByLabel("The patient's link").inputValue();
+    expect(link).toMatch(new RegExp(`^${server().url}/q/[A-Za-z0-9_-]{43}$`));
+    await shot(coachPage, 'outcomes-send-link-1280');
+
+    const context = await browser().newContext({ viewport: { width: 390, height: 844 }, locale: 'en-GB', isMobile: true, hasTouch: true });
+    const phone = await context.newPage();
+    phone.on('pageerror', (e) => console.error('page error:', e));
+    await phone.goto(link);
+    await phone.getByRole('heading', { name: 'Confirm your date of birth' }).waitFor();
+    // Nothing about the patient before the date of birth matches.
+    expect(await phone.locator('body').innerText()).not.toContain('Rhys');
+    await shot(phone, 'outcomes-patient-dob-390');
+    await phone.getByLabel('Day').fill('18');
+    await phone.getByLabel('Month').fill('5');
+    await phone.getByLabel('Year').fill('1970');
+    await phone.getByRole('button', { name: 'Continue' }).click();
+    await phone.getByText(/does not match the one we have/).waitFor();
+    expect(await phone.locator('body').innerText()).not.toContain('Rhys');
+    await phone.getByLabel('Day').fill('17');
+    await phone.getByRole('button', { name: 'Continue' }).click();
+    await phone.getByRole('heading', { name: 'Hello Rhys' }).waitFor();
+    // PSEQ-10: 5 on every item = 50; confidence without medication: 7.
+    for (let n = 1; n <= 10; n++) await phone.getByRole('group', { name: new RegExp(`^${n}\\. I can`) }).locator('label').nth(5).click();
+    await phone.getByRole('group', { name: /manage your pain without medication/ }).locator('label').nth(7).click();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBe(0);
+    await shot(phone, 'outcomes-patient-questions-390');
+    await phone.getByRole('button', { name: 'Send my answers' }).click();
+    await phone.getByRole('heading', { name: 'Thank you' }).waitFor();
+
+    // The coach's open tab shows it without a reload, marked as completed by the patient, with a toast.
+    await expect.poll(() => coachPage.getByTestId('latest-PSEQ_10').textContent(), { timeout: 15_000 }).toBe('50');
+    await coachPage.getByText('completed their questionnaire').first().waitFor();
+    expect(await coachPage.getByText('Completed by the patient').count()).toBeGreaterThan(0);
+
+    // The link works once.
+    await phone.goto(link);
+    await phone.getByRole('heading', { name: 'Already completed' }).waitFor();
+    await context.close();
+  });
 });

@@ -9,6 +9,7 @@ import { NotificationBell } from './notifications/notification-bell.js';
 import { NotificationsProvider } from './notifications/notification-center.js';
 import { Toasts } from './notifications/toasts.js';
 import { PatientWorkspace } from './patients/patient-workspace.js';
+import { PatientQuestionnairePage } from './outcomes/patient-questionnaire-page.js';
 import type { Problem } from './platform/errors.js';
 import { Link, matchPath, navigate, pathname } from './platform/router.js';
 import { Alert } from './ui/alert.js';
@@ -17,10 +18,12 @@ import { Layout } from './ui/layout.js';
 import { Spinner } from './ui/spinner.js';
 
 export function App(): JSX.Element {
+  // A patient's questionnaire link needs no account: its page stands outside the signed-in app.
+  const questionnaireToken = () => matchPath('/q/:token', pathname())?.token;
   return (
-    <SessionProvider>
-      <Shell />
-    </SessionProvider>
+    <Show when={questionnaireToken()} keyed fallback={<SessionProvider><Shell /></SessionProvider>}>
+      {(token) => <PatientQuestionnairePage token={token} />}
+    </Show>
   );
 }
 

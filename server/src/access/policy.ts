@@ -277,6 +277,8 @@ export function acknowledgeablePatientsSql(actor: User): { sql: string; params: 
 export const may = {
   createPatient: (actor: User) => ([Role.COACH, Role.FCP, Role.GP, Role.PAIN_PRACTITIONER, Role.SERVICE_LEAD] as Role[]).includes(actor.role),
   readUserAudit: (actor: User) => actor.role === Role.SERVICE_LEAD,
+  /** The outcomes dashboard, over the patients the actor may open (readablePatientsSql): a lead's PCN, a coach's caseload. */
+  readServiceDashboard: (actor: User) => actor.active && (actor.role === Role.SERVICE_LEAD || actor.role === Role.COACH),
   manageUsers: (actor: User) => actor.role === Role.ADMIN,
   /** A discussion post is its author's to edit (DISCUSS on the patient is checked as well). */
   editThreadPost: (actor: User, authorId: string) => actor.id === authorId,

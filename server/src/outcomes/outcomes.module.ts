@@ -1,5 +1,6 @@
 import type { CairnModule } from '../platform/module.js';
 import { Migration0010Outcomes } from './migrations/0010-outcomes.js';
+import { DashboardResolver } from './dashboard.resolver.js';
 import { OutcomeRecord } from './outcome-record.entity.js';
 import { OutcomeResolver } from './outcome.resolver.js';
 import { QuestionnaireRequest } from './questionnaire-request.entity.js';
@@ -9,6 +10,6 @@ import { QuestionnaireResolver } from './questionnaire.resolver.js';
 export const outcomesModule: CairnModule = {
   name: 'outcomes',
   entities: [OutcomeRecord, QuestionnaireRequest],
-  resolvers: [OutcomeResolver, QuestionnaireResolver],
+  resolvers: [OutcomeResolver, QuestionnaireResolver, DashboardResolver],
   migrations: [{ name: '0010-outcomes', class: Migration0010Outcomes }],
 };

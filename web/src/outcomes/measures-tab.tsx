@@ -12,6 +12,7 @@ import { Select } from '../ui/select.js';
 import { Spinner } from '../ui/spinner.js';
 import { MeasureCard } from './measure-card.js';
 import { RecordOutcomeForm, type InstrumentDef } from './record-outcome-form.js';
+import { SendQuestionnaire } from './send-questionnaire.js';
 import './outcomes.css';
 
 /**
@@ -27,6 +28,7 @@ export function MeasuresTab(props: { patientId: string; careTeamUserIds: string[
   const [choice, setChoice] = createSignal<Instrument>('PSEQ_10');
   const [saved, setSaved] = createSignal<string | null>(null);
   const [opened, setOpened] = createSignal<string | null>(null);
+  const [sending, setSending] = createSignal(false);
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const canRecord = () => {
     const s = session.state();
@@ -55,9 +57,17 @@ export function MeasuresTab(props: { patientId: string; careTeamUserIds: string[
             <div class="measures-tab__record">
               <Select label="Measure" value={choice()} onChange={(v) => setChoice(v as Instrument)} options={(defs.data?.outcomeInstruments ?? []).map((d) => ({ value: d.code, label: d.shortName }))} />
               <Button onClick={() => start(choice())}>Record a measure</Button>
+              <Show when={!sending()}>
+                <Button variant="secondary" onClick={() => setSending(true)}>
+                  Send a questionnaire link
+                </Button>
+              </Show>
             </div>
           </Show>
         </div>
+        <Show when={sending()}>
+          <SendQuestionnaire patientId={props.patientId} instruments={defs.data!.outcomeInstruments} onClose={() => setSending(false)} />
+        </Show>
         <Show when={saved()}>{(s) => <Alert tone="success">{s()}</Alert>}</Show>
         <Show when={recording() && defOf().get(recording()!)}>
           {(def) => (
