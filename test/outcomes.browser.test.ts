@@ -118,8 +118,8 @@ describe('outcome measures in Chromium', () => {
     await phone.getByRole('heading', { name: 'Thank you' }).waitFor();
 
     // The coach's open tab shows it without a reload, marked as completed by the patient, with a toast.
+    await coachPage.locator('.toast__title', { hasText: `Rhys Price ${world.tag} completed their questionnaire` }).waitFor();
     await expect.poll(() => coachPage.getByTestId('latest-PSEQ_10').textContent(), { timeout: 15_000 }).toBe('50');
-    await coachPage.getByText('completed their questionnaire').first().waitFor();
     expect(await coachPage.getByText('Completed by the patient').count()).toBeGreaterThan(0);
 
     // The link works once.
