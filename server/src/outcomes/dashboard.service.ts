@@ -112,8 +112,17 @@ function groupSql(group: DashboardGroup): { key: string; label: string; join: st
 }
 
 async function run(em: EntityManager, scope: DashboardScope, f: DashboardFilter, group: DashboardGroup): Promise<DashboardRow[]> {
+  const q = dashboardQuery('actor' in scope ? readablePatientsSql(scope.actor) : { sql: 'true', params: [] }, f, group);
+  const rows = await em.getConnection().execute<Row[]>(q.text, q.params);
+  return rows.map(toRow);
+}
+
+/**
+ * The dashboard's one query, with `?` placeholders, over the patients `access` admits (a condition on
+ * `patient p`). Exported so the benchmark runs exactly this SQL.
+ */
+export function dashboardQuery(access: { sql: string; params: unknown[] }, f: DashboardFilter, group: DashboardGroup): { text: string; params: unknown[] } {
   const g = groupSql(group);
-  const access = 'actor' in scope ? readablePatientsSql(scope.actor) : { sql: 'true', params: [] };
   const where = [access.sql];
   const params: unknown[] = [...access.params];
   if (f.practiceId) {
@@ -184,8 +193,7 @@ select s.group_key, min(s.group_label) as group_label,
   left join gp g on g.patient_id = s.id
  group by s.group_key
  order by min(s.group_label), s.group_key`;
-  const rows = await em.getConnection().execute<Row[]>(text, [...params, f.from, f.from, f.to, f.to]);
-  return rows.map(toRow);
+  return { text, params: [...params, f.from, f.from, f.to, f.to] };
 }
 
 function toRow(r: Row): DashboardRow {
