@@ -127,4 +127,23 @@ describe('outcome measures in Chromium', () => {
     await phone.getByRole('heading', { name: 'Already completed' }).waitFor();
     await context.close();
   });
+
+  it('a service lead opens the dashboard: the evaluation line, figures with N, and a CSV download', { timeout: 120_000 }, async () => {
+    // After the two tests above: Gwen's PSEQ-10 went 20 → 30 (+50 %); Rhys has one PSEQ-10 only, so no pair.
+    const page = await signedIn(world.users.lead, { width: 1280, height: 800 });
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { name: 'Service dashboard', level: 1 }).waitFor();
+    await expect.poll(() => page.getByTestId('evaluation-line').textContent()).toBe('2 patients; PSEQ +50 % (N = 1); confidence without medication — (N = 0); — no GP visit (N = 0).');
+    expect(await page.locator('.dashboard__table tbody tr').count()).toBe(2); // the practice and the total
+    expect(await page.locator('.bar-chart').count()).toBe(2);
+    await shot(page, 'outcomes-dashboard-1280');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^cairn-outcomes-\d{4}-\d{2}-\d{2}\.csv$/);
+
+    const phone = await signedIn(world.users.lead, { width: 390, height: 844 });
+    await phone.goto(`${server().url}/dashboard`);
+    await phone.getByTestId('evaluation-line').waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+    await shot(phone, 'outcomes-dashboard-390');
+  });
 });
