@@ -251,14 +251,16 @@ export async function readersAmong(em: EntityManager, patientId: string, userIds
  */
 export function readablePatientsSql(actor: User): { sql: string; params: unknown[] } {
   if (!actor.active || actor.role === Role.ADMIN) return { sql: 'false', params: [] };
-  const parts = ['exists (select 1 from care_team_member m where m.patient_id = p.id and m.user_id = ?)'];
+  // IN (…) rather than EXISTS: PostgreSQL 15 evaluates EXISTS under OR row by row (seconds over 90,000
+  // patients, measured by the dashboard benchmark), IN as one hashed lookup each.
+  const parts = ['p.id in (select m.patient_id from care_team_member m where m.user_id = ?)'];
   const params: unknown[] = [actor.id];
   if (actor.role === Role.SERVICE_LEAD) {
-    parts.push(`exists (select 1 from organisation o where o.id = p.practice_id and coalesce(o.pcn_id, o.id) = ?)`);
+    parts.push(`p.practice_id in (select o.id from organisation o where coalesce(o.pcn_id, o.id) = ?)`);
     params.push(actor.organisation.pcnId);
   }
   if (actor.role === Role.SPECIALIST) {
-    parts.push('exists (select 1 from specialist_link s where s.patient_id = p.id and s.service_id = ?)');
+    parts.push('p.id in (select s.patient_id from specialist_link s where s.service_id = ?)');
     params.push(actor.organisation.id);
   }
   return { sql: `(${parts.join(' or ')})`, params };

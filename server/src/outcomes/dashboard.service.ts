@@ -112,19 +112,35 @@ function groupSql(group: DashboardGroup): { key: string; label: string; join: st
 }
 
 async function run(em: EntityManager, scope: DashboardScope, f: DashboardFilter, group: DashboardGroup): Promise<DashboardRow[]> {
-  const q = dashboardQuery('actor' in scope ? readablePatientsSql(scope.actor) : { sql: 'true', params: [] }, f, group);
+  const ids = 'actor' in scope ? await patientIdsFor(em, readablePatientsSql(scope.actor)) : null;
+  const q = dashboardQuery(ids, f, group);
   const rows = await em.getConnection().execute<Row[]>(q.text, q.params);
   return rows.map(toRow);
 }
 
 /**
- * The dashboard's one query, with `?` placeholders, over the patients `access` admits (a condition on
- * `patient p`). Exported so the benchmark runs exactly this SQL.
+ * The patients an access rule admits, first and on their own: given their ids, the planner sizes the
+ * dashboard's query right (index lookups for a PCN's few hundred, a scan for a whole nation).
  */
-export function dashboardQuery(access: { sql: string; params: unknown[] }, f: DashboardFilter, group: DashboardGroup): { text: string; params: unknown[] } {
+async function patientIdsFor(em: EntityManager, access: { sql: string; params: unknown[] }): Promise<string[]> {
+  const rows = await em.getConnection().execute<Array<{ id: string }>>(`select p.id from patient p where ${access.sql}`, access.params);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The dashboard's one query, with `?` placeholders, over the patients `patientIds` (null: every patient,
+ * the national figure) that match the filters. Exported so the benchmark runs exactly this SQL.
+ */
+export function dashboardQuery(patientIds: readonly string[] | null, f: DashboardFilter, group: DashboardGroup): { text: string; params: unknown[] } {
   const g = groupSql(group);
-  const where = [access.sql];
-  const params: unknown[] = [...access.params];
+  const where = ['true'];
+  const params: unknown[] = [];
+  // A PostgreSQL array literal: ids are uuids read from the database, never free text.
+  const idList = patientIds === null ? null : `{${patientIds.join(',')}}`;
+  if (idList !== null) {
+    where.push('p.id = any(?::uuid[])');
+    params.push(idList);
+  }
   if (f.practiceId) {
     where.push('p.practice_id = ?');
     params.push(f.practiceId);
@@ -150,12 +166,13 @@ with scope as (
 cur as (
   select r.patient_id, r.instrument, r.score, r.measured_on, r.created_at, r.id
     from outcome_record r
-   where r.patient_id in (select id from scope)
+   where ${idList === null ? 'true' : 'r.patient_id = any(?::uuid[])'}
      and r.status = 'COMPLETED'
      and r.instrument in ('PSEQ_10', 'CONFIDENCE_WITHOUT_MEDICATION', 'GP_APPOINTMENTS')
      and (?::date is null or r.measured_on >= ?::date)
      and (?::date is null or r.measured_on <= ?::date)
-     and not exists (select 1 from outcome_record x where x.supersedes_id = r.id)
+     -- The few superseded ids, hashed once (the unique index on supersedes_id holds them).
+     and r.id not in (select x.supersedes_id from outcome_record x where x.supersedes_id is not null)
 ),
 pairs as (
   select patient_id, instrument,
@@ -193,7 +210,7 @@ select s.group_key, min(s.group_label) as group_label,
   left join gp g on g.patient_id = s.id
  group by s.group_key
  order by min(s.group_label), s.group_key`;
-  return { text, params: [...params, f.from, f.from, f.to, f.to] };
+  return { text, params: [...params, ...(idList === null ? [] : [idList]), f.from, f.from, f.to, f.to] };
 }
 
 function toRow(r: Row): DashboardRow {
