@@ -163,7 +163,8 @@ with scope as (
    where ${where.join(' and ')}
 ),
 -- Current completed records (not superseded) of the measures the dashboard uses, taken in the period.
-cur as (
+-- Not materialised: each reader below streams it from outcome_record_patient_idx in its order.
+cur as not materialized (
   select r.patient_id, r.instrument, r.score, r.measured_on, r.created_at, r.id
     from outcome_record r
    where ${idList === null ? 'true' : 'r.patient_id = any(?::uuid[])'}
@@ -174,14 +175,14 @@ cur as (
      -- The few superseded ids, hashed once (the unique index on supersedes_id holds them).
      and r.id not in (select x.supersedes_id from outcome_record x where x.supersedes_id is not null)
 ),
+-- Each patient's first and latest score of a measure, in the index's order: no sort.
 pairs as (
-  select patient_id, instrument,
-         (array_agg(score order by measured_on, created_at, id))[1] as baseline,
-         (array_agg(score order by measured_on desc, created_at desc, id desc))[1] as follow_up
+  select distinct on (patient_id, instrument) patient_id, instrument,
+         first_value(score) over w as baseline, last_value(score) over w as follow_up, count(*) over w as n
     from cur
    where instrument <> 'GP_APPOINTMENTS'
-   group by patient_id, instrument
-  having count(*) >= 2
+  window w as (partition by patient_id, instrument order by measured_on, created_at, id rows between unbounded preceding and unbounded following)
+   order by patient_id, instrument
 ),
 gp as (
   select patient_id, sum(score) as visits from cur where instrument = 'GP_APPOINTMENTS' group by patient_id
@@ -205,8 +206,8 @@ select s.group_key, min(s.group_label) as group_label,
        count(g.patient_id)::int as gp_n,
        count(g.patient_id) filter (where g.visits = 0)::int as gp_none
   from scope s
-  left join pairs ps on ps.patient_id = s.id and ps.instrument = 'PSEQ_10'
-  left join pairs pc on pc.patient_id = s.id and pc.instrument = 'CONFIDENCE_WITHOUT_MEDICATION'
+  left join pairs ps on ps.patient_id = s.id and ps.instrument = 'PSEQ_10' and ps.n >= 2
+  left join pairs pc on pc.patient_id = s.id and pc.instrument = 'CONFIDENCE_WITHOUT_MEDICATION' and pc.n >= 2
   left join gp g on g.patient_id = s.id
  group by s.group_key
  order by min(s.group_label), s.group_key`;

@@ -1,7 +1,6 @@
 import { OutcomeInstrumentsDocument, OutcomeRecordDetailDocument, PatientMeasuresDocument, type Instrument } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
-import { useSession } from '../auth/session.js';
 import { describeError } from '../platform/errors.js';
 import { formatIsoDate } from '../platform/dates.js';
 import { followPatientEvents } from '../timeline/patient-events.js';
@@ -20,8 +19,7 @@ import './outcomes.css';
  * one, and every record, whose items open in place. Kept live: a measure recorded elsewhere (or by the
  * patient from their link) appears without a reload.
  */
-export function MeasuresTab(props: { patientId: string; careTeamUserIds: string[] }): JSX.Element {
-  const session = useSession();
+export function MeasuresTab(props: { patientId: string; canRecord: boolean }): JSX.Element {
   const [defs] = createQuery({ query: OutcomeInstrumentsDocument });
   const [measures, refetch] = createQuery({ query: PatientMeasuresDocument, variables: () => ({ patientId: props.patientId }) });
   const [recording, setRecording] = createSignal<Instrument | null>(null);
@@ -30,10 +28,7 @@ export function MeasuresTab(props: { patientId: string; careTeamUserIds: string[
   const [opened, setOpened] = createSignal<string | null>(null);
   const [sending, setSending] = createSignal(false);
   const reload = () => refetch({ requestPolicy: 'network-only' });
-  const canRecord = () => {
-    const s = session.state();
-    return s.status === 'signedIn' && props.careTeamUserIds.includes(s.user.id);
-  };
+  const canRecord = () => props.canRecord;
   const defOf = createMemo(() => new Map((defs.data?.outcomeInstruments ?? []).map((d) => [d.code, d] as const)));
   followPatientEvents(
     () => props.patientId,

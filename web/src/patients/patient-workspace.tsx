@@ -110,7 +110,7 @@ function RecordSection(props: { tab: WorkspaceTab; patient: PatientWorkspaceQuer
         <DiscussionTab patient={props.patient} threadId={props.itemId} />
       </Match>
       <Match when={props.tab.slug === 'measures'}>
-        <MeasuresTab patientId={props.patient.id} careTeamUserIds={props.patient.careTeam.map((m) => m.user.id)} />
+        <MeasuresTab patientId={props.patient.id} canRecord={props.patient.viewerCan.recordOutcome} />
       </Match>
       <Match when={props.tab.slug === 'timeline'}>
         <TimelineTab patientId={props.patient.id} />

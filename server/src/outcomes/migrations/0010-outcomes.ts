@@ -50,8 +50,9 @@ create table outcome_record (
   check ((instrument = 'GP_APPOINTMENTS') = (period_from is not null and period_to is not null and gp_source is not null)),
   check (period_from is null or period_from <= period_to)
 );
--- A patient's measures in order; the dashboard's per-patient baseline and follow-up come from the same index.
-create index outcome_record_patient_idx on outcome_record (patient_id, instrument, measured_on, created_at) include (score, status);
+-- A patient's measures in order (id last makes the order total). The dashboard reads it whole, in order and
+-- without the table (score and status included), so baseline and follow-up need no sort.
+create index outcome_record_patient_idx on outcome_record (patient_id, instrument, measured_on, created_at, id) include (score, status);
 
 create function outcome_record_is_append_only() returns trigger language plpgsql as $$
 begin
