@@ -1,7 +1,9 @@
 import { carePlansBenchmark } from './care-plans/suite.js';
 import { fanout } from './fanout/fanout.suite.js';
+import { dashboardBenchmark } from './dashboard/dashboard.suite.js';
 
 /** Every benchmark suite by name; each domain adds its own. */
 export const suites: Record<string, () => Promise<void>> = {};
 suites['care-plans'] = carePlansBenchmark;
 suites.fanout = fanout;
+suites.dashboard = dashboardBenchmark;

@@ -9,6 +9,8 @@ import { NotificationBell } from './notifications/notification-bell.js';
 import { NotificationsProvider } from './notifications/notification-center.js';
 import { Toasts } from './notifications/toasts.js';
 import { PatientWorkspace } from './patients/patient-workspace.js';
+import { PatientQuestionnairePage } from './outcomes/patient-questionnaire-page.js';
+import { DashboardPage } from './outcomes/dashboard-page.js';
 import type { Problem } from './platform/errors.js';
 import { Link, matchPath, navigate, pathname } from './platform/router.js';
 import { Alert } from './ui/alert.js';
@@ -17,10 +19,12 @@ import { Layout } from './ui/layout.js';
 import { Spinner } from './ui/spinner.js';
 
 export function App(): JSX.Element {
+  // A patient's questionnaire link needs no account: its page stands outside the signed-in app.
+  const questionnaireToken = () => matchPath('/q/:token', pathname())?.token;
   return (
-    <SessionProvider>
-      <Shell />
-    </SessionProvider>
+    <Show when={questionnaireToken()} keyed fallback={<SessionProvider><Shell /></SessionProvider>}>
+      {(token) => <PatientQuestionnairePage token={token} />}
+    </Show>
   );
 }
 
@@ -87,9 +91,16 @@ function SignedIn(): JSX.Element {
           </Link>
         }
         nav={
-          <Link href="/handovers" class="top-bar__nav-link" aria-current={pathname() === '/handovers' ? 'page' : undefined}>
-            Handovers
-          </Link>
+          <>
+            <Link href="/handovers" class="top-bar__nav-link" aria-current={pathname() === '/handovers' ? 'page' : undefined}>
+              Handovers
+            </Link>
+            <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
+              <Link href="/dashboard" class="top-bar__nav-link" aria-current={pathname() === '/dashboard' ? 'page' : undefined}>
+                Dashboard
+              </Link>
+            </Show>
+          </>
         }
         bell={<NotificationBell />}
         overlay={<Toasts />}
@@ -126,6 +137,9 @@ function Routes(): JSX.Element {
       </Match>
       <Match when={pathname() === '/handovers'}>
         <HandoverInboxPage />
+      </Match>
+      <Match when={pathname() === '/dashboard'}>
+        <DashboardPage />
       </Match>
     </Switch>
   );

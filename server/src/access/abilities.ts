@@ -15,6 +15,7 @@ const meaning: Record<ActionName, string> = {
   ACKNOWLEDGE_HANDOVER: 'Acknowledge handover notes.',
   DISCUSS: 'Start and reply to MDT discussions.',
   READ_AUDIT: "Read the patient's audit trail.",
+  RECORD_OUTCOME: 'Record or correct an outcome measure, and send the patient a questionnaire link.',
 };
 
 /** The GraphQL field of each action: EDIT_CARE_PLAN → editCarePlan. */

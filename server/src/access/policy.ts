@@ -23,6 +23,8 @@ export const PatientAction = {
   ACKNOWLEDGE_HANDOVER: 'handover.acknowledge',
   DISCUSS: 'thread.post',
   READ_AUDIT: 'audit.read',
+  /** Record an outcome measure (or correct one), or send the patient a questionnaire link. */
+  RECORD_OUTCOME: 'outcome.record',
 } as const;
 export type PatientAction = (typeof PatientAction)[keyof typeof PatientAction];
 
@@ -47,6 +49,7 @@ export function allows(actor: Pick<User, 'role'>, rel: Relationship, action: Pat
     case PatientAction.EDIT_CARE_PLAN:
     case PatientAction.UPDATE_PATIENT:
     case PatientAction.DISCUSS:
+    case PatientAction.RECORD_OUTCOME:
       return onTeam;
     case PatientAction.POST_HANDOVER:
       return onTeam || rel.isLinkedSpecialist;
@@ -248,14 +251,16 @@ export async function readersAmong(em: EntityManager, patientId: string, userIds
  */
 export function readablePatientsSql(actor: User): { sql: string; params: unknown[] } {
   if (!actor.active || actor.role === Role.ADMIN) return { sql: 'false', params: [] };
-  const parts = ['exists (select 1 from care_team_member m where m.patient_id = p.id and m.user_id = ?)'];
+  // IN (…) rather than EXISTS: PostgreSQL 15 evaluates EXISTS under OR row by row (seconds over 90,000
+  // patients, measured by the dashboard benchmark), IN as one hashed lookup each.
+  const parts = ['p.id in (select m.patient_id from care_team_member m where m.user_id = ?)'];
   const params: unknown[] = [actor.id];
   if (actor.role === Role.SERVICE_LEAD) {
-    parts.push(`exists (select 1 from organisation o where o.id = p.practice_id and coalesce(o.pcn_id, o.id) = ?)`);
+    parts.push(`p.practice_id in (select o.id from organisation o where coalesce(o.pcn_id, o.id) = ?)`);
     params.push(actor.organisation.pcnId);
   }
   if (actor.role === Role.SPECIALIST) {
-    parts.push('exists (select 1 from specialist_link s where s.patient_id = p.id and s.service_id = ?)');
+    parts.push('p.id in (select s.patient_id from specialist_link s where s.service_id = ?)');
     params.push(actor.organisation.id);
   }
   return { sql: `(${parts.join(' or ')})`, params };
@@ -274,6 +279,8 @@ export function acknowledgeablePatientsSql(actor: User): { sql: string; params: 
 export const may = {
   createPatient: (actor: User) => ([Role.COACH, Role.FCP, Role.GP, Role.PAIN_PRACTITIONER, Role.SERVICE_LEAD] as Role[]).includes(actor.role),
   readUserAudit: (actor: User) => actor.role === Role.SERVICE_LEAD,
+  /** The outcomes dashboard, over the patients the actor may open (readablePatientsSql): a lead's PCN, a coach's caseload. */
+  readServiceDashboard: (actor: User) => actor.active && (actor.role === Role.SERVICE_LEAD || actor.role === Role.COACH),
   manageUsers: (actor: User) => actor.role === Role.ADMIN,
   /** A discussion post is its author's to edit (DISCUSS on the patient is checked as well). */
   editThreadPost: (actor: User, authorId: string) => actor.id === authorId,

@@ -9,6 +9,7 @@ import { notificationsModule } from '../notifications/notifications.module.js';
 import { organisationsModule } from '../organisations/organisations.module.js';
 import { patientsModule } from '../patients/patients.module.js';
 import { threadsModule } from '../threads/threads.module.js';
+import { outcomesModule } from '../outcomes/outcomes.module.js';
 import type { CairnModule } from '../platform/module.js';
 
 /**
@@ -27,4 +28,5 @@ export const modules: readonly CairnModule[] = [
   notificationsModule,
   handoverModule,
   threadsModule,
+  outcomesModule,
 ];

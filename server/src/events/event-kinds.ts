@@ -16,6 +16,9 @@ export const EventKind = {
   THREAD_REOPENED: 'THREAD_REOPENED',
   CARE_PLAN_REVISED: 'CARE_PLAN_REVISED',
   CARE_PLAN_SIGNED_OFF: 'CARE_PLAN_SIGNED_OFF',
+  OUTCOME_RECORDED: 'OUTCOME_RECORDED',
+  QUESTIONNAIRE_SENT: 'QUESTIONNAIRE_SENT',
+  QUESTIONNAIRE_COMPLETED: 'QUESTIONNAIRE_COMPLETED',
   /** Private to `recipient_id`: a notification was created for them. */
   NOTIFICATION: 'NOTIFICATION',
 } as const;
@@ -41,6 +44,9 @@ export interface EventPayloads {
   THREAD_REOPENED: { threadId: string };
   CARE_PLAN_REVISED: { carePlanId: string; revision: number; editorIds: string[] };
   CARE_PLAN_SIGNED_OFF: { carePlanId: string };
+  OUTCOME_RECORDED: { recordId: string; instrument: string; shortName: string; status: string; score: number | null; supersedesId: string | null; completedBy: string };
+  QUESTIONNAIRE_SENT: { requestId: string; instruments: string[]; channel: string; expiresAt: string };
+  QUESTIONNAIRE_COMPLETED: { requestId: string; recordIds: string[] };
   NOTIFICATION: { notificationId: string; notificationKind: string; title: string; body: string; link: string };
 }
 

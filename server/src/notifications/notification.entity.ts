@@ -14,6 +14,10 @@ export const NotificationKind = {
   CARE_PLAN_EDITED: 'CARE_PLAN_EDITED',
   /** To a PCN's service leads: someone outside the patient's care tried to register them, and may need access. */
   ACCESS_REQUESTED: 'ACCESS_REQUESTED',
+  /** An outcome score worsened past its meaningful-change threshold (to the care-team lead). */
+  OUTCOME_WORSENED: 'OUTCOME_WORSENED',
+  /** A patient completed a questionnaire from their link (to the clinician who sent it). */
+  QUESTIONNAIRE_COMPLETED: 'QUESTIONNAIRE_COMPLETED',
 } as const;
 export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
 registerEnumType(NotificationKind, { name: 'NotificationKind' });

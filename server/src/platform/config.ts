@@ -52,6 +52,8 @@ export interface Config {
   requestTimeoutMs: number;
   /** An HTTP request's headers must arrive within this long (Node's `server.headersTimeout`). */
   headersTimeoutMs: number;
+  /** A patient's questionnaire link expires this many days after it is made (default 14). */
+  questionnaireLinkDays: number;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -88,6 +90,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxPresencePerUserPerPlan: intFrom(env.CAIRN_MAX_PRESENCE_PER_USER_PER_PLAN, 10),
     requestTimeoutMs: intFrom(env.CAIRN_REQUEST_TIMEOUT_MS, 30_000),
     headersTimeoutMs: intFrom(env.CAIRN_HEADERS_TIMEOUT_MS, 10_000),
+    questionnaireLinkDays: intFrom(env.CAIRN_QUESTIONNAIRE_LINK_DAYS, 14),
   };
 }
 

@@ -14,6 +14,7 @@ import { tabFor, WorkspaceTabs, type WorkspaceTab } from './workspace-tabs.js';
 import { HandoverTab } from '../handover/handover-tab.js';
 import { DiscussionTab } from '../threads/discussion-tab.js';
 import { TimelineTab } from '../timeline/timeline-tab.js';
+import { MeasuresTab } from '../outcomes/measures-tab.js';
 
 /** One patient's workspace: who they are, who cares for them, and the sections of their record. */
 export function PatientWorkspace(props: { patientId: string; tab: string | undefined; itemId?: string | undefined }): JSX.Element {
@@ -107,6 +108,9 @@ function RecordSection(props: { tab: WorkspaceTab; patient: PatientWorkspaceQuer
       </Match>
       <Match when={props.tab.slug === 'discussion'}>
         <DiscussionTab patient={props.patient} threadId={props.itemId} />
+      </Match>
+      <Match when={props.tab.slug === 'measures'}>
+        <MeasuresTab patientId={props.patient.id} canRecord={props.patient.viewerCan.recordOutcome} />
       </Match>
       <Match when={props.tab.slug === 'timeline'}>
         <TimelineTab patientId={props.patient.id} />

@@ -2,7 +2,7 @@ import type { EventKind } from '@cairn/schema/operations';
 
 export interface EventWords {
   /** For the marker's colour: which part of the record it belongs to. */
-  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'other';
+  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'other';
   /** Follows the actor's name: "posted an URGENT handover". */
   action: string;
   /** A short excerpt, shown as plain text. */
@@ -47,6 +47,16 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
       return { group: 'care-team', action: `removed ${text(p, 'userName') || 'someone'} from the care team` };
     case 'CARE_TEAM_LEAD_CHANGED':
       return { group: 'care-team', action: `made ${text(p, 'userName') || 'someone'} the care-team lead` };
+    case 'OUTCOME_RECORDED': {
+      const name = text(p, 'shortName') || 'a measure';
+      const what = text(p, 'status') === 'DRAFT' ? `saved a draft ${name}` : p['supersedesId'] ? `corrected a ${name}` : `recorded a ${name}`;
+      const by = text(p, 'completedBy') === 'PATIENT' ? ' completed by the patient from their link' : '';
+      return { group: 'measures', action: `${what}${by}`, detail: typeof p['score'] === 'number' ? `Score ${p['score']}` : undefined };
+    }
+    case 'QUESTIONNAIRE_SENT':
+      return { group: 'measures', action: `sent the patient a questionnaire link by ${(text(p, 'channel') || 'post').toLowerCase()}` };
+    case 'QUESTIONNAIRE_COMPLETED':
+      return { group: 'measures', action: 'received the questionnaire the patient completed from their link' };
     case 'NOTIFICATION':
       return { group: 'other', action: 'was notified' };
     default:

@@ -21,6 +21,7 @@ const filters: ReadonlyArray<{ value: string; label: string; empty: string; kind
   { value: 'discussion', label: 'Discussions', empty: 'No discussions yet', kinds: ['THREAD_STARTED', 'THREAD_POSTED', 'THREAD_POST_EDITED', 'THREAD_RESOLVED', 'THREAD_REOPENED'] },
   { value: 'care-plan', label: 'Care plan', empty: 'No care-plan changes yet', kinds: ['CARE_PLAN_REVISED', 'CARE_PLAN_SIGNED_OFF'] },
   { value: 'care-team', label: 'Care team', empty: 'No care-team changes yet', kinds: ['CARE_TEAM_MEMBER_ADDED', 'CARE_TEAM_MEMBER_REMOVED', 'CARE_TEAM_LEAD_CHANGED'] },
+  { value: 'measures', label: 'Measures', empty: 'No measures yet', kinds: ['OUTCOME_RECORDED', 'QUESTIONNAIRE_SENT', 'QUESTIONNAIRE_COMPLETED'] },
 ];
 const pageSize = 20;
 

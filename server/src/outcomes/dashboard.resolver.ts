@@ -1,0 +1,79 @@
+import { Arg, Ctx, Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { may, requireActor } from '../access/policy.js';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import type { Context } from '../auth/request-context.js';
+import { forbidden } from '../platform/errors.js';
+import { dashboardCsv, dashboardDefinitions, DashboardGroup, serviceDashboard, type DashboardFilter } from './dashboard.service.js';
+
+registerEnumType(DashboardGroup, { name: 'DashboardGroup' });
+
+@InputType()
+export class DashboardFilterInput implements DashboardFilter {
+  @Field(() => ID, { nullable: true }) practiceId!: string | null;
+  @Field(() => ID, { nullable: true, description: 'Patients whose care-team lead is this user.' }) coachId!: string | null;
+  @Field(() => String, { nullable: true }) condition!: string | null;
+  @Field(() => String, { nullable: true, description: 'Measures taken from this date, YYYY-MM-DD.' }) from!: string | null;
+  @Field(() => String, { nullable: true, description: 'Measures taken up to this date, YYYY-MM-DD.' }) to!: string | null;
+  @Field(() => DashboardGroup, { defaultValue: DashboardGroup.NONE }) groupBy!: DashboardGroup;
+}
+
+@ObjectType({ description: 'A figure and the number of patients it is computed over; null when that number is 0.' })
+export class DashboardFigure {
+  @Field(() => Float, { nullable: true }) value!: number | null;
+  @Field(() => Int) n!: number;
+}
+
+@ObjectType()
+export class DashboardRowType {
+  @Field(() => String) key!: string;
+  @Field(() => String) label!: string;
+  @Field(() => Int) patients!: number;
+  @Field(() => Int) referred!: number;
+  @Field(() => Int) active!: number;
+  @Field(() => Int) discharged!: number;
+  @Field(() => DashboardFigure) pseqChangePoints!: DashboardFigure;
+  @Field(() => DashboardFigure) pseqChangePercent!: DashboardFigure;
+  @Field(() => DashboardFigure) pseqChangeOfMeansPercent!: DashboardFigure;
+  @Field(() => DashboardFigure) pseqMeaningfulPercent!: DashboardFigure;
+  @Field(() => DashboardFigure) confidenceChangePoints!: DashboardFigure;
+  @Field(() => DashboardFigure) confidenceChangePercent!: DashboardFigure;
+  @Field(() => DashboardFigure) noGpVisitPercent!: DashboardFigure;
+}
+
+@ObjectType()
+export class DashboardDefinition {
+  @Field(() => String) term!: string;
+  @Field(() => String) text!: string;
+}
+
+@ObjectType({ description: 'The service dashboard, computed from the records now.' })
+export class ServiceDashboard {
+  @Field(() => DashboardRowType) total!: DashboardRowType;
+  @Field(() => [DashboardRowType]) rows!: DashboardRowType[];
+  @Field(() => [DashboardDefinition]) definitions!: DashboardDefinition[];
+  @Field(() => GraphQLISODateTime) computedAt!: Date;
+}
+
+/** Service leads (their PCN) and coaches (their own caseload) only; the read is audited. */
+async function permitted(ctx: Context, what: string) {
+  const actor = requireActor(ctx);
+  if (!may.readServiceDashboard(actor)) throw forbidden('Only service leads and coaches can see the service dashboard.');
+  await recordAudit(ctx.em, { actorId: actor.id, action: what, patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED });
+  return actor;
+}
+
+@Resolver()
+export class DashboardResolver {
+  @Query(() => ServiceDashboard, { description: "The service's figures over the patients you may open: a service lead's PCN, a coach's own caseload." })
+  async serviceDashboard(@Arg('filter', () => DashboardFilterInput) filter: DashboardFilterInput, @Ctx() ctx: Context): Promise<ServiceDashboard> {
+    const actor = await permitted(ctx, 'dashboard.read');
+    const d = await serviceDashboard(ctx.em, { actor }, filter);
+    return { ...d, definitions: [...dashboardDefinitions], computedAt: new Date() };
+  }
+
+  @Query(() => String, { description: 'The same figures as CSV, with N beside each.' })
+  async serviceDashboardCsv(@Arg('filter', () => DashboardFilterInput) filter: DashboardFilterInput, @Ctx() ctx: Context): Promise<string> {
+    const actor = await permitted(ctx, 'dashboard.export');
+    return dashboardCsv(await serviceDashboard(ctx.em, { actor }, filter));
+  }
+}

@@ -1,0 +1,279 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { isUuid, readablePatientsSql } from '../access/policy.js';
+import type { User } from '../auth/user.entity.js';
+import { badInput } from '../platform/errors.js';
+import { requireIsoDate } from '../platform/validate.js';
+import { outcomeConfig } from './outcome-config.js';
+
+/**
+ * The service dashboard: computed in SQL from the records each time it is asked (never stored totals), over
+ * the patients the asker may open (a service lead: their PCN; a coach: their own caseload). Each figure
+ * comes with the number of patients it is computed over. The definitions below are what the page shows.
+ */
+
+export const DashboardGroup = { NONE: 'NONE', PRACTICE: 'PRACTICE', COACH: 'COACH', CONDITION: 'CONDITION', PCN: 'PCN' } as const;
+export type DashboardGroup = (typeof DashboardGroup)[keyof typeof DashboardGroup];
+
+export interface DashboardFilter {
+  practiceId: string | null;
+  /** Patients whose care-team lead is this user. */
+  coachId: string | null;
+  condition: string | null;
+  /** Measures taken from / to these dates (inclusive), YYYY-MM-DD. */
+  from: string | null;
+  to: string | null;
+  groupBy: DashboardGroup;
+}
+
+/** Whose patients: those an actor may open, or every patient (the national figure, for benchmarks and exports by the service). */
+export type DashboardScope = { actor: User } | { national: true };
+
+/** A figure and the number of patients it is computed over; value null when that number is 0. */
+export interface Figure {
+  value: number | null;
+  n: number;
+}
+
+export interface DashboardRow {
+  key: string;
+  label: string;
+  patients: number;
+  referred: number;
+  active: number;
+  discharged: number;
+  pseqChangePoints: Figure;
+  pseqChangePercent: Figure;
+  pseqChangeOfMeansPercent: Figure;
+  pseqMeaningfulPercent: Figure;
+  confidenceChangePoints: Figure;
+  confidenceChangePercent: Figure;
+  noGpVisitPercent: Figure;
+}
+
+export const dashboardDefinitions: ReadonlyArray<{ term: string; text: string }> = [
+  { term: 'Patients', text: 'Patients you may open (a service lead: everyone in the PCN; a coach: their own caseload) who match the filters, counted once each.' },
+  { term: 'Referred, active, discharged', text: "The patients' status now. Accepted onto the programme = active + discharged." },
+  { term: 'Baseline and follow-up', text: "For each patient and measure, the baseline is their first completed record of the current episode taken in the period, the follow-up their latest one after it. Corrected records count in their corrected form; drafts never count. A patient needs both to be counted." },
+  { term: 'PSEQ change (points)', text: 'The mean over patients of follow-up minus baseline PSEQ-10 score (0–60).' },
+  { term: 'PSEQ change (%)', text: "The mean over patients of each one's change as a percentage of their own baseline (patients with a baseline of 0 are left out, so N may be smaller). This is how the service's evaluation reports “PSEQ +36 %”." },
+  { term: 'PSEQ change of means (%)', text: 'The mean follow-up score minus the mean baseline score, as a percentage of the mean baseline: less swayed by patients with very low baselines.' },
+  { term: 'Clinically significant PSEQ improvement', text: "The share of patients whose PSEQ-10 rose by at least 7 points and moved into a better ePPOC band (0–19 severe, 20–30 moderate, 31–40 mild, 41–60 minimal)." },
+  { term: 'Confidence without medication (%)', text: 'As PSEQ change (%), for the 0–10 confidence in managing pain without medication.' },
+  { term: 'No GP visit for pain', text: 'Of the patients with at least one count of GP appointments for pain taken in the period, the share whose counts add up to 0.' },
+  { term: 'Sessions, DNA rate, Pain Café attendance', text: 'Not yet recorded in Cairn: they come with coaching sessions (the programme issue).' },
+];
+
+type Row = Record<string, string | number | null>;
+
+/** The dashboard's rows (one per group, or none when not grouped) and the total over every patient in scope. */
+export async function serviceDashboard(em: EntityManager, scope: DashboardScope, filter: DashboardFilter): Promise<{ total: DashboardRow; rows: DashboardRow[] }> {
+  const f = checkFilter(filter);
+  const [total] = await run(em, scope, f, DashboardGroup.NONE);
+  const rows = f.groupBy === DashboardGroup.NONE ? [] : await run(em, scope, f, f.groupBy);
+  return { total: total ?? emptyRow(), rows };
+}
+
+function checkFilter(given: DashboardFilter): DashboardFilter {
+  // Fields left out of a GraphQL input arrive as undefined.
+  const f = { practiceId: given.practiceId ?? null, coachId: given.coachId ?? null, condition: given.condition ?? null, from: given.from ?? null, to: given.to ?? null, groupBy: given.groupBy ?? DashboardGroup.NONE };
+  if (f.practiceId !== null && !isUuid(f.practiceId)) throw badInput('practiceId', 'That is not a practice.');
+  if (f.coachId !== null && !isUuid(f.coachId)) throw badInput('coachId', 'That is not a coach.');
+  const from = f.from ? requireIsoDate('from', f.from) : null;
+  const to = f.to ? requireIsoDate('to', f.to) : null;
+  if (from && to && from > to) throw badInput('to', 'The period must end on or after the day it starts.');
+  if (f.condition !== null && f.condition.length > 200) throw badInput('condition', 'That condition is too long.');
+  return { ...f, from, to };
+}
+
+/** The ePPOC band of a PSEQ-10 score as SQL, from the configured bands (trusted constants, never input). */
+function pseqBandSql(column: string): string {
+  const bands = outcomeConfig.PSEQ_10.bands;
+  return `case ${bands.map((b, i) => `when ${column} <= ${Number(b.to)} then ${i}`).join(' ')} else ${bands.length} end`;
+}
+
+function groupSql(group: DashboardGroup): { key: string; label: string; join: string } {
+  switch (group) {
+    case DashboardGroup.NONE:
+      return { key: `'all'`, label: `'All patients'`, join: '' };
+    case DashboardGroup.PRACTICE:
+      return { key: 'o.id::text', label: 'o.name', join: '' };
+    case DashboardGroup.PCN:
+      return { key: 'pcn.id::text', label: 'pcn.name', join: 'join organisation pcn on pcn.id = coalesce(o.pcn_id, o.id)' };
+    case DashboardGroup.COACH:
+      return {
+        key: `coalesce(lu.id::text, 'none')`,
+        label: `coalesce(lu.name, 'No lead')`,
+        join: 'left join care_team_member lm on lm.patient_id = p.id and lm.is_lead left join app_user lu on lu.id = lm.user_id',
+      };
+    case DashboardGroup.CONDITION:
+      // A patient with two conditions is counted in both groups (and once in the total).
+      return { key: 'c.condition', label: 'c.condition', join: 'cross join lateral unnest(case when cardinality(p.conditions) = 0 then array[\'None recorded\'] else p.conditions end) as c(condition)' };
+  }
+}
+
+async function run(em: EntityManager, scope: DashboardScope, f: DashboardFilter, group: DashboardGroup): Promise<DashboardRow[]> {
+  const ids = 'actor' in scope ? await patientIdsFor(em, readablePatientsSql(scope.actor)) : null;
+  const q = dashboardQuery(ids, f, group);
+  const rows = await em.getConnection().execute<Row[]>(q.text, q.params);
+  return rows.map(toRow);
+}
+
+/**
+ * The patients an access rule admits, first and on their own: given their ids, the planner sizes the
+ * dashboard's query right (index lookups for a PCN's few hundred, a scan for a whole nation).
+ */
+async function patientIdsFor(em: EntityManager, access: { sql: string; params: unknown[] }): Promise<string[]> {
+  const rows = await em.getConnection().execute<Array<{ id: string }>>(`select p.id from patient p where ${access.sql}`, access.params);
+  return rows.map((r) => r.id);
+}
+
+/**
+ * The dashboard's one query, with `?` placeholders, over the patients `patientIds` (null: every patient,
+ * the national figure) that match the filters. Exported so the benchmark runs exactly this SQL.
+ */
+export function dashboardQuery(patientIds: readonly string[] | null, f: DashboardFilter, group: DashboardGroup): { text: string; params: unknown[] } {
+  const g = groupSql(group);
+  const where = ['true'];
+  const params: unknown[] = [];
+  // A PostgreSQL array literal: ids are uuids read from the database, never free text.
+  const idList = patientIds === null ? null : `{${patientIds.join(',')}}`;
+  if (idList !== null) {
+    where.push('p.id = any(?::uuid[])');
+    params.push(idList);
+  }
+  if (f.practiceId) {
+    where.push('p.practice_id = ?');
+    params.push(f.practiceId);
+  }
+  if (f.coachId) {
+    where.push('exists (select 1 from care_team_member cm where cm.patient_id = p.id and cm.user_id = ? and cm.is_lead)');
+    params.push(f.coachId);
+  }
+  if (f.condition) {
+    where.push('? = any(p.conditions)');
+    params.push(f.condition);
+  }
+  const minPoints = outcomeConfig.PSEQ_10.meaningfulChange?.kind === 'POINTS_AND_BAND' ? outcomeConfig.PSEQ_10.meaningfulChange.minPoints : 7;
+  const text = `
+with scope as (
+  select p.id, p.status, ${g.key} as group_key, ${g.label} as group_label
+    from patient p
+    join organisation o on o.id = p.practice_id
+    ${g.join}
+   where ${where.join(' and ')}
+),
+-- Current completed records (not superseded) of the measures the dashboard uses, taken in the period.
+-- Not materialised: each reader below streams it from outcome_record_patient_idx in its order.
+cur as not materialized (
+  select r.patient_id, r.instrument, r.score, r.measured_on, r.created_at, r.id
+    from outcome_record r
+   where ${idList === null ? 'true' : 'r.patient_id = any(?::uuid[])'}
+     and r.status = 'COMPLETED'
+     and r.instrument in ('PSEQ_10', 'CONFIDENCE_WITHOUT_MEDICATION', 'GP_APPOINTMENTS')
+     and (?::date is null or r.measured_on >= ?::date)
+     and (?::date is null or r.measured_on <= ?::date)
+     -- The few superseded ids, hashed once (the unique index on supersedes_id holds them).
+     and r.id not in (select x.supersedes_id from outcome_record x where x.supersedes_id is not null)
+),
+-- Each patient's first and latest score of a measure, in the index's order: no sort.
+pairs as (
+  select distinct on (patient_id, instrument) patient_id, instrument,
+         first_value(score) over w as baseline, last_value(score) over w as follow_up, count(*) over w as n
+    from cur
+   where instrument <> 'GP_APPOINTMENTS'
+  window w as (partition by patient_id, instrument order by measured_on, created_at, id rows between unbounded preceding and unbounded following)
+   order by patient_id, instrument
+),
+gp as (
+  select patient_id, sum(score) as visits from cur where instrument = 'GP_APPOINTMENTS' group by patient_id
+)
+select s.group_key, min(s.group_label) as group_label,
+       count(distinct s.id)::int as patients,
+       count(distinct s.id) filter (where s.status = 'REFERRED')::int as referred,
+       count(distinct s.id) filter (where s.status = 'ACTIVE')::int as active,
+       count(distinct s.id) filter (where s.status = 'DISCHARGED')::int as discharged,
+       count(ps.patient_id)::int as pseq_n,
+       avg(ps.follow_up - ps.baseline) as pseq_points,
+       count(ps.patient_id) filter (where ps.baseline > 0)::int as pseq_pct_n,
+       avg((ps.follow_up - ps.baseline) / nullif(ps.baseline, 0) * 100) as pseq_pct,
+       (avg(ps.follow_up) - avg(ps.baseline)) / nullif(avg(ps.baseline), 0) * 100 as pseq_of_means,
+       count(ps.patient_id) filter (where ps.follow_up - ps.baseline >= ${Number(minPoints)}
+                                      and ${pseqBandSql('ps.follow_up')} <> ${pseqBandSql('ps.baseline')})::int as pseq_meaningful,
+       count(pc.patient_id)::int as conf_n,
+       avg(pc.follow_up - pc.baseline) as conf_points,
+       count(pc.patient_id) filter (where pc.baseline > 0)::int as conf_pct_n,
+       avg((pc.follow_up - pc.baseline) / nullif(pc.baseline, 0) * 100) as conf_pct,
+       count(g.patient_id)::int as gp_n,
+       count(g.patient_id) filter (where g.visits = 0)::int as gp_none
+  from scope s
+  left join pairs ps on ps.patient_id = s.id and ps.instrument = 'PSEQ_10' and ps.n >= 2
+  left join pairs pc on pc.patient_id = s.id and pc.instrument = 'CONFIDENCE_WITHOUT_MEDICATION' and pc.n >= 2
+  left join gp g on g.patient_id = s.id
+ group by s.group_key
+ order by min(s.group_label), s.group_key`;
+  return { text, params: [...params, ...(idList === null ? [] : [idList]), f.from, f.from, f.to, f.to] };
+}
+
+function toRow(r: Row): DashboardRow {
+  const num = (k: string) => (r[k] === null ? null : Number(r[k]));
+  const int = (k: string) => Number(r[k] ?? 0);
+  const fig = (value: number | null, n: number): Figure => ({ value: n === 0 || value === null ? null : round1(value), n });
+  return {
+    key: String(r.group_key),
+    label: String(r.group_label),
+    patients: int('patients'),
+    referred: int('referred'),
+    active: int('active'),
+    discharged: int('discharged'),
+    pseqChangePoints: fig(num('pseq_points'), int('pseq_n')),
+    pseqChangePercent: fig(num('pseq_pct'), int('pseq_pct_n')),
+    pseqChangeOfMeansPercent: fig(num('pseq_of_means'), int('pseq_n')),
+    pseqMeaningfulPercent: fig((int('pseq_meaningful') / Math.max(int('pseq_n'), 1)) * 100, int('pseq_n')),
+    confidenceChangePoints: fig(num('conf_points'), int('conf_n')),
+    confidenceChangePercent: fig(num('conf_pct'), int('conf_pct_n')),
+    noGpVisitPercent: fig((int('gp_none') / Math.max(int('gp_n'), 1)) * 100, int('gp_n')),
+  };
+}
+
+function emptyRow(): DashboardRow {
+  const none = { value: null, n: 0 };
+  return { key: 'all', label: 'All patients', patients: 0, referred: 0, active: 0, discharged: 0, pseqChangePoints: none, pseqChangePercent: none, pseqChangeOfMeansPercent: none, pseqMeaningfulPercent: none, confidenceChangePoints: none, confidenceChangePercent: none, noGpVisitPercent: none };
+}
+
+function round1(v: number): number {
+  return Math.round(v * 10) / 10;
+}
+
+const csvColumns: Array<[string, (r: DashboardRow) => string | number | null]> = [
+  ['Group', (r) => r.label],
+  ['Patients', (r) => r.patients],
+  ['Referred', (r) => r.referred],
+  ['Active', (r) => r.active],
+  ['Discharged', (r) => r.discharged],
+  ['PSEQ change (points)', (r) => r.pseqChangePoints.value],
+  ['N', (r) => r.pseqChangePoints.n],
+  ['PSEQ change (%)', (r) => r.pseqChangePercent.value],
+  ['N', (r) => r.pseqChangePercent.n],
+  ['PSEQ change of means (%)', (r) => r.pseqChangeOfMeansPercent.value],
+  ['N', (r) => r.pseqChangeOfMeansPercent.n],
+  ['Clinically significant PSEQ improvement (%)', (r) => r.pseqMeaningfulPercent.value],
+  ['N', (r) => r.pseqMeaningfulPercent.n],
+  ['Confidence without medication change (points)', (r) => r.confidenceChangePoints.value],
+  ['N', (r) => r.confidenceChangePoints.n],
+  ['Confidence without medication change (%)', (r) => r.confidenceChangePercent.value],
+  ['N', (r) => r.confidenceChangePercent.n],
+  ['No GP visit for pain (%)', (r) => r.noGpVisitPercent.value],
+  ['N', (r) => r.noGpVisitPercent.n],
+];
+
+/** The dashboard as CSV (RFC 4180): the groups, then the total; empty cells where a figure has N = 0. */
+export function dashboardCsv(d: { total: DashboardRow; rows: DashboardRow[] }): string {
+  const cell = (v: string | number | null) => {
+    const s = v === null ? '' : String(v);
+    // Quote as needed, and neutralise a leading formula character so a spreadsheet shows text (CSV injection).
+    const safe = /^[=+\-@\t\r]/.test(s) && typeof v === 'string' ? `'${s}` : s;
+    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  };
+  const lines = [csvColumns.map(([h]) => cell(h)).join(','), ...[...d.rows, { ...d.total, label: 'Total' }].map((r) => csvColumns.map(([, get]) => cell(get(r))).join(','))];
+  return lines.join('\r\n') + '\r\n';
+}

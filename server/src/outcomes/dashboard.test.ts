@@ -1,0 +1,161 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../auth/user.entity.js';
+import { PatientStatus } from '../patients/patient.entity.js';
+import { errorCode, gql, useTestServer } from '../test-support/harness.js';
+import { makeWorld, signInAs, type World } from '../test-support/world.js';
+
+const RECORD = 'mutation($input: RecordOutcomeInput!) { recordOutcome(input: $input) { id } }';
+const FIG = '{ value n }';
+const DASHBOARD = `query($f: DashboardFilterInput!) { serviceDashboard(filter: $f) {
+  total { patients referred active discharged pseqChangePoints ${FIG} pseqChangePercent ${FIG} pseqChangeOfMeansPercent ${FIG}
+          pseqMeaningfulPercent ${FIG} confidenceChangePercent ${FIG} noGpVisitPercent ${FIG} }
+  rows { key label patients pseqChangePoints ${FIG} }
+  definitions { term text } } }`;
+const CSV = 'query($f: DashboardFilterInput!) { serviceDashboardCsv(filter: $f) }';
+
+/** A small seeded generator, so the cohort is varied but the same every run. */
+function generator(seed: number) {
+  let s = seed >>> 0;
+  return (max: number) => {
+    s = (s * 1664525 + 1013904223) >>> 0;
+    return s % (max + 1);
+  };
+}
+
+/** What one synthetic patient has recorded, from which the test works out the right answers itself. */
+interface Plan {
+  leadIsCoach: boolean;
+  status: PatientStatus;
+  pseq: number[][]; // answer sets, oldest first
+  correctLast: number[] | null; // a correction of the last PSEQ
+  confidence: number[];
+  gp: number[];
+}
+
+const sum = (a: number[]) => a.reduce((x, y) => x + y, 0);
+const mean = (a: number[]) => sum(a) / a.length;
+const band = (s: number) => (s <= 19 ? 0 : s <= 30 ? 1 : s <= 40 ? 2 : 3);
+
+/** The evaluation as a reader would compute it by hand from the plans. */
+function expected(plans: Plan[]) {
+  const pseqPairs = plans
+    .map((p) => {
+      const totals = p.pseq.map(sum);
+      if (p.correctLast) totals[totals.length - 1] = sum(p.correctLast);
+      return totals.length >= 2 ? { b: totals[0], f: totals[totals.length - 1] } : null;
+    })
+    .filter((x): x is { b: number; f: number } => x !== null);
+  const pctPairs = pseqPairs.filter((x) => x.b > 0);
+  const confPairs = plans.filter((p) => p.confidence.length >= 2).map((p) => ({ b: p.confidence[0], f: p.confidence[p.confidence.length - 1] })).filter((x) => x.b > 0);
+  const gp = plans.filter((p) => p.gp.length > 0);
+  return {
+    patients: plans.length,
+    active: plans.filter((p) => p.status === PatientStatus.ACTIVE).length,
+    pseqN: pseqPairs.length,
+    pseqPoints: mean(pseqPairs.map((x) => x.f - x.b)),
+    pseqPctN: pctPairs.length,
+    pseqPct: mean(pctPairs.map((x) => ((x.f - x.b) / x.b) * 100)),
+    pseqOfMeans: ((mean(pseqPairs.map((x) => x.f)) - mean(pseqPairs.map((x) => x.b))) / mean(pseqPairs.map((x) => x.b))) * 100,
+    pseqMeaningful: (pseqPairs.filter((x) => x.f - x.b >= 7 && band(x.f) !== band(x.b)).length / pseqPairs.length) * 100,
+    confN: confPairs.length,
+    confPct: mean(confPairs.map((x) => ((x.f - x.b) / x.b) * 100)),
+    gpN: gp.length,
+    noGp: (gp.filter((p) => sum(p.gp) === 0).length / gp.length) * 100,
+  };
+}
+
+describe('the service dashboard', () => {
+  const server = useTestServer();
+  let world: World;
+  const plans: Plan[] = [];
+  const url = () => server().url;
+  const dashboard = async (user: User, f: Record<string, unknown> = {}) => gql<{ serviceDashboard: { total: Record<string, unknown> & { patients: number }; rows: Array<{ label: string; patients: number; pseqChangePoints: { value: number | null; n: number } }>; definitions: unknown[] } }>(url(), DASHBOARD, { f }, await signInAs(url(), user));
+
+  beforeAll(async () => {
+    world = await makeWorld(server().orm.em.fork());
+    const { coach, fcp } = world.users;
+    const tokens = new Map([[coach.id, await signInAs(url(), coach)], [fcp.id, await signInAs(url(), fcp)]]);
+    const next = generator(20261202);
+    const statuses = [PatientStatus.ACTIVE, PatientStatus.ACTIVE, PatientStatus.DISCHARGED, PatientStatus.REFERRED];
+    const answers = (lo: number) => Array.from({ length: 10 }, () => Math.min(6, lo + next(6 - lo)));
+    for (let i = 0; i < 14; i++) {
+      const plan: Plan = {
+        leadIsCoach: i % 3 !== 0,
+        status: statuses[i % 4],
+        // Some with one PSEQ only (not counted), one whose baseline is 0 (no percentage), the rest improving or not.
+        pseq: i % 5 === 4 ? [answers(0)] : i === 7 ? [Array(10).fill(0), answers(2)] : [answers(0), answers(next(3)), answers(next(4))].slice(0, 2 + (i % 2)),
+        correctLast: i % 4 === 1 ? answers(3) : null,
+        confidence: i % 3 === 2 ? [] : [1 + next(4), next(10)],
+        gp: i % 6 === 5 ? [] : [next(2) === 0 ? 0 : next(3)],
+      };
+      plans.push(plan);
+      const lead = plan.leadIsCoach ? coach : fcp;
+      const patient = await world.patient(plan.leadIsCoach ? [coach, fcp] : [fcp], { status: plan.status });
+      const token = tokens.get(lead.id)!;
+      const record = async (input: Record<string, unknown>) => {
+        const res = await gql<{ recordOutcome: { id: string } }>(url(), RECORD, { input: { patientId: patient.id, ...input } }, token);
+        if (res.errors) throw new Error(JSON.stringify(res.errors));
+        return res.data!.recordOutcome.id;
+      };
+      let last = '';
+      for (const [k, a] of plan.pseq.entries()) last = await record({ instrument: 'PSEQ_10', answers: a, measuredOn: `2026-0${k + 1}-1${i % 10}` });
+      if (plan.correctLast) await record({ instrument: 'PSEQ_10', answers: plan.correctLast, measuredOn: `2026-0${plan.pseq.length}-1${i % 10}`, supersedesId: last });
+      // A draft never counts.
+      await record({ instrument: 'PSEQ_10', answers: [6, 6, 6, 6, 6, 6, 6, 6, 6, null], measuredOn: '2026-05-01' });
+      for (const [k, c] of plan.confidence.entries()) await record({ instrument: 'CONFIDENCE_WITHOUT_MEDICATION', answers: [c], measuredOn: `2026-0${k + 1}-20` });
+      for (const g of plan.gp) await record({ instrument: 'GP_APPOINTMENTS', answers: [g], periodFrom: '2026-01-01', periodTo: '2026-04-30', gpSource: 'PRACTICE_RECORD' });
+    }
+    // A patient in another PCN, whom nobody here may see.
+    const other = await makeWorld(server().orm.em.fork());
+    const elsewhere = await gql(url(), RECORD, { input: { patientId: (await other.patient([other.users.coach])).id, instrument: 'PSEQ_10', answers: Array(10).fill(6), measuredOn: '2026-01-01' } }, await signInAs(url(), other.users.coach));
+    expect(elsewhere.errors).toBeUndefined();
+  });
+
+  it("a service lead sees the PCN's evaluation, each figure with its N, as worked out independently", async () => {
+    const e = expected(plans);
+    const res = await dashboard(world.users.lead);
+    expect(res.errors).toBeUndefined();
+    const t = res.data!.serviceDashboard.total as Record<string, { value: number; n: number }> & { patients: number; active: number };
+    expect([t.patients, t.active]).toEqual([e.patients, e.active]);
+    expect(t.pseqChangePoints.n).toBe(e.pseqN);
+    expect(t.pseqChangePoints.value).toBeCloseTo(e.pseqPoints, 1);
+    expect(t.pseqChangePercent.n).toBe(e.pseqPctN);
+    expect(e.pseqPctN).toBeLessThan(e.pseqN); // the zero baseline is left out of the percentage
+    expect(t.pseqChangePercent.value).toBeCloseTo(e.pseqPct, 1);
+    expect(t.pseqChangeOfMeansPercent.value).toBeCloseTo(e.pseqOfMeans, 1);
+    expect(t.pseqMeaningfulPercent.value).toBeCloseTo(e.pseqMeaningful, 1);
+    expect(t.confidenceChangePercent).toEqual({ value: expect.closeTo(e.confPct, 1), n: e.confN });
+    expect(t.noGpVisitPercent).toEqual({ value: expect.closeTo(e.noGp, 1), n: e.gpN });
+    expect(res.data!.serviceDashboard.definitions.length).toBeGreaterThan(5);
+  });
+
+  it("a coach sees only their own caseload, grouped by lead", async () => {
+    const mine = plans.filter((p) => p.leadIsCoach);
+    const res = await dashboard(world.users.coach, { groupBy: 'COACH' });
+    const d = res.data!.serviceDashboard;
+    expect(d.total.patients).toBe(mine.length);
+    expect(d.rows).toEqual([{ label: world.users.coach.name, patients: mine.length, pseqChangePoints: { value: expect.closeTo(expected(mine).pseqPoints, 1), n: expected(mine).pseqN }, key: world.users.coach.id }]);
+    // The lead's grouping splits the PCN between the two leads.
+    const byLead = (await dashboard(world.users.lead, { groupBy: 'COACH' })).data!.serviceDashboard.rows;
+    expect(byLead.map((r) => [r.label, r.patients])).toEqual([[world.users.coach.name, mine.length], [world.users.fcp.name, plans.length - mine.length]]);
+  });
+
+  it('a period that ends before any follow-up has no pairs: every change figure says N = 0', async () => {
+    const t = (await dashboard(world.users.lead, { from: '2026-01-01', to: '2026-01-31' })).data!.serviceDashboard.total as Record<string, { value: number | null; n: number }>;
+    expect(t.pseqChangePoints).toEqual({ value: null, n: 0 });
+    expect(t.confidenceChangePercent).toEqual({ value: null, n: 0 });
+  });
+
+  it('exports CSV with N beside each figure; refuses a GP, a bad date and an upside-down period', async () => {
+    const csv = (await gql<{ serviceDashboardCsv: string }>(url(), CSV, { f: { groupBy: 'PRACTICE' } }, await signInAs(url(), world.users.lead))).data!.serviceDashboardCsv;
+    const [header, practice, total] = csv.trim().split('\r\n');
+    expect(header.startsWith('Group,Patients,Referred,Active,Discharged,PSEQ change (points),N,PSEQ change (%),N')).toBe(true);
+    expect(practice.split(',').slice(0, 2)).toEqual([world.practice.name, String(plans.length)]);
+    expect(total.split(',')[0]).toBe('Total');
+    expect(total.split(',')[6]).toBe(String(expected(plans).pseqN));
+    expect(errorCode(await dashboard(world.users.gp))).toBe('FORBIDDEN');
+    const bad = await dashboard(world.users.lead, { from: '2026-02-30' });
+    expect([errorCode(bad), bad.errors?.[0].extensions?.field]).toEqual(['BAD_USER_INPUT', 'from']);
+    expect(errorCode(await dashboard(world.users.lead, { from: '2026-03-01', to: '2026-02-01' }))).toBe('BAD_USER_INPUT');
+  });
+});

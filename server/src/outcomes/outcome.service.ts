@@ -1,0 +1,207 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { isUuid, PatientAction } from '../access/policy.js';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import type { User } from '../auth/user.entity.js';
+import { appendEvent } from '../events/event-log.js';
+import { EventKind } from '../events/event-kinds.js';
+import { NotificationKind } from '../notifications/notification.entity.js';
+import { links, notify } from '../notifications/notification.service.js';
+import type { Patient } from '../patients/patient.entity.js';
+import { setActivationLevel } from '../patients/patient.service.js';
+import { badInput, conflict, notFound } from '../platform/errors.js';
+import { requireIsoDate } from '../platform/validate.js';
+import { Instrument, instruments } from './instruments.js';
+import { CompletedBy, GpAppointmentSource, OutcomeRecord, OutcomeStatus } from './outcome-record.entity.js';
+import { seriesOf, type Series, type SeriesPoint } from './outcome-series.js';
+import { activationLevelOf, isMeaningfulWorsening, scoreAnswers, type Answers } from './scoring.js';
+
+/** Who is writing: a clinician, or (actor null) the patient through their questionnaire link. */
+export interface By {
+  actor: User | null;
+  requestId: string;
+}
+
+export interface NewOutcome {
+  instrument: Instrument;
+  answers: Answers;
+  /** YYYY-MM-DD; for GP appointments it defaults to the end of the period. */
+  measuredOn: string | null;
+  periodFrom: string | null;
+  periodTo: string | null;
+  gpSource: GpAppointmentSource | null;
+  /** The record this one corrects. */
+  supersedesId: string | null;
+}
+
+export interface Provenance {
+  completedBy: CompletedBy;
+  questionnaireRequestId: string | null;
+}
+
+/**
+ * Validates, scores and stores one measure with its audit entry and event in one transaction. A PAM score
+ * that is the patient's latest sets their activation level; a score that worsens past the instrument's
+ * meaningful-change threshold notifies the care-team lead. Pass a transaction's EntityManager to make it
+ * part of a larger write (a patient's questionnaire).
+ */
+export async function recordOutcome(em: EntityManager, by: By, patient: Patient, input: NewOutcome, provenance: Provenance, now = new Date()): Promise<OutcomeRecord> {
+  const scored = scoreAnswers(input.instrument, input.answers);
+  const dates = checkDates(input, now);
+  const superseded = input.supersedesId ? await supersedable(em, patient.id, input.instrument, input.supersedesId, scored.complete) : null;
+  const record = Object.assign(new OutcomeRecord(), {
+    patientId: patient.id,
+    instrument: input.instrument,
+    status: scored.complete ? OutcomeStatus.COMPLETED : OutcomeStatus.DRAFT,
+    answers: [...input.answers],
+    score: scored.score,
+    pseq2: scored.pseq2,
+    ...dates,
+    completedBy: provenance.completedBy,
+    questionnaireRequestId: provenance.questionnaireRequestId,
+    recordedBy: by.actor,
+    supersedesId: superseded?.id ?? null,
+  });
+  try {
+    await em.transactional(async (tx) => {
+      tx.persist(record);
+      await tx.flush();
+      const def = instruments[record.instrument];
+      await recordAudit(tx, {
+        actorId: by.actor?.id ?? null,
+        action: PatientAction.RECORD_OUTCOME,
+        patientId: patient.id,
+        requestId: by.requestId,
+        outcome: AuditOutcome.ALLOWED,
+        detail: { recordId: record.id, instrument: record.instrument, status: record.status, supersedesId: record.supersedesId, completedBy: record.completedBy },
+      });
+      await appendEvent(tx, {
+        patientId: patient.id,
+        kind: EventKind.OUTCOME_RECORDED,
+        actorId: by.actor?.id ?? null,
+        payload: { recordId: record.id, instrument: record.instrument, shortName: def.shortName, status: record.status, score: record.score, supersedesId: record.supersedesId, completedBy: record.completedBy },
+      });
+      if (record.status === OutcomeStatus.COMPLETED) await afterCompleted(tx, by, patient, record);
+    });
+  } catch (e) {
+    // Two corrections of one record at once: the unique index lets only the first in.
+    if (e instanceof UniqueConstraintViolationException) throw conflict('That measure has just been corrected by someone else. Reload to see the correction.');
+    throw e;
+  }
+  return record;
+}
+
+/** What follows from a completed measure, in its transaction: the activation level, and a worsening told. */
+async function afterCompleted(tx: EntityManager, by: By, patient: Patient, record: OutcomeRecord): Promise<void> {
+  const series = await patientSeries(tx, patient.id);
+  const latestOf = (instrument: Instrument) => series.find((s) => s.instrument === instrument)?.points.at(-1);
+  if (record.instrument === Instrument.PAM && by.actor && latestOf(Instrument.PAM)?.recordId === record.id) {
+    await setActivationLevel(tx, by.actor, patient, activationLevelOf(record.score!), by.requestId);
+  }
+  // The series the record is the latest point of (a PSEQ-10 is also the latest PSEQ-2).
+  const worsened = series
+    .map((s) => ({ s, p: s.points.at(-1) }))
+    .filter((x): x is { s: Series; p: SeriesPoint } => x.p?.recordId === record.id && x.p.change !== null && isMeaningfulWorsening(x.p.change));
+  if (worsened.length === 0) return;
+  const leads = await tx.getConnection().execute<Array<{ user_id: string }>>(
+    'select user_id from care_team_member where patient_id = ? and is_lead',
+    [patient.id],
+    'all',
+    tx.getTransactionContext(),
+  );
+  for (const { s, p } of worsened) {
+    const def = instruments[s.instrument];
+    const change = p.change!;
+    await notify(tx, leads.map((l) => l.user_id), {
+      kind: NotificationKind.OUTCOME_WORSENED,
+      patientId: patient.id,
+      title: `${patient.givenName} ${patient.familyName}: ${def.shortName} worsened`,
+      body: `${def.shortName} ${p.score} on ${p.measuredOn}, ${change.points > 0 ? '+' : ''}${change.points} points from baseline (${change.rule}).`,
+      link: `${links.patient(patient.id)}/measures`,
+      actorId: by.actor?.id ?? null,
+    });
+  }
+}
+
+/** The dates of a measure, checked: real dates, none in the future; a period only for GP appointments. */
+function checkDates(input: NewOutcome, now: Date): Pick<OutcomeRecord, 'measuredOn' | 'periodFrom' | 'periodTo' | 'gpSource'> {
+  const today = ukDate(now);
+  const notFuture = (field: string, value: string, words: string) => {
+    const date = requireIsoDate(field, value);
+    if (date > today) throw badInput(field, `${words} cannot be in the future.`);
+    return date;
+  };
+  if (input.instrument !== Instrument.GP_APPOINTMENTS) {
+    if (input.periodFrom || input.periodTo) throw badInput('periodFrom', 'Only GP appointments are counted over a period.');
+    if (input.gpSource) throw badInput('gpSource', 'Only GP appointments have a source.');
+    if (!input.measuredOn) throw badInput('measuredOn', 'Please give the date the measure was taken.');
+    return { measuredOn: notFuture('measuredOn', input.measuredOn, 'The date measured'), periodFrom: null, periodTo: null, gpSource: null };
+  }
+  if (!input.periodFrom) throw badInput('periodFrom', 'Please give the first day of the period counted.');
+  if (!input.periodTo) throw badInput('periodTo', 'Please give the last day of the period counted.');
+  if (!input.gpSource) throw badInput('gpSource', 'Please say where the count comes from: the patient, or the practice record.');
+  const periodFrom = notFuture('periodFrom', input.periodFrom, 'The start of the period');
+  const periodTo = notFuture('periodTo', input.periodTo, 'The end of the period');
+  if (periodFrom > periodTo) throw badInput('periodTo', 'The period must end on or after the day it starts.');
+  const measuredOn = input.measuredOn ? notFuture('measuredOn', input.measuredOn, 'The date measured') : periodTo;
+  if (measuredOn < periodTo) throw badInput('measuredOn', 'A count cannot be taken before the end of the period it counts.');
+  return { measuredOn, periodFrom, periodTo, gpSource: input.gpSource };
+}
+
+/** The record a correction replaces: this patient's, the same instrument, and not corrected already. */
+async function supersedable(em: EntityManager, patientId: string, instrument: Instrument, id: string, complete: boolean): Promise<OutcomeRecord> {
+  const old = isUuid(id) ? await em.findOne(OutcomeRecord, { id, patientId }) : null;
+  if (!old) throw badInput('supersedesId', 'The measure to correct is not one of this patient’s.');
+  if (old.instrument !== instrument) {
+    throw badInput('supersedesId', `A correction must be of the same instrument: that record is a ${instruments[old.instrument].shortName}, not a ${instruments[instrument].shortName}.`);
+  }
+  if (old.status === OutcomeStatus.COMPLETED && !complete) throw badInput('answers', 'A correction of a completed measure must answer every item.');
+  if (await em.count(OutcomeRecord, { supersedesId: id })) throw conflict('That measure has already been corrected. Correct the latest version instead.');
+  return old;
+}
+
+/** Today's date in the UK, where the service runs: a measure dated "today" late in the evening is not refused. */
+export function ukDate(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/**
+ * Where the patient's current episode of care starts (YYYY-MM-DD), or null for "from their first record".
+ * The programme issue adds episodes; until then a patient has one, which starts at their first measure.
+ * Baselines, series and the dashboard all ask this one function.
+ */
+export async function episodeStartFor(_em: EntityManager, _patientId: string): Promise<string | null> {
+  return null;
+}
+
+/** Every record of a patient, newest first; superseded ones only when asked. */
+export async function listRecords(em: EntityManager, patientId: string, includeSuperseded: boolean): Promise<OutcomeRecord[]> {
+  const all = await em.find(OutcomeRecord, { patientId }, { populate: ['recordedBy'], orderBy: { measuredOn: 'desc', createdAt: 'desc', id: 'desc' } });
+  if (includeSuperseded) return all;
+  const superseded = new Set(all.map((r) => r.supersedesId).filter((id): id is string => id !== null));
+  return all.filter((r) => !superseded.has(r.id));
+}
+
+/** Each instrument's series over the patient's current episode, from current completed records. */
+export async function patientSeries(em: EntityManager, patientId: string): Promise<Series[]> {
+  const start = await episodeStartFor(em, patientId);
+  const current = await listRecords(em, patientId, false);
+  return seriesOf(
+    current
+      .filter((r) => r.status === OutcomeStatus.COMPLETED && r.score !== null && (start === null || r.measuredOn >= start))
+      .map((r) => ({ id: r.id, instrument: r.instrument, score: r.score!, pseq2: r.pseq2, measuredOn: r.measuredOn, createdAt: r.createdAt, completedBy: r.completedBy })),
+  );
+}
+
+/** One record, or NOT_FOUND; the caller checks access to its patient. */
+export async function findRecord(em: EntityManager, id: string): Promise<OutcomeRecord> {
+  const record = isUuid(id) ? await em.findOne(OutcomeRecord, { id }, { populate: ['recordedBy'] }) : null;
+  if (!record) throw notFound('measure');
+  return record;
+}
+
+/** The id of the record that corrects `id`, if any. */
+export async function supersededBy(em: EntityManager, id: string): Promise<string | null> {
+  const next = await em.findOne(OutcomeRecord, { supersedesId: id }, { fields: ['id'] });
+  return next?.id ?? null;
+}

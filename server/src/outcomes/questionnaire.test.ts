@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { lastCommittedSeq } from '../events/event-log.js';
+import { User } from '../auth/user.entity.js';
+import { Patient } from '../patients/patient.entity.js';
+import { errorCode, gql, useTestServer, wsConnect } from '../test-support/harness.js';
+import { liveStream } from '../test-support/live.js';
+import { makeWorld, signInAs, type World } from '../test-support/world.js';
+import { QuestionnaireChannel } from './questionnaire-request.entity.js';
+import { DOB_ATTEMPTS, hashToken, sendQuestionnaire } from './questionnaire.service.js';
+
+const SEND = 'mutation($input: SendQuestionnaireInput!) { sendQuestionnaire(input: $input) { path request { id instruments channel expiresAt } } }';
+const STATE = 'query($t: String!) { questionnaireLink(token: $t) }';
+const OPEN = 'mutation($t: String!, $dob: String!) { openQuestionnaire(token: $t, dateOfBirth: $dob) { givenName instruments { code items { number text } } } }';
+const SUBMIT = 'mutation($t: String!, $dob: String!, $r: [PatientResponseInput!]!) { submitQuestionnaire(token: $t, dateOfBirth: $dob, responses: $r) { received } }';
+const NOTIFICATIONS = 'subscription($after: String) { notifications(after: $after) { kind title body link } }';
+const DOB = '1970-05-17'; // makeWorld's patients
+
+describe('questionnaire links patients complete from home', () => {
+  const server = useTestServer();
+  let world: World;
+  const url = () => server().url;
+  const fresh = async () => (world = await makeWorld(server().orm.em.fork()));
+  const send = async (patientId: string, instruments = ['PSEQ_10', 'CONFIDENCE_WITHOUT_MEDICATION']) => {
+    const res = await gql<{ sendQuestionnaire: { path: string; request: { id: string; expiresAt: string } } }>(url(), SEND, { input: { patientId, instruments, channel: 'SMS' } }, await signInAs(url(), world.users.coach));
+    expect(res.errors).toBeUndefined();
+    return { token: res.data!.sendQuestionnaire.path.replace('/q/', ''), ...res.data!.sendQuestionnaire };
+  };
+  const state = async (t: string) => (await gql<{ questionnaireLink: string }>(url(), STATE, { t })).data!.questionnaireLink;
+  const open = (t: string, dob: string) => gql<{ openQuestionnaire: { givenName: string; instruments: Array<{ code: string }> } }>(url(), OPEN, { t, dob });
+  const answers = [{ instrument: 'PSEQ_10', answers: [4, 4, 3, 3, 2, 4, 1, 3, 2, 4] }, { instrument: 'CONFIDENCE_WITHOUT_MEDICATION', answers: [6] }];
+  const submit = (t: string, dob: string, r: unknown = answers) => gql<{ submitQuestionnaire: { received: number } }>(url(), SUBMIT, { t, dob, r });
+  const records = async (patientId: string) =>
+    server().orm.em.fork().getConnection().execute<Array<{ instrument: string; score: number; completed_by: string }>>('select instrument, score, completed_by from outcome_record where patient_id = ? order by instrument', [patientId]);
+
+  it('works once: the patient confirms their date of birth, answers, and the coach who sent it is told live', async () => {
+    await fresh();
+    const patient = await world.patient([world.users.coach], { givenName: 'Iolo' });
+    const { token, request } = await send(patient.id);
+    // 14 days by default.
+    expect(Math.round((Date.parse(request.expiresAt) - Date.now()) / 86_400_000)).toBe(14);
+    // Only the hash is kept.
+    const em = server().orm.em.fork();
+    expect(await em.getConnection().execute('select count(*)::int as n from questionnaire_request where token_hash = ?', [hashToken(token)])).toEqual([{ n: 1 }]);
+    expect(JSON.stringify(await em.getConnection().execute('select * from questionnaire_request where id = ?', [request.id]))).not.toContain(token);
+
+    const socket = wsConnect(server().wsUrl, await signInAs(url(), world.users.coach));
+    const live = liveStream<{ notifications: { kind: string; title: string; body: string; link: string } }>(socket.client, NOTIFICATIONS, { after: String(await lastCommittedSeq(em)) });
+
+    expect(await state(token)).toBe('OPEN');
+    const opened = await open(token, DOB);
+    expect(opened.data!.openQuestionnaire.givenName).toBe('Iolo');
+    expect(opened.data!.openQuestionnaire.instruments.map((i) => i.code)).toEqual(['PSEQ_10', 'CONFIDENCE_WITHOUT_MEDICATION']);
+    expect((await submit(token, DOB)).data!.submitQuestionnaire.received).toBe(2);
+    // 4+4+3+3+2+4+1+3+2+4 = 30.
+    expect(await records(patient.id)).toEqual([
+      { instrument: 'CONFIDENCE_WITHOUT_MEDICATION', score: 6, completed_by: 'PATIENT' },
+      { instrument: 'PSEQ_10', score: 30, completed_by: 'PATIENT' },
+    ]);
+    const [n] = await live.take(1);
+    expect(n.notifications).toEqual({ kind: 'QUESTIONNAIRE_COMPLETED', title: `Iolo ${patient.familyName} completed their questionnaire`, body: 'PSEQ-10 30, Confidence without medication 6', link: `/patients/${patient.id}/measures` });
+    await socket.client.dispose();
+
+    // A second use is refused and writes nothing.
+    expect(await state(token)).toBe('USED');
+    const again = await submit(token, DOB);
+    expect([errorCode(again), again.errors?.[0].message]).toEqual(['CONFLICT', 'This questionnaire has already been completed. Thank you – there is nothing more to do.']);
+    expect(await records(patient.id)).toHaveLength(2);
+  });
+
+  it('reveals nothing about the patient before the date of birth matches, and rate limits wrong ones', async () => {
+    await fresh();
+    const patient = await world.patient([world.users.coach], { givenName: 'Siân' });
+    const { token } = await send(patient.id);
+    for (let i = 1; i < DOB_ATTEMPTS; i++) {
+      const wrong = await open(token, '1971-05-17');
+      expect(wrong.data).toBeNull();
+      expect([errorCode(wrong), wrong.errors?.[0].extensions?.field]).toEqual(['BAD_USER_INPUT', 'dateOfBirth']);
+      expect(JSON.stringify(wrong)).not.toMatch(new RegExp(`Siân|${patient.familyName}|${patient.nhsNumber}`));
+    }
+    const last = await open(token, '1971-05-17');
+    expect(errorCode(last)).toBe('RATE_LIMITED');
+    expect(last.errors?.[0].extensions?.retryAfterSeconds).toBeGreaterThan(14 * 60);
+    // Now even the right date of birth waits, and answers cannot be sent.
+    expect(errorCode(await open(token, DOB))).toBe('RATE_LIMITED');
+    expect(errorCode(await submit(token, DOB))).toBe('RATE_LIMITED');
+    expect(await records(patient.id)).toEqual([]);
+    // An unknown token says so, and nothing more.
+    expect(await state('x'.repeat(43))).toBe('INVALID');
+    expect(errorCode(await open('x'.repeat(43), DOB))).toBe('NOT_FOUND');
+  });
+
+  it('an expired link says so plainly and opens for no one', async () => {
+    await fresh();
+    const patient = await world.patient([world.users.coach]);
+    const em = server().orm.em.fork();
+    const coach = await em.findOneOrFail(User, { id: world.users.coach.id });
+    // Made 15 days ago with the default 14-day life.
+    const { token } = await sendQuestionnaire(em, { actor: coach, requestId: 'test' }, await em.findOneOrFail(Patient, { id: patient.id }), { instruments: ['PEG_3'], channel: QuestionnaireChannel.LETTER }, 14, new Date(Date.now() - 15 * 86_400_000));
+    expect(await state(token)).toBe('EXPIRED');
+    const res = await open(token, DOB);
+    expect([errorCode(res), res.errors?.[0].message]).toEqual(['CONFLICT', 'This link has expired. Please ask your coach for a new one.']);
+  });
+
+  it('refuses an unanswered question, naming it, and keeps the link open', async () => {
+    await fresh();
+    const patient = await world.patient([world.users.coach]);
+    const { token } = await send(patient.id);
+    const res = await submit(token, DOB, [{ instrument: 'PSEQ_10', answers: [4, 4, 3, null, 2, 4, 1, 3, 2, 4] }, { instrument: 'CONFIDENCE_WITHOUT_MEDICATION', answers: [6] }]);
+    expect([errorCode(res), res.errors?.[0].extensions?.field, res.errors?.[0].message]).toEqual(['BAD_USER_INPUT', 'answers.4', 'Please answer question 4 of PSEQ-10.']);
+    const missing = await submit(token, DOB, [answers[0]]);
+    expect(missing.errors?.[0].message).toBe('Please answer Confidence without medication too.');
+    expect(await state(token)).toBe('OPEN');
+    expect(await records(patient.id)).toEqual([]);
+  });
+
+  it('only the care team sends links, never for the licensed PAM, and outsiders get NOT_FOUND', async () => {
+    await fresh();
+    const patient = await world.patient([world.users.coach]);
+    const coachToken = await signInAs(url(), world.users.coach);
+    const pam = await gql(url(), SEND, { input: { patientId: patient.id, instruments: ['PAM'], channel: 'EMAIL' } }, coachToken);
+    expect([errorCode(pam), pam.errors?.[0].message]).toEqual(['BAD_USER_INPUT', 'PAM cannot be completed by the patient from a link.']);
+    expect(errorCode(await gql(url(), SEND, { input: { patientId: patient.id, instruments: ['PEG_3'], channel: 'EMAIL' } }, await signInAs(url(), world.users.outsider)))).toBe('NOT_FOUND');
+    expect(await server().orm.em.fork().getConnection().execute('select count(*)::int as n from questionnaire_request where patient_id = ?', [patient.id])).toEqual([{ n: 0 }]);
+  });
+});

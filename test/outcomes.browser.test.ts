@@ -1,0 +1,149 @@
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../server/src/auth/user.entity.js';
+import { gql, useTestServer } from '../server/src/test-support/harness.js';
+import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { artifactsDir, useChromium } from './support/browser.js';
+
+const webDist = path.resolve(import.meta.dirname, '../web/dist');
+const RECORD = 'mutation($input: RecordOutcomeInput!) { recordOutcome(input: $input) { id score } }';
+
+describe('outcome measures in Chromium', () => {
+  const server = useTestServer({ webDist });
+  const browser = useChromium();
+  let world: World;
+
+  beforeAll(async () => {
+    world = await makeWorld(server().orm.em.fork());
+  });
+
+  async function signedIn(user: User, viewport: { width: number; height: number }): Promise<Page> {
+    const context = await browser().newContext({ viewport, locale: 'en-GB' });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e));
+    await page.goto(server().url);
+    await page.getByLabel('Email address').fill(user.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    return page;
+  }
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
+
+  it('a coach records a PSEQ-10 and sees the chart, the latest score and its change from baseline change', { timeout: 120_000 }, async () => {
+    const { coach } = world.users;
+    const patient = await world.patient([coach], { givenName: 'Gwen', familyName: `Morgan ${world.tag}` });
+    // Baseline through the API: 2 on every item = 20 (moderate).
+    const token = await signInAs(server().url, coach);
+    const baseline = await gql(server().url, RECORD, { input: { patientId: patient.id, instrument: 'PSEQ_10', answers: Array(10).fill(2), measuredOn: '2026-01-05' } }, token);
+    expect(baseline.errors).toBeUndefined();
+
+    const page = await signedIn(coach, { width: 1280, height: 800 });
+    await page.goto(`${server().url}/patients/${patient.id}/measures`);
+    await expect.poll(() => page.getByTestId('latest-PSEQ_10').textContent()).toBe('20');
+    const pseqCard = page.locator('.measure-card', { has: page.getByTestId('latest-PSEQ_10') });
+    expect(await pseqCard.locator('.score-chart__point').count()).toBe(0);
+    expect(await pseqCard.locator('.score-chart__baseline').count()).toBe(1);
+    // Four ePPOC bands shaded, and the threshold drawn at baseline ± 7.
+    expect(await pseqCard.locator('.score-chart__band').count()).toBe(4);
+    expect(await pseqCard.locator('.score-chart__guide text').allTextContents()).toEqual(['baseline +7', 'baseline −7']);
+
+    await page.getByRole('button', { name: 'Record a measure' }).click();
+    // 3 on every item = 30: +10 points (+50 %) from 20, but both moderate, so not meaningful by ePPOC.
+    for (let n = 1; n <= 10; n++) {
+      await page.getByRole('group', { name: new RegExp(`^${n}\\. `) }).locator('label').nth(3).click();
+    }
+    await page.getByLabel('Date measured').fill('2026-03-02');
+    await shot(page, 'outcomes-record-pseq-1280');
+    await page.getByRole('button', { name: 'Save PSEQ-10' }).click();
+    await page.getByText('PSEQ-10 recorded.').waitFor();
+    await expect.poll(() => page.getByTestId('latest-PSEQ_10').textContent()).toBe('30');
+    expect(await page.getByTestId('change-PSEQ_10').textContent()).toContain('+10 points (+50 %) from baseline (20 on 5 January 2026)');
+    expect(await page.getByTestId('change-PSEQ_10').textContent()).toContain('Not a meaningful change');
+    expect(await pseqCard.locator('.score-chart__point').count()).toBe(1);
+    expect(await pseqCard.locator('.score-chart__line').count()).toBe(1);
+    // The PSEQ-2 has its own chart (items 5 and 9: 4 then 6), never mixed into the PSEQ-10's.
+    await expect.poll(() => page.getByTestId('latest-PSEQ_2').textContent()).toBe('6');
+    await shot(page, 'outcomes-measures-1280');
+
+    // The record's items open in place.
+    await page.getByRole('button', { name: /2 March 2026\s*PSEQ-10\s*30/ }).click();
+    await page.getByText('I can gradually become more active, despite the pain.').waitFor();
+
+    const phone = await signedIn(coach, { width: 390, height: 844 });
+    await phone.goto(`${server().url}/patients/${patient.id}/measures`);
+    await expect.poll(() => phone.getByTestId('latest-PSEQ_10').textContent()).toBe('30');
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBe(0);
+    await shot(phone, 'outcomes-measures-390');
+  });
+
+  it('a patient completes their link on a phone: date of birth first, then large questions; the coach sees it arrive live', { timeout: 120_000 }, async () => {
+    const { coach } = world.users;
+    const patient = await world.patient([coach], { givenName: 'Rhys', familyName: `Price ${world.tag}` });
+    const coachPage = await signedIn(coach, { width: 1280, height: 800 });
+    await coachPage.goto(`${server().url}/patients/${patient.id}/measures`);
+    await coachPage.getByRole('button', { name: 'Send a questionnaire link' }).click();
+    await coachPage.getByRole('button', { name: 'Make the link' }).click();
+    const link = await coachPage.getByLabel("The patient's link").inputValue();
+    expect(link).toMatch(new RegExp(`^${server().url}/q/[A-Za-z0-9_-]{43}$`));
+    await shot(coachPage, 'outcomes-send-link-1280');
+
+    const context = await browser().newContext({ viewport: { width: 390, height: 844 }, locale: 'en-GB', isMobile: true, hasTouch: true });
+    const phone = await context.newPage();
+    phone.on('pageerror', (e) => console.error('page error:', e));
+    await phone.goto(link);
+    await phone.getByRole('heading', { name: 'Confirm your date of birth' }).waitFor();
+    // Nothing about the patient before the date of birth matches.
+    expect(await phone.locator('body').innerText()).not.toContain('Rhys');
+    await shot(phone, 'outcomes-patient-dob-390');
+    await phone.getByLabel('Day').fill('18');
+    await phone.getByLabel('Month').fill('5');
+    await phone.getByLabel('Year').fill('1970');
+    await phone.getByRole('button', { name: 'Continue' }).click();
+    await phone.getByText(/does not match the one we have/).waitFor();
+    expect(await phone.locator('body').innerText()).not.toContain('Rhys');
+    await phone.getByLabel('Day').fill('17');
+    await phone.getByRole('button', { name: 'Continue' }).click();
+    await phone.getByRole('heading', { name: 'Hello Rhys' }).waitFor();
+    // PSEQ-10: 5 on every item = 50; confidence without medication: 7.
+    for (let n = 1; n <= 10; n++) await phone.getByRole('group', { name: new RegExp(`^${n}\\. I can`) }).locator('label').nth(5).click();
+    await phone.getByRole('group', { name: /manage your pain without medication/ }).locator('label').nth(7).click();
+    const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBe(0);
+    await shot(phone, 'outcomes-patient-questions-390');
+    await phone.getByRole('button', { name: 'Send my answers' }).click();
+    await phone.getByRole('heading', { name: 'Thank you' }).waitFor();
+
+    // The coach's open tab shows it without a reload, marked as completed by the patient, with a toast.
+    await coachPage.locator('.toast__title', { hasText: `Rhys Price ${world.tag} completed their questionnaire` }).waitFor();
+    await expect.poll(() => coachPage.getByTestId('latest-PSEQ_10').textContent(), { timeout: 15_000 }).toBe('50');
+    expect(await coachPage.getByText('Completed by the patient').count()).toBeGreaterThan(0);
+
+    // The link works once.
+    await phone.goto(link);
+    await phone.getByRole('heading', { name: 'Already completed' }).waitFor();
+    await context.close();
+  });
+
+  it('a service lead opens the dashboard: the evaluation line, figures with N, and a CSV download', { timeout: 120_000 }, async () => {
+    // After the two tests above: Gwen's PSEQ-10 went 20 → 30 (+50 %); Rhys has one PSEQ-10 only, so no pair.
+    const page = await signedIn(world.users.lead, { width: 1280, height: 800 });
+    await page.getByRole('link', { name: 'Dashboard' }).click();
+    await page.getByRole('heading', { name: 'Service dashboard', level: 1 }).waitFor();
+    await expect.poll(() => page.getByTestId('evaluation-line').textContent()).toBe('2 patients; PSEQ +50 % (N = 1); confidence without medication — (N = 0); — no GP visit (N = 0).');
+    expect(await page.locator('.dashboard__table tbody tr').count()).toBe(2); // the practice and the total
+    expect(await page.locator('.bar-chart').count()).toBe(2);
+    await shot(page, 'outcomes-dashboard-1280');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^cairn-outcomes-\d{4}-\d{2}-\d{2}\.csv$/);
+
+    const phone = await signedIn(world.users.lead, { width: 390, height: 844 });
+    await phone.goto(`${server().url}/dashboard`);
+    await phone.getByTestId('evaluation-line').waitFor();
+    expect(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+    await shot(phone, 'outcomes-dashboard-390');
+  });
+});

@@ -1,0 +1,158 @@
+import { ServiceDashboardCsvDocument, ServiceDashboardDocument, type DashboardGroup, type DashboardRowFieldsFragment } from '@cairn/schema/operations';
+import { createQuery, useClient } from '@urql/solid';
+import { createSignal, For, Show, type JSX } from 'solid-js';
+import { describeError, type Problem } from '../platform/errors.js';
+import { Alert } from '../ui/alert.js';
+import { BarChart } from '../ui/bar-chart.js';
+import { Button } from '../ui/button.js';
+import { Select } from '../ui/select.js';
+import { Spinner } from '../ui/spinner.js';
+import { TextField } from '../ui/text-field.js';
+import './outcomes.css';
+
+type Row = DashboardRowFieldsFragment;
+type Figure = Row['pseqChangePoints'];
+
+const signed = (v: number) => (v > 0 ? `+${v}` : `${v}`);
+/** A figure with its N, or a dash when there is nothing to compute it over. */
+function show(f: Figure, unit: string, withSign = true): string {
+  return f.value === null ? '—' : `${withSign ? signed(f.value) : f.value}${unit}`;
+}
+
+/**
+ * The service's figures for a service lead (their PCN) or a coach (their caseload): the evaluation as the
+ * service publishes it, the figures by group with N beside each, charts, definitions and a CSV export.
+ */
+export function DashboardPage(): JSX.Element {
+  document.title = 'Service dashboard – Cairn';
+  const urql = useClient();
+  const [groupBy, setGroupBy] = createSignal<DashboardGroup>('PRACTICE');
+  const [from, setFrom] = createSignal('');
+  const [to, setTo] = createSignal('');
+  const [condition, setCondition] = createSignal('');
+  const [exportProblem, setExportProblem] = createSignal<Problem | null>(null);
+  const filter = () => ({ groupBy: groupBy(), from: from() || null, to: to() || null, condition: condition().trim() || null });
+  const [result] = createQuery({ query: ServiceDashboardDocument, variables: () => ({ filter: filter() }) });
+  const d = () => result.data?.serviceDashboard;
+
+  const exportCsv = async () => {
+    setExportProblem(null);
+    const res = await urql.query(ServiceDashboardCsvDocument, { filter: filter() }).toPromise();
+    if (res.error) return setExportProblem(describeError(res.error));
+    const url = URL.createObjectURL(new Blob([res.data!.serviceDashboardCsv], { type: 'text/csv;charset=utf-8' }));
+    const a = Object.assign(document.createElement('a'), { href: url, download: `cairn-outcomes-${new Date().toISOString().slice(0, 10)}.csv` });
+    a.click();
+    URL.revokeObjectURL(url);
+  };
+
+  return (
+    <div class="dashboard">
+      <h1>Service dashboard</h1>
+      <form class="dashboard__filters card" onSubmit={(e) => e.preventDefault()}>
+        <Select
+          label="Group by"
+          value={groupBy()}
+          onChange={(v) => setGroupBy(v as DashboardGroup)}
+          options={[
+            { value: 'PRACTICE', label: 'Practice' },
+            { value: 'COACH', label: 'Care-team lead' },
+            { value: 'CONDITION', label: 'Condition' },
+            { value: 'NONE', label: 'No grouping' },
+          ]}
+        />
+        <TextField label="Measures from" type="date" value={from()} onInput={setFrom} />
+        <TextField label="to" type="date" value={to()} onInput={setTo} />
+        <TextField label="Condition" value={condition()} onInput={setCondition} placeholder="e.g. Fibromyalgia" />
+        <Button variant="secondary" onClick={() => void exportCsv()}>
+          Export CSV
+        </Button>
+      </form>
+      <Show when={exportProblem()}>{(p) => <Alert tone="error">{p().message}</Alert>}</Show>
+      <Show when={result.error}>{(e) => <Alert tone="error">{describeError(e()).message}</Alert>}</Show>
+      <Show when={d()} fallback={<Show when={!result.error}><Spinner label="Computing the figures…" /></Show>}>
+        {(dash) => (
+          <>
+            <section class="card dashboard__evaluation" aria-labelledby="evaluation-heading">
+              <h2 id="evaluation-heading">The evaluation</h2>
+              <p class="dashboard__headline" data-testid="evaluation-line">
+                {dash().total.patients} patients; PSEQ {show(dash().total.pseqChangePercent, ' %')} (N = {dash().total.pseqChangePercent.n}); confidence without medication{' '}
+                {show(dash().total.confidenceChangePercent, ' %')} (N = {dash().total.confidenceChangePercent.n}); {show(dash().total.noGpVisitPercent, ' %', false)} no GP visit (N ={' '}
+                {dash().total.noGpVisitPercent.n}).
+              </p>
+              <p class="muted">Computed from the records at {new Date(dash().computedAt).toLocaleString('en-GB')}. N is the number of patients each figure is computed over.</p>
+            </section>
+            <section class="card" aria-labelledby="figures-heading">
+              <h2 id="figures-heading">Figures</h2>
+              <div class="dashboard__table-wrap">
+                <table class="dashboard__table">
+                  <thead>
+                    <tr>
+                      <th scope="col">Group</th>
+                      <th scope="col">Patients</th>
+                      <th scope="col">Referred / active / discharged</th>
+                      <th scope="col">PSEQ change (points)</th>
+                      <th scope="col">PSEQ change (%)</th>
+                      <th scope="col">Change of means (%)</th>
+                      <th scope="col">Significant PSEQ improvement</th>
+                      <th scope="col">Confidence without medication (%)</th>
+                      <th scope="col">No GP visit</th>
+                    </tr>
+                  </thead>
+                  <tbody>
+                    <For each={[...dash().rows, { ...dash().total, label: 'Total' }]}>
+                      {(r) => (
+                        <tr class={r.label === 'Total' ? 'dashboard__total' : ''}>
+                          <th scope="row">{r.label}</th>
+                          <td>{r.patients}</td>
+                          <td>
+                            {r.referred} / {r.active} / {r.discharged}
+                          </td>
+                          <FigureCell f={r.pseqChangePoints} unit="" />
+                          <FigureCell f={r.pseqChangePercent} unit=" %" />
+                          <FigureCell f={r.pseqChangeOfMeansPercent} unit=" %" />
+                          <FigureCell f={r.pseqMeaningfulPercent} unit=" %" plain />
+                          <FigureCell f={r.confidenceChangePercent} unit=" %" />
+                          <FigureCell f={r.noGpVisitPercent} unit=" %" plain />
+                        </tr>
+                      )}
+                    </For>
+                  </tbody>
+                </table>
+              </div>
+            </section>
+            <Show when={dash().rows.length > 0}>
+              <section class="card" aria-labelledby="charts-heading">
+                <h2 id="charts-heading">Charts</h2>
+                <h3>PSEQ change from baseline (%)</h3>
+                <BarChart unit=" %" description="PSEQ change from baseline in percent, by group" bars={dash().rows.map((r) => ({ label: r.label, value: r.pseqChangePercent.value, note: `N = ${r.pseqChangePercent.n}` }))} />
+                <h3>No GP visit for pain (%)</h3>
+                <BarChart unit=" %" description="Share of patients with no GP visit for pain, by group" bars={dash().rows.map((r) => ({ label: r.label, value: r.noGpVisitPercent.value, note: `N = ${r.noGpVisitPercent.n}` }))} />
+              </section>
+            </Show>
+            <section class="card" aria-labelledby="definitions-heading">
+              <h2 id="definitions-heading">What each figure means</h2>
+              <dl class="dashboard__definitions">
+                <For each={dash().definitions}>
+                  {(x) => (
+                    <>
+                      <dt>{x.term}</dt>
+                      <dd>{x.text}</dd>
+                    </>
+                  )}
+                </For>
+              </dl>
+            </section>
+          </>
+        )}
+      </Show>
+    </div>
+  );
+}
+
+function FigureCell(props: { f: Figure; unit: string; plain?: boolean }): JSX.Element {
+  return (
+    <td>
+      {show(props.f, props.unit, !props.plain)} <span class="muted dashboard__n">N = {props.f.n}</span>
+    </td>
+  );
+}

@@ -1,0 +1,102 @@
+import { RecordOutcomeDocument, type GpAppointmentSource, type OutcomeInstrumentsQuery } from '@cairn/schema/operations';
+import { createMutation } from '@urql/solid';
+import { createSignal, Index, Show, type JSX } from 'solid-js';
+import { describeError, type Problem } from '../platform/errors.js';
+import { Alert } from '../ui/alert.js';
+import { Button } from '../ui/button.js';
+import { Select } from '../ui/select.js';
+import { TextField } from '../ui/text-field.js';
+import { ItemAnswer } from './item-answer.js';
+
+export type InstrumentDef = OutcomeInstrumentsQuery['outcomeInstruments'][number];
+
+/** Today as YYYY-MM-DD in the UK, where the service runs (the server refuses dates after it). */
+export function todayInUk(): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+}
+
+/**
+ * Records one instrument: every item as the patient would see it, the date, and for GP appointments the
+ * period and where the count comes from. Unanswered items make a draft (the server says so); a refused
+ * answer is shown beside its item.
+ */
+export function RecordOutcomeForm(props: { patientId: string; instrument: InstrumentDef; supersedesId?: string; onSaved(status: string): void; onCancel(): void }): JSX.Element {
+  const [answers, setAnswers] = createSignal<Array<number | null>>(props.instrument.items.map(() => null));
+  const [measuredOn, setMeasuredOn] = createSignal(todayInUk());
+  const [periodFrom, setPeriodFrom] = createSignal('');
+  const [periodTo, setPeriodTo] = createSignal(todayInUk());
+  const [gpSource, setGpSource] = createSignal<GpAppointmentSource>('PATIENT_REPORTED');
+  const [problem, setProblem] = createSignal<Problem | null>(null);
+  const [state, record] = createMutation(RecordOutcomeDocument);
+  const isGp = () => props.instrument.code === 'GP_APPOINTMENTS';
+  const unanswered = () => answers().filter((a) => a === null).length;
+  const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    setProblem(null);
+    const res = await record({
+      input: {
+        patientId: props.patientId,
+        instrument: props.instrument.code,
+        answers: answers(),
+        measuredOn: isGp() ? null : measuredOn(),
+        periodFrom: isGp() ? periodFrom() : null,
+        periodTo: isGp() ? periodTo() : null,
+        gpSource: isGp() ? gpSource() : null,
+        supersedesId: props.supersedesId ?? null,
+      },
+    });
+    if (res.error) setProblem(describeError(res.error));
+    else if (res.data) props.onSaved(res.data.recordOutcome.status);
+  };
+
+  return (
+    <form class="record-outcome card" onSubmit={submit} aria-labelledby="record-outcome-heading" novalidate>
+      <h3 id="record-outcome-heading">
+        {props.supersedesId ? 'Correct' : 'Record'} {props.instrument.shortName}
+      </h3>
+      <p class="muted">{props.instrument.instructions}</p>
+      <Index each={props.instrument.items}>
+        {(item, i) => (
+          <ItemAnswer
+            item={item()}
+            value={answers()[i]}
+            onChange={(v) => setAnswers((a) => a.map((x, j) => (j === i ? v : x)))}
+            error={fieldError(`answers.${item().number}`)}
+          />
+        )}
+      </Index>
+      <Show
+        when={isGp()}
+        fallback={<TextField label="Date measured" type="date" value={measuredOn()} max={todayInUk()} onInput={setMeasuredOn} error={fieldError('measuredOn')} />}
+      >
+        <div class="record-outcome__period">
+          <TextField label="From" type="date" value={periodFrom()} max={todayInUk()} onInput={setPeriodFrom} error={fieldError('periodFrom')} />
+          <TextField label="To" type="date" value={periodTo()} max={todayInUk()} onInput={setPeriodTo} error={fieldError('periodTo')} />
+        </div>
+        <Select
+          label="Where the count comes from"
+          value={gpSource()}
+          onChange={(v) => setGpSource(v as GpAppointmentSource)}
+          options={[
+            { value: 'PATIENT_REPORTED', label: 'The patient told us' },
+            { value: 'PRACTICE_RECORD', label: 'The practice record' },
+          ]}
+        />
+      </Show>
+      <Show when={problem() && !problem()!.field?.startsWith('answers.') && !['measuredOn', 'periodFrom', 'periodTo'].includes(problem()!.field ?? '')}>
+        <Alert tone="error">{problem()!.message}</Alert>
+      </Show>
+      <p class="muted record-outcome__citation">{props.instrument.citation}</p>
+      <div class="record-outcome__actions">
+        <Button type="submit" busy={state.fetching}>
+          {unanswered() > 0 ? `Save as draft (${unanswered()} unanswered)` : `Save ${props.instrument.shortName}`}
+        </Button>
+        <Button variant="secondary" onClick={() => props.onCancel()}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}

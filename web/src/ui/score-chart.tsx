@@ -1,0 +1,133 @@
+import { For, Show, type JSX } from 'solid-js';
+
+/** One measurement: a date (YYYY-MM-DD) and its value. */
+export interface ChartPoint {
+  date: string;
+  value: number;
+  /** Drawn as a hollow diamond and labelled "baseline". */
+  baseline?: boolean;
+  /** Shown on hover and to screen readers. */
+  label: string;
+}
+
+/** A shaded range of values (a severity band). */
+export interface ChartBand {
+  from: number;
+  to: number;
+  label: string;
+}
+
+/** A horizontal line across the chart (a threshold). */
+export interface ChartGuide {
+  value: number;
+  label: string;
+}
+
+export interface ScoreChartProps {
+  points: readonly ChartPoint[];
+  min: number;
+  max: number;
+  bands?: readonly ChartBand[];
+  guides?: readonly ChartGuide[];
+  /** The chart's summary for screen readers. */
+  description: string;
+}
+
+const width = 380;
+const height = 190;
+const pad = { left: 28, right: 62, top: 10, bottom: 22 };
+const shortDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: '2-digit', timeZone: 'UTC' });
+const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
+
+/**
+ * Values over time as an SVG line chart, spaced by date: shaded bands behind, dashed guides across, the
+ * baseline marked. Knows nothing of where the numbers come from; it scales to its container's width.
+ */
+export function ScoreChart(props: ScoreChartProps): JSX.Element {
+  const plotW = width - pad.left - pad.right;
+  const plotH = height - pad.top - pad.bottom;
+  const y = (v: number) => pad.top + (1 - (clamp(v, props.min, props.max) - props.min) / (props.max - props.min || 1)) * plotH;
+  const sorted = () => [...props.points].sort((a, b) => a.date.localeCompare(b.date));
+  const x = (date: string) => {
+    const list = sorted();
+    if (list.length < 2) return pad.left + plotW / 2;
+    const first = day(list[0]!.date);
+    const span = Math.max(day(list[list.length - 1]!.date) - first, 1);
+    return pad.left + ((day(date) - first) / span) * plotW;
+  };
+  const ticks = () => [props.min, (props.min + props.max) / 2, props.max];
+  return (
+    <svg class="score-chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={props.description} preserveAspectRatio="xMidYMid meet">
+      <For each={props.bands ?? []}>
+        {(b, i) => (
+          <g class={`score-chart__band score-chart__band--${i() % 4}`}>
+            <rect x={pad.left} width={plotW} y={y(b.to)} height={Math.max(y(b.from) - y(b.to), 1)} />
+            <text x={width - pad.right + 4} y={(y(b.from) + y(b.to)) / 2 + 4} class="score-chart__band-label">
+              {b.label}
+            </text>
+          </g>
+        )}
+      </For>
+      <For each={ticks()}>
+        {(t) => (
+          <>
+            <line x1={pad.left} x2={pad.left + plotW} y1={y(t)} y2={y(t)} class="score-chart__grid" />
+            <text x={pad.left - 6} y={y(t) + 4} class="score-chart__axis" text-anchor="end">
+              {round(t)}
+            </text>
+          </>
+        )}
+      </For>
+      <For each={(props.guides ?? []).filter((g) => g.value >= props.min && g.value <= props.max)}>
+        {(g) => (
+          <g class="score-chart__guide">
+            <line x1={pad.left} x2={pad.left + plotW} y1={y(g.value)} y2={y(g.value)} />
+            <text x={pad.left + 4} y={y(g.value) - 3}>
+              {g.label}
+            </text>
+          </g>
+        )}
+      </For>
+      <Show when={sorted().length > 1}>
+        <polyline class="score-chart__line" points={sorted().map((p) => `${x(p.date)},${y(p.value)}`).join(' ')} />
+      </Show>
+      <For each={sorted()}>
+        {(p) => (
+          <Show
+            when={p.baseline}
+            fallback={
+              <circle cx={x(p.date)} cy={y(p.value)} r="4.5" class="score-chart__point">
+                <title>{p.label}</title>
+              </circle>
+            }
+          >
+            <g class="score-chart__baseline">
+              <rect x={x(p.date) - 5} y={y(p.value) - 5} width="10" height="10" transform={`rotate(45 ${x(p.date)} ${y(p.value)})`}>
+                <title>{p.label}</title>
+              </rect>
+              <text x={x(p.date) + 8} y={y(p.value) + 14}>baseline</text>
+            </g>
+          </Show>
+        )}
+      </For>
+      <Show when={sorted().length > 0}>
+        <text x={pad.left} y={height - 6} class="score-chart__axis">
+          {shortDate.format(day(sorted()[0]!.date))}
+        </text>
+      </Show>
+      <Show when={sorted().length > 1}>
+        <text x={pad.left + plotW} y={height - 6} class="score-chart__axis" text-anchor="end">
+          {shortDate.format(day(sorted()[sorted().length - 1]!.date))}
+        </text>
+      </Show>
+    </svg>
+  );
+}
+
+function clamp(v: number, lo: number, hi: number): number {
+  return Math.min(Math.max(v, lo), hi);
+}
+
+function round(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(1);
+}
