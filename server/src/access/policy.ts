@@ -25,6 +25,12 @@ export const PatientAction = {
   READ_AUDIT: 'audit.read',
   /** Record an outcome measure (or correct one), or send the patient a questionnaire link. */
   RECORD_OUTCOME: 'outcome.record',
+  /** Record and stop medicines, record medication reviews, the patient's agreement and a paused taper. */
+  MANAGE_MEDICATIONS: 'medication.manage',
+  /** Propose a change to a medicine (reduce, stop, switch, start) with its taper. */
+  PROPOSE_MEDICATION_CHANGE: 'medication.propose',
+  /** Approve, amend or decline a proposed change: a prescriber's decision. */
+  DECIDE_MEDICATION_CHANGE: 'medication.decide',
 } as const;
 export type PatientAction = (typeof PatientAction)[keyof typeof PatientAction];
 
@@ -59,6 +65,12 @@ export function allows(actor: Pick<User, 'role'>, rel: Relationship, action: Pat
       return (rel.member?.isLead ?? false) || (onTeam && actor.role === Role.GP) || rel.isPcnLead;
     case PatientAction.READ_AUDIT:
       return rel.isPcnLead;
+    case PatientAction.MANAGE_MEDICATIONS:
+    case PatientAction.PROPOSE_MEDICATION_CHANGE:
+      return onTeam && (actor.role === Role.GP || actor.role === Role.PAIN_PRACTITIONER);
+    case PatientAction.DECIDE_MEDICATION_CHANGE:
+      // Only a prescriber decides; of Cairn's roles that is the GP (hazard MED-H3).
+      return onTeam && actor.role === Role.GP;
   }
 }
 
@@ -275,6 +287,15 @@ export function acknowledgeablePatientsSql(actor: User): { sql: string; params: 
   return { sql: 'select m.patient_id from care_team_member m where m.user_id = ? and (m.is_lead or ?::boolean)', params: [actor.id, actor.role === Role.GP] };
 }
 
+/**
+ * The DECIDE_MEDICATION_CHANGE rule as SQL: ids of patients on whose medication changes `actor` may decide
+ * (a GP on the care team). For the "awaiting GP approval" list.
+ */
+export function medicationDecidablePatientsSql(actor: User): { sql: string; params: unknown[] } {
+  if (!actor.active || actor.role !== Role.GP) return { sql: 'select null::uuid where false', params: [] };
+  return { sql: 'select m.patient_id from care_team_member m where m.user_id = ?', params: [actor.id] };
+}
+
 /** Organisation-wide permissions that are not about one patient. */
 export const may = {
   createPatient: (actor: User) => ([Role.COACH, Role.FCP, Role.GP, Role.PAIN_PRACTITIONER, Role.SERVICE_LEAD] as Role[]).includes(actor.role),
@@ -294,6 +315,11 @@ function deniedMessage(action: PatientAction): string {
       return "Only the care team's lead or a GP on the team can acknowledge handover notes.";
     case PatientAction.READ_AUDIT:
       return 'Only service leads can read the audit trail.';
+    case PatientAction.MANAGE_MEDICATIONS:
+    case PatientAction.PROPOSE_MEDICATION_CHANGE:
+      return 'Only a GP or a pain management practitioner on the care team can change the medication record.';
+    case PatientAction.DECIDE_MEDICATION_CHANGE:
+      return 'Only a GP on the care team can approve, amend or decline a medication change.';
     default:
       return 'Your role on this care team does not allow that.';
   }

@@ -5,6 +5,7 @@ import { carePlansModule } from '../care-plans/care-plans.module.js';
 import { careTeamsModule } from '../care-teams/care-teams.module.js';
 import { eventsModule } from '../events/events.module.js';
 import { handoverModule } from '../handover/handover.module.js';
+import { medicationsModule } from '../medications/medications.module.js';
 import { notificationsModule } from '../notifications/notifications.module.js';
 import { organisationsModule } from '../organisations/organisations.module.js';
 import { patientsModule } from '../patients/patients.module.js';
@@ -29,4 +30,5 @@ export const modules: readonly CairnModule[] = [
   handoverModule,
   threadsModule,
   outcomesModule,
+  medicationsModule,
 ];

@@ -19,6 +19,14 @@ export const EventKind = {
   OUTCOME_RECORDED: 'OUTCOME_RECORDED',
   QUESTIONNAIRE_SENT: 'QUESTIONNAIRE_SENT',
   QUESTIONNAIRE_COMPLETED: 'QUESTIONNAIRE_COMPLETED',
+  MEDICATION_ADDED: 'MEDICATION_ADDED',
+  MEDICATION_STOPPED: 'MEDICATION_STOPPED',
+  MEDICATION_REVIEWED: 'MEDICATION_REVIEWED',
+  MEDICATION_CHANGE_PROPOSED: 'MEDICATION_CHANGE_PROPOSED',
+  MEDICATION_CHANGE_DECIDED: 'MEDICATION_CHANGE_DECIDED',
+  MEDICATION_CHANGE_AGREED: 'MEDICATION_CHANGE_AGREED',
+  TAPER_PAUSED: 'TAPER_PAUSED',
+  TAPER_RESUMED: 'TAPER_RESUMED',
   /** Private to `recipient_id`: a notification was created for them. */
   NOTIFICATION: 'NOTIFICATION',
 } as const;
@@ -47,6 +55,15 @@ export interface EventPayloads {
   OUTCOME_RECORDED: { recordId: string; instrument: string; shortName: string; status: string; score: number | null; supersedesId: string | null; completedBy: string };
   QUESTIONNAIRE_SENT: { requestId: string; instruments: string[]; channel: string; expiresAt: string };
   QUESTIONNAIRE_COMPLETED: { requestId: string; recordIds: string[] };
+  MEDICATION_ADDED: { medicationId: string; medicine: string; words: string; omeMgPerDay: number | null };
+  MEDICATION_STOPPED: { medicationId: string; medicine: string; stopDate: string; reason: string | null };
+  MEDICATION_REVIEWED: { reviewId: string; omeAtReview: number; nextReviewDue: string };
+  MEDICATION_CHANGE_PROPOSED: { proposalId: string; kind: string; medicine: string; steps: number };
+  /** decision: APPROVE, AMEND (approved with changed steps) or DECLINE. */
+  MEDICATION_CHANGE_DECIDED: { proposalId: string; medicine: string; decision: string; comment: string | null; firstStep: string | null };
+  MEDICATION_CHANGE_AGREED: { proposalId: string; medicine: string };
+  TAPER_PAUSED: { proposalId: string; medicine: string; reason: string };
+  TAPER_RESUMED: { proposalId: string; medicine: string };
   NOTIFICATION: { notificationId: string; notificationKind: string; title: string; body: string; link: string };
 }
 

@@ -18,6 +18,10 @@ export const NotificationKind = {
   OUTCOME_WORSENED: 'OUTCOME_WORSENED',
   /** A patient completed a questionnaire from their link (to the clinician who sent it). */
   QUESTIONNAIRE_COMPLETED: 'QUESTIONNAIRE_COMPLETED',
+  /** A medication change awaits a GP's decision. */
+  MEDICATION_APPROVAL_REQUESTED: 'MEDICATION_APPROVAL_REQUESTED',
+  /** A GP approved, amended or declined a proposed change. */
+  MEDICATION_CHANGE_DECIDED: 'MEDICATION_CHANGE_DECIDED',
 } as const;
 export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
 registerEnumType(NotificationKind, { name: 'NotificationKind' });

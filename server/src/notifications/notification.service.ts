@@ -111,4 +111,5 @@ export const links = {
   handover: (patientId: string, handoverId: string) => `/patients/${patientId}/handovers/${handoverId}`,
   thread: (patientId: string, threadId: string) => `/patients/${patientId}/threads/${threadId}`,
   carePlan: (patientId: string) => `/patients/${patientId}/care-plan`,
+  medication: (patientId: string) => `/patients/${patientId}/medication`,
 };

@@ -54,6 +54,8 @@ export interface Config {
   headersTimeoutMs: number;
   /** A patient's questionnaire link expires this many days after it is made (default 14). */
   questionnaireLinkDays: number;
+  /** Total oral morphine equivalent (mg/day) at or above which a patient is flagged high dose: 120 as in Opioids Aware; some national measures use 90. */
+  highDoseOmeMgPerDay: number;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -91,6 +93,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     requestTimeoutMs: intFrom(env.CAIRN_REQUEST_TIMEOUT_MS, 30_000),
     headersTimeoutMs: intFrom(env.CAIRN_HEADERS_TIMEOUT_MS, 10_000),
     questionnaireLinkDays: intFrom(env.CAIRN_QUESTIONNAIRE_LINK_DAYS, 14),
+    highDoseOmeMgPerDay: intFrom(env.CAIRN_HIGH_DOSE_OME_MG_PER_DAY, 120),
   };
 }
 

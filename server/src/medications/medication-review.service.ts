@@ -1,0 +1,65 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import type { User } from '../auth/user.entity.js';
+import { appendEvent } from '../events/event-log.js';
+import { EventKind } from '../events/event-kinds.js';
+import { Patient } from '../patients/patient.entity.js';
+import { badInput } from '../platform/errors.js';
+import { requireIsoDate, requireText } from '../platform/validate.js';
+import { MedicationReview } from './medication.entity.js';
+import { medicationSummary, ukToday, type By } from './medication.service.js';
+import type { MedicationReviewDue, RecordMedicationReviewInput } from './medication.types.js';
+
+const TEXT_MAX = 4000;
+
+/** Records a person-centred review, with the OME on the day and when the next review is due. */
+export async function recordMedicationReview(em: EntityManager, by: By, patient: Patient, input: RecordMedicationReviewInput): Promise<MedicationReview> {
+  const today = ukToday();
+  const nextReviewDue = requireIsoDate('nextReviewDue', input.nextReviewDue);
+  if (nextReviewDue <= today) throw badInput('nextReviewDue', 'The next review must be due after today.');
+  const review = Object.assign(new MedicationReview(), {
+    patientId: patient.id,
+    reviewer: by.actor,
+    reviewedOn: today,
+    howTaken: requireText('howTaken', input.howTaken, TEXT_MAX),
+    effectOnPainAndFunction: requireText('effectOnPainAndFunction', input.effectOnPainAndFunction, TEXT_MAX),
+    sideEffects: requireText('sideEffects', input.sideEffects, TEXT_MAX),
+    whatMatters: requireText('whatMatters', input.whatMatters, TEXT_MAX),
+    readiness: input.readiness,
+    omeAtReview: (await medicationSummary(em, patient, undefined, today)).totalOmeMgPerDay,
+    nextReviewDue,
+  });
+  await em.transactional(async (tx) => {
+    tx.persist(review);
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: 'medication.review', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { reviewId: review.id } });
+    await appendEvent(tx, { patientId: patient.id, kind: EventKind.MEDICATION_REVIEWED, actorId: by.actor.id, payload: { reviewId: review.id, omeAtReview: review.omeAtReview, nextReviewDue } });
+  });
+  return review;
+}
+
+/**
+ * Patients `actor` can see whose medication review is due today or earlier, and those on an opioid never
+ * reviewed (due now), soonest due first. `readable` is the policy's READ rule as SQL over `patient p`.
+ */
+export async function medicationReviewsDue(em: EntityManager, actor: User, readable: { sql: string; params: unknown[] }, limit = 200): Promise<MedicationReviewDue[]> {
+  const today = ukToday();
+  const rows = await em.getConnection().execute<Array<{ id: string; next_review_due: string | null; last_reviewed_on: string | null }>>(
+    `select p.id, r.next_review_due::text, r.reviewed_on::text as last_reviewed_on
+       from patient p
+       left join lateral (select next_review_due, reviewed_on from medication_review r where r.patient_id = p.id
+                           order by reviewed_on desc, created_at desc limit 1) r on true
+      where ${readable.sql}
+        and (r.next_review_due <= ?::date
+             or (r.next_review_due is null and exists (select 1 from medication m where m.patient_id = p.id and m.medicine_class = 'OPIOID'
+                                                         and m.start_date <= ?::date and (m.stop_date is null or m.stop_date > ?::date))))
+      order by r.next_review_due nulls first, p.family_name limit ?`,
+    [...readable.params, today, today, today, limit],
+  );
+  const patients = new Map((await em.find(Patient, { id: { $in: rows.map((r) => r.id) } })).map((p) => [p.id, p]));
+  return rows.map((r) => ({ patient: patients.get(r.id)!, nextReviewDue: r.next_review_due, lastReviewedOn: r.last_reviewed_on }));
+}
+
+export async function reviewsOf(em: EntityManager, patientId: string): Promise<MedicationReview[]> {
+  return em.find(MedicationReview, { patientId }, { populate: ['reviewer'], orderBy: { reviewedOn: 'desc', createdAt: 'desc' } });
+}

@@ -1,0 +1,144 @@
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { isUuid, medicationDecidablePatientsSql, PatientAction, readablePatientsSql, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
+import { Patient } from '../patients/patient.entity.js';
+import { loaderFor } from '../platform/batch-loader.js';
+import type { Context } from '../auth/request-context.js';
+import { notFound } from '../platform/errors.js';
+import { defaultFlagSettings, flagRules, type FlagSettings } from './flags.js';
+import { Medication, MedicationReview } from './medication.entity.js';
+import { MedicationProposal, TaperStep } from './medication-proposal.entity.js';
+import { medicationReviewsDue, recordMedicationReview, reviewsOf } from './medication-review.service.js';
+import { addMedication, catalogueView, medicationSummary, stopMedication } from './medication.service.js';
+import {
+  AddMedicationInput,
+  CatalogueMedicine,
+  DecideMedicationChangeInput,
+  MedicationFlagRule,
+  MedicationReviewDue,
+  MedicationSummary,
+  ProposeMedicationChangeInput,
+  RecordMedicationReviewInput,
+  StopMedicationInput,
+} from './medication.types.js';
+import { decideMedicationChange, proposalsAwaitingApproval, proposeMedicationChange, recordPatientAgreement, setTaperPaused, stepsOf } from './taper.service.js';
+
+const by = (ctx: Context, access: PatientAccess) => ({ actor: access.actor, requestId: ctx.requestId });
+
+function settingsOf(ctx: Context): FlagSettings {
+  return { ...defaultFlagSettings, highDoseOmeMgPerDay: ctx.services.config.highDoseOmeMgPerDay };
+}
+
+/** Loads a row by id and checks `action` on its patient; an unknown id and an inaccessible one look alike. */
+async function withAccess<T extends { patientId: string }>(ctx: Context, load: () => Promise<T | null>, id: string, what: string, action: PatientAction): Promise<{ row: T } & PatientAccess> {
+  requireActor(ctx);
+  const row = isUuid(id) ? await load() : null;
+  if (!row) throw notFound(what);
+  return { row, ...(await requirePatientAccess(ctx, row.patientId, action)) };
+}
+
+const proposalWithAccess = (ctx: Context, id: string, action: PatientAction) =>
+  withAccess(ctx, () => ctx.em.findOne(MedicationProposal, { id }, { populate: ['proposedBy', 'decidedBy'] }), id, 'medication proposal', action);
+
+@Resolver()
+export class MedicationResolver {
+  @Query(() => [CatalogueMedicine], { description: "Cairn's medicine catalogue, with each opioid's conversion to oral morphine (Opioids Aware)." })
+  medicineCatalogue(@Ctx() ctx: Context): CatalogueMedicine[] {
+    requireActor(ctx);
+    return catalogueView();
+  }
+
+  @Query(() => [MedicationFlagRule], { description: 'Every medication flag rule, in words, with the thresholds in use.' })
+  medicationFlagRules(@Ctx() ctx: Context): MedicationFlagRule[] {
+    requireActor(ctx);
+    return [...flagRules(settingsOf(ctx))];
+  }
+
+  @Query(() => MedicationSummary, { description: "A patient's medicines, total OME with its working, flags and proposed changes." })
+  async patientMedication(@Arg('patientId', () => ID) patientId: string, @Ctx() ctx: Context): Promise<MedicationSummary> {
+    const { patient } = await requirePatientAccess(ctx, patientId, PatientAction.READ);
+    return medicationSummary(ctx.em, patient, settingsOf(ctx));
+  }
+
+  @Query(() => [MedicationReview], { description: "A patient's medication reviews, newest first." })
+  async medicationReviews(@Arg('patientId', () => ID) patientId: string, @Ctx() ctx: Context): Promise<MedicationReview[]> {
+    const { patient } = await requirePatientAccess(ctx, patientId, PatientAction.READ);
+    return reviewsOf(ctx.em, patient.id);
+  }
+
+  @Query(() => [MedicationReviewDue], { description: 'Patients you can see whose medication review is due (or who take an opioid and were never reviewed).' })
+  async medicationReviewsDue(@Ctx() ctx: Context): Promise<MedicationReviewDue[]> {
+    const actor = requireActor(ctx);
+    return medicationReviewsDue(ctx.em, actor, readablePatientsSql(actor));
+  }
+
+  @Query(() => [MedicationProposal], { description: 'Medication changes awaiting your decision (a GP on the care team), oldest first.' })
+  async medicationChangesAwaitingMyApproval(@Ctx() ctx: Context): Promise<MedicationProposal[]> {
+    const actor = requireActor(ctx);
+    return proposalsAwaitingApproval(ctx.em, medicationDecidablePatientsSql(actor));
+  }
+
+  @Mutation(() => Medication, { description: 'Records a medicine the patient takes.' })
+  async addMedication(@Arg('input', () => AddMedicationInput) input: AddMedicationInput, @Ctx() ctx: Context): Promise<Medication> {
+    const access = await requirePatientAccess(ctx, input.patientId, PatientAction.MANAGE_MEDICATIONS);
+    return addMedication(ctx.em, by(ctx, access), access.patient, input);
+  }
+
+  @Mutation(() => Medication, { description: 'Records that a medicine was stopped; it stays in the history.' })
+  async stopMedication(@Arg('input', () => StopMedicationInput) input: StopMedicationInput, @Ctx() ctx: Context): Promise<Medication> {
+    const { row, ...access } = await withAccess(ctx, () => ctx.em.findOne(Medication, { id: input.medicationId }, { populate: ['recordedBy'] }), input.medicationId, 'medicine', PatientAction.MANAGE_MEDICATIONS);
+    return stopMedication(ctx.em, by(ctx, access), row, input);
+  }
+
+  @Mutation(() => MedicationReview, { description: 'Records a person-centred medication review and when the next is due.' })
+  async recordMedicationReview(@Arg('input', () => RecordMedicationReviewInput) input: RecordMedicationReviewInput, @Ctx() ctx: Context): Promise<MedicationReview> {
+    const access = await requirePatientAccess(ctx, input.patientId, PatientAction.MANAGE_MEDICATIONS);
+    return recordMedicationReview(ctx.em, by(ctx, access), access.patient, input);
+  }
+
+  @Mutation(() => MedicationProposal, { description: 'Proposes a change with its taper schedule; not active until a GP approves it.' })
+  async proposeMedicationChange(@Arg('input', () => ProposeMedicationChangeInput) input: ProposeMedicationChangeInput, @Ctx() ctx: Context): Promise<MedicationProposal> {
+    const access = await requirePatientAccess(ctx, input.patientId, PatientAction.PROPOSE_MEDICATION_CHANGE);
+    return proposeMedicationChange(ctx.em, by(ctx, access), access.patient, input);
+  }
+
+  @Mutation(() => MedicationProposal, { description: 'A GP on the care team approves, amends or declines a proposed change.' })
+  async decideMedicationChange(@Arg('input', () => DecideMedicationChangeInput) input: DecideMedicationChangeInput, @Ctx() ctx: Context): Promise<MedicationProposal> {
+    const { row, ...access } = await proposalWithAccess(ctx, input.proposalId, PatientAction.DECIDE_MEDICATION_CHANGE);
+    return decideMedicationChange(ctx.em, by(ctx, access), access.patient, row, input);
+  }
+
+  @Mutation(() => MedicationProposal, { description: "Records the patient's agreement to a proposed or approved change." })
+  async recordPatientAgreement(@Arg('proposalId', () => ID) proposalId: string, @Arg('note', () => String, { nullable: true }) note: string | null, @Ctx() ctx: Context): Promise<MedicationProposal> {
+    const { row, ...access } = await proposalWithAccess(ctx, proposalId, PatientAction.MANAGE_MEDICATIONS);
+    return recordPatientAgreement(ctx.em, by(ctx, access), row, note);
+  }
+
+  @Mutation(() => MedicationProposal, { description: 'Pauses an approved taper (for example during a flare-up), with the reason.' })
+  async pauseTaper(@Arg('proposalId', () => ID) proposalId: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: Context): Promise<MedicationProposal> {
+    const { row, ...access } = await proposalWithAccess(ctx, proposalId, PatientAction.MANAGE_MEDICATIONS);
+    return setTaperPaused(ctx.em, by(ctx, access), row, true, reason);
+  }
+
+  @Mutation(() => MedicationProposal, { description: 'Resumes a paused taper.' })
+  async resumeTaper(@Arg('proposalId', () => ID) proposalId: string, @Ctx() ctx: Context): Promise<MedicationProposal> {
+    const { row, ...access } = await proposalWithAccess(ctx, proposalId, PatientAction.MANAGE_MEDICATIONS);
+    return setTaperPaused(ctx.em, by(ctx, access), row, false, null);
+  }
+}
+
+@Resolver(() => MedicationProposal)
+export class MedicationProposalResolver {
+  @FieldResolver(() => [TaperStep])
+  async steps(@Root() proposal: MedicationProposal, @Ctx() ctx: Context): Promise<TaperStep[]> {
+    return (await loaderFor<string, TaperStep[]>(ctx, 'taperSteps', async (ids) => {
+      const by = new Map<string, TaperStep[]>(ids.map((id) => [id, []]));
+      for (const s of await stepsOf(ctx.em, ids)) by.get(s.proposal.id)?.push(s);
+      return by;
+    }).load(proposal.id)) ?? [];
+  }
+
+  @FieldResolver(() => Patient)
+  async patient(@Root() proposal: MedicationProposal, @Ctx() ctx: Context): Promise<Patient> {
+    return ctx.em.findOneOrFail(Patient, { id: proposal.patientId });
+  }
+}

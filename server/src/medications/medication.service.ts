@@ -1,0 +1,153 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import type { User } from '../auth/user.entity.js';
+import { appendEvent } from '../events/event-log.js';
+import { EventKind } from '../events/event-kinds.js';
+import type { Patient } from '../patients/patient.entity.js';
+import { badInput, conflict } from '../platform/errors.js';
+import { requireIsoDate, requireText } from '../platform/validate.js';
+import { CATALOGUE, findMedicine, type CatalogueEntry } from './catalogue.js';
+import { intervalWords } from './frequency.js';
+import { defaultFlagSettings, medicationFlags, type FlagSettings } from './flags.js';
+import { Medication, MedicationReview } from './medication.entity.js';
+import { MedicationProposal } from './medication-proposal.entity.js';
+import type { AddMedicationInput, CatalogueMedicine, MedicationSummary, StopMedicationInput } from './medication.types.js';
+import { assessDose, totalOme } from './ome.js';
+
+export interface By {
+  actor: User;
+  requestId: string;
+}
+
+/** Today's date in the UK (YYYY-MM-DD): when a dose starts or a review falls due is a UK calendar day. */
+export function ukToday(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}
+
+/** Records a medicine the patient takes; validated against the catalogue first, so nothing is stored on bad input. */
+export async function addMedication(em: EntityManager, by: By, patient: Patient, input: AddMedicationInput): Promise<Medication> {
+  const assessed = assessDose({ medicineCode: input.medicineCode, dose: input.dose, frequency: input.frequency });
+  const entry = assessed.entry;
+  const form = requireText('form', input.form, 100);
+  if (!entry.forms.includes(form)) throw badInput('form', `${entry.name} comes as ${entry.forms.join(', ')}; not "${form}".`);
+  const strength = requireText('strength', input.strength, 100);
+  const prescriber = requireText('prescriber', input.prescriber, 200);
+  const startDate = requireIsoDate('startDate', input.startDate);
+  if (startDate > ukToday()) throw badInput('startDate', 'A medicine is recorded once it has started; the start date cannot be in the future.');
+  if (startDate < patient.dateOfBirth) throw badInput('startDate', 'The start date is before the patient was born.');
+
+  const medication = Object.assign(new Medication(), {
+    patientId: patient.id,
+    medicineCode: entry.code,
+    name: entry.name,
+    medicineClass: entry.medicineClass,
+    route: entry.route,
+    form,
+    strength,
+    dose: assessed.dose,
+    doseUnit: entry.doseUnit,
+    frequency: input.frequency.trim(),
+    frequencyWords: assessed.frequencyWords,
+    dosesPerDay: assessed.dosesPerDay,
+    asNeeded: assessed.asNeeded,
+    patchChangeHours: assessed.patchChangeHours,
+    omeMgPerDay: assessed.omeMgPerDay,
+    omeWords: assessed.omeWords,
+    startDate,
+    prescriber,
+    recordedBy: by.actor,
+  });
+  await em.transactional(async (tx) => {
+    tx.persist(medication);
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: 'medication.add', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { medicationId: medication.id } });
+    await appendEvent(tx, {
+      patientId: patient.id,
+      kind: EventKind.MEDICATION_ADDED,
+      actorId: by.actor.id,
+      payload: { medicationId: medication.id, medicine: entry.name, words: doseWords(medication), omeMgPerDay: medication.omeMgPerDay },
+    });
+  });
+  return medication;
+}
+
+/** Stops a current medicine; its row stays, with the date and reason, as history. */
+export async function stopMedication(em: EntityManager, by: By, medication: Medication, input: StopMedicationInput): Promise<Medication> {
+  const today = ukToday();
+  const stopDate = input.stopDate?.trim() ? requireIsoDate('stopDate', input.stopDate) : today;
+  const reason = input.reason?.trim() ? requireText('reason', input.reason, 1000) : null;
+  if (stopDate > today) throw badInput('stopDate', 'Record a stop once it has happened; the stop date cannot be in the future.');
+  if (stopDate < medication.startDate) throw badInput('stopDate', `The stop date cannot be before the start date (${medication.startDate}).`);
+  await em.transactional(async (tx) => {
+    const updated = await tx.getConnection().execute<Array<{ id: string }>>(
+      'update medication set stop_date = ?, stop_reason = ? where id = ? and stop_date is null returning id',
+      [stopDate, reason, medication.id],
+      'all',
+      tx.getTransactionContext(),
+    );
+    if (updated.length === 0) throw conflict(`${medication.name} was already stopped.`);
+    await recordAudit(tx, { actorId: by.actor.id, action: 'medication.stop', patientId: medication.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { medicationId: medication.id } });
+    await appendEvent(tx, { patientId: medication.patientId, kind: EventKind.MEDICATION_STOPPED, actorId: by.actor.id, payload: { medicationId: medication.id, medicine: medication.name, stopDate, reason } });
+  });
+  await em.refresh(medication);
+  return medication;
+}
+
+/** The patient's medicines today, the total OME with its working, the flags that fire, and the proposals. */
+export async function medicationSummary(em: EntityManager, patient: Patient, settings: FlagSettings = defaultFlagSettings, on = ukToday()): Promise<MedicationSummary> {
+  const all = await em.find(Medication, { patientId: patient.id }, { populate: ['recordedBy'], orderBy: { startDate: 'asc', createdAt: 'asc' } });
+  const current = all.filter((m) => m.startDate <= on && (m.stopDate === null || m.stopDate > on));
+  const stopped = all.filter((m) => m.stopDate !== null && m.stopDate <= on).sort((a, b) => (a.stopDate! < b.stopDate! ? 1 : -1));
+  const total = totalOme(current.map((m) => ({ entry: entryOf(m), omeMgPerDay: m.omeMgPerDay })));
+  const flags = medicationFlags(
+    { history: all.map((m) => ({ entry: entryOf(m), startDate: m.startDate, stopDate: m.stopDate })), totalOmeMgPerDay: total.mgPerDay, dateOfBirth: patient.dateOfBirth, on },
+    settings,
+  );
+  const [latest] = await em.find(MedicationReview, { patientId: patient.id }, { orderBy: { reviewedOn: 'desc', createdAt: 'desc' }, limit: 1 });
+  const proposals = await em.find(MedicationProposal, { patientId: patient.id }, { populate: ['proposedBy', 'decidedBy'], orderBy: { proposedAt: 'desc' } });
+  return {
+    patientId: patient.id,
+    current,
+    stopped,
+    totalOmeMgPerDay: total.mgPerDay,
+    omeWords: total.words,
+    omeSource: total.source,
+    flags,
+    highDoseThreshold: settings.highDoseOmeMgPerDay,
+    nextReviewDue: latest?.nextReviewDue ?? null,
+    proposals,
+  };
+}
+
+/** The catalogue as the app shows it: every medicine and how each opioid converts. */
+export function catalogueView(): CatalogueMedicine[] {
+  return CATALOGUE.map((e) => ({
+    code: e.code,
+    name: e.name,
+    medicineClass: e.medicineClass,
+    route: e.route,
+    forms: [...e.forms],
+    doseUnit: e.doseUnit,
+    conversion: conversionWords(e),
+    patchChangeHours: [...(e.patchChangeHours ?? [])],
+  }));
+}
+
+function conversionWords(e: CatalogueEntry): string | null {
+  if (!e.ome) return null;
+  if (e.ome.kind === 'per-mg') return `× ${e.ome.factor} per mg`;
+  const interval = e.patchChangeHours?.map(intervalWords).join(' or ');
+  return `× ${e.ome.factor} per µg/h, giving mg a day${e.ome.rateStep ? ` (counted in ${e.ome.rateStep} µg/h steps)` : ''}; changed every ${interval}`;
+}
+
+/** A stored medicine's catalogue entry; a row always names one (codes are never removed). */
+function entryOf(m: Medication): CatalogueEntry {
+  const entry = findMedicine(m.medicineCode);
+  if (!entry) throw new Error(`medication ${m.id} names ${m.medicineCode}, which the catalogue no longer has`);
+  return entry;
+}
+
+export function doseWords(m: Pick<Medication, 'dose' | 'doseUnit' | 'frequencyWords' | 'name'>): string {
+  const unit = m.doseUnit === 'microgram/hour' ? 'µg/h' : m.doseUnit;
+  return `${m.name} ${m.dose} ${unit} ${m.frequencyWords}`;
+}

@@ -1,0 +1,235 @@
+import { describe, expect, it } from 'vitest';
+import { errorCode, gql, useTestServer } from '../test-support/harness.js';
+import { makeWorld, signInAs, type World } from '../test-support/world.js';
+import { addDays, addMonths } from './flags.js';
+import { ukToday } from './medication.service.js';
+
+const ADD = `mutation($input: AddMedicationInput!) { addMedication(input: $input) { id name omeMgPerDay omeWords frequencyWords asNeeded stopDate } }`;
+const STOP = `mutation($input: StopMedicationInput!) { stopMedication(input: $input) { id stopDate stopReason } }`;
+const SUMMARY = `query($id: ID!) { patientMedication(patientId: $id) {
+  totalOmeMgPerDay omeWords omeSource highDoseThreshold nextReviewDue flags { code reason }
+  current { id name } stopped { id name stopDate }
+  proposals { id kind status amended decisionComment patientAgreedAt pauseReason decidedBy { name } steps { startDate dose words omeMgPerDay increases } } } }`;
+const REVIEW = `mutation($input: RecordMedicationReviewInput!) { recordMedicationReview(input: $input) { id omeAtReview nextReviewDue reviewer { name } } }`;
+const PROPOSE = `mutation($input: ProposeMedicationChangeInput!) { proposeMedicationChange(input: $input) { id status medicineName steps { position dose words omeMgPerDay increases } } }`;
+const DECIDE = `mutation($input: DecideMedicationChangeInput!) { decideMedicationChange(input: $input) { id status amended decisionComment decidedBy { name } steps { dose words } } }`;
+const AGREE = `mutation($id: ID!) { recordPatientAgreement(proposalId: $id, note: "Happy to try, wants to keep walking group") { patientAgreedAt } }`;
+const PAUSE = `mutation($id: ID!) { pauseTaper(proposalId: $id, reason: "Flare-up after a fall") { status pauseReason } }`;
+const RESUME = `mutation($id: ID!) { resumeTaper(proposalId: $id) { status } }`;
+const AWAITING = `{ medicationChangesAwaitingMyApproval { id patient { id } proposedBy { name } } }`;
+const DUE = `{ medicationReviewsDue { patient { id } nextReviewDue } }`;
+const NOTIFS = `{ myNotifications(first: 20) { kind title link } }`;
+const TIMELINE = `query($id: ID!) { timeline(patientId: $id) { nodes { kind payload } } }`;
+
+const today = ukToday();
+const morphine = (patientId: string, extra: Record<string, unknown> = {}) => ({
+  patientId, medicineCode: 'morphine', form: 'modified-release tablet', strength: '60 mg', dose: 60, frequency: 'twice daily', startDate: addMonths(today, -8), prescriber: 'Dr A Example', ...extra,
+});
+const taper = (patientId: string, medicationId: string) => ({
+  patientId, kind: 'REDUCE', medicationId, rationale: 'High dose with little benefit; patient wants clearer head',
+  steps: [
+    { startDate: addDays(today, 1), dose: 50, frequency: 'twice daily' },
+    { startDate: addDays(today, 15), dose: 40, frequency: 'twice daily' },
+    { startDate: addDays(today, 29), dose: 30, frequency: 'twice daily' },
+  ],
+});
+
+describe('medications', () => {
+  const server = useTestServer();
+  const url = () => server().url;
+  let world: World;
+  const fresh = async () => (world = await makeWorld(server().orm.em.fork()));
+  const counts = async (patientId: string) => {
+    const [row] = await server().orm.em.fork().getConnection().execute<Array<Record<string, string>>>(
+      `select (select count(*) from medication where patient_id = ?) as meds, (select count(*) from medication_proposal where patient_id = ?) as proposals,
+              (select count(*) from taper_step s join medication_proposal p on p.id = s.proposal_id where p.patient_id = ?) as steps,
+              (select count(*) from event where patient_id = ?) as events, (select count(*) from audit_entry where patient_id = ? and outcome = 'ALLOWED' and action <> 'patient.read') as writes,
+              (select string_agg(status || ':' || amended::text, ',') from medication_proposal where patient_id = ?) as statuses`,
+      Array(6).fill(patientId),
+    );
+    return row;
+  };
+
+  it('the practitioner records medicines, sees the OME worked out and the flags with their reasons', async () => {
+    await fresh();
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const token = await signInAs(url(), pharm);
+    const added = await gql<{ addMedication: { id: string; omeMgPerDay: number; omeWords: string } }>(url(), ADD, { input: morphine(patient.id) }, token);
+    expect(added.errors).toBeUndefined();
+    expect(added.data!.addMedication.omeMgPerDay).toBe(120); // 60 mg × 2 × 1
+    expect(added.data!.addMedication.omeWords).toBe('Morphine (oral): 60 mg × 2 a day = 120 mg a day × 1 = 120 mg oral morphine a day.');
+    const pregabalin = { patientId: patient.id, medicineCode: 'pregabalin', form: 'capsule', strength: '75 mg', dose: 75, frequency: 'BD', startDate: addMonths(today, -2), prescriber: 'Dr A Example' };
+    expect((await gql(url(), ADD, { input: pregabalin }, token)).errors).toBeUndefined();
+
+    const summary = (await gql<{ patientMedication: { totalOmeMgPerDay: number; omeWords: string; omeSource: string; flags: Array<{ code: string; reason: string }> } }>(url(), SUMMARY, { id: patient.id }, token)).data!.patientMedication;
+    expect(summary.totalOmeMgPerDay).toBe(120);
+    expect(summary.omeSource).toMatch(/Opioids Aware/);
+    expect(summary.flags.map((f) => f.code)).toEqual(['HIGH_DOSE_OPIOID', 'OPIOID_WITH_GABAPENTINOID', 'LONG_TERM_OPIOID']);
+    expect(summary.flags[1].reason).toBe('Morphine (oral) with Pregabalin: an opioid with a gabapentinoid.');
+  });
+
+  it('a reduction is proposed, waits for a GP, and is active only once a GP approves it; every step is audited and on the timeline', async () => {
+    await fresh();
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const pharmToken = await signInAs(url(), pharm);
+    const gpToken = await signInAs(url(), gp);
+    const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, pharmToken)).data!.addMedication.id;
+    const review = await gql<{ recordMedicationReview: { omeAtReview: number } }>(url(), REVIEW, {
+      input: { patientId: patient.id, howTaken: 'Takes both doses, sometimes late', effectOnPainAndFunction: 'Pain 7/10, little change', sideEffects: 'Constipation, drowsy', whatMatters: 'Playing with grandchildren', readiness: 'READY', nextReviewDue: addDays(today, 28) },
+    }, pharmToken);
+    expect(review.data?.recordMedicationReview.omeAtReview).toBe(120);
+
+    const proposed = await gql<{ proposeMedicationChange: { id: string; status: string; steps: Array<{ words: string; omeMgPerDay: number; increases: boolean }> } }>(url(), PROPOSE, { input: taper(patient.id, medId) }, pharmToken);
+    expect(proposed.errors).toBeUndefined();
+    const p = proposed.data!.proposeMedicationChange;
+    expect(p.status).toBe('AWAITING_APPROVAL');
+    expect(p.steps.map((s) => [s.words, s.omeMgPerDay, s.increases])).toEqual([
+      ['50 mg twice a day', 100, false],
+      ['40 mg twice a day', 80, false],
+      ['30 mg twice a day', 60, false],
+    ]);
+    // The GP is told and has it in their list; the practitioner cannot approve their own proposal.
+    const notes = (await gql<{ myNotifications: Array<{ kind: string; link: string }> }>(url(), NOTIFS, {}, gpToken)).data!.myNotifications;
+    expect(notes).toContainEqual(expect.objectContaining({ kind: 'MEDICATION_APPROVAL_REQUESTED', link: `/patients/${patient.id}/medication` }));
+    expect((await gql<{ medicationChangesAwaitingMyApproval: Array<{ id: string }> }>(url(), AWAITING, {}, gpToken)).data!.medicationChangesAwaitingMyApproval.map((x) => x.id)).toEqual([p.id]);
+    expect((await gql<{ medicationChangesAwaitingMyApproval: unknown[] }>(url(), AWAITING, {}, pharmToken)).data!.medicationChangesAwaitingMyApproval).toEqual([]);
+    const before = await counts(patient.id);
+    const selfApproval = await gql(url(), DECIDE, { input: { proposalId: p.id, decision: 'APPROVE' } }, pharmToken);
+    expect(errorCode(selfApproval)).toBe('FORBIDDEN');
+    expect(selfApproval.errors![0].message).toBe('Only a GP on the care team can approve, amend or decline a medication change.');
+    expect(await counts(patient.id)).toEqual(before);
+
+    const approved = await gql<{ decideMedicationChange: { status: string; decidedBy: { name: string } } }>(url(), DECIDE, { input: { proposalId: p.id, decision: 'APPROVE', comment: 'Agree; review at step 2' } }, gpToken);
+    expect(approved.data?.decideMedicationChange).toMatchObject({ status: 'APPROVED', decidedBy: { name: gp.name } });
+    expect(errorCode(await gql(url(), DECIDE, { input: { proposalId: p.id, decision: 'DECLINE', comment: 'changed my mind' } }, gpToken))).toBe('CONFLICT');
+    expect((await gql<{ medicationChangesAwaitingMyApproval: unknown[] }>(url(), AWAITING, {}, gpToken)).data!.medicationChangesAwaitingMyApproval).toEqual([]);
+    const proposer = (await gql<{ myNotifications: Array<{ kind: string; title: string }> }>(url(), NOTIFS, {}, pharmToken)).data!.myNotifications;
+    expect(proposer[0]).toMatchObject({ kind: 'MEDICATION_CHANGE_DECIDED', title: expect.stringMatching(/^GP approved the change to Morphine/) });
+
+    expect((await gql<{ recordPatientAgreement: { patientAgreedAt: string } }>(url(), AGREE, { id: p.id }, pharmToken)).data?.recordPatientAgreement.patientAgreedAt).toBeTruthy();
+    expect((await gql<{ pauseTaper: { status: string } }>(url(), PAUSE, { id: p.id }, pharmToken)).data?.pauseTaper).toEqual({ status: 'PAUSED', pauseReason: 'Flare-up after a fall' });
+    expect((await gql<{ resumeTaper: { status: string } }>(url(), RESUME, { id: p.id }, pharmToken)).data?.resumeTaper).toEqual({ status: 'APPROVED' });
+
+    const kinds = (await gql<{ timeline: { nodes: Array<{ kind: string; payload: Record<string, unknown> }> } }>(url(), TIMELINE, { id: patient.id }, gpToken)).data!.timeline.nodes.map((n) => n.kind);
+    expect(kinds).toEqual(['TAPER_RESUMED', 'TAPER_PAUSED', 'MEDICATION_CHANGE_AGREED', 'MEDICATION_CHANGE_DECIDED', 'MEDICATION_CHANGE_PROPOSED', 'MEDICATION_REVIEWED', 'MEDICATION_ADDED']);
+    const audited = await server().orm.em.fork().getConnection().execute<Array<{ action: string; actor_id: string }>>(
+      `select action, actor_id from audit_entry where patient_id = ? and outcome = 'ALLOWED' and action like 'medication.%' and action <> 'medication.manage' order by id`,
+      [patient.id],
+    );
+    expect(audited.map((a) => a.action)).toEqual(['medication.add', 'medication.review', 'medication.propose', 'medication.approve', 'medication.agree', 'medication.pause', 'medication.resume']);
+    expect(audited[3].actor_id).toBe(gp.id);
+  });
+
+  it('a GP may amend the steps (saying why) or decline; an amendment is checked like a proposal', async () => {
+    await fresh();
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const [pharmToken, gpToken] = [await signInAs(url(), pharm), await signInAs(url(), gp)];
+    const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, pharmToken)).data!.addMedication.id;
+    const first = (await gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input: taper(patient.id, medId) }, pharmToken)).data!.proposeMedicationChange.id;
+    const noReason = await gql(url(), DECIDE, { input: { proposalId: first, decision: 'AMEND', steps: [{ startDate: addDays(today, 1), dose: 55, frequency: 'BD' }] } }, gpToken);
+    expect([errorCode(noReason), noReason.errors![0].message]).toEqual(['BAD_USER_INPUT', 'Please say why you amended it.']);
+    const upward = await gql(url(), DECIDE, { input: { proposalId: first, decision: 'AMEND', comment: 'slower', steps: [{ startDate: addDays(today, 1), dose: 70, frequency: 'BD' }] } }, gpToken);
+    expect(upward.errors![0].message).toBe('Step 1 raises the daily dose from 120 to 140 mg; say so explicitly (mark it as an increase) or correct it.');
+    const amended = await gql<{ decideMedicationChange: { status: string; amended: boolean; steps: Array<{ words: string }> } }>(url(), DECIDE, {
+      input: { proposalId: first, decision: 'AMEND', comment: 'Smaller first step', steps: [{ startDate: addDays(today, 2), dose: 55, frequency: 'BD' }, { startDate: addDays(today, 20), dose: 45, frequency: 'BD' }] },
+    }, gpToken);
+    expect(amended.data?.decideMedicationChange).toMatchObject({ status: 'APPROVED', amended: true, steps: [{ words: '55 mg twice a day' }, { words: '45 mg twice a day' }] });
+
+    const second = (await gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input: { ...taper(patient.id, medId), kind: 'STOP', steps: [{ startDate: addDays(today, 3), dose: 0 }] } }, pharmToken)).data!.proposeMedicationChange.id;
+    const declined = await gql<{ decideMedicationChange: { status: string; decisionComment: string } }>(url(), DECIDE, { input: { proposalId: second, decision: 'DECLINE', comment: 'Too abrupt; taper instead' } }, gpToken);
+    expect(declined.data?.decideMedicationChange).toMatchObject({ status: 'DECLINED', decisionComment: 'Too abrupt; taper instead' });
+    expect(errorCode(await gql(url(), PAUSE, { id: second }, pharmToken))).toBe('CONFLICT');
+  });
+
+  it('refuses bad input with a clear message and stores nothing', async () => {
+    await fresh();
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const token = await signInAs(url(), pharm);
+    const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, token)).data!.addMedication.id;
+    const before = await counts(patient.id);
+    const refusals: Array<[string, Record<string, unknown>, string]> = [
+      [ADD, { input: morphine(patient.id, { medicineCode: 'unobtainium' }) }, '"unobtainium" is not a medicine in Cairn\'s catalogue.'],
+      [ADD, { input: morphine(patient.id, { dose: -5 }) }, 'The dose of Morphine (oral) must be a positive amount in mg.'],
+      [ADD, { input: morphine(patient.id, { dose: 5000 }) }, '5000 mg of Morphine (oral) is above the 300 mg Cairn accepts for one dose; please check it.'],
+      [ADD, { input: morphine(patient.id, { frequency: 'now and then' }) }, 'Cairn cannot read "now and then" as a frequency.'],
+      [ADD, { input: morphine(patient.id, { form: 'suppository' }) }, 'Morphine (oral) comes as'],
+      [ADD, { input: morphine(patient.id, { startDate: addDays(today, 3) }) }, 'the start date cannot be in the future'],
+      [ADD, { input: { ...morphine(patient.id), medicineCode: 'fentanyl-patch', form: 'transdermal patch', dose: 25, frequency: 'twice daily' } }, 'as a patch change interval'],
+      [PROPOSE, { input: { ...taper(patient.id, medId), steps: [{ startDate: addDays(today, 1), dose: 50, frequency: 'BD' }, { startDate: addDays(today, 8), dose: 60, frequency: 'BD' }] } }, 'Step 2 raises the daily dose from 100 to 120 mg; say so explicitly'],
+      [PROPOSE, { input: { ...taper(patient.id, medId), steps: [{ startDate: addDays(today, 1), dose: 50, frequency: 'whenever' }] } }, 'Step 1: Cairn cannot read "whenever"'],
+      [PROPOSE, { input: { ...taper(patient.id, medId), kind: 'STOP' } }, 'A plan to stop must end with a step of dose 0 (stopped).'],
+      [PROPOSE, { input: { ...taper(patient.id, medId), steps: [] } }, 'A proposal needs at least one step'],
+      [STOP, { input: { medicationId: medId, stopDate: addDays(today, 5) } }, 'the stop date cannot be in the future'],
+    ];
+    for (const [query, variables, message] of refusals) {
+      const res = await gql(url(), query, variables, token);
+      expect(errorCode(res), message).toBe('BAD_USER_INPUT');
+      expect(res.errors![0].message).toContain(message);
+    }
+    expect(await counts(patient.id)).toEqual(before);
+  });
+
+  it('an explicit increase is accepted and marked; a stop keeps the medicine in the history', async () => {
+    await fresh();
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const token = await signInAs(url(), pharm);
+    const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, token)).data!.addMedication.id;
+    const res = await gql<{ proposeMedicationChange: { steps: Array<{ increases: boolean }> } }>(url(), PROPOSE, {
+      input: { ...taper(patient.id, medId), steps: [{ startDate: addDays(today, 1), dose: 40, frequency: 'BD' }, { startDate: addDays(today, 8), dose: 50, frequency: 'BD', increase: true }] },
+    }, token);
+    expect(res.data?.proposeMedicationChange.steps.map((s) => s.increases)).toEqual([false, true]);
+    const stopped = await gql<{ stopMedication: { stopDate: string } }>(url(), STOP, { input: { medicationId: medId, reason: 'Switched by hospital' } }, token);
+    expect(stopped.data?.stopMedication).toMatchObject({ stopDate: today, stopReason: 'Switched by hospital' });
+    expect(errorCode(await gql(url(), STOP, { input: { medicationId: medId } }, token))).toBe('CONFLICT');
+    const summary = (await gql<{ patientMedication: { current: unknown[]; stopped: Array<{ id: string }>; totalOmeMgPerDay: number } }>(url(), SUMMARY, { id: patient.id }, token)).data!.patientMedication;
+    expect([summary.current, summary.stopped.map((s) => s.id), summary.totalOmeMgPerDay]).toEqual([[], [medId], 0]);
+  });
+
+  it('follows the care-team rule: an outsider gets NOT_FOUND, a coach on the team reads but cannot write', async () => {
+    await fresh();
+    const { pharm, gp, coach, outsider } = world.users;
+    const patient = await world.patient([pharm, gp, coach]);
+    const pharmToken = await signInAs(url(), pharm);
+    const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, pharmToken)).data!.addMedication.id;
+    const proposalId = (await gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input: taper(patient.id, medId) }, pharmToken)).data!.proposeMedicationChange.id;
+    const before = await counts(patient.id);
+    const outsiderToken = await signInAs(url(), outsider);
+    for (const [query, variables] of [
+      [SUMMARY, { id: patient.id }],
+      [ADD, { input: morphine(patient.id) }],
+      [STOP, { input: { medicationId: medId } }],
+      [PROPOSE, { input: taper(patient.id, medId) }],
+      [DECIDE, { input: { proposalId, decision: 'APPROVE' } }],
+      [AGREE, { id: proposalId }],
+    ] as const) {
+      expect(errorCode(await gql(url(), query, variables, outsiderToken))).toBe('NOT_FOUND');
+    }
+    const coachToken = await signInAs(url(), coach);
+    expect((await gql(url(), SUMMARY, { id: patient.id }, coachToken)).errors).toBeUndefined();
+    expect(errorCode(await gql(url(), ADD, { input: morphine(patient.id) }, coachToken))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(url(), DECIDE, { input: { proposalId, decision: 'APPROVE' } }, coachToken))).toBe('FORBIDDEN');
+    expect(await counts(patient.id)).toEqual(before);
+    expect((await gql<{ medicationReviewsDue: Array<{ patient: { id: string } }> }>(url(), DUE, {}, outsiderToken)).data!.medicationReviewsDue.map((d) => d.patient.id)).not.toContain(patient.id);
+  });
+
+  it('lists reviews due: an opioid never reviewed is due now; a review sets the next date', async () => {
+    await fresh();
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const token = await signInAs(url(), pharm);
+    await gql(url(), ADD, { input: morphine(patient.id) }, token);
+    const due = async () => (await gql<{ medicationReviewsDue: Array<{ patient: { id: string }; nextReviewDue: string | null }> }>(url(), DUE, {}, token)).data!.medicationReviewsDue.filter((d) => d.patient.id === patient.id);
+    expect(await due()).toEqual([{ patient: { id: patient.id }, nextReviewDue: null }]);
+    const input = { patientId: patient.id, howTaken: 'as prescribed', effectOnPainAndFunction: 'some', sideEffects: 'none', whatMatters: 'work', readiness: 'UNSURE', nextReviewDue: today };
+    expect(errorCode(await gql(url(), REVIEW, { input }, token))).toBe('BAD_USER_INPUT'); // due today is not "next"
+    await gql(url(), REVIEW, { input: { ...input, nextReviewDue: addDays(today, 90) } }, token);
+    expect(await due()).toEqual([]);
+    await server().orm.em.fork().getConnection().execute('update medication_review set next_review_due = ? where patient_id = ?', [addDays(today, -1), patient.id]);
+    expect(await due()).toEqual([{ patient: { id: patient.id }, nextReviewDue: addDays(today, -1) }]);
+  });
+});

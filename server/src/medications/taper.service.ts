@@ -1,0 +1,200 @@
+import { LockMode } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { appendEvent } from '../events/event-log.js';
+import { EventKind, excerpt } from '../events/event-kinds.js';
+import { patientName } from '../handover/handover.service.js';
+import { NotificationKind } from '../notifications/notification.entity.js';
+import { links, notify } from '../notifications/notification.service.js';
+import type { Patient } from '../patients/patient.entity.js';
+import { badInput, conflict } from '../platform/errors.js';
+import { requireText } from '../platform/validate.js';
+import { findMedicine, isPatch } from './catalogue.js';
+import { Medication } from './medication.entity.js';
+import { MedicationProposal, ProposalKind, ProposalStatus, TaperStep } from './medication-proposal.entity.js';
+import { ukToday, type By } from './medication.service.js';
+import { Decision, type DecideMedicationChangeInput, type ProposeMedicationChangeInput } from './medication.types.js';
+import { checkTaperSteps, type CheckedStep } from './taper-steps.js';
+
+/**
+ * Proposes a change with its schedule. It is a proposal only: not active until a GP approves it, and the GPs
+ * on the care team are notified that it awaits them.
+ */
+export async function proposeMedicationChange(em: EntityManager, by: By, patient: Patient, input: ProposeMedicationChangeInput): Promise<MedicationProposal> {
+  const rationale = requireText('rationale', input.rationale, 4000);
+  const { from, code } = await subjectOf(em, patient, input);
+  const steps = checkTaperSteps(code, from && input.kind !== ProposalKind.SWITCH ? dailyAmount(from) : null, input.steps);
+  if (steps[0].startDate < ukToday()) throw badInput('steps.0.startDate', 'The first step cannot start in the past.');
+  if (input.kind === ProposalKind.STOP && steps[steps.length - 1].dose !== 0) throw badInput('steps', 'A plan to stop must end with a step of dose 0 (stopped).');
+  if (input.kind === ProposalKind.START && steps[0].dose === 0) throw badInput('steps.0.dose', 'A plan to start a medicine cannot begin by stopping it.');
+  const entry = findMedicine(code)!;
+  const proposal = Object.assign(new MedicationProposal(), {
+    patientId: patient.id,
+    kind: input.kind,
+    medicationId: from?.id ?? null,
+    medicineCode: code,
+    medicineName: entry.name,
+    rationale,
+    proposedBy: by.actor,
+  });
+  await em.transactional(async (tx) => {
+    tx.persist(proposal);
+    stepEntities(proposal, steps).forEach((s) => tx.persist(s));
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: 'medication.propose', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { proposalId: proposal.id } });
+    await appendEvent(tx, { patientId: patient.id, kind: EventKind.MEDICATION_CHANGE_PROPOSED, actorId: by.actor.id, payload: { proposalId: proposal.id, kind: proposal.kind, medicine: entry.name, steps: steps.length } });
+    await notify(tx, await teamGpIds(tx, patient.id), {
+      kind: NotificationKind.MEDICATION_APPROVAL_REQUESTED,
+      patientId: patient.id,
+      title: `${by.actor.name} asks you to approve a change for ${patientName(patient)}`,
+      body: excerpt(`${kindWords(proposal.kind)} ${entry.name}: ${rationale}`),
+      link: links.medication(patient.id),
+      actorId: by.actor.id,
+    });
+  });
+  return proposal;
+}
+
+/** A GP approves, approves with amended steps, or declines; only a proposal awaiting a decision can be decided. */
+export async function decideMedicationChange(em: EntityManager, by: By, patient: Patient, proposal: MedicationProposal, input: DecideMedicationChangeInput): Promise<MedicationProposal> {
+  const comment = input.comment?.trim() ? requireText('comment', input.comment, 4000) : null;
+  if (input.decision !== Decision.APPROVE && !comment) throw badInput('comment', `Please say why you ${input.decision === Decision.AMEND ? 'amended' : 'declined'} it.`);
+  if (input.decision !== Decision.AMEND && input.steps?.length) throw badInput('steps', 'Steps are given only when amending.');
+  let amended: CheckedStep[] | null = null;
+  if (input.decision === Decision.AMEND) {
+    const from = proposal.medicationId ? await em.findOne(Medication, { id: proposal.medicationId }) : null;
+    amended = checkTaperSteps(proposal.medicineCode, from && proposal.kind !== ProposalKind.SWITCH ? dailyAmount(from) : null, input.steps ?? []);
+    if (proposal.kind === ProposalKind.STOP && amended[amended.length - 1].dose !== 0) throw badInput('steps', 'A plan to stop must end with a step of dose 0 (stopped).');
+  }
+  await em.transactional(async (tx) => {
+    const locked = await tx.findOneOrFail(MedicationProposal, { id: proposal.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (locked.status !== ProposalStatus.AWAITING_APPROVAL) throw conflict(`This proposal was already ${locked.status === ProposalStatus.DECLINED ? 'declined' : 'approved'}.`);
+    locked.status = input.decision === Decision.DECLINE ? ProposalStatus.DECLINED : ProposalStatus.APPROVED;
+    locked.decidedBy = by.actor;
+    locked.decidedAt = new Date();
+    locked.decisionComment = comment;
+    locked.amended = amended !== null;
+    if (amended) {
+      await tx.nativeDelete(TaperStep, { proposal: locked.id });
+      stepEntities(locked, amended).forEach((s) => tx.persist(s));
+    }
+    await tx.flush();
+    const [first] = await tx.find(TaperStep, { proposal: locked.id }, { orderBy: { position: 'asc' }, limit: 1 });
+    await recordAudit(tx, { actorId: by.actor.id, action: `medication.${input.decision.toLowerCase()}`, patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { proposalId: locked.id } });
+    await appendEvent(tx, {
+      patientId: patient.id,
+      kind: EventKind.MEDICATION_CHANGE_DECIDED,
+      actorId: by.actor.id,
+      payload: { proposalId: locked.id, medicine: locked.medicineName, decision: input.decision, comment: comment ? excerpt(comment) : null, firstStep: first && locked.status === ProposalStatus.APPROVED ? `${first.startDate}: ${first.words}` : null },
+    });
+    await notify(tx, [proposal.proposedBy.id], {
+      kind: NotificationKind.MEDICATION_CHANGE_DECIDED,
+      patientId: patient.id,
+      title: `${by.actor.name} ${decisionWords(input.decision)} the change to ${locked.medicineName} for ${patientName(patient)}`,
+      body: excerpt(comment ?? 'No comment.'),
+      link: links.medication(patient.id),
+      actorId: by.actor.id,
+    });
+  });
+  await em.refresh(proposal, { populate: ['decidedBy', 'proposedBy'] });
+  return proposal;
+}
+
+/** Records that the patient agreed to the plan (any time after it is proposed, once). */
+export async function recordPatientAgreement(em: EntityManager, by: By, proposal: MedicationProposal, note: string | null): Promise<MedicationProposal> {
+  const text = note?.trim() ? requireText('note', note, 2000) : null;
+  await em.transactional(async (tx) => {
+    const locked = await tx.findOneOrFail(MedicationProposal, { id: proposal.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (locked.status === ProposalStatus.DECLINED) throw conflict('This proposal was declined; there is nothing to agree to.');
+    if (locked.patientAgreedAt) throw conflict("The patient's agreement is already recorded.");
+    locked.patientAgreedAt = new Date();
+    locked.patientAgreementNote = text;
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: 'medication.agree', patientId: locked.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { proposalId: locked.id } });
+    await appendEvent(tx, { patientId: locked.patientId, kind: EventKind.MEDICATION_CHANGE_AGREED, actorId: by.actor.id, payload: { proposalId: locked.id, medicine: locked.medicineName } });
+  });
+  await em.refresh(proposal);
+  return proposal;
+}
+
+/** Pauses an approved taper (a flare-up), with the reason; or resumes it. */
+export async function setTaperPaused(em: EntityManager, by: By, proposal: MedicationProposal, paused: boolean, reason: string | null): Promise<MedicationProposal> {
+  const why = paused ? requireText('reason', reason ?? '', 2000) : null;
+  await em.transactional(async (tx) => {
+    const locked = await tx.findOneOrFail(MedicationProposal, { id: proposal.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    const from = paused ? ProposalStatus.APPROVED : ProposalStatus.PAUSED;
+    if (locked.status !== from) throw conflict(paused ? 'Only an approved taper that is running can be paused.' : 'Only a paused taper can be resumed.');
+    locked.status = paused ? ProposalStatus.PAUSED : ProposalStatus.APPROVED;
+    locked.pauseReason = why;
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: paused ? 'medication.pause' : 'medication.resume', patientId: locked.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { proposalId: locked.id } });
+    if (paused) await appendEvent(tx, { patientId: locked.patientId, kind: EventKind.TAPER_PAUSED, actorId: by.actor.id, payload: { proposalId: locked.id, medicine: locked.medicineName, reason: excerpt(why!) } });
+    else await appendEvent(tx, { patientId: locked.patientId, kind: EventKind.TAPER_RESUMED, actorId: by.actor.id, payload: { proposalId: locked.id, medicine: locked.medicineName } });
+  });
+  await em.refresh(proposal);
+  return proposal;
+}
+
+/** Proposals awaiting a decision on patients where `actor` may decide (a GP on the team), oldest first. */
+export async function proposalsAwaitingApproval(em: EntityManager, decidable: { sql: string; params: unknown[] }): Promise<MedicationProposal[]> {
+  const rows = await em.getConnection().execute<Array<{ id: string }>>(
+    `select id from medication_proposal where status = 'AWAITING_APPROVAL' and patient_id in (${decidable.sql}) order by proposed_at`,
+    decidable.params,
+  );
+  const found = await em.find(MedicationProposal, { id: { $in: rows.map((r) => r.id) } }, { populate: ['proposedBy'] });
+  return found.sort((a, b) => a.proposedAt.getTime() - b.proposedAt.getTime());
+}
+
+export function stepsOf(em: EntityManager, proposalIds: string[]): Promise<TaperStep[]> {
+  return em.find(TaperStep, { proposal: { $in: proposalIds } }, { orderBy: { position: 'asc' } });
+}
+
+/** The medicine a proposal changes (current, on this patient) and the catalogue code its steps are in. */
+async function subjectOf(em: EntityManager, patient: Patient, input: ProposeMedicationChangeInput): Promise<{ from: Medication | null; code: string }> {
+  if (input.kind === ProposalKind.START) {
+    if (input.medicationId) throw badInput('medicationId', 'A new medicine is started, not changed from one: leave the current medicine out.');
+    const code = input.medicineCode?.trim() ?? '';
+    if (!findMedicine(code)) throw badInput('medicineCode', code ? `"${code}" is not a medicine in Cairn's catalogue.` : 'Please choose the medicine to start.');
+    return { from: null, code };
+  }
+  const today = ukToday();
+  const from = input.medicationId ? await em.findOne(Medication, { id: input.medicationId, patientId: patient.id }) : null;
+  if (!from || (from.stopDate !== null && from.stopDate <= today)) throw badInput('medicationId', 'Please choose one of the medicines this patient takes now.');
+  if (input.kind === ProposalKind.SWITCH) {
+    const code = input.medicineCode?.trim() ?? '';
+    if (!findMedicine(code)) throw badInput('medicineCode', code ? `"${code}" is not a medicine in Cairn's catalogue.` : 'Please choose the medicine to switch to.');
+    if (code === from.medicineCode) throw badInput('medicineCode', 'A switch is to a different medicine; to change the dose, propose a reduction.');
+    return { from, code };
+  }
+  if (input.medicineCode && input.medicineCode !== from.medicineCode) throw badInput('medicineCode', `A ${kindWords(input.kind).toLowerCase()} keeps the same medicine (${from.name}).`);
+  return { from, code: from.medicineCode };
+}
+
+/** The daily amount a step compares with: mg a day, or a patch's µg/h. */
+function dailyAmount(m: Medication): number {
+  const entry = findMedicine(m.medicineCode);
+  return entry && isPatch(entry) ? m.dose : m.dose * m.dosesPerDay;
+}
+
+function stepEntities(proposal: MedicationProposal, steps: CheckedStep[]): TaperStep[] {
+  return steps.map((s) => Object.assign(new TaperStep(), { ...s, proposal }));
+}
+
+async function teamGpIds(em: EntityManager, patientId: string): Promise<string[]> {
+  const rows = await em.getConnection().execute<Array<{ id: string }>>(
+    `select u.id from care_team_member m join app_user u on u.id = m.user_id where m.patient_id = ? and u.role = 'GP' and u.active`,
+    [patientId],
+    'all',
+    em.getTransactionContext(),
+  );
+  return rows.map((r) => r.id);
+}
+
+function kindWords(kind: ProposalKind): string {
+  return { REDUCE: 'Reduce', STOP: 'Stop', SWITCH: 'Switch to', START: 'Start' }[kind];
+}
+
+function decisionWords(d: Decision): string {
+  return { APPROVE: 'approved', AMEND: 'amended and approved', DECLINE: 'declined' }[d];
+}
+
