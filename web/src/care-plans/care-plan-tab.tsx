@@ -11,6 +11,7 @@ import type { CarePlanSection } from '@cairn/schema/operations';
 import { readPlan } from './plan-doc.js';
 import { FlareUpSection, MedicationSection, ReviewSection, WhatMattersSection } from './plan-sections.js';
 import { PlanReadOnly } from './plan-read-only.js';
+import { ApprovedTapers } from '../medications/approved-tapers.js';
 import { CarePlanSync, type SaveStatus } from './plan-sync.js';
 import { createPresence, PresenceAvatars } from './presence.js';
 import { SignOffPanel } from './sign-off.js';
@@ -107,12 +108,14 @@ function OpenPlan(props: { patientId: string; careTeam: CareTeamMember[]; canEdi
             <Show when={showHistory()}>
               <HistoryPanel onClose={() => setShowHistory(false)} />
             </Show>
-            <Show when={canEdit} fallback={<LiveReadOnly />}>
+            <Show when={canEdit} fallback={<LiveReadOnly patientId={props.patientId} />}>
               <WhatMattersSection />
               <GoalsSection />
               <StrategiesSection />
               <FlareUpSection />
-              <MedicationSection />
+              <MedicationSection>
+                <ApprovedTapers patientId={props.patientId} />
+              </MedicationSection>
               <ReviewSection />
             </Show>
           </Match>
@@ -123,7 +126,7 @@ function OpenPlan(props: { patientId: string; careTeam: CareTeamMember[]; canEdi
 }
 
 /** The live plan for someone who may read but not edit: it still updates as the team types. */
-function LiveReadOnly(): JSX.Element {
+function LiveReadOnly(props: { patientId: string }): JSX.Element {
   const { sync, careTeam, presence } = usePlan();
   const view = () => {
     sync.version();
@@ -134,6 +137,7 @@ function LiveReadOnly(): JSX.Element {
       view={view()}
       careTeam={careTeam}
       level={3}
+      medicationExtra={<ApprovedTapers patientId={props.patientId} />}
       presence={(section) => <PresenceAvatars entries={presence.others().filter((e) => e.section === section)} label="Also in this section" />}
     />
   );

@@ -11,7 +11,7 @@ import { isBlank, RunsView } from './text-runs.js';
  * A plan as text, nothing editable: for people who may read but not edit, for an old revision, and for a
  * signed plan. `level` is the heading level of its sections, so it fits wherever it is shown.
  */
-export function PlanReadOnly(props: { view: PlanView; careTeam: CareTeamMember[]; level: 3 | 4 | 5; presence?: (section: string) => JSX.Element }): JSX.Element {
+export function PlanReadOnly(props: { view: PlanView; careTeam: CareTeamMember[]; level: 3 | 4 | 5; presence?: (section: string) => JSX.Element; medicationExtra?: JSX.Element }): JSX.Element {
   const h = () => `h${props.level}`;
   const sub = () => `h${props.level + 1}`;
   const reviewer = () => props.careTeam.find((m) => m.user.id === props.view.review.reviewerId);
@@ -97,7 +97,10 @@ export function PlanReadOnly(props: { view: PlanView; careTeam: CareTeamMember[]
           </For>
         </dl>
       </Section>
-      <Section section="MEDICATION">{para(props.view.medication, 'Nothing written yet.')}</Section>
+      <Section section="MEDICATION">
+        {para(props.view.medication, 'Nothing written yet.')}
+        {props.medicationExtra}
+      </Section>
       <Section section="REVIEW">
         <dl class="plan-facts">
           <dt>Next review date</dt>

@@ -44,11 +44,13 @@ export function FlareUpSection(): JSX.Element {
   );
 }
 
-export function MedicationSection(): JSX.Element {
+/** `children`: read-only blocks shown beside the plan's own medication text (the approved tapers). */
+export function MedicationSection(props: { children?: JSX.Element }): JSX.Element {
   const { sync } = usePlan();
   return (
     <PlanSection section="MEDICATION">
       <BoundText text={sync.doc.getText('medication')} label="Medication plan" hideLabel hint="What the patient takes for pain, and any changes agreed." multiline maxLength={longText} />
+      {props.children}
     </PlanSection>
   );
 }

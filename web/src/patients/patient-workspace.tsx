@@ -15,6 +15,7 @@ import { HandoverTab } from '../handover/handover-tab.js';
 import { DiscussionTab } from '../threads/discussion-tab.js';
 import { TimelineTab } from '../timeline/timeline-tab.js';
 import { MeasuresTab } from '../outcomes/measures-tab.js';
+import { MedicationTab } from '../medications/medication-tab.js';
 
 /** One patient's workspace: who they are, who cares for them, and the sections of their record. */
 export function PatientWorkspace(props: { patientId: string; tab: string | undefined; itemId?: string | undefined }): JSX.Element {
@@ -105,6 +106,9 @@ function RecordSection(props: { tab: WorkspaceTab; patient: PatientWorkspaceQuer
     >
       <Match when={props.tab.slug === 'handover'}>
         <HandoverTab patient={props.patient} focusHandoverId={props.itemId} />
+      </Match>
+      <Match when={props.tab.slug === 'medication'}>
+        <MedicationTab patient={props.patient} />
       </Match>
       <Match when={props.tab.slug === 'discussion'}>
         <DiscussionTab patient={props.patient} threadId={props.itemId} />

@@ -3,6 +3,7 @@ import type { EventKind } from '@cairn/schema/operations';
 export interface EventWords {
   /** For the marker's colour: which part of the record it belongs to. */
   group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'other';
+  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'medication' | 'other';
   /** Follows the actor's name: "posted an URGENT handover". */
   action: string;
   /** A short excerpt, shown as plain text. */
@@ -57,6 +58,25 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
       return { group: 'measures', action: `sent the patient a questionnaire link by ${(text(p, 'channel') || 'post').toLowerCase()}` };
     case 'QUESTIONNAIRE_COMPLETED':
       return { group: 'measures', action: 'received the questionnaire the patient completed from their link' };
+    case 'MEDICATION_ADDED':
+      return { group: 'medication', action: `recorded ${text(p, 'medicine') || 'a medicine'}`, detail: text(p, 'words') || undefined };
+    case 'MEDICATION_STOPPED':
+      return { group: 'medication', action: `recorded that ${text(p, 'medicine') || 'a medicine'} was stopped`, detail: quoted(text(p, 'reason')) };
+    case 'MEDICATION_REVIEWED':
+      return { group: 'medication', action: 'recorded a medication review', detail: text(p, 'nextReviewDue') ? `Next review due ${text(p, 'nextReviewDue')}` : undefined };
+    case 'MEDICATION_CHANGE_PROPOSED':
+      return { group: 'medication', action: `proposed a change to ${text(p, 'medicine') || 'a medicine'} for a GP to approve` };
+    case 'MEDICATION_CHANGE_DECIDED': {
+      const decision = text(p, 'decision');
+      const verb = decision === 'DECLINE' ? 'declined' : decision === 'AMEND' ? 'amended and approved' : 'approved';
+      return { group: 'medication', action: `${verb} the change to ${text(p, 'medicine') || 'a medicine'}`, detail: text(p, 'firstStep') ? `First step ${text(p, 'firstStep')}` : quoted(text(p, 'comment')) };
+    }
+    case 'MEDICATION_CHANGE_AGREED':
+      return { group: 'medication', action: `recorded the patient's agreement to the change to ${text(p, 'medicine') || 'a medicine'}` };
+    case 'TAPER_PAUSED':
+      return { group: 'medication', action: `paused the ${text(p, 'medicine') || ''} taper`.replace('  ', ' '), detail: quoted(text(p, 'reason')) };
+    case 'TAPER_RESUMED':
+      return { group: 'medication', action: `resumed the ${text(p, 'medicine') || ''} taper`.replace('  ', ' ') };
     case 'NOTIFICATION':
       return { group: 'other', action: 'was notified' };
     default:

@@ -20,6 +20,12 @@ const filters: ReadonlyArray<{ value: string; label: string; empty: string; kind
   { value: 'handover', label: 'Handovers', empty: 'No handovers yet', kinds: ['HANDOVER_POSTED', 'HANDOVER_ADDENDUM_ADDED', 'HANDOVER_ACKNOWLEDGED', 'HANDOVER_ESCALATED'] },
   { value: 'discussion', label: 'Discussions', empty: 'No discussions yet', kinds: ['THREAD_STARTED', 'THREAD_POSTED', 'THREAD_POST_EDITED', 'THREAD_RESOLVED', 'THREAD_REOPENED'] },
   { value: 'care-plan', label: 'Care plan', empty: 'No care-plan changes yet', kinds: ['CARE_PLAN_REVISED', 'CARE_PLAN_SIGNED_OFF'] },
+  {
+    value: 'medication',
+    label: 'Medication',
+    empty: 'No medication changes yet',
+    kinds: ['MEDICATION_ADDED', 'MEDICATION_STOPPED', 'MEDICATION_REVIEWED', 'MEDICATION_CHANGE_PROPOSED', 'MEDICATION_CHANGE_DECIDED', 'MEDICATION_CHANGE_AGREED', 'TAPER_PAUSED', 'TAPER_RESUMED'],
+  },
   { value: 'care-team', label: 'Care team', empty: 'No care-team changes yet', kinds: ['CARE_TEAM_MEMBER_ADDED', 'CARE_TEAM_MEMBER_REMOVED', 'CARE_TEAM_LEAD_CHANGED'] },
   { value: 'measures', label: 'Measures', empty: 'No measures yet', kinds: ['OUTCOME_RECORDED', 'QUESTIONNAIRE_SENT', 'QUESTIONNAIRE_COMPLETED'] },
 ];

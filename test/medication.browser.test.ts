@@ -1,0 +1,144 @@
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../server/src/auth/user.entity.js';
+import { addDays } from '../server/src/medications/flags.js';
+import { ukToday } from '../server/src/medications/medication.service.js';
+import { useTestServer } from '../server/src/test-support/harness.js';
+import { makeWorld, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { artifactsDir, useChromium } from './support/browser.js';
+
+const webDist = path.resolve(import.meta.dirname, '../web/dist');
+const desktop = { width: 1280, height: 800 };
+const phone = { width: 390, height: 844 };
+
+describe('analgesia review in Chromium', () => {
+  const server = useTestServer({ webDist });
+  const browser = useChromium();
+  let world: World;
+
+  beforeAll(async () => {
+    world = await makeWorld(server().orm.em.fork());
+  });
+
+  async function signedIn(user: User): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser().newContext({ viewport: desktop, locale: 'en-GB' });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error(`page error (${user.name}):`, e));
+    await page.goto(server().url);
+    await page.getByLabel('Email address').fill(user.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    return { context, page };
+  }
+
+  /** A screenshot at the laptop size and at a phone's, full page. */
+  async function shots(page: Page, name: string): Promise<void> {
+    await page.setViewportSize(desktop);
+    await page.screenshot({ path: path.join(artifactsDir, `${name}-1280.png`), fullPage: true });
+    await page.setViewportSize(phone);
+    await page.screenshot({ path: path.join(artifactsDir, `${name}-390.png`), fullPage: true });
+    // Nothing may be wider than the phone's screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    await page.setViewportSize(desktop);
+  }
+
+  async function addMedicine(page: Page, m: { code: string; form: string; strength: string; dose: string; frequency: string; started: string }): Promise<void> {
+    await page.getByRole('button', { name: 'Record a medicine' }).click();
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Record a medicine' }) });
+    await form.getByLabel('Medicine').selectOption(m.code);
+    await form.getByLabel('Form').selectOption(m.form);
+    await form.getByLabel('Strength').fill(m.strength);
+    await form.getByLabel(/^Dose/).fill(m.dose);
+    await form.getByLabel('How often').fill(m.frequency);
+    await form.getByLabel('Started').fill(m.started);
+    await form.getByLabel('Prescriber').fill('Dr Rhian Example');
+    await form.getByRole('button', { name: 'Record medicine' }).click();
+    await form.waitFor({ state: 'detached' });
+  }
+
+  it('the practitioner records medicines and sees OME and flags, proposes a taper; the GP approves it and it shows in the care plan and on the timeline', { timeout: 180_000 }, async () => {
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp], { givenName: 'Gwen', familyName: `Morgan ${world.tag}` });
+    const today = ukToday();
+    const { page } = await signedIn(pharm);
+    await page.goto(`${server().url}/patients/${patient.id}/medication`);
+    await expect.poll(() => page.getByRole('note').textContent()).toContain('Cairn advises and records; it never prescribes');
+
+    // A refusal is shown beside its field, and nothing is recorded.
+    await page.getByRole('button', { name: 'Record a medicine' }).click();
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Record a medicine' }) });
+    await form.getByLabel('Medicine').selectOption('morphine');
+    await form.getByLabel('Strength').fill('60 mg');
+    await form.getByLabel(/^Dose/).fill('60');
+    await form.getByLabel('How often').fill('now and then');
+    await form.getByLabel('Prescriber').fill('Dr Rhian Example');
+    await form.getByRole('button', { name: 'Record medicine' }).click();
+    await form.getByText('Cairn cannot read "now and then" as a frequency').waitFor();
+    await form.getByRole('button', { name: 'Cancel' }).click();
+
+    await addMedicine(page, { code: 'morphine', form: 'modified-release tablet', strength: '60 mg MR tablets', dose: '60', frequency: 'twice daily', started: addDays(today, -200) });
+    await addMedicine(page, { code: 'pregabalin', form: 'capsule', strength: '75 mg capsules', dose: '75', frequency: 'BD', started: addDays(today, -30) });
+    await expect.poll(() => page.getByTestId('ome-total').textContent()).toBe('120 mg');
+    await page.getByText('Morphine (oral): 60 mg × 2 a day = 120 mg a day × 1 = 120 mg oral morphine a day.').first().waitFor();
+    const flags = page.locator('.medication-flag');
+    await expect.poll(() => flags.count()).toBe(3);
+    await expect.poll(() => flags.allTextContents()).toEqual([
+      'High-dose opioidTotal 120 mg oral morphine a day is at or above the 120 mg high-dose threshold.',
+      'Opioid with a gabapentinoidMorphine (oral) with Pregabalin: an opioid with a gabapentinoid.',
+      expect.stringMatching(/^Long-term opioidOpioids taken continuously since \d{4}-\d\d-\d\d, more than 3 months\.$/),
+    ]);
+    await shots(page, 'medication-list');
+
+    // Propose a reduction in two steps.
+    await page.getByRole('button', { name: 'Propose a change' }).click();
+    const propose = page.locator('form', { has: page.getByRole('heading', { name: 'Propose a change' }) });
+    await propose.getByLabel('Change').selectOption('REDUCE');
+    await propose.getByLabel('Why (agreed with the patient in the review)').fill('Little benefit at 120 mg; Gwen wants a clearer head for her grandchildren');
+    await propose.getByLabel('Step 1 from').fill(addDays(today, 1));
+    await propose.getByLabel('Step 1 dose').fill('50');
+    await propose.getByLabel('Step 1 how often').fill('twice daily');
+    await propose.getByRole('button', { name: 'Add a step' }).click();
+    await propose.getByLabel('Step 2 dose').fill('40');
+    await propose.getByRole('button', { name: 'Send to the GP for approval' }).click();
+    await propose.waitFor({ state: 'detached' });
+    const card = page.locator('.proposal-card');
+    await card.getByText('Awaiting GP approval').waitFor();
+    expect(await card.locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('50 mg twice a day100 mg'), expect.stringContaining('40 mg twice a day80 mg')]);
+    expect(await card.getByRole('button', { name: 'Approve' }).count()).toBe(0); // the practitioner cannot approve
+    await shots(page, 'medication-proposed');
+
+    // The GP approves.
+    const gpSession = await signedIn(gp);
+    const gpPage = gpSession.page;
+    await gpPage.goto(`${server().url}/patients/${patient.id}/medication`);
+    await gpPage.locator('.proposal-card').getByLabel('Your comment (needed to decline)').fill('Agreed. Review at step 2.');
+    await gpPage.locator('.proposal-card').getByRole('button', { name: 'Approve' }).click();
+    await gpPage.locator('.proposal-card').getByText('Approved by GP', { exact: true }).waitFor();
+    await gpPage.getByText('Approved by GP: “Agreed. Review at step 2.”').waitFor();
+    await shots(gpPage, 'medication-approved');
+    // The practitioner's screen follows live.
+    await page.locator('.proposal-card').getByText('Approved by GP', { exact: true }).waitFor();
+
+    // The approved taper shows in the care plan's medication section.
+    await gpPage.goto(`${server().url}/patients/${patient.id}`);
+    const tapers = gpPage.locator('.approved-tapers');
+    await tapers.waitFor();
+    expect(await tapers.textContent()).toContain('50 mg twice a day (100 mg oral morphine a day)');
+    expect(await tapers.textContent()).toContain('Cairn advises and records; it never prescribes');
+    await tapers.scrollIntoViewIfNeeded();
+    await gpPage.setViewportSize(desktop);
+    await gpPage.screenshot({ path: path.join(artifactsDir, 'medication-care-plan-1280.png') });
+    await gpPage.setViewportSize(phone);
+    await tapers.scrollIntoViewIfNeeded();
+    await gpPage.screenshot({ path: path.join(artifactsDir, 'medication-care-plan-390.png') });
+    await gpPage.setViewportSize(desktop);
+
+    // And on the timeline.
+    await gpPage.goto(`${server().url}/patients/${patient.id}/timeline`);
+    await gpPage.getByText('approved the change to Morphine (oral)').waitFor();
+    await gpSession.context.close();
+  });
+});

@@ -1,0 +1,220 @@
+import { MedicineCatalogueDocument, PatientMedicationDocument, StopMedicationDocument, type PatientMedicationQuery, type PatientWorkspaceQuery } from '@cairn/schema/operations';
+import { createMutation, createQuery } from '@urql/solid';
+import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
+import { useSession } from '../auth/session.js';
+import { formatIsoDate } from '../platform/dates.js';
+import { describeError } from '../platform/errors.js';
+import { followPatientEvents } from '../timeline/patient-events.js';
+import { Alert } from '../ui/alert.js';
+import { Button } from '../ui/button.js';
+import { EmptyState } from '../ui/empty-state.js';
+import { ListStates } from '../ui/list-states.js';
+import { AddMedicationForm } from './add-medication-form.js';
+import { ADVISES_NEVER_PRESCRIBES, formatMg, medicationAbilities, unitWords } from './medication-access.js';
+import { ProposalCard } from './proposal-card.js';
+import { ProposeChangeForm } from './propose-change-form.js';
+import './medications.css';
+
+type Patient = PatientWorkspaceQuery['patient'];
+type Summary = PatientMedicationQuery['patientMedication'];
+type Med = Summary['current'][number];
+
+/** The patient's analgesia: current medicines with their OME and working, the flags and why, proposed changes. */
+export function MedicationTab(props: { patient: Patient }): JSX.Element {
+  const session = useSession();
+  const me = () => {
+    const s = session.state();
+    return s.status === 'signedIn' ? s.user : undefined;
+  };
+  const abilities = createMemo(() => medicationAbilities(me(), props.patient.careTeam));
+  const [result, refetch] = createQuery({ query: PatientMedicationDocument, variables: () => ({ patientId: props.patient.id }) });
+  const [catalogue] = createQuery({ query: MedicineCatalogueDocument });
+  const [mode, setMode] = createSignal<'none' | 'add' | 'propose'>('none');
+  const reload = () => refetch({ requestPolicy: 'network-only' });
+  followPatientEvents(
+    () => props.patient.id,
+    (e) => {
+      if (e.kind.startsWith('MEDICATION_') || e.kind.startsWith('TAPER_')) reload();
+    },
+    reload,
+  );
+  const summary = () => result.data?.patientMedication;
+
+  return (
+    <div class="medication-tab">
+      <p class="medication-disclaimer" role="note">
+        {ADVISES_NEVER_PRESCRIBES}
+      </p>
+      <Show when={abilities().canManage && mode() === 'none'}>
+        <div class="tab-toolbar medication-toolbar">
+          <Button onClick={() => setMode('add')}>Record a medicine</Button>
+          <Show when={(summary()?.current.length ?? 0) > 0}>
+            <Button variant="secondary" onClick={() => setMode('propose')}>
+              Propose a change
+            </Button>
+          </Show>
+        </div>
+      </Show>
+      <Show when={mode() === 'add' && catalogue.data}>
+        <AddMedicationForm
+          patientId={props.patient.id}
+          catalogue={catalogue.data!.medicineCatalogue}
+          onAdded={() => {
+            setMode('none');
+            reload();
+          }}
+          onCancel={() => setMode('none')}
+        />
+      </Show>
+      <Show when={mode() === 'propose' && catalogue.data && summary()}>
+        <ProposeChangeForm
+          patientId={props.patient.id}
+          current={summary()!.current}
+          catalogue={catalogue.data!.medicineCatalogue}
+          onProposed={() => {
+            setMode('none');
+            reload();
+          }}
+          onCancel={() => setMode('none')}
+        />
+      </Show>
+      <ListStates
+        items={summary() ? [summary()!] : undefined}
+        error={result.error}
+        retry={reload}
+        loadingLabel="Loading medicines…"
+        empty={<></>}
+      >
+        {(items) => <SummaryView summary={items[0]} canManage={abilities().canManage} canDecide={abilities().canDecide} onChanged={reload} />}
+      </ListStates>
+      <Show when={catalogue.data}>
+        <details class="medication-rules">
+          <summary>How Cairn works out OME and flags</summary>
+          <h4>Flags</h4>
+          <ul>
+            <For each={catalogue.data!.medicationFlagRules}>{(r) => <li>{r.rule}</li>}</For>
+          </ul>
+          <h4>Oral morphine equivalents (Faculty of Pain Medicine, Opioids Aware)</h4>
+          <ul>
+            <For each={catalogue.data!.medicineCatalogue.filter((c) => c.conversion)}>
+              {(c) => (
+                <li>
+                  {c.name}: {c.conversion}
+                </li>
+              )}
+            </For>
+          </ul>
+        </details>
+      </Show>
+    </div>
+  );
+}
+
+function SummaryView(props: { summary: Summary; canManage: boolean; canDecide: boolean; onChanged(): void }): JSX.Element {
+  const s = () => props.summary;
+  return (
+    <>
+      <section class="ome-total" aria-labelledby="ome-heading">
+        <h3 id="ome-heading">
+          Total: <span data-testid="ome-total">{formatMg(s().totalOmeMgPerDay)}</span> oral morphine a day
+        </h3>
+        <p>{s().omeWords}</p>
+        <p class="muted">
+          Factors: {s().omeSource}. High dose from {formatMg(s().highDoseThreshold)} a day.
+          {s().nextReviewDue ? ` Next medication review due ${formatIsoDate(s().nextReviewDue!)}.` : ''}
+        </p>
+      </section>
+      <section aria-labelledby="flags-heading">
+        <h3 id="flags-heading">Flags</h3>
+        <Show when={s().flags.length > 0} fallback={<p class="muted">No flags today.</p>}>
+          <ul class="medication-flags">
+            <For each={s().flags}>
+              {(f) => (
+                <li class="medication-flag" data-flag={f.code}>
+                  <strong>{flagTitles[f.code] ?? f.code}</strong>
+                  <span>{f.reason}</span>
+                </li>
+              )}
+            </For>
+          </ul>
+        </Show>
+      </section>
+      <section aria-labelledby="current-heading">
+        <h3 id="current-heading">Current medicines</h3>
+        <Show when={s().current.length > 0} fallback={<EmptyState title="No medicines recorded" headingLevel={3}><p>Medicines recorded by the GP or the pain management practitioner appear here with their oral morphine equivalent.</p></EmptyState>}>
+          <MedicationTable medicines={s().current} canStop={props.canManage} onChanged={props.onChanged} />
+        </Show>
+      </section>
+      <Show when={s().proposals.length > 0}>
+        <section aria-labelledby="proposals-heading">
+          <h3 id="proposals-heading">Proposed changes</h3>
+          <For each={s().proposals}>{(p) => <ProposalCard proposal={p} canManage={props.canManage} canDecide={props.canDecide} onChanged={props.onChanged} />}</For>
+        </section>
+      </Show>
+      <Show when={s().stopped.length > 0}>
+        <details class="medication-history">
+          <summary>Stopped medicines ({s().stopped.length})</summary>
+          <MedicationTable medicines={s().stopped} canStop={false} onChanged={props.onChanged} />
+        </details>
+      </Show>
+    </>
+  );
+}
+
+const flagTitles: Record<string, string> = {
+  HIGH_DOSE_OPIOID: 'High-dose opioid',
+  OPIOID_WITH_GABAPENTINOID: 'Opioid with a gabapentinoid',
+  OPIOID_WITH_BENZODIAZEPINE: 'Opioid with a benzodiazepine',
+  LONG_TERM_OPIOID: 'Long-term opioid',
+  NSAID_OLDER_PATIENT: 'NSAID at 65 or over',
+  MORE_THAN_ONE_OPIOID: 'More than one opioid',
+};
+
+function MedicationTable(props: { medicines: readonly Med[]; canStop: boolean; onChanged(): void }): JSX.Element {
+  const [stopping, stop] = createMutation(StopMedicationDocument);
+  const [problem, setProblem] = createSignal<string | null>(null);
+  const onStop = async (m: Med) => {
+    const r = await stop({ input: { medicationId: m.id, reason: null } });
+    if (r.error) return setProblem(describeError(r.error).message);
+    setProblem(null);
+    props.onChanged();
+  };
+  return (
+    <>
+      <Show when={problem()}>
+        <Alert tone="error">{problem()}</Alert>
+      </Show>
+      <ul class="medication-list">
+        <For each={props.medicines}>
+          {(m) => (
+            <li class="medication-item card">
+              <div class="medication-item__main">
+                <p class="medication-item__name">
+                  <strong>{m.name}</strong> {m.strength} {m.form}
+                </p>
+                <p>
+                  {m.dose} {unitWords(m.doseUnit)} {m.frequencyWords} · since {formatIsoDate(m.startDate)}
+                  {m.stopDate ? ` · stopped ${formatIsoDate(m.stopDate)}${m.stopReason ? ` (${m.stopReason})` : ''}` : ''} · {m.prescriber}
+                </p>
+                <Show when={m.omeWords}>
+                  <p class="muted medication-item__working">{m.omeWords}</p>
+                </Show>
+              </div>
+              <div class="medication-item__side">
+                <Show when={m.omeMgPerDay !== null && m.omeMgPerDay !== undefined} fallback={<span class="muted">No OME</span>}>
+                  <span class="medication-item__ome">{formatMg(m.omeMgPerDay!)}</span>
+                  <span class="muted"> OME/day</span>
+                </Show>
+                <Show when={props.canStop}>
+                  <Button variant="quiet" busy={stopping.fetching} onClick={() => void onStop(m)}>
+                    Stop<span class="visually-hidden"> {m.name}</span>
+                  </Button>
+                </Show>
+              </div>
+            </li>
+          )}
+        </For>
+      </ul>
+    </>
+  );
+}

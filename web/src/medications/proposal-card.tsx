@@ -1,0 +1,146 @@
+import { DecideMedicationChangeDocument, PauseTaperDocument, RecordPatientAgreementDocument, ResumeTaperDocument, type MedicationDecision, type PatientMedicationQuery } from '@cairn/schema/operations';
+import { createMutation } from '@urql/solid';
+import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
+import { formatDateTime } from '../notifications/when.js';
+import { formatIsoDate } from '../platform/dates.js';
+import { describeError } from '../platform/errors.js';
+import { Alert } from '../ui/alert.js';
+import { Badge, type BadgeTone } from '../ui/badge.js';
+import { Button } from '../ui/button.js';
+import { formatMg } from './medication-access.js';
+
+type Proposal = PatientMedicationQuery['patientMedication']['proposals'][number];
+
+const statusWords: Record<Proposal['status'], [string, BadgeTone]> = {
+  AWAITING_APPROVAL: ['Awaiting GP approval', 'warning'],
+  APPROVED: ['Approved by GP', 'success'],
+  DECLINED: ['Declined', 'muted'],
+  PAUSED: ['Paused', 'info'],
+};
+const kindWords: Record<Proposal['kind'], string> = { REDUCE: 'Reduce', STOP: 'Stop', SWITCH: 'Switch to', START: 'Start' };
+
+/** One proposed change: its steps with the OME at each, who proposed and decided, and what can be done next. */
+export function ProposalCard(props: { proposal: Proposal; canManage: boolean; canDecide: boolean; onChanged(): void }): JSX.Element {
+  const p = () => props.proposal;
+  const [comment, setComment] = createSignal('');
+  const [pauseReason, setPauseReason] = createSignal('');
+  const [problem, setProblem] = createSignal<string | null>(null);
+  const [deciding, decide] = createMutation(DecideMedicationChangeDocument);
+  const [, agree] = createMutation(RecordPatientAgreementDocument);
+  const [, pause] = createMutation(PauseTaperDocument);
+  const [, resume] = createMutation(ResumeTaperDocument);
+  const commentId = createUniqueId();
+  const pauseId = createUniqueId();
+
+  const run = async (result: Promise<{ error?: Parameters<typeof describeError>[0] | undefined }>) => {
+    const r = await result;
+    if (r.error) return setProblem(describeError(r.error).message);
+    setProblem(null);
+    props.onChanged();
+  };
+  const onDecide = (decision: MedicationDecision) => run(decide({ input: { proposalId: p().id, decision, comment: comment().trim() || null } }));
+
+  return (
+    <article class="card proposal-card" aria-labelledby={`proposal-${p().id}`}>
+      <div class="proposal-card__head">
+        <h4 id={`proposal-${p().id}`}>
+          {kindWords[p().kind]} {p().medicineName}
+        </h4>
+        <Badge tone={statusWords[p().status][1]}>{statusWords[p().status][0]}</Badge>
+      </div>
+      <p>{p().rationale}</p>
+      <p class="muted">
+        Proposed by {p().proposedBy.name}, {formatDateTime(p().proposedAt)}
+      </p>
+      <div class="table-wrap">
+        <table class="medication-table">
+          <caption class="visually-hidden">Steps of the proposed change</caption>
+          <thead>
+            <tr>
+              <th scope="col">From</th>
+              <th scope="col">Dose</th>
+              <th scope="col">OME a day</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={p().steps}>
+              {(s) => (
+                <tr>
+                  <td>{formatIsoDate(s.startDate)}</td>
+                  <td>
+                    {s.words}
+                    <Show when={s.increases}>
+                      {' '}
+                      <Badge tone="warning">Increase</Badge>
+                    </Show>
+                  </td>
+                  <td>{formatMg(s.omeMgPerDay)}</td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+      <Show when={p().decidedBy}>
+        <p>
+          {p().status === 'DECLINED' ? 'Declined' : p().amended ? 'Amended and approved' : 'Approved'} by {p().decidedBy!.name}
+          {p().decisionComment ? `: “${p().decisionComment}”` : ''}
+        </p>
+      </Show>
+      <Show when={p().patientAgreedAt}>
+        <p>Patient agreed {formatDateTime(p().patientAgreedAt!)}{p().patientAgreementNote ? `: “${p().patientAgreementNote}”` : ''}</p>
+      </Show>
+      <Show when={p().status === 'PAUSED'}>
+        <p>Paused: {p().pauseReason}</p>
+      </Show>
+      <Show when={problem()}>
+        <Alert tone="error">{problem()}</Alert>
+      </Show>
+      <Show when={props.canDecide && p().status === 'AWAITING_APPROVAL'}>
+        <div class="proposal-card__decide">
+          <div class="field">
+            <label class="field__label" for={commentId}>
+              Your comment (needed to decline)
+            </label>
+            <textarea class="field__input field__textarea" id={commentId} rows={2} value={comment()} onInput={(e) => setComment(e.currentTarget.value)} />
+          </div>
+          <div class="medication-form__buttons">
+            <Button busy={deciding.fetching} onClick={() => void onDecide('APPROVE')}>
+              Approve
+            </Button>
+            <Button variant="secondary" busy={deciding.fetching} onClick={() => void onDecide('DECLINE')}>
+              Decline
+            </Button>
+          </div>
+        </div>
+      </Show>
+      <Show when={props.canManage && p().status !== 'DECLINED'}>
+        <div class="medication-form__buttons">
+          <Show when={!p().patientAgreedAt}>
+            <Button variant="secondary" onClick={() => void run(agree({ proposalId: p().id, note: null }))}>
+              Record the patient's agreement
+            </Button>
+          </Show>
+          <Show when={p().status === 'PAUSED'}>
+            <Button variant="secondary" onClick={() => void run(resume({ proposalId: p().id }))}>
+              Resume the taper
+            </Button>
+          </Show>
+        </div>
+        <Show when={p().status === 'APPROVED'}>
+          <div class="proposal-card__pause">
+            <div class="field">
+              <label class="field__label" for={pauseId}>
+                Flare-up? Pause the taper, saying why
+              </label>
+              <input class="field__input" id={pauseId} value={pauseReason()} onInput={(e) => setPauseReason(e.currentTarget.value)} />
+            </div>
+            <Button variant="secondary" onClick={() => void run(pause({ proposalId: p().id, reason: pauseReason() }))}>
+              Pause
+            </Button>
+          </div>
+        </Show>
+      </Show>
+    </article>
+  );
+}

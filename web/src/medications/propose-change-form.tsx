@@ -1,0 +1,126 @@
+import { ProposeMedicationChangeDocument, type MedicineCatalogueQuery, type PatientMedicationQuery, type ProposalKind } from '@cairn/schema/operations';
+import { createMutation } from '@urql/solid';
+import { createSignal, createUniqueId, Index, Show, type JSX } from 'solid-js';
+import { describeError, type Problem } from '../platform/errors.js';
+import { Alert } from '../ui/alert.js';
+import { Button } from '../ui/button.js';
+import { Select } from '../ui/select.js';
+import { TextField } from '../ui/text-field.js';
+import { addDays, ADVISES_NEVER_PRESCRIBES, ukToday } from './medication-access.js';
+
+type Current = PatientMedicationQuery['patientMedication']['current'][number];
+type CatalogueEntry = MedicineCatalogueQuery['medicineCatalogue'][number];
+interface StepDraft {
+  startDate: string;
+  dose: string;
+  frequency: string;
+  increase: boolean;
+}
+
+const kinds: ReadonlyArray<{ value: ProposalKind; label: string }> = [
+  { value: 'REDUCE', label: 'Reduce' },
+  { value: 'STOP', label: 'Stop' },
+  { value: 'SWITCH', label: 'Switch to another medicine' },
+  { value: 'START', label: 'Start a medicine' },
+];
+
+/** Proposing a change with its taper schedule, for a GP on the team to approve. */
+export function ProposeChangeForm(props: { patientId: string; current: readonly Current[]; catalogue: readonly CatalogueEntry[]; onProposed(): void; onCancel(): void }): JSX.Element {
+  const [kind, setKind] = createSignal<ProposalKind>('REDUCE');
+  const [medicationId, setMedicationId] = createSignal(props.current[0]?.id ?? '');
+  const [medicineCode, setMedicineCode] = createSignal(props.catalogue[0]?.code ?? '');
+  const [rationale, setRationale] = createSignal('');
+  const from = () => props.current.find((m) => m.id === medicationId());
+  const [steps, setSteps] = createSignal<StepDraft[]>([{ startDate: addDays(ukToday(), 1), dose: '', frequency: from()?.frequency ?? '', increase: false }]);
+  const [problem, setProblem] = createSignal<Problem | null>(null);
+  const [state, propose] = createMutation(ProposeMedicationChangeDocument);
+  const rationaleId = createUniqueId();
+  const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
+  const needsFrom = () => kind() !== 'START';
+  const needsTarget = () => kind() === 'SWITCH' || kind() === 'START';
+
+  const update = (i: number, patch: Partial<StepDraft>) => setSteps(steps().map((s, j) => (j === i ? { ...s, ...patch } : s)));
+  const addStep = () => {
+    const last = steps()[steps().length - 1];
+    setSteps([...steps(), { startDate: addDays(last?.startDate || ukToday(), 14), dose: '', frequency: last?.frequency ?? '', increase: false }]);
+  };
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const result = await propose({
+      input: {
+        patientId: props.patientId,
+        kind: kind(),
+        medicationId: needsFrom() ? medicationId() || null : null,
+        medicineCode: needsTarget() ? medicineCode() : null,
+        rationale: rationale(),
+        steps: steps().map((s) => ({ startDate: s.startDate, dose: s.dose.trim() === '' ? Number.NaN : Number(s.dose), frequency: s.frequency, increase: s.increase })),
+      },
+    });
+    if (result.error) {
+      setProblem(describeError(result.error));
+      return;
+    }
+    setProblem(null);
+    props.onProposed();
+  };
+
+  return (
+    <form class="card medication-form" onSubmit={(e) => void submit(e)} aria-labelledby="propose-heading">
+      <h3 id="propose-heading">Propose a change</h3>
+      <p class="muted">{ADVISES_NEVER_PRESCRIBES} A GP on the care team approves, amends or declines the proposal; until then it is not part of the plan.</p>
+      <div class="medication-form__grid">
+        <Select label="Change" value={kind()} options={kinds} onChange={(v) => setKind(v as ProposalKind)} />
+        <Show when={needsFrom()}>
+          <Select label="Current medicine" value={medicationId()} options={props.current.map((m) => ({ value: m.id, label: `${m.name} ${m.dose} ${m.doseUnit === 'microgram/hour' ? 'µg/h' : m.doseUnit} ${m.frequencyWords}` }))} onChange={setMedicationId} />
+        </Show>
+        <Show when={needsTarget()}>
+          <Select label={kind() === 'SWITCH' ? 'Switch to' : 'Medicine to start'} value={medicineCode()} options={props.catalogue.map((c) => ({ value: c.code, label: c.name }))} onChange={setMedicineCode} />
+        </Show>
+      </div>
+      <div class={`field ${fieldError('rationale') ? 'field--invalid' : ''}`}>
+        <label class="field__label" for={rationaleId}>
+          Why (agreed with the patient in the review)
+        </label>
+        <textarea class="field__input field__textarea" id={rationaleId} rows={3} value={rationale()} onInput={(e) => setRationale(e.currentTarget.value)} required />
+      </div>
+      <fieldset class="taper-steps-edit">
+        <legend class="field__label">Steps (a dose of 0 stops the medicine)</legend>
+        <Index each={steps()}>
+          {(s, i) => (
+            <div class="taper-steps-edit__row">
+              <TextField label={`Step ${i + 1} from`} type="date" value={s().startDate} onInput={(v) => update(i, { startDate: v })} error={fieldError(`steps.${i}.startDate`)} required />
+              <TextField label={`Step ${i + 1} dose`} inputMode="decimal" value={s().dose} onInput={(v) => update(i, { dose: v })} error={fieldError(`steps.${i}.dose`)} required />
+              <TextField label={`Step ${i + 1} how often`} value={s().frequency} onInput={(v) => update(i, { frequency: v })} error={fieldError(`steps.${i}.frequency`)} />
+              <label class="taper-steps-edit__increase">
+                <input type="checkbox" checked={s().increase} onChange={(e) => update(i, { increase: e.currentTarget.checked })} /> Step {i + 1} increases the dose
+              </label>
+              <Show when={fieldError(`steps.${i}.increase`)}>
+                <p class="field__error">{fieldError(`steps.${i}.increase`)}</p>
+              </Show>
+              <Show when={steps().length > 1}>
+                <Button variant="quiet" onClick={() => setSteps(steps().filter((_, j) => j !== i))}>
+                  Remove<span class="visually-hidden"> step {i + 1}</span>
+                </Button>
+              </Show>
+            </div>
+          )}
+        </Index>
+        <Button variant="secondary" onClick={addStep}>
+          Add a step
+        </Button>
+      </fieldset>
+      <Show when={problem() && !/^steps\.\d+\./.test(problem()!.field ?? '')}>
+        <Alert tone="error">{problem()!.message}</Alert>
+      </Show>
+      <div class="medication-form__buttons">
+        <Button type="submit" busy={state.fetching}>
+          Send to the GP for approval
+        </Button>
+        <Button variant="secondary" onClick={() => props.onCancel()}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
