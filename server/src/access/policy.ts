@@ -303,6 +303,13 @@ export const may = {
   /** The outcomes dashboard, over the patients the actor may open (readablePatientsSql): a lead's PCN, a coach's caseload. */
   readServiceDashboard: (actor: User) => actor.active && (actor.role === Role.SERVICE_LEAD || actor.role === Role.COACH),
   manageUsers: (actor: User) => actor.role === Role.ADMIN,
+  /** A practice's prescribing indicators: its GPs and pain management practitioners, and its PCN's service leads. */
+  viewPracticeIndicators: (actor: User, practice: Organisation) =>
+    actor.active &&
+    (((actor.role === Role.GP || actor.role === Role.PAIN_PRACTITIONER) && actor.organisation.id === practice.id) ||
+      (actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === practice.pcnId)),
+  /** A whole PCN's prescribing indicators: its service leads. */
+  viewPcnIndicators: (actor: User, pcnId: string) => actor.active && actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === pcnId,
   /** A discussion post is its author's to edit (DISCUSS on the patient is checked as well). */
   editThreadPost: (actor: User, authorId: string) => actor.id === authorId,
 };

@@ -1,14 +1,18 @@
-import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { isUuid, medicationDecidablePatientsSql, PatientAction, readablePatientsSql, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { isUuid, may, medicationDecidablePatientsSql, PatientAction, readablePatientsSql, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
 import { Patient } from '../patients/patient.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
 import type { Context } from '../auth/request-context.js';
-import { notFound } from '../platform/errors.js';
+import { badInput, forbidden, notFound } from '../platform/errors.js';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { Organisation, OrganisationKind } from '../organisations/organisation.entity.js';
+import { indicatorsCsv, prescribingIndicators } from './indicators.service.js';
+import { PrescribingIndicators } from './indicators.types.js';
 import { defaultFlagSettings, flagRules, type FlagSettings } from './flags.js';
 import { Medication, MedicationReview } from './medication.entity.js';
 import { MedicationProposal, TaperStep } from './medication-proposal.entity.js';
 import { medicationReviewsDue, recordMedicationReview, reviewsOf } from './medication-review.service.js';
-import { addMedication, catalogueView, medicationSummary, stopMedication } from './medication.service.js';
+import { addMedication, catalogueView, medicationSummary, stopMedication, ukToday } from './medication.service.js';
 import {
   AddMedicationInput,
   CatalogueMedicine,
@@ -75,6 +79,28 @@ export class MedicationResolver {
   async medicationChangesAwaitingMyApproval(@Ctx() ctx: Context): Promise<MedicationProposal[]> {
     const actor = requireActor(ctx);
     return proposalsAwaitingApproval(ctx.em, medicationDecidablePatientsSql(actor));
+  }
+
+  @Query(() => PrescribingIndicators, { description: 'Prescribing indicators of one practice or one PCN, month by month, from the recorded medication history.' })
+  async prescribingIndicators(
+    @Arg('practiceId', () => ID, { nullable: true }) practiceId: string | null,
+    @Arg('pcnId', () => ID, { nullable: true }) pcnId: string | null,
+    @Arg('months', () => Int, { defaultValue: 12 }) months: number,
+    @Ctx() ctx: Context,
+  ): Promise<PrescribingIndicators> {
+    const actor = requireActor(ctx);
+    if (!practiceId === !pcnId) throw badInput('practiceId', 'Choose one practice or one PCN.');
+    if (!Number.isInteger(months) || months < 1 || months > 36) throw badInput('months', 'Between 1 and 36 months.');
+    const id = (practiceId ?? pcnId)!;
+    const kind = practiceId ? OrganisationKind.GP_PRACTICE : OrganisationKind.PCN;
+    const org = isUuid(id) ? await ctx.em.findOne(Organisation, { id, kind }) : null;
+    if (!org) throw notFound(practiceId ? 'practice' : 'PCN');
+    const allowed = practiceId ? may.viewPracticeIndicators(actor, org) : may.viewPcnIndicators(actor, org.id);
+    if (!allowed) throw forbidden(practiceId ? "Only the practice's GPs and pain management practitioners, and its PCN's service leads, can see its indicators." : "Only the PCN's service leads can see its indicators.");
+    const threshold = settingsOf(ctx).highDoseOmeMgPerDay;
+    const result = await prescribingIndicators(ctx.em, practiceId ? { practiceId: org.id } : { pcnId: org.id }, { today: ukToday(), months, highDoseOme: threshold });
+    await recordAudit(ctx.em, { actorId: actor.id, action: 'indicators.read', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { organisationId: org.id } });
+    return { scopeName: org.name, highDoseThreshold: threshold, months: result, csv: indicatorsCsv(result) };
   }
 
   @Mutation(() => Medication, { description: 'Records a medicine the patient takes.' })
