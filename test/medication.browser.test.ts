@@ -139,6 +139,14 @@ describe('analgesia review in Chromium', () => {
     // And on the timeline.
     await gpPage.goto(`${server().url}/patients/${patient.id}/timeline`);
     await gpPage.getByText('approved the change to Morphine (oral)').waitFor();
+
+    // The practice's prescribing indicators count Gwen: on an opioid with a gabapentinoid this month.
+    await gpPage.getByRole('link', { name: 'Indicators' }).click();
+    const thisMonth = gpPage.locator('.indicator-table tbody tr').last();
+    await thisMonth.waitFor();
+    expect(await thisMonth.locator('th, td').allTextContents()).toEqual([today.slice(0, 7), '1', '1', '1', '1', '0', '0', '120000', '100%', '500', '0', '0']);
+    expect(await gpPage.getByRole('link', { name: 'Download CSV' }).getAttribute('download')).toMatch(/^prescribing-indicators-practice-/);
+    await shots(gpPage, 'medication-indicators');
     await gpSession.context.close();
   });
 });

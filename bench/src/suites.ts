@@ -1,9 +1,11 @@
 import { carePlansBenchmark } from './care-plans/suite.js';
 import { fanout } from './fanout/fanout.suite.js';
 import { dashboardBenchmark } from './dashboard/dashboard.suite.js';
+import { indicatorsBenchmark } from './indicators/indicators.suite.js';
 
 /** Every benchmark suite by name; each domain adds its own. */
 export const suites: Record<string, () => Promise<void>> = {};
 suites['care-plans'] = carePlansBenchmark;
 suites.fanout = fanout;
 suites.dashboard = dashboardBenchmark;
+suites.indicators = indicatorsBenchmark;

@@ -11,6 +11,7 @@ import { Toasts } from './notifications/toasts.js';
 import { PatientWorkspace } from './patients/patient-workspace.js';
 import { PatientQuestionnairePage } from './outcomes/patient-questionnaire-page.js';
 import { DashboardPage } from './outcomes/dashboard-page.js';
+import { IndicatorsPage } from './medications/indicators-page.js';
 import type { Problem } from './platform/errors.js';
 import { Link, matchPath, navigate, pathname } from './platform/router.js';
 import { Alert } from './ui/alert.js';
@@ -98,6 +99,9 @@ function SignedIn(): JSX.Element {
             <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
               <Link href="/dashboard" class="top-bar__nav-link" aria-current={pathname() === '/dashboard' ? 'page' : undefined}>
                 Dashboard
+            <Show when={user() && ['GP', 'PAIN_PRACTITIONER', 'SERVICE_LEAD'].includes(user()!.role)}>
+              <Link href="/indicators" class="top-bar__nav-link" aria-current={pathname() === '/indicators' ? 'page' : undefined}>
+                Indicators
               </Link>
             </Show>
           </>
@@ -140,6 +144,8 @@ function Routes(): JSX.Element {
       </Match>
       <Match when={pathname() === '/dashboard'}>
         <DashboardPage />
+      <Match when={pathname() === '/indicators'}>
+        <IndicatorsPage />
       </Match>
     </Switch>
   );

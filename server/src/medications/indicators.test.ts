@@ -85,5 +85,12 @@ describe('prescribing indicators', () => {
     expect(errorCode(await gql(url, q, { practiceId: world.practice.id }, await signInAs(url, other.users.lead)))).toBe('FORBIDDEN');
     expect(errorCode(await gql(url, q, { practiceId: world.practice.id }, await signInAs(url, world.users.coach)))).toBe('FORBIDDEN');
     expect(errorCode(await gql(url, q, {}, await signInAs(url, world.users.gp)))).toBe('BAD_USER_INPUT');
+    const scopes = '{ indicatorScopes { id kind } }';
+    expect((await gql<{ indicatorScopes: unknown[] }>(url, scopes, {}, await signInAs(url, world.users.lead))).data!.indicatorScopes).toEqual([
+      { id: world.pcn.id, kind: 'PCN' },
+      { id: world.practice.id, kind: 'GP_PRACTICE' },
+    ]);
+    expect((await gql<{ indicatorScopes: unknown[] }>(url, scopes, {}, await signInAs(url, world.users.gp))).data!.indicatorScopes).toEqual([{ id: world.practice.id, kind: 'GP_PRACTICE' }]);
+    expect((await gql<{ indicatorScopes: unknown[] }>(url, scopes, {}, await signInAs(url, world.users.coach))).data!.indicatorScopes).toEqual([]);
   });
 });

@@ -81,6 +81,15 @@ export class MedicationResolver {
     return proposalsAwaitingApproval(ctx.em, medicationDecidablePatientsSql(actor));
   }
 
+  @Query(() => [Organisation], { description: 'The practices and PCNs whose prescribing indicators you may see (a PCN first, then its practices).' })
+  async indicatorScopes(@Ctx() ctx: Context): Promise<Organisation[]> {
+    const actor = requireActor(ctx);
+    const pcnId = actor.organisation.pcnId;
+    const candidates = await ctx.em.find(Organisation, { $or: [{ id: pcnId }, { pcn: pcnId }, { id: actor.organisation.id }] }, { orderBy: { name: 'asc' } });
+    const visible = candidates.filter((o) => (o.kind === OrganisationKind.PCN ? may.viewPcnIndicators(actor, o.id) : o.kind === OrganisationKind.GP_PRACTICE && may.viewPracticeIndicators(actor, o)));
+    return visible.sort((a, b) => Number(b.kind === OrganisationKind.PCN) - Number(a.kind === OrganisationKind.PCN));
+  }
+
   @Query(() => PrescribingIndicators, { description: 'Prescribing indicators of one practice or one PCN, month by month, from the recorded medication history.' })
   async prescribingIndicators(
     @Arg('practiceId', () => ID, { nullable: true }) practiceId: string | null,
