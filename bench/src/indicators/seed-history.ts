@@ -43,7 +43,12 @@ export async function seedHistory(db: FreshDatabase, shape: HistoryShape): Promi
       [practiceIds, shape.practices, shape.patients],
     );
     // A number per patient to draw the history from, reproducibly.
-    await c.query(`create temporary table bench_pt on commit drop as select id, row_number() over (order by nhs_number) as n from patient`);
+    // Independent, reproducible draws per patient (a hash of its number), so no practice is all one kind.
+    await c.query(
+      `create temporary table bench_pt on commit drop as
+         select id, abs(hashtext('o' || n)) % 1000 as o, abs(hashtext('g' || n)) % 100 as g, abs(hashtext('v' || n)) % 20 as v, abs(hashtext('k' || n)) % 1000 as k
+           from (select id, row_number() over (order by nhs_number) as n from patient) x`,
+    );
     const medication = (where: string, code: string, cls: string, dose: string, perDay: number, ome: string, start: string, stop: string) =>
       c.query(
         `insert into medication (id, patient_id, medicine_code, name, medicine_class, route, form, strength, dose, dose_unit, frequency, frequency_words,
@@ -55,17 +60,18 @@ export async function seedHistory(db: FreshDatabase, shape: HistoryShape): Promi
       );
     const today = `date '${shape.today}'`;
     // Opioids: a quarter of patients; codeine, tramadol, morphine, oxycodone by n.
-    await medication(`n % 4 = 0 and n % 16 = 0`, 'codeine', 'OPIOID', '30', 4, '12', `${today} - (400 + n % 300)::int`, `case when n % 5 = 0 then ${today} - (n % 200)::int end`);
-    await medication(`n % 4 = 0 and n % 16 = 4`, 'tramadol', 'OPIOID', '50', 4, '20', `${today} - (n % 365)::int`, `case when n % 7 = 0 then least(${today}, ${today} - (n % 365)::int + 30 + (n % 60)::int) end`);
-    await medication(`n % 4 = 0 and n % 16 = 8`, 'morphine', 'OPIOID', '60', 2, '120', `${today} - (500 + n % 100)::int`, `${today} - (n % 180)::int`); // reduced:
-    await medication(`n % 4 = 0 and n % 16 = 8`, 'morphine', 'OPIOID', '40', 2, '80', `${today} - (n % 180)::int`, 'null');
-    await medication(`n % 4 = 0 and n % 16 = 12`, 'oxycodone', 'OPIOID', '20', 2, '60', `${today} - (n % 365)::int`, 'null');
+    await medication(`o < 62`, 'codeine', 'OPIOID', '30', 4, '12', `${today} - (400 + k % 300)::int`, `case when k % 5 = 0 then ${today} - (k % 200)::int end`);
+    await medication(`o between 62 and 124`, 'tramadol', 'OPIOID', '50', 4, '20', `${today} - (k % 365)::int`, `case when k % 7 = 0 then least(${today}, ${today} - (k % 365)::int + 30 + (k % 60)::int) end`);
+    // Morphine reduced mid-year: a second row from the day the first stopped.
+    await medication(`o between 125 and 187`, 'morphine', 'OPIOID', '60', 2, '120', `${today} - (500 + k % 100)::int`, `${today} - (k % 180)::int`);
+    await medication(`o between 125 and 187`, 'morphine', 'OPIOID', '40', 2, '80', `${today} - (k % 180)::int`, 'null');
+    await medication(`o between 188 and 249`, 'oxycodone', 'OPIOID', '20', 2, '60', `${today} - (k % 365)::int`, 'null');
     // Gabapentinoids: one in ten.
-    await medication(`n % 10 = 3`, 'pregabalin', 'GABAPENTINOID', '150', 2, 'null', `${today} - (n % 400)::int`, 'null');
-    await medication(`n % 20 = 7`, 'gabapentin', 'GABAPENTINOID', '600', 3, 'null', `${today} - (n % 400)::int`, `case when n % 3 = 0 then least(${today}, ${today} - (n % 400)::int + 90) end`);
+    await medication(`g < 7`, 'pregabalin', 'GABAPENTINOID', '150', 2, 'null', `${today} - (k % 400)::int`, 'null');
+    await medication(`g between 7 and 9`, 'gabapentin', 'GABAPENTINOID', '600', 3, 'null', `${today} - (k % 400)::int`, `case when k % 3 = 0 then least(${today}, ${today} - (k % 400)::int + 90) end`);
     await c.query(
       `insert into medication_review (id, patient_id, reviewer_id, reviewed_on, how_taken, effect_on_pain_and_function, side_effects, what_matters, readiness, ome_at_review, next_review_due)
-       select gen_random_uuid(), id, $1, ${today} - (n % 365)::int, '-', '-', '-', '-', 'UNSURE', 0, ${today} + 90 from bench_pt where n % 20 = 0`,
+       select gen_random_uuid(), id, $1, ${today} - (k % 365)::int, '-', '-', '-', '-', 'UNSURE', 0, ${today} + 90 from bench_pt where v = 0`,
       [leadId],
     );
     const [{ medications }] = (await c.query<{ medications: number }>('select count(*)::int as medications from medication')).rows;

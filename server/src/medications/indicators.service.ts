@@ -58,8 +58,8 @@ export async function prescribingIndicators(em: EntityManager, scope: IndicatorS
   meds as (
     select m.patient_id, m.medicine_class, m.medicine_code, coalesce(m.ome_mg_per_day, 0) as ome, m.dose * m.doses_per_day as daily,
            m.start_date, coalesce(m.stop_date, 'infinity'::date) as stop_date
-      from medication m
-     where m.patient_id in (select id from pts) and m.medicine_class in ('OPIOID', 'GABAPENTINOID')),
+      from medication m join pts on pts.id = m.patient_id
+     where m.medicine_class in ('OPIOID', 'GABAPENTINOID')),
   cur as (select s.g, s.d, x.* from snap s join meds x on x.start_date <= s.d and x.stop_date > s.d),
   per_patient as (
     select c.g, c.patient_id,
@@ -71,6 +71,12 @@ export async function prescribingIndicators(em: EntityManager, scope: IndicatorS
            coalesce(sum(c.daily / ddd.mg) filter (where c.medicine_class = 'GABAPENTINOID'), 0) as ddds
       from cur c left join ddd on ddd.code = c.medicine_code
      group by c.g, c.patient_id),
+  by_month as (
+    select g, count(*) filter (where opioid) as on_opioid,
+           count(*) filter (where opioid and ome >= ${opts.highDoseOme}::float8) as high_dose,
+           count(*) filter (where opioid and gabapentinoid) as with_gabapentinoid,
+           sum(ome) as total_ome, sum(opioid_items) as opioid_items, sum(high_items) as high_items, sum(ddds) as ddds
+      from per_patient group by g),
   -- Unbroken runs of opioid use (short gaps joined), as the long-term flag reads them.
   op as (select patient_id, start_date, stop_date,
                 max(stop_date) over (partition by patient_id order by start_date, stop_date rows between unbounded preceding and 1 preceding) as prev_end
@@ -81,33 +87,37 @@ export async function prescribingIndicators(em: EntityManager, scope: IndicatorS
                 from op),
   runs as (select patient_id, run, min(start_date) as since, max(stop_date) as until from op_runs group by patient_id, run),
   durations as (
-    select s.g, r.patient_id, r.since, s.d from snap s join runs r on r.since <= s.d and r.until > s.d),
-  opioid_patients as (select distinct patient_id from meds where medicine_class = 'OPIOID'),
+    select s.g,
+           count(*) filter (where r.since < (s.d - interval '3 months') and r.since >= (s.d - interval '6 months')) as months_3_to_6,
+           count(*) filter (where r.since < (s.d - interval '12 months')) as over_12_months
+      from snap s join runs r on r.since <= s.d and r.until > s.d
+     group by s.g),
+  -- Each opioid patient's total OME at every snapshot (0 when none), against the snapshot a month before.
   ome_by_month as (
     select s.g, o.patient_id, coalesce(pp.ome, 0) as ome
-      from snap s cross join opioid_patients o left join per_patient pp on pp.g = s.g and pp.patient_id = o.patient_id),
-  changes as (
-    select g, patient_id, ome, lead(ome) over (partition by patient_id order by g) as ome_before from ome_by_month),
+      from snap s cross join (select distinct patient_id from meds where medicine_class = 'OPIOID') o
+      left join per_patient pp on pp.g = s.g and pp.patient_id = o.patient_id),
+  reductions as (
+    select g, count(*) as reduced, sum(ome_before) as ome_before, sum(ome) as ome_after
+      from (select g, ome, lead(ome) over (partition by patient_id order by g) as ome_before from ome_by_month) c
+     where ome < ome_before
+     group by g),
   reviews as (
-    select to_char(r.reviewed_on, 'YYYY-MM') as month, count(*)::int as n
-      from medication_review r where r.patient_id in (select id from pts)
-       and r.reviewed_on > (date_trunc('month', ${opts.today}::date) - make_interval(months => ${opts.months}::int))::date
+    select to_char(r.reviewed_on, 'YYYY-MM') as month, count(*) as n
+      from medication_review r join pts on pts.id = r.patient_id
+     where r.reviewed_on > (date_trunc('month', ${opts.today}::date) - make_interval(months => ${opts.months}::int))::date
      group by 1)
-select s.month, s.d::text as as_of, (select n from registered) as registered,
-       (select count(*) from per_patient pp where pp.g = s.g and pp.opioid)::int as on_opioid,
-       (select count(*) from per_patient pp where pp.g = s.g and pp.opioid and pp.ome >= ${opts.highDoseOme}::float8)::int as high_dose,
-       (select count(*) from per_patient pp where pp.g = s.g and pp.opioid and pp.gabapentinoid)::int as with_gabapentinoid,
-       (select count(*) from durations x where x.g = s.g and x.since < (x.d - interval '3 months') and x.since >= (x.d - interval '6 months'))::int as months_3_to_6,
-       (select count(*) from durations x where x.g = s.g and x.since < (x.d - interval '12 months'))::int as over_12_months,
-       (select coalesce(sum(pp.ome), 0) from per_patient pp where pp.g = s.g)::float8 as total_ome,
-       (select coalesce(sum(pp.opioid_items), 0) from per_patient pp where pp.g = s.g)::int as opioid_items,
-       (select coalesce(sum(pp.high_items), 0) from per_patient pp where pp.g = s.g)::int as high_items,
-       (select coalesce(sum(pp.ddds), 0) from per_patient pp where pp.g = s.g)::float8 as ddds,
-       coalesce((select n from reviews r where r.month = s.month), 0) as reviews,
-       (select count(*) from changes c where c.g = s.g and c.ome < c.ome_before)::int as reduced,
-       (select coalesce(sum(c.ome_before), 0) from changes c where c.g = s.g and c.ome < c.ome_before)::float8 as ome_before,
-       (select coalesce(sum(c.ome), 0) from changes c where c.g = s.g and c.ome < c.ome_before)::float8 as ome_after
-  from snap s
+select s.month, s.d::text as as_of, reg.n as registered,
+       coalesce(b.on_opioid, 0)::int as on_opioid, coalesce(b.high_dose, 0)::int as high_dose, coalesce(b.with_gabapentinoid, 0)::int as with_gabapentinoid,
+       coalesce(du.months_3_to_6, 0)::int as months_3_to_6, coalesce(du.over_12_months, 0)::int as over_12_months,
+       coalesce(b.total_ome, 0)::float8 as total_ome, coalesce(b.opioid_items, 0)::int as opioid_items, coalesce(b.high_items, 0)::int as high_items,
+       coalesce(b.ddds, 0)::float8 as ddds, coalesce(rv.n, 0)::int as reviews,
+       coalesce(rd.reduced, 0)::int as reduced, coalesce(rd.ome_before, 0)::float8 as ome_before, coalesce(rd.ome_after, 0)::float8 as ome_after
+  from snap s cross join registered reg
+  left join by_month b on b.g = s.g
+  left join durations du on du.g = s.g
+  left join reductions rd on rd.g = s.g
+  left join reviews rv on rv.month = s.month
  where s.g < ${opts.months}::int
  order by s.g desc`,
   );
