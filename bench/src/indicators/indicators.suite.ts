@@ -29,13 +29,13 @@ export async function indicatorsBenchmark(): Promise<void> {
     for (const practiceId of pcn.practiceIds) await time({ practiceId }); // warm-up: plans and caches
     const perPractice: number[] = [];
     for (const practiceId of pcn.practiceIds) perPractice.push(await time({ practiceId }));
-    const pcnView = [await time({ pcnId: pcn.pcnId }), await time({ pcnId: pcn.pcnId })];
-    table([
-      { view: 'one practice (12 months)', runs: perPractice.length, median: ms(percentile(perPractice, 50)), p95: ms(percentile(perPractice, 95)), max: ms(Math.max(...perPractice)), target: `< ${TARGET_MS} ms` },
-      { view: `whole PCN (${practices} practices)`, runs: pcnView.length, median: ms(percentile(pcnView, 50)), p95: ms(percentile(pcnView, 95)), max: ms(Math.max(...pcnView)), target: '-' },
-    ]);
+    table([{ view: 'one practice (12 months)', runs: perPractice.length, median: ms(percentile(perPractice, 50)), p95: ms(percentile(perPractice, 95)), max: ms(Math.max(...perPractice)), target: `< ${TARGET_MS} ms` }]);
     const over = perPractice.filter((t) => t >= TARGET_MS).length;
     console.log(over === 0 ? `Every practice view under ${TARGET_MS} ms.` : `${over} of ${perPractice.length} practice views took ${TARGET_MS} ms or more.`);
+    // The whole PCN is ten times the work of a practice; reported for information, with no target.
+    const pcnView: number[] = [];
+    for (let i = 0; i < 2; i++) pcnView.push(await time({ pcnId: pcn.pcnId }).catch(() => Number.POSITIVE_INFINITY));
+    table([{ view: `whole PCN (${practices} practices)`, runs: pcnView.length, median: ms(percentile(pcnView, 50)), max: ms(Math.max(...pcnView)) }]);
   } finally {
     await cairn.close();
   }

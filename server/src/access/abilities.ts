@@ -16,6 +16,9 @@ const meaning: Record<ActionName, string> = {
   DISCUSS: 'Start and reply to MDT discussions.',
   READ_AUDIT: "Read the patient's audit trail.",
   RECORD_OUTCOME: 'Record or correct an outcome measure, and send the patient a questionnaire link.',
+  MANAGE_MEDICATIONS: "Record and stop medicines, record medication reviews, the patient's agreement and a paused taper.",
+  PROPOSE_MEDICATION_CHANGE: 'Propose a change to a medicine with its taper, for a GP to decide.',
+  DECIDE_MEDICATION_CHANGE: 'Approve, amend or decline a proposed medication change (a GP on the care team).',
 };
 
 /** The GraphQL field of each action: EDIT_CARE_PLAN → editCarePlan. */

@@ -1,7 +1,6 @@
 import { MedicineCatalogueDocument, PatientMedicationDocument, StopMedicationDocument, type PatientMedicationQuery, type PatientWorkspaceQuery } from '@cairn/schema/operations';
 import { createMutation, createQuery } from '@urql/solid';
-import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
-import { useSession } from '../auth/session.js';
+import { createSignal, For, Show, type JSX } from 'solid-js';
 import { formatIsoDate } from '../platform/dates.js';
 import { describeError } from '../platform/errors.js';
 import { followPatientEvents } from '../timeline/patient-events.js';
@@ -10,7 +9,7 @@ import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { ListStates } from '../ui/list-states.js';
 import { AddMedicationForm } from './add-medication-form.js';
-import { ADVISES_NEVER_PRESCRIBES, formatMg, medicationAbilities, unitWords } from './medication-access.js';
+import { ADVISES_NEVER_PRESCRIBES, formatMg, unitWords } from './medication-access.js';
 import { ProposalCard } from './proposal-card.js';
 import { ProposeChangeForm } from './propose-change-form.js';
 import './medications.css';
@@ -21,12 +20,8 @@ type Med = Summary['current'][number];
 
 /** The patient's analgesia: current medicines with their OME and working, the flags and why, proposed changes. */
 export function MedicationTab(props: { patient: Patient }): JSX.Element {
-  const session = useSession();
-  const me = () => {
-    const s = session.state();
-    return s.status === 'signedIn' ? s.user : undefined;
-  };
-  const abilities = createMemo(() => medicationAbilities(me(), props.patient.careTeam));
+  // The server's policy decides (access/policy.ts); the web shows controls from what it says.
+  const abilities = () => ({ canManage: props.patient.viewerCan.manageMedications, canPropose: props.patient.viewerCan.proposeMedicationChange, canDecide: props.patient.viewerCan.decideMedicationChange });
   const [result, refetch] = createQuery({ query: PatientMedicationDocument, variables: () => ({ patientId: props.patient.id }) });
   const [catalogue] = createQuery({ query: MedicineCatalogueDocument });
   const [mode, setMode] = createSignal<'none' | 'add' | 'propose'>('none');
@@ -48,7 +43,7 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
       <Show when={abilities().canManage && mode() === 'none'}>
         <div class="tab-toolbar medication-toolbar">
           <Button onClick={() => setMode('add')}>Record a medicine</Button>
-          <Show when={(summary()?.current.length ?? 0) > 0}>
+          <Show when={abilities().canPropose && (summary()?.current.length ?? 0) > 0}>
             <Button variant="secondary" onClick={() => setMode('propose')}>
               Propose a change
             </Button>
