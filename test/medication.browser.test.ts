@@ -110,10 +110,28 @@ describe('analgesia review in Chromium', () => {
     expect(await card.getByRole('button', { name: 'Approve' }).count()).toBe(0); // the practitioner cannot approve
     await shots(page, 'medication-proposed');
 
-    // The GP approves.
+    // The practitioner records the person-centred review behind it.
+    await page.getByRole('button', { name: 'Record a review' }).click();
+    const review = page.locator('form', { has: page.getByRole('heading', { name: 'Record a medication review' }) });
+    await review.getByLabel('What the patient takes, and how').fill('Both doses, sometimes late; extra paracetamol on bad days');
+    await review.getByLabel('Effect on pain and on daily life').fill('Pain 7/10; drowsy in the afternoons');
+    await review.getByLabel('Side effects').fill('Constipation, drowsiness');
+    await review.getByLabel('What matters to them').fill('Collecting her grandchildren from school');
+    await review.getByLabel('Readiness to change').selectOption('READY');
+    await review.getByLabel('Next review due').fill(addDays(today, 28));
+    await review.getByRole('button', { name: 'Record review' }).click();
+    await review.waitFor({ state: 'detached' });
+    await page.getByText('Next medication review due').waitFor();
+
+    // The GP finds it awaiting approval and approves.
     const gpSession = await signedIn(gp);
     const gpPage = gpSession.page;
-    await gpPage.goto(`${server().url}/patients/${patient.id}/medication`);
+    await gpPage.getByRole('link', { name: 'Reviews' }).click();
+    await gpPage.getByRole('heading', { name: 'Awaiting your approval' }).waitFor();
+    const awaiting = gpPage.locator('li', { hasText: 'Reduce Morphine (oral), proposed by Practitioner' });
+    await awaiting.waitFor();
+    await shots(gpPage, 'medication-awaiting-approval');
+    await awaiting.getByRole('link', { name: /Gwen Morgan/ }).click();
     await gpPage.locator('.proposal-card').getByLabel('Your comment (needed to decline)').fill('Agreed. Review at step 2.');
     await gpPage.locator('.proposal-card').getByRole('button', { name: 'Approve' }).click();
     await gpPage.locator('.proposal-card').getByText('Approved by GP', { exact: true }).waitFor();
@@ -140,11 +158,11 @@ describe('analgesia review in Chromium', () => {
     await gpPage.goto(`${server().url}/patients/${patient.id}/timeline`);
     await gpPage.getByText('approved the change to Morphine (oral)').waitFor();
 
-    // The practice's prescribing indicators count Gwen: on an opioid with a gabapentinoid this month.
+    // The practice's prescribing indicators count Gwen this month: on a high-dose opioid with a gabapentinoid, and reviewed.
     await gpPage.getByRole('link', { name: 'Indicators' }).click();
     const thisMonth = gpPage.locator('.indicator-table tbody tr').last();
     await thisMonth.waitFor();
-    expect(await thisMonth.locator('th, td').allTextContents()).toEqual([today.slice(0, 7), '1', '1', '1', '1', '0', '0', '120000', '100%', '500', '0', '0']);
+    expect(await thisMonth.locator('th, td').allTextContents()).toEqual([today.slice(0, 7), '1', '1', '1', '1', '0', '0', '120000', '100%', '500', '1', '0']);
     expect(await gpPage.getByRole('link', { name: 'Download CSV' }).getAttribute('download')).toMatch(/^prescribing-indicators-practice-/);
     await shots(gpPage, 'medication-indicators');
     await gpSession.context.close();

@@ -12,6 +12,7 @@ import { PatientWorkspace } from './patients/patient-workspace.js';
 import { PatientQuestionnairePage } from './outcomes/patient-questionnaire-page.js';
 import { DashboardPage } from './outcomes/dashboard-page.js';
 import { IndicatorsPage } from './medications/indicators-page.js';
+import { MedicationWorklistsPage } from './medications/worklists-page.js';
 import type { Problem } from './platform/errors.js';
 import { Link, matchPath, navigate, pathname } from './platform/router.js';
 import { Alert } from './ui/alert.js';
@@ -99,6 +100,11 @@ function SignedIn(): JSX.Element {
             <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
               <Link href="/dashboard" class="top-bar__nav-link" aria-current={pathname() === '/dashboard' ? 'page' : undefined}>
                 Dashboard
+            <Show when={user() && ['GP', 'PAIN_PRACTITIONER'].includes(user()!.role)}>
+              <Link href="/medication-reviews" class="top-bar__nav-link" aria-current={pathname() === '/medication-reviews' ? 'page' : undefined}>
+                Reviews
+              </Link>
+            </Show>
             <Show when={user() && ['GP', 'PAIN_PRACTITIONER', 'SERVICE_LEAD'].includes(user()!.role)}>
               <Link href="/indicators" class="top-bar__nav-link" aria-current={pathname() === '/indicators' ? 'page' : undefined}>
                 Indicators
@@ -144,6 +150,9 @@ function Routes(): JSX.Element {
       </Match>
       <Match when={pathname() === '/dashboard'}>
         <DashboardPage />
+      <Match when={pathname() === '/medication-reviews'}>
+        <MedicationWorklistsPage />
+      </Match>
       <Match when={pathname() === '/indicators'}>
         <IndicatorsPage />
       </Match>

@@ -12,6 +12,7 @@ import { AddMedicationForm } from './add-medication-form.js';
 import { ADVISES_NEVER_PRESCRIBES, formatMg, unitWords } from './medication-access.js';
 import { ProposalCard } from './proposal-card.js';
 import { ProposeChangeForm } from './propose-change-form.js';
+import { RecordReviewForm } from './record-review-form.js';
 import './medications.css';
 
 type Patient = PatientWorkspaceQuery['patient'];
@@ -24,7 +25,7 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
   const abilities = () => ({ canManage: props.patient.viewerCan.manageMedications, canPropose: props.patient.viewerCan.proposeMedicationChange, canDecide: props.patient.viewerCan.decideMedicationChange });
   const [result, refetch] = createQuery({ query: PatientMedicationDocument, variables: () => ({ patientId: props.patient.id }) });
   const [catalogue] = createQuery({ query: MedicineCatalogueDocument });
-  const [mode, setMode] = createSignal<'none' | 'add' | 'propose'>('none');
+  const [mode, setMode] = createSignal<'none' | 'add' | 'propose' | 'review'>('none');
   const reload = () => refetch({ requestPolicy: 'network-only' });
   followPatientEvents(
     () => props.patient.id,
@@ -43,6 +44,9 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
       <Show when={abilities().canManage && mode() === 'none'}>
         <div class="tab-toolbar medication-toolbar">
           <Button onClick={() => setMode('add')}>Record a medicine</Button>
+          <Button variant="secondary" onClick={() => setMode('review')}>
+            Record a review
+          </Button>
           <Show when={abilities().canPropose && (summary()?.current.length ?? 0) > 0}>
             <Button variant="secondary" onClick={() => setMode('propose')}>
               Propose a change
@@ -55,6 +59,16 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
           patientId={props.patient.id}
           catalogue={catalogue.data!.medicineCatalogue}
           onAdded={() => {
+            setMode('none');
+            reload();
+          }}
+          onCancel={() => setMode('none')}
+        />
+      </Show>
+      <Show when={mode() === 'review'}>
+        <RecordReviewForm
+          patientId={props.patient.id}
+          onRecorded={() => {
             setMode('none');
             reload();
           }}

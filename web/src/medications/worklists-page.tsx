@@ -1,0 +1,64 @@
+import { MedicationWorklistsDocument } from '@cairn/schema/operations';
+import { createQuery } from '@urql/solid';
+import { For, Show, type JSX } from 'solid-js';
+import { formatDateTime } from '../notifications/when.js';
+import { formatIsoDate } from '../platform/dates.js';
+import { describeError } from '../platform/errors.js';
+import { Link } from '../platform/router.js';
+import { Alert } from '../ui/alert.js';
+import { Spinner } from '../ui/spinner.js';
+import './medications.css';
+
+const kindWords: Record<string, string> = { REDUCE: 'Reduce', STOP: 'Stop', SWITCH: 'Switch to', START: 'Start' };
+
+/** Medication changes awaiting your approval (as a GP) and the medication reviews due on patients you can see. */
+export function MedicationWorklistsPage(): JSX.Element {
+  document.title = 'Medication reviews – Cairn';
+  const [result] = createQuery({ query: MedicationWorklistsDocument, requestPolicy: 'network-only' });
+  const medicationLink = (patientId: string) => `/patients/${encodeURIComponent(patientId)}/medication`;
+  return (
+    <main class="page indicators-page">
+      <h1>Medication reviews</h1>
+      <p class="muted">Cairn advises and records; it never prescribes.</p>
+      <Show when={result.error}>
+        <Alert tone="error">{describeError(result.error!).message}</Alert>
+      </Show>
+      <Show when={result.data} fallback={<Show when={!result.error}><Spinner label="Loading…" /></Show>}>
+        {(d) => (
+          <>
+            <section aria-labelledby="awaiting-heading">
+              <h2 id="awaiting-heading">Awaiting your approval</h2>
+              <Show when={d().medicationChangesAwaitingMyApproval.length > 0} fallback={<p class="muted">Nothing awaits your approval.</p>}>
+                <ul class="medication-list">
+                  <For each={d().medicationChangesAwaitingMyApproval}>
+                    {(p) => (
+                      <li class="card medication-item">
+                        <Link href={medicationLink(p.patient.id)}>{p.patient.name}</Link>: {kindWords[p.kind] ?? p.kind} {p.medicineName}, proposed by {p.proposedBy.name}, {formatDateTime(p.proposedAt)}
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </Show>
+            </section>
+            <section aria-labelledby="due-heading">
+              <h2 id="due-heading">Reviews due</h2>
+              <Show when={d().medicationReviewsDue.length > 0} fallback={<p class="muted">No medication reviews are due.</p>}>
+                <ul class="medication-list">
+                  <For each={d().medicationReviewsDue}>
+                    {(r) => (
+                      <li class="card medication-item">
+                        <Link href={medicationLink(r.patient.id)}>{r.patient.name}</Link>:{' '}
+                        {r.nextReviewDue ? `due ${formatIsoDate(r.nextReviewDue)}` : 'on an opioid, never reviewed'}
+                        {r.lastReviewedOn ? ` (last reviewed ${formatIsoDate(r.lastReviewedOn)})` : ''}
+                      </li>
+                    )}
+                  </For>
+                </ul>
+              </Show>
+            </section>
+          </>
+        )}
+      </Show>
+    </main>
+  );
+}
