@@ -126,7 +126,7 @@ describe('analgesia review in Chromium', () => {
     // The GP finds it awaiting approval and approves.
     const gpSession = await signedIn(gp);
     const gpPage = gpSession.page;
-    await gpPage.getByRole('link', { name: 'Reviews' }).click();
+    await gpPage.locator('.top-bar__nav-link', { hasText: 'Medication' }).click();
     await gpPage.getByRole('heading', { name: 'Awaiting your approval' }).waitFor();
     const awaiting = gpPage.locator('li', { hasText: 'Reduce Morphine (oral), proposed by Practitioner' });
     await awaiting.waitFor();
@@ -159,7 +159,8 @@ describe('analgesia review in Chromium', () => {
     await gpPage.getByText('approved the change to Morphine (oral)').waitFor();
 
     // The practice's prescribing indicators count Gwen this month: on a high-dose opioid with a gabapentinoid, and reviewed.
-    await gpPage.getByRole('link', { name: 'Indicators' }).click();
+    await gpPage.locator('.top-bar__nav-link', { hasText: 'Medication' }).click();
+    await gpPage.getByRole('link', { name: 'Prescribing indicators' }).click();
     const thisMonth = gpPage.locator('.indicator-table tbody tr').last();
     await thisMonth.waitFor();
     expect(await thisMonth.locator('th, td').allTextContents()).toEqual([today.slice(0, 7), '1', '1', '1', '1', '0', '0', '120000', '100%', '500', '1', '0']);

@@ -106,8 +106,8 @@ function SignedIn(): JSX.Element {
               </Link>
             </Show>
             <Show when={user() && ['GP', 'PAIN_PRACTITIONER', 'SERVICE_LEAD'].includes(user()!.role)}>
-              <Link href="/indicators" class="top-bar__nav-link" aria-current={pathname() === '/indicators' ? 'page' : undefined}>
-                Indicators
+              <Link href="/medication-reviews" class="top-bar__nav-link" aria-current={pathname() === '/medication-reviews' || pathname() === '/indicators' ? 'page' : undefined}>
+                Medication
               </Link>
             </Show>
           </>

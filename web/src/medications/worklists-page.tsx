@@ -19,7 +19,9 @@ export function MedicationWorklistsPage(): JSX.Element {
   return (
     <main class="page indicators-page">
       <h1>Medication reviews</h1>
-      <p class="muted">Cairn advises and records; it never prescribes.</p>
+      <p class="muted">
+        Cairn advises and records; it never prescribes. <Link href="/indicators">Prescribing indicators</Link> for your practice or PCN.
+      </p>
       <Show when={result.error}>
         <Alert tone="error">{describeError(result.error!).message}</Alert>
       </Show>
@@ -32,7 +34,7 @@ export function MedicationWorklistsPage(): JSX.Element {
                 <ul class="medication-list">
                   <For each={d().medicationChangesAwaitingMyApproval}>
                     {(p) => (
-                      <li class="card medication-item">
+                      <li class="card worklist-item">
                         <Link href={medicationLink(p.patient.id)}>{p.patient.name}</Link>: {kindWords[p.kind] ?? p.kind} {p.medicineName}, proposed by {p.proposedBy.name}, {formatDateTime(p.proposedAt)}
                       </li>
                     )}
@@ -46,7 +48,7 @@ export function MedicationWorklistsPage(): JSX.Element {
                 <ul class="medication-list">
                   <For each={d().medicationReviewsDue}>
                     {(r) => (
-                      <li class="card medication-item">
+                      <li class="card worklist-item">
                         <Link href={medicationLink(r.patient.id)}>{r.patient.name}</Link>:{' '}
                         {r.nextReviewDue ? `due ${formatIsoDate(r.nextReviewDue)}` : 'on an opioid, never reviewed'}
                         {r.lastReviewedOn ? ` (last reviewed ${formatIsoDate(r.lastReviewedOn)})` : ''}
