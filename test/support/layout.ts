@@ -24,7 +24,7 @@ export async function fieldLayoutProblems(page: Page, fieldSelector: string, con
           if (!n.textContent?.trim()) continue;
           const range = document.createRange();
           range.selectNodeContents(n);
-          for (const r of range.getClientRects()) if (r.width > 0 && r.height > 0) boxes.push(r);
+          for (const r of Array.from(range.getClientRects())) if (r.width > 0 && r.height > 0) boxes.push(r);
         }
         return boxes;
       };
@@ -33,13 +33,13 @@ export async function fieldLayoutProblems(page: Page, fieldSelector: string, con
         return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
       };
       const problems: string[] = [];
-      const fields = [...document.querySelectorAll(fieldSelector)].filter(visible);
+      const fields = Array.from(document.querySelectorAll(fieldSelector)).filter(visible);
       if (fields.length === 0) return [`no field matches ${fieldSelector}`];
       const boxes = fields.map((f) => f.getBoundingClientRect());
       const texts = fields.map(textBoxes);
       fields.forEach((f, i) => {
         if (f.scrollWidth > f.clientWidth) problems.push(`${name(f)} is clipped: content ${f.scrollWidth} px in ${f.clientWidth} px`);
-        for (const child of f.querySelectorAll('*')) {
+        for (const child of Array.from(f.querySelectorAll('*'))) {
           const style = getComputedStyle(child);
           if (style.display === 'inline' || child.clientWidth === 0 || child instanceof HTMLSelectElement) continue;
           if (child.scrollWidth > child.clientWidth) problems.push(`${name(child)} in ${name(f)} is clipped: content ${child.scrollWidth} px in ${child.clientWidth} px`);
@@ -52,7 +52,7 @@ export async function fieldLayoutProblems(page: Page, fieldSelector: string, con
         }
       });
       for (const selector of containers) {
-        for (const c of document.querySelectorAll(selector)) {
+        for (const c of Array.from(document.querySelectorAll(selector))) {
           if (visible(c) && c.scrollWidth > c.clientWidth) problems.push(`${selector} scrolls sideways: content ${c.scrollWidth} px in ${c.clientWidth} px`);
         }
       }

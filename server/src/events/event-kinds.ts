@@ -1,3 +1,4 @@
+import { HandoverUrgency } from '@cairn/schema/handover-urgency';
 import { registerEnumType } from 'type-graphql';
 
 /** Every kind of event on the log. Patient-stream kinds are shared with whoever can read the patient. */
@@ -22,8 +23,8 @@ export const EventKind = {
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 registerEnumType(EventKind, { name: 'EventKind', description: 'What happened; the timeline filters on it.' });
 
-export const HandoverUrgency = { ROUTINE: 'ROUTINE', SOON: 'SOON', URGENT: 'URGENT' } as const;
-export type HandoverUrgency = (typeof HandoverUrgency)[keyof typeof HandoverUrgency];
+/** One definition of the urgencies and their escalation, shared with the web. */
+export { HandoverUrgency };
 
 /** The payload each kind carries. Small, and fit for anyone who may read the patient. */
 export interface EventPayloads {

@@ -5,7 +5,8 @@ import { loaderFor } from '../platform/batch-loader.js';
 import type { Context } from '../auth/request-context.js';
 import { HandoverAction, HandoverAddendum, HandoverNote } from './handover.entity.js';
 import { acknowledgeHandover, actionsAssignedTo, addHandoverAddendum, handoversAwaiting, postHandover } from './handover.service.js';
-import { PostHandoverInput } from './handover.types.js';
+import { escalationTimings } from './handover-escalation.js';
+import { HandoverEscalationTimings, PostHandoverInput } from './handover.types.js';
 
 /** Loads a note and checks `action` on its patient; an unknown note and an inaccessible one look alike. */
 async function noteWithAccess(ctx: Context, handoverId: string, action: PatientAction): Promise<{ note: HandoverNote } & PatientAccess> {
@@ -39,6 +40,12 @@ export class HandoverResolver {
   async myHandoverActions(@Ctx() ctx: Context): Promise<HandoverAction[]> {
     const actor = requireActor(ctx);
     return actionsAssignedTo(ctx.em, actor, readablePatientsSql(actor));
+  }
+
+  @Query(() => HandoverEscalationTimings, { description: 'When unacknowledged handovers escalate here: what the urgency hints are written from.' })
+  handoverEscalationTimings(@Ctx() ctx: Context): HandoverEscalationTimings {
+    requireActor(ctx);
+    return escalationTimings(ctx.services.config);
   }
 
   @Mutation(() => HandoverNote, { description: 'Posts a handover note. Posted notes never change; correct them with an addendum.' })

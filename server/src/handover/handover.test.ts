@@ -188,7 +188,7 @@ describe('handover notes', () => {
         [patient.id, world.users.coach.id, ago],
       );
     const [[old], [recent]] = [await insert('5 days'), await insert('1 day')];
-    const rules = { handoverUrgentEscalationSeconds: 4 * 3600, handoverSoonEscalationWorkingDays: 2 };
+    const rules = { urgentEscalationSeconds: 4 * 3600, soonEscalationWorkingDays: 2 };
     const results = await Promise.all([escalateDueHandovers(server().orm.em.fork(), rules), escalateDueHandovers(server().orm.em.fork(), rules)]);
     expect(results.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
     const rows = await em.getConnection().execute<Array<{ id: string; escalated: boolean }>>('select id, escalated_at is not null as escalated from handover_note where patient_id = ?', [patient.id]);
