@@ -62,7 +62,17 @@ export async function fieldLayoutProblems(page: Page, fieldSelector: string, con
   );
 }
 
-/** How far the page scrolls sideways (0 is good): the document's scroll width beyond the window's. */
-export async function sidewaysScroll(page: Page): Promise<number> {
-  return page.evaluate(() => Math.max(0, document.scrollingElement!.scrollWidth - window.innerWidth));
+/**
+ * How far the page scrolls sideways (0 is good): the document's scroll width beyond the window's; when it
+ * does, the elements reaching past the window's right edge follow, to say why.
+ */
+export async function sidewaysScroll(page: Page): Promise<Array<number | string>> {
+  return page.evaluate(() => {
+    const scroll = Math.max(0, document.scrollingElement!.scrollWidth - window.innerWidth);
+    if (scroll === 0) return [0];
+    const culprits = Array.from(document.body.querySelectorAll('*'))
+      .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+      .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).split(/\s+/).join('.')} right ${Math.round(el.getBoundingClientRect().right)}`);
+    return [scroll, ...culprits.slice(0, 8)];
+  });
 }
