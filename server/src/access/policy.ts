@@ -21,6 +21,10 @@ export const PatientAction = {
   EDIT_CARE_PLAN: 'carePlan.edit',
   POST_HANDOVER: 'handover.post',
   ACKNOWLEDGE_HANDOVER: 'handover.acknowledge',
+  /** Marking done a recommended action assigned to you. */
+  COMPLETE_OWN_HANDOVER_ACTION: 'handoverAction.completeOwn',
+  /** Marking done a recommended action assigned to someone else, or to nobody. */
+  COMPLETE_HANDOVER_ACTION: 'handoverAction.complete',
   DISCUSS: 'thread.post',
   READ_AUDIT: 'audit.read',
 } as const;
@@ -43,7 +47,10 @@ export function allows(actor: Pick<User, 'role'>, rel: Relationship, action: Pat
   const onTeam = rel.member !== null;
   switch (action) {
     case PatientAction.READ:
+    case PatientAction.COMPLETE_OWN_HANDOVER_ACTION:
       return onTeam || rel.isPcnLead || rel.isLinkedSpecialist;
+    case PatientAction.COMPLETE_HANDOVER_ACTION:
+      return rel.member?.isLead ?? false;
     case PatientAction.EDIT_CARE_PLAN:
     case PatientAction.UPDATE_PATIENT:
     case PatientAction.DISCUSS:
@@ -270,6 +277,11 @@ export function acknowledgeablePatientsSql(actor: User): { sql: string; params: 
   return { sql: 'select m.patient_id from care_team_member m where m.user_id = ? and (m.is_lead or ?::boolean)', params: [actor.id, actor.role === Role.GP] };
 }
 
+/** Which action marking a recommended action done is: the assignee's own, or anyone else's (the lead's to do). */
+export function completeHandoverActionAs(actor: Pick<User, 'id'>, assigneeId: string | null): PatientAction {
+  return assigneeId === actor.id ? PatientAction.COMPLETE_OWN_HANDOVER_ACTION : PatientAction.COMPLETE_HANDOVER_ACTION;
+}
+
 /** Organisation-wide permissions that are not about one patient. */
 export const may = {
   createPatient: (actor: User) => ([Role.COACH, Role.FCP, Role.GP, Role.PAIN_PRACTITIONER, Role.SERVICE_LEAD] as Role[]).includes(actor.role),
@@ -287,6 +299,8 @@ function deniedMessage(action: PatientAction): string {
       return "Only the care team's lead or a GP on the team can acknowledge handover notes.";
     case PatientAction.READ_AUDIT:
       return 'Only service leads can read the audit trail.';
+    case PatientAction.COMPLETE_HANDOVER_ACTION:
+      return "Only the person this action is assigned to or the care team's lead can mark it done.";
     default:
       return 'Your role on this care team does not allow that.';
   }

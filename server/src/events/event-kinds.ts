@@ -10,6 +10,7 @@ export const EventKind = {
   HANDOVER_ADDENDUM_ADDED: 'HANDOVER_ADDENDUM_ADDED',
   HANDOVER_ACKNOWLEDGED: 'HANDOVER_ACKNOWLEDGED',
   HANDOVER_ESCALATED: 'HANDOVER_ESCALATED',
+  HANDOVER_ACTION_DONE: 'HANDOVER_ACTION_DONE',
   THREAD_STARTED: 'THREAD_STARTED',
   THREAD_POSTED: 'THREAD_POSTED',
   THREAD_POST_EDITED: 'THREAD_POST_EDITED',
@@ -35,6 +36,7 @@ export interface EventPayloads {
   HANDOVER_ADDENDUM_ADDED: { handoverId: string; addendumId: string; excerpt: string };
   HANDOVER_ACKNOWLEDGED: { handoverId: string; reply: string | null };
   HANDOVER_ESCALATED: { handoverId: string; urgency: HandoverUrgency; escalatedTo: string[] };
+  HANDOVER_ACTION_DONE: { handoverId: string; actionId: string; description: string; allDone: boolean };
   THREAD_STARTED: { threadId: string; title: string; topic: string };
   THREAD_POSTED: { threadId: string; postId: string; parentPostId: string | null; excerpt: string };
   THREAD_POST_EDITED: { threadId: string; postId: string; excerpt: string };

@@ -91,6 +91,7 @@ describe('handover notes', () => {
     expect(mutations.data!.__schema.mutationType.fields.map((f) => f.name).filter((n) => /handover/i.test(n)).sort()).toEqual([
       'acknowledgeHandover',
       'addHandoverAddendum',
+      'markHandoverActionDone', // an action's one change: done, once (see handover-actions.test.ts)
       'postHandover',
     ]);
     await expect(server().orm.em.fork().getConnection().execute(`update handover_note set summary = 'changed' where id = ?`, [id])).rejects.toThrow(/cannot be changed/);
