@@ -28,7 +28,15 @@ const MAX_ACTIONS = 20;
  * actions, the specialist link, the audit entry, the timeline event and the care team's notifications
  * commit together in a single round trip, or not at all.
  */
-export async function postHandover(em: EntityManager, by: By, patient: Patient, relationship: Relationship, input: PostHandoverInput): Promise<HandoverNote> {
+export async function postHandover(
+  em: EntityManager,
+  by: By,
+  patient: Patient,
+  relationship: Relationship,
+  input: PostHandoverInput,
+  /** The demo's only: a note posted hours ago, so the escalation sweep has one past its time to show. */
+  options: { postedAt?: Date } = {},
+): Promise<HandoverNote> {
   const summary = requireText('summary', input.summary, 500);
   const advice = requireText('advice', input.advice, 10_000);
   const sourceService = input.sourceService?.trim() ? requireText('sourceService', input.sourceService, 200) : by.actor.organisation.name;
@@ -46,8 +54,9 @@ export async function postHandover(em: EntityManager, by: By, patient: Patient, 
   const note = Object.assign(new HandoverNote(), { patientId: patient.id, author: by.actor, sourceService, summary, advice, urgency: input.urgency });
   const statement = new Statement().with(
     'note',
-    sql`insert into handover_note (id, patient_id, author_id, source_service, summary, advice, urgency)
-        values (${note.id}::uuid, ${patient.id}::uuid, ${by.actor.id}::uuid, ${sourceService}, ${summary}, ${advice}, ${note.urgency})
+    sql`insert into handover_note (id, patient_id, author_id, source_service, summary, advice, urgency, created_at)
+        values (${note.id}::uuid, ${patient.id}::uuid, ${by.actor.id}::uuid, ${sourceService}, ${summary}, ${advice}, ${note.urgency},
+                coalesce(${options.postedAt?.toISOString() ?? null}::timestamptz, now()))
         returning created_at`,
   );
   if (actions.length > 0) {

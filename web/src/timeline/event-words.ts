@@ -27,6 +27,8 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
       return { group: 'handover', action: 'acknowledged a handover', detail: quoted(text(p, 'reply')) };
     case 'HANDOVER_ESCALATED':
       return { group: 'handover', action: `escalated an unacknowledged ${text(p, 'urgency') || ''} handover to the service lead`.replace('  ', ' ') };
+    case 'HANDOVER_ACTION_DONE':
+      return { group: 'handover', action: p['allDone'] === true ? "marked a handover's last recommended action done: all are done" : 'marked a recommended action done', detail: quoted(text(p, 'description')) };
     case 'THREAD_STARTED':
       return { group: 'discussion', action: 'started a discussion', detail: quoted(text(p, 'title')) };
     case 'THREAD_POSTED':
