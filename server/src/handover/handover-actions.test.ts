@@ -60,7 +60,7 @@ describe('recommended actions, to the end', () => {
     // Someone with no access to the patient cannot even tell the action exists.
     expect(errorCode(await gql(url(), DONE, { id: pacing.id }, tokens.outsider))).toBe('NOT_FOUND');
     expect(errorCode(await gql(url(), DONE, { id: '00000000-0000-4000-8000-000000000000' }, tokens.coach))).toBe('NOT_FOUND');
-    expect(errorCode(await gql(url(), DONE, { id: 'not-an-id' }, tokens.coach))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(url(), DONE, { id: 'not-an-id' }, tokens.coach))).toBe('BAD_USER_INPUT'); // the input gate checks every ID
 
     // The physio's own; then the lead marks the unassigned one, the last.
     expect((await gql(url(), DONE, { id: pacing.id }, tokens.fcp)).errors).toBeUndefined();
