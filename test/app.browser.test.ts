@@ -264,7 +264,8 @@ describe('the Cairn web app in Chromium', () => {
     await tabletSession.page.getByRole('heading', { name: 'My patients' }).waitFor();
     await laptopSession.page.getByRole('heading', { name: 'My patients' }).waitFor();
 
-    await laptopSession.page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await laptopSession.page.getByRole('button', { name: 'Sign out everywhere…' }).click();
+    await laptopSession.page.getByRole('button', { name: 'Sign out on every device' }).click();
     await laptopSession.page.getByText(/You have signed out on every device \(2 sessions ended\)/).waitFor();
 
     // The tablet finds out (UNAUTHENTICATED) as soon as it asks the server for anything.

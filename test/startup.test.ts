@@ -46,11 +46,11 @@ afterAll(async () => {
   for (const name of databases) await adminQuery(`drop database if exists "${name}" with (force)`);
 });
 
-async function signIn(url: string): Promise<string> {
+async function signIn(url: string, email = 'amara.okafor@cairn.example'): Promise<string> {
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: 'mutation { signIn(email: "amara.okafor@cairn.example", password: "cairn-demo-password") { token } }' }),
+    body: JSON.stringify({ query: 'mutation($e: String!) { signIn(email: $e, password: "cairn-demo-password") { token } }', variables: { e: email } }),
   });
   const body = (await res.json()) as { data: { signIn: { token: string } } };
   return body.data.signIn.token;
@@ -72,7 +72,8 @@ const PROCESS_TIMEOUT = 180_000;
 describe('npm start on a fresh machine (embedded PostgreSQL, demo data)', () => {
   it('starts, seeds once, serves the app and /healthz, and prints the URL and demo sign-ins', async () => {
     const port = await freePort();
-    const first = start({ CAIRN_DATA_DIR: dataDir, PORT: String(port) });
+    // A quick sweep, so the demo's URGENT handover (posted five hours before the seed) escalates at once.
+    const first = start({ CAIRN_DATA_DIR: dataDir, PORT: String(port), CAIRN_ESCALATION_SWEEP_MS: '200' });
     const url = await first.ready;
     expect(url).toBe(`http://127.0.0.1:${port}`);
     expect(first.output()).toMatch(/amara\.okafor@cairn\.example/);
@@ -81,6 +82,26 @@ describe('npm start on a fresh machine (embedded PostgreSQL, demo data)', () => 
     const token = await signIn(url);
     const before = await countUsers(url, token);
     expect(Math.floor(before / 1000)).toBeGreaterThan(20); // the demo coach leads most of the 40 demo patients
+
+    // The demo shows an escalation: the service lead is told of the demo's overdue URGENT handover.
+    const lead = createClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, connectionParams: { token: await signIn(url, 'kate.morgan@cairn.example') }, retryAttempts: 0 });
+    const escalated = await new Promise<string>((resolve, reject) => {
+      const stop = lead.subscribe<{ notifications: { kind: string; title: string } }>(
+        { query: 'subscription { notifications(after: "0") { kind title } }' },
+        {
+          next: ({ data }) => {
+            if (data?.notifications.kind === 'HANDOVER_ESCALATED') {
+              stop();
+              resolve(data.notifications.title);
+            }
+          },
+          error: reject,
+          complete: () => reject(new Error('the notifications stream ended before an escalation')),
+        },
+      );
+    });
+    expect(escalated).toMatch(/^Urgent handover for .+ not yet acknowledged$/);
+    await lead.dispose();
 
     // SIGTERM with an open subscription socket: drains and exits 0.
     const socket = createClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, lazy: false, connectionParams: { token }, retryAttempts: 0, onNonLazyError: () => undefined });

@@ -8,15 +8,16 @@ const axeSource = fs.readFileSync(createRequire(import.meta.url).resolve('axe-co
 interface AxeViolation {
   id: string;
   help: string;
+  impact: string | null;
   nodes: Array<{ target: unknown[] }>;
 }
 
 /**
- * Runs axe-core's WCAG 2.1 A/AA rules on the page as it stands; resolves with what it found, briefly (none
- * is good). axe is evaluated through the browser's debugging protocol, not added as a script tag, since
- * Cairn's Content-Security-Policy refuses inline scripts (as it should).
+ * axe-core's WCAG 2.1 A/AA violations on the page as it stands. axe is evaluated through the browser's
+ * debugging protocol, not added as a script tag, since Cairn's Content-Security-Policy refuses inline
+ * scripts (as it should). Fails the test if axe checked nothing, so an empty page cannot pass.
  */
-export async function accessibilityProblems(page: Page): Promise<string[]> {
+async function axeViolations(page: Page): Promise<AxeViolation[]> {
   await page.evaluate(axeSource);
   const found = await page.evaluate(async () => {
     const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[]; passes: unknown[] }> } }).axe;
@@ -24,5 +25,17 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
     return { violations: result.violations, checked: result.passes.length };
   });
   expect(found.checked, 'axe-core checked nothing').toBeGreaterThan(0);
-  return found.violations.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+  return found.violations;
+}
+
+const described = (v: AxeViolation) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`;
+
+/** Every violation, as short lines (none is good). */
+export async function accessibilityProblems(page: Page): Promise<string[]> {
+  return (await axeViolations(page)).map(described);
+}
+
+/** The serious and critical violations only, as short lines (none is good). */
+export async function seriousAccessibilityProblems(page: Page): Promise<string[]> {
+  return (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical').map(described);
 }

@@ -13,6 +13,8 @@ const meaning: Record<ActionName, string> = {
   EDIT_CARE_PLAN: 'Edit the care plan, restore a revision and record agreement.',
   POST_HANDOVER: 'Post a handover note or add to one.',
   ACKNOWLEDGE_HANDOVER: 'Acknowledge handover notes.',
+  COMPLETE_OWN_HANDOVER_ACTION: 'Mark done a recommended action assigned to you.',
+  COMPLETE_HANDOVER_ACTION: 'Mark done a recommended action assigned to someone else, or to nobody.',
   DISCUSS: 'Start and reply to MDT discussions.',
   READ_AUDIT: "Read the patient's audit trail.",
   RECORD_OUTCOME: 'Record or correct an outcome measure, and send the patient a questionnaire link.',

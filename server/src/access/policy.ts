@@ -21,6 +21,10 @@ export const PatientAction = {
   EDIT_CARE_PLAN: 'carePlan.edit',
   POST_HANDOVER: 'handover.post',
   ACKNOWLEDGE_HANDOVER: 'handover.acknowledge',
+  /** Marking done a recommended action assigned to you. */
+  COMPLETE_OWN_HANDOVER_ACTION: 'handoverAction.completeOwn',
+  /** Marking done a recommended action assigned to someone else, or to nobody. */
+  COMPLETE_HANDOVER_ACTION: 'handoverAction.complete',
   DISCUSS: 'thread.post',
   READ_AUDIT: 'audit.read',
   /** Record an outcome measure (or correct one), or send the patient a questionnaire link. */
@@ -51,7 +55,10 @@ export function allows(actor: Pick<User, 'role'>, rel: Relationship, action: Pat
   const onTeam = rel.member !== null;
   switch (action) {
     case PatientAction.READ:
+    case PatientAction.COMPLETE_OWN_HANDOVER_ACTION:
       return onTeam || rel.isPcnLead || rel.isLinkedSpecialist;
+    case PatientAction.COMPLETE_HANDOVER_ACTION:
+      return rel.member?.isLead ?? false;
     case PatientAction.EDIT_CARE_PLAN:
     case PatientAction.UPDATE_PATIENT:
     case PatientAction.DISCUSS:
@@ -296,6 +303,11 @@ export function medicationDecidablePatientsSql(actor: User): { sql: string; para
   return { sql: 'select m.patient_id from care_team_member m where m.user_id = ?', params: [actor.id] };
 }
 
+/** Which action marking a recommended action done is: the assignee's own, or anyone else's (the lead's to do). */
+export function completeHandoverActionAs(actor: Pick<User, 'id'>, assigneeId: string | null): PatientAction {
+  return assigneeId === actor.id ? PatientAction.COMPLETE_OWN_HANDOVER_ACTION : PatientAction.COMPLETE_HANDOVER_ACTION;
+}
+
 /** Organisation-wide permissions that are not about one patient. */
 export const may = {
   createPatient: (actor: User) => ([Role.COACH, Role.FCP, Role.GP, Role.PAIN_PRACTITIONER, Role.SERVICE_LEAD] as Role[]).includes(actor.role),
@@ -327,6 +339,8 @@ function deniedMessage(action: PatientAction): string {
       return 'Only a GP or a pain management practitioner on the care team can change the medication record.';
     case PatientAction.DECIDE_MEDICATION_CHANGE:
       return 'Only a GP on the care team can approve, amend or decline a medication change.';
+    case PatientAction.COMPLETE_HANDOVER_ACTION:
+      return "Only the person this action is assigned to or the care team's lead can mark it done.";
     default:
       return 'Your role on this care team does not allow that.';
   }

@@ -135,6 +135,8 @@ describe('care-plan history, sign-off, suggestions, presence and print', () => {
     const html = await current.text();
     expect(html).toContain('Still: Being able to cook for the family');
     expect(html).toContain('size: A4');
+    // The practice by name, and whom to ask for there: the coach leads this patient's care.
+    expect(html).toContain(`Your practice: <strong>${world.practice.name}</strong>. Questions about this plan: contact your practice and ask for Coach (Health &amp; wellbeing coach), who leads your care.`);
     expect(html).toContain('<p>Still: Being able to cook for the family</p><ul><li><strong>Pacing walks</strong></li></ul>');
     const signedPage = await (await print(`?signOff=${signed.data?.signOffCarePlan.id}`, coach)).text();
     expect(signedPage).toContain('Agreed on 15 January 2026');

@@ -4,6 +4,7 @@ import { canonicalPatientId } from '../access/patient-id-arg.js';
 import { PatientAction, requirePatientAccess } from '../access/policy.js';
 import { authenticate } from '../auth/auth.service.js';
 import { tokenFromHeaders } from '../auth/session-token.js';
+import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { formatNhsNumber } from '../patients/nhs-number.js';
 import type { Patient } from '../patients/patient.entity.js';
 import type { Context } from '../auth/request-context.js';
@@ -46,7 +47,7 @@ export function carePlanPrintHandler(services: Services) {
       } else {
         view = (await services.carePlans.read(patientId)).view;
       }
-      res.set('Cache-Control', 'no-store').type('text/html').send(renderPrintHtml(patient, view, signed));
+      res.set('Cache-Control', 'no-store').type('text/html').send(renderPrintHtml(patient, view, signed, await contactFor(em, patient)));
     } catch (e) {
       if (e instanceof CairnError) res.status(httpStatusFor(e.code)).type('text/plain').send(e.message);
       else {
@@ -57,8 +58,26 @@ export function carePlanPrintHandler(services: Services) {
   };
 }
 
+/** Who the patient can ask about the plan: their practice and the person who leads their care. */
+export interface PrintContact {
+  practiceName: string;
+  lead: { name: string; teamRole: string } | null;
+}
+
+async function contactFor(em: Context['em'], patient: Patient): Promise<PrintContact> {
+  await em.populate(patient, ['practice']);
+  const lead = await em.findOne(CareTeamMember, { patient: patient.id, isLead: true }, { populate: ['user'] });
+  return { practiceName: patient.practice.name, lead: lead ? { name: lead.user.name, teamRole: lead.teamRole } : null };
+}
+
+/** The contact line: the practice by name, and whom to ask for there. */
+function contactLine(contact: PrintContact): string {
+  const ask = contact.lead ? `ask for ${esc(contact.lead.name)} (${esc(contact.lead.teamRole)}), who leads your care` : 'ask for the team who look after your pain';
+  return `<p class="contact">Your practice: <strong>${esc(contact.practiceName)}</strong>. Questions about this plan: contact your practice and ${ask}.</p>`;
+}
+
 /** The printable page; every value is escaped. */
-export function renderPrintHtml(patient: Patient, view: CarePlanView, signed: SignOff | null): string {
+export function renderPrintHtml(patient: Patient, view: CarePlanView, signed: SignOff | null, contact: PrintContact): string {
   const goals = view.goals
     .filter((g) => g.status !== 'DROPPED')
     .map(
@@ -81,9 +100,11 @@ export function renderPrintHtml(patient: Patient, view: CarePlanView, signed: Si
   .tag { font-size: 8.5pt; border: 1px solid #999; border-radius: 3px; padding: 0 1.5mm; }
   table { width: 100%; border-collapse: collapse; } td, th { text-align: left; vertical-align: top; padding: 1mm 2mm 1mm 0; border-bottom: 1px solid #eee; }
   li { margin-bottom: 2mm; page-break-inside: avoid; } section { page-break-inside: avoid; }
+  .contact { margin: 1mm 0; padding: 1.5mm 2mm; border: 1px solid #999; border-radius: 3px; }
 </style></head><body>
 <header><h1>My care plan</h1>
 <div>${esc(patient.givenName)} ${esc(patient.familyName)} · NHS number ${esc(formatNhsNumber(patient.nhsNumber))} · born ${longDate(patient.dateOfBirth)}</div>
+${contactLine(contact)}
 <div class="muted">${signed ? `Agreed on ${longDate(signed.agreedOn)} with ${esc(signed.signedByName)}` : `Printed ${longDate(new Date().toISOString().slice(0, 10))} — not yet agreed as shown`}</div></header>
 <section><h2>What matters to me</h2>${runsHtml(view.whatMattersRuns)}</section>
 <section><h2>My goals</h2>${goals ? `<ul>${goals}</ul>` : '<p class="muted">No goals yet.</p>'}</section>

@@ -14,7 +14,8 @@ const requestId = 'demo-seed';
 
 /**
  * Gives the demo service something to look at: care plans for the coach's first patients, a specialist's
- * handover awaiting the lead's acknowledgement, and an MDT discussion mentioning the pain practitioner.
+ * handover awaiting the lead's acknowledgement, an URGENT one already past its time (so the service lead sees
+ * an escalation), and an MDT discussion mentioning the pain practitioner.
  * Written through the same services the API uses, so events, notifications and audit are real.
  */
 export async function seedDemoActivity(em: EntityManager, carePlans: CarePlanStore): Promise<void> {
@@ -39,6 +40,23 @@ export async function seedDemoActivity(em: EntityManager, carePlans: CarePlanSto
       sourceService: null,
       actions: [{ description: 'Agree a tapering schedule with the patient', assigneeId: null, dueDate: null }],
     });
+    // Posted five hours ago and still unacknowledged: past the URGENT wait (4 hours by default), so the
+    // escalation sweep's first run (within CAIRN_ESCALATION_SWEEP_MS of start) escalates it to the service lead.
+    await postHandover(
+      em,
+      { actor: specialist, requestId },
+      patient,
+      await relationshipOf(em, specialist, patient),
+      {
+        patientId: patient.id,
+        summary: 'New numbness in the left foot: needs a same-day GP review',
+        advice: 'Reported at this morning’s clinic call. New numbness with back pain needs ruling out cauda equina: arrange a same-day GP review and tell the patient to call 999 if bladder or bowel control changes.',
+        urgency: 'URGENT',
+        sourceService: null,
+        actions: [{ description: 'Arrange a same-day GP review', assigneeId: null, dueDate: null }],
+      },
+      { postedAt: new Date(Date.now() - 5 * 3600_000) },
+    );
   }
 
   const [first] = patients;

@@ -1,3 +1,4 @@
+import { HandoverUrgency } from '@cairn/schema/handover-urgency';
 import { registerEnumType } from 'type-graphql';
 
 /** Every kind of event on the log. Patient-stream kinds are shared with whoever can read the patient. */
@@ -9,6 +10,7 @@ export const EventKind = {
   HANDOVER_ADDENDUM_ADDED: 'HANDOVER_ADDENDUM_ADDED',
   HANDOVER_ACKNOWLEDGED: 'HANDOVER_ACKNOWLEDGED',
   HANDOVER_ESCALATED: 'HANDOVER_ESCALATED',
+  HANDOVER_ACTION_DONE: 'HANDOVER_ACTION_DONE',
   THREAD_STARTED: 'THREAD_STARTED',
   THREAD_POSTED: 'THREAD_POSTED',
   THREAD_POST_EDITED: 'THREAD_POST_EDITED',
@@ -33,8 +35,8 @@ export const EventKind = {
 export type EventKind = (typeof EventKind)[keyof typeof EventKind];
 registerEnumType(EventKind, { name: 'EventKind', description: 'What happened; the timeline filters on it.' });
 
-export const HandoverUrgency = { ROUTINE: 'ROUTINE', SOON: 'SOON', URGENT: 'URGENT' } as const;
-export type HandoverUrgency = (typeof HandoverUrgency)[keyof typeof HandoverUrgency];
+/** One definition of the urgencies and their escalation, shared with the web. */
+export { HandoverUrgency };
 
 /** The payload each kind carries. Small, and fit for anyone who may read the patient. */
 export interface EventPayloads {
@@ -45,6 +47,7 @@ export interface EventPayloads {
   HANDOVER_ADDENDUM_ADDED: { handoverId: string; addendumId: string; excerpt: string };
   HANDOVER_ACKNOWLEDGED: { handoverId: string; reply: string | null };
   HANDOVER_ESCALATED: { handoverId: string; urgency: HandoverUrgency; escalatedTo: string[] };
+  HANDOVER_ACTION_DONE: { handoverId: string; actionId: string; description: string; allDone: boolean };
   THREAD_STARTED: { threadId: string; title: string; topic: string };
   THREAD_POSTED: { threadId: string; postId: string; parentPostId: string | null; excerpt: string };
   THREAD_POST_EDITED: { threadId: string; postId: string; excerpt: string };

@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { escalationWait, handoverUrgencies, urgencyLabels, type EscalationTimings, type HandoverUrgency } from '@cairn/schema/handover-urgency';
 import { appendEvent } from '../events/event-log.js';
-import { EventKind, HandoverUrgency } from '../events/event-kinds.js';
+import { EventKind } from '../events/event-kinds.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
 import type { Config } from '../platform/config.js';
@@ -9,14 +10,31 @@ import type { Logger } from '../platform/logger.js';
 import { PeriodicSweep } from '../platform/periodic-sweep.js';
 import { addWorkingDays } from './working-days.js';
 
-type EscalationRules = Pick<Config, 'handoverUrgentEscalationSeconds' | 'handoverSoonEscalationWorkingDays'>;
+/** The instance's escalation settings in the shared definition's terms (what the web's hints are written from). */
+export function escalationTimings(config: Pick<Config, 'handoverUrgentEscalationSeconds' | 'handoverSoonEscalationWorkingDays'>): EscalationTimings {
+  return { urgentEscalationSeconds: config.handoverUrgentEscalationSeconds, soonEscalationWorkingDays: config.handoverSoonEscalationWorkingDays };
+}
+
+/** When a handover of `urgency` posted at `createdAt` is due to escalate, or null when it never does. */
+export function escalationDueAt(urgency: HandoverUrgency, createdAt: Date, timings: EscalationTimings): Date | null {
+  const wait = escalationWait(urgency, timings);
+  if (!wait) return null;
+  return wait.unit === 'seconds' ? new Date(createdAt.getTime() + wait.amount * 1000) : addWorkingDays(createdAt, wait.amount);
+}
 
 /**
- * Escalates every handover that has waited too long for acknowledgement: URGENT after a set time, SOON
- * after working days. Safe to run on every instance at once: rows are claimed with `for update skip
- * locked` and marked escalated in the same transaction as the events and notifications.
+ * Escalates every handover that has waited too long for acknowledgement, by the shared rules
+ * (`@cairn/schema/handover-urgency`): only the urgencies those rules escalate, after their wait. Safe to run on
+ * every instance at once: rows are claimed with `for update skip locked` and marked escalated in the same
+ * transaction as the events and notifications.
  */
-export async function escalateDueHandovers(em: EntityManager, rules: EscalationRules): Promise<number> {
+export async function escalateDueHandovers(em: EntityManager, timings: EscalationTimings): Promise<number> {
+  // A calendar-time lower bound per escalating urgency narrows the query; working days are checked below.
+  const bounds = handoverUrgencies.flatMap((urgency) => {
+    const wait = escalationWait(urgency, timings);
+    return wait ? [{ urgency, seconds: wait.unit === 'seconds' ? wait.amount : wait.amount * 86_400 }] : [];
+  });
+  if (bounds.length === 0) return 0;
   return em.transactional(async (tx) => {
     const ctx = tx.getTransactionContext();
     const conn = tx.getConnection();
@@ -24,19 +42,18 @@ export async function escalateDueHandovers(em: EntityManager, rules: EscalationR
       `select n.id, n.patient_id, n.urgency, n.created_at, n.summary, now() as now, p.given_name || ' ' || p.family_name as patient_name
          from handover_note n join patient p on p.id = n.patient_id
         where n.acknowledged_at is null and n.escalated_at is null
-          and ((n.urgency = 'URGENT' and n.created_at <= now() - make_interval(secs => ?))
-            or (n.urgency = 'SOON' and n.created_at <= now() - make_interval(days => ?)))
+          and (${bounds.map(() => '(n.urgency = ? and n.created_at <= now() - make_interval(secs => ?))').join(' or ')})
         order by n.created_at
         limit 100
         for update of n skip locked`,
-      [rules.handoverUrgentEscalationSeconds, rules.handoverSoonEscalationWorkingDays],
+      bounds.flatMap((b) => [b.urgency, b.seconds]),
       'all',
       ctx,
     );
     let escalated = 0;
     for (const c of candidates) {
-      const now = new Date(c.now);
-      if (c.urgency === HandoverUrgency.SOON && addWorkingDays(new Date(c.created_at), rules.handoverSoonEscalationWorkingDays) > now) continue;
+      const due = escalationDueAt(c.urgency, new Date(c.created_at), timings);
+      if (!due || due > new Date(c.now)) continue;
       const leads = await conn.execute<Array<{ id: string }>>(
         `select u.id from app_user u join organisation o on o.id = u.organisation_id
           where u.role = 'SERVICE_LEAD' and u.active
@@ -51,7 +68,7 @@ export async function escalateDueHandovers(em: EntityManager, rules: EscalationR
       await notify(tx, leadIds, {
         kind: NotificationKind.HANDOVER_ESCALATED,
         patientId: c.patient_id,
-        title: `${c.urgency === HandoverUrgency.URGENT ? 'Urgent' : 'Soon'} handover for ${c.patient_name} not yet acknowledged`,
+        title: `${urgencyLabels[c.urgency]} handover for ${c.patient_name} not yet acknowledged`,
         body: c.summary.length > 140 ? c.summary.slice(0, 139) + '…' : c.summary,
         link: links.handover(c.patient_id, c.id),
         actorId: null,
@@ -63,5 +80,6 @@ export async function escalateDueHandovers(em: EntityManager, rules: EscalationR
 }
 
 export function handoverEscalationSweep(orm: Orm, config: Config, logger: Logger): PeriodicSweep {
-  return new PeriodicSweep('handover escalation', config.escalationSweepMs, logger, () => escalateDueHandovers(orm.em.fork(), config));
+  const timings = escalationTimings(config);
+  return new PeriodicSweep('handover escalation', config.escalationSweepMs, logger, () => escalateDueHandovers(orm.em.fork(), timings));
 }

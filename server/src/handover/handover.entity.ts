@@ -85,6 +85,14 @@ export class HandoverAction {
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' })
   @Property({ type: 'date', nullable: true })
   dueDate: string | null = null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it was marked done; null while it is open.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  doneAt: Date | null = null;
+
+  @Field(() => User, { nullable: true, description: 'Who marked it done: the assignee or the care team\'s lead.' })
+  @ManyToOne({ entity: () => User, fieldName: 'done_by_id', nullable: true })
+  doneBy: User | null = null;
 }
 
 /** A correction or addition to a posted handover note. */

@@ -3,6 +3,7 @@ import type { PeriodicSweep } from '../platform/periodic-sweep.js';
 import { handoverEscalationSweep } from './handover-escalation.js';
 import { HandoverAction, HandoverAddendum, HandoverNote } from './handover.entity.js';
 import { HandoverActionResolver, HandoverResolver } from './handover.resolver.js';
+import { Migration0013HandoverActionDone } from './migrations/0013-handover-action-done.js';
 
 declare module '../platform/services.js' {
   interface Services {
@@ -16,6 +17,7 @@ export const handoverModule: CairnModule = {
   name: 'handover',
   entities: [HandoverNote, HandoverAction, HandoverAddendum],
   resolvers: [HandoverResolver, HandoverActionResolver],
+  migrations: [{ name: '0013-handover-action-done', class: Migration0013HandoverActionDone }],
   services: { handoverEscalation: ({ orm, config, logger }) => handoverEscalationSweep(orm, config, logger) },
   start: ({ handoverEscalation }) => handoverEscalation.start(),
   stopping: ({ handoverEscalation }) => handoverEscalation.stop(),

@@ -1,11 +1,12 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { acknowledgeablePatientsSql, isUuid, itemNotFound, PatientAction, readablePatientsSql, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
+import { acknowledgeablePatientsSql, completeHandoverActionAs, isUuid, itemNotFound, PatientAction, readablePatientsSql, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
 import { Patient } from '../patients/patient.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
 import type { Context } from '../auth/request-context.js';
 import { HandoverAction, HandoverAddendum, HandoverNote } from './handover.entity.js';
-import { acknowledgeHandover, actionsAssignedTo, addHandoverAddendum, handoversAwaiting, postHandover } from './handover.service.js';
-import { PostHandoverInput } from './handover.types.js';
+import { acknowledgeHandover, actionsAssignedTo, addHandoverAddendum, completeHandoverAction, handoversAwaiting, postHandover } from './handover.service.js';
+import { escalationTimings } from './handover-escalation.js';
+import { HandoverEscalationTimings, PostHandoverInput } from './handover.types.js';
 
 /** Loads a note and checks `action` on its patient; an unknown note and an inaccessible one look alike. */
 async function noteWithAccess(ctx: Context, handoverId: string, action: PatientAction): Promise<{ note: HandoverNote } & PatientAccess> {
@@ -35,10 +36,26 @@ export class HandoverResolver {
     return handoversAwaiting(ctx.em, actor, acknowledgeablePatientsSql(actor));
   }
 
-  @Query(() => [HandoverAction], { description: 'Recommended actions assigned to you, soonest due first.' })
-  async myHandoverActions(@Ctx() ctx: Context): Promise<HandoverAction[]> {
+  @Query(() => [HandoverAction], { description: 'Recommended actions assigned to you: the open ones, soonest due first; with includeDone, the done ones after them, most recently done first.' })
+  async myHandoverActions(@Arg('includeDone', () => Boolean, { defaultValue: false }) includeDone: boolean, @Ctx() ctx: Context): Promise<HandoverAction[]> {
     const actor = requireActor(ctx);
-    return actionsAssignedTo(ctx.em, actor, readablePatientsSql(actor));
+    return actionsAssignedTo(ctx.em, actor, readablePatientsSql(actor), includeDone);
+  }
+
+  @Mutation(() => HandoverAction, { description: "Marks a recommended action done (its assignee, or the care team's lead), once, with who and when." })
+  async markHandoverActionDone(@Arg('actionId', () => ID) actionId: string, @Ctx() ctx: Context): Promise<HandoverAction> {
+    const actor = requireActor(ctx);
+    const through = { noun: 'recommended action', detail: { actionId } };
+    const action = isUuid(actionId) ? await ctx.em.findOne(HandoverAction, { id: actionId }, { populate: ['handover', 'handover.author', 'assignee', 'doneBy'] }) : null;
+    if (!action) throw await itemNotFound(ctx, PatientAction.COMPLETE_HANDOVER_ACTION, through);
+    const { patient } = await requirePatientAccess(ctx, action.handover.patientId, completeHandoverActionAs(actor, action.assignee?.id ?? null), through);
+    return completeHandoverAction(ctx.em, { actor, requestId: ctx.requestId }, action, patient);
+  }
+
+  @Query(() => HandoverEscalationTimings, { description: 'When unacknowledged handovers escalate here: what the urgency hints are written from.' })
+  handoverEscalationTimings(@Ctx() ctx: Context): HandoverEscalationTimings {
+    requireActor(ctx);
+    return escalationTimings(ctx.services.config);
   }
 
   @Mutation(() => HandoverNote, { description: 'Posts a handover note. Posted notes never change; correct them with an addendum.' })
@@ -90,7 +107,7 @@ export class HandoverActionResolver {
 /** The actions of many notes in one query per request. */
 function actionsOf(ctx: Context, noteId: string): Promise<HandoverAction[] | undefined> {
   return loaderFor<string, HandoverAction[]>(ctx, 'handoverActions', async (ids) => {
-    const rows = await ctx.em.find(HandoverAction, { handover: { $in: ids } }, { populate: ['assignee'], orderBy: { position: 'asc' } });
+    const rows = await ctx.em.find(HandoverAction, { handover: { $in: ids } }, { populate: ['assignee', 'doneBy'], orderBy: { position: 'asc' } });
     return groupByNote(ids, rows);
   }).load(noteId);
 }

@@ -28,7 +28,15 @@ const MAX_ACTIONS = 20;
  * actions, the specialist link, the audit entry, the timeline event and the care team's notifications
  * commit together in a single round trip, or not at all.
  */
-export async function postHandover(em: EntityManager, by: By, patient: Patient, relationship: Relationship, input: PostHandoverInput): Promise<HandoverNote> {
+export async function postHandover(
+  em: EntityManager,
+  by: By,
+  patient: Patient,
+  relationship: Relationship,
+  input: PostHandoverInput,
+  /** The demo's only: a note posted hours ago, so the escalation sweep has one past its time to show. */
+  options: { postedAt?: Date } = {},
+): Promise<HandoverNote> {
   const summary = requireText('summary', input.summary, 500);
   const advice = requireText('advice', input.advice, 10_000);
   const sourceService = input.sourceService?.trim() ? requireText('sourceService', input.sourceService, 200) : by.actor.organisation.name;
@@ -46,8 +54,9 @@ export async function postHandover(em: EntityManager, by: By, patient: Patient, 
   const note = Object.assign(new HandoverNote(), { patientId: patient.id, author: by.actor, sourceService, summary, advice, urgency: input.urgency });
   const statement = new Statement().with(
     'note',
-    sql`insert into handover_note (id, patient_id, author_id, source_service, summary, advice, urgency)
-        values (${note.id}::uuid, ${patient.id}::uuid, ${by.actor.id}::uuid, ${sourceService}, ${summary}, ${advice}, ${note.urgency})
+    sql`insert into handover_note (id, patient_id, author_id, source_service, summary, advice, urgency, created_at)
+        values (${note.id}::uuid, ${patient.id}::uuid, ${by.actor.id}::uuid, ${sourceService}, ${summary}, ${advice}, ${note.urgency},
+                coalesce(${options.postedAt?.toISOString() ?? null}::timestamptz, now()))
         returning created_at`,
   );
   if (actions.length > 0) {
@@ -132,6 +141,43 @@ export async function acknowledgeHandover(em: EntityManager, by: By, note: Hando
   return note;
 }
 
+/**
+ * Marks a recommended action done, once, recording who and when; a second time is a CONFLICT naming the first.
+ * When it was the note's last open action, the note's author is told every action is done.
+ */
+export async function completeHandoverAction(em: EntityManager, by: By, action: HandoverAction, patient: Patient): Promise<HandoverAction> {
+  const note = action.handover;
+  await em.transactional(async (tx) => {
+    const ctx = tx.getTransactionContext();
+    const rows = await tx.getConnection().execute<Array<{ open_left: number }>>(
+      `with done as (update handover_action set done_at = now(), done_by_id = ? where id = ? and done_at is null returning handover_id)
+       select (select count(*)::int from handover_action a where a.handover_id = done.handover_id and a.done_at is null and a.id <> ?) as open_left from done`,
+      [by.actor.id, action.id, action.id],
+      'all',
+      ctx,
+    );
+    if (rows.length === 0) {
+      await em.refresh(action, { populate: ['doneBy'] });
+      throw conflict(`This action was already marked done${action.doneBy ? ` by ${action.doneBy.name}` : ''}.`);
+    }
+    const allDone = rows[0].open_left === 0;
+    await recordAudit(tx, { actorId: by.actor.id, action: 'handover.action.done', patientId: note.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { handoverId: note.id, actionId: action.id } });
+    await appendEvent(tx, { patientId: note.patientId, kind: EventKind.HANDOVER_ACTION_DONE, actorId: by.actor.id, payload: { handoverId: note.id, actionId: action.id, description: excerpt(action.description), allDone } });
+    if (allDone && note.author.id !== by.actor.id) {
+      await notify(tx, [note.author.id], {
+        kind: NotificationKind.HANDOVER_ACTIONS_DONE,
+        patientId: note.patientId,
+        title: `Every recommended action in your handover for ${patientName(patient)} is done`,
+        body: excerpt(note.summary),
+        link: links.handover(note.patientId, note.id),
+        actorId: by.actor.id,
+      });
+    }
+  });
+  await em.refresh(action, { populate: ['doneBy', 'assignee'] });
+  return action;
+}
+
 /** Unacknowledged handovers on patients where `actor` may acknowledge (the lead, or a GP on the team). */
 export async function handoversAwaiting(em: EntityManager, actor: User, acknowledgerSql: { sql: string; params: unknown[] }): Promise<HandoverNote[]> {
   const rows = await em.getConnection().execute<Array<{ id: string }>>(
@@ -142,15 +188,18 @@ export async function handoversAwaiting(em: EntityManager, actor: User, acknowle
   return byIds(em, rows.map((r) => r.id));
 }
 
-/** Recommended actions assigned to `actor`, on patients they can still see, soonest due first. */
-export async function actionsAssignedTo(em: EntityManager, actor: User, readable: { sql: string; params: unknown[] }): Promise<HandoverAction[]> {
+/**
+ * Recommended actions assigned to `actor`, on patients they can still see: the open ones, soonest due first;
+ * with `includeDone`, the done ones after them, most recently done first.
+ */
+export async function actionsAssignedTo(em: EntityManager, actor: User, readable: { sql: string; params: unknown[] }, includeDone = false): Promise<HandoverAction[]> {
   const rows = await em.getConnection().execute<Array<{ id: string }>>(
     `select a.id from handover_action a join handover_note n on n.id = a.handover_id join patient p on p.id = n.patient_id
-      where a.assignee_id = ? and ${readable.sql}
-      order by a.due_date nulls last, n.created_at`,
+      where a.assignee_id = ? and ${readable.sql} ${includeDone ? '' : 'and a.done_at is null'}
+      order by a.done_at is not null, a.done_at desc, a.due_date nulls last, n.created_at`,
     [actor.id, ...readable.params],
   );
-  const found = await em.find(HandoverAction, { id: { $in: rows.map((r) => r.id) } }, { populate: ['handover', 'handover.author', 'assignee'] });
+  const found = await em.find(HandoverAction, { id: { $in: rows.map((r) => r.id) } }, { populate: ['handover', 'handover.author', 'assignee', 'doneBy'] });
   const order = new Map(rows.map((r, i) => [r.id, i]));
   return found.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 }

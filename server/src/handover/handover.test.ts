@@ -91,6 +91,7 @@ describe('handover notes', () => {
     expect(mutations.data!.__schema.mutationType.fields.map((f) => f.name).filter((n) => /handover/i.test(n)).sort()).toEqual([
       'acknowledgeHandover',
       'addHandoverAddendum',
+      'markHandoverActionDone', // an action's one change: done, once (see handover-actions.test.ts)
       'postHandover',
     ]);
     await expect(server().orm.em.fork().getConnection().execute(`update handover_note set summary = 'changed' where id = ?`, [id])).rejects.toThrow(/cannot be changed/);
@@ -188,7 +189,7 @@ describe('handover notes', () => {
         [patient.id, world.users.coach.id, ago],
       );
     const [[old], [recent]] = [await insert('5 days'), await insert('1 day')];
-    const rules = { handoverUrgentEscalationSeconds: 4 * 3600, handoverSoonEscalationWorkingDays: 2 };
+    const rules = { urgentEscalationSeconds: 4 * 3600, soonEscalationWorkingDays: 2 };
     const results = await Promise.all([escalateDueHandovers(server().orm.em.fork(), rules), escalateDueHandovers(server().orm.em.fork(), rules)]);
     expect(results.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
     const rows = await em.getConnection().execute<Array<{ id: string; escalated: boolean }>>('select id, escalated_at is not null as escalated from handover_note where patient_id = ?', [patient.id]);

@@ -1,4 +1,4 @@
-import { Field, ID, InputType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { HandoverUrgency } from '../events/event-kinds.js';
 
 @InputType()
@@ -16,4 +16,11 @@ export class PostHandoverInput {
   @Field(() => HandoverUrgency) urgency!: HandoverUrgency;
   @Field(() => String, { nullable: true, description: "Defaults to the author's organisation." }) sourceService?: string | null;
   @Field(() => [HandoverActionInput], { defaultValue: [] }) actions!: HandoverActionInput[];
+}
+
+@ObjectType({ description: 'How long an unacknowledged handover waits before it is escalated to the PCN service leads (this server’s settings).' })
+export class HandoverEscalationTimings {
+  @Field(() => Int, { description: 'An URGENT handover escalates after this many seconds.' }) urgentEscalationSeconds!: number;
+  @Field(() => Int, { description: 'A SOON handover escalates after this many working days (Monday to Friday, less bank holidays). ROUTINE never escalates.' })
+  soonEscalationWorkingDays!: number;
 }

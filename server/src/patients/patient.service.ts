@@ -46,8 +46,9 @@ export async function listPatients(
   if (search) {
     const digits = search.replace(/[\s-]/g, '');
     if (/^\d{3,10}$/.test(digits)) {
-      where.push('p.nhs_number like ?');
-      params.push(`${digits}%`);
+      // The first digits, or the last ones: clinicians often read out only the end ("…0069").
+      where.push('(p.nhs_number like ? or p.nhs_number like ?)');
+      params.push(`${digits}%`, `%${digits}`);
     } else {
       where.push("(lower(p.given_name || ' ' || p.family_name) like ? or lower(p.family_name) like ?)");
       const term = `%${search.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;

@@ -17,6 +17,26 @@ type Page = { patients: { totalCount: number; pageInfo: { endCursor: string | nu
 describe('the caseload', () => {
   const server = useTestServer();
 
+  it('finds a patient by the last digits of the NHS number, as clinicians read them out ("0069"), or by the first', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const mine = [await world.patient([world.users.coach]), await world.patient([world.users.coach]), await world.patient([world.users.coach])];
+    const notMine = await world.patient([world.users.outsider]);
+    const token = await signInAs(server().url, world.users.coach);
+    const search = async (text: string) => (await gql<Page>(server().url, LIST, { filter: { search: text }, first: 50 }, token)).data!.patients.nodes;
+    for (const p of mine) {
+      const last4 = p.nhsNumber.slice(-4);
+      const found = await search(last4);
+      expect(found.map((n) => n.id)).toContain(p.id);
+      expect(found.every((n) => n.nhsNumber.endsWith(last4) || n.nhsNumber.startsWith(last4))).toBe(true);
+      // The end of the number as it is written, with its space.
+      expect((await search(formatNhsNumber(p.nhsNumber).slice(-8))).map((n) => n.id)).toContain(p.id);
+      expect((await search(p.nhsNumber.slice(0, 6))).map((n) => n.id)).toContain(p.id);
+    }
+    // Digits in the middle find nothing, and nobody sees a patient outside their access by searching.
+    expect((await search(mine[0].nhsNumber.slice(3, 7))).map((n) => n.id)).not.toContain(mine[0].id);
+    expect((await search(notMine.nhsNumber.slice(-4))).map((n) => n.id)).not.toContain(notMine.id);
+  });
+
   it('searches by name or NHS number (spaces allowed), filters, sorts and pages without gaps or repeats', async () => {
     const world = await makeWorld(server().orm.em.fork());
     const names = ['Ada', 'Bea', 'Cal', 'Dee', 'Eli', 'Fay', 'Gus'];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderSafeMarkdown } from './safe-markdown.js';
+import { markdownToPlainText, renderSafeMarkdown } from './safe-markdown.js';
 
 /** Every tag and attribute the renderer may produce; anything else in the output is a leak. */
 function assertOnlyOwnMarkup(html: string): void {
@@ -50,5 +50,10 @@ describe('safe post formatting', () => {
   it('keeps the text of a refused link visible, escaped', () => {
     expect(renderSafeMarkdown('[click](javascript:alert(1))')).toBe('<p>[click](javascript:alert(1))</p>');
     expect(renderSafeMarkdown('<b>hi</b>')).toBe('<p>&lt;b&gt;hi&lt;/b&gt;</p>');
+  });
+
+  it('reads as plain text for notifications and excerpts', () => {
+    expect(markdownToPlainText('**Pacing** first, *then* _sleep_; [the leaflet](https://example.org/x)')).toBe('Pacing first, then sleep; the leaflet');
+    expect(markdownToPlainText('- walk\n2. rest\nsnake_case_name stays')).toBe('walk\nrest\nsnake_case_name stays');
   });
 });

@@ -40,6 +40,22 @@ function inline(raw: string, mentionNames: string[]): string {
   return s.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => tokens[Number(i)]);
 }
 
+/**
+ * The same markdown as plain text, for notifications and timeline excerpts: a link becomes its label, and the
+ * emphasis and list markers go ("**pacing**" reads "pacing").
+ */
+export function markdownToPlainText(text: string): string {
+  return text
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((line) => line.replace(bullet, '').replace(numbered, ''))
+    .join('\n')
+    .replace(/\[([^\]\n]{1,200})\]\(([^()\s]{1,2000})\)/g, '$1')
+    .replace(/\*\*(?=\S)([^*]*?\S)\*\*/g, '$1')
+    .replace(/\*(?=\S)([^*\n]*?\S)\*/g, '$1')
+    .replace(/(^|[^\w])_(?=\S)([^_\n]*?\S)_(?!\w)/g, '$1$2');
+}
+
 const allowedProtocols = new Set(['http:', 'https:', 'mailto:']);
 
 /** The normalised address if it is an absolute http(s) or mailto URL; otherwise null. */

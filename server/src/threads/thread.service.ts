@@ -10,7 +10,7 @@ import { links, notify } from '../notifications/notification.service.js';
 import type { Patient } from '../patients/patient.entity.js';
 import { badInput, conflict, forbidden } from '../platform/errors.js';
 import { requireText } from '../platform/validate.js';
-import { renderSafeMarkdown } from './safe-markdown.js';
+import { markdownToPlainText, renderSafeMarkdown } from './safe-markdown.js';
 import { FollowState, Thread, ThreadPost, type ThreadTopic } from './thread.entity.js';
 
 export interface By {
@@ -86,7 +86,7 @@ export async function replyToThread(
     await saveMentions(tx, post, mentioned);
     await follow(tx, thread.id, [by.actor.id, ...mentioned.map((u) => u.id)]);
     await recordAudit(tx, { actorId: by.actor.id, action: 'thread.reply', patientId: thread.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { threadId: thread.id, postId: post.id } });
-    await appendEvent(tx, { patientId: thread.patientId, kind: EventKind.THREAD_POSTED, actorId: by.actor.id, payload: { threadId: thread.id, postId: post.id, parentPostId: post.parentId, excerpt: excerpt(body) } });
+    await appendEvent(tx, { patientId: thread.patientId, kind: EventKind.THREAD_POSTED, actorId: by.actor.id, payload: { threadId: thread.id, postId: post.id, parentPostId: post.parentId, excerpt: excerpt(markdownToPlainText(body)) } });
     await notifyMentions(tx, by, thread, mentioned, body);
     const followers = await tx.getConnection().execute<Array<{ user_id: string }>>(
       `select f.user_id from thread_follow f join care_team_member m on m.user_id = f.user_id and m.patient_id = ?
@@ -99,7 +99,7 @@ export async function replyToThread(
     await notify(
       tx,
       followers.map((f) => f.user_id).filter((id) => !alreadyTold.has(id)),
-      { kind: NotificationKind.THREAD_REPLY, patientId: thread.patientId, title: `${by.actor.name} replied in “${thread.title}”`, body: excerpt(body), link: links.thread(thread.patientId, thread.id), actorId: by.actor.id },
+      { kind: NotificationKind.THREAD_REPLY, patientId: thread.patientId, title: `${by.actor.name} replied in “${thread.title}”`, body: excerpt(markdownToPlainText(body)), link: links.thread(thread.patientId, thread.id), actorId: by.actor.id },
     );
   });
   return post;
@@ -137,7 +137,7 @@ export async function editThreadPost(em: EntityManager, by: By, post: ThreadPost
     tx.persist(post);
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'thread.edit', patientId: post.thread.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { postId: post.id } });
-    await appendEvent(tx, { patientId: post.thread.patientId, kind: EventKind.THREAD_POST_EDITED, actorId: by.actor.id, payload: { threadId: post.thread.id, postId: post.id, excerpt: excerpt(body) } });
+    await appendEvent(tx, { patientId: post.thread.patientId, kind: EventKind.THREAD_POST_EDITED, actorId: by.actor.id, payload: { threadId: post.thread.id, postId: post.id, excerpt: excerpt(markdownToPlainText(body)) } });
   });
   return post;
 }
@@ -206,7 +206,7 @@ async function notifyMentions(tx: EntityManager, by: By, thread: Thread, mention
   await notify(
     tx,
     mentioned.map((u) => u.id),
-    { kind: NotificationKind.MENTIONED, patientId: thread.patientId, title: `${by.actor.name} mentioned you in “${thread.title}”`, body: excerpt(body), link: links.thread(thread.patientId, thread.id), actorId: by.actor.id },
+    { kind: NotificationKind.MENTIONED, patientId: thread.patientId, title: `${by.actor.name} mentioned you in “${thread.title}”`, body: excerpt(markdownToPlainText(body)), link: links.thread(thread.patientId, thread.id), actorId: by.actor.id },
   );
 }
 

@@ -148,4 +148,25 @@ describe('MDT discussion threads', () => {
     expect(errorCode(await start(outsiderToken, patient.id))).toBe('NOT_FOUND');
     expect(errorCode(await gql(url(), REPLY, { t: thread.id, body: 'hello' }, outsiderToken))).toBe('NOT_FOUND');
   });
+
+  it('tells people in plain text, never raw markdown: notifications and timeline excerpts', async () => {
+    await fresh();
+    const { coach, gp } = world.users;
+    const patient = await world.patient([coach, gp]);
+    const [coachToken, gpToken] = [await signInAs(url(), coach), await signInAs(url(), gp)];
+    const thread = (await start(coachToken, patient.id)).data!.startThread;
+    const body = `@${coach.name} **Pacing** first, then _sleep_: see [the leaflet](https://example.org/leaflet)\n\n- walk *daily*\n- rest`;
+    expect((await gql(url(), REPLY, { t: thread.id, body, mentions: [coach.id] }, gpToken)).errors).toBeUndefined();
+    const plain = `@${coach.name} Pacing first, then sleep: see the leaflet walk daily rest`;
+    const told = await gql<{ myNotifications: Array<{ kind: string; body: string }> }>(url(), '{ myNotifications(first: 50) { kind body } }', {}, coachToken);
+    expect(told.data!.myNotifications.map((n) => n.body)).toContain(plain);
+    expect(told.data!.myNotifications.every((n) => !/\*\*|\]\(|(^|\s)_\w/.test(n.body))).toBe(true);
+    const timeline = await gql<{ timeline: { nodes: Array<{ kind: string; payload: { excerpt?: string } }> } }>(
+      url(),
+      'query($p: ID!) { timeline(patientId: $p, first: 20) { nodes { kind payload } } }',
+      { p: patient.id },
+      coachToken,
+    );
+    expect(timeline.data!.timeline.nodes.filter((n) => n.kind === 'THREAD_POSTED').map((n) => n.payload.excerpt)).toContain(plain);
+  });
 });

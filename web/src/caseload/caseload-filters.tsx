@@ -70,7 +70,7 @@ export function CaseloadFilters(props: { choices: CaseloadChoices; onChange(patc
       <form class="caseload-filters__search" role="search" onSubmit={submit}>
         <TextField
           label="Search by name or NHS number"
-          hint="For example, Smith or 999 123 4567"
+          hint="For example, Smith, 999 123 4567, or the last digits: 4567"
           type="search"
           name="search"
           autocomplete="off"

@@ -9,7 +9,7 @@ type CaseloadRow = CaseloadQuery['patients']['nodes'][number];
 
 const columns = ['Name', 'NHS number', 'Age', 'Conditions', 'Status', 'Next review', 'Lead'] as const;
 
-/** The caseload as a table; each name is a link to the patient's workspace. */
+/** The caseload as a table (a card per patient on a phone); each name is a link to the patient's workspace. */
 export function CaseloadTable(props: { rows: readonly CaseloadRow[]; caption: string; busy: boolean }): JSX.Element {
   return (
     <div class="table-wrap">
@@ -27,17 +27,17 @@ export function CaseloadTable(props: { rows: readonly CaseloadRow[]; caption: st
                 <th scope="row" class="caseload-table__name">
                   <Link href={`/patients/${encodeURIComponent(row.id)}`}>{row.name}</Link>
                 </th>
-                <td class="nhs-number">{row.nhsNumberFormatted}</td>
-                <td>{row.age}</td>
-                <td class="caseload-table__conditions">
+                <td class="nhs-number" data-label="NHS number">{row.nhsNumberFormatted}</td>
+                <td data-label="Age">{row.age}</td>
+                <td class="caseload-table__conditions" data-label="Conditions">
                   <Show when={row.conditions.length > 0} fallback={<span class="muted">None recorded</span>}>
                     {row.conditions.join(', ')}
                   </Show>
                 </td>
-                <td>
+                <td data-label="Status">
                   <Badge tone={statusTone(row.status)}>{statusLabel(row.status)}</Badge>
                 </td>
-                <td class="nowrap">
+                <td class="nowrap" data-label="Next review">
                   <Show when={row.nextReviewDate} fallback={<span class="muted">Not set</span>}>
                     {(date) => (
                       <>
@@ -49,7 +49,7 @@ export function CaseloadTable(props: { rows: readonly CaseloadRow[]; caption: st
                     )}
                   </Show>
                 </td>
-                <td>
+                <td data-label="Lead">
                   <Show when={row.lead} fallback={<span class="muted">No lead</span>}>
                     {(lead) => lead().user.name}
                   </Show>

@@ -1,6 +1,6 @@
 import { HandoverInboxDocument } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
-import { createEffect, For, Match, onMount, Show, Switch, type JSX } from 'solid-js';
+import { createEffect, createSignal, For, Match, onMount, Show, Switch, type JSX } from 'solid-js';
 import { useNotifications } from '../notifications/notification-center.js';
 import { formatDateTime, formatDueDate, timeAgo } from '../notifications/when.js';
 import { describeError } from '../platform/errors.js';
@@ -10,6 +10,7 @@ import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { Spinner } from '../ui/spinner.js';
+import { ActionDone, MarkDoneButton } from './mark-action-done.js';
 import { UrgencyBadge } from './urgency.js';
 import './handover.css';
 
@@ -17,7 +18,8 @@ const handoverHref = (patientId: string, handoverId: string) => `/patients/${enc
 
 /** My handover inbox: notes waiting for me to acknowledge (most urgent first), and actions assigned to me. */
 export function HandoverInboxPage(): JSX.Element {
-  const [result, refetch] = createQuery({ query: HandoverInboxDocument });
+  const [includeDone, setIncludeDone] = createSignal(false);
+  const [result, refetch] = createQuery({ query: HandoverInboxDocument, variables: () => ({ includeDone: includeDone() }) });
   const notifications = useNotifications();
   onMount(() => (document.title = 'Handovers – Cairn'));
   // A new notification may be a handover for me, or an acknowledgement elsewhere: refresh the lists.
@@ -29,13 +31,14 @@ export function HandoverInboxPage(): JSX.Element {
 
   const awaiting = () => result.data?.handoversAwaitingMyAcknowledgement;
   const actions = () => result.data?.myHandoverActions;
+  const openActions = () => actions()?.filter((a) => !a.doneAt).length ?? 0;
 
   return (
     <div class="handover-inbox">
       <div class="page-heading">
         <h1>Handovers</h1>
         <p class="page-heading__summary" aria-live="polite">
-          {awaiting() ? `${awaiting()!.length} awaiting acknowledgement · ${actions()!.length} ${actions()!.length === 1 ? 'action' : 'actions'} for you` : ''}
+          {awaiting() ? `${awaiting()!.length} awaiting acknowledgement · ${openActions()} open ${openActions() === 1 ? 'action' : 'actions'} for you` : ''}
         </p>
       </div>
       <Switch>
@@ -99,16 +102,23 @@ export function HandoverInboxPage(): JSX.Element {
           </section>
           <section class="card inbox-section" aria-labelledby="actions-heading">
             <h2 id="actions-heading">Actions assigned to me</h2>
-            <Show when={actions()!.length > 0} fallback={<p class="muted">No recommended actions are assigned to you.</p>}>
+            <label class="inbox-actions__toggle">
+              <input type="checkbox" checked={includeDone()} onChange={(e) => setIncludeDone(e.currentTarget.checked)} />
+              Show done actions too
+            </label>
+            <Show when={actions()!.length > 0} fallback={<p class="muted">{includeDone() ? 'No recommended actions are assigned to you.' : 'No open recommended actions are assigned to you.'}</p>}>
               <ul class="inbox-actions">
                 <For each={actions()}>
                   {(a) => (
-                    <li class="inbox-actions__item">
+                    <li class={`inbox-actions__item ${a.doneAt ? 'inbox-actions__item--done' : ''}`}>
                       <div class="inbox-actions__what">
                         <span class="inbox-actions__description">{a.description}</span>
                         <span class="muted">
                           For {a.handover.patient.name} · from <Link href={handoverHref(a.handover.patientId, a.handover.id)}>{a.handover.summary}</Link>
                         </span>
+                        <Show when={a.doneAt} fallback={<MarkDoneButton actionId={a.id} description={a.description} onDone={() => refetch({ requestPolicy: 'network-only' })} />}>
+                          <ActionDone doneAt={a.doneAt!} doneBy={a.doneBy?.name ?? null} />
+                        </Show>
                       </div>
                       <div class="inbox-actions__when">
                         <UrgencyBadge urgency={a.handover.urgency} />

@@ -1,4 +1,5 @@
 import { AcknowledgeHandoverDocument, AddHandoverAddendumDocument, type HandoverNoteFieldsFragment } from '@cairn/schema/operations';
+import { ActionDone, MarkDoneButton } from './mark-action-done.js';
 import { createMutation } from '@urql/solid';
 import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
 import { formatDateTime, formatDueDate, timeAgo } from '../notifications/when.js';
@@ -12,6 +13,8 @@ interface HandoverNoteProps {
   note: HandoverNoteFieldsFragment;
   canAcknowledge: boolean;
   canAddAddendum: boolean;
+  /** Whether I may mark done an action assigned to this person (or to nobody). */
+  canMarkDone(assigneeId: string | null): boolean;
   /** This note was linked to (from a notification): draw the eye to it. */
   highlighted?: boolean;
   onChanged(): void;
@@ -39,6 +42,9 @@ export function HandoverNoteCard(props: HandoverNoteProps): JSX.Element {
         <Show when={n().escalatedAt}>
           <Badge tone="info">Escalated to service lead</Badge>
         </Show>
+        <Show when={allActionsDone(n())}>
+          <Badge tone="success">All actions done</Badge>
+        </Show>
       </header>
       <p class="handover-note__meta">
         From {n().author.name}, {n().sourceService} · <time datetime={n().createdAt} title={formatDateTime(n().createdAt)}>{timeAgo(n().createdAt)}</time>
@@ -48,16 +54,24 @@ export function HandoverNoteCard(props: HandoverNoteProps): JSX.Element {
         <For each={paragraphs(n().advice)}>{(p) => <p>{p}</p>}</For>
       </div>
       <Show when={n().actions.length > 0}>
-        <h4 class="handover-note__subhead">Recommended actions</h4>
+        <h4 class="handover-note__subhead">
+          Recommended actions
+          <Show when={allActionsDone(n())}>
+            <span class="handover-note__all-done"> — all done</span>
+          </Show>
+        </h4>
         <ol class="handover-note__actions">
           <For each={n().actions}>
             {(a) => (
-              <li>
-                <span>{a.description}</span>
+              <li class={a.doneAt ? 'handover-note__action--done' : ''}>
+                <span class="handover-note__action-what">{a.description}</span>
                 <span class="handover-note__action-meta">
                   {a.assignee ? `For ${a.assignee.name}` : 'Not assigned'}
                   {a.dueDate ? ` · due ${formatDueDate(a.dueDate)}` : ''}
                 </span>
+                <Show when={a.doneAt} fallback={<Show when={props.canMarkDone(a.assignee?.id ?? null)}><MarkDoneButton actionId={a.id} description={a.description} onDone={props.onChanged} /></Show>}>
+                  <ActionDone doneAt={a.doneAt!} doneBy={a.doneBy?.name ?? null} />
+                </Show>
               </li>
             )}
           </For>
@@ -100,6 +114,11 @@ export function HandoverNoteCard(props: HandoverNoteProps): JSX.Element {
       </div>
     </article>
   );
+}
+
+/** A note whose recommended actions (it has some) are every one done. */
+function allActionsDone(note: HandoverNoteFieldsFragment): boolean {
+  return note.actions.length > 0 && note.actions.every((a) => a.doneAt);
 }
 
 /** Plain text as paragraphs: the text is shown as text, never as HTML. */

@@ -1,6 +1,7 @@
 import { PatientHandoversDocument, type PatientWorkspaceQuery } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createEffect, createSignal, For, on, Show, type JSX } from 'solid-js';
+import { useSession } from '../auth/session.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
@@ -17,7 +18,17 @@ export function HandoverTab(props: { patient: Patient; focusHandoverId?: string 
   const [result, refetch] = createQuery({ query: PatientHandoversDocument, variables: () => ({ patientId: props.patient.id }) });
   const [posting, setPosting] = createSignal(false);
   const [posted, setPosted] = createSignal(false);
-  const abilities = () => ({ canPost: props.patient.viewerCan.postHandover, canAcknowledge: props.patient.viewerCan.acknowledgeHandover });
+  const session = useSession();
+  const myId = () => {
+    const s = session.state();
+    return s.status === 'signedIn' ? s.user.id : '';
+  };
+  const abilities = () => ({
+    canPost: props.patient.viewerCan.postHandover,
+    canAcknowledge: props.patient.viewerCan.acknowledgeHandover,
+    // An action assigned to me is mine to mark done; anyone else's (or nobody's) is the lead's.
+    canMarkDone: (assigneeId: string | null) => (assigneeId !== null && assigneeId === myId() ? props.patient.viewerCan.completeOwnHandoverAction : props.patient.viewerCan.completeHandoverAction),
+  });
   const reload = () => refetch({ requestPolicy: 'network-only' });
 
   followPatientEvents(
@@ -91,6 +102,7 @@ export function HandoverTab(props: { patient: Patient; focusHandoverId?: string 
                   note={note}
                   canAcknowledge={abilities().canAcknowledge}
                   canAddAddendum={abilities().canPost}
+                  canMarkDone={abilities().canMarkDone}
                   highlighted={note.id === props.focusHandoverId}
                   onChanged={reload}
                 />

@@ -1,12 +1,12 @@
-import { PostHandoverDocument, type HandoverUrgency, type PatientWorkspaceQuery } from '@cairn/schema/operations';
-import { createMutation } from '@urql/solid';
+import { handoverUrgencies, urgencyHint, urgencyLabels, type HandoverUrgency } from '@cairn/schema/handover-urgency';
+import { HandoverEscalationTimingsDocument, PostHandoverDocument, type PatientWorkspaceQuery } from '@cairn/schema/operations';
+import { createMutation, createQuery } from '@urql/solid';
 import { createSignal, createUniqueId, For, Index, Show, type JSX } from 'solid-js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
 import { TextField } from '../ui/text-field.js';
-import { urgencyOptions } from './urgency.js';
 
 type Member = PatientWorkspaceQuery['patient']['careTeam'][number];
 interface ActionDraft {
@@ -15,11 +15,16 @@ interface ActionDraft {
   dueDate: string;
 }
 
-/** Posting a handover: summary, advice, urgency and recommended actions for named care-team members. */
+/**
+ * Posting a handover: summary, advice, urgency and recommended actions for named care-team members. The author
+ * must choose the urgency (there is no default), and each choice's hint is written from the same definition
+ * the server escalates by, with this server's timings.
+ */
 export function PostHandoverForm(props: { patientId: string; careTeam: readonly Member[]; onPosted(): void; onCancel(): void }): JSX.Element {
   const [summary, setSummary] = createSignal('');
   const [advice, setAdvice] = createSignal('');
-  const [urgency, setUrgency] = createSignal<HandoverUrgency>('ROUTINE');
+  const [urgency, setUrgency] = createSignal<HandoverUrgency | null>(null);
+  const [timings] = createQuery({ query: HandoverEscalationTimingsDocument });
   const [sourceService, setSourceService] = createSignal('');
   const [actions, setActions] = createSignal<ActionDraft[]>([]);
   const [problem, setProblem] = createSignal<Problem | null>(null);
@@ -30,14 +35,22 @@ export function PostHandoverForm(props: { patientId: string; careTeam: readonly 
 
   const updateAction = (i: number, patch: Partial<ActionDraft>) => setActions(actions().map((a, j) => (j === i ? { ...a, ...patch } : a)));
 
+  let firstUrgency: HTMLInputElement | undefined;
+
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
+    const chosen = urgency();
+    if (!chosen) {
+      setProblem({ code: 'BAD_USER_INPUT', field: 'urgency', message: 'Choose how urgent this handover is.' });
+      firstUrgency?.focus();
+      return;
+    }
     const result = await post({
       input: {
         patientId: props.patientId,
         summary: summary(),
         advice: advice(),
-        urgency: urgency(),
+        urgency: chosen,
         sourceService: sourceService().trim() || null,
         actions: actions().map((a) => ({ description: a.description, assigneeId: a.assigneeId || null, dueDate: a.dueDate || null })),
       },
@@ -74,19 +87,43 @@ export function PostHandoverForm(props: { patientId: string; careTeam: readonly 
           </p>
         </Show>
       </div>
-      <fieldset class="urgency-choice">
+      <fieldset
+        class={`urgency-choice ${fieldError('urgency') ? 'field--invalid' : ''}`}
+        aria-describedby={fieldError('urgency') ? `${urgencyName}-error` : undefined}
+        aria-invalid={fieldError('urgency') ? 'true' : undefined}
+      >
         <legend class="field__label">Urgency</legend>
-        <For each={urgencyOptions}>
-          {(o) => (
-            <label class={`urgency-choice__option urgency-choice__option--${o.value.toLowerCase()}`}>
-              <input type="radio" name={urgencyName} value={o.value} checked={urgency() === o.value} onChange={() => setUrgency(o.value)} />
+        <Show when={timings.error}>
+          <Alert tone="error">Could not load when handovers are escalated: {describeError(timings.error!).message}</Alert>
+        </Show>
+        <For each={handoverUrgencies}>
+          {(u, i) => (
+            <label class={`urgency-choice__option urgency-choice__option--${u.toLowerCase()}`}>
+              <input
+                ref={(el) => {
+                  if (i() === 0) firstUrgency = el;
+                }}
+                type="radio"
+                name={urgencyName}
+                value={u}
+                checked={urgency() === u}
+                onChange={() => {
+                  setUrgency(u);
+                  if (problem()?.field === 'urgency') setProblem(null);
+                }}
+              />
               <span>
-                <strong>{o.label}</strong>
-                <span class="urgency-choice__hint">{o.hint}</span>
+                <strong>{urgencyLabels[u]}</strong>
+                <span class="urgency-choice__hint">{timings.data ? urgencyHint(u, timings.data.handoverEscalationTimings) : ' '}</span>
               </span>
             </label>
           )}
         </For>
+        <Show when={fieldError('urgency')}>
+          <p class="field__error" id={`${urgencyName}-error`}>
+            {fieldError('urgency')}
+          </p>
+        </Show>
       </fieldset>
       <TextField label="Source service (optional)" hint="Leave empty to use your organisation's name." value={sourceService()} onInput={setSourceService} error={fieldError('sourceService')} />
       <fieldset class="handover-actions-edit">
@@ -112,7 +149,7 @@ export function PostHandoverForm(props: { patientId: string; careTeam: readonly 
           Add a recommended action
         </Button>
       </fieldset>
-      <Show when={problem() && !['summary', 'advice', 'sourceService'].includes(problem()!.field ?? '') && !problem()!.field?.startsWith('actions.')}>
+      <Show when={problem() && !['summary', 'advice', 'urgency', 'sourceService'].includes(problem()!.field ?? '') && !problem()!.field?.startsWith('actions.')}>
         <Alert tone="error">{problem()!.message}</Alert>
       </Show>
       <div class="handover-form__buttons">

@@ -2,8 +2,7 @@ import type { EventKind } from '@cairn/schema/operations';
 
 export interface EventWords {
   /** For the marker's colour: which part of the record it belongs to. */
-  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'other';
-  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'medication' | 'other';
+  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'medication' | 'other';
   /** Follows the actor's name: "posted an URGENT handover". */
   action: string;
   /** A short excerpt, shown as plain text. */
@@ -28,6 +27,8 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
       return { group: 'handover', action: 'acknowledged a handover', detail: quoted(text(p, 'reply')) };
     case 'HANDOVER_ESCALATED':
       return { group: 'handover', action: `escalated an unacknowledged ${text(p, 'urgency') || ''} handover to the service lead`.replace('  ', ' ') };
+    case 'HANDOVER_ACTION_DONE':
+      return { group: 'handover', action: p['allDone'] === true ? "marked a handover's last recommended action done: all are done" : 'marked a recommended action done', detail: quoted(text(p, 'description')) };
     case 'THREAD_STARTED':
       return { group: 'discussion', action: 'started a discussion', detail: quoted(text(p, 'title')) };
     case 'THREAD_POSTED':

@@ -1,4 +1,4 @@
-import { Show, type JSX } from 'solid-js';
+import { createSignal, createUniqueId, onCleanup, Show, type JSX } from 'solid-js';
 
 interface LayoutProps {
   /** Who is signed in, as the top bar shows them. */
@@ -20,8 +20,40 @@ interface LayoutProps {
   children: JSX.Element;
 }
 
-/** The signed-in frame: skip link, top bar with who is signed in and the sign-out actions, then the page. */
+/**
+ * The signed-in frame: skip link, one compact top bar, then the page. On a wide screen the bar shows who is
+ * signed in and "Sign out"; on a phone those sit behind an account button so the bar stays one line high.
+ * "Sign out everywhere" is the quieter action and asks to be confirmed: it ends every session of this person.
+ */
 export function Layout(props: LayoutProps): JSX.Element {
+  const [accountOpen, setAccountOpen] = createSignal(false);
+  const [confirming, setConfirming] = createSignal(false);
+  const panelId = createUniqueId();
+  let account: HTMLDivElement | undefined;
+  let accountButton: HTMLButtonElement | undefined;
+  let everywhereButton: HTMLButtonElement | undefined;
+  let confirmButton: HTMLButtonElement | undefined;
+
+  const closeAccount = () => {
+    setAccountOpen(false);
+    setConfirming(false);
+  };
+  const onDocumentClick = (event: MouseEvent) => {
+    // The path as dispatched: a click that swaps the clicked button for the confirmation is still inside.
+    if (account && !event.composedPath().includes(account)) closeAccount();
+  };
+  document.addEventListener('click', onDocumentClick);
+  onCleanup(() => document.removeEventListener('click', onDocumentClick));
+
+  const askToConfirm = () => {
+    setConfirming(true);
+    queueMicrotask(() => confirmButton?.focus());
+  };
+  const cancelConfirm = () => {
+    setConfirming(false);
+    queueMicrotask(() => everywhereButton?.focus());
+  };
+
   return (
     <>
       <a class="skip-link" href="#main">
@@ -39,16 +71,64 @@ export function Layout(props: LayoutProps): JSX.Element {
           </div>
           <div class="top-bar__user">
             {props.bell}
-            <span class="top-bar__who">
-              <span class="top-bar__name">{props.userName}</span>
-              <span class="top-bar__role">{props.userDetail}</span>
-            </span>
-            <button type="button" class="button button--on-dark" onClick={() => props.onSignOut()} disabled={props.signingOut}>
-              Sign out
-            </button>
-            <button type="button" class="button button--on-dark-quiet" onClick={() => props.onSignOutEverywhere()} disabled={props.signingOut}>
-              Sign out everywhere
-            </button>
+            <div
+              class="account"
+              ref={account}
+              onKeyDown={(e) => {
+                if (e.key !== 'Escape') return;
+                if (confirming()) cancelConfirm();
+                else if (accountOpen()) {
+                  closeAccount();
+                  accountButton?.focus();
+                } else return;
+                e.stopPropagation();
+              }}
+            >
+              <button
+                ref={accountButton}
+                type="button"
+                class="account__button"
+                aria-expanded={accountOpen()}
+                aria-controls={panelId}
+                onClick={() => (accountOpen() ? closeAccount() : setAccountOpen(true))}
+              >
+                <PersonIcon />
+                <span class="visually-hidden">Account: {props.userName}</span>
+              </button>
+              <div id={panelId} class="account__panel" data-open={accountOpen() ? '' : undefined}>
+                <span class="top-bar__who">
+                  <span class="top-bar__name">{props.userName}</span>
+                  <span class="top-bar__role">{props.userDetail}</span>
+                </span>
+                <button type="button" class="button button--on-dark account__sign-out" onClick={() => props.onSignOut()} disabled={props.signingOut}>
+                  Sign out
+                </button>
+                <button
+                  ref={everywhereButton}
+                  type="button"
+                  class="account__everywhere"
+                  aria-expanded={confirming()}
+                  aria-controls={`${panelId}-confirm`}
+                  onClick={() => (confirming() ? cancelConfirm() : askToConfirm())}
+                  disabled={props.signingOut}
+                >
+                  Sign out everywhere…
+                </button>
+                <Show when={confirming()}>
+                  <div id={`${panelId}-confirm`} class="account__confirm" role="group" aria-labelledby={`${panelId}-confirm-text`}>
+                    <p id={`${panelId}-confirm-text`} class="account__confirm-text">
+                      End every session of yours, on every device?
+                    </p>
+                    <button ref={confirmButton} type="button" class="button button--on-dark" onClick={() => props.onSignOutEverywhere()} disabled={props.signingOut}>
+                      Sign out on every device
+                    </button>
+                    <button type="button" class="account__everywhere" onClick={cancelConfirm}>
+                      Cancel
+                    </button>
+                  </div>
+                </Show>
+              </div>
+            </div>
           </div>
         </div>
       </header>
@@ -60,5 +140,13 @@ export function Layout(props: LayoutProps): JSX.Element {
       </main>
       {props.overlay}
     </>
+  );
+}
+
+function PersonIcon(): JSX.Element {
+  return (
+    <svg viewBox="0 0 24 24" width="22" height="22" aria-hidden="true">
+      <path fill="currentColor" d="M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9Zm0 2c-4.4 0-8 2.5-8 5.5V21h16v-1.5c0-3-3.6-5.5-8-5.5Z" />
+    </svg>
   );
 }

@@ -1,0 +1,204 @@
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../server/src/auth/user.entity.js';
+import type { Patient } from '../server/src/patients/patient.entity.js';
+import { formatNhsNumber } from '../server/src/patients/nhs-number.js';
+import { gql, useTestServer } from '../server/src/test-support/harness.js';
+import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { seriousAccessibilityProblems } from './support/axe.js';
+import { artifactsDir, useChromium } from './support/browser.js';
+import { fieldLayoutProblems, sidewaysScroll, widths } from './support/layout.js';
+
+const webDist = path.resolve(import.meta.dirname, '../web/dist');
+/** The sizes screenshots are taken at: a laptop and a phone. */
+const screenshotSizes = { 1280: { width: 1280, height: 800 }, 390: { width: 390, height: 844 } } as const;
+const sizeFor = (width: number) => (width === 1280 || width === 390 ? screenshotSizes[width] : { width, height: 740 });
+
+describe('Cairn on every screen from 320 px up, in Chromium', () => {
+  const server = useTestServer({ webDist });
+  const browser = useChromium();
+  let world: World;
+  let patient: Patient;
+
+  beforeAll(async () => {
+    world = await makeWorld(server().orm.em.fork());
+    const { coach, gp, fcp } = world.users;
+    patient = await world.patient([coach, gp, fcp], {
+      givenName: 'Bethan',
+      familyName: `Llewellyn-Prytherch ${world.tag}`,
+      conditions: ['Fibromyalgia', 'Chronic widespread pain', 'Osteoarthritis of both knees', 'Chronic primary pain', 'Irritable bowel syndrome'],
+    });
+    await world.linkSpecialist(patient);
+    const posted = await gql(
+      server().url,
+      'mutation($input: PostHandoverInput!) { postHandover(input: $input) { id } }',
+      { input: { patientId: patient.id, summary: 'Reduce the evening pregabalin and review sleep', advice: 'Step down by 75 mg.', urgency: 'SOON', actions: [] } },
+      await signInAs(server().url, world.users.specialist),
+    );
+    expect(posted.errors).toBeUndefined();
+  });
+
+  async function signedIn(user: User, width: number): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser().newContext({ viewport: sizeFor(width), locale: 'en-GB' });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await page.goto(server().url);
+    await page.getByLabel('Email address').fill(user.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    return { context, page };
+  }
+  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
+
+  it('the patient banner keeps every field, the NHS number first, inside its own box at 320, 390 and 1280 px', async () => {
+    const { context, page } = await signedIn(world.users.coach, 1280);
+    for (const width of widths) {
+      await page.setViewportSize(sizeFor(width));
+      await page.goto(`${server().url}/patients/${patient.id}`);
+      await page.getByRole('heading', { level: 1, name: `Bethan Llewellyn-Prytherch ${world.tag}` }).waitFor();
+      const nhs = page.locator('.patient-facts').getByText(formatNhsNumber(patient.nhsNumber), { exact: true });
+      expect(await nhs.count()).toBe(1);
+      expect([width, await fieldLayoutProblems(page, '.patient-facts > div', ['.patient-header', '.patient-facts'])]).toEqual([width, []]);
+      if (width !== 320) await shot(page, `patient-banner-${width}`);
+    }
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('the handover inbox shows each patient and NHS number whole on a phone, as on a laptop', async () => {
+    const { context, page } = await signedIn(world.users.coach, 1280);
+    for (const width of widths) {
+      await page.setViewportSize(sizeFor(width));
+      await page.goto(`${server().url}/handovers`);
+      await page.getByRole('heading', { level: 1, name: 'Handovers' }).waitFor();
+      await page.locator('.inbox-table').getByText('Reduce the evening pregabalin').waitFor();
+      expect(await page.locator('.inbox-table').getByText(formatNhsNumber(patient.nhsNumber), { exact: true }).isVisible()).toBe(true);
+      expect([width, await fieldLayoutProblems(page, '.inbox-table tbody tr > *', ['.table-wrap', '.inbox-section'])]).toEqual([width, []]);
+      if (width !== 320) await shot(page, `handover-inbox-${width}`);
+    }
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('no main screen scrolls sideways, at 320, 390 or 1280 px (the conditions list once pushed patient pages 6 px wide)', async () => {
+    const { context, page } = await signedIn(world.users.coach, 1280);
+    const screens = [
+      { path: '/', ready: () => page.getByRole('heading', { level: 1, name: 'My patients' }).waitFor() },
+      ...['', '/handover', '/discussion', '/timeline'].map((tab) => ({
+        path: `/patients/${patient.id}${tab}`,
+        ready: () => page.locator('#panel-heading').waitFor(),
+      })),
+      { path: '/handovers', ready: () => page.locator('.inbox-table').waitFor() },
+    ];
+    for (const width of widths) {
+      await page.setViewportSize(sizeFor(width));
+      for (const screen of screens) {
+        await page.goto(`${server().url}${screen.path}`);
+        await screen.ready();
+        await page.waitForLoadState('networkidle');
+        expect([width, screen.path, ...(await sidewaysScroll(page))]).toEqual([width, screen.path, 0]);
+      }
+    }
+    await context.close();
+  });
+
+  it('on a phone the caseload is a card per patient, with status, review and lead in view; the top bar is one compact line', async () => {
+    const { context, page } = await signedIn(world.users.coach, 390);
+    for (const width of widths) {
+      await page.setViewportSize(sizeFor(width));
+      await page.goto(server().url);
+      const row = page.locator('.caseload-table tbody tr', { hasText: 'Bethan' });
+      await row.waitFor();
+      // Every column of the row is on screen, none clipped or hidden behind a sideways scroll.
+      expect([width, await fieldLayoutProblems(page, '.caseload-table tbody tr > *', ['.table-wrap'])]).toEqual([width, []]);
+      for (const text of ['Active', 'Not set', 'Coach', formatNhsNumber(patient.nhsNumber)]) expect([width, text, await row.getByText(text, { exact: true }).isVisible()]).toEqual([width, text, true]);
+      const bar = await page.locator('.top-bar').boundingBox();
+      // A phone's top bar is one line: at most 64 px, under a tenth of the 844-px screen.
+      if (width < 1280) expect([width, bar!.height <= 64]).toEqual([width, true]);
+      expect([width, ...(await sidewaysScroll(page))]).toEqual([width, 0]);
+      if (width !== 320) await shot(page, `caseload-${width}`);
+    }
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('the notification panel and the account menu open inside the screen, on a phone as on a laptop', async () => {
+    const { context, page } = await signedIn(world.users.coach, 390);
+    for (const width of widths) {
+      await page.setViewportSize(sizeFor(width));
+      await page.goto(server().url);
+      await page.locator('.bell__button[aria-label^="Notifications,"]').waitFor();
+      await page.locator('.bell__button').click();
+      const panel = page.getByRole('region', { name: 'Notifications', exact: true });
+      await panel.getByText('Reduce the evening pregabalin').waitFor();
+      const box = (await panel.boundingBox())!;
+      const viewport = page.viewportSize()!;
+      expect([width, box.x >= 0, box.x + box.width <= viewport.width, box.y >= 0, box.y + box.height <= viewport.height]).toEqual([width, true, true, true, true]);
+      if (width !== 320) await shot(page, `notifications-open-${width}`);
+      if (width !== 1280) expect(await seriousAccessibilityProblems(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+      await panel.waitFor({ state: 'hidden' });
+      if (width < 1280) {
+        await page.getByRole('button', { name: /^Account: Coach/ }).click();
+        const signOut = page.getByRole('button', { name: 'Sign out', exact: true });
+        await signOut.waitFor();
+        const menu = (await page.locator('.account__panel').boundingBox())!;
+        expect([width, menu.x >= 0, menu.x + menu.width <= viewport.width]).toEqual([width, true, true]);
+        if (width === 390) await shot(page, 'account-menu-390');
+        await page.keyboard.press('Escape');
+        await signOut.waitFor({ state: 'hidden' });
+      }
+    }
+    await context.close();
+  });
+
+  it('"Sign out everywhere" is quieter than "Sign out" and asks before it ends every session', async () => {
+    const { context, page } = await signedIn(world.users.pharm, 1280);
+    const signOut = page.getByRole('button', { name: 'Sign out', exact: true });
+    const everywhere = page.getByRole('button', { name: 'Sign out everywhere…' });
+    const look = (el: Element) => {
+      const s = getComputedStyle(el);
+      return { background: s.backgroundColor, border: s.borderTopWidth, weight: Number(s.fontWeight), size: parseFloat(s.fontSize) };
+    };
+    const [plain, quiet] = [await signOut.evaluate(look), await everywhere.evaluate(look)];
+    // "Sign out" is a filled button; "Sign out everywhere" is smaller, lighter text with no fill and no border.
+    expect(plain.background).not.toBe('rgba(0, 0, 0, 0)');
+    expect(quiet).toMatchObject({ background: 'rgba(0, 0, 0, 0)', border: '0px' });
+    expect(quiet.size).toBeLessThan(plain.size);
+    expect(quiet.weight).toBeLessThan(plain.weight);
+
+    const sessions = async () =>
+      (await server().orm.em.fork().getConnection().execute<Array<{ n: number }>>('select count(*)::int as n from session where user_id = ? and revoked_at is null', [world.users.pharm.id]))[0].n;
+    const before = await sessions();
+    await everywhere.click();
+    const confirm = page.getByRole('group', { name: 'End every session of yours, on every device?' });
+    await confirm.waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Sign out on every device');
+    await shot(page, 'sign-out-everywhere-confirm-1280');
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    // Cancel changes nothing; confirming ends every session.
+    await confirm.getByRole('button', { name: 'Cancel' }).click();
+    await everywhere.waitFor();
+    expect(await sessions()).toBe(before);
+    await everywhere.click();
+    await page.getByRole('button', { name: 'Sign out on every device' }).click();
+    await page.getByText(/You have signed out on every device/).waitFor();
+    expect(await sessions()).toBe(0);
+    await context.close();
+  });
+
+  it('the printed plan names the practice and says whom to contact there', async () => {
+    const { context, page } = await signedIn(world.users.coach, 1280);
+    await page.goto(`${server().url}/patients/${patient.id}/care-plan/print`);
+    await page.emulateMedia({ media: 'print' });
+    const contact = page.locator('.contact');
+    expect(await contact.textContent()).toBe(
+      `Your practice: ${world.practice.name}. Questions about this plan: contact your practice and ask for Coach (Health & wellbeing coach), who leads your care.`,
+    );
+    await shot(page, 'care-plan-print-1280');
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    await context.close();
+  });
+});
