@@ -100,9 +100,6 @@ function SignedIn(): JSX.Element {
             <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
               <Link href="/dashboard" class="top-bar__nav-link" aria-current={pathname() === '/dashboard' ? 'page' : undefined}>
                 Dashboard
-            <Show when={user() && ['GP', 'PAIN_PRACTITIONER'].includes(user()!.role)}>
-              <Link href="/medication-reviews" class="top-bar__nav-link" aria-current={pathname() === '/medication-reviews' ? 'page' : undefined}>
-                Reviews
               </Link>
             </Show>
             <Show when={user() && ['GP', 'PAIN_PRACTITIONER', 'SERVICE_LEAD'].includes(user()!.role)}>
@@ -150,6 +147,7 @@ function Routes(): JSX.Element {
       </Match>
       <Match when={pathname() === '/dashboard'}>
         <DashboardPage />
+      </Match>
       <Match when={pathname() === '/medication-reviews'}>
         <MedicationWorklistsPage />
       </Match>
