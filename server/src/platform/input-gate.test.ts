@@ -120,12 +120,13 @@ describe('every bad input is a typed error', () => {
       const untyped = codes.filter((c) => !typedCodes.has(c));
       if (untyped.length) failures.push(`${where}: ${untyped.join(', ')}: ${answer.errors!.map((e) => e.message).join(' | ')}`);
       else if (p.mustRefuse && !codes.includes('BAD_USER_INPUT') && !codes.includes('GRAPHQL_VALIDATION_FAILED')) {
-        failures.push(`${where}: expected BAD_USER_INPUT, got ${codes.join(', ') || String(JSON.stringify(answer.data ?? null)).slice(0, 200)}`);
+        failures.push(`${where}: expected BAD_USER_INPUT, got ${codes.join(', ') || String(JSON.stringify(answer)).slice(0, 200)}`);
       }
     };
 
-    // Subscriptions have no HTTP transport; everything goes over the WebSocket, queries and mutations over both.
-    await pool(probes.filter((p) => p.operation !== 'subscription'), 16, async (p) => judge('HTTP', p, await overHttp(p)));
+    // Subscriptions too are sent over HTTP, where they are not served: that must be a typed refusal as well
+    // (graphql-js would run one as a query, with no event to resolve).
+    await pool(probes, 16, async (p) => judge('HTTP', p, await overHttp(p)));
     await pool(probes, 16, async (p) => judge('WS', p, await overWs(p)));
     const seconds = (Date.now() - started) / 1000;
 
@@ -154,10 +155,36 @@ describe('every bad input is a typed error', () => {
     const surrogate = await gql(url, 'query($f: PatientFilter) { patients(filter: $f) { totalCount } }', { f: { search: 'ab\uD800' } }, token);
     expect(surrogate.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'filter.search' } });
 
+    const overHttp = await gql(url, 'subscription { notifications { seq } }', {}, token);
+    expect(overHttp.status).toBe(400);
+    expect(overHttp.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_REQUEST' } });
+
     // A wrong variable type is the client's mistake in production too, where internals are masked.
     const wrongType = await gql(url, 'query($n: Int!) { myNotifications(first: $n) { id } }', { n: 1.5 }, token);
     expect(wrongType.status).toBe(400);
     expect(wrongType.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'n' } });
+  });
+});
+
+describe('bad input in production, where internal errors are masked', () => {
+  const server = useTestServer({ production: true });
+
+  it('answers a wrong variable type, a NUL and a malformed id with BAD_USER_INPUT and HTTP 400, not a masked internal error', async () => {
+    const { url, orm } = server();
+    const world = await makeWorld(orm.em.fork());
+    const token = await signInAs(url, world.users.coach);
+    const cases: Array<[string, Record<string, unknown>]> = [
+      ['query($n: Int!) { myNotifications(first: $n) { id } }', { n: 1.5 }],
+      ['query($id: ID!) { patient(id: $id) { id } }', { id: { not: 'an id' } }],
+      ['query($id: ID!) { patient(id: $id) { id } }', { id: 'not-a-uuid' }],
+      ['mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }', { e: 'a\u0000@example.com', p: 'x' }],
+      ['query($s: String!) { colleagues(search: $s) { id } }', { s: '\uDC00' }],
+    ];
+    for (const [query, variables] of cases) {
+      const res = await gql(url, query, variables, token);
+      expect(res.status, query).toBe(400);
+      expect(res.errors?.[0]?.extensions?.code, query).toBe('BAD_USER_INPUT');
+    }
   });
 });
 

@@ -64,11 +64,19 @@ export function checkOperationInput(
   return null;
 }
 
-/** The gate on Apollo's side: runs once the operation is known, before execution. */
+/**
+ * The gate on Apollo's side: runs once the operation is known, before execution. It also refuses a
+ * subscription sent over HTTP, which graphql-js would otherwise execute as a query, once, with no event.
+ */
 export function inputGatePlugin(): ApolloServerPlugin {
   return {
     requestDidStart: async () => ({
-      didResolveOperation: async ({ schema, document, request }) => {
+      didResolveOperation: async ({ schema, document, request, operation }) => {
+        if (operation?.operation === 'subscription') {
+          throw new GraphQLError('Subscriptions are served over the WebSocket at /graphql (graphql-ws), not over HTTP.', {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          });
+        }
         const errors = checkOperationInput(schema, document, request.operationName, request.variables);
         if (errors) throw errors[0];
       },
