@@ -119,7 +119,9 @@ describe('every bad input is a typed error', () => {
       if (answer.status !== undefined && answer.status >= 500) failures.push(`${where}: HTTP ${answer.status} ${JSON.stringify(answer.errors)}`);
       const untyped = codes.filter((c) => !typedCodes.has(c));
       if (untyped.length) failures.push(`${where}: ${untyped.join(', ')}: ${answer.errors!.map((e) => e.message).join(' | ')}`);
-      else if (p.mustRefuse && !codes.includes('BAD_USER_INPUT') && !codes.includes('GRAPHQL_VALIDATION_FAILED')) {
+      else if (transport === 'HTTP' && p.operation === 'subscription') {
+        if (!codes.includes('BAD_REQUEST')) failures.push(`${where}: expected BAD_REQUEST (no subscriptions over HTTP), got ${codes.join(', ') || 'data'}`);
+      } else if (p.mustRefuse && !codes.includes('BAD_USER_INPUT') && !codes.includes('GRAPHQL_VALIDATION_FAILED')) {
         failures.push(`${where}: expected BAD_USER_INPUT, got ${codes.join(', ') || String(JSON.stringify(answer)).slice(0, 200)}`);
       }
     };
