@@ -209,7 +209,7 @@ function defaultFor(type: GraphQLInputType): unknown {
 
 /**
  * One operation's answer over graphql-ws: its error, or its result. A subscription that goes live with
- * nothing to send within a moment has accepted its arguments; it is ended.
+ * nothing to send has accepted its arguments; it is ended.
  */
 function wsAnswer(client: Client, p: Probe): Promise<Answer> {
   return new Promise((resolve) => {
@@ -231,7 +231,9 @@ function wsAnswer(client: Client, p: Probe): Promise<Answer> {
         complete: () => finish(answer ?? {}),
       },
     );
-    if (p.operation === 'subscription') timer = setTimeout(() => finish({ live: true }), 300);
+    // A value that must be refused is waited for as long as it takes (on a busy machine, seconds); any
+    // other may have been accepted, and is given a second to fail before it counts as live.
+    if (p.operation === 'subscription') timer = setTimeout(() => finish({ live: true }), p.mustRefuse ? 20_000 : 1000);
   });
 }
 
