@@ -26,6 +26,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { CairnError, ErrorCode } from './errors.js';
+import { isStorableText } from './validate.js';
 
 /**
  * The one gate every operation's input passes, over HTTP and over the WebSocket, before any resolver
@@ -86,14 +87,11 @@ export function inputGatePlugin(): ApolloServerPlugin {
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** A lone surrogate: a high one not followed by a low one, or a low one not preceded by a high one. */
-const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 /** What is wrong with a string a client sent, in words, or null. */
-export function badCharacterIn(value: string): string | null {
+function badCharacterIn(value: string): string | null {
+  if (isStorableText(value)) return null;
   if (value.includes('\u0000')) return 'contains a NUL character (U+0000), which Cairn cannot store';
-  if (loneSurrogate.test(value)) return 'contains a broken character (a lone UTF-16 surrogate), which is not valid text';
-  return null;
+  return 'contains a broken character (a lone UTF-16 surrogate), which is not valid text';
 }
 
 class ArgumentWalk {
