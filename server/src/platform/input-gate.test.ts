@@ -107,7 +107,12 @@ describe('every bad input is a typed error', () => {
       gql(url, p.query, p.variables, tokenFor(p))
         .catch(() => gql(url, p.query, p.variables, tokenFor(p)))
         .catch((e: unknown) => ({ errors: [{ message: String(e), extensions: { code: 'CONNECTION_FAILED' } }] }));
-    const overWs = (p: Probe): Promise<Answer> => wsAnswer(socketFor(tokenFor(p)), p);
+    // graphql-ws's client may close its socket (1000) when it briefly holds no operation, ending one still
+    // being sent unanswered: such an operation is asked again; an answer is never retried.
+    const overWs = async (p: Probe): Promise<Answer> => {
+      const first = await wsAnswer(socketFor(tokenFor(p)), p);
+      return first.errors || first.data !== undefined || first.live ? first : wsAnswer(socketFor(tokenFor(p)), p);
+    };
 
     const failures: string[] = [];
     const started = Date.now();
@@ -138,7 +143,7 @@ describe('every bad input is a typed error', () => {
     failures.sort((a, b) => Number(b.includes('expected BAD_USER_INPUT') === false) - Number(a.includes('expected BAD_USER_INPUT') === false));
     expect(failures.slice(0, 40), `${failures.length} of ${overHttpToo.length + probes.length} probes failed`).toEqual([]);
     // No socket was dropped for an internal error, and the server still answers.
-    for (const s of sockets.values()) expect(s.closedWith).toEqual([]);
+    for (const s of sockets.values()) expect(s.closedWith.filter((code) => code === 4500 || code === 1011)).toEqual([]);
     expect((await gql<{ me: { id: string } }>(url, '{ me { id } }', {}, coachToken)).data?.me.id).toBe(coach.id);
     expect(probes.length).toBeGreaterThan(500);
     console.log(`${overHttpToo.length} probes over HTTP in ${httpSeconds.toFixed(1)} s, ${probes.length} over the WebSocket in ${(seconds - httpSeconds).toFixed(1)} s`);
