@@ -26,7 +26,6 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import { CairnError, ErrorCode } from './errors.js';
-import { isStorableText } from './validate.js';
 
 /**
  * The one gate every operation's input passes, over HTTP and over the WebSocket, before any resolver
@@ -87,11 +86,14 @@ export function inputGatePlugin(): ApolloServerPlugin {
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-/** What is wrong with a string a client sent, in words, or null. */
-function badCharacterIn(value: string): string | null {
-  if (isStorableText(value)) return null;
+/** A lone surrogate: a high one not followed by a low one, or a low one not preceded by a high one. */
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** What is wrong with a string a client sent, in words, or null: PostgreSQL text and jsonb cannot hold either. */
+export function badCharacterIn(value: string): string | null {
   if (value.includes('\u0000')) return 'contains a NUL character (U+0000), which Cairn cannot store';
-  return 'contains a broken character (a lone UTF-16 surrogate), which is not valid text';
+  if (loneSurrogate.test(value)) return 'contains a broken character (a lone UTF-16 surrogate), which is not valid text';
+  return null;
 }
 
 class ArgumentWalk {
