@@ -209,9 +209,13 @@ function defaultFor(type: GraphQLInputType): unknown {
   const named = getNamedType(type);
   if (isListType(isNonNullType(type) ? type.ofType : type)) return [];
   if (isEnumType(named)) return named.getValues()[0].value;
-  if (isInputObjectType(named)) return {};
+  // An input object with its required fields, so an operation added later is probed past coercion.
+  if (isInputObjectType(named)) {
+    return Object.fromEntries(Object.values(named.getFields()).filter((f) => isNonNullType(f.type) && f.defaultValue === undefined).map((f) => [f.name, defaultFor(f.type)]));
+  }
   if (named.name === 'Int') return 1;
   if (named.name === 'Boolean') return false;
+  if (named.name === 'ID') return randomUUID(); // well formed: the probe reaches the resolver (NOT_FOUND at worst)
   return 'Fuzz text';
 }
 
