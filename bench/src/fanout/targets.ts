@@ -92,7 +92,9 @@ export interface CairnTarget extends Target {
  */
 export async function startCairnTarget(teamSize: number): Promise<CairnTarget> {
   const debugPort = await freePort();
-  const cairn = await startCairn({ NODE_OPTIONS: inspectOn(debugPort) });
+  // Thousands of subscribers share the team's few sessions here, far past the sockets a real session may
+  // hold (a browser opens one per tab): lift that cap for the load test.
+  const cairn = await startCairn({ NODE_OPTIONS: inspectOn(debugPort), CAIRN_MAX_SOCKETS_PER_SESSION: '1000000' });
   try {
     const world = await seedFanoutWorld(cairn, teamSize);
     const http = cairn.url;

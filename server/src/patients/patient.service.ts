@@ -10,6 +10,7 @@ import { badInput, conflict, type CairnError } from '../platform/errors.js';
 import { runSql, sql } from '../platform/sql.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
+import { badCharacterIn } from '../platform/input-gate.js';
 import { requireIsoDate, requireText } from '../platform/validate.js';
 import { formatNhsNumber, parseNhsNumber } from './nhs-number.js';
 import { Patient } from './patient.entity.js';
@@ -111,7 +112,8 @@ function encodeCursor(values: string[]): string {
 function decodeCursor(cursor: string, length: number): string[] {
   try {
     const values: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (Array.isArray(values) && values.length === length && values.every((v) => typeof v === 'string')) return values;
+    // A forged cursor's values reach SQL as parameters: text PostgreSQL cannot hold is refused here.
+    if (Array.isArray(values) && values.length === length && values.every((v) => typeof v === 'string' && !badCharacterIn(v))) return values;
   } catch {
     // fall through
   }

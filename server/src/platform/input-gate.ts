@@ -64,11 +64,19 @@ export function checkOperationInput(
   return null;
 }
 
-/** The gate on Apollo's side: runs once the operation is known, before execution. */
+/**
+ * The gate on Apollo's side: runs once the operation is known, before execution. It also refuses a
+ * subscription sent over HTTP, which graphql-js would otherwise execute as a query, once, with no event.
+ */
 export function inputGatePlugin(): ApolloServerPlugin {
   return {
     requestDidStart: async () => ({
-      didResolveOperation: async ({ schema, document, request }) => {
+      didResolveOperation: async ({ schema, document, request, operation }) => {
+        if (operation?.operation === 'subscription') {
+          throw new GraphQLError('Subscriptions are served over the WebSocket at /graphql (graphql-ws), not over HTTP.', {
+            extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+          });
+        }
         const errors = checkOperationInput(schema, document, request.operationName, request.variables);
         if (errors) throw errors[0];
       },
@@ -81,7 +89,7 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** A lone surrogate: a high one not followed by a low one, or a low one not preceded by a high one. */
 const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-/** What is wrong with a string a client sent, in words, or null. */
+/** What is wrong with a string a client sent, in words, or null: PostgreSQL text and jsonb cannot hold either. */
 export function badCharacterIn(value: string): string | null {
   if (value.includes('\u0000')) return 'contains a NUL character (U+0000), which Cairn cannot store';
   if (loneSurrogate.test(value)) return 'contains a broken character (a lone UTF-16 surrogate), which is not valid text';
