@@ -4,9 +4,13 @@ import { gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { APP_ROLE } from './database.js';
 
-/** Each statement in a transaction of its own, rolled back: a statement wrongly allowed leaves no trace. */
+/**
+ * Each statement in a transaction of its own, rolled back: a statement wrongly allowed leaves no trace.
+ * `drop trigger` takes the table's exclusive lock before it checks ownership: it waits at most briefly,
+ * rather than stall every test writing audit rows meanwhile.
+ */
 async function attempt(client: pg.Client, statement: string): Promise<string> {
-  await client.query('begin');
+  await client.query("begin; set local lock_timeout = '5s'");
   try {
     await client.query(statement);
     return 'allowed';
