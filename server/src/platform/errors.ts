@@ -61,7 +61,7 @@ export interface ErrorFormatting {
   exposeInternals: boolean;
   /** Production does not describe the schema to strangers: no "Did you mean …" suggestions. */
   hideSuggestions: boolean;
-  /** Writes an internal error in full to the log, with the request id the client is given. */
+  /** Writes an internal error to the log (see internalErrorLogFields), with the request id the client is given. */
   reportInternal(error: unknown, requestId: string): void;
 }
 

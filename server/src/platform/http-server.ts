@@ -21,13 +21,13 @@ import type { Logger } from './logger.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
 import { serveGraphqlWs, type GraphqlWsServing, type NextSink } from './ws-transport.js';
 
+/** Every request's context carries the id that its audit rows and any internal error are logged under. */
+export type RequestContext = BaseContext & { readonly requestId: string };
+
 /**
  * How requests become contexts: who is asking, on HTTP and on a socket. The platform knows no user or
  * session; the composition root hands it the auth domain's gate.
  */
-/** Every request's context carries the id that its audit rows and any internal error are logged under. */
-export type RequestContext = BaseContext & { readonly requestId: string };
-
 export interface RequestGate<TContext extends RequestContext, TSocketSession> {
   /** The context of one HTTP request. */
   httpContext(req: Request, res: Response): Promise<TContext>;
