@@ -82,7 +82,7 @@ describe('Cairn on every screen from 320 px up, in Chromium', () => {
     await context.close();
   });
 
-  it('no main screen scrolls sideways, at 320, 390 or 1280 px (the conditions list once pushed patient pages 6 px wide)', async () => {
+  it('no main screen scrolls sideways, at 320, 390 or 1280 px (the conditions list once pushed patient pages 6 px wide)', { timeout: 150_000 }, async () => {
     const { context, page } = await signedIn(world.users.coach, 1280);
     const screens = [
       { path: '/', ready: () => page.getByRole('heading', { level: 1, name: 'My patients' }).waitFor() },
