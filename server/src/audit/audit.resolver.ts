@@ -3,7 +3,7 @@ import { GraphQLJSONObject } from 'graphql-scalars';
 import { deny, isUuid, may, PatientAction, readablePatientsSql, requireActor, requireAllowed, requirePatientAccess } from '../access/policy.js';
 import { User } from '../auth/user.entity.js';
 import type { Context } from '../auth/request-context.js';
-import { badInput, forbidden, notFound } from '../platform/errors.js';
+import { badInput, notFound } from '../platform/errors.js';
 import { parseCursor } from '../events/event-log.js';
 import { AuditOutcome, queryAudit, recordAudit, type AuditRow } from './audit.service.js';
 import { registerEnumType } from 'type-graphql';
