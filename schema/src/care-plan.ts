@@ -144,3 +144,16 @@ export const categoryLabels: Record<StrategyCategory, string> = {
   SOCIAL_WORK: 'Social and work',
   OTHER: 'Other',
 };
+
+/**
+ * Whether the plan holds nothing a patient could agree to: no "what matters to me", no goals, no
+ * strategies, no flare-up plan and no medication text. A review date alone is not a plan. The server
+ * refuses to sign off an empty plan; the web says why before anyone tries.
+ */
+export function isPlanEmpty(view: CarePlanView): boolean {
+  const blank = (s: string) => s.trim() === '';
+  return blank(view.whatMatters) && view.goals.length === 0 && view.strategies.length === 0 && flareUpKeys.every((k) => blank(view.flareUp[k])) && blank(view.medication);
+}
+
+/** Why an empty plan cannot be signed off, in the words both the server and the web use. */
+export const emptyPlanReason = 'There is nothing to agree yet: the plan has no words, goals, strategies, flare-up plan or medication plan.';

@@ -1,6 +1,7 @@
 import { PatientAction } from '../access/policy.js';
 import { AuditOutcome } from '../audit/audit.service.js';
 import { digestMergeSql } from '../notifications/care-plan-digest.js';
+import { timelineMergeSql } from './care-plan.timeline.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql, sql } from '../platform/sql.js';
 import { type CarePlanView } from '@cairn/schema/care-plan';
@@ -115,7 +116,7 @@ export interface StoredRow {
 
 /**
  * In one statement: the update rows (seqs in the order given), each plan's row (last seq, typed view,
- * snapshot when due), the new client-id bindings, the audit entries, the care team's pending edit digest
+ * snapshot when due), the new client-id bindings, the audit entries, the care team's pending edit digest and timeline entry
  * and the NOTIFY that wakes the other instances (`<instanceId>:<patientId>:<seq>`). A binding that exists
  * already fails the statement (the plans are locked, so it cannot, unless a check was skipped).
  */
@@ -159,10 +160,17 @@ export async function storeGroup(tx: EntityManager, instanceId: string, updates:
      bound as (
        insert into care_plan_client (patient_id, client_id, user_id)
        select * from unnest(${bindings.map((b) => b.patientId)}::uuid[], ${bindings.map((b) => b.clientId)}::bigint[], ${bindings.map((b) => b.userId)}::uuid[])),
+     editors as (
+       select patient_id, array_agg(actor_id order by first) as editor_ids
+         from (select patient_id, actor_id, min(ord) as first from input group by 1, 2) e group by patient_id),
      digest as (
        insert into care_plan_edit_digest (patient_id, editor_ids)
-       select patient_id, array_agg(actor_id order by first) from (select patient_id, actor_id, min(ord) as first from input group by 1, 2) e group by patient_id
-       ${digestMergeSql})
+       select patient_id, editor_ids from editors
+       ${digestMergeSql}),
+     timeline as (
+       insert into care_plan_timeline_pending (patient_id, from_seq, editor_ids)
+       select e.patient_id, f.from_seq, e.editor_ids from editors e join (select patient_id, min(seq) as from_seq from ins group by patient_id) f using (patient_id)
+       ${timelineMergeSql})
      select s.seq, s.patient_id, s.client_update_id, s.created_at, a.name as actor_name, (select count(*) from upd) as plans_written
        from ins s join app_user a on a.id = s.actor_id`,
   );

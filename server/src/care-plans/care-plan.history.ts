@@ -5,17 +5,27 @@ import { PatientAction } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { notifyCarePlanSignedOff } from '../notifications/care-plan-digest.js';
 import { badInput, conflict } from '../platform/errors.js';
-import { allSections, type CarePlanSection, type CarePlanView } from '@cairn/schema/care-plan';
-import { canonicalJson, changedSections, createCarePlanDoc, initialCarePlanUpdate, materialise, writeView } from './care-plan.doc.js';
+import { allSections, emptyPlanReason, isPlanEmpty, type CarePlanSection, type CarePlanView } from '@cairn/schema/care-plan';
+import { changedSections, createCarePlanDoc, initialCarePlanUpdate, materialise, writeView } from './care-plan.doc.js';
 import { type CarePlanStore, type UpdateAck } from './care-plan.store.js';
 import { runSql, sql } from '../platform/sql.js';
 
-/** Edits by one author closer together than this form one revision. */
+/** Edits closer together than this, by anyone, form one revision: a co-editing session is one entry. */
 export const REVISION_PAUSE_MS = 5 * 60_000;
+
+/** Someone who edited within a revision, and how many of its updates were theirs. */
+export interface RevisionAuthor {
+  id: string;
+  name: string;
+  updateCount: number;
+}
 
 export interface Revision {
   seq: number;
   fromSeq: number;
+  /** Every author, in the order they first edited in the revision. */
+  authors: RevisionAuthor[];
+  /** The first author (kept for older clients; read `authors`). */
   authorId: string;
   authorName: string;
   startedAt: Date;
@@ -25,9 +35,17 @@ export interface Revision {
   signedOff: boolean;
 }
 
+interface UpdateRow {
+  seq: number;
+  actorId: string;
+  actorName: string;
+  sections: string[];
+  at: Date;
+}
+
 /**
- * The plan's history as revisions, newest first: consecutive updates by one author with no pause longer
- * than REVISION_PAUSE_MS, also closed at every signed-off seq (so a sign-off always names a whole revision).
+ * The plan's history as revisions, newest first: consecutive updates, by any authors, with no pause longer
+ * than REVISION_PAUSE_MS, closed at every signed-off seq (so a sign-off always names a whole revision).
  * Reads only the small columns; which sections an update changed was recorded when it was stored.
  */
 export async function listRevisions(em: EntityManager, patientId: string, limit: number): Promise<Revision[]> {
@@ -37,23 +55,33 @@ export async function listRevisions(em: EntityManager, patientId: string, limit:
           from care_plan_update u join app_user a on a.id = u.actor_id where u.patient_id = ${patientId} order by u.seq`,
   );
   const signed = new Set((await runSql<{ seq: string }>(em, sql`select seq from care_plan_sign_off where patient_id = ${patientId}`)).map((r) => Number(r.seq)));
+  const updates = rows.map((r) => ({ seq: Number(r.seq), actorId: r.actor_id, actorName: r.actor_name, sections: r.sections, at: new Date(r.created_at) }));
+  return groupRevisions(updates, signed).reverse().slice(0, limit);
+}
+
+/** Groups updates (in seq order) into revisions, oldest first. */
+export function groupRevisions(updates: UpdateRow[], signedSeqs: ReadonlySet<number>): Revision[] {
   const revisions: Revision[] = [];
   let current: Revision | undefined;
-  for (const r of rows) {
-    const seq = Number(r.seq);
-    const at = new Date(r.created_at);
-    const continues = current && !current.signedOff && current.authorId === r.actor_id && at.getTime() - current.endedAt.getTime() <= REVISION_PAUSE_MS;
-    if (!current || !continues) {
-      current = { seq, fromSeq: seq, authorId: r.actor_id, authorName: r.actor_name, startedAt: at, endedAt: at, updateCount: 0, sections: [], signedOff: false };
+  for (const u of updates) {
+    if (!current || current.signedOff || u.at.getTime() - current.endedAt.getTime() > REVISION_PAUSE_MS) {
+      current = { seq: u.seq, fromSeq: u.seq, authors: [], authorId: u.actorId, authorName: u.actorName, startedAt: u.at, endedAt: u.at, updateCount: 0, sections: [], signedOff: false };
       revisions.push(current);
     }
-    current.seq = seq;
-    current.endedAt = at;
-    current.updateCount += 1;
-    current.sections = allSections.filter((s) => current!.sections.includes(s) || r.sections.includes(s));
-    current.signedOff = signed.has(seq);
+    addUpdate(current, u, signedSeqs.has(u.seq));
   }
-  return revisions.reverse().slice(0, limit);
+  return revisions;
+}
+
+function addUpdate(revision: Revision, u: UpdateRow, signedOff: boolean): void {
+  const author = revision.authors.find((a) => a.id === u.actorId);
+  if (author) author.updateCount += 1;
+  else revision.authors.push({ id: u.actorId, name: u.actorName, updateCount: 1 });
+  revision.seq = u.seq;
+  revision.endedAt = u.at;
+  revision.updateCount += 1;
+  revision.sections = allSections.filter((s) => revision.sections.includes(s) || u.sections.includes(s));
+  revision.signedOff = signedOff;
 }
 
 /** The plan exactly as it was after update `seq` (0: the empty plan), rebuilt from the log. */
@@ -70,69 +98,6 @@ async function docAt(em: EntityManager, patientId: string, seq: number): Promise
   const rows = await runSql<{ update: Buffer }>(em, sql`select update from care_plan_update where patient_id = ${patientId} and seq <= ${seq} order by seq`);
   const updates = [initialCarePlanUpdate, ...rows.map((r) => new Uint8Array(r.update))];
   return createCarePlanDoc(Y.mergeUpdates(updates));
-}
-
-export interface SectionDiff {
-  section: CarePlanSection;
-  changed: boolean;
-  before: string;
-  after: string;
-  added: string[];
-  removed: string[];
-  modified: string[];
-}
-
-/** Section by section: readable text of each side, and for goals and strategies which items came, went or changed. */
-export function diffViews(before: CarePlanView, after: CarePlanView): SectionDiff[] {
-  const changed = new Set(changedSections(before, after));
-  return allSections.map((section) => {
-    const items = (v: CarePlanView) => (section === 'GOALS' ? v.goals : section === 'STRATEGIES' ? v.strategies : []) as Array<{ id: string }>;
-    const a = new Map(items(before).map((i) => [i.id, canonicalJson(i)]));
-    const b = new Map(items(after).map((i) => [i.id, canonicalJson(i)]));
-    return {
-      section,
-      changed: changed.has(section),
-      before: sectionText(before, section),
-      after: sectionText(after, section),
-      added: [...b.keys()].filter((id) => !a.has(id)),
-      removed: [...a.keys()].filter((id) => !b.has(id)),
-      modified: [...b.keys()].filter((id) => a.has(id) && a.get(id) !== b.get(id)),
-    };
-  });
-}
-
-/** A section as plain readable text, for diffs. */
-export function sectionText(view: CarePlanView, section: CarePlanSection): string {
-  switch (section) {
-    case 'WHAT_MATTERS':
-      return view.whatMatters;
-    case 'GOALS':
-      return view.goals
-        .map((g) =>
-          [
-            `• ${g.what} — ${g.status}${g.targetDate ? ` (by ${g.targetDate})` : ''}`,
-            g.why && `  Why: ${g.why}`,
-            g.measure && `  Measure: ${g.measure}`,
-            ...g.checkIns.map((c) => `  ${c.date}: ${c.rating}/10${c.note ? ` ${c.note}` : ''}`),
-          ]
-            .filter(Boolean)
-            .join('\n'),
-        )
-        .join('\n');
-    case 'STRATEGIES':
-      return view.strategies.map((s) => `• [${s.category}] ${s.what}${s.howOften ? ` — ${s.howOften}` : ''}${s.suggestedBy ? ` (suggested by ${s.suggestedBy})` : ''}`).join('\n');
-    case 'FLARE_UP':
-      return [
-        `Warning signs: ${view.flareUp.warningSigns}`,
-        `What helps: ${view.flareUp.whatHelps}`,
-        `What to avoid: ${view.flareUp.whatToAvoid}`,
-        `Who to contact: ${view.flareUp.whoToContact}`,
-      ].join('\n');
-    case 'MEDICATION':
-      return view.medication;
-    case 'REVIEW':
-      return `Next review: ${view.review.nextReviewDate ?? 'not set'}; reviewer: ${view.review.reviewerId ?? 'not set'}`;
-  }
 }
 
 /**
@@ -176,7 +141,7 @@ export async function signOff(
   return store.serial(s.patientId, () =>
     em.fork().transactional(async (tem) => {
       const [plan] = await runSql<{ last_seq: string; view: CarePlanView }>(tem, sql`select last_seq, view from care_plan where patient_id = ${s.patientId} for update`);
-      if (!plan || Number(plan.last_seq) === 0) throw conflict('There is nothing to sign off yet: the care plan is empty.');
+      if (!plan || Number(plan.last_seq) === 0 || isPlanEmpty(plan.view)) throw conflict(emptyPlanReason);
       const seq = Number(plan.last_seq);
       const [already] = await runSql<{ id: string }>(tem, sql`select id from care_plan_sign_off where patient_id = ${s.patientId} and seq = ${seq}`);
       if (already) throw conflict('This version of the plan has already been signed off.');

@@ -5,7 +5,8 @@ import type { Context } from '../auth/request-context.js';
 import { badInput, notFound } from '../platform/errors.js';
 import { requireIsoDate } from '../platform/validate.js';
 import { CarePlanSection, StrategyCategory } from '@cairn/schema/care-plan';
-import { changedSince, diffViews, listRevisions, listSignOffs, restoreRevision, signOff, viewAt } from './care-plan.history.js';
+import { changedSince, listRevisions, listSignOffs, restoreRevision, signOff, viewAt } from './care-plan.history.js';
+import { diffViews, reviewerNames } from './care-plan.diff.js';
 import { EditNotAllowed } from './care-plan.store.js';
 import { carePlanUpdateStream, decodeBase64, presenceStream, toBase64, type UpdateStreamItem } from './care-plan.live.js';
 import { PresenceActivity, type PresenceEntry } from './care-plan.presence.js';
@@ -84,7 +85,7 @@ export class CarePlanResolver {
     return item;
   }
 
-  @Query(() => [CarePlanRevision], { description: 'The history as revisions (one author, no long pause), newest first.' })
+  @Query(() => [CarePlanRevision], { description: 'The history as revisions (edits by anyone with no long pause: a co-editing session is one), newest first.' })
   async carePlanRevisions(
     @PatientIdArg() patientId: string,
     @Arg('first', () => Int, { defaultValue: 50 }) first: number,
@@ -108,7 +109,8 @@ export class CarePlanResolver {
     @Ctx() ctx: Context,
   ): Promise<CarePlanSectionDiff[]> {
     await requirePatientAccess(ctx, patientId, PatientAction.READ);
-    return diffViews(await viewAt(ctx.em, patientId, fromSeq), await viewAt(ctx.em, patientId, toSeq));
+    const [before, after] = [await viewAt(ctx.em, patientId, fromSeq), await viewAt(ctx.em, patientId, toSeq)];
+    return diffViews(before, after, await reviewerNames(ctx.em, [before, after]));
   }
 
   @Mutation(() => CarePlanUpdateAck, { description: "Makes the plan's content equal a revision again, as a new update by you." })
@@ -136,8 +138,7 @@ export class CarePlanResolver {
     @Ctx() ctx: Context,
   ): Promise<CarePlanSignOff> {
     const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.EDIT_CARE_PLAN);
-    const day = agreedOn ? requireIsoDate('agreedOn', agreedOn) : new Date().toISOString().slice(0, 10);
-    if (day > new Date().toISOString().slice(0, 10)) throw badInput('agreedOn', 'A plan cannot be agreed on a future date.');
+    const day = requireAgreedOn(agreedOn, new Date());
     if ((note ?? '').length > 2000) throw badInput('note', 'The note is too long (at most 2000 characters).');
     return signOff(ctx.services.carePlans, ctx.em, { patientId, actorId: actor.id, agreedOn: day, note: (note ?? '').trim(), requestId: ctx.requestId });
   }
@@ -192,6 +193,25 @@ export class CarePlanResolver {
     if (entries === 'REVOKED') throw notFound();
     return entries;
   }
+}
+
+/** Earliest date a plan may be said to have been agreed on: the service began long after this. */
+const earliestAgreement = '2000-01-01';
+
+/**
+ * The day the plan was agreed with the patient: today in the UK when omitted, never in the future (the
+ * service's day, so a sign-off late in a British evening is not refused) and not before 2000.
+ */
+export function requireAgreedOn(agreedOn: string | null, now: Date): string {
+  const today = ukToday(now);
+  const day = agreedOn ? requireIsoDate('agreedOn', agreedOn) : today;
+  if (day > today) throw badInput('agreedOn', 'A plan cannot be agreed on a future date.');
+  if (day < earliestAgreement) throw badInput('agreedOn', 'Please check the date the plan was agreed: it is too far in the past.');
+  return day;
+}
+
+function ukToday(now: Date): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 function requireClientUpdateId(id: string): string {

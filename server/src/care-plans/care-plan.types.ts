@@ -129,12 +129,20 @@ export class CarePlanPresence {
   @Field(() => GraphQLISODateTime) expiresAt!: Date;
 }
 
-@ObjectType({ description: "One author's run of edits, closed by another author or a pause." })
+@ObjectType({ description: 'Someone who edited within a revision.' })
+export class CarePlanRevisionAuthor {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => Int, { description: 'How many of the revision\'s updates were theirs.' }) updateCount!: number;
+}
+
+@ObjectType({ description: 'A run of edits by one or more people (a co-editing session), closed by a pause or a sign-off.' })
 export class CarePlanRevision {
   @Field(() => SafeIntResolver, { description: 'The last update of the revision; open or restore the revision by this seq.' }) seq!: number;
   @Field(() => SafeIntResolver) fromSeq!: number;
-  @Field(() => ID) authorId!: string;
-  @Field(() => String) authorName!: string;
+  @Field(() => [CarePlanRevisionAuthor], { description: 'Everyone who edited in this revision, in the order they first did.' }) authors!: CarePlanRevisionAuthor[];
+  @Field(() => ID, { deprecationReason: 'A revision may have several authors: read `authors`.' }) authorId!: string;
+  @Field(() => String, { deprecationReason: 'A revision may have several authors: read `authors`.' }) authorName!: string;
   @Field(() => GraphQLISODateTime) startedAt!: Date;
   @Field(() => GraphQLISODateTime) endedAt!: Date;
   @Field(() => Int) updateCount!: number;
@@ -157,6 +165,8 @@ export class CarePlanSectionDiff {
   @Field(() => [String], { description: 'Goals or strategies (by id) only in the later revision.' }) added!: string[];
   @Field(() => [String]) removed!: string[];
   @Field(() => [String], { description: 'Goals or strategies (by id) in both, with different content.' }) modified!: string[];
+  @Field(() => [String], { description: "What changed, in sentences (\"Goal 'Walk to the allotment' marked achieved; target date 1 March 2027\")." })
+  changes!: string[];
 }
 
 @ObjectType()

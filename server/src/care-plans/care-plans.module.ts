@@ -4,11 +4,16 @@ import { CarePlanResolver } from './care-plan.resolver.js';
 import { CarePlanStore } from './care-plan.store.js';
 import { Migration0012CarePlanClients } from './migrations/0012-care-plan-clients.js';
 import { carePlanEventKinds } from './care-plan.events.js';
+import { Migration0014CarePlanTimeline } from './migrations/0014-care-plan-timeline.js';
+import { carePlanTimelineSweep } from './care-plan.timeline.js';
+import type { PeriodicSweep } from '../platform/periodic-sweep.js';
 
 declare module '../platform/services.js' {
   interface Services {
     /** Care plans held in memory, their write queues, live delivery and presence. */
     carePlans: CarePlanStore;
+    /** Puts each spell of care-plan editing on the patient's timeline, within a minute. */
+    carePlanTimeline: PeriodicSweep;
   }
 }
 
@@ -17,10 +22,20 @@ export const carePlansModule: CairnModule = {
   name: 'care-plans',
   eventKinds: carePlanEventKinds,
   resolvers: [CarePlanResolver],
-  migrations: [{ name: '0012-care-plan-clients', class: Migration0012CarePlanClients }],
-  services: { carePlans: ({ orm, logger }) => new CarePlanStore(orm, logger) },
+  migrations: [
+    { name: '0012-care-plan-clients', class: Migration0012CarePlanClients },
+    { name: '0014-care-plan-timeline', class: Migration0014CarePlanTimeline },
+  ],
+  services: {
+    carePlans: ({ orm, logger }) => new CarePlanStore(orm, logger),
+    carePlanTimeline: ({ orm, config, logger }) => carePlanTimelineSweep(orm, config, logger),
+  },
   routes: (router, services) => router.get('/patients/:id/care-plan/print', carePlanPrintHandler(services)),
-  start: ({ carePlans }) => carePlans.start(),
+  start: async ({ carePlans, carePlanTimeline }) => {
+    await carePlans.start();
+    carePlanTimeline.start();
+  },
+  stopping: ({ carePlanTimeline }) => carePlanTimeline.stop(),
   // After the drain: edits still queued are committed, then the store lets go of its connections.
   stop: ({ carePlans }) => carePlans.stop(),
 };

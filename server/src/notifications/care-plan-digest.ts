@@ -38,16 +38,9 @@ export async function sendDueCarePlanDigests(em: EntityManager, quietMs: number)
              select patient_id from care_plan_edit_digest where last_edit_at <= now() - make_interval(secs => ${quietMs / 1000}) for update skip locked limit 100)
            returning d.patient_id, d.editor_ids, p.given_name || ' ' || p.family_name as patient_name`,
     );
+    // The timeline's entry for these edits comes sooner, on its own (care-plans/care-plan.timeline.ts).
     for (const d of due) {
       const editorIds = parseUuidArray(d.editor_ids);
-      // One timeline entry per quiet period, as for the notification: a revision, not every keystroke.
-      const [plan] = await runSql<{ last_seq: string }>(tx, sql`select last_seq from care_plan where patient_id = ${d.patient_id}`);
-      await appendEvent(tx, {
-        patientId: d.patient_id,
-        kind: 'CARE_PLAN_REVISED',
-        actorId: editorIds[0] ?? null,
-        payload: { carePlanId: d.patient_id, revision: Number(plan?.last_seq ?? 0), editorIds },
-      });
       const names = new Map(
         (await runSql<{ id: string; name: string }>(tx, sql`select id, name from app_user where id = any(${editorIds}::uuid[])`)).map((r) => [r.id, r.name]),
       );

@@ -42,6 +42,8 @@ export interface Config {
   escalationSweepMs: number;
   /** Care-plan edits are gathered into one notification after this long without a further edit. */
   carePlanDigestQuietMs: number;
+  /** A care plan's timeline entry comes after this long without an edit (or twice this into a busy spell): within a minute by default. */
+  carePlanTimelineQuietMs: number;
   /** Operations one WebSocket may have open at once (its live subscriptions, and queries while they run). */
   maxSubscriptionsPerSocket: number;
   /** WebSockets one signed-in session may hold open at once (a browser opens one per tab). */
@@ -87,6 +89,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     handoverSoonEscalationWorkingDays: intFrom(env.CAIRN_HANDOVER_SOON_ESCALATION_WORKING_DAYS, 2),
     escalationSweepMs: intFrom(env.CAIRN_ESCALATION_SWEEP_MS, 60_000),
     carePlanDigestQuietMs: intFrom(env.CAIRN_CARE_PLAN_DIGEST_QUIET_MS, 10 * 60_000),
+    carePlanTimelineQuietMs: intFrom(env.CAIRN_CARE_PLAN_TIMELINE_QUIET_MS, 20_000),
     maxSubscriptionsPerSocket: intFrom(env.CAIRN_MAX_SUBSCRIPTIONS_PER_SOCKET, 50),
     maxSocketsPerSession: intFrom(env.CAIRN_MAX_SOCKETS_PER_SESSION, 20),
     maxPresencePerUserPerPlan: intFrom(env.CAIRN_MAX_PRESENCE_PER_USER_PER_PLAN, 10),
