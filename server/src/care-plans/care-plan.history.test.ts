@@ -3,11 +3,15 @@ import * as Y from 'yjs';
 import { PlanEditor } from '../test-support/care-plan-editor.js';
 import { errorCode, gql, useTestServer, wsConnect } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
-import { goalMap } from './care-plan.doc.js';
+import { emptyPlanReason } from '@cairn/schema/care-plan';
+import { runSql, sql } from '../platform/sql.js';
+import { goalMap, strategyMap } from './care-plan.doc.js';
+import { groupRevisions } from './care-plan.history.js';
+import { requireAgreedOn } from './care-plan.resolver.js';
 
-const REVISIONS = `query($p: ID!) { carePlanRevisions(patientId: $p) { seq fromSeq authorId authorName updateCount sections signedOff } }`;
+const REVISIONS = `query($p: ID!) { carePlanRevisions(patientId: $p) { seq fromSeq authors { id name updateCount } updateCount sections signedOff } }`;
 const AT = `query($p: ID!, $s: Int!) { carePlanAt(patientId: $p, seq: $s) { seq view { whatMatters goals { id what } } } }`;
-const DIFF = `query($p: ID!, $a: Int!, $b: Int!) { carePlanDiff(patientId: $p, fromSeq: $a, toSeq: $b) { section changed before after added removed modified } }`;
+const DIFF = `query($p: ID!, $a: Int!, $b: Int!) { carePlanDiff(patientId: $p, fromSeq: $a, toSeq: $b) { section changed before after added removed modified changes } }`;
 const RESTORE = `mutation($p: ID!, $s: Int!, $c: String!) { restoreCarePlanRevision(patientId: $p, seq: $s, clientUpdateId: $c) { seq duplicate } }`;
 const SIGN = `mutation($p: ID!, $d: String, $n: String) { signOffCarePlan(patientId: $p, agreedOn: $d, note: $n) { id seq signedById agreedOn note view { whatMatters } } }`;
 const PLAN = `query($p: ID!) { carePlan(patientId: $p) { seq changedSinceSignOff lastSignOff { id seq } view { whatMatters goals { id } } } }`;
@@ -15,7 +19,7 @@ const PLAN = `query($p: ID!) { carePlan(patientId: $p) { seq changedSinceSignOff
 interface Revision {
   seq: number;
   fromSeq: number;
-  authorId: string;
+  authors: Array<{ id: string; name: string; updateCount: number }>;
   updateCount: number;
   sections: string[];
   signedOff: boolean;
@@ -31,7 +35,7 @@ describe('care-plan history, sign-off, suggestions, presence and print', () => {
     return { world, patient, coach, fcp, pharm };
   }
 
-  it('groups updates into attributed revisions, opens, diffs and restores them without rewriting history', async () => {
+  it('groups a co-editing session into one revision naming every author, opens, diffs and restores it without rewriting history', async () => {
     const { world, patient, coach, fcp, pharm } = await setUp();
     const a = new PlanEditor(server().wsUrl, coach, patient.id);
     const b = new PlanEditor(server().wsUrl, fcp, patient.id);
@@ -42,44 +46,132 @@ describe('care-plan history, sign-off, suggestions, presence and print', () => {
     a.text().insert(a.text().length, ' on Sundays');
     await a.settled();
     await b.until(() => b.text().length === 'Playing with my grandchildren on Sundays'.length, 'b to catch up');
+    const textSeq = Number((await gql<{ carePlan: { seq: number } }>(server().url, PLAN, { p: patient.id }, pharm)).data!.carePlan.seq);
     b.doc.getArray('goals').push([goalMap({ id: 'g-park', what: 'Walk to the park', why: 'Grandchildren', measure: 'Minutes', targetDate: null, status: 'ACTIVE', checkIns: [] })]);
     await b.settled();
 
+    // Two people editing within minutes of each other: one revision, both named, in the order they began.
     const revs = (await gql<{ carePlanRevisions: Revision[] }>(server().url, REVISIONS, { p: patient.id }, pharm)).data!.carePlanRevisions;
-    expect(revs.map((r) => [r.authorId, r.updateCount, r.sections])).toEqual([
-      [world.users.fcp.id, 1, ['GOALS']],
-      [world.users.coach.id, 2, ['WHAT_MATTERS']],
+    expect(revs).toHaveLength(1);
+    const [session] = revs;
+    expect(session.authors).toEqual([
+      { id: world.users.coach.id, name: world.users.coach.name, updateCount: 2 },
+      { id: world.users.fcp.id, name: world.users.fcp.name, updateCount: 1 },
     ]);
-    const [goalsRev, textRev] = revs;
+    expect(session).toMatchObject({ updateCount: 3, sections: ['WHAT_MATTERS', 'GOALS'], signedOff: false });
 
-    const at = await gql<{ carePlanAt: { view: { whatMatters: string; goals: unknown[] } } }>(server().url, AT, { p: patient.id, s: textRev.seq }, pharm);
+    const at = await gql<{ carePlanAt: { view: { whatMatters: string; goals: unknown[] } } }>(server().url, AT, { p: patient.id, s: textSeq }, pharm);
     expect(at.data?.carePlanAt.view).toEqual({ whatMatters: 'Playing with my grandchildren on Sundays', goals: [] });
-    const diff = (await gql<{ carePlanDiff: Array<{ section: string; changed: boolean; added: string[]; after: string }> }>(server().url, DIFF, { p: patient.id, a: textRev.seq, b: goalsRev.seq }, pharm))
+    const diff = (await gql<{ carePlanDiff: Array<{ section: string; changed: boolean; added: string[]; after: string; changes: string[] }> }>(server().url, DIFF, { p: patient.id, a: textSeq, b: session.seq }, pharm))
       .data!.carePlanDiff;
     expect(diff.filter((d) => d.changed).map((d) => d.section)).toEqual(['GOALS']);
-    expect(diff.find((d) => d.section === 'GOALS')).toMatchObject({ added: ['g-park'] });
-    expect(diff.find((d) => d.section === 'GOALS')!.after).toContain('Walk to the park');
+    expect(diff.find((d) => d.section === 'GOALS')).toMatchObject({ added: ['g-park'], changes: ["Goal 'Walk to the park' added"] });
+    expect(diff.find((d) => d.section === 'GOALS')!.after).toContain('Walk to the park: active');
     expect(errorCode(await gql(server().url, AT, { p: patient.id, s: 999_999_999 }, pharm))).toBe('BAD_USER_INPUT');
 
-    // Restore the text-only revision: a new update by the restorer; the editors see it live.
-    const restored = await gql<{ restoreCarePlanRevision: { seq: number; duplicate: boolean } }>(server().url, RESTORE, { p: patient.id, s: textRev.fromSeq, c: 'restore-1' }, pharm);
+    // Restore the plan as it was before the goal: a new update by the restorer; the editors see it live.
+    const restored = await gql<{ restoreCarePlanRevision: { seq: number; duplicate: boolean } }>(server().url, RESTORE, { p: patient.id, s: session.fromSeq, c: 'restore-1' }, pharm);
     expect(restored.data?.restoreCarePlanRevision.duplicate).toBe(false);
     await a.until(() => a.doc.getArray('goals').length === 0 && a.text().toString() === 'Playing with my grandchildren', 'the restore to reach the editor');
+    // Still within the session: it now names the restorer too, and covers every update, none rewritten.
     const after = (await gql<{ carePlanRevisions: Revision[] }>(server().url, REVISIONS, { p: patient.id }, pharm)).data!.carePlanRevisions;
-    expect(after).toHaveLength(3);
-    expect(after[0]).toMatchObject({ authorId: world.users.pharm.id, sections: ['WHAT_MATTERS', 'GOALS'] });
-    expect(after.slice(1)).toEqual(revs); // history untouched
-    // The old revisions still open as they were.
-    expect((await gql<{ carePlanAt: { view: { goals: unknown[] } } }>(server().url, AT, { p: patient.id, s: goalsRev.seq }, pharm)).data?.carePlanAt.view.goals).toHaveLength(1);
+    expect(after).toHaveLength(1);
+    expect(after[0].authors.map((x) => x.id)).toEqual([world.users.coach.id, world.users.fcp.id, world.users.pharm.id]);
+    expect(after[0]).toMatchObject({ fromSeq: session.fromSeq, updateCount: 4 });
+    // The old states still open as they were.
+    expect((await gql<{ carePlanAt: { view: { goals: unknown[] } } }>(server().url, AT, { p: patient.id, s: session.seq }, pharm)).data?.carePlanAt.view.goals).toHaveLength(1);
     // Restoring to what it already is changes nothing.
-    const again = await gql<{ restoreCarePlanRevision: { duplicate: boolean } }>(server().url, RESTORE, { p: patient.id, s: textRev.fromSeq, c: 'restore-2' }, pharm);
+    const again = await gql<{ restoreCarePlanRevision: { duplicate: boolean } }>(server().url, RESTORE, { p: patient.id, s: session.fromSeq, c: 'restore-2' }, pharm);
     expect(again.data?.restoreCarePlanRevision.duplicate).toBe(true);
     await Promise.all([a.disconnect(), b.disconnect()]);
   });
 
+  it('tells what changed in words: goal status and target date, strategy names, review and reviewer, never codes or ISO dates', async () => {
+    const { world, patient, coach } = await setUp();
+    const a = new PlanEditor(server().wsUrl, coach, patient.id);
+    await a.connect();
+    a.doc.getArray('goals').push([goalMap({ id: 'g-allotment', what: 'Walk to the allotment', why: '', measure: '', targetDate: null, status: 'ACTIVE', checkIns: [] })]);
+    await a.settled();
+    const before = Number((await gql<{ carePlan: { seq: number } }>(server().url, PLAN, { p: patient.id }, coach)).data!.carePlan.seq);
+    const goal = a.doc.getArray<Y.Map<unknown>>('goals').get(0);
+    a.doc.transact(() => {
+      goal.set('status', 'ACHIEVED');
+      goal.set('targetDate', '2027-03-01');
+    });
+    a.doc.getArray('strategies').push([strategyMap({ id: 's-pace', category: 'ACTIVITY_PACING', what: 'Use a timer and rest before the pain says so', howOften: 'Daily', suggestedBy: '' })]);
+    a.doc.getMap('review').set('nextReviewDate', '2027-04-12');
+    a.doc.getMap('review').set('reviewerId', world.users.fcp.id);
+    await a.settled();
+    const after = Number((await gql<{ carePlan: { seq: number } }>(server().url, PLAN, { p: patient.id }, coach)).data!.carePlan.seq);
+
+    const diff = (await gql<{ carePlanDiff: Array<{ section: string; changed: boolean; before: string; after: string; changes: string[] }> }>(server().url, DIFF, { p: patient.id, a: before, b: after }, coach)).data!
+      .carePlanDiff;
+    const of = (section: string) => diff.find((d) => d.section === section)!;
+    expect(of('GOALS').changes).toEqual(["Goal 'Walk to the allotment' marked achieved; target date 1 March 2027"]);
+    expect(of('STRATEGIES').changes).toEqual(['Strategy added: Activity and pacing: Use a timer and rest before the pain says so (Daily)']);
+    expect(of('REVIEW').changes).toEqual(['Next review set for 12 April 2027', `${world.users.fcp.name} now reviews the plan`]);
+    expect(of('WHAT_MATTERS')).toMatchObject({ changed: false, changes: [] });
+    const text = diff.map((d) => `${d.before}\n${d.after}`).join('\n');
+    expect(text).toContain('Walk to the allotment: achieved, target date 1 March 2027');
+    expect(text).not.toMatch(/ACTIVE|ACHIEVED|ACTIVITY_PACING|2027-03-01|\[/);
+    expect(text).not.toContain(world.users.fcp.id);
+    await a.disconnect();
+  });
+
+  it('refuses to sign off a plan that holds nothing, even after edits, and stores nothing', async () => {
+    const { patient, coach } = await setUp();
+    const refusal = async () => {
+      const r = await gql(server().url, SIGN, { p: patient.id }, coach);
+      return { code: errorCode(r), message: r.errors?.[0]?.message };
+    };
+    const empty = { code: 'CONFLICT', message: emptyPlanReason };
+    expect(await refusal()).toEqual(empty); // never written
+    const a = new PlanEditor(server().wsUrl, coach, patient.id);
+    await a.connect();
+    a.text().insert(0, 'Something');
+    await a.settled();
+    a.text().delete(0, a.text().length);
+    a.text('medication').insert(0, '   ');
+    a.doc.getMap('review').set('nextReviewDate', '2027-01-01'); // a review date alone is not a plan
+    await a.settled();
+    expect(await refusal()).toEqual(empty);
+    const signOffs = () => runSql<{ n: string }>(server().orm.em.fork(), sql`select count(*) as n from care_plan_sign_off where patient_id = ${patient.id}`);
+    expect(await signOffs()).toEqual([{ n: '0' }]);
+
+    // One flare-up line is enough to agree.
+    (a.doc.getMap('flareUp').get('whatHelps') as Y.Text).insert(0, 'A warm bath');
+    await a.settled();
+    const signed = await gql(server().url, SIGN, { p: patient.id }, coach);
+    expect(signed.errors).toBeUndefined();
+    expect(await signOffs()).toEqual([{ n: '1' }]);
+    await a.disconnect();
+  });
+
+  it('takes the day it was agreed: today in the UK by default, never a future day, and refuses one that is not a date', async () => {
+    const now = new Date('2026-06-30T23:30:00Z'); // already 1 July in London
+    expect(requireAgreedOn(null, now)).toBe('2026-07-01');
+    expect(requireAgreedOn('2026-07-01', now)).toBe('2026-07-01');
+    expect(() => requireAgreedOn('2026-07-02', now)).toThrow('A plan cannot be agreed on a future date.');
+    expect(() => requireAgreedOn('2026-02-30', now)).toThrow(/YYYY-MM-DD/);
+    expect(() => requireAgreedOn('1999-12-31', now)).toThrow(/too far in the past/);
+  });
+
+  it('closes a revision after a pause of more than five minutes and at every sign-off, whoever edits', () => {
+    const t = (minutes: number) => new Date(Date.UTC(2026, 0, 1, 9, minutes));
+    const u = (seq: number, actorId: string, minutes: number, sections: string[]) => ({ seq, actorId, actorName: actorId, sections, at: t(minutes) });
+    const revisions = groupRevisions(
+      [u(1, 'coach', 0, ['WHAT_MATTERS']), u(2, 'physio', 1, ['GOALS']), u(3, 'coach', 4, ['WHAT_MATTERS']), u(4, 'physio', 10, ['GOALS']), u(5, 'physio', 11, ['REVIEW']), u(6, 'coach', 12, ['GOALS'])],
+      new Set([5]),
+    );
+    expect(revisions.map((r) => [r.fromSeq, r.seq, r.authors.map((a) => a.id), r.sections, r.signedOff])).toEqual([
+      [1, 3, ['coach', 'physio'], ['WHAT_MATTERS', 'GOALS'], false],
+      [4, 5, ['physio'], ['GOALS', 'REVIEW'], true],
+      [6, 6, ['coach'], ['GOALS'], false],
+    ]);
+  });
+
   it('signs off the current revision, keeps sign-offs immutable, and tells when the plan changed since', async () => {
     const { world, patient, coach, fcp } = await setUp();
-    expect(errorCode(await gql(server().url, SIGN, { p: patient.id }, coach))).toBe('CONFLICT'); // nothing to agree yet
     const a = new PlanEditor(server().wsUrl, coach, patient.id);
     await a.connect();
     a.text().insert(0, 'Being able to cook for the family');
