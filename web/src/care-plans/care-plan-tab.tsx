@@ -16,6 +16,8 @@ import { CarePlanSync, type SaveStatus } from './plan-sync.js';
 import { createPresence, PresenceAvatars } from './presence.js';
 import { SignOffPanel } from './sign-off.js';
 import { StrategiesSection } from './strategies-section.js';
+import { SectionMenu } from './section-menu.js';
+import { followPatientEvents } from '../timeline/patient-events.js';
 
 /**
  * The care-plan tab: the live plan, co-edited by the care team. Anyone who may read the patient's
@@ -42,6 +44,10 @@ function OpenPlan(props: { patientId: string; careTeam: CareTeamMember[]; canEdi
   void sync.start();
   const presence = createPresence(connection.urql, props.patientId, me.id, canEdit);
   const [showHistory, setShowHistory] = createSignal(false);
+  // A colleague's sign-off reaches this copy of the plan live, so nobody acts on an outdated "not yet agreed".
+  const [agreements, setAgreements] = createSignal(0);
+  const agreementsChanged = () => setAgreements((n) => n + 1);
+  followPatientEvents(() => props.patientId, (event) => event.kind === 'CARE_PLAN_SIGNED_OFF' && agreementsChanged(), agreementsChanged);
 
   const warnBeforeLeaving = (e: BeforeUnloadEvent) => {
     if (sync.hasUnsent()) e.preventDefault();
@@ -57,7 +63,7 @@ function OpenPlan(props: { patientId: string; careTeam: CareTeamMember[]; canEdi
   const isField = (target: EventTarget | null) => target instanceof Element && target.closest('input, textarea, select, [contenteditable="true"], .rich-text__box') !== null;
 
   return (
-    <PlanProvider value={{ sync, canEdit, me, careTeam: props.careTeam, presence, activationLevel: props.activationLevel }}>
+    <PlanProvider value={{ sync, canEdit, me, careTeam: props.careTeam, presence, activationLevel: props.activationLevel, agreements }}>
       <div
         class="care-plan"
         onFocusIn={(e) => presence.focus(sectionOf(e.target), isField(e.target))}
@@ -69,15 +75,21 @@ function OpenPlan(props: { patientId: string; careTeam: CareTeamMember[]; canEdi
           if (section) presence.focus(section, isField(e.target));
         }}
       >
-        <div class="care-plan__toolbar">
-          <Show when={canEdit} fallback={<span class="badge badge--muted">Read only</span>}>
-            <SaveIndicator status={sync.status()} />
+        {/* Sticky: whether edits are saved, and who else is here, stay in view however far down the plan. */}
+        <div class="care-plan__bar">
+          <div class="care-plan__toolbar">
+            <Show when={canEdit} fallback={<span class="badge badge--muted">Read only</span>}>
+              <SaveIndicator status={sync.status()} />
+            </Show>
+            <PresenceAvatars entries={presence.others()} label="Also looking at this plan" />
+            <span class="care-plan__spacer" />
+            <Button variant="secondary" aria-expanded={showHistory()} onClick={() => setShowHistory(!showHistory())}>
+              {showHistory() ? 'Hide history' : 'History'}
+            </Button>
+          </div>
+          <Show when={sync.load().state === 'ready'}>
+            <SectionMenu />
           </Show>
-          <PresenceAvatars entries={presence.others()} label="Also looking at this plan" />
-          <span class="care-plan__spacer" />
-          <Button variant="secondary" aria-expanded={showHistory()} onClick={() => setShowHistory(!showHistory())}>
-            {showHistory() ? 'Hide history' : 'History'}
-          </Button>
         </div>
         <Show when={sync.refusal()}>
           {(problem) => (
@@ -134,6 +146,7 @@ function LiveReadOnly(props: { patientId: string }): JSX.Element {
   };
   return (
     <PlanReadOnly
+      anchored
       view={view()}
       careTeam={careTeam}
       level={3}

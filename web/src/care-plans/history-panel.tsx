@@ -1,4 +1,4 @@
-import { CarePlanAtDocument, CarePlanDiffDocument, CarePlanHistoryDocument, RestoreCarePlanRevisionDocument, type CarePlanHistoryQuery } from '@cairn/schema/operations';
+import { type CarePlanSection, CarePlanAtDocument, CarePlanDiffDocument, CarePlanHistoryDocument, RestoreCarePlanRevisionDocument, type CarePlanHistoryQuery } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createEffect, createSignal, For, Match, on, onCleanup, Show, Switch, type JSX } from 'solid-js';
 import { describeError } from '../platform/errors.js';
@@ -19,9 +19,15 @@ type Detail = { kind: 'view'; seq: number; label: string } | { kind: 'diff'; fro
 const when = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 export const formatWhen = (iso: string) => when.format(new Date(iso));
 
-/** The plan's history as revisions: who, when, which sections; open one, compare two, or restore one. */
+/** Every author of a revision, by name, in the order they began: "Coach, Physio and Pharmacist". None is ever left out. */
+export function authorNames(authors: ReadonlyArray<{ name: string }>): string {
+  const names = authors.map((a) => a.name);
+  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+}
+
+/** The plan's history as revisions (a co-editing session is one, naming everyone in it): who, when, which sections; open one, compare two, or restore one. */
 export function HistoryPanel(props: { onClose(): void }): JSX.Element {
-  const { sync, canEdit } = usePlan();
+  const { sync, canEdit, agreements } = usePlan();
   const patientId = sync.patientId;
   const [result, refetch] = createQuery({ query: CarePlanHistoryDocument, variables: () => ({ patientId }) });
   // Follow edits while the panel is open, without refetching on every keystroke.
@@ -31,13 +37,14 @@ export function HistoryPanel(props: { onClose(): void }): JSX.Element {
     timer = setTimeout(() => refetch(), 2000);
   }, { defer: true }));
   onCleanup(() => clearTimeout(timer));
+  createEffect(on(agreements, () => refetch({ requestPolicy: 'network-only' }), { defer: true }));
 
   const revisions = (): Revision[] => (result.data?.carePlanRevisions ?? []).map((r) => ({ ...r, seq: Number(r.seq), fromSeq: Number(r.fromSeq) }));
   const [detail, setDetail] = createSignal<Detail>(null);
   const [confirming, setConfirming] = createSignal<Revision | null>(null);
   const [from, setFrom] = createSignal<number | null>(null);
   const [to, setTo] = createSignal<number | null>(null);
-  const label = (r: Revision) => `${r.authorName}, ${formatWhen(r.endedAt)}`;
+  const label = (r: Revision) => `${authorNames(r.authors)}, ${formatWhen(r.endedAt)}`;
   const options = () => [...revisions().map((r) => ({ seq: r.seq, label: label(r) })), { seq: 0, label: 'The empty plan' }];
   const compareFrom = () => from() ?? revisions()[1]?.seq ?? 0;
   const compareTo = () => to() ?? revisions()[0]?.seq ?? 0;
@@ -76,7 +83,7 @@ export function HistoryPanel(props: { onClose(): void }): JSX.Element {
               {(r, i) => (
                 <li class="revision">
                   <div class="revision__who">
-                    <strong>{r.authorName}</strong>
+                    <strong>{authorNames(r.authors)}</strong>
                     <span class="muted"> {formatWhen(r.endedAt)}</span>
                     <Show when={r.signedOff}>
                       {' '}
@@ -214,10 +221,14 @@ function DiffView(props: { from: number; to: number }): JSX.Element {
             {(d) => (
               <div class="diff-section">
                 <h5>{sectionLabels[d.section]}</h5>
-                <Show when={d.added.length + d.removed.length + d.modified.length > 0}>
-                  <p class="muted">{[count(d.added.length, 'added'), count(d.removed.length, 'removed'), count(d.modified.length, 'changed')].filter(Boolean).join(', ')}</p>
-                </Show>
-                <DiffText before={d.before} after={d.after} />
+                <ul class="diff-changes">
+                  <For each={d.changes}>{(change) => <li>{change}</li>}</For>
+                </ul>
+                {/* Text sections read best word by word; lists and dates read best as the sentences above. */}
+                <details class="diff-words" open={proseSections.includes(d.section)}>
+                  <summary>Word by word</summary>
+                  <DiffText before={d.before} after={d.after} />
+                </details>
               </div>
             )}
           </For>
@@ -230,9 +241,7 @@ function DiffView(props: { from: number; to: number }): JSX.Element {
   );
 }
 
-function count(n: number, what: string): string {
-  return n === 0 ? '' : `${n} ${what}`;
-}
+const proseSections: CarePlanSection[] = ['WHAT_MATTERS', 'FLARE_UP', 'MEDICATION'];
 
 /** Word-level changes inline: removed words struck through, added words underlined (and named for screen readers). */
 function DiffText(props: { before: string; after: string }): JSX.Element {

@@ -16,6 +16,8 @@ export interface PlanContextValue {
   presence: Presence;
   /** The patient's activation level as the care team last assessed it (null: not assessed). */
   activationLevel: () => number | null;
+  /** Changes whenever anyone records an agreement with the patient (live, from the patient's events): refetch what shows sign-offs. */
+  agreements: () => number;
 }
 
 const PlanContext = createContext<PlanContextValue>();
@@ -44,15 +46,20 @@ export function liveField<T>(map: Y.Map<unknown>, key: string): () => T | undefi
   return live(() => map.get(key) as T | undefined);
 }
 
+/** The id the section menu jumps to (`#care-plan-goals`). */
+export const sectionAnchor = (section: CarePlanSection) => `care-plan-${section.toLowerCase().replace(/_/g, '-')}`;
+
 /** One section of the plan, with who else is in it. Focus inside it tells the others where you are. */
 export function PlanSection(props: { section: CarePlanSection; children: JSX.Element; actions?: JSX.Element }): JSX.Element {
   const { presence } = usePlan();
   const headingId = `plan-section-${props.section.toLowerCase()}`;
   const here = () => presence.others().filter((e) => e.section === props.section);
   return (
-    <section class="plan-section" data-section={props.section} aria-labelledby={headingId}>
+    <section class="plan-section" id={sectionAnchor(props.section)} data-section={props.section} aria-labelledby={headingId}>
       <div class="plan-section__head">
-        <h3 id={headingId}>{sectionLabels[props.section]}</h3>
+        <h3 id={headingId} tabindex="-1">
+          {sectionLabels[props.section]}
+        </h3>
         <PresenceAvatars entries={here()} label={`Also in ${sectionLabels[props.section]}`} />
         {props.actions}
       </div>

@@ -2,23 +2,26 @@ import { For, Show, type JSX } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
 import { roleLabel } from '../auth/roles.js';
 import { formatIsoDate } from '../platform/dates.js';
-import type { CareTeamMember } from './plan-context.js';
+import { sectionAnchor, type CareTeamMember } from './plan-context.js';
 import { categories, categoryLabels, flareUpKeys, flareUpLabels, goalStatusLabels, sectionLabels, type PlanView } from './plan-doc.js';
 import { ProgressChart } from './progress-chart.js';
 import { isBlank, RunsView } from './text-runs.js';
 
 /**
  * A plan as text, nothing editable: for people who may read but not edit, for an old revision, and for a
- * signed plan. `level` is the heading level of its sections, so it fits wherever it is shown.
+ * signed plan. `level` is the heading level of its sections, so it fits wherever it is shown. `anchored`:
+ * the live plan on its tab, whose sections the section menu jumps to (one such view per page).
  */
-export function PlanReadOnly(props: { view: PlanView; careTeam: CareTeamMember[]; level: 3 | 4 | 5; presence?: (section: string) => JSX.Element; medicationExtra?: JSX.Element }): JSX.Element {
+export function PlanReadOnly(props: { view: PlanView; careTeam: CareTeamMember[]; level: 3 | 4 | 5; presence?: (section: string) => JSX.Element; medicationExtra?: JSX.Element; anchored?: boolean }): JSX.Element {
   const h = () => `h${props.level}`;
   const sub = () => `h${props.level + 1}`;
   const reviewer = () => props.careTeam.find((m) => m.user.id === props.view.review.reviewerId);
   const Section = (p: { section: keyof typeof sectionLabels; children: JSX.Element }) => (
-    <section class="plan-section plan-section--read" data-section={p.section} aria-label={sectionLabels[p.section]}>
+    <section class="plan-section plan-section--read" id={props.anchored ? sectionAnchor(p.section) : undefined} data-section={p.section} aria-label={sectionLabels[p.section]}>
       <div class="plan-section__head">
-        <Dynamic component={h()}>{sectionLabels[p.section]}</Dynamic>
+        <Dynamic component={h()} tabindex={props.anchored ? '-1' : undefined}>
+          {sectionLabels[p.section]}
+        </Dynamic>
         {props.presence?.(p.section)}
       </div>
       {p.children}

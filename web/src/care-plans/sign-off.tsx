@@ -1,8 +1,9 @@
 import { CarePlanSignOffsDocument, SignOffCarePlanDocument, type CarePlanSignOffFieldsFragment } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
-import { createMemo, createSignal, For, Match, Show, Switch, type JSX } from 'solid-js';
+import { emptyPlanReason, isPlanEmpty } from '@cairn/schema/care-plan';
+import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
 import { useSession } from '../auth/session.js';
-import { formatIsoDate } from '../platform/dates.js';
+import { formatIsoDate, ukToday } from '../platform/dates.js';
 import { describeError } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
@@ -19,12 +20,13 @@ export const printHref = (patientId: string, signOffId?: string) =>
 /**
  * Where the plan stands with the patient: the last agreement and whether the plan has changed since
  * (compared section by section with the agreed content), the button to record a new agreement, and every
- * earlier one, each printable as it was agreed.
+ * earlier one, each printable as it was agreed. A colleague's agreement shows here live.
  */
 export function SignOffPanel(): JSX.Element {
-  const { sync, canEdit, careTeam } = usePlan();
-  const { connection } = useSession();
-  const [result, refetch] = createQuery({ query: CarePlanSignOffsDocument, variables: () => ({ patientId: sync.patientId }) });
+  const { sync, canEdit, careTeam, agreements } = usePlan();
+  const [result, refetchQuery] = createQuery({ query: CarePlanSignOffsDocument, variables: () => ({ patientId: sync.patientId }) });
+  const refetch = () => refetchQuery({ requestPolicy: 'network-only' });
+  createEffect(on(agreements, refetch, { defer: true }));
   const signOffs = () => result.data?.carePlanSignOffs ?? [];
   const last = () => signOffs()[0];
   const changed = createMemo(() => {
@@ -33,25 +35,12 @@ export function SignOffPanel(): JSX.Element {
     return l ? changedSections(l.view as PlanView, readPlan(sync.doc)) : [];
   });
   const [agreeing, setAgreeing] = createSignal(false);
-  const [note, setNote] = createSignal('');
-  const [busy, setBusy] = createSignal(false);
-  const [problem, setProblem] = createSignal<string | null>(null);
   const [viewing, setViewing] = createSignal<SignOff | null>(null);
-
-  const agree = async (e: Event) => {
-    e.preventDefault();
-    setBusy(true);
-    setProblem(null);
-    const res = await connection().urql.mutation(SignOffCarePlanDocument, { patientId: sync.patientId, note: note().trim() || null }).toPromise();
-    setBusy(false);
-    if (res.error) {
-      setProblem(describeError(res.error).message);
-      return;
-    }
-    setAgreeing(false);
-    setNote('');
-    refetch();
-  };
+  const empty = createMemo(() => {
+    sync.version();
+    return isPlanEmpty(readPlan(sync.doc));
+  });
+  const cannotAgree = () => (empty() ? emptyPlanReason : sync.status() !== 'saved' ? 'Wait until your edits are saved.' : null);
 
   return (
     <div class="sign-off">
@@ -83,8 +72,8 @@ export function SignOffPanel(): JSX.Element {
       </Switch>
       <div class="sign-off__actions">
         <Show when={canEdit && !agreeing()}>
-          <Button onClick={() => setAgreeing(true)} disabled={sync.status() !== 'saved'} title={sync.status() !== 'saved' ? 'Wait until your edits are saved' : undefined}>
-            Agreed with the patient
+          <Button onClick={() => setAgreeing(true)} disabled={cannotAgree() !== null} aria-describedby={cannotAgree() ? 'sign-off-why-not' : undefined}>
+            Record agreement with the patient…
           </Button>
         </Show>
         <a class="button button--secondary" href={printHref(sync.patientId)} target="_blank" rel="noopener">
@@ -117,29 +106,22 @@ export function SignOffPanel(): JSX.Element {
           </details>
         </Show>
       </div>
+      <Show when={canEdit && !agreeing() && cannotAgree()}>
+        {(why) => (
+          <p class="sign-off__why-not" id="sign-off-why-not">
+            {why()}
+          </p>
+        )}
+      </Show>
       <Show when={agreeing()}>
-        <form class="sign-off__form" onSubmit={(e) => void agree(e)}>
-          <p>Record that the plan as it stands now was agreed with the patient today. The agreed version is kept unchanged.</p>
-          <div class="field">
-            <label class="field__label" for="sign-off-note">
-              Note (optional)
-            </label>
-            <input id="sign-off-note" class="field__input" maxLength={2000} value={note()} onInput={(e) => setNote(e.currentTarget.value)} placeholder="For example: agreed on a video call" />
-          </div>
-          <Show when={problem()}>
-            <Alert tone="error">
-              <p>{problem()}</p>
-            </Alert>
-          </Show>
-          <div class="restore-confirm__actions">
-            <Button type="submit" busy={busy()}>
-              Record agreement
-            </Button>
-            <Button variant="secondary" onClick={() => setAgreeing(false)}>
-              Cancel
-            </Button>
-          </div>
-        </form>
+        <AgreementForm
+          disabledReason={cannotAgree()}
+          onRecorded={() => {
+            setAgreeing(false);
+            refetch();
+          }}
+          onCancel={() => setAgreeing(false)}
+        />
       </Show>
       <Show when={viewing()} keyed>
         {(s) => (
@@ -155,5 +137,63 @@ export function SignOffPanel(): JSX.Element {
         )}
       </Show>
     </div>
+  );
+}
+
+/** Records that the plan as it stands was agreed with the patient, on the day they agreed it (today unless changed; never a future day). */
+function AgreementForm(props: { disabledReason: string | null; onRecorded(): void; onCancel(): void }): JSX.Element {
+  const { sync } = usePlan();
+  const { connection } = useSession();
+  const today = ukToday();
+  const [agreedOn, setAgreedOn] = createSignal(today);
+  const [note, setNote] = createSignal('');
+  const [busy, setBusy] = createSignal(false);
+  const [problem, setProblem] = createSignal<string | null>(null);
+  const dateProblem = () => (!agreedOn() ? 'Please give the date the plan was agreed.' : agreedOn() > today ? 'The date cannot be in the future.' : null);
+
+  const agree = async (e: Event) => {
+    e.preventDefault();
+    if (dateProblem()) return setProblem(dateProblem());
+    setBusy(true);
+    setProblem(null);
+    const res = await connection().urql.mutation(SignOffCarePlanDocument, { patientId: sync.patientId, agreedOn: agreedOn(), note: note().trim() || null }).toPromise();
+    setBusy(false);
+    if (res.error) setProblem(describeError(res.error).message);
+    else props.onRecorded();
+  };
+
+  return (
+    <form class="sign-off__form" aria-label="Record agreement with the patient" onSubmit={(e) => void agree(e)}>
+      <p>Record that the plan as it stands now was agreed with the patient. The agreed version is kept unchanged, and everyone with the plan open sees it at once.</p>
+      <div class="sign-off__fields">
+        <div class="field">
+          <label class="field__label" for="sign-off-date">
+            Date agreed with the patient
+          </label>
+          <input id="sign-off-date" class="field__input" type="date" required max={today} value={agreedOn()} onInput={(e) => setAgreedOn(e.currentTarget.value)} />
+        </div>
+        <div class="field sign-off__note">
+          <label class="field__label" for="sign-off-note">
+            Note (optional)
+          </label>
+          <input id="sign-off-note" class="field__input" maxLength={2000} value={note()} onInput={(e) => setNote(e.currentTarget.value)} placeholder="For example: agreed on a video call" />
+        </div>
+      </div>
+      <Show when={problem() ?? props.disabledReason}>
+        {(message) => (
+          <Alert tone="error">
+            <p>{message()}</p>
+          </Alert>
+        )}
+      </Show>
+      <div class="restore-confirm__actions">
+        <Button type="submit" busy={busy()} disabled={props.disabledReason !== null}>
+          Record agreement with the patient
+        </Button>
+        <Button variant="secondary" onClick={() => props.onCancel()}>
+          Cancel
+        </Button>
+      </div>
+    </form>
   );
 }

@@ -5,3 +5,8 @@ export function formatIsoDate(isoDate: string): string {
   const date = new Date(`${isoDate}T00:00:00Z`);
   return Number.isNaN(date.getTime()) ? isoDate : longDate.format(date);
 }
+
+/** Today's date (YYYY-MM-DD) in the UK, where the service runs and where the server checks dates. */
+export function ukToday(now: Date = new Date()): string {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+}

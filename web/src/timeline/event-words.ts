@@ -1,3 +1,4 @@
+import { sectionLabels, type CarePlanSection } from '@cairn/schema/care-plan';
 import type { EventKind } from '@cairn/schema/operations';
 
 export interface EventWords {
@@ -14,6 +15,18 @@ const text = (payload: Record<string, unknown>, key: string): string => {
   return typeof v === 'string' ? v : '';
 };
 const quoted = (s: string) => (s ? `“${s}”` : undefined);
+
+/** ", with 2 others" when a spell of editing had more editors than the one named. */
+function withOthers(payload: Record<string, unknown>): string {
+  const editors = Array.isArray(payload['editorIds']) ? payload['editorIds'].length : 1;
+  return editors > 1 ? `, with ${editors - 1} ${editors === 2 ? 'other' : 'others'}` : '';
+}
+
+/** "Changed: Goals, Flare-up plan" from the sections a plan edit names (events before sections were recorded name none). */
+function sectionsChanged(payload: Record<string, unknown>): string | undefined {
+  const sections = Array.isArray(payload['sections']) ? payload['sections'].filter((s): s is CarePlanSection => typeof s === 'string' && s in sectionLabels) : [];
+  return sections.length > 0 ? `Changed: ${sections.map((s) => sectionLabels[s]).join(', ')}` : undefined;
+}
 
 /** An event in a sentence for the timeline. Payload text is only ever shown as text. */
 export function describeEvent(e: { kind: EventKind; payload: Record<string, unknown> }): EventWords {
@@ -40,7 +53,7 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
     case 'THREAD_REOPENED':
       return { group: 'discussion', action: 'reopened a discussion' };
     case 'CARE_PLAN_REVISED':
-      return { group: 'care-plan', action: 'edited the care plan' };
+      return { group: 'care-plan', action: `edited the care plan${withOthers(p)}`, detail: sectionsChanged(p) };
     case 'CARE_PLAN_SIGNED_OFF':
       return { group: 'care-plan', action: 'signed off the care plan as agreed with the patient' };
     case 'CARE_TEAM_MEMBER_ADDED':
