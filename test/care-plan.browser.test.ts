@@ -28,8 +28,8 @@ describe('the live care plan in Chromium', () => {
   });
 
   /** A fresh browser profile signed in as `user`, with the care plan open. */
-  async function openPlan(user: User, whose: Patient = patient): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser().newContext({ viewport: laptop, locale: 'en-GB' });
+  async function openPlan(user: User, whose: Patient = patient, viewport = laptop): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser().newContext({ viewport, locale: 'en-GB' });
     context.setDefaultTimeout(10_000);
     const page = await context.newPage();
     await page.goto(server().url);
@@ -181,9 +181,9 @@ describe('the live care plan in Chromium', () => {
 
     // Agreed with the patient; then the physio changes it and the coach is told.
     await saved(coach.page);
-    await coach.page.getByRole('button', { name: 'Agreed with the patient' }).click();
+    await coach.page.getByRole('button', { name: 'Record agreement with the patient…' }).click();
     await coach.page.getByLabel('Note (optional)').fill('Agreed on a video call');
-    await coach.page.getByRole('button', { name: 'Record agreement' }).click();
+    await coach.page.getByRole('button', { name: 'Record agreement with the patient', exact: true }).click();
     await coach.page.getByText('No changes since.').waitFor();
     await physioBox.click();
     await physio.page.keyboard.press('Control+End');
@@ -290,7 +290,7 @@ describe('the live care plan in Chromium', () => {
     const story = plan.locator('section[data-section="WHAT_MATTERS"] .plan-read__text');
     expect(await story.textContent()).toBe('Gardening with my daughter.');
     expect(await plan.locator('input, textarea, select, [contenteditable]').count()).toBe(0);
-    expect(await page.getByRole('button', { name: 'Agreed with the patient' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Record agreement/ }).count()).toBe(0);
     expect(await page.getByRole('link', { name: 'Print the plan' }).getAttribute('href')).toBe(`/patients/${readPatient.id}/care-plan/print`);
 
     // The coach keeps typing; the reader sees it arrive.

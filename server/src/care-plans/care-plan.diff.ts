@@ -137,7 +137,8 @@ function describeListChanges<T extends { id: string }>(before: T[], after: T[], 
 }
 
 function goalAdded(g: GoalView): string {
-  return [`Goal '${g.what}' added`, g.status !== 'ACTIVE' && goalStatusWords[g.status], g.targetDate && `target date ${dateInWords(g.targetDate)}`].filter(Boolean).join('; ');
+  const added = `Goal '${g.what}' added${g.status === 'ACTIVE' ? '' : `, ${statusChangeWords[g.status]}`}`;
+  return [added, g.targetDate && `target date ${dateInWords(g.targetDate)}`].filter(Boolean).join('; ');
 }
 
 function goalChanged(a: GoalView, b: GoalView): string | null {

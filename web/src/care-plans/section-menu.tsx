@@ -13,7 +13,10 @@ export function SectionMenu(): JSX.Element {
     const target = document.getElementById(sectionAnchor(section));
     if (!target) return;
     e.preventDefault();
-    target.scrollIntoView({ block: 'start' });
+    // Just under the sticky bar, whatever its height at this width.
+    const bar = target.closest('.care-plan')?.querySelector('.care-plan__bar');
+    const barHeight = bar?.getBoundingClientRect().height ?? 0;
+    window.scrollTo({ top: window.scrollY + target.getBoundingClientRect().top - barHeight - 8 });
     target.querySelector<HTMLElement>('[tabindex="-1"]')?.focus({ preventScroll: true });
   };
   return (
