@@ -130,12 +130,17 @@ describe('the care plan, for everyone at once, in Chromium', () => {
     await openForm(coach.page).click();
     await coach.page.getByRole('form', { name: 'Record agreement with the patient' }).scrollIntoViewIfNeeded();
     await shot(coach.page, 'sign-off-form-390');
+    const formBox = (await coach.page.getByRole('form', { name: 'Record agreement with the patient' }).boundingBox())!;
+    const buttonBox = (await coach.page.getByRole('button', { name: 'Record agreement with the patient', exact: true }).boundingBox())!;
+    expect(buttonBox.x + buttonBox.width).toBeLessThanOrEqual(formBox.x + formBox.width);
     await coach.page.getByRole('button', { name: 'Cancel' }).click();
     await coach.page.getByRole('button', { name: 'History' }).click();
     await history.getByRole('button', { name: `What changed in ${newest}, ` }).first().click();
     await coach.page.locator('.history__detail .diff-changes li').first().waitFor();
     await coach.page.locator('.history__detail').scrollIntoViewIfNeeded();
     await shot(coach.page, 'history-390');
+    // Nothing on the phone runs off the side of the page: no sideways scroll.
+    expect(await coach.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
     expect(await accessibilityProblems(coach.page)).toEqual([]);
     await coach.context.close();
     await physio.context.close();
