@@ -35,6 +35,12 @@ export const PatientAction = {
   PROPOSE_MEDICATION_CHANGE: 'medication.propose',
   /** Approve, amend or decline a proposed change: a prescriber's decision. */
   DECIDE_MEDICATION_CHANGE: 'medication.decide',
+  /** Book, rebook or cancel a coaching session. */
+  BOOK_SESSION: 'session.book',
+  /** Record what happened at a session (attended or DNA, the notes, goal check-ins) and add addenda. */
+  RECORD_SESSION: 'session.record',
+  /** Discharge the patient from the coaching programme, signing the summary sent to their GP. */
+  DISCHARGE_PATIENT: 'patient.discharge',
 } as const;
 export type PatientAction = (typeof PatientAction)[keyof typeof PatientAction];
 
@@ -78,6 +84,12 @@ export function allows(actor: Pick<User, 'role'>, rel: Relationship, action: Pat
     case PatientAction.DECIDE_MEDICATION_CHANGE:
       // Only a prescriber decides; of Cairn's roles that is the GP (hazard MED-H3).
       return onTeam && actor.role === Role.GP;
+    case PatientAction.BOOK_SESSION:
+      return onTeam || rel.isPcnLead;
+    case PatientAction.RECORD_SESSION:
+    case PatientAction.DISCHARGE_PATIENT:
+      // The coaches who see the patient and whoever leads their care.
+      return (onTeam && actor.role === Role.COACH) || (rel.member?.isLead ?? false);
   }
 }
 
@@ -322,6 +334,14 @@ export const may = {
       (actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === practice.pcnId)),
   /** A whole PCN's prescribing indicators: its service leads. */
   viewPcnIndicators: (actor: User, pcnId: string) => actor.active && actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === pcnId,
+  /** A coach's diary and capacity: the coach themselves, and the service leads of their PCN. */
+  viewCoachDiary: (actor: User, coach: User) =>
+    actor.active && coach.role === Role.COACH && (actor.id === coach.id || (actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === coach.organisation.pcnId)),
+  /** A coach sets their own capacity; a service lead may set it for a coach of their PCN. */
+  setCoachCapacity: (actor: User, coach: User) =>
+    actor.active && coach.role === Role.COACH && (actor.id === coach.id || (actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === coach.organisation.pcnId)),
+  /** The capacity of every coach of the PCN on one screen: its service leads. */
+  viewPcnCapacity: (actor: User) => actor.active && actor.role === Role.SERVICE_LEAD,
   /** A discussion post is its author's to edit (DISCUSS on the patient is checked as well). */
   editThreadPost: (actor: User, authorId: string) => actor.id === authorId,
 };
@@ -341,6 +361,12 @@ function deniedMessage(action: PatientAction): string {
       return 'Only a GP on the care team can approve, amend or decline a medication change.';
     case PatientAction.COMPLETE_HANDOVER_ACTION:
       return "Only the person this action is assigned to or the care team's lead can mark it done.";
+    case PatientAction.BOOK_SESSION:
+      return "Only the patient's care team or a PCN service lead can book their sessions.";
+    case PatientAction.RECORD_SESSION:
+      return "Only a coach on the care team or the care team's lead can record a session.";
+    case PatientAction.DISCHARGE_PATIENT:
+      return "Only a coach on the care team or the care team's lead can discharge a patient.";
     default:
       return 'Your role on this care team does not allow that.';
   }

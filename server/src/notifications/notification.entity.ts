@@ -24,6 +24,12 @@ export const NotificationKind = {
   MEDICATION_APPROVAL_REQUESTED: 'MEDICATION_APPROVAL_REQUESTED',
   /** A GP approved, amended or declined a proposed change. */
   MEDICATION_CHANGE_DECIDED: 'MEDICATION_CHANGE_DECIDED',
+  /** A session was booked in your diary by someone else. */
+  SESSION_BOOKED: 'SESSION_BOOKED',
+  /** A patient missed two sessions in a row (to their coach and the care-team lead). */
+  SESSION_DNA_ALERT: 'SESSION_DNA_ALERT',
+  /** A patient was discharged from coaching: the signed summary (to the GPs on the care team). */
+  PATIENT_DISCHARGED: 'PATIENT_DISCHARGED',
 } as const;
 export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
 registerEnumType(NotificationKind, { name: 'NotificationKind' });
