@@ -1,3 +1,5 @@
+import { addDays } from './uk-time.js';
+
 /**
  * The cadence rule: after each recorded session, how often to meet next. One place, pure (no clock, no
  * database: the caller passes the history), thresholds in `CadenceSettings`. Cairn suggests; the coach
@@ -185,8 +187,4 @@ const round = (n: number) => String(Math.round(n * 10) / 10);
 const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 function dayWords(isoDay: string): string {
   return dayFormat.format(new Date(`${isoDay}T00:00:00Z`));
-}
-
-export function addDays(isoDay: string, days: number): string {
-  return new Date(Date.parse(`${isoDay}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
