@@ -1,3 +1,5 @@
+import { eventKinds } from '../events/event-kinds.js';
+
 /** What each sessions event carries: small, and fit for anyone who may read the patient. */
 export interface SessionEventPayloads {
   SESSION_BOOKED: { sessionId: string; coachId: string; coachName: string; startsAt: string; endsAt: string; mode: string; purpose: string };
@@ -14,7 +16,7 @@ declare module '../events/event-kinds.js' {
 }
 
 /** Kind → what it means (the GraphQL enum's descriptions). */
-export const sessionEventKindMeanings: Record<keyof SessionEventPayloads, string> = {
+export const sessionEventKinds = eventKinds<SessionEventPayloads>({
   SESSION_BOOKED: 'A coaching session was booked.',
   SESSION_REBOOKED: 'A coaching session moved to another time; the previous time is kept.',
   SESSION_CANCELLED: 'A coaching session was cancelled by the patient or the clinic.',
@@ -22,4 +24,4 @@ export const sessionEventKindMeanings: Record<keyof SessionEventPayloads, string
   SESSION_ADDENDUM_ADDED: "An addendum was added to a session's notes.",
   SESSION_DNA_ALERT: 'The patient missed two or more sessions in a row.',
   PATIENT_DISCHARGED: 'The patient was discharged from the coaching programme with a signed summary.',
-};
+});
