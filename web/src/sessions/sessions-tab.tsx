@@ -8,7 +8,6 @@ import { followPatientEvents } from '../timeline/patient-events.js';
 import { Alert } from '../ui/alert.js';
 import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
-import { EmptyState } from '../ui/empty-state.js';
 import { ListStates } from '../ui/list-states.js';
 import { TextField } from '../ui/text-field.js';
 import { BookSessionForm } from './book-session-form.js';
@@ -138,7 +137,7 @@ export function SessionsTab(props: { patient: Patient; onPatientChanged(): void 
       <section aria-labelledby="history-heading">
         <h3 id="history-heading">History</h3>
         <Show when={data()}>
-          <Show when={past().length > 0} fallback={<EmptyState title="No sessions yet">{<p>Sessions held, missed or cancelled appear here with their notes.</p>}</EmptyState>}>
+          <Show when={past().length > 0} fallback={<p class="muted">No sessions held yet. Sessions held, missed or cancelled appear here with their notes.</p>}>
             <ul class="session-list">
               <For each={past()}>{(d) => <SessionRecord detail={d} canAmend={can().recordSession} onAmended={reload} />}</For>
             </ul>
