@@ -48,7 +48,9 @@ export async function draftDischarge(em: EntityManager, carePlans: CarePlanStore
   lines.push(
     attended.length === 0
       ? `No sessions attended${dnas ? `; ${dnas} missed` : ''}.`
-      : `${attended.length} session${attended.length === 1 ? '' : 's'} attended between ${longDate(ukDate(attended[0]!.startsAt))} and ${longDate(ukDate(attended[attended.length - 1]!.startsAt))}${dnas ? `; ${dnas} missed` : ''}.`,
+      : attended.length === 1
+        ? `1 session attended, on ${longDate(ukDate(attended[0]!.startsAt))}${dnas ? `; ${dnas} missed` : ''}.`
+        : `${attended.length} sessions attended between ${longDate(ukDate(attended[0]!.startsAt))} and ${longDate(ukDate(attended[attended.length - 1]!.startsAt))}${dnas ? `; ${dnas} missed` : ''}.`,
   );
   lines.push('');
   lines.push('Goals and their last check-in');

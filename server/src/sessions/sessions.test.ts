@@ -285,7 +285,7 @@ describe('coaching sessions', () => {
     const draft = (await gql<{ dischargeDraft: { summary: string; attended: number; dnas: number; gpNames: string[] } }>(url(), DRAFT, { id: patient.id }, token)).data!.dischargeDraft;
     expect(draft).toMatchObject({ attended: 1, dnas: 0, gpNames: [gp.name] });
     expect(draft.summary).toMatch(/is discharged from health and wellbeing coaching on .*: goals met\./);
-    expect(draft.summary).toMatch(/1 session attended between/);
+    expect(draft.summary).toMatch(/1 session attended, on /);
     expect(draft.summary).toMatch(/- Walk to the allotment twice a week \(active\): 3\/10 → 8\/10/);
     expect(draft.summary).toMatch(/Self-management: Ten-minute blocks with rests \(Daily\)\./);
 

@@ -56,16 +56,20 @@ export function DiaryPage(): JSX.Element {
               <h2 id="today-heading">Today, {dayTitle(d().today)}</h2>
               <DayList entries={on(d().today)} empty="Nothing booked today." />
             </section>
-            <For each={days().filter((day) => day !== d().today)}>
-              {(day) => (
-                <section class="diary-day" aria-labelledby={`day-${day}`}>
-                  <h2 id={`day-${day}`} class="diary-day__title">
-                    {dayTitle(day)}
-                  </h2>
-                  <DayList entries={on(day)} empty="Nothing booked." />
-                </section>
-              )}
-            </For>
+            <section class="diary-week" aria-labelledby="week-heading">
+              <h2 id="week-heading">The week</h2>
+              <For each={days()}>
+                {(day) => (
+                  <section class={`diary-day ${day === d().today ? 'diary-day--today' : ''}`} aria-labelledby={`day-${day}`}>
+                    <h3 id={`day-${day}`} class="diary-day__title">
+                      {dayTitle(day)}
+                      {day === d().today ? ' (today)' : ''}
+                    </h3>
+                    <DayList entries={on(day)} empty="Nothing booked." />
+                  </section>
+                )}
+              </For>
+            </section>
           </>
         )}
       </Show>
