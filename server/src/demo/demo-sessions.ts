@@ -41,8 +41,8 @@ export async function seedDemoSessions(em: EntityManager, carePlans: CarePlanSto
 
   const book = (coach: User, patient: Patient, startsAt: Date, mode: SessionMode, purpose: string, location: string | null = null) =>
     bookSession(em, { actor: coach, requestId }, patient, { patientId: patient.id, coachId: coach.id, startsAt, endsAt: new Date(startsAt.getTime() + 45 * minute), mode, location, purpose }, new Date(startsAt.getTime() - 7 * 86_400_000));
-  const held = async (patient: Patient, daysAgo: number, input: Omit<RecordSessionInput, 'sessionId'>) => {
-    const startsAt = at(weekday(addDays(today, -daysAgo), false), 10);
+  const held = async (patient: Patient, daysAgo: number, input: Omit<RecordSessionInput, 'sessionId'>, hour: number) => {
+    const startsAt = at(weekday(addDays(today, -daysAgo), false), hour);
     const session = await book(amara, patient, startsAt, 'PHONE', 'Coaching review');
     await recordSession(em, by, session, patient, { ...input, sessionId: session.id }, carePlans, new Date(startsAt.getTime() + 60 * minute));
   };
@@ -59,15 +59,15 @@ export async function seedDemoSessions(em: EntityManager, carePlans: CarePlanSto
 
   const [improving, missed, flared] = planned;
   if (improving) {
-    await held(improving.patient, 21, attended(improving.variant, 5, 'Story so far; set the walking goal; introduced pacing.'));
-    await held(improving.patient, 14, attended(improving.variant, 6, 'Two walks managed; pacing blocks helping.'));
-    await held(improving.patient, 7, attended(improving.variant, 8, 'Walked three times; sleeping better.', { measuresTaken: ['PSEQ_10'] }));
+    await held(improving.patient, 21, attended(improving.variant, 5, 'Story so far; set the walking goal; introduced pacing.'), 10);
+    await held(improving.patient, 14, attended(improving.variant, 6, 'Two walks managed; pacing blocks helping.'), 10);
+    await held(improving.patient, 7, attended(improving.variant, 8, 'Walked three times; sleeping better.', { measuresTaken: ['PSEQ_10'] }), 10);
   }
   if (missed) {
-    await held(missed.patient, 14, attended(missed.variant, 5, 'Goals agreed; breathing practised together.'));
-    await held(missed.patient, 7, { outcome: 'DNA', discussed: 'No answer at 10:00 or 10:20; voicemail left.', goalReviews: [], strategyIds: [], nextSteps: '', measuresTaken: [], flareUp: false });
+    await held(missed.patient, 14, attended(missed.variant, 5, 'Goals agreed; breathing practised together.'), 11);
+    await held(missed.patient, 7, { outcome: 'DNA', discussed: 'No answer at 11:00 or 11:20; voicemail left.', goalReviews: [], strategyIds: [], nextSteps: '', measuresTaken: [], flareUp: false }, 11);
   }
-  if (flared) await held(flared.patient, 10, attended(flared.variant, 4, 'Bad week after a long car journey; flare-up plan reviewed.', { flareUp: true }));
+  if (flared) await held(flared.patient, 10, attended(flared.variant, 4, 'Bad week after a long car journey; flare-up plan reviewed.', { flareUp: true }), 14);
 
   // Today's diary and the rest of the week.
   const todays: Array<[number, number, SessionMode, string, string | null]> = [
