@@ -89,7 +89,8 @@ function DayList(props: { entries: Entry[]; empty: string }): JSX.Element {
               </span>
               <span class="diary-entry__who">
                 <Link href={`/patients/${encodeURIComponent(e.patient.id)}/sessions`}>{e.patient.name}</Link>
-                <span class="muted"> · {e.patient.nhsNumberFormatted}</span>
+                <span class="muted"> · </span>
+                <span class="muted diary-entry__nhs">{e.patient.nhsNumberFormatted}</span>
               </span>
               <span class="diary-entry__what">
                 {modeLabels[e.session.mode]}
