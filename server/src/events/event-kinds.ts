@@ -29,6 +29,14 @@ export const EventKind = {
   MEDICATION_CHANGE_AGREED: 'MEDICATION_CHANGE_AGREED',
   TAPER_PAUSED: 'TAPER_PAUSED',
   TAPER_RESUMED: 'TAPER_RESUMED',
+  // TEMPORARY until per-module event kinds land on main: pain-cafes/pain-cafes.events.ts declares these.
+  CAFE_INVITED: 'CAFE_INVITED',
+  CAFE_REGISTERED: 'CAFE_REGISTERED',
+  CAFE_WAITLISTED: 'CAFE_WAITLISTED',
+  CAFE_PLACE_OFFERED: 'CAFE_PLACE_OFFERED',
+  CAFE_CANCELLED: 'CAFE_CANCELLED',
+  CAFE_ATTENDED: 'CAFE_ATTENDED',
+  CAFE_DID_NOT_ATTEND: 'CAFE_DID_NOT_ATTEND',
   /** Private to `recipient_id`: a notification was created for them. */
   NOTIFICATION: 'NOTIFICATION',
 } as const;
