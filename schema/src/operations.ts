@@ -72,6 +72,13 @@ export type DecideMedicationChangeInput = {
 
 /** What happened; the timeline filters on it. */
 export type EventKind =
+  | 'CAFE_ATTENDED'
+  | 'CAFE_CANCELLED'
+  | 'CAFE_DID_NOT_ATTEND'
+  | 'CAFE_INVITED'
+  | 'CAFE_PLACE_OFFERED'
+  | 'CAFE_REGISTERED'
+  | 'CAFE_WAITLISTED'
   | 'CARE_PLAN_REVISED'
   | 'CARE_PLAN_SIGNED_OFF'
   | 'CARE_TEAM_LEAD_CHANGED'
@@ -170,6 +177,8 @@ export type MedicineRoute =
 
 export type NotificationKind =
   | 'ACCESS_REQUESTED'
+  | 'CAFE_CANCELLED'
+  | 'CAFE_PLACE_OFFERED'
   | 'CARE_PLAN_EDITED'
   | 'CARE_PLAN_SIGNED_OFF'
   | 'CARE_TEAM_ADDED'

@@ -21,6 +21,7 @@ const meaning: Record<ActionName, string> = {
   MANAGE_MEDICATIONS: "Record and stop medicines, record medication reviews, the patient's agreement and a paused taper.",
   PROPOSE_MEDICATION_CHANGE: 'Propose a change to a medicine with its taper, for a GP to decide.',
   DECIDE_MEDICATION_CHANGE: 'Approve, amend or decline a proposed medication change (a GP on the care team).',
+  MANAGE_CAFE_PLACES: 'Invite the patient to a Pain Café, register them or put them on its waiting list, cancel their place and record attendance.',
 };
 
 /** The GraphQL field of each action: EDIT_CARE_PLAN → editCarePlan. */

@@ -11,6 +11,7 @@ import { organisationsModule } from '../organisations/organisations.module.js';
 import { patientsModule } from '../patients/patients.module.js';
 import { threadsModule } from '../threads/threads.module.js';
 import { outcomesModule } from '../outcomes/outcomes.module.js';
+import { painCafesModule } from '../pain-cafes/pain-cafes.module.js';
 import type { CairnModule } from '../platform/module.js';
 
 /**
@@ -31,4 +32,5 @@ export const modules: readonly CairnModule[] = [
   threadsModule,
   outcomesModule,
   medicationsModule,
+  painCafesModule,
 ];

@@ -24,6 +24,10 @@ export const NotificationKind = {
   MEDICATION_APPROVAL_REQUESTED: 'MEDICATION_APPROVAL_REQUESTED',
   /** A GP approved, amended or declined a proposed change. */
   MEDICATION_CHANGE_DECIDED: 'MEDICATION_CHANGE_DECIDED',
+  /** A place on a Pain Café freed up and passed to your patient from its waiting list. */
+  CAFE_PLACE_OFFERED: 'CAFE_PLACE_OFFERED',
+  /** A Pain Café your patient had a place on was cancelled. */
+  CAFE_CANCELLED: 'CAFE_CANCELLED',
 } as const;
 export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
 registerEnumType(NotificationKind, { name: 'NotificationKind' });

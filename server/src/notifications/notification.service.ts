@@ -112,4 +112,5 @@ export const links = {
   thread: (patientId: string, threadId: string) => `/patients/${patientId}/threads/${threadId}`,
   carePlan: (patientId: string) => `/patients/${patientId}/care-plan`,
   medication: (patientId: string) => `/patients/${patientId}/medication`,
+  painCafe: (cafeId: string) => `/pain-cafes/${cafeId}`,
 };
