@@ -1,3 +1,5 @@
+import { eventKinds } from '../events/event-kinds.js';
+
 /** What every café event names: the place, the café and when it meets (ISO). */
 export interface CafePlaceRef {
   cafeId: string;
@@ -23,7 +25,7 @@ declare module '../events/event-kinds.js' {
 }
 
 /** Kind → what it means (the GraphQL enum's descriptions). */
-export const painCafeEventKinds: { readonly [K in keyof PainCafeEventPayloads]: string } = {
+export const painCafeEventKinds = eventKinds<PainCafeEventPayloads>({
   CAFE_INVITED: 'A coach invited the patient to a Pain Café.',
   CAFE_REGISTERED: 'The patient took a place on a Pain Café.',
   CAFE_WAITLISTED: "The Pain Café was full: the patient joined its waiting list.",
@@ -31,4 +33,4 @@ export const painCafeEventKinds: { readonly [K in keyof PainCafeEventPayloads]: 
   CAFE_CANCELLED: "The patient's place on a Pain Café (or their invitation or waiting) was cancelled.",
   CAFE_ATTENDED: 'The patient attended a Pain Café.',
   CAFE_DID_NOT_ATTEND: 'The patient did not attend a Pain Café they were registered for.',
-};
+});
