@@ -54,6 +54,12 @@ export class PainCafeResolver {
     return (await visibleCafe(ctx, id, 'painCafe.read')).cafe;
   }
 
+  @Query(() => Boolean, { description: "Whether you may arrange your PCN's Pain Cafés (its coaches and service leads)." })
+  canArrangePainCafes(@Ctx() ctx: Context): boolean {
+    const actor = requireActor(ctx);
+    return may.managePainCafes(actor, actor.organisation.pcnId);
+  }
+
   @Query(() => [User], { description: "Who can facilitate your PCN's Pain Cafés: its active coaches." })
   async painCafeFacilitatorOptions(@Ctx() ctx: Context): Promise<User[]> {
     const actor = requireActor(ctx);

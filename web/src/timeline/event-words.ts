@@ -2,7 +2,7 @@ import type { EventKind } from '@cairn/schema/operations';
 
 export interface EventWords {
   /** For the marker's colour: which part of the record it belongs to. */
-  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'medication' | 'other';
+  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'medication' | 'pain-cafe' | 'other';
   /** Follows the actor's name: "posted an URGENT handover". */
   action: string;
   /** A short excerpt, shown as plain text. */
@@ -14,6 +14,18 @@ const text = (payload: Record<string, unknown>, key: string): string => {
   return typeof v === 'string' ? v : '';
 };
 const quoted = (s: string) => (s ? `“${s}”` : undefined);
+
+const cafeWhen = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+/** "Pain Café: pacing, Tue 8 Dec 2026, 14:00". */
+function cafeDetail(p: Record<string, unknown>): string | undefined {
+  const title = text(p, 'title');
+  const starts = new Date(text(p, 'startsAt'));
+  if (!title) return undefined;
+  return Number.isNaN(starts.getTime()) ? title : `${title}, ${cafeWhen.format(starts)}`;
+}
+function cafePlaceWords(previous: string): string {
+  return previous === 'INVITED' ? 'invitation to' : previous === 'WAITLISTED' ? 'place on the waiting list for' : 'place on';
+}
 
 /** An event in a sentence for the timeline. Payload text is only ever shown as text. */
 export function describeEvent(e: { kind: EventKind; payload: Record<string, unknown> }): EventWords {
@@ -78,6 +90,24 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
       return { group: 'medication', action: `paused the ${text(p, 'medicine') || ''} taper`.replace('  ', ' '), detail: quoted(text(p, 'reason')) };
     case 'TAPER_RESUMED':
       return { group: 'medication', action: `resumed the ${text(p, 'medicine') || ''} taper`.replace('  ', ' ') };
+    case 'CAFE_INVITED':
+      return { group: 'pain-cafe', action: 'invited the patient to a Pain Café', detail: cafeDetail(p) };
+    case 'CAFE_REGISTERED':
+      return { group: 'pain-cafe', action: 'registered the patient for a Pain Café', detail: cafeDetail(p) };
+    case 'CAFE_WAITLISTED':
+      return { group: 'pain-cafe', action: `put the patient on a full Pain Café's waiting list${typeof p['position'] === 'number' ? ` (number ${p['position']})` : ''}`, detail: cafeDetail(p) };
+    case 'CAFE_PLACE_OFFERED':
+      return { group: 'pain-cafe', action: 'freed a place on a Pain Café, which passed to the patient from the waiting list', detail: cafeDetail(p) };
+    case 'CAFE_CANCELLED':
+      return {
+        group: 'pain-cafe',
+        action: p['cafeCancelled'] === true ? "cancelled a Pain Café the patient was on" : `cancelled the patient's ${cafePlaceWords(text(p, 'previousStatus'))} a Pain Café`,
+        detail: [cafeDetail(p), quoted(text(p, 'reason'))].filter(Boolean).join(' '),
+      };
+    case 'CAFE_ATTENDED':
+      return { group: 'pain-cafe', action: `recorded that the patient attended a Pain Café${p['corrected'] === true ? ' (a correction)' : ''}`, detail: cafeDetail(p) };
+    case 'CAFE_DID_NOT_ATTEND':
+      return { group: 'pain-cafe', action: `recorded that the patient did not attend a Pain Café${p['corrected'] === true ? ' (a correction)' : ''}`, detail: cafeDetail(p) };
     case 'NOTIFICATION':
       return { group: 'other', action: 'was notified' };
     default:
