@@ -180,7 +180,7 @@ function PlaceRow(props: { place: Place; open: boolean; started: boolean; onChan
       <Show when={may()}>
         <div class="place__actions">
           <Show when={props.open}>
-            <Button variant="quiet" busy={cancelState.fetching} onClick={() => void doCancel()} aria-label={`Cancel ${name()}'s ${props.place.status === 'INVITED' ? 'invitation' : 'place'}`}>
+            <Button variant="quiet" busy={cancelState.fetching} onClick={() => void doCancel()} aria-label={`Cancel ${props.place.status === 'INVITED' ? 'invitation' : 'place'}: ${name()}`}>
               Cancel {props.place.status === 'INVITED' ? 'invitation' : 'place'}
             </Button>
           </Show>

@@ -75,7 +75,7 @@ export function CreateCafeForm(props: { onCreated(id: string): void; onCancel():
         <TextField label="Date" type="date" value={day()} onInput={setDay} error={fieldError('startsAt')} required />
         <TextField label="Starts" type="time" value={from()} onInput={setFrom} required />
         <TextField label="Ends" type="time" value={to()} onInput={setTo} error={fieldError('endsAt')} required />
-        <TextField label="Places" type="number" min="1" max="500" inputMode="numeric" value={capacity()} onInput={setCapacity} error={fieldError('capacity')} required />
+        <TextField label="Places" type="number" inputMode="numeric" value={capacity()} onInput={setCapacity} error={fieldError('capacity')} required />
       </div>
       <fieldset class="cafe-form__where">
         <legend class="field__label">Where it meets</legend>
