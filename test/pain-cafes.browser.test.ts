@@ -82,6 +82,8 @@ describe('Pain Cafés in Chromium', () => {
 
     // Annie cannot come: her place passes to Bernard, first on the waiting list, at once.
     await places.getByRole('button', { name: `Cancel place: ${ann.givenName} ${ann.familyName}` }).click();
+    await places.getByText('Give up the place? The next on the waiting list takes it.').waitFor();
+    await places.getByRole('button', { name: 'Yes, cancel' }).click();
     await expect.poll(() => places.getByRole('listitem').allTextContents()).toEqual([expect.stringMatching(new RegExp(`${ben.familyName}.*From the waiting list`))]);
     await waiting.getByText('Nobody is waiting.').waitFor();
     await page.getByText('1 of 1 taken · full').waitFor();

@@ -149,7 +149,9 @@ function PlaceRow(props: { place: Place; open: boolean; started: boolean; onChan
   const [cancelState, cancel] = createMutation(CancelPainCafePlaceDocument);
   const [attendState, attend] = createMutation(RecordPainCafeAttendanceDocument);
   const [problem, setProblem] = createSignal<Problem | null>(null);
+  const [confirming, setConfirming] = createSignal(false);
   const may = () => props.place.patient?.viewerCan.manageCafePlaces ?? false;
+  const what = () => (props.place.status === 'INVITED' ? 'invitation' : 'place');
   const name = () => props.place.patient?.name ?? 'The patient';
   const doCancel = async () => {
     const r = await cancel({ registrationId: props.place.id, reason: null });
@@ -169,20 +171,38 @@ function PlaceRow(props: { place: Place; open: boolean; started: boolean; onChan
             {props.place.waitlistPosition}
           </span>
         </Show>
-        <PatientName place={props.place} />
-        <Show when={props.place.offeredPlaceAt}>
-          <Badge tone="info">From the waiting list</Badge>
-        </Show>
-        <Show when={props.place.attendance}>
-          <Badge tone={props.place.attendance === 'ATTENDED' ? 'success' : 'lead'}>{attendanceWords[props.place.attendance!]}</Badge>
-        </Show>
+        <span class="place__name">
+          <PatientName place={props.place} />
+          <Show when={props.place.offeredPlaceAt}>
+            <Badge tone="info">From the waiting list</Badge>
+          </Show>
+          <Show when={props.place.attendance}>
+            <Badge tone={props.place.attendance === 'ATTENDED' ? 'success' : 'lead'}>{attendanceWords[props.place.attendance!]}</Badge>
+          </Show>
+        </span>
       </div>
       <Show when={may()}>
         <div class="place__actions">
           <Show when={props.open}>
-            <Button variant="quiet" busy={cancelState.fetching} onClick={() => void doCancel()} aria-label={`Cancel ${props.place.status === 'INVITED' ? 'invitation' : 'place'}: ${name()}`}>
-              Cancel {props.place.status === 'INVITED' ? 'invitation' : 'place'}
-            </Button>
+            {/* A freed place passes at once to the next in line: the coach confirms first (hazard CAFE-H3). */}
+            <Show
+              when={confirming()}
+              fallback={
+                <Button variant="quiet" onClick={() => setConfirming(true)} aria-label={`Cancel ${what()}: ${name()}`}>
+                  Cancel {what()}
+                </Button>
+              }
+            >
+              <span class="place__confirm" role="group" aria-label={`Confirm cancelling ${name()}'s ${what()}`}>
+                <span>{props.place.status === 'REGISTERED' ? 'Give up the place? The next on the waiting list takes it.' : `Cancel the ${what()}?`}</span>
+                <Button busy={cancelState.fetching} onClick={() => void doCancel()}>
+                  Yes, cancel
+                </Button>
+                <Button variant="secondary" onClick={() => setConfirming(false)}>
+                  Keep
+                </Button>
+              </span>
+            </Show>
           </Show>
           <Show when={props.started}>
             <div class="place__attendance" role="group" aria-label={`Attendance of ${name()}`}>

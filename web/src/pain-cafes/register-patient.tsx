@@ -20,6 +20,8 @@ export function RegisterPatient(props: { cafeId: string; full: boolean; onRegist
     const r = await register({ cafeId: props.cafeId, patientId: patient.id });
     if (r.error || !r.data) return setProblem(r.error ? describeError(r.error) : { code: null, message: 'Not registered. Please try again.' });
     setProblem(null);
+    setTyped('');
+    setSearch('');
     const reg = r.data.registerPatientForPainCafe;
     props.onRegistered(reg.status === 'REGISTERED' ? `${patient.name} has a place.` : `The café is full: ${patient.name} is number ${reg.waitlistPosition} on the waiting list.`);
   };
@@ -27,6 +29,8 @@ export function RegisterPatient(props: { cafeId: string; full: boolean; onRegist
     const r = await invite({ cafeId: props.cafeId, patientId: patient.id });
     if (r.error) return setProblem(describeError(r.error));
     setProblem(null);
+    setTyped('');
+    setSearch('');
     props.onRegistered(`${patient.name} is invited; register them when they say yes.`);
   };
 
