@@ -88,10 +88,19 @@ describe('Pain Cafés in Chromium', () => {
     await waiting.getByText('Nobody is waiting.').waitFor();
     await page.getByText('1 of 1 taken · full').waitFor();
 
+    // One more place: the café is changed through the same form.
+    await page.getByRole('button', { name: 'Change the café…' }).click();
+    const change = page.locator('form', { has: page.getByRole('heading', { name: 'Change the café' }) });
+    expect(await change.getByLabel('Title').inputValue()).toBe('Pain Café: moving with confidence');
+    await change.getByLabel('Places').fill('2');
+    await shots(page, 'change-form');
+    await change.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('1 of 2 taken · 1 place left').waitFor();
+
     // The list shows the café and its fill.
     await page.getByRole('link', { name: 'All Pain Cafés' }).click();
     const card = page.locator('.cafe-card', { hasText: 'Pain Café: moving with confidence' });
-    await card.getByText('1 of 1 taken · full').waitFor();
+    await card.getByText('1 of 2 taken · 1 place left').waitFor();
     await shots(page, 'list');
 
     // After the café (moved into the past in the database), the coach records attendance.

@@ -12,6 +12,7 @@ import { FillBar } from '../ui/fill-bar.js';
 import { Spinner } from '../ui/spinner.js';
 import { TextField } from '../ui/text-field.js';
 import { cafeWhen } from './cafe-words.js';
+import { CreateCafeForm } from './create-cafe-form.js';
 import { RegisterPatient } from './register-patient.js';
 import './pain-cafes.css';
 
@@ -23,6 +24,7 @@ export function CafePage(props: { cafeId: string }): JSX.Element {
   const [result, refetch] = createQuery({ query: PainCafeDocument, variables: () => ({ id: props.cafeId }), requestPolicy: 'cache-and-network' });
   const reload = () => refetch({ requestPolicy: 'network-only' });
   const [notice, setNotice] = createSignal<string | null>(null);
+  const [editing, setEditing] = createSignal(false);
   return (
     <div class="pain-cafes">
       <p class="back-link">
@@ -120,6 +122,17 @@ export function CafePage(props: { cafeId: string }): JSX.Element {
                 </details>
               </Show>
               <Show when={open() && c().viewerCanManage}>
+                <Show when={editing()} fallback={<div><Button variant="secondary" onClick={() => setEditing(true)}>Change the café…</Button></div>}>
+                  <CreateCafeForm
+                    editing={c()}
+                    onCreated={() => {
+                      setEditing(false);
+                      setNotice('The café is changed. If there are more places, the waiting list has filled them in order.');
+                      reload();
+                    }}
+                    onCancel={() => setEditing(false)}
+                  />
+                </Show>
                 <CancelCafe cafeId={c().id} onCancelled={() => { setNotice('The café is cancelled; every place on it has ended and the patients’ coaches are told.'); reload(); }} />
               </Show>
             </>

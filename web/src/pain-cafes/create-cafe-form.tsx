@@ -1,4 +1,4 @@
-import { CreatePainCafeDocument, PainCafeFacilitatorOptionsDocument } from '@cairn/schema/operations';
+import { CreatePainCafeDocument, PainCafeFacilitatorOptionsDocument, UpdatePainCafeDocument } from '@cairn/schema/operations';
 import { createMutation, createQuery } from '@urql/solid';
 import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
 import { useSession } from '../auth/session.js';
@@ -15,26 +15,50 @@ function nextWeek(): string {
   return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
 }
 
-/** Arranges a café: what, when, where (a venue or an online link), how many places, and who runs it. */
-export function CreateCafeForm(props: { onCreated(id: string): void; onCancel(): void }): JSX.Element {
+/** A café being changed, as the form starts from it. */
+export interface CafeToEdit {
+  id: string;
+  title: string;
+  description?: string | null;
+  startsAt: string;
+  endsAt: string;
+  venue?: string | null;
+  onlineLink?: string | null;
+  capacity: number;
+  facilitators: ReadonlyArray<{ id: string }>;
+}
+
+const pad = (n: number) => String(n).padStart(2, '0');
+const localDay = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
+const localTime = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
+
+/**
+ * Arranges a café (or, given `editing`, changes one): what, when, where (a venue or an online link), how many
+ * places, and who runs it.
+ */
+export function CreateCafeForm(props: { editing?: CafeToEdit; onCreated(id: string): void; onCancel(): void }): JSX.Element {
+  const start = props.editing ? new Date(props.editing.startsAt) : null;
+  const end = props.editing ? new Date(props.editing.endsAt) : null;
   const session = useSession();
   const me = () => {
     const s = session.state();
     return s.status === 'signedIn' ? s.user : undefined;
   };
   const [options] = createQuery({ query: PainCafeFacilitatorOptionsDocument });
-  const [title, setTitle] = createSignal('');
-  const [description, setDescription] = createSignal('');
-  const [day, setDay] = createSignal(nextWeek());
-  const [from, setFrom] = createSignal('14:00');
-  const [to, setTo] = createSignal('15:30');
-  const [mode, setMode] = createSignal<'venue' | 'online'>('venue');
-  const [venue, setVenue] = createSignal('');
-  const [link, setLink] = createSignal('');
-  const [capacity, setCapacity] = createSignal('12');
-  const [chosen, setChosen] = createSignal<string[]>(me()?.role === 'COACH' ? [me()!.id] : []);
+  const editing = props.editing;
+  const [title, setTitle] = createSignal(editing?.title ?? '');
+  const [description, setDescription] = createSignal(editing?.description ?? '');
+  const [day, setDay] = createSignal(start ? localDay(start) : nextWeek());
+  const [from, setFrom] = createSignal(start ? localTime(start) : '14:00');
+  const [to, setTo] = createSignal(end ? localTime(end) : '15:30');
+  const [mode, setMode] = createSignal<'venue' | 'online'>(editing?.onlineLink ? 'online' : 'venue');
+  const [venue, setVenue] = createSignal(editing?.venue ?? '');
+  const [link, setLink] = createSignal(editing?.onlineLink ?? '');
+  const [capacity, setCapacity] = createSignal(String(editing?.capacity ?? 12));
+  const [chosen, setChosen] = createSignal<string[]>(editing ? editing.facilitators.map((f) => f.id) : me()?.role === 'COACH' ? [me()!.id] : []);
   const [problem, setProblem] = createSignal<Problem | null>(null);
-  const [state, create] = createMutation(CreatePainCafeDocument);
+  const [createState, create] = createMutation(CreatePainCafeDocument);
+  const [updateState, update] = createMutation(UpdatePainCafeDocument);
   const ids = { description: createUniqueId(), facilitators: createUniqueId(), where: createUniqueId() };
   const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
   const at = (time: string) => new Date(`${day()}T${time}`);
@@ -44,26 +68,26 @@ export function CreateCafeForm(props: { onCreated(id: string): void; onCancel():
     const starts = at(from());
     const ends = at(to());
     if (Number.isNaN(starts.getTime()) || Number.isNaN(ends.getTime())) return setProblem({ code: null, field: 'startsAt', message: 'Please give the date and both times.' });
-    const r = await create({
-      input: {
-        title: title(),
-        description: description() || null,
-        startsAt: starts.toISOString(),
-        endsAt: ends.toISOString(),
-        venue: mode() === 'venue' ? venue() : null,
-        onlineLink: mode() === 'online' ? link() : null,
-        capacity: Number.parseInt(capacity(), 10) || 0,
-        facilitatorIds: chosen(),
-      },
-    });
-    if (r.error || !r.data) return setProblem(r.error ? describeError(r.error) : { code: null, message: 'The café was not saved. Please try again.' });
+    const input = {
+      title: title(),
+      description: description() || null,
+      startsAt: starts.toISOString(),
+      endsAt: ends.toISOString(),
+      venue: mode() === 'venue' ? venue() : null,
+      onlineLink: mode() === 'online' ? link() : null,
+      capacity: Number.parseInt(capacity(), 10) || 0,
+      facilitatorIds: chosen(),
+    };
+    const r = editing ? await update({ input: { ...input, cafeId: editing.id } }) : await create({ input });
+    const id = r.data ? ('updatePainCafe' in r.data ? r.data.updatePainCafe.id : r.data.createPainCafe.id) : null;
+    if (r.error || !id) return setProblem(r.error ? describeError(r.error) : { code: null, message: 'The café was not saved. Please try again.' });
     setProblem(null);
-    props.onCreated(r.data.createPainCafe.id);
+    props.onCreated(id);
   };
 
   return (
     <form class="card cafe-form" onSubmit={(e) => void submit(e)} aria-labelledby="cafe-form-heading">
-      <h2 id="cafe-form-heading">Arrange a Pain Café</h2>
+      <h2 id="cafe-form-heading">{editing ? 'Change the café' : 'Arrange a Pain Café'}</h2>
       <TextField label="Title" value={title()} onInput={setTitle} error={fieldError('title')} required maxLength={120} />
       <div class="field">
         <label class="field__label" for={ids.description}>
@@ -116,8 +140,8 @@ export function CreateCafeForm(props: { onCreated(id: string): void; onCancel():
         <Alert tone="error">{problem()!.message}</Alert>
       </Show>
       <div class="cafe-form__buttons">
-        <Button type="submit" busy={state.fetching}>
-          Arrange café
+        <Button type="submit" busy={createState.fetching || updateState.fetching}>
+          {editing ? 'Save changes' : 'Arrange café'}
         </Button>
         <Button variant="secondary" onClick={() => props.onCancel()}>
           Cancel
