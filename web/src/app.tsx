@@ -15,6 +15,8 @@ import { IndicatorsPage } from './medications/indicators-page.js';
 import { MedicationWorklistsPage } from './medications/worklists-page.js';
 import { CapacityPage } from './sessions/capacity-page.js';
 import { DiaryPage } from './sessions/diary-page.js';
+import { CafePage } from './pain-cafes/cafe-page.js';
+import { PainCafesPage } from './pain-cafes/pain-cafes-page.js';
 import type { Problem } from './platform/errors.js';
 import { Link, matchPath, navigate, pathname } from './platform/router.js';
 import { Alert } from './ui/alert.js';
@@ -114,6 +116,11 @@ function SignedIn(): JSX.Element {
                 Dashboard
               </Link>
             </Show>
+            <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
+              <Link href="/pain-cafes" class="top-bar__nav-link" aria-current={pathname().startsWith('/pain-cafes') ? 'page' : undefined}>
+                Pain Cafés
+              </Link>
+            </Show>
             <Show when={user() && ['GP', 'PAIN_PRACTITIONER', 'SERVICE_LEAD'].includes(user()!.role)}>
               <Link href="/medication-reviews" class="top-bar__nav-link" aria-current={pathname() === '/medication-reviews' || pathname() === '/indicators' ? 'page' : undefined}>
                 Medication
@@ -171,6 +178,12 @@ function Routes(): JSX.Element {
       </Match>
       <Match when={pathname() === '/indicators'}>
         <IndicatorsPage />
+      </Match>
+      <Match when={pathname() === '/pain-cafes'}>
+        <PainCafesPage />
+      </Match>
+      <Match when={matchPath('/pain-cafes/:id', pathname())?.id}>
+        {(id) => <CafePage cafeId={id()} />}
       </Match>
     </Switch>
   );

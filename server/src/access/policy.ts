@@ -41,6 +41,8 @@ export const PatientAction = {
   RECORD_SESSION: 'session.record',
   /** Discharge the patient from the coaching programme, signing the summary sent to their GP. */
   DISCHARGE_PATIENT: 'patient.discharge',
+  /** Invite the patient to a Pain Café, register them (or put them on its waiting list), cancel their place, record attendance. */
+  MANAGE_CAFE_PLACES: 'painCafe.managePlace',
 } as const;
 export type PatientAction = (typeof PatientAction)[keyof typeof PatientAction];
 
@@ -90,6 +92,9 @@ export function allows(actor: Pick<User, 'role'>, rel: Relationship, action: Pat
     case PatientAction.DISCHARGE_PATIENT:
       // The coaches who see the patient and whoever leads their care.
       return (onTeam && actor.role === Role.COACH) || (rel.member?.isLead ?? false);
+    case PatientAction.MANAGE_CAFE_PLACES:
+      // Coaches run the cafés for their own caseload; a PCN's service lead for any of its patients.
+      return (onTeam && actor.role === Role.COACH) || rel.isPcnLead;
   }
 }
 
@@ -341,6 +346,10 @@ export const may = {
   viewPcnCapacity: (actor: User) => actor.active && actor.role === Role.SERVICE_LEAD,
   /** A discussion post is its author's to edit (DISCUSS on the patient is checked as well). */
   editThreadPost: (actor: User, authorId: string) => actor.id === authorId,
+  /** A PCN's Pain Cafés (title, time, fill; never who is on them): its staff. */
+  viewPainCafes: (actor: User, pcnId: string) => actor.active && actor.role !== Role.ADMIN && actor.organisation.pcnId === pcnId,
+  /** Create, change and cancel a PCN's Pain Cafés: its coaches and service leads. */
+  managePainCafes: (actor: User, pcnId: string) => actor.active && (actor.role === Role.COACH || actor.role === Role.SERVICE_LEAD) && actor.organisation.pcnId === pcnId,
 };
 
 function deniedMessage(action: PatientAction): string {
@@ -356,6 +365,8 @@ function deniedMessage(action: PatientAction): string {
       return 'Only a GP or a pain management practitioner on the care team can change the medication record.';
     case PatientAction.DECIDE_MEDICATION_CHANGE:
       return 'Only a GP on the care team can approve, amend or decline a medication change.';
+    case PatientAction.MANAGE_CAFE_PLACES:
+      return "Only a coach on the care team or the PCN's service lead can manage this patient's Pain Café places.";
     case PatientAction.COMPLETE_HANDOVER_ACTION:
       return "Only the person this action is assigned to or the care team's lead can mark it done.";
     case PatientAction.BOOK_SESSION:

@@ -12,6 +12,7 @@ import { patientsModule } from '../patients/patients.module.js';
 import { threadsModule } from '../threads/threads.module.js';
 import { outcomesModule } from '../outcomes/outcomes.module.js';
 import { sessionsModule } from '../sessions/sessions.module.js';
+import { painCafesModule } from '../pain-cafes/pain-cafes.module.js';
 import type { CairnModule } from '../platform/module.js';
 
 /**
@@ -33,4 +34,5 @@ export const modules: readonly CairnModule[] = [
   outcomesModule,
   medicationsModule,
   sessionsModule,
+  painCafesModule,
 ];

@@ -112,4 +112,5 @@ export const links = {
   carePlan: (patientId: string) => `/patients/${patientId}/care-plan`,
   medication: (patientId: string) => `/patients/${patientId}/medication`,
   sessions: (patientId: string) => `/patients/${patientId}/sessions`,
+  painCafe: (cafeId: string) => `/pain-cafes/${cafeId}`,
 };
