@@ -9,6 +9,7 @@ import { Alert } from '../ui/alert.js';
 import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { ListStates } from '../ui/list-states.js';
+import { PatientCafes } from '../pain-cafes/patient-cafes.js';
 import { TextField } from '../ui/text-field.js';
 import { BookSessionForm } from './book-session-form.js';
 import { DischargePanel } from './discharge-panel.js';
@@ -144,6 +145,8 @@ export function SessionsTab(props: { patient: Patient; onPatientChanged(): void 
           </Show>
         </Show>
       </section>
+
+      <PatientCafes patientId={props.patient.id} />
     </div>
   );
 }
