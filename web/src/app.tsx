@@ -13,6 +13,10 @@ import { PatientQuestionnairePage } from './outcomes/patient-questionnaire-page.
 import { DashboardPage } from './outcomes/dashboard-page.js';
 import { IndicatorsPage } from './medications/indicators-page.js';
 import { MedicationWorklistsPage } from './medications/worklists-page.js';
+import { CapacityPage } from './sessions/capacity-page.js';
+import { DiaryPage } from './sessions/diary-page.js';
+import { CafePage } from './pain-cafes/cafe-page.js';
+import { PainCafesPage } from './pain-cafes/pain-cafes-page.js';
 import type { Problem } from './platform/errors.js';
 import { Link, matchPath, navigate, pathname } from './platform/router.js';
 import { Alert } from './ui/alert.js';
@@ -97,9 +101,24 @@ function SignedIn(): JSX.Element {
             <Link href="/handovers" class="top-bar__nav-link" aria-current={pathname() === '/handovers' ? 'page' : undefined}>
               Handovers
             </Link>
+            <Show when={user()?.role === 'COACH'}>
+              <Link href="/diary" class="top-bar__nav-link" aria-current={pathname() === '/diary' ? 'page' : undefined}>
+                Diary
+              </Link>
+            </Show>
+            <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
+              <Link href="/capacity" class="top-bar__nav-link" aria-current={pathname() === '/capacity' ? 'page' : undefined}>
+                Capacity
+              </Link>
+            </Show>
             <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
               <Link href="/dashboard" class="top-bar__nav-link" aria-current={pathname() === '/dashboard' ? 'page' : undefined}>
                 Dashboard
+              </Link>
+            </Show>
+            <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
+              <Link href="/pain-cafes" class="top-bar__nav-link" aria-current={pathname().startsWith('/pain-cafes') ? 'page' : undefined}>
+                Pain Cafés
               </Link>
             </Show>
             <Show when={user() && ['GP', 'PAIN_PRACTITIONER', 'SERVICE_LEAD'].includes(user()!.role)}>
@@ -151,8 +170,20 @@ function Routes(): JSX.Element {
       <Match when={pathname() === '/medication-reviews'}>
         <MedicationWorklistsPage />
       </Match>
+      <Match when={pathname() === '/diary'}>
+        <DiaryPage />
+      </Match>
+      <Match when={pathname() === '/capacity'}>
+        <CapacityPage />
+      </Match>
       <Match when={pathname() === '/indicators'}>
         <IndicatorsPage />
+      </Match>
+      <Match when={pathname() === '/pain-cafes'}>
+        <PainCafesPage />
+      </Match>
+      <Match when={matchPath('/pain-cafes/:id', pathname())?.id}>
+        {(id) => <CafePage cafeId={id()} />}
       </Match>
     </Switch>
   );

@@ -21,6 +21,10 @@ const meaning: Record<ActionName, string> = {
   MANAGE_MEDICATIONS: "Record and stop medicines, record medication reviews, the patient's agreement and a paused taper.",
   PROPOSE_MEDICATION_CHANGE: 'Propose a change to a medicine with its taper, for a GP to decide.',
   DECIDE_MEDICATION_CHANGE: 'Approve, amend or decline a proposed medication change (a GP on the care team).',
+  BOOK_SESSION: 'Book, rebook and cancel coaching sessions.',
+  RECORD_SESSION: 'Record what happened at a coaching session, with goal check-ins, and add addenda.',
+  DISCHARGE_PATIENT: 'Discharge the patient from coaching with a signed summary to their GP.',
+  MANAGE_CAFE_PLACES: 'Invite the patient to a Pain Café, register them or put them on its waiting list, cancel their place and record attendance.',
 };
 
 /** The GraphQL field of each action: EDIT_CARE_PLAN → editCarePlan. */

@@ -35,6 +35,14 @@ export const PatientAction = {
   PROPOSE_MEDICATION_CHANGE: 'medication.propose',
   /** Approve, amend or decline a proposed change: a prescriber's decision. */
   DECIDE_MEDICATION_CHANGE: 'medication.decide',
+  /** Book, rebook or cancel a coaching session. */
+  BOOK_SESSION: 'session.book',
+  /** Record what happened at a session (attended or DNA, the notes, goal check-ins) and add addenda. */
+  RECORD_SESSION: 'session.record',
+  /** Discharge the patient from the coaching programme, signing the summary sent to their GP. */
+  DISCHARGE_PATIENT: 'patient.discharge',
+  /** Invite the patient to a Pain Café, register them (or put them on its waiting list), cancel their place, record attendance. */
+  MANAGE_CAFE_PLACES: 'painCafe.managePlace',
 } as const;
 export type PatientAction = (typeof PatientAction)[keyof typeof PatientAction];
 
@@ -78,6 +86,15 @@ export function allows(actor: Pick<User, 'role'>, rel: Relationship, action: Pat
     case PatientAction.DECIDE_MEDICATION_CHANGE:
       // Only a prescriber decides; of Cairn's roles that is the GP (hazard MED-H3).
       return onTeam && actor.role === Role.GP;
+    case PatientAction.BOOK_SESSION:
+      return onTeam || rel.isPcnLead;
+    case PatientAction.RECORD_SESSION:
+    case PatientAction.DISCHARGE_PATIENT:
+      // The coaches who see the patient and whoever leads their care.
+      return (onTeam && actor.role === Role.COACH) || (rel.member?.isLead ?? false);
+    case PatientAction.MANAGE_CAFE_PLACES:
+      // Coaches run the cafés for their own caseload; a PCN's service lead for any of its patients.
+      return (onTeam && actor.role === Role.COACH) || rel.isPcnLead;
   }
 }
 
@@ -319,8 +336,20 @@ export const may = {
       (actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === practice.pcnId)),
   /** A whole PCN's prescribing indicators: its service leads. */
   viewPcnIndicators: (actor: User, pcnId: string) => actor.active && actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === pcnId,
+  /** A coach's diary and capacity: the coach themselves, and the service leads of their PCN. */
+  viewCoachDiary: (actor: User, coach: User) =>
+    actor.active && coach.role === Role.COACH && (actor.id === coach.id || (actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === coach.organisation.pcnId)),
+  /** A coach sets their own capacity; a service lead may set it for a coach of their PCN. */
+  setCoachCapacity: (actor: User, coach: User) =>
+    actor.active && coach.role === Role.COACH && (actor.id === coach.id || (actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === coach.organisation.pcnId)),
+  /** The capacity of every coach of the PCN on one screen: its service leads. */
+  viewPcnCapacity: (actor: User) => actor.active && actor.role === Role.SERVICE_LEAD,
   /** A discussion post is its author's to edit (DISCUSS on the patient is checked as well). */
   editThreadPost: (actor: User, authorId: string) => actor.id === authorId,
+  /** A PCN's Pain Cafés (title, time, fill; never who is on them): its staff. */
+  viewPainCafes: (actor: User, pcnId: string) => actor.active && actor.role !== Role.ADMIN && actor.organisation.pcnId === pcnId,
+  /** Create, change and cancel a PCN's Pain Cafés: its coaches and service leads. */
+  managePainCafes: (actor: User, pcnId: string) => actor.active && (actor.role === Role.COACH || actor.role === Role.SERVICE_LEAD) && actor.organisation.pcnId === pcnId,
 };
 
 function deniedMessage(action: PatientAction): string {
@@ -336,8 +365,16 @@ function deniedMessage(action: PatientAction): string {
       return 'Only a GP or a pain management practitioner on the care team can change the medication record.';
     case PatientAction.DECIDE_MEDICATION_CHANGE:
       return 'Only a GP on the care team can approve, amend or decline a medication change.';
+    case PatientAction.MANAGE_CAFE_PLACES:
+      return "Only a coach on the care team or the PCN's service lead can manage this patient's Pain Café places.";
     case PatientAction.COMPLETE_HANDOVER_ACTION:
       return "Only the person this action is assigned to or the care team's lead can mark it done.";
+    case PatientAction.BOOK_SESSION:
+      return "Only the patient's care team or a PCN service lead can book their sessions.";
+    case PatientAction.RECORD_SESSION:
+      return "Only a coach on the care team or the care team's lead can record a session.";
+    case PatientAction.DISCHARGE_PATIENT:
+      return "Only a coach on the care team or the care team's lead can discharge a patient.";
     default:
       return 'Your role on this care team does not allow that.';
   }

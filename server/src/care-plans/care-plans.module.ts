@@ -4,7 +4,7 @@ import { CarePlanResolver } from './care-plan.resolver.js';
 import { CarePlanStore } from './care-plan.store.js';
 import { Migration0012CarePlanClients } from './migrations/0012-care-plan-clients.js';
 import { carePlanEventKinds } from './care-plan.events.js';
-import { Migration0014CarePlanTimeline } from './migrations/0014-care-plan-timeline.js';
+import { Migration0017CarePlanTimeline } from './migrations/0017-care-plan-timeline.js';
 import { carePlanTimelineSweep } from './care-plan.timeline.js';
 import type { PeriodicSweep } from '../platform/periodic-sweep.js';
 
@@ -24,7 +24,7 @@ export const carePlansModule: CairnModule = {
   resolvers: [CarePlanResolver],
   migrations: [
     { name: '0012-care-plan-clients', class: Migration0012CarePlanClients },
-    { name: '0014-care-plan-timeline', class: Migration0014CarePlanTimeline },
+    { name: '0017-care-plan-timeline', class: Migration0017CarePlanTimeline },
   ],
   services: {
     carePlans: ({ orm, logger }) => new CarePlanStore(orm, logger),

@@ -24,6 +24,16 @@ export const NotificationKind = {
   MEDICATION_APPROVAL_REQUESTED: 'MEDICATION_APPROVAL_REQUESTED',
   /** A GP approved, amended or declined a proposed change. */
   MEDICATION_CHANGE_DECIDED: 'MEDICATION_CHANGE_DECIDED',
+  /** A session was booked in your diary by someone else. */
+  SESSION_BOOKED: 'SESSION_BOOKED',
+  /** A patient missed two sessions in a row (to their coach and the care-team lead). */
+  SESSION_DNA_ALERT: 'SESSION_DNA_ALERT',
+  /** A patient was discharged from coaching: the signed summary (to the GPs on the care team). */
+  PATIENT_DISCHARGED: 'PATIENT_DISCHARGED',
+  /** A place on a Pain Café freed up and passed to your patient from its waiting list. */
+  CAFE_PLACE_OFFERED: 'CAFE_PLACE_OFFERED',
+  /** A Pain Café your patient had a place on was cancelled. */
+  CAFE_CANCELLED: 'CAFE_CANCELLED',
 } as const;
 export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
 registerEnumType(NotificationKind, { name: 'NotificationKind' });

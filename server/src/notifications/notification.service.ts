@@ -111,4 +111,6 @@ export const links = {
   thread: (patientId: string, threadId: string) => `/patients/${patientId}/threads/${threadId}`,
   carePlan: (patientId: string) => `/patients/${patientId}/care-plan`,
   medication: (patientId: string) => `/patients/${patientId}/medication`,
+  sessions: (patientId: string) => `/patients/${patientId}/sessions`,
+  painCafe: (cafeId: string) => `/pain-cafes/${cafeId}`,
 };

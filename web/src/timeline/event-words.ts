@@ -3,7 +3,7 @@ import type { EventKind } from '@cairn/schema/operations';
 
 export interface EventWords {
   /** For the marker's colour: which part of the record it belongs to. */
-  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'medication' | 'other';
+  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'medication' | 'sessions' | 'pain-cafe' | 'other';
   /** Follows the actor's name: "posted an URGENT handover". */
   action: string;
   /** A short excerpt, shown as plain text. */
@@ -15,6 +15,21 @@ const text = (payload: Record<string, unknown>, key: string): string => {
   return typeof v === 'string' ? v : '';
 };
 const quoted = (s: string) => (s ? `“${s}”` : undefined);
+const sessionTime = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
+const when = (iso: string) => (iso && !Number.isNaN(Date.parse(iso)) ? sessionTime.format(new Date(iso)) : 'a time not given');
+const modeWords = (mode: string) => ({ PHONE: 'phone', VIDEO: 'video', IN_PERSON: 'in-person', GROUP: 'group' })[mode] ?? 'coaching';
+
+const cafeWhen = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+/** "Pain Café: pacing, Tue 8 Dec 2026, 14:00". */
+function cafeDetail(p: Record<string, unknown>): string | undefined {
+  const title = text(p, 'title');
+  const starts = new Date(text(p, 'startsAt'));
+  if (!title) return undefined;
+  return Number.isNaN(starts.getTime()) ? title : `${title}, ${cafeWhen.format(starts)}`;
+}
+function cafePlaceWords(previous: string): string {
+  return previous === 'INVITED' ? 'invitation to' : previous === 'WAITLISTED' ? 'place on the waiting list for' : 'place on';
+}
 
 /** ", with 2 others" when a spell of editing had more editors than the one named. */
 function withOthers(payload: Record<string, unknown>): string {
@@ -91,6 +106,42 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
       return { group: 'medication', action: `paused the ${text(p, 'medicine') || ''} taper`.replace('  ', ' '), detail: quoted(text(p, 'reason')) };
     case 'TAPER_RESUMED':
       return { group: 'medication', action: `resumed the ${text(p, 'medicine') || ''} taper`.replace('  ', ' ') };
+    case 'SESSION_BOOKED':
+      return { group: 'sessions', action: `booked a ${modeWords(text(p, 'mode'))} session with ${text(p, 'coachName') || 'a coach'} for ${when(text(p, 'startsAt'))}`, detail: quoted(text(p, 'purpose')) };
+    case 'SESSION_REBOOKED':
+      return { group: 'sessions', action: `moved a session from ${when(text(p, 'previousStartsAt'))} to ${when(text(p, 'startsAt'))}`, detail: quoted(text(p, 'reason')) };
+    case 'SESSION_CANCELLED':
+      return { group: 'sessions', action: `recorded that the ${text(p, 'cancelledBy') === 'PATIENT' ? 'patient' : 'clinic'} cancelled the session of ${when(text(p, 'startsAt'))}`, detail: quoted(text(p, 'reason')) };
+    case 'SESSION_RECORDED':
+      return {
+        group: 'sessions',
+        action: text(p, 'outcome') === 'DNA' ? `recorded that the patient did not attend the session of ${when(text(p, 'startsAt'))}` : `recorded the session of ${when(text(p, 'startsAt'))}`,
+        detail: typeof p['goalsReviewed'] === 'number' && p['goalsReviewed'] > 0 ? `${p['goalsReviewed']} goal${p['goalsReviewed'] === 1 ? '' : 's'} reviewed` : undefined,
+      };
+    case 'SESSION_ADDENDUM_ADDED':
+      return { group: 'sessions', action: "added an addendum to a session's notes", detail: quoted(text(p, 'excerpt')) };
+    case 'SESSION_DNA_ALERT':
+      return { group: 'sessions', action: `raised an alert: ${typeof p['consecutiveDnas'] === 'number' ? p['consecutiveDnas'] : 2} sessions missed in a row; the coach and the care-team lead were told` };
+    case 'PATIENT_DISCHARGED':
+      return { group: 'sessions', action: 'discharged the patient from coaching and sent the signed summary to the GP', detail: quoted(text(p, 'excerpt')) };
+    case 'CAFE_INVITED':
+      return { group: 'pain-cafe', action: 'invited the patient to a Pain Café', detail: cafeDetail(p) };
+    case 'CAFE_REGISTERED':
+      return { group: 'pain-cafe', action: 'registered the patient for a Pain Café', detail: cafeDetail(p) };
+    case 'CAFE_WAITLISTED':
+      return { group: 'pain-cafe', action: `put the patient on a full Pain Café's waiting list${typeof p['position'] === 'number' ? ` (number ${p['position']})` : ''}`, detail: cafeDetail(p) };
+    case 'CAFE_PLACE_OFFERED':
+      return { group: 'pain-cafe', action: 'freed a place on a Pain Café, which passed to the patient from the waiting list', detail: cafeDetail(p) };
+    case 'CAFE_CANCELLED':
+      return {
+        group: 'pain-cafe',
+        action: p['cafeCancelled'] === true ? "cancelled a Pain Café the patient was on" : `cancelled the patient's ${cafePlaceWords(text(p, 'previousStatus'))} a Pain Café`,
+        detail: [cafeDetail(p), quoted(text(p, 'reason'))].filter(Boolean).join(' '),
+      };
+    case 'CAFE_ATTENDED':
+      return { group: 'pain-cafe', action: `recorded that the patient attended a Pain Café${p['corrected'] === true ? ' (a correction)' : ''}`, detail: cafeDetail(p) };
+    case 'CAFE_DID_NOT_ATTEND':
+      return { group: 'pain-cafe', action: `recorded that the patient did not attend a Pain Café${p['corrected'] === true ? ' (a correction)' : ''}`, detail: cafeDetail(p) };
     case 'NOTIFICATION':
       return { group: 'other', action: 'was notified' };
     default:

@@ -26,8 +26,20 @@ const filters: ReadonlyArray<{ value: string; label: string; empty: string; kind
     empty: 'No medication changes yet',
     kinds: ['MEDICATION_ADDED', 'MEDICATION_STOPPED', 'MEDICATION_REVIEWED', 'MEDICATION_CHANGE_PROPOSED', 'MEDICATION_CHANGE_DECIDED', 'MEDICATION_CHANGE_AGREED', 'TAPER_PAUSED', 'TAPER_RESUMED'],
   },
+  {
+    value: 'sessions',
+    label: 'Sessions',
+    empty: 'No sessions yet',
+    kinds: ['SESSION_BOOKED', 'SESSION_REBOOKED', 'SESSION_CANCELLED', 'SESSION_RECORDED', 'SESSION_ADDENDUM_ADDED', 'SESSION_DNA_ALERT', 'PATIENT_DISCHARGED'],
+  },
   { value: 'care-team', label: 'Care team', empty: 'No care-team changes yet', kinds: ['CARE_TEAM_MEMBER_ADDED', 'CARE_TEAM_MEMBER_REMOVED', 'CARE_TEAM_LEAD_CHANGED'] },
   { value: 'measures', label: 'Measures', empty: 'No measures yet', kinds: ['OUTCOME_RECORDED', 'QUESTIONNAIRE_SENT', 'QUESTIONNAIRE_COMPLETED'] },
+  {
+    value: 'pain-cafe',
+    label: 'Pain Cafés',
+    empty: 'No Pain Cafés yet',
+    kinds: ['CAFE_INVITED', 'CAFE_REGISTERED', 'CAFE_WAITLISTED', 'CAFE_PLACE_OFFERED', 'CAFE_CANCELLED', 'CAFE_ATTENDED', 'CAFE_DID_NOT_ATTEND'],
+  },
 ];
 const pageSize = 20;
 

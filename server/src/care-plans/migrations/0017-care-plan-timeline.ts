@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * within a minute; the care team's notification digest still waits for ten quiet minutes, so each has its
  * own pending row. Digests pending at upgrade get their timeline entry from here, as they would have.
  */
-export class Migration0014CarePlanTimeline extends Migration {
+export class Migration0017CarePlanTimeline extends Migration {
   override async up(): Promise<void> {
     await this.execute(`
 create table care_plan_timeline_pending (
