@@ -21,6 +21,10 @@ const meaning: Record<ActionName, string> = {
   MANAGE_MEDICATIONS: "Record and stop medicines, record medication reviews, the patient's agreement and a paused taper.",
   PROPOSE_MEDICATION_CHANGE: 'Propose a change to a medicine with its taper, for a GP to decide.',
   DECIDE_MEDICATION_CHANGE: 'Approve, amend or decline a proposed medication change (a GP on the care team).',
+  VIEW_REFERRALS: "See the patient's referrals into the coaching programme and their triage.",
+  REFER: 'Refer the patient into the coaching programme.',
+  TRIAGE_REFERRAL: "Accept, decline or redirect a referral (the coaches and service leads of the patient's PCN).",
+  INVITE: 'Invite the patient to the programme from a case-finding search, and record their answer.',
 };
 
 /** The GraphQL field of each action: EDIT_CARE_PLAN → editCarePlan. */

@@ -11,6 +11,8 @@ import { organisationsModule } from '../organisations/organisations.module.js';
 import { patientsModule } from '../patients/patients.module.js';
 import { threadsModule } from '../threads/threads.module.js';
 import { outcomesModule } from '../outcomes/outcomes.module.js';
+import { referralsModule } from '../referrals/referrals.module.js';
+import { caseFindingModule } from '../case-finding/case-finding.module.js';
 import type { CairnModule } from '../platform/module.js';
 
 /**
@@ -31,4 +33,6 @@ export const modules: readonly CairnModule[] = [
   threadsModule,
   outcomesModule,
   medicationsModule,
+  referralsModule,
+  caseFindingModule,
 ];

@@ -29,6 +29,10 @@ export const EventKind = {
   MEDICATION_CHANGE_AGREED: 'MEDICATION_CHANGE_AGREED',
   TAPER_PAUSED: 'TAPER_PAUSED',
   TAPER_RESUMED: 'TAPER_RESUMED',
+  REFERRAL_RECEIVED: 'REFERRAL_RECEIVED',
+  REFERRAL_TRIAGED: 'REFERRAL_TRIAGED',
+  INVITATION_SENT: 'INVITATION_SENT',
+  INVITATION_ANSWERED: 'INVITATION_ANSWERED',
   /** Private to `recipient_id`: a notification was created for them. */
   NOTIFICATION: 'NOTIFICATION',
 } as const;
@@ -67,6 +71,12 @@ export interface EventPayloads {
   MEDICATION_CHANGE_AGREED: { proposalId: string; medicine: string };
   TAPER_PAUSED: { proposalId: string; medicine: string; reason: string };
   TAPER_RESUMED: { proposalId: string; medicine: string };
+  REFERRAL_RECEIVED: { referralId: string; source: string; referrerName: string; reason: string };
+  /** outcome: ACCEPTED (with the coach), DECLINED (with the reason) or REDIRECTED (with the service). */
+  REFERRAL_TRIAGED: { referralId: string; outcome: string; coachName: string | null; reason: string | null; redirectedTo: string | null };
+  INVITATION_SENT: { invitationId: string; channel: string; searchName: string };
+  /** status: ACCEPTED, DECLINED or NO_RESPONSE (set by the sweep, actor null). */
+  INVITATION_ANSWERED: { invitationId: string; status: string; referralId: string | null };
   NOTIFICATION: { notificationId: string; notificationKind: string; title: string; body: string; link: string };
 }
 
