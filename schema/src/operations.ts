@@ -72,36 +72,67 @@ export type DecideMedicationChangeInput = {
 
 /** What happened; the timeline filters on it. */
 export type EventKind =
+  /** The care plan was edited (one event per quiet spell of editing). */
   | 'CARE_PLAN_REVISED'
+  /** The care plan was signed off as agreed. */
   | 'CARE_PLAN_SIGNED_OFF'
+  /** The care team's lead changed. */
   | 'CARE_TEAM_LEAD_CHANGED'
+  /** Someone joined the patient's care team. */
   | 'CARE_TEAM_MEMBER_ADDED'
+  /** Someone left the patient's care team. */
   | 'CARE_TEAM_MEMBER_REMOVED'
+  /** The patient's lead acknowledged a handover note. */
   | 'HANDOVER_ACKNOWLEDGED'
+  /** An action asked for in a handover note was done. */
   | 'HANDOVER_ACTION_DONE'
+  /** An addendum was added to a handover note. */
   | 'HANDOVER_ADDENDUM_ADDED'
+  /** A handover note went unacknowledged past its urgency's limit and was escalated. */
   | 'HANDOVER_ESCALATED'
+  /** A specialist team posted a handover note. */
   | 'HANDOVER_POSTED'
+  /** The patient's answer to an invitation: accepted, declined, or no response after the set time. */
   | 'INVITATION_ANSWERED'
+  /** The patient was invited to the coaching programme (Cairn records it; it sends nothing). */
   | 'INVITATION_SENT'
+  /** A medicine was added to the patient's list. */
   | 'MEDICATION_ADDED'
+  /** The patient agreed to an approved change. */
   | 'MEDICATION_CHANGE_AGREED'
+  /** A prescriber approved, amended or declined a proposed change. */
   | 'MEDICATION_CHANGE_DECIDED'
+  /** A change to a medicine (such as a taper) was proposed for a prescriber to decide. */
   | 'MEDICATION_CHANGE_PROPOSED'
+  /** An analgesia review was recorded. */
   | 'MEDICATION_REVIEWED'
+  /** A medicine was stopped. */
   | 'MEDICATION_STOPPED'
+  /** A notification was created for one user; private to them. */
   | 'NOTIFICATION'
+  /** An outcome measure was recorded (or a record corrected). */
   | 'OUTCOME_RECORDED'
+  /** The patient completed a questionnaire from its link. */
   | 'QUESTIONNAIRE_COMPLETED'
+  /** A questionnaire link was sent for the patient to fill in. */
   | 'QUESTIONNAIRE_SENT'
+  /** A referral into the coaching programme arrived. */
   | 'REFERRAL_RECEIVED'
+  /** A referral was triaged: accepted with a coach, declined with a reason, or redirected to another service. */
   | 'REFERRAL_TRIAGED'
+  /** A taper was paused. */
   | 'TAPER_PAUSED'
+  /** A paused taper was resumed. */
   | 'TAPER_RESUMED'
+  /** Someone posted or replied in a discussion. */
   | 'THREAD_POSTED'
+  /** A post in a discussion was edited. */
   | 'THREAD_POST_EDITED'
+  /** A resolved discussion was reopened. */
   | 'THREAD_REOPENED'
+  /** A discussion was marked resolved. */
   | 'THREAD_RESOLVED'
+  /** An MDT discussion was started. */
   | 'THREAD_STARTED';
 
 /** FOLLOWING: told of every reply. MUTED: told of nothing but mentions. */

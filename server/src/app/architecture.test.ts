@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
+import { modules } from './modules.js';
 
 const srcDir = path.resolve(import.meta.dirname, '..');
 
@@ -65,5 +66,15 @@ describe('the server’s shape', () => {
       .filter(([file]) => file.startsWith(platformDir + path.sep))
       .flatMap(([file, imports]) => imports.filter((i) => !i.startsWith(platformDir + path.sep)).map((i) => `${relative(file)} → ${relative(i)}`));
     expect(outward).toEqual([]);
+  });
+
+  it('has each event kind declared by exactly one module, and every declared kind in the schema', async () => {
+    const owners = new Map<string, string[]>();
+    for (const m of modules) for (const kind of Object.keys(m.eventKinds ?? {})) owners.set(kind, [...(owners.get(kind) ?? []), m.name]);
+    expect([...owners].filter(([, names]) => names.length > 1)).toEqual([]);
+    const sdl = fs.readFileSync(path.resolve(srcDir, '../../schema/schema.graphql'), 'utf8');
+    const enumBody = /enum EventKind \{([^}]*)\}/.exec(sdl)?.[1] ?? '';
+    const inSchema = enumBody.split('\n').map((l) => l.trim()).filter((l) => /^[A-Z_]+$/.test(l));
+    expect(inSchema.sort()).toEqual([...owners.keys()].sort());
   });
 });

@@ -3,6 +3,7 @@ import { carePlanPrintHandler } from './care-plan.print.js';
 import { CarePlanResolver } from './care-plan.resolver.js';
 import { CarePlanStore } from './care-plan.store.js';
 import { Migration0012CarePlanClients } from './migrations/0012-care-plan-clients.js';
+import { carePlanEventKinds } from './care-plan.events.js';
 
 declare module '../platform/services.js' {
   interface Services {
@@ -14,6 +15,7 @@ declare module '../platform/services.js' {
 /** Live, co-edited care plans, their history and the printed plan. */
 export const carePlansModule: CairnModule = {
   name: 'care-plans',
+  eventKinds: carePlanEventKinds,
   resolvers: [CarePlanResolver],
   migrations: [{ name: '0012-care-plan-clients', class: Migration0012CarePlanClients }],
   services: { carePlans: ({ orm, logger }) => new CarePlanStore(orm, logger) },

@@ -7,7 +7,6 @@ import type { Context } from '../auth/request-context.js';
 import { badInput, conflict, notFound } from '../platform/errors.js';
 import { CareTeamMember } from './care-team-member.entity.js';
 import { appendEvent } from '../events/event-log.js';
-import { EventKind } from '../events/event-kinds.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
 import { defaultTeamRole } from './team-roles.js';
@@ -50,7 +49,7 @@ export async function addCareTeamMember(em: EntityManager, by: Actor, patient: P
     tx.persist(member);
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.add', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
-    await appendEvent(tx, { patientId: patient.id, kind: EventKind.CARE_TEAM_MEMBER_ADDED, actorId: by.actor.id, payload: { userId: user.id, userName: user.name, teamRole: role } });
+    await appendEvent(tx, { patientId: patient.id, kind: 'CARE_TEAM_MEMBER_ADDED', actorId: by.actor.id, payload: { userId: user.id, userName: user.name, teamRole: role } });
     await notify(tx, [user.id], {
       kind: NotificationKind.CARE_TEAM_ADDED,
       patientId: patient.id,
@@ -70,7 +69,7 @@ export async function removeCareTeamMember(em: EntityManager, by: Actor, patient
     tx.remove(member);
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.remove', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
-    await appendEvent(tx, { patientId: patient.id, kind: EventKind.CARE_TEAM_MEMBER_REMOVED, actorId: by.actor.id, payload: { userId: member.user.id, userName: member.user.name } });
+    await appendEvent(tx, { patientId: patient.id, kind: 'CARE_TEAM_MEMBER_REMOVED', actorId: by.actor.id, payload: { userId: member.user.id, userName: member.user.name } });
     // The link leads nowhere they can open any more; the notification itself is the news.
     await notify(tx, [member.user.id], {
       kind: NotificationKind.CARE_TEAM_REMOVED,
@@ -92,7 +91,7 @@ export async function setCareTeamLead(em: EntityManager, by: Actor, patient: Pat
     await tx.getConnection().execute('update care_team_member set is_lead = false where patient_id = ? and is_lead', [patient.id], 'run', tx.getTransactionContext());
     await tx.getConnection().execute('update care_team_member set is_lead = true where id = ?', [member.id], 'run', tx.getTransactionContext());
     await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.setLead', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
-    await appendEvent(tx, { patientId: patient.id, kind: EventKind.CARE_TEAM_LEAD_CHANGED, actorId: by.actor.id, payload: { userId: member.user.id, userName: member.user.name } });
+    await appendEvent(tx, { patientId: patient.id, kind: 'CARE_TEAM_LEAD_CHANGED', actorId: by.actor.id, payload: { userId: member.user.id, userName: member.user.name } });
   });
   await em.refresh(member);
   return member;

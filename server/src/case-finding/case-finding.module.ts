@@ -1,3 +1,4 @@
+import { caseFindingEventKinds } from './case-finding.events.js';
 import type { CairnModule } from '../platform/module.js';
 import type { PeriodicSweep } from '../platform/periodic-sweep.js';
 import { registerBuiltInCriteria } from './built-in-criteria.js';
@@ -20,6 +21,7 @@ declare module '../platform/services.js' {
 /** Case finding: saved searches over a PCN's patients, and the invitations sent from them. */
 export const caseFindingModule: CairnModule = {
   name: 'case-finding',
+  eventKinds: caseFindingEventKinds,
   entities: [CaseSearch, Invitation],
   resolvers: [CaseSearchResolver, InvitationResolver],
   migrations: [{ name: '0014-referrals-case-finding', class: Migration0014ReferralsCaseFinding }],

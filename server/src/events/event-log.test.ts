@@ -4,12 +4,11 @@ import { canRead, readersAmong } from '../access/policy.js';
 import { ownerQuery, useTestServer } from '../test-support/harness.js';
 import { deferred } from '../test-support/live.js';
 import { makeWorld } from '../test-support/world.js';
-import { EventKind } from './event-kinds.js';
 import { appendEvent, appendEvents, lastCommittedSeq, readEventsAfter } from './event-log.js';
 
 /** Appends one marker event for `patientId` in its own transaction. */
 const mark = (em: EntityManager, patientId: string, label: string) =>
-  em.fork().transactional((tx) => appendEvent(tx, { patientId, kind: EventKind.THREAD_RESOLVED, actorId: null, payload: { threadId: label } }));
+  em.fork().transactional((tx) => appendEvent(tx, { patientId, kind: 'THREAD_RESOLVED', actorId: null, payload: { threadId: label } }));
 
 const labels = (rows: Array<{ payload: Record<string, unknown> }>) => rows.map((r) => r.payload.threadId);
 
@@ -27,7 +26,7 @@ describe('the event log', () => {
       await tx.getConnection().execute('select 1', [], 'all', tx.getTransactionContext());
       aStarted.resolve();
       await aMayAppend.promise;
-      return appendEvent(tx, { patientId: patient.id, kind: EventKind.THREAD_RESOLVED, actorId: null, payload: { threadId: 'A' } });
+      return appendEvent(tx, { patientId: patient.id, kind: 'THREAD_RESOLVED', actorId: null, payload: { threadId: 'A' } });
     });
     await aStarted.promise;
     const seqB = await mark(em, patient.id, 'B');
@@ -49,7 +48,7 @@ describe('the event log', () => {
     const aAppended = deferred<number>();
     const aMayCommit = deferred();
     const a = em.fork().transactional(async (tx) => {
-      aAppended.resolve(await appendEvent(tx, { patientId: patient.id, kind: EventKind.THREAD_RESOLVED, actorId: null, payload: { threadId: 'A' } }));
+      aAppended.resolve(await appendEvent(tx, { patientId: patient.id, kind: 'THREAD_RESOLVED', actorId: null, payload: { threadId: 'A' } }));
       await aMayCommit.promise;
     });
     const seqA = await aAppended.promise;
@@ -73,13 +72,13 @@ describe('the event log', () => {
     const em = server().orm.em;
     const world = await makeWorld(em.fork());
     const patient = await world.patient();
-    await expect(appendEvent(em.fork(), { patientId: patient.id, kind: EventKind.THREAD_RESOLVED, actorId: null, payload: { threadId: 'x' } })).rejects.toThrow(
+    await expect(appendEvent(em.fork(), { patientId: patient.id, kind: 'THREAD_RESOLVED', actorId: null, payload: { threadId: 'x' } })).rejects.toThrow(
       /inside the transaction/,
     );
     const before = await lastCommittedSeq(em.fork());
     await expect(
       em.fork().transactional(async (tx) => {
-        await appendEvent(tx, { patientId: patient.id, kind: EventKind.THREAD_RESOLVED, actorId: null, payload: { threadId: 'rolled back' } });
+        await appendEvent(tx, { patientId: patient.id, kind: 'THREAD_RESOLVED', actorId: null, payload: { threadId: 'rolled back' } });
         throw new Error('validation failed after the append');
       }),
     ).rejects.toThrow('validation failed');
@@ -100,7 +99,7 @@ describe('the event log', () => {
     const seqs = await em.fork().transactional((tx) =>
       appendEvents(
         tx,
-        names.map((threadId) => ({ patientId: patient.id, kind: EventKind.THREAD_RESOLVED, actorId: world.users.coach.id, payload: { threadId } })),
+        names.map((threadId) => ({ patientId: patient.id, kind: 'THREAD_RESOLVED', actorId: world.users.coach.id, payload: { threadId } })),
       ),
     );
     expect(seqs).toEqual(seqs.map((_, i) => seqs[0] + i));

@@ -3,7 +3,7 @@ import type { SubscribeResolverData } from 'type-graphql';
 import { PatientAction, requirePatientAccess } from '../access/policy.js';
 import type { Context } from '../auth/request-context.js';
 import { badInput } from '../platform/errors.js';
-import { EventKind } from './event-kinds.js';
+import { type EventKind, EventKindEnum } from './event-kinds.js';
 import { parseCursor, readTimeline, type EventRecord } from './event-log.js';
 import { PatientEvent, PatientEventConnection, toPatientEvent } from './event.types.js';
 
@@ -12,7 +12,7 @@ export class EventResolver {
   @Query(() => PatientEventConnection, { description: "A patient's history, newest first, optionally of some kinds only." })
   async timeline(
     @Arg('patientId', () => ID) patientId: string,
-    @Arg('kinds', () => [EventKind], { nullable: true }) kinds: EventKind[] | null,
+    @Arg('kinds', () => [EventKindEnum], { nullable: true }) kinds: EventKind[] | null,
     @Arg('first', () => Int, { defaultValue: 20 }) first: number,
     @Arg('before', () => String, { nullable: true, description: 'The seq of the oldest event already shown.' }) before: string | null,
     @Ctx() ctx: Context,

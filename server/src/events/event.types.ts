@@ -1,7 +1,7 @@
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { Field, GraphQLISODateTime, ID, ObjectType } from 'type-graphql';
 import { PageInfo } from '../patients/patient.types.js';
-import { EventKind } from './event-kinds.js';
+import { type EventKind, EventKindEnum } from './event-kinds.js';
 import type { EventRecord } from './event-log.js';
 
 /** One entry of a patient's event log: the timeline and the live stream share it. */
@@ -10,7 +10,7 @@ export class PatientEvent {
   @Field(() => String, { description: 'The cursor: pass it back as `after` to resume, or `before` to page back.' })
   seq!: string;
 
-  @Field(() => EventKind)
+  @Field(() => EventKindEnum)
   kind!: EventKind;
 
   @Field(() => ID, { nullable: true })

@@ -1,6 +1,7 @@
 import type { CairnModule } from '../platform/module.js';
 import { EventHub } from './event-hub.js';
 import { EventResolver } from './event.resolver.js';
+import { eventsEventKinds } from './event-kinds.js';
 
 declare module '../platform/services.js' {
   interface Services {
@@ -12,6 +13,7 @@ declare module '../platform/services.js' {
 /** The event log: the timeline, the audit of writes, and the source of every live update. */
 export const eventsModule: CairnModule = {
   name: 'events',
+  eventKinds: eventsEventKinds,
   resolvers: [EventResolver],
   services: { events: ({ orm, logger, config }) => new EventHub(orm, logger, { queueLimit: config.eventQueueLimit }) },
   start: ({ events }) => events.start(),

@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { EventKind } from './event-kinds.js';
 import type { EventRecord } from './event-log.js';
 import { RecentEvents } from './recent-events.js';
 
 const event = (seq: number, patientId: string | null, recipientId: string | null = null): EventRecord => ({
   seq,
   patientId,
-  kind: EventKind.THREAD_RESOLVED,
+  kind: 'THREAD_RESOLVED',
   actorId: null,
   actorName: null,
   recipientId,

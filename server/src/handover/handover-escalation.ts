@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { escalationWait, handoverUrgencies, urgencyLabels, type EscalationTimings, type HandoverUrgency } from '@cairn/schema/handover-urgency';
 import { appendEvent } from '../events/event-log.js';
-import { EventKind } from '../events/event-kinds.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
 import type { Config } from '../platform/config.js';
@@ -64,7 +63,7 @@ export async function escalateDueHandovers(em: EntityManager, timings: Escalatio
       );
       await conn.execute('update handover_note set escalated_at = now() where id = ?', [c.id], 'run', ctx);
       const leadIds = leads.map((l) => l.id);
-      await appendEvent(tx, { patientId: c.patient_id, kind: EventKind.HANDOVER_ESCALATED, actorId: null, payload: { handoverId: c.id, urgency: c.urgency, escalatedTo: leadIds } });
+      await appendEvent(tx, { patientId: c.patient_id, kind: 'HANDOVER_ESCALATED', actorId: null, payload: { handoverId: c.id, urgency: c.urgency, escalatedTo: leadIds } });
       await notify(tx, leadIds, {
         kind: NotificationKind.HANDOVER_ESCALATED,
         patientId: c.patient_id,

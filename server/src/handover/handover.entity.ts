@@ -2,7 +2,7 @@ import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { User } from '../auth/user.entity.js';
-import { HandoverUrgency } from '../events/event-kinds.js';
+import { HandoverUrgency } from '@cairn/schema/handover-urgency';
 
 registerEnumType(HandoverUrgency, { name: 'HandoverUrgency' });
 

@@ -4,6 +4,7 @@ import { handoverEscalationSweep } from './handover-escalation.js';
 import { HandoverAction, HandoverAddendum, HandoverNote } from './handover.entity.js';
 import { HandoverActionResolver, HandoverResolver } from './handover.resolver.js';
 import { Migration0013HandoverActionDone } from './migrations/0013-handover-action-done.js';
+import { handoverEventKinds } from './handover.events.js';
 
 declare module '../platform/services.js' {
   interface Services {
@@ -15,6 +16,7 @@ declare module '../platform/services.js' {
 /** Handover notes from specialist teams, their actions, acknowledgement and escalation. */
 export const handoverModule: CairnModule = {
   name: 'handover',
+  eventKinds: handoverEventKinds,
   entities: [HandoverNote, HandoverAction, HandoverAddendum],
   resolvers: [HandoverResolver, HandoverActionResolver],
   migrations: [{ name: '0013-handover-action-done', class: Migration0013HandoverActionDone }],

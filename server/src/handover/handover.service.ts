@@ -5,7 +5,7 @@ import type { User } from '../auth/user.entity.js';
 import { careTeamUserIds } from '../care-teams/care-team.service.js';
 import { randomUUID } from 'node:crypto';
 import { appendEvent, appendEventsTo, type NewEvent } from '../events/event-log.js';
-import { EventKind, excerpt } from '../events/event-kinds.js';
+import { excerpt } from '../events/event-kinds.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notificationEvents, notify, storeNotificationsFrom } from '../notifications/notification.service.js';
 import { OrganisationKind } from '../organisations/organisation.entity.js';
@@ -79,9 +79,9 @@ export async function postHandover(
     'audited',
     auditInsert([{ actorId: by.actor.id, action: 'handover.post', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { handoverId: note.id } }]),
   );
-  const posted: NewEvent<typeof EventKind.HANDOVER_POSTED> = {
+  const posted: NewEvent<'HANDOVER_POSTED'> = {
     patientId: patient.id,
-    kind: EventKind.HANDOVER_POSTED,
+    kind: 'HANDOVER_POSTED',
     actorId: by.actor.id,
     payload: { handoverId: note.id, urgency: note.urgency, summary: excerpt(summary), sourceService },
   };
@@ -107,7 +107,7 @@ export async function addHandoverAddendum(em: EntityManager, by: By, note: Hando
     tx.persist(addendum);
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'handover.addendum', patientId: note.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { handoverId: note.id } });
-    await appendEvent(tx, { patientId: note.patientId, kind: EventKind.HANDOVER_ADDENDUM_ADDED, actorId: by.actor.id, payload: { handoverId: note.id, addendumId: addendum.id, excerpt: excerpt(text) } });
+    await appendEvent(tx, { patientId: note.patientId, kind: 'HANDOVER_ADDENDUM_ADDED', actorId: by.actor.id, payload: { handoverId: note.id, addendumId: addendum.id, excerpt: excerpt(text) } });
   });
   return addendum;
 }
@@ -127,7 +127,7 @@ export async function acknowledgeHandover(em: EntityManager, by: By, note: Hando
       throw conflict(`This handover was already acknowledged${note.acknowledgedBy ? ` by ${note.acknowledgedBy.name}` : ''}.`);
     }
     await recordAudit(tx, { actorId: by.actor.id, action: 'handover.acknowledge', patientId: note.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { handoverId: note.id } });
-    await appendEvent(tx, { patientId: note.patientId, kind: EventKind.HANDOVER_ACKNOWLEDGED, actorId: by.actor.id, payload: { handoverId: note.id, reply: text ? excerpt(text) : null } });
+    await appendEvent(tx, { patientId: note.patientId, kind: 'HANDOVER_ACKNOWLEDGED', actorId: by.actor.id, payload: { handoverId: note.id, reply: text ? excerpt(text) : null } });
     await notify(tx, [note.author.id], {
       kind: NotificationKind.HANDOVER_ACKNOWLEDGED,
       patientId: note.patientId,
@@ -162,7 +162,7 @@ export async function completeHandoverAction(em: EntityManager, by: By, action: 
     }
     const allDone = rows[0].open_left === 0;
     await recordAudit(tx, { actorId: by.actor.id, action: 'handover.action.done', patientId: note.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { handoverId: note.id, actionId: action.id } });
-    await appendEvent(tx, { patientId: note.patientId, kind: EventKind.HANDOVER_ACTION_DONE, actorId: by.actor.id, payload: { handoverId: note.id, actionId: action.id, description: excerpt(action.description), allDone } });
+    await appendEvent(tx, { patientId: note.patientId, kind: 'HANDOVER_ACTION_DONE', actorId: by.actor.id, payload: { handoverId: note.id, actionId: action.id, description: excerpt(action.description), allDone } });
     if (allDone && note.author.id !== by.actor.id) {
       await notify(tx, [note.author.id], {
         kind: NotificationKind.HANDOVER_ACTIONS_DONE,

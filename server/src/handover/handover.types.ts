@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { HandoverUrgency } from '../events/event-kinds.js';
+import { HandoverUrgency } from '@cairn/schema/handover-urgency';
 
 @InputType()
 export class HandoverActionInput {

@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
 import { appendEvent } from '../events/event-log.js';
-import { EventKind } from '../events/event-kinds.js';
 import { Patient } from '../patients/patient.entity.js';
 import { badInput } from '../platform/errors.js';
 import { requireIsoDate, requireText } from '../platform/validate.js';
@@ -33,7 +32,7 @@ export async function recordMedicationReview(em: EntityManager, by: By, patient:
     tx.persist(review);
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'medication.review', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { reviewId: review.id } });
-    await appendEvent(tx, { patientId: patient.id, kind: EventKind.MEDICATION_REVIEWED, actorId: by.actor.id, payload: { reviewId: review.id, omeAtReview: review.omeAtReview, nextReviewDue } });
+    await appendEvent(tx, { patientId: patient.id, kind: 'MEDICATION_REVIEWED', actorId: by.actor.id, payload: { reviewId: review.id, omeAtReview: review.omeAtReview, nextReviewDue } });
   });
   return review;
 }

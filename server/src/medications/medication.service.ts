@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
 import { appendEvent } from '../events/event-log.js';
-import { EventKind } from '../events/event-kinds.js';
 import type { Patient } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
 import { requireIsoDate, requireText } from '../platform/validate.js';
@@ -63,7 +62,7 @@ export async function addMedication(em: EntityManager, by: By, patient: Patient,
     await recordAudit(tx, { actorId: by.actor.id, action: 'medication.add', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { medicationId: medication.id } });
     await appendEvent(tx, {
       patientId: patient.id,
-      kind: EventKind.MEDICATION_ADDED,
+      kind: 'MEDICATION_ADDED',
       actorId: by.actor.id,
       payload: { medicationId: medication.id, medicine: entry.name, words: doseWords(medication), omeMgPerDay: medication.omeMgPerDay },
     });
@@ -87,7 +86,7 @@ export async function stopMedication(em: EntityManager, by: By, medication: Medi
     );
     if (updated.length === 0) throw conflict(`${medication.name} was already stopped.`);
     await recordAudit(tx, { actorId: by.actor.id, action: 'medication.stop', patientId: medication.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { medicationId: medication.id } });
-    await appendEvent(tx, { patientId: medication.patientId, kind: EventKind.MEDICATION_STOPPED, actorId: by.actor.id, payload: { medicationId: medication.id, medicine: medication.name, stopDate, reason } });
+    await appendEvent(tx, { patientId: medication.patientId, kind: 'MEDICATION_STOPPED', actorId: by.actor.id, payload: { medicationId: medication.id, medicine: medication.name, stopDate, reason } });
   });
   await em.refresh(medication);
   return medication;

@@ -2,7 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { appendEvent } from '../events/event-log.js';
-import { EventKind, excerpt } from '../events/event-kinds.js';
+import { excerpt } from '../events/event-kinds.js';
 import { patientName } from '../handover/handover.service.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
@@ -42,7 +42,7 @@ export async function proposeMedicationChange(em: EntityManager, by: By, patient
     stepEntities(proposal, steps).forEach((s) => tx.persist(s));
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'medication.propose', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { proposalId: proposal.id } });
-    await appendEvent(tx, { patientId: patient.id, kind: EventKind.MEDICATION_CHANGE_PROPOSED, actorId: by.actor.id, payload: { proposalId: proposal.id, kind: proposal.kind, medicine: entry.name, steps: steps.length } });
+    await appendEvent(tx, { patientId: patient.id, kind: 'MEDICATION_CHANGE_PROPOSED', actorId: by.actor.id, payload: { proposalId: proposal.id, kind: proposal.kind, medicine: entry.name, steps: steps.length } });
     await notify(tx, await teamGpIds(tx, patient.id), {
       kind: NotificationKind.MEDICATION_APPROVAL_REQUESTED,
       patientId: patient.id,
@@ -83,7 +83,7 @@ export async function decideMedicationChange(em: EntityManager, by: By, patient:
     await recordAudit(tx, { actorId: by.actor.id, action: `medication.${input.decision.toLowerCase()}`, patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { proposalId: locked.id } });
     await appendEvent(tx, {
       patientId: patient.id,
-      kind: EventKind.MEDICATION_CHANGE_DECIDED,
+      kind: 'MEDICATION_CHANGE_DECIDED',
       actorId: by.actor.id,
       payload: { proposalId: locked.id, medicine: locked.medicineName, decision: input.decision, comment: comment ? excerpt(comment) : null, firstStep: first && locked.status === ProposalStatus.APPROVED ? `${first.startDate}: ${first.words}` : null },
     });
@@ -111,7 +111,7 @@ export async function recordPatientAgreement(em: EntityManager, by: By, proposal
     locked.patientAgreementNote = text;
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'medication.agree', patientId: locked.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { proposalId: locked.id } });
-    await appendEvent(tx, { patientId: locked.patientId, kind: EventKind.MEDICATION_CHANGE_AGREED, actorId: by.actor.id, payload: { proposalId: locked.id, medicine: locked.medicineName } });
+    await appendEvent(tx, { patientId: locked.patientId, kind: 'MEDICATION_CHANGE_AGREED', actorId: by.actor.id, payload: { proposalId: locked.id, medicine: locked.medicineName } });
   });
   await em.refresh(proposal);
   return proposal;
@@ -128,8 +128,8 @@ export async function setTaperPaused(em: EntityManager, by: By, proposal: Medica
     locked.pauseReason = why;
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: paused ? 'medication.pause' : 'medication.resume', patientId: locked.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { proposalId: locked.id } });
-    if (paused) await appendEvent(tx, { patientId: locked.patientId, kind: EventKind.TAPER_PAUSED, actorId: by.actor.id, payload: { proposalId: locked.id, medicine: locked.medicineName, reason: excerpt(why!) } });
-    else await appendEvent(tx, { patientId: locked.patientId, kind: EventKind.TAPER_RESUMED, actorId: by.actor.id, payload: { proposalId: locked.id, medicine: locked.medicineName } });
+    if (paused) await appendEvent(tx, { patientId: locked.patientId, kind: 'TAPER_PAUSED', actorId: by.actor.id, payload: { proposalId: locked.id, medicine: locked.medicineName, reason: excerpt(why!) } });
+    else await appendEvent(tx, { patientId: locked.patientId, kind: 'TAPER_RESUMED', actorId: by.actor.id, payload: { proposalId: locked.id, medicine: locked.medicineName } });
   });
   await em.refresh(proposal);
   return proposal;

@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendEvent } from '../events/event-log.js';
-import { EventKind } from '../events/event-kinds.js';
 import type { Config } from '../platform/config.js';
 import type { Orm } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
@@ -53,7 +52,7 @@ export async function sendDueCarePlanDigests(em: EntityManager, quietMs: number)
       const [plan] = await conn.execute<Array<{ last_seq: string }>>('select last_seq from care_plan where patient_id = ?', [d.patient_id], 'all', ctx);
       await appendEvent(tx, {
         patientId: d.patient_id,
-        kind: EventKind.CARE_PLAN_REVISED,
+        kind: 'CARE_PLAN_REVISED',
         actorId: editorIds[0] ?? null,
         payload: { carePlanId: d.patient_id, revision: Number(plan?.last_seq ?? 0), editorIds },
       });
@@ -90,7 +89,7 @@ export async function notifyCarePlanSignedOff(em: EntityManager, input: { patien
         'all',
         ctx,
       );
-    await appendEvent(tx, { patientId: input.patientId, kind: EventKind.CARE_PLAN_SIGNED_OFF, actorId: input.signedOffBy.id, payload: { carePlanId: input.carePlanId } });
+    await appendEvent(tx, { patientId: input.patientId, kind: 'CARE_PLAN_SIGNED_OFF', actorId: input.signedOffBy.id, payload: { carePlanId: input.carePlanId } });
     await notify(
       tx,
       rows.map((r) => r.user_id),

@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import { appendEventsTo, type EventRecord, type NewEvent } from '../events/event-log.js';
 import { runSql, sql, Statement } from '../platform/sql.js';
-import { EventKind } from '../events/event-kinds.js';
 import { Notification, type NotificationKind } from './notification.entity.js';
 
 export interface NewNotification {
@@ -29,12 +28,12 @@ export async function notify(em: EntityManager, recipientIds: Iterable<string>, 
 }
 
 /** The private events that notify `recipientIds` (deduplicated, minus the actor), one each. */
-export function notificationEvents(recipientIds: Iterable<string>, n: NewNotification): Array<NewEvent<typeof EventKind.NOTIFICATION>> {
+export function notificationEvents(recipientIds: Iterable<string>, n: NewNotification): Array<NewEvent<'NOTIFICATION'>> {
   return [...new Set(recipientIds)]
     .filter((id) => id !== n.actorId)
     .map((recipientId) => ({
       patientId: n.patientId,
-      kind: EventKind.NOTIFICATION,
+      kind: 'NOTIFICATION',
       actorId: n.actorId,
       recipientId,
       payload: { notificationId: randomUUID(), notificationKind: n.kind, title: n.title, body: n.body, link: n.link },
@@ -52,7 +51,7 @@ export function storeNotificationsFrom(statement: Statement): Statement {
         select (e.payload->>'notificationId')::uuid, e.recipient_id, e.payload->>'notificationKind', e.patient_id,
                e.payload->>'title', e.payload->>'body', e.payload->>'link', e.seq
           from ev_added e
-         where e.kind = ${EventKind.NOTIFICATION}
+         where e.kind = ${'NOTIFICATION'}
         returning id`,
   );
 }

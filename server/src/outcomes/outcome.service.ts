@@ -4,7 +4,6 @@ import { isUuid, PatientAction } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
 import { appendEvent } from '../events/event-log.js';
-import { EventKind } from '../events/event-kinds.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
 import type { Patient } from '../patients/patient.entity.js';
@@ -77,7 +76,7 @@ export async function recordOutcome(em: EntityManager, by: By, patient: Patient,
       });
       await appendEvent(tx, {
         patientId: patient.id,
-        kind: EventKind.OUTCOME_RECORDED,
+        kind: 'OUTCOME_RECORDED',
         actorId: by.actor?.id ?? null,
         payload: { recordId: record.id, instrument: record.instrument, shortName: def.shortName, status: record.status, score: record.score, supersedesId: record.supersedesId, completedBy: record.completedBy },
       });

@@ -3,7 +3,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
 import { appendEvent } from '../events/event-log.js';
-import { EventKind } from '../events/event-kinds.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
 import { Patient } from '../patients/patient.entity.js';
@@ -64,7 +63,7 @@ export async function sendQuestionnaire(
     await recordAudit(tx, { actorId: by.actor.id, action: 'questionnaire.send', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { questionnaireRequestId: request.id, instruments: wanted, channel: input.channel } });
     await appendEvent(tx, {
       patientId: patient.id,
-      kind: EventKind.QUESTIONNAIRE_SENT,
+      kind: 'QUESTIONNAIRE_SENT',
       actorId: by.actor.id,
       payload: { requestId: request.id, instruments: wanted, channel: input.channel, expiresAt: request.expiresAt.toISOString() },
     });
@@ -156,7 +155,7 @@ export async function submitQuestionnaire(
     }
     await tx.getConnection().execute('update questionnaire_request set completed_at = ? where id = ?', [now, request.id], 'run', tx.getTransactionContext());
     await recordAudit(tx, { actorId: null, action: 'questionnaire.complete', patientId: patient.id, requestId, outcome: AuditOutcome.ALLOWED, detail: { questionnaireRequestId: request.id, recordIds: records.map((x) => x.id) } });
-    await appendEvent(tx, { patientId: patient.id, kind: EventKind.QUESTIONNAIRE_COMPLETED, actorId: null, payload: { requestId: request.id, recordIds: records.map((x) => x.id) } });
+    await appendEvent(tx, { patientId: patient.id, kind: 'QUESTIONNAIRE_COMPLETED', actorId: null, payload: { requestId: request.id, recordIds: records.map((x) => x.id) } });
     await notify(tx, [request.createdBy.id], {
       kind: NotificationKind.QUESTIONNAIRE_COMPLETED,
       patientId: patient.id,

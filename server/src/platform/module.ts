@@ -15,6 +15,11 @@ export interface CairnModule {
   readonly resolvers?: readonly (abstract new (...args: never[]) => unknown)[];
   /** The domain's own migrations; the root runs every module's, ordered by name. */
   readonly migrations?: readonly MigrationObject[];
+  /**
+   * The kinds of event the domain puts on the log, each with what it means (declared in `<domain>.events.ts`);
+   * the root makes the GraphQL `EventKind` enum from every module's.
+   */
+  readonly eventKinds?: Readonly<Record<string, string>>;
   /** Long-lived services, built once per instance in module order (a later module may use an earlier one's). */
   readonly services?: { readonly [K in DomainServiceName]?: (services: Services) => Services[K] };
   /** HTTP routes beside `/graphql`, such as the printed care plan. */

@@ -1,3 +1,4 @@
+import { referralEventKinds } from './referral.events.js';
 import type { CairnModule } from '../platform/module.js';
 import { Migration0014Referrals } from './migrations/0014-referrals.js';
 import { Referral } from './referral.entity.js';
@@ -6,6 +7,7 @@ import { ReferralResolver } from './referral.resolver.js';
 /** Referrals into the coaching programme, their triage and the waiting list. */
 export const referralsModule: CairnModule = {
   name: 'referrals',
+  eventKinds: referralEventKinds,
   entities: [Referral],
   resolvers: [ReferralResolver],
   migrations: [{ name: '0014-referrals', class: Migration0014Referrals }],

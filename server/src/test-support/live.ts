@@ -1,6 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Client } from 'graphql-ws';
-import { EventKind } from '../events/event-kinds.js';
 import { appendEvent } from '../events/event-log.js';
 
 /** A promise with its resolver outside, to await a moment in a test instead of sleeping. */
@@ -56,7 +55,7 @@ export function liveStream<T>(client: Client, query: string, variables: Record<s
  */
 export async function burst(em: EntityManager, patientId: string, labels: string[], padding = ''): Promise<void> {
   await em.fork().transactional(async (tx) => {
-    for (const label of labels) await appendEvent(tx, { patientId, kind: EventKind.THREAD_RESOLVED, actorId: null, payload: { threadId: label + padding } });
+    for (const label of labels) await appendEvent(tx, { patientId, kind: 'THREAD_RESOLVED', actorId: null, payload: { threadId: label + padding } });
   });
 }
 

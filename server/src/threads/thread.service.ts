@@ -4,7 +4,7 @@ import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { User } from '../auth/user.entity.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { appendEvent } from '../events/event-log.js';
-import { EventKind, excerpt } from '../events/event-kinds.js';
+import { excerpt } from '../events/event-kinds.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
 import type { Patient } from '../patients/patient.entity.js';
@@ -55,7 +55,7 @@ export async function startThread(
     await saveMentions(tx, post, mentioned);
     await follow(tx, thread.id, [by.actor.id, ...mentioned.map((u) => u.id)]);
     await recordAudit(tx, { actorId: by.actor.id, action: 'thread.start', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { threadId: thread.id } });
-    await appendEvent(tx, { patientId: patient.id, kind: EventKind.THREAD_STARTED, actorId: by.actor.id, payload: { threadId: thread.id, title, topic: thread.topic } });
+    await appendEvent(tx, { patientId: patient.id, kind: 'THREAD_STARTED', actorId: by.actor.id, payload: { threadId: thread.id, title, topic: thread.topic } });
     await notifyMentions(tx, by, thread, mentioned, body);
   });
   return thread;
@@ -86,7 +86,7 @@ export async function replyToThread(
     await saveMentions(tx, post, mentioned);
     await follow(tx, thread.id, [by.actor.id, ...mentioned.map((u) => u.id)]);
     await recordAudit(tx, { actorId: by.actor.id, action: 'thread.reply', patientId: thread.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { threadId: thread.id, postId: post.id } });
-    await appendEvent(tx, { patientId: thread.patientId, kind: EventKind.THREAD_POSTED, actorId: by.actor.id, payload: { threadId: thread.id, postId: post.id, parentPostId: post.parentId, excerpt: excerpt(markdownToPlainText(body)) } });
+    await appendEvent(tx, { patientId: thread.patientId, kind: 'THREAD_POSTED', actorId: by.actor.id, payload: { threadId: thread.id, postId: post.id, parentPostId: post.parentId, excerpt: excerpt(markdownToPlainText(body)) } });
     await notifyMentions(tx, by, thread, mentioned, body);
     const followers = await tx.getConnection().execute<Array<{ user_id: string }>>(
       `select f.user_id from thread_follow f join care_team_member m on m.user_id = f.user_id and m.patient_id = ?
@@ -137,7 +137,7 @@ export async function editThreadPost(em: EntityManager, by: By, post: ThreadPost
     tx.persist(post);
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'thread.edit', patientId: post.thread.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { postId: post.id } });
-    await appendEvent(tx, { patientId: post.thread.patientId, kind: EventKind.THREAD_POST_EDITED, actorId: by.actor.id, payload: { threadId: post.thread.id, postId: post.id, excerpt: excerpt(markdownToPlainText(body)) } });
+    await appendEvent(tx, { patientId: post.thread.patientId, kind: 'THREAD_POST_EDITED', actorId: by.actor.id, payload: { threadId: post.thread.id, postId: post.id, excerpt: excerpt(markdownToPlainText(body)) } });
   });
   return post;
 }
@@ -150,7 +150,7 @@ export async function setThreadResolved(em: EntityManager, by: By, thread: Threa
     tx.persist(thread);
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: resolved ? 'thread.resolve' : 'thread.reopen', patientId: thread.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { threadId: thread.id } });
-    await appendEvent(tx, { patientId: thread.patientId, kind: resolved ? EventKind.THREAD_RESOLVED : EventKind.THREAD_REOPENED, actorId: by.actor.id, payload: { threadId: thread.id } });
+    await appendEvent(tx, { patientId: thread.patientId, kind: resolved ? 'THREAD_RESOLVED' : 'THREAD_REOPENED', actorId: by.actor.id, payload: { threadId: thread.id } });
   });
   return thread;
 }

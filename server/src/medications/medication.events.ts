@@ -1,0 +1,28 @@
+import { eventKinds } from '../events/event-kinds.js';
+
+/** What the analgesia review puts on the log. */
+export interface MedicationEventPayloads {
+  MEDICATION_ADDED: { medicationId: string; medicine: string; words: string; omeMgPerDay: number | null };
+  MEDICATION_STOPPED: { medicationId: string; medicine: string; stopDate: string; reason: string | null };
+  MEDICATION_REVIEWED: { reviewId: string; omeAtReview: number; nextReviewDue: string };
+  MEDICATION_CHANGE_PROPOSED: { proposalId: string; kind: string; medicine: string; steps: number };
+  /** decision: APPROVE, AMEND (approved with changed steps) or DECLINE. */
+  MEDICATION_CHANGE_DECIDED: { proposalId: string; medicine: string; decision: string; comment: string | null; firstStep: string | null };
+  MEDICATION_CHANGE_AGREED: { proposalId: string; medicine: string };
+  TAPER_PAUSED: { proposalId: string; medicine: string; reason: string };
+  TAPER_RESUMED: { proposalId: string; medicine: string };
+}
+declare module '../events/event-kinds.js' {
+  interface EventPayloads extends MedicationEventPayloads {}
+}
+
+export const medicationEventKinds = eventKinds<MedicationEventPayloads>({
+  MEDICATION_ADDED: "A medicine was added to the patient's list.",
+  MEDICATION_STOPPED: 'A medicine was stopped.',
+  MEDICATION_REVIEWED: 'An analgesia review was recorded.',
+  MEDICATION_CHANGE_PROPOSED: 'A change to a medicine (such as a taper) was proposed for a prescriber to decide.',
+  MEDICATION_CHANGE_DECIDED: 'A prescriber approved, amended or declined a proposed change.',
+  MEDICATION_CHANGE_AGREED: 'The patient agreed to an approved change.',
+  TAPER_PAUSED: 'A taper was paused.',
+  TAPER_RESUMED: 'A paused taper was resumed.',
+});
