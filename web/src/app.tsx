@@ -13,6 +13,10 @@ import { PatientQuestionnairePage } from './outcomes/patient-questionnaire-page.
 import { DashboardPage } from './outcomes/dashboard-page.js';
 import { IndicatorsPage } from './medications/indicators-page.js';
 import { MedicationWorklistsPage } from './medications/worklists-page.js';
+import { ReferralsPage } from './referrals/referrals-page.js';
+import { ReferralFormPage } from './referrals/referral-form-page.js';
+import { CaseFindingPage } from './case-finding/case-finding-page.js';
+import { CaseSearchPage } from './case-finding/case-search-page.js';
 import type { Problem } from './platform/errors.js';
 import { Link, matchPath, navigate, pathname } from './platform/router.js';
 import { Alert } from './ui/alert.js';
@@ -97,6 +101,16 @@ function SignedIn(): JSX.Element {
             <Link href="/handovers" class="top-bar__nav-link" aria-current={pathname() === '/handovers' ? 'page' : undefined}>
               Handovers
             </Link>
+            <Show when={user() && user()!.role !== 'ADMIN'}>
+              <Link href="/referrals" class="top-bar__nav-link" aria-current={pathname().startsWith('/referrals') ? 'page' : undefined}>
+                Referrals
+              </Link>
+            </Show>
+            <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
+              <Link href="/case-finding" class="top-bar__nav-link" aria-current={pathname().startsWith('/case-finding') ? 'page' : undefined}>
+                Case finding
+              </Link>
+            </Show>
             <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
               <Link href="/dashboard" class="top-bar__nav-link" aria-current={pathname() === '/dashboard' ? 'page' : undefined}>
                 Dashboard
@@ -153,6 +167,18 @@ function Routes(): JSX.Element {
       </Match>
       <Match when={pathname() === '/indicators'}>
         <IndicatorsPage />
+      </Match>
+      <Match when={pathname() === '/referrals'}>
+        <ReferralsPage />
+      </Match>
+      <Match when={pathname() === '/referrals/new'}>
+        <ReferralFormPage />
+      </Match>
+      <Match when={pathname() === '/case-finding'}>
+        <CaseFindingPage />
+      </Match>
+      <Match when={matchPath('/case-finding/:id', pathname())?.id}>
+        {(id) => <CaseSearchPage searchId={id()} />}
       </Match>
     </Switch>
   );
