@@ -5,7 +5,6 @@ import { appendEvent } from '../events/event-log.js';
 import { Patient, PatientStatus } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
 import { runSql, sql } from '../platform/sql.js';
-import { ReferralSource } from '../referrals/referral.entity.js';
 import { createReferral } from '../referrals/referral.service.js';
 import { InvitationAnswer, type AnswerInvitationInput } from './case-finding.types.js';
 import type { CaseSearch } from './case-search.entity.js';
@@ -49,7 +48,7 @@ export async function answerInvitation(em: EntityManager, by: By, invitation: In
   await em.transactional(async (tx) => {
     const referral =
       input.answer === InvitationAnswer.ACCEPTED
-        ? await createReferral(tx, by, { patient }, input.referral!, { source: ReferralSource.PROACTIVE_INVITATION, invitationId: invitation.id })
+        ? await createReferral(tx, by, { patient }, input.referral!, { invitationId: invitation.id })
         : null;
     const updated = await runSql<{ id: string }>(
       tx,

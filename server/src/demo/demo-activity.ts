@@ -9,13 +9,14 @@ import { postHandover } from '../handover/handover.service.js';
 import { SpecialistLink } from '../access/specialist-link.entity.js';
 import { startThread } from '../threads/thread.service.js';
 import { demoUsers } from './demo-seed.js';
+import { seedDemoReferrals } from './demo-referrals.js';
 
 const requestId = 'demo-seed';
 
 /**
  * Gives the demo service something to look at: care plans for the coach's first patients, a specialist's
  * handover awaiting the lead's acknowledgement, an URGENT one already past its time (so the service lead sees
- * an escalation), and an MDT discussion mentioning the pain practitioner.
+ * an escalation), an MDT discussion mentioning the pain practitioner, and the coaches' referrals and case finding.
  * Written through the same services the API uses, so events, notifications and audit are real.
  */
 export async function seedDemoActivity(em: EntityManager, carePlans: CarePlanStore): Promise<void> {
@@ -71,6 +72,7 @@ export async function seedDemoActivity(em: EntityManager, carePlans: CarePlanSto
       mentions: teamHasPharm ? [pharm.id] : [],
     });
   }
+  await seedDemoReferrals(em);
 }
 
 /** A plan a coach might write after a first session, as one Yjs update on top of the initial state. */

@@ -47,14 +47,17 @@ export function sourceFor(role: Role): ReferralSource | null {
  * ACTIVE or with a referral awaiting triage. A DISCHARGED patient's re-referral starts afresh: their
  * earlier referrals and episodes stay as they were. The patient (if new), the referral, the audit entry and
  * the REFERRAL_RECEIVED event commit together. Runs inside the caller's transaction if there is one.
+ * `options.invitationId`: made from an accepted invitation (source PROACTIVE_INVITATION). `options.receivedAt`:
+ * when a referral arrived on paper before it was entered (the demo's older referrals).
  */
 export async function createReferral(
   em: EntityManager,
   by: By,
   target: ReferralTarget,
   input: ReferralDetailsInput,
-  from: { source: typeof ReferralSource.PROACTIVE_INVITATION; invitationId: string } | null = null,
+  options: { invitationId?: string; receivedAt?: Date } = {},
 ): Promise<Referral> {
+  const from = options.invitationId ? { source: ReferralSource.PROACTIVE_INVITATION, invitationId: options.invitationId } : null;
   const details = checkReferralDetails(input);
   const source = from?.source ?? sourceFor(by.actor.role);
   if (!source) throw forbidden('Your role cannot refer patients.');
@@ -81,6 +84,7 @@ export async function createReferral(
       conditions: details.conditions ?? patient.conditions,
       patientStatusBefore: locked.status,
       invitationId: from?.invitationId ?? null,
+      ...(options.receivedAt ? { receivedAt: options.receivedAt } : {}),
     });
     tx.persist(referral);
     await tx.flush();
