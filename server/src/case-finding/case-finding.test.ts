@@ -43,7 +43,10 @@ describe('case finding and invitations', () => {
     const { fibro, back, active, old, elsewhere, secondPractice } = await patients();
     const token = await signInAs(url(), world.users.coach);
     const save = (criteria: unknown[], name = `Search ${Math.random()}`) => gql<{ saveCaseSearch: { id: string; criteria: Array<{ kind: string; summary: string }>; results: Array<{ patient: { id: string } }> } }>(url(), SAVE, { input: { name, criteria } }, token);
-    const ids = (r: Awaited<ReturnType<typeof save>>) => r.data!.saveCaseSearch.results.map((m) => m.patient.id).sort();
+    const ids = (r: Awaited<ReturnType<typeof save>>) => {
+      expect(r.errors).toBeUndefined();
+      return r.data!.saveCaseSearch.results.map((m) => m.patient.id).sort();
+    };
 
     const byCondition = await save([{ kind: 'CONDITIONS', values: ['Fibromyalgia'] }, { kind: 'NOT_ON_PROGRAMME' }], 'Fibromyalgia, not on the programme');
     expect(byCondition.errors).toBeUndefined();
@@ -56,7 +59,10 @@ describe('case finding and invitations', () => {
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const noContact = ids(await save([{ kind: 'NO_CONTACT_SINCE', date: '2000-01-01' }, { kind: 'CONDITIONS', values: ['Chronic low back pain', 'Fibromyalgia'] }]));
     expect(noContact).toEqual([fibro.id, active.id, old.id, elsewhere.id].sort());
-    expect(ids(await save([{ kind: 'NO_CONTACT_SINCE', date: tomorrow }]))).toContain(back.id);
+    const sinceTomorrow = await save([{ kind: 'NO_CONTACT_SINCE', date: tomorrow }]);
+    expect(ids(sinceTomorrow)).toContain(back.id);
+    const contacted = (sinceTomorrow.data!.saveCaseSearch.results as Array<{ patient: { id: string }; lastContactAt: string | null }>).find((m) => m.patient.id === back.id)!;
+    expect(Date.now() - Date.parse(contacted.lastContactAt!)).toBeLessThan(60_000);
 
     // Bad criteria: typed errors, nothing saved.
     for (const criteria of [[{ kind: 'NONSENSE' }], [{ kind: 'AGE_BAND', min: 70, max: 20 }], [{ kind: 'CONDITIONS', values: [] }], [{ kind: 'NOT_ON_PROGRAMME' }, { kind: 'NOT_ON_PROGRAMME' }], [{ kind: 'NO_CONTACT_SINCE', date: '2024-02-30' }]]) {

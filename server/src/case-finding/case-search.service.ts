@@ -53,7 +53,8 @@ export function criteriaOf(registry: CriterionRegistry, search: CaseSearch): Cas
 export async function runCaseSearch(em: EntityManager, registry: CriterionRegistry, search: Pick<CaseSearch, 'pcnId' | 'criteria'>, today = ukToday(), limit = 200): Promise<CaseFindingMatch[]> {
   const scope = { today };
   const predicates = search.criteria.map((c) => registry.get(c.kind).toSql(c, scope));
-  const rows = await runSql<{ id: string; last_contact_at: Date | null }>(
+  // Timestamps come back from runSql as PostgreSQL's text.
+  const rows = await runSql<{ id: string; last_contact_at: string | null }>(
     em,
     sql`select p.id, ${lastContactAt} as last_contact_at
           from patient p join organisation po on po.id = p.practice_id
@@ -68,7 +69,7 @@ export async function runCaseSearch(em: EntityManager, registry: CriterionRegist
   for (const i of await em.find(Invitation, { patientId: { $in: ids } }, { populate: ['sentBy', 'statusBy'], orderBy: { sentAt: 'asc' } })) invitations.set(i.patientId, i);
   return rows.flatMap((r) => {
     const patient = patients.get(r.id);
-    return patient ? [{ patient, lastContactAt: r.last_contact_at, invitation: invitations.get(r.id) ?? null }] : [];
+    return patient ? [{ patient, lastContactAt: r.last_contact_at ? new Date(r.last_contact_at) : null, invitation: invitations.get(r.id) ?? null }] : [];
   });
 }
 

@@ -82,7 +82,7 @@ export function CaseSearchPage(props: { searchId: string }): JSX.Element {
                         const open = () => m.invitation?.status === 'INVITED' || m.patient.status === 'ACTIVE';
                         return (
                           <tr>
-                            <td>
+                            <td data-label="Invite">
                               <input
                                 type="checkbox"
                                 aria-label={`Invite ${m.patient.name}`}
@@ -91,15 +91,17 @@ export function CaseSearchPage(props: { searchId: string }): JSX.Element {
                                 onChange={(e) => setSelected(e.currentTarget.checked ? [...selected(), m.patient.id] : selected().filter((x) => x !== m.patient.id))}
                               />
                             </td>
-                            <td class="caseload-table__name">
-                              {m.patient.name}
-                              <div class="muted">NHS {m.patient.nhsNumberFormatted}</div>
+                            <td class="caseload-table__name" data-label="Patient">
+                              <span>
+                                {m.patient.name}
+                                <span class="muted results-table__nhs">NHS {m.patient.nhsNumberFormatted}</span>
+                              </span>
                             </td>
-                            <td>{m.patient.age}</td>
-                            <td>{m.patient.practice.name}</td>
-                            <td>{m.patient.conditions.join(', ')}</td>
-                            <td>{m.lastContactAt ? formatDateTime(m.lastContactAt) : 'None recorded'}</td>
-                            <td>
+                            <td data-label="Age">{m.patient.age}</td>
+                            <td data-label="Practice">{m.patient.practice.name}</td>
+                            <td data-label="Conditions">{m.patient.conditions.join(', ')}</td>
+                            <td data-label="Last contact">{m.lastContactAt ? formatDateTime(m.lastContactAt) : 'None recorded'}</td>
+                            <td data-label="Invitation">
                               <Show when={m.invitation} fallback={<span class="muted">—</span>}>
                                 {(i) => <Badge tone={invitationWords[i().status].tone}>{invitationWords[i().status].label}</Badge>}
                               </Show>

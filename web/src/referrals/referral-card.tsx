@@ -18,7 +18,7 @@ export function ReferralCard(props: { referral: ReferralSummaryFragment; childre
           </Show>
         </h3>
         <span class="muted">
-          NHS {r().patient.nhsNumberFormatted} · {r().patient.age} · {r().patient.practice.name}
+          NHS {r().patient.nhsNumberFormatted} · aged {r().patient.age} · {r().patient.practice.name}
         </span>
         {props.aside}
       </header>
