@@ -19,7 +19,7 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../
 
 /** The server's query builder, compiled (`npm run bench` builds the server first). */
 interface DashboardSql {
-  dashboardQuery(patientIds: readonly string[] | null, f: Record<string, unknown>, group: string): { text: string; params: unknown[] };
+  dashboardQuery(patientIds: readonly string[] | null, f: Record<string, unknown>, group: string): { render(): { text: string; values: unknown[] } };
 }
 
 const DASHBOARD = `query($f: DashboardFilterInput!) { serviceDashboard(filter: $f) { total { patients pseqChangePercent { value n } noGpVisitPercent { value n } } rows { label } } }`;
@@ -42,10 +42,10 @@ export async function dashboardBenchmark(): Promise<void> {
     const csv = await timed(() => gqlHttp<{ serviceDashboardCsv: string }>(cairn.url, CSV, { f: pcnFilter }, token));
 
     const { dashboardQuery } = (await import(pathToFileURL(path.join(repoRoot, 'server/dist/outcomes/dashboard.service.js')).href)) as DashboardSql;
-    const national = dashboardQuery(null, { practiceId: null, coachId: null, condition: null, from: null, to: null, groupBy: 'PCN' }, 'PCN');
-    const nationalRun = await timed(() => db.pool.query(numbered(national.text), national.params));
-    const nationalTotal = dashboardQuery(null, { practiceId: null, coachId: null, condition: null, from: null, to: null, groupBy: 'NONE' }, 'NONE');
-    const nationalTotalRun = await timed(() => db.pool.query(numbered(nationalTotal.text), nationalTotal.params));
+    const national = dashboardQuery(null, { practiceId: null, coachId: null, condition: null, from: null, to: null, groupBy: 'PCN' }, 'PCN').render();
+    const nationalRun = await timed(() => db.pool.query(national.text, national.values));
+    const nationalTotal = dashboardQuery(null, { practiceId: null, coachId: null, condition: null, from: null, to: null, groupBy: 'NONE' }, 'NONE').render();
+    const nationalTotalRun = await timed(() => db.pool.query(nationalTotal.text, nationalTotal.values));
 
     const pcnPatients = pcn.last.serviceDashboard.total.patients;
     table([
@@ -57,7 +57,7 @@ export async function dashboardBenchmark(): Promise<void> {
     // The lead's patients, as Cairn reads them first (readablePatientsSql for a service lead).
     const leadIds = (await db.pool.query(`select p.id from patient p where p.id in (select m.patient_id from care_team_member m where m.user_id = $1)
                                              or p.practice_id in (select o.id from organisation o where coalesce(o.pcn_id, o.id) = $2)`, [uuid('lead', 1), uuid('pcn', 1)])).rows.map((r: { id: string }) => r.id);
-    const pcnQuery = dashboardQuery(leadIds, { practiceId: null, coachId: null, condition: null, from: null, to: null, groupBy: 'PRACTICE' }, 'PRACTICE');
+    const pcnQuery = dashboardQuery(leadIds, { practiceId: null, coachId: null, condition: null, from: null, to: null, groupBy: 'PRACTICE' }, 'PRACTICE').render();
     console.log(`Indexes in the PCN plan: ${(await indexesUsed(db.pool, pcnQuery)).join(', ') || 'none'}`);
     console.log(`Indexes in the national plan: ${(await indexesUsed(db.pool, national)).join(', ') || 'none (sequential scans: every row is read)'}`);
   } finally {
@@ -80,14 +80,8 @@ async function timed<T>(fn: () => Promise<T>): Promise<{ median: number; p95: nu
   return { median: percentile(times, 50), p95: percentile(times, 95), last };
 }
 
-/** knex-style `?` placeholders as PostgreSQL's `$n` (the dashboard's SQL has no `?` of its own). */
-function numbered(text: string): string {
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
-}
-
-async function indexesUsed(pool: Pool, q: { text: string; params: unknown[] }): Promise<string[]> {
-  const res = await pool.query(`explain (format json) ${numbered(q.text)}`, q.params);
+async function indexesUsed(pool: Pool, q: { text: string; values: unknown[] }): Promise<string[]> {
+  const res = await pool.query(`explain (format json) ${q.text}`, q.values);
   const found = new Set<string>();
   const walk = (node: Record<string, unknown>) => {
     if (typeof node['Index Name'] === 'string') found.add(node['Index Name']);

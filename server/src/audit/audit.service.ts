@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { runSql, sql, type Sql } from '../platform/sql.js';
+import { joinSql, runSql, sql, type Sql } from '../platform/sql.js';
 
 export const AuditOutcome = { ALLOWED: 'ALLOWED', DENIED: 'DENIED', FAILED: 'FAILED' } as const;
 export type AuditOutcome = (typeof AuditOutcome)[keyof typeof AuditOutcome];
@@ -46,30 +46,19 @@ export interface AuditRow {
 /** Newest first; `before` is the id of the last row already seen. Only entries `readable` lets the reader see. */
 export async function queryAudit(
   em: EntityManager,
-  filter: { patientId?: string; actorId?: string; before?: number; limit: number; readable: { sql: string; params: unknown[] } },
+  filter: { patientId?: string; actorId?: string; before?: number; limit: number; readable: Sql },
 ): Promise<AuditRow[]> {
   // Entries about a patient only where that patient passes `readable` (the policy's READ rule as SQL over `p`).
-  const where: string[] = [`(a.patient_id is null or exists (select 1 from patient p where p.id = a.patient_id and ${filter.readable.sql}))`];
-  const params: unknown[] = [...filter.readable.params];
-  if (filter.patientId) {
-    params.push(filter.patientId);
-    where.push('a.patient_id = ?');
-  }
-  if (filter.actorId) {
-    params.push(filter.actorId);
-    where.push('a.actor_id = ?');
-  }
-  if (filter.before !== undefined) {
-    params.push(filter.before);
-    where.push('a.id < ?');
-  }
-  params.push(filter.limit);
-  const rows = await em.getConnection().execute<Array<Record<string, unknown>>>(
-    `select a.id, a.at, a.actor_id, u.name as actor_name, a.action, a.patient_id, a.request_id, a.outcome, a.detail
-       from audit_entry a left join app_user u on u.id = a.actor_id
-      ${where.length ? 'where ' + where.join(' and ') : ''}
-      order by a.id desc limit ?`,
-    params,
+  const where = [sql`(a.patient_id is null or exists (select 1 from patient p where p.id = a.patient_id and ${filter.readable}))`];
+  if (filter.patientId) where.push(sql`a.patient_id = ${filter.patientId}`);
+  if (filter.actorId) where.push(sql`a.actor_id = ${filter.actorId}`);
+  if (filter.before !== undefined) where.push(sql`a.id < ${filter.before}`);
+  const rows = await runSql<Record<string, unknown>>(
+    em,
+    sql`select a.id, a.at, a.actor_id, u.name as actor_name, a.action, a.patient_id, a.request_id, a.outcome, a.detail
+          from audit_entry a left join app_user u on u.id = a.actor_id
+         where ${joinSql(where, ' and ')}
+         order by a.id desc limit ${filter.limit}`,
   );
   return rows.map((r) => ({
     id: String(r.id),

@@ -96,14 +96,8 @@ export async function authenticate(em: EntityManager, token: string | null): Pro
 /** Revokes one session, or every live session of its user; returns the ids revoked. */
 export async function revokeSessions(em: EntityManager, session: Session, everywhere: boolean, requestId: string): Promise<string[]> {
   return em.transactional(async (tx) => {
-    const rows = await tx.getConnection().execute<Array<{ id: string }>>(
-      everywhere
-        ? 'update session set revoked_at = now() where user_id = ? and revoked_at is null returning id'
-        : 'update session set revoked_at = now() where id = ? and revoked_at is null returning id',
-      [everywhere ? session.user.id : session.id],
-      'all',
-      tx.getTransactionContext(),
-    );
+    const which = everywhere ? sql`user_id = ${session.user.id}` : sql`id = ${session.id}`;
+    const rows = await runSql<{ id: string }>(tx, sql`update session set revoked_at = now() where ${which} and revoked_at is null returning id`);
     await recordAudit(tx, {
       actorId: session.user.id,
       action: everywhere ? 'auth.signOutEverywhere' : 'auth.signOut',
@@ -129,10 +123,10 @@ export async function sessionIsLive(em: EntityManager, sessionId: string): Promi
 /** Ids of the given sessions that are no longer live (revoked, expired, gone, or their user deactivated). */
 export async function deadSessions(em: EntityManager, ids: string[]): Promise<string[]> {
   if (ids.length === 0) return [];
-  const live = await em.getConnection().execute<Array<{ id: string }>>(
-    `select s.id from session s join app_user u on u.id = s.user_id
-      where s.id in (?) and s.revoked_at is null and s.expires_at > now() and u.active`,
-    [ids],
+  const live = await runSql<{ id: string }>(
+    em,
+    sql`select s.id from session s join app_user u on u.id = s.user_id
+         where s.id = any(${ids}::uuid[]) and s.revoked_at is null and s.expires_at > now() and u.active`,
   );
   const alive = new Set(live.map((r) => r.id));
   return ids.filter((id) => !alive.has(id));

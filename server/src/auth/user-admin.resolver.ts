@@ -8,6 +8,7 @@ import { requireText } from '../platform/validate.js';
 import { hashPassword } from './password.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, requireAcceptablePassword } from './password-policy.js';
 import { normaliseEmail, Role, User } from './user.entity.js';
+import { likeContaining, runSql, sql } from '../platform/sql.js';
 
 @InputType()
 class CreateUserInput {
@@ -24,14 +25,14 @@ export class UserAdminResolver {
   @Query(() => [User], { description: 'Active clinicians in your PCN, e.g. to add to a care team. Matches name or email.' })
   async colleagues(@Arg('search', () => String, { defaultValue: '' }) search: string, @Ctx() ctx: Context): Promise<User[]> {
     const actor = requireActor(ctx);
-    const term = `%${search.trim().toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
-    const rows = await ctx.em.getConnection().execute<Array<{ id: string }>>(
-      `select u.id from app_user u join organisation o on o.id = u.organisation_id
-        where u.active and u.role <> 'ADMIN'
-          and (coalesce(o.pcn_id, o.id) = ? or o.kind = 'SPECIALIST_PAIN_SERVICE')
-          and (lower(u.name) like ? or u.email like ?)
-        order by u.name limit 50`,
-      [actor.organisation.pcnId, term, term],
+    const term = likeContaining(search);
+    const rows = await runSql<{ id: string }>(
+      ctx.em,
+      sql`select u.id from app_user u join organisation o on o.id = u.organisation_id
+           where u.active and u.role <> 'ADMIN'
+             and (coalesce(o.pcn_id, o.id) = ${actor.organisation.pcnId} or o.kind = 'SPECIALIST_PAIN_SERVICE')
+             and (lower(u.name) like ${term} or u.email like ${term})
+           order by u.name limit 50`,
     );
     return ctx.em.find(User, { id: { $in: rows.map((r) => r.id) } }, { populate: ['organisation'], orderBy: { name: 'asc' } });
   }
@@ -75,12 +76,7 @@ export class UserAdminResolver {
       tx.persist(user);
       await recordAudit(tx, { actorId: actor.id, action: active ? 'user.activate' : 'user.deactivate', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
       if (active) return [];
-      const rows = await tx.getConnection().execute<Array<{ id: string }>>(
-        'update session set revoked_at = now() where user_id = ? and revoked_at is null returning id',
-        [userId],
-        'all',
-        tx.getTransactionContext(),
-      );
+      const rows = await runSql<{ id: string }>(tx, sql`update session set revoked_at = now() where user_id = ${userId} and revoked_at is null returning id`);
       return rows.map((r) => r.id);
     });
     ctx.services.sockets.closeSessions(sessionIds, 'Account deactivated');

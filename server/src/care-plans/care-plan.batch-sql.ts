@@ -1,7 +1,8 @@
 import { PatientAction } from '../access/policy.js';
 import { AuditOutcome } from '../audit/audit.service.js';
 import { digestMergeSql } from '../notifications/care-plan-digest.js';
-import { sqlTextArray, type SqlTransaction } from '../platform/database.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { runSql, sql } from '../platform/sql.js';
 import { type CarePlanView } from '@cairn/schema/care-plan';
 import { createCarePlanDoc, materialise, initialCarePlanUpdate } from './care-plan.doc.js';
 import { CARE_PLAN_CHANNEL } from './care-plan.notifier.js';
@@ -25,7 +26,7 @@ export interface LockedPlan {
  * Locks the plans' rows (in patient order, so two instances' groups never deadlock), creating any that
  * do not exist yet from the initial state. An id that is no patient's gets no row.
  */
-export async function lockPlans(tx: SqlTransaction, patientIds: string[], clientUpdateIds: string[]): Promise<Map<string, LockedPlan>> {
+export async function lockPlans(tx: EntityManager, patientIds: string[], clientUpdateIds: string[]): Promise<Map<string, LockedPlan>> {
   const ids = [...new Set(patientIds)].sort();
   let locked = await selectForUpdate(tx, ids, clientUpdateIds);
   const missing = ids.filter((id) => !locked.has(id));
@@ -36,13 +37,13 @@ export async function lockPlans(tx: SqlTransaction, patientIds: string[], client
   return locked;
 }
 
-/** Sent as plain text (values quoted into it), so that it can open the transaction in the same round trip. */
-async function selectForUpdate(tx: SqlTransaction, ids: string[], clientUpdateIds: string[]): Promise<Map<string, LockedPlan>> {
-  const rows = await tx.query<{ patient_id: string; last_seq: string; updated_at: Date; updates_since_snapshot: number; known: Array<[string, number, string]> }>(
-    `select c.patient_id, c.last_seq, c.updated_at, c.updates_since_snapshot,
-            (select coalesce(json_agg(json_build_array(u.client_update_id, u.seq, u.actor_id)), '[]'::json)
-               from care_plan_update u where u.patient_id = c.patient_id and u.client_update_id = any(${sqlTextArray(clientUpdateIds)}::text[])) as known
-       from care_plan c where c.patient_id = any(${sqlTextArray(ids)}::uuid[]) order by c.patient_id for update of c`,
+async function selectForUpdate(tx: EntityManager, ids: string[], clientUpdateIds: string[]): Promise<Map<string, LockedPlan>> {
+  const rows = await runSql<{ patient_id: string; last_seq: string; updated_at: Date; updates_since_snapshot: number; known: Array<[string, number, string]> }>(
+    tx,
+    sql`select c.patient_id, c.last_seq, c.updated_at, c.updates_since_snapshot,
+               (select coalesce(json_agg(json_build_array(u.client_update_id, u.seq, u.actor_id)), '[]'::json)
+                  from care_plan_update u where u.patient_id = c.patient_id and u.client_update_id = any(${clientUpdateIds}::text[])) as known
+          from care_plan c where c.patient_id = any(${ids}::uuid[]) order by c.patient_id for update of c`,
   );
   return new Map(
     rows.map((r) => [
@@ -64,13 +65,15 @@ const initialView = (() => {
   return view;
 })();
 
-async function createPlans(tx: SqlTransaction, ids: string[]): Promise<void> {
+async function createPlans(tx: EntityManager, ids: string[]): Promise<void> {
   const v = viewColumns(initialView);
-  await tx.query(
-    `insert into care_plan (patient_id, snapshot, view, what_matters, goals, strategies, flare_up, medication, next_review_date, reviewer_id, active_goal_count)
-     select p.id, $2, $3::jsonb, $4, $5::jsonb, $6::jsonb, $7::jsonb, $8, $9::date, $10::uuid, $11 from patient p where p.id = any($1::uuid[])
-     on conflict do nothing`,
-    [ids, Buffer.from(initialCarePlanUpdate), v.view, v.whatMatters, v.goals, v.strategies, v.flareUp, v.medication, v.nextReviewDate, v.reviewerId, v.activeGoalCount],
+  await runSql(
+    tx,
+    sql`insert into care_plan (patient_id, snapshot, view, what_matters, goals, strategies, flare_up, medication, next_review_date, reviewer_id, active_goal_count)
+        select p.id, ${Buffer.from(initialCarePlanUpdate)}, ${v.view}::jsonb, ${v.whatMatters}, ${v.goals}::jsonb, ${v.strategies}::jsonb, ${v.flareUp}::jsonb,
+               ${v.medication}, ${v.nextReviewDate}::date, ${v.reviewerId}::uuid, ${v.activeGoalCount}
+          from patient p where p.id = any(${ids}::uuid[])
+        on conflict do nothing`,
   );
 }
 
@@ -116,11 +119,15 @@ export interface StoredRow {
  * and the NOTIFY that wakes the other instances (`<instanceId>:<patientId>:<seq>`). A binding that exists
  * already fails the statement (the plans are locked, so it cannot, unless a check was skipped).
  */
-export async function storeGroup(tx: SqlTransaction, instanceId: string, updates: UpdateRow[], plans: PlanWrite[], bindings: ClientBinding[]): Promise<StoredRow[]> {
+export async function storeGroup(tx: EntityManager, instanceId: string, updates: UpdateRow[], plans: PlanWrite[], bindings: ClientBinding[]): Promise<StoredRow[]> {
   const views = plans.map((p) => viewColumns(p.view));
-  const rows = await tx.query<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string }>(
-    `with input as (
-       select * from unnest($1::uuid[], $2::bytea[], $3::uuid[], $4::text[], $5::text[], $6::text[]) with ordinality
+  const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  const rows = await runSql<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string }>(
+    tx,
+    sql`with input as (
+       select * from unnest(${updates.map((u) => u.patientId)}::uuid[], ${updates.map((u) => bytes(u.update))}::bytea[],
+                            ${updates.map((u) => u.actorId)}::uuid[], ${updates.map((u) => u.clientUpdateId)}::text[],
+                            ${updates.map((u) => u.sections.join(','))}::text[], ${updates.map((u) => u.requestId)}::text[]) with ordinality
          as t(patient_id, update, actor_id, client_update_id, sections, request_id, ord)),
      ins as (
        insert into care_plan_update (patient_id, update, actor_id, client_update_id, sections)
@@ -128,8 +135,11 @@ export async function storeGroup(tx: SqlTransaction, instanceId: string, updates
        returning seq, patient_id, client_update_id, actor_id, created_at),
      newest as (select patient_id, max(seq) as seq, max(created_at) as at from ins group by patient_id),
      plans as (
-       select * from unnest($7::uuid[], $8::jsonb[], $9::text[], $10::jsonb[], $11::jsonb[], $12::jsonb[], $13::text[], $14::date[], $15::uuid[], $16::int[],
-                            $17::bytea[], $18::int[], $19::uuid[])
+       select * from unnest(${plans.map((p) => p.patientId)}::uuid[], ${views.map((v) => v.view)}::jsonb[], ${views.map((v) => v.whatMatters)}::text[],
+                            ${views.map((v) => v.goals)}::jsonb[], ${views.map((v) => v.strategies)}::jsonb[], ${views.map((v) => v.flareUp)}::jsonb[],
+                            ${views.map((v) => v.medication)}::text[], ${views.map((v) => v.nextReviewDate)}::date[], ${views.map((v) => v.reviewerId)}::uuid[],
+                            ${views.map((v) => v.activeGoalCount)}::int[], ${plans.map((p) => (p.snapshot ? bytes(p.snapshot) : null))}::bytea[],
+                            ${plans.map((p) => p.count)}::int[], ${plans.map((p) => p.updatedBy)}::uuid[])
          as t(patient_id, view, what_matters, goals, strategies, flare_up, medication, next_review_date, reviewer_id, active_goal_count, snapshot, n, updated_by)),
      upd as (
        update care_plan c
@@ -141,48 +151,20 @@ export async function storeGroup(tx: SqlTransaction, instanceId: string, updates
               medication = p.medication, next_review_date = p.next_review_date, reviewer_id = p.reviewer_id, active_goal_count = p.active_goal_count
          from plans p join newest nw using (patient_id)
         where c.patient_id = p.patient_id
-        returning c.patient_id, pg_notify($22, $23 || ':' || c.patient_id || ':' || nw.seq)),
+        returning c.patient_id, pg_notify(${CARE_PLAN_CHANNEL}, ${instanceId} || ':' || c.patient_id || ':' || nw.seq)),
      audit as (
        insert into audit_entry (actor_id, action, patient_id, request_id, outcome, detail)
-       select i.actor_id, $20, i.patient_id, i.request_id, $21, jsonb_build_object('seq', s.seq, 'sections', to_jsonb(string_to_array(i.sections, ',')))
+       select i.actor_id, ${PatientAction.EDIT_CARE_PLAN}, i.patient_id, i.request_id, ${AuditOutcome.ALLOWED}, jsonb_build_object('seq', s.seq, 'sections', to_jsonb(string_to_array(i.sections, ',')))
          from ins s join input i using (patient_id, client_update_id)),
      bound as (
        insert into care_plan_client (patient_id, client_id, user_id)
-       select * from unnest($24::uuid[], $25::bigint[], $26::uuid[])),
+       select * from unnest(${bindings.map((b) => b.patientId)}::uuid[], ${bindings.map((b) => b.clientId)}::bigint[], ${bindings.map((b) => b.userId)}::uuid[])),
      digest as (
        insert into care_plan_edit_digest (patient_id, editor_ids)
        select patient_id, array_agg(actor_id order by first) from (select patient_id, actor_id, min(ord) as first from input group by 1, 2) e group by patient_id
        ${digestMergeSql})
      select s.seq, s.patient_id, s.client_update_id, s.created_at, a.name as actor_name, (select count(*) from upd) as plans_written
        from ins s join app_user a on a.id = s.actor_id`,
-    [
-      updates.map((u) => u.patientId),
-      updates.map((u) => Buffer.from(u.update.buffer, u.update.byteOffset, u.update.byteLength)),
-      updates.map((u) => u.actorId),
-      updates.map((u) => u.clientUpdateId),
-      updates.map((u) => u.sections.join(',')), // section names are plain identifiers
-      updates.map((u) => u.requestId),
-      plans.map((p) => p.patientId),
-      views.map((v) => v.view),
-      views.map((v) => v.whatMatters),
-      views.map((v) => v.goals),
-      views.map((v) => v.strategies),
-      views.map((v) => v.flareUp),
-      views.map((v) => v.medication),
-      views.map((v) => v.nextReviewDate),
-      views.map((v) => v.reviewerId),
-      views.map((v) => v.activeGoalCount),
-      plans.map((p) => (p.snapshot ? Buffer.from(p.snapshot.buffer, p.snapshot.byteOffset, p.snapshot.byteLength) : null)),
-      plans.map((p) => p.count),
-      plans.map((p) => p.updatedBy),
-      PatientAction.EDIT_CARE_PLAN,
-      AuditOutcome.ALLOWED,
-      CARE_PLAN_CHANNEL,
-      instanceId,
-      bindings.map((b) => b.patientId),
-      bindings.map((b) => b.clientId),
-      bindings.map((b) => b.userId),
-    ],
   );
   if (rows.length !== updates.length || (rows[0] && Number(rows[0].plans_written) !== plans.length)) {
     throw new Error('a care-plan group commit did not write every row it was given');

@@ -4,7 +4,8 @@ import { CairnError } from '../platform/errors.js';
 import { PlanEditor } from '../test-support/care-plan-editor.js';
 import { useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
-import { EditNotAllowed, sql, type UpdateAck } from './care-plan.store.js';
+import { EditNotAllowed, type UpdateAck } from './care-plan.store.js';
+import { runSql, sql } from '../platform/sql.js';
 
 describe('care-plan edits queued together', () => {
   const server = useTestServer();
@@ -52,11 +53,7 @@ describe('care-plan edits queued together', () => {
       expect(ackC.seq).toBeGreaterThan(ackA.seq);
       expect(ackD).toEqual({ seq: ackA.seq, clientUpdateId: 'g-first', duplicate: true });
 
-      const rows = await sql<{ client_update_id: string; tx: string }>(
-        server().orm.em.fork(),
-        'select client_update_id, xmin::text as tx from care_plan_update where patient_id = ? order by seq',
-        [patient.id],
-      );
+      const rows = await runSql<{ client_update_id: string; tx: string }>(server().orm.em.fork(), sql`select client_update_id, xmin::text as tx from care_plan_update where patient_id = ${patient.id} order by seq`);
       expect(rows.map((r) => r.client_update_id)).toEqual(['g-first', 'g-second']);
       expect(new Set(rows.map((r) => r.tx)).size).toBe(1);
 
@@ -96,11 +93,7 @@ describe('care-plan edits queued together', () => {
     expect(refused.every((r) => r.reason instanceof EditNotAllowed)).toBe(true);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(6);
 
-    const rows = await sql<{ patient_id: string; client_update_id: string; tx: string }>(
-      server().orm.em.fork(),
-      'select patient_id, client_update_id, xmin::text as tx from care_plan_update where patient_id = any(?::uuid[]) order by seq',
-      [`{${plans.map((p) => p.id).join(',')}}`],
-    );
+    const rows = await runSql<{ patient_id: string; client_update_id: string; tx: string }>(server().orm.em.fork(), sql`select patient_id, client_update_id, xmin::text as tx from care_plan_update where patient_id = any(${plans.map((p) => p.id)}::uuid[]) order by seq`);
     expect(rows.filter((r) => r.patient_id === plans[0].id).map((r) => r.client_update_id)).toEqual(['m-a0', 'm-a1', 'm-a2']);
     expect(rows.filter((r) => r.patient_id === plans[1].id).map((r) => r.client_update_id)).toEqual(['m-b0', 'm-b1', 'm-b2']);
     expect(rows.filter((r) => r.patient_id === plans[2].id)).toEqual([]);
@@ -110,15 +103,9 @@ describe('care-plan edits queued together', () => {
       store.evict(plan.id);
       expect((await store.read(plan.id)).view.whatMatters).toBe(`plan${i} walks daily`);
     }
-    const audited = await sql<{ n: string }>(
-      server().orm.em.fork(),
-      "select count(*) as n from audit_entry where action = 'carePlan.edit' and outcome = 'ALLOWED' and patient_id = any(?::uuid[])",
-      [`{${plans.map((p) => p.id).join(',')}}`],
-    );
+    const audited = await runSql<{ n: string }>(server().orm.em.fork(), sql`select count(*) as n from audit_entry where action = 'carePlan.edit' and outcome = 'ALLOWED' and patient_id = any(${plans.map((p) => p.id)}::uuid[])`);
     expect(Number(audited[0].n)).toBe(6);
-    const digests = await sql<{ patient_id: string; editor_ids: string }>(server().orm.em.fork(), 'select patient_id, editor_ids::text from care_plan_edit_digest where patient_id = any(?::uuid[])', [
-      `{${plans.map((p) => p.id).join(',')}}`,
-    ]);
+    const digests = await runSql<{ patient_id: string; editor_ids: string }>(server().orm.em.fork(), sql`select patient_id, editor_ids::text from care_plan_edit_digest where patient_id = any(${plans.map((p) => p.id)}::uuid[])`);
     expect(digests.map((d) => [d.patient_id, d.editor_ids]).sort()).toEqual(
       [
         [plans[0].id, `{${coach.id}}`],
@@ -141,7 +128,7 @@ describe('care-plan edits queued together', () => {
     const again = await store.apply(patient.id, world.users.coach.id, update, id, 'test');
     expect(first.duplicate).toBe(false);
     expect(again).toEqual({ ...first, duplicate: true });
-    const rows = await sql<{ client_update_id: string }>(server().orm.em.fork(), 'select client_update_id from care_plan_update where patient_id = ?', [patient.id]);
+    const rows = await runSql<{ client_update_id: string }>(server().orm.em.fork(), sql`select client_update_id from care_plan_update where patient_id = ${patient.id}`);
     expect(rows.map((r) => r.client_update_id)).toEqual([id]);
   });
 });

@@ -7,7 +7,8 @@ import { notifyCarePlanSignedOff } from '../notifications/care-plan-digest.js';
 import { badInput, conflict } from '../platform/errors.js';
 import { allSections, type CarePlanSection, type CarePlanView } from '@cairn/schema/care-plan';
 import { canonicalJson, changedSections, createCarePlanDoc, initialCarePlanUpdate, materialise, writeView } from './care-plan.doc.js';
-import { sql, type CarePlanStore, type UpdateAck } from './care-plan.store.js';
+import { type CarePlanStore, type UpdateAck } from './care-plan.store.js';
+import { runSql, sql } from '../platform/sql.js';
 
 /** Edits by one author closer together than this form one revision. */
 export const REVISION_PAUSE_MS = 5 * 60_000;
@@ -30,13 +31,12 @@ export interface Revision {
  * Reads only the small columns; which sections an update changed was recorded when it was stored.
  */
 export async function listRevisions(em: EntityManager, patientId: string, limit: number): Promise<Revision[]> {
-  const rows = await sql<{ seq: string; actor_id: string; actor_name: string; sections: string[]; created_at: Date }>(
+  const rows = await runSql<{ seq: string; actor_id: string; actor_name: string; sections: string[]; created_at: Date }>(
     em,
-    `select u.seq, u.actor_id, a.name as actor_name, u.sections, u.created_at
-       from care_plan_update u join app_user a on a.id = u.actor_id where u.patient_id = ? order by u.seq`,
-    [patientId],
+    sql`select u.seq, u.actor_id, a.name as actor_name, u.sections, u.created_at
+          from care_plan_update u join app_user a on a.id = u.actor_id where u.patient_id = ${patientId} order by u.seq`,
   );
-  const signed = new Set((await sql<{ seq: string }>(em, 'select seq from care_plan_sign_off where patient_id = ?', [patientId])).map((r) => Number(r.seq)));
+  const signed = new Set((await runSql<{ seq: string }>(em, sql`select seq from care_plan_sign_off where patient_id = ${patientId}`)).map((r) => Number(r.seq)));
   const revisions: Revision[] = [];
   let current: Revision | undefined;
   for (const r of rows) {
@@ -64,10 +64,10 @@ export async function viewAt(em: EntityManager, patientId: string, seq: number):
 async function docAt(em: EntityManager, patientId: string, seq: number): Promise<Y.Doc> {
   if (!Number.isSafeInteger(seq) || seq < 0) throw badInput('seq', 'Please choose a revision from the history.');
   if (seq > 0) {
-    const [exists] = await sql(em, 'select 1 from care_plan_update where patient_id = ? and seq = ?', [patientId, seq]);
+    const [exists] = await runSql(em, sql`select 1 from care_plan_update where patient_id = ${patientId} and seq = ${seq}`);
     if (!exists) throw badInput('seq', 'This plan has no such revision.');
   }
-  const rows = await sql<{ update: Buffer }>(em, 'select update from care_plan_update where patient_id = ? and seq <= ? order by seq', [patientId, seq]);
+  const rows = await runSql<{ update: Buffer }>(em, sql`select update from care_plan_update where patient_id = ${patientId} and seq <= ${seq} order by seq`);
   const updates = [initialCarePlanUpdate, ...rows.map((r) => new Uint8Array(r.update))];
   return createCarePlanDoc(Y.mergeUpdates(updates));
 }
@@ -175,21 +175,17 @@ export async function signOff(
 ): Promise<SignOff> {
   return store.serial(s.patientId, () =>
     em.fork().transactional(async (tem) => {
-      const [plan] = await sql<{ last_seq: string; view: CarePlanView }>(tem, 'select last_seq, view from care_plan where patient_id = ? for update', [s.patientId]);
+      const [plan] = await runSql<{ last_seq: string; view: CarePlanView }>(tem, sql`select last_seq, view from care_plan where patient_id = ${s.patientId} for update`);
       if (!plan || Number(plan.last_seq) === 0) throw conflict('There is nothing to sign off yet: the care plan is empty.');
       const seq = Number(plan.last_seq);
-      const [already] = await sql<{ id: string }>(tem, 'select id from care_plan_sign_off where patient_id = ? and seq = ?', [s.patientId, seq]);
+      const [already] = await runSql<{ id: string }>(tem, sql`select id from care_plan_sign_off where patient_id = ${s.patientId} and seq = ${seq}`);
       if (already) throw conflict('This version of the plan has already been signed off.');
       const id = randomUUID();
-      await sql(tem, 'insert into care_plan_sign_off (id, patient_id, seq, view, signed_by, agreed_on, note) values (?, ?, ?, ?, ?, ?, ?)', [
-        id,
-        s.patientId,
-        seq,
-        JSON.stringify(plan.view),
-        s.actorId,
-        s.agreedOn,
-        s.note,
-      ]);
+      await runSql(
+        tem,
+        sql`insert into care_plan_sign_off (id, patient_id, seq, view, signed_by, agreed_on, note)
+            values (${id}, ${s.patientId}, ${seq}, ${JSON.stringify(plan.view)}, ${s.actorId}, ${s.agreedOn}, ${s.note})`,
+      );
       await recordAudit(tem, { actorId: s.actorId, action: `${PatientAction.EDIT_CARE_PLAN}.signOff`, patientId: s.patientId, requestId: s.requestId, outcome: AuditOutcome.ALLOWED, detail: { seq } });
       const [signed] = await listSignOffs(tem, s.patientId, id);
       await notifyCarePlanSignedOff(tem, { patientId: s.patientId, carePlanId: s.patientId, signedOffBy: { id: s.actorId, name: signed.signedByName } });
@@ -200,12 +196,11 @@ export async function signOff(
 
 /** Sign-offs of a plan, newest first (or just `id`). */
 export async function listSignOffs(em: EntityManager, patientId: string, id?: string): Promise<SignOff[]> {
-  const rows = await sql<{ id: string; seq: string; signed_by: string; name: string; signed_at: Date; agreed_on: string | Date; note: string; view: CarePlanView }>(
+  const rows = await runSql<{ id: string; seq: string; signed_by: string; name: string; signed_at: Date; agreed_on: string | Date; note: string; view: CarePlanView }>(
     em,
-    `select s.id, s.seq, s.signed_by, u.name, s.signed_at, to_char(s.agreed_on, 'YYYY-MM-DD') as agreed_on, s.note, s.view
-       from care_plan_sign_off s join app_user u on u.id = s.signed_by
-      where s.patient_id = ?${id ? ' and s.id = ?' : ''} order by s.signed_at desc, s.seq desc`,
-    id ? [patientId, id] : [patientId],
+    sql`select s.id, s.seq, s.signed_by, u.name, s.signed_at, to_char(s.agreed_on, 'YYYY-MM-DD') as agreed_on, s.note, s.view
+          from care_plan_sign_off s join app_user u on u.id = s.signed_by
+         where s.patient_id = ${patientId} ${id ? sql`and s.id = ${id}` : sql``} order by s.signed_at desc, s.seq desc`,
   );
   return rows.map((r) => ({
     id: r.id,

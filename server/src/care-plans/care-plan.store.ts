@@ -1,8 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import pg from 'pg';
 import * as Y from 'yjs';
 import { decidePairs, PatientAction, type AccessPair, type PairDecisions } from '../access/policy.js';
-import { inTransaction, type Orm, type SqlTransaction } from '../platform/database.js';
+import type { Orm } from '../platform/database.js';
+import { runSql, sql } from '../platform/sql.js';
 import { badInput, CairnError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { lockPlans, storeGroup, type ClientBinding, type LockedPlan, type PlanWrite, type UpdateRow } from './care-plan.batch-sql.js';
@@ -152,7 +152,6 @@ export class CarePlanStore {
   private readonly running = new Set<Promise<void>>();
   private readonly storing = new Set<string>();
   private groupsScheduled = false;
-  private readonly pool: pg.Pool;
   private sweepTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -164,8 +163,6 @@ export class CarePlanStore {
     const url = String(orm.config.get('clientUrl'));
     this.notifier = new CarePlanNotifier(url, logger);
     this.presence = new PresenceRegistry(() => this.options.presenceTtlMs);
-    this.pool = new pg.Pool({ connectionString: url, max: maxConcurrentGroups });
-    this.pool.on('error', (e) => logger.warn('an idle care-plan write connection failed', { error: String(e) }));
   }
 
   async start(): Promise<void> {
@@ -181,7 +178,6 @@ export class CarePlanStore {
     while (this.pending.length > 0 || this.running.size > 0 || this.groupsScheduled) await Promise.all([...this.running, new Promise((r) => setImmediate(r))]);
     this.presence.stop();
     await this.notifier.stop();
-    await this.pool.end();
     for (const plan of this.hot.values()) plan.doc.destroy();
     this.hot.clear();
   }
@@ -301,7 +297,7 @@ export class CarePlanStore {
     }
     let result: GroupResult;
     try {
-      result = await inTransaction(this.pool, (tx) => this.storeWrites(tx, byPlan));
+      result = await this.orm.em.fork().transactional((tx) => this.storeWrites(tx, byPlan));
     } catch (e) {
       // Documents in memory may hold updates that did not commit: reload them from storage.
       for (const id of byPlan.keys()) this.evict(id);
@@ -333,7 +329,7 @@ export class CarePlanStore {
    * time: may each author edit, may each watcher on this instance read), check each allowed write against
    * its document, store the accepted ones.
    */
-  private async storeWrites(tx: SqlTransaction, byPlan: Map<string, PendingWrite[]>): Promise<GroupResult> {
+  private async storeWrites(tx: EntityManager, byPlan: Map<string, PendingWrite[]>): Promise<GroupResult> {
     const writes = [...byPlan.values()].flat();
     const watchers = new Map([...byPlan.keys()].map((patientId) => [patientId, this.notifier.audience(patientId)]));
     const watching = [...watchers].flatMap(([patientId, users]) => users.map((userId) => ({ patientId, userId })));
@@ -401,7 +397,7 @@ export class CarePlanStore {
    * ids (each its author's, or new), its effect (something must change) and the plan's shape. A refused
    * write is answered at once and the document goes back to what is stored plus the writes accepted so far.
    */
-  private async checkWrites(tx: SqlTransaction, patientId: string, lock: LockedPlan, writes: PendingWrite[], outcomes: Map<PendingWrite, UpdateAck | Error>): Promise<PlanOutcome> {
+  private async checkWrites(tx: EntityManager, patientId: string, lock: LockedPlan, writes: PendingWrite[], outcomes: Map<PendingWrite, UpdateAck | Error>): Promise<PlanOutcome> {
     const row = { last_seq: String(lock.lastSeq), updated_at: lock.updatedAt };
     const em = this.orm.em.fork();
     let plan = await this.fresh(em, patientId, row);
@@ -471,26 +467,22 @@ export class CarePlanStore {
    * group's transaction, after the plan's lock was taken, so that a binding another instance committed
    * just before is seen.
    */
-  private async ownersOf(tx: SqlTransaction, patientId: string, known: Map<number, string>, clients: Set<number>): Promise<Map<number, string>> {
+  private async ownersOf(tx: EntityManager, patientId: string, known: Map<number, string>, clients: Set<number>): Promise<Map<number, string>> {
     const owners = new Map([...serverOwners(), ...known]);
     const unknown = [...clients].filter((c) => !owners.has(c));
     if (unknown.length === 0) return owners;
-    const rows = await tx.query<{ client_id: string; user_id: string }>('select client_id, user_id from care_plan_client where patient_id = $1 and client_id = any($2::bigint[])', [
-      patientId,
-      unknown,
-    ]);
+    const rows = await runSql<{ client_id: string; user_id: string }>(tx, sql`select client_id, user_id from care_plan_client where patient_id = ${patientId} and client_id = any(${unknown}::bigint[])`);
     for (const r of rows) owners.set(Number(r.client_id), r.user_id);
     return owners;
   }
 
   /** Stored updates of a plan after `afterSeq` (up to `limit`), oldest first, with their authors. */
   async updatesAfter(em: EntityManager, patientId: string, afterSeq: number, limit = 500): Promise<StoredUpdate[]> {
-    const rows = await sql<{ seq: string; update: Buffer; actor_id: string; actor_name: string; client_update_id: string; sections: string[]; created_at: Date }>(
+    const rows = await runSql<{ seq: string; update: Buffer; actor_id: string; actor_name: string; client_update_id: string; sections: string[]; created_at: Date }>(
       em,
-      `select u.seq, u.update, u.actor_id, a.name as actor_name, u.client_update_id, u.sections, u.created_at
-         from care_plan_update u join app_user a on a.id = u.actor_id
-        where u.patient_id = ? and u.seq > ? order by u.seq limit ?`,
-      [patientId, afterSeq, limit],
+      sql`select u.seq, u.update, u.actor_id, a.name as actor_name, u.client_update_id, u.sections, u.created_at
+            from care_plan_update u join app_user a on a.id = u.actor_id
+           where u.patient_id = ${patientId} and u.seq > ${afterSeq} order by u.seq limit ${limit}`,
     );
     return rows.map((r) => ({
       seq: Number(r.seq),
@@ -525,7 +517,7 @@ export class CarePlanStore {
 
   /** The plan row, if the plan was ever written. */
   private async planRow(em: EntityManager, patientId: string): Promise<PlanRow | null> {
-    const [row] = await sql<PlanRow>(em, 'select last_seq, updated_at from care_plan where patient_id = ?', [patientId]);
+    const [row] = await runSql<PlanRow>(em, sql`select last_seq, updated_at from care_plan where patient_id = ${patientId}`);
     return row ?? null;
   }
 
@@ -552,11 +544,7 @@ export class CarePlanStore {
 
   /** Cold load: the compacted snapshot plus the updates after it. */
   private async load(em: EntityManager, patientId: string): Promise<HotPlan> {
-    const [row] = await sql<{ snapshot: Buffer; snapshot_seq: string; updated_at: Date }>(
-      em,
-      'select snapshot, snapshot_seq, updated_at from care_plan where patient_id = ?',
-      [patientId],
-    );
+    const [row] = await runSql<{ snapshot: Buffer; snapshot_seq: string; updated_at: Date }>(em, sql`select snapshot, snapshot_seq, updated_at from care_plan where patient_id = ${patientId}`);
     const doc = createCarePlanDoc(row ? new Uint8Array(row.snapshot) : initialCarePlanUpdate);
     const plan: HotPlan = {
       doc,
@@ -571,11 +559,6 @@ export class CarePlanStore {
     this.hot.set(patientId, plan);
     return plan;
   }
-}
-
-/** Raw SQL inside `em`'s transaction, if any. */
-export function sql<T = Record<string, unknown>>(em: EntityManager, query: string, params: unknown[] = []): Promise<T[]> {
-  return em.getConnection().execute<T[]>(query, params, 'all', em.getTransactionContext());
 }
 
 /** Which of a plan's watchers may read it, as `CarePlanNotifier.poke` takes them. */

@@ -7,7 +7,8 @@ import { APPLY, b64, PlanEditor, UPDATES } from '../test-support/care-plan-edito
 import { errorCode, gql, startTestServer, useTestServer, wsConnect, wsRequest, type TestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { goalMap } from './care-plan.doc.js';
-import { sql, type UpdateAck } from './care-plan.store.js';
+import { type UpdateAck } from './care-plan.store.js';
+import { runSql, sql } from '../platform/sql.js';
 
 const PLAN = `query($p: ID!) { carePlan(patientId: $p) { seq state view { whatMatters medication goals { id checkIns { note } } } } }`;
 interface PlanResult {
@@ -163,7 +164,7 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
     await colleague.connect();
     await colleague.settled();
     expect(colleague.acks.map((a) => a.duplicate)).toEqual([false, false]);
-    const [{ signs }] = await sql<{ signs: string }>(server().orm.em.fork(), "select flare_up->>'warningSigns' as signs from care_plan where patient_id = ?", [patient.id]);
+    const [{ signs }] = await runSql<{ signs: string }>(server().orm.em.fork(), sql`select flare_up->>'warningSigns' as signs from care_plan where patient_id = ${patient.id}`);
     expect(signs).toBe('Poor sleep two nights running');
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
   });
@@ -181,7 +182,7 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
     }
     const after = await plan(patient.id, tokens.coach);
     expect(after.seq).toBe(before.seq);
-    const [{ n }] = await sql<{ n: string }>(server().orm.em.fork(), 'select count(*) as n from care_plan_update where patient_id = ?', [patient.id]);
+    const [{ n }] = await runSql<{ n: string }>(server().orm.em.fork(), sql`select count(*) as n from care_plan_update where patient_id = ${patient.id}`);
     expect(Number(n)).toBe(1);
   });
 
@@ -279,7 +280,7 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
       await owner.end();
     }
     expect((await plan(patient.id, tokens.pharm)).view).toMatchObject({ whatMatters: 'Walk', medication: 'Naproxen' });
-    const [{ signs }] = await sql<{ signs: string }>(server().orm.em.fork(), "select flare_up->>'warningSigns' as signs from care_plan where patient_id = ?", [patient.id]);
+    const [{ signs }] = await runSql<{ signs: string }>(server().orm.em.fork(), sql`select flare_up->>'warningSigns' as signs from care_plan where patient_id = ${patient.id}`);
     expect(signs).toBe('Poor sleep');
   });
 
@@ -293,7 +294,7 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
       expect(errorCode(res), JSON.stringify(note)).toBe('BAD_USER_INPUT');
       expect(res.errors?.[0].extensions?.field).toBe('note');
     }
-    const [{ n }] = await sql<{ n: string }>(server().orm.em.fork(), 'select count(*) as n from care_plan_sign_off where patient_id = ?', [patient.id]);
+    const [{ n }] = await runSql<{ n: string }>(server().orm.em.fork(), sql`select count(*) as n from care_plan_sign_off where patient_id = ${patient.id}`);
     expect(Number(n)).toBe(0);
     expect(errorCode(await gql(server().url, SIGN, { p: patient.id, n: 'Agreed with the patient 👍' }, tokens.coach))).toBeUndefined();
   });

@@ -10,6 +10,7 @@ import { appendEvent } from '../events/event-log.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
 import { defaultTeamRole } from './team-roles.js';
+import { runSql, sql } from '../platform/sql.js';
 
 /** The care team of a patient, lead first; batched across a list of patients in one request. */
 export function careTeamsOf(ctx: Context, patientId: string): Promise<CareTeamMember[] | undefined> {
@@ -32,9 +33,7 @@ interface Actor {
 
 /** The ids of a patient's care team, without loading the members: who to tell, who may be assigned. */
 export async function careTeamUserIds(em: EntityManager, patientId: string): Promise<string[]> {
-  const rows = await em
-    .getConnection()
-    .execute<Array<{ user_id: string }>>('select user_id from care_team_member where patient_id = ?', [patientId], 'all', em.isInTransaction() ? em.getTransactionContext() : undefined);
+  const rows = await runSql<{ user_id: string }>(em, sql`select user_id from care_team_member where patient_id = ${patientId}`);
   return rows.map((r) => r.user_id);
 }
 
@@ -88,8 +87,8 @@ export async function setCareTeamLead(em: EntityManager, by: Actor, patient: Pat
   if (member.isLead) return member;
   await em.transactional(async (tx) => {
     // Clear the old lead first: the partial unique index allows one lead at a time, checked per statement.
-    await tx.getConnection().execute('update care_team_member set is_lead = false where patient_id = ? and is_lead', [patient.id], 'run', tx.getTransactionContext());
-    await tx.getConnection().execute('update care_team_member set is_lead = true where id = ?', [member.id], 'run', tx.getTransactionContext());
+    await runSql(tx, sql`update care_team_member set is_lead = false where patient_id = ${patient.id} and is_lead`);
+    await runSql(tx, sql`update care_team_member set is_lead = true where id = ${member.id}`);
     await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.setLead', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
     await appendEvent(tx, { patientId: patient.id, kind: 'CARE_TEAM_LEAD_CHANGED', actorId: by.actor.id, payload: { userId: member.user.id, userName: member.user.name } });
   });

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { runSql, sql, Statement } from '../platform/sql.js';
+import { joinSql, runSql, sql, Statement, type Sql } from '../platform/sql.js';
 import type { EventKind, EventPayloads } from './event-kinds.js';
 
 /** The PostgreSQL channel on which a committed event's seq is announced to every instance. */
@@ -81,49 +81,32 @@ export type StreamFilter = { patientId: string } | { recipientId: string };
 
 /** Events after `after`, oldest first; with no filter, every event (the hub's own read). */
 export async function readEventsAfter(em: EntityManager, after: number, limit: number, filter?: StreamFilter): Promise<EventRecord[]> {
-  const params: unknown[] = [after];
-  let where = 'e.seq > ?';
-  if (filter && 'patientId' in filter) {
-    where += ' and e.patient_id = ? and e.recipient_id is null';
-    params.push(filter.patientId);
-  } else if (filter) {
-    where += ' and e.recipient_id = ?';
-    params.push(filter.recipientId);
-  }
-  params.push(limit);
-  return selectEvents(em, `${where} order by e.seq limit ?`, params);
+  const where = [sql`e.seq > ${after}`];
+  if (filter && 'patientId' in filter) where.push(sql`e.patient_id = ${filter.patientId} and e.recipient_id is null`);
+  else if (filter) where.push(sql`e.recipient_id = ${filter.recipientId}`);
+  return selectEvents(em, sql`${joinSql(where, ' and ')} order by e.seq limit ${limit}`);
 }
 
 /** A patient's shared events, newest first, before `before` (exclusive), optionally of some kinds only. */
 export async function readTimeline(em: EntityManager, patientId: string, kinds: EventKind[] | null, before: number | null, limit: number): Promise<EventRecord[]> {
-  const params: unknown[] = [patientId];
-  let where = 'e.patient_id = ? and e.recipient_id is null';
-  if (kinds && kinds.length > 0) {
-    where += ' and e.kind = any(?::text[])';
-    params.push(`{${kinds.join(',')}}`); // a PostgreSQL array literal: kinds are enum values, never free text
-  }
-  if (before !== null) {
-    where += ' and e.seq < ?';
-    params.push(before);
-  }
-  params.push(limit);
-  return selectEvents(em, `${where} order by e.seq desc limit ?`, params);
+  const where = [sql`e.patient_id = ${patientId} and e.recipient_id is null`];
+  if (kinds && kinds.length > 0) where.push(sql`e.kind = any(${kinds}::text[])`);
+  if (before !== null) where.push(sql`e.seq < ${before}`);
+  return selectEvents(em, sql`${joinSql(where, ' and ')} order by e.seq desc limit ${limit}`);
 }
 
 /** The highest seq committed so far. */
 export async function lastCommittedSeq(em: EntityManager): Promise<number> {
-  const rows = await em.getConnection().execute<Array<{ seq: string | null }>>('select max(seq) as seq from event');
+  const rows = await runSql<{ seq: string | null }>(em, sql`select max(seq) as seq from event`);
   return Number(rows[0]?.seq ?? 0);
 }
 
-async function selectEvents(em: EntityManager, tail: string, params: unknown[]): Promise<EventRecord[]> {
-  const rows = await em.getConnection().execute<Array<Record<string, unknown>>>(
-    `select e.seq, e.patient_id, e.kind, e.actor_id, u.name as actor_name, e.recipient_id, e.payload, e.created_at
-       from event e left join app_user u on u.id = e.actor_id
-      where ${tail}`,
-    params,
-    'all',
-    em.isInTransaction() ? em.getTransactionContext() : undefined,
+async function selectEvents(em: EntityManager, tail: Sql): Promise<EventRecord[]> {
+  const rows = await runSql<Record<string, unknown>>(
+    em,
+    sql`select e.seq, e.patient_id, e.kind, e.actor_id, u.name as actor_name, e.recipient_id, e.payload, e.created_at
+          from event e left join app_user u on u.id = e.actor_id
+         where ${tail}`,
   );
   return rows.map((r) => ({
     seq: Number(r.seq),

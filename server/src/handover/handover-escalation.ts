@@ -8,6 +8,7 @@ import type { Orm } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
 import { PeriodicSweep } from '../platform/periodic-sweep.js';
 import { addWorkingDays } from './working-days.js';
+import { joinSql, runSql, sql } from '../platform/sql.js';
 
 /** The instance's escalation settings in the shared definition's terms (what the web's hints are written from). */
 export function escalationTimings(config: Pick<Config, 'handoverUrgentEscalationSeconds' | 'handoverSoonEscalationWorkingDays'>): EscalationTimings {
@@ -35,33 +36,30 @@ export async function escalateDueHandovers(em: EntityManager, timings: Escalatio
   });
   if (bounds.length === 0) return 0;
   return em.transactional(async (tx) => {
-    const ctx = tx.getTransactionContext();
-    const conn = tx.getConnection();
-    const candidates = await conn.execute<Array<{ id: string; patient_id: string; urgency: HandoverUrgency; created_at: string; summary: string; now: string; patient_name: string }>>(
-      `select n.id, n.patient_id, n.urgency, n.created_at, n.summary, now() as now, p.given_name || ' ' || p.family_name as patient_name
-         from handover_note n join patient p on p.id = n.patient_id
-        where n.acknowledged_at is null and n.escalated_at is null
-          and (${bounds.map(() => '(n.urgency = ? and n.created_at <= now() - make_interval(secs => ?))').join(' or ')})
-        order by n.created_at
-        limit 100
-        for update of n skip locked`,
-      bounds.flatMap((b) => [b.urgency, b.seconds]),
-      'all',
-      ctx,
+    const overdue = joinSql(
+      bounds.map((b) => sql`(n.urgency = ${b.urgency} and n.created_at <= now() - make_interval(secs => ${b.seconds}))`),
+      ' or ',
+    );
+    const candidates = await runSql<{ id: string; patient_id: string; urgency: HandoverUrgency; created_at: string; summary: string; now: string; patient_name: string }>(
+      tx,
+      sql`select n.id, n.patient_id, n.urgency, n.created_at, n.summary, now() as now, p.given_name || ' ' || p.family_name as patient_name
+            from handover_note n join patient p on p.id = n.patient_id
+           where n.acknowledged_at is null and n.escalated_at is null and (${overdue})
+           order by n.created_at
+           limit 100
+           for update of n skip locked`,
     );
     let escalated = 0;
     for (const c of candidates) {
       const due = escalationDueAt(c.urgency, new Date(c.created_at), timings);
       if (!due || due > new Date(c.now)) continue;
-      const leads = await conn.execute<Array<{ id: string }>>(
-        `select u.id from app_user u join organisation o on o.id = u.organisation_id
-          where u.role = 'SERVICE_LEAD' and u.active
-            and coalesce(o.pcn_id, o.id) = (select coalesce(po.pcn_id, po.id) from patient p join organisation po on po.id = p.practice_id where p.id = ?)`,
-        [c.patient_id],
-        'all',
-        ctx,
+      const leads = await runSql<{ id: string }>(
+        tx,
+        sql`select u.id from app_user u join organisation o on o.id = u.organisation_id
+             where u.role = 'SERVICE_LEAD' and u.active
+               and coalesce(o.pcn_id, o.id) = (select coalesce(po.pcn_id, po.id) from patient p join organisation po on po.id = p.practice_id where p.id = ${c.patient_id})`,
       );
-      await conn.execute('update handover_note set escalated_at = now() where id = ?', [c.id], 'run', ctx);
+      await runSql(tx, sql`update handover_note set escalated_at = now() where id = ${c.id}`);
       const leadIds = leads.map((l) => l.id);
       await appendEvent(tx, { patientId: c.patient_id, kind: 'HANDOVER_ESCALATED', actorId: null, payload: { handoverId: c.id, urgency: c.urgency, escalatedTo: leadIds } });
       await notify(tx, leadIds, {

@@ -33,7 +33,7 @@ export class HandoverResolver {
   @Query(() => [HandoverNote], { description: 'Unacknowledged handovers you may acknowledge, most urgent first.' })
   async handoversAwaitingMyAcknowledgement(@Ctx() ctx: Context): Promise<HandoverNote[]> {
     const actor = requireActor(ctx);
-    return handoversAwaiting(ctx.em, actor, acknowledgeablePatientsSql(actor));
+    return handoversAwaiting(ctx.em, acknowledgeablePatientsSql(actor));
   }
 
   @Query(() => [HandoverAction], { description: 'Recommended actions assigned to you: the open ones, soonest due first; with includeDone, the done ones after them, most recently done first.' })

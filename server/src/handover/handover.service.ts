@@ -11,7 +11,7 @@ import { links, notificationEvents, notify, storeNotificationsFrom } from '../no
 import { OrganisationKind } from '../organisations/organisation.entity.js';
 import type { Patient } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
-import { runSql, sql, Statement } from '../platform/sql.js';
+import { runSql, sql, Statement, type Sql } from '../platform/sql.js';
 import { requireIsoDate, requireText } from '../platform/validate.js';
 import { HandoverAction, HandoverAddendum, HandoverNote } from './handover.entity.js';
 import type { PostHandoverInput } from './handover.types.js';
@@ -116,11 +116,10 @@ export async function addHandoverAddendum(em: EntityManager, by: By, note: Hando
 export async function acknowledgeHandover(em: EntityManager, by: By, note: HandoverNote, patient: Patient, reply: string | null): Promise<HandoverNote> {
   const text = reply?.trim() ? requireText('reply', reply, 4000) : null;
   await em.transactional(async (tx) => {
-    const rows = await tx.getConnection().execute<Array<{ id: string }>>(
-      `update handover_note set acknowledged_at = now(), acknowledged_by_id = ?, acknowledgement_reply = ? where id = ? and acknowledged_at is null returning id`,
-      [by.actor.id, text, note.id],
-      'all',
-      tx.getTransactionContext(),
+    const rows = await runSql<{ id: string }>(
+      tx,
+      sql`update handover_note set acknowledged_at = now(), acknowledged_by_id = ${by.actor.id}, acknowledgement_reply = ${text}
+           where id = ${note.id} and acknowledged_at is null returning id`,
     );
     if (rows.length === 0) {
       await em.refresh(note, { populate: ['acknowledgedBy'] });
@@ -148,13 +147,10 @@ export async function acknowledgeHandover(em: EntityManager, by: By, note: Hando
 export async function completeHandoverAction(em: EntityManager, by: By, action: HandoverAction, patient: Patient): Promise<HandoverAction> {
   const note = action.handover;
   await em.transactional(async (tx) => {
-    const ctx = tx.getTransactionContext();
-    const rows = await tx.getConnection().execute<Array<{ open_left: number }>>(
-      `with done as (update handover_action set done_at = now(), done_by_id = ? where id = ? and done_at is null returning handover_id)
-       select (select count(*)::int from handover_action a where a.handover_id = done.handover_id and a.done_at is null and a.id <> ?) as open_left from done`,
-      [by.actor.id, action.id, action.id],
-      'all',
-      ctx,
+    const rows = await runSql<{ open_left: number }>(
+      tx,
+      sql`with done as (update handover_action set done_at = now(), done_by_id = ${by.actor.id} where id = ${action.id} and done_at is null returning handover_id)
+          select (select count(*)::int from handover_action a where a.handover_id = done.handover_id and a.done_at is null and a.id <> ${action.id}) as open_left from done`,
     );
     if (rows.length === 0) {
       await em.refresh(action, { populate: ['doneBy'] });
@@ -179,11 +175,11 @@ export async function completeHandoverAction(em: EntityManager, by: By, action: 
 }
 
 /** Unacknowledged handovers on patients where `actor` may acknowledge (the lead, or a GP on the team). */
-export async function handoversAwaiting(em: EntityManager, actor: User, acknowledgerSql: { sql: string; params: unknown[] }): Promise<HandoverNote[]> {
-  const rows = await em.getConnection().execute<Array<{ id: string }>>(
-    `select n.id from handover_note n where n.acknowledged_at is null and n.patient_id in (${acknowledgerSql.sql})
-      order by case n.urgency when 'URGENT' then 0 when 'SOON' then 1 else 2 end, n.created_at`,
-    acknowledgerSql.params,
+export async function handoversAwaiting(em: EntityManager, acknowledgeable: Sql): Promise<HandoverNote[]> {
+  const rows = await runSql<{ id: string }>(
+    em,
+    sql`select n.id from handover_note n where n.acknowledged_at is null and n.patient_id in (${acknowledgeable})
+         order by case n.urgency when 'URGENT' then 0 when 'SOON' then 1 else 2 end, n.created_at`,
   );
   return byIds(em, rows.map((r) => r.id));
 }
@@ -192,12 +188,12 @@ export async function handoversAwaiting(em: EntityManager, actor: User, acknowle
  * Recommended actions assigned to `actor`, on patients they can still see: the open ones, soonest due first;
  * with `includeDone`, the done ones after them, most recently done first.
  */
-export async function actionsAssignedTo(em: EntityManager, actor: User, readable: { sql: string; params: unknown[] }, includeDone = false): Promise<HandoverAction[]> {
-  const rows = await em.getConnection().execute<Array<{ id: string }>>(
-    `select a.id from handover_action a join handover_note n on n.id = a.handover_id join patient p on p.id = n.patient_id
-      where a.assignee_id = ? and ${readable.sql} ${includeDone ? '' : 'and a.done_at is null'}
-      order by a.done_at is not null, a.done_at desc, a.due_date nulls last, n.created_at`,
-    [actor.id, ...readable.params],
+export async function actionsAssignedTo(em: EntityManager, actor: User, readable: Sql, includeDone = false): Promise<HandoverAction[]> {
+  const rows = await runSql<{ id: string }>(
+    em,
+    sql`select a.id from handover_action a join handover_note n on n.id = a.handover_id join patient p on p.id = n.patient_id
+         where a.assignee_id = ${actor.id} and ${readable} ${includeDone ? sql`` : sql`and a.done_at is null`}
+         order by a.done_at is not null, a.done_at desc, a.due_date nulls last, n.created_at`,
   );
   const found = await em.find(HandoverAction, { id: { $in: rows.map((r) => r.id) } }, { populate: ['handover', 'handover.author', 'assignee', 'doneBy'] });
   const order = new Map(rows.map((r, i) => [r.id, i]));
@@ -212,10 +208,7 @@ async function byIds(em: EntityManager, ids: string[]): Promise<HandoverNote[]> 
 
 /** "Dr X is not on this patient's care team…": names the person when they exist. */
 export async function notOnTeamMessage(em: EntityManager, userId: string, what: string): Promise<string> {
-  const rows = await em
-    .getConnection()
-    .execute<Array<{ name: string }>>('select name from app_user where id::text = ?', [userId])
-    .catch(() => []);
+  const rows = await runSql<{ name: string }>(em, sql`select name from app_user where id::text = ${userId}`).catch(() => []);
   const who = rows[0]?.name ?? 'That person';
   return `${who} is not on this patient's care team, so cannot be ${what}.`;
 }

@@ -8,6 +8,7 @@ import { requireIsoDate, requireText } from '../platform/validate.js';
 import { MedicationReview } from './medication.entity.js';
 import { medicationSummary, ukToday, type By } from './medication.service.js';
 import type { MedicationReviewDue, RecordMedicationReviewInput } from './medication.types.js';
+import { runSql, sql, type Sql } from '../platform/sql.js';
 
 const TEXT_MAX = 4000;
 
@@ -41,19 +42,19 @@ export async function recordMedicationReview(em: EntityManager, by: By, patient:
  * Patients `actor` can see whose medication review is due today or earlier, and those on an opioid never
  * reviewed (due now), soonest due first. `readable` is the policy's READ rule as SQL over `patient p`.
  */
-export async function medicationReviewsDue(em: EntityManager, actor: User, readable: { sql: string; params: unknown[] }, limit = 200): Promise<MedicationReviewDue[]> {
+export async function medicationReviewsDue(em: EntityManager, actor: User, readable: Sql, limit = 200): Promise<MedicationReviewDue[]> {
   const today = ukToday();
-  const rows = await em.getConnection().execute<Array<{ id: string; next_review_due: string | null; last_reviewed_on: string | null }>>(
-    `select p.id, r.next_review_due::text, r.reviewed_on::text as last_reviewed_on
-       from patient p
-       left join lateral (select next_review_due, reviewed_on from medication_review r where r.patient_id = p.id
-                           order by reviewed_on desc, created_at desc limit 1) r on true
-      where ${readable.sql}
-        and (r.next_review_due <= ?::date
-             or (r.next_review_due is null and exists (select 1 from medication m where m.patient_id = p.id and m.medicine_class = 'OPIOID'
-                                                         and m.start_date <= ?::date and (m.stop_date is null or m.stop_date > ?::date))))
-      order by r.next_review_due nulls first, p.family_name limit ?`,
-    [...readable.params, today, today, today, limit],
+  const rows = await runSql<{ id: string; next_review_due: string | null; last_reviewed_on: string | null }>(
+    em,
+    sql`select p.id, r.next_review_due::text, r.reviewed_on::text as last_reviewed_on
+          from patient p
+          left join lateral (select next_review_due, reviewed_on from medication_review r where r.patient_id = p.id
+                              order by reviewed_on desc, created_at desc limit 1) r on true
+         where ${readable}
+           and (r.next_review_due <= ${today}::date
+                or (r.next_review_due is null and exists (select 1 from medication m where m.patient_id = p.id and m.medicine_class = 'OPIOID'
+                                                            and m.start_date <= ${today}::date and (m.stop_date is null or m.stop_date > ${today}::date))))
+         order by r.next_review_due nulls first, p.family_name limit ${limit}`,
   );
   const patients = new Map((await em.find(Patient, { id: { $in: rows.map((r) => r.id) } })).map((p) => [p.id, p]));
   return rows.map((r) => ({ patient: patients.get(r.id)!, nextReviewDue: r.next_review_due, lastReviewedOn: r.last_reviewed_on }));

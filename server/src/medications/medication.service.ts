@@ -12,6 +12,7 @@ import { Medication, MedicationReview } from './medication.entity.js';
 import { MedicationProposal } from './medication-proposal.entity.js';
 import type { AddMedicationInput, CatalogueMedicine, MedicationSummary, StopMedicationInput } from './medication.types.js';
 import { assessDose, totalOme } from './ome.js';
+import { runSql, sql } from '../platform/sql.js';
 
 export interface By {
   actor: User;
@@ -78,11 +79,9 @@ export async function stopMedication(em: EntityManager, by: By, medication: Medi
   if (stopDate > today) throw badInput('stopDate', 'Record a stop once it has happened; the stop date cannot be in the future.');
   if (stopDate < medication.startDate) throw badInput('stopDate', `The stop date cannot be before the start date (${medication.startDate}).`);
   await em.transactional(async (tx) => {
-    const updated = await tx.getConnection().execute<Array<{ id: string }>>(
-      'update medication set stop_date = ?, stop_reason = ? where id = ? and stop_date is null returning id',
-      [stopDate, reason, medication.id],
-      'all',
-      tx.getTransactionContext(),
+    const updated = await runSql<{ id: string }>(
+      tx,
+      sql`update medication set stop_date = ${stopDate}, stop_reason = ${reason} where id = ${medication.id} and stop_date is null returning id`,
     );
     if (updated.length === 0) throw conflict(`${medication.name} was already stopped.`);
     await recordAudit(tx, { actorId: by.actor.id, action: 'medication.stop', patientId: medication.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { medicationId: medication.id } });

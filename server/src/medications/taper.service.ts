@@ -15,6 +15,7 @@ import { MedicationProposal, ProposalKind, ProposalStatus, TaperStep } from './m
 import { ukToday, type By } from './medication.service.js';
 import { Decision, type DecideMedicationChangeInput, type ProposeMedicationChangeInput } from './medication.types.js';
 import { checkTaperSteps, type CheckedStep } from './taper-steps.js';
+import { runSql, sql, type Sql } from '../platform/sql.js';
 
 /**
  * Proposes a change with its schedule. It is a proposal only: not active until a GP approves it, and the GPs
@@ -136,11 +137,8 @@ export async function setTaperPaused(em: EntityManager, by: By, proposal: Medica
 }
 
 /** Proposals awaiting a decision on patients where `actor` may decide (a GP on the team), oldest first. */
-export async function proposalsAwaitingApproval(em: EntityManager, decidable: { sql: string; params: unknown[] }): Promise<MedicationProposal[]> {
-  const rows = await em.getConnection().execute<Array<{ id: string }>>(
-    `select id from medication_proposal where status = 'AWAITING_APPROVAL' and patient_id in (${decidable.sql}) order by proposed_at`,
-    decidable.params,
-  );
+export async function proposalsAwaitingApproval(em: EntityManager, decidable: Sql): Promise<MedicationProposal[]> {
+  const rows = await runSql<{ id: string }>(em, sql`select id from medication_proposal where status = 'AWAITING_APPROVAL' and patient_id in (${decidable}) order by proposed_at`);
   const found = await em.find(MedicationProposal, { id: { $in: rows.map((r) => r.id) } }, { populate: ['proposedBy'] });
   return found.sort((a, b) => a.proposedAt.getTime() - b.proposedAt.getTime());
 }
@@ -181,12 +179,7 @@ function stepEntities(proposal: MedicationProposal, steps: CheckedStep[]): Taper
 }
 
 async function teamGpIds(em: EntityManager, patientId: string): Promise<string[]> {
-  const rows = await em.getConnection().execute<Array<{ id: string }>>(
-    `select u.id from care_team_member m join app_user u on u.id = m.user_id where m.patient_id = ? and u.role = 'GP' and u.active`,
-    [patientId],
-    'all',
-    em.getTransactionContext(),
-  );
+  const rows = await runSql<{ id: string }>(em, sql`select u.id from care_team_member m join app_user u on u.id = m.user_id where m.patient_id = ${patientId} and u.role = 'GP' and u.active`);
   return rows.map((r) => r.id);
 }
 

@@ -4,6 +4,7 @@ import type { Config } from '../platform/config.js';
 import type { Orm } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
 import { PeriodicSweep } from '../platform/periodic-sweep.js';
+import { runSql, sql } from '../platform/sql.js';
 import { NotificationKind } from './notification.entity.js';
 import { links, notify } from './notification.service.js';
 
@@ -11,7 +12,7 @@ import { links, notify } from './notification.service.js';
  * How a plan's pending digest takes in more editors: appended once each, in the order they first edited,
  * and the quiet period starts again. The care-plan write path inserts its rows with this same clause.
  */
-export const digestMergeSql = `on conflict (patient_id) do update
+export const digestMergeSql = sql`on conflict (patient_id) do update
        set editor_ids = array(select e from unnest(care_plan_edit_digest.editor_ids || excluded.editor_ids) with ordinality t(e, i) group by e order by min(i)),
            last_edit_at = now()`;
 
@@ -21,12 +22,7 @@ export const digestMergeSql = `on conflict (patient_id) do update
  * quiet for `carePlanDigestQuietMs` — never one per keystroke.
  */
 export async function recordCarePlanEdit(em: EntityManager, patientId: string, editorId: string): Promise<void> {
-  await em.getConnection().execute(
-    `insert into care_plan_edit_digest (patient_id, editor_ids) values (?, array[?::uuid]) ${digestMergeSql}`,
-    [patientId, editorId],
-    'run',
-    em.isInTransaction() ? em.getTransactionContext() : undefined,
-  );
+  await runSql(em, sql`insert into care_plan_edit_digest (patient_id, editor_ids) values (${patientId}, array[${editorId}::uuid]) ${digestMergeSql}`);
 }
 
 /**
@@ -35,21 +31,17 @@ export async function recordCarePlanEdit(em: EntityManager, patientId: string, e
  */
 export async function sendDueCarePlanDigests(em: EntityManager, quietMs: number): Promise<number> {
   return em.transactional(async (tx) => {
-    const conn = tx.getConnection();
-    const ctx = tx.getTransactionContext();
-    const due = await conn.execute<Array<{ patient_id: string; editor_ids: string[]; patient_name: string }>>(
-      `delete from care_plan_edit_digest d using patient p
-        where p.id = d.patient_id and d.patient_id in (
-          select patient_id from care_plan_edit_digest where last_edit_at <= now() - make_interval(secs => ?) for update skip locked limit 100)
-        returning d.patient_id, d.editor_ids, p.given_name || ' ' || p.family_name as patient_name`,
-      [quietMs / 1000],
-      'all',
-      ctx,
+    const due = await runSql<{ patient_id: string; editor_ids: string[]; patient_name: string }>(
+      tx,
+      sql`delete from care_plan_edit_digest d using patient p
+           where p.id = d.patient_id and d.patient_id in (
+             select patient_id from care_plan_edit_digest where last_edit_at <= now() - make_interval(secs => ${quietMs / 1000}) for update skip locked limit 100)
+           returning d.patient_id, d.editor_ids, p.given_name || ' ' || p.family_name as patient_name`,
     );
     for (const d of due) {
       const editorIds = parseUuidArray(d.editor_ids);
       // One timeline entry per quiet period, as for the notification: a revision, not every keystroke.
-      const [plan] = await conn.execute<Array<{ last_seq: string }>>('select last_seq from care_plan where patient_id = ?', [d.patient_id], 'all', ctx);
+      const [plan] = await runSql<{ last_seq: string }>(tx, sql`select last_seq from care_plan where patient_id = ${d.patient_id}`);
       await appendEvent(tx, {
         patientId: d.patient_id,
         kind: 'CARE_PLAN_REVISED',
@@ -57,9 +49,9 @@ export async function sendDueCarePlanDigests(em: EntityManager, quietMs: number)
         payload: { carePlanId: d.patient_id, revision: Number(plan?.last_seq ?? 0), editorIds },
       });
       const names = new Map(
-        (await conn.execute<Array<{ id: string; name: string }>>('select id, name from app_user where id = any(?::uuid[])', [`{${editorIds.join(',')}}`], 'all', ctx)).map((r) => [r.id, r.name]),
+        (await runSql<{ id: string; name: string }>(tx, sql`select id, name from app_user where id = any(${editorIds}::uuid[])`)).map((r) => [r.id, r.name]),
       );
-      const team = await conn.execute<Array<{ user_id: string }>>('select user_id from care_team_member where patient_id = ?', [d.patient_id], 'all', ctx);
+      const team = await runSql<{ user_id: string }>(tx, sql`select user_id from care_team_member where patient_id = ${d.patient_id}`);
       for (const { user_id: memberId } of team) {
         const others = editorIds.filter((id) => id !== memberId).map((id) => names.get(id) ?? 'someone');
         if (others.length === 0) continue;
@@ -80,15 +72,10 @@ export async function sendDueCarePlanDigests(em: EntityManager, quietMs: number)
 /** For the care-plan code: tells the care team (but not the signer) that the plan was signed off. */
 export async function notifyCarePlanSignedOff(em: EntityManager, input: { patientId: string; carePlanId: string; signedOffBy: { id: string; name: string } }): Promise<void> {
   const run = async (tx: EntityManager) => {
-    const ctx = tx.getTransactionContext();
-    const rows = await tx
-      .getConnection()
-      .execute<Array<{ user_id: string; patient_name: string }>>(
-        `select m.user_id, p.given_name || ' ' || p.family_name as patient_name from care_team_member m join patient p on p.id = m.patient_id where m.patient_id = ?`,
-        [input.patientId],
-        'all',
-        ctx,
-      );
+    const rows = await runSql<{ user_id: string; patient_name: string }>(
+      tx,
+      sql`select m.user_id, p.given_name || ' ' || p.family_name as patient_name from care_team_member m join patient p on p.id = m.patient_id where m.patient_id = ${input.patientId}`,
+    );
     await appendEvent(tx, { patientId: input.patientId, kind: 'CARE_PLAN_SIGNED_OFF', actorId: input.signedOffBy.id, payload: { carePlanId: input.carePlanId } });
     await notify(
       tx,

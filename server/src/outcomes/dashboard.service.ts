@@ -3,6 +3,7 @@ import { isUuid, readablePatientsSql } from '../access/policy.js';
 import type { User } from '../auth/user.entity.js';
 import { badInput } from '../platform/errors.js';
 import { requireIsoDate } from '../platform/validate.js';
+import { joinSql, runSql, sql, sqlText, type Sql } from '../platform/sql.js';
 import { outcomeConfig } from './outcome-config.js';
 
 /**
@@ -113,8 +114,7 @@ function groupSql(group: DashboardGroup): { key: string; label: string; join: st
 
 async function run(em: EntityManager, scope: DashboardScope, f: DashboardFilter, group: DashboardGroup): Promise<DashboardRow[]> {
   const ids = 'actor' in scope ? await patientIdsFor(em, readablePatientsSql(scope.actor)) : null;
-  const q = dashboardQuery(ids, f, group);
-  const rows = await em.getConnection().execute<Row[]>(q.text, q.params);
+  const rows = await runSql<Row>(em, dashboardQuery(ids, f, group));
   return rows.map(toRow);
 }
 
@@ -122,56 +122,42 @@ async function run(em: EntityManager, scope: DashboardScope, f: DashboardFilter,
  * The patients an access rule admits, first and on their own: given their ids, the planner sizes the
  * dashboard's query right (index lookups for a PCN's few hundred, a scan for a whole nation).
  */
-async function patientIdsFor(em: EntityManager, access: { sql: string; params: unknown[] }): Promise<string[]> {
-  const rows = await em.getConnection().execute<Array<{ id: string }>>(`select p.id from patient p where ${access.sql}`, access.params);
+async function patientIdsFor(em: EntityManager, readable: Sql): Promise<string[]> {
+  const rows = await runSql<{ id: string }>(em, sql`select p.id from patient p where ${readable}`);
   return rows.map((r) => r.id);
 }
 
 /**
- * The dashboard's one query, with `?` placeholders, over the patients `patientIds` (null: every patient,
- * the national figure) that match the filters. Exported so the benchmark runs exactly this SQL.
+ * The dashboard's one query over the patients `patientIds` (null: every patient, the national figure) that
+ * match the filters. Exported so the benchmark runs exactly this SQL.
  */
-export function dashboardQuery(patientIds: readonly string[] | null, f: DashboardFilter, group: DashboardGroup): { text: string; params: unknown[] } {
+export function dashboardQuery(patientIds: readonly string[] | null, f: DashboardFilter, group: DashboardGroup): Sql {
   const g = groupSql(group);
-  const where = ['true'];
-  const params: unknown[] = [];
-  // A PostgreSQL array literal: ids are uuids read from the database, never free text.
-  const idList = patientIds === null ? null : `{${patientIds.join(',')}}`;
-  if (idList !== null) {
-    where.push('p.id = any(?::uuid[])');
-    params.push(idList);
-  }
-  if (f.practiceId) {
-    where.push('p.practice_id = ?');
-    params.push(f.practiceId);
-  }
-  if (f.coachId) {
-    where.push('exists (select 1 from care_team_member cm where cm.patient_id = p.id and cm.user_id = ? and cm.is_lead)');
-    params.push(f.coachId);
-  }
-  if (f.condition) {
-    where.push('? = any(p.conditions)');
-    params.push(f.condition);
-  }
+  const where = [sql`true`];
+  const ids = patientIds === null ? null : [...patientIds];
+  if (ids !== null) where.push(sql`p.id = any(${ids}::uuid[])`);
+  if (f.practiceId) where.push(sql`p.practice_id = ${f.practiceId}`);
+  if (f.coachId) where.push(sql`exists (select 1 from care_team_member cm where cm.patient_id = p.id and cm.user_id = ${f.coachId} and cm.is_lead)`);
+  if (f.condition) where.push(sql`${f.condition} = any(p.conditions)`);
   const minPoints = outcomeConfig.PSEQ_10.meaningfulChange?.kind === 'POINTS_AND_BAND' ? outcomeConfig.PSEQ_10.meaningfulChange.minPoints : 7;
-  const text = `
+  return sql`
 with scope as (
-  select p.id, p.status, ${g.key} as group_key, ${g.label} as group_label
+  select p.id, p.status, ${sqlText(g.key)} as group_key, ${sqlText(g.label)} as group_label
     from patient p
     join organisation o on o.id = p.practice_id
-    ${g.join}
-   where ${where.join(' and ')}
+    ${sqlText(g.join)}
+   where ${joinSql(where, ' and ')}
 ),
 -- Current completed records (not superseded) of the measures the dashboard uses, taken in the period.
 -- Not materialised: each reader below streams it from outcome_record_patient_idx in its order.
 cur as not materialized (
   select r.patient_id, r.instrument, r.score, r.measured_on, r.created_at, r.id
     from outcome_record r
-   where ${idList === null ? 'true' : 'r.patient_id = any(?::uuid[])'}
+   where ${ids === null ? sql`true` : sql`r.patient_id = any(${ids}::uuid[])`}
      and r.status = 'COMPLETED'
      and r.instrument in ('PSEQ_10', 'CONFIDENCE_WITHOUT_MEDICATION', 'GP_APPOINTMENTS')
-     and (?::date is null or r.measured_on >= ?::date)
-     and (?::date is null or r.measured_on <= ?::date)
+     and (${f.from}::date is null or r.measured_on >= ${f.from}::date)
+     and (${f.to}::date is null or r.measured_on <= ${f.to}::date)
      -- The few superseded ids, hashed once (the unique index on supersedes_id holds them).
      and r.id not in (select x.supersedes_id from outcome_record x where x.supersedes_id is not null)
 ),
@@ -197,8 +183,8 @@ select s.group_key, min(s.group_label) as group_label,
        count(ps.patient_id) filter (where ps.baseline > 0)::int as pseq_pct_n,
        avg((ps.follow_up - ps.baseline) / nullif(ps.baseline, 0) * 100) as pseq_pct,
        (avg(ps.follow_up) - avg(ps.baseline)) / nullif(avg(ps.baseline), 0) * 100 as pseq_of_means,
-       count(ps.patient_id) filter (where ps.follow_up - ps.baseline >= ${Number(minPoints)}
-                                      and ${pseqBandSql('ps.follow_up')} <> ${pseqBandSql('ps.baseline')})::int as pseq_meaningful,
+       count(ps.patient_id) filter (where ps.follow_up - ps.baseline >= ${sqlText(String(Number(minPoints)))}
+                                      and ${sqlText(pseqBandSql('ps.follow_up'))} <> ${sqlText(pseqBandSql('ps.baseline'))})::int as pseq_meaningful,
        count(pc.patient_id)::int as conf_n,
        avg(pc.follow_up - pc.baseline) as conf_points,
        count(pc.patient_id) filter (where pc.baseline > 0)::int as conf_pct_n,
@@ -211,7 +197,6 @@ select s.group_key, min(s.group_label) as group_label,
   left join gp g on g.patient_id = s.id
  group by s.group_key
  order by min(s.group_label), s.group_key`;
-  return { text, params: [...params, ...(idList === null ? [] : [idList]), f.from, f.from, f.to, f.to] };
 }
 
 function toRow(r: Row): DashboardRow {

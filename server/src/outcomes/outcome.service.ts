@@ -14,6 +14,7 @@ import { Instrument, instruments } from './instruments.js';
 import { CompletedBy, GpAppointmentSource, OutcomeRecord, OutcomeStatus } from './outcome-record.entity.js';
 import { seriesOf, type Series, type SeriesPoint } from './outcome-series.js';
 import { activationLevelOf, isMeaningfulWorsening, scoreAnswers, type Answers } from './scoring.js';
+import { runSql, sql } from '../platform/sql.js';
 
 /** Who is writing: a clinician, or (actor null) the patient through their questionnaire link. */
 export interface By {
@@ -102,12 +103,7 @@ async function afterCompleted(tx: EntityManager, by: By, patient: Patient, recor
     .map((s) => ({ s, p: s.points.at(-1) }))
     .filter((x): x is { s: Series; p: SeriesPoint } => x.p?.recordId === record.id && x.p.change !== null && isMeaningfulWorsening(x.p.change));
   if (worsened.length === 0) return;
-  const leads = await tx.getConnection().execute<Array<{ user_id: string }>>(
-    'select user_id from care_team_member where patient_id = ? and is_lead',
-    [patient.id],
-    'all',
-    tx.getTransactionContext(),
-  );
+  const leads = await runSql<{ user_id: string }>(tx, sql`select user_id from care_team_member where patient_id = ${patient.id} and is_lead`);
   for (const { s, p } of worsened) {
     const def = instruments[s.instrument];
     const change = p.change!;

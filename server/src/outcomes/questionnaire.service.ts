@@ -13,6 +13,7 @@ import { CompletedBy, type OutcomeRecord } from './outcome-record.entity.js';
 import { recordOutcome, ukDate } from './outcome.service.js';
 import { QuestionnaireRequest, type QuestionnaireChannel } from './questionnaire-request.entity.js';
 import { scoreAnswers, type Answers } from './scoring.js';
+import { runSql, sql } from '../platform/sql.js';
 
 /** Wrong dates of birth allowed on one link before it is held shut for LOCK_MINUTES. */
 export const DOB_ATTEMPTS = 5;
@@ -95,13 +96,13 @@ export async function openQuestionnaire(em: EntityManager, token: string, dateOf
   const patient = await em.findOneOrFail(Patient, { id: request.patientId });
   if (patient.dateOfBirth !== dob) {
     // Counted in its own statement: the refusal below must not roll the count back.
-    const [row] = await em.getConnection().execute<Array<{ failed_attempts: number; locked_until: Date | null }>>(
-      `update questionnaire_request
-          set failed_attempts = case when failed_attempts + 1 >= ? then 0 else failed_attempts + 1 end,
-              locked_until = case when failed_attempts + 1 >= ? then ?::timestamptz else locked_until end
-        where id = ?
-        returning failed_attempts, locked_until`,
-      [DOB_ATTEMPTS, DOB_ATTEMPTS, new Date(now.getTime() + LOCK_MINUTES * 60_000), request.id],
+    const [row] = await runSql<{ failed_attempts: number; locked_until: Date | null }>(
+      em,
+      sql`update questionnaire_request
+             set failed_attempts = case when failed_attempts + 1 >= ${DOB_ATTEMPTS} then 0 else failed_attempts + 1 end,
+                 locked_until = case when failed_attempts + 1 >= ${DOB_ATTEMPTS} then ${new Date(now.getTime() + LOCK_MINUTES * 60_000)}::timestamptz else locked_until end
+           where id = ${request.id}
+           returning failed_attempts, locked_until`,
     );
     await recordAudit(em, { actorId: null, action: 'questionnaire.open', patientId: patient.id, requestId, outcome: AuditOutcome.DENIED, detail: { questionnaireRequestId: request.id, reason: 'date of birth did not match' } });
     if (row.locked_until && new Date(row.locked_until) > now) throw locked(new Date(row.locked_until), now);
@@ -145,7 +146,7 @@ export async function submitQuestionnaire(
   const by = { actor: null, requestId };
   return em.transactional(async (tx) => {
     // The row lock makes two submissions of one link queue; the second finds it completed.
-    const [row] = await tx.getConnection().execute<Array<{ completed_at: Date | null }>>('select completed_at from questionnaire_request where id = ? for update', [request.id], 'all', tx.getTransactionContext());
+    const [row] = await runSql<{ completed_at: Date | null }>(tx, sql`select completed_at from questionnaire_request where id = ${request.id} for update`);
     if (row.completed_at) throw conflict('This questionnaire has already been completed. Thank you – there is nothing more to do.');
     const records: OutcomeRecord[] = [];
     for (const r of responses) {
@@ -153,7 +154,7 @@ export async function submitQuestionnaire(
         await recordOutcome(tx, by, patient, { instrument: r.instrument, answers: r.answers, measuredOn: ukDate(now), periodFrom: null, periodTo: null, gpSource: null, supersedesId: null }, { completedBy: CompletedBy.PATIENT, questionnaireRequestId: request.id }, now),
       );
     }
-    await tx.getConnection().execute('update questionnaire_request set completed_at = ? where id = ?', [now, request.id], 'run', tx.getTransactionContext());
+    await runSql(tx, sql`update questionnaire_request set completed_at = ${now} where id = ${request.id}`);
     await recordAudit(tx, { actorId: null, action: 'questionnaire.complete', patientId: patient.id, requestId, outcome: AuditOutcome.ALLOWED, detail: { questionnaireRequestId: request.id, recordIds: records.map((x) => x.id) } });
     await appendEvent(tx, { patientId: patient.id, kind: 'QUESTIONNAIRE_COMPLETED', actorId: null, payload: { requestId: request.id, recordIds: records.map((x) => x.id) } });
     await notify(tx, [request.createdBy.id], {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sql } from '../care-plans/care-plan.store.js';
+import { runSql, sql } from '../platform/sql.js';
 import { errorCode, gql, useTestServer, wsConnect, wsRequest } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 
@@ -34,17 +34,13 @@ describe("a patient's activation level", () => {
     const cleared = await gql<Set>(server().url, SET, { p: patient.id, level: null }, coach);
     expect(cleared.data!.setPatientActivationLevel.activationLevel).toBeNull();
 
-    const audit = await sql<{ actor_id: string; detail: { from: number | null; to: number | null } }>(
-      server().orm.em.fork(),
-      "select actor_id, detail from audit_entry where patient_id = ? and action = 'patient.update' and outcome = 'ALLOWED' order by id",
-      [patient.id],
-    );
+    const audit = await runSql<{ actor_id: string; detail: { from: number | null; to: number | null } }>(server().orm.em.fork(), sql`select actor_id, detail from audit_entry where patient_id = ${patient.id} and action = 'patient.update' and outcome = 'ALLOWED' order by id`);
     expect(audit.map((a) => [a.actor_id, a.detail.from, a.detail.to])).toEqual([
       [world.users.coach.id, null, 2],
       [world.users.fcp.id, 2, 3],
       [world.users.coach.id, 3, null],
     ]);
-    const [row] = await sql<{ activation_level_set_by: string }>(server().orm.em.fork(), 'select activation_level_set_by from patient where id = ?', [patient.id]);
+    const [row] = await runSql<{ activation_level_set_by: string }>(server().orm.em.fork(), sql`select activation_level_set_by from patient where id = ${patient.id}`);
     expect(row.activation_level_set_by).toBe(world.users.coach.id);
   });
 
@@ -71,11 +67,7 @@ describe("a patient's activation level", () => {
     expect(errorCode(await gql(server().url, SET, { p: patient.id, level: 1 }))).toBe('UNAUTHENTICATED');
     const coach = await signInAs(server().url, world.users.coach);
     expect((await gql<Read>(server().url, READ, { p: patient.id }, coach)).data!.patient.activationLevel).toBeNull();
-    const denials = await sql<{ n: string }>(
-      server().orm.em.fork(),
-      "select count(*) as n from audit_entry where patient_id = ? and action = 'patient.update' and outcome = 'DENIED'",
-      [patient.id],
-    );
+    const denials = await runSql<{ n: string }>(server().orm.em.fork(), sql`select count(*) as n from audit_entry where patient_id = ${patient.id} and action = 'patient.update' and outcome = 'DENIED'`);
     expect(Number(denials[0].n)).toBe(2);
   });
 });

@@ -7,7 +7,7 @@ import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { defaultTeamRole } from '../care-teams/team-roles.js';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity.js';
 import { badInput, conflict, type CairnError } from '../platform/errors.js';
-import { runSql, sql } from '../platform/sql.js';
+import { joinSql, likeContaining, runSql, sql, sqlText } from '../platform/sql.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
 import { badCharacterIn } from '../platform/input-gate.js';
@@ -40,59 +40,42 @@ export async function listPatients(
   after: string | null,
 ): Promise<PatientPage> {
   if (first < 1 || first > 100) throw badInput('first', 'Ask for between 1 and 100 patients at a time.');
-  const access = readablePatientsSql(actor);
-  const where = [access.sql];
-  const params: unknown[] = [...access.params];
+  const where = [readablePatientsSql(actor)];
   const search = filter.search?.trim();
   if (search) {
     const digits = search.replace(/[\s-]/g, '');
     if (/^\d{3,10}$/.test(digits)) {
       // The first digits, or the last ones: clinicians often read out only the end ("…0069").
-      where.push('(p.nhs_number like ? or p.nhs_number like ?)');
-      params.push(`${digits}%`, `%${digits}`);
+      where.push(sql`(p.nhs_number like ${`${digits}%`} or p.nhs_number like ${`%${digits}`})`);
     } else {
-      where.push("(lower(p.given_name || ' ' || p.family_name) like ? or lower(p.family_name) like ?)");
-      const term = `%${search.toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
-      params.push(term, term);
+      const term = likeContaining(search);
+      where.push(sql`(lower(p.given_name || ' ' || p.family_name) like ${term} or lower(p.family_name) like ${term})`);
     }
   }
-  if (filter.mine) {
-    where.push('exists (select 1 from care_team_member mine where mine.patient_id = p.id and mine.user_id = ?)');
-    params.push(actor.id);
-  }
-  if (filter.condition) {
-    where.push('? = any(p.conditions)');
-    params.push(filter.condition);
-  }
-  if (filter.status) {
-    where.push('p.status = ?');
-    params.push(filter.status);
-  }
-  if (filter.practiceId) {
-    where.push('p.practice_id = ?::uuid');
-    params.push(filter.practiceId);
-  }
+  if (filter.mine) where.push(sql`exists (select 1 from care_team_member mine where mine.patient_id = p.id and mine.user_id = ${actor.id})`);
+  if (filter.condition) where.push(sql`${filter.condition} = any(p.conditions)`);
+  if (filter.status) where.push(sql`p.status = ${filter.status}`);
+  if (filter.practiceId) where.push(sql`p.practice_id = ${filter.practiceId}::uuid`);
   if (filter.reviewDue) {
     // The care plan's typed view, kept beside the document: no Yjs is read to answer this.
     // Today is today in the UK, whatever the database's time zone.
-    where.push("exists (select 1 from care_plan c where c.patient_id = p.id and c.next_review_date <= (now() at time zone 'Europe/London')::date)");
+    where.push(sql`exists (select 1 from care_plan c where c.patient_id = p.id and c.next_review_date <= (now() at time zone 'Europe/London')::date)`);
   }
 
-  const conn = em.getConnection();
-  const [{ count }] = await conn.execute<Array<{ count: string }>>(`select count(*) from patient p where ${where.join(' and ')}`, params);
+  const [{ count }] = await runSql<{ count: string }>(em, sql`select count(*) from patient p where ${joinSql(where, ' and ')}`);
 
   const key = sortKeys[sort];
+  const columns = sqlText(key.columns.join(', '));
   const pageWhere = [...where];
-  const pageParams = [...params];
   if (after) {
     const values = decodeCursor(after, key.columns.length);
-    pageWhere.push(`(${key.columns.join(', ')}) ${key.direction === 'asc' ? '>' : '<'} (${key.columns.map(() => '?').join(', ')})`);
-    pageParams.push(...values);
+    const placeholders = joinSql(values.map((v) => sql`${v}`), ', ');
+    pageWhere.push(sql`(${columns}) ${sqlText(key.direction === 'asc' ? '>' : '<')} (${placeholders})`);
   }
-  const order = key.columns.map((c) => `${c} ${key.direction}`).join(', ');
-  const rows = await conn.execute<Array<{ id: string; k: string[] }>>(
-    `select p.id, array[${key.columns.join(', ')}] as k from patient p where ${pageWhere.join(' and ')} order by ${order} limit ?`,
-    [...pageParams, first + 1],
+  const order = sqlText(key.columns.map((c) => `${c} ${key.direction}`).join(', '));
+  const rows = await runSql<{ id: string; k: string[] }>(
+    em,
+    sql`select p.id, array[${columns}] as k from patient p where ${joinSql(pageWhere, ' and ')} order by ${order} limit ${first + 1}`,
   );
   const page = rows.slice(0, first);
   const byId = new Map((await em.find(Patient, { id: { $in: page.map((r) => r.id) } }, { populate: ['practice'] })).map((p) => [p.id, p]));
@@ -239,11 +222,9 @@ export async function setActivationLevel(em: EntityManager, actor: User, patient
 
 /** The next care-plan review date (YYYY-MM-DD) of each patient that has one, for a page of patients at once. */
 export async function nextReviewDates(em: EntityManager, patientIds: string[]): Promise<Map<string, string>> {
-  const rows = await em
-    .getConnection()
-    .execute<Array<{ patient_id: string; next_review_date: string }>>(
-      "select patient_id, to_char(next_review_date, 'YYYY-MM-DD') as next_review_date from care_plan where patient_id = any(?::uuid[]) and next_review_date is not null",
-      [`{${patientIds.join(',')}}`],
-    );
+  const rows = await runSql<{ patient_id: string; next_review_date: string }>(
+    em,
+    sql`select patient_id, to_char(next_review_date, 'YYYY-MM-DD') as next_review_date from care_plan where patient_id = any(${patientIds}::uuid[]) and next_review_date is not null`,
+  );
   return new Map(rows.map((r) => [r.patient_id, r.next_review_date]));
 }

@@ -20,6 +20,7 @@ import { createHttpServer, securityHeaders } from './http-hardening.js';
 import type { Logger } from './logger.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
 import { serveGraphqlWs, type GraphqlWsServing, type NextSink } from './ws-transport.js';
+import { runSql, sql } from './sql.js';
 
 /** Every request's context carries the id that its audit rows and any internal error are logged under. */
 export type RequestContext = BaseContext & { readonly requestId: string };
@@ -205,7 +206,7 @@ function refuseOversizedQuery(req: Request, res: Response, next: () => void): vo
 async function databaseReachable(orm: Orm): Promise<boolean> {
   try {
     await Promise.race([
-      orm.em.getConnection().execute('select 1'),
+      runSql(orm.em, sql`select 1`),
       new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000)),
     ]);
     return true;

@@ -88,3 +88,8 @@ export async function runSql<T>(em: EntityManager, statement: Sql): Promise<T[]>
     await client.releaseConnection(connection);
   }
 }
+
+/** A LIKE pattern matching `text` anywhere, lower-cased, with LIKE's own characters (% _ \) taken literally. */
+export function likeContaining(text: string): string {
+  return `%${text.trim().toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
+}

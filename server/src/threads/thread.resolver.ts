@@ -4,6 +4,7 @@ import { User } from '../auth/user.entity.js';
 import type { Context } from '../auth/request-context.js';
 import { FollowState, Thread, ThreadPost, ThreadPostRevision, ThreadTopic } from './thread.entity.js';
 import { editThreadPost, findPost, findThread, followStateOf, replyToThread, setFollowState, setThreadResolved, startThread } from './thread.service.js';
+import { runSql, sql } from '../platform/sql.js';
 
 @InputType()
 export class StartThreadInput {
@@ -106,7 +107,7 @@ export class ThreadPostResolver {
 
   @FieldResolver(() => [User])
   async mentions(@Root() post: ThreadPost, @Ctx() ctx: Context): Promise<User[]> {
-    const rows = await ctx.em.getConnection().execute<Array<{ user_id: string }>>('select user_id from thread_mention where post_id = ?', [post.id]);
+    const rows = await runSql<{ user_id: string }>(ctx.em, sql`select user_id from thread_mention where post_id = ${post.id}`);
     return rows.length ? ctx.em.find(User, { id: { $in: rows.map((r) => r.user_id) } }, { orderBy: { name: 'asc' } }) : [];
   }
 

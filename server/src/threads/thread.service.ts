@@ -12,6 +12,7 @@ import { badInput, conflict, forbidden } from '../platform/errors.js';
 import { requireText } from '../platform/validate.js';
 import { markdownToPlainText, renderSafeMarkdown } from './safe-markdown.js';
 import { FollowState, Thread, ThreadPost, type ThreadTopic } from './thread.entity.js';
+import { runSql, sql } from '../platform/sql.js';
 
 export interface By {
   actor: User;
@@ -88,12 +89,10 @@ export async function replyToThread(
     await recordAudit(tx, { actorId: by.actor.id, action: 'thread.reply', patientId: thread.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { threadId: thread.id, postId: post.id } });
     await appendEvent(tx, { patientId: thread.patientId, kind: 'THREAD_POSTED', actorId: by.actor.id, payload: { threadId: thread.id, postId: post.id, parentPostId: post.parentId, excerpt: excerpt(markdownToPlainText(body)) } });
     await notifyMentions(tx, by, thread, mentioned, body);
-    const followers = await tx.getConnection().execute<Array<{ user_id: string }>>(
-      `select f.user_id from thread_follow f join care_team_member m on m.user_id = f.user_id and m.patient_id = ?
-        where f.thread_id = ? and f.state = 'FOLLOWING'`,
-      [thread.patientId, thread.id],
-      'all',
-      tx.getTransactionContext(),
+    const followers = await runSql<{ user_id: string }>(
+      tx,
+      sql`select f.user_id from thread_follow f join care_team_member m on m.user_id = f.user_id and m.patient_id = ${thread.patientId}
+           where f.thread_id = ${thread.id} and f.state = 'FOLLOWING'`,
     );
     const alreadyTold = new Set(mentioned.map((u) => u.id));
     await notify(
@@ -120,16 +119,12 @@ export async function editThreadPost(em: EntityManager, by: By, post: ThreadPost
     throw forbidden('Only the author can edit a post.');
   }
   if (now.getTime() - post.createdAt.getTime() > EDIT_WINDOW_MS) throw conflict('Posts can only be edited in the first 15 minutes. Add a reply instead.');
-  const mentionNames = await em.getConnection().execute<Array<{ name: string }>>(
-    'select u.name from thread_mention m join app_user u on u.id = m.user_id where m.post_id = ?',
-    [post.id],
-  );
+  const mentionNames = await runSql<{ name: string }>(em, sql`select u.name from thread_mention m join app_user u on u.id = m.user_id where m.post_id = ${post.id}`);
   await em.transactional(async (tx) => {
-    await tx.getConnection().execute(
-      'insert into thread_post_revision (id, post_id, body, body_html, written_at) values (gen_random_uuid(), ?, ?, ?, ?)',
-      [post.id, post.body, post.bodyHtml, post.editedAt ?? post.createdAt],
-      'run',
-      tx.getTransactionContext(),
+    await runSql(
+      tx,
+      sql`insert into thread_post_revision (id, post_id, body, body_html, written_at)
+          values (gen_random_uuid(), ${post.id}, ${post.body}, ${post.bodyHtml}, ${post.editedAt ?? post.createdAt})`,
     );
     post.body = body;
     post.bodyHtml = renderSafeMarkdown(body, mentionNames.map((m) => m.name));
@@ -157,15 +152,12 @@ export async function setThreadResolved(em: EntityManager, by: By, thread: Threa
 
 export async function setFollowState(em: EntityManager, by: By, thread: Thread, state: FollowState): Promise<FollowState> {
   await em.transactional(async (tx) => {
-    const conn = tx.getConnection();
-    const ctx = tx.getTransactionContext();
-    if (state === FollowState.NONE) await conn.execute('delete from thread_follow where thread_id = ? and user_id = ?', [thread.id, by.actor.id], 'run', ctx);
+    if (state === FollowState.NONE) await runSql(tx, sql`delete from thread_follow where thread_id = ${thread.id} and user_id = ${by.actor.id}`);
     else
-      await conn.execute(
-        'insert into thread_follow (thread_id, user_id, state) values (?, ?, ?) on conflict (thread_id, user_id) do update set state = excluded.state',
-        [thread.id, by.actor.id, state],
-        'run',
-        ctx,
+      await runSql(
+        tx,
+        sql`insert into thread_follow (thread_id, user_id, state) values (${thread.id}, ${by.actor.id}, ${state})
+            on conflict (thread_id, user_id) do update set state = excluded.state`,
       );
     await recordAudit(tx, { actorId: by.actor.id, action: 'thread.follow', patientId: thread.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { threadId: thread.id, state } });
   });
@@ -173,7 +165,7 @@ export async function setFollowState(em: EntityManager, by: By, thread: Thread, 
 }
 
 export async function followStateOf(em: EntityManager, threadId: string, userId: string): Promise<FollowState> {
-  const rows = await em.getConnection().execute<Array<{ state: FollowState }>>('select state from thread_follow where thread_id = ? and user_id = ?', [threadId, userId]);
+  const rows = await runSql<{ state: FollowState }>(em, sql`select state from thread_follow where thread_id = ${threadId} and user_id = ${userId}`);
   return rows[0]?.state ?? FollowState.NONE;
 }
 
@@ -189,16 +181,14 @@ export async function findPost(em: EntityManager, id: string): Promise<ThreadPos
 
 async function saveMentions(tx: EntityManager, post: ThreadPost, users: User[]): Promise<void> {
   for (const u of users) {
-    await tx.getConnection().execute('insert into thread_mention (post_id, user_id) values (?, ?)', [post.id, u.id], 'run', tx.getTransactionContext());
+    await runSql(tx, sql`insert into thread_mention (post_id, user_id) values (${post.id}, ${u.id})`);
   }
 }
 
 /** Starts following for whoever has no state yet; an explicit mute stays. */
 async function follow(tx: EntityManager, threadId: string, userIds: string[]): Promise<void> {
   for (const id of new Set(userIds)) {
-    await tx
-      .getConnection()
-      .execute(`insert into thread_follow (thread_id, user_id, state) values (?, ?, 'FOLLOWING') on conflict do nothing`, [threadId, id], 'run', tx.getTransactionContext());
+    await runSql(tx, sql`insert into thread_follow (thread_id, user_id, state) values (${threadId}, ${id}, 'FOLLOWING') on conflict do nothing`);
   }
 }
 

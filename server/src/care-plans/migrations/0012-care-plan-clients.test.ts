@@ -5,7 +5,7 @@ import { APPLY, b64 } from '../../test-support/care-plan-editor.js';
 import { errorCode, gql, useTestServer } from '../../test-support/harness.js';
 import { makeWorld, signInAs } from '../../test-support/world.js';
 import { createCarePlanDoc, initialCarePlanUpdate } from '../care-plan.doc.js';
-import { sql } from '../care-plan.store.js';
+import { runSql, sql } from '../../platform/sql.js';
 import { bindStoredClients } from './0012-care-plan-clients.js';
 
 describe('binding the client ids of care-plan updates stored before bindings existed', () => {
@@ -28,18 +28,18 @@ describe('binding the client ids of care-plan updates stored before bindings exi
     fcpDoc.clientID = 5002;
     fcpDoc.getText('medication').insert(0, 'Naproxen');
     const fcpUpdate = Y.encodeStateAsUpdate(fcpDoc);
-    await sql(em, "insert into care_plan (patient_id, snapshot, view) values (?, ?, '{}')", [patient.id, Buffer.from(initialCarePlanUpdate)]);
+    await runSql(em, sql`insert into care_plan (patient_id, snapshot, view) values (${patient.id}, ${Buffer.from(initialCarePlanUpdate)}, '{}')`);
     for (const [actor, update] of [
       [coach, coachUpdate],
       [fcp, fcpUpdate],
     ] as const) {
-      await sql(em, 'insert into care_plan_update (patient_id, update, actor_id, client_update_id) values (?, ?, ?, ?)', [patient.id, Buffer.from(update), actor.id, randomUUID()]);
+      await runSql(em, sql`insert into care_plan_update (patient_id, update, actor_id, client_update_id) values (${patient.id}, ${Buffer.from(update)}, ${actor.id}, ${randomUUID()})`);
     }
-    await sql(em, 'update care_plan set last_seq = (select max(seq) from care_plan_update where patient_id = ?) where patient_id = ?', [patient.id, patient.id]);
+    await runSql(em, sql`update care_plan set last_seq = (select max(seq) from care_plan_update where patient_id = ${patient.id}) where patient_id = ${patient.id}`);
 
     await bindStoredClients((query, params) => em.getConnection().execute(query, params));
     await bindStoredClients((query, params) => em.getConnection().execute(query, params)); // again: nothing changes
-    const bound = await sql<{ client_id: string; user_id: string }>(em, 'select client_id, user_id from care_plan_client where patient_id = ? order by client_id', [patient.id]);
+    const bound = await runSql<{ client_id: string; user_id: string }>(em, sql`select client_id, user_id from care_plan_client where patient_id = ${patient.id} order by client_id`);
     expect(bound.map((b) => [Number(b.client_id), b.user_id])).toEqual([
       [5001, coach.id],
       [5002, fcp.id],
