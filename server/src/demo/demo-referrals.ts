@@ -29,14 +29,14 @@ export async function seedDemoReferrals(em: EntityManager): Promise<void> {
 
   const waits = [130, 61, 23, 4];
   const reasons = [
-    ['Widespread pain for four years; sleep poor; off work since the summer', 'Getting back to work part-time'],
-    ['Knee osteoarthritis, waiting for surgery; low mood', 'Staying active until the operation'],
-    ['Back pain after a fall last year; fear of moving', 'Walking to the shops again'],
-    ['Neuropathic pain in both feet; frequent GP visits', 'Understanding the pain and sleeping better'],
+    ['for four years; sleep poor; off work since the summer', 'Getting back to work part-time'],
+    ['with low mood; frequent GP appointments for pain', 'Staying active and seeing friends again'],
+    ['worse since a fall last year; afraid of moving', 'Walking to the shops again'],
+    ['not helped by medicines; struggling at work', 'Understanding the pain and sleeping better'],
   ];
   for (const [i, patient] of referred.slice(0, 4).entries()) {
     const by = i === 2 ? fcp : gpOf(patient);
-    await createReferral(em, { actor: by, requestId }, { patient }, { ...base, reason: reasons[i]![0]!, wantsHelpWith: reasons[i]![1]!, contactMethod: i % 2 ? 'SMS' : 'PHONE', contactTimes: i === 0 ? 'Afternoons' : null, largePrint: i === 1 }, { receivedAt: daysAgo(waits[i]!) });
+    await createReferral(em, { actor: by, requestId }, { patient }, { ...base, reason: `${patient.conditions.join(' and ')} ${reasons[i]![0]!}`, wantsHelpWith: reasons[i]![1]!, contactMethod: i % 2 ? 'SMS' : 'PHONE', contactTimes: i === 0 ? 'Afternoons' : null, largePrint: i === 1 }, { receivedAt: daysAgo(waits[i]!) });
   }
 
   // A self-referral, recorded by the coach, for someone new to Cairn who needs an interpreter.
