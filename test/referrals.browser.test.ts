@@ -80,6 +80,15 @@ describe('referrals and case finding in Chromium', () => {
     await expect.poll(() => oldest.textContent()).toContain(`Accepted, not yet seen (${coach.name})`);
     expect(await oldest.getByRole('button', { name: 'Accept referral' }).count()).toBe(0);
 
+    // The coach is on the care team now: the patient's Referrals section and timeline show it.
+    await oldest.getByRole('link', { name: `Olwen Referred ${world.tag}` }).click();
+    await page.getByRole('navigation', { name: 'Patient record' }).getByRole('link', { name: 'Referrals' }).click();
+    await expect.poll(() => page.locator('.referral-card').first().textContent()).toContain(`Accepted to ${coach.name}`);
+    await shots(page, 'patient-referrals');
+    await page.getByRole('navigation', { name: 'Patient record' }).getByRole('link', { name: 'Timeline' }).click();
+    await page.getByText(`accepted the referral and assigned ${coach.name}`).waitFor();
+    await page.goto(`${server().url}/referrals`);
+
     // The other is declined inline, with a reason; it leaves the waiting list.
     const other = page.locator('article', { has: page.getByRole('heading', { name: `Dafydd Referred ${world.tag}` }) });
     await other.getByRole('button', { name: 'Decline', exact: true }).click();
