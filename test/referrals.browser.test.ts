@@ -62,7 +62,7 @@ describe('referrals and case finding in Chromium', () => {
     await refer('Dafydd', 12);
 
     const page = await signedIn(coach);
-    await page.getByRole('link', { name: 'Referrals' }).click();
+    await page.getByRole('link', { name: 'Referrals', exact: true }).click();
     await page.getByRole('heading', { name: 'Waiting list' }).waitFor();
     const oldest = page.locator('article', { has: page.getByRole('heading', { name: `Olwen Referred ${world.tag}` }) });
     await expect.poll(() => oldest.textContent()).toContain('Breach: over 18 weeks');
@@ -125,7 +125,8 @@ describe('referrals and case finding in Chromium', () => {
     const { gp, coach } = world.users;
     for (const name of ['Ffion', 'Gethin']) await world.patient([gp], { givenName: name, familyName: `Found ${world.tag}`, conditions: ['Chronic widespread pain'], status: PatientStatus.DISCHARGED });
     const page = await signedIn(coach);
-    await page.getByRole('link', { name: 'Case finding' }).click();
+    await page.getByRole('link', { name: 'Referrals', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Coaching programme' }).getByRole('link', { name: 'Case finding' }).click();
     await page.getByRole('heading', { name: 'New search' }).waitFor();
     await page.getByLabel('Name', { exact: true }).fill('Widespread pain, not on the programme');
     await page.getByRole('button', { name: /Show all/ }).click();

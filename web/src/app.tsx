@@ -102,13 +102,9 @@ function SignedIn(): JSX.Element {
               Handovers
             </Link>
             <Show when={user() && user()!.role !== 'ADMIN'}>
-              <Link href="/referrals" class="top-bar__nav-link" aria-current={pathname().startsWith('/referrals') ? 'page' : undefined}>
+              {/* One entry for the programme: case finding is reached from the referrals pages (ProgrammeNav), so the bar stays one line. */}
+              <Link href="/referrals" class="top-bar__nav-link" aria-current={pathname().startsWith('/referrals') || pathname().startsWith('/case-finding') ? 'page' : undefined}>
                 Referrals
-              </Link>
-            </Show>
-            <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
-              <Link href="/case-finding" class="top-bar__nav-link" aria-current={pathname().startsWith('/case-finding') ? 'page' : undefined}>
-                Case finding
               </Link>
             </Show>
             <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>

@@ -8,6 +8,8 @@ import { Button } from '../ui/button.js';
 import { Spinner } from '../ui/spinner.js';
 import { TextField } from '../ui/text-field.js';
 import { CriteriaBuilder, criteriaInput, emptyCriteria } from './criteria-builder.js';
+import { ProgrammeNav } from '../referrals/programme-nav.js';
+import '../referrals/referrals.css';
 import './case-finding.css';
 
 /** Case finding: your saved searches over the PCN's patients, and a new one. */
@@ -28,6 +30,7 @@ export function CaseFindingPage(): JSX.Element {
 
   return (
     <main class="page case-finding-page">
+      <ProgrammeNav />
       <h1>Case finding</h1>
       <p class="muted">Search your PCN's practice lists for patients who may benefit from coaching, then record the invitations you send. Cairn records invitations; it sends nothing.</p>
       <Show when={home.error}>

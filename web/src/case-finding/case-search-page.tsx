@@ -10,6 +10,8 @@ import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
 import { Spinner } from '../ui/spinner.js';
 import { InvitationList, invitationWords } from './invitation-list.js';
+import { ProgrammeNav } from '../referrals/programme-nav.js';
+import '../referrals/referrals.css';
 import './case-finding.css';
 
 const channels: Array<{ value: InvitationChannel; label: string }> = [
@@ -42,6 +44,7 @@ export function CaseSearchPage(props: { searchId: string }): JSX.Element {
 
   return (
     <main class="page case-finding-page">
+      <ProgrammeNav />
       <p class="back-link">
         <Link href="/case-finding">← Case finding</Link>
       </p>

@@ -11,6 +11,7 @@ import { Spinner } from '../ui/spinner.js';
 import { ReferralCard } from './referral-card.js';
 import { statusWords } from './referral-words.js';
 import { TriageControls } from './triage-controls.js';
+import { ProgrammeNav } from './programme-nav.js';
 import './referrals.css';
 
 /** Referrals: the PCN's waiting list with triage (coaches and service leads), and the referrals you made. */
@@ -24,6 +25,7 @@ export function ReferralsPage(): JSX.Element {
   const triages = () => role() === 'COACH' || role() === 'SERVICE_LEAD';
   return (
     <main class="page referrals-page">
+      <ProgrammeNav />
       <div class="page-heading">
         <h1>Referrals</h1>
         <Link href="/referrals/new" class="button button--primary">
