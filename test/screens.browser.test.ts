@@ -47,6 +47,8 @@ describe('Cairn on every screen from 320 px up, in Chromium', () => {
     await page.getByLabel('Email address').fill(user.email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // The sign-in page has a heading too: wait until it has gone and the user's home is shown.
+    await page.getByLabel('Password').waitFor({ state: 'detached' });
     await page.getByRole('heading', { level: 1 }).first().waitFor();
     return { context, page };
   }

@@ -103,6 +103,15 @@ describe('npm start on a fresh machine (embedded PostgreSQL, demo data)', () => 
     expect(escalated).toMatch(/^Urgent handover for .+ not yet acknowledged$/);
     await lead.dispose();
 
+    // The demo's Pain Cafés: next week's is full with two waiting and one invited; the past one has its attendance.
+    const cafes = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ upcoming: painCafes { title registeredCount waitlistCount invitedCount } past: painCafes(timeframe: PAST) { title places { attendance } } }' }),
+    }).then((r) => r.json() as Promise<{ data: { upcoming: unknown[]; past: Array<{ places: Array<{ attendance: string | null }> }> } }>);
+    expect(cafes.data.upcoming).toEqual([{ title: 'Pain Café: pacing and sleep', registeredCount: 4, waitlistCount: 2, invitedCount: 1 }]);
+    expect(cafes.data.past[0]!.places.map((p) => p.attendance)).toEqual(['ATTENDED', 'ATTENDED', 'DID_NOT_ATTEND', 'ATTENDED']);
+
     // SIGTERM with an open subscription socket: drains and exits 0.
     const socket = createClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, lazy: false, connectionParams: { token }, retryAttempts: 0, onNonLazyError: () => undefined });
     await new Promise<void>((resolve) => socket.on('connected', () => resolve()));

@@ -17,6 +17,8 @@ import { ReferralsPage } from './referrals/referrals-page.js';
 import { ReferralFormPage } from './referrals/referral-form-page.js';
 import { CaseFindingPage } from './case-finding/case-finding-page.js';
 import { CaseSearchPage } from './case-finding/case-search-page.js';
+import { CafePage } from './pain-cafes/cafe-page.js';
+import { PainCafesPage } from './pain-cafes/pain-cafes-page.js';
 import type { Problem } from './platform/errors.js';
 import { Link, matchPath, navigate, pathname } from './platform/router.js';
 import { Alert } from './ui/alert.js';
@@ -112,6 +114,11 @@ function SignedIn(): JSX.Element {
                 Dashboard
               </Link>
             </Show>
+            <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
+              <Link href="/pain-cafes" class="top-bar__nav-link" aria-current={pathname().startsWith('/pain-cafes') ? 'page' : undefined}>
+                Pain Cafés
+              </Link>
+            </Show>
             <Show when={user() && ['GP', 'PAIN_PRACTITIONER', 'SERVICE_LEAD'].includes(user()!.role)}>
               <Link href="/medication-reviews" class="top-bar__nav-link" aria-current={pathname() === '/medication-reviews' || pathname() === '/indicators' ? 'page' : undefined}>
                 Medication
@@ -175,6 +182,12 @@ function Routes(): JSX.Element {
       </Match>
       <Match when={matchPath('/case-finding/:id', pathname())?.id}>
         {(id) => <CaseSearchPage searchId={id()} />}
+      </Match>
+      <Match when={pathname() === '/pain-cafes'}>
+        <PainCafesPage />
+      </Match>
+      <Match when={matchPath('/pain-cafes/:id', pathname())?.id}>
+        {(id) => <CafePage cafeId={id()} />}
       </Match>
     </Switch>
   );

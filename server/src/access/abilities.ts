@@ -25,6 +25,7 @@ const meaning: Record<ActionName, string> = {
   REFER: 'Refer the patient into the coaching programme.',
   TRIAGE_REFERRAL: "Accept, decline or redirect a referral (the coaches and service leads of the patient's PCN).",
   INVITE: 'Invite the patient to the programme from a case-finding search, and record their answer.',
+  MANAGE_CAFE_PLACES: 'Invite the patient to a Pain Café, register them or put them on its waiting list, cancel their place and record attendance.',
 };
 
 /** The GraphQL field of each action: EDIT_CARE_PLAN → editCarePlan. */

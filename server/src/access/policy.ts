@@ -43,6 +43,8 @@ export const PatientAction = {
   TRIAGE_REFERRAL: 'referral.triage',
   /** Invite the patient to the programme from a case-finding search, and record their answer. */
   INVITE: 'invitation.manage',
+  /** Invite the patient to a Pain Café, register them (or put them on its waiting list), cancel their place, record attendance. */
+  MANAGE_CAFE_PLACES: 'painCafe.managePlace',
 } as const;
 export type PatientAction = (typeof PatientAction)[keyof typeof PatientAction];
 
@@ -109,6 +111,9 @@ export function allows(actor: Pick<User, 'role'>, rel: Relationship, action: Pat
     case PatientAction.TRIAGE_REFERRAL:
     case PatientAction.INVITE:
       return rel.isPcnLead || rel.isPcnCoach;
+    case PatientAction.MANAGE_CAFE_PLACES:
+      // Coaches run the cafés for their own caseload; a PCN's service lead for any of its patients.
+      return (onTeam && actor.role === Role.COACH) || rel.isPcnLead;
   }
 }
 
@@ -372,6 +377,10 @@ export const may = {
   viewOwnReferral: (actor: User, referrerId: string) => actor.active && actor.id === referrerId,
   /** A discussion post is its author's to edit (DISCUSS on the patient is checked as well). */
   editThreadPost: (actor: User, authorId: string) => actor.id === authorId,
+  /** A PCN's Pain Cafés (title, time, fill; never who is on them): its staff. */
+  viewPainCafes: (actor: User, pcnId: string) => actor.active && actor.role !== Role.ADMIN && actor.organisation.pcnId === pcnId,
+  /** Create, change and cancel a PCN's Pain Cafés: its coaches and service leads. */
+  managePainCafes: (actor: User, pcnId: string) => actor.active && (actor.role === Role.COACH || actor.role === Role.SERVICE_LEAD) && actor.organisation.pcnId === pcnId,
 };
 
 function deniedMessage(action: PatientAction): string {
@@ -387,6 +396,8 @@ function deniedMessage(action: PatientAction): string {
       return 'Only a GP or a pain management practitioner on the care team can change the medication record.';
     case PatientAction.DECIDE_MEDICATION_CHANGE:
       return 'Only a GP on the care team can approve, amend or decline a medication change.';
+    case PatientAction.MANAGE_CAFE_PLACES:
+      return "Only a coach on the care team or the PCN's service lead can manage this patient's Pain Café places.";
     case PatientAction.COMPLETE_HANDOVER_ACTION:
       return "Only the person this action is assigned to or the care team's lead can mark it done.";
     case PatientAction.TRIAGE_REFERRAL:

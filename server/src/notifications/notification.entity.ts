@@ -32,6 +32,10 @@ export const NotificationKind = {
   INVITATION_REMINDER: 'INVITATION_REMINDER',
   /** To the coach who sent an invitation: it was marked NO_RESPONSE. */
   INVITATION_NO_RESPONSE: 'INVITATION_NO_RESPONSE',
+  /** A place on a Pain Café freed up and passed to your patient from its waiting list. */
+  CAFE_PLACE_OFFERED: 'CAFE_PLACE_OFFERED',
+  /** A Pain Café your patient had a place on was cancelled. */
+  CAFE_CANCELLED: 'CAFE_CANCELLED',
 } as const;
 export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
 registerEnumType(NotificationKind, { name: 'NotificationKind' });

@@ -113,4 +113,5 @@ export const links = {
   medication: (patientId: string) => `/patients/${patientId}/medication`,
   referrals: () => '/referrals',
   caseFinding: (searchId: string) => `/case-finding/${searchId}`,
+  painCafe: (cafeId: string) => `/pain-cafes/${cafeId}`,
 };

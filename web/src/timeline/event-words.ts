@@ -2,7 +2,7 @@ import type { EventKind } from '@cairn/schema/operations';
 
 export interface EventWords {
   /** For the marker's colour: which part of the record it belongs to. */
-  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'medication' | 'referral' | 'other';
+  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'medication' | 'referral' | 'pain-cafe' | 'other';
   /** Follows the actor's name: "posted an URGENT handover". */
   action: string;
   /** A short excerpt, shown as plain text. */
@@ -14,6 +14,18 @@ const text = (payload: Record<string, unknown>, key: string): string => {
   return typeof v === 'string' ? v : '';
 };
 const quoted = (s: string) => (s ? `“${s}”` : undefined);
+
+const cafeWhen = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+/** "Pain Café: pacing, Tue 8 Dec 2026, 14:00". */
+function cafeDetail(p: Record<string, unknown>): string | undefined {
+  const title = text(p, 'title');
+  const starts = new Date(text(p, 'startsAt'));
+  if (!title) return undefined;
+  return Number.isNaN(starts.getTime()) ? title : `${title}, ${cafeWhen.format(starts)}`;
+}
+function cafePlaceWords(previous: string): string {
+  return previous === 'INVITED' ? 'invitation to' : previous === 'WAITLISTED' ? 'place on the waiting list for' : 'place on';
+}
 
 /** An event in a sentence for the timeline. Payload text is only ever shown as text. */
 export function describeEvent(e: { kind: EventKind; payload: Record<string, unknown> }): EventWords {
@@ -78,24 +90,7 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
       return { group: 'medication', action: `paused the ${text(p, 'medicine') || ''} taper`.replace('  ', ' '), detail: quoted(text(p, 'reason')) };
     case 'TAPER_RESUMED':
       return { group: 'medication', action: `resumed the ${text(p, 'medicine') || ''} taper`.replace('  ', ' ') };
-    case 'REFERRAL_RECEIVED': {
-      const source = text(p, 'source');
-      const how = source === 'SELF' ? 'recorded a self-referral' : source === 'PROACTIVE_INVITATION' ? 'referred the patient after they accepted an invitation' : 'referred the patient to health & wellbeing coaching';
-      return { group: 'referral', action: how, detail: quoted(text(p, 'reason')) };
-    }
-    case 'REFERRAL_TRIAGED': {
-      const outcome = text(p, 'outcome');
-      if (outcome === 'ACCEPTED') return { group: 'referral', action: `accepted the referral and assigned ${text(p, 'coachName') || 'a coach'}` };
-      if (outcome === 'REDIRECTED') return { group: 'referral', action: `redirected the referral to ${text(p, 'redirectedTo') || 'another service'}` };
-      return { group: 'referral', action: 'declined the referral', detail: quoted(text(p, 'reason')) };
-    }
-    case 'INVITATION_SENT':
-      return { group: 'referral', action: `recorded an invitation to the coaching programme by ${(text(p, 'channel') || 'letter').toLowerCase()}` };
-    case 'INVITATION_ANSWERED': {
-      const status = text(p, 'status');
-      if (status === 'NO_RESPONSE') return { group: 'referral', action: 'marked the invitation "no response" after the set time' };
-      return { group: 'referral', action: status === 'ACCEPTED' ? 'recorded that the patient accepted the invitation' : 'recorded that the patient declined the invitation' };
-    }
+  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'medication' | 'referral' | 'pain-cafe' | 'other';
     case 'NOTIFICATION':
       return { group: 'other', action: 'was notified' };
     default:

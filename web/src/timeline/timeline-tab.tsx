@@ -29,6 +29,12 @@ const filters: ReadonlyArray<{ value: string; label: string; empty: string; kind
   { value: 'care-team', label: 'Care team', empty: 'No care-team changes yet', kinds: ['CARE_TEAM_MEMBER_ADDED', 'CARE_TEAM_MEMBER_REMOVED', 'CARE_TEAM_LEAD_CHANGED'] },
   { value: 'referral', label: 'Referrals', empty: 'No referrals or invitations yet', kinds: ['REFERRAL_RECEIVED', 'REFERRAL_TRIAGED', 'INVITATION_SENT', 'INVITATION_ANSWERED'] },
   { value: 'measures', label: 'Measures', empty: 'No measures yet', kinds: ['OUTCOME_RECORDED', 'QUESTIONNAIRE_SENT', 'QUESTIONNAIRE_COMPLETED'] },
+  {
+    value: 'pain-cafe',
+    label: 'Pain Cafés',
+    empty: 'No Pain Cafés yet',
+    kinds: ['CAFE_INVITED', 'CAFE_REGISTERED', 'CAFE_WAITLISTED', 'CAFE_PLACE_OFFERED', 'CAFE_CANCELLED', 'CAFE_ATTENDED', 'CAFE_DID_NOT_ATTEND'],
+  },
 ];
 const pageSize = 20;
 

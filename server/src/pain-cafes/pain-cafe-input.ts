@@ -1,0 +1,69 @@
+import { badInput } from '../platform/errors.js';
+import { requireText } from '../platform/validate.js';
+import type { PainCafeInput } from './pain-cafe.types.js';
+
+/** The limits a café is checked against; the migration's checks repeat the hard ones. */
+export const cafeLimits = {
+  maxCapacity: 500,
+  maxHours: 8,
+  maxDaysAhead: 730,
+  maxFacilitators: 10,
+} as const;
+
+/** A café's fields, checked and tidied: what is stored. */
+export interface CheckedCafe {
+  title: string;
+  description: string | null;
+  startsAt: Date;
+  endsAt: Date;
+  venue: string | null;
+  onlineLink: string | null;
+  capacity: number;
+  facilitatorIds: string[];
+}
+
+/**
+ * Checks what an organiser typed, before anything is stored: a title, a start after `now` and an end after
+ * the start, a venue or an https link (one, not both), at least one place, and at least one facilitator
+ * (who they are is checked against the PCN's coaches by the service).
+ */
+export function checkCafeInput(input: PainCafeInput, now: Date): CheckedCafe {
+  const title = requireText('title', input.title, 120);
+  const description = input.description?.trim() ? requireText('description', input.description, 2000) : null;
+  const startsAt = validDate('startsAt', input.startsAt);
+  const endsAt = validDate('endsAt', input.endsAt);
+  if (startsAt.getTime() <= now.getTime()) throw badInput('startsAt', 'A café is arranged for the future; this start time has passed.');
+  if (startsAt.getTime() - now.getTime() > cafeLimits.maxDaysAhead * 86_400_000) throw badInput('startsAt', 'A café can be arranged at most two years ahead.');
+  if (endsAt.getTime() <= startsAt.getTime()) throw badInput('endsAt', 'The café must end after it starts.');
+  if (endsAt.getTime() - startsAt.getTime() > cafeLimits.maxHours * 3_600_000) throw badInput('endsAt', `A café lasts at most ${cafeLimits.maxHours} hours.`);
+  const venue = input.venue?.trim() ? requireText('venue', input.venue, 300) : null;
+  const link = input.onlineLink?.trim() ? requireText('onlineLink', input.onlineLink, 500) : null;
+  if (venue && link) throw badInput('venue', 'Give either a venue or an online link, not both.');
+  if (!venue && !link) throw badInput('venue', 'Say where the café meets: a venue, or an online link.');
+  const onlineLink = link === null ? null : httpsLink(link);
+  if (!Number.isInteger(input.capacity) || input.capacity < 1) throw badInput('capacity', 'A café needs at least one place.');
+  if (input.capacity > cafeLimits.maxCapacity) throw badInput('capacity', `A café has at most ${cafeLimits.maxCapacity} places.`);
+  const facilitatorIds = [...new Set(input.facilitatorIds)];
+  if (facilitatorIds.length === 0) throw badInput('facilitatorIds', 'Choose at least one coach to run the café.');
+  if (facilitatorIds.length > cafeLimits.maxFacilitators) throw badInput('facilitatorIds', `At most ${cafeLimits.maxFacilitators} facilitators.`);
+  return { title, description, startsAt, endsAt, venue, onlineLink, capacity: input.capacity, facilitatorIds };
+}
+
+function validDate(field: string, value: Date): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw badInput(field, 'Please give a date and time.');
+  return value;
+}
+
+/** A link patients can open safely: https only, with a host, and nothing hidden in it. */
+function httpsLink(text: string): string {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw badInput('onlineLink', 'The online link must be a full web address starting https://.');
+  }
+  if (url.protocol !== 'https:' || !text.startsWith('https://') || !url.hostname) throw badInput('onlineLink', 'The online link must start https:// (a secure link).');
+  if (url.username || url.password) throw badInput('onlineLink', 'The online link must not carry a user name or password.');
+  if (/\s/.test(text)) throw badInput('onlineLink', 'The online link must not contain spaces.');
+  return text;
+}

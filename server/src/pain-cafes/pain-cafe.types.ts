@@ -1,0 +1,30 @@
+import { Field, GraphQLISODateTime, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { Attendance } from './pain-cafe.entity.js';
+
+export const CafeTimeframe = { UPCOMING: 'UPCOMING', PAST: 'PAST' } as const;
+export type CafeTimeframe = (typeof CafeTimeframe)[keyof typeof CafeTimeframe];
+registerEnumType(CafeTimeframe, { name: 'PainCafeTimeframe', description: 'Cafés still to end (soonest first), or ended (latest first).' });
+
+/** A café as its organiser describes it; the same fields create it and (with its id) change it. */
+@InputType()
+export class PainCafeInput {
+  @Field(() => String) title!: string;
+  @Field(() => String, { nullable: true }) description?: string | null;
+  @Field(() => GraphQLISODateTime) startsAt!: Date;
+  @Field(() => GraphQLISODateTime) endsAt!: Date;
+  @Field(() => String, { nullable: true, description: 'Where it meets in person. Give a venue or an online link, not both.' }) venue?: string | null;
+  @Field(() => String, { nullable: true, description: 'An https:// link to join online. Give a venue or an online link, not both.' }) onlineLink?: string | null;
+  @Field(() => Int, { description: 'Places for patients, at least 1.' }) capacity!: number;
+  @Field(() => [ID], { description: "Who runs it: coaches of the café's PCN." }) facilitatorIds!: string[];
+}
+
+@InputType()
+export class UpdatePainCafeInput extends PainCafeInput {
+  @Field(() => ID) cafeId!: string;
+}
+
+@InputType()
+export class PainCafeAttendanceInput {
+  @Field(() => ID) registrationId!: string;
+  @Field(() => Attendance) attendance!: Attendance;
+}

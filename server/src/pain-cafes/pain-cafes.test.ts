@@ -1,0 +1,281 @@
+import { describe, expect, it } from 'vitest';
+import { Role, User } from '../auth/user.entity.js';
+import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
+import { makeWorld, signInAs, type World } from '../test-support/world.js';
+
+const CREATE = `mutation($input: PainCafeInput!) { createPainCafe(input: $input) { id title capacity venue onlineLink status facilitators { id } placesLeft } }`;
+const UPDATE = `mutation($input: UpdatePainCafeInput!) { updatePainCafe(input: $input) { id capacity placesLeft waitlistCount } }`;
+const CANCEL_CAFE = `mutation($id: ID!) { cancelPainCafe(cafeId: $id, reason: "Venue flooded") { status cancelReason } }`;
+const REGISTER = `mutation($cafe: ID!, $patient: ID!) { registerPatientForPainCafe(cafeId: $cafe, patientId: $patient) { id status waitlistPosition } }`;
+const INVITE = `mutation($cafe: ID!, $patient: ID!) { invitePatientToPainCafe(cafeId: $cafe, patientId: $patient) { id status } }`;
+const CANCEL_PLACE = `mutation($id: ID!) { cancelPainCafePlace(registrationId: $id, reason: "Hospital appointment") { id status } }`;
+const ATTEND = `mutation($id: ID!, $a: PainCafeAttendance!) { recordPainCafeAttendance(input: { registrationId: $id, attendance: $a }) { id attendance } }`;
+const CAFE = `query($id: ID!) { painCafe(id: $id) { id title capacity registeredCount waitlistCount invitedCount placesLeft viewerCanManage
+  places { id status waitlistPosition attendance patient { id name } } } }`;
+const CAFES = `{ painCafes { id } }`;
+const PATIENT_CAFES = `query($id: ID!) { patient(id: $id) { painCafes { status attendance waitlistPosition cafe { id title } } } }`;
+const TIMELINE = `query($id: ID!) { timeline(patientId: $id) { nodes { kind payload } } }`;
+const NOTIFS = `{ myNotifications(first: 20) { kind title link } }`;
+
+const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
+
+describe('Pain Cafés', () => {
+  const server = useTestServer();
+  const url = () => server().url;
+  let world: World;
+  const fresh = async () => (world = await makeWorld(server().orm.em.fork()));
+  const cafeInput = (extra: Record<string, unknown> = {}) => ({
+    title: 'Pain Café: pacing and sleep',
+    startsAt: hours(7 * 24),
+    endsAt: hours(7 * 24 + 2),
+    venue: 'Community Hall, High Street',
+    capacity: 2,
+    facilitatorIds: [world.users.coach.id],
+    ...extra,
+  });
+  /** Another coach of the world's PCN, to be a patient's own coach (the actor is never notified of their own action). */
+  const secondCoach = async () => {
+    const em = server().orm.em.fork();
+    const u = new User('Second Coach', `second.coach.${world.tag}.${Math.random().toString(36).slice(2, 7)}@test.example`, world.users.coach.passwordHash, Role.COACH, world.pcn);
+    await em.persistAndFlush(u);
+    return u;
+  };
+  const createCafe = async (token: string, extra: Record<string, unknown> = {}) => {
+    const res = await gql<{ createPainCafe: { id: string } }>(url(), CREATE, { input: cafeInput(extra) }, token);
+    expect(res.errors).toBeUndefined();
+    return res.data!.createPainCafe.id;
+  };
+  const register = (token: string, cafe: string, patient: string) => gql<{ registerPatientForPainCafe: { id: string; status: string; waitlistPosition: number | null } }>(url(), REGISTER, { cafe, patient }, token);
+  const cafeView = async (token: string, id: string) => (await gql<{ painCafe: { registeredCount: number; waitlistCount: number; placesLeft: number; places: Array<{ id: string; status: string; waitlistPosition: number | null; attendance: string | null; patient: { id: string } | null }> } }>(url(), CAFE, { id }, token)).data!.painCafe;
+  const kinds = async (token: string, patientId: string) => (await gql<{ timeline: { nodes: Array<{ kind: string; payload: Record<string, unknown> }> } }>(url(), TIMELINE, { id: patientId }, token)).data!.timeline.nodes.filter((n) => n.kind.startsWith('CAFE_'));
+  const stored = async () => {
+    const [row] = await ownerQuery<{ cafes: string; places: string }>(
+      `select (select count(*) from pain_cafe where pcn_id = $1) as cafes, (select count(*) from pain_cafe_registration r join pain_cafe c on c.id = r.cafe_id where c.pcn_id = $1) as places`,
+      [world.pcn.id],
+    );
+    return row;
+  };
+
+  it('a coach arranges a café with a venue or an https link; bad input is refused by name and stores nothing', async () => {
+    await fresh();
+    const token = await signInAs(url(), world.users.coach);
+    const created = await gql<{ createPainCafe: { title: string; status: string; placesLeft: number; facilitators: Array<{ id: string }> } }>(url(), CREATE, { input: cafeInput() }, token);
+    expect(created.data?.createPainCafe).toMatchObject({ title: 'Pain Café: pacing and sleep', status: 'SCHEDULED', placesLeft: 2, facilitators: [{ id: world.users.coach.id }] });
+    const online = await gql<{ createPainCafe: { onlineLink: string; venue: null } }>(url(), CREATE, { input: cafeInput({ venue: null, onlineLink: 'https://meet.example.nhs.uk/cafe' }) }, token);
+    expect(online.data?.createPainCafe).toMatchObject({ onlineLink: 'https://meet.example.nhs.uk/cafe', venue: null });
+    const before = await stored();
+
+    const refusals: Array<[Record<string, unknown>, string, RegExp]> = [
+      [{ endsAt: hours(7 * 24 - 1) }, 'endsAt', /end after it starts/],
+      [{ startsAt: hours(-2), endsAt: hours(-1) }, 'startsAt', /start time has passed/],
+      [{ capacity: 0 }, 'capacity', /at least one place/],
+      [{ capacity: 501 }, 'capacity', /at most 500/],
+      [{ onlineLink: 'https://meet.example/x' }, 'venue', /not both/],
+      [{ venue: null }, 'venue', /a venue, or an online link/],
+      [{ venue: '  ' }, 'venue', /a venue, or an online link/],
+      [{ venue: null, onlineLink: 'http://meet.example/x' }, 'onlineLink', /https/],
+      [{ venue: null, onlineLink: 'javascript:alert(1)' }, 'onlineLink', /https/],
+      [{ title: '   ' }, 'title', /fill in title/],
+      [{ facilitatorIds: [] }, 'facilitatorIds', /at least one coach/],
+      [{ facilitatorIds: ['00000000-0000-4000-8000-000000000000'] }, 'facilitatorIds', /not a Cairn user/],
+      [{ facilitatorIds: [world.users.gp.id] }, 'facilitatorIds', /GP is not a coach of this PCN/],
+      [{ facilitatorIds: [world.users.outsider.id] }, 'facilitatorIds', /Outsider is not a coach of this PCN/],
+    ];
+    for (const [change, field, message] of refusals) {
+      const res = await gql(url(), CREATE, { input: cafeInput(change) }, token);
+      expect([errorCode(res), res.errors?.[0]?.extensions?.field], JSON.stringify(change)).toEqual(['BAD_USER_INPUT', field]);
+      expect(res.errors![0].message).toMatch(message);
+    }
+    expect(await stored()).toEqual(before);
+
+    // Who may arrange one: the PCN's coaches and service leads; a physio of the PCN may look but not arrange.
+    const fcp = await signInAs(url(), world.users.fcp);
+    expect(errorCode(await gql(url(), CREATE, { input: cafeInput() }, fcp))).toBe('FORBIDDEN');
+    const lead = await signInAs(url(), world.users.lead);
+    expect((await gql(url(), CREATE, { input: cafeInput() }, lead)).errors).toBeUndefined();
+  });
+
+  it('registers while places remain, then fills the waiting list; a cancelled place passes to the first waiting, whose coach is told', async () => {
+    await fresh();
+    const own = await secondCoach();
+    const { coach } = world.users;
+    const [ann, ben, cat, dan] = [
+      await world.patient([coach], { givenName: 'Ann' }),
+      await world.patient([coach], { givenName: 'Ben' }),
+      await world.patient([own, coach], { givenName: 'Cat' }),
+      await world.patient([coach], { givenName: 'Dan' }),
+    ];
+    const token = await signInAs(url(), coach);
+    const cafe = await createCafe(token);
+
+    expect((await register(token, cafe, ann.id)).data?.registerPatientForPainCafe).toMatchObject({ status: 'REGISTERED', waitlistPosition: null });
+    const benPlace = (await register(token, cafe, ben.id)).data!.registerPatientForPainCafe;
+    expect(benPlace.status).toBe('REGISTERED');
+    expect((await register(token, cafe, cat.id)).data?.registerPatientForPainCafe).toMatchObject({ status: 'WAITLISTED', waitlistPosition: 1 });
+    expect((await register(token, cafe, dan.id)).data?.registerPatientForPainCafe).toMatchObject({ status: 'WAITLISTED', waitlistPosition: 2 });
+    const before = await stored();
+    const twice = await register(token, cafe, ann.id);
+    expect([errorCode(twice), twice.errors![0].message]).toEqual(['CONFLICT', `Ann Test ${world.tag} is already registered for this café.`]);
+    expect(errorCode(await register(token, cafe, dan.id))).toBe('CONFLICT');
+    expect(await stored()).toEqual(before);
+    expect(await cafeView(token, cafe)).toMatchObject({ registeredCount: 2, waitlistCount: 2, placesLeft: 0 });
+
+    // Ben cancels: Cat, first on the waiting list, takes the place in the same transaction; Dan moves up.
+    expect((await gql<{ cancelPainCafePlace: { status: string } }>(url(), CANCEL_PLACE, { id: benPlace.id }, token)).data?.cancelPainCafePlace.status).toBe('CANCELLED');
+    const after = await cafeView(token, cafe);
+    expect(after).toMatchObject({ registeredCount: 2, waitlistCount: 1, placesLeft: 0 });
+    expect(after.places.map((p) => [p.patient?.id, p.status, p.waitlistPosition])).toEqual([
+      [ann.id, 'REGISTERED', null],
+      [ben.id, 'CANCELLED', null],
+      [cat.id, 'REGISTERED', null],
+      [dan.id, 'WAITLISTED', 1],
+    ]);
+    expect((await kinds(token, cat.id)).map((e) => e.kind)).toEqual(['CAFE_PLACE_OFFERED', 'CAFE_WAITLISTED']);
+    expect((await kinds(token, ben.id)).map((e) => [e.kind, e.payload['previousStatus'], e.payload['reason']])).toEqual([
+      ['CAFE_CANCELLED', 'REGISTERED', 'Hospital appointment'],
+      ['CAFE_REGISTERED', undefined, undefined],
+    ]);
+    const told = (await gql<{ myNotifications: Array<{ kind: string; title: string; link: string }> }>(url(), NOTIFS, {}, await signInAs(url(), own))).data!.myNotifications;
+    expect(told).toContainEqual({ kind: 'CAFE_PLACE_OFFERED', title: `Cat Test ${world.tag} has a place on Pain Café: pacing and sleep`, link: `/pain-cafes/${cafe}` });
+
+    // A cancelled place may be taken again: Ben joins the end of the waiting list.
+    expect((await register(token, cafe, ben.id)).data?.registerPatientForPainCafe).toMatchObject({ status: 'WAITLISTED', waitlistPosition: 2 });
+  });
+
+  it('never registers more than the capacity, however many coaches register at once', async () => {
+    await fresh();
+    const token = await signInAs(url(), world.users.coach);
+    const lead = await signInAs(url(), world.users.lead);
+    const cafe = await createCafe(token, { capacity: 3 });
+    const patients = await Promise.all(Array.from({ length: 12 }, (_, i) => world.patient([world.users.coach], { givenName: `P${i}` })));
+    const results = await Promise.all(patients.map((p, i) => register(i % 2 ? token : lead, cafe, p.id)));
+    expect(results.every((r) => r.errors === undefined)).toBe(true);
+    const statuses = results.map((r) => r.data!.registerPatientForPainCafe.status);
+    expect(statuses.filter((s) => s === 'REGISTERED')).toHaveLength(3);
+    expect(statuses.filter((s) => s === 'WAITLISTED')).toHaveLength(9);
+    const view = await cafeView(token, cafe);
+    expect(view).toMatchObject({ registeredCount: 3, waitlistCount: 9, placesLeft: 0 });
+    expect(view.places.filter((p) => p.status === 'WAITLISTED').map((p) => p.waitlistPosition)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    const [{ registered }] = await ownerQuery<{ registered: number }>(`select count(*)::int as registered from pain_cafe_registration where cafe_id = $1 and status = 'REGISTERED'`, [cafe]);
+    expect(registered).toBe(3);
+
+    // Parallel cancellations: each freed place goes to the next in line, never more than the capacity.
+    const held = view.places.filter((p) => p.status === 'REGISTERED');
+    await Promise.all(held.map((p, i) => gql(url(), CANCEL_PLACE, { id: p.id }, i % 2 ? token : lead)));
+    const refilled = await cafeView(token, cafe);
+    expect(refilled).toMatchObject({ registeredCount: 3, waitlistCount: 6 });
+    const firstThreeWaiting = view.places.filter((p) => p.status === 'WAITLISTED').slice(0, 3).map((p) => p.id);
+    expect(refilled.places.filter((p) => p.status === 'REGISTERED').map((p) => p.id).sort()).toEqual([...firstThreeWaiting].sort());
+  });
+
+  it('a café over capacity is refused: lowering the places below those held stores nothing, the database refuses an overbooking, more places serve the waiting list', async () => {
+    await fresh();
+    const token = await signInAs(url(), world.users.coach);
+    const cafe = await createCafe(token, { capacity: 2 });
+    const ps = await Promise.all([0, 1, 2, 3].map((i) => world.patient([world.users.coach], { givenName: `Q${i}` })));
+    for (const p of ps) await register(token, cafe, p.id);
+    const before = await stored();
+    const lower = await gql(url(), UPDATE, { input: { ...cafeInput({ capacity: 1 }), cafeId: cafe } }, token);
+    expect([errorCode(lower), lower.errors?.[0]?.extensions?.field, lower.errors?.[0]?.message]).toEqual(['BAD_USER_INPUT', 'capacity', '2 patients hold places; cancel some places before lowering the capacity below that.']);
+    expect(await stored()).toEqual(before);
+    expect((await cafeView(token, cafe)).registeredCount).toBe(2);
+
+    // Whatever writes, PostgreSQL refuses a third registered place on two.
+    const waiting = (await cafeView(token, cafe)).places.find((p) => p.status === 'WAITLISTED')!;
+    await expect(ownerQuery(`update pain_cafe_registration set status = 'REGISTERED' where id = $1`, [waiting.id])).rejects.toThrow(/would have 3 registered for 2 places/);
+    await expect(ownerQuery(`update pain_cafe set capacity = 1 where id = $1`, [cafe])).rejects.toThrow(/below its registered patients/);
+
+    const raised = await gql<{ updatePainCafe: { capacity: number; placesLeft: number; waitlistCount: number } }>(url(), UPDATE, { input: { ...cafeInput({ capacity: 5 }), cafeId: cafe } }, token);
+    expect(raised.data?.updatePainCafe).toEqual({ id: cafe, capacity: 5, placesLeft: 1, waitlistCount: 0 });
+    expect((await kinds(token, ps[3].id)).map((e) => e.kind)).toEqual(['CAFE_PLACE_OFFERED', 'CAFE_WAITLISTED']);
+  });
+
+  it('access: another PCN cannot see the café; a coach gets NOT_FOUND for a patient they cannot see; names show only to those who may read them', async () => {
+    await fresh();
+    const { coach, outsider, lead, gp, fcp } = world.users;
+    const other = await secondCoach();
+    const mine = await world.patient([coach], { givenName: 'Mine' });
+    const theirs = await world.patient([other], { givenName: 'Theirs' });
+    const token = await signInAs(url(), coach);
+    const otherToken = await signInAs(url(), other);
+    const outsiderToken = await signInAs(url(), outsider);
+    const cafe = await createCafe(token, { capacity: 5 });
+    expect((await register(otherToken, cafe, theirs.id)).errors).toBeUndefined();
+
+    // A user of another PCN: the café does not exist for them, in the list or by id, nor can they register anyone on it.
+    expect((await gql<{ painCafes: unknown[] }>(url(), CAFES, {}, outsiderToken)).data!.painCafes).toEqual([]);
+    expect(errorCode(await gql(url(), CAFE, { id: cafe }, outsiderToken))).toBe('NOT_FOUND');
+    const outsiderPatient = await world.patient([outsider]);
+    expect(errorCode(await register(outsiderToken, cafe, outsiderPatient.id))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(url(), CANCEL_CAFE, { id: cafe }, outsiderToken))).toBe('NOT_FOUND');
+
+    // A coach of the PCN registering a patient who is not theirs: NOT_FOUND, as for no patient at all, and nothing stored.
+    const before = await stored();
+    const notMine = await register(token, cafe, theirs.id);
+    expect([errorCode(notMine), notMine.errors![0].message]).toEqual(['NOT_FOUND', 'No such patient, or you do not have access to it.']);
+    const theirPlace = (await cafeView(otherToken, cafe)).places[0]!;
+    expect(errorCode(await gql(url(), CANCEL_PLACE, { id: theirPlace.id }, token))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(url(), ATTEND, { id: theirPlace.id, a: 'ATTENDED' }, token))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(url(), CANCEL_PLACE, { id: '00000000-0000-4000-8000-000000000000' }, token))).toBe('NOT_FOUND');
+    expect(errorCode(await register(outsiderToken, cafe, mine.id))).toBe('NOT_FOUND');
+    expect(await stored()).toEqual(before);
+    expect(errorCode(await gql(url(), TIMELINE, { id: theirs.id }, token))).toBe('NOT_FOUND');
+
+    // The café and its fill are the PCN's; who holds a place shows only to those who may read the patient.
+    expect((await register(token, cafe, mine.id)).errors).toBeUndefined();
+    const seenByCoach = await cafeView(token, cafe);
+    expect(seenByCoach.registeredCount).toBe(2);
+    expect(seenByCoach.places.map((p) => p.patient?.id ?? null)).toEqual([null, mine.id]);
+    expect((await cafeView(await signInAs(url(), lead), cafe)).places.map((p) => p.patient?.id)).toEqual([theirs.id, mine.id]);
+    const gpView = (await gql<{ painCafe: { viewerCanManage: boolean; places: Array<{ patient: unknown }> } }>(url(), CAFE, { id: cafe }, await signInAs(url(), gp))).data!.painCafe;
+    expect(gpView.viewerCanManage).toBe(false);
+    expect(gpView.places.map((p) => p.patient)).toEqual([null, null]);
+    // A physio on the patient's team may read the patient but not manage their café places.
+    const shared = await world.patient([coach, fcp], { givenName: 'Shared' });
+    const fcpRegister = await register(await signInAs(url(), fcp), cafe, shared.id);
+    expect(errorCode(fcpRegister)).toBe('FORBIDDEN');
+  });
+
+  it('attendance is recorded after the café on the patient\'s timeline and in their café history; a cancelled café ends every place', async () => {
+    await fresh();
+    const token = await signInAs(url(), world.users.coach);
+    const [amy, bob, cy] = await Promise.all(['Amy', 'Bob', 'Cy'].map((n) => world.patient([world.users.coach], { givenName: n })));
+    const cafe = await createCafe(token, { capacity: 2 });
+    const amyPlace = (await register(token, cafe, amy.id)).data!.registerPatientForPainCafe.id;
+    const bobPlace = (await register(token, cafe, bob.id)).data!.registerPatientForPainCafe.id;
+    const cyPlace = (await register(token, cafe, cy.id)).data!.registerPatientForPainCafe.id;
+    const early = await gql(url(), ATTEND, { id: amyPlace, a: 'ATTENDED' }, token);
+    expect([errorCode(early), early.errors![0].message]).toEqual(['CONFLICT', 'Attendance is recorded once the café has started.']);
+
+    // The café took place last week (a fixture set in the database).
+    await ownerQuery(`update pain_cafe set starts_at = now() - interval '7 days', ends_at = now() - interval '7 days' + interval '2 hours' where id = $1`, [cafe]);
+    expect((await gql<{ recordPainCafeAttendance: { attendance: string } }>(url(), ATTEND, { id: amyPlace, a: 'ATTENDED' }, token)).data?.recordPainCafeAttendance.attendance).toBe('ATTENDED');
+    expect((await gql(url(), ATTEND, { id: bobPlace, a: 'DID_NOT_ATTEND' }, token)).errors).toBeUndefined();
+    expect(errorCode(await gql(url(), ATTEND, { id: cyPlace, a: 'ATTENDED' }, token))).toBe('CONFLICT');
+    expect(errorCode(await gql(url(), ATTEND, { id: amyPlace, a: 'SOMETIMES' }, token))).toBe('BAD_USER_INPUT');
+    expect(errorCode(await gql(url(), CANCEL_PLACE, { id: amyPlace }, token))).toBe('CONFLICT');
+
+    const amyEvents = await kinds(token, amy.id);
+    expect(amyEvents.map((e) => e.kind)).toEqual(['CAFE_ATTENDED', 'CAFE_REGISTERED']);
+    expect(amyEvents[0]!.payload).toMatchObject({ cafeId: cafe, registrationId: amyPlace, title: 'Pain Café: pacing and sleep', corrected: false });
+    expect((await kinds(token, bob.id)).map((e) => e.kind)).toEqual(['CAFE_DID_NOT_ATTEND', 'CAFE_REGISTERED']);
+    const history = (await gql<{ patient: { painCafes: Array<{ status: string; attendance: string | null; cafe: { id: string } }> } }>(url(), PATIENT_CAFES, { id: amy.id }, token)).data!.patient.painCafes;
+    expect(history).toEqual([{ status: 'REGISTERED', attendance: 'ATTENDED', waitlistPosition: null, cafe: { id: cafe, title: 'Pain Café: pacing and sleep' } }]);
+    // Correcting it is another event, marked as a correction.
+    await gql(url(), ATTEND, { id: amyPlace, a: 'DID_NOT_ATTEND' }, token);
+    expect((await kinds(token, amy.id))[0]).toMatchObject({ kind: 'CAFE_DID_NOT_ATTEND', payload: { corrected: true } });
+    // An outsider reads none of it.
+    expect(errorCode(await gql(url(), PATIENT_CAFES, { id: amy.id }, await signInAs(url(), world.users.outsider)))).toBe('NOT_FOUND');
+
+    // A café called off before it starts ends every place, invitation and wait, each on its patient's timeline.
+    const next = await createCafe(token, { capacity: 1 });
+    await register(token, next, amy.id);
+    await register(token, next, bob.id);
+    expect((await gql(url(), INVITE, { cafe: next, patient: cy.id }, token)).errors).toBeUndefined();
+    expect((await cafeView(token, next)).places.map((p) => p.status)).toEqual(['REGISTERED', 'WAITLISTED', 'INVITED']);
+    expect((await gql<{ cancelPainCafe: { status: string } }>(url(), CANCEL_CAFE, { id: next }, token)).data?.cancelPainCafe).toEqual({ status: 'CANCELLED', cancelReason: 'Venue flooded' });
+    expect((await cafeView(token, next)).places.map((p) => p.status)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
+    expect((await kinds(token, cy.id))[0]).toMatchObject({ kind: 'CAFE_CANCELLED', payload: { cafeCancelled: true, previousStatus: 'INVITED', reason: 'Venue flooded' } });
+    expect(errorCode(await register(token, next, amy.id))).toBe('CONFLICT');
+  });
+});

@@ -1,0 +1,121 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ownerQuery, useTestServer } from '../server/src/test-support/harness.js';
+import { makeWorld, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { seriousAccessibilityProblems } from './support/axe.js';
+import { artifactsDir, useChromium } from './support/browser.js';
+
+const webDist = path.resolve(import.meta.dirname, '../web/dist');
+const desktop = { width: 1280, height: 800 };
+const phone = { width: 390, height: 844 };
+const shotsDir = '/tmp/shots-pain-cafes';
+
+describe('Pain Cafés in Chromium', () => {
+  const server = useTestServer({ webDist });
+  const browser = useChromium();
+  let world: World;
+
+  beforeAll(async () => {
+    world = await makeWorld(server().orm.em.fork());
+    mkdirSync(shotsDir, { recursive: true });
+  });
+
+  /** A screenshot at the laptop size and at a phone's, full page; nothing may be wider than the phone. */
+  async function shots(page: Page, name: string): Promise<void> {
+    for (const [size, viewport] of [['1280', desktop], ['390', phone]] as const) {
+      await page.setViewportSize(viewport);
+      for (const dir of [artifactsDir, shotsDir]) await page.screenshot({ path: path.join(dir, `pain-cafes-${name}-${size}.png`), fullPage: true });
+      if (size === '390') expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    }
+    await page.setViewportSize(desktop);
+  }
+
+  async function registerFromSearch(page: Page, name: string): Promise<void> {
+    const register = page.locator('section', { has: page.getByRole('heading', { name: 'Register a patient' }) });
+    await register.getByLabel('Find a patient on your caseload').fill(name);
+    await register.getByRole('button', { name: 'Search' }).click();
+    await register.getByRole('button', { name: `Register ${name}` }).click();
+  }
+
+  it('a coach arranges a café for one, registers two patients so one waits, cancels the first, and the second takes the place', { timeout: 180_000 }, async () => {
+    const { coach } = world.users;
+    const ann = await world.patient([coach], { givenName: 'Annie', familyName: `Walsh ${world.tag}` });
+    const ben = await world.patient([coach], { givenName: 'Bernard', familyName: `Okoye ${world.tag}` });
+    const context = await browser().newContext({ viewport: desktop, locale: 'en-GB' });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error('page error:', e));
+    await page.goto(server().url);
+    await page.getByLabel('Email address').fill(coach.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+
+    await page.getByRole('link', { name: 'Pain Cafés' }).click();
+    await page.getByRole('heading', { name: 'Pain Cafés', level: 1 }).waitFor();
+    await page.getByRole('button', { name: 'Arrange a café' }).click();
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Arrange a Pain Café' }) });
+    await form.getByLabel('Title').fill('Pain Café: moving with confidence');
+    await form.getByLabel('Places').fill('0');
+    await form.getByRole('textbox', { name: 'Venue' }).fill('Riverside Library, Community Room');
+    await shots(page, 'create-form');
+    // A refusal shows beside its field and stores nothing.
+    await form.getByRole('button', { name: 'Arrange café' }).click();
+    await form.getByText('A café needs at least one place.').waitFor();
+    await form.getByLabel('Places').fill('1');
+    await form.getByRole('button', { name: 'Arrange café' }).click();
+    await page.getByRole('heading', { name: 'Pain Café: moving with confidence', level: 1 }).waitFor();
+
+    await registerFromSearch(page, ann.givenName + ' ' + ann.familyName);
+    await page.getByText(`${ann.givenName} ${ann.familyName} has a place.`).waitFor();
+    await registerFromSearch(page, ben.givenName + ' ' + ben.familyName);
+    await page.getByText(`The café is full: ${ben.givenName} ${ben.familyName} is number 1 on the waiting list.`).waitFor();
+    const places = page.locator('section', { has: page.getByRole('heading', { name: /^Places/ }) });
+    const waiting = page.locator('section', { has: page.getByRole('heading', { name: /^Waiting list/ }) });
+    await expect.poll(() => places.getByRole('listitem').allTextContents()).toEqual([expect.stringContaining(ann.familyName)]);
+    await expect.poll(() => waiting.getByRole('listitem').allTextContents()).toEqual([expect.stringContaining(ben.familyName)]);
+    await page.getByText('1 of 1 taken · full · 1 on the waiting list').waitFor();
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    await shots(page, 'cafe-waiting');
+
+    // Annie cannot come: her place passes to Bernard, first on the waiting list, at once.
+    await places.getByRole('button', { name: `Cancel place: ${ann.givenName} ${ann.familyName}` }).click();
+    await places.getByText('Give up the place? The next on the waiting list takes it.').waitFor();
+    await places.getByRole('button', { name: 'Yes, cancel' }).click();
+    await expect.poll(() => places.getByRole('listitem').allTextContents()).toEqual([expect.stringMatching(new RegExp(`${ben.familyName}.*From the waiting list`))]);
+    await waiting.getByText('Nobody is waiting.').waitFor();
+    await page.getByText('1 of 1 taken · full').waitFor();
+
+    // One more place: the café is changed through the same form.
+    await page.getByRole('button', { name: 'Change the café…' }).click();
+    const change = page.locator('form', { has: page.getByRole('heading', { name: 'Change the café' }) });
+    expect(await change.getByLabel('Title').inputValue()).toBe('Pain Café: moving with confidence');
+    await change.getByLabel('Places').fill('2');
+    await shots(page, 'change-form');
+    await change.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('1 of 2 taken · 1 place left').waitFor();
+
+    // The list shows the café and its fill.
+    await page.getByRole('link', { name: 'All Pain Cafés' }).click();
+    const card = page.locator('.cafe-card', { hasText: 'Pain Café: moving with confidence' });
+    await card.getByText('1 of 2 taken · 1 place left').waitFor();
+    await shots(page, 'list');
+
+    // After the café (moved into the past in the database), the coach records attendance.
+    await ownerQuery(`update pain_cafe set starts_at = now() - interval '2 hours', ends_at = now() - interval '30 minutes' where title = 'Pain Café: moving with confidence' and pcn_id = $1`, [world.pcn.id]);
+    await card.getByRole('link').click();
+    await places.getByRole('group', { name: `Attendance of ${ben.givenName} ${ben.familyName}` }).getByRole('button', { name: 'Attended' }).click();
+    await places.getByText('Attended', { exact: true }).first().waitFor();
+    await expect.poll(() => places.locator('.badge').allTextContents()).toContain('Attended');
+    await shots(page, 'attendance');
+
+    // It is on Bernard's timeline.
+    await page.goto(`${server().url}/patients/${ben.id}/timeline`);
+    await page.getByText('recorded that the patient attended a Pain Café').waitFor();
+    await page.getByText('freed a place on a Pain Café, which passed to the patient from the waiting list').waitFor();
+    await shots(page, 'timeline');
+    await context.close();
+  });
+});

@@ -1,0 +1,14 @@
+const dayTime = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+
+/** "Tuesday 8 December 2026, 14:00 to 16:00" in the reader's time zone. */
+export function cafeWhen(startsAt: string, endsAt: string): string {
+  return `${dayTime.format(new Date(startsAt))} to ${time.format(new Date(endsAt))}`;
+}
+
+/** Where it meets, in words. */
+export function cafeWhere(c: { venue?: string | null; onlineLink?: string | null }): string {
+  return c.venue ?? (c.onlineLink ? 'Online' : '');
+}
+
+export const cafeLink = (id: string) => `/pain-cafes/${encodeURIComponent(id)}`;

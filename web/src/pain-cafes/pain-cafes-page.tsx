@@ -1,0 +1,87 @@
+import { PainCafesDocument, type PainCafeFillFragment } from '@cairn/schema/operations';
+import { createQuery } from '@urql/solid';
+import { createSignal, For, Show, type JSX } from 'solid-js';
+import { describeError } from '../platform/errors.js';
+import { Link, navigate } from '../platform/router.js';
+import { Alert } from '../ui/alert.js';
+import { Badge } from '../ui/badge.js';
+import { Button } from '../ui/button.js';
+import { FillBar } from '../ui/fill-bar.js';
+import { Spinner } from '../ui/spinner.js';
+import { cafeLink, cafeWhen, cafeWhere } from './cafe-words.js';
+import { CreateCafeForm } from './create-cafe-form.js';
+import './pain-cafes.css';
+
+/** The PCN's Pain Cafés: the upcoming ones and how full each is, on one screen; the past ones below. */
+export function PainCafesPage(): JSX.Element {
+  document.title = 'Pain Cafés – Cairn';
+  const [result, refetch] = createQuery({ query: PainCafesDocument, requestPolicy: 'cache-and-network' });
+  const [creating, setCreating] = createSignal(false);
+  return (
+    <div class="pain-cafes">
+      <div class="page-heading">
+        <h1>Pain Cafés</h1>
+        <Show when={result.data?.canArrangePainCafes && !creating()}>
+          <Button onClick={() => setCreating(true)}>Arrange a café</Button>
+        </Show>
+      </div>
+      <Show when={creating()}>
+        <CreateCafeForm
+          onCreated={(id) => {
+            setCreating(false);
+            refetch({ requestPolicy: 'network-only' });
+            navigate(cafeLink(id));
+          }}
+          onCancel={() => setCreating(false)}
+        />
+      </Show>
+      <Show when={result.error}>
+        <Alert tone="error">{describeError(result.error!).message}</Alert>
+      </Show>
+      <Show when={result.data} fallback={<Show when={!result.error}><Spinner label="Loading Pain Cafés…" /></Show>}>
+        {(d) => (
+          <>
+            <section aria-labelledby="upcoming-heading">
+              <h2 id="upcoming-heading">Upcoming</h2>
+              <Show when={d().upcoming.length > 0} fallback={<p class="muted">No cafés are arranged. {d().canArrangePainCafes ? 'Arrange one to start inviting patients.' : ''}</p>}>
+                <ul class="cafe-list">
+                  <For each={d().upcoming}>{(c) => <CafeCard cafe={c} />}</For>
+                </ul>
+              </Show>
+            </section>
+            <Show when={d().past.length > 0}>
+              <section aria-labelledby="past-heading">
+                <h2 id="past-heading">Past cafés</h2>
+                <ul class="cafe-list cafe-list--past">
+                  <For each={d().past}>{(c) => <CafeCard cafe={c} past />}</For>
+                </ul>
+              </section>
+            </Show>
+          </>
+        )}
+      </Show>
+    </div>
+  );
+}
+
+function CafeCard(props: { cafe: PainCafeFillFragment; past?: boolean }): JSX.Element {
+  const c = () => props.cafe;
+  const cancelled = () => c().status === 'CANCELLED';
+  return (
+    <li class="card cafe-card">
+      <div class="cafe-card__head">
+        <h3 class="cafe-card__title">
+          <Link href={cafeLink(c().id)}>{c().title}</Link>
+        </h3>
+        <Show when={cancelled()}>
+          <Badge tone="muted">Cancelled</Badge>
+        </Show>
+      </div>
+      <p class="cafe-card__when">{cafeWhen(c().startsAt, c().endsAt)}</p>
+      <p class="cafe-card__where muted">{cafeWhere(c())}</p>
+      <Show when={!cancelled()}>
+        <FillBar taken={c().registeredCount} capacity={c().capacity} label={`Places taken on ${c().title}`} overflow={c().waitlistCount} overflowLabel="on the waiting list" />
+      </Show>
+    </li>
+  );
+}
