@@ -90,7 +90,42 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
       return { group: 'medication', action: `paused the ${text(p, 'medicine') || ''} taper`.replace('  ', ' '), detail: quoted(text(p, 'reason')) };
     case 'TAPER_RESUMED':
       return { group: 'medication', action: `resumed the ${text(p, 'medicine') || ''} taper`.replace('  ', ' ') };
-  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'medication' | 'referral' | 'pain-cafe' | 'other';
+    case 'CAFE_INVITED':
+      return { group: 'pain-cafe', action: 'invited the patient to a Pain Café', detail: cafeDetail(p) };
+    case 'CAFE_REGISTERED':
+      return { group: 'pain-cafe', action: 'registered the patient for a Pain Café', detail: cafeDetail(p) };
+    case 'CAFE_WAITLISTED':
+      return { group: 'pain-cafe', action: `put the patient on a full Pain Café's waiting list${typeof p['position'] === 'number' ? ` (number ${p['position']})` : ''}`, detail: cafeDetail(p) };
+    case 'CAFE_PLACE_OFFERED':
+      return { group: 'pain-cafe', action: 'freed a place on a Pain Café, which passed to the patient from the waiting list', detail: cafeDetail(p) };
+    case 'CAFE_CANCELLED':
+      return {
+        group: 'pain-cafe',
+        action: p['cafeCancelled'] === true ? "cancelled a Pain Café the patient was on" : `cancelled the patient's ${cafePlaceWords(text(p, 'previousStatus'))} a Pain Café`,
+        detail: [cafeDetail(p), quoted(text(p, 'reason'))].filter(Boolean).join(' '),
+      };
+    case 'CAFE_ATTENDED':
+      return { group: 'pain-cafe', action: `recorded that the patient attended a Pain Café${p['corrected'] === true ? ' (a correction)' : ''}`, detail: cafeDetail(p) };
+    case 'CAFE_DID_NOT_ATTEND':
+      return { group: 'pain-cafe', action: `recorded that the patient did not attend a Pain Café${p['corrected'] === true ? ' (a correction)' : ''}`, detail: cafeDetail(p) };
+    case 'REFERRAL_RECEIVED': {
+      const source = text(p, 'source');
+      const how = source === 'SELF' ? 'recorded a self-referral' : source === 'PROACTIVE_INVITATION' ? 'referred the patient after they accepted an invitation' : 'referred the patient to health & wellbeing coaching';
+      return { group: 'referral', action: how, detail: quoted(text(p, 'reason')) };
+    }
+    case 'REFERRAL_TRIAGED': {
+      const outcome = text(p, 'outcome');
+      if (outcome === 'ACCEPTED') return { group: 'referral', action: `accepted the referral and assigned ${text(p, 'coachName') || 'a coach'}` };
+      if (outcome === 'REDIRECTED') return { group: 'referral', action: `redirected the referral to ${text(p, 'redirectedTo') || 'another service'}` };
+      return { group: 'referral', action: 'declined the referral', detail: quoted(text(p, 'reason')) };
+    }
+    case 'INVITATION_SENT':
+      return { group: 'referral', action: `recorded an invitation to the coaching programme by ${(text(p, 'channel') || 'letter').toLowerCase()}` };
+    case 'INVITATION_ANSWERED': {
+      const status = text(p, 'status');
+      if (status === 'NO_RESPONSE') return { group: 'referral', action: 'marked the invitation "no response" after the set time' };
+      return { group: 'referral', action: status === 'ACCEPTED' ? 'recorded that the patient accepted the invitation' : 'recorded that the patient declined the invitation' };
+    }
     case 'NOTIFICATION':
       return { group: 'other', action: 'was notified' };
     default:
