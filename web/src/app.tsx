@@ -17,6 +17,8 @@ import { ReferralsPage } from './referrals/referrals-page.js';
 import { ReferralFormPage } from './referrals/referral-form-page.js';
 import { CaseFindingPage } from './case-finding/case-finding-page.js';
 import { CaseSearchPage } from './case-finding/case-search-page.js';
+import { CapacityPage } from './sessions/capacity-page.js';
+import { DiaryPage } from './sessions/diary-page.js';
 import { CafePage } from './pain-cafes/cafe-page.js';
 import { PainCafesPage } from './pain-cafes/pain-cafes-page.js';
 import type { Problem } from './platform/errors.js';
@@ -109,6 +111,16 @@ function SignedIn(): JSX.Element {
                 Referrals
               </Link>
             </Show>
+            <Show when={user()?.role === 'COACH'}>
+              <Link href="/diary" class="top-bar__nav-link" aria-current={pathname() === '/diary' ? 'page' : undefined}>
+                Diary
+              </Link>
+            </Show>
+            <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
+              <Link href="/capacity" class="top-bar__nav-link" aria-current={pathname() === '/capacity' ? 'page' : undefined}>
+                Capacity
+              </Link>
+            </Show>
             <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
               <Link href="/dashboard" class="top-bar__nav-link" aria-current={pathname() === '/dashboard' ? 'page' : undefined}>
                 Dashboard
@@ -167,6 +179,12 @@ function Routes(): JSX.Element {
       </Match>
       <Match when={pathname() === '/medication-reviews'}>
         <MedicationWorklistsPage />
+      </Match>
+      <Match when={pathname() === '/diary'}>
+        <DiaryPage />
+      </Match>
+      <Match when={pathname() === '/capacity'}>
+        <CapacityPage />
       </Match>
       <Match when={pathname() === '/indicators'}>
         <IndicatorsPage />

@@ -25,6 +25,9 @@ const meaning: Record<ActionName, string> = {
   REFER: 'Refer the patient into the coaching programme.',
   TRIAGE_REFERRAL: "Accept, decline or redirect a referral (the coaches and service leads of the patient's PCN).",
   INVITE: 'Invite the patient to the programme from a case-finding search, and record their answer.',
+  BOOK_SESSION: 'Book, rebook and cancel coaching sessions.',
+  RECORD_SESSION: 'Record what happened at a coaching session, with goal check-ins, and add addenda.',
+  DISCHARGE_PATIENT: 'Discharge the patient from coaching with a signed summary to their GP.',
   MANAGE_CAFE_PLACES: 'Invite the patient to a Pain Café, register them or put them on its waiting list, cancel their place and record attendance.',
 };
 

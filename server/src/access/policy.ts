@@ -43,6 +43,12 @@ export const PatientAction = {
   TRIAGE_REFERRAL: 'referral.triage',
   /** Invite the patient to the programme from a case-finding search, and record their answer. */
   INVITE: 'invitation.manage',
+  /** Book, rebook or cancel a coaching session. */
+  BOOK_SESSION: 'session.book',
+  /** Record what happened at a session (attended or DNA, the notes, goal check-ins) and add addenda. */
+  RECORD_SESSION: 'session.record',
+  /** Discharge the patient from the coaching programme, signing the summary sent to their GP. */
+  DISCHARGE_PATIENT: 'patient.discharge',
   /** Invite the patient to a Pain Café, register them (or put them on its waiting list), cancel their place, record attendance. */
   MANAGE_CAFE_PLACES: 'painCafe.managePlace',
 } as const;
@@ -111,6 +117,12 @@ export function allows(actor: Pick<User, 'role'>, rel: Relationship, action: Pat
     case PatientAction.TRIAGE_REFERRAL:
     case PatientAction.INVITE:
       return rel.isPcnLead || rel.isPcnCoach;
+    case PatientAction.BOOK_SESSION:
+      return onTeam || rel.isPcnLead;
+    case PatientAction.RECORD_SESSION:
+    case PatientAction.DISCHARGE_PATIENT:
+      // The coaches who see the patient and whoever leads their care.
+      return (onTeam && actor.role === Role.COACH) || (rel.member?.isLead ?? false);
     case PatientAction.MANAGE_CAFE_PLACES:
       // Coaches run the cafés for their own caseload; a PCN's service lead for any of its patients.
       return (onTeam && actor.role === Role.COACH) || rel.isPcnLead;
@@ -375,6 +387,14 @@ export const may = {
   findCases: (actor: User) => actor.active && (actor.role === Role.COACH || actor.role === Role.SERVICE_LEAD),
   /** One referral: whoever may VIEW_REFERRALS on its patient (decided by `allows`), and always the person who made it. */
   viewOwnReferral: (actor: User, referrerId: string) => actor.active && actor.id === referrerId,
+  /** A coach's diary and capacity: the coach themselves, and the service leads of their PCN. */
+  viewCoachDiary: (actor: User, coach: User) =>
+    actor.active && coach.role === Role.COACH && (actor.id === coach.id || (actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === coach.organisation.pcnId)),
+  /** A coach sets their own capacity; a service lead may set it for a coach of their PCN. */
+  setCoachCapacity: (actor: User, coach: User) =>
+    actor.active && coach.role === Role.COACH && (actor.id === coach.id || (actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === coach.organisation.pcnId)),
+  /** The capacity of every coach of the PCN on one screen: its service leads. */
+  viewPcnCapacity: (actor: User) => actor.active && actor.role === Role.SERVICE_LEAD,
   /** A discussion post is its author's to edit (DISCUSS on the patient is checked as well). */
   editThreadPost: (actor: User, authorId: string) => actor.id === authorId,
   /** A PCN's Pain Cafés (title, time, fill; never who is on them): its staff. */
@@ -406,6 +426,12 @@ function deniedMessage(action: PatientAction): string {
       return "Only the coaches and service leads of the patient's Primary Care Network can invite patients to the programme.";
     case PatientAction.REFER:
       return "Only clinicians involved in the patient's care, the practice's GPs and the PCN's coaches can refer this patient.";
+    case PatientAction.BOOK_SESSION:
+      return "Only the patient's care team or a PCN service lead can book their sessions.";
+    case PatientAction.RECORD_SESSION:
+      return "Only a coach on the care team or the care team's lead can record a session.";
+    case PatientAction.DISCHARGE_PATIENT:
+      return "Only a coach on the care team or the care team's lead can discharge a patient.";
     default:
       return 'Your role on this care team does not allow that.';
   }

@@ -13,6 +13,7 @@ import { threadsModule } from '../threads/threads.module.js';
 import { outcomesModule } from '../outcomes/outcomes.module.js';
 import { referralsModule } from '../referrals/referrals.module.js';
 import { caseFindingModule } from '../case-finding/case-finding.module.js';
+import { sessionsModule } from '../sessions/sessions.module.js';
 import { painCafesModule } from '../pain-cafes/pain-cafes.module.js';
 import type { CairnModule } from '../platform/module.js';
 
@@ -36,5 +37,6 @@ export const modules: readonly CairnModule[] = [
   medicationsModule,
   referralsModule,
   caseFindingModule,
+  sessionsModule,
   painCafesModule,
 ];

@@ -32,6 +32,12 @@ export const NotificationKind = {
   INVITATION_REMINDER: 'INVITATION_REMINDER',
   /** To the coach who sent an invitation: it was marked NO_RESPONSE. */
   INVITATION_NO_RESPONSE: 'INVITATION_NO_RESPONSE',
+  /** A session was booked in your diary by someone else. */
+  SESSION_BOOKED: 'SESSION_BOOKED',
+  /** A patient missed two sessions in a row (to their coach and the care-team lead). */
+  SESSION_DNA_ALERT: 'SESSION_DNA_ALERT',
+  /** A patient was discharged from coaching: the signed summary (to the GPs on the care team). */
+  PATIENT_DISCHARGED: 'PATIENT_DISCHARGED',
   /** A place on a Pain Café freed up and passed to your patient from its waiting list. */
   CAFE_PLACE_OFFERED: 'CAFE_PLACE_OFFERED',
   /** A Pain Café your patient had a place on was cancelled. */

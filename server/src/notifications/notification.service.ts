@@ -113,5 +113,6 @@ export const links = {
   medication: (patientId: string) => `/patients/${patientId}/medication`,
   referrals: () => '/referrals',
   caseFinding: (searchId: string) => `/case-finding/${searchId}`,
+  sessions: (patientId: string) => `/patients/${patientId}/sessions`,
   painCafe: (cafeId: string) => `/pain-cafes/${cafeId}`,
 };

@@ -17,6 +17,7 @@ import { TimelineTab } from '../timeline/timeline-tab.js';
 import { MeasuresTab } from '../outcomes/measures-tab.js';
 import { MedicationTab } from '../medications/medication-tab.js';
 import { ReferralsTab } from '../referrals/referrals-tab.js';
+import { SessionsTab } from '../sessions/sessions-tab.js';
 
 /** One patient's workspace: who they are, who cares for them, and the sections of their record. */
 export function PatientWorkspace(props: { patientId: string; tab: string | undefined; itemId?: string | undefined }): JSX.Element {
@@ -66,7 +67,7 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
                             <Show
                               when={t().slug === 'care-plan'}
                               fallback={
-                                <RecordSection tab={t()} patient={p()} itemId={props.itemId} />
+                                <RecordSection tab={t()} patient={p()} itemId={props.itemId} onPatientChanged={() => refetch({ requestPolicy: 'network-only' })} />
                               }
                             >
                               <CarePlanTab patientId={p().id} careTeam={p().careTeam} canEdit={p().viewerCan.editCarePlan} activationLevel={p().activationLevel ?? null} />
@@ -95,7 +96,7 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
 }
 
 /** The handover, discussion and timeline sections; `itemId` is the note or thread a link points at. */
-function RecordSection(props: { tab: WorkspaceTab; patient: PatientWorkspaceQuery['patient']; itemId: string | undefined }): JSX.Element {
+function RecordSection(props: { tab: WorkspaceTab; patient: PatientWorkspaceQuery['patient']; itemId: string | undefined; onPatientChanged(): void }): JSX.Element {
   return (
     <Switch
       fallback={
@@ -107,6 +108,9 @@ function RecordSection(props: { tab: WorkspaceTab; patient: PatientWorkspaceQuer
     >
       <Match when={props.tab.slug === 'handover'}>
         <HandoverTab patient={props.patient} focusHandoverId={props.itemId} />
+      </Match>
+      <Match when={props.tab.slug === 'sessions'}>
+        <SessionsTab patient={props.patient} onPatientChanged={props.onPatientChanged} />
       </Match>
       <Match when={props.tab.slug === 'medication'}>
         <MedicationTab patient={props.patient} />

@@ -4,6 +4,7 @@ import { Link } from '../platform/router.js';
 /** The parts of a patient's record; later features fill each one. */
 export const workspaceTabs = [
   { slug: 'care-plan', label: 'Care plan', placeholder: 'The shared care plan (goals, self-management strategies and review dates) will appear here.' },
+  { slug: 'sessions', label: 'Sessions', placeholder: 'Coaching sessions: booking, what happened at each, the suggested cadence and discharge.' },
   { slug: 'handover', label: 'Handover', placeholder: 'Handover notes from specialist pain services, to read and acknowledge, will appear here.' },
   { slug: 'medication', label: 'Medication', placeholder: 'Analgesic medicines with their oral morphine equivalents, flags and proposed changes will appear here.' },
   { slug: 'discussion', label: 'Discussion', placeholder: "The care team's MDT discussion threads about this patient will appear here." },

@@ -2,7 +2,7 @@ import type { EventKind } from '@cairn/schema/operations';
 
 export interface EventWords {
   /** For the marker's colour: which part of the record it belongs to. */
-  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'medication' | 'referral' | 'pain-cafe' | 'other';
+  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'medication' | 'referral' | 'sessions' | 'pain-cafe' | 'other';
   /** Follows the actor's name: "posted an URGENT handover". */
   action: string;
   /** A short excerpt, shown as plain text. */
@@ -14,6 +14,9 @@ const text = (payload: Record<string, unknown>, key: string): string => {
   return typeof v === 'string' ? v : '';
 };
 const quoted = (s: string) => (s ? `“${s}”` : undefined);
+const sessionTime = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
+const when = (iso: string) => (iso && !Number.isNaN(Date.parse(iso)) ? sessionTime.format(new Date(iso)) : 'a time not given');
+const modeWords = (mode: string) => ({ PHONE: 'phone', VIDEO: 'video', IN_PERSON: 'in-person', GROUP: 'group' })[mode] ?? 'coaching';
 
 const cafeWhen = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 /** "Pain Café: pacing, Tue 8 Dec 2026, 14:00". */
@@ -90,6 +93,24 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
       return { group: 'medication', action: `paused the ${text(p, 'medicine') || ''} taper`.replace('  ', ' '), detail: quoted(text(p, 'reason')) };
     case 'TAPER_RESUMED':
       return { group: 'medication', action: `resumed the ${text(p, 'medicine') || ''} taper`.replace('  ', ' ') };
+    case 'SESSION_BOOKED':
+      return { group: 'sessions', action: `booked a ${modeWords(text(p, 'mode'))} session with ${text(p, 'coachName') || 'a coach'} for ${when(text(p, 'startsAt'))}`, detail: quoted(text(p, 'purpose')) };
+    case 'SESSION_REBOOKED':
+      return { group: 'sessions', action: `moved a session from ${when(text(p, 'previousStartsAt'))} to ${when(text(p, 'startsAt'))}`, detail: quoted(text(p, 'reason')) };
+    case 'SESSION_CANCELLED':
+      return { group: 'sessions', action: `recorded that the ${text(p, 'cancelledBy') === 'PATIENT' ? 'patient' : 'clinic'} cancelled the session of ${when(text(p, 'startsAt'))}`, detail: quoted(text(p, 'reason')) };
+    case 'SESSION_RECORDED':
+      return {
+        group: 'sessions',
+        action: text(p, 'outcome') === 'DNA' ? `recorded that the patient did not attend the session of ${when(text(p, 'startsAt'))}` : `recorded the session of ${when(text(p, 'startsAt'))}`,
+        detail: typeof p['goalsReviewed'] === 'number' && p['goalsReviewed'] > 0 ? `${p['goalsReviewed']} goal${p['goalsReviewed'] === 1 ? '' : 's'} reviewed` : undefined,
+      };
+    case 'SESSION_ADDENDUM_ADDED':
+      return { group: 'sessions', action: "added an addendum to a session's notes", detail: quoted(text(p, 'excerpt')) };
+    case 'SESSION_DNA_ALERT':
+      return { group: 'sessions', action: `raised an alert: ${typeof p['consecutiveDnas'] === 'number' ? p['consecutiveDnas'] : 2} sessions missed in a row; the coach and the care-team lead were told` };
+    case 'PATIENT_DISCHARGED':
+      return { group: 'sessions', action: 'discharged the patient from coaching and sent the signed summary to the GP', detail: quoted(text(p, 'excerpt')) };
     case 'CAFE_INVITED':
       return { group: 'pain-cafe', action: 'invited the patient to a Pain Café', detail: cafeDetail(p) };
     case 'CAFE_REGISTERED':

@@ -1,0 +1,186 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { isUuid, readersAmong } from '../access/policy.js';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { Role, User } from '../auth/user.entity.js';
+import { appendEvent } from '../events/event-log.js';
+import { links, notify } from '../notifications/notification.service.js';
+import { Patient, PatientStatus } from '../patients/patient.entity.js';
+import { badInput, conflict } from '../platform/errors.js';
+import { runSql, sql } from '../platform/sql.js';
+import { requireText } from '../platform/validate.js';
+import { CoachingSession, SessionChange, SessionChangeKind, SessionMode, SessionStatus } from './session.entity.js';
+import type { BookSessionInput, CancelSessionInput, RebookSessionInput } from './session.types.js';
+import { slotWords } from './uk-time.js';
+
+export interface By {
+  actor: User;
+  requestId: string;
+}
+
+/** What a booking may be: sessions are 10 minutes to 4 hours, booked up to a year ahead. */
+export const bookingLimits = { minMinutes: 10, maxMinutes: 240, maxDaysAhead: 366, textChars: 1000 } as const;
+
+/** Books a session; every check runs before anything is written, and the clash check runs under a lock. */
+export async function bookSession(em: EntityManager, by: By, patient: Patient, input: BookSessionInput, now = new Date()): Promise<CoachingSession> {
+  if (patient.status === PatientStatus.DISCHARGED) throw conflict(`${nameOf(patient)} has been discharged; a new referral starts a new episode before sessions are booked.`);
+  const { startsAt, endsAt } = requireSlot(input.startsAt, input.endsAt, now);
+  const coach = await requireCoach(em, input.coachId, patient);
+  const location = input.location?.trim() ? requireText('location', input.location, 200) : null;
+  if (input.mode === SessionMode.IN_PERSON && !location) throw badInput('location', 'Please say where an in-person session is held.');
+  const session = Object.assign(new CoachingSession(), {
+    patientId: patient.id,
+    coach,
+    startsAt,
+    endsAt,
+    mode: input.mode,
+    location,
+    purpose: requireText('purpose', input.purpose, bookingLimits.textChars),
+    bookedBy: by.actor,
+  });
+  await em.transactional(async (tx) => {
+    await refuseClashes(tx, session, patient);
+    tx.persist(session);
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: 'session.book', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { sessionId: session.id } });
+    await appendEvent(tx, {
+      patientId: patient.id,
+      kind: 'SESSION_BOOKED',
+      actorId: by.actor.id,
+      payload: { sessionId: session.id, coachId: coach.id, coachName: coach.name, startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), mode: session.mode, purpose: session.purpose },
+    });
+    // The coach is told when someone else fills their diary (never of their own booking).
+    await notify(tx, [coach.id], {
+      kind: 'SESSION_BOOKED',
+      patientId: patient.id,
+      title: `Session booked with ${nameOf(patient)}`,
+      body: `${by.actor.name} booked ${slotWords(startsAt, endsAt)}: ${session.purpose}`,
+      link: links.sessions(patient.id),
+      actorId: by.actor.id,
+    });
+  });
+  return session;
+}
+
+/** Moves a booked session to another time, keeping the time it replaces. */
+export async function rebookSession(em: EntityManager, by: By, session: CoachingSession, patient: Patient, input: RebookSessionInput, now = new Date()): Promise<CoachingSession> {
+  requireBooked(session, 'moved');
+  const { startsAt, endsAt } = requireSlot(input.startsAt, input.endsAt, now);
+  if (startsAt.getTime() === session.startsAt.getTime() && endsAt.getTime() === session.endsAt.getTime()) throw badInput('startsAt', 'The session is already booked for that time.');
+  const reason = requireText('reason', input.reason, bookingLimits.textChars);
+  const previous = { startsAt: session.startsAt, endsAt: session.endsAt };
+  await em.transactional(async (tx) => {
+    await refuseClashes(tx, { id: session.id, coach: session.coach, startsAt, endsAt }, patient);
+    const moved = await runSql(tx, sql`update coaching_session set starts_at = ${startsAt}, ends_at = ${endsAt}
+                                        where id = ${session.id} and status = 'BOOKED' and starts_at = ${previous.startsAt} returning id`);
+    if (moved.length === 0) throw conflict('This session was changed by someone else a moment ago; please look again.');
+    tx.persist(Object.assign(new SessionChange(), { sessionId: session.id, kind: SessionChangeKind.REBOOKED, previousStartsAt: previous.startsAt, previousEndsAt: previous.endsAt, newStartsAt: startsAt, newEndsAt: endsAt, reason, changedBy: by.actor }));
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: 'session.rebook', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { sessionId: session.id } });
+    await appendEvent(tx, {
+      patientId: patient.id,
+      kind: 'SESSION_REBOOKED',
+      actorId: by.actor.id,
+      payload: { sessionId: session.id, coachName: session.coach.name, previousStartsAt: previous.startsAt.toISOString(), startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), reason },
+    });
+    await notify(tx, [session.coach.id], {
+      kind: 'SESSION_BOOKED',
+      patientId: patient.id,
+      title: `Session with ${nameOf(patient)} moved`,
+      body: `${by.actor.name} moved it from ${slotWords(previous.startsAt, previous.endsAt)} to ${slotWords(startsAt, endsAt)}: ${reason}`,
+      link: links.sessions(patient.id),
+      actorId: by.actor.id,
+    });
+  });
+  await em.refresh(session);
+  return session;
+}
+
+/** Cancels a booked session, by the patient or by the clinic, with the reason; the row stays. */
+export async function cancelSession(em: EntityManager, by: By, session: CoachingSession, patient: Patient, input: CancelSessionInput, now = new Date()): Promise<CoachingSession> {
+  requireBooked(session, 'cancelled');
+  const reason = requireText('reason', input.reason, bookingLimits.textChars);
+  await em.transactional(async (tx) => {
+    await cancelBooked(tx, by, session, input.cancelledBy, reason, now);
+    await recordAudit(tx, { actorId: by.actor.id, action: 'session.cancel', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { sessionId: session.id } });
+    await notify(tx, [session.coach.id], {
+      kind: 'SESSION_BOOKED',
+      patientId: patient.id,
+      title: `Session with ${nameOf(patient)} cancelled`,
+      body: `${slotWords(session.startsAt, session.endsAt)}, cancelled by the ${input.cancelledBy === 'PATIENT' ? 'patient' : 'clinic'}: ${reason}`,
+      link: links.sessions(patient.id),
+      actorId: by.actor.id,
+    });
+  });
+  await em.refresh(session);
+  return session;
+}
+
+/** Inside a transaction: marks one booked session cancelled with its history row and event (discharge uses it too). */
+export async function cancelBooked(tx: EntityManager, by: By, session: CoachingSession, cancelledBy: 'PATIENT' | 'CLINIC', reason: string, now: Date): Promise<void> {
+  const status = cancelledBy === 'PATIENT' ? SessionStatus.CANCELLED_BY_PATIENT : SessionStatus.CANCELLED_BY_CLINIC;
+  const done = await runSql(tx, sql`update coaching_session set status = ${status}, cancel_reason = ${reason}, cancelled_by_id = ${by.actor.id}, cancelled_at = ${now}
+                                     where id = ${session.id} and status = 'BOOKED' returning id`);
+  if (done.length === 0) throw conflict('This session was changed by someone else a moment ago; please look again.');
+  tx.persist(Object.assign(new SessionChange(), { sessionId: session.id, kind: SessionChangeKind.CANCELLED, previousStartsAt: session.startsAt, previousEndsAt: session.endsAt, reason, changedBy: by.actor, changedAt: now }));
+  await tx.flush();
+  await appendEvent(tx, { patientId: session.patientId, kind: 'SESSION_CANCELLED', actorId: by.actor.id, payload: { sessionId: session.id, startsAt: session.startsAt.toISOString(), cancelledBy, reason } });
+}
+
+export function requireBooked(session: CoachingSession, verb: string): void {
+  if (session.status !== SessionStatus.BOOKED) throw conflict(`Only a booked session can be ${verb}; this one is ${statusWords[session.status]}.`);
+}
+
+export const statusWords: Record<SessionStatus, string> = {
+  BOOKED: 'booked',
+  ATTENDED: 'recorded as attended',
+  DNA: 'recorded as did not attend',
+  CANCELLED_BY_PATIENT: 'cancelled by the patient',
+  CANCELLED_BY_CLINIC: 'cancelled by the clinic',
+};
+
+/** A real slot: in the future, ending after it starts, of a sensible length, within a year. */
+function requireSlot(startsAt: Date, endsAt: Date, now: Date): { startsAt: Date; endsAt: Date } {
+  if (!(startsAt instanceof Date) || Number.isNaN(startsAt.getTime())) throw badInput('startsAt', 'Please give the date and time the session starts.');
+  if (!(endsAt instanceof Date) || Number.isNaN(endsAt.getTime())) throw badInput('endsAt', 'Please give the time the session ends.');
+  if (startsAt.getTime() < now.getTime()) throw badInput('startsAt', 'That time has passed: a session is booked for a time to come.');
+  if (endsAt.getTime() <= startsAt.getTime()) throw badInput('endsAt', 'The session must end after it starts.');
+  const minutes = (endsAt.getTime() - startsAt.getTime()) / 60_000;
+  if (minutes < bookingLimits.minMinutes) throw badInput('endsAt', `A session lasts at least ${bookingLimits.minMinutes} minutes.`);
+  if (minutes > bookingLimits.maxMinutes) throw badInput('endsAt', `A session lasts at most ${bookingLimits.maxMinutes / 60} hours; this one would last ${Math.round(minutes / 60)} hours.`);
+  if (startsAt.getTime() - now.getTime() > bookingLimits.maxDaysAhead * 86_400_000) throw badInput('startsAt', 'Sessions are booked at most a year ahead.');
+  return { startsAt, endsAt };
+}
+
+/** The coach named for a session: an active coach who can see the patient. */
+async function requireCoach(em: EntityManager, coachId: string, patient: Patient): Promise<User> {
+  const coach = isUuid(coachId) ? await em.findOne(User, { id: coachId }, { populate: ['organisation'] }) : null;
+  if (!coach || coach.role !== Role.COACH || !coach.active) throw badInput('coachId', 'No such coach.');
+  if (!(await readersAmong(em, patient.id, [coach.id])).has(coach.id)) {
+    throw badInput('coachId', `${coach.name} is not on ${nameOf(patient)}'s care team; add them to the team before booking them.`);
+  }
+  return coach;
+}
+
+/**
+ * Refuses a session overlapping another BOOKED one of the same coach or the same patient. The advisory
+ * locks (one per coach, one per patient) make two bookings at once take turns, so both cannot pass the check.
+ */
+async function refuseClashes(tx: EntityManager, session: Pick<CoachingSession, 'id' | 'coach' | 'startsAt' | 'endsAt'>, patient: Patient): Promise<void> {
+  await runSql(tx, sql`select pg_advisory_xact_lock(hashtextextended(${`session-coach:${session.coach.id}`}, 0)), pg_advisory_xact_lock(hashtextextended(${`session-patient:${patient.id}`}, 0))`);
+  const clashes = await runSql<{ coach_id: string; patient_id: string; starts_at: string; ends_at: string }>(
+    tx,
+    sql`select coach_id, patient_id, starts_at, ends_at from coaching_session
+         where status = 'BOOKED' and id <> ${session.id} and (coach_id = ${session.coach.id} or patient_id = ${patient.id})
+           and starts_at < ${session.endsAt} and ends_at > ${session.startsAt}
+         order by starts_at limit 1`,
+  );
+  const clash = clashes[0];
+  if (!clash) return;
+  const when = slotWords(new Date(clash.starts_at), new Date(clash.ends_at)); // the driver answers timestamps as text
+  if (clash.coach_id === session.coach.id) throw conflict(`${session.coach.name} already has a session booked ${when}, which overlaps this one.`);
+  throw conflict(`${nameOf(patient)} already has a session booked ${when}, which overlaps this one.`);
+}
+
+export function nameOf(patient: Pick<Patient, 'givenName' | 'familyName'>): string {
+  return `${patient.givenName} ${patient.familyName}`;
+}

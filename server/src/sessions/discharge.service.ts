@@ -1,0 +1,131 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CarePlanView } from '@cairn/schema/care-plan';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { Role } from '../auth/user.entity.js';
+import type { CarePlanStore } from '../care-plans/care-plan.store.js';
+import { listSignOffs } from '../care-plans/care-plan.history.js';
+import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
+import { excerpt } from '../events/event-kinds.js';
+import { appendEvent } from '../events/event-log.js';
+import { links, notify } from '../notifications/notification.service.js';
+import { instruments } from '../outcomes/instruments.js';
+import { patientSeries } from '../outcomes/outcome.service.js';
+import type { Patient } from '../patients/patient.entity.js';
+import { PatientStatus } from '../patients/patient.entity.js';
+import { badInput, conflict } from '../platform/errors.js';
+import { runSql, sql } from '../platform/sql.js';
+import { requireText } from '../platform/validate.js';
+import { cancelBooked, nameOf, type By } from './booking.service.js';
+import { Discharge, dischargeReasonWords, type DischargeReason } from './discharge.entity.js';
+import { CoachingSession, SessionStatus } from './session.entity.js';
+import { ukDate } from './uk-time.js';
+
+const SUMMARY_MAX = 20_000;
+
+export interface DischargeDraftFacts {
+  summary: string;
+  attended: number;
+  dnas: number;
+  /** The GPs on the care team, who receive the signed summary. */
+  gpNames: string[];
+}
+
+/** The summary Cairn drafts from the record, for the coach to edit and sign. */
+export async function draftDischarge(em: EntityManager, carePlans: CarePlanStore, patient: Patient, reason: DischargeReason, today: string): Promise<DischargeDraftFacts> {
+  const sessions = await em.find(CoachingSession, { patientId: patient.id, status: { $in: [SessionStatus.ATTENDED, SessionStatus.DNA] } }, { orderBy: { startsAt: 'asc' } });
+  const attended = sessions.filter((s) => s.status === SessionStatus.ATTENDED);
+  const dnas = sessions.length - attended.length;
+  const [agreed] = await listSignOffs(em, patient.id);
+  const view: CarePlanView = agreed?.view ?? (await carePlans.read(patient.id)).view;
+  const current = (await carePlans.read(patient.id)).view; // the latest check-ins are on the current plan
+  const series = (await patientSeries(em, patient.id)).filter((s) => s.points.length > 0);
+  const gps = await gpsOnTeam(em, patient.id);
+
+  const lines: string[] = [];
+  lines.push(`${nameOf(patient)} is discharged from health and wellbeing coaching on ${longDate(today)}: ${dischargeReasonWords[reason]}.`);
+  lines.push('');
+  lines.push('Sessions');
+  lines.push(
+    attended.length === 0
+      ? `No sessions attended${dnas ? `; ${dnas} missed` : ''}.`
+      : attended.length === 1
+        ? `1 session attended, on ${longDate(ukDate(attended[0]!.startsAt))}${dnas ? `; ${dnas} missed` : ''}.`
+        : `${attended.length} sessions attended between ${longDate(ukDate(attended[0]!.startsAt))} and ${longDate(ukDate(attended[attended.length - 1]!.startsAt))}${dnas ? `; ${dnas} missed` : ''}.`,
+  );
+  lines.push('');
+  lines.push('Goals and their last check-in');
+  const goals = current.goals.filter((g) => g.status !== 'DROPPED');
+  if (goals.length === 0) lines.push('No goals recorded in the care plan.');
+  for (const g of goals) {
+    const checkIns = [...g.checkIns].sort((a, b) => a.date.localeCompare(b.date));
+    const first = checkIns[0];
+    const last = checkIns[checkIns.length - 1];
+    const progress = last ? (first && first !== last ? `${first.rating}/10 → ${last.rating}/10 (${longDate(last.date)})` : `${last.rating}/10 (${longDate(last.date)})`) : 'no check-in';
+    lines.push(`- ${g.what || 'Untitled goal'} (${g.status.toLowerCase()}): ${progress}`);
+  }
+  lines.push('');
+  lines.push(agreed ? `The care plan as agreed with the patient on ${longDate(agreed.agreedOn)}` : 'The care plan (not signed off with the patient)');
+  if (view.whatMatters.trim()) lines.push(`What matters to them: ${view.whatMatters.trim().replace(/\s*\n+\s*/g, ' ')}`);
+  if (view.strategies.length) lines.push(`Self-management: ${view.strategies.map((s) => `${s.what} (${s.howOften})`).join('; ')}.`);
+  if (view.flareUp.whatHelps.trim()) lines.push(`In a flare-up: ${view.flareUp.whatHelps.trim()}`);
+  lines.push('');
+  lines.push('Outcome measures, first and last');
+  if (series.length === 0) lines.push('No outcome measures recorded.');
+  for (const s of series) {
+    const first = s.points[0]!;
+    const last = s.points[s.points.length - 1]!;
+    const name = instruments[s.instrument].shortName;
+    lines.push(first === last ? `- ${name}: ${first.score} (${longDate(first.measuredOn)}, once)` : `- ${name}: ${first.score} (${longDate(first.measuredOn)}) → ${last.score} (${longDate(last.measuredOn)})`);
+  }
+  lines.push('');
+  lines.push('If pain or confidence worsens, the patient may be re-referred to the coaching service.');
+  return { summary: lines.join('\n'), attended: attended.length, dnas, gpNames: gps.map((m) => m.user.name) };
+}
+
+/**
+ * Discharges the patient with the summary the coach signed: the patient becomes DISCHARGED, sessions still
+ * booked are cancelled by the clinic, the discharge is on the timeline and the GPs on the care team are
+ * notified with the summary; all in one transaction.
+ */
+export async function dischargePatient(em: EntityManager, by: By, carePlans: CarePlanStore, patient: Patient, reason: DischargeReason, summary: string, now = new Date()): Promise<Discharge> {
+  if (patient.status === PatientStatus.DISCHARGED) throw conflict(`${nameOf(patient)} is already discharged.`);
+  if (!Object.hasOwn(dischargeReasonWords, reason)) throw badInput('reason', 'Please choose the reason for discharge.');
+  const signed = requireText('summary', summary, SUMMARY_MAX);
+  const drafted = (await draftDischarge(em, carePlans, patient, reason, ukDate(now))).summary;
+  const discharge = Object.assign(new Discharge(), { patientId: patient.id, reason, draftedSummary: drafted, summary: signed, signedBy: by.actor, signedAt: now });
+  const stillBooked = await em.find(CoachingSession, { patientId: patient.id, status: SessionStatus.BOOKED }, { populate: ['coach'] });
+  await em.transactional(async (tx) => {
+    const changed = await runSql(tx, sql`update patient set status = ${PatientStatus.DISCHARGED} where id = ${patient.id} and status <> ${PatientStatus.DISCHARGED} returning id`);
+    if (changed.length === 0) throw conflict(`${nameOf(patient)} was discharged by someone else a moment ago.`);
+    tx.persist(discharge);
+    await tx.flush();
+    for (const session of stillBooked) await cancelBooked(tx, by, session, 'CLINIC', 'Discharged from the coaching programme.', now);
+    await recordAudit(tx, { actorId: by.actor.id, action: 'patient.discharge', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { dischargeId: discharge.id, reason } });
+    await appendEvent(tx, { patientId: patient.id, kind: 'PATIENT_DISCHARGED', actorId: by.actor.id, payload: { dischargeId: discharge.id, reason, signedByName: by.actor.name, excerpt: excerpt(signed, 280) } });
+    const gps = await gpsOnTeam(tx, patient.id);
+    await notify(tx, gps.map((m) => m.user.id), {
+      kind: 'PATIENT_DISCHARGED',
+      patientId: patient.id,
+      title: `${nameOf(patient)} discharged from coaching (${dischargeReasonWords[reason]})`,
+      body: excerpt(signed, 1000),
+      link: links.sessions(patient.id),
+      actorId: by.actor.id,
+    });
+  });
+  patient.status = PatientStatus.DISCHARGED;
+  return discharge;
+}
+
+export async function dischargesOf(em: EntityManager, patientId: string): Promise<Discharge[]> {
+  return em.find(Discharge, { patientId }, { populate: ['signedBy'], orderBy: { signedAt: 'desc' } });
+}
+
+async function gpsOnTeam(em: EntityManager, patientId: string): Promise<CareTeamMember[]> {
+  const members = await em.find(CareTeamMember, { patient: patientId }, { populate: ['user'] });
+  return members.filter((m) => m.user.role === Role.GP && m.user.active);
+}
+
+const longDates = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+export function longDate(isoDay: string): string {
+  return longDates.format(new Date(`${isoDay}T00:00:00Z`));
+}

@@ -1,0 +1,165 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import type { CarePlanStore } from '../care-plans/care-plan.store.js';
+import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
+import { appendEvent } from '../events/event-log.js';
+import { excerpt } from '../events/event-kinds.js';
+import { links, notify } from '../notifications/notification.service.js';
+import type { Patient } from '../patients/patient.entity.js';
+import { badInput, conflict } from '../platform/errors.js';
+import { runSql, sql } from '../platform/sql.js';
+import { requireText } from '../platform/validate.js';
+import { nameOf, requireBooked, type By } from './booking.service.js';
+import { addCheckInsToPlan, planIndex, type CheckIn } from './plan-check-ins.js';
+import { CoachingSession, SessionAddendum, SessionChange, SessionStatus } from './session.entity.js';
+import type { RecordSessionInput, SessionDetail, SessionGoalReview, SessionStrategyPractised } from './session.types.js';
+import { ukDate } from './uk-time.js';
+
+const TEXT_MAX = 4000;
+
+/** What recording a session did beyond the session itself. */
+export interface Recorded {
+  dnaAlert: boolean;
+}
+
+/**
+ * Records what happened at a booked session: attended (with notes, goals reviewed and their ratings,
+ * strategies practised, next steps, measures taken) or DNA. Everything is checked against the care plan
+ * first; the ratings then reach the plan's goals through the care-plan store, and the session's record,
+ * audit and events commit together. Two DNAs in a row alert the coach and the care-team lead.
+ */
+export async function recordSession(em: EntityManager, by: By, session: CoachingSession, patient: Patient, input: RecordSessionInput, carePlans: CarePlanStore, now = new Date()): Promise<Recorded> {
+  requireBooked(session, 'recorded');
+  const day = ukDate(session.startsAt);
+  if (day > ukDate(now)) throw badInput('sessionId', 'A session is recorded once it has happened; this one is booked for a later day.');
+  const attended = input.outcome === 'ATTENDED';
+  const discussed = attended ? requireText('discussed', input.discussed, TEXT_MAX) : optionalText('discussed', input.discussed);
+  const nextSteps = optionalText('nextSteps', input.nextSteps);
+  if (!attended && (input.goalReviews.length > 0 || input.strategyIds.length > 0 || input.measuresTaken.length > 0)) {
+    throw badInput('outcome', 'A session the patient did not attend has no goal check-ins, strategies or measures.');
+  }
+  const plan = planIndex((await carePlans.read(patient.id)).view);
+  const reviews = requireGoalReviews(input, plan.goals);
+  const strategies = requireStrategies(input.strategyIds, plan.strategies);
+  if (new Set(input.measuresTaken).size !== input.measuresTaken.length) throw badInput('measuresTaken', 'Each measure is listed once.');
+
+  // The plan first: an edit the store refuses leaves nothing recorded. Its clientUpdateId is the
+  // session's, so a retry after a failure below adds nothing twice.
+  await addCheckInsToPlan(carePlans, patient.id, by.actor.id, day, reviews, `session-check-ins:${session.id}`, by.requestId);
+
+  let dnaAlert = false;
+  await em.transactional(async (tx) => {
+    const done = await runSql(
+      tx,
+      sql`update coaching_session set status = ${input.outcome}, recorded_by_id = ${by.actor.id}, recorded_at = ${now}, discussed = ${discussed},
+                 next_steps = ${nextSteps}, measures_taken = ${input.measuresTaken}::text[], flare_up = ${attended ? input.flareUp : null}, activation_level = ${patient.activationLevel}
+           where id = ${session.id} and status = 'BOOKED' returning id`,
+    );
+    if (done.length === 0) throw conflict('This session was recorded or changed by someone else a moment ago; please look again.');
+    if (reviews.length > 0) {
+      await runSql(tx, sql`insert into session_goal_review (session_id, goal_id, goal_what, rating, note)
+                           select ${session.id}::uuid, g->>'goalId', g->>'goalWhat', (g->>'rating')::smallint, g->>'note' from jsonb_array_elements(${JSON.stringify(reviews)}::jsonb) g`);
+    }
+    if (strategies.length > 0) {
+      await runSql(tx, sql`insert into session_strategy_practised (session_id, strategy_id, strategy_what)
+                           select ${session.id}::uuid, s->>'strategyId', s->>'strategyWhat' from jsonb_array_elements(${JSON.stringify(strategies)}::jsonb) s`);
+    }
+    await recordAudit(tx, { actorId: by.actor.id, action: 'session.record', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { sessionId: session.id, outcome: input.outcome } });
+    await appendEvent(tx, {
+      patientId: patient.id,
+      kind: 'SESSION_RECORDED',
+      actorId: by.actor.id,
+      payload: { sessionId: session.id, startsAt: session.startsAt.toISOString(), outcome: input.outcome, goalsReviewed: reviews.length, measuresTaken: input.measuresTaken },
+    });
+    if (!attended) dnaAlert = await alertOnDnaRun(tx, by, session, patient);
+  });
+  await em.refresh(session);
+  return { dnaAlert };
+}
+
+/** Adds an addendum to a recorded session's notes (which themselves never change). */
+export async function addSessionAddendum(em: EntityManager, by: By, session: CoachingSession, body: string): Promise<SessionAddendum> {
+  if (session.status !== SessionStatus.ATTENDED && session.status !== SessionStatus.DNA) throw conflict('An addendum is added to a recorded session; record this one first.');
+  const addendum = Object.assign(new SessionAddendum(), { sessionId: session.id, author: by.actor, body: requireText('body', body, TEXT_MAX) });
+  await em.transactional(async (tx) => {
+    tx.persist(addendum);
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: 'session.addendum', patientId: session.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { sessionId: session.id, addendumId: addendum.id } });
+    await appendEvent(tx, { patientId: session.patientId, kind: 'SESSION_ADDENDUM_ADDED', actorId: by.actor.id, payload: { sessionId: session.id, addendumId: addendum.id, excerpt: excerpt(addendum.body) } });
+  });
+  return addendum;
+}
+
+/**
+ * After a DNA, inside its transaction: how many recorded sessions up to this one, newest first, were DNAs.
+ * Two or more in a row: an event on the timeline and a notification to the coach and the care-team lead
+ * (from Cairn, not the person recording, so the coach is told even when they recorded it).
+ */
+async function alertOnDnaRun(tx: EntityManager, by: By, session: CoachingSession, patient: Patient): Promise<boolean> {
+  const recent = await runSql<{ status: string }>(
+    tx,
+    sql`select status from coaching_session where patient_id = ${patient.id} and status in ('ATTENDED', 'DNA') and starts_at <= ${session.startsAt}
+         order by starts_at desc limit 20`,
+  );
+  const run = recent.findIndex((r) => r.status !== 'DNA');
+  const consecutiveDnas = run === -1 ? recent.length : run;
+  if (consecutiveDnas < 2) return false;
+  const lead = await tx.findOne(CareTeamMember, { patient: patient.id, isLead: true }, { populate: ['user'] });
+  await appendEvent(tx, { patientId: patient.id, kind: 'SESSION_DNA_ALERT', actorId: by.actor.id, payload: { sessionId: session.id, consecutiveDnas, coachName: session.coach.name } });
+  await notify(tx, [session.coach.id, ...(lead ? [lead.user.id] : [])], {
+    kind: 'SESSION_DNA_ALERT',
+    patientId: patient.id,
+    title: `${nameOf(patient)} missed ${consecutiveDnas} sessions in a row`,
+    body: 'Consider contacting the patient, and whether the time, mode or plan suits them.',
+    link: links.sessions(patient.id),
+    actorId: null,
+  });
+  return true;
+}
+
+function requireGoalReviews(input: RecordSessionInput, goals: Map<string, string>): Array<CheckIn & { goalWhat: string }> {
+  const seen = new Set<string>();
+  return input.goalReviews.map((r) => {
+    if (seen.has(r.goalId)) throw badInput('goalReviews', 'Each goal is reviewed once per session.');
+    seen.add(r.goalId);
+    const what = goals.get(r.goalId);
+    if (what === undefined) throw badInput('goalReviews', "A goal reviewed is not in the patient's care plan; reload the plan and try again.");
+    if (!Number.isInteger(r.rating) || r.rating < 0 || r.rating > 10) throw badInput('goalReviews', 'A check-in rating is a whole number from 0 to 10.');
+    return { goalId: r.goalId, goalWhat: what || 'Untitled goal', rating: r.rating, note: optionalText('goalReviews', r.note, 500) ?? '' };
+  });
+}
+
+function requireStrategies(ids: readonly string[], strategies: Map<string, string>): SessionStrategyPractised[] {
+  if (new Set(ids).size !== ids.length) throw badInput('strategyIds', 'Each strategy is listed once.');
+  return ids.map((id) => {
+    const what = strategies.get(id);
+    if (what === undefined) throw badInput('strategyIds', "A strategy practised is not in the patient's care plan; reload the plan and try again.");
+    return { strategyId: id, strategyWhat: what || 'Untitled strategy' };
+  });
+}
+
+function optionalText(field: string, value: string, max = TEXT_MAX): string | null {
+  return value.trim() ? requireText(field, value, max) : null;
+}
+
+/** A session with everything recorded about it. */
+export async function sessionDetails(em: EntityManager, sessions: CoachingSession[]): Promise<SessionDetail[]> {
+  const ids = sessions.map((s) => s.id);
+  if (ids.length === 0) return [];
+  const reviews = await runSql<{ session_id: string; goal_id: string; goal_what: string; rating: number; note: string }>(em, sql`select * from session_goal_review where session_id = any(${ids}::uuid[]) order by goal_what`);
+  const strategies = await runSql<{ session_id: string; strategy_id: string; strategy_what: string }>(em, sql`select * from session_strategy_practised where session_id = any(${ids}::uuid[]) order by strategy_what`);
+  const changes = await em.find(SessionChange, { sessionId: { $in: ids } }, { populate: ['changedBy'], orderBy: { changedAt: 'asc' } });
+  const addenda = await em.find(SessionAddendum, { sessionId: { $in: ids } }, { populate: ['author'], orderBy: { createdAt: 'asc' } });
+  return sessions.map((session) => ({
+    session,
+    goalReviews: reviews.filter((r) => r.session_id === session.id).map((r): SessionGoalReview => ({ goalId: r.goal_id, goalWhat: r.goal_what, rating: r.rating, note: r.note })),
+    strategiesPractised: strategies.filter((r) => r.session_id === session.id).map((r) => ({ strategyId: r.strategy_id, strategyWhat: r.strategy_what })),
+    changes: changes.filter((c) => c.sessionId === session.id),
+    addenda: addenda.filter((a) => a.sessionId === session.id),
+  }));
+}
+
+/** A patient's sessions, newest first. */
+export async function sessionsOf(em: EntityManager, patientId: string): Promise<CoachingSession[]> {
+  return em.find(CoachingSession, { patientId }, { populate: ['coach', 'bookedBy', 'recordedBy', 'cancelledBy'], orderBy: { startsAt: 'desc' } });
+}

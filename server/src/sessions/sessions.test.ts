@@ -1,0 +1,346 @@
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { createCarePlanDoc, goalMap, strategyMap } from '../care-plans/care-plan.doc.js';
+import { errorCode, gql, useTestServer } from '../test-support/harness.js';
+import { makeWorld, signInAs, type World } from '../test-support/world.js';
+import { runSql, sql } from '../platform/sql.js';
+import { ukDate } from './uk-time.js';
+
+const BOOK = `mutation($input: BookSessionInput!) { bookSession(input: $input) { session { id status startsAt endsAt mode location purpose coach { name } } } }`;
+const REBOOK = `mutation($input: RebookSessionInput!) { rebookSession(input: $input) { session { id startsAt } changes { kind previousStartsAt newStartsAt reason changedBy { name } } } }`;
+const CANCEL = `mutation($input: CancelSessionInput!) { cancelSession(input: $input) { session { id status cancelReason } changes { kind reason } } }`;
+const RECORD = `mutation($input: RecordSessionInput!) { recordSession(input: $input) {
+  detail { session { id status discussed nextSteps measuresTaken flareUp activationLevel } goalReviews { goalId goalWhat rating note } strategiesPractised { strategyId strategyWhat } }
+  cadence { interval previous direction reasons suggestedDate } dnaAlert } }`;
+const ADDENDUM = `mutation($id: ID!, $body: String!) { addSessionAddendum(sessionId: $id, body: $body) { id body author { name } } }`;
+const SESSIONS = `query($id: ID!) { patientSessions(patientId: $id) { session { id status discussed } addenda { body } changes { kind } } }`;
+const CADENCE = `query($id: ID!) { sessionCadence(patientId: $id) { interval direction reasons } }`;
+const PLAN = `query($id: ID!) { carePlan(patientId: $id) { view { goals { id checkIns { date rating note } } } } }`;
+const APPLY = `mutation($p: ID!, $u: String!, $c: String!) { applyCarePlanUpdate(patientId: $p, update: $u, clientUpdateId: $c) { seq } }`;
+const TIMELINE = `query($id: ID!) { timeline(patientId: $id, first: 50) { nodes { kind payload } } }`;
+const NOTIFS = `{ myNotifications(first: 20) { kind title body link } }`;
+const DIARY = `query($coachId: ID, $date: String) { coachDiary(coachId: $coachId, date: $date) { today weekStart todaySessions { session { id } patient { id givenName } } weekSessions { session { id mode purpose } patient { id } } } }`;
+const CAPACITIES = `{ coachCapacities { coach { id name } sessionsPerWeek caseloadSize activeCaseload sessionsThisWeek sessionsNextWeek weekStart } }`;
+const SET_CAPACITY = `mutation($input: SetCoachCapacityInput!) { setCoachCapacity(input: $input) { sessionsPerWeek caseloadSize activeCaseload sessionsThisWeek } }`;
+const DRAFT = `query($id: ID!) { dischargeDraft(patientId: $id, reason: GOALS_MET) { summary attended dnas gpNames } }`;
+const DISCHARGE = `mutation($input: DischargePatientInput!) { dischargePatient(input: $input) { id reason summary draftedSummary signedBy { name } } }`;
+const PATIENT = `query($id: ID!) { patient(id: $id) { status viewerCan { bookSession recordSession dischargePatient } } }`;
+
+const hour = 3_600_000;
+const at = (msFromNow: number) => new Date(Date.now() + msFromNow);
+const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
+
+describe('coaching sessions', () => {
+  const server = useTestServer();
+  const url = () => server().url;
+  let world: World;
+  const fresh = async () => (world = await makeWorld(server().orm.em.fork()));
+  const em = () => server().orm.em.fork();
+  const counts = async (patientId: string) => {
+    const [row] = await runSql<Record<string, string>>(
+      em(),
+      sql`select (select count(*) from coaching_session where patient_id = ${patientId}) as sessions,
+                 (select count(*) from coaching_session_change c join coaching_session s on s.id = c.session_id where s.patient_id = ${patientId}) as changes,
+                 (select count(*) from session_goal_review r join coaching_session s on s.id = r.session_id where s.patient_id = ${patientId}) as reviews,
+                 (select count(*) from event where patient_id = ${patientId}) as events,
+                 (select count(*) from discharge where patient_id = ${patientId}) as discharges,
+                 (select string_agg(status, ',' order by starts_at) from coaching_session where patient_id = ${patientId}) as statuses`,
+    );
+    return row;
+  };
+  const booking = (patientId: string, coachId: string, startsAt: Date, minutes = 45, extra: Record<string, unknown> = {}) => ({
+    patientId, coachId, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + minutes * 60_000).toISOString(), mode: 'PHONE', purpose: 'Review pacing and sleep', ...extra,
+  });
+  const book = async (token: string, input: Record<string, unknown>) => {
+    const res = await gql<{ bookSession: { session: { id: string } } }>(url(), BOOK, { input }, token);
+    expect(res.errors).toBeUndefined();
+    return res.data!.bookSession.session.id;
+  };
+  /** Fixture: a booked session moved into the past, as if booked earlier (booking itself refuses the past). */
+  const bookInPast = async (token: string, patientId: string, coachId: string, daysAgo: number) => {
+    const id = await book(token, booking(patientId, coachId, at(24 * hour * 300 + Math.random() * hour * 24 * 50)));
+    const startsAt = at(-daysAgo * 24 * hour);
+    await runSql(em(), sql`update coaching_session set starts_at = ${startsAt}, ends_at = ${new Date(startsAt.getTime() + 45 * 60_000)} where id = ${id}`);
+    return id;
+  };
+  const seedPlan = async (token: string, patientId: string) => {
+    const doc = createCarePlanDoc();
+    const before = Y.encodeStateVector(doc);
+    doc.transact(() => {
+      doc.getArray('goals').push([
+        goalMap({ id: 'goal-walk', what: 'Walk to the allotment twice a week', why: '', measure: '', targetDate: null, status: 'ACTIVE', checkIns: [{ date: '2026-01-02', rating: 3, note: 'Start' }] }),
+        goalMap({ id: 'goal-sleep', what: 'Sleep through four nights a week', why: '', measure: '', targetDate: null, status: 'ACTIVE', checkIns: [] }),
+      ]);
+      doc.getArray('strategies').push([strategyMap({ id: 'strategy-pacing', category: 'ACTIVITY_PACING', what: 'Ten-minute blocks with rests', howOften: 'Daily', suggestedBy: 'Coach' })]);
+    });
+    const res = await gql(url(), APPLY, { p: patientId, u: b64(Y.encodeStateAsUpdate(doc, before)), c: `seed-${patientId}` }, token);
+    expect(res.errors).toBeUndefined();
+  };
+
+  it('books a session, refuses a double-booked coach naming the clash, and keeps rebooks and cancellations as history', async () => {
+    await fresh();
+    const { coach, gp, lead } = world.users;
+    const patient = await world.patient([coach, gp]);
+    const other = await world.patient([coach]);
+    const leadToken = await signInAs(url(), lead);
+    const coachToken = await signInAs(url(), coach);
+    const start = at(3 * 24 * hour);
+
+    const booked = await gql<{ bookSession: { session: { id: string; status: string; coach: { name: string } } } }>(url(), BOOK, { input: booking(patient.id, coach.id, start, 45, { mode: 'IN_PERSON', location: 'Room 2, Riverside Surgery' }) }, leadToken);
+    expect(booked.errors).toBeUndefined();
+    expect(booked.data!.bookSession.session).toMatchObject({ status: 'BOOKED', coach: { name: coach.name } });
+    const sessionId = booked.data!.bookSession.session.id;
+    // Booked by the service lead: the coach is told it is in their diary.
+    expect((await gql<{ myNotifications: Array<{ kind: string; title: string }> }>(url(), NOTIFS, {}, coachToken)).data!.myNotifications[0]).toMatchObject({ kind: 'SESSION_BOOKED' });
+
+    const before = await counts(other.id);
+    const clash = await gql(url(), BOOK, { input: booking(other.id, coach.id, new Date(start.getTime() + 30 * 60_000)) }, coachToken);
+    expect(errorCode(clash)).toBe('CONFLICT');
+    expect(clash.errors![0].message).toMatch(new RegExp(`^${coach.name} already has a session booked \\w+day,? \\d+ \\w+ \\d{4}, \\d\\d:\\d\\d–\\d\\d:\\d\\d, which overlaps this one\\.$`));
+    expect(await counts(other.id)).toEqual(before);
+    // Back to back is not a clash.
+    await book(coachToken, booking(other.id, coach.id, new Date(start.getTime() + 45 * 60_000)));
+
+    const newStart = at(4 * 24 * hour);
+    const moved = await gql<{ rebookSession: { session: { startsAt: string }; changes: Array<{ kind: string; previousStartsAt: string; newStartsAt: string; reason: string }> } }>(
+      url(), REBOOK, { input: { sessionId, startsAt: newStart.toISOString(), endsAt: new Date(newStart.getTime() + 45 * 60_000).toISOString(), reason: 'Patient has a hospital appointment' } }, coachToken);
+    expect(moved.errors).toBeUndefined();
+    expect(moved.data!.rebookSession.changes).toEqual([
+      expect.objectContaining({ kind: 'REBOOKED', previousStartsAt: start.toISOString(), newStartsAt: newStart.toISOString(), reason: 'Patient has a hospital appointment' }),
+    ]);
+    const cancelled = await gql<{ cancelSession: { session: { status: string }; changes: Array<{ kind: string }> } }>(url(), CANCEL, { input: { sessionId, cancelledBy: 'PATIENT', reason: 'Unwell' } }, coachToken);
+    expect(cancelled.data!.cancelSession.session.status).toBe('CANCELLED_BY_PATIENT');
+    expect(cancelled.data!.cancelSession.changes.map((c) => c.kind)).toEqual(['REBOOKED', 'CANCELLED']);
+    expect(errorCode(await gql(url(), CANCEL, { input: { sessionId, cancelledBy: 'CLINIC', reason: 'again' } }, coachToken))).toBe('CONFLICT');
+
+    const kinds = (await gql<{ timeline: { nodes: Array<{ kind: string }> } }>(url(), TIMELINE, { id: patient.id }, coachToken)).data!.timeline.nodes.map((n) => n.kind);
+    expect(kinds).toEqual(['SESSION_CANCELLED', 'SESSION_REBOOKED', 'SESSION_BOOKED']);
+  });
+
+  it('refuses bad bookings with a typed error and stores nothing', async () => {
+    await fresh();
+    const { coach, fcp, outsider } = world.users;
+    const patient = await world.patient([coach, fcp]);
+    const token = await signInAs(url(), coach);
+    const before = await counts(patient.id);
+    const cases: Array<[Record<string, unknown>, string, RegExp]> = [
+      [booking(patient.id, coach.id, at(-hour)), 'startsAt', /has passed/],
+      [{ ...booking(patient.id, coach.id, at(24 * hour)), endsAt: at(23 * hour).toISOString() }, 'endsAt', /must end after it starts/],
+      [booking(patient.id, coach.id, at(24 * hour), 60 * 9), 'endsAt', /at most 4 hours/],
+      [booking(patient.id, coach.id, at(24 * hour), 3), 'endsAt', /at least 10 minutes/],
+      [booking(patient.id, coach.id, at(24 * hour), 45, { mode: 'IN_PERSON' }), 'location', /where an in-person session/],
+      [booking(patient.id, '00000000-0000-4000-8000-000000000000', at(24 * hour)), 'coachId', /^No such coach\.$/],
+      [booking(patient.id, fcp.id, at(24 * hour)), 'coachId', /^No such coach\.$/],
+      [booking(patient.id, outsider.id, at(24 * hour)), 'coachId', /is not on .* care team/],
+      [booking(patient.id, coach.id, at(24 * hour), 45, { purpose: '   ' }), 'purpose', /fill in purpose/],
+    ];
+    for (const [input, field, message] of cases) {
+      const res = await gql(url(), BOOK, { input }, token);
+      expect(errorCode(res), field).toBe('BAD_USER_INPUT');
+      expect(res.errors![0].extensions?.field).toBe(field);
+      expect(res.errors![0].message).toMatch(message);
+    }
+    expect(await counts(patient.id)).toEqual(before);
+  });
+
+  it('records a session: goal ratings become check-ins on the care plan, notes are kept, amended only by addendum', async () => {
+    await fresh();
+    const { coach, gp } = world.users;
+    const patient = await world.patient([coach, gp]);
+    const token = await signInAs(url(), coach);
+    await seedPlan(token, patient.id);
+    const sessionId = await bookInPast(token, patient.id, coach.id, 1);
+    const day = ukDate(at(-24 * hour));
+
+    const bad = await gql(url(), RECORD, { input: { sessionId, outcome: 'ATTENDED', discussed: 'Pacing', goalReviews: [{ goalId: 'no-such-goal', rating: 5 }] } }, token);
+    expect(errorCode(bad)).toBe('BAD_USER_INPUT');
+    const badRating = await gql(url(), RECORD, { input: { sessionId, outcome: 'ATTENDED', discussed: 'Pacing', goalReviews: [{ goalId: 'goal-walk', rating: 11 }] } }, token);
+    expect(errorCode(badRating)).toBe('BAD_USER_INPUT');
+    expect((await counts(patient.id)).statuses).toBe('BOOKED');
+
+    const recorded = await gql<{ recordSession: { detail: { session: Record<string, unknown>; goalReviews: unknown[]; strategiesPractised: unknown[] }; cadence: { interval: string; reasons: string[] } } }>(url(), RECORD, {
+      input: {
+        sessionId, outcome: 'ATTENDED', discussed: 'Walked twice; sleep still broken', nextSteps: 'Add a third walk; wind-down routine',
+        goalReviews: [{ goalId: 'goal-walk', rating: 6, note: 'Two walks this week' }, { goalId: 'goal-sleep', rating: 3 }],
+        strategyIds: ['strategy-pacing'], measuresTaken: ['PSEQ_10', 'PEG_3'], flareUp: false,
+      },
+    }, token);
+    expect(recorded.errors).toBeUndefined();
+    const r = recorded.data!.recordSession;
+    expect(r.detail.session).toMatchObject({ status: 'ATTENDED', discussed: 'Walked twice; sleep still broken', measuresTaken: ['PSEQ_10', 'PEG_3'] });
+    expect(r.detail.goalReviews).toEqual([
+      { goalId: 'goal-sleep', goalWhat: 'Sleep through four nights a week', rating: 3, note: '' },
+      { goalId: 'goal-walk', goalWhat: 'Walk to the allotment twice a week', rating: 6, note: 'Two walks this week' },
+    ]);
+    expect(r.detail.strategiesPractised).toEqual([{ strategyId: 'strategy-pacing', strategyWhat: 'Ten-minute blocks with rests' }]);
+    expect(r.cadence.interval).toBe('WEEKLY');
+
+    const goals = (await gql<{ carePlan: { view: { goals: Array<{ id: string; checkIns: Array<{ date: string; rating: number; note: string }> }> } } }>(url(), PLAN, { id: patient.id }, token)).data!.carePlan.view.goals;
+    expect(goals.find((g) => g.id === 'goal-walk')!.checkIns).toEqual([
+      { date: '2026-01-02', rating: 3, note: 'Start' },
+      { date: day, rating: 6, note: 'Two walks this week' },
+    ]);
+    expect(goals.find((g) => g.id === 'goal-sleep')!.checkIns).toEqual([{ date: day, rating: 3, note: '' }]);
+
+    expect(errorCode(await gql(url(), RECORD, { input: { sessionId, outcome: 'DNA' } }, token))).toBe('CONFLICT');
+    // Notes never change, not even from SQL; an addendum adds to them.
+    await expect(runSql(em(), sql`update coaching_session set discussed = 'rewritten' where id = ${sessionId}`)).rejects.toThrow(/never changed/);
+    const add = await gql<{ addSessionAddendum: { body: string; author: { name: string } } }>(url(), ADDENDUM, { id: sessionId, body: 'Patient called: the third walk was too much, keep two.' }, token);
+    expect(add.data?.addSessionAddendum).toEqual({ id: expect.any(String), body: 'Patient called: the third walk was too much, keep two.', author: { name: coach.name } });
+    const history = (await gql<{ patientSessions: Array<{ session: { discussed: string }; addenda: Array<{ body: string }> }> }>(url(), SESSIONS, { id: patient.id }, token)).data!.patientSessions;
+    expect(history[0]).toMatchObject({ session: { discussed: 'Walked twice; sleep still broken' }, addenda: [{ body: 'Patient called: the third walk was too much, keep two.' }] });
+    const kinds = (await gql<{ timeline: { nodes: Array<{ kind: string }> } }>(url(), TIMELINE, { id: patient.id }, token)).data!.timeline.nodes.map((n) => n.kind);
+    expect(kinds[0]).toBe('SESSION_ADDENDUM_ADDED');
+    expect(kinds).toContain('SESSION_RECORDED');
+  });
+
+  it('suggests a cadence that steps down as the patient improves and back up after a DNA, through the API', async () => {
+    await fresh();
+    const { coach } = world.users;
+    const patient = await world.patient([coach]);
+    const token = await signInAs(url(), coach);
+    await seedPlan(token, patient.id);
+    const record = async (daysAgo: number, rating: number, level: number, outcome = 'ATTENDED') => {
+      await runSql(em(), sql`update patient set activation_level = ${level} where id = ${patient.id}`);
+      const id = await bookInPast(token, patient.id, coach.id, daysAgo);
+      const input = outcome === 'ATTENDED' ? { sessionId: id, outcome, discussed: 'Progress review', goalReviews: [{ goalId: 'goal-walk', rating }] } : { sessionId: id, outcome };
+      const res = await gql<{ recordSession: { cadence: { interval: string; direction: string; reasons: string[] } } }>(url(), RECORD, { input }, token);
+      expect(res.errors).toBeUndefined();
+      return res.data!.recordSession.cadence;
+    };
+    expect(await record(21, 3, 2)).toMatchObject({ interval: 'WEEKLY', direction: 'STAY' });
+    expect(await record(14, 6, 3)).toEqual({ interval: 'FORTNIGHTLY', previous: 'WEEKLY', direction: 'STEP_DOWN', reasons: ['activation level 2 → 3', 'goal check-ins 3 → 6 out of 10 on average'], suggestedDate: expect.any(String) });
+    expect(await record(7, 0, 3, 'DNA')).toMatchObject({ interval: 'WEEKLY', direction: 'STEP_UP', reasons: [expect.stringMatching(/^Did not attend on /)] });
+    expect((await gql<{ sessionCadence: { interval: string } }>(url(), CADENCE, { id: patient.id }, token)).data!.sessionCadence.interval).toBe('WEEKLY');
+  });
+
+  it('two DNAs in a row alert the coach and the care-team lead, with a timeline event', async () => {
+    await fresh();
+    const { coach, gp, fcp } = world.users;
+    const patient = await world.patient([fcp, coach, gp]); // the physio leads this team
+    const token = await signInAs(url(), coach);
+    const first = await bookInPast(token, patient.id, coach.id, 14);
+    const second = await bookInPast(token, patient.id, coach.id, 7);
+    const dna = (sessionId: string) => gql<{ recordSession: { dnaAlert: boolean } }>(url(), RECORD, { input: { sessionId, outcome: 'DNA', discussed: 'No answer twice' } }, token);
+    expect((await dna(first)).data!.recordSession.dnaAlert).toBe(false);
+    expect((await dna(second)).data!.recordSession.dnaAlert).toBe(true);
+    for (const user of [coach, fcp]) {
+      const notes = (await gql<{ myNotifications: Array<{ kind: string; title: string; link: string }> }>(url(), NOTIFS, {}, await signInAs(url(), user))).data!.myNotifications;
+      expect(notes).toContainEqual({ kind: 'SESSION_DNA_ALERT', title: `Pat ${patient.familyName} missed 2 sessions in a row`, body: expect.any(String), link: `/patients/${patient.id}/sessions` });
+    }
+    const gpNotes = (await gql<{ myNotifications: Array<{ kind: string }> }>(url(), NOTIFS, {}, await signInAs(url(), gp))).data!.myNotifications;
+    expect(gpNotes.map((n) => n.kind)).not.toContain('SESSION_DNA_ALERT');
+    const timeline = (await gql<{ timeline: { nodes: Array<{ kind: string; payload: Record<string, unknown> }> } }>(url(), TIMELINE, { id: patient.id }, token)).data!.timeline.nodes;
+    expect(timeline[0]).toMatchObject({ kind: 'SESSION_DNA_ALERT', payload: { consecutiveDnas: 2, coachName: coach.name } });
+  });
+
+  it("shows a coach's diary and capacity, and the service lead every coach of the PCN", async () => {
+    await fresh();
+    const { coach, lead, outsider, gp } = world.users;
+    const led = [await world.patient([coach]), await world.patient([coach]), await world.patient([coach], { status: 'DISCHARGED' })];
+    const notLed = await world.patient([gp, coach]);
+    const token = await signInAs(url(), coach);
+    const today = ukDate(new Date());
+    await runSql(em(), sql`insert into coaching_session (id, patient_id, coach_id, starts_at, ends_at, mode, purpose, status, booked_by_id)
+      values (gen_random_uuid(), ${led[0]!.id}, ${coach.id}, now() + interval '1 minute', now() + interval '46 minutes', 'VIDEO', 'First session', 'BOOKED', ${coach.id})`);
+    const nextWeek = await book(token, booking(led[1]!.id, coach.id, at(7 * 24 * hour)));
+    const cancelled = await book(token, booking(notLed.id, coach.id, at(8 * 24 * hour)));
+    await gql(url(), CANCEL, { input: { sessionId: cancelled, cancelledBy: 'CLINIC', reason: 'Coach on leave' } }, token);
+
+    const diary = (await gql<{ coachDiary: { today: string; todaySessions: Array<{ patient: { id: string } }>; weekSessions: Array<{ session: { id: string } }> } }>(url(), DIARY, {}, token)).data!.coachDiary;
+    expect(diary.today).toBe(today);
+    // A minute from now is still today unless the test runs in the day's last minute.
+    if (ukDate(at(60_000)) === today) expect(diary.todaySessions.map((e) => e.patient.id)).toEqual([led[0]!.id]);
+    expect(diary.weekSessions.map((e) => e.session.id)).not.toContain(nextWeek);
+
+    const set = await gql<{ setCoachCapacity: { sessionsPerWeek: number; caseloadSize: number; activeCaseload: number } }>(url(), SET_CAPACITY, { input: { coachId: coach.id, sessionsPerWeek: 20, caseloadSize: 30 } }, token);
+    expect(set.data?.setCoachCapacity).toMatchObject({ sessionsPerWeek: 20, caseloadSize: 30, activeCaseload: 2 });
+    expect(errorCode(await gql(url(), SET_CAPACITY, { input: { coachId: coach.id, sessionsPerWeek: -1, caseloadSize: 30 } }, token))).toBe('BAD_USER_INPUT');
+    const mine = (await gql<{ coachCapacities: Array<{ coach: { id: string }; sessionsThisWeek: number; sessionsNextWeek: number; activeCaseload: number }> }>(url(), CAPACITIES, {}, token)).data!.coachCapacities;
+    // The cancelled session counts for nothing; a week from now is always next week.
+    expect(mine).toEqual([expect.objectContaining({ coach: { id: coach.id, name: coach.name }, activeCaseload: 2, sessionsNextWeek: 1 })]);
+    if (ukDate(at(60_000)) === today) expect(mine[0]!.sessionsThisWeek).toBe(1);
+
+    const all = (await gql<{ coachCapacities: Array<{ coach: { id: string }; sessionsPerWeek: number | null }> }>(url(), CAPACITIES, {}, await signInAs(url(), lead))).data!.coachCapacities;
+    expect(all).toEqual([expect.objectContaining({ coach: { id: coach.id, name: coach.name }, sessionsPerWeek: 20 })]);
+    const leadDiary = await gql<{ coachDiary: { weekSessions: unknown[] } }>(url(), DIARY, { coachId: coach.id }, await signInAs(url(), lead));
+    expect(leadDiary.errors).toBeUndefined();
+
+    const outsiderToken = await signInAs(url(), outsider);
+    expect(errorCode(await gql(url(), DIARY, { coachId: coach.id }, outsiderToken))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(url(), SET_CAPACITY, { input: { coachId: coach.id, sessionsPerWeek: 1, caseloadSize: 1 } }, outsiderToken))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(url(), CAPACITIES, {}, await signInAs(url(), gp)))).toBe('FORBIDDEN');
+  });
+
+  it('drafts a discharge from the record; signing it notifies the GP, cancels what is booked and leaves the patient DISCHARGED', async () => {
+    await fresh();
+    const { coach, gp } = world.users;
+    const patient = await world.patient([coach, gp]);
+    const token = await signInAs(url(), coach);
+    await seedPlan(token, patient.id);
+    const held = await bookInPast(token, patient.id, coach.id, 10);
+    await gql(url(), RECORD, { input: { sessionId: held, outcome: 'ATTENDED', discussed: 'Goals reviewed', goalReviews: [{ goalId: 'goal-walk', rating: 8 }] } }, token);
+    const future = await book(token, booking(patient.id, coach.id, at(5 * 24 * hour)));
+
+    const draft = (await gql<{ dischargeDraft: { summary: string; attended: number; dnas: number; gpNames: string[] } }>(url(), DRAFT, { id: patient.id }, token)).data!.dischargeDraft;
+    expect(draft).toMatchObject({ attended: 1, dnas: 0, gpNames: [gp.name] });
+    expect(draft.summary).toMatch(/is discharged from health and wellbeing coaching on .*: goals met\./);
+    expect(draft.summary).toMatch(/1 session attended, on /);
+    expect(draft.summary).toMatch(/- Walk to the allotment twice a week \(active\): 3\/10 → 8\/10/);
+    expect(draft.summary).toMatch(/Self-management: Ten-minute blocks with rests \(Daily\)\./);
+
+    const before = await counts(patient.id);
+    expect(errorCode(await gql(url(), DISCHARGE, { input: { patientId: patient.id, reason: 'GOALS_MET', summary: '  ' } }, token))).toBe('BAD_USER_INPUT');
+    expect(await counts(patient.id)).toEqual(before);
+
+    const signed = `${draft.summary}\n\nShe is keen to join the Pain Café.`;
+    const done = await gql<{ dischargePatient: { reason: string; summary: string; draftedSummary: string; signedBy: { name: string } } }>(url(), DISCHARGE, { input: { patientId: patient.id, reason: 'GOALS_MET', summary: signed } }, token);
+    expect(done.errors).toBeUndefined();
+    expect(done.data!.dischargePatient).toMatchObject({ reason: 'GOALS_MET', summary: signed, draftedSummary: draft.summary, signedBy: { name: coach.name } });
+    expect((await gql<{ patient: { status: string } }>(url(), PATIENT, { id: patient.id }, token)).data!.patient.status).toBe('DISCHARGED');
+    expect((await counts(patient.id)).statuses).toBe('ATTENDED,CANCELLED_BY_CLINIC');
+    const gpNotes = (await gql<{ myNotifications: Array<{ kind: string; body: string }> }>(url(), NOTIFS, {}, await signInAs(url(), gp))).data!.myNotifications;
+    expect(gpNotes[0]).toMatchObject({ kind: 'PATIENT_DISCHARGED', body: expect.stringMatching(/goals met/) });
+    const kinds = (await gql<{ timeline: { nodes: Array<{ kind: string }> } }>(url(), TIMELINE, { id: patient.id }, token)).data!.timeline.nodes.map((n) => n.kind);
+    expect(kinds.slice(0, 2)).toEqual(['PATIENT_DISCHARGED', 'SESSION_CANCELLED']);
+    expect(errorCode(await gql(url(), DISCHARGE, { input: { patientId: patient.id, reason: 'GOALS_MET', summary: 'again' } }, token))).toBe('CONFLICT');
+    expect(errorCode(await gql(url(), BOOK, { input: booking(patient.id, coach.id, at(6 * 24 * hour)) }, token))).toBe('CONFLICT');
+    expect(future).toBeTruthy();
+
+    const letter = await fetch(`${url()}/patients/${patient.id}/discharge-letter/print`, { headers: { authorization: `Bearer ${token}` } });
+    expect(letter.status).toBe(200);
+    const html = await letter.text();
+    expect(html).toContain('Discharge from health and wellbeing coaching');
+    expect(html).toContain('She is keen to join the Pain Café.');
+    expect(html).toContain(`To: ${gp.name}`);
+  });
+
+  it('an outsider gets NOT_FOUND for the sessions of a patient they cannot see, and nothing is stored', async () => {
+    await fresh();
+    const { coach, outsider, gp } = world.users;
+    const patient = await world.patient([coach, gp]);
+    const token = await signInAs(url(), coach);
+    const sessionId = await bookInPast(token, patient.id, coach.id, 1);
+    const before = await counts(patient.id);
+    const outsiderToken = await signInAs(url(), outsider);
+    const attempts: Array<[string, Record<string, unknown>]> = [
+      [SESSIONS, { id: patient.id }],
+      [CADENCE, { id: patient.id }],
+      [DRAFT, { id: patient.id }],
+      [BOOK, { input: booking(patient.id, outsider.id, at(24 * hour)) }],
+      [RECORD, { input: { sessionId, outcome: 'DNA' } }],
+      [REBOOK, { input: { sessionId, startsAt: at(24 * hour).toISOString(), endsAt: at(25 * hour).toISOString(), reason: 'x' } }],
+      [CANCEL, { input: { sessionId, cancelledBy: 'CLINIC', reason: 'x' } }],
+      [ADDENDUM, { id: sessionId, body: 'x' }],
+      [DISCHARGE, { input: { patientId: patient.id, reason: 'GOALS_MET', summary: 'x' } }],
+    ];
+    for (const [query, variables] of attempts) expect(errorCode(await gql(url(), query, variables, outsiderToken)), query.slice(0, 40)).toBe('NOT_FOUND');
+    expect(await counts(patient.id)).toEqual(before);
+    const letter = await fetch(`${url()}/patients/${patient.id}/discharge-letter/print`, { headers: { authorization: `Bearer ${outsiderToken}` } });
+    expect(letter.status).toBe(404);
+    // The GP on the team can see sessions but not record or discharge; the abilities say so.
+    const gpToken = await signInAs(url(), gp);
+    expect((await gql<{ patient: { viewerCan: Record<string, boolean> } }>(url(), PATIENT, { id: patient.id }, gpToken)).data!.patient.viewerCan).toEqual({ bookSession: true, recordSession: false, dischargePatient: false });
+    expect(errorCode(await gql(url(), RECORD, { input: { sessionId, outcome: 'DNA' } }, gpToken))).toBe('FORBIDDEN');
+  });
+});

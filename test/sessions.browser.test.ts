@@ -1,0 +1,138 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import type { User } from '../server/src/auth/user.entity.js';
+import { createCarePlanDoc, goalMap, strategyMap } from '../server/src/care-plans/care-plan.doc.js';
+import { gql, useTestServer } from '../server/src/test-support/harness.js';
+import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { artifactsDir, useChromium } from './support/browser.js';
+
+const webDist = path.resolve(import.meta.dirname, '../web/dist');
+const desktop = { width: 1280, height: 800 };
+const phone = { width: 390, height: 844 };
+const shotsDir = process.env.CAIRN_SHOTS_DIR ?? artifactsDir;
+
+const clock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
+
+describe('coaching sessions in Chromium', () => {
+  const server = useTestServer({ webDist });
+  const browser = useChromium();
+  let world: World;
+
+  beforeAll(async () => {
+    world = await makeWorld(server().orm.em.fork());
+    mkdirSync(shotsDir, { recursive: true });
+  });
+
+  async function signedIn(user: User): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser().newContext({ viewport: desktop, locale: 'en-GB', timezoneId: 'Europe/London' });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error(`page error (${user.name}):`, e));
+    await page.goto(server().url);
+    await page.getByLabel('Email address').fill(user.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    return { context, page };
+  }
+
+  async function shots(page: Page, name: string): Promise<void> {
+    await page.setViewportSize(desktop);
+    await page.screenshot({ path: path.join(shotsDir, `${name}-1280.png`), fullPage: true });
+    await page.setViewportSize(phone);
+    await page.screenshot({ path: path.join(shotsDir, `${name}-390.png`), fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
+    await page.setViewportSize(desktop);
+  }
+
+  it('a coach books and records a session with goal check-ins, sees the cadence and the diary; the lead sees capacity', { timeout: 180_000 }, async () => {
+    const { coach, gp, lead } = world.users;
+    const patient = await world.patient([coach, gp], { givenName: 'Nia', familyName: `Pryce ${world.tag}` });
+    const token = await signInAs(server().url, coach);
+    const doc = createCarePlanDoc();
+    const before = Y.encodeStateVector(doc);
+    doc.transact(() => {
+      doc.getArray('goals').push([goalMap({ id: 'goal-walk', what: 'Walk to the allotment twice a week', why: '', measure: '', targetDate: null, status: 'ACTIVE', checkIns: [{ date: '2026-01-02', rating: 3, note: '' }] })]);
+      doc.getArray('strategies').push([strategyMap({ id: 'strategy-pacing', category: 'ACTIVITY_PACING', what: 'Ten-minute blocks with rests', howOften: 'Daily', suggestedBy: coach.name })]);
+    });
+    const seeded = await gql(server().url, `mutation($p: ID!, $u: String!, $c: String!) { applyCarePlanUpdate(patientId: $p, update: $u, clientUpdateId: $c) { seq } }`, { p: patient.id, u: Buffer.from(Y.encodeStateAsUpdate(doc, before)).toString('base64'), c: 'browser-seed' }, token);
+    expect(seeded.errors).toBeUndefined();
+
+    const { page } = await signedIn(coach);
+    await page.goto(`${server().url}/patients/${patient.id}/sessions`);
+    await page.getByRole('heading', { name: 'Sessions', exact: true, level: 2 }).waitFor();
+    await page.getByText('No session booked.').waitFor();
+
+    // Book one a few minutes from now (UK time), so it can be recorded today.
+    const start = new Date(Date.now() + 3 * 60_000);
+    await page.getByRole('button', { name: 'Book a session' }).click();
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Book a session' }) });
+    await form.getByLabel('Date').fill(day.format(start));
+    await form.getByLabel('Start time').fill(clock.format(start));
+    await form.getByLabel('Length').selectOption('30');
+    await form.getByLabel('How').selectOption('VIDEO');
+    await form.getByLabel('Purpose').fill('Review pacing and the walking goal');
+    await shots(page, 'sessions-book');
+    await form.getByRole('button', { name: 'Book session' }).click();
+    await form.waitFor({ state: 'detached' });
+    const booked = page.locator('.session-item', { hasText: 'Review pacing and the walking goal' });
+    await booked.getByText('Booked', { exact: true }).waitFor();
+
+    // The diary shows it today, with the patient to open.
+    await page.getByRole('link', { name: 'Diary' }).click();
+    const today = page.locator('section', { has: page.getByRole('heading', { name: /^Today,/ }) });
+    await today.getByRole('link', { name: `Nia Pryce ${world.tag}` }).waitFor();
+    await expect.poll(() => today.textContent()).toContain('Video · Review pacing and the walking goal');
+    await shots(page, 'sessions-diary');
+    await today.getByRole('link', { name: `Nia Pryce ${world.tag}` }).click();
+    await page.getByRole('heading', { name: 'Sessions', exact: true, level: 2 }).waitFor();
+
+    // Record it: attended, the walking goal at 7/10, pacing practised.
+    await page.locator('.session-item', { hasText: 'Review pacing and the walking goal' }).getByRole('button', { name: 'Record' }).click();
+    const record = page.locator('form', { has: page.getByRole('heading', { name: 'Record what happened' }) });
+    await record.getByLabel('What was discussed').fill('Two walks this week; used the pacing blocks.');
+    await record.getByLabel(/Walk to the allotment twice a week/).check();
+    await record.getByLabel('Rating for “Walk to the allotment twice a week”').selectOption('7');
+    await record.getByLabel('Ten-minute blocks with rests').check();
+    await record.getByLabel('Agreed next steps').fill('Add a third walk.');
+    await record.getByLabel('PSEQ-10').check();
+    await shots(page, 'sessions-record');
+    await record.getByRole('button', { name: 'Record session' }).click();
+    await record.waitFor({ state: 'detached' });
+    await page.getByText('Session recorded.').waitFor();
+    await page.getByRole('heading', { name: /^Suggested next: Weekly/ }).waitFor();
+    const history = page.locator('.session-item--record', { hasText: 'Two walks this week' });
+    await history.getByText('Walk to the allotment twice a week 7/10').waitFor();
+    await shots(page, 'sessions-tab');
+
+    // The rating is a check-in on the care plan's goal.
+    const plan = await gql<{ carePlan: { view: { goals: Array<{ checkIns: Array<{ rating: number }> }> } } }>(server().url, `query($id: ID!) { carePlan(patientId: $id) { view { goals { checkIns { rating } } } } }`, { id: patient.id }, token);
+    expect(plan.data!.carePlan.view.goals[0]!.checkIns.map((c) => c.rating)).toEqual([3, 7]);
+
+    // Discharge: the drafted summary from the record, to sign.
+    await page.getByRole('button', { name: 'Discharge…' }).click();
+    const summary = page.getByLabel(/Summary for the GP/);
+    await expect.poll(() => summary.inputValue()).toMatch(/1 session attended/);
+    await page.getByText(`Signing sends this summary to ${gp.name}`).waitFor();
+    await shots(page, 'sessions-discharge');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+
+    // Capacity: the coach sets theirs; the service lead sees every coach of the PCN.
+    await page.getByRole('link', { name: 'Capacity' }).click();
+    await page.getByLabel('Sessions a week').fill('20');
+    await page.getByLabel(/Caseload size/).fill('30');
+    await page.getByRole('button', { name: 'Save capacity' }).click();
+    await page.getByText('Saved.').waitFor();
+    await expect.poll(() => page.locator('.capacity-card').textContent()).toMatch(/Active caseload1 of 30 patients/);
+    await shots(page, 'sessions-capacity-coach');
+
+    const asLead = await signedIn(lead);
+    await asLead.page.getByRole('link', { name: 'Capacity' }).click();
+    await asLead.page.getByRole('link', { name: coach.name }).waitFor();
+    await shots(asLead.page, 'sessions-capacity-lead');
+  });
+});

@@ -1,0 +1,100 @@
+import { BookSessionDocument, RebookSessionDocument, type SessionMode } from '@cairn/schema/operations';
+import { createMutation } from '@urql/solid';
+import { createSignal, createUniqueId, Show, type JSX } from 'solid-js';
+import { describeError, type Problem } from '../platform/errors.js';
+import { Alert } from '../ui/alert.js';
+import { Button } from '../ui/button.js';
+import { Select } from '../ui/select.js';
+import { TextField } from '../ui/text-field.js';
+import { instantOf, modeLabels, ukDateOf } from './session-words.js';
+
+const lengths = [15, 30, 45, 60, 90].map((m) => ({ value: String(m), label: `${m} minutes` }));
+const modes = (Object.keys(modeLabels) as SessionMode[]).map((m) => ({ value: m, label: modeLabels[m] }));
+
+/**
+ * Books a session, or (with `rebook`) moves one, keeping its previous time. The server checks everything
+ * (a time to come, a sensible length, a coach who can see the patient, no clash) and says what is wrong.
+ */
+export function BookSessionForm(props: {
+  patientId: string;
+  coaches: ReadonlyArray<{ id: string; name: string }>;
+  suggestedDate: string | null;
+  rebook?: { sessionId: string; startsAt: string; endsAt: string };
+  onDone(): void;
+  onCancel(): void;
+}): JSX.Element {
+  const initial = props.rebook ? new Date(props.rebook.startsAt) : null;
+  const [day, setDay] = createSignal(initial ? ukDateOf(initial) : (props.suggestedDate ?? ukDateOf(new Date(Date.now() + 86_400_000))));
+  const [time, setTime] = createSignal(initial ? initial.toTimeString().slice(0, 5) : '10:00');
+  const [length, setLength] = createSignal(props.rebook ? String(Math.round((Date.parse(props.rebook.endsAt) - Date.parse(props.rebook.startsAt)) / 60_000)) : '45');
+  const [mode, setMode] = createSignal<SessionMode>('PHONE');
+  const [location, setLocation] = createSignal('');
+  const [coachId, setCoachId] = createSignal(props.coaches[0]?.id ?? '');
+  const [purpose, setPurpose] = createSignal('');
+  const [reason, setReason] = createSignal('');
+  const [problem, setProblem] = createSignal<Problem | null>(null);
+  const [booking, book] = createMutation(BookSessionDocument);
+  const [moving, move] = createMutation(RebookSessionDocument);
+  const purposeId = createUniqueId();
+  const fieldError = (...fields: string[]) => (problem() && fields.includes(problem()!.field ?? '') ? problem()!.message : undefined);
+  const lengthOptions = () => (lengths.some((l) => l.value === length()) ? lengths : [...lengths, { value: length(), label: `${length()} minutes` }]);
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const start = instantOf(day(), time());
+    if (!start) return setProblem({ code: 'BAD_USER_INPUT', message: 'Please give the date and time the session starts.', field: 'startsAt' });
+    const end = new Date(start.getTime() + Number(length()) * 60_000);
+    const r = props.rebook
+      ? await move({ input: { sessionId: props.rebook.sessionId, startsAt: start.toISOString(), endsAt: end.toISOString(), reason: reason() } })
+      : await book({ input: { patientId: props.patientId, coachId: coachId(), startsAt: start.toISOString(), endsAt: end.toISOString(), mode: mode(), location: location() || null, purpose: purpose() } });
+    if (r.error) return setProblem(describeError(r.error));
+    setProblem(null);
+    props.onDone();
+  };
+
+  return (
+    <form class="card session-form" onSubmit={(e) => void submit(e)} aria-labelledby="book-heading">
+      <h3 id="book-heading">{props.rebook ? 'Move this session' : 'Book a session'}</h3>
+      <div class="session-form__grid">
+        <TextField label="Date" type="date" value={day()} onInput={setDay} required error={fieldError('startsAt')} />
+        <TextField label="Start time" type="time" value={time()} onInput={setTime} required />
+        <Select label="Length" value={length()} options={lengthOptions()} onChange={setLength} />
+        <Show when={!props.rebook}>
+          <Select label="How" value={mode()} options={modes} onChange={(v) => setMode(v as SessionMode)} />
+          <Select label="Coach" value={coachId()} options={props.coaches.map((c) => ({ value: c.id, label: c.name }))} onChange={setCoachId} />
+        </Show>
+      </div>
+      <Show when={fieldError('endsAt', 'coachId')}>
+        <p class="field__error">{fieldError('endsAt', 'coachId')}</p>
+      </Show>
+      <Show when={!props.rebook && mode() === 'IN_PERSON'}>
+        <TextField label="Where" hint="The room and building the patient should come to." value={location()} onInput={setLocation} required error={fieldError('location')} />
+      </Show>
+      <Show
+        when={!props.rebook}
+        fallback={<TextField label="Why it is moving" value={reason()} onInput={setReason} required error={fieldError('reason')} />}
+      >
+        <div class={`field ${fieldError('purpose') ? 'field--invalid' : ''}`}>
+          <label class="field__label" for={purposeId}>
+            Purpose
+          </label>
+          <textarea class="field__input field__textarea" id={purposeId} rows={2} value={purpose()} onInput={(e) => setPurpose(e.currentTarget.value)} required />
+          <Show when={fieldError('purpose')}>
+            <p class="field__error">{fieldError('purpose')}</p>
+          </Show>
+        </div>
+      </Show>
+      <Show when={problem() && !['startsAt', 'endsAt', 'coachId', 'location', 'purpose', 'reason'].includes(problem()!.field ?? '')}>
+        <Alert tone="error">{problem()!.message}</Alert>
+      </Show>
+      <div class="session-form__buttons">
+        <Button type="submit" busy={booking.fetching || moving.fetching}>
+          {props.rebook ? 'Move session' : 'Book session'}
+        </Button>
+        <Button variant="secondary" onClick={() => props.onCancel()}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,74 @@
+import { DischargeDraftDocument, DischargePatientDocument, type DischargeReason } from '@cairn/schema/operations';
+import { createMutation, useClient } from '@urql/solid';
+import { createEffect, createSignal, createUniqueId, on, Show, type JSX } from 'solid-js';
+import { describeError, type Problem } from '../platform/errors.js';
+import { Alert } from '../ui/alert.js';
+import { Button } from '../ui/button.js';
+import { Select } from '../ui/select.js';
+import { Spinner } from '../ui/spinner.js';
+import { dischargeReasons } from './session-words.js';
+
+/**
+ * Discharge: choose the reason, and Cairn drafts the summary from the record; the coach edits it and signs.
+ * Signing sends it to the GPs on the care team and makes the patient DISCHARGED.
+ */
+export function DischargePanel(props: { patientId: string; onDischarged(): void; onCancel(): void }): JSX.Element {
+  const urql = useClient();
+  const [reason, setReason] = createSignal<DischargeReason>('GOALS_MET');
+  const [summary, setSummary] = createSignal('');
+  const [gps, setGps] = createSignal<string[] | null>(null);
+  const [drafting, setDrafting] = createSignal(true);
+  const [problem, setProblem] = createSignal<Problem | null>(null);
+  const [signing, sign] = createMutation(DischargePatientDocument);
+  const summaryId = createUniqueId();
+
+  createEffect(
+    on(reason, async (r) => {
+      setDrafting(true);
+      const result = await urql.query(DischargeDraftDocument, { patientId: props.patientId, reason: r }, { requestPolicy: 'network-only' }).toPromise();
+      setDrafting(false);
+      if (!result.data) return setProblem(result.error ? describeError(result.error) : { code: null, message: 'The draft did not load.' });
+      setSummary(result.data.dischargeDraft.summary);
+      setGps(result.data.dischargeDraft.gpNames);
+    }),
+  );
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const r = await sign({ input: { patientId: props.patientId, reason: reason(), summary: summary() } });
+    if (r.error) return setProblem(describeError(r.error));
+    props.onDischarged();
+  };
+
+  return (
+    <form class="card session-form" onSubmit={(e) => void submit(e)} aria-labelledby="discharge-heading">
+      <h3 id="discharge-heading">Discharge from coaching</h3>
+      <Select label="Reason" value={reason()} options={dischargeReasons} onChange={(v) => setReason(v as DischargeReason)} />
+      <Show when={!drafting()} fallback={<Spinner label="Drafting the summary from the record…" />}>
+        <div class={`field ${problem()?.field === 'summary' ? 'field--invalid' : ''}`}>
+          <label class="field__label" for={summaryId}>
+            Summary for the GP (drafted by Cairn from the record: check and edit it before you sign)
+          </label>
+          <textarea class="field__input field__textarea discharge-summary" id={summaryId} rows={16} value={summary()} onInput={(e) => setSummary(e.currentTarget.value)} required />
+        </div>
+        <Show
+          when={(gps()?.length ?? 0) > 0}
+          fallback={<Alert tone="info">There is no GP on the care team, so nobody will be notified. Add the patient's GP to the care team first.</Alert>}
+        >
+          <p class="muted">Signing sends this summary to {gps()!.join(', ')} and marks the patient discharged; sessions still booked are cancelled.</p>
+        </Show>
+      </Show>
+      <Show when={problem()}>
+        <Alert tone="error">{problem()!.message}</Alert>
+      </Show>
+      <div class="session-form__buttons">
+        <Button type="submit" busy={signing.fetching} disabled={drafting()}>
+          Sign and discharge
+        </Button>
+        <Button variant="secondary" onClick={() => props.onCancel()}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}

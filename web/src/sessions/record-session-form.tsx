@@ -1,0 +1,184 @@
+import { CancelSessionDocument, RecordSessionDocument, SessionPlanItemsDocument, type CadenceFieldsFragment, type Instrument } from '@cairn/schema/operations';
+import { createMutation, createQuery } from '@urql/solid';
+import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
+import { describeError, type Problem } from '../platform/errors.js';
+import { Alert } from '../ui/alert.js';
+import { Button } from '../ui/button.js';
+import { Select } from '../ui/select.js';
+import { TextField } from '../ui/text-field.js';
+import { measureLabels } from './session-words.js';
+
+type Outcome = 'ATTENDED' | 'DNA' | 'CANCELLED';
+const outcomes: ReadonlyArray<{ value: Outcome; label: string }> = [
+  { value: 'ATTENDED', label: 'Attended' },
+  { value: 'DNA', label: 'Did not attend' },
+  { value: 'CANCELLED', label: 'Cancelled' },
+];
+const ratings = Array.from({ length: 11 }, (_, i) => ({ value: String(i), label: `${i} / 10` }));
+
+/**
+ * What happened at a session: attended (notes, goals reviewed with a check-in rating that goes on the care
+ * plan, strategies practised, next steps, measures taken, a flare-up), did not attend, or cancelled.
+ */
+export function RecordSessionForm(props: { patientId: string; sessionId: string; onRecorded(cadence: CadenceFieldsFragment | null, dnaAlert: boolean): void; onCancel(): void }): JSX.Element {
+  const [plan] = createQuery({ query: SessionPlanItemsDocument, variables: () => ({ patientId: props.patientId }), requestPolicy: 'network-only' });
+  const [outcome, setOutcome] = createSignal<Outcome>('ATTENDED');
+  const [discussed, setDiscussed] = createSignal('');
+  const [nextSteps, setNextSteps] = createSignal('');
+  const [reviewed, setReviewed] = createSignal<Record<string, string>>({});
+  const [notes, setNotes] = createSignal<Record<string, string>>({});
+  const [strategies, setStrategies] = createSignal<string[]>([]);
+  const [measures, setMeasures] = createSignal<string[]>([]);
+  const [flareUp, setFlareUp] = createSignal(false);
+  const [cancelledBy, setCancelledBy] = createSignal<'PATIENT' | 'CLINIC'>('PATIENT');
+  const [reason, setReason] = createSignal('');
+  const [problem, setProblem] = createSignal<Problem | null>(null);
+  const [recording, record] = createMutation(RecordSessionDocument);
+  const [cancelling, cancel] = createMutation(CancelSessionDocument);
+  const ids = { discussed: createUniqueId(), nextSteps: createUniqueId(), outcome: createUniqueId() };
+  const goals = () => (plan.data?.carePlan.view.goals ?? []).filter((g) => g.status !== 'DROPPED');
+  const toggle = (list: string[], value: string) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
+  const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    if (outcome() === 'CANCELLED') {
+      const r = await cancel({ input: { sessionId: props.sessionId, cancelledBy: cancelledBy(), reason: reason() } });
+      if (r.error) return setProblem(describeError(r.error));
+      return props.onRecorded(null, false);
+    }
+    const attended = outcome() === 'ATTENDED';
+    const r = await record({
+      input: {
+        sessionId: props.sessionId,
+        outcome: outcome() as 'ATTENDED' | 'DNA',
+        discussed: discussed(),
+        nextSteps: nextSteps(),
+        goalReviews: attended ? Object.entries(reviewed()).map(([goalId, rating]) => ({ goalId, rating: Number(rating), note: notes()[goalId] ?? '' })) : [],
+        strategyIds: attended ? strategies() : [],
+        measuresTaken: attended ? (measures() as Instrument[]) : [],
+        flareUp: attended && flareUp(),
+      },
+    });
+    if (r.error || !r.data) return setProblem(r.error ? describeError(r.error) : { code: null, message: 'The session was not recorded. Please try again.' });
+    setProblem(null);
+    props.onRecorded(r.data.recordSession.cadence, r.data.recordSession.dnaAlert);
+  };
+
+  return (
+    <form class="card session-form" onSubmit={(e) => void submit(e)} aria-labelledby="record-heading">
+      <h3 id="record-heading">Record what happened</h3>
+      <fieldset class="session-form__choices">
+        <legend class="field__label">Outcome</legend>
+        <For each={outcomes}>
+          {(o) => (
+            <label class="choice">
+              <input type="radio" name={ids.outcome} value={o.value} checked={outcome() === o.value} onChange={() => setOutcome(o.value)} /> {o.label}
+            </label>
+          )}
+        </For>
+      </fieldset>
+      <Show
+        when={outcome() !== 'CANCELLED'}
+        fallback={
+          <div class="session-form__grid">
+            <Select label="Cancelled by" value={cancelledBy()} options={[{ value: 'PATIENT', label: 'The patient' }, { value: 'CLINIC', label: 'The clinic' }]} onChange={(v) => setCancelledBy(v as 'PATIENT' | 'CLINIC')} />
+            <TextField label="Reason" value={reason()} onInput={setReason} required error={fieldError('reason')} />
+          </div>
+        }
+      >
+        <div class={`field ${fieldError('discussed') ? 'field--invalid' : ''}`}>
+          <label class="field__label" for={ids.discussed}>
+            {outcome() === 'ATTENDED' ? 'What was discussed' : 'Note (optional): attempts to contact the patient'}
+          </label>
+          <textarea class="field__input field__textarea" id={ids.discussed} rows={3} value={discussed()} onInput={(e) => setDiscussed(e.currentTarget.value)} required={outcome() === 'ATTENDED'} />
+          <Show when={fieldError('discussed')}>
+            <p class="field__error">{fieldError('discussed')}</p>
+          </Show>
+        </div>
+        <Show when={outcome() === 'ATTENDED'}>
+          <fieldset class="session-form__goals">
+            <legend class="field__label">Goals reviewed: the rating is recorded as a check-in on the care plan goal</legend>
+            <Show when={goals().length > 0} fallback={<p class="muted">The care plan has no goals yet.</p>}>
+              <For each={goals()}>
+                {(g) => {
+                  const checked = () => reviewed()[g.id] !== undefined;
+                  const last = () => [...g.checkIns].sort((a, b) => b.date.localeCompare(a.date))[0];
+                  return (
+                    <div class="goal-review">
+                      <label class="choice">
+                        <input
+                          type="checkbox"
+                          checked={checked()}
+                          onChange={() => {
+                            const next = { ...reviewed() };
+                            if (checked()) delete next[g.id];
+                            else next[g.id] = String(last()?.rating ?? 5);
+                            setReviewed(next);
+                          }}
+                        />{' '}
+                        {g.what || 'Untitled goal'}
+                        <Show when={last()}>{(l) => <span class="muted"> (last {l().rating}/10)</span>}</Show>
+                      </label>
+                      <Show when={checked()}>
+                        <div class="goal-review__rating">
+                          <Select label={`Rating for “${g.what || 'this goal'}”`} value={reviewed()[g.id]!} options={ratings} onChange={(v) => setReviewed({ ...reviewed(), [g.id]: v })} />
+                          <TextField label="Check-in note" value={notes()[g.id] ?? ''} onInput={(v) => setNotes({ ...notes(), [g.id]: v })} />
+                        </div>
+                      </Show>
+                    </div>
+                  );
+                }}
+              </For>
+            </Show>
+            <Show when={fieldError('goalReviews')}>
+              <p class="field__error">{fieldError('goalReviews')}</p>
+            </Show>
+          </fieldset>
+          <Show when={(plan.data?.carePlan.view.strategies.length ?? 0) > 0}>
+            <fieldset class="session-form__choices session-form__choices--list">
+              <legend class="field__label">Strategies practised</legend>
+              <For each={plan.data!.carePlan.view.strategies}>
+                {(s) => (
+                  <label class="choice">
+                    <input type="checkbox" checked={strategies().includes(s.id)} onChange={() => setStrategies(toggle(strategies(), s.id))} /> {s.what || 'Untitled strategy'}
+                  </label>
+                )}
+              </For>
+            </fieldset>
+          </Show>
+          <div class="field">
+            <label class="field__label" for={ids.nextSteps}>
+              Agreed next steps
+            </label>
+            <textarea class="field__input field__textarea" id={ids.nextSteps} rows={2} value={nextSteps()} onInput={(e) => setNextSteps(e.currentTarget.value)} />
+          </div>
+          <fieldset class="session-form__choices">
+            <legend class="field__label">Outcome measures taken (record the scores on the Measures tab)</legend>
+            <For each={measureLabels}>
+              {(m) => (
+                <label class="choice">
+                  <input type="checkbox" checked={measures().includes(m.value)} onChange={() => setMeasures(toggle(measures(), m.value))} /> {m.label}
+                </label>
+              )}
+            </For>
+          </fieldset>
+          <label class="choice">
+            <input type="checkbox" checked={flareUp()} onChange={() => setFlareUp(!flareUp())} /> The patient reports a flare-up since the last session
+          </label>
+        </Show>
+      </Show>
+      <Show when={problem() && !['discussed', 'goalReviews', 'reason'].includes(problem()!.field ?? '')}>
+        <Alert tone="error">{problem()!.message}</Alert>
+      </Show>
+      <div class="session-form__buttons">
+        <Button type="submit" busy={recording.fetching || cancelling.fetching}>
+          {outcome() === 'CANCELLED' ? 'Record cancellation' : 'Record session'}
+        </Button>
+        <Button variant="secondary" onClick={() => props.onCancel()}>
+          Back
+        </Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,250 @@
+import { AddSessionAddendumDocument, PatientSessionsDocument, type CadenceFieldsFragment, type PatientSessionsQuery, type PatientWorkspaceQuery } from '@cairn/schema/operations';
+import { createMutation, createQuery } from '@urql/solid';
+import { createSignal, For, Show, type JSX } from 'solid-js';
+import { formatDateTime } from '../notifications/when.js';
+import { formatIsoDate } from '../platform/dates.js';
+import { describeError } from '../platform/errors.js';
+import { followPatientEvents } from '../timeline/patient-events.js';
+import { Alert } from '../ui/alert.js';
+import { Badge } from '../ui/badge.js';
+import { Button } from '../ui/button.js';
+import { ListStates } from '../ui/list-states.js';
+import { PatientCafes } from '../pain-cafes/patient-cafes.js';
+import { TextField } from '../ui/text-field.js';
+import { BookSessionForm } from './book-session-form.js';
+import { DischargePanel } from './discharge-panel.js';
+import { RecordSessionForm } from './record-session-form.js';
+import { intervalLabels, modeLabels, slot, statusLabels } from './session-words.js';
+import './sessions.css';
+
+type Patient = PatientWorkspaceQuery['patient'];
+type Detail = PatientSessionsQuery['patientSessions'][number];
+type Mode = { kind: 'none' } | { kind: 'book' } | { kind: 'rebook'; detail: Detail } | { kind: 'record'; sessionId: string } | { kind: 'discharge' };
+
+/** The patient's coaching: the suggested cadence and why, sessions to come, what happened at each, discharge. */
+export function SessionsTab(props: { patient: Patient; onPatientChanged(): void }): JSX.Element {
+  const can = () => props.patient.viewerCan;
+  const [result, refetch] = createQuery({ query: PatientSessionsDocument, variables: () => ({ patientId: props.patient.id }) });
+  const [mode, setMode] = createSignal<Mode>({ kind: 'none' });
+  const [justRecorded, setJustRecorded] = createSignal<{ cadence: CadenceFieldsFragment | null; dnaAlert: boolean } | null>(null);
+  const reload = () => refetch({ requestPolicy: 'network-only' });
+  followPatientEvents(() => props.patient.id, (e) => (e.kind.startsWith('SESSION_') || e.kind === 'PATIENT_DISCHARGED' ? reload() : undefined), reload);
+  const data = () => result.data;
+  const upcoming = () => (data()?.patientSessions ?? []).filter((d) => d.session.status === 'BOOKED').reverse();
+  const past = () => (data()?.patientSessions ?? []).filter((d) => d.session.status !== 'BOOKED');
+  const discharged = () => props.patient.status === 'DISCHARGED';
+
+  return (
+    <div class="sessions-tab">
+      <Show when={mode().kind === 'none'}>
+        <div class="tab-toolbar sessions-toolbar">
+          <Show when={can().bookSession && !discharged()}>
+            <Button onClick={() => setMode({ kind: 'book' })}>Book a session</Button>
+          </Show>
+          <Show when={can().dischargePatient && !discharged()}>
+            <Button variant="secondary" onClick={() => setMode({ kind: 'discharge' })}>
+              Discharge…
+            </Button>
+          </Show>
+          <Show when={(data()?.patientDischarges.length ?? 0) > 0}>
+            <a class="button button--quiet" href={`/patients/${encodeURIComponent(props.patient.id)}/discharge-letter/print`} target="_blank" rel="noopener">
+              Print discharge letter
+            </a>
+          </Show>
+        </div>
+      </Show>
+      <Show when={justRecorded()}>
+        {(r) => (
+          <Alert tone={r().dnaAlert ? 'error' : 'success'}>
+            <p>{r().cadence ? 'Session recorded.' : 'Cancellation recorded.'}</p>
+            <Show when={r().dnaAlert}>
+              <p>This is the second missed session in a row: the coach and the care-team lead have been told.</p>
+            </Show>
+          </Alert>
+        )}
+      </Show>
+      <Show when={mode().kind === 'book' && data()}>
+        <BookSessionForm patientId={props.patient.id} coaches={data()!.bookableCoaches} suggestedDate={data()!.sessionCadence.suggestedDate} onDone={() => { setMode({ kind: 'none' }); reload(); }} onCancel={() => setMode({ kind: 'none' })} />
+      </Show>
+      <Show when={(() => { const m = mode(); return m.kind === 'rebook' ? m.detail : undefined; })()}>
+        {(d) => (
+          <BookSessionForm
+            patientId={props.patient.id}
+            coaches={data()?.bookableCoaches ?? []}
+            suggestedDate={null}
+            rebook={{ sessionId: d().session.id, startsAt: d().session.startsAt, endsAt: d().session.endsAt }}
+            onDone={() => { setMode({ kind: 'none' }); reload(); }}
+            onCancel={() => setMode({ kind: 'none' })}
+          />
+        )}
+      </Show>
+      <Show when={(() => { const m = mode(); return m.kind === 'record' ? m.sessionId : undefined; })()}>
+        {(id) => (
+          <RecordSessionForm
+            patientId={props.patient.id}
+            sessionId={id()}
+            onRecorded={(cadence, dnaAlert) => {
+              setJustRecorded({ cadence, dnaAlert });
+              setMode({ kind: 'none' });
+              reload();
+            }}
+            onCancel={() => setMode({ kind: 'none' })}
+          />
+        )}
+      </Show>
+      <Show when={mode().kind === 'discharge'}>
+        <DischargePanel patientId={props.patient.id} onDischarged={() => { setMode({ kind: 'none' }); reload(); props.onPatientChanged(); }} onCancel={() => setMode({ kind: 'none' })} />
+      </Show>
+
+      <Show when={data()?.patientDischarges[0]}>
+        {(d) => (
+          <section class="card discharge-card" aria-labelledby="discharged-heading">
+            <h3 id="discharged-heading">Discharged {formatDateTime(d().signedAt)}</h3>
+            <p class="muted">Signed by {d().signedBy.name}.</p>
+            <pre class="discharge-card__summary">{d().summary}</pre>
+          </section>
+        )}
+      </Show>
+
+      <Show when={data()?.sessionCadence}>{(c) => <CadenceCard cadence={c()} />}</Show>
+
+      <section aria-labelledby="upcoming-heading">
+        <h3 id="upcoming-heading">Booked</h3>
+        <ListStates items={data() ? upcoming() : undefined} error={result.error} retry={reload} loadingLabel="Loading sessions…" empty={<p class="muted">No session booked.</p>}>
+          {(items) => (
+            <ul class="session-list">
+              <For each={items}>
+                {(d) => (
+                  <li class="session-item">
+                    <SessionHeading detail={d} />
+                    <div class="session-item__actions">
+                      <Show when={can().recordSession}>
+                        <Button onClick={() => { setJustRecorded(null); setMode({ kind: 'record', sessionId: d.session.id }); }}>Record</Button>
+                      </Show>
+                      <Show when={can().bookSession}>
+                        <Button variant="secondary" onClick={() => setMode({ kind: 'rebook', detail: d })}>
+                          Move
+                        </Button>
+                      </Show>
+                    </div>
+                  </li>
+                )}
+              </For>
+            </ul>
+          )}
+        </ListStates>
+      </section>
+
+      <section aria-labelledby="history-heading">
+        <h3 id="history-heading">History</h3>
+        <Show when={data()}>
+          <Show when={past().length > 0} fallback={<p class="muted">No sessions held yet. Sessions held, missed or cancelled appear here with their notes.</p>}>
+            <ul class="session-list">
+              <For each={past()}>{(d) => <SessionRecord detail={d} canAmend={can().recordSession} onAmended={reload} />}</For>
+            </ul>
+          </Show>
+        </Show>
+      </section>
+
+      <PatientCafes patientId={props.patient.id} />
+    </div>
+  );
+}
+
+function CadenceCard(props: { cadence: CadenceFieldsFragment }): JSX.Element {
+  const verb = () => (props.cadence.direction === 'STEP_DOWN' ? 'less often' : props.cadence.direction === 'STEP_UP' ? 'more often' : 'as now');
+  return (
+    <section class={`card cadence cadence--${props.cadence.direction.toLowerCase()}`} aria-labelledby="cadence-heading">
+      <h3 id="cadence-heading">
+        Suggested next: {intervalLabels[props.cadence.interval]} <span class="muted">({verb()}{props.cadence.previous ? `; was ${intervalLabels[props.cadence.previous].toLowerCase()}` : ''})</span>
+      </h3>
+      <p class="cadence__why">{props.cadence.reasons.join('; ')}</p>
+      <p class="muted">
+        {props.cadence.suggestedDate ? `Around ${formatIsoDate(props.cadence.suggestedDate)}. ` : ''}Cairn suggests; you decide the next booking with the patient.
+      </p>
+    </section>
+  );
+}
+
+function SessionHeading(props: { detail: Detail }): JSX.Element {
+  const s = () => props.detail.session;
+  return (
+    <div class="session-item__heading">
+      <p class="session-item__when">
+        <strong>{slot(s().startsAt, s().endsAt)}</strong> <Badge tone={statusLabels[s().status].tone}>{statusLabels[s().status].label}</Badge>
+      </p>
+      <p class="muted">
+        {modeLabels[s().mode]}
+        {s().location ? ` at ${s().location}` : ''} with {s().coach.name} · {s().purpose}
+      </p>
+    </div>
+  );
+}
+
+function SessionRecord(props: { detail: Detail; canAmend: boolean; onAmended(): void }): JSX.Element {
+  const d = () => props.detail;
+  const [adding, setAdding] = createSignal(false);
+  const [body, setBody] = createSignal('');
+  const [state, add] = createMutation(AddSessionAddendumDocument);
+  const [problem, setProblem] = createSignal<string | null>(null);
+  const recorded = () => d().session.status === 'ATTENDED' || d().session.status === 'DNA';
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const r = await add({ sessionId: d().session.id, body: body() });
+    if (r.error) return setProblem(describeError(r.error).message);
+    setAdding(false);
+    setBody('');
+    props.onAmended();
+  };
+  return (
+    <li class="session-item session-item--record">
+      <SessionHeading detail={d()} />
+      <Show when={d().session.cancelReason}>
+        <p>Reason: {d().session.cancelReason}</p>
+      </Show>
+      <Show when={d().session.discussed}>
+        <p><strong>Discussed:</strong> {d().session.discussed}</p>
+      </Show>
+      <Show when={d().goalReviews.length > 0}>
+        <p><strong>Goals reviewed:</strong> {d().goalReviews.map((g) => `${g.goalWhat} ${g.rating}/10${g.note ? ` (${g.note})` : ''}`).join('; ')}</p>
+      </Show>
+      <Show when={d().strategiesPractised.length > 0}>
+        <p><strong>Strategies practised:</strong> {d().strategiesPractised.map((s) => s.strategyWhat).join('; ')}</p>
+      </Show>
+      <Show when={d().session.nextSteps}>
+        <p><strong>Next steps:</strong> {d().session.nextSteps}</p>
+      </Show>
+      <Show when={d().session.measuresTaken.length > 0}>
+        <p><strong>Measures taken:</strong> {d().session.measuresTaken.join(', ').replace(/_/g, '-')}</p>
+      </Show>
+      <Show when={d().session.flareUp}>
+        <p><Badge tone="warning">Flare-up reported</Badge></p>
+      </Show>
+      <Show when={d().changes.some((c) => c.kind === 'REBOOKED')}>
+        <p class="muted">Moved from {d().changes.filter((c) => c.kind === 'REBOOKED').map((c) => `${slot(c.previousStartsAt, c.previousEndsAt)} (${c.reason})`).join('; ')}</p>
+      </Show>
+      <Show when={recorded()}>
+        <p class="muted">Recorded by {d().session.recordedBy?.name ?? 'someone'}{d().session.recordedAt ? `, ${formatDateTime(d().session.recordedAt!)}` : ''}.</p>
+      </Show>
+      <For each={d().addenda}>
+        {(a) => (
+          <div class="session-addendum">
+            <p><strong>Addendum</strong> by {a.author.name}, {formatDateTime(a.createdAt)}</p>
+            <p>{a.body}</p>
+          </div>
+        )}
+      </For>
+      <Show when={props.canAmend && recorded()}>
+        <Show when={adding()} fallback={<Button variant="quiet" onClick={() => setAdding(true)}>Add an addendum</Button>}>
+          <form class="session-addendum-form" onSubmit={(e) => void submit(e)}>
+            <TextField label="Addendum (the notes above stay as they are)" value={body()} onInput={setBody} required error={problem() ?? undefined} />
+            <div class="session-form__buttons">
+              <Button type="submit" busy={state.fetching}>Add addendum</Button>
+              <Button variant="secondary" onClick={() => setAdding(false)}>Cancel</Button>
+            </div>
+          </form>
+        </Show>
+      </Show>
+    </li>
+  );
+}
