@@ -209,13 +209,14 @@ async function joinCareTeam(tx: EntityManager, by: By, patient: Patient, coach: 
 
 /**
  * The patient's open episode: the accepted referral that started it, not yet ended (by discharge or a later
- * re-referral), or null. A DISCHARGED patient has none, even before their discharge has ended it here.
+ * re-referral), or null. A discharge signed after the acceptance (the sessions domain's `discharge`) ends it.
  */
 export async function openEpisode(em: EntityManager, patientId: string): Promise<Referral | null> {
   const [row] = await runSql<{ id: string }>(
     em,
     sql`select r.id from referral r join patient p on p.id = r.patient_id
          where r.patient_id = ${patientId}::uuid and r.status = 'ACCEPTED' and r.episode_ended_at is null and p.status <> 'DISCHARGED'
+           and not exists (select 1 from discharge d where d.patient_id = r.patient_id and d.signed_at >= r.triaged_at)
          order by r.triaged_at desc limit 1`,
   );
   return row ? em.findOneOrFail(Referral, { id: row.id }, { populate: ['referrer', 'triagedBy', 'assignedCoach'] }) : null;

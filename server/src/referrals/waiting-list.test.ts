@@ -37,23 +37,38 @@ describe('the waiting list', () => {
     const breached = await refer('Breached', 19 * 7);
     const accepted = await refer('Accepted', 40);
     const seen = await refer('Seen', 60);
-    for (const id of [accepted, seen]) await gql(url(), TRIAGE, { input: { referralId: id, outcome: 'ACCEPT', coachId: coach.id } }, coachToken);
-    await ownerQuery('update referral set first_seen_at = now() where id = $1', [seen]);
+    const seenOutside = await refer('SeenOutside', 50);
+    const booked = await refer('Booked', 45);
+    for (const id of [accepted, seen, seenOutside, booked]) await gql(url(), TRIAGE, { input: { referralId: id, outcome: 'ACCEPT', coachId: coach.id } }, coachToken);
+    // Seen: an ATTENDED coaching session after acceptance, or a first contact recorded outside the diary.
+    // A session only booked is not being seen.
+    const session = (referralId: string, status: string, hoursFromNow: number) =>
+      ownerQuery(
+        `insert into coaching_session (id, patient_id, coach_id, starts_at, ends_at, mode, purpose, status, booked_by_id, recorded_by_id, recorded_at)
+         select gen_random_uuid(), r.patient_id, $2, now() + make_interval(hours => $4), now() + make_interval(hours => $4 + 1), 'PHONE', 'First session', $3, $2, $2, now()
+           from referral r where r.id = $1`,
+        [referralId, coach.id, status, hoursFromNow],
+      );
+    await ownerQuery(`update referral set triaged_at = now() - interval '3 days' where id = $1`, [seen]);
+    await session(seen, 'ATTENDED', -1);
+    await session(booked, 'BOOKED', 48);
+    await ownerQuery('update referral set first_seen_at = now() where id = $1', [seenOutside]);
 
     const list = (await gql<{ referralWaitingList: { breachWeeks: number; entries: Array<{ stage: string; waitedWorkingDays: number; waitedWeeks: number; breached: boolean; referral: { id: string; receivedAt: string } }> } }>(url(), LIST, {}, coachToken)).data!.referralWaitingList;
     expect(list.breachWeeks).toBe(18);
-    expect(list.entries.map((e) => e.referral.id)).toEqual([breached, accepted, recent]);
+    expect(list.entries.map((e) => e.referral.id)).toEqual([breached, booked, accepted, recent]);
     expect(list.entries.map((e) => [e.stage, e.breached, e.waitedWeeks])).toEqual([
       ['AWAITING_TRIAGE', true, 19],
+      ['AWAITING_FIRST_CONTACT', false, 6],
       ['AWAITING_FIRST_CONTACT', false, 5],
       ['AWAITING_TRIAGE', false, 0],
     ]);
     for (const e of list.entries) expect(e.waitedWorkingDays).toBe(workingDaysBetween(new Date(e.referral.receivedAt), new Date()));
 
     // The service lead sees the same list; the threshold is configuration (here 4 weeks).
-    expect((await gql<{ referralWaitingList: { entries: unknown[] } }>(url(), LIST, {}, await signInAs(url(), world.users.lead))).data!.referralWaitingList.entries).toHaveLength(3);
+    expect((await gql<{ referralWaitingList: { entries: unknown[] } }>(url(), LIST, {}, await signInAs(url(), world.users.lead))).data!.referralWaitingList.entries).toHaveLength(4);
     const tighter = await waitingList(server().orm.em.fork(), world.pcn.id, 4);
-    expect(tighter.entries.map((e) => e.breached)).toEqual([true, true, false]);
+    expect(tighter.entries.map((e) => e.breached)).toEqual([true, true, true, false]);
     // Another PCN's coach sees none of it.
     expect((await gql<{ referralWaitingList: { entries: unknown[] } }>(url(), LIST, {}, await signInAs(url(), world.users.outsider))).data!.referralWaitingList.entries).toEqual([]);
   });

@@ -13,11 +13,14 @@ import { WaitingStage, type WaitingList, type WaitingListEntry } from './referra
 export const NHS_RTT_STANDARD_WEEKS = 18;
 
 /**
- * "Accepted but not yet seen", as SQL over `referral r`: the one place this is decided.
- * TODO(lead, at merge): until the sessions module lands, "seen" means `r.first_seen_at` is set. Replace with
- * "no ATTENDED coaching_session for r.patient_id since r.triaged_at", or set first_seen_at from sessions.
+ * "Accepted but not yet seen", as SQL over `referral r`: the one place this is decided. Seen means an ATTENDED
+ * coaching session (the sessions domain's `coaching_session`) starting at or after the acceptance, or
+ * `first_seen_at` recorded on the referral (a first contact made outside Cairn's diary). A discharge after
+ * the acceptance ends the wait too: the episode is over.
  */
-export const acceptedNotYetSeen = sql`(r.status = 'ACCEPTED' and r.first_seen_at is null and r.episode_ended_at is null)`;
+export const acceptedNotYetSeen = sql`(r.status = 'ACCEPTED' and r.first_seen_at is null and r.episode_ended_at is null
+  and not exists (select 1 from coaching_session s where s.patient_id = r.patient_id and s.status = 'ATTENDED' and s.starts_at >= r.triaged_at)
+  and not exists (select 1 from discharge d where d.patient_id = r.patient_id and d.signed_at >= r.triaged_at))`;
 
 /** Waiting: not yet triaged, or accepted and not yet seen. */
 const waiting = sql`(r.status = 'RECEIVED' or ${acceptedNotYetSeen})`;
