@@ -186,7 +186,7 @@ describe('the Cairn web app in Chromium', () => {
     expect(await members.nth(1).getByText('Lead', { exact: true }).count()).toBe(0);
 
     const sections = page.getByRole('navigation', { name: 'Patient record' });
-    expect(await sections.getByRole('link').allTextContents()).toEqual(['Care plan', 'Handover', 'Medication', 'Discussion', 'Measures', 'Timeline']);
+    expect(await sections.getByRole('link').allTextContents()).toEqual(['Care plan', 'Sessions', 'Handover', 'Medication', 'Discussion', 'Referrals', 'Measures', 'Timeline']);
     expect(await sections.getByRole('link', { name: 'Care plan' }).getAttribute('aria-current')).toBe('page');
     await shot(page, 'workspace-1366');
     expect(await accessibilityProblems(page)).toEqual([]);

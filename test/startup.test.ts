@@ -112,6 +112,18 @@ describe('npm start on a fresh machine (embedded PostgreSQL, demo data)', () => 
     expect(cafes.data.upcoming).toEqual([{ title: 'Pain Café: pacing and sleep', registeredCount: 4, waitlistCount: 2, invitedCount: 1 }]);
     expect(cafes.data.past[0]!.places.map((p) => p.attendance)).toEqual(['ATTENDED', 'ATTENDED', 'DID_NOT_ATTEND', 'ATTENDED']);
 
+    // The demo's waiting list: oldest first, the oldest past the 18-week breach, one accepted and not yet seen.
+    const waiting = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query: '{ referralWaitingList { entries { stage breached } } }' }),
+    }).then((r) => r.json() as Promise<{ data: { referralWaitingList: { entries: Array<{ stage: string; breached: boolean }> } } }>);
+    const entries = waiting.data.referralWaitingList.entries;
+    expect(entries[0]).toEqual({ stage: 'AWAITING_TRIAGE', breached: true });
+    expect(entries.filter((e) => e.breached)).toHaveLength(1);
+    expect(entries.filter((e) => e.stage === 'AWAITING_FIRST_CONTACT')).toHaveLength(1);
+    expect(entries).toHaveLength(6);
+
     // SIGTERM with an open subscription socket: drains and exits 0.
     const socket = createClient({ url: url.replace('http', 'ws') + '/graphql', webSocketImpl: WebSocket, lazy: false, connectionParams: { token }, retryAttempts: 0, onNonLazyError: () => undefined });
     await new Promise<void>((resolve) => socket.on('connected', () => resolve()));

@@ -13,6 +13,10 @@ import { PatientQuestionnairePage } from './outcomes/patient-questionnaire-page.
 import { DashboardPage } from './outcomes/dashboard-page.js';
 import { IndicatorsPage } from './medications/indicators-page.js';
 import { MedicationWorklistsPage } from './medications/worklists-page.js';
+import { ReferralsPage } from './referrals/referrals-page.js';
+import { ReferralFormPage } from './referrals/referral-form-page.js';
+import { CaseFindingPage } from './case-finding/case-finding-page.js';
+import { CaseSearchPage } from './case-finding/case-search-page.js';
 import { CapacityPage } from './sessions/capacity-page.js';
 import { DiaryPage } from './sessions/diary-page.js';
 import { CafePage } from './pain-cafes/cafe-page.js';
@@ -101,6 +105,12 @@ function SignedIn(): JSX.Element {
             <Link href="/handovers" class="top-bar__nav-link" aria-current={pathname() === '/handovers' ? 'page' : undefined}>
               Handovers
             </Link>
+            <Show when={user() && user()!.role !== 'ADMIN'}>
+              {/* One entry for the programme: case finding is reached from the referrals pages (ProgrammeNav), so the bar stays one line. */}
+              <Link href="/referrals" class="top-bar__nav-link" aria-current={pathname().startsWith('/referrals') || pathname().startsWith('/case-finding') ? 'page' : undefined}>
+                Referrals
+              </Link>
+            </Show>
             <Show when={user()?.role === 'COACH'}>
               <Link href="/diary" class="top-bar__nav-link" aria-current={pathname() === '/diary' ? 'page' : undefined}>
                 Diary
@@ -178,6 +188,18 @@ function Routes(): JSX.Element {
       </Match>
       <Match when={pathname() === '/indicators'}>
         <IndicatorsPage />
+      </Match>
+      <Match when={pathname() === '/referrals'}>
+        <ReferralsPage />
+      </Match>
+      <Match when={pathname() === '/referrals/new'}>
+        <ReferralFormPage />
+      </Match>
+      <Match when={pathname() === '/case-finding'}>
+        <CaseFindingPage />
+      </Match>
+      <Match when={matchPath('/case-finding/:id', pathname())?.id}>
+        {(id) => <CaseSearchPage searchId={id()} />}
       </Match>
       <Match when={pathname() === '/pain-cafes'}>
         <PainCafesPage />

@@ -35,6 +35,14 @@ export const PatientAction = {
   PROPOSE_MEDICATION_CHANGE: 'medication.propose',
   /** Approve, amend or decline a proposed change: a prescriber's decision. */
   DECIDE_MEDICATION_CHANGE: 'medication.decide',
+  /** See the patient's referrals into the coaching programme and their triage (the referrer sees their own through `may.viewReferral`). */
+  VIEW_REFERRALS: 'referral.view',
+  /** Refer the patient into the coaching programme. */
+  REFER: 'referral.create',
+  /** Accept, decline or redirect a referral: the coaches and service leads of the patient's PCN. */
+  TRIAGE_REFERRAL: 'referral.triage',
+  /** Invite the patient to the programme from a case-finding search, and record their answer. */
+  INVITE: 'invitation.manage',
   /** Book, rebook or cancel a coaching session. */
   BOOK_SESSION: 'session.book',
   /** Record what happened at a session (attended or DNA, the notes, goal check-ins) and add addenda. */
@@ -51,6 +59,22 @@ export interface Relationship {
   member: Pick<CareTeamMember, 'isLead'> | null;
   isPcnLead: boolean;
   isLinkedSpecialist: boolean;
+  /** A coach of the patient's PCN (whether or not on the care team): triages its referrals. */
+  isPcnCoach: boolean;
+  /** A GP of the patient's own practice: sees the referrals from it. */
+  isPracticeGp: boolean;
+}
+
+/**
+ * Actions on the coaching programme's referrals and invitations, which people beyond those who may open
+ * the record take part in (a PCN's coaches triage patients not yet on their caseload; a practice's GPs see
+ * its referrals). For these, whether the patient exists for the actor is judged by VIEW_REFERRALS, not READ.
+ */
+const referralActions: ReadonlySet<PatientAction> = new Set([PatientAction.VIEW_REFERRALS, PatientAction.REFER, PatientAction.TRIAGE_REFERRAL, PatientAction.INVITE]);
+
+/** Whether the patient exists at all for the actor, as far as `action` is concerned (otherwise NOT_FOUND). */
+function visibleFor(actor: Pick<User, 'role'>, rel: Relationship, action: PatientAction): boolean {
+  return allows(actor, rel, PatientAction.READ) || (referralActions.has(action) && allows(actor, rel, PatientAction.VIEW_REFERRALS));
 }
 
 export interface PatientAccess {
@@ -86,6 +110,13 @@ export function allows(actor: Pick<User, 'role'>, rel: Relationship, action: Pat
     case PatientAction.DECIDE_MEDICATION_CHANGE:
       // Only a prescriber decides; of Cairn's roles that is the GP (hazard MED-H3).
       return onTeam && actor.role === Role.GP;
+    case PatientAction.VIEW_REFERRALS:
+      return onTeam || rel.isPcnLead || rel.isPcnCoach || rel.isPracticeGp;
+    case PatientAction.REFER:
+      return onTeam || rel.isPcnLead || rel.isPcnCoach || rel.isPracticeGp || rel.isLinkedSpecialist;
+    case PatientAction.TRIAGE_REFERRAL:
+    case PatientAction.INVITE:
+      return rel.isPcnLead || rel.isPcnCoach;
     case PatientAction.BOOK_SESSION:
       return onTeam || rel.isPcnLead;
     case PatientAction.RECORD_SESSION:
@@ -136,7 +167,7 @@ export async function requirePatientAccess(ctx: Context, patientId: string, acti
     });
 
   const related = found?.related;
-  if (!patient || !related || !allows(related, related.relationship, PatientAction.READ)) {
+  if (!patient || !related || !visibleFor(related, related.relationship, action)) {
     await audit(AuditOutcome.DENIED, patient ? 'no relationship' : 'no such patient');
     throw notFound(through?.noun);
   }
@@ -185,7 +216,7 @@ export async function canRead(em: EntityManager, actor: User, patientId: string)
 /** How `actor` is connected to `patient` (nothing at all when either is unknown). */
 export async function relationshipOf(em: EntityManager, actor: User, patient: Patient): Promise<Relationship> {
   const pair = { patientId: patient.id, userId: actor.id };
-  return (await relationshipsOf(em, [pair])).get(pairKey(pair))?.relationship ?? { member: null, isPcnLead: false, isLinkedSpecialist: false };
+  return (await relationshipsOf(em, [pair])).get(pairKey(pair))?.relationship ?? { member: null, isPcnLead: false, isLinkedSpecialist: false, isPcnCoach: false, isPracticeGp: false };
 }
 
 /** One user and one patient, for decisions taken many at a time. */
@@ -218,7 +249,17 @@ export async function decidePairs(em: EntityManager, pairs: AccessPair[]): Promi
 }
 
 type Related = { role: Role; relationship: Relationship };
-type RelationshipRow = { patient_id: string; user_id: string; role: Role; active: boolean; member_is_lead: boolean | null; is_pcn_lead: boolean; is_linked_specialist: boolean };
+type RelationshipRow = {
+  patient_id: string;
+  user_id: string;
+  role: Role;
+  active: boolean;
+  member_is_lead: boolean | null;
+  is_pcn_lead: boolean;
+  is_linked_specialist: boolean;
+  is_pcn_coach: boolean;
+  is_practice_gp: boolean;
+};
 
 /**
  * The one reading of relationships, for one pair or many in one query, keyed by `pairKey`: the user's
@@ -249,7 +290,9 @@ function relationshipQuery(pairs: AccessPair[], more: Sql = sqlText('')): Sql {
   return sql`select q.patient_id, q.user_id, u.role, u.active, m.is_lead as member_is_lead,
                     (u.role = 'SERVICE_LEAD' and coalesce(uo.pcn_id, uo.id) = coalesce(po.pcn_id, po.id)) as is_pcn_lead,
                     (u.role = 'SPECIALIST' and uo.kind = 'SPECIALIST_PAIN_SERVICE'
-                      and exists (select 1 from specialist_link s where s.patient_id = p.id and s.service_id = uo.id)) as is_linked_specialist
+                      and exists (select 1 from specialist_link s where s.patient_id = p.id and s.service_id = uo.id)) as is_linked_specialist,
+                    (u.role = 'COACH' and coalesce(uo.pcn_id, uo.id) = coalesce(po.pcn_id, po.id)) as is_pcn_coach,
+                    (u.role = 'GP' and uo.id = po.id) as is_practice_gp
                     ${more}
                from (select distinct * from unnest(${pairs.map((p) => p.patientId)}::uuid[], ${pairs.map((p) => p.userId)}::uuid[])) q(patient_id, user_id)
                join patient p on p.id = q.patient_id
@@ -267,6 +310,8 @@ function relatedFrom(r: RelationshipRow): Related {
       member: related && r.member_is_lead !== null ? { isLead: r.member_is_lead } : null,
       isPcnLead: related && r.is_pcn_lead,
       isLinkedSpecialist: related && r.is_linked_specialist,
+      isPcnCoach: related && r.is_pcn_coach,
+      isPracticeGp: related && r.is_practice_gp,
     },
   };
 }
@@ -336,6 +381,12 @@ export const may = {
       (actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === practice.pcnId)),
   /** A whole PCN's prescribing indicators: its service leads. */
   viewPcnIndicators: (actor: User, pcnId: string) => actor.active && actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === pcnId,
+  /** The coaching programme's triage screen and case finding: the coaches and service leads of a PCN, over its patients. */
+  triageReferrals: (actor: User) => actor.active && (actor.role === Role.COACH || actor.role === Role.SERVICE_LEAD),
+  /** Case finding (saved searches over the PCN's patients, invitations): the coaches and service leads of a PCN. */
+  findCases: (actor: User) => actor.active && (actor.role === Role.COACH || actor.role === Role.SERVICE_LEAD),
+  /** One referral: whoever may VIEW_REFERRALS on its patient (decided by `allows`), and always the person who made it. */
+  viewOwnReferral: (actor: User, referrerId: string) => actor.active && actor.id === referrerId,
   /** A coach's diary and capacity: the coach themselves, and the service leads of their PCN. */
   viewCoachDiary: (actor: User, coach: User) =>
     actor.active && coach.role === Role.COACH && (actor.id === coach.id || (actor.role === Role.SERVICE_LEAD && actor.organisation.pcnId === coach.organisation.pcnId)),
@@ -369,6 +420,12 @@ function deniedMessage(action: PatientAction): string {
       return "Only a coach on the care team or the PCN's service lead can manage this patient's Pain Café places.";
     case PatientAction.COMPLETE_HANDOVER_ACTION:
       return "Only the person this action is assigned to or the care team's lead can mark it done.";
+    case PatientAction.TRIAGE_REFERRAL:
+      return "Only the coaches and service leads of the patient's Primary Care Network can triage referrals.";
+    case PatientAction.INVITE:
+      return "Only the coaches and service leads of the patient's Primary Care Network can invite patients to the programme.";
+    case PatientAction.REFER:
+      return "Only clinicians involved in the patient's care, the practice's GPs and the PCN's coaches can refer this patient.";
     case PatientAction.BOOK_SESSION:
       return "Only the patient's care team or a PCN service lead can book their sessions.";
     case PatientAction.RECORD_SESSION:

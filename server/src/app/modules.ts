@@ -11,6 +11,8 @@ import { organisationsModule } from '../organisations/organisations.module.js';
 import { patientsModule } from '../patients/patients.module.js';
 import { threadsModule } from '../threads/threads.module.js';
 import { outcomesModule } from '../outcomes/outcomes.module.js';
+import { referralsModule } from '../referrals/referrals.module.js';
+import { caseFindingModule } from '../case-finding/case-finding.module.js';
 import { sessionsModule } from '../sessions/sessions.module.js';
 import { painCafesModule } from '../pain-cafes/pain-cafes.module.js';
 import type { CairnModule } from '../platform/module.js';
@@ -33,6 +35,8 @@ export const modules: readonly CairnModule[] = [
   threadsModule,
   outcomesModule,
   medicationsModule,
+  referralsModule,
+  caseFindingModule,
   sessionsModule,
   painCafesModule,
 ];

@@ -24,6 +24,14 @@ export const NotificationKind = {
   MEDICATION_APPROVAL_REQUESTED: 'MEDICATION_APPROVAL_REQUESTED',
   /** A GP approved, amended or declined a proposed change. */
   MEDICATION_CHANGE_DECIDED: 'MEDICATION_CHANGE_DECIDED',
+  /** To the referrer: their referral was accepted, declined (with the reason) or redirected. */
+  REFERRAL_TRIAGED: 'REFERRAL_TRIAGED',
+  /** To a coach: a referral was accepted and the patient assigned to them. */
+  REFERRAL_ASSIGNED: 'REFERRAL_ASSIGNED',
+  /** To the coach who sent an invitation: it will be marked NO_RESPONSE soon unless an answer is recorded. */
+  INVITATION_REMINDER: 'INVITATION_REMINDER',
+  /** To the coach who sent an invitation: it was marked NO_RESPONSE. */
+  INVITATION_NO_RESPONSE: 'INVITATION_NO_RESPONSE',
   /** A session was booked in your diary by someone else. */
   SESSION_BOOKED: 'SESSION_BOOKED',
   /** A patient missed two sessions in a row (to their coach and the care-team lead). */

@@ -111,6 +111,8 @@ export const links = {
   thread: (patientId: string, threadId: string) => `/patients/${patientId}/threads/${threadId}`,
   carePlan: (patientId: string) => `/patients/${patientId}/care-plan`,
   medication: (patientId: string) => `/patients/${patientId}/medication`,
+  referrals: () => '/referrals',
+  caseFinding: (searchId: string) => `/case-finding/${searchId}`,
   sessions: (patientId: string) => `/patients/${patientId}/sessions`,
   painCafe: (cafeId: string) => `/pain-cafes/${cafeId}`,
 };

@@ -58,6 +58,14 @@ export interface Config {
   questionnaireLinkDays: number;
   /** Total oral morphine equivalent (mg/day) at or above which a patient is flagged high dose: 120 as in Opioids Aware; some national measures use 90. */
   highDoseOmeMgPerDay: number;
+  /** A referral waiting this many weeks (from receipt, until the patient is first seen) is flagged as a breach: 18, the NHS referral-to-treatment standard. */
+  referralBreachWeeks: number;
+  /** An invitation unanswered this many days is marked NO_RESPONSE (never sooner than `invitationReminderLeadDays` after its reminder). */
+  invitationNoResponseDays: number;
+  /** The inviting coach is reminded this many days before an invitation is marked NO_RESPONSE. */
+  invitationReminderLeadDays: number;
+  /** How often each instance looks for invitations due a reminder or NO_RESPONSE. */
+  invitationSweepMs: number;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -97,6 +105,10 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     headersTimeoutMs: intFrom(env.CAIRN_HEADERS_TIMEOUT_MS, 10_000),
     questionnaireLinkDays: intFrom(env.CAIRN_QUESTIONNAIRE_LINK_DAYS, 14),
     highDoseOmeMgPerDay: intFrom(env.CAIRN_HIGH_DOSE_OME_MG_PER_DAY, 120),
+    referralBreachWeeks: intFrom(env.CAIRN_REFERRAL_BREACH_WEEKS, 18),
+    invitationNoResponseDays: intFrom(env.CAIRN_INVITATION_NO_RESPONSE_DAYS, 28),
+    invitationReminderLeadDays: intFrom(env.CAIRN_INVITATION_REMINDER_LEAD_DAYS, 7),
+    invitationSweepMs: intFrom(env.CAIRN_INVITATION_SWEEP_MS, 60_000),
   };
 }
 

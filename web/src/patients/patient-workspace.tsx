@@ -16,6 +16,7 @@ import { DiscussionTab } from '../threads/discussion-tab.js';
 import { TimelineTab } from '../timeline/timeline-tab.js';
 import { MeasuresTab } from '../outcomes/measures-tab.js';
 import { MedicationTab } from '../medications/medication-tab.js';
+import { ReferralsTab } from '../referrals/referrals-tab.js';
 import { SessionsTab } from '../sessions/sessions-tab.js';
 
 /** One patient's workspace: who they are, who cares for them, and the sections of their record. */
@@ -116,6 +117,11 @@ function RecordSection(props: { tab: WorkspaceTab; patient: PatientWorkspaceQuer
       </Match>
       <Match when={props.tab.slug === 'discussion'}>
         <DiscussionTab patient={props.patient} threadId={props.itemId} />
+      </Match>
+      <Match when={props.tab.slug === 'referrals'}>
+        <Show when={props.patient.viewerCan.viewReferrals} fallback={<p class="muted">Referrals into the coaching programme are for the care team, the PCN's coaches and leads, and the practice's GPs.</p>}>
+          <ReferralsTab patientId={props.patient.id} canRefer={props.patient.viewerCan.refer} />
+        </Show>
       </Match>
       <Match when={props.tab.slug === 'measures'}>
         <MeasuresTab patientId={props.patient.id} canRecord={props.patient.viewerCan.recordOutcome} />

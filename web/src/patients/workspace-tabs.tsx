@@ -8,6 +8,7 @@ export const workspaceTabs = [
   { slug: 'handover', label: 'Handover', placeholder: 'Handover notes from specialist pain services, to read and acknowledge, will appear here.' },
   { slug: 'medication', label: 'Medication', placeholder: 'Analgesic medicines with their oral morphine equivalents, flags and proposed changes will appear here.' },
   { slug: 'discussion', label: 'Discussion', placeholder: "The care team's MDT discussion threads about this patient will appear here." },
+  { slug: 'referrals', label: 'Referrals', placeholder: "The patient's referrals into the coaching programme will appear here." },
   { slug: 'measures', label: 'Measures', placeholder: "The patient's outcome measures (PSEQ, PEG, confidence, activation, GP visits) will appear here." },
   { slug: 'timeline', label: 'Timeline', placeholder: 'A history of everything that has happened in this record will appear here.' },
 ] as const;

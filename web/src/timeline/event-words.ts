@@ -3,7 +3,7 @@ import type { EventKind } from '@cairn/schema/operations';
 
 export interface EventWords {
   /** For the marker's colour: which part of the record it belongs to. */
-  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'medication' | 'sessions' | 'pain-cafe' | 'other';
+  group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'medication' | 'referral' | 'sessions' | 'pain-cafe' | 'other';
   /** Follows the actor's name: "posted an URGENT handover". */
   action: string;
   /** A short excerpt, shown as plain text. */
@@ -142,6 +142,24 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
       return { group: 'pain-cafe', action: `recorded that the patient attended a Pain Café${p['corrected'] === true ? ' (a correction)' : ''}`, detail: cafeDetail(p) };
     case 'CAFE_DID_NOT_ATTEND':
       return { group: 'pain-cafe', action: `recorded that the patient did not attend a Pain Café${p['corrected'] === true ? ' (a correction)' : ''}`, detail: cafeDetail(p) };
+    case 'REFERRAL_RECEIVED': {
+      const source = text(p, 'source');
+      const how = source === 'SELF' ? 'recorded a self-referral' : source === 'PROACTIVE_INVITATION' ? 'referred the patient after they accepted an invitation' : 'referred the patient to health & wellbeing coaching';
+      return { group: 'referral', action: how, detail: quoted(text(p, 'reason')) };
+    }
+    case 'REFERRAL_TRIAGED': {
+      const outcome = text(p, 'outcome');
+      if (outcome === 'ACCEPTED') return { group: 'referral', action: `accepted the referral and assigned ${text(p, 'coachName') || 'a coach'}` };
+      if (outcome === 'REDIRECTED') return { group: 'referral', action: `redirected the referral to ${text(p, 'redirectedTo') || 'another service'}` };
+      return { group: 'referral', action: 'declined the referral', detail: quoted(text(p, 'reason')) };
+    }
+    case 'INVITATION_SENT':
+      return { group: 'referral', action: `recorded an invitation to the coaching programme by ${(text(p, 'channel') || 'letter').toLowerCase()}` };
+    case 'INVITATION_ANSWERED': {
+      const status = text(p, 'status');
+      if (status === 'NO_RESPONSE') return { group: 'referral', action: 'marked the invitation "no response" after the set time' };
+      return { group: 'referral', action: status === 'ACCEPTED' ? 'recorded that the patient accepted the invitation' : 'recorded that the patient declined the invitation' };
+    }
     case 'NOTIFICATION':
       return { group: 'other', action: 'was notified' };
     default:

@@ -1,0 +1,159 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { User } from '../server/src/auth/user.entity.js';
+import { PatientStatus } from '../server/src/patients/patient.entity.js';
+import { gql, ownerQuery, useTestServer } from '../server/src/test-support/harness.js';
+import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { artifactsDir, useChromium } from './support/browser.js';
+
+const webDist = path.resolve(import.meta.dirname, '../web/dist');
+const desktop = { width: 1280, height: 800 };
+const phone = { width: 390, height: 844 };
+const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`;
+const details = (reason: string, extra: Record<string, unknown> = {}) => ({ reason, wantsHelpWith: 'Sleeping through the night and walking further', consentToContact: true, contactMethod: 'PHONE', contactTimes: 'Weekday mornings', ...extra });
+
+describe('referrals and case finding in Chromium', () => {
+  const server = useTestServer({ webDist });
+  const browser = useChromium();
+  let world: World;
+
+  beforeAll(async () => {
+    world = await makeWorld(server().orm.em.fork());
+  });
+
+  async function signedIn(user: User): Promise<Page> {
+    const context = await browser().newContext({ viewport: desktop, locale: 'en-GB' });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    page.on('pageerror', (e) => console.error(`page error (${user.name}):`, e));
+    await page.goto(server().url);
+    await page.getByLabel('Email address').fill(user.email);
+    await page.getByLabel('Password').fill(TEST_PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    return page;
+  }
+
+  /** Full-page screenshots at the laptop's size and a phone's (also under /tmp/shots-referrals); nothing wider than the phone. */
+  async function shots(page: Page, name: string): Promise<void> {
+    fs.mkdirSync('/tmp/shots-referrals', { recursive: true });
+    for (const [size, viewport] of [['1280', desktop], ['390', phone]] as const) {
+      await page.setViewportSize(viewport);
+      const file = path.join(artifactsDir, `referrals-${name}-${size}.png`);
+      await page.screenshot({ path: file, fullPage: true });
+      fs.copyFileSync(file, path.join('/tmp/shots-referrals', path.basename(file)));
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+    }
+    await page.setViewportSize(desktop);
+  }
+
+  it('a coach triages a referral from the waiting list: waits and the breach flag shown, accepted inline, the patient assigned', { timeout: 180_000 }, async () => {
+    const { gp, coach, fcp } = world.users;
+    const gpToken = await signInAs(server().url, gp);
+    const refer = async (givenName: string, daysAgo: number, extra: Record<string, unknown> = {}) => {
+      const patient = await world.patient([gp], { givenName, familyName: `Referred ${world.tag}`, status: PatientStatus.REFERRED });
+      const id = (await gql<{ createReferral: { id: string } }>(server().url, CREATE, { input: { patientId: patient.id, details: details(`Persistent pain (${givenName})`, extra) } }, gpToken)).data!.createReferral.id;
+      await ownerQuery(`update referral set received_at = now() - make_interval(days => $2) where id = $1`, [id, daysAgo]);
+      return id;
+    };
+    await refer('Olwen', 132, { interpreterNeeded: true, interpreterLanguage: 'Welsh', largePrint: true });
+    await refer('Dafydd', 12);
+
+    const page = await signedIn(coach);
+    await page.getByRole('link', { name: 'Referrals', exact: true }).click();
+    await page.getByRole('heading', { name: 'Waiting list' }).waitFor();
+    const oldest = page.locator('article', { has: page.getByRole('heading', { name: `Olwen Referred ${world.tag}` }) });
+    await expect.poll(() => oldest.textContent()).toContain('Breach: over 18 weeks');
+    expect(await oldest.textContent()).toContain('Interpreter: Welsh · Large print');
+    const items = await page.locator('.referral-list').first().locator('article h3').allTextContents();
+    expect(items.indexOf(`Olwen Referred ${world.tag}`)).toBeLessThan(items.indexOf(`Dafydd Referred ${world.tag}`));
+    await shots(page, 'triage');
+
+    // Accept without a coach: told beside the field, nothing changes.
+    await oldest.getByRole('button', { name: 'Accept', exact: true }).click();
+    await oldest.getByRole('button', { name: 'Accept referral' }).click();
+    await oldest.getByText("Choose an active coach of the patient's Primary Care Network.").waitFor();
+    await oldest.getByLabel('Assign to coach').selectOption({ label: coach.name });
+    await oldest.getByRole('button', { name: 'Accept referral' }).click();
+    await expect.poll(() => oldest.textContent()).toContain(`Accepted, not yet seen (${coach.name})`);
+    expect(await oldest.getByRole('button', { name: 'Accept referral' }).count()).toBe(0);
+
+    // The coach is on the care team now: the patient's Referrals section and timeline show it.
+    await oldest.getByRole('link', { name: `Olwen Referred ${world.tag}` }).click();
+    await page.getByRole('navigation', { name: 'Patient record' }).getByRole('link', { name: 'Referrals' }).click();
+    await expect.poll(() => page.locator('.referral-card').first().textContent()).toContain(`Accepted to ${coach.name}`);
+    await shots(page, 'patient-referrals');
+    await page.getByRole('navigation', { name: 'Patient record' }).getByRole('link', { name: 'Timeline' }).click();
+    await page.getByText(`accepted the referral and assigned ${coach.name}`).waitFor();
+    await page.goto(`${server().url}/referrals`);
+
+    // The other is declined inline, with a reason; it leaves the waiting list.
+    const other = page.locator('article', { has: page.getByRole('heading', { name: `Dafydd Referred ${world.tag}` }) });
+    await other.getByRole('button', { name: 'Decline', exact: true }).click();
+    await other.getByLabel('Reason (the referrer is told)').fill('Already under the specialist pain service');
+    await other.getByRole('button', { name: 'Decline referral' }).click();
+    await other.waitFor({ state: 'detached' });
+
+    // The referrer's own list shows both outcomes.
+    const gpPage = await signedIn(gp);
+    await gpPage.goto(`${server().url}/referrals`);
+    await expect.poll(() => gpPage.getByRole('region', { name: 'Referrals you made' }).textContent()).toContain('Already under the specialist pain service');
+
+    // The referral form: an existing patient, found by name.
+    await gpPage.getByRole('link', { name: 'Refer a patient' }).click();
+    await gpPage.getByRole('heading', { name: 'Refer a patient to health & wellbeing coaching' }).waitFor();
+    await shots(gpPage, 'form');
+    const fcpPatient = await world.patient([fcp, gp], { givenName: 'Bethan', familyName: `Form ${world.tag}`, status: PatientStatus.DISCHARGED });
+    await gpPage.getByLabel('Find the patient').fill(`Bethan Form ${world.tag}`);
+    await gpPage.getByRole('button', { name: 'Find', exact: true }).click();
+    await gpPage.getByRole('button', { name: 'Choose' }).click();
+    await gpPage.getByLabel('Reason for referral').fill('Back pain since a fall; low confidence');
+    await gpPage.getByLabel('What the patient wants help with').fill('Gardening again');
+    await gpPage.getByRole('button', { name: 'Send referral' }).click();
+    // Without consent: refused beside the box, nothing sent.
+    await gpPage.getByText('a referral needs their consent to be contacted').waitFor();
+    await gpPage.getByLabel('The patient agrees to be contacted by the coaching service').check();
+    await gpPage.getByRole('button', { name: 'Send referral' }).click();
+    await gpPage.getByText('Referral sent.').waitFor();
+    const [{ n }] = await ownerQuery<{ n: number }>('select count(*)::int as n from referral where patient_id = $1', [fcpPatient.id]);
+    expect(n).toBe(1);
+  });
+
+  it('a coach saves a case-finding search, invites two patients by letter and records an answer', { timeout: 180_000 }, async () => {
+    const { gp, coach } = world.users;
+    for (const name of ['Ffion', 'Gethin']) await world.patient([gp], { givenName: name, familyName: `Found ${world.tag}`, conditions: ['Chronic widespread pain'], status: PatientStatus.DISCHARGED });
+    const page = await signedIn(coach);
+    await page.getByRole('link', { name: 'Referrals', exact: true }).click();
+    await page.getByRole('navigation', { name: 'Coaching programme' }).getByRole('link', { name: 'Case finding' }).click();
+    await page.getByRole('heading', { name: 'New search' }).waitFor();
+    await page.getByLabel('Name', { exact: true }).fill('Widespread pain, not on the programme');
+    await page.getByRole('button', { name: /Show all/ }).click();
+    await page.getByLabel('Chronic widespread pain').check();
+    await page.getByLabel('From age').fill('18');
+    await shots(page, 'case-finding');
+    await page.getByRole('button', { name: 'Save and search' }).click();
+    await page.getByRole('heading', { name: 'Widespread pain, not on the programme' }).waitFor();
+    await page.getByLabel(`Invite Ffion Found ${world.tag}`).check();
+    await page.getByLabel(`Invite Gethin Found ${world.tag}`).check();
+    await page.getByLabel('Invited by').selectOption('LETTER');
+    await page.getByRole('button', { name: 'Record 2 invitations' }).click();
+    await page.getByText('2 invitations recorded.').waitFor();
+    await expect.poll(() => page.locator('li.invitation').count()).toBe(2);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    const ffion = page.locator('li.invitation', { hasText: `Ffion Found ${world.tag}` });
+    await ffion.getByRole('button', { name: 'Declined' }).click();
+    await expect.poll(() => ffion.textContent()).toContain(`recorded by ${coach.name}`);
+    const gethin = page.locator('li.invitation', { hasText: `Gethin Found ${world.tag}` });
+    await gethin.getByRole('button', { name: 'Accepted…' }).click();
+    await gethin.getByLabel('Reason for referral').fill('Found by case finding; widespread pain, no contact for a year');
+    await gethin.getByLabel('What the patient wants help with').fill('Managing flare-ups');
+    await gethin.getByLabel('The patient agrees to be contacted by the coaching service').check();
+    await shots(page, 'invitations');
+    await gethin.getByRole('button', { name: 'Record acceptance and refer' }).click();
+    await expect.poll(() => gethin.textContent()).toContain('Accepted');
+    await page.goto(`${server().url}/referrals`);
+    await page.locator('article', { hasText: `Gethin Found ${world.tag}` }).getByText('Accepted an invitation', { exact: false }).waitFor();
+  });
+});

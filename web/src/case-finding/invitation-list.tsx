@@ -1,0 +1,85 @@
+import { AnswerInvitationDocument, type InvitationRowFragment, type InvitationStatus } from '@cairn/schema/operations';
+import { createMutation } from '@urql/solid';
+import { createSignal, For, Show, type JSX } from 'solid-js';
+import { formatDateTime } from '../notifications/when.js';
+import { describeError, type Problem } from '../platform/errors.js';
+import { Alert } from '../ui/alert.js';
+import { Badge, type BadgeTone } from '../ui/badge.js';
+import { Button } from '../ui/button.js';
+import { detailFields, detailsInput, emptyDetails, ReferralDetailsFields } from '../referrals/referral-details-fields.js';
+
+export const invitationWords: Record<InvitationStatus, { label: string; tone: BadgeTone }> = {
+  INVITED: { label: 'Invited', tone: 'info' },
+  ACCEPTED: { label: 'Accepted', tone: 'success' },
+  DECLINED: { label: 'Declined', tone: 'muted' },
+  NO_RESPONSE: { label: 'No response', tone: 'warning' },
+};
+const channelWords: Record<string, string> = { SMS: 'text message', LETTER: 'letter', PHONE: 'phone', EMAIL: 'email' };
+
+/** A search's invitations and their statuses; an open one takes the patient's answer. */
+export function InvitationList(props: { invitations: InvitationRowFragment[]; onChanged(): void }): JSX.Element {
+  return (
+    <ul class="invitation-list">
+      <For each={props.invitations} fallback={<li class="muted">No invitations yet.</li>}>
+        {(i) => <InvitationItem invitation={i} onChanged={props.onChanged} />}
+      </For>
+    </ul>
+  );
+}
+
+function InvitationItem(props: { invitation: InvitationRowFragment; onChanged(): void }): JSX.Element {
+  const i = () => props.invitation;
+  const [accepting, setAccepting] = createSignal(false);
+  const [details, setDetails] = createSignal(emptyDetails());
+  const [problem, setProblem] = createSignal<Problem | null>(null);
+  const [state, answer] = createMutation(AnswerInvitationDocument);
+  const fieldError = (f: string) => (problem()?.field === f ? problem()!.message : undefined);
+  const record = async (accepted: boolean) => {
+    const r = await answer({ input: { invitationId: i().id, answer: accepted ? 'ACCEPTED' : 'DECLINED', referral: accepted ? detailsInput(details()) : null } });
+    if (r.error) return setProblem(describeError(r.error));
+    setProblem(null);
+    setAccepting(false);
+    props.onChanged();
+  };
+  return (
+    <li class="card invitation">
+      <div class="invitation__line">
+        <strong>{i().patient.name}</strong>
+        <span class="muted">NHS {i().patient.nhsNumberFormatted}</span>
+        <Badge tone={invitationWords[i().status].tone}>{invitationWords[i().status].label}</Badge>
+      </div>
+      <p class="invitation__meta muted">
+        By {channelWords[i().channel] ?? i().channel}, {formatDateTime(i().sentAt)}, sent by {i().sentBy.name}
+        {i().remindedAt && i().status === 'INVITED' ? ` · reminder ${formatDateTime(i().remindedAt!)}` : ''}
+        {i().statusAt && i().status !== 'INVITED' ? ` · ${i().statusBy ? `recorded by ${i().statusBy!.name}` : 'set automatically'} ${formatDateTime(i().statusAt!)}` : ''}
+      </p>
+      <Show when={i().status === 'INVITED' && !accepting()}>
+        <div class="invitation__actions">
+          <Button variant="secondary" onClick={() => setAccepting(true)}>
+            Accepted…
+          </Button>
+          <Button variant="secondary" busy={state.fetching} onClick={() => void record(false)}>
+            Declined
+          </Button>
+        </div>
+      </Show>
+      <Show when={accepting()}>
+        <form class="invitation__accept" onSubmit={(e) => { e.preventDefault(); void record(true); }} aria-label={`Referral for ${i().patient.name}`}>
+          <p class="muted">Accepting makes a referral (source: proactive invitation) for triage.</p>
+          <ReferralDetailsFields value={details()} onChange={setDetails} fieldError={fieldError} />
+          <div class="invitation__actions">
+            <Button type="submit" busy={state.fetching}>
+              Record acceptance and refer
+            </Button>
+            <Button variant="quiet" onClick={() => setAccepting(false)}>
+              Cancel
+            </Button>
+          </div>
+        </form>
+      </Show>
+      <Show when={problem() && !detailFields.includes(problem()!.field ?? '')}>
+        <Alert tone="error">{problem()!.message}</Alert>
+      </Show>
+    </li>
+  );
+}

@@ -1,0 +1,134 @@
+import { CreateReferralDocument, ReferralFormOptionsDocument, ReferralPatientSearchDocument, type ReferralPatientSearchQuery } from '@cairn/schema/operations';
+import { createMutation, createQuery } from '@urql/solid';
+import { createSignal, For, Show, type JSX } from 'solid-js';
+import { describeError, type Problem } from '../platform/errors.js';
+import { Link, navigate } from '../platform/router.js';
+import { Alert } from '../ui/alert.js';
+import { Button } from '../ui/button.js';
+import { Select } from '../ui/select.js';
+import { TextField } from '../ui/text-field.js';
+import { detailFields, detailsInput, emptyDetails, ReferralDetailsFields } from './referral-details-fields.js';
+import './referrals.css';
+
+type Found = ReferralPatientSearchQuery['patients']['nodes'][number];
+const newPatientFields = ['patientId', 'nhsNumber', 'givenName', 'familyName', 'dateOfBirth', 'practiceId'];
+
+/** Refer a patient into the coaching programme: one Cairn holds, or a new one registered with the referral. */
+export function ReferralFormPage(): JSX.Element {
+  document.title = 'Refer a patient – Cairn';
+  const [options] = createQuery({ query: ReferralFormOptionsDocument });
+  const [who, setWho] = createSignal<'existing' | 'new'>('existing');
+  const [term, setTerm] = createSignal('');
+  const [searched, setSearched] = createSignal('');
+  const [found] = createQuery({ query: ReferralPatientSearchDocument, variables: () => ({ search: searched() }), pause: () => searched().length < 2 });
+  const [chosen, setChosen] = createSignal<Found | null>(null);
+  const [person, setPerson] = createSignal({ nhsNumber: '', givenName: '', familyName: '', dateOfBirth: '', practiceId: '' });
+  const [details, setDetails] = createSignal(emptyDetails());
+  const [problem, setProblem] = createSignal<Problem | null>(null);
+  const [state, create] = createMutation(CreateReferralDocument);
+  const practices = () => (options.data?.organisations ?? []).filter((o) => o.kind === 'GP_PRACTICE').map((o) => ({ value: o.id, label: o.name }));
+  const fieldError = (field: string) => {
+    const p = problem();
+    return p?.field === field || p?.field === `newPatient.${field}` ? p.message : undefined;
+  };
+
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const p = person();
+    const input = who() === 'existing'
+      ? { patientId: chosen()?.id ?? null, details: detailsInput(details()) }
+      : { newPatient: { ...p, practiceId: p.practiceId || practices()[0]?.value || '', conditions: details().conditions }, details: detailsInput(details()) };
+    if (who() === 'existing' && !chosen()) return setProblem({ code: null, message: 'Find and choose the patient first.', field: 'patientId' });
+    const r = await create({ input });
+    if (r.error) return setProblem(describeError(r.error));
+    setProblem(null);
+    navigate(`/referrals?sent=${encodeURIComponent(r.data!.createReferral.id)}`);
+  };
+
+  const shownElsewhere = () => {
+    const f = problem()?.field?.replace(/^newPatient\./, '');
+    return !!f && (detailFields.includes(f) || newPatientFields.includes(f));
+  };
+
+  return (
+    <main class="page referral-page">
+      <p class="back-link">
+        <Link href="/referrals">← Referrals</Link>
+      </p>
+      <h1>Refer a patient to health &amp; wellbeing coaching</h1>
+      <p class="muted">For persistent pain: the PCN's coaches triage every referral and you are told the outcome.</p>
+      <form class="card referral-form" onSubmit={(e) => void submit(e)} aria-label="Referral">
+        <fieldset class="referral-form__who">
+          <legend class="field__label">The patient</legend>
+          <label class="check">
+            <input type="radio" name="who" checked={who() === 'existing'} onChange={() => setWho('existing')} />
+            Already in Cairn
+          </label>
+          <label class="check">
+            <input type="radio" name="who" checked={who() === 'new'} onChange={() => setWho('new')} />
+            New to Cairn
+          </label>
+        </fieldset>
+        <Show
+          when={who() === 'existing'}
+          fallback={
+            <div class="referral-details__grid">
+              <TextField label="NHS number" inputMode="numeric" value={person().nhsNumber} onInput={(v) => setPerson({ ...person(), nhsNumber: v })} error={fieldError('nhsNumber')} required />
+              <TextField label="Given name" value={person().givenName} onInput={(v) => setPerson({ ...person(), givenName: v })} error={fieldError('givenName')} required />
+              <TextField label="Family name" value={person().familyName} onInput={(v) => setPerson({ ...person(), familyName: v })} error={fieldError('familyName')} required />
+              <TextField label="Date of birth" type="date" value={person().dateOfBirth} onInput={(v) => setPerson({ ...person(), dateOfBirth: v })} error={fieldError('dateOfBirth')} required />
+              <Select label="GP practice" value={person().practiceId || practices()[0]?.value || ''} options={practices()} onChange={(v) => setPerson({ ...person(), practiceId: v })} />
+            </div>
+          }
+        >
+          <Show
+            when={chosen()}
+            fallback={
+              <div class="referral-form__search">
+                <TextField label="Find the patient" hint="Name or NHS number" value={term()} onInput={setTerm} error={fieldError('patientId')} onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); setSearched(term().trim()); } }} />
+                <Button variant="secondary" onClick={() => setSearched(term().trim())}>
+                  Find
+                </Button>
+              </div>
+            }
+          >
+            {(p) => (
+              <p class="referral-form__chosen">
+                <strong>{p().name}</strong> · NHS {p().nhsNumberFormatted} · born {p().dateOfBirth}{' '}
+                <Button variant="quiet" onClick={() => setChosen(null)}>
+                  Change
+                </Button>
+              </p>
+            )}
+          </Show>
+          <Show when={!chosen() && searched().length >= 2 && found.data}>
+            <ul class="referral-form__matches" aria-label="Matching patients">
+              <For each={found.data!.patients.nodes} fallback={<li class="muted">No patient you can refer matches “{searched()}”.</li>}>
+                {(p) => (
+                  <li>
+                    <span>
+                      {p.name} · NHS {p.nhsNumberFormatted} · {p.status.toLowerCase()}
+                    </span>
+                    <Button variant="secondary" disabled={!p.viewerCan.refer} onClick={() => setChosen(p)}>
+                      Choose
+                    </Button>
+                  </li>
+                )}
+              </For>
+            </ul>
+          </Show>
+        </Show>
+        <ReferralDetailsFields value={details()} onChange={setDetails} fieldError={fieldError} conditionOptions={options.data?.conditionOptions} />
+        <Show when={problem() && !shownElsewhere()}>
+          <Alert tone="error">{problem()!.message}</Alert>
+        </Show>
+        <div class="referral-form__buttons">
+          <Button type="submit" busy={state.fetching}>
+            Send referral
+          </Button>
+          <Link href="/referrals">Cancel</Link>
+        </div>
+      </form>
+    </main>
+  );
+}
