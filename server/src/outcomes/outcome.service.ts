@@ -15,6 +15,7 @@ import { CompletedBy, GpAppointmentSource, OutcomeRecord, OutcomeStatus } from '
 import { seriesOf, type Series, type SeriesPoint } from './outcome-series.js';
 import { activationLevelOf, isMeaningfulWorsening, scoreAnswers, type Answers } from './scoring.js';
 import { runSql, sql } from '../platform/sql.js';
+import { latestEpisodeStart } from '../referrals/referral.service.js';
 
 /** Who is writing: a clinician, or (actor null) the patient through their questionnaire link. */
 export interface By {
@@ -161,12 +162,12 @@ export function ukDate(now: Date): string {
 }
 
 /**
- * Where the patient's current episode of care starts (YYYY-MM-DD), or null for "from their first record".
- * The programme issue adds episodes; until then a patient has one, which starts at their first measure.
- * Baselines, series and the dashboard all ask this one function.
+ * Where the patient's current episode of care starts (YYYY-MM-DD): the day the referral of their latest
+ * accepted episode arrived, or null ("from their first record") for a patient never referred into the
+ * programme. A re-referral starts a new series; earlier records stay listed. Baselines and series ask this.
  */
-export async function episodeStartFor(_em: EntityManager, _patientId: string): Promise<string | null> {
-  return null;
+export function episodeStartFor(em: EntityManager, patientId: string): Promise<string | null> {
+  return latestEpisodeStart(em, patientId);
 }
 
 /** Every record of a patient, newest first; superseded ones only when asked. */

@@ -222,6 +222,24 @@ export async function openEpisode(em: EntityManager, patientId: string): Promise
   return row ? em.findOneOrFail(Referral, { id: row.id }, { populate: ['referrer', 'triagedBy', 'assignedCoach'] }) : null;
 }
 
+/**
+ * The day the patient's latest episode began (YYYY-MM-DD, the UK day its referral was received), or null
+ * when no referral of theirs was ever accepted. Measures from that day on belong to the episode.
+ */
+export async function latestEpisodeStart(em: EntityManager, patientId: string): Promise<string | null> {
+  const [row] = await runSql<{ day: string }>(
+    em,
+    sql`select to_char(r.received_at at time zone 'Europe/London', 'YYYY-MM-DD') as day from referral r
+         where r.patient_id = ${patientId}::uuid and r.status = 'ACCEPTED' order by r.triaged_at desc limit 1`,
+  );
+  return row?.day ?? null;
+}
+
+/** Ends the patient's open episode, inside the discharge's transaction (`tx`). */
+export async function endEpisode(tx: EntityManager, patientId: string): Promise<void> {
+  await runSql(tx, sql`update referral set episode_ended_at = now() where patient_id = ${patientId}::uuid and status = 'ACCEPTED' and episode_ended_at is null`);
+}
+
 /** A patient's referrals, newest first: earlier episodes stay readable. */
 export function referralsOf(em: EntityManager, patientId: string): Promise<Referral[]> {
   return em.find(Referral, { patientId }, { populate: ['referrer', 'triagedBy', 'assignedCoach'], orderBy: { receivedAt: 'desc' } });

@@ -15,6 +15,7 @@ import { PatientStatus } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
 import { runSql, sql } from '../platform/sql.js';
 import { requireText } from '../platform/validate.js';
+import { endEpisode } from '../referrals/referral.service.js';
 import { cancelBooked, nameOf, type By } from './booking.service.js';
 import { Discharge, dischargeReasonWords, type DischargeReason } from './discharge.entity.js';
 import { CoachingSession, SessionStatus } from './session.entity.js';
@@ -99,6 +100,7 @@ export async function dischargePatient(em: EntityManager, by: By, carePlans: Car
     if (changed.length === 0) throw conflict(`${nameOf(patient)} was discharged by someone else a moment ago.`);
     tx.persist(discharge);
     await tx.flush();
+    await endEpisode(tx, patient.id);
     for (const session of stillBooked) await cancelBooked(tx, by, session, 'CLINIC', 'Discharged from the coaching programme.', now);
     await recordAudit(tx, { actorId: by.actor.id, action: 'patient.discharge', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { dischargeId: discharge.id, reason } });
     await appendEvent(tx, { patientId: patient.id, kind: 'PATIENT_DISCHARGED', actorId: by.actor.id, payload: { dischargeId: discharge.id, reason, signedByName: by.actor.name, excerpt: excerpt(signed, 280) } });
