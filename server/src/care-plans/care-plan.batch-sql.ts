@@ -2,8 +2,7 @@ import { PatientAction } from '../access/policy.js';
 import { AuditOutcome } from '../audit/audit.service.js';
 import { digestMergeSql } from '../notifications/care-plan-digest.js';
 import { timelineMergeSql } from './care-plan.timeline.js';
-import type { EntityManager } from '@mikro-orm/postgresql';
-import { runSql, sql } from '../platform/sql.js';
+import { sql, type OwnTransaction } from '../platform/sql.js';
 import { type CarePlanView } from '@cairn/schema/care-plan';
 import { createCarePlanDoc, materialise, initialCarePlanUpdate } from './care-plan.doc.js';
 import { CARE_PLAN_CHANNEL } from './care-plan.notifier.js';
@@ -27,7 +26,7 @@ export interface LockedPlan {
  * Locks the plans' rows (in patient order, so two instances' groups never deadlock), creating any that
  * do not exist yet from the initial state. An id that is no patient's gets no row.
  */
-export async function lockPlans(tx: EntityManager, patientIds: string[], clientUpdateIds: string[]): Promise<Map<string, LockedPlan>> {
+export async function lockPlans(tx: OwnTransaction, patientIds: string[], clientUpdateIds: string[]): Promise<Map<string, LockedPlan>> {
   const ids = [...new Set(patientIds)].sort();
   let locked = await selectForUpdate(tx, ids, clientUpdateIds);
   const missing = ids.filter((id) => !locked.has(id));
@@ -38,9 +37,8 @@ export async function lockPlans(tx: EntityManager, patientIds: string[], clientU
   return locked;
 }
 
-async function selectForUpdate(tx: EntityManager, ids: string[], clientUpdateIds: string[]): Promise<Map<string, LockedPlan>> {
-  const rows = await runSql<{ patient_id: string; last_seq: string; updated_at: Date; updates_since_snapshot: number; known: Array<[string, number, string]> }>(
-    tx,
+async function selectForUpdate(tx: OwnTransaction, ids: string[], clientUpdateIds: string[]): Promise<Map<string, LockedPlan>> {
+  const rows = await tx.run<{ patient_id: string; last_seq: string; updated_at: Date; updates_since_snapshot: number; known: Array<[string, number, string]> }>(
     sql`select c.patient_id, c.last_seq, c.updated_at, c.updates_since_snapshot,
                (select coalesce(json_agg(json_build_array(u.client_update_id, u.seq, u.actor_id)), '[]'::json)
                   from care_plan_update u where u.patient_id = c.patient_id and u.client_update_id = any(${clientUpdateIds}::text[])) as known
@@ -66,11 +64,9 @@ const initialView = (() => {
   return view;
 })();
 
-async function createPlans(tx: EntityManager, ids: string[]): Promise<void> {
+async function createPlans(tx: OwnTransaction, ids: string[]): Promise<void> {
   const v = viewColumns(initialView);
-  await runSql(
-    tx,
-    sql`insert into care_plan (patient_id, snapshot, view, what_matters, goals, strategies, flare_up, medication, next_review_date, reviewer_id, active_goal_count)
+  await tx.run(sql`insert into care_plan (patient_id, snapshot, view, what_matters, goals, strategies, flare_up, medication, next_review_date, reviewer_id, active_goal_count)
         select p.id, ${Buffer.from(initialCarePlanUpdate)}, ${v.view}::jsonb, ${v.whatMatters}, ${v.goals}::jsonb, ${v.strategies}::jsonb, ${v.flareUp}::jsonb,
                ${v.medication}, ${v.nextReviewDate}::date, ${v.reviewerId}::uuid, ${v.activeGoalCount}
           from patient p where p.id = any(${ids}::uuid[])
@@ -120,12 +116,10 @@ export interface StoredRow {
  * and the NOTIFY that wakes the other instances (`<instanceId>:<patientId>:<seq>`). A binding that exists
  * already fails the statement (the plans are locked, so it cannot, unless a check was skipped).
  */
-export async function storeGroup(tx: EntityManager, instanceId: string, updates: UpdateRow[], plans: PlanWrite[], bindings: ClientBinding[]): Promise<StoredRow[]> {
+export async function storeGroup(tx: OwnTransaction, instanceId: string, updates: UpdateRow[], plans: PlanWrite[], bindings: ClientBinding[]): Promise<StoredRow[]> {
   const views = plans.map((p) => viewColumns(p.view));
   const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  const rows = await runSql<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string }>(
-    tx,
-    sql`with input as (
+  const rows = await tx.run<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string }>(sql`with input as (
        select * from unnest(${updates.map((u) => u.patientId)}::uuid[], ${updates.map((u) => bytes(u.update))}::bytea[],
                             ${updates.map((u) => u.actorId)}::uuid[], ${updates.map((u) => u.clientUpdateId)}::text[],
                             ${updates.map((u) => u.sections.join(','))}::text[], ${updates.map((u) => u.requestId)}::text[]) with ordinality
