@@ -80,7 +80,8 @@ export function NotificationsProvider(props: { connection: Connection; children:
     if (items().some((i) => i.id === n.id)) return;
     setItems([n, ...items()].slice(0, listSize));
     if (!n.readAt) setUnread(unread() + 1);
-    setToasts([...toasts(), { key: ++toastKey, notification: n }].slice(-3));
+    // No toast for the screen already open: it refreshes itself (refreshOnNotifications), and toasts would cover it.
+    if (n.link !== window.location.pathname) setToasts([...toasts(), { key: ++toastKey, notification: n }].slice(-3));
     tell(n);
   }
 
