@@ -362,6 +362,7 @@ export type MedicineRoute =
 export type NotificationKind =
   | 'ACCESS_REQUESTED'
   | 'CAFE_CANCELLED'
+  | 'CAFE_PLACES_CHANGED'
   | 'CAFE_PLACE_OFFERED'
   | 'CARE_PLAN_EDITED'
   | 'CARE_PLAN_SIGNED_OFF'
@@ -380,6 +381,7 @@ export type NotificationKind =
   | 'PATIENT_DISCHARGED'
   | 'QUESTIONNAIRE_COMPLETED'
   | 'REFERRAL_ASSIGNED'
+  | 'REFERRAL_RECEIVED'
   | 'REFERRAL_TRIAGED'
   | 'SESSION_BOOKED'
   | 'SESSION_DNA_ALERT'

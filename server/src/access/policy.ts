@@ -327,6 +327,22 @@ export async function readersAmong(em: EntityManager, patientId: string, userIds
 }
 
 /**
+ * Who may triage `patientId`'s referrals (TRIAGE_REFERRAL: the active coaches and service leads of the
+ * patient's PCN), to tell them when one arrives. The SQL only gathers candidates; `allows` decides.
+ */
+export async function triagersOf(em: EntityManager, patientId: string): Promise<string[]> {
+  const candidates = await runSql<{ id: string }>(
+    em,
+    sql`select u.id from app_user u join organisation uo on uo.id = u.organisation_id
+         where u.active and u.role in ('COACH', 'SERVICE_LEAD')
+           and coalesce(uo.pcn_id, uo.id) = (select coalesce(po.pcn_id, po.id) from patient p join organisation po on po.id = p.practice_id where p.id = ${patientId}::uuid)`,
+  );
+  const pairs = candidates.map((c) => ({ patientId, userId: c.id }));
+  const access = await decidePairs(em, pairs);
+  return pairs.filter((pair) => access.allows(pair, PatientAction.TRIAGE_REFERRAL)).map((pair) => pair.userId);
+}
+
+/**
  * The same rule as READ, as SQL over `patient p`, for lists: a list never shows a patient the actor could
  * not open.
  */

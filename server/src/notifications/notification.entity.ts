@@ -24,7 +24,9 @@ export const NotificationKind = {
   MEDICATION_APPROVAL_REQUESTED: 'MEDICATION_APPROVAL_REQUESTED',
   /** A GP approved, amended or declined a proposed change. */
   MEDICATION_CHANGE_DECIDED: 'MEDICATION_CHANGE_DECIDED',
-  /** To the referrer: their referral was accepted, declined (with the reason) or redirected. */
+  /** To the PCN's coaches and service leads (not the referrer): a referral arrived and awaits triage. */
+  REFERRAL_RECEIVED: 'REFERRAL_RECEIVED',
+  /** To the referrer: their referral was accepted, declined (with the reason) or redirected; to the PCN's other coaches and leads: a colleague triaged it. */
   REFERRAL_TRIAGED: 'REFERRAL_TRIAGED',
   /** To a coach: a referral was accepted and the patient assigned to them. */
   REFERRAL_ASSIGNED: 'REFERRAL_ASSIGNED',
@@ -42,6 +44,8 @@ export const NotificationKind = {
   CAFE_PLACE_OFFERED: 'CAFE_PLACE_OFFERED',
   /** A Pain Café your patient had a place on was cancelled. */
   CAFE_CANCELLED: 'CAFE_CANCELLED',
+  /** To a café's facilitators and whoever arranged it: a colleague registered, cancelled or recorded attendance (patients named only to those who may read them). */
+  CAFE_PLACES_CHANGED: 'CAFE_PLACES_CHANGED',
 } as const;
 export type NotificationKind = (typeof NotificationKind)[keyof typeof NotificationKind];
 registerEnumType(NotificationKind, { name: 'NotificationKind' });

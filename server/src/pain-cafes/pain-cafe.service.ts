@@ -9,6 +9,7 @@ import { lockCafe, requireOpen, type By } from './cafe-lock.js';
 import { checkCafeInput } from './pain-cafe-input.js';
 import { PainCafe, PainCafeStatus, RegistrationStatus } from './pain-cafe.entity.js';
 import type { PainCafeInput } from './pain-cafe.types.js';
+import { tellCafeTeam } from './cafe-team-notice.js';
 import { cancelPlaces, fillFreedPlaces, liveRegistrations } from './registration.service.js';
 
 /** Arranges a café for `pcnId`; everything is checked first, so bad input stores nothing. */
@@ -43,7 +44,7 @@ export async function updateCafe(em: EntityManager, by: By, cafeId: string, inpu
     await tx.flush();
     await setFacilitators(tx, cafe.id, facilitatorIds);
     await recordAudit(tx, { actorId: by.actor.id, action: 'painCafe.update', patientId: null, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { cafeId: cafe.id } });
-    await fillFreedPlaces(tx, by, cafe, now);
+    await tellCafeTeam(tx, by, cafe, await fillFreedPlaces(tx, by, cafe, now));
     return cafe;
   });
 }
@@ -58,6 +59,7 @@ export async function cancelCafe(em: EntityManager, by: By, cafeId: string, reas
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'painCafe.cancel', patientId: null, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { cafeId: cafe.id } });
     await cancelPlaces(tx, by, cafe, await liveRegistrations(tx, cafe.id), { reason: excerpt(reason), cafeCancelled: true }, now);
+    await tellCafeTeam(tx, by, cafe, [{ patientId: null, words: () => `cancelled (${excerpt(reason, 100)})` }]);
     return cafe;
   });
 }

@@ -16,6 +16,7 @@ const CAFES = `{ painCafes { id } }`;
 const PATIENT_CAFES = `query($id: ID!) { patient(id: $id) { painCafes { status attendance waitlistPosition cafe { id title } } } }`;
 const TIMELINE = `query($id: ID!) { timeline(patientId: $id) { nodes { kind payload } } }`;
 const NOTIFS = `{ myNotifications(first: 20) { kind title link } }`;
+const TEAM_NOTIFS = `{ myNotifications(first: 50) { kind patientId title body link } }`;
 
 const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
 
@@ -234,6 +235,50 @@ describe('Pain Cafés', () => {
     const shared = await world.patient([coach, fcp], { givenName: 'Shared' });
     const fcpRegister = await register(await signInAs(url(), fcp), cafe, shared.id);
     expect(errorCode(fcpRegister)).toBe('FORBIDDEN');
+  });
+
+  it("a café's facilitators and its arranger are told of colleagues' registrations, cancellations and attendance; patients named only to those who may read them; nobody outside told", async () => {
+    await fresh();
+    const { coach, lead, outsider, fcp, gp } = world.users;
+    const colleague = await secondCoach();
+    const ann = await world.patient([coach], { givenName: 'Ann' });
+    const ben = await world.patient([coach], { givenName: 'Ben' });
+    // The lead arranges it; the coach and a colleague (who may not read the coach's patients) run it.
+    const cafe = await createCafe(await signInAs(url(), lead), { capacity: 1, facilitatorIds: [coach.id, colleague.id] });
+    const token = await signInAs(url(), coach);
+    const told = async (user: User) =>
+      (await gql<{ myNotifications: Array<{ kind: string; patientId: string | null; title: string; body: string; link: string }> }>(url(), TEAM_NOTIFS, {}, await signInAs(url(), user))).data!.myNotifications.filter((n) => n.kind === 'CAFE_PLACES_CHANGED');
+
+    const annPlace = (await register(token, cafe, ann.id)).data!.registerPatientForPainCafe.id;
+    await register(token, cafe, ben.id);
+    const title = 'Pain Café: pacing and sleep';
+    expect(await told(lead)).toEqual([
+      { kind: 'CAFE_PLACES_CHANGED', patientId: ben.id, title: `${title}: Ben Test ${world.tag} joined the waiting list (number 1)`, body: `Recorded by ${coach.name}. 1 of 1 places taken, 1 on the waiting list.`, link: `/pain-cafes/${cafe}` },
+      { kind: 'CAFE_PLACES_CHANGED', patientId: ann.id, title: `${title}: Ann Test ${world.tag} took a place`, body: `Recorded by ${coach.name}. 1 of 1 places taken.`, link: `/pain-cafes/${cafe}` },
+    ]);
+    // The colleague sees the fill, as on the café page, but not who: no name, no patient id.
+    expect((await told(colleague)).map((n) => [n.patientId, n.title])).toEqual([
+      [null, `${title}: A patient joined the waiting list (number 1)`],
+      [null, `${title}: A patient took a place`],
+    ]);
+    // The one who did it, PCN staff who do not run it, and another PCN are not told.
+    for (const user of [coach, fcp, gp, outsider]) expect(await told(user)).toEqual([]);
+
+    // The colleague's own change reaches the coach, who runs it too: a cancellation and the waiting list's move, in one.
+    await gql(url(), CANCEL_PLACE, { id: annPlace }, await signInAs(url(), lead));
+    const [cancelled] = await told(coach);
+    expect(cancelled).toMatchObject({ patientId: null, title: `${title}: Ann Test ${world.tag}'s place was cancelled; Ben Test ${world.tag} took a freed place from the waiting list`, body: `Recorded by ${lead.name}. 1 of 1 places taken.` });
+    expect((await told(colleague))[0]!.title).toBe(`${title}: A patient's place was cancelled; A patient took a freed place from the waiting list`);
+    expect(await told(lead)).toHaveLength(2);
+
+    // Attendance after the café: the lead and the colleague are told.
+    await ownerQuery(`update pain_cafe set starts_at = now() - interval '2 hours', ends_at = now() - interval '1 hour' where id = $1`, [cafe]);
+    const benPlace = (await cafeView(token, cafe)).places.find((p) => p.patient?.id === ben.id)!.id;
+    expect((await gql(url(), ATTEND, { id: benPlace, a: 'ATTENDED' }, token)).errors).toBeUndefined();
+    expect((await told(lead))[0]).toMatchObject({ patientId: ben.id, title: `${title}: Ben Test ${world.tag} attended` });
+    expect((await told(colleague))[0]).toMatchObject({ patientId: null, title: `${title}: A patient attended` });
+    const [{ n }] = await ownerQuery<{ n: number }>(`select count(*)::int as n from notification where recipient_id = $1 and kind = 'CAFE_PLACES_CHANGED'`, [outsider.id]);
+    expect(n).toBe(0);
   });
 
   it('attendance is recorded after the café on the patient\'s timeline and in their café history; a cancelled café ends every place', async () => {

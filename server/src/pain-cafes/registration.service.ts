@@ -9,6 +9,7 @@ import type { Patient } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
 import { runSql, sql } from '../platform/sql.js';
 import { lockCafe, requireOpen, type By } from './cafe-lock.js';
+import { tellCafeTeam, type PlaceChange } from './cafe-team-notice.js';
 import { Attendance, PainCafe, PainCafeRegistration, PainCafeStatus, RegistrationStatus } from './pain-cafe.entity.js';
 import type { CafePlaceRef } from './pain-cafes.events.js';
 
@@ -40,6 +41,7 @@ export async function invitePatient(em: EntityManager, by: By, cafeId: string, p
     await tx.flush();
     await recordAudit(tx, audit(by, 'painCafe.invite', reg));
     await appendEvents(tx, [placeEvent('CAFE_INVITED', by, cafe, reg, {})]);
+    await tellCafeTeam(tx, by, cafe, [{ patientId: reg.patientId, words: (name) => `${name} was invited` }]);
     return reg;
   });
 }
@@ -73,6 +75,7 @@ export async function registerPatient(em: EntityManager, by: By, cafeId: string,
     await tx.flush();
     await recordAudit(tx, audit(by, full ? 'painCafe.waitlist' : 'painCafe.register', reg));
     await appendEvents(tx, [full ? placeEvent('CAFE_WAITLISTED', by, cafe, reg, { position: waiting + 1 }) : placeEvent('CAFE_REGISTERED', by, cafe, reg, {})]);
+    await tellCafeTeam(tx, by, cafe, [{ patientId: reg.patientId, words: (name) => (full ? `${name} joined the waiting list (number ${waiting + 1})` : `${name} took a place`) }]);
     return reg;
   });
 }
@@ -89,8 +92,10 @@ export async function cancelRegistration(em: EntityManager, by: By, registration
     const reg = await tx.findOneOrFail(PainCafeRegistration, { id: registrationId }, { refresh: true });
     if (reg.status === RegistrationStatus.CANCELLED) throw conflict('This place was already cancelled.');
     requireOpen(cafe, now, 'changed');
+    const previous = reg.status;
     await cancelPlaces(tx, by, cafe, [reg], { reason, cafeCancelled: false }, now);
-    await fillFreedPlaces(tx, by, cafe, now);
+    const promoted = await fillFreedPlaces(tx, by, cafe, now);
+    await tellCafeTeam(tx, by, cafe, [{ patientId: reg.patientId, words: (name) => cancelledWords(name, previous) }, ...promoted]);
     return reg;
   });
 }
@@ -109,6 +114,7 @@ export async function recordAttendance(em: EntityManager, by: By, registrationId
     await tx.flush();
     await recordAudit(tx, audit(by, 'painCafe.attendance', reg));
     await appendEvents(tx, [placeEvent(attendance === Attendance.ATTENDED ? 'CAFE_ATTENDED' : 'CAFE_DID_NOT_ATTEND', by, cafe, reg, { corrected })]);
+    await tellCafeTeam(tx, by, cafe, [{ patientId: reg.patientId, words: (name) => `${name} ${attendance === Attendance.ATTENDED ? 'attended' : 'did not attend'}${corrected ? ' (corrected)' : ''}` }]);
     return reg;
   });
 }
@@ -121,12 +127,13 @@ export async function liveRegistrations(tx: EntityManager, cafeId: string): Prom
 /**
  * Gives each free place to the next on the waiting list, in order, until the places or the list run out
  * (after a cancellation, or when the capacity grows). Each patient's coach is told. Runs under the café's lock.
+ * Answers what changed, for the café's team (`tellCafeTeam`).
  */
-export async function fillFreedPlaces(tx: EntityManager, by: By, cafe: PainCafe, now: Date): Promise<void> {
+export async function fillFreedPlaces(tx: EntityManager, by: By, cafe: PainCafe, now: Date): Promise<PlaceChange[]> {
   const live = await liveRegistrations(tx, cafe.id);
   const free = cafe.capacity - live.filter((r) => r.status === RegistrationStatus.REGISTERED).length;
   const promoted = live.filter((r) => r.status === RegistrationStatus.WAITLISTED).slice(0, Math.max(free, 0));
-  if (promoted.length === 0) return;
+  if (promoted.length === 0) return [];
   for (const reg of promoted) Object.assign(reg, { status: RegistrationStatus.REGISTERED, registeredAt: now, offeredPlaceAt: now });
   await tx.flush();
   await recordAudit(tx, ...promoted.map((reg) => audit(by, 'painCafe.placeOffered', reg)));
@@ -135,6 +142,7 @@ export async function fillFreedPlaces(tx: EntityManager, by: By, cafe: PainCafe,
     title: `${name} has a place on ${cafe.title}`,
     body: `A place freed up and passed to ${name} from the waiting list. The café starts ${ukDateTime(cafe.startsAt)}.`,
   }));
+  return promoted.map((reg) => ({ patientId: reg.patientId, words: (name: string) => `${name} took a freed place from the waiting list` }));
 }
 
 /** Ends these places, invitations and waits, each on its patient's timeline; when the café is called off, coaches are told. */
@@ -199,6 +207,12 @@ async function tellCoaches(tx: EntityManager, by: By, cafe: PainCafe, regs: Pain
     const { title, body } = words(`${r.given_name} ${r.family_name}`);
     await notify(tx, r.user_ids, { kind, patientId: r.patient_id, title, body, link: links.painCafe(cafe.id), actorId: by.actor.id });
   }
+}
+
+function cancelledWords(name: string, previous: RegistrationStatus): string {
+  if (previous === RegistrationStatus.WAITLISTED) return `${name} left the waiting list`;
+  if (previous === RegistrationStatus.INVITED) return `${name}'s invitation was withdrawn`;
+  return `${name}'s place was cancelled`;
 }
 
 function statusWords(status: RegistrationStatus): string {

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { triagersOf } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Role, User } from '../auth/user.entity.js';
 import { appendEvent } from '../events/event-log.js';
@@ -96,6 +97,15 @@ export async function createReferral(
       actorId: by.actor.id,
       payload: { referralId: referral.id, source, referrerName: by.actor.name, reason: excerpt(details.reason) },
     });
+    // Nobody watches the waiting list all day: whoever may triage is told (hazard REF-09); the referrer is the actor, never told.
+    await notify(tx, await triagersOf(tx, patient.id), {
+      kind: NotificationKind.REFERRAL_RECEIVED,
+      patientId: patient.id,
+      title: `New referral: ${patient.givenName} ${patient.familyName}`,
+      body: `From ${by.actor.name}. Reason: ${excerpt(details.reason, 100)}`,
+      link: links.referrals(),
+      actorId: by.actor.id,
+    });
     return referral;
   });
 }
@@ -135,6 +145,16 @@ export async function triageReferral(em: EntityManager, by: By, referral: Referr
       kind: NotificationKind.REFERRAL_TRIAGED,
       patientId: patient.id,
       title: `Your referral of ${patientName} was ${outcomeWords(decision)}`,
+      body: decision.reason ?? (decision.redirectTo ? `Redirected to ${decision.redirectTo}.` : `Coach: ${decision.coach?.name}.`),
+      link: links.referrals(),
+      actorId: by.actor.id,
+    });
+    // The PCN's other coaches and leads: the referral leaves their waiting list, which follows this (hazard REF-09).
+    const told = new Set([referral.referrer.id, ...(decision.coach ? [decision.coach.id] : [])]);
+    await notify(tx, (await triagersOf(tx, patient.id)).filter((id) => !told.has(id)), {
+      kind: NotificationKind.REFERRAL_TRIAGED,
+      patientId: patient.id,
+      title: `${by.actor.name} ${outcomeWords(decision)} the referral of ${patientName}`,
       body: decision.reason ?? (decision.redirectTo ? `Redirected to ${decision.redirectTo}.` : `Coach: ${decision.coach?.name}.`),
       link: links.referrals(),
       actorId: by.actor.id,

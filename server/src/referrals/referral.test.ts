@@ -210,6 +210,47 @@ describe('referrals and triage', () => {
     expect(errorCode(await gql(url(), `{ referralWaitingList { breachWeeks } }`, {}, practiceGpToken))).toBe('FORBIDDEN');
   });
 
+  it("a referral is announced to the PCN's active coaches and service leads, and its triage to those who did not do it; nobody else is told", async () => {
+    await fresh();
+    const { gp, coach, lead, outsider, fcp } = world.users;
+    const colleague = await makeUser('Colleague Coach', Role.COACH, world.pcn);
+    const gone = await makeUser('Former Coach', Role.COACH, world.pcn, false);
+    const patient = await world.patient([gp], { givenName: 'Siân', familyName: `Told ${world.tag}`, status: PatientStatus.REFERRED });
+    const referral = (await gql<{ createReferral: { id: string } }>(url(), CREATE, { input: { patientId: patient.id, details: details() } }, await signInAs(url(), gp))).data!.createReferral;
+    const received = async (user: User) => (await notes(user)).filter((n) => n.kind === 'REFERRAL_RECEIVED' && n.title.includes(`Told ${world.tag}`));
+
+    for (const user of [coach, lead, colleague]) {
+      expect(await received(user)).toEqual([{ kind: 'REFERRAL_RECEIVED', title: `New referral: Siân Told ${world.tag}`, body: expect.stringMatching(/^From GP\. Reason: Widespread pain/), link: '/referrals' }]);
+    }
+    // The referrer made it; another PCN's coach, a physio and a deactivated coach have no part in triage.
+    for (const user of [gp, outsider, fcp]) expect(await received(user)).toEqual([]);
+    const [{ n }] = await ownerQuery<{ n: number }>(`select count(*)::int as n from notification where recipient_id = $1`, [gone.id]);
+    expect(n).toBe(0);
+
+    // The colleague accepts it for the coach: the coach is assigned, the lead is told it was triaged, the referrer the outcome.
+    const accepted = await gql(url(), TRIAGE, { input: { referralId: referral.id, outcome: 'ACCEPT', coachId: coach.id } }, await signInAs(url(), colleague));
+    expect(accepted.errors).toBeUndefined();
+    const triaged = async (user: User) => (await notes(user)).filter((n) => n.kind === 'REFERRAL_TRIAGED' || n.kind === 'REFERRAL_ASSIGNED').map((n) => [n.kind, n.title]);
+    expect(await triaged(lead)).toEqual([['REFERRAL_TRIAGED', `Colleague Coach accepted the referral of Siân Told ${world.tag}`]]);
+    expect(await triaged(coach)).toEqual([['REFERRAL_ASSIGNED', `Siân Told ${world.tag} was referred to you`]]);
+    expect(await triaged(gp)).toEqual([['REFERRAL_TRIAGED', `Your referral of Siân Told ${world.tag} was accepted`]]);
+    expect(await triaged(colleague)).toEqual([]);
+    expect(await triaged(outsider)).toEqual([]);
+  });
+
+  async function notes(user: User) {
+    return (await gql<{ myNotifications: Array<{ kind: string; title: string; body: string; link: string }> }>(url(), NOTIFS, {}, await signInAs(url(), user))).data!.myNotifications;
+  }
+
+  /** Another user of `org` (active unless told otherwise). */
+  async function makeUser(name: string, role: Role, org: World['pcn'], active = true) {
+    const em = server().orm.em.fork();
+    const u = new User(name, `${name.toLowerCase().replace(/\W+/g, '.')}.${world.tag}@test.example`, world.users.gp.passwordHash, role, em.getReference(Organisation, org.id));
+    u.active = active;
+    await em.persist(u).flush();
+    return u;
+  }
+
   /** A second GP at the same practice, not on the patient's team. */
   async function makeGp(practice: World['practice']) {
     const em = server().orm.em.fork();

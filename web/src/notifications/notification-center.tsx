@@ -30,6 +30,11 @@ export interface NotificationCenter {
   markRead(id: string): Promise<Problem | null>;
   markAllRead(): Promise<Problem | null>;
   reload(): Promise<void>;
+  /**
+   * Calls `listener` with each notification as it arrives live, and with null after a resync (some may have
+   * been missed), so a screen can refresh on what concerns it over the bell's own stream. Answers a stop.
+   */
+  onArrival(listener: (n: NotificationItem | null) => void): () => void;
 }
 
 const listSize = 20;
@@ -53,6 +58,8 @@ export function NotificationsProvider(props: { connection: Connection; children:
   const [problem, setProblem] = createSignal<Problem | null>(null);
   const [toasts, setToasts] = createSignal<Toast[]>([]);
   let toastKey = 0;
+  const listeners = new Set<(n: NotificationItem | null) => void>();
+  const tell = (n: NotificationItem | null) => listeners.forEach((listener) => listener(n));
   const urql = props.connection.urql;
 
   /** Answers the cursor to follow from: the newest notification, or "0" when there are none at all. */
@@ -73,7 +80,9 @@ export function NotificationsProvider(props: { connection: Connection; children:
     if (items().some((i) => i.id === n.id)) return;
     setItems([n, ...items()].slice(0, listSize));
     if (!n.readAt) setUnread(unread() + 1);
-    setToasts([...toasts(), { key: ++toastKey, notification: n }].slice(-3));
+    // No toast for the screen already open: it refreshes itself (refreshOnNotifications), and toasts would cover it.
+    if (n.link !== window.location.pathname) setToasts([...toasts(), { key: ++toastKey, notification: n }].slice(-3));
+    tell(n);
   }
 
   let stop: (() => void) | undefined;
@@ -91,7 +100,11 @@ export function NotificationsProvider(props: { connection: Connection; children:
       cursorOf: (r) => r.notifications.seq,
       cursor,
       onItem: (r) => arrived(r.notifications),
-      onResync: load,
+      onResync: async () => {
+        const cursor = await load();
+        tell(null);
+        return cursor;
+      },
     });
   };
   const firstLoad = (attempt: number): void => {
@@ -127,6 +140,10 @@ export function NotificationsProvider(props: { connection: Connection; children:
     },
     async reload() {
       await load().catch(() => undefined);
+    },
+    onArrival(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
     },
   };
 

@@ -1,6 +1,7 @@
 import { CancelPainCafeDocument, CancelPainCafePlaceDocument, PainCafeDocument, RecordPainCafeAttendanceDocument, type PainCafeAttendance, type PainCafeQuery } from '@cairn/schema/operations';
 import { createMutation, createQuery } from '@urql/solid';
 import { createSignal, For, Show, type JSX } from 'solid-js';
+import { refreshOnNotifications } from '../notifications/refresh-on-notifications.js';
 import { formatDateTime } from '../notifications/when.js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Link } from '../platform/router.js';
@@ -11,7 +12,7 @@ import { EmptyState } from '../ui/empty-state.js';
 import { FillBar } from '../ui/fill-bar.js';
 import { Spinner } from '../ui/spinner.js';
 import { TextField } from '../ui/text-field.js';
-import { cafeWhen } from './cafe-words.js';
+import { cafeKinds, cafeWhen } from './cafe-words.js';
 import { CreateCafeForm } from './create-cafe-form.js';
 import { RegisterPatient } from './register-patient.js';
 import './pain-cafes.css';
@@ -23,6 +24,9 @@ type Place = Cafe['places'][number];
 export function CafePage(props: { cafeId: string }): JSX.Element {
   const [result, refetch] = createQuery({ query: PainCafeDocument, variables: () => ({ id: props.cafeId }), requestPolicy: 'cache-and-network' });
   const reload = () => refetch({ requestPolicy: 'network-only' });
+  // A colleague's registration, cancellation or attendance reaches the café's team as a notification: a
+  // place is never offered from a stale page (hazard CAFE-H7).
+  refreshOnNotifications(cafeKinds, reload, (n) => n.link === `/pain-cafes/${props.cafeId}`);
   const [notice, setNotice] = createSignal<string | null>(null);
   const [editing, setEditing] = createSignal(false);
   return (

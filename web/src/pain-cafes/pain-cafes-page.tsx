@@ -1,6 +1,7 @@
 import { PainCafesDocument, type PainCafeFillFragment } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createSignal, For, Show, type JSX } from 'solid-js';
+import { refreshOnNotifications } from '../notifications/refresh-on-notifications.js';
 import { describeError } from '../platform/errors.js';
 import { Link, navigate } from '../platform/router.js';
 import { Alert } from '../ui/alert.js';
@@ -8,7 +9,7 @@ import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { FillBar } from '../ui/fill-bar.js';
 import { Spinner } from '../ui/spinner.js';
-import { cafeLink, cafeWhen, cafeWhere } from './cafe-words.js';
+import { cafeKinds, cafeLink, cafeWhen, cafeWhere } from './cafe-words.js';
 import { CreateCafeForm } from './create-cafe-form.js';
 import './pain-cafes.css';
 
@@ -17,6 +18,7 @@ export function PainCafesPage(): JSX.Element {
   document.title = 'Pain Cafés – Cairn';
   const [result, refetch] = createQuery({ query: PainCafesDocument, requestPolicy: 'cache-and-network' });
   const [creating, setCreating] = createSignal(false);
+  refreshOnNotifications(cafeKinds, () => refetch({ requestPolicy: 'network-only' }));
   return (
     <div class="pain-cafes">
       <div class="page-heading">

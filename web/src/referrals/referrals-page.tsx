@@ -3,6 +3,7 @@ import { createQuery } from '@urql/solid';
 import { For, Show, type JSX } from 'solid-js';
 import { useSession } from '../auth/session.js';
 import { formatIsoDate } from '../platform/dates.js';
+import { refreshOnNotifications } from '../notifications/refresh-on-notifications.js';
 import { describeError } from '../platform/errors.js';
 import { Link, searchParams } from '../platform/router.js';
 import { Alert } from '../ui/alert.js';
@@ -46,6 +47,8 @@ export function ReferralsPage(): JSX.Element {
 function WaitingListSection(): JSX.Element {
   const [list, refetch] = createQuery({ query: ReferralWaitingListDocument, requestPolicy: 'cache-and-network' });
   const reload = () => refetch({ requestPolicy: 'network-only' });
+  // A referral made, or triaged by a colleague, reaches every triager as a notification: follow them (hazard REF-09).
+  refreshOnNotifications(['REFERRAL_RECEIVED', 'REFERRAL_TRIAGED', 'REFERRAL_ASSIGNED'], reload);
   return (
     <section aria-labelledby="waiting-heading" class="referrals-section">
       <h2 id="waiting-heading">Waiting list</h2>
@@ -93,7 +96,8 @@ function WaitingListSection(): JSX.Element {
 }
 
 function MyReferralsSection(): JSX.Element {
-  const [mine] = createQuery({ query: MyReferralsDocument, requestPolicy: 'cache-and-network' });
+  const [mine, refetch] = createQuery({ query: MyReferralsDocument, requestPolicy: 'cache-and-network' });
+  refreshOnNotifications(['REFERRAL_TRIAGED'], () => refetch({ requestPolicy: 'network-only' }));
   return (
     <section aria-labelledby="mine-heading" class="referrals-section">
       <h2 id="mine-heading">Referrals you made</h2>
