@@ -8,6 +8,7 @@ import { badInput, conflict } from '../platform/errors.js';
 import { allSections, emptyPlanReason, isPlanEmpty, type CarePlanSection, type CarePlanView } from '@cairn/schema/care-plan';
 import { changedSections, createCarePlanDoc, initialCarePlanUpdate, materialise, writeView } from './care-plan.doc.js';
 import { type CarePlanStore, type UpdateAck } from './care-plan.store.js';
+import { appendPendingCarePlanRevision } from './care-plan.timeline.js';
 import { runSql, sql } from '../platform/sql.js';
 
 /** Edits closer together than this, by anyone, form one revision: a co-editing session is one entry. */
@@ -153,6 +154,7 @@ export async function signOff(
       );
       await recordAudit(tem, { actorId: s.actorId, action: `${PatientAction.EDIT_CARE_PLAN}.signOff`, patientId: s.patientId, requestId: s.requestId, outcome: AuditOutcome.ALLOWED, detail: { seq } });
       const [signed] = await listSignOffs(tem, s.patientId, id);
+      await appendPendingCarePlanRevision(tem, s.patientId);
       await notifyCarePlanSignedOff(tem, { patientId: s.patientId, carePlanId: s.patientId, signedOffBy: { id: s.actorId, name: signed.signedByName } });
       return signed;
     }),

@@ -81,7 +81,9 @@ describe('care-plan news for the care team', () => {
     expect(timeline.errors).toBeUndefined();
     const nodes = timeline.data!.timeline.nodes;
     expect(nodes[0]).toMatchObject({ kind: 'CARE_PLAN_SIGNED_OFF', actorId: world.users.coach.id });
-    // Each spell of editing is one entry on the timeline (a slow machine may make two), naming its editors and sections.
+    // The sign-off closed the open spell of editing: its entry is on the timeline before the sign-off, not
+    // after it when the quiet period ends. Each spell is one entry (a slow machine may make two), naming its
+    // editors and sections.
     const revisions = nodes.filter((n) => n.kind === 'CARE_PLAN_REVISED');
     expect(revisions.length).toBeGreaterThanOrEqual(1);
     expect(revisions.length).toBeLessThanOrEqual(2);

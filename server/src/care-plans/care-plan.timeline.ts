@@ -5,7 +5,7 @@ import type { Config } from '../platform/config.js';
 import type { Orm } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
 import { PeriodicSweep } from '../platform/periodic-sweep.js';
-import { runSql, sql } from '../platform/sql.js';
+import { runSql, sql, uuidArray } from '../platform/sql.js';
 
 /**
  * How a plan's pending timeline entry takes in more edits: editors appended once each, in the order they
@@ -43,9 +43,21 @@ export async function appendDueCarePlanRevisions(em: EntityManager, timing: Time
               for update skip locked limit 100)
            returning t.patient_id, t.from_seq, t.editor_ids`,
     );
-    for (const d of due) await appendRevision(tx, d.patient_id, Number(d.from_seq), parseUuidArray(d.editor_ids));
+    for (const d of due) await appendRevision(tx, d.patient_id, Number(d.from_seq), uuidArray(d.editor_ids));
     return due.length;
   });
+}
+
+/**
+ * Closes a plan's open spell of editing now, so that a sign-off follows the edits it signs on the timeline
+ * rather than preceding an entry that arrives after the quiet period. Waits for a sweep that holds the row.
+ */
+export async function appendPendingCarePlanRevision(tx: EntityManager, patientId: string): Promise<void> {
+  const [d] = await runSql<{ from_seq: string; editor_ids: string[] | string }>(
+    tx,
+    sql`delete from care_plan_timeline_pending where patient_id = ${patientId} returning from_seq, editor_ids`,
+  );
+  if (d) await appendRevision(tx, patientId, Number(d.from_seq), uuidArray(d.editor_ids));
 }
 
 async function appendRevision(tx: EntityManager, patientId: string, fromSeq: number, editorIds: string[]): Promise<void> {
@@ -76,7 +88,3 @@ export function carePlanTimelineSweep(orm: Orm, config: Config, logger: Logger):
   return new PeriodicSweep('care-plan timeline', every, logger, () => appendDueCarePlanRevisions(orm.em.fork(), timing));
 }
 
-/** node-postgres returns uuid[] as a JS array, or as '{a,b}' when the type is not registered. */
-function parseUuidArray(v: string[] | string): string[] {
-  return Array.isArray(v) ? v : v.replace(/[{}]/g, '').split(',').filter(Boolean);
-}

@@ -4,7 +4,7 @@ import type { Config } from '../platform/config.js';
 import type { Orm } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
 import { PeriodicSweep } from '../platform/periodic-sweep.js';
-import { runSql, sql } from '../platform/sql.js';
+import { runSql, sql, uuidArray } from '../platform/sql.js';
 import { NotificationKind } from './notification.entity.js';
 import { links, notify } from './notification.service.js';
 
@@ -40,7 +40,7 @@ export async function sendDueCarePlanDigests(em: EntityManager, quietMs: number)
     );
     // The timeline's entry for these edits comes sooner, on its own (care-plans/care-plan.timeline.ts).
     for (const d of due) {
-      const editorIds = parseUuidArray(d.editor_ids);
+      const editorIds = uuidArray(d.editor_ids);
       const names = new Map(
         (await runSql<{ id: string; name: string }>(tx, sql`select id, name from app_user where id = any(${editorIds}::uuid[])`)).map((r) => [r.id, r.name]),
       );
@@ -92,10 +92,6 @@ export function carePlanDigestSweep(orm: Orm, config: Config, logger: Logger): P
   return new PeriodicSweep('care-plan edit digest', every, logger, () => sendDueCarePlanDigests(orm.em.fork(), config.carePlanDigestQuietMs));
 }
 
-/** node-postgres returns uuid[] as a JS array, or as '{a,b}' when the type is not registered. */
-function parseUuidArray(v: string[] | string): string[] {
-  return Array.isArray(v) ? v : v.replace(/[{}]/g, '').split(',').filter(Boolean);
-}
 
 function listOf(names: string[]): string {
   return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;

@@ -136,3 +136,8 @@ export async function transactionOn<T>(pool: pg.Pool, fn: (tx: OwnTransaction) =
 export function likeContaining(text: string): string {
   return `%${text.trim().toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
 }
+
+/** A uuid[] column as node-postgres returns it: a JS array, or '{a,b}' when the array type is not registered. */
+export function uuidArray(v: string[] | string): string[] {
+  return Array.isArray(v) ? v : v.replace(/[{}]/g, '').split(',').filter(Boolean);
+}
