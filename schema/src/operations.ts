@@ -129,11 +129,11 @@ export type DashboardFilterInput = {
   /** Patients whose care-team lead is this user. */
   coachId?: string | number | null | undefined;
   condition?: string | null | undefined;
-  /** Measures taken from this date, YYYY-MM-DD. */
+  /** The period from this date, YYYY-MM-DD: measures taken, referrals received, sessions and cafés held. */
   from?: string | null | undefined;
   groupBy?: DashboardGroup;
   practiceId?: string | number | null | undefined;
-  /** Measures taken up to this date, YYYY-MM-DD. */
+  /** The period up to this date (inclusive), YYYY-MM-DD. */
   to?: string | null | undefined;
 };
 

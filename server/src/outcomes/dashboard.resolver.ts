@@ -3,7 +3,7 @@ import { may, requireActor } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
 import { forbidden } from '../platform/errors.js';
-import { dashboardCsv, dashboardDefinitions, DashboardGroup, serviceDashboard, type DashboardFilter } from './dashboard.service.js';
+import { dashboardCsv, dashboardFilterOptions, dashboardDefinitions, DashboardGroup, serviceDashboard, type DashboardFilter } from './dashboard.service.js';
 
 registerEnumType(DashboardGroup, { name: 'DashboardGroup' });
 
@@ -12,8 +12,8 @@ export class DashboardFilterInput implements DashboardFilter {
   @Field(() => ID, { nullable: true }) practiceId!: string | null;
   @Field(() => ID, { nullable: true, description: 'Patients whose care-team lead is this user.' }) coachId!: string | null;
   @Field(() => String, { nullable: true }) condition!: string | null;
-  @Field(() => String, { nullable: true, description: 'Measures taken from this date, YYYY-MM-DD.' }) from!: string | null;
-  @Field(() => String, { nullable: true, description: 'Measures taken up to this date, YYYY-MM-DD.' }) to!: string | null;
+  @Field(() => String, { nullable: true, description: 'The period from this date, YYYY-MM-DD: measures taken, referrals received, sessions and cafés held.' }) from!: string | null;
+  @Field(() => String, { nullable: true, description: 'The period up to this date (inclusive), YYYY-MM-DD.' }) to!: string | null;
   @Field(() => DashboardGroup, { defaultValue: DashboardGroup.NONE }) groupBy!: DashboardGroup;
 }
 
@@ -31,6 +31,13 @@ export class DashboardRowType {
   @Field(() => Int) referred!: number;
   @Field(() => Int) active!: number;
   @Field(() => Int) discharged!: number;
+  @Field(() => Int, { description: 'Referrals received in the period.' }) referralsReceived!: number;
+  @Field(() => Int, { description: 'Of those, accepted at triage.' }) referralsAccepted!: number;
+  @Field(() => Int, { description: 'Coaching sessions held in the period and recorded as attended.' }) sessionsAttended!: number;
+  @Field(() => Int, { description: 'Coaching sessions held in the period and recorded as did-not-attend.' }) sessionsDna!: number;
+  @Field(() => DashboardFigure, { description: 'DNAs as a percentage of sessions recorded; its n counts sessions.' }) dnaRatePercent!: DashboardFigure;
+  @Field(() => Int, { description: 'Pain Café places attended, at cafés held in the period.' }) cafeAttendances!: number;
+  @Field(() => Int, { description: 'Patients who came to at least one Pain Café in the period.' }) cafePatients!: number;
   @Field(() => DashboardFigure) pseqChangePoints!: DashboardFigure;
   @Field(() => DashboardFigure) pseqChangePercent!: DashboardFigure;
   @Field(() => DashboardFigure) pseqChangeOfMeansPercent!: DashboardFigure;
@@ -54,16 +61,39 @@ export class ServiceDashboard {
   @Field(() => GraphQLISODateTime) computedAt!: Date;
 }
 
-/** Service leads (their PCN) and coaches (their own caseload) only; the read is audited. */
-async function permitted(ctx: Context, what: string) {
+function dashboardReader(ctx: Context) {
   const actor = requireActor(ctx);
   if (!may.readServiceDashboard(actor)) throw forbidden('Only service leads and coaches can see the service dashboard.');
+  return actor;
+}
+
+/** Service leads (their PCN) and coaches (their own caseload) only; the read is audited. */
+async function permitted(ctx: Context, what: string) {
+  const actor = dashboardReader(ctx);
   await recordAudit(ctx.em, { actorId: actor.id, action: what, patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED });
   return actor;
 }
 
+@ObjectType()
+class DashboardOption {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+}
+
+@ObjectType({ description: 'What the dashboard can be filtered by, among the patients you may open.' })
+class DashboardFilterOptionsType {
+  @Field(() => [DashboardOption]) practices!: DashboardOption[];
+  @Field(() => [DashboardOption], { description: 'Care-team leads.' }) leads!: DashboardOption[];
+  @Field(() => [String]) conditions!: string[];
+}
+
 @Resolver()
 export class DashboardResolver {
+  @Query(() => DashboardFilterOptionsType, { description: "The practices, care-team leads and conditions the dashboard's filters offer." })
+  async dashboardFilterOptions(@Ctx() ctx: Context): Promise<DashboardFilterOptionsType> {
+    return dashboardFilterOptions(ctx.em, dashboardReader(ctx));
+  }
+
   @Query(() => ServiceDashboard, { description: "The service's figures over the patients you may open: a service lead's PCN, a coach's own caseload." })
   async serviceDashboard(@Arg('filter', () => DashboardFilterInput) filter: DashboardFilterInput, @Ctx() ctx: Context): Promise<ServiceDashboard> {
     const actor = await permitted(ctx, 'dashboard.read');

@@ -42,6 +42,15 @@ export interface DashboardRow {
   referred: number;
   active: number;
   discharged: number;
+  referralsReceived: number;
+  referralsAccepted: number;
+  sessionsAttended: number;
+  sessionsDna: number;
+  /** DNAs as a share of sessions recorded (attended or DNA); its N counts sessions, not patients. */
+  dnaRatePercent: Figure;
+  cafeAttendances: number;
+  /** Patients who came to at least one Pain Café. */
+  cafePatients: number;
   pseqChangePoints: Figure;
   pseqChangePercent: Figure;
   pseqChangeOfMeansPercent: Figure;
@@ -61,7 +70,9 @@ export const dashboardDefinitions: ReadonlyArray<{ term: string; text: string }>
   { term: 'Clinically significant PSEQ improvement', text: "The share of patients whose PSEQ-10 rose by at least 7 points and moved into a better ePPOC band (0–19 severe, 20–30 moderate, 31–40 mild, 41–60 minimal)." },
   { term: 'Confidence without medication (%)', text: 'As PSEQ change (%), for the 0–10 confidence in managing pain without medication.' },
   { term: 'No GP visit for pain', text: 'Of the patients with at least one count of GP appointments for pain taken in the period, the share whose counts add up to 0.' },
-  { term: 'Sessions, DNA rate, Pain Café attendance', text: 'Not yet recorded in Cairn: they come with coaching sessions (the programme issue).' },
+  { term: 'Referrals received, accepted', text: 'Referrals into the programme received in the period (each referral once; a patient referred twice counts twice), and how many of them were accepted at triage.' },
+  { term: 'Sessions delivered, DNA rate', text: 'Coaching sessions that took place in the period and were recorded as attended; the DNA rate is the sessions recorded as did-not-attend as a share of all recorded (attended + DNA), so its N counts sessions. Cancelled and not-yet-recorded sessions count in neither.' },
+  { term: 'Pain Café attendance', text: 'Places at Pain Cafés held in the period recorded as attended, and the number of different patients who came to at least one.' },
 ];
 
 type Row = Record<string, string | number | null>;
@@ -118,6 +129,28 @@ async function run(em: EntityManager, scope: DashboardScope, f: DashboardFilter,
   return rows.map(toRow);
 }
 
+export interface DashboardFilterOptions {
+  practices: Array<{ id: string; name: string }>;
+  leads: Array<{ id: string; name: string }>;
+  conditions: string[];
+}
+
+/** What the filters can be set to: the practices, care-team leads and conditions of the patients the actor may open. */
+export async function dashboardFilterOptions(em: EntityManager, actor: User): Promise<DashboardFilterOptions> {
+  const readable = readablePatientsSql(actor);
+  const [practices, leads, conditions] = await Promise.all([
+    runSql<{ id: string; name: string }>(em, sql`select o.id, o.name from organisation o where o.id in (select p.practice_id from patient p where ${readable}) order by o.name, o.id`),
+    runSql<{ id: string; name: string }>(
+      em,
+      sql`select u.id, u.name from app_user u
+           where u.id in (select m.user_id from care_team_member m join patient p on p.id = m.patient_id where m.is_lead and ${readable})
+           order by u.name, u.id`,
+    ),
+    runSql<{ condition: string }>(em, sql`select distinct c as condition from patient p cross join unnest(p.conditions) c where ${readable} order by 1`),
+  ]);
+  return { practices, leads, conditions: conditions.map((c) => c.condition) };
+}
+
 /**
  * The patients an access rule admits, first and on their own: given their ids, the planner sizes the
  * dashboard's query right (index lookups for a PCN's few hundred, a scan for a whole nation).
@@ -172,12 +205,42 @@ pairs as (
 ),
 gp as (
   select patient_id, sum(score) as visits from cur where instrument = 'GP_APPOINTMENTS' group by patient_id
+),
+-- The programme's activity per patient, in the period (each read from its table's patient index).
+ref as (
+  select patient_id, count(*) as received, count(*) filter (where status = 'ACCEPTED') as accepted
+    from referral
+   where ${ids === null ? sql`true` : sql`patient_id = any(${ids}::uuid[])`}
+     and ${inPeriod(sql`received_at`, f)}
+   group by patient_id
+),
+sess as (
+  select patient_id, count(*) filter (where status = 'ATTENDED') as attended, count(*) filter (where status = 'DNA') as dna
+    from coaching_session
+   where ${ids === null ? sql`true` : sql`patient_id = any(${ids}::uuid[])`}
+     and status in ('ATTENDED', 'DNA')
+     and ${inPeriod(sql`starts_at`, f)}
+   group by patient_id
+),
+cafe as (
+  select r.patient_id, count(*) as attended
+    from pain_cafe_registration r join pain_cafe c on c.id = r.cafe_id
+   where ${ids === null ? sql`true` : sql`r.patient_id = any(${ids}::uuid[])`}
+     and r.attendance = 'ATTENDED'
+     and ${inPeriod(sql`c.starts_at`, f)}
+   group by r.patient_id
 )
 select s.group_key, min(s.group_label) as group_label,
        count(distinct s.id)::int as patients,
        count(distinct s.id) filter (where s.status = 'REFERRED')::int as referred,
        count(distinct s.id) filter (where s.status = 'ACTIVE')::int as active,
        count(distinct s.id) filter (where s.status = 'DISCHARGED')::int as discharged,
+       coalesce(sum(rf.received), 0)::int as referrals_received,
+       coalesce(sum(rf.accepted), 0)::int as referrals_accepted,
+       coalesce(sum(se.attended), 0)::int as sessions_attended,
+       coalesce(sum(se.dna), 0)::int as sessions_dna,
+       coalesce(sum(cf.attended), 0)::int as cafe_attendances,
+       count(cf.patient_id)::int as cafe_patients,
        count(ps.patient_id)::int as pseq_n,
        avg(ps.follow_up - ps.baseline) as pseq_points,
        count(ps.patient_id) filter (where ps.baseline > 0)::int as pseq_pct_n,
@@ -195,8 +258,17 @@ select s.group_key, min(s.group_label) as group_label,
   left join pairs ps on ps.patient_id = s.id and ps.instrument = 'PSEQ_10' and ps.n >= 2
   left join pairs pc on pc.patient_id = s.id and pc.instrument = 'CONFIDENCE_WITHOUT_MEDICATION' and pc.n >= 2
   left join gp g on g.patient_id = s.id
+  left join ref rf on rf.patient_id = s.id
+  left join sess se on se.patient_id = s.id
+  left join cafe cf on cf.patient_id = s.id
  group by s.group_key
  order by min(s.group_label), s.group_key`;
+}
+
+/** A timestamp column within the filter's period, taken as whole days in the UK (where the service runs). */
+function inPeriod(column: Sql, f: DashboardFilter): Sql {
+  return sql`(${f.from}::date is null or (${column} at time zone 'Europe/London')::date >= ${f.from}::date)
+     and (${f.to}::date is null or (${column} at time zone 'Europe/London')::date <= ${f.to}::date)`;
 }
 
 function toRow(r: Row): DashboardRow {
@@ -210,6 +282,13 @@ function toRow(r: Row): DashboardRow {
     referred: int('referred'),
     active: int('active'),
     discharged: int('discharged'),
+    referralsReceived: int('referrals_received'),
+    referralsAccepted: int('referrals_accepted'),
+    sessionsAttended: int('sessions_attended'),
+    sessionsDna: int('sessions_dna'),
+    dnaRatePercent: fig((int('sessions_dna') / Math.max(int('sessions_attended') + int('sessions_dna'), 1)) * 100, int('sessions_attended') + int('sessions_dna')),
+    cafeAttendances: int('cafe_attendances'),
+    cafePatients: int('cafe_patients'),
     pseqChangePoints: fig(num('pseq_points'), int('pseq_n')),
     pseqChangePercent: fig(num('pseq_pct'), int('pseq_pct_n')),
     pseqChangeOfMeansPercent: fig(num('pseq_of_means'), int('pseq_n')),
@@ -222,7 +301,10 @@ function toRow(r: Row): DashboardRow {
 
 function emptyRow(): DashboardRow {
   const none = { value: null, n: 0 };
-  return { key: 'all', label: 'All patients', patients: 0, referred: 0, active: 0, discharged: 0, pseqChangePoints: none, pseqChangePercent: none, pseqChangeOfMeansPercent: none, pseqMeaningfulPercent: none, confidenceChangePoints: none, confidenceChangePercent: none, noGpVisitPercent: none };
+  return {
+    key: 'all', label: 'All patients', patients: 0, referred: 0, active: 0, discharged: 0,
+    referralsReceived: 0, referralsAccepted: 0, sessionsAttended: 0, sessionsDna: 0, dnaRatePercent: none, cafeAttendances: 0, cafePatients: 0,
+    pseqChangePoints: none, pseqChangePercent: none, pseqChangeOfMeansPercent: none, pseqMeaningfulPercent: none, confidenceChangePoints: none, confidenceChangePercent: none, noGpVisitPercent: none };
 }
 
 function round1(v: number): number {
@@ -249,6 +331,14 @@ const csvColumns: Array<[string, (r: DashboardRow) => string | number | null]> =
   ['N', (r) => r.confidenceChangePercent.n],
   ['No GP visit for pain (%)', (r) => r.noGpVisitPercent.value],
   ['N', (r) => r.noGpVisitPercent.n],
+  ['Referrals received', (r) => r.referralsReceived],
+  ['Referrals accepted', (r) => r.referralsAccepted],
+  ['Sessions delivered', (r) => r.sessionsAttended],
+  ['Sessions DNA', (r) => r.sessionsDna],
+  ['DNA rate (%)', (r) => r.dnaRatePercent.value],
+  ['Sessions recorded', (r) => r.dnaRatePercent.n],
+  ['Pain Café attendances', (r) => r.cafeAttendances],
+  ['Patients at a Pain Café', (r) => r.cafePatients],
 ];
 
 /** The dashboard as CSV (RFC 4180): the groups, then the total; empty cells where a figure has N = 0. */
