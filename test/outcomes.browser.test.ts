@@ -82,7 +82,7 @@ describe('outcome measures in Chromium', () => {
 
   it('a patient completes their link on a phone: date of birth first, then large questions; the coach sees it arrive live', { timeout: 120_000 }, async () => {
     const { coach } = world.users;
-    const patient = await world.patient([coach], { givenName: 'Rhys', familyName: `Price ${world.tag}` });
+    const patient = await world.patient([coach], { givenName: 'Rhys', familyName: `Price ${world.tag}`, conditions: ['Osteoarthritis'] });
     const coachPage = await signedIn(coach, { width: 1280, height: 800 });
     await coachPage.goto(`${server().url}/patients/${patient.id}/measures`);
     await coachPage.getByRole('button', { name: 'Send a questionnaire link' }).click();
@@ -135,9 +135,19 @@ describe('outcome measures in Chromium', () => {
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByRole('heading', { name: 'Service dashboard', level: 1 }).waitFor();
     await expect.poll(() => page.getByTestId('evaluation-line').textContent()).toBe('2 patients; PSEQ +50 % (N = 1); confidence without medication — (N = 0); — no GP visit (N = 0).');
-    expect(await page.locator('.dashboard__table tbody tr').count()).toBe(2); // the practice and the total
-    expect(await page.locator('.bar-chart').count()).toBe(2);
+    const outcomes = page.getByRole('region', { name: 'Outcomes' });
+    expect(await outcomes.locator('.dashboard__table tbody tr').count()).toBe(2); // the practice and the total
+    expect(await page.getByRole('region', { name: 'Charts' }).locator('.bar-chart').count()).toBe(2);
+    // The programme's figures, by practice, with their charts.
+    const programme = page.getByRole('region', { name: 'The programme' });
+    expect(await programme.locator('.dashboard__table tbody tr').count()).toBe(2);
+    expect(await programme.locator('.bar-chart').count()).toBe(2);
     await shot(page, 'outcomes-dashboard-1280');
+    // The filters offer what the lead's patients have: one condition narrows the evaluation to Gwen.
+    await page.getByLabel('Condition').selectOption('Fibromyalgia');
+    await expect.poll(() => page.getByTestId('evaluation-line').textContent()).toBe('1 patient; PSEQ +50 % (N = 1); confidence without medication — (N = 0); — no GP visit (N = 0).');
+    expect(await page.getByLabel('Care-team lead').locator('option').allTextContents()).toEqual(['All leads', world.users.coach.name]);
+    await page.getByLabel('Condition').selectOption('');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
     expect(download.suggestedFilename()).toMatch(/^cairn-outcomes-\d{4}-\d{2}-\d{2}\.csv$/);
 

@@ -1,4 +1,4 @@
-import { ServiceDashboardCsvDocument, ServiceDashboardDocument, type DashboardGroup, type DashboardRowFieldsFragment } from '@cairn/schema/operations';
+import { DashboardFilterOptionsDocument, ServiceDashboardCsvDocument, ServiceDashboardDocument, type DashboardGroup, type DashboardRowFieldsFragment } from '@cairn/schema/operations';
 import { createQuery, useClient } from '@urql/solid';
 import { createSignal, For, Show, type JSX } from 'solid-js';
 import { describeError, type Problem } from '../platform/errors.js';
@@ -30,8 +30,12 @@ export function DashboardPage(): JSX.Element {
   const [from, setFrom] = createSignal('');
   const [to, setTo] = createSignal('');
   const [condition, setCondition] = createSignal('');
+  const [practiceId, setPracticeId] = createSignal('');
+  const [coachId, setCoachId] = createSignal('');
   const [exportProblem, setExportProblem] = createSignal<Problem | null>(null);
-  const filter = () => ({ groupBy: groupBy(), from: from() || null, to: to() || null, condition: condition().trim() || null });
+  const filter = () => ({ groupBy: groupBy(), from: from() || null, to: to() || null, condition: condition() || null, practiceId: practiceId() || null, coachId: coachId() || null });
+  const [options] = createQuery({ query: DashboardFilterOptionsDocument });
+  const choices = (all: string, items: ReadonlyArray<{ id: string; name: string }> | undefined) => [{ value: '', label: all }, ...(items ?? []).map((i) => ({ value: i.id, label: i.name }))];
   const [result] = createQuery({ query: ServiceDashboardDocument, variables: () => ({ filter: filter() }) });
   const d = () => result.data?.serviceDashboard;
 
@@ -60,9 +64,16 @@ export function DashboardPage(): JSX.Element {
             { value: 'NONE', label: 'No grouping' },
           ]}
         />
-        <TextField label="Measures from" type="date" value={from()} onInput={setFrom} />
+        <Select label="Practice" value={practiceId()} onChange={setPracticeId} options={choices('All practices', options.data?.dashboardFilterOptions.practices)} />
+        <Select label="Care-team lead" value={coachId()} onChange={setCoachId} options={choices('All leads', options.data?.dashboardFilterOptions.leads)} />
+        <Select
+          label="Condition"
+          value={condition()}
+          onChange={setCondition}
+          options={[{ value: '', label: 'All conditions' }, ...(options.data?.dashboardFilterOptions.conditions ?? []).map((c) => ({ value: c, label: c }))]}
+        />
+        <TextField label="Period from" type="date" value={from()} onInput={setFrom} />
         <TextField label="to" type="date" value={to()} onInput={setTo} />
-        <TextField label="Condition" value={condition()} onInput={setCondition} placeholder="e.g. Fibromyalgia" />
         <Button variant="secondary" onClick={() => void exportCsv()}>
           Export CSV
         </Button>
@@ -75,14 +86,15 @@ export function DashboardPage(): JSX.Element {
             <section class="card dashboard__evaluation" aria-labelledby="evaluation-heading">
               <h2 id="evaluation-heading">The evaluation</h2>
               <p class="dashboard__headline" data-testid="evaluation-line">
-                {dash().total.patients} patients; PSEQ {show(dash().total.pseqChangePercent, ' %')} (N = {dash().total.pseqChangePercent.n}); confidence without medication{' '}
+                {dash().total.patients} {dash().total.patients === 1 ? 'patient' : 'patients'}; PSEQ {show(dash().total.pseqChangePercent, ' %')} (N = {dash().total.pseqChangePercent.n}); confidence without medication{' '}
                 {show(dash().total.confidenceChangePercent, ' %')} (N = {dash().total.confidenceChangePercent.n}); {show(dash().total.noGpVisitPercent, ' %', false)} no GP visit (N ={' '}
                 {dash().total.noGpVisitPercent.n}).
               </p>
               <p class="muted">Computed from the records at {new Date(dash().computedAt).toLocaleString('en-GB')}. N is the number of patients each figure is computed over.</p>
             </section>
+            <ProgrammeFigures rows={dash().rows} total={dash().total} />
             <section class="card" aria-labelledby="figures-heading">
-              <h2 id="figures-heading">Figures</h2>
+              <h2 id="figures-heading">Outcomes</h2>
               <div class="dashboard__table-wrap">
                 <table class="dashboard__table">
                   <thead>
@@ -126,7 +138,7 @@ export function DashboardPage(): JSX.Element {
                 <h3>PSEQ change from baseline (%)</h3>
                 <BarChart unit=" %" description="PSEQ change from baseline in percent, by group" bars={dash().rows.map((r) => ({ label: r.label, value: r.pseqChangePercent.value, note: `N = ${r.pseqChangePercent.n}` }))} />
                 <h3>No GP visit for pain (%)</h3>
-                <BarChart unit=" %" description="Share of patients with no GP visit for pain, by group" bars={dash().rows.map((r) => ({ label: r.label, value: r.noGpVisitPercent.value, note: `N = ${r.noGpVisitPercent.n}` }))} />
+                <BarChart unit=" %" signed={false} description="Share of patients with no GP visit for pain, by group" bars={dash().rows.map((r) => ({ label: r.label, value: r.noGpVisitPercent.value, note: `N = ${r.noGpVisitPercent.n}` }))} />
               </section>
             </Show>
             <section class="card" aria-labelledby="definitions-heading">
@@ -154,5 +166,52 @@ function FigureCell(props: { f: Figure; unit: string; plain?: boolean }): JSX.El
     <td>
       {show(props.f, props.unit, !props.plain)} <span class="muted dashboard__n">N = {props.f.n}</span>
     </td>
+  );
+}
+
+/** The programme's activity in the period: referrals, sessions and their DNA rate, Pain Café attendance. */
+function ProgrammeFigures(props: { rows: readonly Row[]; total: Row }): JSX.Element {
+  return (
+    <section class="card" aria-labelledby="programme-heading">
+      <h2 id="programme-heading">The programme</h2>
+      <div class="dashboard__table-wrap">
+        <table class="dashboard__table">
+          <thead>
+            <tr>
+              <th scope="col">Group</th>
+              <th scope="col">Referrals received / accepted</th>
+              <th scope="col">Sessions delivered</th>
+              <th scope="col">DNA rate</th>
+              <th scope="col">Pain Café places attended (patients)</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={[...props.rows, { ...props.total, label: 'Total' }]}>
+              {(r) => (
+                <tr class={r.label === 'Total' ? 'dashboard__total' : ''}>
+                  <th scope="row">{r.label}</th>
+                  <td>
+                    {r.referralsReceived} / {r.referralsAccepted}
+                  </td>
+                  <td>{r.sessionsAttended}</td>
+                  <td>
+                    {show(r.dnaRatePercent, ' %', false)} <span class="muted dashboard__n">of {r.dnaRatePercent.n} sessions</span>
+                  </td>
+                  <td>
+                    {r.cafeAttendances} ({r.cafePatients})
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+      <Show when={props.rows.length > 0}>
+        <h3>Sessions delivered</h3>
+        <BarChart unit="" signed={false} description="Coaching sessions delivered, by group" bars={props.rows.map((r) => ({ label: r.label, value: r.sessionsAttended, note: `${r.sessionsDna} DNA` }))} />
+        <h3>DNA rate (%)</h3>
+        <BarChart unit=" %" signed={false} description="Share of recorded sessions the patient did not attend, by group" bars={props.rows.map((r) => ({ label: r.label, value: r.dnaRatePercent.value, note: `of ${r.dnaRatePercent.n}` }))} />
+      </Show>
+    </section>
   );
 }

@@ -17,7 +17,7 @@ const width = 560;
  * Horizontal bars from a zero line (negative values go left), each labelled with its value and note, so
  * the figures read without the bars. Knows nothing of where the numbers come from.
  */
-export function BarChart(props: { bars: readonly Bar[]; unit: string; description: string }): JSX.Element {
+export function BarChart(props: { bars: readonly Bar[]; unit: string; description: string; /** Shows + before positive values (a change); false for a plain figure such as a rate. */ signed?: boolean }): JSX.Element {
   const plotW = width - labelWidth - valueWidth;
   const extent = () => Math.max(1, ...props.bars.map((b) => Math.abs(b.value ?? 0)));
   const hasNegative = () => props.bars.some((b) => (b.value ?? 0) < 0);
@@ -38,7 +38,7 @@ export function BarChart(props: { bars: readonly Bar[]; unit: string; descriptio
               </text>
               <rect x={v < 0 ? zero() + v * scale() : zero()} y={y + 4} width={Math.abs(v) * scale()} height={rowHeight - 10} class={v < 0 ? 'bar-chart__bar bar-chart__bar--negative' : 'bar-chart__bar'} />
               <text x={width - valueWidth + 6} y={y + rowHeight / 2 + 2} class="bar-chart__value">
-                {b.value === null ? 'no data' : `${b.value > 0 ? '+' : ''}${b.value}${props.unit}`} ({b.note})
+                {b.value === null ? 'no data' : `${b.value > 0 && props.signed !== false ? '+' : ''}${b.value}${props.unit}`} ({b.note})
               </text>
             </g>
           );
