@@ -7,7 +7,7 @@ import { ms, percentile, table } from '../support/stats.js';
 
 /**
  * `npm run bench -- dashboard`: the outcomes dashboard over a generated national service (300 PCNs × 300
- * patients, ten measures each), at PCN level through the API as a service lead, nationally by running the
+ * patients, ten measures, six coaching sessions and a referral each, a third at a Pain Café), at PCN level through the API as a service lead, nationally by running the
  * dashboard's own SQL (no Cairn role sees every PCN), and the CSV export. Targets: < 300 ms for a PCN,
  * < 2 s nationally. Prints the row counts and the indexes the plans use.
  */
@@ -22,7 +22,7 @@ interface DashboardSql {
   dashboardQuery(patientIds: readonly string[] | null, f: Record<string, unknown>, group: string): { render(): { text: string; values: unknown[] } };
 }
 
-const DASHBOARD = `query($f: DashboardFilterInput!) { serviceDashboard(filter: $f) { total { patients pseqChangePercent { value n } noGpVisitPercent { value n } } rows { label } } }`;
+const DASHBOARD = `query($f: DashboardFilterInput!) { serviceDashboard(filter: $f) { total { patients sessionsAttended dnaRatePercent { value n } pseqChangePercent { value n } noGpVisitPercent { value n } } rows { label } } }`;
 const CSV = 'query($f: DashboardFilterInput!) { serviceDashboardCsv(filter: $f) }';
 
 export async function dashboardBenchmark(): Promise<void> {
@@ -32,8 +32,13 @@ export async function dashboardBenchmark(): Promise<void> {
     const seedStart = performance.now();
     await seed(db.pool, await argon2.hash(BENCH_PASSWORD, { type: argon2.argon2id }));
     const counts = (await db.pool.query(`select (select count(*) from organisation where kind = 'PCN')::int as pcns, (select count(*) from patient)::int as patients,
-                                                 (select count(*) from outcome_record)::int as records, (select count(*) from care_team_member)::int as members`)).rows[0];
-    console.log(`Generated ${counts.pcns} PCNs, ${counts.patients} patients, ${counts.records} outcome records, ${counts.members} care-team members in ${ms(performance.now() - seedStart)}`);
+                                                 (select count(*) from outcome_record)::int as records, (select count(*) from care_team_member)::int as members,
+                                                 (select count(*) from coaching_session)::int as sessions, (select count(*) from referral)::int as referrals,
+                                                 (select count(*) from pain_cafe_registration)::int as places`)).rows[0];
+    console.log(
+      `Generated ${counts.pcns} PCNs, ${counts.patients} patients, ${counts.records} outcome records, ${counts.sessions} coaching sessions, ${counts.referrals} referrals, ` +
+        `${counts.places} Pain Café places, ${counts.members} care-team members in ${ms(performance.now() - seedStart)}`,
+    );
 
     const signIn = await gqlHttp<{ signIn: { token: string } }>(cairn.url, 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }', { e: 'lead1@bench.invalid', p: BENCH_PASSWORD });
     const token = signIn.signIn.token;
@@ -100,7 +105,7 @@ function uuid(kind: string, ...n: number[]): string {
 /**
  * The service, written straight into Cairn's tables with generate_series: PCNs with one practice each, a
  * service lead and three coaches per PCN, patients led by a coach, and per patient three PSEQ-10s, three
- * confidence scores, two GP-appointment counts and two PEGs, dated through 2025.
+ * confidence scores, two GP-appointment counts and two PEGs, dated through 2025; then the programme's records.
  */
 async function seed(pool: import('pg').Pool, passwordHash: string): Promise<void> {
   const client = await pool.connect();
@@ -137,6 +142,32 @@ async function seed(pool: import('pg').Pool, passwordHash: string): Promise<void
         from generate_series(1, $1::int) g, generate_series(1, $2::int) i,
              (values ('PSEQ_10', 1), ('PSEQ_10', 2), ('PSEQ_10', 3), ('CONFIDENCE_WITHOUT_MEDICATION', 1), ('CONFIDENCE_WITHOUT_MEDICATION', 2),
                      ('CONFIDENCE_WITHOUT_MEDICATION', 3), ('GP_APPOINTMENTS', 1), ('GP_APPOINTMENTS', 2), ('PEG_3', 1), ('PEG_3', 2)) as m(instrument, k)`, [PCNS, PER_PCN]);
+    // The programme: one referral each (three in four accepted), six coaching sessions each through 2025 (one in
+    // six a DNA, the last still booked), and a Pain Café a month per PCN that a third of its patients came to.
+    await client.query(`insert into referral (id, patient_id, source, referrer_id, reason, wants_help_with, consent_to_contact, contact_method, status, patient_status_before,
+                                              received_at, triaged_at, triaged_by_id, assigned_coach_id, decline_reason)
+      select gen_random_uuid(), md5('patient' || g || '-' || i)::uuid, 'GP', md5('lead' || g)::uuid, 'Persistent pain', 'Walking further', true, 'PHONE',
+             case when i % 4 = 0 then 'DECLINED' else 'ACCEPTED' end, 'REFERRED',
+             timestamptz '2024-12-01' + (i % 30) * interval '1 day', timestamptz '2024-12-02' + (i % 30) * interval '1 day', md5('lead' || g)::uuid,
+             case when i % 4 = 0 then null else md5('coach' || g || '-' || (1 + i % 3))::uuid end, case when i % 4 = 0 then 'Another service suits better' end
+        from generate_series(1, $1::int) g, generate_series(1, $2::int) i`, [PCNS, PER_PCN]);
+    await client.query(`insert into coaching_session (id, patient_id, coach_id, starts_at, ends_at, mode, purpose, status, booked_by_id, recorded_by_id, recorded_at, discussed)
+      select gen_random_uuid(), md5('patient' || g || '-' || i)::uuid, md5('coach' || g || '-' || (1 + i % 3))::uuid,
+             timestamptz '2025-01-06 09:00' + ((k - 1) * 5 + i % 20) * interval '1 week' + (i % 7) * interval '1 hour',
+             timestamptz '2025-01-06 09:45' + ((k - 1) * 5 + i % 20) * interval '1 week' + (i % 7) * interval '1 hour',
+             'PHONE', 'Coaching', case when k = 6 then 'BOOKED' when (i + k) % 6 = 0 then 'DNA' else 'ATTENDED' end,
+             md5('coach' || g || '-' || (1 + i % 3))::uuid,
+             case when k < 6 then md5('coach' || g || '-' || (1 + i % 3))::uuid end, case when k < 6 then timestamptz '2025-12-31' end,
+             case when k < 6 and (i + k) % 6 <> 0 then 'Pacing and sleep' end
+        from generate_series(1, $1::int) g, generate_series(1, $2::int) i, generate_series(1, 6) k`, [PCNS, PER_PCN]);
+    await client.query(`insert into pain_cafe (id, pcn_id, title, starts_at, ends_at, venue, capacity, status, created_by_id)
+      select md5('cafe' || g || '-' || m)::uuid, md5('pcn' || g)::uuid, 'Pain Café', timestamptz '2025-01-15 14:00' + (m - 1) * interval '1 month',
+             timestamptz '2025-01-15 16:00' + (m - 1) * interval '1 month', 'Community Hall', 500, 'SCHEDULED', md5('lead' || g)::uuid
+        from generate_series(1, $1::int) g, generate_series(1, 12) m`, [PCNS]);
+    await client.query(`insert into pain_cafe_registration (id, cafe_id, patient_id, status, queue_no, registered_at, attendance, attendance_recorded_at, attendance_recorded_by_id, recorded_by_id)
+      select gen_random_uuid(), md5('cafe' || g || '-' || (1 + i % 12))::uuid, md5('patient' || g || '-' || i)::uuid, 'REGISTERED', i, timestamptz '2025-01-01',
+             case when i % 5 = 0 then 'DID_NOT_ATTEND' else 'ATTENDED' end, timestamptz '2025-12-31', md5('lead' || g)::uuid, md5('lead' || g)::uuid
+        from generate_series(1, $1::int) g, generate_series(1, $2::int) i where i % 3 = 0`, [PCNS, PER_PCN]);
     await client.query('commit');
     // What autovacuum does to a live database after such a load: statistics and the visibility map.
     await client.query('vacuum analyze');
