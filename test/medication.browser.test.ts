@@ -132,10 +132,19 @@ describe('analgesia review in Chromium', () => {
     await awaiting.waitFor();
     await shots(gpPage, 'medication-awaiting-approval');
     await awaiting.getByRole('link', { name: /Gwen Morgan/ }).click();
-    await gpPage.locator('.proposal-card').getByLabel('Your comment (needed to decline)').fill('Agreed. Review at step 2.');
-    await gpPage.locator('.proposal-card').getByRole('button', { name: 'Approve' }).click();
-    await gpPage.locator('.proposal-card').getByText('Approved by GP', { exact: true }).waitFor();
-    await gpPage.getByText('Approved by GP: “Agreed. Review at step 2.”').waitFor();
+    // The GP slows the second step: an amendment needs a reason, and the refusal loses nothing typed.
+    const gpCard = gpPage.locator('.proposal-card');
+    await gpCard.getByRole('button', { name: 'Amend the steps' }).click();
+    await gpCard.getByLabel('Step 2 dose').fill('45');
+    await gpCard.getByRole('button', { name: 'Approve with these steps' }).click();
+    await gpCard.getByText('Please say why you amended it.').waitFor();
+    expect(await gpCard.getByLabel('Step 2 dose').inputValue()).toBe('45');
+    await gpCard.getByLabel('Your comment (needed to amend or decline)').fill('Agreed, a smaller second step. Review at step 2.');
+    await shots(gpPage, 'medication-amending');
+    await gpCard.getByRole('button', { name: 'Approve with these steps' }).click();
+    await gpCard.getByText('Approved by GP', { exact: true }).waitFor();
+    await gpPage.getByText('Amended and approved by GP: “Agreed, a smaller second step. Review at step 2.”').waitFor();
+    expect(await gpCard.locator('tbody tr').allTextContents()).toEqual([expect.stringContaining('50 mg twice a day100 mg'), expect.stringContaining('45 mg twice a day90 mg')]);
     await shots(gpPage, 'medication-approved');
     // The practitioner's screen follows live.
     await page.locator('.proposal-card').getByText('Approved by GP', { exact: true }).waitFor();
@@ -156,7 +165,7 @@ describe('analgesia review in Chromium', () => {
 
     // And on the timeline.
     await gpPage.goto(`${server().url}/patients/${patient.id}/timeline`);
-    await gpPage.getByText('approved the change to Morphine (oral)').waitFor();
+    await gpPage.getByText('amended and approved the change to Morphine (oral)').waitFor();
 
     // The practice's prescribing indicators count Gwen this month: on a high-dose opioid with a gabapentinoid, and reviewed.
     await gpPage.locator('.top-bar__nav-link', { hasText: 'Medication' }).click();

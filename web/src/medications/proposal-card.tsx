@@ -3,11 +3,12 @@ import { createMutation } from '@urql/solid';
 import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
 import { formatDateTime } from '../notifications/when.js';
 import { formatIsoDate } from '../platform/dates.js';
-import { describeError } from '../platform/errors.js';
+import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Badge, type BadgeTone } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { formatMg } from './medication-access.js';
+import { isStepProblem, stepsInput, TaperStepsEditor, type StepDraft } from './taper-steps-editor.js';
 
 type Proposal = PatientMedicationQuery['patientMedication']['proposals'][number];
 
@@ -24,7 +25,15 @@ export function ProposalCard(props: { proposal: Proposal; canManage: boolean; ca
   const p = () => props.proposal;
   const [comment, setComment] = createSignal('');
   const [pauseReason, setPauseReason] = createSignal('');
-  const [problem, setProblem] = createSignal<string | null>(null);
+  const [problem, setProblem] = createSignal<Problem | null>(null);
+  // The GP's amendment starts from the steps as proposed.
+  const [amending, setAmending] = createSignal(false);
+  const [amended, setAmended] = createSignal<StepDraft[]>([]);
+  const startAmending = () => {
+    setAmended(p().steps.map((s) => ({ startDate: s.startDate, dose: String(s.dose), frequency: s.frequency, increase: s.increases })));
+    setProblem(null);
+    setAmending(true);
+  };
   const [deciding, decide] = createMutation(DecideMedicationChangeDocument);
   const [, agree] = createMutation(RecordPatientAgreementDocument);
   const [, pause] = createMutation(PauseTaperDocument);
@@ -34,11 +43,12 @@ export function ProposalCard(props: { proposal: Proposal; canManage: boolean; ca
 
   const run = async (result: Promise<{ error?: Parameters<typeof describeError>[0] | undefined }>) => {
     const r = await result;
-    if (r.error) return setProblem(describeError(r.error).message);
+    if (r.error) return setProblem(describeError(r.error));
     setProblem(null);
     props.onChanged();
   };
-  const onDecide = (decision: MedicationDecision) => run(decide({ input: { proposalId: p().id, decision, comment: comment().trim() || null } }));
+  const onDecide = (decision: MedicationDecision) =>
+    run(decide({ input: { proposalId: p().id, decision, comment: comment().trim() || null, steps: decision === 'AMEND' ? stepsInput(amended()) : null } }));
 
   return (
     <article class="card proposal-card" aria-labelledby={`proposal-${p().id}`}>
@@ -93,24 +103,44 @@ export function ProposalCard(props: { proposal: Proposal; canManage: boolean; ca
       <Show when={p().status === 'PAUSED'}>
         <p>Paused: {p().pauseReason}</p>
       </Show>
-      <Show when={problem()}>
-        <Alert tone="error">{problem()}</Alert>
+      <Show when={problem() && !isStepProblem(problem())}>
+        <Alert tone="error">{problem()!.message}</Alert>
       </Show>
       <Show when={props.canDecide && p().status === 'AWAITING_APPROVAL'}>
         <div class="proposal-card__decide">
+          <Show when={amending()}>
+            <TaperStepsEditor steps={amended()} onChange={setAmended} problem={problem()} />
+          </Show>
           <div class="field">
             <label class="field__label" for={commentId}>
-              Your comment (needed to decline)
+              Your comment (needed to amend or decline)
             </label>
             <textarea class="field__input field__textarea" id={commentId} rows={2} value={comment()} onInput={(e) => setComment(e.currentTarget.value)} />
           </div>
           <div class="medication-form__buttons">
-            <Button busy={deciding.fetching} onClick={() => void onDecide('APPROVE')}>
-              Approve
-            </Button>
-            <Button variant="secondary" busy={deciding.fetching} onClick={() => void onDecide('DECLINE')}>
-              Decline
-            </Button>
+            <Show
+              when={amending()}
+              fallback={
+                <>
+                  <Button busy={deciding.fetching} onClick={() => void onDecide('APPROVE')}>
+                    Approve
+                  </Button>
+                  <Button variant="secondary" onClick={startAmending}>
+                    Amend the steps
+                  </Button>
+                  <Button variant="secondary" busy={deciding.fetching} onClick={() => void onDecide('DECLINE')}>
+                    Decline
+                  </Button>
+                </>
+              }
+            >
+              <Button busy={deciding.fetching} onClick={() => void onDecide('AMEND')}>
+                Approve with these steps
+              </Button>
+              <Button variant="secondary" onClick={() => (setAmending(false), setProblem(null))}>
+                Keep the steps as proposed
+              </Button>
+            </Show>
           </div>
         </div>
       </Show>

@@ -1,21 +1,15 @@
 import { ProposeMedicationChangeDocument, type MedicineCatalogueQuery, type PatientMedicationQuery, type ProposalKind } from '@cairn/schema/operations';
 import { createMutation } from '@urql/solid';
-import { createSignal, createUniqueId, Index, Show, type JSX } from 'solid-js';
+import { createSignal, createUniqueId, Show, type JSX } from 'solid-js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
-import { TextField } from '../ui/text-field.js';
 import { addDays, ADVISES_NEVER_PRESCRIBES, ukToday } from './medication-access.js';
+import { isStepProblem, stepsInput, TaperStepsEditor, type StepDraft } from './taper-steps-editor.js';
 
 type Current = PatientMedicationQuery['patientMedication']['current'][number];
 type CatalogueEntry = MedicineCatalogueQuery['medicineCatalogue'][number];
-interface StepDraft {
-  startDate: string;
-  dose: string;
-  frequency: string;
-  increase: boolean;
-}
 
 const kinds: ReadonlyArray<{ value: ProposalKind; label: string }> = [
   { value: 'REDUCE', label: 'Reduce' },
@@ -39,11 +33,6 @@ export function ProposeChangeForm(props: { patientId: string; current: readonly 
   const needsFrom = () => kind() !== 'START';
   const needsTarget = () => kind() === 'SWITCH' || kind() === 'START';
 
-  const update = (i: number, patch: Partial<StepDraft>) => setSteps(steps().map((s, j) => (j === i ? { ...s, ...patch } : s)));
-  const addStep = () => {
-    const last = steps()[steps().length - 1];
-    setSteps([...steps(), { startDate: addDays(last?.startDate || ukToday(), 14), dose: '', frequency: last?.frequency ?? '', increase: false }]);
-  };
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
@@ -54,7 +43,7 @@ export function ProposeChangeForm(props: { patientId: string; current: readonly 
         medicationId: needsFrom() ? medicationId() || null : null,
         medicineCode: needsTarget() ? medicineCode() : null,
         rationale: rationale(),
-        steps: steps().map((s) => ({ startDate: s.startDate, dose: s.dose.trim() === '' ? Number.NaN : Number(s.dose), frequency: s.frequency, increase: s.increase })),
+        steps: stepsInput(steps()),
       },
     });
     if (result.error) {
@@ -84,33 +73,8 @@ export function ProposeChangeForm(props: { patientId: string; current: readonly 
         </label>
         <textarea class="field__input field__textarea" id={rationaleId} rows={3} value={rationale()} onInput={(e) => setRationale(e.currentTarget.value)} required />
       </div>
-      <fieldset class="taper-steps-edit">
-        <legend class="field__label">Steps (a dose of 0 stops the medicine)</legend>
-        <Index each={steps()}>
-          {(s, i) => (
-            <div class="taper-steps-edit__row">
-              <TextField label={`Step ${i + 1} from`} type="date" value={s().startDate} onInput={(v) => update(i, { startDate: v })} error={fieldError(`steps.${i}.startDate`)} required />
-              <TextField label={`Step ${i + 1} dose`} inputMode="decimal" value={s().dose} onInput={(v) => update(i, { dose: v })} error={fieldError(`steps.${i}.dose`)} required />
-              <TextField label={`Step ${i + 1} how often`} value={s().frequency} onInput={(v) => update(i, { frequency: v })} error={fieldError(`steps.${i}.frequency`)} />
-              <label class="taper-steps-edit__increase">
-                <input type="checkbox" checked={s().increase} onChange={(e) => update(i, { increase: e.currentTarget.checked })} /> Step {i + 1} increases the dose
-              </label>
-              <Show when={fieldError(`steps.${i}.increase`)}>
-                <p class="field__error">{fieldError(`steps.${i}.increase`)}</p>
-              </Show>
-              <Show when={steps().length > 1}>
-                <Button variant="quiet" onClick={() => setSteps(steps().filter((_, j) => j !== i))}>
-                  Remove<span class="visually-hidden"> step {i + 1}</span>
-                </Button>
-              </Show>
-            </div>
-          )}
-        </Index>
-        <Button variant="secondary" onClick={addStep}>
-          Add a step
-        </Button>
-      </fieldset>
-      <Show when={problem() && !/^steps\.\d+\./.test(problem()!.field ?? '')}>
+      <TaperStepsEditor steps={steps()} onChange={setSteps} problem={problem()} />
+      <Show when={problem() && !isStepProblem(problem())}>
         <Alert tone="error">{problem()!.message}</Alert>
       </Show>
       <div class="medication-form__buttons">
