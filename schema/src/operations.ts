@@ -249,6 +249,8 @@ export type EventKind =
   | 'TAPER_PAUSED'
   /** A paused taper was resumed. */
   | 'TAPER_RESUMED'
+  /** A step of a running taper fell due (its start date came); the practitioner and the approving GP were reminded. */
+  | 'TAPER_STEP_DUE'
   /** Someone posted or replied in a discussion. */
   | 'THREAD_POSTED'
   /** A post in a discussion was edited. */
@@ -385,6 +387,7 @@ export type NotificationKind =
   | 'REFERRAL_TRIAGED'
   | 'SESSION_BOOKED'
   | 'SESSION_DNA_ALERT'
+  | 'TAPER_STEP_DUE'
   | 'THREAD_REPLY';
 
 export type OrganisationKind =

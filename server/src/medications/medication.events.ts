@@ -11,6 +11,8 @@ export interface MedicationEventPayloads {
   MEDICATION_CHANGE_AGREED: { proposalId: string; medicine: string };
   TAPER_PAUSED: { proposalId: string; medicine: string; reason: string };
   TAPER_RESUMED: { proposalId: string; medicine: string };
+  /** position counts from 1 of `steps`; startDate YYYY-MM-DD. */
+  TAPER_STEP_DUE: { proposalId: string; medicine: string; position: number; steps: number; startDate: string; words: string };
 }
 declare module '../events/event-kinds.js' {
   interface EventPayloads extends MedicationEventPayloads {}
@@ -25,4 +27,5 @@ export const medicationEventKinds = eventKinds<MedicationEventPayloads>({
   MEDICATION_CHANGE_AGREED: 'The patient agreed to an approved change.',
   TAPER_PAUSED: 'A taper was paused.',
   TAPER_RESUMED: 'A paused taper was resumed.',
+  TAPER_STEP_DUE: "A step of a running taper fell due (its start date came); the practitioner and the approving GP were reminded.",
 });

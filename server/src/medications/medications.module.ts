@@ -4,6 +4,16 @@ import { Medication, MedicationReview } from './medication.entity.js';
 import { MedicationProposalResolver, MedicationResolver } from './medication.resolver.js';
 import { Migration0011Medications } from './migrations/0011-medications.js';
 import { medicationEventKinds } from './medication.events.js';
+import { Migration0021TaperStepReminders } from './migrations/0021-taper-step-reminders.js';
+import type { PeriodicSweep } from '../platform/periodic-sweep.js';
+import { taperReminderSweep } from './taper-reminders.js';
+
+declare module '../platform/services.js' {
+  interface Services {
+    /** Reminds the practitioner and the approving GP when a taper step falls due (every instance runs it; steps are claimed). */
+    taperReminders: PeriodicSweep;
+  }
+}
 
 /** Analgesia reviews: medicines with OME and flags, reviews, GP-approved tapers, prescribing indicators. */
 export const medicationsModule: CairnModule = {
@@ -11,5 +21,11 @@ export const medicationsModule: CairnModule = {
   eventKinds: medicationEventKinds,
   entities: [Medication, MedicationReview, MedicationProposal, TaperStep],
   resolvers: [MedicationResolver, MedicationProposalResolver],
-  migrations: [{ name: '0011-medications', class: Migration0011Medications }],
+  migrations: [
+    { name: '0011-medications', class: Migration0011Medications },
+    { name: '0021-taper-step-reminders', class: Migration0021TaperStepReminders },
+  ],
+  services: { taperReminders: ({ orm, config, logger }) => taperReminderSweep(orm, config, logger) },
+  start: ({ taperReminders }) => taperReminders.start(),
+  stopping: ({ taperReminders }) => taperReminders.stop(),
 };

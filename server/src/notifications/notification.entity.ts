@@ -24,6 +24,8 @@ export const NotificationKind = {
   MEDICATION_APPROVAL_REQUESTED: 'MEDICATION_APPROVAL_REQUESTED',
   /** A GP approved, amended or declined a proposed change. */
   MEDICATION_CHANGE_DECIDED: 'MEDICATION_CHANGE_DECIDED',
+  /** A step of a running taper fell due (to the practitioner who proposed it and the GP who approved it). */
+  TAPER_STEP_DUE: 'TAPER_STEP_DUE',
   /** To the PCN's coaches and service leads (not the referrer): a referral arrived and awaits triage. */
   REFERRAL_RECEIVED: 'REFERRAL_RECEIVED',
   /** To the referrer: their referral was accepted, declined (with the reason) or redirected; to the PCN's other coaches and leads: a colleague triaged it. */

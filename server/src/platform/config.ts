@@ -66,6 +66,8 @@ export interface Config {
   invitationReminderLeadDays: number;
   /** How often each instance looks for invitations due a reminder or NO_RESPONSE. */
   invitationSweepMs: number;
+  /** How often each instance looks for taper steps that have fallen due. */
+  taperReminderSweepMs: number;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -109,6 +111,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationNoResponseDays: intFrom(env.CAIRN_INVITATION_NO_RESPONSE_DAYS, 28),
     invitationReminderLeadDays: intFrom(env.CAIRN_INVITATION_REMINDER_LEAD_DAYS, 7),
     invitationSweepMs: intFrom(env.CAIRN_INVITATION_SWEEP_MS, 60_000),
+    taperReminderSweepMs: intFrom(env.CAIRN_TAPER_REMINDER_SWEEP_MS, 60_000),
   };
 }
 

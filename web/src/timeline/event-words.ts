@@ -106,6 +106,12 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
       return { group: 'medication', action: `paused the ${text(p, 'medicine') || ''} taper`.replace('  ', ' '), detail: quoted(text(p, 'reason')) };
     case 'TAPER_RESUMED':
       return { group: 'medication', action: `resumed the ${text(p, 'medicine') || ''} taper`.replace('  ', ' ') };
+    case 'TAPER_STEP_DUE':
+      return {
+        group: 'medication',
+        action: `reminded the team: step ${String(p.position ?? '')} of ${String(p.steps ?? '')} of the ${text(p, 'medicine') || ''} taper is due`.replace('  ', ' '),
+        detail: `From ${text(p, 'startDate')}: ${text(p, 'words')}`,
+      };
     case 'SESSION_BOOKED':
       return { group: 'sessions', action: `booked a ${modeWords(text(p, 'mode'))} session with ${text(p, 'coachName') || 'a coach'} for ${when(text(p, 'startsAt'))}`, detail: quoted(text(p, 'purpose')) };
     case 'SESSION_REBOOKED':

@@ -24,7 +24,7 @@ const filters: ReadonlyArray<{ value: string; label: string; empty: string; kind
     value: 'medication',
     label: 'Medication',
     empty: 'No medication changes yet',
-    kinds: ['MEDICATION_ADDED', 'MEDICATION_STOPPED', 'MEDICATION_REVIEWED', 'MEDICATION_CHANGE_PROPOSED', 'MEDICATION_CHANGE_DECIDED', 'MEDICATION_CHANGE_AGREED', 'TAPER_PAUSED', 'TAPER_RESUMED'],
+    kinds: ['MEDICATION_ADDED', 'MEDICATION_STOPPED', 'MEDICATION_REVIEWED', 'MEDICATION_CHANGE_PROPOSED', 'MEDICATION_CHANGE_DECIDED', 'MEDICATION_CHANGE_AGREED', 'TAPER_PAUSED', 'TAPER_RESUMED', 'TAPER_STEP_DUE'],
   },
   {
     value: 'sessions',
