@@ -245,6 +245,7 @@ describe('the Cairn web app in Chromium', () => {
     await signIn(page, world.users.coach);
     await page.getByRole('link', { name: `Amara Okafor ${world.tag}` }).click();
     await page.getByRole('heading', { level: 1, name: `Amara Okafor ${world.tag}` }).waitFor();
+    await page.getByRole('button', { name: /^Account: / }).click();
     await page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await page.getByRole('heading', { name: 'Sign in to Cairn' }).waitFor();
     await page.getByText('You have signed out.').waitFor();
@@ -264,6 +265,7 @@ describe('the Cairn web app in Chromium', () => {
     await tabletSession.page.getByRole('heading', { name: 'My patients' }).waitFor();
     await laptopSession.page.getByRole('heading', { name: 'My patients' }).waitFor();
 
+    await laptopSession.page.getByRole('button', { name: /^Account: / }).click();
     await laptopSession.page.getByRole('button', { name: 'Sign out everywhere…' }).click();
     await laptopSession.page.getByRole('button', { name: 'Sign out on every device' }).click();
     await laptopSession.page.getByText(/You have signed out on every device \(2 sessions ended\)/).waitFor();

@@ -21,8 +21,9 @@ interface LayoutProps {
 }
 
 /**
- * The signed-in frame: skip link, one compact top bar, then the page. On a wide screen the bar shows who is
- * signed in and "Sign out"; on a phone those sit behind an account button so the bar stays one line high.
+ * The signed-in frame: skip link, one compact top bar, then the page. The bar names who is signed in on an
+ * account button (just an icon on a phone) that opens their role, "Sign out" and "Sign out everywhere", so
+ * the bar stays one line high however many links a role has.
  * "Sign out everywhere" is the quieter action and asks to be confirmed: it ends every session of this person.
  */
 export function Layout(props: LayoutProps): JSX.Element {
@@ -93,7 +94,8 @@ export function Layout(props: LayoutProps): JSX.Element {
                 onClick={() => (accountOpen() ? closeAccount() : setAccountOpen(true))}
               >
                 <PersonIcon />
-                <span class="visually-hidden">Account: {props.userName}</span>
+                <span class="visually-hidden">Account: </span>
+                <span class="account__name">{props.userName}</span>
               </button>
               <div id={panelId} class="account__panel" data-open={accountOpen() ? '' : undefined}>
                 <span class="top-bar__who">
