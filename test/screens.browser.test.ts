@@ -126,6 +126,19 @@ describe('Cairn on every screen from 320 px up, in Chromium', () => {
     await context.close();
   });
 
+  it("every tab of a patient's record is in view at 1280 px, none behind a sideways scroll", async () => {
+    const { context, page } = await signedIn(world.users.coach, 1280);
+    await page.goto(`${server().url}/patients/${patient.id}`);
+    const tabs = page.getByRole('navigation', { name: 'Patient record' });
+    await tabs.getByRole('link', { name: 'Timeline' }).waitFor();
+    const box = (await tabs.boundingBox())!;
+    for (const tab of await tabs.getByRole('link').all()) {
+      const t = (await tab.boundingBox())!;
+      expect([await tab.textContent(), t.x >= box.x && t.x + t.width <= box.x + box.width + 0.5]).toEqual([await tab.textContent(), true]);
+    }
+    await context.close();
+  });
+
   it('the top bar is one line at 1280 px for the role with the most links', async () => {
     const { context, page } = await signedIn(world.users.lead, 1280);
     const bar = (await page.locator('.top-bar').boundingBox())!;

@@ -82,7 +82,8 @@ export function ScoreChart(props: ScoreChartProps): JSX.Element {
         {(g) => (
           <g class="score-chart__guide">
             <line x1={pad.left} x2={pad.left + plotW} y1={y(g.value)} y2={y(g.value)} />
-            <text x={pad.left + 4} y={y(g.value) - 3}>
+            {/* Labelled mid-plot, away from the baseline's label at the first date. */}
+            <text x={pad.left + plotW / 2} y={y(g.value) - 3} text-anchor="middle">
               {g.label}
             </text>
           </g>
