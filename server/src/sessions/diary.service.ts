@@ -36,7 +36,16 @@ export async function capacityOf(em: EntityManager, coaches: readonly User[], to
   if (coaches.length === 0) return [];
   const weekStart = weekStartOf(today);
   const [thisWeek, nextWeek, after] = [ukMidnight(weekStart), ukMidnight(addDays(weekStart, 7)), ukMidnight(addDays(weekStart, 14))];
-  const rows = await runSql<{ id: string; sessions_per_week: number | null; caseload_size: number | null; active_caseload: string; this_week: string; next_week: string }>(
+  const rows = await runSql<{
+    id: string;
+    sessions_per_week: number | null;
+    caseload_size: number | null;
+    active_caseload: string;
+    this_week: string;
+    next_week: string;
+    cafes_this_week: string;
+    cafes_next_week: string;
+  }>(
     em,
     sql`select u.id, c.sessions_per_week, c.caseload_size,
                (select count(*) from care_team_member m join patient p on p.id = m.patient_id
@@ -44,7 +53,11 @@ export async function capacityOf(em: EntityManager, coaches: readonly User[], to
                (select count(*) from coaching_session s where s.coach_id = u.id and s.status in ('BOOKED', 'ATTENDED', 'DNA')
                    and s.starts_at >= ${thisWeek} and s.starts_at < ${nextWeek}) as this_week,
                (select count(*) from coaching_session s where s.coach_id = u.id and s.status in ('BOOKED', 'ATTENDED', 'DNA')
-                   and s.starts_at >= ${nextWeek} and s.starts_at < ${after}) as next_week
+                   and s.starts_at >= ${nextWeek} and s.starts_at < ${after}) as next_week,
+               (select count(*) from pain_cafe_facilitator f join pain_cafe c on c.id = f.cafe_id where f.user_id = u.id and c.status = 'SCHEDULED'
+                   and c.starts_at >= ${thisWeek} and c.starts_at < ${nextWeek}) as cafes_this_week,
+               (select count(*) from pain_cafe_facilitator f join pain_cafe c on c.id = f.cafe_id where f.user_id = u.id and c.status = 'SCHEDULED'
+                   and c.starts_at >= ${nextWeek} and c.starts_at < ${after}) as cafes_next_week
           from app_user u left join coach_capacity c on c.coach_id = u.id
          where u.id = any(${coaches.map((c) => c.id)}::uuid[])`,
   );
@@ -58,6 +71,8 @@ export async function capacityOf(em: EntityManager, coaches: readonly User[], to
       activeCaseload: Number(r.active_caseload),
       sessionsThisWeek: Number(r.this_week),
       sessionsNextWeek: Number(r.next_week),
+      cafesThisWeek: Number(r.cafes_this_week),
+      cafesNextWeek: Number(r.cafes_next_week),
       weekStart,
     };
   });

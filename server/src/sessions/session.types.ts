@@ -130,6 +130,8 @@ export class CoachCapacityView {
   @Field(() => Int, { description: 'ACTIVE patients whose care the coach leads.' }) activeCaseload!: number;
   @Field(() => Int, { description: 'Sessions booked or held this week (Monday to Sunday), cancellations left out.' }) sessionsThisWeek!: number;
   @Field(() => Int) sessionsNextWeek!: number;
+  @Field(() => Int, { description: 'Pain Cafés the coach facilitates this week (not cancelled): time away from one-to-one sessions.' }) cafesThisWeek!: number;
+  @Field(() => Int) cafesNextWeek!: number;
   @Field(() => String, { description: 'YYYY-MM-DD' }) weekStart!: string;
 }
 

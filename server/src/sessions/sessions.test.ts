@@ -20,7 +20,9 @@ const APPLY = `mutation($p: ID!, $u: String!, $c: String!) { applyCarePlanUpdate
 const TIMELINE = `query($id: ID!) { timeline(patientId: $id, first: 50) { nodes { kind payload } } }`;
 const NOTIFS = `{ myNotifications(first: 20) { kind title body link } }`;
 const DIARY = `query($coachId: ID, $date: String) { coachDiary(coachId: $coachId, date: $date) { today weekStart todaySessions { session { id } patient { id givenName } } weekSessions { session { id mode purpose } patient { id } } } }`;
-const CAPACITIES = `{ coachCapacities { coach { id name } sessionsPerWeek caseloadSize activeCaseload sessionsThisWeek sessionsNextWeek weekStart } }`;
+const CAPACITIES = `{ coachCapacities { coach { id name } sessionsPerWeek caseloadSize activeCaseload sessionsThisWeek sessionsNextWeek cafesThisWeek cafesNextWeek weekStart } }`;
+const CREATE_CAFE = `mutation($input: PainCafeInput!) { createPainCafe(input: $input) { id } }`;
+const CANCEL_CAFE = `mutation($id: ID!) { cancelPainCafe(cafeId: $id, reason: "Venue flooded") { status } }`;
 const SET_CAPACITY = `mutation($input: SetCoachCapacityInput!) { setCoachCapacity(input: $input) { sessionsPerWeek caseloadSize activeCaseload sessionsThisWeek } }`;
 const DRAFT = `query($id: ID!) { dischargeDraft(patientId: $id, reason: GOALS_MET) { summary attended dnas gpNames } }`;
 const DISCHARGE = `mutation($input: DischargePatientInput!) { dischargePatient(input: $input) { id reason summary draftedSummary signedBy { name } } }`;
@@ -246,6 +248,11 @@ describe('coaching sessions', () => {
     const nextWeek = await book(token, booking(led[1]!.id, coach.id, at(7 * 24 * hour)));
     const cancelled = await book(token, booking(notLed.id, coach.id, at(8 * 24 * hour)));
     await gql(url(), CANCEL, { input: { sessionId: cancelled, cancelledBy: 'CLINIC', reason: 'Coach on leave' } }, token);
+    // A Pain Café the coach facilitates next week counts beside the sessions; a cancelled one does not.
+    const cafe = (days: number) => ({ title: 'Pain Café', startsAt: at(days * 24 * hour).toISOString(), endsAt: at(days * 24 * hour + 2 * hour).toISOString(), venue: 'Hall', capacity: 8, facilitatorIds: [coach.id] });
+    expect((await gql(url(), CREATE_CAFE, { input: cafe(7) }, token)).errors).toBeUndefined();
+    const called = await gql<{ createPainCafe: { id: string } }>(url(), CREATE_CAFE, { input: cafe(7.5) }, token);
+    expect((await gql(url(), CANCEL_CAFE, { id: called.data!.createPainCafe.id }, token)).errors).toBeUndefined();
 
     const diary = (await gql<{ coachDiary: { today: string; todaySessions: Array<{ patient: { id: string } }>; weekSessions: Array<{ session: { id: string } }> } }>(url(), DIARY, {}, token)).data!.coachDiary;
     expect(diary.today).toBe(today);
@@ -258,7 +265,7 @@ describe('coaching sessions', () => {
     expect(errorCode(await gql(url(), SET_CAPACITY, { input: { coachId: coach.id, sessionsPerWeek: -1, caseloadSize: 30 } }, token))).toBe('BAD_USER_INPUT');
     const mine = (await gql<{ coachCapacities: Array<{ coach: { id: string }; sessionsThisWeek: number; sessionsNextWeek: number; activeCaseload: number }> }>(url(), CAPACITIES, {}, token)).data!.coachCapacities;
     // The cancelled session counts for nothing; a week from now is always next week.
-    expect(mine).toEqual([expect.objectContaining({ coach: { id: coach.id, name: coach.name }, activeCaseload: 2, sessionsNextWeek: 1 })]);
+    expect(mine).toEqual([expect.objectContaining({ coach: { id: coach.id, name: coach.name }, activeCaseload: 2, sessionsNextWeek: 1, cafesThisWeek: 0, cafesNextWeek: 1 })]);
     if (ukDate(at(60_000)) === today) expect(mine[0]!.sessionsThisWeek).toBe(1);
 
     const all = (await gql<{ coachCapacities: Array<{ coach: { id: string }; sessionsPerWeek: number | null }> }>(url(), CAPACITIES, {}, await signInAs(url(), lead))).data!.coachCapacities;

@@ -56,9 +56,14 @@ function CapacityCard(props: { row: Row }): JSX.Element {
       <Meter label="Active caseload" value={r().activeCaseload} of={r().caseloadSize} unit="patients" />
       <Meter label="Sessions this week" value={r().sessionsThisWeek} of={r().sessionsPerWeek} unit="sessions" />
       <Meter label="Sessions next week" value={r().sessionsNextWeek} of={r().sessionsPerWeek} unit="sessions" />
+      <p class="capacity-card__cafes">
+        Pain Cafés facilitated: {cafes(r().cafesThisWeek)} this week, {cafes(r().cafesNextWeek)} next
+      </p>
     </li>
   );
 }
+
+const cafes = (n: number) => (n === 0 ? 'none' : String(n));
 
 /** A figure against its capacity, as words and a bar; over capacity shows in the error colour, and says so. */
 function Meter(props: { label: string; value: number; of: number | null; unit: string }): JSX.Element {
