@@ -201,6 +201,8 @@ export type EventKind =
   | 'HANDOVER_ADDENDUM_ADDED'
   /** A handover note went unacknowledged past its urgency's limit and was escalated. */
   | 'HANDOVER_ESCALATED'
+  /** A PCN service lead made someone else the patient's lead from an escalated handover, which now awaits them. */
+  | 'HANDOVER_ESCALATION_REROUTED'
   /** A specialist team posted a handover note. */
   | 'HANDOVER_POSTED'
   /** The patient's answer to an invitation: accepted, declined, or no response after the set time. */
@@ -371,7 +373,9 @@ export type NotificationKind =
   | 'HANDOVER_ACKNOWLEDGED'
   | 'HANDOVER_ACTIONS_DONE'
   | 'HANDOVER_ESCALATED'
+  | 'HANDOVER_ESCALATION_HANDLED'
   | 'HANDOVER_POSTED'
+  | 'HANDOVER_REROUTED'
   | 'INVITATION_NO_RESPONSE'
   | 'INVITATION_REMINDER'
   | 'MEDICATION_APPROVAL_REQUESTED'
