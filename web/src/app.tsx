@@ -21,6 +21,7 @@ import { CapacityPage } from './sessions/capacity-page.js';
 import { DiaryPage } from './sessions/diary-page.js';
 import { CafePage } from './pain-cafes/cafe-page.js';
 import { PainCafesPage } from './pain-cafes/pain-cafes-page.js';
+import { RoleHome, useHomeRole } from './homes/role-home.js';
 import type { Problem } from './platform/errors.js';
 import { Link, matchPath, navigate, pathname } from './platform/router.js';
 import { Alert } from './ui/alert.js';
@@ -163,9 +164,12 @@ function Routes(): JSX.Element {
   // so keyboard and screen-reader users start there rather than on a link that has gone.
   const page = createMemo(() => (pathname() === '/' ? 'caseload' : (patientRoute()?.id ?? pathname())));
   createEffect(on(page, () => document.getElementById('main')?.focus({ preventScroll: true }), { defer: true }));
+  // Specialists, service leads and pain management practitioners land on a home of their own; the caseload stays at /caseload.
+  const homeRole = useHomeRole();
   return (
     <Switch fallback={<PageNotFound />}>
-      <Match when={pathname() === '/'}>
+      <Match when={pathname() === '/' && homeRole()}>{(role) => <RoleHome role={role()} />}</Match>
+      <Match when={pathname() === '/' || pathname() === '/caseload'}>
         <CaseloadPage />
       </Match>
       <Match when={patientRoute()?.id}>
