@@ -160,7 +160,7 @@ describe('each role lands on a home that serves its day', () => {
       const reviews = page.locator('section', { has: page.getByRole('heading', { name: 'Care-plan reviews due' }) });
       await reviews.getByRole('link', { name: `Carys Owen ${world.tag}` }).waitFor();
       const caseloads = page.locator('section', { has: page.getByRole('heading', { name: 'Team caseloads' }) });
-      await caseloads.getByRole('rowheader', { name: world.users.coach.name }).waitFor();
+      await caseloads.getByRole('listitem').filter({ hasText: world.users.coach.name }).getByText('Active caseload 3 (capacity not set)', { exact: false }).waitFor();
       expect(await caseloads.getByRole('link', { name: 'Capacity and diaries' }).getAttribute('href')).toBe('/capacity');
     });
   });

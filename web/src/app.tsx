@@ -79,6 +79,7 @@ function SignedIn(): JSX.Element {
     const s = session.state();
     return s.status === 'signedIn' ? s.user : undefined;
   });
+  const homeRole = useHomeRole();
   const [signingOut, setSigningOut] = createSignal(false);
   const [problem, setProblem] = createSignal<Problem | null>(null);
 
@@ -98,7 +99,7 @@ function SignedIn(): JSX.Element {
         userDetail={user() ? `${roleLabel(user()!.role)}, ${user()!.organisation.name}` : ''}
         home={
           <Link href="/" class="top-bar__home">
-            Cairn <span class="top-bar__home-sub">Caseload</span>
+            Cairn <span class="top-bar__home-sub">{homeRole() ? 'Home' : 'Caseload'}</span>
           </Link>
         }
         nav={

@@ -41,10 +41,13 @@ export function HandoverLine(props: { h: HomeHandoverFragment; from?: boolean })
  * Whether a handover was acknowledged, by whom and when, and what became of its escalation, in words. An
  * acknowledgement on someone's behalf always says so: it never reads as the lead's own (hazard HOME-H1).
  */
-export function AcknowledgementStatus(props: { h: HomeHandoverFragment }): JSX.Element {
+export function AcknowledgementStatus(props: { h: HomeHandoverFragment; /** Say first that the escalation was dealt with (the service lead's list). */ handled?: boolean }): JSX.Element {
   const h = () => props.h;
   return (
     <div class="home-handover__status">
+      <Show when={props.handled}>
+        <Badge tone="muted">Handled</Badge>
+      </Show>
       <Switch>
         <Match when={h().acknowledgedAt && h().acknowledgedOnBehalfOf}>
           <Badge tone="success">Acknowledged on behalf</Badge>

@@ -51,7 +51,9 @@ export function PractitionerHome(): JSX.Element {
                 <For each={list.slice(0, shown)}>
                   {(a) => (
                     <li>
-                      <UrgencyBadge urgency={a.handover.urgency} /> <strong>{a.description}</strong>
+                      <span class="home-list__title">
+                        <UrgencyBadge urgency={a.handover.urgency} /> <strong>{a.description}</strong>
+                      </span>
                       <span class="home-list__meta">
                         {a.handover.patient.name} · <Link href={handoverHref(a.handover)}>{a.handover.summary}</Link> · {a.dueDate ? `due ${formatDueDate(a.dueDate)}` : 'no due date'}
                       </span>

@@ -68,7 +68,7 @@ export function ServiceLeadHome(): JSX.Element {
                     <p class="home-handover__meta">
                       Escalated <When iso={h.escalatedAt!} /> · lead: {h.patient.careTeam.find((m) => m.isLead)?.user.name ?? 'none'}
                     </p>
-                    <Show when={h.escalationOpen} fallback={<><Badge tone="muted">Handled</Badge> <AcknowledgementStatus h={h} /></>}>
+                    <Show when={h.escalationOpen} fallback={<AcknowledgementStatus h={h} handled />}>
                       <EscalationActions h={h} onDone={refresh} />
                     </Show>
                   </li>
@@ -174,35 +174,25 @@ function TeamCaseloads(): JSX.Element {
       </div>
       <ListStates items={result.data?.coachCapacities} error={result.error} retry={() => refetch({ requestPolicy: 'network-only' })} loadingLabel="Loading caseloads…" empty={<p class="muted">No coaches in this PCN yet.</p>}>
         {(rows) => (
-          <div class="table-wrap">
-            <table class="inbox-table home-caseloads">
-              <caption class="visually-hidden">Each coach's active caseload and sessions this week against capacity</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Coach</th>
-                  <th scope="col">Active caseload</th>
-                  <th scope="col">Sessions this week</th>
-                </tr>
-              </thead>
-              <tbody>
-                <For each={rows}>
-                  {(r) => (
-                    <tr>
-                      <th scope="row">{r.coach.name}</th>
-                      <td>
-                        {r.activeCaseload}
-                        {r.caseloadSize !== null ? ` of ${r.caseloadSize}` : ''} <Show when={over(r.activeCaseload, r.caseloadSize)}><Badge tone="warning">Over capacity</Badge></Show>
-                      </td>
-                      <td>
-                        {r.sessionsThisWeek}
-                        {r.sessionsPerWeek !== null ? ` of ${r.sessionsPerWeek}` : ''} <Show when={over(r.sessionsThisWeek, r.sessionsPerWeek)}><Badge tone="warning">Over capacity</Badge></Show>
-                      </td>
-                    </tr>
-                  )}
-                </For>
-              </tbody>
-            </table>
-          </div>
+          <ul class="home-list home-caseloads">
+            <For each={rows}>
+              {(r) => (
+                <li>
+                  <strong>{r.coach.name}</strong>
+                  <span class="home-list__meta">
+                    Active caseload {r.activeCaseload}
+                    {r.caseloadSize !== null ? ` of ${r.caseloadSize}` : ' (capacity not set)'} · sessions this week {r.sessionsThisWeek}
+                    {r.sessionsPerWeek !== null ? ` of ${r.sessionsPerWeek}` : ''}
+                  </span>
+                  <Show when={over(r.activeCaseload, r.caseloadSize) || over(r.sessionsThisWeek, r.sessionsPerWeek)}>
+                    <span>
+                      <Badge tone="warning">Over capacity</Badge>
+                    </span>
+                  </Show>
+                </li>
+              )}
+            </For>
+          </ul>
         )}
       </ListStates>
     </section>
