@@ -125,7 +125,10 @@ describe('the Cairn web app in Chromium', () => {
   it('filters by status and switches between my patients and all I can see', async () => {
     const { context, page } = await open();
     await signIn(page, world.users.lead);
-    // A service lead on no care team: an empty caseload that says why, and the way to everyone else.
+    // A service lead lands on their own home; their caseload is at /caseload. On no care team: an empty
+    // caseload that says why, and the way to everyone else.
+    await page.getByRole('heading', { level: 1, name: 'Service overview' }).waitFor();
+    await page.goto(`${server().url}/caseload`);
     await page.getByRole('heading', { name: 'You are not on any care team yet' }).waitFor();
     await page.getByRole('button', { name: 'Show all patients I can see' }).click();
     await page.getByRole('heading', { name: 'All patients I can see' }).waitFor();
@@ -262,8 +265,11 @@ describe('the Cairn web app in Chromium', () => {
     // Someone no other test signs in as, so these are their only two sessions.
     await signIn(laptopSession.page, world.users.pharm);
     await signIn(tabletSession.page, world.users.pharm);
+    // A pain management practitioner's home (role-homes.browser.test.ts); its caseload is at /caseload.
+    await tabletSession.page.getByRole('heading', { name: 'Your day' }).waitFor();
+    await laptopSession.page.getByRole('heading', { name: 'Your day' }).waitFor();
+    await tabletSession.page.goto(`${server().url}/caseload`);
     await tabletSession.page.getByRole('heading', { name: 'My patients' }).waitFor();
-    await laptopSession.page.getByRole('heading', { name: 'My patients' }).waitFor();
 
     await laptopSession.page.getByRole('button', { name: /^Account: / }).click();
     await laptopSession.page.getByRole('button', { name: 'Sign out everywhere…' }).click();

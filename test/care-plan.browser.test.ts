@@ -36,7 +36,9 @@ describe('the live care plan in Chromium', () => {
     await page.getByLabel('Email address').fill(user.email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    // The caseload, or the home of a role that has one (a service lead's): the user's first page.
+    await page.getByLabel('Password').waitFor({ state: 'detached' });
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
     await page.goto(`${server().url}/patients/${whose.id}`);
     await page.getByRole('heading', { level: 2, name: 'Care plan' }).waitFor();
     await page.getByRole('heading', { level: 3, name: 'What matters to me' }).waitFor();

@@ -32,6 +32,8 @@ describe('the handover loop in Chromium, from posting to every action done', () 
     await page.getByLabel('Email address').fill(user.email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    // The sign-in page has a heading too: wait until it has gone (a navigation before then can abandon the sign-in).
+    await page.getByLabel('Password').waitFor({ state: 'detached' });
     await page.getByRole('heading', { level: 1 }).first().waitFor();
     return { context, page };
   }

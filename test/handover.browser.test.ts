@@ -23,7 +23,7 @@ describe('handovers, discussions and notifications in Chromium', () => {
     world = await makeWorld(server().orm.em.fork());
   });
 
-  /** A fresh browser profile, signed in as `user`, on the caseload. */
+  /** A fresh browser profile, signed in as `user`, on their first page (the caseload, or their role's home). */
   async function signedIn(user: User, options: { trackSockets?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
     const context = await browser().newContext({ viewport: laptop, locale: 'en-GB' });
     // Keeps the page's WebSockets within reach, so a test can drop them as a flaky network would.
@@ -35,7 +35,9 @@ describe('handovers, discussions and notifications in Chromium', () => {
     await page.getByLabel('Email address').fill(user.email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    // The caseload, or the home of a role that has one (a specialist's): the user's first page.
+    await page.getByLabel('Password').waitFor({ state: 'detached' });
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
     await markDocument(page);
     return { context, page };
   }

@@ -27,7 +27,9 @@ describe('outcome measures in Chromium', () => {
     await page.getByLabel('Email address').fill(user.email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    // The caseload, or the home of a role that has one (a service lead's): the user's first page.
+    await page.getByLabel('Password').waitFor({ state: 'detached' });
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
     return page;
   }
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });

@@ -21,6 +21,7 @@ import { CapacityPage } from './sessions/capacity-page.js';
 import { DiaryPage } from './sessions/diary-page.js';
 import { CafePage } from './pain-cafes/cafe-page.js';
 import { PainCafesPage } from './pain-cafes/pain-cafes-page.js';
+import { RoleHome, useHomeRole } from './homes/role-home.js';
 import type { Problem } from './platform/errors.js';
 import { Link, matchPath, navigate, pathname } from './platform/router.js';
 import { Alert } from './ui/alert.js';
@@ -78,6 +79,7 @@ function SignedIn(): JSX.Element {
     const s = session.state();
     return s.status === 'signedIn' ? s.user : undefined;
   });
+  const homeRole = useHomeRole();
   const [signingOut, setSigningOut] = createSignal(false);
   const [problem, setProblem] = createSignal<Problem | null>(null);
 
@@ -97,7 +99,7 @@ function SignedIn(): JSX.Element {
         userDetail={user() ? `${roleLabel(user()!.role)}, ${user()!.organisation.name}` : ''}
         home={
           <Link href="/" class="top-bar__home">
-            Cairn <span class="top-bar__home-sub">Caseload</span>
+            Cairn <span class="top-bar__home-sub">{homeRole() ? 'Home' : 'Caseload'}</span>
           </Link>
         }
         nav={
@@ -163,9 +165,12 @@ function Routes(): JSX.Element {
   // so keyboard and screen-reader users start there rather than on a link that has gone.
   const page = createMemo(() => (pathname() === '/' ? 'caseload' : (patientRoute()?.id ?? pathname())));
   createEffect(on(page, () => document.getElementById('main')?.focus({ preventScroll: true }), { defer: true }));
+  // Specialists, service leads and pain management practitioners land on a home of their own; the caseload stays at /caseload.
+  const homeRole = useHomeRole();
   return (
     <Switch fallback={<PageNotFound />}>
-      <Match when={pathname() === '/'}>
+      <Match when={pathname() === '/' && homeRole()}>{(role) => <RoleHome role={role()} />}</Match>
+      <Match when={pathname() === '/' || pathname() === '/caseload'}>
         <CaseloadPage />
       </Match>
       <Match when={patientRoute()?.id}>

@@ -29,6 +29,7 @@ const meaning: Record<ActionName, string> = {
   RECORD_SESSION: 'Record what happened at a coaching session, with goal check-ins, and add addenda.',
   DISCHARGE_PATIENT: 'Discharge the patient from coaching with a signed summary to their GP.',
   MANAGE_CAFE_PLACES: 'Invite the patient to a Pain Café, register them or put them on its waiting list, cancel their place and record attendance.',
+  HANDLE_ESCALATION: "Act on an escalated handover: acknowledge it on the care-team lead's behalf, or reassign the lead (the PCN's service leads).",
 };
 
 /** The GraphQL field of each action: EDIT_CARE_PLAN → editCarePlan. */

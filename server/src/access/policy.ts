@@ -51,6 +51,8 @@ export const PatientAction = {
   DISCHARGE_PATIENT: 'patient.discharge',
   /** Invite the patient to a Pain Café, register them (or put them on its waiting list), cancel their place, record attendance. */
   MANAGE_CAFE_PLACES: 'painCafe.managePlace',
+  /** Act on an escalated handover: acknowledge it on the care-team lead's behalf, or reassign the patient's lead. */
+  HANDLE_ESCALATION: 'handover.handleEscalation',
 } as const;
 export type PatientAction = (typeof PatientAction)[keyof typeof PatientAction];
 
@@ -126,6 +128,9 @@ export function allows(actor: Pick<User, 'role'>, rel: Relationship, action: Pat
     case PatientAction.MANAGE_CAFE_PLACES:
       // Coaches run the cafés for their own caseload; a PCN's service lead for any of its patients.
       return (onTeam && actor.role === Role.COACH) || rel.isPcnLead;
+    case PatientAction.HANDLE_ESCALATION:
+      // Escalations go to the PCN's service leads (handover-escalation.ts); only they act on them.
+      return rel.isPcnLead;
   }
 }
 
@@ -343,6 +348,31 @@ export async function triagersOf(em: EntityManager, patientId: string): Promise<
 }
 
 /**
+ * Who is told when an escalation of `patientId`'s handover is dealt with: the active service leads of the
+ * patient's PCN (HANDLE_ESCALATION). The SQL only gathers candidates; `allows` decides.
+ */
+export async function escalationHandlersOf(em: EntityManager, patientId: string): Promise<string[]> {
+  const candidates = await runSql<{ id: string }>(
+    em,
+    sql`select u.id from app_user u join organisation uo on uo.id = u.organisation_id
+         where u.active and u.role = 'SERVICE_LEAD'
+           and coalesce(uo.pcn_id, uo.id) = (select coalesce(po.pcn_id, po.id) from patient p join organisation po on po.id = p.practice_id where p.id = ${patientId}::uuid)`,
+  );
+  const pairs = candidates.map((c) => ({ patientId, userId: c.id }));
+  const access = await decidePairs(em, pairs);
+  return pairs.filter((pair) => access.allows(pair, PatientAction.HANDLE_ESCALATION)).map((pair) => pair.userId);
+}
+
+/**
+ * The HANDLE_ESCALATION rule as SQL over `patient p`: the patients of the PCN `actor` is a service lead of.
+ * For the service lead's escalations and unacknowledged handovers (never a patient of another PCN).
+ */
+export function escalationPatientsSql(actor: User): Sql {
+  if (!may.overseeHandovers(actor)) return sql`false`;
+  return sql`p.practice_id in (select o.id from organisation o where coalesce(o.pcn_id, o.id) = ${actor.organisation.pcnId})`;
+}
+
+/**
  * The same rule as READ, as SQL over `patient p`, for lists: a list never shows a patient the actor could
  * not open.
  */
@@ -416,6 +446,8 @@ export const may = {
   /** A PCN's Pain Cafés (title, time, fill; never who is on them): its staff. */
   viewPainCafes: (actor: User, pcnId: string) => actor.active && actor.role !== Role.ADMIN && actor.organisation.pcnId === pcnId,
   /** Create, change and cancel a PCN's Pain Cafés: its coaches and service leads. */
+  /** The PCN's escalated and unacknowledged handovers (the service lead's home): its service leads. */
+  overseeHandovers: (actor: User) => actor.active && actor.role === Role.SERVICE_LEAD,
   managePainCafes: (actor: User, pcnId: string) => actor.active && (actor.role === Role.COACH || actor.role === Role.SERVICE_LEAD) && actor.organisation.pcnId === pcnId,
 };
 
@@ -448,6 +480,8 @@ function deniedMessage(action: PatientAction): string {
       return "Only a coach on the care team or the care team's lead can record a session.";
     case PatientAction.DISCHARGE_PATIENT:
       return "Only a coach on the care team or the care team's lead can discharge a patient.";
+    case PatientAction.HANDLE_ESCALATION:
+      return "Only a service lead of the patient's Primary Care Network can act on an escalated handover.";
     default:
       return 'Your role on this care team does not allow that.';
   }

@@ -11,6 +11,7 @@ import { seedDemoCafes } from '../pain-cafes/pain-cafes.demo.js';
 import { startThread } from '../threads/thread.service.js';
 import { demoUsers } from './demo-seed.js';
 import { seedDemoReferrals } from './demo-referrals.js';
+import { seedDemoHomes } from './demo-homes.js';
 
 const requestId = 'demo-seed';
 
@@ -18,7 +19,7 @@ const requestId = 'demo-seed';
  * Gives the demo service something to look at: care plans for the coach's first patients, a specialist's
  * handover awaiting the lead's acknowledgement, an URGENT one already past its time (so the service lead sees
  * an escalation), an MDT discussion mentioning the pain practitioner, the coaches' referrals and case finding
- * (demo-referrals.ts), and the PCN's Pain Cafés (pain-cafes.demo.ts).
+ * (demo-referrals.ts), what each role's home shows (demo-homes.ts), and the PCN's Pain Cafés (pain-cafes.demo.ts).
  * Written through the same services the API uses, so events, notifications and audit are real.
  */
 export async function seedDemoActivity(em: EntityManager, carePlans: CarePlanStore): Promise<void> {
@@ -74,6 +75,7 @@ export async function seedDemoActivity(em: EntityManager, carePlans: CarePlanSto
       mentions: teamHasPharm ? [pharm.id] : [],
     });
   }
+  await seedDemoHomes(em, specialist, pharm);
   await seedDemoReferrals(em);
   await seedDemoCafes(em, coach, await user('coach2'));
 }

@@ -36,22 +36,24 @@ export async function escalateDueHandovers(em: EntityManager, timings: Escalatio
   });
   if (bounds.length === 0) return 0;
   return em.transactional(async (tx) => {
+    // The clock runs from posting, or from the moment a service lead handed the patient to a new lead.
     const overdue = joinSql(
-      bounds.map((b) => sql`(n.urgency = ${b.urgency} and n.created_at <= now() - make_interval(secs => ${b.seconds}))`),
+      bounds.map((b) => sql`(n.urgency = ${b.urgency} and coalesce(n.escalation_clock_from, n.created_at) <= now() - make_interval(secs => ${b.seconds}))`),
       ' or ',
     );
-    const candidates = await runSql<{ id: string; patient_id: string; urgency: HandoverUrgency; created_at: string; summary: string; now: string; patient_name: string }>(
+    const candidates = await runSql<{ id: string; patient_id: string; urgency: HandoverUrgency; clock_from: string; summary: string; now: string; patient_name: string }>(
       tx,
-      sql`select n.id, n.patient_id, n.urgency, n.created_at, n.summary, now() as now, p.given_name || ' ' || p.family_name as patient_name
+      sql`select n.id, n.patient_id, n.urgency, coalesce(n.escalation_clock_from, n.created_at) as clock_from, n.summary, now() as now,
+                 p.given_name || ' ' || p.family_name as patient_name
             from handover_note n join patient p on p.id = n.patient_id
-           where n.acknowledged_at is null and n.escalated_at is null and (${overdue})
+           where n.acknowledged_at is null and (n.escalated_at is null or n.escalation_outcome = 'LEAD_REASSIGNED') and (${overdue})
            order by n.created_at
            limit 100
            for update of n skip locked`,
     );
     let escalated = 0;
     for (const c of candidates) {
-      const due = escalationDueAt(c.urgency, new Date(c.created_at), timings);
+      const due = escalationDueAt(c.urgency, new Date(c.clock_from), timings);
       if (!due || due > new Date(c.now)) continue;
       const leads = await runSql<{ id: string }>(
         tx,
@@ -59,7 +61,12 @@ export async function escalateDueHandovers(em: EntityManager, timings: Escalatio
              where u.role = 'SERVICE_LEAD' and u.active
                and coalesce(o.pcn_id, o.id) = (select coalesce(po.pcn_id, po.id) from patient p join organisation po on po.id = p.practice_id where p.id = ${c.patient_id})`,
       );
-      await runSql(tx, sql`update handover_note set escalated_at = now() where id = ${c.id}`);
+      // A re-escalation (the reassigned lead did not acknowledge in time either) opens the escalation again.
+      await runSql(
+        tx,
+        sql`update handover_note set escalated_at = now(), escalation_handled_at = null, escalation_handled_by_id = null, escalation_outcome = null, escalation_note = null
+             where id = ${c.id}`,
+      );
       const leadIds = leads.map((l) => l.id);
       await appendEvent(tx, { patientId: c.patient_id, kind: 'HANDOVER_ESCALATED', actorId: null, payload: { handoverId: c.id, urgency: c.urgency, escalatedTo: leadIds } });
       await notify(tx, leadIds, {

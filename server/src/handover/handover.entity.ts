@@ -6,6 +6,18 @@ import { HandoverUrgency } from '@cairn/schema/handover-urgency';
 
 registerEnumType(HandoverUrgency, { name: 'HandoverUrgency' });
 
+/** How an escalation was dealt with. */
+export const EscalationOutcome = {
+  /** The care team's lead (or a GP on the team) acknowledged the note after it was escalated. */
+  ACKNOWLEDGED: 'ACKNOWLEDGED',
+  /** A PCN service lead acknowledged it on the care-team lead's behalf, with a note. */
+  ACKNOWLEDGED_ON_BEHALF: 'ACKNOWLEDGED_ON_BEHALF',
+  /** A PCN service lead made someone else the patient's lead: the note awaits the new lead, on a fresh escalation clock. */
+  LEAD_REASSIGNED: 'LEAD_REASSIGNED',
+} as const;
+export type EscalationOutcome = (typeof EscalationOutcome)[keyof typeof EscalationOutcome];
+registerEnumType(EscalationOutcome, { name: 'HandoverEscalationOutcome' });
+
 /** Advice about a patient from a specialist (or any care-team member). Immutable once posted. */
 @ObjectType()
 @Entity({ tableName: 'handover_note' })
@@ -57,6 +69,29 @@ export class HandoverNote {
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it was escalated to the PCN service leads for want of acknowledgement.' })
   @Property({ type: 'timestamptz', nullable: true })
   escalatedAt: Date | null = null;
+
+  /** When a service lead acknowledged for the care team: the lead they acted for (acknowledgedBy is who acted). */
+  @ManyToOne({ entity: () => User, fieldName: 'acknowledged_on_behalf_of_id', nullable: true })
+  acknowledgedOnBehalfOf: User | null = null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When its escalation was dealt with (acknowledged, on behalf or not, or the lead reassigned).' })
+  @Property({ type: 'timestamptz', nullable: true })
+  escalationHandledAt: Date | null = null;
+
+  @ManyToOne({ entity: () => User, fieldName: 'escalation_handled_by_id', nullable: true })
+  escalationHandledBy: User | null = null;
+
+  @Field(() => EscalationOutcome, { nullable: true })
+  @Enum({ items: () => Object.values(EscalationOutcome), type: 'text', nullable: true })
+  escalationOutcome: EscalationOutcome | null = null;
+
+  @Field(() => String, { nullable: true, description: "The service lead's note when they acted on the escalation." })
+  @Property({ type: 'text', nullable: true })
+  escalationNote: string | null = null;
+
+  /** When the escalation clock last started: null is the posting time; a reassigned lead gets a fresh one. */
+  @Property({ type: 'timestamptz', nullable: true })
+  escalationClockFrom: Date | null = null;
 }
 
 /** A recommended action in a handover, optionally assigned to a care-team member with a due date. */

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Relationship } from '../access/policy.js';
+import { escalationHandlersOf, type Relationship } from '../access/policy.js';
 import { AuditOutcome, auditInsert, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
 import { careTeamUserIds } from '../care-teams/care-team.service.js';
@@ -116,14 +116,32 @@ export async function addHandoverAddendum(em: EntityManager, by: By, note: Hando
 export async function acknowledgeHandover(em: EntityManager, by: By, note: HandoverNote, patient: Patient, reply: string | null): Promise<HandoverNote> {
   const text = reply?.trim() ? requireText('reply', reply, 4000) : null;
   await em.transactional(async (tx) => {
-    const rows = await runSql<{ id: string }>(
+    // An escalation still open is dealt with by this acknowledgement (recorded as such), and the PCN's service
+    // leads are told whenever an escalated note is acknowledged, so their lists change live.
+    const rows = await runSql<{ id: string; was_escalated: boolean }>(
       tx,
-      sql`update handover_note set acknowledged_at = now(), acknowledged_by_id = ${by.actor.id}, acknowledgement_reply = ${text}
-           where id = ${note.id} and acknowledged_at is null returning id`,
+      sql`with before as (
+            select id, escalated_at is not null as was_escalated, escalated_at is not null and escalation_handled_at is null as open
+              from handover_note where id = ${note.id} and acknowledged_at is null for update)
+          update handover_note n set acknowledged_at = now(), acknowledged_by_id = ${by.actor.id}, acknowledgement_reply = ${text},
+                 escalation_handled_at = case when before.open then now() else n.escalation_handled_at end,
+                 escalation_handled_by_id = case when before.open then ${by.actor.id}::uuid else n.escalation_handled_by_id end,
+                 escalation_outcome = case when before.open then 'ACKNOWLEDGED' else n.escalation_outcome end
+            from before where n.id = before.id returning n.id, before.was_escalated`,
     );
     if (rows.length === 0) {
       await em.refresh(note, { populate: ['acknowledgedBy'] });
       throw conflict(`This handover was already acknowledged${note.acknowledgedBy ? ` by ${note.acknowledgedBy.name}` : ''}.`);
+    }
+    if (rows[0].was_escalated) {
+      await notify(tx, await escalationHandlersOf(tx, note.patientId), {
+        kind: NotificationKind.HANDOVER_ESCALATION_HANDLED,
+        patientId: note.patientId,
+        title: `${by.actor.name} acknowledged the escalated handover for ${patientName(patient)}`,
+        body: text ? excerpt(text) : excerpt(note.summary),
+        link: links.handover(note.patientId, note.id),
+        actorId: by.actor.id,
+      });
     }
     await recordAudit(tx, { actorId: by.actor.id, action: 'handover.acknowledge', patientId: note.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { handoverId: note.id } });
     await appendEvent(tx, { patientId: note.patientId, kind: 'HANDOVER_ACKNOWLEDGED', actorId: by.actor.id, payload: { handoverId: note.id, reply: text ? excerpt(text) : null } });
@@ -181,7 +199,7 @@ export async function handoversAwaiting(em: EntityManager, acknowledgeable: Sql)
     sql`select n.id from handover_note n where n.acknowledged_at is null and n.patient_id in (${acknowledgeable})
          order by case n.urgency when 'URGENT' then 0 when 'SOON' then 1 else 2 end, n.created_at`,
   );
-  return byIds(em, rows.map((r) => r.id));
+  return handoversByIds(em, rows.map((r) => r.id));
 }
 
 /**
@@ -200,8 +218,9 @@ export async function actionsAssignedTo(em: EntityManager, actor: User, readable
   return found.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 }
 
-async function byIds(em: EntityManager, ids: string[]): Promise<HandoverNote[]> {
-  const found = await em.find(HandoverNote, { id: { $in: ids } }, { populate: ['author', 'acknowledgedBy'] });
+/** Notes by id, in the order given, with the people a list shows. */
+export async function handoversByIds(em: EntityManager, ids: string[]): Promise<HandoverNote[]> {
+  const found = await em.find(HandoverNote, { id: { $in: ids } }, { populate: ['author', 'acknowledgedBy', 'acknowledgedOnBehalfOf', 'escalationHandledBy'] });
   const order = new Map(ids.map((id, i) => [id, i]));
   return found.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
 }

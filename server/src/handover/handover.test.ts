@@ -90,6 +90,7 @@ describe('handover notes', () => {
     const mutations = await gql<{ __schema: { mutationType: { fields: Array<{ name: string }> } } }>(url(), '{ __schema { mutationType { fields { name } } } }');
     expect(mutations.data!.__schema.mutationType.fields.map((f) => f.name).filter((n) => /handover/i.test(n)).sort()).toEqual([
       'acknowledgeHandover',
+      'acknowledgeHandoverOnBehalf', // a PCN service lead's acknowledgement of an escalated note (escalation-handling.test.ts)
       'addHandoverAddendum',
       'markHandoverActionDone', // an action's one change: done, once (see handover-actions.test.ts)
       'postHandover',

@@ -9,6 +9,10 @@ export const NotificationKind = {
   HANDOVER_ESCALATED: 'HANDOVER_ESCALATED',
   /** Every recommended action of a handover you posted is done. */
   HANDOVER_ACTIONS_DONE: 'HANDOVER_ACTIONS_DONE',
+  /** An escalated handover was dealt with (acknowledged, on the lead's behalf or not, or its lead reassigned): to the PCN's service leads, the care-team lead and the author. */
+  HANDOVER_ESCALATION_HANDLED: 'HANDOVER_ESCALATION_HANDLED',
+  /** A service lead made you a patient's lead from an escalation: the handover awaits your acknowledgement. */
+  HANDOVER_REROUTED: 'HANDOVER_REROUTED',
   CARE_TEAM_ADDED: 'CARE_TEAM_ADDED',
   CARE_TEAM_REMOVED: 'CARE_TEAM_REMOVED',
   CARE_PLAN_SIGNED_OFF: 'CARE_PLAN_SIGNED_OFF',

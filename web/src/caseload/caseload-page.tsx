@@ -2,7 +2,7 @@ import { CaseloadDocument } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createMemo, createSignal, Match, onMount, Show, Switch, type JSX } from 'solid-js';
 import { describeError } from '../platform/errors.js';
-import { navigate, searchParams } from '../platform/router.js';
+import { navigate, pathname, searchParams } from '../platform/router.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
@@ -17,7 +17,8 @@ const pageSize = 25;
 export function CaseloadPage(): JSX.Element {
   const choices = createMemo(() => choicesFrom(searchParams()));
   const key = createMemo(() => queryStringFor(choices()));
-  const change = (patch: Partial<CaseloadChoices>) => navigate(`/${queryStringFor({ ...choices(), ...patch })}`, { replace: true });
+  // The caseload is "/" for most, "/caseload" for those with a home of their own: filters stay on the same address.
+  const change = (patch: Partial<CaseloadChoices>) => navigate(`${pathname()}${queryStringFor({ ...choices(), ...patch })}`, { replace: true });
 
   // The cursors of the pages before this one; they belong to one set of choices and reset with them.
   const [paging, setPaging] = createSignal<{ key: string; cursors: string[] }>({ key: key(), cursors: [] });

@@ -95,7 +95,8 @@ export function HandoverNoteCard(props: HandoverNoteProps): JSX.Element {
       <Show when={n().acknowledgedAt}>
         <div class="handover-note__ack">
           <p>
-            <strong>Acknowledged</strong> by {n().acknowledgedBy?.name ?? 'the care team'} on {formatDateTime(n().acknowledgedAt!)}.
+            <strong>Acknowledged</strong> by {n().acknowledgedBy?.name ?? 'the care team'}
+            {n().acknowledgedOnBehalfOf ? ` (service lead) on behalf of ${n().acknowledgedOnBehalfOf!.name}` : ''} on {formatDateTime(n().acknowledgedAt!)}.
           </p>
           <Show when={n().acknowledgementReply}>
             <blockquote class="handover-note__reply">

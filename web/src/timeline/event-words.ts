@@ -51,8 +51,14 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
       return { group: 'handover', action: `posted ${text(p, 'urgency') === 'URGENT' ? 'an URGENT' : `a ${text(p, 'urgency') || 'ROUTINE'}`} handover from ${text(p, 'sourceService') || 'a specialist service'}`, detail: quoted(text(p, 'summary')) };
     case 'HANDOVER_ADDENDUM_ADDED':
       return { group: 'handover', action: 'added an addendum to a handover', detail: quoted(text(p, 'excerpt')) };
-    case 'HANDOVER_ACKNOWLEDGED':
-      return { group: 'handover', action: 'acknowledged a handover', detail: quoted(text(p, 'reply')) };
+    case 'HANDOVER_ACKNOWLEDGED': {
+      const onBehalfOf = p['onBehalfOf'] && typeof p['onBehalfOf'] === 'object' ? text(p['onBehalfOf'] as Record<string, unknown>, 'name') : '';
+      return { group: 'handover', action: onBehalfOf ? `acknowledged an escalated handover on behalf of ${onBehalfOf}` : 'acknowledged a handover', detail: quoted(text(p, 'reply')) };
+    }
+    case 'HANDOVER_ESCALATION_REROUTED': {
+      const newLead = p['newLead'] && typeof p['newLead'] === 'object' ? text(p['newLead'] as Record<string, unknown>, 'name') : '';
+      return { group: 'handover', action: `passed an escalated handover to ${newLead || 'a new lead'} as the patient's lead`, detail: quoted(text(p, 'note')) };
+    }
     case 'HANDOVER_ESCALATED':
       return { group: 'handover', action: `escalated an unacknowledged ${text(p, 'urgency') || ''} handover to the service lead`.replace('  ', ' ') };
     case 'HANDOVER_ACTION_DONE':

@@ -17,7 +17,7 @@ type TimelineEvent = PatientTimelineQuery['timeline']['nodes'][number];
 /** The filter's choices: groups of kinds, in the words people use. */
 const filters: ReadonlyArray<{ value: string; label: string; empty: string; kinds: EventKind[] | null }> = [
   { value: 'all', label: 'Everything', empty: 'Nothing here yet', kinds: null },
-  { value: 'handover', label: 'Handovers', empty: 'No handovers yet', kinds: ['HANDOVER_POSTED', 'HANDOVER_ADDENDUM_ADDED', 'HANDOVER_ACKNOWLEDGED', 'HANDOVER_ESCALATED', 'HANDOVER_ACTION_DONE'] },
+  { value: 'handover', label: 'Handovers', empty: 'No handovers yet', kinds: ['HANDOVER_POSTED', 'HANDOVER_ADDENDUM_ADDED', 'HANDOVER_ACKNOWLEDGED', 'HANDOVER_ESCALATED', 'HANDOVER_ESCALATION_REROUTED', 'HANDOVER_ACTION_DONE'] },
   { value: 'discussion', label: 'Discussions', empty: 'No discussions yet', kinds: ['THREAD_STARTED', 'THREAD_POSTED', 'THREAD_POST_EDITED', 'THREAD_RESOLVED', 'THREAD_REOPENED'] },
   { value: 'care-plan', label: 'Care plan', empty: 'No care-plan changes yet', kinds: ['CARE_PLAN_REVISED', 'CARE_PLAN_SIGNED_OFF'] },
   {
