@@ -66,6 +66,10 @@ export interface Config {
   invitationReminderLeadDays: number;
   /** How often each instance looks for invitations due a reminder or NO_RESPONSE. */
   invitationSweepMs: number;
+  /** A password-reset link made by an administrator works this many hours (default 24), once. */
+  passwordResetLinkHours: number;
+  /** The most audit entries one CSV export may hold (default 20000); a larger export is refused, never cut short. */
+  auditExportMaxRows: number;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -109,6 +113,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationNoResponseDays: intFrom(env.CAIRN_INVITATION_NO_RESPONSE_DAYS, 28),
     invitationReminderLeadDays: intFrom(env.CAIRN_INVITATION_REMINDER_LEAD_DAYS, 7),
     invitationSweepMs: intFrom(env.CAIRN_INVITATION_SWEEP_MS, 60_000),
+    passwordResetLinkHours: intFrom(env.CAIRN_PASSWORD_RESET_LINK_HOURS, 24),
+    auditExportMaxRows: intFrom(env.CAIRN_AUDIT_EXPORT_MAX_ROWS, 20_000),
   };
 }
 
