@@ -21,6 +21,9 @@ import { CapacityPage } from './sessions/capacity-page.js';
 import { DiaryPage } from './sessions/diary-page.js';
 import { CafePage } from './pain-cafes/cafe-page.js';
 import { PainCafesPage } from './pain-cafes/pain-cafes-page.js';
+import { AdminHome } from './admin/admin-home.js';
+import { AuditPage } from './audit/audit-page.js';
+import { SetPasswordPage } from './auth/set-password-page.js';
 import type { Problem } from './platform/errors.js';
 import { Link, matchPath, navigate, pathname } from './platform/router.js';
 import { Alert } from './ui/alert.js';
@@ -31,10 +34,17 @@ import { Spinner } from './ui/spinner.js';
 export function App(): JSX.Element {
   // A patient's questionnaire link needs no account: its page stands outside the signed-in app.
   const questionnaireToken = () => matchPath('/q/:token', pathname())?.token;
+  // So does the one-time link an administrator gives someone to set a password.
+  const passwordToken = () => matchPath('/set-password/:token', pathname())?.token;
   return (
-    <Show when={questionnaireToken()} keyed fallback={<SessionProvider><Shell /></SessionProvider>}>
-      {(token) => <PatientQuestionnairePage token={token} />}
-    </Show>
+    <Switch fallback={<SessionProvider><Shell /></SessionProvider>}>
+      <Match when={questionnaireToken()} keyed>
+        {(token) => <PatientQuestionnairePage token={token} />}
+      </Match>
+      <Match when={passwordToken()} keyed>
+        {(token) => <SetPasswordPage token={token} />}
+      </Match>
+    </Switch>
   );
 }
 
@@ -131,6 +141,11 @@ function SignedIn(): JSX.Element {
                 Pain Cafés
               </Link>
             </Show>
+            <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'ADMIN'}>
+              <Link href="/audit" class="top-bar__nav-link" aria-current={pathname() === '/audit' ? 'page' : undefined}>
+                Audit
+              </Link>
+            </Show>
             <Show when={user() && ['GP', 'PAIN_PRACTITIONER', 'SERVICE_LEAD'].includes(user()!.role)}>
               <Link href="/medication-reviews" class="top-bar__nav-link" aria-current={pathname() === '/medication-reviews' || pathname() === '/indicators' ? 'page' : undefined}>
                 Medication
@@ -152,6 +167,11 @@ function SignedIn(): JSX.Element {
 }
 
 function Routes(): JSX.Element {
+  const session = useSession();
+  const role = () => {
+    const s = session.state();
+    return s.status === 'signedIn' ? s.user.role : undefined;
+  };
   // Links to one handover note or one discussion open that tab with the item in view.
   const itemRoute = createMemo(() => matchPath('/patients/:id/:section/:itemId', pathname()));
   const patientRoute = createMemo(() => {
@@ -165,6 +185,9 @@ function Routes(): JSX.Element {
   createEffect(on(page, () => document.getElementById('main')?.focus({ preventScroll: true }), { defer: true }));
   return (
     <Switch fallback={<PageNotFound />}>
+      <Match when={pathname() === '/' && role() === 'ADMIN'}>
+        <AdminHome />
+      </Match>
       <Match when={pathname() === '/'}>
         <CaseloadPage />
       </Match>
@@ -200,6 +223,9 @@ function Routes(): JSX.Element {
       </Match>
       <Match when={matchPath('/case-finding/:id', pathname())?.id}>
         {(id) => <CaseSearchPage searchId={id()} />}
+      </Match>
+      <Match when={pathname() === '/audit'}>
+        <AuditPage />
       </Match>
       <Match when={pathname() === '/pain-cafes'}>
         <PainCafesPage />
