@@ -51,7 +51,7 @@ export function CreateUserForm(props: { organisations: readonly Organisation[]; 
         <Select
           label="Organisation"
           value={organisationId()}
-          onChange={setOrganisationId}
+          onChange={(v) => (setOrganisationId(v), problem()?.field === 'organisationId' && setProblem(null))}
           error={fieldError('organisationId')}
           options={[{ value: '', label: 'Choose…' }, ...props.organisations.map((o) => ({ value: o.id, label: `${o.name} (${kindLabel(o.kind)})` }))]}
         />

@@ -87,7 +87,7 @@ export function UsersPanel(props: { organisations: readonly Organisation[] }): J
           value={status()}
           onChange={(v) => setStatus(v as Status)}
           options={[
-            { value: 'ALL', label: 'Active and deactivated' },
+            { value: 'ALL', label: 'Any status' },
             { value: 'ACTIVE', label: 'Active' },
             { value: 'DEACTIVATED', label: 'Deactivated' },
           ]}

@@ -163,29 +163,34 @@ export function AuditPage(): JSX.Element {
                             <time datetime={e.at}>{formatDateTime(e.at)}</time>
                           </th>
                           <td data-label="Person">
-                            <Show when={e.actorName} fallback={<span class="muted">No one signed in</span>}>
-                              {e.actorName}
-                              <Show when={e.actorRole}>
-                                <span class="audit-table__sub">{roleLabel(e.actorRole!)}</span>
+                            <div>
+                              <Show when={e.actorName} fallback={<span class="muted">No one signed in</span>}>
+                                {e.actorName}
+                                <Show when={e.actorRole}>
+                                  <span class="audit-table__sub">{roleLabel(e.actorRole!)}</span>
+                                </Show>
                               </Show>
-                            </Show>
+                            </div>
                           </td>
                           <td data-label="Action">
-                            <code>{e.action}</code>
-                            <Show when={actionWords(e.action)}>
-                              <span class="audit-table__sub">{actionWords(e.action)}</span>
-                            </Show>
+                            <div>
+                              <code>{e.action}</code>
+                              <Show when={actionWords(e.action)}>
+                                <span class="audit-table__sub">{actionWords(e.action)}</span>
+                              </Show>
+                            </div>
                           </td>
                           <td data-label="Outcome">
                             <Badge tone={e.outcome === 'ALLOWED' ? 'success' : 'warning'}>{outcomeLabel(e.outcome)}</Badge>
                           </td>
                           <td data-label="Patient">
                             <Show when={e.patientNhsNumber} fallback={<span class="muted">—</span>}>
-                              <Show when={e.patientName}>
-                                {e.patientName}
-                                <br />
-                              </Show>
-                              <span class="nhs-number">{e.patientNhsNumber}</span>
+                              <div>
+                                <Show when={e.patientName}>
+                                  <span class="audit-table__patient">{e.patientName}</span>
+                                </Show>
+                                <span class="nhs-number">{e.patientNhsNumber}</span>
+                              </div>
                             </Show>
                           </td>
                           <td data-label="Details" class="audit-table__detail">
