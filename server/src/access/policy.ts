@@ -361,7 +361,7 @@ export function readablePatientsSql(actor: User): Sql {
 }
 
 /**
- * Which audit entries `actor` may see in the audit view, as SQL over `audit_entry a` (hazard AUD-H2):
+ * Which audit entries `actor` may see in the audit view, as SQL over `audit_entry a` (hazard AUD-H1):
  * - an administrator: every entry, since they answer information-governance requests for the whole
  *   service. They still open no record: the view names patients to them by NHS number only.
  * - a service lead: entries about a patient they may open (READ: their PCN's patients, their own care
