@@ -9,7 +9,8 @@ import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { Select } from '../ui/select.js';
-import { Spinner } from '../ui/spinner.js';
+import { ListStates } from '../ui/list-states.js';
+import { createKeysetPaging, Pager } from '../ui/pager.js';
 import { TextField } from '../ui/text-field.js';
 import { roleOptions } from './admin-words.js';
 import { CreateUserForm } from './create-user-form.js';
@@ -31,11 +32,8 @@ export function UsersPanel(props: { organisations: readonly Organisation[] }): J
     organisationId: organisationId() || null,
     active: status() === 'ALL' ? null : status() === 'ACTIVE',
   }));
-  // The cursors of the pages before this one, for one filter; they reset with it.
-  const key = createMemo(() => JSON.stringify(filter()));
-  const [paging, setPaging] = createSignal<{ key: string; cursors: string[] }>({ key: key(), cursors: [] });
-  const cursors = () => (paging().key === key() ? paging().cursors : []);
-  const [result, refetch] = createQuery({ query: AdminUsersDocument, variables: () => ({ filter: filter(), first: pageSize, after: cursors().at(-1) ?? null }) });
+  const paging = createKeysetPaging(() => JSON.stringify(filter()));
+  const [result, refetch] = createQuery({ query: AdminUsersDocument, variables: () => ({ filter: filter(), first: pageSize, after: paging.after() }) });
   const page = () => result.data?.users;
   const [adding, setAdding] = createSignal(false);
   const [link, setLink] = createSignal<{ link: MadeLink; heading: string } | null>(null);
@@ -44,8 +42,8 @@ export function UsersPanel(props: { organisations: readonly Organisation[] }): J
   const summary = () => {
     const p = page();
     if (!p) return '';
-    const first = cursors().length * pageSize + 1;
-    return p.totalCount <= pageSize && cursors().length === 0 ? `${p.totalCount} ${p.totalCount === 1 ? 'user' : 'users'}` : `Showing ${first}–${first + p.nodes.length - 1} of ${p.totalCount} users`;
+    const first = paging.index() * pageSize + 1;
+    return p.totalCount <= pageSize && paging.index() === 0 ? `${p.totalCount} ${p.totalCount === 1 ? 'user' : 'users'}` : `Showing ${first}–${first + p.nodes.length - 1} of ${p.totalCount} users`;
   };
   const changed = (message: string | null, made?: { link: MadeLink; heading: string }) => {
     setNotice(message);
@@ -93,79 +91,65 @@ export function UsersPanel(props: { organisations: readonly Organisation[] }): J
           ]}
         />
       </form>
-      <Switch>
-        <Match when={result.error && !page()}>
-          <Alert tone="error">
-            <p>{describeError(result.error!).message}</p>
-            <Button variant="secondary" onClick={() => refetch()}>
-              Try again
-            </Button>
-          </Alert>
-        </Match>
-        <Match when={!page()}>
-          <Spinner label="Loading users…" />
-        </Match>
-        <Match when={page()!.nodes.length === 0}>
+      <ListStates
+        items={page()?.nodes}
+        error={result.error}
+        retry={() => refetch()}
+        loadingLabel="Loading users…"
+        empty={
           <EmptyState title="No users match">
             <p>Nobody matches this search and these filters.</p>
           </EmptyState>
-        </Match>
-        <Match when={page()}>
-          {(p) => (
-            <>
-              <div class="table-wrap">
-                <table class="caseload-table admin-table" aria-busy={result.fetching ? 'true' : undefined}>
-                  <caption class="visually-hidden">Users: {summary()}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">Name</th>
-                      <th scope="col">Role</th>
-                      <th scope="col">Organisation</th>
-                      <th scope="col">Status</th>
-                      <th scope="col">Actions</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    <For each={p().nodes}>
-                      {(user) => (
-                        <tr>
-                          <th scope="row">
-                            <span class="admin-table__name">{user.name}</span>
-                            <span class="admin-table__email">{user.email}</span>
-                          </th>
-                          <td data-label="Role">{roleLabel(user.role)}</td>
-                          <td data-label="Organisation">{user.organisation.name}</td>
-                          <td data-label="Status">
-                            <Badge tone={user.active ? 'success' : 'muted'}>{user.active ? 'Active' : 'Deactivated'}</Badge>
-                          </td>
-                          <td data-label="Actions">
-                            <UserActions user={user} onChanged={changed} />
-                          </td>
-                        </tr>
-                      )}
-                    </For>
-                  </tbody>
-                </table>
-              </div>
-              <Show when={cursors().length > 0 || p().pageInfo.hasNextPage}>
-                <nav class="pager" aria-label="Pages of users">
-                  <Button variant="secondary" disabled={cursors().length === 0 || result.fetching} onClick={() => setPaging({ key: key(), cursors: cursors().slice(0, -1) })}>
-                    Previous page
-                  </Button>
-                  <span class="pager__where">Page {cursors().length + 1}</span>
-                  <Button
-                    variant="secondary"
-                    disabled={!p().pageInfo.hasNextPage || result.fetching}
-                    onClick={() => setPaging({ key: key(), cursors: [...cursors(), p().pageInfo.endCursor!] })}
-                  >
-                    Next page
-                  </Button>
-                </nav>
-              </Show>
-            </>
-          )}
-        </Match>
-      </Switch>
+        }
+      >
+        {/* Read from the query, not the list ListStates was given once, so changes after a refetch show. */}
+        {() => (
+          <>
+            <div class="table-wrap">
+              <table class="caseload-table admin-table" aria-busy={result.fetching ? 'true' : undefined}>
+                <caption class="visually-hidden">Users: {summary()}</caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Name</th>
+                    <th scope="col">Role</th>
+                    <th scope="col">Organisation</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Actions</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  <For each={page()?.nodes}>
+                    {(user) => (
+                      <tr>
+                        <th scope="row">
+                          <span class="admin-table__name">{user.name}</span>
+                          <span class="admin-table__email">{user.email}</span>
+                        </th>
+                        <td data-label="Role">{roleLabel(user.role)}</td>
+                        <td data-label="Organisation">{user.organisation.name}</td>
+                        <td data-label="Status">
+                          <Badge tone={user.active ? 'success' : 'muted'}>{user.active ? 'Active' : 'Deactivated'}</Badge>
+                        </td>
+                        <td data-label="Actions">
+                          <UserActions user={user} onChanged={changed} />
+                        </td>
+                      </tr>
+                    )}
+                  </For>
+                </tbody>
+              </table>
+            </div>
+            <Pager
+              label="Pages of users"
+              index={paging.index()}
+              hasNext={page()?.pageInfo.hasNextPage ?? false}
+              busy={result.fetching}
+              onPrevious={paging.previous}
+              onNext={() => paging.next(page()?.pageInfo.endCursor)}
+            />
+          </>
+        )}
+      </ListStates>
     </section>
   );
 }

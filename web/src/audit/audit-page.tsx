@@ -9,6 +9,7 @@ import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { Select } from '../ui/select.js';
+import { createKeysetPaging, Pager } from '../ui/pager.js';
 import { Spinner } from '../ui/spinner.js';
 import { TextField } from '../ui/text-field.js';
 import { actionWords, commonActions, detailLine, outcomeLabel } from './audit-words.js';
@@ -42,10 +43,8 @@ export function AuditPage(): JSX.Element {
   const [draft, setDraft] = createSignal<Choices>({ ...empty });
   const [applied, setApplied] = createSignal<Choices>({ ...empty });
   const filter = createMemo(() => filterOf(applied()));
-  const key = createMemo(() => JSON.stringify(filter()));
-  const [paging, setPaging] = createSignal<{ key: string; cursors: string[] }>({ key: key(), cursors: [] });
-  const cursors = () => (paging().key === key() ? paging().cursors : []);
-  const [result, refetch] = createQuery({ query: AuditEntriesDocument, variables: () => ({ filter: filter(), first: pageSize, after: cursors().at(-1) ?? null }) });
+  const paging = createKeysetPaging(() => JSON.stringify(filter()));
+  const [result, refetch] = createQuery({ query: AuditEntriesDocument, variables: () => ({ filter: filter(), first: pageSize, after: paging.after() }) });
   const page = () => (result.error ? undefined : result.data?.auditEntries);
   const problem = (): Problem | null => (result.error ? describeError(result.error) : null);
   const [exportProblem, setExportProblem] = createSignal<Problem | null>(null);
@@ -202,17 +201,16 @@ export function AuditPage(): JSX.Element {
                   </tbody>
                 </table>
               </div>
-              <Show when={cursors().length > 0 || p().pageInfo.hasNextPage}>
-                <nav class="pager" aria-label="Pages of the audit trail">
-                  <Button variant="secondary" disabled={cursors().length === 0 || result.fetching} onClick={() => setPaging({ key: key(), cursors: cursors().slice(0, -1) })}>
-                    Newer
-                  </Button>
-                  <span class="pager__where">Page {cursors().length + 1}</span>
-                  <Button variant="secondary" disabled={!p().pageInfo.hasNextPage || result.fetching} onClick={() => setPaging({ key: key(), cursors: [...cursors(), p().pageInfo.endCursor!] })}>
-                    Older
-                  </Button>
-                </nav>
-              </Show>
+              <Pager
+                label="Pages of the audit trail"
+                index={paging.index()}
+                hasNext={p().pageInfo.hasNextPage}
+                busy={result.fetching}
+                onPrevious={paging.previous}
+                onNext={() => paging.next(p().pageInfo.endCursor)}
+                previousLabel="Newer"
+                nextLabel="Older"
+              />
             </>
           )}
         </Match>
