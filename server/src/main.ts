@@ -7,6 +7,7 @@ import { createLogger } from './platform/logger.js';
 import { startServer, type RunningServer } from './app/server.js';
 import { CarePlanStore } from './care-plans/care-plan.store.js';
 import { seedDemoActivity } from './demo/demo-activity.js';
+import { seedDemoAdministration } from './demo/demo-admin.js';
 import { seedDemoSessions } from './demo/demo-sessions.js';
 import { activeDemoAccounts, DEMO_PASSWORD, demoUsers, seedDemo } from './demo/demo-seed.js';
 import path from 'node:path';
@@ -30,6 +31,7 @@ async function main(): Promise<void> {
     const carePlans = new CarePlanStore(orm, logger);
     await seedDemoActivity(orm.em.fork(), carePlans);
     await seedDemoSessions(orm.em.fork(), carePlans);
+    await seedDemoAdministration(orm.em.fork());
     await carePlans.stop();
     logger.info('Seeded the demo service');
   }

@@ -22,6 +22,8 @@ import { DiaryPage } from './sessions/diary-page.js';
 import { CafePage } from './pain-cafes/cafe-page.js';
 import { PainCafesPage } from './pain-cafes/pain-cafes-page.js';
 import { RoleHome, useHomeRole } from './homes/role-home.js';
+import { AuditPage } from './audit/audit-page.js';
+import { SetPasswordPage } from './auth/set-password-page.js';
 import type { Problem } from './platform/errors.js';
 import { Link, matchPath, navigate, pathname } from './platform/router.js';
 import { Alert } from './ui/alert.js';
@@ -32,10 +34,17 @@ import { Spinner } from './ui/spinner.js';
 export function App(): JSX.Element {
   // A patient's questionnaire link needs no account: its page stands outside the signed-in app.
   const questionnaireToken = () => matchPath('/q/:token', pathname())?.token;
+  // So does the one-time link an administrator gives someone to set a password.
+  const passwordToken = () => matchPath('/set-password/:token', pathname())?.token;
   return (
-    <Show when={questionnaireToken()} keyed fallback={<SessionProvider><Shell /></SessionProvider>}>
-      {(token) => <PatientQuestionnairePage token={token} />}
-    </Show>
+    <Switch fallback={<SessionProvider><Shell /></SessionProvider>}>
+      <Match when={questionnaireToken()} keyed>
+        {(token) => <PatientQuestionnairePage token={token} />}
+      </Match>
+      <Match when={passwordToken()} keyed>
+        {(token) => <SetPasswordPage token={token} />}
+      </Match>
+    </Switch>
   );
 }
 
@@ -104,9 +113,11 @@ function SignedIn(): JSX.Element {
         }
         nav={
           <>
-            <Link href="/handovers" class="top-bar__nav-link" aria-current={pathname() === '/handovers' ? 'page' : undefined}>
-              Handovers
-            </Link>
+            <Show when={user() && user()!.role !== 'ADMIN'}>
+              <Link href="/handovers" class="top-bar__nav-link" aria-current={pathname() === '/handovers' ? 'page' : undefined}>
+                Handovers
+              </Link>
+            </Show>
             <Show when={user() && user()!.role !== 'ADMIN'}>
               {/* One entry for the programme: case finding is reached from the referrals pages (ProgrammeNav), so the bar stays one line. */}
               <Link href="/referrals" class="top-bar__nav-link" aria-current={pathname().startsWith('/referrals') || pathname().startsWith('/case-finding') ? 'page' : undefined}>
@@ -131,6 +142,11 @@ function SignedIn(): JSX.Element {
             <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
               <Link href="/pain-cafes" class="top-bar__nav-link" aria-current={pathname().startsWith('/pain-cafes') ? 'page' : undefined}>
                 Pain Cafés
+              </Link>
+            </Show>
+            <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'ADMIN'}>
+              <Link href="/audit" class="top-bar__nav-link" aria-current={pathname() === '/audit' ? 'page' : undefined}>
+                Audit
               </Link>
             </Show>
             <Show when={user() && ['GP', 'PAIN_PRACTITIONER', 'SERVICE_LEAD'].includes(user()!.role)}>
@@ -205,6 +221,9 @@ function Routes(): JSX.Element {
       </Match>
       <Match when={matchPath('/case-finding/:id', pathname())?.id}>
         {(id) => <CaseSearchPage searchId={id()} />}
+      </Match>
+      <Match when={pathname() === '/audit'}>
+        <AuditPage />
       </Match>
       <Match when={pathname() === '/pain-cafes'}>
         <PainCafesPage />

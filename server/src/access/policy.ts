@@ -391,6 +391,25 @@ export function readablePatientsSql(actor: User): Sql {
 }
 
 /**
+ * Which audit entries `actor` may see in the audit view, as SQL over `audit_entry a` (hazard AUD-H1):
+ * - an administrator: every entry, since they answer information-governance requests for the whole
+ *   service. They still open no record: the view names patients to them by NHS number only.
+ * - a service lead: entries about a patient they may open (READ: their PCN's patients, their own care
+ *   teams), whoever made them; and entries about no patient made by a user of their PCN. Never an entry
+ *   about a patient outside their remit (even by their own staff), nor one about no patient by someone
+ *   outside their PCN or by no one (a sign-in with an unknown email).
+ * - anyone else: nothing.
+ */
+export function auditViewScopeSql(actor: User): Sql {
+  if (!actor.active) return sql`false`;
+  if (actor.role === Role.ADMIN) return sql`true`;
+  if (actor.role !== Role.SERVICE_LEAD) return sql`false`;
+  return sql`(a.patient_id in (select p.id from patient p where ${readablePatientsSql(actor)})
+              or (a.patient_id is null and a.actor_id in (select su.id from app_user su join organisation so on so.id = su.organisation_id
+                                                           where coalesce(so.pcn_id, so.id) = ${actor.organisation.pcnId})))`;
+}
+
+/**
  * The ACKNOWLEDGE_HANDOVER rule as SQL: ids of patients whose handovers `actor` may acknowledge (the
  * care-team lead, or a GP on the team). For the "awaiting my acknowledgement" list.
  */
@@ -420,6 +439,13 @@ export const may = {
   /** The outcomes dashboard, over the patients the actor may open (readablePatientsSql): a lead's PCN, a coach's caseload. */
   readServiceDashboard: (actor: User) => actor.active && (actor.role === Role.SERVICE_LEAD || actor.role === Role.COACH),
   manageUsers: (actor: User) => actor.role === Role.ADMIN,
+  /**
+   * Resetting a password with a one-time link: an administrator, for anyone but themselves (their own goes
+   * through a second administrator, so no one can take over an account and vouch for it alone).
+   */
+  resetPassword: (actor: User, target: Pick<User, 'id'>) => actor.active && actor.role === Role.ADMIN && actor.id !== target.id,
+  /** The audit view and its CSV export: service leads and administrators, over `auditViewScopeSql`. */
+  readAuditView: (actor: User) => actor.active && (actor.role === Role.SERVICE_LEAD || actor.role === Role.ADMIN),
   /** A practice's prescribing indicators: its GPs and pain management practitioners, and its PCN's service leads. */
   viewPracticeIndicators: (actor: User, practice: Organisation) =>
     actor.active &&

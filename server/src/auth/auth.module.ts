@@ -1,5 +1,8 @@
 import type { CairnModule } from '../platform/module.js';
 import { AuthResolver } from './auth.resolver.js';
+import { Migration0019PasswordResets } from './migrations/0019-password-resets.js';
+import { PasswordReset } from './password-reset.entity.js';
+import { PasswordResetResolver } from './password-reset.resolver.js';
 import { Session } from './session.entity.js';
 import { SignInLimiter } from './sign-in-limiter.js';
 import { SocketRegistry } from './socket-registry.js';
@@ -18,8 +21,9 @@ declare module '../platform/services.js' {
 /** Accounts, sign-in and sessions. */
 export const authModule: CairnModule = {
   name: 'auth',
-  entities: [User, Session],
-  resolvers: [AuthResolver, UserResolver, UserAdminResolver],
+  entities: [User, Session, PasswordReset],
+  resolvers: [AuthResolver, UserResolver, UserAdminResolver, PasswordResetResolver],
+  migrations: [{ name: '0019-password-resets', class: Migration0019PasswordResets }],
   services: {
     signInLimiter: () => new SignInLimiter(),
     sockets: ({ orm, logger, config }) => new SocketRegistry(orm, logger, config.sessionSweepMs),

@@ -1,4 +1,4 @@
-import { Arg, Ctx, Field, ID, InputType, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import { may, requireActor, requireAllowed } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -9,6 +9,8 @@ import { hashPassword } from './password.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, requireAcceptablePassword } from './password-policy.js';
 import { normaliseEmail, Role, User } from './user.entity.js';
 import { likeContaining, runSql, sql } from '../platform/sql.js';
+import { PageInfo } from '../patients/patient.types.js';
+import { listUsers, type UserFilter } from './user-list.service.js';
 
 @InputType()
 class CreateUserInput {
@@ -17,6 +19,21 @@ class CreateUserInput {
   @Field(() => Role) role!: Role;
   @Field(() => ID) organisationId!: string;
   @Field(() => String, { description: `${MIN_PASSWORD_LENGTH} to ${MAX_PASSWORD_LENGTH} characters, not a common or easily guessed password.` }) password!: string;
+}
+
+@InputType()
+class UserFilterInput implements UserFilter {
+  @Field(() => String, { nullable: true, description: 'Part of a name or an email address.' }) search!: string | null;
+  @Field(() => Role, { nullable: true }) role!: Role | null;
+  @Field(() => ID, { nullable: true }) organisationId!: string | null;
+  @Field(() => Boolean, { nullable: true, description: 'Only active (true) or only deactivated (false) users; both when unset.' }) active!: boolean | null;
+}
+
+@ObjectType()
+class UserConnection {
+  @Field(() => [User]) nodes!: User[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int, { description: 'Users matching the filter, across all pages.' }) totalCount!: number;
 }
 
 /** Users, colleagues and organisations: admins manage them; clinicians look colleagues up. */
@@ -35,6 +52,20 @@ export class UserAdminResolver {
            order by u.name limit 50`,
     );
     return ctx.em.find(User, { id: { $in: rows.map((r) => r.id) } }, { populate: ['organisation'], orderBy: { name: 'asc' } });
+  }
+
+  @Query(() => UserConnection, { description: 'Administrators: every user matching the filter, by name, a page at a time.' })
+  async users(
+    @Arg('filter', () => UserFilterInput, { nullable: true }) filter: UserFilterInput | null,
+    @Arg('first', () => Int, { defaultValue: 25 }) first: number,
+    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Ctx() ctx: Context,
+  ): Promise<UserConnection> {
+    const actor = requireActor(ctx);
+    await requireAllowed(ctx, may.manageUsers(actor), 'user.list', 'Only administrators can see the list of users.');
+    const page = await listUsers(ctx.em, filter ?? {}, first, after);
+    await recordAudit(ctx.em, { actorId: actor.id, action: 'user.list', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { filter: filter ?? {}, returned: page.users.length } });
+    return { nodes: page.users, pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage }, totalCount: page.totalCount };
   }
 
   @Query(() => [Organisation], { description: 'Every organisation Cairn knows (admins), or those of your PCN.' })

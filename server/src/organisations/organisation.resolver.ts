@@ -2,7 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-grap
 import { may, requireActor, requireAllowed } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
-import { badInput } from '../platform/errors.js';
+import { badInput, notFound } from '../platform/errors.js';
 import { requireText } from '../platform/validate.js';
 import { Organisation, OrganisationKind } from './organisation.entity.js';
 
@@ -34,6 +34,22 @@ export class OrganisationResolver {
     await ctx.em.transactional(async (tx) => {
       tx.persist(organisation);
       await recordAudit(tx, { actorId: actor.id, action: 'organisation.create', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { organisationId: organisation.id } });
+    });
+    return organisation;
+  }
+
+  @Mutation(() => Organisation, { description: 'Renames an organisation (admins); its kind and PCN stay as they are.' })
+  async renameOrganisation(@Arg('organisationId', () => ID) organisationId: string, @Arg('name', () => String) name: string, @Ctx() ctx: Context): Promise<Organisation> {
+    const actor = requireActor(ctx);
+    await requireAllowed(ctx, may.manageUsers(actor), 'organisation.rename', 'Only administrators can rename organisations.', { organisationId });
+    const cleanName = requireText('name', name, 160);
+    const organisation = await ctx.em.findOne(Organisation, { id: organisationId });
+    if (!organisation) throw notFound('organisation');
+    const before = organisation.name;
+    await ctx.em.transactional(async (tx) => {
+      organisation.name = cleanName;
+      tx.persist(organisation);
+      await recordAudit(tx, { actorId: actor.id, action: 'organisation.rename', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { organisationId, from: before, to: cleanName } });
     });
     return organisation;
   }

@@ -1,3 +1,4 @@
+import { auditRows } from '../test-support/audit-rows.js';
 import { describe, expect, it } from 'vitest';
 import { errorCode, gql, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
@@ -47,5 +48,21 @@ describe('administration of organisations and users', () => {
       const res = await gql(server().url, CREATE_USER, { i: { ...base, ...change } }, admin);
       expect([errorCode(res), res.errors?.[0].extensions?.field], field).toEqual(['BAD_USER_INPUT', field]);
     }
+  });
+
+  it('an admin renames an organisation (audited); blank names, unknown ids and non-admins are refused', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const RENAME = 'mutation($o: ID!, $n: String!) { renameOrganisation(organisationId: $o, name: $n) { id name kind } }';
+    const admin = await signInAs(server().url, world.users.admin);
+    const res = await gql<{ renameOrganisation: { name: string; kind: string } }>(server().url, RENAME, { o: world.practice.id, n: ` Riverside Practice ${world.tag} ` }, admin);
+    expect(res.data?.renameOrganisation).toEqual({ id: world.practice.id, name: `Riverside Practice ${world.tag}`, kind: 'GP_PRACTICE' });
+    const blank = await gql(server().url, RENAME, { o: world.practice.id, n: '  ' }, admin);
+    expect([errorCode(blank), blank.errors?.[0].extensions?.field]).toEqual(['BAD_USER_INPUT', 'name']);
+    expect(errorCode(await gql(server().url, RENAME, { o: '7b0c7f5e-0000-4000-8000-000000000000', n: 'X' }, admin))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(server().url, RENAME, { o: world.practice.id, n: 'Taken over' }, await signInAs(server().url, world.users.lead)))).toBe('FORBIDDEN');
+    const [row] = await server().orm.em.fork().getConnection().execute('select name from organisation where id = ?', [world.practice.id]);
+    expect(row.name).toBe(`Riverside Practice ${world.tag}`);
+    const audit = await auditRows(server().orm, "action = 'organisation.rename' and detail->>'organisationId' = ?", [world.practice.id]);
+    expect(audit.map((a) => [a.outcome, a.detail?.to ?? a.detail?.reason])).toEqual([['ALLOWED', `Riverside Practice ${world.tag}`], ['DENIED', 'not permitted']]);
   });
 });

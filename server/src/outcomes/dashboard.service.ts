@@ -5,6 +5,7 @@ import { badInput } from '../platform/errors.js';
 import { requireIsoDate } from '../platform/validate.js';
 import { joinSql, runSql, sql, sqlText, type Sql } from '../platform/sql.js';
 import { outcomeConfig } from './outcome-config.js';
+import { csvText } from '../platform/csv.js';
 
 /**
  * The service dashboard: computed in SQL from the records each time it is asked (never stored totals), over
@@ -343,12 +344,5 @@ const csvColumns: Array<[string, (r: DashboardRow) => string | number | null]> =
 
 /** The dashboard as CSV (RFC 4180): the groups, then the total; empty cells where a figure has N = 0. */
 export function dashboardCsv(d: { total: DashboardRow; rows: DashboardRow[] }): string {
-  const cell = (v: string | number | null) => {
-    const s = v === null ? '' : String(v);
-    // Quote as needed, and neutralise a leading formula character so a spreadsheet shows text (CSV injection).
-    const safe = /^[=+\-@\t\r]/.test(s) && typeof v === 'string' ? `'${s}` : s;
-    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
-  const lines = [csvColumns.map(([h]) => cell(h)).join(','), ...[...d.rows, { ...d.total, label: 'Total' }].map((r) => csvColumns.map(([, get]) => cell(get(r))).join(','))];
-  return lines.join('\r\n') + '\r\n';
+  return csvText([csvColumns.map(([h]) => h), ...[...d.rows, { ...d.total, label: 'Total' }].map((r) => csvColumns.map(([, get]) => get(r)))]);
 }

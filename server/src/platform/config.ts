@@ -68,6 +68,10 @@ export interface Config {
   invitationSweepMs: number;
   /** How often each instance looks for taper steps that have fallen due. */
   taperReminderSweepMs: number;
+  /** A password-reset link made by an administrator works this many hours (default 24), once. */
+  passwordResetLinkHours: number;
+  /** The most audit entries one CSV export may hold (default 20000); a larger export is refused, never cut short. */
+  auditExportMaxRows: number;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -112,6 +116,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     invitationReminderLeadDays: intFrom(env.CAIRN_INVITATION_REMINDER_LEAD_DAYS, 7),
     invitationSweepMs: intFrom(env.CAIRN_INVITATION_SWEEP_MS, 60_000),
     taperReminderSweepMs: intFrom(env.CAIRN_TAPER_REMINDER_SWEEP_MS, 60_000),
+    passwordResetLinkHours: intFrom(env.CAIRN_PASSWORD_RESET_LINK_HOURS, 24),
+    auditExportMaxRows: intFrom(env.CAIRN_AUDIT_EXPORT_MAX_ROWS, 20_000),
   };
 }
 

@@ -15,7 +15,7 @@ export function auditRows(orm: Orm, where: string, params: unknown[] = []): Prom
   return orm.em
     .fork()
     .getConnection()
-    .execute<AuditRowSeen[]>(`select id::text, actor_id, action, patient_id, outcome, request_id, detail from audit_entry where ${where} order by id`, params);
+    .execute<AuditRowSeen[]>(`select id::text, actor_id, action, patient_id, outcome, request_id, detail from audit_entry where ${where} order by audit_entry.id`, params);
 }
 
 /** Re-reads until `done` holds of the rows (entries written after an answer was sent), for up to `ms`. */

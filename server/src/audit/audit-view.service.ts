@@ -1,0 +1,136 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput } from '../platform/errors.js';
+import { csvText } from '../platform/csv.js';
+import { joinSql, likeContaining, runSql, sql, type Sql } from '../platform/sql.js';
+import { requireIsoDate } from '../platform/validate.js';
+import { formatNhsNumber, parseNhsNumber } from '../patients/nhs-number.js';
+import type { Role } from '../auth/user.entity.js';
+import { AuditOutcome } from './audit.service.js';
+
+/** What the audit view can be narrowed to; every field is optional, and those given must all hold. */
+export interface AuditFilter {
+  patientId?: string | null;
+  /** The patient's NHS number, as people type it (spaces and dashes are fine). */
+  nhsNumber?: string | null;
+  /** Who acted: exactly this user. */
+  userId?: string | null;
+  /** Who acted: part of their name or email address. */
+  person?: string | null;
+  /** Exactly this action, e.g. `patient.read`. */
+  action?: string | null;
+  outcome?: AuditOutcome | null;
+  /** From this day (YYYY-MM-DD, UK time), inclusive. */
+  from?: string | null;
+  /** To this day (YYYY-MM-DD, UK time), inclusive. */
+  to?: string | null;
+}
+
+/** One entry as the audit view shows it. */
+export interface AuditViewRow {
+  id: string;
+  at: Date;
+  actorId: string | null;
+  actorName: string | null;
+  actorEmail: string | null;
+  actorRole: Role | null;
+  action: string;
+  outcome: AuditOutcome;
+  patientId: string | null;
+  /** Formatted 3-3-4, when the entry is about a patient. */
+  patientNhsNumber: string | null;
+  /** Only when the reader may open the patient's record themselves. */
+  patientName: string | null;
+  requestId: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+/** The filter checked and made SQL over `audit_entry a` (with `u` its actor): BAD_USER_INPUT names the field at fault. */
+export function auditFilterSql(filter: AuditFilter): Sql[] {
+  const where: Sql[] = [];
+  if (filter.patientId) where.push(sql`a.patient_id = ${filter.patientId}::uuid`);
+  if (filter.nhsNumber?.trim()) {
+    const nhs = parseNhsNumber(filter.nhsNumber);
+    if (!nhs.ok) throw badInput('nhsNumber', nhs.reason);
+    where.push(sql`a.patient_id in (select np.id from patient np where np.nhs_number = ${nhs.value})`);
+  }
+  if (filter.userId) where.push(sql`a.actor_id = ${filter.userId}::uuid`);
+  const person = filter.person?.trim();
+  if (person) {
+    if (person.length > 120) throw badInput('person', 'Search for a person with at most 120 characters.');
+    const term = likeContaining(person);
+    where.push(sql`(lower(u.name) like ${term} or u.email like ${term})`);
+  }
+  const action = filter.action?.trim();
+  if (action) {
+    if (action.length > 100) throw badInput('action', 'An action is at most 100 characters.');
+    where.push(sql`a.action = ${action}`);
+  }
+  if (filter.outcome) where.push(sql`a.outcome = ${filter.outcome}`);
+  const from = filter.from?.trim() ? requireIsoDate('from', filter.from) : null;
+  const to = filter.to?.trim() ? requireIsoDate('to', filter.to) : null;
+  if (from && to && from > to) throw badInput('to', 'The end date is before the start date.');
+  // Days as the service lives them: midnight to midnight in the UK, whatever the database's time zone.
+  if (from) where.push(sql`a.at >= (${from}::date)::timestamp at time zone 'Europe/London'`);
+  if (to) where.push(sql`a.at < (${to}::date + 1)::timestamp at time zone 'Europe/London'`);
+  return where;
+}
+
+/**
+ * The entries `scope` (the policy's `auditViewScopeSql`) lets the reader see that match `filter`, newest
+ * first; `before` is the id of the last entry already seen. `readable` (the READ rule over `p`) decides
+ * whether a patient's name is shown beside their NHS number. Asks for one more than `limit`, so the caller
+ * knows whether more follow.
+ */
+export async function auditView(
+  em: EntityManager,
+  q: { scope: Sql; readable: Sql; filter: AuditFilter; before?: number; limit: number },
+): Promise<AuditViewRow[]> {
+  const where = [q.scope, ...auditFilterSql(q.filter)];
+  if (q.before !== undefined) where.push(sql`a.id < ${q.before}`);
+  const rows = await runSql<Record<string, unknown>>(
+    em,
+    sql`select a.id, a.at, a.actor_id, u.name as actor_name, u.email as actor_email, u.role as actor_role, a.action, a.outcome,
+               a.patient_id, p.nhs_number, case when p.id is not null and ${q.readable} then p.given_name || ' ' || p.family_name end as patient_name,
+               a.request_id, a.detail
+          from audit_entry a
+          left join app_user u on u.id = a.actor_id
+          left join patient p on p.id = a.patient_id
+         where ${joinSql(where, ' and ')}
+         order by a.id desc limit ${q.limit}`,
+  );
+  return rows.map((r) => ({
+    id: String(r.id),
+    at: new Date(r.at as string),
+    actorId: (r.actor_id as string | null) ?? null,
+    actorName: (r.actor_name as string | null) ?? null,
+    actorEmail: (r.actor_email as string | null) ?? null,
+    actorRole: (r.actor_role as Role | null) ?? null,
+    action: r.action as string,
+    outcome: r.outcome as AuditOutcome,
+    patientId: (r.patient_id as string | null) ?? null,
+    patientNhsNumber: r.nhs_number ? formatNhsNumber(r.nhs_number as string) : null,
+    patientName: (r.patient_name as string | null) ?? null,
+    requestId: (r.request_id as string | null) ?? null,
+    detail: (r.detail as Record<string, unknown> | null) ?? null,
+  }));
+}
+
+/** The entries as CSV, newest first, one a line; every cell safe to open in a spreadsheet. */
+export function auditCsv(rows: readonly AuditViewRow[]): string {
+  return csvText([
+    ['When (UTC)', 'Person', 'Email', 'Role', 'Action', 'Outcome', 'Patient NHS number', 'Patient', 'Request id', 'Detail', 'Entry'],
+    ...rows.map((r) => [
+      r.at.toISOString(),
+      r.actorName ?? (r.actorId ? null : 'No one signed in'),
+      r.actorEmail,
+      r.actorRole,
+      r.action,
+      r.outcome,
+      r.patientNhsNumber,
+      r.patientName,
+      r.requestId,
+      r.detail ? JSON.stringify(r.detail) : null,
+      r.id,
+    ]),
+  ]);
+}

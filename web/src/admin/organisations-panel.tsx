@@ -1,0 +1,155 @@
+import { AdminCreateOrganisationDocument, AdminRenameOrganisationDocument, type AdminOrganisationsQuery, type OrganisationKind } from '@cairn/schema/operations';
+import { createMutation } from '@urql/solid';
+import { createSignal, For, Show, type JSX } from 'solid-js';
+import { describeError, type Problem } from '../platform/errors.js';
+import { Alert } from '../ui/alert.js';
+import { Button } from '../ui/button.js';
+import { Select } from '../ui/select.js';
+import { TextField } from '../ui/text-field.js';
+import { kindLabel, needsPcn, organisationKinds } from './admin-words.js';
+
+type Organisation = AdminOrganisationsQuery['organisations'][number];
+
+/** The organisations people work for: PCNs, their practices and physio providers, specialist pain services. */
+export function OrganisationsPanel(props: { organisations: readonly Organisation[]; onChanged(): void }): JSX.Element {
+  const [adding, setAdding] = createSignal(false);
+  const [notice, setNotice] = createSignal<string | null>(null);
+  const done = (message: string) => {
+    setNotice(message);
+    props.onChanged();
+  };
+  return (
+    <section class="admin-section" aria-labelledby="organisations-heading">
+      <div class="admin-section__heading">
+        <h2 id="organisations-heading">Organisations</h2>
+        <p class="page-heading__summary">{props.organisations.length} organisations</p>
+        <Show when={!adding()}>
+          <Button onClick={() => (setAdding(true), setNotice(null))}>Add an organisation</Button>
+        </Show>
+      </div>
+      <Show when={notice()}>
+        <Alert tone="success">{notice()!}</Alert>
+      </Show>
+      <Show when={adding()}>
+        <CreateOrganisationForm
+          organisations={props.organisations}
+          onCancel={() => setAdding(false)}
+          onCreated={(name) => {
+            setAdding(false);
+            done(`${name} is added.`);
+          }}
+        />
+      </Show>
+      <div class="table-wrap">
+        <table class="caseload-table admin-table">
+          <caption class="visually-hidden">Organisations</caption>
+          <thead>
+            <tr>
+              <th scope="col">Name</th>
+              <th scope="col">Kind</th>
+              <th scope="col">Primary Care Network</th>
+              <th scope="col">Actions</th>
+            </tr>
+          </thead>
+          <tbody>
+            <For each={props.organisations}>
+              {(o) => (
+                <tr>
+                  <th scope="row">{o.name}</th>
+                  <td data-label="Kind">{kindLabel(o.kind)}</td>
+                  <td data-label="PCN">{o.pcn?.name ?? <span class="muted">—</span>}</td>
+                  <td data-label="Actions">
+                    <RenameOrganisation organisation={o} onRenamed={(name) => done(`Renamed to ${name}.`)} />
+                  </td>
+                </tr>
+              )}
+            </For>
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+function CreateOrganisationForm(props: { organisations: readonly Organisation[]; onCreated(name: string): void; onCancel(): void }): JSX.Element {
+  const [name, setName] = createSignal('');
+  const [kind, setKind] = createSignal<OrganisationKind>('GP_PRACTICE');
+  const [pcnId, setPcnId] = createSignal('');
+  const [problem, setProblem] = createSignal<Problem | null>(null);
+  const [state, create] = createMutation(AdminCreateOrganisationDocument);
+  const pcns = () => props.organisations.filter((o) => o.kind === 'PCN');
+  const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    setProblem(null);
+    const res = await create({ name: name(), kind: kind(), pcnId: kind() === 'PCN' ? null : pcnId() || null });
+    if (res.error || !res.data) return setProblem(res.error ? describeError(res.error) : { code: null, message: 'Nothing was added. Please try again.' });
+    props.onCreated(res.data.createOrganisation.name);
+  };
+  return (
+    <form class="card admin-form" onSubmit={(e) => void submit(e)} aria-labelledby="create-organisation-heading" novalidate>
+      <h3 id="create-organisation-heading">Add an organisation</h3>
+      <div class="admin-form__grid">
+        <TextField label="Name" value={name()} onInput={setName} error={fieldError('name')} required />
+        <Select label="Kind" value={kind()} onChange={(v) => setKind(v as OrganisationKind)} options={organisationKinds.map((k) => ({ value: k, label: kindLabel(k) }))} />
+        <Show when={kind() !== 'PCN'}>
+          <Select
+            label={needsPcn(kind()) ? 'Primary Care Network' : 'Primary Care Network (optional)'}
+            value={pcnId()}
+            onChange={setPcnId}
+            error={fieldError('pcnId')}
+            options={[{ value: '', label: needsPcn(kind()) ? 'Choose…' : 'None' }, ...pcns().map((o) => ({ value: o.id, label: o.name }))]}
+          />
+        </Show>
+      </div>
+      <Show when={problem() && !['name', 'pcnId'].includes(problem()!.field ?? '')}>
+        <Alert tone="error">{problem()!.message}</Alert>
+      </Show>
+      <div class="admin-form__actions">
+        <Button type="submit" busy={state.fetching}>
+          Add organisation
+        </Button>
+        <Button variant="secondary" onClick={() => props.onCancel()}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}
+
+function RenameOrganisation(props: { organisation: Organisation; onRenamed(name: string): void }): JSX.Element {
+  const [editing, setEditing] = createSignal(false);
+  const [name, setName] = createSignal(props.organisation.name);
+  const [problem, setProblem] = createSignal<Problem | null>(null);
+  const [state, rename] = createMutation(AdminRenameOrganisationDocument);
+  const submit = async (e: SubmitEvent) => {
+    e.preventDefault();
+    const res = await rename({ organisationId: props.organisation.id, name: name() });
+    if (res.error || !res.data) return setProblem(res.error ? describeError(res.error) : { code: null, message: 'The name was not changed. Please try again.' });
+    setEditing(false);
+    setProblem(null);
+    props.onRenamed(res.data.renameOrganisation.name);
+  };
+  return (
+    <Show
+      when={editing()}
+      fallback={
+        <Button variant="secondary" onClick={() => (setName(props.organisation.name), setEditing(true))} aria-label={`Rename ${props.organisation.name}`}>
+          Rename
+        </Button>
+      }
+    >
+      <form class="admin-actions" onSubmit={(e) => void submit(e)} novalidate>
+        <TextField label="New name" value={name()} onInput={setName} error={problem()?.message} />
+        <div class="admin-actions__buttons">
+          <Button type="submit" busy={state.fetching}>
+            Save
+          </Button>
+          <Button variant="secondary" onClick={() => (setEditing(false), setProblem(null))}>
+            Cancel
+          </Button>
+        </div>
+      </form>
+    </Show>
+  );
+}
