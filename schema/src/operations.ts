@@ -223,8 +223,12 @@ export type EventKind =
   | 'NOTIFICATION'
   /** An outcome measure was recorded (or a record corrected). */
   | 'OUTCOME_RECORDED'
+  /** The patient's name, date of birth, NHS number or practice was corrected. */
+  | 'PATIENT_DETAILS_CHANGED'
   /** The patient was discharged from the coaching programme with a signed summary. */
   | 'PATIENT_DISCHARGED'
+  /** The patient's status was changed by hand, with a reason. */
+  | 'PATIENT_STATUS_CHANGED'
   /** The patient completed a questionnaire from its link. */
   | 'QUESTIONNAIRE_COMPLETED'
   /** A questionnaire link was sent for the patient to fill in. */

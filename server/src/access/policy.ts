@@ -51,6 +51,10 @@ export const PatientAction = {
   DISCHARGE_PATIENT: 'patient.discharge',
   /** Invite the patient to a Pain Café, register them (or put them on its waiting list), cancel their place, record attendance. */
   MANAGE_CAFE_PLACES: 'painCafe.managePlace',
+  /** Correct who the patient is: name, date of birth, NHS number, practice. */
+  EDIT_PATIENT_DETAILS: 'patient.editDetails',
+  /** Change the patient's status (REFERRED, ACTIVE, DISCHARGED) by hand, with a reason. */
+  CHANGE_PATIENT_STATUS: 'patient.changeStatus',
 } as const;
 export type PatientAction = (typeof PatientAction)[keyof typeof PatientAction];
 
@@ -126,6 +130,12 @@ export function allows(actor: Pick<User, 'role'>, rel: Relationship, action: Pat
     case PatientAction.MANAGE_CAFE_PLACES:
       // Coaches run the cafés for their own caseload; a PCN's service lead for any of its patients.
       return (onTeam && actor.role === Role.COACH) || rel.isPcnLead;
+    case PatientAction.EDIT_PATIENT_DETAILS:
+      // Whoever cares for the patient, and the PCN's service lead, who registers patients too.
+      return onTeam || rel.isPcnLead;
+    case PatientAction.CHANGE_PATIENT_STATUS:
+      // Those who answer for the patient's care as a whole (the same people as MANAGE_CARE_TEAM).
+      return (rel.member?.isLead ?? false) || (onTeam && actor.role === Role.GP) || rel.isPcnLead;
   }
 }
 
@@ -448,6 +458,10 @@ function deniedMessage(action: PatientAction): string {
       return "Only a coach on the care team or the care team's lead can record a session.";
     case PatientAction.DISCHARGE_PATIENT:
       return "Only a coach on the care team or the care team's lead can discharge a patient.";
+    case PatientAction.EDIT_PATIENT_DETAILS:
+      return "Only the patient's care team or a PCN service lead can correct the patient's details.";
+    case PatientAction.CHANGE_PATIENT_STATUS:
+      return "Only the care team's lead, a GP on the team or a PCN service lead can change the patient's status.";
     default:
       return 'Your role on this care team does not allow that.';
   }
