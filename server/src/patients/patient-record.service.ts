@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
+import { DeadlockException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
 import { appendEvent } from '../events/event-log.js';
@@ -66,13 +66,13 @@ export async function updatePatientDemographics(em: EntityManager, by: By, patie
   if (Object.keys(wanted).length === 0) throw badInput('input', 'Nothing to change: give at least one detail to correct.');
 
   try {
-    await em.transactional(async (tx) => {
+    await transactionGivingWay(em, async (tx) => {
       // Compared with the row as it is now, locked, so two people correcting at once each see the other's change.
       const [current] = await runSql<Demographics>(
         tx,
         sql`select nhs_number as "nhsNumber", given_name as "givenName", family_name as "familyName",
                    to_char(date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", practice_id as "practiceId"
-              from patient where id = ${patient.id}::uuid for update`,
+              from patient where id = ${patient.id}::uuid for no key update`,
       );
       const changed = (Object.keys(wanted) as DemographicField[]).filter((f) => wanted[f] !== current![f]);
       if (changed.length === 0) throw badInput('input', 'Nothing to change: these are the details already recorded.');
@@ -102,6 +102,28 @@ export async function updatePatientDemographics(em: EntityManager, by: By, patie
   return patient;
 }
 
+/**
+ * A transaction that gives way when it waits on a lock, then runs again (a few times). Changing the NHS
+ * number (a unique column) locks the patient's row against the foreign-key checks of every other write
+ * about the patient, whose events wait on the event log's counter, which this write then needs too: a
+ * deadlock PostgreSQL would break by failing either side. Waiting at most a moment, this side fails
+ * first, cleanly, and retries; the others never see it.
+ */
+async function transactionGivingWay(em: EntityManager, work: (tx: EntityManager) => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await em.transactional(async (tx) => {
+        await runSql(tx, sql`set local lock_timeout = '250ms'`);
+        await work(tx);
+      });
+    } catch (e) {
+      const gaveWay = e instanceof DeadlockException || (e as { code?: unknown }).code === '55P03';
+      if (!gaveWay || attempt >= 8) throw e;
+      await new Promise((resolve) => setTimeout(resolve, 25 * attempt + Math.random() * 50));
+    }
+  }
+}
+
 function numberTaken(nhsNumber: string) {
   return conflict(`NHS number ${formatNhsNumber(nhsNumber)} is already on another patient's record in Cairn. Check it against the patient's own documents; nothing was changed.`);
 }
@@ -128,7 +150,8 @@ export async function setPatientStatus(em: EntityManager, by: By, patient: Patie
   if (!Object.values(PatientStatus).includes(to)) throw badInput('status', 'Choose Referred, Active or Discharged.');
   const reason = requireText('reason', reasonText, 500);
   await em.transactional(async (tx) => {
-    const [locked] = await runSql<{ status: PatientStatus }>(tx, sql`select status from patient where id = ${patient.id}::uuid for update`);
+    // No key update: the status is no key, so other writes' foreign-key checks on the patient need not wait.
+    const [locked] = await runSql<{ status: PatientStatus }>(tx, sql`select status from patient where id = ${patient.id}::uuid for no key update`);
     const from = locked!.status;
     const check = checkStatusChange(from, to, await statusFacts(tx, patient.id));
     if (!check.ok) throw check.code === 'UNCHANGED' ? badInput('status', check.message) : conflict(check.message);
