@@ -9,6 +9,7 @@ import { NotificationBell } from './notifications/notification-bell.js';
 import { NotificationsProvider } from './notifications/notification-center.js';
 import { Toasts } from './notifications/toasts.js';
 import { PatientWorkspace } from './patients/patient-workspace.js';
+import { AddPatientPage } from './patients/add-patient-page.js';
 import { PatientQuestionnairePage } from './outcomes/patient-questionnaire-page.js';
 import { DashboardPage } from './outcomes/dashboard-page.js';
 import { IndicatorsPage } from './medications/indicators-page.js';
@@ -167,6 +168,9 @@ function Routes(): JSX.Element {
     <Switch fallback={<PageNotFound />}>
       <Match when={pathname() === '/'}>
         <CaseloadPage />
+      </Match>
+      <Match when={pathname() === '/patients/new'}>
+        <AddPatientPage />
       </Match>
       <Match when={patientRoute()?.id}>
         {(id) => <PatientWorkspace patientId={id()} tab={patientRoute()?.tab} itemId={patientRoute()?.itemId} />}

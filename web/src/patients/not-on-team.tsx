@@ -30,10 +30,19 @@ export function NotOnTeam(props: { person: { id: string; name: string }; purpose
       <Show
         when={team?.canManage()}
         fallback={
-          <p class="not-on-team__text">
-            <strong>{props.person.name}</strong> is not on this care team, {unseen()}. {askLead()}
-            {props.purpose === 'assign' ? ', or choose someone on the team.' : '.'}
-          </p>
+          <>
+            <p class="not-on-team__text">
+              <strong>{props.person.name}</strong> is not on this care team, {unseen()}. {askLead()}
+              {props.purpose === 'assign' ? ', or choose someone on the team.' : '.'}
+            </p>
+            <Show when={props.onDismiss}>
+              <div class="not-on-team__buttons">
+                <Button variant="quiet" onClick={() => props.onDismiss?.()}>
+                  {props.purpose === 'assign' ? 'Choose someone else' : 'Understood'}
+                </Button>
+              </div>
+            </Show>
+          </>
         }
       >
         <p class="not-on-team__text">

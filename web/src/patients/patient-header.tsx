@@ -6,6 +6,7 @@ import { Button } from '../ui/button.js';
 import { ActivationLevel } from './activation-level.js';
 import { EditDetailsForm } from './edit-details-form.js';
 import { StatusForm } from './status-form.js';
+import './patients.css';
 import { statusLabel, statusTone } from './patient-status.js';
 
 type Patient = PatientWorkspaceQuery['patient'];
