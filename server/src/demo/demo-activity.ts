@@ -11,6 +11,7 @@ import { seedDemoCafes } from '../pain-cafes/pain-cafes.demo.js';
 import { startThread } from '../threads/thread.service.js';
 import { demoUsers } from './demo-seed.js';
 import { seedDemoReferrals } from './demo-referrals.js';
+import { seedDemoRecordChanges } from './demo-record.js';
 
 const requestId = 'demo-seed';
 
@@ -75,6 +76,7 @@ export async function seedDemoActivity(em: EntityManager, carePlans: CarePlanSto
     });
   }
   await seedDemoReferrals(em);
+  await seedDemoRecordChanges(em);
   await seedDemoCafes(em, coach, await user('coach2'));
 }
 
