@@ -56,6 +56,10 @@ describe('the patient and their care team, in Chromium', () => {
         await page.screenshot({ path: path.join('/tmp/shots-patient-team', `patient-team-${name}-390-view.png`) });
       }
     }
+    // The narrowest phone too: nothing scrolls sideways.
+    await page.setViewportSize({ width: 320, height: 800 });
+    await page.screenshot({ path: path.join('/tmp/shots-patient-team', `patient-team-${name}-320.png`), fullPage: true });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
     await page.setViewportSize(desktop);
     expect(await seriousAccessibilityProblems(page)).toEqual([]);
   }
