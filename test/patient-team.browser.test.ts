@@ -37,6 +37,10 @@ describe('the patient and their care team, in Chromium', () => {
     await page.getByLabel('Email address').fill(user.email);
     await page.getByLabel('Password').fill(TEST_PASSWORD);
     await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByLabel('Email address').waitFor({ state: 'detached' });
+    // Some roles land on a home of their own, with the caseload at /caseload: the tests start from the caseload.
+    await page.getByRole('heading', { level: 1 }).first().waitFor();
+    if ((await page.getByRole('heading', { name: 'My patients' }).count()) === 0) await page.goto(`${server().url}/caseload`);
     await page.getByRole('heading', { name: 'My patients' }).waitFor();
     return page;
   }
