@@ -9,6 +9,7 @@ import { NotificationBell } from './notifications/notification-bell.js';
 import { NotificationsProvider } from './notifications/notification-center.js';
 import { Toasts } from './notifications/toasts.js';
 import { PatientWorkspace } from './patients/patient-workspace.js';
+import { AddPatientPage } from './patients/add-patient-page.js';
 import { PatientQuestionnairePage } from './outcomes/patient-questionnaire-page.js';
 import { DashboardPage } from './outcomes/dashboard-page.js';
 import { IndicatorsPage } from './medications/indicators-page.js';
@@ -188,6 +189,9 @@ function Routes(): JSX.Element {
       <Match when={pathname() === '/' && homeRole()}>{(role) => <RoleHome role={role()} />}</Match>
       <Match when={pathname() === '/' || pathname() === '/caseload'}>
         <CaseloadPage />
+      </Match>
+      <Match when={pathname() === '/patients/new'}>
+        <AddPatientPage />
       </Match>
       <Match when={patientRoute()?.id}>
         {(id) => <PatientWorkspace patientId={id()} tab={patientRoute()?.tab} itemId={patientRoute()?.itemId} />}

@@ -30,6 +30,8 @@ const meaning: Record<ActionName, string> = {
   DISCHARGE_PATIENT: 'Discharge the patient from coaching with a signed summary to their GP.',
   MANAGE_CAFE_PLACES: 'Invite the patient to a Pain Café, register them or put them on its waiting list, cancel their place and record attendance.',
   HANDLE_ESCALATION: "Act on an escalated handover: acknowledge it on the care-team lead's behalf, or reassign the lead (the PCN's service leads).",
+  EDIT_PATIENT_DETAILS: "Correct the patient's name, date of birth, NHS number and practice.",
+  CHANGE_PATIENT_STATUS: "Change the patient's status by hand, with a reason (the care team's lead, a GP on the team, the PCN's service lead).",
 };
 
 /** The GraphQL field of each action: EDIT_CARE_PLAN → editCarePlan. */

@@ -53,6 +53,10 @@ export const PatientAction = {
   MANAGE_CAFE_PLACES: 'painCafe.managePlace',
   /** Act on an escalated handover: acknowledge it on the care-team lead's behalf, or reassign the patient's lead. */
   HANDLE_ESCALATION: 'handover.handleEscalation',
+  /** Correct who the patient is: name, date of birth, NHS number, practice. */
+  EDIT_PATIENT_DETAILS: 'patient.editDetails',
+  /** Change the patient's status (REFERRED, ACTIVE, DISCHARGED) by hand, with a reason. */
+  CHANGE_PATIENT_STATUS: 'patient.changeStatus',
 } as const;
 export type PatientAction = (typeof PatientAction)[keyof typeof PatientAction];
 
@@ -131,6 +135,12 @@ export function allows(actor: Pick<User, 'role'>, rel: Relationship, action: Pat
     case PatientAction.HANDLE_ESCALATION:
       // Escalations go to the PCN's service leads (handover-escalation.ts); only they act on them.
       return rel.isPcnLead;
+    case PatientAction.EDIT_PATIENT_DETAILS:
+      // Whoever cares for the patient, and the PCN's service lead, who registers patients too.
+      return onTeam || rel.isPcnLead;
+    case PatientAction.CHANGE_PATIENT_STATUS:
+      // Those who answer for the patient's care as a whole (the same people as MANAGE_CARE_TEAM).
+      return (rel.member?.isLead ?? false) || (onTeam && actor.role === Role.GP) || rel.isPcnLead;
   }
 }
 
@@ -508,6 +518,10 @@ function deniedMessage(action: PatientAction): string {
       return "Only a coach on the care team or the care team's lead can discharge a patient.";
     case PatientAction.HANDLE_ESCALATION:
       return "Only a service lead of the patient's Primary Care Network can act on an escalated handover.";
+    case PatientAction.EDIT_PATIENT_DETAILS:
+      return "Only the patient's care team or a PCN service lead can correct the patient's details.";
+    case PatientAction.CHANGE_PATIENT_STATUS:
+      return "Only the care team's lead, a GP on the team or a PCN service lead can change the patient's status.";
     default:
       return 'Your role on this care team does not allow that.';
   }

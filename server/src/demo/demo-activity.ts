@@ -12,6 +12,7 @@ import { startThread } from '../threads/thread.service.js';
 import { demoUsers } from './demo-seed.js';
 import { seedDemoReferrals } from './demo-referrals.js';
 import { seedDemoHomes } from './demo-homes.js';
+import { seedDemoRecordChanges } from './demo-record.js';
 
 const requestId = 'demo-seed';
 
@@ -77,6 +78,7 @@ export async function seedDemoActivity(em: EntityManager, carePlans: CarePlanSto
   }
   await seedDemoHomes(em, specialist, pharm);
   await seedDemoReferrals(em);
+  await seedDemoRecordChanges(em);
   await seedDemoCafes(em, coach, await user('coach2'));
 }
 

@@ -7,9 +7,10 @@ import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
 import type { Context } from '../auth/request-context.js';
 import { formatNhsNumber } from './nhs-number.js';
-import { Patient } from './patient.entity.js';
+import { Patient, PatientStatus } from './patient.entity.js';
 import { ageOn, createPatient, listPatients, nextReviewDates, setActivationLevel } from './patient.service.js';
-import { CreatePatientInput, PatientConnection, PatientFilter, PatientSort } from './patient.types.js';
+import { CreatePatientInput, PatientConnection, PatientFilter, PatientSort, PatientStatusChange, UpdatePatientDemographicsInput } from './patient.types.js';
+import { setPatientStatus, statusChangesFor, updatePatientDemographics } from './patient-record.service.js';
 
 /** Conditions offered in filters and forms; patients may have others. */
 export const commonConditions = [
@@ -70,6 +71,28 @@ export class PatientResolver {
   ): Promise<Patient> {
     const { actor, patient } = await requirePatientAccess(ctx, patientId, PatientAction.UPDATE_PATIENT);
     return setActivationLevel(ctx.em, actor, patient, level, ctx.requestId);
+  }
+
+  @Mutation(() => Patient, { description: "Corrects the patient's name, date of birth, NHS number or practice; audited, and on the timeline by field name." })
+  async updatePatientDemographics(@Arg('input', () => UpdatePatientDemographicsInput) input: UpdatePatientDemographicsInput, @Ctx() ctx: Context): Promise<Patient> {
+    const { actor, patient } = await requirePatientAccess(ctx, input.patientId, PatientAction.EDIT_PATIENT_DETAILS);
+    return updatePatientDemographics(ctx.em, { actor, requestId: ctx.requestId }, patient, input);
+  }
+
+  @Mutation(() => Patient, { description: "Changes the patient's status by hand, with the reason, where the programme's own steps (triage, discharge, referral) do not." })
+  async setPatientStatus(
+    @Arg('patientId', () => ID) patientId: string,
+    @Arg('status', () => PatientStatus) status: PatientStatus,
+    @Arg('reason', () => String) reason: string,
+    @Ctx() ctx: Context,
+  ): Promise<Patient> {
+    const { actor, patient } = await requirePatientAccess(ctx, patientId, PatientAction.CHANGE_PATIENT_STATUS);
+    return setPatientStatus(ctx.em, { actor, requestId: ctx.requestId }, patient, status, reason);
+  }
+
+  @FieldResolver(() => [PatientStatusChange], { description: 'The other statuses, each with whether a change by hand may move the patient there now, and why not.' })
+  statusChanges(@Root() patient: Patient, @Ctx() ctx: Context): Promise<PatientStatusChange[]> {
+    return statusChangesFor(ctx.em, patient);
   }
 
   @FieldResolver(() => PatientAbilities, { description: 'What you may do with this patient: show controls from this, never from roles.' })

@@ -51,3 +51,21 @@ export class CreatePatientInput {
   @Field(() => ID, { nullable: true, description: 'The care-team lead; defaults to you.' }) leadUserId?: string | null;
   @Field(() => String, { nullable: true, description: "The lead's part in the patient's care." }) leadTeamRole?: string | null;
 }
+
+@InputType({ description: 'Corrections to who the patient is; only the fields given change.' })
+export class UpdatePatientDemographicsInput {
+  @Field(() => ID) patientId!: string;
+  @Field(() => String, { nullable: true, description: 'Ten digits with a valid check digit; spaces and dashes are fine.' }) nhsNumber?: string | null;
+  @Field(() => String, { nullable: true }) givenName?: string | null;
+  @Field(() => String, { nullable: true }) familyName?: string | null;
+  @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) dateOfBirth?: string | null;
+  @Field(() => ID, { nullable: true, description: "A GP practice in the patient's Primary Care Network." }) practiceId?: string | null;
+}
+
+@ObjectType({ description: 'A status the patient could be moved to by hand, and whether they may be now.' })
+export class PatientStatusChange {
+  @Field(() => PatientStatus) to!: PatientStatus;
+  @Field(() => String, { description: 'The status in words.' }) label!: string;
+  @Field(() => Boolean) allowed!: boolean;
+  @Field(() => String, { nullable: true, description: "Why not, and which of the programme's steps makes this change instead." }) why!: string | null;
+}

@@ -1,8 +1,8 @@
-import { CaseloadDocument } from '@cairn/schema/operations';
+import { CaseloadDocument, ViewerMayDocument } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createMemo, createSignal, Match, onMount, Show, Switch, type JSX } from 'solid-js';
 import { describeError } from '../platform/errors.js';
-import { navigate, pathname, searchParams } from '../platform/router.js';
+import { Link, navigate, pathname, searchParams } from '../platform/router.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
@@ -29,6 +29,7 @@ export function CaseloadPage(): JSX.Element {
     variables: () => ({ filter: filterFor(choices()), sort: choices().sort, first: pageSize, after: cursors().at(-1) ?? null }),
   });
 
+  const [may] = createQuery({ query: ViewerMayDocument });
   const heading = () => (choices().scope === 'mine' ? 'My patients' : 'All patients I can see');
   onMount(() => (document.title = 'Caseload – Cairn'));
 
@@ -60,6 +61,11 @@ export function CaseloadPage(): JSX.Element {
             <Spinner inline label="Updating…" />
           </Show>
         </p>
+        <Show when={may.data?.viewerMay.createPatient}>
+          <Link href="/patients/new" class="button button--secondary page-heading__action">
+            Add patient
+          </Link>
+        </Show>
       </div>
       <CaseloadFilters choices={choices()} onChange={change} />
       <Switch>

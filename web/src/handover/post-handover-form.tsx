@@ -7,13 +7,20 @@ import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
 import { TextField } from '../ui/text-field.js';
+import { ColleaguePicker } from '../patients/colleague-picker.js';
+import { NotOnTeam } from '../patients/not-on-team.js';
 
 type Member = PatientWorkspaceQuery['patient']['careTeam'][number];
 interface ActionDraft {
   description: string;
   assigneeId: string;
   dueDate: string;
+  /** Looking beyond the care team for who to give it to. */
+  finding?: boolean;
+  /** Chosen from beyond the care team, not (yet) on it: not assigned until they are added. */
+  outsider?: { id: string; name: string } | null;
 }
+const someoneElse = '__someone-else';
 
 /**
  * Posting a handover: summary, advice, urgency and recommended actions for named care-team members. The author
@@ -134,14 +141,45 @@ export function PostHandoverForm(props: { patientId: string; careTeam: readonly 
               <TextField label={`Action ${i + 1}`} value={a().description} onInput={(v) => updateAction(i, { description: v })} error={fieldError(`actions.${i}.description`)} />
               <Select
                 label="For"
-                value={a().assigneeId}
-                options={[{ value: '', label: 'Not assigned' }, ...props.careTeam.map((m) => ({ value: m.user.id, label: `${m.user.name} (${m.teamRole})` }))]}
-                onChange={(v) => updateAction(i, { assigneeId: v })}
+                value={a().finding || a().outsider ? someoneElse : a().assigneeId}
+                options={[
+                  { value: '', label: 'Not assigned' },
+                  ...props.careTeam.map((m) => ({ value: m.user.id, label: `${m.user.name} (${m.teamRole})` })),
+                  { value: someoneElse, label: 'Someone not on the care team…' },
+                ]}
+                onChange={(v) => updateAction(i, v === someoneElse ? { assigneeId: '', finding: true, outsider: null } : { assigneeId: v, finding: false, outsider: null })}
               />
               <TextField label="Due" type="date" value={a().dueDate} onInput={(v) => updateAction(i, { dueDate: v })} error={fieldError(`actions.${i}.dueDate`)} />
               <Button variant="quiet" onClick={() => setActions(actions().filter((_, j) => j !== i))}>
                 Remove<span class="visually-hidden"> action {i + 1}</span>
               </Button>
+              <Show when={a().finding}>
+                <div class="handover-actions-edit__beyond">
+                  <ColleaguePicker
+                    label={`Find who should do action ${i + 1}`}
+                    autofocus
+                    note={(c) => (props.careTeam.some((m) => m.user.id === c.id) ? 'On the care team' : 'Not on the care team')}
+                    onChoose={(c) =>
+                      updateAction(i, props.careTeam.some((m) => m.user.id === c.id) ? { assigneeId: c.id, finding: false, outsider: null } : { assigneeId: '', finding: false, outsider: { id: c.id, name: c.name } })
+                    }
+                  />
+                </div>
+              </Show>
+              <Show when={a().outsider}>
+                {(o) => (
+                  <div class="handover-actions-edit__beyond">
+                    <NotOnTeam
+                      person={o()}
+                      purpose="assign"
+                      onAdded={() => updateAction(i, { assigneeId: o().id, outsider: null })}
+                      onDismiss={() => updateAction(i, { assigneeId: '', outsider: null, finding: true })}
+                    />
+                  </div>
+                )}
+              </Show>
+              <Show when={fieldError(`actions.${i}.assigneeId`)}>
+                {(m) => <p class="field__error handover-actions-edit__beyond">{m()}</p>}
+              </Show>
             </div>
           )}
         </Index>

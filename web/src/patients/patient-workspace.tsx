@@ -1,9 +1,11 @@
 import { PatientWorkspaceDocument, type PatientWorkspaceQuery } from '@cairn/schema/operations';
-import { createQuery } from '@urql/solid';
+import { createQuery, useClient } from '@urql/solid';
 import { createEffect, Match, Show, Switch, type JSX } from 'solid-js';
 import { CarePlanTab } from '../care-plans/care-plan-tab.js';
 import { describeError } from '../platform/errors.js';
-import { Link } from '../platform/router.js';
+import { Link, navigate } from '../platform/router.js';
+import { useSession } from '../auth/session.js';
+import { CareTeamProvider } from './care-team-context.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
@@ -25,6 +27,16 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
   const code = () => result.error?.graphQLErrors[0]?.extensions?.code;
   const patient = () => (result.data?.patient.id === props.patientId ? result.data.patient : undefined);
   const tab = () => tabFor(props.tab);
+  const urql = useClient();
+  const session = useSession();
+  const viewerId = () => {
+    const s = session.state();
+    return s.status === 'signedIn' ? s.user.id : undefined;
+  };
+  /** Re-reads the patient (a changed team, details or status), resolving once the page shows it. */
+  const reload = async () => {
+    await urql.query(PatientWorkspaceDocument, { id: props.patientId }, { requestPolicy: 'network-only' }).toPromise();
+  };
 
   createEffect(() => {
     const p = patient();
@@ -52,10 +64,10 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
         </Match>
         <Match when={patient()}>
           {(p) => (
-            <>
+            <CareTeamProvider patientId={p().id} members={p().careTeam} canManage={p().viewerCan.manageCareTeam} onChanged={reload}>
               <PatientHeader patient={p()} canEdit={p().viewerCan.updatePatient} onChanged={() => refetch({ requestPolicy: 'network-only' })} />
               <div class="workspace__body">
-                <CareTeam members={p().careTeam} />
+                <CareTeam members={p().careTeam} canManage={p().viewerCan.manageCareTeam} viewerId={viewerId()} onLeftTeam={() => navigate('/')} />
                 <div class="workspace__record">
                   <Switch>
                     <Match when={tab()}>
@@ -84,7 +96,7 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
                   </Switch>
                 </div>
               </div>
-            </>
+            </CareTeamProvider>
           )}
         </Match>
         <Match when={true}>

@@ -1,4 +1,9 @@
+import { ColleagueSearchDocument } from '@cairn/schema/operations';
+import { createQuery } from '@urql/solid';
 import { createMemo, createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
+import { roleLabel } from '../auth/roles.js';
+import { useCareTeam } from '../patients/care-team-context.js';
+import { NotOnTeam } from '../patients/not-on-team.js';
 import { Button } from '../ui/button.js';
 
 /** Someone who may be @mentioned: a member of the patient's care team. */
@@ -6,6 +11,8 @@ export interface Mentionable {
   id: string;
   name: string;
   detail: string;
+  /** A colleague beyond the care team: picking them asks whether to add them (NotOnTeam). */
+  outsider?: boolean;
 }
 
 interface ComposerProps {
@@ -40,12 +47,26 @@ export function PostComposer(props: ComposerProps): JSX.Element {
   const listId = `${id}-mentions`;
   let area: HTMLTextAreaElement | undefined;
 
+  // Colleagues beyond the care team are offered too (after the team), where the patient's team is known.
+  const team = useCareTeam();
+  const [pending, setPending] = createSignal<Mentionable[]>([]);
+  const colleagueTerm = () => (team && (query()?.term.trim().length ?? 0) >= 2 ? query()!.term.trim() : '');
+  const [colleagues] = createQuery({ query: ColleagueSearchDocument, variables: () => ({ search: colleagueTerm() }), pause: () => colleagueTerm() === '' });
   const matches = createMemo(() => {
     const q = query();
     if (!q) return [];
     const term = q.term.toLowerCase();
-    return props.members.filter((m) => m.name.toLowerCase().split(/\s+/).some((w) => w.startsWith(term)) || m.name.toLowerCase().startsWith(term)).slice(0, 8);
+    const members = props.members.filter((m) => m.name.toLowerCase().split(/\s+/).some((w) => w.startsWith(term)) || m.name.toLowerCase().startsWith(term)).slice(0, 8);
+    const beyond: Mentionable[] = colleagueTerm()
+      ? (colleagues.data?.colleagues ?? [])
+          .filter((c) => !props.members.some((m) => m.id === c.id))
+          .slice(0, 4)
+          .map((c) => ({ id: c.id, name: c.name, detail: `${roleLabel(c.role)} · not on the care team`, outsider: true }))
+      : [];
+    return [...members, ...beyond];
   });
+  /** Outsiders picked whose "@Name" is still in the text and who have not joined the team since. */
+  const unanswered = () => pending().filter((p) => text().includes(`@${p.name}`) && !props.members.some((m) => m.id === p.id));
   const open = () => matches().length > 0;
 
   /** Finds an "@term" being typed just before the caret. */
@@ -66,6 +87,7 @@ export function PostComposer(props: ComposerProps): JSX.Element {
     const after = text().slice(caret);
     const inserted = `@${member.name} `;
     setText(before + inserted + after);
+    if (member.outsider && !pending().some((p) => p.id === member.id)) setPending([...pending(), member]);
     setQuery(null);
     const at = before.length + inserted.length;
     area.value = text();
@@ -94,7 +116,10 @@ export function PostComposer(props: ComposerProps): JSX.Element {
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     const accepted = await props.onSubmit(text(), mentionedIn(text(), props.members));
-    if (accepted) setText('');
+    if (accepted) {
+      setText('');
+      setPending([]);
+    }
   };
 
   const describedBy = () => [props.hint ? `${id}-hint` : '', props.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
@@ -160,6 +185,9 @@ export function PostComposer(props: ComposerProps): JSX.Element {
             {props.error}
           </p>
         </Show>
+        <For each={unanswered()}>
+          {(p) => <NotOnTeam person={p} purpose="mention" onDismiss={() => setPending(pending().filter((x) => x.id !== p.id))} />}
+        </For>
       </div>
       <div class="composer__buttons">
         <Button type="submit" busy={props.busy}>

@@ -43,6 +43,14 @@ function sectionsChanged(payload: Record<string, unknown>): string | undefined {
   return sections.length > 0 ? `Changed: ${sections.map((s) => sectionLabels[s]).join(', ')}` : undefined;
 }
 
+const detailNames: Record<string, string> = { nhsNumber: 'NHS number', givenName: 'given name', familyName: 'family name', dateOfBirth: 'date of birth', practiceId: 'GP practice' };
+/** "Changed: NHS number, date of birth": the fields' names only; the values are in the record and the audit trail. */
+function detailsChanged(payload: Record<string, unknown>): string | undefined {
+  const fields = Array.isArray(payload['fields']) ? payload['fields'].filter((f): f is string => typeof f === 'string' && f in detailNames) : [];
+  return fields.length > 0 ? `Changed: ${fields.map((f) => detailNames[f]).join(', ')}` : undefined;
+}
+const statusWord = (s: string) => ({ REFERRED: 'Referred', ACTIVE: 'Active', DISCHARGED: 'Discharged' })[s] ?? 'another status';
+
 /** An event in a sentence for the timeline. Payload text is only ever shown as text. */
 export function describeEvent(e: { kind: EventKind; payload: Record<string, unknown> }): EventWords {
   const p = e.payload;
@@ -83,6 +91,10 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
       return { group: 'care-team', action: `removed ${text(p, 'userName') || 'someone'} from the care team` };
     case 'CARE_TEAM_LEAD_CHANGED':
       return { group: 'care-team', action: `made ${text(p, 'userName') || 'someone'} the care-team lead` };
+    case 'PATIENT_DETAILS_CHANGED':
+      return { group: 'other', action: "corrected the patient's details", detail: detailsChanged(p) };
+    case 'PATIENT_STATUS_CHANGED':
+      return { group: 'other', action: `changed the patient's status from ${statusWord(text(p, 'from'))} to ${statusWord(text(p, 'to'))}`, detail: quoted(text(p, 'reason')) };
     case 'OUTCOME_RECORDED': {
       const name = text(p, 'shortName') || 'a measure';
       const what = text(p, 'status') === 'DRAFT' ? `saved a draft ${name}` : p['supersedesId'] ? `corrected a ${name}` : `recorded a ${name}`;

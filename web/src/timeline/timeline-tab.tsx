@@ -33,6 +33,7 @@ const filters: ReadonlyArray<{ value: string; label: string; empty: string; kind
     kinds: ['SESSION_BOOKED', 'SESSION_REBOOKED', 'SESSION_CANCELLED', 'SESSION_RECORDED', 'SESSION_ADDENDUM_ADDED', 'SESSION_DNA_ALERT', 'PATIENT_DISCHARGED'],
   },
   { value: 'care-team', label: 'Care team', empty: 'No care-team changes yet', kinds: ['CARE_TEAM_MEMBER_ADDED', 'CARE_TEAM_MEMBER_REMOVED', 'CARE_TEAM_LEAD_CHANGED'] },
+  { value: 'record', label: 'Details and status', empty: 'No changes to the details or status yet', kinds: ['PATIENT_DETAILS_CHANGED', 'PATIENT_STATUS_CHANGED'] },
   { value: 'referral', label: 'Referrals', empty: 'No referrals or invitations yet', kinds: ['REFERRAL_RECEIVED', 'REFERRAL_TRIAGED', 'INVITATION_SENT', 'INVITATION_ANSWERED'] },
   { value: 'measures', label: 'Measures', empty: 'No measures yet', kinds: ['OUTCOME_RECORDED', 'QUESTIONNAIRE_SENT', 'QUESTIONNAIRE_COMPLETED'] },
   {

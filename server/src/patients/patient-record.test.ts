@@ -1,0 +1,255 @@
+import { describe, expect, it } from 'vitest';
+import { Organisation, OrganisationKind } from '../organisations/organisation.entity.js';
+import { auditRows } from '../test-support/audit-rows.js';
+import { errorCode, gql, useTestServer } from '../test-support/harness.js';
+import { makeWorld, signInAs, uniqueNhsNumber, type World } from '../test-support/world.js';
+import type { Patient } from './patient.entity.js';
+
+const EDIT = `mutation($input: UpdatePatientDemographicsInput!) {
+  updatePatientDemographics(input: $input) { id nhsNumber givenName familyName name dateOfBirth practice { id } }
+}`;
+const STATUS = 'mutation($p: ID!, $s: PatientStatus!, $r: String!) { setPatientStatus(patientId: $p, status: $s, reason: $r) { id status } }';
+const CHANGES = 'query($p: ID!) { patient(id: $p) { status statusChanges { to label allowed why } viewerCan { editPatientDetails changePatientStatus } } }';
+const TIMELINE = 'query($p: ID!) { timeline(patientId: $p) { nodes { kind actorName payload } } }';
+const REFER = 'mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }';
+const TRIAGE = 'mutation($input: TriageReferralInput!) { triageReferral(input: $input) { id } }';
+const VIEWER_MAY = '{ viewerMay { createPatient } }';
+
+type Row = { nhs_number: string; given_name: string; family_name: string; date_of_birth: string; practice_id: string; status: string };
+type Timeline = { timeline: { nodes: Array<{ kind: string; actorName: string | null; payload: Record<string, unknown> }> } };
+
+const referral = { reason: 'Low back pain for two years', wantsHelpWith: 'Walking further', consentToContact: true, contactMethod: 'PHONE' };
+
+describe("correcting a patient's details", () => {
+  const server = useTestServer();
+  const url = () => server().url;
+
+  async function rowOf(world: World, patient: Patient): Promise<Row> {
+    const [row] = await server()
+      .orm.em.fork()
+      .getConnection()
+      .execute<Row[]>("select nhs_number, given_name, family_name, to_char(date_of_birth, 'YYYY-MM-DD') as date_of_birth, practice_id, status from patient where id = ?", [patient.id]);
+    return row!;
+  }
+  const events = async (patient: Patient, token: string, kind: string) =>
+    (await gql<Timeline>(url(), TIMELINE, { p: patient.id }, token)).data!.timeline.nodes.filter((e) => e.kind === kind);
+
+  it('a care-team member corrects name, date of birth, NHS number and practice: audited old→new, on the timeline by field name only', async () => {
+    const em = server().orm.em.fork();
+    const world = await makeWorld(em);
+    const otherPractice = new Organisation(`Second practice ${world.tag}`, OrganisationKind.GP_PRACTICE, world.pcn);
+    await em.persist(otherPractice).flush();
+    const patient = await world.patient([world.users.coach, world.users.fcp]);
+    const before = await rowOf(world, patient);
+    const fcp = await signInAs(url(), world.users.fcp);
+    const nhsNumber = uniqueNhsNumber();
+    const spaced = `${nhsNumber.slice(0, 3)} ${nhsNumber.slice(3, 6)}-${nhsNumber.slice(6)}`;
+
+    const res = await gql<{ updatePatientDemographics: Record<string, unknown> }>(
+      url(),
+      EDIT,
+      { input: { patientId: patient.id, nhsNumber: spaced, givenName: '  Patricia ', familyName: patient.familyName, dateOfBirth: '1971-05-17', practiceId: otherPractice.id } },
+      fcp,
+    );
+    expect(res.errors).toBeUndefined();
+    expect(res.data!.updatePatientDemographics).toMatchObject({ nhsNumber, givenName: 'Patricia', name: `Patricia ${patient.familyName}`, dateOfBirth: '1971-05-17', practice: { id: otherPractice.id } });
+    expect(await rowOf(world, patient)).toMatchObject({ nhs_number: nhsNumber, given_name: 'Patricia', date_of_birth: '1971-05-17', practice_id: otherPractice.id });
+
+    // The family name was sent unchanged, so it is not among what changed.
+    const [audit] = await auditRows(server().orm, "patient_id = ? and action = 'patient.editDetails'", [patient.id]);
+    expect(audit).toMatchObject({
+      actor_id: world.users.fcp.id,
+      outcome: 'ALLOWED',
+      detail: {
+        fields: ['nhsNumber', 'givenName', 'dateOfBirth', 'practiceId'],
+        changes: {
+          nhsNumber: { from: before.nhs_number, to: nhsNumber },
+          givenName: { from: 'Pat', to: 'Patricia' },
+          dateOfBirth: { from: '1970-05-17', to: '1971-05-17' },
+          practiceId: { from: world.practice.id, to: otherPractice.id },
+        },
+      },
+    });
+    const [event] = await events(patient, fcp, 'PATIENT_DETAILS_CHANGED');
+    expect(event).toEqual({ kind: 'PATIENT_DETAILS_CHANGED', actorName: world.users.fcp.name, payload: { fields: ['nhsNumber', 'givenName', 'dateOfBirth', 'practiceId'] } });
+    expect(JSON.stringify(event)).not.toContain(nhsNumber);
+  });
+
+  it('refuses bad input field by field, and a change of nothing, changing nothing', async () => {
+    const em = server().orm.em.fork();
+    const world = await makeWorld(em);
+    const patient = await world.patient([world.users.coach]);
+    const elsewhere = await makeWorld(em);
+    const before = await rowOf(world, patient);
+    const coach = await signInAs(url(), world.users.coach);
+    const bad = async (change: Record<string, unknown>) => {
+      const res = await gql(url(), EDIT, { input: { patientId: patient.id, ...change } }, coach);
+      return [errorCode(res), res.errors?.[0]?.extensions?.field, res.errors?.[0]?.message];
+    };
+    const wrongCheckDigit = patient.nhsNumber.slice(0, 9) + String((Number(patient.nhsNumber[9]) + 1) % 10);
+
+    expect(await bad({ nhsNumber: wrongCheckDigit })).toEqual(['BAD_USER_INPUT', 'nhsNumber', expect.stringMatching(/check digit does not match/)]);
+    expect(await bad({ nhsNumber: '999 123' })).toEqual(['BAD_USER_INPUT', 'nhsNumber', expect.stringMatching(/10 digits/)]);
+    expect(await bad({ givenName: '   ' })).toEqual(['BAD_USER_INPUT', 'givenName', expect.stringMatching(/fill in given name/)]);
+    expect(await bad({ dateOfBirth: '2999-01-01' })).toEqual(['BAD_USER_INPUT', 'dateOfBirth', expect.stringMatching(/future/)]);
+    expect(await bad({ dateOfBirth: '1970-02-30' })).toEqual(['BAD_USER_INPUT', 'dateOfBirth', expect.stringMatching(/YYYY-MM-DD/)]);
+    expect(await bad({ practiceId: elsewhere.practice.id })).toEqual(['BAD_USER_INPUT', 'practiceId', expect.stringMatching(/Primary Care Network/)]);
+    expect(await bad({ practiceId: world.pcn.id })).toEqual(['BAD_USER_INPUT', 'practiceId', expect.any(String)]);
+    expect(await bad({})).toEqual(['BAD_USER_INPUT', 'input', expect.stringMatching(/Nothing to change/)]);
+    expect(await bad({ givenName: 'Pat', nhsNumber: patient.nhsNumber })).toEqual(['BAD_USER_INPUT', 'input', expect.stringMatching(/already recorded/)]);
+    // One bad field refuses the whole correction: the good one beside it is not written either.
+    expect(await bad({ familyName: 'Changed', dateOfBirth: 'yesterday' })).toEqual(['BAD_USER_INPUT', 'dateOfBirth', expect.any(String)]);
+
+    expect(await rowOf(world, patient)).toEqual(before);
+    expect(await events(patient, coach, 'PATIENT_DETAILS_CHANGED')).toEqual([]);
+    expect(await auditRows(server().orm, "patient_id = ? and action = 'patient.editDetails'", [patient.id])).toEqual([]);
+  });
+
+  it("answers CONFLICT for another patient's NHS number, even one the editor cannot see, and changes nothing", async () => {
+    const em = server().orm.em.fork();
+    const world = await makeWorld(em);
+    const patient = await world.patient([world.users.coach]);
+    const hidden = await world.patient([world.users.fcp], { givenName: 'Someone', familyName: 'Else' });
+    const before = await rowOf(world, patient);
+    const coach = await signInAs(url(), world.users.coach);
+
+    const res = await gql(url(), EDIT, { input: { patientId: patient.id, nhsNumber: hidden.nhsNumber, givenName: 'Changed' } }, coach);
+    expect(errorCode(res)).toBe('CONFLICT');
+    expect(res.errors?.[0].message).toMatch(/already on another patient's record in Cairn.*nothing was changed/);
+    expect(res.errors?.[0].message).not.toMatch(/Someone|Else/);
+    expect(await rowOf(world, patient)).toEqual(before);
+    expect(await events(patient, coach, 'PATIENT_DETAILS_CHANGED')).toEqual([]);
+  });
+
+  it('is for the care team and the PCN service lead: a linked specialist is FORBIDDEN, anyone else NOT_FOUND, both audited', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach]);
+    await world.linkSpecialist(patient);
+    const before = await rowOf(world, patient);
+    const edit = async (token: string | undefined, patientId = patient.id) => errorCode(await gql(url(), EDIT, { input: { patientId, givenName: 'Changed' } }, token));
+
+    expect(await edit(await signInAs(url(), world.users.specialist))).toBe('FORBIDDEN');
+    expect(await edit(await signInAs(url(), world.users.outsider))).toBe('NOT_FOUND');
+    expect(await edit(await signInAs(url(), world.users.gp))).toBe('NOT_FOUND');
+    expect(await edit(await signInAs(url(), world.users.coach), '00000000-0000-4000-8000-000000000000')).toBe('NOT_FOUND');
+    expect(await edit(undefined)).toBe('UNAUTHENTICATED');
+    expect(await rowOf(world, patient)).toEqual(before);
+    const denials = await auditRows(server().orm, "patient_id = ? and action = 'patient.editDetails' and outcome = 'DENIED'", [patient.id]);
+    expect(denials.map((d) => [d.actor_id, d.detail?.reason]).sort()).toEqual(
+      [
+        [world.users.specialist.id, 'not permitted'],
+        [world.users.outsider.id, 'no relationship'],
+        [world.users.gp.id, 'no relationship'],
+      ].sort(),
+    );
+
+    const lead = await signInAs(url(), world.users.lead);
+    expect((await gql(url(), EDIT, { input: { patientId: patient.id, familyName: 'Corrected' } }, lead)).errors).toBeUndefined();
+  });
+});
+
+describe("changing a patient's status by hand", () => {
+  const server = useTestServer();
+  const url = () => server().url;
+  const status = async (token: string | undefined, p: string, s: string, r = 'Agreed at the MDT meeting') => {
+    const res = await gql<{ setPatientStatus: { status: string } }>(url(), STATUS, { p, s, r }, token);
+    return res.errors ? [errorCode(res), res.errors[0]?.extensions?.field ?? null, res.errors[0]?.message] : res.data!.setPatientStatus.status;
+  };
+  const statusOf = async (world: World, patient: Patient) =>
+    (await server().orm.em.fork().getConnection().execute<Array<{ status: string }>>('select status from patient where id = ?', [patient.id]))[0]!.status;
+
+  it("the care team's lead starts a registered patient's care, with the reason on the timeline and in the audit trail", async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach, world.users.gp], { status: 'REFERRED' });
+    const coach = await signInAs(url(), world.users.coach);
+
+    const options = await gql<{ patient: { statusChanges: unknown[]; viewerCan: Record<string, boolean> } }>(url(), CHANGES, { p: patient.id }, coach);
+    expect(options.data!.patient.viewerCan).toEqual({ editPatientDetails: true, changePatientStatus: true });
+    expect(options.data!.patient.statusChanges).toEqual([
+      { to: 'ACTIVE', label: 'Active', allowed: true, why: null },
+      { to: 'DISCHARGED', label: 'Discharged', allowed: true, why: null },
+    ]);
+
+    expect(await status(coach, patient.id, 'ACTIVE', '  First call booked with the patient  ')).toBe('ACTIVE');
+    const timeline = (await gql<Timeline>(url(), TIMELINE, { p: patient.id }, coach)).data!.timeline.nodes;
+    expect(timeline.find((e) => e.kind === 'PATIENT_STATUS_CHANGED')).toEqual({
+      kind: 'PATIENT_STATUS_CHANGED',
+      actorName: world.users.coach.name,
+      payload: { from: 'REFERRED', to: 'ACTIVE', reason: 'First call booked with the patient' },
+    });
+    const [audit] = await auditRows(server().orm, "patient_id = ? and action = 'patient.changeStatus'", [patient.id]);
+    expect(audit).toMatchObject({ actor_id: world.users.coach.id, outcome: 'ALLOWED', detail: { from: 'REFERRED', to: 'ACTIVE', reason: 'First call booked with the patient' } });
+
+    // An active patient with no coaching episode may be closed by hand: here by a GP on the team who is not the lead.
+    expect(await status(await signInAs(url(), world.users.gp), patient.id, 'DISCHARGED', 'Moved out of the area')).toBe('DISCHARGED');
+  });
+
+  it('is allowed to the lead, a GP on the team and the PCN service lead only', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach, world.users.fcp, world.users.gp], { status: 'REFERRED' });
+    await world.linkSpecialist(patient);
+    const forbidden = "Only the care team's lead, a GP on the team or a PCN service lead can change the patient's status.";
+
+    expect(await status(await signInAs(url(), world.users.fcp), patient.id, 'ACTIVE')).toEqual(['FORBIDDEN', null, forbidden]);
+    expect(await status(await signInAs(url(), world.users.specialist), patient.id, 'ACTIVE')).toEqual(['FORBIDDEN', null, forbidden]);
+    expect((await status(await signInAs(url(), world.users.outsider), patient.id, 'ACTIVE'))[0]).toBe('NOT_FOUND');
+    expect((await status(await signInAs(url(), world.users.pharm), patient.id, 'ACTIVE'))[0]).toBe('NOT_FOUND');
+    expect((await status(undefined, patient.id, 'ACTIVE'))[0]).toBe('UNAUTHENTICATED');
+    expect(await statusOf(world, patient)).toBe('REFERRED');
+    const fcpCan = await gql<{ patient: { viewerCan: Record<string, boolean> } }>(url(), CHANGES, { p: patient.id }, await signInAs(url(), world.users.fcp));
+    expect(fcpCan.data!.patient.viewerCan).toEqual({ editPatientDetails: true, changePatientStatus: false });
+
+    expect(await status(await signInAs(url(), world.users.lead), patient.id, 'ACTIVE')).toBe('ACTIVE');
+  });
+
+  it('refuses a change without a reason, to the same status, or one the programme makes by its own steps; nothing changes', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const lead = await signInAs(url(), world.users.lead);
+    const coach = await signInAs(url(), world.users.coach);
+    const gp = await signInAs(url(), world.users.gp);
+    const active = await world.patient([world.users.coach, world.users.gp], { status: 'ACTIVE' });
+    const discharged = await world.patient([world.users.coach], { status: 'DISCHARGED' });
+
+    expect(await status(coach, active.id, 'DISCHARGED', '   ')).toEqual(['BAD_USER_INPUT', 'reason', expect.stringMatching(/fill in reason/)]);
+    expect(await status(coach, active.id, 'DISCHARGED', 'x'.repeat(501))).toEqual(['BAD_USER_INPUT', 'reason', expect.stringMatching(/too long/)]);
+    expect(await status(coach, active.id, 'ACTIVE')).toEqual(['BAD_USER_INPUT', 'status', 'The patient is already Active: nothing to change.']);
+    expect(await status(coach, active.id, 'REFERRED')).toEqual(['CONFLICT', null, expect.stringMatching(/through a referral/)]);
+    expect(await status(coach, discharged.id, 'ACTIVE')).toEqual(['CONFLICT', null, expect.stringMatching(/new referral/)]);
+    expect(await statusOf(world, active)).toBe('ACTIVE');
+    expect(await statusOf(world, discharged)).toBe('DISCHARGED');
+
+    // A referral awaiting triage: the triage makes the change, with its coach.
+    const referred = await world.patient([world.users.coach, world.users.gp], { status: 'DISCHARGED' });
+    const made = await gql<{ createReferral: { id: string } }>(url(), REFER, { input: { patientId: referred.id, details: referral } }, gp);
+    expect(made.errors).toBeUndefined();
+    expect(await status(coach, referred.id, 'ACTIVE')).toEqual(['CONFLICT', null, expect.stringMatching(/accepting it on the Referrals screen/)]);
+    expect(await status(lead, referred.id, 'DISCHARGED')).toEqual(['CONFLICT', null, expect.stringMatching(/decline it on the Referrals screen/)]);
+    expect(await statusOf(world, referred)).toBe('REFERRED');
+
+    // Accepted: the patient is on the programme, and is discharged with a signed summary, not by hand.
+    expect((await gql(url(), TRIAGE, { input: { referralId: made.data!.createReferral.id, outcome: 'ACCEPT', coachId: world.users.coach.id } }, coach)).errors).toBeUndefined();
+    expect(await statusOf(world, referred)).toBe('ACTIVE');
+    expect(await status(coach, referred.id, 'DISCHARGED')).toEqual(['CONFLICT', null, expect.stringMatching(/discharge them on the Sessions tab/)]);
+    const options = await gql<{ patient: { statusChanges: Array<{ to: string; allowed: boolean; why: string | null }> } }>(url(), CHANGES, { p: referred.id }, coach);
+    expect(options.data!.patient.statusChanges).toEqual([
+      { to: 'REFERRED', label: 'Referred', allowed: false, why: expect.stringMatching(/through a referral/) },
+      { to: 'DISCHARGED', label: 'Discharged', allowed: false, why: expect.stringMatching(/Sessions tab/) },
+    ]);
+
+    for (const p of [active, discharged, referred]) {
+      const timeline = (await gql<Timeline>(url(), TIMELINE, { p: p.id }, coach)).data!.timeline.nodes;
+      expect(timeline.filter((e) => e.kind === 'PATIENT_STATUS_CHANGED')).toEqual([]);
+    }
+    expect(await auditRows(server().orm, "action = 'patient.changeStatus' and outcome = 'ALLOWED' and patient_id in (?, ?, ?)", [active.id, discharged.id, referred.id])).toEqual([]);
+  });
+
+  it('tells the web who may add patients (viewerMay.createPatient), from the policy', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const may = async (token: string | undefined) => (await gql<{ viewerMay: { createPatient: boolean } }>(url(), VIEWER_MAY, {}, token)).data!.viewerMay.createPatient;
+    expect(await may(await signInAs(url(), world.users.coach))).toBe(true);
+    expect(await may(await signInAs(url(), world.users.lead))).toBe(true);
+    expect(await may(await signInAs(url(), world.users.specialist))).toBe(false);
+    expect(await may(await signInAs(url(), world.users.admin))).toBe(false);
+    expect(await may(undefined)).toBe(false);
+  });
+});
