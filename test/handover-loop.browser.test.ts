@@ -5,9 +5,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../server/src/auth/user.entity.js';
 import { escalationTimings } from '../server/src/handover/handover-escalation.js';
 import { gql, useTestServer } from '../server/src/test-support/harness.js';
-import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { makeWorld, signInAs, type World } from '../server/src/test-support/world.js';
 import { seriousAccessibilityProblems } from './support/axe.js';
 import { artifactsDir, useChromium } from './support/browser.js';
+import { signInWithForm } from './support/sign-in.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const laptop = { width: 1280, height: 800 };
@@ -24,18 +25,7 @@ describe('the handover loop in Chromium, from posting to every action done', () 
   });
 
   async function signedIn(user: User, viewport = laptop): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser().newContext({ viewport, locale: 'en-GB' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`page error (${user.name}):`, e));
-    await page.goto(server().url);
-    await page.getByLabel('Email address').fill(user.email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    // The sign-in page has a heading too: wait until it has gone (a navigation before then can abandon the sign-in).
-    await page.getByLabel('Password').waitFor({ state: 'detached' });
-    await page.getByRole('heading', { level: 1 }).first().waitFor();
-    return { context, page };
+    return signInWithForm(browser(), server().url, user, { viewport });
   }
   const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage });
   const handoverCount = async (patientId: string) =>

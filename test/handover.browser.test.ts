@@ -3,9 +3,10 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../server/src/auth/user.entity.js';
 import { gql, useTestServer } from '../server/src/test-support/harness.js';
-import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { makeWorld, signInAs, type World } from '../server/src/test-support/world.js';
 import { accessibilityProblems } from './support/axe.js';
 import { artifactsDir, useChromium } from './support/browser.js';
+import { signInWithForm } from './support/sign-in.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const laptop = { width: 1366, height: 768 };
@@ -25,21 +26,10 @@ describe('handovers, discussions and notifications in Chromium', () => {
 
   /** A fresh browser profile, signed in as `user`, on their first page (the caseload, or their role's home). */
   async function signedIn(user: User, options: { trackSockets?: boolean } = {}): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser().newContext({ viewport: laptop, locale: 'en-GB' });
     // Keeps the page's WebSockets within reach, so a test can drop them as a flaky network would.
-    if (options.trackSockets) await context.addInitScript(trackSockets);
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`page error (${user.name}):`, e));
-    await page.goto(server().url);
-    await page.getByLabel('Email address').fill(user.email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    // The caseload, or the home of a role that has one (a specialist's): the user's first page.
-    await page.getByLabel('Password').waitFor({ state: 'detached' });
-    await page.getByRole('heading', { level: 1 }).first().waitFor();
-    await markDocument(page);
-    return { context, page };
+    const signed = await signInWithForm(browser(), server().url, user, { viewport: laptop, initScript: options.trackSockets ? trackSockets : undefined });
+    await markDocument(signed.page);
+    return signed;
   }
 
   function trackSockets(): void {

@@ -5,8 +5,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Role, User } from '../server/src/auth/user.entity.js';
 import { PatientStatus } from '../server/src/patients/patient.entity.js';
 import { gql, useTestServer } from '../server/src/test-support/harness.js';
-import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { makeWorld, signInAs, type World } from '../server/src/test-support/world.js';
 import { artifactsDir, useChromium } from './support/browser.js';
+import { signInWithForm } from './support/sign-in.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const desktop = { width: 1280, height: 800 };
@@ -32,15 +33,7 @@ describe('the coaching programme, live for colleagues, in Chromium', () => {
   });
 
   async function signedIn(user: User, at: string): Promise<Page> {
-    const context = await browser().newContext({ viewport: desktop, locale: 'en-GB' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`page error (${user.name}):`, e));
-    await page.goto(server().url);
-    await page.getByLabel('Email address').fill(user.email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    const { page } = await signInWithForm(browser(), server().url, user, { viewport: desktop });
     await page.goto(`${server().url}${at}`);
     return page;
   }

@@ -5,8 +5,9 @@ import type { User } from '../server/src/auth/user.entity.js';
 import { addDays } from '../server/src/medications/flags.js';
 import { ukToday } from '../server/src/medications/medication.service.js';
 import { useTestServer } from '../server/src/test-support/harness.js';
-import { makeWorld, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { makeWorld, type World } from '../server/src/test-support/world.js';
 import { artifactsDir, useChromium } from './support/browser.js';
+import { signInWithForm } from './support/sign-in.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const desktop = { width: 1280, height: 800 };
@@ -22,16 +23,7 @@ describe('analgesia review in Chromium', () => {
   });
 
   async function signedIn(user: User): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser().newContext({ viewport: desktop, locale: 'en-GB' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`page error (${user.name}):`, e));
-    await page.goto(server().url);
-    await page.getByLabel('Email address').fill(user.email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My patients' }).waitFor();
-    return { context, page };
+    return signInWithForm(browser(), server().url, user, { viewport: desktop });
   }
 
   /** A screenshot at the laptop size and at a phone's, full page. */

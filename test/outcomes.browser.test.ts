@@ -3,8 +3,9 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../server/src/auth/user.entity.js';
 import { gql, useTestServer } from '../server/src/test-support/harness.js';
-import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { makeWorld, signInAs, type World } from '../server/src/test-support/world.js';
 import { artifactsDir, useChromium } from './support/browser.js';
+import { signInWithForm } from './support/sign-in.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const RECORD = 'mutation($input: RecordOutcomeInput!) { recordOutcome(input: $input) { id score } }';
@@ -19,18 +20,7 @@ describe('outcome measures in Chromium', () => {
   });
 
   async function signedIn(user: User, viewport: { width: number; height: number }): Promise<Page> {
-    const context = await browser().newContext({ viewport, locale: 'en-GB' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.error('page error:', e));
-    await page.goto(server().url);
-    await page.getByLabel('Email address').fill(user.email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    // The caseload, or the home of a role that has one (a service lead's): the user's first page.
-    await page.getByLabel('Password').waitFor({ state: 'detached' });
-    await page.getByRole('heading', { level: 1 }).first().waitFor();
-    return page;
+    return (await signInWithForm(browser(), server().url, user, { viewport })).page;
   }
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
 

@@ -5,9 +5,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { Role, User } from '../server/src/auth/user.entity.js';
 import { PatientStatus } from '../server/src/patients/patient.entity.js';
 import { ownerQuery, useTestServer } from '../server/src/test-support/harness.js';
-import { makeWorld, TEST_PASSWORD, uniqueNhsNumber, type World } from '../server/src/test-support/world.js';
+import { makeWorld, uniqueNhsNumber, type World } from '../server/src/test-support/world.js';
 import { seriousAccessibilityProblems } from './support/axe.js';
 import { artifactsDir, useChromium } from './support/browser.js';
+import { signInWithForm } from './support/sign-in.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const desktop = { width: 1280, height: 800 };
@@ -29,17 +30,8 @@ describe('the patient and their care team, in Chromium', () => {
   });
 
   async function signedIn(user: User): Promise<Page> {
-    const context = await browser().newContext({ viewport: desktop, locale: 'en-GB' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`page error (${user.name}):`, e));
-    await page.goto(server().url);
-    await page.getByLabel('Email address').fill(user.email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByLabel('Email address').waitFor({ state: 'detached' });
+    const { page } = await signInWithForm(browser(), server().url, user, { viewport: desktop });
     // Some roles land on a home of their own, with the caseload at /caseload: the tests start from the caseload.
-    await page.getByRole('heading', { level: 1 }).first().waitFor();
     if ((await page.getByRole('heading', { name: 'My patients' }).count()) === 0) await page.goto(`${server().url}/caseload`);
     await page.getByRole('heading', { name: 'My patients' }).waitFor();
     return page;

@@ -5,10 +5,11 @@ import type { User } from '../server/src/auth/user.entity.js';
 import type { Patient } from '../server/src/patients/patient.entity.js';
 import { formatNhsNumber } from '../server/src/patients/nhs-number.js';
 import { gql, useTestServer } from '../server/src/test-support/harness.js';
-import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { makeWorld, signInAs, type World } from '../server/src/test-support/world.js';
 import { seriousAccessibilityProblems } from './support/axe.js';
 import { artifactsDir, useChromium } from './support/browser.js';
 import { fieldLayoutProblems, sidewaysScroll, widths } from './support/layout.js';
+import { signInWithForm } from './support/sign-in.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 /** The sizes screenshots are taken at: a laptop and a phone. */
@@ -40,17 +41,7 @@ describe('Cairn on every screen from 320 px up, in Chromium', () => {
   });
 
   async function signedIn(user: User, width: number): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser().newContext({ viewport: sizeFor(width), locale: 'en-GB' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    await page.goto(server().url);
-    await page.getByLabel('Email address').fill(user.email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    // The sign-in page has a heading too: wait until it has gone and the user's home is shown.
-    await page.getByLabel('Password').waitFor({ state: 'detached' });
-    await page.getByRole('heading', { level: 1 }).first().waitFor();
-    return { context, page };
+    return signInWithForm(browser(), server().url, user, { viewport: sizeFor(width) });
   }
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
 

@@ -3,6 +3,7 @@ import { createEffect, createMemo, createSignal, Match, on, Show, Switch, type J
 import { roleLabel } from './auth/roles.js';
 import { SessionProvider, useSession } from './auth/session.js';
 import { SignInPage } from './auth/sign-in-page.js';
+import { MainNav } from './main-nav.js';
 import { CaseloadPage } from './caseload/caseload-page.js';
 import { HandoverInboxPage } from './handover/handover-inbox-page.js';
 import { NotificationBell } from './notifications/notification-bell.js';
@@ -112,51 +113,7 @@ function SignedIn(): JSX.Element {
             Cairn <span class="top-bar__home-sub">{homeRole() ? 'Home' : 'Caseload'}</span>
           </Link>
         }
-        nav={
-          <>
-            <Show when={user() && user()!.role !== 'ADMIN'}>
-              <Link href="/handovers" class="top-bar__nav-link" aria-current={pathname() === '/handovers' ? 'page' : undefined}>
-                Handovers
-              </Link>
-            </Show>
-            <Show when={user() && user()!.role !== 'ADMIN'}>
-              {/* One entry for the programme: case finding is reached from the referrals pages (ProgrammeNav), so the bar stays one line. */}
-              <Link href="/referrals" class="top-bar__nav-link" aria-current={pathname().startsWith('/referrals') || pathname().startsWith('/case-finding') ? 'page' : undefined}>
-                Referrals
-              </Link>
-            </Show>
-            <Show when={user()?.role === 'COACH'}>
-              <Link href="/diary" class="top-bar__nav-link" aria-current={pathname() === '/diary' ? 'page' : undefined}>
-                Diary
-              </Link>
-            </Show>
-            <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
-              <Link href="/capacity" class="top-bar__nav-link" aria-current={pathname() === '/capacity' ? 'page' : undefined}>
-                Capacity
-              </Link>
-            </Show>
-            <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
-              <Link href="/dashboard" class="top-bar__nav-link" aria-current={pathname() === '/dashboard' ? 'page' : undefined}>
-                Dashboard
-              </Link>
-            </Show>
-            <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'COACH'}>
-              <Link href="/pain-cafes" class="top-bar__nav-link" aria-current={pathname().startsWith('/pain-cafes') ? 'page' : undefined}>
-                Pain Cafés
-              </Link>
-            </Show>
-            <Show when={user()?.role === 'SERVICE_LEAD' || user()?.role === 'ADMIN'}>
-              <Link href="/audit" class="top-bar__nav-link" aria-current={pathname() === '/audit' ? 'page' : undefined}>
-                Audit
-              </Link>
-            </Show>
-            <Show when={user() && ['GP', 'PAIN_PRACTITIONER', 'SERVICE_LEAD'].includes(user()!.role)}>
-              <Link href="/medication-reviews" class="top-bar__nav-link" aria-current={pathname() === '/medication-reviews' || pathname() === '/indicators' ? 'page' : undefined}>
-                Medication
-              </Link>
-            </Show>
-          </>
-        }
+        nav={<MainNav />}
         bell={<NotificationBell />}
         overlay={<Toasts />}
         onSignOut={() => void leave('here')}

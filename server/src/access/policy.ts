@@ -446,6 +446,10 @@ export function completeHandoverActionAs(actor: Pick<User, 'id'>, assigneeId: st
 export const may = {
   createPatient: (actor: User) => ([Role.COACH, Role.FCP, Role.GP, Role.PAIN_PRACTITIONER, Role.SERVICE_LEAD] as Role[]).includes(actor.role),
   readUserAudit: (actor: User) => actor.role === Role.SERVICE_LEAD,
+  /** Work with patients through their care teams (the handover inbox, referrals): every clinical role; administrators have no patients. */
+  workWithPatients: (actor: User) => actor.active && actor.role !== Role.ADMIN,
+  /** The medication worklists and prescribing indicators: prescribers, pain management practitioners and service leads. */
+  reviewMedication: (actor: User) => actor.active && ([Role.GP, Role.PAIN_PRACTITIONER, Role.SERVICE_LEAD] as Role[]).includes(actor.role),
   /** The outcomes dashboard, over the patients the actor may open (readablePatientsSql): a lead's PCN, a coach's caseload. */
   readServiceDashboard: (actor: User) => actor.active && (actor.role === Role.SERVICE_LEAD || actor.role === Role.COACH),
   manageUsers: (actor: User) => actor.role === Role.ADMIN,
