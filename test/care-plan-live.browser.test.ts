@@ -6,9 +6,10 @@ import { emptyPlanReason } from '@cairn/schema/care-plan';
 import type { User } from '../server/src/auth/user.entity.js';
 import type { Patient } from '../server/src/patients/patient.entity.js';
 import { useTestServer } from '../server/src/test-support/harness.js';
-import { makeWorld, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { makeWorld, type World } from '../server/src/test-support/world.js';
 import { accessibilityProblems } from './support/axe.js';
 import { artifactsDir, useChromium } from './support/browser.js';
+import { signInWithForm } from './support/sign-in.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const laptop = { width: 1280, height: 800 };
@@ -30,14 +31,7 @@ describe('the care plan, for everyone at once, in Chromium', () => {
   });
 
   async function openPlan(user: User, whose: Patient): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser().newContext({ viewport: laptop, locale: 'en-GB', timezoneId: 'Europe/London' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    await page.goto(server().url);
-    await page.getByLabel('Email address').fill(user.email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My patients' }).waitFor();
+    const { context, page } = await signInWithForm(browser(), server().url, user, { viewport: laptop });
     await page.goto(`${server().url}/patients/${whose.id}`);
     await page.getByRole('heading', { level: 3, name: 'What matters to me' }).waitFor();
     return { context, page };

@@ -193,6 +193,8 @@ describe('the live care plan in Chromium', () => {
     await coach.page.locator('.sign-off__notice--changed').getByText('What matters to me').waitFor();
 
     await coach.page.locator('.save-status[data-status="saved"]').waitFor();
+    // The physio's last words are stored before the history is read (else its newest revision ends mid-sentence).
+    await saved(physio.page);
     await coachBox.blur();
     await shot(coach.page, 'care-plan-1366');
     expect(await accessibilityProblems(coach.page)).toEqual([]);

@@ -3,9 +3,10 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ownerQuery, useTestServer } from '../server/src/test-support/harness.js';
-import { makeWorld, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { makeWorld, type World } from '../server/src/test-support/world.js';
 import { seriousAccessibilityProblems } from './support/axe.js';
 import { artifactsDir, useChromium } from './support/browser.js';
+import { signInWithForm } from './support/sign-in.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const desktop = { width: 1280, height: 800 };
@@ -43,14 +44,7 @@ describe('Pain Cafés in Chromium', () => {
     const { coach } = world.users;
     const ann = await world.patient([coach], { givenName: 'Annie', familyName: `Walsh ${world.tag}` });
     const ben = await world.patient([coach], { givenName: 'Bernard', familyName: `Okoye ${world.tag}` });
-    const context = await browser().newContext({ viewport: desktop, locale: 'en-GB' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.error('page error:', e));
-    await page.goto(server().url);
-    await page.getByLabel('Email address').fill(coach.email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    const { context, page } = await signInWithForm(browser(), server().url, coach, { viewport: desktop });
     await page.getByRole('heading', { name: 'My patients' }).waitFor();
 
     await page.getByRole('link', { name: 'Pain Cafés' }).click();

@@ -6,8 +6,9 @@ import * as Y from 'yjs';
 import type { User } from '../server/src/auth/user.entity.js';
 import { createCarePlanDoc, goalMap, strategyMap } from '../server/src/care-plans/care-plan.doc.js';
 import { gql, useTestServer } from '../server/src/test-support/harness.js';
-import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
+import { makeWorld, signInAs, type World } from '../server/src/test-support/world.js';
 import { artifactsDir, useChromium } from './support/browser.js';
+import { signInWithForm } from './support/sign-in.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const desktop = { width: 1280, height: 800 };
@@ -28,16 +29,7 @@ describe('coaching sessions in Chromium', () => {
   });
 
   async function signedIn(user: User): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser().newContext({ viewport: desktop, locale: 'en-GB', timezoneId: 'Europe/London' });
-    context.setDefaultTimeout(10_000);
-    const page = await context.newPage();
-    page.on('pageerror', (e) => console.error(`page error (${user.name}):`, e));
-    await page.goto(server().url);
-    await page.getByLabel('Email address').fill(user.email);
-    await page.getByLabel('Password').fill(TEST_PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'My patients' }).waitFor();
-    return { context, page };
+    return signInWithForm(browser(), server().url, user, { viewport: desktop });
   }
 
   async function shots(page: Page, name: string): Promise<void> {
@@ -131,7 +123,7 @@ describe('coaching sessions in Chromium', () => {
     await shots(page, 'sessions-capacity-coach');
 
     const asLead = await signedIn(lead);
-    await asLead.page.getByRole('link', { name: 'Capacity' }).click();
+    await asLead.page.getByRole('link', { name: 'Capacity', exact: true }).click();
     await asLead.page.getByRole('link', { name: coach.name }).waitFor();
     await shots(asLead.page, 'sessions-capacity-lead');
   });

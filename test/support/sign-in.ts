@@ -14,7 +14,8 @@ export interface SignInOptions {
  * the sign-in) and a page heading is shown. Page errors are printed with the user's name.
  */
 export async function signInWithForm(browser: Browser, baseUrl: string, user: { name: string; email: string }, options: SignInOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, locale: 'en-GB' });
+  // Cairn serves the UK: days and times are read as in London whatever the machine's zone.
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'Europe/London' });
   if (options.initScript) await context.addInitScript(options.initScript);
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();
