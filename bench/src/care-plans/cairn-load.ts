@@ -2,7 +2,10 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { gqlHttp, openSessions, seedWorld, startCairn } from '../support/cairn.js';
+import os from 'node:os';
+import path from 'node:path';
 import { driveLoad, inBatches, LoadRecorder, Typist, type LoadEditor, type LoadOptions, type LoadResult } from './load.js';
+import { readStages, type StageSummary } from './stages.js';
 
 export const APPLY = `mutation($p: ID!, $u: String!, $c: String!) { applyCarePlanUpdate(patientId: $p, update: $u, clientUpdateId: $c) { seq duplicate } }`;
 export const UPDATES = `subscription($p: ID!, $sv: String) { carePlanUpdates(patientId: $p, stateVector: $sv) { kind update seq clientUpdateId } }`;
@@ -135,8 +138,10 @@ class CairnEditor implements LoadEditor {
 }
 
 /** Part 1: the co-editing load against Cairn (its own database, seeded people, real sign-ins). */
-export async function runCairnLoad(o: LoadOptions, log: (line: string) => void): Promise<LoadResult & { storedBytes: number }> {
-  const cairn = await startCairn();
+export async function runCairnLoad(o: LoadOptions, log: (line: string) => void): Promise<LoadResult & { storedBytes: number; stages: StageSummary | null }> {
+  const stagesFile = path.join(os.tmpdir(), `cairn-bench-stages-${process.pid}-${Date.now()}.json`);
+  const cairn = await startCairn({ CAIRN_CARE_PLAN_STAGES_FILE: stagesFile });
+  let result: LoadResult & { storedBytes: number };
   try {
     const world = await seedWorld(cairn.db, o.plans, o.editors);
     const tokens = await openSessions(cairn.db, world.users.map((u) => u.id));
@@ -153,17 +158,18 @@ export async function runCairnLoad(o: LoadOptions, log: (line: string) => void):
     });
     const editors = world.patients.map((_, p) => flat.slice(p * o.editors, (p + 1) * o.editors));
     log(`${flat.length} editors connected and synced; typing for ${o.warmupSeconds} s warm-up + ${o.seconds} s`);
-    let result: LoadResult;
+    let load: LoadResult;
     try {
-      result = await driveLoad('Cairn', cairn.server.pid, editors, recorder, o);
+      load = await driveLoad('Cairn', cairn.server.pid, editors, recorder, o);
     } finally {
       flat.forEach((e) => e.close());
     }
     const { rows } = await cairn.db.pool.query<{ bytes: string }>(
       `select (select coalesce(sum(octet_length(update)), 0) from care_plan_update) + (select coalesce(sum(octet_length(snapshot)), 0) from care_plan) as bytes`,
     );
-    return { ...result, storedBytes: Number(rows[0].bytes) };
+    result = { ...load, storedBytes: Number(rows[0].bytes) };
   } finally {
-    await cairn.close();
+    await cairn.close(); // the server writes its stage timings as it stops
   }
+  return { ...result, stages: readStages(stagesFile, result.windowEpoch) };
 }

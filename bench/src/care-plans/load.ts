@@ -54,6 +54,8 @@ export interface LoadResult {
   serverCores: number;
   /** This (load-generating) process's CPU during the window, in cores. */
   clientCores: number;
+  /** The measured window in wall-clock time (epoch ms), to match the server's own records to it. */
+  windowEpoch: { start: number; end: number };
 }
 
 interface Sent {
@@ -214,12 +216,14 @@ export async function driveLoad(system: string, serverPid: number, editors: Load
   await sleep(o.warmupSeconds * 1000);
 
   recorder.windowStart = performance.now();
+  const epochStart = Date.now();
   recorder.recording = true;
   const cpu0 = cpuMsOf(serverPid);
   const own0 = process.cpuUsage();
   await sleep(o.seconds * 1000);
   recorder.recording = false;
   recorder.windowEnd = performance.now();
+  const epochEnd = Date.now();
   const windowMs = recorder.windowEnd - recorder.windowStart;
   const serverCores = (cpuMsOf(serverPid) - cpu0) / windowMs;
   const own = process.cpuUsage(own0);
@@ -257,6 +261,7 @@ export async function driveLoad(system: string, serverPid: number, editors: Load
     rssEnd,
     serverCores,
     clientCores,
+    windowEpoch: { start: epochStart, end: epochEnd },
   };
 }
 

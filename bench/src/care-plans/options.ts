@@ -6,13 +6,15 @@ export type Part = (typeof parts)[number];
 
 export interface CarePlanBenchOptions {
   load: LoadOptions;
+  /** Plan counts to load in turn (each × `load.editors` editors): 50 and 200, the issue's 250 and 1,000 editors. */
+  planCounts: number[];
   history: HistoryOptions;
   parts: Part[];
 }
 
 /**
- * Sizes from the command line (`--plans 10` or `--plans=10`) or the environment (BENCH_PLANS=10), else the
- * defaults of the issue: 50 plans × 5 editors, a 260k-operation trace.
+ * Sizes from the command line (`--plans 10` or `--plans=10`, or a list: `--plans 50,200`) or the environment
+ * (BENCH_PLANS=10), else the defaults of the issue: 50 then 200 plans × 5 editors, a 260k-operation trace.
  */
 export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.ProcessEnv = process.env): CarePlanBenchOptions {
   const flag = (name: string): string | undefined => {
@@ -32,9 +34,15 @@ export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
   const wanted = (flag('parts') ?? parts.join(',')).split(',').map((s) => s.trim());
   for (const p of wanted) if (!(parts as readonly string[]).includes(p)) throw new Error(`--parts takes a list of ${parts.join(', ')} (got "${p}")`);
   const seed = num('seed', 1, 0, 2 ** 31);
+  const planCounts = (flag('plans') || '50,200').split(',').map((raw) => {
+    const n = Number(raw);
+    if (!Number.isInteger(n) || n < 1 || n > 500) throw new Error(`--plans takes plan counts from 1 to 500 (got "${raw}")`);
+    return n;
+  });
   return {
+    planCounts,
     load: {
-      plans: Math.round(num('plans', 50, 1, 500)),
+      plans: planCounts[0],
       editors: Math.round(num('editors', 5, 2, 20)),
       seconds: num('seconds', 30, 1, 600),
       warmupSeconds: num('warmup', 5, 0, 60),

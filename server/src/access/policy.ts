@@ -254,11 +254,28 @@ export interface PairDecisions {
  * not found (no such patient or user) is allowed nothing.
  */
 export async function decidePairs(em: EntityManager, pairs: AccessPair[]): Promise<PairDecisions> {
-  const found = await relationshipsOf(em, pairs);
+  const query = pairDecisionsQuery(pairs);
+  return query.decide(query.needed ? await runSql<RelationshipRow>(em, query.statement) : []);
+}
+
+/**
+ * `decidePairs` in two halves, for a caller that reads access inside a statement of its own (the care-plan
+ * group commit): the statement (its text the same for any pairs), whether any pair needs it, and the
+ * decisions from its rows.
+ */
+export function pairDecisionsQuery(pairs: AccessPair[]): { statement: Sql; needed: boolean; decide(rows: readonly unknown[]): PairDecisions } {
+  const wanted = pairs.filter((p) => isUuid(p.patientId) && isUuid(p.userId));
   return {
-    allows: (pair, action) => {
-      const d = found.get(pairKey(pair));
-      return !!d && allows(d, d.relationship, action);
+    statement: relationshipQuery(wanted),
+    needed: wanted.length > 0,
+    decide(rows) {
+      const found = relatedByPair(rows as RelationshipRow[]);
+      return {
+        allows: (pair, action) => {
+          const d = found.get(pairKey(pair));
+          return !!d && allows(d, d.relationship, action);
+        },
+      };
     },
   };
 }
@@ -283,10 +300,11 @@ type RelationshipRow = {
  */
 export async function relationshipsOf(em: EntityManager, pairs: AccessPair[]): Promise<Map<string, Related>> {
   const wanted = pairs.filter((p) => isUuid(p.patientId) && isUuid(p.userId));
-  const found = new Map<string, Related>();
-  if (wanted.length === 0) return found;
-  for (const r of await runSql<RelationshipRow>(em, relationshipQuery(wanted))) found.set(pairKey({ patientId: r.patient_id, userId: r.user_id }), relatedFrom(r));
-  return found;
+  return relatedByPair(wanted.length === 0 ? [] : await runSql<RelationshipRow>(em, relationshipQuery(wanted)));
+}
+
+function relatedByPair(rows: readonly RelationshipRow[]): Map<string, Related> {
+  return new Map(rows.map((r) => [pairKey({ patientId: r.patient_id, userId: r.user_id }), relatedFrom(r)]));
 }
 
 /** The patient (with its practice) and the user's relationship to them, in one query; null if no such patient or user. */

@@ -4,7 +4,7 @@ import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { entityColumns, entityFromRow } from '../platform/entity-rows.js';
 import { badInput, CairnError, ErrorCode } from '../platform/errors.js';
-import { runSql, sql } from '../platform/sql.js';
+import { prepared, runSql, sql } from '../platform/sql.js';
 import { decoyHash, verifyPassword } from './password.js';
 import { MAX_PASSWORD_LENGTH } from './password-policy.js';
 import { Session } from './session.entity.js';
@@ -114,8 +114,11 @@ export async function revokeSessions(em: EntityManager, session: Session, everyw
 export async function sessionIsLive(em: EntityManager, sessionId: string): Promise<boolean> {
   const rows = await runSql<{ live: boolean }>(
     em,
-    sql`select true as live from session s join app_user u on u.id = s.user_id
-         where s.id = ${sessionId}::uuid and s.revoked_at is null and s.expires_at > now() and u.active`,
+    prepared(
+      'session-is-live',
+      sql`select true as live from session s join app_user u on u.id = s.user_id
+           where s.id = ${sessionId}::uuid and s.revoked_at is null and s.expires_at > now() and u.active`,
+    ),
   );
   return rows.length > 0;
 }

@@ -2,7 +2,7 @@ import { PatientAction } from '../access/policy.js';
 import { AuditOutcome } from '../audit/audit.service.js';
 import { digestMergeSql } from '../notifications/care-plan-digest.js';
 import { timelineMergeSql } from './care-plan.timeline.js';
-import { sql, type OwnTransaction } from '../platform/sql.js';
+import { prepared, sql, type OwnTransaction, type Sql } from '../platform/sql.js';
 import { type CarePlanView } from '@cairn/schema/care-plan';
 import { createCarePlanDoc, materialise, initialCarePlanUpdate } from './care-plan.doc.js';
 import { CARE_PLAN_CHANNEL } from './care-plan.notifier.js';
@@ -22,28 +22,75 @@ export interface LockedPlan {
   known: Map<string, { seq: number; actorId: string }>;
 }
 
-/**
- * Locks the plans' rows (in patient order, so two instances' groups never deadlock), creating any that
- * do not exist yet from the initial state. An id that is no patient's gets no row.
- */
-export async function lockPlans(tx: OwnTransaction, patientIds: string[], clientUpdateIds: string[]): Promise<Map<string, LockedPlan>> {
-  const ids = [...new Set(patientIds)].sort();
-  let locked = await selectForUpdate(tx, ids, clientUpdateIds);
-  const missing = ids.filter((id) => !locked.has(id));
-  if (missing.length > 0) {
-    await createPlans(tx, missing);
-    locked = new Map([...locked, ...(await selectForUpdate(tx, missing, clientUpdateIds))]);
-  }
-  return locked;
+/** What a group reads as it begins: its plans locked, and the facts its checks need, read under the locks. */
+export interface GroupStart {
+  locked: Map<string, LockedPlan>;
+  /** Rows of the caller's access query (`pairDecisionsQuery`). */
+  accessRows: unknown[];
+  /** Owners of the Yjs client ids asked about, by plan (bindings committed before the locks were taken). */
+  owners: Map<string, Map<number, string>>;
 }
 
-async function selectForUpdate(tx: OwnTransaction, ids: string[], clientUpdateIds: string[]): Promise<Map<string, LockedPlan>> {
-  const rows = await tx.run<{ patient_id: string; last_seq: string; updated_at: Date; updates_since_snapshot: number; known: Array<[string, number, string]> }>(
-    sql`select c.patient_id, c.last_seq, c.updated_at, c.updates_since_snapshot,
+/**
+ * The plans' rows locked (in patient order, so two instances' groups never deadlock), with the caller's
+ * access query and the owners of `clientIds` on these plans, in one prepared statement: one round trip,
+ * planned once per connection. All of it reads one snapshot, taken before any lock wait: a clientUpdateId
+ * or binding another instance committed meanwhile is missed here, and then refused by its unique key
+ * when stored, which fails the group and has it stored again, one plan at a time, reading afresh. Plans
+ * that do not exist yet are created from the initial state (two more round trips, once per plan); an id
+ * that is no patient's gets no row.
+ */
+export async function beginGroup(tx: OwnTransaction, patientIds: string[], clientUpdateIds: string[], clientIds: number[], access: Sql): Promise<GroupStart> {
+  const ids = [...new Set(patientIds)].sort();
+  const rows = await tx.run<{ part: 'plan' | 'access' | 'owner'; row: Record<string, unknown> }>(
+    prepared(
+      'care-plan-group-begin',
+      sql`with locked as (${selectForUpdate(ids, clientUpdateIds)}),
+               access as (${access}),
+               owners as (select patient_id, client_id, user_id from care_plan_client where patient_id = any(${ids}::uuid[]) and client_id = any(${clientIds}::bigint[]))
+          select 'plan' as part, to_jsonb(l) as row from locked l
+          union all select 'access', to_jsonb(a) from access a
+          union all select 'owner', to_jsonb(o) from owners o`,
+    ),
+  );
+  const part = <T>(name: string) => rows.filter((r) => r.part === name).map((r) => r.row as T);
+  const locked = lockedPlans(part<LockRow>('plan'));
+  const missing = ids.filter((id) => !locked.has(id));
+  if (missing.length > 0) {
+    await tx.run(createPlans(missing));
+    for (const [id, plan] of lockedPlans(await tx.run<LockRow>(selectForUpdate(missing, clientUpdateIds)))) locked.set(id, plan);
+  }
+  const owners = new Map<string, Map<number, string>>();
+  for (const r of part<OwnerRow>('owner')) {
+    const plan = owners.get(r.patient_id) ?? new Map<number, string>();
+    plan.set(Number(r.client_id), r.user_id);
+    owners.set(r.patient_id, plan);
+  }
+  return { locked, accessRows: part('access'), owners };
+}
+
+interface LockRow {
+  patient_id: string;
+  last_seq: string | number;
+  updated_at: Date | string;
+  updates_since_snapshot: number;
+  known: Array<[string, number, string]>;
+}
+
+interface OwnerRow {
+  patient_id: string;
+  client_id: string | number;
+  user_id: string;
+}
+
+function selectForUpdate(ids: string[], clientUpdateIds: string[]): Sql {
+  return sql`select c.patient_id, c.last_seq, c.updated_at, c.updates_since_snapshot,
                (select coalesce(json_agg(json_build_array(u.client_update_id, u.seq, u.actor_id)), '[]'::json)
                   from care_plan_update u where u.patient_id = c.patient_id and u.client_update_id = any(${clientUpdateIds}::text[])) as known
-          from care_plan c where c.patient_id = any(${ids}::uuid[]) order by c.patient_id for update of c`,
-  );
+          from care_plan c where c.patient_id = any(${ids}::uuid[]) order by c.patient_id for update of c`;
+}
+
+function lockedPlans(rows: LockRow[]): Map<string, LockedPlan> {
   return new Map(
     rows.map((r) => [
       r.patient_id,
@@ -64,14 +111,13 @@ const initialView = (() => {
   return view;
 })();
 
-async function createPlans(tx: OwnTransaction, ids: string[]): Promise<void> {
+function createPlans(ids: string[]): Sql {
   const v = viewColumns(initialView);
-  await tx.run(sql`insert into care_plan (patient_id, snapshot, view, what_matters, goals, strategies, flare_up, medication, next_review_date, reviewer_id, active_goal_count)
-        select p.id, ${Buffer.from(initialCarePlanUpdate)}, ${v.view}::jsonb, ${v.whatMatters}, ${v.goals}::jsonb, ${v.strategies}::jsonb, ${v.flareUp}::jsonb,
-               ${v.medication}, ${v.nextReviewDate}::date, ${v.reviewerId}::uuid, ${v.activeGoalCount}
+  return sql`insert into care_plan (patient_id, snapshot, view, what_matters, goals, strategies, flare_up, medication, next_review_date, reviewer_id, active_goal_count)
+        select p.id, ${Buffer.from(initialCarePlanUpdate)}::bytea, ${v.view}::jsonb, ${v.whatMatters}, ${v.goals}::jsonb, ${v.strategies}::jsonb, ${v.flareUp}::jsonb,
+               ${v.medication}, ${v.nextReviewDate}::date, ${v.reviewerId}::uuid, ${v.activeGoalCount}::int
           from patient p where p.id = any(${ids}::uuid[])
-        on conflict do nothing`,
-  );
+        on conflict do nothing`;
 }
 
 /** One accepted update, in the order the plan applied it. */
@@ -113,13 +159,13 @@ export interface StoredRow {
 /**
  * In one statement: the update rows (seqs in the order given), each plan's row (last seq, typed view,
  * snapshot when due), the new client-id bindings, the audit entries, the care team's pending edit digest and timeline entry
- * and the NOTIFY that wakes the other instances (`<instanceId>:<patientId>:<seq>`). A binding that exists
- * already fails the statement (the plans are locked, so it cannot, unless a check was skipped).
+ * and the NOTIFY that wakes the other instances (`<instanceId>:<patientId>:<seq>`). A binding or
+ * clientUpdateId that exists already fails the statement (see `beginGroup`).
  */
 export async function storeGroup(tx: OwnTransaction, instanceId: string, updates: UpdateRow[], plans: PlanWrite[], bindings: ClientBinding[]): Promise<StoredRow[]> {
   const views = plans.map((p) => viewColumns(p.view));
   const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  const rows = await tx.run<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string }>(sql`with input as (
+  const rows = await tx.run<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string }>(prepared('care-plan-group-store', sql`with input as (
        select * from unnest(${updates.map((u) => u.patientId)}::uuid[], ${updates.map((u) => bytes(u.update))}::bytea[],
                             ${updates.map((u) => u.actorId)}::uuid[], ${updates.map((u) => u.clientUpdateId)}::text[],
                             ${updates.map((u) => u.sections.join(','))}::text[], ${updates.map((u) => u.requestId)}::text[]) with ordinality
@@ -166,7 +212,7 @@ export async function storeGroup(tx: OwnTransaction, instanceId: string, updates
        select e.patient_id, f.from_seq, e.editor_ids from editors e join (select patient_id, min(seq) as from_seq from ins group by patient_id) f using (patient_id)
        ${timelineMergeSql})
      select s.seq, s.patient_id, s.client_update_id, s.created_at, a.name as actor_name, (select count(*) from upd) as plans_written
-       from ins s join app_user a on a.id = s.actor_id`,
+       from ins s join app_user a on a.id = s.actor_id`),
   );
   if (rows.length !== updates.length || (rows[0] && Number(rows[0].plans_written) !== plans.length)) {
     throw new Error('a care-plan group commit did not write every row it was given');

@@ -1,17 +1,18 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import pg from 'pg';
 import * as Y from 'yjs';
-import { decidePairs, PatientAction, type AccessPair, type PairDecisions } from '../access/policy.js';
+import { pairDecisionsQuery, PatientAction, type AccessPair, type PairDecisions } from '../access/policy.js';
 import type { Orm } from '../platform/database.js';
 import { runSql, sql, transactionOn, type OwnTransaction } from '../platform/sql.js';
 import { badInput, CairnError } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { lockPlans, storeGroup, type ClientBinding, type LockedPlan, type PlanWrite, type UpdateRow } from './care-plan.batch-sql.js';
+import { beginGroup, storeGroup, type ClientBinding, type LockedPlan, type PlanWrite, type UpdateRow } from './care-plan.batch-sql.js';
 import { type CarePlanView } from '@cairn/schema/care-plan';
 import { CarePlanShapeError, checkShape, createCarePlanDoc, initialCarePlanUpdate, materialise, sectionsOf, trackTouched } from './care-plan.doc.js';
-import { applyUpdate, changesNothing, claimedClients, clientIdTaken, clientUpdateIdTaken, inspectUpdate, ownerConflict, serverOwners, type UpdateFacts } from './care-plan.update-guard.js';
+import { applyUpdate, changesNothing, claimedClients, clientIdTaken, clientUpdateIdTaken, inspectUpdate, isServerClient, ownerConflict, serverOwners, type UpdateFacts } from './care-plan.update-guard.js';
 import { CarePlanNotifier, type CommittedUpdate } from './care-plan.notifier.js';
 import { PresenceRegistry } from './care-plan.presence.js';
+import { GroupClock, GroupStageLog } from './care-plan.group-stages.js';
 
 export interface CarePlanStoreOptions {
   /** Largest update accepted, in bytes (after base64 decoding). */
@@ -22,6 +23,8 @@ export interface CarePlanStoreOptions {
   idleMs: number;
   /** Presence without a heartbeat for this long is gone (swept within a further second: under 30 s in all). */
   presenceTtlMs: number;
+  /** Where to write each group commit's stage timings as the store stops (for the benchmark); none when null. */
+  stagesFile: string | null;
 }
 
 export const defaultCarePlanStoreOptions: CarePlanStoreOptions = {
@@ -29,6 +32,7 @@ export const defaultCarePlanStoreOptions: CarePlanStoreOptions = {
   compactEvery: 100,
   idleMs: 10 * 60_000,
   presenceTtlMs: 25_000,
+  stagesFile: null,
 };
 
 /** What a client gets back once its update is durable. */
@@ -56,6 +60,8 @@ interface PendingWrite extends AccessPair {
   base64: string | undefined;
   clientUpdateId: string;
   requestId: string;
+  /** When the write was received (`performance.now()`). */
+  receivedAt: number;
   resolve: (ack: UpdateAck) => void;
   reject: (e: unknown) => void;
 }
@@ -81,8 +87,6 @@ interface PlanOutcome {
   plan: HotPlan;
   /** Client ids the accepted writes are the first to use on the plan, and who they now belong to. */
   bindings: ClientBinding[];
-  /** Every owner of a client id this plan's writes used, as read and bound, for memory once committed. */
-  owners: Map<number, string>;
 }
 
 /** A group commit stores at most this many updates, and this many bytes (beyond its first update). */
@@ -122,11 +126,6 @@ interface HotPlan {
   lastUsed: number;
   /** Top-level names the document's latest transactions changed (see trackTouched). */
   touched: Set<string>;
-  /**
-   * Owners of Yjs client ids on this plan, as far as this instance has read or stored them. A binding
-   * never changes, so what is here stays true; an id missing here is looked up under the plan's lock.
-   */
-  owners: Map<number, string>;
 }
 
 interface PlanRow {
@@ -161,6 +160,7 @@ export class CarePlanStore {
    * the ORM's pool raised to 20).
    */
   private readonly pool: pg.Pool;
+  private readonly stageLog: GroupStageLog | null;
 
   constructor(
     private readonly orm: Orm,
@@ -173,6 +173,7 @@ export class CarePlanStore {
     this.presence = new PresenceRegistry(() => this.options.presenceTtlMs);
     this.pool = new pg.Pool({ connectionString: url, max: maxConcurrentGroups });
     this.pool.on('error', (e) => logger.warn('an idle care-plan write connection failed', { error: String(e) }));
+    this.stageLog = this.options.stagesFile ? new GroupStageLog(this.options.stagesFile) : null;
   }
 
   async start(): Promise<void> {
@@ -189,6 +190,7 @@ export class CarePlanStore {
     this.presence.stop();
     await this.notifier.stop();
     await this.pool.end();
+    this.stageLog?.write();
     for (const plan of this.hot.values()) plan.doc.destroy();
     this.hot.clear();
   }
@@ -242,7 +244,7 @@ export class CarePlanStore {
     }
     const facts = inspectUpdate(update);
     return new Promise<UpdateAck>((resolve, reject) => {
-      this.pending.push({ patientId, userId: actorId, update, facts, base64, clientUpdateId, requestId, resolve, reject });
+      this.pending.push({ patientId, userId: actorId, update, facts, base64, clientUpdateId, requestId, receivedAt: performance.now(), resolve, reject });
       this.scheduleGroups();
     });
   }
@@ -299,16 +301,18 @@ export class CarePlanStore {
   }
 
   /** Stores the group in one transaction, answers each write and publishes what committed. */
-  private async writeGroup(group: PendingWrite[]): Promise<void> {
+  private async writeGroup(group: PendingWrite[], retried = false): Promise<void> {
     const byPlan = new Map<string, PendingWrite[]>();
     for (const w of group) {
       const writes = byPlan.get(w.patientId);
       if (writes) writes.push(w);
       else byPlan.set(w.patientId, [w]);
     }
+    const clock = this.stageLog ? new GroupClock() : null;
     let result: GroupResult;
     try {
-      result = await transactionOn(this.pool, (tx) => this.storeWrites(tx, byPlan));
+      result = await transactionOn(this.pool, (tx) => this.storeWrites(tx, byPlan, clock));
+      clock?.lap('store');
     } catch (e) {
       // Documents in memory may hold updates that did not commit: reload them from storage.
       for (const id of byPlan.keys()) this.evict(id);
@@ -318,6 +322,12 @@ export class CarePlanStore {
         // fails them all, at once.)
         const parts = byPlan.size > 1 ? [...byPlan.values()] : group.map((w) => [w]);
         for (const part of parts) await this.writeGroup(part);
+        return;
+      }
+      if (!retried && isUniqueViolation(e)) {
+        // Another instance stored this clientUpdateId or bound this client id after the group read its
+        // snapshot (beginGroup): read again, and the write is answered as a repeat or refused as it should be.
+        await this.writeGroup(group, true);
         return;
       }
       const failure = isDataException(e) ? badInput('update', 'This edit holds something the care plan cannot store.') : e;
@@ -333,35 +343,40 @@ export class CarePlanStore {
     for (const c of result.committed) {
       this.notifier.poke(c.patientId, { seq: c.updates[c.updates.length - 1].seq, committed: { prevSeq: c.prevSeq, updates: c.updates } }, c.readers);
     }
+    if (clock) this.recordStages(clock, group, byPlan.size);
+  }
+
+  private recordStages(clock: GroupClock, group: PendingWrite[], plans: number): void {
+    clock.lap('answer');
+    const { begin = 0, check = 0, store = 0, answer = 0 } = clock.stages;
+    const waited = clock.startedPerf - Math.min(...group.map((w) => w.receivedAt));
+    this.stageLog?.record({ at: clock.startedAt, writes: group.length, plans, waited, begin, check, store, answer });
   }
 
   /**
-   * Within one transaction: lock the plans while access is read (one query for the group, at the same
-   * time: may each author edit, may each watcher on this instance read), check each allowed write against
-   * its document, store the accepted ones.
+   * Within one transaction: lock the plans and, in the same round trip, read access (may each author
+   * edit, may each watcher on this instance read) and who owns the Yjs client ids the writes reach; check
+   * each allowed write against its document; store the accepted ones and commit, in one more round trip.
    */
-  private async storeWrites(tx: OwnTransaction, byPlan: Map<string, PendingWrite[]>): Promise<GroupResult> {
+  private async storeWrites(tx: OwnTransaction, byPlan: Map<string, PendingWrite[]>, clock: GroupClock | null): Promise<GroupResult> {
     const writes = [...byPlan.values()].flat();
     const watchers = new Map([...byPlan.keys()].map((patientId) => [patientId, this.notifier.audience(patientId)]));
     const watching = [...watchers].flatMap(([patientId, users]) => users.map((userId) => ({ patientId, userId })));
-    // Both settle before either failure is thrown: the transaction must not be rolled back (and its
-    // connection handed back) while the lock statement still runs on it.
-    const [accessRead, lockRead] = await Promise.allSettled([
-      decidePairs(this.orm.em.fork(), [...writes, ...watching]),
-      lockPlans(tx, [...byPlan.keys()], writes.map((w) => w.clientUpdateId)),
-    ]);
-    if (accessRead.status === 'rejected') throw accessRead.reason;
-    if (lockRead.status === 'rejected') throw lockRead.reason;
-    const [access, locked] = [accessRead.value, lockRead.value];
+    const accessQuery = pairDecisionsQuery([...writes, ...watching]);
+    const clientIds = [...new Set(writes.flatMap((w) => [...w.facts.reach.keys()]))].filter((c) => !isServerClient(c));
+    const start = await beginGroup(tx, [...byPlan.keys()], writes.map((w) => w.clientUpdateId), clientIds, accessQuery.statement);
+    const access = accessQuery.decide(start.accessRows);
+    clock?.lap('begin');
     const outcomes = new Map<PendingWrite, UpdateAck | Error>();
     const checked = new Map<string, PlanOutcome & { lock: LockedPlan }>();
     for (const [patientId, planWrites] of byPlan) {
       const permitted = planWrites.filter((w) => access.allows(w, PatientAction.EDIT_CARE_PLAN));
       for (const w of planWrites) if (!access.allows(w, PatientAction.EDIT_CARE_PLAN)) outcomes.set(w, new EditNotAllowed());
       if (permitted.length === 0) continue;
-      const lock = locked.get(patientId);
+      const lock = start.locked.get(patientId);
       if (!lock) throw new Error('a care-plan row was neither found nor created for a patient one may edit');
-      checked.set(patientId, { ...(await this.checkWrites(tx, patientId, lock, permitted, outcomes)), lock });
+      const owners = new Map([...serverOwners(), ...(start.owners.get(patientId) ?? [])]);
+      checked.set(patientId, { ...(await this.checkWrites(patientId, lock, owners, permitted, outcomes)), lock });
     }
     const updates: UpdateRow[] = [];
     const plans: PlanWrite[] = [];
@@ -379,6 +394,7 @@ export class CarePlanStore {
         snapshot: compact ? Y.encodeStateAsUpdate(c.plan.doc) : null,
       });
     }
+    clock?.lap('check');
     const stored = updates.length > 0 ? await storeGroup(tx, this.notifier.instanceId, updates, plans, bindings) : [];
     const rowOf = new Map(stored.map((r) => [`${r.patientId}:${r.clientUpdateId}`, r]));
     const committed: CommittedPlan[] = [];
@@ -396,7 +412,6 @@ export class CarePlanStore {
       // Only now (the caller commits next) does memory move on; a failed commit evicts the plan.
       c.plan.seq = newest.seq;
       c.plan.updatedAt = newest.createdAt;
-      c.plan.owners = c.owners;
       committed.push({ patientId, prevSeq: c.lock.lastSeq, updates: planUpdates, readers: readersOf(patientId, watchers.get(patientId) ?? [], access) });
     }
     return { outcomes, committed };
@@ -408,12 +423,10 @@ export class CarePlanStore {
    * ids (each its author's, or new), its effect (something must change) and the plan's shape. A refused
    * write is answered at once and the document goes back to what is stored plus the writes accepted so far.
    */
-  private async checkWrites(tx: OwnTransaction, patientId: string, lock: LockedPlan, writes: PendingWrite[], outcomes: Map<PendingWrite, UpdateAck | Error>): Promise<PlanOutcome> {
+  private async checkWrites(patientId: string, lock: LockedPlan, owners: Map<number, string>, writes: PendingWrite[], outcomes: Map<PendingWrite, UpdateAck | Error>): Promise<PlanOutcome> {
     const row = { last_seq: String(lock.lastSeq), updated_at: lock.updatedAt };
     const em = this.orm.em.fork();
     let plan = await this.fresh(em, patientId, row);
-    // Within the group the document only grows, so what a write claims later it claims now.
-    const owners = await this.ownersOf(tx, patientId, plan.owners, new Set(writes.flatMap((w) => claimedClients(w.facts, plan.doc))));
     const accepted: PlanOutcome['accepted'] = [];
     const repeats: PlanOutcome['repeats'] = [];
     const bindings: ClientBinding[] = [];
@@ -470,21 +483,7 @@ export class CarePlanStore {
     }
     // The view is read once for the group, and only the sections its writes reached.
     if (touched.size > 0) plan.view = materialise(plan.doc, { view: plan.view, touched });
-    return { accepted, repeats, plan, bindings, owners };
-  }
-
-  /**
-   * The owners of `clients`: those this instance knows, and the rest read in the
-   * group's transaction, after the plan's lock was taken, so that a binding another instance committed
-   * just before is seen.
-   */
-  private async ownersOf(tx: OwnTransaction, patientId: string, known: Map<number, string>, clients: Set<number>): Promise<Map<number, string>> {
-    const owners = new Map([...serverOwners(), ...known]);
-    const unknown = [...clients].filter((c) => !owners.has(c));
-    if (unknown.length === 0) return owners;
-    const rows = await tx.run<{ client_id: string; user_id: string }>(sql`select client_id, user_id from care_plan_client where patient_id = ${patientId} and client_id = any(${unknown}::bigint[])`);
-    for (const r of rows) owners.set(Number(r.client_id), r.user_id);
-    return owners;
+    return { accepted, repeats, plan, bindings };
   }
 
   /** Stored updates of a plan after `afterSeq` (up to `limit`), oldest first, with their authors. */
@@ -564,7 +563,6 @@ export class CarePlanStore {
       updatedAt: row ? new Date(row.updated_at) : null,
       lastUsed: Date.now(),
       touched: new Set(),
-      owners: new Map(),
     };
     trackTouched(doc, plan.touched);
     this.hot.set(patientId, plan);
@@ -580,6 +578,11 @@ function readersOf(patientId: string, users: string[], access: PairDecisions): {
 /** A PostgreSQL data exception (class 22) or integrity violation (class 23): a row's fault, not the database's. */
 function isDataError(e: unknown): boolean {
   return /^2[23]/.test(sqlState(e));
+}
+
+/** A unique key already taken (23505). */
+function isUniqueViolation(e: unknown): boolean {
+  return sqlState(e) === '23505';
 }
 
 /** A PostgreSQL data exception (class 22): a value the database cannot take, so the edit's own fault. */

@@ -16,6 +16,14 @@ interface PlanResult {
 }
 type AckResult = { applyCarePlanUpdate: UpdateAck };
 
+async function until(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not reached');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
 /** Unsigned LEB128, as Yjs writes its numbers. */
 function varUint(out: number[], n: number): void {
   while (n > 0x7f) {
@@ -149,6 +157,35 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
     const sent = await gql<AckResult>(other.url, APPLY, { p: patient.id, u: b64(Y.encodeStateAsUpdate(whole)), c: `whole-${randomUUID()}` }, fcp);
     expect(sent.data?.applyCarePlanUpdate.duplicate).toBe(false);
     expect((await plan(patient.id, fcp, other.url)).view.medication).toBe('Gabapentin');
+  });
+
+  it('refuses a client id bound by another instance while the group waited for the plan\'s lock, and stores nothing of it', async () => {
+    const { world, patient, tokens } = await setUp();
+    const coach = await editor(tokens.coach, patient.id);
+    coach.text().insert(0, 'Garden');
+    await coach.settled();
+    const clientId = 0x5eed_0001;
+    const claim = await editOnCopy(patient.id, tokens.fcp, (d) => d.getText('medication').insert(0, 'Not mine'), clientId);
+    // Another instance's group holds the plan's lock, and binds the client id to the coach as it commits.
+    const other = new pg.Client({ connectionString: inject('databaseUrl') });
+    await other.connect();
+    try {
+      await other.query('begin');
+      await other.query('select 1 from care_plan where patient_id = $1 for update', [patient.id]);
+      const sent = gql(server().url, APPLY, { p: patient.id, u: b64(claim), c: `race-${randomUUID()}` }, tokens.fcp);
+      // The group's first statement has read its snapshot and waits for the lock.
+      await until(async () => (await other.query("select count(*)::int as n from pg_locks where not granted and locktype in ('tuple', 'transactionid')")).rows[0].n > 0);
+      await other.query('insert into care_plan_client (patient_id, client_id, user_id) values ($1, $2, $3)', [patient.id, clientId, world.users.coach.id]);
+      await other.query('commit');
+      const res = await sent;
+      expect(errorCode(res)).toBe('BAD_USER_INPUT');
+      expect(res.errors?.[0].message).toMatch(/client id that belongs to someone else/);
+    } finally {
+      await other.end();
+    }
+    expect((await plan(patient.id, tokens.pharm)).view.medication).toBe('');
+    server().running.services.carePlans.evict(patient.id);
+    expect((await plan(patient.id, tokens.pharm)).view).toMatchObject({ whatMatters: 'Garden', medication: '' });
   });
 
   it("refuses an update that puts a new text in place of a flare-up text, which would hide a colleague's edits to it", async () => {

@@ -65,6 +65,11 @@ export function serverOwners(): Map<number, string> {
   return new Map([...serverClients].map((c) => [c, SERVER_OWNER]));
 }
 
+/** A client id of every plan's initial structure: no user's, never looked up. */
+export function isServerClient(clientId: number): boolean {
+  return serverClients.has(clientId);
+}
+
 /** The first of `clients` already bound to someone else on this plan, if any. */
 export function ownerConflict(clients: readonly number[], userId: string, owners: ReadonlyMap<number, string>): number | undefined {
   return clients.find((c) => owners.has(c) && owners.get(c) !== userId);

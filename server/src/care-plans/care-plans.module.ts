@@ -27,7 +27,7 @@ export const carePlansModule: CairnModule = {
     { name: '0017-care-plan-timeline', class: Migration0017CarePlanTimeline },
   ],
   services: {
-    carePlans: ({ orm, logger }) => new CarePlanStore(orm, logger),
+    carePlans: ({ orm, config, logger }) => new CarePlanStore(orm, logger, { stagesFile: config.carePlanStagesFile }),
     carePlanTimeline: ({ orm, config, logger }) => carePlanTimelineSweep(orm, config, logger),
   },
   routes: (router, services) => router.get('/patients/:id/care-plan/print', carePlanPrintHandler(services)),

@@ -72,6 +72,8 @@ export interface Config {
   passwordResetLinkHours: number;
   /** The most audit entries one CSV export may hold (default 20000); a larger export is refused, never cut short. */
   auditExportMaxRows: number;
+  /** Where the care-plan store writes its group commits' stage timings as it stops (the benchmark sets it); none when unset. */
+  carePlanStagesFile: string | null;
 }
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
@@ -118,6 +120,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taperReminderSweepMs: intFrom(env.CAIRN_TAPER_REMINDER_SWEEP_MS, 60_000),
     passwordResetLinkHours: intFrom(env.CAIRN_PASSWORD_RESET_LINK_HOURS, 24),
     auditExportMaxRows: intFrom(env.CAIRN_AUDIT_EXPORT_MAX_ROWS, 20_000),
+    carePlanStagesFile: env.CAIRN_CARE_PLAN_STAGES_FILE || null,
   };
 }
 
