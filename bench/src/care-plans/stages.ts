@@ -7,13 +7,13 @@ interface GroupStages {
   writes: number;
   plans: number;
   waited: number;
-  begin: number;
+  read: number;
   check: number;
   store: number;
   answer: number;
 }
 
-const stageNames = ['waited', 'begin', 'check', 'store', 'answer'] as const;
+const stageNames = ['waited', 'read', 'check', 'store', 'answer'] as const;
 
 export interface StageSummary {
   groups: number;
@@ -56,7 +56,7 @@ export function stagesReport(s: StageSummary): string {
   return [
     `Cairn group commits in the window: ${s.groups} (${s.groupsPerSecond.toFixed(1)}/s), writes per group mean ${s.writesPerGroup.mean.toFixed(1)} (p50 ${s.writesPerGroup.p50}, max ${s.writesPerGroup.max}), plans per group ${s.plansPerGroup.toFixed(1)}`,
     ...rows,
-    '    (waited = the oldest write of the group, received → group started; begin = BEGIN, then locks + access + client-id owners in one statement;' +
-      ' check = each write applied and checked, views materialised; store = the rows in one statement, then COMMIT; answer = acks and live hand-off)',
+    '    (waited = the oldest write of the group, received → group started; read = plans + access + client-id owners, one statement;' +
+      ' check = each write applied and checked, views materialised; store = everything in one statement, committed; answer = acks and live hand-off)',
   ].join('\n');
 }

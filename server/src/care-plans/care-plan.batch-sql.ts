@@ -2,24 +2,31 @@ import { PatientAction } from '../access/policy.js';
 import { AuditOutcome } from '../audit/audit.service.js';
 import { digestMergeSql } from '../notifications/care-plan-digest.js';
 import { timelineMergeSql } from './care-plan.timeline.js';
-import { prepared, sql, type OwnTransaction, type Sql } from '../platform/sql.js';
+import { prepared, sql, type Sql } from '../platform/sql.js';
 import { type CarePlanView } from '@cairn/schema/care-plan';
 import { createCarePlanDoc, materialise, initialCarePlanUpdate } from './care-plan.doc.js';
 import { CARE_PLAN_CHANNEL } from './care-plan.notifier.js';
 
 /**
- * The statements of one group commit: every plan written in the group is locked in one statement and
- * stored in one more, whatever the number of plans and updates, so a busy server pays a few round trips
- * per group rather than a dozen per keystroke batch.
+ * The statements of one group commit: every plan written in the group is read in one statement and
+ * stored in one more, whatever the number of plans and updates, and there is no transaction around them:
+ * a round trip costs the group more than the statements in it, and the store is one statement, applied
+ * whole or not at all. The store writes a plan only if nobody has since (its last seq is still the one
+ * read); otherwise it undoes itself and the group reads again (`isPlanMovedOn`).
  */
 
-/** A plan row as the group found it, locked for the rest of the transaction. */
+/** A plan row as the group found it. */
 export interface LockedPlan {
   lastSeq: number;
   updatedAt: Date;
   updatesSinceSnapshot: number;
   /** clientUpdateIds of this group already stored for the plan, with their seq and author. */
   known: Map<string, { seq: number; actorId: string }>;
+}
+
+/** Runs one statement (the group's connection): the group has no transaction, each statement is its own. */
+export interface Runner {
+  run<T>(statement: Sql): Promise<T[]>;
 }
 
 /** What a group reads as it begins: its plans locked, and the facts its checks need, read under the locks. */
@@ -32,20 +39,18 @@ export interface GroupStart {
 }
 
 /**
- * The plans' rows locked (in patient order, so two instances' groups never deadlock), with the caller's
- * access query and the owners of `clientIds` on these plans, in one prepared statement: one round trip,
- * planned once per connection. All of it reads one snapshot, taken before any lock wait: a clientUpdateId
- * or binding another instance committed meanwhile is missed here, and then refused by its unique key
- * when stored, which fails the group and has it stored again, one plan at a time, reading afresh. Plans
- * that do not exist yet are created from the initial state (two more round trips, once per plan); an id
- * that is no patient's gets no row.
+ * The plans' rows, with the caller's access query and the owners of `clientIds` on these plans, in one
+ * prepared statement: one round trip, planned once per connection. A clientUpdateId or binding another
+ * instance stores after this read is refused by its unique key when this group stores, which undoes the
+ * group's statement and has it stored again, reading afresh. Plans that do not exist yet are created from
+ * the initial state (two more round trips, once per plan); an id that is no patient's gets no row.
  */
-export async function beginGroup(tx: OwnTransaction, patientIds: string[], clientUpdateIds: string[], clientIds: number[], access: Sql): Promise<GroupStart> {
+export async function beginGroup(tx: Runner, patientIds: string[], clientUpdateIds: string[], clientIds: number[], access: Sql): Promise<GroupStart> {
   const ids = [...new Set(patientIds)].sort();
   const rows = await tx.run<{ part: 'plan' | 'access' | 'owner'; row: Record<string, unknown> }>(
     prepared(
-      'care-plan-group-begin',
-      sql`with locked as (${selectForUpdate(ids, clientUpdateIds)}),
+      'care-plan-group-read',
+      sql`with locked as (${selectPlans(ids, clientUpdateIds)}),
                access as (${access}),
                owners as (select patient_id, client_id, user_id from care_plan_client where patient_id = any(${ids}::uuid[]) and client_id = any(${clientIds}::bigint[]))
           select 'plan' as part, to_jsonb(l) as row from locked l
@@ -58,7 +63,7 @@ export async function beginGroup(tx: OwnTransaction, patientIds: string[], clien
   const missing = ids.filter((id) => !locked.has(id));
   if (missing.length > 0) {
     await tx.run(createPlans(missing));
-    for (const [id, plan] of lockedPlans(await tx.run<LockRow>(selectForUpdate(missing, clientUpdateIds)))) locked.set(id, plan);
+    for (const [id, plan] of lockedPlans(await tx.run<LockRow>(selectPlans(missing, clientUpdateIds)))) locked.set(id, plan);
   }
   const owners = new Map<string, Map<number, string>>();
   for (const r of part<OwnerRow>('owner')) {
@@ -83,11 +88,11 @@ interface OwnerRow {
   user_id: string;
 }
 
-function selectForUpdate(ids: string[], clientUpdateIds: string[]): Sql {
+function selectPlans(ids: string[], clientUpdateIds: string[]): Sql {
   return sql`select c.patient_id, c.last_seq, c.updated_at, c.updates_since_snapshot,
                (select coalesce(json_agg(json_build_array(u.client_update_id, u.seq, u.actor_id)), '[]'::json)
                   from care_plan_update u where u.patient_id = c.patient_id and u.client_update_id = any(${clientUpdateIds}::text[])) as known
-          from care_plan c where c.patient_id = any(${ids}::uuid[]) order by c.patient_id for update of c`;
+          from care_plan c where c.patient_id = any(${ids}::uuid[])`;
 }
 
 function lockedPlans(rows: LockRow[]): Map<string, LockedPlan> {
@@ -140,6 +145,8 @@ export interface ClientBinding {
 /** A plan as the group leaves it. */
 export interface PlanWrite {
   patientId: string;
+  /** The plan's last seq as the group read it: the plan is written only if it is still that. */
+  readSeq: number;
   view: CarePlanView;
   updatedBy: string;
   /** How many of `updates` are this plan's. */
@@ -159,10 +166,11 @@ export interface StoredRow {
 /**
  * In one statement: the update rows (seqs in the order given), each plan's row (last seq, typed view,
  * snapshot when due), the new client-id bindings, the audit entries, the care team's pending edit digest and timeline entry
- * and the NOTIFY that wakes the other instances (`<instanceId>:<patientId>:<seq>`). A binding or
- * clientUpdateId that exists already fails the statement (see `beginGroup`).
+ * and the NOTIFY that wakes the other instances (`<instanceId>:<patientId>:<seq>`). A plan written by
+ * someone else since the group read it undoes the whole statement (40001, `isPlanMovedOn`); so does a
+ * binding or clientUpdateId stored meanwhile (23505, see `beginGroup`).
  */
-export async function storeGroup(tx: OwnTransaction, instanceId: string, updates: UpdateRow[], plans: PlanWrite[], bindings: ClientBinding[]): Promise<StoredRow[]> {
+export async function storeGroup(tx: Runner, instanceId: string, updates: UpdateRow[], plans: PlanWrite[], bindings: ClientBinding[]): Promise<StoredRow[]> {
   const views = plans.map((p) => viewColumns(p.view));
   const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   const rows = await tx.run<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string }>(prepared('care-plan-group-store', sql`with input as (
@@ -180,8 +188,8 @@ export async function storeGroup(tx: OwnTransaction, instanceId: string, updates
                             ${views.map((v) => v.goals)}::jsonb[], ${views.map((v) => v.strategies)}::jsonb[], ${views.map((v) => v.flareUp)}::jsonb[],
                             ${views.map((v) => v.medication)}::text[], ${views.map((v) => v.nextReviewDate)}::date[], ${views.map((v) => v.reviewerId)}::uuid[],
                             ${views.map((v) => v.activeGoalCount)}::int[], ${plans.map((p) => (p.snapshot ? bytes(p.snapshot) : null))}::bytea[],
-                            ${plans.map((p) => p.count)}::int[], ${plans.map((p) => p.updatedBy)}::uuid[])
-         as t(patient_id, view, what_matters, goals, strategies, flare_up, medication, next_review_date, reviewer_id, active_goal_count, snapshot, n, updated_by)),
+                            ${plans.map((p) => p.count)}::int[], ${plans.map((p) => p.updatedBy)}::uuid[], ${plans.map((p) => p.readSeq)}::bigint[])
+         as t(patient_id, view, what_matters, goals, strategies, flare_up, medication, next_review_date, reviewer_id, active_goal_count, snapshot, n, updated_by, read_seq)),
      upd as (
        update care_plan c
           set last_seq = nw.seq, updated_at = nw.at, updated_by = p.updated_by,
@@ -191,7 +199,7 @@ export async function storeGroup(tx: OwnTransaction, instanceId: string, updates
               view = p.view, what_matters = p.what_matters, goals = p.goals, strategies = p.strategies, flare_up = p.flare_up,
               medication = p.medication, next_review_date = p.next_review_date, reviewer_id = p.reviewer_id, active_goal_count = p.active_goal_count
          from plans p join newest nw using (patient_id)
-        where c.patient_id = p.patient_id
+        where c.patient_id = p.patient_id and c.last_seq = p.read_seq
         returning c.patient_id, pg_notify(${CARE_PLAN_CHANNEL}, ${instanceId} || ':' || c.patient_id || ':' || nw.seq)),
      audit as (
        insert into audit_entry (actor_id, action, patient_id, request_id, outcome, detail)
@@ -210,8 +218,12 @@ export async function storeGroup(tx: OwnTransaction, instanceId: string, updates
      timeline as (
        insert into care_plan_timeline_pending (patient_id, from_seq, editor_ids)
        select e.patient_id, f.from_seq, e.editor_ids from editors e join (select patient_id, min(seq) as from_seq from ins group by patient_id) f using (patient_id)
-       ${timelineMergeSql})
-     select s.seq, s.patient_id, s.client_update_id, s.created_at, a.name as actor_name, (select count(*) from upd) as plans_written
+       ${timelineMergeSql}),
+     moved as (
+       select care_plan_moved_on(array_agg(p.patient_id)) from plans p where not exists (select 1 from upd u where u.patient_id = p.patient_id)
+       having count(*) > 0)
+     select s.seq, s.patient_id, s.client_update_id, s.created_at, a.name as actor_name, (select count(*) from upd) as plans_written,
+            (select count(*) from moved) as moved
        from ins s join app_user a on a.id = s.actor_id`),
   );
   if (rows.length !== updates.length || (rows[0] && Number(rows[0].plans_written) !== plans.length)) {

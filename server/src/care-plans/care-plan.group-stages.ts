@@ -13,11 +13,11 @@ export interface GroupStages {
   plans: number;
   /** The group's oldest write: received → the group started (waiting behind the group before). */
   waited: number;
-  /** BEGIN, then the locks, access and client-id owners in one prepared statement: two round trips. */
-  begin: number;
+  /** The plans, access and client-id owners, read in one prepared statement: one round trip. */
+  read: number;
   /** Each write checked and applied to its document, views materialised (CPU). */
   check: number;
-  /** The rows stored in one prepared statement, then COMMIT: two round trips. */
+  /** Everything stored in one prepared statement: one round trip (its commit included). */
   store: number;
   /** Acknowledgements answered and committed updates handed to live streams. */
   answer: number;
@@ -45,10 +45,10 @@ export class GroupClock {
   readonly startedAt = Date.now();
   readonly startedPerf = performance.now();
   private last = this.startedPerf;
-  readonly stages: Partial<Record<'begin' | 'check' | 'store' | 'answer', number>> = {};
+  readonly stages: Partial<Record<'read' | 'check' | 'store' | 'answer', number>> = {};
 
   /** Ends `stage` now: its time is since the previous stage ended. */
-  lap(stage: 'begin' | 'check' | 'store' | 'answer'): void {
+  lap(stage: 'read' | 'check' | 'store' | 'answer'): void {
     const now = performance.now();
     this.stages[stage] = now - this.last;
     this.last = now;

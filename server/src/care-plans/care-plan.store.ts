@@ -3,10 +3,10 @@ import pg from 'pg';
 import * as Y from 'yjs';
 import { pairDecisionsQuery, PatientAction, type AccessPair, type PairDecisions } from '../access/policy.js';
 import type { Orm } from '../platform/database.js';
-import { runSql, sql, transactionOn, type OwnTransaction } from '../platform/sql.js';
-import { badInput, CairnError } from '../platform/errors.js';
+import { runSql, sql, type Sql } from '../platform/sql.js';
+import { badInput, CairnError, conflict } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { beginGroup, storeGroup, type ClientBinding, type LockedPlan, type PlanWrite, type UpdateRow } from './care-plan.batch-sql.js';
+import { beginGroup, storeGroup, type ClientBinding, type LockedPlan, type PlanWrite, type Runner, type UpdateRow } from './care-plan.batch-sql.js';
 import { type CarePlanView } from '@cairn/schema/care-plan';
 import { CarePlanShapeError, checkShape, createCarePlanDoc, initialCarePlanUpdate, materialise, sectionsOf, trackTouched } from './care-plan.doc.js';
 import { applyUpdate, changesNothing, claimedClients, clientIdTaken, clientUpdateIdTaken, inspectUpdate, isServerClient, ownerConflict, serverOwners, type UpdateFacts } from './care-plan.update-guard.js';
@@ -98,6 +98,8 @@ const maxGroupBytes = 4 * 1024 * 1024;
  * groups, more commits, on the same two cores.
  */
 const maxConcurrentGroups = 1;
+/** A group that finds its plans written meanwhile by another instance reads them again, this many times at most. */
+const maxGroupAttempts = 5;
 
 export interface StoredUpdate {
   seq: number;
@@ -138,7 +140,7 @@ interface PlanRow {
  * is acknowledged, and the typed view materialised in the same transaction. Writes from every plan are
  * stored in groups: while one group commits, the next gathers, and each group costs a handful of
  * statements however many plans and editors it carries. Plans are serialised per plan within the
- * instance (`serial`) and across instances by locking their rows.
+ * instance (`serial`) and across instances by storing a plan only if nobody has since the group read it.
  */
 export class CarePlanStore {
   readonly options: CarePlanStoreOptions;
@@ -160,6 +162,8 @@ export class CarePlanStore {
    * the ORM's pool raised to 20).
    */
   private readonly pool: pg.Pool;
+  /** The group's statements, each on its own (no transaction), on `pool`'s connection. */
+  private readonly runner: Runner = { run: async <T>(statement: Sql) => (await this.pool.query(statement.query())).rows as T[] };
   private readonly stageLog: GroupStageLog | null;
 
   constructor(
@@ -301,7 +305,7 @@ export class CarePlanStore {
   }
 
   /** Stores the group in one transaction, answers each write and publishes what committed. */
-  private async writeGroup(group: PendingWrite[], retried = false): Promise<void> {
+  private async writeGroup(group: PendingWrite[], attempt = 1): Promise<void> {
     const byPlan = new Map<string, PendingWrite[]>();
     for (const w of group) {
       const writes = byPlan.get(w.patientId);
@@ -311,7 +315,7 @@ export class CarePlanStore {
     const clock = this.stageLog ? new GroupClock() : null;
     let result: GroupResult;
     try {
-      result = await transactionOn(this.pool, (tx) => this.storeWrites(tx, byPlan, clock));
+      result = await this.storeWrites(this.runner, byPlan, clock);
       clock?.lap('store');
     } catch (e) {
       // Documents in memory may hold updates that did not commit: reload them from storage.
@@ -324,10 +328,11 @@ export class CarePlanStore {
         for (const part of parts) await this.writeGroup(part);
         return;
       }
-      if (!retried && isUniqueViolation(e)) {
-        // Another instance stored this clientUpdateId or bound this client id after the group read its
-        // snapshot (beginGroup): read again, and the write is answered as a repeat or refused as it should be.
-        await this.writeGroup(group, true);
+      if (isPlanMovedOn(e) || isUniqueViolation(e)) {
+        // Another instance stored to these plans, or this clientUpdateId or client id, after the group read
+        // them: read again, and each write is stored, answered as a repeat or refused as it should be.
+        if (attempt < maxGroupAttempts) return this.writeGroup(group, attempt + 1);
+        group.forEach((w) => w.reject(conflict('This care plan was being saved by another server at the same moment, and your edit was not saved. Send it again.')));
         return;
       }
       const failure = isDataException(e) ? badInput('update', 'This edit holds something the care plan cannot store.') : e;
@@ -348,25 +353,25 @@ export class CarePlanStore {
 
   private recordStages(clock: GroupClock, group: PendingWrite[], plans: number): void {
     clock.lap('answer');
-    const { begin = 0, check = 0, store = 0, answer = 0 } = clock.stages;
+    const { read = 0, check = 0, store = 0, answer = 0 } = clock.stages;
     const waited = clock.startedPerf - Math.min(...group.map((w) => w.receivedAt));
-    this.stageLog?.record({ at: clock.startedAt, writes: group.length, plans, waited, begin, check, store, answer });
+    this.stageLog?.record({ at: clock.startedAt, writes: group.length, plans, waited, read, check, store, answer });
   }
 
   /**
-   * Within one transaction: lock the plans and, in the same round trip, read access (may each author
-   * edit, may each watcher on this instance read) and who owns the Yjs client ids the writes reach; check
-   * each allowed write against its document; store the accepted ones and commit, in one more round trip.
+   * In one round trip, read the plans, access (may each author edit, may each watcher on this instance
+   * read) and who owns the Yjs client ids the writes reach; check each allowed write against its document;
+   * store the accepted ones in one more (see care-plan.batch-sql.ts).
    */
-  private async storeWrites(tx: OwnTransaction, byPlan: Map<string, PendingWrite[]>, clock: GroupClock | null): Promise<GroupResult> {
+  private async storeWrites(db: Runner, byPlan: Map<string, PendingWrite[]>, clock: GroupClock | null): Promise<GroupResult> {
     const writes = [...byPlan.values()].flat();
     const watchers = new Map([...byPlan.keys()].map((patientId) => [patientId, this.notifier.audience(patientId)]));
     const watching = [...watchers].flatMap(([patientId, users]) => users.map((userId) => ({ patientId, userId })));
     const accessQuery = pairDecisionsQuery([...writes, ...watching]);
     const clientIds = [...new Set(writes.flatMap((w) => [...w.facts.reach.keys()]))].filter((c) => !isServerClient(c));
-    const start = await beginGroup(tx, [...byPlan.keys()], writes.map((w) => w.clientUpdateId), clientIds, accessQuery.statement);
+    const start = await beginGroup(db, [...byPlan.keys()], writes.map((w) => w.clientUpdateId), clientIds, accessQuery.statement);
     const access = accessQuery.decide(start.accessRows);
-    clock?.lap('begin');
+    clock?.lap('read');
     const outcomes = new Map<PendingWrite, UpdateAck | Error>();
     const checked = new Map<string, PlanOutcome & { lock: LockedPlan }>();
     for (const [patientId, planWrites] of byPlan) {
@@ -388,6 +393,7 @@ export class CarePlanStore {
       const compact = c.lock.updatesSinceSnapshot + c.accepted.length >= this.options.compactEvery;
       plans.push({
         patientId,
+        readSeq: c.lock.lastSeq,
         view: c.plan.view,
         updatedBy: c.accepted[c.accepted.length - 1].write.userId,
         count: c.accepted.length,
@@ -395,7 +401,7 @@ export class CarePlanStore {
       });
     }
     clock?.lap('check');
-    const stored = updates.length > 0 ? await storeGroup(tx, this.notifier.instanceId, updates, plans, bindings) : [];
+    const stored = updates.length > 0 ? await storeGroup(db, this.notifier.instanceId, updates, plans, bindings) : [];
     const rowOf = new Map(stored.map((r) => [`${r.patientId}:${r.clientUpdateId}`, r]));
     const committed: CommittedPlan[] = [];
     for (const [patientId, c] of checked) {
@@ -578,6 +584,11 @@ function readersOf(patientId: string, users: string[], access: PairDecisions): {
 /** A PostgreSQL data exception (class 22) or integrity violation (class 23): a row's fault, not the database's. */
 function isDataError(e: unknown): boolean {
   return /^2[23]/.test(sqlState(e));
+}
+
+/** The group's store found a plan written by another instance since the group read it (`care_plan_moved_on`). */
+function isPlanMovedOn(e: unknown): boolean {
+  return sqlState(e) === '40001';
 }
 
 /** A unique key already taken (23505). */

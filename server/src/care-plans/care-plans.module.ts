@@ -5,6 +5,7 @@ import { CarePlanStore } from './care-plan.store.js';
 import { Migration0012CarePlanClients } from './migrations/0012-care-plan-clients.js';
 import { carePlanEventKinds } from './care-plan.events.js';
 import { Migration0017CarePlanTimeline } from './migrations/0017-care-plan-timeline.js';
+import { Migration0022CarePlanMoved } from './migrations/0022-care-plan-moved.js';
 import { carePlanTimelineSweep } from './care-plan.timeline.js';
 import type { PeriodicSweep } from '../platform/periodic-sweep.js';
 
@@ -25,6 +26,7 @@ export const carePlansModule: CairnModule = {
   migrations: [
     { name: '0012-care-plan-clients', class: Migration0012CarePlanClients },
     { name: '0017-care-plan-timeline', class: Migration0017CarePlanTimeline },
+    { name: '0022-care-plan-moved', class: Migration0022CarePlanMoved },
   ],
   services: {
     carePlans: ({ orm, config, logger }) => new CarePlanStore(orm, logger, { stagesFile: config.carePlanStagesFile }),

@@ -114,43 +114,6 @@ export async function runSql<T>(em: EntityManager, statement: Sql): Promise<T[]>
   }
 }
 
-/** A transaction on a connection of its own (`transactionOn`): statements are `sql` values, as everywhere. */
-export interface OwnTransaction {
-  run<T>(statement: Sql): Promise<T[]>;
-}
-
-/**
- * Runs `fn` in a transaction on a connection from `pool` rather than the ORM's. Not the default (that is
- * `em.transactional` + `runSql`): only for a hot, serial writer whose benchmark shows the difference, which
- * its caller names. Rolls back when `fn` throws; a connection that failed is discarded, not reused.
- */
-export async function transactionOn<T>(pool: pg.Pool, fn: (tx: OwnTransaction) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let begun = false;
-  const tx: OwnTransaction = {
-    run: async <R>(statement: Sql) => {
-      if (!begun) {
-        begun = true;
-        await client.query('begin');
-      }
-      return (await client.query(statement.query())).rows as R[];
-    },
-  };
-  try {
-    const result = await fn(tx);
-    if (begun) await client.query('commit');
-    client.release();
-    return result;
-  } catch (e) {
-    const rolledBack = await client.query('rollback').then(
-      () => true,
-      () => false,
-    );
-    client.release(rolledBack ? undefined : true);
-    throw e;
-  }
-}
-
 /** A LIKE pattern matching `text` anywhere, lower-cased, with LIKE's own characters (% _ \) taken literally. */
 export function likeContaining(text: string): string {
   return `%${text.trim().toLowerCase().replace(/[%_\\]/g, '\\$&')}%`;
