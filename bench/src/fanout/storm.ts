@@ -1,0 +1,71 @@
+/**
+ * The reconnect storm: every subscriber has been receiving events, the server restarts, and they all
+ * reconnect at once, each resuming from its own cursor. Timed from the restarted server's "ready" until
+ * every subscriber has received what was posted while it was away and then an event posted after: it is
+ * live and caught up. For the plain `ws` floor there is nothing to resume: until every reconnected
+ * socket receives a fresh broadcast.
+ */
+import type { ClientPool } from './client-pool.js';
+import { sleep } from './phases.js';
+import { marker, now, STORM_FRESH_FROM, STORM_MISSED_FROM } from './protocol.js';
+import type { Target } from './targets.js';
+
+export interface StormResult {
+  n: number;
+  /** Events posted while the subscribers were away (0 for a server with no cursors). */
+  missed: number;
+  /** Restart: SIGTERM until the new process is ready. */
+  restartMs: number;
+  reopened: number;
+  caughtUp: number;
+  /** Ready → the last subscriber caught up and live; NaN if some never were within the time allowed. */
+  ms: number;
+  /** Server CPU from ready until all caught up (or gave up). */
+  serverCpuMs: number;
+  anomalies: number;
+  failed: number;
+  errorSamples: string[];
+}
+
+/**
+ * Disconnects the pool's `n` subscribers, posts `missed` events (resumable servers only), restarts the
+ * server, reopens every subscriber at once and posts a fresh event every `everyMs` until all are caught up.
+ */
+export async function reconnectStorm(
+  target: Target,
+  pool: ClientPool,
+  n: number,
+  missed: number,
+  cpuSecondsOf: (pid: number) => number,
+  timeoutMs = 120_000,
+  everyMs = 50,
+): Promise<StormResult> {
+  await pool.disconnect();
+  for (let k = 0; k < missed; k++) await target.post(marker(STORM_MISSED_FROM + k, now()));
+  const restartStarted = now();
+  await target.restart();
+  const ready = now();
+  const cpu0 = cpuSecondsOf(target.pid);
+  await pool.reconnect(STORM_MISSED_FROM, missed);
+  let fresh = 0;
+  let count = await pool.stormCount();
+  while (count.caughtUp < n && now() - ready < timeoutMs && count.caughtUp + count.failed < n) {
+    // Posted one at a time: a fresh event is waiting whenever a subscriber comes live.
+    await target.post(marker(STORM_FRESH_FROM + fresh++, now())).catch(() => undefined);
+    await sleep(everyMs);
+    count = await pool.stormCount();
+  }
+  const serverCpuMs = (cpuSecondsOf(target.pid) - cpu0) * 1000;
+  return {
+    n,
+    missed,
+    restartMs: ready - restartStarted,
+    reopened: count.reopened,
+    caughtUp: count.caughtUp,
+    ms: count.caughtUp >= n ? count.lastCaughtUpAt - ready : NaN,
+    serverCpuMs,
+    anomalies: count.anomalies,
+    failed: count.failed,
+    errorSamples: count.errorSamples,
+  };
+}
