@@ -119,9 +119,13 @@ export class ClientPool {
     await Promise.all(this.workers.map((w) => w.ask({ type: 'disconnect' }, 'disconnected')));
   }
 
-  /** Reopens every subscriber at once, each resuming from its cursor, expecting `missed` events marked from `missedFrom`. */
-  async reconnect(missedFrom: number, missed: number): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.ask({ type: 'reconnect', missedFrom, missed }, 'reconnecting')));
+  /**
+   * Reopens every subscriber at once (`concurrency` handshakes in flight across the workers), each resuming
+   * from its cursor, expecting `missed` events marked from `missedFrom`.
+   */
+  async reconnect(missedFrom: number, missed: number, concurrency: number): Promise<void> {
+    const per = Math.max(1, Math.floor(concurrency / this.workers.length));
+    await Promise.all(this.workers.map((w) => w.ask({ type: 'reconnect', missedFrom, missed, concurrency: per }, 'reconnecting')));
   }
 
   async stormCount(): Promise<Omit<StormCount, 'type'>> {

@@ -199,10 +199,10 @@ function disconnectAll(): void {
 }
 
 /**
- * Reopens every connection at once, each graphql-ws subscriber resuming after its own cursor; the storm's
- * progress is read with `storm-count`.
+ * Reopens every connection at once (`concurrency` handshakes in flight), each graphql-ws subscriber
+ * resuming after its own cursor; the storm's progress is read with `storm-count`.
  */
-function reconnectAll(missedFrom: number, missed: number): void {
+function reconnectAll(missedFrom: number, missed: number, concurrency: number): void {
   if (!plan) throw new Error('reconnect before connect');
   const { transport, url, query, specs } = plan;
   const s: Storm = {
@@ -221,21 +221,23 @@ function reconnectAll(missedFrom: number, missed: number): void {
   storm = s;
   away = false;
   send({ type: 'reconnecting' });
-  specs.forEach((spec, i) => {
-    const resumed = { ...spec, variables: { ...spec.variables, after: lastSeq[i] } };
-    const opening = transport === 'plain-ws' ? openPlain(i, url) : openGraphqlWs(i, url, query, resumed);
-    opening.then(
-      (o) => {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < specs.length) {
+      const i = next++;
+      const resumed = { ...specs[i], variables: { ...specs[i].variables, after: lastSeq[i] } };
+      try {
+        const o = transport === 'plain-ws' ? await openPlain(i, url) : await openGraphqlWs(i, url, query, resumed);
         s.reopenedAt[i] = now();
         opened.push(o);
         s.reopened++;
-      },
-      (e: unknown) => {
+      } catch (e) {
         s.failed++;
         if (s.errorSamples.length < 5) s.errorSamples.push(e instanceof Error ? e.message : String(e));
-      },
-    );
-  });
+      }
+    }
+  };
+  for (let k = 0; k < Math.min(concurrency, specs.length); k++) void lane();
 }
 
 function reset(): void {
@@ -284,7 +286,7 @@ process.on('message', (message: ToWorker) => {
       disconnectAll();
       return;
     case 'reconnect':
-      reconnectAll(message.missedFrom, message.missed);
+      reconnectAll(message.missedFrom, message.missed, message.concurrency);
       return;
     case 'storm-count': {
       const s = storm;

@@ -8,7 +8,8 @@
  * phase, 5000), FANOUT_SECONDS (steady phase length, 10), FANOUT_BURST (deliveries per burst, 100000),
  * FANOUT_TEAM (Cairn care-team size the subscribers are spread over, 20), FANOUT_CATCHUP (missed events, 1000;
  * 0 to skip), FANOUT_PHASES (which of "steady,burst,storm" to run; e.g. "storm" for a short run of the
- * reconnect storm alone), FANOUT_STORM_MISSED (events posted while the storm's subscribers are away, 10).
+ * reconnect storm alone), FANOUT_STORM_MISSED (events posted while the storm's subscribers are away, 10),
+ * FANOUT_STORM_CONCURRENCY (reconnect handshakes in flight at once, 500: see storm.ts).
  */
 import os from 'node:os';
 import { mib, ms, table } from '../support/stats.js';
@@ -32,6 +33,8 @@ const settings = {
   catchUp: Number(env('FANOUT_CATCHUP', '1000')),
   phases: new Set(env('FANOUT_PHASES', 'steady,burst,storm').split(',')),
   stormMissed: Number(env('FANOUT_STORM_MISSED', '10')),
+  /** Reconnect handshakes in flight at once during the storm (across the client processes). */
+  stormConcurrency: Number(env('FANOUT_STORM_CONCURRENCY', '500')),
   catchUpRuns: 5,
   /** Reconnects before the measured ones, as on a server that has been replaying all day (the JIT done). */
   catchUpWarmups: 5,
@@ -101,7 +104,7 @@ async function measure(name: string, n: number): Promise<Result> {
       if (settings.phases.has('storm')) {
         // Last: the restart ends this server's connections, and the subscribers come back with cursors.
         const missed = target.transport === 'plain-ws' ? 0 : settings.stormMissed;
-        storm = await reconnectStorm(target, pool, connected.opened, missed, cpuSecondsOf);
+        storm = await reconnectStorm(target, pool, connected.opened, missed, cpuSecondsOf, settings.stormConcurrency);
         if (storm.failed || storm.anomalies || storm.caughtUp < connected.opened)
           console.log(`  ${target.name}: storm ${storm.caughtUp}/${connected.opened} caught up, ${storm.failed} failed, ${storm.anomalies} anomalies, e.g. ${storm.errorSamples[0]}`);
       }

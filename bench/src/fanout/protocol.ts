@@ -20,10 +20,10 @@ export type ToWorker =
   /** Closes every connection, expecting it (a server restart follows): no errors are counted. */
   | { type: 'disconnect' }
   /**
-   * Reopens every connection at once, each resuming after the last seq it received (graphql-ws) and
-   * expecting `missed` events marked `missedFrom`…: the reconnect storm.
+   * Reopens every connection at once (`concurrency` opening at a time), each resuming after the last seq
+   * it received (graphql-ws) and expecting `missed` events marked `missedFrom`…: the reconnect storm.
    */
-  | { type: 'reconnect'; missedFrom: number; missed: number }
+  | { type: 'reconnect'; missedFrom: number; missed: number; concurrency: number }
   | { type: 'storm-count' }
   | { type: 'close' };
 

@@ -30,6 +30,9 @@ export interface StormResult {
 /**
  * Disconnects the pool's `n` subscribers, posts `missed` events (resumable servers only), restarts the
  * server, reopens every subscriber at once and posts a fresh event every `everyMs` until all are caught up.
+ * "At once" is `concurrency` handshakes in flight, each replaced as it completes: the kernel queues at most
+ * the listen backlog (Node's 511) of unaccepted connections and drops the rest, whose clients then wait
+ * out TCP's 1 s, 3 s… retransmission timers, which would be measured instead of the server.
  */
 export async function reconnectStorm(
   target: Target,
@@ -37,6 +40,7 @@ export async function reconnectStorm(
   n: number,
   missed: number,
   cpuSecondsOf: (pid: number) => number,
+  concurrency: number,
   timeoutMs = 120_000,
   everyMs = 50,
 ): Promise<StormResult> {
@@ -46,7 +50,7 @@ export async function reconnectStorm(
   await target.restart();
   const ready = now();
   const cpu0 = cpuSecondsOf(target.pid);
-  await pool.reconnect(STORM_MISSED_FROM, missed);
+  await pool.reconnect(STORM_MISSED_FROM, missed, concurrency);
   let fresh = 0;
   let count = await pool.stormCount();
   while (count.caughtUp < n && now() - ready < timeoutMs && count.caughtUp + count.failed < n) {
