@@ -127,6 +127,8 @@ function openGraphqlWs(i: number, url: string, query: string, spec: ConnectionSp
       connectionParams: spec.token ? { token: spec.token } : undefined,
       lazy: false,
       retryAttempts: 0,
+      // Counted below (closed before acknowledged); graphql-ws would otherwise print each one whole.
+      onNonLazyError: () => undefined,
       on: {
         connected: () => {
           settled = true;
