@@ -44,14 +44,20 @@ export class BatchLoader<K, V> {
     });
   }
 
-  /** Fetches at the end of this tick, unless (coalescing) a fetch is in flight: its end starts the next. */
+  /**
+   * Fetches at the end of this tick, unless (coalescing) a fetch is in flight: its end starts the next.
+   * Coalescing waits for the end of this turn of the event loop instead, so that the messages of every
+   * socket read in this turn (a crowd's connection_init or subscribe) make one fetch, not one each.
+   */
   private schedule(): void {
     if (this.scheduled || (this.mode === 'coalesce' && this.inFlight > 0)) return;
     this.scheduled = true;
-    process.nextTick(() => {
+    const run = () => {
       this.scheduled = false;
       void this.flush();
-    });
+    };
+    if (this.mode === 'coalesce') setImmediate(run);
+    else process.nextTick(run);
   }
 
   private async flush(): Promise<void> {
