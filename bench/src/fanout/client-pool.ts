@@ -5,7 +5,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BUCKET_MS, type ConnectionSpec, type FromWorker, type ToWorker, type WorkerCount, type WorkerStats } from './protocol.js';
+import { BUCKET_MS, type ConnectionSpec, type FromWorker, type StormCount, type ToWorker, type WorkerCount, type WorkerStats } from './protocol.js';
 import type { Target } from './targets.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -111,6 +111,32 @@ export class ClientPool {
       maxWorkerElu: Math.max(...all.map((s) => s.eventLoopUtilisation)),
       errors: all.reduce((s, w) => s + w.errors, 0),
       errorSamples: all.flatMap((s) => s.errorSamples).slice(0, 5),
+    };
+  }
+
+  /** Closes every subscriber on purpose (the server is about to restart). */
+  async disconnect(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.ask({ type: 'disconnect' }, 'disconnected')));
+  }
+
+  /**
+   * Reopens every subscriber at once (`concurrency` handshakes in flight across the workers), each resuming
+   * from its cursor, expecting `missed` events marked from `missedFrom`.
+   */
+  async reconnect(missedFrom: number, missed: number, concurrency: number): Promise<void> {
+    const per = Math.max(1, Math.floor(concurrency / this.workers.length));
+    await Promise.all(this.workers.map((w) => w.ask({ type: 'reconnect', missedFrom, missed, concurrency: per }, 'reconnecting')));
+  }
+
+  async stormCount(): Promise<Omit<StormCount, 'type'>> {
+    const all = await Promise.all(this.workers.map((w) => w.ask({ type: 'storm-count' }, 'storm-count')));
+    return {
+      reopened: all.reduce((s, c) => s + c.reopened, 0),
+      failed: all.reduce((s, c) => s + c.failed, 0),
+      caughtUp: all.reduce((s, c) => s + c.caughtUp, 0),
+      lastCaughtUpAt: Math.max(...all.map((c) => c.lastCaughtUpAt)),
+      anomalies: all.reduce((s, c) => s + c.anomalies, 0),
+      errorSamples: all.flatMap((c) => c.errorSamples).slice(0, 5),
     };
   }
 

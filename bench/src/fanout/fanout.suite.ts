@@ -6,14 +6,18 @@
  * Settings (environment, for short development runs): FANOUT_SIZES (default "1000,5000"), FANOUT_TARGETS
  * ("ws,yoga,cairn"), FANOUT_WORKERS (client processes, 2), FANOUT_RATE (offered deliveries/s in the steady
  * phase, 5000), FANOUT_SECONDS (steady phase length, 10), FANOUT_BURST (deliveries per burst, 100000),
- * FANOUT_TEAM (Cairn care-team size the subscribers are spread over, 20), FANOUT_CATCHUP (missed events, 1000).
+ * FANOUT_TEAM (Cairn care-team size the subscribers are spread over, 20), FANOUT_CATCHUP (missed events, 1000;
+ * 0 to skip), FANOUT_PHASES (which of "steady,burst,storm" to run; e.g. "storm" for a short run of the
+ * reconnect storm alone), FANOUT_STORM_MISSED (events posted while the storm's subscribers are away, 10),
+ * FANOUT_STORM_CONCURRENCY (reconnect handshakes in flight at once, 500: see storm.ts).
  */
 import os from 'node:os';
 import { mib, ms, table } from '../support/stats.js';
 import { catchUpOnce, postMany, type CatchUpRun } from './catch-up.js';
+import { reconnectStorm, type StormResult } from './storm.js';
 import { ClientPool } from './client-pool.js';
 import { burstDelivery, serverMemory, sleep, steadyDelivery, untilAllLive, writePathCost, type DeliveryResult } from './phases.js';
-import { censusGrowth, heapCensus, type HeapCensus } from './process-tools.js';
+import { censusGrowth, cpuSecondsOf, heapCensus, type HeapCensus } from './process-tools.js';
 import { marker, now } from './protocol.js';
 import { startCairnTarget, startPlainWs, startYoga, type Target } from './targets.js';
 
@@ -27,6 +31,10 @@ const settings = {
   burstDeliveries: Number(env('FANOUT_BURST', '100000')),
   team: Number(env('FANOUT_TEAM', '20')),
   catchUp: Number(env('FANOUT_CATCHUP', '1000')),
+  phases: new Set(env('FANOUT_PHASES', 'steady,burst,storm').split(',')),
+  stormMissed: Number(env('FANOUT_STORM_MISSED', '10')),
+  /** Reconnect handshakes in flight at once during the storm (across the client processes). */
+  stormConcurrency: Number(env('FANOUT_STORM_CONCURRENCY', '500')),
   catchUpRuns: 5,
   /** Reconnects before the measured ones, as on a server that has been replaying all day (the JIT done). */
   catchUpWarmups: 5,
@@ -49,8 +57,9 @@ interface Result {
   idle0: { rss: number; heapUsed: number };
   idleN: { rss: number; heapUsed: number };
   write: { cpuPerPost: number; answeredP50: number };
-  steady: DeliveryResult;
-  burst: DeliveryResult;
+  steady: DeliveryResult | null;
+  burst: DeliveryResult | null;
+  storm: StormResult | null;
 }
 
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
@@ -76,17 +85,30 @@ async function measure(name: string, n: number): Promise<Result> {
         console.log(`  ${target.name}: heap growth per idle connection by kind of object (objects' own bytes; RSS figures below are inflated by the snapshots)`);
         table(censusGrowth(census0, await heapCensus(target.inspector), connected.opened).map((g) => ({ kind: g.kind, 'count per conn': g.perUnit.toFixed(1), 'bytes per conn': Math.round(g.bytesPerUnit) })));
       }
-      const eventsPerSecond = settings.offeredRate / n;
-      const steady = await steadyDelivery(target, pool, connected.opened, eventsPerSecond, settings.seconds, write.cpuPerPost);
-      await sleep(500);
-      const burstEvents = Math.max(5, Math.round(settings.burstDeliveries / n));
-      // An unreported burst first, the same for every server: capacity is measured once each server's
-      // hot paths are compiled, not while its JIT is still at work on them.
-      await burstDelivery(target, pool, connected.opened, burstEvents, 4, write.cpuPerPost);
-      await sleep(500);
-      const burst = await burstDelivery(target, pool, connected.opened, burstEvents, 4, write.cpuPerPost);
-      for (const r of [steady, burst]) if (r.client.errors) console.log(`  ${target.name}: ${r.client.errors} client errors, e.g. ${r.client.errorSamples[0]}`);
-      return { target: target.name, n, opened: connected.opened, connectMs: connected.ms, liveMs: live.ms, idle0, idleN, write, steady, burst };
+      let steady: DeliveryResult | null = null;
+      if (settings.phases.has('steady')) {
+        steady = await steadyDelivery(target, pool, connected.opened, settings.offeredRate / n, settings.seconds, write.cpuPerPost);
+        await sleep(500);
+      }
+      let burst: DeliveryResult | null = null;
+      if (settings.phases.has('burst')) {
+        const burstEvents = Math.max(5, Math.round(settings.burstDeliveries / n));
+        // An unreported burst first, the same for every server: capacity is measured once each server's
+        // hot paths are compiled, not while its JIT is still at work on them.
+        await burstDelivery(target, pool, connected.opened, burstEvents, 4, write.cpuPerPost);
+        await sleep(500);
+        burst = await burstDelivery(target, pool, connected.opened, burstEvents, 4, write.cpuPerPost);
+      }
+      for (const r of [steady, burst]) if (r?.client.errors) console.log(`  ${target.name}: ${r.client.errors} client errors, e.g. ${r.client.errorSamples[0]}`);
+      let storm: StormResult | null = null;
+      if (settings.phases.has('storm')) {
+        // Last: the restart ends this server's connections, and the subscribers come back with cursors.
+        const missed = target.transport === 'plain-ws' ? 0 : settings.stormMissed;
+        storm = await reconnectStorm(target, pool, connected.opened, missed, cpuSecondsOf, settings.stormConcurrency);
+        if (storm.failed || storm.anomalies || storm.caughtUp < connected.opened)
+          console.log(`  ${target.name}: storm ${storm.caughtUp}/${connected.opened} caught up, ${storm.failed} failed, ${storm.anomalies} anomalies, e.g. ${storm.errorSamples[0]}`);
+      }
+      return { target: target.name, n, opened: connected.opened, connectMs: connected.ms, liveMs: live.ms, idle0, idleN, write, steady, burst, storm };
     } finally {
       await pool.close();
     }
@@ -99,7 +121,7 @@ function printSize(n: number, results: Result[]): void {
   const r0 = results[0];
   console.log(
     `\nN = ${n.toLocaleString('en-GB')} subscribers, ${settings.workers} client processes; steady: ${(settings.offeredRate / n).toFixed(2)} events/s for ${settings.seconds} s ` +
-      `(${rate(settings.offeredRate)} deliveries offered); burst: ${r0.burst.posted} events posted back-to-back (4 at a time)`,
+      `(${rate(settings.offeredRate)} deliveries offered); burst: ${r0.burst?.posted ?? 0} events posted back-to-back (4 at a time)`,
   );
   console.log('Idle connections (server after a forced GC; one subscription per connection)');
   table(
@@ -117,10 +139,12 @@ function printSize(n: number, results: Result[]): void {
     })),
   );
   for (const phase of ['steady', 'burst'] as const) {
+    if (!settings.phases.has(phase)) continue;
     console.log(phase === 'steady' ? 'Steady posting rate' : 'Burst (capacity: how fast everything posted is delivered)');
     table(
-      results.map((r) => {
+      results.flatMap((r) => {
         const d = r[phase];
+        if (!d) return [];
         return {
           server: r.target,
           'delivered/expected': `${d.received}/${d.expected}`,
@@ -135,6 +159,25 @@ function printSize(n: number, results: Result[]): void {
           'busiest client CPU': pct(d.client.maxWorkerCpu),
           'busiest client loop': pct(d.client.maxWorkerElu),
           ...(d.skipped ? { skipped: d.skipped } : {}),
+        };
+      }),
+    );
+  }
+  if (settings.phases.has('storm')) {
+    console.log('Reconnect storm (every subscriber has a cursor; the server restarts; all reconnect at once and resume)');
+    table(
+      results.flatMap((r) => {
+        const s = r.storm;
+        if (!s) return [];
+        return {
+          server: r.target,
+          'missed while away': s.missed,
+          restart: ms(s.restartMs),
+          'caught up/N': `${s.caughtUp}/${s.n}`,
+          'ready → all live and caught up': ms(s.ms),
+          'server CPU meanwhile': ms(s.serverCpuMs),
+          'failed connects': s.failed,
+          'gaps/duplicates': s.anomalies,
         };
       }),
     );
@@ -201,7 +244,11 @@ export async function fanout(): Promise<void> {
     const ws = at('plain ws');
     const yoga = at('graphql-yoga');
     if (!cairn) continue;
-    if (ws) {
+    if (cairn.storm) {
+      const baseline = ws?.storm ? ` (plain ws ${ms(ws.storm.ms)})` : '';
+      rows.push({ N: String(n), measure: `reconnect storm: ready → all ${n} resumed, caught up and live`, figure: ms(cairn.storm.ms) + baseline, target: '< 5 s', verdict: verdict(cairn.storm.ms < 5000) });
+    }
+    if (ws?.burst && cairn.burst) {
       const ratio = cairn.burst.rate / ws.burst.rate;
       rows.push({ N: String(n), measure: 'fan-out (burst deliveries/s), Cairn ÷ plain ws', figure: `${rate(cairn.burst.rate)} ÷ ${rate(ws.burst.rate)} = ${ratio.toFixed(2)}`, target: '≥ 0.50', verdict: verdict(ratio >= 0.5) });
       const cpuRatio = ws.burst.serverCpuUsPerDelivery / cairn.burst.serverCpuUsPerDelivery;
@@ -209,7 +256,7 @@ export async function fanout(): Promise<void> {
       const fanRatio = ws.burst.fanoutUsPerDelivery / cairn.burst.fanoutUsPerDelivery;
       rows.push({ N: String(n), measure: '  the same without the write path', figure: `${ws.burst.fanoutUsPerDelivery.toFixed(1)} µs ÷ ${cairn.burst.fanoutUsPerDelivery.toFixed(1)} µs = ${fanRatio.toFixed(2)}`, target: '(diagnostic)', verdict: '' });
     }
-    if (yoga) rows.push({ N: String(n), measure: 'fan-out, Cairn ÷ graphql-yoga', figure: `${(cairn.burst.rate / yoga.burst.rate).toFixed(2)}`, target: '(peer)', verdict: '' });
+    if (yoga?.burst && cairn.burst) rows.push({ N: String(n), measure: 'fan-out, Cairn ÷ graphql-yoga', figure: `${(cairn.burst.rate / yoga.burst.rate).toFixed(2)}`, target: '(peer)', verdict: '' });
     const perConn = (cairn.idleN.rss - cairn.idle0.rss) / cairn.opened;
     const wsPerConn = ws ? ` (plain ws ${kb((ws.idleN.rss - ws.idle0.rss) / ws.opened)}${yoga ? `, yoga ${kb((yoga.idleN.rss - yoga.idle0.rss) / yoga.opened)}` : ''})` : '';
     rows.push({ N: String(n), measure: 'server RSS per idle connection', figure: kb(perConn) + wsPerConn, target: '≤ 30 KB', verdict: verdict(perConn <= 30 * 1024) });

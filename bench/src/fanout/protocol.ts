@@ -17,6 +17,14 @@ export type ToWorker =
   | { type: 'reset' }
   | { type: 'count' }
   | { type: 'stats' }
+  /** Closes every connection, expecting it (a server restart follows): no errors are counted. */
+  | { type: 'disconnect' }
+  /**
+   * Reopens every connection at once (`concurrency` opening at a time), each resuming after the last seq
+   * it received (graphql-ws) and expecting `missed` events marked `missedFrom`…: the reconnect storm.
+   */
+  | { type: 'reconnect'; missedFrom: number; missed: number; concurrency: number }
+  | { type: 'storm-count' }
   | { type: 'close' };
 
 export interface WorkerCount {
@@ -49,7 +57,25 @@ export type FromWorker =
   | { type: 'reset' }
   | WorkerCount
   | WorkerStats
+  | { type: 'disconnected' }
+  | { type: 'reconnecting' }
+  | StormCount
   | { type: 'closed' };
+
+/** A worker's view of the reconnect storm so far. */
+export interface StormCount {
+  type: 'storm-count';
+  /** Connections reopened (acknowledged by the server). */
+  reopened: number;
+  failed: number;
+  /** Connections that received every missed event and then an event posted after the restart (live). */
+  caughtUp: number;
+  /** When the last of those got its first fresh event (wall clock, ms; 0 if none yet). */
+  lastCaughtUpAt: number;
+  /** Missed events received twice or out of order, and fresh events received before all missed ones. */
+  anomalies: number;
+  errorSamples: string[];
+}
 
 /** Wall-clock milliseconds with sub-millisecond precision, comparable across processes on one machine. */
 export const now = (): number => performance.timeOrigin + performance.now();
@@ -64,6 +90,10 @@ export function readMarker(text: unknown): { index: number; sentAt: number } | n
   const m = markerPattern.exec(text);
   return m ? { index: Number(m[1]), sentAt: Number(m[2]) } : null;
 }
+
+/** Marker indices of the events posted while the subscribers were away, and of fresh ones after. */
+export const STORM_MISSED_FROM = 5_000_000;
+export const STORM_FRESH_FROM = 6_000_000;
 
 /** Latency histogram bucket width: 0.1 ms. */
 export const BUCKET_MS = 0.1;

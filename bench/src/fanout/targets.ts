@@ -16,8 +16,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 export interface Target {
   name: string;
   transport: ClientTransport;
-  pid: number;
-  /** V8 inspector WebSocket of the server process (for a forced GC before reading memory). */
+  /** The server process now (a restart changes it). */
+  readonly pid: number;
+  /** V8 inspector WebSocket of the server process as first started (for a forced GC before reading memory). */
   inspector: string;
   wsUrl: string;
   query: string;
@@ -25,13 +26,31 @@ export interface Target {
   spec(i: number): ConnectionSpec;
   /** Posts one event through the server's write path; resolves when the server has answered. */
   post(summary: string): Promise<void>;
+  /** Stops the server (SIGTERM, its sockets close) and starts it again on the same port; resolves once it is ready. */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
-async function startBaseline(script: string): Promise<{ child: ChildServer; port: number; inspector: string }> {
+interface Baseline {
+  child: ChildServer;
+  port: number;
+  inspector: string;
+  restart(): Promise<void>;
+}
+
+async function startBaseline(script: string): Promise<Baseline> {
   const [port, debugPort] = [await freePort(), await freePort()];
-  const child = await startChild(path.join(here, script), { PORT: String(port), NODE_OPTIONS: inspectOn(debugPort) }, /^listening/);
-  return { child, port, inspector: await inspectorUrl(debugPort) };
+  const start = () => startChild(path.join(here, script), { PORT: String(port), NODE_OPTIONS: inspectOn(debugPort) }, /^listening/);
+  const baseline: Baseline = {
+    child: await start(),
+    port,
+    inspector: await inspectorUrl(debugPort),
+    async restart() {
+      await baseline.child.stop();
+      baseline.child = await start();
+    },
+  };
+  return baseline;
 }
 
 async function postJson(url: string, body: unknown): Promise<void> {
@@ -44,35 +63,43 @@ const BASELINE_PATIENT = randomUUID();
 
 /** The floor: plain `ws`, one JSON string broadcast to every socket. */
 export async function startPlainWs(): Promise<Target> {
-  const { child, port, inspector } = await startBaseline('ws-server.js');
+  const baseline = await startBaseline('ws-server.js');
+  const { port, inspector } = baseline;
   return {
     name: 'plain ws',
     transport: 'plain-ws',
-    pid: child.pid,
+    get pid() {
+      return baseline.child.pid;
+    },
     inspector,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     query: '',
     spec: () => ({ variables: {} }),
     post: (summary) => postJson(`http://127.0.0.1:${port}/post`, { patientId: BASELINE_PATIENT, summary }),
-    stop: () => child.stop(),
+    restart: () => baseline.restart(),
+    stop: () => baseline.child.stop(),
   };
 }
 
 /** The peer: graphql-yoga with its pub/sub, over graphql-ws. */
 export async function startYoga(): Promise<Target> {
-  const { child, port, inspector } = await startBaseline('yoga-server.js');
+  const baseline = await startBaseline('yoga-server.js');
+  const { port, inspector } = baseline;
   const url = `http://127.0.0.1:${port}/graphql`;
   return {
     name: 'graphql-yoga',
     transport: 'graphql-ws',
-    pid: child.pid,
+    get pid() {
+      return baseline.child.pid;
+    },
     inspector,
     wsUrl: `ws://127.0.0.1:${port}/graphql`,
     query: SUBSCRIPTION,
     spec: () => ({ variables: { patientId: BASELINE_PATIENT } }),
     post: (summary) =>
       postJson(url, { query: 'mutation($p: ID!, $s: String!) { postHandover(patientId: $p, summary: $s) }', variables: { p: BASELINE_PATIENT, s: summary } }),
-    stop: () => child.stop(),
+    restart: () => baseline.restart(),
+    stop: () => baseline.child.stop(),
   };
 }
 
@@ -101,7 +128,9 @@ export async function startCairnTarget(teamSize: number): Promise<CairnTarget> {
     return {
       name: 'Cairn',
       transport: 'graphql-ws',
-      pid: cairn.server.pid,
+      get pid() {
+        return cairn.server.pid;
+      },
       inspector: await inspectorUrl(debugPort),
       wsUrl: cairn.wsUrl,
       query: SUBSCRIPTION,
@@ -125,6 +154,7 @@ export async function startCairnTarget(teamSize: number): Promise<CairnTarget> {
         );
         return data.timeline.nodes[0]?.seq ?? null;
       },
+      restart: () => cairn.restart(),
       stop: () => cairn.close(),
     };
   } catch (e) {

@@ -1,10 +1,19 @@
 import type { CairnModule } from '../platform/module.js';
+import { PatientAccessReads } from './patient-access-reads.js';
 import { SpecialistLink } from './specialist-link.entity.js';
 import { ViewerAbilitiesResolver } from './viewer-abilities.resolver.js';
+
+declare module '../platform/services.js' {
+  interface Services {
+    /** The policy's reads of relationships, batched across the requests asking at once. */
+    patientAccessReads: PatientAccessReads;
+  }
+}
 
 /** Who may do what to a patient (policy.ts), and the specialist links it reads. */
 export const accessModule: CairnModule = {
   name: 'access',
   entities: [SpecialistLink],
   resolvers: [ViewerAbilitiesResolver],
+  services: { patientAccessReads: ({ orm }) => new PatientAccessReads(orm) },
 };

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { AuditOutcome, recordAudit, type AuditRecord } from '../audit/audit.service.js';
 import { Role, type User } from '../auth/user.entity.js';
 import type { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
@@ -169,10 +169,10 @@ export interface ReachedThrough {
  */
 export async function requirePatientAccess(ctx: Context, patientId: string, action: PatientAction, through?: ReachedThrough): Promise<PatientAccess> {
   const actor = requireActor(ctx);
-  const found = isUuid(patientId) ? await patientAndRelationship(ctx.em, patientId, actor.id) : null;
+  const found = isUuid(patientId) ? await readPatientAndRelationship(ctx, patientId, actor.id) : null;
   const patient = found?.patient ?? null;
   const audit = (outcome: AuditOutcome, reason?: string) =>
-    recordAudit(ctx.em, {
+    recordAuditOf(ctx, {
       actorId: actor.id,
       action,
       patientId: patient?.id ?? null,
@@ -212,7 +212,7 @@ export async function requireAllowed(ctx: Context, allowed: boolean, action: str
 
 /** Records a refusal of `action` by the signed-in user (on its own, never in a transaction that rolls back) and returns `error` to throw. */
 export async function deny(ctx: Context, action: string, detail: Record<string, unknown>, error: CairnError, patientId: string | null = null): Promise<CairnError> {
-  await recordAudit(ctx.em, {
+  await recordAuditOf(ctx, {
     actorId: ctx.actor?.id ?? null,
     action,
     patientId,
@@ -241,6 +241,12 @@ export interface AccessPair {
 }
 
 export const pairKey = (p: AccessPair): string => `${p.patientId}:${p.userId}`;
+
+/** The pair a `pairKey` names (two UUIDs, which contain no colon). */
+export function pairOf(key: string): AccessPair {
+  const [patientId, userId] = key.split(':');
+  return { patientId, userId };
+}
 
 /** What the policy allows for a set of (patient, user) pairs, decided from one read of their relationships. */
 export interface PairDecisions {
@@ -307,15 +313,38 @@ function relatedByPair(rows: readonly RelationshipRow[]): Map<string, Related> {
   return new Map(rows.map((r) => [pairKey({ patientId: r.patient_id, userId: r.user_id }), relatedFrom(r)]));
 }
 
-/** The patient (with its practice) and the user's relationship to them, in one query; null if no such patient or user. */
-async function patientAndRelationship(em: EntityManager, patientId: string, userId: string): Promise<{ patient: Patient; related: Related } | null> {
-  const [row] = await runSql<RelationshipRow & Record<string, unknown>>(
-    em,
-    relationshipQuery([{ patientId, userId }], sql`, ${entityColumns(em, Patient, 'p')}, ${entityColumns(em, Organisation, 'po')}`),
-  );
+/**
+ * An audit entry of the request's own (a read or a refusal): in the request's transaction if it has one,
+ * otherwise through the instance's batched writer, which resolves once the entry is committed.
+ */
+function recordAuditOf(ctx: Context, record: AuditRecord): Promise<void> {
+  return ctx.em.isInTransaction() ? recordAudit(ctx.em, record) : ctx.services.auditWriter.record(record);
+}
+
+/**
+ * The patient (with its practice) and the user's relationship to them, into `ctx.em`; null if no such
+ * patient or user. Read with the reads of other requests asking at the same time (`PatientAccessReads`),
+ * unless the request is inside a transaction, whose own connection must see its own writes.
+ */
+async function readPatientAndRelationship(ctx: Context, patientId: string, userId: string): Promise<{ patient: Patient; related: Related } | null> {
+  const row = ctx.em.isInTransaction()
+    ? (await patientRelationshipRows(ctx.em, [{ patientId, userId }])).get(pairKey({ patientId, userId }))
+    : await ctx.services.patientAccessReads.row(patientId, userId);
   if (!row) return null;
-  entityFromRow(em, Organisation, row, 'po');
-  return { patient: entityFromRow(em, Patient, row, 'p'), related: relatedFrom(row) };
+  entityFromRow(ctx.em, Organisation, row, 'po');
+  return { patient: entityFromRow(ctx.em, Patient, row, 'p'), related: relatedFrom(row) };
+}
+
+/** A row of `patientRelationshipRows`: how a user is related to a patient, with the patient's and its practice's columns. */
+export type PatientRelationshipRow = RelationshipRow & Record<string, unknown>;
+
+/** For each (patient, user) pair, by `pairKey`: the patient (with its practice) and how the user is related to them, in one query. */
+export async function patientRelationshipRows(em: EntityManager, pairs: AccessPair[]): Promise<Map<string, PatientRelationshipRow>> {
+  const rows = await runSql<PatientRelationshipRow>(
+    em,
+    relationshipQuery(pairs, sql`, ${entityColumns(em, Patient, 'p')}, ${entityColumns(em, Organisation, 'po')}`),
+  );
+  return new Map(rows.map((r) => [pairKey({ patientId: r.patient_id, userId: r.user_id }), r]));
 }
 
 /** How each pair is related, as SQL: the rule's facts, judged by `allows`. `more` adds columns (of p, po, u, uo). */

@@ -23,11 +23,11 @@ import type { CairnModule } from '../platform/module.js';
  */
 export const modules: readonly CairnModule[] = [
   organisationsModule,
+  auditModule,
   authModule,
   accessModule,
   patientsModule,
   careTeamsModule,
-  auditModule,
   eventsModule,
   carePlansModule,
   notificationsModule,

@@ -4,6 +4,7 @@ import { Migration0019PasswordResets } from './migrations/0019-password-resets.j
 import { PasswordReset } from './password-reset.entity.js';
 import { PasswordResetResolver } from './password-reset.resolver.js';
 import { Session } from './session.entity.js';
+import { SessionReads } from './session-reads.js';
 import { SignInLimiter } from './sign-in-limiter.js';
 import { SocketRegistry } from './socket-registry.js';
 import { UserAdminResolver } from './user-admin.resolver.js';
@@ -13,6 +14,8 @@ import { UserResolver } from './user.resolver.js';
 declare module '../platform/services.js' {
   interface Services {
     signInLimiter: SignInLimiter;
+    /** Session reads of sockets, batched across the sockets connecting and operating at once. */
+    sessionReads: SessionReads;
     /** This instance's open sockets by session, closed at sign-out and by a periodic session check. */
     sockets: SocketRegistry;
   }
@@ -26,7 +29,8 @@ export const authModule: CairnModule = {
   migrations: [{ name: '0019-password-resets', class: Migration0019PasswordResets }],
   services: {
     signInLimiter: () => new SignInLimiter(),
-    sockets: ({ orm, logger, config }) => new SocketRegistry(orm, logger, config.sessionSweepMs),
+    sessionReads: ({ orm }) => new SessionReads(orm),
+    sockets: (services) => new SocketRegistry(services, services.config.sessionSweepMs),
   },
   start: ({ sockets }) => sockets.start(),
   stopping: ({ sockets }) => sockets.stop(),

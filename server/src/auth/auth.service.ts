@@ -79,14 +79,30 @@ function emailDigest(email: string): string {
 /** The live session a token belongs to, with its user and organisation, or null. */
 export async function authenticate(em: EntityManager, token: string | null): Promise<Session | null> {
   if (!token) return null;
+  const [row] = (await sessionRowsByTokenHash(em, [hashToken(token)])).values();
+  return row ? liveSessionFromRow(em, row) : null;
+}
+
+/** A session, its user and organisation as one row of `sessionRowsByTokenHash` (`s.`, `u.`, `o.` columns). */
+export type SessionRow = Record<string, unknown>;
+
+/**
+ * The sessions (live or not) whose token hashes are given, with their users and organisations, by hash:
+ * one query for one token or for a crowd of sockets connecting at once.
+ */
+export async function sessionRowsByTokenHash(em: EntityManager, hashes: string[]): Promise<Map<string, SessionRow>> {
   // Every request comes through here: one hand-written query rather than the ORM's query builder.
-  const [row] = await runSql<Record<string, unknown>>(
+  const rows = await runSql<SessionRow>(
     em,
     sql`select ${entityColumns(em, Session, 's')}, ${entityColumns(em, User, 'u')}, ${entityColumns(em, Organisation, 'o')}
           from session s join app_user u on u.id = s.user_id join organisation o on o.id = u.organisation_id
-         where s.token_hash = ${hashToken(token)}`,
+         where s.token_hash = any(${hashes}::text[])`,
   );
-  if (!row) return null;
+  return new Map(rows.map((r) => [r['s.token_hash'] as string, r]));
+}
+
+/** The session in `row`, managed by `em`, if it is live (not revoked or expired, its user active). */
+export function liveSessionFromRow(em: EntityManager, row: SessionRow): Session | null {
   entityFromRow(em, Organisation, row, 'o');
   entityFromRow(em, User, row, 'u');
   const session = entityFromRow(em, Session, row, 's');
@@ -110,27 +126,19 @@ export async function revokeSessions(em: EntityManager, session: Session, everyw
   });
 }
 
-/** Whether the session is live: not revoked, not expired, and its user active. One indexed read. */
-export async function sessionIsLive(em: EntityManager, sessionId: string): Promise<boolean> {
-  const rows = await runSql<{ live: boolean }>(
+/** Which of the given sessions are live (not revoked, not expired, their user active): one query for all. */
+export async function liveSessions(em: EntityManager, ids: string[]): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const live = await runSql<{ id: string }>(
     em,
-    prepared(
-      'session-is-live',
-      sql`select true as live from session s join app_user u on u.id = s.user_id
-           where s.id = ${sessionId}::uuid and s.revoked_at is null and s.expires_at > now() and u.active`,
-    ),
+    prepared('live-sessions', sql`select s.id from session s join app_user u on u.id = s.user_id
+         where s.id = any(${ids}::uuid[]) and s.revoked_at is null and s.expires_at > now() and u.active`),
   );
-  return rows.length > 0;
+  return new Set(live.map((r) => r.id));
 }
 
 /** Ids of the given sessions that are no longer live (revoked, expired, gone, or their user deactivated). */
 export async function deadSessions(em: EntityManager, ids: string[]): Promise<string[]> {
-  if (ids.length === 0) return [];
-  const live = await runSql<{ id: string }>(
-    em,
-    sql`select s.id from session s join app_user u on u.id = s.user_id
-         where s.id = any(${ids}::uuid[]) and s.revoked_at is null and s.expires_at > now() and u.active`,
-  );
-  const alive = new Set(live.map((r) => r.id));
+  const alive = await liveSessions(em, ids);
   return ids.filter((id) => !alive.has(id));
 }

@@ -33,7 +33,8 @@ export function sessionGate(services: Services): RequestGate<Context, Session> {
     },
     async openSocket(ctx) {
       const token = typeof ctx.connectionParams?.token === 'string' ? ctx.connectionParams.token : tokenFromHeaders(ctx.extra.request.headers);
-      const session = await authenticate(services.orm.em.fork(), token);
+      // Sockets connecting at once (clients coming back after a restart) share their session reads.
+      const session = await services.sessionReads.authenticate(token);
       if (!session) {
         ctx.extra.socket.close(SocketClose.Unauthorized, 'Unauthorized');
         return null;

@@ -1,11 +1,10 @@
 import { GraphQLError, parse, type OperationDefinitionNode } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
-import type { Orm } from '../platform/database.js';
+import { AuditOutcome } from '../audit/audit.service.js';
 import { ErrorCode } from '../platform/errors.js';
-import type { Logger } from '../platform/logger.js';
-import { deadSessions, sessionIsLive } from './auth.service.js';
+import type { Services } from '../platform/services.js';
+import { deadSessions } from './auth.service.js';
 import type { Session } from './session.entity.js';
 
 /** WebSocket close codes Cairn uses, as graphql-ws names them. */
@@ -34,8 +33,7 @@ export class SocketRegistry {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly orm: Orm,
-    private readonly logger: Logger,
+    private readonly services: Pick<Services, 'orm' | 'logger' | 'sessionReads' | 'auditWriter'>,
     private readonly sweepMs: number,
   ) {}
 
@@ -67,16 +65,16 @@ export class SocketRegistry {
 
   /**
    * Null when `session` may run an operation on `socket`; otherwise the errors to answer with, the refusal
-   * audited and the socket closed. One indexed read of the session row per operation (measured: 2.2 ms a
-   * round trip, sequentially, on this 2-core machine under a load of 9; little CPU),
-   * so a session revoked on another instance is refused at once, not at the next sweep.
+   * audited and the socket closed. The session row is read for every operation, after it arrived (measured:
+   * 2.2 ms a round trip, sequentially, on this 2-core machine under a load of 9; little CPU), so a session
+   * revoked on another instance is refused at once, not at the next sweep; operations arriving together,
+   * on any socket, share one read (`SessionReads`).
    */
   async refusal(session: Session | null, socket: WebSocket, query: string): Promise<readonly GraphQLError[] | null> {
     if (!session) return null; // graphql-ws itself refuses operations before connection_init
-    const em = this.orm.em.fork();
-    if (!this.ended.has(session.id) && (await sessionIsLive(em, session.id))) return null;
+    if (!this.ended.has(session.id) && (await this.services.sessionReads.isLive(session.id))) return null;
     this.ended.add(session.id);
-    await recordAudit(em, {
+    await this.services.auditWriter.record({
       actorId: session.user.id,
       action: 'socket.operation',
       patientId: null,
@@ -107,9 +105,9 @@ export class SocketRegistry {
     const ids = [...this.bySession.keys()].filter((id) => !this.ended.has(id));
     if (ids.length === 0) return;
     try {
-      this.closeSessions(await deadSessions(this.orm.em.fork(), ids), 'Session ended');
+      this.closeSessions(await deadSessions(this.services.orm.em.fork(), ids), 'Session ended');
     } catch (e) {
-      this.logger.warn('session sweep failed', { error: String(e) });
+      this.services.logger.warn('session sweep failed', { error: String(e) });
     }
   }
 }

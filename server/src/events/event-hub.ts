@@ -1,9 +1,10 @@
 import pg from 'pg';
-import { decidePairs, PatientAction, readersAmong } from '../access/policy.js';
+import { decidePairs, pairKey, pairOf, PatientAction } from '../access/policy.js';
+import { BatchLoader } from '../platform/batch-loader.js';
 import type { Orm } from '../platform/database.js';
 import { notFound } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { EVENT_CHANNEL, lastCommittedSeq, readEventsAfter, type EventRecord, type StreamFilter } from './event-log.js';
+import { EVENT_CHANNEL, lastCommittedSeq, readEventsAfter, readLatestPatientEvents, type EventRecord, type StreamFilter } from './event-log.js';
 import { EventSubscription } from './event-subscription.js';
 import { RecentEvents } from './recent-events.js';
 
@@ -55,6 +56,14 @@ export class EventHub {
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private readonly recent: RecentEvents;
+  /**
+   * Replay's access checks (a subscriber's own patient stream, at its start and on going live), shared by
+   * the subscribers checking at once: a crowd resuming after a restart asks in a few queries. Each check
+   * is read after it was asked for (one read in flight, the rest wait for the next).
+   */
+  private readonly readerChecks: BatchLoader<string, true>;
+  /** Pages replayed from memory and from the log, since start (to see how reconnects are served). */
+  readonly replayPages = { memory: 0, log: 0 };
 
   constructor(
     private readonly orm: Orm,
@@ -65,13 +74,19 @@ export class EventHub {
     const perStream = this.options.recentPerStream ?? this.options.queueLimit;
     // Room for at least one full stream between trims (a stream grows to 1.5 × perStream before one).
     this.recent = new RecentEvents(perStream, Math.max(this.options.recentTotal, Math.ceil(perStream * 1.5)));
+    this.readerChecks = new BatchLoader((keys) => this.readablePairs(keys), { mode: 'coalesce', maxBatch: 1000 });
   }
 
   async start(): Promise<void> {
     await this.listen();
     // After LISTEN is in place: anything committed later is announced, anything earlier is below this.
-    this.lastSeq = await lastCommittedSeq(this.orm.em.fork());
-    this.recent.reset(this.lastSeq);
+    const em = this.orm.em.fork();
+    this.lastSeq = await lastCommittedSeq(em);
+    // Clients that were connected to the instance before this one resume a few events back: keep the
+    // latest events from the start, so they replay from memory rather than each reading the log.
+    const capacity = this.recent.capacity;
+    const latest = capacity > 0 ? await readLatestPatientEvents(em, this.lastSeq, capacity) : [];
+    this.recent.preload(latest, this.lastSeq, latest.length < capacity);
     this.timer = setInterval(() => this.wake(), this.options.pollMs);
     this.timer.unref();
   }
@@ -121,11 +136,22 @@ export class EventHub {
     // Replay reads pages as large as the subscriber's queue, from memory when the events are still there
     // (they are shared with the live subscribers), else from the log: a reconnect 1,000 behind is a query or two.
     void sub.replay(
-      async (cursor, limit) => this.recent.read(sub.filter, cursor, limit) ?? readEventsAfter(this.orm.em.fork(), cursor, limit, sub.filter),
+      (cursor, limit) => this.replayPage(sub.filter, cursor, limit),
       () => this.checkAccess(sub),
       this.options.queueLimit,
     );
     return sub;
+  }
+
+  /** A page of a stream's events after `cursor`: from memory when it holds them all, else from the log. */
+  private async replayPage(filter: StreamFilter, cursor: number, limit: number): Promise<EventRecord[]> {
+    const kept = this.recent.read(filter, cursor, limit);
+    if (kept) {
+      this.replayPages.memory++;
+      return kept;
+    }
+    this.replayPages.log++;
+    return readEventsAfter(this.orm.em.fork(), cursor, limit, filter);
   }
 
   private countUser(patientId: string, userId: string, change: 1 | -1): void {
@@ -247,7 +273,14 @@ export class EventHub {
   /** A patient stream's reader must still be allowed to read it; a user's private stream is always theirs. */
   private async checkAccess(sub: EventSubscription): Promise<void> {
     if (!('patientId' in sub.filter)) return;
-    if (!(await readersAmong(this.orm.em.fork(), sub.filter.patientId, [sub.userId])).has(sub.userId)) throw notFound();
+    if (!(await this.readerChecks.load(pairKey({ patientId: sub.filter.patientId, userId: sub.userId })))) throw notFound();
+  }
+
+  /** Which of the (patient, user) pairs, by `pairKey`, may READ: one query for them all. */
+  private async readablePairs(keys: string[]): Promise<Map<string, true>> {
+    const pairs = keys.map(pairOf);
+    const access = await decidePairs(this.orm.em.fork(), pairs);
+    return new Map(pairs.filter((p) => access.allows(p, PatientAction.READ)).map((p) => [pairKey(p), true as const]));
   }
 
   private async listen(): Promise<void> {

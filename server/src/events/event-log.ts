@@ -87,6 +87,15 @@ export async function readEventsAfter(em: EntityManager, after: number, limit: n
   return selectEvents(em, sql`${joinSql(where, ' and ')} order by e.seq limit ${limit}`);
 }
 
+/**
+ * The latest `limit` events of patients' shared streams up to `through`, oldest first (what a restarted
+ * instance keeps in memory for replay, see RecentEvents).
+ */
+export async function readLatestPatientEvents(em: EntityManager, through: number, limit: number): Promise<EventRecord[]> {
+  const rows = await selectEvents(em, sql`e.seq <= ${through} and e.patient_id is not null and e.recipient_id is null order by e.seq desc limit ${limit}`);
+  return rows.reverse();
+}
+
 /** A patient's shared events, newest first, before `before` (exclusive), optionally of some kinds only. */
 export async function readTimeline(em: EntityManager, patientId: string, kinds: EventKind[] | null, before: number | null, limit: number): Promise<EventRecord[]> {
   const where = [sql`e.patient_id = ${patientId} and e.recipient_id is null`];

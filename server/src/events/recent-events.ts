@@ -38,6 +38,23 @@ export class RecentEvents {
     this.floor = seq;
   }
 
+  /**
+   * Starts from the log instead of from nothing (after a restart, clients come back with cursors a few
+   * events old): `latest` are the newest patient-stream events up to `through`, oldest first, `complete`
+   * when they are every such event there is. Then, as for `reset(through)`, the hub dispatches what follows.
+   */
+  preload(latest: readonly EventRecord[], through: number, complete: boolean): void {
+    // Every patient event after the floor is among `latest`: they are all there is, or the newest ones.
+    if (complete) this.reset(0);
+    else this.reset(latest.length > 0 ? latest[0].seq - 1 : through);
+    for (const event of latest) this.add(event);
+  }
+
+  /** How many events a preload may bring: as many as are kept. */
+  get capacity(): number {
+    return this.perStream > 0 ? this.maxTotal : 0;
+  }
+
   /** Called by the hub for every event it dispatches, in seq order. */
   add(event: EventRecord): void {
     if (event.recipientId || !event.patientId || this.perStream <= 0) return;

@@ -1,28 +1,99 @@
+/** How a BatchLoader gathers keys into fetches. */
+export interface BatchOptions {
+  /**
+   * 'tick' (the default): the keys asked for in one tick make one fetch; fetches may overlap.
+   * 'coalesce': one fetch in flight at a time; keys asked for meanwhile wait and make the next fetch, so
+   * a crowd arriving over many ticks (a reconnect storm) costs one query per round trip, not one per key.
+   * Either way a key's fetch starts after it was asked for: nothing is answered from an earlier read.
+   */
+  mode?: 'tick' | 'coalesce';
+  /** At most this many distinct keys per fetch (the rest wait for the next). */
+  maxBatch?: number;
+}
+
+interface Waiting<K, V> {
+  key: K;
+  resolve: (v: V | undefined) => void;
+  reject: (e: unknown) => void;
+}
+
 /**
- * Collects the keys asked for in one tick and fetches them in one batch: how a list of twenty patients
- * loads twenty care teams with one query instead of twenty.
+ * Collects the keys asked for and fetches them in one batch: how a list of twenty patients loads twenty
+ * care teams with one query instead of twenty, and how thousands of sockets reconnecting at once check
+ * their sessions with a few queries (mode 'coalesce').
  */
 export class BatchLoader<K, V> {
-  private pending: Array<{ key: K; resolve: (v: V | undefined) => void; reject: (e: unknown) => void }> = [];
+  private pending: Array<Waiting<K, V>> = [];
+  private scheduled = false;
+  private inFlight = 0;
+  private readonly mode: 'tick' | 'coalesce';
+  private readonly maxBatch: number;
 
-  constructor(private readonly fetch: (keys: K[]) => Promise<Map<K, V>>) {}
+  constructor(
+    private readonly fetch: (keys: K[]) => Promise<Map<K, V>>,
+    options: BatchOptions = {},
+  ) {
+    this.mode = options.mode ?? 'tick';
+    this.maxBatch = options.maxBatch ?? Number.POSITIVE_INFINITY;
+  }
 
   load(key: K): Promise<V | undefined> {
     return new Promise((resolve, reject) => {
-      if (this.pending.length === 0) process.nextTick(() => void this.flush());
       this.pending.push({ key, resolve, reject });
+      this.schedule();
     });
   }
 
+  /**
+   * Fetches at the end of this tick, unless (coalescing) a fetch is in flight: its end starts the next.
+   * Coalescing waits for the end of this turn of the event loop instead, so that the messages of every
+   * socket read in this turn (a crowd's connection_init or subscribe) make one fetch, not one each.
+   */
+  private schedule(): void {
+    if (this.scheduled || (this.mode === 'coalesce' && this.inFlight > 0)) return;
+    this.scheduled = true;
+    const run = () => {
+      this.scheduled = false;
+      void this.flush();
+    };
+    if (this.mode === 'coalesce') setImmediate(run);
+    else process.nextTick(run);
+  }
+
   private async flush(): Promise<void> {
-    const batch = this.pending;
-    this.pending = [];
+    const batch = this.take();
+    if (batch.length === 0) return;
+    this.inFlight++;
     try {
       const found = await this.fetch([...new Set(batch.map((b) => b.key))]);
       for (const b of batch) b.resolve(found.get(b.key));
     } catch (e) {
       for (const b of batch) b.reject(e);
+    } finally {
+      this.inFlight--;
+      if (this.pending.length > 0) this.schedule();
     }
+  }
+
+  /** The waiting keys up to `maxBatch` distinct ones (every waiter of a key taken goes with it). */
+  private take(): Array<Waiting<K, V>> {
+    if (this.pending.length === 0) return [];
+    if (!Number.isFinite(this.maxBatch)) {
+      const all = this.pending;
+      this.pending = [];
+      return all;
+    }
+    const keys = new Set<K>();
+    const taken: Array<Waiting<K, V>> = [];
+    const left: Array<Waiting<K, V>> = [];
+    for (const w of this.pending) {
+      if (keys.has(w.key) || keys.size < this.maxBatch) {
+        keys.add(w.key);
+        taken.push(w);
+      } else left.push(w);
+    }
+    this.pending = left;
+    return taken;
   }
 }
 

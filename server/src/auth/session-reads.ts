@@ -1,0 +1,40 @@
+import type { Orm } from '../platform/database.js';
+import { BatchLoader } from '../platform/batch-loader.js';
+import { liveSessionFromRow, liveSessions, sessionRowsByTokenHash, type SessionRow } from './auth.service.js';
+import type { Session } from './session.entity.js';
+import { hashToken } from './session-token.js';
+
+/** Sessions read in one query: a page of ids or hashes is no slower to read than one. */
+const MAX_BATCH = 1000;
+
+/**
+ * The session reads of sockets, shared by every socket of this instance: when thousands of clients
+ * reconnect at once (a restart, a network blip), their connects and first operations each still read
+ * the session from PostgreSQL, but in a few queries rather than one each. One read of each kind is in
+ * flight at a time and whatever arrives meanwhile waits for the next, so every check still starts after
+ * the connect or operation that asked for it: a session revoked before then is seen as revoked.
+ */
+export class SessionReads {
+  private readonly byTokenHash: BatchLoader<string, SessionRow>;
+  private readonly live: BatchLoader<string, true>;
+
+  constructor(private readonly orm: Orm) {
+    this.byTokenHash = new BatchLoader((hashes) => sessionRowsByTokenHash(this.orm.em.fork(), hashes), { mode: 'coalesce', maxBatch: MAX_BATCH });
+    this.live = new BatchLoader(
+      async (ids) => new Map([...(await liveSessions(this.orm.em.fork(), ids))].map((id) => [id, true as const])),
+      { mode: 'coalesce', maxBatch: MAX_BATCH },
+    );
+  }
+
+  /** The live session a token belongs to, with its user and organisation (in an EntityManager of its own), or null. */
+  async authenticate(token: string | null): Promise<Session | null> {
+    if (!token) return null;
+    const row = await this.byTokenHash.load(hashToken(token));
+    return row ? liveSessionFromRow(this.orm.em.fork(), row) : null;
+  }
+
+  /** Whether the session is live now (see `liveSessions`). */
+  async isLive(sessionId: string): Promise<boolean> {
+    return (await this.live.load(sessionId)) === true;
+  }
+}
