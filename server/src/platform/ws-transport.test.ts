@@ -61,9 +61,10 @@ describe('ready-made text frames', () => {
   }
 
   it('reach a real WebSocket client whole, at every length encoding and on each side of its boundaries', async () => {
-    const head = Buffer.from('{"id":"1","payload":');
+    const head = '{"id":"é1","payload":'; // an id is the client's: it may be any text
+    const headBytes = Buffer.byteLength(head);
     // Whole frames of 125/126 and 65,535/65,536 bytes (7-bit, 16-bit, 64-bit lengths), and multi-byte text.
-    const tails = [125, 126, 65_535, 65_536].map((n) => `"${'x'.repeat(n - head.length - 3)}"}`).concat(`"${'é'.repeat(70_000)}"}`);
+    const tails = [125, 126, 65_535, 65_536].map((n) => `"${'x'.repeat(n - headBytes - 3)}"}`).concat(`"${'é'.repeat(70_000)}"}`);
     const received = await connected((_socket, raw) => {
       for (const tail of tails) raw.write(textFrame(head, Buffer.from(tail)));
     }, tails.length);
@@ -75,10 +76,10 @@ describe('ready-made text frames', () => {
     const idle: boolean[] = [];
     const received = await connected((socket, raw) => {
       idle.push(senderIdle(socket));
-      writes.writeText(socket, raw, Buffer.from('{"n":'), Buffer.from('1}'));
+      writes.writeText(socket, raw, '{"n":', Buffer.from('1}'));
       socket.send('{"n":2}');
       socket.ping();
-      writes.writeText(socket, raw, Buffer.from('{"n":'), Buffer.from('3}'));
+      writes.writeText(socket, raw, '{"n":', Buffer.from('3}'));
     }, 3);
     expect(idle).toEqual([true]); // ws's private sender state is where this module expects it
     expect(received).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
