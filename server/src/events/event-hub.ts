@@ -4,7 +4,7 @@ import type { Orm } from '../platform/database.js';
 import { notFound } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { EVENT_CHANNEL, lastCommittedSeq, readEventsAfter, type EventRecord, type StreamFilter } from './event-log.js';
-import { EventSubscription } from './event-subscription.js';
+import { EventSubscription, type SubscriptionOwner } from './event-subscription.js';
 import { RecentEvents } from './recent-events.js';
 
 type Em = ReturnType<Orm['em']['fork']>;
@@ -38,7 +38,7 @@ const defaults: EventHubOptions = { queueLimit: 1000, pageSize: 500, pollMs: 500
  * slow), so what a page sends one socket leaves in one write. The latest patient events stay in memory
  * (RecentEvents) so that a reconnecting subscriber replays them without reading the log.
  */
-export class EventHub {
+export class EventHub implements SubscriptionOwner {
   private readonly options: EventHubOptions;
   private listener: pg.Client | null = null;
   private lastSeq = 0;
@@ -102,14 +102,8 @@ export class EventHub {
    * has already checked that the user may open this stream; patient events are re-checked as they come.
    */
   subscribe(userId: string, filter: StreamFilter, after: number): EventSubscription {
-    const index = 'patientId' in filter ? this.byPatient : this.byRecipient;
-    const key = 'patientId' in filter ? filter.patientId : filter.recipientId;
-    const sub = new EventSubscription(userId, filter, after, this.options.queueLimit, (s) => {
-      const set = index.get(key);
-      if (!set?.delete(s)) return;
-      if (set.size === 0) index.delete(key);
-      if ('patientId' in s.filter) this.countUser(s.filter.patientId, s.userId, -1);
-    });
+    const [index, key] = this.indexOf(filter);
+    const sub = new EventSubscription(userId, filter, after, this.options.queueLimit, this);
     if (this.stopped) {
       sub.close(); // the instance is shutting down: the client reconnects elsewhere with its cursor
       return sub;
@@ -126,6 +120,20 @@ export class EventHub {
       this.options.queueLimit,
     );
     return sub;
+  }
+
+  /** Lets go of a subscription that ended (it calls this itself, once). */
+  ended(sub: EventSubscription): void {
+    const [index, key] = this.indexOf(sub.filter);
+    const set = index.get(key);
+    if (!set?.delete(sub)) return;
+    if (set.size === 0) index.delete(key);
+    if ('patientId' in sub.filter) this.countUser(sub.filter.patientId, sub.userId, -1);
+  }
+
+  /** Where a stream's subscriptions are listed, and under which key. */
+  private indexOf(filter: StreamFilter): [Map<string, Set<EventSubscription>>, string] {
+    return 'patientId' in filter ? [this.byPatient, filter.patientId] : [this.byRecipient, filter.recipientId];
   }
 
   private countUser(patientId: string, userId: string, change: 1 | -1): void {

@@ -62,7 +62,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
         protocol: socket.protocol,
         send: (data) => writes.send(socket, raw, data),
         close: (code, reason) => socket.close(code, reason),
-        onMessage: (handle) => socket.on('message', (data) => void handleMessage(socket, handle, String(data))),
+        onMessage: (handle) => socket.on('message', (data) => handleMessage(socket, handle, String(data))),
       },
       // The rest of the extra (E) is filled in by the hooks, e.g. the session at connection_init.
       new SocketExtra(socket, request) as SocketExtra & Partial<E>,
@@ -162,14 +162,16 @@ class DirectNext implements NextSink {
   }
 }
 
-/** graphql-ws rejects only on a bug of ours; the client is told the server failed, never the details. */
-async function handleMessage(socket: WebSocket, handle: (data: string) => Promise<void>, data: string): Promise<void> {
-  try {
-    await handle(data);
-  } catch (err) {
+/**
+ * graphql-ws rejects only on a bug of ours; the client is told the server failed, never the details. Not
+ * an async function: a subscription's message is handled until the subscription ends, and an async
+ * function's suspended frame would be kept that long for every idle subscriber.
+ */
+function handleMessage(socket: WebSocket, handle: (data: string) => Promise<void>, data: string): void {
+  handle(data).catch((err: unknown) => {
     console.error('Internal error while handling a WebSocket message', err);
     socket.close(CloseCode.InternalServerError, 'Internal server error');
-  }
+  });
 }
 
 function closeOnSocketError(this: WebSocket, err: Error): void {
