@@ -104,6 +104,7 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
   const wsCleanup: GraphqlWsServing = serveGraphqlWs<Record<string, unknown>, SessionExtra<TSocketSession>>(
     {
       schema,
+      jsonMessageReviver: (key, value) => (key === 'query' && typeof value === 'string' ? documents.sameText(value) : value),
       subscribe: async (args: ExecutionArgs) => {
         const result = await shared(args);
         gate.subscriptionStarted(args.contextValue);

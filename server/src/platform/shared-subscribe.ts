@@ -17,6 +17,9 @@ import type { NextSink } from './ws-transport.js';
  */
 const streamStartArgument: Record<string, string> = { patientEvents: 'after', carePlanUpdates: 'stateVector' };
 
+/** Audience keys remembered for sharing between subscribers (the audiences live at once, with room to spare). */
+const MAX_INTERNED_KEYS = 10_000;
+
 /** What a direct consumer does with one value: true once it is sent, or how to wait until it can be. */
 export type Delivery = true | ((resume: () => void, fail: (error: unknown) => void) => void);
 
@@ -166,6 +169,15 @@ function audienceKeys(): (args: ExecutionArgs) => string {
   const documentIds = new WeakMap<object, number>();
   const startVariables = new WeakMap<object, Map<string, string | null>>(); // per document, per operation
   let nextDocumentId = 0;
+  // Every subscriber keeps its audience's key: one copy of each, not one per subscriber.
+  const keys = new Map<string, string>();
+  const interned = (key: string): string => {
+    const known = keys.get(key);
+    if (known !== undefined) return known;
+    if (keys.size >= MAX_INTERNED_KEYS) keys.clear(); // only sharing is lost
+    keys.set(key, key);
+    return key;
+  };
   return (args) => {
     let id = documentIds.get(args.document);
     if (id === undefined) documentIds.set(args.document, (id = nextDocumentId++));
@@ -175,7 +187,7 @@ function audienceKeys(): (args: ExecutionArgs) => string {
     if (start === undefined) byOperation.set(args.operationName ?? '', (start = startOnlyVariable(args)));
     const variables = { ...((args.variableValues ?? {}) as Record<string, unknown>) };
     if (start) delete variables[start];
-    return `${id}|${args.operationName ?? ''}|${JSON.stringify(variables)}`;
+    return interned(`${id}|${args.operationName ?? ''}|${JSON.stringify(variables)}`);
   };
 }
 

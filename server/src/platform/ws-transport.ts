@@ -38,11 +38,15 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
 ): GraphqlWsServing {
   const payloads = new SerialisedPayloads();
   const onConnect = options.onConnect;
+  const initWaitMs = options.connectionInitWaitTimeout ?? 3_000;
   const server = makeServer<P, SocketExtra & Partial<E>>({
     ...options,
     jsonMessageReplacer: payloads.replacer,
+    // Timed here instead (SocketExtra): graphql-ws's timer stays referenced for the socket's life.
+    connectionInitWaitTimeout: 0,
     // The upgrade request (its headers) is needed only to authenticate; an idle socket need not keep it.
     onConnect: async (ctx) => {
+      ctx.extra.initialised();
       try {
         return await onConnect?.(ctx);
       } finally {
@@ -57,6 +61,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
     socket.on('error', closeOnSocketError);
     keepAlive.watch(socket);
     const raw = request.socket;
+    const extra = new SocketExtra(socket, request, initWaitMs);
     const closed = server.opened(
       {
         protocol: socket.protocol,
@@ -65,9 +70,12 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
         onMessage: (handle) => socket.on('message', (data) => handleMessage(socket, handle, String(data))),
       },
       // The rest of the extra (E) is filled in by the hooks, e.g. the session at connection_init.
-      new SocketExtra(socket, request) as SocketExtra & Partial<E>,
+      extra as SocketExtra & Partial<E>,
     );
-    socket.on('close', (code, reason) => void closed(code, String(reason)));
+    socket.on('close', (code, reason) => {
+      extra.initialised();
+      void closed(code, String(reason));
+    });
   });
   return {
     nextSink: (extra, id, prepare) => new DirectNext(writes, payloads, extra.socket, extra.raw, id, prepare),
@@ -89,14 +97,24 @@ export class SocketExtra implements Extra {
   readonly raw: Duplex;
   readonly clientAddress: string;
   private upgrade: IncomingMessage | null;
+  /** Closes the socket if `connection_init` has not come in time (as graphql-ws's own timer would). */
+  private initTimer: NodeJS.Timeout | null;
 
   constructor(
     readonly socket: WebSocket,
     request: IncomingMessage,
+    initWaitMs: number,
   ) {
     this.raw = request.socket;
     this.clientAddress = request.socket.remoteAddress ?? 'unknown';
     this.upgrade = request;
+    this.initTimer = initWaitMs > 0 && Number.isFinite(initWaitMs) ? setTimeout(closeUninitialised, initWaitMs, socket) : null;
+  }
+
+  /** `connection_init` came (or the socket closed): the timer, and the closure it holds, are let go of. */
+  initialised(): void {
+    if (this.initTimer) clearTimeout(this.initTimer);
+    this.initTimer = null;
   }
 
   /** The upgrade request; only `onConnect` may read it (it is let go of afterwards). */
@@ -172,6 +190,10 @@ function handleMessage(socket: WebSocket, handle: (data: string) => Promise<void
     console.error('Internal error while handling a WebSocket message', err);
     socket.close(CloseCode.InternalServerError, 'Internal server error');
   });
+}
+
+function closeUninitialised(socket: WebSocket): void {
+  socket.close(CloseCode.ConnectionInitialisationTimeout, 'Connection initialisation timeout');
 }
 
 function closeOnSocketError(this: WebSocket, err: Error): void {
