@@ -254,7 +254,27 @@ export interface PairDecisions {
  * not found (no such patient or user) is allowed nothing.
  */
 export async function decidePairs(em: EntityManager, pairs: AccessPair[]): Promise<PairDecisions> {
-  const found = await relationshipsOf(em, pairs);
+  return decisionsFrom(await relationshipsOf(em, pairs));
+}
+
+/**
+ * `decidePairs`'s read as SQL, for a caller that reads the relationships in a statement of its own (the
+ * event hub, with the page of events they decide: one round trip, one snapshot); null if no pair names a
+ * patient and a user. Its rows, as JSON, go to `decidePairsFromRows`.
+ */
+export function pairRelationshipsSql(pairs: AccessPair[]): Sql | null {
+  const wanted = pairs.filter((p) => isUuid(p.patientId) && isUuid(p.userId));
+  return wanted.length === 0 ? null : relationshipQuery(wanted);
+}
+
+/** What the policy allows for the pairs whose rows `pairRelationshipsSql` read (as JSON objects). */
+export function decidePairsFromRows(rows: readonly RelationshipRow[]): PairDecisions {
+  const found = new Map<string, Related>();
+  for (const r of rows) found.set(pairKey({ patientId: r.patient_id, userId: r.user_id }), relatedFrom(r));
+  return decisionsFrom(found);
+}
+
+function decisionsFrom(found: Map<string, Related>): PairDecisions {
   return {
     allows: (pair, action) => {
       const d = found.get(pairKey(pair));
@@ -264,7 +284,8 @@ export async function decidePairs(em: EntityManager, pairs: AccessPair[]): Promi
 }
 
 type Related = { role: Role; relationship: Relationship };
-type RelationshipRow = {
+/** One row of the relationships read (`pairRelationshipsSql`). */
+export type RelationshipRow = {
   patient_id: string;
   user_id: string;
   role: Role;

@@ -1,9 +1,9 @@
 import pg from 'pg';
-import { decidePairs, PatientAction, readersAmong } from '../access/policy.js';
+import { decidePairs, decidePairsFromRows, pairRelationshipsSql, PatientAction, readersAmong, type AccessPair, type RelationshipRow } from '../access/policy.js';
 import type { Orm } from '../platform/database.js';
 import { notFound } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { EVENT_CHANNEL, lastCommittedSeq, readEventsAfter, type EventRecord, type StreamFilter } from './event-log.js';
+import { EVENT_CHANNEL, lastCommittedSeq, readEventsAfter, readEventsAlong, type EventRecord, type StreamFilter } from './event-log.js';
 import { EventSubscription, type SubscriptionOwner } from './event-subscription.js';
 import { RecentEvents } from './recent-events.js';
 
@@ -24,9 +24,14 @@ export interface EventHubOptions {
   recentPerStream?: number;
   /** Latest patient events kept in memory across all streams. */
   recentTotal: number;
+  /**
+   * Up to this many subscribed (patient, user) pairs, their access is read with each page, in its
+   * statement; beyond it (or for anyone who subscribes meanwhile), in a query of its own after the read.
+   */
+  accessPairsPerRead: number;
 }
 
-const defaults: EventHubOptions = { queueLimit: 1000, pageSize: 500, pollMs: 5000, recentTotal: 10_000 };
+const defaults: EventHubOptions = { queueLimit: 1000, pageSize: 500, pollMs: 5000, recentTotal: 10_000, accessPairsPerRead: 2000 };
 
 /**
  * This instance's view of the event log. It LISTENs on its own connection; a NOTIFY (or the poll) makes it
@@ -176,10 +181,10 @@ export class EventHub implements SubscriptionOwner {
   private async pump(): Promise<void> {
     const em = this.orm.em.fork();
     for (;;) {
-      const page = await readEventsAfter(em, this.lastSeq, this.options.pageSize);
-      if (page.length === 0) return;
       const checked = new Map<string, PatientReaders>();
-      await this.checkReaders(em, page, checked);
+      const page = await this.readPage(em, checked);
+      if (page.length === 0) return;
+      await this.checkReaders(em, page, checked); // those the read did not ask about
       for (let i = 0; i < page.length; i++) {
         if (this.backlogged(page[i])) {
           // A subscriber is judged slow only if it has had a turn of the event loop to take its queue:
@@ -192,6 +197,38 @@ export class EventHub implements SubscriptionOwner {
       }
       if (page.length < this.options.pageSize || this.stopped) return;
     }
+  }
+
+  /**
+   * The next page of the log. While the subscribed pairs are few enough to send with it, their access is
+   * read by the same statement (`checked`): a live event then costs one round trip, not two.
+   */
+  private async readPage(em: Em, checked: Map<string, PatientReaders>): Promise<EventRecord[]> {
+    const pairs = this.subscribedPairs();
+    const access = pairs && pairRelationshipsSql(pairs);
+    if (!pairs || !access) return readEventsAfter(em, this.lastSeq, this.options.pageSize);
+    const { events, rows } = await readEventsAlong<RelationshipRow>(em, this.lastSeq, this.options.pageSize, access);
+    const decisions = decidePairsFromRows(rows);
+    const inPage = new Set<string>();
+    for (const event of events) if (!event.recipientId && event.patientId) inPage.add(event.patientId);
+    for (const pair of pairs) {
+      if (!inPage.has(pair.patientId)) continue;
+      const entry = checked.get(pair.patientId) ?? { asked: new Set<string>(), readers: new Set<string>() };
+      checked.set(pair.patientId, entry);
+      entry.asked.add(pair.userId);
+      if (decisions.allows(pair, PatientAction.READ)) entry.readers.add(pair.userId);
+    }
+    return events;
+  }
+
+  /** Every subscribed (patient, user) pair of this instance; null if none, or more than a read carries. */
+  private subscribedPairs(): AccessPair[] | null {
+    let count = 0;
+    for (const users of this.patientUsers.values()) count += users.size;
+    if (count === 0 || count > this.options.accessPairsPerRead) return null;
+    const pairs: AccessPair[] = [];
+    for (const [patientId, users] of this.patientUsers) for (const userId of users.keys()) pairs.push({ patientId, userId });
+    return pairs;
   }
 
   /** True if one of the event's subscribers has a full queue: one more event would overflow it. */
