@@ -29,7 +29,9 @@ const FLUSH_BYTES = 32 * 1024;
  *   events dispatched from one read of the log) leave in a few writes of up to FLUSH_BYTES, not one
  *   system call each;
  * - a frame counts as sent once queued, unless the socket's buffers are full (see HIGH_WATER_BYTES);
- * - one keep-alive timer pings every socket, instead of a timer and closures per socket.
+ * - one keep-alive timer pings every socket, instead of a timer and closures per socket;
+ * - an idle socket keeps neither its upgrade request nor a connection-init timer (SocketExtra), and a
+ *   subscription neither a suspended message handler nor a Buffer of its own (DirectNext).
  */
 export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E extends Record<PropertyKey, unknown>>(
   options: ServerOptions<P, SocketExtra & Partial<E>>,
