@@ -9,12 +9,15 @@
  * FANOUT_TEAM (Cairn care-team size the subscribers are spread over, 20), FANOUT_CATCHUP (missed events, 1000;
  * 0 to skip), FANOUT_PHASES (which of "steady,burst,storm" to run; e.g. "storm" for a short run of the
  * reconnect storm alone), FANOUT_STORM_MISSED (events posted while the storm's subscribers are away, 10),
- * FANOUT_STORM_CONCURRENCY (reconnect handshakes in flight at once, 500: see storm.ts).
+ * FANOUT_STORM_CONCURRENCY (reconnect handshakes in flight at once, 500: see storm.ts),
+ * FANOUT_CROSS_INSTANCE ("0" leaves out "Cairn, 2 instances": posts to one instance, subscribers on
+ * another on the same database, measured like the others whenever Cairn is).
  */
 import os from 'node:os';
 import { mib, ms, table } from '../support/stats.js';
 import { catchUpOnce, postMany, type CatchUpRun } from './catch-up.js';
 import { reconnectStorm, type StormResult } from './storm.js';
+import { startCairnPair } from './cross-instance.js';
 import { ClientPool } from './client-pool.js';
 import { burstDelivery, serverMemory, sleep, steadyDelivery, untilAllLive, writePathCost, type DeliveryResult } from './phases.js';
 import { censusGrowth, cpuSecondsOf, heapCensus, type HeapCensus } from './process-tools.js';
@@ -24,7 +27,7 @@ import { startCairnTarget, startPlainWs, startYoga, type Target } from './target
 const env = (name: string, fallback: string) => process.env[name] || fallback;
 const settings = {
   sizes: env('FANOUT_SIZES', '1000,5000').split(',').map(Number),
-  targets: env('FANOUT_TARGETS', 'ws,yoga,cairn').split(','),
+  targets: withCrossInstance(env('FANOUT_TARGETS', 'ws,yoga,cairn').split(',')),
   workers: Number(env('FANOUT_WORKERS', '2')),
   offeredRate: Number(env('FANOUT_RATE', '5000')),
   seconds: Number(env('FANOUT_SECONDS', '10')),
@@ -46,7 +49,14 @@ const starters: Record<string, () => Promise<Target>> = {
   ws: startPlainWs,
   yoga: startYoga,
   cairn: () => startCairnTarget(settings.team),
+  'cairn-2': () => startCairnPair(settings.team),
 };
+
+/** Cairn is measured on one instance and, unless FANOUT_CROSS_INSTANCE=0, across two. */
+function withCrossInstance(targets: string[]): string[] {
+  const wanted = targets.includes('cairn') && process.env.FANOUT_CROSS_INSTANCE !== '0' && !targets.includes('cairn-2');
+  return wanted ? [...targets, 'cairn-2'] : targets;
+}
 
 interface Result {
   target: string;
@@ -257,9 +267,20 @@ export async function fanout(): Promise<void> {
       rows.push({ N: String(n), measure: '  the same without the write path', figure: `${ws.burst.fanoutUsPerDelivery.toFixed(1)} µs ÷ ${cairn.burst.fanoutUsPerDelivery.toFixed(1)} µs = ${fanRatio.toFixed(2)}`, target: '(diagnostic)', verdict: '' });
     }
     if (yoga?.burst && cairn.burst) rows.push({ N: String(n), measure: 'fan-out, Cairn ÷ graphql-yoga', figure: `${(cairn.burst.rate / yoga.burst.rate).toFixed(2)}`, target: '(peer)', verdict: '' });
+    const wsSteady = ws?.steady;
+    if (wsSteady) {
+      const steadyRow = (r: Result, measure: string) => {
+        if (!r.steady) return;
+        const ratio = r.steady.p99 / wsSteady.p99;
+        rows.push({ N: String(n), measure, figure: `${ms(r.steady.p99)} ÷ ${ms(wsSteady.p99)} = ${ratio.toFixed(2)}`, target: '≤ 1.5', verdict: verdict(ratio <= 1.5) });
+      };
+      steadyRow(cairn, 'steady latency p99, Cairn ÷ plain ws');
+      const pair = at('Cairn, 2 instances');
+      if (pair) steadyRow(pair, '  posted to one Cairn instance, delivered by another');
+    }
     const perConn = (cairn.idleN.rss - cairn.idle0.rss) / cairn.opened;
     const wsPerConn = ws ? ` (plain ws ${kb((ws.idleN.rss - ws.idle0.rss) / ws.opened)}${yoga ? `, yoga ${kb((yoga.idleN.rss - yoga.idle0.rss) / yoga.opened)}` : ''})` : '';
-    rows.push({ N: String(n), measure: 'server RSS per idle connection', figure: kb(perConn) + wsPerConn, target: '≤ 30 KB', verdict: verdict(perConn <= 30 * 1024) });
+    rows.push({ N: String(n), measure: 'server RSS per idle connection', figure: kb(perConn) + wsPerConn, target: '≤ 12 KB', verdict: verdict(perConn <= 12 * 1024) });
   }
   if (catchUp.length) {
     const measured = catchUp.slice(settings.catchUpWarmups).map((c) => c.liveMs);

@@ -182,3 +182,15 @@ function nhsNumber(i: number): string {
     return nine + String(check === 11 ? 0 : check);
   }
 }
+
+/**
+ * Another Cairn server on `cairn`'s database (its own port and process, the same environment plus `env`),
+ * as a second instance of one deployment: the two share the event log and wake each other by NOTIFY.
+ * Stopping it leaves the database to `cairn`.
+ */
+export async function startCairnPeer(cairn: CairnUnderTest, env: Record<string, string> = {}): Promise<{ url: string; wsUrl: string; server: ChildServer }> {
+  const port = await freePort();
+  const childEnv = { DATABASE_URL: cairn.db.url, PORT: String(port), HOST: '127.0.0.1', CAIRN_SEED_DEMO: 'false', CAIRN_LOG_LEVEL: 'warn', ...env };
+  const server = await startChild(path.join(repoRoot, 'server/dist/main.js'), childEnv, /Cairn is running at/);
+  return { url: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, server };
+}

@@ -1,11 +1,11 @@
 import pg from 'pg';
-import { decidePairs, pairKey, pairOf, PatientAction } from '../access/policy.js';
+import { decidePairs, pairDecisionsQuery, pairKey, pairOf, PatientAction, readersAmong, type AccessPair } from '../access/policy.js';
 import { BatchLoader } from '../platform/batch-loader.js';
 import type { Orm } from '../platform/database.js';
 import { notFound } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { EVENT_CHANNEL, lastCommittedSeq, readEventsAfter, readLatestPatientEvents, type EventRecord, type StreamFilter } from './event-log.js';
-import { EventSubscription } from './event-subscription.js';
+import { EVENT_CHANNEL, lastCommittedSeq, readEventsAfter, readEventsAlong, readLatestPatientEvents, type EventRecord, type StreamFilter } from './event-log.js';
+import { EventSubscription, type SubscriptionOwner } from './event-subscription.js';
 import { RecentEvents } from './recent-events.js';
 
 type Em = ReturnType<Orm['em']['fork']>;
@@ -25,9 +25,14 @@ export interface EventHubOptions {
   recentPerStream?: number;
   /** Latest patient events kept in memory across all streams. */
   recentTotal: number;
+  /**
+   * Up to this many subscribed (patient, user) pairs, their access is read with each page, in its
+   * statement; beyond it (or for anyone who subscribes meanwhile), in a query of its own after the read.
+   */
+  accessPairsPerRead: number;
 }
 
-const defaults: EventHubOptions = { queueLimit: 1000, pageSize: 500, pollMs: 5000, recentTotal: 10_000 };
+const defaults: EventHubOptions = { queueLimit: 1000, pageSize: 500, pollMs: 5000, recentTotal: 10_000, accessPairsPerRead: 2000 };
 
 /**
  * This instance's view of the event log. It LISTENs on its own connection; a NOTIFY (or the poll) makes it
@@ -39,7 +44,7 @@ const defaults: EventHubOptions = { queueLimit: 1000, pageSize: 500, pollMs: 500
  * slow), so what a page sends one socket leaves in one write. The latest patient events stay in memory
  * (RecentEvents) so that a reconnecting subscriber replays them without reading the log.
  */
-export class EventHub {
+export class EventHub implements SubscriptionOwner {
   private readonly options: EventHubOptions;
   private listener: pg.Client | null = null;
   private lastSeq = 0;
@@ -117,14 +122,8 @@ export class EventHub {
    * has already checked that the user may open this stream; patient events are re-checked as they come.
    */
   subscribe(userId: string, filter: StreamFilter, after: number): EventSubscription {
-    const index = 'patientId' in filter ? this.byPatient : this.byRecipient;
-    const key = 'patientId' in filter ? filter.patientId : filter.recipientId;
-    const sub = new EventSubscription(userId, filter, after, this.options.queueLimit, (s) => {
-      const set = index.get(key);
-      if (!set?.delete(s)) return;
-      if (set.size === 0) index.delete(key);
-      if ('patientId' in s.filter) this.countUser(s.filter.patientId, s.userId, -1);
-    });
+    const [index, key] = this.indexOf(filter);
+    const sub = new EventSubscription(userId, filter, after, this.options.queueLimit, this);
     if (this.stopped) {
       sub.close(); // the instance is shutting down: the client reconnects elsewhere with its cursor
       return sub;
@@ -152,6 +151,20 @@ export class EventHub {
     }
     this.replayPages.log++;
     return readEventsAfter(this.orm.em.fork(), cursor, limit, filter);
+  }
+
+  /** Lets go of a subscription that ended (it calls this itself, once). */
+  ended(sub: EventSubscription): void {
+    const [index, key] = this.indexOf(sub.filter);
+    const set = index.get(key);
+    if (!set?.delete(sub)) return;
+    if (set.size === 0) index.delete(key);
+    if ('patientId' in sub.filter) this.countUser(sub.filter.patientId, sub.userId, -1);
+  }
+
+  /** Where a stream's subscriptions are listed, and under which key. */
+  private indexOf(filter: StreamFilter): [Map<string, Set<EventSubscription>>, string] {
+    return 'patientId' in filter ? [this.byPatient, filter.patientId] : [this.byRecipient, filter.recipientId];
   }
 
   private countUser(patientId: string, userId: string, change: 1 | -1): void {
@@ -194,10 +207,10 @@ export class EventHub {
   private async pump(): Promise<void> {
     const em = this.orm.em.fork();
     for (;;) {
-      const page = await readEventsAfter(em, this.lastSeq, this.options.pageSize);
-      if (page.length === 0) return;
       const checked = new Map<string, PatientReaders>();
-      await this.checkReaders(em, page, checked);
+      const page = await this.readPage(em, checked);
+      if (page.length === 0) return;
+      await this.checkReaders(em, page, checked); // those the read did not ask about
       for (let i = 0; i < page.length; i++) {
         if (this.backlogged(page[i])) {
           // A subscriber is judged slow only if it has had a turn of the event loop to take its queue:
@@ -210,6 +223,38 @@ export class EventHub {
       }
       if (page.length < this.options.pageSize || this.stopped) return;
     }
+  }
+
+  /**
+   * The next page of the log. While the subscribed pairs are few enough to send with it, their access is
+   * read by the same statement (`checked`): a live event then costs one round trip, not two.
+   */
+  private async readPage(em: Em, checked: Map<string, PatientReaders>): Promise<EventRecord[]> {
+    const pairs = this.subscribedPairs();
+    const access = pairs && pairDecisionsQuery(pairs);
+    if (!pairs || !access?.needed) return readEventsAfter(em, this.lastSeq, this.options.pageSize);
+    const { events, rows } = await readEventsAlong<unknown>(em, this.lastSeq, this.options.pageSize, access.statement);
+    const decisions = access.decide(rows);
+    const inPage = new Set<string>();
+    for (const event of events) if (!event.recipientId && event.patientId) inPage.add(event.patientId);
+    for (const pair of pairs) {
+      if (!inPage.has(pair.patientId)) continue;
+      const entry = checked.get(pair.patientId) ?? { asked: new Set<string>(), readers: new Set<string>() };
+      checked.set(pair.patientId, entry);
+      entry.asked.add(pair.userId);
+      if (decisions.allows(pair, PatientAction.READ)) entry.readers.add(pair.userId);
+    }
+    return events;
+  }
+
+  /** Every subscribed (patient, user) pair of this instance; null if none, or more than a read carries. */
+  private subscribedPairs(): AccessPair[] | null {
+    let count = 0;
+    for (const users of this.patientUsers.values()) count += users.size;
+    if (count === 0 || count > this.options.accessPairsPerRead) return null;
+    const pairs: AccessPair[] = [];
+    for (const [patientId, users] of this.patientUsers) for (const userId of users.keys()) pairs.push({ patientId, userId });
+    return pairs;
   }
 
   /** True if one of the event's subscribers has a full queue: one more event would overflow it. */

@@ -4,7 +4,8 @@ import { canRead, readersAmong } from '../access/policy.js';
 import { ownerQuery, useTestServer } from '../test-support/harness.js';
 import { deferred } from '../test-support/live.js';
 import { makeWorld } from '../test-support/world.js';
-import { appendEvent, appendEvents, lastCommittedSeq, readEventsAfter } from './event-log.js';
+import { sql } from '../platform/sql.js';
+import { appendEvent, appendEvents, lastCommittedSeq, readEventsAfter, readEventsAlong } from './event-log.js';
 
 /** Appends one marker event for `patientId` in its own transaction. */
 const mark = (em: EntityManager, patientId: string, label: string) =>
@@ -111,6 +112,21 @@ describe('the event log', () => {
     expect(live).toEqual(names);
     await sub.return();
     await expect(em.fork().transactional((tx) => appendEvents(tx, []))).resolves.toEqual([]);
+  });
+
+  it("reads a page exactly as readEventsAfter does, with rows of another query for the page's patients in the same statement", async () => {
+    const em = server().orm.em;
+    const world = await makeWorld(em.fork());
+    const [patient, other] = [await world.patient(), await world.patient()];
+    const start = await lastCommittedSeq(em.fork());
+    await mark(em, patient.id, 'one');
+    await mark(em, patient.id, 'two');
+    const alongside = sql`select * from (values (${patient.id}::uuid, 'in the page'), (${other.id}::uuid, 'not in the page')) v(patient_id, note)`;
+    const read = await readEventsAlong<{ patient_id: string; note: string }>(em.fork(), start, 100, alongside);
+    expect(read.events).toEqual(await readEventsAfter(em.fork(), start, 100));
+    expect(read.events.map((e) => e.createdAt)).toSatisfy((dates: unknown[]) => dates.every((d) => d instanceof Date));
+    expect(read.rows).toEqual([{ patient_id: patient.id, note: 'in the page' }]);
+    expect(await readEventsAlong(em.fork(), read.events[1].seq, 100, alongside)).toEqual({ events: [], rows: [] });
   });
 
   it('checks a whole audience in one query with the same rule as canRead', async () => {

@@ -96,6 +96,22 @@ export async function readLatestPatientEvents(em: EntityManager, through: number
   return rows.reverse();
 }
 
+/**
+ * The hub's read, `readEventsAfter` with no filter, and in the same statement (one round trip, one
+ * snapshot: a change committed before the read counts in both) the rows of `alongside` whose `patient_id`
+ * has a shared event in the page, as JSON objects.
+ */
+export async function readEventsAlong<R>(em: EntityManager, after: number, limit: number, alongside: Sql): Promise<{ events: EventRecord[]; rows: R[] }> {
+  const [row] = await runSql<{ events: Array<Record<string, unknown>>; rows: R[] }>(
+    em,
+    sql`with page as (${eventSelect(sql`e.seq > ${after} order by e.seq limit ${limit}`)})
+        select (select coalesce(json_agg(page order by page.seq), '[]'::json) from page) as events,
+               (select coalesce(json_agg(a), '[]'::json) from (${alongside}) a
+                 where a.patient_id in (select patient_id from page where recipient_id is null)) as rows`,
+  );
+  return { events: row.events.map(eventFrom), rows: row.rows };
+}
+
 /** A patient's shared events, newest first, before `before` (exclusive), optionally of some kinds only. */
 export async function readTimeline(em: EntityManager, patientId: string, kinds: EventKind[] | null, before: number | null, limit: number): Promise<EventRecord[]> {
   const where = [sql`e.patient_id = ${patientId} and e.recipient_id is null`];
@@ -111,13 +127,18 @@ export async function lastCommittedSeq(em: EntityManager): Promise<number> {
 }
 
 async function selectEvents(em: EntityManager, tail: Sql): Promise<EventRecord[]> {
-  const rows = await runSql<Record<string, unknown>>(
-    em,
-    sql`select e.seq, e.patient_id, e.kind, e.actor_id, u.name as actor_name, e.recipient_id, e.payload, e.created_at
-          from event e left join app_user u on u.id = e.actor_id
-         where ${tail}`,
-  );
-  return rows.map((r) => ({
+  return (await runSql<Record<string, unknown>>(em, eventSelect(tail))).map(eventFrom);
+}
+
+function eventSelect(tail: Sql): Sql {
+  return sql`select e.seq, e.patient_id, e.kind, e.actor_id, u.name as actor_name, e.recipient_id, e.payload, e.created_at
+               from event e left join app_user u on u.id = e.actor_id
+              where ${tail}`;
+}
+
+/** An event from its row, as the driver reads it or as JSON (a seq as a number, a time as text). */
+function eventFrom(r: Record<string, unknown>): EventRecord {
+  return {
     seq: Number(r.seq),
     patientId: (r.patient_id as string | null) ?? null,
     kind: r.kind as EventKind,
@@ -125,8 +146,8 @@ async function selectEvents(em: EntityManager, tail: Sql): Promise<EventRecord[]
     actorName: (r.actor_name as string | null) ?? null,
     recipientId: (r.recipient_id as string | null) ?? null,
     payload: r.payload as Record<string, unknown>,
-    createdAt: new Date(r.created_at as string),
-  }));
+    createdAt: new Date(r.created_at as string | Date),
+  };
 }
 
 const cursorPattern = /^\d{1,15}$/;

@@ -44,19 +44,34 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
   private direct: DirectConsumer | null = null;
   /** How much free queue space replay waits for before reading its next page. */
   private roomWanted = 1;
-  private wentLive!: () => void;
-  /** Resolves once replay has caught up and events arrive live (or the stream ended first). */
-  readonly live: Promise<void> = new Promise((r) => (this.wentLive = r));
+  /** Whoever waits for `live` (made only when asked: an idle subscriber keeps no promise for it). */
+  private liveWaiter: (() => void) | null = null;
 
   constructor(
     readonly userId: string,
     readonly filter: StreamFilter,
     after: number,
     private readonly limit: number,
-    private readonly onEnd: (sub: EventSubscription) => void,
+    /** Told once when the stream ends (the hub, which lets go of it); an object, not a closure per subscriber. */
+    private readonly owner: SubscriptionOwner,
   ) {
     this.queuedThrough = after;
     this.deliveredThrough = after;
+  }
+
+  /** Resolves once replay has caught up and events arrive live (or the stream ended first). */
+  get live(): Promise<void> {
+    if (this.state !== 'replaying') return Promise.resolve();
+    return new Promise((resolve) => {
+      const earlier = this.liveWaiter;
+      this.liveWaiter = earlier ? () => (earlier(), resolve()) : resolve;
+    });
+  }
+
+  private wentLive(): void {
+    const waiter = this.liveWaiter;
+    this.liveWaiter = null;
+    waiter?.();
   }
 
   get isLive(): boolean {
@@ -93,7 +108,7 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
     this.queue = [];
     this.held = [];
     this.failure = error;
-    this.onEnd(this);
+    this.owner.ended(this);
     this.wentLive();
     this.roomWaiter?.();
     if (this.direct) {
@@ -158,7 +173,7 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
     this.state = 'ended';
     this.queue = [];
     this.held = [];
-    this.onEnd(this);
+    this.owner.ended(this);
     this.wentLive();
     this.roomWaiter?.();
     this.direct?.resolve();
@@ -278,6 +293,11 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
     }
     this.push(event);
   }
+}
+
+/** What a subscription tells when it ends (the hub, to stop offering it events). */
+export interface SubscriptionOwner {
+  ended(sub: EventSubscription): void;
 }
 
 /** A consumer that takes each event as it comes (see `deliverTo`), and how its stream ends. */

@@ -3,6 +3,7 @@ import WebSocket from 'ws';
 import { errorCode, gql, ownerQuery, startTestServer, useTestServer, wsConnect, type TestServer } from '../test-support/harness.js';
 import { burst, liveStream, range } from '../test-support/live.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
+import { EventHub } from './event-hub.js';
 import { lastCommittedSeq, type EventRecord } from './event-log.js';
 import { toPatientEvent } from './event.types.js';
 
@@ -128,6 +129,30 @@ describe('live patient events', () => {
     expect((await stream.take(2)).map(label)).toEqual(['during the cut', 'after the cut']);
     expect(await hub.listenerPid()).not.toBe(pid);
     await socket.client.dispose();
+  });
+
+  it("decides each event's audience the same whether their access is read with the page or after it", async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const { orm, logger } = server().running.services;
+    // The server's hub reads access with the page; this one, allowed no pairs per read, asks after it.
+    const apart = new EventHub(orm, logger, { accessPairsPerRead: 0 });
+    await apart.start();
+    try {
+      for (const hub of [server().running.services.events, apart]) {
+        const patient = await world.patient([world.users.coach, world.users.fcp]);
+        await hub.dispatched(await lastCommittedSeq(orm.em.fork()));
+        const [stays, leaves] = [world.users.coach, world.users.fcp].map((u) => hub.subscribe(u.id, { patientId: patient.id }, hub.dispatchedThrough));
+        await Promise.all([stays.live, leaves.live]);
+        // Taken off the team without an event of its own: only the check made for the next event can tell.
+        await ownerQuery('delete from care_team_member where patient_id = $1 and user_id = $2', [patient.id, world.users.fcp.id]);
+        await burst(orm.em, patient.id, ['for the team']);
+        expect(((await stays.next()).value as EventRecord).payload.threadId).toBe('for the team');
+        await expect(leaves.next()).rejects.toMatchObject({ code: 'NOT_FOUND' });
+        await stays.return();
+      }
+    } finally {
+      await apart.stop();
+    }
   });
 
   it('reads and shapes each event once for its whole audience', async () => {

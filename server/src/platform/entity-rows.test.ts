@@ -4,7 +4,7 @@ import { Patient } from '../patients/patient.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { useTestServer } from '../test-support/harness.js';
 import { makeWorld } from '../test-support/world.js';
-import { detachEntityGraph, entityColumns, entityFromRow } from './entity-rows.js';
+import { DetachedGraphs, detachEntityGraph, entityColumns, entityFromRow } from './entity-rows.js';
 import { runSql, sql } from './sql.js';
 
 describe('entities from hand-written rows', () => {
@@ -52,5 +52,34 @@ describe('entities from hand-written rows', () => {
     detachEntityGraph(patient);
     const emOf = (e: object) => wrap(e, true).__em;
     expect([emOf(patient), emOf(patient.practice)]).toEqual([undefined, undefined]);
+  });
+
+  it('keeps graphs loaded alike once, detached, and never hands one out for data it no longer holds', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const stored = await world.patient();
+    const load = async () => {
+      const em = server().orm.em.fork();
+      const row = await patientRow(em, stored.id);
+      entityFromRow(em, Organisation, row, 'po');
+      return entityFromRow(em, Patient, row, 'p');
+    };
+    const graphs = new DetachedGraphs();
+    const first = graphs.keep(await load());
+    const second = graphs.keep(await load());
+    expect(second).toBe(first); // two holders, one copy
+    expect([wrap(first, true).__em, wrap(first.practice, true).__em]).toEqual([undefined, undefined]);
+
+    // Loaded after a change: its own copy, not the older one.
+    const em = server().orm.em.fork();
+    await runSql(em, sql`update organisation set name = ${`Renamed ${stored.id}`} where id = ${stored.practice.id}`);
+    const renamed = graphs.keep(await load());
+    expect(renamed).not.toBe(first);
+    expect(renamed.practice.name).toBe(`Renamed ${stored.id}`);
+
+    // A kept copy changed in place is not handed to a holder that loaded what it held before.
+    renamed.givenName = 'Changed in place';
+    const reloaded = graphs.keep(await load());
+    expect(reloaded).not.toBe(renamed);
+    expect(reloaded.givenName).toBe(stored.givenName);
   });
 });

@@ -77,6 +77,15 @@ export class DocumentCache {
     return document;
   }
 
+  /**
+   * `query` itself, or the equal text a cached document was parsed from: an operation's text is kept as
+   * long as it runs (graphql-ws holds its message), and thousands of subscribers send the same one.
+   */
+  sameText(query: string): string {
+    const body = this.documents.get(query)?.loc?.source.body;
+    return body === query ? body : query;
+  }
+
   set(query: string, document: DocumentNode): void {
     this.documents.set(query, document);
     if (this.documents.size > this.capacity) this.documents.delete(this.documents.keys().next().value!);

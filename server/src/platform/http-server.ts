@@ -61,7 +61,7 @@ export interface HttpServing {
   stop(): Promise<void>;
 }
 
-type SocketExtra<S> = { session: S };
+type SessionExtra<S> = { session: S };
 
 /** Serves `/graphql` over HTTP (Apollo) and WebSocket (graphql-ws) on one port, plus `/healthz` and the web app. */
 export async function serveGraphql<TContext extends RequestContext, TSocketSession>(endpoint: GraphqlEndpoint<TContext, TSocketSession>): Promise<HttpServing> {
@@ -101,9 +101,10 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
   // answer in any order; operations are admitted in the order they arrived (checks still run at once), so
   // that a client's pipelined edits reach the care-plan write queue in the order they were sent.
   const admitted = new WeakMap<WebSocket, Promise<unknown>>();
-  const wsCleanup: GraphqlWsServing = serveGraphqlWs<Record<string, unknown>, SocketExtra<TSocketSession>>(
+  const wsCleanup: GraphqlWsServing = serveGraphqlWs<Record<string, unknown>, SessionExtra<TSocketSession>>(
     {
       schema,
+      jsonMessageReviver: (key, value) => (key === 'query' && typeof value === 'string' ? documents.sameText(value) : value),
       subscribe: async (args: ExecutionArgs) => {
         const result = await shared(args);
         gate.subscriptionStarted(args.contextValue);
@@ -128,7 +129,7 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
         const refused = checkOperationInput(schema, prepared.document, payload.operationName, payload.variables);
         if (refused) return refused;
         const nextSink = wsCleanup.nextSink(ctx.extra, id, (result) => nextPayload(result, contextValue.requestId));
-        const contextValue: TContext = gate.socketContext(ctx.extra.session ?? null, ctx.extra.request.socket.remoteAddress ?? 'unknown', nextSink);
+        const contextValue: TContext = gate.socketContext(ctx.extra.session ?? null, ctx.extra.clientAddress, nextSink);
         return { schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
       },
       onNext: (_ctx, _id, _payload, args, result) => nextPayload(result, (args.contextValue as TContext).requestId),

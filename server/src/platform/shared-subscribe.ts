@@ -17,6 +17,9 @@ import type { NextSink } from './ws-transport.js';
  */
 const streamStartArgument: Record<string, string> = { patientEvents: 'after', carePlanUpdates: 'stateVector' };
 
+/** Audience keys remembered for sharing between subscribers (the audiences live at once, with room to spare). */
+const MAX_INTERNED_KEYS = 10_000;
+
 /** What a direct consumer does with one value: true once it is sent, or how to wait until it can be. */
 export type Delivery = true | ((resume: () => void, fail: (error: unknown) => void) => void);
 
@@ -41,31 +44,48 @@ export interface SharedSubscribeOptions {
  * its completion or error. Other subscriptions are untouched.
  */
 export function createSharedSubscribe(options: SharedSubscribeOptions = {}): (args: ExecutionArgs) => ReturnType<typeof subscribe> {
-  const results = new WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>();
+  const results: AudienceResults = new WeakMap();
   const audienceKey = audienceKeys();
   return async (args) => {
     const field = rootField(args);
     if (!field || !(field in streamStartArgument)) return subscribe(args);
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream;
-    const key = audienceKey(args);
-    const resultOf = (event: unknown): Promise<ExecutionResult> | ExecutionResult => {
-      if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
-      let byAudience = results.get(event);
-      if (!byAudience) results.set(event, (byAudience = new Map()));
-      let result = byAudience.get(key);
-      if (!result) {
-        const audience = byAudience;
-        audience.set(key, (result = execute({ ...args, rootValue: event })));
-        // Once settled, later subscribers take the result itself rather than wait on the promise.
-        if (result instanceof Promise) result.then((settled) => audience.set(key, settled), () => undefined);
-      }
-      return result;
-    };
+    const audience = new Audience(results, args, audienceKey(args));
     const sink = options.sinkFor?.(args) ?? null;
-    if (sink && isDirectSource(stream)) return directStream(stream, (event) => deliverResult(sink, resultOf(event)));
-    return mapAsyncIterable(stream, resultOf);
+    if (sink && isDirectSource(stream)) return new DirectStream(stream, audience, sink);
+    return mapAsyncIterable(stream, (event) => audience.resultOf(event));
   };
+}
+
+/** Per event object, each audience's result (or the promise of it while it is executed). */
+type AudienceResults = WeakMap<object, Map<string, Promise<ExecutionResult> | ExecutionResult>>;
+
+/**
+ * One subscriber's share of the results: the execution arguments its audience's result is made with, and
+ * the key it is found under. A class rather than closures: every idle subscription keeps one.
+ */
+class Audience {
+  constructor(
+    private readonly results: AudienceResults,
+    private readonly args: ExecutionArgs,
+    private readonly key: string,
+  ) {}
+
+  resultOf(event: unknown): Promise<ExecutionResult> | ExecutionResult {
+    if (typeof event !== 'object' || event === null) return execute({ ...this.args, rootValue: event });
+    let byAudience = this.results.get(event);
+    if (!byAudience) this.results.set(event, (byAudience = new Map()));
+    let result = byAudience.get(this.key);
+    if (!result) {
+      const audience = byAudience;
+      const key = this.key;
+      audience.set(key, (result = execute({ ...this.args, rootValue: event })));
+      // Once settled, later subscribers take the result itself rather than wait on the promise.
+      if (result instanceof Promise) result.then((settled) => audience.set(key, settled), () => undefined);
+    }
+    return result;
+  }
 }
 
 /**
@@ -81,19 +101,39 @@ function isDirectSource(stream: AsyncIterable<unknown>): stream is DirectSource<
   return 'deliverTo' in stream && typeof stream.deliverTo === 'function';
 }
 
+const done = { value: undefined, done: true } as const;
+
 /**
  * What graphql-ws iterates when results are written directly: nothing is yielded; the first `next()`
  * starts delivery and settles when the stream ends, so graphql-ws then completes it or sends its error.
  */
-function directStream<T>(source: DirectSource<T>, deliver: (value: T) => Delivery): AsyncGenerator<ExecutionResult, void, void> {
-  let ended: Promise<IteratorResult<ExecutionResult, void>> | null = null;
-  return generatorOf(
-    () => (ended ??= source.deliverTo(deliver).then(() => done)),
-    () => source.return?.(),
-  );
-}
+class DirectStream<T> implements AsyncGenerator<ExecutionResult, void, void> {
+  private ended: Promise<IteratorResult<ExecutionResult, void>> | null = null;
 
-const done = { value: undefined, done: true } as const;
+  constructor(
+    private readonly source: DirectSource<T>,
+    private readonly audience: Audience,
+    private readonly sink: NextSink,
+  ) {}
+
+  next(): Promise<IteratorResult<ExecutionResult, void>> {
+    return (this.ended ??= this.source.deliverTo((event) => deliverResult(this.sink, this.audience.resultOf(event))).then(() => done));
+  }
+
+  async return(): Promise<IteratorResult<ExecutionResult, void>> {
+    await this.source.return?.();
+    return done;
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult, void>> {
+    await this.source.return?.();
+    throw error;
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<ExecutionResult, void, void> {
+    return this;
+  }
+}
 
 /** An async generator whose `next` is `next`, and whose `return` and `throw` first end its source with `stop`. */
 function generatorOf<T>(next: () => Promise<IteratorResult<T, void>>, stop: () => Promise<unknown> | undefined): AsyncGenerator<T, void, void> {
@@ -129,6 +169,15 @@ function audienceKeys(): (args: ExecutionArgs) => string {
   const documentIds = new WeakMap<object, number>();
   const startVariables = new WeakMap<object, Map<string, string | null>>(); // per document, per operation
   let nextDocumentId = 0;
+  // Every subscriber keeps its audience's key: one copy of each, not one per subscriber.
+  const keys = new Map<string, string>();
+  const interned = (key: string): string => {
+    const known = keys.get(key);
+    if (known !== undefined) return known;
+    if (keys.size >= MAX_INTERNED_KEYS) keys.clear(); // only sharing is lost
+    keys.set(key, key);
+    return key;
+  };
   return (args) => {
     let id = documentIds.get(args.document);
     if (id === undefined) documentIds.set(args.document, (id = nextDocumentId++));
@@ -138,7 +187,7 @@ function audienceKeys(): (args: ExecutionArgs) => string {
     if (start === undefined) byOperation.set(args.operationName ?? '', (start = startOnlyVariable(args)));
     const variables = { ...((args.variableValues ?? {}) as Record<string, unknown>) };
     if (start) delete variables[start];
-    return `${id}|${args.operationName ?? ''}|${JSON.stringify(variables)}`;
+    return interned(`${id}|${args.operationName ?? ''}|${JSON.stringify(variables)}`);
   };
 }
 

@@ -1,8 +1,9 @@
+import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { CoalescedWrites, SerialisedPayloads, senderIdle, textFrame } from './ws-transport.js';
+import { CoalescedWrites, SerialisedPayloads, senderIdle, serveGraphqlWs, textFrame, type SocketExtra } from './ws-transport.js';
 
 /** What graphql-ws does with every message: stringify with the replacer, then hand the text to send. */
 function send(payloads: SerialisedPayloads, message: object): string {
@@ -61,9 +62,10 @@ describe('ready-made text frames', () => {
   }
 
   it('reach a real WebSocket client whole, at every length encoding and on each side of its boundaries', async () => {
-    const head = Buffer.from('{"id":"1","payload":');
+    const head = '{"id":"é1","payload":'; // an id is the client's: it may be any text
+    const headBytes = Buffer.byteLength(head);
     // Whole frames of 125/126 and 65,535/65,536 bytes (7-bit, 16-bit, 64-bit lengths), and multi-byte text.
-    const tails = [125, 126, 65_535, 65_536].map((n) => `"${'x'.repeat(n - head.length - 3)}"}`).concat(`"${'é'.repeat(70_000)}"}`);
+    const tails = [125, 126, 65_535, 65_536].map((n) => `"${'x'.repeat(n - headBytes - 3)}"}`).concat(`"${'é'.repeat(70_000)}"}`);
     const received = await connected((_socket, raw) => {
       for (const tail of tails) raw.write(textFrame(head, Buffer.from(tail)));
     }, tails.length);
@@ -75,12 +77,56 @@ describe('ready-made text frames', () => {
     const idle: boolean[] = [];
     const received = await connected((socket, raw) => {
       idle.push(senderIdle(socket));
-      writes.writeText(socket, raw, Buffer.from('{"n":'), Buffer.from('1}'));
+      writes.writeText(socket, raw, '{"n":', Buffer.from('1}'));
       socket.send('{"n":2}');
       socket.ping();
-      writes.writeText(socket, raw, Buffer.from('{"n":'), Buffer.from('3}'));
+      writes.writeText(socket, raw, '{"n":', Buffer.from('3}'));
     }, 3);
     expect(idle).toEqual([true]); // ws's private sender state is where this module expects it
     expect(received).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+  });
+});
+
+describe('a socket before and after connection_init', () => {
+  /** graphql-ws served by serveGraphqlWs on a real `ws` server; `onConnect` sees each socket's extra. */
+  async function serving(onConnect: (extra: SocketExtra) => void) {
+    const wsServer = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise<void>((resolve) => wsServer.once('listening', resolve));
+    const schema = new GraphQLSchema({ query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLString } } }) });
+    const serving = serveGraphqlWs({ schema, connectionInitWaitTimeout: 200, onConnect: (ctx) => (onConnect(ctx.extra), true) }, wsServer, 0);
+    const url = `ws://127.0.0.1:${(wsServer.address() as AddressInfo).port}`;
+    const open = (): Promise<WebSocket> =>
+      new Promise((resolve, reject) => {
+        const socket = new WebSocket(url, 'graphql-transport-ws');
+        socket.once('open', () => resolve(socket));
+        socket.once('error', reject);
+      });
+    return { open, dispose: () => serving.dispose() };
+  }
+
+  const closeCode = (socket: WebSocket) => new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+
+  it('closes a socket that never initialises with 4408, leaves an initialised one open, and lets go of the upgrade request', async () => {
+    let seen: SocketExtra | null = null;
+    let headerRead = '';
+    const server = await serving((extra) => {
+      headerRead = extra.request.headers.host ?? '';
+      seen = extra;
+    });
+    try {
+      const initialised = await server.open();
+      const acknowledged = new Promise<string>((resolve) => initialised.once('message', (data) => resolve(String(data))));
+      initialised.send(JSON.stringify({ type: 'connection_init' }));
+      expect(JSON.parse(await acknowledged)).toEqual({ type: 'connection_ack' });
+      expect(headerRead).toMatch(/^127\.0\.0\.1:/); // readable while connecting…
+      expect(() => seen?.request).toThrow(); // …and let go of afterwards
+
+      const silent = await server.open();
+      expect(await closeCode(silent)).toBe(4408);
+      expect(initialised.readyState).toBe(WebSocket.OPEN); // its timer was stopped at connection_init
+      initialised.close();
+    } finally {
+      await server.dispose();
+    }
   });
 });
