@@ -287,8 +287,8 @@ export function pairDecisionsQuery(pairs: AccessPair[]): { statement: Sql; neede
 }
 
 type Related = { role: Role; relationship: Relationship };
-/** One row of the relationships read (`pairRelationshipsSql`). */
-export type RelationshipRow = {
+/** One row of the relationships read (`relationshipQuery`). */
+type RelationshipRow = {
   patient_id: string;
   user_id: string;
   role: Role;

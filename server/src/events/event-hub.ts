@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { decidePairs, pairDecisionsQuery, pairKey, pairOf, PatientAction, readersAmong, type AccessPair } from '../access/policy.js';
+import { decidePairs, pairDecisionsQuery, pairKey, pairOf, PatientAction, type AccessPair } from '../access/policy.js';
 import { BatchLoader } from '../platform/batch-loader.js';
 import type { Orm } from '../platform/database.js';
 import { notFound } from '../platform/errors.js';
