@@ -45,14 +45,17 @@ export interface GroupStart {
  * group's statement and has it stored again, reading afresh. Plans that do not exist yet are created from
  * the initial state (two more round trips, once per plan); an id that is no patient's gets no row.
  */
-export async function beginGroup(tx: Runner, patientIds: string[], clientUpdateIds: string[], clientIds: number[], access: Sql): Promise<GroupStart> {
-  const ids = [...new Set(patientIds)].sort();
+export async function beginGroup(tx: Runner, writes: GroupKeys[], clients: GroupClient[], access: Sql): Promise<GroupStart> {
+  const ids = [...new Set(writes.map((w) => w.patientId))].sort();
   const rows = await tx.run<{ part: 'plan' | 'access' | 'owner'; row: Record<string, unknown> }>(
     prepared(
       'care-plan-group-read',
-      sql`with locked as (${selectPlans(ids, clientUpdateIds)}),
+      sql`with locked as (${selectPlans(ids, writes)}),
                access as (${access}),
-               owners as (select patient_id, client_id, user_id from care_plan_client where patient_id = any(${ids}::uuid[]) and client_id = any(${clientIds}::bigint[]))
+               owners as (
+                 select o.patient_id, o.client_id, o.user_id
+                   from (select distinct * from unnest(${clients.map((c) => c.patientId)}::uuid[], ${clients.map((c) => c.clientId)}::bigint[])) w(patient_id, client_id)
+                   join care_plan_client o using (patient_id, client_id))
           select 'plan' as part, to_jsonb(l) as row from locked l
           union all select 'access', to_jsonb(a) from access a
           union all select 'owner', to_jsonb(o) from owners o`,
@@ -63,7 +66,7 @@ export async function beginGroup(tx: Runner, patientIds: string[], clientUpdateI
   const missing = ids.filter((id) => !locked.has(id));
   if (missing.length > 0) {
     await tx.run(createPlans(missing));
-    for (const [id, plan] of lockedPlans(await tx.run<LockRow>(selectPlans(missing, clientUpdateIds)))) locked.set(id, plan);
+    for (const [id, plan] of lockedPlans(await tx.run<LockRow>(selectPlans(missing, writes)))) locked.set(id, plan);
   }
   const owners = new Map<string, Map<number, string>>();
   for (const r of part<OwnerRow>('owner')) {
@@ -88,11 +91,32 @@ interface OwnerRow {
   user_id: string;
 }
 
-function selectPlans(ids: string[], clientUpdateIds: string[]): Sql {
-  return sql`select c.patient_id, c.last_seq, c.updated_at, c.updates_since_snapshot,
-               (select coalesce(json_agg(json_build_array(u.client_update_id, u.seq, u.actor_id)), '[]'::json)
-                  from care_plan_update u where u.patient_id = c.patient_id and u.client_update_id = any(${clientUpdateIds}::text[])) as known
-          from care_plan c where c.patient_id = any(${ids}::uuid[])`;
+/**
+ * The plans' rows, each with the clientUpdateIds of its own writes already stored: one index probe per
+ * write (at 1,000 editors a group of 400 writes over 90 plans probed every id of the group for every
+ * plan, and this read took 220 ms of the group's 300).
+ */
+function selectPlans(ids: string[], writes: GroupKeys[]): Sql {
+  return sql`select c.patient_id, c.last_seq, c.updated_at, c.updates_since_snapshot, coalesce(k.known, '[]'::json) as known
+          from care_plan c
+          left join (
+            select u.patient_id, json_agg(json_build_array(u.client_update_id, u.seq, u.actor_id)) as known
+              from unnest(${writes.map((w) => w.patientId)}::uuid[], ${writes.map((w) => w.clientUpdateId)}::text[]) w(patient_id, client_update_id)
+              join care_plan_update u using (patient_id, client_update_id)
+             group by u.patient_id) k using (patient_id)
+         where c.patient_id = any(${ids}::uuid[])`;
+}
+
+/** A write of the group, as its plan's read needs it. */
+export interface GroupKeys {
+  patientId: string;
+  clientUpdateId: string;
+}
+
+/** A Yjs client id a write of the group reaches on its plan. */
+export interface GroupClient {
+  patientId: string;
+  clientId: number;
 }
 
 function lockedPlans(rows: LockRow[]): Map<string, LockedPlan> {

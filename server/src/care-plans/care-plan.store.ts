@@ -368,8 +368,8 @@ export class CarePlanStore {
     const watchers = new Map([...byPlan.keys()].map((patientId) => [patientId, this.notifier.audience(patientId)]));
     const watching = [...watchers].flatMap(([patientId, users]) => users.map((userId) => ({ patientId, userId })));
     const accessQuery = pairDecisionsQuery([...writes, ...watching]);
-    const clientIds = [...new Set(writes.flatMap((w) => [...w.facts.reach.keys()]))].filter((c) => !isServerClient(c));
-    const start = await beginGroup(db, [...byPlan.keys()], writes.map((w) => w.clientUpdateId), clientIds, accessQuery.statement);
+    const clients = writes.flatMap((w) => [...w.facts.reach.keys()].filter((c) => !isServerClient(c)).map((clientId) => ({ patientId: w.patientId, clientId })));
+    const start = await beginGroup(db, writes, clients, accessQuery.statement);
     const access = accessQuery.decide(start.accessRows);
     clock?.lap('read');
     const outcomes = new Map<PendingWrite, UpdateAck | Error>();
