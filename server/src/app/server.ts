@@ -1,6 +1,5 @@
 import express from 'express';
 import { sessionGate } from '../auth/request-gate.js';
-import { warmLiveEvents } from '../events/live-warm-up.js';
 import type { Config } from '../platform/config.js';
 import type { Orm } from '../platform/database.js';
 import { serveGraphql } from '../platform/http-server.js';
@@ -31,8 +30,6 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
       await m.start?.(services);
       started.push(m);
     }
-    // Before listening: the first clinician to catch up after a start must not wait on the JIT.
-    await warmLiveEvents(schema, config.eventQueueLimit);
     const http = await serveGraphql({
       config,
       orm,
