@@ -15,8 +15,8 @@ import { CARE_PLAN_CHANNEL } from './care-plan.notifier.js';
  * read); otherwise it undoes itself and the group reads again (`isPlanMovedOn`).
  */
 
-/** A plan row as the group found it. */
-export interface LockedPlan {
+/** A plan row as the group read it. */
+export interface ReadPlan {
   lastSeq: number;
   updatedAt: Date;
   updatesSinceSnapshot: number;
@@ -29,12 +29,12 @@ export interface Runner {
   run<T>(statement: Sql): Promise<T[]>;
 }
 
-/** What a group reads as it begins: its plans locked, and the facts its checks need, read under the locks. */
-export interface GroupStart {
-  locked: Map<string, LockedPlan>;
+/** What a group reads before its checks: its plans, and the facts the checks need, in one snapshot. */
+export interface GroupRead {
+  plans: Map<string, ReadPlan>;
   /** Rows of the caller's access query (`pairDecisionsQuery`). */
   accessRows: unknown[];
-  /** Owners of the Yjs client ids asked about, by plan (bindings committed before the locks were taken). */
+  /** Owners of the Yjs client ids asked about, by plan (bindings committed before the read). */
   owners: Map<string, Map<number, string>>;
 }
 
@@ -45,28 +45,28 @@ export interface GroupStart {
  * group's statement and has it stored again, reading afresh. Plans that do not exist yet are created from
  * the initial state (two more round trips, once per plan); an id that is no patient's gets no row.
  */
-export async function beginGroup(tx: Runner, writes: GroupKeys[], clients: GroupClient[], access: Sql): Promise<GroupStart> {
+export async function readGroup(tx: Runner, writes: GroupKeys[], clients: GroupClient[], access: Sql): Promise<GroupRead> {
   const ids = [...new Set(writes.map((w) => w.patientId))].sort();
   const rows = await tx.run<{ part: 'plan' | 'access' | 'owner'; row: Record<string, unknown> }>(
     prepared(
       'care-plan-group-read',
-      sql`with locked as (${selectPlans(ids, writes)}),
+      sql`with plans as (${selectPlans(ids, writes)}),
                access as (${access}),
                owners as (
                  select o.patient_id, o.client_id, o.user_id
                    from (select distinct * from unnest(${clients.map((c) => c.patientId)}::uuid[], ${clients.map((c) => c.clientId)}::bigint[])) w(patient_id, client_id)
                    join care_plan_client o using (patient_id, client_id))
-          select 'plan' as part, to_jsonb(l) as row from locked l
+          select 'plan' as part, to_jsonb(p) as row from plans p
           union all select 'access', to_jsonb(a) from access a
           union all select 'owner', to_jsonb(o) from owners o`,
     ),
   );
   const part = <T>(name: string) => rows.filter((r) => r.part === name).map((r) => r.row as T);
-  const locked = lockedPlans(part<LockRow>('plan'));
-  const missing = ids.filter((id) => !locked.has(id));
+  const plans = plansFrom(part<PlanRow>('plan'));
+  const missing = ids.filter((id) => !plans.has(id));
   if (missing.length > 0) {
     await tx.run(createPlans(missing));
-    for (const [id, plan] of lockedPlans(await tx.run<LockRow>(selectPlans(missing, writes)))) locked.set(id, plan);
+    for (const [id, plan] of plansFrom(await tx.run<PlanRow>(selectPlans(missing, writes)))) plans.set(id, plan);
   }
   const owners = new Map<string, Map<number, string>>();
   for (const r of part<OwnerRow>('owner')) {
@@ -74,10 +74,10 @@ export async function beginGroup(tx: Runner, writes: GroupKeys[], clients: Group
     plan.set(Number(r.client_id), r.user_id);
     owners.set(r.patient_id, plan);
   }
-  return { locked, accessRows: part('access'), owners };
+  return { plans, accessRows: part('access'), owners };
 }
 
-interface LockRow {
+interface PlanRow {
   patient_id: string;
   last_seq: string | number;
   updated_at: Date | string;
@@ -119,7 +119,7 @@ export interface GroupClient {
   clientId: number;
 }
 
-function lockedPlans(rows: LockRow[]): Map<string, LockedPlan> {
+function plansFrom(rows: PlanRow[]): Map<string, ReadPlan> {
   return new Map(
     rows.map((r) => [
       r.patient_id,
@@ -192,7 +192,7 @@ export interface StoredRow {
  * snapshot when due), the new client-id bindings, the audit entries, the care team's pending edit digest and timeline entry
  * and the NOTIFY that wakes the other instances (`<instanceId>:<patientId>:<seq>`). A plan written by
  * someone else since the group read it undoes the whole statement (40001, `isPlanMovedOn`); so does a
- * binding or clientUpdateId stored meanwhile (23505, see `beginGroup`).
+ * binding or clientUpdateId stored meanwhile (23505, see `readGroup`).
  */
 export async function storeGroup(tx: Runner, instanceId: string, updates: UpdateRow[], plans: PlanWrite[], bindings: ClientBinding[]): Promise<StoredRow[]> {
   const views = plans.map((p) => viewColumns(p.view));

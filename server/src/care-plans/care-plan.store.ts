@@ -6,7 +6,7 @@ import type { Orm } from '../platform/database.js';
 import { runSql, sql, type Sql } from '../platform/sql.js';
 import { badInput, CairnError, conflict } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { beginGroup, storeGroup, type ClientBinding, type LockedPlan, type PlanWrite, type Runner, type UpdateRow } from './care-plan.batch-sql.js';
+import { readGroup, storeGroup, type ClientBinding, type PlanWrite, type ReadPlan, type Runner, type UpdateRow } from './care-plan.batch-sql.js';
 import { type CarePlanView } from '@cairn/schema/care-plan';
 import { CarePlanShapeError, checkShape, createCarePlanDoc, initialCarePlanUpdate, materialise, sectionsOf, trackTouched } from './care-plan.doc.js';
 import { applyUpdate, changesNothing, claimedClients, clientIdTaken, clientUpdateIdTaken, inspectUpdate, isServerClient, ownerConflict, serverOwners, type UpdateFacts } from './care-plan.update-guard.js';
@@ -369,19 +369,19 @@ export class CarePlanStore {
     const watching = [...watchers].flatMap(([patientId, users]) => users.map((userId) => ({ patientId, userId })));
     const accessQuery = pairDecisionsQuery([...writes, ...watching]);
     const clients = writes.flatMap((w) => [...w.facts.reach.keys()].filter((c) => !isServerClient(c)).map((clientId) => ({ patientId: w.patientId, clientId })));
-    const start = await beginGroup(db, writes, clients, accessQuery.statement);
-    const access = accessQuery.decide(start.accessRows);
+    const read = await readGroup(db, writes, clients, accessQuery.statement);
+    const access = accessQuery.decide(read.accessRows);
     clock?.lap('read');
     const outcomes = new Map<PendingWrite, UpdateAck | Error>();
-    const checked = new Map<string, PlanOutcome & { lock: LockedPlan }>();
+    const checked = new Map<string, PlanOutcome & { read: ReadPlan }>();
     for (const [patientId, planWrites] of byPlan) {
       const permitted = planWrites.filter((w) => access.allows(w, PatientAction.EDIT_CARE_PLAN));
       for (const w of planWrites) if (!access.allows(w, PatientAction.EDIT_CARE_PLAN)) outcomes.set(w, new EditNotAllowed());
       if (permitted.length === 0) continue;
-      const lock = start.locked.get(patientId);
-      if (!lock) throw new Error('a care-plan row was neither found nor created for a patient one may edit');
-      const owners = new Map([...serverOwners(), ...(start.owners.get(patientId) ?? [])]);
-      checked.set(patientId, { ...(await this.checkWrites(patientId, lock, owners, permitted, outcomes)), lock });
+      const plan = read.plans.get(patientId);
+      if (!plan) throw new Error('a care-plan row was neither found nor created for a patient one may edit');
+      const owners = new Map([...serverOwners(), ...(read.owners.get(patientId) ?? [])]);
+      checked.set(patientId, { ...(await this.checkWrites(patientId, plan, owners, permitted, outcomes)), read: plan });
     }
     const updates: UpdateRow[] = [];
     const plans: PlanWrite[] = [];
@@ -390,10 +390,10 @@ export class CarePlanStore {
       if (c.accepted.length === 0) continue;
       bindings.push(...c.bindings);
       for (const { write: w, sections } of c.accepted) updates.push({ patientId, update: w.update, actorId: w.userId, clientUpdateId: w.clientUpdateId, sections, requestId: w.requestId });
-      const compact = c.lock.updatesSinceSnapshot + c.accepted.length >= this.options.compactEvery;
+      const compact = c.read.updatesSinceSnapshot + c.accepted.length >= this.options.compactEvery;
       plans.push({
         patientId,
-        readSeq: c.lock.lastSeq,
+        readSeq: c.read.lastSeq,
         view: c.plan.view,
         updatedBy: c.accepted[c.accepted.length - 1].write.userId,
         count: c.accepted.length,
@@ -418,7 +418,7 @@ export class CarePlanStore {
       // Only now (the caller commits next) does memory move on; a failed commit evicts the plan.
       c.plan.seq = newest.seq;
       c.plan.updatedAt = newest.createdAt;
-      committed.push({ patientId, prevSeq: c.lock.lastSeq, updates: planUpdates, readers: readersOf(patientId, watchers.get(patientId) ?? [], access) });
+      committed.push({ patientId, prevSeq: c.read.lastSeq, updates: planUpdates, readers: readersOf(patientId, watchers.get(patientId) ?? [], access) });
     }
     return { outcomes, committed };
   }
@@ -429,8 +429,8 @@ export class CarePlanStore {
    * ids (each its author's, or new), its effect (something must change) and the plan's shape. A refused
    * write is answered at once and the document goes back to what is stored plus the writes accepted so far.
    */
-  private async checkWrites(patientId: string, lock: LockedPlan, owners: Map<number, string>, writes: PendingWrite[], outcomes: Map<PendingWrite, UpdateAck | Error>): Promise<PlanOutcome> {
-    const row = { last_seq: String(lock.lastSeq), updated_at: lock.updatedAt };
+  private async checkWrites(patientId: string, read: ReadPlan, owners: Map<number, string>, writes: PendingWrite[], outcomes: Map<PendingWrite, UpdateAck | Error>): Promise<PlanOutcome> {
+    const row = { last_seq: String(read.lastSeq), updated_at: read.updatedAt };
     const em = this.orm.em.fork();
     let plan = await this.fresh(em, patientId, row);
     const accepted: PlanOutcome['accepted'] = [];
@@ -439,7 +439,7 @@ export class CarePlanStore {
     const firstOf = new Map<string, PendingWrite>(); // accepted clientUpdateIds in this group
     const touched = new Set<string>(); // top-level names the accepted writes reached since plan.view was read
     for (const w of writes) {
-      const stored = lock.known.get(w.clientUpdateId);
+      const stored = read.known.get(w.clientUpdateId);
       const first = firstOf.get(w.clientUpdateId);
       if ((stored && stored.actorId !== w.userId) || (first && first.userId !== w.userId)) {
         outcomes.set(w, clientUpdateIdTaken());

@@ -166,14 +166,14 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
     await coach.settled();
     const clientId = 0x5eed_0001;
     const claim = await editOnCopy(patient.id, tokens.fcp, (d) => d.getText('medication').insert(0, 'Not mine'), clientId);
-    // Another instance's group holds the plan's lock, and binds the client id to the coach as it commits.
+    // Another instance's group holds the plan's row, and binds the client id to the coach as it commits.
     const other = new pg.Client({ connectionString: inject('databaseUrl') });
     await other.connect();
     try {
       await other.query('begin');
       await other.query('select 1 from care_plan where patient_id = $1 for update', [patient.id]);
       const sent = gql(server().url, APPLY, { p: patient.id, u: b64(claim), c: `race-${randomUUID()}` }, tokens.fcp);
-      // The group's first statement has read its snapshot and waits for the lock.
+      // The group has read the plan (no binding yet), and its store waits for the row.
       await until(async () => (await other.query("select count(*)::int as n from pg_locks where not granted and locktype in ('tuple', 'transactionid')")).rows[0].n > 0);
       await other.query('insert into care_plan_client (patient_id, client_id, user_id) values ($1, $2, $3)', [patient.id, clientId, world.users.coach.id]);
       await other.query('commit');
