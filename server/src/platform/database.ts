@@ -58,6 +58,17 @@ export function asAppRole(clientUrl: string): string {
   return url.toString();
 }
 
+/**
+ * `clientUrl` with more settings sent at connection start (`-c name=value`), kept beside any the URL
+ * already sends (node-postgres takes the URL's `options` over a pool's own).
+ */
+export function withStartupSettings(clientUrl: string, settings: Record<string, string>): string {
+  const url = new URL(clientUrl);
+  const extra = Object.entries(settings).map(([name, value]) => `-c ${name}=${value}`);
+  url.searchParams.set('options', [url.searchParams.get('options') ?? '', ...extra].join(' ').trim());
+  return url.toString();
+}
+
 /** Creates `name` on the server `adminUrl` points at, if missing. */
 export async function ensureDatabase(adminUrl: string, name: string): Promise<void> {
   const client = new pg.Client({ connectionString: adminUrl });
