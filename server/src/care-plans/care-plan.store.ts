@@ -227,7 +227,7 @@ export class CarePlanStore {
     return this.serial(patientId, async () => {
       const em = this.orm.em.fork();
       const row = await this.planRow(em, patientId);
-      const plan = await this.fresh(em, patientId, row);
+      const plan = await this.fresh(patientId, row, em);
       return { seq: plan.seq, state: Y.encodeStateAsUpdate(plan.doc), stateVector: Y.encodeStateVector(plan.doc), view: plan.view, updatedAt: plan.updatedAt };
     });
   }
@@ -236,7 +236,7 @@ export class CarePlanStore {
   diffSince(patientId: string, stateVector: Uint8Array | null): Promise<{ seq: number; update: Uint8Array }> {
     return this.serial(patientId, async () => {
       const em = this.orm.em.fork();
-      const plan = await this.fresh(em, patientId, await this.planRow(em, patientId));
+      const plan = await this.fresh(patientId, await this.planRow(em, patientId), em);
       return { seq: plan.seq, update: stateVector ? Y.encodeStateAsUpdate(plan.doc, stateVector) : Y.encodeStateAsUpdate(plan.doc) };
     });
   }
@@ -436,8 +436,7 @@ export class CarePlanStore {
    */
   private async checkWrites(patientId: string, read: ReadPlan, owners: Map<number, string>, writes: PendingWrite[], outcomes: Map<PendingWrite, UpdateAck | Error>): Promise<PlanOutcome> {
     const row = { last_seq: String(read.lastSeq), updated_at: read.updatedAt };
-    const em = this.orm.em.fork();
-    let plan = await this.fresh(em, patientId, row);
+    let plan = await this.fresh(patientId, row);
     const accepted: PlanOutcome['accepted'] = [];
     const repeats: PlanOutcome['repeats'] = [];
     const bindings: ClientBinding[] = [];
@@ -465,8 +464,8 @@ export class CarePlanStore {
       }
       plan.touched.clear();
       try {
-        const changed = applyUpdate(plan.doc, w.update);
-        checkShape(plan.doc, plan.touched);
+        const { changed, added } = applyUpdate(plan.doc, w.update);
+        checkShape(plan.doc, plan.touched, added);
         if (!changed) {
           outcomes.set(w, changesNothing()); // the document is as it was: nothing to undo
           continue;
@@ -475,7 +474,7 @@ export class CarePlanStore {
         outcomes.set(w, refusal(e));
         // Back to what is stored, plus the writes accepted so far (known good, same order).
         this.evict(patientId);
-        plan = await this.fresh(em, patientId, row);
+        plan = await this.fresh(patientId, row);
         if (accepted.length > 0) {
           Y.transact(plan.doc, () => accepted.forEach((a) => Y.applyUpdate(plan.doc, a.write.update)));
           plan.view = materialise(plan.doc);
@@ -542,17 +541,21 @@ export class CarePlanStore {
     return row ?? null;
   }
 
-  /** The hot plan, loaded or caught up to `row.last_seq` (updates other instances committed). */
-  private async fresh(em: EntityManager, patientId: string, row: PlanRow | null): Promise<HotPlan> {
+  /**
+   * The hot plan, loaded or caught up to `row.last_seq` (updates other instances committed). Reads with
+   * `em`, or an EntityManager forked only if it must read: a hot plan, the usual case, needs none.
+   */
+  private async fresh(patientId: string, row: PlanRow | null, em?: EntityManager): Promise<HotPlan> {
+    const db = () => (em ??= this.orm.em.fork());
     const lastSeq = row ? Number(row.last_seq) : 0;
     let plan = this.hot.get(patientId);
     if (plan && plan.seq > lastSeq) {
       this.evict(patientId);
       plan = undefined;
     }
-    if (!plan) plan = await this.load(em, patientId);
+    if (!plan) plan = await this.load(db(), patientId);
     while (plan.seq < lastSeq) {
-      const missing = await this.updatesAfter(em, patientId, plan.seq);
+      const missing = await this.updatesAfter(db(), patientId, plan.seq);
       if (missing.length === 0) break;
       Y.transact(plan.doc, () => missing.forEach((m) => Y.applyUpdate(plan!.doc, m.update)));
       plan.seq = missing[missing.length - 1].seq;

@@ -142,6 +142,9 @@ describe('live care plans', () => {
       flareUpTextReplaced: fromState((d) => d.getMap('flareUp').set('warningSigns', 'plain string')),
       badDate: fromState((d) => d.getMap('review').set('nextReviewDate', '2026-02-30')),
       embedInText: fromState((d) => d.getText('whatMatters').insertEmbed(0, { image: 'x' })),
+      // Inside text already stored (the check looks only at what an edit adds, so these must be seen too).
+      embedMidText: fromState((d) => d.getText('whatMatters').insertEmbed(5, { image: 'x' })),
+      unknownFormatting: fromState((d) => d.getText('whatMatters').format(2, 4, { color: 'red' })),
     };
     // A valid goal, then flip the status to nonsense in the same update.
     bad.badStatus = fromState((d) => {

@@ -83,17 +83,35 @@ export const changesNothing = () => badInput('update', 'This edit changes nothin
 export const clientUpdateIdTaken = () =>
   badInput('clientUpdateId', 'This clientUpdateId was already used by another person editing this plan. Send the edit again with a new id.');
 
+/** What applying an update did to a document. */
+export interface Applied {
+  /** It added a struct the document did not hold, or deleted something not yet deleted. */
+  changed: boolean;
+  /** The items it added (each once, as integrated), for checks that need look only at what is new. */
+  added: Y.Item[];
+}
+
 /**
- * Applies `update` to `doc` and tells whether it changed anything: a struct the document did not hold,
- * or a deletion of something not yet deleted. (Structs waiting for missing ones change nothing yet; the
- * shape check refuses those.) Refuses an update that puts another text in place of one of the plan's
- * shared flare-up texts: concurrent edits to the replaced text, acknowledged, would be hidden with it.
+ * Applies `update` to `doc`: whether it changed anything (structs waiting for missing ones change
+ * nothing yet; the shape check refuses those), and the items it added. Refuses an update that puts
+ * another text in place of one of the plan's shared flare-up texts: concurrent edits to the replaced
+ * text, acknowledged, would be hidden with it.
  */
-export function applyUpdate(doc: Y.Doc, update: Uint8Array): boolean {
-  let changed = false;
+export function applyUpdate(doc: Y.Doc, update: Uint8Array): Applied {
+  const applied: Applied = { changed: false, added: [] };
   const observe = (tr: Y.Transaction) => {
-    if (tr.deleteSet.clients.size > 0) changed = true;
-    for (const [client, clock] of tr.afterState) if (clock > (tr.beforeState.get(client) ?? 0)) changed = true;
+    if (tr.deleteSet.clients.size > 0) applied.changed = true;
+    for (const [client, clock] of tr.afterState) {
+      const before = tr.beforeState.get(client) ?? 0;
+      if (clock <= before) continue;
+      applied.changed = true;
+      // Read before the transaction's clean-up merges neighbouring structs.
+      const structs = doc.store.clients.get(client) ?? [];
+      for (let i = Y.findIndexSS(structs, before); i < structs.length && structs[i].id.clock < clock; i++) {
+        const struct = structs[i];
+        if (struct instanceof Y.Item) applied.added.push(struct);
+      }
+    }
   };
   const fixed = fixedTexts(doc);
   const before = new Map(fixed._map);
@@ -106,7 +124,7 @@ export function applyUpdate(doc: Y.Doc, update: Uint8Array): boolean {
   for (const [key, item] of fixed._map) {
     if (before.get(key) !== item) throw badInput('update', `This edit replaces the flare-up plan's ${key} text rather than editing it.`);
   }
-  return changed;
+  return applied;
 }
 
 /**
