@@ -121,7 +121,9 @@ const readPart: Record<TopLevelName, (doc: Y.Doc) => Partial<CarePlanView>> = {
   whatMatters: (doc) => {
     const text = doc.getText('whatMatters');
     checkText(text, 'whatMatters', planLimits.textChars);
-    return { whatMatters: text.toString(), whatMattersRuns: textRuns(text) };
+    const runs = textRuns(text);
+    // The checked text holds only characters and formatting: its runs spell it out whole.
+    return { whatMatters: runs.map((r) => r.insert).join(''), whatMattersRuns: runs };
   },
   goals: (doc) => ({ goals: readGoals(doc.getArray('goals')) }),
   strategies: (doc) => ({ strategies: readStrategies(doc.getArray('strategies')) }),
