@@ -2,7 +2,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
-import { APP_ROLE } from './database.js';
+import { APP_ROLE, withStartupSettings } from './database.js';
 
 /**
  * Each statement in a transaction of its own, rolled back: a statement wrongly allowed leaves no trace.
@@ -32,6 +32,18 @@ describe('the database role the server runs as', () => {
     await client.connect();
     try {
       expect((await client.query<{ role: string }>('select current_user as role')).rows[0].role).toBe(APP_ROLE);
+    } finally {
+      await client.end();
+    }
+  });
+
+  it('is still the app role on a connection given settings of its own (the care-plan group connection)', async () => {
+    const url = withStartupSettings(String(server().orm.config.get('clientUrl')), { enable_seqscan: 'off' });
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ role: string; seqscan: string }>("select current_user as role, current_setting('enable_seqscan') as seqscan");
+      expect(rows[0]).toEqual({ role: APP_ROLE, seqscan: 'off' });
     } finally {
       await client.end();
     }
