@@ -119,11 +119,8 @@ function checkTopLevel(doc: Y.Doc): void {
  */
 const readPart: Record<TopLevelName, (doc: Y.Doc) => Partial<CarePlanView>> = {
   whatMatters: (doc) => {
-    const text = doc.getText('whatMatters');
-    checkText(text, 'whatMatters', planLimits.textChars);
-    const runs = textRuns(text);
-    // The checked text holds only characters and formatting: its runs spell it out whole.
-    return { whatMatters: runs.map((r) => r.insert).join(''), whatMattersRuns: runs };
+    const { text, runs } = readFormattedText(doc.getText('whatMatters'), 'whatMatters', planLimits.textChars);
+    return { whatMatters: text, whatMattersRuns: runs };
   },
   goals: (doc) => ({ goals: readGoals(doc.getArray('goals')) }),
   strategies: (doc) => ({ strategies: readStrategies(doc.getArray('strategies')) }),
@@ -306,11 +303,41 @@ export function isIsoDate(value: string): boolean {
   return d.toISOString().slice(0, 10) === value;
 }
 
-function textRuns(text: Y.Text): TextRun[] {
-  return (text.toDelta() as Array<{ insert: unknown; attributes?: TextRun['attributes'] }>)
-    .filter((op): op is TextRun => typeof op.insert === 'string')
-    .map((op) => (op.attributes && Object.keys(op.attributes).length > 0 ? { insert: op.insert, attributes: op.attributes } : { insert: op.insert }));
+/**
+ * A formatted text, checked, as its characters and as runs of characters sharing their formatting: in one
+ * walk of its items, with the runs Yjs's `toDelta` gives (a run ends at every formatting mark). Read for
+ * every plan an edit group touches: `toDelta`, written for any content and for snapshots, took 70 µs for a
+ * text of 1,000 characters in 670 items, where the server's time per edit is under a millisecond.
+ */
+export function readFormattedText(text: Y.Text, path: string, max: number): { text: string; runs: TextRun[] } {
+  checkTextAttributes(text, path, max);
+  const runs: TextRun[] = [];
+  const attributes = new Map<string, TextAttributeValue>();
+  let all = '';
+  let run = '';
+  const endRun = () => {
+    if (run.length === 0) return;
+    runs.push(attributes.size > 0 ? { insert: run, attributes: Object.fromEntries(attributes) } : { insert: run });
+    run = '';
+  };
+  for (let item = text._start; item !== null; item = item.right) {
+    checkTextItem(item, path);
+    if (item.deleted) continue;
+    const c = item.content;
+    if (c instanceof Y.ContentString) {
+      run += c.str;
+      all += c.str;
+    } else if (c instanceof Y.ContentFormat) {
+      endRun();
+      if (c.value === null) attributes.delete(c.key);
+      else attributes.set(c.key, c.value as TextAttributeValue);
+    }
+  }
+  endRun();
+  return { text: all, runs };
 }
+
+type TextAttributeValue = NonNullable<TextRun['attributes']>[string];
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
