@@ -103,10 +103,15 @@ export async function sessionRowsByTokenHash(em: EntityManager, hashes: string[]
 
 /** The session in `row`, managed by `em`, if it is live (not revoked or expired, its user active). */
 export function liveSessionFromRow(em: EntityManager, row: SessionRow): Session | null {
+  const session = sessionFromRow(em, row);
+  return session.isLive() ? session : null;
+}
+
+/** The session in `row` with its user and organisation, managed by `em`, live or not. */
+export function sessionFromRow(em: EntityManager, row: SessionRow): Session {
   entityFromRow(em, Organisation, row, 'o');
   entityFromRow(em, User, row, 'u');
-  const session = entityFromRow(em, Session, row, 's');
-  return session.isLive() ? session : null;
+  return entityFromRow(em, Session, row, 's');
 }
 
 /** Revokes one session, or every live session of its user; returns the ids revoked. */

@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { RequestGate } from '../platform/http-server.js';
-import { DetachedGraphs } from '../platform/entity-rows.js';
 import type { Services } from '../platform/services.js';
 import { authenticate } from './auth.service.js';
 import type { Context } from './request-context.js';
@@ -12,7 +11,6 @@ import { WsOperationContext } from './ws-operation-context.js';
 
 /** Who is asking, for the platform's HTTP and WebSocket paths alike: the session cookie or bearer token. */
 export function sessionGate(services: Services): RequestGate<Context, Session> {
-  const socketSessions = new DetachedGraphs();
   return {
     async httpContext(req: Request, res: Response): Promise<Context> {
       const em = services.orm.em.fork();
@@ -34,7 +32,8 @@ export function sessionGate(services: Services): RequestGate<Context, Session> {
     },
     async openSocket(ctx) {
       const token = typeof ctx.connectionParams?.token === 'string' ? ctx.connectionParams.token : tokenFromHeaders(ctx.extra.request.headers);
-      // Sockets connecting at once (clients coming back after a restart) share their session reads.
+      // Sockets connecting at once (clients coming back after a restart) share their session reads; the
+      // session comes detached, one copy for the sockets that read the same row.
       const session = await services.sessionReads.authenticate(token);
       if (!session) {
         ctx.extra.socket.close(SocketClose.Unauthorized, 'Unauthorized');
@@ -45,11 +44,8 @@ export function sessionGate(services: Services): RequestGate<Context, Session> {
         ctx.extra.socket.close(SocketClose.TooManySockets, `Too many connections for this session (at most ${max})`);
         return null;
       }
-      // A socket keeps its session for hours: it must not keep the EntityManager that loaded it too, and
-      // a session's sockets that loaded the same data keep one copy of it.
-      const kept = socketSessions.keep(session);
-      services.sockets.add(kept.id, ctx.extra.socket);
-      return kept;
+      services.sockets.add(session.id, ctx.extra.socket);
+      return session;
     },
     refuseOperation: (session, socket, query) => services.sockets.refusal(session, socket, query),
     socketContext: (session, clientAddress, nextSink) => new WsOperationContext(services, session, clientAddress, nextSink),

@@ -1,6 +1,7 @@
 import type { Orm } from '../platform/database.js';
 import { BatchLoader } from '../platform/batch-loader.js';
-import { liveSessionFromRow, liveSessions, sessionRowsByTokenHash, type SessionRow } from './auth.service.js';
+import { DetachedGraphs } from '../platform/entity-rows.js';
+import { liveSessions, sessionFromRow, sessionRowsByTokenHash, type SessionRow } from './auth.service.js';
 import type { Session } from './session.entity.js';
 import { hashToken } from './session-token.js';
 
@@ -17,6 +18,7 @@ const MAX_BATCH = 1000;
 export class SessionReads {
   private readonly byTokenHash: BatchLoader<string, SessionRow>;
   private readonly live: BatchLoader<string, true>;
+  private readonly kept = new DetachedGraphs();
 
   constructor(private readonly orm: Orm) {
     this.byTokenHash = new BatchLoader((hashes) => sessionRowsByTokenHash(this.orm.em.fork(), hashes), { mode: 'coalesce', maxBatch: MAX_BATCH });
@@ -26,11 +28,17 @@ export class SessionReads {
     );
   }
 
-  /** The live session a token belongs to, with its user and organisation (in an EntityManager of its own), or null. */
+  /**
+   * The live session a token belongs to, with its user and organisation, or null. A socket keeps its
+   * session for hours, so it is detached from the EntityManager that made it, and the sockets that read
+   * the same session row share one copy (`DetachedGraphs`).
+   */
   async authenticate(token: string | null): Promise<Session | null> {
     if (!token) return null;
     const row = await this.byTokenHash.load(hashToken(token));
-    return row ? liveSessionFromRow(this.orm.em.fork(), row) : null;
+    if (!row) return null;
+    const session = this.kept.keepRow('session', row, () => sessionFromRow(this.orm.em.fork(), row));
+    return session.isLive() ? session : null;
   }
 
   /** Whether the session is live now (see `liveSessions`). */

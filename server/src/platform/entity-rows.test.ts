@@ -82,4 +82,32 @@ describe('entities from hand-written rows', () => {
     expect(reloaded).not.toBe(renamed);
     expect(reloaded.givenName).toBe(stored.givenName);
   });
+
+  it('makes the entities of a row once for every holder that read the same row, and again when the row or the kept copy changed', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const stored = await world.patient();
+    let built = 0;
+    const keepRowOf = async (graphs: DetachedGraphs) => {
+      const em = server().orm.em.fork();
+      const row = await patientRow(em, stored.id);
+      return graphs.keepRow('patient', row, () => {
+        built++;
+        entityFromRow(em, Organisation, row, 'po');
+        return entityFromRow(em, Patient, row, 'p');
+      });
+    };
+    const graphs = new DetachedGraphs();
+    const first = await keepRowOf(graphs);
+    expect(await keepRowOf(graphs)).toBe(first);
+    expect(built).toBe(1);
+    expect(wrap(first, true).__em).toBeUndefined();
+
+    await runSql(server().orm.em.fork(), sql`update patient set given_name = ${'Renamed'} where id = ${stored.id}`);
+    const renamed = await keepRowOf(graphs);
+    expect([renamed === first, renamed.givenName, built]).toEqual([false, 'Renamed', 2]);
+
+    renamed.givenName = 'Changed in place';
+    const again = await keepRowOf(graphs);
+    expect([again === renamed, again.givenName, built]).toEqual([false, 'Renamed', 3]);
+  });
 });
