@@ -85,7 +85,10 @@ function visibleFor(actor: Pick<User, 'role'>, rel: Relationship, action: Patien
 
 export interface PatientAccess {
   actor: User;
-  patient: Patient;
+  /** The patient's id as stored (lower case), whatever case the client sent. */
+  patientId: string;
+  /** The patient with its practice, in the request's EntityManager: made when first read (a live stream never does). */
+  readonly patient: Patient;
   relationship: Relationship;
 }
 
@@ -170,20 +173,19 @@ export interface ReachedThrough {
 export async function requirePatientAccess(ctx: Context, patientId: string, action: PatientAction, through?: ReachedThrough): Promise<PatientAccess> {
   const actor = requireActor(ctx);
   const found = isUuid(patientId) ? await readPatientAndRelationship(ctx, patientId, actor.id) : null;
-  const patient = found?.patient ?? null;
   const audit = (outcome: AuditOutcome, reason?: string) =>
     recordAuditOf(ctx, {
       actorId: actor.id,
       action,
-      patientId: patient?.id ?? null,
+      patientId: found?.patientId ?? null,
       requestId: ctx.requestId,
       outcome,
       detail: { ...through?.detail, ...(reason ? { reason } : {}), transport: ctx.transport },
     });
 
   const related = found?.related;
-  if (!patient || !related || !visibleFor(related, related.relationship, action)) {
-    await audit(AuditOutcome.DENIED, patient ? 'no relationship' : 'no such patient');
+  if (!found || !related || !visibleFor(related, related.relationship, action)) {
+    await audit(AuditOutcome.DENIED, found ? 'no relationship' : 'no such patient');
     throw notFound(through?.noun);
   }
   if (!allows(related, related.relationship, action)) {
@@ -191,7 +193,15 @@ export async function requirePatientAccess(ctx: Context, patientId: string, acti
     throw forbidden(deniedMessage(action));
   }
   if (action === PatientAction.READ) await audit(AuditOutcome.ALLOWED);
-  return { actor, patient, relationship: related.relationship };
+  let patient: Patient | undefined;
+  return {
+    actor,
+    patientId: found.patientId,
+    get patient() {
+      return (patient ??= found.patient());
+    },
+    relationship: related.relationship,
+  };
 }
 
 /**
@@ -323,17 +333,21 @@ function recordAuditOf(ctx: Context, record: AuditRecord): Promise<void> {
 }
 
 /**
- * The patient (with its practice) and the user's relationship to them, into `ctx.em`; null if no such
- * patient or user. Read with the reads of other requests asking at the same time (`PatientAccessReads`),
- * unless the request is inside a transaction, whose own connection must see its own writes.
+ * The user's relationship to the patient, and the patient (with its practice) as entities of `ctx.em` when
+ * asked for; null if no such patient or user. Read with the reads of other requests asking at the same
+ * time (`PatientAccessReads`), unless the request is inside a transaction, whose own connection must see
+ * its own writes.
  */
-async function readPatientAndRelationship(ctx: Context, patientId: string, userId: string): Promise<{ patient: Patient; related: Related } | null> {
+async function readPatientAndRelationship(ctx: Context, patientId: string, userId: string): Promise<{ patientId: string; patient: () => Patient; related: Related } | null> {
   const row = ctx.em.isInTransaction()
     ? (await patientRelationshipRows(ctx.em, [{ patientId, userId }])).get(pairKey({ patientId, userId }))
     : await ctx.services.patientAccessReads.row(patientId, userId);
   if (!row) return null;
-  entityFromRow(ctx.em, Organisation, row, 'po');
-  return { patient: entityFromRow(ctx.em, Patient, row, 'p'), related: relatedFrom(row) };
+  const patient = () => {
+    entityFromRow(ctx.em, Organisation, row, 'po');
+    return entityFromRow(ctx.em, Patient, row, 'p');
+  };
+  return { patientId: row.patient_id, patient, related: relatedFrom(row) };
 }
 
 /** A row of `patientRelationshipRows`: how a user is related to a patient, with the patient's and its practice's columns. */

@@ -31,10 +31,10 @@ export class EventResolver {
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, { patientId: string; after: string | null }, Context>) => {
       const after = parseCursor(args.after);
       if (after === 'invalid') throw badInput('after', 'That is not an event cursor.');
-      const { actor, patient } = await requirePatientAccess(context, args.patientId, PatientAction.READ);
+      const { actor, patientId } = await requirePatientAccess(context, args.patientId, PatientAction.READ);
       // Without a cursor, start from now: nothing to replay.
       const from = after ?? context.services.events.dispatchedThrough;
-      return context.services.events.subscribe(actor.id, { patientId: patient.id }, from);
+      return context.services.events.subscribe(actor.id, { patientId }, from);
     },
   })
   patientEvents(
