@@ -4,7 +4,7 @@ import { Role, type User } from '../auth/user.entity.js';
 import type { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { Patient } from '../patients/patient.entity.js';
-import type { Context } from '../auth/request-context.js';
+import { inTransaction, type Context } from '../auth/request-context.js';
 import { entityColumns, entityFromRow } from '../platform/entity-rows.js';
 import { joinSql, runSql, sql, sqlText, type Sql } from '../platform/sql.js';
 import { forbidden, notFound, unauthenticated, type CairnError } from '../platform/errors.js';
@@ -329,7 +329,7 @@ function relatedByPair(rows: readonly RelationshipRow[]): Map<string, Related> {
  * otherwise through the instance's batched writer, which resolves once the entry is committed.
  */
 function recordAuditOf(ctx: Context, record: AuditRecord): Promise<void> {
-  return ctx.em.isInTransaction() ? recordAudit(ctx.em, record) : ctx.services.auditWriter.record(record);
+  return inTransaction(ctx) ? recordAudit(ctx.em, record) : ctx.services.auditWriter.record(record);
 }
 
 /**
@@ -339,7 +339,7 @@ function recordAuditOf(ctx: Context, record: AuditRecord): Promise<void> {
  * its own writes.
  */
 async function readPatientAndRelationship(ctx: Context, patientId: string, userId: string): Promise<{ patientId: string; patient: () => Patient; related: Related } | null> {
-  const row = ctx.em.isInTransaction()
+  const row = inTransaction(ctx)
     ? (await patientRelationshipRows(ctx.em, [{ patientId, userId }])).get(pairKey({ patientId, userId }))
     : await ctx.services.patientAccessReads.row(patientId, userId);
   if (!row) return null;

@@ -35,6 +35,11 @@ export class WsOperationContext implements Context {
     return (this.forkedEm ??= this.services.orm.em.fork());
   }
 
+  /** Whether `em` is in a transaction: never before it is made (asking does not make one). */
+  get inTransaction(): boolean {
+    return this.forkedEm?.isInTransaction() ?? false;
+  }
+
   get requestId(): string {
     return (this.id ??= randomUUID());
   }
