@@ -37,6 +37,8 @@ export class EventResolver {
       return context.services.events.subscribe(actor.id, { patientId }, from);
     },
   })
+  // Declares the field and its arguments; each event is resolved by toPatientEvent itself, synchronously
+  // (streamItemResolvers in events.module.ts).
   patientEvents(
     @Root() event: EventRecord,
     @Arg('patientId', () => ID) _patientId: string,

@@ -1,6 +1,7 @@
 import type { CairnModule } from '../platform/module.js';
 import { EventHub } from './event-hub.js';
 import { EventResolver } from './event.resolver.js';
+import { toPatientEvent } from './event.types.js';
 import { eventsEventKinds } from './event-kinds.js';
 
 declare module '../platform/services.js' {
@@ -15,6 +16,7 @@ export const eventsModule: CairnModule = {
   name: 'events',
   eventKinds: eventsEventKinds,
   resolvers: [EventResolver],
+  streamItemResolvers: { patientEvents: toPatientEvent },
   services: { events: ({ orm, logger, config }) => new EventHub(orm, logger, { queueLimit: config.eventQueueLimit }) },
   start: ({ events }) => events.start(),
   // Completes this instance's live streams, so the sockets can drain.

@@ -20,6 +20,13 @@ export interface CairnModule {
    * the root makes the GraphQL `EventKind` enum from every module's.
    */
   readonly eventKinds?: Readonly<Record<string, string>>;
+  /**
+   * Subscription fields whose value is made from the stream's item alone, each with what makes it. They
+   * are resolved with it directly: type-graphql resolves any field that has arguments through promises
+   * (it validates each argument asynchronously, even with validation off), and such a field is executed
+   * for every event sent (see app/schema.ts).
+   */
+  readonly streamItemResolvers?: Readonly<Record<string, (item: never) => unknown>>;
   /** Long-lived services, built once per instance in module order (a later module may use an earlier one's). */
   readonly services?: { readonly [K in DomainServiceName]?: (services: Services) => Services[K] };
   /** HTTP routes beside `/graphql`, such as the printed care plan. */
