@@ -24,14 +24,15 @@ export interface CairnUnderTest {
 
 /**
  * Creates a fresh database (on DATABASE_URL's server or the machine-local PostgreSQL), starts Cairn on a free
- * port with no demo data and quiet logs, and waits for "Cairn is running at". Cairn migrates the database
+ * port as it runs in service (NODE_ENV=production: graphql-js's development checks cost time on every
+ * field) with no demo data and quiet logs, and waits for "Cairn is running at". Cairn migrates the database
  * itself on start.
  */
 export async function startCairn(env: Record<string, string> = {}): Promise<CairnUnderTest> {
   const db = await freshDatabase('cairn_bench');
   try {
     const port = await freePort();
-    const childEnv = { DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', CAIRN_SEED_DEMO: 'false', CAIRN_LOG_LEVEL: 'warn', ...env };
+    const childEnv = { NODE_ENV: 'production', DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', CAIRN_SEED_DEMO: 'false', CAIRN_LOG_LEVEL: 'warn', ...env };
     const start = () => startChild(path.join(repoRoot, 'server/dist/main.js'), childEnv, /Cairn is running at/);
     const cairn: CairnUnderTest = {
       url: `http://127.0.0.1:${port}/graphql`,
@@ -190,7 +191,7 @@ function nhsNumber(i: number): string {
  */
 export async function startCairnPeer(cairn: CairnUnderTest, env: Record<string, string> = {}): Promise<{ url: string; wsUrl: string; server: ChildServer }> {
   const port = await freePort();
-  const childEnv = { DATABASE_URL: cairn.db.url, PORT: String(port), HOST: '127.0.0.1', CAIRN_SEED_DEMO: 'false', CAIRN_LOG_LEVEL: 'warn', ...env };
+  const childEnv = { NODE_ENV: 'production', DATABASE_URL: cairn.db.url, PORT: String(port), HOST: '127.0.0.1', CAIRN_SEED_DEMO: 'false', CAIRN_LOG_LEVEL: 'warn', ...env };
   const server = await startChild(path.join(repoRoot, 'server/dist/main.js'), childEnv, /Cairn is running at/);
   return { url: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, server };
 }
