@@ -8,6 +8,7 @@ import { defaultTeamRole } from '../care-teams/team-roles.js';
 import { testRangeNhsNumbers } from '../demo/demo-seed.js';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity.js';
 import { Patient, PatientStatus } from '../patients/patient.entity.js';
+import { runSql, sql } from '../platform/sql.js';
 import { gql } from './harness.js';
 
 export const TEST_PASSWORD = 'correct horse battery staple';
@@ -51,7 +52,7 @@ export async function makeWorld(em: EntityManager) {
     /** A patient at the practice whose team is `team` (the first is the lead). */
     async patient(team: User[] = [users.coach], init: Partial<{ givenName: string; familyName: string; conditions: string[]; status: PatientStatus }> = {}) {
       const patient = new Patient({
-        nhsNumber: uniqueNhsNumber(),
+        nhsNumber: await freeNhsNumber(em),
         givenName: init.givenName ?? 'Pat',
         familyName: init.familyName ?? `Test ${tag}`,
         dateOfBirth: '1970-05-17',
@@ -81,6 +82,19 @@ export async function signInAs(url: string, user: User): Promise<string> {
   });
   if (!res.data?.signIn) throw new Error(`Sign-in failed for ${user.email}: ${JSON.stringify(res.errors)}`);
   return res.data.signIn.token;
+}
+
+/**
+ * An NHS number no patient in the run's database has yet: test files share the database, each picking
+ * numbers at random from the million of the 999 range, and a few hundred patients a run made a clash
+ * between two files likely enough to fail a run now and then.
+ */
+async function freeNhsNumber(em: EntityManager): Promise<string> {
+  for (;;) {
+    const n = uniqueNhsNumber();
+    const [row] = await runSql<{ taken: boolean }>(em, sql`select exists (select 1 from patient where nhs_number = ${n}) as taken`);
+    if (!row.taken) return n;
+  }
 }
 
 const usedNhsNumbers = new Set<string>();
