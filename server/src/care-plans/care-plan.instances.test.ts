@@ -13,8 +13,9 @@ describe('a care plan edited through two server instances at once', () => {
     await b?.stop();
   });
 
-  it('delivers each instance’s edits live to editors on the other, and both converge to what is stored', async () => {
-    b = await startTestServer();
+  /** A patient's coach editing on the first instance and physio on the second, both connected. */
+  async function editorsOnBothInstances() {
+    b ??= await startTestServer();
     const world = await makeWorld(a().orm.em.fork());
     const patient = await world.patient([world.users.coach, world.users.fcp]);
     const coach = new PlanEditor(a().wsUrl, await signInAs(a().url, world.users.coach), patient.id);
@@ -22,6 +23,11 @@ describe('a care plan edited through two server instances at once', () => {
     editors.push(coach, physio);
     await coach.connect();
     await physio.connect();
+    return { world, patient, coach, physio, second: b };
+  }
+
+  it('delivers each instance’s edits live to editors on the other, and both converge to what is stored', async () => {
+    const { world, patient, coach, physio, second } = await editorsOnBothInstances();
 
     coach.text().insert(0, 'Walk the dog. ');
     await physio.until(() => physio.text().toString().includes('Walk the dog.'), 'the coach’s edit on the other instance');
@@ -37,23 +43,16 @@ describe('a care plan edited through two server instances at once', () => {
     expect(coach.text().toString()).toMatch(/p9/);
 
     const stored = await gql<{ carePlan: { view: { whatMatters: string } } }>(
-      b.url,
+      second.url,
       'query($p: ID!) { carePlan(patientId: $p) { view { whatMatters } } }',
       { p: patient.id },
-      await signInAs(b.url, world.users.fcp),
+      await signInAs(second.url, world.users.fcp),
     );
     expect(stored.data?.carePlan.view.whatMatters).toBe(coach.text().toString());
   });
 
   it('stores an edit again when the other instance wrote the plan between its read and its store: both kept, each once', async () => {
-    b ??= await startTestServer();
-    const world = await makeWorld(a().orm.em.fork());
-    const patient = await world.patient([world.users.coach, world.users.fcp]);
-    const coach = new PlanEditor(a().wsUrl, await signInAs(a().url, world.users.coach), patient.id);
-    const physio = new PlanEditor(b.wsUrl, await signInAs(b.url, world.users.fcp), patient.id);
-    editors.push(coach, physio);
-    await coach.connect();
-    await physio.connect();
+    const { patient, coach, physio } = await editorsOnBothInstances();
     coach.text().insert(0, 'Pace the walks.');
     await coach.settled();
     await physio.until(() => physio.text().toString() === 'Pace the walks.', 'the first edit on the other instance');
