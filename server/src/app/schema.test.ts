@@ -1,4 +1,5 @@
 import { execute, parse } from 'graphql';
+import { flatResultMaker } from '../platform/flat-results.js';
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { EventRecord } from '../events/event-log.js';
@@ -27,8 +28,12 @@ describe('subscription fields resolved from their stream items', () => {
     const document = parse(`subscription($p: ID!, $after: String) {
       patientEvents(patientId: $p, after: $after) { seq kind patientId actorId actorName createdAt payload }
     }`);
-    const result = execute({ schema, document, rootValue: event, variableValues: { p: event.patientId, after: '41' } });
+    const variableValues = { p: event.patientId, after: '41' };
+    const result = execute({ schema, document, rootValue: event, variableValues });
     expect(result).not.toBeInstanceOf(Promise);
+    // What a live subscriber is sent is made without graphql-js, and is the same text.
+    const made = flatResultMaker({ schema, document, variableValues })?.(event);
+    expect(JSON.stringify(made)).toBe(JSON.stringify(result));
     expect(result).toEqual({
       data: {
         patientEvents: {

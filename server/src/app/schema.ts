@@ -1,6 +1,7 @@
 import { createPubSub } from '@graphql-yoga/subscription';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
+import { declareStreamItemField, type StreamItemResolve } from '../platform/flat-results.js';
 import { registerEventKinds } from '../events/event-kinds.js';
 import { modules } from './modules.js';
 
@@ -21,10 +22,12 @@ export async function buildCairnSchema(): Promise<GraphQLSchema> {
  * type-graphql's resolver (whose arguments cost promises per call): a catch-up executes the field once
  * for every missed event, and a result that is not a promise is sent as soon as it is made. The field's
  * arguments still say where the stream starts; its `subscribe`, and the access checks there, are untouched.
+ * Declared as such, a live result selecting only its leaf fields is made without graphql-js (flat-results.ts).
  */
-function resolveFromStreamItem(schema: GraphQLSchema, name: string, resolve: (item: never) => unknown): void {
+function resolveFromStreamItem(schema: GraphQLSchema, name: string, resolve: StreamItemResolve): void {
   const field = schema.getSubscriptionType()?.getFields()[name];
   if (!field) throw new Error(`No subscription field ${name} to resolve from its stream's items`);
   // The items are what the field's own `subscribe` streams, which its module pairs `resolve` with.
   field.resolve = (item: unknown) => resolve(item as never);
+  declareStreamItemField(field, resolve);
 }

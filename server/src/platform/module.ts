@@ -24,7 +24,8 @@ export interface CairnModule {
    * Subscription fields whose value is made from the stream's item alone, each with what makes it. They
    * are resolved with it directly: type-graphql resolves any field that has arguments through promises
    * (it validates each argument asynchronously, even with validation off), and such a field is executed
-   * for every event sent (see app/schema.ts).
+   * for every event sent (see app/schema.ts). The value's own fields must be plain properties: a result
+   * selecting only those is made by reading them (platform/flat-results.ts).
    */
   readonly streamItemResolvers?: Readonly<Record<string, (item: never) => unknown>>;
   /** Long-lived services, built once per instance in module order (a later module may use an earlier one's). */

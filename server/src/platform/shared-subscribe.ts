@@ -8,6 +8,7 @@ import {
   type ExecutionArgs,
   type ExecutionResult,
 } from 'graphql';
+import { flatResultMaker, type FlatResultMaker } from './flat-results.js';
 import type { NextSink } from './ws-transport.js';
 
 /**
@@ -46,12 +47,13 @@ export interface SharedSubscribeOptions {
 export function createSharedSubscribe(options: SharedSubscribeOptions = {}): (args: ExecutionArgs) => ReturnType<typeof subscribe> {
   const results: AudienceResults = new WeakMap();
   const audienceKey = audienceKeys();
+  const makerOf = flatResultMakers();
   return async (args) => {
     const field = rootField(args);
     if (!field || !(field in streamStartArgument)) return subscribe(args);
     const stream = await createSourceEventStream(args);
     if (!isAsyncIterable(stream)) return stream;
-    const audience = new Audience(results, args, audienceKey(args));
+    const audience = new Audience(results, args, audienceKey(args), makerOf(args));
     const sink = options.sinkFor?.(args) ?? null;
     if (sink && isDirectSource(stream)) return new DirectStream(stream, audience, sink);
     return mapAsyncIterable(stream, (event) => audience.resultOf(event));
@@ -70,22 +72,41 @@ class Audience {
     private readonly results: AudienceResults,
     private readonly args: ExecutionArgs,
     private readonly key: string,
+    /** Makes the result without graphql-js where the selection allows it (null: it doesn't). */
+    private readonly maker: FlatResultMaker | null,
   ) {}
 
   resultOf(event: unknown): Promise<ExecutionResult> | ExecutionResult {
-    if (typeof event !== 'object' || event === null) return execute({ ...this.args, rootValue: event });
+    if (typeof event !== 'object' || event === null) return this.make(event);
     let byAudience = this.results.get(event);
     if (!byAudience) this.results.set(event, (byAudience = new Map()));
     let result = byAudience.get(this.key);
     if (!result) {
       const audience = byAudience;
       const key = this.key;
-      audience.set(key, (result = execute({ ...this.args, rootValue: event })));
+      audience.set(key, (result = this.make(event)));
       // Once settled, later subscribers take the result itself rather than wait on the promise.
       if (result instanceof Promise) result.then((settled) => audience.set(key, settled), () => undefined);
     }
     return result;
   }
+
+  private make(event: unknown): Promise<ExecutionResult> | ExecutionResult {
+    return this.maker?.(event) ?? execute({ ...this.args, rootValue: event });
+  }
+}
+
+/** The result maker of each document's operation, made once (null where it must be executed). */
+function flatResultMakers(): (args: ExecutionArgs) => FlatResultMaker | null {
+  const byDocument = new WeakMap<object, Map<string, FlatResultMaker | null>>();
+  return (args) => {
+    let byOperation = byDocument.get(args.document);
+    if (!byOperation) byDocument.set(args.document, (byOperation = new Map()));
+    const name = args.operationName ?? '';
+    let maker = byOperation.get(name);
+    if (maker === undefined) byOperation.set(name, (maker = flatResultMaker(args)));
+    return maker;
+  };
 }
 
 /**
