@@ -120,8 +120,10 @@ export class EventHub implements SubscriptionOwner {
   /**
    * A stream of `filter`'s events after `after` for `userId`: replays from the log, then live. The caller
    * has already checked that the user may open this stream; patient events are re-checked as they come.
+   * `checkedAsOf` is `dispatchedThrough` as it was when the caller's check began: if nothing has been
+   * dispatched since, that check still holds (see EventSubscription.replay) and replay doesn't ask again.
    */
-  subscribe(userId: string, filter: StreamFilter, after: number): EventSubscription {
+  subscribe(userId: string, filter: StreamFilter, after: number, checkedAsOf?: number): EventSubscription {
     const [index, key] = this.indexOf(filter);
     const sub = new EventSubscription(userId, filter, after, this.options.queueLimit, this);
     if (this.stopped) {
@@ -138,6 +140,7 @@ export class EventHub implements SubscriptionOwner {
       (cursor, limit) => this.replayPage(sub.filter, cursor, limit),
       () => this.checkAccess(sub),
       this.options.queueLimit,
+      checkedAsOf === this.lastSeq,
     );
     return sub;
   }

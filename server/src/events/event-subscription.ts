@@ -124,15 +124,21 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
   }
 
   /**
-   * Replays from the log until caught up, then goes live. Runs once, started by the hub. Access is checked
-   * when replay starts and again just before going live; while replaying, the hub's check of every page it
-   * dispatches ends this stream too if access is lost (a removal is itself an event).
+   * Replays from the log until caught up, then goes live. Runs once, started by the hub.
+   *
+   * Access is checked before the first event is sent: here, unless `checked` says the subscriber's own
+   * check still holds. It does when the hub dispatched nothing between that check's start and this
+   * stream's registration: a removal committed after the check read is then dispatched after
+   * registration, and the hub's check of every page it dispatches ends this stream (a removal is itself
+   * an event). Access is asked again on going live, without holding it up: every event sent live has
+   * passed that dispatch check, and this one ends a stream whose access was lost during replay without
+   * waiting for the patient's next event.
    */
-  async replay(read: PageReader, checkAccess: AccessCheck, pageSize: number): Promise<void> {
+  async replay(read: PageReader, checkAccess: AccessCheck, pageSize: number, checked = false): Promise<void> {
     // Wait for half the queue to be free (or a full page, if smaller) before reading again.
     this.roomWanted = Math.max(1, Math.min(pageSize, Math.ceil(this.limit / 2)));
     try {
-      await checkAccess();
+      if (!checked) await checkAccess();
       for (;;) {
         while (this.limit - this.queue.length < this.roomWanted && !this.ended) await new Promise<void>((r) => (this.roomWaiter = r));
         if (this.ended) return;
@@ -142,16 +148,14 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
         for (const e of page) this.push(e);
         if (page.length === want) continue;
         if (this.takeOverflow()) continue;
-        await checkAccess();
-        if (this.ended) return;
-        if (this.takeOverflow()) continue; // events were dispatched (and dropped) during the check: read them
-        // Synchronously after the last read and check: hand over to live delivery. Events committed after
-        // that read were dispatched to this subscription (it registered first) and are held, or come live.
+        // Synchronously after the last read: hand over to live delivery. Events committed after that read
+        // were dispatched to this subscription (it registered first) and are held, or come live.
         this.state = 'live';
         this.wentLive();
         const held = this.held;
         this.held = [];
         for (const e of held) if (e.seq > this.queuedThrough) this.enqueue(e);
+        checkAccess().catch((e: unknown) => this.fail(e instanceof CairnError ? e : interrupted()));
         return;
       }
     } catch (e) {

@@ -31,10 +31,11 @@ export class EventResolver {
     subscribe: async ({ args, context }: SubscribeResolverData<unknown, { patientId: string; after: string | null }, Context>) => {
       const after = parseCursor(args.after);
       if (after === 'invalid') throw badInput('after', 'That is not an event cursor.');
+      const events = context.services.events;
+      const checkedAsOf = events.dispatchedThrough;
       const { actor, patientId } = await requirePatientAccess(context, args.patientId, PatientAction.READ);
       // Without a cursor, start from now: nothing to replay.
-      const from = after ?? context.services.events.dispatchedThrough;
-      return context.services.events.subscribe(actor.id, { patientId }, from);
+      return events.subscribe(actor.id, { patientId }, after ?? events.dispatchedThrough, checkedAsOf);
     },
   })
   // Declares the field and its arguments; each event is resolved by toPatientEvent itself, synchronously

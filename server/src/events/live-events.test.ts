@@ -189,6 +189,39 @@ describe('live patient events', () => {
     await Promise.all([watching.return(), reconnected.return()]);
   });
 
+  it("asks the hub's own access question before replaying unless the caller's check still holds, and again on going live", async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach]);
+    const hub = server().running.services.events;
+    const start = await lastCommittedSeq(server().orm.em.fork());
+    await burst(server().orm.em, patient.id, range('r', 5));
+    await hub.dispatched(start + 5);
+    const failure = async (sub: ReturnType<typeof hub.subscribe>) => {
+      const received: EventRecord[] = [];
+      try {
+        for (;;) {
+          const next = await sub.next();
+          if (next.done) return { received, code: 'completed' };
+          received.push(next.value);
+        }
+      } catch (e) {
+        return { received, code: (e as { code?: string }).code };
+      }
+    };
+    // No check of the caller's, or one made before an event was dispatched: the outsider is refused
+    // before any event reaches it.
+    for (const checkedAsOf of [undefined, hub.dispatchedThrough - 1]) {
+      const sub = hub.subscribe(world.users.outsider.id, { patientId: patient.id }, start, checkedAsOf);
+      expect(await failure(sub)).toEqual({ received: [], code: 'NOT_FOUND' });
+    }
+    // A caller that says it checked just now is believed for replay (the resolver checks first; here
+    // nothing did, to show the second question): going live asks again and ends the stream.
+    const vouched = hub.subscribe(world.users.outsider.id, { patientId: patient.id }, start, hub.dispatchedThrough);
+    const outcome = await failure(vouched);
+    expect(outcome.code).toBe('NOT_FOUND');
+    expect(outcome.received.map((e) => e.payload.threadId)).toEqual(range('r', 5).slice(0, outcome.received.length));
+  });
+
   it('refuses a malformed cursor with BAD_USER_INPUT naming it, and strangers with NOT_FOUND', async () => {
     const world = await makeWorld(server().orm.em.fork());
     const patient = await world.patient([world.users.coach]);
