@@ -48,4 +48,23 @@ describe('subscription fields resolved from their stream items', () => {
       },
     });
   });
+
+  it("makes a care plan's live updates, its catch-up and its refusal as graphql-js does", async () => {
+    const schema = await buildCairnSchema();
+    const document = parse(`subscription($p: ID!, $sv: String) {
+      carePlanUpdates(patientId: $p, stateVector: $sv) { kind update seq authorId authorName clientUpdateId at }
+    }`);
+    const args = { schema, document, variableValues: { p: '5b0c7c1e-2f8a-4c55-9a3e-0d6f1f6f2a01', sv: null } };
+    const maker = flatResultMaker(args);
+    expect(maker).not.toBeNull();
+    const update = { kind: 'UPDATE', update: 'AQLN', seq: 7, authorId: '0e2f3c4d-5a6b-4c7d-8e9f-a0b1c2d3e4f5', authorName: 'Sam Patel', clientUpdateId: 'c-1', at: new Date('2026-03-02T09:30:00.000Z') };
+    for (const item of [update, { kind: 'SYNC', update: 'AAA=', seq: 6 }]) {
+      expect(JSON.stringify(maker!(item))).toBe(JSON.stringify(execute({ ...args, rootValue: item })));
+    }
+    // A subscriber whose access has gone: left to graphql-js, which answers NOT_FOUND.
+    const revoked = { kind: 'REVOKED' };
+    expect(maker!(revoked)).toBeNull();
+    const refused = await execute({ ...args, rootValue: revoked });
+    expect((refused.errors?.[0].originalError as { code?: string } | undefined)?.code).toBe('NOT_FOUND');
+  });
 });

@@ -23,6 +23,13 @@ import {
 } from './care-plan.types.js';
 import { suggestionsFor } from './strategy-library.js';
 
+/** What a subscriber is sent for one item of its plan's update stream; NOT_FOUND once its access is gone. */
+export function carePlanUpdateOf(item: UpdateStreamItem): CarePlanUpdateEvent {
+  if (item.kind === 'REVOKED') throw notFound();
+  if (item.kind === 'SYNC') return { ...item, authorId: null, authorName: null, clientUpdateId: null, at: null };
+  return item;
+}
+
 @Resolver()
 export class CarePlanResolver {
   @Query(() => CarePlan, { description: "A patient's care plan: the Yjs state to edit from and the typed view." })
@@ -75,14 +82,14 @@ export class CarePlanResolver {
     description: "First the updates the client is missing (against its state vector, base64; omit for everything), then others' updates live.",
     subscribe: ({ args, context }) => carePlanUpdateStream(context as Context, canonicalPatientId(args.patientId), (args.stateVector as string | null | undefined) ?? null),
   })
+  // Declares the field and its arguments; each item is resolved by carePlanUpdateOf itself, synchronously
+  // (streamItemResolvers in care-plans.module.ts).
   carePlanUpdates(
     @Root() item: UpdateStreamItem,
     @PatientIdArg() _patientId: string,
     @Arg('stateVector', () => String, { nullable: true }) _stateVector: string | null,
   ): CarePlanUpdateEvent {
-    if (item.kind === 'REVOKED') throw notFound();
-    if (item.kind === 'SYNC') return { ...item, authorId: null, authorName: null, clientUpdateId: null, at: null };
-    return item;
+    return carePlanUpdateOf(item);
   }
 
   @Query(() => [CarePlanRevision], { description: 'The history as revisions (edits by anyone with no long pause: a co-editing session is one), newest first.' })

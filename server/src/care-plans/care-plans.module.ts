@@ -1,6 +1,6 @@
 import type { CairnModule } from '../platform/module.js';
 import { carePlanPrintHandler } from './care-plan.print.js';
-import { CarePlanResolver } from './care-plan.resolver.js';
+import { carePlanUpdateOf, CarePlanResolver } from './care-plan.resolver.js';
 import { CarePlanStore } from './care-plan.store.js';
 import { Migration0012CarePlanClients } from './migrations/0012-care-plan-clients.js';
 import { carePlanEventKinds } from './care-plan.events.js';
@@ -23,6 +23,7 @@ export const carePlansModule: CairnModule = {
   name: 'care-plans',
   eventKinds: carePlanEventKinds,
   resolvers: [CarePlanResolver],
+  streamItemResolvers: { carePlanUpdates: carePlanUpdateOf },
   migrations: [
     { name: '0012-care-plan-clients', class: Migration0012CarePlanClients },
     { name: '0017-care-plan-timeline', class: Migration0017CarePlanTimeline },

@@ -46,7 +46,11 @@ const Entry = new GraphQLObjectType<Item>({
     shout: { type: GraphQLString, args: { loud: { type: GraphQLInt } }, resolve: (item: Item) => String(item.title).toUpperCase() },
   },
 });
-const toEntry = (item: unknown): Item | null => item as Item | null;
+/** Refuses an item marked as withdrawn, as a stream's resolver refuses one its reader may no longer see. */
+const toEntry = (item: unknown): Item | null => {
+  if ((item as Item | null)?.id === 'withdrawn') throw new Error('No such entry, or you do not have access to it.');
+  return item as Item | null;
+};
 const schema = new GraphQLSchema({
   query: new GraphQLObjectType({ name: 'Query', fields: { ok: { type: GraphQLString } } }),
   subscription: new GraphQLObjectType({
@@ -93,7 +97,7 @@ describe('flat results of stream-item subscriptions', () => {
           next() < 0.05
             ? null
             : {
-                id: next() < 0.1 ? null : `e-${i}`,
+                id: next() < 0.1 ? null : next() < 0.05 ? 'withdrawn' : `e-${i}`,
                 title: next() < 0.3 ? null : pick(['Pacing', 'Sleep', 'Walking ☀']),
                 count: pick([0, 7, -3, 2.5, 2 ** 40, null, '4']),
                 state: pick(['open', 'done', 'lost', null]),

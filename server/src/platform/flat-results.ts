@@ -37,8 +37,8 @@ interface Leaf {
 
 /**
  * Makes a stream item's result, equal to what graphql-js `execute` gives; null when it can't be made this
- * way (a null where the schema forbids one, a value the scalar refuses), and the caller executes instead,
- * which reports the error as GraphQL does.
+ * way (the resolver throws, a null where the schema forbids one, a value the scalar refuses), and the
+ * caller executes instead, which reports the error as GraphQL does.
  */
 export type FlatResultMaker = (item: unknown) => ExecutionResult | null;
 
@@ -68,7 +68,12 @@ export function flatResultMaker(args: ExecutionArgs): FlatResultMaker | null {
   const rootNonNull = isNonNullType(field.type);
   const typeName = type.name;
   return (item) => {
-    const value = (resolve as (item: unknown) => unknown)(item);
+    let value: unknown;
+    try {
+      value = (resolve as (item: unknown) => unknown)(item);
+    } catch {
+      return null; // graphql-js reports the resolver's error
+    }
     if (value === null || value === undefined) return rootNonNull ? null : { data: { [rootKey]: null } };
     const out: Record<string, unknown> = {};
     for (const leaf of leaves) {
