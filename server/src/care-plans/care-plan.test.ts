@@ -4,7 +4,8 @@ import * as Y from 'yjs';
 import { APPLY, b64, PlanEditor, UPDATES } from '../test-support/care-plan-editor.js';
 import { errorCode, gql, startTestServer, useTestServer, wsConnect, wsRequest } from '../test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
-import { goalMap } from './care-plan.doc.js';
+import { StrategyCategory } from '@cairn/schema/care-plan';
+import { goalMap, strategyMap } from './care-plan.doc.js';
 
 const PLAN = `query($p: ID!) { carePlan(patientId: $p) { seq state stateVector updatedAt changedSinceSignOff
   view { whatMatters medication goals { id what status checkIns { date rating } } strategies { id category what } flareUp { warningSigns whatHelps } review { nextReviewDate } } } }`;
@@ -239,6 +240,41 @@ describe('live care plans', () => {
     expect(local.getText('whatMatters').toString()).toBe('Morning stretches, ten minutes');
     expect(local.getText('medication').toString()).toBe('Naproxen');
     await socket.client.dispose();
+  });
+
+  it("stores each part of the view in the plan row's columns, as the view itself holds it", async () => {
+    const { patient, tokens } = await setUp(['coach']);
+    const a = await editor(tokens.coach, patient.id);
+    a.doc.transact(() => {
+      a.text().insert(0, 'Walking the dog "Bramble" again \\ every day');
+      a.doc.getText('medication').insert(0, 'Paracetamol 1 g up to four times a day');
+      a.doc.getArray('goals').push([goalMap({ id: 'g-1', what: 'Walk to the park', why: 'Bramble', measure: 'Minutes', targetDate: '2026-09-01', status: 'ACTIVE', checkIns: [] })]);
+      a.doc.getArray('goals').push([goalMap({ id: 'g-2', what: 'Swim', why: 'Fitness', measure: 'Lengths', targetDate: null, status: 'DROPPED', checkIns: [] })]);
+      a.doc.getArray('strategies').push([strategyMap({ id: 's-1', category: StrategyCategory.ACTIVITY_PACING, what: 'Break the walk into two', howOften: 'Daily', suggestedBy: 'coach' })]);
+      (a.doc.getMap('flareUp').get('whatHelps') as Y.Text).insert(0, 'Heat pad, then a short walk');
+      a.doc.getMap('review').set('nextReviewDate', '2026-04-01');
+      a.doc.getMap('review').set('reviewerId', world.users.coach.id);
+    });
+    await a.settled();
+    const [row] = await server().orm.em.fork().getConnection().execute(
+      `select view, what_matters, goals, strategies, flare_up, medication, to_char(next_review_date, 'YYYY-MM-DD') as next_review_date, reviewer_id, active_goal_count
+         from care_plan where patient_id = ?`,
+      [patient.id],
+    );
+    expect(row.view.whatMatters).toBe('Walking the dog "Bramble" again \\ every day');
+    expect(row.what_matters).toBe(row.view.whatMatters);
+    expect(row.medication).toBe('Paracetamol 1 g up to four times a day');
+    expect(row.goals).toEqual(row.view.goals);
+    expect(row.goals.map((g: { id: string }) => g.id)).toEqual(['g-1', 'g-2']);
+    expect(row.strategies).toEqual(row.view.strategies);
+    expect(row.strategies[0].what).toBe('Break the walk into two');
+    expect(row.flare_up).toEqual(row.view.flareUp);
+    expect(row.flare_up.whatHelps).toBe('Heat pad, then a short walk');
+    expect(row.next_review_date).toBe('2026-04-01');
+    expect(row.reviewer_id).toBe(world.users.coach.id);
+    expect(row.active_goal_count).toBe(1);
+    expect((await plan(patient.id, tokens.coach)).view.whatMatters).toBe(row.what_matters);
+    await a.disconnect();
   });
 
   it('survives a restart, loading from a compacted snapshot plus the updates after it', async () => {
