@@ -65,6 +65,37 @@ describe('live care plans', () => {
     expect(new Set(seqs).size).toBe(seqs.length);
   });
 
+  it('keeps every edit, and the same document, when a hot plan renews its document from each new snapshot', async () => {
+    const { patient, tokens } = await setUp();
+    const store = server().running.services.carePlans;
+    const usual = store.options.compactEvery;
+    store.options.compactEvery = 4; // a snapshot, and a renewed document, every few updates
+    try {
+      const a = await editor(tokens.coach, patient.id);
+      const b = await editor(tokens.fcp, patient.id);
+      for (let i = 0; i < 12; i++) {
+        // Both type before seeing each other's last keystrokes, across several renewals.
+        a.text().insert(0, `a${i} `);
+        b.text().insert(b.text().length, `b${i} `);
+        a.text().format(0, 2, { bold: true });
+        await Promise.all([a.settled(), b.settled()]);
+      }
+      const same = () => a.text().toString() === b.text().toString() && a.text().length === 2 * (10 * 3 + 2 * 4);
+      await Promise.all([a.until(same, 'convergence'), b.until(same, 'convergence')]);
+      const served = await plan(patient.id, tokens.pharm);
+      expect(served.view.whatMatters).toBe(a.text().toString());
+      // The server's document is the editors' document: nothing they hold is missing from it, or extra.
+      const held = new Y.Doc();
+      Y.applyUpdate(held, Buffer.from(served.state, 'base64'));
+      expect(Y.encodeStateVector(held)).toEqual(Y.encodeStateVector(a.doc));
+      expect(held.getText('whatMatters').toDelta()).toEqual(a.text().toDelta());
+      const [row] = await server().orm.em.fork().getConnection().execute('select snapshot_seq from care_plan where patient_id = ?', [patient.id]);
+      expect(Number(row.snapshot_seq)).toBeGreaterThan(20);
+    } finally {
+      store.options.compactEvery = usual;
+    }
+  });
+
   it('three editors, one offline for a while, converge; the returning one receives only what it missed', async () => {
     const { patient, tokens } = await setUp();
     const a = await editor(tokens.coach, patient.id);
