@@ -47,7 +47,7 @@ export interface SharedSubscribeOptions {
 export function createSharedSubscribe(options: SharedSubscribeOptions = {}): (args: ExecutionArgs) => ReturnType<typeof subscribe> {
   const results: AudienceResults = new WeakMap();
   const audienceKey = audienceKeys();
-  const makerOf = flatResultMakers();
+  const makerOf = perOperation(flatResultMaker);
   return async (args) => {
     const field = rootField(args);
     if (!field || !(field in streamStartArgument)) return subscribe(args);
@@ -96,16 +96,15 @@ class Audience {
   }
 }
 
-/** The result maker of each document's operation, made once (null where it must be executed). */
-function flatResultMakers(): (args: ExecutionArgs) => FlatResultMaker | null {
-  const byDocument = new WeakMap<object, Map<string, FlatResultMaker | null>>();
+/** `compute(args)` made once per document (cached documents are shared objects) and operation name. */
+function perOperation<T>(compute: (args: ExecutionArgs) => T): (args: ExecutionArgs) => T {
+  const byDocument = new WeakMap<object, Map<string, T>>();
   return (args) => {
     let byOperation = byDocument.get(args.document);
     if (!byOperation) byDocument.set(args.document, (byOperation = new Map()));
     const name = args.operationName ?? '';
-    let maker = byOperation.get(name);
-    if (maker === undefined) byOperation.set(name, (maker = flatResultMaker(args)));
-    return maker;
+    if (!byOperation.has(name)) byOperation.set(name, compute(args));
+    return byOperation.get(name) as T;
   };
 }
 
@@ -188,7 +187,7 @@ function rootField(args: ExecutionArgs): string | undefined {
  */
 function audienceKeys(): (args: ExecutionArgs) => string {
   const documentIds = new WeakMap<object, number>();
-  const startVariables = new WeakMap<object, Map<string, string | null>>(); // per document, per operation
+  const startVariable = perOperation(startOnlyVariable);
   let nextDocumentId = 0;
   // Every subscriber keeps its audience's key: one copy of each, not one per subscriber.
   const keys = new Map<string, string>();
@@ -202,10 +201,7 @@ function audienceKeys(): (args: ExecutionArgs) => string {
   return (args) => {
     let id = documentIds.get(args.document);
     if (id === undefined) documentIds.set(args.document, (id = nextDocumentId++));
-    let byOperation = startVariables.get(args.document);
-    if (!byOperation) startVariables.set(args.document, (byOperation = new Map()));
-    let start = byOperation.get(args.operationName ?? '');
-    if (start === undefined) byOperation.set(args.operationName ?? '', (start = startOnlyVariable(args)));
+    const start = startVariable(args);
     const variables = { ...((args.variableValues ?? {}) as Record<string, unknown>) };
     if (start) delete variables[start];
     return interned(`${id}|${args.operationName ?? ''}|${JSON.stringify(variables)}`);
