@@ -32,7 +32,7 @@ export async function startCairn(env: Record<string, string> = {}): Promise<Cair
   const db = await freshDatabase('cairn_bench');
   try {
     const port = await freePort();
-    const childEnv = { NODE_ENV: 'production', DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', CAIRN_SEED_DEMO: 'false', CAIRN_LOG_LEVEL: 'warn', ...env };
+    const childEnv = serverEnv(db.url, port, env);
     const start = () => startChild(path.join(repoRoot, 'server/dist/main.js'), childEnv, /Cairn is running at/);
     const cairn: CairnUnderTest = {
       url: `http://127.0.0.1:${port}/graphql`,
@@ -191,7 +191,12 @@ function nhsNumber(i: number): string {
  */
 export async function startCairnPeer(cairn: CairnUnderTest, env: Record<string, string> = {}): Promise<{ url: string; wsUrl: string; server: ChildServer }> {
   const port = await freePort();
-  const childEnv = { NODE_ENV: 'production', DATABASE_URL: cairn.db.url, PORT: String(port), HOST: '127.0.0.1', CAIRN_SEED_DEMO: 'false', CAIRN_LOG_LEVEL: 'warn', ...env };
+  const childEnv = serverEnv(cairn.db.url, port, env);
   const server = await startChild(path.join(repoRoot, 'server/dist/main.js'), childEnv, /Cairn is running at/);
   return { url: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, server };
+}
+
+/** A Cairn server's environment under test: as in service, on `databaseUrl`, no demo data, quiet logs. */
+function serverEnv(databaseUrl: string, port: number, env: Record<string, string>): Record<string, string> {
+  return { NODE_ENV: 'production', DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', CAIRN_SEED_DEMO: 'false', CAIRN_LOG_LEVEL: 'warn', ...env };
 }

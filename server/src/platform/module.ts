@@ -1,6 +1,7 @@
 import type { EntityClass, MigrationObject } from '@mikro-orm/core';
 import type { Router } from 'express';
 import type { DomainServiceName, Services } from './services.js';
+import type { StreamItemResolve } from './flat-results.js';
 
 /**
  * What one domain brings to Cairn. Each domain folder exports one of these (`<domain>.module.ts`); the
@@ -27,7 +28,7 @@ export interface CairnModule {
    * for every event sent (see app/schema.ts). The value's own fields must be plain properties: a result
    * selecting only those is made by reading them (platform/flat-results.ts).
    */
-  readonly streamItemResolvers?: Readonly<Record<string, (item: never) => unknown>>;
+  readonly streamItemResolvers?: Readonly<Record<string, StreamItemResolve>>;
   /** Long-lived services, built once per instance in module order (a later module may use an earlier one's). */
   readonly services?: { readonly [K in DomainServiceName]?: (services: Services) => Services[K] };
   /** HTTP routes beside `/graphql`, such as the printed care plan. */
