@@ -15,5 +15,6 @@ export const accessModule: CairnModule = {
   name: 'access',
   entities: [SpecialistLink],
   resolvers: [ViewerAbilitiesResolver],
-  services: { patientAccessReads: ({ orm }) => new PatientAccessReads(orm) },
+  services: { patientAccessReads: ({ orm, logger }) => new PatientAccessReads(orm, logger) },
+  stop: ({ patientAccessReads }) => patientAccessReads.stop(),
 };

@@ -1,5 +1,7 @@
 import type { Orm } from '../platform/database.js';
 import { BatchLoader } from '../platform/batch-loader.js';
+import type { Logger } from '../platform/logger.js';
+import { keyReadPool, type StatementPool } from '../platform/statement-pool.js';
 import { pairKey, pairOf, patientRelationshipRows, type PatientRelationshipRow } from './policy.js';
 
 /** Pairs read in one query. */
@@ -14,12 +16,19 @@ const MAX_BATCH = 1000;
  */
 export class PatientAccessReads {
   private readonly rows: BatchLoader<string, PatientRelationshipRow>;
+  private readonly db: StatementPool;
 
-  constructor(private readonly orm: Orm) {
-    this.rows = new BatchLoader(
-      (keys) => patientRelationshipRows(this.orm.em.fork(), keys.map(pairOf)),
-      { mode: 'coalesce', maxBatch: MAX_BATCH },
-    );
+  constructor(
+    private readonly orm: Orm,
+    logger: Logger,
+  ) {
+    this.db = keyReadPool(orm, logger, 'access read');
+    this.rows = new BatchLoader((keys) => patientRelationshipRows(this.orm.em, keys.map(pairOf), this.db), { mode: 'coalesce', maxBatch: MAX_BATCH });
+  }
+
+  /** After requests and sockets have drained. */
+  stop(): Promise<void> {
+    return this.db.end();
   }
 
   /** The patient's row and `userId`'s relationship to them; undefined if there is no such patient or user. */

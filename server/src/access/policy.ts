@@ -6,7 +6,7 @@ import { Organisation } from '../organisations/organisation.entity.js';
 import { Patient } from '../patients/patient.entity.js';
 import { inTransaction, type Context } from '../auth/request-context.js';
 import { entityColumns, entityFromRow } from '../platform/entity-rows.js';
-import { joinSql, runSql, sql, sqlText, type Sql } from '../platform/sql.js';
+import { joinSql, prepared, runSql, sql, sqlText, type Sql, type SqlTarget } from '../platform/sql.js';
 import { forbidden, notFound, unauthenticated, type CairnError } from '../platform/errors.js';
 
 /**
@@ -269,9 +269,9 @@ export interface PairDecisions {
  * stored in groups and for live delivery, where a query per pair would cost more than the work. A pair
  * not found (no such patient or user) is allowed nothing.
  */
-export async function decidePairs(em: EntityManager, pairs: AccessPair[]): Promise<PairDecisions> {
+export async function decidePairs(db: SqlTarget, pairs: AccessPair[]): Promise<PairDecisions> {
   const query = pairDecisionsQuery(pairs);
-  return query.decide(query.needed ? await runSql<RelationshipRow>(em, query.statement) : []);
+  return query.decide(query.needed ? await runSql<RelationshipRow>(db, query.statement) : []);
 }
 
 /**
@@ -353,18 +353,26 @@ async function readPatientAndRelationship(ctx: Context, patientId: string, userI
 /** A row of `patientRelationshipRows`: how a user is related to a patient, with the patient's and its practice's columns. */
 export type PatientRelationshipRow = RelationshipRow & Record<string, unknown>;
 
-/** For each (patient, user) pair, by `pairKey`: the patient (with its practice) and how the user is related to them, in one query. */
-export async function patientRelationshipRows(em: EntityManager, pairs: AccessPair[]): Promise<Map<string, PatientRelationshipRow>> {
+/**
+ * For each (patient, user) pair, by `pairKey`: the patient (with its practice) and how the user is related
+ * to them, in one query, through `via` (`em`'s connection unless given another).
+ */
+export async function patientRelationshipRows(em: EntityManager, pairs: AccessPair[], via: SqlTarget = em): Promise<Map<string, PatientRelationshipRow>> {
   const rows = await runSql<PatientRelationshipRow>(
-    em,
-    relationshipQuery(pairs, sql`, ${entityColumns(em, Patient, 'p')}, ${entityColumns(em, Organisation, 'po')}`),
+    via,
+    relationshipQuery(pairs, sql`, ${entityColumns(em, Patient, 'p')}, ${entityColumns(em, Organisation, 'po')}`, 'patient-relationships'),
   );
   return new Map(rows.map((r) => [pairKey({ patientId: r.patient_id, userId: r.user_id }), r]));
 }
 
-/** How each pair is related, as SQL: the rule's facts, judged by `allows`. `more` adds columns (of p, po, u, uo). */
-function relationshipQuery(pairs: AccessPair[], more: Sql = sqlText('')): Sql {
-  return sql`select q.patient_id, q.user_id, u.role, u.active, m.is_lead as member_is_lead,
+/**
+ * How each pair is related, as SQL: the rule's facts, judged by `allows`. `more` adds columns (of p, po, u,
+ * uo), under a statement name of its own. Prepared: planning these joins cost PostgreSQL 0.5–0.9 ms a call
+ * against 0.1 ms to run them (pg_stat_statements with track_planning, a reconnect storm of 5,000 subscribers:
+ * 3,200 calls, 2.6 s of planning).
+ */
+function relationshipQuery(pairs: AccessPair[], more: Sql = sqlText(''), name = 'relationships'): Sql {
+  return prepared(name, sql`select q.patient_id, q.user_id, u.role, u.active, m.is_lead as member_is_lead,
                     (u.role = 'SERVICE_LEAD' and coalesce(uo.pcn_id, uo.id) = coalesce(po.pcn_id, po.id)) as is_pcn_lead,
                     (u.role = 'SPECIALIST' and uo.kind = 'SPECIALIST_PAIN_SERVICE'
                       and exists (select 1 from specialist_link s where s.patient_id = p.id and s.service_id = uo.id)) as is_linked_specialist,
@@ -376,7 +384,7 @@ function relationshipQuery(pairs: AccessPair[], more: Sql = sqlText('')): Sql {
                join organisation po on po.id = p.practice_id
                join app_user u on u.id = q.user_id
                join organisation uo on uo.id = u.organisation_id
-               left join care_team_member m on m.patient_id = p.id and m.user_id = u.id`;
+               left join care_team_member m on m.patient_id = p.id and m.user_id = u.id`);
 }
 
 function relatedFrom(r: RelationshipRow): Related {

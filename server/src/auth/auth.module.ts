@@ -29,9 +29,10 @@ export const authModule: CairnModule = {
   migrations: [{ name: '0019-password-resets', class: Migration0019PasswordResets }],
   services: {
     signInLimiter: () => new SignInLimiter(),
-    sessionReads: ({ orm }) => new SessionReads(orm),
+    sessionReads: ({ orm, logger }) => new SessionReads(orm, logger),
     sockets: (services) => new SocketRegistry(services, services.config.sessionSweepMs),
   },
   start: ({ sockets }) => sockets.start(),
   stopping: ({ sockets }) => sockets.stop(),
+  stop: ({ sessionReads }) => sessionReads.stop(),
 };

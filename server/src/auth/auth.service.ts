@@ -4,7 +4,7 @@ import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { entityColumns, entityFromRow } from '../platform/entity-rows.js';
 import { badInput, CairnError, ErrorCode } from '../platform/errors.js';
-import { prepared, runSql, sql } from '../platform/sql.js';
+import { prepared, runSql, sql, type SqlTarget } from '../platform/sql.js';
 import { decoyHash, verifyPassword } from './password.js';
 import { MAX_PASSWORD_LENGTH } from './password-policy.js';
 import { Session } from './session.entity.js';
@@ -88,15 +88,20 @@ export type SessionRow = Record<string, unknown>;
 
 /**
  * The sessions (live or not) whose token hashes are given, with their users and organisations, by hash:
- * one query for one token or for a crowd of sockets connecting at once.
+ * one query for one token or for a crowd of sockets connecting at once. Read through `via`, `em`'s
+ * connection unless given another.
  */
-export async function sessionRowsByTokenHash(em: EntityManager, hashes: string[]): Promise<Map<string, SessionRow>> {
-  // Every request comes through here: one hand-written query rather than the ORM's query builder.
+export async function sessionRowsByTokenHash(em: EntityManager, hashes: string[], via: SqlTarget = em): Promise<Map<string, SessionRow>> {
+  // Every request comes through here: one hand-written query rather than the ORM's query builder, planned
+  // once per connection (planning took four times as long as running it: 0.17 against 0.04 ms a call).
   const rows = await runSql<SessionRow>(
-    em,
-    sql`select ${entityColumns(em, Session, 's')}, ${entityColumns(em, User, 'u')}, ${entityColumns(em, Organisation, 'o')}
-          from session s join app_user u on u.id = s.user_id join organisation o on o.id = u.organisation_id
-         where s.token_hash = any(${hashes}::text[])`,
+    via,
+    prepared(
+      'sessions-by-token-hash',
+      sql`select ${entityColumns(em, Session, 's')}, ${entityColumns(em, User, 'u')}, ${entityColumns(em, Organisation, 'o')}
+            from session s join app_user u on u.id = s.user_id join organisation o on o.id = u.organisation_id
+           where s.token_hash = any(${hashes}::text[])`,
+    ),
   );
   return new Map(rows.map((r) => [r['s.token_hash'] as string, r]));
 }
@@ -132,10 +137,10 @@ export async function revokeSessions(em: EntityManager, session: Session, everyw
 }
 
 /** Which of the given sessions are live (not revoked, not expired, their user active): one query for all. */
-export async function liveSessions(em: EntityManager, ids: string[]): Promise<Set<string>> {
+export async function liveSessions(db: SqlTarget, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const live = await runSql<{ id: string }>(
-    em,
+    db,
     prepared('live-sessions', sql`select s.id from session s join app_user u on u.id = s.user_id
          where s.id = any(${ids}::uuid[]) and s.revoked_at is null and s.expires_at > now() and u.active`),
   );

@@ -1,5 +1,7 @@
 import type { Orm } from '../platform/database.js';
 import { BatchLoader } from '../platform/batch-loader.js';
+import type { Logger } from '../platform/logger.js';
+import { keyReadPool, type StatementPool } from '../platform/statement-pool.js';
 import { DetachedGraphs } from '../platform/entity-rows.js';
 import { liveSessions, sessionFromRow, sessionRowsByTokenHash, type SessionRow } from './auth.service.js';
 import type { Session } from './session.entity.js';
@@ -19,13 +21,21 @@ export class SessionReads {
   private readonly byTokenHash: BatchLoader<string, SessionRow>;
   private readonly live: BatchLoader<string, true>;
   private readonly kept = new DetachedGraphs();
+  /** One connection for each of the two reads. */
+  private readonly db: StatementPool;
 
-  constructor(private readonly orm: Orm) {
-    this.byTokenHash = new BatchLoader((hashes) => sessionRowsByTokenHash(this.orm.em.fork(), hashes), { mode: 'coalesce', maxBatch: MAX_BATCH });
-    this.live = new BatchLoader(
-      async (ids) => new Map([...(await liveSessions(this.orm.em.fork(), ids))].map((id) => [id, true as const])),
-      { mode: 'coalesce', maxBatch: MAX_BATCH },
-    );
+  constructor(
+    private readonly orm: Orm,
+    logger: Logger,
+  ) {
+    this.db = keyReadPool(orm, logger, 'session read', 2);
+    this.byTokenHash = new BatchLoader((hashes) => sessionRowsByTokenHash(this.orm.em, hashes, this.db), { mode: 'coalesce', maxBatch: MAX_BATCH });
+    this.live = new BatchLoader(async (ids) => new Map([...(await liveSessions(this.db, ids))].map((id) => [id, true as const])), { mode: 'coalesce', maxBatch: MAX_BATCH });
+  }
+
+  /** After the sockets have drained. */
+  stop(): Promise<void> {
+    return this.db.end();
   }
 
   /**

@@ -2,7 +2,7 @@ import { PatientAction } from '../access/policy.js';
 import { AuditOutcome } from '../audit/audit.service.js';
 import { digestMergeSql } from '../notifications/care-plan-digest.js';
 import { timelineMergeSql } from './care-plan.timeline.js';
-import { prepared, sql, type Sql } from '../platform/sql.js';
+import { prepared, sql, type Sql, type StatementRunner } from '../platform/sql.js';
 import { type CarePlanView } from '@cairn/schema/care-plan';
 import { createCarePlanDoc, materialise, initialCarePlanUpdate } from './care-plan.doc.js';
 import { CARE_PLAN_CHANNEL } from './care-plan.notifier.js';
@@ -24,11 +24,6 @@ export interface ReadPlan {
   known: Map<string, { seq: number; actorId: string }>;
 }
 
-/** Runs one statement (the group's connection): the group has no transaction, each statement is its own. */
-export interface Runner {
-  run<T>(statement: Sql): Promise<T[]>;
-}
-
 /** What a group reads before its checks: its plans, and the facts the checks need, in one snapshot. */
 export interface GroupRead {
   plans: Map<string, ReadPlan>;
@@ -45,7 +40,7 @@ export interface GroupRead {
  * group's statement and has it stored again, reading afresh. Plans that do not exist yet are created from
  * the initial state (two more round trips, once per plan); an id that is no patient's gets no row.
  */
-export async function readGroup(tx: Runner, writes: GroupKeys[], clients: GroupClient[], access: Sql): Promise<GroupRead> {
+export async function readGroup(tx: StatementRunner, writes: GroupKeys[], clients: GroupClient[], access: Sql): Promise<GroupRead> {
   const ids = [...new Set(writes.map((w) => w.patientId))].sort();
   const rows = await tx.run<{ part: 'plan' | 'access' | 'owner'; row: Record<string, unknown> }>(
     prepared(
@@ -194,7 +189,7 @@ export interface StoredRow {
  * someone else since the group read it undoes the whole statement (40001, `isPlanMovedOn`); so does a
  * binding or clientUpdateId stored meanwhile (23505, see `readGroup`).
  */
-export async function storeGroup(tx: Runner, instanceId: string, updates: UpdateRow[], plans: PlanWrite[], bindings: ClientBinding[]): Promise<StoredRow[]> {
+export async function storeGroup(tx: StatementRunner, instanceId: string, updates: UpdateRow[], plans: PlanWrite[], bindings: ClientBinding[]): Promise<StoredRow[]> {
   const views = plans.map((p) => viewColumns(p.view));
   const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   const rows = await tx.run<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string }>(prepared('care-plan-group-store', sql`with input as (

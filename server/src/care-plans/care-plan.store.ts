@@ -1,12 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import pg from 'pg';
 import * as Y from 'yjs';
 import { pairDecisionsQuery, PatientAction, type AccessPair, type PairDecisions } from '../access/policy.js';
-import { withStartupSettings, type Orm } from '../platform/database.js';
-import { runSql, sql, type Sql } from '../platform/sql.js';
+import type { Orm } from '../platform/database.js';
+import { StatementPool } from '../platform/statement-pool.js';
+import { runSql, sql, type StatementRunner } from '../platform/sql.js';
 import { badInput, CairnError, conflict } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { readGroup, storeGroup, type ClientBinding, type PlanWrite, type ReadPlan, type Runner, type UpdateRow } from './care-plan.batch-sql.js';
+import { readGroup, storeGroup, type ClientBinding, type PlanWrite, type ReadPlan, type UpdateRow } from './care-plan.batch-sql.js';
 import { type CarePlanView } from '@cairn/schema/care-plan';
 import { CarePlanShapeError, checkShape, createCarePlanDoc, initialCarePlanUpdate, materialise, sectionsOf, trackTouched } from './care-plan.doc.js';
 import { applyUpdate, changesNothing, claimedClients, clientIdTaken, clientUpdateIdTaken, inspectUpdate, isServerClient, ownerConflict, serverOwners, type UpdateFacts } from './care-plan.update-guard.js';
@@ -166,9 +166,7 @@ export class CarePlanStore {
    * plan scanned care_plan_update whole and went on doing so as it grew: 3.2 ms a read at 7,000 rows, and
    * 0.5 ms with sequential scans ruled out on this connection (pg_stat_statements, 250 editors).
    */
-  private readonly pool: pg.Pool;
-  /** The group's statements, each on its own (no transaction), on `pool`'s connection. */
-  private readonly runner: Runner = { run: async <T>(statement: Sql) => (await this.pool.query(statement.query())).rows as T[] };
+  private readonly pool: StatementPool;
   private readonly stageLog: GroupStageLog | null;
 
   constructor(
@@ -180,8 +178,7 @@ export class CarePlanStore {
     const url = String(orm.config.get('clientUrl'));
     this.notifier = new CarePlanNotifier(url, logger);
     this.presence = new PresenceRegistry(() => this.options.presenceTtlMs);
-    this.pool = new pg.Pool({ connectionString: withStartupSettings(url, { enable_seqscan: 'off' }), max: maxConcurrentGroups });
-    this.pool.on('error', (e) => logger.warn('an idle care-plan write connection failed', { error: String(e) }));
+    this.pool = new StatementPool(orm, logger, { purpose: 'care-plan write', max: maxConcurrentGroups, settings: { enable_seqscan: 'off' } });
     this.stageLog = this.options.stagesFile ? new GroupStageLog(this.options.stagesFile) : null;
   }
 
@@ -320,7 +317,7 @@ export class CarePlanStore {
     const clock = this.stageLog ? new GroupClock() : null;
     let result: GroupResult;
     try {
-      result = await this.storeWrites(this.runner, byPlan, clock);
+      result = await this.storeWrites(this.pool, byPlan, clock);
       clock?.lap('store');
     } catch (e) {
       // Documents in memory may hold updates that did not commit: reload them from storage.
@@ -368,7 +365,7 @@ export class CarePlanStore {
    * read) and who owns the Yjs client ids the writes reach; check each allowed write against its document;
    * store the accepted ones in one more (see care-plan.batch-sql.ts).
    */
-  private async storeWrites(db: Runner, byPlan: Map<string, PendingWrite[]>, clock: GroupClock | null): Promise<GroupResult> {
+  private async storeWrites(db: StatementRunner, byPlan: Map<string, PendingWrite[]>, clock: GroupClock | null): Promise<GroupResult> {
     const writes = [...byPlan.values()].flat();
     const watchers = new Map([...byPlan.keys()].map((patientId) => [patientId, this.notifier.audience(patientId)]));
     const watching = [...watchers].flatMap(([patientId, users]) => users.map((userId) => ({ patientId, userId })));

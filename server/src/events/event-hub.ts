@@ -4,6 +4,7 @@ import { BatchLoader } from '../platform/batch-loader.js';
 import type { Orm } from '../platform/database.js';
 import { notFound } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
+import { keyReadPool, type StatementPool } from '../platform/statement-pool.js';
 import { EVENT_CHANNEL, lastCommittedSeq, readEventsAfter, readEventsAlong, readLatestPatientEvents, type EventRecord, type StreamFilter } from './event-log.js';
 import { EventSubscription, type SubscriptionOwner } from './event-subscription.js';
 import { RecentEvents } from './recent-events.js';
@@ -67,6 +68,8 @@ export class EventHub implements SubscriptionOwner {
    * is read after it was asked for (one read in flight, the rest wait for the next).
    */
   private readonly readerChecks: BatchLoader<string, true>;
+  /** The access reads above and the dispatch's own (`checkReaders`): one connection each. */
+  private readonly accessReads: StatementPool;
   /** Pages replayed from memory and from the log, since start (to see how reconnects are served). */
   readonly replayPages = { memory: 0, log: 0 };
 
@@ -79,6 +82,7 @@ export class EventHub implements SubscriptionOwner {
     const perStream = this.options.recentPerStream ?? this.options.queueLimit;
     // Room for at least one full stream between trims (a stream grows to 1.5 × perStream before one).
     this.recent = new RecentEvents(perStream, Math.max(this.options.recentTotal, Math.ceil(perStream * 1.5)));
+    this.accessReads = keyReadPool(orm, logger, 'event access read', 2);
     this.readerChecks = new BatchLoader((keys) => this.readablePairs(keys), { mode: 'coalesce', maxBatch: 1000 });
   }
 
@@ -104,6 +108,11 @@ export class EventHub implements SubscriptionOwner {
     const client = this.listener;
     this.listener = null;
     await client?.end().catch(() => undefined);
+  }
+
+  /** After requests and sockets have drained: nothing checks access any more. */
+  close(): Promise<void> {
+    return this.accessReads.end();
   }
 
   /** The last seq this instance has dispatched. */
@@ -213,14 +222,14 @@ export class EventHub implements SubscriptionOwner {
       const checked = new Map<string, PatientReaders>();
       const page = await this.readPage(em, checked);
       if (page.length === 0) return;
-      await this.checkReaders(em, page, checked); // those the read did not ask about
+      await this.checkReaders(page, checked); // those the read did not ask about
       for (let i = 0; i < page.length; i++) {
         if (this.backlogged(page[i])) {
           // A subscriber is judged slow only if it has had a turn of the event loop to take its queue:
           // events of one page arrive faster than any client could read them.
           await nextTurn();
           if (this.stopped) return;
-          await this.checkReaders(em, page.slice(i), checked); // anyone who subscribed meanwhile
+          await this.checkReaders(page.slice(i), checked); // anyone who subscribed meanwhile
         }
         this.dispatch(page[i], checked);
       }
@@ -272,12 +281,12 @@ export class EventHub implements SubscriptionOwner {
    * `checked`). Subscribers that register while this runs are checked too (another round), so the
    * dispatch that follows finds every subscriber checked and never waits on a query.
    */
-  private async checkReaders(em: Em, events: EventRecord[], checked: Map<string, PatientReaders>): Promise<void> {
+  private async checkReaders(events: EventRecord[], checked: Map<string, PatientReaders>): Promise<void> {
     for (;;) {
       const unasked = this.uncheckedUsers(events, checked);
       if (unasked.size === 0) return;
       // One query for every patient in the page.
-      const access = await decidePairs(em, [...unasked].flatMap(([patientId, userIds]) => [...userIds].map((userId) => ({ patientId, userId }))));
+      const access = await decidePairs(this.accessReads, [...unasked].flatMap(([patientId, userIds]) => [...userIds].map((userId) => ({ patientId, userId }))));
       for (const [patientId, userIds] of unasked) {
         const entry = checked.get(patientId) ?? { asked: new Set<string>(), readers: new Set<string>() };
         checked.set(patientId, entry);
@@ -327,7 +336,7 @@ export class EventHub implements SubscriptionOwner {
   /** Which of the (patient, user) pairs, by `pairKey`, may READ: one query for them all. */
   private async readablePairs(keys: string[]): Promise<Map<string, true>> {
     const pairs = keys.map(pairOf);
-    const access = await decidePairs(this.orm.em.fork(), pairs);
+    const access = await decidePairs(this.accessReads, pairs);
     return new Map(pairs.filter((p) => access.allows(p, PatientAction.READ)).map((p) => [pairKey(p), true as const]));
   }
 

@@ -21,4 +21,5 @@ export const eventsModule: CairnModule = {
   start: ({ events }) => events.start(),
   // Completes this instance's live streams, so the sockets can drain.
   stopping: ({ events }) => events.stop(),
+  stop: ({ events }) => events.close(),
 };

@@ -152,6 +152,7 @@ describe('live patient events', () => {
       }
     } finally {
       await apart.stop();
+      await apart.close();
     }
   });
 

@@ -95,12 +95,22 @@ export class Statement {
   }
 }
 
+/** Runs single statements on connections of its own (see statement-pool.ts), outside any transaction. */
+export interface StatementRunner {
+  run<T>(statement: Sql): Promise<T[]>;
+}
+
+/** Where a statement runs: an EntityManager's connection, or a runner's. */
+export type SqlTarget = EntityManager | StatementRunner;
+
 /**
  * Runs `statement` on the EntityManager's connection: inside its transaction when it has one, otherwise on
  * a pooled connection (a single statement is atomic by itself). Through the same pool the ORM uses, with
- * real parameters (the ORM would format every value into the text).
+ * real parameters (the ORM would format every value into the text). Given a runner, on the runner's.
  */
-export async function runSql<T>(em: EntityManager, statement: Sql): Promise<T[]> {
+export async function runSql<T>(target: SqlTarget, statement: Sql): Promise<T[]> {
+  if (isRunner(target)) return target.run<T>(statement);
+  const em = target;
   const transaction = em.isInTransaction() ? em.getTransactionContext<Knex.Transaction>() : undefined;
   // Straight on the connection, so knex's own check that its transaction is still open is ours to make.
   if (transaction?.isCompleted()) throw new Error('runSql called after its transaction ended');
@@ -112,6 +122,10 @@ export async function runSql<T>(em: EntityManager, statement: Sql): Promise<T[]>
   } finally {
     await client.releaseConnection(connection);
   }
+}
+
+function isRunner(target: SqlTarget): target is StatementRunner {
+  return typeof (target as Partial<StatementRunner>).run === 'function';
 }
 
 /** A LIKE pattern matching `text` anywhere, lower-cased, with LIKE's own characters (% _ \) taken literally. */
