@@ -5,11 +5,10 @@ import type { Orm } from '../platform/database.js';
 import { notFound } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { keyReadPool, type StatementPool } from '../platform/statement-pool.js';
-import { EVENT_CHANNEL, lastCommittedSeq, readEventsAfter, readEventsAlong, readLatestPatientEvents, type EventRecord, type StreamFilter } from './event-log.js';
+import { EVENT_CHANNEL, lastCommittedSeq, readEventsAfter, readEventsAlong, readLatestPatientEvents, readLogPage, type EventRecord, type StreamFilter } from './event-log.js';
 import { EventSubscription, type SubscriptionOwner } from './event-subscription.js';
 import { RecentEvents } from './recent-events.js';
 
-type Em = ReturnType<Orm['em']['fork']>;
 /** Whose access to one patient was asked about while dispatching a page, and who may read it. */
 type PatientReaders = { asked: Set<string>; readers: Set<string> };
 
@@ -68,7 +67,7 @@ export class EventHub implements SubscriptionOwner {
    * is read after it was asked for (one read in flight, the rest wait for the next).
    */
   private readonly readerChecks: BatchLoader<string, true>;
-  /** The access reads above and the dispatch's own (`checkReaders`): one connection each. */
+  /** The log's pages with their access (`pump`), and the access reads above: one connection each. */
   private readonly accessReads: StatementPool;
   /** Pages replayed from memory and from the log, since start (to see how reconnects are served). */
   readonly replayPages = { memory: 0, log: 0 };
@@ -217,10 +216,9 @@ export class EventHub implements SubscriptionOwner {
   }
 
   private async pump(): Promise<void> {
-    const em = this.orm.em.fork();
     for (;;) {
       const checked = new Map<string, PatientReaders>();
-      const page = await this.readPage(em, checked);
+      const page = await this.readPage(checked);
       if (page.length === 0) return;
       await this.checkReaders(page, checked); // those the read did not ask about
       for (let i = 0; i < page.length; i++) {
@@ -241,11 +239,11 @@ export class EventHub implements SubscriptionOwner {
    * The next page of the log. While the subscribed pairs are few enough to send with it, their access is
    * read by the same statement (`checked`): a live event then costs one round trip, not two.
    */
-  private async readPage(em: Em, checked: Map<string, PatientReaders>): Promise<EventRecord[]> {
+  private async readPage(checked: Map<string, PatientReaders>): Promise<EventRecord[]> {
     const pairs = this.subscribedPairs();
     const access = pairs && pairDecisionsQuery(pairs);
-    if (!pairs || !access?.needed) return readEventsAfter(em, this.lastSeq, this.options.pageSize);
-    const { events, rows } = await readEventsAlong<unknown>(em, this.lastSeq, this.options.pageSize, access.statement);
+    if (!pairs || !access?.needed) return readLogPage(this.accessReads, this.lastSeq, this.options.pageSize);
+    const { events, rows } = await readEventsAlong<unknown>(this.accessReads, this.lastSeq, this.options.pageSize, access.statement);
     const decisions = access.decide(rows);
     const inPage = new Set<string>();
     for (const event of events) if (!event.recipientId && event.patientId) inPage.add(event.patientId);

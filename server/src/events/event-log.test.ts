@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { canRead, readersAmong } from '../access/policy.js';
+import { canRead, pairDecisionsQuery, readersAmong } from '../access/policy.js';
 import { ownerQuery, useTestServer } from '../test-support/harness.js';
 import { deferred } from '../test-support/live.js';
 import { makeWorld } from '../test-support/world.js';
 import { sql } from '../platform/sql.js';
-import { appendEvent, appendEvents, lastCommittedSeq, readEventsAfter, readEventsAlong } from './event-log.js';
+import { appendEvent, appendEvents, lastCommittedSeq, readEventsAfter, readEventsAlong, readLogPage } from './event-log.js';
 
 /** Appends one marker event for `patientId` in its own transaction. */
 const mark = (em: EntityManager, patientId: string, label: string) =>
@@ -124,6 +124,10 @@ describe('the event log', () => {
     const alongside = sql`select * from (values (${patient.id}::uuid, 'in the page'), (${other.id}::uuid, 'not in the page')) v(patient_id, note)`;
     const read = await readEventsAlong<{ patient_id: string; note: string }>(em.fork(), start, 100, alongside);
     expect(read.events).toEqual(await readEventsAfter(em.fork(), start, 100));
+    expect(await readLogPage(em.fork(), start, 100)).toEqual(read.events);
+    // The hub's own: the policy's relationship read alongside, prepared with it.
+    const access = pairDecisionsQuery([{ patientId: patient.id, userId: world.users.coach.id }]);
+    expect((await readEventsAlong(em.fork(), start, 100, access.statement)).events).toEqual(read.events);
     expect(read.events.map((e) => e.createdAt)).toSatisfy((dates: unknown[]) => dates.every((d) => d instanceof Date));
     expect(read.rows).toEqual([{ patient_id: patient.id, note: 'in the page' }]);
     expect(await readEventsAlong(em.fork(), read.events[1].seq, 100, alongside)).toEqual({ events: [], rows: [] });

@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { joinSql, runSql, sql, Statement, type Sql } from '../platform/sql.js';
+import { joinSql, prepared, runSql, sql, Statement, type Sql, type SqlTarget } from '../platform/sql.js';
 import type { EventKind, EventPayloads } from './event-kinds.js';
 
 /** The PostgreSQL channel on which a committed event's seq is announced to every instance. */
@@ -84,7 +84,7 @@ export async function readEventsAfter(em: EntityManager, after: number, limit: n
   const where = [sql`e.seq > ${after}`];
   if (filter && 'patientId' in filter) where.push(sql`e.patient_id = ${filter.patientId} and e.recipient_id is null`);
   else if (filter) where.push(sql`e.recipient_id = ${filter.recipientId}`);
-  return selectEvents(em, sql`${joinSql(where, ' and ')} order by e.seq limit ${limit}`);
+  return selectEvents(em, eventSelect(sql`${joinSql(where, ' and ')} order by e.seq limit ${limit}`));
 }
 
 /**
@@ -92,22 +92,28 @@ export async function readEventsAfter(em: EntityManager, after: number, limit: n
  * instance keeps in memory for replay, see RecentEvents).
  */
 export async function readLatestPatientEvents(em: EntityManager, through: number, limit: number): Promise<EventRecord[]> {
-  const rows = await selectEvents(em, sql`e.seq <= ${through} and e.patient_id is not null and e.recipient_id is null order by e.seq desc limit ${limit}`);
+  const rows = await selectEvents(em, eventSelect(sql`e.seq <= ${through} and e.patient_id is not null and e.recipient_id is null order by e.seq desc limit ${limit}`));
   return rows.reverse();
 }
 
+/** The hub's page of the log: every event after `after`, oldest first (prepared: the hub reads one for every event committed). */
+export async function readLogPage(db: SqlTarget, after: number, limit: number): Promise<EventRecord[]> {
+  return selectEvents(db, prepared('event-log-page', eventSelect(sql`e.seq > ${after} order by e.seq limit ${limit}`)));
+}
+
 /**
- * The hub's read, `readEventsAfter` with no filter, and in the same statement (one round trip, one
- * snapshot: a change committed before the read counts in both) the rows of `alongside` whose `patient_id`
- * has a shared event in the page, as JSON objects.
+ * The hub's page (`readLogPage`), and in the same statement (one round trip, one snapshot: a change
+ * committed before the read counts in both) the rows of `alongside` whose `patient_id` has a shared event
+ * in the page, as JSON objects. Prepared when `alongside` is (the policy's relationship read is), under
+ * a name of its own.
  */
-export async function readEventsAlong<R>(em: EntityManager, after: number, limit: number, alongside: Sql): Promise<{ events: EventRecord[]; rows: R[] }> {
+export async function readEventsAlong<R>(db: SqlTarget, after: number, limit: number, alongside: Sql): Promise<{ events: EventRecord[]; rows: R[] }> {
   const [row] = await runSql<{ events: Array<Record<string, unknown>>; rows: R[] }>(
-    em,
-    sql`with page as (${eventSelect(sql`e.seq > ${after} order by e.seq limit ${limit}`)})
+    db,
+    preparedWith(alongside, 'event-log-page-with', sql`with page as (${eventSelect(sql`e.seq > ${after} order by e.seq limit ${limit}`)})
         select (select coalesce(json_agg(page order by page.seq), '[]'::json) from page) as events,
                (select coalesce(json_agg(a), '[]'::json) from (${alongside}) a
-                 where a.patient_id in (select patient_id from page where recipient_id is null)) as rows`,
+                 where a.patient_id in (select patient_id from page where recipient_id is null)) as rows`),
   );
   return { events: row.events.map(eventFrom), rows: row.rows };
 }
@@ -117,7 +123,7 @@ export async function readTimeline(em: EntityManager, patientId: string, kinds: 
   const where = [sql`e.patient_id = ${patientId} and e.recipient_id is null`];
   if (kinds && kinds.length > 0) where.push(sql`e.kind = any(${kinds}::text[])`);
   if (before !== null) where.push(sql`e.seq < ${before}`);
-  return selectEvents(em, sql`${joinSql(where, ' and ')} order by e.seq desc limit ${limit}`);
+  return selectEvents(em, eventSelect(sql`${joinSql(where, ' and ')} order by e.seq desc limit ${limit}`));
 }
 
 /** The highest seq committed so far. */
@@ -126,8 +132,13 @@ export async function lastCommittedSeq(em: EntityManager): Promise<number> {
   return Number(rows[0]?.seq ?? 0);
 }
 
-async function selectEvents(em: EntityManager, tail: Sql): Promise<EventRecord[]> {
-  return (await runSql<Record<string, unknown>>(em, eventSelect(tail))).map(eventFrom);
+/** `statement`, prepared as `<prefix>-<part's name>` when `part` is itself prepared. */
+function preparedWith(part: Sql, prefix: string, statement: Sql): Sql {
+  return part.name === undefined ? statement : prepared(`${prefix}-${part.name}`, statement);
+}
+
+async function selectEvents(db: SqlTarget, statement: Sql): Promise<EventRecord[]> {
+  return (await runSql<Record<string, unknown>>(db, statement)).map(eventFrom);
 }
 
 function eventSelect(tail: Sql): Sql {
