@@ -76,13 +76,6 @@ function emailDigest(email: string): string {
   return createHash('sha256').update(email).digest('hex');
 }
 
-/** The live session a token belongs to, with its user and organisation, or null. */
-export async function authenticate(em: EntityManager, token: string | null): Promise<Session | null> {
-  if (!token) return null;
-  const [row] = (await sessionRowsByTokenHash(em, [hashToken(token)])).values();
-  return row ? liveSessionFromRow(em, row) : null;
-}
-
 /** A session, its user and organisation as one row of `sessionRowsByTokenHash` (`s.`, `u.`, `o.` columns). */
 export type SessionRow = Record<string, unknown>;
 

@@ -2,7 +2,6 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import type { RequestGate } from '../platform/http-server.js';
 import type { Services } from '../platform/services.js';
-import { authenticate } from './auth.service.js';
 import type { Context } from './request-context.js';
 import type { Session } from './session.entity.js';
 import { SESSION_COOKIE, tokenFromHeaders } from './session-token.js';
@@ -14,7 +13,7 @@ export function sessionGate(services: Services): RequestGate<Context, Session> {
   return {
     async httpContext(req: Request, res: Response): Promise<Context> {
       const em = services.orm.em.fork();
-      const session = await authenticate(em, tokenFromHeaders(req.headers));
+      const session = await services.sessionReads.authenticateIn(em, tokenFromHeaders(req.headers));
       const secure = services.config.production;
       return {
         em,

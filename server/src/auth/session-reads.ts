@@ -3,7 +3,8 @@ import { BatchLoader } from '../platform/batch-loader.js';
 import type { Logger } from '../platform/logger.js';
 import { keyReadPool, type StatementPool } from '../platform/statement-pool.js';
 import { DetachedGraphs } from '../platform/entity-rows.js';
-import { liveSessions, sessionFromRow, sessionRowsByTokenHash, type SessionRow } from './auth.service.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { liveSessionFromRow, liveSessions, sessionFromRow, sessionRowsByTokenHash, type SessionRow } from './auth.service.js';
 import type { Session } from './session.entity.js';
 import { hashToken } from './session-token.js';
 
@@ -49,6 +50,16 @@ export class SessionReads {
     if (!row) return null;
     const session = this.kept.keepRow('session', row, () => sessionFromRow(this.orm.em.fork(), row));
     return session.isLive() ? session : null;
+  }
+
+  /**
+   * The live session a token belongs to, made in `em` (an HTTP request's own, which may change it), or
+   * null: read with the sockets' reads.
+   */
+  async authenticateIn(em: EntityManager, token: string | null): Promise<Session | null> {
+    if (!token) return null;
+    const row = await this.byTokenHash.load(hashToken(token));
+    return row ? liveSessionFromRow(em, row) : null;
   }
 
   /** Whether the session is live now (see `liveSessions`). */

@@ -2,7 +2,6 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { canonicalPatientId } from '../access/patient-id-arg.js';
 import { PatientAction, requirePatientAccess } from '../access/policy.js';
-import { authenticate } from '../auth/auth.service.js';
 import { tokenFromHeaders } from '../auth/session-token.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { formatNhsNumber } from '../patients/nhs-number.js';
@@ -20,7 +19,7 @@ import { listSignOffs, type SignOff } from './care-plan.history.js';
 export function carePlanPrintHandler(services: Services) {
   return async (req: Request, res: Response): Promise<void> => {
     const em = services.orm.em.fork();
-    const session = await authenticate(em, tokenFromHeaders(req.headers));
+    const session = await services.sessionReads.authenticateIn(em, tokenFromHeaders(req.headers));
     if (!session) {
       res.status(401).type('text/plain').send('Please sign in.');
       return;

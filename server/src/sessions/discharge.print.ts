@@ -2,7 +2,6 @@ import type { Request, Response } from 'express';
 import { randomUUID } from 'node:crypto';
 import { canonicalPatientId } from '../access/patient-id-arg.js';
 import { PatientAction, requirePatientAccess } from '../access/policy.js';
-import { authenticate } from '../auth/auth.service.js';
 import type { Context } from '../auth/request-context.js';
 import { tokenFromHeaders } from '../auth/session-token.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
@@ -21,7 +20,7 @@ import { ukDate } from './uk-time.js';
 export function dischargeLetterHandler(services: Services) {
   return async (req: Request, res: Response): Promise<void> => {
     const em = services.orm.em.fork();
-    const session = await authenticate(em, tokenFromHeaders(req.headers));
+    const session = await services.sessionReads.authenticateIn(em, tokenFromHeaders(req.headers));
     if (!session) {
       res.status(401).type('text/plain').send('Please sign in.');
       return;
