@@ -8,7 +8,7 @@ import { decidePairs, PatientAction } from './policy.js';
 describe('the relationship read on the instance-wide access connections', () => {
   const server = useTestServer();
 
-  it("is planned once for any number of pairs for any number of pairs, where a plain connection plans it at every call", async () => {
+  it("is planned once for any number of pairs, where a plain connection plans it at every call", async () => {
     const world = await makeWorld(server().orm.em.fork());
     const { orm, logger } = server().running.services;
     const patient = await world.patient([world.users.coach, world.users.gp]);
@@ -30,5 +30,4 @@ describe('the relationship read on the instance-wide access connections', () => 
       await Promise.all([keyReads.end(), plain.end()]);
     }
   });
-
 });

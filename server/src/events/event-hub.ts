@@ -68,7 +68,7 @@ export class EventHub implements SubscriptionOwner {
    */
   private readonly readerChecks: BatchLoader<string, true>;
   /** The log's pages with their access (`pump`), and the access reads above: one connection each. */
-  private readonly accessReads: StatementPool;
+  private readonly keyReads: StatementPool;
   /** Pages replayed from memory and from the log, since start (to see how reconnects are served). */
   readonly replayPages = { memory: 0, log: 0 };
 
@@ -81,7 +81,7 @@ export class EventHub implements SubscriptionOwner {
     const perStream = this.options.recentPerStream ?? this.options.queueLimit;
     // Room for at least one full stream between trims (a stream grows to 1.5 × perStream before one).
     this.recent = new RecentEvents(perStream, Math.max(this.options.recentTotal, Math.ceil(perStream * 1.5)));
-    this.accessReads = keyReadPool(orm, logger, 'event access read', 2);
+    this.keyReads = keyReadPool(orm, logger, 'event log and access read', 2);
     this.readerChecks = new BatchLoader((keys) => this.readablePairs(keys), { mode: 'coalesce', maxBatch: 1000 });
   }
 
@@ -111,7 +111,7 @@ export class EventHub implements SubscriptionOwner {
 
   /** After requests and sockets have drained: nothing checks access any more. */
   close(): Promise<void> {
-    return this.accessReads.end();
+    return this.keyReads.end();
   }
 
   /** The last seq this instance has dispatched. */
@@ -242,8 +242,8 @@ export class EventHub implements SubscriptionOwner {
   private async readPage(checked: Map<string, PatientReaders>): Promise<EventRecord[]> {
     const pairs = this.subscribedPairs();
     const access = pairs && pairDecisionsQuery(pairs);
-    if (!pairs || !access?.needed) return readLogPage(this.accessReads, this.lastSeq, this.options.pageSize);
-    const { events, rows } = await readEventsAlong<unknown>(this.accessReads, this.lastSeq, this.options.pageSize, access.statement);
+    if (!pairs || !access?.needed) return readLogPage(this.keyReads, this.lastSeq, this.options.pageSize);
+    const { events, rows } = await readEventsAlong<unknown>(this.keyReads, this.lastSeq, this.options.pageSize, access.statement);
     const decisions = access.decide(rows);
     const inPage = new Set<string>();
     for (const event of events) if (!event.recipientId && event.patientId) inPage.add(event.patientId);
@@ -284,7 +284,7 @@ export class EventHub implements SubscriptionOwner {
       const unasked = this.uncheckedUsers(events, checked);
       if (unasked.size === 0) return;
       // One query for every patient in the page.
-      const access = await decidePairs(this.accessReads, [...unasked].flatMap(([patientId, userIds]) => [...userIds].map((userId) => ({ patientId, userId }))));
+      const access = await decidePairs(this.keyReads, [...unasked].flatMap(([patientId, userIds]) => [...userIds].map((userId) => ({ patientId, userId }))));
       for (const [patientId, userIds] of unasked) {
         const entry = checked.get(patientId) ?? { asked: new Set<string>(), readers: new Set<string>() };
         checked.set(patientId, entry);
@@ -334,7 +334,7 @@ export class EventHub implements SubscriptionOwner {
   /** Which of the (patient, user) pairs, by `pairKey`, may READ: one query for them all. */
   private async readablePairs(keys: string[]): Promise<Map<string, true>> {
     const pairs = keys.map(pairOf);
-    const access = await decidePairs(this.accessReads, pairs);
+    const access = await decidePairs(this.keyReads, pairs);
     return new Map(pairs.filter((p) => access.allows(p, PatientAction.READ)).map((p) => [pairKey(p), true as const]));
   }
 
