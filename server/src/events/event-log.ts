@@ -84,7 +84,7 @@ export async function readEventsAfter(em: EntityManager, after: number, limit: n
   const where = [sql`e.seq > ${after}`];
   if (filter && 'patientId' in filter) where.push(sql`e.patient_id = ${filter.patientId} and e.recipient_id is null`);
   else if (filter) where.push(sql`e.recipient_id = ${filter.recipientId}`);
-  return selectEvents(em, eventSelect(sql`${joinSql(where, ' and ')} order by e.seq limit ${limit}`));
+  return selectEvents(em, sql`${joinSql(where, ' and ')} order by e.seq limit ${limit}`);
 }
 
 /**
@@ -92,13 +92,13 @@ export async function readEventsAfter(em: EntityManager, after: number, limit: n
  * instance keeps in memory for replay, see RecentEvents).
  */
 export async function readLatestPatientEvents(em: EntityManager, through: number, limit: number): Promise<EventRecord[]> {
-  const rows = await selectEvents(em, eventSelect(sql`e.seq <= ${through} and e.patient_id is not null and e.recipient_id is null order by e.seq desc limit ${limit}`));
+  const rows = await selectEvents(em, sql`e.seq <= ${through} and e.patient_id is not null and e.recipient_id is null order by e.seq desc limit ${limit}`);
   return rows.reverse();
 }
 
 /** The hub's page of the log: every event after `after`, oldest first (prepared: the hub reads one for every event committed). */
 export async function readLogPage(db: SqlTarget, after: number, limit: number): Promise<EventRecord[]> {
-  return selectEvents(db, prepared('event-log-page', eventSelect(sql`e.seq > ${after} order by e.seq limit ${limit}`)));
+  return selectEvents(db, sql`e.seq > ${after} order by e.seq limit ${limit}`, 'event-log-page');
 }
 
 /**
@@ -123,7 +123,7 @@ export async function readTimeline(em: EntityManager, patientId: string, kinds: 
   const where = [sql`e.patient_id = ${patientId} and e.recipient_id is null`];
   if (kinds && kinds.length > 0) where.push(sql`e.kind = any(${kinds}::text[])`);
   if (before !== null) where.push(sql`e.seq < ${before}`);
-  return selectEvents(em, eventSelect(sql`${joinSql(where, ' and ')} order by e.seq desc limit ${limit}`));
+  return selectEvents(em, sql`${joinSql(where, ' and ')} order by e.seq desc limit ${limit}`);
 }
 
 /** The highest seq committed so far. */
@@ -137,7 +137,9 @@ function preparedWith(part: Sql, prefix: string, statement: Sql): Sql {
   return part.name === undefined ? statement : prepared(`${prefix}-${part.name}`, statement);
 }
 
-async function selectEvents(db: SqlTarget, statement: Sql): Promise<EventRecord[]> {
+/** The events `tail` picks; a prepared statement called `preparedAs` when given (its text must never change). */
+async function selectEvents(db: SqlTarget, tail: Sql, preparedAs?: string): Promise<EventRecord[]> {
+  const statement = preparedAs === undefined ? eventSelect(tail) : prepared(preparedAs, eventSelect(tail));
   return (await runSql<Record<string, unknown>>(db, statement)).map(eventFrom);
 }
 

@@ -44,7 +44,7 @@ function isTypeParsers(types: unknown): types is pg.CustomTypesConfig {
 
 /**
  * For the reads by key that every socket's connect, operation and live event makes, batched across the
- * instance (sessions, relationships): prepared statements keep one generic plan, since PostgreSQL would
+ * instance (sessions, relationships, the event hub's pages): prepared statements keep one generic plan, since PostgreSQL would
  * otherwise plan them afresh at every call (a generic plan's estimate for `= any($1)` of unknown length
  * never beats a custom plan's), and planning these joins cost it 0.5–0.9 ms a call against 0.1 ms to run
  * them. Every such read finds its rows by key, so no plan may scan a whole table. Their rows become
