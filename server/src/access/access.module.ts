@@ -16,5 +16,6 @@ export const accessModule: CairnModule = {
   entities: [SpecialistLink],
   resolvers: [ViewerAbilitiesResolver],
   services: { patientAccessReads: ({ orm, logger }) => new PatientAccessReads(orm, logger) },
+  start: ({ patientAccessReads }) => patientAccessReads.warm(),
   stop: ({ patientAccessReads }) => patientAccessReads.stop(),
 };

@@ -26,6 +26,11 @@ export class PatientAccessReads {
     this.rows = new BatchLoader((keys) => patientRelationshipRows(this.orm.em, keys.map(pairOf), this.db), { mode: 'coalesce', maxBatch: MAX_BATCH });
   }
 
+  /** Prepares the read before the first request asks (see StatementPool.warm). */
+  warm(): Promise<void> {
+    return this.db.warm((db) => patientRelationshipRows(this.orm.em, [], db));
+  }
+
   /** After requests and sockets have drained. */
   stop(): Promise<void> {
     return this.db.end();

@@ -32,7 +32,10 @@ export const authModule: CairnModule = {
     sessionReads: ({ orm, logger }) => new SessionReads(orm, logger),
     sockets: (services) => new SocketRegistry(services, services.config.sessionSweepMs),
   },
-  start: ({ sockets }) => sockets.start(),
+  start: async ({ sockets, sessionReads }) => {
+    sockets.start();
+    await sessionReads.warm();
+  },
   stopping: ({ sockets }) => sockets.stop(),
   stop: ({ sessionReads }) => sessionReads.stop(),
 };

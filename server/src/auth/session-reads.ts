@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Orm } from '../platform/database.js';
 import { BatchLoader } from '../platform/batch-loader.js';
 import type { Logger } from '../platform/logger.js';
@@ -32,6 +33,14 @@ export class SessionReads {
     this.db = keyReadPool(orm, logger, 'session read', 2);
     this.byTokenHash = new BatchLoader((hashes) => sessionRowsByTokenHash(this.orm.em, hashes, this.db), { mode: 'coalesce', maxBatch: MAX_BATCH });
     this.live = new BatchLoader(async (ids) => new Map([...(await liveSessions(this.db, ids))].map((id) => [id, true as const])), { mode: 'coalesce', maxBatch: MAX_BATCH });
+  }
+
+  /** Prepares both reads on both connections before the first client connects (see StatementPool.warm). */
+  warm(): Promise<void> {
+    return this.db.warm(
+      (db) => sessionRowsByTokenHash(this.orm.em, [], db),
+      (db) => liveSessions(db, [randomUUID()]), // an id no session has: an empty list would not be sent
+    );
   }
 
   /** After the sockets have drained. */

@@ -3,6 +3,7 @@ import { decidePairs, pairDecisionsQuery, pairKey, pairOf, PatientAction, type A
 import { BatchLoader } from '../platform/batch-loader.js';
 import type { Orm } from '../platform/database.js';
 import { notFound } from '../platform/errors.js';
+import { runSql } from '../platform/sql.js';
 import type { Logger } from '../platform/logger.js';
 import { keyReadPool, type StatementPool } from '../platform/statement-pool.js';
 import { EVENT_CHANNEL, lastCommittedSeq, readEventsAfter, readEventsAlong, readLatestPatientEvents, readLogPage, type EventRecord, type StreamFilter } from './event-log.js';
@@ -95,6 +96,13 @@ export class EventHub implements SubscriptionOwner {
     const capacity = this.recent.capacity;
     const latest = capacity > 0 ? await readLatestPatientEvents(em, this.lastSeq, capacity) : [];
     this.recent.preload(latest, this.lastSeq, latest.length < capacity);
+    // Its three reads prepared on both connections: the first subscriber after a start waits for none of them.
+    const access = pairDecisionsQuery([]).statement;
+    await this.keyReads.warm(
+      (db) => readLogPage(db, this.lastSeq, this.options.pageSize),
+      (db) => readEventsAlong(db, this.lastSeq, this.options.pageSize, access),
+      (db) => runSql(db, access),
+    );
     this.timer = setInterval(() => this.wake(), this.options.pollMs);
     this.timer.unref();
   }

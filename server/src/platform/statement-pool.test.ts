@@ -25,6 +25,29 @@ describe('connections of their own for reads by key', () => {
     }
   });
 
+  it('warm: make every connection at once and prepare the given reads on each, before anyone asks', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const { orm, logger } = server().running.services;
+    const read = prepared('statement-pool-test-warm', sql`select u.id from app_user u where u.id = any(${[world.users.coach.id]}::uuid[])`);
+    // Two reads at once take both connections: each says which backend it is and what it has prepared.
+    const eachConnection = (pool: StatementPool) =>
+      Promise.all([1, 2].map(() => runSql<{ pid: number; names: string[] }>(pool, sql`select pg_backend_pid() as pid, array(select name from pg_prepared_statements) as names from pg_sleep(0.05)`)));
+    const warmed = keyReadPool(orm, logger, 'test', 2);
+    const cold = keyReadPool(orm, logger, 'test', 2);
+    try {
+      const seen: unknown[] = [];
+      await warmed.warm(async (db) => seen.push(...(await db.run(read))));
+      expect(seen).toEqual([{ id: world.users.coach.id }, { id: world.users.coach.id }]); // run once on each connection
+      const [a, b] = (await eachConnection(warmed)).map(([row]) => row);
+      expect(a.pid).not.toBe(b.pid);
+      expect(a.names).toContain('statement-pool-test-warm');
+      expect(b.names).toContain('statement-pool-test-warm');
+      for (const [row] of await eachConnection(cold)) expect(row.names).not.toContain('statement-pool-test-warm');
+    } finally {
+      await Promise.all([warmed.end(), cold.end()]);
+    }
+  });
+
   it('read values as the ORM does, so that their rows make the same entities', async () => {
     const world = await makeWorld(server().orm.em.fork());
     const { orm, logger } = server().running.services;

@@ -11,16 +11,37 @@ import type { Sql, StatementRunner } from './sql.js';
  */
 export class StatementPool implements StatementRunner {
   private readonly pool: pg.Pool;
+  private readonly max: number;
 
   /** `ormTypes`: values read as the ORM's connections read them (dates and timestamps as text), for rows made into entities. */
   constructor(orm: Orm, logger: Logger, options: { purpose: string; max: number; settings: Record<string, string>; ormTypes?: boolean }) {
     const types = options.ormTypes ? ormTypeParsers(orm) : undefined;
+    this.max = options.max;
     this.pool = new pg.Pool({ connectionString: withStartupSettings(String(orm.config.get('clientUrl')), options.settings), max: options.max, types });
     this.pool.on('error', (e) => logger.warn(`an idle ${options.purpose} connection failed`, { error: String(e) }));
   }
 
   async run<T>(statement: Sql): Promise<T[]> {
     return (await this.pool.query(statement.query())).rows as T[];
+  }
+
+  /**
+   * Makes every connection now and runs `reads` on each, in turn: their prepared statements are then
+   * parsed and planned on every connection, so the first callers after a start wait for neither (the first
+   * catch-up after a start spent about 7 ms of its 50–70 ms waiting on them). For a module's `start`.
+   */
+  async warm(...reads: Array<(db: StatementRunner) => Promise<unknown>>): Promise<void> {
+    const clients = await Promise.all(Array.from({ length: this.max }, () => this.pool.connect()));
+    try {
+      await Promise.all(
+        clients.map(async (client) => {
+          const db: StatementRunner = { run: async <T>(statement: Sql) => (await client.query(statement.query())).rows as T[] };
+          for (const read of reads) await read(db);
+        }),
+      );
+    } finally {
+      for (const client of clients) client.release();
+    }
   }
 
   end(): Promise<void> {
