@@ -48,6 +48,17 @@ describe('connections of their own for reads by key', () => {
     }
   });
 
+  it('warm: a read that fails is logged and the start goes on, the pool still answering', async () => {
+    const { orm, logger } = server().running.services;
+    const pool = keyReadPool(orm, logger, 'test', 2);
+    try {
+      await expect(pool.warm((db) => db.run(sql`select no_such_column from app_user`))).resolves.toBeUndefined();
+      expect(await pool.run(sql`select 1 as one`)).toEqual([{ one: 1 }]);
+    } finally {
+      await pool.end();
+    }
+  });
+
   it('read values as the ORM does, so that their rows make the same entities', async () => {
     const world = await makeWorld(server().orm.em.fork());
     const { orm, logger } = server().running.services;

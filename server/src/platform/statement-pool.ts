@@ -12,11 +12,17 @@ import type { Sql, StatementRunner } from './sql.js';
 export class StatementPool implements StatementRunner {
   private readonly pool: pg.Pool;
   private readonly max: number;
+  private readonly purpose: string;
 
   /** `ormTypes`: values read as the ORM's connections read them (dates and timestamps as text), for rows made into entities. */
-  constructor(orm: Orm, logger: Logger, options: { purpose: string; max: number; settings: Record<string, string>; ormTypes?: boolean }) {
+  constructor(
+    orm: Orm,
+    private readonly logger: Logger,
+    options: { purpose: string; max: number; settings: Record<string, string>; ormTypes?: boolean },
+  ) {
     const types = options.ormTypes ? ormTypeParsers(orm) : undefined;
     this.max = options.max;
+    this.purpose = options.purpose;
     this.pool = new pg.Pool({ connectionString: withStartupSettings(String(orm.config.get('clientUrl')), options.settings), max: options.max, types });
     this.pool.on('error', (e) => logger.warn(`an idle ${options.purpose} connection failed`, { error: String(e) }));
   }
@@ -29,16 +35,20 @@ export class StatementPool implements StatementRunner {
    * Makes every connection now and runs `reads` on each, in turn: their prepared statements are then
    * parsed and planned on every connection, so the first callers after a start wait for neither (the first
    * catch-up after a start spent about 7 ms of its 50–70 ms waiting on them). For a module's `start`.
+   * Only a head start: if it fails, that is logged and the start goes on; the reads fail, or not, when used.
    */
   async warm(...reads: Array<(db: StatementRunner) => Promise<unknown>>): Promise<void> {
-    const clients = await Promise.all(Array.from({ length: this.max }, () => this.pool.connect()));
+    const clients: pg.PoolClient[] = [];
     try {
+      clients.push(...(await Promise.all(Array.from({ length: this.max }, () => this.pool.connect()))));
       await Promise.all(
         clients.map(async (client) => {
           const db: StatementRunner = { run: async <T>(statement: Sql) => (await client.query(statement.query())).rows as T[] };
           for (const read of reads) await read(db);
         }),
       );
+    } catch (e) {
+      this.logger.warn(`preparing the ${this.purpose} connections at start failed; they are made at first use`, { error: String(e) });
     } finally {
       for (const client of clients) client.release();
     }
