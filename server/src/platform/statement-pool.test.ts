@@ -48,14 +48,18 @@ describe('connections of their own for reads by key', () => {
     }
   });
 
-  it('warm: a read that fails is logged and the start goes on, the pool still answering', async () => {
+  it('warm: a read or a connection that fails is logged and the start goes on, the pool still answering', async () => {
     const { orm, logger } = server().running.services;
     const pool = keyReadPool(orm, logger, 'test', 2);
+    const unconnectable = new StatementPool(orm, logger, { purpose: 'test', max: 2, settings: { statement_timeout: 'never' } });
     try {
       await expect(pool.warm((db) => db.run(sql`select no_such_column from app_user`))).resolves.toBeUndefined();
       expect(await pool.run(sql`select 1 as one`)).toEqual([{ one: 1 }]);
+      // Nor does a connection PostgreSQL refuses stop the start.
+      await expect(unconnectable.warm((db) => db.run(sql`select 1`))).resolves.toBeUndefined();
+      await expect(unconnectable.run(sql`select 1`)).rejects.toThrow(/statement_timeout/);
     } finally {
-      await pool.end();
+      await Promise.all([pool.end(), unconnectable.end()]);
     }
   });
 
