@@ -97,10 +97,12 @@ export class EventHub implements SubscriptionOwner {
     const latest = capacity > 0 ? await readLatestPatientEvents(em, this.lastSeq, capacity) : [];
     this.recent.preload(latest, this.lastSeq, latest.length < capacity);
     // Its three reads prepared on both connections: the first subscriber after a start waits for none of them.
+    // After a seq no event reaches, so they read nothing.
     const access = pairDecisionsQuery([]).statement;
+    const beyondAll = Number.MAX_SAFE_INTEGER;
     await this.keyReads.warm(
-      (db) => readLogPage(db, this.lastSeq, this.options.pageSize),
-      (db) => readEventsAlong(db, this.lastSeq, this.options.pageSize, access),
+      (db) => readLogPage(db, beyondAll, this.options.pageSize),
+      (db) => readEventsAlong(db, beyondAll, this.options.pageSize, access),
       (db) => runSql(db, access),
     );
     this.timer = setInterval(() => this.wake(), this.options.pollMs);

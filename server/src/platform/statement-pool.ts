@@ -27,8 +27,8 @@ export class StatementPool implements StatementRunner {
     this.pool.on('error', (e) => logger.warn(`an idle ${options.purpose} connection failed`, { error: String(e) }));
   }
 
-  async run<T>(statement: Sql): Promise<T[]> {
-    return (await this.pool.query(statement.query())).rows as T[];
+  run<T>(statement: Sql): Promise<T[]> {
+    return rowsOf<T>(this.pool, statement);
   }
 
   /**
@@ -46,7 +46,7 @@ export class StatementPool implements StatementRunner {
       for (const c of connecting) if (c.status === 'rejected') throw c.reason;
       await Promise.all(
         clients.map(async (client) => {
-          const db: StatementRunner = { run: async <T>(statement: Sql) => (await client.query(statement.query())).rows as T[] };
+          const db: StatementRunner = { run: <T>(statement: Sql) => rowsOf<T>(client, statement) };
           for (const read of reads) await read(db);
         }),
       );
@@ -60,6 +60,11 @@ export class StatementPool implements StatementRunner {
   end(): Promise<void> {
     return this.pool.end();
   }
+}
+
+/** `statement`'s rows, run on the pool or on one of its connections. */
+async function rowsOf<T>(db: pg.Pool | pg.PoolClient, statement: Sql): Promise<T[]> {
+  return (await db.query(statement.query())).rows as T[];
 }
 
 /**
