@@ -72,6 +72,12 @@ export interface Config {
   passwordResetLinkHours: number;
   /** The most audit entries one CSV export may hold (default 20000); a larger export is refused, never cut short. */
   auditExportMaxRows: number;
+  /**
+   * Signed-out GraphQL requests (and a socket for every fourth) the server answers on a private loopback
+   * port before it listens, so that its first clients meet warmed code (see platform/warm-up.ts). 200 in
+   * production (CAIRN_WARM_UP_REQUESTS); none elsewhere, where starts are many and short (tests).
+   */
+  warmUpRequests: number;
   /** Where the care-plan store writes its group commits' stage timings as it stops (the benchmark sets it); none when unset. */
   carePlanStagesFile: string | null;
 }
@@ -120,6 +126,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     taperReminderSweepMs: intFrom(env.CAIRN_TAPER_REMINDER_SWEEP_MS, 60_000),
     passwordResetLinkHours: intFrom(env.CAIRN_PASSWORD_RESET_LINK_HOURS, 24),
     auditExportMaxRows: intFrom(env.CAIRN_AUDIT_EXPORT_MAX_ROWS, 20_000),
+    warmUpRequests: intFrom(env.CAIRN_WARM_UP_REQUESTS, production ? 200 : 0),
     carePlanStagesFile: env.CAIRN_CARE_PLAN_STAGES_FILE || null,
   };
 }

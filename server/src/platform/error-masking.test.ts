@@ -5,16 +5,9 @@ import { startServer } from '../app/server.js';
 import { gql, startTestServer, wsConnect, wsRequest } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { readConfig, type Config } from './config.js';
-import type { Logger } from './logger.js';
+import { recordingLogger } from '../test-support/recording-logger.js';
 
 const PATIENTS = '{ patients(first: 5) { nodes { id } } }';
-
-/** A logger that keeps what it is given, to find an error's log line by its request id. */
-function recordingLogger(): Logger & { lines: Array<{ msg: string } & Record<string, unknown>> } {
-  const lines: Array<{ msg: string } & Record<string, unknown>> = [];
-  const record = (msg: string, fields?: Record<string, unknown>) => void lines.push({ msg, ...fields });
-  return { lines, debug: record, info: record, warn: record, error: record };
-}
 
 /**
  * A database of this file's own, whose `patient` table then loses a column under the server (as the

@@ -9,6 +9,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from './config.js';
 import type { Orm } from './database.js';
@@ -21,6 +22,7 @@ import type { Logger } from './logger.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
 import { serveGraphqlWs, type GraphqlWsServing, type NextSink } from './ws-transport.js';
 import { runSql, sql } from './sql.js';
+import { warmUp } from './warm-up.js';
 
 /** Every request's context carries the id that its audit rows and any internal error are logged under. */
 export type RequestContext = BaseContext & { readonly requestId: string };
@@ -88,14 +90,15 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
   // noServer: upgrades are accepted here, so a refused Origin or path never reaches graphql-ws, and the
   // HTTP server's own errors (a port in use) are not re-reported as WebSocket errors.
   const wsServer = new WebSocketServer({ noServer: true, maxPayload: operationLimits.maxMessageBytes });
-  httpServer.on('upgrade', (req, socket, head) => {
+  const acceptUpgrade = (req: http.IncomingMessage, socket: Duplex, head: Buffer) => {
     const pathname = new URL(req.url ?? '/', 'http://localhost').pathname;
     if (pathname !== '/graphql' || !originAllowed(req.headers.origin, req, config)) {
       socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n');
       return;
     }
     wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req));
-  });
+  };
+  httpServer.on('upgrade', acceptUpgrade);
   const shared = createSharedSubscribe({ sinkFor: (args) => gate.nextSinkOf(args.contextValue) });
   // The last admission of each socket's operations. Each operation's session check is a query, and queries
   // answer in any order; operations are admitted in the order they arrived (checks still run at once), so
@@ -172,6 +175,10 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
   app.use(router);
   serveWebApp(app, config.webDist);
 
+  if (config.warmUpRequests > 0) {
+    const warmed = await warmUp(app, acceptUpgrade, config.warmUpRequests, endpoint.logger);
+    if (warmed) endpoint.logger.info('Warmed up before listening', { ...warmed, ms: Math.round(warmed.ms) });
+  }
   await listen(httpServer, config.port, config.host);
   const port = (httpServer.address() as AddressInfo).port;
   return {
