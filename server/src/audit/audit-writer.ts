@@ -1,6 +1,8 @@
 import type { Orm } from '../platform/database.js';
 import { BatchLoader } from '../platform/batch-loader.js';
+import type { Logger } from '../platform/logger.js';
 import { runSql } from '../platform/sql.js';
+import { StatementPool } from '../platform/statement-pool.js';
 import { auditInsert, type AuditRecord } from './audit.service.js';
 
 /** Rows per insert: one JSON parameter carries them all. */
@@ -16,9 +18,26 @@ const MAX_BATCH = 2000;
  */
 export class AuditWriter {
   private readonly batches: BatchLoader<AuditRecord, true>;
+  /**
+   * A connection of its own: on the ORM's pool, a read's entry waited behind whatever write held the
+   * pool's connection (after a restart, 15–20 ms behind the first handover, whose insert ran on a new
+   * PostgreSQL backend), and the read's results wait for their entry.
+   */
+  private readonly db: StatementPool;
 
-  constructor(private readonly orm: Orm) {
+  constructor(orm: Orm, logger: Logger) {
+    this.db = new StatementPool(orm, logger, { purpose: 'audit write', max: 1, settings: {} });
     this.batches = new BatchLoader((records) => this.insert(records), { mode: 'coalesce', maxBatch: MAX_BATCH });
+  }
+
+  /** Makes the connection and runs the insert once with no rows, so the first entry after a start finds it parsed and planned. */
+  warm(): Promise<void> {
+    return this.db.warm((db) => runSql(db, auditInsert([])));
+  }
+
+  /** After requests and sockets have drained. */
+  stop(): Promise<void> {
+    return this.db.end();
   }
 
   /** Appends `records` to the audit trail; resolves once they are committed. */
@@ -29,11 +48,11 @@ export class AuditWriter {
 
   private async insert(records: AuditRecord[]): Promise<Map<AuditRecord, true>> {
     try {
-      await runSql(this.orm.em.fork(), auditInsert(records));
+      await runSql(this.db, auditInsert(records));
     } catch (e) {
       if (records.length === 1) throw e;
       // One entry the database refuses must not fail the others': each on its own, so only it fails.
-      const results = await Promise.allSettled(records.map((r) => runSql(this.orm.em.fork(), auditInsert([r]))));
+      const results = await Promise.allSettled(records.map((r) => runSql(this.db, auditInsert([r]))));
       return new Map(records.flatMap((r, i) => (results[i].status === 'fulfilled' ? [[r, true as const]] : [])));
     }
     return new Map(records.map((r) => [r, true as const]));

@@ -14,5 +14,7 @@ declare module '../platform/services.js' {
 export const auditModule: CairnModule = {
   name: 'audit',
   resolvers: [AuditResolver, AuditViewResolver],
-  services: { auditWriter: ({ orm }) => new AuditWriter(orm) },
+  services: { auditWriter: ({ orm, logger }) => new AuditWriter(orm, logger) },
+  start: ({ auditWriter }) => auditWriter.warm(),
+  stop: ({ auditWriter }) => auditWriter.stop(),
 };
