@@ -99,6 +99,17 @@ export async function sessionRowsByTokenHash(em: EntityManager, hashes: string[]
   return new Map(rows.map((r) => [r['s.token_hash'] as string, r]));
 }
 
+/** Any one session's row, as `sessionRowsByTokenHash` reads it, or undefined if there is none. */
+export async function anySessionRow(em: EntityManager, via: SqlTarget = em): Promise<SessionRow | undefined> {
+  const [row] = await runSql<SessionRow>(
+    via,
+    sql`select ${entityColumns(em, Session, 's')}, ${entityColumns(em, User, 'u')}, ${entityColumns(em, Organisation, 'o')}
+          from session s join app_user u on u.id = s.user_id join organisation o on o.id = u.organisation_id
+         limit 1`,
+  );
+  return row;
+}
+
 /** The session in `row`, managed by `em`, if it is live (not revoked or expired, its user active). */
 export function liveSessionFromRow(em: EntityManager, row: SessionRow): Session | null {
   const session = sessionFromRow(em, row);

@@ -5,12 +5,14 @@ import type { Logger } from '../platform/logger.js';
 import { keyReadPool, type StatementPool } from '../platform/statement-pool.js';
 import { DetachedGraphs } from '../platform/entity-rows.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { liveSessionFromRow, liveSessions, sessionFromRow, sessionRowsByTokenHash, type SessionRow } from './auth.service.js';
+import { anySessionRow, liveSessionFromRow, liveSessions, sessionFromRow, sessionRowsByTokenHash, type SessionRow } from './auth.service.js';
 import type { Session } from './session.entity.js';
 import { hashToken } from './session-token.js';
 
 /** Sessions read in one query: a page of ids or hashes is no slower to read than one. */
 const MAX_BATCH = 1000;
+/** Times a stored session's entities are made at start (see `warm`). */
+const ENTITY_WARM_UPS = 50;
 
 /**
  * The session reads of sockets, shared by every socket of this instance: when thousands of clients
@@ -28,19 +30,32 @@ export class SessionReads {
 
   constructor(
     private readonly orm: Orm,
-    logger: Logger,
+    private readonly logger: Logger,
   ) {
     this.db = keyReadPool(orm, logger, 'session read', 2);
     this.byTokenHash = new BatchLoader((hashes) => sessionRowsByTokenHash(this.orm.em, hashes, this.db), { mode: 'coalesce', maxBatch: MAX_BATCH });
     this.live = new BatchLoader(async (ids) => new Map([...(await liveSessions(this.db, ids))].map((id) => [id, true as const])), { mode: 'coalesce', maxBatch: MAX_BATCH });
   }
 
-  /** Prepares both reads on both connections before the first client connects (see StatementPool.warm). */
-  warm(): Promise<void> {
-    return this.db.warm(
+  /**
+   * Prepares both reads on both connections before the first client connects (see StatementPool.warm),
+   * then makes one stored session's entities a few dozen times (how many it returns), each in an EntityManager dropped at once:
+   * the first connects and requests after a restart spent about 15 ms making their sessions' entities
+   * with the ORM's mapping not yet compiled and its code not yet run.
+   */
+  async warm(): Promise<number> {
+    await this.db.warm(
       (db) => sessionRowsByTokenHash(this.orm.em, [], db),
       (db) => liveSessions(db, [randomUUID()]), // an id no session has: an empty list would not be sent
     );
+    let made = 0;
+    try {
+      const row = await anySessionRow(this.orm.em.fork(), this.db);
+      for (; row && made < ENTITY_WARM_UPS; made++) liveSessionFromRow(this.orm.em.fork(), row);
+    } catch (e) {
+      this.logger.warn('making session entities at start failed; they are made at first use', { error: String(e) });
+    }
+    return made;
   }
 
   /** After the sockets have drained. */
