@@ -39,9 +39,9 @@ export class SessionReads {
 
   /**
    * Prepares both reads on both connections before the first client connects (see StatementPool.warm),
-   * then makes one stored session's entities a few dozen times (how many it returns), each in an EntityManager dropped at once:
-   * the first connects and requests after a restart spent about 15 ms making their sessions' entities
-   * with the ORM's mapping not yet compiled and its code not yet run.
+   * then makes one stored session's entities a few dozen times (how many it returns), each in an
+   * EntityManager dropped at once: the first connects and requests after a restart spent about 15 ms
+   * making their sessions' entities with the ORM's mapping not yet compiled and its code not yet run.
    */
   async warm(): Promise<number> {
     await this.db.warm(

@@ -34,8 +34,8 @@ const requestsPerSocket = 4;
  * so nothing is read from or written to the database.
  *
  * Measured on the fan-out bench (`FANOUT_SIZES=10 FANOUT_PHASES=none FANOUT_TARGETS=cairn`, three runs of
- * five starts each way, alternating): the first catch-up after a restart took 80–102 ms without it and
- * 61–83 ms with 200 requests. A warm-up that fails is logged and the start goes on: it is a head start only.
+ * five starts each way, alternating): the first catch-up after a restart took 80–94 ms without it and
+ * 62–79 ms with 200 requests. A warm-up that fails is logged and the start goes on: it is a head start only.
  */
 export async function warmUp(app: http.RequestListener, onUpgrade: UpgradeListener, requests: number, logger: Logger): Promise<WarmUpResult | null> {
   const started = performance.now();
