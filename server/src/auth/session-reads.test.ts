@@ -1,7 +1,7 @@
-import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCairnDatabase } from '../app/database.js';
 import type { Orm } from '../platform/database.js';
+import { useOwnDatabase } from '../test-support/own-database.js';
 import { recordingLogger } from '../test-support/recording-logger.js';
 import { makeWorld, type World } from '../test-support/world.js';
 import { hashToken, newSessionToken } from './session-token.js';
@@ -10,23 +10,15 @@ import { SessionReads } from './session-reads.js';
 
 /** A database of this file's own, which starts with no session at all. */
 describe('SessionReads.warm', () => {
-  const name = `cairn_session_reads_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: Object.assign(new URL(inject('databaseUrl')), { pathname: '/postgres' }).toString() });
-  const url = Object.assign(new URL(inject('databaseUrl')), { pathname: `/${name}` }).toString();
+  const url = useOwnDatabase('session_reads');
   let orm: Orm;
   let world: World;
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`create database "${name}"`);
     orm = await openCairnDatabase(url);
     world = await makeWorld(orm.em.fork());
   });
-  afterAll(async () => {
-    await orm?.close();
-    await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.end();
-  });
+  afterAll(() => orm?.close());
 
   async function warmed(): Promise<{ made: number; warnings: number; reads: SessionReads }> {
     const logger = recordingLogger();

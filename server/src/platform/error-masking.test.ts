@@ -1,10 +1,11 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { openCairnDatabase } from '../app/database.js';
 import { startServer } from '../app/server.js';
 import { gql, startTestServer, wsConnect, wsRequest } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { readConfig, type Config } from './config.js';
+import { useOwnDatabase } from '../test-support/own-database.js';
 import { recordingLogger } from '../test-support/recording-logger.js';
 
 const PATIENTS = '{ patients(first: 5) { nodes { id } } }';
@@ -14,15 +15,11 @@ const PATIENTS = '{ patients(first: 5) { nodes { id } } }';
  * owner, in a migration gone wrong would): every caseload read becomes an internal error carrying SQL.
  */
 describe('internal errors', () => {
-  const name = `cairn_errors_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: Object.assign(new URL(inject('databaseUrl')), { pathname: '/postgres' }).toString() });
-  const url = Object.assign(new URL(inject('databaseUrl')), { pathname: `/${name}` }).toString();
+  const url = useOwnDatabase('errors');
   let token = '';
   let coachId = '';
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`create database "${name}"`);
     const orm = await openCairnDatabase(url);
     try {
       const world = await makeWorld(orm.em.fork());
@@ -38,10 +35,6 @@ describe('internal errors', () => {
     await owner.connect();
     await owner.query('alter table patient rename column given_name to given_name_lost');
     await owner.end();
-  });
-  afterAll(async () => {
-    await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.end();
   });
 
   function config(overrides: Partial<Config>): Config {

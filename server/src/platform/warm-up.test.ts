@@ -1,9 +1,10 @@
 import net from 'node:net';
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openCairnDatabase } from '../app/database.js';
 import { startServer } from '../app/server.js';
 import { gql } from '../test-support/harness.js';
+import { useOwnDatabase } from '../test-support/own-database.js';
 import { recordingLogger } from '../test-support/recording-logger.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { readConfig, type Config } from './config.js';
@@ -20,25 +21,17 @@ function listening(port: number): Promise<boolean> {
 
 /** A database of this file's own, so that counting its rows counts only what this server did. */
 describe('the warm-up at start', () => {
-  const name = `cairn_warm_up_${process.pid}_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: Object.assign(new URL(inject('databaseUrl')), { pathname: '/postgres' }).toString() });
-  const url = Object.assign(new URL(inject('databaseUrl')), { pathname: `/${name}` }).toString();
+  const url = useOwnDatabase('warm_up');
   let world: World;
   let orm: Awaited<ReturnType<typeof openCairnDatabase>>;
   let patientId = '';
 
   beforeAll(async () => {
-    await admin.connect();
-    await admin.query(`create database "${name}"`);
     orm = await openCairnDatabase(url);
     world = await makeWorld(orm.em.fork());
     patientId = (await world.patient([world.users.coach])).id;
   });
-  afterAll(async () => {
-    await orm?.close();
-    await admin.query(`drop database if exists "${name}" with (force)`);
-    await admin.end();
-  });
+  afterAll(() => orm?.close());
 
   const config = (overrides: Partial<Config>): Config => ({ ...readConfig({}), databaseUrl: url, port: 0, host: '127.0.0.1', webDist: undefined, seedDemo: false, logLevel: 'silent', ...overrides });
 
