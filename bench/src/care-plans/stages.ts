@@ -6,6 +6,8 @@ interface GroupStages {
   at: number;
   writes: number;
   plans: number;
+  /** Absent in stage files of servers from before groups could read from memory. */
+  fromMemory?: boolean;
   waited: number;
   read: number;
   check: number;
@@ -20,6 +22,8 @@ export interface StageSummary {
   groupsPerSecond: number;
   writesPerGroup: { mean: number; p50: number; max: number };
   plansPerGroup: number;
+  /** Share of the groups that read nothing before their store (their plans' facts were in memory). */
+  fromMemory: number;
   /** Per stage: mean, p50, p99 (ms). */
   stages: Record<(typeof stageNames)[number], { mean: number; p50: number; p99: number }>;
 }
@@ -44,6 +48,7 @@ export function readStages(file: string, window: { start: number; end: number })
     groupsPerSecond: groups.length / ((window.end - window.start) / 1000),
     writesPerGroup: { mean: mean(writes), p50: percentile(writes, 50), max: Math.max(...writes) },
     plansPerGroup: mean(groups.map((g) => g.plans)),
+    fromMemory: groups.filter((g) => g.fromMemory).length / groups.length,
     stages,
   };
 }
@@ -54,9 +59,9 @@ const f = (n: number) => n.toFixed(2);
 export function stagesReport(s: StageSummary): string {
   const rows = stageNames.map((name) => `    ${name.padEnd(7)} mean ${f(s.stages[name].mean).padStart(7)} ms   p50 ${f(s.stages[name].p50).padStart(7)} ms   p99 ${f(s.stages[name].p99).padStart(7)} ms`);
   return [
-    `Cairn group commits in the window: ${s.groups} (${s.groupsPerSecond.toFixed(1)}/s), writes per group mean ${s.writesPerGroup.mean.toFixed(1)} (p50 ${s.writesPerGroup.p50}, max ${s.writesPerGroup.max}), plans per group ${s.plansPerGroup.toFixed(1)}`,
+    `Cairn group commits in the window: ${s.groups} (${s.groupsPerSecond.toFixed(1)}/s), writes per group mean ${s.writesPerGroup.mean.toFixed(1)} (p50 ${s.writesPerGroup.p50}, max ${s.writesPerGroup.max}), plans per group ${s.plansPerGroup.toFixed(1)}, read from memory ${(100 * s.fromMemory).toFixed(1)} %`,
     ...rows,
-    '    (waited = the oldest write of the group, received → group started; read = plans + access + client-id owners, one statement;' +
+    '    (waited = the oldest write of the group, received → group started; read = plans + access + client-id owners, one statement (or from memory);' +
       ' check = each write applied and checked, views materialised; store = everything in one statement, committed; answer = acks and live hand-off)',
   ].join('\n');
 }

@@ -279,10 +279,17 @@ export async function decidePairs(db: SqlTarget, pairs: AccessPair[]): Promise<P
  * group commit): the statement (its text the same for any pairs), whether any pair needs it, and the
  * decisions from its rows.
  */
-export function pairDecisionsQuery(pairs: AccessPair[]): { statement: Sql; needed: boolean; decide(rows: readonly unknown[]): PairDecisions } {
+export function pairDecisionsQuery(pairs: AccessPair[]): {
+  statement: Sql;
+  /** The same rows, each with its digest (`digest`), for a caller that keeps them (see `relationshipsChanged`). */
+  digested: Sql;
+  needed: boolean;
+  decide(rows: readonly unknown[]): PairDecisions;
+} {
   const wanted = pairs.filter((p) => isUuid(p.patientId) && isUuid(p.userId));
   return {
     statement: relationshipQuery(wanted),
+    digested: sql`select r.*, ${relationshipDigest('r')} as digest from (${relationshipQuery(wanted)}) r`,
     needed: wanted.length > 0,
     decide(rows) {
       const found = relatedByPair(rows as RelationshipRow[]);
@@ -294,6 +301,36 @@ export function pairDecisionsQuery(pairs: AccessPair[]): { statement: Sql; neede
       };
     },
   };
+}
+
+/** A relationship row as a caller read and kept it (`pairDecisionsQuery(…).digested`), to decide on again later. */
+export interface KeptRelationship extends AccessPair {
+  row: unknown;
+  digest: string;
+}
+
+/** The rows of `digested` as kept relationships. */
+export function keptRelationships(rows: readonly unknown[]): KeptRelationship[] {
+  return (rows as Array<RelationshipRow & { digest: string }>).map((row) => ({ patientId: row.patient_id, userId: row.user_id, row, digest: row.digest }));
+}
+
+/**
+ * Decisions taken on relationship rows read earlier are still the policy's for as long as the rows read the
+ * same. For a caller that keeps rows and has a later statement of its own confirm them (the care-plan group
+ * commit): the part of that statement that finds the pairs of `kept` whose row now differs or is gone,
+ * compared whole, by digest. Its text is the same for any rows.
+ */
+export function relationshipsChanged(kept: readonly KeptRelationship[]): Sql {
+  const pairs = kept.map(({ patientId, userId }) => ({ patientId, userId }));
+  return sql`select k.patient_id, k.user_id
+               from unnest(${pairs.map((p) => p.patientId)}::uuid[], ${pairs.map((p) => p.userId)}::uuid[], ${kept.map((k) => k.digest)}::text[]) k(patient_id, user_id, digest)
+               left join (select r.patient_id, r.user_id, ${relationshipDigest('r')} as digest from (${relationshipQuery(pairs)}) r) now using (patient_id, user_id)
+              where now.digest is distinct from k.digest`;
+}
+
+/** One relationship row's digest: the row whole, as JSON (its keys in a fixed order), hashed. */
+function relationshipDigest(alias: 'r'): Sql {
+  return sqlText(`md5(to_jsonb(${alias})::text)`);
 }
 
 type Related = { role: Role; relationship: Relationship };

@@ -1,4 +1,4 @@
-import { PatientAction } from '../access/policy.js';
+import { PatientAction, relationshipsChanged, type KeptRelationship } from '../access/policy.js';
 import { AuditOutcome } from '../audit/audit.service.js';
 import { digestMergeSql } from '../notifications/care-plan-digest.js';
 import { timelineMergeSql } from './care-plan.timeline.js';
@@ -27,7 +27,7 @@ export interface ReadPlan {
 /** What a group reads before its checks: its plans, and the facts the checks need, in one snapshot. */
 export interface GroupRead {
   plans: Map<string, ReadPlan>;
-  /** Rows of the caller's access query (`pairDecisionsQuery`). */
+  /** Rows of the caller's access query (`pairDecisionsQuery(…).digested`). */
   accessRows: unknown[];
   /** Owners of the Yjs client ids asked about, by plan (bindings committed before the read). */
   owners: Map<string, Map<number, string>>;
@@ -187,9 +187,17 @@ export interface StoredRow {
  * snapshot when due), the new client-id bindings, the audit entries, the care team's pending edit digest and timeline entry
  * and the NOTIFY that wakes the other instances (`<instanceId>:<patientId>:<seq>`). A plan written by
  * someone else since the group read it undoes the whole statement (40001, `isPlanMovedOn`); so does a
- * binding or clientUpdateId stored meanwhile (23505, see `readGroup`).
+ * binding or clientUpdateId stored meanwhile (23505, see `readGroup`), and so does a relationship the
+ * group decided on from `kept` rows that no longer reads the same (40001).
  */
-export async function storeGroup(tx: StatementRunner, instanceId: string, updates: UpdateRow[], plans: PlanWrite[], bindings: ClientBinding[]): Promise<StoredRow[]> {
+export async function storeGroup(
+  tx: StatementRunner,
+  instanceId: string,
+  updates: UpdateRow[],
+  plans: PlanWrite[],
+  bindings: ClientBinding[],
+  kept: readonly KeptRelationship[] = [],
+): Promise<StoredRow[]> {
   const views = plans.map((p) => viewColumns(p.view));
   const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   const rows = await tx.run<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string }>(prepared('care-plan-group-store', sql`with input as (
@@ -240,9 +248,11 @@ export async function storeGroup(tx: StatementRunner, instanceId: string, update
        ${timelineMergeSql}),
      moved as (
        select care_plan_moved_on(array_agg(p.patient_id)) from plans p where not exists (select 1 from upd u where u.patient_id = p.patient_id)
-       having count(*) > 0)
+       having count(*) > 0),
+     changed as (${relationshipsChanged(kept)}),
+     access_moved as (select care_plan_moved_on(array_agg(distinct patient_id)) from changed having count(*) > 0)
      select s.seq, s.patient_id, s.client_update_id, s.created_at, a.name as actor_name, (select count(*) from upd) as plans_written,
-            (select count(*) from moved) as moved
+            (select count(*) from moved) as moved, (select count(*) from access_moved) as access_moved
        from ins s join app_user a on a.id = s.actor_id`),
   );
   if (rows.length !== updates.length || (rows[0] && Number(rows[0].plans_written) !== plans.length)) {

@@ -11,6 +11,8 @@ export interface GroupStages {
   /** Writes and plans in the group. */
   writes: number;
   plans: number;
+  /** It read nothing before its store: its plans' facts were in memory (`read` is then the time to gather them). */
+  fromMemory: boolean;
   /** The group's oldest write: received → the group started (waiting behind the group before). */
   waited: number;
   /** The plans, access and client-id owners, read in one prepared statement: one round trip. */
