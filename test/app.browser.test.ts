@@ -260,11 +260,15 @@ describe('the Cairn web app in Chromium', () => {
   });
 
   it('"Sign out everywhere" ends the session on another device, which returns to sign-in on its next request', async () => {
+    // A practitioner of a world of their own, made afresh by each attempt (a retried attempt must not find
+    // the first one's sessions), with a patient, so that their caseload has its filters.
+    const own = await makeWorld(server().orm.em.fork());
+    await own.patient([own.users.pharm]);
     const laptopSession = await open();
     const tabletSession = await open(tablet);
-    // Someone no other test signs in as, so these are their only two sessions.
-    await signIn(laptopSession.page, world.users.pharm);
-    await signIn(tabletSession.page, world.users.pharm);
+    // These are their only two sessions.
+    await signIn(laptopSession.page, own.users.pharm);
+    await signIn(tabletSession.page, own.users.pharm);
     // A pain management practitioner's home (role-homes.browser.test.ts); its caseload is at /caseload.
     await tabletSession.page.getByRole('heading', { name: 'Your day' }).waitFor();
     await laptopSession.page.getByRole('heading', { name: 'Your day' }).waitFor();

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -28,8 +29,6 @@ describe('each role lands on a home that serves its day', () => {
   let seen: Patient; // linked to the specialist, with an escalated URGENT handover
   let shared: Patient; // linked too, the practitioner on its team: an acknowledged handover with an action for them
   let reviewDue: Patient; // the care plan's review is overdue
-  let escalatedId: string;
-  let secondEscalatedId: string;
 
   const em = () => server().orm.em.fork();
   const sql = <T>(text: string, params: unknown[] = []) => em().getConnection().execute<T[]>(text, params);
@@ -57,8 +56,7 @@ describe('each role lands on a home that serves its day', () => {
     await world.linkSpecialist(seen);
     await world.linkSpecialist(shared);
 
-    escalatedId = await escalated(seen, 'New numbness in the left foot: same-day GP review');
-    secondEscalatedId = await escalated(shared, 'Worsening night pain: review the evening dose today');
+    await escalated(seen, 'New numbness in the left foot: same-day GP review');
     const specialistToken = await signInAs(server().url, specialist);
     const posted = await gql<{ postHandover: { id: string } }>(
       server().url,
@@ -158,13 +156,24 @@ describe('each role lands on a home that serves its day', () => {
   });
 
   it('a lead acknowledges on behalf with a note; a second lead and the author see it handled live, without reloading', { timeout: 90_000 }, async () => {
+    // Escalations of this attempt's own (a retried attempt must find them as they were), told apart by a tag.
+    const { coach, gp, fcp, pharm } = world.users;
+    const tag = randomUUID().slice(0, 8);
+    const numbness = `New numbness in the left foot (${tag})`;
+    const nightPain = `Worsening night pain (${tag})`;
+    const mine = await world.patient([coach, gp, fcp], { givenName: 'Dewi', familyName: `Lloyd ${tag}` });
+    const theirs = await world.patient([coach, pharm, gp], { givenName: 'Elin', familyName: `Morgan ${tag}` });
+    await world.linkSpecialist(mine);
+    await world.linkSpecialist(theirs);
+    const escalatedId = await escalated(mine, `${numbness}: same-day GP review`);
+    const secondEscalatedId = await escalated(theirs, `${nightPain}: review the evening dose today`);
     const other = await signedIn(lead2);
     const author = await signedIn(world.users.specialist);
     const acting = await signedIn(world.users.lead);
     const escalationIn = (page: Page) =>
-      page.locator('section', { has: page.getByRole('heading', { name: 'Escalated handovers' }) }).getByRole('listitem').filter({ hasText: 'New numbness in the left foot' });
+      page.locator('section', { has: page.getByRole('heading', { name: 'Escalated handovers' }) }).getByRole('listitem').filter({ hasText: numbness });
     await escalationIn(other.page).getByRole('button', { name: 'Reassign lead' }).waitFor();
-    await author.page.getByRole('listitem').filter({ hasText: 'New numbness in the left foot' }).getByText('Escalated to service lead').waitFor();
+    await author.page.getByRole('listitem').filter({ hasText: numbness }).getByText('Escalated to service lead').waitFor();
 
     const item = escalationIn(acting.page);
     await item.getByRole('button', { name: `Acknowledge on behalf of ${world.users.coach.name}` }).click();
@@ -183,7 +192,7 @@ describe('each role lands on a home that serves its day', () => {
     await handledThere.getByText('Handled').waitFor();
     expect(await handledThere.textContent()).toContain(`by ${world.users.lead.name} (service lead) on behalf of ${world.users.coach.name}`);
     expect(await handledThere.getByRole('button').count()).toBe(0);
-    const authorItem = author.page.getByRole('listitem').filter({ hasText: 'New numbness in the left foot' });
+    const authorItem = author.page.getByRole('listitem').filter({ hasText: numbness });
     await authorItem.getByText('Acknowledged on behalf').waitFor();
     expect(await authorItem.textContent()).toContain('Phoned the coach: GP review booked for 3pm today.');
     await shot(other.page, 'home-service-lead-handled-live-1280');
@@ -193,20 +202,20 @@ describe('each role lands on a home that serves its day', () => {
     const second = acting.page
       .locator('section', { has: acting.page.getByRole('heading', { name: 'Escalated handovers' }) })
       .getByRole('listitem')
-      .filter({ hasText: 'Worsening night pain' });
+      .filter({ hasText: nightPain });
     await second.getByRole('button', { name: 'Reassign lead' }).click();
     await second.getByLabel('New lead').selectOption({ label: `${world.users.pharm.name} (Pain management practitioner)` });
     await second.getByLabel('Note (optional)').fill('Coach on leave until Monday');
     await shot(acting.page, 'home-service-lead-reassign-form-1280');
     await second.getByRole('button', { name: 'Make lead' }).click();
     await second.getByText('Awaiting the new lead').waitFor();
-    expect(await sql<{ user_id: string }>('select user_id from care_team_member where patient_id = ? and is_lead', [shared.id])).toEqual([{ user_id: world.users.pharm.id }]);
+    expect(await sql<{ user_id: string }>('select user_id from care_team_member where patient_id = ? and is_lead', [theirs.id])).toEqual([{ user_id: pharm.id }]);
     expect((await sql<{ outcome: string }>('select escalation_outcome as outcome from handover_note where id = ?', [secondEscalatedId]))[0].outcome).toBe('LEAD_REASSIGNED');
     await escalationIn(other.page).waitFor();
     await other.page
       .locator('section', { has: other.page.getByRole('heading', { name: 'Escalated handovers' }) })
       .getByRole('listitem')
-      .filter({ hasText: 'Worsening night pain' })
+      .filter({ hasText: nightPain })
       .getByText('Awaiting the new lead')
       .waitFor();
     for (const s of [other, author, acting]) await s.context.close();
