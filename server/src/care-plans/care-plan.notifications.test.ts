@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { PlanEditor } from '../test-support/care-plan-editor.js';
 import { gql, startTestServer, useTestServer, wsConnect, type TestSocket } from '../test-support/harness.js';
+import { useOwnDatabase } from '../test-support/own-database.js';
 import { readConfig } from '../platform/config.js';
 import { goalMap } from './care-plan.doc.js';
 import { timelineTiming } from './care-plan.timeline.js';
@@ -32,7 +33,10 @@ function notificationsUntil(socket: TestSocket, enough: (heard: Heard[]) => bool
 }
 
 describe('care-plan news for the care team', () => {
-  const server = useTestServer({ carePlanDigestQuietMs: 300, carePlanTimelineQuietMs: 300, escalationSweepMs: 100 });
+  // A database of this file's own: its sweeps, on short timings, would otherwise send other files' digests
+  // and put their edits on the timeline while those tests look.
+  const databaseUrl = useOwnDatabase('care_plan_news');
+  const server = useTestServer({ databaseUrl, carePlanDigestQuietMs: 300, carePlanTimelineQuietMs: 300, escalationSweepMs: 100 });
   const closers: Array<() => Promise<void>> = [];
   afterAll(async () => {
     await Promise.all(closers.map((c) => c()));
@@ -95,7 +99,7 @@ describe('care-plan news for the care team', () => {
     // By default an entry comes 20 s after the last edit, or 40 s into a busy spell: within a minute either way.
     expect(timelineTiming(readConfig({}))).toEqual({ quietMs: 20_000, maxWaitMs: 40_000 });
     // The digest waits ten minutes as in production; the timeline's quiet period is 300 ms here.
-    const timelineFirst = await startTestServer({ carePlanTimelineQuietMs: 300 });
+    const timelineFirst = await startTestServer({ databaseUrl, carePlanTimelineQuietMs: 300 });
     closers.push(() => timelineFirst.stop());
     const world = await makeWorld(timelineFirst.orm.em.fork());
     const patient = await world.patient([world.users.coach, world.users.fcp]);

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { lastCommittedSeq, readEventsAfter } from '../events/event-log.js';
 import { errorCode, gql, startTestServer, useTestServer, wsConnect, type TestServer } from '../test-support/harness.js';
+import { useOwnDatabase } from '../test-support/own-database.js';
 import { liveStream } from '../test-support/live.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { notifyCarePlanSignedOff, recordCarePlanEdit, sendDueCarePlanDigests } from './care-plan-digest.js';
@@ -17,7 +18,10 @@ type N = { id: string; kind: string; title: string; link: string; patientId: str
 type Live = { notifications: { seq: string; kind: string; title: string; link: string; patientId: string } };
 
 describe('notifications', () => {
-  const server = useTestServer();
+  // A database of this file's own: it sends every due digest (and a server of its own sweeps them on short
+  // timings), which would take other files' digests from under them.
+  const databaseUrl = useOwnDatabase('notifications');
+  const server = useTestServer({ databaseUrl });
   let world: World;
   const url = () => server().url;
   const fresh = async () => (world = await makeWorld(server().orm.em.fork()));
@@ -101,8 +105,8 @@ describe('notifications', () => {
     for (const editor of [coach, gp, coach, coach, gp]) await recordCarePlanEdit(em.fork(), patient.id, editor.id);
     const titles = async (user: typeof coach) => (await list(await signInAs(url(), user))).filter((n) => n.kind === 'CARE_PLAN_EDITED').map((n) => [n.title, n.link]);
     const link = `/patients/${patient.id}/care-plan`;
-    // Still inside the quiet period: nothing yet for this plan (other test files share the database, so
-    // their plans' digests may go out in the same sweep).
+    // Still inside the quiet period: nothing yet for this plan (this file's other tests' digests may go out
+    // in the same sweep).
     await sendDueCarePlanDigests(em.fork(), 60_000);
     expect(await titles(fcp)).toEqual([]);
     expect(await sendDueCarePlanDigests(em.fork(), 0)).toBeGreaterThanOrEqual(1);
@@ -114,7 +118,7 @@ describe('notifications', () => {
   });
 
   it('sends the digest on its own timer once edits stop', async () => {
-    const fast = await startTestServer({ carePlanDigestQuietMs: 300, escalationSweepMs: 100 });
+    const fast = await startTestServer({ databaseUrl, carePlanDigestQuietMs: 300, escalationSweepMs: 100 });
     extra.push(fast);
     world = await makeWorld(fast.orm.em.fork());
     const { coach, fcp } = world.users;
