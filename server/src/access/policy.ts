@@ -287,9 +287,14 @@ export function pairDecisionsQuery(pairs: AccessPair[]): {
   decide(rows: readonly unknown[]): PairDecisions;
 } {
   const wanted = pairs.filter((p) => isUuid(p.patientId) && isUuid(p.userId));
+  // Made when asked for: a caller deciding on rows it kept needs neither statement.
   return {
-    statement: relationshipQuery(wanted),
-    digested: sql`select r.*, ${relationshipDigest('r')} as digest from (${relationshipQuery(wanted)}) r`,
+    get statement() {
+      return relationshipQuery(wanted);
+    },
+    get digested() {
+      return sql`select r.*, ${relationshipDigest} as digest from (${relationshipQuery(wanted)}) r`;
+    },
     needed: wanted.length > 0,
     decide(rows) {
       const found = relatedByPair(rows as RelationshipRow[]);
@@ -324,14 +329,12 @@ export function relationshipsChanged(kept: readonly KeptRelationship[]): Sql {
   const pairs = kept.map(({ patientId, userId }) => ({ patientId, userId }));
   return sql`select k.patient_id, k.user_id
                from unnest(${pairs.map((p) => p.patientId)}::uuid[], ${pairs.map((p) => p.userId)}::uuid[], ${kept.map((k) => k.digest)}::text[]) k(patient_id, user_id, digest)
-               left join (select r.patient_id, r.user_id, ${relationshipDigest('r')} as digest from (${relationshipQuery(pairs)}) r) now using (patient_id, user_id)
+               left join (select r.patient_id, r.user_id, ${relationshipDigest} as digest from (${relationshipQuery(pairs)}) r) now using (patient_id, user_id)
               where now.digest is distinct from k.digest`;
 }
 
-/** One relationship row's digest: the row whole, as JSON (its keys in a fixed order), hashed. */
-function relationshipDigest(alias: 'r'): Sql {
-  return sqlText(`md5(to_jsonb(${alias})::text)`);
-}
+/** The digest of a relationship row `r`: the row whole, as JSON (its keys in a fixed order), hashed. */
+const relationshipDigest = sqlText('md5(to_jsonb(r)::text)');
 
 type Related = { role: Role; relationship: Relationship };
 /** One row of the relationships read (`relationshipQuery`). */

@@ -6,7 +6,7 @@ import { StatementPool } from '../platform/statement-pool.js';
 import { runSql, sql, type StatementRunner } from '../platform/sql.js';
 import { badInput, CairnError, conflict } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
-import { readGroup, storeGroup, type ClientBinding, type GroupRead, type PlanWrite, type ReadPlan, type StoredRow, type UpdateRow } from './care-plan.batch-sql.js';
+import { readGroup, storeGroup, type ClientBinding, type GroupClient, type GroupRead, type PlanWrite, type ReadPlan, type StoredRow, type UpdateRow } from './care-plan.batch-sql.js';
 import { type CarePlanView } from '@cairn/schema/care-plan';
 import { CarePlanShapeError, checkShape, createCarePlanDoc, initialCarePlanUpdate, materialise, sectionsOf, trackTouched } from './care-plan.doc.js';
 import { applyUpdate, changesNothing, claimedClients, clientIdTaken, clientUpdateIdTaken, inspectUpdate, isServerClient, ownerConflict, serverOwners, type UpdateFacts } from './care-plan.update-guard.js';
@@ -412,9 +412,8 @@ export class CarePlanStore {
     const watchers = new Map([...byPlan.keys()].map((patientId) => [patientId, this.notifier.audience(patientId)]));
     const watching = [...watchers].flatMap(([patientId, users]) => users.map((userId) => ({ patientId, userId })));
     const accessQuery = pairDecisionsQuery([...writes, ...watching]);
-    const clients = writes.flatMap((w) => [...w.facts.reach.keys()].filter((c) => !isServerClient(c)).map((clientId) => ({ patientId: w.patientId, clientId })));
     const memory = this.readFromMemory(byPlan, watchers);
-    const read = memory ?? (await readGroup(db, writes, clients, accessQuery.digested));
+    const read = memory ?? (await readGroup(db, writes, reachedClients(writes), accessQuery.digested));
     const access = accessQuery.decide(read.accessRows);
     clock?.lap('read');
     const outcomes = new Map<PendingWrite, UpdateAck | Error>();
@@ -691,6 +690,11 @@ function renewDocument(plan: HotPlan, snapshot: Uint8Array): void {
   const doc = createCarePlanDoc(snapshot);
   trackTouched(doc, plan.touched);
   plan.doc = doc;
+}
+
+/** The Yjs client ids (the server's own aside) each write reaches on its plan, whose owners the group reads. */
+function reachedClients(writes: PendingWrite[]): GroupClient[] {
+  return writes.flatMap((w) => [...w.facts.reach.keys()].filter((c) => !isServerClient(c)).map((clientId) => ({ patientId: w.patientId, clientId })));
 }
 
 /** Which of a plan's watchers may read it, as `CarePlanNotifier.poke` takes them. */
