@@ -535,7 +535,6 @@ export class CarePlanStore {
     const firstOf = new Map<string, PendingWrite>(); // accepted clientUpdateIds in this group
     const touched = new Set<string>(); // top-level names the accepted writes reached since plan.view was read
     for (const w of writes) {
-      if (acceptOnly && outcomes.size + repeats.length > 0) throw new GroupNeedsRead('a write to refuse, or a repeat');
       const stored = read.known.get(w.clientUpdateId);
       const first = firstOf.get(w.clientUpdateId);
       if ((stored && stored.actorId !== w.userId) || (first && first.userId !== w.userId)) {
