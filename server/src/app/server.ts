@@ -35,7 +35,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
       orm,
       logger,
       schema,
-      gate: sessionGate(services),
+      gate: sessionGate(services, new Set(modules.flatMap((m) => m.sessionCheckedOnWrite ?? []))),
       routes: (router: express.Router) => modules.forEach((m) => m.routes?.(router, services)),
     });
     return {

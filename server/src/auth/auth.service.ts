@@ -4,7 +4,7 @@ import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { entityColumns, entityFromRow } from '../platform/entity-rows.js';
 import { badInput, CairnError, ErrorCode } from '../platform/errors.js';
-import { prepared, runSql, sql, type Sql, type SqlTarget } from '../platform/sql.js';
+import { prepared, runSql, sql, sqlText, type Sql, type SqlTarget } from '../platform/sql.js';
 import { decoyHash, verifyPassword } from './password.js';
 import { MAX_PASSWORD_LENGTH } from './password-policy.js';
 import { Session } from './session.entity.js';
@@ -136,15 +136,24 @@ export async function revokeSessions(em: EntityManager, session: Session, everyw
   });
 }
 
+/** A live session `s` of user `u`: not revoked, not expired, its user active. */
+const sessionIsLive = sqlText('s.revoked_at is null and s.expires_at > now() and u.active');
+
 /** Which of the given sessions are live (not revoked, not expired, their user active): one query for all. */
 export async function liveSessions(db: SqlTarget, ids: string[]): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const live = await runSql<{ id: string }>(
     db,
     prepared('live-sessions', sql`select s.id from session s join app_user u on u.id = s.user_id
-         where s.id = any(${ids}::uuid[]) and s.revoked_at is null and s.expires_at > now() and u.active`),
+         where s.id = any(${ids}::uuid[]) and ${sessionIsLive}`),
   );
   return new Set(live.map((r) => r.id));
+}
+
+/** The ids among `ids` of sessions that are not live (`id`), as a part of a larger statement. */
+export function endedSessionsAmong(ids: readonly string[]): Sql {
+  return sql`select x.id from unnest(${ids}::uuid[]) x(id)
+              where not exists (select 1 from session s join app_user u on u.id = s.user_id where s.id = x.id and ${sessionIsLive})`;
 }
 
 /** Ids of the given sessions that are no longer live (revoked, expired, gone, or their user deactivated). */

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { getOperationAST, Kind, OperationTypeNode, type DocumentNode } from 'graphql';
 import { randomUUID } from 'node:crypto';
 import type { RequestGate } from '../platform/http-server.js';
 import type { Services } from '../platform/services.js';
@@ -8,8 +9,12 @@ import { SESSION_COOKIE, tokenFromHeaders } from './session-token.js';
 import { SocketClose } from './socket-registry.js';
 import { WsOperationContext } from './ws-operation-context.js';
 
-/** Who is asking, for the platform's HTTP and WebSocket paths alike: the session cookie or bearer token. */
-export function sessionGate(services: Services): RequestGate<Context, Session> {
+/**
+ * Who is asking, for the platform's HTTP and WebSocket paths alike: the session cookie or bearer token.
+ * `checkedOnWrite`: the mutation fields whose writes check the session themselves (see
+ * `CairnModule.sessionCheckedOnWrite`).
+ */
+export function sessionGate(services: Services, checkedOnWrite: ReadonlySet<string> = new Set()): RequestGate<Context, Session> {
   return {
     async httpContext(req: Request, res: Response): Promise<Context> {
       const em = services.orm.em.fork();
@@ -46,11 +51,20 @@ export function sessionGate(services: Services): RequestGate<Context, Session> {
       services.sockets.add(session.id, ctx.extra.socket);
       return session;
     },
-    refuseOperation: (session, socket, query) => services.sockets.refusal(session, socket, query),
+    refuseOperation: (session, socket, query, document, operationName) =>
+      document && checkedOnWrite.has(soleMutationField(document, operationName) ?? '') ? Promise.resolve(null) : services.sockets.refusal(session, socket, query),
     socketContext: (session, clientAddress, nextSink) => new WsOperationContext(services, session, clientAddress, nextSink),
     nextSinkOf: (contextValue) => (contextValue instanceof WsOperationContext ? contextValue.nextSink : null),
     subscriptionStarted(contextValue) {
       if (contextValue instanceof WsOperationContext) contextValue.releaseRequestScope();
     },
   };
+}
+
+/** The field a mutation selects, when it selects exactly one field and nothing else; otherwise null. */
+export function soleMutationField(document: DocumentNode, operationName: string | null | undefined): string | null {
+  const operation = getOperationAST(document, operationName);
+  if (operation?.operation !== OperationTypeNode.MUTATION || operation.selectionSet.selections.length !== 1) return null;
+  const [selection] = operation.selectionSet.selections;
+  return selection.kind === Kind.FIELD ? selection.name.value : null;
 }

@@ -72,6 +72,25 @@ export class SocketRegistry {
    */
   async refusal(session: Session | null, socket: WebSocket, query: string): Promise<readonly GraphQLError[] | null> {
     if (!session) return null; // graphql-ws itself refuses operations before connection_init
+    const refused = await this.refusedIfEnded(session, rootFieldOf(query));
+    if (!refused) return null;
+    closeOrCutOff(socket, SocketClose.Forbidden, 'Session ended');
+    return [refused];
+  }
+
+  /**
+   * For a write admitted without the read above because the statement that stores it checks the session
+   * itself (`CairnModule.sessionCheckedOnWrite`), when that statement found the session ended or the write
+   * is answered without being stored: null while the session is live (read afresh), otherwise the error to
+   * answer with, the refusal audited and every socket of the session closed.
+   */
+  async refusalOfWrite(session: Session, operation: string): Promise<GraphQLError | null> {
+    const refused = await this.refusedIfEnded(session, operation);
+    if (refused) this.closeSessions([session.id], 'Session ended');
+    return refused;
+  }
+
+  private async refusedIfEnded(session: Session, operation: string | null): Promise<GraphQLError | null> {
     if (!this.ended.has(session.id) && (await this.services.sessionReads.isLive(session.id))) return null;
     this.ended.add(session.id);
     await this.services.auditWriter.record({
@@ -80,10 +99,9 @@ export class SocketRegistry {
       patientId: null,
       requestId: randomUUID(),
       outcome: AuditOutcome.DENIED,
-      detail: { reason: 'session ended', operation: rootFieldOf(query) },
+      detail: { reason: 'session ended', operation },
     });
-    closeOrCutOff(socket, SocketClose.Forbidden, 'Session ended');
-    return [new GraphQLError('Your session has ended. Please sign in again.', { extensions: { code: ErrorCode.UNAUTHENTICATED } })];
+    return new GraphQLError('Your session has ended. Please sign in again.', { extensions: { code: ErrorCode.UNAUTHENTICATED } });
   }
 
   get openCount(): number {

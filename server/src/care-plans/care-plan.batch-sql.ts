@@ -1,5 +1,6 @@
 import { PatientAction, relationshipsChanged, type KeptRelationship } from '../access/policy.js';
 import { AuditOutcome } from '../audit/audit.service.js';
+import { endedSessionsAmong } from '../auth/auth.service.js';
 import { digestMergeSql } from '../notifications/care-plan-digest.js';
 import { timelineMergeSql } from './care-plan.timeline.js';
 import { prepared, sql, type Sql, type StatementRunner } from '../platform/sql.js';
@@ -187,8 +188,8 @@ export interface StoredRow {
  * snapshot when due), the new client-id bindings, the audit entries, the care team's pending edit digest and timeline entry
  * and the NOTIFY that wakes the other instances (`<instanceId>:<patientId>:<seq>`). A plan written by
  * someone else since the group read it undoes the whole statement (40001, `isPlanMovedOn`); so does a
- * binding or clientUpdateId stored meanwhile (23505, see `readGroup`), and so does a relationship the
- * group decided on from `kept` rows that no longer reads the same (40001).
+ * binding or clientUpdateId stored meanwhile (23505, see `readGroup`), a relationship the group decided on
+ * from `kept` rows that no longer reads the same (40001), and one of `sessions` no longer live (28000).
  */
 export async function storeGroup(
   tx: StatementRunner,
@@ -196,6 +197,8 @@ export async function storeGroup(
   updates: UpdateRow[],
   plans: PlanWrite[],
   bindings: ClientBinding[],
+  /** Sessions of the edits that the statement is to find live (see WriteSession). */
+  sessions: readonly string[],
   kept: readonly KeptRelationship[] = [],
 ): Promise<StoredRow[]> {
   const views = plans.map((p) => viewColumns(p.view));
@@ -250,9 +253,10 @@ export async function storeGroup(
        select care_plan_moved_on(array_agg(p.patient_id)) from plans p where not exists (select 1 from upd u where u.patient_id = p.patient_id)
        having count(*) > 0),
      changed as (${relationshipsChanged(kept)}),
-     access_moved as (select care_plan_moved_on(array_agg(distinct patient_id)) from changed having count(*) > 0)
+     access_moved as (select care_plan_moved_on(array_agg(distinct patient_id)) from changed having count(*) > 0),
+     sessions_ended as (select care_plan_sessions_ended(array_agg(e.id)) from (${endedSessionsAmong(sessions)}) e having count(*) > 0)
      select s.seq, s.patient_id, s.client_update_id, s.created_at, a.name as actor_name, (select count(*) from upd) as plans_written,
-            (select count(*) from moved) as moved, (select count(*) from access_moved) as access_moved
+            (select count(*) from moved) as moved, (select count(*) from access_moved) as access_moved, (select count(*) from sessions_ended) as sessions_ended
        from ins s join app_user a on a.id = s.actor_id`),
   );
   if (rows.length !== updates.length || (rows[0] && Number(rows[0].plans_written) !== plans.length)) {

@@ -7,7 +7,7 @@ import { requireIsoDate } from '../platform/validate.js';
 import { CarePlanSection, StrategyCategory } from '@cairn/schema/care-plan';
 import { changedSince, listRevisions, listSignOffs, restoreRevision, signOff, viewAt } from './care-plan.history.js';
 import { diffViews, reviewerNames } from './care-plan.diff.js';
-import { EditNotAllowed } from './care-plan.store.js';
+import { EditNotAllowed, type WriteSession } from './care-plan.store.js';
 import { carePlanUpdateStream, decodeBase64, presenceStream, toBase64, type UpdateStreamItem } from './care-plan.live.js';
 import { PresenceActivity, type PresenceEntry } from './care-plan.presence.js';
 import {
@@ -64,7 +64,8 @@ export class CarePlanResolver {
     const bytes = decodeBase64('update', update, store.options.maxUpdateBytes);
     const id = requireClientUpdateId(clientUpdateId);
     // No await before the edit joins the write queue: a client's pipelined edits keep the order they were sent in.
-    const save = () => store.apply(patientId, actor.id, bytes, id, ctx.requestId, update);
+    const session = writeSessionOf(ctx);
+    const save = () => store.apply(patientId, actor.id, bytes, id, ctx.requestId, update, session);
     try {
       return await save();
     } catch (e) {
@@ -228,4 +229,14 @@ function requireClientUpdateId(id: string): string {
 
 function presenceKey(ctx: Context, userId: string, clientId: string | null): string {
   return `${userId}:${clientId?.slice(0, 100) ?? ctx.session?.id ?? ctx.requestId}`;
+}
+
+/**
+ * An edit sent on a socket is admitted without reading its session (see `sessionCheckedOnWrite` in
+ * care-plans.module.ts): the store reads it instead. Over HTTP the session was read for the request.
+ */
+function writeSessionOf(ctx: Context): WriteSession | null {
+  const session = ctx.transport === 'ws' ? ctx.session : null;
+  if (!session) return null;
+  return { id: session.id, refusal: () => ctx.services.sockets.refusalOfWrite(session, 'applyCarePlanUpdate') };
 }

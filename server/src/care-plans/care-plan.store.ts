@@ -60,10 +60,23 @@ interface PendingWrite extends AccessPair {
   base64: string | undefined;
   clientUpdateId: string;
   requestId: string;
+  /** The session to check in the statement that stores the write (see WriteSession), if any. */
+  session: WriteSession | null;
   /** When the write was received (`performance.now()`). */
   receivedAt: number;
   resolve: (ack: UpdateAck) => void;
   reject: (e: unknown) => void;
+}
+
+/**
+ * The session a write was sent under, when it was admitted without reading the session (an edit sent on
+ * a socket; see `CairnModule.sessionCheckedOnWrite`): the statement that stores the write reads it, and a
+ * write answered without being stored reads it first (`refusal`).
+ */
+export interface WriteSession {
+  id: string;
+  /** Null while the session is live (read afresh); otherwise the error to refuse the write with. */
+  refusal(): Promise<Error | null>;
 }
 
 /** One plan's part of a committed group, as its live streams receive it. */
@@ -197,10 +210,10 @@ export class CarePlanStore {
   private readonly pool: StatementPool;
   private readonly stageLog: GroupStageLog | null;
   /**
-   * Group commits done; how many read nothing first; how many found memory out of date and read after all
-   * (for tests and the benchmark).
+   * Group commits done; how many read nothing first; how many found memory out of date and read after all;
+   * how many stores found an edit's session ended (for tests and the benchmark).
    */
-  readonly groupCounts = { done: 0, fromMemory: 0, readAgain: 0 };
+  readonly groupCounts = { done: 0, fromMemory: 0, readAgain: 0, sessionsEnded: 0 };
 
   constructor(
     private readonly orm: Orm,
@@ -277,13 +290,13 @@ export class CarePlanStore {
    * update is checked on its own (the author's right to edit, then the plan's shape): a refused update
    * is answered alone and leaves no trace, the others commit. `base64` is the update as the client sent it.
    */
-  apply(patientId: string, actorId: string, update: Uint8Array, clientUpdateId: string, requestId: string, base64?: string): Promise<UpdateAck> {
+  apply(patientId: string, actorId: string, update: Uint8Array, clientUpdateId: string, requestId: string, base64?: string, session: WriteSession | null = null): Promise<UpdateAck> {
     if (update.byteLength > this.options.maxUpdateBytes) {
       throw badInput('update', `This edit is too large (${Math.ceil(update.byteLength / 1024)} KiB; at most ${this.options.maxUpdateBytes / 1024} KiB at a time).`);
     }
     const facts = inspectUpdate(update);
     return new Promise<UpdateAck>((resolve, reject) => {
-      this.pending.push({ patientId, userId: actorId, update, facts, base64, clientUpdateId, requestId, receivedAt: performance.now(), resolve, reject });
+      this.pending.push({ patientId, userId: actorId, update, facts, base64, clientUpdateId, requestId, session, receivedAt: performance.now(), resolve, reject });
       this.scheduleGroups();
     });
   }
@@ -360,6 +373,17 @@ export class CarePlanStore {
         this.groupCounts.readAgain++;
         return this.writeGroup(group, attempt);
       }
+      if (isSessionEnded(e)) {
+        // A session ended after its edit arrived: refuse that session's edits and store the others.
+        this.groupCounts.sessionsEnded++;
+        const refusals = await sessionRefusals(group);
+        const rest = group.filter((w) => !refusals.get(w));
+        for (const [w, refusal] of refusals) if (refusal) w.reject(refusal);
+        if (rest.length === 0) return;
+        if (attempt < maxGroupAttempts) return this.writeGroup(rest, attempt + 1);
+        rest.forEach((w) => w.reject(conflict('Your edit could not be saved just now. Send it again.')));
+        return;
+      }
       if (group.length > 1 && isDataError(e)) {
         // One write's data failed the statement; that must not fail the others: store each plan on its
         // own, and a plan's writes one by one, in order. (A lost connection or an unavailable database
@@ -379,8 +403,13 @@ export class CarePlanStore {
       group.forEach((w) => w.reject(failure));
       return;
     }
+    // An answer that is not a stored edit (a refusal, a repeat) reveals something too: only to a live session.
+    const unstored = [...result.outcomes].filter(([w, outcome]) => w.session && (outcome instanceof Error || outcome.duplicate)).map(([w]) => w);
+    const refusals = unstored.length > 0 ? await sessionRefusals(unstored) : null;
     for (const [w, outcome] of result.outcomes) {
-      if (outcome instanceof Error) w.reject(outcome);
+      const refusal = refusals?.get(w);
+      if (refusal) w.reject(refusal);
+      else if (outcome instanceof Error) w.reject(outcome);
       else w.resolve(outcome);
     }
     // In the same turn as the acknowledgements, so that each socket gets its answer and its colleagues'
@@ -447,7 +476,8 @@ export class CarePlanStore {
     }
     clock?.lap('check');
     const kept = keptRelationships(read.accessRows);
-    const stored = updates.length > 0 ? await this.storeChecked(db, updates, plans, bindings, memory ? kept : null) : [];
+    const sessions = [...new Set([...checked.values()].flatMap((c) => c.accepted.flatMap(({ write: w }) => (w.session ? [w.session.id] : []))))];
+    const stored = updates.length > 0 ? await this.storeChecked(db, updates, plans, bindings, sessions, memory ? kept : null) : [];
     const snapshots = new Map(plans.flatMap((p) => (p.snapshot ? [[p.patientId, p.snapshot] as const] : [])));
     const rowOf = new Map(stored.map((r) => [`${r.patientId}:${r.clientUpdateId}`, r]));
     const committed: CommittedPlan[] = [];
@@ -503,9 +533,16 @@ export class CarePlanStore {
    * relationship changed or a key taken (a repeat, or a client id bound, that memory did not know of) reads
    * after all, and is checked again.
    */
-  private async storeChecked(db: StatementRunner, updates: UpdateRow[], plans: PlanWrite[], bindings: ClientBinding[], kept: KeptRelationship[] | null): Promise<StoredRow[]> {
+  private async storeChecked(
+    db: StatementRunner,
+    updates: UpdateRow[],
+    plans: PlanWrite[],
+    bindings: ClientBinding[],
+    sessions: string[],
+    kept: KeptRelationship[] | null,
+  ): Promise<StoredRow[]> {
     try {
-      return await storeGroup(db, this.notifier.instanceId, updates, plans, bindings, kept ?? []);
+      return await storeGroup(db, this.notifier.instanceId, updates, plans, bindings, sessions, kept ?? []);
     } catch (e) {
       if (kept && (isPlanMovedOn(e) || isUniqueViolation(e))) throw new GroupNeedsRead('memory was out of date');
       throw e;
@@ -709,6 +746,25 @@ function isDataError(e: unknown): boolean {
 /** The group's store found a plan written by another instance since the group read it (`care_plan_moved_on`). */
 function isPlanMovedOn(e: unknown): boolean {
   return sqlState(e) === '40001';
+}
+
+/** The group's store found the session of one of its edits ended (`care_plan_sessions_ended`). */
+function isSessionEnded(e: unknown): boolean {
+  return sqlState(e) === '28000';
+}
+
+/** Each write's refusal (null: its session is live), reading each session of the writes once. */
+async function sessionRefusals(writes: readonly PendingWrite[]): Promise<Map<PendingWrite, Error | null>> {
+  const bySession = new Map<string, Promise<Error | null>>();
+  const refusals = await Promise.all(
+    writes.map((w) => {
+      if (!w.session) return null;
+      let refusal = bySession.get(w.session.id);
+      if (!refusal) bySession.set(w.session.id, (refusal = w.session.refusal()));
+      return refusal;
+    }),
+  );
+  return new Map(writes.map((w, i) => [w, refusals[i]]));
 }
 
 /** A unique key already taken (23505). */

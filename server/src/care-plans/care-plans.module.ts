@@ -6,6 +6,7 @@ import { Migration0012CarePlanClients } from './migrations/0012-care-plan-client
 import { carePlanEventKinds } from './care-plan.events.js';
 import { Migration0017CarePlanTimeline } from './migrations/0017-care-plan-timeline.js';
 import { Migration0022CarePlanMoved } from './migrations/0022-care-plan-moved.js';
+import { Migration0023CarePlanSessionEnded } from './migrations/0023-care-plan-session-ended.js';
 import { carePlanTimelineSweep } from './care-plan.timeline.js';
 import type { PeriodicSweep } from '../platform/periodic-sweep.js';
 
@@ -28,7 +29,10 @@ export const carePlansModule: CairnModule = {
     { name: '0012-care-plan-clients', class: Migration0012CarePlanClients },
     { name: '0017-care-plan-timeline', class: Migration0017CarePlanTimeline },
     { name: '0022-care-plan-moved', class: Migration0022CarePlanMoved },
+    { name: '0023-care-plan-session-ended', class: Migration0023CarePlanSessionEnded },
   ],
+  // The group commit's statement reads the sessions of its edits (care-plan.batch-sql.ts).
+  sessionCheckedOnWrite: ['applyCarePlanUpdate'],
   services: {
     carePlans: ({ orm, config, logger }) => new CarePlanStore(orm, logger, { stagesFile: config.carePlanStagesFile }),
     carePlanTimeline: ({ orm, config, logger }) => carePlanTimelineSweep(orm, config, logger),

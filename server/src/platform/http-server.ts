@@ -2,7 +2,7 @@ import { ApolloServer, type BaseContext } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request, type Response } from 'express';
-import type { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
+import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import fs from 'node:fs';
@@ -36,8 +36,11 @@ export interface RequestGate<TContext extends RequestContext, TSocketSession> {
   httpContext(req: Request, res: Response): Promise<TContext>;
   /** A socket's `connection_init`: its session, or null after closing the socket with the reason. */
   openSocket(ctx: WsContext<Record<string, unknown>, Extra>): Promise<TSocketSession | null>;
-  /** Before each operation on a socket: null to go ahead, or the errors to answer with (its session has ended). */
-  refuseOperation(session: TSocketSession | null, socket: WebSocket, query: string): Promise<readonly GraphQLError[] | null>;
+  /**
+   * Before each operation on a socket: null to go ahead, or the errors to answer with (its session has
+   * ended). `document` is the operation's, parsed, unless it failed to parse or validate.
+   */
+  refuseOperation(session: TSocketSession | null, socket: WebSocket, query: string, document: DocumentNode | null, operationName: string | null | undefined): Promise<readonly GraphQLError[] | null>;
   /** The context of one operation on a socket; `nextSink` writes its subscription results directly. */
   socketContext(session: TSocketSession | null, clientAddress: string, nextSink: NextSink): TContext;
   /** The direct sink of an operation's context, if it has one. */
@@ -122,12 +125,13 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
       onSubscribe: async (ctx, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
         const tooMany = tooManyOperations(ctx.subscriptions, config.maxSubscriptionsPerSocket);
         if (tooMany) return tooMany;
-        const check = gate.refuseOperation(ctx.extra.session ?? null, ctx.extra.socket, payload.query);
+        const prepared = prepareDocument(schema, payload.query, config.production, documents);
+        const document = 'errors' in prepared ? null : prepared.document;
+        const check = gate.refuseOperation(ctx.extra.session ?? null, ctx.extra.socket, payload.query, document, payload.operationName);
         const turn = Promise.all([admitted.get(ctx.extra.socket), check]).then(([, refusal]) => refusal);
         admitted.set(ctx.extra.socket, turn.catch(() => undefined));
         const signedOut = await turn;
         if (signedOut) return signedOut;
-        const prepared = prepareDocument(schema, payload.query, config.production, documents);
         if ('errors' in prepared) return prepared.errors;
         const refused = checkOperationInput(schema, prepared.document, payload.operationName, payload.variables);
         if (refused) return refused;

@@ -29,6 +29,12 @@ export interface CairnModule {
    * selecting only those is made by reading them (platform/flat-results.ts).
    */
   readonly streamItemResolvers?: Readonly<Record<string, StreamItemResolve>>;
+  /**
+   * Mutation fields whose writes check the session themselves, in the statement that stores them, and
+   * answer nothing unstored before reading it afresh: a socket's operation selecting one of them alone is
+   * admitted without the per-operation session read (the care-plan edit, the socket's busiest operation).
+   */
+  readonly sessionCheckedOnWrite?: readonly string[];
   /** Long-lived services, built once per instance in module order (a later module may use an earlier one's). */
   readonly services?: { readonly [K in DomainServiceName]?: (services: Services) => Services[K] };
   /** HTTP routes beside `/graphql`, such as the printed care plan. */
