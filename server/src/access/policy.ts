@@ -327,10 +327,14 @@ export function keptRelationships(rows: readonly unknown[]): KeptRelationship[] 
  */
 export function relationshipsChanged(kept: readonly KeptRelationship[]): Sql {
   const pairs = kept.map(({ patientId, userId }) => ({ patientId, userId }));
-  return sql`select k.patient_id, k.user_id
-               from unnest(${pairs.map((p) => p.patientId)}::uuid[], ${pairs.map((p) => p.userId)}::uuid[], ${kept.map((k) => k.digest)}::text[]) k(patient_id, user_id, digest)
-               left join (select r.patient_id, r.user_id, ${relationshipDigest} as digest from (${relationshipQuery(pairs)}) r) now using (patient_id, user_id)
-              where now.digest is distinct from k.digest`;
+  // A set difference, hashed: joined instead, the statement's generic plan (which expects ten rows of any
+  // list) compared every kept row with every row read, 58 ms of a 107 ms group store at 1,000 editors
+  // (700 relationships; auto_explain).
+  return sql`select patient_id, user_id from (
+               select k.patient_id, k.user_id, k.digest
+                 from unnest(${pairs.map((p) => p.patientId)}::uuid[], ${pairs.map((p) => p.userId)}::uuid[], ${kept.map((k) => k.digest)}::text[]) k(patient_id, user_id, digest)
+               except
+               select r.patient_id, r.user_id, ${relationshipDigest} from (${relationshipQuery(pairs)}) r) changed`;
 }
 
 /** The digest of a relationship row `r`: the row whole, as JSON (its keys in a fixed order), hashed. */

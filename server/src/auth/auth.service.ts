@@ -150,10 +150,15 @@ export async function liveSessions(db: SqlTarget, ids: string[]): Promise<Set<st
   return new Set(live.map((r) => r.id));
 }
 
-/** The ids among `ids` of sessions that are not live (`id`), as a part of a larger statement. */
+/**
+ * The ids among `ids` of sessions that are not live (`id`), as a part of a larger statement. Each id is
+ * looked up by key on its own (a subquery PostgreSQL does not turn into a join): written as NOT EXISTS,
+ * the generic plan of the care-plan group's statement joined 513 ids against every live session by
+ * nested loop, 25 ms of a 107 ms statement at 1,000 editors (auto_explain).
+ */
 export function endedSessionsAmong(ids: readonly string[]): Sql {
   return sql`select x.id from unnest(${ids}::uuid[]) x(id)
-              where not exists (select 1 from session s join app_user u on u.id = s.user_id where s.id = x.id and ${sessionIsLive})`;
+              where (select true from session s join app_user u on u.id = s.user_id where s.id = x.id and ${sessionIsLive}) is null`;
 }
 
 /** Ids of the given sessions that are no longer live (revoked, expired, gone, or their user deactivated). */

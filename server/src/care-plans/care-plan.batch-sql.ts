@@ -212,7 +212,7 @@ export async function storeGroup(
        insert into care_plan_update (patient_id, update, actor_id, client_update_id, sections)
        select patient_id, update, actor_id, client_update_id, string_to_array(sections, ',') from input order by ord
        returning seq, patient_id, client_update_id, actor_id, created_at),
-     newest as (select patient_id, max(seq) as seq, max(created_at) as at from ins group by patient_id),
+     newest as materialized (select patient_id, max(seq) as seq, max(created_at) as at from ins group by patient_id),
      plans as (
        select * from unnest(${plans.map((p) => p.patientId)}::uuid[], ${views.map((v) => v.view)}::jsonb[], ${views.map((v) => v.whatMatters)}::text[],
                             ${views.map((v) => v.goals)}::jsonb[], ${views.map((v) => v.strategies)}::jsonb[], ${views.map((v) => v.flareUp)}::jsonb[],
