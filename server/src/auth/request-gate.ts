@@ -62,7 +62,7 @@ export function sessionGate(services: Services, checkedOnWrite: ReadonlySet<stri
 }
 
 /** The field a mutation selects, when it selects exactly one field and nothing else; otherwise null. */
-export function soleMutationField(document: DocumentNode, operationName: string | null | undefined): string | null {
+function soleMutationField(document: DocumentNode, operationName: string | null | undefined): string | null {
   const operation = getOperationAST(document, operationName);
   if (operation?.operation !== OperationTypeNode.MUTATION || operation.selectionSet.selections.length !== 1) return null;
   const [selection] = operation.selectionSet.selections;

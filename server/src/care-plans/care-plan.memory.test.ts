@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { CairnError } from '../platform/errors.js';
 import { runSql, sql } from '../platform/sql.js';
-import { PlanEditor } from '../test-support/care-plan-editor.js';
+import { PlanEditor, typistAt } from '../test-support/care-plan-editor.js';
 import { gql, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { EditNotAllowed } from './care-plan.store.js';
@@ -20,16 +19,8 @@ describe('care-plan groups read from memory', () => {
   async function planFor(team: Array<'coach' | 'fcp'>) {
     const world = await makeWorld(server().orm.em.fork());
     const patient = await world.patient(team.map((k) => world.users[k]));
-    /** A person's own copy of the plan (a Yjs client id of its own): it types at the end of "what matters to me". */
-    const typist = async () => {
-      const doc = new Y.Doc();
-      Y.applyUpdate(doc, (await store().read(patient.id)).state);
-      return (text: string) => {
-        const sv = Y.encodeStateVector(doc);
-        doc.getText('whatMatters').insert(doc.getText('whatMatters').length, text);
-        return Y.encodeStateAsUpdate(doc, sv);
-      };
-    };
+    /** A person's own copy of the plan as stored now (see `typistAt`). */
+    const typist = async () => typistAt((await store().read(patient.id)).state);
     const typed = await typist();
     const rows = async () =>
       runSql<{ client_update_id: string; actor_id: string }>(server().orm.em.fork(), sql`select client_update_id, actor_id from care_plan_update where patient_id = ${patient.id} order by seq`);

@@ -1,10 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import * as Y from 'yjs';
 import { hashToken } from '../auth/session-token.js';
 import { SocketClose } from '../auth/socket-registry.js';
 import { runSql, sql } from '../platform/sql.js';
 import { auditRowsEventually } from '../test-support/audit-rows.js';
-import { APPLY } from '../test-support/care-plan-editor.js';
+import { APPLY, b64, typistAt } from '../test-support/care-plan-editor.js';
 import { useTestServer } from '../test-support/harness.js';
 import { rawGraphqlWs, type RawSocket } from '../test-support/raw-ws.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
@@ -22,15 +21,10 @@ describe('care-plan edits from a session that has ended', () => {
   async function planWithTwoEditors() {
     const world = await makeWorld(server().orm.em.fork());
     const patient = await world.patient([world.users.coach, world.users.fcp]);
-    /** A person's own copy of the plan as stored now: each edit typed at the end of "what matters to me", as a base64 update. */
+    /** A person's own copy of the plan as stored now (see `typistAt`), its edits as base64 updates. */
     const typist = async () => {
-      const doc = new Y.Doc();
-      Y.applyUpdate(doc, (await store().read(patient.id)).state);
-      return (text: string) => {
-        const sv = Y.encodeStateVector(doc);
-        doc.getText('whatMatters').insert(doc.getText('whatMatters').length, text);
-        return Buffer.from(Y.encodeStateAsUpdate(doc, sv)).toString('base64');
-      };
+      const type = typistAt((await store().read(patient.id)).state);
+      return (text: string) => b64(type(text));
     };
     const typed = await typist();
     /** Sends an edit as operation `id`, under clientUpdateId `clientUpdateId` (the same, unless given). */

@@ -146,3 +146,17 @@ export class PlanEditor {
 }
 
 export { b64, unb64 };
+
+/**
+ * A person's own copy of a plan in state `state` (a Yjs client id of its own): each call types `text` at
+ * the end of "what matters to me" and answers that edit as an update.
+ */
+export function typistAt(state: Uint8Array): (text: string) => Uint8Array {
+  const doc = new Y.Doc();
+  Y.applyUpdate(doc, state);
+  return (text) => {
+    const sv = Y.encodeStateVector(doc);
+    doc.getText('whatMatters').insert(doc.getText('whatMatters').length, text);
+    return Y.encodeStateAsUpdate(doc, sv);
+  };
+}
