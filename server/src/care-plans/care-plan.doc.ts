@@ -22,6 +22,7 @@ import {
   type TopLevelName,
 } from '@cairn/schema/care-plan';
 import * as Y from 'yjs';
+import { KeptTextReader, runsOf, textTokens } from './care-plan.text-reader.js';
 
 /**
  * The server's reading of the care plan's model (`@cairn/schema/care-plan`, shared with the web app):
@@ -80,7 +81,7 @@ export function createCarePlanDoc(...updates: Uint8Array[]): Y.Doc {
 export function materialise(doc: Y.Doc, since?: { view: CarePlanView; touched: ReadonlySet<string> }): CarePlanView {
   checkTopLevel(doc);
   const view = (since ? { ...since.view } : {}) as CarePlanView;
-  for (const name of topLevel) if (!since || since.touched.has(name)) Object.assign(view, readPart[name](doc));
+  for (const name of topLevel) if (!since || since.touched.has(name)) Object.assign(view, readPart[name](doc, since !== undefined));
   return view;
 }
 
@@ -95,7 +96,7 @@ export function checkShape(doc: Y.Doc, touched: ReadonlySet<string>, added: read
   for (const name of topLevel) {
     if (!touched.has(name)) continue;
     if (name === 'whatMatters') checkAddedText(doc.getText('whatMatters'), added, 'whatMatters', planLimits.textChars);
-    else readPart[name](doc);
+    else readPart[name](doc, false);
   }
 }
 
@@ -116,10 +117,11 @@ function checkTopLevel(doc: Y.Doc): void {
 /**
  * Reading a section costs time in proportion to its length, so after a change only the sections the
  * change touched are read again (`materialise(doc, { view, touched })`); the rest of the view is reused.
+ * A document read that way is kept in memory, and its long text is read again only where it changed.
  */
-const readPart: Record<TopLevelName, (doc: Y.Doc) => Partial<CarePlanView>> = {
-  whatMatters: (doc) => {
-    const { text, runs } = readFormattedText(doc.getText('whatMatters'), 'whatMatters', planLimits.textChars);
+const readPart: Record<TopLevelName, (doc: Y.Doc, kept: boolean) => Partial<CarePlanView>> = {
+  whatMatters: (doc, kept) => {
+    const { text, runs } = (kept ? readKeptText : readFormattedText)(doc.getText('whatMatters'), 'whatMatters', planLimits.textChars);
     return { whatMatters: text, whatMattersRuns: runs };
   },
   goals: (doc) => ({ goals: readGoals(doc.getArray('goals')) }),
@@ -311,33 +313,19 @@ export function isIsoDate(value: string): boolean {
  */
 export function readFormattedText(text: Y.Text, path: string, max: number): { text: string; runs: TextRun[] } {
   checkTextAttributes(text, path, max);
-  const runs: TextRun[] = [];
-  const attributes = new Map<string, TextAttributeValue>();
-  let all = '';
-  let run = '';
-  const endRun = () => {
-    if (run.length === 0) return;
-    runs.push(attributes.size > 0 ? { insert: run, attributes: Object.fromEntries(attributes) } : { insert: run });
-    run = '';
-  };
-  for (let item = text._start; item !== null; item = item.right) {
-    checkTextItem(item, path);
-    if (item.deleted) continue;
-    const c = item.content;
-    if (c instanceof Y.ContentString) {
-      run += c.str;
-      all += c.str;
-    } else if (c instanceof Y.ContentFormat) {
-      endRun();
-      if (c.value === null) attributes.delete(c.key);
-      else attributes.set(c.key, c.value as TextAttributeValue);
-    }
-  }
-  endRun();
-  return { text: all, runs };
+  return runsOf([textTokens(text._start, null, (item) => checkTextItem(item, path)).tokens]);
 }
 
-type TextAttributeValue = NonNullable<TextRun['attributes']>[string];
+/** Readers of the long texts of documents kept in memory (see `materialise(doc, since)`). */
+const keptReaders = new WeakMap<Y.Text, KeptTextReader>();
+
+/** `readFormattedText` of a text in a document kept in memory, walking only what changed since the last read. */
+function readKeptText(text: Y.Text, path: string, max: number): { text: string; runs: TextRun[] } {
+  checkTextAttributes(text, path, max);
+  let reader = keptReaders.get(text);
+  if (!reader) keptReaders.set(text, (reader = new KeptTextReader(text, (item) => checkTextItem(item, path))));
+  return reader.read();
+}
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
