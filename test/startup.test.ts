@@ -6,7 +6,7 @@ import WebSocket from 'ws';
 import { createClient } from 'graphql-ws';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { freePort, postgresProcessesUnder, startCairnProcess, type CairnProcess } from './support/cairn-process.js';
+import { freePort, postgresProcessesUnder, repoRoot, serverNodeFlags, startCairnProcess, type CairnProcess } from './support/cairn-process.js';
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-start-'));
 fs.chmodSync(dataDir, 0o755); // as root, PostgreSQL runs as another user that must reach it
@@ -70,6 +70,11 @@ async function countUsers(url: string, token: string): Promise<number> {
 const PROCESS_TIMEOUT = 180_000;
 
 describe('npm start on a fresh machine (embedded PostgreSQL, demo data)', () => {
+  it('runs the server with the Node flags the tests and benchmarks start it with (server/node-flags.json)', () => {
+    const { scripts } = JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    expect(scripts.start.split('&& ').pop()).toBe(`node ${serverNodeFlags.join(' ')} server/dist/main.js`);
+  });
+
   it('starts, seeds once, serves the app and /healthz, and prints the URL and demo sign-ins', async () => {
     const port = await freePort();
     // A quick sweep, so the demo's URGENT handover (posted five hours before the seed) escalates at once.

@@ -16,14 +16,17 @@ export interface CairnProcess {
   signalGroup(signal: NodeJS.Signals): void;
 }
 
+/** The Node flags Cairn's server runs with (`npm start` passes them; see server/node-flags.json). */
+export const serverNodeFlags: string[] = JSON.parse(fs.readFileSync(path.join(repoRoot, 'server/node-flags.json'), 'utf8'));
+
 /**
- * Starts `node server/dist/main.js` (what `npm start` runs after building) with the given environment,
+ * Starts `node server/dist/main.js` (what `npm start` runs after building, with its flags) with the given environment,
  * as `npm start` would: none of the test runner's own settings (NODE_ENV=test, VITEST…) reach it. It leads
  * a process group of its own, like a command started from a terminal.
  */
 export function startCairnProcess(env: Record<string, string>): CairnProcess {
   const baseEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(NODE_ENV|DATABASE_URL|VITEST.*|TEST)$/.test(k)));
-  const child = spawn(process.execPath, [path.join(repoRoot, 'server/dist/main.js')], {
+  const child = spawn(process.execPath, [...serverNodeFlags, path.join(repoRoot, 'server/dist/main.js')], {
     cwd: repoRoot,
     env: { ...baseEnv, CAIRN_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,11 +1,14 @@
 import argon2 from 'argon2';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort, startChild, type ChildServer } from './child-server.js';
 import { freshDatabase, type FreshDatabase } from './postgres.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The Node flags `npm start` runs Cairn with (server/node-flags.json): Cairn is measured as it runs. */
+const serverNodeFlags: string[] = JSON.parse(fs.readFileSync(path.join(repoRoot, 'server/node-flags.json'), 'utf8'));
 
 /** Cairn started from `server/dist/main.js` as a child process against a database of its own. */
 export interface CairnUnderTest {
@@ -33,7 +36,7 @@ export async function startCairn(env: Record<string, string> = {}): Promise<Cair
   try {
     const port = await freePort();
     const childEnv = serverEnv(db.url, port, env);
-    const start = () => startChild(path.join(repoRoot, 'server/dist/main.js'), childEnv, /Cairn is running at/);
+    const start = () => startChild(path.join(repoRoot, 'server/dist/main.js'), childEnv, /Cairn is running at/, { flags: serverNodeFlags });
     const cairn: CairnUnderTest = {
       url: `http://127.0.0.1:${port}/graphql`,
       wsUrl: `ws://127.0.0.1:${port}/graphql`,
@@ -192,7 +195,7 @@ function nhsNumber(i: number): string {
 export async function startCairnPeer(cairn: CairnUnderTest, env: Record<string, string> = {}): Promise<{ url: string; wsUrl: string; server: ChildServer }> {
   const port = await freePort();
   const childEnv = serverEnv(cairn.db.url, port, env);
-  const server = await startChild(path.join(repoRoot, 'server/dist/main.js'), childEnv, /Cairn is running at/);
+  const server = await startChild(path.join(repoRoot, 'server/dist/main.js'), childEnv, /Cairn is running at/, { flags: serverNodeFlags });
   return { url: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, server };
 }
 

@@ -31,9 +31,14 @@ process.once('exit', () => {
  * exits first or stays silent for `timeoutMs`. Its output is kept (last lines shown on failure), not echoed,
  * except lines that look like warnings or errors.
  */
-export function startChild(script: string, env: Record<string, string>, ready: RegExp, timeoutMs = 60_000): Promise<ChildServer> {
+export function startChild(
+  script: string,
+  env: Record<string, string>,
+  ready: RegExp,
+  { timeoutMs = 60_000, flags = [] }: { timeoutMs?: number; /** Node flags before the script. */ flags?: string[] } = {},
+): Promise<ChildServer> {
   // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers under test.
-  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const nodeArgs = [...flags, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
   const exited = new Promise<void>((resolve) => child.once('exit', () => (running.delete(child), resolve())));
