@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { cpuMsOf } from '../support/child-server.js';
 import { percentile, rssOf } from '../support/stats.js';
@@ -54,6 +55,11 @@ export interface LoadResult {
   serverCores: number;
   /** This (load-generating) process's CPU during the window, in cores. */
   clientCores: number;
+  /**
+   * How late this process's event loop ran during the window (p50, p99, ms): a reply waits that long to be
+   * read, so when it is high the latencies above are the load generator's as much as the server's.
+   */
+  clientLoopDelay: { p50: number; p99: number };
   /** The measured window in wall-clock time (epoch ms), to match the server's own records to it. */
   windowEpoch: { start: number; end: number };
 }
@@ -220,7 +226,10 @@ export async function driveLoad(system: string, serverPid: number, editors: Load
   recorder.recording = true;
   const cpu0 = cpuMsOf(serverPid);
   const own0 = process.cpuUsage();
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   await sleep(o.seconds * 1000);
+  loopDelay.disable();
   recorder.recording = false;
   recorder.windowEnd = performance.now();
   const epochEnd = Date.now();
@@ -261,6 +270,7 @@ export async function driveLoad(system: string, serverPid: number, editors: Load
     rssEnd,
     serverCores,
     clientCores,
+    clientLoopDelay: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6 },
     windowEpoch: { start: epochStart, end: epochEnd },
   };
 }

@@ -51,6 +51,7 @@ export function loadReport(o: LoadOptions, results: Loaded[]): string {
     ['server RSS start → peak → end', ...col((r) => `${mib(r.rssStart)} → ${mib(r.rssPeak)} → ${mib(r.rssEnd)}`)],
     ['server CPU in the window (cores)', ...col((r) => num(r.serverCores, 2))],
     ['load generator CPU (cores)', ...col((r) => num(r.clientCores, 2))],
+    ['load generator event-loop delay p50 / p99', ...col((r) => `${lat(r.clientLoopDelay.p50)} / ${lat(r.clientLoopDelay.p99)}`)],
     ['stored bytes after the run', ...col((r) => kib(r.storedBytes))],
     ['durable when acknowledged', ...col((r) => (r.system === 'Cairn' ? 'yes (after COMMIT)' : 'no (debounced 2 s, ≤10 s)'))],
   ];
