@@ -5,7 +5,8 @@
  *
  * Settings (environment, for short development runs): FANOUT_SIZES (default "1000,5000"), FANOUT_TARGETS
  * ("ws,yoga,cairn"), FANOUT_WORKERS (client processes, 2), FANOUT_RATE (offered deliveries/s in the steady
- * phase, 5000), FANOUT_SECONDS (steady phase length, 10), FANOUT_BURST (deliveries per burst, 100000),
+ * phase, 5000), FANOUT_SECONDS (steady phase length, 10; longer where that posts fewer than 30 events),
+ * FANOUT_BURST (deliveries per burst, 100000),
  * FANOUT_TEAM (Cairn care-team size the subscribers are spread over, 20), FANOUT_CATCHUP (missed events, 1000;
  * 0 to skip), FANOUT_PHASES (which of "steady,burst,storm" to run; e.g. "storm" for a short run of the
  * reconnect storm alone), FANOUT_STORM_MISSED (events posted while the storm's subscribers are away, 10),
@@ -31,6 +32,11 @@ const settings = {
   workers: Number(env('FANOUT_WORKERS', '2')),
   offeredRate: Number(env('FANOUT_RATE', '5000')),
   seconds: Number(env('FANOUT_SECONDS', '10')),
+  /**
+   * The steady phase lasts until at least this many events are posted: at 5,000 subscribers ten seconds are
+   * ten events, and a p99 of their deliveries could rest on the one a collection happened to land in.
+   */
+  minSteadyEvents: 30,
   burstDeliveries: Number(env('FANOUT_BURST', '100000')),
   team: Number(env('FANOUT_TEAM', '20')),
   catchUp: Number(env('FANOUT_CATCHUP', '1000')),
@@ -46,6 +52,11 @@ const settings = {
   /** Print what each idle connection keeps alive on the server (heap snapshots; slow, for diagnosis). */
   heapCensus: process.env.FANOUT_HEAP_CENSUS === '1',
 };
+
+/** How long the steady phase posts for at `n` subscribers (see `minSteadyEvents`). */
+function steadySeconds(n: number): number {
+  return Math.max(settings.seconds, Math.ceil((settings.minSteadyEvents * n) / settings.offeredRate));
+}
 
 const starters: Record<string, () => Promise<Target>> = {
   ws: startPlainWs,
@@ -99,7 +110,7 @@ async function measure(name: string, n: number): Promise<Result> {
       }
       let steady: DeliveryResult | null = null;
       if (settings.phases.has('steady')) {
-        steady = await steadyDelivery(target, pool, connected.opened, settings.offeredRate / n, settings.seconds, write.cpuPerPost);
+        steady = await steadyDelivery(target, pool, connected.opened, settings.offeredRate / n, steadySeconds(n), write.cpuPerPost);
         await sleep(500);
       }
       let burst: DeliveryResult | null = null;
@@ -132,7 +143,7 @@ async function measure(name: string, n: number): Promise<Result> {
 function printSize(n: number, results: Result[]): void {
   const r0 = results[0];
   console.log(
-    `\nN = ${n.toLocaleString('en-GB')} subscribers, ${settings.workers} client processes; steady: ${(settings.offeredRate / n).toFixed(2)} events/s for ${settings.seconds} s ` +
+    `\nN = ${n.toLocaleString('en-GB')} subscribers, ${settings.workers} client processes; steady: ${(settings.offeredRate / n).toFixed(2)} events/s for ${steadySeconds(n)} s ` +
       `(${rate(settings.offeredRate)} deliveries offered); burst: ${r0.burst?.posted ?? 0} events posted back-to-back (4 at a time)`,
   );
   console.log('Idle connections (server after a forced GC; one subscription per connection)');

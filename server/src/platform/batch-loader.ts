@@ -9,7 +9,23 @@ export interface BatchOptions {
   mode?: 'tick' | 'coalesce';
   /** At most this many distinct keys per fetch (the rest wait for the next). */
   maxBatch?: number;
+  /**
+   * Coalescing only: while a crowd is asking (`crowdKeys` or more asked for behind the fetch in flight),
+   * the next fetch starts no sooner than this after the one before, so the crowd gathers into fewer,
+   * larger fetches. A key asked for while nothing is in flight, or behind a fetch with fewer others, is
+   * fetched as before. Without it a reconnect storm of 5,000 sockets made about 5,800 queries of four to
+   * five keys, and the server's thread waited on PostgreSQL in a quarter of its time.
+   */
+  crowdSpacingMs?: number;
 }
+
+/** See BatchOptions.crowdSpacingMs: the storm at 5,000 sockets took 3.6–3.9 s with 20 ms, 4.5–5.5 s with none. */
+const defaultCrowdSpacingMs = 20;
+/**
+ * Keys waiting behind a fetch that make a crowd. Fewer are requests that happened to meet (a post and a
+ * reconnect at once), which would otherwise wait the spacing for nothing.
+ */
+const crowdKeys = 4;
 
 interface Waiting<K, V> {
   key: K;
@@ -28,6 +44,9 @@ export class BatchLoader<K, V> {
   private inFlight = 0;
   private readonly mode: 'tick' | 'coalesce';
   private readonly maxBatch: number;
+  private readonly crowdSpacingMs: number;
+  /** When the last fetch started (`performance.now()`). */
+  private lastFetchAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly fetch: (keys: K[]) => Promise<Map<K, V>>,
@@ -35,43 +54,49 @@ export class BatchLoader<K, V> {
   ) {
     this.mode = options.mode ?? 'tick';
     this.maxBatch = options.maxBatch ?? Number.POSITIVE_INFINITY;
+    this.crowdSpacingMs = options.crowdSpacingMs ?? defaultCrowdSpacingMs;
   }
 
   load(key: K): Promise<V | undefined> {
     return new Promise((resolve, reject) => {
       this.pending.push({ key, resolve, reject });
-      this.schedule();
+      this.schedule(false);
     });
   }
 
   /**
    * Fetches at the end of this tick, unless (coalescing) a fetch is in flight: its end starts the next.
    * Coalescing waits for the end of this turn of the event loop instead, so that the messages of every
-   * socket read in this turn (a crowd's connection_init or subscribe) make one fetch, not one each.
+   * socket read in this turn (a crowd's connection_init or subscribe) make one fetch, not one each; and
+   * for a crowd that waited for a fetch to end (`behindFetch`), until `crowdSpacingMs` after it started.
    */
-  private schedule(): void {
+  private schedule(behindFetch: boolean): void {
     if (this.scheduled || (this.mode === 'coalesce' && this.inFlight > 0)) return;
     this.scheduled = true;
     const run = () => {
       this.scheduled = false;
       void this.flush();
     };
-    if (this.mode === 'coalesce') setImmediate(run);
-    else process.nextTick(run);
+    if (this.mode === 'tick') return process.nextTick(run);
+    const wait = behindFetch ? this.lastFetchAt + this.crowdSpacingMs - performance.now() : 0;
+    if (wait > 0) setTimeout(run, wait);
+    else setImmediate(run);
   }
 
   private async flush(): Promise<void> {
     const batch = this.take();
     if (batch.length === 0) return;
+    const keys = [...new Set(batch.map((b) => b.key))];
+    this.lastFetchAt = performance.now();
     this.inFlight++;
     try {
-      const found = await this.fetch([...new Set(batch.map((b) => b.key))]);
+      const found = await this.fetch(keys);
       for (const b of batch) b.resolve(found.get(b.key));
     } catch (e) {
       for (const b of batch) b.reject(e);
     } finally {
       this.inFlight--;
-      if (this.pending.length > 0) this.schedule();
+      if (this.pending.length > 0) this.schedule(this.pending.length >= crowdKeys);
     }
   }
 
