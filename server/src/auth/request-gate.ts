@@ -52,7 +52,7 @@ export function sessionGate(services: Services, checkedOnWrite: ReadonlySet<stri
       return session;
     },
     refuseOperation: (session, socket, query, document, operationName) =>
-      document && checkedOnWrite.has(soleMutationField(document, operationName) ?? '') ? Promise.resolve(null) : services.sockets.refusal(session, socket, query),
+      document && checkedOnWrite.has(soleMutationField(document, operationName) ?? '') ? Promise.resolve(null) : services.sockets.refusal(session, socket, document ?? query),
     socketContext: (session, clientAddress, nextSink) => new WsOperationContext(services, session, clientAddress, nextSink),
     nextSinkOf: (contextValue) => (contextValue instanceof WsOperationContext ? contextValue.nextSink : null),
     subscriptionStarted(contextValue) {
