@@ -19,7 +19,7 @@ export interface BatchOptions {
   crowdSpacingMs?: number;
 }
 
-/** See BatchOptions.crowdSpacingMs: the storm at 5,000 sockets took 3.6–3.9 s with 20 ms, 4.5–5.5 s with none. */
+/** See BatchOptions.crowdSpacingMs: the storm at 5,000 sockets took 3.9–5.1 s with it, 4.5–6.6 s without (alternating runs). */
 const defaultCrowdSpacingMs = 20;
 /**
  * Keys waiting behind a fetch that make a crowd. Fewer are requests that happened to meet (a post and a
