@@ -85,6 +85,21 @@ describe('ready-made text frames', () => {
     expect(idle).toEqual([true]); // ws's private sender state is where this module expects it
     expect(received).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
   });
+
+  it("leave a socket's first frame of a turn at once, and gather the rest until the turn ends", async () => {
+    const writes = new CoalescedWrites(new SerialisedPayloads());
+    const corkedAfter: number[] = [];
+    const received = await connected((socket, raw) => {
+      writes.writeText(socket, raw, '{"n":', Buffer.from('1}'));
+      corkedAfter.push(raw.writableCorked); // 0: the first frame was handed to the socket, not held
+      writes.writeText(socket, raw, '{"n":', Buffer.from('2}'));
+      writes.writeText(socket, raw, '{"n":', Buffer.from('3}'));
+      corkedAfter.push(raw.writableCorked); // 1: the second and third wait for the turn's end, together
+      process.nextTick(() => process.nextTick(() => corkedAfter.push(raw.writableCorked)));
+    }, 3);
+    expect(corkedAfter).toEqual([0, 1, 0]);
+    expect(received).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
+  });
 });
 
 describe('a socket before and after connection_init', () => {
