@@ -100,6 +100,26 @@ describe('ready-made text frames', () => {
     expect(corkedAfter).toEqual([0, 1, 0]);
     expect(received).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
   });
+
+  it("hold graphql-ws's own first message of a turn, so a result and its completion leave together", async () => {
+    const writes = new CoalescedWrites(new SerialisedPayloads());
+    const corkedAfter: number[] = [];
+    const received = await connected((socket, raw) => {
+      // As graphql-ws sends them: from promise callbacks, the completion one callback after the result.
+      void Promise.resolve()
+        .then(() => {
+          void writes.send(socket, raw, '{"id":"1","type":"next","payload":{}}');
+          corkedAfter.push(raw.writableCorked); // 1: held for the completion
+        })
+        .then(() => {
+          void writes.send(socket, raw, '{"id":"1","type":"complete"}');
+          corkedAfter.push(raw.writableCorked); // 1: still held, both leave in one write
+          process.nextTick(() => corkedAfter.push(raw.writableCorked));
+        });
+    }, 2);
+    expect(corkedAfter).toEqual([1, 1, 0]);
+    expect(received).toEqual(['{"id":"1","type":"next","payload":{}}', '{"id":"1","type":"complete"}']);
+  });
 });
 
 describe('a socket before and after connection_init', () => {

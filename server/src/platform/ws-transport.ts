@@ -204,10 +204,12 @@ function closeOnSocketError(this: WebSocket, err: Error): void {
 }
 
 /**
- * Writes a socket's first frame in a turn of the event loop at once, corks the socket at its second, and
- * uncorks every corked socket once, as soon as that turn's JavaScript (its promise callbacks included) has
- * run: the frames queued meanwhile go out in one write. A live event sent to thousands of sockets, one
- * frame each, leaves socket by socket as the audience is walked, not all after it. A `process.nextTick`,
+ * Writes a socket's first subscription frame in a turn of the event loop at once, corks the socket at its
+ * second (or at graphql-ws's own first message), and uncorks every corked socket once, as soon as that
+ * turn's JavaScript (its promise callbacks included) has run: the frames queued meanwhile go out in one
+ * write. A live event sent to thousands of sockets, one frame each, leaves socket by socket as the
+ * audience is walked, not all after it; a mutation's answer (`next`, then `complete` a promise callback
+ * later) leaves in one write, not two. A `process.nextTick`,
  * not `setImmediate`: the latter would also wait for every other I/O callback ready in this turn
  * (requests, query results), and a live event's whole audience with it (measured: up to 30 ms at 1,000
  * subscribers).
@@ -228,13 +230,16 @@ export class CoalescedWrites {
       this.write(socket, raw, data);
       return undefined;
     }
-    this.gather(raw);
+    this.gather(raw, true);
     return new Promise((resolve, reject) => socket.send(data, (err) => (err ? reject(err) : resolve())));
   }
 
-  /** Queues a frame on an open socket; a failed write closes the socket, which ends its subscriptions. */
+  /**
+   * Queues a message of graphql-ws's on an open socket, corked until the turn ends: an operation's result is
+   * followed by its `complete`. A failed write closes the socket, which ends its subscriptions.
+   */
   write(socket: WebSocket, raw: Duplex, data: string): void {
-    this.gather(raw);
+    this.gather(raw, true);
     socket.send(data);
     this.flushIfFull(raw);
   }
@@ -260,10 +265,13 @@ export class CoalescedWrites {
     }
   }
 
-  /** A frame for `raw` in this turn: the first goes straight out, later ones gather until the turn ends. */
-  private gather(raw: Duplex): void {
+  /**
+   * A frame for `raw` in this turn: the first goes straight out unless `hold`, later ones gather until the
+   * turn ends.
+   */
+  private gather(raw: Duplex, hold = false): void {
     if (this.corked.has(raw)) return;
-    if (this.written.has(raw)) {
+    if (hold || this.written.has(raw)) {
       raw.cork();
       this.corked.add(raw);
     } else this.written.add(raw);
