@@ -1,4 +1,3 @@
-import { ObjectHydrator } from '@mikro-orm/postgresql';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -6,7 +5,6 @@ import type { Duplex } from 'node:stream';
 import { CloseCode } from 'graphql-ws';
 import WebSocket from 'ws';
 import { ErrorCode } from './errors.js';
-import type { Orm } from './database.js';
 import type { Logger } from './logger.js';
 
 /** What a warm-up ran, each counted only when the server answered as a signed-out client is answered. */
@@ -62,29 +60,6 @@ export async function warmUp(app: http.RequestListener, onUpgrade: UpgradeListen
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
   }
-}
-
-/**
- * Makes the ORM's code for every entity now: MikroORM writes and compiles a function per entity the first
- * time it maps a row to one, compares or hydrates one (`new Function`), so the first request after a start
- * to touch an entity (a socket's sign-in: its session, user and organisations) paid for it. No row is read.
- * Returns how many entities it made code for.
- */
-export function compileEntityCode(orm: Orm): number {
-  const em = orm.em.fork();
-  const comparator = em.getComparator();
-  const hydrator = em.getHydrator();
-  const entities = Object.values(orm.getMetadata().getAll()).filter((meta) => !meta.embeddable && !meta.virtual && !meta.abstract);
-  for (const meta of entities) {
-    comparator.getResultMapper(meta.className);
-    comparator.getSnapshotGenerator(meta.className);
-    comparator.getEntityComparator(meta.className);
-    if (hydrator instanceof ObjectHydrator) {
-      hydrator.getEntityHydrator(meta, 'full');
-      hydrator.getEntityHydrator(meta, 'reference');
-    }
-  }
-  return entities.length;
 }
 
 /** One signed-out GraphQL read over HTTP; true when it was refused as UNAUTHENTICATED. */
