@@ -101,7 +101,7 @@ describe('ready-made text frames', () => {
     expect(received).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
   });
 
-  it("hold graphql-ws's own first message of a turn, so a result and its completion leave together", async () => {
+  it("hold graphql-ws's message of an operation from the first of a turn, so a result and its completion leave together", async () => {
     const writes = new CoalescedWrites(new SerialisedPayloads());
     const corkedAfter: number[] = [];
     const received = await connected((socket, raw) => {
@@ -119,6 +119,19 @@ describe('ready-made text frames', () => {
     }, 2);
     expect(corkedAfter).toEqual([1, 1, 0]);
     expect(received).toEqual(['{"id":"1","type":"next","payload":{}}', '{"id":"1","type":"complete"}']);
+  });
+
+  it("send graphql-ws's messages of no operation (the connection's acknowledgement) at once", async () => {
+    const writes = new CoalescedWrites(new SerialisedPayloads());
+    const corkedAfter: number[] = [];
+    const received = await connected((socket, raw) => {
+      void Promise.resolve().then(() => {
+        void writes.send(socket, raw, '{"type":"connection_ack"}');
+        corkedAfter.push(raw.writableCorked); // 0: a crowd signing in after a restart gets each answer as it is made
+      });
+    }, 1);
+    expect(corkedAfter).toEqual([0]);
+    expect(received).toEqual(['{"type":"connection_ack"}']);
   });
 });
 
