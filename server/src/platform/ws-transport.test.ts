@@ -1,4 +1,5 @@
 import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import { MessageType, stringifyMessage } from 'graphql-ws';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +102,11 @@ describe('ready-made text frames', () => {
     expect(received).toEqual(['{"n":1}', '{"n":2}', '{"n":3}']);
   });
 
+  // Made as graphql-ws makes them, so the tests hold to its serialisation (the id first).
+  const result = stringifyMessage({ id: '1', type: MessageType.Next, payload: { data: {} } });
+  const completion = stringifyMessage({ id: '1', type: MessageType.Complete });
+  const acknowledgement = stringifyMessage({ type: MessageType.ConnectionAck });
+
   it("hold graphql-ws's message of an operation from the first of a turn, so a result and its completion leave together", async () => {
     const writes = new CoalescedWrites(new SerialisedPayloads());
     const corkedAfter: number[] = [];
@@ -108,17 +114,17 @@ describe('ready-made text frames', () => {
       // As graphql-ws sends them: from promise callbacks, the completion one callback after the result.
       void Promise.resolve()
         .then(() => {
-          void writes.send(socket, raw, '{"id":"1","type":"next","payload":{}}');
+          void writes.send(socket, raw, result);
           corkedAfter.push(raw.writableCorked); // 1: held for the completion
         })
         .then(() => {
-          void writes.send(socket, raw, '{"id":"1","type":"complete"}');
+          void writes.send(socket, raw, completion);
           corkedAfter.push(raw.writableCorked); // 1: still held, both leave in one write
           process.nextTick(() => corkedAfter.push(raw.writableCorked));
         });
     }, 2);
     expect(corkedAfter).toEqual([1, 1, 0]);
-    expect(received).toEqual(['{"id":"1","type":"next","payload":{}}', '{"id":"1","type":"complete"}']);
+    expect(received).toEqual([result, completion]);
   });
 
   it("send graphql-ws's messages of no operation (the connection's acknowledgement) at once", async () => {
@@ -126,12 +132,12 @@ describe('ready-made text frames', () => {
     const corkedAfter: number[] = [];
     const received = await connected((socket, raw) => {
       void Promise.resolve().then(() => {
-        void writes.send(socket, raw, '{"type":"connection_ack"}');
+        void writes.send(socket, raw, acknowledgement);
         corkedAfter.push(raw.writableCorked); // 0: a crowd signing in after a restart gets each answer as it is made
       });
     }, 1);
     expect(corkedAfter).toEqual([0]);
-    expect(received).toEqual(['{"type":"connection_ack"}']);
+    expect(received).toEqual([acknowledgement]);
   });
 });
 
