@@ -27,7 +27,8 @@ const FLUSH_BYTES = 32 * 1024;
  *   directly (`nextSink`) is also encoded to UTF-8 once, and each subscriber gets a ready-made frame;
  * - frames a socket is sent during one turn of the event loop (a replay of 1,000 missed events, or several
  *   events dispatched from one read of the log) leave in a few writes of up to FLUSH_BYTES, not one
- *   system call each; a socket's first frame of the turn goes at once (see CoalescedWrites);
+ *   system call each; a socket's first frame of the turn goes at once, unless it is an operation's
+ *   result, which waits for its completion (see CoalescedWrites);
  * - a frame counts as sent once queued, unless the socket's buffers are full (see HIGH_WATER_BYTES);
  * - one keep-alive timer pings every socket, instead of a timer and closures per socket;
  * - an idle socket keeps neither its upgrade request nor a connection-init timer (SocketExtra), and a
