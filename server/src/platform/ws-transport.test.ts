@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
-import { CoalescedWrites, SerialisedPayloads, senderIdle, serveGraphqlWs, textFrame, type SocketExtra } from './ws-transport.js';
+import { CoalescedWrites, KeepAlive, SerialisedPayloads, senderIdle, serveGraphqlWs, textFrame, type SocketExtra } from './ws-transport.js';
 
 /** What graphql-ws does with every message: stringify with the replacer, then hand the text to send. */
 function send(payloads: SerialisedPayloads, message: object): string {
@@ -181,6 +181,91 @@ describe('a socket before and after connection_init', () => {
       initialised.close();
     } finally {
       await server.dispose();
+    }
+  });
+});
+
+describe('keep-alive pings', () => {
+  /**
+   * A `ws` server with `count` real clients, the last `silent` of which never answer a ping, watched by a
+   * KeepAlive ticked by hand. `tick` runs one slice and waits for the answers to its pings.
+   */
+  async function watched(count: number, silent: number, slices: number) {
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    const keepAlive = new KeepAlive(server, 0, slices);
+    const pings: number[] = [];
+    let answersDue = 0;
+    let answers = 0;
+    server.on('connection', (socket) => {
+      const answering = server.clients.size <= count - silent;
+      keepAlive.watch(socket);
+      socket.on('pong', () => answers++);
+      const ping = socket.ping.bind(socket);
+      socket.ping = () => {
+        pings[pings.length - 1]++;
+        if (answering) answersDue++;
+        ping();
+      };
+    });
+    const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const clients: WebSocket[] = [];
+    for (let i = 0; i < count; i++) {
+      const client = new WebSocket(url, { autoPong: i < count - silent });
+      await new Promise<void>((resolve, reject) => (client.once('open', () => resolve()), client.once('error', reject)));
+      clients.push(client);
+    }
+    while (server.clients.size < count) await sleep(5);
+    const tick = async () => {
+      pings.push(0);
+      keepAlive.pingSlice();
+      while (answers < answersDue) await sleep(5);
+    };
+    const closeClients = async (which: WebSocket[]) => {
+      const remaining = server.clients.size - which.length;
+      for (const c of which) c.close();
+      while (server.clients.size > remaining) await sleep(5);
+    };
+    const close = async () => {
+      for (const c of clients) c.terminate();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    };
+    return { tick, pings, clients, closeClients, close };
+  }
+
+  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  const open = (clients: WebSocket[]) => clients.map((c) => c.readyState === WebSocket.OPEN);
+
+  it('pings every socket once a round, a slice at a time, and cuts only the one that never answered', async () => {
+    const { tick, pings, clients, close } = await watched(5, 1, 2);
+    try {
+      const cut = new Promise<number>((resolve) => clients[4].once('close', (code) => resolve(code)));
+      for (let i = 0; i < 4; i++) await tick();
+      // 5 sockets in 2 slices: 3, then 2. The second round pings the 4 that answered and cuts the 5th,
+      // whose ping has gone unanswered for a whole period (2 slices).
+      expect(pings).toEqual([3, 2, 3, 1]);
+      expect(await cut).toBe(1006);
+      expect(open(clients.slice(0, 4))).toEqual([true, true, true, true]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('waits a whole period before cutting, even when the round comes round early because sockets closed', async () => {
+    const { tick, pings, clients, closeClients, close } = await watched(4, 1, 2);
+    try {
+      await tick();
+      await tick(); // the silent socket is pinged here
+      await closeClients(clients.slice(0, 3));
+      await tick(); // a round of one socket, one slice after its ping: not yet cut
+      await sleep(50);
+      expect(open(clients)).toEqual([false, false, false, true]);
+      const cut = new Promise<number>((resolve) => clients[3].once('close', (code) => resolve(code)));
+      await tick(); // a period after its ping
+      expect(await cut).toBe(1006);
+      expect(pings).toEqual([2, 2, 0, 0]);
+    } finally {
+      await close();
     }
   });
 });
