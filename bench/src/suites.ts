@@ -2,6 +2,7 @@ import { carePlansBenchmark } from './care-plans/suite.js';
 import { fanout } from './fanout/fanout.suite.js';
 import { dashboardBenchmark } from './dashboard/dashboard.suite.js';
 import { indicatorsBenchmark } from './indicators/indicators.suite.js';
+import { keepAliveBenchmark } from './keep-alive/keep-alive.suite.js';
 
 /** Every benchmark suite by name; each domain adds its own. */
 export const suites: Record<string, () => Promise<void>> = {};
@@ -9,3 +10,4 @@ suites['care-plans'] = carePlansBenchmark;
 suites.fanout = fanout;
 suites.dashboard = dashboardBenchmark;
 suites.indicators = indicatorsBenchmark;
+suites['keep-alive'] = keepAliveBenchmark;

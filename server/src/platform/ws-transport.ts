@@ -381,9 +381,9 @@ function isMessage(holder: unknown): boolean {
 
 /**
  * Keep-alive pings go out to a slice of the sockets at a time, spread over the period: a live event, or an
- * edit's acknowledgement, due meanwhile waits for a slice, not for every socket. Measured with 5,000 idle
- * sockets (clients in two other processes, a 2 s period, 10 s, two runs each): pinging them all at once
- * held the event loop for 84–208 ms once a period; in 24 slices, the longest hold was 21 ms.
+ * edit's acknowledgement, due meanwhile waits for a slice, not for every socket. With 5,000 idle sockets
+ * (`npm run bench -- keep-alive`, a 2 s period, four runs) pinging them all at once held the event loop for
+ * 62–208 ms once a period; in 24 slices, the longest hold was 6–38 ms.
  */
 const KEEP_ALIVE_SLICES = 24;
 
