@@ -188,7 +188,8 @@ describe('a socket before and after connection_init', () => {
 describe('keep-alive pings', () => {
   /**
    * A `ws` server with `count` real clients, the last `silent` of which never answer a ping, watched by a
-   * KeepAlive ticked by hand. `tick` runs one slice and waits for the answers to its pings.
+   * KeepAlive ticked by hand. `tick` runs one slice and waits for the answers to its pings; `connect` adds
+   * an answering client.
    */
   async function watched(count: number, silent: number, slices: number) {
     const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
@@ -197,8 +198,10 @@ describe('keep-alive pings', () => {
     const pings: number[] = [];
     let answersDue = 0;
     let answers = 0;
+    /** Whether each client still to connect answers pings, in the order they connect. */
+    const answeringNext: boolean[] = [];
     server.on('connection', (socket) => {
-      const answering = server.clients.size <= count - silent;
+      const answering = answeringNext.shift();
       keepAlive.watch(socket);
       socket.on('pong', () => answers++);
       const ping = socket.ping.bind(socket);
@@ -210,12 +213,15 @@ describe('keep-alive pings', () => {
     });
     const url = `ws://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const clients: WebSocket[] = [];
-    for (let i = 0; i < count; i++) {
-      const client = new WebSocket(url, { autoPong: i < count - silent });
+    const connect = async (answering = true) => {
+      answeringNext.push(answering);
+      const client = new WebSocket(url, { autoPong: answering });
       await new Promise<void>((resolve, reject) => (client.once('open', () => resolve()), client.once('error', reject)));
       clients.push(client);
-    }
-    while (server.clients.size < count) await sleep(5);
+      while (server.clients.size < clients.filter((c) => c.readyState === WebSocket.OPEN).length) await sleep(5);
+      return client;
+    };
+    for (let i = 0; i < count; i++) await connect(i < count - silent);
     const tick = async () => {
       pings.push(0);
       keepAlive.pingSlice();
@@ -230,7 +236,7 @@ describe('keep-alive pings', () => {
       for (const c of clients) c.terminate();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     };
-    return { tick, pings, clients, closeClients, close };
+    return { tick, pings, clients, connect, closeClients, close };
   }
 
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -264,6 +270,18 @@ describe('keep-alive pings', () => {
       await tick(); // a period after its ping
       expect(await cut).toBe(1006);
       expect(pings).toEqual([2, 2, 0, 0]);
+    } finally {
+      await close();
+    }
+  });
+
+  it('reaches a socket that connected during the round in that same round', async () => {
+    const { tick, pings, connect, close } = await watched(4, 0, 2);
+    try {
+      await tick(); // the first two of four
+      await connect(); // a fifth, mid-round
+      await tick(); // the round goes on: the other two, and the fifth (a slice is now 3 of 5)
+      expect(pings).toEqual([2, 3]);
     } finally {
       await close();
     }
