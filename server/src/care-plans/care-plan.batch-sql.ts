@@ -201,13 +201,11 @@ export async function storeGroup(
   sessions: readonly string[],
   kept: readonly KeptRelationship[] = [],
 ): Promise<StoredRow[]> {
-  const views = plans.map((p) => viewColumns(p.view));
-  const bytes = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  const rows = await tx.run<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string }>(prepared('care-plan-group-store', sql`with input as (
-       select * from unnest(${updates.map((u) => u.patientId)}::uuid[], ${updates.map((u) => bytes(u.update))}::bytea[],
-                            ${updates.map((u) => u.actorId)}::uuid[], ${updates.map((u) => u.clientUpdateId)}::text[],
-                            ${updates.map((u) => u.sections.join(','))}::text[], ${updates.map((u) => u.requestId)}::text[]) with ordinality
-         as t(patient_id, update, actor_id, client_update_id, sections, request_id, ord)),
+  const rows = await tx.run<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string }>(prepared('care-plan-group-store', sql`with arg as (select ${groupJson(updates, plans)}::jsonb as j),
+     input as (
+       select (e->>'patientId')::uuid as patient_id, decode(e->>'update', 'base64') as update, (e->>'actorId')::uuid as actor_id,
+              e->>'clientUpdateId' as client_update_id, e->>'sections' as sections, e->>'requestId' as request_id, ord
+         from arg, jsonb_array_elements(arg.j->'updates') with ordinality as t(e, ord)),
      ins as (
        insert into care_plan_update (patient_id, update, actor_id, client_update_id, sections)
        select patient_id, update, actor_id, client_update_id, string_to_array(sections, ',') from input order by ord
@@ -216,12 +214,12 @@ export async function storeGroup(
        select array_agg(patient_id) as plan_ids, array_agg(seq) as seqs, array_agg(at) as ats
          from (select patient_id, max(seq) as seq, max(created_at) as at from ins group by patient_id) n),
      plans as (
-       select * from unnest(${plans.map((p) => p.patientId)}::uuid[], ${views.map((v) => v.view)}::jsonb[], ${views.map((v) => v.whatMatters)}::text[],
-                            ${views.map((v) => v.goals)}::jsonb[], ${views.map((v) => v.strategies)}::jsonb[], ${views.map((v) => v.flareUp)}::jsonb[],
-                            ${views.map((v) => v.medication)}::text[], ${views.map((v) => v.nextReviewDate)}::date[], ${views.map((v) => v.reviewerId)}::uuid[],
-                            ${views.map((v) => v.activeGoalCount)}::int[], ${plans.map((p) => (p.snapshot ? bytes(p.snapshot) : null))}::bytea[],
-                            ${plans.map((p) => p.count)}::int[], ${plans.map((p) => p.updatedBy)}::uuid[], ${plans.map((p) => p.readSeq)}::bigint[])
-         as t(patient_id, view, what_matters, goals, strategies, flare_up, medication, next_review_date, reviewer_id, active_goal_count, snapshot, n, updated_by, read_seq)),
+       select (e->>'patientId')::uuid as patient_id, e->'view' as view, e->'view'->>'whatMatters' as what_matters, e->'view'->'goals' as goals,
+              e->'view'->'strategies' as strategies, e->'view'->'flareUp' as flare_up, e->'view'->>'medication' as medication,
+              (e->'view'->'review'->>'nextReviewDate')::date as next_review_date, (e->'view'->'review'->>'reviewerId')::uuid as reviewer_id,
+              (e->>'activeGoalCount')::int as active_goal_count, decode(e->>'snapshot', 'base64') as snapshot, (e->>'count')::int as n,
+              (e->>'updatedBy')::uuid as updated_by, (e->>'readSeq')::bigint as read_seq
+         from arg, jsonb_array_elements(arg.j->'plans') e),
      upd as (
        update care_plan c
           set last_seq = nw.seqs[i], updated_at = nw.ats[i], updated_by = p.updated_by,
@@ -271,6 +269,32 @@ export async function storeGroup(
 }
 
 /** The materialised view as the care_plan row's columns. */
+/**
+ * The group's updates and plans as one JSON document, the store statement's one large parameter: each
+ * view is turned into JSON once, inside it, and PostgreSQL parses it once. As some twenty arrays instead,
+ * every view was turned into JSON twice (whole, and by section), then each element escaped for an array
+ * literal and parsed again (53 µs against 17 µs a group of two plans, to make the parameters).
+ */
+function groupJson(updates: UpdateRow[], plans: PlanWrite[]): string {
+  const base64 = (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('base64');
+  return JSON.stringify({
+    updates: updates.map((u) => ({ patientId: u.patientId, update: base64(u.update), actorId: u.actorId, clientUpdateId: u.clientUpdateId, sections: u.sections.join(','), requestId: u.requestId })),
+    plans: plans.map((p) => ({
+      patientId: p.patientId,
+      view: p.view,
+      activeGoalCount: activeGoals(p.view),
+      snapshot: p.snapshot ? base64(p.snapshot) : null,
+      count: p.count,
+      updatedBy: p.updatedBy,
+      readSeq: p.readSeq,
+    })),
+  });
+}
+
+function activeGoals(view: CarePlanView): number {
+  return view.goals.filter((g) => g.status === 'ACTIVE').length;
+}
+
 function viewColumns(view: CarePlanView) {
   return {
     view: JSON.stringify(view),
@@ -281,6 +305,6 @@ function viewColumns(view: CarePlanView) {
     medication: view.medication,
     nextReviewDate: view.review.nextReviewDate,
     reviewerId: view.review.reviewerId,
-    activeGoalCount: view.goals.filter((g) => g.status === 'ACTIVE').length,
+    activeGoalCount: activeGoals(view),
   };
 }

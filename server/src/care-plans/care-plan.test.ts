@@ -274,10 +274,12 @@ describe('live care plans', () => {
   });
 
   it("stores each part of the view in the plan row's columns, as the view itself holds it", async () => {
+    // Characters JSON and SQL literals escape, and some outside ASCII (one of them a surrogate pair).
+    const WHAT_MATTERS = 'Walking the dog "Bramble" again \\ every day,\n\tto the café {and back} 🐕 ŵ';
     const { patient, tokens } = await setUp(['coach']);
     const a = await editor(tokens.coach, patient.id);
     a.doc.transact(() => {
-      a.text().insert(0, 'Walking the dog "Bramble" again \\ every day');
+      a.text().insert(0, WHAT_MATTERS);
       a.doc.getText('medication').insert(0, 'Paracetamol 1 g up to four times a day');
       a.doc.getArray('goals').push([goalMap({ id: 'g-1', what: 'Walk to the park', why: 'Bramble', measure: 'Minutes', targetDate: '2026-09-01', status: 'ACTIVE', checkIns: [] })]);
       a.doc.getArray('goals').push([goalMap({ id: 'g-2', what: 'Swim', why: 'Fitness', measure: 'Lengths', targetDate: null, status: 'DROPPED', checkIns: [] })]);
@@ -292,7 +294,7 @@ describe('live care plans', () => {
          from care_plan where patient_id = ?`,
       [patient.id],
     );
-    expect(row.view.whatMatters).toBe('Walking the dog "Bramble" again \\ every day');
+    expect(row.view.whatMatters).toBe(WHAT_MATTERS);
     expect(row.what_matters).toBe(row.view.whatMatters);
     expect(row.medication).toBe('Paracetamol 1 g up to four times a day');
     expect(row.goals).toEqual(row.view.goals);
