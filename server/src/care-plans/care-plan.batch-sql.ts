@@ -3,7 +3,7 @@ import { AuditOutcome } from '../audit/audit.service.js';
 import { endedSessionsAmong } from '../auth/auth.service.js';
 import { digestMergeSql } from '../notifications/care-plan-digest.js';
 import { timelineMergeSql } from './care-plan.timeline.js';
-import { prepared, sql, type Sql, type StatementRunner } from '../platform/sql.js';
+import { prepared, sql, sqlText, type Sql, type StatementRunner } from '../platform/sql.js';
 import { type CarePlanView } from '@cairn/schema/care-plan';
 import { createCarePlanDoc, materialise, initialCarePlanUpdate } from './care-plan.doc.js';
 import { CARE_PLAN_CHANNEL } from './care-plan.notifier.js';
@@ -205,7 +205,7 @@ export async function storeGroup(
      input as (
        select (e->>'patientId')::uuid as patient_id, decode(e->>'update', 'base64') as update, (e->>'actorId')::uuid as actor_id,
               e->>'clientUpdateId' as client_update_id, e->>'sections' as sections, e->>'requestId' as request_id, ord
-         from arg, jsonb_array_elements(arg.j->'updates') with ordinality as t(e, ord)),
+         from unnest(${elementsOf('updates')}) with ordinality as t(e, ord)),
      ins as (
        insert into care_plan_update (patient_id, update, actor_id, client_update_id, sections)
        select patient_id, update, actor_id, client_update_id, string_to_array(sections, ',') from input order by ord
@@ -219,7 +219,7 @@ export async function storeGroup(
               (e->'view'->'review'->>'nextReviewDate')::date as next_review_date, (e->'view'->'review'->>'reviewerId')::uuid as reviewer_id,
               (e->>'activeGoalCount')::int as active_goal_count, decode(e->>'snapshot', 'base64') as snapshot, (e->>'count')::int as n,
               (e->>'updatedBy')::uuid as updated_by, (e->>'readSeq')::bigint as read_seq
-         from arg, jsonb_array_elements(arg.j->'plans') e),
+         from unnest(${elementsOf('plans')}) e),
      upd as (
        update care_plan c
           set last_seq = nw.seqs[i], updated_at = nw.ats[i], updated_by = p.updated_by,
@@ -289,6 +289,16 @@ function groupJson(updates: UpdateRow[], plans: PlanWrite[]): string {
       readSeq: p.readSeq,
     })),
   });
+}
+
+/**
+ * The elements of one of `arg`'s lists, as an array for `unnest`. The statement is prepared, and its generic
+ * plan expects ten rows of `unnest` of an array it cannot see, where it expects a hundred of
+ * `jsonb_array_elements`: expecting a hundred plans, it joined them to every row of care_plan by hash
+ * (an index scan of the whole table, each group) instead of finding each plan by key (auto_explain).
+ */
+function elementsOf(list: 'updates' | 'plans'): Sql {
+  return sql`array(select e from arg, jsonb_array_elements(arg.j->${sqlText(`'${list}'`)}) with ordinality x(e, n) order by n)`;
 }
 
 function activeGoals(view: CarePlanView): number {
