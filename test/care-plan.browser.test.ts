@@ -234,6 +234,16 @@ describe('the live care plan in Chromium', () => {
     const offlinePatient = await world.patient([world.users.coach, world.users.fcp], { givenName: 'Carys', familyName: `Evans ${world.tag}` });
     const coach = await openPlan(world.users.coach, offlinePatient);
     const physio = await openPlan(world.users.fcp, offlinePatient);
+    // Edits go on the plan's socket while it is up; over HTTP only when it is not (plan-sync.ts, `send`).
+    let editsOverHttp = 0;
+    physio.page.on('request', (r) => {
+      if (r.method() === 'POST' && r.postData()?.includes('applyCarePlanUpdate')) editsOverHttp++;
+    });
+    await whatMatters(physio.page).click();
+    await physio.page.keyboard.type('Walks the dog. ', { delay: 10 });
+    await saved(physio.page);
+    await untilValue(whatMatters(coach.page), { includes: ['Walks the dog.'] }, { timeout: 10_000 });
+    expect(editsOverHttp).toBe(0);
     await physio.context.setOffline(true);
     await whatMatters(physio.page).click();
     await physio.page.keyboard.type('Swimming on Saturdays.', { delay: 10 });
@@ -243,6 +253,8 @@ describe('the live care plan in Chromium', () => {
     await saved(coach.page);
     expect(await valueOf(whatMatters(coach.page))).not.toContain('Swimming');
 
+    expect(editsOverHttp).toBeGreaterThan(0); // offline, it tried HTTP, which failed at once
+
     await physio.context.setOffline(false);
     await untilValue(whatMatters(coach.page), { includes: ['Swimming on Saturdays.', 'Cooking for the family.'] }, { timeout: 10_000 });
     await untilValue(whatMatters(physio.page), { includes: ['Swimming on Saturdays.', 'Cooking for the family.'] }, { timeout: 10_000 });
@@ -250,6 +262,23 @@ describe('the live care plan in Chromium', () => {
     expect(await valueOf(whatMatters(physio.page))).toBe(await valueOf(whatMatters(coach.page)));
     await coach.context.close();
     await physio.context.close();
+  }, 60_000);
+
+  it('stores nothing typed after the session has ended elsewhere, and returns to sign-in', async () => {
+    const endedPatient = await world.patient([world.users.coach], { givenName: 'Efa', familyName: `Lloyd ${world.tag}` });
+    const coach = await openPlan(world.users.coach, endedPatient);
+    await whatMatters(coach.page).click();
+    await coach.page.keyboard.type('Gardening. ', { delay: 10 });
+    await saved(coach.page);
+    // Signed out everywhere (an administrator, or another of their devices): the socket is still open.
+    await server().orm.em.fork().getConnection().execute('update session set revoked_at = now() where user_id = ? and revoked_at is null', [world.users.coach.id]);
+    await coach.page.keyboard.type('Not this.', { delay: 10 });
+    // The edit goes on the socket, which refuses it; asked again over HTTP, the answer takes the app to sign-in.
+    await coach.page.getByRole('heading', { name: 'Sign in to Cairn' }).waitFor();
+    await coach.page.getByText('Your session has ended. Please sign in again.').waitFor();
+    const [row] = await server().orm.em.fork().getConnection().execute<Array<{ what_matters: string }>>('select what_matters from care_plan where patient_id = ?', [endedPatient.id]);
+    expect(row.what_matters).toBe('Gardening. ');
+    await coach.context.close();
   }, 60_000);
 
   it('stops "What matters to me" at 20,000 characters, typed or pasted, and Tab leaves the box', async () => {

@@ -43,10 +43,10 @@ export function connectSocket(wsUrl: string, token: string, onError: (e: unknown
 type Carried = Map<string, { keys: string[]; awaited: number }>;
 
 /**
- * One clinician editing a plan the way Cairn's web client does: a Y.Doc subscribed to carePlanUpdates
- * (starting from its state vector); local edits go out as applyCarePlanUpdate on the same socket, one
- * update in flight at a time (the server must receive a client's updates in order), and whatever was typed
- * meanwhile is merged into the next one.
+ * One clinician editing a plan: a Y.Doc subscribed to carePlanUpdates (starting from its state vector);
+ * local edits go out as applyCarePlanUpdate, one update in flight at a time (the server must receive a
+ * client's updates in order), and whatever was typed meanwhile is merged into the next one. The edits go
+ * on the same socket, or (`edits: 'http'`) as HTTP POSTs, as Cairn's web client sends them.
  */
 class CairnEditor implements LoadEditor {
   private readonly doc = new Y.Doc();
@@ -66,6 +66,7 @@ class CairnEditor implements LoadEditor {
     private readonly typist: Typist,
     private readonly carried: Carried,
     private readonly othersOnPlan: number,
+    private readonly http: { url: string; token: string } | null,
   ) {
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === 'remote') return;
@@ -131,8 +132,16 @@ class CairnEditor implements LoadEditor {
       } else this.recorder.onError(error);
       this.flush();
     };
+    const variables = { p: this.patientId, u: Buffer.from(update).toString('base64'), c: clientUpdateId };
+    if (this.http) {
+      postEdit(this.http, variables).then(
+        () => settle(true),
+        (e: unknown) => settle(false, e),
+      );
+      return;
+    }
     this.client.subscribe<{ applyCarePlanUpdate: { seq: number } }>(
-      { query: APPLY, variables: { p: this.patientId, u: Buffer.from(update).toString('base64'), c: clientUpdateId } },
+      { query: APPLY, variables },
       {
         next: ({ data, errors }) => (errors?.length || !data ? settle(false, errors) : settle(true)),
         error: (e) => settle(false, e),
@@ -151,6 +160,17 @@ class CairnEditor implements LoadEditor {
   }
 }
 
+/** One edit as an HTTP POST with the editor's bearer token; rejects on any error the server answers. */
+async function postEdit(http: { url: string; token: string }, variables: Record<string, string>): Promise<void> {
+  const res = await fetch(http.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${http.token}` },
+    body: JSON.stringify({ query: APPLY, variables }),
+  });
+  const body = (await res.json()) as { data?: { applyCarePlanUpdate?: unknown }; errors?: unknown[] };
+  if (body.errors?.length || !body.data?.applyCarePlanUpdate) throw new Error(`applyCarePlanUpdate over HTTP: ${JSON.stringify(body.errors ?? res.status)}`);
+}
+
 /** Part 1: the co-editing load against Cairn (its own database, seeded people, real sign-ins). */
 export async function runCairnLoad(o: LoadOptions, log: (line: string) => void): Promise<LoadResult & { storedBytes: number; stages: StageSummary | null }> {
   const stagesFile = path.join(os.tmpdir(), `cairn-bench-stages-${process.pid}-${Date.now()}.json`);
@@ -166,7 +186,8 @@ export async function runCairnLoad(o: LoadOptions, log: (line: string) => void):
     const carried: Carried = new Map();
     const slots = world.users.map((u, i) => ({ plan: Math.floor(i / o.editors), token: tokens[i] }));
     const flat = await inBatches(slots, 10, 120_000, async (slot, i) => {
-      const editor = new CairnEditor(`e${i}`, world.patients[slot.plan], recorder, new Typist(o.seed + i), carried, o.editors - 1);
+      const http = o.edits === 'http' ? { url: cairn.url, token: slot.token } : null;
+      const editor = new CairnEditor(`e${i}`, world.patients[slot.plan], recorder, new Typist(o.seed + i), carried, o.editors - 1, http);
       await editor.connect(cairn.wsUrl, slot.token);
       return editor;
     });

@@ -17,6 +17,12 @@ export interface LoadOptions {
   /** How long to wait after typing stops for the last acknowledgements and deliveries. */
   drainSeconds: number;
   seed: number;
+  /**
+   * How Cairn's editors send their edits: on their socket (graphql-ws, as the issue's targets are judged),
+   * or as HTTP POSTs beside it, as Cairn's web client sends them (urql's fetchExchange; only the
+   * subscription is on the socket).
+   */
+  edits: 'socket' | 'http';
 }
 
 /** One simulated editor: a Y.Doc connected to the server under test. */

@@ -34,6 +34,8 @@ export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
   const wanted = (flag('parts') ?? parts.join(',')).split(',').map((s) => s.trim());
   for (const p of wanted) if (!(parts as readonly string[]).includes(p)) throw new Error(`--parts takes a list of ${parts.join(', ')} (got "${p}")`);
   const seed = num('seed', 1, 0, 2 ** 31);
+  const edits = flag('edits') || 'socket';
+  if (edits !== 'socket' && edits !== 'http') throw new Error(`--edits takes socket or http (got "${edits}")`);
   const planCounts = (flag('plans') || '50,200').split(',').map((raw) => {
     const n = Number(raw);
     if (!Number.isInteger(n) || n < 1 || n > 500) throw new Error(`--plans takes plan counts from 1 to 500 (got "${raw}")`);
@@ -49,6 +51,7 @@ export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
       rate: num('rate', 3, 0.1, 50),
       drainSeconds: num('drain', 15, 1, 120),
       seed,
+      edits,
     },
     history: {
       ops: Math.round(num('trace-ops', 260_000, 100, 2_000_000)),

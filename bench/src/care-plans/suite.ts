@@ -10,14 +10,14 @@ const log = (line: string) => console.log(`  · ${line}`);
 
 /**
  * `npm run bench -- care-plans [--plans 50,200 --editors 5 --seconds 30 --rate 3 --trace-ops 260000 --batch 20
- * --parts cairn,hocuspocus,history]`: the co-editing load against Cairn and against Hocuspocus, then the
+ * --parts cairn,hocuspocus,history --edits socket|http]`: the co-editing load against Cairn and against Hocuspocus, then the
  * long-history replay, each server a child process on its own fresh database; figures printed at the end.
  */
 export async function carePlansBenchmark(): Promise<void> {
   const o = readOptions();
   const l = o.load;
   console.log(
-    `Sizes: ${o.planCounts.map((n) => `${n} plans × ${l.editors} editors = ${n * l.editors}`).join('; then ')} editors, ${l.rate} updates/s each, ${l.warmupSeconds} s warm-up + ${l.seconds} s;` +
+    `Sizes: ${o.planCounts.map((n) => `${n} plans × ${l.editors} editors = ${n * l.editors}`).join('; then ')} editors, ${l.rate} updates/s each, ${l.warmupSeconds} s warm-up + ${l.seconds} s; Cairn's edits on the ${l.edits === 'http' ? 'HTTP endpoint' : 'socket'};` +
       ` trace of ${o.history.ops} operations, 1–${o.history.maxBatch} keystrokes per update (replay capped at ${o.history.maxMinutes} min); seed ${l.seed}; parts: ${o.parts.join(', ')}`,
   );
   const sizes: Array<{ options: LoadOptions; loads: Array<LoadResult & { storedBytes: number; stages?: StageSummary | null }> }> = [];
