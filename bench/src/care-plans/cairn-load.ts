@@ -46,7 +46,7 @@ type Carried = Map<string, { keys: string[]; awaited: number }>;
  * One clinician editing a plan: a Y.Doc subscribed to carePlanUpdates (starting from its state vector);
  * local edits go out as applyCarePlanUpdate, one update in flight at a time (the server must receive a
  * client's updates in order), and whatever was typed meanwhile is merged into the next one. The edits go
- * on the same socket, or (`edits: 'http'`) as HTTP POSTs, as Cairn's web client sends them.
+ * on the same socket, as Cairn's web client sends them, or (`edits: 'http'`) as HTTP POSTs, its fallback.
  */
 class CairnEditor implements LoadEditor {
   private readonly doc = new Y.Doc();

@@ -18,9 +18,8 @@ export interface LoadOptions {
   drainSeconds: number;
   seed: number;
   /**
-   * How Cairn's editors send their edits: on their socket (graphql-ws, as the issue's targets are judged),
-   * or as HTTP POSTs beside it, as Cairn's web client sends them (urql's fetchExchange; only the
-   * subscription is on the socket).
+   * How Cairn's editors send their edits: on their socket (graphql-ws), as Cairn's web client does while
+   * the socket is up, or as HTTP POSTs beside it, as the web client does when it is not.
    */
   edits: 'socket' | 'http';
 }

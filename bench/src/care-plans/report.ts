@@ -81,7 +81,7 @@ export function loadReport(o: LoadOptions, results: Loaded[]): string {
   out.push(
     `Load: each editor types ${o.rate} updates/s (intervals jittered ±50 %), each update 1–3 characters inserted into the plan's` +
       ` "what matters to me" text; ${o.warmupSeconds} s warm-up not measured; up to ${o.drainSeconds} s drain after the window.`,
-    `Cairn ack = applyCarePlanUpdate sent → ${o.edits === 'http' ? 'its HTTP response (edits POSTed beside the socket, as the web client sends them; --edits http)' : 'its result on the same graphql-ws socket (--edits socket; the web client POSTs its edits: --edits http)'}` +
+    `Cairn ack = applyCarePlanUpdate sent → ${o.edits === 'http' ? 'its HTTP response (edits POSTed beside the socket, the web client\'s fallback; --edits http)' : 'its result on the same graphql-ws socket, as the web client sends it (--edits socket)'}` +
       ' (answered after the COMMIT). Like Cairn\'s client,' +
       ' an editor keeps one update in flight (the server needs a client\'s updates in order) and merges edits typed meanwhile into the next;' +
       ' "edit → ack" includes that wait. Hocuspocus sends every edit at once, so there both figures are the same.',

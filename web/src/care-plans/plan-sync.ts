@@ -220,9 +220,9 @@ export class CarePlanSync {
   /**
    * Sends one edit on the socket while it is up: at 250 editors (`npm run bench -- care-plans --edits
    * socket|http`) an edit was acknowledged in 4–6 ms at the median there, against 24–26 ms as an HTTP
-   * request, with a quarter less of the server's CPU. Over HTTP when the socket or the network is down, or
-   * when the socket gave no answer, or refused the session (the HTTP answer is the one that takes the app back to sign-in). Either
-   * way with the same clientUpdateId, so an edit sent twice is stored once.
+   * request, with a quarter less of the server's CPU. Over HTTP when the socket or the network is down,
+   * when the socket gave no answer, or when it refused the session (the HTTP answer is the one that takes
+   * the app back to sign-in). Either way with the same clientUpdateId, so an edit sent twice is stored once.
    */
   private async send(variables: ApplyCarePlanUpdateMutationVariables): Promise<EditAnswer> {
     // A browser that knows it is offline may not have closed the socket yet: HTTP fails at once, and says so.
