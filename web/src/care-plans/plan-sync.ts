@@ -6,7 +6,7 @@ import {
   type ApplyCarePlanUpdateMutationVariables,
   type CarePlanUpdatesSubscription,
 } from '@cairn/schema/operations';
-import { CombinedError, type Client as UrqlClient } from '@urql/core';
+import { CombinedError, type Client as UrqlClient, type OperationResult } from '@urql/core';
 import { print } from 'graphql';
 import type { Client as WsClient } from 'graphql-ws';
 import { createSignal, type Accessor } from 'solid-js';
@@ -28,11 +28,8 @@ const maxRetryMs = 15_000;
 /** Refusals that retrying cannot fix: the edit itself (or our access to the plan) is the problem. */
 const refusedCodes = new Set(['BAD_USER_INPUT', 'FORBIDDEN', 'NOT_FOUND']);
 
-/** An edit's answer, however it was sent: its result, or what went wrong (no GraphQL errors: no answer). */
-interface EditAnswer {
-  data?: ApplyCarePlanUpdateMutation;
-  error?: CombinedError;
-}
+/** An edit's answer, however it was sent, in urql's shape: its result, or what went wrong (no GraphQL errors: no answer). */
+type EditAnswer = Pick<OperationResult<ApplyCarePlanUpdateMutation>, 'data' | 'error'>;
 
 /**
  * One open care plan: a Y.Doc loaded from the server's state, kept live by the `carePlanUpdates`
