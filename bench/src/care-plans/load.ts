@@ -1,6 +1,8 @@
+import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as Y from 'yjs';
-import { cpuMsOf } from '../support/child-server.js';
+import { cpuMsOf, cpuMsOfAll, cpuMsSince, machineBusyMs } from '../support/child-server.js';
+import { databaseIsLocal } from '../support/postgres.js';
 import { percentile, rssOf } from '../support/stats.js';
 import { seededRandom } from './typing-trace.js';
 
@@ -60,6 +62,14 @@ export interface LoadResult {
   serverCores: number;
   /** This (load-generating) process's CPU during the window, in cores. */
   clientCores: number;
+  /**
+   * CPU of this machine's PostgreSQL during the window (every process named postgres), in cores; null when
+   * the database is elsewhere. Cairn's store is there; Hocuspocus writes nothing while an edit is acknowledged.
+   */
+  postgresCores: number | null;
+  /** The whole machine's busy CPU during the window, in cores, of `machineCores`. */
+  machineBusyCores: number;
+  machineCores: number;
   /**
    * How late this process's event loop ran during the window (p50, p99, ms): a reply waits that long to be
    * read, so when it is high the latencies above are the load generator's as much as the server's.
@@ -231,6 +241,8 @@ export async function driveLoad(system: string, serverPid: number, editors: Load
   recorder.recording = true;
   const cpu0 = cpuMsOf(serverPid);
   const own0 = process.cpuUsage();
+  const postgres0 = cpuMsOfAll('postgres');
+  const machine0 = machineBusyMs();
   const loopDelay = monitorEventLoopDelay({ resolution: 5 });
   loopDelay.enable();
   await sleep(o.seconds * 1000);
@@ -242,6 +254,8 @@ export async function driveLoad(system: string, serverPid: number, editors: Load
   const serverCores = (cpuMsOf(serverPid) - cpu0) / windowMs;
   const own = process.cpuUsage(own0);
   const clientCores = (own.user + own.system) / 1000 / windowMs;
+  const postgresCores = databaseIsLocal() ? cpuMsSince('postgres', postgres0) / windowMs : null;
+  const machineBusyCores = (machineBusyMs() - machine0) / windowMs;
 
   typing = false;
   for (const t of timers) clearTimeout(t);
@@ -275,6 +289,9 @@ export async function driveLoad(system: string, serverPid: number, editors: Load
     rssEnd,
     serverCores,
     clientCores,
+    postgresCores,
+    machineBusyCores,
+    machineCores: os.cpus().length,
     clientLoopDelay: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6 },
     windowEpoch: { start: epochStart, end: epochEnd },
   };

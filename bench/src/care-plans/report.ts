@@ -51,6 +51,8 @@ export function loadReport(o: LoadOptions, results: Loaded[]): string {
     ['server RSS start → peak → end', ...col((r) => `${mib(r.rssStart)} → ${mib(r.rssPeak)} → ${mib(r.rssEnd)}`)],
     ['server CPU in the window (cores)', ...col((r) => num(r.serverCores, 2))],
     ['load generator CPU (cores)', ...col((r) => num(r.clientCores, 2))],
+    ['PostgreSQL CPU in the window (cores)', ...col((r) => (r.postgresCores === null ? 'n/a (not on this machine)' : num(r.postgresCores, 2)))],
+    ['whole machine busy in the window (cores)', ...col((r) => `${num(r.machineBusyCores, 2)} of ${r.machineCores}`)],
     ['load generator event-loop delay p50 / p99', ...col((r) => `${lat(r.clientLoopDelay.p50)} / ${lat(r.clientLoopDelay.p99)}`)],
     ['stored bytes after the run', ...col((r) => kib(r.storedBytes))],
     ['durable when acknowledged', ...col((r) => (r.system === 'Cairn' ? 'yes (after COMMIT)' : 'no (debounced 2 s, ≤10 s)'))],
@@ -89,6 +91,10 @@ export function loadReport(o: LoadOptions, results: Loaded[]): string {
       ' written to PostgreSQL later by its debounced onStoreDocument, so not durable at ack).',
     'Seen = sent → applied by each other editor of the same plan (Cairn: carePlanUpdates event with that clientUpdateId;' +
       ' Hocuspocus: provider update containing that (clientID, clock)). Server RSS from /proc/<pid>/status of the child.',
+    'CPU: the server child and this process from /proc/<pid>/stat; PostgreSQL = every process named postgres on this machine (other' +
+      ' databases\' work included, so run it quiet); whole machine = /proc/stat, all cores, everything but idle. An editor keeps one update in' +
+      ' flight, so a machine with no CPU to spare serves fewer update messages a second than are typed, and each waits in line:' +
+      ' its latency is then about the editors in flight ÷ the messages served a second.',
   );
   return out.join('\n');
 }

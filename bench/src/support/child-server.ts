@@ -93,3 +93,31 @@ export function cpuMsOf(pid: number): number {
   // fields[0] is the state (field 3 of stat), so utime (field 14) and stime (15) are at 11 and 12.
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
+
+/** CPU time (user + system, ms) used so far by every process named `comm` (e.g. the machine's PostgreSQL). */
+export function cpuMsOfAll(comm: string): Map<number, number> {
+  const used = new Map<number, number>();
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (fs.readFileSync(`/proc/${entry}/comm`, 'utf8').trim() === comm) used.set(Number(entry), cpuMsOf(Number(entry)));
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return used;
+}
+
+/** CPU the processes of `before` (from `cpuMsOfAll`) used since, plus what processes started meanwhile used in all. */
+export function cpuMsSince(comm: string, before: Map<number, number>): number {
+  let ms = 0;
+  for (const [pid, now] of cpuMsOfAll(comm)) ms += now - (before.get(pid) ?? 0);
+  return ms;
+}
+
+/** The whole machine's busy CPU time so far, in ms over all cores (/proc/stat: everything but idle and iowait). */
+export function machineBusyMs(): number {
+  const [cpu] = fs.readFileSync('/proc/stat', 'utf8').split('\n');
+  const [user, nice, system, , , irq, softirq, steal] = cpu.trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) * 10;
+}

@@ -8,6 +8,11 @@ export function adminUrl(): string {
   return url.toString();
 }
 
+/** The benchmarks' PostgreSQL runs on this machine (so its processes' CPU can be read here). */
+export function databaseIsLocal(): boolean {
+  return ['127.0.0.1', 'localhost', '::1', '[::1]', ''].includes(new URL(adminUrl()).hostname);
+}
+
 /** A database made for one benchmark run; `drop()` removes it (and closes the pool). */
 export interface FreshDatabase {
   name: string;
