@@ -59,6 +59,10 @@ export function loadReport(o: LoadOptions, results: Loaded[]): string {
   ];
   const out = [textTable(['co-editing load', ...results.map((r) => r.system)], rows)];
   for (const r of results) if (r.errorSamples.length) out.push(`  ${r.system} errors, first ${r.errorSamples.length}: ${r.errorSamples.join(' | ')}`);
+  for (const r of results) {
+    const line = saturationNote(r);
+    if (line) out.push(line);
+  }
   const cairn = results.find((r) => r.system === 'Cairn');
   const hocuspocus = results.find((r) => r.system === 'Hocuspocus');
   if (cairn) {
@@ -97,6 +101,23 @@ export function loadReport(o: LoadOptions, results: Loaded[]): string {
       ' its latency is then about the editors in flight ÷ the messages served a second.',
   );
   return out.join('\n');
+}
+
+/** Share of the machine's cores in use at or above which a run is said to have had no CPU to spare. */
+const saturatedShare = 0.9;
+
+/**
+ * When the machine had no CPU to spare, updates waited in line for it. Cairn's editors keep one update in
+ * flight each, so there latency follows from the rate served (Little's law: editors ÷ messages a second);
+ * said beside the figures, so they are read as the machine's as much as the server's.
+ */
+export function saturationNote(r: LoadResult): string | null {
+  const share = r.machineBusyCores / r.machineCores;
+  if (share < saturatedShare || r.messagesPerSecond <= 0) return null;
+  const busy = `  ${r.system}: the machine was ${Math.round(share * 100)} % busy in the window, so updates waited in line for CPU`;
+  if (r.system !== 'Cairn') return `${busy}.`;
+  const editors = r.plans * r.editors;
+  return `${busy}: ${editors} editors with one update in flight ÷ ${num(r.messagesPerSecond)} update messages served a second = ${lat((editors / r.messagesPerSecond) * 1000)} each (ack p50 ${lat(r.messageP50)}).`;
 }
 
 export function historyReport(h: HistoryResult, maxBatch: number): string {
