@@ -37,7 +37,8 @@ export function startChild(
   ready: RegExp,
   { timeoutMs = 60_000, flags = [] }: { timeoutMs?: number; /** Node flags before the script. */ flags?: string[] } = {},
 ): Promise<ChildServer> {
-  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers under test.
+  // BENCH_SERVER_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the servers under test;
+  // BENCH_SERVER_LOG=/tmp/server keeps each one's whole output in /tmp/server-<pid>.log (e.g. with --trace-gc-nvp).
   const nodeArgs = [...flags, ...(process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)];
   const child = spawn(process.execPath, [...nodeArgs, script], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   running.add(child);
@@ -51,7 +52,9 @@ export function startChild(
       child.kill('SIGKILL');
       reject(new Error(`${script} ${why}:\n${tail.join('\n')}`));
     };
+    const logFile = process.env.BENCH_SERVER_LOG ? `${process.env.BENCH_SERVER_LOG}-${child.pid}.log` : null;
     const onLine = (line: string) => {
+      if (logFile) fs.appendFileSync(logFile, `${line}\n`);
       tail.push(line);
       if (tail.length > 30) tail.shift();
       if (isReady && /warn|error|fail/i.test(line)) process.stderr.write(`  [child ${child.pid}] ${line}\n`);
