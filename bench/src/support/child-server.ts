@@ -111,7 +111,10 @@ export function cpuMsOfAll(comm: string): Map<number, number> {
   return used;
 }
 
-/** CPU the processes of `before` (from `cpuMsOfAll`) used since, plus what processes started meanwhile used in all. */
+/**
+ * CPU the processes of `before` (from `cpuMsOfAll`) used since, plus what processes started meanwhile used in all;
+ * a process that ended meanwhile is not counted (its time is gone from /proc).
+ */
 export function cpuMsSince(comm: string, before: Map<number, number>): number {
   let ms = 0;
   for (const [pid, now] of cpuMsOfAll(comm)) ms += now - (before.get(pid) ?? 0);
