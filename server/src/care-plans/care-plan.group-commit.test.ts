@@ -4,7 +4,7 @@ import { CairnError } from '../platform/errors.js';
 import { PlanEditor } from '../test-support/care-plan-editor.js';
 import { useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
-import { EditNotAllowed, type UpdateAck } from './care-plan.store.js';
+import { CarePlanStore, EditNotAllowed, type UpdateAck } from './care-plan.store.js';
 import { runSql, sql } from '../platform/sql.js';
 
 describe('care-plan edits queued together', () => {
@@ -130,5 +130,50 @@ describe('care-plan edits queued together', () => {
     expect(again).toEqual({ ...first, duplicate: true });
     const rows = await runSql<{ client_update_id: string }>(server().orm.em.fork(), sql`select client_update_id from care_plan_update where patient_id = ${patient.id}`);
     expect(rows.map((r) => r.client_update_id)).toEqual([id]);
+  });
+
+  it('holds the next group until the gap since the last began is over, so writes sent meanwhile share one transaction; stopping stores what waits at once', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const { coach } = world.users;
+    const plans = [await world.patient([coach]), await world.patient([coach]), await world.patient([coach])];
+    const { orm, logger } = server().running.services;
+    // A gap far longer than the test's pauses, so that only the gap can put the later writes together.
+    const store = new CarePlanStore(orm, logger, { groupGapMs: 1_500 });
+    await store.start();
+    const editOf = async (patientId: string, word: string) => {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, (await store.read(patientId)).state);
+      const sv = Y.encodeStateVector(doc);
+      doc.getText('whatMatters').insert(0, word);
+      return Y.encodeStateAsUpdate(doc, sv);
+    };
+    const [first, ...later] = await Promise.all(plans.map((p, i) => editOf(p.id, `plan${i}`)));
+    const pause = () => new Promise((r) => setTimeout(r, 30));
+    let stopped = false;
+    try {
+      // After a quiet spell the first write is stored and answered without waiting.
+      await store.apply(plans[0].id, coach.id, first, 'gap-0', 'test');
+      const acks: Array<Promise<UpdateAck>> = [];
+      for (const [i, update] of later.entries()) {
+        acks.push(store.apply(plans[i + 1].id, coach.id, update, `gap-${i + 1}`, 'test'));
+        await pause(); // each in a turn of its own, long after the first group stored
+      }
+      await Promise.all(acks);
+      const rows = await runSql<{ client_update_id: string; tx: string }>(orm.em.fork(), sql`select client_update_id, xmin::text as tx from care_plan_update where patient_id = any(${plans.map((p) => p.id)}::uuid[]) order by client_update_id`);
+      expect(rows.map((r) => r.client_update_id)).toEqual(['gap-0', 'gap-1', 'gap-2']);
+      expect(rows[1].tx).toBe(rows[2].tx);
+      expect(rows[0].tx).not.toBe(rows[1].tx);
+      expect(store.groupCounts.done).toBe(2);
+
+      // A write waiting out the gap as the store stops is stored and answered by the stop, not dropped.
+      const last = await editOf(plans[0].id, 'again ');
+      const waiting = store.apply(plans[0].id, coach.id, last, 'gap-3', 'test');
+      stopped = true;
+      await store.stop();
+      expect((await waiting).duplicate).toBe(false);
+      expect(store.groupCounts.done).toBe(3);
+    } finally {
+      if (!stopped) await store.stop();
+    }
   });
 });

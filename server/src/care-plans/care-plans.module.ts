@@ -34,7 +34,7 @@ export const carePlansModule: CairnModule = {
   // The group commit's statement reads the sessions of its edits (care-plan.batch-sql.ts).
   sessionCheckedOnWrite: ['applyCarePlanUpdate'],
   services: {
-    carePlans: ({ orm, config, logger }) => new CarePlanStore(orm, logger, { stagesFile: config.carePlanStagesFile }),
+    carePlans: ({ orm, config, logger }) => new CarePlanStore(orm, logger, { stagesFile: config.carePlanStagesFile, groupGapMs: config.carePlanGroupGapMs }),
     carePlanTimeline: ({ orm, config, logger }) => carePlanTimelineSweep(orm, config, logger),
   },
   routes: (router, services) => router.get('/patients/:id/care-plan/print', carePlanPrintHandler(services)),
