@@ -28,7 +28,11 @@ export interface CarePlanStoreOptions {
   /**
    * A group commit starts no sooner than this after the last one began, so that writes arriving meanwhile
    * share its statement and its commit (PostgreSQL's `commit_delay`, on the writer's side). A write that
-   * arrives after a quiet spell is stored at once.
+   * arrives after a quiet spell is stored at once. At 250 editors, 10 ms against none (`npm run bench --
+   * care-plans`, three alternating pairs): 100 groups a second instead of 250–460, PostgreSQL's CPU 0.22–0.28
+   * cores instead of 0.37–0.41, the server's 0.40–0.49 instead of 0.45–0.57, ack p99 no worse (37–51 ms
+   * against 38–56); ack p50 11–14 ms instead of 3–9. Where a group takes longer than the gap to store (1,000
+   * editors) it changes nothing.
    */
   groupGapMs: number;
 }
@@ -39,7 +43,7 @@ export const defaultCarePlanStoreOptions: CarePlanStoreOptions = {
   idleMs: 10 * 60_000,
   presenceTtlMs: 25_000,
   stagesFile: null,
-  groupGapMs: 5,
+  groupGapMs: 10,
 };
 
 /** What a client gets back once its update is durable. */

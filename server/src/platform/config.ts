@@ -80,7 +80,7 @@ export interface Config {
   warmUpRequests: number;
   /** Where the care-plan store writes its group commits' stage timings as it stops (the benchmark sets it); none when unset. */
   carePlanStagesFile: string | null;
-  /** The least time between the starts of two care-plan group commits (CAIRN_CARE_PLAN_GROUP_GAP_MS, default 5; see CarePlanStoreOptions). */
+  /** The least time between the starts of two care-plan group commits (CAIRN_CARE_PLAN_GROUP_GAP_MS, default 10; see CarePlanStoreOptions). */
   carePlanGroupGapMs: number;
 }
 
@@ -130,7 +130,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     auditExportMaxRows: intFrom(env.CAIRN_AUDIT_EXPORT_MAX_ROWS, 20_000),
     warmUpRequests: intFrom(env.CAIRN_WARM_UP_REQUESTS, production ? 200 : 0),
     carePlanStagesFile: env.CAIRN_CARE_PLAN_STAGES_FILE || null,
-    carePlanGroupGapMs: intFrom(env.CAIRN_CARE_PLAN_GROUP_GAP_MS, 5),
+    carePlanGroupGapMs: intFrom(env.CAIRN_CARE_PLAN_GROUP_GAP_MS, 10),
   };
 }
 
