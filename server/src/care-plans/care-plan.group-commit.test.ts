@@ -176,4 +176,30 @@ describe('care-plan edits queued together', () => {
       if (!stopped) await store.stop();
     }
   });
+
+  it('does not hold the writes of an author who is the only one writing: with one update in flight they would only wait', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const { coach } = world.users;
+    const patient = await world.patient([coach]);
+    const { orm, logger } = server().running.services;
+    // A gap longer than the test may take: a write held for it would fail the test by its timeout.
+    const store = new CarePlanStore(orm, logger, { groupGapMs: 120_000 });
+    await store.start();
+    try {
+      const doc = new Y.Doc();
+      Y.applyUpdate(doc, (await store.read(patient.id)).state);
+      const seqs: number[] = [];
+      for (const word of ['Walk', ' to', ' the', ' shop']) {
+        const sv = Y.encodeStateVector(doc);
+        doc.getText('whatMatters').insert(doc.getText('whatMatters').length, word);
+        seqs.push((await store.apply(patient.id, coach.id, Y.encodeStateAsUpdate(doc, sv), `lone-${seqs.length}`, 'test')).seq);
+      }
+      expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      expect(store.groupCounts.done).toBe(4);
+      store.evict(patient.id);
+      expect((await store.read(patient.id)).view.whatMatters).toBe('Walk to the shop');
+    } finally {
+      await store.stop();
+    }
+  });
 });
