@@ -61,7 +61,7 @@ export function stagesReport(s: StageSummary): string {
   return [
     `Cairn group commits in the window: ${s.groups} (${s.groupsPerSecond.toFixed(1)}/s), writes per group mean ${s.writesPerGroup.mean.toFixed(1)} (p50 ${s.writesPerGroup.p50}, max ${s.writesPerGroup.max}), plans per group ${s.plansPerGroup.toFixed(1)}, read from memory ${(100 * s.fromMemory).toFixed(1)} %`,
     ...rows,
-    '    (waited = the oldest write of the group, received → group started; read = plans + access + client-id owners, one statement (or from memory);' +
+    '    (waited = the oldest write of the group, received → group started, which includes waiting out the gap since the last group began (CAIRN_CARE_PLAN_GROUP_GAP_MS, 10 ms by default); read = plans + access + client-id owners, one statement (or from memory);' +
       ' check = each write applied and checked, views materialised; store = everything in one statement, committed; answer = acks and live hand-off)',
   ].join('\n');
 }
