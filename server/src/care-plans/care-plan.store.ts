@@ -210,9 +210,9 @@ export class CarePlanStore {
   private groupsScheduled = false;
   /** When the last group began (`performance.now()`), and the timer that starts the next once the gap is over. */
   private lastGroupStartedAt = Number.NEGATIVE_INFINITY;
+  private gapTimer: NodeJS.Timeout | undefined;
   /** The one author and plan of every write of the last group (`writerOf`), or null if there were more. */
   private lastGroupWriter: string | null = null;
-  private gapTimer: NodeJS.Timeout | undefined;
   private stopping = false;
   private sweepTimer: NodeJS.Timeout | undefined;
   /**
