@@ -96,7 +96,7 @@ export function loadReport(o: LoadOptions, results: Loaded[]): string {
     'Seen = sent → applied by each other editor of the same plan (Cairn: carePlanUpdates event with that clientUpdateId;' +
       ' Hocuspocus: provider update containing that (clientID, clock)). Server RSS from /proc/<pid>/status of the child.',
     'CPU: the server child and this process from /proc/<pid>/stat; PostgreSQL = every process named postgres on this machine (other' +
-      ' databases\' work included, so run it quiet); whole machine = /proc/stat, all cores, everything but idle. An editor keeps one update in' +
+      ' databases\' work included, so run it quiet); whole machine = /proc/stat, all cores, everything but idle and I/O wait. An editor keeps one update in' +
       ' flight, so a machine with no CPU to spare serves fewer update messages a second than are typed, and each waits in line:' +
       ' its latency is then about the editors in flight ÷ the messages served a second.',
   );

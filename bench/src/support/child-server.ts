@@ -121,7 +121,7 @@ export function cpuMsSince(comm: string, before: Map<number, number>): number {
   return ms;
 }
 
-/** The whole machine's busy CPU time so far, in ms over all cores (/proc/stat: everything but idle and iowait). */
+/** The whole machine's busy CPU time so far, in ms over all cores (/proc/stat: everything but idle and I/O wait; steal, time the host kept the cores, counts as busy). */
 export function machineBusyMs(): number {
   const [cpu] = fs.readFileSync('/proc/stat', 'utf8').split('\n');
   const [user, nice, system, , , irq, softirq, steal] = cpu.trim().split(/\s+/).slice(1).map(Number);
