@@ -2,6 +2,7 @@ import { createPubSub } from '@graphql-yoga/subscription';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema, type NonEmptyArray } from 'type-graphql';
 import { declareStreamItemField, type StreamItemResolve } from '../platform/flat-results.js';
+import { declareDirectMutation } from '../platform/direct-mutations.js';
 import { registerEventKinds } from '../events/event-kinds.js';
 import { modules } from './modules.js';
 
@@ -14,6 +15,7 @@ export async function buildCairnSchema(): Promise<GraphQLSchema> {
   // `subscribe` (the event log, across instances), so nothing ever publishes to this in-process one.
   const schema = await buildSchema({ resolvers: resolvers as unknown as NonEmptyArray<Function>, validate: false, emitSchemaFile: false, pubSub: createPubSub() });
   for (const m of modules) for (const [field, resolve] of Object.entries(m.streamItemResolvers ?? {})) resolveFromStreamItem(schema, field, resolve);
+  for (const m of modules) for (const field of m.directSocketMutations ?? []) declareDirectMutation(schema, field);
   return schema;
 }
 

@@ -2,7 +2,7 @@ import express from 'express';
 import { sessionGate } from '../auth/request-gate.js';
 import type { Config } from '../platform/config.js';
 import type { Orm } from '../platform/database.js';
-import { serveGraphql } from '../platform/http-server.js';
+import { serveGraphql, type SocketOperationCounts } from '../platform/http-server.js';
 import type { Logger } from '../platform/logger.js';
 import type { CairnModule } from '../platform/module.js';
 import type { Services } from '../platform/services.js';
@@ -12,6 +12,8 @@ import { buildCairnSchema } from './schema.js';
 export interface RunningServer {
   url: string;
   port: number;
+  /** Operations of sockets answered directly (see platform/http-server.ts). */
+  socketOperations: SocketOperationCounts;
   services: Services;
   stop(): Promise<void>;
 }
@@ -41,6 +43,7 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
     return {
       url: http.url,
       port: http.port,
+      socketOperations: http.socketOperations,
       services,
       stop: () => stopModules(started, services, () => http.stop()),
     };

@@ -33,6 +33,8 @@ export const carePlansModule: CairnModule = {
   ],
   // The group commit's statement reads the sessions of its edits (care-plan.batch-sql.ts).
   sessionCheckedOnWrite: ['applyCarePlanUpdate'],
+  // Every edit typed is one of these on its editor's socket: executed without graphql-js (its ack is three leaves).
+  directSocketMutations: ['applyCarePlanUpdate'],
   services: {
     carePlans: ({ orm, config, logger }) => new CarePlanStore(orm, logger, { stagesFile: config.carePlanStagesFile, groupGapMs: config.carePlanGroupGapMs }),
     carePlanTimeline: ({ orm, config, logger }) => carePlanTimelineSweep(orm, config, logger),

@@ -7,9 +7,11 @@ import {
   Kind,
   type ExecutionArgs,
   type ExecutionResult,
+  type FieldNode,
   type GraphQLField,
   type GraphQLFieldMap,
   type GraphQLLeafType,
+  type GraphQLObjectType,
   type SelectionNode,
 } from 'graphql';
 
@@ -28,11 +30,12 @@ export function declareStreamItemField(field: GraphQLField<unknown, unknown>, re
 }
 
 /** One response key of the result: a leaf field's value, serialised, or the type's name. */
-interface Leaf {
+export interface Leaf {
   key: string;
   field: string;
   type: GraphQLLeafType | null; // null: __typename
   nonNull: boolean;
+  node: FieldNode;
 }
 
 /**
@@ -58,12 +61,8 @@ export function flatResultMaker(args: ExecutionArgs): FlatResultMaker | null {
   const resolve = field && streamItemFields.get(field as GraphQLField<unknown, unknown>);
   const type = field && getNullableType(field.type);
   if (!resolve || !isObjectType(type) || type.isTypeOf) return null;
-  const leaves: Leaf[] = [];
-  for (const selection of root.selectionSet.selections) {
-    const leaf = leafOf(selection, type.getFields());
-    if (!leaf || leaves.some((l) => l.key === leaf.key)) return null;
-    leaves.push(leaf);
-  }
+  const leaves = flatLeaves(root.selectionSet.selections, type);
+  if (!leaves) return null;
   const rootKey = root.alias?.value ?? root.name.value;
   const rootNonNull = isNonNullType(field.type);
   const typeName = type.name;
@@ -92,16 +91,30 @@ export function flatResultMaker(args: ExecutionArgs): FlatResultMaker | null {
   };
 }
 
+/**
+ * The response keys of a selection of `type`'s leaf fields (aliases and `__typename` allowed), each once;
+ * null if the selection has anything else: a fragment, a directive, an argument, a field with fields.
+ */
+export function flatLeaves(selections: readonly SelectionNode[], type: GraphQLObjectType): Leaf[] | null {
+  const leaves: Leaf[] = [];
+  for (const selection of selections) {
+    const leaf = leafOf(selection, type.getFields());
+    if (!leaf || leaves.some((l) => l.key === leaf.key)) return null;
+    leaves.push(leaf);
+  }
+  return leaves;
+}
+
 function leafOf(selection: SelectionNode, fields: GraphQLFieldMap<unknown, unknown>): Leaf | null {
   if (selection.kind !== Kind.FIELD || selection.directives?.length || selection.arguments?.length || selection.selectionSet) return null;
   const key = selection.alias?.value ?? selection.name.value;
   // A plain object is made per result; this key would set its prototype instead.
   if (key === '__proto__') return null;
-  if (selection.name.value === '__typename') return { key, field: '__typename', type: null, nonNull: true };
+  if (selection.name.value === '__typename') return { key, field: '__typename', type: null, nonNull: true, node: selection };
   const def = fields[selection.name.value];
   const type = def && getNullableType(def.type);
   if (!def || def.args.length > 0 || !isLeafType(type)) return null;
-  return { key, field: def.name, type, nonNull: isNonNullType(def.type) };
+  return { key, field: def.name, type, nonNull: isNonNullType(def.type), node: selection };
 }
 
 /** The leaf's value as its scalar or enum sends it; undefined if it refuses (graphql-js reports that). */

@@ -3,7 +3,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { expressMiddleware } from '@as-integrations/express5';
 import express, { type Request, type Response } from 'express';
 import type { DocumentNode, ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError, GraphQLSchema } from 'graphql';
-import type { Context as WsContext } from 'graphql-ws';
+import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import fs from 'node:fs';
 import http from 'node:http';
@@ -20,7 +20,8 @@ import { tooManyOperations } from './connection-limits.js';
 import { createHttpServer, securityHeaders } from './http-hardening.js';
 import type { Logger } from './logger.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
-import { serveGraphqlWs, type GraphqlWsServing, type NextSink } from './ws-transport.js';
+import { serveGraphqlWs, type DirectAnswer, type GraphqlWsServing, type NextSink, type SocketExtra } from './ws-transport.js';
+import { DirectMutation, DirectMutations, directMutationNames } from './direct-mutations.js';
 import { runSql, sql } from './sql.js';
 import { warmUp } from './warm-up.js';
 
@@ -62,11 +63,18 @@ export interface GraphqlEndpoint<TContext extends RequestContext, TSocketSession
 export interface HttpServing {
   port: number;
   url: string;
+  /** Operations of sockets answered without graphql-ws's handling and graphql-js's execute (for tests and metrics). */
+  socketOperations: SocketOperationCounts;
   /** Drains HTTP requests and sockets, then closes the server. */
   stop(): Promise<void>;
 }
 
 type SessionExtra<S> = { session: S };
+
+export interface SocketOperationCounts {
+  /** Mutations answered directly (see direct-mutations.ts), whether executed or refused at admission. */
+  direct: number;
+}
 
 /** Serves `/graphql` over HTTP (Apollo) and WebSocket (graphql-ws) on one port, plus `/healthz` and the web app. */
 export async function serveGraphql<TContext extends RequestContext, TSocketSession>(endpoint: GraphqlEndpoint<TContext, TSocketSession>): Promise<HttpServing> {
@@ -107,6 +115,40 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
   // answer in any order; operations are admitted in the order they arrived (checks still run at once), so
   // that a client's pipelined edits reach the care-plan write queue in the order they were sent.
   const admitted = new WeakMap<WebSocket, Promise<unknown>>();
+  type SocketContext = WsContext<Record<string, unknown>, SocketExtra & Partial<SessionExtra<TSocketSession>>>;
+  /** Admits one operation of a socket: its execution, or the errors it is refused with (graphql-ws's `onSubscribe`). */
+  const admit = async (ctx: SocketContext, id: string, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+    const tooMany = tooManyOperations(ctx.subscriptions, config.maxSubscriptionsPerSocket);
+    if (tooMany) return tooMany;
+    const prepared = prepareDocument(schema, payload.query, config.production, documents);
+    const document = 'errors' in prepared ? null : prepared.document;
+    const check = gate.refuseOperation(ctx.extra.session ?? null, ctx.extra.socket, payload.query, document, payload.operationName);
+    const turn = Promise.all([admitted.get(ctx.extra.socket), check]).then(([, refusal]) => refusal);
+    admitted.set(ctx.extra.socket, turn.catch(() => undefined));
+    const signedOut = await turn;
+    if (signedOut) return signedOut;
+    if ('errors' in prepared) return prepared.errors;
+    const refused = checkOperationInput(schema, prepared.document, payload.operationName, payload.variables);
+    if (refused) return refused;
+    const nextSink = wsCleanup.nextSink(ctx.extra, id, (result) => nextPayload(result, contextValue.requestId));
+    const contextValue: TContext = gate.socketContext(ctx.extra.session ?? null, ctx.extra.clientAddress, nextSink);
+    return { schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
+  };
+  const socketOperations: SocketOperationCounts = { direct: 0 };
+  const directMutations = new DirectMutations(schema);
+  const directFieldNames = directMutationNames(schema);
+  /**
+   * A direct mutation (the care-plan edit) is admitted as any operation and its resolver called as
+   * graphql-js calls it, in the same turn after its admission as on graphql-ws's path: a client's edits
+   * reach the write queue in the order sent, whichever path each takes.
+   */
+  const answerDirectly = async (ctx: SocketContext, id: string, payload: SubscribePayload, mutation: DirectMutation): Promise<DirectAnswer> => {
+    socketOperations.direct++;
+    const admission = await admit(ctx, id, payload);
+    if (isErrors(admission)) return { error: admission.map((e) => format(e.toJSON(), e)) };
+    const result = await mutation.execute(admission);
+    return { next: nextPayload(result, (admission.contextValue as TContext).requestId) };
+  };
   const wsCleanup: GraphqlWsServing = serveGraphqlWs<Record<string, unknown>, SessionExtra<TSocketSession>>(
     {
       schema,
@@ -122,27 +164,20 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
         ctx.extra.session = session;
         return true;
       },
-      onSubscribe: async (ctx, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
-        const tooMany = tooManyOperations(ctx.subscriptions, config.maxSubscriptionsPerSocket);
-        if (tooMany) return tooMany;
-        const prepared = prepareDocument(schema, payload.query, config.production, documents);
-        const document = 'errors' in prepared ? null : prepared.document;
-        const check = gate.refuseOperation(ctx.extra.session ?? null, ctx.extra.socket, payload.query, document, payload.operationName);
-        const turn = Promise.all([admitted.get(ctx.extra.socket), check]).then(([, refusal]) => refusal);
-        admitted.set(ctx.extra.socket, turn.catch(() => undefined));
-        const signedOut = await turn;
-        if (signedOut) return signedOut;
-        if ('errors' in prepared) return prepared.errors;
-        const refused = checkOperationInput(schema, prepared.document, payload.operationName, payload.variables);
-        if (refused) return refused;
-        const nextSink = wsCleanup.nextSink(ctx.extra, id, (result) => nextPayload(result, contextValue.requestId));
-        const contextValue: TContext = gate.socketContext(ctx.extra.session ?? null, ctx.extra.clientAddress, nextSink);
-        return { schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
-      },
+      onSubscribe: admit,
       onNext: (_ctx, _id, _payload, args, result) => nextPayload(result, (args.contextValue as TContext).requestId),
       onError: (_ctx, _id, _payload, errors) => errors.map((e) => format(e.toJSON(), e)),
     },
     wsServer,
+    undefined,
+    {
+      mayTake: (text) => directFieldNames.some((name) => text.includes(name)),
+      take: (ctx, id, payload) => {
+        const prepared = prepareDocument(schema, payload.query, config.production, documents);
+        const mutation = 'errors' in prepared ? null : directMutations.of(prepared.document, payload.operationName);
+        return mutation && answerDirectly(ctx, id, payload, mutation);
+      },
+    },
   );
 
   const apollo = new ApolloServer<TContext>({
@@ -187,12 +222,17 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
   const port = (httpServer.address() as AddressInfo).port;
   return {
     port,
+    socketOperations,
     url: `http://${config.host === '0.0.0.0' ? 'localhost' : config.host}:${port}`,
     async stop() {
       await apollo.stop(); // drains HTTP and disposes the WebSocket server
       wsServer.close();
     },
   };
+}
+
+function isErrors(admission: ExecutionArgs | readonly GraphQLError[]): admission is readonly GraphQLError[] {
+  return Array.isArray(admission);
 }
 
 /** Browsers always send Origin on a WebSocket upgrade; a page on another site must not ride the cookie. */

@@ -35,6 +35,13 @@ export interface CairnModule {
    * admitted without the per-operation session read (the care-plan edit, the socket's busiest operation).
    */
   readonly sessionCheckedOnWrite?: readonly string[];
+  /**
+   * Mutation fields answered on a socket without graphql-js's execute, when an operation selects one alone
+   * with only leaf fields below: admitted as any operation, its resolver called as graphql-js calls it, the
+   * result made from the value's properties (platform/direct-mutations.ts). For a socket's busiest operation
+   * (the care-plan edit); the value's own fields must be plain properties.
+   */
+  readonly directSocketMutations?: readonly string[];
   /** Long-lived services, built once per instance in module order (a later module may use an earlier one's). */
   readonly services?: { readonly [K in DomainServiceName]?: (services: Services) => Services[K] };
   /** HTTP routes beside `/graphql`, such as the printed care plan. */

@@ -1,5 +1,5 @@
 import type { ExecutionResult } from 'graphql';
-import { CloseCode, handleProtocols, makeServer, type ConnectionInitMessage, type ServerOptions } from 'graphql-ws';
+import { CloseCode, handleProtocols, makeServer, type ConnectionInitMessage, type Context, type ServerOptions, type SubscribePayload } from 'graphql-ws';
 import type { Extra } from 'graphql-ws/use/ws';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -38,10 +38,13 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
   options: ServerOptions<P, SocketExtra & Partial<E>>,
   wsServer: WebSocketServer,
   keepAliveMs = 12_000,
+  direct: DirectOperations<Context<P, SocketExtra & Partial<E>>> | null = null,
 ): GraphqlWsServing {
   const payloads = new SerialisedPayloads();
   const onConnect = options.onConnect;
   const initWaitMs = options.connectionInitWaitTimeout ?? 3_000;
+  // graphql-ws's context of each socket, for the operations answered directly.
+  const contexts = new WeakMap<SocketExtra, Context<P, SocketExtra & Partial<E>>>();
   const server = makeServer<P, SocketExtra & Partial<E>>({
     ...options,
     jsonMessageReplacer: payloads.replacer,
@@ -50,6 +53,7 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
     // The upgrade request (its headers) is needed only to authenticate; an idle socket need not keep it.
     onConnect: async (ctx) => {
       ctx.extra.initialised();
+      if (direct) contexts.set(ctx.extra, ctx);
       try {
         return await onConnect?.(ctx);
       } finally {
@@ -70,7 +74,12 @@ export function serveGraphqlWs<P extends ConnectionInitMessage['payload'], E ext
         protocol: socket.protocol,
         send: (data) => writes.send(socket, raw, data),
         close: (code, reason) => socket.close(code, reason),
-        onMessage: (handle) => socket.on('message', (data) => handleMessage(socket, handle, String(data))),
+        onMessage: (handle) =>
+          socket.on('message', (data) => {
+            const text = String(data);
+            if (direct?.mayTake(text) && answerDirectly(direct, contexts.get(extra), writes, socket, raw, text)) return;
+            handleMessage(socket, handle, text);
+          }),
       },
       // The rest of the extra (E) is filled in by the hooks, e.g. the session at connection_init.
       extra as SocketExtra & Partial<E>,
@@ -189,10 +198,86 @@ class DirectNext implements NextSink {
  * function's suspended frame would be kept that long for every idle subscriber.
  */
 function handleMessage(socket: WebSocket, handle: (data: string) => Promise<void>, data: string): void {
-  handle(data).catch((err: unknown) => {
-    console.error('Internal error while handling a WebSocket message', err);
-    socket.close(CloseCode.InternalServerError, 'Internal server error');
-  });
+  handle(data).catch((err: unknown) => closeOnInternalError(socket, err));
+}
+
+function closeOnInternalError(socket: WebSocket, err: unknown): void {
+  console.error('Internal error while handling a WebSocket message', err);
+  socket.close(CloseCode.InternalServerError, 'Internal server error');
+}
+
+/**
+ * Operations of a socket answered past graphql-ws's own handling of their `subscribe` message: no message
+ * parsed with a reviver, no chain of hooks and promises per answer, no message turned into JSON with a
+ * replacer. A single result (a query or a mutation, never a subscription), sent as graphql-ws sends it.
+ */
+export interface DirectOperations<C> {
+  /** Whether a message's text may be one of them: a look before it is parsed. */
+  mayTake(text: string): boolean;
+  /**
+   * The answer to the operation `id`, or null to leave it to graphql-ws. Called as the message arrives on a
+   * socket whose connection is acknowledged, just as graphql-ws calls `onSubscribe`; the operation is
+   * graphql-ws's (it counts, and its id is taken) until the answer is sent.
+   */
+  take(ctx: C, id: string, payload: SubscribePayload): Promise<DirectAnswer> | null;
+}
+
+/** An operation's result as its `next` message's payload, or the errors of an `error` message. */
+export type DirectAnswer = { next: object } | { error: readonly object[] };
+
+/** What graphql-ws keeps of a socket that the direct answers need too. */
+interface OperationsContext {
+  readonly acknowledged: boolean;
+  readonly subscriptions: Record<string, unknown>;
+}
+
+/**
+ * Answers the message directly if it is a `subscribe` that `direct` takes; false (nothing done) when it is
+ * not, or when graphql-ws would refuse it (the connection not yet acknowledged, an id in use, a malformed
+ * message): graphql-ws then handles it, closing the socket as it should. As graphql-ws does, the answer is
+ * sent only if the client has not completed the operation meanwhile, and its id is free again after.
+ */
+function answerDirectly<C extends OperationsContext>(direct: DirectOperations<C>, ctx: C | undefined, writes: CoalescedWrites, socket: WebSocket, raw: Duplex, text: string): boolean {
+  if (!ctx?.acknowledged) return false;
+  const message = subscribeMessageOf(text);
+  if (!message || message.id in ctx.subscriptions) return false;
+  const answer = direct.take(ctx, message.id, message.payload);
+  if (!answer) return false;
+  const { id } = message;
+  const subscriptions = ctx.subscriptions;
+  subscriptions[id] = null;
+  const head = `{"id":${JSON.stringify(id)},"type":`;
+  const send = (data: string) => void writes.send(socket, raw, data)?.catch(() => undefined); // a failed write closes the socket
+  answer
+    .then((a) => {
+      if (!(id in subscriptions)) return;
+      if ('error' in a) return send(`${head}"error","payload":${JSON.stringify(a.error)}}`);
+      send(`${head}"next","payload":${JSON.stringify(a.next)}}`);
+      send(`${head}"complete"}`);
+    })
+    .catch((err: unknown) => closeOnInternalError(socket, err))
+    .finally(() => delete subscriptions[id]);
+  return true;
+}
+
+/** A well-formed `subscribe` message (graphql-ws's rules, or stricter), or null. */
+function subscribeMessageOf(text: string): { id: string; payload: SubscribePayload } | null {
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  if (!isRecord(message) || message.type !== 'subscribe' || typeof message.id !== 'string' || message.id === '' || !isRecord(message.payload)) return null;
+  const { query, variables, operationName, extensions } = message.payload;
+  if (typeof query !== 'string') return null;
+  if ((variables != null && !isRecord(variables)) || (extensions != null && !isRecord(extensions))) return null;
+  if (operationName != null && typeof operationName !== 'string') return null;
+  return { id: message.id, payload: { query, variables, operationName, extensions } };
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function closeUninitialised(socket: WebSocket): void {

@@ -9,6 +9,8 @@ import net from 'node:net';
 export interface RawSocket {
   /** Sends one JSON message as a masked text frame; does nothing once the TCP connection is gone. */
   send(message: object): void;
+  /** Sends messages in one TCP write, so that the server reads them together. */
+  sendTogether(messages: object[]): void;
   /** Text messages received so far, parsed. */
   readonly received: Array<{ type: string; id?: string; payload?: unknown }>;
   /** Resolves with the code of the server's close frame (which this client never answers). */
@@ -78,6 +80,9 @@ export async function rawGraphqlWs(wsUrl: string, token: string): Promise<RawSoc
   const socket: RawSocket = {
     send: (message) => {
       if (!tcp.destroyed && tcp.writable) tcp.write(maskedTextFrame(JSON.stringify(message)));
+    },
+    sendTogether: (messages) => {
+      if (!tcp.destroyed && tcp.writable) tcp.write(Buffer.concat(messages.map((m) => maskedTextFrame(JSON.stringify(m)))));
     },
     received,
     closeFrame,
