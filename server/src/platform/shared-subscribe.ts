@@ -17,6 +17,13 @@ import type { NextSink } from './ws-transport.js';
  * viewer), each with the argument that only says where a subscriber's stream starts.
  */
 const streamStartArgument: Record<string, string> = { patientEvents: 'after', carePlanUpdates: 'stateVector' };
+/**
+ * Root subscription fields whose results, written directly, wait for the end of the turn: a care-plan
+ * update reaches its plan's editors in the turn that answers their own edits of the same group commit,
+ * and each socket's share then leaves in one write (measured: written at once, at 250 editors, the server
+ * used 0.56-0.58 cores instead of 0.49-0.52). A patient event goes out to its audience socket by socket.
+ */
+const heldFields = new Set(['carePlanUpdates']);
 
 /** Audience keys remembered for sharing between subscribers (the audiences live at once, with room to spare). */
 const MAX_INTERNED_KEYS = 10_000;
@@ -55,7 +62,7 @@ export function createSharedSubscribe(options: SharedSubscribeOptions = {}): (ar
     if (!isAsyncIterable(stream)) return stream;
     const audience = new Audience(results, args, audienceKey(args), makerOf(args));
     const sink = options.sinkFor?.(args) ?? null;
-    if (sink && isDirectSource(stream)) return new DirectStream(stream, audience, sink);
+    if (sink && isDirectSource(stream)) return new DirectStream(stream, audience, sink, heldFields.has(field));
     return mapAsyncIterable(stream, (event) => audience.resultOf(event));
   };
 }
@@ -112,9 +119,9 @@ function perOperation<T>(compute: (args: ExecutionArgs) => T): (args: ExecutionA
  * Sends a result now if the socket can take it. A result still being executed is waited for; by then the
  * audience's cache holds it, so the retried delivery finds it settled.
  */
-function deliverResult(sink: NextSink, result: Promise<ExecutionResult> | ExecutionResult): Delivery {
+function deliverResult(sink: NextSink, result: Promise<ExecutionResult> | ExecutionResult, hold: boolean): Delivery {
   if (result instanceof Promise) return (resume, fail) => void result.then(() => resume(), fail);
-  return sink.next(result) || ((resume) => sink.whenWritable(resume));
+  return sink.next(result, hold) || ((resume) => sink.whenWritable(resume));
 }
 
 function isDirectSource(stream: AsyncIterable<unknown>): stream is DirectSource<unknown> {
@@ -134,10 +141,11 @@ class DirectStream<T> implements AsyncGenerator<ExecutionResult, void, void> {
     private readonly source: DirectSource<T>,
     private readonly audience: Audience,
     private readonly sink: NextSink,
+    private readonly hold: boolean,
   ) {}
 
   next(): Promise<IteratorResult<ExecutionResult, void>> {
-    return (this.ended ??= this.source.deliverTo((event) => deliverResult(this.sink, this.audience.resultOf(event))).then(() => done));
+    return (this.ended ??= this.source.deliverTo((event) => deliverResult(this.sink, this.audience.resultOf(event), this.hold)).then(() => done));
   }
 
   async return(): Promise<IteratorResult<ExecutionResult, void>> {

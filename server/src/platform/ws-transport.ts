@@ -155,8 +155,11 @@ export interface GraphqlWsServing {
  * still belongs to graphql-ws, which sends its error or completion after the last result written here.
  */
 export interface NextSink {
-  /** Sends one result; false (and nothing sent) while the socket's buffers are full. */
-  next(result: ExecutionResult): boolean;
+  /**
+   * Sends one result; false (and nothing sent) while the socket's buffers are full. `hold`: it waits for
+   * the end of the turn, to leave with what else the socket is sent in it (see CoalescedWrites).
+   */
+  next(result: ExecutionResult, hold?: boolean): boolean;
   /** Calls `resume` once the socket has written out what it held. */
   whenWritable(resume: () => void): void;
 }
@@ -180,10 +183,10 @@ class DirectNext implements NextSink {
     this.head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
   }
 
-  next(result: ExecutionResult): boolean {
+  next(result: ExecutionResult, hold = false): boolean {
     if (this.socket.readyState !== this.socket.OPEN) return true; // closing: graphql-ws ends the stream
     if (this.socket.bufferedAmount >= HIGH_WATER_BYTES) return false;
-    this.writes.writeText(this.socket, this.raw, this.head, this.payloads.bytesOf(this.prepare(result)));
+    this.writes.writeText(this.socket, this.raw, this.head, this.payloads.bytesOf(this.prepare(result)), hold);
     return true;
   }
 
@@ -332,12 +335,13 @@ export class CoalescedWrites {
 
   /**
    * Queues the text message `head` + `tail` (UTF-8) on an open socket as one ready-made frame: no text is
-   * encoded per socket, and a tail shared by a whole audience is encoded once. Written past `ws`'s sender
+   * encoded per socket, and a tail shared by a whole audience is encoded once; corked until the turn ends
+   * if `hold`. Written past `ws`'s sender
    * only while that has nothing of its own waiting (it never has without compression), so frames keep
    * their order; otherwise handed to it.
    */
-  writeText(socket: WebSocket, raw: Duplex, head: string, tail: Buffer): void {
-    this.gather(raw);
+  writeText(socket: WebSocket, raw: Duplex, head: string, tail: Buffer, hold = false): void {
+    this.gather(raw, hold);
     if (senderIdle(socket)) raw.write(textFrame(head, tail));
     else socket.send(Buffer.concat([Buffer.from(head), tail]), { binary: false });
     this.flushIfFull(raw);
