@@ -14,7 +14,8 @@ import {
   type ExecutionResult,
 } from 'graphql';
 import { describe, expect, it } from 'vitest';
-import { declareDirectMutation, DirectMutation, DirectMutations, directMutationNames } from './direct-mutations.js';
+import { declareDirectMutation, DirectMutation, directMutationNames } from './direct-mutations.js';
+import { perOperation, type OperationRef } from './per-operation.js';
 
 interface Ack {
   seq?: unknown;
@@ -162,11 +163,14 @@ describe('mutations executed directly', () => {
   });
 
   it('are worked out once per document and operation name', () => {
-    const mutations = new DirectMutations(schema);
+    let computed = 0;
+    const mutationOf = perOperation((operation: OperationRef) => (computed++, DirectMutation.of(schema, operation.document, operation.operationName)));
     const document = parse('mutation A { save(key: "ok") { seq } } mutation B { undeclared(key: "ok") { seq } }');
-    const a = mutations.of(document, 'A');
+    const a = mutationOf({ document, operationName: 'A' });
     expect(a).not.toBeNull();
-    expect(mutations.of(document, 'A')).toBe(a);
-    expect(mutations.of(document, 'B')).toBeNull();
+    expect(mutationOf({ document, operationName: 'A' })).toBe(a);
+    expect(mutationOf({ document, operationName: 'B' })).toBeNull();
+    expect(mutationOf({ document, operationName: 'B' })).toBeNull();
+    expect(computed).toBe(2);
   });
 });

@@ -38,23 +38,6 @@ export function directMutationNames(schema: GraphQLSchema): string[] {
   return Object.values(schema.getMutationType()?.getFields() ?? {}).flatMap((f) => (directFields.has(f as GraphQLField<unknown, unknown>) ? [f.name] : []));
 }
 
-/** The documents' direct mutations, worked out once per document and operation name. */
-export class DirectMutations {
-  private readonly known = new WeakMap<DocumentNode, Map<string, DirectMutation | null>>();
-
-  constructor(private readonly schema: GraphQLSchema) {}
-
-  /** The operation's direct execution, or null when it is not one (graphql-js executes it). */
-  of(document: DocumentNode, operationName: string | null | undefined): DirectMutation | null {
-    let byName = this.known.get(document);
-    if (!byName) this.known.set(document, (byName = new Map()));
-    const key = operationName ?? '';
-    let mutation = byName.get(key);
-    if (mutation === undefined) byName.set(key, (mutation = DirectMutation.of(this.schema, document, operationName)));
-    return mutation;
-  }
-}
-
 /**
  * One mutation operation executed as graphql-js `execute` would, with the same result, errors included,
  * but without its execution context, field collection and completion machinery: for an operation whose

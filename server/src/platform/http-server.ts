@@ -21,7 +21,8 @@ import { createHttpServer, securityHeaders } from './http-hardening.js';
 import type { Logger } from './logger.js';
 import { createSharedSubscribe } from './shared-subscribe.js';
 import { serveGraphqlWs, type DirectAnswer, type GraphqlWsServing, type NextSink, type SocketExtra } from './ws-transport.js';
-import { DirectMutation, DirectMutations, directMutationNames } from './direct-mutations.js';
+import { DirectMutation, directMutationNames } from './direct-mutations.js';
+import { perOperation, type OperationRef } from './per-operation.js';
 import { runSql, sql } from './sql.js';
 import { warmUp } from './warm-up.js';
 
@@ -135,7 +136,7 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
     return { schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
   };
   const socketOperations: SocketOperationCounts = { direct: 0 };
-  const directMutations = new DirectMutations(schema);
+  const directMutationOf = perOperation((operation: OperationRef) => DirectMutation.of(schema, operation.document, operation.operationName));
   const directFieldNames = directMutationNames(schema);
   /**
    * A direct mutation (the care-plan edit) is admitted as any operation and its resolver called as
@@ -174,7 +175,7 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
       mayTake: (text) => directFieldNames.some((name) => text.includes(name)),
       take: (ctx, id, payload) => {
         const prepared = prepareDocument(schema, payload.query, config.production, documents);
-        const mutation = 'errors' in prepared ? null : directMutations.of(prepared.document, payload.operationName);
+        const mutation = 'errors' in prepared ? null : directMutationOf({ document: prepared.document, operationName: payload.operationName });
         return mutation && answerDirectly(ctx, id, payload, mutation);
       },
     },

@@ -9,6 +9,7 @@ import {
   type ExecutionResult,
 } from 'graphql';
 import { flatResultMaker, type FlatResultMaker } from './flat-results.js';
+import { perOperation } from './per-operation.js';
 import type { NextSink } from './ws-transport.js';
 
 /**
@@ -101,18 +102,6 @@ class Audience {
   private make(event: unknown): Promise<ExecutionResult> | ExecutionResult {
     return this.maker?.(event) ?? execute({ ...this.args, rootValue: event });
   }
-}
-
-/** `compute(args)` made once per document (cached documents are shared objects) and operation name. */
-function perOperation<T>(compute: (args: ExecutionArgs) => T): (args: ExecutionArgs) => T {
-  const byDocument = new WeakMap<object, Map<string, T>>();
-  return (args) => {
-    let byOperation = byDocument.get(args.document);
-    if (!byOperation) byDocument.set(args.document, (byOperation = new Map()));
-    const name = args.operationName ?? '';
-    if (!byOperation.has(name)) byOperation.set(name, compute(args));
-    return byOperation.get(name) as T;
-  };
 }
 
 /**
