@@ -65,7 +65,9 @@ export class CaseSearchResolver {
     const access = await decidePairs(ctx.em, ids.map((patientId) => ({ patientId, userId: actor.id })));
     const outOfReach = ids.find((patientId) => !access.allows({ patientId, userId: actor.id }, PatientAction.INVITE));
     if (outOfReach) throw await itemNotFound(ctx, PatientAction.INVITE, { noun: 'patient', detail: { patientId: outOfReach } });
-    const patients = await ctx.em.find(Patient, { id: { $in: ids } });
+    // The invitations are answered in the order the patients were asked for (the database's order is none).
+    const found = new Map((await ctx.em.find(Patient, { id: { $in: ids } })).map((p) => [p.id.toLowerCase(), p]));
+    const patients = ids.flatMap((id) => found.get(id.toLowerCase()) ?? []);
     return invitePatients(ctx.em, { actor, requestId: ctx.requestId }, search, patients, input.channel);
   }
 
