@@ -195,8 +195,9 @@ describe('handover notes', () => {
       );
     const [[old], [recent]] = [await insert('5 days'), await insert('1 day')];
     const rules = { urgentEscalationSeconds: 4 * 3600, soonEscalationWorkingDays: 2 };
-    const results = await Promise.all([escalateDueHandovers(server().orm.em.fork(), rules), escalateDueHandovers(server().orm.em.fork(), rules)]);
-    expect(results.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+    // Two sweeps at once. Every other test server on this shared database sweeps too (at its start and each
+    // minute), so one of theirs may escalate the note first: what must hold is the outcome, once.
+    await Promise.all([escalateDueHandovers(server().orm.em.fork(), rules), escalateDueHandovers(server().orm.em.fork(), rules)]);
     const rows = await em.getConnection().execute<Array<{ id: string; escalated: boolean }>>('select id, escalated_at is not null as escalated from handover_note where patient_id = ?', [patient.id]);
     expect(Object.fromEntries(rows.map((r) => [r.id, r.escalated]))).toEqual({ [old.id]: true, [recent.id]: false });
     const leadInbox = await gql<{ myNotifications: Array<{ kind: string; link: string }> }>(url(), MY_NOTIFICATIONS, {}, await signInAs(url(), world.users.lead));
