@@ -2,6 +2,7 @@ import type { EntityClass, MigrationObject } from '@mikro-orm/core';
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import pg from 'pg';
+import { ormIsWithoutAsyncContext } from './orm-context.js';
 
 export type Orm = MikroORM;
 
@@ -40,6 +41,7 @@ const actAsAppRole = `-c role=${APP_ROLE}`;
  * statement: the ORM's pool, and the raw node-postgres pools and listeners that read `clientUrl`.
  */
 export async function openDatabase(clientUrl: string, parts: SchemaParts): Promise<Orm> {
+  if (!ormIsWithoutAsyncContext()) throw new Error('MikroORM was loaded before platform/orm-context.js: import that module first in the entry point');
   const orm = await MikroORM.init(ormOptions(clientUrl, parts));
   try {
     await orm.getMigrator().up();

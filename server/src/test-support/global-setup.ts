@@ -1,3 +1,4 @@
+import '../platform/orm-context.js'; // first, as in main.ts
 import 'reflect-metadata';
 import fs from 'node:fs';
 import os from 'node:os';

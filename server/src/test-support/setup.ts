@@ -1,1 +1,2 @@
+import '../platform/orm-context.js'; // first, as in main.ts
 import 'reflect-metadata';
