@@ -168,6 +168,34 @@ describe('care-plan history, sign-off, suggestions, presence and print', () => {
       [4, 5, ['physio'], ['GOALS', 'REVIEW'], true],
       [6, 6, ['coach'], ['GOALS'], false],
     ]);
+    expect(revisions.map((r) => r.beforeSeq)).toEqual([0, 3, 5]);
+  });
+
+  it("shows what a revision changed when another plan's edit took the seq just before it", async () => {
+    const { patient, coach } = await setUp();
+    const other = await setUp();
+    const a = new PlanEditor(server().wsUrl, coach, patient.id);
+    const b = new PlanEditor(server().wsUrl, other.coach, other.patient.id);
+    await Promise.all([a.connect(), b.connect()]);
+    a.text().insert(0, 'Gardening');
+    await a.settled();
+    expect((await gql(server().url, SIGN, { p: patient.id }, coach)).errors).toBeUndefined();
+    b.text().insert(0, 'Another patient');
+    await b.settled();
+    a.text().insert(a.text().length, ' in spring');
+    await a.settled();
+
+    const REVISIONS_BEFORE = `query($p: ID!) { carePlanRevisions(patientId: $p) { seq fromSeq beforeSeq } }`;
+    const [latest, signed] = (await gql<{ carePlanRevisions: Array<{ seq: number; fromSeq: number; beforeSeq: number }> }>(server().url, REVISIONS_BEFORE, { p: patient.id }, coach)).data!.carePlanRevisions;
+    const otherSeq = Number((await gql<{ carePlan: { seq: number } }>(server().url, PLAN, { p: other.patient.id }, other.coach)).data!.carePlan.seq);
+    // Seqs are shared by all plans: the other plan's edit lies between this plan's two revisions.
+    expect(signed.seq < otherSeq && otherSeq < latest.fromSeq).toBe(true);
+    expect(latest.beforeSeq).toBe(signed.seq);
+    const diff = await gql<{ carePlanDiff: Array<{ section: string; changed: boolean; before: string; after: string }> }>(server().url, DIFF, { p: patient.id, a: latest.beforeSeq, b: latest.seq }, coach);
+    expect(diff.data?.carePlanDiff.filter((d) => d.changed)).toMatchObject([{ section: 'WHAT_MATTERS', before: 'Gardening', after: 'Gardening in spring' }]);
+    // The seq before the revision's first is not this plan's: asked for, it is refused, as it was.
+    expect(errorCode(await gql(server().url, DIFF, { p: patient.id, a: latest.fromSeq - 1, b: latest.seq }, coach))).toBe('BAD_USER_INPUT');
+    await Promise.all([a.disconnect(), b.disconnect()]);
   });
 
   it('signs off the current revision, keeps sign-offs immutable, and tells when the plan changed since', async () => {

@@ -24,6 +24,11 @@ export interface RevisionAuthor {
 export interface Revision {
   seq: number;
   fromSeq: number;
+  /**
+   * The plan's last update before the revision (0: none). Seqs are shared by every plan, so `fromSeq - 1` is
+   * usually another plan's: what the revision changed is from here to `seq`.
+   */
+  beforeSeq: number;
   /** Every author, in the order they first edited in the revision. */
   authors: RevisionAuthor[];
   /** The first author (kept for older clients; read `authors`). */
@@ -66,7 +71,7 @@ export function groupRevisions(updates: UpdateRow[], signedSeqs: ReadonlySet<num
   let current: Revision | undefined;
   for (const u of updates) {
     if (!current || current.signedOff || u.at.getTime() - current.endedAt.getTime() > REVISION_PAUSE_MS) {
-      current = { seq: u.seq, fromSeq: u.seq, authors: [], authorId: u.actorId, authorName: u.actorName, startedAt: u.at, endedAt: u.at, updateCount: 0, sections: [], signedOff: false };
+      current = { seq: u.seq, fromSeq: u.seq, beforeSeq: current?.seq ?? 0, authors: [], authorId: u.actorId, authorName: u.actorName, startedAt: u.at, endedAt: u.at, updateCount: 0, sections: [], signedOff: false };
       revisions.push(current);
     }
     addUpdate(current, u, signedSeqs.has(u.seq));

@@ -139,7 +139,11 @@ export class CarePlanRevisionAuthor {
 @ObjectType({ description: 'A run of edits by one or more people (a co-editing session), closed by a pause or a sign-off.' })
 export class CarePlanRevision {
   @Field(() => SafeIntResolver, { description: 'The last update of the revision; open or restore the revision by this seq.' }) seq!: number;
-  @Field(() => SafeIntResolver) fromSeq!: number;
+  @Field(() => SafeIntResolver, { description: 'The first update of the revision.' }) fromSeq!: number;
+  @Field(() => SafeIntResolver, {
+    description: "The plan's last update before the revision (0: the empty plan). Seqs are shared by all plans, so compare from this seq, not fromSeq - 1, to see what the revision changed.",
+  })
+  beforeSeq!: number;
   @Field(() => [CarePlanRevisionAuthor], { description: 'Everyone who edited in this revision, in the order they first did.' }) authors!: CarePlanRevisionAuthor[];
   @Field(() => ID, { deprecationReason: 'A revision may have several authors: read `authors`.' }) authorId!: string;
   @Field(() => String, { deprecationReason: 'A revision may have several authors: read `authors`.' }) authorName!: string;

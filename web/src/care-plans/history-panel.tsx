@@ -13,7 +13,7 @@ import { wordDiff } from './word-diff.js';
 import { useSession } from '../auth/session.js';
 
 /** SafeInt arrives untyped from codegen; seqs are plain numbers here. */
-type Revision = Omit<CarePlanHistoryQuery['carePlanRevisions'][number], 'seq' | 'fromSeq'> & { seq: number; fromSeq: number };
+type Revision = Omit<CarePlanHistoryQuery['carePlanRevisions'][number], 'seq' | 'fromSeq' | 'beforeSeq'> & { seq: number; fromSeq: number; beforeSeq: number };
 type Detail = { kind: 'view'; seq: number; label: string } | { kind: 'diff'; from: number; to: number; label: string } | null;
 
 const when = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -39,7 +39,7 @@ export function HistoryPanel(props: { onClose(): void }): JSX.Element {
   onCleanup(() => clearTimeout(timer));
   createEffect(on(agreements, () => refetch({ requestPolicy: 'network-only' }), { defer: true }));
 
-  const revisions = (): Revision[] => (result.data?.carePlanRevisions ?? []).map((r) => ({ ...r, seq: Number(r.seq), fromSeq: Number(r.fromSeq) }));
+  const revisions = (): Revision[] => (result.data?.carePlanRevisions ?? []).map((r) => ({ ...r, seq: Number(r.seq), fromSeq: Number(r.fromSeq), beforeSeq: Number(r.beforeSeq) }));
   const [detail, setDetail] = createSignal<Detail>(null);
   const [confirming, setConfirming] = createSignal<Revision | null>(null);
   const [from, setFrom] = createSignal<number | null>(null);
@@ -100,7 +100,7 @@ export function HistoryPanel(props: { onClose(): void }): JSX.Element {
                     <Button variant="quiet" onClick={() => setDetail({ kind: 'view', seq: r.seq, label: label(r) })} aria-label={`Open the plan as it was after ${label(r)}`}>
                       Open
                     </Button>
-                    <Button variant="quiet" onClick={() => setDetail({ kind: 'diff', from: r.fromSeq - 1, to: r.seq, label: `What changed in ${label(r)}` })} aria-label={`What changed in ${label(r)}`}>
+                    <Button variant="quiet" onClick={() => setDetail({ kind: 'diff', from: r.beforeSeq, to: r.seq, label: `What changed in ${label(r)}` })} aria-label={`What changed in ${label(r)}`}>
                       What changed
                     </Button>
                     <Show when={canEdit && i() > 0}>
