@@ -27,18 +27,16 @@ class SynchronousStore<T> {
   }
 
   run<R, A extends unknown[]>(store: T, callback: (...args: A) => R, ...args: A): R {
-    const outer = this.store;
-    this.store = store;
-    try {
-      return callback(...args);
-    } finally {
-      this.store = outer;
-    }
+    return this.within(store, callback, args);
   }
 
   exit<R, A extends unknown[]>(callback: (...args: A) => R, ...args: A): R {
+    return this.within(undefined, callback, args);
+  }
+
+  private within<R, A extends unknown[]>(store: T | undefined, callback: (...args: A) => R, args: A): R {
     const outer = this.store;
-    this.store = undefined;
+    this.store = store;
     try {
       return callback(...args);
     } finally {
