@@ -13,7 +13,7 @@ import { wordDiff } from './word-diff.js';
 import { useSession } from '../auth/session.js';
 
 /** SafeInt arrives untyped from codegen; seqs are plain numbers here. */
-type Revision = Omit<CarePlanHistoryQuery['carePlanRevisions'][number], 'seq' | 'fromSeq' | 'beforeSeq'> & { seq: number; fromSeq: number; beforeSeq: number };
+type Revision = Omit<CarePlanHistoryQuery['carePlanRevisions'][number], 'seq' | 'beforeSeq'> & { seq: number; beforeSeq: number };
 type Detail = { kind: 'view'; seq: number; label: string } | { kind: 'diff'; from: number; to: number; label: string } | null;
 
 const when = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
@@ -39,7 +39,7 @@ export function HistoryPanel(props: { onClose(): void }): JSX.Element {
   onCleanup(() => clearTimeout(timer));
   createEffect(on(agreements, () => refetch({ requestPolicy: 'network-only' }), { defer: true }));
 
-  const revisions = (): Revision[] => (result.data?.carePlanRevisions ?? []).map((r) => ({ ...r, seq: Number(r.seq), fromSeq: Number(r.fromSeq), beforeSeq: Number(r.beforeSeq) }));
+  const revisions = (): Revision[] => (result.data?.carePlanRevisions ?? []).map((r) => ({ ...r, seq: Number(r.seq), beforeSeq: Number(r.beforeSeq) }));
   const [detail, setDetail] = createSignal<Detail>(null);
   const [confirming, setConfirming] = createSignal<Revision | null>(null);
   const [from, setFrom] = createSignal<number | null>(null);
