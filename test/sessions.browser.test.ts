@@ -80,6 +80,12 @@ describe('coaching sessions in Chromium', () => {
     await today.getByRole('link', { name: `Nia Pryce ${world.tag}` }).waitFor();
     await expect.poll(() => today.textContent()).toContain('Video · Review pacing and the walking goal');
     await shots(page, 'sessions-diary');
+    // Next week opens on its Monday, and nothing there is called today.
+    await page.getByRole('button', { name: 'Next week →' }).click();
+    await page.locator('#today-heading', { hasText: /^Monday / }).waitFor();
+    expect(await page.getByRole('heading', { name: /^Today,/ }).count()).toBe(0);
+    expect(await page.getByText('(today)').count()).toBe(0);
+    await page.getByRole('button', { name: 'This week' }).click();
     await today.getByRole('link', { name: `Nia Pryce ${world.tag}` }).click();
     await page.getByRole('heading', { name: 'Sessions', exact: true, level: 2 }).waitFor();
 

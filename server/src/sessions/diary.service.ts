@@ -28,7 +28,7 @@ export async function coachDiary(em: EntityManager, viewer: User, coach: User, d
   const visible = sessions.filter((s) => access.allows({ patientId: s.patientId, userId: viewer.id }, PatientAction.READ));
   const patients = new Map((await em.find(Patient, { id: { $in: visible.map((s) => s.patientId) } }, { populate: ['practice'] })).map((p) => [p.id, p]));
   const entries: DiaryEntry[] = visible.map((session) => ({ session, patient: patients.get(session.patientId)! }));
-  return { coach, today: day, weekStart, todaySessions: entries.filter((e) => ukDate(e.session.startsAt) === day), weekSessions: entries };
+  return { coach, today: ukDate(new Date()), day, weekStart, daySessions: entries.filter((e) => ukDate(e.session.startsAt) === day), weekSessions: entries };
 }
 
 /** Each coach's capacity against their active caseload and the sessions of this week and next (from `today`). */

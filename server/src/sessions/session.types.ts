@@ -116,9 +116,10 @@ export class DiaryEntry {
 @ObjectType()
 export class CoachDiary {
   @Field(() => User) coach!: User;
-  @Field(() => String, { description: 'YYYY-MM-DD (UK).' }) today!: string;
+  @Field(() => String, { description: "YYYY-MM-DD: today's date in the UK, whichever week is shown." }) today!: string;
+  @Field(() => String, { description: 'YYYY-MM-DD (UK): the day the diary was opened on (the date asked for, else today).' }) day!: string;
   @Field(() => String, { description: 'YYYY-MM-DD: the Monday the week starts.' }) weekStart!: string;
-  @Field(() => [DiaryEntry], { description: "Today's sessions, in time order." }) todaySessions!: DiaryEntry[];
+  @Field(() => [DiaryEntry], { description: "The sessions on `day`, in time order." }) daySessions!: DiaryEntry[];
   @Field(() => [DiaryEntry], { description: "The week's sessions (Monday to Sunday), in time order." }) weekSessions!: DiaryEntry[];
 }
 

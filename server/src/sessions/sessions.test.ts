@@ -19,7 +19,7 @@ const PLAN = `query($id: ID!) { carePlan(patientId: $id) { view { goals { id che
 const APPLY = `mutation($p: ID!, $u: String!, $c: String!) { applyCarePlanUpdate(patientId: $p, update: $u, clientUpdateId: $c) { seq } }`;
 const TIMELINE = `query($id: ID!) { timeline(patientId: $id, first: 50) { nodes { kind payload } } }`;
 const NOTIFS = `{ myNotifications(first: 20) { kind title body link } }`;
-const DIARY = `query($coachId: ID, $date: String) { coachDiary(coachId: $coachId, date: $date) { today weekStart todaySessions { session { id } patient { id givenName } } weekSessions { session { id mode purpose } patient { id } } } }`;
+const DIARY = `query($coachId: ID, $date: String) { coachDiary(coachId: $coachId, date: $date) { today day weekStart daySessions { session { id } patient { id givenName } } weekSessions { session { id mode purpose } patient { id } } } }`;
 const CAPACITIES = `{ coachCapacities { coach { id name } sessionsPerWeek caseloadSize activeCaseload sessionsThisWeek sessionsNextWeek cafesThisWeek cafesNextWeek weekStart } }`;
 const CREATE_CAFE = `mutation($input: PainCafeInput!) { createPainCafe(input: $input) { id } }`;
 const CANCEL_CAFE = `mutation($id: ID!) { cancelPainCafe(cafeId: $id, reason: "Venue flooded") { status } }`;
@@ -245,7 +245,8 @@ describe('coaching sessions', () => {
     const today = ukDate(new Date());
     await runSql(em(), sql`insert into coaching_session (id, patient_id, coach_id, starts_at, ends_at, mode, purpose, status, booked_by_id)
       values (gen_random_uuid(), ${led[0]!.id}, ${coach.id}, now() + interval '1 minute', now() + interval '46 minutes', 'VIDEO', 'First session', 'BOOKED', ${coach.id})`);
-    const nextWeek = await book(token, booking(led[1]!.id, coach.id, at(7 * 24 * hour)));
+    const nextWeekAt = at(7 * 24 * hour);
+    const nextWeek = await book(token, booking(led[1]!.id, coach.id, nextWeekAt));
     const cancelled = await book(token, booking(notLed.id, coach.id, at(8 * 24 * hour)));
     await gql(url(), CANCEL, { input: { sessionId: cancelled, cancelledBy: 'CLINIC', reason: 'Coach on leave' } }, token);
     // A Pain Café the coach facilitates next week counts beside the sessions; a cancelled one does not.
@@ -254,11 +255,18 @@ describe('coaching sessions', () => {
     const called = await gql<{ createPainCafe: { id: string } }>(url(), CREATE_CAFE, { input: cafe(7.5) }, token);
     expect((await gql(url(), CANCEL_CAFE, { id: called.data!.createPainCafe.id }, token)).errors).toBeUndefined();
 
-    const diary = (await gql<{ coachDiary: { today: string; todaySessions: Array<{ patient: { id: string } }>; weekSessions: Array<{ session: { id: string } }> } }>(url(), DIARY, {}, token)).data!.coachDiary;
-    expect(diary.today).toBe(today);
+    type Diary = { coachDiary: { today: string; day: string; daySessions: Array<{ session: { id: string }; patient: { id: string } }>; weekSessions: Array<{ session: { id: string } }> } };
+    const diary = (await gql<Diary>(url(), DIARY, {}, token)).data!.coachDiary;
+    expect(diary).toMatchObject({ today, day: today });
     // A minute from now is still today unless the test runs in the day's last minute.
-    if (ukDate(at(60_000)) === today) expect(diary.todaySessions.map((e) => e.patient.id)).toEqual([led[0]!.id]);
+    if (ukDate(at(60_000)) === today) expect(diary.daySessions.map((e) => e.patient.id)).toEqual([led[0]!.id]);
     expect(diary.weekSessions.map((e) => e.session.id)).not.toContain(nextWeek);
+    // Opened on another day (the "Next week" button), the diary shows that day, and today is still today.
+    const thatDay = ukDate(nextWeekAt);
+    const later = (await gql<Diary>(url(), DIARY, { date: thatDay }, token)).data!.coachDiary;
+    expect(later).toMatchObject({ today, day: thatDay });
+    expect(later.daySessions.map((e) => e.session.id)).toEqual([nextWeek]);
+    expect(later.weekSessions.map((e) => e.session.id)).toContain(nextWeek);
 
     const set = await gql<{ setCoachCapacity: { sessionsPerWeek: number; caseloadSize: number; activeCaseload: number } }>(url(), SET_CAPACITY, { input: { coachId: coach.id, sessionsPerWeek: 20, caseloadSize: 30 } }, token);
     expect(set.data?.setCoachCapacity).toMatchObject({ sessionsPerWeek: 20, caseloadSize: 30, activeCaseload: 2 });

@@ -11,7 +11,10 @@ import './sessions.css';
 
 type Entry = CoachDiaryQuery['coachDiary']['weekSessions'][number];
 
-/** A coach's diary: today first, then the week day by day, each session opening its patient. `?coach=` and `?date=` pick another. */
+/**
+ * A coach's diary: the day it opened on first (today, unless `?date=` picks another), then that day's week day
+ * by day, each session opening its patient. `?coach=` picks another coach. Only today is ever called today.
+ */
 export function DiaryPage(): JSX.Element {
   const coachId = () => searchParams().get('coach');
   const date = () => searchParams().get('date');
@@ -53,8 +56,8 @@ export function DiaryPage(): JSX.Element {
               </button>
             </nav>
             <section class="card diary-today" aria-labelledby="today-heading">
-              <h2 id="today-heading">Today, {dayTitle(d().today)}</h2>
-              <DayList entries={on(d().today)} empty="Nothing booked today." />
+              <h2 id="today-heading">{d().day === d().today ? `Today, ${dayTitle(d().day)}` : dayTitle(d().day)}</h2>
+              <DayList entries={on(d().day)} empty={d().day === d().today ? 'Nothing booked today.' : 'Nothing booked that day.'} />
             </section>
             <section class="diary-week" aria-labelledby="week-heading">
               <h2 id="week-heading">The week</h2>
