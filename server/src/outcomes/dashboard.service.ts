@@ -182,12 +182,16 @@ with scope as (
     ${sqlText(g.join)}
    where ${joinSql(where, ' and ')}
 ),
--- Current completed records (not superseded) of the measures the dashboard uses, taken in the period.
+-- Current completed records (not superseded) of the measures the dashboard uses, taken in the period and
+-- in the patient's current episode: none of their accepted referrals was received on a later UK day (the
+-- episode as \`latestEpisodeStart\` has it; every record, for a patient never accepted onto the programme).
 -- Not materialised: each reader below streams it from outcome_record_patient_idx in its order.
 cur as not materialized (
   select r.patient_id, r.instrument, r.score, r.measured_on, r.created_at, r.id
     from outcome_record r
    where ${ids === null ? sql`true` : sql`r.patient_id = any(${ids}::uuid[])`}
+     and not exists (select 1 from referral x where x.patient_id = r.patient_id and x.status = 'ACCEPTED'
+                        and x.received_at >= (r.measured_on + 1)::timestamp at time zone 'Europe/London')
      and r.status = 'COMPLETED'
      and r.instrument in ('PSEQ_10', 'CONFIDENCE_WITHOUT_MEDICATION', 'GP_APPOINTMENTS')
      and (${f.from}::date is null or r.measured_on >= ${f.from}::date)

@@ -10,7 +10,7 @@ import { Patient, PatientStatus } from '../patients/patient.entity.js';
 import { createPatient } from '../patients/patient.service.js';
 import type { CreatePatientInput } from '../patients/patient.types.js';
 import { badInput, conflict, forbidden } from '../platform/errors.js';
-import { runSql, sql } from '../platform/sql.js';
+import { runSql, sql, type Sql } from '../platform/sql.js';
 import { requireText } from '../platform/validate.js';
 import { checkReferralDetails } from './referral-details.js';
 import { Referral, ReferralSource, ReferralStatus } from './referral.entity.js';
@@ -247,12 +247,24 @@ export async function openEpisode(em: EntityManager, patientId: string): Promise
  * when no referral of theirs was ever accepted. Measures from that day on belong to the episode.
  */
 export async function latestEpisodeStart(em: EntityManager, patientId: string): Promise<string | null> {
-  const [row] = await runSql<{ day: string }>(
-    em,
-    sql`select to_char(r.received_at at time zone 'Europe/London', 'YYYY-MM-DD') as day from referral r
-         where r.patient_id = ${patientId}::uuid and r.status = 'ACCEPTED' order by r.triaged_at desc limit 1`,
-  );
+  const [row] = await runSql<{ day: string | null }>(em, sql`select to_char(${episodeStarted(sql`${patientId}::uuid`)}, 'YYYY-MM-DD') as day`);
   return row?.day ?? null;
+}
+
+/**
+ * `latestEpisodeStart` as SQL, for the patient whose id `patient` names: a date, or null. The latest accepted
+ * referral is the one received last (only one referral awaits triage at a time, so they are triaged in turn).
+ */
+export function episodeStarted(patient: Sql): Sql {
+  return sql`(select max((r.received_at at time zone 'Europe/London')::date) from referral r where r.patient_id = ${patient} and r.status = 'ACCEPTED')`;
+}
+
+/**
+ * SQL that is true when `at` (a timestamptz) falls in the patient's latest episode: from the UK midnight
+ * that began the day its referral was received. Always true for a patient never accepted onto the programme.
+ */
+export function inLatestEpisode(at: Sql, patientId: string): Sql {
+  return sql`${at} >= coalesce(${episodeStarted(sql`${patientId}::uuid`)}::timestamp at time zone 'Europe/London', '-infinity'::timestamptz)`;
 }
 
 /** Ends the patient's open episode, inside the discharge's transaction (`tx`). */

@@ -15,7 +15,7 @@ import { PatientStatus } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
 import { runSql, sql } from '../platform/sql.js';
 import { requireText } from '../platform/validate.js';
-import { endEpisode } from '../referrals/referral.service.js';
+import { endEpisode, latestEpisodeStart } from '../referrals/referral.service.js';
 import { cancelBooked, nameOf, type By } from './booking.service.js';
 import { Discharge, dischargeReasonWords, type DischargeReason } from './discharge.entity.js';
 import { CoachingSession, SessionStatus } from './session.entity.js';
@@ -33,7 +33,10 @@ export interface DischargeDraftFacts {
 
 /** The summary Cairn drafts from the record, for the coach to edit and sign. */
 export async function draftDischarge(em: EntityManager, carePlans: CarePlanStore, patient: Patient, reason: DischargeReason, today: string): Promise<DischargeDraftFacts> {
-  const sessions = await em.find(CoachingSession, { patientId: patient.id, status: { $in: [SessionStatus.ATTENDED, SessionStatus.DNA] } }, { orderBy: { startsAt: 'asc' } });
+  // This episode's sessions: the measures below are this episode's too (patientSeries).
+  const episodeStart = await latestEpisodeStart(em, patient.id);
+  const recorded = await em.find(CoachingSession, { patientId: patient.id, status: { $in: [SessionStatus.ATTENDED, SessionStatus.DNA] } }, { orderBy: { startsAt: 'asc' } });
+  const sessions = episodeStart === null ? recorded : recorded.filter((s) => ukDate(s.startsAt) >= episodeStart);
   const attended = sessions.filter((s) => s.status === SessionStatus.ATTENDED);
   const dnas = sessions.length - attended.length;
   const [agreed] = await listSignOffs(em, patient.id);

@@ -7,7 +7,8 @@ import { excerpt } from '../events/event-kinds.js';
 import { links, notify } from '../notifications/notification.service.js';
 import type { Patient } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
-import { runSql, sql } from '../platform/sql.js';
+import { runSql, sql, sqlText } from '../platform/sql.js';
+import { inLatestEpisode } from '../referrals/referral.service.js';
 import { requireText } from '../platform/validate.js';
 import { nameOf, requireBooked, type By } from './booking.service.js';
 import { addCheckInsToPlan, planIndex, type CheckIn } from './plan-check-ins.js';
@@ -91,7 +92,8 @@ export async function addSessionAddendum(em: EntityManager, by: By, session: Coa
 }
 
 /**
- * After a DNA, inside its transaction: how many recorded sessions up to this one, newest first, were DNAs.
+ * After a DNA, inside its transaction: how many recorded sessions up to this one, newest first, were DNAs
+ * (within the current episode: a DNA that ended an earlier one is not part of the new one's run).
  * Two or more in a row: an event on the timeline and a notification to the coach and the care-team lead
  * (from Cairn, not the person recording, so the coach is told even when they recorded it).
  */
@@ -99,6 +101,7 @@ async function alertOnDnaRun(tx: EntityManager, by: By, session: CoachingSession
   const recent = await runSql<{ status: string }>(
     tx,
     sql`select status from coaching_session where patient_id = ${patient.id} and status in ('ATTENDED', 'DNA') and starts_at <= ${session.startsAt}
+           and ${inLatestEpisode(sqlText('starts_at'), patient.id)}
          order by starts_at desc limit 20`,
   );
   const run = recent.findIndex((r) => r.status !== 'DNA');
