@@ -166,7 +166,11 @@ async function requireCoach(em: EntityManager, coachId: string, patient: Patient
  * locks (one per coach, one per patient) make two bookings at once take turns, so both cannot pass the check.
  */
 async function refuseClashes(tx: EntityManager, session: Pick<CoachingSession, 'id' | 'coach' | 'startsAt' | 'endsAt'>, patient: Patient): Promise<void> {
-  await runSql(tx, sql`select pg_advisory_xact_lock(hashtextextended(${`session-coach:${session.coach.id}`}, 0)), pg_advisory_xact_lock(hashtextextended(${`session-patient:${patient.id}`}, 0))`);
+  await runSql(tx, sql`select pg_advisory_xact_lock(hashtextextended(${`session-coach:${session.coach.id}`}, 0))`);
+  await lockPatientSessions(tx, patient.id);
+  // A discharge signed while this booking waited for the lock has cancelled what was booked; nothing more is.
+  const [current] = await runSql<{ status: string }>(tx, sql`select status from patient where id = ${patient.id}`);
+  if (current?.status === PatientStatus.DISCHARGED) throw conflict(`${nameOf(patient)} has been discharged; a new referral starts a new episode before sessions are booked.`);
   const clashes = await runSql<{ coach_id: string; patient_id: string; starts_at: string; ends_at: string }>(
     tx,
     sql`select coach_id, patient_id, starts_at, ends_at from coaching_session
@@ -179,6 +183,11 @@ async function refuseClashes(tx: EntityManager, session: Pick<CoachingSession, '
   const when = slotWords(new Date(clash.starts_at), new Date(clash.ends_at)); // the driver answers timestamps as text
   if (clash.coach_id === session.coach.id) throw conflict(`${session.coach.name} already has a session booked ${when}, which overlaps this one.`);
   throw conflict(`${nameOf(patient)} already has a session booked ${when}, which overlaps this one.`);
+}
+
+/** Bookings, moves and a discharge of one patient take turns (until the transaction ends). */
+export async function lockPatientSessions(tx: EntityManager, patientId: string): Promise<void> {
+  await runSql(tx, sql`select pg_advisory_xact_lock(hashtextextended(${`session-patient:${patientId}`}, 0))`);
 }
 
 export function nameOf(patient: Pick<Patient, 'givenName' | 'familyName'>): string {

@@ -12,11 +12,12 @@ import { instruments } from '../outcomes/instruments.js';
 import { patientSeries } from '../outcomes/outcome.service.js';
 import type { Patient } from '../patients/patient.entity.js';
 import { PatientStatus } from '../patients/patient.entity.js';
+import { statusFacts } from '../patients/patient-record.service.js';
 import { badInput, conflict } from '../platform/errors.js';
 import { runSql, sql } from '../platform/sql.js';
 import { requireText } from '../platform/validate.js';
 import { endEpisode, latestEpisodeStart } from '../referrals/referral.service.js';
-import { cancelBooked, nameOf, type By } from './booking.service.js';
+import { cancelBooked, lockPatientSessions, nameOf, type By } from './booking.service.js';
 import { Discharge, dischargeReasonWords, type DischargeReason } from './discharge.entity.js';
 import { CoachingSession, SessionStatus } from './session.entity.js';
 import { ukDate } from './uk-time.js';
@@ -97,8 +98,13 @@ export async function dischargePatient(em: EntityManager, by: By, carePlans: Car
   const signed = requireText('summary', summary, SUMMARY_MAX);
   const drafted = (await draftDischarge(em, carePlans, patient, reason, ukDate(now))).summary;
   const discharge = Object.assign(new Discharge(), { patientId: patient.id, reason, draftedSummary: drafted, summary: signed, signedBy: by.actor, signedAt: now });
-  const stillBooked = await em.find(CoachingSession, { patientId: patient.id, status: SessionStatus.BOOKED }, { populate: ['coach'] });
   await em.transactional(async (tx) => {
+    // Under the lock bookings take: a session booked a moment ago is cancelled below, and none is booked after.
+    await lockPatientSessions(tx, patient.id);
+    if ((await statusFacts(tx, patient.id)).referralAwaitingTriage) {
+      throw conflict(`A referral for ${nameOf(patient)} is waiting to be triaged: decline it on the Referrals screen, with the reason, rather than discharging them.`);
+    }
+    const stillBooked = await tx.find(CoachingSession, { patientId: patient.id, status: SessionStatus.BOOKED }, { populate: ['coach'] });
     const changed = await runSql(tx, sql`update patient set status = ${PatientStatus.DISCHARGED} where id = ${patient.id} and status <> ${PatientStatus.DISCHARGED} returning id`);
     if (changed.length === 0) throw conflict(`${nameOf(patient)} was discharged by someone else a moment ago.`);
     tx.persist(discharge);

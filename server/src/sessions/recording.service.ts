@@ -14,7 +14,10 @@ import { nameOf, requireBooked, type By } from './booking.service.js';
 import { addCheckInsToPlan, planIndex, type CheckIn } from './plan-check-ins.js';
 import { CoachingSession, SessionAddendum, SessionChange, SessionStatus } from './session.entity.js';
 import type { RecordSessionInput, SessionDetail, SessionGoalReview, SessionStrategyPractised } from './session.types.js';
-import { ukDate } from './uk-time.js';
+import { slotWords, ukDate } from './uk-time.js';
+
+/** How long before its start a session may be recorded: a call that began a little early. */
+const RECORD_EARLY_MS = 15 * 60_000;
 
 const TEXT_MAX = 4000;
 
@@ -32,7 +35,9 @@ export interface Recorded {
 export async function recordSession(em: EntityManager, by: By, session: CoachingSession, patient: Patient, input: RecordSessionInput, carePlans: CarePlanStore, now = new Date()): Promise<Recorded> {
   requireBooked(session, 'recorded');
   const day = ukDate(session.startsAt);
-  if (day > ukDate(now)) throw badInput('sessionId', 'A session is recorded once it has happened; this one is booked for a later day.');
+  if (session.startsAt.getTime() - RECORD_EARLY_MS > now.getTime()) {
+    throw badInput('sessionId', `A session is recorded once it has happened; this one is booked for ${slotWords(session.startsAt, session.endsAt)}.`);
+  }
   const attended = input.outcome === 'ATTENDED';
   const discussed = attended ? requireText('discussed', input.discussed, TEXT_MAX) : optionalText('discussed', input.discussed);
   const nextSteps = optionalText('nextSteps', input.nextSteps);

@@ -156,6 +156,12 @@ describe('coaching sessions', () => {
 
     const bad = await gql(url(), RECORD, { input: { sessionId, outcome: 'ATTENDED', discussed: 'Pacing', goalReviews: [{ goalId: 'no-such-goal', rating: 5 }] } }, token);
     expect(errorCode(bad)).toBe('BAD_USER_INPUT');
+    // A session later today (or tomorrow) has not happened yet: not recorded, not even as a DNA.
+    const later = await book(token, booking((await world.patient([coach])).id, coach.id, at(3 * hour)));
+    const early = await gql(url(), RECORD, { input: { sessionId: later, outcome: 'DNA' } }, token);
+    expect(errorCode(early)).toBe('BAD_USER_INPUT');
+    expect(early.errors![0].message).toMatch(/recorded once it has happened; this one is booked for \w+,? \d+ \w+ \d{4}, \d\d:\d\d/);
+    expect((await runSql<{ status: string }>(em(), sql`select status from coaching_session where id = ${later}`))[0]!.status).toBe('BOOKED');
     const badRating = await gql(url(), RECORD, { input: { sessionId, outcome: 'ATTENDED', discussed: 'Pacing', goalReviews: [{ goalId: 'goal-walk', rating: 11 }] } }, token);
     expect(errorCode(badRating)).toBe('BAD_USER_INPUT');
     expect((await counts(patient.id)).statuses).toBe('BOOKED');
@@ -328,6 +334,36 @@ describe('coaching sessions', () => {
     expect(html).toContain('Discharge from health and wellbeing coaching');
     expect(html).toContain('She is keen to join the Pain Café.');
     expect(html).toContain(`To: ${gp.name}`);
+  });
+
+  it('refuses to discharge a patient whose referral awaits triage, and changes nothing', async () => {
+    await fresh();
+    const { coach, gp } = world.users;
+    const patient = await world.patient([coach, gp], { status: 'REFERRED' as never });
+    await runSql(em(), sql`insert into referral (id, patient_id, source, referrer_id, reason, wants_help_with, consent_to_contact, contact_method, status, patient_status_before)
+                           values (gen_random_uuid(), ${patient.id}, 'GP', ${gp.id}, 'Persistent neck pain', 'Sleeping through', true, 'PHONE', 'RECEIVED', 'REFERRED')`);
+    const refused = await gql(url(), DISCHARGE, { input: { patientId: patient.id, reason: 'PATIENT_CHOICE', summary: 'Does not want coaching.' } }, await signInAs(url(), coach));
+    expect(errorCode(refused)).toBe('CONFLICT');
+    expect(refused.errors![0].message).toMatch(/waiting to be triaged: decline it on the Referrals screen/);
+    const [row] = await runSql<{ status: string; discharges: number }>(em(), sql`select p.status, (select count(*)::int from discharge d where d.patient_id = p.id) as discharges from patient p where p.id = ${patient.id}`);
+    expect(row).toEqual({ status: 'REFERRED', discharges: 0 });
+  });
+
+  it('a booking made while the discharge is signed is either cancelled by it or refused: nothing stays booked', async () => {
+    await fresh();
+    const { coach, gp } = world.users;
+    const token = await signInAs(url(), coach);
+    for (let round = 0; round < 6; round++) {
+      const patient = await world.patient([coach, gp]);
+      const [booked, discharged] = await Promise.all([
+        gql(url(), BOOK, { input: booking(patient.id, coach.id, at((10 + round) * 24 * hour)) }, token),
+        gql(url(), DISCHARGE, { input: { patientId: patient.id, reason: 'GOALS_MET', summary: 'Walking daily.' } }, token),
+      ]);
+      expect(discharged.errors).toBeUndefined();
+      if (booked.errors) expect(errorCode(booked)).toBe('CONFLICT');
+      const left = await runSql<{ status: string }>(em(), sql`select status from coaching_session where patient_id = ${patient.id} and status = 'BOOKED'`);
+      expect(left).toEqual([]);
+    }
   });
 
   it('an outsider gets NOT_FOUND for the sessions of a patient they cannot see, and nothing is stored', async () => {
