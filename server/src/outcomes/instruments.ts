@@ -45,7 +45,12 @@ export interface InstrumentDefinition {
   higherIsBetter: boolean;
   /** May a patient answer it from the questionnaire link (the PAM score comes from its licensed scorer). */
   patientCompletable: boolean;
+  /** Said instead of `instructions` on the patient's questionnaire page, where there are no dates to fill in. */
+  patientInstructions?: string;
 }
+
+/** What a patient answering GP appointments from a link counts: the months up to the day they answer. */
+export const patientGpPeriodMonths = 3;
 
 const PSEQ_SCALE = { min: 0, max: 6, decimals: 0 as const, minLabel: 'Not at all confident', maxLabel: 'Completely confident' };
 const PSEQ_INSTRUCTIONS =
@@ -131,6 +136,7 @@ export const instruments: Record<Instrument, InstrumentDefinition> = {
     shortName: 'GP appointments',
     citation: "The coaching service's evaluation: the share of patients with no GP appointment for their pain while on the programme.",
     instructions: 'Count the appointments with a GP about pain between the two dates.',
+    patientInstructions: `Think about the last ${patientGpPeriodMonths} months, up to today.`,
     items: [{ number: 1, text: 'How many GP appointments for pain were there in this period?', min: 0, max: 99, decimals: 0, minLabel: 'None', maxLabel: '99' }],
     scoreMin: 0,
     scoreMax: 99,

@@ -62,7 +62,7 @@ export class QuestionnaireResolver {
   @Mutation(() => PatientQuestionnaire, { description: 'The patient confirms their date of birth (YYYY-MM-DD); wrong ones are counted and rate limited.' })
   async openQuestionnaire(@Arg('token', () => String) token: string, @Arg('dateOfBirth', () => String) dateOfBirth: string, @Ctx() ctx: Context): Promise<PatientQuestionnaire> {
     const { request, patient } = await openQuestionnaire(ctx.em, token, dateOfBirth, ctx.requestId);
-    return { givenName: patient.givenName, expiresAt: request.expiresAt, instruments: request.instruments.map((i) => toOutcomeInstrument(instruments[i])) };
+    return { givenName: patient.givenName, expiresAt: request.expiresAt, instruments: request.instruments.map((i) => toOutcomeInstrument({ ...instruments[i], instructions: instruments[i].patientInstructions ?? instruments[i].instructions })) };
   }
 
   @Mutation(() => QuestionnaireReceipt, { description: "The patient's answers; the link then closes." })

@@ -8,9 +8,9 @@ import { links, notify } from '../notifications/notification.service.js';
 import { Patient } from '../patients/patient.entity.js';
 import { badInput, CairnError, conflict, ErrorCode, notFound } from '../platform/errors.js';
 import { requireIsoDate } from '../platform/validate.js';
-import { Instrument, instruments } from './instruments.js';
-import { CompletedBy, type OutcomeRecord } from './outcome-record.entity.js';
-import { recordOutcome, ukDate } from './outcome.service.js';
+import { Instrument, instruments, patientGpPeriodMonths } from './instruments.js';
+import { CompletedBy, GpAppointmentSource, type OutcomeRecord } from './outcome-record.entity.js';
+import { recordOutcome, ukDate, type NewOutcome } from './outcome.service.js';
 import { QuestionnaireRequest, type QuestionnaireChannel } from './questionnaire-request.entity.js';
 import { scoreAnswers, type Answers } from './scoring.js';
 import { runSql, sql } from '../platform/sql.js';
@@ -151,7 +151,7 @@ export async function submitQuestionnaire(
     const records: OutcomeRecord[] = [];
     for (const r of responses) {
       records.push(
-        await recordOutcome(tx, by, patient, { instrument: r.instrument, answers: r.answers, measuredOn: ukDate(now), periodFrom: null, periodTo: null, gpSource: null, supersedesId: null }, { completedBy: CompletedBy.PATIENT, questionnaireRequestId: request.id }, now),
+        await recordOutcome(tx, by, patient, { instrument: r.instrument, answers: r.answers, ...patientDates(r.instrument, now), supersedesId: null }, { completedBy: CompletedBy.PATIENT, questionnaireRequestId: request.id }, now),
       );
     }
     await runSql(tx, sql`update questionnaire_request set completed_at = ${now} where id = ${request.id}`);
@@ -183,4 +183,23 @@ async function findByToken(em: EntityManager, token: string): Promise<Questionna
 function locked(until: Date, now: Date): CairnError {
   const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
   return new CairnError(ErrorCode.RATE_LIMITED, `Too many wrong dates of birth. For your safety this link is paused; please try again in ${Math.ceil(seconds / 60)} minutes.`, 'dateOfBirth', seconds);
+}
+
+/**
+ * The dates of a record a patient answers from a link: taken today; GP appointments are counted, as the page
+ * asks them, over the last `patientGpPeriodMonths` months up to today, by the patient.
+ */
+function patientDates(instrument: Instrument, now: Date): Pick<NewOutcome, 'measuredOn' | 'periodFrom' | 'periodTo' | 'gpSource'> {
+  const today = ukDate(now);
+  if (instrument !== Instrument.GP_APPOINTMENTS) return { measuredOn: today, periodFrom: null, periodTo: null, gpSource: null };
+  return { measuredOn: today, periodFrom: monthsBefore(today, patientGpPeriodMonths), periodTo: today, gpSource: GpAppointmentSource.PATIENT_REPORTED };
+}
+
+/** The day after the same day `months` months earlier: 3 months up to 5 December begin on 6 September. */
+export function monthsBefore(isoDay: string, months: number): string {
+  const [y, m, d] = isoDay.split('-').map(Number);
+  const earlier = new Date(Date.UTC(y, m - 1 - months, 1));
+  const lastDay = new Date(Date.UTC(earlier.getUTCFullYear(), earlier.getUTCMonth() + 1, 0)).getUTCDate();
+  earlier.setUTCDate(Math.min(d, lastDay) + 1);
+  return earlier.toISOString().slice(0, 10);
 }

@@ -6,7 +6,8 @@ import { errorCode, gql, useTestServer, wsConnect } from '../test-support/harnes
 import { liveStream } from '../test-support/live.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { QuestionnaireChannel } from './questionnaire-request.entity.js';
-import { DOB_ATTEMPTS, hashToken, sendQuestionnaire } from './questionnaire.service.js';
+import { DOB_ATTEMPTS, hashToken, monthsBefore, sendQuestionnaire } from './questionnaire.service.js';
+import { ukDate } from './outcome.service.js';
 
 const SEND = 'mutation($input: SendQuestionnaireInput!) { sendQuestionnaire(input: $input) { path request { id instruments channel expiresAt } } }';
 const STATE = 'query($t: String!) { questionnaireLink(token: $t) }';
@@ -65,6 +66,30 @@ describe('questionnaire links patients complete from home', () => {
     const again = await submit(token, DOB);
     expect([errorCode(again), again.errors?.[0].message]).toEqual(['CONFLICT', 'This questionnaire has already been completed. Thank you – there is nothing more to do.']);
     expect(await records(patient.id)).toHaveLength(2);
+  });
+
+  it('asks a patient for their GP appointments over the last three months, and records them with that period', async () => {
+    await fresh();
+    const patient = await world.patient([world.users.coach]);
+    const { token } = await send(patient.id, ['PSEQ_10', 'GP_APPOINTMENTS']);
+    const opened = await gql<{ openQuestionnaire: { instruments: Array<{ code: string; instructions: string }> } }>(url(), 'mutation($t: String!, $dob: String!) { openQuestionnaire(token: $t, dateOfBirth: $dob) { instruments { code instructions } } }', { t: token, dob: DOB });
+    expect(opened.data!.openQuestionnaire.instruments.find((i) => i.code === 'GP_APPOINTMENTS')?.instructions).toBe('Think about the last 3 months, up to today.');
+    const sent = await submit(token, DOB, [answers[0], { instrument: 'GP_APPOINTMENTS', answers: [2] }]);
+    expect(sent.errors).toBeUndefined();
+    const today = ukDate(new Date());
+    const [gp] = await server().orm.em.fork().getConnection().execute<Array<Record<string, unknown>>>(
+      `select score, to_char(period_from, 'YYYY-MM-DD') as period_from, to_char(period_to, 'YYYY-MM-DD') as period_to, gp_source, completed_by from outcome_record where patient_id = ? and instrument = 'GP_APPOINTMENTS'`,
+      [patient.id],
+    );
+    expect(gp).toEqual({ score: 2, period_from: monthsBefore(today, 3), period_to: today, gp_source: 'PATIENT_REPORTED', completed_by: 'PATIENT' });
+  });
+
+  it('counts months back to the day after the same date, or the month\'s end where it has no such day', () => {
+    expect(monthsBefore('2026-12-05', 3)).toBe('2026-09-06');
+    expect(monthsBefore('2026-01-15', 3)).toBe('2025-10-16');
+    expect(monthsBefore('2026-05-31', 3)).toBe('2026-03-01');
+    expect(monthsBefore('2028-05-31', 3)).toBe('2028-03-01');
+    expect(monthsBefore('2026-03-31', 1)).toBe('2026-03-01');
   });
 
   it('reveals nothing about the patient before the date of birth matches, and rate limits wrong ones', async () => {
