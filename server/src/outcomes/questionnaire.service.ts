@@ -91,16 +91,27 @@ export async function openQuestionnaire(em: EntityManager, token: string, dateOf
   if (!request) throw notFound('questionnaire link');
   if (request.completedAt) throw conflict('This questionnaire has already been completed. Thank you – there is nothing more to do.');
   if (request.expiresAt <= now) throw conflict('This link has expired. Please ask your coach for a new one.');
-  if (request.lockedUntil && request.lockedUntil > now) throw locked(request.lockedUntil, now);
   const dob = requireIsoDate('dateOfBirth', dateOfBirth);
+  // A try is taken from the link before the date is compared, in one statement: guesses sent all at once
+  // each need a try of their own, so no more than DOB_ATTEMPTS are ever compared before the lock.
+  const [claimed] = await runSql<{ failed_attempts: number }>(
+    em,
+    sql`update questionnaire_request set failed_attempts = failed_attempts + 1
+         where id = ${request.id} and (locked_until is null or locked_until <= ${now}) and failed_attempts < ${DOB_ATTEMPTS}
+         returning failed_attempts`,
+  );
+  if (!claimed) {
+    const [row] = await runSql<{ locked_until: Date | null }>(em, sql`select locked_until from questionnaire_request where id = ${request.id}`);
+    throw locked(row?.locked_until && new Date(row.locked_until) > now ? new Date(row.locked_until) : new Date(now.getTime() + LOCK_MINUTES * 60_000), now);
+  }
   const patient = await em.findOneOrFail(Patient, { id: request.patientId });
   if (patient.dateOfBirth !== dob) {
-    // Counted in its own statement: the refusal below must not roll the count back.
+    // The try stays taken; the last one shuts the link (in its own statement: the refusal must not undo it).
     const [row] = await runSql<{ failed_attempts: number; locked_until: Date | null }>(
       em,
       sql`update questionnaire_request
-             set failed_attempts = case when failed_attempts + 1 >= ${DOB_ATTEMPTS} then 0 else failed_attempts + 1 end,
-                 locked_until = case when failed_attempts + 1 >= ${DOB_ATTEMPTS} then ${new Date(now.getTime() + LOCK_MINUTES * 60_000)}::timestamptz else locked_until end
+             set failed_attempts = case when failed_attempts >= ${DOB_ATTEMPTS} then 0 else failed_attempts end,
+                 locked_until = case when failed_attempts >= ${DOB_ATTEMPTS} then ${new Date(now.getTime() + LOCK_MINUTES * 60_000)}::timestamptz else locked_until end
            where id = ${request.id}
            returning failed_attempts, locked_until`,
     );
@@ -109,6 +120,8 @@ export async function openQuestionnaire(em: EntityManager, token: string, dateOf
     const left = DOB_ATTEMPTS - row.failed_attempts;
     throw badInput('dateOfBirth', `That date of birth does not match the one we have. Please check it and try again (${left} ${left === 1 ? 'try' : 'tries'} left).`);
   }
+  // The right date gives its try back.
+  await runSql(em, sql`update questionnaire_request set failed_attempts = greatest(failed_attempts - 1, 0) where id = ${request.id}`);
   await recordAudit(em, { actorId: null, action: 'questionnaire.open', patientId: patient.id, requestId, outcome: AuditOutcome.ALLOWED, detail: { questionnaireRequestId: request.id } });
   return { request, patient };
 }

@@ -114,6 +114,21 @@ describe('questionnaire links patients complete from home', () => {
     expect(errorCode(await open('x'.repeat(43), DOB))).toBe('NOT_FOUND');
   });
 
+  it('compares no more than the allowed dates of birth when many guesses arrive at once', async () => {
+    await fresh();
+    const patient = await world.patient([world.users.coach]);
+    const { token } = await send(patient.id);
+    // Twenty guesses at once, the right one among them: DOB_ATTEMPTS are compared, the rest wait out the lock.
+    const guesses = Array.from({ length: 20 }, (_, i) => (i === 13 ? DOB : `19${String(50 + i).padStart(2, '0')}-01-01`));
+    const answered = await Promise.all(guesses.map((dob) => open(token, dob)));
+    const codes = answered.map((a) => (a.errors ? errorCode(a) : 'OPENED'));
+    const compared = codes.filter((c) => c !== 'RATE_LIMITED').length;
+    expect(compared).toBeLessThanOrEqual(DOB_ATTEMPTS);
+    expect(codes.filter((c) => c === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(20 - DOB_ATTEMPTS);
+    // However the burst fell out, the link is shut now unless the right date got through within the tries.
+    if (!codes.includes('OPENED')) expect(errorCode(await open(token, DOB))).toBe('RATE_LIMITED');
+  });
+
   it('an expired link says so plainly and opens for no one', async () => {
     await fresh();
     const patient = await world.patient([world.users.coach]);
