@@ -39,8 +39,12 @@ class UserConnection {
 /** Users, colleagues and organisations: admins manage them; clinicians look colleagues up. */
 @Resolver()
 export class UserAdminResolver {
-  @Query(() => [User], { description: 'Active clinicians in your PCN, e.g. to add to a care team. Matches name or email.' })
-  async colleagues(@Arg('search', () => String, { defaultValue: '' }) search: string, @Ctx() ctx: Context): Promise<User[]> {
+  @Query(() => [User], { description: 'Active clinicians in your PCN (and the specialist pain services), e.g. to add to a care team: the first 50 by name. Matches name or email; `role` keeps one role only (before the 50 are taken).' })
+  async colleagues(
+    @Arg('search', () => String, { defaultValue: '' }) search: string,
+    @Arg('role', () => Role, { nullable: true }) role: Role | null,
+    @Ctx() ctx: Context,
+  ): Promise<User[]> {
     const actor = requireActor(ctx);
     const term = likeContaining(search);
     const rows = await runSql<{ id: string }>(
@@ -49,6 +53,7 @@ export class UserAdminResolver {
            where u.active and u.role <> 'ADMIN'
              and (coalesce(o.pcn_id, o.id) = ${actor.organisation.pcnId} or o.kind = 'SPECIALIST_PAIN_SERVICE')
              and (lower(u.name) like ${term} or u.email like ${term})
+             and (${role}::text is null or u.role = ${role})
            order by u.name limit 50`,
     );
     return ctx.em.find(User, { id: { $in: rows.map((r) => r.id) } }, { populate: ['organisation'], orderBy: { name: 'asc' } });

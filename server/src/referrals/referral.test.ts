@@ -210,6 +210,24 @@ describe('referrals and triage', () => {
     expect(errorCode(await gql(url(), `{ referralWaitingList { breachWeeks } }`, {}, practiceGpToken))).toBe('FORBIDDEN');
   });
 
+  it('offers every coach of the PCN to assign at triage, however many colleagues sort before them', async () => {
+    await fresh();
+    const em = server().orm.em.fork();
+    const pcn = world.users.coach.organisation;
+    for (let i = 0; i < 55; i++) em.persist(new User(`Aaron ${i} ${world.tag}`, `aaron.${i}.${world.tag}@test.example`, '', Role.FCP, pcn));
+    const late = new User(`Zara Williams ${world.tag}`, `zara.${world.tag}@test.example`, '', Role.COACH, pcn);
+    em.persist(late);
+    await em.flush();
+    const token = await signInAs(url(), world.users.lead);
+    const everyone = (await gql<{ colleagues: Array<{ id: string }> }>(url(), '{ colleagues { id } }', {}, token)).data!.colleagues;
+    expect(everyone).toHaveLength(50);
+    expect(everyone.map((u) => u.id)).not.toContain(late.id);
+    const coaches = (await gql<{ colleagues: Array<{ id: string; role: string }> }>(url(), '{ colleagues(role: COACH) { id role } }', {}, token)).data!.colleagues;
+    expect(coaches.map((u) => u.id)).toEqual(expect.arrayContaining([world.users.coach.id, late.id]));
+    expect(new Set(coaches.map((u) => u.role))).toEqual(new Set(['COACH']));
+    expect(coaches.map((u) => u.id)).not.toContain(world.users.outsider.id);
+  });
+
   it("a referral is announced to the PCN's active coaches and service leads, and its triage to those who did not do it; nobody else is told", async () => {
     await fresh();
     const { gp, coach, lead, outsider, fcp } = world.users;

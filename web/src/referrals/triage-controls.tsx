@@ -15,7 +15,7 @@ export function TriageControls(props: { referralId: string; patientName: string;
   const [text, setText] = createSignal('');
   const [problem, setProblem] = createSignal<Problem | null>(null);
   const [state, triage] = createMutation(TriageReferralDocument);
-  const coachOptions = () => [{ value: '', label: 'Choose a coach…' }, ...(coaches.data?.colleagues ?? []).filter((u) => u.role === 'COACH').map((u) => ({ value: u.id, label: u.name }))];
+  const coachOptions = () => [{ value: '', label: 'Choose a coach…' }, ...(coaches.data?.colleagues ?? []).map((u) => ({ value: u.id, label: u.name }))];
   const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
 
   const submit = async (e: SubmitEvent) => {
