@@ -116,6 +116,16 @@ describe('coaching sessions in Chromium', () => {
     const summary = page.getByLabel(/Summary for the GP/);
     await expect.poll(() => summary.inputValue()).toMatch(/1 session attended/);
     await page.getByText(`Signing sends this summary to ${gp.name}`).waitFor();
+    // Edits survive a change of reason; drafting again is the coach's choice.
+    await summary.fill(`${await summary.inputValue()}\nShe will phone if the pain flares.`);
+    await page.getByLabel('Reason').selectOption('PATIENT_CHOICE');
+    await page.getByText('You changed the reason after editing the summary.').waitFor();
+    expect(await summary.inputValue()).toMatch(/goals met\.[\s\S]*She will phone if the pain flares\.$/);
+    await shots(page, 'sessions-discharge-reason-changed');
+    await page.getByRole('button', { name: 'Draft again', exact: true }).click();
+    await expect.poll(() => summary.inputValue()).toMatch(/the patient's choice\./);
+    expect(await summary.inputValue()).not.toContain('She will phone');
+    expect(await page.getByText('You changed the reason after editing the summary.').count()).toBe(0);
     await shots(page, 'sessions-discharge');
     await page.getByRole('button', { name: 'Cancel' }).click();
 

@@ -19,19 +19,27 @@ export function DischargePanel(props: { patientId: string; onDischarged(): void;
   const [gps, setGps] = createSignal<string[] | null>(null);
   const [drafting, setDrafting] = createSignal(true);
   const [problem, setProblem] = createSignal<Problem | null>(null);
+  /** The coach has typed into the summary since it was last drafted: a new draft would lose their words. */
+  const [edited, setEdited] = createSignal(false);
+  /** The reason changed after the summary was edited, so the summary may still give the old one. */
+  const [reasonChanged, setReasonChanged] = createSignal(false);
   const [signing, sign] = createMutation(DischargePatientDocument);
   const summaryId = createUniqueId();
+  let latestDraft = 0;
 
-  createEffect(
-    on(reason, async (r) => {
-      setDrafting(true);
-      const result = await urql.query(DischargeDraftDocument, { patientId: props.patientId, reason: r }, { requestPolicy: 'network-only' }).toPromise();
-      setDrafting(false);
-      if (!result.data) return setProblem(result.error ? describeError(result.error) : { code: null, message: 'The draft did not load.' });
-      setSummary(result.data.dischargeDraft.summary);
-      setGps(result.data.dischargeDraft.gpNames);
-    }),
-  );
+  const draft = async (r: DischargeReason) => {
+    const mine = ++latestDraft;
+    setDrafting(true);
+    const result = await urql.query(DischargeDraftDocument, { patientId: props.patientId, reason: r }, { requestPolicy: 'network-only' }).toPromise();
+    if (mine !== latestDraft) return; // a later reason's draft is on its way: this one must not land after it
+    setDrafting(false);
+    if (!result.data) return setProblem(result.error ? describeError(result.error) : { code: null, message: 'The draft did not load.' });
+    setSummary(result.data.dischargeDraft.summary);
+    setGps(result.data.dischargeDraft.gpNames);
+    setEdited(false);
+    setReasonChanged(false);
+  };
+  createEffect(on(reason, (r) => (edited() ? setReasonChanged(true) : void draft(r))));
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
@@ -49,8 +57,26 @@ export function DischargePanel(props: { patientId: string; onDischarged(): void;
           <label class="field__label" for={summaryId}>
             Summary for the GP (drafted by Cairn from the record: check and edit it before you sign)
           </label>
-          <textarea class="field__input field__textarea discharge-summary" id={summaryId} rows={16} value={summary()} onInput={(e) => setSummary(e.currentTarget.value)} required />
+          <textarea
+            class="field__input field__textarea discharge-summary"
+            id={summaryId}
+            rows={16}
+            value={summary()}
+            onInput={(e) => {
+              setSummary(e.currentTarget.value);
+              setEdited(true);
+            }}
+            required
+          />
         </div>
+        <Show when={reasonChanged()}>
+          <Alert tone="info">
+            <p>You changed the reason after editing the summary. Your edits are kept: check that the summary gives the new reason, or draft it again from the record (your edits will be lost).</p>
+            <Button variant="secondary" onClick={() => void draft(reason())}>
+              Draft again
+            </Button>
+          </Alert>
+        </Show>
         <Show
           when={(gps()?.length ?? 0) > 0}
           fallback={<Alert tone="info">There is no GP on the care team, so nobody will be notified. Add the patient's GP to the care team first.</Alert>}
