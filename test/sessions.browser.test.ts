@@ -127,7 +127,7 @@ describe('coaching sessions in Chromium', () => {
     expect(await summary.inputValue()).not.toContain('She will phone');
     expect(await page.getByText('You changed the reason after editing the summary.').count()).toBe(0);
     await shots(page, 'sessions-discharge');
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Cancel', exact: true }).click();
 
     // Capacity: the coach sets theirs; the service lead sees every coach of the PCN.
     await page.getByRole('link', { name: 'Capacity' }).click();
@@ -142,5 +142,29 @@ describe('coaching sessions in Chromium', () => {
     await asLead.page.getByRole('link', { name: 'Capacity', exact: true }).click();
     await asLead.page.getByRole('link', { name: coach.name }).waitFor();
     await shots(asLead.page, 'sessions-capacity-lead');
+  });
+  it('a GP on the care team, who may book but not record, cancels a session the patient called off', { timeout: 60_000 }, async () => {
+    const { coach, gp } = world.users;
+    const patient = await world.patient([coach, gp], { givenName: 'Owain', familyName: `Lloyd ${world.tag}` });
+    const startsAt = new Date(Date.now() + 3 * 24 * 3_600_000);
+    const booked = await gql(server().url, `mutation($input: BookSessionInput!) { bookSession(input: $input) { session { id } } }`, {
+      input: { patientId: patient.id, coachId: coach.id, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 45 * 60_000).toISOString(), mode: 'PHONE', purpose: 'Review sleep' },
+    }, await signInAs(server().url, coach));
+    expect(booked.errors).toBeUndefined();
+
+    const { page } = await signedIn(gp);
+    await page.goto(`${server().url}/patients/${patient.id}/sessions`);
+    const item = page.locator('.session-item', { hasText: 'Review sleep' });
+    await item.getByRole('button', { name: 'Cancel…' }).click();
+    expect(await item.getByRole('button', { name: 'Record', exact: true }).count()).toBe(0);
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Cancel this session' }) });
+    expect(await form.getByRole('radio').count()).toBe(0);
+    await form.getByLabel('Cancelled by').selectOption('PATIENT');
+    await form.getByLabel('Reason').fill('Owain has a hospital appointment that day');
+    await shots(page, 'sessions-cancel-by-gp');
+    await form.getByRole('button', { name: 'Record cancellation' }).click();
+    await form.waitFor({ state: 'detached' });
+    await page.getByText('No session booked.').waitFor();
+    await page.locator('.session-list', { hasText: 'Owain has a hospital appointment that day' }).waitFor();
   });
 });

@@ -20,9 +20,16 @@ const ratings = Array.from({ length: 11 }, (_, i) => ({ value: String(i), label:
  * What happened at a session: attended (notes, goals reviewed with a check-in rating that goes on the care
  * plan, strategies practised, next steps, measures taken, a flare-up), did not attend, or cancelled.
  */
-export function RecordSessionForm(props: { patientId: string; sessionId: string; onRecorded(cadence: CadenceFieldsFragment | null, dnaAlert: boolean): void; onCancel(): void }): JSX.Element {
-  const [plan] = createQuery({ query: SessionPlanItemsDocument, variables: () => ({ patientId: props.patientId }), requestPolicy: 'network-only' });
-  const [outcome, setOutcome] = createSignal<Outcome>('ATTENDED');
+export function RecordSessionForm(props: {
+  patientId: string;
+  sessionId: string;
+  /** Only to cancel it: for whoever may book and move sessions but not record them, and the quick way for all. */
+  cancelOnly?: boolean;
+  onRecorded(cadence: CadenceFieldsFragment | null, dnaAlert: boolean): void;
+  onCancel(): void;
+}): JSX.Element {
+  const [plan] = createQuery({ query: SessionPlanItemsDocument, variables: () => ({ patientId: props.patientId }), requestPolicy: 'network-only', pause: () => props.cancelOnly === true });
+  const [outcome, setOutcome] = createSignal<Outcome>(props.cancelOnly ? 'CANCELLED' : 'ATTENDED');
   const [discussed, setDiscussed] = createSignal('');
   const [nextSteps, setNextSteps] = createSignal('');
   const [reviewed, setReviewed] = createSignal<Record<string, string>>({});
@@ -67,17 +74,19 @@ export function RecordSessionForm(props: { patientId: string; sessionId: string;
 
   return (
     <form class="card session-form" onSubmit={(e) => void submit(e)} aria-labelledby="record-heading">
-      <h3 id="record-heading">Record what happened</h3>
-      <fieldset class="session-form__choices">
-        <legend class="field__label">Outcome</legend>
-        <For each={outcomes}>
-          {(o) => (
-            <label class="choice">
-              <input type="radio" name={ids.outcome} value={o.value} checked={outcome() === o.value} onChange={() => setOutcome(o.value)} /> {o.label}
-            </label>
-          )}
-        </For>
-      </fieldset>
+      <h3 id="record-heading">{props.cancelOnly ? 'Cancel this session' : 'Record what happened'}</h3>
+      <Show when={!props.cancelOnly}>
+        <fieldset class="session-form__choices">
+          <legend class="field__label">Outcome</legend>
+          <For each={outcomes}>
+            {(o) => (
+              <label class="choice">
+                <input type="radio" name={ids.outcome} value={o.value} checked={outcome() === o.value} onChange={() => setOutcome(o.value)} /> {o.label}
+              </label>
+            )}
+          </For>
+        </fieldset>
+      </Show>
       <Show
         when={outcome() !== 'CANCELLED'}
         fallback={

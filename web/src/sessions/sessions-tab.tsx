@@ -19,7 +19,7 @@ import './sessions.css';
 
 type Patient = PatientWorkspaceQuery['patient'];
 type Detail = PatientSessionsQuery['patientSessions'][number];
-type Mode = { kind: 'none' } | { kind: 'book' } | { kind: 'rebook'; detail: Detail } | { kind: 'record'; sessionId: string } | { kind: 'discharge' };
+type Mode = { kind: 'none' } | { kind: 'book' } | { kind: 'rebook'; detail: Detail } | { kind: 'record'; sessionId: string; cancelOnly: boolean } | { kind: 'discharge' };
 
 /** The patient's coaching: the suggested cadence and why, sessions to come, what happened at each, discharge. */
 export function SessionsTab(props: { patient: Patient; onPatientChanged(): void }): JSX.Element {
@@ -78,11 +78,12 @@ export function SessionsTab(props: { patient: Patient; onPatientChanged(): void 
           />
         )}
       </Show>
-      <Show when={(() => { const m = mode(); return m.kind === 'record' ? m.sessionId : undefined; })()}>
-        {(id) => (
+      <Show when={(() => { const m = mode(); return m.kind === 'record' ? m : undefined; })()}>
+        {(m) => (
           <RecordSessionForm
             patientId={props.patient.id}
-            sessionId={id()}
+            sessionId={m().sessionId}
+            cancelOnly={m().cancelOnly}
             onRecorded={(cadence, dnaAlert) => {
               setJustRecorded({ cadence, dnaAlert });
               setMode({ kind: 'none' });
@@ -119,11 +120,14 @@ export function SessionsTab(props: { patient: Patient; onPatientChanged(): void 
                     <SessionHeading detail={d} />
                     <div class="session-item__actions">
                       <Show when={can().recordSession}>
-                        <Button onClick={() => { setJustRecorded(null); setMode({ kind: 'record', sessionId: d.session.id }); }}>Record</Button>
+                        <Button onClick={() => { setJustRecorded(null); setMode({ kind: 'record', sessionId: d.session.id, cancelOnly: false }); }}>Record</Button>
                       </Show>
                       <Show when={can().bookSession}>
                         <Button variant="secondary" onClick={() => setMode({ kind: 'rebook', detail: d })}>
                           Move
+                        </Button>
+                        <Button variant="secondary" onClick={() => { setJustRecorded(null); setMode({ kind: 'record', sessionId: d.session.id, cancelOnly: true }); }}>
+                          Cancel…
                         </Button>
                       </Show>
                     </div>
