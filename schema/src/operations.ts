@@ -208,6 +208,8 @@ export type EventKind =
   | 'CAFE_DID_NOT_ATTEND'
   /** A coach invited the patient to a Pain Café. */
   | 'CAFE_INVITED'
+  /** A Pain Café the patient has a place on, is invited to or waits for moved to another time or place. */
+  | 'CAFE_MOVED'
   /** A place on a Pain Café freed up and passed to the patient from the waiting list. */
   | 'CAFE_PLACE_OFFERED'
   /** The patient took a place on a Pain Café. */
@@ -406,6 +408,7 @@ export type MedicineRoute =
 export type NotificationKind =
   | 'ACCESS_REQUESTED'
   | 'CAFE_CANCELLED'
+  | 'CAFE_MOVED'
   | 'CAFE_PLACES_CHANGED'
   | 'CAFE_PLACE_OFFERED'
   | 'CARE_PLAN_EDITED'

@@ -50,6 +50,8 @@ export const NotificationKind = {
   CAFE_PLACE_OFFERED: 'CAFE_PLACE_OFFERED',
   /** A Pain Café your patient had a place on was cancelled. */
   CAFE_CANCELLED: 'CAFE_CANCELLED',
+  /** A Pain Café your patient has a place on, is invited to or waits for moved to another time or place. */
+  CAFE_MOVED: 'CAFE_MOVED',
   /** To a café's facilitators and whoever arranged it: a colleague registered, cancelled or recorded attendance (patients named only to those who may read them). */
   CAFE_PLACES_CHANGED: 'CAFE_PLACES_CHANGED',
 } as const;

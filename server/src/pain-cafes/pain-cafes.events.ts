@@ -16,6 +16,8 @@ export interface PainCafeEventPayloads {
   CAFE_PLACE_OFFERED: CafePlaceRef;
   /** The patient's place (or invitation, or spot on the waiting list) ended; `cafeCancelled` when the café itself was. */
   CAFE_CANCELLED: CafePlaceRef & { previousStatus: string; reason: string | null; cafeCancelled: boolean };
+  /** The café moved to another time or place (`startsAt` and `where` are the new ones). */
+  CAFE_MOVED: CafePlaceRef & { where: string; previousStartsAt: string; previousWhere: string };
   CAFE_ATTENDED: CafePlaceRef & { corrected: boolean };
   CAFE_DID_NOT_ATTEND: CafePlaceRef & { corrected: boolean };
 }
@@ -31,6 +33,7 @@ export const painCafeEventKinds = eventKinds<PainCafeEventPayloads>({
   CAFE_WAITLISTED: "The Pain Café was full: the patient joined its waiting list.",
   CAFE_PLACE_OFFERED: 'A place on a Pain Café freed up and passed to the patient from the waiting list.',
   CAFE_CANCELLED: "The patient's place on a Pain Café (or their invitation or waiting) was cancelled.",
+  CAFE_MOVED: 'A Pain Café the patient has a place on, is invited to or waits for moved to another time or place.',
   CAFE_ATTENDED: 'The patient attended a Pain Café.',
   CAFE_DID_NOT_ATTEND: 'The patient did not attend a Pain Café they were registered for.',
 });

@@ -18,13 +18,18 @@ const TIMELINE = `query($id: ID!) { timeline(patientId: $id) { nodes { kind payl
 const NOTIFS = `{ myNotifications(first: 20) { kind title link } }`;
 const TEAM_NOTIFS = `{ myNotifications(first: 50) { kind patientId title body link } }`;
 
-const hours = (n: number) => new Date(Date.now() + n * 3_600_000).toISOString();
+/** Times from the start of the test (\`fresh\`), so the same café sent twice has the same times, as from the form. */
+let base = Date.now();
+const hours = (n: number) => new Date(base + n * 3_600_000).toISOString();
 
 describe('Pain Cafés', () => {
   const server = useTestServer();
   const url = () => server().url;
   let world: World;
-  const fresh = async () => (world = await makeWorld(server().orm.em.fork()));
+  const fresh = async () => {
+    base = Date.now();
+    world = await makeWorld(server().orm.em.fork());
+  };
   const cafeInput = (extra: Record<string, unknown> = {}) => ({
     title: 'Pain Café: pacing and sleep',
     startsAt: hours(7 * 24),
@@ -279,6 +284,36 @@ describe('Pain Cafés', () => {
     expect((await told(colleague))[0]).toMatchObject({ patientId: null, title: `${title}: A patient attended` });
     const [{ n }] = await ownerQuery<{ n: number }>(`select count(*)::int as n from notification where recipient_id = $1 and kind = 'CAFE_PLACES_CHANGED'`, [outsider.id]);
     expect(n).toBe(0);
+  });
+
+  it("moving a café tells the coaches of everyone holding a place, invitation or wait, and its team, and puts it on each patient's timeline; changing only the places moves nothing", async () => {
+    await fresh();
+    const { coach, lead } = world.users;
+    const patientsCoach = await secondCoach();
+    const ann = await world.patient([patientsCoach], { givenName: 'Ann' });
+    const ben = await world.patient([patientsCoach], { givenName: 'Ben' });
+    const leadToken = await signInAs(url(), lead);
+    const cafe = await createCafe(leadToken, { capacity: 1 });
+    const coachToken = await signInAs(url(), patientsCoach);
+    expect((await register(coachToken, cafe, ann.id)).data?.registerPatientForPainCafe.status).toBe('REGISTERED');
+    expect((await register(coachToken, cafe, ben.id)).data?.registerPatientForPainCafe.status).toBe('WAITLISTED');
+    const notes = async (user: User, kind: string) =>
+      (await gql<{ myNotifications: Array<{ kind: string; patientId: string | null; title: string; body: string }> }>(url(), TEAM_NOTIFS, {}, await signInAs(url(), user))).data!.myNotifications.filter((n) => n.kind === kind);
+
+    // More places only: nothing has moved.
+    expect((await gql(url(), UPDATE, { input: { ...cafeInput({ capacity: 2 }), cafeId: cafe } }, leadToken)).errors).toBeUndefined();
+    expect(await notes(patientsCoach, 'CAFE_MOVED')).toEqual([]);
+
+    const moved = cafeInput({ capacity: 2, startsAt: hours(9 * 24), endsAt: hours(9 * 24 + 2), venue: 'Library, Market Square' });
+    expect((await gql(url(), UPDATE, { input: { ...moved, cafeId: cafe } }, leadToken)).errors).toBeUndefined();
+    const told = await notes(patientsCoach, 'CAFE_MOVED');
+    expect(told.map((n) => n.patientId).sort()).toEqual([ann.id, ben.id].sort());
+    expect(told[0]!.title).toMatch(/^Pain Café: pacing and sleep has moved: \w{3} \d+ \w{3}, \d\d:\d\d, Library, Market Square$/);
+    expect(told[0]!.body).toMatch(/please let them know\. It was \w{3} \d+ \w{3}, \d\d:\d\d, Community Hall, High Street\.$/);
+    // The facilitator hears of it from the lead, who arranged it.
+    expect((await notes(coach, 'CAFE_PLACES_CHANGED'))[0]!.title).toMatch(/^Pain Café: pacing and sleep: moved to .*, Library, Market Square/);
+    const [event] = (await kinds(coachToken, ann.id)).filter((e) => e.kind === 'CAFE_MOVED');
+    expect(event!.payload).toMatchObject({ startsAt: moved.startsAt, where: 'Library, Market Square', previousWhere: 'Community Hall, High Street' });
   });
 
   it('attendance is recorded after the café on the patient\'s timeline and in their café history; a cancelled café ends every place', async () => {

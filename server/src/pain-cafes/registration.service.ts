@@ -161,6 +161,26 @@ export async function cancelPlaces(tx: EntityManager, by: By, cafe: PainCafe, re
   }));
 }
 
+/** Where a café meets, in words: its venue, or online. */
+export function cafeWhere(cafe: Pick<PainCafe, 'venue' | 'onlineLink'>): string {
+  return cafe.venue ?? (cafe.onlineLink ? 'online' : '');
+}
+
+/**
+ * After a café moved to another time or place: on the timeline of each patient with a place, an invitation
+ * or a spot on its waiting list, and their coaches told, so that someone lets the patient know.
+ */
+export async function tellPlacesCafeMoved(tx: EntityManager, by: By, cafe: PainCafe, previous: { startsAt: Date; where: string }): Promise<void> {
+  const regs = await liveRegistrations(tx, cafe.id);
+  if (regs.length === 0) return;
+  const where = cafeWhere(cafe);
+  await appendEvents(tx, regs.map((reg) => placeEvent('CAFE_MOVED', by, cafe, reg, { where, previousStartsAt: previous.startsAt.toISOString(), previousWhere: previous.where })));
+  await tellCoaches(tx, by, cafe, regs, NotificationKind.CAFE_MOVED, (name) => ({
+    title: `${cafe.title} has moved: ${ukDateTime(cafe.startsAt)}, ${where}`,
+    body: `${name} has a place, an invitation or a place on its waiting list; please let them know. It was ${ukDateTime(previous.startsAt)}, ${previous.where}.`,
+  }));
+}
+
 function requireSamePcn(cafe: PainCafe, patient: Patient): void {
   if (patient.practice.pcnId !== cafe.pcnId) throw badInput('patientId', "This café is for patients of its PCN's practices.");
 }
@@ -177,7 +197,7 @@ async function nextQueueNo(tx: EntityManager, cafeId: string): Promise<number> {
   return row!.next;
 }
 
-type PlaceKind = 'CAFE_INVITED' | 'CAFE_REGISTERED' | 'CAFE_WAITLISTED' | 'CAFE_PLACE_OFFERED' | 'CAFE_CANCELLED' | 'CAFE_ATTENDED' | 'CAFE_DID_NOT_ATTEND';
+type PlaceKind = 'CAFE_INVITED' | 'CAFE_REGISTERED' | 'CAFE_WAITLISTED' | 'CAFE_PLACE_OFFERED' | 'CAFE_CANCELLED' | 'CAFE_MOVED' | 'CAFE_ATTENDED' | 'CAFE_DID_NOT_ATTEND';
 
 /** An event on the patient's own timeline (only those who may read the patient see it). */
 function placeEvent<K extends PlaceKind>(kind: K, by: By, cafe: PainCafe, reg: PainCafeRegistration, extra: Omit<NewEvent<K>['payload'], keyof CafePlaceRef>): NewEvent<EventKind> {

@@ -14,4 +14,4 @@ export function cafeWhere(c: { venue?: string | null; onlineLink?: string | null
 export const cafeLink = (id: string) => `/pain-cafes/${encodeURIComponent(id)}`;
 
 /** The notifications that change a café's places: its page and the list refresh on them. */
-export const cafeKinds = ['CAFE_PLACES_CHANGED', 'CAFE_PLACE_OFFERED', 'CAFE_CANCELLED'] as const;
+export const cafeKinds = ['CAFE_PLACES_CHANGED', 'CAFE_PLACE_OFFERED', 'CAFE_CANCELLED', 'CAFE_MOVED'] as const;

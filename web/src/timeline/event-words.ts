@@ -27,6 +27,14 @@ function cafeDetail(p: Record<string, unknown>): string | undefined {
   if (!title) return undefined;
   return Number.isNaN(starts.getTime()) ? title : `${title}, ${cafeWhen.format(starts)}`;
 }
+/** "Pain Café, Thu 10 Dec, 14:00, Village hall (was Tue 8 Dec, 14:00, Library)". */
+function cafeMovedDetail(p: Record<string, unknown>): string | undefined {
+  const now = cafeDetail(p);
+  if (!now) return undefined;
+  const before = new Date(text(p, 'previousStartsAt'));
+  const was = [Number.isNaN(before.getTime()) ? '' : cafeWhen.format(before), text(p, 'previousWhere')].filter(Boolean).join(', ');
+  return `${[now, text(p, 'where')].filter(Boolean).join(', ')}${was ? ` (was ${was})` : ''}`;
+}
 function cafePlaceWords(previous: string): string {
   return previous === 'INVITED' ? 'invitation to' : previous === 'WAITLISTED' ? 'place on the waiting list for' : 'place on';
 }
@@ -162,6 +170,8 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
         action: p['cafeCancelled'] === true ? "cancelled a Pain Café the patient was on" : `cancelled the patient's ${cafePlaceWords(text(p, 'previousStatus'))} a Pain Café`,
         detail: [cafeDetail(p), quoted(text(p, 'reason'))].filter(Boolean).join(' '),
       };
+    case 'CAFE_MOVED':
+      return { group: 'pain-cafe', action: 'moved a Pain Café the patient is on', detail: cafeMovedDetail(p) };
     case 'CAFE_ATTENDED':
       return { group: 'pain-cafe', action: `recorded that the patient attended a Pain Café${p['corrected'] === true ? ' (a correction)' : ''}`, detail: cafeDetail(p) };
     case 'CAFE_DID_NOT_ATTEND':

@@ -40,7 +40,7 @@ const filters: ReadonlyArray<{ value: string; label: string; empty: string; kind
     value: 'pain-cafe',
     label: 'Pain Cafés',
     empty: 'No Pain Cafés yet',
-    kinds: ['CAFE_INVITED', 'CAFE_REGISTERED', 'CAFE_WAITLISTED', 'CAFE_PLACE_OFFERED', 'CAFE_CANCELLED', 'CAFE_ATTENDED', 'CAFE_DID_NOT_ATTEND'],
+    kinds: ['CAFE_INVITED', 'CAFE_REGISTERED', 'CAFE_WAITLISTED', 'CAFE_PLACE_OFFERED', 'CAFE_CANCELLED', 'CAFE_MOVED', 'CAFE_ATTENDED', 'CAFE_DID_NOT_ATTEND'],
   },
 ];
 const pageSize = 20;
