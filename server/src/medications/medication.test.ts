@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorCode, gql, useTestServer } from '../test-support/harness.js';
+import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { addDays, addMonths } from './flags.js';
 import { ukToday } from './medication.service.js';
@@ -131,6 +131,8 @@ describe('medications', () => {
     const first = (await gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input: taper(patient.id, medId) }, pharmToken)).data!.proposeMedicationChange.id;
     const noReason = await gql(url(), DECIDE, { input: { proposalId: first, decision: 'AMEND', steps: [{ startDate: addDays(today, 1), dose: 55, frequency: 'BD' }] } }, gpToken);
     expect([errorCode(noReason), noReason.errors![0].message]).toEqual(['BAD_USER_INPUT', 'Please say why you amended it.']);
+    const past = await gql(url(), DECIDE, { input: { proposalId: first, decision: 'AMEND', comment: 'Already begun', steps: [{ startDate: addDays(today, -30), dose: 55, frequency: 'BD' }] } }, gpToken);
+    expect([errorCode(past), past.errors![0].message]).toEqual(['BAD_USER_INPUT', 'The first step cannot start in the past.']);
     const upward = await gql(url(), DECIDE, { input: { proposalId: first, decision: 'AMEND', comment: 'slower', steps: [{ startDate: addDays(today, 1), dose: 70, frequency: 'BD' }] } }, gpToken);
     expect(upward.errors![0].message).toBe('Step 1 raises the daily dose from 120 to 140 mg; say so explicitly (mark it as an increase) or correct it.');
     const amended = await gql<{ decideMedicationChange: { status: string; amended: boolean; steps: Array<{ words: string }> } }>(url(), DECIDE, {
@@ -142,6 +144,23 @@ describe('medications', () => {
     const declined = await gql<{ decideMedicationChange: { status: string; decisionComment: string } }>(url(), DECIDE, { input: { proposalId: second, decision: 'DECLINE', comment: 'Too abrupt; taper instead' } }, gpToken);
     expect(declined.data?.decideMedicationChange).toMatchObject({ status: 'DECLINED', decisionComment: 'Too abrupt; taper instead' });
     expect(errorCode(await gql(url(), PAUSE, { id: second }, pharmToken))).toBe('CONFLICT');
+
+    // A plan to start may not be amended into one that begins by stopping.
+    const start = (await gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input: { patientId: patient.id, kind: 'START', medicineCode: 'paracetamol', rationale: 'Regular paracetamol first', steps: [{ startDate: addDays(today, 2), dose: 1000, frequency: 'four times a day' }] } }, pharmToken));
+    expect(start.errors).toBeUndefined();
+    const stopFirst = await gql(url(), DECIDE, { input: { proposalId: start.data!.proposeMedicationChange.id, decision: 'AMEND', comment: 'Not yet', steps: [{ startDate: addDays(today, 2), dose: 0 }] } }, gpToken);
+    expect([errorCode(stopFirst), stopFirst.errors![0].message]).toEqual(['BAD_USER_INPUT', 'A plan to start a medicine cannot begin by stopping it.']);
+
+    // The medicine was stopped after the plan was proposed: neither approved nor amended, only declined.
+    const third = (await gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input: taper(patient.id, medId) }, pharmToken)).data!.proposeMedicationChange.id;
+    await ownerQuery(`update medication set stop_date = $2 where id = $1`, [medId, today]);
+    for (const decision of [{ decision: 'APPROVE' }, { decision: 'AMEND', comment: 'Smaller', steps: [{ startDate: addDays(today, 2), dose: 55, frequency: 'BD' }] }]) {
+      const refused = await gql(url(), DECIDE, { input: { proposalId: third, ...decision } }, gpToken);
+      expect(errorCode(refused)).toBe('CONFLICT');
+      expect(refused.errors![0].message).toMatch(/was stopped on .*, after this was proposed: decline it/);
+    }
+    expect((await counts(patient.id)).statuses).toContain('AWAITING_APPROVAL');
+    expect((await gql(url(), DECIDE, { input: { proposalId: third, decision: 'DECLINE', comment: 'Stopped already' } }, gpToken)).errors).toBeUndefined();
   });
 
   it('refuses bad input with a clear message and stores nothing', async () => {

@@ -24,10 +24,7 @@ import { runSql, sql, type Sql } from '../platform/sql.js';
 export async function proposeMedicationChange(em: EntityManager, by: By, patient: Patient, input: ProposeMedicationChangeInput): Promise<MedicationProposal> {
   const rationale = requireText('rationale', input.rationale, 4000);
   const { from, code } = await subjectOf(em, patient, input);
-  const steps = checkTaperSteps(code, from && input.kind !== ProposalKind.SWITCH ? dailyAmount(from) : null, input.steps);
-  if (steps[0].startDate < ukToday()) throw badInput('steps.0.startDate', 'The first step cannot start in the past.');
-  if (input.kind === ProposalKind.STOP && steps[steps.length - 1].dose !== 0) throw badInput('steps', 'A plan to stop must end with a step of dose 0 (stopped).');
-  if (input.kind === ProposalKind.START && steps[0].dose === 0) throw badInput('steps.0.dose', 'A plan to start a medicine cannot begin by stopping it.');
+  const steps = checkPlan(input.kind, code, from, input.steps);
   const entry = findMedicine(code)!;
   const proposal = Object.assign(new MedicationProposal(), {
     patientId: patient.id,
@@ -62,10 +59,13 @@ export async function decideMedicationChange(em: EntityManager, by: By, patient:
   if (input.decision !== Decision.APPROVE && !comment) throw badInput('comment', `Please say why you ${input.decision === Decision.AMEND ? 'amended' : 'declined'} it.`);
   if (input.decision !== Decision.AMEND && input.steps?.length) throw badInput('steps', 'Steps are given only when amending.');
   let amended: CheckedStep[] | null = null;
-  if (input.decision === Decision.AMEND) {
+  if (input.decision !== Decision.DECLINE) {
     const from = proposal.medicationId ? await em.findOne(Medication, { id: proposal.medicationId }) : null;
-    amended = checkTaperSteps(proposal.medicineCode, from && proposal.kind !== ProposalKind.SWITCH ? dailyAmount(from) : null, input.steps ?? []);
-    if (proposal.kind === ProposalKind.STOP && amended[amended.length - 1].dose !== 0) throw badInput('steps', 'A plan to stop must end with a step of dose 0 (stopped).');
+    if (from?.stopDate && from.stopDate <= ukToday()) {
+      throw conflict(`${from.name} was stopped on ${from.stopDate}, after this was proposed: decline it, and propose again from what the patient takes now.`);
+    }
+    // An amendment is held to everything a proposal is.
+    if (input.decision === Decision.AMEND) amended = checkPlan(proposal.kind, proposal.medicineCode, from, input.steps ?? []);
   }
   await em.transactional(async (tx) => {
     const locked = await tx.findOneOrFail(MedicationProposal, { id: proposal.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
@@ -166,6 +166,15 @@ async function subjectOf(em: EntityManager, patient: Patient, input: ProposeMedi
   }
   if (input.medicineCode && input.medicineCode !== from.medicineCode) throw badInput('medicineCode', `A ${kindWords(input.kind).toLowerCase()} keeps the same medicine (${from.name}).`);
   return { from, code: from.medicineCode };
+}
+
+/** The steps of a plan of `kind`, as proposed or as amended by the GP: each step checked, then the plan's shape. */
+function checkPlan(kind: ProposalKind, code: string, from: Medication | null, steps: Parameters<typeof checkTaperSteps>[2]): CheckedStep[] {
+  const checked = checkTaperSteps(code, from && kind !== ProposalKind.SWITCH ? dailyAmount(from) : null, steps);
+  if (checked[0].startDate < ukToday()) throw badInput('steps.0.startDate', 'The first step cannot start in the past.');
+  if (kind === ProposalKind.STOP && checked[checked.length - 1].dose !== 0) throw badInput('steps', 'A plan to stop must end with a step of dose 0 (stopped).');
+  if (kind === ProposalKind.START && checked[0].dose === 0) throw badInput('steps.0.dose', 'A plan to start a medicine cannot begin by stopping it.');
+  return checked;
 }
 
 /** The daily amount a step compares with: mg a day, or a patch's µg/h. */
