@@ -96,8 +96,11 @@ export async function recordOutcome(em: EntityManager, by: By, patient: Patient,
 async function afterCompleted(tx: EntityManager, by: By, patient: Patient, record: OutcomeRecord): Promise<void> {
   const series = await patientSeries(tx, patient.id);
   const latestOf = (instrument: Instrument) => series.find((s) => s.instrument === instrument)?.points.at(-1);
-  if (record.instrument === Instrument.PAM && by.actor && latestOf(Instrument.PAM)?.recordId === record.id) {
-    await setActivationLevel(tx, by.actor, patient, activationLevelOf(record.score!), by.requestId);
+  // The level follows the latest PAM: this one when it is the latest, or, after a correction (which may have
+  // moved a score's date), whichever is latest now.
+  const latestPam = latestOf(Instrument.PAM);
+  if (record.instrument === Instrument.PAM && by.actor && latestPam?.score != null && (latestPam.recordId === record.id || record.supersedesId !== null)) {
+    await setActivationLevel(tx, by.actor, patient, activationLevelOf(latestPam.score), by.requestId);
   }
   // The series the record is the latest point of (a PSEQ-10 is also the latest PSEQ-2).
   const worsened = series

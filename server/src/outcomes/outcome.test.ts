@@ -118,6 +118,15 @@ describe('recording outcome measures', () => {
     // An older score recorded later does not override the latest.
     await record(token, { patientId: patient.id, instrument: 'PAM', answers: [47.0], measuredOn: '2025-12-01' });
     expect((await gql<{ patient: { activationLevel: number } }>(url(), ACTIVATION, { p: patient.id }, token)).data!.patient.activationLevel).toBe(3);
+
+    // A score entered under the wrong date, then corrected to an earlier one: the level follows what is latest now.
+    const other = await world.patient([world.users.coach]);
+    const level = async () => (await gql<{ patient: { activationLevel: number } }>(url(), ACTIVATION, { p: other.id }, token)).data!.patient.activationLevel;
+    await record(token, { patientId: other.id, instrument: 'PAM', answers: [50.0], measuredOn: '2026-03-01' });
+    const misdated = (await record(token, { patientId: other.id, instrument: 'PAM', answers: [75.0], measuredOn: '2026-03-10' })).data!.recordOutcome;
+    expect(await level()).toBe(4);
+    expect((await record(token, { patientId: other.id, instrument: 'PAM', answers: [75.0], measuredOn: '2026-02-10', supersedesId: misdated.id })).errors).toBeUndefined();
+    expect(await level()).toBe(2);
   });
 
   it('a PSEQ worsening past the meaningful-change threshold notifies the care-team lead', async () => {
