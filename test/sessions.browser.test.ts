@@ -167,4 +167,22 @@ describe('coaching sessions in Chromium', () => {
     await page.getByText('No session booked.').waitFor();
     await page.locator('.session-list', { hasText: 'Owain has a hospital appointment that day' }).waitFor();
   });
+  it('books in UK time on a computer set to another zone: 10:00 typed is 10:00 in the UK, in summer too', { timeout: 60_000 }, async () => {
+    const { coach } = world.users;
+    const patient = await world.patient([coach], { givenName: 'Sian', familyName: `Evans ${world.tag}` });
+    const { page } = await signInWithForm(browser(), server().url, coach, { viewport: desktop, timezoneId: 'America/New_York' });
+    await page.goto(`${server().url}/patients/${patient.id}/sessions`);
+    await page.getByRole('button', { name: 'Book a session' }).click();
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Book a session' }) });
+    // The next 14 July: a summer day (BST), within the year a booking may look ahead.
+    const year = new Date().getUTCFullYear();
+    const summer = day.format(new Date()) < `${year}-07-14` ? `${year}-07-14` : `${year + 1}-07-14`;
+    await form.getByLabel('Date').fill(summer);
+    await form.getByLabel('Start time').fill('10:00');
+    await form.getByLabel('Purpose').fill('Summer review');
+    await form.getByRole('button', { name: 'Book session' }).click();
+    await form.waitFor({ state: 'detached' });
+    const sessions = await gql<{ patientSessions: Array<{ session: { startsAt: string } }> }>(server().url, `query($id: ID!) { patientSessions(patientId: $id) { session { startsAt } } }`, { id: patient.id }, await signInAs(server().url, coach));
+    expect(sessions.data!.patientSessions.map((s) => s.session.startsAt)).toEqual([`${summer}T09:00:00.000Z`]);
+  });
 });

@@ -6,6 +6,8 @@ export interface SignInOptions {
   password?: string;
   /** A script every page of the context runs first (e.g. to keep its WebSockets within reach). */
   initScript?: () => void;
+  /** The computer's time zone (London unless a test asks for another). */
+  timezoneId?: string;
 }
 
 /**
@@ -15,7 +17,7 @@ export interface SignInOptions {
  */
 export async function signInWithForm(browser: Browser, baseUrl: string, user: { name: string; email: string }, options: SignInOptions = {}): Promise<{ context: BrowserContext; page: Page }> {
   // Cairn serves the UK: days and times are read as in London whatever the machine's zone.
-  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: 'Europe/London' });
+  const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: options.timezoneId ?? 'Europe/London' });
   if (options.initScript) await context.addInitScript(options.initScript);
   context.setDefaultTimeout(10_000);
   const page = await context.newPage();

@@ -19,6 +19,8 @@ describe('the waiting list', () => {
     expect(workingDaysBetween(new Date('2025-04-17T10:00:00Z'), new Date('2025-04-22T09:00:00Z'))).toBe(1);
     expect(workingDaysBetween(new Date('2025-06-02T10:00:00Z'), new Date('2025-06-09T10:00:00Z'))).toBe(5);
     expect(workingDaysBetween(new Date('2025-06-02T10:00:00Z'), new Date('2025-06-02T18:00:00Z'))).toBe(0);
+    // UK days, not UTC: received at 00:20 BST on Tuesday 3 June (23:20 UTC on Monday); Wednesday morning is one working day on.
+    expect(workingDaysBetween(new Date('2025-06-02T23:20:00Z'), new Date('2025-06-04T08:00:00Z'))).toBe(1);
     expect(NHS_RTT_STANDARD_WEEKS).toBe(18);
   });
 

@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isWorkingDay } from '../handover/working-days.js';
+import { ukDate } from '../sessions/uk-time.js';
 import { runSql, sql } from '../platform/sql.js';
 import { Referral, ReferralStatus } from './referral.entity.js';
 import { WaitingStage, type WaitingList, type WaitingListEntry } from './referral.types.js';
@@ -52,15 +53,18 @@ export function waitingEntry(referral: Referral, breachWeeks: number, now: Date)
     stage: referral.status === ReferralStatus.RECEIVED ? WaitingStage.AWAITING_TRIAGE : WaitingStage.AWAITING_FIRST_CONTACT,
     waitedWorkingDays: workingDaysBetween(referral.receivedAt, now),
     waitedWeeks: Math.max(0, Math.floor((now.getTime() - referral.receivedAt.getTime()) / (7 * 86_400_000))),
-    breachOn: breachAt.toISOString().slice(0, 10),
+    breachOn: ukDate(breachAt),
     breached: now >= breachAt,
   };
 }
 
-/** Working days after `from`'s day up to and including `to`'s day (England and Wales, as the handover escalation counts them). */
+/**
+ * Working days after `from`'s day up to and including `to`'s day (England and Wales, as the handover
+ * escalation counts them), the days being the UK's: a referral received at 00:20 in summer came on that day.
+ */
 export function workingDaysBetween(from: Date, to: Date): number {
-  const day = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth(), from.getUTCDate()));
-  const last = Date.UTC(to.getUTCFullYear(), to.getUTCMonth(), to.getUTCDate());
+  const day = new Date(`${ukDate(from)}T00:00:00Z`);
+  const last = Date.parse(`${ukDate(to)}T00:00:00Z`);
   let count = 0;
   for (day.setUTCDate(day.getUTCDate() + 1); day.getTime() <= last; day.setUTCDate(day.getUTCDate() + 1)) if (isWorkingDay(day)) count++;
   return count;

@@ -2,6 +2,7 @@ import { CreatePainCafeDocument, PainCafeFacilitatorOptionsDocument, UpdatePainC
 import { createMutation, createQuery } from '@urql/solid';
 import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
 import { useSession } from '../auth/session.js';
+import { instantOf, ukClockOf, ukToday } from '../platform/dates.js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
@@ -9,10 +10,9 @@ import { TextField } from '../ui/text-field.js';
 
 const fieldsShown = ['title', 'description', 'startsAt', 'endsAt', 'venue', 'onlineLink', 'capacity', 'facilitatorIds'];
 
-/** A week from today (YYYY-MM-DD in the reader's calendar): the usual notice for a café. */
+/** A week from today (YYYY-MM-DD, the UK's calendar): the usual notice for a café. */
 function nextWeek(): string {
-  const d = new Date(Date.now() + 7 * 86_400_000);
-  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  return ukToday(new Date(Date.now() + 7 * 86_400_000));
 }
 
 /** A café being changed, as the form starts from it. */
@@ -28,9 +28,6 @@ export interface CafeToEdit {
   facilitators: ReadonlyArray<{ id: string }>;
 }
 
-const pad = (n: number) => String(n).padStart(2, '0');
-const localDay = (d: Date) => `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-const localTime = (d: Date) => `${pad(d.getHours())}:${pad(d.getMinutes())}`;
 
 /**
  * Arranges a café (or, given `editing`, changes one): what, when, where (a venue or an online link), how many
@@ -48,9 +45,9 @@ export function CreateCafeForm(props: { editing?: CafeToEdit; onCreated(id: stri
   const editing = props.editing;
   const [title, setTitle] = createSignal(editing?.title ?? '');
   const [description, setDescription] = createSignal(editing?.description ?? '');
-  const [day, setDay] = createSignal(start ? localDay(start) : nextWeek());
-  const [from, setFrom] = createSignal(start ? localTime(start) : '14:00');
-  const [to, setTo] = createSignal(end ? localTime(end) : '15:30');
+  const [day, setDay] = createSignal(start ? ukToday(start) : nextWeek());
+  const [from, setFrom] = createSignal(start ? ukClockOf(start) : '14:00');
+  const [to, setTo] = createSignal(end ? ukClockOf(end) : '15:30');
   const [mode, setMode] = createSignal<'venue' | 'online'>(editing?.onlineLink ? 'online' : 'venue');
   const [venue, setVenue] = createSignal(editing?.venue ?? '');
   const [link, setLink] = createSignal(editing?.onlineLink ?? '');
@@ -61,13 +58,13 @@ export function CreateCafeForm(props: { editing?: CafeToEdit; onCreated(id: stri
   const [updateState, update] = createMutation(UpdatePainCafeDocument);
   const ids = { description: createUniqueId(), facilitators: createUniqueId(), where: createUniqueId() };
   const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
-  const at = (time: string) => new Date(`${day()}T${time}`);
+  const at = (time: string) => instantOf(day(), time);
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     const starts = at(from());
     const ends = at(to());
-    if (Number.isNaN(starts.getTime()) || Number.isNaN(ends.getTime())) return setProblem({ code: null, field: 'startsAt', message: 'Please give the date and both times.' });
+    if (!starts || !ends) return setProblem({ code: null, field: 'startsAt', message: 'Please give the date and both times.' });
     const input = {
       title: title(),
       description: description() || null,

@@ -18,3 +18,35 @@ export function formatDateTime(iso: string): string {
   const date = new Date(iso);
   return Number.isNaN(date.getTime()) ? iso : dateTime.format(date);
 }
+
+/**
+ * A date and a clock time typed in the form, read as UK time (sessions are booked in the UK's days and hours,
+ * whatever zone the computer is set to), as an instant; null when they are not a date and a time.
+ */
+export function instantOf(day: string, time: string): Date | null {
+  const d = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day);
+  const t = /^(\d{2}):(\d{2})$/.exec(time);
+  if (!d || !t) return null;
+  const wall = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
+  if (Number.isNaN(wall)) return null;
+  // The UK's offset at the wall time, then again at the instant found (they differ only across a clock change).
+  const first = wall - ukOffsetAt(wall);
+  return new Date(wall - ukOffsetAt(first));
+}
+
+const ukWall = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** How far UK clocks are ahead of UTC at an instant, in ms (0, or an hour in summer). */
+function ukOffsetAt(ms: number): number {
+  const part = (parts: Intl.DateTimeFormatPart[], type: string) => Number(parts.find((p) => p.type === type)?.value);
+  const parts = ukWall.formatToParts(new Date(ms));
+  const asUtc = Date.UTC(part(parts, 'year'), part(parts, 'month') - 1, part(parts, 'day'), part(parts, 'hour'), part(parts, 'minute'));
+  return asUtc - (ms - (ms % 60_000));
+}
+
+const ukClock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+/** The UK wall-clock time of an instant, HH:MM, as a time field takes it. */
+export function ukClockOf(at: Date): string {
+  return ukClock.format(at);
+}

@@ -6,7 +6,8 @@ import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
 import { TextField } from '../ui/text-field.js';
-import { instantOf, modeLabels, ukDateOf } from './session-words.js';
+import { instantOf, ukClockOf } from '../platform/dates.js';
+import { modeLabels, ukDateOf } from './session-words.js';
 
 const lengths = [15, 30, 45, 60, 90].map((m) => ({ value: String(m), label: `${m} minutes` }));
 const modes = (Object.keys(modeLabels) as SessionMode[]).map((m) => ({ value: m, label: modeLabels[m] }));
@@ -25,7 +26,7 @@ export function BookSessionForm(props: {
 }): JSX.Element {
   const initial = props.rebook ? new Date(props.rebook.startsAt) : null;
   const [day, setDay] = createSignal(initial ? ukDateOf(initial) : (props.suggestedDate ?? ukDateOf(new Date(Date.now() + 86_400_000))));
-  const [time, setTime] = createSignal(initial ? initial.toTimeString().slice(0, 5) : '10:00');
+  const [time, setTime] = createSignal(initial ? ukClockOf(initial) : '10:00');
   const [length, setLength] = createSignal(props.rebook ? String(Math.round((Date.parse(props.rebook.endsAt) - Date.parse(props.rebook.startsAt)) / 60_000)) : '45');
   const [mode, setMode] = createSignal<SessionMode>('PHONE');
   const [location, setLocation] = createSignal('');

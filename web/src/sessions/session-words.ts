@@ -59,8 +59,3 @@ export function addDays(isoDay: string, days: number): string {
   return new Date(Date.parse(`${isoDay}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
 
-/** A date and a clock time typed in the form (the browser's zone, the UK for this service) as an instant. */
-export function instantOf(day: string, time: string): Date | null {
-  const at = new Date(`${day}T${time}`);
-  return Number.isNaN(at.getTime()) ? null : at;
-}
