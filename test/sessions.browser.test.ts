@@ -174,9 +174,10 @@ describe('coaching sessions in Chromium', () => {
     await page.goto(`${server().url}/patients/${patient.id}/sessions`);
     await page.getByRole('button', { name: 'Book a session' }).click();
     const form = page.locator('form', { has: page.getByRole('heading', { name: 'Book a session' }) });
-    // The next 14 July: a summer day (BST), within the year a booking may look ahead.
-    const year = new Date().getUTCFullYear();
-    const summer = day.format(new Date()) < `${year}-07-14` ? `${year}-07-14` : `${year + 1}-07-14`;
+    // The first day from two days on that falls in June, July or August: British Summer Time, within the year a booking may look ahead.
+    let at = Date.now() + 2 * 24 * 3_600_000;
+    while (![5, 6, 7].includes(new Date(at).getUTCMonth())) at += 24 * 3_600_000;
+    const summer = day.format(new Date(at));
     await form.getByLabel('Date').fill(summer);
     await form.getByLabel('Start time').fill('10:00');
     await form.getByLabel('Purpose').fill('Summer review');

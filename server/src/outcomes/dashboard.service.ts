@@ -191,8 +191,7 @@ cur as not materialized (
     from outcome_record r
    where ${ids === null ? sql`true` : sql`r.patient_id = any(${ids}::uuid[])`}
      and not exists (select 1 from referral x where x.patient_id = r.patient_id and x.status = 'ACCEPTED'
-                        and x.received_at >= (r.measured_on + 1)::timestamp at time zone 'Europe/London'
-                        ${ids === null ? sql`` : sql`and x.patient_id = any(${ids}::uuid[])`})
+                        and x.received_at >= (r.measured_on + 1)::timestamp at time zone 'Europe/London')
      and r.status = 'COMPLETED'
      and r.instrument in ('PSEQ_10', 'CONFIDENCE_WITHOUT_MEDICATION', 'GP_APPOINTMENTS')
      and (${f.from}::date is null or r.measured_on >= ${f.from}::date)

@@ -92,14 +92,23 @@ export async function recordOutcome(em: EntityManager, by: By, patient: Patient,
   return record;
 }
 
+/** Whether `record` corrects the score that was its instrument's latest (measured no earlier than any other now current). */
+async function correctedTheLatest(tx: EntityManager, record: OutcomeRecord, series: Series[]): Promise<boolean> {
+  if (!record.supersedesId) return false;
+  const [old] = await runSql<{ measured_on: string }>(tx, sql`select to_char(measured_on, 'YYYY-MM-DD') as measured_on from outcome_record where id = ${record.supersedesId}`);
+  const others = (series.find((s) => s.instrument === record.instrument)?.points ?? []).filter((p) => p.recordId !== record.id);
+  return old !== undefined && others.every((p) => p.measuredOn <= old.measured_on);
+}
+
 /** What follows from a completed measure, in its transaction: the activation level, and a worsening told. */
 async function afterCompleted(tx: EntityManager, by: By, patient: Patient, record: OutcomeRecord): Promise<void> {
   const series = await patientSeries(tx, patient.id);
   const latestOf = (instrument: Instrument) => series.find((s) => s.instrument === instrument)?.points.at(-1);
-  // The level follows the latest PAM: this one when it is the latest, or, after a correction (which may have
-  // moved a score's date), whichever is latest now.
+  // The level follows the latest PAM: this one when it is the latest, or whichever is latest now when this
+  // corrects the one that was (a correction may move a score's date). A level the team set by hand since is
+  // left alone by a correction of an older score.
   const latestPam = latestOf(Instrument.PAM);
-  if (record.instrument === Instrument.PAM && by.actor && latestPam?.score != null && (latestPam.recordId === record.id || record.supersedesId !== null)) {
+  if (record.instrument === Instrument.PAM && by.actor && latestPam?.score != null && (latestPam.recordId === record.id || (await correctedTheLatest(tx, record, series)))) {
     await setActivationLevel(tx, by.actor, patient, activationLevelOf(latestPam.score), by.requestId);
   }
   // The series the record is the latest point of (a PSEQ-10 is also the latest PSEQ-2).

@@ -125,8 +125,12 @@ describe('recording outcome measures', () => {
     await record(token, { patientId: other.id, instrument: 'PAM', answers: [50.0], measuredOn: '2026-03-01' });
     const misdated = (await record(token, { patientId: other.id, instrument: 'PAM', answers: [75.0], measuredOn: '2026-03-10' })).data!.recordOutcome;
     expect(await level()).toBe(4);
-    expect((await record(token, { patientId: other.id, instrument: 'PAM', answers: [75.0], measuredOn: '2026-02-10', supersedesId: misdated.id })).errors).toBeUndefined();
+    const moved = (await record(token, { patientId: other.id, instrument: 'PAM', answers: [75.0], measuredOn: '2026-02-10', supersedesId: misdated.id })).data!.recordOutcome;
     expect(await level()).toBe(2);
+    // A level the team sets by hand is not undone by correcting a score that was not the latest.
+    expect((await gql(url(), 'mutation($p: ID!) { setPatientActivationLevel(patientId: $p, level: 3) { id } }', { p: other.id }, token)).errors).toBeUndefined();
+    expect((await record(token, { patientId: other.id, instrument: 'PAM', answers: [76.0], measuredOn: '2026-02-10', supersedesId: moved.id })).errors).toBeUndefined();
+    expect(await level()).toBe(3);
   });
 
   it('a PSEQ worsening past the meaningful-change threshold notifies the care-team lead', async () => {

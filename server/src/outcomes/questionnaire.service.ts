@@ -14,6 +14,7 @@ import { recordOutcome, ukDate, type NewOutcome } from './outcome.service.js';
 import { QuestionnaireRequest, type QuestionnaireChannel } from './questionnaire-request.entity.js';
 import { scoreAnswers, type Answers } from './scoring.js';
 import { runSql, sql } from '../platform/sql.js';
+import { addDays, addMonths } from '../medications/flags.js';
 
 /** Wrong dates of birth allowed on one link before it is held shut for LOCK_MINUTES. */
 export const DOB_ATTEMPTS = 5;
@@ -92,36 +93,30 @@ export async function openQuestionnaire(em: EntityManager, token: string, dateOf
   if (request.completedAt) throw conflict('This questionnaire has already been completed. Thank you – there is nothing more to do.');
   if (request.expiresAt <= now) throw conflict('This link has expired. Please ask your coach for a new one.');
   const dob = requireIsoDate('dateOfBirth', dateOfBirth);
-  // A try is taken from the link before the date is compared, in one statement: guesses sent all at once
-  // each need a try of their own, so no more than DOB_ATTEMPTS are ever compared before the lock.
-  const [claimed] = await runSql<{ failed_attempts: number }>(
+  // The date is compared, and a wrong one counted (the last one locking the link), in one statement on the
+  // link's row: guesses sent all at once take turns on it, and none is compared once the link is locked.
+  const [tried] = await runSql<{ matched: boolean; failed_attempts: number; locked_until: Date | null }>(
     em,
-    sql`update questionnaire_request set failed_attempts = failed_attempts + 1
-         where id = ${request.id} and (locked_until is null or locked_until <= ${now}) and failed_attempts < ${DOB_ATTEMPTS}
-         returning failed_attempts`,
+    sql`update questionnaire_request q
+           set failed_attempts = case when p.date_of_birth = ${dob}::date then q.failed_attempts
+                                      when q.failed_attempts + 1 >= ${DOB_ATTEMPTS} then 0 else q.failed_attempts + 1 end,
+               locked_until = case when p.date_of_birth <> ${dob}::date and q.failed_attempts + 1 >= ${DOB_ATTEMPTS}
+                                   then ${new Date(now.getTime() + LOCK_MINUTES * 60_000)}::timestamptz else q.locked_until end
+          from patient p
+         where q.id = ${request.id} and p.id = q.patient_id and (q.locked_until is null or q.locked_until <= ${now})
+         returning p.date_of_birth = ${dob}::date as matched, q.failed_attempts, q.locked_until`,
   );
-  if (!claimed) {
-    const [row] = await runSql<{ locked_until: Date | null }>(em, sql`select locked_until from questionnaire_request where id = ${request.id}`);
-    throw locked(row?.locked_until && new Date(row.locked_until) > now ? new Date(row.locked_until) : new Date(now.getTime() + LOCK_MINUTES * 60_000), now);
+  if (!tried) {
+    const [row] = await runSql<{ locked_until: Date }>(em, sql`select locked_until from questionnaire_request where id = ${request.id}`);
+    throw locked(new Date(row!.locked_until), now);
   }
   const patient = await em.findOneOrFail(Patient, { id: request.patientId });
-  if (patient.dateOfBirth !== dob) {
-    // The try stays taken; the last one shuts the link (in its own statement: the refusal must not undo it).
-    const [row] = await runSql<{ failed_attempts: number; locked_until: Date | null }>(
-      em,
-      sql`update questionnaire_request
-             set failed_attempts = case when failed_attempts >= ${DOB_ATTEMPTS} then 0 else failed_attempts end,
-                 locked_until = case when failed_attempts >= ${DOB_ATTEMPTS} then ${new Date(now.getTime() + LOCK_MINUTES * 60_000)}::timestamptz else locked_until end
-           where id = ${request.id}
-           returning failed_attempts, locked_until`,
-    );
+  if (!tried.matched) {
     await recordAudit(em, { actorId: null, action: 'questionnaire.open', patientId: patient.id, requestId, outcome: AuditOutcome.DENIED, detail: { questionnaireRequestId: request.id, reason: 'date of birth did not match' } });
-    if (row.locked_until && new Date(row.locked_until) > now) throw locked(new Date(row.locked_until), now);
-    const left = DOB_ATTEMPTS - row.failed_attempts;
+    if (tried.locked_until && new Date(tried.locked_until) > now) throw locked(new Date(tried.locked_until), now);
+    const left = DOB_ATTEMPTS - tried.failed_attempts;
     throw badInput('dateOfBirth', `That date of birth does not match the one we have. Please check it and try again (${left} ${left === 1 ? 'try' : 'tries'} left).`);
   }
-  // The right date gives its try back.
-  await runSql(em, sql`update questionnaire_request set failed_attempts = greatest(failed_attempts - 1, 0) where id = ${request.id}`);
   await recordAudit(em, { actorId: null, action: 'questionnaire.open', patientId: patient.id, requestId, outcome: AuditOutcome.ALLOWED, detail: { questionnaireRequestId: request.id } });
   return { request, patient };
 }
@@ -210,9 +205,5 @@ function patientDates(instrument: Instrument, now: Date): Pick<NewOutcome, 'meas
 
 /** The day after the same day `months` months earlier: 3 months up to 5 December begin on 6 September. */
 export function monthsBefore(isoDay: string, months: number): string {
-  const [y, m, d] = isoDay.split('-').map(Number);
-  const earlier = new Date(Date.UTC(y, m - 1 - months, 1));
-  const lastDay = new Date(Date.UTC(earlier.getUTCFullYear(), earlier.getUTCMonth() + 1, 0)).getUTCDate();
-  earlier.setUTCDate(Math.min(d, lastDay) + 1);
-  return earlier.toISOString().slice(0, 10);
+  return addDays(addMonths(isoDay, -months), 1);
 }

@@ -10,7 +10,7 @@ import { checkCafeInput } from './pain-cafe-input.js';
 import { PainCafe, PainCafeStatus, RegistrationStatus } from './pain-cafe.entity.js';
 import type { PainCafeInput } from './pain-cafe.types.js';
 import { tellCafeTeam, type PlaceChange } from './cafe-team-notice.js';
-import { cafeWhere, cancelPlaces, fillFreedPlaces, liveRegistrations, tellPlacesCafeMoved, ukDateTime } from './registration.service.js';
+import { cafeSlotWords, cafeWhere, cancelPlaces, fillFreedPlaces, liveRegistrations, tellPlacesCafeMoved } from './registration.service.js';
 
 /** Arranges a café for `pcnId`; everything is checked first, so bad input stores nothing. */
 export async function createCafe(em: EntityManager, by: By, pcnId: string, input: PainCafeInput, now = new Date()): Promise<PainCafe> {
@@ -40,14 +40,15 @@ export async function updateCafe(em: EntityManager, by: By, cafeId: string, inpu
     await requireFacilitators(tx, cafe.pcnId, facilitatorIds);
     const registered = (await liveRegistrations(tx, cafe.id)).filter((r) => r.status === RegistrationStatus.REGISTERED).length;
     if (fields.capacity < registered) throw badInput('capacity', `${registered} patients hold places; cancel some places before lowering the capacity below that.`);
-    const before = { startsAt: cafe.startsAt, endsAt: cafe.endsAt, where: cafeWhere(cafe) };
+    const before = { startsAt: cafe.startsAt, endsAt: cafe.endsAt, where: cafeWhere(cafe), onlineLink: cafe.onlineLink };
     Object.assign(cafe, fields, { updatedAt: now });
     await tx.flush();
     await setFacilitators(tx, cafe.id, facilitatorIds);
     await recordAudit(tx, { actorId: by.actor.id, action: 'painCafe.update', patientId: null, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { cafeId: cafe.id } });
-    const moved = cafe.startsAt.getTime() !== before.startsAt.getTime() || cafe.endsAt.getTime() !== before.endsAt.getTime() || cafeWhere(cafe) !== before.where;
+    const moved =
+      cafe.startsAt.getTime() !== before.startsAt.getTime() || cafe.endsAt.getTime() !== before.endsAt.getTime() || cafeWhere(cafe) !== before.where || cafe.onlineLink !== before.onlineLink;
     if (moved) await tellPlacesCafeMoved(tx, by, cafe, before);
-    const movedWords: PlaceChange[] = moved ? [{ patientId: null, words: () => `moved to ${ukDateTime(cafe.startsAt)}, ${cafeWhere(cafe)}` }] : [];
+    const movedWords: PlaceChange[] = moved ? [{ patientId: null, words: () => `moved to ${cafeSlotWords(cafe)}` }] : [];
     await tellCafeTeam(tx, by, cafe, [...movedWords, ...(await fillFreedPlaces(tx, by, cafe, now))]);
     return cafe;
   });

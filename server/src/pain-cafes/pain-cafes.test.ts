@@ -308,8 +308,8 @@ describe('Pain Cafés', () => {
     expect((await gql(url(), UPDATE, { input: { ...moved, cafeId: cafe } }, leadToken)).errors).toBeUndefined();
     const told = await notes(patientsCoach, 'CAFE_MOVED');
     expect(told.map((n) => n.patientId).sort()).toEqual([ann.id, ben.id].sort());
-    expect(told[0]!.title).toMatch(/^Pain Café: pacing and sleep has moved: \w{3} \d+ \w{3}, \d\d:\d\d, Library, Market Square$/);
-    expect(told[0]!.body).toMatch(/please let them know\. It was \w{3} \d+ \w{3}, \d\d:\d\d, Community Hall, High Street\.$/);
+    expect(told[0]!.title).toMatch(/^Pain Café: pacing and sleep has moved: \w{3} \d+ \w{3}, \d\d:\d\d–\d\d:\d\d, Library, Market Square$/);
+    expect(told[0]!.body).toMatch(/please let them know\. It was \w{3} \d+ \w{3}, \d\d:\d\d–\d\d:\d\d, Community Hall, High Street\.$/);
     // The facilitator hears of it from the lead, who arranged it.
     expect((await notes(coach, 'CAFE_PLACES_CHANGED'))[0]!.title).toMatch(/^Pain Café: pacing and sleep: moved to .*, Library, Market Square/);
     const [event] = (await kinds(coachToken, ann.id)).filter((e) => e.kind === 'CAFE_MOVED');

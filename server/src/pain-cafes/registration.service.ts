@@ -170,15 +170,22 @@ export function cafeWhere(cafe: Pick<PainCafe, 'venue' | 'onlineLink'>): string 
  * After a café moved to another time or place: on the timeline of each patient with a place, an invitation
  * or a spot on its waiting list, and their coaches told, so that someone lets the patient know.
  */
-export async function tellPlacesCafeMoved(tx: EntityManager, by: By, cafe: PainCafe, previous: { startsAt: Date; where: string }): Promise<void> {
+export async function tellPlacesCafeMoved(tx: EntityManager, by: By, cafe: PainCafe, previous: { startsAt: Date; endsAt: Date; where: string; onlineLink: string | null }): Promise<void> {
   const regs = await liveRegistrations(tx, cafe.id);
   if (regs.length === 0) return;
   const where = cafeWhere(cafe);
+  const newLink = cafe.onlineLink !== null && previous.onlineLink !== null && cafe.onlineLink !== previous.onlineLink ? ' (a new link to join)' : '';
   await appendEvents(tx, regs.map((reg) => placeEvent('CAFE_MOVED', by, cafe, reg, { where, previousStartsAt: previous.startsAt.toISOString(), previousWhere: previous.where })));
   await tellCoaches(tx, by, cafe, regs, NotificationKind.CAFE_MOVED, (name) => ({
-    title: `${cafe.title} has moved: ${ukDateTime(cafe.startsAt)}, ${where}`,
-    body: `${name} has a place, an invitation or a place on its waiting list; please let them know. It was ${ukDateTime(previous.startsAt)}, ${previous.where}.`,
+    title: `${cafe.title} has moved: ${cafeSlotWords(cafe)}${newLink}`,
+    body: `${name} has a place, an invitation or a place on its waiting list; please let them know. It was ${cafeSlotWords({ ...previous, venue: null, onlineLink: null })}${previous.where ? `, ${previous.where}` : ''}.`,
   }));
+}
+
+/** "Tue 8 Dec, 14:00–15:30, Library": when and where a café meets. */
+export function cafeSlotWords(cafe: Pick<PainCafe, 'startsAt' | 'endsAt' | 'venue' | 'onlineLink'>): string {
+  const where = cafeWhere(cafe);
+  return `${ukDateTime(cafe.startsAt)}–${ukClock.format(cafe.endsAt)}${where ? `, ${where}` : ''}`;
 }
 
 function requireSamePcn(cafe: PainCafe, patient: Patient): void {
@@ -249,6 +256,7 @@ function statusWords(status: RegistrationStatus): string {
 }
 
 const ukFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
+const ukClock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 export function ukDateTime(d: Date): string {
   return ukFormat.format(d);
 }

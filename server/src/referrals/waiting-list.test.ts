@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { PatientStatus } from '../patients/patient.entity.js';
-import { NHS_RTT_STANDARD_WEEKS, waitingList, workingDaysBetween } from './waiting-list.js';
+import { NHS_RTT_STANDARD_WEEKS, waitingEntry, waitingList, workingDaysBetween } from './waiting-list.js';
+import type { Referral } from './referral.entity.js';
 
 const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`;
 const TRIAGE = `mutation($input: TriageReferralInput!) { triageReferral(input: $input) { id } }`;
@@ -21,6 +22,10 @@ describe('the waiting list', () => {
     expect(workingDaysBetween(new Date('2025-06-02T10:00:00Z'), new Date('2025-06-02T18:00:00Z'))).toBe(0);
     // UK days, not UTC: received at 00:20 BST on Tuesday 3 June (23:20 UTC on Monday); Wednesday morning is one working day on.
     expect(workingDaysBetween(new Date('2025-06-02T23:20:00Z'), new Date('2025-06-04T08:00:00Z'))).toBe(1);
+    // The breach day is 18 weeks on from the UK day received, across the clock change: 2 March 23:30 GMT is 6 July.
+    const late = { receivedAt: new Date('2026-03-02T23:30:00Z'), status: 'RECEIVED' } as Referral;
+    expect(waitingEntry(late, 18, new Date('2026-07-05T22:59:00Z'))).toMatchObject({ breachOn: '2026-07-06', breached: false });
+    expect(waitingEntry(late, 18, new Date('2026-07-05T23:00:00Z'))).toMatchObject({ breachOn: '2026-07-06', breached: true });
     expect(NHS_RTT_STANDARD_WEEKS).toBe(18);
   });
 

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isWorkingDay } from '../handover/working-days.js';
-import { ukDate } from '../sessions/uk-time.js';
+import { addDays, ukDate } from '../sessions/uk-time.js';
 import { runSql, sql } from '../platform/sql.js';
 import { Referral, ReferralStatus } from './referral.entity.js';
 import { WaitingStage, type WaitingList, type WaitingListEntry } from './referral.types.js';
@@ -47,14 +47,15 @@ export async function waitingList(em: EntityManager, pcnId: string, breachWeeks:
 
 /** One referral's wait as of `now`: working days for people, calendar weeks for the breach (as RTT counts them). */
 export function waitingEntry(referral: Referral, breachWeeks: number, now: Date): WaitingListEntry {
-  const breachAt = new Date(referral.receivedAt.getTime() + breachWeeks * 7 * 86_400_000);
+  // The breach falls on the UK day `breachWeeks` weeks after the day the referral was received.
+  const breachOn = addDays(ukDate(referral.receivedAt), breachWeeks * 7);
   return {
     referral,
     stage: referral.status === ReferralStatus.RECEIVED ? WaitingStage.AWAITING_TRIAGE : WaitingStage.AWAITING_FIRST_CONTACT,
     waitedWorkingDays: workingDaysBetween(referral.receivedAt, now),
     waitedWeeks: Math.max(0, Math.floor((now.getTime() - referral.receivedAt.getTime()) / (7 * 86_400_000))),
-    breachOn: ukDate(breachAt),
-    breached: now >= breachAt,
+    breachOn,
+    breached: ukDate(now) >= breachOn,
   };
 }
 

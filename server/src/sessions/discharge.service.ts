@@ -101,6 +101,8 @@ export async function dischargePatient(em: EntityManager, by: By, carePlans: Car
   await em.transactional(async (tx) => {
     // Under the lock bookings take: a session booked a moment ago is cancelled below, and none is booked after.
     await lockPatientSessions(tx, patient.id);
+    // The patient's row too, as a referral takes it: one made a moment ago is seen below, and none is made after.
+    await runSql(tx, sql`select 1 from patient where id = ${patient.id} for update`);
     if ((await statusFacts(tx, patient.id)).referralAwaitingTriage) {
       throw conflict(`A referral for ${nameOf(patient)} is waiting to be triaged: decline it on the Referrals screen, with the reason, rather than discharging them.`);
     }

@@ -16,7 +16,7 @@ import { CoachingSession, SessionAddendum, SessionChange, SessionStatus } from '
 import type { RecordSessionInput, SessionDetail, SessionGoalReview, SessionStrategyPractised } from './session.types.js';
 import { slotWords, ukDate } from './uk-time.js';
 
-/** How long before its start a session may be recorded: a call that began a little early. */
+/** How long before its start a session may be recorded as attended: a call that began a little early. */
 const RECORD_EARLY_MS = 15 * 60_000;
 
 const TEXT_MAX = 4000;
@@ -35,10 +35,11 @@ export interface Recorded {
 export async function recordSession(em: EntityManager, by: By, session: CoachingSession, patient: Patient, input: RecordSessionInput, carePlans: CarePlanStore, now = new Date()): Promise<Recorded> {
   requireBooked(session, 'recorded');
   const day = ukDate(session.startsAt);
-  if (session.startsAt.getTime() - RECORD_EARLY_MS > now.getTime()) {
+  const attended = input.outcome === 'ATTENDED';
+  // A call may begin a little early; a patient has not missed a session before its time.
+  if (session.startsAt.getTime() - (attended ? RECORD_EARLY_MS : 0) > now.getTime()) {
     throw badInput('sessionId', `A session is recorded once it has happened; this one is booked for ${slotWords(session.startsAt, session.endsAt)}.`);
   }
-  const attended = input.outcome === 'ATTENDED';
   const discussed = attended ? requireText('discussed', input.discussed, TEXT_MAX) : optionalText('discussed', input.discussed);
   const nextSteps = optionalText('nextSteps', input.nextSteps);
   if (!attended && (input.goalReviews.length > 0 || input.strategyIds.length > 0 || input.measuresTaken.length > 0)) {

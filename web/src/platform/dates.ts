@@ -28,7 +28,8 @@ export function instantOf(day: string, time: string): Date | null {
   const t = /^(\d{2}):(\d{2})$/.exec(time);
   if (!d || !t) return null;
   const wall = Date.UTC(Number(d[1]), Number(d[2]) - 1, Number(d[3]), Number(t[1]), Number(t[2]));
-  if (Number.isNaN(wall)) return null;
+  // Not a real day or time (31 February, 10:75): Date.UTC would roll it over into another.
+  if (new Date(wall).toISOString().slice(0, 16) !== `${day}T${time}`) return null;
   // The UK's offset at the wall time, then again at the instant found (they differ only across a clock change).
   const first = wall - ukOffsetAt(wall);
   return new Date(wall - ukOffsetAt(first));

@@ -30,8 +30,10 @@ export function DischargePanel(props: { patientId: string; onDischarged(): void;
   const draft = async (r: DischargeReason) => {
     const mine = ++latestDraft;
     setDrafting(true);
+    setEdited(false); // drafting replaces the summary: a reason chosen meanwhile drafts again
     const result = await urql.query(DischargeDraftDocument, { patientId: props.patientId, reason: r }, { requestPolicy: 'network-only' }).toPromise();
-    if (mine !== latestDraft) return; // a later reason's draft is on its way: this one must not land after it
+    // A later draft is on its way, or the reason changed meanwhile: this one must not land.
+    if (mine !== latestDraft || r !== reason()) return;
     setDrafting(false);
     if (!result.data) return setProblem(result.error ? describeError(result.error) : { code: null, message: 'The draft did not load.' });
     setSummary(result.data.dischargeDraft.summary);

@@ -1,4 +1,5 @@
 import type { CadenceInterval, DischargeReason, SessionMode, SessionStatus } from '@cairn/schema/operations';
+import { ukClockOf } from '../platform/dates.js';
 import type { BadgeTone } from '../ui/badge.js';
 
 export const modeLabels: Record<SessionMode, string> = { PHONE: 'Phone', VIDEO: 'Video', IN_PERSON: 'In person', GROUP: 'Group' };
@@ -32,17 +33,16 @@ export const measureLabels: ReadonlyArray<{ value: string; label: string }> = [
 ];
 
 const dayAndTime = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
-const clock = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
 const ukDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 const dayHeading = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', timeZone: 'UTC' });
 
 /** "Tue 3 Dec 2026, 10:00–10:45" in UK time, where the service runs. */
 export function slot(startsAt: string, endsAt: string): string {
-  return `${dayAndTime.format(new Date(startsAt))}–${clock.format(new Date(endsAt))}`;
+  return `${dayAndTime.format(new Date(startsAt))}–${ukClockOf(new Date(endsAt))}`;
 }
 
 export function timeOnly(iso: string): string {
-  return clock.format(new Date(iso));
+  return ukClockOf(new Date(iso));
 }
 
 /** The UK calendar day of an instant, YYYY-MM-DD. */
