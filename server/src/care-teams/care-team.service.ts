@@ -37,9 +37,31 @@ export async function careTeamUserIds(em: EntityManager, patientId: string): Pro
   return rows.map((r) => r.user_id);
 }
 
+/**
+ * Whether `userId` may join the care team of a patient of `practiceId`: a clinician of the practice's PCN or of
+ * a specialist pain service (those the colleague picker offers). Joining a team opens the patient's record.
+ */
+export async function mayJoinCareTeam(em: EntityManager, userId: string, practiceId: string): Promise<boolean> {
+  const rows = await runSql<{ ok: boolean }>(
+    em,
+    sql`select true as ok from app_user u join organisation o on o.id = u.organisation_id, organisation po
+         where u.id = ${userId}::uuid and po.id = ${practiceId}::uuid
+           and (coalesce(o.pcn_id, o.id) = coalesce(po.pcn_id, po.id) or o.kind = 'SPECIALIST_PAIN_SERVICE')`,
+  );
+  return rows.length > 0;
+}
+
+/** Locks the patient's care-team rows (in one order) until the transaction ends: changes to the team take turns. */
+async function lockTeam(tx: EntityManager, patientId: string): Promise<void> {
+  await runSql(tx, sql`select id from care_team_member where patient_id = ${patientId} order by id for update`);
+}
+
 export async function addCareTeamMember(em: EntityManager, by: Actor, patient: Patient, userId: string, teamRole: string | null): Promise<CareTeamMember> {
   const user = await em.findOne(User, { id: userId, active: true }, { populate: ['organisation'] }).catch(() => null);
   if (!user || user.role === Role.ADMIN) throw badInput('userId', 'Choose an active clinician to add to the care team.');
+  if (!(await mayJoinCareTeam(em, user.id, patient.practice.id))) {
+    throw badInput('userId', `${user.name} works outside this patient's PCN: only its clinicians and the specialist pain services can join the care team.`);
+  }
   if (await em.count(CareTeamMember, { patient: patient.id, user: user.id })) throw conflict(`${user.name} is already on this care team.`);
   const role = teamRole?.trim() || defaultTeamRole(user.role);
   if (role.length > 80) throw badInput('teamRole', 'The team role is too long (at most 80 characters).');
@@ -65,8 +87,10 @@ export async function removeCareTeamMember(em: EntityManager, by: Actor, patient
   const member = await findMember(em, patient, userId);
   if (member.isLead) throw conflict('The lead cannot be removed. Make someone else the lead first.');
   await em.transactional(async (tx) => {
-    tx.remove(member);
-    await tx.flush();
+    await lockTeam(tx, patient.id);
+    // As the team is now: someone may have made this member the lead, or removed them, a moment ago.
+    const removed = await runSql(tx, sql`delete from care_team_member where id = ${member.id} and not is_lead returning id`);
+    if (removed.length === 0) throw conflict(`${member.user.name} was just made the lead, or removed, by someone else. Look at the care team again.`);
     await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.remove', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
     await appendEvent(tx, { patientId: patient.id, kind: 'CARE_TEAM_MEMBER_REMOVED', actorId: by.actor.id, payload: { userId: member.user.id, userName: member.user.name } });
     // The link leads nowhere they can open any more; the notification itself is the news.
@@ -86,9 +110,11 @@ export async function setCareTeamLead(em: EntityManager, by: Actor, patient: Pat
   const member = await findMember(em, patient, userId);
   if (member.isLead) return member;
   await em.transactional(async (tx) => {
+    await lockTeam(tx, patient.id);
     // Clear the old lead first: the partial unique index allows one lead at a time, checked per statement.
     await runSql(tx, sql`update care_team_member set is_lead = false where patient_id = ${patient.id} and is_lead`);
-    await runSql(tx, sql`update care_team_member set is_lead = true where id = ${member.id}`);
+    const made = await runSql(tx, sql`update care_team_member set is_lead = true where id = ${member.id} returning id`);
+    if (made.length === 0) throw conflict(`${member.user.name} was just removed from the care team by someone else. Look at the care team again.`);
     await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.setLead', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
     await appendEvent(tx, { patientId: patient.id, kind: 'CARE_TEAM_LEAD_CHANGED', actorId: by.actor.id, payload: { userId: member.user.id, userName: member.user.name } });
   });

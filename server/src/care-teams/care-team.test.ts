@@ -60,6 +60,37 @@ describe('managing a care team', () => {
     ]);
   });
 
+  it('never leaves a team without its one lead when the lead is handed to a member someone is removing', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const [coach, gp] = [await signInAs(server().url, world.users.coach), await signInAs(server().url, world.users.gp)];
+    for (let round = 0; round < 6; round++) {
+      const patient = await world.patient([world.users.coach, world.users.gp, world.users.fcp]);
+      const [lead, removed] = await Promise.all([
+        gql(server().url, LEAD, { p: patient.id, u: world.users.fcp.id }, coach),
+        gql(server().url, REMOVE, { p: patient.id, u: world.users.fcp.id }, gp),
+      ]);
+      // One of them wins; the other is refused (CONFLICT, or NOT_FOUND when the member had already gone).
+      const refused = [lead, removed].filter((r) => r.errors).map(errorCode);
+      expect(refused).toHaveLength(1);
+      expect(['CONFLICT', 'NOT_FOUND']).toContain(refused[0]);
+      const team = (await gql<Team>(server().url, TEAM, { p: patient.id }, gp)).data!.patient.careTeam;
+      expect(team.filter((m) => m.isLead)).toHaveLength(1);
+      const fcpLeads = team.some((m) => m.user.id === world.users.fcp.id && m.isLead);
+      expect(fcpLeads).toBe(!lead.errors);
+    }
+  });
+
+  it('adds only clinicians of the patient’s PCN or a specialist pain service', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach]);
+    const coach = await signInAs(server().url, world.users.coach);
+    const elsewhere = await gql(server().url, ADD, { p: patient.id, u: world.users.outsider.id }, coach);
+    expect([errorCode(elsewhere), elsewhere.errors?.[0].extensions?.field]).toEqual(['BAD_USER_INPUT', 'userId']);
+    expect(elsewhere.errors?.[0].message).toMatch(/works outside this patient's PCN/);
+    expect(errorCode(await gql(server().url, TEAM, { p: patient.id }, await signInAs(server().url, world.users.outsider)))).toBe('NOT_FOUND');
+    expect((await gql(server().url, ADD, { p: patient.id, u: world.users.specialist.id }, coach)).errors).toBeUndefined();
+  });
+
   it("lets the PCN's service lead manage any team in the PCN", async () => {
     const world = await makeWorld(server().orm.em.fork());
     const patient = await world.patient([world.users.coach]);

@@ -56,6 +56,8 @@ describe('case finding and invitations', () => {
     expect(ids(await save([{ kind: 'PRACTICE', values: [secondPractice.id] }]))).toEqual([elsewhere.id]);
     // Nobody has had contact yet (no events on their records) but the one given an entry now.
     await server().orm.em.fork().transactional((tx) => appendEvent(tx, { patientId: back.id, kind: 'THREAD_RESOLVED', actorId: world.users.gp.id, payload: { threadId: back.id } }));
+    // What Cairn records by itself is not contact: an unanswered invitation marked so, a handover escalated.
+    await server().orm.em.fork().transactional((tx) => appendEvent(tx, { patientId: fibro.id, kind: 'HANDOVER_ESCALATED', actorId: null, payload: { handoverId: fibro.id, urgency: 'SOON', escalatedTo: [] } }));
     const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
     const noContact = ids(await save([{ kind: 'NO_CONTACT_SINCE', date: '2000-01-01' }, { kind: 'CONDITIONS', values: ['Chronic low back pain', 'Fibromyalgia'] }]));
     expect(noContact).toEqual([fibro.id, active.id, old.id, elsewhere.id].sort());
@@ -144,6 +146,9 @@ describe('case finding and invitations', () => {
     const referral = await gql<{ referral: { source: string; status: string; patient: { id: string; status: string } } }>(url(), `query($id: ID!) { referral(id: $id) { source status patient { id status } } }`, { id: accepted.data!.answerInvitation.referralId }, token);
     expect(referral.data!.referral).toEqual({ source: 'PROACTIVE_INVITATION', status: 'RECEIVED', patient: { id: fibro.id, status: 'REFERRED' } });
     expect(errorCode(await gql(url(), ANSWER, { input: { invitationId: toFibro.id, answer: 'DECLINED' } }, token))).toBe('CONFLICT');
+    // Her referral awaits triage: a colleague's screen from before cannot invite her again.
+    const again = await gql(url(), INVITE, { input: { searchId, patientIds: [fibro.id], channel: 'SMS' } }, token);
+    expect([errorCode(again), again.errors?.[0].message]).toEqual(['CONFLICT', `${fibro.givenName} ${fibro.familyName} has been referred to the programme already, or is on it: there is no need to invite them.`]);
 
     const declined = await gql<{ answerInvitation: { status: string; referralId: string | null } }>(url(), ANSWER, { input: { invitationId: toOld.id, answer: 'DECLINED' } }, token);
     expect(declined.data!.answerInvitation).toEqual({ id: toOld.id, status: 'DECLINED', statusBy: { name: coach.name }, referralId: null });

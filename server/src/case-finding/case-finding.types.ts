@@ -49,7 +49,7 @@ export class CaseCriterionKind {
 @ObjectType()
 export class CaseFindingMatch {
   @Field(() => Patient) patient!: Patient;
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The last entry on the patient\'s record, if any.' }) lastContactAt!: Date | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: "The last entry on the patient's record made by a person, or by the patient answering a questionnaire, if any (an invitation sent, and what Cairn records by itself, are not contact)." }) lastContactAt!: Date | null;
   @Field(() => Invitation, { nullable: true, description: 'The latest invitation to the programme, if any.' }) invitation!: Invitation | null;
 }
 

@@ -13,7 +13,8 @@ import { Invitation, InvitationChannel, InvitationStatus } from './invitation.en
 
 /**
  * Records invitations to the programme sent from `search` to `patients` (whose INVITE the caller has checked)
- * by `channel`: all or none. A patient already ACTIVE, or with an invitation still open, is refused (CONFLICT).
+ * by `channel`: all or none. A patient already ACTIVE, with a referral awaiting triage, or with an invitation
+ * still open, is refused (CONFLICT).
  */
 export async function invitePatients(em: EntityManager, by: By, search: CaseSearch, patients: Patient[], channel: InvitationChannel): Promise<Invitation[]> {
   if (!Object.values(InvitationChannel).includes(channel)) throw badInput('channel', 'Choose SMS, letter, phone or email.');
@@ -24,6 +25,16 @@ export async function invitePatients(em: EntityManager, by: By, search: CaseSear
   const invitations = patients.map((p) => Object.assign(new Invitation(), { searchId: search.id, patientId: p.id, channel, sentBy: by.actor }));
   try {
     await em.transactional(async (tx) => {
+      // Under the patients' row locks, as a referral takes them: one made (or an acceptance recorded) a moment
+      // ago from another screen is seen, and the patient is not invited on top of it.
+      const [referred] = await runSql<{ name: string }>(
+        tx,
+        sql`select p.given_name || ' ' || p.family_name as name from patient p
+             where p.id = any(${patients.map((p) => p.id)}::uuid[])
+               and (p.status = 'ACTIVE' or exists (select 1 from referral r where r.patient_id = p.id and r.status = 'RECEIVED'))
+             order by p.id for update`,
+      );
+      if (referred) throw conflict(`${referred.name} has been referred to the programme already, or is on it: there is no need to invite them.`);
       tx.persist(invitations);
       await tx.flush();
       for (const i of invitations) {

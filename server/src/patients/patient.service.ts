@@ -4,6 +4,7 @@ import { canRead, PatientAction, readablePatientsSql } from '../access/policy.js
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Role, User } from '../auth/user.entity.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
+import { mayJoinCareTeam } from '../care-teams/care-team.service.js';
 import { defaultTeamRole } from '../care-teams/team-roles.js';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity.js';
 import { badInput, conflict, type CairnError } from '../platform/errors.js';
@@ -119,6 +120,9 @@ export async function createPatient(em: EntityManager, actor: User, input: Creat
 
   const lead = input.leadUserId && input.leadUserId !== actor.id ? await em.findOne(User, { id: input.leadUserId, active: true }).catch(() => null) : actor;
   if (!lead || lead.role === Role.ADMIN) throw badInput('leadUserId', 'The lead must be an active clinician.');
+  if (lead.id !== actor.id && !(await mayJoinCareTeam(em, lead.id, practice.id))) {
+    throw badInput('leadUserId', `${lead.name} works outside this practice's PCN: the lead must be one of its clinicians or of a specialist pain service.`);
+  }
   if (lead.role === Role.SERVICE_LEAD && lead.id === actor.id && !input.leadUserId) {
     throw badInput('leadUserId', 'Service leads register patients on behalf of a clinician: choose who will lead the care team.');
   }
