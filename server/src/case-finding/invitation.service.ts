@@ -25,14 +25,16 @@ export async function invitePatients(em: EntityManager, by: By, search: CaseSear
   const invitations = patients.map((p) => Object.assign(new Invitation(), { searchId: search.id, patientId: p.id, channel, sentBy: by.actor }));
   try {
     await em.transactional(async (tx) => {
-      // Under the patients' row locks, as a referral takes them: one made (or an acceptance recorded) a moment
-      // ago from another screen is seen, and the patient is not invited on top of it.
+      // The patients' rows are locked first, as a referral takes them; the check after it then sees a referral
+      // made (or an acceptance recorded) a moment ago from another screen, and none is made until this ends.
+      const ids = patients.map((p) => p.id);
+      await runSql(tx, sql`select id from patient where id = any(${ids}::uuid[]) order by id for update`);
       const [referred] = await runSql<{ name: string }>(
         tx,
         sql`select p.given_name || ' ' || p.family_name as name from patient p
-             where p.id = any(${patients.map((p) => p.id)}::uuid[])
+             where p.id = any(${ids}::uuid[])
                and (p.status = 'ACTIVE' or exists (select 1 from referral r where r.patient_id = p.id and r.status = 'RECEIVED'))
-             order by p.id for update`,
+             order by p.id limit 1`,
       );
       if (referred) throw conflict(`${referred.name} has been referred to the programme already, or is on it: there is no need to invite them.`);
       tx.persist(invitations);
