@@ -12,6 +12,7 @@ import { lockCafe, requireOpen, type By } from './cafe-lock.js';
 import { tellCafeTeam, type PlaceChange } from './cafe-team-notice.js';
 import { Attendance, PainCafe, PainCafeRegistration, PainCafeStatus, RegistrationStatus } from './pain-cafe.entity.js';
 import type { CafePlaceRef } from './pain-cafes.events.js';
+import { ukTime } from '../sessions/uk-time.js';
 
 /**
  * Places on a café. Every change takes the café's row lock first (`lockCafe`), then reads its places
@@ -185,7 +186,7 @@ export async function tellPlacesCafeMoved(tx: EntityManager, by: By, cafe: PainC
 /** "Tue 8 Dec, 14:00–15:30, Library": when and where a café meets. */
 export function cafeSlotWords(cafe: Pick<PainCafe, 'startsAt' | 'endsAt' | 'venue' | 'onlineLink'>): string {
   const where = cafeWhere(cafe);
-  return `${ukDateTime(cafe.startsAt)}–${ukClock.format(cafe.endsAt)}${where ? `, ${where}` : ''}`;
+  return `${ukDateTime(cafe.startsAt)}–${ukTime(cafe.endsAt)}${where ? `, ${where}` : ''}`;
 }
 
 function requireSamePcn(cafe: PainCafe, patient: Patient): void {
@@ -256,7 +257,6 @@ function statusWords(status: RegistrationStatus): string {
 }
 
 const ukFormat = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit' });
-const ukClock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 export function ukDateTime(d: Date): string {
   return ukFormat.format(d);
 }

@@ -20,7 +20,7 @@ import { endEpisode, latestEpisodeStart } from '../referrals/referral.service.js
 import { cancelBooked, lockPatientSessions, nameOf, type By } from './booking.service.js';
 import { Discharge, dischargeReasonWords, type DischargeReason } from './discharge.entity.js';
 import { CoachingSession, SessionStatus } from './session.entity.js';
-import { ukDate } from './uk-time.js';
+import { ukDate, ukMidnight } from './uk-time.js';
 
 const SUMMARY_MAX = 20_000;
 
@@ -34,10 +34,13 @@ export interface DischargeDraftFacts {
 
 /** The summary Cairn drafts from the record, for the coach to edit and sign. */
 export async function draftDischarge(em: EntityManager, carePlans: CarePlanStore, patient: Patient, reason: DischargeReason, today: string): Promise<DischargeDraftFacts> {
-  // This episode's sessions: the measures below are this episode's too (patientSeries).
+  // This episode's sessions, from the UK midnight it began (as `inLatestEpisode`): the measures below are this episode's too.
   const episodeStart = await latestEpisodeStart(em, patient.id);
-  const recorded = await em.find(CoachingSession, { patientId: patient.id, status: { $in: [SessionStatus.ATTENDED, SessionStatus.DNA] } }, { orderBy: { startsAt: 'asc' } });
-  const sessions = episodeStart === null ? recorded : recorded.filter((s) => ukDate(s.startsAt) >= episodeStart);
+  const sessions = await em.find(
+    CoachingSession,
+    { patientId: patient.id, status: { $in: [SessionStatus.ATTENDED, SessionStatus.DNA] }, ...(episodeStart ? { startsAt: { $gte: ukMidnight(episodeStart) } } : {}) },
+    { orderBy: { startsAt: 'asc' } },
+  );
   const attended = sessions.filter((s) => s.status === SessionStatus.ATTENDED);
   const dnas = sessions.length - attended.length;
   const [agreed] = await listSignOffs(em, patient.id);
