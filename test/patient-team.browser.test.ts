@@ -4,8 +4,8 @@ import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Role, User } from '../server/src/auth/user.entity.js';
 import { PatientStatus } from '../server/src/patients/patient.entity.js';
-import { ownerQuery, useTestServer } from '../server/src/test-support/harness.js';
-import { makeWorld, uniqueNhsNumber, type World } from '../server/src/test-support/world.js';
+import { gql, ownerQuery, useTestServer } from '../server/src/test-support/harness.js';
+import { makeWorld, signInAs, uniqueNhsNumber, type World } from '../server/src/test-support/world.js';
 import { seriousAccessibilityProblems } from './support/axe.js';
 import { artifactsDir, useChromium } from './support/browser.js';
 import { signInWithForm } from './support/sign-in.js';
@@ -61,7 +61,12 @@ describe('the patient and their care team, in Chromium', () => {
   }
 
   const rowOf = async (id: string) =>
-    (await ownerQuery<{ nhs_number: string; given_name: string; family_name: string; status: string }>('select nhs_number, given_name, family_name, status from patient where id = $1', [id]))[0]!;
+    (
+      await ownerQuery<{ nhs_number: string; given_name: string; family_name: string; date_of_birth: string; practice_id: string; status: string }>(
+        "select nhs_number, given_name, family_name, to_char(date_of_birth, 'YYYY-MM-DD') as date_of_birth, practice_id, status from patient where id = $1",
+        [id],
+      )
+    )[0]!;
   const teamOf = async (id: string) =>
     (await ownerQuery<{ user_id: string; is_lead: boolean; team_role: string }>('select user_id, is_lead, team_role from care_team_member where patient_id = $1 order by added_at', [id])).map((r) => [r.user_id, r.is_lead, r.team_role]);
 
@@ -111,6 +116,35 @@ describe('the patient and their care team, in Chromium', () => {
     await page.getByRole('heading', { name: `Morwen Added ${world.tag}`, level: 1 }).waitFor();
     await page.getByText("The patient's details were saved.").waitFor();
     expect(await rowOf(patientId)).toMatchObject({ nhs_number: nhsNumber, given_name: 'Morwen' });
+
+    // A colleague corrects the date of birth while this form is open: saving another field keeps it.
+    const colleague = await signInAs(server().url, world.users.lead);
+    const correctBirthDate = async (dateOfBirth: string) => {
+      const row = await rowOf(patientId);
+      const seen = { nhsNumber: row.nhs_number, givenName: row.given_name, familyName: row.family_name, dateOfBirth: row.date_of_birth, practiceId: row.practice_id };
+      const res = await gql(server().url, 'mutation($input: UpdatePatientDemographicsInput!) { updatePatientDemographics(input: $input) { id } }', { input: { patientId, dateOfBirth, seen } }, colleague);
+      expect(res.errors).toBeUndefined();
+    };
+    await page.getByRole('button', { name: 'Edit details' }).click();
+    await correctBirthDate('1968-09-03');
+    await page.getByLabel('Given name').fill('Morwenna');
+    await page.getByRole('button', { name: 'Save details' }).click();
+    await page.getByText("The patient's details were saved.").waitFor();
+    expect(await rowOf(patientId)).toMatchObject({ given_name: 'Morwenna', date_of_birth: '1968-09-03' });
+
+    // Both change the date of birth: the form is refused, then shows the record's new date beside the typed one.
+    await page.getByRole('button', { name: 'Edit details' }).click();
+    await correctBirthDate('1968-03-10');
+    await page.getByLabel('Date of birth').fill('1968-03-11');
+    await page.getByRole('button', { name: 'Save details' }).click();
+    await page.getByText('Someone else changed these details while you were editing').waitFor();
+    await page.locator('.details-form').getByText('Date of birth: 10 March 1968').waitFor();
+    expect(await page.getByLabel('Date of birth').inputValue()).toBe('1968-03-11');
+    expect(await rowOf(patientId)).toMatchObject({ given_name: 'Morwenna', date_of_birth: '1968-03-10' });
+    await shots(page, 'edit-details-changed-meanwhile', '.details-form');
+    await page.getByRole('button', { name: 'Save details' }).click();
+    await page.getByText("The patient's details were saved.").waitFor();
+    expect(await rowOf(patientId)).toMatchObject({ given_name: 'Morwenna', date_of_birth: '1968-03-11' });
 
     // The care team: add a GP with their role on the team, make them lead, then remove the coach's colleague.
     const card = page.getByRole('region', { name: 'Care team' });
@@ -168,8 +202,10 @@ describe('the patient and their care team, in Chromium', () => {
     await gpPage.getByRole('navigation', { name: 'Patient record' }).getByRole('link', { name: 'Timeline' }).click();
     await gpPage.getByText("changed the patient's status from Referred to Active").waitFor();
     await gpPage.getByText('“First coaching call agreed with the patient”').waitFor();
-    await gpPage.getByText("corrected the patient's details").waitFor();
-    await gpPage.getByText('Changed: given name').waitFor();
+    // Five corrections: the coach's two of the given name, the colleague's two of the date of birth and the coach's one.
+    await expect.poll(() => gpPage.getByText("corrected the patient's details").count()).toBe(5);
+    await expect.poll(() => gpPage.getByText('Changed: given name').count()).toBe(2);
+    await expect.poll(() => gpPage.getByText('Changed: date of birth').count()).toBe(3);
     await gpPage.getByText(`made ${gp.name} the care-team lead`).waitFor();
     await gpPage.getByText(`removed ${coach.name} from the care team`).waitFor();
     await shots(gpPage, 'timeline');

@@ -489,6 +489,16 @@ export type PasswordLinkState =
   | 'OPEN'
   | 'USED';
 
+/** The patient's details as the person correcting them saw them: a correction is made against these. */
+export type PatientDetailsSeenInput = {
+  /** YYYY-MM-DD */
+  dateOfBirth: string;
+  familyName: string;
+  givenName: string;
+  nhsNumber: string;
+  practiceId: string | number;
+};
+
 export type PatientFilter = {
   condition?: string | null | undefined;
   /** Only patients whose care team I am on. */
@@ -788,7 +798,7 @@ export type UpdatePainCafeInput = {
   venue?: string | null | undefined;
 };
 
-/** Corrections to who the patient is; only the fields given change. */
+/** Corrections to who the patient is; only the fields given, and different from what was seen, change. */
 export type UpdatePatientDemographicsInput = {
   /** YYYY-MM-DD */
   dateOfBirth?: string | null | undefined;
@@ -799,6 +809,8 @@ export type UpdatePatientDemographicsInput = {
   patientId: string | number;
   /** A GP practice in the patient's Primary Care Network. */
   practiceId?: string | number | null | undefined;
+  /** The details as the form showed them. A field given with the value seen is not a change; a field someone else changed since is refused (CONFLICT) rather than overwritten. */
+  seen: PatientDetailsSeenInput;
 };
 
 export type UserFilterInput = {

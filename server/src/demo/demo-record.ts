@@ -27,7 +27,8 @@ export async function seedDemoRecordChanges(em: EntityManager): Promise<void> {
     const patient = first.patient;
     const practices = await em.find(Organisation, { kind: OrganisationKind.GP_PRACTICE, pcn: patient.practice.pcnId });
     const other = practices.find((p) => p.id !== patient.practice.id);
-    if (other) await updatePatientDemographics(em, { actor: coach, requestId }, patient, { patientId: patient.id, practiceId: other.id });
+    const seen = { nhsNumber: patient.nhsNumber, givenName: patient.givenName, familyName: patient.familyName, dateOfBirth: patient.dateOfBirth, practiceId: patient.practice.id };
+    if (other) await updatePatientDemographics(em, { actor: coach, requestId }, patient, { patientId: patient.id, practiceId: other.id, seen });
   }
 
   for (const m of led) {

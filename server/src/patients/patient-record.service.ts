@@ -39,6 +39,9 @@ const casts: Record<DemographicField, string> = { nhsNumber: '', givenName: '', 
  * Corrects who the patient is. Only the fields given change; each is checked as at registration (the NHS
  * number's Modulus 11 check digit, a date of birth neither in the future nor before 1900, a practice in the
  * patient's own PCN). A number on another patient's record is a CONFLICT; a change of nothing is refused.
+ * A correction is made against the details its author saw (`input.seen`): a field sent as seen is not a
+ * change, and one that someone else has changed since is a CONFLICT, so a form opened before a colleague's
+ * correction never puts the old value back.
  * The row, the audit entry (each changed field's previous and new value) and a PATIENT_DETAILS_CHANGED
  * event (the fields' names only, never their values) commit together. The caller has checked EDIT_PATIENT_DETAILS.
  */
@@ -63,7 +66,9 @@ export async function updatePatientDemographics(em: EntityManager, by: By, patie
     if (!practice || practice.pcnId !== patient.practice.pcnId) throw badInput('practiceId', "Choose a GP practice in this patient's Primary Care Network.");
     wanted.practiceId = practice.id;
   }
-  if (Object.keys(wanted).length === 0) throw badInput('input', 'Nothing to change: give at least one detail to correct.');
+  const seen = seenDemographics(input.seen);
+  const intended = (Object.keys(wanted) as DemographicField[]).filter((f) => wanted[f] !== seen[f]);
+  if (intended.length === 0) throw badInput('input', 'Nothing to change: give at least one detail to correct.');
 
   try {
     await transactionGivingWay(em, async (tx) => {
@@ -74,7 +79,9 @@ export async function updatePatientDemographics(em: EntityManager, by: By, patie
                    to_char(date_of_birth, 'YYYY-MM-DD') as "dateOfBirth", practice_id as "practiceId"
               from patient where id = ${patient.id}::uuid for no key update`,
       );
-      const changed = (Object.keys(wanted) as DemographicField[]).filter((f) => wanted[f] !== current![f]);
+      const changedMeanwhile = intended.filter((f) => current![f] !== seen[f] && current![f] !== wanted[f]);
+      if (changedMeanwhile.length > 0) throw changedSinceSeen(changedMeanwhile);
+      const changed = intended.filter((f) => wanted[f] !== current![f]);
       if (changed.length === 0) throw badInput('input', 'Nothing to change: these are the details already recorded.');
       if (wanted.nhsNumber && changed.includes('nhsNumber')) {
         const [other] = await runSql<{ id: string }>(tx, sql`select id from patient where nhs_number = ${wanted.nhsNumber} and id <> ${patient.id}::uuid`);
@@ -122,6 +129,31 @@ async function transactionGivingWay(em: EntityManager, work: (tx: EntityManager)
       await new Promise((resolve) => setTimeout(resolve, 25 * attempt + Math.random() * 50));
     }
   }
+}
+
+/** What the form showed, as the row holds it (an NHS number's digits, names trimmed), to compare with. */
+function seenDemographics(seen: UpdatePatientDemographicsInput['seen']): Demographics {
+  return {
+    nhsNumber: seen.nhsNumber.replace(/[\s-]/g, ''),
+    givenName: seen.givenName.trim(),
+    familyName: seen.familyName.trim(),
+    dateOfBirth: seen.dateOfBirth.trim(),
+    practiceId: seen.practiceId,
+  };
+}
+
+const fieldWords: Record<DemographicField, string> = {
+  nhsNumber: 'NHS number',
+  givenName: 'given name',
+  familyName: 'family name',
+  dateOfBirth: 'date of birth',
+  practiceId: 'GP practice',
+};
+
+function changedSinceSeen(fields: DemographicField[]) {
+  const words = fields.map((f) => fieldWords[f]);
+  const list = words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
+  return conflict(`Someone else changed the ${list} since you opened this form. Nothing was saved: check the details as they are now, then save your correction again.`);
 }
 
 function numberTaken(nhsNumber: string) {

@@ -31,6 +31,8 @@ describe("correcting a patient's details", () => {
       .execute<Row[]>("select nhs_number, given_name, family_name, to_char(date_of_birth, 'YYYY-MM-DD') as date_of_birth, practice_id, status from patient where id = ?", [patient.id]);
     return row!;
   }
+  /** The details as a form opened now would show them (`seen` of a correction). */
+  const seenOf = (row: Row) => ({ nhsNumber: row.nhs_number, givenName: row.given_name, familyName: row.family_name, dateOfBirth: row.date_of_birth, practiceId: row.practice_id });
   const events = async (patient: Patient, token: string, kind: string) =>
     (await gql<Timeline>(url(), TIMELINE, { p: patient.id }, token)).data!.timeline.nodes.filter((e) => e.kind === kind);
 
@@ -48,7 +50,7 @@ describe("correcting a patient's details", () => {
     const res = await gql<{ updatePatientDemographics: Record<string, unknown> }>(
       url(),
       EDIT,
-      { input: { patientId: patient.id, nhsNumber: spaced, givenName: '  Patricia ', familyName: patient.familyName, dateOfBirth: '1971-05-17', practiceId: otherPractice.id } },
+      { input: { patientId: patient.id, nhsNumber: spaced, givenName: '  Patricia ', familyName: patient.familyName, dateOfBirth: '1971-05-17', practiceId: otherPractice.id, seen: seenOf(before) } },
       fcp,
     );
     expect(res.errors).toBeUndefined();
@@ -83,7 +85,7 @@ describe("correcting a patient's details", () => {
     const before = await rowOf(world, patient);
     const coach = await signInAs(url(), world.users.coach);
     const bad = async (change: Record<string, unknown>) => {
-      const res = await gql(url(), EDIT, { input: { patientId: patient.id, ...change } }, coach);
+      const res = await gql(url(), EDIT, { input: { patientId: patient.id, seen: seenOf(before), ...change } }, coach);
       return [errorCode(res), res.errors?.[0]?.extensions?.field, res.errors?.[0]?.message];
     };
     const wrongCheckDigit = patient.nhsNumber.slice(0, 9) + String((Number(patient.nhsNumber[9]) + 1) % 10);
@@ -96,7 +98,9 @@ describe("correcting a patient's details", () => {
     expect(await bad({ practiceId: elsewhere.practice.id })).toEqual(['BAD_USER_INPUT', 'practiceId', expect.stringMatching(/Primary Care Network/)]);
     expect(await bad({ practiceId: world.pcn.id })).toEqual(['BAD_USER_INPUT', 'practiceId', expect.any(String)]);
     expect(await bad({})).toEqual(['BAD_USER_INPUT', 'input', expect.stringMatching(/Nothing to change/)]);
-    expect(await bad({ givenName: 'Pat', nhsNumber: patient.nhsNumber })).toEqual(['BAD_USER_INPUT', 'input', expect.stringMatching(/already recorded/)]);
+    // The details as seen, sent back unchanged (a whole form saved untouched), are not a correction.
+    expect(await bad({ givenName: 'Pat', nhsNumber: patient.nhsNumber })).toEqual(['BAD_USER_INPUT', 'input', expect.stringMatching(/Nothing to change/)]);
+    expect(await bad({ seen: undefined, givenName: 'Patty' })).toEqual(['BAD_USER_INPUT', 'input', expect.stringMatching(/"seen" of required type/)]);
     // One bad field refuses the whole correction: the good one beside it is not written either.
     expect(await bad({ familyName: 'Changed', dateOfBirth: 'yesterday' })).toEqual(['BAD_USER_INPUT', 'dateOfBirth', expect.any(String)]);
 
@@ -113,7 +117,7 @@ describe("correcting a patient's details", () => {
     const before = await rowOf(world, patient);
     const coach = await signInAs(url(), world.users.coach);
 
-    const res = await gql(url(), EDIT, { input: { patientId: patient.id, nhsNumber: hidden.nhsNumber, givenName: 'Changed' } }, coach);
+    const res = await gql(url(), EDIT, { input: { patientId: patient.id, nhsNumber: hidden.nhsNumber, givenName: 'Changed', seen: seenOf(before) } }, coach);
     expect(errorCode(res)).toBe('CONFLICT');
     expect(res.errors?.[0].message).toMatch(/already on another patient's record in Cairn.*nothing was changed/);
     expect(res.errors?.[0].message).not.toMatch(/Someone|Else/);
@@ -126,7 +130,7 @@ describe("correcting a patient's details", () => {
     const patient = await world.patient([world.users.coach]);
     await world.linkSpecialist(patient);
     const before = await rowOf(world, patient);
-    const edit = async (token: string | undefined, patientId = patient.id) => errorCode(await gql(url(), EDIT, { input: { patientId, givenName: 'Changed' } }, token));
+    const edit = async (token: string | undefined, patientId = patient.id) => errorCode(await gql(url(), EDIT, { input: { patientId, givenName: 'Changed', seen: seenOf(before) } }, token));
 
     expect(await edit(await signInAs(url(), world.users.specialist))).toBe('FORBIDDEN');
     expect(await edit(await signInAs(url(), world.users.outsider))).toBe('NOT_FOUND');
@@ -144,7 +148,61 @@ describe("correcting a patient's details", () => {
     );
 
     const lead = await signInAs(url(), world.users.lead);
-    expect((await gql(url(), EDIT, { input: { patientId: patient.id, familyName: 'Corrected' } }, lead)).errors).toBeUndefined();
+    expect((await gql(url(), EDIT, { input: { patientId: patient.id, familyName: 'Corrected', seen: seenOf(before) } }, lead)).errors).toBeUndefined();
+  });
+
+  it("a form opened before a colleague's correction keeps it: untouched fields are not sent back, the same field is a CONFLICT", async () => {
+    const em = server().orm.em.fork();
+    const world = await makeWorld(em);
+    const patient = await world.patient([world.users.coach, world.users.fcp]);
+    const opened = seenOf(await rowOf(world, patient)); // both forms open on the same details
+    const [coach, fcp] = [await signInAs(url(), world.users.coach), await signInAs(url(), world.users.fcp)];
+    const wholeForm = (change: Record<string, string>) => ({ patientId: patient.id, ...opened, ...change, seen: opened });
+
+    // The coach corrects the date of birth first.
+    expect((await gql(url(), EDIT, { input: wholeForm({ dateOfBirth: '1971-05-17' }) }, coach)).errors).toBeUndefined();
+    // The physio's form still shows the old date; saving a new family name leaves the coach's date alone.
+    const second = await gql<{ updatePatientDemographics: Record<string, unknown> }>(url(), EDIT, { input: wholeForm({ familyName: 'Okafor-Smith' }) }, fcp);
+    expect(second.errors).toBeUndefined();
+    expect(await rowOf(world, patient)).toMatchObject({ date_of_birth: '1971-05-17', family_name: 'Okafor-Smith' });
+    const audits = await auditRows(server().orm, "patient_id = ? and action = 'patient.editDetails'", [patient.id]);
+    expect(audits.map((a) => [a.actor_id, a.detail?.fields]).sort()).toEqual(
+      [
+        [world.users.coach.id, ['dateOfBirth']],
+        [world.users.fcp.id, ['familyName']],
+      ].sort(),
+    );
+
+    // A different date of birth from the same stale form is refused, naming the field; nothing is written.
+    const before = await rowOf(world, patient);
+    const stale = await gql(url(), EDIT, { input: wholeForm({ dateOfBirth: '1972-01-01', givenName: 'Patricia' }) }, fcp);
+    expect(errorCode(stale)).toBe('CONFLICT');
+    expect(stale.errors?.[0].message).toMatch(/Someone else changed the date of birth since you opened this form\. Nothing was saved/);
+    expect(await rowOf(world, patient)).toEqual(before);
+    expect(await auditRows(server().orm, "patient_id = ? and action = 'patient.editDetails'", [patient.id])).toHaveLength(2);
+    // The same correction someone already made is nothing to do.
+    expect(await gql(url(), EDIT, { input: wholeForm({ dateOfBirth: '1971-05-17' }) }, fcp).then((r) => r.errors?.[0]?.message)).toMatch(/already recorded/);
+    // Saved against the details as they are now, the physio's correction goes through.
+    const now = seenOf(await rowOf(world, patient));
+    expect((await gql(url(), EDIT, { input: { patientId: patient.id, dateOfBirth: '1972-01-01', seen: now } }, fcp)).errors).toBeUndefined();
+    expect(await rowOf(world, patient)).toMatchObject({ date_of_birth: '1972-01-01', family_name: 'Okafor-Smith' });
+  });
+
+  it('of two corrections of one field sent at once from the same form, one is saved and the other is a CONFLICT', async () => {
+    const em = server().orm.em.fork();
+    const world = await makeWorld(em);
+    const patient = await world.patient([world.users.coach, world.users.fcp]);
+    const opened = seenOf(await rowOf(world, patient));
+    const [coach, fcp] = [await signInAs(url(), world.users.coach), await signInAs(url(), world.users.fcp)];
+    const [a, b] = await Promise.all([
+      gql(url(), EDIT, { input: { patientId: patient.id, givenName: 'Patricia', seen: opened } }, coach),
+      gql(url(), EDIT, { input: { patientId: patient.id, givenName: 'Patrice', seen: opened } }, fcp),
+    ]);
+    const outcomes = [a, b].map((r) => errorCode(r) ?? 'OK').sort();
+    expect(outcomes).toEqual(['CONFLICT', 'OK']);
+    const winner = errorCode(a) ? 'Patrice' : 'Patricia';
+    expect(await rowOf(world, patient)).toMatchObject({ given_name: winner });
+    expect(await events(patient, coach, 'PATIENT_DETAILS_CHANGED')).toHaveLength(1);
   });
 });
 

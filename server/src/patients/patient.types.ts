@@ -52,7 +52,16 @@ export class CreatePatientInput {
   @Field(() => String, { nullable: true, description: "The lead's part in the patient's care." }) leadTeamRole?: string | null;
 }
 
-@InputType({ description: 'Corrections to who the patient is; only the fields given change.' })
+@InputType({ description: "The patient's details as the person correcting them saw them: a correction is made against these." })
+export class PatientDetailsSeenInput {
+  @Field(() => String) nhsNumber!: string;
+  @Field(() => String) givenName!: string;
+  @Field(() => String) familyName!: string;
+  @Field(() => String, { description: 'YYYY-MM-DD' }) dateOfBirth!: string;
+  @Field(() => ID) practiceId!: string;
+}
+
+@InputType({ description: 'Corrections to who the patient is; only the fields given, and different from what was seen, change.' })
 export class UpdatePatientDemographicsInput {
   @Field(() => ID) patientId!: string;
   @Field(() => String, { nullable: true, description: 'Ten digits with a valid check digit; spaces and dashes are fine.' }) nhsNumber?: string | null;
@@ -60,6 +69,10 @@ export class UpdatePatientDemographicsInput {
   @Field(() => String, { nullable: true }) familyName?: string | null;
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) dateOfBirth?: string | null;
   @Field(() => ID, { nullable: true, description: "A GP practice in the patient's Primary Care Network." }) practiceId?: string | null;
+  @Field(() => PatientDetailsSeenInput, {
+    description: 'The details as the form showed them. A field given with the value seen is not a change; a field someone else changed since is refused (CONFLICT) rather than overwritten.',
+  })
+  seen!: PatientDetailsSeenInput;
 }
 
 @ObjectType({ description: 'A status the patient could be moved to by hand, and whether they may be now.' })

@@ -52,7 +52,7 @@ export function PatientHeader(props: { patient: Patient; canEdit: boolean; onCha
       </p>
       <Switch>
         <Match when={open() === 'details'}>
-          <EditDetailsForm patient={props.patient} onSaved={() => close("The patient's details were saved.")} onCancel={() => close(null)} />
+          <EditDetailsForm patient={props.patient} onSaved={() => close("The patient's details were saved.")} onCancel={() => close(null)} onRecordChanged={props.onChanged} />
         </Match>
         <Match when={open() === 'status'}>
           <StatusForm patient={props.patient} onSaved={() => close("The patient's status was changed; the reason is on the timeline.")} onCancel={() => close(null)} />
