@@ -2,12 +2,11 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../server/src/auth/user.entity.js';
-import { addDays } from '../server/src/medications/flags.js';
-import { ukToday } from '../server/src/medications/medication.service.js';
 import { useTestServer } from '../server/src/test-support/harness.js';
 import { makeWorld, type World } from '../server/src/test-support/world.js';
 import { artifactsDir, useChromium } from './support/browser.js';
 import { signInWithForm } from './support/sign-in.js';
+import { addDays, ukToday } from '../server/src/platform/uk-dates.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const desktop = { width: 1280, height: 800 };

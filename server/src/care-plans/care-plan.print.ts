@@ -11,6 +11,7 @@ import { CairnError, httpStatusFor } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { categoryLabels, flareUpKeys, flareUpLabels, type CarePlanView, type TextRun } from '@cairn/schema/care-plan';
 import { listSignOffs, type SignOff } from './care-plan.history.js';
+import { ukToday } from '../platform/uk-dates.js';
 
 /**
  * GET /patients/:id/care-plan/print[?signOff=<id>]: the current (or a signed-off) plan as one clean A4
@@ -104,7 +105,7 @@ export function renderPrintHtml(patient: Patient, view: CarePlanView, signed: Si
 <header><h1>My care plan</h1>
 <div>${esc(patient.givenName)} ${esc(patient.familyName)} · NHS number ${esc(formatNhsNumber(patient.nhsNumber))} · born ${longDate(patient.dateOfBirth)}</div>
 ${contactLine(contact)}
-<div class="muted">${signed ? `Agreed on ${longDate(signed.agreedOn)} with ${esc(signed.signedByName)}` : `Printed ${longDate(new Date().toISOString().slice(0, 10))} — not yet agreed as shown`}</div></header>
+<div class="muted">${signed ? `Agreed on ${longDate(signed.agreedOn)} with ${esc(signed.signedByName)}` : `Printed ${longDate(ukToday())} — not yet agreed as shown`}</div></header>
 <section><h2>What matters to me</h2>${runsHtml(view.whatMattersRuns)}</section>
 <section><h2>My goals</h2>${goals ? `<ul>${goals}</ul>` : '<p class="muted">No goals yet.</p>'}</section>
 <section><h2>Things that help me manage</h2>${strategies ? `<table><thead><tr><th>Area</th><th>What I'll do</th><th>How often</th></tr></thead><tbody>${strategies}</tbody></table>` : '<p class="muted">None yet.</p>'}</section>

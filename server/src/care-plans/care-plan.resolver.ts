@@ -22,6 +22,7 @@ import {
   StrategySuggestion,
 } from './care-plan.types.js';
 import { suggestionsFor } from './strategy-library.js';
+import { ukToday } from '../platform/uk-dates.js';
 
 /** What a subscriber is sent for one item of its plan's update stream; NOT_FOUND once its access is gone. */
 export function carePlanUpdateOf(item: UpdateStreamItem): CarePlanUpdateEvent {
@@ -216,10 +217,6 @@ export function requireAgreedOn(agreedOn: string | null, now: Date): string {
   if (day > today) throw badInput('agreedOn', 'A plan cannot be agreed on a future date.');
   if (day < earliestAgreement) throw badInput('agreedOn', 'Please check the date the plan was agreed: it is too far in the past.');
   return day;
-}
-
-function ukToday(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 function requireClientUpdateId(id: string): string {

@@ -3,13 +3,12 @@ import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harne
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity.js';
 import { PatientStatus } from '../patients/patient.entity.js';
-import { ukToday } from '../medications/medication.service.js';
-import { addMonths } from '../medications/flags.js';
 import { sql } from '../platform/sql.js';
 import { appendEvent } from '../events/event-log.js';
 import { registerBuiltInCriteria } from './built-in-criteria.js';
 import { CriterionRegistry, type CriterionDefinition } from './criteria.js';
 import { runCaseSearch } from './case-search.service.js';
+import { addMonths, ukToday } from '../platform/uk-dates.js';
 
 const SAVE = `mutation($input: SaveCaseSearchInput!) { saveCaseSearch(input: $input) { id name criteria { kind summary values min max date } results { patient { id name } lastContactAt invitation { status } } } }`;
 const SEARCH = `query($id: ID!) { caseSearch(id: $id) { id results { patient { id } invitation { id status channel } } invitations { id status channel sentBy { name } referralId patient { id } } } }`;

@@ -2,7 +2,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
-import { ukToday } from '../medications/medication.service.js';
 import { Patient } from '../patients/patient.entity.js';
 import { conflict } from '../platform/errors.js';
 import { joinSql, runSql, sql } from '../platform/sql.js';
@@ -12,6 +11,7 @@ import { CaseSearch } from './case-search.entity.js';
 import type { CriterionRegistry } from './criteria.js';
 import { Invitation } from './invitation.entity.js';
 import { lastContactAt } from './last-contact.js';
+import { ukToday } from '../platform/uk-dates.js';
 
 export interface By {
   actor: User;

@@ -8,8 +8,8 @@ import { setCoachCapacity } from '../sessions/diary.service.js';
 import { recordSession } from '../sessions/recording.service.js';
 import type { SessionMode } from '../sessions/session.entity.js';
 import type { RecordSessionInput } from '../sessions/session.types.js';
-import { addDays, ukDate, ukMidnight } from '../sessions/uk-time.js';
 import { demoUsers } from './demo-seed.js';
+import { addDays, ukDate, ukMidnight } from '../platform/uk-dates.js';
 
 const requestId = 'demo-seed';
 const minute = 60_000;

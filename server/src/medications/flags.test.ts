@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findMedicine, type CatalogueEntry } from './catalogue.js';
-import { addMonths, continuousOpioidSince, defaultFlagSettings, FlagCode, flagRules, medicationFlags, type FlagFacts, type HistoryItem } from './flags.js';
+import { continuousOpioidSince, defaultFlagSettings, FlagCode, flagRules, medicationFlags, type FlagFacts, type HistoryItem } from './flags.js';
+import { addMonths } from '../platform/uk-dates.js';
 
 const on = '2026-06-15';
 const adultBorn = '1980-03-01'; // 46 on `on`

@@ -1,5 +1,6 @@
 import { type CatalogueEntry, MedicineClass } from './catalogue.js';
 import { formatNumber } from './ome.js';
+import { addDays, addMonths, ageOn } from '../platform/uk-dates.js';
 
 /**
  * Every medication risk flag Cairn raises, in one module. Each flag says why in words. The rules are
@@ -127,28 +128,6 @@ export function continuousOpioidSince(history: readonly HistoryItem[], on: strin
     }
   }
   return since;
-}
-
-/** Whole years between a birth date and `on` (both YYYY-MM-DD). */
-export function ageOn(dateOfBirth: string, on: string): number {
-  const [by, bm, bd] = dateOfBirth.split('-').map(Number);
-  const [y, m, d] = on.split('-').map(Number);
-  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
-}
-
-/** `date` moved by whole calendar months, clamped to the month's end (31 May − 3 months is 28/29 Feb). */
-export function addMonths(date: string, months: number): string {
-  const [y, m, d] = date.split('-').map(Number);
-  const first = new Date(Date.UTC(y, m - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
-  first.setUTCDate(Math.min(d, lastDay));
-  return first.toISOString().slice(0, 10);
-}
-
-export function addDays(date: string, days: number): string {
-  const t = new Date(`${date}T00:00:00Z`);
-  t.setUTCDate(t.getUTCDate() + days);
-  return t.toISOString().slice(0, 10);
 }
 
 function unique(xs: string[]): string[] {

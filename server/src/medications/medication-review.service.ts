@@ -6,9 +6,10 @@ import { Patient } from '../patients/patient.entity.js';
 import { badInput } from '../platform/errors.js';
 import { requireIsoDate, requireText } from '../platform/validate.js';
 import { MedicationReview } from './medication.entity.js';
-import { medicationSummary, ukToday, type By } from './medication.service.js';
+import { medicationSummary, type By } from './medication.service.js';
 import type { MedicationReviewDue, RecordMedicationReviewInput } from './medication.types.js';
 import { runSql, sql, type Sql } from '../platform/sql.js';
+import { ukToday } from '../platform/uk-dates.js';
 
 const TEXT_MAX = 4000;
 

@@ -12,7 +12,7 @@ import { defaultFlagSettings, flagRules, type FlagSettings } from './flags.js';
 import { Medication, MedicationReview } from './medication.entity.js';
 import { MedicationProposal, TaperStep } from './medication-proposal.entity.js';
 import { medicationReviewsDue, recordMedicationReview, reviewsOf } from './medication-review.service.js';
-import { addMedication, catalogueView, medicationSummary, stopMedication, ukToday } from './medication.service.js';
+import { addMedication, catalogueView, medicationSummary, stopMedication } from './medication.service.js';
 import {
   AddMedicationInput,
   CatalogueMedicine,
@@ -25,6 +25,7 @@ import {
   StopMedicationInput,
 } from './medication.types.js';
 import { decideMedicationChange, proposalsAwaitingApproval, proposeMedicationChange, recordPatientAgreement, setTaperPaused, stepsOf } from './taper.service.js';
+import { ukToday } from '../platform/uk-dates.js';
 
 const by = (ctx: Context, access: PatientAccess) => ({ actor: access.actor, requestId: ctx.requestId });
 

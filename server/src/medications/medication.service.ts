@@ -13,15 +13,11 @@ import { MedicationProposal } from './medication-proposal.entity.js';
 import type { AddMedicationInput, CatalogueMedicine, MedicationSummary, StopMedicationInput } from './medication.types.js';
 import { assessDose, totalOme } from './ome.js';
 import { runSql, sql } from '../platform/sql.js';
+import { ukToday } from '../platform/uk-dates.js';
 
 export interface By {
   actor: User;
   requestId: string;
-}
-
-/** Today's date in the UK (YYYY-MM-DD): when a dose starts or a review falls due is a UK calendar day. */
-export function ukToday(now: Date = new Date()): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 /** Records a medicine the patient takes; validated against the catalogue first, so nothing is stored on bad input. */

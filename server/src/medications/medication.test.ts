@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
-import { addDays, addMonths } from './flags.js';
-import { ukToday } from './medication.service.js';
+import { addDays, addMonths, ukToday } from '../platform/uk-dates.js';
 
 const ADD = `mutation($input: AddMedicationInput!) { addMedication(input: $input) { id name omeMgPerDay omeWords frequencyWords asNeeded stopDate } }`;
 const STOP = `mutation($input: StopMedicationInput!) { stopMedication(input: $input) { id stopDate stopReason } }`;

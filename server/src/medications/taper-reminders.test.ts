@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
-import { addDays, addMonths } from './flags.js';
-import { ukToday } from './medication.service.js';
+import { addDays, addMonths, ukToday } from '../platform/uk-dates.js';
 
 const ADD = `mutation($input: AddMedicationInput!) { addMedication(input: $input) { id } }`;
 const PROPOSE = `mutation($input: ProposeMedicationChangeInput!) { proposeMedicationChange(input: $input) { id } }`;

@@ -12,10 +12,11 @@ import { requireText } from '../platform/validate.js';
 import { findMedicine, isPatch } from './catalogue.js';
 import { Medication } from './medication.entity.js';
 import { MedicationProposal, ProposalKind, ProposalStatus, TaperStep } from './medication-proposal.entity.js';
-import { ukToday, type By } from './medication.service.js';
+import { type By } from './medication.service.js';
 import { Decision, type DecideMedicationChangeInput, type ProposeMedicationChangeInput } from './medication.types.js';
 import { checkTaperSteps, type CheckedStep } from './taper-steps.js';
 import { runSql, sql, type Sql } from '../platform/sql.js';
+import { ukToday } from '../platform/uk-dates.js';
 
 /**
  * Proposes a change with its schedule. It is a proposal only: not active until a GP approves it, and the GPs

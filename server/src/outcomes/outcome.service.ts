@@ -16,6 +16,7 @@ import { seriesOf, type Series, type SeriesPoint } from './outcome-series.js';
 import { activationLevelOf, isMeaningfulWorsening, scoreAnswers, type Answers } from './scoring.js';
 import { runSql, sql } from '../platform/sql.js';
 import { latestEpisodeStart } from '../referrals/referral.service.js';
+import { ukDate } from '../platform/uk-dates.js';
 
 /** Who is writing: a clinician, or (actor null) the patient through their questionnaire link. */
 export interface By {
@@ -166,11 +167,6 @@ async function supersedable(em: EntityManager, patientId: string, instrument: In
   if (old.status === OutcomeStatus.COMPLETED && !complete) throw badInput('answers', 'A correction of a completed measure must answer every item.');
   if (await em.count(OutcomeRecord, { supersedesId: id })) throw conflict('That measure has already been corrected. Correct the latest version instead.');
   return old;
-}
-
-/** Today's date in the UK, where the service runs: a measure dated "today" late in the evening is not refused. */
-export function ukDate(now: Date): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
 /**

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lastCommittedSeq, readEventsAfter } from '../events/event-log.js';
 import { errorCode, gql, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
-import { ukDate } from './outcome.service.js';
+import { ukDate } from '../platform/uk-dates.js';
 
 const RECORD = `mutation($input: RecordOutcomeInput!) { recordOutcome(input: $input) {
   id instrument status score pseq2 measuredOn completedBy supersedesId band recordedBy { id } items { number text answer answerLabel } } }`;

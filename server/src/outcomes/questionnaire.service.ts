@@ -10,11 +10,11 @@ import { badInput, CairnError, conflict, ErrorCode, notFound } from '../platform
 import { requireIsoDate } from '../platform/validate.js';
 import { Instrument, instruments, patientGpPeriodMonths } from './instruments.js';
 import { CompletedBy, GpAppointmentSource, type OutcomeRecord } from './outcome-record.entity.js';
-import { recordOutcome, ukDate, type NewOutcome } from './outcome.service.js';
+import { recordOutcome, type NewOutcome } from './outcome.service.js';
 import { QuestionnaireRequest, type QuestionnaireChannel } from './questionnaire-request.entity.js';
 import { scoreAnswers, type Answers } from './scoring.js';
 import { runSql, sql } from '../platform/sql.js';
-import { addDays, addMonths } from '../medications/flags.js';
+import { addDays, addMonths, ukDate } from '../platform/uk-dates.js';
 
 /** Wrong dates of birth allowed on one link before it is held shut for LOCK_MINUTES. */
 export const DOB_ATTEMPTS = 5;

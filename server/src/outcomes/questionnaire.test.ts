@@ -7,7 +7,7 @@ import { liveStream } from '../test-support/live.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { QuestionnaireChannel } from './questionnaire-request.entity.js';
 import { DOB_ATTEMPTS, hashToken, monthsBefore, sendQuestionnaire } from './questionnaire.service.js';
-import { ukDate } from './outcome.service.js';
+import { ukDate } from '../platform/uk-dates.js';
 
 const SEND = 'mutation($input: SendQuestionnaireInput!) { sendQuestionnaire(input: $input) { path request { id instruments channel expiresAt } } }';
 const STATE = 'query($t: String!) { questionnaireLink(token: $t) }';

@@ -12,7 +12,7 @@ import { lockCafe, requireOpen, type By } from './cafe-lock.js';
 import { tellCafeTeam, type PlaceChange } from './cafe-team-notice.js';
 import { Attendance, PainCafe, PainCafeRegistration, PainCafeStatus, RegistrationStatus } from './pain-cafe.entity.js';
 import type { CafePlaceRef } from './pain-cafes.events.js';
-import { ukTime } from '../sessions/uk-time.js';
+import { ukTime } from '../platform/uk-dates.js';
 
 /**
  * Places on a café. Every change takes the café's row lock first (`lockCafe`), then reads its places

@@ -11,6 +11,7 @@ import { formatNhsNumber, parseNhsNumber } from './nhs-number.js';
 import { Patient, PatientStatus } from './patient.entity.js';
 import { checkStatusChange, statusWords, type StatusFacts } from './patient-status.js';
 import type { UpdatePatientDemographicsInput } from './patient.types.js';
+import { ukToday } from '../platform/uk-dates.js';
 
 interface By {
   actor: User;
@@ -56,7 +57,7 @@ export async function updatePatientDemographics(em: EntityManager, by: By, patie
   if (input.familyName != null) wanted.familyName = requireText('familyName', input.familyName, 100);
   if (input.dateOfBirth != null) {
     const dateOfBirth = requireIsoDate('dateOfBirth', input.dateOfBirth);
-    if (dateOfBirth > new Date().toISOString().slice(0, 10)) throw badInput('dateOfBirth', 'The date of birth cannot be in the future.');
+    if (dateOfBirth > ukToday()) throw badInput('dateOfBirth', 'The date of birth cannot be in the future.');
     if (dateOfBirth < '1900-01-01') throw badInput('dateOfBirth', 'Please check the date of birth: it is before 1900.');
     wanted.dateOfBirth = dateOfBirth;
   }

@@ -8,9 +8,10 @@ import { loaderFor } from '../platform/batch-loader.js';
 import type { Context } from '../auth/request-context.js';
 import { formatNhsNumber } from './nhs-number.js';
 import { Patient, PatientStatus } from './patient.entity.js';
-import { ageOn, createPatient, listPatients, nextReviewDates, setActivationLevel } from './patient.service.js';
+import { createPatient, listPatients, nextReviewDates, setActivationLevel } from './patient.service.js';
 import { CreatePatientInput, PatientConnection, PatientFilter, PatientSort, PatientStatusChange, UpdatePatientDemographicsInput } from './patient.types.js';
 import { setPatientStatus, statusChangesFor, updatePatientDemographics } from './patient-record.service.js';
+import { ageOn, ukToday } from '../platform/uk-dates.js';
 
 /** Conditions offered in filters and forms; patients may have others. */
 export const commonConditions = [
@@ -119,7 +120,7 @@ export class PatientResolver {
 
   @FieldResolver(() => Int)
   age(@Root() patient: Patient): number {
-    return ageOn(patient.dateOfBirth);
+    return ageOn(patient.dateOfBirth, ukToday());
   }
 
   @FieldResolver(() => [CareTeamMember], { description: 'The care team, lead first.' })

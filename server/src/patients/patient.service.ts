@@ -16,6 +16,7 @@ import { requireIsoDate, requireText } from '../platform/validate.js';
 import { formatNhsNumber, parseNhsNumber } from './nhs-number.js';
 import { Patient } from './patient.entity.js';
 import { PatientSort, type CreatePatientInput, type PatientFilter } from './patient.types.js';
+import { ukToday } from '../platform/uk-dates.js';
 
 export interface PatientPage {
   patients: Patient[];
@@ -111,7 +112,7 @@ export async function createPatient(em: EntityManager, actor: User, input: Creat
   const givenName = requireText('givenName', input.givenName, 100);
   const familyName = requireText('familyName', input.familyName, 100);
   const dateOfBirth = requireIsoDate('dateOfBirth', input.dateOfBirth);
-  if (dateOfBirth > new Date().toISOString().slice(0, 10)) throw badInput('dateOfBirth', 'The date of birth cannot be in the future.');
+  if (dateOfBirth > ukToday()) throw badInput('dateOfBirth', 'The date of birth cannot be in the future.');
   if (dateOfBirth < '1900-01-01') throw badInput('dateOfBirth', 'Please check the date of birth: it is before 1900.');
   const conditions = normaliseConditions(input.conditions);
 
@@ -187,14 +188,6 @@ function normaliseConditions(input: string[]): string[] {
   if (input.length > 20) throw badInput('conditions', 'List at most 20 conditions.');
   const out = input.map((c) => requireText('conditions', c, 80));
   return [...new Set(out)];
-}
-
-/** Whole years between a birth date and today. */
-export function ageOn(dateOfBirth: string, today = new Date()): number {
-  const [y, m, d] = dateOfBirth.split('-').map(Number);
-  let age = today.getUTCFullYear() - y;
-  if (today.getUTCMonth() + 1 < m || (today.getUTCMonth() + 1 === m && today.getUTCDate() < d)) age--;
-  return age;
 }
 
 /**

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { episodeStartFor, patientSeries, ukDate } from '../outcomes/outcome.service.js';
+import { episodeStartFor, patientSeries } from '../outcomes/outcome.service.js';
 import { gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs, uniqueNhsNumber } from '../test-support/world.js';
 import { recordedSessions } from '../sessions/cadence.service.js';
 import { openEpisode } from './referral.service.js';
+import { ukDate } from '../platform/uk-dates.js';
 
 const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id patient { id } } }`;
 const TRIAGE = `mutation($input: TriageReferralInput!) { triageReferral(input: $input) { id status } }`;

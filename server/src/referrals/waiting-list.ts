@@ -1,9 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { isWorkingDay } from '../handover/working-days.js';
-import { addDays, ukDate } from '../sessions/uk-time.js';
 import { runSql, sql } from '../platform/sql.js';
 import { Referral, ReferralStatus } from './referral.entity.js';
 import { WaitingStage, type WaitingList, type WaitingListEntry } from './referral.types.js';
+import { addDays, ukDate } from '../platform/uk-dates.js';
 
 /**
  * The default breach threshold: 18 weeks from referral to treatment, the NHS referral-to-treatment (RTT)

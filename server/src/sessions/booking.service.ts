@@ -10,7 +10,7 @@ import { runSql, sql } from '../platform/sql.js';
 import { requireText } from '../platform/validate.js';
 import { CoachingSession, SessionChange, SessionChangeKind, SessionMode, SessionStatus } from './session.entity.js';
 import type { BookSessionInput, CancelSessionInput, RebookSessionInput } from './session.types.js';
-import { slotWords } from './uk-time.js';
+import { slotWords } from '../platform/uk-dates.js';
 
 export interface By {
   actor: User;

@@ -4,7 +4,7 @@ import { runSql, sql, sqlText } from '../platform/sql.js';
 import { inLatestEpisode } from '../referrals/referral.service.js';
 import { defaultCadenceSettings, suggestCadence, type CadenceSession, type CadenceSettings, type SelfEfficacyMeasure } from './cadence.js';
 import type { CadenceSuggestion } from './session.types.js';
-import { ukDate } from './uk-time.js';
+import { ukDate } from '../platform/uk-dates.js';
 
 /** The cadence suggestion for a patient from their recorded sessions and PSEQ scores (see cadence.ts). */
 export async function cadenceFor(em: EntityManager, patientId: string, settings: CadenceSettings = defaultCadenceSettings): Promise<CadenceSuggestion> {

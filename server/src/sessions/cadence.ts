@@ -1,4 +1,4 @@
-import { addDays } from './uk-time.js';
+import { addDays } from '../platform/uk-dates.js';
 
 /**
  * The cadence rule: after each recorded session, how often to meet next. One place, pure (no clock, no

@@ -6,7 +6,7 @@ import { forbidden, notFound } from '../platform/errors.js';
 import { requireIsoDate } from '../platform/validate.js';
 import { capacityOf, coachDiary, coachesOfPcn, setCoachCapacity } from './diary.service.js';
 import { CoachCapacityView, CoachDiary, SetCoachCapacityInput } from './session.types.js';
-import { ukDate } from './uk-time.js';
+import { ukDate } from '../platform/uk-dates.js';
 
 /** A coach by id, or NOT_FOUND (the same answer for someone who is not a coach). */
 async function coachById(ctx: Context, id: string): Promise<User> {

@@ -8,7 +8,7 @@ import { runSql, sql } from '../platform/sql.js';
 import type { By } from './booking.service.js';
 import { CoachCapacity, CoachingSession } from './session.entity.js';
 import type { CoachCapacityView, CoachDiary, DiaryEntry } from './session.types.js';
-import { addDays, ukDate, ukMidnight, weekStartOf } from './uk-time.js';
+import { addDays, ukDate, ukMidnight, weekStartOf } from '../platform/uk-dates.js';
 
 /** Sessions and caseload a coach can be asked to carry, at most. */
 export const capacityLimits = { sessionsPerWeek: 80, caseloadSize: 500 } as const;

@@ -11,7 +11,7 @@ import { CairnError, httpStatusFor } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { type Discharge, dischargeReasonWords } from './discharge.entity.js';
 import { dischargesOf, longDate } from './discharge.service.js';
-import { ukDate } from './uk-time.js';
+import { ukDate } from '../platform/uk-dates.js';
 
 /**
  * GET /patients/:id/discharge-letter/print: the latest discharge as an A4 letter to the patient's GP(s),

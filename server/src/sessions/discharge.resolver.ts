@@ -5,7 +5,7 @@ import type { Context } from '../auth/request-context.js';
 import { Discharge, DischargeReason } from './discharge.entity.js';
 import { dischargePatient, dischargesOf, draftDischarge } from './discharge.service.js';
 import { DischargeDraft, DischargePatientInput } from './discharge.types.js';
-import { ukDate } from './uk-time.js';
+import { ukDate } from '../platform/uk-dates.js';
 
 @Resolver()
 export class DischargeResolver {

@@ -20,7 +20,7 @@ import { endEpisode, latestEpisodeStart } from '../referrals/referral.service.js
 import { cancelBooked, lockPatientSessions, nameOf, type By } from './booking.service.js';
 import { Discharge, dischargeReasonWords, type DischargeReason } from './discharge.entity.js';
 import { CoachingSession, SessionStatus } from './session.entity.js';
-import { ukDate, ukMidnight } from './uk-time.js';
+import { ukDate, ukMidnight } from '../platform/uk-dates.js';
 
 const SUMMARY_MAX = 20_000;
 

@@ -14,7 +14,7 @@ import { nameOf, requireBooked, type By } from './booking.service.js';
 import { addCheckInsToPlan, planIndex, type CheckIn } from './plan-check-ins.js';
 import { CoachingSession, SessionAddendum, SessionChange, SessionStatus } from './session.entity.js';
 import type { RecordSessionInput, SessionDetail, SessionGoalReview, SessionStrategyPractised } from './session.types.js';
-import { slotWords, ukDate } from './uk-time.js';
+import { slotWords, ukDate } from '../platform/uk-dates.js';
 
 /** How long before its start a session may be recorded as attended: a call that began a little early. */
 const RECORD_EARLY_MS = 15 * 60_000;

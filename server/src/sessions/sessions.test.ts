@@ -4,7 +4,7 @@ import { createCarePlanDoc, goalMap, strategyMap } from '../care-plans/care-plan
 import { errorCode, gql, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { runSql, sql } from '../platform/sql.js';
-import { ukDate } from './uk-time.js';
+import { ukDate } from '../platform/uk-dates.js';
 
 const BOOK = `mutation($input: BookSessionInput!) { bookSession(input: $input) { session { id status startsAt endsAt mode location purpose coach { name } } } }`;
 const REBOOK = `mutation($input: RebookSessionInput!) { rebookSession(input: $input) { session { id startsAt } changes { kind previousStartsAt newStartsAt reason changedBy { name } } } }`;

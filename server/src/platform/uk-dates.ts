@@ -1,4 +1,7 @@
-/** Sessions happen on UK calendar days: "today", a week and a check-in's date are the UK's, whatever the server's zone. */
+/**
+ * Cairn's calendar is the UK's: "today", a week, a session's day, a dose's start and an age are counted in
+ * UK calendar days (Europe/London), whatever the server's zone. Days are YYYY-MM-DD strings.
+ */
 
 const ukDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 const ukClock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
@@ -7,6 +10,11 @@ const ukLong = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', wee
 /** The UK calendar day of an instant, YYYY-MM-DD. */
 export function ukDate(at: Date): string {
   return ukDay.format(at);
+}
+
+/** Today's UK calendar day: late on a British evening the server's UTC day is already tomorrow (or, in summer, until 01:00, yesterday). */
+export function ukToday(now: Date = new Date()): string {
+  return ukDate(now);
 }
 
 /** The UK wall-clock time of an instant, HH:MM. */
@@ -32,6 +40,22 @@ export function weekStartOf(isoDay: string): string {
 
 export function addDays(isoDay: string, days: number): string {
   return new Date(Date.parse(`${isoDay}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** `date` moved by whole calendar months, clamped to the month's end (31 May − 3 months is 28/29 Feb). */
+export function addMonths(date: string, months: number): string {
+  const [y, m, d] = date.split('-').map(Number);
+  const first = new Date(Date.UTC(y, m - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(first.getUTCFullYear(), first.getUTCMonth() + 1, 0)).getUTCDate();
+  first.setUTCDate(Math.min(d, lastDay));
+  return first.toISOString().slice(0, 10);
+}
+
+/** Whole years between a birth date and `on` (both YYYY-MM-DD). */
+export function ageOn(dateOfBirth: string, on: string): number {
+  const [by, bm, bd] = dateOfBirth.split('-').map(Number);
+  const [y, m, d] = on.split('-').map(Number);
+  return y - by - (m < bm || (m === bm && d < bd) ? 1 : 0);
 }
 
 /** "Tuesday 3 December 2026, 10:00–10:45", as a person reads a booking. */
