@@ -88,13 +88,27 @@ describe('Pain Cafés in Chromium', () => {
     expect(await change.getByLabel('Title').inputValue()).toBe('Pain Café: moving with confidence');
     await change.getByLabel('Places').fill('2');
     await shots(page, 'change-form');
+    // Meanwhile a colleague moves it to the library: saving the places keeps their venue.
+    const colleagueChanges = (set: string) => ownerQuery(`update pain_cafe set ${set}, updated_at = now() where title = 'Pain Café: moving with confidence' and pcn_id = $1`, [world.pcn.id]);
+    await colleagueChanges(`venue = 'Library, Market Square'`);
     await change.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText('1 of 2 taken · 1 place left').waitFor();
+    await page.getByText('Library, Market Square').first().waitFor();
+
+    // Both change the places: this form is refused, saying so, and the page shows the colleague's figure.
+    await page.getByRole('button', { name: 'Change the café…' }).click();
+    await change.getByLabel('Places').fill('4');
+    await colleagueChanges('capacity = 3');
+    await change.getByRole('button', { name: 'Save changes' }).click();
+    await change.getByText("Someone else changed the café's number of places since you opened this form.").waitFor();
+    await page.getByText('1 of 3 taken · 2 places left').waitFor();
+    await shots(page, 'change-refused');
+    await change.getByRole('button', { name: 'Cancel' }).click();
 
     // The list shows the café and its fill.
     await page.getByRole('link', { name: 'All Pain Cafés' }).click();
     const card = page.locator('.cafe-card', { hasText: 'Pain Café: moving with confidence' });
-    await card.getByText('1 of 2 taken · 1 place left').waitFor();
+    await card.getByText('1 of 3 taken · 2 places left').waitFor();
     await shots(page, 'list');
 
     // After the café (moved into the past in the database), the coach records attendance.

@@ -792,6 +792,8 @@ export type UpdatePainCafeInput = {
   facilitatorIds: Array<string | number>;
   /** An https:// link to join online. Give a venue or an online link, not both. */
   onlineLink?: string | null | undefined;
+  /** The café as the form showed it. A field sent as seen is not a change; one someone else has changed since is refused (CONFLICT) rather than put back; facilitators added or taken off are applied to the café's list as it is now. */
+  seen: PainCafeInput;
   startsAt: string;
   title: string;
   /** Where it meets in person. Give a venue or an online link, not both. */

@@ -1,6 +1,7 @@
 import { type CatalogueEntry, MedicineClass } from './catalogue.js';
 import { formatNumber } from './ome.js';
 import { addDays, addMonths, ageOn } from '../platform/uk-dates.js';
+import { listInWords } from '../platform/words.js';
 
 /**
  * Every medication risk flag Cairn raises, in one module. Each flag says why in words. The rules are
@@ -82,11 +83,11 @@ export function medicationFlags(facts: FlagFacts, settings: FlagSettings = defau
   }
   const gabapentinoids = names(MedicineClass.GABAPENTINOID);
   if (opioids.length > 0 && gabapentinoids.length > 0) {
-    flags.push({ code: FlagCode.OPIOID_WITH_GABAPENTINOID, reason: `${list(opioids)} with ${list(gabapentinoids)}: an opioid with a gabapentinoid.` });
+    flags.push({ code: FlagCode.OPIOID_WITH_GABAPENTINOID, reason: `${listInWords(opioids)} with ${listInWords(gabapentinoids)}: an opioid with a gabapentinoid.` });
   }
   const benzodiazepines = names(MedicineClass.BENZODIAZEPINE);
   if (opioids.length > 0 && benzodiazepines.length > 0) {
-    flags.push({ code: FlagCode.OPIOID_WITH_BENZODIAZEPINE, reason: `${list(opioids)} with ${list(benzodiazepines)}: an opioid with a benzodiazepine.` });
+    flags.push({ code: FlagCode.OPIOID_WITH_BENZODIAZEPINE, reason: `${listInWords(opioids)} with ${listInWords(benzodiazepines)}: an opioid with a benzodiazepine.` });
   }
   const since = continuousOpioidSince(facts.history, facts.on);
   if (since !== null && since < addMonths(facts.on, -settings.longTermOpioidMonths)) {
@@ -95,11 +96,11 @@ export function medicationFlags(facts: FlagFacts, settings: FlagSettings = defau
   const nsaids = names(MedicineClass.NSAID);
   const age = ageOn(facts.dateOfBirth, facts.on);
   if (nsaids.length > 0 && age >= settings.olderPatientAge) {
-    flags.push({ code: FlagCode.NSAID_OLDER_PATIENT, reason: `${list(nsaids)} for a patient aged ${age} (${settings.olderPatientAge} or over).` });
+    flags.push({ code: FlagCode.NSAID_OLDER_PATIENT, reason: `${listInWords(nsaids)} for a patient aged ${age} (${settings.olderPatientAge} or over).` });
   }
   const substances = unique(current.filter((h) => h.entry.medicineClass === MedicineClass.OPIOID).map((h) => h.entry.substance));
   if (substances.length > 1) {
-    flags.push({ code: FlagCode.MORE_THAN_ONE_OPIOID, reason: `${substances.length} opioids at once: ${list(substances)}.` });
+    flags.push({ code: FlagCode.MORE_THAN_ONE_OPIOID, reason: `${substances.length} opioids at once: ${listInWords(substances)}.` });
   }
   return flags;
 }
@@ -134,6 +135,3 @@ function unique(xs: string[]): string[] {
   return [...new Set(xs)];
 }
 
-function list(xs: string[]): string {
-  return xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1]}`;
-}

@@ -1,5 +1,6 @@
-import { badInput } from '../platform/errors.js';
+import { badInput, conflict } from '../platform/errors.js';
 import { requireText } from '../platform/validate.js';
+import { listInWords } from '../platform/words.js';
 import type { PainCafeInput } from './pain-cafe.types.js';
 
 /** The limits a café is checked against; the migration's checks repeat the hard ones. */
@@ -66,4 +67,59 @@ function httpsLink(text: string): string {
   if (url.username || url.password) throw badInput('onlineLink', 'The online link must not carry a user name or password.');
   if (/\s/.test(text)) throw badInput('onlineLink', 'The online link must not contain spaces.');
   return text;
+}
+
+type CafeField = Exclude<keyof CheckedCafe, 'facilitatorIds'>;
+const cafeFieldWords: Record<CafeField, string> = {
+  title: 'title',
+  description: 'description',
+  startsAt: 'start time',
+  endsAt: 'end time',
+  venue: 'venue',
+  onlineLink: 'online link',
+  capacity: 'number of places',
+};
+
+/** What the form showed, tidied as a stored café is (nothing checked: it was the café). */
+export function seenCafe(seen: PainCafeInput): CheckedCafe {
+  const text = (t: string | null | undefined) => (t?.trim() ? t.trim() : null);
+  return {
+    title: seen.title.trim(),
+    description: text(seen.description),
+    startsAt: seen.startsAt,
+    endsAt: seen.endsAt,
+    venue: text(seen.venue),
+    onlineLink: text(seen.onlineLink),
+    capacity: seen.capacity,
+    facilitatorIds: [...new Set(seen.facilitatorIds)],
+  };
+}
+
+/**
+ * The café an organiser's change makes of the café as it is now (`current`), given what their form showed
+ * (`seen`): a field they left as seen keeps its current value, even one a colleague has changed meanwhile;
+ * one they changed takes their value, unless a colleague changed it too (CONFLICT, naming it). Facilitators
+ * they added or took off are added to or taken off the current list.
+ */
+export function changeOnCurrent(sent: CheckedCafe, seen: CheckedCafe, current: CheckedCafe): CheckedCafe {
+  const out: CheckedCafe = { ...current };
+  const clashes: CafeField[] = [];
+  for (const f of Object.keys(cafeFieldWords) as CafeField[]) {
+    if (sameValue(sent[f], seen[f])) continue;
+    if (!sameValue(current[f], seen[f]) && !sameValue(current[f], sent[f])) clashes.push(f);
+    else Object.assign(out, { [f]: sent[f] });
+  }
+  if (clashes.length > 0) {
+    throw conflict(
+      `Someone else changed the café's ${listInWords(clashes.map((f) => cafeFieldWords[f]))} since you opened this form. Nothing was saved: close the form to see the café as it is now, then make your change again.`,
+    );
+  }
+  const removed = new Set(seen.facilitatorIds.filter((id) => !sent.facilitatorIds.includes(id)));
+  const added = sent.facilitatorIds.filter((id) => !seen.facilitatorIds.includes(id));
+  out.facilitatorIds = [...new Set([...current.facilitatorIds, ...added])].filter((id) => !removed.has(id));
+  return out;
+}
+
+function sameValue(a: string | number | Date | null, b: string | number | Date | null): boolean {
+  return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
 }

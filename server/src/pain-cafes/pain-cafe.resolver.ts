@@ -79,7 +79,7 @@ export class PainCafeResolver {
   @Mutation(() => PainCafe, { description: 'Changes a Pain Café that has not started; more places are filled from the waiting list at once.' })
   async updatePainCafe(@Arg('input', () => UpdatePainCafeInput) input: UpdatePainCafeInput, @Ctx() ctx: Context): Promise<PainCafe> {
     const { actor, cafe } = await managedCafe(ctx, input.cafeId, 'painCafe.update');
-    return updateCafe(ctx.em, by(ctx, actor), cafe.id, input);
+    return updateCafe(ctx.em, by(ctx, actor), cafe.id, input, input.seen);
   }
 
   @Mutation(() => PainCafe, { description: 'Cancels a Pain Café that has not started; every place on it ends, on each patient’s timeline.' })

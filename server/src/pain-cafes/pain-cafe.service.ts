@@ -6,7 +6,7 @@ import { badInput } from '../platform/errors.js';
 import { runSql, sql } from '../platform/sql.js';
 import { requireText } from '../platform/validate.js';
 import { lockCafe, requireOpen, type By } from './cafe-lock.js';
-import { checkCafeInput } from './pain-cafe-input.js';
+import { changeOnCurrent, checkCafeInput, seenCafe, type CheckedCafe } from './pain-cafe-input.js';
 import { PainCafe, PainCafeStatus, RegistrationStatus } from './pain-cafe.entity.js';
 import type { PainCafeInput } from './pain-cafe.types.js';
 import { tellCafeTeam, type PlaceChange } from './cafe-team-notice.js';
@@ -28,15 +28,18 @@ export async function createCafe(em: EntityManager, by: By, pcnId: string, input
 }
 
 /**
- * Changes a café that has not started. Fewer places than patients already hold is refused (cancel places
- * first); more places are filled from the waiting list at once, in order.
+ * Changes a café that has not started, as its organiser's form showed it (`seen`: see `changeOnCurrent`),
+ * so a colleague's change made meanwhile is kept, never put back. Fewer places than patients already hold
+ * is refused (cancel places first); more places are filled from the waiting list at once, in order.
  */
-export async function updateCafe(em: EntityManager, by: By, cafeId: string, input: PainCafeInput, now = new Date()): Promise<PainCafe> {
-  const checked = checkCafeInput(input, now);
-  const { facilitatorIds, ...fields } = checked;
+export async function updateCafe(em: EntityManager, by: By, cafeId: string, input: PainCafeInput, seen: PainCafeInput, now = new Date()): Promise<PainCafe> {
+  const sent = checkCafeInput(input, now);
   return em.transactional(async (tx) => {
     const cafe = await lockCafe(tx, cafeId);
     requireOpen(cafe, now, 'changed');
+    const current = { ...storedCafe(cafe), facilitatorIds: (await facilitatorIdsOf(tx, [cafe.id])).get(cafe.id) ?? [] };
+    // The change as made on the café now, checked again whole: a colleague's new times may not suit this one's.
+    const { facilitatorIds, ...fields } = checkCafeInput(changeOnCurrent(sent, seenCafe(seen), current), now);
     await requireFacilitators(tx, cafe.pcnId, facilitatorIds);
     const registered = (await liveRegistrations(tx, cafe.id)).filter((r) => r.status === RegistrationStatus.REGISTERED).length;
     if (fields.capacity < registered) throw badInput('capacity', `${registered} patients hold places; cancel some places before lowering the capacity below that.`);
@@ -52,6 +55,11 @@ export async function updateCafe(em: EntityManager, by: By, cafeId: string, inpu
     await tellCafeTeam(tx, by, cafe, [...movedWords, ...(await fillFreedPlaces(tx, by, cafe, now))]);
     return cafe;
   });
+}
+
+function storedCafe(cafe: PainCafe): Omit<CheckedCafe, 'facilitatorIds'> {
+  const { title, description, startsAt, endsAt, venue, onlineLink, capacity } = cafe;
+  return { title, description, startsAt, endsAt, venue, onlineLink, capacity };
 }
 
 /** Cancels a café that has not started: every place, invitation and wait ends, on each patient's timeline. */

@@ -21,6 +21,11 @@ export class PainCafeInput {
 @InputType()
 export class UpdatePainCafeInput extends PainCafeInput {
   @Field(() => ID) cafeId!: string;
+  @Field(() => PainCafeInput, {
+    description:
+      "The café as the form showed it. A field sent as seen is not a change; one someone else has changed since is refused (CONFLICT) rather than put back; facilitators added or taken off are applied to the café's list as it is now.",
+  })
+  seen!: PainCafeInput;
 }
 
 @InputType()

@@ -181,7 +181,7 @@ describe('Pain Cafés', () => {
     const ps = await Promise.all([0, 1, 2, 3].map((i) => world.patient([world.users.coach], { givenName: `Q${i}` })));
     for (const p of ps) await register(token, cafe, p.id);
     const before = await stored();
-    const lower = await gql(url(), UPDATE, { input: { ...cafeInput({ capacity: 1 }), cafeId: cafe } }, token);
+    const lower = await gql(url(), UPDATE, { input: { ...cafeInput({ capacity: 1 }), cafeId: cafe, seen: cafeInput({ capacity: 2 }) } }, token);
     expect([errorCode(lower), lower.errors?.[0]?.extensions?.field, lower.errors?.[0]?.message]).toEqual(['BAD_USER_INPUT', 'capacity', '2 patients hold places; cancel some places before lowering the capacity below that.']);
     expect(await stored()).toEqual(before);
     expect((await cafeView(token, cafe)).registeredCount).toBe(2);
@@ -191,9 +191,44 @@ describe('Pain Cafés', () => {
     await expect(ownerQuery(`update pain_cafe_registration set status = 'REGISTERED' where id = $1`, [waiting.id])).rejects.toThrow(/would have 3 registered for 2 places/);
     await expect(ownerQuery(`update pain_cafe set capacity = 1 where id = $1`, [cafe])).rejects.toThrow(/below its registered patients/);
 
-    const raised = await gql<{ updatePainCafe: { capacity: number; placesLeft: number; waitlistCount: number } }>(url(), UPDATE, { input: { ...cafeInput({ capacity: 5 }), cafeId: cafe } }, token);
+    const raised = await gql<{ updatePainCafe: { capacity: number; placesLeft: number; waitlistCount: number } }>(url(), UPDATE, { input: { ...cafeInput({ capacity: 5 }), cafeId: cafe, seen: cafeInput({ capacity: 2 }) } }, token);
     expect(raised.data?.updatePainCafe).toEqual({ id: cafe, capacity: 5, placesLeft: 1, waitlistCount: 0 });
     expect((await kinds(token, ps[3].id)).map((e) => e.kind)).toEqual(['CAFE_PLACE_OFFERED', 'CAFE_WAITLISTED']);
+  });
+
+  it("a change made on a form opened before a colleague's keeps the colleague's: what was left as shown is not put back, the same field is a CONFLICT", async () => {
+    await fresh();
+    const { coach, lead } = world.users;
+    const [coachToken, leadToken] = [await signInAs(url(), coach), await signInAs(url(), lead)];
+    const cafe = await createCafe(coachToken, { capacity: 2 });
+    const opened = cafeInput({ capacity: 2 }); // both forms open on the café as created
+    const [second, third] = [await secondCoach(), await secondCoach()];
+    const facts = async () => {
+      const [row] = await ownerQuery<{ title: string; venue: string; capacity: number; facilitators: string[] }>(
+        `select title, venue, capacity, array(select user_id::text from pain_cafe_facilitator f where f.cafe_id = c.id order by user_id) as facilitators from pain_cafe c where id = $1`,
+        [cafe],
+      );
+      return row;
+    };
+
+    // The lead moves it to the library and brings in a second coach.
+    const moved = { ...opened, venue: 'Library, Market Square', facilitatorIds: [coach.id, second.id] };
+    expect((await gql(url(), UPDATE, { input: { ...moved, cafeId: cafe, seen: opened } }, leadToken)).errors).toBeUndefined();
+    // The coach's form still shows the hall: a new title and a third coach keep the lead's venue and coach.
+    const retitled = { ...opened, title: 'Pain Café: pacing, sleep and mood', facilitatorIds: [coach.id, third.id] };
+    expect((await gql(url(), UPDATE, { input: { ...retitled, cafeId: cafe, seen: opened } }, coachToken)).errors).toBeUndefined();
+    expect(await facts()).toEqual({ title: 'Pain Café: pacing, sleep and mood', venue: 'Library, Market Square', capacity: 2, facilitators: [coach.id, second.id, third.id].sort() });
+
+    // A different venue from the same stale form is refused, naming the venue; nothing changes.
+    const before = await facts();
+    const clash = await gql(url(), UPDATE, { input: { ...opened, venue: 'Health Centre, Room 3', capacity: 3, cafeId: cafe, seen: opened } }, coachToken);
+    expect(errorCode(clash)).toBe('CONFLICT');
+    expect(clash.errors?.[0].message).toMatch(/^Someone else changed the café's venue since you opened this form\. Nothing was saved/);
+    expect(await facts()).toEqual(before);
+    // A coach taken off by one form and not by the other is off; one added by neither stays.
+    const now = { ...opened, title: before.title, venue: before.venue, facilitatorIds: before.facilitators };
+    expect((await gql(url(), UPDATE, { input: { ...now, facilitatorIds: [coach.id, second.id], cafeId: cafe, seen: now } }, leadToken)).errors).toBeUndefined();
+    expect((await facts()).facilitators).toEqual([coach.id, second.id].sort());
   });
 
   it('access: another PCN cannot see the café; a coach gets NOT_FOUND for a patient they cannot see; names show only to those who may read them', async () => {
@@ -301,11 +336,11 @@ describe('Pain Cafés', () => {
       (await gql<{ myNotifications: Array<{ kind: string; patientId: string | null; title: string; body: string }> }>(url(), TEAM_NOTIFS, {}, await signInAs(url(), user))).data!.myNotifications.filter((n) => n.kind === kind);
 
     // More places only: nothing has moved.
-    expect((await gql(url(), UPDATE, { input: { ...cafeInput({ capacity: 2 }), cafeId: cafe } }, leadToken)).errors).toBeUndefined();
+    expect((await gql(url(), UPDATE, { input: { ...cafeInput({ capacity: 2 }), cafeId: cafe, seen: cafeInput({ capacity: 1 }) } }, leadToken)).errors).toBeUndefined();
     expect(await notes(patientsCoach, 'CAFE_MOVED')).toEqual([]);
 
     const moved = cafeInput({ capacity: 2, startsAt: hours(9 * 24), endsAt: hours(9 * 24 + 2), venue: 'Library, Market Square' });
-    expect((await gql(url(), UPDATE, { input: { ...moved, cafeId: cafe } }, leadToken)).errors).toBeUndefined();
+    expect((await gql(url(), UPDATE, { input: { ...moved, cafeId: cafe, seen: cafeInput({ capacity: 2 }) } }, leadToken)).errors).toBeUndefined();
     const told = await notes(patientsCoach, 'CAFE_MOVED');
     expect(told.map((n) => n.patientId).sort()).toEqual([ann.id, ben.id].sort());
     expect(told[0]!.title).toMatch(/^Pain Café: pacing and sleep has moved: \w{3} \d+ \w{3}, \d\d:\d\d–\d\d:\d\d, Library, Market Square$/);

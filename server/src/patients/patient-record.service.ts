@@ -12,6 +12,7 @@ import { Patient, PatientStatus } from './patient.entity.js';
 import { checkStatusChange, statusWords, type StatusFacts } from './patient-status.js';
 import type { UpdatePatientDemographicsInput } from './patient.types.js';
 import { ukToday } from '../platform/uk-dates.js';
+import { listInWords } from '../platform/words.js';
 
 interface By {
   actor: User;
@@ -152,9 +153,7 @@ const fieldWords: Record<DemographicField, string> = {
 };
 
 function changedSinceSeen(fields: DemographicField[]) {
-  const words = fields.map((f) => fieldWords[f]);
-  const list = words.length === 1 ? words[0] : `${words.slice(0, -1).join(', ')} and ${words.at(-1)}`;
-  return conflict(`Someone else changed the ${list} since you opened this form. Nothing was saved: check the details as they are now, then save your correction again.`);
+  return conflict(`Someone else changed the ${listInWords(fields.map((f) => fieldWords[f]))} since you opened this form. Nothing was saved: check the details as they are now, then save your correction again.`);
 }
 
 function numberTaken(nhsNumber: string) {

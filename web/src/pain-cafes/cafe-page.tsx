@@ -135,6 +135,7 @@ export function CafePage(props: { cafeId: string }): JSX.Element {
                       reload();
                     }}
                     onCancel={() => setEditing(false)}
+                    onStale={reload}
                   />
                 </Show>
                 <CancelCafe cafeId={c().id} onCancelled={() => { setNotice('The café is cancelled; every place on it has ended and the patients’ coaches are told.'); reload(); }} />

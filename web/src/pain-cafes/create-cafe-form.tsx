@@ -29,11 +29,18 @@ export interface CafeToEdit {
 }
 
 
+/** The café as the form opened on it: a change is made against this, so a colleague's change meanwhile is kept. */
+function seenOf(cafe: CafeToEdit) {
+  const { title, startsAt, endsAt, capacity } = cafe;
+  return { title, description: cafe.description ?? null, startsAt, endsAt, venue: cafe.venue ?? null, onlineLink: cafe.onlineLink ?? null, capacity, facilitatorIds: cafe.facilitators.map((f) => f.id) };
+}
+
 /**
  * Arranges a café (or, given `editing`, changes one): what, when, where (a venue or an online link), how many
- * places, and who runs it.
+ * places, and who runs it. A change is sent with the café as the form opened on it; when a colleague has
+ * changed the same thing meanwhile the server refuses it, and `onStale` shows the café as it is now.
  */
-export function CreateCafeForm(props: { editing?: CafeToEdit; onCreated(id: string): void; onCancel(): void }): JSX.Element {
+export function CreateCafeForm(props: { editing?: CafeToEdit; onCreated(id: string): void; onCancel(): void; onStale?(): void }): JSX.Element {
   const start = props.editing ? new Date(props.editing.startsAt) : null;
   const end = props.editing ? new Date(props.editing.endsAt) : null;
   const session = useSession();
@@ -75,8 +82,9 @@ export function CreateCafeForm(props: { editing?: CafeToEdit; onCreated(id: stri
       capacity: Number.parseInt(capacity(), 10) || 0,
       facilitatorIds: chosen(),
     };
-    const r = editing ? await update({ input: { ...input, cafeId: editing.id } }) : await create({ input });
+    const r = editing ? await update({ input: { ...input, cafeId: editing.id, seen: seenOf(editing) } }) : await create({ input });
     const id = r.data ? ('updatePainCafe' in r.data ? r.data.updatePainCafe.id : r.data.createPainCafe.id) : null;
+    if (r.error && describeError(r.error).code === 'CONFLICT') props.onStale?.();
     if (r.error || !id) return setProblem(r.error ? describeError(r.error) : { code: null, message: 'The café was not saved. Please try again.' });
     setProblem(null);
     props.onCreated(id);
