@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { User } from '../server/src/auth/user.entity.js';
 import { createCarePlanDoc, goalMap, strategyMap } from '../server/src/care-plans/care-plan.doc.js';
-import { gql, useTestServer } from '../server/src/test-support/harness.js';
+import { gql, ownerQuery, useTestServer } from '../server/src/test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../server/src/test-support/world.js';
 import { artifactsDir, useChromium } from './support/browser.js';
 import { signInWithForm } from './support/sign-in.js';
@@ -73,6 +73,18 @@ describe('coaching sessions in Chromium', () => {
     await form.waitFor({ state: 'detached' });
     const booked = page.locator('.session-item', { hasText: 'Review pacing and the walking goal' });
     await booked.getByText('Booked', { exact: true }).waitFor();
+
+    // Someone else moves it while the coach's Move form is open: the coach's move is refused, saying so.
+    await booked.getByRole('button', { name: 'Move' }).click();
+    const move = page.locator('form', { has: page.getByRole('heading', { name: 'Move this session' }) });
+    await move.getByLabel('Length').selectOption('45');
+    await move.getByLabel('Why it is moving').fill('Patient asked for longer');
+    await ownerQuery(`update coaching_session set starts_at = starts_at + interval '1 minute', ends_at = ends_at + interval '1 minute' where patient_id = $1`, [patient.id]);
+    await move.getByRole('button', { name: 'Move session' }).click();
+    await move.getByText('Someone else moved this session since you opened the form').waitFor();
+    await shots(page, 'sessions-moved-meanwhile');
+    await move.getByRole('button', { name: 'Cancel' }).click();
+    await booked.getByText(clock.format(new Date(start.getTime() + 60_000))).first().waitFor();
 
     // The diary shows it today, with the patient to open.
     await page.getByRole('link', { name: 'Diary' }).click();

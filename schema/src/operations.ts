@@ -586,6 +586,8 @@ export type RebookSessionInput = {
   endsAt: string;
   /** Why it moved (kept with the previous time). */
   reason: string;
+  /** The time the form showed: a session someone has moved since is not moved again over it (CONFLICT). */
+  seen: SessionSlotInput;
   sessionId: string | number;
   startsAt: string;
 };
@@ -705,6 +707,12 @@ export type SessionMode =
 export type SessionOutcome =
   | 'ATTENDED'
   | 'DNA';
+
+/** A session's start and end. */
+export type SessionSlotInput = {
+  endsAt: string;
+  startsAt: string;
+};
 
 /** DNA: did not attend. */
 export type SessionStatus =

@@ -61,17 +61,21 @@ export async function bookSession(em: EntityManager, by: By, patient: Patient, i
   return session;
 }
 
-/** Moves a booked session to another time, keeping the time it replaces. */
+/**
+ * Moves a booked session to another time, keeping the time it replaces. It moves from the time its mover
+ * saw (`input.seen`): a session a colleague has moved since is refused, not moved back over their move.
+ */
 export async function rebookSession(em: EntityManager, by: By, session: CoachingSession, patient: Patient, input: RebookSessionInput, now = new Date()): Promise<CoachingSession> {
   requireBooked(session, 'moved');
   const { startsAt, endsAt } = requireSlot(input.startsAt, input.endsAt, now);
   if (startsAt.getTime() === session.startsAt.getTime() && endsAt.getTime() === session.endsAt.getTime()) throw badInput('startsAt', 'The session is already booked for that time.');
   const reason = requireText('reason', input.reason, bookingLimits.textChars);
   const previous = { startsAt: session.startsAt, endsAt: session.endsAt };
+  if (!sameSlot(input.seen, previous)) throw movedMeanwhile(previous);
   await em.transactional(async (tx) => {
     await refuseClashes(tx, { id: session.id, coach: session.coach, startsAt, endsAt }, patient);
     const moved = await runSql(tx, sql`update coaching_session set starts_at = ${startsAt}, ends_at = ${endsAt}
-                                        where id = ${session.id} and status = 'BOOKED' and starts_at = ${previous.startsAt} returning id`);
+                                        where id = ${session.id} and status = 'BOOKED' and starts_at = ${previous.startsAt} and ends_at = ${previous.endsAt} returning id`);
     if (moved.length === 0) throw conflict('This session was changed by someone else a moment ago; please look again.');
     tx.persist(Object.assign(new SessionChange(), { sessionId: session.id, kind: SessionChangeKind.REBOOKED, previousStartsAt: previous.startsAt, previousEndsAt: previous.endsAt, newStartsAt: startsAt, newEndsAt: endsAt, reason, changedBy: by.actor }));
     await tx.flush();
@@ -93,6 +97,14 @@ export async function rebookSession(em: EntityManager, by: By, session: Coaching
   });
   await em.refresh(session);
   return session;
+}
+
+function sameSlot(a: { startsAt: Date; endsAt: Date }, b: { startsAt: Date; endsAt: Date }): boolean {
+  return a.startsAt.getTime() === b.startsAt.getTime() && a.endsAt.getTime() === b.endsAt.getTime();
+}
+
+function movedMeanwhile(now: { startsAt: Date; endsAt: Date }) {
+  return conflict(`Someone else moved this session since you opened the form: it is now ${slotWords(now.startsAt, now.endsAt)}. Nothing was changed; check that time with the patient before moving it again.`);
 }
 
 /** Cancels a booked session, by the patient or by the clinic, with the reason; the row stays. */

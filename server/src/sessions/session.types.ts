@@ -27,12 +27,20 @@ export class BookSessionInput {
   @Field(() => String) purpose!: string;
 }
 
+@InputType({ description: "A session's start and end." })
+export class SessionSlotInput {
+  @Field(() => GraphQLISODateTime) startsAt!: Date;
+  @Field(() => GraphQLISODateTime) endsAt!: Date;
+}
+
 @InputType()
 export class RebookSessionInput {
   @Field(() => ID) sessionId!: string;
   @Field(() => GraphQLISODateTime) startsAt!: Date;
   @Field(() => GraphQLISODateTime) endsAt!: Date;
   @Field(() => String, { description: 'Why it moved (kept with the previous time).' }) reason!: string;
+  @Field(() => SessionSlotInput, { description: 'The time the form showed: a session someone has moved since is not moved again over it (CONFLICT).' })
+  seen!: SessionSlotInput;
 }
 
 @InputType()

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createCarePlanDoc, goalMap, strategyMap } from '../care-plans/care-plan.doc.js';
-import { errorCode, gql, useTestServer } from '../test-support/harness.js';
+import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { runSql, sql } from '../platform/sql.js';
 import { ukDate } from '../platform/uk-dates.js';
@@ -31,6 +31,8 @@ const PATIENT = `query($id: ID!) { patient(id: $id) { status viewerCan { bookSes
 const hour = 3_600_000;
 const at = (msFromNow: number) => new Date(Date.now() + msFromNow);
 const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
+/** A session's slot as a form shows it (`seen` of a move). */
+const slotOf = (startsAt: Date, minutes: number) => ({ startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + minutes * 60_000).toISOString() });
 
 describe('coaching sessions', () => {
   const server = useTestServer();
@@ -105,7 +107,7 @@ describe('coaching sessions', () => {
 
     const newStart = at(4 * 24 * hour);
     const moved = await gql<{ rebookSession: { session: { startsAt: string }; changes: Array<{ kind: string; previousStartsAt: string; newStartsAt: string; reason: string }> } }>(
-      url(), REBOOK, { input: { sessionId, startsAt: newStart.toISOString(), endsAt: new Date(newStart.getTime() + 45 * 60_000).toISOString(), reason: 'Patient has a hospital appointment' } }, coachToken);
+      url(), REBOOK, { input: { sessionId, startsAt: newStart.toISOString(), endsAt: new Date(newStart.getTime() + 45 * 60_000).toISOString(), reason: 'Patient has a hospital appointment', seen: slotOf(start, 45) } }, coachToken);
     expect(moved.errors).toBeUndefined();
     expect(moved.data!.rebookSession.changes).toEqual([
       expect.objectContaining({ kind: 'REBOOKED', previousStartsAt: start.toISOString(), newStartsAt: newStart.toISOString(), reason: 'Patient has a hospital appointment' }),
@@ -117,6 +119,33 @@ describe('coaching sessions', () => {
 
     const kinds = (await gql<{ timeline: { nodes: Array<{ kind: string }> } }>(url(), TIMELINE, { id: patient.id }, coachToken)).data!.timeline.nodes.map((n) => n.kind);
     expect(kinds).toEqual(['SESSION_CANCELLED', 'SESSION_REBOOKED', 'SESSION_BOOKED']);
+  });
+
+  it("a move from a form opened before a colleague's move is refused, naming the session's new time; the colleague's move stands", async () => {
+    await fresh();
+    const { coach, fcp } = world.users;
+    const patient = await world.patient([coach, fcp]);
+    const [coachToken, fcpToken] = [await signInAs(url(), coach), await signInAs(url(), fcp)];
+    const start = at(3 * 24 * hour);
+    const sessionId = await book(coachToken, booking(patient.id, coach.id, start, 45));
+    const opened = slotOf(start, 45); // both forms open on this time
+    const move = (token: string, startsAt: Date, minutes: number, seen: { startsAt: string; endsAt: string }) =>
+      gql(url(), REBOOK, { input: { sessionId, ...slotOf(startsAt, minutes), reason: 'Patient asked', seen } }, token);
+
+    // The physio moves it four hours later at the patient's request.
+    const later = new Date(start.getTime() + 4 * hour);
+    expect((await move(fcpToken, later, 45, opened)).errors).toBeUndefined();
+    // The coach's form still shows the old time: a longer session there is refused, naming the new time.
+    const stale = await move(coachToken, start, 60, opened);
+    expect(errorCode(stale)).toBe('CONFLICT');
+    expect(stale.errors![0].message).toMatch(/^Someone else moved this session since you opened the form: it is now \w+day,? \d+ \w+ \d{4}, \d\d:\d\d–\d\d:\d\d\. Nothing was changed/);
+    const [row] = await ownerQuery<{ starts_at: Date; ends_at: Date; changes: string }>(
+      'select starts_at, ends_at, (select count(*) from coaching_session_change c where c.session_id = s.id) as changes from coaching_session s where id = $1',
+      [sessionId],
+    );
+    expect([row!.starts_at.toISOString(), row!.ends_at.toISOString(), Number(row!.changes)]).toEqual([later.toISOString(), new Date(later.getTime() + 45 * 60_000).toISOString(), 1]);
+    // From the time as it is now, the coach can move it.
+    expect((await move(coachToken, later, 60, slotOf(later, 45))).errors).toBeUndefined();
   });
 
   it('refuses bad bookings with a typed error and stores nothing', async () => {
@@ -380,7 +409,7 @@ describe('coaching sessions', () => {
       [DRAFT, { id: patient.id }],
       [BOOK, { input: booking(patient.id, outsider.id, at(24 * hour)) }],
       [RECORD, { input: { sessionId, outcome: 'DNA' } }],
-      [REBOOK, { input: { sessionId, startsAt: at(24 * hour).toISOString(), endsAt: at(25 * hour).toISOString(), reason: 'x' } }],
+      [REBOOK, { input: { sessionId, startsAt: at(24 * hour).toISOString(), endsAt: at(25 * hour).toISOString(), reason: 'x', seen: slotOf(at(48 * hour), 45) } }],
       [CANCEL, { input: { sessionId, cancelledBy: 'CLINIC', reason: 'x' } }],
       [ADDENDUM, { id: sessionId, body: 'x' }],
       [DISCHARGE, { input: { patientId: patient.id, reason: 'GOALS_MET', summary: 'x' } }],

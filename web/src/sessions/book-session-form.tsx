@@ -23,6 +23,8 @@ export function BookSessionForm(props: {
   rebook?: { sessionId: string; startsAt: string; endsAt: string };
   onDone(): void;
   onCancel(): void;
+  /** The session changed under the form: the tab reads it again, so its new time shows behind the form. */
+  onStale?(): void;
 }): JSX.Element {
   const initial = props.rebook ? new Date(props.rebook.startsAt) : null;
   const [day, setDay] = createSignal(initial ? ukDateOf(initial) : (props.suggestedDate ?? ukDateOf(new Date(Date.now() + 86_400_000))));
@@ -46,9 +48,13 @@ export function BookSessionForm(props: {
     if (!start) return setProblem({ code: 'BAD_USER_INPUT', message: 'Please give the date and time the session starts.', field: 'startsAt' });
     const end = new Date(start.getTime() + Number(length()) * 60_000);
     const r = props.rebook
-      ? await move({ input: { sessionId: props.rebook.sessionId, startsAt: start.toISOString(), endsAt: end.toISOString(), reason: reason() } })
+      ? await move({ input: { sessionId: props.rebook.sessionId, startsAt: start.toISOString(), endsAt: end.toISOString(), reason: reason(), seen: { startsAt: props.rebook.startsAt, endsAt: props.rebook.endsAt } } })
       : await book({ input: { patientId: props.patientId, coachId: coachId(), startsAt: start.toISOString(), endsAt: end.toISOString(), mode: mode(), location: location() || null, purpose: purpose() } });
-    if (r.error) return setProblem(describeError(r.error));
+    if (r.error) {
+      const problem = describeError(r.error);
+      if (problem.code === 'CONFLICT') props.onStale?.();
+      return setProblem(problem);
+    }
     setProblem(null);
     props.onDone();
   };

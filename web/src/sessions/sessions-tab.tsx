@@ -74,6 +74,7 @@ export function SessionsTab(props: { patient: Patient; onPatientChanged(): void 
             suggestedDate={null}
             rebook={{ sessionId: d().session.id, startsAt: d().session.startsAt, endsAt: d().session.endsAt }}
             onDone={() => { setMode({ kind: 'none' }); reload(); }}
+            onStale={reload}
             onCancel={() => setMode({ kind: 'none' })}
           />
         )}
