@@ -800,7 +800,7 @@ export type UpdatePainCafeInput = {
   facilitatorIds: Array<string | number>;
   /** An https:// link to join online. Give a venue or an online link, not both. */
   onlineLink?: string | null | undefined;
-  /** The café as the form showed it. A field sent as seen is not a change; one someone else has changed since is refused (CONFLICT) rather than put back; facilitators added or taken off are applied to the café's list as it is now. */
+  /** The café as the form showed it. A field sent as seen is not a change (a colleague's change to it since is kept); one changed both here and by someone else since is refused (CONFLICT on `seen`) rather than put back, the start and end counting as one; facilitators added or taken off are applied to the café's list as it is now. */
   seen: PainCafeInput;
   startsAt: string;
   title: string;
@@ -819,7 +819,7 @@ export type UpdatePatientDemographicsInput = {
   patientId: string | number;
   /** A GP practice in the patient's Primary Care Network. */
   practiceId?: string | number | null | undefined;
-  /** The details as the form showed them. A field given with the value seen is not a change; a field someone else changed since is refused (CONFLICT) rather than overwritten. */
+  /** The details as the form showed them. A field given with the value seen is not a change (a colleague's change to it since is kept); a field changed both here and by someone else since is refused (CONFLICT on `seen`) rather than overwritten. */
   seen: PatientDetailsSeenInput;
 };
 

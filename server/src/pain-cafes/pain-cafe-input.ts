@@ -1,4 +1,4 @@
-import { badInput, conflict } from '../platform/errors.js';
+import { badInput, changedSinceSeen } from '../platform/errors.js';
 import { requireText } from '../platform/validate.js';
 import { listInWords } from '../platform/words.js';
 import type { PainCafeInput } from './pain-cafe.types.js';
@@ -29,12 +29,22 @@ export interface CheckedCafe {
  * (who they are is checked against the PCN's coaches by the service).
  */
 export function checkCafeInput(input: PainCafeInput, now: Date): CheckedCafe {
+  const cafe = tidyCafeInput(input);
+  if (cafe.startsAt.getTime() <= now.getTime()) throw badInput('startsAt', 'A café is arranged for the future; this start time has passed.');
+  if (cafe.startsAt.getTime() - now.getTime() > cafeLimits.maxDaysAhead * 86_400_000) throw badInput('startsAt', 'A café can be arranged at most two years ahead.');
+  return cafe;
+}
+
+/**
+ * Everything `checkCafeInput` checks but when the café is: a change's form is checked this way, and the
+ * café it makes (on the café as it is now) is then checked whole, so a start time the organiser left as
+ * shown, and a colleague has since moved, is not judged on its old value.
+ */
+export function tidyCafeInput(input: PainCafeInput): CheckedCafe {
   const title = requireText('title', input.title, 120);
   const description = input.description?.trim() ? requireText('description', input.description, 2000) : null;
   const startsAt = validDate('startsAt', input.startsAt);
   const endsAt = validDate('endsAt', input.endsAt);
-  if (startsAt.getTime() <= now.getTime()) throw badInput('startsAt', 'A café is arranged for the future; this start time has passed.');
-  if (startsAt.getTime() - now.getTime() > cafeLimits.maxDaysAhead * 86_400_000) throw badInput('startsAt', 'A café can be arranged at most two years ahead.');
   if (endsAt.getTime() <= startsAt.getTime()) throw badInput('endsAt', 'The café must end after it starts.');
   if (endsAt.getTime() - startsAt.getTime() > cafeLimits.maxHours * 3_600_000) throw badInput('endsAt', `A café lasts at most ${cafeLimits.maxHours} hours.`);
   const venue = input.venue?.trim() ? requireText('venue', input.venue, 300) : null;
@@ -69,12 +79,11 @@ function httpsLink(text: string): string {
   return text;
 }
 
-type CafeField = Exclude<keyof CheckedCafe, 'facilitatorIds'>;
+/** The café's fields an organiser changes one by one (its time is one: a start and an end are chosen together). */
+type CafeField = Exclude<keyof CheckedCafe, 'facilitatorIds' | 'startsAt' | 'endsAt'>;
 const cafeFieldWords: Record<CafeField, string> = {
   title: 'title',
   description: 'description',
-  startsAt: 'start time',
-  endsAt: 'end time',
   venue: 'venue',
   onlineLink: 'online link',
   capacity: 'number of places',
@@ -103,23 +112,24 @@ export function seenCafe(seen: PainCafeInput): CheckedCafe {
  */
 export function changeOnCurrent(sent: CheckedCafe, seen: CheckedCafe, current: CheckedCafe): CheckedCafe {
   const out: CheckedCafe = { ...current };
-  const clashes: CafeField[] = [];
+  const clashes: string[] = [];
+  const slot = (c: CheckedCafe) => `${c.startsAt.getTime()}–${c.endsAt.getTime()}`;
+  if (slot(sent) !== slot(seen)) {
+    if (slot(current) !== slot(seen) && slot(current) !== slot(sent)) clashes.push('time');
+    else Object.assign(out, { startsAt: sent.startsAt, endsAt: sent.endsAt });
+  }
   for (const f of Object.keys(cafeFieldWords) as CafeField[]) {
-    if (sameValue(sent[f], seen[f])) continue;
-    if (!sameValue(current[f], seen[f]) && !sameValue(current[f], sent[f])) clashes.push(f);
+    if (sent[f] === seen[f]) continue;
+    if (current[f] !== seen[f] && current[f] !== sent[f]) clashes.push(cafeFieldWords[f]);
     else Object.assign(out, { [f]: sent[f] });
   }
   if (clashes.length > 0) {
-    throw conflict(
-      `Someone else changed the café's ${listInWords(clashes.map((f) => cafeFieldWords[f]))} since you opened this form. Nothing was saved: close the form to see the café as it is now, then make your change again.`,
+    throw changedSinceSeen(
+      `Someone else changed the café's ${listInWords(clashes)} since you opened this form. Nothing was saved: close the form to see the café as it is now, then make your change again.`,
     );
   }
   const removed = new Set(seen.facilitatorIds.filter((id) => !sent.facilitatorIds.includes(id)));
   const added = sent.facilitatorIds.filter((id) => !seen.facilitatorIds.includes(id));
   out.facilitatorIds = [...new Set([...current.facilitatorIds, ...added])].filter((id) => !removed.has(id));
   return out;
-}
-
-function sameValue(a: string | number | Date | null, b: string | number | Date | null): boolean {
-  return a instanceof Date && b instanceof Date ? a.getTime() === b.getTime() : a === b;
 }

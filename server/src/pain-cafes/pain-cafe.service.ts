@@ -6,7 +6,7 @@ import { badInput } from '../platform/errors.js';
 import { runSql, sql } from '../platform/sql.js';
 import { requireText } from '../platform/validate.js';
 import { lockCafe, requireOpen, type By } from './cafe-lock.js';
-import { changeOnCurrent, checkCafeInput, seenCafe, type CheckedCafe } from './pain-cafe-input.js';
+import { changeOnCurrent, checkCafeInput, seenCafe, tidyCafeInput, type CheckedCafe } from './pain-cafe-input.js';
 import { PainCafe, PainCafeStatus, RegistrationStatus } from './pain-cafe.entity.js';
 import type { PainCafeInput } from './pain-cafe.types.js';
 import { tellCafeTeam, type PlaceChange } from './cafe-team-notice.js';
@@ -33,7 +33,7 @@ export async function createCafe(em: EntityManager, by: By, pcnId: string, input
  * is refused (cancel places first); more places are filled from the waiting list at once, in order.
  */
 export async function updateCafe(em: EntityManager, by: By, cafeId: string, input: PainCafeInput, seen: PainCafeInput, now = new Date()): Promise<PainCafe> {
-  const sent = checkCafeInput(input, now);
+  const sent = tidyCafeInput(input);
   return em.transactional(async (tx) => {
     const cafe = await lockCafe(tx, cafeId);
     requireOpen(cafe, now, 'changed');

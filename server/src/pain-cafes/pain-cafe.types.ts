@@ -23,7 +23,7 @@ export class UpdatePainCafeInput extends PainCafeInput {
   @Field(() => ID) cafeId!: string;
   @Field(() => PainCafeInput, {
     description:
-      "The café as the form showed it. A field sent as seen is not a change; one someone else has changed since is refused (CONFLICT) rather than put back; facilitators added or taken off are applied to the café's list as it is now.",
+      "The café as the form showed it. A field sent as seen is not a change (a colleague's change to it since is kept); one changed both here and by someone else since is refused (CONFLICT on `seen`) rather than put back, the start and end counting as one; facilitators added or taken off are applied to the café's list as it is now.",
   })
   seen!: PainCafeInput;
 }

@@ -229,6 +229,29 @@ describe('Pain Cafés', () => {
     const now = { ...opened, title: before.title, venue: before.venue, facilitatorIds: before.facilitators };
     expect((await gql(url(), UPDATE, { input: { ...now, facilitatorIds: [coach.id, second.id], cafeId: cafe, seen: now } }, leadToken)).errors).toBeUndefined();
     expect((await facts()).facilitators).toEqual([coach.id, second.id].sort());
+
+    // The time is one choice: the lead's later start and the coach's earlier end are a CONFLICT, not a slot nobody chose.
+    const current = { ...now, facilitatorIds: [coach.id, second.id] };
+    const laterStart = { ...current, startsAt: hours(7 * 24 + 1) };
+    expect((await gql(url(), UPDATE, { input: { ...laterStart, cafeId: cafe, seen: current } }, leadToken)).errors).toBeUndefined();
+    const earlierEnd = await gql(url(), UPDATE, { input: { ...current, endsAt: hours(7 * 24 + 1.5), cafeId: cafe, seen: current } }, coachToken);
+    expect(errorCode(earlierEnd)).toBe('CONFLICT');
+    expect(earlierEnd.errors?.[0].message).toMatch(/^Someone else changed the café's time since you opened this form/);
+    expect(earlierEnd.errors?.[0].extensions?.field).toBe('seen');
+  });
+
+  it('a change on a form whose café has since been moved is judged on the café as it is now, not on the time the form showed', async () => {
+    await fresh();
+    const [coachToken, leadToken] = [await signInAs(url(), world.users.coach), await signInAs(url(), world.users.lead)];
+    const soon = { ...cafeInput(), startsAt: new Date(Date.now() + 2500).toISOString(), endsAt: new Date(Date.now() + 2 * 3_600_000).toISOString() };
+    const cafe = (await gql<{ createPainCafe: { id: string } }>(url(), CREATE, { input: soon }, coachToken)).data!.createPainCafe.id;
+    // The lead moves it to next week; the coach's form still shows a start about to pass.
+    expect((await gql(url(), UPDATE, { input: { ...cafeInput(), cafeId: cafe, seen: soon } }, leadToken)).errors).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 3000));
+    const retitled = await gql<{ updatePainCafe: { id: string } }>(url(), UPDATE, { input: { ...soon, title: 'Pain Café: pacing and sleep (week 2)', cafeId: cafe, seen: soon } }, coachToken);
+    expect(retitled.errors).toBeUndefined();
+    const [row] = await ownerQuery<{ title: string; starts_at: Date }>('select title, starts_at from pain_cafe where id = $1', [cafe]);
+    expect([row!.title, row!.starts_at.toISOString()]).toEqual(['Pain Café: pacing and sleep (week 2)', cafeInput().startsAt]);
   });
 
   it('access: another PCN cannot see the café; a coach gets NOT_FOUND for a patient they cannot see; names show only to those who may read them', async () => {

@@ -4,7 +4,7 @@ import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
 import { appendEvent } from '../events/event-log.js';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity.js';
-import { badInput, conflict } from '../platform/errors.js';
+import { badInput, changedSinceSeen, conflict } from '../platform/errors.js';
 import { joinSql, runSql, sql, sqlText } from '../platform/sql.js';
 import { requireIsoDate, requireText } from '../platform/validate.js';
 import { formatNhsNumber, parseNhsNumber } from './nhs-number.js';
@@ -82,7 +82,7 @@ export async function updatePatientDemographics(em: EntityManager, by: By, patie
               from patient where id = ${patient.id}::uuid for no key update`,
       );
       const changedMeanwhile = intended.filter((f) => current![f] !== seen[f] && current![f] !== wanted[f]);
-      if (changedMeanwhile.length > 0) throw changedSinceSeen(changedMeanwhile);
+      if (changedMeanwhile.length > 0) throw changedMeanwhileError(changedMeanwhile);
       const changed = intended.filter((f) => wanted[f] !== current![f]);
       if (changed.length === 0) throw badInput('input', 'Nothing to change: these are the details already recorded.');
       if (wanted.nhsNumber && changed.includes('nhsNumber')) {
@@ -152,8 +152,8 @@ const fieldWords: Record<DemographicField, string> = {
   practiceId: 'GP practice',
 };
 
-function changedSinceSeen(fields: DemographicField[]) {
-  return conflict(`Someone else changed the ${listInWords(fields.map((f) => fieldWords[f]))} since you opened this form. Nothing was saved: check the details as they are now, then save your correction again.`);
+function changedMeanwhileError(fields: DemographicField[]) {
+  return changedSinceSeen(`Someone else changed the ${listInWords(fields.map((f) => fieldWords[f]))} since you opened this form. Nothing was saved: check the details as they are now, then save your correction again.`);
 }
 
 function numberTaken(nhsNumber: string) {

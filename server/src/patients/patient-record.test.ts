@@ -188,6 +188,28 @@ describe("correcting a patient's details", () => {
     expect(await rowOf(world, patient)).toMatchObject({ date_of_birth: '1972-01-01', family_name: 'Okafor-Smith' });
   });
 
+  it("corrects the NHS number while colleagues write about the patient at the same moment: every write is saved, none an internal error", async () => {
+    const em = server().orm.em.fork();
+    const world = await makeWorld(em);
+    const patient = await world.patient([world.users.coach, world.users.gp]);
+    const [coach, gp] = [await signInAs(url(), world.users.coach), await signInAs(url(), world.users.gp)];
+    const START = 'mutation($input: StartThreadInput!) { startThread(input: $input) { id } }';
+    const numbers: string[] = [];
+    const corrections = async () => {
+      for (let i = 0; i < 4; i++) {
+        const nhsNumber = uniqueNhsNumber();
+        const res = await gql(url(), EDIT, { input: { patientId: patient.id, nhsNumber, seen: seenOf(await rowOf(world, patient)) } }, coach);
+        expect(res.errors).toBeUndefined();
+        numbers.push(nhsNumber);
+      }
+    };
+    const threads = Array.from({ length: 12 }, (_, i) => gql(url(), START, { input: { patientId: patient.id, title: `Question ${i}`, body: 'Over to you', mentions: [] } }, gp));
+    const [, ...posted] = await Promise.all([corrections(), ...threads]);
+    expect(posted.map((r) => r.errors)).toEqual(posted.map(() => undefined));
+    expect((await rowOf(world, patient)).nhs_number).toBe(numbers.at(-1));
+    expect(await events(patient, coach, 'PATIENT_DETAILS_CHANGED')).toHaveLength(4);
+  });
+
   it('of two corrections of one field sent at once from the same form, one is saved and the other is a CONFLICT', async () => {
     const em = server().orm.em.fork();
     const world = await makeWorld(em);

@@ -70,7 +70,8 @@ export class UpdatePatientDemographicsInput {
   @Field(() => String, { nullable: true, description: 'YYYY-MM-DD' }) dateOfBirth?: string | null;
   @Field(() => ID, { nullable: true, description: "A GP practice in the patient's Primary Care Network." }) practiceId?: string | null;
   @Field(() => PatientDetailsSeenInput, {
-    description: 'The details as the form showed them. A field given with the value seen is not a change; a field someone else changed since is refused (CONFLICT) rather than overwritten.',
+    description:
+      "The details as the form showed them. A field given with the value seen is not a change (a colleague's change to it since is kept); a field changed both here and by someone else since is refused (CONFLICT on `seen`) rather than overwritten.",
   })
   seen!: PatientDetailsSeenInput;
 }

@@ -24,6 +24,11 @@ export const notFound = (what = 'patient') => new CairnError(ErrorCode.NOT_FOUND
 export const unauthenticated = () => new CairnError(ErrorCode.UNAUTHENTICATED, 'Please sign in.');
 export const forbidden = (message = 'You are not allowed to do that.') => new CairnError(ErrorCode.FORBIDDEN, message);
 export const conflict = (message: string) => new CairnError(ErrorCode.CONFLICT, message);
+/**
+ * A change refused because what its author's form showed (`seen`) was changed by someone else since: a
+ * CONFLICT on the field `seen`, so the client knows to read the record again (any other CONFLICT is not that).
+ */
+export const changedSinceSeen = (message: string) => new CairnError(ErrorCode.CONFLICT, message, 'seen');
 
 /** HTTP status for a code; GraphQL answers 200 unless the whole request is refused. */
 export function httpStatusFor(code: ErrorCode): number {

@@ -5,7 +5,7 @@ import { Role, User } from '../auth/user.entity.js';
 import { appendEvent } from '../events/event-log.js';
 import { links, notify } from '../notifications/notification.service.js';
 import { Patient, PatientStatus } from '../patients/patient.entity.js';
-import { badInput, conflict } from '../platform/errors.js';
+import { badInput, changedSinceSeen, conflict } from '../platform/errors.js';
 import { runSql, sql } from '../platform/sql.js';
 import { requireText } from '../platform/validate.js';
 import { CoachingSession, SessionChange, SessionChangeKind, SessionMode, SessionStatus } from './session.entity.js';
@@ -104,7 +104,9 @@ function sameSlot(a: { startsAt: Date; endsAt: Date }, b: { startsAt: Date; ends
 }
 
 function movedMeanwhile(now: { startsAt: Date; endsAt: Date }) {
-  return conflict(`Someone else moved this session since you opened the form: it is now ${slotWords(now.startsAt, now.endsAt)}. Nothing was changed; check that time with the patient before moving it again.`);
+  return changedSinceSeen(
+    `Someone else moved this session since you opened the form: it is now ${slotWords(now.startsAt, now.endsAt)}. Nothing was changed; check that time with the patient, then close this form and choose Move again to move it from there.`,
+  );
 }
 
 /** Cancels a booked session, by the patient or by the clinic, with the reason; the row stays. */

@@ -84,7 +84,7 @@ export function CreateCafeForm(props: { editing?: CafeToEdit; onCreated(id: stri
     };
     const r = editing ? await update({ input: { ...input, cafeId: editing.id, seen: seenOf(editing) } }) : await create({ input });
     const id = r.data ? ('updatePainCafe' in r.data ? r.data.updatePainCafe.id : r.data.createPainCafe.id) : null;
-    if (r.error && describeError(r.error).code === 'CONFLICT') props.onStale?.();
+    if (r.error && describeError(r.error).field === 'seen') props.onStale?.();
     if (r.error || !id) return setProblem(r.error ? describeError(r.error) : { code: null, message: 'The café was not saved. Please try again.' });
     setProblem(null);
     props.onCreated(id);

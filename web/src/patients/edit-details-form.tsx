@@ -68,7 +68,7 @@ export function EditDetailsForm(props: { patient: Patient; onSaved(): void; onCa
         setSeen(now);
         setChangedMeanwhile([...new Set([...changedMeanwhile(), ...edited])]);
         // The refusal that led here is answered by what the form now shows.
-        if (problem()?.code === 'CONFLICT') setProblem(null);
+        if (problem()?.code === 'CONFLICT' && problem()?.field === 'seen') setProblem(null);
       },
       { defer: true },
     ),
@@ -82,7 +82,7 @@ export function EditDetailsForm(props: { patient: Patient; onSaved(): void; onCa
     const r = await save({ input: { patientId: props.patient.id, ...draft(), seen: seen() } });
     if (r.error) {
       const problem = describeError(r.error);
-      if (problem.code === 'CONFLICT') props.onRecordChanged();
+      if (problem.code === 'CONFLICT' && problem.field === 'seen') props.onRecordChanged();
       return setProblem(problem);
     }
     setProblem(null);

@@ -52,7 +52,7 @@ export function BookSessionForm(props: {
       : await book({ input: { patientId: props.patientId, coachId: coachId(), startsAt: start.toISOString(), endsAt: end.toISOString(), mode: mode(), location: location() || null, purpose: purpose() } });
     if (r.error) {
       const problem = describeError(r.error);
-      if (problem.code === 'CONFLICT') props.onStale?.();
+      if (problem.code === 'CONFLICT' && problem.field === 'seen') props.onStale?.();
       return setProblem(problem);
     }
     setProblem(null);
