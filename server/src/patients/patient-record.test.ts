@@ -188,12 +188,14 @@ describe("correcting a patient's details", () => {
     expect(await rowOf(world, patient)).toMatchObject({ date_of_birth: '1972-01-01', family_name: 'Okafor-Smith' });
   });
 
-  it("corrects the NHS number while colleagues write about the patient at the same moment: every write is saved, none an internal error", async () => {
+  it('corrects the NHS number while colleagues post handovers about the patient at the same moment: every write is saved, none an internal error', async () => {
     const em = server().orm.em.fork();
     const world = await makeWorld(em);
     const patient = await world.patient([world.users.coach, world.users.gp]);
     const [coach, gp] = [await signInAs(url(), world.users.coach), await signInAs(url(), world.users.gp)];
-    const START = 'mutation($input: StartThreadInput!) { startThread(input: $input) { id } }';
+    // A handover is one statement that takes the event log's counter before its checks of the patient row: the
+    // partner in the deadlock a correction of the NHS number (which locks that row) could make.
+    const POST = 'mutation($input: PostHandoverInput!) { postHandover(input: $input) { id } }';
     const numbers: string[] = [];
     const corrections = async () => {
       for (let i = 0; i < 4; i++) {
@@ -203,8 +205,8 @@ describe("correcting a patient's details", () => {
         numbers.push(nhsNumber);
       }
     };
-    const threads = Array.from({ length: 12 }, (_, i) => gql(url(), START, { input: { patientId: patient.id, title: `Question ${i}`, body: 'Over to you', mentions: [] } }, gp));
-    const [, ...posted] = await Promise.all([corrections(), ...threads]);
+    const handovers = Array.from({ length: 24 }, (_, i) => gql(url(), POST, { input: { patientId: patient.id, summary: `Update ${i}`, advice: 'Continue pacing', urgency: 'ROUTINE', actions: [] } }, gp));
+    const [, ...posted] = await Promise.all([corrections(), ...handovers]);
     expect(posted.map((r) => r.errors)).toEqual(posted.map(() => undefined));
     expect((await rowOf(world, patient)).nhs_number).toBe(numbers.at(-1));
     expect(await events(patient, coach, 'PATIENT_DETAILS_CHANGED')).toHaveLength(4);
