@@ -42,8 +42,8 @@ const casts: Record<DemographicField, string> = { nhsNumber: '', givenName: '', 
  * number's Modulus 11 check digit, a date of birth neither in the future nor before 1900, a practice in the
  * patient's own PCN). A number on another patient's record is a CONFLICT; a change of nothing is refused.
  * A correction is made against the details its author saw (`input.seen`): a field sent as seen is not a
- * change, and one that someone else has changed since is a CONFLICT, so a form opened before a colleague's
- * correction never puts the old value back.
+ * change, so a colleague's correction of it since stands; one changed both in the form and by someone else
+ * since is a CONFLICT. A form opened before a colleague's correction never puts the old value back.
  * The row, the audit entry (each changed field's previous and new value) and a PATIENT_DETAILS_CHANGED
  * event (the fields' names only, never their values) commit together. The caller has checked EDIT_PATIENT_DETAILS.
  */
