@@ -12,7 +12,7 @@ export function ukDate(at: Date): string {
   return ukDay.format(at);
 }
 
-/** Today's UK calendar day: late on a British evening the server's UTC day is already tomorrow (or, in summer, until 01:00, yesterday). */
+/** Today's UK calendar day, whatever the server's zone: in summer, from 00:00 to 01:00 UK time, the UTC day is still yesterday. */
 export function ukToday(now: Date = new Date()): string {
   return ukDate(now);
 }

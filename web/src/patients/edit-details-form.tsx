@@ -34,14 +34,8 @@ const asRecorded = (f: Field, value: string) => (f === 'nhsNumber' ? digits(valu
  */
 export function EditDetailsForm(props: { patient: Patient; onSaved(): void; onCancel(): void; onRecordChanged(): void }): JSX.Element {
   const [options] = createQuery({ query: AddPatientOptionsDocument });
-  const [draft, setDraft] = createSignal({
-    nhsNumber: props.patient.nhsNumberFormatted,
-    givenName: props.patient.givenName,
-    familyName: props.patient.familyName,
-    dateOfBirth: props.patient.dateOfBirth,
-    practiceId: props.patient.practice.id,
-  });
   const [seen, setSeen] = createSignal<Details>(recorded(props.patient));
+  const [draft, setDraft] = createSignal<Details>({ ...seen(), nhsNumber: props.patient.nhsNumberFormatted });
   /** Fields someone else changed while this form was open, which the form still holds an edit of. */
   const [changedMeanwhile, setChangedMeanwhile] = createSignal<Field[]>([]);
   const [checked, setChecked] = createSignal(false);
