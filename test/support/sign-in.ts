@@ -19,7 +19,9 @@ export async function signInWithForm(browser: Browser, baseUrl: string, user: { 
   // Cairn serves the UK: days and times are read as in London whatever the machine's zone.
   const context = await browser.newContext({ viewport: options.viewport ?? { width: 1280, height: 800 }, locale: 'en-GB', timezoneId: options.timezoneId ?? 'Europe/London' });
   if (options.initScript) await context.addInitScript(options.initScript);
-  context.setDefaultTimeout(10_000);
+  // Waits and screenshots get 20 s: on two cores shared with the whole suite, a full-page screenshot of the
+  // admin page once took over 10 s (a fresh-clone CI run), which is the machine's load, not Cairn's answer.
+  context.setDefaultTimeout(20_000);
   const page = await context.newPage();
   page.on('pageerror', (e) => console.error(`page error (${user.name}):`, e));
   await page.goto(baseUrl);
