@@ -78,8 +78,10 @@ describe('administration and the audit view in Chromium', () => {
     const form = admin.locator('form', { has: admin.getByRole('heading', { name: 'Add a user' }) });
     await form.getByRole('button', { name: 'Add user and make their link' }).click();
     await form.getByText('Choose the organisation they work for.').waitFor();
-    const name = `Nia Evans ${world.tag}`;
-    const email = `nia.evans.${world.tag}@test.example`;
+    // Each attempt adds its own user: a retry after the add would otherwise be refused the same email.
+    const attempt = Math.random().toString(36).slice(2, 6);
+    const name = `Nia Evans ${world.tag} ${attempt}`;
+    const email = `nia.evans.${world.tag}.${attempt}@test.example`;
     await form.getByLabel('Full name').fill(name);
     await form.getByLabel('Email address').fill(email);
     await form.getByLabel('Role').selectOption({ label: 'Health & wellbeing coach' });
