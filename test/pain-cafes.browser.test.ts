@@ -95,20 +95,23 @@ describe('Pain Cafés in Chromium', () => {
     await page.getByText('1 of 2 taken · 1 place left').waitFor();
     await page.getByText('Library, Market Square').first().waitFor();
 
-    // Both change the places: this form is refused, saying so, and the page shows the colleague's figure.
+    // Both change the places: this form is refused, the page shows the colleague's figure, and the form says
+    // what changed while keeping the figure typed here; saved again, knowingly, that figure stands.
     await page.getByRole('button', { name: 'Change the café…' }).click();
     await change.getByLabel('Places').fill('4');
     await colleagueChanges('capacity = 3');
     await change.getByRole('button', { name: 'Save changes' }).click();
-    await change.getByText("Someone else changed the café's number of places since you opened this form.").waitFor();
+    await change.getByText("Someone else changed the café's number of places while you had this form open.").waitFor();
     await page.getByText('1 of 3 taken · 2 places left').waitFor();
+    expect(await change.getByLabel('Places').inputValue()).toBe('4');
     await shots(page, 'change-refused');
-    await change.getByRole('button', { name: 'Cancel' }).click();
+    await change.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText('1 of 4 taken · 3 places left').waitFor();
 
     // The list shows the café and its fill.
     await page.getByRole('link', { name: 'All Pain Cafés' }).click();
     const card = page.locator('.cafe-card', { hasText: 'Pain Café: moving with confidence' });
-    await card.getByText('1 of 3 taken · 2 places left').waitFor();
+    await card.getByText('1 of 4 taken · 3 places left').waitFor();
     await shots(page, 'list');
 
     // After the café (moved into the past in the database), the coach records attendance.

@@ -74,17 +74,23 @@ describe('coaching sessions in Chromium', () => {
     const booked = page.locator('.session-item', { hasText: 'Review pacing and the walking goal' });
     await booked.getByText('Booked', { exact: true }).waitFor();
 
-    // Someone else moves it while the coach's Move form is open: the coach's move is refused, saying so.
+    // Someone else moves it while the coach's Move form is open: the coach's move is refused, and the form
+    // takes in the new start (not edited here), keeps the length the coach chose and says where it now is.
     await booked.getByRole('button', { name: 'Move' }).click();
     const move = page.locator('form', { has: page.getByRole('heading', { name: 'Move this session' }) });
     await move.getByLabel('Length').selectOption('45');
     await move.getByLabel('Why it is moving').fill('Patient asked for longer');
     await ownerQuery(`update coaching_session set starts_at = starts_at + interval '1 minute', ends_at = ends_at + interval '1 minute' where patient_id = $1`, [patient.id]);
     await move.getByRole('button', { name: 'Move session' }).click();
-    await move.getByText('Someone else moved this session since you opened the form').waitFor();
+    await move.getByText('Someone else moved this session while you had this form open').waitFor();
+    const movedStart = new Date(start.getTime() + 60_000);
+    expect(await move.getByLabel('Start time').inputValue()).toBe(clock.format(movedStart));
+    expect(await move.getByLabel('Length').inputValue()).toBe('45');
     await shots(page, 'sessions-moved-meanwhile');
-    await move.getByRole('button', { name: 'Cancel' }).click();
-    await booked.getByText(clock.format(new Date(start.getTime() + 60_000))).first().waitFor();
+    // Moved again from there, knowingly: the colleague's start, the coach's length.
+    await move.getByRole('button', { name: 'Move session' }).click();
+    await move.waitFor({ state: 'detached' });
+    await expect.poll(() => booked.textContent()).toContain(`${clock.format(movedStart)}–${clock.format(new Date(movedStart.getTime() + 45 * 60_000))}`);
 
     // The diary shows it today, with the patient to open.
     await page.getByRole('link', { name: 'Diary' }).click();

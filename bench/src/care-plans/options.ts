@@ -10,6 +10,11 @@ export interface CarePlanBenchOptions {
   planCounts: number[];
   history: HistoryOptions;
   parts: Part[];
+  /**
+   * How many times each size runs Cairn and Hocuspocus, alternating which goes first: runs on this machine
+   * differ by more than most changes do, so a verdict rests on the median of several rounds.
+   */
+  rounds: number;
 }
 
 /**
@@ -60,5 +65,6 @@ export function readOptions(argv: string[] = process.argv.slice(2), env: NodeJS.
       seed,
     },
     parts: wanted as Part[],
+    rounds: Math.round(num('rounds', 1, 1, 20)),
   };
 }

@@ -23,11 +23,17 @@ export function machineLine(): string {
   return `Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'CPU'}, ${mib(os.totalmem())} RAM, Node ${process.version}; load average ${l1.toFixed(2)} (1 min), ${l5.toFixed(2)} (5 min) at the time of printing`;
 }
 
-type Loaded = LoadResult & { storedBytes: number; stages?: StageSummary | null };
+/** A load run as the report takes it: its figures, the bytes it stored, and (Cairn) its group-commit stages. */
+export type Loaded = LoadResult & { storedBytes: number; stages?: StageSummary | null };
 
 /** The ack p99 target for a size, from the issue: 250 editors under 50 ms, 1,000 under 100 ms. */
-function ackTargetMs(editors: number): number | null {
+export function ackTargetMs(editors: number): number | null {
   return editors === 250 ? 50 : editors === 1000 ? 100 : null;
+}
+
+/** µs of server CPU per acknowledged edit. */
+export function cpuPerEditUs(r: LoadResult): number {
+  return (r.serverCores * 1_000_000) / r.ackedPerSecond;
 }
 
 export function loadReport(o: LoadOptions, results: Loaded[]): string {
@@ -76,7 +82,7 @@ export function loadReport(o: LoadOptions, results: Loaded[]): string {
       );
     } else out.push(`Target: none at ${editors} editors (the targets are for 250 and 1,000).`);
     if (hocuspocus) {
-      const perEdit = (r: LoadResult) => (r.serverCores * 1_000_000) / r.ackedPerSecond; // µs of CPU per acknowledged edit
+      const perEdit = cpuPerEditUs;
       const ratio = perEdit(cairn) / perEdit(hocuspocus);
       out.push(
         `Target: server CPU per edit at most 2× Hocuspocus's → Cairn ${num(perEdit(cairn))} µs, Hocuspocus ${num(perEdit(hocuspocus))} µs: ${ratio.toFixed(2)}× (${ratio <= 2 ? 'MET' : 'NOT MET'})`,

@@ -1,7 +1,7 @@
 import { type CatalogueEntry, MedicineClass } from './catalogue.js';
 import { formatNumber } from './ome.js';
 import { addDays, addMonths, ageOn } from '../platform/uk-dates.js';
-import { listInWords } from '../platform/words.js';
+import { listInWords } from '@cairn/schema/words';
 
 /**
  * Every medication risk flag Cairn raises, in one module. Each flag says why in words. The rules are

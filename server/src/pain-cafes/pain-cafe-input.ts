@@ -1,6 +1,6 @@
 import { badInput, changedSinceSeen } from '../platform/errors.js';
 import { requireText } from '../platform/validate.js';
-import { listInWords } from '../platform/words.js';
+import { listInWords } from '@cairn/schema/words';
 import type { PainCafeInput } from './pain-cafe.types.js';
 
 /** The limits a café is checked against; the migration's checks repeat the hard ones. */
@@ -125,7 +125,7 @@ export function changeOnCurrent(sent: CheckedCafe, seen: CheckedCafe, current: C
   }
   if (clashes.length > 0) {
     throw changedSinceSeen(
-      `Someone else changed the café's ${listInWords(clashes)} since you opened this form. Nothing was saved: close the form to see the café as it is now, then make your change again.`,
+      `Someone else changed the café's ${listInWords(clashes)} since you opened this form. Nothing was saved: check the café as it is now, then make your change again.`,
     );
   }
   const removed = new Set(seen.facilitatorIds.filter((id) => !sent.facilitatorIds.includes(id)));

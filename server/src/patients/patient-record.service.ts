@@ -12,7 +12,7 @@ import { Patient, PatientStatus } from './patient.entity.js';
 import { checkStatusChange, statusWords, type StatusFacts } from './patient-status.js';
 import type { UpdatePatientDemographicsInput } from './patient.types.js';
 import { ukToday } from '../platform/uk-dates.js';
-import { listInWords } from '../platform/words.js';
+import { listInWords } from '@cairn/schema/words';
 
 interface By {
   actor: User;

@@ -105,7 +105,7 @@ function sameSlot(a: { startsAt: Date; endsAt: Date }, b: { startsAt: Date; ends
 
 function movedMeanwhile(now: { startsAt: Date; endsAt: Date }) {
   return changedSinceSeen(
-    `Someone else moved this session since you opened the form: it is now ${slotWords(now.startsAt, now.endsAt)}. Nothing was changed; check that time with the patient, then close this form and choose Move again to move it from there.`,
+    `Someone else moved this session since you opened the form: it is now ${slotWords(now.startsAt, now.endsAt)}. Nothing was changed: check that time with the patient before you move it from there.`,
   );
 }
 

@@ -33,6 +33,11 @@ export function SessionsTab(props: { patient: Patient; onPatientChanged(): void 
   const upcoming = () => (data()?.patientSessions ?? []).filter((d) => d.session.status === 'BOOKED').reverse();
   const past = () => (data()?.patientSessions ?? []).filter((d) => d.session.status !== 'BOOKED');
   const discharged = () => props.patient.status === 'DISCHARGED';
+  /** A session as the tab last read it (the Move form follows a colleague's move through this). */
+  const asNow = (opened: Detail['session']) => {
+    const s = data()?.patientSessions.find((d) => d.session.id === opened.id)?.session ?? opened;
+    return { sessionId: s.id, startsAt: s.startsAt, endsAt: s.endsAt };
+  };
 
   return (
     <div class="sessions-tab">
@@ -72,7 +77,7 @@ export function SessionsTab(props: { patient: Patient; onPatientChanged(): void 
             patientId={props.patient.id}
             coaches={data()?.bookableCoaches ?? []}
             suggestedDate={null}
-            rebook={{ sessionId: d().session.id, startsAt: d().session.startsAt, endsAt: d().session.endsAt }}
+            rebook={asNow(d().session)}
             onDone={() => { setMode({ kind: 'none' }); reload(); }}
             onStale={reload}
             onCancel={() => setMode({ kind: 'none' })}
