@@ -18,8 +18,8 @@ const modes = (Object.keys(modeLabels) as SessionMode[]).map((m) => ({ value: m,
  *
  * A move is sent with the time the form opened on (`seen`), so a colleague's move meanwhile is refused
  * rather than undone. `rebook` follows the session as the tab reads it: when its time changes under the
- * form, a date, time or length not yet edited takes the new value, an edited one keeps what was typed, and
- * the form says where the session now is before it is moved from there.
+ * form, a start (date and time together) or length not yet edited takes the new value, an edited one keeps
+ * what was typed, and the form says where the session now is before it is moved from there.
  */
 export function BookSessionForm(props: {
   patientId: string;
@@ -57,8 +57,11 @@ export function BookSessionForm(props: {
         const now = props.rebook;
         if (!was || !now || (now.startsAt === was.startsAt && now.endsAt === was.endsAt)) return;
         const [before, after] = [slotFields(was), slotFields(now)];
-        if (day() === before.day) setDay(after.day);
-        if (time() === before.time) setTime(after.time);
+        // The date and start are one choice (as the server judges them): taken in together, or kept together.
+        if (day() === before.day && time() === before.time) {
+          setDay(after.day);
+          setTime(after.time);
+        }
         if (length() === before.length) setLength(after.length);
         setSeen({ startsAt: now.startsAt, endsAt: now.endsAt });
         setMovedMeanwhile(slot(now.startsAt, now.endsAt));
