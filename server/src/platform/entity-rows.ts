@@ -83,21 +83,26 @@ export class DetachedGraphs {
     const known = this.byRow.get(key);
     const kept = known?.graph.deref();
     if (kept && graphContent(kept) === known?.content) return kept as T;
-    const graph = this.keep(build());
-    this.byRow.set(key, { graph: new WeakRef(graph), content: graphContent(graph) });
+    const { graph, content } = this.keepWithContent(build());
+    this.byRow.set(key, { graph: new WeakRef(graph), content });
     this.forgetRow.register(graph, key);
     return graph;
   }
 
   /** Detaches `entity`'s graph and answers the graph already kept with the same content, or this one. */
   keep<T extends object>(entity: T): T {
+    return this.keepWithContent(entity).graph;
+  }
+
+  /** As `keep`, with the content the answered graph holds (read once here, not again by the caller). */
+  private keepWithContent<T extends object>(entity: T): { graph: T; content: string } {
     detachEntityGraph(entity);
-    const key = graphContent(entity);
-    const kept = this.byContent.get(key)?.deref();
-    if (kept && sameClass(kept, entity) && graphContent(kept) === key) return kept;
-    this.byContent.set(key, new WeakRef(entity));
-    this.forget.register(entity, key);
-    return entity;
+    const content = graphContent(entity);
+    const kept = this.byContent.get(content)?.deref();
+    if (kept && sameClass(kept, entity) && graphContent(kept) === content) return { graph: kept, content };
+    this.byContent.set(content, new WeakRef(entity));
+    this.forget.register(entity, content);
+    return { graph: entity, content };
   }
 
   /** Graphs kept now (for tests). */
