@@ -6,12 +6,12 @@ import { appendEvent } from '../events/event-log.js';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity.js';
 import { badInput, changedSinceSeen, conflict } from '../platform/errors.js';
 import { joinSql, runSql, sql, sqlText } from '../platform/sql.js';
-import { requireIsoDate, requireText } from '../platform/validate.js';
+import { requireText } from '../platform/validate.js';
+import { requireDateOfBirth } from './date-of-birth.js';
 import { formatNhsNumber, parseNhsNumber } from './nhs-number.js';
 import { Patient, PatientStatus } from './patient.entity.js';
 import { checkStatusChange, statusWords, type StatusFacts } from './patient-status.js';
 import type { UpdatePatientDemographicsInput } from './patient.types.js';
-import { ukToday } from '../platform/uk-dates.js';
 import { listInWords } from '@cairn/schema/words';
 
 interface By {
@@ -56,12 +56,7 @@ export async function updatePatientDemographics(em: EntityManager, by: By, patie
   }
   if (input.givenName != null) wanted.givenName = requireText('givenName', input.givenName, 100);
   if (input.familyName != null) wanted.familyName = requireText('familyName', input.familyName, 100);
-  if (input.dateOfBirth != null) {
-    const dateOfBirth = requireIsoDate('dateOfBirth', input.dateOfBirth);
-    if (dateOfBirth > ukToday()) throw badInput('dateOfBirth', 'The date of birth cannot be in the future.');
-    if (dateOfBirth < '1900-01-01') throw badInput('dateOfBirth', 'Please check the date of birth: it is before 1900.');
-    wanted.dateOfBirth = dateOfBirth;
-  }
+  if (input.dateOfBirth != null) wanted.dateOfBirth = requireDateOfBirth(input.dateOfBirth);
   if (input.practiceId != null) {
     const practice = await em.findOne(Organisation, { id: input.practiceId, kind: OrganisationKind.GP_PRACTICE }).catch(() => null);
     // Another PCN's practice would hand the record to other service leads: that is a transfer, not a correction.

@@ -11,7 +11,7 @@ import { Patient, PatientStatus } from './patient.entity.js';
 import { createPatient, listPatients, nextReviewDates, setActivationLevel } from './patient.service.js';
 import { CreatePatientInput, PatientConnection, PatientFilter, PatientSort, PatientStatusChange, UpdatePatientDemographicsInput } from './patient.types.js';
 import { setPatientStatus, statusChangesFor, updatePatientDemographics } from './patient-record.service.js';
-import { ageOn, ukToday } from '../platform/uk-dates.js';
+import { ageAt } from './date-of-birth.js';
 
 /** Conditions offered in filters and forms; patients may have others. */
 export const commonConditions = [
@@ -120,7 +120,7 @@ export class PatientResolver {
 
   @FieldResolver(() => Int)
   age(@Root() patient: Patient): number {
-    return ageOn(patient.dateOfBirth, ukToday());
+    return ageAt(patient.dateOfBirth);
   }
 
   @FieldResolver(() => [CareTeamMember], { description: 'The care team, lead first.' })

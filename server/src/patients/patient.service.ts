@@ -12,11 +12,11 @@ import { joinSql, likeContaining, runSql, sql, sqlText } from '../platform/sql.j
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
 import { badCharacterIn } from '../platform/input-gate.js';
-import { requireIsoDate, requireText } from '../platform/validate.js';
+import { requireText } from '../platform/validate.js';
+import { requireDateOfBirth } from './date-of-birth.js';
 import { formatNhsNumber, parseNhsNumber } from './nhs-number.js';
 import { Patient } from './patient.entity.js';
 import { PatientSort, type CreatePatientInput, type PatientFilter } from './patient.types.js';
-import { ukToday } from '../platform/uk-dates.js';
 
 export interface PatientPage {
   patients: Patient[];
@@ -111,9 +111,7 @@ export async function createPatient(em: EntityManager, actor: User, input: Creat
   if (!nhs.ok) throw badInput('nhsNumber', nhs.reason);
   const givenName = requireText('givenName', input.givenName, 100);
   const familyName = requireText('familyName', input.familyName, 100);
-  const dateOfBirth = requireIsoDate('dateOfBirth', input.dateOfBirth);
-  if (dateOfBirth > ukToday()) throw badInput('dateOfBirth', 'The date of birth cannot be in the future.');
-  if (dateOfBirth < '1900-01-01') throw badInput('dateOfBirth', 'Please check the date of birth: it is before 1900.');
+  const dateOfBirth = requireDateOfBirth(input.dateOfBirth);
   const conditions = normaliseConditions(input.conditions);
 
   const practice = await em.findOne(Organisation, { id: input.practiceId, kind: OrganisationKind.GP_PRACTICE }).catch(() => null);
