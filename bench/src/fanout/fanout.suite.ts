@@ -16,7 +16,7 @@
  * times to run all of it; with more, each target is also judged on the median of the rounds).
  */
 import os from 'node:os';
-import { mib, ms, table } from '../support/stats.js';
+import { mib, ms, percentile, table } from '../support/stats.js';
 import { catchUpOnce, postMany, type CatchUpRun } from './catch-up.js';
 import { reconnectStorm, type StormResult } from './storm.js';
 import { startCairnPair } from './cross-instance.js';
@@ -370,7 +370,7 @@ function printOverRounds(rounds: TargetRow[][]): void {
       const found = rounds.flatMap((rows) => rows.filter((r) => r.N === N && r.measure === measure && r.judged));
       const { meets, format } = found[0].judged!;
       const values = found.map((r) => r.judged!.value);
-      const median = [...values].sort((a, b) => a - b)[Math.ceil(values.length / 2) - 1];
+      const median = percentile(values, 50);
       return {
         N,
         measure,
