@@ -3,6 +3,7 @@
  * baseline it is compared with in the same run. Not part of `npm test`; timings never fail a build.
  */
 import { suites } from './suites.js';
+import { describeYardstick, measureYardstick } from './support/yardstick.js';
 
 // Options take a value (`--plans 10` or `--plans=10`); what follows a bare `--flag` is its value, not a suite.
 const args = process.argv.slice(2);
@@ -15,6 +16,7 @@ for (const name of names) {
     process.exit(2);
   }
 }
+console.log(describeYardstick(await measureYardstick()));
 for (const name of names) {
   console.log(`\n=== ${name} ===`);
   await suites[name]();
