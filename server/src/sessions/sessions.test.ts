@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createCarePlanDoc, goalMap, strategyMap } from '../care-plans/care-plan.doc.js';
@@ -5,6 +6,9 @@ import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harne
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { runSql, sql } from '../platform/sql.js';
 import { ukDate } from '../platform/uk-dates.js';
+import { recordSession } from './recording.service.js';
+import { CoachingSession } from './session.entity.js';
+import { SessionOutcome } from './session.types.js';
 
 const BOOK = `mutation($input: BookSessionInput!) { bookSession(input: $input) { session { id status startsAt endsAt mode location purpose coach { name } } } }`;
 const REBOOK = `mutation($input: RebookSessionInput!) { rebookSession(input: $input) { session { id startsAt } changes { kind previousStartsAt newStartsAt reason changedBy { name } } } }`;
@@ -229,6 +233,26 @@ describe('coaching sessions', () => {
     const kinds = (await gql<{ timeline: { nodes: Array<{ kind: string }> } }>(url(), TIMELINE, { id: patient.id }, token)).data!.timeline.nodes.map((n) => n.kind);
     expect(kinds[0]).toBe('SESSION_ADDENDUM_ADDED');
     expect(kinds).toContain('SESSION_RECORDED');
+  });
+
+  it('a recording that loses to another one leaves no check-ins on the plan', async () => {
+    await fresh();
+    const { coach } = world.users;
+    const patient = await world.patient([coach]);
+    const token = await signInAs(url(), coach);
+    await seedPlan(token, patient.id);
+    const sessionId = await bookInPast(token, patient.id, coach.id, 1);
+    // The session as one tab read it, still booked; another tab then records it as a DNA.
+    const stale = await em().findOneOrFail(CoachingSession, sessionId, { populate: ['coach'] });
+    expect(errorCode(await gql(url(), RECORD, { input: { sessionId, outcome: 'DNA' } }, token))).toBeUndefined();
+
+    const input = { sessionId, outcome: SessionOutcome.ATTENDED, discussed: 'Pacing', goalReviews: [{ goalId: 'goal-walk', rating: 7, note: 'Three walks' }], strategyIds: [], nextSteps: '', measuresTaken: [], flareUp: false };
+    const late = recordSession(em(), { actor: coach, requestId: randomUUID() }, stale, patient, input, server().running.services.carePlans);
+    await expect(late).rejects.toMatchObject({ code: 'CONFLICT' });
+
+    const goals = (await gql<{ carePlan: { view: { goals: Array<{ id: string; checkIns: unknown[] }> } } }>(url(), PLAN, { id: patient.id }, token)).data!.carePlan.view.goals;
+    expect(goals.find((g) => g.id === 'goal-walk')!.checkIns).toEqual([{ date: '2026-01-02', rating: 3, note: 'Start' }]);
+    expect((await counts(patient.id)).statuses).toBe('DNA');
   });
 
   it('suggests a cadence that steps down as the patient improves and back up after a DNA, through the API', async () => {
