@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { canRead, pairDecisionsQuery, readersAmong } from '../access/policy.js';
-import { ownerQuery, useTestServer } from '../test-support/harness.js';
+import { useTestServer, waitForLockWait } from '../test-support/harness.js';
 import { deferred } from '../test-support/live.js';
 import { makeWorld } from '../test-support/world.js';
 import { sql } from '../platform/sql.js';
@@ -55,7 +55,7 @@ describe('the event log', () => {
     const seqA = await aAppended.promise;
     // B starts later and would, with a bigserial, commit seq A+1 first; a reader at A+1 would skip A for ever.
     const b = mark(em, patient.id, 'B');
-    await waitForLockWait(em);
+    await waitForLockWait('event_counter');
     expect(await readEventsAfter(em.fork(), start, 100, { patientId: patient.id })).toEqual([]);
     aMayCommit.resolve();
     await a;
@@ -155,13 +155,3 @@ describe('the event log', () => {
   });
 });
 
-/** Waits until some session is blocked on a lock (the event counter); there is no promise to await for that. */
-async function waitForLockWait(em: EntityManager): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    // As the owner: the app's role may not read other sessions' activity.
-    const rows = await ownerQuery<{ n: string }>(`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like '%event_counter%'`);
-    if (Number(rows[0].n) > 0) return;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  throw new Error('The second writer never waited for the first');
-}

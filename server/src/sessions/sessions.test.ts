@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createCarePlanDoc, goalMap, strategyMap } from '../care-plans/care-plan.doc.js';
-import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
+import { errorCode, gql, ownerQuery, useTestServer, waitForLockWait } from '../test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { runSql, sql } from '../platform/sql.js';
 import { ukDate } from '../platform/uk-dates.js';
@@ -235,23 +236,51 @@ describe('coaching sessions', () => {
     expect(kinds).toContain('SESSION_RECORDED');
   });
 
-  it('a recording that loses to another one leaves no check-ins on the plan', async () => {
+  /** A coach's patient with a plan of two goals and a session yesterday, still booked; and a late attended recording of it with a rating. */
+  const sessionToRecord = async () => {
     await fresh();
     const { coach } = world.users;
     const patient = await world.patient([coach]);
     const token = await signInAs(url(), coach);
     await seedPlan(token, patient.id);
     const sessionId = await bookInPast(token, patient.id, coach.id, 1);
-    // The session as one tab read it, still booked; another tab then records it as a DNA.
-    const stale = await em().findOneOrFail(CoachingSession, sessionId, { populate: ['coach'] });
-    expect(errorCode(await gql(url(), RECORD, { input: { sessionId, outcome: 'DNA' } }, token))).toBeUndefined();
-
+    // The session as a form read it: still booked.
+    const seen = await em().findOneOrFail(CoachingSession, sessionId, { populate: ['coach'] });
     const input = { sessionId, outcome: SessionOutcome.ATTENDED, discussed: 'Pacing', goalReviews: [{ goalId: 'goal-walk', rating: 7, note: 'Three walks' }], strategyIds: [], nextSteps: '', measuresTaken: [], flareUp: false };
-    const late = recordSession(em(), { actor: coach, requestId: randomUUID() }, stale, patient, input, server().running.services.carePlans);
-    await expect(late).rejects.toMatchObject({ code: 'CONFLICT' });
+    const recordLate = () => recordSession(em(), { actor: coach, requestId: randomUUID() }, seen, patient, input, server().running.services.carePlans);
+    const walkCheckIns = async () =>
+      (await gql<{ carePlan: { view: { goals: Array<{ id: string; checkIns: unknown[] }> } } }>(url(), PLAN, { id: patient.id }, token)).data!.carePlan.view.goals.find((g) => g.id === 'goal-walk')!.checkIns;
+    return { coach, patient, token, sessionId, recordLate, walkCheckIns };
+  };
+  const seededCheckIns = [{ date: '2026-01-02', rating: 3, note: 'Start' }];
 
-    const goals = (await gql<{ carePlan: { view: { goals: Array<{ id: string; checkIns: unknown[] }> } } }>(url(), PLAN, { id: patient.id }, token)).data!.carePlan.view.goals;
-    expect(goals.find((g) => g.id === 'goal-walk')!.checkIns).toEqual([{ date: '2026-01-02', rating: 3, note: 'Start' }]);
+  it('a recording that loses to another one leaves no check-ins on the plan', async () => {
+    const { patient, token, sessionId, recordLate, walkCheckIns } = await sessionToRecord();
+    // Another tab records it as a DNA first.
+    expect(errorCode(await gql(url(), RECORD, { input: { sessionId, outcome: 'DNA' } }, token))).toBeUndefined();
+    await expect(recordLate()).rejects.toMatchObject({ code: 'CONFLICT' });
+    expect(await walkCheckIns()).toEqual(seededCheckIns);
+    expect((await counts(patient.id)).statuses).toBe('DNA');
+  });
+
+  it('a recording waits for one under way, then finds the session recorded and writes nothing to the plan', async () => {
+    const { coach, patient, sessionId, recordLate, walkCheckIns } = await sessionToRecord();
+    // A colleague's recording under way: it holds the session, as the service's transaction does, uncommitted.
+    const colleague = new pg.Client({ connectionString: String(server().orm.config.get('clientUrl')) });
+    await colleague.connect();
+    try {
+      await colleague.query('begin');
+      await colleague.query(`select id from coaching_session where id = $1 for update`, [sessionId]);
+      const late = recordLate();
+      late.catch(() => undefined); // awaited below, once the colleague has committed
+      await waitForLockWait('coaching_session');
+      await colleague.query(`update coaching_session set status = 'DNA', recorded_by_id = $2, recorded_at = now() where id = $1`, [sessionId, coach.id]);
+      await colleague.query('commit');
+      await expect(late).rejects.toMatchObject({ code: 'CONFLICT' });
+    } finally {
+      await colleague.end();
+    }
+    expect(await walkCheckIns()).toEqual(seededCheckIns);
     expect((await counts(patient.id)).statuses).toBe('DNA');
   });
 
@@ -448,3 +477,4 @@ describe('coaching sessions', () => {
     expect(errorCode(await gql(url(), RECORD, { input: { sessionId, outcome: 'DNA' } }, gpToken))).toBe('FORBIDDEN');
   });
 });
+

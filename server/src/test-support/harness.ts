@@ -148,3 +148,17 @@ export async function ownerQuery<T = Record<string, unknown>>(text: string, para
     await owner.end();
   }
 }
+
+/**
+ * Waits until some database session is blocked on a lock while running a statement that mentions `queryLike`
+ * (a table's name, say): there is no promise to await for that.
+ */
+export async function waitForLockWait(queryLike: string): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    // As the owner: the app's role may not read other sessions' activity.
+    const rows = await ownerQuery<{ n: string }>(`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like $1`, [`%${queryLike}%`]);
+    if (Number(rows[0].n) > 0) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`Nothing waited for a lock while running a statement on ${queryLike}`);
+}
