@@ -56,17 +56,16 @@ export async function recordSession(em: EntityManager, by: By, session: Coaching
     // waits, then finds it no longer booked. So the plan never keeps the check-ins of a recording that
     // lost to another one (this lock is the only one the transaction holds while the plan is written).
     const booked = await runSql(tx, sql`select id from coaching_session where id = ${session.id} and status = 'BOOKED' for update`);
-    if (booked.length === 0) throw recordedMeanwhile();
+    if (booked.length === 0) throw conflict('This session was recorded or changed by someone else a moment ago; please look again.');
     // Then the plan: an edit the store refuses records nothing. Its clientUpdateId is the session's, so
     // a retry after a failure below adds nothing twice.
     await addCheckInsToPlan(carePlans, patient.id, by.actor.id, day, reviews, `session-check-ins:${session.id}`, by.requestId);
-    const done = await runSql(
+    await runSql(
       tx,
       sql`update coaching_session set status = ${input.outcome}, recorded_by_id = ${by.actor.id}, recorded_at = ${now}, discussed = ${discussed},
                  next_steps = ${nextSteps}, measures_taken = ${input.measuresTaken}::text[], flare_up = ${attended ? input.flareUp : null}, activation_level = ${patient.activationLevel}
-           where id = ${session.id} and status = 'BOOKED' returning id`,
+           where id = ${session.id}`,
     );
-    if (done.length === 0) throw recordedMeanwhile();
     if (reviews.length > 0) {
       await runSql(tx, sql`insert into session_goal_review (session_id, goal_id, goal_what, rating, note)
                            select ${session.id}::uuid, g->>'goalId', g->>'goalWhat', (g->>'rating')::smallint, g->>'note' from jsonb_array_elements(${JSON.stringify(reviews)}::jsonb) g`);
@@ -86,10 +85,6 @@ export async function recordSession(em: EntityManager, by: By, session: Coaching
   });
   await em.refresh(session);
   return { dnaAlert };
-}
-
-function recordedMeanwhile(): Error {
-  return conflict('This session was recorded or changed by someone else a moment ago; please look again.');
 }
 
 /** Adds an addendum to a recorded session's notes (which themselves never change). */
