@@ -477,4 +477,3 @@ describe('coaching sessions', () => {
     expect(errorCode(await gql(url(), RECORD, { input: { sessionId, outcome: 'DNA' } }, gpToken))).toBe('FORBIDDEN');
   });
 });
-
