@@ -36,6 +36,16 @@ describe('serialising message payloads once', () => {
     expect(texts.map((t) => JSON.parse(t) as unknown)).toEqual(['1', '2', '3'].map((id) => ({ id, type: 'next', payload: { data: { patientEvents: { seq: '7' } } } })));
     expect(serialised).toBe(1);
   });
+
+  it("keeps each result's bytes in memory of their own, so that a result kept with its event does not hold a shared 8 KB pool", () => {
+    const payloads = new SerialisedPayloads();
+    const result = { data: { patientEvents: { seq: '7', payload: { summary: 'Flare-up plan reviewed ✓' } } } };
+    const bytes = payloads.bytesOf(result);
+    expect(bytes.toString('utf8')).toBe(`${JSON.stringify(result)}}`);
+    expect(bytes.buffer.byteLength).toBe(bytes.length);
+    expect(bytes.byteOffset).toBe(0);
+    expect(payloads.bytesOf(result)).toBe(bytes);
+  });
 });
 
 describe('ready-made text frames', () => {

@@ -418,12 +418,28 @@ export class SerialisedPayloads {
     return json;
   }
 
-  /** The payload's JSON and the `}` that closes its message, as UTF-8, encoded once per payload object. */
+  /**
+   * The payload's JSON and the `}` that closes its message, as UTF-8, encoded once per payload object. It is
+   * kept as long as the payload is: a replayable event's result stays in memory with the event
+   * (events/recent-events.ts).
+   */
   bytesOf(payload: object): Buffer {
     let bytes = this.bytes.get(payload);
-    if (bytes === undefined) this.bytes.set(payload, (bytes = Buffer.from(`${this.jsonOf(payload)}}`)));
+    if (bytes === undefined) this.bytes.set(payload, (bytes = bufferOfItsOwn(`${this.jsonOf(payload)}}`)));
     return bytes;
   }
+}
+
+/**
+ * `text` as UTF-8 in memory of its own. A short `Buffer.from` is a slice of Node's shared 8 KB pool, and a
+ * slice keeps its whole pool alive. The frames written after a result fill the rest of that pool, so each
+ * result kept with its event held most of 8 KB for its few hundred bytes. Measured with 20 subscribers and
+ * 3,000 events: array buffers grew by 7.8 MB that way, and by 0.3 MB this way.
+ */
+function bufferOfItsOwn(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
 }
 
 /** `ws`'s sender has no frame of its own waiting (it queues only while compressing or reading a Blob). */
