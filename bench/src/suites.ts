@@ -3,6 +3,7 @@ import { fanout } from './fanout/fanout.suite.js';
 import { dashboardBenchmark } from './dashboard/dashboard.suite.js';
 import { indicatorsBenchmark } from './indicators/indicators.suite.js';
 import { keepAliveBenchmark } from './keep-alive/keep-alive.suite.js';
+import { keptEventsBenchmark } from './kept-events/kept-events.suite.js';
 
 /** Every benchmark suite by name; each domain adds its own. */
 export const suites: Record<string, () => Promise<void>> = {};
@@ -11,3 +12,4 @@ suites.fanout = fanout;
 suites.dashboard = dashboardBenchmark;
 suites.indicators = indicatorsBenchmark;
 suites['keep-alive'] = keepAliveBenchmark;
+suites['kept-events'] = keptEventsBenchmark;

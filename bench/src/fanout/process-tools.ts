@@ -24,8 +24,11 @@ export function cpuSecondsOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100; // USER_HZ is 100 on Linux
 }
 
-/** Forces a full GC in the process behind `inspectorUrl` and returns its JS heap in use afterwards. */
-export async function collectGarbage(inspectorUrl: string): Promise<{ heapUsed: number }> {
+/**
+ * Forces a full GC in the process behind `inspectorUrl` and returns its JS heap in use afterwards, and the
+ * memory its ArrayBuffers and Buffers hold outside that heap.
+ */
+export async function collectGarbage(inspectorUrl: string): Promise<{ heapUsed: number; arrayBuffers: number }> {
   const socket = new WebSocket(inspectorUrl, { perMessageDeflate: false });
   await new Promise<void>((resolve, reject) => {
     socket.once('open', () => resolve());
@@ -37,16 +40,17 @@ export async function collectGarbage(inspectorUrl: string): Promise<{ heapUsed: 
     const m = JSON.parse(raw.toString()) as { id?: number; result?: Record<string, unknown> };
     if (m.id !== undefined) pending.get(m.id)?.(m.result ?? {});
   });
-  const call = (method: string) =>
+  const call = (method: string, params: Record<string, unknown> = {}) =>
     new Promise<Record<string, unknown>>((resolve) => {
       pending.set(++id, resolve);
-      socket.send(JSON.stringify({ id, method }));
+      socket.send(JSON.stringify({ id, method, params }));
     });
   await call('HeapProfiler.collectGarbage');
   await call('HeapProfiler.collectGarbage');
   const usage = await call('Runtime.getHeapUsage');
+  const buffers = await call('Runtime.evaluate', { expression: 'process.memoryUsage().arrayBuffers', returnByValue: true });
   socket.close();
-  return { heapUsed: Number(usage.usedSize) };
+  return { heapUsed: Number(usage.usedSize), arrayBuffers: Number((buffers.result as { value?: unknown } | undefined)?.value) };
 }
 
 /** Live JS objects by kind ("object Foo", "closure bar", "string"…): how many, and their own bytes. */
