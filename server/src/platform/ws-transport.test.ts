@@ -46,6 +46,23 @@ describe('serialising message payloads once', () => {
     expect(bytes.byteOffset).toBe(0);
     expect(payloads.bytesOf(result)).toBe(bytes);
   });
+
+  it('encodes a result once, and keeps its bytes without its JSON text beside them', () => {
+    const payloads = new SerialisedPayloads();
+    let serialised = 0;
+    const result = {
+      get data() {
+        serialised++; // read each time the result is turned into JSON
+        return { patientEvents: { seq: '7' } };
+      },
+    };
+    const bytes = payloads.bytesOf(result);
+    expect(payloads.bytesOf(result)).toBe(bytes);
+    expect(serialised).toBe(1);
+    // The text was not kept: asked for it, the result is serialised again (and from then on kept).
+    expect(payloads.jsonOf(result)).toBe('{"data":{"patientEvents":{"seq":"7"}}}');
+    expect(serialised).toBe(2);
+  });
 });
 
 describe('ready-made text frames', () => {
