@@ -11,6 +11,18 @@ function send(payloads: SerialisedPayloads, message: object): string {
   return payloads.complete(JSON.stringify(message, payloads.replacer));
 }
 
+/** A result that counts how often it is turned into JSON: its `data` is read each time. */
+function countedResult(): { result: object; serialised: () => number } {
+  let count = 0;
+  const result = {
+    get data() {
+      count++;
+      return { patientEvents: { seq: '7' } };
+    },
+  };
+  return { result, serialised: () => count };
+}
+
 describe('serialising message payloads once', () => {
   it('writes exactly what JSON.stringify would, for next, error and payload-less messages', () => {
     const payloads = new SerialisedPayloads();
@@ -25,16 +37,10 @@ describe('serialising message payloads once', () => {
 
   it('serialises a result shared by several subscribers once', () => {
     const payloads = new SerialisedPayloads();
-    let serialised = 0;
-    const shared = {
-      get data() {
-        serialised++; // read each time the result is turned into JSON
-        return { patientEvents: { seq: '7' } };
-      },
-    };
-    const texts = ['1', '2', '3'].map((id) => send(payloads, { id, type: 'next', payload: shared }));
+    const shared = countedResult();
+    const texts = ['1', '2', '3'].map((id) => send(payloads, { id, type: 'next', payload: shared.result }));
     expect(texts.map((t) => JSON.parse(t) as unknown)).toEqual(['1', '2', '3'].map((id) => ({ id, type: 'next', payload: { data: { patientEvents: { seq: '7' } } } })));
-    expect(serialised).toBe(1);
+    expect(shared.serialised()).toBe(1);
   });
 
   it("keeps each result's bytes in memory of their own, so that a result kept with its event does not hold a shared 8 KB pool", () => {
@@ -49,19 +55,13 @@ describe('serialising message payloads once', () => {
 
   it('encodes a result once, and keeps its bytes without its JSON text beside them', () => {
     const payloads = new SerialisedPayloads();
-    let serialised = 0;
-    const result = {
-      get data() {
-        serialised++; // read each time the result is turned into JSON
-        return { patientEvents: { seq: '7' } };
-      },
-    };
+    const { result, serialised } = countedResult();
     const bytes = payloads.bytesOf(result);
     expect(payloads.bytesOf(result)).toBe(bytes);
-    expect(serialised).toBe(1);
+    expect(serialised()).toBe(1);
     // The text was not kept: asked for it, the result is serialised again (and from then on kept).
     expect(payloads.jsonOf(result)).toBe('{"data":{"patientEvents":{"seq":"7"}}}');
-    expect(serialised).toBe(2);
+    expect(serialised()).toBe(2);
   });
 });
 
