@@ -1,6 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { SUBSCRIPTION } from '../fanout/baseline-event.js';
+import { postMany } from '../fanout/catch-up.js';
 import { collectGarbage } from '../fanout/process-tools.js';
 import { marker, now } from '../fanout/protocol.js';
 import { startCairnTarget, type CairnTarget } from '../fanout/targets.js';
@@ -11,8 +12,8 @@ import { table } from '../support/stats.js';
  * (events/recent-events.ts keeps a patient stream's latest events, each with its result, encoded once).
  * K subscribers watch one patient while E events are posted (E within what a stream keeps, so every one
  * is kept); the server's JS heap and array buffers are read through the inspector after a full GC, once
- * the subscribers are live and again after the last delivery. Baseline, in the same run: the results' own bytes, as the subscribers received them, the
- * least a kept result can take.
+ * the subscribers are live and again after the last delivery. Baseline, in the same run: the results' own
+ * bytes, as the subscribers received them, the least a kept result can take.
  */
 const SUBSCRIBERS = Number(process.env.KEPT_SUBSCRIBERS ?? 20);
 const EVENTS = Number(process.env.KEPT_EVENTS ?? 1000);
@@ -42,7 +43,7 @@ export async function keptEventsBenchmark(): Promise<void> {
     const before = await collectGarbage(target.inspector);
     received = 0;
     resultBytes = 0;
-    await postEvents(target, EVENTS);
+    await postMany(target, EVENTS, 4, 0);
     const deadline = Date.now() + 60_000;
     while (received < SUBSCRIBERS * EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     if (received < SUBSCRIBERS * EVENTS) throw new Error(`only ${received} of ${SUBSCRIBERS * EVENTS} deliveries arrived`);
@@ -67,13 +68,4 @@ async function untilLive(target: CairnTarget, received: () => number, subscriber
     await target.post(marker(-1, now()));
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-async function postEvents(target: CairnTarget, count: number): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: 4 }, async () => {
-      while (next < count) await target.post(marker(next++, now()));
-    }),
-  );
 }

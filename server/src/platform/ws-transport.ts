@@ -421,7 +421,7 @@ export class SerialisedPayloads {
   /**
    * The payload's JSON and the `}` that closes its message, as UTF-8, encoded once per payload object. It is
    * kept as long as the payload is: a replayable event's result stays in memory with the event
-   * (events/recent-events.ts). So the JSON text is not kept beside it (`kept-events` bench: 2.1–2.7 KB of
+   * (events/recent-events.ts). So the JSON text is not kept beside it (`kept-events` bench: 2.0–2.7 KB of
    * JS heap per kept event without it, 2.9–3.2 KB with it).
    */
   bytesOf(payload: object): Buffer {
