@@ -2,6 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { SUBSCRIPTION } from '../fanout/baseline-event.js';
 import { postMany } from '../fanout/catch-up.js';
+import { sleep } from '../fanout/phases.js';
 import { collectGarbage } from '../fanout/process-tools.js';
 import { marker, now } from '../fanout/protocol.js';
 import { startCairnTarget, type CairnTarget } from '../fanout/targets.js';
@@ -45,7 +46,7 @@ export async function keptEventsBenchmark(): Promise<void> {
     resultBytes = 0;
     await postMany(target, EVENTS, 4, 0);
     const deadline = Date.now() + 60_000;
-    while (received < SUBSCRIBERS * EVENTS && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (received < SUBSCRIBERS * EVENTS && Date.now() < deadline) await sleep(100);
     if (received < SUBSCRIBERS * EVENTS) throw new Error(`only ${received} of ${SUBSCRIBERS * EVENTS} deliveries arrived`);
     const after = await collectGarbage(target.inspector);
     const perEvent = (bytes: number) => `${(bytes / EVENTS / 1024).toFixed(2)} KB`;
@@ -66,6 +67,6 @@ async function untilLive(target: CairnTarget, received: () => number, subscriber
   for (let i = 0; received() < subscribers; i++) {
     if (i >= 100) throw new Error('the subscribers never went live');
     await target.post(marker(-1, now()));
-    await new Promise((r) => setTimeout(r, 100));
+    await sleep(100);
   }
 }
