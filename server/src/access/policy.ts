@@ -171,6 +171,29 @@ export interface ReachedThrough {
  * permitted read is audited here, a permitted write by the service with its transaction.
  */
 export async function requirePatientAccess(ctx: Context, patientId: string, action: PatientAction, through?: ReachedThrough): Promise<PatientAccess> {
+  const { access, recordAllowed } = await decidePatientAccess(ctx, patientId, action, through);
+  if (action === PatientAction.READ) await recordAllowed();
+  return access;
+}
+
+/**
+ * A READ decided as `requirePatientAccess` decides it (a refusal audited and thrown before this returns),
+ * with the permitted read's audit entry still being committed: `recorded` resolves once it is, and rejects
+ * if it cannot be. Nothing of the patient may leave the server before `recorded` resolves. For a stream
+ * whose first results take as long to make as the entry takes to commit (a replay): it makes them meanwhile.
+ */
+export async function admitPatientRead(ctx: Context, patientId: string): Promise<{ access: PatientAccess; recorded: Promise<void> }> {
+  const { access, recordAllowed } = await decidePatientAccess(ctx, patientId, PatientAction.READ);
+  return { access, recorded: recordAllowed() };
+}
+
+/** The decision on `action`, a refusal audited and thrown; and how to record it as permitted (a read's entry). */
+async function decidePatientAccess(
+  ctx: Context,
+  patientId: string,
+  action: PatientAction,
+  through?: ReachedThrough,
+): Promise<{ access: PatientAccess; recordAllowed: () => Promise<void> }> {
   const actor = requireActor(ctx);
   const found = isUuid(patientId) ? await readPatientAndRelationship(ctx, patientId, actor.id) : null;
   const audit = (outcome: AuditOutcome, reason?: string) =>
@@ -192,9 +215,8 @@ export async function requirePatientAccess(ctx: Context, patientId: string, acti
     await audit(AuditOutcome.DENIED, 'not permitted');
     throw forbidden(deniedMessage(action));
   }
-  if (action === PatientAction.READ) await audit(AuditOutcome.ALLOWED);
   let patient: Patient | undefined;
-  return {
+  const access: PatientAccess = {
     actor,
     patientId: found.patientId,
     get patient() {
@@ -202,6 +224,7 @@ export async function requirePatientAccess(ctx: Context, patientId: string, acti
     },
     relationship: related.relationship,
   };
+  return { access, recordAllowed: () => audit(AuditOutcome.ALLOWED) };
 }
 
 /**

@@ -140,10 +140,12 @@ export class EventHub implements SubscriptionOwner {
    * has already checked that the user may open this stream; patient events are re-checked as they come.
    * `checkedAsOf` is `dispatchedThrough` as it was when the caller's check began: if nothing has been
    * dispatched since, that check still holds (see EventSubscription.replay) and replay doesn't ask again.
+   * `recorded`: the caller's read is being entered in the audit trail; nothing is sent before it is.
    */
-  subscribe(userId: string, filter: StreamFilter, after: number, checkedAsOf?: number): EventSubscription {
+  subscribe(userId: string, filter: StreamFilter, after: number, checkedAsOf?: number, recorded?: Promise<void>): EventSubscription {
     const [index, key] = this.indexOf(filter);
     const sub = new EventSubscription(userId, filter, after, this.options.queueLimit, this);
+    if (recorded) sub.withholdUntil(recorded.catch((e: unknown) => this.unrecorded(e)));
     if (this.stopped) {
       sub.close(); // the instance is shutting down: the client reconnects elsewhere with its cursor
       return sub;
@@ -172,6 +174,12 @@ export class EventHub implements SubscriptionOwner {
     }
     this.replayPages.log++;
     return readEventsAfter(this.orm.em.fork(), cursor, limit, filter);
+  }
+
+  /** A subscriber's read could not be entered in the audit trail: its stream ends with nothing sent. */
+  private unrecorded(error: unknown): never {
+    this.logger.error('a live stream was ended unsent: its read could not be recorded in the audit trail', { error: String(error) });
+    throw error;
   }
 
   /** Lets go of a subscription that ended (it calls this itself, once). */

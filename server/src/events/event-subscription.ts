@@ -46,6 +46,11 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
   private roomWanted = 1;
   /** Whoever waits for `live` (made only when asked: an idle subscriber keeps no promise for it). */
   private liveWaiter: (() => void) | null = null;
+  /** Settles once nothing need be withheld any more (see `withholdUntil`); null when nothing is. */
+  private withheld: Promise<void> | null = null;
+  /** Queued events whose results the direct consumer has made ahead while they were withheld. */
+  private preparedAhead = 0;
+  private prepareScheduled = false;
 
   constructor(
     readonly userId: string,
@@ -124,6 +129,25 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
   }
 
   /**
+   * Sends nothing until `recorded` resolves (the subscriber's read is in the audit trail); replay reads
+   * and queues meanwhile, and a direct consumer makes the queued events' results ahead, so that they leave
+   * as soon as it does. If it rejects, nothing is sent and the stream ends: the client resumes from its
+   * cursor, and its read is asked for (and recorded) again.
+   */
+  withholdUntil(recorded: Promise<void>): void {
+    const withheld: Promise<void> = recorded.then(
+      () => {
+        if (this.withheld !== withheld) return;
+        this.withheld = null;
+        this.preparedAhead = 0;
+        this.drainToDirect();
+      },
+      () => this.fail(interrupted()),
+    );
+    this.withheld = withheld;
+  }
+
+  /**
    * Replays from the log until caught up, then goes live. Runs once, started by the hub.
    *
    * Access is checked before the first event is sent: here, unless `checked` says the subscriber's own
@@ -192,7 +216,7 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
    * Hands every event to `deliver` as it comes, in order, instead of through `next()` (one call per event
    * rather than a chain of promises). Resolves when the stream completes, rejects with its error.
    */
-  deliverTo(deliver: (event: EventRecord) => Delivery): Promise<void> {
+  deliverTo(deliver: (event: EventRecord) => Delivery, prepare?: (event: EventRecord) => void): Promise<void> {
     return new Promise((resolve, reject) => {
       if (this.state === 'ended') {
         const failure = this.failure;
@@ -201,7 +225,7 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
         else resolve();
         return;
       }
-      this.direct = { deliver, blocked: false, resolve, reject };
+      this.direct = { deliver, prepare, blocked: false, resolve, reject };
       this.drainToDirect();
     });
   }
@@ -210,6 +234,7 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
   private drainToDirect(): void {
     const direct = this.direct;
     if (!direct) return;
+    if (this.withheld) return this.schedulePrepare();
     while (!direct.blocked && this.state !== 'ended' && this.queue.length > 0) {
       const event = this.queue[0];
       let delivery: Delivery;
@@ -237,6 +262,30 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
     this.wakeReplay();
   }
 
+  /**
+   * While the queue is withheld, its results are made in a later turn of the event loop: the audit entry
+   * being waited for is written at the end of this one (AuditWriter gathers a turn's entries), and is
+   * committed while they are made.
+   */
+  private schedulePrepare(): void {
+    if (this.prepareScheduled || !this.direct?.prepare) return;
+    this.prepareScheduled = true;
+    setImmediate(() => {
+      this.prepareScheduled = false;
+      if (this.withheld && this.direct) this.prepareAhead(this.direct);
+    });
+  }
+
+  /** The results of the events queued since the last call, made now. */
+  private prepareAhead(direct: DirectConsumer): void {
+    if (!direct.prepare) return;
+    try {
+      for (; this.preparedAhead < this.queue.length; this.preparedAhead++) direct.prepare(this.queue[this.preparedAhead]);
+    } catch {
+      this.fail(interrupted());
+    }
+  }
+
   /** Replay waits for room in the queue before reading its next page. */
   private wakeReplay(): void {
     if (this.roomWaiter && this.limit - this.queue.length >= this.roomWanted) {
@@ -247,6 +296,7 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
   }
 
   next(): Promise<IteratorResult<EventRecord>> {
+    if (this.withheld) return this.withheld.then(() => this.next());
     const value = this.queue.shift();
     if (value) {
       this.deliveredThrough = value.seq;
@@ -307,6 +357,8 @@ export interface SubscriptionOwner {
 /** A consumer that takes each event as it comes (see `deliverTo`), and how its stream ends. */
 interface DirectConsumer {
   deliver: (event: EventRecord) => Delivery;
+  /** Makes the event's result ahead of delivering it (while the stream is withheld), if it can. */
+  prepare: ((event: EventRecord) => void) | undefined;
   /** It could not take the first queued event; it calls back when it can. */
   blocked: boolean;
   resolve: () => void;

@@ -1,6 +1,6 @@
 import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
-import { PatientAction, requirePatientAccess } from '../access/policy.js';
+import { admitPatientRead, PatientAction, requirePatientAccess } from '../access/policy.js';
 import type { Context } from '../auth/request-context.js';
 import { badInput } from '../platform/errors.js';
 import { type EventKind, EventKindEnum } from './event-kinds.js';
@@ -33,9 +33,10 @@ export class EventResolver {
       if (after === 'invalid') throw badInput('after', 'That is not an event cursor.');
       const events = context.services.events;
       const checkedAsOf = events.dispatchedThrough;
-      const { actor, patientId } = await requirePatientAccess(context, args.patientId, PatientAction.READ);
+      // The missed events' results are made while the read's audit entry commits; none is sent before it has.
+      const { access, recorded } = await admitPatientRead(context, args.patientId);
       // Without a cursor, start from now: nothing to replay.
-      return events.subscribe(actor.id, { patientId }, after ?? events.dispatchedThrough, checkedAsOf);
+      return events.subscribe(access.actor.id, { patientId: access.patientId }, after ?? events.dispatchedThrough, checkedAsOf, recorded);
     },
   })
   // Declares the field and its arguments; each event is resolved by toPatientEvent itself, synchronously

@@ -54,6 +54,7 @@ function sink(room: number) {
     sent,
     room,
     next: (result) => (s.room > 0 ? (s.room--, sent.push(result.data), true) : false),
+    prepare: () => undefined,
     whenWritable: (r) => void (resume = r),
     drain: () => ((s.room = Infinity), resume?.()),
   };

@@ -34,8 +34,11 @@ export type Delivery = true | ((resume: () => void, fail: (error: unknown) => vo
 
 /** A stream that can hand each value to a callback as it comes, in order (the event hub's subscriptions). */
 export interface DirectSource<T> extends AsyncIterable<T> {
-  /** Resolves when the stream completes, rejects with its error. */
-  deliverTo(deliver: (value: T) => Delivery): Promise<void>;
+  /**
+   * Resolves when the stream completes, rejects with its error. `prepare` makes a value's result ahead
+   * of its delivery, while the stream may not send yet.
+   */
+  deliverTo(deliver: (value: T) => Delivery, prepare?: (value: T) => void): Promise<void>;
   return?(): Promise<IteratorResult<T>>;
 }
 
@@ -113,6 +116,11 @@ function deliverResult(sink: NextSink, result: Promise<ExecutionResult> | Execut
   return sink.next(result, hold) || ((resume) => sink.whenWritable(resume));
 }
 
+/** Makes a result's message ahead of sending it; one still being executed is made when it is sent. */
+function prepareResult(sink: NextSink, result: Promise<ExecutionResult> | ExecutionResult): void {
+  if (!(result instanceof Promise)) sink.prepare(result);
+}
+
 function isDirectSource(stream: AsyncIterable<unknown>): stream is DirectSource<unknown> {
   return 'deliverTo' in stream && typeof stream.deliverTo === 'function';
 }
@@ -134,7 +142,12 @@ class DirectStream<T> implements AsyncGenerator<ExecutionResult, void, void> {
   ) {}
 
   next(): Promise<IteratorResult<ExecutionResult, void>> {
-    return (this.ended ??= this.source.deliverTo((event) => deliverResult(this.sink, this.audience.resultOf(event), this.hold)).then(() => done));
+    return (this.ended ??= this.source
+      .deliverTo(
+        (event) => deliverResult(this.sink, this.audience.resultOf(event), this.hold),
+        (event) => prepareResult(this.sink, this.audience.resultOf(event)),
+      )
+      .then(() => done));
   }
 
   async return(): Promise<IteratorResult<ExecutionResult, void>> {

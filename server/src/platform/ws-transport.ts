@@ -160,6 +160,8 @@ export interface NextSink {
    * the end of the turn, to leave with what else the socket is sent in it (see CoalescedWrites).
    */
   next(result: ExecutionResult, hold?: boolean): boolean;
+  /** Makes the result's message now, to be sent later: its bytes are kept with the result (`bytesOf`). */
+  prepare(result: ExecutionResult): void;
   /** Calls `resume` once the socket has written out what it held. */
   whenWritable(resume: () => void): void;
 }
@@ -178,7 +180,7 @@ class DirectNext implements NextSink {
     private readonly socket: WebSocket,
     private readonly raw: Duplex,
     id: string,
-    private readonly prepare: (result: ExecutionResult) => object,
+    private readonly payloadOf: (result: ExecutionResult) => object,
   ) {
     this.head = `{"id":${JSON.stringify(id)},"type":"next","payload":`;
   }
@@ -186,8 +188,12 @@ class DirectNext implements NextSink {
   next(result: ExecutionResult, hold = false): boolean {
     if (this.socket.readyState !== this.socket.OPEN) return true; // closing: graphql-ws ends the stream
     if (this.socket.bufferedAmount >= HIGH_WATER_BYTES) return false;
-    this.writes.writeText(this.socket, this.raw, this.head, this.payloads.bytesOf(this.prepare(result)), hold);
+    this.writes.writeText(this.socket, this.raw, this.head, this.payloads.bytesOf(this.payloadOf(result)), hold);
     return true;
+  }
+
+  prepare(result: ExecutionResult): void {
+    this.payloads.bytesOf(this.payloadOf(result));
   }
 
   whenWritable(resume: () => void): void {
