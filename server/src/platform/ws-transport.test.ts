@@ -154,6 +154,43 @@ describe('ready-made text frames', () => {
     expect(received).toEqual([result, completion]);
   });
 
+  it('copy a run of frames to one socket into a few chunks, in order, around its other messages', async () => {
+    const writes = new CoalescedWrites(new SerialisedPayloads());
+    // 1,000 frames of a replay, one larger than a chunk, and graphql-ws's message in the middle of them.
+    const tails = Array.from({ length: 1000 }, (_, i) => `${i === 500 ? `"${'x'.repeat(40_000)}",` : ''}"n":${i}}`);
+    let streamWrites = 0;
+    const received = await connected((socket, raw) => {
+      const write = raw.write.bind(raw) as (chunk: Buffer) => boolean;
+      raw.write = ((chunk: Buffer) => (streamWrites++, write(chunk))) as typeof raw.write;
+      tails.forEach((tail, i) => {
+        writes.writeText(socket, raw, '{', Buffer.from(tail));
+        if (i === 700) writes.write(socket, raw, acknowledgement);
+      });
+    }, tails.length + 1);
+    const expected = tails.map((tail) => `{${tail}`);
+    expected.splice(701, 0, acknowledgement);
+    expect(received).toEqual(expected);
+    // The first frame alone, the large one alone, graphql-ws's own message; the rest in 32 KB chunks.
+    expect(streamWrites).toBeLessThan(20);
+  });
+
+  it("close a socket after the frames gathered for it, whose close frame comes last", async () => {
+    const writes = new CoalescedWrites(new SerialisedPayloads());
+    const server = new WebSocketServer({ port: 0, host: '127.0.0.1' });
+    await new Promise<void>((resolve) => server.once('listening', resolve));
+    server.on('connection', (socket, request) => {
+      for (let n = 0; n < 50; n++) writes.writeText(socket, request.socket, '{"n":', Buffer.from(`${n}}`));
+      writes.close(socket, 1001, 'Going away');
+    });
+    const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+    const received: string[] = [];
+    client.on('message', (data) => received.push(String(data)));
+    const code = await new Promise<number>((resolve) => client.once('close', resolve));
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    expect(code).toBe(1001);
+    expect(received).toEqual(Array.from({ length: 50 }, (_, n) => `{"n":${n}}`));
+  });
+
   it("send graphql-ws's messages of no operation (the connection's acknowledgement) at once", async () => {
     const writes = new CoalescedWrites(new SerialisedPayloads());
     const corkedAfter: number[] = [];
