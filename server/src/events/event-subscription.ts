@@ -135,16 +135,14 @@ export class EventSubscription implements AsyncIterableIterator<EventRecord>, Di
    * cursor, and its read is asked for (and recorded) again.
    */
   withholdUntil(recorded: Promise<void>): void {
-    const withheld: Promise<void> = recorded.then(
+    this.withheld = recorded.then(
       () => {
-        if (this.withheld !== withheld) return;
         this.withheld = null;
         this.preparedAhead = 0;
         this.drainToDirect();
       },
       () => this.fail(interrupted()),
     );
-    this.withheld = withheld;
   }
 
   /**
