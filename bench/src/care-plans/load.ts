@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as Y from 'yjs';
-import { cpuMsOf, cpuMsOfAll, cpuMsSince, machineBusyMs } from '../support/child-server.js';
+import { cpuMsOf, cpuMsOfAll, cpuMsSince, machineBusyMs, mainThreadCpuMsOf, syscallsOf } from '../support/child-server.js';
 import { databaseIsLocal } from '../support/postgres.js';
 import { percentile, rssOf } from '../support/stats.js';
 import { seededRandom } from './typing-trace.js';
@@ -60,6 +60,13 @@ export interface LoadResult {
   rssEnd: number;
   /** Server process CPU during the window, in cores (1.0 = one core busy). */
   serverCores: number;
+  /**
+   * The part of `serverCores` on the server's main thread, where JavaScript runs; the rest is V8's helper
+   * threads (garbage collection) and Node's own.
+   */
+  serverMainThreadCores: number;
+  /** The server's read and write system calls during the window (sockets and the database alike); null where unreadable. */
+  serverSyscalls: { reads: number; writes: number } | null;
   /** This (load-generating) process's CPU during the window, in cores. */
   clientCores: number;
   /**
@@ -240,6 +247,8 @@ export async function driveLoad(system: string, serverPid: number, editors: Load
   const epochStart = Date.now();
   recorder.recording = true;
   const cpu0 = cpuMsOf(serverPid);
+  const main0 = mainThreadCpuMsOf(serverPid);
+  const syscalls0 = syscallsOf(serverPid);
   const own0 = process.cpuUsage();
   const postgres0 = cpuMsOfAll('postgres');
   const machine0 = machineBusyMs();
@@ -252,6 +261,9 @@ export async function driveLoad(system: string, serverPid: number, editors: Load
   const epochEnd = Date.now();
   const windowMs = recorder.windowEnd - recorder.windowStart;
   const serverCores = (cpuMsOf(serverPid) - cpu0) / windowMs;
+  const serverMainThreadCores = (mainThreadCpuMsOf(serverPid) - main0) / windowMs;
+  const syscalls1 = syscallsOf(serverPid);
+  const serverSyscalls = syscalls0 && syscalls1 ? { reads: syscalls1.reads - syscalls0.reads, writes: syscalls1.writes - syscalls0.writes } : null;
   const own = process.cpuUsage(own0);
   const clientCores = (own.user + own.system) / 1000 / windowMs;
   const postgresCores = databaseIsLocal() ? cpuMsSince('postgres', postgres0) / windowMs : null;
@@ -288,6 +300,8 @@ export async function driveLoad(system: string, serverPid: number, editors: Load
     rssPeak,
     rssEnd,
     serverCores,
+    serverMainThreadCores,
+    serverSyscalls,
     clientCores,
     postgresCores,
     machineBusyCores,

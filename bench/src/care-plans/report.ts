@@ -56,6 +56,8 @@ export function loadReport(o: LoadOptions, results: Loaded[]): string {
     ['errors', ...col((r) => String(r.errors))],
     ['server RSS start → peak → end', ...col((r) => `${mib(r.rssStart)} → ${mib(r.rssPeak)} → ${mib(r.rssEnd)}`)],
     ['server CPU in the window (cores)', ...col((r) => num(r.serverCores, 2))],
+    ['server CPU per edit: all threads / main thread', ...col((r) => `${num(cpuPerEditUs(r))} / ${num((r.serverMainThreadCores * 1_000_000) / r.ackedPerSecond)} µs`)],
+    ['server system calls per edit: write / read', ...col((r) => (r.serverSyscalls ? `${num(r.serverSyscalls.writes / r.acked, 2)} / ${num(r.serverSyscalls.reads / r.acked, 2)}` : 'n/a'))],
     ['load generator CPU (cores)', ...col((r) => num(r.clientCores, 2))],
     ['PostgreSQL CPU in the window (cores)', ...col((r) => (r.postgresCores === null ? 'n/a (not on this machine)' : num(r.postgresCores, 2)))],
     ['whole machine busy in the window (cores)', ...col((r) => `${num(r.machineBusyCores, 2)} of ${r.machineCores}`)],
@@ -100,7 +102,9 @@ export function loadReport(o: LoadOptions, results: Loaded[]): string {
       ' written to PostgreSQL later by its debounced onStoreDocument, so not durable at ack).',
     'Seen = sent → applied by each other editor of the same plan (Cairn: carePlanUpdates event with that clientUpdateId;' +
       ' Hocuspocus: provider update containing that (clientID, clock)). Server RSS from /proc/<pid>/status of the child.',
-    'CPU: the server child and this process from /proc/<pid>/stat; PostgreSQL = every process named postgres on this machine (other' +
+    'CPU: the server child and this process from /proc/<pid>/stat, the server\'s main thread (where its JavaScript runs; the rest is V8\'s' +
+      ' helper threads, which collect garbage, and Node\'s own) from /proc/<pid>/task/<pid>/stat; system calls from /proc/<pid>/io (socket and' +
+      ' database reads and writes alike), per edit acknowledged in the window; PostgreSQL = every process named postgres on this machine (other' +
       ' databases\' work included, so run it quiet); whole machine = /proc/stat, all cores, everything but idle and I/O wait. An editor keeps one update in' +
       ' flight, so a machine with no CPU to spare serves fewer update messages a second than are typed, and each waits in line:' +
       ' its latency is then about the editors in flight ÷ the messages served a second.',

@@ -90,11 +90,30 @@ export function startChild(
 }
 
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */
-export function cpuMsOf(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+export function cpuMsOf(pid: number, statFile = `/proc/${pid}/stat`): number {
+  const stat = fs.readFileSync(statFile, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   // fields[0] is the state (field 3 of stat), so utime (field 14) and stime (15) are at 11 and 12.
   return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time (user + system, ms) the process's main thread (the one whose id is the process's) has used so far. */
+export function mainThreadCpuMsOf(pid: number): number {
+  return cpuMsOf(pid, `/proc/${pid}/task/${pid}/stat`);
+}
+
+/**
+ * The read and write system calls a process has made so far (`/proc/<pid>/io`: syscr, syscw), or null where
+ * the file cannot be read (another user's process).
+ */
+export function syscallsOf(pid: number): { reads: number; writes: number } | null {
+  try {
+    const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}: (\\d+)$`, 'm').exec(io)?.[1] ?? Number.NaN);
+    return { reads: field('syscr'), writes: field('syscw') };
+  } catch {
+    return null;
+  }
 }
 
 /** CPU time (user + system, ms) used so far by every process named `comm` (e.g. the machine's PostgreSQL). */
