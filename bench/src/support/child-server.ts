@@ -90,16 +90,21 @@ export function startChild(
 }
 
 /** CPU time (user + system) a process has used so far, in ms (Linux /proc; clock ticks of 10 ms). */
-export function cpuMsOf(pid: number, statFile = `/proc/${pid}/stat`): number {
-  const stat = fs.readFileSync(statFile, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // fields[0] is the state (field 3 of stat), so utime (field 14) and stime (15) are at 11 and 12.
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+export function cpuMsOf(pid: number): number {
+  return cpuMsIn(`/proc/${pid}/stat`);
 }
 
 /** CPU time (user + system, ms) the process's main thread (the one whose id is the process's) has used so far. */
 export function mainThreadCpuMsOf(pid: number): number {
-  return cpuMsOf(pid, `/proc/${pid}/task/${pid}/stat`);
+  return cpuMsIn(`/proc/${pid}/task/${pid}/stat`);
+}
+
+/** The user + system CPU time (ms) in a process's or a thread's `stat` file. */
+function cpuMsIn(statFile: string): number {
+  const stat = fs.readFileSync(statFile, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // fields[0] is the state (field 3 of stat), so utime (field 14) and stime (15) are at 11 and 12.
+  return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
 /**
