@@ -23,12 +23,12 @@ export interface CarePlanStoreOptions {
    * A hot plan's document is renewed from a fresh snapshot (see `renewDocument`) once at least this many
    * updates were applied to it since it was built. A renewed document is made anew whole, and lives until
    * the next renewal: seconds at 250 editors, long enough to be promoted to V8's old generation and collected
-   * there. Renewed at every snapshot, such documents were most of what the server promoted and dropped
-   * seconds later (heap snapshots a few seconds apart at 250 editors: Yjs items, their ids and strings, and
-   * whole documents), and their decoding and first whole read ran on every snapshot. At 250 editors (`npm run
-   * bench -- care-plans --parts cairn`, eight alternating pairs) renewing every 1,000 updates took less of the
-   * server's CPU per edit in seven: medians 254 µs against 309; at 1,000 editors, three pairs, no difference
-   * (185–198 against 181–202 µs). The README says what else was measured.
+   * there. Renewed at every snapshot, such documents were most of what the server promoted (heap snapshots
+   * taken 1 and 2.5 s apart at 250 editors: Yjs items, their ids and strings, and whole documents), and
+   * their decoding and first whole read ran on every snapshot. At 250 editors (`npm run bench -- care-plans
+   * --parts cairn`, eight alternating pairs) renewing every 1,000 updates took less of the server's CPU per
+   * edit in seven: medians 254 µs against 309; at 1,000 editors, three pairs, no difference (185–198 against
+   * 181–202 µs).
    */
   renewEvery: number;
   /** A hot plan untouched this long is dropped from memory. */
