@@ -19,18 +19,6 @@ export interface CarePlanStoreOptions {
   maxUpdateBytes: number;
   /** Write a fresh snapshot after this many updates, so a cold load replays at most this many. */
   compactEvery: number;
-  /**
-   * A hot plan's document is renewed from a fresh snapshot (see `renewDocument`) once at least this many
-   * updates were applied to it since it was built. A renewed document is made anew whole, and lives until
-   * the next renewal: seconds at 250 editors, long enough to be promoted to V8's old generation and collected
-   * there. Renewed at every snapshot, such documents were most of what the server promoted (heap snapshots
-   * taken 1 and 2.5 s apart at 250 editors: Yjs items, their ids and strings, and whole documents), and
-   * their decoding and first whole read ran on every snapshot. At 250 editors (`npm run bench -- care-plans
-   * --parts cairn`, eight alternating pairs) renewing every 1,000 updates took less of the server's CPU per
-   * edit in seven: medians 254 µs against 309; at 1,000 editors, three pairs, no difference (185–198 against
-   * 181–202 µs).
-   */
-  renewEvery: number;
   /** A hot plan untouched this long is dropped from memory. */
   idleMs: number;
   /** Presence without a heartbeat for this long is gone (swept within a further second: under 30 s in all). */
@@ -54,7 +42,6 @@ export interface CarePlanStoreOptions {
 export const defaultCarePlanStoreOptions: CarePlanStoreOptions = {
   maxUpdateBytes: 256 * 1024,
   compactEvery: 100,
-  renewEvery: 1000,
   idleMs: 10 * 60_000,
   presenceTtlMs: 25_000,
   stagesFile: null,
@@ -171,8 +158,6 @@ interface HotPlan {
   touched: Set<string>;
   /** What this instance's last group commit of the plan read and wrote; null until one has (see `readFromMemory`). */
   facts: PlanFacts | null;
-  /** Updates applied to `doc` since it was built (see `renewEvery`). */
-  updatesSinceRenewal: number;
 }
 
 /**
@@ -247,7 +232,7 @@ export class CarePlanStore {
    * Group commits done; how many read nothing first; how many found memory out of date and read after all;
    * how many stores found an edit's session ended (for tests and the benchmark).
    */
-  readonly groupCounts = { done: 0, fromMemory: 0, readAgain: 0, sessionsEnded: 0, renewed: 0 };
+  readonly groupCounts = { done: 0, fromMemory: 0, readAgain: 0, sessionsEnded: 0 };
 
   constructor(
     private readonly orm: Orm,
@@ -552,11 +537,7 @@ export class CarePlanStore {
       c.plan.seq = newest.seq;
       c.plan.updatedAt = newest.createdAt;
       const snapshot = snapshots.get(patientId);
-      c.plan.updatesSinceRenewal += planUpdates.length;
-      if (snapshot && c.plan.updatesSinceRenewal >= this.options.renewEvery) {
-        renewDocument(c.plan, snapshot);
-        this.groupCounts.renewed++;
-      }
+      if (snapshot) renewDocument(c.plan, snapshot);
       c.plan.facts = {
         updatesSinceSnapshot: snapshot ? 0 : c.read.updatesSinceSnapshot + c.accepted.length,
         owners: new Map([...(c.plan.facts?.owners ?? []), ...c.owners]),
@@ -750,7 +731,6 @@ export class CarePlanStore {
       if (missing.length === 0) break;
       Y.transact(plan.doc, () => missing.forEach((m) => Y.applyUpdate(plan!.doc, m.update)));
       plan.seq = missing[missing.length - 1].seq;
-      plan.updatesSinceRenewal += missing.length;
       plan.view = materialise(plan.doc);
       plan.facts = null; // written elsewhere: its snapshot count is no longer known here
     }
@@ -771,7 +751,6 @@ export class CarePlanStore {
       lastUsed: Date.now(),
       touched: new Set(),
       facts: null,
-      updatesSinceRenewal: 0,
     };
     trackTouched(doc, plan.touched);
     this.hot.set(patientId, plan);
@@ -781,15 +760,13 @@ export class CarePlanStore {
 
 /**
  * Replaces a hot plan's document with the same state decoded from its snapshot. Typing adds one small
- * item per update, each allocated among whatever else the server made meanwhile, and deleted text stays
- * as items; decoded, the state is fewer items, made together, which a whole read of the text (a new
- * reader's first, see care-plan.text-reader.ts) walks several times faster. Done every `renewEvery` updates.
+ * item per update, each allocated among whatever else the server made meanwhile; reading the long text
+ * walks them all on every group, and walks items made together several times faster.
  */
 function renewDocument(plan: HotPlan, snapshot: Uint8Array): void {
   const doc = createCarePlanDoc(snapshot);
   trackTouched(doc, plan.touched);
   plan.doc = doc;
-  plan.updatesSinceRenewal = 0;
 }
 
 /** The Yjs client ids (the server's own aside) each write reaches on its plan, whose owners the group reads. */
