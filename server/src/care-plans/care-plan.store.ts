@@ -9,7 +9,7 @@ import type { Logger } from '../platform/logger.js';
 import { readGroup, storeGroup, type ClientBinding, type GroupClient, type GroupRead, type PlanWrite, type ReadPlan, type StoredRow, type UpdateRow } from './care-plan.batch-sql.js';
 import { type CarePlanView } from '@cairn/schema/care-plan';
 import { CarePlanShapeError, checkShape, createCarePlanDoc, initialCarePlanUpdate, materialise, sectionsOf, trackTouched } from './care-plan.doc.js';
-import { applyUpdate, changesNothing, claimedClients, clientIdTaken, clientUpdateIdTaken, inspectUpdate, isServerClient, ownerConflict, serverOwners, type UpdateFacts } from './care-plan.update-guard.js';
+import { applyUpdate, changesNothing, claimedClients, clientIdTaken, clientUpdateIdTaken, inspectUpdate, ClientOwners, isServerClient, ownerConflict, type UpdateFacts } from './care-plan.update-guard.js';
 import { CarePlanNotifier, type CommittedUpdate } from './care-plan.notifier.js';
 import { PresenceRegistry } from './care-plan.presence.js';
 import { GroupClock, GroupStageLog } from './care-plan.group-stages.js';
@@ -487,7 +487,7 @@ export class CarePlanStore {
     const access = accessQuery.decide(read.accessRows);
     clock?.lap('read');
     const outcomes = new Map<PendingWrite, UpdateAck | Error>();
-    const checked = new Map<string, PlanOutcome & { read: ReadPlan; owners: Map<number, string> }>();
+    const checked = new Map<string, PlanOutcome & { read: ReadPlan; knownOwners: ReadonlyMap<number, string> | undefined }>();
     for (const [patientId, planWrites] of byPlan) {
       const permitted = planWrites.filter((w) => access.allows(w, PatientAction.EDIT_CARE_PLAN));
       if (memory && permitted.length < planWrites.length) throw new GroupNeedsRead('an author may not edit, as last read');
@@ -495,8 +495,9 @@ export class CarePlanStore {
       if (permitted.length === 0) continue;
       const plan = read.plans.get(patientId);
       if (!plan) throw new Error('a care-plan row was neither found nor created for a patient one may edit');
-      const owners = new Map([...serverOwners(), ...(read.owners.get(patientId) ?? [])]);
-      checked.set(patientId, { ...(await this.checkWrites(patientId, plan, owners, permitted, outcomes, memory !== null)), read: plan, owners });
+      const knownOwners = read.owners.get(patientId);
+      const outcome = await this.checkWrites(patientId, plan, new ClientOwners(knownOwners), permitted, outcomes, memory !== null);
+      checked.set(patientId, { ...outcome, read: plan, knownOwners });
     }
     const updates: UpdateRow[] = [];
     const plans: PlanWrite[] = [];
@@ -538,14 +539,32 @@ export class CarePlanStore {
       c.plan.updatedAt = newest.createdAt;
       const snapshot = snapshots.get(patientId);
       if (snapshot) renewDocument(c.plan, snapshot);
-      c.plan.facts = {
+      c.plan.facts = this.factsAfter(c.plan.facts, {
         updatesSinceSnapshot: snapshot ? 0 : c.read.updatesSinceSnapshot + c.accepted.length,
-        owners: new Map([...(c.plan.facts?.owners ?? []), ...c.owners]),
-        access: new Map([...(c.plan.facts?.access ?? []), ...kept.filter((k) => k.patientId === patientId).map((k) => [k.userId, k] as const)]),
-      };
+        knownOwners: c.knownOwners,
+        bindings: c.bindings,
+        kept: memory ? null : kept.filter((k) => k.patientId === patientId),
+      });
       committed.push({ patientId, prevSeq: c.read.lastSeq, updates: planUpdates, readers: readersOf(patientId, watchers.get(patientId) ?? [], access) });
     }
     return { outcomes, committed, fromMemory: memory !== null };
+  }
+
+  /**
+   * A plan's facts once its group has committed: the owners and relationships it knew, with what the group
+   * read (nothing, when it read from memory: the kept rows are those facts) and bound. Updated in place: a
+   * plan is in one group at a time, and a group that fails evicts its plans, facts and all.
+   */
+  private factsAfter(
+    facts: PlanFacts | null,
+    group: { updatesSinceSnapshot: number; knownOwners: ReadonlyMap<number, string> | undefined; bindings: ClientBinding[]; kept: KeptRelationship[] | null },
+  ): PlanFacts {
+    const next = facts ?? { updatesSinceSnapshot: 0, owners: new Map<number, string>(), access: new Map<string, KeptRelationship>() };
+    next.updatesSinceSnapshot = group.updatesSinceSnapshot;
+    if (group.knownOwners && group.knownOwners !== next.owners) for (const [clientId, userId] of group.knownOwners) next.owners.set(clientId, userId);
+    for (const b of group.bindings) next.owners.set(b.clientId, b.userId);
+    for (const k of group.kept ?? []) next.access.set(k.userId, k);
+    return next;
   }
 
   /**
@@ -599,7 +618,7 @@ export class CarePlanStore {
   private async checkWrites(
     patientId: string,
     read: ReadPlan,
-    owners: Map<number, string>,
+    owners: ClientOwners,
     writes: PendingWrite[],
     outcomes: Map<PendingWrite, UpdateAck | Error>,
     /** Read from memory: every write must be accepted, anything else is for a group that reads. */
@@ -654,8 +673,8 @@ export class CarePlanStore {
         continue;
       }
       for (const clientId of claimed) {
-        if (owners.has(clientId)) continue;
-        owners.set(clientId, w.userId);
+        if (owners.get(clientId) !== undefined) continue;
+        owners.bind(clientId, w.userId);
         bindings.push({ patientId, clientId, userId: w.userId });
       }
       accepted.push({ write: w, sections: sectionsOf(plan.touched) });

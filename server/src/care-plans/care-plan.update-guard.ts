@@ -58,11 +58,24 @@ export function claimedClients(facts: UpdateFacts, doc: Y.Doc): number[] {
 }
 
 /**
- * Owners of client ids, to start from: the initial structure's belong to the server. Every other client
- * id is bound to the first user who wrote with it on the plan (care_plan_client), for good.
+ * Who owns each client id a group meets on a plan: the initial structure's belong to the server; every other
+ * client id is bound to the first user who wrote with it on the plan (care_plan_client), for good. The owners
+ * already known are looked up, not copied (a group met them on every write of a hot plan), and the group's own
+ * new bindings are kept apart until it commits.
  */
-export function serverOwners(): Map<number, string> {
-  return new Map([...serverClients].map((c) => [c, SERVER_OWNER]));
+export class ClientOwners {
+  private readonly bound = new Map<number, string>();
+
+  constructor(private readonly known: ReadonlyMap<number, string> = new Map()) {}
+
+  get(clientId: number): string | undefined {
+    return serverClients.has(clientId) ? SERVER_OWNER : (this.known.get(clientId) ?? this.bound.get(clientId));
+  }
+
+  /** `clientId` is now `userId`'s on the plan, if the group commits. */
+  bind(clientId: number, userId: string): void {
+    this.bound.set(clientId, userId);
+  }
 }
 
 /** A client id of every plan's initial structure: no user's, never looked up. */
@@ -71,8 +84,11 @@ export function isServerClient(clientId: number): boolean {
 }
 
 /** The first of `clients` already bound to someone else on this plan, if any. */
-export function ownerConflict(clients: readonly number[], userId: string, owners: ReadonlyMap<number, string>): number | undefined {
-  return clients.find((c) => owners.has(c) && owners.get(c) !== userId);
+export function ownerConflict(clients: readonly number[], userId: string, owners: Pick<ClientOwners, 'get'>): number | undefined {
+  return clients.find((c) => {
+    const owner = owners.get(c);
+    return owner !== undefined && owner !== userId;
+  });
 }
 
 export const clientIdTaken = () =>
