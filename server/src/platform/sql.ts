@@ -17,33 +17,69 @@ export class Sql {
 
   /** As node-postgres takes it: text, values, and the name of a prepared statement. */
   query(): pg.QueryConfig {
-    const { text, values } = this.render();
-    if (this.name === undefined) return { text, values };
+    if (this.name === undefined) return this.render();
     const known = preparedTexts.get(this.name);
-    if (known === undefined) preparedTexts.set(this.name, text);
-    else if (known !== text) throw new Error(`the prepared statement "${this.name}" was given a different text`);
-    return { name: this.name, text, values };
+    if (known === undefined) {
+      const { text, values } = this.render();
+      preparedTexts.set(this.name, text);
+      return { name: this.name, text, values };
+    }
+    // The text is known: only the values are gathered, each part of the text compared where it falls in
+    // the known one (building it anew, a group commit's 5 KB text, was an allocation per run).
+    const values: unknown[] = [];
+    if (this.walk(values, (part, at) => (known.startsWith(part, at) ? at + part.length : -1)) !== known.length) {
+      throw new Error(`the prepared statement "${this.name}" was given a different text`);
+    }
+    return { name: this.name, text: known, values };
   }
 
   /** The text with `$n` placeholders and the values in order. */
   render(): { text: string; values: unknown[] } {
     const values: unknown[] = [];
     let text = '';
-    const walk = (s: Sql) => {
-      s.strings.forEach((part, i) => {
-        text += part;
-        if (i >= s.values.length) return;
-        const v = s.values[i];
-        if (v instanceof Sql) walk(v);
-        else {
-          values.push(v);
-          text += `$${values.length}`;
-        }
-      });
-    };
-    walk(this);
+    this.walk(values, (part) => {
+      text += part;
+      return text.length;
+    });
     return { text, values };
   }
+
+  /**
+   * Gathers the values in order, handing each piece of text (the parts, and the `$n` placeholders) to
+   * `text` with where it starts; `text` answers where the next starts, or -1 to stop (a mismatch).
+   */
+  private walk(values: unknown[], text: (part: string, at: number) => number): number {
+    let at = 0;
+    const walk = (s: Sql): boolean => {
+      for (let i = 0; i < s.strings.length; i++) {
+        if ((at = text(s.strings[i], at)) < 0) return false;
+        if (i >= s.values.length) continue;
+        const v = s.values[i];
+        if (v instanceof Sql) {
+          if (!walk(v)) return false;
+          continue;
+        }
+        values.push(Array.isArray(v) ? (arrayLiteral(v) ?? v) : v);
+        if ((at = text(`$${values.length}`, at)) < 0) return false;
+      }
+      return true;
+    };
+    return walk(this) ? at : -1;
+  }
+}
+
+/**
+ * A list of strings or numbers as the array literal node-postgres sends for it (each element quoted), made
+ * in one join; null for any other list, which node-postgres then turns into its literal itself, element by
+ * element (at 250 editors, the group commit's lists were 7 % of what the server allocated).
+ */
+function arrayLiteral(list: readonly unknown[]): string | null {
+  for (const e of list) {
+    if (typeof e === 'number') {
+      if (!Number.isFinite(e)) return null;
+    } else if (typeof e !== 'string' || e.includes('"') || e.includes('\\')) return null;
+  }
+  return list.length === 0 ? '{}' : `{"${list.join('","')}"}`;
 }
 
 /** Texts of the prepared statements, by name: one name must always mean one text. */
