@@ -1,5 +1,7 @@
 import {
   execute,
+  getOperationAST,
+  getVariableValues,
   GraphQLBoolean,
   GraphQLEnumType,
   GraphQLID,
@@ -89,18 +91,24 @@ function sent(result: ExecutionResult): unknown {
 }
 
 /** Runs the operation through graphql-js and directly, each with its own counter of resolver calls. */
-async function both(query: string, variableValues: Record<string, unknown> | null = {}): Promise<{ direct: unknown; graphqlJs: unknown; directCalls: number; graphqlJsCalls: number }> {
+async function both(
+  query: string,
+  variableValues: Record<string, unknown> | null = {},
+): Promise<{ direct: unknown; graphqlJs: unknown; directCalls: number; graphqlJsCalls: number; givenCoerced: unknown }> {
   const document = parse(query);
   const mutation = DirectMutation.of(schema, document, undefined);
   if (!mutation) throw new Error(`not a direct mutation: ${query}`);
   const direct = { calls: 0 };
   const graphqlJs = { calls: 0 };
   const base: Omit<ExecutionArgs, 'contextValue'> = { schema, document, variableValues };
+  // As the socket's gate hands them on: the variables coerced by graphql-js, when they coerce.
+  const coerced = getVariableValues(schema, getOperationAST(document)?.variableDefinitions ?? [], variableValues ?? {});
   return {
     direct: sent(await mutation.execute({ ...base, contextValue: direct })),
     graphqlJs: sent(await execute({ ...base, contextValue: graphqlJs })),
     directCalls: direct.calls,
     graphqlJsCalls: graphqlJs.calls,
+    givenCoerced: coerced.coerced ? sent(await mutation.execute({ ...base, contextValue: { calls: 0 } }, coerced.coerced)) : null,
   };
 }
 
@@ -115,6 +123,7 @@ describe('mutations executed directly', () => {
             const query = `mutation($k: ID!) { ${rootAlias}${field}(key: $k, times: 2) { ${selection} } }`;
             const r = await both(query, { k: key });
             expect(r.direct, `${query} with ${key}`).toEqual(r.graphqlJs);
+            expect(r.givenCoerced, `${query} with ${key}, variables coerced before`).toEqual(r.graphqlJs);
             expect([r.directCalls, r.graphqlJsCalls]).toEqual([1, 1]);
             compared++;
           }

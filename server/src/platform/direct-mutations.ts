@@ -79,9 +79,12 @@ export class DirectMutation {
     return leaves && new DirectMutation(schema, operation, mutationType, field, node, type, leaves, document);
   }
 
-  /** The operation's result; a promise if the resolver's answer is one. Never throws (errors are in the result). */
-  execute(args: ExecutionArgs): ExecutionResult | Promise<ExecutionResult> {
-    const variables = getVariableValues(this.schema, this.operation.variableDefinitions ?? [], args.variableValues ?? {}, { maxErrors: 50 });
+  /**
+   * The operation's result; a promise if the resolver's answer is one. Never throws (errors are in the result).
+   * `coerced`: the variables already coerced by graphql-js's `getVariableValues` from `args.variableValues`.
+   */
+  execute(args: ExecutionArgs, coerced?: Record<string, unknown>): ExecutionResult | Promise<ExecutionResult> {
+    const variables = coerced ? { coerced, errors: undefined } : getVariableValues(this.schema, this.operation.variableDefinitions ?? [], args.variableValues ?? {}, { maxErrors: 50 });
     if (variables.errors) return { errors: variables.errors };
     let value: unknown;
     try {

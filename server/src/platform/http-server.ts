@@ -15,7 +15,7 @@ import type { Config } from './config.js';
 import type { Orm } from './database.js';
 import { formatError, internalErrorLogFields, requestIdsOfErrors, type ErrorFormatting } from './errors.js';
 import { DocumentCache, guardRules, operationLimits, prepareDocument, querySizeError } from './graphql-guard.js';
-import { checkOperationInput, inputGatePlugin } from './input-gate.js';
+import { gateOperationInput, inputGatePlugin } from './input-gate.js';
 import { tooManyOperations } from './connection-limits.js';
 import { createHttpServer, securityHeaders } from './http-hardening.js';
 import type { Logger } from './logger.js';
@@ -116,6 +116,8 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
   // answer in any order; operations are admitted in the order they arrived (checks still run at once), so
   // that a client's pipelined edits reach the care-plan write queue in the order they were sent.
   const admitted = new WeakMap<WebSocket, Promise<unknown>>();
+  /** An admitted operation's variables as the gate coerced them, for the direct path (graphql-js coerces its own). */
+  const coercedVariables = new WeakMap<ExecutionArgs, Record<string, unknown>>();
   type SocketContext = WsContext<Record<string, unknown>, SocketExtra & Partial<SessionExtra<TSocketSession>>>;
   /** Admits one operation of a socket: its execution, or the errors it is refused with (graphql-ws's `onSubscribe`). */
   const admit = async (ctx: SocketContext, id: string, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
@@ -129,11 +131,13 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
     const signedOut = await turn;
     if (signedOut) return signedOut;
     if ('errors' in prepared) return prepared.errors;
-    const refused = checkOperationInput(schema, prepared.document, payload.operationName, payload.variables);
-    if (refused) return refused;
+    const gated = gateOperationInput(schema, prepared.document, payload.operationName, payload.variables);
+    if ('refused' in gated) return gated.refused;
     const nextSink = wsCleanup.nextSink(ctx.extra, id, (result) => nextPayload(result, contextValue.requestId));
     const contextValue: TContext = gate.socketContext(ctx.extra.session ?? null, ctx.extra.clientAddress, nextSink);
-    return { schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
+    const args: ExecutionArgs = { schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
+    if (gated.coerced) coercedVariables.set(args, gated.coerced);
+    return args;
   };
   const socketOperations: SocketOperationCounts = { direct: 0 };
   const directMutationOf = perOperation((operation: OperationRef) => DirectMutation.of(schema, operation.document, operation.operationName));
@@ -147,7 +151,7 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
     socketOperations.direct++;
     const admission = await admit(ctx, id, payload);
     if (isErrors(admission)) return { error: admission.map((e) => format(e.toJSON(), e)) };
-    const result = await mutation.execute(admission);
+    const result = await mutation.execute(admission, coercedVariables.get(admission));
     return { next: nextPayload(result, (admission.contextValue as TContext).requestId) };
   };
   const wsCleanup: GraphqlWsServing = serveGraphqlWs<Record<string, unknown>, SessionExtra<TSocketSession>>(

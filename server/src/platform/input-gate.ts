@@ -45,23 +45,38 @@ export function checkOperationInput(
   operationName: string | null | undefined,
   variables: Record<string, unknown> | null | undefined,
 ): GraphQLError[] | null {
+  const checked = gateOperationInput(schema, document, operationName, variables);
+  return 'refused' in checked ? checked.refused : null;
+}
+
+/**
+ * `checkOperationInput`, answering with the variables as it coerced them when it lets the operation through
+ * (null when graphql-js is left to report what is wrong with the operation itself): an executor given
+ * them need not coerce them again.
+ */
+export function gateOperationInput(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): { refused: GraphQLError[] } | { coerced: Record<string, unknown> | null } {
   const operation = getOperationAST(document, operationName);
-  if (!operation) return null; // graphql-js reports the missing operation itself
+  if (!operation) return { coerced: null }; // graphql-js reports the missing operation itself
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 5 });
-  if (coerced.errors) return coerced.errors.map((e) => refusal(new CairnError(ErrorCode.BAD_USER_INPUT, e.message, variableNamed(e.message))));
+  if (coerced.errors) return { refused: coerced.errors.map((e) => refusal(new CairnError(ErrorCode.BAD_USER_INPUT, e.message, variableNamed(e.message)))) };
   const root = schema.getRootType(operation.operation);
-  if (!root) return null;
+  if (!root) return { coerced: null };
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
   try {
     new ArgumentWalk(schema, fragments, coerced.coerced).selections(root, operation.selectionSet);
   } catch (e) {
-    if (e instanceof CairnError) return [refusal(e)];
+    if (e instanceof CairnError) return { refused: [refusal(e)] };
     // getArgumentValues' own coercion failures (a null for a non-null argument through a variable).
-    if (e instanceof GraphQLError) return [refusal(new CairnError(ErrorCode.BAD_USER_INPUT, e.message))];
+    if (e instanceof GraphQLError) return { refused: [refusal(new CairnError(ErrorCode.BAD_USER_INPUT, e.message))] };
     throw e;
   }
-  return null;
+  return { coerced: coerced.coerced };
 }
 
 /**
