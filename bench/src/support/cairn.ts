@@ -9,6 +9,11 @@ import { freshDatabase, type FreshDatabase } from './postgres.js';
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 /** The Node flags `npm start` runs Cairn with (server/node-flags.json): Cairn is measured as it runs. */
 const serverNodeFlags: string[] = JSON.parse(fs.readFileSync(path.join(repoRoot, 'server/node-flags.json'), 'utf8'));
+/**
+ * The build under test: `server/dist`, or another build of the server (another commit's) copied beside it,
+ * `BENCH_CAIRN_DIST=server/dist-other`, to measure two builds at once (bench/side-by-side.sh).
+ */
+const serverScript = path.resolve(repoRoot, process.env.BENCH_CAIRN_DIST ?? 'server/dist', 'main.js');
 
 /** Cairn started from `server/dist/main.js` as a child process against a database of its own. */
 export interface CairnUnderTest {
@@ -36,7 +41,7 @@ export async function startCairn(env: Record<string, string> = {}): Promise<Cair
   try {
     const port = await freePort();
     const childEnv = serverEnv(db.url, port, env);
-    const start = () => startChild(path.join(repoRoot, 'server/dist/main.js'), childEnv, /Cairn is running at/, { flags: serverNodeFlags });
+    const start = () => startChild(serverScript, childEnv, /Cairn is running at/, { flags: serverNodeFlags });
     const cairn: CairnUnderTest = {
       url: `http://127.0.0.1:${port}/graphql`,
       wsUrl: `ws://127.0.0.1:${port}/graphql`,
@@ -195,7 +200,7 @@ function nhsNumber(i: number): string {
 export async function startCairnPeer(cairn: CairnUnderTest, env: Record<string, string> = {}): Promise<{ url: string; wsUrl: string; server: ChildServer }> {
   const port = await freePort();
   const childEnv = serverEnv(cairn.db.url, port, env);
-  const server = await startChild(path.join(repoRoot, 'server/dist/main.js'), childEnv, /Cairn is running at/, { flags: serverNodeFlags });
+  const server = await startChild(serverScript, childEnv, /Cairn is running at/, { flags: serverNodeFlags });
   return { url: `http://127.0.0.1:${port}/graphql`, wsUrl: `ws://127.0.0.1:${port}/graphql`, server };
 }
 
