@@ -37,38 +37,26 @@ export async function carePlanUpdateStream(ctx: Context, patientId: string, stat
     queue.push(streamItemOf(r));
     lastSeq = r.seq;
   };
-  /** Takes a wake that memory answers (this instance's commit, the reader checked): false when it needs a read. */
-  const takeFromMemory = (wake: PlanWake): boolean => {
-    if (queue.closed) return true;
-    const committed = wake.committed;
-    const newest = committed?.updates[committed.updates.length - 1];
-    if (newest && newest.seq <= lastSeq) return true; // already read from the database
-    if (wake.readable === false) {
-      revoke();
-      return true;
-    }
-    if (!committed || committed.prevSeq > lastSeq || wake.readable !== true) return false;
-    for (const u of committed.updates) if (u.seq > lastSeq) push(u);
-    return true;
-  };
   // Deliveries run one after another; the first waits for the initial diff, so nothing is missed or reordered.
-  // One that memory answers while none is queued is taken at once: no promise per stream for every commit.
   let chain: Promise<void> = Promise.resolve();
-  let queued = 1; // the initial diff
   const deliver = (wake: PlanWake) => {
-    if (queued === 0 && takeFromMemory(wake)) return;
-    queued++;
     chain = chain.then(async () => {
-      if (takeFromMemory(wake)) return;
+      if (queue.closed) return;
+      const committed = wake.committed;
+      const newest = committed?.updates[committed.updates.length - 1];
+      if (newest && newest.seq <= lastSeq) return; // already read from the database
+      if (wake.readable === false) return revoke();
+      if (committed && committed.prevSeq <= lastSeq && wake.readable === true) {
+        for (const u of committed.updates) if (u.seq > lastSeq) push(u);
+        return;
+      }
       const em = ctx.services.orm.em.fork();
       const rows = await store.updatesAfter(em, patientId, lastSeq);
       if (rows.length === 0) return;
       if (wake.readable !== true && !(await canRead(em, actor, patientId))) return revoke();
       rows.forEach(push);
       if (rows.length === 500) deliver({ seq: Number.NaN, readable: wake.readable }); // a long backlog: keep reading
-    })
-      .catch((e: unknown) => ctx.services.logger.warn('care-plan stream delivery failed', { error: String(e) }))
-      .finally(() => queued--);
+    }).catch((e: unknown) => ctx.services.logger.warn('care-plan stream delivery failed', { error: String(e) }));
   };
   queue.onClose(store.notifier.listen(patientId, actor.id, deliver));
   chain = (async () => {
@@ -81,7 +69,7 @@ export async function carePlanUpdateStream(ctx: Context, patientId: string, stat
       throw e;
     }
   })();
-  await chain.finally(() => queued--); // a bad state vector fails the subscription here, before anything streams
+  await chain; // a bad state vector fails the subscription here, before anything streams
   deliver({ seq: Number.NaN }); // anything committed while the diff was computed
   return queue;
 }
