@@ -171,6 +171,17 @@ describe('mutations executed directly', () => {
     expect(directMutationNames(schema)).toEqual(['save', 'maybeSave']);
   });
 
+  it('take the variables the gate coerced when given them, and coerce none again', async () => {
+    const document = parse('mutation($k: ID!) { save(key: $k) { seq note } }');
+    const mutation = DirectMutation.of(schema, document, undefined);
+    if (!mutation) throw new Error('not a direct mutation');
+    const ctx = { calls: 0 };
+    // The raw variables would make the resolver throw; the coerced ones given are what it runs with.
+    const result = await mutation.execute({ schema, document, variableValues: { k: 'throws' }, contextValue: ctx }, { k: 'ok' });
+    expect(sent(result)).toEqual({ data: { save: { seq: 7, note: 'saved' } } });
+    expect(ctx.calls).toBe(1);
+  });
+
   it('are worked out once per document and operation name', () => {
     let computed = 0;
     const mutationOf = perOperation((operation: OperationRef) => (computed++, DirectMutation.of(schema, operation.document, operation.operationName)));
