@@ -116,11 +116,18 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
   // answer in any order; operations are admitted in the order they arrived (checks still run at once), so
   // that a client's pipelined edits reach the care-plan write queue in the order they were sent.
   const admitted = new WeakMap<WebSocket, Promise<unknown>>();
-  /** An admitted operation's variables as the gate coerced them, for the direct path (graphql-js coerces its own). */
-  const coercedVariables = new WeakMap<ExecutionArgs, Record<string, unknown>>();
   type SocketContext = WsContext<Record<string, unknown>, SocketExtra & Partial<SessionExtra<TSocketSession>>>;
-  /** Admits one operation of a socket: its execution, or the errors it is refused with (graphql-ws's `onSubscribe`). */
-  const admit = async (ctx: SocketContext, id: string, payload: SubscribePayload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+  /**
+   * Admits one operation of a socket: its execution, or the errors it is refused with (graphql-ws's `onSubscribe`).
+   * `keepCoerced` is handed the variables as the input gate coerced them (the direct path executes with them;
+   * graphql-js coerces its own).
+   */
+  const admit = async (
+    ctx: SocketContext,
+    id: string,
+    payload: SubscribePayload,
+    keepCoerced?: (variables: Record<string, unknown>) => void,
+  ): Promise<ExecutionArgs | readonly GraphQLError[]> => {
     const tooMany = tooManyOperations(ctx.subscriptions, config.maxSubscriptionsPerSocket);
     if (tooMany) return tooMany;
     const prepared = prepareDocument(schema, payload.query, config.production, documents);
@@ -135,9 +142,8 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
     if ('refused' in gated) return gated.refused;
     const nextSink = wsCleanup.nextSink(ctx.extra, id, (result) => nextPayload(result, contextValue.requestId));
     const contextValue: TContext = gate.socketContext(ctx.extra.session ?? null, ctx.extra.clientAddress, nextSink);
-    const args: ExecutionArgs = { schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
-    if (gated.coerced) coercedVariables.set(args, gated.coerced);
-    return args;
+    if (gated.coerced) keepCoerced?.(gated.coerced);
+    return { schema, document: prepared.document, variableValues: payload.variables, operationName: payload.operationName, contextValue };
   };
   const socketOperations: SocketOperationCounts = { direct: 0 };
   const directMutationOf = perOperation((operation: OperationRef) => DirectMutation.of(schema, operation.document, operation.operationName));
@@ -149,9 +155,10 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
    */
   const answerDirectly = async (ctx: SocketContext, id: string, payload: SubscribePayload, mutation: DirectMutation): Promise<DirectAnswer> => {
     socketOperations.direct++;
-    const admission = await admit(ctx, id, payload);
+    let coerced: Record<string, unknown> | undefined;
+    const admission = await admit(ctx, id, payload, (variables) => (coerced = variables));
     if (isErrors(admission)) return { error: admission.map((e) => format(e.toJSON(), e)) };
-    const result = await mutation.execute(admission, coercedVariables.get(admission));
+    const result = await mutation.execute(admission, coerced);
     return { next: nextPayload(result, (admission.contextValue as TContext).requestId) };
   };
   const wsCleanup: GraphqlWsServing = serveGraphqlWs<Record<string, unknown>, SessionExtra<TSocketSession>>(
