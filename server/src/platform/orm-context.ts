@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
  * flush" and raw fragments to clean up. The first `run` of any of them (every flush runs one) makes Node 20
  * install promise hooks for the rest of the process, and every promise anywhere then pays for them: at 250
  * co-editors, in five alternating pairs, the server used 0.44–0.49 cores with them and 0.41–0.46 without
- * (a fan-out burst at 1,000 subscribers cost a little more without: see the README's benchmarks).
+ * (a fan-out burst at 1,000 subscribers cost a little more without: see docs/performance.md).
  *
  * Cairn never reads those contexts across an await. Every unit of work is an explicit fork handed down by
  * hand, and a fork never consults the context (MikroORM asks it only of the global EntityManager, which
