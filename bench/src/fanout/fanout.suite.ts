@@ -13,7 +13,9 @@
  * FANOUT_STORM_CONCURRENCY (reconnect handshakes in flight at once, 500: see storm.ts),
  * FANOUT_CROSS_INSTANCE ("0" leaves out "Cairn, 2 instances": posts to one instance, subscribers on
  * another on the same database, measured like the others whenever Cairn is), FANOUT_ROUNDS (1: how many
- * times to run all of it; with more, each target is also judged on the median of the rounds).
+ * times to run all of it; with more, each target is also judged on the median of the rounds),
+ * FANOUT_STORM_BARRIER (a directory where FANOUT_STORM_PARTIES, 2, runs wait for each other before their
+ * storms: bench/side-by-side.sh --storm).
  */
 import os from 'node:os';
 import { mib, ms, percentile, table } from '../support/stats.js';
@@ -133,6 +135,8 @@ async function measure(name: string, n: number): Promise<Result> {
         storm = await reconnectStorm(target, pool, connected.opened, missed, cpuSecondsOf, settings.stormConcurrency);
         if (storm.failed || storm.anomalies || storm.caughtUp < connected.opened)
           console.log(`  ${target.name}: storm ${storm.caughtUp}/${connected.opened} caught up, ${storm.failed} failed, ${storm.anomalies} anomalies, e.g. ${storm.errorSamples[0]}`);
+        // One line a script comparing builds can read (bench/side-by-side.sh --storm).
+        console.log(`  ${target.name}: storm of ${n}: ready → all live and caught up ${Math.round(storm.ms)} ms, server CPU ${Math.round(storm.serverCpuMs)} ms`);
       }
       return { target: target.name, n, opened: connected.opened, connectMs: connected.ms, liveMs: live.ms, idle0, idleN, write, steady, burst, storm };
     } finally {

@@ -5,6 +5,8 @@
  * live and caught up. For the plain `ws` floor there is nothing to resume: until every reconnected
  * socket receives a fresh broadcast.
  */
+import path from 'node:path';
+import { meetAt } from '../support/barrier.js';
 import type { ClientPool } from './client-pool.js';
 import { sleep } from './phases.js';
 import { marker, now, STORM_FRESH_FROM, STORM_MISSED_FROM } from './protocol.js';
@@ -30,7 +32,9 @@ export interface StormResult {
 /**
  * Disconnects the pool's `n` subscribers, posts `missed` events (resumable servers only), restarts the
  * server, reopens every subscriber at once, and once all are back posts a fresh event (again each second
- * until all have it).
+ * until all have it). With FANOUT_STORM_BARRIER (a directory), FANOUT_STORM_PARTIES (2) processes wait for
+ * each other there before disconnecting and again once their servers have restarted, so that two builds'
+ * storms run at the same moment (bench/side-by-side.sh --storm).
  * "At once" is `concurrency` handshakes in flight, each replaced as it completes: the kernel queues at most
  * the listen backlog (Node's 511) of unaccepted connections and drops the rest, whose clients then wait
  * out TCP's 1 s, 3 s… retransmission timers, which would be measured instead of the server.
@@ -45,10 +49,15 @@ export async function reconnectStorm(
   timeoutMs = 120_000,
   pollMs = 20,
 ): Promise<StormResult> {
+  const barrier = process.env.FANOUT_STORM_BARRIER;
+  const meet = (step: string) => (barrier ? meetAt(path.join(barrier, step), Number(process.env.FANOUT_STORM_PARTIES ?? '2')) : Promise.resolve());
+  await meet('disconnect');
   await pool.disconnect();
   for (let k = 0; k < missed; k++) await target.post(marker(STORM_MISSED_FROM + k, now()));
   const restartStarted = now();
   await target.restart();
+  // Side by side, both servers are up before either's subscribers return, so neither storm has the machine to itself.
+  await meet('reconnect');
   const ready = now();
   const cpu0 = cpuSecondsOf(target.pid);
   await pool.reconnect(STORM_MISSED_FROM, missed, concurrency);

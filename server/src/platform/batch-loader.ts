@@ -19,8 +19,13 @@ export interface BatchOptions {
   crowdSpacingMs?: number;
 }
 
-/** See BatchOptions.crowdSpacingMs: the storm at 5,000 sockets took 3.9–5.1 s with it, 4.5–6.6 s without (alternating runs). */
-const defaultCrowdSpacingMs = 20;
+/**
+ * See BatchOptions.crowdSpacingMs. A crowd's keys wait up to this long for their fetch, and each fetch costs the
+ * server's thread about the same whatever it carries: two reconnect storms at once (bench/side-by-side.sh --storm,
+ * eight rounds) took 16 % less time and 22 % less server CPU at 80 ms than at 20 ms (CPU lower in seven rounds);
+ * 160 ms took another eighth of the CPU but doubles each crowd's wait (docs/performance.md).
+ */
+const defaultCrowdSpacingMs = 80;
 /**
  * Keys waiting behind a fetch that make a crowd. Fewer are requests that happened to meet (a post and a
  * reconnect at once), which would otherwise wait the spacing for nothing.
