@@ -83,33 +83,6 @@ describe('BatchLoader', () => {
     expect(await Promise.all(answers)).toEqual(['a@1', 'b@1', 'a@1', 'c@2']);
   });
 
-  it('coalescing: keys trickling in behind three fetches in a row make a crowd, however few; a quiet fetch ends it', async () => {
-    const { calls, fetch } = controlledFetch();
-    const loader = new BatchLoader(fetch, { mode: 'coalesce', crowdSpacingMs: 50 });
-    const answers = [loader.load('k0')];
-    await turn();
-    // Each fetch ends with one key waiting behind it: the first three are fetched at once.
-    for (let i = 1; i <= 3; i++) {
-      answers.push(loader.load(`k${i}`));
-      calls[i - 1].answer();
-      await turn();
-      expect(calls).toHaveLength(i === 3 ? 3 : i + 1);
-    }
-    // The third in a row: what waits gathers until 50 ms after the last fetch began.
-    answers.push(loader.load('k4'), loader.load('k5'));
-    await new Promise((r) => setTimeout(r, 70));
-    expect(calls.map((c) => c.keys)).toEqual([['k0'], ['k1'], ['k2'], ['k3', 'k4', 'k5']]);
-    calls[3].answer();
-    expect(await Promise.all(answers)).toEqual(['k0@1', 'k1@2', 'k2@3', 'k3@4', 'k4@4', 'k5@4']);
-
-    // Nothing was waiting behind that fetch, so a key asked for alone is fetched at once again.
-    const lone = loader.load('k6');
-    await turn();
-    expect(calls.map((c) => c.keys)).toHaveLength(5);
-    calls[4].answer();
-    expect(await lone).toBe('k6@5');
-  });
-
   it('coalescing: a crowd asking over many turns is fetched in a few larger fetches; a key asked alone at once', async () => {
     const fetched: string[][] = [];
     const slowFetch = async (keys: string[]) => {

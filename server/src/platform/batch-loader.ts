@@ -31,12 +31,6 @@ const defaultCrowdSpacingMs = 80;
  * reconnect at once), which would otherwise wait the spacing for nothing.
  */
 const crowdKeys = 4;
-/**
- * Fetches in a row that each ended with keys waiting behind them also make a crowd, however few the keys: a
- * server busy with a storm reads its sockets' messages a few at a time, and two fetches in three then
- * carried one to three keys each.
- */
-const crowdStreak = 3;
 
 interface Waiting<K, V> {
   key: K;
@@ -58,8 +52,6 @@ export class BatchLoader<K, V> {
   private readonly crowdSpacingMs: number;
   /** When the last fetch started (`performance.now()`). */
   private lastFetchAt = Number.NEGATIVE_INFINITY;
-  /** Fetches in a row that ended with keys waiting behind them. */
-  private followedFetches = 0;
 
   constructor(
     private readonly fetch: (keys: K[]) => Promise<Map<K, V>>,
@@ -109,8 +101,7 @@ export class BatchLoader<K, V> {
       for (const b of batch) b.reject(e);
     } finally {
       this.inFlight--;
-      this.followedFetches = this.pending.length > 0 ? this.followedFetches + 1 : 0;
-      if (this.pending.length > 0) this.schedule(this.pending.length >= crowdKeys || this.followedFetches >= crowdStreak);
+      if (this.pending.length > 0) this.schedule(this.pending.length >= crowdKeys);
     }
   }
 
