@@ -6,7 +6,7 @@
  * socket receives a fresh broadcast.
  */
 import path from 'node:path';
-import { meetAt } from '../support/barrier.js';
+import { meetAt } from './barrier.js';
 import type { ClientPool } from './client-pool.js';
 import { sleep } from './phases.js';
 import { marker, now, STORM_FRESH_FROM, STORM_MISSED_FROM } from './protocol.js';

@@ -5,8 +5,7 @@
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+import { sleep } from './phases.js';
 
 export async function meetAt(dir: string, parties: number, timeoutMs = 600_000, pollMs = 5): Promise<void> {
   mkdirSync(dir, { recursive: true });
