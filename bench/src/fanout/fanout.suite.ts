@@ -14,8 +14,8 @@
  * FANOUT_CROSS_INSTANCE ("0" leaves out "Cairn, 2 instances": posts to one instance, subscribers on
  * another on the same database, measured like the others whenever Cairn is), FANOUT_ROUNDS (1: how many
  * times to run all of it; with more, each target is also judged on the median of the rounds),
- * FANOUT_STORM_BARRIER (a directory where FANOUT_STORM_PARTIES, 2, runs wait for each other before their
- * storms: bench/side-by-side.sh --storm).
+ * FANOUT_STORM_BARRIER (a directory where two runs wait for each other before their storms:
+ * bench/side-by-side.sh --storm).
  */
 import os from 'node:os';
 import { mib, ms, percentile, table } from '../support/stats.js';

@@ -32,8 +32,8 @@ export interface StormResult {
 /**
  * Disconnects the pool's `n` subscribers, posts `missed` events (resumable servers only), restarts the
  * server, reopens every subscriber at once, and once all are back posts a fresh event (again each second
- * until all have it). With FANOUT_STORM_BARRIER (a directory), FANOUT_STORM_PARTIES (2) processes wait for
- * each other there before disconnecting and again once their servers have restarted, so that two builds'
+ * until all have it). With FANOUT_STORM_BARRIER (a directory), two such runs wait for each other there
+ * before disconnecting and again once their servers have restarted, so that two builds'
  * storms run at the same moment (bench/side-by-side.sh --storm).
  * "At once" is `concurrency` handshakes in flight, each replaced as it completes: the kernel queues at most
  * the listen backlog (Node's 511) of unaccepted connections and drops the rest, whose clients then wait
@@ -50,7 +50,7 @@ export async function reconnectStorm(
   pollMs = 20,
 ): Promise<StormResult> {
   const barrier = process.env.FANOUT_STORM_BARRIER;
-  const meet = (step: string) => (barrier ? meetAt(path.join(barrier, step), Number(process.env.FANOUT_STORM_PARTIES ?? '2')) : Promise.resolve());
+  const meet = (step: string) => (barrier ? meetAt(path.join(barrier, step), 2) : Promise.resolve());
   await meet('disconnect');
   await pool.disconnect();
   for (let k = 0; k < missed; k++) await target.post(marker(STORM_MISSED_FROM + k, now()));
