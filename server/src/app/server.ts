@@ -2,6 +2,7 @@ import express from 'express';
 import { sessionGate } from '../auth/request-gate.js';
 import type { Config } from '../platform/config.js';
 import type { Orm } from '../platform/database.js';
+import { compileEntityCode } from '../platform/entity-rows.js';
 import { serveGraphql, type SocketOperationCounts } from '../platform/http-server.js';
 import type { Logger } from '../platform/logger.js';
 import type { CairnModule } from '../platform/module.js';
@@ -26,6 +27,12 @@ export interface RunningServer {
 export async function startServer(config: Config, orm: Orm, logger: Logger): Promise<RunningServer> {
   const schema = await buildCairnSchema();
   const services = buildServices(modules, { config, orm, logger });
+  // With the warm-up, as part of it: starts in tests are many and short.
+  if (config.warmUpRequests > 0) {
+    const started = performance.now();
+    const entities = compileEntityCode(orm);
+    logger.info('Compiled the ORM code of every entity', { entities, ms: Math.round(performance.now() - started) });
+  }
   const started: CairnModule[] = [];
   try {
     for (const m of modules) {

@@ -1,10 +1,11 @@
-import { wrap } from '@mikro-orm/postgresql';
-import { describe, expect, it } from 'vitest';
+import { Utils, wrap } from '@mikro-orm/postgresql';
+import { describe, expect, inject, it, vi } from 'vitest';
+import { openCairnDatabase } from '../app/database.js';
 import { Patient } from '../patients/patient.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import { useTestServer } from '../test-support/harness.js';
 import { makeWorld } from '../test-support/world.js';
-import { DetachedGraphs, detachEntityGraph, entityColumns, entityFromRow } from './entity-rows.js';
+import { compileEntityCode, DetachedGraphs, detachEntityGraph, entityColumns, entityFromRow } from './entity-rows.js';
 import { runSql, sql } from './sql.js';
 
 describe('entities from hand-written rows', () => {
@@ -109,5 +110,27 @@ describe('entities from hand-written rows', () => {
     renamed.givenName = 'Changed in place';
     const again = await keepRowOf(graphs);
     expect([again === renamed, again.givenName, built]).toEqual([false, 'Renamed', 3]);
+  });
+
+  it('writes the ORM code of every entity ahead of use: making a patient and finding its practice then write none', async () => {
+    const stored = await (await makeWorld(server().orm.em.fork())).patient();
+    /** Functions the ORM generated while a patient and its practice were made from a row and found, on a new ORM. */
+    const generatedOnFirstUse = async (ahead: boolean) => {
+      const orm = await openCairnDatabase(inject('databaseUrl'));
+      const generate = vi.spyOn(Utils, 'createFunction');
+      try {
+        if (ahead) expect(compileEntityCode(orm)).toBe(Object.values(orm.getMetadata().getAll()).filter((m) => !m.embeddable && !m.virtual && !m.abstract).length);
+        generate.mockClear();
+        const em = orm.em.fork();
+        entityFromRow(em, Patient, await patientRow(em, stored.id), 'p');
+        await orm.em.fork().findOneOrFail(Organisation, { id: stored.practice.id });
+        return generate.mock.calls.length;
+      } finally {
+        generate.mockRestore();
+        await orm.close();
+      }
+    };
+    expect(await generatedOnFirstUse(false)).toBeGreaterThan(0);
+    expect(await generatedOnFirstUse(true)).toBe(0);
   });
 });

@@ -1,4 +1,4 @@
-import { ReferenceKind, wrap, type EntityDictionary, type EntityManager } from '@mikro-orm/postgresql';
+import { ObjectHydrator, ReferenceKind, wrap, type EntityDictionary, type EntityManager, type MikroORM } from '@mikro-orm/postgresql';
 import { Sql, sqlText } from './sql.js';
 
 type EntityClass<T> = new (...args: never[]) => T;
@@ -35,6 +35,34 @@ export function entityFromRow<T extends object>(em: EntityManager, entity: Entit
   for (const key in row) if (key.startsWith(prefix)) own[key.slice(prefix.length)] = row[key];
   const data = em.getDriver().mapResult(own as EntityDictionary<T>, em.getMetadata().get<T>(entity.name)) as EntityDictionary<T>;
   return em.getEntityFactory().create<T>(entity.name, data, { merge: true, convertCustomTypes: true });
+}
+
+/**
+ * Makes now the code MikroORM generates for each entity at its first use (hydrators, result mapper,
+ * snapshot generator, comparator, key getters), rather than in the first request after a start that
+ * touches the entity: a clinician's first request after a deploy otherwise waits while it is written and
+ * compiled. Answers how many entities.
+ */
+export function compileEntityCode(orm: MikroORM): number {
+  const comparator = orm.em.getComparator();
+  const hydrator = orm.em.getHydrator();
+  const driver = orm.em.getDriver();
+  let compiled = 0;
+  for (const meta of Object.values(orm.getMetadata().getAll())) {
+    if (meta.embeddable || meta.virtual || meta.abstract) continue;
+    // The driver maps rows with a comparator of its own: an empty row makes its mapper for the entity.
+    driver.mapResult({}, meta);
+    comparator.getSnapshotGenerator(meta.className);
+    comparator.getEntityComparator(meta.className);
+    comparator.getPkGetter(meta);
+    comparator.getPkGetterConverted(meta);
+    comparator.getPkSerializer(meta);
+    if (hydrator instanceof ObjectHydrator) {
+      for (const type of ['full', 'reference'] as const) for (const normalise of [false, true]) hydrator.getEntityHydrator(meta, type, normalise);
+    }
+    compiled++;
+  }
+  return compiled;
 }
 
 /**
