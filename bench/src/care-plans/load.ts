@@ -4,6 +4,7 @@ import * as Y from 'yjs';
 import { cpuMsOf, cpuMsOfAll, cpuMsSince, machineBusyMs, mainThreadCpuMsOf, syscallsOf } from '../support/child-server.js';
 import { databaseIsLocal } from '../support/postgres.js';
 import { percentile, rssOf } from '../support/stats.js';
+import { sleep } from '../support/sleep.js';
 import { seededRandom } from './typing-trace.js';
 
 /** The co-editing load: how many plans, editors on each, how fast they type, and for how long. */
@@ -332,8 +333,6 @@ export async function inBatches<T, R>(items: T[], concurrency: number, timeoutMs
   }
   return results;
 }
-
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function describe(e: unknown): string {
   if (e instanceof Error) return e.message;

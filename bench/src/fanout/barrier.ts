@@ -5,7 +5,7 @@
  */
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { sleep } from './phases.js';
+import { sleep } from '../support/sleep.js';
 
 export async function meetAt(dir: string, parties: number, timeoutMs = 600_000, pollMs = 5): Promise<void> {
   mkdirSync(dir, { recursive: true });

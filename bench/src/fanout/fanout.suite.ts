@@ -18,12 +18,13 @@
  * bench/side-by-side.sh --storm).
  */
 import os from 'node:os';
+import { sleep } from '../support/sleep.js';
 import { mib, ms, percentile, table } from '../support/stats.js';
 import { catchUpOnce, postMany, type CatchUpRun } from './catch-up.js';
 import { reconnectStorm, type StormResult } from './storm.js';
 import { startCairnPair } from './cross-instance.js';
 import { ClientPool } from './client-pool.js';
-import { burstDelivery, serverMemory, sleep, steadyDelivery, untilAllLive, writePathCost, type DeliveryResult } from './phases.js';
+import { burstDelivery, serverMemory, steadyDelivery, untilAllLive, writePathCost, type DeliveryResult } from './phases.js';
 import { censusGrowth, cpuSecondsOf, heapCensus, type HeapCensus } from './process-tools.js';
 import { marker, now } from './protocol.js';
 import { startCairnTarget, startPlainWs, startYoga, type Target } from './targets.js';

@@ -2,13 +2,13 @@
  * The measurements taken on one server with N subscribers: idle memory per connection, delivery at a
  * steady posting rate, and delivery capacity when events are posted back-to-back.
  */
+import { sleep } from '../support/sleep.js';
 import { rssOf } from '../support/stats.js';
 import { histogramPercentile, type ClientPool, type PoolStats } from './client-pool.js';
 import { collectGarbage, cpuSecondsOf } from './process-tools.js';
 import { marker, now } from './protocol.js';
 import type { Target } from './targets.js';
 
-export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export interface Memory {
   rss: number;

@@ -8,7 +8,7 @@
 import path from 'node:path';
 import { meetAt } from './barrier.js';
 import type { ClientPool } from './client-pool.js';
-import { sleep } from './phases.js';
+import { sleep } from '../support/sleep.js';
 import { marker, now, STORM_FRESH_FROM, STORM_MISSED_FROM } from './protocol.js';
 import type { Target } from './targets.js';
 

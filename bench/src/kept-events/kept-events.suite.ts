@@ -2,7 +2,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { SUBSCRIPTION } from '../fanout/baseline-event.js';
 import { postMany } from '../fanout/catch-up.js';
-import { sleep } from '../fanout/phases.js';
+import { sleep } from '../support/sleep.js';
 import { collectGarbage } from '../fanout/process-tools.js';
 import { marker, now } from '../fanout/protocol.js';
 import { startCairnTarget, type CairnTarget } from '../fanout/targets.js';
