@@ -9,7 +9,6 @@ import { collectGarbage, cpuSecondsOf } from './process-tools.js';
 import { marker, now } from './protocol.js';
 import type { Target } from './targets.js';
 
-
 export interface Memory {
   rss: number;
   heapUsed: number;

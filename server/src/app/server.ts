@@ -29,9 +29,9 @@ export async function startServer(config: Config, orm: Orm, logger: Logger): Pro
   const services = buildServices(modules, { config, orm, logger });
   // With the warm-up, as part of it: starts in tests are many and short.
   if (config.warmUpRequests > 0) {
-    const started = performance.now();
+    const since = performance.now();
     const entities = compileEntityCode(orm);
-    logger.info('Compiled the ORM code of every entity', { entities, ms: Math.round(performance.now() - started) });
+    logger.info('Compiled the ORM code of every entity', { entities, ms: Math.round(performance.now() - since) });
   }
   const started: CairnModule[] = [];
   try {
