@@ -63,6 +63,21 @@ describe('connections of their own for reads by key', () => {
     }
   });
 
+  it('keep their connections, and what is prepared on them, through a quiet spell longer than node-postgres lets one idle', async () => {
+    const { orm, logger } = server().running.services;
+    const pool = keyReadPool(orm, logger, 'test', 1);
+    const read = prepared('statement-pool-test-quiet', sql`select pg_backend_pid() as pid`);
+    const backend = async () => (await runSql<{ pid: number }>(pool, read))[0].pid;
+    try {
+      const before = await backend();
+      await new Promise((resolve) => setTimeout(resolve, 10_500)); // node-postgres's default idle timeout is 10 s
+      expect(await backend()).toBe(before);
+      expect(await runSql<{ name: string }>(pool, sql`select name from pg_prepared_statements`)).toContainEqual({ name: 'statement-pool-test-quiet' });
+    } finally {
+      await pool.end();
+    }
+  }, 20_000);
+
   it('read values as the ORM does, so that their rows make the same entities', async () => {
     const world = await makeWorld(server().orm.em.fork());
     const { orm, logger } = server().running.services;
