@@ -150,6 +150,42 @@ describe('every bad input is a typed error', () => {
     for (const s of sockets.values()) await s.client.dispose();
   });
 
+  it('a document whose operation to run cannot be told is refused as the client\'s mistake, over HTTP and over the WebSocket', async () => {
+    const { url, wsUrl, orm } = server();
+    const world = await makeWorld(orm.em.fork());
+    const token = await signInAs(url, world.users.coach);
+    const twoOperations = 'query Mine { me { id } } query Colleagues { colleagues(search: "a") { id } }';
+    const overHttp = async (operationName?: string) => {
+      const res = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify({ query: twoOperations, operationName }),
+      });
+      return { status: res.status, ...((await res.json()) as { data?: unknown; errors?: Array<{ message: string; extensions?: { code?: string; field?: string } }> }) };
+    };
+    const unnamed = await overHttp();
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.errors?.[0]).toEqual({
+      message: 'The document has 2 operations (Mine, Colleagues): say which to run in operationName.',
+      extensions: { code: 'BAD_USER_INPUT', field: 'operationName' },
+    });
+    expect((await overHttp('Nobody')).errors?.[0]).toMatchObject({
+      message: 'The document has no operation named "Nobody"; it has Mine, Colleagues.',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+    expect((await overHttp('Mine')).data).toEqual({ me: { id: world.users.coach.id } });
+
+    const client = createClient({ url: wsUrl, webSocketImpl: WebSocket, lazy: false, retryAttempts: 0, connectionParams: { token } });
+    try {
+      const errors = await new Promise<unknown>((resolve, reject) => {
+        client.subscribe({ query: twoOperations }, { next: () => reject(new Error('answered')), error: resolve, complete: () => reject(new Error('completed')) });
+      });
+      expect(errors).toMatchObject([{ message: 'The document has 2 operations (Mine, Colleagues): say which to run in operationName.', extensions: { code: 'BAD_USER_INPUT' } }]);
+    } finally {
+      await client.dispose();
+    }
+  });
+
   it('NUL, lone surrogates and malformed ids are refused naming the argument, as literals and as variables, before any resolver runs', async () => {
     const { url, orm } = server();
     const world = await makeWorld(orm.em.fork());

@@ -61,7 +61,7 @@ export function gateOperationInput(
   variables: Record<string, unknown> | null | undefined,
 ): { refused: GraphQLError[] } | { coerced: Record<string, unknown> | null } {
   const operation = getOperationAST(document, operationName);
-  if (!operation) return { coerced: null }; // graphql-js reports the missing operation itself
+  if (!operation) return { refused: [refusal(new CairnError(ErrorCode.BAD_USER_INPUT, unselectedOperation(document, operationName), 'operationName'))] };
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, { maxErrors: 5 });
   if (coerced.errors) return { refused: coerced.errors.map((e) => refusal(new CairnError(ErrorCode.BAD_USER_INPUT, e.message, variableNamed(e.message)))) };
   const root = schema.getRootType(operation.operation);
@@ -193,6 +193,17 @@ function anyString(value: unknown, path: string): void {
 }
 
 /** As a GraphQL error: HTTP 400 on Apollo's side (which reads `extensions.http`), the CairnError for the mapper. */
+/**
+ * Why no operation of `document` was chosen. graphql-js says so only as it executes, in an error without a
+ * code, which the error mapper then took for an internal one.
+ */
+function unselectedOperation(document: DocumentNode, operationName: string | null | undefined): string {
+  const names = document.definitions.flatMap((d) => (d.kind === Kind.OPERATION_DEFINITION ? [d.name?.value ?? '(unnamed)'] : []));
+  if (operationName) return `The document has no operation named "${operationName}"; it has ${names.join(', ') || 'none'}.`;
+  if (names.length === 0) return 'The document has no operation to run.';
+  return `The document has ${names.length} operations (${names.join(', ')}): say which to run in operationName.`;
+}
+
 function refusal(error: CairnError): GraphQLError {
   return new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, http: { status: 400 } } });
 }
