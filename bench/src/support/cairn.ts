@@ -63,12 +63,12 @@ export async function startCairn(env: Record<string, string> = {}): Promise<Cair
   }
 }
 
-/** One GraphQL request over HTTP; throws on transport errors and on GraphQL errors. */
-export async function gqlHttp<T>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+/** One GraphQL request over HTTP (`operationName` picks one of a document's operations); throws on transport errors and on GraphQL errors. */
+export async function gqlHttp<T>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string, operationName?: string): Promise<T> {
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query, variables, operationName }),
     signal: AbortSignal.timeout(60_000),
   });
   const body = (await res.json()) as { data?: T; errors?: Array<{ message: string }> };
