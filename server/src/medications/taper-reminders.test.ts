@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
@@ -20,7 +21,6 @@ interface Heard {
 }
 
 const today = ukToday();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Taper steps fall due by the calendar, so the steps of a taper approved through the API are moved to known

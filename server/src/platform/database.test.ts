@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, inject, it } from 'vitest';
 import { openCairnDatabase } from '../app/database.js';
 
@@ -10,7 +11,7 @@ describe("the ORM's connections", () => {
     try {
       const before = new Set(await backends()); // two at once: both connections in use
       expect(before.size).toBe(2);
-      await new Promise((resolve) => setTimeout(resolve, 31_000)); // the pool's idle timeout is 30 s
+      await sleep(31_000); // the pool's idle timeout is 30 s
       for (const pid of await backends()) expect(before).toContain(pid);
     } finally {
       await orm.close();

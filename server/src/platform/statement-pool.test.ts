@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { useTestServer } from '../test-support/harness.js';
 import { plansOf } from '../test-support/prepared-plans.js';
@@ -70,7 +71,7 @@ describe('connections of their own for reads by key', () => {
     const backend = async () => (await runSql<{ pid: number }>(pool, read))[0].pid;
     try {
       const before = await backend();
-      await new Promise((resolve) => setTimeout(resolve, 10_500)); // node-postgres's default idle timeout is 10 s
+      await sleep(10_500); // node-postgres's default idle timeout is 10 s
       expect(await backend()).toBe(before);
       expect(await runSql<{ name: string }>(pool, sql`select name from pg_prepared_statements`)).toContainEqual({ name: 'statement-pool-test-quiet' });
     } finally {

@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
 import { MessageType, stringifyMessage } from 'graphql-ws';
 import type { AddressInfo } from 'node:net';
@@ -303,7 +304,6 @@ describe('keep-alive pings', () => {
     return { tick, pings, clients, connect, closeClients, close };
   }
 
-  const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const open = (clients: WebSocket[]) => clients.map((c) => c.readyState === WebSocket.OPEN);
 
   it('pings every socket once a round, a slice at a time, and cuts only the one that never answered', async () => {
