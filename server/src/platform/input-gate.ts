@@ -51,8 +51,8 @@ export function checkOperationInput(
 
 /**
  * `checkOperationInput`, answering with the variables as it coerced them when it lets the operation through
- * (null when graphql-js is left to report what is wrong with the operation itself): an executor given
- * them need not coerce them again.
+ * (null when the schema has no root type for the operation, which graphql-js reports itself): an executor
+ * given them need not coerce them again.
  */
 export function gateOperationInput(
   schema: GraphQLSchema,
