@@ -58,7 +58,7 @@ export function assertUnreachable(x: never): never {
 }
 
 /** Codes graphql-js and the shared limits already put on errors a client caused; they pass unmasked. */
-const clientCodes = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_FOUND']);
+const clientCodes = new Set(['GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED', 'BAD_REQUEST', 'PERSISTED_QUERY_NOT_SUPPORTED']);
 
 /** How the one error mapper treats what a client did not cause. */
 export interface ErrorFormatting {
@@ -104,10 +104,15 @@ export function formatError(
   options.reportInternal(original, requestId);
   if (options.exposeInternals) return { ...formatted, extensions: { ...formatted.extensions, requestId } };
   return {
-    message: `Something went wrong on our side. Please try again; if it goes on, quote request ${requestId}.`,
+    message: internalErrorMessage(requestId),
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
   };
+}
+
+/** All a client is told of an internal error: that it happened, and the id it is logged under. */
+export function internalErrorMessage(requestId: string): string {
+  return `Something went wrong on our side. Please try again; if it goes on, quote request ${requestId}.`;
 }
 
 /** graphql-js ends some messages with suggestions drawn from the schema (field, type and enum names). */

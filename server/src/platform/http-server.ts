@@ -24,6 +24,7 @@ import { serveGraphqlWs, type DirectAnswer, type GraphqlWsServing, type NextSink
 import { DirectMutation, directMutationNames } from './direct-mutations.js';
 import { perOperation, type OperationRef } from './per-operation.js';
 import { runSql, sql } from './sql.js';
+import { answerUnreadableBody } from './unreadable-body.js';
 import { warmUp } from './warm-up.js';
 
 /** Every request's context carries the id that its audit rows and any internal error are logged under. */
@@ -195,6 +196,9 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
   const apollo = new ApolloServer<TContext>({
     schema,
     csrfPrevention: true,
+    // No automatic persisted queries: the web app sends its documents whole, graphql-ws has none, and a
+    // cache of query texts that anyone may fill before signing in is one more thing to bound.
+    persistedQueries: false,
     introspection: !config.production,
     includeStacktraceInErrorResponses: false,
     validationRules: guardRules(config.production),
@@ -220,6 +224,7 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
     express.json({ limit: operationLimits.maxMessageBytes }),
     refuseOversizedQuery,
     expressMiddleware(apollo, { context: ({ req, res }) => gate.httpContext(req, res) }),
+    answerUnreadableBody(errorFormatting),
   );
   const router = express.Router();
   endpoint.routes(router);

@@ -5,7 +5,7 @@ import WebSocket from 'ws';
 import { readConfig, type Config } from '../platform/config.js';
 import { openCairnDatabase } from '../app/database.js';
 import type { Orm } from '../platform/database.js';
-import { createLogger } from '../platform/logger.js';
+import { createLogger, type Logger } from '../platform/logger.js';
 import { startServer, type RunningServer } from '../app/server.js';
 import './provided-context.js';
 
@@ -17,8 +17,11 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-/** A real Cairn instance on port 0 against the run's database. Stop it (or use `useTestServer`). */
-export async function startTestServer(overrides: Partial<Config> = {}): Promise<TestServer> {
+/**
+ * A real Cairn instance on port 0 against the run's database. Stop it (or use `useTestServer`). `logger`:
+ * where its log goes (by default, nowhere: `logLevel` is silent).
+ */
+export async function startTestServer(overrides: Partial<Config> = {}, logger?: Logger): Promise<TestServer> {
   const config: Config = {
     ...readConfig({}),
     databaseUrl: inject('databaseUrl'),
@@ -31,7 +34,7 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
     ...overrides,
   };
   const orm = await openCairnDatabase(config.databaseUrl!);
-  const running = await startServer(config, orm, createLogger(config.logLevel));
+  const running = await startServer(config, orm, logger ?? createLogger(config.logLevel));
   return {
     url: running.url,
     wsUrl: running.url.replace(/^http/, 'ws') + '/graphql',
@@ -45,10 +48,10 @@ export async function startTestServer(overrides: Partial<Config> = {}): Promise<
 }
 
 /** Starts a server for the file's tests and stops it after them. */
-export function useTestServer(overrides: Partial<Config> = {}): () => TestServer {
+export function useTestServer(overrides: Partial<Config> = {}, logger?: Logger): () => TestServer {
   let server: TestServer | undefined;
   beforeAll(async () => {
-    server = await startTestServer(overrides);
+    server = await startTestServer(overrides, logger);
   });
   afterAll(async () => {
     await server?.stop();

@@ -1,0 +1,56 @@
+import type { ErrorRequestHandler } from 'express';
+import { randomUUID } from 'node:crypto';
+import { internalErrorMessage, type ErrorFormatting } from './errors.js';
+
+/** What Express's JSON reader (body-parser) puts on the errors it refuses a body with. */
+interface BodyReadError {
+  status: number;
+  type?: string;
+  limit?: number;
+  charset?: string;
+  encoding?: string;
+}
+
+/**
+ * Answers `/graphql`'s requests that never reached GraphQL as GraphQL answers. Express's JSON reader
+ * refuses a body that is not a JSON object, too large, or in a charset or encoding it cannot read by
+ * throwing, and Express would answer with an HTML page (with a stack trace, outside production). A client
+ * is told instead, as JSON with the code BAD_REQUEST and the reader's status, what to send. Anything else
+ * thrown on the way is internal, as formatError has it: logged under a request id and answered with the
+ * generic message.
+ */
+export function answerUnreadableBody(formatting: Pick<ErrorFormatting, 'exposeInternals' | 'reportInternal'>): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (isBodyReadError(error)) {
+      res.status(error.status).json({ errors: [{ message: unreadableBodyMessage(error), extensions: { code: 'BAD_REQUEST' } }] });
+      return;
+    }
+    const requestId = randomUUID();
+    formatting.reportInternal(error, requestId);
+    const message = formatting.exposeInternals && error instanceof Error ? error.message : internalErrorMessage(requestId);
+    res.status(500).json({ errors: [{ message, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
+  };
+}
+
+function isBodyReadError(error: unknown): error is BodyReadError {
+  if (typeof error !== 'object' || error === null) return false;
+  const status = (error as { status?: unknown }).status;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+/** The reader's own messages ("request entity too large") name no remedy; these do. */
+function unreadableBodyMessage(error: BodyReadError): string {
+  switch (error.type) {
+    case 'entity.parse.failed':
+      return 'The request body is not a JSON object: send {"query": "…", "variables": {…}} as application/json.';
+    case 'entity.too.large':
+      return `The request body is too large (the limit is ${error.limit ?? 'smaller'} bytes).`;
+    case 'charset.unsupported':
+      return `The request body's charset (${error.charset ?? 'given'}) is not supported: send UTF-8.`;
+    case 'encoding.unsupported':
+      return `The request body's content encoding (${error.encoding ?? 'given'}) is not supported: send it uncompressed, or as gzip, deflate or br.`;
+    default:
+      return 'The request body could not be read (a compressed body that does not decompress, or one cut short): send it again, whole.';
+  }
+}
