@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { errorCode, gql, useTestServer, wsConnect, wsRequest } from '../test-support/harness.js';
 import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../test-support/world.js';
 import { SocketClose } from './socket-registry.js';
@@ -81,6 +82,20 @@ describe('signing in and out', () => {
   it('closes an unauthenticated socket with 4401, and one with a bad token too', async () => {
     expect(await wsConnect(server().wsUrl).closed).toBe(SocketClose.Unauthorized);
     expect(await wsConnect(server().wsUrl, 'not-a-token').closed).toBe(SocketClose.Unauthorized);
+  });
+
+  it('takes a session cookie that does not decode for no session: signed out over HTTP, on a socket and on a printed page, not an internal error', async () => {
+    const cookie = { cookie: 'cairn_session=%zz' };
+    const http = await fetch(`${server().url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...cookie }, body: JSON.stringify({ query: ME }) });
+    expect(http.status).toBe(200);
+    expect(await http.json()).toEqual({ data: { me: null } });
+    const socket = new WebSocket(server().wsUrl, 'graphql-transport-ws', { headers: cookie });
+    const closed = new Promise<number>((resolve) => socket.on('close', (code) => resolve(code)));
+    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    expect(await closed).toBe(SocketClose.Unauthorized);
+    const patient = await (await fresh()).patient([world.users.coach]);
+    const print = await fetch(`${server().url}/patients/${patient.id}/care-plan/print`, { headers: cookie, redirect: 'manual' });
+    expect(print.status).toBe(401);
   });
 
   it('closes the sockets of a deactivated user within seconds', async () => {

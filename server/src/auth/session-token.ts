@@ -22,7 +22,19 @@ export function cookieValue(cookieHeader: string | undefined, name: string): str
   if (!cookieHeader) return null;
   for (const part of cookieHeader.split(';')) {
     const [k, ...v] = part.trim().split('=');
-    if (k === name) return decodeURIComponent(v.join('='));
+    if (k === name) return decodedOrNull(v.join('='));
   }
   return null;
+}
+
+/**
+ * A cookie whose value is not valid percent-encoding (another site's on the same domain, a hand-edited one)
+ * holds no token Cairn set: it is no session, as a wrong token is, not a failure of the request.
+ */
+function decodedOrNull(value: string): string | null {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return null;
+  }
 }
