@@ -24,7 +24,7 @@ import { serveGraphqlWs, type DirectAnswer, type GraphqlWsServing, type NextSink
 import { DirectMutation, directMutationNames } from './direct-mutations.js';
 import { perOperation, type OperationRef } from './per-operation.js';
 import { runSql, sql } from './sql.js';
-import { answerUnreadableBody } from './unreadable-body.js';
+import { answerRouteError, answerUnreadableBody } from './request-errors.js';
 import { warmUp } from './warm-up.js';
 
 /** Every request's context carries the id that its audit rows and any internal error are logged under. */
@@ -230,6 +230,7 @@ export async function serveGraphql<TContext extends RequestContext, TSocketSessi
   endpoint.routes(router);
   app.use(router);
   serveWebApp(app, config.webDist);
+  app.use(answerRouteError(errorFormatting));
 
   if (config.warmUpRequests > 0) {
     const warmed = await warmUp(app, acceptUpgrade, config.warmUpRequests, endpoint.logger);

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { useTestServer } from '../test-support/harness.js';
 import { recordingLogger } from '../test-support/recording-logger.js';
 import { operationLimits } from './graphql-guard.js';
-import { answerUnreadableBody } from './unreadable-body.js';
+import { answerRouteError, answerUnreadableBody } from './request-errors.js';
 
 const json = { 'content-type': 'application/json' };
 const ME = JSON.stringify({ query: '{ __typename }' });
@@ -58,6 +58,15 @@ describe('a request body Cairn cannot read', () => {
         expect(JSON.parse(good.text)).toEqual({ data: { __typename: 'Query' } });
       });
 
+      it('a printed page\'s address that does not decode is answered in plain words, as the page\'s other refusals are', async () => {
+        const { url } = server();
+        const res = await fetch(`${url}/patients/%zz/care-plan/print`);
+        expect(res.status).toBe(400);
+        expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+        expect(await res.text()).toBe('This address cannot be read: check the link, or open the page again from Cairn.');
+        expect(logger.lines.filter((l) => l.msg === 'Internal error')).toEqual([]);
+      });
+
       it('asks for an automatic persisted query in vain: PERSISTED_QUERY_NOT_SUPPORTED, never an internal error', async () => {
         const { url } = server();
         const hash = 'a'.repeat(64);
@@ -77,13 +86,17 @@ describe('a request body Cairn cannot read', () => {
   }
 });
 
-describe('anything else thrown before GraphQL answers', () => {
-  it('is internal: logged under a request id and answered with the generic message and that id, as JSON', async () => {
+describe('anything else thrown before a route answers', () => {
+  it('is internal: logged under a request id and answered with the generic message and that id, as JSON on /graphql and as text elsewhere', async () => {
     const logger = recordingLogger();
-    const app = express();
-    app.post('/graphql', () => {
+    const reporting = { exposeInternals: false, reportInternal: (error: unknown, requestId: string) => logger.error('Internal error', { requestId, error: String(error) }) };
+    const fail = () => {
       throw new Error("insert into patient values ('Ada')");
-    }, answerUnreadableBody({ exposeInternals: false, reportInternal: (error, requestId) => logger.error('Internal error', { requestId, error: String(error) }) }));
+    };
+    const app = express();
+    app.post('/graphql', fail, answerUnreadableBody(reporting));
+    app.get('/page', fail);
+    app.use(answerRouteError(reporting));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
     try {
@@ -92,13 +105,22 @@ describe('anything else thrown before GraphQL answers', () => {
       expect(answer.status).toBe(500);
       const { errors } = JSON.parse(answer.text) as { errors: Array<{ message: string; extensions: { code: string; requestId: string } }> };
       const { requestId } = errors[0].extensions;
-      expect(errors[0]).toEqual({
-        message: `Something went wrong on our side. Please try again; if it goes on, quote request ${requestId}.`,
-        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
-      });
-      expect(logger.lines).toEqual([{ msg: 'Internal error', requestId, error: expect.stringMatching(/Ada/) }]);
+      expect(errors[0]).toEqual({ message: generic(requestId), extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } });
+      const page = await fetch(`${url}/page`);
+      expect(page.status).toBe(500);
+      const pageText = await page.text();
+      const pageRequestId = /quote request ([\w-]+)\.$/.exec(pageText)?.[1] ?? '';
+      expect(pageText).toBe(generic(pageRequestId));
+      expect(logger.lines).toEqual([
+        { msg: 'Internal error', requestId, error: expect.stringMatching(/Ada/) },
+        { msg: 'Internal error', requestId: pageRequestId, error: expect.stringMatching(/Ada/) },
+      ]);
     } finally {
       await new Promise((resolve) => server.close(resolve));
     }
   });
 });
+
+function generic(requestId: string): string {
+  return `Something went wrong on our side. Please try again; if it goes on, quote request ${requestId}.`;
+}

@@ -2,6 +2,9 @@ import type { ErrorRequestHandler } from 'express';
 import { randomUUID } from 'node:crypto';
 import { internalErrorMessage, type ErrorFormatting } from './errors.js';
 
+/** What the answers below need of the error mapper's settings. */
+type InternalReporting = Pick<ErrorFormatting, 'exposeInternals' | 'reportInternal'>;
+
 /** What Express's JSON reader (body-parser) puts on the errors it refuses a body with. */
 interface BodyReadError {
   status: number;
@@ -19,21 +22,42 @@ interface BodyReadError {
  * thrown on the way is internal, as formatError has it: logged under a request id and answered with the
  * generic message.
  */
-export function answerUnreadableBody(formatting: Pick<ErrorFormatting, 'exposeInternals' | 'reportInternal'>): ErrorRequestHandler {
+export function answerUnreadableBody(formatting: InternalReporting): ErrorRequestHandler {
   return (error: unknown, _req, res, next) => {
     if (res.headersSent) return next(error);
-    if (isBodyReadError(error)) {
+    if (isClientError(error)) {
       res.status(error.status).json({ errors: [{ message: unreadableBodyMessage(error), extensions: { code: 'BAD_REQUEST' } }] });
       return;
     }
-    const requestId = randomUUID();
-    formatting.reportInternal(error, requestId);
-    const message = formatting.exposeInternals && error instanceof Error ? error.message : internalErrorMessage(requestId);
+    const { message, requestId } = reportedInternal(error, formatting);
     res.status(500).json({ errors: [{ message, extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }] });
   };
 }
 
-function isBodyReadError(error: unknown): error is BodyReadError {
+/**
+ * The same for every other route (the printed pages, the web app), in plain text as they answer: a request
+ * Express could not take apart (a path that does not decode) is the client's, and anything else internal.
+ */
+export function answerRouteError(formatting: InternalReporting): ErrorRequestHandler {
+  return (error: unknown, _req, res, next) => {
+    if (res.headersSent) return next(error);
+    if (isClientError(error)) {
+      res.status(error.status).type('text/plain').send('This address cannot be read: check the link, or open the page again from Cairn.');
+      return;
+    }
+    res.status(500).type('text/plain').send(reportedInternal(error, formatting).message);
+  };
+}
+
+/** Logs an internal error under a new request id; what the client is told of it. */
+function reportedInternal(error: unknown, formatting: InternalReporting): { message: string; requestId: string } {
+  const requestId = randomUUID();
+  formatting.reportInternal(error, requestId);
+  return { message: formatting.exposeInternals && error instanceof Error ? error.message : internalErrorMessage(requestId), requestId };
+}
+
+/** An error Express or its JSON reader raised for a request it could not take: a 4xx status on it. */
+function isClientError(error: unknown): error is BodyReadError {
   if (typeof error !== 'object' || error === null) return false;
   const status = (error as { status?: unknown }).status;
   return typeof status === 'number' && status >= 400 && status < 500;
