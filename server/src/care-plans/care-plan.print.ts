@@ -49,11 +49,9 @@ export function carePlanPrintHandler(services: Services) {
       }
       res.set('Cache-Control', 'no-store').type('text/html').send(renderPrintHtml(patient, view, signed, await contactFor(em, patient)));
     } catch (e) {
-      if (e instanceof CairnError) res.status(httpStatusFor(e.code)).type('text/plain').send(e.message);
-      else {
-        services.logger.error('care-plan print failed', { error: String(e) });
-        res.status(500).type('text/plain').send('Something went wrong on our side. Please try again.');
-      }
+      // Anything else is internal: the platform's route error handler logs it (values redacted) under a request id.
+      if (!(e instanceof CairnError)) throw e;
+      res.status(httpStatusFor(e.code)).type('text/plain').send(e.message);
     }
   };
 }

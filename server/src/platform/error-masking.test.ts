@@ -18,12 +18,13 @@ describe('internal errors', () => {
   const url = useOwnDatabase('errors');
   let token = '';
   let coachId = '';
+  let patientId = '';
 
   beforeAll(async () => {
     const orm = await openCairnDatabase(url);
     try {
       const world = await makeWorld(orm.em.fork());
-      await world.patient([world.users.coach]);
+      patientId = (await world.patient([world.users.coach])).id;
       coachId = world.users.coach.id;
       const server = await startServer(config({}), orm, recordingLogger());
       token = await signInAs(server.url, world.users.coach);
@@ -41,7 +42,7 @@ describe('internal errors', () => {
     return { ...readConfig({}), databaseUrl: url, port: 0, host: '127.0.0.1', webDist: undefined, seedDemo: false, logLevel: 'silent', ...overrides };
   }
 
-  /** Starts a server in `mode`, asks for the caseload over HTTP and WebSocket, and stops it. */
+  /** Starts a server in `mode`, asks for the caseload over HTTP and WebSocket and for the printed plan, and stops it. */
   async function caseloadErrors(mode: Partial<Config>) {
     const orm = await openCairnDatabase(url);
     const logger = recordingLogger();
@@ -51,7 +52,9 @@ describe('internal errors', () => {
       const socket = wsConnect(server.url.replace(/^http/, 'ws') + '/graphql', token);
       const ws = await wsRequest(socket.client, PATIENTS);
       await socket.client.dispose();
-      return { errors: [http.errors?.[0], ws.errors?.[0]], logged: logger.lines.filter((l) => l.msg === 'Internal error') };
+      const printed = await fetch(`${server.url}/patients/${patientId}/care-plan/print`, { headers: { authorization: `Bearer ${token}` } });
+      const print = { status: printed.status, text: await printed.text() };
+      return { errors: [http.errors?.[0], ws.errors?.[0]], print, logged: logger.lines.filter((l) => l.msg === 'Internal error') };
     } finally {
       await server.stop();
       await orm.close();
@@ -63,7 +66,7 @@ describe('internal errors', () => {
     ['in production', { production: true }],
   ] as const) {
     it(`are answered ${mode} with a generic message and a request id, and logged in full under that id`, async () => {
-      const { errors, logged } = await caseloadErrors(settings);
+      const { errors, print, logged } = await caseloadErrors(settings);
       for (const error of errors) {
         expect(error?.extensions?.code).toBe('INTERNAL_SERVER_ERROR');
         const requestId = (error?.extensions as { requestId?: string } | undefined)?.requestId;
@@ -73,6 +76,11 @@ describe('internal errors', () => {
         const line = logged.find((l) => l.requestId === requestId);
         expect(line?.message).toMatch(/given_name/);
       }
+      // The printed plan, a route of its own, answers the same words in plain text.
+      expect(print.status).toBe(500);
+      const printRequestId = /quote request ([\w-]+)\.$/.exec(print.text)?.[1];
+      expect(print.text).toBe(`Something went wrong on our side. Please try again; if it goes on, quote request ${printRequestId}.`);
+      expect(logged.find((l) => l.requestId === printRequestId)?.message).toMatch(/given_name/);
     });
   }
 

@@ -34,11 +34,9 @@ export function dischargeLetterHandler(services: Services) {
       const gps = (await em.find(CareTeamMember, { patient: patient.id }, { populate: ['user'] })).filter((m) => m.user.role === 'GP').map((m) => m.user.name);
       res.set('Cache-Control', 'no-store').type('text/html').send(renderDischargeLetter(patient, discharge, gps));
     } catch (e) {
-      if (e instanceof CairnError) res.status(httpStatusFor(e.code)).type('text/plain').send(e.message);
-      else {
-        services.logger.error('discharge letter failed', { error: String(e) });
-        res.status(500).type('text/plain').send('Something went wrong on our side. Please try again.');
-      }
+      // Anything else is internal: the platform's route error handler logs it (values redacted) under a request id.
+      if (!(e instanceof CairnError)) throw e;
+      res.status(httpStatusFor(e.code)).type('text/plain').send(e.message);
     }
   };
 }
