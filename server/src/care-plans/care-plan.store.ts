@@ -3,7 +3,7 @@ import * as Y from 'yjs';
 import { keptRelationships, pairDecisionsQuery, PatientAction, type AccessPair, type KeptRelationship, type PairDecisions } from '../access/policy.js';
 import type { Orm } from '../platform/database.js';
 import { StatementPool } from '../platform/statement-pool.js';
-import { runSql, sql, type StatementRunner } from '../platform/sql.js';
+import { isUniqueViolation, runSql, sql, sqlState, type StatementRunner } from '../platform/sql.js';
 import { badInput, CairnError, conflict } from '../platform/errors.js';
 import type { Logger } from '../platform/logger.js';
 import { readGroup, storeGroup, type ClientBinding, type GroupClient, type GroupRead, type PlanWrite, type ReadPlan, type StoredRow, type UpdateRow } from './care-plan.batch-sql.js';
@@ -838,18 +838,9 @@ async function sessionRefusals(writes: readonly PendingWrite[]): Promise<Map<Pen
   return new Map(writes.map((w, i) => [w, refusals[i]]));
 }
 
-/** A unique key already taken (23505). */
-function isUniqueViolation(e: unknown): boolean {
-  return sqlState(e) === '23505';
-}
-
 /** A PostgreSQL data exception (class 22): a value the database cannot take, so the edit's own fault. */
 function isDataException(e: unknown): boolean {
   return /^22/.test(sqlState(e));
-}
-
-function sqlState(e: unknown): string {
-  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
 }
 
 /** The answer to a write its document refused. */

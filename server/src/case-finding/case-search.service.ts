@@ -1,10 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
 import { Patient } from '../patients/patient.entity.js';
 import { conflict } from '../platform/errors.js';
-import { joinSql, runSql, sql } from '../platform/sql.js';
+import { isUniqueViolation, joinSql, runSql, sql } from '../platform/sql.js';
 import { requireText } from '../platform/validate.js';
 import type { CaseCriterion, CaseFindingMatch, SaveCaseSearchInput } from './case-finding.types.js';
 import { CaseSearch } from './case-search.entity.js';
@@ -31,7 +30,7 @@ export async function saveCaseSearch(em: EntityManager, by: By, registry: Criter
       await recordAudit(tx, { actorId: by.actor.id, action: 'caseSearch.save', patientId: null, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { searchId: search.id } });
     });
   } catch (e) {
-    if (e instanceof UniqueConstraintViolationException) throw conflict(`You already have a search called "${name}".`);
+    if (isUniqueViolation(e)) throw conflict(`You already have a search called "${name}".`);
     throw e;
   }
   return search;

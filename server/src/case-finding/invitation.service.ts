@@ -1,10 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { appendEvent } from '../events/event-log.js';
 import { Patient, PatientStatus } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
-import { runSql, sql } from '../platform/sql.js';
+import { isUniqueViolation, runSql, sql } from '../platform/sql.js';
 import { createReferral } from '../referrals/referral.service.js';
 import { InvitationAnswer, type AnswerInvitationInput } from './case-finding.types.js';
 import type { CaseSearch } from './case-search.entity.js';
@@ -45,7 +44,7 @@ export async function invitePatients(em: EntityManager, by: By, search: CaseSear
       }
     });
   } catch (e) {
-    if (e instanceof UniqueConstraintViolationException) throw conflict('One of these patients already has an open invitation; record its answer first.');
+    if (isUniqueViolation(e)) throw conflict('One of these patients already has an open invitation; record its answer first.');
     throw e;
   }
   return invitations;

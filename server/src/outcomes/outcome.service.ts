@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { isUuid, PatientAction } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
@@ -14,7 +13,7 @@ import { Instrument, instruments } from './instruments.js';
 import { CompletedBy, GpAppointmentSource, OutcomeRecord, OutcomeStatus } from './outcome-record.entity.js';
 import { seriesOf, type Series, type SeriesPoint } from './outcome-series.js';
 import { activationLevelOf, isMeaningfulWorsening, scoreAnswers, type Answers } from './scoring.js';
-import { runSql, sql } from '../platform/sql.js';
+import { isUniqueViolation, runSql, sql } from '../platform/sql.js';
 import { latestEpisodeStart } from '../referrals/referral.service.js';
 import { ukDate } from '../platform/uk-dates.js';
 
@@ -87,7 +86,7 @@ export async function recordOutcome(em: EntityManager, by: By, patient: Patient,
     });
   } catch (e) {
     // Two corrections of one record at once: the unique index lets only the first in.
-    if (e instanceof UniqueConstraintViolationException) throw conflict('That measure has just been corrected by someone else. Reload to see the correction.');
+    if (isUniqueViolation(e)) throw conflict('That measure has just been corrected by someone else. Reload to see the correction.');
     throw e;
   }
   return record;

@@ -1,11 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { DeadlockException, UniqueConstraintViolationException } from '@mikro-orm/core';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
 import { appendEvent } from '../events/event-log.js';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity.js';
 import { badInput, changedSinceSeen, conflict } from '../platform/errors.js';
-import { joinSql, runSql, sql, sqlText } from '../platform/sql.js';
+import { isUniqueViolation, joinSql, runSql, sql, sqlState, sqlText } from '../platform/sql.js';
 import { requireText } from '../platform/validate.js';
 import { requireDateOfBirth } from './date-of-birth.js';
 import { formatNhsNumber, parseNhsNumber } from './nhs-number.js';
@@ -99,7 +98,7 @@ export async function updatePatientDemographics(em: EntityManager, by: By, patie
     });
   } catch (e) {
     // Two records given one number at the same moment: the unique index decides, and nothing is written.
-    if (e instanceof UniqueConstraintViolationException && wanted.nhsNumber) throw numberTaken(wanted.nhsNumber);
+    if (isUniqueViolation(e) && wanted.nhsNumber) throw numberTaken(wanted.nhsNumber);
     throw e;
   }
   await em.refresh(patient, { populate: ['practice'] });
@@ -121,7 +120,8 @@ async function transactionGivingWay(em: EntityManager, work: (tx: EntityManager)
         await work(tx);
       });
     } catch (e) {
-      const gaveWay = e instanceof DeadlockException || (e as { code?: unknown }).code === '55P03';
+      // Deadlock (40P01) or a lock not had in time (55P03), from MikroORM or from runSql alike.
+      const gaveWay = ['40P01', '55P03'].includes(sqlState(e));
       if (!gaveWay || attempt >= 8) throw e;
       await new Promise((resolve) => setTimeout(resolve, 25 * attempt + Math.random() * 50));
     }

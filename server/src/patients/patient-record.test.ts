@@ -125,6 +125,24 @@ describe("correcting a patient's details", () => {
     expect(await events(patient, coach, 'PATIENT_DETAILS_CHANGED')).toEqual([]);
   });
 
+  it('gives one new NHS number to one of several patients corrected to it at the same moment; the rest are CONFLICT, none an internal error', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const coach = await signInAs(url(), world.users.coach);
+    for (let round = 0; round < 3; round++) {
+      const patients = await Promise.all(Array.from({ length: 6 }, () => world.patient([world.users.coach])));
+      const befores = await Promise.all(patients.map((p) => rowOf(world, p)));
+      const nhsNumber = uniqueNhsNumber();
+      const answers = await Promise.all(patients.map((p, i) => gql(url(), EDIT, { input: { patientId: p.id, nhsNumber, seen: seenOf(befores[i]!) } }, coach)));
+      expect(answers.filter((r) => !r.errors)).toHaveLength(1);
+      for (const r of answers.filter((r) => r.errors)) {
+        expect(errorCode(r)).toBe('CONFLICT');
+        expect(r.errors?.[0].message).toMatch(/already on another patient's record in Cairn/);
+      }
+      const rows = await Promise.all(patients.map((p) => rowOf(world, p)));
+      expect(rows.filter((r) => r.nhs_number === nhsNumber)).toHaveLength(1);
+    }
+  });
+
   it('is for the care team and the PCN service lead: a linked specialist is FORBIDDEN, anyone else NOT_FOUND, both audited', async () => {
     const world = await makeWorld(server().orm.em.fork());
     const patient = await world.patient([world.users.coach]);

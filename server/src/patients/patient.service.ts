@@ -1,5 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { canRead, PatientAction, readablePatientsSql } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Role, User } from '../auth/user.entity.js';
@@ -8,7 +7,7 @@ import { mayJoinCareTeam } from '../care-teams/care-team.service.js';
 import { defaultTeamRole } from '../care-teams/team-roles.js';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity.js';
 import { badInput, conflict, type CairnError } from '../platform/errors.js';
-import { joinSql, likeContaining, runSql, sql, sqlText } from '../platform/sql.js';
+import { isUniqueViolation, joinSql, likeContaining, runSql, sql, sqlText } from '../platform/sql.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
 import { badCharacterIn } from '../platform/input-gate.js';
@@ -135,7 +134,7 @@ export async function createPatient(em: EntityManager, actor: User, input: Creat
       await recordAudit(tx, { actorId: actor.id, action: 'patient.create', patientId: patient.id, requestId, outcome: AuditOutcome.ALLOWED });
     });
   } catch (e) {
-    if (e instanceof UniqueConstraintViolationException) throw await alreadyRegistered(em.fork(), actor, nhs.value, requestId);
+    if (isUniqueViolation(e)) throw await alreadyRegistered(em.fork(), actor, nhs.value, requestId);
     throw e;
   }
   return patient;

@@ -160,6 +160,28 @@ export async function runSql<T>(target: SqlTarget, statement: Sql): Promise<T[]>
   }
 }
 
+/**
+ * Makes the transactions that ask with the same `key` take turns, each waiting until the one before has
+ * ended (a PostgreSQL advisory lock, released at COMMIT or ROLLBACK). For a check and then a write over rows
+ * that may not exist yet, which row locks cannot hold: two bookings of one slot, two additions of one member.
+ */
+export async function takeTurns(tx: EntityManager, key: string): Promise<void> {
+  await runSql(tx, sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
+}
+
+/**
+ * The SQLSTATE of a failed statement, as node-postgres raises it (from `runSql`) or as MikroORM wraps it
+ * (its exceptions keep the code): one test for both, where `instanceof` a MikroORM class misses the first.
+ */
+export function sqlState(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+}
+
+/** A unique key already taken (23505): something the statement would add exists already. */
+export function isUniqueViolation(e: unknown): boolean {
+  return sqlState(e) === '23505';
+}
+
 function isRunner(target: SqlTarget): target is StatementRunner {
   return typeof (target as Partial<StatementRunner>).run === 'function';
 }
