@@ -10,7 +10,7 @@ import { appendEvent } from '../events/event-log.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
 import { defaultTeamRole } from './team-roles.js';
-import { runSql, sql } from '../platform/sql.js';
+import { runSql, sql, takeTurns } from '../platform/sql.js';
 
 /** The care team of a patient, lead first; batched across a list of patients in one request. */
 export function careTeamsOf(ctx: Context, patientId: string): Promise<CareTeamMember[] | undefined> {
@@ -51,9 +51,13 @@ export async function mayJoinCareTeam(em: EntityManager, userId: string, practic
   return rows.length > 0;
 }
 
-/** Locks the patient's care-team rows (in one order) until the transaction ends: changes to the team take turns. */
-async function lockTeam(tx: EntityManager, patientId: string): Promise<void> {
-  await runSql(tx, sql`select id from care_team_member where patient_id = ${patientId} order by id for update`);
+/**
+ * Every change to a patient's care team (a member added or removed, the lead handed on, a coach joining from
+ * triage) takes its turn until its transaction ends, and checks the team as it is then: two changes at once
+ * cannot both pass a check that only one of them may (one member added twice, one lead made twice).
+ */
+export async function lockTeam(tx: EntityManager, patientId: string): Promise<void> {
+  await takeTurns(tx, `care-team:${patientId}`);
 }
 
 export async function addCareTeamMember(em: EntityManager, by: Actor, patient: Patient, userId: string, teamRole: string | null): Promise<CareTeamMember> {
@@ -62,11 +66,12 @@ export async function addCareTeamMember(em: EntityManager, by: Actor, patient: P
   if (!(await mayJoinCareTeam(em, user.id, patient.practice.id))) {
     throw badInput('userId', `${user.name} works outside this patient's PCN: only its clinicians and the specialist pain services can join the care team.`);
   }
-  if (await em.count(CareTeamMember, { patient: patient.id, user: user.id })) throw conflict(`${user.name} is already on this care team.`);
   const role = teamRole?.trim() || defaultTeamRole(user.role);
   if (role.length > 80) throw badInput('teamRole', 'The team role is too long (at most 80 characters).');
   const member = new CareTeamMember(patient, user, role, false);
   await em.transactional(async (tx) => {
+    await lockTeam(tx, patient.id);
+    if (await tx.count(CareTeamMember, { patient: patient.id, user: user.id })) throw conflict(`${user.name} is already on this care team.`);
     tx.persist(member);
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.add', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
@@ -111,10 +116,13 @@ export async function setCareTeamLead(em: EntityManager, by: Actor, patient: Pat
   if (member.isLead) return member;
   await em.transactional(async (tx) => {
     await lockTeam(tx, patient.id);
+    // As the team is now: someone may have removed this member, or made them the lead, a moment ago.
+    const [now] = await runSql<{ is_lead: boolean }>(tx, sql`select is_lead from care_team_member where id = ${member.id}`);
+    if (!now) throw conflict(`${member.user.name} was just removed from the care team by someone else. Look at the care team again.`);
+    if (now.is_lead) return;
     // Clear the old lead first: the partial unique index allows one lead at a time, checked per statement.
     await runSql(tx, sql`update care_team_member set is_lead = false where patient_id = ${patient.id} and is_lead`);
-    const made = await runSql(tx, sql`update care_team_member set is_lead = true where id = ${member.id} returning id`);
-    if (made.length === 0) throw conflict(`${member.user.name} was just removed from the care team by someone else. Look at the care team again.`);
+    await runSql(tx, sql`update care_team_member set is_lead = true where id = ${member.id}`);
     await recordAudit(tx, { actorId: by.actor.id, action: 'careTeam.setLead', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
     await appendEvent(tx, { patientId: patient.id, kind: 'CARE_TEAM_LEAD_CHANGED', actorId: by.actor.id, payload: { userId: member.user.id, userName: member.user.name } });
   });

@@ -80,6 +80,25 @@ describe('managing a care team', () => {
     }
   });
 
+  it('adds a member once and makes a lead once however many ask at the same moment: one answer, the rest CONFLICT, one event each', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const coach = await signInAs(server().url, world.users.coach);
+    const events = async (patientId: string, kind: string) =>
+      (await server().orm.em.fork().getConnection().execute<Array<{ n: number }>>('select count(*)::int as n from event where patient_id = ? and kind = ?', [patientId, kind]))[0].n;
+    for (let round = 0; round < 3; round++) {
+      const patient = await world.patient([world.users.coach]);
+      const adds = await Promise.all(Array.from({ length: 8 }, () => gql(server().url, ADD, { p: patient.id, u: world.users.gp.id }, coach)));
+      expect(adds.filter((r) => !r.errors)).toHaveLength(1);
+      for (const r of adds.filter((r) => r.errors)) expect([errorCode(r), r.errors?.[0].message]).toEqual(['CONFLICT', `${world.users.gp.name} is already on this care team.`]);
+      expect(await events(patient.id, 'CARE_TEAM_MEMBER_ADDED')).toBe(1);
+
+      const leads = await Promise.all(Array.from({ length: 8 }, () => gql(server().url, LEAD, { p: patient.id, u: world.users.gp.id }, coach)));
+      // Each is answered with the lead as asked; only one of them changed it.
+      for (const r of leads) expect(r.data).toEqual({ setCareTeamLead: { isLead: true, user: { id: world.users.gp.id } } });
+      expect(await events(patient.id, 'CARE_TEAM_LEAD_CHANGED')).toBe(1);
+    }
+  });
+
   it('adds only clinicians of the patient’s PCN or a specialist pain service', async () => {
     const world = await makeWorld(server().orm.em.fork());
     const patient = await world.patient([world.users.coach]);

@@ -11,6 +11,7 @@ import { createPatient } from '../patients/patient.service.js';
 import type { CreatePatientInput } from '../patients/patient.types.js';
 import { badInput, conflict, forbidden } from '../platform/errors.js';
 import { runSql, sql, type Sql } from '../platform/sql.js';
+import { lockTeam } from '../care-teams/care-team.service.js';
 import { requireText } from '../platform/validate.js';
 import { checkReferralDetails } from './referral-details.js';
 import { Referral, ReferralSource, ReferralStatus } from './referral.entity.js';
@@ -207,6 +208,7 @@ function outcomeWords(d: Decision): string {
 
 /** The assigned coach joins the care team (as its lead when it has none), or becomes its lead when already on it without one. */
 async function joinCareTeam(tx: EntityManager, by: By, patient: Patient, coach: User): Promise<void> {
+  await lockTeam(tx, patient.id); // the team as it is once any change under way has ended (adding this coach, say)
   const [team] = await runSql<{ has_lead: boolean; member: boolean }>(
     tx,
     sql`select coalesce(bool_or(is_lead), false) as has_lead, coalesce(bool_or(user_id = ${coach.id}::uuid), false) as member

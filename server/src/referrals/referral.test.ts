@@ -93,6 +93,28 @@ describe('referrals and triage', () => {
     expect(coachNotes.find((n) => n.kind === 'REFERRAL_ASSIGNED')).toMatchObject({ link: `/patients/${patient.id}` });
   });
 
+  it('accepting a referral while the team lead adds the same coach at the same moment: both are served, the coach joins once, nothing is an internal error', async () => {
+    await fresh();
+    const { gp, coach } = world.users;
+    const [gpToken, coachToken] = [await signInAs(url(), gp), await signInAs(url(), coach)];
+    const ADD = 'mutation($p: ID!, $u: ID!) { addCareTeamMember(patientId: $p, userId: $u) { user { id } } }';
+    for (let round = 0; round < 4; round++) {
+      const created = await gql<{ createReferral: { id: string; patient: { id: string } } }>(url(), CREATE, { input: { newPatient: newPatient(), details: details() } }, gpToken);
+      const { id: referralId, patient } = created.data!.createReferral;
+      const [triage, add] = await Promise.all([
+        gql(url(), TRIAGE, { input: { referralId, outcome: 'ACCEPT', coachId: coach.id } }, coachToken),
+        gql(url(), ADD, { p: patient.id, u: coach.id }, gpToken),
+      ]);
+      expect(triage.errors).toBeUndefined();
+      // Added first, or found on the team by the triage that came first.
+      if (add.errors) expect([errorCode(add), add.errors[0]?.message]).toEqual(['CONFLICT', `${coach.name} is already on this care team.`]);
+      const team = await ownerQuery<{ user_id: string }>('select user_id from care_team_member where patient_id = $1 and user_id = $2', [patient.id, coach.id]);
+      expect(team).toHaveLength(1);
+      const added = await ownerQuery<{ n: number }>("select count(*)::int as n from event where patient_id = $1 and kind = 'CARE_TEAM_MEMBER_ADDED' and payload->>'userId' = $2", [patient.id, coach.id]);
+      expect(added[0]?.n).toBe(1);
+    }
+  });
+
   it('declining needs a reason, which the referrer is told; redirecting names the service; the patient is where they were', async () => {
     await fresh();
     const { gp, coach, fcp } = world.users;

@@ -6,7 +6,7 @@ import { appendEvent } from '../events/event-log.js';
 import { links, notify } from '../notifications/notification.service.js';
 import { Patient, PatientStatus } from '../patients/patient.entity.js';
 import { badInput, changedSinceSeen, conflict } from '../platform/errors.js';
-import { runSql, sql } from '../platform/sql.js';
+import { runSql, sql, takeTurns } from '../platform/sql.js';
 import { requireText } from '../platform/validate.js';
 import { CoachingSession, SessionChange, SessionChangeKind, SessionMode, SessionStatus } from './session.entity.js';
 import type { BookSessionInput, CancelSessionInput, RebookSessionInput } from './session.types.js';
@@ -180,7 +180,7 @@ async function requireCoach(em: EntityManager, coachId: string, patient: Patient
  * locks (one per coach, one per patient) make two bookings at once take turns, so both cannot pass the check.
  */
 async function refuseClashes(tx: EntityManager, session: Pick<CoachingSession, 'id' | 'coach' | 'startsAt' | 'endsAt'>, patient: Patient): Promise<void> {
-  await runSql(tx, sql`select pg_advisory_xact_lock(hashtextextended(${`session-coach:${session.coach.id}`}, 0))`);
+  await takeTurns(tx, `session-coach:${session.coach.id}`);
   await lockPatientSessions(tx, patient.id);
   // A discharge signed while this booking waited for the lock has cancelled what was booked; nothing more is.
   const [current] = await runSql<{ status: string }>(tx, sql`select status from patient where id = ${patient.id}`);
@@ -201,7 +201,7 @@ async function refuseClashes(tx: EntityManager, session: Pick<CoachingSession, '
 
 /** Bookings, moves and a discharge of one patient take turns (until the transaction ends). */
 export async function lockPatientSessions(tx: EntityManager, patientId: string): Promise<void> {
-  await runSql(tx, sql`select pg_advisory_xact_lock(hashtextextended(${`session-patient:${patientId}`}, 0))`);
+  await takeTurns(tx, `session-patient:${patientId}`);
 }
 
 export function nameOf(patient: Pick<Patient, 'givenName' | 'familyName'>): string {
