@@ -8,7 +8,7 @@ import { requireText } from '../platform/validate.js';
 import { hashPassword } from './password.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, requireAcceptablePassword } from './password-policy.js';
 import { normaliseEmail, Role, User } from './user.entity.js';
-import { likeContaining, runSql, sql } from '../platform/sql.js';
+import { isUniqueViolation, likeContaining, runSql, sql } from '../platform/sql.js';
 import { PageInfo } from '../patients/patient.types.js';
 import { listUsers, type UserFilter } from './user-list.service.js';
 
@@ -91,12 +91,19 @@ export class UserAdminResolver {
     const password = requireAcceptablePassword('password', input.password);
     const organisation = await ctx.em.findOne(Organisation, { id: input.organisationId }).catch(() => null);
     if (!organisation) throw badInput('organisationId', 'No such organisation.');
-    if (await ctx.em.count(User, { email })) throw conflict(`An account with the email ${email} already exists.`);
+    const emailTaken = () => conflict(`An account with the email ${email} already exists.`);
+    if (await ctx.em.count(User, { email })) throw emailTaken();
     const user = new User(name, email, await hashPassword(password), input.role, organisation);
-    await ctx.em.transactional(async (tx) => {
-      tx.persist(user);
-      await recordAudit(tx, { actorId: actor.id, action: 'user.create', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId: user.id } });
-    });
+    try {
+      await ctx.em.transactional(async (tx) => {
+        tx.persist(user);
+        await recordAudit(tx, { actorId: actor.id, action: 'user.create', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId: user.id } });
+      });
+    } catch (e) {
+      // Added a moment ago by another request (the same form sent twice): the unique email decides.
+      if (isUniqueViolation(e)) throw emailTaken();
+      throw e;
+    }
     return user;
   }
 

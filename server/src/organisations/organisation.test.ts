@@ -25,6 +25,19 @@ describe('administration of organisations and users', () => {
     expect(errorCode(await gql(server().url, CREATE_USER, { i: { ...input, email: `x.${world.tag}@test.example` } }, coach))).toBe('FORBIDDEN');
   });
 
+  it('adds one account when the same new user is sent several times at once; the rest are CONFLICT, none an internal error', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const admin = await signInAs(server().url, world.users.admin);
+    for (let round = 0; round < 2; round++) {
+      const email = `twice.${round}.${world.tag}@test.example`;
+      const input = { name: 'Sent Twice', email, role: 'COACH', organisationId: world.pcn.id, password: 'a long enough password' };
+      const answers = await Promise.all(Array.from({ length: 6 }, () => gql(server().url, CREATE_USER, { i: input }, admin)));
+      expect(answers.filter((r) => !r.errors)).toHaveLength(1);
+      for (const r of answers.filter((r) => r.errors)) expect([errorCode(r), r.errors?.[0].message]).toEqual(['CONFLICT', `An account with the email ${email} already exists.`]);
+      expect(await server().orm.em.fork().getConnection().execute('select id from app_user where email = ?', [email])).toHaveLength(1);
+    }
+  });
+
   it('refuses inconsistent organisations and weak user details, naming the field', async () => {
     const world = await makeWorld(server().orm.em.fork());
     const admin = await signInAs(server().url, world.users.admin);
