@@ -138,15 +138,21 @@ export async function editThreadPost(em: EntityManager, by: By, post: ThreadPost
 }
 
 export async function setThreadResolved(em: EntityManager, by: By, thread: Thread, resolved: boolean): Promise<Thread> {
-  if (resolved === (thread.resolvedAt !== null)) throw conflict(resolved ? 'This discussion is already resolved.' : 'This discussion is already open.');
+  const already = () => conflict(resolved ? 'This discussion is already resolved.' : 'This discussion is already open.');
+  if (resolved === (thread.resolvedAt !== null)) throw already();
   await em.transactional(async (tx) => {
-    thread.resolvedAt = resolved ? new Date() : null;
-    thread.resolvedBy = resolved ? by.actor : null;
-    tx.persist(thread);
-    await tx.flush();
+    // Changed only from the other state, as the row is now: of two people resolving at once, one does it.
+    const changed = await runSql(
+      tx,
+      resolved
+        ? sql`update thread set resolved_at = now(), resolved_by_id = ${by.actor.id} where id = ${thread.id} and resolved_at is null returning id`
+        : sql`update thread set resolved_at = null, resolved_by_id = null where id = ${thread.id} and resolved_at is not null returning id`,
+    );
+    if (changed.length === 0) throw already();
     await recordAudit(tx, { actorId: by.actor.id, action: resolved ? 'thread.resolve' : 'thread.reopen', patientId: thread.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { threadId: thread.id } });
     await appendEvent(tx, { patientId: thread.patientId, kind: resolved ? 'THREAD_RESOLVED' : 'THREAD_REOPENED', actorId: by.actor.id, payload: { threadId: thread.id } });
   });
+  await em.refresh(thread, { populate: ['resolvedBy'] });
   return thread;
 }
 

@@ -112,6 +112,20 @@ describe('MDT discussion threads', () => {
     expect(kinds).toEqual(['THREAD_STARTED', 'THREAD_RESOLVED', 'THREAD_REOPENED', 'THREAD_POSTED']);
   });
 
+  it('resolves or reopens once however many ask at the same moment: the rest are CONFLICT, and the timeline has one event each', async () => {
+    await fresh();
+    const patient = await world.patient([world.users.coach, world.users.fcp]);
+    const token = await signInAs(url(), world.users.fcp);
+    const thread = (await start(token, patient.id)).data!.startThread;
+    for (const mutation of [RESOLVE, REOPEN, RESOLVE]) {
+      const answers = await Promise.all(Array.from({ length: 8 }, () => gql(url(), mutation, { t: thread.id }, token)));
+      expect(answers.filter((r) => !r.errors)).toHaveLength(1);
+      for (const r of answers.filter((r) => r.errors)) expect(errorCode(r)).toBe('CONFLICT');
+    }
+    const kinds = (await readEventsAfter(server().orm.em.fork(), 0, 1000, { patientId: patient.id })).map((e) => e.kind);
+    expect(kinds).toEqual(['THREAD_STARTED', 'THREAD_RESOLVED', 'THREAD_REOPENED', 'THREAD_RESOLVED']);
+  });
+
   it('refuses bad input on every mutation with BAD_USER_INPUT naming the field, and emits nothing', async () => {
     await fresh();
     const patient = await world.patient([world.users.coach]);
