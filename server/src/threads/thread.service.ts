@@ -73,7 +73,6 @@ export async function replyToThread(
     throw badInput('parentPostId', 'The post you are replying to is not in this discussion.');
   }
   const mentioned = await mentionedMembers(em, thread.patientId, input.mentions);
-  if (thread.resolvedAt) throw conflict('This discussion is resolved. Reopen it to reply.');
   const post = Object.assign(new ThreadPost(), {
     thread,
     parentId: input.parentPostId ?? null,
@@ -82,6 +81,10 @@ export async function replyToThread(
     bodyHtml: renderSafeMarkdown(body, mentioned.map((u) => u.name)),
   });
   await em.transactional(async (tx) => {
+    // The thread as it is now, held until this reply commits: a resolve at the same moment waits for it, or
+    // is seen here. (The post's foreign key alone would not make them wait for each other.)
+    const [now] = await runSql<{ resolved: boolean }>(tx, sql`select resolved_at is not null as resolved from thread where id = ${thread.id} for share`);
+    if (now?.resolved) throw conflict('This discussion is resolved. Reopen it to reply.');
     tx.persist(post);
     await tx.flush();
     await saveMentions(tx, post, mentioned);

@@ -126,6 +126,26 @@ describe('MDT discussion threads', () => {
     expect(kinds).toEqual(['THREAD_STARTED', 'THREAD_RESOLVED', 'THREAD_REOPENED', 'THREAD_RESOLVED']);
   });
 
+  it('takes no reply once resolved, even one sent at the moment it is resolved: each reply is stored before the resolve, or refused', async () => {
+    await fresh();
+    const patient = await world.patient([world.users.coach, world.users.fcp]);
+    const [coach, fcp] = [await signInAs(url(), world.users.coach), await signInAs(url(), world.users.fcp)];
+    for (let round = 0; round < 5; round++) {
+      const thread = (await start(coach, patient.id)).data!.startThread;
+      const [resolve, ...replies] = await Promise.all([
+        gql(url(), RESOLVE, { t: thread.id }, fcp),
+        ...Array.from({ length: 6 }, (_, i) => gql(url(), REPLY, { t: thread.id, body: `Reply ${i}` }, coach)),
+      ]);
+      expect(resolve.errors).toBeUndefined();
+      for (const r of replies.filter((r) => r.errors)) expect([errorCode(r), r.errors?.[0]?.message]).toEqual(['CONFLICT', 'This discussion is resolved. Reopen it to reply.']);
+      const kinds = (await readEventsAfter(server().orm.em.fork(), 0, 10_000, { patientId: patient.id }))
+        .filter((e) => (e.payload as { threadId?: string }).threadId === thread.id)
+        .map((e) => e.kind);
+      expect(kinds.at(-1)).toBe('THREAD_RESOLVED');
+      expect(kinds.filter((k) => k === 'THREAD_POSTED')).toHaveLength(replies.filter((r) => !r.errors).length);
+    }
+  });
+
   it('refuses bad input on every mutation with BAD_USER_INPUT naming the field, and emits nothing', async () => {
     await fresh();
     const patient = await world.patient([world.users.coach]);
