@@ -12,7 +12,7 @@ import { Medication, MedicationReview } from './medication.entity.js';
 import { MedicationProposal } from './medication-proposal.entity.js';
 import type { AddMedicationInput, CatalogueMedicine, MedicationSummary, StopMedicationInput } from './medication.types.js';
 import { assessDose, totalOme } from './ome.js';
-import { runSql, sql } from '../platform/sql.js';
+import { runSql, sql, takeTurns } from '../platform/sql.js';
 import { ukToday } from '../platform/uk-dates.js';
 
 export interface By {
@@ -54,6 +54,7 @@ export async function addMedication(em: EntityManager, by: By, patient: Patient,
     recordedBy: by.actor,
   });
   await em.transactional(async (tx) => {
+    await refuseCurrentDuplicate(tx, medication);
     tx.persist(medication);
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'medication.add', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { medicationId: medication.id } });
@@ -65,6 +66,25 @@ export async function addMedication(em: EntityManager, by: By, patient: Patient,
     });
   });
   return medication;
+}
+
+/**
+ * Refuses a medicine already on the current list with the same form, strength, dose and frequency: the same
+ * entry recorded twice (a form sent twice, two colleagues typing up one letter) would count its oral morphine
+ * equivalent twice and raise flags the patient does not meet. Additions to one patient's list take turns, so
+ * two sent at once cannot both pass. A second entry of the same medicine at another dose or form is allowed
+ * (a regular and an as-needed morphine).
+ */
+async function refuseCurrentDuplicate(tx: EntityManager, m: Medication): Promise<void> {
+  await takeTurns(tx, `medication-list:${m.patientId}`);
+  const same = await runSql<{ id: string }>(
+    tx,
+    sql`select id from medication
+         where patient_id = ${m.patientId} and stop_date is null and medicine_code = ${m.medicineCode} and form = ${m.form}
+           and strength = ${m.strength} and dose = ${m.dose} and frequency_words = ${m.frequencyWords}
+         limit 1`,
+  );
+  if (same.length > 0) throw conflict(`${doseWords(m)} (${m.form}, ${m.strength}) is already on the current list. Change or stop that entry rather than adding it again.`);
 }
 
 /** Stops a current medicine; its row stays, with the date and reason, as history. */

@@ -191,6 +191,27 @@ describe('medications', () => {
     expect(await counts(patient.id)).toEqual(before);
   });
 
+  it('records a current medicine once: the same entry again, or sent several times at once, is CONFLICT and the OME is counted once', async () => {
+    await fresh();
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const token = await signInAs(url(), pharm);
+    const answers = await Promise.all(Array.from({ length: 6 }, () => gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, token)));
+    const added = answers.filter((r) => !r.errors);
+    expect(added).toHaveLength(1);
+    const message = 'Morphine (oral) 60 mg twice a day (modified-release tablet, 60 mg) is already on the current list. Change or stop that entry rather than adding it again.';
+    for (const r of answers.filter((r) => r.errors)) expect([errorCode(r), r.errors?.[0]?.message]).toEqual(['CONFLICT', message]);
+    const again = await gql(url(), ADD, { input: morphine(patient.id) }, token);
+    expect([errorCode(again), again.errors?.[0]?.message]).toEqual(['CONFLICT', message]);
+    const total = async () => (await gql<{ patientMedication: { totalOmeMgPerDay: number } }>(url(), SUMMARY, { id: patient.id }, token)).data!.patientMedication.totalOmeMgPerDay;
+    expect(await total()).toBe(120);
+    // The same medicine as needed, at another dose, is another entry.
+    expect((await gql(url(), ADD, { input: morphine(patient.id, { form: 'oral solution', strength: '10 mg/5 ml', dose: 10, frequency: 'every 4 hours as needed' }) }, token)).errors).toBeUndefined();
+    // Once the first is stopped, it may be recorded again (restarted).
+    expect((await gql(url(), STOP, { input: { medicationId: added[0]!.data!.addMedication.id, reason: 'Paused by the hospital' } }, token)).errors).toBeUndefined();
+    expect((await gql(url(), ADD, { input: morphine(patient.id) }, token)).errors).toBeUndefined();
+  });
+
   it('an explicit increase is accepted and marked; a stop keeps the medicine in the history', async () => {
     await fresh();
     const { pharm, gp } = world.users;
