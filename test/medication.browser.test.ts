@@ -73,6 +73,21 @@ describe('analgesia review in Chromium', () => {
     await addMedicine(page, { code: 'morphine', form: 'modified-release tablet', strength: '60 mg MR tablets', dose: '60', frequency: 'twice daily', started: addDays(today, -200) });
     await addMedicine(page, { code: 'pregabalin', form: 'capsule', strength: '75 mg capsules', dose: '75', frequency: 'BD', started: addDays(today, -30) });
     await expect.poll(() => page.getByTestId('ome-total').textContent()).toBe('120 mg');
+    // The same morphine typed up again is refused in words, and the total counts it once.
+    await page.getByRole('button', { name: 'Record a medicine' }).click();
+    const again = page.locator('form', { has: page.getByRole('heading', { name: 'Record a medicine' }) });
+    await again.getByLabel('Medicine').selectOption('morphine');
+    await again.getByLabel('Form').selectOption('modified-release tablet');
+    await again.getByLabel('Strength').fill('60 mg MR tablets');
+    await again.getByLabel(/^Dose/).fill('60');
+    await again.getByLabel('How often').fill('twice daily');
+    await again.getByLabel('Started').fill(addDays(today, -200));
+    await again.getByLabel('Prescriber').fill('Dr Rhian Example');
+    await again.getByRole('button', { name: 'Record medicine' }).click();
+    await again.getByText('is already on the current list. Change or stop that entry rather than adding it again.').waitFor();
+    await shots(page, 'medication-duplicate');
+    await again.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => page.getByTestId('ome-total').textContent()).toBe('120 mg');
     await page.getByText('Morphine (oral): 60 mg × 2 a day = 120 mg a day × 1 = 120 mg oral morphine a day.').first().waitFor();
     const flags = page.locator('.medication-flag');
     await expect.poll(() => flags.count()).toBe(3);
