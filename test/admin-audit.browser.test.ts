@@ -149,7 +149,14 @@ describe('administration and the audit view in Chromium', () => {
     await again.getByRole('heading', { name: 'This link has been used' }).waitFor();
     await shots(again, 'link-used');
 
-    // Organisations: add a practice to the PCN, then rename it.
+    // Organisations: at most 50 rows, found by their name or their PCN's; then add a practice to the PCN, and rename it.
+    const organisations = admin.locator('section', { has: admin.getByRole('heading', { name: 'Organisations', level: 2 }) });
+    expect(await organisations.locator('tbody tr').count()).toBeLessThanOrEqual(50);
+    await organisations.getByLabel('Organisation or PCN name').fill(world.pcn.name);
+    await organisations.getByRole('rowheader', { name: world.practice.name }).waitFor();
+    await expect.poll(() => organisations.getByRole('rowheader').allTextContents()).toEqual(expect.arrayContaining([world.pcn.name, world.practice.name]));
+    await expect.poll(() => organisations.locator('.page-heading__summary').textContent()).toMatch(/^\d+ of \d+ organisations match$/);
+    await shots(admin, 'organisations-found');
     const practice = `Brook Lane Surgery ${world.tag}`;
     await admin.getByRole('button', { name: 'Add an organisation' }).click();
     const orgForm = admin.locator('form', { has: admin.getByRole('heading', { name: 'Add an organisation' }) });

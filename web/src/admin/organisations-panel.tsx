@@ -1,6 +1,6 @@
 import { AdminCreateOrganisationDocument, AdminRenameOrganisationDocument, type AdminOrganisationsQuery, type OrganisationKind } from '@cairn/schema/operations';
 import { createMutation } from '@urql/solid';
-import { createSignal, For, Show, type JSX } from 'solid-js';
+import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
@@ -10,19 +10,38 @@ import { kindLabel, needsPcn, organisationKinds } from './admin-words.js';
 
 type Organisation = AdminOrganisationsQuery['organisations'][number];
 
-/** The organisations people work for: PCNs, their practices and physio providers, specialist pain services. */
+/** Rows the table shows at once: a service has thousands of practices, and a page of them all is unreadable. */
+const SHOWN = 50;
+
+/**
+ * The organisations people work for: PCNs, their practices and physio providers, specialist pain services.
+ * Found by name (or their PCN's), at most 50 at a time; one just added or renamed is what the list then shows.
+ */
 export function OrganisationsPanel(props: { organisations: readonly Organisation[]; onChanged(): void }): JSX.Element {
   const [adding, setAdding] = createSignal(false);
   const [notice, setNotice] = createSignal<string | null>(null);
-  const done = (message: string) => {
+  const [search, setSearch] = createSignal('');
+  const matching = createMemo(() => {
+    const words = search().trim().toLowerCase();
+    if (!words) return props.organisations;
+    return props.organisations.filter((o) => o.name.toLowerCase().includes(words) || (o.pcn?.name.toLowerCase().includes(words) ?? false));
+  });
+  const summary = () => {
+    const all = props.organisations.length;
+    const found = matching().length;
+    if (search().trim()) return found > SHOWN ? `Showing ${SHOWN} of ${found} matching organisations` : `${found} of ${all} organisations match`;
+    return all > SHOWN ? `Showing ${SHOWN} of ${all} organisations: find one by name` : `${all} organisations`;
+  };
+  const done = (message: string, name: string) => {
     setNotice(message);
+    setSearch(name);
     props.onChanged();
   };
   return (
     <section class="admin-section" aria-labelledby="organisations-heading">
       <div class="admin-section__heading">
         <h2 id="organisations-heading">Organisations</h2>
-        <p class="page-heading__summary">{props.organisations.length} organisations</p>
+        <p class="page-heading__summary" aria-live="polite">{summary()}</p>
         <Show when={!adding()}>
           <Button onClick={() => (setAdding(true), setNotice(null))}>Add an organisation</Button>
         </Show>
@@ -36,10 +55,13 @@ export function OrganisationsPanel(props: { organisations: readonly Organisation
           onCancel={() => setAdding(false)}
           onCreated={(name) => {
             setAdding(false);
-            done(`${name} is added.`);
+            done(`${name} is added.`, name);
           }}
         />
       </Show>
+      <form class="admin-filters" role="search" aria-label="Find organisations" onSubmit={(e) => e.preventDefault()}>
+        <TextField label="Organisation or PCN name" type="search" value={search()} onInput={setSearch} />
+      </form>
       <div class="table-wrap">
         <table class="caseload-table admin-table">
           <caption class="visually-hidden">Organisations</caption>
@@ -52,14 +74,14 @@ export function OrganisationsPanel(props: { organisations: readonly Organisation
             </tr>
           </thead>
           <tbody>
-            <For each={props.organisations}>
+            <For each={matching().slice(0, SHOWN)}>
               {(o) => (
                 <tr>
                   <th scope="row">{o.name}</th>
                   <td data-label="Kind">{kindLabel(o.kind)}</td>
                   <td data-label="PCN">{o.pcn?.name ?? <span class="muted">—</span>}</td>
                   <td data-label="Actions">
-                    <RenameOrganisation organisation={o} onRenamed={(name) => done(`Renamed to ${name}.`)} />
+                    <RenameOrganisation organisation={o} onRenamed={(name) => done(`Renamed to ${name}.`, name)} />
                   </td>
                 </tr>
               )}
