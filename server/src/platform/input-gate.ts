@@ -192,7 +192,6 @@ function anyString(value: unknown, path: string): void {
   }
 }
 
-/** As a GraphQL error: HTTP 400 on Apollo's side (which reads `extensions.http`), the CairnError for the mapper. */
 /**
  * Why no operation of `document` was chosen. graphql-js says so only as it executes, in an error without a
  * code, which the error mapper then took for an internal one.
@@ -204,6 +203,7 @@ function unselectedOperation(document: DocumentNode, operationName: string | nul
   return `The document has ${names.length} operations (${names.join(', ')}): say which to run in operationName.`;
 }
 
+/** As a GraphQL error: HTTP 400 on Apollo's side (which reads `extensions.http`), the CairnError for the mapper. */
 function refusal(error: CairnError): GraphQLError {
   return new GraphQLError(error.message, { originalError: error, extensions: { code: error.code, http: { status: 400 } } });
 }

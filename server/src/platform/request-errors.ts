@@ -5,8 +5,8 @@ import { internalErrorMessage, type ErrorFormatting } from './errors.js';
 /** What the answers below need of the error mapper's settings. */
 type InternalReporting = Pick<ErrorFormatting, 'exposeInternals' | 'reportInternal'>;
 
-/** What Express's JSON reader (body-parser) puts on the errors it refuses a body with. */
-interface BodyReadError {
+/** What Express and its JSON reader (body-parser) put on the errors they refuse a request with. */
+interface ClientRequestError {
   status: number;
   type?: string;
   limit?: number;
@@ -57,14 +57,14 @@ function reportedInternal(error: unknown, formatting: InternalReporting): { mess
 }
 
 /** An error Express or its JSON reader raised for a request it could not take: a 4xx status on it. */
-function isClientError(error: unknown): error is BodyReadError {
+function isClientError(error: unknown): error is ClientRequestError {
   if (typeof error !== 'object' || error === null) return false;
   const status = (error as { status?: unknown }).status;
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 
 /** The reader's own messages ("request entity too large") name no remedy; these do. */
-function unreadableBodyMessage(error: BodyReadError): string {
+function unreadableBodyMessage(error: ClientRequestError): string {
   switch (error.type) {
     case 'entity.parse.failed':
       return 'The request body is not a JSON object: send {"query": "…", "variables": {…}} as application/json.';
