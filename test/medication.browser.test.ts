@@ -2,8 +2,8 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../server/src/auth/user.entity.js';
-import { useTestServer } from '../server/src/test-support/harness.js';
-import { makeWorld, type World } from '../server/src/test-support/world.js';
+import { gql, useTestServer } from '../server/src/test-support/harness.js';
+import { makeWorld, signInAs, type World } from '../server/src/test-support/world.js';
 import { artifactsDir, useChromium } from './support/browser.js';
 import { signInWithForm } from './support/sign-in.js';
 import { addDays, ukToday } from '../server/src/platform/uk-dates.js';
@@ -181,6 +181,79 @@ describe('analgesia review in Chromium', () => {
     expect(await thisMonth.locator('th, td').allTextContents()).toEqual([today.slice(0, 7), '1', '1', '1', '1', '0', '0', '120000', '100%', '500', '1', '0']);
     expect(await gpPage.getByRole('link', { name: 'Download CSV' }).getAttribute('download')).toMatch(/^prescribing-indicators-practice-/);
     await shots(gpPage, 'medication-indicators');
+    await gpSession.context.close();
+  });
+
+  it('one plan per medicine: a second proposal is refused in words, a proposal is withdrawn with its reason, and a newer approved plan replaces the one in force', { timeout: 180_000 }, async () => {
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp], { givenName: 'Idris', familyName: `Hughes ${world.tag}` });
+    const today = ukToday();
+    const token = await signInAs(server().url, pharm);
+    const added = await gql<{ addMedication: { id: string } }>(server().url, 'mutation($input: AddMedicationInput!) { addMedication(input: $input) { id } }', {
+      input: { patientId: patient.id, medicineCode: 'morphine', form: 'modified-release tablet', strength: '30 mg', dose: 30, frequency: 'twice daily', startDate: addDays(today, -300), prescriber: 'Dr Rhian Example' },
+    }, token);
+    expect(added.errors).toBeUndefined();
+    const { page } = await signedIn(pharm);
+    await page.goto(`${server().url}/patients/${patient.id}/medication`);
+    await expect.poll(() => page.getByTestId('ome-total').textContent()).toBe('60 mg');
+
+    const proposeReduction = async (why: string, dose: string) => {
+      await page.getByRole('button', { name: 'Propose a change' }).click();
+      const form = page.locator('form', { has: page.getByRole('heading', { name: 'Propose a change' }) });
+      await form.getByLabel('Change').selectOption('REDUCE');
+      await form.getByLabel('Why (agreed with the patient in the review)').fill(why);
+      await form.getByLabel('Step 1 from').fill(addDays(today, 2));
+      await form.getByLabel('Step 1 dose').fill(dose);
+      await form.getByLabel('Step 1 how often').fill('twice daily');
+      await form.getByRole('button', { name: 'Send to the GP for approval' }).click();
+      return form;
+    };
+    await (await proposeReduction('Drowsy at work', '20')).waitFor({ state: 'detached' });
+    // A second proposal for the same morphine is refused in words, beside the form, while the first awaits.
+    const second = await proposeReduction('Drowsy at work (again)', '25');
+    await second.getByText(`A change to Morphine (oral) proposed by ${pharm.name} on ${today} already awaits a GP's decision.`).waitFor();
+    await shots(page, 'medication-second-proposal-refused');
+    await second.getByRole('button', { name: 'Cancel' }).click();
+
+    // Withdrawn, with the reason: the card says who and why, and the GP's list empties live.
+    const gpSession = await signedIn(gp);
+    await gpSession.page.locator('.top-bar__nav-link', { hasText: 'Medication' }).click();
+    const awaiting = gpSession.page.locator('li', { hasText: 'Reduce Morphine (oral), proposed by Practitioner' });
+    await awaiting.waitFor();
+    const card = page.locator('.proposal-card').first();
+    await card.getByRole('button', { name: 'Withdraw' }).click();
+    await card.getByText('Please say why you are withdrawing it: the GPs it awaited are told.').waitFor();
+    await card.getByLabel('Withdraw it before the GP decides, saying why').fill('Idris wants to talk it over with his family first');
+    await card.getByRole('button', { name: 'Withdraw' }).click();
+    await card.locator('.badge', { hasText: 'Withdrawn' }).waitFor();
+    await card.getByText('Idris wants to talk it over with his family first').waitFor();
+    await gpSession.page.getByText('Nothing awaits your approval.').waitFor();
+    await shots(page, 'medication-withdrawn');
+
+    // Proposed again and approved; then a slower plan: the GP is told it ends the one in force, and approving it does.
+    await (await proposeReduction('Drowsy at work; agreed with the family', '20')).waitFor({ state: 'detached' });
+    const gpPage = gpSession.page;
+    await gpPage.goto(`${server().url}/patients/${patient.id}/medication`);
+    const firstPlan = gpPage.locator('.proposal-card', { hasText: 'agreed with the family' });
+    await firstPlan.getByRole('button', { name: 'Approve' }).click();
+    await firstPlan.locator('.badge', { hasText: 'Approved by GP' }).waitFor();
+    await (await proposeReduction('Slower: a flare-up after the first step', '25')).waitFor({ state: 'detached' });
+    const slower = gpPage.locator('.proposal-card', { hasText: 'Slower: a flare-up' });
+    await slower.getByText(`Approving this ends the plan for Morphine (oral) now in force, approved by ${gp.name}`).waitFor();
+    await shots(gpPage, 'medication-replaces');
+    await slower.getByRole('button', { name: 'Approve' }).click();
+    await slower.locator('.badge', { hasText: 'Approved by GP' }).waitFor();
+    await firstPlan.locator('.badge', { hasText: 'Replaced by a newer plan' }).waitFor();
+    await firstPlan.getByText(`when ${gp.name} approved a newer plan for Morphine (oral)`).waitFor();
+    // The care plan shows the one plan in force.
+    await gpPage.goto(`${server().url}/patients/${patient.id}`);
+    const tapers = gpPage.locator('.approved-taper');
+    await tapers.first().waitFor();
+    expect(await tapers.count()).toBe(1);
+    expect(await tapers.textContent()).toContain('25 mg twice a day');
+    await gpPage.goto(`${server().url}/patients/${patient.id}/timeline`);
+    await gpPage.getByText('withdrew the proposed change to Morphine (oral) before a GP decided it').waitFor();
+    await gpPage.getByText('ended the earlier Morphine (oral) plan by approving a newer one').waitFor();
     await gpSession.context.close();
   });
 });

@@ -9,9 +9,18 @@ registerEnumType(ProposalKind, { name: 'ProposalKind' });
 
 /**
  * Where a proposal is. Only APPROVED (by a GP) is an active plan; PAUSED is an approved taper held during
- * a flare-up. Cairn records the decision; prescribing itself happens in the GP's clinical system.
+ * a flare-up. WITHDRAWN was taken back by a practitioner before a GP decided; REPLACED was an approved (or
+ * paused) plan ended when a GP approved a newer one for the same medicine, so one medicine has at most one
+ * plan in force. Cairn records the decision; prescribing itself happens in the GP's clinical system.
  */
-export const ProposalStatus = { AWAITING_APPROVAL: 'AWAITING_APPROVAL', APPROVED: 'APPROVED', DECLINED: 'DECLINED', PAUSED: 'PAUSED' } as const;
+export const ProposalStatus = {
+  AWAITING_APPROVAL: 'AWAITING_APPROVAL',
+  APPROVED: 'APPROVED',
+  DECLINED: 'DECLINED',
+  PAUSED: 'PAUSED',
+  WITHDRAWN: 'WITHDRAWN',
+  REPLACED: 'REPLACED',
+} as const;
 export type ProposalStatus = (typeof ProposalStatus)[keyof typeof ProposalStatus];
 registerEnumType(ProposalStatus, { name: 'ProposalStatus' });
 
@@ -86,6 +95,22 @@ export class MedicationProposal {
   @Field(() => String, { nullable: true, description: 'Why the taper is paused (a flare-up).' })
   @Property({ type: 'text', nullable: true })
   pauseReason: string | null = null;
+
+  @Field(() => User, { nullable: true, description: 'Who withdrew it, or the GP whose approval of a newer plan replaced it.' })
+  @ManyToOne({ entity: () => User, fieldName: 'ended_by_id', nullable: true })
+  endedBy: User | null = null;
+
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When it was withdrawn or replaced.' })
+  @Property({ type: 'timestamptz', nullable: true })
+  endedAt: Date | null = null;
+
+  @Field(() => String, { nullable: true, description: 'Why the practitioner withdrew it.' })
+  @Property({ type: 'text', nullable: true })
+  withdrawalReason: string | null = null;
+
+  @Field(() => ID, { nullable: true, description: 'The newer plan whose approval replaced this one.' })
+  @Property({ type: 'uuid', nullable: true })
+  replacedById: string | null = null;
 }
 
 /** One step of a taper: from its date, this dose. Dose 0 means the medicine stops. */

@@ -24,7 +24,16 @@ import {
   RecordMedicationReviewInput,
   StopMedicationInput,
 } from './medication.types.js';
-import { decideMedicationChange, proposalsAwaitingApproval, proposeMedicationChange, recordPatientAgreement, setTaperPaused, stepsOf } from './taper.service.js';
+import {
+  decideMedicationChange,
+  planItWouldReplace,
+  proposalsAwaitingApproval,
+  proposeMedicationChange,
+  recordPatientAgreement,
+  setTaperPaused,
+  stepsOf,
+  withdrawMedicationChange,
+} from './taper.service.js';
 import { ukToday } from '../platform/uk-dates.js';
 
 const by = (ctx: Context, access: PatientAccess) => ({ actor: access.actor, requestId: ctx.requestId });
@@ -42,7 +51,7 @@ async function withAccess<T extends { patientId: string }>(ctx: Context, load: (
 }
 
 const proposalWithAccess = (ctx: Context, id: string, action: PatientAction) =>
-  withAccess(ctx, () => ctx.em.findOne(MedicationProposal, { id }, { populate: ['proposedBy', 'decidedBy'] }), id, 'medication proposal', action);
+  withAccess(ctx, () => ctx.em.findOne(MedicationProposal, { id }, { populate: ['proposedBy', 'decidedBy', 'endedBy'] }), id, 'medication proposal', action);
 
 @Resolver()
 export class MedicationResolver {
@@ -143,6 +152,12 @@ export class MedicationResolver {
     return decideMedicationChange(ctx.em, by(ctx, access), access.patient, row, input);
   }
 
+  @Mutation(() => MedicationProposal, { description: "Withdraws a proposed change before a GP decides it, saying why; the care team's GPs are told." })
+  async withdrawMedicationChange(@Arg('proposalId', () => ID) proposalId: string, @Arg('reason', () => String) reason: string, @Ctx() ctx: Context): Promise<MedicationProposal> {
+    const { row, ...access } = await proposalWithAccess(ctx, proposalId, PatientAction.PROPOSE_MEDICATION_CHANGE);
+    return withdrawMedicationChange(ctx.em, by(ctx, access), access.patient, row, reason);
+  }
+
   @Mutation(() => MedicationProposal, { description: "Records the patient's agreement to a proposed or approved change." })
   async recordPatientAgreement(@Arg('proposalId', () => ID) proposalId: string, @Arg('note', () => String, { nullable: true }) note: string | null, @Ctx() ctx: Context): Promise<MedicationProposal> {
     const { row, ...access } = await proposalWithAccess(ctx, proposalId, PatientAction.MANAGE_MEDICATIONS);
@@ -171,6 +186,11 @@ export class MedicationProposalResolver {
       for (const s of await stepsOf(ctx.em, ids)) by.get(s.proposal.id)?.push(s);
       return by;
     }).load(proposal.id)) ?? [];
+  }
+
+  @FieldResolver(() => MedicationProposal, { nullable: true, description: 'For a proposal awaiting a decision: the approved (or paused) plan for the same medicine that approving it would end.' })
+  replaces(@Root() proposal: MedicationProposal, @Ctx() ctx: Context): Promise<MedicationProposal | null> {
+    return planItWouldReplace(ctx.em, proposal);
   }
 
   @FieldResolver(() => Patient)

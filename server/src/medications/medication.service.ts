@@ -118,7 +118,7 @@ export async function medicationSummary(em: EntityManager, patient: Patient, set
     settings,
   );
   const [latest] = await em.find(MedicationReview, { patientId: patient.id }, { orderBy: { reviewedOn: 'desc', createdAt: 'desc' }, limit: 1 });
-  const proposals = await em.find(MedicationProposal, { patientId: patient.id }, { populate: ['proposedBy', 'decidedBy'], orderBy: { proposedAt: 'desc' } });
+  const proposals = await em.find(MedicationProposal, { patientId: patient.id }, { populate: ['proposedBy', 'decidedBy', 'endedBy'], orderBy: { proposedAt: 'desc' } });
   return {
     patientId: patient.id,
     current,

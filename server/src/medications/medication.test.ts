@@ -15,6 +15,8 @@ const DECIDE = `mutation($input: DecideMedicationChangeInput!) { decideMedicatio
 const AGREE = `mutation($id: ID!) { recordPatientAgreement(proposalId: $id, note: "Happy to try, wants to keep walking group") { patientAgreedAt } }`;
 const PAUSE = `mutation($id: ID!) { pauseTaper(proposalId: $id, reason: "Flare-up after a fall") { status pauseReason } }`;
 const RESUME = `mutation($id: ID!) { resumeTaper(proposalId: $id) { status } }`;
+const WITHDRAW = `mutation($id: ID!, $reason: String!) { withdrawMedicationChange(proposalId: $id, reason: $reason) { status withdrawalReason endedAt endedBy { name } } }`;
+const PLANS = `query($id: ID!) { patientMedication(patientId: $id) { proposals { id status medicationId replacedById endedBy { name } replaces { id status decidedBy { name } } } } }`;
 const AWAITING = `{ medicationChangesAwaitingMyApproval { id patient { id } proposedBy { name } } }`;
 const DUE = `{ medicationReviewsDue { patient { id } nextReviewDue } }`;
 const NOTIFS = `{ myNotifications(first: 20) { kind title link } }`;
@@ -162,6 +164,72 @@ describe('medications', () => {
     expect((await gql(url(), DECIDE, { input: { proposalId: third, decision: 'DECLINE', comment: 'Stopped already' } }, gpToken)).errors).toBeUndefined();
   });
 
+  it('one plan per medicine: a second proposal waits until the first is withdrawn or decided, and approving a new plan replaces the one in force', async () => {
+    await fresh();
+    const { pharm, gp, coach } = world.users;
+    const patient = await world.patient([pharm, gp, coach]);
+    const [pharmToken, gpToken] = [await signInAs(url(), pharm), await signInAs(url(), gp)];
+    const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, pharmToken)).data!.addMedication.id;
+    const propose = async (input: Record<string, unknown> = taper(patient.id, medId)) => gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input }, pharmToken);
+    const plans = async () => (await gql<{ patientMedication: { proposals: Array<{ id: string; status: string; medicationId: string | null; replacedById: string | null; endedBy: { name: string } | null; replaces: { id: string; status: string; decidedBy: { name: string } } | null }> } }>(url(), PLANS, { id: patient.id }, pharmToken)).data!.patientMedication.proposals;
+
+    // Sent eight times at once, one proposal is stored; the others, and any later one, name it.
+    const answers = await Promise.all(Array.from({ length: 8 }, () => propose()));
+    const first = answers.filter((r) => !r.errors);
+    expect(first).toHaveLength(1);
+    const waiting = `A change to Morphine (oral) proposed by ${pharm.name} on ${today} already awaits a GP's decision. Withdraw that proposal first, or wait for the GP to decide it.`;
+    for (const r of [...answers.filter((r) => r.errors), await propose()]) expect([errorCode(r), r.errors?.[0]?.message]).toEqual(['CONFLICT', waiting]);
+    const firstId = first[0]!.data!.proposeMedicationChange.id;
+    // Another medicine is another plan: a start of paracetamol may await beside it, once.
+    const paracetamol = { patientId: patient.id, kind: 'START', medicineCode: 'paracetamol', rationale: 'Regular paracetamol first', steps: [{ startDate: addDays(today, 2), dose: 1000, frequency: 'four times a day' }] };
+    expect((await propose(paracetamol)).errors).toBeUndefined();
+    expect(errorCode(await propose(paracetamol))).toBe('CONFLICT');
+
+    // Withdrawing needs a reason and the right to propose; then the GPs are told and it leaves their list.
+    const noReason = await gql(url(), WITHDRAW, { id: firstId, reason: '  ' }, pharmToken);
+    expect([errorCode(noReason), noReason.errors?.[0]?.message]).toEqual(['BAD_USER_INPUT', 'Please say why you are withdrawing it: the GPs it awaited are told.']);
+    expect(errorCode(await gql(url(), WITHDRAW, { id: firstId, reason: 'Wrong dose' }, await signInAs(url(), coach)))).toBe('FORBIDDEN');
+    expect((await counts(patient.id)).statuses).toBe('AWAITING_APPROVAL:false,AWAITING_APPROVAL:false');
+    const withdrawn = await gql<{ withdrawMedicationChange: { status: string; withdrawalReason: string; endedBy: { name: string } } }>(url(), WITHDRAW, { id: firstId, reason: 'Patient wants to talk it over with family first' }, pharmToken);
+    expect(withdrawn.data?.withdrawMedicationChange).toMatchObject({ status: 'WITHDRAWN', withdrawalReason: 'Patient wants to talk it over with family first', endedBy: { name: pharm.name } });
+    const gpNotes = (await gql<{ myNotifications: Array<{ kind: string; title: string }> }>(url(), NOTIFS, {}, gpToken)).data!.myNotifications;
+    expect(gpNotes[0]).toMatchObject({ kind: 'MEDICATION_CHANGE_WITHDRAWN', title: `${pharm.name} withdrew the change to Morphine (oral) for ${patient.givenName} ${patient.familyName}; it no longer awaits your decision` });
+    expect((await gql<{ medicationChangesAwaitingMyApproval: Array<{ id: string }> }>(url(), AWAITING, {}, gpToken)).data!.medicationChangesAwaitingMyApproval.map((p) => p.id)).not.toContain(firstId);
+    // A withdrawn proposal is not decided, agreed to or withdrawn again.
+    for (const [query, variables] of [[DECIDE, { input: { proposalId: firstId, decision: 'APPROVE' } }], [AGREE, { id: firstId }], [WITHDRAW, { id: firstId, reason: 'again' }]] as const) {
+      const refused = await gql(url(), query, variables, query === DECIDE ? gpToken : pharmToken);
+      expect([errorCode(refused), refused.errors?.[0]?.message]).toEqual(['CONFLICT', expect.stringMatching(/^This proposal was withdrawn|^This proposal was already withdrawn/)]);
+    }
+
+    // Approved, a plan is in force; a new one may be proposed for the same medicine, and says what it replaces.
+    const running = (await propose()).data!.proposeMedicationChange.id;
+    expect((await gql(url(), DECIDE, { input: { proposalId: running, decision: 'APPROVE' } }, gpToken)).errors).toBeUndefined();
+    expect(errorCode(await gql(url(), WITHDRAW, { id: running, reason: 'Changed my mind' }, pharmToken))).toBe('CONFLICT');
+    expect((await gql(url(), PAUSE, { id: running }, pharmToken)).errors).toBeUndefined();
+    const slower = { ...taper(patient.id, medId), rationale: 'Slower after the flare-up', steps: [{ startDate: addDays(today, 7), dose: 55, frequency: 'BD' }, { startDate: addDays(today, 35), dose: 45, frequency: 'BD' }] };
+    const newer = (await propose(slower)).data!.proposeMedicationChange.id;
+    expect((await plans()).find((p) => p.id === newer)?.replaces).toEqual({ id: running, status: 'PAUSED', decidedBy: { name: gp.name } });
+    expect((await gql(url(), DECIDE, { input: { proposalId: newer, decision: 'APPROVE', comment: 'Agree: slower' } }, gpToken)).errors).toBeUndefined();
+
+    const after = await plans();
+    expect(after.find((p) => p.id === running)).toMatchObject({ status: 'REPLACED', replacedById: newer, endedBy: { name: gp.name }, replaces: null });
+    expect(after.filter((p) => p.medicationId === medId && ['APPROVED', 'PAUSED'].includes(p.status)).map((p) => p.id)).toEqual([newer]);
+    expect(errorCode(await gql(url(), RESUME, { id: running }, pharmToken))).toBe('CONFLICT');
+    const kinds = (await gql<{ timeline: { nodes: Array<{ kind: string; payload: Record<string, unknown> }> } }>(url(), TIMELINE, { id: patient.id }, pharmToken)).data!.timeline.nodes;
+    expect(kinds.find((e) => e.kind === 'TAPER_REPLACED')?.payload).toEqual({ proposalId: running, medicine: 'Morphine (oral)', replacedBy: newer });
+    expect(kinds.find((e) => e.kind === 'MEDICATION_CHANGE_WITHDRAWN')?.payload).toEqual({ proposalId: firstId, medicine: 'Morphine (oral)', reason: 'Patient wants to talk it over with family first' });
+    const audited = await ownerQuery<{ action: string }>(`select action from audit_entry where patient_id = $1 and action = 'medication.withdraw' and outcome = 'ALLOWED'`, [patient.id]);
+    expect(audited).toHaveLength(1);
+
+    // Withdrawn and approved at the same moment: one of them happens, the other is refused.
+    const raced = (await propose({ ...slower, rationale: 'Faster after all' })).data!.proposeMedicationChange.id;
+    const [w, d] = await Promise.all([gql(url(), WITHDRAW, { id: raced, reason: 'Not needed' }, pharmToken), gql(url(), DECIDE, { input: { proposalId: raced, decision: 'APPROVE' } }, gpToken)]);
+    expect([w, d].filter((r) => !r.errors)).toHaveLength(1);
+    expect(errorCode([w, d].find((r) => r.errors)!)).toBe('CONFLICT');
+    const inForce = (await plans()).filter((p) => p.medicationId === medId && ['APPROVED', 'PAUSED'].includes(p.status)).map((p) => p.id);
+    expect(inForce).toEqual([d.errors ? newer : raced]);
+  });
+
   it('refuses bad input with a clear message and stores nothing', async () => {
     await fresh();
     const { pharm, gp } = world.users;
@@ -245,6 +313,7 @@ describe('medications', () => {
       [PROPOSE, { input: taper(patient.id, medId) }],
       [DECIDE, { input: { proposalId, decision: 'APPROVE' } }],
       [AGREE, { id: proposalId }],
+      [WITHDRAW, { id: proposalId, reason: 'Not needed' }],
     ] as const) {
       expect(errorCode(await gql(url(), query, variables, outsiderToken))).toBe('NOT_FOUND');
     }

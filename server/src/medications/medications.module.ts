@@ -5,6 +5,7 @@ import { MedicationProposalResolver, MedicationResolver } from './medication.res
 import { Migration0011Medications } from './migrations/0011-medications.js';
 import { medicationEventKinds } from './medication.events.js';
 import { Migration0021TaperStepReminders } from './migrations/0021-taper-step-reminders.js';
+import { Migration0024MedicationProposalEnds } from './migrations/0024-medication-proposal-ends.js';
 import type { PeriodicSweep } from '../platform/periodic-sweep.js';
 import { taperReminderSweep } from './taper-reminders.js';
 
@@ -24,6 +25,7 @@ export const medicationsModule: CairnModule = {
   migrations: [
     { name: '0011-medications', class: Migration0011Medications },
     { name: '0021-taper-step-reminders', class: Migration0021TaperStepReminders },
+    { name: '0024-medication-proposal-ends', class: Migration0024MedicationProposalEnds },
   ],
   services: { taperReminders: ({ orm, config, logger }) => taperReminderSweep(orm, config, logger) },
   start: ({ taperReminders }) => taperReminders.start(),

@@ -15,7 +15,7 @@ import { MedicationProposal, ProposalKind, ProposalStatus, TaperStep } from './m
 import { type By } from './medication.service.js';
 import { Decision, type DecideMedicationChangeInput, type ProposeMedicationChangeInput } from './medication.types.js';
 import { checkTaperSteps, type CheckedStep } from './taper-steps.js';
-import { runSql, sql, type Sql } from '../platform/sql.js';
+import { runSql, sql, takeTurns, type Sql } from '../platform/sql.js';
 import { ukToday } from '../platform/uk-dates.js';
 
 /**
@@ -37,6 +37,7 @@ export async function proposeMedicationChange(em: EntityManager, by: By, patient
     proposedBy: by.actor,
   });
   await em.transactional(async (tx) => {
+    await refuseSecondAwaiting(tx, proposal);
     tx.persist(proposal);
     stepEntities(proposal, steps).forEach((s) => tx.persist(s));
     await tx.flush();
@@ -54,7 +55,10 @@ export async function proposeMedicationChange(em: EntityManager, by: By, patient
   return proposal;
 }
 
-/** A GP approves, approves with amended steps, or declines; only a proposal awaiting a decision can be decided. */
+/**
+ * A GP approves, approves with amended steps, or declines; only a proposal awaiting a decision can be decided.
+ * Approving ends the plan in force for the same medicine (REPLACED), so a medicine never has two.
+ */
 export async function decideMedicationChange(em: EntityManager, by: By, patient: Patient, proposal: MedicationProposal, input: DecideMedicationChangeInput): Promise<MedicationProposal> {
   const comment = input.comment?.trim() ? requireText('comment', input.comment, 4000) : null;
   if (input.decision !== Decision.APPROVE && !comment) throw badInput('comment', `Please say why you ${input.decision === Decision.AMEND ? 'amended' : 'declined'} it.`);
@@ -69,8 +73,9 @@ export async function decideMedicationChange(em: EntityManager, by: By, patient:
     if (input.decision === Decision.AMEND) amended = checkPlan(proposal.kind, proposal.medicineCode, from, input.steps ?? []);
   }
   await em.transactional(async (tx) => {
+    await takeTurns(tx, plansKey(proposal.patientId));
     const locked = await tx.findOneOrFail(MedicationProposal, { id: proposal.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (locked.status !== ProposalStatus.AWAITING_APPROVAL) throw conflict(`This proposal was already ${locked.status === ProposalStatus.DECLINED ? 'declined' : 'approved'}.`);
+    if (locked.status !== ProposalStatus.AWAITING_APPROVAL) throw conflict(`This proposal was already ${statusWords[locked.status]}; only one awaiting a GP's decision can be decided.`);
     locked.status = input.decision === Decision.DECLINE ? ProposalStatus.DECLINED : ProposalStatus.APPROVED;
     locked.decidedBy = by.actor;
     locked.decidedAt = new Date();
@@ -81,6 +86,7 @@ export async function decideMedicationChange(em: EntityManager, by: By, patient:
       stepEntities(locked, amended).forEach((s) => tx.persist(s));
     }
     await tx.flush();
+    if (locked.status === ProposalStatus.APPROVED) await replaceEarlierPlans(tx, by, locked);
     const [first] = await tx.find(TaperStep, { proposal: locked.id }, { orderBy: { position: 'asc' }, limit: 1 });
     await recordAudit(tx, { actorId: by.actor.id, action: `medication.${input.decision.toLowerCase()}`, patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { proposalId: locked.id } });
     await appendEvent(tx, {
@@ -107,7 +113,7 @@ export async function recordPatientAgreement(em: EntityManager, by: By, proposal
   const text = note?.trim() ? requireText('note', note, 2000) : null;
   await em.transactional(async (tx) => {
     const locked = await tx.findOneOrFail(MedicationProposal, { id: proposal.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-    if (locked.status === ProposalStatus.DECLINED) throw conflict('This proposal was declined; there is nothing to agree to.');
+    if (isEnded(locked.status)) throw conflict(`This proposal was ${statusWords[locked.status]}; there is nothing to agree to.`);
     if (locked.patientAgreedAt) throw conflict("The patient's agreement is already recorded.");
     locked.patientAgreedAt = new Date();
     locked.patientAgreementNote = text;
@@ -135,6 +141,43 @@ export async function setTaperPaused(em: EntityManager, by: By, proposal: Medica
   });
   await em.refresh(proposal);
   return proposal;
+}
+
+/**
+ * Withdraws a proposal before a GP decides (a mistake in it, or the plan changed), saying why; the GPs it
+ * awaited are told it no longer does. A decided proposal cannot be withdrawn: a running taper is paused, or
+ * replaced by proposing a new plan.
+ */
+export async function withdrawMedicationChange(em: EntityManager, by: By, patient: Patient, proposal: MedicationProposal, reason: string): Promise<MedicationProposal> {
+  if (!reason.trim()) throw badInput('reason', 'Please say why you are withdrawing it: the GPs it awaited are told.');
+  const why = requireText('reason', reason, 2000);
+  await em.transactional(async (tx) => {
+    const locked = await tx.findOneOrFail(MedicationProposal, { id: proposal.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (locked.status !== ProposalStatus.AWAITING_APPROVAL) {
+      throw conflict(`This proposal was already ${statusWords[locked.status]}; only one awaiting a GP's decision can be withdrawn.${locked.status === ProposalStatus.APPROVED ? ' To change an approved plan, pause it or propose a new one.' : ''}`);
+    }
+    Object.assign(locked, { status: ProposalStatus.WITHDRAWN, endedBy: by.actor, endedAt: new Date(), withdrawalReason: why });
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: 'medication.withdraw', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { proposalId: locked.id } });
+    await appendEvent(tx, { patientId: patient.id, kind: 'MEDICATION_CHANGE_WITHDRAWN', actorId: by.actor.id, payload: { proposalId: locked.id, medicine: locked.medicineName, reason: excerpt(why) } });
+    await notify(tx, await teamGpIds(tx, patient.id), {
+      kind: NotificationKind.MEDICATION_CHANGE_WITHDRAWN,
+      patientId: patient.id,
+      title: `${by.actor.name} withdrew the change to ${locked.medicineName} for ${patientName(patient)}; it no longer awaits your decision`,
+      body: excerpt(why),
+      link: links.medication(patient.id),
+      actorId: by.actor.id,
+    });
+  });
+  await em.refresh(proposal, { populate: ['endedBy', 'proposedBy'] });
+  return proposal;
+}
+
+/** For a proposal awaiting a decision: the plan in force for the same medicine, which approving it would end. */
+export async function planItWouldReplace(em: EntityManager, proposal: MedicationProposal): Promise<MedicationProposal | null> {
+  if (proposal.status !== ProposalStatus.AWAITING_APPROVAL) return null;
+  const [row] = await runSql<{ id: string }>(em, sql`select id from medication_proposal where status in ('APPROVED','PAUSED') and ${sameMedicine(proposal)} order by decided_at desc limit 1`);
+  return row ? em.findOne(MedicationProposal, { id: row.id }, { populate: ['proposedBy', 'decidedBy'] }) : null;
 }
 
 /** Proposals awaiting a decision on patients where `actor` may decide (a GP on the team), oldest first. */
@@ -182,6 +225,58 @@ function checkPlan(kind: ProposalKind, code: string, from: Medication | null, st
 function dailyAmount(m: Medication): number {
   const entry = findMedicine(m.medicineCode);
   return entry && isPatch(entry) ? m.dose : m.dose * m.dosesPerDay;
+}
+
+/** Proposals, approvals and withdrawals on one patient's medicines take turns, so each sees the others' outcome. */
+function plansKey(patientId: string): string {
+  return `medication-plans:${patientId}`;
+}
+
+/** Rows of `p`'s patient that change the same medicine: the same current one, or for a start, a start of the same medicine. */
+function sameMedicine(p: Pick<MedicationProposal, 'patientId' | 'medicationId' | 'medicineCode'>): Sql {
+  const subject = p.medicationId ? sql`medication_id = ${p.medicationId}` : sql`medication_id is null and medicine_code = ${p.medicineCode}`;
+  return sql`patient_id = ${p.patientId} and ${subject}`;
+}
+
+/**
+ * One proposal per medicine awaits a GP at a time: a second would let a GP approve two plans for one
+ * medicine, one after the other. The first is withdrawn, or decided, before another is proposed.
+ */
+async function refuseSecondAwaiting(tx: EntityManager, p: MedicationProposal): Promise<void> {
+  await takeTurns(tx, plansKey(p.patientId));
+  const [waiting] = await runSql<{ name: string; proposed_on: string }>(
+    tx,
+    sql`select u.name, to_char(mp.proposed_at at time zone 'Europe/London', 'YYYY-MM-DD') as proposed_on from medication_proposal mp join app_user u on u.id = mp.proposed_by_id
+         where mp.status = 'AWAITING_APPROVAL' and ${sameMedicine(p)} order by mp.proposed_at limit 1`,
+  );
+  if (waiting) {
+    throw conflict(`A change to ${p.medicineName} proposed by ${waiting.name} on ${waiting.proposed_on} already awaits a GP's decision. Withdraw that proposal first, or wait for the GP to decide it.`);
+  }
+}
+
+/** Ends every other approved or paused plan for the medicine `approved` changes: the newly approved one is in force. */
+async function replaceEarlierPlans(tx: EntityManager, by: By, approved: MedicationProposal): Promise<void> {
+  const ended = await runSql<{ id: string }>(
+    tx,
+    sql`update medication_proposal set status = 'REPLACED', ended_by_id = ${by.actor.id}, ended_at = now(), replaced_by_id = ${approved.id}
+         where status in ('APPROVED','PAUSED') and id <> ${approved.id} and ${sameMedicine(approved)} returning id`,
+  );
+  for (const { id } of ended) {
+    await appendEvent(tx, { patientId: approved.patientId, kind: 'TAPER_REPLACED', actorId: by.actor.id, payload: { proposalId: id, medicine: approved.medicineName, replacedBy: approved.id } });
+  }
+}
+
+const statusWords: Record<ProposalStatus, string> = {
+  AWAITING_APPROVAL: 'proposed',
+  APPROVED: 'approved',
+  DECLINED: 'declined',
+  PAUSED: 'approved (and is paused)',
+  WITHDRAWN: 'withdrawn',
+  REPLACED: 'replaced by a newer plan',
+};
+
+function isEnded(status: ProposalStatus): boolean {
+  return status === ProposalStatus.DECLINED || status === ProposalStatus.WITHDRAWN || status === ProposalStatus.REPLACED;
 }
 
 function stepEntities(proposal: MedicationProposal, steps: CheckedStep[]): TaperStep[] {

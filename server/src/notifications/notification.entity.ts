@@ -28,6 +28,8 @@ export const NotificationKind = {
   MEDICATION_APPROVAL_REQUESTED: 'MEDICATION_APPROVAL_REQUESTED',
   /** A GP approved, amended or declined a proposed change. */
   MEDICATION_CHANGE_DECIDED: 'MEDICATION_CHANGE_DECIDED',
+  /** A proposed change was withdrawn before a decision (to the GPs it awaited). */
+  MEDICATION_CHANGE_WITHDRAWN: 'MEDICATION_CHANGE_WITHDRAWN',
   /** A step of a running taper fell due (to the practitioner who proposed it and the GP who approved it). */
   TAPER_STEP_DUE: 'TAPER_STEP_DUE',
   /** To the PCN's coaches and service leads (not the referrer): a referral arrived and awaits triage. */

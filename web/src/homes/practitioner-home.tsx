@@ -22,7 +22,7 @@ export function PractitionerHome(): JSX.Element {
   const [medication, refetchMedication] = createQuery({ query: MedicationWorklistsDocument, requestPolicy: 'cache-and-network' });
   onMount(() => (document.title = 'Your day – Cairn'));
   refreshOnNotifications(['HANDOVER_POSTED', 'HANDOVER_REROUTED', 'HANDOVER_ACKNOWLEDGED'], () => refetchInbox({ requestPolicy: 'network-only' }));
-  refreshOnNotifications(['MEDICATION_APPROVAL_REQUESTED', 'MEDICATION_CHANGE_DECIDED'], () => refetchMedication({ requestPolicy: 'network-only' }));
+  refreshOnNotifications(['MEDICATION_APPROVAL_REQUESTED', 'MEDICATION_CHANGE_DECIDED', 'MEDICATION_CHANGE_WITHDRAWN'], () => refetchMedication({ requestPolicy: 'network-only' }));
 
   const actions = () => inbox.data?.myHandoverActions;
   const awaiting = () => inbox.data?.handoversAwaitingMyAcknowledgement ?? [];

@@ -94,7 +94,7 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
         loadingLabel="Loading medicines…"
         empty={<></>}
       >
-        {(items) => <SummaryView summary={items[0]} canManage={abilities().canManage} canDecide={abilities().canDecide} onChanged={reload} />}
+        {(items) => <SummaryView summary={items[0]} {...abilities()} onChanged={reload} />}
       </ListStates>
       <Show when={catalogue.data}>
         <details class="medication-rules">
@@ -119,7 +119,7 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
   );
 }
 
-function SummaryView(props: { summary: Summary; canManage: boolean; canDecide: boolean; onChanged(): void }): JSX.Element {
+function SummaryView(props: { summary: Summary; canManage: boolean; canPropose: boolean; canDecide: boolean; onChanged(): void }): JSX.Element {
   const s = () => props.summary;
   return (
     <>
@@ -157,7 +157,7 @@ function SummaryView(props: { summary: Summary; canManage: boolean; canDecide: b
       <Show when={s().proposals.length > 0}>
         <section aria-labelledby="proposals-heading">
           <h3 id="proposals-heading">Proposed changes</h3>
-          <For each={s().proposals}>{(p) => <ProposalCard proposal={p} canManage={props.canManage} canDecide={props.canDecide} onChanged={props.onChanged} />}</For>
+          <For each={s().proposals}>{(p) => <ProposalCard proposal={p} canManage={props.canManage} canPropose={props.canPropose} canDecide={props.canDecide} onChanged={props.onChanged} />}</For>
         </section>
       </Show>
       <Show when={s().stopped.length > 0}>

@@ -1,4 +1,12 @@
-import { DecideMedicationChangeDocument, PauseTaperDocument, RecordPatientAgreementDocument, ResumeTaperDocument, type MedicationDecision, type PatientMedicationQuery } from '@cairn/schema/operations';
+import {
+  DecideMedicationChangeDocument,
+  PauseTaperDocument,
+  RecordPatientAgreementDocument,
+  ResumeTaperDocument,
+  WithdrawMedicationChangeDocument,
+  type MedicationDecision,
+  type PatientMedicationQuery,
+} from '@cairn/schema/operations';
 import { createMutation } from '@urql/solid';
 import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
 import { formatDateTime } from '../notifications/when.js';
@@ -17,14 +25,19 @@ const statusWords: Record<Proposal['status'], [string, BadgeTone]> = {
   APPROVED: ['Approved by GP', 'success'],
   DECLINED: ['Declined', 'muted'],
   PAUSED: ['Paused', 'info'],
+  WITHDRAWN: ['Withdrawn', 'muted'],
+  REPLACED: ['Replaced by a newer plan', 'muted'],
 };
+/** No longer in play: nothing more can be recorded against it. */
+const ended = (status: Proposal['status']) => status === 'DECLINED' || status === 'WITHDRAWN' || status === 'REPLACED';
 const kindWords: Record<Proposal['kind'], string> = { REDUCE: 'Reduce', STOP: 'Stop', SWITCH: 'Switch to', START: 'Start' };
 
 /** One proposed change: its steps with the OME at each, who proposed and decided, and what can be done next. */
-export function ProposalCard(props: { proposal: Proposal; canManage: boolean; canDecide: boolean; onChanged(): void }): JSX.Element {
+export function ProposalCard(props: { proposal: Proposal; canManage: boolean; canPropose: boolean; canDecide: boolean; onChanged(): void }): JSX.Element {
   const p = () => props.proposal;
   const [comment, setComment] = createSignal('');
   const [pauseReason, setPauseReason] = createSignal('');
+  const [withdrawReason, setWithdrawReason] = createSignal('');
   const [problem, setProblem] = createSignal<Problem | null>(null);
   // The GP's amendment starts from the steps as proposed.
   const [amending, setAmending] = createSignal(false);
@@ -38,8 +51,10 @@ export function ProposalCard(props: { proposal: Proposal; canManage: boolean; ca
   const [, agree] = createMutation(RecordPatientAgreementDocument);
   const [, pause] = createMutation(PauseTaperDocument);
   const [, resume] = createMutation(ResumeTaperDocument);
+  const [withdrawing, withdraw] = createMutation(WithdrawMedicationChangeDocument);
   const commentId = createUniqueId();
   const pauseId = createUniqueId();
+  const withdrawId = createUniqueId();
 
   const run = async (result: Promise<{ error?: Parameters<typeof describeError>[0] | undefined }>) => {
     const r = await result;
@@ -97,6 +112,25 @@ export function ProposalCard(props: { proposal: Proposal; canManage: boolean; ca
           {p().decisionComment ? `: “${p().decisionComment}”` : ''}
         </p>
       </Show>
+      <Show when={p().status === 'WITHDRAWN'}>
+        <p>
+          Withdrawn by {p().endedBy?.name ?? 'a practitioner'}
+          {p().endedAt ? `, ${formatDateTime(p().endedAt!)}` : ''}: “{p().withdrawalReason}”
+        </p>
+      </Show>
+      <Show when={p().status === 'REPLACED'}>
+        <p>
+          Ended {p().endedAt ? formatDateTime(p().endedAt!) : ''} when {p().endedBy?.name ?? 'a GP'} approved a newer plan for {p().medicineName}.
+        </p>
+      </Show>
+      <Show when={p().replaces}>
+        {(r) => (
+          <Alert tone="info">
+            Approving this ends the plan for {p().medicineName} now in force{r().status === 'PAUSED' ? ' (paused)' : ''}, approved by {r().decidedBy?.name ?? 'a GP'}
+            {r().decidedAt ? ` on ${formatDateTime(r().decidedAt!)}` : ''}.
+          </Alert>
+        )}
+      </Show>
       <Show when={p().patientAgreedAt}>
         <p>Patient agreed {formatDateTime(p().patientAgreedAt!)}{p().patientAgreementNote ? `: “${p().patientAgreementNote}”` : ''}</p>
       </Show>
@@ -144,7 +178,20 @@ export function ProposalCard(props: { proposal: Proposal; canManage: boolean; ca
           </div>
         </div>
       </Show>
-      <Show when={props.canManage && p().status !== 'DECLINED'}>
+      <Show when={props.canPropose && p().status === 'AWAITING_APPROVAL'}>
+        <div class="proposal-card__pause">
+          <div class="field">
+            <label class="field__label" for={withdrawId}>
+              Withdraw it before the GP decides, saying why
+            </label>
+            <input class="field__input" id={withdrawId} value={withdrawReason()} onInput={(e) => setWithdrawReason(e.currentTarget.value)} />
+          </div>
+          <Button variant="secondary" busy={withdrawing.fetching} onClick={() => void run(withdraw({ proposalId: p().id, reason: withdrawReason() }))}>
+            Withdraw
+          </Button>
+        </div>
+      </Show>
+      <Show when={props.canManage && !ended(p().status)}>
         <div class="medication-form__buttons">
           <Show when={!p().patientAgreedAt}>
             <Button variant="secondary" onClick={() => void run(agree({ proposalId: p().id, note: null }))}>

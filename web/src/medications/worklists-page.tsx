@@ -1,6 +1,7 @@
 import { MedicationWorklistsDocument } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { For, Show, type JSX } from 'solid-js';
+import { refreshOnNotifications } from '../notifications/refresh-on-notifications.js';
 import { formatDateTime } from '../notifications/when.js';
 import { formatIsoDate } from '../platform/dates.js';
 import { describeError } from '../platform/errors.js';
@@ -14,7 +15,9 @@ const kindWords: Record<string, string> = { REDUCE: 'Reduce', STOP: 'Stop', SWIT
 /** Medication changes awaiting your approval (as a GP) and the medication reviews due on patients you can see. */
 export function MedicationWorklistsPage(): JSX.Element {
   document.title = 'Medication reviews – Cairn';
-  const [result] = createQuery({ query: MedicationWorklistsDocument, requestPolicy: 'network-only' });
+  const [result, refetch] = createQuery({ query: MedicationWorklistsDocument, requestPolicy: 'network-only' });
+  // A proposal arriving, or withdrawn, changes what awaits this GP while the page is open.
+  refreshOnNotifications(['MEDICATION_APPROVAL_REQUESTED', 'MEDICATION_CHANGE_WITHDRAWN'], () => refetch({ requestPolicy: 'network-only' }));
   const medicationLink = (patientId: string) => `/patients/${encodeURIComponent(patientId)}/medication`;
   return (
     <main class="page indicators-page">

@@ -128,6 +128,10 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
     }
     case 'MEDICATION_CHANGE_AGREED':
       return { group: 'medication', action: `recorded the patient's agreement to the change to ${text(p, 'medicine') || 'a medicine'}` };
+    case 'MEDICATION_CHANGE_WITHDRAWN':
+      return { group: 'medication', action: `withdrew the proposed change to ${text(p, 'medicine') || 'a medicine'} before a GP decided it`, detail: quoted(text(p, 'reason')) };
+    case 'TAPER_REPLACED':
+      return { group: 'medication', action: `ended the earlier ${text(p, 'medicine') || ''} plan by approving a newer one`.replace('  ', ' ') };
     case 'TAPER_PAUSED':
       return { group: 'medication', action: `paused the ${text(p, 'medicine') || ''} taper`.replace('  ', ' '), detail: quoted(text(p, 'reason')) };
     case 'TAPER_RESUMED':
