@@ -76,7 +76,7 @@ describe('the Cairn web app in Chromium', () => {
     const { context, page } = await open();
     // Five wrong guesses are free; after them each further attempt waits a growing time (1 s, 2 s, 4 s…).
     // However slowly this browser types, one of the next few attempts arrives inside its wait.
-    const limited = page.getByRole('alert').getByText(/Too many failed attempts\. For your security, please wait \d+ (seconds?|minutes?) and try again\./);
+    const limited = page.getByRole('alert').getByText(/Too many attempts\. For your security, please wait \d+ (seconds?|minutes?) and try again\./);
     for (let i = 0; i < 12 && !(await limited.isVisible()); i++) {
       await signIn(page, world.users.fcp, `wrong ${i}`);
       await page.getByRole('alert').waitFor();

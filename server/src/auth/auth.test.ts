@@ -47,7 +47,7 @@ describe('signing in and out', () => {
     }
     const limited = await gql(server().url, SIGN_IN, { e: world.users.pharm.email, p: TEST_PASSWORD });
     expect(errorCode(limited)).toBe('RATE_LIMITED');
-    expect(limited.errors?.[0].message).toMatch(/Too many failed sign-in attempts/);
+    expect(limited.errors?.[0].message).toMatch(/^Too many sign-in attempts\. Please wait \d+ seconds? and try again\.$/);
     // Another account from the same address is not held back by one person's typos.
     expect(errorCode(await gql(server().url, SIGN_IN, { e: world.users.gp.email, p: TEST_PASSWORD }))).toBeUndefined();
   });

@@ -37,7 +37,7 @@ export class SignInLimiter {
       const seconds = Math.ceil(wait / 1000);
       throw new CairnError(
         ErrorCode.RATE_LIMITED,
-        `Too many failed sign-in attempts. Please wait ${seconds} ${seconds === 1 ? 'second' : 'seconds'} and try again.`,
+        `Too many sign-in attempts. Please wait ${seconds} ${seconds === 1 ? 'second' : 'seconds'} and try again.`,
         undefined,
         seconds,
       );

@@ -51,7 +51,7 @@ function wordsFor(code: ErrorCode, serverMessage: string, retryAfterSeconds: num
     case ErrorCode.RATE_LIMITED:
       return retryAfterSeconds === undefined
         ? given || 'Too many attempts. Please wait a few minutes and try again.'
-        : `Too many failed attempts. For your security, please wait ${waitInWords(retryAfterSeconds)} and try again.`;
+        : `Too many attempts. For your security, please wait ${waitInWords(retryAfterSeconds)} and try again.`;
     case ErrorCode.LIMIT_EXCEEDED:
       return given || 'Cairn is open in too many tabs or windows. Close some and try again.';
     case ErrorCode.RESYNC_REQUIRED:
