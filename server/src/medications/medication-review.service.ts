@@ -3,12 +3,12 @@ import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
 import { appendEvent } from '../events/event-log.js';
 import { Patient } from '../patients/patient.entity.js';
-import { badInput } from '../platform/errors.js';
+import { badInput, conflict } from '../platform/errors.js';
 import { requireIsoDate, requireText } from '../platform/validate.js';
 import { MedicationReview } from './medication.entity.js';
 import { medicationSummary, type By } from './medication.service.js';
 import type { MedicationReviewDue, RecordMedicationReviewInput } from './medication.types.js';
-import { runSql, sql, type Sql } from '../platform/sql.js';
+import { runSql, sql, takeTurns, type Sql } from '../platform/sql.js';
 import { ukToday } from '../platform/uk-dates.js';
 
 const TEXT_MAX = 4000;
@@ -31,12 +31,30 @@ export async function recordMedicationReview(em: EntityManager, by: By, patient:
     nextReviewDue,
   });
   await em.transactional(async (tx) => {
+    await refuseSameReviewAgain(tx, review);
     tx.persist(review);
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'medication.review', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { reviewId: review.id } });
     await appendEvent(tx, { patientId: patient.id, kind: 'MEDICATION_REVIEWED', actorId: by.actor.id, payload: { reviewId: review.id, omeAtReview: review.omeAtReview, nextReviewDue } });
   });
   return review;
+}
+
+/**
+ * The same review, word for word, by the same reviewer on the same day, is the form sent twice (a double
+ * click, a retry): refused, so the history holds it once. Reviews of one patient take turns for this check.
+ */
+async function refuseSameReviewAgain(tx: EntityManager, r: MedicationReview): Promise<void> {
+  await takeTurns(tx, `medication-reviews:${r.patientId}`);
+  const same = await runSql<{ id: string }>(
+    tx,
+    sql`select id from medication_review
+         where patient_id = ${r.patientId} and reviewer_id = ${r.reviewer.id} and reviewed_on = ${r.reviewedOn}::date
+           and how_taken = ${r.howTaken} and effect_on_pain_and_function = ${r.effectOnPainAndFunction} and side_effects = ${r.sideEffects}
+           and what_matters = ${r.whatMatters} and readiness = ${r.readiness} and next_review_due = ${r.nextReviewDue}::date
+         limit 1`,
+  );
+  if (same.length > 0) throw conflict('This review is already recorded (you saved the same review today). It is in the history once.');
 }
 
 /**

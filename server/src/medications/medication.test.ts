@@ -280,6 +280,23 @@ describe('medications', () => {
     expect((await gql(url(), ADD, { input: morphine(patient.id) }, token)).errors).toBeUndefined();
   });
 
+  it('records a review once: the same review sent several times at once, or again, is CONFLICT; a different one the same day is kept', async () => {
+    await fresh();
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const token = await signInAs(url(), pharm);
+    const input = { patientId: patient.id, howTaken: 'As prescribed', effectOnPainAndFunction: 'Pain 6/10', sideEffects: 'None', whatMatters: 'Gardening', readiness: 'UNSURE', nextReviewDue: addDays(today, 90) };
+    const answers = await Promise.all(Array.from({ length: 6 }, () => gql(url(), REVIEW, { input }, token)));
+    expect(answers.filter((r) => !r.errors)).toHaveLength(1);
+    const message = 'This review is already recorded (you saved the same review today). It is in the history once.';
+    for (const r of [...answers.filter((r) => r.errors), await gql(url(), REVIEW, { input }, token)]) expect([errorCode(r), r.errors?.[0]?.message]).toEqual(['CONFLICT', message]);
+    expect((await gql(url(), REVIEW, { input: { ...input, sideEffects: 'Mild constipation' } }, token)).errors).toBeUndefined();
+    // The GP's review of the same words is the GP's own.
+    expect((await gql(url(), REVIEW, { input }, await signInAs(url(), gp))).errors).toBeUndefined();
+    const reviews = await gql<{ medicationReviews: unknown[] }>(url(), `query($id: ID!) { medicationReviews(patientId: $id) { id } }`, { id: patient.id }, token);
+    expect(reviews.data?.medicationReviews).toHaveLength(3);
+  });
+
   it('an explicit increase is accepted and marked; a stop keeps the medicine in the history', async () => {
     await fresh();
     const { pharm, gp } = world.users;
