@@ -2,9 +2,30 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Resolver, Root } from 'type-grap
 import { may, requireActor, requireAllowed } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
-import { badInput, notFound } from '../platform/errors.js';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { badInput, conflict, notFound } from '../platform/errors.js';
+import { runSql, sql, takeTurns } from '../platform/sql.js';
 import { requireText } from '../platform/validate.js';
 import { Organisation, OrganisationKind } from './organisation.entity.js';
+
+const kindWords: Record<OrganisationKind, string> = { PCN: 'A PCN', GP_PRACTICE: 'A GP practice', PHYSIO_PROVIDER: 'A physiotherapy provider', SPECIALIST_PAIN_SERVICE: 'A specialist pain service' };
+
+/**
+ * Two organisations of one kind in one PCN (or two PCNs) with the same name, in any case, are one added twice
+ * or a rename onto another: people choosing a practice by name could not tell them apart. Names are checked
+ * one change at a time, so two sent at once cannot both pass.
+ */
+async function refuseNameTaken(tx: EntityManager, name: string, kind: OrganisationKind, pcn: Organisation | null, except: string | null): Promise<void> {
+  await takeTurns(tx, 'organisation-names');
+  const [taken] = await runSql<{ name: string }>(
+    tx,
+    sql`select name from organisation
+         where kind = ${kind} and pcn_id is not distinct from ${pcn?.id ?? null}::uuid and lower(name) = lower(${name})
+           and (${except}::uuid is null or id <> ${except}::uuid)
+         limit 1`,
+  );
+  if (taken) throw conflict(`${kindWords[kind]} named "${taken.name}" already exists${pcn ? ` in ${pcn.name}` : ''}. Use that one, or give this one a name that tells them apart.`);
+}
 
 @Resolver(() => Organisation)
 export class OrganisationResolver {
@@ -32,6 +53,7 @@ export class OrganisationResolver {
     }
     const organisation = new Organisation(cleanName, kind, pcn);
     await ctx.em.transactional(async (tx) => {
+      await refuseNameTaken(tx, cleanName, kind, pcn, null);
       tx.persist(organisation);
       await recordAudit(tx, { actorId: actor.id, action: 'organisation.create', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { organisationId: organisation.id } });
     });
@@ -43,10 +65,11 @@ export class OrganisationResolver {
     const actor = requireActor(ctx);
     await requireAllowed(ctx, may.manageUsers(actor), 'organisation.rename', 'Only administrators can rename organisations.', { organisationId });
     const cleanName = requireText('name', name, 160);
-    const organisation = await ctx.em.findOne(Organisation, { id: organisationId });
+    const organisation = await ctx.em.findOne(Organisation, { id: organisationId }, { populate: ['pcn'] });
     if (!organisation) throw notFound('organisation');
     const before = organisation.name;
     await ctx.em.transactional(async (tx) => {
+      await refuseNameTaken(tx, cleanName, organisation.kind, organisation.pcn, organisation.id);
       organisation.name = cleanName;
       tx.persist(organisation);
       await recordAudit(tx, { actorId: actor.id, action: 'organisation.rename', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { organisationId, from: before, to: cleanName } });

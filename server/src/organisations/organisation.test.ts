@@ -38,6 +38,28 @@ describe('administration of organisations and users', () => {
     }
   });
 
+  it('one name per kind in a PCN: the same practice added again, sent several times at once, or renamed onto another, is CONFLICT naming it', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const admin = await signInAs(server().url, world.users.admin);
+    const RENAME = 'mutation($o: ID!, $n: String!) { renameOrganisation(organisationId: $o, name: $n) { id name } }';
+    const name = `Canal Street Surgery ${world.tag}`;
+    const answers = await Promise.all(Array.from({ length: 6 }, () => gql<{ createOrganisation: { name: string } }>(server().url, CREATE_ORG, { n: name, k: 'GP_PRACTICE', p: world.pcn.id }, admin)));
+    expect(answers.filter((r) => !r.errors)).toHaveLength(1);
+    const taken = `A GP practice named "${name}" already exists in ${world.pcn.name}. Use that one, or give this one a name that tells them apart.`;
+    const again = await gql(server().url, CREATE_ORG, { n: `  ${name.toUpperCase()} `, k: 'GP_PRACTICE', p: world.pcn.id }, admin);
+    for (const r of [...answers.filter((r) => r.errors), again]) expect([errorCode(r), r.errors?.[0].message]).toEqual(['CONFLICT', taken.replace(name.toUpperCase(), name)]);
+    expect(await server().orm.em.fork().getConnection().execute('select id from organisation where lower(name) = lower(?)', [name])).toHaveLength(1);
+    // The same name is another organisation in another PCN, or of another kind.
+    expect((await gql(server().url, CREATE_ORG, { n: name, k: 'GP_PRACTICE', p: world.users.outsider.organisation.pcnId }, admin)).errors).toBeUndefined();
+    expect((await gql(server().url, CREATE_ORG, { n: name, k: 'PHYSIO_PROVIDER', p: world.pcn.id }, admin)).errors).toBeUndefined();
+    // Renamed onto another practice's name: refused and unchanged; its own name in another case is fine.
+    const onto = await gql(server().url, RENAME, { o: world.practice.id, n: name.toLowerCase() }, admin);
+    expect([errorCode(onto), onto.errors?.[0].message]).toEqual(['CONFLICT', taken]);
+    const [row] = await server().orm.em.fork().getConnection().execute('select name from organisation where id = ?', [world.practice.id]);
+    expect(row.name).toBe(world.practice.name);
+    expect((await gql(server().url, RENAME, { o: world.practice.id, n: world.practice.name.toUpperCase() }, admin)).errors).toBeUndefined();
+  });
+
   it('refuses inconsistent organisations and weak user details, naming the field', async () => {
     const world = await makeWorld(server().orm.em.fork());
     const admin = await signInAs(server().url, world.users.admin);
