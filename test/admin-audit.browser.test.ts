@@ -23,7 +23,12 @@ describe('administration and the audit view in Chromium', () => {
   let world: World;
 
   beforeAll(async () => {
-    world = await makeWorld(server().orm.em.fork());
+    const em = server().orm.em.fork();
+    world = await makeWorld(em);
+    // More organisations than a select offers at once, so choosing one goes through the find box.
+    const elsewhere = new Organisation(`Elsewhere network ${world.tag}`, OrganisationKind.PCN, null);
+    em.persist([elsewhere, ...Array.from({ length: 60 }, (_, i) => new Organisation(`Filler practice ${world.tag} ${i}`, OrganisationKind.GP_PRACTICE, elsewhere))]);
+    await em.flush();
   });
 
   async function newPage(b: Browser): Promise<Page> {
@@ -85,7 +90,15 @@ describe('administration and the audit view in Chromium', () => {
     await form.getByLabel('Full name').fill(name);
     await form.getByLabel('Email address').fill(email);
     await form.getByLabel('Role').selectOption({ label: 'Health & wellbeing coach' });
-    await form.getByLabel('Organisation').selectOption({ label: `${world.pcn.name} (Primary Care Network)` });
+    // Past 50 organisations, the select offers 50 and a find box narrows it; the PCN is found by its name.
+    const choose = form.getByLabel('Organisation', { exact: true });
+    expect(await choose.locator('option').count()).toBe(51);
+    await expect.poll(() => form.getByText(/^50 of \d+ offered: type part of a name to find the rest\.$/).count()).toBe(1);
+    await form.getByLabel('Find organisation').fill(world.pcn.name);
+    await choose.selectOption({ label: `${world.pcn.name} (Primary Care Network)` });
+    await form.getByLabel('Find organisation').fill('no such organisation anywhere');
+    await form.getByText('No organisation has that in its name or its PCN’s.').waitFor();
+    expect(await choose.inputValue()).toBe(world.pcn.id); // the one chosen stays offered
     await shots(admin, 'add-user');
     expect(await seriousAccessibilityProblems(admin)).toEqual([]);
     await form.getByRole('button', { name: 'Add user and make their link' }).click();
@@ -153,7 +166,7 @@ describe('administration and the audit view in Chromium', () => {
     const organisations = admin.locator('section', { has: admin.getByRole('heading', { name: 'Organisations', level: 2 }) });
     expect(await organisations.locator('tbody tr').count()).toBeLessThanOrEqual(50);
     await organisations.getByLabel('Organisation or PCN name').fill(world.pcn.name);
-    await organisations.getByRole('rowheader', { name: world.practice.name }).waitFor();
+    await organisations.getByRole('rowheader', { name: world.practice.name, exact: true }).waitFor();
     await expect.poll(() => organisations.getByRole('rowheader').allTextContents()).toEqual(expect.arrayContaining([world.pcn.name, world.practice.name]));
     await expect.poll(() => organisations.locator('.page-heading__summary').textContent()).toMatch(/^\d+ of \d+ organisations match$/);
     await shots(admin, 'organisations-found');

@@ -5,6 +5,7 @@ import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
+import { OrganisationSelect } from './organisation-select.js';
 import { TextField } from '../ui/text-field.js';
 import { kindLabel, roleOptions, unguessablePassword } from './admin-words.js';
 import type { MadeLink } from './reset-link.js';
@@ -48,12 +49,14 @@ export function CreateUserForm(props: { organisations: readonly Organisation[]; 
         <TextField label="Full name" value={name()} onInput={setName} error={fieldError('name')} autocomplete="off" required />
         <TextField label="Email address" type="email" value={email()} onInput={setEmail} error={fieldError('email')} autocomplete="off" spellcheck={false} required />
         <Select label="Role" value={role()} onChange={(v) => setRole(v as Role)} options={roleOptions} />
-        <Select
+        <OrganisationSelect
           label="Organisation"
+          organisations={props.organisations}
           value={organisationId()}
           onChange={(v) => (setOrganisationId(v), problem()?.field === 'organisationId' && setProblem(null))}
           error={fieldError('organisationId')}
-          options={[{ value: '', label: 'Choose…' }, ...props.organisations.map((o) => ({ value: o.id, label: `${o.name} (${kindLabel(o.kind)})` }))]}
+          noneLabel="Choose…"
+          optionLabel={(o) => `${o.name} (${kindLabel(o.kind)})`}
         />
       </div>
       <Show when={problem() && !['name', 'email', 'organisationId'].includes(problem()!.field ?? '')}>

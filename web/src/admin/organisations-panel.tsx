@@ -7,6 +7,7 @@ import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
 import { TextField } from '../ui/text-field.js';
 import { kindLabel, needsPcn, organisationKinds } from './admin-words.js';
+import { matchingOrganisations } from './organisation-select.js';
 
 type Organisation = AdminOrganisationsQuery['organisations'][number];
 
@@ -21,11 +22,7 @@ export function OrganisationsPanel(props: { organisations: readonly Organisation
   const [adding, setAdding] = createSignal(false);
   const [notice, setNotice] = createSignal<string | null>(null);
   const [search, setSearch] = createSignal('');
-  const matching = createMemo(() => {
-    const words = search().trim().toLowerCase();
-    if (!words) return props.organisations;
-    return props.organisations.filter((o) => o.name.toLowerCase().includes(words) || (o.pcn?.name.toLowerCase().includes(words) ?? false));
-  });
+  const matching = createMemo(() => matchingOrganisations(props.organisations, search()));
   const summary = () => {
     const all = props.organisations.length;
     const found = matching().length;

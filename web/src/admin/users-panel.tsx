@@ -9,6 +9,7 @@ import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { Select } from '../ui/select.js';
+import { OrganisationSelect } from './organisation-select.js';
 import { ListStates } from '../ui/list-states.js';
 import { createKeysetPaging, Pager } from '../ui/pager.js';
 import { TextField } from '../ui/text-field.js';
@@ -79,7 +80,7 @@ export function UsersPanel(props: { organisations: readonly Organisation[] }): J
       <form class="admin-filters" role="search" aria-label="Find users" onSubmit={(e) => e.preventDefault()}>
         <TextField label="Name or email" type="search" value={search()} onInput={setSearch} />
         <Select label="Role" value={role()} onChange={(v) => setRole(v as Role | '')} options={[{ value: '', label: 'Any role' }, ...roleOptions]} />
-        <Select label="Organisation" value={organisationId()} onChange={setOrganisationId} options={[{ value: '', label: 'Any organisation' }, ...props.organisations.map((o) => ({ value: o.id, label: o.name }))]} />
+        <OrganisationSelect label="Organisation" organisations={props.organisations} value={organisationId()} onChange={setOrganisationId} noneLabel="Any organisation" />
         <Select
           label="Status"
           value={status()}
