@@ -197,12 +197,12 @@ describe('analgesia review in Chromium', () => {
     await page.goto(`${server().url}/patients/${patient.id}/medication`);
     await expect.poll(() => page.getByTestId('ome-total').textContent()).toBe('60 mg');
 
-    const proposeReduction = async (why: string, dose: string) => {
+    const proposeReduction = async (why: string, dose: string, from = addDays(today, 2)) => {
       await page.getByRole('button', { name: 'Propose a change' }).click();
       const form = page.locator('form', { has: page.getByRole('heading', { name: 'Propose a change' }) });
       await form.getByLabel('Change').selectOption('REDUCE');
       await form.getByLabel('Why (agreed with the patient in the review)').fill(why);
-      await form.getByLabel('Step 1 from').fill(addDays(today, 2));
+      await form.getByLabel('Step 1 from').fill(from);
       await form.getByLabel('Step 1 dose').fill(dose);
       await form.getByLabel('Step 1 how often').fill('twice daily');
       await form.getByRole('button', { name: 'Send to the GP for approval' }).click();
@@ -237,7 +237,7 @@ describe('analgesia review in Chromium', () => {
     const firstPlan = gpPage.locator('.proposal-card', { hasText: 'agreed with the family' });
     await firstPlan.getByRole('button', { name: 'Approve' }).click();
     await firstPlan.locator('.badge', { hasText: 'Approved by GP' }).waitFor();
-    await (await proposeReduction('Slower: a flare-up after the first step', '25')).waitFor({ state: 'detached' });
+    await (await proposeReduction('Slower: a flare-up after the first step', '25', today)).waitFor({ state: 'detached' });
     const slower = gpPage.locator('.proposal-card', { hasText: 'Slower: a flare-up' });
     await slower.getByText(`Approving this ends the plan for Morphine (oral) now in force, approved by ${gp.name}`).waitFor();
     await shots(gpPage, 'medication-replaces');
@@ -245,6 +245,10 @@ describe('analgesia review in Chromium', () => {
     await slower.locator('.badge', { hasText: 'Approved by GP' }).waitFor();
     await firstPlan.locator('.badge', { hasText: 'Replaced by a newer plan' }).waitFor();
     await firstPlan.getByText(`when ${gp.name} approved a newer plan for Morphine (oral)`).waitFor();
+    // Its step begins today, and the list still says 30 mg twice a day: the tab says the list is behind, and why.
+    const behind = gpPage.locator('.medication-flag', { hasText: 'The list is behind an approved plan' });
+    await behind.getByText(`step from ${today} (25 mg twice a day) has begun, but the list still records Morphine (oral) 30 mg twice a day`).waitFor();
+    await shots(gpPage, 'medication-list-behind-plan');
     // The care plan shows the one plan in force.
     await gpPage.goto(`${server().url}/patients/${patient.id}`);
     const tapers = gpPage.locator('.approved-taper');

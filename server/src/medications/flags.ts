@@ -15,6 +15,8 @@ export const FlagCode = {
   LONG_TERM_OPIOID: 'LONG_TERM_OPIOID',
   NSAID_OLDER_PATIENT: 'NSAID_OLDER_PATIENT',
   MORE_THAN_ONE_OPIOID: 'MORE_THAN_ONE_OPIOID',
+  /** Not a risk of the medicines themselves: the list is behind an approved plan, so the flags above may be wrong (`plan-on-list.ts`). */
+  PLAN_AHEAD_OF_LIST: 'PLAN_AHEAD_OF_LIST',
 } as const;
 export type FlagCode = (typeof FlagCode)[keyof typeof FlagCode];
 
@@ -38,6 +40,10 @@ export function flagRules(settings: FlagSettings = defaultFlagSettings): Readonl
     { code: FlagCode.LONG_TERM_OPIOID, rule: `Opioids taken without a break of more than ${CONTINUOUS_GAP_DAYS} days for over ${settings.longTermOpioidMonths} months.` },
     { code: FlagCode.NSAID_OLDER_PATIENT, rule: `A systemic NSAID (not a gel) for a patient aged ${settings.olderPatientAge} or over (stomach bleeding, kidney and heart risks).` },
     { code: FlagCode.MORE_THAN_ONE_OPIOID, rule: 'More than one opioid substance at the same time (modified- and immediate-release forms of one substance count once).' },
+    {
+      code: FlagCode.PLAN_AHEAD_OF_LIST,
+      rule: 'A running plan approved by a GP has begun a step the medicine list does not show yet (the old dose still listed, a stopped medicine still current, a started one missing): the total OME and these flags are worked out from the list.',
+    },
   ];
 }
 

@@ -9,7 +9,8 @@ import { CATALOGUE, findMedicine, type CatalogueEntry } from './catalogue.js';
 import { intervalWords } from './frequency.js';
 import { defaultFlagSettings, medicationFlags, type FlagSettings } from './flags.js';
 import { Medication, MedicationReview } from './medication.entity.js';
-import { MedicationProposal } from './medication-proposal.entity.js';
+import { MedicationProposal, ProposalStatus, TaperStep } from './medication-proposal.entity.js';
+import { plansAheadOfList, type RunningPlan } from './plan-on-list.js';
 import type { AddMedicationInput, CatalogueMedicine, MedicationSummary, StopMedicationInput } from './medication.types.js';
 import { assessDose, totalOme } from './ome.js';
 import { runSql, sql, takeTurns } from '../platform/sql.js';
@@ -119,6 +120,7 @@ export async function medicationSummary(em: EntityManager, patient: Patient, set
   );
   const [latest] = await em.find(MedicationReview, { patientId: patient.id }, { orderBy: { reviewedOn: 'desc', createdAt: 'desc' }, limit: 1 });
   const proposals = await em.find(MedicationProposal, { patientId: patient.id }, { populate: ['proposedBy', 'decidedBy', 'endedBy'], orderBy: { proposedAt: 'desc' } });
+  flags.push(...plansAheadOfList(await runningPlans(em, proposals), current, on));
   return {
     patientId: patient.id,
     current,
@@ -131,6 +133,14 @@ export async function medicationSummary(em: EntityManager, patient: Patient, set
     nextReviewDue: latest?.nextReviewDue ?? null,
     proposals,
   };
+}
+
+/** The approved plans not paused, with their steps in order. */
+async function runningPlans(em: EntityManager, proposals: readonly MedicationProposal[]): Promise<RunningPlan[]> {
+  const running = proposals.filter((p) => p.status === ProposalStatus.APPROVED);
+  if (running.length === 0) return [];
+  const steps = await em.find(TaperStep, { proposal: { $in: running.map((p) => p.id) } }, { orderBy: { position: 'asc' } });
+  return running.map((p) => ({ kind: p.kind, medicationId: p.medicationId, medicineCode: p.medicineCode, medicineName: p.medicineName, steps: steps.filter((s) => s.proposal.id === p.id) }));
 }
 
 /** The catalogue as the app shows it: every medicine and how each opioid converts. */

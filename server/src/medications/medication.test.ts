@@ -230,6 +230,34 @@ describe('medications', () => {
     expect(inForce).toEqual([d.errors ? newer : raced]);
   });
 
+  it('flags a list behind an approved plan: once its step begins, until the dose now taken is recorded', async () => {
+    await fresh();
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const [token, gpToken] = [await signInAs(url(), pharm), await signInAs(url(), gp)];
+    const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, token)).data!.addMedication.id;
+    const flags = async () => (await gql<{ patientMedication: { totalOmeMgPerDay: number; flags: Array<{ code: string; reason: string }> } }>(url(), SUMMARY, { id: patient.id }, token)).data!.patientMedication;
+    const steps = [{ startDate: today, dose: 50, frequency: 'twice daily' }, { startDate: addDays(today, 14), dose: 40, frequency: 'twice daily' }];
+    const proposal = (await gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input: { ...taper(patient.id, medId), steps } }, token)).data!.proposeMedicationChange.id;
+    // Awaiting a GP, the plan is not in force: nothing is behind.
+    expect((await flags()).flags.map((f) => f.code)).not.toContain('PLAN_AHEAD_OF_LIST');
+    expect((await gql(url(), DECIDE, { input: { proposalId: proposal, decision: 'APPROVE' } }, gpToken)).errors).toBeUndefined();
+    const behind = await flags();
+    expect(behind.totalOmeMgPerDay).toBe(120);
+    expect(behind.flags.find((f) => f.code === 'PLAN_AHEAD_OF_LIST')?.reason).toBe(
+      `Morphine (oral): the approved plan's step from ${today} (50 mg twice a day) has begun, but the list still records Morphine (oral) 60 mg twice a day. Record what the patient takes now, so the total OME and the flags are right.`,
+    );
+    // Paused for a flare-up, the patient holds the dose they are on: no flag while paused.
+    expect((await gql(url(), PAUSE, { id: proposal }, token)).errors).toBeUndefined();
+    expect((await flags()).flags.map((f) => f.code)).not.toContain('PLAN_AHEAD_OF_LIST');
+    expect((await gql(url(), RESUME, { id: proposal }, token)).errors).toBeUndefined();
+    // The practitioner records the step: the old entry stopped, the new dose added; the list is up to date.
+    expect((await gql(url(), STOP, { input: { medicationId: medId, reason: 'Taper step 1' } }, token)).errors).toBeUndefined();
+    expect((await gql(url(), ADD, { input: morphine(patient.id, { strength: '50 mg', dose: 50, startDate: today }) }, token)).errors).toBeUndefined();
+    const caughtUp = await flags();
+    expect([caughtUp.totalOmeMgPerDay, caughtUp.flags.map((f) => f.code)]).toEqual([100, expect.not.arrayContaining(['PLAN_AHEAD_OF_LIST'])]);
+  });
+
   it('refuses bad input with a clear message and stores nothing', async () => {
     await fresh();
     const { pharm, gp } = world.users;

@@ -9,12 +9,13 @@ import { links, notify } from '../notifications/notification.service.js';
 import type { Patient } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
 import { requireText } from '../platform/validate.js';
-import { findMedicine, isPatch } from './catalogue.js';
+import { findMedicine } from './catalogue.js';
 import { Medication } from './medication.entity.js';
 import { MedicationProposal, ProposalKind, ProposalStatus, TaperStep } from './medication-proposal.entity.js';
 import { type By } from './medication.service.js';
 import { Decision, type DecideMedicationChangeInput, type ProposeMedicationChangeInput } from './medication.types.js';
 import { checkTaperSteps, type CheckedStep } from './taper-steps.js';
+import { listDaily } from './plan-on-list.js';
 import { runSql, sql, takeTurns, type Sql } from '../platform/sql.js';
 import { ukToday } from '../platform/uk-dates.js';
 
@@ -214,17 +215,11 @@ async function subjectOf(em: EntityManager, patient: Patient, input: ProposeMedi
 
 /** The steps of a plan of `kind`, as proposed or as amended by the GP: each step checked, then the plan's shape. */
 function checkPlan(kind: ProposalKind, code: string, from: Medication | null, steps: Parameters<typeof checkTaperSteps>[2]): CheckedStep[] {
-  const checked = checkTaperSteps(code, from && kind !== ProposalKind.SWITCH ? dailyAmount(from) : null, steps);
+  const checked = checkTaperSteps(code, from && kind !== ProposalKind.SWITCH ? listDaily(from) : null, steps);
   if (checked[0].startDate < ukToday()) throw badInput('steps.0.startDate', 'The first step cannot start in the past.');
   if (kind === ProposalKind.STOP && checked[checked.length - 1].dose !== 0) throw badInput('steps', 'A plan to stop must end with a step of dose 0 (stopped).');
   if (kind === ProposalKind.START && checked[0].dose === 0) throw badInput('steps.0.dose', 'A plan to start a medicine cannot begin by stopping it.');
   return checked;
-}
-
-/** The daily amount a step compares with: mg a day, or a patch's µg/h. */
-function dailyAmount(m: Medication): number {
-  const entry = findMedicine(m.medicineCode);
-  return entry && isPatch(entry) ? m.dose : m.dose * m.dosesPerDay;
 }
 
 /** Proposals, approvals and withdrawals on one patient's medicines take turns, so each sees the others' outcome. */

@@ -177,6 +177,7 @@ const flagTitles: Record<string, string> = {
   LONG_TERM_OPIOID: 'Long-term opioid',
   NSAID_OLDER_PATIENT: 'NSAID at 65 or over',
   MORE_THAN_ONE_OPIOID: 'More than one opioid',
+  PLAN_AHEAD_OF_LIST: 'The list is behind an approved plan',
 };
 
 function MedicationTable(props: { medicines: readonly Med[]; canStop: boolean; onChanged(): void }): JSX.Element {

@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { FlagCode } from './flags.js';
+import { Medication } from './medication.entity.js';
+import { ProposalKind } from './medication-proposal.entity.js';
+import { plansAheadOfList, type RunningPlan } from './plan-on-list.js';
+
+const on = '2026-06-15';
+
+function listed(id: string, medicineCode: string, name: string, dose: number, dosesPerDay: number, frequencyWords: string, doseUnit = 'mg'): Medication {
+  return Object.assign(new Medication(), { id, medicineCode, name, dose, dosesPerDay, frequencyWords, doseUnit });
+}
+const morphine = listed('m1', 'morphine', 'Morphine (oral)', 60, 2, 'twice a day');
+const reduce = (steps: RunningPlan['steps']): RunningPlan => ({ kind: ProposalKind.REDUCE, medicationId: 'm1', medicineCode: 'morphine', medicineName: 'Morphine (oral)', steps });
+const step = (startDate: string, dose: number, frequency = 'twice daily', words = `${dose} mg twice a day`) => ({ startDate, dose, frequency, words });
+
+describe('a running plan the medicine list is behind', () => {
+  it('a reduction whose step has begun while the list still has the old dose is flagged, with the step and the listed dose in words', () => {
+    const flags = plansAheadOfList([reduce([step('2026-06-01', 50), step('2026-06-29', 40)])], [morphine], on);
+    expect(flags).toEqual([
+      {
+        code: FlagCode.PLAN_AHEAD_OF_LIST,
+        reason: "Morphine (oral): the approved plan's step from 2026-06-01 (50 mg twice a day) has begun, but the list still records Morphine (oral) 60 mg twice a day. Record what the patient takes now, so the total OME and the flags are right.",
+      },
+    ]);
+  });
+
+  it('says nothing before the first step, when the step keeps the listed daily dose, or once the listed entry is stopped', () => {
+    expect(plansAheadOfList([reduce([step('2026-06-16', 50)])], [morphine], on)).toEqual([]);
+    // 40 mg three times a day is the listed 120 mg a day: the list is not behind.
+    expect(plansAheadOfList([reduce([step('2026-06-15', 40, 'three times a day', '40 mg three times a day'), step('2026-07-01', 30)])], [morphine], on)).toEqual([]);
+    expect(plansAheadOfList([reduce([step('2026-06-01', 50)])], [listed('m2', 'morphine', 'Morphine (oral)', 50, 2, 'twice a day')], on)).toEqual([]);
+  });
+
+  it('a stop begun, a switch begun, and a start begun without its medicine listed are each flagged; a start listed is not', () => {
+    const stop: RunningPlan = { ...reduce([step('2026-06-01', 0, '', 'stop Morphine (oral)')]), kind: ProposalKind.STOP };
+    expect(plansAheadOfList([stop], [morphine], on)[0]?.reason).toMatch(/the list still records Morphine \(oral\) 60 mg twice a day as taken\./);
+    const toOxycodone: RunningPlan = { kind: ProposalKind.SWITCH, medicationId: 'm1', medicineCode: 'oxycodone', medicineName: 'Oxycodone (oral)', steps: [step('2026-06-10', 20, 'twice daily', '20 mg twice a day')] };
+    expect(plansAheadOfList([toOxycodone], [morphine], on)[0]?.reason).toMatch(/^Oxycodone \(oral\): the approved plan's step from 2026-06-10 .* the list still records Morphine \(oral\) 60 mg twice a day\./);
+    const start: RunningPlan = { kind: ProposalKind.START, medicationId: null, medicineCode: 'paracetamol', medicineName: 'Paracetamol', steps: [step('2026-06-15', 1000, 'four times a day', '1000 mg four times a day')] };
+    expect(plansAheadOfList([start], [morphine], on)[0]?.reason).toMatch(/but the list does not have Paracetamol\./);
+    expect(plansAheadOfList([start], [morphine, listed('p1', 'paracetamol', 'Paracetamol', 1000, 4, 'four times a day')], on)).toEqual([]);
+  });
+
+  it('compares a patch by its µg/h, not as an oral dose', () => {
+    const patch = listed('f1', 'fentanyl-patch', 'Fentanyl 72-hour patch', 25, 1, 'changed every 72 hours', 'microgram/hour');
+    const plan = (dose: number): RunningPlan => ({ kind: ProposalKind.REDUCE, medicationId: 'f1', medicineCode: 'fentanyl-patch', medicineName: 'Fentanyl 72-hour patch', steps: [step('2026-06-01', dose, 'every 72 hours', `${dose} µg/h`)] });
+    expect(plansAheadOfList([plan(25)], [patch], on)).toEqual([]);
+    expect(plansAheadOfList([plan(12)], [patch], on).map((f) => f.code)).toEqual([FlagCode.PLAN_AHEAD_OF_LIST]);
+  });
+});
