@@ -11,6 +11,7 @@ import { defaultFlagSettings, medicationFlags, type FlagSettings } from './flags
 import { Medication, MedicationReview } from './medication.entity.js';
 import { MedicationProposal, ProposalStatus, TaperStep } from './medication-proposal.entity.js';
 import { plansAheadOfList, type RunningPlan } from './plan-on-list.js';
+import { doseWords } from './listed-dose.js';
 import type { AddMedicationInput, CatalogueMedicine, MedicationSummary, StopMedicationInput } from './medication.types.js';
 import { assessDose, totalOme } from './ome.js';
 import { runSql, sql, takeTurns } from '../platform/sql.js';
@@ -169,9 +170,4 @@ function entryOf(m: Medication): CatalogueEntry {
   const entry = findMedicine(m.medicineCode);
   if (!entry) throw new Error(`medication ${m.id} names ${m.medicineCode}, which the catalogue no longer has`);
   return entry;
-}
-
-export function doseWords(m: Pick<Medication, 'dose' | 'doseUnit' | 'frequencyWords' | 'name'>): string {
-  const unit = m.doseUnit === 'microgram/hour' ? 'µg/h' : m.doseUnit;
-  return `${m.name} ${m.dose} ${unit} ${m.frequencyWords}`;
 }

@@ -2,7 +2,7 @@ import { findMedicine, isPatch } from './catalogue.js';
 import { FlagCode, type Flag } from './flags.js';
 import type { Medication } from './medication.entity.js';
 import { ProposalKind } from './medication-proposal.entity.js';
-import { doseWords } from './medication.service.js';
+import { doseWords, listDaily } from './listed-dose.js';
 import { assessDose } from './ome.js';
 
 /** A GP-approved plan that is running (not paused), with its steps in order. */
@@ -46,10 +46,4 @@ export function plansAheadOfList(plans: readonly RunningPlan[], current: readonl
 function stepDaily(medicineCode: string, s: RunningPlan['steps'][number]): number {
   const entry = findMedicine(medicineCode);
   return entry && isPatch(entry) ? s.dose : s.dose * assessDose({ medicineCode, dose: s.dose, frequency: s.frequency }).dosesPerDay;
-}
-
-/** A listed medicine's daily amount, in the same terms. */
-export function listDaily(m: Pick<Medication, 'medicineCode' | 'dose' | 'dosesPerDay'>): number {
-  const entry = findMedicine(m.medicineCode);
-  return entry && isPatch(entry) ? m.dose : m.dose * m.dosesPerDay;
 }

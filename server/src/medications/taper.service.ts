@@ -15,7 +15,7 @@ import { MedicationProposal, ProposalKind, ProposalStatus, TaperStep } from './m
 import { type By } from './medication.service.js';
 import { Decision, type DecideMedicationChangeInput, type ProposeMedicationChangeInput } from './medication.types.js';
 import { checkTaperSteps, type CheckedStep } from './taper-steps.js';
-import { listDaily } from './plan-on-list.js';
+import { listDaily } from './listed-dose.js';
 import { runSql, sql, takeTurns, type Sql } from '../platform/sql.js';
 import { ukToday } from '../platform/uk-dates.js';
 
