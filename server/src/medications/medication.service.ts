@@ -121,7 +121,7 @@ export async function medicationSummary(em: EntityManager, patient: Patient, set
   );
   const [latest] = await em.find(MedicationReview, { patientId: patient.id }, { orderBy: { reviewedOn: 'desc', createdAt: 'desc' }, limit: 1 });
   const proposals = await em.find(MedicationProposal, { patientId: patient.id }, { populate: ['proposedBy', 'decidedBy', 'endedBy'], orderBy: { proposedAt: 'desc' } });
-  flags.push(...plansAheadOfList(await runningPlans(em, proposals), current, on));
+  flags.push(...plansAheadOfList(await runningPlans(em, proposals), all, on));
   return {
     patientId: patient.id,
     current,

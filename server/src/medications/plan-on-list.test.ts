@@ -6,8 +6,8 @@ import { plansAheadOfList, type RunningPlan } from './plan-on-list.js';
 
 const on = '2026-06-15';
 
-function listed(id: string, medicineCode: string, name: string, dose: number, dosesPerDay: number, frequencyWords: string, doseUnit = 'mg'): Medication {
-  return Object.assign(new Medication(), { id, medicineCode, name, dose, dosesPerDay, frequencyWords, doseUnit });
+function listed(id: string, medicineCode: string, name: string, dose: number, dosesPerDay: number, frequencyWords: string, doseUnit = 'mg', dates: { startDate?: string; stopDate?: string | null; form?: string } = {}): Medication {
+  return Object.assign(new Medication(), { id, medicineCode, name, dose, dosesPerDay, frequencyWords, doseUnit, form: 'tablet', startDate: '2025-01-01', stopDate: null, ...dates });
 }
 const morphine = listed('m1', 'morphine', 'Morphine (oral)', 60, 2, 'twice a day');
 const reduce = (steps: RunningPlan['steps']): RunningPlan => ({ kind: ProposalKind.REDUCE, medicationId: 'm1', medicineCode: 'morphine', medicineName: 'Morphine (oral)', steps });
@@ -29,6 +29,21 @@ describe('a running plan the medicine list is behind', () => {
     // 40 mg three times a day is the listed 120 mg a day: the list is not behind.
     expect(plansAheadOfList([reduce([step('2026-06-15', 40, 'three times a day', '40 mg three times a day'), step('2026-07-01', 30)])], [morphine], on)).toEqual([]);
     expect(plansAheadOfList([reduce([step('2026-06-01', 50)])], [listed('m2', 'morphine', 'Morphine (oral)', 50, 2, 'twice a day')], on)).toEqual([]);
+  });
+
+  it('follows the plan past its first step: once the old entry is stopped, the dose recorded since is the one compared', () => {
+    const plan = reduce([step('2026-06-01', 50), step('2026-06-15', 40)]);
+    const stopped = listed('m1', 'morphine', 'Morphine (oral)', 60, 2, 'twice a day', 'mg', { stopDate: '2026-06-01' });
+    const stepOne = listed('m2', 'morphine', 'Morphine (oral)', 50, 2, 'twice a day', 'mg', { startDate: '2026-06-01' });
+    expect(plansAheadOfList([plan], [stopped, stepOne], on)[0]?.reason).toMatch(/step from 2026-06-15 \(40 mg twice a day\) has begun, but the list still records Morphine \(oral\) 50 mg twice a day\./);
+    const stepOneStopped = listed('m2', 'morphine', 'Morphine (oral)', 50, 2, 'twice a day', 'mg', { startDate: '2026-06-01', stopDate: '2026-06-15' });
+    const stepTwo = listed('m3', 'morphine', 'Morphine (oral)', 40, 2, 'twice a day', 'mg', { startDate: '2026-06-15' });
+    expect(plansAheadOfList([plan], [stopped, stepOneStopped, stepTwo], on)).toEqual([]);
+    // Two current entries of that medicine and form: which one the plan changes is not Cairn's guess to make.
+    const other = listed('m4', 'morphine', 'Morphine (oral)', 10, 2, 'twice a day', 'mg', { startDate: '2026-06-02' });
+    expect(plansAheadOfList([plan], [stopped, stepOne, other], on)).toEqual([]);
+    // An immediate-release entry beside it (another form) does not stand for the modified-release one.
+    expect(plansAheadOfList([plan], [stopped, listed('m5', 'morphine', 'Morphine (oral)', 10, 6, 'every 4 hours', 'mg', { form: 'oral solution' })], on)).toEqual([]);
   });
 
   it('a stop begun, a switch begun, and a start begun without its medicine listed are each flagged; a start listed is not', () => {
