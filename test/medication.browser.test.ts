@@ -249,6 +249,20 @@ describe('analgesia review in Chromium', () => {
     const behind = gpPage.locator('.medication-flag', { hasText: 'The list is behind an approved plan' });
     await behind.getByText(`step from ${today} (25 mg twice a day) has begun, but the list still records Morphine (oral) 30 mg twice a day`).waitFor();
     await shots(gpPage, 'medication-list-behind-plan');
+    // Recording the step: "Change dose" starts from what is listed; the old entry stops as the new one starts.
+    await gpPage.getByRole('button', { name: 'Change dose of Morphine (oral)' }).click();
+    const changeForm = gpPage.locator('form', { has: gpPage.getByRole('heading', { name: 'Change the dose of Morphine (oral)' }) });
+    expect(await changeForm.getByLabel(/^Dose per time/).inputValue()).toBe('30');
+    await changeForm.getByRole('button', { name: 'Record the new dose' }).click();
+    await changeForm.getByText('That is what the list records already').waitFor();
+    await changeForm.getByLabel('Strength').fill('25 mg MR tablets');
+    await changeForm.getByLabel(/^Dose per time/).fill('25');
+    await changeForm.getByLabel('Why it changed (optional)').fill('Taper step 1');
+    await shots(gpPage, 'medication-change-dose');
+    await changeForm.getByRole('button', { name: 'Record the new dose' }).click();
+    await changeForm.waitFor({ state: 'detached' });
+    await expect.poll(() => gpPage.getByTestId('ome-total').textContent()).toBe('50 mg');
+    await expect.poll(() => behind.count()).toBe(0);
     // The care plan shows the one plan in force.
     await gpPage.goto(`${server().url}/patients/${patient.id}`);
     const tapers = gpPage.locator('.approved-taper');

@@ -4,6 +4,8 @@ import { eventKinds } from '../events/event-kinds.js';
 export interface MedicationEventPayloads {
   MEDICATION_ADDED: { medicationId: string; medicine: string; words: string; omeMgPerDay: number | null };
   MEDICATION_STOPPED: { medicationId: string; medicine: string; stopDate: string; reason: string | null };
+  /** A current entry replaced by a new dose from `startDate`: `from` and `to` in words. */
+  MEDICATION_CHANGED: { medicationId: string; previousMedicationId: string; medicine: string; from: string; to: string; startDate: string; omeMgPerDay: number | null };
   MEDICATION_REVIEWED: { reviewId: string; omeAtReview: number; nextReviewDue: string };
   MEDICATION_CHANGE_PROPOSED: { proposalId: string; kind: string; medicine: string; steps: number };
   /** decision: APPROVE, AMEND (approved with changed steps) or DECLINE. */
@@ -24,6 +26,7 @@ declare module '../events/event-kinds.js' {
 export const medicationEventKinds = eventKinds<MedicationEventPayloads>({
   MEDICATION_ADDED: "A medicine was added to the patient's list.",
   MEDICATION_STOPPED: 'A medicine was stopped.',
+  MEDICATION_CHANGED: "A medicine's dose (or form, strength or frequency) changed: the old entry stopped and the new one added at once.",
   MEDICATION_REVIEWED: 'An analgesia review was recorded.',
   MEDICATION_CHANGE_PROPOSED: 'A change to a medicine (such as a taper) was proposed for a prescriber to decide.',
   MEDICATION_CHANGE_DECIDED: 'A prescriber approved, amended or declined a proposed change.',

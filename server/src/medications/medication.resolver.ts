@@ -12,10 +12,11 @@ import { defaultFlagSettings, flagRules, type FlagSettings } from './flags.js';
 import { Medication, MedicationReview } from './medication.entity.js';
 import { MedicationProposal, TaperStep } from './medication-proposal.entity.js';
 import { medicationReviewsDue, recordMedicationReview, reviewsOf } from './medication-review.service.js';
-import { addMedication, catalogueView, medicationSummary, stopMedication } from './medication.service.js';
+import { addMedication, catalogueView, changeMedication, medicationSummary, stopMedication } from './medication.service.js';
 import {
   AddMedicationInput,
   CatalogueMedicine,
+  ChangeMedicationInput,
   DecideMedicationChangeInput,
   MedicationFlagRule,
   MedicationReviewDue,
@@ -126,6 +127,12 @@ export class MedicationResolver {
   async addMedication(@Arg('input', () => AddMedicationInput) input: AddMedicationInput, @Ctx() ctx: Context): Promise<Medication> {
     const access = await requirePatientAccess(ctx, input.patientId, PatientAction.MANAGE_MEDICATIONS);
     return addMedication(ctx.em, by(ctx, access), access.patient, input);
+  }
+
+  @Mutation(() => Medication, { description: 'Records a new dose of a current medicine: the entry stops the day the new one starts, in one change. Answers the new entry.' })
+  async changeMedication(@Arg('input', () => ChangeMedicationInput) input: ChangeMedicationInput, @Ctx() ctx: Context): Promise<Medication> {
+    const { row, ...access } = await withAccess(ctx, () => ctx.em.findOne(Medication, { id: input.medicationId }), input.medicationId, 'medicine', PatientAction.MANAGE_MEDICATIONS);
+    return changeMedication(ctx.em, by(ctx, access), access.patient, row, input);
   }
 
   @Mutation(() => Medication, { description: 'Records that a medicine was stopped; it stays in the history.' })

@@ -12,7 +12,7 @@ import { Medication, MedicationReview } from './medication.entity.js';
 import { MedicationProposal, ProposalStatus, TaperStep } from './medication-proposal.entity.js';
 import { plansAheadOfList, type RunningPlan } from './plan-on-list.js';
 import { doseWords } from './listed-dose.js';
-import type { AddMedicationInput, CatalogueMedicine, MedicationSummary, StopMedicationInput } from './medication.types.js';
+import type { AddMedicationInput, CatalogueMedicine, ChangeMedicationInput, MedicationSummary, StopMedicationInput } from './medication.types.js';
 import { assessDose, totalOme } from './ome.js';
 import { runSql, sql, takeTurns } from '../platform/sql.js';
 import { ukToday } from '../platform/uk-dates.js';
@@ -24,6 +24,57 @@ export interface By {
 
 /** Records a medicine the patient takes; validated against the catalogue first, so nothing is stored on bad input. */
 export async function addMedication(em: EntityManager, by: By, patient: Patient, input: AddMedicationInput): Promise<Medication> {
+  const medication = newEntry(by, patient, input);
+  await em.transactional(async (tx) => {
+    await refuseCurrentDuplicate(tx, medication);
+    tx.persist(medication);
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: 'medication.add', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { medicationId: medication.id } });
+    await appendEvent(tx, {
+      patientId: patient.id,
+      kind: 'MEDICATION_ADDED',
+      actorId: by.actor.id,
+      payload: { medicationId: medication.id, medicine: medication.name, words: doseWords(medication), omeMgPerDay: medication.omeMgPerDay },
+    });
+  });
+  return medication;
+}
+
+/**
+ * Records a new dose (or form, strength or frequency) of a current medicine as one change: the entry is stopped
+ * the day the new one starts and the new one added, in one transaction, so the list never holds both, or
+ * neither, and the total OME is never counted from a half-made change.
+ */
+export async function changeMedication(em: EntityManager, by: By, patient: Patient, current: Medication, input: ChangeMedicationInput): Promise<Medication> {
+  if (current.stopDate !== null) throw conflict(`${current.name} was stopped on ${current.stopDate}; add the new dose as a medicine instead.`);
+  const medication = newEntry(by, patient, { ...input, patientId: patient.id, medicineCode: current.medicineCode });
+  const reason = input.reason?.trim() ? requireText('reason', input.reason, 1000) : `Changed to ${doseWords(medication)}`;
+  // The same day is allowed: a dose recorded wrongly this morning is corrected, the old entry never taken.
+  if (medication.startDate < current.startDate) throw badInput('startDate', `The new dose cannot start before the current one began (${current.startDate}).`);
+  const same = (['form', 'strength', 'dose', 'frequencyWords'] as const).every((k) => medication[k] === current[k]);
+  if (same) throw badInput('dose', `That is what the list records already (${doseWords(current)}, ${current.form}, ${current.strength}); change something, or leave it as it is.`);
+  await em.transactional(async (tx) => {
+    await refuseCurrentDuplicate(tx, medication);
+    const stopped = await runSql<{ id: string }>(
+      tx,
+      sql`update medication set stop_date = ${medication.startDate}, stop_reason = ${reason} where id = ${current.id} and stop_date is null returning id`,
+    );
+    if (stopped.length === 0) throw conflict(`${current.name} was stopped meanwhile; add the new dose as a medicine instead.`);
+    tx.persist(medication);
+    await tx.flush();
+    await recordAudit(tx, { actorId: by.actor.id, action: 'medication.change', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { from: current.id, to: medication.id } });
+    await appendEvent(tx, {
+      patientId: patient.id,
+      kind: 'MEDICATION_CHANGED',
+      actorId: by.actor.id,
+      payload: { medicationId: medication.id, previousMedicationId: current.id, medicine: medication.name, from: doseWords(current), to: doseWords(medication), startDate: medication.startDate, omeMgPerDay: medication.omeMgPerDay },
+    });
+  });
+  return medication;
+}
+
+/** A new list entry from what was typed, checked against the catalogue; nothing is stored. */
+function newEntry(by: By, patient: Patient, input: AddMedicationInput): Medication {
   const assessed = assessDose({ medicineCode: input.medicineCode, dose: input.dose, frequency: input.frequency });
   const entry = assessed.entry;
   const form = requireText('form', input.form, 100);
@@ -34,7 +85,7 @@ export async function addMedication(em: EntityManager, by: By, patient: Patient,
   if (startDate > ukToday()) throw badInput('startDate', 'A medicine is recorded once it has started; the start date cannot be in the future.');
   if (startDate < patient.dateOfBirth) throw badInput('startDate', 'The start date is before the patient was born.');
 
-  const medication = Object.assign(new Medication(), {
+  return Object.assign(new Medication(), {
     patientId: patient.id,
     medicineCode: entry.code,
     name: entry.name,
@@ -55,19 +106,6 @@ export async function addMedication(em: EntityManager, by: By, patient: Patient,
     prescriber,
     recordedBy: by.actor,
   });
-  await em.transactional(async (tx) => {
-    await refuseCurrentDuplicate(tx, medication);
-    tx.persist(medication);
-    await tx.flush();
-    await recordAudit(tx, { actorId: by.actor.id, action: 'medication.add', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { medicationId: medication.id } });
-    await appendEvent(tx, {
-      patientId: patient.id,
-      kind: 'MEDICATION_ADDED',
-      actorId: by.actor.id,
-      payload: { medicationId: medication.id, medicine: entry.name, words: doseWords(medication), omeMgPerDay: medication.omeMgPerDay },
-    });
-  });
-  return medication;
 }
 
 /**

@@ -4,6 +4,7 @@ import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { addDays, addMonths, ukToday } from '../platform/uk-dates.js';
 
 const ADD = `mutation($input: AddMedicationInput!) { addMedication(input: $input) { id name omeMgPerDay omeWords frequencyWords asNeeded stopDate } }`;
+const CHANGE = `mutation($input: ChangeMedicationInput!) { changeMedication(input: $input) { id dose frequencyWords startDate omeMgPerDay } }`;
 const STOP = `mutation($input: StopMedicationInput!) { stopMedication(input: $input) { id stopDate stopReason } }`;
 const SUMMARY = `query($id: ID!) { patientMedication(patientId: $id) {
   totalOmeMgPerDay omeWords omeSource highDoseThreshold nextReviewDue flags { code reason }
@@ -256,6 +257,49 @@ describe('medications', () => {
     expect((await gql(url(), ADD, { input: morphine(patient.id, { strength: '50 mg', dose: 50, startDate: today }) }, token)).errors).toBeUndefined();
     const caughtUp = await flags();
     expect([caughtUp.totalOmeMgPerDay, caughtUp.flags.map((f) => f.code)]).toEqual([100, expect.not.arrayContaining(['PLAN_AHEAD_OF_LIST'])]);
+  });
+
+  it('changes a dose in one step: the old entry stops the day the new one starts, the total moves once, and bad changes store nothing', async () => {
+    await fresh();
+    const { pharm, gp, coach } = world.users;
+    const patient = await world.patient([pharm, gp, coach]);
+    const token = await signInAs(url(), pharm);
+    const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, token)).data!.addMedication.id;
+    const change = (extra: Record<string, unknown> = {}) => ({ medicationId: medId, form: 'modified-release tablet', strength: '50 mg', dose: 50, frequency: 'twice daily', startDate: today, prescriber: 'Dr A Example', reason: 'Taper step 1', ...extra });
+    const before = await counts(patient.id);
+    const refusals: Array<[Record<string, unknown>, string, string]> = [
+      [change({ dose: 60, strength: '60 mg' }), 'BAD_USER_INPUT', 'That is what the list records already (Morphine (oral) 60 mg twice a day, modified-release tablet, 60 mg); change something, or leave it as it is.'],
+      [change({ startDate: addMonths(today, -9) }), 'BAD_USER_INPUT', `The new dose cannot start before the current one began (${addMonths(today, -8)}).`],
+      [change({ startDate: addDays(today, 1) }), 'BAD_USER_INPUT', 'A medicine is recorded once it has started; the start date cannot be in the future.'],
+      [change({ frequency: 'now and then' }), 'BAD_USER_INPUT', expect.stringContaining('Cairn cannot read "now and then" as a frequency') as unknown as string],
+      [change({ form: 'patch' }), 'BAD_USER_INPUT', expect.stringContaining('not "patch"') as unknown as string],
+    ];
+    for (const [input, code, message] of refusals) {
+      const r = await gql(url(), CHANGE, { input }, token);
+      expect([errorCode(r), r.errors?.[0]?.message], JSON.stringify(input)).toEqual([code, message]);
+    }
+    expect(errorCode(await gql(url(), CHANGE, { input: change() }, await signInAs(url(), coach)))).toBe('FORBIDDEN');
+    expect(await counts(patient.id)).toEqual(before);
+
+    const changed = await gql<{ changeMedication: { id: string; dose: number; frequencyWords: string; startDate: string; omeMgPerDay: number } }>(url(), CHANGE, { input: change() }, token);
+    expect(changed.data?.changeMedication).toMatchObject({ dose: 50, frequencyWords: 'twice a day', startDate: today, omeMgPerDay: 100 });
+    const summary = (await gql<{ patientMedication: { totalOmeMgPerDay: number; current: Array<{ id: string }>; stopped: Array<{ id: string; stopDate: string }> } }>(url(), SUMMARY, { id: patient.id }, token)).data!.patientMedication;
+    expect([summary.totalOmeMgPerDay, summary.current.map((m) => m.id), summary.stopped]).toEqual([100, [changed.data!.changeMedication.id], [{ id: medId, name: 'Morphine (oral)', stopDate: today }]]);
+    // The old entry keeps why it stopped; one event says what changed, and the change is audited.
+    const [old] = await ownerQuery<{ stop_reason: string }>('select stop_reason from medication where id = $1', [medId]);
+    expect(old?.stop_reason).toBe('Taper step 1');
+    const events = (await gql<{ timeline: { nodes: Array<{ kind: string; payload: Record<string, unknown> }> } }>(url(), TIMELINE, { id: patient.id }, token)).data!.timeline.nodes;
+    expect(events[0]).toMatchObject({ kind: 'MEDICATION_CHANGED', payload: { from: 'Morphine (oral) 60 mg twice a day', to: 'Morphine (oral) 50 mg twice a day', startDate: today, omeMgPerDay: 100 } });
+    expect(await ownerQuery(`select 1 from audit_entry where patient_id = $1 and action = 'medication.change' and outcome = 'ALLOWED'`, [patient.id])).toHaveLength(1);
+    // The old entry is history now: changing it again is refused, and changing the new one twice at once happens once.
+    const again = await gql(url(), CHANGE, { input: change({ dose: 40, strength: '40 mg' }) }, token);
+    expect([errorCode(again), again.errors?.[0]?.message]).toEqual(['CONFLICT', `Morphine (oral) was stopped on ${today}; add the new dose as a medicine instead.`]);
+    const newId = changed.data!.changeMedication.id;
+    const both = await Promise.all([40, 45].map((dose) => gql(url(), CHANGE, { input: change({ medicationId: newId, dose, strength: `${dose} mg` }) }, token)));
+    expect(both.filter((r) => !r.errors)).toHaveLength(1);
+    expect(errorCode(both.find((r) => r.errors)!)).toBe('CONFLICT');
+    const current = (await gql<{ patientMedication: { current: Array<{ id: string }> } }>(url(), SUMMARY, { id: patient.id }, token)).data!.patientMedication.current;
+    expect(current).toHaveLength(1);
   });
 
   it('refuses bad input with a clear message and stores nothing', async () => {

@@ -23,6 +23,18 @@ export class AddMedicationInput {
   @Field(() => String) prescriber!: string;
 }
 
+@InputType({ description: 'A new dose (or form, strength or frequency) of a current medicine; the medicine itself stays (a switch is a stop and an addition).' })
+export class ChangeMedicationInput {
+  @Field(() => ID, { description: 'The current entry the change replaces.' }) medicationId!: string;
+  @Field(() => String) form!: string;
+  @Field(() => String) strength!: string;
+  @Field(() => Float) dose!: number;
+  @Field(() => String) frequency!: string;
+  @Field(() => String, { description: 'YYYY-MM-DD: the first day of the new dose, and the first day the old one is not taken.' }) startDate!: string;
+  @Field(() => String) prescriber!: string;
+  @Field(() => String, { nullable: true, description: 'Why it changed, kept on the old entry (a taper step, a review).' }) reason?: string | null;
+}
+
 @InputType()
 export class StopMedicationInput {
   @Field(() => ID) medicationId!: string;

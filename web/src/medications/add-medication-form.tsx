@@ -1,4 +1,4 @@
-import { AddMedicationDocument, type MedicineCatalogueQuery } from '@cairn/schema/operations';
+import { AddMedicationDocument, ChangeMedicationDocument, type MedicineCatalogueQuery, type PatientMedicationQuery } from '@cairn/schema/operations';
 import { createMutation } from '@urql/solid';
 import { createMemo, createSignal, Show, type JSX } from 'solid-js';
 import { describeError, type Problem } from '../platform/errors.js';
@@ -9,6 +9,7 @@ import { TextField } from '../ui/text-field.js';
 import { ukToday, unitWords } from './medication-access.js';
 
 type CatalogueEntry = MedicineCatalogueQuery['medicineCatalogue'][number];
+type Listed = PatientMedicationQuery['patientMedication']['current'][number];
 
 const classLabels: Record<string, string> = {
   OPIOID: 'Opioids',
@@ -20,18 +21,26 @@ const classLabels: Record<string, string> = {
   BENZODIAZEPINE: 'Benzodiazepines',
 };
 
-/** Recording a medicine the patient takes; the server checks it against the catalogue and works out its OME. */
-export function AddMedicationForm(props: { patientId: string; catalogue: readonly CatalogueEntry[]; onAdded(): void; onCancel(): void }): JSX.Element {
-  const [code, setCode] = createSignal(props.catalogue[0]?.code ?? '');
+/**
+ * Recording a medicine the patient takes; the server checks it against the catalogue and works out its OME.
+ * With `changing`, it records a new dose of that current entry instead: the medicine stays, the rest starts
+ * from what is listed, and the server stops the old entry the day the new one starts, in one change.
+ */
+export function AddMedicationForm(props: { patientId: string; catalogue: readonly CatalogueEntry[]; changing?: Listed; onAdded(): void; onCancel(): void }): JSX.Element {
+  // Read once: the form starts from the entry it changes, and what is typed then is the user's.
+  const from = props.changing;
+  const [code, setCode] = createSignal(from?.medicineCode ?? props.catalogue[0]?.code ?? '');
   const entry = createMemo(() => props.catalogue.find((c) => c.code === code()));
-  const [form, setForm] = createSignal(props.catalogue[0]?.forms[0] ?? '');
-  const [strength, setStrength] = createSignal('');
-  const [dose, setDose] = createSignal('');
-  const [frequency, setFrequency] = createSignal('');
+  const [form, setForm] = createSignal(from?.form ?? props.catalogue[0]?.forms[0] ?? '');
+  const [strength, setStrength] = createSignal(from?.strength ?? '');
+  const [dose, setDose] = createSignal(from ? String(from.dose) : '');
+  const [frequency, setFrequency] = createSignal(from?.frequency ?? '');
   const [startDate, setStartDate] = createSignal(ukToday());
-  const [prescriber, setPrescriber] = createSignal('');
+  const [prescriber, setPrescriber] = createSignal(from?.prescriber ?? '');
+  const [reason, setReason] = createSignal('');
   const [problem, setProblem] = createSignal<Problem | null>(null);
-  const [state, add] = createMutation(AddMedicationDocument);
+  const [adding, add] = createMutation(AddMedicationDocument);
+  const [changingState, change] = createMutation(ChangeMedicationDocument);
   const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
   const isPatch = () => entry()?.doseUnit === 'microgram/hour';
 
@@ -42,10 +51,10 @@ export function AddMedicationForm(props: { patientId: string; catalogue: readonl
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
-    const amount = Number(dose());
-    const result = await add({
-      input: { patientId: props.patientId, medicineCode: code(), form: form(), strength: strength(), dose: dose().trim() === '' ? Number.NaN : amount, frequency: frequency(), startDate: startDate(), prescriber: prescriber() },
-    });
+    const entered = { form: form(), strength: strength(), dose: dose().trim() === '' ? Number.NaN : Number(dose()), frequency: frequency(), startDate: startDate(), prescriber: prescriber() };
+    const result = from
+      ? await change({ input: { ...entered, medicationId: from.id, reason: reason().trim() || null } })
+      : await add({ input: { ...entered, patientId: props.patientId, medicineCode: code() } });
     if (result.error) {
       setProblem(describeError(result.error));
       return;
@@ -54,13 +63,21 @@ export function AddMedicationForm(props: { patientId: string; catalogue: readonl
     props.onAdded();
   };
 
+  const headingId = from ? `change-medication-${from.id}` : 'add-medication-heading';
   const options = () => props.catalogue.map((c) => ({ value: c.code, label: `${c.name} (${classLabels[c.medicineClass] ?? c.medicineClass})` }));
 
   return (
-    <form class="card medication-form" onSubmit={(e) => void submit(e)} aria-labelledby="add-medication-heading">
-      <h3 id="add-medication-heading">Record a medicine</h3>
+    <form class="card medication-form" onSubmit={(e) => void submit(e)} aria-labelledby={headingId}>
+      <h3 id={headingId}>{from ? `Change the dose of ${from.name}` : 'Record a medicine'}</h3>
+      <Show when={from}>
+        <p class="muted">
+          Now: {from!.dose} {unitWords(from!.doseUnit)} {from!.frequencyWords} ({from!.form}, {from!.strength}). That entry stops the day the new dose starts.
+        </p>
+      </Show>
       <div class="medication-form__grid">
-        <Select label="Medicine" value={code()} options={options()} onChange={choose} />
+        <Show when={!from}>
+          <Select label="Medicine" value={code()} options={options()} onChange={choose} />
+        </Show>
         <Select label="Form" value={form()} options={(entry()?.forms ?? []).map((f) => ({ value: f, label: f }))} onChange={setForm} />
         <TextField label="Strength" hint='As on the prescription, e.g. "30 mg tablets".' value={strength()} onInput={setStrength} error={fieldError('strength')} required />
         <TextField
@@ -79,8 +96,11 @@ export function AddMedicationForm(props: { patientId: string; catalogue: readonl
           error={fieldError('frequency')}
           required
         />
-        <TextField label="Started" type="date" value={startDate()} onInput={setStartDate} error={fieldError('startDate')} required />
+        <TextField label={from ? 'New dose from' : 'Started'} type="date" value={startDate()} onInput={setStartDate} error={fieldError('startDate')} required />
         <TextField label="Prescriber" value={prescriber()} onInput={setPrescriber} error={fieldError('prescriber')} required />
+        <Show when={from}>
+          <TextField label="Why it changed (optional)" hint="Kept with the old entry, e.g. “taper step 2”." value={reason()} onInput={setReason} error={fieldError('reason')} />
+        </Show>
       </div>
       <Show when={problem() && !problem()!.field}>
         <Alert tone="error">{problem()!.message}</Alert>
@@ -89,8 +109,8 @@ export function AddMedicationForm(props: { patientId: string; catalogue: readonl
         <Alert tone="error">{problem()!.message}</Alert>
       </Show>
       <div class="medication-form__buttons">
-        <Button type="submit" busy={state.fetching}>
-          Record medicine
+        <Button type="submit" busy={adding.fetching || changingState.fetching}>
+          {from ? 'Record the new dose' : 'Record medicine'}
         </Button>
         <Button variant="secondary" onClick={() => props.onCancel()}>
           Cancel

@@ -1,4 +1,4 @@
-import { MedicineCatalogueDocument, PatientMedicationDocument, StopMedicationDocument, type PatientMedicationQuery, type PatientWorkspaceQuery } from '@cairn/schema/operations';
+import { MedicineCatalogueDocument, PatientMedicationDocument, StopMedicationDocument, type MedicineCatalogueQuery, type PatientMedicationQuery, type PatientWorkspaceQuery } from '@cairn/schema/operations';
 import { createMutation, createQuery } from '@urql/solid';
 import { createSignal, For, Show, type JSX } from 'solid-js';
 import { formatIsoDate } from '../platform/dates.js';
@@ -18,6 +18,7 @@ import './medications.css';
 type Patient = PatientWorkspaceQuery['patient'];
 type Summary = PatientMedicationQuery['patientMedication'];
 type Med = Summary['current'][number];
+type CatalogueEntry = MedicineCatalogueQuery['medicineCatalogue'][number];
 
 /** The patient's analgesia: current medicines with their OME and working, the flags and why, proposed changes. */
 export function MedicationTab(props: { patient: Patient }): JSX.Element {
@@ -94,7 +95,7 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
         loadingLabel="Loading medicines…"
         empty={<></>}
       >
-        {(items) => <SummaryView summary={items[0]} {...abilities()} onChanged={reload} />}
+        {(items) => <SummaryView summary={items[0]} {...abilities()} catalogue={catalogue.data?.medicineCatalogue ?? []} onChanged={reload} />}
       </ListStates>
       <Show when={catalogue.data}>
         <details class="medication-rules">
@@ -119,7 +120,7 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
   );
 }
 
-function SummaryView(props: { summary: Summary; canManage: boolean; canPropose: boolean; canDecide: boolean; onChanged(): void }): JSX.Element {
+function SummaryView(props: { summary: Summary; canManage: boolean; canPropose: boolean; canDecide: boolean; catalogue: readonly CatalogueEntry[]; onChanged(): void }): JSX.Element {
   const s = () => props.summary;
   return (
     <>
@@ -151,7 +152,7 @@ function SummaryView(props: { summary: Summary; canManage: boolean; canPropose: 
       <section aria-labelledby="current-heading">
         <h3 id="current-heading">Current medicines</h3>
         <Show when={s().current.length > 0} fallback={<EmptyState title="No medicines recorded" headingLevel={3}><p>Medicines recorded by the GP or the pain management practitioner appear here with their oral morphine equivalent.</p></EmptyState>}>
-          <MedicationTable medicines={s().current} canStop={props.canManage} onChanged={props.onChanged} />
+          <MedicationTable medicines={s().current} canStop={props.canManage} catalogue={props.catalogue} patientId={s().patientId} onChanged={props.onChanged} />
         </Show>
       </section>
       <Show when={s().proposals.length > 0}>
@@ -163,7 +164,7 @@ function SummaryView(props: { summary: Summary; canManage: boolean; canPropose: 
       <Show when={s().stopped.length > 0}>
         <details class="medication-history">
           <summary>Stopped medicines ({s().stopped.length})</summary>
-          <MedicationTable medicines={s().stopped} canStop={false} onChanged={props.onChanged} />
+          <MedicationTable medicines={s().stopped} canStop={false} catalogue={props.catalogue} patientId={s().patientId} onChanged={props.onChanged} />
         </details>
       </Show>
     </>
@@ -180,8 +181,9 @@ const flagTitles: Record<string, string> = {
   PLAN_AHEAD_OF_LIST: 'The list is behind an approved plan',
 };
 
-function MedicationTable(props: { medicines: readonly Med[]; canStop: boolean; onChanged(): void }): JSX.Element {
+function MedicationTable(props: { medicines: readonly Med[]; canStop: boolean; catalogue: readonly CatalogueEntry[]; patientId: string; onChanged(): void }): JSX.Element {
   const [stopping, stop] = createMutation(StopMedicationDocument);
+  const [changing, setChanging] = createSignal<string | null>(null);
   const [problem, setProblem] = createSignal<string | null>(null);
   const onStop = async (m: Med) => {
     const r = await stop({ input: { medicationId: m.id, reason: null } });
@@ -216,11 +218,25 @@ function MedicationTable(props: { medicines: readonly Med[]; canStop: boolean; o
                   <span class="muted"> OME/day</span>
                 </Show>
                 <Show when={props.canStop}>
+                  <Button variant="quiet" onClick={() => setChanging(m.id)}>
+                    Change dose<span class="visually-hidden"> of {m.name}</span>
+                  </Button>
                   <Button variant="quiet" busy={stopping.fetching} onClick={() => void onStop(m)}>
                     Stop<span class="visually-hidden"> {m.name}</span>
                   </Button>
                 </Show>
               </div>
+              <Show when={changing() === m.id && props.catalogue.length > 0}>
+                <div class="medication-item__change">
+                  <AddMedicationForm
+                    patientId={props.patientId}
+                    catalogue={props.catalogue}
+                    changing={m}
+                    onCancel={() => setChanging(null)}
+                    onAdded={() => (setChanging(null), props.onChanged())}
+                  />
+                </div>
+              </Show>
             </li>
           )}
         </For>

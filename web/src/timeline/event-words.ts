@@ -117,6 +117,8 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
       return { group: 'medication', action: `recorded ${text(p, 'medicine') || 'a medicine'}`, detail: text(p, 'words') || undefined };
     case 'MEDICATION_STOPPED':
       return { group: 'medication', action: `recorded that ${text(p, 'medicine') || 'a medicine'} was stopped`, detail: quoted(text(p, 'reason')) };
+    case 'MEDICATION_CHANGED':
+      return { group: 'medication', action: `changed ${text(p, 'medicine') || 'a medicine'} from ${text(p, 'startDate')}`, detail: `${text(p, 'from')} → ${text(p, 'to')}` };
     case 'MEDICATION_REVIEWED':
       return { group: 'medication', action: 'recorded a medication review', detail: text(p, 'nextReviewDue') ? `Next review due ${text(p, 'nextReviewDue')}` : undefined };
     case 'MEDICATION_CHANGE_PROPOSED':
