@@ -269,6 +269,8 @@ describe('analgesia review in Chromium', () => {
     await tapers.first().waitFor();
     expect(await tapers.count()).toBe(1);
     expect(await tapers.textContent()).toContain('25 mg twice a day');
+    // Its one step began today: the care plan says the plan has nothing left to start.
+    expect(await tapers.textContent()).toContain('every step has begun, the last on');
     await gpPage.goto(`${server().url}/patients/${patient.id}/timeline`);
     await gpPage.getByText('withdrew the proposed change to Morphine (oral) before a GP decided it').waitFor();
     await gpPage.getByText('ended the earlier Morphine (oral) plan by approving a newer one').waitFor();

@@ -3,8 +3,11 @@ import { createQuery } from '@urql/solid';
 import { For, Show, type JSX } from 'solid-js';
 import { formatIsoDate } from '../platform/dates.js';
 import { followPatientEvents } from '../timeline/patient-events.js';
-import { ADVISES_NEVER_PRESCRIBES, formatMg } from './medication-access.js';
+import { ADVISES_NEVER_PRESCRIBES, formatMg, ukToday } from './medication-access.js';
 import './medications.css';
+
+/** Every step's day has come: the plan has nothing left to start (it stays until a newer plan replaces it). */
+const finished = (steps: ReadonlyArray<{ startDate: string }>) => steps.length > 0 && steps.every((s) => s.startDate <= ukToday());
 
 /**
  * The medication changes a GP has approved, read-only, for the care plan's medication section. Proposals
@@ -31,6 +34,7 @@ export function ApprovedTapers(props: { patientId: string }): JSX.Element {
               <p>
                 <strong>{p.medicineName}</strong>: approved by {p.decidedBy?.name ?? 'a GP'}
                 {p.status === 'PAUSED' ? ` — paused: ${p.pauseReason ?? ''}` : ''}
+                {p.status === 'APPROVED' && finished(p.steps) ? ` — every step has begun, the last on ${formatIsoDate(p.steps.at(-1)!.startDate)}` : ''}
               </p>
               <ol class="taper-steps-list">
                 <For each={p.steps}>
