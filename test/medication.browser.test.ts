@@ -249,14 +249,18 @@ describe('analgesia review in Chromium', () => {
     const behind = gpPage.locator('.medication-flag', { hasText: 'The list is behind an approved plan' });
     await behind.getByText(`step from ${today} (25 mg twice a day) has begun, but the list still records Morphine (oral) 30 mg twice a day`).waitFor();
     await shots(gpPage, 'medication-list-behind-plan');
-    // Recording the step: "Change dose" starts from what is listed; the old entry stops as the new one starts.
+    // "Change dose" starts from what is listed, and the same dose again is refused beside the field.
     await gpPage.getByRole('button', { name: 'Change dose of Morphine (oral)' }).click();
     const changeForm = gpPage.locator('form', { has: gpPage.getByRole('heading', { name: 'Change the dose of Morphine (oral)' }) });
     expect(await changeForm.getByLabel(/^Dose per time/).inputValue()).toBe('30');
     await changeForm.getByRole('button', { name: 'Record the new dose' }).click();
     await changeForm.getByText('That is what the list records already').waitFor();
+    await changeForm.getByRole('button', { name: 'Cancel' }).click();
+    await changeForm.waitFor({ state: 'detached' });
+    // From the flag, the form starts from the step: its dose, how often, and the day it began. The old entry stops as the new one starts.
+    await behind.getByRole('button', { name: "Record this step's dose" }).click();
+    expect([await changeForm.getByLabel(/^Dose per time/).inputValue(), await changeForm.getByLabel('How often').inputValue(), await changeForm.getByLabel('New dose from').inputValue()]).toEqual(['25', 'twice daily', today]);
     await changeForm.getByLabel('Strength').fill('25 mg MR tablets');
-    await changeForm.getByLabel(/^Dose per time/).fill('25');
     await changeForm.getByLabel('Why it changed (optional)').fill('Taper step 1');
     await shots(gpPage, 'medication-change-dose');
     await changeForm.getByRole('button', { name: 'Record the new dose' }).click();

@@ -62,6 +62,17 @@ export interface HistoryItem {
 export interface Flag {
   code: FlagCode;
   reason: string;
+  /** PLAN_AHEAD_OF_LIST on a reduction: the listed entry and the begun step's dose, to record it with. */
+  stepToRecord?: StepToRecord;
+}
+
+export interface StepToRecord {
+  medicationId: string;
+  /** YYYY-MM-DD. */
+  startDate: string;
+  dose: number;
+  /** As the plan gives it, e.g. "twice daily". */
+  frequency: string;
 }
 
 export interface FlagFacts {

@@ -9,6 +9,7 @@ const STOP = `mutation($input: StopMedicationInput!) { stopMedication(input: $in
 const SUMMARY = `query($id: ID!) { patientMedication(patientId: $id) {
   totalOmeMgPerDay omeWords omeSource highDoseThreshold nextReviewDue flags { code reason }
   current { id name } stopped { id name stopDate }
+  planFlags: flags { code stepToRecord { medicationId startDate dose frequency } }
   proposals { id kind status amended decisionComment patientAgreedAt pauseReason decidedBy { name } steps { startDate dose words omeMgPerDay increases } } } }`;
 const REVIEW = `mutation($input: RecordMedicationReviewInput!) { recordMedicationReview(input: $input) { id omeAtReview nextReviewDue reviewer { name } } }`;
 const PROPOSE = `mutation($input: ProposeMedicationChangeInput!) { proposeMedicationChange(input: $input) { id status medicineName steps { position dose words omeMgPerDay increases } } }`;
@@ -237,7 +238,8 @@ describe('medications', () => {
     const patient = await world.patient([pharm, gp]);
     const [token, gpToken] = [await signInAs(url(), pharm), await signInAs(url(), gp)];
     const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, token)).data!.addMedication.id;
-    const flags = async () => (await gql<{ patientMedication: { totalOmeMgPerDay: number; flags: Array<{ code: string; reason: string }> } }>(url(), SUMMARY, { id: patient.id }, token)).data!.patientMedication;
+    type Flags = { totalOmeMgPerDay: number; flags: Array<{ code: string; reason: string }>; planFlags: Array<{ code: string; stepToRecord: unknown }> };
+    const flags = async () => (await gql<{ patientMedication: Flags }>(url(), SUMMARY, { id: patient.id }, token)).data!.patientMedication;
     const steps = [{ startDate: today, dose: 50, frequency: 'twice daily' }, { startDate: addDays(today, 14), dose: 40, frequency: 'twice daily' }];
     const proposal = (await gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input: { ...taper(patient.id, medId), steps } }, token)).data!.proposeMedicationChange.id;
     // Awaiting a GP, the plan is not in force: nothing is behind.
@@ -245,6 +247,7 @@ describe('medications', () => {
     expect((await gql(url(), DECIDE, { input: { proposalId: proposal, decision: 'APPROVE' } }, gpToken)).errors).toBeUndefined();
     const behind = await flags();
     expect(behind.totalOmeMgPerDay).toBe(120);
+    expect(behind.planFlags.find((f) => f.code === 'PLAN_AHEAD_OF_LIST')?.stepToRecord).toEqual({ medicationId: medId, startDate: today, dose: 50, frequency: 'twice daily' });
     expect(behind.flags.find((f) => f.code === 'PLAN_AHEAD_OF_LIST')?.reason).toBe(
       `Morphine (oral): the approved plan's step from ${today} (50 mg twice a day) has begun, but the list still records Morphine (oral) 60 mg twice a day. Record what the patient takes now, so the total OME and the flags are right.`,
     );

@@ -79,10 +79,19 @@ export class DecideMedicationChangeInput {
   @Field(() => [TaperStepInput], { nullable: true, description: 'The amended steps (AMEND only).' }) steps?: TaperStepInput[] | null;
 }
 
+@ObjectType({ description: "A begun step's dose, to record on the listed entry it changes." })
+export class StepToRecord {
+  @Field(() => ID) medicationId!: string;
+  @Field(() => String, { description: 'YYYY-MM-DD' }) startDate!: string;
+  @Field(() => Float) dose!: number;
+  @Field(() => String) frequency!: string;
+}
+
 @ObjectType()
 export class MedicationFlag {
   @Field(() => FlagCode) code!: FlagCode;
   @Field(() => String) reason!: string;
+  @Field(() => StepToRecord, { nullable: true, description: 'PLAN_AHEAD_OF_LIST on a reduction: the entry and the dose to record.' }) stepToRecord?: StepToRecord | null;
 }
 
 @ObjectType()

@@ -20,6 +20,7 @@ describe('a running plan the medicine list is behind', () => {
       {
         code: FlagCode.PLAN_AHEAD_OF_LIST,
         reason: "Morphine (oral): the approved plan's step from 2026-06-01 (50 mg twice a day) has begun, but the list still records Morphine (oral) 60 mg twice a day. Record what the patient takes now, so the total OME and the flags are right.",
+        stepToRecord: { medicationId: 'm1', startDate: '2026-06-01', dose: 50, frequency: 'twice daily' },
       },
     ]);
   });

@@ -1,5 +1,5 @@
 import { findMedicine, isPatch } from './catalogue.js';
-import { FlagCode, isCurrent, type Flag } from './flags.js';
+import { FlagCode, isCurrent, type Flag, type StepToRecord } from './flags.js';
 import type { Medication } from './medication.entity.js';
 import { ProposalKind } from './medication-proposal.entity.js';
 import { doseWords, listDaily } from './listed-dose.js';
@@ -27,8 +27,12 @@ export function plansAheadOfList(plans: readonly RunningPlan[], history: readonl
     const begun = plan.steps.filter((s) => s.startDate <= on).at(-1);
     if (!begun) continue;
     const step = `the approved plan's step from ${begun.startDate} (${begun.words})`;
-    const flag = (whatTheListSays: string) =>
-      flags.push({ code: FlagCode.PLAN_AHEAD_OF_LIST, reason: `${plan.medicineName}: ${step} has begun, but ${whatTheListSays}. Record what the patient takes now, so the total OME and the flags are right.` });
+    const flag = (whatTheListSays: string, stepToRecord?: StepToRecord) =>
+      flags.push({
+        code: FlagCode.PLAN_AHEAD_OF_LIST,
+        reason: `${plan.medicineName}: ${step} has begun, but ${whatTheListSays}. Record what the patient takes now, so the total OME and the flags are right.`,
+        ...(stepToRecord ? { stepToRecord } : {}),
+      });
 
     if (plan.kind === ProposalKind.START) {
       if (!history.some((m) => m.medicineCode === plan.medicineCode && isCurrent(m, on))) flag(`the list does not have ${plan.medicineName}`);
@@ -42,7 +46,9 @@ export function plansAheadOfList(plans: readonly RunningPlan[], history: readonl
     const listed = original && entryNowFor(original, history, on);
     if (!listed) continue;
     if (begun.dose === 0) flag(`the list still records ${doseWords(listed)} as taken`);
-    else if (stepDaily(plan.medicineCode, begun) !== listDaily(listed)) flag(`the list still records ${doseWords(listed)}`);
+    else if (stepDaily(plan.medicineCode, begun) !== listDaily(listed)) {
+      flag(`the list still records ${doseWords(listed)}`, { medicationId: listed.id, startDate: begun.startDate, dose: begun.dose, frequency: begun.frequency });
+    }
   }
   return flags;
 }

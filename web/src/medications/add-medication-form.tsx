@@ -26,16 +26,25 @@ const classLabels: Record<string, string> = {
  * With `changing`, it records a new dose of that current entry instead: the medicine stays, the rest starts
  * from what is listed, and the server stops the old entry the day the new one starts, in one change.
  */
-export function AddMedicationForm(props: { patientId: string; catalogue: readonly CatalogueEntry[]; changing?: Listed; onAdded(): void; onCancel(): void }): JSX.Element {
+export function AddMedicationForm(props: {
+  patientId: string;
+  catalogue: readonly CatalogueEntry[];
+  changing?: Listed;
+  /** With `changing`: a begun taper step to start from instead of the listed dose. */
+  startFrom?: { dose: number; frequency: string; startDate: string } | undefined;
+  onAdded(): void;
+  onCancel(): void;
+}): JSX.Element {
   // Read once: the form starts from the entry it changes, and what is typed then is the user's.
   const from = props.changing;
   const [code, setCode] = createSignal(from?.medicineCode ?? props.catalogue[0]?.code ?? '');
   const entry = createMemo(() => props.catalogue.find((c) => c.code === code()));
   const [form, setForm] = createSignal(from?.form ?? props.catalogue[0]?.forms[0] ?? '');
   const [strength, setStrength] = createSignal(from?.strength ?? '');
-  const [dose, setDose] = createSignal(from ? String(from.dose) : '');
-  const [frequency, setFrequency] = createSignal(from?.frequency ?? '');
-  const [startDate, setStartDate] = createSignal(ukToday());
+  const step = props.startFrom;
+  const [dose, setDose] = createSignal(step ? String(step.dose) : from ? String(from.dose) : '');
+  const [frequency, setFrequency] = createSignal(step?.frequency ?? from?.frequency ?? '');
+  const [startDate, setStartDate] = createSignal(step?.startDate ?? ukToday());
   const [prescriber, setPrescriber] = createSignal(from?.prescriber ?? '');
   const [reason, setReason] = createSignal('');
   const [problem, setProblem] = createSignal<Problem | null>(null);
@@ -67,7 +76,7 @@ export function AddMedicationForm(props: { patientId: string; catalogue: readonl
   const options = () => props.catalogue.map((c) => ({ value: c.code, label: `${c.name} (${classLabels[c.medicineClass] ?? c.medicineClass})` }));
 
   return (
-    <form class="card medication-form" onSubmit={(e) => void submit(e)} aria-labelledby={headingId}>
+    <form class="card medication-form" ref={(el) => from && queueMicrotask(() => el.scrollIntoView({ block: 'nearest' }))} onSubmit={(e) => void submit(e)} aria-labelledby={headingId}>
       <h3 id={headingId}>{from ? `Change the dose of ${from.name}` : 'Record a medicine'}</h3>
       <Show when={from}>
         <p class="muted">

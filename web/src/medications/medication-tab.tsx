@@ -19,6 +19,9 @@ type Patient = PatientWorkspaceQuery['patient'];
 type Summary = PatientMedicationQuery['patientMedication'];
 type Med = Summary['current'][number];
 type CatalogueEntry = MedicineCatalogueQuery['medicineCatalogue'][number];
+type StepToRecord = NonNullable<Summary['flags'][number]['stepToRecord']>;
+/** A current entry whose new dose is being recorded; `startFrom`, a begun taper step's dose. */
+type Changing = { id: string; startFrom?: StepToRecord };
 
 /** The patient's analgesia: current medicines with their OME and working, the flags and why, proposed changes. */
 export function MedicationTab(props: { patient: Patient }): JSX.Element {
@@ -122,6 +125,8 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
 
 function SummaryView(props: { summary: Summary; canManage: boolean; canPropose: boolean; canDecide: boolean; catalogue: readonly CatalogueEntry[]; onChanged(): void }): JSX.Element {
   const s = () => props.summary;
+  // The current medicine whose new dose is being recorded, from its row or from a taper step's flag.
+  const [changing, setChanging] = createSignal<Changing | null>(null);
   return (
     <>
       <section class="ome-total" aria-labelledby="ome-heading">
@@ -143,6 +148,15 @@ function SummaryView(props: { summary: Summary; canManage: boolean; canPropose: 
                 <li class="medication-flag" data-flag={f.code}>
                   <strong>{flagTitles[f.code] ?? f.code}</strong>
                   <span>{f.reason}</span>
+                  <Show when={props.canManage && f.stepToRecord}>
+                    {(step) => (
+                      <span>
+                        <Button variant="secondary" onClick={() => setChanging({ id: step().medicationId, startFrom: step() })}>
+                          Record this step's dose
+                        </Button>
+                      </span>
+                    )}
+                  </Show>
                 </li>
               )}
             </For>
@@ -152,7 +166,7 @@ function SummaryView(props: { summary: Summary; canManage: boolean; canPropose: 
       <section aria-labelledby="current-heading">
         <h3 id="current-heading">Current medicines</h3>
         <Show when={s().current.length > 0} fallback={<EmptyState title="No medicines recorded" headingLevel={3}><p>Medicines recorded by the GP or the pain management practitioner appear here with their oral morphine equivalent.</p></EmptyState>}>
-          <MedicationTable medicines={s().current} canStop={props.canManage} catalogue={props.catalogue} patientId={s().patientId} onChanged={props.onChanged} />
+          <MedicationTable medicines={s().current} canStop={props.canManage} catalogue={props.catalogue} patientId={s().patientId} changing={changing()} onChange={setChanging} onChanged={props.onChanged} />
         </Show>
       </section>
       <Show when={s().proposals.length > 0}>
@@ -164,7 +178,7 @@ function SummaryView(props: { summary: Summary; canManage: boolean; canPropose: 
       <Show when={s().stopped.length > 0}>
         <details class="medication-history">
           <summary>Stopped medicines ({s().stopped.length})</summary>
-          <MedicationTable medicines={s().stopped} canStop={false} catalogue={props.catalogue} patientId={s().patientId} onChanged={props.onChanged} />
+          <MedicationTable medicines={s().stopped} canStop={false} catalogue={props.catalogue} patientId={s().patientId} changing={null} onChange={setChanging} onChanged={props.onChanged} />
         </details>
       </Show>
     </>
@@ -181,9 +195,16 @@ const flagTitles: Record<string, string> = {
   PLAN_AHEAD_OF_LIST: 'The list is behind an approved plan',
 };
 
-function MedicationTable(props: { medicines: readonly Med[]; canStop: boolean; catalogue: readonly CatalogueEntry[]; patientId: string; onChanged(): void }): JSX.Element {
+function MedicationTable(props: {
+  medicines: readonly Med[];
+  canStop: boolean;
+  catalogue: readonly CatalogueEntry[];
+  patientId: string;
+  changing: Changing | null;
+  onChange(c: Changing | null): void;
+  onChanged(): void;
+}): JSX.Element {
   const [stopping, stop] = createMutation(StopMedicationDocument);
-  const [changing, setChanging] = createSignal<string | null>(null);
   const [problem, setProblem] = createSignal<string | null>(null);
   const onStop = async (m: Med) => {
     const r = await stop({ input: { medicationId: m.id, reason: null } });
@@ -218,7 +239,7 @@ function MedicationTable(props: { medicines: readonly Med[]; canStop: boolean; c
                   <span class="muted"> OME/day</span>
                 </Show>
                 <Show when={props.canStop}>
-                  <Button variant="quiet" onClick={() => setChanging(m.id)}>
+                  <Button variant="quiet" onClick={() => props.onChange({ id: m.id })}>
                     Change dose<span class="visually-hidden"> of {m.name}</span>
                   </Button>
                   <Button variant="quiet" busy={stopping.fetching} onClick={() => void onStop(m)}>
@@ -226,16 +247,19 @@ function MedicationTable(props: { medicines: readonly Med[]; canStop: boolean; c
                   </Button>
                 </Show>
               </div>
-              <Show when={changing() === m.id && props.catalogue.length > 0}>
-                <div class="medication-item__change">
-                  <AddMedicationForm
-                    patientId={props.patientId}
-                    catalogue={props.catalogue}
-                    changing={m}
-                    onCancel={() => setChanging(null)}
-                    onAdded={() => (setChanging(null), props.onChanged())}
-                  />
-                </div>
+              <Show when={props.changing?.id === m.id && props.catalogue.length > 0 ? props.changing : null} keyed>
+                {(c) => (
+                  <div class="medication-item__change">
+                    <AddMedicationForm
+                      patientId={props.patientId}
+                      catalogue={props.catalogue}
+                      changing={m}
+                      startFrom={c.startFrom}
+                      onCancel={() => props.onChange(null)}
+                      onAdded={() => (props.onChange(null), props.onChanged())}
+                    />
+                  </div>
+                )}
               </Show>
             </li>
           )}
