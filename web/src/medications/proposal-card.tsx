@@ -179,7 +179,7 @@ export function ProposalCard(props: { proposal: Proposal; canManage: boolean; ca
         </div>
       </Show>
       <Show when={props.canPropose && p().status === 'AWAITING_APPROVAL'}>
-        <div class="proposal-card__pause">
+        <div class="proposal-card__inline-field">
           <div class="field">
             <label class="field__label" for={withdrawId}>
               Withdraw it before the GP decides, saying why
@@ -205,7 +205,7 @@ export function ProposalCard(props: { proposal: Proposal; canManage: boolean; ca
           </Show>
         </div>
         <Show when={p().status === 'APPROVED'}>
-          <div class="proposal-card__pause">
+          <div class="proposal-card__inline-field">
             <div class="field">
               <label class="field__label" for={pauseId}>
                 Flare-up? Pause the taper, saying why
