@@ -280,4 +280,48 @@ describe('analgesia review in Chromium', () => {
     await gpPage.getByText('ended the earlier Morphine (oral) plan by approving a newer one').waitFor();
     await gpSession.context.close();
   });
+
+  it('a switch begun is recorded from its flags: the stop in one click, the start from a form that begins at the step', { timeout: 120_000 }, async () => {
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp], { givenName: 'Olwen', familyName: `Pryce ${world.tag}` });
+    const today = ukToday();
+    const [token, gpToken] = [await signInAs(server().url, pharm), await signInAs(server().url, gp)];
+    const added = await gql<{ addMedication: { id: string } }>(server().url, 'mutation($input: AddMedicationInput!) { addMedication(input: $input) { id } }', {
+      input: { patientId: patient.id, medicineCode: 'morphine', form: 'modified-release tablet', strength: '30 mg', dose: 30, frequency: 'twice daily', startDate: addDays(today, -300), prescriber: 'Dr Rhian Example' },
+    }, token);
+    const proposed = await gql<{ proposeMedicationChange: { id: string } }>(server().url, 'mutation($input: ProposeMedicationChangeInput!) { proposeMedicationChange(input: $input) { id } }', {
+      input: { patientId: patient.id, kind: 'SWITCH', medicationId: added.data!.addMedication.id, medicineCode: 'oxycodone', rationale: 'Constipation on morphine', steps: [{ startDate: today, dose: 10, frequency: 'twice daily' }] },
+    }, token);
+    const approved = await gql(server().url, 'mutation($input: DecideMedicationChangeInput!) { decideMedicationChange(input: $input) { id } }', { input: { proposalId: proposed.data!.proposeMedicationChange.id, decision: 'APPROVE' } }, gpToken);
+    expect(approved.errors).toBeUndefined();
+
+    const { page, context } = await signedIn(pharm);
+    await page.goto(`${server().url}/patients/${patient.id}/medication`);
+    const behind = page.locator('.medication-flag', { hasText: 'The list is behind an approved plan' });
+    await expect.poll(() => behind.count()).toBe(2);
+    await behind.getByText('but the list still records Morphine (oral) 30 mg twice a day').waitFor();
+    await behind.getByText('but the list does not have Oxycodone (oral)').waitFor();
+    await shots(page, 'medication-switch-behind');
+
+    // The stop: one click, on the day the switch began, with the plan as its reason.
+    const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${today}T00:00:00Z`));
+    await page.getByRole('button', { name: new RegExp(`^Record the stop from ${day}`) }).click();
+    await expect.poll(() => page.getByTestId('ome-total').textContent()).toBe('0 mg');
+    await page.getByText('Stopped medicines (1)').click();
+    await page.getByText(`(Approved plan, step from ${today})`).waitFor();
+
+    // The start: the form begins at the medicine and the step; the practitioner adds what a plan does not hold.
+    await page.getByRole('button', { name: `Record Oxycodone (oral) from ${day}` }).click();
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Record a medicine' }) });
+    expect([await form.getByLabel('Medicine').inputValue(), await form.getByLabel(/^Dose/).inputValue(), await form.getByLabel('How often').inputValue(), await form.getByLabel('Started').inputValue()]).toEqual(['oxycodone', '10', 'twice daily', today]);
+    await form.getByLabel('Form').selectOption('modified-release tablet');
+    await form.getByLabel('Strength').fill('10 mg MR tablets');
+    await form.getByLabel('Prescriber').fill('Dr Rhian Example');
+    await shots(page, 'medication-switch-start');
+    await form.getByRole('button', { name: 'Record medicine' }).click();
+    await form.waitFor({ state: 'detached' });
+    await expect.poll(() => page.getByTestId('ome-total').textContent()).toBe('30 mg');
+    await expect.poll(() => behind.count()).toBe(0);
+    await context.close();
+  });
 });

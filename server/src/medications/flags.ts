@@ -42,7 +42,7 @@ export function flagRules(settings: FlagSettings = defaultFlagSettings): Readonl
     { code: FlagCode.MORE_THAN_ONE_OPIOID, rule: 'More than one opioid substance at the same time (modified- and immediate-release forms of one substance count once).' },
     {
       code: FlagCode.PLAN_AHEAD_OF_LIST,
-      rule: 'A running plan approved by a GP has begun a step the medicine list does not show yet (the old dose still listed, a stopped medicine still current, a started one missing): the total OME and these flags are worked out from the list.',
+      rule: 'A running plan approved by a GP has begun a step the medicine list does not show yet (the old dose still listed, a stopped or switched-from medicine still current, a started or switched-to one missing or at another dose): the total OME and these flags are worked out from the list.',
     },
   ];
 }
@@ -62,8 +62,29 @@ export interface HistoryItem {
 export interface Flag {
   code: FlagCode;
   reason: string;
-  /** PLAN_AHEAD_OF_LIST on a reduction: the listed entry and the begun step's dose, to record it with. */
+  /** PLAN_AHEAD_OF_LIST, the listed entry at another dose: the entry and the begun step's dose, to record it with. */
   stepToRecord?: StepToRecord;
+  /** PLAN_AHEAD_OF_LIST, a stopped or switched-from medicine still current: the entry and the day it stopped. */
+  stopToRecord?: StopToRecord;
+  /** PLAN_AHEAD_OF_LIST, a started or switched-to medicine missing: the medicine and the begun step's dose. */
+  startToRecord?: StartToRecord;
+}
+
+export interface StopToRecord {
+  medicationId: string;
+  /** YYYY-MM-DD, the first day not taken. */
+  stopDate: string;
+  /** Kept with the stopped entry, e.g. "Approved plan, step from 2026-06-01". */
+  reason: string;
+}
+
+export interface StartToRecord {
+  medicineCode: string;
+  /** YYYY-MM-DD. */
+  startDate: string;
+  dose: number;
+  /** As the plan gives it, e.g. "twice daily". */
+  frequency: string;
 }
 
 export interface StepToRecord {

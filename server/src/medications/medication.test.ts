@@ -9,7 +9,7 @@ const STOP = `mutation($input: StopMedicationInput!) { stopMedication(input: $in
 const SUMMARY = `query($id: ID!) { patientMedication(patientId: $id) {
   totalOmeMgPerDay omeWords omeSource highDoseThreshold nextReviewDue flags { code reason }
   current { id name } stopped { id name stopDate }
-  planFlags: flags { code stepToRecord { medicationId startDate dose frequency } }
+  planFlags: flags { code stepToRecord { medicationId startDate dose frequency } stopToRecord { medicationId stopDate reason } startToRecord { medicineCode startDate dose frequency } }
   proposals { id kind status amended decisionComment patientAgreedAt pauseReason decidedBy { name } steps { startDate dose words omeMgPerDay increases } } } }`;
 const REVIEW = `mutation($input: RecordMedicationReviewInput!) { recordMedicationReview(input: $input) { id omeAtReview nextReviewDue reviewer { name } } }`;
 const PROPOSE = `mutation($input: ProposeMedicationChangeInput!) { proposeMedicationChange(input: $input) { id status medicineName steps { position dose words omeMgPerDay increases } } }`;
@@ -260,6 +260,34 @@ describe('medications', () => {
     expect((await gql(url(), ADD, { input: morphine(patient.id, { strength: '50 mg', dose: 50, startDate: today }) }, token)).errors).toBeUndefined();
     const caughtUp = await flags();
     expect([caughtUp.totalOmeMgPerDay, caughtUp.flags.map((f) => f.code)]).toEqual([100, expect.not.arrayContaining(['PLAN_AHEAD_OF_LIST'])]);
+  });
+
+  it('a switch begun is recorded from its flags: the stop and the start they carry are what stopMedication and addMedication take', async () => {
+    await fresh();
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const [token, gpToken] = [await signInAs(url(), pharm), await signInAs(url(), gp)];
+    const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, token)).data!.addMedication.id;
+    type Flags = { totalOmeMgPerDay: number; planFlags: Array<{ code: string; stopToRecord: { medicationId: string; stopDate: string; reason: string } | null; startToRecord: { medicineCode: string; startDate: string; dose: number; frequency: string } | null }> };
+    const flags = async () => (await gql<{ patientMedication: Flags }>(url(), SUMMARY, { id: patient.id }, token)).data!.patientMedication;
+    const switchTo = { patientId: patient.id, kind: 'SWITCH', medicationId: medId, medicineCode: 'oxycodone', rationale: 'Constipation on morphine', steps: [{ startDate: today, dose: 20, frequency: 'twice daily' }] };
+    const proposal = (await gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input: switchTo }, token)).data!.proposeMedicationChange.id;
+    expect((await gql(url(), DECIDE, { input: { proposalId: proposal, decision: 'APPROVE' } }, gpToken)).errors).toBeUndefined();
+
+    const behind = (await flags()).planFlags.filter((f) => f.code === 'PLAN_AHEAD_OF_LIST');
+    expect(behind.map((f) => f.stopToRecord)).toEqual([{ medicationId: medId, stopDate: today, reason: `Approved plan, step from ${today}` }, null]);
+    expect(behind.map((f) => f.startToRecord)).toEqual([null, { medicineCode: 'oxycodone', startDate: today, dose: 20, frequency: 'twice daily' }]);
+
+    const stopped = await gql<{ stopMedication: { stopDate: string; stopReason: string } }>(url(), STOP, { input: behind[0]!.stopToRecord }, token);
+    expect(stopped.data?.stopMedication).toEqual({ id: medId, stopDate: today, stopReason: `Approved plan, step from ${today}` });
+    const afterStop = await flags();
+    expect([afterStop.totalOmeMgPerDay, afterStop.planFlags.map((f) => Boolean(f.startToRecord))]).toEqual([0, [true]]);
+
+    const { medicineCode, startDate, dose, frequency } = behind[1]!.startToRecord!;
+    const started = { patientId: patient.id, medicineCode, startDate, dose, frequency, form: 'modified-release tablet', strength: '20 mg', prescriber: 'Dr A Example' };
+    expect((await gql(url(), ADD, { input: started }, token)).errors).toBeUndefined();
+    const caughtUp = await flags();
+    expect([caughtUp.totalOmeMgPerDay, caughtUp.planFlags.map((f) => f.code)]).toEqual([60, expect.not.arrayContaining(['PLAN_AHEAD_OF_LIST'])]);
   });
 
   it('changes a dose in one step: the old entry stops the day the new one starts, the total moves once, and bad changes store nothing', async () => {

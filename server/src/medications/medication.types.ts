@@ -79,9 +79,24 @@ export class DecideMedicationChangeInput {
   @Field(() => [TaperStepInput], { nullable: true, description: 'The amended steps (AMEND only).' }) steps?: TaperStepInput[] | null;
 }
 
-@ObjectType({ description: "A begun step's dose, to record on the listed entry it changes." })
+@ObjectType({ description: "A begun step's dose, to record as a new dose of the listed entry it changes." })
 export class StepToRecord {
   @Field(() => ID) medicationId!: string;
+  @Field(() => String, { description: 'YYYY-MM-DD' }) startDate!: string;
+  @Field(() => Float) dose!: number;
+  @Field(() => String) frequency!: string;
+}
+
+@ObjectType({ description: 'A medicine to stop on the list, as a begun step of an approved plan says.' })
+export class StopToRecord {
+  @Field(() => ID) medicationId!: string;
+  @Field(() => String, { description: 'YYYY-MM-DD, the first day not taken' }) stopDate!: string;
+  @Field(() => String, { description: 'Kept with the stopped entry.' }) reason!: string;
+}
+
+@ObjectType({ description: 'A medicine to add to the list, as a begun step of an approved plan says.' })
+export class StartToRecord {
+  @Field(() => String) medicineCode!: string;
   @Field(() => String, { description: 'YYYY-MM-DD' }) startDate!: string;
   @Field(() => Float) dose!: number;
   @Field(() => String) frequency!: string;
@@ -91,7 +106,9 @@ export class StepToRecord {
 export class MedicationFlag {
   @Field(() => FlagCode) code!: FlagCode;
   @Field(() => String) reason!: string;
-  @Field(() => StepToRecord, { nullable: true, description: 'PLAN_AHEAD_OF_LIST on a reduction: the entry and the dose to record.' }) stepToRecord?: StepToRecord | null;
+  @Field(() => StepToRecord, { nullable: true, description: 'PLAN_AHEAD_OF_LIST, a listed entry at another dose: the entry and the dose to record.' }) stepToRecord?: StepToRecord | null;
+  @Field(() => StopToRecord, { nullable: true, description: 'PLAN_AHEAD_OF_LIST, a medicine the plan stops still current: the entry and the day to stop it.' }) stopToRecord?: StopToRecord | null;
+  @Field(() => StartToRecord, { nullable: true, description: 'PLAN_AHEAD_OF_LIST, a medicine the plan starts missing: the medicine and the dose to record.' }) startToRecord?: StartToRecord | null;
 }
 
 @ObjectType()

@@ -57,6 +57,52 @@ describe('a running plan the medicine list is behind', () => {
     expect(plansAheadOfList([start], [morphine, listed('p1', 'paracetamol', 'Paracetamol', 1000, 4, 'four times a day')], on)).toEqual([]);
   });
 
+  it('each flag carries what records its step: a stop on the day it began, a start with the step\'s dose, a new dose of the medicine a switch or a start listed', () => {
+    const stop: RunningPlan = { ...reduce([step('2026-06-01', 0, '', 'stop Morphine (oral)')]), kind: ProposalKind.STOP };
+    expect(plansAheadOfList([stop], [morphine], on)).toEqual([
+      expect.objectContaining({ stopToRecord: { medicationId: 'm1', stopDate: '2026-06-01', reason: 'Approved plan, step from 2026-06-01' } }),
+    ]);
+    // A reduction's last step to nothing is a stop too.
+    expect(plansAheadOfList([reduce([step('2026-06-01', 30), step('2026-06-08', 0)])], [morphine], on)[0]).toMatchObject({ stopToRecord: { medicationId: 'm1', stopDate: '2026-06-08' } });
+
+    // A switch begun: the old medicine stops on the day its first step began, and the new one is missing.
+    const toOxycodone: RunningPlan = {
+      kind: ProposalKind.SWITCH,
+      medicationId: 'm1',
+      medicineCode: 'oxycodone',
+      medicineName: 'Oxycodone (oral)',
+      steps: [step('2026-06-10', 20, 'twice daily', '20 mg twice a day'), step('2026-06-14', 15, 'twice daily', '15 mg twice a day')],
+    };
+    const both = plansAheadOfList([toOxycodone], [morphine], on);
+    expect(both.map((f) => Object.keys(f).filter((k) => k.endsWith('ToRecord')))).toEqual([['stopToRecord'], ['startToRecord']]);
+    expect(both[0]!.stopToRecord).toEqual({ medicationId: 'm1', stopDate: '2026-06-10', reason: 'Approved plan, step from 2026-06-10' });
+    expect(both[1]!.reason).toMatch(/^Oxycodone \(oral\): the approved plan's step from 2026-06-14 \(15 mg twice a day\) has begun, but the list does not have Oxycodone \(oral\)\./);
+    expect(both[1]!.startToRecord).toEqual({ medicineCode: 'oxycodone', startDate: '2026-06-14', dose: 15, frequency: 'twice daily' });
+
+    // The old one stopped and the new one recorded at the first step's dose: the second step is a new dose of it.
+    const morphineStopped = listed('m1', 'morphine', 'Morphine (oral)', 60, 2, 'twice a day', 'mg', { stopDate: '2026-06-10' });
+    const oxycodone = listed('o1', 'oxycodone', 'Oxycodone (oral)', 20, 2, 'twice a day', 'mg', { startDate: '2026-06-10' });
+    const later = plansAheadOfList([toOxycodone], [morphineStopped, oxycodone], on);
+    expect(later).toHaveLength(1);
+    expect(later[0]!.reason).toMatch(/but the list records Oxycodone \(oral\) 20 mg twice a day\./);
+    expect(later[0]!.stepToRecord).toEqual({ medicationId: 'o1', startDate: '2026-06-14', dose: 15, frequency: 'twice daily' });
+    const atStepTwo = listed('o2', 'oxycodone', 'Oxycodone (oral)', 15, 2, 'twice a day', 'mg', { startDate: '2026-06-14' });
+    expect(plansAheadOfList([toOxycodone], [morphineStopped, { ...oxycodone, stopDate: '2026-06-14' } as Medication, atStepTwo], on)).toEqual([]);
+
+    // A start that goes up in steps (a titration) is followed the same way.
+    const titration: RunningPlan = { kind: ProposalKind.START, medicationId: null, medicineCode: 'gabapentin', medicineName: 'Gabapentin', steps: [step('2026-06-01', 300, 'at night', '300 mg at night'), step('2026-06-08', 300, 'twice daily', '300 mg twice a day')] };
+    expect(plansAheadOfList([titration], [], on)[0]!.startToRecord).toEqual({ medicineCode: 'gabapentin', startDate: '2026-06-08', dose: 300, frequency: 'twice daily' });
+    expect(plansAheadOfList([titration], [listed('g1', 'gabapentin', 'Gabapentin', 300, 1, 'at night', 'mg', { startDate: '2026-06-01' })], on)[0]!.stepToRecord).toEqual({ medicationId: 'g1', startDate: '2026-06-08', dose: 300, frequency: 'twice daily' });
+  });
+
+  it('never offers to record a stop or a new dose before the entry began', () => {
+    // The listed entry was recorded after the step's day (a late correction): the earliest it can change is its own start.
+    const recordedLate = listed('m2', 'morphine', 'Morphine (oral)', 45, 2, 'twice a day', 'mg', { startDate: '2026-06-05' });
+    const stopped = listed('m1', 'morphine', 'Morphine (oral)', 60, 2, 'twice a day', 'mg', { stopDate: '2026-06-05' });
+    expect(plansAheadOfList([reduce([step('2026-06-01', 40)])], [stopped, recordedLate], on)[0]!.stepToRecord).toMatchObject({ medicationId: 'm2', startDate: '2026-06-05' });
+    expect(plansAheadOfList([reduce([step('2026-06-01', 0)])], [stopped, recordedLate], on)[0]!.stopToRecord).toMatchObject({ medicationId: 'm2', stopDate: '2026-06-05' });
+  });
+
   it('compares a patch by its µg/h, not as an oral dose', () => {
     const patch = listed('f1', 'fentanyl-patch', 'Fentanyl 72-hour patch', 25, 1, 'changed every 72 hours', 'microgram/hour');
     const plan = (dose: number): RunningPlan => ({ kind: ProposalKind.REDUCE, medicationId: 'f1', medicineCode: 'fentanyl-patch', medicineName: 'Fentanyl 72-hour patch', steps: [step('2026-06-01', dose, 'every 72 hours', `${dose} µg/h`)] });

@@ -1,5 +1,5 @@
 import { findMedicine, isPatch } from './catalogue.js';
-import { FlagCode, isCurrent, type Flag, type StepToRecord } from './flags.js';
+import { FlagCode, isCurrent, type Flag } from './flags.js';
 import type { Medication } from './medication.entity.js';
 import { ProposalKind } from './medication-proposal.entity.js';
 import { doseWords, listDaily } from './listed-dose.js';
@@ -19,7 +19,8 @@ export interface RunningPlan {
  * and every flag from the list, and approving a plan changes nothing on it (the prescription is the
  * prescriber's), so until someone records the dose now taken the total is the old one: too high for a
  * reduction, too low for a start or a switch to another opioid. Only a plan with a step begun by `on` counts.
- * `history` is every entry on the list, current and stopped.
+ * `history` is every entry on the list, current and stopped. Each flag carries what would record the step:
+ * a new dose of a listed entry, a stop, or a start.
  */
 export function plansAheadOfList(plans: readonly RunningPlan[], history: readonly Medication[], on: string): Flag[] {
   const flags: Flag[] = [];
@@ -27,30 +28,39 @@ export function plansAheadOfList(plans: readonly RunningPlan[], history: readonl
     const begun = plan.steps.filter((s) => s.startDate <= on).at(-1);
     if (!begun) continue;
     const step = `the approved plan's step from ${begun.startDate} (${begun.words})`;
-    const flag = (whatTheListSays: string, stepToRecord?: StepToRecord) =>
+    const flag = (whatTheListSays: string, toRecord: Pick<Flag, 'stepToRecord' | 'stopToRecord' | 'startToRecord'>) =>
       flags.push({
         code: FlagCode.PLAN_AHEAD_OF_LIST,
         reason: `${plan.medicineName}: ${step} has begun, but ${whatTheListSays}. Record what the patient takes now, so the total OME and the flags are right.`,
-        ...(stepToRecord ? { stepToRecord } : {}),
+        ...toRecord,
       });
+    const newDose = (listed: Medication) => ({ stepToRecord: { medicationId: listed.id, startDate: laterOf(begun.startDate, listed.startDate), dose: begun.dose, frequency: begun.frequency } });
+    const stop = (listed: Medication, from: string) => ({ stopToRecord: { medicationId: listed.id, stopDate: laterOf(from, listed.startDate), reason: `Approved plan, step from ${from}` } });
 
-    if (plan.kind === ProposalKind.START) {
-      if (!history.some((m) => m.medicineCode === plan.medicineCode && isCurrent(m, on))) flag(`the list does not have ${plan.medicineName}`);
-      continue;
-    }
     const original = history.find((m) => m.id === plan.medicationId);
-    if (plan.kind === ProposalKind.SWITCH) {
-      if (original && isCurrent(original, on)) flag(`the list still records ${doseWords(original)}`);
+    if (plan.kind === ProposalKind.START || plan.kind === ProposalKind.SWITCH) {
+      // A switch stops the old medicine as its first step begins, and starts the one it names.
+      const firstStep = plan.steps[0]!.startDate;
+      if (plan.kind === ProposalKind.SWITCH && original && isCurrent(original, on)) flag(`the list still records ${doseWords(original)}`, stop(original, firstStep));
+      const started = history.filter((m) => m.medicineCode === plan.medicineCode && isCurrent(m, on));
+      if (started.length === 0) {
+        flag(`the list does not have ${plan.medicineName}`, { startToRecord: { medicineCode: plan.medicineCode, startDate: begun.startDate, dose: begun.dose, frequency: begun.frequency } });
+      } else if (started.length === 1 && stepDaily(plan.medicineCode, begun) !== listDaily(started[0]!)) {
+        flag(`the list records ${doseWords(started[0]!)}`, newDose(started[0]!));
+      }
       continue;
     }
     const listed = original && entryNowFor(original, history, on);
     if (!listed) continue;
-    if (begun.dose === 0) flag(`the list still records ${doseWords(listed)} as taken`);
-    else if (stepDaily(plan.medicineCode, begun) !== listDaily(listed)) {
-      flag(`the list still records ${doseWords(listed)}`, { medicationId: listed.id, startDate: begun.startDate, dose: begun.dose, frequency: begun.frequency });
-    }
+    if (begun.dose === 0) flag(`the list still records ${doseWords(listed)} as taken`, stop(listed, begun.startDate));
+    else if (stepDaily(plan.medicineCode, begun) !== listDaily(listed)) flag(`the list still records ${doseWords(listed)}`, newDose(listed));
   }
   return flags;
+}
+
+/** Of two YYYY-MM-DD dates, the later: a stop or a new dose cannot be recorded before its entry began. */
+function laterOf(a: string, b: string): string {
+  return a > b ? a : b;
 }
 
 /**

@@ -30,18 +30,21 @@ export function AddMedicationForm(props: {
   patientId: string;
   catalogue: readonly CatalogueEntry[];
   changing?: Listed;
-  /** With `changing`: a begun taper step to start from instead of the listed dose. */
-  startFrom?: { dose: number; frequency: string; startDate: string } | undefined;
+  /**
+   * A begun step of an approved plan to start from: with `changing`, instead of the listed dose; without it,
+   * the medicine the plan starts (`medicineCode`) with the step's dose.
+   */
+  startFrom?: { dose: number; frequency: string; startDate: string; medicineCode?: string } | undefined;
   onAdded(): void;
   onCancel(): void;
 }): JSX.Element {
   // Read once: the form starts from the entry it changes, and what is typed then is the user's.
   const from = props.changing;
-  const [code, setCode] = createSignal(from?.medicineCode ?? props.catalogue[0]?.code ?? '');
-  const entry = createMemo(() => props.catalogue.find((c) => c.code === code()));
-  const [form, setForm] = createSignal(from?.form ?? props.catalogue[0]?.forms[0] ?? '');
-  const [strength, setStrength] = createSignal(from?.strength ?? '');
   const step = props.startFrom;
+  const [code, setCode] = createSignal(from?.medicineCode ?? step?.medicineCode ?? props.catalogue[0]?.code ?? '');
+  const entry = createMemo(() => props.catalogue.find((c) => c.code === code()));
+  const [form, setForm] = createSignal(from?.form ?? entry()?.forms[0] ?? '');
+  const [strength, setStrength] = createSignal(from?.strength ?? '');
   const [dose, setDose] = createSignal(step ? String(step.dose) : from ? String(from.dose) : '');
   const [frequency, setFrequency] = createSignal(step?.frequency ?? from?.frequency ?? '');
   const [startDate, setStartDate] = createSignal(step?.startDate ?? ukToday());
@@ -76,7 +79,7 @@ export function AddMedicationForm(props: {
   const options = () => props.catalogue.map((c) => ({ value: c.code, label: `${c.name} (${classLabels[c.medicineClass] ?? c.medicineClass})` }));
 
   return (
-    <form class="card medication-form" ref={(el) => from && queueMicrotask(() => el.scrollIntoView({ block: 'nearest' }))} onSubmit={(e) => void submit(e)} aria-labelledby={headingId}>
+    <form class="card medication-form" ref={(el) => (from || step) && queueMicrotask(() => el.scrollIntoView({ block: 'nearest' }))} onSubmit={(e) => void submit(e)} aria-labelledby={headingId}>
       <h3 id={headingId}>{from ? `Change the dose of ${from.name}` : 'Record a medicine'}</h3>
       <Show when={from}>
         <p class="muted">

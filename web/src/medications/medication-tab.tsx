@@ -10,6 +10,7 @@ import { EmptyState } from '../ui/empty-state.js';
 import { ListStates } from '../ui/list-states.js';
 import { AddMedicationForm } from './add-medication-form.js';
 import { ADVISES_NEVER_PRESCRIBES, formatMg, unitWords } from './medication-access.js';
+import { PlanFlagActions, type StartToRecord, type StepToRecord } from './plan-flag-actions.js';
 import { ProposalCard } from './proposal-card.js';
 import { ProposeChangeForm } from './propose-change-form.js';
 import { RecordReviewForm } from './record-review-form.js';
@@ -19,7 +20,6 @@ type Patient = PatientWorkspaceQuery['patient'];
 type Summary = PatientMedicationQuery['patientMedication'];
 type Med = Summary['current'][number];
 type CatalogueEntry = MedicineCatalogueQuery['medicineCatalogue'][number];
-type StepToRecord = NonNullable<Summary['flags'][number]['stepToRecord']>;
 /** A current entry whose new dose is being recorded; `startFrom`, a begun taper step's dose. */
 type Changing = { id: string; startFrom?: StepToRecord };
 
@@ -30,6 +30,10 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
   const [result, refetch] = createQuery({ query: PatientMedicationDocument, variables: () => ({ patientId: props.patient.id }) });
   const [catalogue] = createQuery({ query: MedicineCatalogueDocument });
   const [mode, setMode] = createSignal<'none' | 'add' | 'propose' | 'review'>('none');
+  // What "Record a medicine" was opened with: a medicine an approved plan starts, from its flag. Made anew each
+  // time it opens, so that a form already open starts again from the flag.
+  const [adding, setAdding] = createSignal<{ from?: StartToRecord }>({});
+  const openAdd = (from?: StartToRecord) => (setAdding(from ? { from } : {}), setMode('add'));
   const reload = () => refetch({ requestPolicy: 'network-only' });
   followPatientEvents(
     () => props.patient.id,
@@ -47,7 +51,7 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
       </p>
       <Show when={abilities().canManage && mode() === 'none'}>
         <div class="tab-toolbar medication-toolbar">
-          <Button onClick={() => setMode('add')}>Record a medicine</Button>
+          <Button onClick={() => openAdd()}>Record a medicine</Button>
           <Button variant="secondary" onClick={() => setMode('review')}>
             Record a review
           </Button>
@@ -58,16 +62,19 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
           </Show>
         </div>
       </Show>
-      <Show when={mode() === 'add' && catalogue.data}>
-        <AddMedicationForm
-          patientId={props.patient.id}
-          catalogue={catalogue.data!.medicineCatalogue}
-          onAdded={() => {
-            setMode('none');
-            reload();
-          }}
-          onCancel={() => setMode('none')}
-        />
+      <Show when={mode() === 'add' && catalogue.data ? adding() : null} keyed>
+        {(opened) => (
+          <AddMedicationForm
+            patientId={props.patient.id}
+            catalogue={catalogue.data!.medicineCatalogue}
+            startFrom={opened.from}
+            onAdded={() => {
+              setMode('none');
+              reload();
+            }}
+            onCancel={() => setMode('none')}
+          />
+        )}
       </Show>
       <Show when={mode() === 'review'}>
         <RecordReviewForm
@@ -98,7 +105,7 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
         loadingLabel="Loading medicines…"
         empty={<></>}
       >
-        {(items) => <SummaryView summary={items[0]} {...abilities()} catalogue={catalogue.data?.medicineCatalogue ?? []} onChanged={reload} />}
+        {(items) => <SummaryView summary={items[0]} {...abilities()} catalogue={catalogue.data?.medicineCatalogue ?? []} onChanged={reload} onStart={openAdd} />}
       </ListStates>
       <Show when={catalogue.data}>
         <details class="medication-rules">
@@ -123,7 +130,15 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
   );
 }
 
-function SummaryView(props: { summary: Summary; canManage: boolean; canPropose: boolean; canDecide: boolean; catalogue: readonly CatalogueEntry[]; onChanged(): void }): JSX.Element {
+function SummaryView(props: {
+  summary: Summary;
+  canManage: boolean;
+  canPropose: boolean;
+  canDecide: boolean;
+  catalogue: readonly CatalogueEntry[];
+  onChanged(): void;
+  onStart(from: StartToRecord): void;
+}): JSX.Element {
   const s = () => props.summary;
   // The current medicine whose new dose is being recorded, from its row or from a taper step's flag.
   const [changing, setChanging] = createSignal<Changing | null>(null);
@@ -148,14 +163,14 @@ function SummaryView(props: { summary: Summary; canManage: boolean; canPropose: 
                 <li class="medication-flag" data-flag={f.code}>
                   <strong>{flagTitles[f.code] ?? f.code}</strong>
                   <span>{f.reason}</span>
-                  <Show when={props.canManage && f.stepToRecord}>
-                    {(step) => (
-                      <span>
-                        <Button variant="secondary" onClick={() => setChanging({ id: step().medicationId, startFrom: step() })}>
-                          Record this step's dose
-                        </Button>
-                      </span>
-                    )}
+                  <Show when={props.canManage}>
+                    <PlanFlagActions
+                      flag={f}
+                      medicineName={(code) => props.catalogue.find((c) => c.code === code)?.name ?? code}
+                      onNewDose={(step) => setChanging({ id: step.medicationId, startFrom: step })}
+                      onStart={props.onStart}
+                      onStopped={props.onChanged}
+                    />
                   </Show>
                 </li>
               )}
