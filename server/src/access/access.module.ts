@@ -1,4 +1,5 @@
 import type { CairnModule } from '../platform/module.js';
+import { Migration0025AccessChanges } from './migrations/0025-access-changes.js';
 import { PatientAccessReads } from './patient-access-reads.js';
 import { SpecialistLink } from './specialist-link.entity.js';
 import { ViewerAbilitiesResolver } from './viewer-abilities.resolver.js';
@@ -14,6 +15,7 @@ declare module '../platform/services.js' {
 export const accessModule: CairnModule = {
   name: 'access',
   entities: [SpecialistLink],
+  migrations: [{ name: '0025-access-changes', class: Migration0025AccessChanges }],
   resolvers: [ViewerAbilitiesResolver],
   services: { patientAccessReads: ({ orm, logger }) => new PatientAccessReads(orm, logger) },
   start: ({ patientAccessReads }) => patientAccessReads.warm(),

@@ -1,4 +1,4 @@
-import { PatientAction, relationshipsChanged, type KeptRelationship } from '../access/policy.js';
+import { keptRelationships, PatientAction, relationshipsChanged, snapshotNow, type KeptRelationship } from '../access/policy.js';
 import { AuditOutcome } from '../audit/audit.service.js';
 import { endedSessionsAmong } from '../auth/auth.service.js';
 import { digestMergeSql } from '../notifications/care-plan-digest.js';
@@ -30,6 +30,8 @@ export interface GroupRead {
   plans: Map<string, ReadPlan>;
   /** Rows of the caller's access query (`pairDecisionsQuery(…).digested`). */
   accessRows: unknown[];
+  /** The same rows, kept: confirmed in the snapshot of the read (or, from memory, where each was last). */
+  kept: KeptRelationship[];
   /** Owners of the Yjs client ids asked about, by plan (bindings committed before the read). */
   owners: Map<string, Map<number, string>>;
 }
@@ -43,7 +45,7 @@ export interface GroupRead {
  */
 export async function readGroup(tx: StatementRunner, writes: GroupKeys[], clients: GroupClient[], access: Sql): Promise<GroupRead> {
   const ids = [...new Set(writes.map((w) => w.patientId))].sort();
-  const rows = await tx.run<{ part: 'plan' | 'access' | 'owner'; row: Record<string, unknown> }>(
+  const rows = await tx.run<{ part: 'plan' | 'access' | 'owner' | 'snapshot'; row: unknown }>(
     prepared(
       'care-plan-group-read',
       sql`with plans as (${selectPlans(ids, writes)}),
@@ -54,7 +56,8 @@ export async function readGroup(tx: StatementRunner, writes: GroupKeys[], client
                    join care_plan_client o using (patient_id, client_id))
           select 'plan' as part, to_jsonb(p) as row from plans p
           union all select 'access', to_jsonb(a) from access a
-          union all select 'owner', to_jsonb(o) from owners o`,
+          union all select 'owner', to_jsonb(o) from owners o
+          union all select 'snapshot', to_jsonb(${snapshotNow})`,
     ),
   );
   const part = <T>(name: string) => rows.filter((r) => r.part === name).map((r) => r.row as T);
@@ -70,7 +73,8 @@ export async function readGroup(tx: StatementRunner, writes: GroupKeys[], client
     plan.set(Number(r.client_id), r.user_id);
     owners.set(r.patient_id, plan);
   }
-  return { plans, accessRows: part('access'), owners };
+  const accessRows = part('access');
+  return { plans, accessRows, kept: keptRelationships(accessRows, part<string>('snapshot')[0]!), owners };
 }
 
 interface PlanRow {
@@ -175,6 +179,12 @@ export interface PlanWrite {
   snapshot: Uint8Array | null;
 }
 
+/** What a group stored, and the snapshot its statement read in: `kept` rows it was given read the same there. */
+export interface StoredGroup {
+  rows: StoredRow[];
+  snapshot: string;
+}
+
 export interface StoredRow {
   seq: number;
   patientId: string;
@@ -200,8 +210,8 @@ export async function storeGroup(
   /** Sessions of the edits that the statement is to find live (see WriteSession). */
   sessions: readonly string[],
   kept: readonly KeptRelationship[] = [],
-): Promise<StoredRow[]> {
-  const rows = await tx.run<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string }>(prepared('care-plan-group-store', sql`with arg as (select ${groupJson(updates, plans)}::jsonb as j),
+): Promise<StoredGroup> {
+  const rows = await tx.run<{ seq: string; patient_id: string; client_update_id: string; created_at: Date; actor_name: string; plans_written: string; snapshot: string }>(prepared('care-plan-group-store', sql`with arg as (select ${groupJson(updates, plans)}::jsonb as j),
      input as (
        select (e->>'patientId')::uuid as patient_id, decode(e->>'update', 'base64') as update, (e->>'actorId')::uuid as actor_id,
               e->>'clientUpdateId' as client_update_id, e->>'sections' as sections, e->>'requestId' as request_id, ord
@@ -258,14 +268,17 @@ export async function storeGroup(
      changed as (${relationshipsChanged(kept)}),
      access_moved as (select care_plan_moved_on(array_agg(distinct patient_id)) from changed having count(*) > 0),
      sessions_ended as (select care_plan_sessions_ended(array_agg(e.id)) from (${endedSessionsAmong(sessions)}) e having count(*) > 0)
-     select s.seq, s.patient_id, s.client_update_id, s.created_at, a.name as actor_name, (select count(*) from upd) as plans_written,
+     select s.seq, s.patient_id, s.client_update_id, s.created_at, a.name as actor_name, (select count(*) from upd) as plans_written, ${snapshotNow} as snapshot,
             (select count(*) from moved) as moved, (select count(*) from access_moved) as access_moved, (select count(*) from sessions_ended) as sessions_ended
        from ins s join app_user a on a.id = s.actor_id`),
   );
   if (rows.length !== updates.length || (rows[0] && Number(rows[0].plans_written) !== plans.length)) {
     throw new Error('a care-plan group commit did not write every row it was given');
   }
-  return rows.map((r) => ({ seq: Number(r.seq), patientId: r.patient_id, clientUpdateId: r.client_update_id, createdAt: new Date(r.created_at), actorName: r.actor_name }));
+  return {
+    rows: rows.map((r) => ({ seq: Number(r.seq), patientId: r.patient_id, clientUpdateId: r.client_update_id, createdAt: new Date(r.created_at), actorName: r.actor_name })),
+    snapshot: rows[0]!.snapshot,
+  };
 }
 
 /**

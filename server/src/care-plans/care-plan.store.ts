@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import * as Y from 'yjs';
-import { keptRelationships, pairDecisionsQuery, PatientAction, type AccessPair, type KeptRelationship, type PairDecisions } from '../access/policy.js';
+import { pairDecisionsQuery, PatientAction, type AccessPair, type KeptRelationship, type PairDecisions } from '../access/policy.js';
 import type { Orm } from '../platform/database.js';
 import { StatementPool } from '../platform/statement-pool.js';
 import { isUniqueViolation, runSql, sql, sqlState, type StatementRunner } from '../platform/sql.js';
@@ -517,7 +517,7 @@ export class CarePlanStore {
       });
     }
     clock?.lap('check');
-    const kept = keptRelationships(read.accessRows);
+    const kept = read.kept;
     const sessions = [...new Set([...checked.values()].flatMap((c) => c.accepted.flatMap(({ write: w }) => (w.session ? [w.session.id] : []))))];
     const stored = updates.length > 0 ? await this.storeChecked(db, updates, plans, bindings, sessions, memory ? kept : null) : [];
     const snapshots = new Map(plans.flatMap((p) => (p.snapshot ? [[p.patientId, p.snapshot] as const] : [])));
@@ -573,7 +573,7 @@ export class CarePlanStore {
    * taken on trust: the store writes only if every plan's last seq, and every relationship, still read the same.
    */
   private readFromMemory(byPlan: Map<string, PendingWrite[]>, watchers: Map<string, string[]>): GroupRead | null {
-    const read: GroupRead = { plans: new Map(), accessRows: [], owners: new Map() };
+    const read: GroupRead = { plans: new Map(), accessRows: [], kept: [], owners: new Map() };
     for (const [patientId, writes] of byPlan) {
       const plan = this.hot.get(patientId);
       if (!plan?.facts || plan.updatedAt === null) return null;
@@ -581,6 +581,7 @@ export class CarePlanStore {
         const kept = plan.facts.access.get(userId);
         if (!kept) return null;
         read.accessRows.push(kept.row);
+        read.kept.push(kept);
       }
       read.plans.set(patientId, { lastSeq: plan.seq, updatedAt: plan.updatedAt, updatesSinceSnapshot: plan.facts.updatesSinceSnapshot, known: new Map() });
       read.owners.set(patientId, plan.facts.owners);
@@ -602,7 +603,10 @@ export class CarePlanStore {
     kept: KeptRelationship[] | null,
   ): Promise<StoredRow[]> {
     try {
-      return await storeGroup(db, this.notifier.instanceId, updates, plans, bindings, sessions, kept ?? []);
+      const stored = await storeGroup(db, this.notifier.instanceId, updates, plans, bindings, sessions, kept ?? []);
+      // They read the same in the store's snapshot: later groups ask only about changes since that one.
+      for (const k of kept ?? []) k.confirmedIn = stored.snapshot;
+      return stored.rows;
     } catch (e) {
       if (kept && (isPlanMovedOn(e) || isUniqueViolation(e))) throw new GroupNeedsRead('memory was out of date');
       throw e;
