@@ -98,6 +98,8 @@ describe('administration and the audit view in Chromium', () => {
     await choose.selectOption({ label: `${world.pcn.name} (Primary Care Network)` });
     await form.getByLabel('Find organisation').fill('no such organisation anywhere');
     await form.getByText('No organisation has that in its name or its PCN’s.').waitFor();
+    // The count answers what is typed: read out as it changes.
+    expect(await form.getByText('No organisation has that in its name or its PCN’s.').getAttribute('aria-live')).toBe('polite');
     expect(await choose.inputValue()).toBe(world.pcn.id); // the one chosen stays offered
     await shots(admin, 'add-user');
     expect(await seriousAccessibilityProblems(admin)).toEqual([]);

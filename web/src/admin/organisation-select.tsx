@@ -59,7 +59,7 @@ export function OrganisationSelect(props: {
   return (
     <>
       <Show when={many()}>
-        <TextField label={`Find ${props.label.toLowerCase()}`} type="search" value={find()} onInput={setFind} hint={hint()} autocomplete="off" />
+        <TextField label={`Find ${props.label.toLowerCase()}`} type="search" value={find()} onInput={setFind} hint={hint()} hintLive autocomplete="off" />
       </Show>
       <Select
         label={props.label}

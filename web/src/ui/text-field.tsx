@@ -4,6 +4,8 @@ type TextFieldProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'onInput'>
   label: string;
   /** Shown under the label, e.g. an example of the expected format. */
   hint?: string;
+  /** The hint answers what is typed (how many found): read out as it changes, not only on focus. */
+  hintLive?: boolean;
   /** Shown under the field and announced; marks the field invalid. */
   error?: string | undefined;
   value: string;
@@ -12,7 +14,7 @@ type TextFieldProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'onInput'>
 
 /** A labelled input whose hint and error are tied to it for screen readers. */
 export function TextField(props: TextFieldProps): JSX.Element {
-  const [local, rest] = splitProps(props, ['label', 'hint', 'error', 'value', 'onInput', 'id', 'class']);
+  const [local, rest] = splitProps(props, ['label', 'hint', 'hintLive', 'error', 'value', 'onInput', 'id', 'class']);
   const id = local.id ?? createUniqueId();
   const describedBy = () => [local.hint ? `${id}-hint` : '', local.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
@@ -21,7 +23,7 @@ export function TextField(props: TextFieldProps): JSX.Element {
         {local.label}
       </label>
       <Show when={local.hint}>
-        <p class="field__hint" id={`${id}-hint`}>
+        <p class="field__hint" id={`${id}-hint`} aria-live={local.hintLive ? 'polite' : undefined}>
           {local.hint}
         </p>
       </Show>
