@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../server/src/auth/user.entity.js';
-import { gql, useTestServer } from '../server/src/test-support/harness.js';
+import { gql, useTestServer, type GraphQLResponse } from '../server/src/test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../server/src/test-support/world.js';
 import { artifactsDir, useChromium } from './support/browser.js';
 import { signInWithForm } from './support/sign-in.js';
@@ -34,6 +34,13 @@ describe('analgesia review in Chromium', () => {
     // Nothing may be wider than the phone's screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(phone.width);
     await page.setViewportSize(desktop);
+  }
+
+  /** Morphine MR 30 mg twice a day on the patient's list since 300 days ago, recorded through the API. */
+  async function listMorphine(patientId: string, token: string): Promise<GraphQLResponse<{ addMedication: { id: string } }>> {
+    return gql<{ addMedication: { id: string } }>(server().url, 'mutation($input: AddMedicationInput!) { addMedication(input: $input) { id } }', {
+      input: { patientId, medicineCode: 'morphine', form: 'modified-release tablet', strength: '30 mg', dose: 30, frequency: 'twice daily', startDate: addDays(ukToday(), -300), prescriber: 'Dr Rhian Example' },
+    }, token);
   }
 
   async function addMedicine(page: Page, m: { code: string; form: string; strength: string; dose: string; frequency: string; started: string }): Promise<void> {
@@ -189,9 +196,7 @@ describe('analgesia review in Chromium', () => {
     const patient = await world.patient([pharm, gp], { givenName: 'Idris', familyName: `Hughes ${world.tag}` });
     const today = ukToday();
     const token = await signInAs(server().url, pharm);
-    const added = await gql<{ addMedication: { id: string } }>(server().url, 'mutation($input: AddMedicationInput!) { addMedication(input: $input) { id } }', {
-      input: { patientId: patient.id, medicineCode: 'morphine', form: 'modified-release tablet', strength: '30 mg', dose: 30, frequency: 'twice daily', startDate: addDays(today, -300), prescriber: 'Dr Rhian Example' },
-    }, token);
+    const added = await listMorphine(patient.id, token);
     expect(added.errors).toBeUndefined();
     const { page } = await signedIn(pharm);
     await page.goto(`${server().url}/patients/${patient.id}/medication`);
@@ -286,9 +291,7 @@ describe('analgesia review in Chromium', () => {
     const patient = await world.patient([pharm, gp], { givenName: 'Olwen', familyName: `Pryce ${world.tag}` });
     const today = ukToday();
     const [token, gpToken] = [await signInAs(server().url, pharm), await signInAs(server().url, gp)];
-    const added = await gql<{ addMedication: { id: string } }>(server().url, 'mutation($input: AddMedicationInput!) { addMedication(input: $input) { id } }', {
-      input: { patientId: patient.id, medicineCode: 'morphine', form: 'modified-release tablet', strength: '30 mg', dose: 30, frequency: 'twice daily', startDate: addDays(today, -300), prescriber: 'Dr Rhian Example' },
-    }, token);
+    const added = await listMorphine(patient.id, token);
     const proposed = await gql<{ proposeMedicationChange: { id: string } }>(server().url, 'mutation($input: ProposeMedicationChangeInput!) { proposeMedicationChange(input: $input) { id } }', {
       input: { patientId: patient.id, kind: 'SWITCH', medicationId: added.data!.addMedication.id, medicineCode: 'oxycodone', rationale: 'Constipation on morphine', steps: [{ startDate: today, dose: 10, frequency: 'twice daily' }] },
     }, token);
