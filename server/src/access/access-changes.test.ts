@@ -3,7 +3,7 @@ import { describe, expect, inject, it } from 'vitest';
 import { runSql, sql, type Sql } from '../platform/sql.js';
 import { useTestServer } from '../test-support/harness.js';
 import { makeWorld, type World } from '../test-support/world.js';
-import { keptRelationships, pairDecisionsQuery, relationshipsChanged, snapshotNow, type KeptRelationship } from './policy.js';
+import { KEPT_RELATIONSHIP_TRUSTED_MS, keptRelationships, pairDecisionsQuery, relationshipsChanged, snapshotNow, stillTrusted, type KeptRelationship } from './policy.js';
 
 /**
  * Relationship rows kept across statements (the care-plan group commit keeps its editors' and watchers')
@@ -23,7 +23,7 @@ describe('kept relationships', () => {
     await world.linkSpecialist(patient);
     const pairs = Object.values(world.users).map((u) => ({ patientId: patient.id, userId: u.id }));
     const rows = await run(sql`select r.*, ${snapshotNow} as taken from (${pairDecisionsQuery(pairs).digested}) r`);
-    return { world, patientId: patient.id, kept: keptRelationships(rows, String(rows[0]!.taken)) };
+    return { world, patientId: patient.id, kept: keptRelationships(rows, String(rows[0]!.taken), Date.now()) };
   }
 
   /** The users whose kept relationship no longer reads the same. */
@@ -84,6 +84,13 @@ describe('kept relationships', () => {
     expect(await changedUsers(kept)).toEqual([]);
   });
 
+  it('trusts a kept row for ten minutes from the statement that read or confirmed it, then has it read again', async () => {
+    const { kept } = await keptFor();
+    const at = kept[0]!.confirmedAt;
+    expect(stillTrusted(kept[0]!, at + KEPT_RELATIONSHIP_TRUSTED_MS - 1)).toBe(true);
+    expect(stillTrusted(kept[0]!, at + KEPT_RELATIONSHIP_TRUSTED_MS)).toBe(false);
+  });
+
   it('finds a change that was under way when the rows were read and committed after, though a later one committed first', async () => {
     const world = await makeWorld(db());
     const { coach, fcp, gp } = world.users;
@@ -99,7 +106,7 @@ describe('kept relationships', () => {
       await second.query('update care_team_member set is_lead = false where patient_id = $1 and user_id = $2', [patient.id, coach.id]);
       await second.query('commit');
       const rows = await run(sql`select r.*, ${snapshotNow} as taken from (${pairDecisionsQuery(pairs).digested}) r`);
-      const kept = keptRelationships(rows, String(rows[0]!.taken));
+      const kept = keptRelationships(rows, String(rows[0]!.taken), Date.now());
       expect(await changedUsers(kept)).toEqual([]);
       await first.query('commit');
       // A note newer than any the read saw would miss it; the note of a transaction the snapshot did not see is found.

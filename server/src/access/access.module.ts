@@ -1,5 +1,8 @@
 import type { CairnModule } from '../platform/module.js';
+import { PeriodicSweep } from '../platform/periodic-sweep.js';
+import { AccessChangePruning } from './access-change-pruning.js';
 import { Migration0025AccessChanges } from './migrations/0025-access-changes.js';
+import { Migration0026AccessChangePruning } from './migrations/0026-access-change-pruning.js';
 import { PatientAccessReads } from './patient-access-reads.js';
 import { SpecialistLink } from './specialist-link.entity.js';
 import { ViewerAbilitiesResolver } from './viewer-abilities.resolver.js';
@@ -8,6 +11,8 @@ declare module '../platform/services.js' {
   interface Services {
     /** The policy's reads of relationships, batched across the requests asking at once. */
     patientAccessReads: PatientAccessReads;
+    /** Removes the notes of access changes no kept relationship can still ask about, every ten minutes. */
+    accessChangePruning: PeriodicSweep;
   }
 }
 
@@ -15,9 +20,22 @@ declare module '../platform/services.js' {
 export const accessModule: CairnModule = {
   name: 'access',
   entities: [SpecialistLink],
-  migrations: [{ name: '0025-access-changes', class: Migration0025AccessChanges }],
+  migrations: [
+    { name: '0025-access-changes', class: Migration0025AccessChanges },
+    { name: '0026-access-change-pruning', class: Migration0026AccessChangePruning },
+  ],
   resolvers: [ViewerAbilitiesResolver],
-  services: { patientAccessReads: ({ orm, logger }) => new PatientAccessReads(orm, logger) },
-  start: ({ patientAccessReads }) => patientAccessReads.warm(),
+  services: {
+    patientAccessReads: ({ orm, logger }) => new PatientAccessReads(orm, logger),
+    accessChangePruning: ({ orm, logger }) => {
+      const pruning = new AccessChangePruning();
+      return new PeriodicSweep('access-change notes', 10 * 60_000, logger, () => pruning.prune(orm.em.fork(), Date.now()));
+    },
+  },
+  start: async ({ patientAccessReads, accessChangePruning }) => {
+    await patientAccessReads.warm();
+    accessChangePruning.start();
+  },
+  stopping: ({ accessChangePruning }) => accessChangePruning.stop(),
   stop: ({ patientAccessReads }) => patientAccessReads.stop(),
 };

@@ -340,14 +340,39 @@ export interface KeptRelationship extends AccessPair {
    * in, or a later one in which a statement confirmed it. Moved on in place when a later statement confirms it.
    */
   confirmedIn: string;
+  /** When that statement was sent (ms since the epoch): the snapshot is no older. See `stillTrusted`. */
+  confirmedAt: number;
+}
+
+/**
+ * How long a kept row may be decided on before it is read again. Notes of access changes are removed once a
+ * snapshot taken `ACCESS_CHANGE_NOTES_KEPT_MS` ago saw them (`AccessChangePruning`): a row confirmed longer
+ * ago than that could miss one, so rows are trusted for far less.
+ */
+export const KEPT_RELATIONSHIP_TRUSTED_MS = 10 * 60_000;
+export const ACCESS_CHANGE_NOTES_KEPT_MS = 60 * 60_000;
+
+/** Whether `kept` may still be decided on at `now` (ms since the epoch) and confirmed by `relationshipsChanged`. */
+export function stillTrusted(kept: KeptRelationship, now: number): boolean {
+  return now - kept.confirmedAt < KEPT_RELATIONSHIP_TRUSTED_MS;
 }
 
 /** The snapshot the statement reads in, as text: read beside relationship rows, it is the one they read in. */
 export const snapshotNow = sqlText('pg_current_snapshot()::text');
 
-/** The rows of `digested`, read in `snapshot` (`snapshotNow` in the same statement), as kept relationships. */
-export function keptRelationships(rows: readonly unknown[], snapshot: string): KeptRelationship[] {
-  return (rows as Array<RelationshipRow & { digest: string }>).map((row) => ({ patientId: row.patient_id, userId: row.user_id, row, digest: row.digest, confirmedIn: snapshot }));
+/**
+ * The rows of `digested`, read in `snapshot` (`snapshotNow` in the same statement) by a statement sent at
+ * `askedAt`, as kept relationships.
+ */
+export function keptRelationships(rows: readonly unknown[], snapshot: string, askedAt: number): KeptRelationship[] {
+  return (rows as Array<RelationshipRow & { digest: string }>).map((row) => ({
+    patientId: row.patient_id,
+    userId: row.user_id,
+    row,
+    digest: row.digest,
+    confirmedIn: snapshot,
+    confirmedAt: askedAt,
+  }));
 }
 
 /**

@@ -45,6 +45,7 @@ export interface GroupRead {
  */
 export async function readGroup(tx: StatementRunner, writes: GroupKeys[], clients: GroupClient[], access: Sql): Promise<GroupRead> {
   const ids = [...new Set(writes.map((w) => w.patientId))].sort();
+  const askedAt = Date.now();
   const rows = await tx.run<{ part: 'plan' | 'access' | 'owner' | 'snapshot'; row: unknown }>(
     prepared(
       'care-plan-group-read',
@@ -74,7 +75,7 @@ export async function readGroup(tx: StatementRunner, writes: GroupKeys[], client
     owners.set(r.patient_id, plan);
   }
   const accessRows = part('access');
-  return { plans, accessRows, kept: keptRelationships(accessRows, part<string>('snapshot')[0]!), owners };
+  return { plans, accessRows, kept: keptRelationships(accessRows, part<string>('snapshot')[0]!, askedAt), owners };
 }
 
 interface PlanRow {

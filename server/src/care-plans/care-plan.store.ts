@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import * as Y from 'yjs';
-import { pairDecisionsQuery, PatientAction, type AccessPair, type KeptRelationship, type PairDecisions } from '../access/policy.js';
+import { pairDecisionsQuery, PatientAction, stillTrusted, type AccessPair, type KeptRelationship, type PairDecisions } from '../access/policy.js';
 import type { Orm } from '../platform/database.js';
 import { StatementPool } from '../platform/statement-pool.js';
 import { isUniqueViolation, runSql, sql, sqlState, type StatementRunner } from '../platform/sql.js';
@@ -569,17 +569,19 @@ export class CarePlanStore {
 
   /**
    * The group's read, from what the plans' last groups on this instance left (`PlanFacts`): when every plan
-   * has them and each of its authors and watchers was seen there before; null otherwise. Nothing of it is
-   * taken on trust: the store writes only if every plan's last seq, and every relationship, still read the same.
+   * has them and each of its authors and watchers was seen there before, recently enough (`stillTrusted`); null
+   * otherwise. Nothing of it is taken on trust: the store writes only if every plan's last seq, and every
+   * relationship, still read the same.
    */
   private readFromMemory(byPlan: Map<string, PendingWrite[]>, watchers: Map<string, string[]>): GroupRead | null {
     const read: GroupRead = { plans: new Map(), accessRows: [], kept: [], owners: new Map() };
+    const now = Date.now();
     for (const [patientId, writes] of byPlan) {
       const plan = this.hot.get(patientId);
       if (!plan?.facts || plan.updatedAt === null) return null;
       for (const userId of new Set([...writes.map((w) => w.userId), ...(watchers.get(patientId) ?? [])])) {
         const kept = plan.facts.access.get(userId);
-        if (!kept) return null;
+        if (!kept || !stillTrusted(kept, now)) return null;
         read.accessRows.push(kept.row);
         read.kept.push(kept);
       }
@@ -603,9 +605,13 @@ export class CarePlanStore {
     kept: KeptRelationship[] | null,
   ): Promise<StoredRow[]> {
     try {
+      const askedAt = Date.now();
       const stored = await storeGroup(db, this.notifier.instanceId, updates, plans, bindings, sessions, kept ?? []);
       // They read the same in the store's snapshot: later groups ask only about changes since that one.
-      for (const k of kept ?? []) k.confirmedIn = stored.snapshot;
+      for (const k of kept ?? []) {
+        k.confirmedIn = stored.snapshot;
+        k.confirmedAt = askedAt;
+      }
       return stored.rows;
     } catch (e) {
       if (kept && (isPlanMovedOn(e) || isUniqueViolation(e))) throw new GroupNeedsRead('memory was out of date');
