@@ -265,6 +265,10 @@ describe('analgesia review in Chromium', () => {
     // From the flag, the form starts from the step: its dose, how often, and the day it began. The old entry stops as the new one starts.
     await behind.getByRole('button', { name: "Record this step's dose" }).click();
     expect([await changeForm.getByLabel(/^Dose per time/).inputValue(), await changeForm.getByLabel('How often').inputValue(), await changeForm.getByLabel('New dose from').inputValue()]).toEqual(['25', 'twice daily', today]);
+    // The listed 30 mg tablets may not make up the new dose: the strength is asked for afresh, and required.
+    expect(await changeForm.getByLabel('Strength').inputValue()).toBe('');
+    await changeForm.getByRole('button', { name: 'Record the new dose' }).click();
+    expect(await changeForm.getByLabel('Strength').evaluate((el) => (el as HTMLInputElement).validity.valueMissing)).toBe(true);
     await changeForm.getByLabel('Strength').fill('25 mg MR tablets');
     await changeForm.getByLabel('Why it changed (optional)').fill('Taper step 1');
     await shots(gpPage, 'medication-change-dose');

@@ -44,7 +44,8 @@ export function AddMedicationForm(props: {
   const [code, setCode] = createSignal(from?.medicineCode ?? step?.medicineCode ?? props.catalogue[0]?.code ?? '');
   const entry = createMemo(() => props.catalogue.find((c) => c.code === code()));
   const [form, setForm] = createSignal(from?.form ?? entry()?.forms[0] ?? '');
-  const [strength, setStrength] = createSignal(from?.strength ?? '');
+  // A step's new dose may need other tablets: its strength is asked for, not carried over from the old entry.
+  const [strength, setStrength] = createSignal(from && step && step.dose !== from.dose ? '' : (from?.strength ?? ''));
   const [dose, setDose] = createSignal(step ? String(step.dose) : from ? String(from.dose) : '');
   const [frequency, setFrequency] = createSignal(step?.frequency ?? from?.frequency ?? '');
   const [startDate, setStartDate] = createSignal(step?.startDate ?? ukToday());
