@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
+import { sentWhileTurnHeld } from '../test-support/held-turn.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { addDays, addMonths, ukToday } from '../platform/uk-dates.js';
 
@@ -175,8 +176,8 @@ describe('medications', () => {
     const propose = async (input: Record<string, unknown> = taper(patient.id, medId)) => gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input }, pharmToken);
     const plans = async () => (await gql<{ patientMedication: { proposals: Array<{ id: string; status: string; medicationId: string | null; replacedById: string | null; endedBy: { name: string } | null; replaces: { id: string; status: string; decidedBy: { name: string } } | null }> } }>(url(), PLANS, { id: patient.id }, pharmToken)).data!.patientMedication.proposals;
 
-    // Sent eight times at once, one proposal is stored; the others, and any later one, name it.
-    const answers = await Promise.all(Array.from({ length: 8 }, () => propose()));
+    // Sent three times at once (queued for one turn), one proposal is stored; the others, and any later one, name it.
+    const answers = await sentWhileTurnHeld(`medication-plans:${patient.id}`, [1, 2, 3].map(() => () => propose()));
     const first = answers.filter((r) => !r.errors);
     expect(first).toHaveLength(1);
     const waiting = `A change to Morphine (oral) proposed by ${pharm.name} on ${today} already awaits a GP's decision. Withdraw that proposal first, or wait for the GP to decide it.`;
@@ -367,7 +368,8 @@ describe('medications', () => {
     const { pharm, gp } = world.users;
     const patient = await world.patient([pharm, gp]);
     const token = await signInAs(url(), pharm);
-    const answers = await Promise.all(Array.from({ length: 6 }, () => gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, token)));
+    const add = () => gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, token);
+    const answers = await sentWhileTurnHeld(`medication-list:${patient.id}`, [add, add, add]);
     const added = answers.filter((r) => !r.errors);
     expect(added).toHaveLength(1);
     const message = 'Morphine (oral) 60 mg twice a day (modified-release tablet, 60 mg) is already on the current list. Change or stop that entry rather than adding it again.';
@@ -389,7 +391,8 @@ describe('medications', () => {
     const patient = await world.patient([pharm, gp]);
     const token = await signInAs(url(), pharm);
     const input = { patientId: patient.id, howTaken: 'As prescribed', effectOnPainAndFunction: 'Pain 6/10', sideEffects: 'None', whatMatters: 'Gardening', readiness: 'UNSURE', nextReviewDue: addDays(today, 90) };
-    const answers = await Promise.all(Array.from({ length: 6 }, () => gql(url(), REVIEW, { input }, token)));
+    const review = () => gql(url(), REVIEW, { input }, token);
+    const answers = await sentWhileTurnHeld(`medication-reviews:${patient.id}`, [review, review, review]);
     expect(answers.filter((r) => !r.errors)).toHaveLength(1);
     const message = 'This review is already recorded (you saved the same review today). It is in the history once.';
     for (const r of [...answers.filter((r) => r.errors), await gql(url(), REVIEW, { input }, token)]) expect([errorCode(r), r.errors?.[0]?.message]).toEqual(['CONFLICT', message]);

@@ -1,6 +1,7 @@
 import { auditRows } from '../test-support/audit-rows.js';
 import { describe, expect, it } from 'vitest';
 import { errorCode, gql, useTestServer } from '../test-support/harness.js';
+import { sentWhileTurnHeld } from '../test-support/held-turn.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 
 const CREATE_ORG = 'mutation($n: String!, $k: OrganisationKind!, $p: ID) { createOrganisation(name: $n, kind: $k, pcnId: $p) { name kind pcn { id } } }';
@@ -38,12 +39,13 @@ describe('administration of organisations and users', () => {
     }
   });
 
-  it('one name per kind in a PCN: the same practice added again, sent several times at once, or renamed onto another, is CONFLICT naming it', async () => {
+  it('one name per kind in a PCN: the same practice added again, sent several times at once, or renamed onto another, is CONFLICT naming it (three sent at once queue for one turn)', async () => {
     const world = await makeWorld(server().orm.em.fork());
     const admin = await signInAs(server().url, world.users.admin);
     const RENAME = 'mutation($o: ID!, $n: String!) { renameOrganisation(organisationId: $o, name: $n) { id name } }';
     const name = `Canal Street Surgery ${world.tag}`;
-    const answers = await Promise.all(Array.from({ length: 6 }, () => gql<{ createOrganisation: { name: string } }>(server().url, CREATE_ORG, { n: name, k: 'GP_PRACTICE', p: world.pcn.id }, admin)));
+    const add = () => gql<{ createOrganisation: { name: string } }>(server().url, CREATE_ORG, { n: name, k: 'GP_PRACTICE', p: world.pcn.id }, admin);
+    const answers = await sentWhileTurnHeld('organisation-names', [add, add, add]);
     expect(answers.filter((r) => !r.errors)).toHaveLength(1);
     const taken = `A GP practice named "${name}" already exists in ${world.pcn.name}. Use that one, or give this one a name that tells them apart.`;
     const again = await gql(server().url, CREATE_ORG, { n: `  ${name.toUpperCase()} `, k: 'GP_PRACTICE', p: world.pcn.id }, admin);

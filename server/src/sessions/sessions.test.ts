@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createCarePlanDoc, goalMap, strategyMap } from '../care-plans/care-plan.doc.js';
 import { errorCode, gql, ownerQuery, useTestServer, waitForLockWait } from '../test-support/harness.js';
+import { sentWhileTurnHeld } from '../test-support/held-turn.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { runSql, sql } from '../platform/sql.js';
 import { ukDate } from '../platform/uk-dates.js';
@@ -253,6 +254,24 @@ describe('coaching sessions', () => {
     return { coach, patient, token, sessionId, recordLate, walkCheckIns };
   };
   const seededCheckIns = [{ date: '2026-01-02', rating: 3, note: 'Start' }];
+
+  it("two bookings of one coach's slot sent at once queue for the coach's turn: one is booked, the other is CONFLICT naming the clash", async () => {
+    await fresh();
+    const { coach } = world.users;
+    const [first, second] = [await world.patient([coach]), await world.patient([coach])];
+    const coachToken = await signInAs(url(), coach);
+    const start = at(5 * 24 * hour);
+    const answers = await sentWhileTurnHeld(
+      `session-coach:${coach.id}`,
+      [first, second].map((p) => () => gql(url(), BOOK, { input: booking(p.id, coach.id, start) }, coachToken)),
+    );
+    expect(answers.filter((r) => !r.errors)).toHaveLength(1);
+    const refused = answers.find((r) => r.errors)!;
+    expect(errorCode(refused)).toBe('CONFLICT');
+    expect(refused.errors![0].message).toMatch(new RegExp(`^${coach.name} already has a session booked .*, which overlaps this one\\.$`));
+    const [{ n }] = await runSql<{ n: number }>(em(), sql`select count(*)::int as n from coaching_session where coach_id = ${coach.id} and status = 'BOOKED' and starts_at = ${start}`);
+    expect(n).toBe(1);
+  });
 
   it('a recording that loses to another one leaves no check-ins on the plan', async () => {
     const { patient, token, sessionId, recordLate, walkCheckIns } = await sessionToRecord();
