@@ -49,6 +49,20 @@ describe('the clinical hazard log', () => {
     expect(problems).toEqual([]);
   });
 
+  it('names, for every file it cites, at least one of that file\'s tests by its title', () => {
+    const unnamed: string[] = [];
+    for (const h of hazards) {
+      for (const c of citationsOf(h.proof, h.id)) {
+        if (c.file.includes('*')) continue; // the tests of a folder that run through a control, named as a group
+        const [file] = resolve(c.file, testFiles);
+        if (!file) continue; // reported by the test above
+        const titles = testTitles(fs.readFileSync(path.join(repoRoot, file), 'utf8'));
+        if (!c.phrases.some((phrase) => titles.some((title) => holds(title, phrase)))) unnamed.push(`${c.hazard}: \`${c.file}\``);
+      }
+    }
+    expect(unnamed).toEqual([]);
+  });
+
   it('finds what its check reads: a quoted phrase with words left out, a file given by name only, and a missing title', () => {
     // The second phrase is put together here, so this file does not hold it whole.
     const unwritten = ['a title', 'nobody wrote'].join(' ');
@@ -57,6 +71,10 @@ describe('the clinical hazard log', () => {
     expect(resolve(citation!.file, testFiles)).toEqual(['test/hazard-log.test.ts']);
     const source = readable(fs.readFileSync(path.join(repoRoot, 'test/hazard-log.test.ts'), 'utf8'));
     expect(citation!.phrases.map((p) => holds(source, p))).toEqual([true, false]);
+    // The first phrase is a test's title (with words left out); words the file holds elsewhere are not.
+    const titles = testTitles(source);
+    expect(titles).toContain('names only test files that exist, and quotes only what they hold');
+    expect(['names only test files…quotes only what they hold', 'The second phrase is put together here'].map((p) => titles.some((t) => holds(t, p)))).toEqual([true, false]);
   });
 });
 
@@ -93,6 +111,11 @@ function holds(source: string, phrase: string): boolean {
     .map((part) => part.trim())
     .filter(Boolean)
     .every((part) => source.includes(part));
+}
+
+/** The titles of a file's tests (`it('…')`, `it("…")`, `it(\`…\`)`), as a reader sees them. */
+function testTitles(source: string): string[] {
+  return [...source.matchAll(/\bit\(\s*(['"`])((?:\\.|(?!\1)[^\\])*)\1/g)].map((m) => readable(m[2]!));
 }
 
 /** Text as a reader sees it: escaped quotes unescaped, curly apostrophes straight. */
