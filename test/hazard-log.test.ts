@@ -31,6 +31,11 @@ describe('the clinical hazard log', () => {
     expect(hazards.filter((h) => citationsOf(h.proof, h.id).length === 0).map((h) => h.id)).toEqual([]);
   });
 
+  it('gives every hazard an id of its own, so that a commit or a note naming one names one', () => {
+    const ids = hazards.map((h) => h.id);
+    expect(ids.filter((id, i) => ids.indexOf(id) !== i)).toEqual([]);
+  });
+
   it('names only test files that exist, and quotes only what they hold', () => {
     const problems: string[] = [];
     for (const h of hazards) {
