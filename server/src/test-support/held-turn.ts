@@ -18,10 +18,21 @@ export async function sentWhileTurnHeld<T>(key: string, writes: ReadonlyArray<()
   try {
     await holder.query('begin');
     await holder.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
-    let finished = 0;
-    const outcomes = writes.map((write) => write().finally(() => finished++));
+    let early: string | null = null; // what the first write to finish answered (while the turn is held, a failure)
+    const outcomes = writes.map((write) =>
+      write().then(
+        (answer) => {
+          early ??= (JSON.stringify(answer) ?? String(answer)).slice(0, 500);
+          return answer;
+        },
+        (error: unknown) => {
+          early ??= `an error: ${error instanceof Error ? error.message : String(error)}`;
+          throw error;
+        },
+      ),
+    );
     outcomes.forEach((o) => o.catch(() => undefined)); // awaited below, once the turn is let go
-    await waitUntilQueued(holder, writes.length, () => finished > 0, key);
+    await waitUntilQueued(holder, writes.length, () => early, key);
     await holder.query('commit');
     return await Promise.all(outcomes);
   } finally {
@@ -29,10 +40,11 @@ export async function sentWhileTurnHeld<T>(key: string, writes: ReadonlyArray<()
   }
 }
 
-async function waitUntilQueued(holder: pg.Client, count: number, anyFinished: () => boolean, key: string): Promise<void> {
+async function waitUntilQueued(holder: pg.Client, count: number, finishedEarly: () => string | null, key: string): Promise<void> {
   const deadline = Date.now() + QUEUE_WAIT_MS;
   for (;;) {
-    if (anyFinished()) throw new Error(`A write finished while the turn "${key}" was held: it did not wait for it`);
+    const early = finishedEarly();
+    if (early !== null) throw new Error(`A write finished while the turn "${key}" was held (it did not wait for it), answering ${early}`);
     const queued = await queuedBehind(holder);
     if (queued >= count) return;
     if (Date.now() > deadline) throw new Error(`Only ${queued} of ${count} writes queued behind the turn "${key}" within ${QUEUE_WAIT_MS / 1000} s`);
