@@ -16,6 +16,8 @@ export interface CatchUpRun {
   /** Reconnect start → the event posted at reconnect start received. */
   liveMs: number;
   duplicatesOrGaps: number;
+  /** Reconnect start → the post of the live event answered. */
+  postMs: number;
 }
 
 /** Posts `count` events, `concurrency` at a time. */
@@ -43,7 +45,10 @@ export async function catchUpOnce(target: CairnTarget, cursor: string, missed: n
   let replayMs = NaN;
   let liveMs = NaN;
   const t0 = now();
-  const posting = target.post(marker(liveIndex, now()));
+  let postMs = NaN;
+  const posting = target.post(marker(liveIndex, now())).then(() => {
+    postMs = now() - t0;
+  });
   const client = createClient({ url: target.wsUrl, webSocketImpl: WebSocket, connectionParams: { token: target.tokens[0] }, lazy: false, retryAttempts: 0 });
   try {
     await new Promise<void>((resolve, reject) => {
@@ -77,5 +82,5 @@ export async function catchUpOnce(target: CairnTarget, cursor: string, missed: n
   } finally {
     await client.dispose();
   }
-  return { replayed, replayMs, liveMs, duplicatesOrGaps: anomalies + Math.abs(replayed - missed), firstSeq };
+  return { replayed, replayMs, liveMs, postMs, duplicatesOrGaps: anomalies + Math.abs(replayed - missed), firstSeq };
 }

@@ -295,7 +295,7 @@ async function oneRound(): Promise<TargetRow[]> {
         'gaps/duplicates': c.duplicatesOrGaps,
       })),
     );
-    console.log(`The first catch-up after each of ${cold.length} starts (the server restarted on the same database between them): ${cold.map((c) => `${ms(c.liveMs)} (all missed: ${ms(c.replayMs)})`).join(', ')}; gaps/duplicates ${cold.reduce((n, c) => n + c.duplicatesOrGaps, 0)}`);
+    console.log(`The first catch-up after each of ${cold.length} starts (the server restarted on the same database between them): ${cold.map((c) => `${ms(c.liveMs)} (all missed: ${ms(c.replayMs)}; post answered: ${ms(c.postMs)})`).join(', ')}; gaps/duplicates ${cold.reduce((n, c) => n + c.duplicatesOrGaps, 0)}`);
   }
 
   console.log('\nTargets');
