@@ -58,6 +58,7 @@ describe('the benchmark tools', () => {
   it('counts the statements node-postgres sends, with their parameters and answers, and stops when told', async () => {
     const client = new pg.Client({ connectionString: inject('databaseUrl') });
     await client.connect();
+    const pool = new pg.Pool({ connectionString: inject('databaseUrl'), max: 1 });
     const census = new StatementCensus();
     const uninstall = installStatementCensus(census);
     try {
@@ -65,15 +66,19 @@ describe('the benchmark tools', () => {
       expect(rows).toEqual([{ t: 'abcd' }]);
       for (const n of [1, 22]) await client.query({ name: 'census-probe', text: 'select $1::int + 1 as n', values: [n] });
       await expect(client.query('select no_such_column')).rejects.toThrow(/no_such_column/);
+      // A pool calls its client with a callback.
+      expect((await pool.query<{ n: number }>('select $1::int * 2 as n', [21])).rows).toEqual([{ n: 42 }]);
     } finally {
       uninstall();
     }
     await client.query('select 1');
-    await client.end();
-    expect(census.statements.get('select $1::text as t')).toMatchObject({ count: 1, parameterBytes: 4, answered: 1 });
-    expect(census.statements.get('prepared census-probe')).toMatchObject({ count: 2, parameterBytes: 3, largestParameters: 2, answered: 2 });
-    expect(census.statements.get('select no_such_column')).toMatchObject({ count: 1, answered: 1 });
+    await Promise.all([client.end(), pool.end()]);
+    expect(census.statements.get('select $1::text as t')).toMatchObject({ count: 1, parameterBytes: 4, answeredMs: [expect.any(Number)] });
+    expect(census.statements.get('prepared census-probe')).toMatchObject({ count: 2, parameterBytes: 3, largestParameters: 2 });
+    expect(census.statements.get('prepared census-probe')?.answeredMs).toHaveLength(2);
+    expect(census.statements.get('select no_such_column')?.answeredMs).toHaveLength(1);
+    expect(census.statements.get('select $1::int * 2 as n')).toMatchObject({ count: 1, parameterBytes: 2, answeredMs: [expect.any(Number)] });
     expect(census.statements.has('select 1')).toBe(false);
-    expect(census.table().split('\n')[1]).toMatch(/^2\t2\t2\t[\d.]+\tprepared census-probe$/);
+    expect(census.table().split('\n')[1]).toMatch(/^2\t2\t2\t\d+\.\d{3}\t\d+\.\d{3}\tprepared census-probe$/);
   });
 });

@@ -11,16 +11,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { percentile } from '../support/stats.js';
 
 export interface StatementCount {
   count: number;
   /** Characters of text parameters and bytes of binary ones, summed over the calls. */
   parameterBytes: number;
   largestParameters: number;
-  /** Milliseconds from the call to its answer, summed over the calls answered. */
-  answeredMs: number;
-  answered: number;
+  /** Milliseconds from each call to its answer, in the order answered (the first `maxTimings`). */
+  answeredMs: number[];
 }
+
+/** Answer times kept per statement: enough for a percentile, bounded for a long run. */
+const maxTimings = 100_000;
 
 export class StatementCensus {
   readonly statements = new Map<string, StatementCount>();
@@ -28,14 +31,13 @@ export class StatementCensus {
   /** Records one call; the returned function is called with its time to answer, once it has one. */
   record(key: string, parameterBytes: number): (ms: number) => void {
     let s = this.statements.get(key);
-    if (!s) this.statements.set(key, (s = { count: 0, parameterBytes: 0, largestParameters: 0, answeredMs: 0, answered: 0 }));
+    if (!s) this.statements.set(key, (s = { count: 0, parameterBytes: 0, largestParameters: 0, answeredMs: [] }));
     s.count++;
     s.parameterBytes += parameterBytes;
     s.largestParameters = Math.max(s.largestParameters, parameterBytes);
     const counted = s;
     return (ms) => {
-      counted.answeredMs += ms;
-      counted.answered++;
+      if (counted.answeredMs.length < maxTimings) counted.answeredMs.push(ms);
     };
   }
 
@@ -43,10 +45,8 @@ export class StatementCensus {
   table(): string {
     const rows = [...this.statements].sort((a, b) => b[1].count - a[1].count);
     return [
-      'count\tmean parameters (bytes)\tlargest parameters\tmean answered (ms)\tstatement',
-      ...rows.map(([key, s]) =>
-        [s.count, Math.round(s.parameterBytes / s.count), s.largestParameters, s.answered ? (s.answeredMs / s.answered).toFixed(3) : '', key].join('\t'),
-      ),
+      'count\tmean parameters (bytes)\tlargest parameters\tanswered p50 (ms)\tanswered p99 (ms)\tstatement',
+      ...rows.map(([key, s]) => [s.count, Math.round(s.parameterBytes / s.count), s.largestParameters, percentileOf(s.answeredMs, 50), percentileOf(s.answeredMs, 99), key].join('\t')),
     ].join('\n');
   }
 }
@@ -61,18 +61,25 @@ export function installStatementCensus(census: StatementCensus): () => void {
     const [config, values] = args;
     const answered = census.record(keyOf(config), bytesOf(parametersOf(config, values)));
     const started = performance.now();
-    const result = original.apply(this, args);
-    if (isPromise(result)) {
-      result.then(
-        () => answered(performance.now() - started),
-        () => answered(performance.now() - started),
-      );
+    const done = () => answered(performance.now() - started);
+    // A call with a callback (as pg.Pool makes its calls) is answered through it; one without, by its promise.
+    const at = typeof args[1] === 'function' ? 1 : typeof args[2] === 'function' ? 2 : -1;
+    if (at >= 0) {
+      const callback = args[at] as (...results: unknown[]) => unknown;
+      args[at] = (...results: unknown[]) => (done(), callback(...results));
     }
+    const result = original.apply(this, args);
+    if (result instanceof Promise) result.then(done, done);
     return result;
   };
   return () => {
     proto.query = original;
   };
+}
+
+/** A percentile of the answer times, to the microsecond; empty when nothing was answered. */
+function percentileOf(ms: number[], p: number): string {
+  return ms.length ? percentile(ms, p).toFixed(3) : '';
 }
 
 function keyOf(config: unknown): string {
@@ -103,10 +110,6 @@ function bytesOf(values: unknown[]): number {
     else if (v !== null && v !== undefined) bytes += String(v).length;
   }
   return bytes;
-}
-
-function isPromise(value: unknown): value is Promise<unknown> {
-  return value instanceof Promise;
 }
 
 /** Counts from now on, writing the table as it goes (see statement-census-preload.ts). */
