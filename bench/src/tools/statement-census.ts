@@ -4,7 +4,7 @@
  *
  *   BENCH_SERVER_NODE_ARGS="--import $PWD/bench/dist/tools/statement-census-preload.js" npm run bench -- care-plans …
  *
- * Each server writes its table to `/tmp/statement-census-<pid>.tsv` every two seconds and as it exits
+ * Each server writes its table to `/tmp/statement-census-<pid>.tsv` every five seconds and as it exits
  * (`CAIRN_STATEMENT_CENSUS_DIR` for another directory). A statement is known by its prepared name, or by
  * the first 120 characters of its text. For the measurement only: it wraps every query of the process.
  */
@@ -15,7 +15,7 @@ import { percentile } from '../support/stats.js';
 
 export interface StatementCount {
   count: number;
-  /** Characters of text parameters and bytes of binary ones, summed over the calls. */
+  /** Characters of text parameters, bytes of binary ones and the length of others as text, summed over the calls. */
   parameterBytes: number;
   largestParameters: number;
   /** Milliseconds from each call to its answer, in the order answered (the first `maxTimings`). */
@@ -118,6 +118,6 @@ export function startStatementCensus(): void {
   installStatementCensus(census);
   const file = path.join(process.env.CAIRN_STATEMENT_CENSUS_DIR ?? '/tmp', `statement-census-${process.pid}.tsv`);
   const write = () => fs.writeFileSync(file, census.table() + '\n');
-  setInterval(write, 2000).unref();
+  setInterval(write, 5000).unref();
   process.on('exit', write);
 }
