@@ -57,22 +57,25 @@ describe('the benchmark tools', () => {
 
   it('counts the statements node-postgres sends, with their parameters and answers, and stops when told', async () => {
     const client = new pg.Client({ connectionString: inject('databaseUrl') });
-    await client.connect();
     const pool = new pg.Pool({ connectionString: inject('databaseUrl'), max: 1 });
     const census = new StatementCensus();
-    const uninstall = installStatementCensus(census);
     try {
-      const { rows } = await client.query<{ t: string }>('select $1::text  as t', ['abcd']);
-      expect(rows).toEqual([{ t: 'abcd' }]);
-      for (const n of [1, 22]) await client.query({ name: 'census-probe', text: 'select $1::int + 1 as n', values: [n] });
-      await expect(client.query('select no_such_column')).rejects.toThrow(/no_such_column/);
-      // A pool calls its client with a callback.
-      expect((await pool.query<{ n: number }>('select $1::int * 2 as n', [21])).rows).toEqual([{ n: 42 }]);
+      await client.connect();
+      const uninstall = installStatementCensus(census);
+      try {
+        const { rows } = await client.query<{ t: string }>('select $1::text  as t', ['abcd']);
+        expect(rows).toEqual([{ t: 'abcd' }]);
+        for (const n of [1, 22]) await client.query({ name: 'census-probe', text: 'select $1::int + 1 as n', values: [n] });
+        await expect(client.query('select no_such_column')).rejects.toThrow(/no_such_column/);
+        // A pool calls its client with a callback.
+        expect((await pool.query<{ n: number }>('select $1::int * 2 as n', [21])).rows).toEqual([{ n: 42 }]);
+      } finally {
+        uninstall();
+      }
+      await client.query('select 1');
     } finally {
-      uninstall();
+      await Promise.all([client.end(), pool.end()]);
     }
-    await client.query('select 1');
-    await Promise.all([client.end(), pool.end()]);
     expect(census.statements.get('select $1::text as t')).toMatchObject({ count: 1, parameterBytes: 4, answeredMs: [expect.any(Number)] });
     expect(census.statements.get('prepared census-probe')).toMatchObject({ count: 2, parameterBytes: 3, largestParameters: 2 });
     expect(census.statements.get('prepared census-probe')?.answeredMs).toHaveLength(2);

@@ -123,9 +123,14 @@ function main(args: string[]): void {
     console.error('Usage: node bench/dist/tools/cpu-profile.js <file.cpuprofile> [--last seconds] [--top n] [--match text]');
     process.exit(2);
   }
+  const last = Number(option(args, '--last') ?? Number.POSITIVE_INFINITY);
+  const top = Number(option(args, '--top') ?? 40);
+  if (!(last > 0) || !(top > 0)) {
+    console.error('--last takes a number of seconds and --top a number of rows, each more than 0');
+    process.exit(2);
+  }
   const profile = JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile;
-  const summary = summariseProfile(profile, Number(option(args, '--last') ?? Number.POSITIVE_INFINITY));
-  console.log(describeSummary(summary, Number(option(args, '--top') ?? 40), option(args, '--match')));
+  console.log(describeSummary(summariseProfile(profile, last), top, option(args, '--match')));
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) main(process.argv.slice(2));
