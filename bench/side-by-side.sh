@@ -14,7 +14,8 @@
 #
 # A build is a copy of `server/dist` inside `server/` (so it finds the same node_modules), e.g. another
 # commit's: `git stash; npx turbo run build; cp -r server/dist server/dist-before; git stash pop; npx turbo
-# run build`, then `bench/side-by-side.sh server/dist-before server/dist`. Build the bench first
+# run build`, then `bench/side-by-side.sh server/dist-before server/dist`. A copy that holds a node-flags.json
+# runs with those flags rather than server/node-flags.json's (a trial of V8 flags). Build the bench first
 # (`npm run bench` does; or `cd bench && npx tsc -p tsconfig.json`).
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -1,5 +1,10 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
+import { describeAllocations, sampleAllocations, summariseAllocations, type HeapNode, type HeapProfile } from '../bench/src/tools/allocation-profile.js';
+import { nodeFlagsOf } from '../bench/src/support/cairn.js';
 import { describeSummary, placeOf, summariseProfile, type CpuProfile } from '../bench/src/tools/cpu-profile.js';
 import { installStatementCensus, StatementCensus } from '../bench/src/tools/statement-census.js';
 
@@ -22,6 +27,30 @@ const profile: CpuProfile = {
   samples: [2, 3, 3, 4, 5, 2],
   timeDeltas: [0, 100, 100, 100, 100, 100],
 };
+
+const heapNode = (functionName: string, url: string, selfSize: number, children: HeapNode[] = []): HeapNode => ({
+  callFrame: frame(functionName, url),
+  selfSize,
+  children,
+});
+
+/** root → build (cairn care-plans, 300 B) → Map (native, 200 B) and → build again (50 B); root → write (pg, 100 B) → Map (40 B). */
+const heapProfile: HeapProfile = {
+  head: heapNode('(root)', '', 0, [
+    heapNode('build', 'file:///app/server/dist/care-plans/care-plan.store.js', 300, [
+      heapNode('Map', '', 200),
+      heapNode('build', 'file:///app/server/dist/care-plans/care-plan.store.js', 50),
+    ]),
+    heapNode('write', 'file:///app/node_modules/pg/lib/client.js', 100, [heapNode('Map', '', 40)]),
+  ]),
+};
+
+/** Makes about `megabytes` of arrays and keeps none of them. */
+function allocateForTheSampler(megabytes: number): number {
+  let kept = 0;
+  for (let i = 0; i < megabytes * 1024; i++) kept += new Array<number>(128).fill(i).length;
+  return kept;
+}
 
 describe('the benchmark tools', () => {
   it('sums a CPU profile by function, with what each called, and by place, over its last seconds', () => {
@@ -83,5 +112,52 @@ describe('the benchmark tools', () => {
     expect(census.statements.get('select $1::int * 2 as n')).toMatchObject({ count: 1, parameterBytes: 2, answeredMs: [expect.any(Number)] });
     expect(census.statements.has('select 1')).toBe(false);
     expect(census.table().split('\n')[1]).toMatch(/^2\t2\t2\t\d+\.\d{3}\t\d+\.\d{3}\tprepared census-probe$/);
+  });
+
+  it('sums an allocation profile by function, with what each called, by place, and by caller', () => {
+    const summary = summariseAllocations(heapProfile, 'Map');
+    expect(summary.totalBytes).toBe(690);
+    expect(summary.self.get('build care-plan.store.js:1')).toBe(350);
+    expect(summary.self.get('Map')).toBe(240);
+    // A recursive function counts once: the outer call's 550 bytes already hold the inner one's 50.
+    expect(summary.inclusive.get('build care-plan.store.js:1')).toBe(550);
+    expect(summary.inclusive.get('(root)')).toBe(690);
+    expect(summary.places.get('cairn care-plans')).toBe(350);
+    expect(summary.places.get('pg')).toBe(100);
+    expect([...summary.callers].sort()).toEqual([
+      ['Map ← build care-plan.store.js:1 ← (root)', 200],
+      ['Map ← write client.js:1 ← (root)', 40],
+    ]);
+    const text = describeAllocations(summary, 2, 10);
+    expect(text).toContain('allocated 0.0 MB, 0.07 KB for each of 10');
+    expect(text).toContain('Called from:');
+  });
+
+  it('samples what this process allocates, garbage included, into a profile file', async () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-allocations-')), 'test.heapprofile');
+    try {
+      const sampled = sampleAllocations({ startSeconds: 0, seconds: 0.5, file, intervalBytes: 1024 });
+      await new Promise((resolve) => setTimeout(resolve, 100)); // sampling has begun
+      expect(allocateForTheSampler(32)).toBeGreaterThan(0);
+      await sampled;
+      const summary = summariseAllocations(JSON.parse(fs.readFileSync(file, 'utf8')) as HeapProfile);
+      // 32 MB of arrays, none of them alive by the end: counted all the same, within the sampling's error.
+      const own = [...summary.inclusive].find(([name]) => name.startsWith('allocateForTheSampler '))?.[1] ?? 0;
+      expect(own).toBeGreaterThan(16e6);
+      expect(own).toBeLessThan(64e6);
+    } finally {
+      fs.rmSync(path.dirname(file), { recursive: true, force: true });
+    }
+  });
+
+  it("runs a server build with the Node flags it carries, else with the server's own", () => {
+    const build = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-build-'));
+    try {
+      expect(nodeFlagsOf(build)).toBe(path.resolve('server/node-flags.json'));
+      fs.writeFileSync(path.join(build, 'node-flags.json'), '["--single-threaded-gc"]');
+      expect(nodeFlagsOf(build)).toBe(path.join(build, 'node-flags.json'));
+    } finally {
+      fs.rmSync(build, { recursive: true, force: true });
+    }
   });
 });

@@ -7,13 +7,23 @@ import { freePort, startChild, type ChildServer } from './child-server.js';
 import { freshDatabase, type FreshDatabase } from './postgres.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-/** The Node flags `npm start` runs Cairn with (server/node-flags.json): Cairn is measured as it runs. */
-const serverNodeFlags: string[] = JSON.parse(fs.readFileSync(path.join(repoRoot, 'server/node-flags.json'), 'utf8'));
 /**
  * The build under test: `server/dist`, or another build of the server (another commit's) copied beside it,
  * `BENCH_CAIRN_DIST=server/dist-other`, to measure two builds at once (bench/side-by-side.sh).
  */
-const serverScript = path.resolve(repoRoot, process.env.BENCH_CAIRN_DIST ?? 'server/dist', 'main.js');
+const serverDist = path.resolve(repoRoot, process.env.BENCH_CAIRN_DIST ?? 'server/dist');
+const serverScript = path.join(serverDist, 'main.js');
+/**
+ * The Node flags `npm start` runs Cairn with (server/node-flags.json): Cairn is measured as it runs. A build
+ * copied beside it may carry a `node-flags.json` of its own, so that side by side can measure a change of
+ * flags as it measures a change of code.
+ */
+const serverNodeFlags: string[] = JSON.parse(fs.readFileSync(nodeFlagsOf(serverDist), 'utf8'));
+
+export function nodeFlagsOf(dist: string): string {
+  const own = path.join(dist, 'node-flags.json');
+  return fs.existsSync(own) ? own : path.join(repoRoot, 'server/node-flags.json');
+}
 
 /** Cairn started from `server/dist/main.js` as a child process against a database of its own. */
 export interface CairnUnderTest {
