@@ -20,7 +20,8 @@
 import fs from 'node:fs';
 import inspector from 'node:inspector';
 import { pathToFileURL } from 'node:url';
-import { placeOf } from './cpu-profile.js';
+import { add, frameName, placeOf } from './cpu-profile.js';
+import { fileArgument, option } from './tool-args.js';
 
 export interface HeapProfile {
   head: HeapNode;
@@ -48,7 +49,7 @@ export interface AllocationSummary {
 export function summariseAllocations(profile: HeapProfile, callersOf?: string): AllocationSummary {
   const summary: AllocationSummary = { totalBytes: 0, self: new Map(), inclusive: new Map(), places: new Map(), callers: new Map() };
   const walk = (node: HeapNode, above: string[]): number => {
-    const name = functionOf(node);
+    const name = frameName(node.callFrame);
     summary.totalBytes += node.selfSize;
     add(summary.self, name, node.selfSize);
     add(summary.places, placeOf(node.callFrame), node.selfSize);
@@ -62,16 +63,6 @@ export function summariseAllocations(profile: HeapProfile, callersOf?: string): 
   };
   walk(profile.head, []);
   return summary;
-}
-
-function functionOf(node: HeapNode): string {
-  const { functionName, url, lineNumber } = node.callFrame;
-  const file = url.slice(url.lastIndexOf('/') + 1);
-  return file ? `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}` : functionName || '(anonymous)';
-}
-
-function add(totals: Map<string, number>, key: string, bytes: number): void {
-  totals.set(key, (totals.get(key) ?? 0) + bytes);
 }
 
 /** The summary as text: the `top` largest of each table, in MB, as shares, and in KB for each of `per`. */
@@ -121,13 +112,8 @@ export function sampleAllocations(options: { startSeconds: number; seconds: numb
   })();
 }
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 function main(args: string[]): void {
-  const file = args.find((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')));
+  const file = fileArgument(args);
   if (!file) {
     console.error('Usage: node bench/dist/tools/allocation-profile.js <file.heapprofile> [--per n] [--top n] [--callers name]');
     process.exit(2);

@@ -12,6 +12,7 @@
  */
 import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { fileArgument, option } from './tool-args.js';
 
 export interface CpuProfile {
   nodes: ProfileNode[];
@@ -83,13 +84,18 @@ export function placeOf(frame: ProfileNode['callFrame']): string {
 }
 
 function functionOf(node: ProfileNode): string {
-  const { functionName, url, lineNumber } = node.callFrame;
+  return frameName(node.callFrame);
+}
+
+/** A frame as `name file:line` (its function's first line), or its name alone for native work. */
+export function frameName({ functionName, url, lineNumber }: ProfileNode['callFrame']): string {
   const file = url.slice(url.lastIndexOf('/') + 1);
   return file ? `${functionName || '(anonymous)'} ${file}:${lineNumber + 1}` : functionName || '(anonymous)';
 }
 
-function add(totals: Map<string, number>, key: string, us: number): void {
-  totals.set(key, (totals.get(key) ?? 0) + us);
+/** Adds `amount` to `key`'s total. */
+export function add(totals: Map<string, number>, key: string, amount: number): void {
+  totals.set(key, (totals.get(key) ?? 0) + amount);
 }
 
 /** The summary as text: the `top` largest of each table, as shares of the busy time, those matching `match` only. */
@@ -112,13 +118,8 @@ export function describeSummary(summary: ProfileSummary, top: number, match = ''
   ].join('\n\n');
 }
 
-function option(args: string[], name: string): string | undefined {
-  const i = args.indexOf(name);
-  return i >= 0 ? args[i + 1] : undefined;
-}
-
 function main(args: string[]): void {
-  const file = args.find((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--')));
+  const file = fileArgument(args);
   if (!file) {
     console.error('Usage: node bench/dist/tools/cpu-profile.js <file.cpuprofile> [--last seconds] [--top n] [--match text]');
     process.exit(2);
