@@ -20,6 +20,7 @@ const serverScript = path.join(serverDist, 'main.js');
  */
 const serverNodeFlags: string[] = JSON.parse(fs.readFileSync(nodeFlagsOf(serverDist), 'utf8'));
 
+/** Where a build's Node flags are read from: its own `node-flags.json`, else the server's. */
 export function nodeFlagsOf(dist: string): string {
   const own = path.join(dist, 'node-flags.json');
   return fs.existsSync(own) ? own : path.join(repoRoot, 'server/node-flags.json');
