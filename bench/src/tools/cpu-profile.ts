@@ -61,11 +61,11 @@ export function summariseProfile(profile: CpuProfile, lastSeconds = Number.POSIT
       continue;
     }
     summary.busyUs += us;
-    add(summary.self, functionOf(node), us);
+    add(summary.self, frameName(node.callFrame), us);
     add(summary.places, placeOf(node.callFrame), us);
     const counted = new Set<string>(); // a recursive function counts once per sample
     for (let id: number | undefined = node.id; id !== undefined; id = parentOf.get(id)) {
-      const name = functionOf(byId.get(id)!);
+      const name = frameName(byId.get(id)!.callFrame);
       if (!counted.has(name)) add(summary.inclusive, name, us);
       counted.add(name);
     }
@@ -81,10 +81,6 @@ export function placeOf(frame: ProfileNode['callFrame']): string {
   if (cairn) return `cairn ${cairn[1]}`;
   if (frame.url.startsWith('node:')) return frame.url.split('/')[0];
   return frame.functionName || '(anonymous)';
-}
-
-function functionOf(node: ProfileNode): string {
-  return frameName(node.callFrame);
 }
 
 /** A frame as `name file:line` (its function's first line), or its name alone for native work. */
