@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { prepared, sql, sqlText } from './sql.js';
+import { prepared, sql, sqlText, type Sql } from './sql.js';
 
 describe('prepared statements', () => {
   let pool: pg.Pool;
@@ -34,6 +34,18 @@ describe('prepared statements', () => {
     expect(() => nested('ab').query()).toThrow(/different text/);
     expect(() => prepared('sql-test-nested', sql`select ${1}::int as a, 2 as c`).query()).toThrow(/different text/);
     expect(nested('a').query()).toEqual({ name: 'sql-test-nested', text: 'select $1::int as a', values: [1] });
+    // The same text made of parts nested otherwise is the same statement; text where it has a value is not.
+    expect(prepared('sql-test-nested', sql`select ${2}::int as a`).query()).toEqual({ name: 'sql-test-nested', text: 'select $1::int as a', values: [2] });
+    expect(() => prepared('sql-test-nested', sql`select ${sqlText('1')}::int as a`).query()).toThrow(/different text/);
+  });
+
+  it('gathers the values of a statement nested as the first was, lists made into their literals', () => {
+    const statement = (ids: string[], inner: Sql) => prepared('sql-test-shape', sql`select ${ids}::text[] as ids, (${inner}) as inner, ${sqlText('3')} as three`);
+    const first = statement(['a'], sql`select ${1}::int`).query();
+    expect(first).toEqual({ name: 'sql-test-shape', text: 'select $1::text[] as ids, (select $2::int) as inner, 3 as three', values: ['{"a"}', 1] });
+    expect(statement(['b', 'c'], sql`select ${4}::int`).query()).toEqual({ ...first, values: ['{"b","c"}', 4] });
+    expect(() => statement(['b'], sql`select ${sqlText('4')}::int`).query()).toThrow(/different text/);
+    expect(() => statement(['b'], sql`select ${4}::int, ${5}::int`).query()).toThrow(/different text/);
   });
 });
 
