@@ -309,16 +309,20 @@ export function pairDecisionsQuery(pairs: AccessPair[]): {
   needed: boolean;
   decide(rows: readonly unknown[]): PairDecisions;
 } {
-  const wanted = pairs.filter((p) => isUuid(p.patientId) && isUuid(p.userId));
-  // Made when asked for: a caller deciding on rows it kept needs neither statement.
+  // Made when asked for: a caller deciding on rows it kept (a care-plan group read from memory) needs
+  // neither statement, nor the pairs checked for them.
+  let valid: AccessPair[] | undefined;
+  const wanted = () => (valid ??= pairs.filter((p) => isUuid(p.patientId) && isUuid(p.userId)));
   return {
     get statement() {
-      return relationshipQuery(wanted);
+      return relationshipQuery(wanted());
     },
     get digested() {
-      return sql`select r.*, ${relationshipDigest} as digest from (${relationshipQuery(wanted)}) r`;
+      return sql`select r.*, ${relationshipDigest} as digest from (${relationshipQuery(wanted())}) r`;
     },
-    needed: wanted.length > 0,
+    get needed() {
+      return wanted().length > 0;
+    },
     decide(rows) {
       const found = relatedByPair(rows as RelationshipRow[]);
       return {

@@ -32,6 +32,14 @@ export interface PlanWake {
 
 type Listener = (wake: PlanWake) => void;
 
+/** The users listening to a plan, each once, and the same as (plan, user) pairs for access decisions. */
+export interface Audience {
+  readonly users: readonly string[];
+  readonly pairs: ReadonlyArray<{ readonly patientId: string; readonly userId: string }>;
+}
+
+const nobody: Audience = { users: [], pairs: [] };
+
 interface Registration {
   userId: string;
   listener: Listener;
@@ -47,6 +55,8 @@ export class CarePlanNotifier {
   readonly instanceId = randomUUID();
   private client: pg.Client | undefined;
   private readonly listeners = new Map<string, Set<Registration>>();
+  /** Each watched plan's audience, made when first asked for after its listeners last changed. */
+  private readonly audiences = new Map<string, Audience>();
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
 
@@ -74,15 +84,27 @@ export class CarePlanNotifier {
     if (!set) this.listeners.set(patientId, (set = new Set()));
     const registration = { userId, listener };
     set.add(registration);
+    this.audiences.delete(patientId);
     return () => {
       set.delete(registration);
+      this.audiences.delete(patientId);
       if (set.size === 0 && this.listeners.get(patientId) === set) this.listeners.delete(patientId);
     };
   }
 
-  /** The users listening to plan `patientId` on this instance now. */
-  audience(patientId: string): string[] {
-    return [...new Set([...(this.listeners.get(patientId) ?? [])].map((r) => r.userId))];
+  /**
+   * The users listening to plan `patientId` on this instance now. Kept until its listeners change: every
+   * group commit asks for each of its plans, and a plan's audience changes far less often.
+   */
+  audience(patientId: string): Audience {
+    const kept = this.audiences.get(patientId);
+    if (kept) return kept;
+    const set = this.listeners.get(patientId);
+    if (!set) return nobody;
+    const users = [...new Set([...set].map((r) => r.userId))];
+    const audience: Audience = { users, pairs: users.map((userId) => ({ patientId, userId })) };
+    this.audiences.set(patientId, audience);
+    return audience;
   }
 
   /** Wakes this instance's listeners; `readers` (when given) are the users checked able to read the plan. */

@@ -10,7 +10,7 @@ import { readGroup, storeGroup, type ClientBinding, type GroupClient, type Group
 import { type CarePlanView } from '@cairn/schema/care-plan';
 import { CarePlanShapeError, checkShape, createCarePlanDoc, initialCarePlanUpdate, materialise, sectionsOf, trackTouched } from './care-plan.doc.js';
 import { applyUpdate, changesNothing, claimedClients, clientIdTaken, clientUpdateIdTaken, inspectUpdate, ClientOwners, isServerClient, ownerConflict, type UpdateFacts } from './care-plan.update-guard.js';
-import { CarePlanNotifier, type CommittedUpdate } from './care-plan.notifier.js';
+import { CarePlanNotifier, type Audience, type CommittedUpdate } from './care-plan.notifier.js';
 import { PresenceRegistry } from './care-plan.presence.js';
 import { GroupClock, GroupStageLog } from './care-plan.group-stages.js';
 
@@ -480,7 +480,7 @@ export class CarePlanStore {
   private async storeWrites(db: StatementRunner, byPlan: Map<string, PendingWrite[]>, clock: GroupClock | null): Promise<GroupResult> {
     const writes = [...byPlan.values()].flat();
     const watchers = new Map([...byPlan.keys()].map((patientId) => [patientId, this.notifier.audience(patientId)]));
-    const watching = [...watchers].flatMap(([patientId, users]) => users.map((userId) => ({ patientId, userId })));
+    const watching = [...watchers.values()].flatMap((audience) => audience.pairs);
     const accessQuery = pairDecisionsQuery([...writes, ...watching]);
     const memory = this.readFromMemory(byPlan, watchers);
     const read = memory ?? (await readGroup(db, writes, reachedClients(writes), accessQuery.digested));
@@ -545,7 +545,7 @@ export class CarePlanStore {
         bindings: c.bindings,
         kept: memory ? null : kept.filter((k) => k.patientId === patientId),
       });
-      committed.push({ patientId, prevSeq: c.read.lastSeq, updates: planUpdates, readers: readersOf(patientId, watchers.get(patientId) ?? [], access) });
+      committed.push({ patientId, prevSeq: c.read.lastSeq, updates: planUpdates, readers: readersOf(patientId, watchers.get(patientId)?.users ?? [], access) });
     }
     return { outcomes, committed, fromMemory: memory !== null };
   }
@@ -573,13 +573,13 @@ export class CarePlanStore {
    * otherwise. Nothing of it is taken on trust: the store writes only if every plan's last seq, and every
    * relationship, still read the same.
    */
-  private readFromMemory(byPlan: Map<string, PendingWrite[]>, watchers: Map<string, string[]>): GroupRead | null {
+  private readFromMemory(byPlan: Map<string, PendingWrite[]>, watchers: Map<string, Audience>): GroupRead | null {
     const read: GroupRead = { plans: new Map(), accessRows: [], kept: [], owners: new Map() };
     const now = Date.now();
     for (const [patientId, writes] of byPlan) {
       const plan = this.hot.get(patientId);
       if (!plan?.facts || plan.updatedAt === null) return null;
-      for (const userId of new Set([...writes.map((w) => w.userId), ...(watchers.get(patientId) ?? [])])) {
+      for (const userId of new Set([...writes.map((w) => w.userId), ...(watchers.get(patientId)?.users ?? [])])) {
         const kept = plan.facts.access.get(userId);
         if (!kept || !stillTrusted(kept, now)) return null;
         read.accessRows.push(kept.row);
@@ -815,7 +815,7 @@ function soleWriterOf(group: readonly PendingWrite[]): string | null {
 }
 
 /** Which of a plan's watchers may read it, as `CarePlanNotifier.poke` takes them. */
-function readersOf(patientId: string, users: string[], access: PairDecisions): { checked: Set<string>; allowed: Set<string> } {
+function readersOf(patientId: string, users: readonly string[], access: PairDecisions): { checked: Set<string>; allowed: Set<string> } {
   return { checked: new Set(users), allowed: new Set(users.filter((userId) => access.allows({ patientId, userId }, PatientAction.READ))) };
 }
 
