@@ -225,12 +225,12 @@ export async function storeGroup(
        select array_agg(patient_id) as plan_ids, array_agg(seq) as seqs, array_agg(at) as ats
          from (select patient_id, max(seq) as seq, max(created_at) as at from ins group by patient_id) n),
      plans as (
-       select (e->>'patientId')::uuid as patient_id, e->'view' as view, e->'view'->>'whatMatters' as what_matters, e->'view'->'goals' as goals,
+       select (e->>'patientId')::uuid as patient_id, t.view, t.what_matters, e->'view'->'goals' as goals,
               e->'view'->'strategies' as strategies, e->'view'->'flareUp' as flare_up, e->'view'->>'medication' as medication,
               (e->'view'->'review'->>'nextReviewDate')::date as next_review_date, (e->'view'->'review'->>'reviewerId')::uuid as reviewer_id,
               (e->>'activeGoalCount')::int as active_goal_count, decode(e->>'snapshot', 'base64') as snapshot, (e->>'count')::int as n,
               (e->>'updatedBy')::uuid as updated_by, (e->>'readSeq')::bigint as read_seq
-         from unnest(${elementsOf('plans')}) e),
+         from unnest(${elementsOf('plans')}) e, lateral (${whatMattersJoined}) t),
      upd as (
        update care_plan c
           set last_seq = nw.seqs[i], updated_at = nw.ats[i], updated_by = p.updated_by,
@@ -294,7 +294,7 @@ function groupJson(updates: UpdateRow[], plans: PlanWrite[]): string {
     updates: updates.map((u) => ({ patientId: u.patientId, update: base64(u.update), actorId: u.actorId, clientUpdateId: u.clientUpdateId, sections: u.sections.join(','), requestId: u.requestId })),
     plans: plans.map((p) => ({
       patientId: p.patientId,
-      view: p.view,
+      view: withoutPlainText(p.view),
       activeGoalCount: activeGoals(p.view),
       snapshot: p.snapshot ? base64(p.snapshot) : null,
       count: p.count,
@@ -303,6 +303,21 @@ function groupJson(updates: UpdateRow[], plans: PlanWrite[]): string {
     })),
   });
 }
+
+/**
+ * A view as the group sends it: "what matters to me" only as its runs. The plain text is the runs' inserts
+ * joined (see `runsOf`), so the statement joins them again (`whatMattersJoined`) rather than carry every
+ * plan's longest text twice: that text was most of a view, and so of the JSON made and parsed each group.
+ */
+function withoutPlainText(view: CarePlanView): Omit<CarePlanView, 'whatMatters'> {
+  const { whatMatters, ...rest } = view;
+  return rest;
+}
+
+/** For a plan element `e` of the group's JSON: its whole view (`view`) and its plain "what matters" (`what_matters`). */
+const whatMattersJoined = sqlText(`select e->'view' || jsonb_build_object('whatMatters', j.text) as view, j.text as what_matters
+     from (select coalesce(string_agg(r->>'insert', '' order by n), '') as text
+             from jsonb_array_elements(e->'view'->'whatMattersRuns') with ordinality x(r, n)) j`);
 
 /**
  * The elements of one of `arg`'s lists, as an array for `unnest`. The statement is prepared, and its generic

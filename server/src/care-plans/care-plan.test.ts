@@ -280,6 +280,8 @@ describe('live care plans', () => {
     const a = await editor(tokens.coach, patient.id);
     a.doc.transact(() => {
       a.text().insert(0, WHAT_MATTERS);
+      // Formatted in three runs: the row's plain text is the runs' text joined, in order.
+      a.text().format(8, 3, { bold: true });
       a.doc.getText('medication').insert(0, 'Paracetamol 1 g up to four times a day');
       a.doc.getArray('goals').push([goalMap({ id: 'g-1', what: 'Walk to the park', why: 'Bramble', measure: 'Minutes', targetDate: '2026-09-01', status: 'ACTIVE', checkIns: [] })]);
       a.doc.getArray('goals').push([goalMap({ id: 'g-2', what: 'Swim', why: 'Fitness', measure: 'Lengths', targetDate: null, status: 'DROPPED', checkIns: [] })]);
@@ -295,6 +297,7 @@ describe('live care plans', () => {
       [patient.id],
     );
     expect(row.view.whatMatters).toBe(WHAT_MATTERS);
+    expect(row.view.whatMattersRuns).toEqual([{ insert: 'Walking ' }, { insert: 'the', attributes: { bold: true } }, { insert: WHAT_MATTERS.slice(11) }]);
     expect(row.what_matters).toBe(row.view.whatMatters);
     expect(row.medication).toBe('Paracetamol 1 g up to four times a day');
     expect(row.goals).toEqual(row.view.goals);
