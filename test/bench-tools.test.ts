@@ -134,8 +134,8 @@ describe('the benchmark tools', () => {
   });
 
   it('samples what this process allocates, garbage included, into a profile file', async () => {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-allocations-')), 'test.heapprofile');
-    try {
+    await inTempDir('cairn-allocations-', async (dir) => {
+      const file = path.join(dir, 'test.heapprofile');
       const sampled = sampleAllocations({ startSeconds: 0, seconds: 0.5, file, intervalBytes: 1024 });
       await new Promise((resolve) => setTimeout(resolve, 100)); // sampling has begun
       expect(allocateForTheSampler(32)).toBeGreaterThan(0);
@@ -145,19 +145,24 @@ describe('the benchmark tools', () => {
       const made = [...summary.inclusive].find(([name]) => name.startsWith('allocateForTheSampler '))?.[1] ?? 0;
       expect(made).toBeGreaterThan(16e6);
       expect(made).toBeLessThan(64e6);
-    } finally {
-      fs.rmSync(path.dirname(file), { recursive: true, force: true });
-    }
+    });
   });
 
-  it("runs a server build with the Node flags it carries, else with the server's own", () => {
-    const build = fs.mkdtempSync(path.join(os.tmpdir(), 'cairn-build-'));
-    try {
+  it("runs a server build with the Node flags it carries, else with the server's own", async () => {
+    await inTempDir('cairn-build-', (build) => {
       expect(nodeFlagsOf(build)).toBe(path.resolve('server/node-flags.json'));
       fs.writeFileSync(path.join(build, 'node-flags.json'), '["--single-threaded-gc"]');
       expect(nodeFlagsOf(build)).toBe(path.join(build, 'node-flags.json'));
-    } finally {
-      fs.rmSync(build, { recursive: true, force: true });
-    }
+    });
   });
 });
+
+/** Runs `use` in a new temporary directory, removed afterwards however `use` ends. */
+async function inTempDir(prefix: string, use: (dir: string) => void | Promise<void>): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  try {
+    await use(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -45,7 +45,7 @@ describe('the clinical hazard log', () => {
           problems.push(`${c.hazard}: \`${c.file}\` names ${files.length === 0 ? 'no test file' : `${files.length} test files`}`);
           continue;
         }
-        const sources = files.map((f) => readable(fs.readFileSync(path.join(repoRoot, f), 'utf8')));
+        const sources = files.map((f) => readable(textOf(f)));
         for (const phrase of c.phrases) {
           if (!sources.some((source) => holds(source, phrase))) problems.push(`${c.hazard}: "${phrase}" is not in \`${c.file}\``);
         }
@@ -61,7 +61,7 @@ describe('the clinical hazard log', () => {
         if (c.file.includes('*')) continue; // the tests of a folder that run through a control, named as a group
         const [file] = resolve(c.file, testFiles);
         if (!file) continue; // reported by the test above
-        const titles = testTitles(fs.readFileSync(path.join(repoRoot, file), 'utf8'));
+        const titles = testTitles(textOf(file));
         if (!c.phrases.some((phrase) => titles.some((title) => holds(title, phrase)))) unnamed.push(`${c.hazard}: \`${c.file}\``);
       }
     }
@@ -74,7 +74,7 @@ describe('the clinical hazard log', () => {
     const [row] = hazardRows(`| X-1 | h | c | e | control | \`hazard-log.test.ts\`: "names only test files…quotes only what they hold"; "${unwritten}" |\n`);
     const [citation] = citationsOf(row!.proof, row!.id);
     expect(resolve(citation!.file, testFiles)).toEqual(['test/hazard-log.test.ts']);
-    const source = readable(fs.readFileSync(path.join(repoRoot, 'test/hazard-log.test.ts'), 'utf8'));
+    const source = readable(textOf('test/hazard-log.test.ts'));
     expect(citation!.phrases.map((p) => holds(source, p))).toEqual([true, false]);
     // The first phrase is a test's title (with words left out); words the file holds elsewhere are not.
     const titles = testTitles(source);
@@ -82,6 +82,14 @@ describe('the clinical hazard log', () => {
     expect(['names only test files…quotes only what they hold', 'The second phrase is put together here'].map((p) => titles.some((t) => holds(t, p)))).toEqual([true, false]);
   });
 });
+
+/** Each test file's text, read once however many hazards (and checks) cite it. */
+const texts = new Map<string, string>();
+function textOf(file: string): string {
+  let text = texts.get(file);
+  if (text === undefined) texts.set(file, (text = fs.readFileSync(path.join(repoRoot, file), 'utf8')));
+  return text;
+}
 
 function hazardRows(log: string): Array<{ id: string; proof: string }> {
   return log
