@@ -230,7 +230,11 @@ export async function storeGroup(
               (e->'view'->'review'->>'nextReviewDate')::date as next_review_date, (e->'view'->'review'->>'reviewerId')::uuid as reviewer_id,
               (e->>'activeGoalCount')::int as active_goal_count, decode(e->>'snapshot', 'base64') as snapshot, (e->>'count')::int as n,
               (e->>'updatedBy')::uuid as updated_by, (e->>'readSeq')::bigint as read_seq
-         from unnest(${elementsOf('plans')}) e, lateral (${whatMattersJoined}) t),
+         -- "What matters" comes as its runs only (see withoutPlainText): the plain text is their inserts joined.
+         from unnest(${elementsOf('plans')}) e, lateral (
+                select e->'view' || jsonb_build_object('whatMatters', j.text) as view, j.text as what_matters
+                  from (select coalesce(string_agg(r->>'insert', '' order by n), '') as text
+                          from jsonb_array_elements(e->'view'->'whatMattersRuns') with ordinality x(r, n)) j) t),
      upd as (
        update care_plan c
           set last_seq = nw.seqs[i], updated_at = nw.ats[i], updated_by = p.updated_by,
@@ -306,18 +310,13 @@ function groupJson(updates: UpdateRow[], plans: PlanWrite[]): string {
 
 /**
  * A view as the group sends it: "what matters to me" only as its runs. The plain text is the runs' inserts
- * joined (see `runsOf`), so the statement joins them again (`whatMattersJoined`) rather than carry every
+ * joined (see `runsOf`), so the store statement joins them again (its `plans` part) rather than carry every
  * plan's longest text twice: that text was most of a view, and so of the JSON made and parsed each group.
  */
 function withoutPlainText(view: CarePlanView): Omit<CarePlanView, 'whatMatters'> {
   const { whatMatters, ...rest } = view;
   return rest;
 }
-
-/** For a plan element `e` of the group's JSON: its whole view (`view`) and its plain "what matters" (`what_matters`). */
-const whatMattersJoined = sqlText(`select e->'view' || jsonb_build_object('whatMatters', j.text) as view, j.text as what_matters
-     from (select coalesce(string_agg(r->>'insert', '' order by n), '') as text
-             from jsonb_array_elements(e->'view'->'whatMattersRuns') with ordinality x(r, n)) j`);
 
 /**
  * The elements of one of `arg`'s lists, as an array for `unnest`. The statement is prepared, and its generic
