@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { textAttributes } from '@cairn/schema/care-plan';
-import { readFormattedText } from './care-plan.doc.js';
+import { createCarePlanDoc, readFormattedText } from './care-plan.doc.js';
 
 /** A small deterministic generator, so a failure names the seed that made it. */
 function random(seed: number): () => number {
@@ -59,5 +59,14 @@ describe('reading a formatted text of the plan', () => {
     other.insert(0, 'Walking');
     other.format(1, 2, { color: 'red' });
     expect(() => readFormattedText(other, 'whatMatters', 1000)).toThrow(/only text/);
+  });
+});
+
+describe('making a care-plan document', () => {
+  it('gives each document its own client id, and all of them one guid rather than a random uuid each', () => {
+    const docs = Array.from({ length: 20 }, () => createCarePlanDoc());
+    expect(new Set(docs.map((d) => d.clientID)).size).toBe(docs.length);
+    expect(new Set(docs.map((d) => d.guid)).size).toBe(1);
+    docs.forEach((d) => d.destroy());
   });
 });

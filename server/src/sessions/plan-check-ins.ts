@@ -1,5 +1,6 @@
 import type { CarePlanView } from '@cairn/schema/care-plan';
 import * as Y from 'yjs';
+import { createCarePlanDoc } from '../care-plans/care-plan.doc.js';
 import type { CarePlanStore } from '../care-plans/care-plan.store.js';
 
 export interface CheckIn {
@@ -16,9 +17,8 @@ export interface CheckIn {
 export async function addCheckInsToPlan(store: CarePlanStore, patientId: string, actorId: string, date: string, checkIns: readonly CheckIn[], clientUpdateId: string, requestId: string): Promise<void> {
   if (checkIns.length === 0) return;
   const { state } = await store.read(patientId);
-  const doc = new Y.Doc(); // a fresh Yjs client id, which the store binds to the actor
+  const doc = createCarePlanDoc(state); // a fresh Yjs client id, which the store binds to the actor
   try {
-    Y.applyUpdate(doc, state);
     const before = Y.encodeStateVector(doc);
     doc.transact(() => {
       for (const goal of doc.getArray('goals').toArray()) {
