@@ -7,6 +7,7 @@ import { describeAllocations, sampleAllocations, summariseAllocations, type Heap
 import { nodeFlagsOf } from '../bench/src/support/cairn.js';
 import { describeSummary, placeOf, summariseProfile, type CpuProfile } from '../bench/src/tools/cpu-profile.js';
 import { installStatementCensus, StatementCensus } from '../bench/src/tools/statement-census.js';
+import { watchLoopStalls, type LoopStall } from '../bench/src/tools/loop-stalls.js';
 
 const frame = (functionName: string, url: string, lineNumber = 0) => ({ functionName, url, lineNumber });
 
@@ -50,6 +51,11 @@ function allocateForTheSampler(megabytes: number): number {
   let kept = 0;
   for (let i = 0; i < megabytes * 1024; i++) kept += new Array<number>(128).fill(i).length;
   return kept;
+}
+
+/** Makes about `megabytes` of arrays and keeps them all. */
+function keepForTheSampler(megabytes: number): number[][] {
+  return Array.from({ length: megabytes * 1024 }, (_, i) => new Array<number>(128).fill(i));
 }
 
 describe('the benchmark tools', () => {
@@ -146,6 +152,38 @@ describe('the benchmark tools', () => {
       expect(made).toBeGreaterThan(16e6);
       expect(made).toBeLessThan(64e6);
     });
+  });
+
+  it('samples only what lives through a scavenge when asked: kept arrays counted, garbage not', async () => {
+    await inTempDir('cairn-survivors-', async (dir) => {
+      const file = path.join(dir, 'survivors.heapprofile');
+      const sampled = sampleAllocations({ startSeconds: 0, seconds: 1.5, file, intervalBytes: 1024, survivorsOnly: true });
+      await new Promise((resolve) => setTimeout(resolve, 100)); // sampling has begun
+      const kept = keepForTheSampler(16);
+      expect(allocateForTheSampler(128)).toBeGreaterThan(0);
+      await sampled;
+      const summary = summariseAllocations(JSON.parse(fs.readFileSync(file, 'utf8')) as HeapProfile);
+      const sampledOf = (name: string) => [...summary.inclusive].find(([place]) => place.startsWith(`${name} `))?.[1] ?? 0;
+      // 16 MB kept to the end, counted within the sampling's error; of 128 MB of garbage, at most what the
+      // young generation still held uncollected when sampling stopped.
+      expect(sampledOf('keepForTheSampler')).toBeGreaterThan(8e6);
+      expect(sampledOf('allocateForTheSampler')).toBeLessThan(64e6);
+      expect(kept.length).toBe(16 * 1024);
+    });
+  });
+
+  it('reports when the event loop ran late, and when, in seconds since the process started', async () => {
+    const stalls: LoopStall[] = [];
+    const stop = watchLoopStalls({ thresholdMs: 30, report: (stall) => stalls.push(stall) });
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const blockedFrom = performance.now();
+    while (performance.now() - blockedFrom < 80); // the loop held for 80 ms
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    stop();
+    const long = stalls.filter((s) => s.lateMs >= 60);
+    expect(long).toHaveLength(1);
+    expect(long[0].atSeconds * 1000).toBeGreaterThan(blockedFrom - 25);
+    expect(long[0].atSeconds * 1000).toBeLessThan(blockedFrom + 5);
   });
 
   it("runs a server build with the Node flags it carries, else with the server's own", async () => {

@@ -11,4 +11,5 @@ void sampleAllocations({
   startSeconds: seconds('ALLOCATION_START_SECONDS', 15),
   seconds: seconds('ALLOCATION_SECONDS', 10),
   file: `/tmp/allocations-${process.pid}.heapprofile`,
+  survivorsOnly: process.env.ALLOCATION_SURVIVORS === '1',
 }).catch((error: unknown) => console.error('allocation sampling failed', error));

@@ -91,8 +91,10 @@ export function describeAllocations(summary: AllocationSummary, top: number, per
 /**
  * Samples this process's allocations (one sample per `intervalBytes` on average) from `startSeconds` after
  * now, for `seconds`, then writes the profile to `file`. The timers do not keep the process alive.
+ * `survivorsOnly`: only what lived through a scavenge (the young generation's collection) is counted, which
+ * is what the scavenges copied and promoted; otherwise garbage is counted too.
  */
-export function sampleAllocations(options: { startSeconds: number; seconds: number; file: string; intervalBytes?: number }): Promise<void> {
+export function sampleAllocations(options: { startSeconds: number; seconds: number; file: string; intervalBytes?: number; survivorsOnly?: boolean }): Promise<void> {
   const session = new inspector.Session();
   session.connect();
   const post = <T>(method: string, params: object = {}) =>
@@ -103,7 +105,7 @@ export function sampleAllocations(options: { startSeconds: number; seconds: numb
     await post('HeapProfiler.startSampling', {
       samplingInterval: options.intervalBytes ?? 4096,
       includeObjectsCollectedByMajorGC: true,
-      includeObjectsCollectedByMinorGC: true,
+      includeObjectsCollectedByMinorGC: !options.survivorsOnly,
     });
     await after(options.seconds);
     const { profile } = await post<{ profile: HeapProfile }>('HeapProfiler.stopSampling');
