@@ -73,3 +73,13 @@ export async function viewerAbilities(ctx: Context, patientId: string): Promise<
   });
   return (await loader.load(patientId)) ?? nothing();
 }
+
+/**
+ * Whether the signed-in user may open the patient's record. A patient is also reached where the record is not
+ * open to everyone who gets there (a referral's referrer, a PCN's coaches triaging or searching for people to
+ * invite): fields that only the record shows answer with nothing unless this holds. Decided with
+ * `viewerAbilities`, so the patients of one request take one query between them.
+ */
+export async function viewerMayRead(ctx: Context, patientId: string): Promise<boolean> {
+  return (await viewerAbilities(ctx, patientId)).read === true;
+}

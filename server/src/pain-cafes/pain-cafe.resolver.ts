@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { decidePairs, isUuid, itemNotFound, may, PatientAction, requireActor, requireAllowed, requirePatientAccess } from '../access/policy.js';
+import { viewerMayRead } from '../access/abilities.js';
 import type { Context } from '../auth/request-context.js';
 import { Role, User } from '../auth/user.entity.js';
 import { Patient } from '../patients/patient.entity.js';
@@ -190,10 +191,9 @@ export class PainCafeRegistrationResolver {
 export class PatientPainCafesResolver {
   @FieldResolver(() => [PainCafeRegistration], { description: "The Pain Cafés the patient was invited to or registered for, latest café first, with status and attendance." })
   async painCafes(@Root() patient: Patient, @Ctx() ctx: Context): Promise<PainCafeRegistration[]> {
-    const actor = requireActor(ctx);
-    // The patient was reached through the access policy already; the check is repeated here, batched, so this field never leaks.
-    const access = await decidePairs(ctx.em, [{ patientId: patient.id, userId: actor.id }]);
-    if (!access.allows({ patientId: patient.id, userId: actor.id }, PatientAction.READ)) return [];
+    requireActor(ctx);
+    // A patient is reached through referrals and case searches too: the record's cafés only for those who may open it.
+    if (!(await viewerMayRead(ctx, patient.id))) return [];
     const places = await ctx.em.find(PainCafeRegistration, { patientId: patient.id }, { populate: ['cafe'] });
     return places.sort((a, b) => b.cafe.startsAt.getTime() - a.cafe.startsAt.getTime());
   }

@@ -1,6 +1,6 @@
 import { Entity, Enum, ManyToOne, PrimaryKey, Property } from '@mikro-orm/core';
 import { randomUUID } from 'node:crypto';
-import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { User } from '../auth/user.entity.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 
@@ -45,14 +45,10 @@ export class Patient {
   @Enum({ items: () => Object.values(PatientStatus), type: 'text' })
   status: PatientStatus;
 
-  @Field(() => Int, {
-    nullable: true,
-    description: "Patient activation level, 1–4, as the care team last assessed it (lower: smaller, concrete self-management steps); null until assessed.",
-  })
+  /** In the API only to those who may open the record (PatientResolver). */
   @Property({ type: 'smallint', nullable: true })
   activationLevel: number | null = null;
 
-  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the activation level was last set.' })
   @Property({ type: 'timestamptz', nullable: true })
   activationLevelSetAt: Date | null = null;
 

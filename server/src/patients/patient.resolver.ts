@@ -1,5 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { PatientAbilities, viewerAbilities } from '../access/abilities.js';
+import { Arg, Ctx, FieldResolver, GraphQLISODateTime, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { PatientAbilities, viewerAbilities, viewerMayRead } from '../access/abilities.js';
 import { may, PatientAction, requireActor, requireAllowed, requirePatientAccess } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { careTeamsOf } from '../care-teams/care-team.service.js';
@@ -91,9 +91,25 @@ export class PatientResolver {
     return setPatientStatus(ctx.em, { actor, requestId: ctx.requestId }, patient, status, reason);
   }
 
+  // The fields below are the record's: a patient reached without the right to open it (through a referral or a
+  // case search) shows them empty (see viewerMayRead).
+
   @FieldResolver(() => [PatientStatusChange], { description: 'The other statuses, each with whether a change by hand may move the patient there now, and why not.' })
-  statusChanges(@Root() patient: Patient, @Ctx() ctx: Context): Promise<PatientStatusChange[]> {
-    return statusChangesFor(ctx.em, patient);
+  async statusChanges(@Root() patient: Patient, @Ctx() ctx: Context): Promise<PatientStatusChange[]> {
+    return (await viewerMayRead(ctx, patient.id)) ? statusChangesFor(ctx.em, patient) : [];
+  }
+
+  @FieldResolver(() => Int, {
+    nullable: true,
+    description: "Patient activation level, 1–4, as the care team last assessed it (lower: smaller, concrete self-management steps); null until assessed.",
+  })
+  async activationLevel(@Root() patient: Patient, @Ctx() ctx: Context): Promise<number | null> {
+    return (await viewerMayRead(ctx, patient.id)) ? patient.activationLevel : null;
+  }
+
+  @FieldResolver(() => GraphQLISODateTime, { nullable: true, description: 'When the activation level was last set.' })
+  async activationLevelSetAt(@Root() patient: Patient, @Ctx() ctx: Context): Promise<Date | null> {
+    return (await viewerMayRead(ctx, patient.id)) ? patient.activationLevelSetAt : null;
   }
 
   @FieldResolver(() => PatientAbilities, { description: 'What you may do with this patient: show controls from this, never from roles.' })
@@ -107,10 +123,9 @@ export class PatientResolver {
   }
 
   @FieldResolver(() => String, { nullable: true, description: "The care plan's next review date (YYYY-MM-DD), if one is set." })
-  nextReviewDate(@Root() patient: Patient, @Ctx() ctx: Context): Promise<string | null> {
-    return loaderFor<string, string>(ctx, 'nextReviewDate', (ids) => nextReviewDates(ctx.em, ids))
-      .load(patient.id)
-      .then((d) => d ?? null);
+  async nextReviewDate(@Root() patient: Patient, @Ctx() ctx: Context): Promise<string | null> {
+    if (!(await viewerMayRead(ctx, patient.id))) return null;
+    return (await loaderFor<string, string>(ctx, 'nextReviewDate', (ids) => nextReviewDates(ctx.em, ids)).load(patient.id)) ?? null;
   }
 
   @FieldResolver(() => String)
@@ -125,11 +140,11 @@ export class PatientResolver {
 
   @FieldResolver(() => [CareTeamMember], { description: 'The care team, lead first.' })
   async careTeam(@Root() patient: Patient, @Ctx() ctx: Context): Promise<CareTeamMember[]> {
-    return (await careTeamsOf(ctx, patient.id)) ?? [];
+    return (await viewerMayRead(ctx, patient.id)) ? ((await careTeamsOf(ctx, patient.id)) ?? []) : [];
   }
 
   @FieldResolver(() => CareTeamMember, { nullable: true })
   async lead(@Root() patient: Patient, @Ctx() ctx: Context): Promise<CareTeamMember | null> {
-    return ((await careTeamsOf(ctx, patient.id)) ?? []).find((m) => m.isLead) ?? null;
+    return (await this.careTeam(patient, ctx)).find((m) => m.isLead) ?? null;
   }
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { sentWhileTurnHeld } from '../test-support/held-turn.js';
 import { makeWorld, signInAs, uniqueNhsNumber, type World } from '../test-support/world.js';
@@ -232,6 +233,44 @@ describe('referrals and triage', () => {
     }
     expect(errorCode(await gql(url(), ONE, { id: '0b7f6c1e-1111-4111-8111-111111111111' }, await signInAs(url(), coach)))).toBe('NOT_FOUND');
     expect(errorCode(await gql(url(), `{ referralWaitingList { breachWeeks } }`, {}, practiceGpToken))).toBe('FORBIDDEN');
+  });
+
+  it("a patient reached through a referral shows the record's own fields only to those who may open the record", async () => {
+    await fresh();
+    const { gp, coach } = world.users;
+    const patient = await world.patient([gp], { status: PatientStatus.REFERRED });
+    await ownerQuery(`update patient set activation_level = 2, activation_level_set_at = now() where id = $1`, [patient.id]);
+    const store = server().running.services.carePlans;
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, (await store.read(patient.id)).state);
+    const before = Y.encodeStateVector(doc);
+    doc.getMap('review').set('nextReviewDate', '2027-01-15');
+    await store.apply(patient.id, gp.id, Y.encodeStateAsUpdate(doc, before), `review-${patient.id}`, 'test');
+    const referral = (await gql<{ createReferral: { id: string } }>(url(), CREATE, { input: { patientId: patient.id, details: details() } }, await signInAs(url(), gp))).data!.createReferral;
+
+    const RECORD = `query($id: ID!) { referral(id: $id) { patient { name careTeam { isLead } lead { id } nextReviewDate activationLevel activationLevelSetAt statusChanges { to } painCafes { id } viewerCan { read } } } }`;
+    type Seen = { referral: { patient: { name: string; careTeam: unknown[]; lead: unknown; nextReviewDate: string | null; activationLevel: number | null; activationLevelSetAt: string | null; statusChanges: unknown[]; viewerCan: { read: boolean } } } };
+    // The lead GP, on the care team, sees the record's fields through the referral as in the record.
+    const onTeam = (await gql<Seen>(url(), RECORD, { id: referral.id }, await signInAs(url(), gp))).data!.referral.patient;
+    expect(onTeam).toMatchObject({ careTeam: [{ isLead: true }], lead: { id: expect.any(String) }, nextReviewDate: '2027-01-15', activationLevel: 2, viewerCan: { read: true } });
+    expect(onTeam.activationLevelSetAt).not.toBeNull();
+    expect(onTeam.statusChanges.length).toBeGreaterThan(0);
+    // A coach of the PCN triages the referral and a GP of the practice sees it; neither may open the record.
+    for (const viewer of [coach, await makeGp(world.practice)]) {
+      const seen = await gql<Seen>(url(), RECORD, { id: referral.id }, await signInAs(url(), viewer));
+      expect(seen.errors).toBeUndefined();
+      expect(seen.data!.referral.patient).toEqual({
+        name: onTeam.name,
+        careTeam: [],
+        lead: null,
+        nextReviewDate: null,
+        activationLevel: null,
+        activationLevelSetAt: null,
+        statusChanges: [],
+        painCafes: [],
+        viewerCan: { read: false },
+      });
+    }
   });
 
   it('offers every coach of the PCN to assign at triage, however many colleagues sort before them', async () => {
