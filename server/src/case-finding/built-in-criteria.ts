@@ -1,5 +1,6 @@
 import { badInput } from '../platform/errors.js';
 import { sql } from '../platform/sql.js';
+import { ukMidnight } from '../platform/uk-dates.js';
 import { requireIsoDate, requireText } from '../platform/validate.js';
 import { isUuid } from '../access/policy.js';
 import type { CriterionDefinition, CriterionRegistry } from './criteria.js';
@@ -80,7 +81,8 @@ const noContactSince: CriterionDefinition<NoContactSince> = {
   label: 'No contact since',
   fields: { date: 'YYYY-MM-DD: last contact before this day (or never)' },
   parse: ({ date }) => ({ kind: 'NO_CONTACT_SINCE', date: requireIsoDate('criteria.date', date ?? '') }),
-  toSql: (c) => sql`coalesce(${lastContactAt}, '-infinity'::timestamptz) < ${c.date}::date`,
+  // From the day's start in the UK, not in the database's own time zone (UTC here: an hour out in summer).
+  toSql: (c) => sql`coalesce(${lastContactAt}, '-infinity'::timestamptz) < ${ukMidnight(c.date).toISOString()}::timestamptz`,
   toFields: (c) => ({ values: [], min: null, max: null, date: c.date }),
   describe: (c) => `No contact since ${c.date}`,
 };

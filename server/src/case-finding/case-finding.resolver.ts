@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { decidePairs, isUuid, itemNotFound, may, PatientAction, requireActor, requireAllowed, requirePatientAccess } from '../access/policy.js';
-import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { AuditOutcome, recordAudit, recordPatientsShown } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
 import { Patient } from '../patients/patient.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
@@ -61,13 +61,14 @@ export class CaseSearchResolver {
   async invitePatients(@Arg('input', () => InvitePatientsInput) input: InvitePatientsInput, @Ctx() ctx: Context): Promise<Invitation[]> {
     const actor = requireActor(ctx);
     const search = await ownSearch(ctx, input.searchId, 'invitation.send');
-    const ids = [...new Set(input.patientIds)];
+    // Ids as stored (lower case), whatever case they were sent in, and each patient once.
+    const ids = [...new Set(input.patientIds.map((id) => id.toLowerCase()))];
     const access = await decidePairs(ctx.em, ids.map((patientId) => ({ patientId, userId: actor.id })));
     const outOfReach = ids.find((patientId) => !access.allows({ patientId, userId: actor.id }, PatientAction.INVITE));
     if (outOfReach) throw await itemNotFound(ctx, PatientAction.INVITE, { noun: 'patient', detail: { patientId: outOfReach } });
     // The invitations are answered in the order the patients were asked for (the database's order is none).
-    const found = new Map((await ctx.em.find(Patient, { id: { $in: ids } })).map((p) => [p.id.toLowerCase(), p]));
-    const patients = ids.flatMap((id) => found.get(id.toLowerCase()) ?? []);
+    const found = new Map((await ctx.em.find(Patient, { id: { $in: ids } })).map((p) => [p.id, p]));
+    const patients = ids.flatMap((id) => found.get(id) ?? []);
     return invitePatients(ctx.em, { actor, requestId: ctx.requestId }, search, patients, input.channel);
   }
 
@@ -92,6 +93,7 @@ export class CaseSearchResolver {
     const actor = requireActor(ctx);
     const matches = await runCaseSearch(ctx.em, ctx.services.caseFindingCriteria, search);
     await recordAudit(ctx.em, { actorId: actor.id, action: 'caseSearch.run', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { searchId: search.id, matches: matches.length } });
+    await recordPatientsShown(ctx.em, { actorId: actor.id, requestId: ctx.requestId }, 'caseSearch.match', matches.map((m) => m.patient.id), { searchId: search.id });
     return matches;
   }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
+import { auditedPatients, errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity.js';
 import { PatientStatus } from '../patients/patient.entity.js';
@@ -51,6 +51,8 @@ describe('case finding and invitations', () => {
     expect(byCondition.errors).toBeUndefined();
     expect(byCondition.data!.saveCaseSearch.criteria.map((c) => c.summary)).toEqual(['Has Fibromyalgia', 'Not on the programme']);
     expect(ids(byCondition)).toEqual([fibro.id, old.id, elsewhere.id].sort());
+    // Each patient a search showed is in the audit trail as seen by the coach who ran it.
+    expect(await auditedPatients(world.users.coach.id, 'caseSearch.match')).toEqual([fibro.id, old.id, elsewhere.id].sort());
     expect(ids(await save([{ kind: 'CONDITIONS', values: ['Fibromyalgia'] }, { kind: 'AGE_BAND', min: 18, max: 75 }, { kind: 'NOT_ON_PROGRAMME' }]))).toEqual([fibro.id, elsewhere.id].sort());
     expect(ids(await save([{ kind: 'PRACTICE', values: [secondPractice.id] }]))).toEqual([elsewhere.id]);
     // Nobody has had contact yet (no events on their records) but the one given an entry now.
@@ -64,6 +66,22 @@ describe('case finding and invitations', () => {
     expect(ids(sinceTomorrow)).toContain(back.id);
     const contacted = (sinceTomorrow.data!.saveCaseSearch.results as Array<{ patient: { id: string }; lastContactAt: string | null }>).find((m) => m.patient.id === back.id)!;
     expect(Date.now() - Date.parse(contacted.lastContactAt!)).toBeLessThan(60_000);
+    // "Since 1 July" starts at midnight in the UK: contact at 00:30 BST on 1 July (23:30 UTC on 30 June) is contact
+    // since then, and contact at 23:30 BST on 30 June is not.
+    const contactAt = async (at: string) => {
+      const patient = await world.patient([world.users.gp], { familyName: `Seen ${at} ${world.tag}` });
+      await ownerQuery(
+        `with c as (update event_counter set last_seq = last_seq + 1 returning last_seq)
+         insert into event (seq, patient_id, kind, actor_id, payload, created_at) select c.last_seq, $1, 'THREAD_RESOLVED', $2, '{}'::jsonb, $3 from c`,
+        [patient.id, world.users.gp.id, at],
+      );
+      return patient.id;
+    };
+    const justAfter = await contactAt('2026-06-30T23:30:00Z');
+    const justBefore = await contactAt('2026-06-30T22:30:00Z');
+    const sinceJuly = ids(await save([{ kind: 'NO_CONTACT_SINCE', date: '2026-07-01' }]));
+    expect(sinceJuly).toContain(justBefore);
+    expect(sinceJuly).not.toContain(justAfter);
 
     // Bad criteria: typed errors, nothing saved.
     for (const criteria of [[{ kind: 'NONSENSE' }], [{ kind: 'AGE_BAND', min: 70, max: 20 }], [{ kind: 'CONDITIONS', values: [] }], [{ kind: 'NOT_ON_PROGRAMME' }, { kind: 'NOT_ON_PROGRAMME' }], [{ kind: 'NO_CONTACT_SINCE', date: '2024-02-30' }]]) {
@@ -128,7 +146,9 @@ describe('case finding and invitations', () => {
     expect(errorCode(await gql(url(), INVITE, { input: { searchId, patientIds: [fibro.id], channel: 'SMS' } }, await signInAs(url(), outsider)))).toBe('NOT_FOUND');
     expect(await invitationCount()).toBe(0);
 
-    const sent = await gql<{ invitePatients: Array<{ id: string; status: string; channel: string; sentBy: { name: string } }> }>(url(), INVITE, { input: { searchId, patientIds: [fibro.id, old.id, elsewhere.id], channel: 'LETTER' } }, token);
+    // An id in capitals is the same patient, and the same patient twice is one invitation.
+    const asked = [fibro.id, old.id.toUpperCase(), elsewhere.id, fibro.id.toUpperCase()];
+    const sent = await gql<{ invitePatients: Array<{ id: string; status: string; channel: string; sentBy: { name: string } }> }>(url(), INVITE, { input: { searchId, patientIds: asked, channel: 'LETTER' } }, token);
     expect(sent.errors).toBeUndefined();
     expect(sent.data!.invitePatients.map((i) => [i.status, i.channel, i.sentBy.name])).toEqual(Array(3).fill(['INVITED', 'LETTER', coach.name]));
     // One open invitation per patient.

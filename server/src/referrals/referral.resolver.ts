@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isUuid, itemNotFound, may, PatientAction, requireActor, requireAllowed, requirePatientAccess } from '../access/policy.js';
-import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { AuditOutcome, recordAudit, recordPatientsShown } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
 import { Patient } from '../patients/patient.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
@@ -47,7 +47,9 @@ export class ReferralResolver {
   @Query(() => [Referral], { description: 'The referrals you made, newest first, with what became of them.' })
   async myReferrals(@Ctx() ctx: Context): Promise<Referral[]> {
     const actor = requireActor(ctx);
-    return referralsMadeBy(ctx.em, actor.id);
+    const referrals = await referralsMadeBy(ctx.em, actor.id);
+    await recordPatientsShown(ctx.em, { actorId: actor.id, requestId: ctx.requestId }, 'referral.listMine', referrals.map((r) => r.patientId));
+    return referrals;
   }
 
   @Query(() => WaitingList, { description: "Your PCN's waiting list (coaches and service leads): referrals not yet triaged and accepted patients not yet seen, oldest first." })
@@ -56,6 +58,7 @@ export class ReferralResolver {
     await requireAllowed(ctx, may.triageReferrals(actor), 'referral.waitingList', "Only a PCN's coaches and service leads see its waiting list.");
     const list = await waitingList(ctx.em, actor.organisation.pcnId, ctx.services.config.referralBreachWeeks);
     await recordAudit(ctx.em, { actorId: actor.id, action: 'referral.waitingList', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { entries: list.entries.length } });
+    await recordPatientsShown(ctx.em, { actorId: actor.id, requestId: ctx.requestId }, 'referral.waitingList', list.entries.map((e) => e.referral.patientId));
     return list;
   }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
+import { auditedPatients, errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { sentWhileTurnHeld } from '../test-support/held-turn.js';
 import { makeWorld, signInAs, uniqueNhsNumber, type World } from '../test-support/world.js';
 import { Role, User } from '../auth/user.entity.js';
@@ -57,6 +57,10 @@ describe('referrals and triage', () => {
     const referral = created.data!.createReferral;
     expect(referral).toMatchObject({ status: 'RECEIVED', source: 'GP', conditions: ['Fibromyalgia'], interpreterLanguage: 'Polish', largePrint: true, patient: { status: 'REFERRED' } });
     const patientId = referral.patient.id;
+    // The GP's own referrals list it, and the patient it names is in the audit trail as seen by the GP.
+    const mine = await gql<{ myReferrals: Array<{ id: string }> }>(url(), `{ myReferrals { id patient { id } } }`, {}, gpToken);
+    expect(mine.data!.myReferrals.map((r) => r.id)).toEqual([referral.id]);
+    expect(await auditedPatients(gp.id, 'referral.listMine')).toEqual([patientId]);
 
     // A coach of the PCN, not on the care team, sees and triages it.
     const coachToken = await signInAs(url(), coach);

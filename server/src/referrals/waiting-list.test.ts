@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { gql, ownerQuery, useTestServer } from '../test-support/harness.js';
+import { auditedPatients, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { PatientStatus } from '../patients/patient.entity.js';
 import { NHS_RTT_STANDARD_WEEKS, waitingEntry, waitingList, workingDaysBetween } from './waiting-list.js';
@@ -64,6 +64,9 @@ describe('the waiting list', () => {
     const list = (await gql<{ referralWaitingList: { breachWeeks: number; entries: Array<{ stage: string; waitedWorkingDays: number; waitedWeeks: number; breached: boolean; referral: { id: string; receivedAt: string } }> } }>(url(), LIST, {}, coachToken)).data!.referralWaitingList;
     expect(list.breachWeeks).toBe(18);
     expect(list.entries.map((e) => e.referral.id)).toEqual([breached, booked, accepted, recent]);
+    // Each patient the list named is in the audit trail as seen by the coach.
+    const listed = await ownerQuery<{ patient_id: string }>('select distinct patient_id from referral where id = any($1) order by patient_id', [[breached, booked, accepted, recent]]);
+    expect(await auditedPatients(coach.id, 'referral.waitingList')).toEqual(listed.map((r) => r.patient_id));
     expect(list.entries.map((e) => [e.stage, e.breached, e.waitedWeeks])).toEqual([
       ['AWAITING_TRIAGE', true, 19],
       ['AWAITING_FIRST_CONTACT', false, 6],

@@ -1,6 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { deny, isUuid, may, requireActor, requireAllowed } from '../access/policy.js';
 import { User } from '../auth/user.entity.js';
+import { recordPatientsShown } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
 import { forbidden, notFound } from '../platform/errors.js';
 import { requireIsoDate } from '../platform/validate.js';
@@ -27,7 +28,9 @@ export class DiaryResolver {
     const coach = coachId ? await coachById(ctx, coachId) : actor;
     // Someone else's diary outside your PCN is as if the coach did not exist.
     if (!may.viewCoachDiary(actor, coach)) throw await deny(ctx, 'coach.diary', { coachId: coach.id }, coachId ? notFound('coach') : forbidden('A diary is for coaches and the service leads of their PCN.'));
-    return coachDiary(ctx.em, actor, coach, date ? requireIsoDate('date', date) : ukDate(new Date()));
+    const diary = await coachDiary(ctx.em, actor, coach, date ? requireIsoDate('date', date) : ukDate(new Date()));
+    await recordPatientsShown(ctx.em, { actorId: actor.id, requestId: ctx.requestId }, 'coach.diary', [...diary.daySessions, ...diary.weekSessions].map((e) => e.patient.id), { coachId: coach.id });
+    return diary;
   }
 
   @Query(() => [CoachCapacityView], { description: "Capacity against caseload and sessions: a coach's own, or every coach of a service lead's PCN." })

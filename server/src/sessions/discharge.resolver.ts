@@ -1,6 +1,7 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { PatientIdArg } from '../access/patient-id-arg.js';
 import { PatientAction, requirePatientAccess } from '../access/policy.js';
+import { recordPatientsShown } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
 import { Discharge, DischargeReason } from './discharge.entity.js';
 import { dischargePatient, dischargesOf, draftDischarge } from './discharge.service.js';
@@ -11,7 +12,9 @@ import { ukDate } from '../platform/uk-dates.js';
 export class DischargeResolver {
   @Query(() => DischargeDraft, { description: 'The discharge summary Cairn drafts from the record, for the coach to edit and sign.' })
   async dischargeDraft(@PatientIdArg() patientId: string, @Arg('reason', () => DischargeReason) reason: DischargeReason, @Ctx() ctx: Context): Promise<DischargeDraft> {
-    const { patient } = await requirePatientAccess(ctx, patientId, PatientAction.DISCHARGE_PATIENT);
+    const { actor, patient } = await requirePatientAccess(ctx, patientId, PatientAction.DISCHARGE_PATIENT);
+    // A draft reads the record (sessions, goals, the plan, outcome scores); only a permitted read's entry is made by the check itself.
+    await recordPatientsShown(ctx.em, { actorId: actor.id, requestId: ctx.requestId }, 'discharge.draft', [patient.id], { reason });
     return draftDischarge(ctx.em, ctx.services.carePlans, patient, reason, ukDate(new Date()));
   }
 

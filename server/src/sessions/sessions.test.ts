@@ -3,7 +3,7 @@ import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { createCarePlanDoc, goalMap, strategyMap } from '../care-plans/care-plan.doc.js';
-import { errorCode, gql, ownerQuery, useTestServer, waitForLockWait } from '../test-support/harness.js';
+import { auditedPatients, errorCode, gql, ownerQuery, useTestServer, waitForLockWait } from '../test-support/harness.js';
 import { sentWhileTurnHeld } from '../test-support/held-turn.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { runSql, sql } from '../platform/sql.js';
@@ -365,6 +365,8 @@ describe('coaching sessions', () => {
     type Diary = { coachDiary: { today: string; day: string; daySessions: Array<{ session: { id: string }; patient: { id: string } }>; weekSessions: Array<{ session: { id: string } }> } };
     const diary = (await gql<Diary>(url(), DIARY, {}, token)).data!.coachDiary;
     expect(diary).toMatchObject({ today, day: today });
+    // Each patient the diary named is in the audit trail as seen by the coach.
+    expect(await auditedPatients(coach.id, 'coach.diary')).toContain(led[0]!.id);
     // A minute from now is still today unless the test runs in the day's last minute.
     if (ukDate(at(60_000)) === today) expect(diary.daySessions.map((e) => e.patient.id)).toEqual([led[0]!.id]);
     expect(diary.weekSessions.map((e) => e.session.id)).not.toContain(nextWeek);
@@ -406,6 +408,7 @@ describe('coaching sessions', () => {
 
     const draft = (await gql<{ dischargeDraft: { summary: string; attended: number; dnas: number; gpNames: string[] } }>(url(), DRAFT, { id: patient.id }, token)).data!.dischargeDraft;
     expect(draft).toMatchObject({ attended: 1, dnas: 0, gpNames: [gp.name] });
+    expect(await auditedPatients(coach.id, 'discharge.draft')).toEqual([patient.id]);
     expect(draft.summary).toMatch(/is discharged from health and wellbeing coaching on .*: goals met\./);
     expect(draft.summary).toMatch(/1 session attended, on /);
     expect(draft.summary).toMatch(/- Walk to the allotment twice a week \(active\): 3\/10 → 8\/10/);

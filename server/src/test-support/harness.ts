@@ -152,6 +152,15 @@ export async function ownerQuery<T = Record<string, unknown>>(text: string, para
   }
 }
 
+/** The patients whose audit entries say `actorId` was allowed `action` on them (each once). */
+export async function auditedPatients(actorId: string, action: string): Promise<string[]> {
+  const rows = await ownerQuery<{ patient_id: string }>(
+    `select distinct patient_id from audit_entry where actor_id = $1 and action = $2 and outcome = 'ALLOWED' and patient_id is not null order by patient_id`,
+    [actorId, action],
+  );
+  return rows.map((r) => r.patient_id);
+}
+
 /**
  * Waits until some database session is blocked on a lock while running a statement that mentions `queryLike`
  * (a table's name, say): there is no promise to await for that.
