@@ -1,5 +1,5 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { PatientAction, requireActor, requirePatientAccess } from '../access/policy.js';
+import { itemNotFound, PatientAction, requireActor, requirePatientAccess } from '../access/policy.js';
 import type { Context } from '../auth/request-context.js';
 import { instrumentCodes, instruments } from './instruments.js';
 import { CompletedBy, OutcomeRecord } from './outcome-record.entity.js';
@@ -34,8 +34,11 @@ export class OutcomeResolver {
   @Query(() => OutcomeRecord)
   async outcomeRecord(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<OutcomeRecord> {
     requireActor(ctx);
+    // No such measure and one on a patient out of reach answer alike, and both are audited.
+    const through = { noun: 'measure', detail: { recordId: id } };
     const record = await findRecord(ctx.em, id);
-    await requirePatientAccess(ctx, record.patientId, PatientAction.READ);
+    if (!record) throw await itemNotFound(ctx, PatientAction.READ, through);
+    await requirePatientAccess(ctx, record.patientId, PatientAction.READ, through);
     return record;
   }
 

@@ -7,7 +7,7 @@ import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
 import type { Patient } from '../patients/patient.entity.js';
 import { setActivationLevel } from '../patients/patient.service.js';
-import { badInput, conflict, notFound } from '../platform/errors.js';
+import { badInput, conflict } from '../platform/errors.js';
 import { requireIsoDate } from '../platform/validate.js';
 import { Instrument, instruments } from './instruments.js';
 import { CompletedBy, GpAppointmentSource, OutcomeRecord, OutcomeStatus } from './outcome-record.entity.js';
@@ -48,7 +48,7 @@ export interface Provenance {
  */
 export async function recordOutcome(em: EntityManager, by: By, patient: Patient, input: NewOutcome, provenance: Provenance, now = new Date()): Promise<OutcomeRecord> {
   const scored = scoreAnswers(input.instrument, input.answers);
-  const dates = checkDates(input, now);
+  const dates = checkDates(input, patient.dateOfBirth, now);
   const superseded = input.supersedesId ? await supersedable(em, patient.id, input.instrument, input.supersedesId, scored.complete) : null;
   const record = Object.assign(new OutcomeRecord(), {
     patientId: patient.id,
@@ -132,11 +132,13 @@ async function afterCompleted(tx: EntityManager, by: By, patient: Patient, recor
 }
 
 /** The dates of a measure, checked: real dates, none in the future; a period only for GP appointments. */
-function checkDates(input: NewOutcome, now: Date): Pick<OutcomeRecord, 'measuredOn' | 'periodFrom' | 'periodTo' | 'gpSource'> {
+function checkDates(input: NewOutcome, dateOfBirth: string, now: Date): Pick<OutcomeRecord, 'measuredOn' | 'periodFrom' | 'periodTo' | 'gpSource'> {
   const today = ukDate(now);
+  // Between the patient's birth and today: a date outside it is a slip, and would be left out of every trend unseen.
   const notFuture = (field: string, value: string, words: string) => {
     const date = requireIsoDate(field, value);
     if (date > today) throw badInput(field, `${words} cannot be in the future.`);
+    if (date < dateOfBirth) throw badInput(field, `${words} cannot be before the patient was born.`);
     return date;
   };
   if (input.instrument !== Instrument.GP_APPOINTMENTS) {
@@ -196,11 +198,9 @@ export async function patientSeries(em: EntityManager, patientId: string): Promi
   );
 }
 
-/** One record, or NOT_FOUND; the caller checks access to its patient. */
-export async function findRecord(em: EntityManager, id: string): Promise<OutcomeRecord> {
-  const record = isUuid(id) ? await em.findOne(OutcomeRecord, { id }, { populate: ['recordedBy'] }) : null;
-  if (!record) throw notFound('measure');
-  return record;
+/** One record, or null; the caller checks access to its patient. */
+export async function findRecord(em: EntityManager, id: string): Promise<OutcomeRecord | null> {
+  return isUuid(id) ? em.findOne(OutcomeRecord, { id }, { populate: ['recordedBy'] }) : null;
 }
 
 /** The id of the record that corrects `id`, if any. */

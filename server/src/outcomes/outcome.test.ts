@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { lastCommittedSeq, readEventsAfter } from '../events/event-log.js';
-import { errorCode, gql, useTestServer } from '../test-support/harness.js';
+import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { ukDate } from '../platform/uk-dates.js';
 
@@ -63,7 +63,7 @@ describe('recording outcome measures', () => {
     expect(await series(token, patient.id, 'PEG_3')).toEqual([]);
   });
 
-  it('refuses an item out of range, a missing item, a wrong instrument and a future date, naming what is wrong, and writes nothing', async () => {
+  it('refuses an item out of range, a missing item, a wrong instrument, a future date and one before the patient was born, naming what is wrong, and writes nothing', async () => {
     await fresh();
     const patient = await world.patient([world.users.coach]);
     const token = await signInAs(url(), world.users.coach);
@@ -73,6 +73,8 @@ describe('recording outcome measures', () => {
       [{ instrument: 'PSEQ_10', answers: [1, 2, 1, 2, 1, 9, 1, 2, 2, 2] }, 'answers.6', 'PSEQ-10 item 6 must be a whole number from 0 to 6; 9 is out of range.'],
       [{ instrument: 'PSEQ_10', answers: [1, 2, 1, 2, 1, 2, 1, 2, 2] }, 'answers', 'PSEQ-10 has 10 items; 9 answers were given.'],
       [{ instrument: 'PEG_3', answers: [1, 2, 3], measuredOn: tomorrow }, 'measuredOn', 'The date measured cannot be in the future.'],
+      [{ instrument: 'PEG_3', answers: [1, 2, 3], measuredOn: '1950-01-01' }, 'measuredOn', 'The date measured cannot be before the patient was born.'],
+      [{ instrument: 'GP_APPOINTMENTS', answers: [1], periodFrom: '1960-01-01', periodTo: '2026-01-05', gpSource: 'PRACTICE_RECORD' }, 'periodFrom', 'The start of the period cannot be before the patient was born.'],
       [{ instrument: 'PEG_3', answers: [1, 2, 3], periodFrom: '2026-01-01', periodTo: '2026-01-05' }, 'periodFrom', 'Only GP appointments are counted over a period.'],
       [{ instrument: 'GP_APPOINTMENTS', answers: [1], periodFrom: '2026-02-01', periodTo: '2026-01-05', gpSource: 'PRACTICE_RECORD' }, 'periodTo', 'The period must end on or after the day it starts.'],
     ];
@@ -165,7 +167,14 @@ describe('recording outcome measures', () => {
     const outsider = await signInAs(url(), world.users.outsider);
     expect(errorCode(await record(outsider, { patientId: patient.id, instrument: 'PGIC', answers: [2] }))).toBe('NOT_FOUND');
     expect(errorCode(await gql(url(), SERIES, { p: patient.id }, outsider))).toBe('NOT_FOUND');
-    expect(errorCode(await gql(url(), 'query($id: ID!) { outcomeRecord(id: $id) { score } }', { id: mine.id }, outsider))).toBe('NOT_FOUND');
+    const outsiderRead = await gql(url(), 'query($id: ID!) { outcomeRecord(id: $id) { score } }', { id: mine.id }, outsider);
+    // A measure that does not exist answers the same, and both refusals are in the audit trail.
+    const madeUp = '0b7f6c1e-2222-4222-8222-222222222222';
+    const noSuch = await gql(url(), 'query($id: ID!) { outcomeRecord(id: $id) { score } }', { id: madeUp }, outsider);
+    for (const res of [outsiderRead, noSuch]) expect([errorCode(res), res.errors?.[0].message]).toEqual(['NOT_FOUND', outsiderRead.errors?.[0].message]);
+    expect(outsiderRead.errors?.[0].message).toMatch(/measure/);
+    const refusals = await ownerQuery<{ record_id: string }>(`select detail->>'recordId' as record_id from audit_entry where actor_id = $1 and outcome = 'DENIED' and detail ? 'recordId' order by id`, [world.users.outsider.id]);
+    expect(refusals.map((r) => r.record_id)).toEqual([mine.id, madeUp]);
     // A PCN lead may read but is not on the team, so may not record.
     expect(errorCode(await record(await signInAs(url(), world.users.lead), { patientId: patient.id, instrument: 'PGIC', answers: [2] }))).toBe('FORBIDDEN');
     expect(await countRecords(patient.id)).toBe(1);

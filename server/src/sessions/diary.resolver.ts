@@ -9,10 +9,10 @@ import { capacityOf, coachDiary, coachesOfPcn, setCoachCapacity } from './diary.
 import { CoachCapacityView, CoachDiary, SetCoachCapacityInput } from './session.types.js';
 import { ukDate } from '../platform/uk-dates.js';
 
-/** A coach by id, or NOT_FOUND (the same answer for someone who is not a coach). */
-async function coachById(ctx: Context, id: string): Promise<User> {
+/** A coach by id, or NOT_FOUND (the same answer for someone who is not a coach), the refusal audited as `action`'s. */
+async function coachById(ctx: Context, id: string, action: string): Promise<User> {
   const user = isUuid(id) ? await ctx.em.findOne(User, { id }, { populate: ['organisation'] }) : null;
-  if (!user || user.role !== 'COACH') throw notFound('coach');
+  if (!user || user.role !== 'COACH') throw await deny(ctx, action, { coachId: id, reason: 'no such coach' }, notFound('coach'));
   return user;
 }
 
@@ -25,7 +25,7 @@ export class DiaryResolver {
     @Ctx() ctx: Context,
   ): Promise<CoachDiary> {
     const actor = requireActor(ctx);
-    const coach = coachId ? await coachById(ctx, coachId) : actor;
+    const coach = coachId ? await coachById(ctx, coachId, 'coach.diary') : actor;
     // Someone else's diary outside your PCN is as if the coach did not exist.
     if (!may.viewCoachDiary(actor, coach)) throw await deny(ctx, 'coach.diary', { coachId: coach.id }, coachId ? notFound('coach') : forbidden('A diary is for coaches and the service leads of their PCN.'));
     const diary = await coachDiary(ctx.em, actor, coach, date ? requireIsoDate('date', date) : ukDate(new Date()));
@@ -45,7 +45,7 @@ export class DiaryResolver {
   @Mutation(() => CoachCapacityView, { description: "Sets a coach's weekly capacity: yours, or (a service lead) a coach's of your PCN." })
   async setCoachCapacity(@Arg('input', () => SetCoachCapacityInput) input: SetCoachCapacityInput, @Ctx() ctx: Context): Promise<CoachCapacityView> {
     const actor = requireActor(ctx);
-    const coach = await coachById(ctx, input.coachId);
+    const coach = await coachById(ctx, input.coachId, 'coach.capacity');
     if (!may.setCoachCapacity(actor, coach)) throw await deny(ctx, 'coach.capacity', { coachId: coach.id }, may.viewCoachDiary(actor, coach) ? forbidden('A coach sets their own capacity.') : notFound('coach'));
     await setCoachCapacity(ctx.em, { actor, requestId: ctx.requestId }, coach, input.sessionsPerWeek, input.caseloadSize);
     const [view] = await capacityOf(ctx.em, [coach], ukDate(new Date()));

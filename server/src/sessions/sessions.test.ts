@@ -392,6 +392,12 @@ describe('coaching sessions', () => {
 
     const outsiderToken = await signInAs(url(), outsider);
     expect(errorCode(await gql(url(), DIARY, { coachId: coach.id }, outsiderToken))).toBe('NOT_FOUND');
+    // No such coach answers alike, and is audited like the refusal above.
+    const madeUp = randomUUID();
+    expect(errorCode(await gql(url(), DIARY, { coachId: madeUp }, outsiderToken))).toBe('NOT_FOUND');
+    expect(errorCode(await gql(url(), SET_CAPACITY, { input: { coachId: madeUp, sessionsPerWeek: 1, caseloadSize: 1 } }, token))).toBe('NOT_FOUND');
+    const refused = await ownerQuery<{ action: string; coach_id: string }>(`select action, detail->>'coachId' as coach_id from audit_entry where outcome = 'DENIED' and detail->>'coachId' = $1 order by id`, [madeUp]);
+    expect(refused.map((r) => r.action)).toEqual(['coach.diary', 'coach.capacity']);
     expect(errorCode(await gql(url(), SET_CAPACITY, { input: { coachId: coach.id, sessionsPerWeek: 1, caseloadSize: 1 } }, outsiderToken))).toBe('NOT_FOUND');
     expect(errorCode(await gql(url(), CAPACITIES, {}, await signInAs(url(), gp)))).toBe('FORBIDDEN');
   });
