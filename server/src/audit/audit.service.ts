@@ -23,12 +23,12 @@ export async function recordAudit(em: EntityManager, ...records: AuditRecord[]):
 }
 
 /**
- * Records that a list or a summary showed the actor these patients: one entry each (once, however often a
+ * The entries saying that a list or a summary showed the actor these patients: one each (once, however often a
  * patient appears), so that "who has seen this patient's record?" finds every list that named them, not only
- * the record itself.
+ * the record itself. For `recordAudit`, with any other entry of the same request.
  */
-export function recordPatientsShown(em: EntityManager, by: { actorId: string; requestId: string }, action: string, patientIds: readonly string[], detail?: Record<string, unknown>): Promise<void> {
-  return recordAudit(em, ...[...new Set(patientIds)].map((patientId) => ({ actorId: by.actorId, action, patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail })));
+export function patientsShown(by: { actorId: string; requestId: string }, action: string, patientIds: readonly string[], detail?: Record<string, unknown>): AuditRecord[] {
+  return [...new Set(patientIds)].map((patientId) => ({ actorId: by.actorId, action, patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail }));
 }
 
 /** The insert of `records` into the audit trail, to run alone or as part of a larger statement. */

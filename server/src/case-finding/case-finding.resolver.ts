@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { decidePairs, isUuid, itemNotFound, may, PatientAction, requireActor, requireAllowed, requirePatientAccess } from '../access/policy.js';
-import { AuditOutcome, recordAudit, recordPatientsShown } from '../audit/audit.service.js';
+import { AuditOutcome, patientsShown, recordAudit } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
 import { Patient } from '../patients/patient.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
@@ -92,8 +92,11 @@ export class CaseSearchResolver {
   async results(@Root() search: CaseSearch, @Ctx() ctx: Context): Promise<CaseFindingMatch[]> {
     const actor = requireActor(ctx);
     const matches = await runCaseSearch(ctx.em, ctx.services.caseFindingCriteria, search);
-    await recordAudit(ctx.em, { actorId: actor.id, action: 'caseSearch.run', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { searchId: search.id, matches: matches.length } });
-    await recordPatientsShown(ctx.em, { actorId: actor.id, requestId: ctx.requestId }, 'caseSearch.match', matches.map((m) => m.patient.id), { searchId: search.id });
+    await recordAudit(
+      ctx.em,
+      { actorId: actor.id, action: 'caseSearch.run', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { searchId: search.id, matches: matches.length } },
+      ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, 'caseSearch.match', matches.map((m) => m.patient.id), { searchId: search.id }),
+    );
     return matches;
   }
 

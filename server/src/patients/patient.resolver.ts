@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, GraphQLISODateTime, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { PatientAbilities, viewerAbilities, viewerMayRead } from '../access/abilities.js';
 import { may, PatientAction, requireActor, requireAllowed, requirePatientAccess } from '../access/policy.js';
-import { recordPatientsShown } from '../audit/audit.service.js';
+import { patientsShown, recordAudit } from '../audit/audit.service.js';
 import { careTeamsOf } from '../care-teams/care-team.service.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
@@ -45,7 +45,7 @@ export class PatientResolver {
   ): Promise<PatientConnection> {
     const actor = requireActor(ctx);
     const page = await listPatients(ctx.em, actor, filter ?? {}, sort, first, after);
-    await recordPatientsShown(ctx.em, { actorId: actor.id, requestId: ctx.requestId }, 'patient.list', page.patients.map((p) => p.id));
+    await recordAudit(ctx.em, ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, 'patient.list', page.patients.map((p) => p.id)));
     return { nodes: page.patients, pageInfo: { endCursor: page.endCursor, hasNextPage: page.hasNextPage }, totalCount: page.totalCount };
   }
 

@@ -1,6 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isUuid, itemNotFound, may, PatientAction, requireActor, requireAllowed, requirePatientAccess } from '../access/policy.js';
-import { AuditOutcome, recordAudit, recordPatientsShown } from '../audit/audit.service.js';
+import { AuditOutcome, patientsShown, recordAudit } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
 import { Patient } from '../patients/patient.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
@@ -48,7 +48,7 @@ export class ReferralResolver {
   async myReferrals(@Ctx() ctx: Context): Promise<Referral[]> {
     const actor = requireActor(ctx);
     const referrals = await referralsMadeBy(ctx.em, actor.id);
-    await recordPatientsShown(ctx.em, { actorId: actor.id, requestId: ctx.requestId }, 'referral.listMine', referrals.map((r) => r.patientId));
+    await recordAudit(ctx.em, ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, 'referral.listMine', referrals.map((r) => r.patientId)));
     return referrals;
   }
 
@@ -57,8 +57,11 @@ export class ReferralResolver {
     const actor = requireActor(ctx);
     await requireAllowed(ctx, may.triageReferrals(actor), 'referral.waitingList', "Only a PCN's coaches and service leads see its waiting list.");
     const list = await waitingList(ctx.em, actor.organisation.pcnId, ctx.services.config.referralBreachWeeks);
-    await recordAudit(ctx.em, { actorId: actor.id, action: 'referral.waitingList', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { entries: list.entries.length } });
-    await recordPatientsShown(ctx.em, { actorId: actor.id, requestId: ctx.requestId }, 'referral.waitingList', list.entries.map((e) => e.referral.patientId));
+    await recordAudit(
+      ctx.em,
+      { actorId: actor.id, action: 'referral.waitingList', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { entries: list.entries.length } },
+      ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, 'referral.waitingList', list.entries.map((e) => e.referral.patientId)),
+    );
     return list;
   }
 

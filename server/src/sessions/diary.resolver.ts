@@ -1,7 +1,7 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { deny, isUuid, may, requireActor, requireAllowed } from '../access/policy.js';
 import { User } from '../auth/user.entity.js';
-import { recordPatientsShown } from '../audit/audit.service.js';
+import { patientsShown, recordAudit } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
 import { forbidden, notFound } from '../platform/errors.js';
 import { requireIsoDate } from '../platform/validate.js';
@@ -29,7 +29,7 @@ export class DiaryResolver {
     // Someone else's diary outside your PCN is as if the coach did not exist.
     if (!may.viewCoachDiary(actor, coach)) throw await deny(ctx, 'coach.diary', { coachId: coach.id }, coachId ? notFound('coach') : forbidden('A diary is for coaches and the service leads of their PCN.'));
     const diary = await coachDiary(ctx.em, actor, coach, date ? requireIsoDate('date', date) : ukDate(new Date()));
-    await recordPatientsShown(ctx.em, { actorId: actor.id, requestId: ctx.requestId }, 'coach.diary', [...diary.daySessions, ...diary.weekSessions].map((e) => e.patient.id), { coachId: coach.id });
+    await recordAudit(ctx.em, ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, 'coach.diary', [...diary.daySessions, ...diary.weekSessions].map((e) => e.patient.id), { coachId: coach.id }));
     return diary;
   }
 

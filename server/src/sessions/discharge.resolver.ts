@@ -1,7 +1,7 @@
 import { Arg, Ctx, Mutation, Query, Resolver } from 'type-graphql';
 import { PatientIdArg } from '../access/patient-id-arg.js';
 import { PatientAction, requirePatientAccess } from '../access/policy.js';
-import { recordPatientsShown } from '../audit/audit.service.js';
+import { patientsShown, recordAudit } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
 import { Discharge, DischargeReason } from './discharge.entity.js';
 import { dischargePatient, dischargesOf, draftDischarge } from './discharge.service.js';
@@ -14,7 +14,7 @@ export class DischargeResolver {
   async dischargeDraft(@PatientIdArg() patientId: string, @Arg('reason', () => DischargeReason) reason: DischargeReason, @Ctx() ctx: Context): Promise<DischargeDraft> {
     const { actor, patient } = await requirePatientAccess(ctx, patientId, PatientAction.DISCHARGE_PATIENT);
     // A draft reads the record (sessions, goals, the plan, outcome scores); only a permitted read's entry is made by the check itself.
-    await recordPatientsShown(ctx.em, { actorId: actor.id, requestId: ctx.requestId }, 'discharge.draft', [patient.id], { reason });
+    await recordAudit(ctx.em, ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, 'discharge.draft', [patient.id], { reason }));
     return draftDischarge(ctx.em, ctx.services.carePlans, patient, reason, ukDate(new Date()));
   }
 
