@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { createCarePlanDoc } from '../care-plans/care-plan.doc.js';
 import { auditedPatients, errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { sentWhileTurnHeld } from '../test-support/held-turn.js';
 import { makeWorld, signInAs, uniqueNhsNumber, type World } from '../test-support/world.js';
@@ -245,8 +246,7 @@ describe('referrals and triage', () => {
     const patient = await world.patient([gp], { status: PatientStatus.REFERRED });
     await ownerQuery(`update patient set activation_level = 2, activation_level_set_at = now() where id = $1`, [patient.id]);
     const store = server().running.services.carePlans;
-    const doc = new Y.Doc();
-    Y.applyUpdate(doc, (await store.read(patient.id)).state);
+    const doc = createCarePlanDoc((await store.read(patient.id)).state);
     const before = Y.encodeStateVector(doc);
     doc.getMap('review').set('nextReviewDate', '2027-01-15');
     await store.apply(patient.id, gp.id, Y.encodeStateAsUpdate(doc, before), `review-${patient.id}`, 'test');
