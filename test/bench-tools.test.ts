@@ -180,10 +180,10 @@ describe('the benchmark tools', () => {
     while (performance.now() - blockedFrom < 80); // the loop held for 80 ms
     await new Promise((resolve) => setTimeout(resolve, 20));
     stop();
-    const long = stalls.filter((s) => s.lateMs >= 60);
-    expect(long).toHaveLength(1);
-    expect(long[0].atSeconds * 1000).toBeGreaterThan(blockedFrom - 25);
-    expect(long[0].atSeconds * 1000).toBeLessThan(blockedFrom + 5);
+    // A busy machine may stall the loop at other times too; the block is the one stall due as it began.
+    const dueAsBlocked = (s: LoopStall) => s.atSeconds * 1000 > blockedFrom - 25 && s.atSeconds * 1000 < blockedFrom + 5;
+    expect(stalls.filter(dueAsBlocked)).toHaveLength(1);
+    expect(stalls.find(dueAsBlocked)!.lateMs).toBeGreaterThanOrEqual(60);
   });
 
   it("runs a server build with the Node flags it carries, else with the server's own", async () => {

@@ -1,17 +1,20 @@
 import pg from 'pg';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runSql, sql, type Sql } from '../platform/sql.js';
 import { useTestServer } from '../test-support/harness.js';
+import { useOwnDatabase } from '../test-support/own-database.js';
 import { makeWorld, type World } from '../test-support/world.js';
 import { KEPT_RELATIONSHIP_TRUSTED_MS, keptRelationships, pairDecisionsQuery, relationshipsChanged, snapshotNow, stillTrusted, type KeptRelationship } from './policy.js';
 
 /**
  * Relationship rows kept across statements (the care-plan group commit keeps its editors' and watchers')
  * are read again only when a change that may alter one was noted since they were confirmed. These tests
- * hold every table and column the relationship query reads to leaving that note.
+ * hold every table and column the relationship query reads to leaving that note. They count the notes, so
+ * they have a database of their own: another file's writes to those tables would leave notes of their own.
  */
 describe('kept relationships', () => {
-  const server = useTestServer();
+  const databaseUrl = useOwnDatabase('access_changes');
+  const server = useTestServer({ databaseUrl });
   const db = () => server().orm.em.fork();
   const run = (statement: Sql) => runSql<Record<string, unknown>>(db(), statement);
 
@@ -96,7 +99,7 @@ describe('kept relationships', () => {
     const { coach, fcp, gp } = world.users;
     const patient = await world.patient([coach, fcp, gp]);
     const pairs = [coach, fcp, gp].map((u) => ({ patientId: patient.id, userId: u.id }));
-    const [first, second] = [new pg.Client({ connectionString: inject('databaseUrl') }), new pg.Client({ connectionString: inject('databaseUrl') })];
+    const [first, second] = [new pg.Client({ connectionString: databaseUrl }), new pg.Client({ connectionString: databaseUrl })];
     await Promise.all([first.connect(), second.connect()]);
     try {
       // The first change takes its transaction id, then the second (a later id) commits before the read.

@@ -697,6 +697,12 @@ export class CarePlanStore {
     return { accepted, repeats, plan, bindings };
   }
 
+  /** Whether the plan holds an update stored under `clientUpdateId`, by whoever stored it. */
+  async holdsUpdate(em: EntityManager, patientId: string, clientUpdateId: string): Promise<boolean> {
+    const rows = await runSql(em, sql`select 1 from care_plan_update where patient_id = ${patientId} and client_update_id = ${clientUpdateId}`);
+    return rows.length > 0;
+  }
+
   /** Stored updates of a plan after `afterSeq` (up to `limit`), oldest first, with their authors. */
   async updatesAfter(em: EntityManager, patientId: string, afterSeq: number, limit = 500): Promise<StoredUpdate[]> {
     const rows = await runSql<{ seq: string; update: Buffer; actor_id: string; actor_name: string; client_update_id: string; sections: string[]; created_at: Date }>(

@@ -125,11 +125,14 @@ export async function createPatient(em: EntityManager, actor: User, input: Creat
     throw badInput('leadUserId', 'Service leads register patients on behalf of a clinician: choose who will lead the care team.');
   }
 
+  const leadTeamRole = input.leadTeamRole?.trim() || defaultTeamRole(lead.role);
+  if (leadTeamRole.length > 80) throw badInput('leadTeamRole', "The lead's team role is too long (at most 80 characters).");
+
   const patient = new Patient({ nhsNumber: nhs.value, givenName, familyName, dateOfBirth, practice, conditions, status: input.status });
   try {
     await em.transactional(async (tx) => {
       tx.persist(patient);
-      tx.persist(new CareTeamMember(patient, lead, input.leadTeamRole?.trim() || defaultTeamRole(lead.role), true));
+      tx.persist(new CareTeamMember(patient, lead, leadTeamRole, true));
       await tx.flush();
       await recordAudit(tx, { actorId: actor.id, action: 'patient.create', patientId: patient.id, requestId, outcome: AuditOutcome.ALLOWED });
     });

@@ -131,6 +131,7 @@ describe('registering a patient', () => {
       [{ practiceId: world.specialistService.id }, 'practiceId'],
       [{ conditions: [''] }, 'conditions'],
       [{ leadUserId: world.users.admin.id }, 'leadUserId'],
+      [{ leadTeamRole: 'x'.repeat(81) }, 'leadTeamRole'],
     ];
     for (const [change, field] of cases) {
       const res = await gql(server().url, CREATE, { input: { ...good, ...change } }, token);

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { createCarePlanDoc } from '../care-plans/care-plan.doc.js';
+import { addDays, ukToday } from '../platform/uk-dates.js';
 import { gql, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 
 const LIST = `query($filter: PatientFilter) { patients(filter: $filter, first: 50) { totalCount nodes { id nextReviewDate } } }`;
 type Page = { patients: { totalCount: number; nodes: Array<{ id: string; nextReviewDate: string | null }> } };
 
-const isoDay = (offsetDays: number) => new Date(Date.now() + offsetDays * 86_400_000).toISOString().slice(0, 10);
+const isoDay = (offsetDays: number) => addDays(ukToday(), offsetDays);
 
 describe("the caseload's care-plan review dates", () => {
   const server = useTestServer();
@@ -15,8 +17,7 @@ describe("the caseload's care-plan review dates", () => {
     const world = await makeWorld(server().orm.em.fork());
     const store = server().running.services.carePlans;
     const setReview = async (patientId: string, date: string) => {
-      const doc = new Y.Doc();
-      Y.applyUpdate(doc, (await store.read(patientId)).state);
+      const doc = createCarePlanDoc((await store.read(patientId)).state);
       const sv = Y.encodeStateVector(doc);
       doc.getMap('review').set('nextReviewDate', date);
       await store.apply(patientId, world.users.coach.id, Y.encodeStateAsUpdate(doc, sv), `review-${patientId}`, 'test');

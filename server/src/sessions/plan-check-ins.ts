@@ -1,4 +1,5 @@
 import type { CarePlanView } from '@cairn/schema/care-plan';
+import { createHash } from 'node:crypto';
 import * as Y from 'yjs';
 import { createCarePlanDoc } from '../care-plans/care-plan.doc.js';
 import type { CarePlanStore } from '../care-plans/care-plan.store.js';
@@ -39,6 +40,17 @@ export async function addCheckInsToPlan(store: CarePlanStore, patientId: string,
   } finally {
     doc.destroy();
   }
+}
+
+/**
+ * The clientUpdateId of a session's check-ins: the session's id and a digest of what they say. A recording
+ * that wrote them to the plan and then failed before the session itself was stored leaves them there; a
+ * retry saying the same, by anyone, finds them (`CarePlanStore.holdsUpdate`) and adds nothing, while one
+ * saying otherwise adds its own.
+ */
+export function sessionCheckInsId(sessionId: string, date: string, checkIns: readonly CheckIn[]): string {
+  const said = JSON.stringify([date, checkIns.map((c) => [c.goalId, c.rating, c.note])]);
+  return `session-check-ins:${sessionId}:${createHash('sha256').update(said).digest('base64url').slice(0, 22)}`;
 }
 
 /** The plan's goals and strategies by id, for checking what a session names. */

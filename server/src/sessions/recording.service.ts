@@ -11,7 +11,7 @@ import { runSql, sql, sqlText } from '../platform/sql.js';
 import { inLatestEpisode } from '../referrals/referral.service.js';
 import { requireText } from '../platform/validate.js';
 import { nameOf, requireBooked, type By } from './booking.service.js';
-import { addCheckInsToPlan, planIndex, type CheckIn } from './plan-check-ins.js';
+import { addCheckInsToPlan, planIndex, sessionCheckInsId, type CheckIn } from './plan-check-ins.js';
 import { CoachingSession, SessionAddendum, SessionChange, SessionStatus } from './session.entity.js';
 import type { RecordSessionInput, SessionDetail, SessionGoalReview, SessionStrategyPractised } from './session.types.js';
 import { slotWords, ukDate } from '../platform/uk-dates.js';
@@ -57,9 +57,13 @@ export async function recordSession(em: EntityManager, by: By, session: Coaching
     // lost to another one (this lock is the only one the transaction holds while the plan is written).
     const booked = await runSql(tx, sql`select id from coaching_session where id = ${session.id} and status = 'BOOKED' for update`);
     if (booked.length === 0) throw conflict('This session was recorded or changed by someone else a moment ago; please look again.');
-    // Then the plan: an edit the store refuses records nothing. Its clientUpdateId is the session's, so
-    // a retry after a failure below adds nothing twice.
-    await addCheckInsToPlan(carePlans, patient.id, by.actor.id, day, reviews, `session-check-ins:${session.id}`, by.requestId);
+    // Then the plan: an edit the store refuses records nothing. The plan's write commits on its own, so a
+    // failure below leaves the check-ins there with the session still booked; a retry that says the same,
+    // whoever sends it, finds them by their clientUpdateId and does not add them twice.
+    const checkInsId = sessionCheckInsId(session.id, day, reviews);
+    if (!(await carePlans.holdsUpdate(tx, patient.id, checkInsId))) {
+      await addCheckInsToPlan(carePlans, patient.id, by.actor.id, day, reviews, checkInsId, by.requestId);
+    }
     await runSql(
       tx,
       sql`update coaching_session set status = ${input.outcome}, recorded_by_id = ${by.actor.id}, recorded_at = ${now}, discussed = ${discussed},

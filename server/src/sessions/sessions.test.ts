@@ -8,6 +8,7 @@ import { sentWhileTurnHeld } from '../test-support/held-turn.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { runSql, sql } from '../platform/sql.js';
 import { ukDate } from '../platform/uk-dates.js';
+import { addCheckInsToPlan, sessionCheckInsId } from './plan-check-ins.js';
 import { recordSession } from './recording.service.js';
 import { CoachingSession } from './session.entity.js';
 import { SessionOutcome } from './session.types.js';
@@ -301,6 +302,26 @@ describe('coaching sessions', () => {
     }
     expect(await walkCheckIns()).toEqual(seededCheckIns);
     expect((await counts(patient.id)).statuses).toBe('DNA');
+  });
+
+  it('a recording that wrote its check-ins and then failed can be finished by a colleague: the check-ins reach the plan once', async () => {
+    await fresh();
+    const { coach, gp } = world.users;
+    const patient = await world.patient([gp, coach]);
+    const coachToken = await signInAs(url(), coach);
+    await seedPlan(coachToken, patient.id);
+    const sessionId = await bookInPast(coachToken, patient.id, coach.id, 1);
+    const day = ukDate((await em().findOneOrFail(CoachingSession, sessionId)).startsAt);
+    const review = { goalId: 'goal-walk', rating: 7, note: 'Three walks' };
+    // The coach's recording wrote the check-ins to the plan (which commits on its own), then failed: still booked.
+    await addCheckInsToPlan(server().running.services.carePlans, patient.id, coach.id, day, [review], sessionCheckInsId(sessionId, day, [review]), randomUUID());
+    expect((await counts(patient.id)).statuses).toBe('BOOKED');
+    // The lead GP records it, saying the same.
+    const res = await gql(url(), RECORD, { input: { sessionId, outcome: 'ATTENDED', discussed: 'Pacing', goalReviews: [review] } }, await signInAs(url(), gp));
+    expect(res.errors).toBeUndefined();
+    expect((await counts(patient.id)).statuses).toBe('ATTENDED');
+    const walk = (await gql<{ carePlan: { view: { goals: Array<{ id: string; checkIns: unknown[] }> } } }>(url(), PLAN, { id: patient.id }, coachToken)).data!.carePlan.view.goals.find((g) => g.id === 'goal-walk')!;
+    expect(walk.checkIns).toEqual([...seededCheckIns, { date: day, rating: 7, note: 'Three walks' }]);
   });
 
   it('suggests a cadence that steps down as the patient improves and back up after a DNA, through the API', async () => {

@@ -162,14 +162,14 @@ export async function auditedPatients(actorId: string, action: string): Promise<
 }
 
 /**
- * Waits until some database session is blocked on a lock while running a statement that mentions `queryLike`
- * (a table's name, say): there is no promise to await for that.
+ * Waits until `sessions` database sessions (one unless told) are blocked on a lock while running a statement
+ * that mentions `queryLike` (a table's name, say): there is no promise to await for that.
  */
-export async function waitForLockWait(queryLike: string): Promise<void> {
+export async function waitForLockWait(queryLike: string, sessions = 1): Promise<void> {
   for (let i = 0; i < 200; i++) {
     // As the owner: the app's role may not read other sessions' activity.
     const rows = await ownerQuery<{ n: string }>(`select count(*) as n from pg_stat_activity where wait_event_type = 'Lock' and query like $1`, [`%${queryLike}%`]);
-    if (Number(rows[0].n) > 0) return;
+    if (Number(rows[0].n) >= sessions) return;
     await new Promise((r) => setTimeout(r, 10));
   }
   throw new Error(`Nothing waited for a lock while running a statement on ${queryLike}`);

@@ -3,6 +3,7 @@ import { isUuid, may } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { User } from '../auth/user.entity.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
+import { lockTeam } from '../care-teams/care-team.service.js';
 import { appendEvent } from '../events/event-log.js';
 import { excerpt } from '../events/event-kinds.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
@@ -24,17 +25,27 @@ export const EDIT_WINDOW_MS = 15 * 60_000;
 const MAX_BODY = 20_000;
 const MAX_MENTIONS = 20;
 
-/** The mentioned users, all of them on the patient's care team; anyone else is refused by name. */
-async function mentionedMembers(em: EntityManager, patientId: string, ids: string[]): Promise<User[]> {
+/**
+ * The mentioned users, all of them on the patient's care team with an account in use; anyone else is refused
+ * by name. Called inside the post's transaction, once the team has been locked: a member removed at the same
+ * moment is either still on the team when the post commits, or refused here, never told of a post they no
+ * longer may read.
+ */
+async function mentionedMembers(tx: EntityManager, patientId: string, ids: string[]): Promise<User[]> {
   if (ids.length > MAX_MENTIONS) throw badInput('mentions', `Mention at most ${MAX_MENTIONS} people in one post.`);
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
-  const members = await em.find(CareTeamMember, { patient: patientId, user: { $in: unique.filter(isUuid) } }, { populate: ['user'] });
+  await lockTeam(tx, patientId);
+  const members = await tx.find(CareTeamMember, { patient: patientId, user: { $in: unique.filter(isUuid) } }, { populate: ['user'] });
   const outside = unique.filter((id) => !members.some((m) => m.user.id === id));
   if (outside.length > 0) {
-    const users = await em.find(User, { id: { $in: outside.filter(isUuid) } });
+    const users = await tx.find(User, { id: { $in: outside.filter(isUuid) } });
     const names = outside.map((id) => users.find((u) => u.id === id)?.name ?? 'an unknown person');
     throw badInput('mentions', `${listOf(names)} ${names.length === 1 ? 'is' : 'are'} not on this patient's care team, so cannot be mentioned.`);
+  }
+  const gone = members.filter((m) => !m.user.active).map((m) => m.user.name);
+  if (gone.length > 0) {
+    throw badInput('mentions', `${listOf(gone)} ${gone.length === 1 ? 'no longer has an account' : 'no longer have accounts'} in Cairn, so cannot be mentioned.`);
   }
   return members.map((m) => m.user);
 }
@@ -47,10 +58,10 @@ export async function startThread(
 ): Promise<Thread> {
   const title = requireText('title', input.title, 200);
   const body = requireText('body', input.body, MAX_BODY);
-  const mentioned = await mentionedMembers(em, patient.id, input.mentions);
   const thread = Object.assign(new Thread(), { patientId: patient.id, title, topic: input.topic, author: by.actor });
-  const post = Object.assign(new ThreadPost(), { thread, author: by.actor, body, bodyHtml: renderSafeMarkdown(body, mentioned.map((u) => u.name)) });
   await em.transactional(async (tx) => {
+    const mentioned = await mentionedMembers(tx, patient.id, input.mentions);
+    const post = Object.assign(new ThreadPost(), { thread, author: by.actor, body, bodyHtml: renderSafeMarkdown(body, mentioned.map((u) => u.name)) });
     tx.persist([thread, post]);
     await tx.flush();
     await saveMentions(tx, post, mentioned);
@@ -72,19 +83,14 @@ export async function replyToThread(
   if (input.parentPostId && !(isUuid(input.parentPostId) && (await em.count(ThreadPost, { id: input.parentPostId, thread: thread.id })))) {
     throw badInput('parentPostId', 'The post you are replying to is not in this discussion.');
   }
-  const mentioned = await mentionedMembers(em, thread.patientId, input.mentions);
-  const post = Object.assign(new ThreadPost(), {
-    thread,
-    parentId: input.parentPostId ?? null,
-    author: by.actor,
-    body,
-    bodyHtml: renderSafeMarkdown(body, mentioned.map((u) => u.name)),
-  });
+  const post = Object.assign(new ThreadPost(), { thread, parentId: input.parentPostId ?? null, author: by.actor, body });
   await em.transactional(async (tx) => {
     // The thread as it is now, held until this reply commits: a resolve at the same moment waits for it, or
     // is seen here. (The post's foreign key alone would not make them wait for each other.)
     const [now] = await runSql<{ resolved: boolean }>(tx, sql`select resolved_at is not null as resolved from thread where id = ${thread.id} for share`);
     if (now?.resolved) throw conflict('This discussion is resolved. Reopen it to reply.');
+    const mentioned = await mentionedMembers(tx, thread.patientId, input.mentions);
+    post.bodyHtml = renderSafeMarkdown(body, mentioned.map((u) => u.name));
     tx.persist(post);
     await tx.flush();
     await saveMentions(tx, post, mentioned);
@@ -124,10 +130,12 @@ export async function editThreadPost(em: EntityManager, by: By, post: ThreadPost
   if (now.getTime() - post.createdAt.getTime() > EDIT_WINDOW_MS) throw conflict('Posts can only be edited in the first 15 minutes. Add a reply instead.');
   const mentionNames = await runSql<{ name: string }>(em, sql`select u.name from thread_mention m join app_user u on u.id = m.user_id where m.post_id = ${post.id}`);
   await em.transactional(async (tx) => {
+    // The version replaced is the post as it is now, held until this edit commits: of two edits sent at once,
+    // the second keeps the first's text in the history rather than the text both began from.
     await runSql(
       tx,
       sql`insert into thread_post_revision (id, post_id, body, body_html, written_at)
-          values (gen_random_uuid(), ${post.id}, ${post.body}, ${post.bodyHtml}, ${post.editedAt ?? post.createdAt})`,
+          select gen_random_uuid(), id, body, body_html, coalesce(edited_at, created_at) from thread_post where id = ${post.id} for update`,
     );
     post.body = body;
     post.bodyHtml = renderSafeMarkdown(body, mentionNames.map((m) => m.name));

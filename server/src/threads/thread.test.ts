@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { lastCommittedSeq, readEventsAfter } from '../events/event-log.js';
-import { errorCode, gql, useTestServer, wsConnect } from '../test-support/harness.js';
-import { liveStream } from '../test-support/live.js';
+import { errorCode, gql, useTestServer, waitForLockWait, wsConnect } from '../test-support/harness.js';
+import { deferred, liveStream } from '../test-support/live.js';
+import { runSql, sql } from '../platform/sql.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 
 const START = `mutation($input: StartThreadInput!) { startThread(input: $input) { id title topic myFollowState author { id }
@@ -55,6 +56,74 @@ describe('MDT discussion threads', () => {
     const em = server().orm.em.fork();
     expect(await em.getConnection().execute('select count(*)::int as n from thread where patient_id = ?', [patient.id])).toEqual([{ n: 0 }]);
     expect(await readEventsAfter(em, before, 10, { patientId: patient.id })).toEqual([]);
+  });
+
+  it('refuses to mention a care-team member whose account is no longer in use, naming them, and writes nothing', async () => {
+    await fresh();
+    const { coach, fcp } = world.users;
+    const patient = await world.patient([coach, fcp]);
+    await runSql(server().orm.em.fork(), sql`update app_user set active = false where id = ${fcp.id}`);
+    const before = await lastCommittedSeq(server().orm.em.fork());
+    const res = await start(await signInAs(url(), coach), patient.id, { mentions: [fcp.id] });
+    expect(errorCode(res)).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0].extensions?.field).toBe('mentions');
+    expect(res.errors?.[0].message).toBe(`${fcp.name} no longer has an account in Cairn, so cannot be mentioned.`);
+    const em = server().orm.em.fork();
+    expect(await em.getConnection().execute('select count(*)::int as n from thread where patient_id = ?', [patient.id])).toEqual([{ n: 0 }]);
+    expect(await readEventsAfter(em, before, 10, { patientId: patient.id })).toEqual([]);
+  });
+
+  it('checks a mention against the care team as it is when the post commits: a member removed meanwhile is refused, not told', async () => {
+    await fresh();
+    const { coach, fcp } = world.users;
+    const patient = await world.patient([coach, fcp]);
+    const coachToken = await signInAs(url(), coach);
+    const thread = (await start(coachToken, patient.id)).data!.startThread;
+    // A change to the team under way (as removeCareTeamMember makes it): it holds the team's turn.
+    const removed = deferred();
+    const mayCommit = deferred();
+    const removal = server().orm.em.fork().transactional(async (tx) => {
+      await runSql(tx, sql`select pg_advisory_xact_lock(hashtextextended(${`care-team:${patient.id}`}, 0))`);
+      await runSql(tx, sql`delete from care_team_member where patient_id = ${patient.id} and user_id = ${fcp.id}`);
+      removed.resolve();
+      await mayCommit.promise;
+    });
+    await removed.promise;
+    const reply = gql(url(), REPLY, { t: thread.id, body: `@${fcp.name} can you see her this week?`, mentions: [fcp.id] }, coachToken);
+    await waitForLockWait('pg_advisory_xact_lock');
+    mayCommit.resolve();
+    await removal;
+    const res = await reply;
+    expect(errorCode(res)).toBe('BAD_USER_INPUT');
+    expect(res.errors?.[0].message).toBe(`${fcp.name} is not on this patient's care team, so cannot be mentioned.`);
+    expect((await inbox(await signInAs(url(), fcp))).filter((n) => n.kind === 'MENTIONED')).toEqual([]);
+  });
+
+  it('keeps every version when two edits of a post arrive at once: the second replaces the first, not the text both began from', async () => {
+    await fresh();
+    const patient = await world.patient([world.users.coach]);
+    const coachToken = await signInAs(url(), world.users.coach);
+    const post = (await start(coachToken, patient.id, { body: 'Dose is 75 mg' })).data!.startThread.posts[0];
+    const locked = deferred();
+    const release = deferred();
+    const holder = server().orm.em.fork().transactional(async (tx) => {
+      await runSql(tx, sql`select id from thread_post where id = ${post.id} for update`);
+      locked.resolve();
+      await release.promise;
+    });
+    await locked.promise;
+    const edits = ['Dose is 150 mg', 'Dose is 150 mg twice daily'].map((body) => gql<{ editThreadPost: { body: string } }>(url(), EDIT, { p: post.id, body }, coachToken));
+    await waitForLockWait('thread_post', 2);
+    release.resolve();
+    await holder;
+    const answers = await Promise.all(edits);
+    expect(answers.map((a) => a.errors)).toEqual([undefined, undefined]);
+    const history = await runSql<{ body: string }>(server().orm.em.fork(), sql`select body from thread_post_revision where post_id = ${post.id} order by written_at, body`);
+    const [now] = await runSql<{ body: string }>(server().orm.em.fork(), sql`select body from thread_post where id = ${post.id}`);
+    // Whichever committed first is in the history, after the original; the other is the post now.
+    expect(history[0]!.body).toBe('Dose is 75 mg');
+    expect([history[1]?.body, now!.body].sort()).toEqual(['Dose is 150 mg', 'Dose is 150 mg twice daily']);
+    expect(history).toHaveLength(2);
   });
 
   it('tells followers of replies, never those who muted, and threads replies under their parent', async () => {
