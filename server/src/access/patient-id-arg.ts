@@ -13,5 +13,13 @@ export function canonicalPatientId(id: unknown): string {
 
 /** `@Arg(name, () => ID)` for a patient id, handing the resolver its canonical spelling. */
 export function PatientIdArg(name = 'patientId'): ReturnType<typeof createParameterDecorator> {
+  return IdArg(name);
+}
+
+/**
+ * `@Arg(name, () => ID)` for any id the resolver compares as a string (with the signed-in user's, say), handing
+ * it the canonical spelling: PostgreSQL finds the row whatever the letter case, a string comparison does not.
+ */
+export function IdArg(name: string): ReturnType<typeof createParameterDecorator> {
   return createParameterDecorator(({ args }) => canonicalPatientId(args[name]), { arg: { name, typeFunc: () => ID } });
 }

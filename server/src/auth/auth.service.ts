@@ -10,7 +10,7 @@ import { MAX_PASSWORD_LENGTH } from './password-policy.js';
 import { Session } from './session.entity.js';
 import { hashToken, newSessionToken } from './session-token.js';
 import type { SignInAttempt, SignInLimiter } from './sign-in-limiter.js';
-import { normaliseEmail, User } from './user.entity.js';
+import { MAX_EMAIL_LENGTH, normaliseEmail, User } from './user.entity.js';
 
 export interface SignedIn {
   token: string;
@@ -20,7 +20,7 @@ export interface SignedIn {
 const WRONG_CREDENTIALS = 'That email and password do not match an account. Please check them and try again.';
 
 /** Why a sign-in was refused, as the audit trail records it (the person is told only WRONG_CREDENTIALS or to wait). */
-type SignInRefusal = 'rate limited' | 'unknown email' | 'wrong password' | 'account inactive';
+type SignInRefusal = 'rate limited' | 'unknown email' | 'wrong password' | 'account inactive' | 'account changed while signing in';
 
 /**
  * Checks the credentials and opens a session. Unknown email and wrong password fail the same way. The
@@ -34,6 +34,8 @@ export async function signIn(
 ): Promise<SignedIn> {
   const email = normaliseEmail(input.email);
   if (!email) throw badInput('email', 'Please enter your email address.');
+  // Before the limiter, which keeps what it is given for a while: no address that long can be anyone's.
+  if (email.length > MAX_EMAIL_LENGTH) throw badInput('email', `Email addresses are at most ${MAX_EMAIL_LENGTH} characters.`);
   if (!input.password) throw badInput('password', 'Please enter your password.');
   if (input.password.length > MAX_PASSWORD_LENGTH) throw badInput('password', `Passwords are at most ${MAX_PASSWORD_LENGTH} characters.`);
   const refuse = async (reason: SignInRefusal, userId: string | null, error: CairnError): Promise<never> => {
@@ -61,14 +63,26 @@ export async function signIn(
   if (!user) return refuse('unknown email', null, wrong);
   if (!ok) return refuse('wrong password', user.id, wrong);
   if (!user.active) return refuse('account inactive', user.id, wrong);
-  attempt.succeeded();
   const token = newSessionToken();
   const session = new Session(hashToken(token), user, new Date(Date.now() + input.ttlHours * 3600_000), input.userAgent);
-  await em.transactional(async (tx) => {
+  const opened = await em.transactional(async (tx) => {
+    // The password was checked against the hash read before it (argon2 takes a while): a reset or a
+    // deactivation committed meanwhile ended every session there was, and must end this one too. Held
+    // until the session is stored, so one that commits after it finds this session and ends it.
+    if (!(await stillSignsIn(tx, user.id, user.passwordHash))) return false;
     tx.persist(session);
     await recordAudit(tx, { actorId: user.id, action: 'auth.signIn', patientId: null, requestId: input.requestId, outcome: AuditOutcome.ALLOWED });
+    return true;
   });
+  if (!opened) return refuse('account changed while signing in', user.id, wrong);
+  attempt.succeeded();
   return { token, session };
+}
+
+/** Whether the user is still active with the password hash the sign-in checked, holding their row until commit. */
+async function stillSignsIn(tx: EntityManager, userId: string, passwordHash: string): Promise<boolean> {
+  const rows = await runSql(tx, sql`select 1 from app_user where id = ${userId} and active and password_hash = ${passwordHash} for share`);
+  return rows.length > 0;
 }
 
 /** An unknown email as the audit trail keeps it: attempts on one address can be linked, the address not read. */

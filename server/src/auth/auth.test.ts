@@ -1,7 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { errorCode, gql, useTestServer, wsConnect, wsRequest } from '../test-support/harness.js';
+import { sentWhileTurnHeld } from '../test-support/held-turn.js';
 import { makeWorld, signInAs, TEST_PASSWORD, type World } from '../test-support/world.js';
+import { runSql, sql } from '../platform/sql.js';
+import { defaultCost, hashPassword } from './password.js';
 import { SocketClose } from './socket-registry.js';
 
 const SIGN_IN = 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token expiresAt user { id name role } } }';
@@ -38,6 +41,55 @@ describe('signing in and out', () => {
     const res = await gql(server().url, SIGN_IN, { e: '  ', p: 'x' });
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0].extensions?.field).toBe('email');
+  });
+
+  it('refuses an email address longer than any can be with BAD_USER_INPUT, at sign-in and when an account is made', async () => {
+    await fresh();
+    const long = `${'a'.repeat(300_000)}@example.test`;
+    const res = await gql(server().url, SIGN_IN, { e: long, p: 'anything at all' });
+    expect([errorCode(res), res.errors?.[0].extensions?.field, res.errors?.[0].message]).toEqual(['BAD_USER_INPUT', 'email', 'Email addresses are at most 254 characters.']);
+    const create = await gql(
+      server().url,
+      'mutation($input: CreateUserInput!) { createUser(input: $input) { id } }',
+      { input: { name: 'Long Address', email: `${'b'.repeat(250)}@example.test`, role: 'COACH', organisationId: world.pcn.id, password: 'lantern meadow quietly 4417' } },
+      await signInAs(server().url, world.users.admin),
+    );
+    expect([errorCode(create), create.errors?.[0].extensions?.field]).toEqual(['BAD_USER_INPUT', 'email']);
+  });
+
+  it('opens no session that outlives a password reset made while the password was being checked', async () => {
+    await fresh();
+    const { fcp, admin } = world.users;
+    // A costlier hash than usual, so that checking it takes a second or more: the reset lands meanwhile.
+    await runSql(server().orm.em.fork(), sql`update app_user set password_hash = ${await hashPassword(TEST_PASSWORD, { ...defaultCost, timeCost: 25 })} where id = ${fcp.id}`);
+    const adminToken = await signInAs(server().url, admin);
+    const signingIn = gql<{ signIn: { token: string } }>(server().url, SIGN_IN, { e: fcp.email, p: TEST_PASSWORD });
+    const reset = await gql(server().url, 'mutation($u: ID!) { resetUserPassword(userId: $u) { path } }', { u: fcp.id }, adminToken);
+    expect(reset.errors).toBeUndefined();
+    const signedIn = await signingIn;
+    // Refused, or (had it stored its session before the reset) a session the reset ended.
+    const token = signedIn.data?.signIn.token;
+    if (token) expect((await gql<{ me: { id: string } | null }>(server().url, ME, {}, token)).data?.me ?? null).toBeNull();
+    else expect(errorCode(signedIn)).toBe('UNAUTHENTICATED');
+  });
+
+  it('keeps an administrator: one cannot deactivate their own account (its id in any letter case), and of two deactivating each other at once one is refused', async () => {
+    await fresh();
+    const DEACTIVATE = 'mutation($id: ID!) { setUserActive(userId: $id, active: false) { active } }';
+    const first = world.users.admin;
+    const second = (await makeWorld(server().orm.em.fork())).users.admin;
+    const [firstToken, secondToken] = [await signInAs(server().url, first), await signInAs(server().url, second)];
+    const own = await gql(server().url, DEACTIVATE, { id: first.id.toUpperCase() }, firstToken);
+    expect([errorCode(own), own.errors?.[0].message]).toEqual(['BAD_USER_INPUT', 'You cannot deactivate your own account.']);
+
+    const answers = await sentWhileTurnHeld('user-activity', [
+      () => gql(server().url, DEACTIVATE, { id: second.id }, firstToken),
+      () => gql(server().url, DEACTIVATE, { id: first.id }, secondToken),
+    ]);
+    expect(answers.filter((a) => !a.errors)).toHaveLength(1);
+    expect(errorCode(answers.find((a) => a.errors)!)).toBe('UNAUTHENTICATED');
+    const active = await runSql<{ active: boolean }>(server().orm.em.fork(), sql`select active from app_user where id in (${first.id}, ${second.id})`);
+    expect(active.filter((r) => r.active)).toHaveLength(1);
   });
 
   it('holds back repeated failures for one account, even with the right password, for a moment', async () => {

@@ -1,4 +1,5 @@
-import { Arg, Ctx, Field, GraphQLISODateTime, ID, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { Arg, Ctx, Field, GraphQLISODateTime, Mutation, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import { IdArg } from '../access/patient-id-arg.js';
 import { may, requireActor, requireAllowed } from '../access/policy.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH } from './password-policy.js';
 import { makePasswordResetLink, PasswordLinkState, passwordLinkState, setPasswordWithLink } from './password-reset.service.js';
@@ -20,7 +21,7 @@ export class PasswordResetResolver {
   @Mutation(() => PasswordResetLink, {
     description: "Administrators: the user's password stops working and their sessions end at once; the link works once, for CAIRN_PASSWORD_RESET_LINK_HOURS (24). Not for your own account.",
   })
-  async resetUserPassword(@Arg('userId', () => ID) userId: string, @Ctx() ctx: Context): Promise<PasswordResetLink> {
+  async resetUserPassword(@IdArg('userId') userId: string, @Ctx() ctx: Context): Promise<PasswordResetLink> {
     const actor = requireActor(ctx);
     const message = may.manageUsers(actor) ? 'You cannot reset your own password with a link: ask another administrator.' : 'Only administrators can reset passwords.';
     await requireAllowed(ctx, may.resetPassword(actor, { id: userId }), 'user.resetPassword', message, { userId });

@@ -110,6 +110,9 @@ describe('password resets with a one-time link', () => {
     const adminToken = await signInAs(url(), admin);
     const own = await gql(url(), RESET, { u: admin.id }, adminToken);
     expect([errorCode(own), own.errors?.[0].message]).toEqual(['FORBIDDEN', 'You cannot reset your own password with a link: ask another administrator.']);
+    // Their own id in capitals names the same account.
+    const ownInCapitals = await gql(url(), RESET, { u: admin.id.toUpperCase() }, adminToken);
+    expect([errorCode(ownInCapitals), ownInCapitals.errors?.[0].message]).toEqual(['FORBIDDEN', 'You cannot reset your own password with a link: ask another administrator.']);
     expect(errorCode(await gql(url(), RESET, { u: gp.id }))).toBe('UNAUTHENTICATED');
     expect(errorCode(await gql(url(), RESET, { u: '7b0c7f5e-0000-4000-8000-000000000000' }, adminToken))).toBe('NOT_FOUND');
 
@@ -121,6 +124,7 @@ describe('password resets with a one-time link', () => {
     expect(denials.map((d) => [d.actor_id, d.detail?.userId, d.detail?.reason])).toEqual([
       [coach.id, gp.id, 'not permitted'],
       [lead.id, gp.id, 'not permitted'],
+      [admin.id, admin.id, 'not permitted'],
       [admin.id, admin.id, 'not permitted'],
     ]);
   });

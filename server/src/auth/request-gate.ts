@@ -48,8 +48,7 @@ export function sessionGate(services: Services, checkedOnWrite: ReadonlySet<stri
         ctx.extra.socket.close(SocketClose.TooManySockets, `Too many connections for this session (at most ${max})`);
         return null;
       }
-      services.sockets.add(session.id, ctx.extra.socket);
-      return session;
+      return services.sockets.add(session.id, ctx.extra.socket) ? session : null;
     },
     refuseOperation: (session, socket, query, document, operationName) =>
       document && checkedOnWrite.has(soleMutationField(document, operationName) ?? '') ? Promise.resolve(null) : services.sockets.refusal(session, socket, document ?? query),

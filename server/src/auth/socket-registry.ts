@@ -37,7 +37,12 @@ export class SocketRegistry {
     private readonly sweepMs: number,
   ) {}
 
-  add(sessionId: string, socket: WebSocket): void {
+  /**
+   * Keeps `socket` under its session until it closes; false (and nothing kept) when it has closed already,
+   * as a socket whose client left while its session was read has: its close will not come again.
+   */
+  add(sessionId: string, socket: WebSocket): boolean {
+    if (socket.readyState !== socket.OPEN) return false;
     let set = this.bySession.get(sessionId);
     if (!set) this.bySession.set(sessionId, (set = new Set()));
     set.add(socket);
@@ -47,6 +52,7 @@ export class SocketRegistry {
       if (this.bySession.get(sessionId) === set) this.bySession.delete(sessionId);
       this.ended.delete(sessionId);
     });
+    return true;
   }
 
   /** Sockets open now for a session. */

@@ -1,14 +1,16 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { IdArg } from '../access/patient-id-arg.js';
 import { may, requireActor, requireAllowed } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { Organisation } from '../organisations/organisation.entity.js';
 import type { Context } from './request-context.js';
-import { badInput, conflict, notFound } from '../platform/errors.js';
+import { badInput, CairnError, conflict, ErrorCode, notFound } from '../platform/errors.js';
 import { requireText } from '../platform/validate.js';
 import { hashPassword } from './password.js';
 import { MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, requireAcceptablePassword } from './password-policy.js';
-import { normaliseEmail, Role, User } from './user.entity.js';
-import { isUniqueViolation, likeContaining, runSql, sql } from '../platform/sql.js';
+import { MAX_EMAIL_LENGTH, normaliseEmail, Role, User } from './user.entity.js';
+import { isUniqueViolation, likeContaining, runSql, sql, takeTurns } from '../platform/sql.js';
 import { PageInfo } from '../patients/patient.types.js';
 import { listUsers, type UserFilter } from './user-list.service.js';
 
@@ -88,6 +90,7 @@ export class UserAdminResolver {
     const name = requireText('name', input.name, 120);
     const email = normaliseEmail(input.email);
     if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw badInput('email', 'Please enter a valid email address.');
+    if (email.length > MAX_EMAIL_LENGTH) throw badInput('email', `Email addresses are at most ${MAX_EMAIL_LENGTH} characters.`);
     const password = requireAcceptablePassword('password', input.password);
     const organisation = await ctx.em.findOne(Organisation, { id: input.organisationId }).catch(() => null);
     if (!organisation) throw badInput('organisationId', 'No such organisation.');
@@ -108,13 +111,18 @@ export class UserAdminResolver {
   }
 
   @Mutation(() => User, { description: "Deactivating a user ends their sessions and closes their live connections within seconds." })
-  async setUserActive(@Arg('userId', () => ID) userId: string, @Arg('active', () => Boolean) active: boolean, @Ctx() ctx: Context): Promise<User> {
+  async setUserActive(@IdArg('userId') userId: string, @Arg('active', () => Boolean) active: boolean, @Ctx() ctx: Context): Promise<User> {
     const actor = requireActor(ctx);
     await requireAllowed(ctx, may.manageUsers(actor), active ? 'user.activate' : 'user.deactivate', 'Only administrators can activate or deactivate users.', { userId });
     if (userId === actor.id && !active) throw badInput('userId', 'You cannot deactivate your own account.');
     const user = await ctx.em.findOne(User, { id: userId }, { populate: ['organisation'] }).catch(() => null);
     if (!user) throw notFound('user');
     const sessionIds = await ctx.em.transactional(async (tx) => {
+      // One change of who is active at a time, checked as things are once it is this one's turn: of two
+      // administrators deactivating each other at once, the second finds itself deactivated. An active
+      // administrator, who is not the one deactivated, therefore always remains.
+      await takeTurns(tx, 'user-activity');
+      await requireStillAdministering(tx, actor.id);
       user.active = active;
       tx.persist(user);
       await recordAudit(tx, { actorId: actor.id, action: active ? 'user.activate' : 'user.deactivate', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
@@ -125,4 +133,10 @@ export class UserAdminResolver {
     ctx.services.sockets.closeSessions(sessionIds, 'Account deactivated');
     return user;
   }
+}
+
+/** The administrator acting is still one, as the database holds it now (not as their request began). */
+async function requireStillAdministering(tx: EntityManager, actorId: string): Promise<void> {
+  const rows = await runSql(tx, sql`select 1 from app_user where id = ${actorId} and active and role = ${Role.ADMIN}`);
+  if (rows.length === 0) throw new CairnError(ErrorCode.UNAUTHENTICATED, 'Your account was deactivated a moment ago; sign in again.');
 }

@@ -62,3 +62,6 @@ export class User {
 export function normaliseEmail(email: string): string {
   return email.trim().toLowerCase();
 }
+
+/** The longest email address there can be (RFC 5321's path limit, less its angle brackets). */
+export const MAX_EMAIL_LENGTH = 254;
