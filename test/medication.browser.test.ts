@@ -290,6 +290,26 @@ describe('analgesia review in Chromium', () => {
     await gpSession.context.close();
   });
 
+  it('a patient with no medicines: a plan to start one is proposed from the tab', { timeout: 120_000 }, async () => {
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp], { givenName: 'Nia', familyName: `Rowlands ${world.tag}` });
+    const { page } = await signedIn(pharm);
+    await page.goto(`${server().url}/patients/${patient.id}/medication`);
+    await page.getByRole('button', { name: 'Propose a change' }).click();
+    const form = page.locator('form', { has: page.getByRole('heading', { name: 'Propose a change' }) });
+    // Nothing is listed to reduce, stop or switch from: a start is the one change offered.
+    expect(await form.getByLabel('Change').locator('option').allTextContents()).toEqual(['Start a medicine']);
+    await form.getByLabel('Medicine to start').selectOption('codeine');
+    await form.getByLabel('Why (agreed with the patient in the review)').fill('Paracetamol alone no longer enough for walking');
+    await form.getByLabel('Step 1 from').fill(addDays(ukToday(), 3));
+    await form.getByLabel('Step 1 dose').fill('30');
+    await form.getByLabel('Step 1 how often').fill('four times daily');
+    await shots(page, 'medication-start-with-nothing-listed');
+    await form.getByRole('button', { name: 'Send to the GP for approval' }).click();
+    await form.waitFor({ state: 'detached' });
+    await page.locator('.proposal-card', { hasText: 'Start Codeine phosphate' }).waitFor();
+  });
+
   it('a switch begun is recorded from its flags: the stop in one click, the start from a form that begins at the step', { timeout: 120_000 }, async () => {
     const { pharm, gp } = world.users;
     const patient = await world.patient([pharm, gp], { givenName: 'Olwen', familyName: `Pryce ${world.tag}` });

@@ -37,6 +37,26 @@ export async function careTeamUserIds(em: EntityManager, patientId: string): Pro
   return rows.map((r) => r.user_id);
 }
 
+/** A member of a care team with what a check of them needs: their name, and whether their account is in use. */
+export interface CareTeamAccount {
+  userId: string;
+  name: string;
+  active: boolean;
+}
+
+/** A patient's care team as accounts. Read under `lockTeam` or `shareTeamTurn` for a check that must hold until its write commits. */
+export async function careTeamAccounts(em: EntityManager, patientId: string): Promise<CareTeamAccount[]> {
+  return runSql<CareTeamAccount>(
+    em,
+    sql`select u.id as "userId", u.name, u.active from care_team_member m join app_user u on u.id = m.user_id where m.patient_id = ${patientId}`,
+  );
+}
+
+/** Why a member whose account was deactivated (someone who has left) cannot be given something: they would never see it. */
+export function noLongerActiveMessage(name: string, what: string): string {
+  return `${name} no longer has an active account, so cannot be ${what}.`;
+}
+
 /**
  * Whether `userId` may join the care team of a patient of `practiceId`: a clinician of the practice's PCN or of
  * a specialist pain service (those the colleague picker offers). Joining a team opens the patient's record.
@@ -57,7 +77,21 @@ export async function mayJoinCareTeam(em: EntityManager, userId: string, practic
  * cannot both pass a check that only one of them may (one member added twice, one lead made twice).
  */
 export async function lockTeam(tx: EntityManager, patientId: string): Promise<void> {
-  await takeTurns(tx, `care-team:${patientId}`);
+  await takeTurns(tx, teamTurn(patientId));
+}
+
+/**
+ * For a write that only checks the team (a handover's assignees): keeps the team as it is until the
+ * transaction ends. It waits for a change under way (`lockTeam`) and the next change waits for it, but writes
+ * that only check do not wait for one another, so a busy patient's handovers are not posted one at a time.
+ */
+export async function shareTeamTurn(tx: EntityManager, patientId: string): Promise<void> {
+  await runSql(tx, sql`select pg_advisory_xact_lock_shared(hashtextextended(${teamTurn(patientId)}, 0))`);
+}
+
+/** The key of a patient's care-team turn, as `takeTurns` hashes it. */
+function teamTurn(patientId: string): string {
+  return `care-team:${patientId}`;
 }
 
 export async function addCareTeamMember(em: EntityManager, by: Actor, patient: Patient, userId: string, teamRole: string | null): Promise<CareTeamMember> {
@@ -114,6 +148,8 @@ export async function removeCareTeamMember(em: EntityManager, by: Actor, patient
 export async function setCareTeamLead(em: EntityManager, by: Actor, patient: Patient, userId: string): Promise<CareTeamMember> {
   const member = await findMember(em, patient, userId);
   if (member.isLead) return member;
+  // A lead who has left could acknowledge no handover and would hear of no worsening score.
+  if (!member.user.active) throw badInput('userId', noLongerActiveMessage(member.user.name, "made this patient's lead"));
   await em.transactional(async (tx) => {
     await lockTeam(tx, patient.id);
     // As the team is now: someone may have removed this member, or made them the lead, a moment ago.
@@ -130,8 +166,13 @@ export async function setCareTeamLead(em: EntityManager, by: Actor, patient: Pat
   return member;
 }
 
+/** The member `userId` of the patient's care team, or null when they are not on it (or the id is no user's). */
+export async function careTeamMember(em: EntityManager, patientId: string, userId: string): Promise<CareTeamMember | null> {
+  return em.findOne(CareTeamMember, { patient: patientId, user: userId }, { populate: ['user', 'user.organisation'] }).catch(() => null);
+}
+
 async function findMember(em: EntityManager, patient: Patient, userId: string): Promise<CareTeamMember> {
-  const member = await em.findOne(CareTeamMember, { patient: patient.id, user: userId }, { populate: ['user', 'user.organisation'] }).catch(() => null);
+  const member = await careTeamMember(em, patient.id, userId);
   if (!member) throw notFound('care-team member');
   return member;
 }

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { auditRows, auditRowsEventually } from '../test-support/audit-rows.js';
 import { errorCode, gql, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 
@@ -108,6 +110,45 @@ describe('managing a care team', () => {
     expect(elsewhere.errors?.[0].message).toMatch(/works outside this patient's PCN/);
     expect(errorCode(await gql(server().url, TEAM, { p: patient.id }, await signInAs(server().url, world.users.outsider)))).toBe('NOT_FOUND');
     expect((await gql(server().url, ADD, { p: patient.id, u: world.users.specialist.id }, coach)).errors).toBeUndefined();
+  });
+
+  it('refuses to hand the lead to a member whose account was deactivated, naming them, and changes nothing', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach, world.users.fcp]);
+    const coach = await signInAs(server().url, world.users.coach);
+    // The physio has left: the administrator closes the account; they are still on the team.
+    const closed = await gql(server().url, 'mutation($u: ID!) { setUserActive(userId: $u, active: false) { active } }', { u: world.users.fcp.id }, await signInAs(server().url, world.users.admin));
+    expect(closed.errors).toBeUndefined();
+
+    const res = await gql(server().url, LEAD, { p: patient.id, u: world.users.fcp.id }, coach);
+    expect([errorCode(res), res.errors?.[0].extensions?.field]).toEqual(['BAD_USER_INPUT', 'userId']);
+    expect(res.errors?.[0].message).toBe(`${world.users.fcp.name} no longer has an active account, so cannot be made this patient's lead.`);
+    const team = await gql<Team>(server().url, TEAM, { p: patient.id }, coach);
+    expect(team.data?.patient.careTeam.map((m) => [m.user.id, m.isLead])).toEqual([
+      [world.users.coach.id, true],
+      [world.users.fcp.id, false],
+    ]);
+    expect(await auditRows(server().orm, `action = 'careTeam.setLead' and patient_id = ?`, [patient.id])).toEqual([]);
+    expect(await server().orm.em.fork().getConnection().execute(`select kind from event where patient_id = ? and kind = 'CARE_TEAM_LEAD_CHANGED'`, [patient.id])).toEqual([]);
+  });
+
+  it('answers a change naming someone not on the team as a made-up id is answered: NOT_FOUND, audited as refused', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach]);
+    const coach = await signInAs(server().url, world.users.coach);
+    const madeUp = randomUUID();
+    const refusals: Array<[string, string, string]> = [
+      [LEAD, madeUp, 'careTeam.setLead'],
+      [REMOVE, madeUp, 'careTeam.remove'],
+      [LEAD, world.users.gp.id, 'careTeam.setLead'], // a real colleague, not on this team
+      [REMOVE, world.users.gp.id, 'careTeam.remove'],
+    ];
+    for (const [mutation, userId] of refusals) {
+      const res = await gql(server().url, mutation, { p: patient.id, u: userId }, coach);
+      expect([errorCode(res), res.errors?.[0].message]).toEqual(['NOT_FOUND', 'No such care-team member, or you do not have access to it.']);
+    }
+    const denied = await auditRowsEventually(server().orm, `actor_id = ? and outcome = 'DENIED'`, [world.users.coach.id], (rows) => rows.length >= refusals.length);
+    expect(denied.map((r) => [r.action, r.patient_id, r.detail?.userId])).toEqual(refusals.map(([, userId, action]) => [action, patient.id, userId]));
   });
 
   it("lets the PCN's service lead manage any team in the PCN", async () => {

@@ -3,7 +3,7 @@ import { escalationHandlersOf, escalationPatientsSql, readablePatientsSql } from
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
-import { setCareTeamLead } from '../care-teams/care-team.service.js';
+import { noLongerActiveMessage, setCareTeamLead } from '../care-teams/care-team.service.js';
 import { appendEvent } from '../events/event-log.js';
 import { excerpt } from '../events/event-kinds.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
@@ -13,7 +13,7 @@ import { badInput, conflict, type CairnError } from '../platform/errors.js';
 import { runSql, sql } from '../platform/sql.js';
 import { requireText } from '../platform/validate.js';
 import type { HandoverNote } from './handover.entity.js';
-import { handoversByIds, notOnTeamMessage, patientName, type By } from './handover.service.js';
+import { handoversByIds, notifyReaders, notOnTeamMessage, patientName, type By } from './handover.service.js';
 
 /** How long a dealt-with escalation stays on the service lead's list, so "handled" is seen before it goes. */
 const HANDLED_SHOWN_DAYS = 14;
@@ -50,7 +50,7 @@ export async function acknowledgeHandoverOnBehalf(em: EntityManager, by: By, not
     });
     await appendEvent(tx, { patientId: patient.id, kind: 'HANDOVER_ACKNOWLEDGED', actorId: by.actor.id, payload: { handoverId: note.id, reply: excerpt(text), onBehalfOf: lead } });
     const forWhom = lead ? `on behalf of ${lead.name}` : 'for the care team';
-    await notify(tx, [note.author.id], {
+    await notifyReaders(tx, [note.author.id], {
       kind: NotificationKind.HANDOVER_ACKNOWLEDGED,
       patientId: patient.id,
       title: `${by.actor.name} (service lead) acknowledged your handover for ${patientName(patient)} ${forWhom}`,
@@ -87,7 +87,8 @@ export async function reassignLeadFromEscalation(
 ): Promise<HandoverNote> {
   const text = noteText?.trim() ? requireText('note', noteText, 4000) : null;
   const member = await em.findOne(CareTeamMember, { patient: patient.id, user: newLeadId }, { populate: ['user'] }).catch(() => null);
-  if (!member || !member.user.active) throw badInput('newLeadId', await notOnTeamMessage(em, newLeadId, "made this patient's lead"));
+  if (!member) throw badInput('newLeadId', await notOnTeamMessage(em, newLeadId, "made this patient's lead"));
+  if (!member.user.active) throw badInput('newLeadId', noLongerActiveMessage(member.user.name, "made this patient's lead"));
   if (member.isLead) throw badInput('newLeadId', `${member.user.name} is already this patient's lead: choose someone else on the care team, or acknowledge on their behalf.`);
   const newLead = { id: member.user.id, name: member.user.name };
   await em.transactional(async (tx) => {
@@ -117,7 +118,7 @@ export async function reassignLeadFromEscalation(
       link: links.handover(patient.id, note.id),
       actorId: by.actor.id,
     });
-    await notify(tx, [note.author.id, ...(oldLead ? [oldLead.id] : []), ...(await escalationHandlersOf(tx, patient.id))].filter((id) => id !== newLead.id), {
+    await notifyReaders(tx, [note.author.id, ...(oldLead ? [oldLead.id] : []), ...(await escalationHandlersOf(tx, patient.id))].filter((id) => id !== newLead.id), {
       kind: NotificationKind.HANDOVER_ESCALATION_HANDLED,
       patientId: patient.id,
       title: `${by.actor.name} made ${newLead.name} ${patientName(patient)}'s lead; the escalated handover now awaits them`,

@@ -1,6 +1,7 @@
 import { wrap } from '@mikro-orm/core';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isUuid, itemNotFound, may, PatientAction, requireActor, requireAllowed, requirePatientAccess, type PatientAccess } from '../access/policy.js';
+import { patientsShown, recordAudit } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
 import { User } from '../auth/user.entity.js';
 import { HandoverNote } from './handover.entity.js';
@@ -14,21 +15,22 @@ import { acknowledgeHandoverOnBehalf, escalatedHandoversFor, handoversSentBy, re
 export class HandoverOversightResolver {
   @Query(() => [HandoverNote], { description: 'Handovers you wrote, newest first, each with whether and by whom it was acknowledged.' })
   async handoversISent(@Ctx() ctx: Context): Promise<HandoverNote[]> {
-    return handoversSentBy(ctx.em, requireActor(ctx));
+    const actor = requireActor(ctx);
+    return listed(ctx, actor, 'handover.sentByMe', await handoversSentBy(ctx.em, actor));
   }
 
   @Query(() => [HandoverNote], { description: "Your PCN's escalated handovers (service leads): open ones first, then those dealt with in the last two weeks." })
   async escalatedHandovers(@Ctx() ctx: Context): Promise<HandoverNote[]> {
     const actor = requireActor(ctx);
     await requireAllowed(ctx, may.overseeHandovers(actor), 'handover.escalations', "Only a PCN's service leads see its escalated handovers.");
-    return escalatedHandoversFor(ctx.em, actor);
+    return listed(ctx, actor, 'handover.escalations', await escalatedHandoversFor(ctx.em, actor));
   }
 
   @Query(() => [HandoverNote], { description: "Every unacknowledged handover on your PCN's patients (service leads), oldest first." })
   async unacknowledgedHandovers(@Ctx() ctx: Context): Promise<HandoverNote[]> {
     const actor = requireActor(ctx);
     await requireAllowed(ctx, may.overseeHandovers(actor), 'handover.unacknowledged', "Only a PCN's service leads see its unacknowledged handovers.");
-    return unacknowledgedHandoversFor(ctx.em, actor);
+    return listed(ctx, actor, 'handover.unacknowledged', await unacknowledgedHandoversFor(ctx.em, actor));
   }
 
   @Mutation(() => HandoverNote, { description: "A PCN service lead acknowledges an escalated handover on the care-team lead's behalf, with a note (required)." })
@@ -64,6 +66,12 @@ export class HandoverOversightResolver {
   escalationOpen(@Root() note: HandoverNote): boolean {
     return note.escalatedAt !== null && note.acknowledgedAt === null && note.escalationHandledAt === null;
   }
+}
+
+/** `notes`, once the audit trail says the list `action` showed `actor` each of their patients. */
+async function listed(ctx: Context, actor: User, action: string, notes: HandoverNote[]): Promise<HandoverNote[]> {
+  await recordAudit(ctx.em, ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, action, notes.map((n) => n.patientId)));
+  return notes;
 }
 
 /** Loads a note and checks HANDLE_ESCALATION on its patient: another PCN's note and a missing one look alike. */

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { acknowledgeablePatientsSql, completeHandoverActionAs, isUuid, itemNotFound, PatientAction, readablePatientsSql, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
+import { patientsShown, recordAudit } from '../audit/audit.service.js';
 import { Patient } from '../patients/patient.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
 import type { Context } from '../auth/request-context.js';
@@ -33,13 +34,17 @@ export class HandoverResolver {
   @Query(() => [HandoverNote], { description: 'Unacknowledged handovers you may acknowledge, most urgent first.' })
   async handoversAwaitingMyAcknowledgement(@Ctx() ctx: Context): Promise<HandoverNote[]> {
     const actor = requireActor(ctx);
-    return handoversAwaiting(ctx.em, acknowledgeablePatientsSql(actor));
+    const notes = await handoversAwaiting(ctx.em, acknowledgeablePatientsSql(actor));
+    await recordAudit(ctx.em, ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, 'handover.awaitingMine', notes.map((n) => n.patientId)));
+    return notes;
   }
 
   @Query(() => [HandoverAction], { description: 'Recommended actions assigned to you: the open ones, soonest due first; with includeDone, the done ones after them, most recently done first.' })
   async myHandoverActions(@Arg('includeDone', () => Boolean, { defaultValue: false }) includeDone: boolean, @Ctx() ctx: Context): Promise<HandoverAction[]> {
     const actor = requireActor(ctx);
-    return actionsAssignedTo(ctx.em, actor, readablePatientsSql(actor), includeDone);
+    const actions = await actionsAssignedTo(ctx.em, actor, readablePatientsSql(actor), includeDone);
+    await recordAudit(ctx.em, ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, 'handover.actionsMine', actions.map((a) => a.handover.patientId)));
+    return actions;
   }
 
   @Mutation(() => HandoverAction, { description: "Marks a recommended action done (its assignee, or the care team's lead), once, with who and when." })

@@ -1,13 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { escalationHandlersOf, type Relationship } from '../access/policy.js';
+import { escalationHandlersOf, readersAmong, type Relationship } from '../access/policy.js';
 import { AuditOutcome, auditInsert, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
-import { careTeamUserIds } from '../care-teams/care-team.service.js';
+import { careTeamAccounts, noLongerActiveMessage, shareTeamTurn, type CareTeamAccount } from '../care-teams/care-team.service.js';
 import { randomUUID } from 'node:crypto';
 import { appendEvent, appendEventsTo, type NewEvent } from '../events/event-log.js';
 import { excerpt } from '../events/event-kinds.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
-import { links, notificationEvents, notify, storeNotificationsFrom } from '../notifications/notification.service.js';
+import { links, notificationEvents, notify, storeNotificationsFrom, type NewNotification } from '../notifications/notification.service.js';
 import { OrganisationKind } from '../organisations/organisation.entity.js';
 import type { Patient } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
@@ -24,9 +24,9 @@ export interface By {
 const MAX_ACTIONS = 20;
 
 /**
- * Validates everything first (nothing is written on bad input), then posts in one statement: the note, its
- * actions, the specialist link, the audit entry, the timeline event and the care team's notifications
- * commit together in a single round trip, or not at all.
+ * Validates the input first (nothing is written on bad input), then checks each assignee against the team as it
+ * is (under the care team's turn) and posts in one statement: the note, its actions, the specialist link,
+ * the audit entry, the timeline event and the care team's notifications commit together, or not at all.
  */
 export async function postHandover(
   em: EntityManager,
@@ -41,22 +41,49 @@ export async function postHandover(
   const advice = requireText('advice', input.advice, 10_000);
   const sourceService = input.sourceService?.trim() ? requireText('sourceService', input.sourceService, 200) : by.actor.organisation.name;
   if (input.actions.length > MAX_ACTIONS) throw badInput('actions', `At most ${MAX_ACTIONS} recommended actions per handover.`);
-  const team = await careTeamUserIds(em, patient.id);
-  const actions = await Promise.all(
-    input.actions.map(async (a, i) => {
-      const description = requireText(`actions.${i}.description`, a.description, 1000);
-      const dueDate = a.dueDate?.trim() ? requireIsoDate(`actions.${i}.dueDate`, a.dueDate) : null;
-      if (a.assigneeId && !team.includes(a.assigneeId)) throw badInput(`actions.${i}.assigneeId`, await notOnTeamMessage(em, a.assigneeId, 'assigned this action'));
-      return { id: randomUUID(), position: i, description, dueDate, assigneeId: a.assigneeId || null };
-    }),
-  );
+  const actions = input.actions.map((a, i) => ({
+    id: randomUUID(),
+    position: i,
+    description: requireText(`actions.${i}.description`, a.description, 1000),
+    dueDate: a.dueDate?.trim() ? requireIsoDate(`actions.${i}.dueDate`, a.dueDate) : null,
+    assigneeId: a.assigneeId || null,
+  }));
 
   const note = Object.assign(new HandoverNote(), { patientId: patient.id, author: by.actor, sourceService, summary, advice, urgency: input.urgency });
+  const post = async (db: EntityManager): Promise<HandoverNote> => {
+    const team = await careTeamAccounts(db, patient.id);
+    await requireAssignable(db, team, actions);
+    const statement = postingStatement(by, patient, relationship, note, actions, team, options.postedAt ?? null);
+    // The ORM's connections hand timestamps back as text (it parses them itself).
+    const [row] = await runSql<{ created_at: string }>(db, statement.select(sql`select created_at from note`));
+    note.createdAt = new Date(row.created_at);
+    return note;
+  };
+  // A note that gives someone an action holds the team as it is until it commits: a member removed at the
+  // same moment is either still on the team when given the action, or refused here, never given one they
+  // cannot see. A note without one reads the team and posts, as before, with no transaction of its own.
+  if (!actions.some((a) => a.assigneeId)) return post(em);
+  return em.transactional(async (tx) => {
+    await shareTeamTurn(tx, patient.id);
+    return post(tx);
+  });
+}
+
+/** The one statement that posts a note: it, its actions, the specialist link, the audit entry, the event and the team's notifications. */
+function postingStatement(
+  by: By,
+  patient: Patient,
+  relationship: Relationship,
+  note: HandoverNote,
+  actions: ReadonlyArray<{ id: string; position: number; description: string; dueDate: string | null; assigneeId: string | null }>,
+  team: CareTeamAccount[],
+  postedAt: Date | null,
+): Statement {
   const statement = new Statement().with(
     'note',
     sql`insert into handover_note (id, patient_id, author_id, source_service, summary, advice, urgency, created_at)
-        values (${note.id}::uuid, ${patient.id}::uuid, ${by.actor.id}::uuid, ${sourceService}, ${summary}, ${advice}, ${note.urgency},
-                coalesce(${options.postedAt?.toISOString() ?? null}::timestamptz, now()))
+        values (${note.id}::uuid, ${patient.id}::uuid, ${by.actor.id}::uuid, ${note.sourceService}, ${note.summary}, ${note.advice}, ${note.urgency},
+                coalesce(${postedAt?.toISOString() ?? null}::timestamptz, now()))
         returning created_at`,
   );
   if (actions.length > 0) {
@@ -83,21 +110,33 @@ export async function postHandover(
     patientId: patient.id,
     kind: 'HANDOVER_POSTED',
     actorId: by.actor.id,
-    payload: { handoverId: note.id, urgency: note.urgency, summary: excerpt(summary), sourceService },
+    payload: { handoverId: note.id, urgency: note.urgency, summary: excerpt(note.summary), sourceService: note.sourceService },
   };
-  const notifications = notificationEvents(team, {
-    kind: NotificationKind.HANDOVER_POSTED,
-    patientId: patient.id,
-    title: `${urgencyWord(note.urgency)} for ${patientName(patient)} from ${sourceService}`,
-    body: excerpt(summary),
-    link: links.handover(patient.id, note.id),
-    actorId: by.actor.id,
-  });
-  storeNotificationsFrom(appendEventsTo(statement, [posted, ...notifications]));
-  // The ORM's connections hand timestamps back as text (it parses them itself).
-  const [row] = await runSql<{ created_at: string }>(em, statement.select(sql`select created_at from note`));
-  note.createdAt = new Date(row.created_at);
-  return note;
+  const notifications = notificationEvents(
+    team.filter((m) => m.active).map((m) => m.userId),
+    {
+      kind: NotificationKind.HANDOVER_POSTED,
+      patientId: patient.id,
+      title: `${urgencyWord(note.urgency)} for ${patientName(patient)} from ${note.sourceService}`,
+      body: excerpt(note.summary),
+      link: links.handover(patient.id, note.id),
+      actorId: by.actor.id,
+    },
+  );
+  return storeNotificationsFrom(appendEventsTo(statement, [posted, ...notifications]));
+}
+
+/**
+ * Each action's assignee must be on the care team (as locked by the caller) with an account in use: anyone
+ * else would never see the action, so they are refused by name, on the action's field.
+ */
+async function requireAssignable(tx: EntityManager, team: CareTeamAccount[], actions: ReadonlyArray<{ assigneeId: string | null }>): Promise<void> {
+  for (const [i, action] of actions.entries()) {
+    if (!action.assigneeId) continue;
+    const member = team.find((m) => m.userId === action.assigneeId);
+    if (!member) throw badInput(`actions.${i}.assigneeId`, await notOnTeamMessage(tx, action.assigneeId, 'assigned this action'));
+    if (!member.active) throw badInput(`actions.${i}.assigneeId`, noLongerActiveMessage(member.name, 'assigned this action'));
+  }
 }
 
 export async function addHandoverAddendum(em: EntityManager, by: By, note: HandoverNote, body: string): Promise<HandoverAddendum> {
@@ -145,7 +184,7 @@ export async function acknowledgeHandover(em: EntityManager, by: By, note: Hando
     }
     await recordAudit(tx, { actorId: by.actor.id, action: 'handover.acknowledge', patientId: note.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { handoverId: note.id } });
     await appendEvent(tx, { patientId: note.patientId, kind: 'HANDOVER_ACKNOWLEDGED', actorId: by.actor.id, payload: { handoverId: note.id, reply: text ? excerpt(text) : null } });
-    await notify(tx, [note.author.id], {
+    await notifyReaders(tx, [note.author.id], {
       kind: NotificationKind.HANDOVER_ACKNOWLEDGED,
       patientId: note.patientId,
       title: `${by.actor.name} acknowledged your handover for ${patientName(patient)}`,
@@ -178,7 +217,7 @@ export async function completeHandoverAction(em: EntityManager, by: By, action: 
     await recordAudit(tx, { actorId: by.actor.id, action: 'handover.action.done', patientId: note.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { handoverId: note.id, actionId: action.id } });
     await appendEvent(tx, { patientId: note.patientId, kind: 'HANDOVER_ACTION_DONE', actorId: by.actor.id, payload: { handoverId: note.id, actionId: action.id, description: excerpt(action.description), allDone } });
     if (allDone && note.author.id !== by.actor.id) {
-      await notify(tx, [note.author.id], {
+      await notifyReaders(tx, [note.author.id], {
         kind: NotificationKind.HANDOVER_ACTIONS_DONE,
         patientId: note.patientId,
         title: `Every recommended action in your handover for ${patientName(patient)} is done`,
@@ -223,6 +262,14 @@ export async function handoversByIds(em: EntityManager, ids: string[]): Promise<
   const found = await em.find(HandoverNote, { id: { $in: ids } }, { populate: ['author', 'acknowledgedBy', 'acknowledgedOnBehalfOf', 'escalationHandledBy'] });
   const order = new Map(ids.map((id, i) => [id, i]));
   return found.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+}
+
+/**
+ * Notifies those of `userIds` who may still read the patient. A note's author taken off the care team (or
+ * whose service lost sight of the patient) since posting it is not sent the patient's name and a reply.
+ */
+export async function notifyReaders(tx: EntityManager, userIds: string[], n: NewNotification & { patientId: string }): Promise<void> {
+  await notify(tx, await readersAmong(tx, n.patientId, userIds), n);
 }
 
 /** "Dr X is not on this patient's care team…": names the person when they exist. */

@@ -15,6 +15,22 @@ export function addWorkingDays(from: Date, days: number): Date {
   return d;
 }
 
+/**
+ * For each UTC day on which a wait of `days` working days may start and not yet have run out by `now`: how many
+ * calendar days it lasts (from any time of that day, to the same time of the day it ends), latest day first.
+ * A wait that started on an earlier day has run out, however late in the day it started: the day a wait ends
+ * never comes before the day an earlier start's wait ends, and the first day left out ends before `now`'s.
+ */
+export function workingDayWaitsNotYetOver(now: Date, days: number): Array<{ day: string; calendarDays: number }> {
+  const today = isoDay(now);
+  const waits: Array<{ day: string; calendarDays: number }> = [];
+  for (let day = utc(now.getUTCFullYear(), now.getUTCMonth() + 1, now.getUTCDate()); ; day = addDays(day, -1)) {
+    const ends = addWorkingDays(day, days);
+    if (isoDay(ends) < today) return waits;
+    waits.push({ day: isoDay(day), calendarDays: Math.round((ends.getTime() - day.getTime()) / 86_400_000) });
+  }
+}
+
 export function isWorkingDay(day: Date): boolean {
   const weekday = day.getUTCDay();
   return weekday !== 0 && weekday !== 6 && !bankHolidays(day.getUTCFullYear()).has(isoDay(day));

@@ -1,7 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import type { User } from '../auth/user.entity.js';
-import { errorCode, gql, useTestServer } from '../test-support/harness.js';
+import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { indicatorsCsv, prescribingIndicators } from './indicators.service.js';
 import { Medication, MedicationReview, Readiness } from './medication.entity.js';
@@ -92,5 +93,26 @@ describe('prescribing indicators', () => {
     ]);
     expect((await gql<{ indicatorScopes: unknown[] }>(url, scopes, {}, await signInAs(url, world.users.gp))).data!.indicatorScopes).toEqual([{ id: world.practice.id, kind: 'GP_PRACTICE' }]);
     expect((await gql<{ indicatorScopes: unknown[] }>(url, scopes, {}, await signInAs(url, world.users.coach))).data!.indicatorScopes).toEqual([]);
+  });
+
+  it('every refusal is in the audit trail: a practice not theirs to see, and one that does not exist', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const q = `query($practiceId: ID, $pcnId: ID) { prescribingIndicators(practiceId: $practiceId, pcnId: $pcnId) { scopeName } }`;
+    const url = server().url;
+    const { coach, gp } = world.users;
+    const unknown = randomUUID();
+    const refused = await gql(url, q, { practiceId: world.practice.id }, await signInAs(url, coach));
+    expect(errorCode(refused)).toBe('FORBIDDEN');
+    const missing = await gql(url, q, { practiceId: unknown }, await signInAs(url, gp));
+    expect([errorCode(missing), missing.errors?.[0]?.message]).toEqual(['NOT_FOUND', 'No such practice, or you do not have access to it.']);
+    const denied = await ownerQuery<{ actor_id: string; organisation_id: string; reason: string }>(
+      `select actor_id, detail->>'organisationId' as organisation_id, detail->>'reason' as reason from audit_entry
+        where action = 'indicators.read' and outcome = 'DENIED' and actor_id = any($1::uuid[]) order by id`,
+      [[coach.id, gp.id]],
+    );
+    expect(denied).toEqual([
+      { actor_id: coach.id, organisation_id: world.practice.id, reason: 'not permitted' },
+      { actor_id: gp.id, organisation_id: unknown, reason: 'no such practice' },
+    ]);
   });
 });

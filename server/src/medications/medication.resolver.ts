@@ -1,10 +1,10 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { isUuid, may, medicationDecidablePatientsSql, PatientAction, readablePatientsSql, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
+import { isUuid, itemNotFound, may, medicationDecidablePatientsSql, PatientAction, readablePatientsSql, requireActor, requireAllowed, requirePatientAccess, type PatientAccess, type ReachedThrough } from '../access/policy.js';
 import { Patient } from '../patients/patient.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
 import type { Context } from '../auth/request-context.js';
-import { badInput, forbidden, notFound } from '../platform/errors.js';
-import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
+import { badInput } from '../platform/errors.js';
+import { AuditOutcome, patientsShown, recordAudit } from '../audit/audit.service.js';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity.js';
 import { indicatorsCsv, prescribingIndicators } from './indicators.service.js';
 import { PrescribingIndicators } from './indicators.types.js';
@@ -43,16 +43,28 @@ function settingsOf(ctx: Context): FlagSettings {
   return { ...defaultFlagSettings, highDoseOmeMgPerDay: ctx.services.config.highDoseOmeMgPerDay };
 }
 
-/** Loads a row by id and checks `action` on its patient; an unknown id and an inaccessible one look alike. */
-async function withAccess<T extends { patientId: string }>(ctx: Context, load: () => Promise<T | null>, id: string, what: string, action: PatientAction): Promise<{ row: T } & PatientAccess> {
+/**
+ * Loads a row by id and checks `action` on its patient. An unknown id and one on a patient out of reach get
+ * the same NOT_FOUND, naming the item, and the same DENIED entry in the audit trail, so neither tells an
+ * outsider whether the item exists.
+ */
+async function withAccess<T extends { patientId: string }>(ctx: Context, id: string, through: ReachedThrough, load: () => Promise<T | null>, action: PatientAction): Promise<{ row: T } & PatientAccess> {
   requireActor(ctx);
   const row = isUuid(id) ? await load() : null;
-  if (!row) throw notFound(what);
-  return { row, ...(await requirePatientAccess(ctx, row.patientId, action)) };
+  if (!row) throw await itemNotFound(ctx, action, through);
+  return { row, ...(await requirePatientAccess(ctx, row.patientId, action, through)) };
 }
 
+const medicationWithAccess = (ctx: Context, id: string, action: PatientAction) =>
+  withAccess(ctx, id, { noun: 'medicine', detail: { medicationId: id } }, () => ctx.em.findOne(Medication, { id }, { populate: ['recordedBy'] }), action);
+
 const proposalWithAccess = (ctx: Context, id: string, action: PatientAction) =>
-  withAccess(ctx, () => ctx.em.findOne(MedicationProposal, { id }, { populate: ['proposedBy', 'decidedBy', 'endedBy'] }), id, 'medication proposal', action);
+  withAccess(ctx, id, { noun: 'medication proposal', detail: { proposalId: id } }, () => ctx.em.findOne(MedicationProposal, { id }, { populate: ['proposedBy', 'decidedBy', 'endedBy'] }), action);
+
+/** The entries saying a worklist named these patients to the actor, one each. */
+function worklistShown(ctx: Context, actorId: string, action: string, patientIds: readonly string[]): Promise<void> {
+  return recordAudit(ctx.em, ...patientsShown({ actorId, requestId: ctx.requestId }, action, patientIds));
+}
 
 @Resolver()
 export class MedicationResolver {
@@ -83,13 +95,17 @@ export class MedicationResolver {
   @Query(() => [MedicationReviewDue], { description: 'Patients you can see whose medication review is due (or who take an opioid and were never reviewed).' })
   async medicationReviewsDue(@Ctx() ctx: Context): Promise<MedicationReviewDue[]> {
     const actor = requireActor(ctx);
-    return medicationReviewsDue(ctx.em, actor, readablePatientsSql(actor));
+    const due = await medicationReviewsDue(ctx.em, actor, readablePatientsSql(actor));
+    await worklistShown(ctx, actor.id, 'medication.reviewsDue', due.map((d) => d.patient.id));
+    return due;
   }
 
   @Query(() => [MedicationProposal], { description: 'Medication changes awaiting your decision (a GP on the care team), oldest first.' })
   async medicationChangesAwaitingMyApproval(@Ctx() ctx: Context): Promise<MedicationProposal[]> {
     const actor = requireActor(ctx);
-    return proposalsAwaitingApproval(ctx.em, medicationDecidablePatientsSql(actor));
+    const awaiting = await proposalsAwaitingApproval(ctx.em, medicationDecidablePatientsSql(actor));
+    await worklistShown(ctx, actor.id, 'medication.awaitingApproval', awaiting.map((p) => p.patientId));
+    return awaiting;
   }
 
   @Query(() => [Organisation], { description: 'The practices and PCNs whose prescribing indicators you may see (a PCN first, then its practices).' })
@@ -114,9 +130,10 @@ export class MedicationResolver {
     const id = (practiceId ?? pcnId)!;
     const kind = practiceId ? OrganisationKind.GP_PRACTICE : OrganisationKind.PCN;
     const org = isUuid(id) ? await ctx.em.findOne(Organisation, { id, kind }) : null;
-    if (!org) throw notFound(practiceId ? 'practice' : 'PCN');
+    if (!org) throw await itemNotFound(ctx, 'indicators.read', { noun: practiceId ? 'practice' : 'PCN', detail: { organisationId: id } });
     const allowed = practiceId ? may.viewPracticeIndicators(actor, org) : may.viewPcnIndicators(actor, org.id);
-    if (!allowed) throw forbidden(practiceId ? "Only the practice's GPs and pain management practitioners, and its PCN's service leads, can see its indicators." : "Only the PCN's service leads can see its indicators.");
+    const refusal = practiceId ? "Only the practice's GPs and pain management practitioners, and its PCN's service leads, can see its indicators." : "Only the PCN's service leads can see its indicators.";
+    await requireAllowed(ctx, allowed, 'indicators.read', refusal, { organisationId: org.id });
     const threshold = settingsOf(ctx).highDoseOmeMgPerDay;
     const result = await prescribingIndicators(ctx.em, practiceId ? { practiceId: org.id } : { pcnId: org.id }, { today: ukToday(), months, highDoseOme: threshold });
     await recordAudit(ctx.em, { actorId: actor.id, action: 'indicators.read', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { organisationId: org.id } });
@@ -131,13 +148,13 @@ export class MedicationResolver {
 
   @Mutation(() => Medication, { description: 'Records a new dose of a current medicine: the entry stops the day the new one starts, in one change. Answers the new entry.' })
   async changeMedication(@Arg('input', () => ChangeMedicationInput) input: ChangeMedicationInput, @Ctx() ctx: Context): Promise<Medication> {
-    const { row, ...access } = await withAccess(ctx, () => ctx.em.findOne(Medication, { id: input.medicationId }), input.medicationId, 'medicine', PatientAction.MANAGE_MEDICATIONS);
+    const { row, ...access } = await medicationWithAccess(ctx, input.medicationId, PatientAction.MANAGE_MEDICATIONS);
     return changeMedication(ctx.em, by(ctx, access), access.patient, row, input);
   }
 
   @Mutation(() => Medication, { description: 'Records that a medicine was stopped; it stays in the history.' })
   async stopMedication(@Arg('input', () => StopMedicationInput) input: StopMedicationInput, @Ctx() ctx: Context): Promise<Medication> {
-    const { row, ...access } = await withAccess(ctx, () => ctx.em.findOne(Medication, { id: input.medicationId }, { populate: ['recordedBy'] }), input.medicationId, 'medicine', PatientAction.MANAGE_MEDICATIONS);
+    const { row, ...access } = await medicationWithAccess(ctx, input.medicationId, PatientAction.MANAGE_MEDICATIONS);
     return stopMedication(ctx.em, by(ctx, access), row, input);
   }
 

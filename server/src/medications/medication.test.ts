@@ -1,5 +1,8 @@
-import { describe, expect, it } from 'vitest';
-import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { describe, expect, inject, it } from 'vitest';
+import { auditedPatients, errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { sentWhileTurnHeld } from '../test-support/held-turn.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { addDays, addMonths, ukToday } from '../platform/uk-dates.js';
@@ -37,6 +40,33 @@ const taper = (patientId: string, medicationId: string) => ({
     { startDate: addDays(today, 29), dose: 30, frequency: 'twice daily' },
   ],
 });
+
+/**
+ * Holds the turn `key` on a connection of the test's own, sends `queued`, and once it waits for the turn runs
+ * `whileHeld`; then lets the turn go and answers what `queued` answered. For what must be checked after the
+ * turn is taken: done while the request waits, it is seen only if read after the turn.
+ */
+async function whileTurnHeld<T>(key: string, queued: () => Promise<T>, whileHeld: () => Promise<void>): Promise<T> {
+  const holder = new pg.Client({ connectionString: inject('databaseUrl') });
+  await holder.connect();
+  try {
+    await holder.query('begin');
+    await holder.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    const answer = queued();
+    answer.catch(() => undefined); // awaited below, once the turn is let go
+    for (const deadline = Date.now() + 15_000; ; await sleep(10)) {
+      await holder.query('select pg_stat_clear_snapshot()');
+      const { rows } = await holder.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where pg_backend_pid() = any(pg_blocking_pids(pid))');
+      if (rows[0]!.n > 0) break;
+      if (Date.now() > deadline) throw new Error(`Nothing queued behind the turn "${key}"`);
+    }
+    await whileHeld();
+    await holder.query('commit');
+    return await answer;
+  } finally {
+    await holder.end();
+  }
+}
 
 describe('medications', () => {
   const server = useTestServer();
@@ -122,8 +152,9 @@ describe('medications', () => {
       `select action, actor_id from audit_entry where patient_id = ? and outcome = 'ALLOWED' and action like 'medication.%' and action <> 'medication.manage' order by id`,
       [patient.id],
     );
-    expect(audited.map((a) => a.action)).toEqual(['medication.add', 'medication.review', 'medication.propose', 'medication.approve', 'medication.agree', 'medication.pause', 'medication.resume']);
-    expect(audited[3].actor_id).toBe(gp.id);
+    // The GP's list of changes awaiting them named the patient once (the practitioner's, and the GP's after approving, were empty).
+    expect(audited.map((a) => a.action)).toEqual(['medication.add', 'medication.review', 'medication.propose', 'medication.awaitingApproval', 'medication.approve', 'medication.agree', 'medication.pause', 'medication.resume']);
+    expect([audited[3].actor_id, audited[4].actor_id]).toEqual([gp.id, gp.id]);
   });
 
   it('a GP may amend the steps (saying why) or decline; an amendment is checked like a proposal', async () => {
@@ -462,5 +493,156 @@ describe('medications', () => {
     expect(await due()).toEqual([]);
     await server().orm.em.fork().getConnection().execute('update medication_review set next_review_due = ? where patient_id = ?', [addDays(today, -1), patient.id]);
     expect(await due()).toEqual([{ patient: { id: patient.id }, nextReviewDue: addDays(today, -1) }]);
+  });
+
+  it("one plan per medicine follows the medicine, not one list entry: a plan from a step's recorded dose, or a reduction of a medicine a plan started, replaces the plan in force", async () => {
+    await fresh();
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const [pharmToken, gpToken] = [await signInAs(url(), pharm), await signInAs(url(), gp)];
+    type Plan = { id: string; status: string; replacedById: string | null; replaces: { id: string; status: string } | null };
+    const plans = async () => (await gql<{ patientMedication: { proposals: Plan[] } }>(url(), PLANS, { id: patient.id }, pharmToken)).data!.patientMedication.proposals;
+    const inForce = async () => (await plans()).filter((p) => ['APPROVED', 'PAUSED'].includes(p.status)).map((p) => p.id).sort();
+    const propose = async (input: Record<string, unknown>) => {
+      const r = await gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input }, pharmToken);
+      expect(r.errors).toBeUndefined();
+      return r.data!.proposeMedicationChange.id;
+    };
+    const approve = async (proposalId: string) => expect((await gql(url(), DECIDE, { input: { proposalId, decision: 'APPROVE' } }, gpToken)).errors).toBeUndefined();
+
+    // A reduction approved, then its first step's dose recorded: the entry it was proposed from stops and a new one stands for it.
+    const m1 = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, pharmToken)).data!.addMedication.id;
+    const first = await propose(taper(patient.id, m1));
+    await approve(first);
+    const stepDose = { medicationId: m1, form: 'modified-release tablet', strength: '50 mg', dose: 50, frequency: 'twice daily', startDate: today, prescriber: 'Dr A Example', reason: 'Taper step 1' };
+    const m2 = (await gql<{ changeMedication: { id: string } }>(url(), CHANGE, { input: stepDose }, pharmToken)).data!.changeMedication.id;
+    const slower = await propose({ ...taper(patient.id, m2), rationale: 'Slower after the flare-up', steps: [{ startDate: addDays(today, 7), dose: 45, frequency: 'twice daily' }, { startDate: addDays(today, 35), dose: 40, frequency: 'twice daily' }] });
+    expect((await plans()).find((p) => p.id === slower)?.replaces).toEqual({ id: first, status: 'APPROVED', decidedBy: { name: gp.name } });
+    await approve(slower);
+    expect((await plans()).find((p) => p.id === first)).toMatchObject({ status: 'REPLACED', replacedById: slower });
+    expect(await inForce()).toEqual([slower]);
+
+    // A plan to start paracetamol, then a reduction of the entry recorded for it: one medicine, one plan.
+    const startParacetamol = { patientId: patient.id, kind: 'START', medicineCode: 'paracetamol', rationale: 'Regular paracetamol first', steps: [{ startDate: addDays(today, 1), dose: 1000, frequency: 'four times a day' }] };
+    const start = await propose(startParacetamol);
+    await approve(start);
+    const listed = { patientId: patient.id, medicineCode: 'paracetamol', form: 'tablet', strength: '500 mg', dose: 1000, frequency: 'four times a day', startDate: today, prescriber: 'Dr A Example' };
+    const p1 = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: listed }, pharmToken)).data!.addMedication.id;
+    const less = await propose({ patientId: patient.id, kind: 'REDUCE', medicationId: p1, rationale: 'Pain better; less paracetamol', steps: [{ startDate: addDays(today, 3), dose: 500, frequency: 'four times a day' }] });
+    expect((await plans()).find((p) => p.id === less)?.replaces).toMatchObject({ id: start });
+    // While it awaits a GP, another plan to start paracetamol is a second proposal for the same medicine.
+    expect(errorCode(await gql(url(), PROPOSE, { input: startParacetamol }, pharmToken))).toBe('CONFLICT');
+    await approve(less);
+    expect((await plans()).find((p) => p.id === start)).toMatchObject({ status: 'REPLACED', replacedById: less });
+    expect(await inForce()).toEqual([slower, less].sort());
+  });
+
+  it('a plan to start that ends in a stop: once the stop begins the tab and a review still work, asking for the stop until it is recorded', async () => {
+    await fresh();
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const [token, gpToken] = [await signInAs(url(), pharm), await signInAs(url(), gp)];
+    const course = { patientId: patient.id, kind: 'START', medicineCode: 'paracetamol', rationale: 'A week of regular paracetamol for the flare-up', steps: [{ startDate: addDays(today, 1), dose: 500, frequency: 'twice daily' }, { startDate: addDays(today, 8), dose: 0 }] };
+    const proposalId = (await gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input: course }, token)).data!.proposeMedicationChange.id;
+    expect((await gql(url(), DECIDE, { input: { proposalId, decision: 'APPROVE' } }, gpToken)).errors).toBeUndefined();
+    // A week on: the course began a week ago, it was recorded, and its stop begins today.
+    await ownerQuery(`update taper_step set start_date = case position when 0 then $2::date else $3::date end where proposal_id = $1`, [proposalId, addDays(today, -7), today]);
+    const listed = { patientId: patient.id, medicineCode: 'paracetamol', form: 'tablet', strength: '500 mg', dose: 500, frequency: 'twice daily', startDate: addDays(today, -7), prescriber: 'Dr A Example' };
+    const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: listed }, token)).data!.addMedication.id;
+
+    type Summary = { planFlags: Array<{ code: string; stopToRecord: { medicationId: string; stopDate: string; reason: string } | null; startToRecord: unknown }> };
+    const summary = await gql<{ patientMedication: Summary }>(url(), SUMMARY, { id: patient.id }, token);
+    expect(summary.errors).toBeUndefined();
+    const behind = summary.data!.patientMedication.planFlags.filter((f) => f.code === 'PLAN_AHEAD_OF_LIST');
+    expect(behind.map((f) => [f.stopToRecord, f.startToRecord])).toEqual([[{ medicationId: medId, stopDate: today, reason: `Approved plan, step from ${today}` }, null]]);
+    const review = { patientId: patient.id, howTaken: 'As the course said', effectOnPainAndFunction: 'Flare settled', sideEffects: 'None', whatMatters: 'Back to work', readiness: 'READY', nextReviewDue: addDays(today, 90) };
+    expect((await gql(url(), REVIEW, { input: review }, token)).errors).toBeUndefined();
+
+    // The stop recorded, the list agrees with the plan: no flag, and no offer to start it again at 0 mg.
+    expect((await gql(url(), STOP, { input: behind[0]!.stopToRecord }, token)).errors).toBeUndefined();
+    const after = await gql<{ patientMedication: Summary }>(url(), SUMMARY, { id: patient.id }, token);
+    expect(after.errors).toBeUndefined();
+    expect(after.data!.patientMedication.planFlags.map((f) => f.code)).not.toContain('PLAN_AHEAD_OF_LIST');
+  });
+
+  it("amending the steps asks for the patient's agreement again: the agreement given to the proposed steps is not carried to the amended ones", async () => {
+    await fresh();
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const [token, gpToken] = [await signInAs(url(), pharm), await signInAs(url(), gp)];
+    const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, token)).data!.addMedication.id;
+    const proposalId = (await gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input: taper(patient.id, medId) }, token)).data!.proposeMedicationChange.id;
+    expect((await gql<{ recordPatientAgreement: { patientAgreedAt: string } }>(url(), AGREE, { id: proposalId }, token)).data?.recordPatientAgreement.patientAgreedAt).toBeTruthy();
+
+    const amend = { proposalId, decision: 'AMEND', comment: 'Smaller steps', steps: [{ startDate: addDays(today, 2), dose: 55, frequency: 'BD' }, { startDate: addDays(today, 20), dose: 45, frequency: 'BD' }] };
+    expect((await gql(url(), DECIDE, { input: amend }, gpToken)).errors).toBeUndefined();
+    const agreement = async () =>
+      (await gql<{ patientMedication: { proposals: Array<{ id: string; status: string; patientAgreedAt: string | null; patientAgreementNote: string | null }> } }>(url(), `query($id: ID!) { patientMedication(patientId: $id) { proposals { id status patientAgreedAt patientAgreementNote } } }`, { id: patient.id }, token)).data!.patientMedication.proposals.find((p) => p.id === proposalId);
+    expect(await agreement()).toEqual({ id: proposalId, status: 'APPROVED', patientAgreedAt: null, patientAgreementNote: null });
+
+    const again = await gql<{ recordPatientAgreement: { patientAgreedAt: string } }>(url(), AGREE, { id: proposalId }, token);
+    expect(again.errors).toBeUndefined();
+    expect(await agreement()).toMatchObject({ patientAgreedAt: expect.any(String), patientAgreementNote: 'Happy to try, wants to keep walking group' });
+  });
+
+  it('an unknown medicine or proposal and one on a patient out of reach look alike to an outsider: the same NOT_FOUND, each refusal audited', async () => {
+    await fresh();
+    const { pharm, gp, outsider } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const pharmToken = await signInAs(url(), pharm);
+    const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, pharmToken)).data!.addMedication.id;
+    const proposalId = (await gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input: taper(patient.id, medId) }, pharmToken)).data!.proposeMedicationChange.id;
+    const outsiderToken = await signInAs(url(), outsider);
+    const change = (medicationId: string) => ({ input: { medicationId, form: 'modified-release tablet', strength: '50 mg', dose: 50, frequency: 'twice daily', startDate: today, prescriber: 'Dr A Example' } });
+    const cases: Array<[string, (id: string) => Record<string, unknown>, string, string]> = [
+      [DECIDE, (id) => ({ input: { proposalId: id, decision: 'APPROVE' } }), proposalId, 'No such medication proposal, or you do not have access to it.'],
+      [AGREE, (id) => ({ id }), proposalId, 'No such medication proposal, or you do not have access to it.'],
+      [STOP, (id) => ({ input: { medicationId: id } }), medId, 'No such medicine, or you do not have access to it.'],
+      [CHANGE, change, medId, 'No such medicine, or you do not have access to it.'],
+    ];
+    for (const [query, variables, realId, message] of cases) {
+      for (const id of [realId, randomUUID()]) {
+        const r = await gql(url(), query, variables(id), outsiderToken);
+        expect([errorCode(r), r.errors?.[0]?.message], `${query} ${id === realId ? 'real' : 'unknown'}`).toEqual(['NOT_FOUND', message]);
+      }
+    }
+    const denied = await ownerQuery<{ action: string; on_patient: boolean }>(
+      `select action, patient_id is not null as on_patient from audit_entry where actor_id = $1 and outcome = 'DENIED' order by id`,
+      [outsider.id],
+    );
+    const pairs = (action: string) => [{ action, on_patient: true }, { action, on_patient: false }];
+    expect(denied).toEqual([...pairs('medication.decide'), ...pairs('medication.manage'), ...pairs('medication.manage'), ...pairs('medication.manage')]);
+  });
+
+  it('the worklists record each patient they name in the audit trail', async () => {
+    await fresh();
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const [pharmToken, gpToken] = [await signInAs(url(), pharm), await signInAs(url(), gp)];
+    const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, pharmToken)).data!.addMedication.id;
+    expect((await gql(url(), PROPOSE, { input: taper(patient.id, medId) }, pharmToken)).errors).toBeUndefined();
+
+    const due = await gql<{ medicationReviewsDue: Array<{ patient: { id: string } }> }>(url(), DUE, {}, pharmToken);
+    expect(due.data!.medicationReviewsDue.map((d) => d.patient.id)).toEqual([patient.id]);
+    expect(await auditedPatients(pharm.id, 'medication.reviewsDue')).toEqual([patient.id]);
+    const awaiting = await gql<{ medicationChangesAwaitingMyApproval: Array<{ patient: { id: string } }> }>(url(), AWAITING, {}, gpToken);
+    expect(awaiting.data!.medicationChangesAwaitingMyApproval.map((p) => p.patient.id)).toEqual([patient.id]);
+    expect(await auditedPatients(gp.id, 'medication.awaitingApproval')).toEqual([patient.id]);
+  });
+
+  it('approving checks the medicine is still taken once its turn is taken: a stop recorded while the approval waited is seen, and the plan is not approved', async () => {
+    await fresh();
+    const { pharm, gp } = world.users;
+    const patient = await world.patient([pharm, gp]);
+    const [pharmToken, gpToken] = [await signInAs(url(), pharm), await signInAs(url(), gp)];
+    const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, pharmToken)).data!.addMedication.id;
+    const proposalId = (await gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input: taper(patient.id, medId) }, pharmToken)).data!.proposeMedicationChange.id;
+    const approval = await whileTurnHeld(
+      `medication-plans:${patient.id}`,
+      () => gql(url(), DECIDE, { input: { proposalId, decision: 'APPROVE' } }, gpToken),
+      async () => expect((await gql(url(), STOP, { input: { medicationId: medId, reason: 'Stopped by the hospital' } }, pharmToken)).errors).toBeUndefined(),
+    );
+    expect([errorCode(approval), approval.errors?.[0]?.message]).toEqual(['CONFLICT', `Morphine (oral) was stopped on ${today}, after this was proposed: decline it, and propose again from what the patient takes now.`]);
+    expect((await counts(patient.id)).statuses).toBe('AWAITING_APPROVAL:false');
   });
 });

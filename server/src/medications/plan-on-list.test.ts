@@ -95,6 +95,40 @@ describe('a running plan the medicine list is behind', () => {
     expect(plansAheadOfList([titration], [listed('g1', 'gabapentin', 'Gabapentin', 300, 1, 'at night', 'mg', { startDate: '2026-06-01' })], on)[0]!.stepToRecord).toEqual({ medicationId: 'g1', startDate: '2026-06-08', dose: 300, frequency: 'twice daily' });
   });
 
+  it('a start or a switch that ends in a stop asks for the stop once that step begins, never a start at dose 0', () => {
+    const start: RunningPlan = {
+      kind: ProposalKind.START,
+      medicationId: null,
+      medicineCode: 'paracetamol',
+      medicineName: 'Paracetamol',
+      steps: [step('2026-06-01', 500, 'twice daily', '500 mg twice a day'), step('2026-06-10', 0, '', 'stop Paracetamol')],
+    };
+    const paracetamol = (stopDate: string | null) => listed('p1', 'paracetamol', 'Paracetamol', 500, 2, 'twice a day', 'mg', { startDate: '2026-06-01', stopDate });
+    expect(plansAheadOfList([start], [paracetamol(null)], on)).toEqual([
+      {
+        code: FlagCode.PLAN_AHEAD_OF_LIST,
+        reason: "Paracetamol: the approved plan's step from 2026-06-10 (stop Paracetamol) has begun, but the list still records Paracetamol 500 mg twice a day as taken. Record what the patient takes now, so the total OME and the flags are right.",
+        stopToRecord: { medicationId: 'p1', stopDate: '2026-06-10', reason: 'Approved plan, step from 2026-06-10' },
+      },
+    ]);
+    // Stopped already, or never listed: the list says what the plan does, and there is nothing to record.
+    expect(plansAheadOfList([start], [paracetamol('2026-06-10')], on)).toEqual([]);
+    expect(plansAheadOfList([start], [], on)).toEqual([]);
+
+    // A switch whose last step stops the medicine switched to is followed the same way.
+    const switchThenStop: RunningPlan = {
+      kind: ProposalKind.SWITCH,
+      medicationId: 'm1',
+      medicineCode: 'oxycodone',
+      medicineName: 'Oxycodone (oral)',
+      steps: [step('2026-06-01', 20, 'twice daily', '20 mg twice a day'), step('2026-06-12', 0, '', 'stop Oxycodone (oral)')],
+    };
+    const morphineStopped = listed('m1', 'morphine', 'Morphine (oral)', 60, 2, 'twice a day', 'mg', { stopDate: '2026-06-01' });
+    const oxycodone = listed('o1', 'oxycodone', 'Oxycodone (oral)', 20, 2, 'twice a day', 'mg', { startDate: '2026-06-01' });
+    expect(plansAheadOfList([switchThenStop], [morphineStopped, oxycodone], on).map((f) => f.stopToRecord)).toEqual([{ medicationId: 'o1', stopDate: '2026-06-12', reason: 'Approved plan, step from 2026-06-12' }]);
+    expect(plansAheadOfList([switchThenStop], [morphineStopped], on)).toEqual([]);
+  });
+
   it('never offers to record a stop or a new dose before the entry began', () => {
     // The listed entry was recorded after the step's day (a late correction): the earliest it can change is its own start.
     const recordedLate = listed('m2', 'morphine', 'Morphine (oral)', 45, 2, 'twice a day', 'mg', { startDate: '2026-06-05' });

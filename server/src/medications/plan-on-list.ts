@@ -43,7 +43,10 @@ export function plansAheadOfList(plans: readonly RunningPlan[], history: readonl
       const firstStep = plan.steps[0]!.startDate;
       if (plan.kind === ProposalKind.SWITCH && original && isCurrent(original, on)) flag(`the list still records ${doseWords(original)}`, stop(original, firstStep));
       const started = history.filter((m) => m.medicineCode === plan.medicineCode && isCurrent(m, on));
-      if (started.length === 0) {
+      if (begun.dose === 0) {
+        // The plan has reached its stop: the one entry still listed is to be stopped; with none, the list already agrees.
+        if (started.length === 1) flag(`the list still records ${doseWords(started[0]!)} as taken`, stop(started[0]!, begun.startDate));
+      } else if (started.length === 0) {
         flag(`the list does not have ${plan.medicineName}`, { startToRecord: { medicineCode: plan.medicineCode, startDate: begun.startDate, dose: begun.dose, frequency: begun.frequency } });
       } else if (started.length === 1 && stepDaily(plan.medicineCode, begun) !== listDaily(started[0]!)) {
         flag(`the list records ${doseWords(started[0]!)}`, newDose(started[0]!));
@@ -74,8 +77,10 @@ function entryNowFor(original: Medication, history: readonly Medication[], on: s
   return since.length === 1 ? since[0]! : null;
 }
 
-/** A step's daily amount: mg a day, or a patch's µg/h (as the plan's steps were checked). */
+/** A step's daily amount: mg a day, or a patch's µg/h (as the plan's steps were checked); a stop is none. */
 function stepDaily(medicineCode: string, s: RunningPlan['steps'][number]): number {
+  // A stop has no frequency to read (`checkTaperSteps` stores none), and assessDose refuses a dose of 0.
+  if (s.dose === 0) return 0;
   const entry = findMedicine(medicineCode);
   return entry && isPatch(entry) ? s.dose : s.dose * assessDose({ medicineCode, dose: s.dose, frequency: s.frequency }).dosesPerDay;
 }

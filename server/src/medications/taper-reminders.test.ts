@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
+import { Role, User } from '../auth/user.entity.js';
+import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
+import { defaultTeamRole } from '../care-teams/team-roles.js';
+import { Organisation } from '../organisations/organisation.entity.js';
+import { Patient } from '../patients/patient.entity.js';
 import { gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { addDays, addMonths, ukToday } from '../platform/uk-dates.js';
@@ -54,7 +59,22 @@ describe('taper step reminders', () => {
         if (enough(h) || Date.now() > deadline) return h;
       }
     };
-    return { world, patient, tokens, proposalId, moveSteps, heard, heardUntil };
+    /** Who was reminded of this patient's taper, read from the store (whatever they may see now); within three seconds. */
+    const remindedUntilSome = async () => {
+      for (const deadline = Date.now() + 3000; ; await sleep(100)) {
+        const rows = await ownerQuery<{ recipient_id: string }>(`select recipient_id from notification where kind = 'TAPER_STEP_DUE' and patient_id = $1 order by recipient_id`, [patient.id]);
+        if (rows.length > 0 || Date.now() > deadline) return rows.map((r) => r.recipient_id);
+      }
+    };
+    /** A second GP of the practice, on the patient's care team. */
+    const secondGpOnTeam = async () => {
+      const em = server().orm.em.fork();
+      const gp2 = new User('Second GP', `second.gp.${world.tag}@test.example`, '', Role.GP, em.getReference(Organisation, world.practice.id));
+      em.persist([gp2, new CareTeamMember(em.getReference(Patient, patient.id), gp2, defaultTeamRole(Role.GP), false)]);
+      await em.flush();
+      return gp2;
+    };
+    return { world, patient, tokens, proposalId, moveSteps, heard, heardUntil, remindedUntilSome, secondGpOnTeam };
   }
 
   it('reminds the practitioner and the approving GP once when a step falls due, naming the step, and puts it on the timeline', async () => {
@@ -88,6 +108,26 @@ describe('taper step reminders', () => {
     ]);
     const [marked] = await ownerQuery<{ reminded: string }>(`select count(*) filter (where reminded_at is not null)::text as reminded from taper_step where proposal_id = $1`, [t.proposalId]);
     expect(marked.reminded).toBe('2');
+  });
+
+  it('reminds only those who may still open the record: a GP who left the team or a deactivated account is not told; with neither left, the team\'s GPs are', async () => {
+    const leaveTeam = (t: { patient: { id: string } }, user: { id: string }) => ownerQuery('delete from care_team_member where patient_id = $1 and user_id = $2', [t.patient.id, user.id]);
+    // The approving GP has left the care team: the practitioner, still on it, is reminded, and the GP is not.
+    const gpLeft = await approvedTaper();
+    await gpLeft.secondGpOnTeam();
+    await leaveTeam(gpLeft, gpLeft.world.users.gp);
+    await gpLeft.moveSteps([today]);
+    expect(await gpLeft.remindedUntilSome()).toEqual([gpLeft.world.users.pharm.id]);
+
+    // The practitioner's account is deactivated and the GP has left: a GP still on the team is reminded instead.
+    const bothGone = await approvedTaper();
+    const gp2 = await bothGone.secondGpOnTeam();
+    await ownerQuery('update app_user set active = false where id = $1', [bothGone.world.users.pharm.id]);
+    await leaveTeam(bothGone, bothGone.world.users.gp);
+    await bothGone.moveSteps([today]);
+    expect(await bothGone.remindedUntilSome()).toEqual([gp2.id]);
+    const [reminder] = await ownerQuery<{ title: string }>(`select title from notification where kind = 'TAPER_STEP_DUE' and recipient_id = $1`, [gp2.id]);
+    expect(reminder?.title).toBe(`Step 1 of 3 of Gwen Morgan ${bothGone.world.tag}'s Morphine (oral) taper is due`);
   });
 
   it('says nothing of a paused taper or one awaiting approval; a resumed taper is reminded of the step it has reached', async () => {

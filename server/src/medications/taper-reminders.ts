@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { readersAmong } from '../access/policy.js';
 import { appendEvent } from '../events/event-log.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
@@ -7,6 +8,7 @@ import type { Orm } from '../platform/database.js';
 import type { Logger } from '../platform/logger.js';
 import { PeriodicSweep } from '../platform/periodic-sweep.js';
 import { runSql, sql } from '../platform/sql.js';
+import { teamGpIds } from './taper.service.js';
 
 interface DueStep {
   id: string;
@@ -24,7 +26,8 @@ interface DueStep {
 
 /**
  * Reminds the practitioner who proposed a running taper and the GP who approved it when a step falls due
- * (its start date has come, in the UK), once per step, with an entry on the patient's timeline. A paused
+ * (its start date has come, in the UK), once per step, with an entry on the patient's timeline; or, when
+ * neither may still open the patient's record, the GPs on the care team (`recipientsOf`). A paused
  * taper is not reminded; when it resumes, the latest step that fell due meanwhile is the one reminded (the
  * earlier ones are marked as passed, so nobody is told to give a dose the taper has already gone below).
  * Safe on every instance at once: steps are claimed with `skip locked` and marked in the same transaction.
@@ -61,7 +64,7 @@ async function remind(tx: EntityManager, d: DueStep): Promise<void> {
     actorId: null,
     payload: { proposalId: d.proposal_id, medicine: d.medicine_name, position: d.position + 1, steps: d.steps, startDate: d.start_date, words: d.words },
   });
-  await notify(tx, [...new Set([d.proposed_by_id, d.decided_by_id])], {
+  await notify(tx, await recipientsOf(tx, d), {
     kind: NotificationKind.TAPER_STEP_DUE,
     patientId: d.patient_id,
     title: `${step} of ${d.patient_name}'s ${d.medicine_name} taper is due`,
@@ -69,6 +72,16 @@ async function remind(tx: EntityManager, d: DueStep): Promise<void> {
     link: links.medication(d.patient_id),
     actorId: null,
   });
+}
+
+/**
+ * Who is reminded of a step: the proposer and the approving GP while they may still open the patient's record
+ * (one who has left the care team, or whose account is deactivated, is not told about a patient no longer
+ * theirs); when neither may, the care team's GPs, so that the step still reaches someone who can act on it.
+ */
+async function recipientsOf(tx: EntityManager, d: DueStep): Promise<string[]> {
+  const readers = await readersAmong(tx, d.patient_id, [...new Set([d.proposed_by_id, d.decided_by_id])]);
+  return readers.size > 0 ? [...readers] : teamGpIds(tx, d.patient_id);
 }
 
 export function taperReminderSweep(orm: Orm, config: Config, logger: Logger): PeriodicSweep {

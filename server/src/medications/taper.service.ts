@@ -64,19 +64,11 @@ export async function decideMedicationChange(em: EntityManager, by: By, patient:
   const comment = input.comment?.trim() ? requireText('comment', input.comment, 4000) : null;
   if (input.decision !== Decision.APPROVE && !comment) throw badInput('comment', `Please say why you ${input.decision === Decision.AMEND ? 'amended' : 'declined'} it.`);
   if (input.decision !== Decision.AMEND && input.steps?.length) throw badInput('steps', 'Steps are given only when amending.');
-  let amended: CheckedStep[] | null = null;
-  if (input.decision !== Decision.DECLINE) {
-    const from = proposal.medicationId ? await em.findOne(Medication, { id: proposal.medicationId }) : null;
-    if (from?.stopDate && from.stopDate <= ukToday()) {
-      throw conflict(`${from.name} was stopped on ${from.stopDate}, after this was proposed: decline it, and propose again from what the patient takes now.`);
-    }
-    // An amendment is held to everything a proposal is.
-    if (input.decision === Decision.AMEND) amended = checkPlan(proposal.kind, proposal.medicineCode, from, input.steps ?? []);
-  }
   await em.transactional(async (tx) => {
     await takeTurns(tx, plansKey(proposal.patientId));
     const locked = await tx.findOneOrFail(MedicationProposal, { id: proposal.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (locked.status !== ProposalStatus.AWAITING_APPROVAL) throw conflict(`This proposal was already ${statusWords[locked.status]}; only one awaiting a GP's decision can be decided.`);
+    const amended = input.decision === Decision.DECLINE ? null : await stepsToApprove(tx, locked, input);
     locked.status = input.decision === Decision.DECLINE ? ProposalStatus.DECLINED : ProposalStatus.APPROVED;
     locked.decidedBy = by.actor;
     locked.decidedAt = new Date();
@@ -85,6 +77,7 @@ export async function decideMedicationChange(em: EntityManager, by: By, patient:
     if (amended) {
       await tx.nativeDelete(TaperStep, { proposal: locked.id });
       stepEntities(locked, amended).forEach((s) => tx.persist(s));
+      forgetAgreement(locked);
     }
     await tx.flush();
     if (locked.status === ProposalStatus.APPROVED) await replaceEarlierPlans(tx, by, locked);
@@ -109,7 +102,7 @@ export async function decideMedicationChange(em: EntityManager, by: By, patient:
   return proposal;
 }
 
-/** Records that the patient agreed to the plan (any time after it is proposed, once). */
+/** Records that the patient agreed to the plan (any time after it is proposed; once for its steps as they stand, since a GP's amendment asks again). */
 export async function recordPatientAgreement(em: EntityManager, by: By, proposal: MedicationProposal, note: string | null): Promise<MedicationProposal> {
   const text = note?.trim() ? requireText('note', note, 2000) : null;
   await em.transactional(async (tx) => {
@@ -177,7 +170,7 @@ export async function withdrawMedicationChange(em: EntityManager, by: By, patien
 /** For a proposal awaiting a decision: the plan in force for the same medicine, which approving it would end. */
 export async function planItWouldReplace(em: EntityManager, proposal: MedicationProposal): Promise<MedicationProposal | null> {
   if (proposal.status !== ProposalStatus.AWAITING_APPROVAL) return null;
-  const [row] = await runSql<{ id: string }>(em, sql`select id from medication_proposal where status in ('APPROVED','PAUSED') and ${sameMedicine(proposal)} order by decided_at desc limit 1`);
+  const [row] = await runSql<{ id: string }>(em, sql`select mp.id from medication_proposal mp where mp.status in ('APPROVED','PAUSED') and ${sameMedicine(proposal)} order by mp.decided_at desc limit 1`);
   return row ? em.findOne(MedicationProposal, { id: row.id }, { populate: ['proposedBy', 'decidedBy'] }) : null;
 }
 
@@ -222,15 +215,55 @@ function checkPlan(kind: ProposalKind, code: string, from: Medication | null, st
   return checked;
 }
 
+/**
+ * What approving `proposal` rests on, read inside the deciding transaction once its turn is taken, so that a
+ * stop recorded while the decision waited is seen: the medicine it changes is still taken (its row held, so a
+ * stop recorded now waits for the decision), and an amendment is a whole plan from it. The amended steps, or
+ * null when approved as proposed.
+ */
+async function stepsToApprove(tx: EntityManager, proposal: MedicationProposal, input: DecideMedicationChangeInput): Promise<CheckedStep[] | null> {
+  const from = proposal.medicationId ? await tx.findOne(Medication, { id: proposal.medicationId }, { lockMode: LockMode.PESSIMISTIC_READ }) : null;
+  if (from?.stopDate && from.stopDate <= ukToday()) {
+    throw conflict(`${from.name} was stopped on ${from.stopDate}, after this was proposed: decline it, and propose again from what the patient takes now.`);
+  }
+  // An amendment is held to everything a proposal is.
+  return input.decision === Decision.AMEND ? checkPlan(proposal.kind, proposal.medicineCode, from, input.steps ?? []) : null;
+}
+
+/** The patient agreed to the steps as they were; amended, they have not seen these, so their agreement is asked for again. */
+function forgetAgreement(p: MedicationProposal): void {
+  p.patientAgreedAt = null;
+  p.patientAgreementNote = null;
+}
+
 /** Proposals, approvals and withdrawals on one patient's medicines take turns, so each sees the others' outcome. */
 function plansKey(patientId: string): string {
   return `medication-plans:${patientId}`;
 }
 
-/** Rows of `p`'s patient that change the same medicine: the same current one, or for a start, a start of the same medicine. */
-function sameMedicine(p: Pick<MedicationProposal, 'patientId' | 'medicationId' | 'medicineCode'>): Sql {
-  const subject = p.medicationId ? sql`medication_id = ${p.medicationId}` : sql`medication_id is null and medicine_code = ${p.medicineCode}`;
-  return sql`patient_id = ${p.patientId} and ${subject}`;
+/**
+ * Proposals (rows `mp`) of `p`'s patient for the same medicine as `p`, so that one medicine has one plan. A
+ * medicine is followed by what it is, not by one list entry: recording a step's dose stops the entry and adds
+ * another (`changeMedication`), and a started medicine is listed only once it is recorded. So two plans are
+ * for the same medicine when they share one (`medicinesOf`) of the same code, and of the same form where
+ * both name a listed entry: the rule `plan-on-list.ts` follows a plan along the list by (`entryNowFor`).
+ */
+function sameMedicine(p: Pick<MedicationProposal, 'patientId' | 'kind' | 'medicationId' | 'medicineCode'>): Sql {
+  return sql`mp.patient_id = ${p.patientId} and exists (
+    select 1 from (${medicinesOf(p)}) mine
+      join (select m.medicine_code as code, m.form from medication m where m.id = mp.medication_id
+            union all select mp.medicine_code, null where mp.kind in ('START', 'SWITCH')) theirs
+        on theirs.code = mine.code and (mine.form is null or theirs.form is null or theirs.form = mine.form))`;
+}
+
+/**
+ * The medicines `p` governs, as rows (code, form): the listed entry it changes, and for a start or a switch
+ * the medicine it starts, in whatever form it comes to be listed (form null).
+ */
+function medicinesOf(p: Pick<MedicationProposal, 'kind' | 'medicationId' | 'medicineCode'>): Sql {
+  const changed = sql`select m.medicine_code as code, m.form from medication m where m.id = ${p.medicationId}::uuid`;
+  const starts = p.kind === ProposalKind.START || p.kind === ProposalKind.SWITCH;
+  return starts ? sql`${changed} union all select ${p.medicineCode}::text, null::text` : changed;
 }
 
 /**
@@ -253,8 +286,8 @@ async function refuseSecondAwaiting(tx: EntityManager, p: MedicationProposal): P
 async function replaceEarlierPlans(tx: EntityManager, by: By, approved: MedicationProposal): Promise<void> {
   const ended = await runSql<{ id: string }>(
     tx,
-    sql`update medication_proposal set status = 'REPLACED', ended_by_id = ${by.actor.id}, ended_at = now(), replaced_by_id = ${approved.id}
-         where status in ('APPROVED','PAUSED') and id <> ${approved.id} and ${sameMedicine(approved)} returning id`,
+    sql`update medication_proposal mp set status = 'REPLACED', ended_by_id = ${by.actor.id}, ended_at = now(), replaced_by_id = ${approved.id}
+         where mp.status in ('APPROVED','PAUSED') and mp.id <> ${approved.id} and ${sameMedicine(approved)} returning mp.id`,
   );
   for (const { id } of ended) {
     await appendEvent(tx, { patientId: approved.patientId, kind: 'TAPER_REPLACED', actorId: by.actor.id, payload: { proposalId: id, medicine: approved.medicineName, replacedBy: approved.id } });
@@ -278,7 +311,8 @@ function stepEntities(proposal: MedicationProposal, steps: CheckedStep[]): Taper
   return steps.map((s) => Object.assign(new TaperStep(), { ...s, proposal }));
 }
 
-async function teamGpIds(em: EntityManager, patientId: string): Promise<string[]> {
+/** The active GPs on the patient's care team: those who may decide its medication changes. */
+export async function teamGpIds(em: EntityManager, patientId: string): Promise<string[]> {
   const rows = await runSql<{ id: string }>(em, sql`select u.id from care_team_member m join app_user u on u.id = m.user_id where m.patient_id = ${patientId} and u.role = 'GP' and u.active`);
   return rows.map((r) => r.id);
 }

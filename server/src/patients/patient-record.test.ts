@@ -10,7 +10,7 @@ const EDIT = `mutation($input: UpdatePatientDemographicsInput!) {
 }`;
 const STATUS = 'mutation($p: ID!, $s: PatientStatus!, $r: String!) { setPatientStatus(patientId: $p, status: $s, reason: $r) { id status } }';
 const CHANGES = 'query($p: ID!) { patient(id: $p) { status statusChanges { to label allowed why } viewerCan { editPatientDetails changePatientStatus } } }';
-const TIMELINE = 'query($p: ID!) { timeline(patientId: $p) { nodes { kind actorName payload } } }';
+const TIMELINE = 'query($p: ID!) { timeline(patientId: $p, first: 100) { nodes { kind actorName payload } } }';
 const REFER = 'mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }';
 const TRIAGE = 'mutation($input: TriageReferralInput!) { triageReferral(input: $input) { id } }';
 const VIEWER_MAY = '{ viewerMay { createPatient } }';

@@ -3,7 +3,7 @@ import { isUuid, may } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { User } from '../auth/user.entity.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
-import { lockTeam } from '../care-teams/care-team.service.js';
+import { noLongerActiveMessage, shareTeamTurn } from '../care-teams/care-team.service.js';
 import { appendEvent } from '../events/event-log.js';
 import { excerpt } from '../events/event-kinds.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
@@ -27,7 +27,7 @@ const MAX_MENTIONS = 20;
 
 /**
  * The mentioned users, all of them on the patient's care team with an account in use; anyone else is refused
- * by name. Called inside the post's transaction, once the team has been locked: a member removed at the same
+ * by name. Called inside the post's transaction, under the care team's turn: a member removed at the same
  * moment is either still on the team when the post commits, or refused here, never told of a post they no
  * longer may read.
  */
@@ -35,7 +35,7 @@ async function mentionedMembers(tx: EntityManager, patientId: string, ids: strin
   if (ids.length > MAX_MENTIONS) throw badInput('mentions', `Mention at most ${MAX_MENTIONS} people in one post.`);
   const unique = [...new Set(ids)];
   if (unique.length === 0) return [];
-  await lockTeam(tx, patientId);
+  await shareTeamTurn(tx, patientId);
   const members = await tx.find(CareTeamMember, { patient: patientId, user: { $in: unique.filter(isUuid) } }, { populate: ['user'] });
   const outside = unique.filter((id) => !members.some((m) => m.user.id === id));
   if (outside.length > 0) {
@@ -43,10 +43,8 @@ async function mentionedMembers(tx: EntityManager, patientId: string, ids: strin
     const names = outside.map((id) => users.find((u) => u.id === id)?.name ?? 'an unknown person');
     throw badInput('mentions', `${listOf(names)} ${names.length === 1 ? 'is' : 'are'} not on this patient's care team, so cannot be mentioned.`);
   }
-  const gone = members.filter((m) => !m.user.active).map((m) => m.user.name);
-  if (gone.length > 0) {
-    throw badInput('mentions', `${listOf(gone)} ${gone.length === 1 ? 'no longer has an account' : 'no longer have accounts'} in Cairn, so cannot be mentioned.`);
-  }
+  const gone = members.find((m) => !m.user.active);
+  if (gone) throw badInput('mentions', noLongerActiveMessage(gone.user.name, 'mentioned'));
   return members.map((m) => m.user);
 }
 

@@ -67,7 +67,7 @@ describe('MDT discussion threads', () => {
     const res = await start(await signInAs(url(), coach), patient.id, { mentions: [fcp.id] });
     expect(errorCode(res)).toBe('BAD_USER_INPUT');
     expect(res.errors?.[0].extensions?.field).toBe('mentions');
-    expect(res.errors?.[0].message).toBe(`${fcp.name} no longer has an account in Cairn, so cannot be mentioned.`);
+    expect(res.errors?.[0].message).toBe(`${fcp.name} no longer has an active account, so cannot be mentioned.`);
     const em = server().orm.em.fork();
     expect(await em.getConnection().execute('select count(*)::int as n from thread where patient_id = ?', [patient.id])).toEqual([{ n: 0 }]);
     expect(await readEventsAfter(em, before, 10, { patientId: patient.id })).toEqual([]);

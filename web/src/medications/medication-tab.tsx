@@ -49,13 +49,16 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
       <p class="medication-disclaimer" role="note">
         {ADVISES_NEVER_PRESCRIBES}
       </p>
-      <Show when={abilities().canManage && mode() === 'none'}>
+      <Show when={(abilities().canManage || abilities().canPropose) && mode() === 'none'}>
         <div class="tab-toolbar medication-toolbar">
-          <Button onClick={() => openAdd()}>Record a medicine</Button>
-          <Button variant="secondary" onClick={() => setMode('review')}>
-            Record a review
-          </Button>
-          <Show when={abilities().canPropose && (summary()?.current.length ?? 0) > 0}>
+          <Show when={abilities().canManage}>
+            <Button onClick={() => openAdd()}>Record a medicine</Button>
+            <Button variant="secondary" onClick={() => setMode('review')}>
+              Record a review
+            </Button>
+          </Show>
+          {/* Offered with no medicines listed too: a plan may start one (the form then offers only a start). */}
+          <Show when={abilities().canPropose}>
             <Button variant="secondary" onClick={() => setMode('propose')}>
               Propose a change
             </Button>

@@ -20,7 +20,9 @@ const kinds: ReadonlyArray<{ value: ProposalKind; label: string }> = [
 
 /** Proposing a change with its taper schedule, for a GP on the team to approve. */
 export function ProposeChangeForm(props: { patientId: string; current: readonly Current[]; catalogue: readonly CatalogueEntry[]; onProposed(): void; onCancel(): void }): JSX.Element {
-  const [kind, setKind] = createSignal<ProposalKind>('REDUCE');
+  // With nothing listed there is nothing to reduce, stop or switch from: only a start can be proposed.
+  const offered = () => (props.current.length > 0 ? kinds : kinds.filter((k) => k.value === 'START'));
+  const [kind, setKind] = createSignal<ProposalKind>(props.current.length > 0 ? 'REDUCE' : 'START');
   const [medicationId, setMedicationId] = createSignal(props.current[0]?.id ?? '');
   const [medicineCode, setMedicineCode] = createSignal(props.catalogue[0]?.code ?? '');
   const [rationale, setRationale] = createSignal('');
@@ -59,7 +61,7 @@ export function ProposeChangeForm(props: { patientId: string; current: readonly 
       <h3 id="propose-heading">Propose a change</h3>
       <p class="muted">{ADVISES_NEVER_PRESCRIBES} A GP on the care team approves, amends or declines the proposal; until then it is not part of the plan.</p>
       <div class="medication-form__grid">
-        <Select label="Change" value={kind()} options={kinds} onChange={(v) => setKind(v as ProposalKind)} />
+        <Select label="Change" value={kind()} options={offered()} onChange={(v) => setKind(v as ProposalKind)} />
         <Show when={needsFrom()}>
           <Select label="Current medicine" value={medicationId()} options={props.current.map((m) => ({ value: m.id, label: `${m.name} ${m.dose} ${m.doseUnit === 'microgram/hour' ? 'µg/h' : m.doseUnit} ${m.frequencyWords}` }))} onChange={setMedicationId} />
         </Show>
