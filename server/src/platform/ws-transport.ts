@@ -4,6 +4,7 @@ import type { Extra } from 'graphql-ws/use/ws';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { internalErrorLogFields } from './errors.js';
 
 /**
  * A frame is handed to graphql-ws as sent at once while less than this is waiting in the socket's
@@ -211,7 +212,8 @@ function handleMessage(socket: WebSocket, handle: (data: string) => Promise<void
 }
 
 function closeOnInternalError(socket: WebSocket, err: unknown): void {
-  console.error('Internal error while handling a WebSocket message', err);
+  // As the HTTP path logs its internal errors: without the values an error's text may carry (patients' data).
+  console.error('Internal error while handling a WebSocket message', internalErrorLogFields(err));
   socket.close(CloseCode.InternalServerError, 'Internal server error');
 }
 
@@ -294,7 +296,7 @@ function closeUninitialised(socket: WebSocket): void {
 }
 
 function closeOnSocketError(this: WebSocket, err: Error): void {
-  console.error('Internal error on a WebSocket', err);
+  console.error('Internal error on a WebSocket', internalErrorLogFields(err));
   this.close(CloseCode.InternalServerError, 'Internal server error');
 }
 
