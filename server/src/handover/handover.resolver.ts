@@ -1,13 +1,16 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
-import { acknowledgeablePatientsSql, completeHandoverActionAs, isUuid, itemNotFound, PatientAction, readablePatientsSql, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
+import { acknowledgeablePatientsSql, completeHandoverActionAs, deny, isUuid, itemNotFound, PatientAction, readablePatientsSql, requireActor, requirePatientAccess, type PatientAccess } from '../access/policy.js';
 import { patientsShown, recordAudit } from '../audit/audit.service.js';
 import { Patient } from '../patients/patient.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
 import type { Context } from '../auth/request-context.js';
+import { forbidden } from '../platform/errors.js';
 import { HandoverAction, HandoverAddendum, HandoverNote } from './handover.entity.js';
 import { acknowledgeHandover, actionsAssignedTo, addHandoverAddendum, completeHandoverAction, handoversAwaiting, postHandover } from './handover.service.js';
 import { escalationTimings } from './handover-escalation.js';
 import { HandoverEscalationTimings, PostHandoverInput } from './handover.types.js';
+
+const OWN_NOTE_REFUSAL = "You wrote this handover: the care team's lead, or another GP on the team, acknowledges it.";
 
 /** Loads a note and checks `action` on its patient; an unknown note and an inaccessible one look alike. */
 async function noteWithAccess(ctx: Context, handoverId: string, action: PatientAction): Promise<{ note: HandoverNote } & PatientAccess> {
@@ -34,7 +37,7 @@ export class HandoverResolver {
   @Query(() => [HandoverNote], { description: 'Unacknowledged handovers you may acknowledge, most urgent first.' })
   async handoversAwaitingMyAcknowledgement(@Ctx() ctx: Context): Promise<HandoverNote[]> {
     const actor = requireActor(ctx);
-    const notes = await handoversAwaiting(ctx.em, acknowledgeablePatientsSql(actor));
+    const notes = await handoversAwaiting(ctx.em, acknowledgeablePatientsSql(actor), actor.id);
     await recordAudit(ctx.em, ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, 'handover.awaitingMine', notes.map((n) => n.patientId)));
     return notes;
   }
@@ -82,6 +85,8 @@ export class HandoverResolver {
     @Ctx() ctx: Context,
   ): Promise<HandoverNote> {
     const { note, actor, patient } = await noteWithAccess(ctx, handoverId, PatientAction.ACKNOWLEDGE_HANDOVER);
+    // Acknowledging says the care team has read what was handed to it: the note's author cannot say so for it.
+    if (note.author.id === actor.id) throw await deny(ctx, 'handover.acknowledge', { handoverId: note.id, reason: 'own note' }, forbidden(OWN_NOTE_REFUSAL), note.patientId);
     return acknowledgeHandover(ctx.em, { actor, requestId: ctx.requestId }, note, patient, reply);
   }
 

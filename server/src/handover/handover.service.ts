@@ -232,10 +232,10 @@ export async function completeHandoverAction(em: EntityManager, by: By, action: 
 }
 
 /** Unacknowledged handovers on patients where `actor` may acknowledge (the lead, or a GP on the team). */
-export async function handoversAwaiting(em: EntityManager, acknowledgeable: Sql): Promise<HandoverNote[]> {
+export async function handoversAwaiting(em: EntityManager, acknowledgeable: Sql, actorId: string): Promise<HandoverNote[]> {
   const rows = await runSql<{ id: string }>(
     em,
-    sql`select n.id from handover_note n where n.acknowledged_at is null and n.patient_id in (${acknowledgeable})
+    sql`select n.id from handover_note n where n.acknowledged_at is null and n.patient_id in (${acknowledgeable}) and n.author_id <> ${actorId}
          order by case n.urgency when 'URGENT' then 0 when 'SOON' then 1 else 2 end, n.created_at`,
   );
   return handoversByIds(em, rows.map((r) => r.id));

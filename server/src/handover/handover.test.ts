@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { lastCommittedSeq, readEventsAfter } from '../events/event-log.js';
+import { auditRows } from '../test-support/audit-rows.js';
 import { errorCode, gql, startTestServer, useTestServer, wsConnect, type TestServer } from '../test-support/harness.js';
 import { useOwnDatabase } from '../test-support/own-database.js';
 import { liveStream } from '../test-support/live.js';
@@ -138,9 +139,26 @@ describe('handover notes', () => {
     expect(authorInbox.data?.myNotifications[0]).toMatchObject({ kind: 'HANDOVER_ACKNOWLEDGED', title: expect.stringContaining(coach.name) });
   });
 
+  it("is never acknowledged by its own author, though a GP on the team: it waits for the lead, and only on the lead's list", async () => {
+    await fresh();
+    const { coach, gp } = world.users;
+    const patient = await world.patient([coach, gp]);
+    const gpToken = await signInAs(url(), gp);
+    const id = (await gql<{ postHandover: { id: string } }>(url(), POST, { input: baseInput(patient.id) }, gpToken)).data!.postHandover.id;
+    const own = await gql(url(), ACK, { id }, gpToken);
+    expect([errorCode(own), own.errors?.[0].message]).toEqual(['FORBIDDEN', "You wrote this handover: the care team's lead, or another GP on the team, acknowledges it."]);
+    const awaiting = async (token: string) => (await gql<{ handoversAwaitingMyAcknowledgement: Array<{ id: string }> }>(url(), AWAITING, {}, token)).data!.handoversAwaitingMyAcknowledgement.map((n) => n.id);
+    expect(await awaiting(gpToken)).not.toContain(id);
+    const coachToken = await signInAs(url(), coach);
+    expect(await awaiting(coachToken)).toContain(id);
+    const refusals = await auditRows(server().orm, "action = 'handover.acknowledge' and outcome = 'DENIED' and actor_id = ?", [gp.id]);
+    expect(refusals.map((r) => [r.patient_id, r.detail?.handoverId, r.detail?.reason])).toEqual([[patient.id, id, 'own note']]);
+    expect((await gql(url(), ACK, { id }, coachToken)).errors).toBeUndefined();
+  });
+
   it('refuses bad input with BAD_USER_INPUT naming the field, writing nothing and emitting no event', async () => {
     await fresh();
-    const patient = await world.patient([world.users.coach]);
+    const patient = await world.patient([world.users.coach, world.users.gp]);
     const token = await signInAs(url(), world.users.coach);
     const before = await lastCommittedSeq(server().orm.em.fork());
     const cases: Array<[Record<string, unknown>, string, RegExp?]> = [
@@ -158,7 +176,7 @@ describe('handover notes', () => {
     const id = (await gql<{ postHandover: { id: string } }>(url(), POST, { input: baseInput(patient.id) }, token)).data!.postHandover.id;
     const afterPost = await lastCommittedSeq(server().orm.em.fork());
     expect((await gql(url(), ADDENDUM, { id, body: ' ' }, token)).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'body' });
-    expect((await gql(url(), ACK, { id, reply: 'r'.repeat(4001) }, token)).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reply' });
+    expect((await gql(url(), ACK, { id, reply: 'r'.repeat(4001) }, await signInAs(url(), world.users.gp))).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'reply' });
     const em = server().orm.em.fork();
     expect(await em.getConnection().execute('select count(*)::int as n from handover_note where patient_id = ?', [patient.id])).toEqual([{ n: 1 }]);
     expect((await gql<{ handover: { acknowledgedAt: null; addenda: unknown[] } }>(url(), HANDOVER, { id }, token)).data?.handover).toMatchObject({ acknowledgedAt: null, addenda: [] });

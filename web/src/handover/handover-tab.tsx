@@ -25,6 +25,7 @@ export function HandoverTab(props: { patient: Patient; focusHandoverId?: string 
   };
   const abilities = () => ({
     canPost: props.patient.viewerCan.postHandover,
+    // Not a note of my own (checked per note below): its author cannot acknowledge it for the team.
     canAcknowledge: props.patient.viewerCan.acknowledgeHandover,
     // An action assigned to me is mine to mark done; anyone else's (or nobody's) is the lead's.
     canMarkDone: (assigneeId: string | null) => (assigneeId !== null && assigneeId === myId() ? props.patient.viewerCan.completeOwnHandoverAction : props.patient.viewerCan.completeHandoverAction),
@@ -100,7 +101,7 @@ export function HandoverTab(props: { patient: Patient; focusHandoverId?: string 
               {(note) => (
                 <HandoverNoteCard
                   note={note}
-                  canAcknowledge={abilities().canAcknowledge}
+                  canAcknowledge={abilities().canAcknowledge && note.author.id !== myId()}
                   canAddAddendum={abilities().canPost}
                   canMarkDone={abilities().canMarkDone}
                   highlighted={note.id === props.focusHandoverId}
