@@ -140,6 +140,70 @@ describe('the care plan, for everyone at once, in Chromium', () => {
     await physio.context.close();
   }, 120_000);
 
+  it('records an agreement only for the plan as it stood when the form was opened: a colleague\'s change meanwhile is refused, in words', async () => {
+    const patient = await world.patient([world.users.coach, world.users.fcp], { givenName: 'Owain', familyName: `Bevan ${world.tag}` });
+    const coach = await openPlan(world.users.coach, patient);
+    const physio = await openPlan(world.users.fcp, patient);
+    await whatMatters(coach.page).click();
+    await coach.page.keyboard.type('Fishing with my grandson.', { delay: 10 });
+    await saved(coach.page);
+    await openForm(coach.page).click();
+    const form = coach.page.getByRole('form', { name: 'Record agreement with the patient' });
+    // While the coach goes through the plan with the patient, the physio changes the medication plan.
+    const medication = physio.page.getByRole('textbox', { name: 'Medication plan' });
+    await medication.click();
+    await physio.page.keyboard.type('Reduce to 5 mg.', { delay: 10 });
+    await saved(physio.page);
+    await expect.poll(() => coach.page.getByRole('textbox', { name: 'Medication plan' }).inputValue(), live).toContain('Reduce to 5 mg.');
+    await form.getByRole('button', { name: 'Record agreement with the patient', exact: true }).click();
+    await form.getByText('The plan changed while the agreement was being recorded: read the changes, then record the agreement again.').waitFor();
+    const signOffs = async () => (await server().orm.em.fork().getConnection().execute<Array<{ n: string }>>('select count(*) as n from care_plan_sign_off where patient_id = ?', [patient.id]))[0].n;
+    expect(await signOffs()).toBe('0');
+    // Opened again, after reading the change, it records the plan as it is now.
+    await form.getByRole('button', { name: 'Cancel' }).click();
+    await openForm(coach.page).click();
+    await form.getByRole('button', { name: 'Record agreement with the patient', exact: true }).click();
+    await coach.page.getByText('No changes since.').waitFor();
+    expect(await signOffs()).toBe('1');
+    await coach.context.close();
+    await physio.context.close();
+  }, 60_000);
+
+  it('says "Not saved", and holds back the agreement, once the server refuses an edit; a year of five digits is never sent', async () => {
+    const patient = await world.patient([world.users.coach, world.users.fcp], { givenName: 'Catrin', familyName: `Morris ${world.tag}` });
+    const coach = await openPlan(world.users.coach, patient);
+    await whatMatters(coach.page).click();
+    await coach.page.keyboard.type('Singing in the choir.', { delay: 10 });
+    await saved(coach.page);
+    // A year the browser lets through but no server takes: not written, so nothing is refused.
+    const reviewDate = coach.page.locator('#review-date');
+    expect(await reviewDate.getAttribute('max')).toBe('9999-12-31');
+    await reviewDate.evaluate((input: HTMLInputElement) => {
+      input.value = '20255-01-01';
+      input.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    await coach.page.keyboard.type(' And walking.', { delay: 10 });
+    await saved(coach.page);
+    expect(await coach.page.locator('.sign-off__why-not').count()).toBe(0);
+
+    // The coach leaves the care team while the plan is open: the next edit is refused.
+    await server().orm.em.fork().getConnection().execute('delete from care_team_member where patient_id = ? and user_id = ?', [patient.id, world.users.coach.id]);
+    await server().orm.em.fork().getConnection().execute('update care_team_member set is_lead = true where patient_id = ? and user_id = ?', [patient.id, world.users.fcp.id]);
+    await whatMatters(coach.page).click();
+    await coach.page.keyboard.press('Control+End');
+    await coach.page.keyboard.type(' Lost.', { delay: 10 });
+    const status = coach.page.locator('.save-status[data-status="unsaved"]');
+    await status.waitFor(live);
+    expect(await status.textContent()).toContain('Not saved');
+    await coach.page.getByText('Your last change could not be saved').waitFor();
+    expect(await openForm(coach.page).isDisabled()).toBe(true);
+    expect(await coach.page.locator('#sign-off-why-not').textContent()).toBe('Your last change was not saved: reload the plan first.');
+    await shot(coach.page, 'plan-not-saved-1280');
+    const [row] = await server().orm.em.fork().getConnection().execute<Array<{ what_matters: string }>>('select what_matters from care_plan where patient_id = ?', [patient.id]);
+    expect(row.what_matters).toBe('Singing in the choir. And walking.');
+    await coach.context.close();
+  }, 60_000);
+
   /** Scrolls to the foot of the plan: the bar (save status, section menu) is still at the top of the screen. Then Review by keyboard. */
   async function checkStickyAndMenu(page: Page, name: string): Promise<void> {
     await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));

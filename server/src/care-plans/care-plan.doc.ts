@@ -356,37 +356,205 @@ export function canonicalJson(value: unknown): string {
 /**
  * Edits `doc` so its content equals `target`, section by section, leaving unchanged sections untouched.
  * Used by restore: the edits become a new update, so history is never rewritten.
+ *
+ * Every edit is as small as the difference: a goal or strategy kept by id keeps its Y.Map and only its
+ * differing fields are set, and a text keeps what is the same at both ends. Yjs drops whatever a colleague
+ * adds concurrently under an item this update deletes (a check-in or words typed offline into a goal), so
+ * deleting and re-inserting whole lists or texts would lose their acknowledged edits.
  */
 export function writeView(doc: Y.Doc, target: CarePlanView): void {
   const current = materialise(doc);
   const changed = new Set(changedSections(current, target));
   doc.transact(() => {
-    if (changed.has('WHAT_MATTERS')) replaceText(doc.getText('whatMatters'), target.whatMattersRuns);
-    if (changed.has('MEDICATION')) replaceText(doc.getText('medication'), [{ insert: target.medication }]);
+    if (changed.has('WHAT_MATTERS')) spliceRuns(doc.getText('whatMatters'), current.whatMattersRuns, target.whatMattersRuns);
+    if (changed.has('MEDICATION')) splicePlainText(doc.getText('medication'), current.medication, target.medication);
     if (changed.has('FLARE_UP')) {
       const flareUp = doc.getMap('flareUp');
-      for (const key of flareUpKeys) {
-        if (current.flareUp[key] !== target.flareUp[key]) replaceText(flareUp.get(key) as Y.Text, [{ insert: target.flareUp[key] }]);
-      }
+      for (const key of flareUpKeys) splicePlainText(flareUp.get(key) as Y.Text, current.flareUp[key], target.flareUp[key]);
     }
-    if (changed.has('GOALS')) replaceList(doc.getArray('goals'), target.goals.map(goalMap));
-    if (changed.has('STRATEGIES')) replaceList(doc.getArray('strategies'), target.strategies.map(strategyMap));
-    if (changed.has('REVIEW')) {
-      const review = doc.getMap('review');
-      review.set('nextReviewDate', target.review.nextReviewDate);
-      review.set('reviewerId', target.review.reviewerId);
-    }
+    if (changed.has('GOALS')) writeList(doc.getArray('goals'), current.goals, target.goals, goalMap, writeGoalFields);
+    if (changed.has('STRATEGIES')) writeList(doc.getArray('strategies'), current.strategies, target.strategies, strategyMap, writeStrategyFields);
+    if (changed.has('REVIEW')) writeReviewFields(doc.getMap('review'), current.review, target.review);
   });
 }
 
-function replaceText(text: Y.Text, runs: TextRun[]): void {
-  if (text.length > 0) text.delete(0, text.length);
-  text.applyDelta(runs.filter((r) => r.insert.length > 0));
+/** Where two sequences differ: `before`'s units [start, beforeEnd) give way to `after`'s [start, afterEnd). */
+interface ChangedMiddle {
+  start: number;
+  beforeEnd: number;
+  afterEnd: number;
 }
 
-function replaceList(list: Y.Array<unknown>, items: Y.Map<unknown>[]): void {
-  if (list.length > 0) list.delete(0, list.length);
-  list.insert(0, items);
+/** The middle left once the longest common start and then the longest common end are set aside. */
+function changedMiddle(beforeLength: number, afterLength: number, same: (beforeIndex: number, afterIndex: number) => boolean): ChangedMiddle {
+  const shorter = Math.min(beforeLength, afterLength);
+  let start = 0;
+  while (start < shorter && same(start, start)) start++;
+  let end = 0;
+  while (end < shorter - start && same(beforeLength - 1 - end, afterLength - 1 - end)) end++;
+  return { start, beforeEnd: beforeLength - end, afterEnd: afterLength - end };
+}
+
+/** A text as one entry per UTF-16 unit: its characters, and each unit's formatting as canonical JSON. */
+interface StyledUnits {
+  chars: string;
+  styles: string[];
+}
+
+function styledUnits(runs: readonly TextRun[]): StyledUnits {
+  const styles: string[] = [];
+  for (const run of runs) {
+    const style = canonicalJson(run.attributes ?? {});
+    for (let i = 0; i < run.insert.length; i++) styles.push(style);
+  }
+  return { chars: runs.map((r) => r.insert).join(''), styles };
+}
+
+const isHighSurrogate = (unit: number): boolean => unit >= 0xd800 && unit <= 0xdbff;
+const isLowSurrogate = (unit: number): boolean => unit >= 0xdc00 && unit <= 0xdfff;
+
+/**
+ * The changed middle of a text, widened to whole characters: Yjs turns both halves of a surrogate pair it
+ * is made to cut into U+FFFD (an emoji in a plan would come back as two replacement marks).
+ */
+function changedTextMiddle(before: StyledUnits, after: StyledUnits): ChangedMiddle {
+  const middle = changedMiddle(
+    before.chars.length,
+    after.chars.length,
+    (i, j) => before.chars.charCodeAt(i) === after.chars.charCodeAt(j) && before.styles[i] === after.styles[j],
+  );
+  while (middle.start > 0 && isHighSurrogate(before.chars.charCodeAt(middle.start - 1))) middle.start--;
+  while (middle.beforeEnd < before.chars.length && isLowSurrogate(before.chars.charCodeAt(middle.beforeEnd))) {
+    middle.beforeEnd++;
+    middle.afterEnd++;
+  }
+  return middle;
+}
+
+/** The runs covering units [start, end) of the text `runs` make up. */
+function runsBetween(runs: readonly TextRun[], start: number, end: number): TextRun[] {
+  const slices: TextRun[] = [];
+  let at = 0;
+  for (const run of runs) {
+    const from = Math.max(start, at);
+    const to = Math.min(end, at + run.insert.length);
+    if (from < to) slices.push({ insert: run.insert.slice(from - at, to - at), attributes: run.attributes });
+    at += run.insert.length;
+  }
+  return slices;
+}
+
+/** Makes a formatted text read `after` (it reads `before`), replacing only the middle where they differ. */
+function spliceRuns(text: Y.Text, before: readonly TextRun[], after: readonly TextRun[]): void {
+  const middle = changedTextMiddle(styledUnits(before), styledUnits(after));
+  if (middle.beforeEnd > middle.start) text.delete(middle.start, middle.beforeEnd - middle.start);
+  let at = middle.start;
+  for (const run of runsBetween(after, middle.start, middle.afterEnd)) {
+    // Explicit formatting (none is `{}`): without it Yjs would give the new words the formatting beside them.
+    text.insert(at, run.insert, { ...run.attributes });
+    at += run.insert.length;
+  }
+}
+
+function splicePlainText(text: Y.Text, before: string, after: string): void {
+  if (before !== after) spliceRuns(text, [{ insert: before }], [{ insert: after }]);
+}
+
+/**
+ * Ids in both lists whose items can stay where they are: the most of them found in the same order in both.
+ * Yjs cannot move an item, so any other id in both is deleted and inserted again at its new place.
+ */
+function idsKeptInPlace(before: readonly { id: string }[], after: readonly { id: string }[]): Set<string> {
+  const afterIndex = new Map(after.map((item, i) => [item.id, i]));
+  const places = before.flatMap((item) => afterIndex.get(item.id) ?? []); // in `before`'s order
+  const longest = longestIncreasing(places);
+  return new Set(longest.map((place) => after[place].id));
+}
+
+/** The longest strictly increasing subsequence of `values` (lists here hold at most 100 items). */
+function longestIncreasing(values: readonly number[]): number[] {
+  const lengthEndingAt = values.map(() => 1);
+  const previous = values.map(() => -1);
+  let last = -1;
+  values.forEach((value, i) => {
+    for (let j = 0; j < i; j++) {
+      if (values[j] < value && lengthEndingAt[j] + 1 > lengthEndingAt[i]) {
+        lengthEndingAt[i] = lengthEndingAt[j] + 1;
+        previous[i] = j;
+      }
+    }
+    if (last < 0 || lengthEndingAt[i] > lengthEndingAt[last]) last = i;
+  });
+  const sequence: number[] = [];
+  for (let i = last; i >= 0; i = previous[i]) sequence.unshift(values[i]);
+  return sequence;
+}
+
+/**
+ * Makes `list` (whose items read as `before`, one for one) hold `after`: items whose id is in both keep
+ * their Y.Map and get only their differing fields written; the rest are deleted or inserted in place.
+ */
+function writeList<V extends { id: string }>(
+  list: Y.Array<unknown>,
+  before: readonly V[],
+  after: readonly V[],
+  newMap: (view: V) => Y.Map<unknown>,
+  writeFields: (map: Y.Map<unknown>, before: V, after: V) => void,
+): void {
+  const kept = idsKeptInPlace(before, after);
+  for (let i = before.length - 1; i >= 0; i--) if (!kept.has(before[i].id)) list.delete(i, 1);
+  const keptBefore = new Map(before.filter((item) => kept.has(item.id)).map((item) => [item.id, item]));
+  after.forEach((item, i) => {
+    // The kept items are now in `after`'s order, so the i-th place holds this one if it was kept.
+    const previous = keptBefore.get(item.id);
+    if (previous) writeFields(list.get(i) as Y.Map<unknown>, previous, item);
+    else list.insert(i, [newMap(item)]);
+  });
+}
+
+/** A co-editable text field of a goal or strategy: spliced, or made a text if it was stored as a plain string. */
+function writeTextField(map: Y.Map<unknown>, key: string, before: string, after: string): void {
+  if (before === after) return;
+  const value = map.get(key);
+  if (value instanceof Y.Text) splicePlainText(value, before, after);
+  else map.set(key, textOf(after));
+}
+
+function writeValueField(map: Y.Map<unknown>, key: string, before: unknown, after: unknown): void {
+  if (before !== after) map.set(key, after);
+}
+
+function writeGoalFields(map: Y.Map<unknown>, before: GoalView, after: GoalView): void {
+  for (const key of ['what', 'why', 'measure'] as const) writeTextField(map, key, before[key], after[key]);
+  writeValueField(map, 'targetDate', before.targetDate, after.targetDate);
+  writeValueField(map, 'status', before.status, after.status);
+  writeCheckIns(map, before.checkIns, after.checkIns);
+}
+
+/** Check-ins have no ids: the list keeps those the same at both ends, so one a colleague adds meanwhile stays. */
+function writeCheckIns(goal: Y.Map<unknown>, before: readonly CheckInView[], after: readonly CheckInView[]): void {
+  const beforeJson = before.map(canonicalJson);
+  const afterJson = after.map(canonicalJson);
+  const middle = changedMiddle(before.length, after.length, (i, j) => beforeJson[i] === afterJson[j]);
+  if (middle.start === middle.beforeEnd && middle.start === middle.afterEnd) return;
+  const list = goal.get('checkIns');
+  if (!(list instanceof Y.Array)) {
+    goal.set('checkIns', checkInList(after));
+    return;
+  }
+  if (middle.beforeEnd > middle.start) list.delete(middle.start, middle.beforeEnd - middle.start);
+  list.insert(middle.start, after.slice(middle.start, middle.afterEnd).map((c) => ({ ...c })));
+}
+
+function writeStrategyFields(map: Y.Map<unknown>, before: StrategyView, after: StrategyView): void {
+  writeValueField(map, 'category', before.category, after.category);
+  writeTextField(map, 'what', before.what, after.what);
+  writeTextField(map, 'howOften', before.howOften, after.howOften);
+  writeValueField(map, 'suggestedBy', before.suggestedBy, after.suggestedBy);
+}
+
+function writeReviewFields(review: Y.Map<unknown>, before: ReviewView, after: ReviewView): void {
+  for (const key of reviewKeyList) writeValueField(review, key, before[key], after[key]);
 }
 
 function textOf(s: string): Y.Text {
@@ -395,8 +563,6 @@ function textOf(s: string): Y.Text {
 
 /** A goal as Yjs types (texts co-editable, check-ins a list). Exported for clients and tests that add goals. */
 export function goalMap(goal: GoalView): Y.Map<unknown> {
-  const checkIns = new Y.Array<CheckInView>();
-  checkIns.insert(0, goal.checkIns.map((c) => ({ ...c })));
   return new Y.Map<unknown>([
     ['id', goal.id],
     ['what', textOf(goal.what)],
@@ -404,8 +570,14 @@ export function goalMap(goal: GoalView): Y.Map<unknown> {
     ['measure', textOf(goal.measure)],
     ['targetDate', goal.targetDate],
     ['status', goal.status],
-    ['checkIns', checkIns],
+    ['checkIns', checkInList(goal.checkIns)],
   ]);
+}
+
+function checkInList(checkIns: readonly CheckInView[]): Y.Array<CheckInView> {
+  const list = new Y.Array<CheckInView>();
+  list.insert(0, checkIns.map((c) => ({ ...c })));
+  return list;
 }
 
 export function strategyMap(s: StrategyView): Y.Map<unknown> {

@@ -1,19 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { PlanEditor } from '../test-support/care-plan-editor.js';
+import { PlanEditor, shownSeq } from '../test-support/care-plan-editor.js';
 import { errorCode, gql, useTestServer, wsConnect } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { emptyPlanReason } from '@cairn/schema/care-plan';
 import { runSql, sql } from '../platform/sql.js';
 import { goalMap, strategyMap } from './care-plan.doc.js';
-import { groupRevisions } from './care-plan.history.js';
+import { groupRevisions, PLAN_CHANGED_WHILE_AGREEING } from './care-plan.history.js';
 import { requireAgreedOn } from './care-plan.resolver.js';
 
 const REVISIONS = `query($p: ID!) { carePlanRevisions(patientId: $p) { seq fromSeq authors { id name updateCount } updateCount sections signedOff } }`;
 const AT = `query($p: ID!, $s: Int!) { carePlanAt(patientId: $p, seq: $s) { seq view { whatMatters goals { id what } } } }`;
 const DIFF = `query($p: ID!, $a: Int!, $b: Int!) { carePlanDiff(patientId: $p, fromSeq: $a, toSeq: $b) { section changed before after added removed modified changes } }`;
 const RESTORE = `mutation($p: ID!, $s: Int!, $c: String!) { restoreCarePlanRevision(patientId: $p, seq: $s, clientUpdateId: $c) { seq duplicate } }`;
-const SIGN = `mutation($p: ID!, $d: String, $n: String) { signOffCarePlan(patientId: $p, agreedOn: $d, note: $n) { id seq signedById agreedOn note view { whatMatters } } }`;
+const SIGN = `mutation($p: ID!, $s: SafeInt!, $d: String, $n: String) { signOffCarePlan(patientId: $p, seq: $s, agreedOn: $d, note: $n) { id seq signedById agreedOn note view { whatMatters } } }`;
 const PLAN = `query($p: ID!) { carePlan(patientId: $p) { seq changedSinceSignOff lastSignOff { id seq } view { whatMatters goals { id } } } }`;
 
 interface Revision {
@@ -27,6 +27,10 @@ interface Revision {
 
 describe('care-plan history, sign-off, suggestions, presence and print', () => {
   const server = useTestServer();
+
+  /** A sign-off of the revision its sender is shown now (unless `s` names another). */
+  const sign = async <T = Record<string, unknown>>(vars: { p: string; s?: number; d?: string; n?: string }, token: string) =>
+    gql<T>(server().url, SIGN, { s: await shownSeq(server().url, vars.p, token), ...vars }, token);
 
   async function setUp() {
     const world = await makeWorld(server().orm.em.fork());
@@ -121,7 +125,7 @@ describe('care-plan history, sign-off, suggestions, presence and print', () => {
   it('refuses to sign off a plan that holds nothing, even after edits, and stores nothing', async () => {
     const { patient, coach } = await setUp();
     const refusal = async () => {
-      const r = await gql(server().url, SIGN, { p: patient.id }, coach);
+      const r = await sign({ p: patient.id }, coach);
       return { code: errorCode(r), message: r.errors?.[0]?.message };
     };
     const empty = { code: 'CONFLICT', message: emptyPlanReason };
@@ -141,10 +145,33 @@ describe('care-plan history, sign-off, suggestions, presence and print', () => {
     // One flare-up line is enough to agree.
     (a.doc.getMap('flareUp').get('whatHelps') as Y.Text).insert(0, 'A warm bath');
     await a.settled();
-    const signed = await gql(server().url, SIGN, { p: patient.id }, coach);
+    const signed = await sign({ p: patient.id }, coach);
     expect(signed.errors).toBeUndefined();
     expect(await signOffs()).toEqual([{ n: '1' }]);
     await a.disconnect();
+  });
+
+  it('refuses a sign-off of a revision the plan has moved on from: a colleague edited while the agreement was being recorded', async () => {
+    const { patient, coach, fcp } = await setUp();
+    const a = new PlanEditor(server().wsUrl, coach, patient.id);
+    const b = new PlanEditor(server().wsUrl, fcp, patient.id);
+    await Promise.all([a.connect(), b.connect()]);
+    a.text().insert(0, 'Walking the dog');
+    await a.settled();
+    const shown = await shownSeq(server().url, patient.id, coach);
+    // The physio changes the medication text while the coach records the agreement.
+    b.text('medication').insert(0, 'Reduce to 5 mg');
+    await b.settled();
+    const stale = await sign({ p: patient.id, s: shown }, coach);
+    expect([errorCode(stale), stale.errors?.[0].message]).toEqual(['CONFLICT', PLAN_CHANGED_WHILE_AGREEING]);
+    const signOffs = () => runSql<{ n: string }>(server().orm.em.fork(), sql`select count(*) as n from care_plan_sign_off where patient_id = ${patient.id}`);
+    expect(await signOffs()).toEqual([{ n: '0' }]);
+    // Read again, the plan as it is now is agreed.
+    const current = await sign<{ signOffCarePlan: { seq: number } }>({ p: patient.id }, coach);
+    expect(current.errors).toBeUndefined();
+    expect(current.data!.signOffCarePlan.seq).toBeGreaterThan(shown);
+    expect(await signOffs()).toEqual([{ n: '1' }]);
+    await Promise.all([a.disconnect(), b.disconnect()]);
   });
 
   it('takes the day it was agreed: today in the UK by default, never a future day, and refuses one that is not a date', async () => {
@@ -179,7 +206,7 @@ describe('care-plan history, sign-off, suggestions, presence and print', () => {
     await Promise.all([a.connect(), b.connect()]);
     a.text().insert(0, 'Gardening');
     await a.settled();
-    expect((await gql(server().url, SIGN, { p: patient.id }, coach)).errors).toBeUndefined();
+    expect((await sign({ p: patient.id }, coach)).errors).toBeUndefined();
     b.text().insert(0, 'Another patient');
     await b.settled();
     a.text().insert(a.text().length, ' in spring');
@@ -206,16 +233,14 @@ describe('care-plan history, sign-off, suggestions, presence and print', () => {
     await a.settled();
     expect((await gql<{ carePlan: { changedSinceSignOff: boolean } }>(server().url, PLAN, { p: patient.id }, fcp)).data?.carePlan.changedSinceSignOff).toBe(true);
 
-    expect(errorCode(await gql(server().url, SIGN, { p: patient.id, d: '2999-01-01' }, fcp))).toBe('BAD_USER_INPUT');
-    const signed = await gql<{ signOffCarePlan: { id: string; seq: number; signedById: string; agreedOn: string; view: { whatMatters: string } } }>(
-      server().url,
-      SIGN,
+    expect(errorCode(await sign({ p: patient.id, d: '2999-01-01' }, fcp))).toBe('BAD_USER_INPUT');
+    const signed = await sign<{ signOffCarePlan: { id: string; seq: number; signedById: string; agreedOn: string; view: { whatMatters: string } } }>(
       { p: patient.id, d: '2026-01-15', n: 'Agreed at the review call' },
       fcp,
     );
     expect(signed.errors).toBeUndefined();
     expect(signed.data?.signOffCarePlan).toMatchObject({ signedById: world.users.fcp.id, agreedOn: '2026-01-15', view: { whatMatters: 'Being able to cook for the family' } });
-    expect(errorCode(await gql(server().url, SIGN, { p: patient.id }, fcp))).toBe('CONFLICT'); // same revision twice
+    expect(errorCode(await sign({ p: patient.id }, fcp))).toBe('CONFLICT'); // same revision twice
     let plan = (await gql<{ carePlan: { changedSinceSignOff: boolean; lastSignOff: { id: string } } }>(server().url, PLAN, { p: patient.id }, coach)).data!.carePlan;
     expect(plan).toMatchObject({ changedSinceSignOff: false, lastSignOff: { id: signed.data?.signOffCarePlan.id } });
 

@@ -127,6 +127,8 @@ export async function restoreRevision(
   return store.apply(r.patientId, r.actorId, update, r.clientUpdateId, r.requestId);
 }
 
+export const PLAN_CHANGED_WHILE_AGREEING = 'The plan changed while the agreement was being recorded: read the changes, then record the agreement again.';
+
 export interface SignOff {
   id: string;
   seq: number;
@@ -138,17 +140,22 @@ export interface SignOff {
   view: CarePlanView;
 }
 
-/** Marks the plan as it is now "agreed with the patient". Signed revisions are immutable (a trigger refuses changes). */
+/**
+ * Marks the plan "agreed with the patient" at revision `s.seq`, the one shown to whoever records it, which must
+ * be the plan as it is now: an edit a colleague made while the agreement was being recorded was never agreed.
+ * Signed revisions are immutable (a trigger refuses changes).
+ */
 export async function signOff(
   store: CarePlanStore,
   em: EntityManager,
-  s: { patientId: string; actorId: string; agreedOn: string; note: string; requestId: string },
+  s: { patientId: string; seq: number; actorId: string; agreedOn: string; note: string; requestId: string },
 ): Promise<SignOff> {
   return store.serial(s.patientId, () =>
     em.fork().transactional(async (tem) => {
       const [plan] = await runSql<{ last_seq: string; view: CarePlanView }>(tem, sql`select last_seq, view from care_plan where patient_id = ${s.patientId} for update`);
       if (!plan || Number(plan.last_seq) === 0 || isPlanEmpty(plan.view)) throw conflict(emptyPlanReason);
       const seq = Number(plan.last_seq);
+      if (seq !== s.seq) throw conflict(PLAN_CHANGED_WHILE_AGREEING);
       const [already] = await runSql<{ id: string }>(tem, sql`select id from care_plan_sign_off where patient_id = ${s.patientId} and seq = ${seq}`);
       if (already) throw conflict('This version of the plan has already been signed off.');
       const id = randomUUID();

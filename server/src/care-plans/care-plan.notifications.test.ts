@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { PlanEditor } from '../test-support/care-plan-editor.js';
+import { PlanEditor, shownSeq } from '../test-support/care-plan-editor.js';
 import { gql, startTestServer, useTestServer, wsConnect, type TestSocket } from '../test-support/harness.js';
 import { useOwnDatabase } from '../test-support/own-database.js';
 import { readConfig } from '../platform/config.js';
@@ -70,7 +70,7 @@ describe('care-plan news for the care team', () => {
     for (const edited of heard) expect(edited).toMatchObject({ kind: 'CARE_PLAN_EDITED', link: `/patients/${patient.id}/care-plan` });
 
     const signedNews = notificationsUntil(listener, (h) => h.length === 1);
-    const signed = await gql(server().url, 'mutation($p: ID!) { signOffCarePlan(patientId: $p) { id } }', { p: patient.id }, coach);
+    const signed = await gql(server().url, 'mutation($p: ID!, $s: SafeInt!) { signOffCarePlan(patientId: $p, seq: $s) { id } }', { p: patient.id, s: await shownSeq(server().url, patient.id, coach) }, coach);
     expect(signed.errors).toBeUndefined();
     const [news] = await signedNews;
     expect(news).toMatchObject({ kind: 'CARE_PLAN_SIGNED_OFF', link: `/patients/${patient.id}/care-plan` });

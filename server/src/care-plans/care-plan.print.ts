@@ -10,7 +10,7 @@ import type { Context } from '../auth/request-context.js';
 import { CairnError, httpStatusFor } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { categoryLabels, flareUpKeys, flareUpLabels, type CarePlanView, type TextRun } from '@cairn/schema/care-plan';
-import { listSignOffs, type SignOff } from './care-plan.history.js';
+import { changedSince, listSignOffs, type SignOff } from './care-plan.history.js';
 import { ukToday } from '../platform/uk-dates.js';
 
 /**
@@ -38,15 +38,7 @@ export function carePlanPrintHandler(services: Services) {
       const patientId = canonicalPatientId(req.params.id);
       const { patient } = await requirePatientAccess(ctx, patientId, PatientAction.READ);
       const signOffId = typeof req.query.signOff === 'string' ? req.query.signOff.toLowerCase() : null; // ids as PostgreSQL spells them
-      let view: CarePlanView;
-      let signed: SignOff | null = null;
-      if (signOffId) {
-        signed = (await listSignOffs(em, patientId)).find((s) => s.id === signOffId) ?? null;
-        if (!signed) throw new CairnError('NOT_FOUND', 'No such sign-off for this plan.');
-        view = signed.view;
-      } else {
-        view = (await services.carePlans.read(patientId)).view;
-      }
+      const { view, signed } = signOffId ? await signedOffPlan(em, patientId, signOffId) : await currentPlan(services, em, patientId);
       res.set('Cache-Control', 'no-store').type('text/html').send(renderPrintHtml(patient, view, signed, await contactFor(em, patient)));
     } catch (e) {
       // Anything else is internal: the platform's route error handler logs it (values redacted) under a request id.
@@ -54,6 +46,29 @@ export function carePlanPrintHandler(services: Services) {
       res.status(httpStatusFor(e.code)).type('text/plain').send(e.message);
     }
   };
+}
+
+/** A plan to print, and the sign-off that agreed exactly this content (null: not agreed as shown). */
+interface PrintedPlan {
+  view: CarePlanView;
+  signed: SignOff | null;
+}
+
+async function signedOffPlan(em: Context['em'], patientId: string, signOffId: string): Promise<PrintedPlan> {
+  const signed = (await listSignOffs(em, patientId)).find((s) => s.id === signOffId);
+  if (!signed) throw new CairnError('NOT_FOUND', 'No such sign-off for this plan.');
+  return { view: signed.view, signed };
+}
+
+/**
+ * The plan as it is now. When nothing changed since its last sign-off it is the plan the patient agreed,
+ * and the page says so, as the screen does ("Agreed … No changes since"): decided by `changedSince`, as the
+ * screen's `changedSinceSignOff` is.
+ */
+async function currentPlan(services: Services, em: Context['em'], patientId: string): Promise<PrintedPlan> {
+  const { view } = await services.carePlans.read(patientId);
+  const [last] = await listSignOffs(em, patientId);
+  return { view, signed: last && !changedSince(view, last) ? last : null };
 }
 
 /** Who the patient can ask about the plan: their practice and the person who leads their care. */
@@ -74,7 +89,7 @@ function contactLine(contact: PrintContact): string {
   return `<p class="contact">Your practice: <strong>${esc(contact.practiceName)}</strong>. Questions about this plan: contact your practice and ${ask}.</p>`;
 }
 
-/** The printable page; every value is escaped. */
+/** The printable page; every value is escaped. `signed`: the sign-off that agreed exactly `view`, if one did. */
 export function renderPrintHtml(patient: Patient, view: CarePlanView, signed: SignOff | null, contact: PrintContact): string {
   const goals = view.goals
     .filter((g) => g.status !== 'DROPPED')

@@ -1,3 +1,4 @@
+import { SafeIntResolver } from 'graphql-scalars';
 import { Arg, Ctx, ID, Int, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { canonicalPatientId, PatientIdArg } from '../access/patient-id-arg.js';
 import { isUuid, PatientAction, requireActor, requirePatientAccess } from '../access/policy.js';
@@ -139,9 +140,10 @@ export class CarePlanResolver {
     );
   }
 
-  @Mutation(() => CarePlanSignOff, { description: 'Marks the plan as it is now "agreed with the patient".' })
+  @Mutation(() => CarePlanSignOff, { description: 'Marks the plan as "agreed with the patient": the revision `seq`, which must still be the plan as it is now.' })
   async signOffCarePlan(
     @PatientIdArg() patientId: string,
+    @Arg('seq', () => SafeIntResolver, { description: 'The revision agreed, as shown to the person recording it: the last update seq their copy holds.' }) seq: number,
     @Arg('agreedOn', () => String, { nullable: true, description: 'YYYY-MM-DD; today when omitted.' }) agreedOn: string | null,
     @Arg('note', () => String, { nullable: true }) note: string | null,
     @Ctx() ctx: Context,
@@ -149,7 +151,8 @@ export class CarePlanResolver {
     const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.EDIT_CARE_PLAN);
     const day = requireAgreedOn(agreedOn, new Date());
     if ((note ?? '').length > 2000) throw badInput('note', 'The note is too long (at most 2000 characters).');
-    return signOff(ctx.services.carePlans, ctx.em, { patientId, actorId: actor.id, agreedOn: day, note: (note ?? '').trim(), requestId: ctx.requestId });
+    if (seq < 0) throw badInput('seq', 'A revision is a number of 0 or more.');
+    return signOff(ctx.services.carePlans, ctx.em, { patientId, seq, actorId: actor.id, agreedOn: day, note: (note ?? '').trim(), requestId: ctx.requestId });
   }
 
   @Query(() => [CarePlanSignOff], { description: 'Every sign-off of the plan, newest first.' })

@@ -3,7 +3,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import * as Y from 'yjs';
 import { CairnError } from '../platform/errors.js';
-import { APPLY, b64, PlanEditor, UPDATES } from '../test-support/care-plan-editor.js';
+import { APPLY, b64, PlanEditor, shownSeq, UPDATES } from '../test-support/care-plan-editor.js';
 import { errorCode, gql, startTestServer, useTestServer, wsConnect, wsRequest, type TestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 import { goalMap } from './care-plan.doc.js';
@@ -325,15 +325,16 @@ describe('care-plan updates that claim what is not theirs, or say nothing', () =
     const { patient, tokens } = await setUp();
     const update = await editOnCopy(patient.id, tokens.coach, (d) => d.getText('whatMatters').insert(0, 'Agreed'));
     expect(errorCode(await gql(server().url, APPLY, { p: patient.id, u: b64(update), c: `s-${randomUUID()}` }, tokens.coach))).toBeUndefined();
-    const SIGN = 'mutation($p: ID!, $n: String) { signOffCarePlan(patientId: $p, note: $n) { id } }';
+    const SIGN = 'mutation($p: ID!, $s: SafeInt!, $n: String) { signOffCarePlan(patientId: $p, seq: $s, note: $n) { id } }';
+    const seq = await shownSeq(server().url, patient.id, tokens.coach);
     for (const note of ['agreed\u0000', 'broken \ud800 pair']) {
-      const res = await gql(server().url, SIGN, { p: patient.id, n: note }, tokens.coach);
+      const res = await gql(server().url, SIGN, { p: patient.id, s: seq, n: note }, tokens.coach);
       expect(errorCode(res), JSON.stringify(note)).toBe('BAD_USER_INPUT');
       expect(res.errors?.[0].extensions?.field).toBe('note');
     }
     const [{ n }] = await runSql<{ n: string }>(server().orm.em.fork(), sql`select count(*) as n from care_plan_sign_off where patient_id = ${patient.id}`);
     expect(Number(n)).toBe(0);
-    expect(errorCode(await gql(server().url, SIGN, { p: patient.id, n: 'Agreed with the patient 👍' }, tokens.coach))).toBeUndefined();
+    expect(errorCode(await gql(server().url, SIGN, { p: patient.id, s: seq, n: 'Agreed with the patient 👍' }, tokens.coach))).toBeUndefined();
   });
 
   it('answers a state vector that does not decode with BAD_USER_INPUT', async () => {

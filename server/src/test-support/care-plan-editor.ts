@@ -1,7 +1,7 @@
 import type { Client } from 'graphql-ws';
 import { randomUUID } from 'node:crypto';
 import * as Y from 'yjs';
-import { wsConnect, wsRequest, type TestSocket } from './harness.js';
+import { gql, wsConnect, wsRequest, type TestSocket } from './harness.js';
 
 export const APPLY = `mutation($p: ID!, $u: String!, $c: String!) { applyCarePlanUpdate(patientId: $p, update: $u, clientUpdateId: $c) { seq clientUpdateId duplicate } }`;
 export const UPDATES = `subscription($p: ID!, $sv: String) { carePlanUpdates(patientId: $p, stateVector: $sv) { kind update seq authorId authorName clientUpdateId } }`;
@@ -146,6 +146,13 @@ export class PlanEditor {
 }
 
 export { b64, unb64 };
+
+/** The revision a client that reads the plan now is shown (what a sign-off names as the one agreed). */
+export async function shownSeq(url: string, patientId: string, token: string): Promise<number> {
+  const res = await gql<{ carePlan: { seq: number } }>(url, 'query($p: ID!) { carePlan(patientId: $p) { seq } }', { p: patientId }, token);
+  if (!res.data) throw new Error(`plan not read: ${JSON.stringify(res.errors)}`);
+  return res.data.carePlan.seq;
+}
 
 /**
  * A person's own copy of a plan in state `state` (a Yjs client id of its own): each call types `text` at

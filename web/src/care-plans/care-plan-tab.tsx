@@ -160,6 +160,7 @@ const statusWords: Record<SaveStatus, string> = {
   saving: 'Saving…',
   saved: 'Saved',
   offline: 'Offline — your edits are kept and will be sent',
+  unsaved: 'Not saved',
 };
 
 function SaveIndicator(props: { status: SaveStatus }): JSX.Element {
@@ -167,9 +168,9 @@ function SaveIndicator(props: { status: SaveStatus }): JSX.Element {
     <span class={`save-status save-status--${props.status}`} data-status={props.status}>
       <span class="save-status__dot" aria-hidden="true" />
       {statusWords[props.status]}
-      {/* Only going offline is announced; "Saving… Saved" on every pause in typing would be noise. */}
+      {/* Only going offline or a refusal is announced; "Saving… Saved" on every pause in typing would be noise. */}
       <span class="visually-hidden" role="status">
-        {props.status === 'offline' ? statusWords.offline : ''}
+        {props.status === 'offline' || props.status === 'unsaved' ? statusWords[props.status] : ''}
       </span>
     </span>
   );

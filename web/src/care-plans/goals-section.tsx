@@ -1,7 +1,7 @@
 import type { GoalStatus } from '@cairn/schema/operations';
 import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
 import * as Y from 'yjs';
-import { formatIsoDate } from '../platform/dates.js';
+import { dayOfField, formatIsoDate, LATEST_DAY } from '../platform/dates.js';
 import { Button } from '../ui/button.js';
 import { randomId } from './base64.js';
 import { BoundText } from './bound-text.js';
@@ -75,7 +75,18 @@ function GoalEditor(props: { goal: Y.Map<unknown>; number: number }): JSX.Elemen
             <label class="field__label" for={`${id}-date`}>
               Target date
             </label>
-            <input id={`${id}-date`} class="field__input" type="date" value={view().targetDate ?? ''} onChange={(e) => goal.set('targetDate', e.currentTarget.value || null)} />
+            <input
+              id={`${id}-date`}
+              class="field__input"
+              type="date"
+              max={LATEST_DAY}
+              value={view().targetDate ?? ''}
+              onChange={(e) => {
+                const day = dayOfField(e.currentTarget.value);
+                if (day === undefined) e.currentTarget.value = view().targetDate ?? '';
+                else goal.set('targetDate', day);
+              }}
+            />
           </div>
           <div class="field">
             <label class="field__label" for={`${id}-status`}>

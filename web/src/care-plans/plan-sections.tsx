@@ -1,6 +1,7 @@
 import { For, lazy, type JSX } from 'solid-js';
 import * as Y from 'yjs';
 import { roleLabel } from '../auth/roles.js';
+import { dayOfField, LATEST_DAY } from '../platform/dates.js';
 import { BoundText } from './bound-text.js';
 import { liveField, PlanSection, usePlan } from './plan-context.js';
 import { flareUpKeys, flareUpLabels } from './plan-doc.js';
@@ -67,7 +68,18 @@ export function ReviewSection(): JSX.Element {
           <label class="field__label" for="review-date">
             Next review date
           </label>
-          <input id="review-date" class="field__input" type="date" value={date() ?? ''} onChange={(e) => review.set('nextReviewDate', e.currentTarget.value || null)} />
+          <input
+            id="review-date"
+            class="field__input"
+            type="date"
+            max={LATEST_DAY}
+            value={date() ?? ''}
+            onChange={(e) => {
+              const day = dayOfField(e.currentTarget.value);
+              if (day === undefined) e.currentTarget.value = date() ?? '';
+              else review.set('nextReviewDate', day);
+            }}
+          />
         </div>
         <div class="field">
           <label class="field__label" for="review-who">

@@ -18,8 +18,8 @@ import { declareTypes } from './plan-doc.js';
 /** Marks transactions that came from the server, so they are applied but never sent back. */
 export const REMOTE = Symbol('remote');
 
-/** What the saving indicator says. */
-export type SaveStatus = 'saved' | 'saving' | 'offline';
+/** What the saving indicator says ('unsaved': the server refused an edit, which is on screen only). */
+export type SaveStatus = 'saved' | 'saving' | 'offline' | 'unsaved';
 export type LoadState = { state: 'loading' } | { state: 'ready' } | { state: 'failed'; problem: Problem };
 
 const updatesQuery = print(CarePlanUpdatesDocument);
@@ -46,6 +46,14 @@ export class CarePlanSync {
   readonly status: Accessor<SaveStatus>;
   /** An edit the server refused: the plan here has drifted from the stored one and should be reloaded. */
   readonly refusal: Accessor<Problem | null>;
+  /**
+   * The revision on screen, to agree with the patient (see `agreeableSeq`): the last stored update this copy
+   * has applied, from the plan as loaded and the updates that followed it, its own edits' echoes included.
+   */
+  private readonly shownSeq: Accessor<number>;
+  private readonly setShownSeq: (seq: number) => void;
+  /** The seq of this copy's last edit the server stored: shown once its echo has come back on the stream. */
+  private lastStoredSeq = 0;
 
   private readonly setVersion: (v: number) => void;
   private readonly setLoad: (s: LoadState) => void;
@@ -73,6 +81,7 @@ export class CarePlanSync {
     [this.load, this.setLoad] = createSignal<LoadState>({ state: 'loading' });
     [this.status, this.setStatus] = createSignal<SaveStatus>('saved');
     [this.refusal, this.setRefusal] = createSignal<Problem | null>(null);
+    [this.shownSeq, this.setShownSeq] = createSignal(0);
     declareTypes(this.doc);
     this.doc.on('update', (update: Uint8Array, origin: unknown) => {
       this.setVersion(this.version() + 1);
@@ -92,6 +101,7 @@ export class CarePlanSync {
       return;
     }
     Y.applyUpdate(this.doc, fromBase64(result.data.carePlan.state), REMOTE);
+    this.setShownSeq(result.data.carePlan.seq);
     this.cleanups.push(
       this.ws.on('closed', () => {
         this.socketDown = true;
@@ -126,6 +136,16 @@ export class CarePlanSync {
     return this.inFlight !== null || this.outbox.length > 0;
   }
 
+  /**
+   * The revision to record as agreed: the one on screen, once every edit made here is stored and has come
+   * back (so the screen shows what the server holds); null until then. The server refuses it if the plan
+   * has moved on since.
+   */
+  agreeableSeq(): number | null {
+    const shown = this.shownSeq();
+    return this.status() === 'saved' && shown >= this.lastStoredSeq ? shown : null;
+  }
+
   private destroy(): void {
     if (this.destroyed) return;
     this.destroyed = true;
@@ -153,11 +173,13 @@ export class CarePlanSync {
           const event = result.data?.carePlanUpdates;
           if (!event) {
             this.setRefusal({ code: 'NOT_FOUND', message: 'You no longer have access to this care plan.' });
+            this.refreshStatus();
             return;
           }
           this.socketDown = false;
-          this.refreshStatus();
           Y.applyUpdate(doc, fromBase64(event.update), REMOTE);
+          this.setShownSeq(Math.max(this.shownSeq(), event.seq));
+          this.refreshStatus();
         },
         error: () => {
           // The socket gave up reconnecting: say so, and start again a little later.
@@ -190,6 +212,7 @@ export class CarePlanSync {
     this.sending = false;
     if (this.destroyed) return;
     if (result.data) {
+      this.lastStoredSeq = Math.max(this.lastStoredSeq, result.data.applyCarePlanUpdate.seq);
       this.inFlight = null;
       this.serverUnreachable = false;
       this.retryMs = 1000;
@@ -257,7 +280,8 @@ export class CarePlanSync {
   }
 
   private refreshStatus(): void {
-    if (this.socketDown || this.serverUnreachable) this.setStatus('offline');
+    if (this.refusal()) this.setStatus('unsaved');
+    else if (this.socketDown || this.serverUnreachable) this.setStatus('offline');
     else this.setStatus(this.hasUnsent() ? 'saving' : 'saved');
   }
 }

@@ -40,7 +40,8 @@ export function SignOffPanel(): JSX.Element {
     sync.version();
     return isPlanEmpty(readPlan(sync.doc));
   });
-  const cannotAgree = () => (empty() ? emptyPlanReason : sync.status() !== 'saved' ? 'Wait until your edits are saved.' : null);
+  const cannotAgree = () =>
+    empty() ? emptyPlanReason : sync.status() === 'unsaved' ? 'Your last change was not saved: reload the plan first.' : sync.agreeableSeq() === null ? 'Wait until your edits are saved.' : null;
 
   return (
     <div class="sign-off">
@@ -145,6 +146,9 @@ function AgreementForm(props: { disabledReason: string | null; onRecorded(): voi
   const { sync } = usePlan();
   const { connection } = useSession();
   const today = ukToday();
+  // The plan as it stood when the form was opened is the one agreed: a change arriving while the form is
+  // filled in (a colleague's, live) was not gone through with the patient, and the server then refuses.
+  const shownWhenOpened = sync.agreeableSeq();
   const [agreedOn, setAgreedOn] = createSignal(today);
   const [note, setNote] = createSignal('');
   const [busy, setBusy] = createSignal(false);
@@ -154,9 +158,10 @@ function AgreementForm(props: { disabledReason: string | null; onRecorded(): voi
   const agree = async (e: Event) => {
     e.preventDefault();
     if (dateProblem()) return setProblem(dateProblem());
+    if (shownWhenOpened === null) return setProblem('Wait until your edits are saved, then open this form again.');
     setBusy(true);
     setProblem(null);
-    const res = await connection().urql.mutation(SignOffCarePlanDocument, { patientId: sync.patientId, agreedOn: agreedOn(), note: note().trim() || null }).toPromise();
+    const res = await connection().urql.mutation(SignOffCarePlanDocument, { patientId: sync.patientId, seq: shownWhenOpened, agreedOn: agreedOn(), note: note().trim() || null }).toPromise();
     setBusy(false);
     if (res.error) setProblem(describeError(res.error).message);
     else props.onRecorded();

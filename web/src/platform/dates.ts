@@ -51,3 +51,16 @@ const ukClock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', ho
 export function ukClockOf(at: Date): string {
   return ukClock.format(at);
 }
+
+/** The latest day a date field offers: browsers otherwise let a year of five or more digits through. */
+export const LATEST_DAY = '9999-12-31';
+
+/**
+ * A date field's value as a plan keeps it: the day (YYYY-MM-DD), null when cleared, or undefined when it is no
+ * day the server takes (a year of five digits that a browser let through), so that it is not written at all:
+ * one such value would have the server refuse every edit sent with it.
+ */
+export function dayOfField(value: string): string | null | undefined {
+  if (value === '') return null;
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? value : undefined;
+}
