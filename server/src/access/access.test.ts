@@ -39,6 +39,18 @@ describe('who may see a patient', () => {
     expect(specialist.data?.patient.id).toBe(patient.id);
   });
 
+  it('takes a patient id in capitals for the same patient: the care team opens the record, and an outsider\'s refusal is on its trail', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.coach]);
+    const inCapitals = patient.id.toUpperCase();
+    const read = await gql<{ patient: { id: string } }>(server().url, PATIENT, { id: inCapitals }, await signInAs(server().url, world.users.coach));
+    expect(read.data?.patient.id).toBe(patient.id);
+    const refused = await gql(server().url, PATIENT, { id: inCapitals }, await signInAs(server().url, world.users.outsider));
+    expect(errorCode(refused)).toBe('NOT_FOUND');
+    const trail = await auditFor(patient.id);
+    expect(trail.filter((r) => r.outcome === 'DENIED').map((r) => r.actor_id)).toEqual([world.users.outsider.id]);
+  });
+
   it('answers UNAUTHENTICATED without a session', async () => {
     expect(errorCode(await gql(server().url, PATIENT, { id: '7b0c7f5e-0000-4000-8000-000000000000' }))).toBe('UNAUTHENTICATED');
   });

@@ -195,7 +195,8 @@ async function decidePatientAccess(
   through?: ReachedThrough,
 ): Promise<{ access: PatientAccess; recordAllowed: () => Promise<void> }> {
   const actor = requireActor(ctx);
-  const found = isUuid(patientId) ? await readPatientAndRelationship(ctx, patientId, actor.id) : null;
+  // In PostgreSQL's spelling: a row is found whatever the case, but the reads are keyed by the lower-case id.
+  const found = isUuid(patientId) ? await readPatientAndRelationship(ctx, patientId.toLowerCase(), actor.id) : null;
   const audit = (outcome: AuditOutcome, reason?: string) =>
     recordAuditOf(ctx, {
       actorId: actor.id,
@@ -571,10 +572,11 @@ export async function escalationHandlersOf(em: EntityManager, patientId: string)
 }
 
 /**
- * The HANDLE_ESCALATION rule as SQL over `patient p`: the patients of the PCN `actor` is a service lead of.
- * For the service lead's escalations and unacknowledged handovers (never a patient of another PCN).
+ * The patients of the PCN `actor` is a service lead of, as SQL over `patient p` (the HANDLE_ESCALATION and
+ * READ_AUDIT rules): for the service lead's escalations, unacknowledged handovers and audit view (never a
+ * patient of another PCN).
  */
-export function escalationPatientsSql(actor: User): Sql {
+export function leadsPcnPatientsSql(actor: User): Sql {
   if (!may.overseeHandovers(actor)) return sql`false`;
   return sql`p.practice_id in (select o.id from organisation o where coalesce(o.pcn_id, o.id) = ${actor.organisation.pcnId})`;
 }
@@ -601,17 +603,17 @@ export function readablePatientsSql(actor: User): Sql {
  * Which audit entries `actor` may see in the audit view, as SQL over `audit_entry a` (hazard AUD-H1):
  * - an administrator: every entry, since they answer information-governance requests for the whole
  *   service. They still open no record: the view names patients to them by NHS number only.
- * - a service lead: entries about a patient they may open (READ: their PCN's patients, their own care
- *   teams), whoever made them; and entries about no patient made by a user of their PCN. Never an entry
- *   about a patient outside their remit (even by their own staff), nor one about no patient by someone
- *   outside their PCN or by no one (a sign-in with an unknown email).
+ * - a service lead: entries about a patient of their PCN (READ_AUDIT's rule, not READ's: a care team they
+ *   sit on in another PCN is that PCN's lead's to oversee), whoever made them; and entries about no patient
+ *   made by a user of their PCN. Never an entry about a patient outside their PCN (even by their own staff),
+ *   nor one about no patient by someone outside their PCN or by no one (a sign-in with an unknown email).
  * - anyone else: nothing.
  */
 export function auditViewScopeSql(actor: User): Sql {
   if (!actor.active) return sql`false`;
   if (actor.role === Role.ADMIN) return sql`true`;
   if (actor.role !== Role.SERVICE_LEAD) return sql`false`;
-  return sql`(a.patient_id in (select p.id from patient p where ${readablePatientsSql(actor)})
+  return sql`(a.patient_id in (select p.id from patient p where ${leadsPcnPatientsSql(actor)})
               or (a.patient_id is null and a.actor_id in (select su.id from app_user su join organisation so on so.id = su.organisation_id
                                                            where coalesce(so.pcn_id, so.id) = ${actor.organisation.pcnId})))`;
 }

@@ -6,7 +6,7 @@ import type { Context } from '../auth/request-context.js';
 import { parseCursor } from '../events/event-log.js';
 import { PageInfo } from '../patients/patient.types.js';
 import { badInput } from '../platform/errors.js';
-import { auditCsv, auditView, type AuditFilter, type AuditViewRow } from './audit-view.service.js';
+import { auditCsv, auditView, searchRecorded, type AuditFilter, type AuditViewRow } from './audit-view.service.js';
 import { AuditOutcome, recordAudit } from './audit.service.js';
 
 @InputType()
@@ -68,7 +68,8 @@ export class AuditViewResolver {
     const wanted = plain(filter);
     const rows = await auditView(ctx.em, { scope: auditViewScopeSql(actor), readable: readablePatientsSql(actor), filter: wanted, before: cursor ?? undefined, limit: first + 1 });
     const nodes = rows.slice(0, first);
-    await recordAudit(ctx.em, { actorId: actor.id, action: 'audit.read', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { filter: wanted, returned: nodes.length } });
+    const search = await searchRecorded(ctx.em, wanted);
+    await recordAudit(ctx.em, { actorId: actor.id, action: 'audit.read', patientId: search.patientId, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { filter: search.filter, returned: nodes.length } });
     return { nodes, pageInfo: { endCursor: nodes.at(-1)?.id ?? null, hasNextPage: rows.length > first } };
   }
 
@@ -82,7 +83,8 @@ export class AuditViewResolver {
     if (rows.length > max) {
       throw badInput('filter', `That is more than ${max.toLocaleString('en-GB')} entries, the most one export holds. Narrow the dates or add a filter, and export in parts.`);
     }
-    await recordAudit(ctx.em, { actorId: actor.id, action: 'audit.export', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { filter: wanted, rows: rows.length } });
+    const search = await searchRecorded(ctx.em, wanted);
+    await recordAudit(ctx.em, { actorId: actor.id, action: 'audit.export', patientId: search.patientId, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { filter: search.filter, rows: rows.length } });
     return auditCsv(rows);
   }
 }

@@ -44,6 +44,23 @@ export interface AuditViewRow {
   detail: Record<string, unknown> | null;
 }
 
+/**
+ * How a search of the audit view is itself recorded: on the patient the filter names, if it names one that
+ * exists (so the search is on that patient's trail, for their PCN's lead to see), and with the NHS number
+ * left out of the detail (whoever reads the searcher's own trail, another PCN's lead say, is not told it).
+ */
+export async function searchRecorded(em: EntityManager, filter: AuditFilter): Promise<{ patientId: string | null; filter: AuditFilter }> {
+  const { nhsNumber, ...rest } = filter;
+  const nhs = nhsNumber?.trim() ? parseNhsNumber(nhsNumber) : null;
+  const named = filter.patientId
+    ? sql`p.id = ${filter.patientId}::uuid`
+    : nhs?.ok
+      ? sql`p.nhs_number = ${nhs.value}`
+      : null;
+  const [row] = named ? await runSql<{ id: string }>(em, sql`select p.id from patient p where ${named}`) : [];
+  return { patientId: row?.id ?? null, filter: nhsNumber ? { ...rest, nhsNumber: 'given' } : rest };
+}
+
 /** The filter checked and made SQL over `audit_entry a` (with `u` its actor): BAD_USER_INPUT names the field at fault. */
 export function auditFilterSql(filter: AuditFilter): Sql[] {
   const where: Sql[] = [];
@@ -91,7 +108,9 @@ export async function auditView(
     em,
     sql`select a.id, a.at, a.actor_id, u.name as actor_name, u.email as actor_email, u.role as actor_role, a.action, a.outcome,
                a.patient_id, p.nhs_number, case when p.id is not null and ${q.readable} then p.given_name || ' ' || p.family_name end as patient_name,
-               a.request_id, a.detail
+               a.request_id,
+               -- What a change said of the patient (names, dates of birth, levels) only to those who may open the record.
+               case when p.id is null or ${q.readable} then a.detail else a.detail - 'changes' - 'from' - 'to' end as detail
           from audit_entry a
           left join app_user u on u.id = a.actor_id
           left join patient p on p.id = a.patient_id

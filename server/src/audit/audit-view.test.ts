@@ -86,7 +86,11 @@ describe('the audit view and its CSV export', () => {
     // Filtering by the far patient shows the lead nothing, and says nothing about them.
     const farNhs = far.nhsNumber;
     expect(await seen(lead, { nhsNumber: farNhs })).toEqual([]);
-    expect(await seen(admin, { nhsNumber: farNhs })).toEqual([['Outsider', 'patient.read', 'far'], ['GP', 'patient.read', 'far']]);
+    // A search of the view is on the trail of the patient it names (the lead's, just now), for the admin and that PCN's lead to see.
+    expect(await seen(admin, { nhsNumber: farNhs })).toEqual([['Lead', 'audit.read', 'far'], ['Outsider', 'patient.read', 'far'], ['GP', 'patient.read', 'far']]);
+    expect(await seen(lead, { patientId: far.id })).toEqual([]);
+    // Not even once the lead sits on that patient's care team (and may open the record): its trail is for its own PCN's lead.
+    await ownerQuery('insert into care_team_member (id, patient_id, user_id, team_role, is_lead) values (gen_random_uuid(), $1, $2, $3, false)', [far.id, world.users.lead.id, 'Service lead']);
     expect(await seen(lead, { patientId: far.id })).toEqual([]);
 
     // Names only to those who may open the record; NHS numbers to both.
@@ -100,6 +104,19 @@ describe('the audit view and its CSV export', () => {
     const asAdmin = (await gql<View>(url(), VIEW, { f: coachRead }, admin)).data!.auditEntries.nodes[0];
     expect([asLead.patientName, asLead.patientNhsNumber]).toEqual([`Home Test ${world.tag}`, formatNhsNumber(home.nhsNumber)]);
     expect([asAdmin.patientName, asAdmin.patientNhsNumber]).toEqual([null, formatNhsNumber(home.nhsNumber)]);
+  });
+
+  it("shows what a correction said of the patient only to those who may open the record: the admin sees that it was made, not the names", async () => {
+    const { world, lead, admin, view, home } = await scene();
+    const EDIT = 'mutation($input: UpdatePatientDemographicsInput!) { updatePatientDemographics(input: $input) { id } }';
+    const seen = { nhsNumber: home.nhsNumber, givenName: home.givenName, familyName: home.familyName, dateOfBirth: home.dateOfBirth, practiceId: world.practice.id };
+    const corrected = await gql(url(), EDIT, { input: { patientId: home.id, givenName: 'Homer', seen } }, await signInAs(url(), world.users.gp));
+    expect(corrected.errors).toBeUndefined();
+    const entry = async (token: string) => (await view(token, { patientId: home.id, action: 'patient.editDetails' })).nodes[0]!;
+    expect((await entry(lead)).detail).toMatchObject({ fields: ['givenName'], changes: { givenName: { from: 'Home', to: 'Homer' } } });
+    const asAdmin = await entry(admin);
+    expect(asAdmin.detail).toEqual({ fields: ['givenName'] });
+    expect(JSON.stringify(asAdmin)).not.toContain('Homer');
   });
 
   it('filters by user, action, outcome and date range exactly (days in UK time), and pages newest first without gaps', async () => {
@@ -151,15 +168,18 @@ describe('the audit view and its CSV export', () => {
     expect(csv.errors).toBeUndefined();
     const lines = csv.data!.auditEntriesCsv.split('\r\n');
     expect(lines[0]).toBe('When (UTC),Person,Email,Role,Action,Outcome,Patient NHS number,Patient,Request id,Detail,Entry');
-    expect(lines).toHaveLength(3);
-    expect(lines[2]).toBe('');
-    expect(lines[1]).toContain(`,GP,${world.users.gp.email},GP,patient.read,ALLOWED,${formatNhsNumber(formula.nhsNumber)},"'=HYPERLINK(""https://example.invalid"",""open"") @SUM(1)",`);
-    expect(lines[1].endsWith(`,${shown[0].id}`)).toBe(true);
+    // The lead's own search of the view is on the patient's trail now, newest first, then the GP's read.
+    expect(lines).toHaveLength(4);
+    expect(lines[3]).toBe('');
+    expect(lines[1]).toContain(`,Lead,${world.users.lead.email},SERVICE_LEAD,audit.read,ALLOWED,${formatNhsNumber(formula.nhsNumber)},`);
+    expect(lines[2]).toContain(`,GP,${world.users.gp.email},GP,patient.read,ALLOWED,${formatNhsNumber(formula.nhsNumber)},"'=HYPERLINK(""https://example.invalid"",""open"") @SUM(1)",`);
+    expect(lines[2].endsWith(`,${shown[0].id}`)).toBe(true);
 
+    // Each search is on the trail of the patient it names; the NHS number it was made with is not kept in the detail.
     const reads = await auditRows(server().orm, "actor_id = ? and action in ('audit.read', 'audit.export')", [world.users.lead.id]);
-    expect(reads.map((r) => [r.action, r.outcome, r.detail?.filter, r.detail?.returned ?? r.detail?.rows])).toEqual([
-      ['audit.read', 'ALLOWED', filter, 1],
-      ['audit.export', 'ALLOWED', filter, 1],
+    expect(reads.map((r) => [r.action, r.outcome, r.patient_id, r.detail?.filter, r.detail?.returned ?? r.detail?.rows])).toEqual([
+      ['audit.read', 'ALLOWED', formula.id, { nhsNumber: 'given' }, 1],
+      ['audit.export', 'ALLOWED', formula.id, { nhsNumber: 'given' }, 2],
     ]);
 
     const big = await gql(url(), CSV, { f: { person: world.tag } }, admin);

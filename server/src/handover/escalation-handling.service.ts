@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { escalationHandlersOf, escalationPatientsSql, readablePatientsSql } from '../access/policy.js';
+import { escalationHandlersOf, leadsPcnPatientsSql, readablePatientsSql } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
@@ -138,7 +138,7 @@ export async function escalatedHandoversFor(em: EntityManager, actor: User): Pro
   const rows = await runSql<{ id: string }>(
     em,
     sql`select n.id from handover_note n join patient p on p.id = n.patient_id
-         where n.escalated_at is not null and ${escalationPatientsSql(actor)}
+         where n.escalated_at is not null and ${leadsPcnPatientsSql(actor)}
            and (${openEscalation} or coalesce(n.escalation_handled_at, n.acknowledged_at) > now() - make_interval(days => ${HANDLED_SHOWN_DAYS}))
          order by ${openEscalation} desc, case when ${openEscalation} then n.escalated_at end asc, coalesce(n.escalation_handled_at, n.acknowledged_at) desc
          limit ${LIST_LIMIT}`,
@@ -151,7 +151,7 @@ export async function unacknowledgedHandoversFor(em: EntityManager, actor: User)
   const rows = await runSql<{ id: string }>(
     em,
     sql`select n.id from handover_note n join patient p on p.id = n.patient_id
-         where n.acknowledged_at is null and ${escalationPatientsSql(actor)}
+         where n.acknowledged_at is null and ${leadsPcnPatientsSql(actor)}
          order by n.created_at asc limit ${LIST_LIMIT}`,
   );
   return handoversByIds(em, rows.map((r) => r.id));

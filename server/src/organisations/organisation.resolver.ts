@@ -48,6 +48,8 @@ export class OrganisationResolver {
     const pcn = pcnId ? await ctx.em.findOne(Organisation, { id: pcnId, kind: OrganisationKind.PCN }).catch(() => null) : null;
     if (pcnId && !pcn) throw badInput('pcnId', 'No such Primary Care Network.');
     if (kind === OrganisationKind.PCN && pcn) throw badInput('pcnId', 'A PCN does not belong to another PCN.');
+    // A specialist service's staff would otherwise count as the PCN's own (its cafés, its lead's audit view).
+    if (kind === OrganisationKind.SPECIALIST_PAIN_SERVICE && pcn) throw badInput('pcnId', 'A specialist pain service belongs to no PCN: it serves patients of any.');
     if ((kind === OrganisationKind.GP_PRACTICE || kind === OrganisationKind.PHYSIO_PROVIDER) && !pcn) {
       throw badInput('pcnId', 'Choose the Primary Care Network this organisation works in.');
     }

@@ -70,6 +70,7 @@ describe('administration of organisations and users', () => {
       [{ n: 'Practice', k: 'GP_PRACTICE' }, 'pcnId'],
       [{ n: 'Nested PCN', k: 'PCN', p: world.pcn.id }, 'pcnId'],
       [{ n: 'Practice', k: 'GP_PRACTICE', p: world.practice.id }, 'pcnId'],
+      [{ n: 'Pain service', k: 'SPECIALIST_PAIN_SERVICE', p: world.pcn.id }, 'pcnId'],
     ];
     for (const [vars, field] of orgCases) {
       const res = await gql(server().url, CREATE_ORG, vars, admin);
