@@ -109,8 +109,11 @@ export async function auditView(
     sql`select a.id, a.at, a.actor_id, u.name as actor_name, u.email as actor_email, u.role as actor_role, a.action, a.outcome,
                a.patient_id, p.nhs_number, case when p.id is not null and ${q.readable} then p.given_name || ' ' || p.family_name end as patient_name,
                a.request_id,
-               -- What a change said of the patient (names, dates of birth, levels) only to those who may open the record.
-               case when p.id is null or ${q.readable} then a.detail else a.detail - 'changes' - 'from' - 'to' end as detail
+               -- What a change said of the patient (names, dates of birth, levels, a clinician's reason or note) only
+               -- to those who may open the record; a refusal's reason is Cairn's own, and stays.
+               case when p.id is null or ${q.readable} then a.detail
+                    when a.outcome = 'DENIED' then a.detail - 'changes' - 'from' - 'to'
+                    else a.detail - 'changes' - 'from' - 'to' - 'reason' - 'note' end as detail
           from audit_entry a
           left join app_user u on u.id = a.actor_id
           left join patient p on p.id = a.patient_id

@@ -117,6 +117,12 @@ describe('the audit view and its CSV export', () => {
     const asAdmin = await entry(admin);
     expect(asAdmin.detail).toEqual({ fields: ['givenName'] });
     expect(JSON.stringify(asAdmin)).not.toContain('Homer');
+    // A status change's reason is the clinician's words about the patient: the same.
+    const STATUS = 'mutation($p: ID!, $s: PatientStatus!, $r: String!) { setPatientStatus(patientId: $p, status: $s, reason: $r) { status } }';
+    expect((await gql(url(), STATUS, { p: home.id, s: 'DISCHARGED', r: 'Moved to her daughter in Leeds' }, await signInAs(url(), world.users.gp))).errors).toBeUndefined();
+    const statusEntry = async (token: string) => (await view(token, { patientId: home.id, action: 'patient.changeStatus' })).nodes[0]!.detail;
+    expect(await statusEntry(lead)).toMatchObject({ reason: 'Moved to her daughter in Leeds' });
+    expect(JSON.stringify(await statusEntry(admin))).not.toContain('Leeds');
   });
 
   it('filters by user, action, outcome and date range exactly (days in UK time), and pages newest first without gaps', async () => {

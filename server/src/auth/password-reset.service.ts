@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash, randomBytes } from 'node:crypto';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { CairnError, conflict, ErrorCode, notFound } from '../platform/errors.js';
-import { runSql, sql, takeTurns } from '../platform/sql.js';
+import { runSql, sql } from '../platform/sql.js';
 import { hashPassword } from './password.js';
 import { requireAcceptablePassword } from './password-policy.js';
 import { PasswordReset } from './password-reset.entity.js';
@@ -48,8 +48,6 @@ export async function makePasswordResetLink(
   const unusable = await hashPassword(randomBytes(32).toString('base64url'));
   const reset = new PasswordReset({ user, tokenHash: hashLinkToken(token), createdBy: by.actor, createdAt: now, expiresAt: new Date(now.getTime() + linkHours * 3600_000) });
   const endedSessionIds = await em.transactional(async (tx) => {
-    // Two resets of one user at once take turns, so the second replaces the first's link: one link stays open.
-    await takeTurns(tx, `password-reset:${user.id}`);
     await runSql(tx, sql`update app_user set password_hash = ${unusable} where id = ${user.id}`);
     const replaced = await runSql<{ id: string }>(tx, sql`update password_reset set replaced_at = ${now} where user_id = ${user.id} and used_at is null and replaced_at is null returning id`);
     tx.persist(reset);

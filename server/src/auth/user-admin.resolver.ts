@@ -89,8 +89,8 @@ export class UserAdminResolver {
     await requireAllowed(ctx, may.manageUsers(actor), 'user.create', 'Only administrators can add users.', { email: normaliseEmail(input.email) });
     const name = requireText('name', input.name, 120);
     const email = normaliseEmail(input.email);
-    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw badInput('email', 'Please enter a valid email address.');
     if (email.length > MAX_EMAIL_LENGTH) throw badInput('email', `Email addresses are at most ${MAX_EMAIL_LENGTH} characters.`);
+    if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw badInput('email', 'Please enter a valid email address.');
     const password = requireAcceptablePassword('password', input.password);
     const organisation = await ctx.em.findOne(Organisation, { id: input.organisationId }).catch(() => null);
     if (!organisation) throw badInput('organisationId', 'No such organisation.');
@@ -125,6 +125,9 @@ export class UserAdminResolver {
       await requireStillAdministering(tx, actor.id);
       user.active = active;
       tx.persist(user);
+      // Written now, not at commit: a sign-in under way holds the user's row (`stillSignsIn`), so this waits for
+      // it, and the sessions ended below include the one it stores.
+      await tx.flush();
       await recordAudit(tx, { actorId: actor.id, action: active ? 'user.activate' : 'user.deactivate', patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED, detail: { userId } });
       if (active) return [];
       const rows = await runSql<{ id: string }>(tx, sql`update session set revoked_at = now() where user_id = ${userId} and revoked_at is null returning id`);

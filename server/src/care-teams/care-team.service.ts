@@ -31,12 +31,6 @@ interface Actor {
   requestId: string;
 }
 
-/** The ids of a patient's care team, without loading the members: who to tell, who may be assigned. */
-export async function careTeamUserIds(em: EntityManager, patientId: string): Promise<string[]> {
-  const rows = await runSql<{ user_id: string }>(em, sql`select user_id from care_team_member where patient_id = ${patientId}`);
-  return rows.map((r) => r.user_id);
-}
-
 /** A member of a care team with what a check of them needs: their name, and whether their account is in use. */
 export interface CareTeamAccount {
   userId: string;
@@ -153,8 +147,9 @@ export async function setCareTeamLead(em: EntityManager, by: Actor, patient: Pat
   await em.transactional(async (tx) => {
     await lockTeam(tx, patient.id);
     // As the team is now: someone may have removed this member, or made them the lead, a moment ago.
-    const [now] = await runSql<{ is_lead: boolean }>(tx, sql`select is_lead from care_team_member where id = ${member.id}`);
+    const [now] = await runSql<{ is_lead: boolean; active: boolean }>(tx, sql`select m.is_lead, u.active from care_team_member m join app_user u on u.id = m.user_id where m.id = ${member.id}`);
     if (!now) throw conflict(`${member.user.name} was just removed from the care team by someone else. Look at the care team again.`);
+    if (!now.active) throw badInput('userId', noLongerActiveMessage(member.user.name, "made this patient's lead"));
     if (now.is_lead) return;
     // Clear the old lead first: the partial unique index allows one lead at a time, checked per statement.
     await runSql(tx, sql`update care_team_member set is_lead = false where patient_id = ${patient.id} and is_lead`);

@@ -1,7 +1,7 @@
-import pg from 'pg';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { lastCommittedSeq, readEventsAfter } from '../events/event-log.js';
 import { errorCode, gql, useTestServer } from '../test-support/harness.js';
+import { sentWhileTurnHeld } from '../test-support/held-turn.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 
 const POST = 'mutation($input: PostHandoverInput!) { postHandover(input: $input) { id actions { id } } }';
@@ -17,50 +17,6 @@ type Inbox = { myNotifications: Array<{ kind: string; title: string; body: strin
 const note = (patientId: string, actions: Array<{ description: string; assigneeId?: string }> = []) => ({
   input: { patientId, summary: 'Pacing plan for the flare', advice: 'Halve the walking target for a fortnight.', urgency: 'SOON', actions },
 });
-
-/** How many database sessions wait for a lock `holder` holds (read afresh: a transaction otherwise keeps its first reading). */
-async function waitingOn(holder: pg.Client): Promise<number> {
-  await holder.query('select pg_stat_clear_snapshot()');
-  const { rows } = await holder.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where pg_backend_pid() = any(pg_blocking_pids(pid))');
-  return rows[0]!.n;
-}
-
-/** A request's answer, and whether it has come yet. */
-interface Watched<T> {
-  answer: Promise<T>;
-  answered: () => boolean;
-}
-
-function watched<T>(request: Promise<T>): Watched<T> {
-  let answered = false;
-  const answer = request.finally(() => (answered = true));
-  return { answer, answered: () => answered };
-}
-
-/** Waits until `count` requests wait for the turn `holder` holds; fails at once if `mustWait` was answered instead. */
-async function untilWaiting(holder: pg.Client, count: number, mustWait: { answered: () => boolean; what: string }): Promise<void> {
-  const deadline = Date.now() + 15_000;
-  while ((await waitingOn(holder)) < count) {
-    if (mustWait.answered()) throw new Error(`${mustWait.what} was answered while the care team's turn was held: it did not wait for it`);
-    if (Date.now() > deadline) throw new Error(`${mustWait.what} never waited for the care team's turn`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-/** Runs `during` while a connection of the test's own holds the patient's care-team turn, then lets it go. */
-async function whileTeamTurnHeld<T>(patientId: string, during: (holder: pg.Client) => Promise<T>): Promise<T> {
-  const holder = new pg.Client({ connectionString: inject('databaseUrl') });
-  await holder.connect();
-  try {
-    await holder.query('begin');
-    await holder.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [`care-team:${patientId}`]);
-    const result = await during(holder);
-    await holder.query('commit');
-    return result;
-  } finally {
-    await holder.end();
-  }
-}
 
 describe('a handover reaches the care team as it is now', () => {
   const server = useTestServer();
@@ -114,16 +70,13 @@ describe('a handover reaches the care team as it is now', () => {
 
     // The test holds the team's turn (as `lockTeam` takes it): the GP's removal of the physio waits for it,
     // then the coach's handover assigning the physio an action must wait behind the removal.
-    const { removal, post } = await whileTeamTurnHeld(patient.id, async (holder) => {
-      const removal = watched(gql(url(), REMOVE, { p: patient.id, u: fcp.id }, gpToken));
-      await untilWaiting(holder, 1, { answered: removal.answered, what: 'The removal' });
-      const post = watched(gql(url(), POST, note(patient.id, [{ description: 'Go over pacing', assigneeId: fcp.id }]), coachToken));
-      await untilWaiting(holder, 2, { answered: post.answered, what: 'The handover' });
-      return { removal, post };
-    });
+    const [removed, refused] = await sentWhileTurnHeld(
+      `care-team:${patient.id}`,
+      [() => gql(url(), REMOVE, { p: patient.id, u: fcp.id }, gpToken), () => gql(url(), POST, note(patient.id, [{ description: 'Go over pacing', assigneeId: fcp.id }]), coachToken)],
+      { inOrder: true },
+    );
 
-    expect((await removal.answer).errors).toBeUndefined();
-    const refused = await post.answer;
+    expect(removed.errors).toBeUndefined();
     expect([errorCode(refused), refused.errors?.[0].extensions?.field]).toEqual(['BAD_USER_INPUT', 'actions.0.assigneeId']);
     expect(refused.errors?.[0].message).toBe(`${fcp.name} is not on this patient's care team, so cannot be assigned this action.`);
     expect(await sql('select count(*)::int as n from handover_note where patient_id = ?', [patient.id])).toEqual([{ n: 0 }]);

@@ -61,11 +61,6 @@ const medicationWithAccess = (ctx: Context, id: string, action: PatientAction) =
 const proposalWithAccess = (ctx: Context, id: string, action: PatientAction) =>
   withAccess(ctx, id, { noun: 'medication proposal', detail: { proposalId: id } }, () => ctx.em.findOne(MedicationProposal, { id }, { populate: ['proposedBy', 'decidedBy', 'endedBy'] }), action);
 
-/** The entries saying a worklist named these patients to the actor, one each. */
-function worklistShown(ctx: Context, actorId: string, action: string, patientIds: readonly string[]): Promise<void> {
-  return recordAudit(ctx.em, ...patientsShown({ actorId, requestId: ctx.requestId }, action, patientIds));
-}
-
 @Resolver()
 export class MedicationResolver {
   @Query(() => [CatalogueMedicine], { description: "Cairn's medicine catalogue, with each opioid's conversion to oral morphine (Opioids Aware)." })
@@ -96,7 +91,7 @@ export class MedicationResolver {
   async medicationReviewsDue(@Ctx() ctx: Context): Promise<MedicationReviewDue[]> {
     const actor = requireActor(ctx);
     const due = await medicationReviewsDue(ctx.em, actor, readablePatientsSql(actor));
-    await worklistShown(ctx, actor.id, 'medication.reviewsDue', due.map((d) => d.patient.id));
+    await recordAudit(ctx.em, ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, 'medication.reviewsDue', due.map((d) => d.patient.id)));
     return due;
   }
 
@@ -104,7 +99,7 @@ export class MedicationResolver {
   async medicationChangesAwaitingMyApproval(@Ctx() ctx: Context): Promise<MedicationProposal[]> {
     const actor = requireActor(ctx);
     const awaiting = await proposalsAwaitingApproval(ctx.em, medicationDecidablePatientsSql(actor));
-    await worklistShown(ctx, actor.id, 'medication.awaitingApproval', awaiting.map((p) => p.patientId));
+    await recordAudit(ctx.em, ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, 'medication.awaitingApproval', awaiting.map((p) => p.patientId)));
     return awaiting;
   }
 

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
-import pg from 'pg';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { auditedPatients, errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { sentWhileTurnHeld } from '../test-support/held-turn.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
@@ -40,33 +38,6 @@ const taper = (patientId: string, medicationId: string) => ({
     { startDate: addDays(today, 29), dose: 30, frequency: 'twice daily' },
   ],
 });
-
-/**
- * Holds the turn `key` on a connection of the test's own, sends `queued`, and once it waits for the turn runs
- * `whileHeld`; then lets the turn go and answers what `queued` answered. For what must be checked after the
- * turn is taken: done while the request waits, it is seen only if read after the turn.
- */
-async function whileTurnHeld<T>(key: string, queued: () => Promise<T>, whileHeld: () => Promise<void>): Promise<T> {
-  const holder = new pg.Client({ connectionString: inject('databaseUrl') });
-  await holder.connect();
-  try {
-    await holder.query('begin');
-    await holder.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
-    const answer = queued();
-    answer.catch(() => undefined); // awaited below, once the turn is let go
-    for (const deadline = Date.now() + 15_000; ; await sleep(10)) {
-      await holder.query('select pg_stat_clear_snapshot()');
-      const { rows } = await holder.query<{ n: number }>('select count(*)::int as n from pg_stat_activity where pg_backend_pid() = any(pg_blocking_pids(pid))');
-      if (rows[0]!.n > 0) break;
-      if (Date.now() > deadline) throw new Error(`Nothing queued behind the turn "${key}"`);
-    }
-    await whileHeld();
-    await holder.query('commit');
-    return await answer;
-  } finally {
-    await holder.end();
-  }
-}
 
 describe('medications', () => {
   const server = useTestServer();
@@ -637,11 +608,9 @@ describe('medications', () => {
     const [pharmToken, gpToken] = [await signInAs(url(), pharm), await signInAs(url(), gp)];
     const medId = (await gql<{ addMedication: { id: string } }>(url(), ADD, { input: morphine(patient.id) }, pharmToken)).data!.addMedication.id;
     const proposalId = (await gql<{ proposeMedicationChange: { id: string } }>(url(), PROPOSE, { input: taper(patient.id, medId) }, pharmToken)).data!.proposeMedicationChange.id;
-    const approval = await whileTurnHeld(
-      `medication-plans:${patient.id}`,
-      () => gql(url(), DECIDE, { input: { proposalId, decision: 'APPROVE' } }, gpToken),
-      async () => expect((await gql(url(), STOP, { input: { medicationId: medId, reason: 'Stopped by the hospital' } }, pharmToken)).errors).toBeUndefined(),
-    );
+    const [approval] = await sentWhileTurnHeld(`medication-plans:${patient.id}`, [() => gql(url(), DECIDE, { input: { proposalId, decision: 'APPROVE' } }, gpToken)], {
+      whileHeld: async () => expect((await gql(url(), STOP, { input: { medicationId: medId, reason: 'Stopped by the hospital' } }, pharmToken)).errors).toBeUndefined(),
+    });
     expect([errorCode(approval), approval.errors?.[0]?.message]).toEqual(['CONFLICT', `Morphine (oral) was stopped on ${today}, after this was proposed: decline it, and propose again from what the patient takes now.`]);
     expect((await counts(patient.id)).statuses).toBe('AWAITING_APPROVAL:false');
   });

@@ -77,11 +77,12 @@ async function remind(tx: EntityManager, d: DueStep): Promise<void> {
 /**
  * Who is reminded of a step: the proposer and the approving GP while they may still open the patient's record
  * (one who has left the care team, or whose account is deactivated, is not told about a patient no longer
- * theirs); when neither may, the care team's GPs, so that the step still reaches someone who can act on it.
+ * theirs); and when the approving GP may not, the care team's GPs, so that a prescriber still hears of it.
  */
 async function recipientsOf(tx: EntityManager, d: DueStep): Promise<string[]> {
   const readers = await readersAmong(tx, d.patient_id, [...new Set([d.proposed_by_id, d.decided_by_id])]);
-  return readers.size > 0 ? [...readers] : teamGpIds(tx, d.patient_id);
+  if (!readers.has(d.decided_by_id)) for (const gp of await teamGpIds(tx, d.patient_id)) readers.add(gp);
+  return [...readers];
 }
 
 export function taperReminderSweep(orm: Orm, config: Config, logger: Logger): PeriodicSweep {

@@ -10,16 +10,18 @@ const QUEUE_WAIT_MS = 15_000;
  * queued behind it in the database, the turn is let go and their outcomes are given, in order. Sent
  * merely "at once", writes may happen to run one after another and pass without the lock; here a write
  * that does not wait for the turn finishes while it is held (which fails, saying so), and one that
- * checked before waiting would find nothing taken, so more than one would succeed.
+ * checked before waiting would find nothing taken, so more than one would succeed. `inOrder`: each write
+ * is sent once the one before it is queued, so they take the turn in that order. `whileHeld`: run once all
+ * are queued, before the turn is let go (a change a write must see only if it reads after its turn).
  */
-export async function sentWhileTurnHeld<T>(key: string, writes: ReadonlyArray<() => Promise<T>>): Promise<T[]> {
+export async function sentWhileTurnHeld<T>(key: string, writes: ReadonlyArray<() => Promise<T>>, options: { inOrder?: boolean; whileHeld?: () => Promise<void> } = {}): Promise<T[]> {
   const holder = new pg.Client({ connectionString: inject('databaseUrl') });
   await holder.connect();
   try {
     await holder.query('begin');
     await holder.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
     let early: string | null = null; // what the first write to finish answered (while the turn is held, a failure)
-    const outcomes = writes.map((write) =>
+    const send = (write: () => Promise<T>) =>
       write().then(
         (answer) => {
           early ??= (JSON.stringify(answer) ?? String(answer)).slice(0, 500);
@@ -29,10 +31,18 @@ export async function sentWhileTurnHeld<T>(key: string, writes: ReadonlyArray<()
           early ??= `an error: ${error instanceof Error ? error.message : String(error)}`;
           throw error;
         },
-      ),
-    );
+      );
+    const outcomes: Array<Promise<T>> = [];
+    // In order: each write is sent once the one before it is queued, so they take the turn in that order.
+    for (const write of options.inOrder ? writes : []) {
+      outcomes.push(send(write));
+      outcomes.at(-1)!.catch(() => undefined);
+      await waitUntilQueued(holder, outcomes.length, () => early, key);
+    }
+    if (!options.inOrder) outcomes.push(...writes.map(send));
     outcomes.forEach((o) => o.catch(() => undefined)); // awaited below, once the turn is let go
     await waitUntilQueued(holder, writes.length, () => early, key);
+    await options.whileHeld?.();
     await holder.query('commit');
     return await Promise.all(outcomes);
   } finally {

@@ -147,8 +147,9 @@ function AgreementForm(props: { disabledReason: string | null; onRecorded(): voi
   const { connection } = useSession();
   const today = ukToday();
   // The plan as it stood when the form was opened is the one agreed: a change arriving while the form is
-  // filled in (a colleague's, live) was not gone through with the patient, and the server then refuses.
-  const shownWhenOpened = sync.agreeableSeq();
+  // filled in (a colleague's, live) was not gone through with the patient, and the server then refuses. The
+  // refusal says so; the plan as it is then shown is the one a second press records.
+  const [shownSeq, setShownSeq] = createSignal(sync.agreeableSeq());
   const [agreedOn, setAgreedOn] = createSignal(today);
   const [note, setNote] = createSignal('');
   const [busy, setBusy] = createSignal(false);
@@ -158,13 +159,16 @@ function AgreementForm(props: { disabledReason: string | null; onRecorded(): voi
   const agree = async (e: Event) => {
     e.preventDefault();
     if (dateProblem()) return setProblem(dateProblem());
-    if (shownWhenOpened === null) return setProblem('Wait until your edits are saved, then open this form again.');
+    const seq = shownSeq() ?? sync.agreeableSeq();
+    if (seq === null) return setProblem('Wait until your edits are saved.');
     setBusy(true);
     setProblem(null);
-    const res = await connection().urql.mutation(SignOffCarePlanDocument, { patientId: sync.patientId, seq: shownWhenOpened, agreedOn: agreedOn(), note: note().trim() || null }).toPromise();
+    const res = await connection().urql.mutation(SignOffCarePlanDocument, { patientId: sync.patientId, seq, agreedOn: agreedOn(), note: note().trim() || null }).toPromise();
     setBusy(false);
-    if (res.error) setProblem(describeError(res.error).message);
-    else props.onRecorded();
+    if (!res.error) return props.onRecorded();
+    const problem = describeError(res.error);
+    setProblem(problem.message);
+    if (problem.code === 'CONFLICT') setShownSeq(sync.agreeableSeq());
   };
 
   return (
