@@ -142,13 +142,12 @@ export async function removeCareTeamMember(em: EntityManager, by: Actor, patient
 export async function setCareTeamLead(em: EntityManager, by: Actor, patient: Patient, userId: string): Promise<CareTeamMember> {
   const member = await findMember(em, patient, userId);
   if (member.isLead) return member;
-  // A lead who has left could acknowledge no handover and would hear of no worsening score.
-  if (!member.user.active) throw badInput('userId', noLongerActiveMessage(member.user.name, "made this patient's lead"));
   await em.transactional(async (tx) => {
     await lockTeam(tx, patient.id);
     // As the team is now: someone may have removed this member, or made them the lead, a moment ago.
     const [now] = await runSql<{ is_lead: boolean; active: boolean }>(tx, sql`select m.is_lead, u.active from care_team_member m join app_user u on u.id = m.user_id where m.id = ${member.id}`);
     if (!now) throw conflict(`${member.user.name} was just removed from the care team by someone else. Look at the care team again.`);
+    // A lead who has left could acknowledge no handover and would hear of no worsening score.
     if (!now.active) throw badInput('userId', noLongerActiveMessage(member.user.name, "made this patient's lead"));
     if (now.is_lead) return;
     // Clear the old lead first: the partial unique index allows one lead at a time, checked per statement.
