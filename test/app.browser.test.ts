@@ -1,10 +1,13 @@
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import type { User } from '../server/src/auth/user.entity.js';
 import type { Patient } from '../server/src/patients/patient.entity.js';
 import { PatientStatus } from '../server/src/patients/patient.entity.js';
 import { formatNhsNumber } from '../server/src/patients/nhs-number.js';
+import { addDays, ukToday } from '../server/src/platform/uk-dates.js';
+import { createCarePlanDoc } from '../server/src/care-plans/care-plan.doc.js';
 import { useTestServer } from '../server/src/test-support/harness.js';
 import { makeWorld, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
 import { accessibilityProblems } from './support/axe.js';
@@ -157,6 +160,37 @@ describe('the Cairn web app in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
     await page.getByRole('button', { name: 'Previous page' }).click();
     await summary(page, 'Showing 1–25 of 27 patients');
+    await context.close();
+  });
+
+  it('marks a care-plan review "Due" by the UK\'s date, on a computer whose own date is another day', async () => {
+    // Of two zones a day apart, one has a different date from the UK's at any hour: the browser runs in it.
+    const dayIn = (timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone }).format(new Date());
+    const today = ukToday();
+    const timezoneId = ['Pacific/Kiritimati', 'Etc/GMT+12'].find((zone) => dayIn(zone) !== today)!;
+    const ahead = dayIn(timezoneId) > today;
+    // Ahead, the computer's today is the UK's tomorrow: a review tomorrow is not due yet. Behind, its today
+    // is the UK's yesterday: a review today is due.
+    const review = ahead ? addDays(today, 1) : today;
+    const own = await makeWorld(server().orm.em.fork());
+    const patient = await own.patient([own.users.coach], { givenName: 'Rhys', familyName: `Review ${own.tag}` });
+    const store = server().running.services.carePlans;
+    const doc = createCarePlanDoc((await store.read(patient.id)).state);
+    const seen = Y.encodeStateVector(doc);
+    doc.getMap('review').set('nextReviewDate', review);
+    await store.apply(patient.id, own.users.coach.id, Y.encodeStateAsUpdate(doc, seen), `review-${patient.id}`, 'test');
+
+    const context = await browser().newContext({ viewport: laptop, locale: 'en-GB', timezoneId });
+    context.setDefaultTimeout(10_000);
+    const page = await context.newPage();
+    await page.goto(server().url);
+    await signIn(page, own.users.coach);
+    await summary(page, '1 patient');
+    expect(await page.evaluate(() => new Intl.DateTimeFormat('en-CA').format(new Date()))).not.toBe(today);
+    const cell = page.locator('.caseload-table tbody tr', { hasText: 'Rhys' }).locator('td[data-label="Next review"]');
+    await cell.waitFor();
+    expect(await cell.textContent()).toMatch(/\d{4}/);
+    expect(await cell.getByText('Due', { exact: true }).count()).toBe(ahead ? 0 : 1);
     await context.close();
   });
 

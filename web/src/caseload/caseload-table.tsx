@@ -1,7 +1,7 @@
 import type { CaseloadQuery } from '@cairn/schema/operations';
 import { For, Show, type JSX } from 'solid-js';
 import { statusLabel, statusTone } from '../patients/patient-status.js';
-import { formatIsoDate } from '../platform/dates.js';
+import { formatIsoDate, ukToday } from '../platform/dates.js';
 import { Link } from '../platform/router.js';
 import { Badge } from '../ui/badge.js';
 
@@ -42,7 +42,7 @@ export function CaseloadTable(props: { rows: readonly CaseloadRow[]; caption: st
                     {(date) => (
                       <>
                         {formatIsoDate(date())}{' '}
-                        <Show when={date() <= todayIso()}>
+                        <Show when={date() <= ukToday()}>
                           <Badge tone="warning">Due</Badge>
                         </Show>
                       </>
@@ -91,10 +91,4 @@ export function CaseloadSkeleton(): JSX.Element {
       </table>
     </div>
   );
-}
-
-/** Today as YYYY-MM-DD in the clinician's own time zone (review dates are calendar days). */
-function todayIso(): string {
-  const now = new Date();
-  return `${now.getFullYear()}-${String(now.getMonth() + 1).padStart(2, '0')}-${String(now.getDate()).padStart(2, '0')}`;
 }
