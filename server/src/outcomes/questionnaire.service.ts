@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { createHash, randomBytes } from 'node:crypto';
+import { readersAmong } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { User } from '../auth/user.entity.js';
 import { appendEvent } from '../events/event-log.js';
@@ -130,7 +131,7 @@ export interface PatientResponse {
 /**
  * The patient's answers: checked (the link opens with their date of birth; exactly the questionnaires
  * asked for; every item answered), then stored as patient-completed records in one transaction that also
- * closes the link (so it works once) and tells the clinician who sent it, live.
+ * closes the link (so it works once) and tells the clinician who sent it, live (`toldOfCompletion`).
  */
 export async function submitQuestionnaire(
   em: EntityManager,
@@ -165,7 +166,7 @@ export async function submitQuestionnaire(
     await runSql(tx, sql`update questionnaire_request set completed_at = ${now} where id = ${request.id}`);
     await recordAudit(tx, { actorId: null, action: 'questionnaire.complete', patientId: patient.id, requestId, outcome: AuditOutcome.ALLOWED, detail: { questionnaireRequestId: request.id, recordIds: records.map((x) => x.id) } });
     await appendEvent(tx, { patientId: patient.id, kind: 'QUESTIONNAIRE_COMPLETED', actorId: null, payload: { requestId: request.id, recordIds: records.map((x) => x.id) } });
-    await notify(tx, [request.createdBy.id], {
+    await notify(tx, await toldOfCompletion(tx, patient.id, request.createdBy.id), {
       kind: NotificationKind.QUESTIONNAIRE_COMPLETED,
       patientId: patient.id,
       title: `${patient.givenName} ${patient.familyName} completed their questionnaire`,
@@ -175,6 +176,21 @@ export async function submitQuestionnaire(
     });
     return records;
   });
+}
+
+/**
+ * Who hears that the patient answered: the clinician who sent the link while they may still read the patient.
+ * One taken off the care team, or whose account is closed, since would learn the name and scores of a patient
+ * no longer theirs while no one on the team heard; so then the team's lead is told, or the whole team when
+ * no lead may read the patient.
+ */
+async function toldOfCompletion(tx: EntityManager, patientId: string, senderId: string): Promise<string[]> {
+  if ((await readersAmong(tx, patientId, [senderId])).has(senderId)) return [senderId];
+  const team = await runSql<{ user_id: string; is_lead: boolean }>(tx, sql`select user_id, is_lead from care_team_member where patient_id = ${patientId}`);
+  const readers = await readersAmong(tx, patientId, team.map((m) => m.user_id));
+  const mayRead = team.filter((m) => readers.has(m.user_id));
+  const leads = mayRead.filter((m) => m.is_lead);
+  return (leads.length > 0 ? leads : mayRead).map((m) => m.user_id);
 }
 
 /** A patient's links, newest first, for the clinician. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { lastCommittedSeq } from '../events/event-log.js';
 import { User } from '../auth/user.entity.js';
 import { Patient } from '../patients/patient.entity.js';
-import { errorCode, gql, useTestServer, wsConnect } from '../test-support/harness.js';
+import { errorCode, gql, ownerQuery, useTestServer, wsConnect } from '../test-support/harness.js';
 import { liveStream } from '../test-support/live.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { QuestionnaireChannel } from './questionnaire-request.entity.js';
@@ -13,6 +13,7 @@ const SEND = 'mutation($input: SendQuestionnaireInput!) { sendQuestionnaire(inpu
 const STATE = 'query($t: String!) { questionnaireLink(token: $t) }';
 const OPEN = 'mutation($t: String!, $dob: String!) { openQuestionnaire(token: $t, dateOfBirth: $dob) { givenName instruments { code items { number text } } } }';
 const SUBMIT = 'mutation($t: String!, $dob: String!, $r: [PatientResponseInput!]!) { submitQuestionnaire(token: $t, dateOfBirth: $dob, responses: $r) { received } }';
+const INBOX = '{ myNotifications(first: 50) { kind title } }';
 const NOTIFICATIONS = 'subscription($after: String) { notifications(after: $after) { kind title body link } }';
 const DOB = '1970-05-17'; // makeWorld's patients
 
@@ -66,6 +67,33 @@ describe('questionnaire links patients complete from home', () => {
     const again = await submit(token, DOB);
     expect([errorCode(again), again.errors?.[0].message]).toEqual(['CONFLICT', 'This questionnaire has already been completed. Thank you – there is nothing more to do.']);
     expect(await records(patient.id)).toHaveLength(2);
+  });
+
+  it('tells the care-team lead, and not the sender, when the sender has been taken off the team before the patient answers', async () => {
+    await fresh();
+    const { coach, fcp, lead } = world.users;
+    const inbox = async (user: User) => (await gql<{ myNotifications: Array<{ kind: string; title: string }> }>(url(), INBOX, {}, await signInAs(url(), user))).data!.myNotifications.filter((n) => n.kind === 'QUESTIONNAIRE_COMPLETED');
+    // The physio leads; the coach sends a link, then leaves the team before the patient answers.
+    const patient = await world.patient([fcp, coach], { givenName: 'Nia' });
+    const { token } = await send(patient.id);
+    const removed = await gql(url(), 'mutation($p: ID!, $u: ID!) { removeCareTeamMember(patientId: $p, userId: $u) { id } }', { p: patient.id, u: coach.id }, await signInAs(url(), fcp));
+    expect(removed.errors).toBeUndefined();
+    expect((await submit(token, DOB)).errors).toBeUndefined();
+    expect(await inbox(coach)).toEqual([]);
+    expect((await inbox(fcp)).map((n) => n.title)).toEqual([`Nia ${patient.familyName} completed their questionnaire`]);
+
+    // A sender whose account is closed, and who was the lead: the rest of the team hears of it, no one else.
+    const gone = await world.patient([coach, fcp, world.users.pharm], { givenName: 'Owain' });
+    const second = await send(gone.id);
+    await ownerQuery('update app_user set active = false where id = $1', [coach.id]);
+    try {
+      expect((await submit(second.token, DOB)).errors).toBeUndefined();
+    } finally {
+      await ownerQuery('update app_user set active = true where id = $1', [coach.id]);
+    }
+    for (const member of [fcp, world.users.pharm]) expect((await inbox(member)).map((n) => n.title)).toContain(`Owain ${gone.familyName} completed their questionnaire`);
+    expect(await inbox(coach)).toEqual([]);
+    expect(await inbox(lead)).toEqual([]);
   });
 
   it('asks a patient for their GP appointments over the last three months, and records them with that period', async () => {
