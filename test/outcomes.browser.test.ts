@@ -149,4 +149,31 @@ describe('outcome measures in Chromium', () => {
     expect(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
     await shot(phone, 'outcomes-dashboard-390');
   });
+
+  it('a correction starts from the record it corrects: its date and answers are kept, so the baseline stays where it was', { timeout: 120_000 }, async () => {
+    // A world of its own, so the dashboard's figures above count only their patients.
+    const own = await makeWorld(server().orm.em.fork());
+    const { coach } = own.users;
+    const patient = await own.patient([coach], { givenName: 'Ffion' });
+    const token = await signInAs(server().url, coach);
+    // Baseline on 1 February: 2 on every item = 20; follow-up on 1 March: 3 on every item = 30.
+    for (const [value, measuredOn] of [[2, '2026-02-01'], [3, '2026-03-01']] as const) {
+      expect((await gql(server().url, RECORD, { input: { patientId: patient.id, instrument: 'PSEQ_10', answers: Array(10).fill(value), measuredOn } }, token)).errors).toBeUndefined();
+    }
+    const page = await signedIn(coach, { width: 1280, height: 800 });
+    await page.goto(`${server().url}/patients/${patient.id}/measures`);
+    await expect.poll(() => page.getByTestId('latest-PSEQ_10').textContent()).toBe('30');
+    await page.getByRole('button', { name: /1 February 2026\s*PSEQ-10\s*20/ }).click();
+    await page.getByRole('button', { name: 'Correct this record' }).click();
+    expect(await page.getByLabel('Date measured').inputValue()).toBe('2026-02-01');
+    expect(await page.getByTestId('corrects').textContent()).toContain('Correcting the PSEQ-10 of 1 February 2026 (score 20)');
+    // Every answer is there already; item 1 was mistyped: 3, not 2.
+    expect(await page.getByRole('group', { name: /^7\. / }).getByRole('radio', { checked: true }).inputValue()).toBe('2');
+    await page.getByRole('group', { name: /^1\. / }).locator('label').nth(3).click();
+    await shot(page, 'outcomes-correct-pseq-1280');
+    await page.getByRole('button', { name: 'Save PSEQ-10' }).click();
+    // 21 is still the baseline of 1 February; the follow-up is +9 from it.
+    await expect.poll(() => page.getByTestId('change-PSEQ_10').textContent()).toContain('+9 points (+42.9 %) from baseline (21 on 1 February 2026)');
+    expect(await page.getByTestId('latest-PSEQ_10').textContent()).toBe('30');
+  });
 });

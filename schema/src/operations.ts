@@ -126,7 +126,7 @@ export type ChangeMedicationInput = {
   strength: string;
 };
 
-/** PATIENT: answered by the patient from a questionnaire link. */
+/** PATIENT: answered by the patient from a questionnaire link (a correction of it too, by the clinician in `recordedBy`). */
 export type CompletedBy =
   | 'CLINICIAN'
   | 'PATIENT';

@@ -12,7 +12,7 @@ registerEnumType(OutcomeStatus, { name: 'OutcomeStatus', description: 'A draft h
 
 export const CompletedBy = { CLINICIAN: 'CLINICIAN', PATIENT: 'PATIENT' } as const;
 export type CompletedBy = (typeof CompletedBy)[keyof typeof CompletedBy];
-registerEnumType(CompletedBy, { name: 'CompletedBy', description: 'PATIENT: answered by the patient from a questionnaire link.' });
+registerEnumType(CompletedBy, { name: 'CompletedBy', description: 'PATIENT: answered by the patient from a questionnaire link (a correction of it too, by the clinician in `recordedBy`).' });
 
 export const GpAppointmentSource = { PATIENT_REPORTED: 'PATIENT_REPORTED', PRACTICE_RECORD: 'PRACTICE_RECORD' } as const;
 export type GpAppointmentSource = (typeof GpAppointmentSource)[keyof typeof GpAppointmentSource];
@@ -73,7 +73,7 @@ export class OutcomeRecord {
   @Enum({ items: () => Object.values(CompletedBy), type: 'text' })
   completedBy!: CompletedBy;
 
-  @Field(() => User, { nullable: true, description: 'The clinician who recorded it; null when the patient completed it.' })
+  @Field(() => User, { nullable: true, description: 'The clinician who recorded it, or who corrected answers the patient gave; null when the patient completed it from their link.' })
   @ManyToOne({ entity: () => User, fieldName: 'recorded_by_id', nullable: true })
   recordedBy: User | null = null;
 

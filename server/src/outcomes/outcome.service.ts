@@ -44,7 +44,8 @@ export interface Provenance {
  * Validates, scores and stores one measure with its audit entry and event in one transaction. A PAM score
  * that is the patient's latest sets their activation level; a score that worsens past the instrument's
  * meaningful-change threshold notifies the care-team lead. Pass a transaction's EntityManager to make it
- * part of a larger write (a patient's questionnaire).
+ * part of a larger write (a patient's questionnaire). A correction keeps the provenance of the record it
+ * corrects, whatever `provenance` says.
  */
 export async function recordOutcome(em: EntityManager, by: By, patient: Patient, input: NewOutcome, provenance: Provenance, now = new Date()): Promise<OutcomeRecord> {
   const scored = scoreAnswers(input.instrument, input.answers);
@@ -58,8 +59,7 @@ export async function recordOutcome(em: EntityManager, by: By, patient: Patient,
     score: scored.score,
     pseq2: scored.pseq2,
     ...dates,
-    completedBy: provenance.completedBy,
-    questionnaireRequestId: provenance.questionnaireRequestId,
+    ...(superseded ? provenanceOf(superseded) : provenance),
     recordedBy: by.actor,
     supersedesId: superseded?.id ?? null,
   });
@@ -156,6 +156,14 @@ function checkDates(input: NewOutcome, dateOfBirth: string, now: Date): Pick<Out
   const measuredOn = input.measuredOn ? notFuture('measuredOn', input.measuredOn, 'The date measured') : periodTo;
   if (measuredOn < periodTo) throw badInput('measuredOn', 'A count cannot be taken before the end of the period it counts.');
   return { measuredOn, periodFrom, periodTo, gpSource: input.gpSource };
+}
+
+/**
+ * A correction answers for the same questionnaire as the record it replaces: answers the patient gave from
+ * their link stay theirs (and tied to the link) when a clinician corrects one, who is kept as `recordedBy`.
+ */
+function provenanceOf(superseded: OutcomeRecord): Provenance {
+  return { completedBy: superseded.completedBy, questionnaireRequestId: superseded.questionnaireRequestId };
 }
 
 /** The record a correction replaces: this patient's, the same instrument, and not corrected already. */

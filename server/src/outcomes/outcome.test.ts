@@ -110,6 +110,27 @@ describe('recording outcome measures', () => {
     await expect(server().orm.em.fork().getConnection().execute('update outcome_record set score = 1 where id = ?', [wrong.id])).rejects.toThrow(/append-only/);
   });
 
+  it('a correction of a patient-completed record keeps its provenance: answered by the patient from their link, corrected by the clinician', async () => {
+    await fresh();
+    const { coach } = world.users;
+    const patient = await world.patient([coach]);
+    const token = await signInAs(url(), coach);
+    const sent = await gql<{ sendQuestionnaire: { path: string; request: { id: string } } }>(url(), 'mutation($input: SendQuestionnaireInput!) { sendQuestionnaire(input: $input) { path request { id } } }', { input: { patientId: patient.id, instruments: ['PEG_3'], channel: 'SMS' } }, token);
+    const link = sent.data!.sendQuestionnaire;
+    const answered = await gql(url(), 'mutation($t: String!, $dob: String!, $r: [PatientResponseInput!]!) { submitQuestionnaire(token: $t, dateOfBirth: $dob, responses: $r) { received } }', { t: link.path.replace('/q/', ''), dob: '1970-05-17', r: [{ instrument: 'PEG_3', answers: [6, 6, 9] }] });
+    expect(answered.errors).toBeUndefined();
+    const [original] = await ownerQuery<{ id: string; measured_on: string }>(`select id, to_char(measured_on, 'YYYY-MM-DD') as measured_on from outcome_record where patient_id = $1`, [patient.id]);
+    // The patient tells the coach the third answer was a slip for 6.
+    const fixed = await record(token, { patientId: patient.id, instrument: 'PEG_3', answers: [6, 6, 6], measuredOn: original.measured_on, supersedesId: original.id });
+    expect(fixed.errors).toBeUndefined();
+    expect(fixed.data!.recordOutcome).toMatchObject({ completedBy: 'PATIENT', recordedBy: { id: coach.id }, supersedesId: original.id, score: 6 });
+    const [stored] = await ownerQuery<{ completed_by: string; questionnaire_request_id: string; recorded_by_id: string }>('select completed_by, questionnaire_request_id, recorded_by_id from outcome_record where id = $1', [fixed.data!.recordOutcome.id]);
+    expect(stored).toEqual({ completed_by: 'PATIENT', questionnaire_request_id: link.request.id, recorded_by_id: coach.id });
+    // A clinician's own record corrected stays the clinician's.
+    const mine = (await record(token, { patientId: patient.id, instrument: 'PGIC', answers: [3] })).data!.recordOutcome;
+    expect((await record(token, { patientId: patient.id, instrument: 'PGIC', answers: [2], supersedesId: mine.id })).data!.recordOutcome).toMatchObject({ completedBy: 'CLINICIAN', recordedBy: { id: coach.id } });
+  });
+
   it('a recorded PAM score sets the activation level by its band', async () => {
     await fresh();
     const patient = await world.patient([world.users.coach]);

@@ -135,7 +135,7 @@ function RecordDetail(props: { id: string; def: InstrumentDef | undefined; canCo
         {(r) => (
           <>
             <p class="muted">
-              {r().completedBy === 'PATIENT' ? 'Completed by the patient from their link' : `Recorded by ${r().recordedBy?.name ?? 'a clinician'}`}
+              {recordedByWords(r())}
               {r().periodFrom ? `; GP appointments from ${formatIsoDate(r().periodFrom!)} to ${formatIsoDate(r().periodTo!)} (${r().gpSource === 'PRACTICE_RECORD' ? 'practice record' : 'patient-reported'})` : ''}
               {r().pseq2 !== null ? `; PSEQ-2 ${r().pseq2}` : ''}
               {r().band ? `; ${r().band}` : ''}.
@@ -158,7 +158,15 @@ function RecordDetail(props: { id: string; def: InstrumentDef | undefined; canCo
               <RecordOutcomeForm
                 patientId={props.patientId}
                 instrument={props.def!}
-                supersedesId={r().id}
+                corrects={{
+                  id: r().id,
+                  measuredOn: r().measuredOn,
+                  answers: r().items.map((item) => item.answer),
+                  score: r().score,
+                  periodFrom: r().periodFrom,
+                  periodTo: r().periodTo,
+                  gpSource: r().gpSource,
+                }}
                 onCancel={() => setCorrecting(false)}
                 onSaved={() => {
                   setCorrecting(false);
@@ -172,4 +180,10 @@ function RecordDetail(props: { id: string; def: InstrumentDef | undefined; canCo
       </Show>
     </div>
   );
+}
+
+/** Who answered and who wrote it down: a clinician who corrected the patient's answers is named too. */
+function recordedByWords(r: { completedBy: string; recordedBy?: { name: string } | null }): string {
+  if (r.completedBy !== 'PATIENT') return `Recorded by ${r.recordedBy?.name ?? 'a clinician'}`;
+  return r.recordedBy ? `Completed by the patient from their link; corrected by ${r.recordedBy.name}` : 'Completed by the patient from their link';
 }

@@ -1,6 +1,7 @@
 import { RecordOutcomeDocument, type GpAppointmentSource, type OutcomeInstrumentsQuery } from '@cairn/schema/operations';
 import { createMutation } from '@urql/solid';
 import { createSignal, Index, Show, type JSX } from 'solid-js';
+import { formatIsoDate } from '../platform/dates.js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
@@ -15,22 +16,37 @@ export function todayInUk(): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
 }
 
+/** The record a correction replaces, as the form starts from it. */
+export interface CorrectedRecord {
+  id: string;
+  measuredOn: string;
+  answers: Array<number | null>;
+  score: number | null;
+  periodFrom: string | null;
+  periodTo: string | null;
+  gpSource: GpAppointmentSource | null;
+}
+
 /**
  * Records one instrument: every item as the patient would see it, the date, and for GP appointments the
  * period and where the count comes from. Unanswered items make a draft (the server says so); a refused
- * answer is shown beside its item.
+ * answer is shown beside its item. A correction (`corrects`) starts from the record it replaces, its date
+ * and every answer, so fixing one item neither re-dates the record (moving the baseline) nor loses the rest.
  */
-export function RecordOutcomeForm(props: { patientId: string; instrument: InstrumentDef; supersedesId?: string; onSaved(status: string): void; onCancel(): void }): JSX.Element {
-  const [answers, setAnswers] = createSignal<Array<number | null>>(props.instrument.items.map(() => null));
-  const [measuredOn, setMeasuredOn] = createSignal(todayInUk());
-  const [periodFrom, setPeriodFrom] = createSignal('');
-  const [periodTo, setPeriodTo] = createSignal(todayInUk());
-  const [gpSource, setGpSource] = createSignal<GpAppointmentSource>('PATIENT_REPORTED');
+export function RecordOutcomeForm(props: { patientId: string; instrument: InstrumentDef; corrects?: CorrectedRecord; onSaved(status: string): void; onCancel(): void }): JSX.Element {
+  const old = props.corrects;
+  const [answers, setAnswers] = createSignal<Array<number | null>>(old ? [...old.answers] : props.instrument.items.map(() => null));
+  const [measuredOn, setMeasuredOn] = createSignal(old?.measuredOn ?? todayInUk());
+  const [periodFrom, setPeriodFrom] = createSignal(old?.periodFrom ?? '');
+  const [periodTo, setPeriodTo] = createSignal(old?.periodTo ?? todayInUk());
+  const [gpSource, setGpSource] = createSignal<GpAppointmentSource>(old?.gpSource ?? 'PATIENT_REPORTED');
   const [problem, setProblem] = createSignal<Problem | null>(null);
   const [state, record] = createMutation(RecordOutcomeDocument);
   const isGp = () => props.instrument.code === 'GP_APPOINTMENTS';
   const unanswered = () => answers().filter((a) => a === null).length;
   const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
+  // A count is taken at the end of its period unless a correction keeps the later day it was taken on.
+  const gpCountedOn = () => (old && old.measuredOn >= periodTo() ? old.measuredOn : null);
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
@@ -40,11 +56,11 @@ export function RecordOutcomeForm(props: { patientId: string; instrument: Instru
         patientId: props.patientId,
         instrument: props.instrument.code,
         answers: answers(),
-        measuredOn: isGp() ? null : measuredOn(),
+        measuredOn: isGp() ? gpCountedOn() : measuredOn(),
         periodFrom: isGp() ? periodFrom() : null,
         periodTo: isGp() ? periodTo() : null,
         gpSource: isGp() ? gpSource() : null,
-        supersedesId: props.supersedesId ?? null,
+        supersedesId: old?.id ?? null,
       },
     });
     if (res.error) setProblem(describeError(res.error));
@@ -54,8 +70,16 @@ export function RecordOutcomeForm(props: { patientId: string; instrument: Instru
   return (
     <form class="record-outcome card" onSubmit={submit} aria-labelledby="record-outcome-heading" novalidate>
       <h3 id="record-outcome-heading">
-        {props.supersedesId ? 'Correct' : 'Record'} {props.instrument.shortName}
+        {old ? 'Correct' : 'Record'} {props.instrument.shortName}
       </h3>
+      <Show when={old}>
+        {(o) => (
+          <p class="record-outcome__corrects" data-testid="corrects">
+            Correcting the {props.instrument.shortName} of {formatIsoDate(o().measuredOn)}
+            {o().score === null ? ' (a draft)' : ` (score ${o().score})`}. Change what was wrong; the record it replaces is kept, marked as corrected.
+          </p>
+        )}
+      </Show>
       <p class="muted">{props.instrument.instructions}</p>
       <Index each={props.instrument.items}>
         {(item, i) => (
