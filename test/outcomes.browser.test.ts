@@ -176,4 +176,40 @@ describe('outcome measures in Chromium', () => {
     await expect.poll(() => page.getByTestId('change-PSEQ_10').textContent()).toContain('+9 points (+42.9 %) from baseline (21 on 1 February 2026)');
     expect(await page.getByTestId('latest-PSEQ_10').textContent()).toBe('30');
   });
+
+  it('charts a rating of change without a baseline and a count on an axis fitted to it, saying which way is better', { timeout: 120_000 }, async () => {
+    const own = await makeWorld(server().orm.em.fork());
+    const { coach } = own.users;
+    const patient = await own.patient([coach], { givenName: 'Elin' });
+    const token = await signInAs(server().url, coach);
+    const inputs = [
+      // PGIC: "No change" in January, "Much improved" in March.
+      { instrument: 'PGIC', answers: [4], measuredOn: '2026-01-10' },
+      { instrument: 'PGIC', answers: [2], measuredOn: '2026-03-01' },
+      // GP appointments for pain: 3, then 1, over three months each.
+      { instrument: 'GP_APPOINTMENTS', answers: [3], periodFrom: '2025-10-10', periodTo: '2026-01-09', gpSource: 'PRACTICE_RECORD' },
+      { instrument: 'GP_APPOINTMENTS', answers: [1], periodFrom: '2026-01-10', periodTo: '2026-04-09', gpSource: 'PRACTICE_RECORD' },
+    ];
+    for (const input of inputs) expect((await gql(server().url, RECORD, { input: { patientId: patient.id, ...input } }, token)).errors).toBeUndefined();
+
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+      const page = await signedIn(coach, viewport);
+      await page.goto(`${server().url}/patients/${patient.id}/measures`);
+      await expect.poll(() => page.getByTestId('latest-PGIC').textContent()).toBe('Much improved');
+      const pgic = page.locator('.measure-card', { has: page.getByTestId('latest-PGIC') });
+      // Its answers are changes already: no baseline, no change from one, and its ends named.
+      expect(await pgic.textContent()).not.toMatch(/baseline/i);
+      expect(await pgic.locator('.score-chart__baseline').count()).toBe(0);
+      expect(await page.getByTestId('direction-PGIC').textContent()).toBe('Lower is better: 1 is “Very much improved”, 7 “Very much worse”.');
+      const gp = page.locator('.measure-card', { has: page.getByTestId('latest-GP_APPOINTMENTS') });
+      expect(await page.getByTestId('latest-GP_APPOINTMENTS').textContent()).toBe('1');
+      expect(await gp.textContent()).not.toContain('/ 99');
+      const axis = (await gp.locator('.score-chart__axis').allTextContents()).filter((t) => /^\d+$/.test(t)).map(Number);
+      expect(Math.max(...axis)).toBeLessThanOrEqual(10);
+      expect(axis).toEqual([0, 1, 2, 3, 4, 5]);
+      expect(await page.getByTestId('direction-GP_APPOINTMENTS').textContent()).toBe('Lower is better.');
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+      await shot(page, `outcomes-pgic-gp-${viewport.width}`);
+    }
+  });
 });

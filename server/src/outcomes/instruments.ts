@@ -47,6 +47,10 @@ export interface InstrumentDefinition {
   patientCompletable: boolean;
   /** Said instead of `instructions` on the patient's questionnaire page, where there are no dates to fill in. */
   patientInstructions?: string;
+  /** A count with no natural top (GP appointments): `scoreMax` bounds what is accepted, not what is charted. */
+  isCount?: true;
+  /** Itself a rating of change since the programme began (PGIC): each answer stands alone, with no baseline. */
+  ratesChange?: true;
 }
 
 /** What a patient answering GP appointments from a link counts: the months up to the day they answer. */
@@ -142,6 +146,7 @@ export const instruments: Record<Instrument, InstrumentDefinition> = {
     scoreMax: 99,
     higherIsBetter: false,
     patientCompletable: true,
+    isCount: true,
   },
   PAM: {
     code: Instrument.PAM,
@@ -166,6 +171,7 @@ export const instruments: Record<Instrument, InstrumentDefinition> = {
     scoreMax: 7,
     higherIsBetter: false,
     patientCompletable: true,
+    ratesChange: true,
   },
 };
 

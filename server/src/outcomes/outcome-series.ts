@@ -1,4 +1,4 @@
-import { Instrument, instrumentCodes } from './instruments.js';
+import { Instrument, instrumentCodes, instruments } from './instruments.js';
 import type { Band } from './outcome-config.js';
 import { bandOf, changeFromBaseline, type Change } from './scoring.js';
 
@@ -33,7 +33,7 @@ export interface Series {
 
 /**
  * Each instrument's scores over one episode, oldest first, the first being the baseline and every later one
- * carrying its change from it. A PSEQ-2 series takes the PSEQ-2 of each PSEQ-10 as well (the same 0–12
+ * carrying its change from it; an instrument that rates change itself (PGIC) has neither. A PSEQ-2 series takes the PSEQ-2 of each PSEQ-10 as well (the same 0–12
  * scale); the PSEQ-10 series never takes a PSEQ-2, so trends never mix the two scales.
  */
 export function seriesOf(records: readonly ScoredRecord[]): Series[] {
@@ -44,13 +44,15 @@ export function seriesOf(records: readonly ScoredRecord[]): Series[] {
       if (instrument === Instrument.PSEQ_2 && r.instrument === Instrument.PSEQ_10 && r.pseq2 !== null) return [{ r, score: r.pseq2, fromPseq10: true }];
       return [];
     });
-    const baseline = raw[0]?.score;
+    // A rating of change (PGIC) measured from its first answer would be a change in a change: "−2 points
+    // from baseline" when the patient went from "No change" to "Much improved".
+    const baseline = instruments[instrument].ratesChange ? undefined : raw[0]?.score;
     const points = raw.map(({ r, score, fromPseq10 }, i) => ({
       recordId: r.id,
       measuredOn: r.measuredOn,
       score,
       band: bandOf(instrument, score),
-      isBaseline: i === 0,
+      isBaseline: i === 0 && baseline !== undefined,
       completedBy: r.completedBy,
       fromPseq10,
       change: i === 0 || baseline === undefined ? null : changeFromBaseline(instrument, baseline, score),

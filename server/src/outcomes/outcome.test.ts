@@ -54,6 +54,19 @@ describe('recording outcome measures', () => {
     ]);
   });
 
+  it('a PGIC, itself a rating of change, has no baseline and no change from its first answer', async () => {
+    await fresh();
+    const patient = await world.patient([world.users.coach]);
+    const token = await signInAs(url(), world.users.coach);
+    // "No change", then "Much improved": not "−2 points from baseline".
+    await record(token, { patientId: patient.id, instrument: 'PGIC', answers: [4], measuredOn: '2026-01-10' });
+    await record(token, { patientId: patient.id, instrument: 'PGIC', answers: [2], measuredOn: '2026-03-01' });
+    expect((await series(token, patient.id, 'PGIC')).map((p) => [p.score, p.isBaseline, p.change])).toEqual([[4, false, null], [2, false, null]]);
+    const defs = await gql<{ outcomeInstruments: Array<{ code: string; ratesChange: boolean; isCount: boolean }> }>(url(), '{ outcomeInstruments { code ratesChange isCount } }', {}, token);
+    expect(defs.data!.outcomeInstruments.filter((d) => d.ratesChange).map((d) => d.code)).toEqual(['PGIC']);
+    expect(defs.data!.outcomeInstruments.filter((d) => d.isCount).map((d) => d.code)).toEqual(['GP_APPOINTMENTS']);
+  });
+
   it('saves a partial questionnaire as an unscored draft that no trend uses', async () => {
     await fresh();
     const patient = await world.patient([world.users.coach]);

@@ -46,6 +46,8 @@ export class OutcomeInstrument {
   @Field(() => Float) scoreMax!: number;
   @Field(() => Boolean) higherIsBetter!: boolean;
   @Field(() => Boolean) patientCompletable!: boolean;
+  @Field(() => Boolean, { description: 'A count with no natural top (GP appointments): scoreMax bounds what is accepted, not the chart.' }) isCount!: boolean;
+  @Field(() => Boolean, { description: 'Itself a rating of change since the programme began (PGIC): no baseline, no change from one.' }) ratesChange!: boolean;
   @Field(() => [ScoreBand]) bands!: ScoreBand[];
   @Field(() => MeaningfulChangeRule, { nullable: true }) meaningfulChange!: MeaningfulChangeRule | null;
   @Field(() => Float, { nullable: true, description: 'Shown beside the rule; never used to decide it.' }) minimalDetectableChange!: number | null;
@@ -57,6 +59,8 @@ export function toOutcomeInstrument(def: InstrumentDefinition): OutcomeInstrumen
   return Object.assign(new OutcomeInstrument(), {
     ...def,
     items: def.items.map((i) => ({ ...i, options: i.options ?? null })),
+    isCount: def.isCount === true,
+    ratesChange: def.ratesChange === true,
     bands: config.bands,
     meaningfulChange: rule && {
       description: rule.description,
@@ -87,10 +91,10 @@ export class OutcomePoint {
   @Field(() => Boolean) isBaseline!: boolean;
   @Field(() => String) completedBy!: string;
   @Field(() => Boolean, { description: 'A PSEQ-2 taken from a PSEQ-10 (items 5 and 9).' }) fromPseq10!: boolean;
-  @Field(() => OutcomeChange, { nullable: true, description: 'Null on the baseline.' }) change!: Change | null;
+  @Field(() => OutcomeChange, { nullable: true, description: 'Null on the baseline, and for an instrument that rates change itself (PGIC).' }) change!: Change | null;
 }
 
-@ObjectType({ description: "One instrument's scores over the patient's current episode, oldest first; the first is the baseline." })
+@ObjectType({ description: "One instrument's scores over the patient's current episode, oldest first; the first is the baseline, unless the instrument rates change itself." })
 export class OutcomeSeries {
   @Field(() => Instrument) instrument!: Instrument;
   @Field(() => [OutcomePoint]) points!: OutcomePoint[];

@@ -38,16 +38,51 @@ function thresholdGuides(def: InstrumentDef, baseline: number | undefined): Char
   return [];
 }
 
-/** One instrument's trend: the chart, the latest score and its change from baseline, and the rule used. */
+/** The smallest top a count's chart has, so that one or two appointments do not fill it. */
+const COUNT_AXIS_MIN_TOP = 5;
+
+/**
+ * The axis of a count (GP appointments) fitted to the counts: whole-number ticks 1, 2, 5, 10… apart, at most
+ * five steps, topped at the first tick at or above the largest count, and never below COUNT_AXIS_MIN_TOP.
+ * A fixed 0–99 axis drew every realistic count flat along the bottom.
+ */
+export function countAxis(largest: number): { top: number; ticks: number[] } {
+  const wanted = Math.max(largest, COUNT_AXIS_MIN_TOP);
+  const steps = [1, 2, 5, 10, 20, 50, 100];
+  const step = steps.find((s) => Math.ceil(wanted / s) <= 5) ?? Math.ceil(wanted / 5);
+  const top = Math.ceil(wanted / step) * step;
+  return { top, ticks: Array.from({ length: top / step + 1 }, (_, i) => i * step) };
+}
+
+/** Which way is better, where the numbers alone do not say; a rating of change says it by its ends. */
+function directionWords(def: InstrumentDef): string {
+  const options = def.items[0]?.options;
+  if (def.ratesChange && options) return `Lower is better: ${def.scoreMin} is “${options[0]}”, ${def.scoreMax} “${options[options.length - 1]}”.`;
+  return def.higherIsBetter ? 'Higher is better.' : 'Lower is better.';
+}
+
+/** A score as the card shows it: a named answer by its name (PGIC), any other as its number. */
+export function scoreWords(def: InstrumentDef, score: number): string {
+  return def.items[0]?.options?.[score - def.scoreMin] ?? String(score);
+}
+
+/**
+ * One instrument's trend: the chart, the latest score and its change from baseline, the rule used, and
+ * which way is better. A rating of change (PGIC) shows each answer by name, with no baseline; a count (GP
+ * appointments) is charted on an axis fitted to it.
+ */
 export function MeasureCard(props: { def: InstrumentDef; series: Series; onRecord?: () => void }): JSX.Element {
   const points = () => props.series.points;
   const latest = () => points().at(-1);
   const baseline = () => points().find((p) => p.isBaseline);
+  const axis = () => (props.def.isCount ? countAxis(Math.max(0, ...points().map((p) => p.score))) : null);
   const description = () => {
     const l = latest();
+    if (!l) return `${props.def.shortName}: no scores yet.`;
+    const count = `${points().length} score${points().length === 1 ? '' : 's'}`;
     const b = baseline();
-    if (!l || !b) return `${props.def.shortName}: no scores yet.`;
-    return `${props.def.shortName} over time: ${points().length} score${points().length === 1 ? '' : 's'}, baseline ${b.score} on ${formatIsoDate(b.measuredOn)}, latest ${l.score} on ${formatIsoDate(l.measuredOn)}${l.change ? `, ${changeWords(l.change)}` : ''}.`;
+    if (!b) return `${props.def.shortName} over time: ${count}, latest “${scoreWords(props.def, l.score)}” on ${formatIsoDate(l.measuredOn)}. ${directionWords(props.def)}`;
+    return `${props.def.shortName} over time: ${count}, baseline ${b.score} on ${formatIsoDate(b.measuredOn)}, latest ${l.score} on ${formatIsoDate(l.measuredOn)}${l.change ? `, ${changeWords(l.change)}` : ''}. ${directionWords(props.def)}`;
   };
   return (
     <article class="measure-card card" aria-labelledby={`measure-${props.def.code}`}>
@@ -65,14 +100,19 @@ export function MeasureCard(props: { def: InstrumentDef; series: Series; onRecor
         {(l) => (
           <>
             <p class="measure-card__latest">
-              <span class="measure-card__score" data-testid={`latest-${props.def.code}`}>
-                {l().score}
+              <span class={`measure-card__score ${props.def.ratesChange ? 'measure-card__score--words' : ''}`} data-testid={`latest-${props.def.code}`}>
+                {scoreWords(props.def, l().score)}
               </span>
-              <span class="muted"> / {props.def.scoreMax}</span>
+              <Show when={!props.def.isCount && !props.def.ratesChange}>
+                <span class="muted"> / {props.def.scoreMax}</span>
+              </Show>
               <Show when={l().band}>{(band) => <Badge tone="neutral">{band()}</Badge>}</Show>
               <span class="muted"> on {formatIsoDate(l().measuredOn)}</span>
             </p>
-            <Show when={l().change} fallback={<p class="muted">This is the baseline: the first score of this episode.</p>}>
+            <Show when={props.def.ratesChange}>
+              <p class="muted">The patient’s own rating of change since starting the programme: each answer stands on its own.</p>
+            </Show>
+            <Show when={l().change} fallback={<Show when={l().isBaseline}><p class="muted">This is the baseline: the first score of this episode.</p></Show>}>
               {(c) => (
                 <p class="measure-card__change" data-testid={`change-${props.def.code}`}>
                   {changeWords(c())} ({baseline()?.score} on {formatIsoDate(baseline()!.measuredOn)}).{' '}
@@ -96,16 +136,20 @@ export function MeasureCard(props: { def: InstrumentDef; series: Series; onRecor
             <ScoreChart
               description={description()}
               min={props.def.scoreMin}
-              max={props.def.scoreMax}
+              max={axis()?.top ?? props.def.scoreMax}
+              ticks={axis()?.ticks}
               bands={props.def.bands}
               guides={thresholdGuides(props.def, baseline()?.score)}
               points={points().map((p) => ({
                 date: p.measuredOn,
                 value: p.score,
                 baseline: p.isBaseline,
-                label: `${formatIsoDate(p.measuredOn)}: ${p.score}${p.band ? ` (${p.band})` : ''}${p.fromPseq10 ? ', from a PSEQ-10' : ''}${p.completedBy === 'PATIENT' ? ', completed by the patient' : ''}`,
+                label: `${formatIsoDate(p.measuredOn)}: ${scoreWords(props.def, p.score)}${p.band ? ` (${p.band})` : ''}${p.fromPseq10 ? ', from a PSEQ-10' : ''}${p.completedBy === 'PATIENT' ? ', completed by the patient' : ''}`,
               }))}
             />
+            <p class="muted measure-card__direction" data-testid={`direction-${props.def.code}`}>
+              {directionWords(props.def)}
+            </p>
           </>
         )}
       </Show>

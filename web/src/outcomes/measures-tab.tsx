@@ -9,7 +9,7 @@ import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
 import { Spinner } from '../ui/spinner.js';
-import { MeasureCard } from './measure-card.js';
+import { MeasureCard, scoreWords } from './measure-card.js';
 import { RecordOutcomeForm, type InstrumentDef } from './record-outcome-form.js';
 import { SendQuestionnaire } from './send-questionnaire.js';
 import './outcomes.css';
@@ -37,6 +37,10 @@ export function MeasuresTab(props: { patientId: string; canRecord: boolean }): J
     },
     reload,
   );
+  const shownScore = (instrument: Instrument, score: number | null) => {
+    const def = defOf().get(instrument);
+    return score === null ? '—' : def ? scoreWords(def, score) : String(score);
+  };
   const start = (code: Instrument) => {
     setSaved(null);
     setRecording(code);
@@ -99,7 +103,7 @@ export function MeasuresTab(props: { patientId: string; canRecord: boolean }): J
                   <button type="button" class="measures-tab__record-row" aria-expanded={opened() === r.id} onClick={() => setOpened(opened() === r.id ? null : r.id)}>
                     <span>{formatIsoDate(r.measuredOn)}</span>
                     <strong>{defOf().get(r.instrument)?.shortName ?? r.instrument}</strong>
-                    <span>{r.score ?? '—'}</span>
+                    <span>{shownScore(r.instrument, r.score)}</span>
                     <span>
                       <Show when={r.status === 'DRAFT'}>
                         <Badge tone="muted">Draft</Badge>

@@ -31,6 +31,8 @@ export interface ScoreChartProps {
   guides?: readonly ChartGuide[];
   /** The chart's summary for screen readers. */
   description: string;
+  /** The values marked on the axis; the bottom, middle and top unless given. */
+  ticks?: readonly number[];
 }
 
 const width = 380;
@@ -55,7 +57,7 @@ export function ScoreChart(props: ScoreChartProps): JSX.Element {
     const span = Math.max(day(list[list.length - 1]!.date) - first, 1);
     return pad.left + ((day(date) - first) / span) * plotW;
   };
-  const ticks = () => [props.min, (props.min + props.max) / 2, props.max];
+  const ticks = () => props.ticks ?? [props.min, (props.min + props.max) / 2, props.max];
   return (
     <svg class="score-chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={props.description} preserveAspectRatio="xMidYMid meet">
       <For each={props.bands ?? []}>
