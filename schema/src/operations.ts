@@ -253,7 +253,7 @@ export type EventKind =
   | 'HANDOVER_ESCALATION_REROUTED'
   /** A specialist team posted a handover note. */
   | 'HANDOVER_POSTED'
-  /** The patient's answer to an invitation: accepted, declined, or no response after the set time. */
+  /** The patient's answer to an invitation: accepted, declined, no response after the set time, or closed because they were referred another way. */
   | 'INVITATION_ANSWERED'
   /** The patient was invited to the coaching programme (Cairn records it; it sends nothing). */
   | 'INVITATION_SENT'
@@ -389,7 +389,9 @@ export type InvitationStatus =
   | 'ACCEPTED'
   | 'DECLINED'
   | 'INVITED'
-  | 'NO_RESPONSE';
+  | 'NO_RESPONSE'
+  /** The patient was referred another way before answering; `referralId` names that referral. */
+  | 'REFERRED';
 
 export type InvitePatientsInput = {
   channel: InvitationChannel;

@@ -8,6 +8,7 @@ import { CriterionRegistry } from './criteria.js';
 import { invitationSweep } from './invitation-sweep.js';
 import { Invitation } from './invitation.entity.js';
 import { Migration0014ReferralsCaseFinding } from './migrations/0014-referrals-case-finding.js';
+import { Migration0027InvitationReferred } from './migrations/0027-invitation-referred.js';
 
 declare module '../platform/services.js' {
   interface Services {
@@ -24,7 +25,10 @@ export const caseFindingModule: CairnModule = {
   eventKinds: caseFindingEventKinds,
   entities: [CaseSearch, Invitation],
   resolvers: [CaseSearchResolver, InvitationResolver],
-  migrations: [{ name: '0014-referrals-case-finding', class: Migration0014ReferralsCaseFinding }],
+  migrations: [
+    { name: '0014-referrals-case-finding', class: Migration0014ReferralsCaseFinding },
+    { name: '0027-invitation-referred', class: Migration0027InvitationReferred },
+  ],
   services: {
     caseFindingCriteria: () => registerBuiltInCriteria(new CriterionRegistry()),
     invitationFollowUp: ({ orm, config, logger }) => invitationSweep(orm, config, logger),

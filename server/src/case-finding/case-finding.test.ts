@@ -178,4 +178,24 @@ describe('case finding and invitations', () => {
     const timeline = (await gql<{ timeline: { nodes: Array<{ kind: string }> } }>(url(), `query($id: ID!) { timeline(patientId: $id) { nodes { kind } } }`, { id: fibro.id }, await signInAs(url(), world.users.gp))).data!.timeline.nodes.map((e) => e.kind);
     expect(timeline).toEqual(expect.arrayContaining(['INVITATION_SENT', 'INVITATION_ANSWERED', 'REFERRAL_RECEIVED']));
   });
+
+  it('"Accepted" on an invitation whose patient was referred another way meanwhile links it to that referral, awaiting triage or accepted, and makes no other', async () => {
+    const { fibro, old } = await patients();
+    const { coach, gp } = world.users;
+    const token = await signInAs(url(), coach);
+    const searchId = (await gql<{ saveCaseSearch: { id: string } }>(url(), SAVE, { input: { name: 'Fibro', criteria: [{ kind: 'CONDITIONS', values: ['Fibromyalgia'] }, { kind: 'NOT_ON_PROGRAMME' }] } }, token)).data!.saveCaseSearch.id;
+    const sent = (await gql<{ invitePatients: Array<{ id: string }> }>(url(), INVITE, { input: { searchId, patientIds: [fibro.id, old.id], channel: 'LETTER' } }, token)).data!.invitePatients;
+    // Their GP refers both; the second is accepted onto the programme.
+    const gpToken = await signInAs(url(), gp);
+    const refer = async (patientId: string) => (await gql<{ createReferral: { id: string } }>(url(), `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`, { input: { patientId, details: referralDetails } }, gpToken)).data!.createReferral.id;
+    const [awaiting, accepted] = [await refer(fibro.id), await refer(old.id)];
+    expect((await gql(url(), `mutation($input: TriageReferralInput!) { triageReferral(input: $input) { id } }`, { input: { referralId: accepted, outcome: 'ACCEPT', coachId: coach.id } }, token)).errors).toBeUndefined();
+
+    for (const [invitation, referralId, patientId] of [[sent[0], awaiting, fibro.id], [sent[1], accepted, old.id]] as const) {
+      const answered = await gql<{ answerInvitation: { status: string; referralId: string } }>(url(), ANSWER, { input: { invitationId: invitation.id, answer: 'ACCEPTED', referral: referralDetails } }, token);
+      expect(answered.errors).toBeUndefined();
+      expect(answered.data!.answerInvitation).toMatchObject({ status: 'ACCEPTED', referralId });
+      expect((await ownerQuery<{ n: number }>('select count(*)::int as n from referral where patient_id = $1', [patientId]))[0].n).toBe(1);
+    }
+  });
 });

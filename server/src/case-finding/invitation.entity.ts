@@ -8,10 +8,17 @@ export const InvitationChannel = { SMS: 'SMS', LETTER: 'LETTER', PHONE: 'PHONE',
 export type InvitationChannel = (typeof InvitationChannel)[keyof typeof InvitationChannel];
 registerEnumType(InvitationChannel, { name: 'InvitationChannel', description: 'How the invitation went out (Cairn records it; it sends nothing).' });
 
-/** INVITED, then ACCEPTED (a referral is made), DECLINED, or NO_RESPONSE (set by the sweep after a configurable time). */
-export const InvitationStatus = { INVITED: 'INVITED', ACCEPTED: 'ACCEPTED', DECLINED: 'DECLINED', NO_RESPONSE: 'NO_RESPONSE' } as const;
+/**
+ * INVITED, then ACCEPTED (a referral is made, or the one already awaiting triage is linked), DECLINED,
+ * NO_RESPONSE (set by the sweep after a configurable time), or REFERRED (set by the sweep: the patient was
+ * referred another way, by their GP say, before answering; linked to that referral).
+ */
+export const InvitationStatus = { INVITED: 'INVITED', ACCEPTED: 'ACCEPTED', DECLINED: 'DECLINED', NO_RESPONSE: 'NO_RESPONSE', REFERRED: 'REFERRED' } as const;
 export type InvitationStatus = (typeof InvitationStatus)[keyof typeof InvitationStatus];
-registerEnumType(InvitationStatus, { name: 'InvitationStatus' });
+registerEnumType(InvitationStatus, {
+  name: 'InvitationStatus',
+  valuesConfig: { REFERRED: { description: 'The patient was referred another way before answering; `referralId` names that referral.' } },
+});
 
 /** An invitation to the coaching programme, sent from a case-finding search. */
 @ObjectType()
@@ -57,7 +64,7 @@ export class Invitation {
   @Property({ type: 'timestamptz', nullable: true })
   remindedAt: Date | null = null;
 
-  @Field(() => ID, { nullable: true, description: 'The referral made when the patient accepted.' })
+  @Field(() => ID, { nullable: true, description: 'The referral made (or linked) when the patient accepted, or the one that overtook the invitation (REFERRED).' })
   @Property({ type: 'uuid', nullable: true })
   referralId: string | null = null;
 }

@@ -4,7 +4,7 @@ import { appendEvent } from '../events/event-log.js';
 import { Patient, PatientStatus } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
 import { isUniqueViolation, runSql, sql } from '../platform/sql.js';
-import { createReferral } from '../referrals/referral.service.js';
+import { createReferral, pendingReferralOf } from '../referrals/referral.service.js';
 import { InvitationAnswer, type AnswerInvitationInput } from './case-finding.types.js';
 import type { CaseSearch } from './case-search.entity.js';
 import type { By } from './case-search.service.js';
@@ -52,24 +52,28 @@ export async function invitePatients(em: EntityManager, by: By, search: CaseSear
 
 /**
  * Records the patient's answer. ACCEPTED makes the referral (source PROACTIVE_INVITATION, recorded by the
- * actor) in the same transaction; an invitation is answered once.
+ * actor) in the same transaction, or, when the patient was referred another way meanwhile (their GP, say) and
+ * that referral awaits triage or has them on the programme, links the invitation to it: the patient said yes,
+ * and a second referral would be refused. An invitation is answered once.
  */
 export async function answerInvitation(em: EntityManager, by: By, invitation: Invitation, patient: Patient, input: AnswerInvitationInput): Promise<Invitation> {
   if (input.answer === InvitationAnswer.ACCEPTED && !input.referral) throw badInput('referral', "Accepting makes a referral: fill in the referral's details.");
+  if (invitation.status === InvitationStatus.REFERRED) throw conflict('This invitation is closed: the patient was referred another way, and that referral is linked to it.');
   if (invitation.status !== InvitationStatus.INVITED) throw conflict(`This invitation was already answered (${invitation.status}).`);
   await em.transactional(async (tx) => {
-    const referral =
+    const linked = input.answer === InvitationAnswer.ACCEPTED ? await pendingReferralOf(tx, patient.id) : null;
+    const referralId =
       input.answer === InvitationAnswer.ACCEPTED
-        ? await createReferral(tx, by, { patient }, input.referral!, { invitationId: invitation.id })
+        ? (linked ?? (await createReferral(tx, by, { patient }, input.referral!, { invitationId: invitation.id })).id)
         : null;
     const updated = await runSql<{ id: string }>(
       tx,
-      sql`update invitation set status = ${input.answer}, status_at = now(), status_by_id = ${by.actor.id}::uuid, referral_id = ${referral?.id ?? null}::uuid
+      sql`update invitation set status = ${input.answer}, status_at = now(), status_by_id = ${by.actor.id}::uuid, referral_id = ${referralId}::uuid
            where id = ${invitation.id}::uuid and status = 'INVITED' returning id`,
     );
     if (updated.length === 0) throw conflict('This invitation was answered meanwhile.');
-    await recordAudit(tx, { actorId: by.actor.id, action: 'invitation.answer', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { invitationId: invitation.id, answer: input.answer } });
-    await appendEvent(tx, { patientId: patient.id, kind: 'INVITATION_ANSWERED', actorId: by.actor.id, payload: { invitationId: invitation.id, status: input.answer, referralId: referral?.id ?? null } });
+    await recordAudit(tx, { actorId: by.actor.id, action: 'invitation.answer', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { invitationId: invitation.id, answer: input.answer, ...(linked ? { linkedReferralId: linked } : {}) } });
+    await appendEvent(tx, { patientId: patient.id, kind: 'INVITATION_ANSWERED', actorId: by.actor.id, payload: { invitationId: invitation.id, status: input.answer, referralId } });
   });
   await em.refresh(invitation, { populate: ['sentBy', 'statusBy'] });
   return invitation;

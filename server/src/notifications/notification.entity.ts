@@ -38,9 +38,9 @@ export const NotificationKind = {
   REFERRAL_TRIAGED: 'REFERRAL_TRIAGED',
   /** To a coach: a referral was accepted and the patient assigned to them. */
   REFERRAL_ASSIGNED: 'REFERRAL_ASSIGNED',
-  /** To the coach who sent an invitation: it will be marked NO_RESPONSE soon unless an answer is recorded. */
+  /** To the coach who sent an invitation (the PCN's triagers when that coach may no longer act on it): it will be marked NO_RESPONSE soon unless an answer is recorded. */
   INVITATION_REMINDER: 'INVITATION_REMINDER',
-  /** To the coach who sent an invitation: it was marked NO_RESPONSE. */
+  /** To the coach who sent an invitation (the PCN's triagers when that coach may no longer act on it): it was marked NO_RESPONSE. */
   INVITATION_NO_RESPONSE: 'INVITATION_NO_RESPONSE',
   /** A session was booked in your diary by someone else. */
   SESSION_BOOKED: 'SESSION_BOOKED',

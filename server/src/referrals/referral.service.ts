@@ -112,6 +112,17 @@ export async function createReferral(
 }
 
 /**
+ * The referral that has the patient on their way to the programme or on it: one awaiting triage, or the
+ * accepted one of their open episode; null when neither (a new referral may be made). Takes the patient's
+ * row lock as `createReferral` does, inside the caller's transaction `tx`, so none is made meanwhile.
+ */
+export async function pendingReferralOf(tx: EntityManager, patientId: string): Promise<string | null> {
+  await runSql(tx, sql`select id from patient where id = ${patientId}::uuid for update`);
+  const [awaiting] = await runSql<{ id: string }>(tx, sql`select id from referral where patient_id = ${patientId}::uuid and status = 'RECEIVED'`);
+  return awaiting?.id ?? (await openEpisode(tx, patientId))?.id ?? null;
+}
+
+/**
  * Triage: ACCEPT assigns a coach of the patient's PCN (the patient becomes ACTIVE and the coach joins the care
  * team, as lead unless there is one); DECLINE needs a reason; REDIRECT names the service. The referrer is
  * told the outcome, the assigned coach that the patient is theirs. A referral is triaged once; the caller

@@ -13,6 +13,7 @@ export const invitationWords: Record<InvitationStatus, { label: string; tone: Ba
   ACCEPTED: { label: 'Accepted', tone: 'success' },
   DECLINED: { label: 'Declined', tone: 'muted' },
   NO_RESPONSE: { label: 'No response', tone: 'warning' },
+  REFERRED: { label: 'Referred another way', tone: 'success' },
 };
 const channelWords: Record<string, string> = { SMS: 'text message', LETTER: 'letter', PHONE: 'phone', EMAIL: 'email' };
 

@@ -198,6 +198,7 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
     case 'INVITATION_ANSWERED': {
       const status = text(p, 'status');
       if (status === 'NO_RESPONSE') return { group: 'referral', action: 'marked the invitation "no response" after the set time' };
+      if (status === 'REFERRED') return { group: 'referral', action: 'closed the invitation: the patient had been referred another way' };
       return { group: 'referral', action: status === 'ACCEPTED' ? 'recorded that the patient accepted the invitation' : 'recorded that the patient declined the invitation' };
     }
     case 'NOTIFICATION':
