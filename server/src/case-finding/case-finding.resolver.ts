@@ -101,8 +101,12 @@ export class CaseSearchResolver {
   }
 
   @FieldResolver(() => [Invitation], { description: 'Invitations sent from this search, oldest first.' })
-  invitations(@Root() search: CaseSearch, @Ctx() ctx: Context): Promise<Invitation[]> {
-    return invitationsOf(ctx.em, search.id);
+  async invitations(@Root() search: CaseSearch, @Ctx() ctx: Context): Promise<Invitation[]> {
+    const actor = requireActor(ctx);
+    const invitations = await invitationsOf(ctx.em, search.id);
+    // The list names each patient (and their NHS number): on the trail of each, as the search's matches are.
+    await recordAudit(ctx.em, ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, 'caseSearch.invitations', invitations.map((i) => i.patientId), { searchId: search.id }));
+    return invitations;
   }
 }
 

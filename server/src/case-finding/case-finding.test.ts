@@ -175,6 +175,8 @@ describe('case finding and invitations', () => {
 
     const view = (await gql<{ caseSearch: { invitations: Array<{ status: string; patient: { id: string } }> } }>(url(), SEARCH, { id: searchId }, token)).data!.caseSearch;
     expect(view.invitations.map((i) => i.status).sort()).toEqual(['ACCEPTED', 'DECLINED', 'INVITED']);
+    // The invitations list names each patient: each is in the audit trail as seen by the coach, as the matches are.
+    expect(await auditedPatients(coach.id, 'caseSearch.invitations')).toEqual([fibro.id, old.id, elsewhere.id].sort());
     const timeline = (await gql<{ timeline: { nodes: Array<{ kind: string }> } }>(url(), `query($id: ID!) { timeline(patientId: $id) { nodes { kind } } }`, { id: fibro.id }, await signInAs(url(), world.users.gp))).data!.timeline.nodes.map((e) => e.kind);
     expect(timeline).toEqual(expect.arrayContaining(['INVITATION_SENT', 'INVITATION_ANSWERED', 'REFERRAL_RECEIVED']));
   });
