@@ -11,7 +11,7 @@ import { createPatient } from '../patients/patient.service.js';
 import type { CreatePatientInput } from '../patients/patient.types.js';
 import { badInput, conflict, forbidden } from '../platform/errors.js';
 import { runSql, sql, type Sql } from '../platform/sql.js';
-import { lockTeam } from '../care-teams/care-team.service.js';
+import { lockTeam, noLongerActiveMessage } from '../care-teams/care-team.service.js';
 import { requireText } from '../platform/validate.js';
 import { checkReferralDetails } from './referral-details.js';
 import { Referral, ReferralSource, ReferralStatus } from './referral.entity.js';
@@ -217,9 +217,20 @@ function outcomeWords(d: Decision): string {
   return `redirected to ${d.redirectTo}`;
 }
 
+/**
+ * The coach checked before the triage began is still an active account, as the database holds it now: a
+ * coach deactivated meanwhile (who has left) would be given a patient they will never see. Read `for share`,
+ * so a deactivation under way is waited for and one that follows waits until this triage has committed.
+ */
+async function requireStillCoaching(tx: EntityManager, coach: User): Promise<void> {
+  const [account] = await runSql<{ active: boolean }>(tx, sql`select active from app_user where id = ${coach.id}::uuid for share`);
+  if (!account?.active) throw badInput('coachId', noLongerActiveMessage(coach.name, 'assigned this patient'));
+}
+
 /** The assigned coach joins the care team (as its lead when it has none), or becomes its lead when already on it without one. */
 async function joinCareTeam(tx: EntityManager, by: By, patient: Patient, coach: User): Promise<void> {
   await lockTeam(tx, patient.id); // the team as it is once any change under way has ended (adding this coach, say)
+  await requireStillCoaching(tx, coach);
   const [team] = await runSql<{ has_lead: boolean; member: boolean }>(
     tx,
     sql`select coalesce(bool_or(is_lead), false) as has_lead, coalesce(bool_or(user_id = ${coach.id}::uuid), false) as member

@@ -123,6 +123,25 @@ describe('referrals and triage', () => {
     }
   });
 
+  it('a coach deactivated while the triage waits for the care team is not assigned: refused beside the coach, the referral still awaits triage', async () => {
+    await fresh();
+    const { gp, lead, admin } = world.users;
+    const em = server().orm.em.fork();
+    const leaving = new User('Coach Leaving', `coach.leaving.${world.tag}@test.example`, '', Role.COACH, em.getReference(Organisation, world.pcn.id));
+    await em.persist(leaving).flush();
+    const created = await gql<{ createReferral: { id: string; patient: { id: string } } }>(url(), CREATE, { input: { newPatient: newPatient(), details: details() } }, await signInAs(url(), gp));
+    const { id: referralId, patient } = created.data!.createReferral;
+    const [leadToken, adminToken] = [await signInAs(url(), lead), await signInAs(url(), admin)];
+    // The triage checked the coach before it queued for the care team's turn; the coach is deactivated while it waits.
+    const [triage] = await sentWhileTurnHeld(`care-team:${patient.id}`, [() => gql(url(), TRIAGE, { input: { referralId, outcome: 'ACCEPT', coachId: leaving.id } }, leadToken)], {
+      whileHeld: async () => {
+        expect((await gql(url(), 'mutation($u: ID!) { setUserActive(userId: $u, active: false) { active } }', { u: leaving.id }, adminToken)).errors).toBeUndefined();
+      },
+    });
+    expect([errorCode(triage), triage.errors?.[0].extensions?.field, triage.errors?.[0].message]).toEqual(['BAD_USER_INPUT', 'coachId', 'Coach Leaving no longer has an active account, so cannot be assigned this patient.']);
+    expect(await stored(patient.id)).toMatchObject({ statuses: 'RECEIVED', status: 'REFERRED', members: 1 });
+  });
+
   it('declining needs a reason, which the referrer is told; redirecting names the service; the patient is where they were', async () => {
     await fresh();
     const { gp, coach, fcp } = world.users;
