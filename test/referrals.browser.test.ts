@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../server/src/auth/user.entity.js';
 import { PatientStatus } from '../server/src/patients/patient.entity.js';
@@ -14,6 +14,15 @@ const desktop = { width: 1280, height: 800 };
 const phone = { width: 390, height: 844 };
 const CREATE = `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`;
 const details = (reason: string, extra: Record<string, unknown> = {}) => ({ reason, wantsHelpWith: 'Sleeping through the night and walking further', consentToContact: true, contactMethod: 'PHONE', contactTimes: 'Weekday mornings', ...extra });
+
+/** Whether the element is the one with the keyboard's focus. */
+const isFocused = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
+/** Its aria-invalid, and the text of what describes it (aria-describedby), as a screen reader announces them. */
+const describedAs = (locator: Locator) =>
+  locator.evaluate((el) => ({
+    invalid: el.getAttribute('aria-invalid'),
+    description: (el.getAttribute('aria-describedby') ?? '').split(/\s+/).filter(Boolean).map((id) => document.getElementById(id)?.textContent?.trim() ?? '').join(' '),
+  }));
 
 describe('referrals and case finding in Chromium', () => {
   const server = useTestServer({ webDist });
@@ -67,6 +76,9 @@ describe('referrals and case finding in Chromium', () => {
     await oldest.getByRole('button', { name: 'Accept', exact: true }).click();
     await oldest.getByRole('button', { name: 'Accept referral' }).click();
     await oldest.getByText("Choose an active coach of the patient's Primary Care Network.").waitFor();
+    // The refusal is on the field itself: marked invalid, described by the message, and focused.
+    await expect.poll(() => isFocused(oldest.getByLabel('Assign to coach'))).toBe(true);
+    expect(await describedAs(oldest.getByLabel('Assign to coach'))).toEqual({ invalid: 'true', description: "Choose an active coach of the patient's Primary Care Network." });
     await oldest.getByLabel('Assign to coach').selectOption({ label: coach.name });
     await oldest.getByRole('button', { name: 'Accept referral' }).click();
     await expect.poll(() => oldest.textContent()).toContain(`Accepted, not yet seen (${coach.name})`);
@@ -104,9 +116,14 @@ describe('referrals and case finding in Chromium', () => {
     await gpPage.getByLabel('Reason for referral').fill('Back pain since a fall; low confidence');
     await gpPage.getByLabel('What the patient wants help with').fill('Gardening again');
     await gpPage.getByRole('button', { name: 'Send referral' }).click();
-    // Without consent: refused beside the box, nothing sent.
+    // Without consent: refused beside the box, which is marked invalid, described by the refusal and focused; nothing sent.
     await gpPage.getByText('a referral needs their consent to be contacted').waitFor();
-    await gpPage.getByLabel('The patient agrees to be contacted by the coaching service').check();
+    const consent = gpPage.getByLabel('The patient agrees to be contacted by the coaching service');
+    await expect.poll(() => isFocused(consent)).toBe(true);
+    const refused = await describedAs(consent);
+    expect(refused.invalid).toBe('true');
+    expect(refused.description).toContain('a referral needs their consent to be contacted');
+    await consent.check();
     await gpPage.getByRole('button', { name: 'Send referral' }).click();
     await gpPage.getByText('Referral sent.').waitFor();
     const [{ n }] = await ownerQuery<{ n: number }>('select count(*)::int as n from referral where patient_id = $1', [fcpPatient.id]);
@@ -135,9 +152,35 @@ describe('referrals and case finding in Chromium', () => {
     await expect.poll(() => page.locator('li.invitation').count()).toBe(2);
     expect(await page.getByRole('alert').count()).toBe(0);
     const ffion = page.locator('li.invitation', { hasText: `Ffion Found ${world.tag}` });
+    const answers = async () => (await ownerQuery<{ status: string }>(`select i.status from invitation i join patient p on p.id = i.patient_id where p.given_name = 'Ffion' and p.family_name = $1`, [`Found ${world.tag}`])).map((i) => i.status);
+    // "Declined" asks first, naming her; "Keep" records nothing and gives the keyboard back to "Declined".
     await ffion.getByRole('button', { name: 'Declined' }).click();
+    const confirm = ffion.getByRole('group', { name: `Record that Ffion Found ${world.tag} declined?` });
+    await confirm.waitFor();
+    await expect.poll(() => isFocused(confirm.getByRole('button', { name: 'Confirm' }))).toBe(true);
+    await confirm.getByRole('button', { name: 'Keep' }).click();
+    await confirm.waitFor({ state: 'detached' });
+    await expect.poll(() => isFocused(ffion.getByRole('button', { name: 'Declined' }))).toBe(true);
+    expect(await answers()).toEqual(['INVITED']);
+    // From the keyboard: Enter asks, Escape keeps, Enter then Enter records.
+    await page.keyboard.press('Enter');
+    await confirm.waitFor();
+    await expect.poll(() => isFocused(confirm.getByRole('button', { name: 'Confirm' }))).toBe(true);
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'detached' });
+    await expect.poll(() => isFocused(ffion.getByRole('button', { name: 'Declined' }))).toBe(true);
+    expect(await answers()).toEqual(['INVITED']);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => isFocused(confirm.getByRole('button', { name: 'Confirm' }))).toBe(true);
+    await page.keyboard.press('Enter');
     await expect.poll(() => ffion.textContent()).toContain(`recorded by ${coach.name}`);
+    expect(await answers()).toEqual(['DECLINED']);
     const gethin = page.locator('li.invitation', { hasText: `Gethin Found ${world.tag}` });
+    // "Accepted…" opens the referral's details with the keyboard in them; "Cancel" gives it back.
+    await gethin.getByRole('button', { name: 'Accepted…' }).click();
+    await expect.poll(() => isFocused(gethin.getByLabel('Reason for referral'))).toBe(true);
+    await gethin.getByRole('button', { name: 'Cancel' }).click();
+    await expect.poll(() => isFocused(gethin.getByRole('button', { name: 'Accepted…' }))).toBe(true);
     await gethin.getByRole('button', { name: 'Accepted…' }).click();
     await gethin.getByLabel('Reason for referral').fill('Found by case finding; widespread pain, no contact for a year');
     await gethin.getByLabel('What the patient wants help with').fill('Managing flare-ups');

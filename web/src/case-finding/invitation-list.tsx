@@ -6,6 +6,7 @@ import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Badge, type BadgeTone } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
+import { focusFirstInvalid } from '../ui/focus-first-invalid.js';
 import { detailFields, detailsInput, emptyDetails, ReferralDetailsFields } from '../referrals/referral-details-fields.js';
 
 export const invitationWords: Record<InvitationStatus, { label: string; tone: BadgeTone }> = {
@@ -28,19 +29,39 @@ export function InvitationList(props: { invitations: InvitationRowFragment[]; on
   );
 }
 
+/** What an open invitation's row is doing: offering both answers, taking the referral's details, or asking before recording a decline. */
+type Answering = 'choosing' | 'accepting' | 'confirmingDecline';
+
 function InvitationItem(props: { invitation: InvitationRowFragment; onChanged(): void }): JSX.Element {
   const i = () => props.invitation;
-  const [accepting, setAccepting] = createSignal(false);
+  const [answering, setAnswering] = createSignal<Answering>('choosing');
   const [details, setDetails] = createSignal(emptyDetails());
   const [problem, setProblem] = createSignal<Problem | null>(null);
   const [state, answer] = createMutation(AnswerInvitationDocument);
   const fieldError = (f: string) => (problem()?.field === f ? problem()!.message : undefined);
+  let acceptButton: HTMLButtonElement | undefined;
+  let declineButton: HTMLButtonElement | undefined;
+  let acceptForm: HTMLFormElement | undefined;
   const record = async (accepted: boolean) => {
     const r = await answer({ input: { invitationId: i().id, answer: accepted ? 'ACCEPTED' : 'DECLINED', referral: accepted ? detailsInput(details()) : null } });
-    if (r.error) return setProblem(describeError(r.error));
+    if (r.error) {
+      setProblem(describeError(r.error));
+      if (accepted) focusFirstInvalid(acceptForm);
+      return;
+    }
     setProblem(null);
-    setAccepting(false);
+    setAnswering('choosing');
     props.onChanged();
+  };
+  // The button pressed is replaced by what it opens: focus follows into it, and back to the button on the way out.
+  const openAcceptance = () => {
+    setAnswering('accepting');
+    queueMicrotask(() => acceptForm?.querySelector<HTMLElement>('textarea, input, select')?.focus());
+  };
+  const backTo = (button: () => HTMLButtonElement | undefined) => {
+    setAnswering('choosing');
+    setProblem(null);
+    queueMicrotask(() => button()?.focus());
   };
   return (
     <li class="card invitation">
@@ -54,25 +75,39 @@ function InvitationItem(props: { invitation: InvitationRowFragment; onChanged():
         {i().remindedAt && i().status === 'INVITED' ? ` · reminder ${formatDateTime(i().remindedAt!)}` : ''}
         {i().statusAt && i().status !== 'INVITED' ? ` · ${i().statusBy ? `recorded by ${i().statusBy!.name}` : 'set automatically'} ${formatDateTime(i().statusAt!)}` : ''}
       </p>
-      <Show when={i().status === 'INVITED' && !accepting()}>
+      <Show when={i().status === 'INVITED' && answering() === 'choosing'}>
         <div class="invitation__actions">
-          <Button variant="secondary" onClick={() => setAccepting(true)}>
+          <Button variant="secondary" ref={acceptButton} onClick={openAcceptance}>
             Accepted…
           </Button>
-          <Button variant="secondary" busy={state.fetching} onClick={() => void record(false)}>
+          <Button variant="secondary" ref={declineButton} onClick={() => setAnswering('confirmingDecline')}>
             Declined
           </Button>
         </div>
       </Show>
-      <Show when={accepting()}>
-        <form class="invitation__accept" onSubmit={(e) => { e.preventDefault(); void record(true); }} aria-label={`Referral for ${i().patient.name}`}>
+      <Show when={i().status === 'INVITED' && answering() === 'confirmingDecline'}>
+        {/* A decline cannot be undone: the invitation is closed. Escape keeps it open. */}
+        <div class="invitation__confirm" role="group" aria-label={`Record that ${i().patient.name} declined?`} onKeyDown={(e) => e.key === 'Escape' && backTo(() => declineButton)}>
+          <p>Record that {i().patient.name} declined? The invitation is then closed.</p>
+          <div class="invitation__actions">
+            <Button busy={state.fetching} onClick={() => void record(false)} ref={(el: HTMLButtonElement) => queueMicrotask(() => el.focus())}>
+              Confirm
+            </Button>
+            <Button variant="quiet" onClick={() => backTo(() => declineButton)}>
+              Keep
+            </Button>
+          </div>
+        </div>
+      </Show>
+      <Show when={answering() === 'accepting'}>
+        <form ref={acceptForm} class="invitation__accept" onSubmit={(e) => { e.preventDefault(); void record(true); }} aria-label={`Referral for ${i().patient.name}`}>
           <p class="muted">Accepting makes a referral (source: proactive invitation) for triage.</p>
           <ReferralDetailsFields value={details()} onChange={setDetails} fieldError={fieldError} />
           <div class="invitation__actions">
             <Button type="submit" busy={state.fetching}>
               Record acceptance and refer
             </Button>
-            <Button variant="quiet" onClick={() => setAccepting(false)}>
+            <Button variant="quiet" onClick={() => backTo(() => acceptButton)}>
               Cancel
             </Button>
           </div>

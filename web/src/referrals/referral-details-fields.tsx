@@ -38,16 +38,34 @@ const methods = (Object.keys(contactWords) as ContactMethod[]).map((value) => ({
 export function ReferralDetailsFields(props: { value: ReferralDetails; onChange(next: ReferralDetails): void; fieldError(field: string): string | undefined; conditionOptions?: string[] }): JSX.Element {
   const set = <K extends keyof ReferralDetails>(key: K, v: ReferralDetails[K]) => props.onChange({ ...props.value, [key]: v });
   const ids = { reason: createUniqueId(), wants: createUniqueId(), consent: createUniqueId() };
+  // As TextField does: the hint and the error are the field's description, so a screen reader reads them on it.
+  const describedBy = (id: string, key: string, hint: boolean) => [hint ? `${id}-hint` : '', props.fieldError(key) ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const errorOf = (id: string, key: string) => (
+    <Show when={props.fieldError(key)}>
+      <p class="field__error" id={`${id}-error`}>
+        {props.fieldError(key)}
+      </p>
+    </Show>
+  );
   const textArea = (id: string, key: 'reason' | 'wantsHelpWith', label: string, hint: string) => (
     <div class={`field ${props.fieldError(key) ? 'field--invalid' : ''}`}>
       <label class="field__label" for={id}>
         {label}
       </label>
-      <p class="field__hint">{hint}</p>
-      <textarea class="field__input field__textarea" id={id} rows={3} value={props.value[key]} onInput={(e) => set(key, e.currentTarget.value)} required aria-invalid={props.fieldError(key) ? 'true' : undefined} />
-      <Show when={props.fieldError(key)}>
-        <p class="field__error">{props.fieldError(key)}</p>
-      </Show>
+      <p class="field__hint" id={`${id}-hint`}>
+        {hint}
+      </p>
+      <textarea
+        class="field__input field__textarea"
+        id={id}
+        rows={3}
+        value={props.value[key]}
+        onInput={(e) => set(key, e.currentTarget.value)}
+        required
+        aria-invalid={props.fieldError(key) ? 'true' : undefined}
+        aria-describedby={describedBy(id, key, true)}
+      />
+      {errorOf(id, key)}
     </div>
   );
   return (
@@ -70,12 +88,17 @@ export function ReferralDetailsFields(props: { value: ReferralDetails; onChange(
       </Show>
       <div class={`field ${props.fieldError('consentToContact') ? 'field--invalid' : ''}`}>
         <label class="check check--strong" for={ids.consent}>
-          <input id={ids.consent} type="checkbox" checked={props.value.consentToContact} onChange={(e) => set('consentToContact', e.currentTarget.checked)} />
+          <input
+            id={ids.consent}
+            type="checkbox"
+            checked={props.value.consentToContact}
+            onChange={(e) => set('consentToContact', e.currentTarget.checked)}
+            aria-invalid={props.fieldError('consentToContact') ? 'true' : undefined}
+            aria-describedby={describedBy(ids.consent, 'consentToContact', false)}
+          />
           The patient agrees to be contacted by the coaching service
         </label>
-        <Show when={props.fieldError('consentToContact')}>
-          <p class="field__error">{props.fieldError('consentToContact')}</p>
-        </Show>
+        {errorOf(ids.consent, 'consentToContact')}
       </div>
       <div class="referral-details__grid">
         <Select label="Preferred contact" value={props.value.contactMethod} options={methods} onChange={(v) => set('contactMethod', v as ContactMethod)} />

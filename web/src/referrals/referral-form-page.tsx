@@ -5,6 +5,7 @@ import { describeError, type Problem } from '../platform/errors.js';
 import { Link, navigate } from '../platform/router.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
+import { focusFirstInvalid } from '../ui/focus-first-invalid.js';
 import { Select } from '../ui/select.js';
 import { TextField } from '../ui/text-field.js';
 import { detailFields, detailsInput, emptyDetails, ReferralDetailsFields } from './referral-details-fields.js';
@@ -32,15 +33,21 @@ export function ReferralFormPage(): JSX.Element {
     return p?.field === field || p?.field === `newPatient.${field}` ? p.message : undefined;
   };
 
+  let form: HTMLFormElement | undefined;
+  const refuse = (p: Problem) => {
+    setProblem(p);
+    focusFirstInvalid(form);
+  };
+
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     const p = person();
     const input = who() === 'existing'
       ? { patientId: chosen()?.id ?? null, details: detailsInput(details()) }
       : { newPatient: { ...p, practiceId: p.practiceId || practices()[0]?.value || '', conditions: details().conditions }, details: detailsInput(details()) };
-    if (who() === 'existing' && !chosen()) return setProblem({ code: null, message: 'Find and choose the patient first.', field: 'patientId' });
+    if (who() === 'existing' && !chosen()) return refuse({ code: null, message: 'Find and choose the patient first.', field: 'patientId' });
     const r = await create({ input });
-    if (r.error) return setProblem(describeError(r.error));
+    if (r.error) return refuse(describeError(r.error));
     setProblem(null);
     navigate(`/referrals?sent=${encodeURIComponent(r.data!.createReferral.id)}`);
   };
@@ -57,7 +64,7 @@ export function ReferralFormPage(): JSX.Element {
       </p>
       <h1>Refer a patient to health &amp; wellbeing coaching</h1>
       <p class="muted">For persistent pain: the PCN's coaches triage every referral and you are told the outcome.</p>
-      <form class="card referral-form" onSubmit={(e) => void submit(e)} aria-label="Referral">
+      <form ref={form} class="card referral-form" onSubmit={(e) => void submit(e)} aria-label="Referral">
         <fieldset class="referral-form__who">
           <legend class="field__label">The patient</legend>
           <label class="check">
@@ -77,7 +84,7 @@ export function ReferralFormPage(): JSX.Element {
               <TextField label="Given name" value={person().givenName} onInput={(v) => setPerson({ ...person(), givenName: v })} error={fieldError('givenName')} required />
               <TextField label="Family name" value={person().familyName} onInput={(v) => setPerson({ ...person(), familyName: v })} error={fieldError('familyName')} required />
               <TextField label="Date of birth" type="date" value={person().dateOfBirth} onInput={(v) => setPerson({ ...person(), dateOfBirth: v })} error={fieldError('dateOfBirth')} required />
-              <Select label="GP practice" value={person().practiceId || practices()[0]?.value || ''} options={practices()} onChange={(v) => setPerson({ ...person(), practiceId: v })} />
+              <Select label="GP practice" value={person().practiceId || practices()[0]?.value || ''} options={practices()} onChange={(v) => setPerson({ ...person(), practiceId: v })} error={fieldError('practiceId')} />
             </div>
           }
         >

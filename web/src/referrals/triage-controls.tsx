@@ -4,6 +4,7 @@ import { createSignal, Show, type JSX } from 'solid-js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
+import { focusFirstInvalid } from '../ui/focus-first-invalid.js';
 import { Select } from '../ui/select.js';
 import { TextField } from '../ui/text-field.js';
 
@@ -17,6 +18,7 @@ export function TriageControls(props: { referralId: string; patientName: string;
   const [state, triage] = createMutation(TriageReferralDocument);
   const coachOptions = () => [{ value: '', label: 'Choose a coach…' }, ...(coaches.data?.colleagues ?? []).map((u) => ({ value: u.id, label: u.name }))];
   const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
+  let form: HTMLFormElement | undefined;
 
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
@@ -24,7 +26,10 @@ export function TriageControls(props: { referralId: string; patientName: string;
     if (!chosen) return;
     const input = { referralId: props.referralId, outcome: chosen, coachId: chosen === 'ACCEPT' ? coachId() || null : null, reason: chosen === 'DECLINE' ? text() : null, redirectTo: chosen === 'REDIRECT' ? text() : null };
     const r = await triage({ input });
-    if (r.error) return setProblem(describeError(r.error));
+    if (r.error) {
+      setProblem(describeError(r.error));
+      return focusFirstInvalid(form);
+    }
     setProblem(null);
     props.onTriaged();
   };
@@ -35,7 +40,7 @@ export function TriageControls(props: { referralId: string; patientName: string;
   };
 
   return (
-    <form class="triage" onSubmit={(e) => void submit(e)} aria-label={`Triage the referral of ${props.patientName}`}>
+    <form ref={form} class="triage" onSubmit={(e) => void submit(e)} aria-label={`Triage the referral of ${props.patientName}`}>
       <div class="triage__choices" role="group" aria-label="Outcome">
         <Button variant={outcome() === 'ACCEPT' ? 'primary' : 'secondary'} aria-pressed={outcome() === 'ACCEPT'} onClick={() => choose('ACCEPT')}>
           Accept
@@ -51,10 +56,7 @@ export function TriageControls(props: { referralId: string; patientName: string;
         {(o) => (
           <div class="triage__detail">
             <Show when={o() === 'ACCEPT'}>
-              <Select label="Assign to coach" value={coachId()} options={coachOptions()} onChange={setCoachId} />
-              <Show when={fieldError('coachId')}>
-                <p class="field__error">{fieldError('coachId')}</p>
-              </Show>
+              <Select label="Assign to coach" value={coachId()} options={coachOptions()} onChange={setCoachId} error={fieldError('coachId')} />
             </Show>
             <Show when={o() !== 'ACCEPT'}>
               <TextField
