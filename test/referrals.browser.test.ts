@@ -132,18 +132,27 @@ describe('referrals and case finding in Chromium', () => {
 
   it('a coach saves a case-finding search, invites two patients by letter and records an answer', { timeout: 180_000 }, async () => {
     const { gp, coach } = world.users;
-    for (const name of ['Ffion', 'Gethin']) await world.patient([gp], { givenName: name, familyName: `Found ${world.tag}`, conditions: ['Chronic widespread pain'], status: PatientStatus.DISCHARGED });
+    const found = [];
+    for (const name of ['Ffion', 'Gethin', 'Heledd']) found.push(await world.patient([gp], { givenName: name, familyName: `Found ${world.tag}`, conditions: ['Chronic widespread pain'], status: PatientStatus.DISCHARGED }));
+    // Heledd's GP has referred her already: she cannot be invited, and says why, but the others can.
+    const heledd = found[2];
+    await gql(server().url, CREATE, { input: { patientId: heledd.id, details: details('Widespread pain; referred by her GP') } }, await signInAs(server().url, gp));
     const page = await signedIn(coach);
     await page.getByRole('link', { name: 'Referrals', exact: true }).click();
     await page.getByRole('navigation', { name: 'Coaching programme' }).getByRole('link', { name: 'Case finding' }).click();
     await page.getByRole('heading', { name: 'New search' }).waitFor();
-    await page.getByLabel('Name', { exact: true }).fill('Widespread pain, not on the programme');
+    await page.getByLabel('Name', { exact: true }).fill('Widespread pain, adults');
     await page.getByRole('button', { name: /Show all/ }).click();
     await page.getByLabel('Chronic widespread pain').check();
     await page.getByLabel('From age').fill('18');
+    // Everyone with the condition, so the search also finds those referred already.
+    await page.getByLabel('Not on the programme').uncheck();
     await shots(page, 'case-finding');
     await page.getByRole('button', { name: 'Save and search' }).click();
-    await page.getByRole('heading', { name: 'Widespread pain, not on the programme' }).waitFor();
+    await page.getByRole('heading', { name: 'Widespread pain, adults' }).waitFor();
+    const heleddBox = page.getByLabel(`Invite Heledd Found ${world.tag}`);
+    expect(await heleddBox.isDisabled()).toBe(true);
+    expect((await describedAs(heleddBox)).description).toBe('Referral awaiting triage: no invitation needed');
     await page.getByLabel(`Invite Ffion Found ${world.tag}`).check();
     await page.getByLabel(`Invite Gethin Found ${world.tag}`).check();
     await page.getByLabel('Invited by').selectOption('LETTER');

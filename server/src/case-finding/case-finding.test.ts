@@ -200,4 +200,16 @@ describe('case finding and invitations', () => {
       expect((await ownerQuery<{ n: number }>('select count(*)::int as n from referral where patient_id = $1', [patientId]))[0].n).toBe(1);
     }
   });
+
+  it('each match says whether the patient was referred already (awaiting triage) or is on the programme, so the rest can still be invited', async () => {
+    const { fibro, active, old, elsewhere } = await patients();
+    const token = await signInAs(url(), world.users.coach);
+    await gql(url(), `mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }`, { input: { patientId: fibro.id, details: referralDetails } }, await signInAs(url(), world.users.gp));
+    const saved = await gql<{ saveCaseSearch: { results: Array<{ patient: { id: string }; alreadyReferred: boolean }> } }>(
+      url(), `mutation($input: SaveCaseSearchInput!) { saveCaseSearch(input: $input) { results { patient { id } alreadyReferred } } }`, { input: { name: 'Fibromyalgia', criteria: [{ kind: 'CONDITIONS', values: ['Fibromyalgia'] }] } }, token,
+    );
+    expect(saved.errors).toBeUndefined();
+    const flags = Object.fromEntries(saved.data!.saveCaseSearch.results.map((m) => [m.patient.id, m.alreadyReferred]));
+    expect(flags).toEqual({ [fibro.id]: true, [active.id]: true, [old.id]: false, [elsewhere.id]: false });
+  });
 });

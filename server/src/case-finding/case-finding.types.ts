@@ -51,6 +51,7 @@ export class CaseFindingMatch {
   @Field(() => Patient) patient!: Patient;
   @Field(() => GraphQLISODateTime, { nullable: true, description: "The last entry on the patient's record made by a person, or by the patient answering a questionnaire, if any (an invitation sent, and what Cairn records by itself, are not contact)." }) lastContactAt!: Date | null;
   @Field(() => Invitation, { nullable: true, description: 'The latest invitation to the programme, if any.' }) invitation!: Invitation | null;
+  @Field(() => Boolean, { description: 'Has a referral awaiting triage, or is on the programme (ACTIVE): there is nothing to invite them to, and inviting them is refused.' }) alreadyReferred!: boolean;
 }
 
 @InputType()

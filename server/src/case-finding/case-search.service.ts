@@ -9,6 +9,7 @@ import type { CaseCriterion, CaseFindingMatch, SaveCaseSearchInput } from './cas
 import { CaseSearch } from './case-search.entity.js';
 import type { CriterionRegistry } from './criteria.js';
 import { Invitation } from './invitation.entity.js';
+import { alreadyReferred } from './already-referred.js';
 import { lastContactAt } from './last-contact.js';
 import { ukToday } from '../platform/uk-dates.js';
 
@@ -47,15 +48,16 @@ export function criteriaOf(registry: CriterionRegistry, search: CaseSearch): Cas
 
 /**
  * Runs a search over its PCN's patients: every criterion's predicate, compiled by the registry, joined with
- * "and". Each match comes with when the service last had contact and the patient's latest invitation.
+ * "and". Each match comes with when the service last had contact, the patient's latest invitation, and
+ * whether they were referred already (and so cannot be invited).
  */
 export async function runCaseSearch(em: EntityManager, registry: CriterionRegistry, search: Pick<CaseSearch, 'pcnId' | 'criteria'>, today = ukToday(), limit = 200): Promise<CaseFindingMatch[]> {
   const scope = { today };
   const predicates = search.criteria.map((c) => registry.get(c.kind).toSql(c, scope));
   // Timestamps come back from runSql as PostgreSQL's text.
-  const rows = await runSql<{ id: string; last_contact_at: string | null }>(
+  const rows = await runSql<{ id: string; last_contact_at: string | null; already_referred: boolean }>(
     em,
-    sql`select p.id, ${lastContactAt} as last_contact_at
+    sql`select p.id, ${lastContactAt} as last_contact_at, ${alreadyReferred} as already_referred
           from patient p join organisation po on po.id = p.practice_id
          where coalesce(po.pcn_id, po.id) = ${search.pcnId}::uuid
            ${predicates.length ? sql`and ${joinSql(predicates, ' and ')}` : sql``}
@@ -68,7 +70,7 @@ export async function runCaseSearch(em: EntityManager, registry: CriterionRegist
   for (const i of await em.find(Invitation, { patientId: { $in: ids } }, { populate: ['sentBy', 'statusBy'], orderBy: { sentAt: 'asc' } })) invitations.set(i.patientId, i);
   return rows.flatMap((r) => {
     const patient = patients.get(r.id);
-    return patient ? [{ patient, lastContactAt: r.last_contact_at ? new Date(r.last_contact_at) : null, invitation: invitations.get(r.id) ?? null }] : [];
+    return patient ? [{ patient, lastContactAt: r.last_contact_at ? new Date(r.last_contact_at) : null, invitation: invitations.get(r.id) ?? null, alreadyReferred: r.already_referred }] : [];
   });
 }
 

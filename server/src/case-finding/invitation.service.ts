@@ -5,6 +5,7 @@ import { Patient, PatientStatus } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
 import { isUniqueViolation, runSql, sql } from '../platform/sql.js';
 import { createReferral, pendingReferralOf } from '../referrals/referral.service.js';
+import { alreadyReferred } from './already-referred.js';
 import { InvitationAnswer, type AnswerInvitationInput } from './case-finding.types.js';
 import type { CaseSearch } from './case-search.entity.js';
 import type { By } from './case-search.service.js';
@@ -32,7 +33,7 @@ export async function invitePatients(em: EntityManager, by: By, search: CaseSear
         tx,
         sql`select p.given_name || ' ' || p.family_name as name from patient p
              where p.id = any(${ids}::uuid[])
-               and (p.status = 'ACTIVE' or exists (select 1 from referral r where r.patient_id = p.id and r.status = 'RECEIVED'))
+               and ${alreadyReferred}
              order by p.id limit 1`,
       );
       if (referred) throw conflict(`${referred.name} has been referred to the programme already, or is on it: there is no need to invite them.`);

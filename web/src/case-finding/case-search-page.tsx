@@ -1,6 +1,6 @@
-import { CaseSearchViewDocument, InvitePatientsDocument, type InvitationChannel } from '@cairn/schema/operations';
+import { CaseSearchViewDocument, InvitePatientsDocument, type CaseSearchViewQuery, type InvitationChannel } from '@cairn/schema/operations';
 import { createMutation, createQuery } from '@urql/solid';
-import { createSignal, For, Show, type JSX } from 'solid-js';
+import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
 import { formatDateTime } from '../notifications/when.js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Link } from '../platform/router.js';
@@ -20,6 +20,20 @@ const channels: Array<{ value: InvitationChannel; label: string }> = [
   { value: 'PHONE', label: 'Phone' },
   { value: 'EMAIL', label: 'Email' },
 ];
+
+type Match = NonNullable<CaseSearchViewQuery['caseSearch']>['results'][number];
+
+/**
+ * Why a match cannot be invited, or null when they can: on the programme or referred already (there is
+ * nothing to invite them to), or an invitation still open. Their box is disabled, so one such patient does
+ * not hold up the rest of a batch.
+ */
+function whyNotInvitable(m: Match): string | null {
+  if (m.patient.status === 'ACTIVE') return 'On the programme: no invitation needed';
+  if (m.alreadyReferred) return 'Referral awaiting triage: no invitation needed';
+  if (m.invitation?.status === 'INVITED') return 'Invitation open';
+  return null;
+}
 
 /** One saved search: its criteria, who matches now, inviting them, and the invitations' statuses. */
 export function CaseSearchPage(props: { searchId: string }): JSX.Element {
@@ -82,14 +96,16 @@ export function CaseSearchPage(props: { searchId: string }): JSX.Element {
                   <tbody>
                     <For each={s().results}>
                       {(m) => {
-                        const open = () => m.invitation?.status === 'INVITED' || m.patient.status === 'ACTIVE';
+                        const reasonId = createUniqueId();
+                        const whyNot = () => whyNotInvitable(m);
                         return (
                           <tr>
                             <td data-label="Invite">
                               <input
                                 type="checkbox"
                                 aria-label={`Invite ${m.patient.name}`}
-                                disabled={open()}
+                                aria-describedby={m.alreadyReferred ? reasonId : undefined}
+                                disabled={!!whyNot()}
                                 checked={selected().includes(m.patient.id)}
                                 onChange={(e) => setSelected(e.currentTarget.checked ? [...selected(), m.patient.id] : selected().filter((x) => x !== m.patient.id))}
                               />
@@ -105,8 +121,13 @@ export function CaseSearchPage(props: { searchId: string }): JSX.Element {
                             <td data-label="Conditions">{m.patient.conditions.join(', ')}</td>
                             <td data-label="Last contact">{m.lastContactAt ? formatDateTime(m.lastContactAt) : 'None recorded'}</td>
                             <td data-label="Invitation">
-                              <Show when={m.invitation} fallback={<span class="muted">—</span>}>
+                              <Show when={m.invitation} fallback={<Show when={!m.alreadyReferred}><span class="muted">—</span></Show>}>
                                 {(i) => <Badge tone={invitationWords[i().status].tone}>{invitationWords[i().status].label}</Badge>}
+                              </Show>
+                              <Show when={m.alreadyReferred}>
+                                <span class="muted results-table__why" id={reasonId}>
+                                  {whyNot()}
+                                </span>
                               </Show>
                             </td>
                           </tr>
