@@ -104,12 +104,14 @@ export async function dischargePatient(em: EntityManager, by: By, carePlans: Car
   await em.transactional(async (tx) => {
     // Under the lock bookings take: a session booked a moment ago is cancelled below, and none is booked after.
     await lockPatientSessions(tx, patient.id);
-    // The patient's row too, as a referral takes it: one made a moment ago is seen below, and none is made after.
-    await runSql(tx, sql`select 1 from patient where id = ${patient.id} for update`);
+    // The patient's row too, against a referral (which locks it for update): one made a moment ago is seen
+    // below, and none is made after. No key update: a colleague's write about the patient (a session's
+    // record, its event) only checks the row exists, and must not wait for the discharge (SES-H16).
+    await runSql(tx, sql`select 1 from patient where id = ${patient.id} for no key update`);
     if ((await statusFacts(tx, patient.id)).referralAwaitingTriage) {
       throw conflict(`A referral for ${nameOf(patient)} is waiting to be triaged: decline it on the Referrals screen, with the reason, rather than discharging them.`);
     }
-    const stillBooked = await tx.find(CoachingSession, { patientId: patient.id, status: SessionStatus.BOOKED }, { populate: ['coach'] });
+    const stillBooked = await lockBookedSessions(tx, patient.id);
     const changed = await runSql(tx, sql`update patient set status = ${PatientStatus.DISCHARGED} where id = ${patient.id} and status <> ${PatientStatus.DISCHARGED} returning id`);
     if (changed.length === 0) throw conflict(`${nameOf(patient)} was discharged by someone else a moment ago.`);
     tx.persist(discharge);
@@ -130,6 +132,17 @@ export async function dischargePatient(em: EntityManager, by: By, carePlans: Car
   });
   patient.status = PatientStatus.DISCHARGED;
   return discharge;
+}
+
+/**
+ * The patient's booked sessions, locked before the discharge writes anything: a recording under way holds its
+ * session while it takes the event log's turn, so the discharge waits for it here, holding nothing it needs,
+ * and then leaves the session as recorded. Taking them later, after an event, made the two wait for each other.
+ */
+async function lockBookedSessions(tx: EntityManager, patientId: string): Promise<CoachingSession[]> {
+  const rows = await runSql<{ id: string }>(tx, sql`select id from coaching_session where patient_id = ${patientId} and status = 'BOOKED' order by id for update`);
+  if (rows.length === 0) return [];
+  return tx.find(CoachingSession, { id: { $in: rows.map((r) => r.id) } }, { populate: ['coach'], orderBy: { startsAt: 'asc' } });
 }
 
 export async function dischargesOf(em: EntityManager, patientId: string): Promise<Discharge[]> {

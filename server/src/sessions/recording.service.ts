@@ -10,7 +10,7 @@ import { badInput, conflict } from '../platform/errors.js';
 import { runSql, sql, sqlText } from '../platform/sql.js';
 import { inLatestEpisode } from '../referrals/referral.service.js';
 import { requireText } from '../platform/validate.js';
-import { nameOf, requireBooked, type By } from './booking.service.js';
+import { nameOf, requireBooked, statusWords, type By } from './booking.service.js';
 import { addCheckInsToPlan, planIndex, sessionCheckInsId, type CheckIn } from './plan-check-ins.js';
 import { CoachingSession, SessionAddendum, SessionChange, SessionStatus } from './session.entity.js';
 import type { RecordSessionInput, SessionDetail, SessionGoalReview, SessionStrategyPractised } from './session.types.js';
@@ -54,9 +54,11 @@ export async function recordSession(em: EntityManager, by: By, session: Coaching
   await em.transactional(async (tx) => {
     // The session stays locked until its record commits: whoever records, moves or cancels it meanwhile
     // waits, then finds it no longer booked. So the plan never keeps the check-ins of a recording that
-    // lost to another one (this lock is the only one the transaction holds while the plan is written).
+    // lost to another one (this lock is the only one the transaction holds while the plan is written). A
+    // discharge waits for it before it writes anything, and locks the patient only against other updates, so
+    // the plan's write and this record's event, which need the patient's row to stay, never wait for it.
     const booked = await runSql(tx, sql`select id from coaching_session where id = ${session.id} and status = 'BOOKED' for update`);
-    if (booked.length === 0) throw conflict('This session was recorded or changed by someone else a moment ago; please look again.');
+    if (booked.length === 0) throw await changedMeanwhile(tx, session.id);
     // Then the plan: an edit the store refuses records nothing. The plan's write commits on its own, so a
     // failure below leaves the check-ins there with the session still booked; a retry that says the same,
     // whoever sends it, finds them by their clientUpdateId and does not add them twice.
@@ -89,6 +91,13 @@ export async function recordSession(em: EntityManager, by: By, session: Coaching
   });
   await em.refresh(session);
   return { dnaAlert };
+}
+
+/** The refusal of a recording that found the session no longer booked: what became of it (a discharge cancels it, say). */
+async function changedMeanwhile(tx: EntityManager, sessionId: string) {
+  const [now] = await runSql<{ status: SessionStatus }>(tx, sql`select status from coaching_session where id = ${sessionId}`);
+  const became = now ? statusWords[now.status] : 'not booked';
+  return conflict(`Someone else changed this session a moment ago: it is now ${became}. What you entered was not recorded; look at the sessions again.`);
 }
 
 /** Adds an addendum to a recorded session's notes (which themselves never change). */

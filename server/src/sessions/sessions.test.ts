@@ -497,6 +497,60 @@ describe('coaching sessions', () => {
     }
   });
 
+  it('a discharge signed while the last session is recorded: both finish promptly, neither an internal error, whichever goes first', async () => {
+    /** Fails the test rather than wait for good: two writes waiting for each other through the app never end. */
+    const within = <T,>(what: string, answer: Promise<T>) =>
+      Promise.race([answer, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} did not finish within 10 s`)), 10_000))]);
+    /** Runs `meanwhile` while a connection of the test's own holds the event log's counter, which every write's event takes. */
+    const whileEventsHeld = async <T,>(meanwhile: () => Promise<T>): Promise<T> => {
+      const holder = new pg.Client({ connectionString: String(server().orm.config.get('clientUrl')) });
+      await holder.connect();
+      try {
+        await holder.query('begin');
+        await holder.query('update event_counter set last_seq = last_seq where id = 1');
+        return await meanwhile();
+      } finally {
+        await holder.query('commit').finally(() => holder.end());
+      }
+    };
+    const discharge = (patientId: string, token: string) => gql(url(), DISCHARGE, { input: { patientId, reason: 'GOALS_MET', summary: 'Walking daily.' } }, token);
+    const attend = (sessionId: string, token: string) => gql(url(), RECORD, { input: { sessionId, outcome: 'ATTENDED', discussed: 'Last session', goalReviews: [{ goalId: 'goal-walk', rating: 8 }] } }, token);
+
+    // The recording first: holding its session, with its check-ins on the plan, it waits to write its event; the discharge comes meanwhile.
+    {
+      const { coach, patient, token, sessionId, walkCheckIns } = await sessionToRecord();
+      await book(token, booking(patient.id, coach.id, at(5 * 24 * hour)));
+      const [recorded, discharged] = await whileEventsHeld(async () => {
+        const recorded = attend(sessionId, token);
+        await waitForLockWait('event_counter');
+        const discharged = discharge(patient.id, token);
+        await waitForLockWait('', 2); // the discharge too, at whichever lock it waits for
+        return [recorded, discharged];
+      });
+      const [r, d] = await within('the recording and the discharge', Promise.all([recorded, discharged]));
+      expect([r.errors?.[0]?.message, d.errors?.[0]?.message]).toEqual([undefined, undefined]);
+      expect((await counts(patient.id)).statuses).toBe('ATTENDED,CANCELLED_BY_CLINIC');
+      expect(await walkCheckIns()).toEqual([...seededCheckIns, expect.objectContaining({ rating: 8 })]);
+    }
+    // The discharge first: it has cancelled the session and waits to write its events; the recording comes meanwhile.
+    {
+      const { patient, token, sessionId, walkCheckIns } = await sessionToRecord();
+      const [discharged, recorded] = await whileEventsHeld(async () => {
+        const discharged = discharge(patient.id, token);
+        await waitForLockWait('event_counter');
+        const recorded = attend(sessionId, token);
+        await waitForLockWait('coaching_session');
+        return [discharged, recorded];
+      });
+      const [d, r] = await within('the discharge and the recording', Promise.all([discharged, recorded]));
+      expect(errorCode(d)).toBeUndefined();
+      expect(errorCode(r)).toBe('CONFLICT');
+      expect(r.errors![0].message).toBe('Someone else changed this session a moment ago: it is now cancelled by the clinic. What you entered was not recorded; look at the sessions again.');
+      expect((await counts(patient.id)).statuses).toBe('CANCELLED_BY_CLINIC');
+      expect(await walkCheckIns()).toEqual(seededCheckIns);
+    }
+  });
+
   it('an outsider gets NOT_FOUND for the sessions of a patient they cannot see, and nothing is stored', async () => {
     await fresh();
     const { coach, outsider, gp } = world.users;
