@@ -58,6 +58,18 @@ describe('the cadence rule', () => {
     expect(dna).toMatchObject({ interval: 'WEEKLY', direction: 'STAY', reasons: ['Did not attend on 5 Jan.', 'Already weekly.'] });
   });
 
+  it('counts again from a setback at weekly: one good session after a flare-up or a DNA does not step down', () => {
+    const flare = [attended('2026-01-05', 3, 2), attended('2026-01-12', 3, 2, { flareUp: true }), attended('2026-01-19', 6, 3)];
+    const afterFlare = suggestCadence(flare, []);
+    expect(afterFlare).toMatchObject({ interval: 'WEEKLY', direction: 'STAY' });
+    expect(afterFlare.reasons[0]).toBe('1 session attended at weekly so far; at least 2 before meeting less often.');
+    const dna: CadenceSession = { date: '2026-01-12', outcome: 'DNA', flareUp: false, activationLevel: 2, goalRatings: [] };
+    const afterDna = suggestCadence([attended('2026-01-05', 3, 2), dna, attended('2026-01-19', 6, 3)], []);
+    expect(afterDna).toMatchObject({ interval: 'WEEKLY', direction: 'STAY' });
+    // Two good sessions after the setback, as at any other level, and then it steps down.
+    expect(suggestCadence([...flare, attended('2026-01-26', 7, 3)], [])).toMatchObject({ interval: 'FORTNIGHTLY', direction: 'STEP_DOWN' });
+  });
+
   it('reads its thresholds from the settings', () => {
     const sessions = [attended('2026-01-05', 3, 2), attended('2026-01-12', 4, 2)];
     expect(suggestCadence(sessions, []).interval).toBe('WEEKLY');

@@ -7,8 +7,8 @@ import { addDays } from '../platform/uk-dates.js';
  *
  * Levels, from most to least often: WEEKLY → FORTNIGHTLY → MONTHLY → DISCHARGE_REVIEW, one step at a time.
  * - Back up one step (more often) after a DNA, a flare-up the patient reports, or a goal check-in that
- *   drops by `checkInDropPoints` or more since the goal's previous rating.
- * - Down one step (less often) when, since the level last changed, the patient has attended at least
+ *   drops by `checkInDropPoints` or more since the goal's previous rating (at weekly it stays weekly).
+ * - Down one step (less often) when, since the level last changed or the last setback, the patient has attended at least
  *   `minSessionsAtLevel` sessions, nothing has worsened, and enough of the signals available improved:
  *   self-efficacy (PSEQ-10, or PSEQ-2 without one, from the outcomes domain), the activation level, and
  *   the mean goal check-in rating.
@@ -87,9 +87,11 @@ export function suggestCadence(sessions: readonly CadenceSession[], measures: re
   let result: CadenceResult | undefined;
   sessions.forEach((session, i) => {
     if (session.outcome === 'ATTENDED') attendedAtLevel++;
-    const judged = judge(level, sessions.slice(0, i + 1), base, attendedAtLevel, measures, settings);
+    const { setback, ...judged } = judge(level, sessions.slice(0, i + 1), base, attendedAtLevel, measures, settings);
     result = { ...judged, previous: level, suggestedDate: judged.interval === 'DISCHARGE_REVIEW' ? null : addDays(session.date, settings.intervalDays[judged.interval]) };
-    if (judged.interval !== level) {
+    // A setback starts the count again even where the level cannot step up (already weekly): the sessions
+    // before it are no evidence of progress since.
+    if (judged.interval !== level || setback) {
       level = judged.interval;
       base = i;
       attendedAtLevel = 0;
@@ -98,30 +100,30 @@ export function suggestCadence(sessions: readonly CadenceSession[], measures: re
   return result!;
 }
 
-type Judgement = Pick<CadenceResult, 'interval' | 'direction' | 'reasons'>;
+type Judgement = Pick<CadenceResult, 'interval' | 'direction' | 'reasons'> & { setback: boolean };
 
 function judge(level: CadenceInterval, history: readonly CadenceSession[], base: number, attendedAtLevel: number, measures: readonly SelfEfficacyMeasure[], s: CadenceSettings): Judgement {
   const worse = setbacks(history, s);
   if (worse.length > 0) {
     const interval = ladder[Math.max(0, ladder.indexOf(level) - 1)]!;
-    return { interval, direction: interval === level ? 'STAY' : 'STEP_UP', reasons: interval === level ? [...worse, 'Already weekly.'] : worse };
+    return { interval, direction: interval === level ? 'STAY' : 'STEP_UP', reasons: interval === level ? [...worse, 'Already weekly.'] : worse, setback: true };
   }
   const window = history.slice(base).filter((x) => x.outcome === 'ATTENDED');
   const signals = [pseqSignal(window, measures, s), activationSignal(window), checkInSignal(window, s)].filter((x): x is Signal => x !== null);
   const words = signals.map((x) => x.words);
-  if (level === 'DISCHARGE_REVIEW') return { interval: level, direction: 'STAY', reasons: ['At discharge review: consider discharge with the patient.', ...words] };
+  if (level === 'DISCHARGE_REVIEW') return { interval: level, direction: 'STAY', reasons: ['At discharge review: consider discharge with the patient.', ...words], setback: false };
   if (attendedAtLevel < s.minSessionsAtLevel) {
     const n = attendedAtLevel;
-    return { interval: level, direction: 'STAY', reasons: [`${n} session${n === 1 ? '' : 's'} attended at ${levelWords[level]} so far; at least ${s.minSessionsAtLevel} before meeting less often.`, ...words] };
+    return { interval: level, direction: 'STAY', reasons: [`${n} session${n === 1 ? '' : 's'} attended at ${levelWords[level]} so far; at least ${s.minSessionsAtLevel} before meeting less often.`, ...words], setback: false };
   }
-  if (signals.length === 0) return { interval: level, direction: 'STAY', reasons: ['No measures, activation level or goal check-ins to judge progress by yet.'] };
+  if (signals.length === 0) return { interval: level, direction: 'STAY', reasons: ['No measures, activation level or goal check-ins to judge progress by yet.'], setback: false };
   const needed = Math.min(s.minImprovingSignals, signals.length);
   const improving = signals.filter((x) => x.trend === 'better').length;
   if (signals.some((x) => x.trend === 'worse') || improving < needed) {
-    return { interval: level, direction: 'STAY', reasons: [`Not enough improvement yet (${improving} of ${needed} signs needed):`, ...words] };
+    return { interval: level, direction: 'STAY', reasons: [`Not enough improvement yet (${improving} of ${needed} signs needed):`, ...words], setback: false };
   }
   const interval = ladder[ladder.indexOf(level) + 1]!;
-  return { interval, direction: 'STEP_DOWN', reasons: words };
+  return { interval, direction: 'STEP_DOWN', reasons: words, setback: false };
 }
 
 /** What argues for meeting more often after the last session, in words. */
