@@ -114,20 +114,21 @@ export async function addSessionAddendum(em: EntityManager, by: By, session: Coa
 }
 
 /**
- * After a DNA, inside its transaction: how many recorded sessions up to this one, newest first, were DNAs
- * (within the current episode: a DNA that ended an earlier one is not part of the new one's run).
+ * After a DNA, inside its transaction: how many recorded sessions in a row, this one among them, were DNAs
+ * (within the current episode: a DNA that ended an earlier one is not part of the new one's run). The run
+ * reaches both ways, since missed sessions are not always recorded in the order they fell: a DNA recorded
+ * before the one just before it joins the run as much as one recorded after it.
  * Two or more in a row: an event on the timeline and a notification to the coach and the care-team lead
  * (from Cairn, not the person recording, so the coach is told even when they recorded it).
  */
 async function alertOnDnaRun(tx: EntityManager, by: By, session: CoachingSession, patient: Patient): Promise<boolean> {
-  const recent = await runSql<{ status: string }>(
+  const recorded = await runSql<{ status: string; at_or_before: boolean }>(
     tx,
-    sql`select status from coaching_session where patient_id = ${patient.id} and status in ('ATTENDED', 'DNA') and starts_at <= ${session.startsAt}
-           and ${inLatestEpisode(sqlText('starts_at'), patient.id)}
-         order by starts_at desc limit 20`,
+    sql`select status, starts_at <= ${session.startsAt} as at_or_before from coaching_session
+         where patient_id = ${patient.id} and status in ('ATTENDED', 'DNA') and ${inLatestEpisode(sqlText('starts_at'), patient.id)}
+         order by starts_at, id`,
   );
-  const run = recent.findIndex((r) => r.status !== 'DNA');
-  const consecutiveDnas = run === -1 ? recent.length : run;
+  const consecutiveDnas = dnaRunLength(recorded.filter((r) => r.at_or_before).reverse()) + dnaRunLength(recorded.filter((r) => !r.at_or_before));
   if (consecutiveDnas < 2) return false;
   const lead = await tx.findOne(CareTeamMember, { patient: patient.id, isLead: true }, { populate: ['user'] });
   await appendEvent(tx, { patientId: patient.id, kind: 'SESSION_DNA_ALERT', actorId: by.actor.id, payload: { sessionId: session.id, consecutiveDnas, coachName: session.coach.name } });
@@ -140,6 +141,12 @@ async function alertOnDnaRun(tx: EntityManager, by: By, session: CoachingSession
     actorId: null,
   });
   return true;
+}
+
+/** How many of `sessions`, from the first, were DNAs before one was attended. */
+function dnaRunLength(sessions: ReadonlyArray<{ status: string }>): number {
+  const attended = sessions.findIndex((r) => r.status !== 'DNA');
+  return attended === -1 ? sessions.length : attended;
 }
 
 function requireGoalReviews(input: RecordSessionInput, goals: Map<string, string>): Array<CheckIn & { goalWhat: string }> {

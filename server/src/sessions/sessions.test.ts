@@ -364,6 +364,23 @@ describe('coaching sessions', () => {
     expect(timeline[0]).toMatchObject({ kind: 'SESSION_DNA_ALERT', payload: { consecutiveDnas: 2, coachName: coach.name } });
   });
 
+  it('two DNAs in a row recorded out of order still alert: the later one first, then the one before it', async () => {
+    await fresh();
+    const { coach, fcp } = world.users;
+    const patient = await world.patient([fcp, coach]);
+    const token = await signInAs(url(), coach);
+    const attended = await bookInPast(token, patient.id, coach.id, 21);
+    const missedFirst = await bookInPast(token, patient.id, coach.id, 14);
+    const missedSecond = await bookInPast(token, patient.id, coach.id, 7);
+    expect((await gql(url(), RECORD, { input: { sessionId: attended, outcome: 'ATTENDED', discussed: 'Pacing' } }, token)).errors).toBeUndefined();
+    const dna = async (sessionId: string) => (await gql<{ recordSession: { dnaAlert: boolean } }>(url(), RECORD, { input: { sessionId, outcome: 'DNA' } }, token)).data!.recordSession.dnaAlert;
+    // The later missed session is recorded first, while the one before it is still booked: one missed so far.
+    expect(await dna(missedSecond)).toBe(false);
+    expect(await dna(missedFirst)).toBe(true);
+    const notes = (await gql<{ myNotifications: Array<{ kind: string; title: string }> }>(url(), NOTIFS, {}, await signInAs(url(), fcp))).data!.myNotifications;
+    expect(notes).toContainEqual(expect.objectContaining({ kind: 'SESSION_DNA_ALERT', title: `Pat ${patient.familyName} missed 2 sessions in a row` }));
+  });
+
   it("shows a coach's diary and capacity, and the service lead every coach of the PCN", async () => {
     await fresh();
     const { coach, lead, outsider, gp } = world.users;
