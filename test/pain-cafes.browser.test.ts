@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ownerQuery, useTestServer } from '../server/src/test-support/harness.js';
-import { makeWorld, type World } from '../server/src/test-support/world.js';
+import { gql, ownerQuery, useTestServer } from '../server/src/test-support/harness.js';
+import { makeWorld, signInAs, type World } from '../server/src/test-support/world.js';
 import { seriousAccessibilityProblems } from './support/axe.js';
 import { artifactsDir, useChromium } from './support/browser.js';
 import { signInWithForm } from './support/sign-in.js';
@@ -12,6 +12,7 @@ const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const desktop = { width: 1280, height: 800 };
 const phone = { width: 390, height: 844 };
 const shotsDir = '/tmp/shots-pain-cafes';
+const ukDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 
 describe('Pain Cafés in Chromium', () => {
   const server = useTestServer({ webDist });
@@ -127,6 +128,35 @@ describe('Pain Cafés in Chromium', () => {
     await page.getByText('recorded that the patient attended a Pain Café').waitFor();
     await page.getByText('freed a place on a Pain Café, which passed to the patient from the waiting list').waitFor();
     await shots(page, 'timeline');
+    await context.close();
+  });
+
+  it("shows a café at its UK time on a computer set to another zone: 14:00 on a summer day is 14:00 on the list, the café's page and the patient's", { timeout: 60_000 }, async () => {
+    const { coach } = world.users;
+    const patient = await world.patient([coach], { givenName: 'Carys', familyName: `Hughes ${world.tag}` });
+    const token = await signInAs(server().url, coach);
+    // The first day from two days on that falls in June, July or August: British Summer Time, so 14:00 in the UK is 13:00 UTC.
+    let at = Date.now() + 2 * 24 * 3_600_000;
+    while (![5, 6, 7].includes(new Date(at).getUTCMonth())) at += 24 * 3_600_000;
+    const summer = ukDay.format(new Date(at));
+    const title = `Summer Pain Café ${world.tag}`;
+    const made = await gql<{ createPainCafe: { id: string } }>(server().url, `mutation($input: PainCafeInput!) { createPainCafe(input: $input) { id } }`, {
+      input: { title, startsAt: `${summer}T13:00:00.000Z`, endsAt: `${summer}T14:30:00.000Z`, venue: 'Riverside Library', capacity: 8, facilitatorIds: [coach.id] },
+    }, token);
+    expect(made.errors).toBeUndefined();
+    const cafeId = made.data!.createPainCafe.id;
+    const registered = await gql(server().url, `mutation($cafe: ID!, $patient: ID!) { registerPatientForPainCafe(cafeId: $cafe, patientId: $patient) { id } }`, { cafe: cafeId, patient: patient.id }, token);
+    expect(registered.errors).toBeUndefined();
+
+    const { context, page } = await signInWithForm(browser(), server().url, coach, { viewport: desktop, timezoneId: 'America/New_York' });
+    await page.goto(`${server().url}/pain-cafes`);
+    const card = page.locator('.cafe-card', { hasText: title });
+    await expect.poll(() => card.locator('.cafe-card__when').textContent()).toMatch(/\b14:00 to 15:30$/);
+    await page.goto(`${server().url}/pain-cafes/${cafeId}`);
+    await expect.poll(() => page.locator('.cafe-summary__when').textContent()).toMatch(/\b14:00 to 15:30$/);
+    await page.goto(`${server().url}/patients/${patient.id}/sessions`);
+    const place = page.locator('.session-item', { hasText: title });
+    await expect.poll(() => place.locator('.session-item__when strong').textContent()).toMatch(/\b14:00$/);
     await context.close();
   });
 });

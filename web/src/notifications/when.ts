@@ -1,5 +1,5 @@
 const relative = new Intl.RelativeTimeFormat('en-GB', { numeric: 'auto' });
-const dateTime = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+const dateTime = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
 const shortDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 /** "5 minutes ago", "yesterday": how long ago `iso` was, relative to `now`. */
@@ -12,7 +12,7 @@ export function timeAgo(iso: string, now = Date.now()): string {
   return relative.format(Math.round(seconds / 86_400), 'day');
 }
 
-/** "27 Nov 2026, 07:34" in the reader's own time zone. */
+/** "27 Nov 2026, 07:34" in UK time, where the service runs, whatever zone the computer is set to. */
 export function formatDateTime(iso: string): string {
   return dateTime.format(new Date(iso));
 }

@@ -1,9 +1,11 @@
-const dayTime = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit' });
+import { ukClockOf } from '../platform/dates.js';
 
-/** "Tuesday 8 December 2026, 14:00 to 16:00" in the reader's time zone. */
+// UK time whatever the computer's zone: the café form reads the times typed as UK time, and the café meets in the UK.
+const dayTime = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
+
+/** "Tuesday 8 December 2026, 14:00 to 16:00", in UK time. */
 export function cafeWhen(startsAt: string, endsAt: string): string {
-  return `${dayTime.format(new Date(startsAt))} to ${time.format(new Date(endsAt))}`;
+  return `${dayTime.format(new Date(startsAt))} to ${ukClockOf(new Date(endsAt))}`;
 }
 
 /** Where it meets, in words. */

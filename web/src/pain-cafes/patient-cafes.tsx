@@ -9,7 +9,8 @@ import { cafeLink } from './cafe-words.js';
 type Place = NonNullable<PatientPainCafesQuery['patient']>['painCafes'][number];
 
 
-const when = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
+/** In UK time, as the café was arranged, whatever the computer's zone. */
+const when = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
 
 /** Where the patient stands at a café, in words: attendance once recorded, otherwise their place. */
 export function placeWords(p: Pick<Place, 'status' | 'attendance' | 'waitlistPosition'>): { label: string; tone: BadgeTone } {
