@@ -128,7 +128,7 @@ export class PainCafeRegistration {
   @Property({ type: 'timestamptz', nullable: true })
   cancelledAt: Date | null = null;
 
-  @Field(() => String, { nullable: true })
+  /** Shown only to those who may read the patient (it may name them): `PainCafeResolver.cancelReason`. */
   @Property({ type: 'text', nullable: true })
   cancelReason: string | null = null;
 

@@ -40,6 +40,18 @@ async function managedPlace(ctx: Context, registrationId: string): Promise<{ act
   return { actor, place };
 }
 
+/** Whether the signed-in user may read a place's patient: what names them is shown only then (CAFE-H4). Batched per request. */
+async function mayReadPlacePatient(ctx: Context, patientId: string): Promise<boolean> {
+  const actor = ctx.actor;
+  if (!actor) return false;
+  return loaderFor<string, boolean>(ctx, 'cafePatientReadable', async (ids) => {
+    const access = await decidePairs(ctx.em, ids.map((id) => ({ patientId: id, userId: actor.id })));
+    return new Map(ids.map((id) => [id, access.allows({ patientId: id, userId: actor.id }, PatientAction.READ)]));
+  })
+    .load(patientId)
+    .then((readable) => readable === true);
+}
+
 @Resolver(() => PainCafe)
 export class PainCafeResolver {
   @Query(() => [PainCafe], { description: "Your PCN's Pain Cafés: those still to end, soonest first (or those ended, latest first)." })
@@ -170,14 +182,14 @@ export class PainCafeRegistrationResolver {
 
   @FieldResolver(() => Patient, { nullable: true, description: 'The patient, if you may read their record; null otherwise (the place still counts).' })
   async patient(@Root() place: PainCafeRegistration, @Ctx() ctx: Context): Promise<Patient | null> {
-    const actor = ctx.actor;
-    if (!actor) return null;
-    const readable = await loaderFor<string, boolean>(ctx, 'cafePatientReadable', async (ids) => {
-      const access = await decidePairs(ctx.em, ids.map((patientId) => ({ patientId, userId: actor.id })));
-      return new Map(ids.map((id) => [id, access.allows({ patientId: id, userId: actor.id }, PatientAction.READ)]));
-    }).load(place.patientId);
-    if (!readable) return null;
+    if (!(await mayReadPlacePatient(ctx, place.patientId))) return null;
     return loaderFor<string, Patient>(ctx, 'cafePatients', async (ids) => new Map((await ctx.em.find(Patient, { id: { $in: ids } }, { populate: ['practice'] })).map((p) => [p.id, p]))).load(place.patientId).then((p) => p ?? null);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: 'Why the place ended, if you may read the patient (it may name them, as a clinician wrote it); null otherwise.' })
+  async cancelReason(@Root() place: PainCafeRegistration, @Ctx() ctx: Context): Promise<string | null> {
+    if (place.cancelReason === null) return null;
+    return (await mayReadPlacePatient(ctx, place.patientId)) ? place.cancelReason : null;
   }
 
   @FieldResolver(() => Int, { nullable: true, description: 'Place on the waiting list (1 is next); null unless waiting.' })

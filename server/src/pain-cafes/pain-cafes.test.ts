@@ -298,6 +298,14 @@ describe('Pain Cafés', () => {
     const shared = await world.patient([coach, fcp], { givenName: 'Shared' });
     const fcpRegister = await register(await signInAs(url(), fcp), cafe, shared.id);
     expect(errorCode(fcpRegister)).toBe('FORBIDDEN');
+
+    // Why a place ended is written by the patient's own clinicians and may name them: only to those who may read the patient.
+    expect((await gql(url(), CANCEL_PLACE, { id: theirPlace.id }, otherToken)).errors).toBeUndefined();
+    const reasonFor = async (viewer: string) =>
+      (await gql<{ painCafe: { places: Array<{ id: string; cancelReason: string | null }> } }>(url(), `query($id: ID!) { painCafe(id: $id) { places { id cancelReason } } }`, { id: cafe }, viewer)).data!.painCafe.places.find((p) => p.id === theirPlace.id)!.cancelReason;
+    expect(await reasonFor(otherToken)).toBe('Hospital appointment');
+    expect(await reasonFor(token)).toBeNull();
+    expect(await reasonFor(await signInAs(url(), gp))).toBeNull();
   });
 
   it("a café's facilitators and its arranger are told of colleagues' registrations, cancellations and attendance; patients named only to those who may read them; nobody outside told", async () => {
