@@ -424,4 +424,19 @@ describe('Pain Cafés', () => {
     expect((await kinds(token, cy.id))[0]).toMatchObject({ kind: 'CAFE_CANCELLED', payload: { cafeCancelled: true, previousStatus: 'INVITED', reason: 'Venue flooded' } });
     expect(errorCode(await register(token, next, amy.id))).toBe('CONFLICT');
   });
+
+  it('a cancelled café is told to the coaches of every patient on it: with a place, waiting, or only invited', async () => {
+    await fresh();
+    const patientsCoach = await secondCoach();
+    const [amy, bob, cy] = await Promise.all(['Amy', 'Bob', 'Cy'].map((n) => world.patient([patientsCoach], { givenName: n })));
+    const coachToken = await signInAs(url(), patientsCoach);
+    const cafe = await createCafe(await signInAs(url(), world.users.coach), { capacity: 1 });
+    await register(coachToken, cafe, amy.id);
+    await register(coachToken, cafe, bob.id);
+    expect((await gql(url(), INVITE, { cafe, patient: cy.id }, coachToken)).errors).toBeUndefined();
+    expect((await gql(url(), CANCEL_CAFE, { id: cafe }, await signInAs(url(), world.users.lead))).errors).toBeUndefined();
+    const told = (await gql<{ myNotifications: Array<{ kind: string; patientId: string | null; title: string; body: string }> }>(url(), TEAM_NOTIFS, {}, coachToken)).data!.myNotifications.filter((n) => n.kind === 'CAFE_CANCELLED');
+    expect(told.map((n) => n.patientId).sort()).toEqual([amy.id, bob.id, cy.id].sort());
+    expect(told.find((n) => n.patientId === cy.id)).toMatchObject({ title: 'Pain Café: pacing and sleep is cancelled', body: `${cy.givenName} ${cy.familyName} was invited to it; please let them know. Venue flooded` });
+  });
 });

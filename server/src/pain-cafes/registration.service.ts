@@ -155,11 +155,12 @@ export async function cancelPlaces(tx: EntityManager, by: By, cafe: PainCafe, re
   await recordAudit(tx, ...regs.map((reg) => audit(by, why.cafeCancelled ? 'painCafe.cancelledWithCafe' : 'painCafe.cancelPlace', reg)));
   await appendEvents(tx, regs.map((reg, i) => placeEvent('CAFE_CANCELLED', by, cafe, reg, { previousStatus: previous[i]!, reason: why.reason, cafeCancelled: why.cafeCancelled })));
   if (!why.cafeCancelled) return;
+  // Everyone on it, as when it moves (CAFE-H8): an invited patient may be planning to come too.
+  const invited = regs.filter((_, i) => previous[i] === RegistrationStatus.INVITED);
   const holding = regs.filter((_, i) => previous[i] !== RegistrationStatus.INVITED);
-  await tellCoaches(tx, by, cafe, holding, NotificationKind.CAFE_CANCELLED, (name) => ({
-    title: `${cafe.title} is cancelled`,
-    body: `${name} had a place or was waiting for one. ${why.reason ?? ''}`.trim(),
-  }));
+  const cancelled = (held: string) => (name: string) => ({ title: `${cafe.title} is cancelled`, body: `${name} ${held}. ${why.reason ?? ''}`.trim() });
+  await tellCoaches(tx, by, cafe, holding, NotificationKind.CAFE_CANCELLED, cancelled('had a place or was waiting for one'));
+  await tellCoaches(tx, by, cafe, invited, NotificationKind.CAFE_CANCELLED, cancelled('was invited to it; please let them know'));
 }
 
 /** Where a café meets, in words: its venue, or online. */
