@@ -110,6 +110,8 @@ describe('coaching sessions in Chromium', () => {
     // Record it: attended, the walking goal at 7/10, pacing practised.
     await page.locator('.session-item', { hasText: 'Review pacing and the walking goal' }).getByRole('button', { name: 'Record' }).click();
     const record = page.locator('form', { has: page.getByRole('heading', { name: 'Record what happened' }) });
+    // The form says which time it records (and sends it, so a colleague's move meanwhile is refused).
+    await record.getByText(/^The session booked for \w+,? \d+ \w+ \d{4},? \d\d:\d\d–\d\d:\d\d\.$/).waitFor();
     await record.getByLabel('What was discussed').fill('Two walks this week; used the pacing blocks.');
     await record.getByLabel(/Walk to the allotment twice a week/).check();
     await record.getByLabel('Rating for “Walk to the allotment twice a week”').selectOption('7');

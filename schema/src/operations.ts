@@ -656,6 +656,8 @@ export type RecordSessionInput = {
   measuresTaken?: Array<Instrument>;
   nextSteps?: string;
   outcome: SessionOutcome;
+  /** The time the form showed: a session someone has moved since is not recorded against its new time (CONFLICT). */
+  seen: SessionSlotInput;
   sessionId: string | number;
   /** Ids of the care plan's strategies practised. */
   strategyIds?: Array<string>;

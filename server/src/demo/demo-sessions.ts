@@ -41,12 +41,12 @@ export async function seedDemoSessions(em: EntityManager, carePlans: CarePlanSto
 
   const book = (coach: User, patient: Patient, startsAt: Date, mode: SessionMode, purpose: string, location: string | null = null) =>
     bookSession(em, { actor: coach, requestId }, patient, { patientId: patient.id, coachId: coach.id, startsAt, endsAt: new Date(startsAt.getTime() + 45 * minute), mode, location, purpose }, new Date(startsAt.getTime() - 7 * 86_400_000));
-  const held = async (patient: Patient, daysAgo: number, input: Omit<RecordSessionInput, 'sessionId'>, hour: number) => {
+  const held = async (patient: Patient, daysAgo: number, input: Omit<RecordSessionInput, 'sessionId' | 'seen'>, hour: number) => {
     const startsAt = at(weekday(addDays(today, -daysAgo), false), hour);
     const session = await book(amara, patient, startsAt, 'PHONE', 'Coaching review');
-    await recordSession(em, by, session, patient, { ...input, sessionId: session.id }, carePlans, new Date(startsAt.getTime() + 60 * minute));
+    await recordSession(em, by, session, patient, { ...input, sessionId: session.id, seen: { startsAt: session.startsAt, endsAt: session.endsAt } }, carePlans, new Date(startsAt.getTime() + 60 * minute));
   };
-  const attended = (variant: number, rating: number, discussed: string, extra: Partial<RecordSessionInput> = {}): Omit<RecordSessionInput, 'sessionId'> => ({
+  const attended = (variant: number, rating: number, discussed: string, extra: Partial<RecordSessionInput> = {}): Omit<RecordSessionInput, 'sessionId' | 'seen'> => ({
     outcome: 'ATTENDED',
     discussed,
     goalReviews: [{ goalId: `goal-${variant}-1`, rating, note: '' }],

@@ -48,8 +48,12 @@ describe('the service dashboard: the programme', () => {
     );
     const id = booked.bookSession.session.id;
     if (outcome === 'CANCELLED') return ok(CANCEL_SESSION, { input: { sessionId: id, cancelledBy: 'PATIENT', reason: 'Unwell' } }, tokens.coach);
-    await ownerQuery(`update coaching_session set starts_at = ($2 || ' 10:00 Europe/London')::timestamptz, ends_at = ($2 || ' 10:45 Europe/London')::timestamptz where id = $1`, [id, on]);
-    if (outcome !== 'BOOKED') await ok(RECORD_SESSION, { input: { sessionId: id, outcome, discussed: outcome === 'ATTENDED' ? 'Pacing the garden work' : '' } }, tokens.coach);
+    const [moved] = await ownerQuery<{ starts_at: Date; ends_at: Date }>(
+      `update coaching_session set starts_at = ($2 || ' 10:00 Europe/London')::timestamptz, ends_at = ($2 || ' 10:45 Europe/London')::timestamptz where id = $1 returning starts_at, ends_at`,
+      [id, on],
+    );
+    const seen = { startsAt: moved!.starts_at.toISOString(), endsAt: moved!.ends_at.toISOString() };
+    if (outcome !== 'BOOKED') await ok(RECORD_SESSION, { input: { sessionId: id, outcome, discussed: outcome === 'ATTENDED' ? 'Pacing the garden work' : '', seen } }, tokens.coach);
   };
   /** A café held on `on`, with each patient's attendance as recorded. */
   const cafe = async (on: string, attendance: Array<[string, 'ATTENDED' | 'DID_NOT_ATTEND']>) => {

@@ -73,13 +73,14 @@ describe('episodes of care', () => {
     // 40 → 50 in this episode; not 20 (last February's baseline) → 50.
     expect(evaluation.data?.serviceDashboard.total).toEqual({ patients: 1, pseqChangePoints: { value: 10, n: 1 } });
     expect(await recordedSessions(em(), patientId)).toEqual([]);
-    const [{ id: sessionId }] = await ownerQuery<{ id: string }>(
+    const [{ id: sessionId, starts_at, ends_at }] = await ownerQuery<{ id: string; starts_at: Date; ends_at: Date }>(
       `insert into coaching_session (id, patient_id, coach_id, starts_at, ends_at, mode, purpose, status, booked_by_id)
-       values (gen_random_uuid(), $1, $2, now() - interval '1 minute', now() + interval '44 minutes', 'PHONE', 'First session', 'BOOKED', $2) returning id`,
+       values (gen_random_uuid(), $1, $2, now() - interval '1 minute', now() + interval '44 minutes', 'PHONE', 'First session', 'BOOKED', $2) returning id, starts_at, ends_at`,
       [patientId, coach.id],
     );
     // One missed session in this episode: last March's DNA, which ended the first, does not make it two in a row.
-    const dna = await gql<{ recordSession: { dnaAlert: boolean } }>(url(), RECORD_SESSION, { input: { sessionId, outcome: 'DNA' } }, coachToken);
+    const seen = { startsAt: starts_at.toISOString(), endsAt: ends_at.toISOString() };
+    const dna = await gql<{ recordSession: { dnaAlert: boolean } }>(url(), RECORD_SESSION, { input: { sessionId, outcome: 'DNA', seen } }, coachToken);
     expect(dna.data?.recordSession.dnaAlert).toBe(false);
     expect((await recordedSessions(em(), patientId)).map((r) => r.outcome)).toEqual(['DNA']);
     const draft = (await gql<{ dischargeDraft: { summary: string; attended: number; dnas: number } }>(url(), DRAFT, { id: patientId }, coachToken)).data!.dischargeDraft;

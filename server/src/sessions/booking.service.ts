@@ -99,7 +99,7 @@ export async function rebookSession(em: EntityManager, by: By, session: Coaching
   return session;
 }
 
-function sameSlot(a: { startsAt: Date; endsAt: Date }, b: { startsAt: Date; endsAt: Date }): boolean {
+export function sameSlot(a: { startsAt: Date; endsAt: Date }, b: { startsAt: Date; endsAt: Date }): boolean {
   return a.startsAt.getTime() === b.startsAt.getTime() && a.endsAt.getTime() === b.endsAt.getTime();
 }
 

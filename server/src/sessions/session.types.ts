@@ -67,6 +67,8 @@ export class RecordSessionInput {
   @Field(() => String, { defaultValue: '' }) nextSteps!: string;
   @Field(() => [Instrument], { defaultValue: [] }) measuresTaken!: Instrument[];
   @Field(() => Boolean, { defaultValue: false, description: 'The patient reports a flare-up since the last session.' }) flareUp!: boolean;
+  @Field(() => SessionSlotInput, { description: 'The time the form showed: a session someone has moved since is not recorded against its new time (CONFLICT).' })
+  seen!: SessionSlotInput;
 }
 
 @InputType()

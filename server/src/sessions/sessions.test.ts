@@ -74,6 +74,11 @@ describe('coaching sessions', () => {
     await runSql(em(), sql`update coaching_session set starts_at = ${startsAt}, ends_at = ${new Date(startsAt.getTime() + 45 * 60_000)} where id = ${id}`);
     return id;
   };
+  /** A record's input as its form sends it: with the session's time as the form showed it (`seen`). */
+  const asSeen = async <T extends { sessionId: string }>(input: T) => {
+    const [row] = await ownerQuery<{ starts_at: Date; ends_at: Date }>('select starts_at, ends_at from coaching_session where id = $1', [input.sessionId]);
+    return { ...input, seen: { startsAt: row!.starts_at.toISOString(), endsAt: row!.ends_at.toISOString() } };
+  };
   const seedPlan = async (token: string, patientId: string) => {
     const doc = createCarePlanDoc();
     const before = Y.encodeStateVector(doc);
@@ -155,6 +160,48 @@ describe('coaching sessions', () => {
     expect((await move(coachToken, later, 60, slotOf(later, 45))).errors).toBeUndefined();
   });
 
+  it("a record from a form opened before a colleague's move is refused, naming the session's new time; one sent as it moves is judged on the time it moved to", async () => {
+    await fresh();
+    const { coach, fcp } = world.users;
+    const patient = await world.patient([coach, fcp]);
+    const coachToken = await signInAs(url(), coach);
+    const sessionId = await bookInPast(coachToken, patient.id, coach.id, 0);
+    const row = async () => (await ownerQuery<{ status: string; starts_at: Date }>('select status, starts_at from coaching_session where id = $1', [sessionId]))[0]!;
+    const opened = (await asSeen({ sessionId })).seen; // the Record form opens on the session as booked, a moment ago
+    const dna = (seen: { startsAt: string; endsAt: string }) => gql(url(), RECORD, { input: { sessionId, outcome: 'DNA', seen } }, coachToken);
+
+    // The physio moves it to later today, as the patient asked.
+    const later = at(2 * hour);
+    expect((await gql(url(), REBOOK, { input: { sessionId, ...slotOf(later, 45), reason: 'Patient at work until noon', seen: opened } }, await signInAs(url(), fcp))).errors).toBeUndefined();
+    const stale = await dna(opened);
+    expect([errorCode(stale), stale.errors![0].extensions?.field]).toEqual(['CONFLICT', 'seen']);
+    expect(stale.errors![0].message).toMatch(/^Someone else moved this session since you opened the form: it is now \w+day,? \d+ \w+ \d{4}, \d\d:\d\d–\d\d:\d\d\. Nothing was recorded/);
+    // From its new time, it has not happened yet.
+    expect(errorCode(await dna(slotOf(later, 45)))).toBe('BAD_USER_INPUT');
+    expect((await row()).status).toBe('BOOKED');
+
+    // A move committing while the record waits for the session: the record is judged on the time it moved to.
+    const moving = new pg.Client({ connectionString: String(server().orm.config.get('clientUrl')) });
+    await moving.connect();
+    try {
+      const earlier = at(-30 * 60_000);
+      await moving.query('begin');
+      await moving.query('update coaching_session set starts_at = $2, ends_at = $3 where id = $1', [sessionId, earlier, new Date(earlier.getTime() + 45 * 60_000)]);
+      const sent = dna(slotOf(later, 45));
+      sent.catch(() => undefined);
+      await waitForLockWait('coaching_session');
+      await moving.query('commit');
+      const answer = await sent;
+      expect([errorCode(answer), answer.errors?.[0]?.extensions?.field]).toEqual(['CONFLICT', 'seen']);
+      expect(await row()).toEqual({ status: 'BOOKED', starts_at: earlier });
+      // Recorded from the time it now has.
+      expect(errorCode(await dna(slotOf(earlier, 45)))).toBeUndefined();
+      expect((await row()).status).toBe('DNA');
+    } finally {
+      await moving.end();
+    }
+  });
+
   it('refuses bad bookings with a typed error and stores nothing', async () => {
     await fresh();
     const { coach, fcp, outsider } = world.users;
@@ -190,24 +237,24 @@ describe('coaching sessions', () => {
     const sessionId = await bookInPast(token, patient.id, coach.id, 1);
     const day = ukDate(at(-24 * hour));
 
-    const bad = await gql(url(), RECORD, { input: { sessionId, outcome: 'ATTENDED', discussed: 'Pacing', goalReviews: [{ goalId: 'no-such-goal', rating: 5 }] } }, token);
+    const bad = await gql(url(), RECORD, { input: await asSeen({ sessionId, outcome: 'ATTENDED', discussed: 'Pacing', goalReviews: [{ goalId: 'no-such-goal', rating: 5 }] }) }, token);
     expect(errorCode(bad)).toBe('BAD_USER_INPUT');
     // A session later today (or tomorrow) has not happened yet: not recorded, not even as a DNA.
     const later = await book(token, booking((await world.patient([coach])).id, coach.id, at(3 * hour)));
-    const early = await gql(url(), RECORD, { input: { sessionId: later, outcome: 'DNA' } }, token);
+    const early = await gql(url(), RECORD, { input: await asSeen({ sessionId: later, outcome: 'DNA' }) }, token);
     expect(errorCode(early)).toBe('BAD_USER_INPUT');
     expect(early.errors![0].message).toMatch(/recorded once it has happened; this one is booked for \w+,? \d+ \w+ \d{4}, \d\d:\d\d/);
     expect((await runSql<{ status: string }>(em(), sql`select status from coaching_session where id = ${later}`))[0]!.status).toBe('BOOKED');
-    const badRating = await gql(url(), RECORD, { input: { sessionId, outcome: 'ATTENDED', discussed: 'Pacing', goalReviews: [{ goalId: 'goal-walk', rating: 11 }] } }, token);
+    const badRating = await gql(url(), RECORD, { input: await asSeen({ sessionId, outcome: 'ATTENDED', discussed: 'Pacing', goalReviews: [{ goalId: 'goal-walk', rating: 11 }] }) }, token);
     expect(errorCode(badRating)).toBe('BAD_USER_INPUT');
     expect((await counts(patient.id)).statuses).toBe('BOOKED');
 
     const recorded = await gql<{ recordSession: { detail: { session: Record<string, unknown>; goalReviews: unknown[]; strategiesPractised: unknown[] }; cadence: { interval: string; reasons: string[] } } }>(url(), RECORD, {
-      input: {
+      input: await asSeen({
         sessionId, outcome: 'ATTENDED', discussed: 'Walked twice; sleep still broken', nextSteps: 'Add a third walk; wind-down routine',
         goalReviews: [{ goalId: 'goal-walk', rating: 6, note: 'Two walks this week' }, { goalId: 'goal-sleep', rating: 3 }],
         strategyIds: ['strategy-pacing'], measuresTaken: ['PSEQ_10', 'PEG_3'], flareUp: false,
-      },
+      }),
     }, token);
     expect(recorded.errors).toBeUndefined();
     const r = recorded.data!.recordSession;
@@ -226,7 +273,7 @@ describe('coaching sessions', () => {
     ]);
     expect(goals.find((g) => g.id === 'goal-sleep')!.checkIns).toEqual([{ date: day, rating: 3, note: '' }]);
 
-    expect(errorCode(await gql(url(), RECORD, { input: { sessionId, outcome: 'DNA' } }, token))).toBe('CONFLICT');
+    expect(errorCode(await gql(url(), RECORD, { input: await asSeen({ sessionId, outcome: 'DNA' }) }, token))).toBe('CONFLICT');
     // Notes never change, not even from SQL; an addendum adds to them.
     await expect(runSql(em(), sql`update coaching_session set discussed = 'rewritten' where id = ${sessionId}`)).rejects.toThrow(/never changed/);
     const add = await gql<{ addSessionAddendum: { body: string; author: { name: string } } }>(url(), ADDENDUM, { id: sessionId, body: 'Patient called: the third walk was too much, keep two.' }, token);
@@ -248,7 +295,7 @@ describe('coaching sessions', () => {
     const sessionId = await bookInPast(token, patient.id, coach.id, 1);
     // The session as a form read it: still booked.
     const seen = await em().findOneOrFail(CoachingSession, sessionId, { populate: ['coach'] });
-    const input = { sessionId, outcome: SessionOutcome.ATTENDED, discussed: 'Pacing', goalReviews: [{ goalId: 'goal-walk', rating: 7, note: 'Three walks' }], strategyIds: [], nextSteps: '', measuresTaken: [], flareUp: false };
+    const input = { sessionId, outcome: SessionOutcome.ATTENDED, discussed: 'Pacing', goalReviews: [{ goalId: 'goal-walk', rating: 7, note: 'Three walks' }], strategyIds: [], nextSteps: '', measuresTaken: [], flareUp: false, seen: { startsAt: seen.startsAt, endsAt: seen.endsAt } };
     const recordLate = () => recordSession(em(), { actor: coach, requestId: randomUUID() }, seen, patient, input, server().running.services.carePlans);
     const walkCheckIns = async () =>
       (await gql<{ carePlan: { view: { goals: Array<{ id: string; checkIns: unknown[] }> } } }>(url(), PLAN, { id: patient.id }, token)).data!.carePlan.view.goals.find((g) => g.id === 'goal-walk')!.checkIns;
@@ -277,7 +324,7 @@ describe('coaching sessions', () => {
   it('a recording that loses to another one leaves no check-ins on the plan', async () => {
     const { patient, token, sessionId, recordLate, walkCheckIns } = await sessionToRecord();
     // Another tab records it as a DNA first.
-    expect(errorCode(await gql(url(), RECORD, { input: { sessionId, outcome: 'DNA' } }, token))).toBeUndefined();
+    expect(errorCode(await gql(url(), RECORD, { input: await asSeen({ sessionId, outcome: 'DNA' }) }, token))).toBeUndefined();
     await expect(recordLate()).rejects.toMatchObject({ code: 'CONFLICT' });
     expect(await walkCheckIns()).toEqual(seededCheckIns);
     expect((await counts(patient.id)).statuses).toBe('DNA');
@@ -317,7 +364,7 @@ describe('coaching sessions', () => {
     await addCheckInsToPlan(server().running.services.carePlans, patient.id, coach.id, day, [review], sessionCheckInsId(sessionId, day, [review]), randomUUID());
     expect((await counts(patient.id)).statuses).toBe('BOOKED');
     // The lead GP records it, saying the same.
-    const res = await gql(url(), RECORD, { input: { sessionId, outcome: 'ATTENDED', discussed: 'Pacing', goalReviews: [review] } }, await signInAs(url(), gp));
+    const res = await gql(url(), RECORD, { input: await asSeen({ sessionId, outcome: 'ATTENDED', discussed: 'Pacing', goalReviews: [review] }) }, await signInAs(url(), gp));
     expect(res.errors).toBeUndefined();
     expect((await counts(patient.id)).statuses).toBe('ATTENDED');
     const walk = (await gql<{ carePlan: { view: { goals: Array<{ id: string; checkIns: unknown[] }> } } }>(url(), PLAN, { id: patient.id }, coachToken)).data!.carePlan.view.goals.find((g) => g.id === 'goal-walk')!;
@@ -334,7 +381,7 @@ describe('coaching sessions', () => {
       await runSql(em(), sql`update patient set activation_level = ${level} where id = ${patient.id}`);
       const id = await bookInPast(token, patient.id, coach.id, daysAgo);
       const input = outcome === 'ATTENDED' ? { sessionId: id, outcome, discussed: 'Progress review', goalReviews: [{ goalId: 'goal-walk', rating }] } : { sessionId: id, outcome };
-      const res = await gql<{ recordSession: { cadence: { interval: string; direction: string; reasons: string[] } } }>(url(), RECORD, { input }, token);
+      const res = await gql<{ recordSession: { cadence: { interval: string; direction: string; reasons: string[] } } }>(url(), RECORD, { input: await asSeen(input) }, token);
       expect(res.errors).toBeUndefined();
       return res.data!.recordSession.cadence;
     };
@@ -351,7 +398,7 @@ describe('coaching sessions', () => {
     const token = await signInAs(url(), coach);
     const first = await bookInPast(token, patient.id, coach.id, 14);
     const second = await bookInPast(token, patient.id, coach.id, 7);
-    const dna = (sessionId: string) => gql<{ recordSession: { dnaAlert: boolean } }>(url(), RECORD, { input: { sessionId, outcome: 'DNA', discussed: 'No answer twice' } }, token);
+    const dna = async (sessionId: string) => gql<{ recordSession: { dnaAlert: boolean } }>(url(), RECORD, { input: await asSeen({ sessionId, outcome: 'DNA', discussed: 'No answer twice' }) }, token);
     expect((await dna(first)).data!.recordSession.dnaAlert).toBe(false);
     expect((await dna(second)).data!.recordSession.dnaAlert).toBe(true);
     for (const user of [coach, fcp]) {
@@ -372,8 +419,8 @@ describe('coaching sessions', () => {
     const attended = await bookInPast(token, patient.id, coach.id, 21);
     const missedFirst = await bookInPast(token, patient.id, coach.id, 14);
     const missedSecond = await bookInPast(token, patient.id, coach.id, 7);
-    expect((await gql(url(), RECORD, { input: { sessionId: attended, outcome: 'ATTENDED', discussed: 'Pacing' } }, token)).errors).toBeUndefined();
-    const dna = async (sessionId: string) => (await gql<{ recordSession: { dnaAlert: boolean } }>(url(), RECORD, { input: { sessionId, outcome: 'DNA' } }, token)).data!.recordSession.dnaAlert;
+    expect((await gql(url(), RECORD, { input: await asSeen({ sessionId: attended, outcome: 'ATTENDED', discussed: 'Pacing' }) }, token)).errors).toBeUndefined();
+    const dna = async (sessionId: string) => (await gql<{ recordSession: { dnaAlert: boolean } }>(url(), RECORD, { input: await asSeen({ sessionId, outcome: 'DNA' }) }, token)).data!.recordSession.dnaAlert;
     // The later missed session is recorded first, while the one before it is still booked: one missed so far.
     expect(await dna(missedSecond)).toBe(false);
     expect(await dna(missedFirst)).toBe(true);
@@ -447,7 +494,7 @@ describe('coaching sessions', () => {
     const token = await signInAs(url(), coach);
     await seedPlan(token, patient.id);
     const held = await bookInPast(token, patient.id, coach.id, 10);
-    await gql(url(), RECORD, { input: { sessionId: held, outcome: 'ATTENDED', discussed: 'Goals reviewed', goalReviews: [{ goalId: 'goal-walk', rating: 8 }] } }, token);
+    await gql(url(), RECORD, { input: await asSeen({ sessionId: held, outcome: 'ATTENDED', discussed: 'Goals reviewed', goalReviews: [{ goalId: 'goal-walk', rating: 8 }] }) }, token);
     const future = await book(token, booking(patient.id, coach.id, at(5 * 24 * hour)));
 
     const draft = (await gql<{ dischargeDraft: { summary: string; attended: number; dnas: number; gpNames: string[] } }>(url(), DRAFT, { id: patient.id }, token)).data!.dischargeDraft;
@@ -531,7 +578,7 @@ describe('coaching sessions', () => {
       }
     };
     const discharge = (patientId: string, token: string) => gql(url(), DISCHARGE, { input: { patientId, reason: 'GOALS_MET', summary: 'Walking daily.' } }, token);
-    const attend = (sessionId: string, token: string) => gql(url(), RECORD, { input: { sessionId, outcome: 'ATTENDED', discussed: 'Last session', goalReviews: [{ goalId: 'goal-walk', rating: 8 }] } }, token);
+    const attend = async (sessionId: string, token: string) => gql(url(), RECORD, { input: await asSeen({ sessionId, outcome: 'ATTENDED', discussed: 'Last session', goalReviews: [{ goalId: 'goal-walk', rating: 8 }] }) }, token);
 
     // The recording first: holding its session, with its check-ins on the plan, it waits to write its event; the discharge comes meanwhile.
     {
@@ -581,7 +628,7 @@ describe('coaching sessions', () => {
       [CADENCE, { id: patient.id }],
       [DRAFT, { id: patient.id }],
       [BOOK, { input: booking(patient.id, outsider.id, at(24 * hour)) }],
-      [RECORD, { input: { sessionId, outcome: 'DNA' } }],
+      [RECORD, { input: await asSeen({ sessionId, outcome: 'DNA' }) }],
       [REBOOK, { input: { sessionId, startsAt: at(24 * hour).toISOString(), endsAt: at(25 * hour).toISOString(), reason: 'x', seen: slotOf(at(48 * hour), 45) } }],
       [CANCEL, { input: { sessionId, cancelledBy: 'CLINIC', reason: 'x' } }],
       [ADDENDUM, { id: sessionId, body: 'x' }],
@@ -594,6 +641,6 @@ describe('coaching sessions', () => {
     // The GP on the team can see sessions but not record or discharge; the abilities say so.
     const gpToken = await signInAs(url(), gp);
     expect((await gql<{ patient: { viewerCan: Record<string, boolean> } }>(url(), PATIENT, { id: patient.id }, gpToken)).data!.patient.viewerCan).toEqual({ bookSession: true, recordSession: false, dischargePatient: false });
-    expect(errorCode(await gql(url(), RECORD, { input: { sessionId, outcome: 'DNA' } }, gpToken))).toBe('FORBIDDEN');
+    expect(errorCode(await gql(url(), RECORD, { input: await asSeen({ sessionId, outcome: 'DNA' }) }, gpToken))).toBe('FORBIDDEN');
   });
 });

@@ -1,12 +1,12 @@
 import { CancelSessionDocument, RecordSessionDocument, SessionPlanItemsDocument, type CadenceFieldsFragment, type Instrument } from '@cairn/schema/operations';
 import { createMutation, createQuery } from '@urql/solid';
-import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
+import { createEffect, createSignal, createUniqueId, For, on, Show, type JSX } from 'solid-js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
 import { TextField } from '../ui/text-field.js';
-import { measureLabels } from './session-words.js';
+import { measureLabels, slot } from './session-words.js';
 
 type Outcome = 'ATTENDED' | 'DNA' | 'CANCELLED';
 const outcomes: ReadonlyArray<{ value: Outcome; label: string }> = [
@@ -19,14 +19,21 @@ const ratings = Array.from({ length: 11 }, (_, i) => ({ value: String(i), label:
 /**
  * What happened at a session: attended (notes, goals reviewed with a check-in rating that goes on the care
  * plan, strategies practised, next steps, measures taken, a flare-up), did not attend, or cancelled.
+ *
+ * It says which time it records, and is sent with that time (`seen`), as the Move form is: a session a
+ * colleague moved meanwhile is refused rather than recorded against its new time. `session` follows the
+ * session as the tab reads it; when its time changes, the form says so and records at the new time only
+ * when sent again.
  */
 export function RecordSessionForm(props: {
   patientId: string;
-  sessionId: string;
+  session: { sessionId: string; startsAt: string; endsAt: string };
   /** Only to cancel it: for whoever may book and move sessions but not record them, and the quick way for all. */
   cancelOnly?: boolean;
   onRecorded(cadence: CadenceFieldsFragment | null, dnaAlert: boolean): void;
   onCancel(): void;
+  /** The session changed under the form: the tab reads it again, and `session` brings its new time. */
+  onStale?(): void;
 }): JSX.Element {
   const [plan] = createQuery({ query: SessionPlanItemsDocument, variables: () => ({ patientId: props.patientId }), requestPolicy: 'network-only', pause: () => props.cancelOnly === true });
   const [outcome, setOutcome] = createSignal<Outcome>(props.cancelOnly ? 'CANCELLED' : 'ATTENDED');
@@ -40,6 +47,23 @@ export function RecordSessionForm(props: {
   const [cancelledBy, setCancelledBy] = createSignal<'PATIENT' | 'CLINIC'>('PATIENT');
   const [reason, setReason] = createSignal('');
   const [problem, setProblem] = createSignal<Problem | null>(null);
+  const [seen, setSeen] = createSignal({ startsAt: props.session.startsAt, endsAt: props.session.endsAt });
+  /** Where a colleague moved the session while this form was open, once the form knows. */
+  const [movedMeanwhile, setMovedMeanwhile] = createSignal<string | null>(null);
+  createEffect(
+    on(
+      () => `${props.session.startsAt}/${props.session.endsAt}`,
+      () => {
+        const now = props.session;
+        if (now.startsAt === seen().startsAt && now.endsAt === seen().endsAt) return;
+        setSeen({ startsAt: now.startsAt, endsAt: now.endsAt });
+        setMovedMeanwhile(slot(now.startsAt, now.endsAt));
+        // The refusal that led here is answered by what the form now shows.
+        if (problem()?.code === 'CONFLICT' && problem()?.field === 'seen') setProblem(null);
+      },
+      { defer: true },
+    ),
+  );
   const [recording, record] = createMutation(RecordSessionDocument);
   const [cancelling, cancel] = createMutation(CancelSessionDocument);
   const ids = { discussed: createUniqueId(), nextSteps: createUniqueId(), outcome: createUniqueId() };
@@ -50,14 +74,15 @@ export function RecordSessionForm(props: {
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     if (outcome() === 'CANCELLED') {
-      const r = await cancel({ input: { sessionId: props.sessionId, cancelledBy: cancelledBy(), reason: reason() } });
+      const r = await cancel({ input: { sessionId: props.session.sessionId, cancelledBy: cancelledBy(), reason: reason() } });
       if (r.error) return setProblem(describeError(r.error));
       return props.onRecorded(null, false);
     }
     const attended = outcome() === 'ATTENDED';
     const r = await record({
       input: {
-        sessionId: props.sessionId,
+        sessionId: props.session.sessionId,
+        seen: seen(),
         outcome: outcome() as 'ATTENDED' | 'DNA',
         discussed: discussed(),
         nextSteps: nextSteps(),
@@ -67,7 +92,11 @@ export function RecordSessionForm(props: {
         flareUp: attended && flareUp(),
       },
     });
-    if (r.error || !r.data) return setProblem(r.error ? describeError(r.error) : { code: null, message: 'The session was not recorded. Please try again.' });
+    if (r.error || !r.data) {
+      const problem: Problem = r.error ? describeError(r.error) : { code: null, message: 'The session was not recorded. Please try again.' };
+      if (problem.code === 'CONFLICT' && problem.field === 'seen') props.onStale?.();
+      return setProblem(problem);
+    }
     setProblem(null);
     props.onRecorded(r.data.recordSession.cadence, r.data.recordSession.dnaAlert);
   };
@@ -75,6 +104,19 @@ export function RecordSessionForm(props: {
   return (
     <form class="card session-form" onSubmit={(e) => void submit(e)} aria-labelledby="record-heading">
       <h3 id="record-heading">{props.cancelOnly ? 'Cancel this session' : 'Record what happened'}</h3>
+      <p class="muted">
+        The session booked for <strong>{slot(seen().startsAt, seen().endsAt)}</strong>.
+      </p>
+      <Show when={movedMeanwhile()}>
+        {(now) => (
+          <Alert tone="info">
+            <p>
+              Someone else moved this session while you had this form open: it is now <strong>{now()}</strong>. Check with the patient which time they kept.
+            </p>
+            <p>Recording it now records the session at that time.</p>
+          </Alert>
+        )}
+      </Show>
       <Show when={!props.cancelOnly}>
         <fieldset class="session-form__choices">
           <legend class="field__label">Outcome</legend>

@@ -19,7 +19,7 @@ import './sessions.css';
 
 type Patient = PatientWorkspaceQuery['patient'];
 type Detail = PatientSessionsQuery['patientSessions'][number];
-type Mode = { kind: 'none' } | { kind: 'book' } | { kind: 'rebook'; detail: Detail } | { kind: 'record'; sessionId: string; cancelOnly: boolean } | { kind: 'discharge' };
+type Mode = { kind: 'none' } | { kind: 'book' } | { kind: 'rebook'; detail: Detail } | { kind: 'record'; session: Detail['session']; cancelOnly: boolean } | { kind: 'discharge' };
 
 /** The patient's coaching: the suggested cadence and why, sessions to come, what happened at each, discharge. */
 export function SessionsTab(props: { patient: Patient; onPatientChanged(): void }): JSX.Element {
@@ -33,7 +33,7 @@ export function SessionsTab(props: { patient: Patient; onPatientChanged(): void 
   const upcoming = () => (data()?.patientSessions ?? []).filter((d) => d.session.status === 'BOOKED').reverse();
   const past = () => (data()?.patientSessions ?? []).filter((d) => d.session.status !== 'BOOKED');
   const discharged = () => props.patient.status === 'DISCHARGED';
-  /** A session as the tab last read it (the Move form follows a colleague's move through this). */
+  /** A session as the tab last read it (the Move and Record forms follow a colleague's move through this). */
   const asNow = (opened: Detail['session']) => {
     const s = data()?.patientSessions.find((d) => d.session.id === opened.id)?.session ?? opened;
     return { sessionId: s.id, startsAt: s.startsAt, endsAt: s.endsAt };
@@ -88,8 +88,9 @@ export function SessionsTab(props: { patient: Patient; onPatientChanged(): void 
         {(m) => (
           <RecordSessionForm
             patientId={props.patient.id}
-            sessionId={m().sessionId}
+            session={asNow(m().session)}
             cancelOnly={m().cancelOnly}
+            onStale={reload}
             onRecorded={(cadence, dnaAlert) => {
               setJustRecorded({ cadence, dnaAlert });
               setMode({ kind: 'none' });
@@ -126,13 +127,13 @@ export function SessionsTab(props: { patient: Patient; onPatientChanged(): void 
                     <SessionHeading detail={d} />
                     <div class="session-item__actions">
                       <Show when={can().recordSession}>
-                        <Button onClick={() => { setJustRecorded(null); setMode({ kind: 'record', sessionId: d.session.id, cancelOnly: false }); }}>Record</Button>
+                        <Button onClick={() => { setJustRecorded(null); setMode({ kind: 'record', session: d.session, cancelOnly: false }); }}>Record</Button>
                       </Show>
                       <Show when={can().bookSession}>
                         <Button variant="secondary" onClick={() => setMode({ kind: 'rebook', detail: d })}>
                           Move
                         </Button>
-                        <Button variant="secondary" onClick={() => { setJustRecorded(null); setMode({ kind: 'record', sessionId: d.session.id, cancelOnly: true }); }}>
+                        <Button variant="secondary" onClick={() => { setJustRecorded(null); setMode({ kind: 'record', session: d.session, cancelOnly: true }); }}>
                           Cancel…
                         </Button>
                       </Show>
