@@ -11,6 +11,8 @@ import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
 import { defaultTeamRole } from './team-roles.js';
 import { runSql, sql, takeTurns } from '../platform/sql.js';
+import { slotWords } from '../platform/uk-dates.js';
+import { lockPatientSessions, sessionsStillToCome } from '../sessions/booking.service.js';
 
 /** The care team of a patient, lead first; batched across a list of patients in one request. */
 export function careTeamsOf(ctx: Context, patientId: string): Promise<CareTeamMember[] | undefined> {
@@ -121,6 +123,7 @@ export async function removeCareTeamMember(em: EntityManager, by: Actor, patient
   if (member.isLead) throw conflict('The lead cannot be removed. Make someone else the lead first.');
   await em.transactional(async (tx) => {
     await lockTeam(tx, patient.id);
+    await refuseWhileSessionsBooked(tx, member.user, patient);
     // As the team is now: someone may have made this member the lead, or removed them, a moment ago.
     const removed = await runSql(tx, sql`delete from care_team_member where id = ${member.id} and not is_lead returning id`);
     if (removed.length === 0) throw conflict(`${member.user.name} was just made the lead, or removed, by someone else. Look at the care team again.`);
@@ -136,6 +139,23 @@ export async function removeCareTeamMember(em: EntityManager, by: Actor, patient
       actorId: by.actor.id,
     });
   });
+}
+
+/**
+ * A member with sessions still booked with the patient stays on the team until those are cancelled: once
+ * removed, the sessions would fall out of their diary (which lists only patients they may read) while still
+ * keeping their time. Under the patient's sessions turn, which bookings take, so none is booked meanwhile.
+ */
+async function refuseWhileSessionsBooked(tx: EntityManager, user: User, patient: Patient): Promise<void> {
+  await lockPatientSessions(tx, patient.id);
+  const booked = await sessionsStillToCome(tx, patient.id, user.id);
+  const next = booked[0];
+  if (!next) return;
+  const sessions = booked.length === 1 ? 'a session' : `${booked.length} sessions`;
+  throw conflict(
+    `${user.name} has ${sessions} booked with ${patient.givenName} ${patient.familyName} still to come (the next on ${slotWords(next.startsAt, next.endsAt)}). ` +
+      `Cancel ${booked.length === 1 ? 'it' : 'them'} on the Sessions tab first, booking another coach if the patient needs one, then remove ${user.name}.`,
+  );
 }
 
 /** Hands the lead to another member. The old lead stays on the team. */

@@ -7,6 +7,8 @@ import { makeWorld, signInAs } from '../test-support/world.js';
 const ADD = 'mutation($p: ID!, $u: ID!, $r: String) { addCareTeamMember(patientId: $p, userId: $u, teamRole: $r) { teamRole isLead user { id } } }';
 const REMOVE = 'mutation($p: ID!, $u: ID!) { removeCareTeamMember(patientId: $p, userId: $u) { careTeam { user { id } } } }';
 const LEAD = 'mutation($p: ID!, $u: ID!) { setCareTeamLead(patientId: $p, userId: $u) { isLead user { id } } }';
+const BOOK = 'mutation($input: BookSessionInput!) { bookSession(input: $input) { session { id } } }';
+const CANCEL_SESSION = 'mutation($input: CancelSessionInput!) { cancelSession(input: $input) { session { id } } }';
 const TEAM = 'query($p: ID!) { patient(id: $p) { lead { user { id } } careTeam { isLead user { id } } } }';
 
 type Team = { patient: { lead: { user: { id: string } } | null; careTeam: Array<{ isLead: boolean; user: { id: string } }> } };
@@ -60,6 +62,33 @@ describe('managing a care team', () => {
       [world.users.coach.id, true],
       [world.users.pharm.id, false],
     ]);
+  });
+
+  it('refuses to remove a coach with sessions still booked with the patient, naming how many and the next; once they are cancelled the coach is removed', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const patient = await world.patient([world.users.gp, world.users.coach], { givenName: 'Rhian', familyName: `Pugh ${world.tag}` });
+    const gp = await signInAs(server().url, world.users.gp);
+    const book = async (daysAhead: number) => {
+      const startsAt = new Date(Date.now() + daysAhead * 86_400_000);
+      const res = await gql<{ bookSession: { session: { id: string } } }>(server().url, BOOK, {
+        input: { patientId: patient.id, coachId: world.users.coach.id, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 45 * 60_000).toISOString(), mode: 'PHONE', purpose: 'Pacing' },
+      }, gp);
+      expect(res.errors).toBeUndefined();
+      return res.data!.bookSession.session.id;
+    };
+    const sessions = [await book(9), await book(2)];
+
+    const refused = await gql(server().url, REMOVE, { p: patient.id, u: world.users.coach.id }, gp);
+    expect(errorCode(refused)).toBe('CONFLICT');
+    expect(refused.errors![0].message).toMatch(
+      new RegExp(`^${world.users.coach.name} has 2 sessions booked with Rhian Pugh ${world.tag} still to come \\(the next on \\w+day,? \\d+ \\w+ \\d{4}, \\d\\d:\\d\\d–\\d\\d:\\d\\d\\)\\. Cancel them on the Sessions tab first`),
+    );
+    const team = async () => (await gql<Team>(server().url, TEAM, { p: patient.id }, gp)).data!.patient.careTeam.map((m) => m.user.id).sort();
+    expect(await team()).toEqual([world.users.gp.id, world.users.coach.id].sort());
+
+    for (const sessionId of sessions) expect((await gql(server().url, CANCEL_SESSION, { input: { sessionId, cancelledBy: 'CLINIC', reason: 'Coach leaving the team' } }, gp)).errors).toBeUndefined();
+    expect((await gql(server().url, REMOVE, { p: patient.id, u: world.users.coach.id }, gp)).errors).toBeUndefined();
+    expect(await team()).toEqual([world.users.gp.id]);
   });
 
   it('never leaves a team without its one lead when the lead is handed to a member someone is removing', async () => {

@@ -39,6 +39,9 @@ export async function bookSession(em: EntityManager, by: By, patient: Patient, i
   });
   await em.transactional(async (tx) => {
     await refuseClashes(tx, session, patient);
+    // Under the patient's turn, which removing a member from the care team takes too: a coach taken off the team
+    // meanwhile is not booked (the session would fall out of their diary, which lists only patients they may read).
+    if (!(await readersAmong(tx, patient.id, [coach.id])).has(coach.id)) throw notOnTeam(coach, patient);
     tx.persist(session);
     await tx.flush();
     await recordAudit(tx, { actorId: by.actor.id, action: 'session.book', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { sessionId: session.id } });
@@ -169,10 +172,12 @@ function requireSlot(startsAt: Date, endsAt: Date, now: Date): { startsAt: Date;
 async function requireCoach(em: EntityManager, coachId: string, patient: Patient): Promise<User> {
   const coach = isUuid(coachId) ? await em.findOne(User, { id: coachId }, { populate: ['organisation'] }) : null;
   if (!coach || coach.role !== Role.COACH || !coach.active) throw badInput('coachId', 'No such coach.');
-  if (!(await readersAmong(em, patient.id, [coach.id])).has(coach.id)) {
-    throw badInput('coachId', `${coach.name} is not on ${nameOf(patient)}'s care team; add them to the team before booking them.`);
-  }
+  if (!(await readersAmong(em, patient.id, [coach.id])).has(coach.id)) throw notOnTeam(coach, patient);
   return coach;
+}
+
+function notOnTeam(coach: Pick<User, 'name'>, patient: Patient) {
+  return badInput('coachId', `${coach.name} is not on ${nameOf(patient)}'s care team; add them to the team before booking them.`);
 }
 
 /**
@@ -197,6 +202,18 @@ async function refuseClashes(tx: EntityManager, session: Pick<CoachingSession, '
   const when = slotWords(new Date(clash.starts_at), new Date(clash.ends_at)); // the driver answers timestamps as text
   if (clash.coach_id === session.coach.id) throw conflict(`${session.coach.name} already has a session booked ${when}, which overlaps this one.`);
   throw conflict(`${nameOf(patient)} already has a session booked ${when}, which overlaps this one.`);
+}
+
+/**
+ * The sessions booked with `coachId` for this patient that have not ended yet, soonest first. Read under
+ * `lockPatientSessions` for a check that must hold until its write commits (no booking slips in meanwhile).
+ */
+export async function sessionsStillToCome(tx: EntityManager, patientId: string, coachId: string, now = new Date()): Promise<Array<{ startsAt: Date; endsAt: Date }>> {
+  const rows = await runSql<{ starts_at: string; ends_at: string }>(
+    tx,
+    sql`select starts_at, ends_at from coaching_session where patient_id = ${patientId} and coach_id = ${coachId} and status = 'BOOKED' and ends_at > ${now} order by starts_at`,
+  );
+  return rows.map((r) => ({ startsAt: new Date(r.starts_at), endsAt: new Date(r.ends_at) })); // the driver answers timestamps as text
 }
 
 /** Bookings, moves and a discharge of one patient take turns (until the transaction ends). */
