@@ -1,9 +1,8 @@
 import { Arg, Ctx, Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
-import { may, requireActor } from '../access/policy.js';
+import { may, requireActor, requireAllowed } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
-import { forbidden } from '../platform/errors.js';
-import { dashboardCsv, dashboardFilterOptions, dashboardDefinitions, DashboardGroup, serviceDashboard, type DashboardFilter } from './dashboard.service.js';
+import { checkDashboardFilter, dashboardCsv, dashboardFilterOptions, dashboardDefinitions, DashboardGroup, serviceDashboard, type DashboardFilter } from './dashboard.service.js';
 
 registerEnumType(DashboardGroup, { name: 'DashboardGroup' });
 
@@ -61,17 +60,22 @@ export class ServiceDashboard {
   @Field(() => GraphQLISODateTime) computedAt!: Date;
 }
 
-function dashboardReader(ctx: Context) {
+/** Service leads (their PCN) and coaches (their own caseload) only; a refusal of `action` is audited. */
+async function dashboardReader(ctx: Context, action: string) {
   const actor = requireActor(ctx);
-  if (!may.readServiceDashboard(actor)) throw forbidden('Only service leads and coaches can see the service dashboard.');
+  await requireAllowed(ctx, may.readServiceDashboard(actor), action, 'Only service leads and coaches can see the service dashboard.');
   return actor;
 }
 
-/** Service leads (their PCN) and coaches (their own caseload) only; the read is audited. */
-async function permitted(ctx: Context, what: string) {
-  const actor = dashboardReader(ctx);
-  await recordAudit(ctx.em, { actorId: actor.id, action: what, patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED });
-  return actor;
+/**
+ * The reader and their filter, checked in that order, and the read audited only once both pass: a refused
+ * filter reads nothing, so the trail must not say it did.
+ */
+async function permitted(ctx: Context, action: string, filter: DashboardFilter) {
+  const actor = await dashboardReader(ctx, action);
+  const checked = checkDashboardFilter(filter);
+  await recordAudit(ctx.em, { actorId: actor.id, action, patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED });
+  return { actor, filter: checked };
 }
 
 @ObjectType()
@@ -91,19 +95,19 @@ class DashboardFilterOptionsType {
 export class DashboardResolver {
   @Query(() => DashboardFilterOptionsType, { description: "The practices, care-team leads and conditions the dashboard's filters offer." })
   async dashboardFilterOptions(@Ctx() ctx: Context): Promise<DashboardFilterOptionsType> {
-    return dashboardFilterOptions(ctx.em, dashboardReader(ctx));
+    return dashboardFilterOptions(ctx.em, await dashboardReader(ctx, 'dashboard.options'));
   }
 
   @Query(() => ServiceDashboard, { description: "The service's figures over the patients you may open: a service lead's PCN, a coach's own caseload." })
   async serviceDashboard(@Arg('filter', () => DashboardFilterInput) filter: DashboardFilterInput, @Ctx() ctx: Context): Promise<ServiceDashboard> {
-    const actor = await permitted(ctx, 'dashboard.read');
-    const d = await serviceDashboard(ctx.em, { actor }, filter);
+    const { actor, filter: checked } = await permitted(ctx, 'dashboard.read', filter);
+    const d = await serviceDashboard(ctx.em, { actor }, checked);
     return { ...d, definitions: [...dashboardDefinitions], computedAt: new Date() };
   }
 
   @Query(() => String, { description: 'The same figures as CSV, with N beside each.' })
   async serviceDashboardCsv(@Arg('filter', () => DashboardFilterInput) filter: DashboardFilterInput, @Ctx() ctx: Context): Promise<string> {
-    const actor = await permitted(ctx, 'dashboard.export');
-    return dashboardCsv(await serviceDashboard(ctx.em, { actor }, filter));
+    const { actor, filter: checked } = await permitted(ctx, 'dashboard.export', filter);
+    return dashboardCsv(await serviceDashboard(ctx.em, { actor }, checked));
   }
 }

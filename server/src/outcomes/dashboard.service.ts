@@ -80,13 +80,14 @@ type Row = Record<string, string | number | null>;
 
 /** The dashboard's rows (one per group, or none when not grouped) and the total over every patient in scope. */
 export async function serviceDashboard(em: EntityManager, scope: DashboardScope, filter: DashboardFilter): Promise<{ total: DashboardRow; rows: DashboardRow[] }> {
-  const f = checkFilter(filter);
+  const f = checkDashboardFilter(filter);
   const [total] = await run(em, scope, f, DashboardGroup.NONE);
   const rows = f.groupBy === DashboardGroup.NONE ? [] : await run(em, scope, f, f.groupBy);
   return { total: total ?? emptyRow(), rows };
 }
 
-function checkFilter(given: DashboardFilter): DashboardFilter {
+/** The filter as the dashboard reads it, or BAD_USER_INPUT naming the field that is wrong. */
+export function checkDashboardFilter(given: DashboardFilter): DashboardFilter {
   // Fields left out of a GraphQL input arrive as undefined.
   const f = { practiceId: given.practiceId ?? null, coachId: given.coachId ?? null, condition: given.condition ?? null, from: given.from ?? null, to: given.to ?? null, groupBy: given.groupBy ?? DashboardGroup.NONE };
   if (f.practiceId !== null && !isUuid(f.practiceId)) throw badInput('practiceId', 'That is not a practice.');

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../auth/user.entity.js';
 import { PatientStatus } from '../patients/patient.entity.js';
-import { errorCode, gql, useTestServer } from '../test-support/harness.js';
+import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 
 const RECORD = 'mutation($input: RecordOutcomeInput!) { recordOutcome(input: $input) { id } }';
@@ -157,5 +157,28 @@ describe('the service dashboard', () => {
     const bad = await dashboard(world.users.lead, { from: '2026-02-30' });
     expect([errorCode(bad), bad.errors?.[0].extensions?.field]).toEqual(['BAD_USER_INPUT', 'from']);
     expect(errorCode(await dashboard(world.users.lead, { from: '2026-03-01', to: '2026-02-01' }))).toBe('BAD_USER_INPUT');
+  });
+
+  it('every refusal of the dashboard is in the audit trail, and a refused filter leaves no entry of a read', async () => {
+    const { gp, lead } = world.users;
+    const entries = (actorId: string, action: string, outcome: string) =>
+      ownerQuery<{ n: number }>(`select count(*)::int as n from audit_entry where actor_id = $1 and action = $2 and outcome = $3`, [actorId, action, outcome]).then(([r]) => r.n);
+    /** How many entries of `action` and `outcome` by `actorId` the request `send` adds. */
+    const added = async (actorId: string, action: string, outcome: string, send: () => Promise<unknown>) => {
+      const before = await entries(actorId, action, outcome);
+      await send();
+      return (await entries(actorId, action, outcome)) - before;
+    };
+    const gpToken = await signInAs(url(), gp);
+    const refused = async (query: string, variables: Record<string, unknown>, token: string, code = 'FORBIDDEN') => expect(errorCode(await gql(url(), query, variables, token))).toBe(code);
+    expect(await added(gp.id, 'dashboard.read', 'DENIED', () => refused(DASHBOARD, { f: {} }, gpToken))).toBe(1);
+    expect(await added(gp.id, 'dashboard.export', 'DENIED', () => refused(CSV, { f: {} }, gpToken))).toBe(1);
+    expect(await added(gp.id, 'dashboard.options', 'DENIED', () => refused('{ dashboardFilterOptions { conditions } }', {}, gpToken))).toBe(1);
+    // A lead's request with a filter that is refused: nothing was read, so no ALLOWED entry says it was.
+    const leadToken = await signInAs(url(), lead);
+    expect(await added(lead.id, 'dashboard.read', 'ALLOWED', () => refused(DASHBOARD, { f: { from: '2026-13-01' } }, leadToken, 'BAD_USER_INPUT'))).toBe(0);
+    expect(await added(lead.id, 'dashboard.export', 'ALLOWED', () => refused(CSV, { f: { practiceId: 'not-a-practice' } }, leadToken, 'BAD_USER_INPUT'))).toBe(0);
+    // A good one is still on the trail.
+    expect(await added(lead.id, 'dashboard.read', 'ALLOWED', () => dashboard(lead))).toBe(1);
   });
 });
