@@ -64,7 +64,10 @@ export interface DashboardRow {
 export const dashboardDefinitions: ReadonlyArray<{ term: string; text: string }> = [
   { term: 'Patients', text: 'Patients you may open (a service lead: everyone in the PCN; a coach: their own caseload) who match the filters, counted once each.' },
   { term: 'Referred, active, discharged', text: "The patients' status now. Accepted onto the programme = active + discharged." },
-  { term: 'Baseline and follow-up', text: "For each patient and measure, the baseline is their first completed record of the current episode taken in the period, the follow-up their latest one after it. Corrected records count in their corrected form; drafts never count. A patient needs both to be counted." },
+  {
+    term: 'Baseline and follow-up',
+    text: "For each patient and measure, the follow-up is their latest completed record taken in the period, and the baseline the first completed record of the same episode of care (which starts on the day its referral was received), whatever its date: the change is from the start of the programme, as on the patient's own measures tab. A patient is counted once, in their latest episode with a follow-up in the period; an earlier episode's figures stay as they were when the patient is referred again. Records from before a patient's first accepted referral are not used; a patient never accepted onto the programme has all their records as one run. Corrected records count in their corrected form; drafts never count. A patient needs both a baseline and a later follow-up to be counted.",
+  },
   { term: 'PSEQ change (points)', text: 'The mean over patients of follow-up minus baseline PSEQ-10 score (0–60).' },
   { term: 'PSEQ change (%)', text: "The mean over patients of each one's change as a percentage of their own baseline (patients with a baseline of 0 are left out, so N may be smaller). This is how the service's evaluation reports “PSEQ +36 %”." },
   { term: 'PSEQ change of means (%)', text: 'The mean follow-up score minus the mean baseline score, as a percentage of the mean baseline: less swayed by patients with very low baselines.' },
@@ -183,34 +186,63 @@ with scope as (
     ${sqlText(g.join)}
    where ${joinSql(where, ' and ')}
 ),
--- Current completed records (not superseded) of the measures the dashboard uses, taken in the period and
--- in the patient's current episode: none of their accepted referrals was received on a later UK day (the
--- episode as \`latestEpisodeStart\` has it; every record, for a patient never accepted onto the programme).
+-- Current completed records (not superseded) of the measures the dashboard uses, each with the start of the
+-- episode it belongs to: the UK day its referral arrived (the latest of the patient's accepted referrals
+-- received on or before the record's day, as \`latestEpisodeStart\` has it on that day). A record from before
+-- a patient's first accepted referral belongs to no episode and is left out; a patient never accepted onto the
+-- programme has one run of records, with no start. Records of every date are kept: a follow-up in the period
+-- pairs with its episode's baseline, however old.
 -- Not materialised: each reader below streams it from outcome_record_patient_idx in its order.
 cur as not materialized (
-  select r.patient_id, r.instrument, r.score, r.measured_on, r.created_at, r.id
+  select r.patient_id, r.instrument, r.score, r.measured_on, r.created_at, r.id, ep.started_on
     from outcome_record r
+   cross join lateral (
+         select max((x.received_at at time zone 'Europe/London')::date)
+                  filter (where x.received_at < (r.measured_on + 1)::timestamp at time zone 'Europe/London') as started_on,
+                count(*) as accepted
+           from referral x where x.patient_id = r.patient_id and x.status = 'ACCEPTED') ep
    where ${ids === null ? sql`true` : sql`r.patient_id = any(${ids}::uuid[])`}
-     and not exists (select 1 from referral x where x.patient_id = r.patient_id and x.status = 'ACCEPTED'
-                        and x.received_at >= (r.measured_on + 1)::timestamp at time zone 'Europe/London')
+     and (ep.started_on is not null or ep.accepted = 0)
      and r.status = 'COMPLETED'
      and r.instrument in ('PSEQ_10', 'CONFIDENCE_WITHOUT_MEDICATION', 'GP_APPOINTMENTS')
-     and (${f.from}::date is null or r.measured_on >= ${f.from}::date)
-     and (${f.to}::date is null or r.measured_on <= ${f.to}::date)
      -- The few superseded ids, hashed once (the unique index on supersedes_id holds them).
      and r.id not in (select x.supersedes_id from outcome_record x where x.supersedes_id is not null)
 ),
--- Each patient's first and latest score of a measure, in the index's order: no sort.
-pairs as (
-  select distinct on (patient_id, instrument) patient_id, instrument,
-         first_value(score) over w as baseline, last_value(score) over w as follow_up, count(*) over w as n
+-- Each record of a measure in the index's order, marking the first of each episode: a patient's episodes
+-- follow one another, so their start days only grow along that order and no sort is needed.
+marked as (
+  select patient_id, instrument, score, measured_on, created_at, id,
+         row_number() over w as k,
+         row_number() over w = 1 or started_on is distinct from lag(started_on) over w as opens_episode
     from cur
    where instrument <> 'GP_APPOINTMENTS'
-  window w as (partition by patient_id, instrument order by measured_on, created_at, id rows between unbounded preceding and unbounded following)
-   order by patient_id, instrument
+  window w as (partition by patient_id, instrument order by measured_on, created_at, id)
 ),
+-- Each record with its episode's first (the baseline), as [place, score]: the latest first at or before it.
+ranked as (
+  select patient_id, instrument, score, measured_on, created_at, id, k,
+         max(case when opens_episode then array[k, score] end) over w as baseline
+    from marked
+  window w as (partition by patient_id, instrument order by measured_on, created_at, id rows between unbounded preceding and current row)
+),
+-- Each patient once per measure: their latest follow-up taken in the period (so in the latest episode that
+-- has one), paired with that episode's baseline.
+pairs as (
+  select distinct on (patient_id, instrument) patient_id, instrument, baseline[2] as baseline, score as follow_up
+    from ranked
+   where k > baseline[1]
+     and (${f.from}::date is null or measured_on >= ${f.from}::date)
+     and (${f.to}::date is null or measured_on <= ${f.to}::date)
+   order by patient_id, instrument, measured_on desc, created_at desc, id desc
+),
+-- GP appointment counts taken in the period.
 gp as (
-  select patient_id, sum(score) as visits from cur where instrument = 'GP_APPOINTMENTS' group by patient_id
+  select patient_id, sum(score) as visits
+    from cur
+   where instrument = 'GP_APPOINTMENTS'
+     and (${f.from}::date is null or measured_on >= ${f.from}::date)
+     and (${f.to}::date is null or measured_on <= ${f.to}::date)
+   group by patient_id
 ),
 -- The programme's activity per patient, in the period (each read from its table's patient index).
 ref as (
@@ -261,8 +293,8 @@ select s.group_key, min(s.group_label) as group_label,
        count(g.patient_id)::int as gp_n,
        count(g.patient_id) filter (where g.visits = 0)::int as gp_none
   from scope s
-  left join pairs ps on ps.patient_id = s.id and ps.instrument = 'PSEQ_10' and ps.n >= 2
-  left join pairs pc on pc.patient_id = s.id and pc.instrument = 'CONFIDENCE_WITHOUT_MEDICATION' and pc.n >= 2
+  left join pairs ps on ps.patient_id = s.id and ps.instrument = 'PSEQ_10'
+  left join pairs pc on pc.patient_id = s.id and pc.instrument = 'CONFIDENCE_WITHOUT_MEDICATION'
   left join gp g on g.patient_id = s.id
   left join ref rf on rf.patient_id = s.id
   left join sess se on se.patient_id = s.id

@@ -182,3 +182,72 @@ describe('the service dashboard', () => {
     expect(await added(lead.id, 'dashboard.read', 'ALLOWED', () => dashboard(lead))).toBe(1);
   });
 });
+
+const CREATE_REFERRAL = 'mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }';
+const TRIAGE = 'mutation($input: TriageReferralInput!) { triageReferral(input: $input) { id } }';
+const DISCHARGE = 'mutation($input: DischargePatientInput!) { dischargePatient(input: $input) { id } }';
+const referralDetails = { reason: 'Widespread pain for three years', wantsHelpWith: 'Walking the dog again', consentToContact: true, contactMethod: 'PHONE', contactTimes: 'Mornings' };
+/** PSEQ-10 answers that add up to `total` (0–60). */
+const pseqOf = (total: number) => Array.from({ length: 10 }, (_, i) => Math.floor(total / 10) + (i < total % 10 ? 1 : 0));
+
+describe('the service dashboard: episodes, periods and small numbers', () => {
+  const server = useTestServer();
+  const url = () => server().url;
+  let world: World;
+  let tokens: Record<'gp' | 'coach' | 'lead', string>;
+  const ok = async <T,>(query: string, variables: Record<string, unknown>, token: string): Promise<T> => {
+    const res = await gql<T>(url(), query, variables, token);
+    expect(res.errors).toBeUndefined();
+    return res.data!;
+  };
+  type Fig = { value: number | null; n: number };
+  const total = async (f: Record<string, unknown>) =>
+    (await ok<{ serviceDashboard: { total: { patients: number; pseqChangePoints: Fig; pseqChangePercent: Fig; noGpVisitPercent: Fig } } }>(DASHBOARD, { f }, tokens.lead)).serviceDashboard.total;
+  /** A patient of the world with `condition`, referred by the GP and accepted by the coach; the referral moved to `receivedOn`. */
+  const accepted = async (condition: string, receivedOn: string, patientId?: string) => {
+    const id = patientId ?? (await world.patient([world.users.coach, world.users.gp], { status: PatientStatus.REFERRED, conditions: [condition] })).id;
+    const referral = (await ok<{ createReferral: { id: string } }>(CREATE_REFERRAL, { input: { patientId: id, details: referralDetails } }, tokens.gp)).createReferral.id;
+    await ok(TRIAGE, { input: { referralId: referral, outcome: 'ACCEPT', coachId: world.users.coach.id } }, tokens.coach);
+    await ownerQuery(`update referral set received_at = ($2 || ' 09:00 Europe/London')::timestamptz where id = $1`, [referral, receivedOn]);
+    return id;
+  };
+  const record = (patientId: string, input: Record<string, unknown>) => ok(RECORD, { input: { patientId, ...input } }, tokens.coach);
+  const pseq = (patientId: string, score: number, measuredOn: string) => record(patientId, { instrument: 'PSEQ_10', answers: pseqOf(score), measuredOn });
+
+  beforeAll(async () => {
+    world = await makeWorld(server().orm.em.fork());
+    const { gp, coach, lead } = world.users;
+    tokens = { gp: await signInAs(url(), gp), coach: await signInAs(url(), coach), lead: await signInAs(url(), lead) };
+  });
+
+  it("pairs a follow-up in the period with its episode's baseline, as the patient's own card does, and keeps an earlier episode's figures once the patient is re-referred", async () => {
+    // Referred in January: PSEQ 20 in January, 30 in April, 35 in June.
+    const gwen = await accepted('Fibromyalgia', '2026-01-05');
+    await pseq(gwen, 20, '2026-01-10');
+    await pseq(gwen, 30, '2026-04-10');
+    await pseq(gwen, 35, '2026-06-10');
+    const q2 = { condition: 'Fibromyalgia', from: '2026-04-01', to: '2026-06-30' };
+    // From the start of the programme: 20 → 35, +15 points, +75 %; not April's 30 → 35 (+5, +17 %).
+    expect(await total(q2)).toMatchObject({ pseqChangePoints: { value: 15, n: 1 }, pseqChangePercent: { value: 75, n: 1 } });
+    // A period holding only the baseline has no follow-up to pair.
+    expect((await total({ condition: 'Fibromyalgia', from: '2026-01-01', to: '2026-03-31' })).pseqChangePoints).toEqual({ value: null, n: 0 });
+
+    // Another patient: 20 → 30 in a first episode, discharged, then re-referred and accepted in September.
+    const owen = await accepted('Chronic low back pain', '2026-01-05');
+    await pseq(owen, 20, '2026-01-12');
+    await pseq(owen, 30, '2026-03-12');
+    const h1 = { condition: 'Chronic low back pain', from: '2026-01-01', to: '2026-06-30' };
+    expect((await total(h1)).pseqChangePoints).toEqual({ value: 10, n: 1 });
+    await ok(DISCHARGE, { input: { patientId: owen, reason: 'GOALS_MET', summary: 'Back at the allotment.' } }, tokens.coach);
+    await accepted('Chronic low back pain', '2026-09-01', owen);
+    await pseq(owen, 25, '2026-09-10');
+    // Last half-year's figure is unchanged by the new episode.
+    expect((await total(h1)).pseqChangePoints).toEqual({ value: 10, n: 1 });
+    // September's baseline has no follow-up yet, and is never paired with the first episode's records.
+    expect((await total({ condition: 'Chronic low back pain', from: '2026-07-01', to: '2026-12-31' })).pseqChangePoints).toEqual({ value: null, n: 0 });
+    await pseq(owen, 40, '2026-10-10');
+    expect((await total({ condition: 'Chronic low back pain', from: '2026-07-01', to: '2026-12-31' })).pseqChangePoints).toEqual({ value: 15, n: 1 });
+    // Over all time each patient counts once, in their latest episode with a follow-up: Owen's second (+15), Gwen's (+15).
+    expect((await total({})).pseqChangePoints).toEqual({ value: 15, n: 2 });
+  });
+});
