@@ -44,6 +44,8 @@ export class DashboardRowType {
   @Field(() => DashboardFigure) confidenceChangePoints!: DashboardFigure;
   @Field(() => DashboardFigure) confidenceChangePercent!: DashboardFigure;
   @Field(() => DashboardFigure) noGpVisitPercent!: DashboardFigure;
+  @Field(() => Int, { description: 'GP appointment counts taken in the period but left out of noGpVisitPercent: their period began before the episode of care did.' })
+  gpCountsBeforeProgramme!: number;
 }
 
 @ObjectType()

@@ -59,6 +59,8 @@ export interface DashboardRow {
   confidenceChangePoints: Figure;
   confidenceChangePercent: Figure;
   noGpVisitPercent: Figure;
+  /** GP appointment counts taken in the period but left out of noGpVisitPercent: their period began before the episode. */
+  gpCountsBeforeProgramme: number;
 }
 
 export const dashboardDefinitions: ReadonlyArray<{ term: string; text: string }> = [
@@ -73,7 +75,10 @@ export const dashboardDefinitions: ReadonlyArray<{ term: string; text: string }>
   { term: 'PSEQ change of means (%)', text: 'The mean follow-up score minus the mean baseline score, as a percentage of the mean baseline: less swayed by patients with very low baselines.' },
   { term: 'Clinically significant PSEQ improvement', text: "The share of patients whose PSEQ-10 rose by at least 7 points and moved into a better ePPOC band (0–19 severe, 20–30 moderate, 31–40 mild, 41–60 minimal)." },
   { term: 'Confidence without medication (%)', text: 'As PSEQ change (%), for the 0–10 confidence in managing pain without medication.' },
-  { term: 'No GP visit for pain', text: 'Of the patients with at least one count of GP appointments for pain taken in the period, the share whose counts add up to 0.' },
+  {
+    term: 'No GP visit for pain',
+    text: "Of the patients with at least one count of GP appointments for pain taken in the period that covers time on the programme (its period starts on or after the day their episode began), the share whose counts add up to 0. A count whose period starts earlier, such as one taken at the first assessment about the months before referral, says nothing of visits while on the programme: it is left out, and how many were left out is shown beside the figure. For a patient never accepted onto the programme every count is used.",
+  },
   { term: 'Referrals received, accepted', text: 'Referrals into the programme received in the period (each referral once; a patient referred twice counts twice), and how many of them were accepted at triage.' },
   { term: 'Sessions delivered, DNA rate', text: 'Coaching sessions that took place in the period and were recorded as attended; the DNA rate is the sessions recorded as did-not-attend as a share of all recorded (attended + DNA), so its N counts sessions. Cancelled and not-yet-recorded sessions count in neither.' },
   { term: 'Pain Café attendance', text: 'Places at Pain Cafés held in the period recorded as attended, and the number of different patients who came to at least one.' },
@@ -194,7 +199,7 @@ with scope as (
 -- pairs with its episode's baseline, however old.
 -- Not materialised: each reader below streams it from outcome_record_patient_idx in its order.
 cur as not materialized (
-  select r.patient_id, r.instrument, r.score, r.measured_on, r.created_at, r.id, ep.started_on
+  select r.patient_id, r.instrument, r.score, r.measured_on, r.created_at, r.id, r.period_from, ep.started_on
     from outcome_record r
    cross join lateral (
          select max((x.received_at at time zone 'Europe/London')::date)
@@ -235,13 +240,19 @@ pairs as (
      and (${f.to}::date is null or measured_on <= ${f.to}::date)
    order by patient_id, instrument, measured_on desc, created_at desc, id desc
 ),
--- GP appointment counts taken in the period.
+-- GP appointment counts taken in the period. Only a count of time on the programme says whether the patient
+-- saw the GP during it: one whose period began before the episode did (a baseline's "last 3 months") is left
+-- out, and counted as such.
 gp as (
-  select patient_id, sum(score) as visits
-    from cur
-   where instrument = 'GP_APPOINTMENTS'
-     and (${f.from}::date is null or measured_on >= ${f.from}::date)
-     and (${f.to}::date is null or measured_on <= ${f.to}::date)
+  select patient_id,
+         count(*) filter (where on_programme) as counts,
+         coalesce(sum(score) filter (where on_programme), 0) as visits,
+         count(*) filter (where not on_programme) as left_out
+    from (select patient_id, score, (started_on is null or period_from >= started_on) as on_programme
+            from cur
+           where instrument = 'GP_APPOINTMENTS'
+             and (${f.from}::date is null or measured_on >= ${f.from}::date)
+             and (${f.to}::date is null or measured_on <= ${f.to}::date)) g
    group by patient_id
 ),
 -- The programme's activity per patient, in the period (each read from its table's patient index).
@@ -290,8 +301,9 @@ select s.group_key, min(s.group_label) as group_label,
        avg(pc.follow_up - pc.baseline) as conf_points,
        count(pc.patient_id) filter (where pc.baseline > 0)::int as conf_pct_n,
        avg((pc.follow_up - pc.baseline) / nullif(pc.baseline, 0) * 100) as conf_pct,
-       count(g.patient_id)::int as gp_n,
-       count(g.patient_id) filter (where g.visits = 0)::int as gp_none
+       count(g.patient_id) filter (where g.counts > 0)::int as gp_n,
+       count(g.patient_id) filter (where g.counts > 0 and g.visits = 0)::int as gp_none,
+       coalesce(sum(g.left_out), 0)::int as gp_left_out
   from scope s
   left join pairs ps on ps.patient_id = s.id and ps.instrument = 'PSEQ_10'
   left join pairs pc on pc.patient_id = s.id and pc.instrument = 'CONFIDENCE_WITHOUT_MEDICATION'
@@ -334,6 +346,7 @@ function toRow(r: Row): DashboardRow {
     confidenceChangePoints: fig(num('conf_points'), int('conf_n')),
     confidenceChangePercent: fig(num('conf_pct'), int('conf_pct_n')),
     noGpVisitPercent: fig((int('gp_none') / Math.max(int('gp_n'), 1)) * 100, int('gp_n')),
+    gpCountsBeforeProgramme: int('gp_left_out'),
   };
 }
 
@@ -342,7 +355,7 @@ function emptyRow(): DashboardRow {
   return {
     key: 'all', label: 'All patients', patients: 0, referred: 0, active: 0, discharged: 0,
     referralsReceived: 0, referralsAccepted: 0, sessionsAttended: 0, sessionsDna: 0, dnaRatePercent: none, cafeAttendances: 0, cafePatients: 0,
-    pseqChangePoints: none, pseqChangePercent: none, pseqChangeOfMeansPercent: none, pseqMeaningfulPercent: none, confidenceChangePoints: none, confidenceChangePercent: none, noGpVisitPercent: none };
+    pseqChangePoints: none, pseqChangePercent: none, pseqChangeOfMeansPercent: none, pseqMeaningfulPercent: none, confidenceChangePoints: none, confidenceChangePercent: none, noGpVisitPercent: none, gpCountsBeforeProgramme: 0 };
 }
 
 function round1(v: number): number {
@@ -369,6 +382,7 @@ const csvColumns: Array<[string, (r: DashboardRow) => string | number | null]> =
   ['N', (r) => r.confidenceChangePercent.n],
   ['No GP visit for pain (%)', (r) => r.noGpVisitPercent.value],
   ['N', (r) => r.noGpVisitPercent.n],
+  ['GP counts left out (before the programme)', (r) => r.gpCountsBeforeProgramme],
   ['Referrals received', (r) => r.referralsReceived],
   ['Referrals accepted', (r) => r.referralsAccepted],
   ['Sessions delivered', (r) => r.sessionsAttended],

@@ -250,4 +250,18 @@ describe('the service dashboard: episodes, periods and small numbers', () => {
     // Over all time each patient counts once, in their latest episode with a follow-up: Owen's second (+15), Gwen's (+15).
     expect((await total({})).pseqChangePoints).toEqual({ value: 15, n: 2 });
   });
+
+  it('counts a GP visit for pain only from counts of time on the programme, and says how many counts it left out', async () => {
+    // Referred on 1 March: 3 visits counted over the three months before, none over the three months after.
+    const rhys = await accepted('Osteoarthritis', '2026-03-01');
+    await record(rhys, { instrument: 'GP_APPOINTMENTS', answers: [3], periodFrom: '2025-12-01', periodTo: '2026-02-28', measuredOn: '2026-03-02', gpSource: 'PATIENT_REPORTED' });
+    await record(rhys, { instrument: 'GP_APPOINTMENTS', answers: [0], periodFrom: '2026-03-01', periodTo: '2026-05-31', measuredOn: '2026-06-01', gpSource: 'PATIENT_REPORTED' });
+    expect((await total({ condition: 'Osteoarthritis' })).noGpVisitPercent).toEqual({ value: 100, n: 1 });
+    const leftOut = await ok<{ serviceDashboard: { total: { gpCountsBeforeProgramme: number } } }>(
+      'query($f: DashboardFilterInput!) { serviceDashboard(filter: $f) { total { gpCountsBeforeProgramme } } }',
+      { f: { condition: 'Osteoarthritis' } },
+      tokens.lead,
+    );
+    expect(leftOut.serviceDashboard.total.gpCountsBeforeProgramme).toBe(1);
+  });
 });

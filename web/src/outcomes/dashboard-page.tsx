@@ -124,7 +124,14 @@ export function DashboardPage(): JSX.Element {
                           <FigureCell f={r.pseqChangeOfMeansPercent} unit=" %" />
                           <FigureCell f={r.pseqMeaningfulPercent} unit=" %" plain />
                           <FigureCell f={r.confidenceChangePercent} unit=" %" />
-                          <FigureCell f={r.noGpVisitPercent} unit=" %" plain />
+                          <td>
+                            {show(r.noGpVisitPercent, ' %', false)} <span class="muted dashboard__n">N = {r.noGpVisitPercent.n}</span>
+                            <Show when={r.gpCountsBeforeProgramme > 0}>
+                              <span class="muted dashboard__n">
+                                {r.gpCountsBeforeProgramme} {r.gpCountsBeforeProgramme === 1 ? 'count' : 'counts'} from before the programme left out
+                              </span>
+                            </Show>
+                          </td>
                         </tr>
                       )}
                     </For>
