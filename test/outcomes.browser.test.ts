@@ -123,12 +123,14 @@ describe('outcome measures in Chromium', () => {
 
   it('a service lead opens the dashboard: the evaluation line, figures with N, and a CSV download', { timeout: 120_000 }, async () => {
     // After the two tests above: Gwen's PSEQ-10 went 20 → 30 (+50 %); Rhys has one PSEQ-10 only, so no pair.
+    // One patient is too few to show a figure over: it is withheld, its N given.
     const page = await signedIn(world.users.lead, { width: 1280, height: 800 });
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByRole('heading', { name: 'Service dashboard', level: 1 }).waitFor();
-    await expect.poll(() => page.getByTestId('evaluation-line').textContent()).toBe('2 patients; PSEQ +50 % (N = 1); confidence without medication — (N = 0); — no GP visit (N = 0).');
+    await expect.poll(() => page.getByTestId('evaluation-line').textContent()).toBe('2 patients; PSEQ withheld (N = 1); confidence without medication — (N = 0); — no GP visit (N = 0).');
     const outcomes = page.getByRole('region', { name: 'Outcomes' });
     expect(await outcomes.locator('.dashboard__table tbody tr').count()).toBe(2); // the practice and the total
+    expect(await outcomes.locator('.dashboard__table tbody tr').first().locator('td').nth(2).textContent()).toBe('withheld N = 1');
     expect(await page.getByRole('region', { name: 'Charts' }).locator('.bar-chart').count()).toBe(2);
     // The programme's figures, by practice, with their charts.
     const programme = page.getByRole('region', { name: 'The programme' });
@@ -137,7 +139,7 @@ describe('outcome measures in Chromium', () => {
     await shot(page, 'outcomes-dashboard-1280');
     // The filters offer what the lead's patients have: one condition narrows the evaluation to Gwen.
     await page.getByLabel('Condition').selectOption('Fibromyalgia');
-    await expect.poll(() => page.getByTestId('evaluation-line').textContent()).toBe('1 patient; PSEQ +50 % (N = 1); confidence without medication — (N = 0); — no GP visit (N = 0).');
+    await expect.poll(() => page.getByTestId('evaluation-line').textContent()).toBe('1 patient; PSEQ withheld (N = 1); confidence without medication — (N = 0); — no GP visit (N = 0).');
     expect(await page.getByLabel('Care-team lead').locator('option').allTextContents()).toEqual(['All leads', world.users.coach.name]);
     await page.getByLabel('Condition').selectOption('');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);

@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectT
 import { may, requireActor, requireAllowed } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
-import { checkDashboardFilter, dashboardCsv, dashboardFilterOptions, dashboardDefinitions, DashboardGroup, serviceDashboard, type DashboardFilter } from './dashboard.service.js';
+import { checkDashboardFilter, dashboardCsv, exportFilterNames, dashboardFilterOptions, dashboardDefinitions, DashboardGroup, serviceDashboard, SMALLEST_SHOWN, type DashboardFilter } from './dashboard.service.js';
 
 registerEnumType(DashboardGroup, { name: 'DashboardGroup' });
 
@@ -20,6 +20,8 @@ export class DashboardFilterInput implements DashboardFilter {
 export class DashboardFigure {
   @Field(() => Float, { nullable: true }) value!: number | null;
   @Field(() => Int) n!: number;
+  @Field(() => Boolean, { description: `Computed over fewer than ${SMALLEST_SHOWN} patients (but more than none): not to be shown or passed on, since it could tell one person's results. The CSV leaves it blank.` })
+  withheld!: boolean;
 }
 
 @ObjectType()
@@ -107,9 +109,10 @@ export class DashboardResolver {
     return { ...d, definitions: [...dashboardDefinitions], computedAt: new Date() };
   }
 
-  @Query(() => String, { description: 'The same figures as CSV, with N beside each.' })
+  @Query(() => String, { description: `The same figures as CSV: what they cover and their definitions first, N beside each, figures over fewer than ${SMALLEST_SHOWN} patients left blank.` })
   async serviceDashboardCsv(@Arg('filter', () => DashboardFilterInput) filter: DashboardFilterInput, @Ctx() ctx: Context): Promise<string> {
     const { actor, filter: checked } = await permitted(ctx, 'dashboard.export', filter);
-    return dashboardCsv(await serviceDashboard(ctx.em, { actor }, checked));
+    const d = await serviceDashboard(ctx.em, { actor }, checked);
+    return dashboardCsv(d, { filter: checked, ...(await exportFilterNames(ctx.em, actor, checked)), computedAt: new Date() });
   }
 }

@@ -6,6 +6,7 @@ import { requireIsoDate } from '../platform/validate.js';
 import { joinSql, runSql, sql, sqlText, type Sql } from '../platform/sql.js';
 import { outcomeConfig } from './outcome-config.js';
 import { csvText } from '../platform/csv.js';
+import { ukDate, ukTime } from '../platform/uk-dates.js';
 
 /**
  * The service dashboard: computed in SQL from the records each time it is asked (never stored totals), over
@@ -30,11 +31,19 @@ export interface DashboardFilter {
 /** Whose patients: those an actor may open, or every patient (the national figure, for benchmarks and exports by the service). */
 export type DashboardScope = { actor: User } | { national: true };
 
-/** A figure and the number of patients it is computed over; value null when that number is 0. */
+/**
+ * A figure and the number of patients it is computed over; value null when that number is 0. `withheld` when
+ * that number is under `SMALLEST_SHOWN`: the value could tell one person's results, so neither the page nor
+ * the CSV gives it (the API still does, to a reader who may open each of those patients).
+ */
 export interface Figure {
   value: number | null;
   n: number;
+  withheld: boolean;
 }
+
+/** The fewest patients a figure of theirs is shown or exported over (small-number suppression). */
+export const SMALLEST_SHOWN = 5;
 
 export interface DashboardRow {
   key: string;
@@ -82,6 +91,10 @@ export const dashboardDefinitions: ReadonlyArray<{ term: string; text: string }>
   { term: 'Referrals received, accepted', text: 'Referrals into the programme received in the period (each referral once; a patient referred twice counts twice), and how many of them were accepted at triage.' },
   { term: 'Sessions delivered, DNA rate', text: 'Coaching sessions that took place in the period and were recorded as attended; the DNA rate is the sessions recorded as did-not-attend as a share of all recorded (attended + DNA), so its N counts sessions. Cancelled and not-yet-recorded sessions count in neither.' },
   { term: 'Pain Café attendance', text: 'Places at Pain Cafés held in the period recorded as attended, and the number of different patients who came to at least one.' },
+  {
+    term: 'Withheld figures',
+    text: `A figure computed over fewer than ${SMALLEST_SHOWN} patients (but more than none) is withheld, on the page and in the CSV, so that no one's results can be told from it; its N is still given. The programme's counts (referrals, sessions and their DNA rate, Pain Café places) count activity, not results, and are shown whatever their size.`,
+  },
 ];
 
 type Row = Record<string, string | number | null>;
@@ -324,7 +337,9 @@ function inPeriod(column: Sql, f: DashboardFilter): Sql {
 function toRow(r: Row): DashboardRow {
   const num = (k: string) => (r[k] === null ? null : Number(r[k]));
   const int = (k: string) => Number(r[k] ?? 0);
-  const fig = (value: number | null, n: number): Figure => ({ value: n === 0 || value === null ? null : round1(value), n });
+  const fig = (value: number | null, n: number): Figure => ({ value: n === 0 || value === null ? null : round1(value), n, withheld: n > 0 && n < SMALLEST_SHOWN });
+  // Its N counts sessions, and the rate follows from the session counts shown beside it: nothing to withhold.
+  const rate = (value: number, n: number): Figure => ({ ...fig(value, n), withheld: false });
   return {
     key: String(r.group_key),
     label: String(r.group_label),
@@ -336,7 +351,7 @@ function toRow(r: Row): DashboardRow {
     referralsAccepted: int('referrals_accepted'),
     sessionsAttended: int('sessions_attended'),
     sessionsDna: int('sessions_dna'),
-    dnaRatePercent: fig((int('sessions_dna') / Math.max(int('sessions_attended') + int('sessions_dna'), 1)) * 100, int('sessions_attended') + int('sessions_dna')),
+    dnaRatePercent: rate((int('sessions_dna') / Math.max(int('sessions_attended') + int('sessions_dna'), 1)) * 100, int('sessions_attended') + int('sessions_dna')),
     cafeAttendances: int('cafe_attendances'),
     cafePatients: int('cafe_patients'),
     pseqChangePoints: fig(num('pseq_points'), int('pseq_n')),
@@ -351,7 +366,7 @@ function toRow(r: Row): DashboardRow {
 }
 
 function emptyRow(): DashboardRow {
-  const none = { value: null, n: 0 };
+  const none = { value: null, n: 0, withheld: false };
   return {
     key: 'all', label: 'All patients', patients: 0, referred: 0, active: 0, discharged: 0,
     referralsReceived: 0, referralsAccepted: 0, sessionsAttended: 0, sessionsDna: 0, dnaRatePercent: none, cafeAttendances: 0, cafePatients: 0,
@@ -362,38 +377,97 @@ function round1(v: number): number {
   return Math.round(v * 10) / 10;
 }
 
+/** A figure as the CSV gives it: blank when there is none, and when it is withheld. */
+const shown = (f: Figure) => (f.withheld ? null : f.value);
+
+const WITHHELD_NOTE = `Figures over fewer than ${SMALLEST_SHOWN} patients withheld`;
+
 const csvColumns: Array<[string, (r: DashboardRow) => string | number | null]> = [
   ['Group', (r) => r.label],
   ['Patients', (r) => r.patients],
   ['Referred', (r) => r.referred],
   ['Active', (r) => r.active],
   ['Discharged', (r) => r.discharged],
-  ['PSEQ change (points)', (r) => r.pseqChangePoints.value],
+  ['PSEQ change (points)', (r) => shown(r.pseqChangePoints)],
   ['N', (r) => r.pseqChangePoints.n],
-  ['PSEQ change (%)', (r) => r.pseqChangePercent.value],
+  ['PSEQ change (%)', (r) => shown(r.pseqChangePercent)],
   ['N', (r) => r.pseqChangePercent.n],
-  ['PSEQ change of means (%)', (r) => r.pseqChangeOfMeansPercent.value],
+  ['PSEQ change of means (%)', (r) => shown(r.pseqChangeOfMeansPercent)],
   ['N', (r) => r.pseqChangeOfMeansPercent.n],
-  ['Clinically significant PSEQ improvement (%)', (r) => r.pseqMeaningfulPercent.value],
+  ['Clinically significant PSEQ improvement (%)', (r) => shown(r.pseqMeaningfulPercent)],
   ['N', (r) => r.pseqMeaningfulPercent.n],
-  ['Confidence without medication change (points)', (r) => r.confidenceChangePoints.value],
+  ['Confidence without medication change (points)', (r) => shown(r.confidenceChangePoints)],
   ['N', (r) => r.confidenceChangePoints.n],
-  ['Confidence without medication change (%)', (r) => r.confidenceChangePercent.value],
+  ['Confidence without medication change (%)', (r) => shown(r.confidenceChangePercent)],
   ['N', (r) => r.confidenceChangePercent.n],
-  ['No GP visit for pain (%)', (r) => r.noGpVisitPercent.value],
+  ['No GP visit for pain (%)', (r) => shown(r.noGpVisitPercent)],
   ['N', (r) => r.noGpVisitPercent.n],
   ['GP counts left out (before the programme)', (r) => r.gpCountsBeforeProgramme],
   ['Referrals received', (r) => r.referralsReceived],
   ['Referrals accepted', (r) => r.referralsAccepted],
   ['Sessions delivered', (r) => r.sessionsAttended],
   ['Sessions DNA', (r) => r.sessionsDna],
-  ['DNA rate (%)', (r) => r.dnaRatePercent.value],
+  ['DNA rate (%)', (r) => shown(r.dnaRatePercent)],
   ['Sessions recorded', (r) => r.dnaRatePercent.n],
   ['Pain Café attendances', (r) => r.cafeAttendances],
   ['Patients at a Pain Café', (r) => r.cafePatients],
+  ['Note', (r) => (figuresOf(r).some((f) => f.withheld) ? WITHHELD_NOTE : null)],
 ];
 
-/** The dashboard as CSV (RFC 4180): the groups, then the total; empty cells where a figure has N = 0. */
-export function dashboardCsv(d: { total: DashboardRow; rows: DashboardRow[] }): string {
-  return csvText([csvColumns.map(([h]) => h), ...[...d.rows, { ...d.total, label: 'Total' }].map((r) => csvColumns.map(([, get]) => get(r)))]);
+function figuresOf(r: DashboardRow): Figure[] {
+  return [r.pseqChangePoints, r.pseqChangePercent, r.pseqChangeOfMeansPercent, r.pseqMeaningfulPercent, r.confidenceChangePoints, r.confidenceChangePercent, r.noGpVisitPercent, r.dnaRatePercent];
+}
+
+/** What an export covers, for the lines it starts with: a file passed on must say what it is of. */
+export interface DashboardExportContext {
+  filter: DashboardFilter;
+  /** The names of the practice and care-team lead filtered by, when one is. */
+  practiceName: string | null;
+  leadName: string | null;
+  computedAt: Date;
+}
+
+const groupNames: Record<DashboardGroup, string> = { NONE: 'No grouping', PRACTICE: 'Practice', COACH: 'Care-team lead', CONDITION: 'Condition', PCN: 'PCN' };
+
+function periodText(f: DashboardFilter): string {
+  if (f.from && f.to) return `${f.from} to ${f.to}`;
+  if (f.from) return `From ${f.from}`;
+  if (f.to) return `Up to ${f.to}`;
+  return 'All dates';
+}
+
+function aboutLines(about: DashboardExportContext): string[][] {
+  const f = about.filter;
+  return [
+    ['Period', periodText(f)],
+    ['Practice', f.practiceId ? (about.practiceName ?? 'A practice none of your patients is at') : 'All practices'],
+    ['Care-team lead', f.coachId ? (about.leadName ?? 'Someone who leads none of your patients') : 'All leads'],
+    ['Condition', f.condition ?? 'All conditions'],
+    ['Grouped by', groupNames[f.groupBy]],
+    ['Computed at', `${ukDate(about.computedAt)} ${ukTime(about.computedAt)} UK time`],
+    ['Small numbers', `Figures computed over fewer than ${SMALLEST_SHOWN} patients are withheld (left blank with their N beside them) so that no one's results can be told from them.`],
+  ];
+}
+
+/** The names of the practice and care-team lead a filter names, as the filters offer them to `actor`. */
+export async function exportFilterNames(em: EntityManager, actor: User, f: DashboardFilter): Promise<{ practiceName: string | null; leadName: string | null }> {
+  if (!f.practiceId && !f.coachId) return { practiceName: null, leadName: null };
+  const options = await dashboardFilterOptions(em, actor);
+  return { practiceName: options.practices.find((p) => p.id === f.practiceId)?.name ?? null, leadName: options.leads.find((l) => l.id === f.coachId)?.name ?? null };
+}
+
+/**
+ * The dashboard as CSV (RFC 4180): what it covers and the definitions first, then the groups and the total,
+ * N beside each figure; empty cells where a figure has N = 0 or is withheld (the row's Note says so).
+ */
+export function dashboardCsv(d: { total: DashboardRow; rows: DashboardRow[] }, about: DashboardExportContext): string {
+  return csvText([
+    ...aboutLines(about),
+    [],
+    ['Definitions'],
+    ...dashboardDefinitions.map((x) => [x.term, x.text]),
+    [],
+    csvColumns.map(([h]) => h),
+    ...[...d.rows, { ...d.total, label: 'Total' }].map((r) => csvColumns.map(([, get]) => get(r))),
+  ]);
 }

@@ -148,7 +148,8 @@ describe('the service dashboard', () => {
 
   it('exports CSV with N beside each figure; refuses a GP, a bad date and an upside-down period', async () => {
     const csv = (await gql<{ serviceDashboardCsv: string }>(url(), CSV, { f: { groupBy: 'PRACTICE' } }, await signInAs(url(), world.users.lead))).data!.serviceDashboardCsv;
-    const [header, practice, total] = csv.trim().split('\r\n');
+    const lines = csv.trim().split('\r\n');
+    const [header, practice, total] = lines.slice(lines.findIndex((l) => l.startsWith('Group,')));
     expect(header.startsWith('Group,Patients,Referred,Active,Discharged,PSEQ change (points),N,PSEQ change (%),N')).toBe(true);
     expect(practice.split(',').slice(0, 2)).toEqual([world.practice.name, String(plans.length)]);
     expect(total.split(',')[0]).toBe('Total');
@@ -263,5 +264,38 @@ describe('the service dashboard: episodes, periods and small numbers', () => {
       tokens.lead,
     );
     expect(leftOut.serviceDashboard.total.gpCountsBeforeProgramme).toBe(1);
+  });
+  it('withholds each figure computed over fewer than 5 patients, in the CSV and to the page, and the CSV starts with what it covers', async () => {
+    // Seven patients with headaches, five of them with neck pain and two with jaw pain, each with PSEQ 20 → 30.
+    for (let i = 0; i < 7; i++) {
+      const patient = await world.patient([world.users.coach], { status: PatientStatus.ACTIVE, conditions: ['Headache', i < 5 ? 'Neck pain' : 'Jaw pain'] });
+      await pseq(patient.id, 20, '2025-02-01');
+      await pseq(patient.id, 30, '2025-05-01');
+    }
+    const f = { condition: 'Headache', groupBy: 'CONDITION', from: '2025-01-01', to: '2025-06-30' };
+    const page = await ok<{ serviceDashboard: { rows: Array<{ label: string; pseqChangePoints: Fig & { withheld: boolean } }> } }>(
+      'query($f: DashboardFilterInput!) { serviceDashboard(filter: $f) { rows { label pseqChangePoints { value n withheld } } } }',
+      { f },
+      tokens.lead,
+    );
+    expect(page.serviceDashboard.rows.map((r) => [r.label, r.pseqChangePoints.n, r.pseqChangePoints.withheld])).toEqual([
+      ['Headache', 7, false],
+      ['Jaw pain', 2, true],
+      ['Neck pain', 5, false],
+    ]);
+
+    const csv = (await ok<{ serviceDashboardCsv: string }>(CSV, { f }, tokens.lead)).serviceDashboardCsv;
+    const lines = csv.split('\r\n');
+    expect(lines.slice(0, 5)).toEqual(['Period,2025-01-01 to 2025-06-30', 'Practice,All practices', 'Care-team lead,All leads', 'Condition,Headache', 'Grouped by,Condition']);
+    expect(lines[5]).toMatch(/^Computed at,\d{4}-\d{2}-\d{2} \d{2}:\d{2} UK time$/);
+    expect(lines.some((l) => l.startsWith('Small numbers,') && l.includes('fewer than 5 patients'))).toBe(true);
+    expect(lines.some((l) => l.startsWith('"Baseline and follow-up",') || l.startsWith('Baseline and follow-up,'))).toBe(true);
+    const header = lines.findIndex((l) => l.startsWith('Group,'));
+    const columns = lines[header].split(',');
+    const cells = (label: string) => lines.slice(header + 1).find((l) => l.startsWith(`${label},`))!.split(',');
+    const [points, pointsN, note] = [columns.indexOf('PSEQ change (points)'), columns.indexOf('PSEQ change (points)') + 1, columns.indexOf('Note')];
+    expect([cells('Jaw pain')[points], cells('Jaw pain')[pointsN], cells('Jaw pain')[note]]).toEqual(['', '2', 'Figures over fewer than 5 patients withheld']);
+    expect([cells('Neck pain')[points], cells('Neck pain')[pointsN], cells('Neck pain')[note]]).toEqual(['10', '5', '']);
+    expect([cells('Total')[points], cells('Total')[pointsN]]).toEqual(['10', '7']);
   });
 });

@@ -1,6 +1,7 @@
 import { DashboardFilterOptionsDocument, ServiceDashboardCsvDocument, ServiceDashboardDocument, type DashboardGroup, type DashboardRowFieldsFragment } from '@cairn/schema/operations';
 import { createQuery, useClient } from '@urql/solid';
 import { createSignal, For, Show, type JSX } from 'solid-js';
+import { formatDateTime, ukToday } from '../platform/dates.js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { BarChart } from '../ui/bar-chart.js';
@@ -14,10 +15,13 @@ type Row = DashboardRowFieldsFragment;
 type Figure = Row['pseqChangePoints'];
 
 const signed = (v: number) => (v > 0 ? `+${v}` : `${v}`);
-/** A figure with its N, or a dash when there is nothing to compute it over. */
+/** A figure, a dash when there is nothing to compute it over, or "withheld" when it is over too few patients to show. */
 function show(f: Figure, unit: string, withSign = true): string {
+  if (f.withheld) return 'withheld';
   return f.value === null ? '—' : `${withSign ? signed(f.value) : f.value}${unit}`;
 }
+/** A bar's value: none for a withheld figure, whose note says so (its N is in the table; the chart has room for one word). */
+const bar = (label: string, f: Figure) => ({ label, value: f.withheld ? null : f.value, note: f.withheld ? 'withheld' : `N = ${f.n}` });
 
 /**
  * The service's figures for a service lead (their PCN) or a coach (their caseload): the evaluation as the
@@ -44,7 +48,7 @@ export function DashboardPage(): JSX.Element {
     const res = await urql.query(ServiceDashboardCsvDocument, { filter: filter() }).toPromise();
     if (res.error) return setExportProblem(describeError(res.error));
     const url = URL.createObjectURL(new Blob([res.data!.serviceDashboardCsv], { type: 'text/csv;charset=utf-8' }));
-    const a = Object.assign(document.createElement('a'), { href: url, download: `cairn-outcomes-${new Date().toISOString().slice(0, 10)}.csv` });
+    const a = Object.assign(document.createElement('a'), { href: url, download: `cairn-outcomes-${ukToday()}.csv` });
     a.click();
     URL.revokeObjectURL(url);
   };
@@ -90,7 +94,10 @@ export function DashboardPage(): JSX.Element {
                 {show(dash().total.confidenceChangePercent, ' %')} (N = {dash().total.confidenceChangePercent.n}); {show(dash().total.noGpVisitPercent, ' %', false)} no GP visit (N ={' '}
                 {dash().total.noGpVisitPercent.n}).
               </p>
-              <p class="muted">Computed from the records at {new Date(dash().computedAt).toLocaleString('en-GB')}. N is the number of patients each figure is computed over.</p>
+              <p class="muted">
+                Computed from the records at {formatDateTime(dash().computedAt)} (UK time). N is the number of patients each figure is computed over; a figure over too few patients to show is withheld
+                (see “Withheld figures” below).
+              </p>
             </section>
             <ProgrammeFigures rows={dash().rows} total={dash().total} />
             <section class="card" aria-labelledby="figures-heading">
@@ -143,9 +150,9 @@ export function DashboardPage(): JSX.Element {
               <section class="card" aria-labelledby="charts-heading">
                 <h2 id="charts-heading">Charts</h2>
                 <h3>PSEQ change from baseline (%)</h3>
-                <BarChart unit=" %" description="PSEQ change from baseline in percent, by group" bars={dash().rows.map((r) => ({ label: r.label, value: r.pseqChangePercent.value, note: `N = ${r.pseqChangePercent.n}` }))} />
+                <BarChart unit=" %" description="PSEQ change from baseline in percent, by group" bars={dash().rows.map((r) => bar(r.label, r.pseqChangePercent))} />
                 <h3>No GP visit for pain (%)</h3>
-                <BarChart unit=" %" signed={false} description="Share of patients with no GP visit for pain, by group" bars={dash().rows.map((r) => ({ label: r.label, value: r.noGpVisitPercent.value, note: `N = ${r.noGpVisitPercent.n}` }))} />
+                <BarChart unit=" %" signed={false} description="Share of patients with no GP visit for pain, by group" bars={dash().rows.map((r) => bar(r.label, r.noGpVisitPercent))} />
               </section>
             </Show>
             <section class="card" aria-labelledby="definitions-heading">
