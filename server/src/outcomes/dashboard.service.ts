@@ -204,30 +204,33 @@ with scope as (
     ${sqlText(g.join)}
    where ${joinSql(where, ' and ')}
 ),
+-- The episodes of care of the patients in scope: each accepted referral begins one on the UK day it was
+-- received (as \`latestEpisodeStart\` has it) and it lasts until the next begins.
+episodes as (
+  select patient_id, started_on, lead(started_on) over (partition by patient_id order by started_on) as next_started_on
+    from (select patient_id, (received_at at time zone 'Europe/London')::date as started_on
+            from referral
+           where ${ids === null ? sql`true` : sql`patient_id = any(${ids}::uuid[])`}
+             and status = 'ACCEPTED') accepted
+),
 -- Current completed records (not superseded) of the measures the dashboard uses, each with the start of the
--- episode it belongs to: the UK day its referral arrived (the latest of the patient's accepted referrals
--- received on or before the record's day, as \`latestEpisodeStart\` has it on that day). A record from before
--- a patient's first accepted referral belongs to no episode and is left out; a patient never accepted onto the
--- programme has one run of records, with no start. Records of every date are kept: a follow-up in the period
--- pairs with its episode's baseline, however old.
+-- episode it belongs to. A record from before a patient's first accepted referral belongs to no episode and
+-- is left out; a patient never accepted onto the programme has one run of records, with no start. Records
+-- of every date are kept: a follow-up in the period pairs with its episode's baseline, however old.
 -- Not materialised: each reader below streams it from outcome_record_patient_idx in its order.
 cur as not materialized (
-  select r.patient_id, r.instrument, r.score, r.measured_on, r.created_at, r.id, r.period_from, ep.started_on
+  select r.patient_id, r.instrument, r.score, r.measured_on, r.created_at, r.id, r.period_from, e.started_on
     from outcome_record r
-   cross join lateral (
-         select max((x.received_at at time zone 'Europe/London')::date)
-                  filter (where x.received_at < (r.measured_on + 1)::timestamp at time zone 'Europe/London') as started_on,
-                count(*) as accepted
-           from referral x where x.patient_id = r.patient_id and x.status = 'ACCEPTED') ep
+    left join episodes e on e.patient_id = r.patient_id and r.measured_on >= e.started_on and (e.next_started_on is null or r.measured_on < e.next_started_on)
    where ${ids === null ? sql`true` : sql`r.patient_id = any(${ids}::uuid[])`}
-     and (ep.started_on is not null or ep.accepted = 0)
+     and (e.started_on is not null or not exists (select 1 from referral x where x.patient_id = r.patient_id and x.status = 'ACCEPTED'))
      and r.status = 'COMPLETED'
      and r.instrument in ('PSEQ_10', 'CONFIDENCE_WITHOUT_MEDICATION', 'GP_APPOINTMENTS')
      -- The few superseded ids, hashed once (the unique index on supersedes_id holds them).
      and r.id not in (select x.supersedes_id from outcome_record x where x.supersedes_id is not null)
 ),
--- Each record of a measure in the index's order, marking the first of each episode: a patient's episodes
--- follow one another, so their start days only grow along that order and no sort is needed.
+-- Each record of a measure in the index's order, marking the first of each episode (a patient's episodes
+-- follow one another, so their start days only grow along that order: no sort).
 marked as (
   select patient_id, instrument, score, measured_on, created_at, id,
          row_number() over w as k,
@@ -237,21 +240,24 @@ marked as (
   window w as (partition by patient_id, instrument order by measured_on, created_at, id)
 ),
 -- Each record with its episode's first (the baseline), as [place, score]: the latest first at or before it.
+-- In the same order as above, so it needs no sort either.
 ranked as (
-  select patient_id, instrument, score, measured_on, created_at, id, k,
+  select patient_id, instrument, score, measured_on, k,
          max(case when opens_episode then array[k, score] end) over w as baseline
     from marked
-  window w as (partition by patient_id, instrument order by measured_on, created_at, id rows between unbounded preceding and current row)
+  window w as (partition by patient_id, instrument order by measured_on, created_at, id)
 ),
 -- Each patient once per measure: their latest follow-up taken in the period (so in the latest episode that
--- has one), paired with that episode's baseline.
+-- has one, the latest place k), with that episode's baseline, as [place, baseline, follow-up].
 pairs as (
-  select distinct on (patient_id, instrument) patient_id, instrument, baseline[2] as baseline, score as follow_up
-    from ranked
-   where k > baseline[1]
-     and (${f.from}::date is null or measured_on >= ${f.from}::date)
-     and (${f.to}::date is null or measured_on <= ${f.to}::date)
-   order by patient_id, instrument, measured_on desc, created_at desc, id desc
+  select patient_id, instrument, latest[2] as baseline, latest[3] as follow_up
+    from (select patient_id, instrument,
+                 max(array[k, baseline[2], score]) filter (where k > baseline[1]
+                                                             and (${f.from}::date is null or measured_on >= ${f.from}::date)
+                                                             and (${f.to}::date is null or measured_on <= ${f.to}::date)) as latest
+            from ranked
+           group by patient_id, instrument) latest_follow_up
+   where latest is not null
 ),
 -- GP appointment counts taken in the period. Only a count of time on the programme says whether the patient
 -- saw the GP during it: one whose period began before the episode did (a baseline's "last 3 months") is left
