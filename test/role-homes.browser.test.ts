@@ -220,4 +220,46 @@ describe('each role lands on a home that serves its day', () => {
       .waitFor();
     for (const s of [other, author, acting]) await s.context.close();
   });
+
+  const section = (page: Page, heading: string) => page.locator('section', { has: page.getByRole('heading', { name: heading }) });
+  /** A new patient of the PCN, with a care team and the specialist service linked, told apart by `tag`. */
+  const pcnPatient = async (givenName: string, tag: string) => {
+    const patient = await world.patient([world.users.coach, world.users.gp], { givenName, familyName: `Hughes ${tag}` });
+    await world.linkSpecialist(patient);
+    return patient;
+  };
+
+  it('a handover sent after the home opened, or stamped ahead of this computer’s clock, waits “Under 2 days” and the page keeps working', { timeout: 90_000 }, async () => {
+    const tag = randomUUID().slice(0, 8);
+    const ahead = `Stamped a minute ahead (${tag})`;
+    const later = `Sent while the home is open (${tag})`;
+    await sql(
+      `insert into handover_note (id, patient_id, author_id, source_service, summary, advice, urgency, created_at)
+       values (gen_random_uuid(), ?, ?, 'County Pain Service', ?, 'No change to medication.', 'ROUTINE', now() + interval '1 minute')`,
+      [(await pcnPatient('Ffion', tag)).id, world.users.specialist.id, ahead],
+    );
+    const { context, page } = await signedIn(world.users.lead);
+    const errors: Error[] = [];
+    page.on('pageerror', (e) => errors.push(e));
+    await page.reload(); // the first load again, with its errors listened for from the start
+    const byAge = section(page, 'Unacknowledged handovers by age');
+    const waiting = (summary: string) => byAge.getByRole('row').filter({ hasText: summary }).getByText('Under 2 days');
+    await waiting(ahead).waitFor();
+
+    // A colleague posts; then an escalation (which the lead is told of) refreshes the list with the new note in it.
+    const posted = await gql(
+      server().url,
+      POST,
+      { input: { patientId: (await pcnPatient('Gwion', tag)).id, summary: later, advice: 'Ten-minute blocks.', urgency: 'ROUTINE', actions: [] } },
+      await signInAs(server().url, world.users.specialist),
+    );
+    expect(posted.errors).toBeUndefined();
+    const escalatedSummary = `Escalated meanwhile (${tag})`;
+    await escalated(await pcnPatient('Heledd', tag), escalatedSummary);
+    await byAge.getByRole('row').filter({ hasText: escalatedSummary }).waitFor();
+    await waiting(later).waitFor();
+    expect(await section(page, 'Escalated handovers').getByRole('listitem').filter({ hasText: escalatedSummary }).count()).toBe(1);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

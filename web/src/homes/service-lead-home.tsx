@@ -1,6 +1,6 @@
 import { CoachCapacitiesDocument, ServiceLeadHandoversDocument, type HomeHandoverFragment } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
-import { For, onMount, Show, type JSX } from 'solid-js';
+import { createSignal, For, onCleanup, onMount, Show, type Accessor, type JSX } from 'solid-js';
 import { refreshOnNotifications } from '../notifications/refresh-on-notifications.js';
 import { Link } from '../platform/router.js';
 import { Badge } from '../ui/badge.js';
@@ -18,7 +18,14 @@ const bands = [
   { label: '2 to 7 days', from: 2 * day },
   { label: 'Under 2 days', from: 0 },
 ] as const;
-const bandOf = (h: Pick<HomeHandoverFragment, 'createdAt'>, now: number) => bands.find((b) => now - Date.parse(h.createdAt) >= b.from)!;
+type Band = (typeof bands)[number];
+/**
+ * How long `h` has waited at `now`. A note stamped after `now` (sent since the clock last ticked, or by a
+ * server whose clock is ahead of this computer's) has waited no time at all: it is the youngest band.
+ */
+const bandOf = (h: Pick<HomeHandoverFragment, 'createdAt'>, now: number): Band => bands.find((b) => now - Date.parse(h.createdAt) >= b.from) ?? bands[bands.length - 1];
+/** The bands move on while the page stays open; a minute is finer than the narrowest band needs. */
+const clockTickMs = 60_000;
 
 /**
  * A PCN service lead's home: escalated handovers to act on (and those dealt with lately), every unacknowledged
@@ -107,8 +114,8 @@ export function ServiceLeadHome(): JSX.Element {
 }
 
 function ByAge(props: { list: readonly HomeHandoverFragment[] }): JSX.Element {
-  const now = Date.now();
-  const count = (label: string) => props.list.filter((h) => bandOf(h, now).label === label).length;
+  const now = ticking(clockTickMs);
+  const count = (label: string) => props.list.filter((h) => bandOf(h, now()).label === label).length;
   return (
     <>
       <p class="muted">{bands.map((b) => `${b.label}: ${count(b.label)}`).join(' · ')}</p>
@@ -128,7 +135,7 @@ function ByAge(props: { list: readonly HomeHandoverFragment[] }): JSX.Element {
               {(h) => (
                 <tr class={`inbox-table__row inbox-table__row--${h.urgency.toLowerCase()}`}>
                   <td class="nowrap">
-                    <strong>{bandOf(h, now).label}</strong>
+                    <strong>{bandOf(h, now()).label}</strong>
                     <span class="inbox-table__from">
                       sent <When iso={h.createdAt} />
                     </span>
@@ -160,6 +167,14 @@ function ByAge(props: { list: readonly HomeHandoverFragment[] }): JSX.Element {
       </div>
     </>
   );
+}
+
+/** The time now, read again every `ms` until the component goes. */
+function ticking(ms: number): Accessor<number> {
+  const [now, setNow] = createSignal(Date.now());
+  const tick = setInterval(() => setNow(Date.now()), ms);
+  onCleanup(() => clearInterval(tick));
+  return now;
 }
 
 /** Each coach's active caseload and this week's sessions against capacity: the capacity page's own figures. */
