@@ -262,4 +262,21 @@ describe('each role lands on a home that serves its day', () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it('the service lead’s home shows a handover a colleague posted without a reload, though the lead is not told of it', { timeout: 60_000 }, async () => {
+    const tag = randomUUID().slice(0, 8);
+    const patient = await pcnPatient('Iolo', tag);
+    const { context, page } = await signedIn(world.users.lead);
+    const byAge = section(page, 'Unacknowledged handovers by age');
+    await byAge.getByRole('link', { name: 'Pacing plan from the pain clinic' }).waitFor();
+
+    // The GP on the care team posts: the care team is told, the PCN's service lead is not.
+    const summary = `Posted by the GP (${tag})`;
+    const posted = await gql(server().url, POST, { input: { patientId: patient.id, summary, advice: 'Review the evening dose.', urgency: 'SOON', actions: [] } }, await signInAs(server().url, world.users.gp));
+    expect(posted.errors).toBeUndefined();
+    // The lead comes back to the tab (the lists are also read again every minute while it is shown).
+    await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+    await byAge.getByRole('link', { name: summary }).waitFor();
+    await context.close();
+  });
 });

@@ -89,6 +89,28 @@ describe('recommended actions, to the end', () => {
     await expect(server().orm.em.fork().getConnection().execute(`update handover_action set done_at = null, done_by_id = null where id = ?`, [review.id])).rejects.toThrow(/only marked done once/);
   });
 
+  it('tells the assignee when the lead marks their action done for them, while they may still read the patient', async () => {
+    const { world, patient, tokens, noteId, review, pacing } = await setUp();
+    const REMOVE = 'mutation($p: ID!, $u: ID!) { removeCareTeamMember(patientId: $p, userId: $u) { id } }';
+    const doneForThem = async (token: string) =>
+      (await gql<{ myNotifications: Array<{ kind: string; title: string; body: string; link: string }> }>(url(), INBOX, {}, token)).data!.myNotifications.filter((n) => n.kind === 'HANDOVER_ACTION_DONE_FOR_YOU');
+    // The coach leads: they mark the GP's action done, so it leaves the GP's list without the GP doing anything.
+    expect((await gql(url(), DONE, { id: review.id }, tokens.coach)).errors).toBeUndefined();
+    expect(await doneForThem(tokens.gp)).toEqual([
+      {
+        kind: 'HANDOVER_ACTION_DONE_FOR_YOU',
+        title: `Coach marked your action for ${patient.givenName} ${patient.familyName} done`,
+        body: 'Book a medication review',
+        link: `/patients/${patient.id}/handovers/${noteId}`,
+      },
+    ]);
+    expect(await doneForThem(tokens.coach)).toEqual([]);
+    // The physio has left the team: the record is closed to them, so they are not told of it.
+    expect((await gql(url(), REMOVE, { p: patient.id, u: world.users.fcp.id }, tokens.coach)).errors).toBeUndefined();
+    expect((await gql(url(), DONE, { id: pacing.id }, tokens.coach)).errors).toBeUndefined();
+    expect(await doneForThem(tokens.fcp)).toEqual([]);
+  });
+
   it('"my actions" lists the open ones, and the done ones too when asked', async () => {
     const { tokens, review } = await setUp();
     const mine = async (all: boolean) => (await gql<{ myHandoverActions: Array<{ id: string; doneAt: string | null; doneBy: { name: string } | null }> }>(url(), MINE, { all }, tokens.gp)).data!.myHandoverActions;

@@ -199,7 +199,8 @@ export async function acknowledgeHandover(em: EntityManager, by: By, note: Hando
 
 /**
  * Marks a recommended action done, once, recording who and when; a second time is a CONFLICT naming the first.
- * When it was the note's last open action, the note's author is told every action is done.
+ * An assignee whose action someone else (the care team's lead) marked done is told, so it leaves their list;
+ * when it was the note's last open action, the note's author is told every action is done.
  */
 export async function completeHandoverAction(em: EntityManager, by: By, action: HandoverAction, patient: Patient): Promise<HandoverAction> {
   const note = action.handover;
@@ -216,6 +217,16 @@ export async function completeHandoverAction(em: EntityManager, by: By, action: 
     const allDone = rows[0].open_left === 0;
     await recordAudit(tx, { actorId: by.actor.id, action: 'handover.action.done', patientId: note.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { handoverId: note.id, actionId: action.id } });
     await appendEvent(tx, { patientId: note.patientId, kind: 'HANDOVER_ACTION_DONE', actorId: by.actor.id, payload: { handoverId: note.id, actionId: action.id, description: excerpt(action.description), allDone } });
+    if (action.assignee) {
+      await notifyReaders(tx, [action.assignee.id], {
+        kind: NotificationKind.HANDOVER_ACTION_DONE_FOR_YOU,
+        patientId: note.patientId,
+        title: `${by.actor.name} marked your action for ${patientName(patient)} done`,
+        body: excerpt(action.description),
+        link: links.handover(note.patientId, note.id),
+        actorId: by.actor.id,
+      });
+    }
     if (allDone && note.author.id !== by.actor.id) {
       await notifyReaders(tx, [note.author.id], {
         kind: NotificationKind.HANDOVER_ACTIONS_DONE,

@@ -9,6 +9,8 @@ export const NotificationKind = {
   HANDOVER_ESCALATED: 'HANDOVER_ESCALATED',
   /** Every recommended action of a handover you posted is done. */
   HANDOVER_ACTIONS_DONE: 'HANDOVER_ACTIONS_DONE',
+  /** Someone else (the care team's lead) marked a recommended action assigned to you done: it leaves your list. */
+  HANDOVER_ACTION_DONE_FOR_YOU: 'HANDOVER_ACTION_DONE_FOR_YOU',
   /** An escalated handover was dealt with (acknowledged, on the lead's behalf or not, or its lead reassigned): to the PCN's service leads, the care-team lead and the author. */
   HANDOVER_ESCALATION_HANDLED: 'HANDOVER_ESCALATION_HANDLED',
   /** A service lead made you a patient's lead from an escalation: the handover awaits your acknowledgement. */

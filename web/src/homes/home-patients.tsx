@@ -5,6 +5,7 @@ import { CaseloadTable } from '../caseload/caseload-table.js';
 import { Link } from '../platform/router.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { ListStates } from '../ui/list-states.js';
+import { keepFresh } from './keep-fresh.js';
 
 const shown = 8;
 
@@ -14,6 +15,7 @@ const shown = 8;
  */
 export function HomePatients(props: { heading: string; filter: PatientFilter; allHref: string; allLabel: string; empty: string; headingId: string }): JSX.Element {
   const [result, refetch] = createQuery({ query: CaseloadDocument, variables: () => ({ filter: props.filter, sort: 'NAME' as const, first: shown, after: null }) });
+  keepFresh(() => refetch({ requestPolicy: 'network-only' }));
   const page = () => result.data?.patients;
   return (
     <section class="card home-section" aria-labelledby={props.headingId}>

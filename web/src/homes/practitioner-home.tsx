@@ -2,13 +2,13 @@ import { HandoverInboxDocument, MedicationWorklistsDocument } from '@cairn/schem
 import { createQuery } from '@urql/solid';
 import { For, onMount, Show, type JSX } from 'solid-js';
 import { formatDueDate } from '../notifications/when.js';
-import { refreshOnNotifications } from '../notifications/refresh-on-notifications.js';
 import { formatIsoDate } from '../platform/dates.js';
 import { Link } from '../platform/router.js';
 import { ListStates } from '../ui/list-states.js';
 import { UrgencyBadge } from '../handover/urgency.js';
 import { handoverHref } from './handover-status.js';
 import { HomePatients } from './home-patients.js';
+import { keepFresh } from './keep-fresh.js';
 
 const shown = 5;
 
@@ -21,8 +21,9 @@ export function PractitionerHome(): JSX.Element {
   const [inbox, refetchInbox] = createQuery({ query: HandoverInboxDocument, variables: { includeDone: false }, requestPolicy: 'cache-and-network' });
   const [medication, refetchMedication] = createQuery({ query: MedicationWorklistsDocument, requestPolicy: 'cache-and-network' });
   onMount(() => (document.title = 'Your day – Cairn'));
-  refreshOnNotifications(['HANDOVER_POSTED', 'HANDOVER_REROUTED', 'HANDOVER_ACKNOWLEDGED'], () => refetchInbox({ requestPolicy: 'network-only' }));
-  refreshOnNotifications(['MEDICATION_APPROVAL_REQUESTED', 'MEDICATION_CHANGE_DECIDED', 'MEDICATION_CHANGE_WITHDRAWN'], () => refetchMedication({ requestPolicy: 'network-only' }));
+  keepFresh(() => refetchInbox({ requestPolicy: 'network-only' }), ['HANDOVER_POSTED', 'HANDOVER_REROUTED', 'HANDOVER_ACKNOWLEDGED', 'HANDOVER_ACTION_DONE_FOR_YOU']);
+  // A request for approval, or its withdrawal, goes to the team's GPs, never to a practitioner.
+  keepFresh(() => refetchMedication({ requestPolicy: 'network-only' }), ['MEDICATION_CHANGE_DECIDED']);
 
   const actions = () => inbox.data?.myHandoverActions;
   const awaiting = () => inbox.data?.handoversAwaitingMyAcknowledgement ?? [];

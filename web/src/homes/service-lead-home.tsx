@@ -1,7 +1,6 @@
 import { CoachCapacitiesDocument, ServiceLeadHandoversDocument, type HomeHandoverFragment } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createSignal, For, onCleanup, onMount, Show, type Accessor, type JSX } from 'solid-js';
-import { refreshOnNotifications } from '../notifications/refresh-on-notifications.js';
 import { Link } from '../platform/router.js';
 import { Badge } from '../ui/badge.js';
 import { EmptyState } from '../ui/empty-state.js';
@@ -10,6 +9,7 @@ import { UrgencyBadge } from '../handover/urgency.js';
 import { EscalationActions } from './escalation-actions.js';
 import { AcknowledgementStatus, handoverHref, HandoverLine, When } from './handover-status.js';
 import { HomePatients } from './home-patients.js';
+import { keepFresh } from './keep-fresh.js';
 
 const day = 86_400_000;
 /** How long a handover has waited, by band: what the lead scans for first. */
@@ -30,13 +30,16 @@ const clockTickMs = 60_000;
 /**
  * A PCN service lead's home: escalated handovers to act on (and those dealt with lately), every unacknowledged
  * handover by how long it has waited, care-plan reviews due, and each coach's caseload against capacity.
- * Escalations dealt with elsewhere (by another lead, or by the care team) update here live.
+ * Escalations, and escalations dealt with elsewhere (by another lead, or by the care team), update here live;
+ * everything else within a minute.
  */
 export function ServiceLeadHome(): JSX.Element {
   const [handovers, refetch] = createQuery({ query: ServiceLeadHandoversDocument, requestPolicy: 'cache-and-network' });
   const refresh = () => refetch({ requestPolicy: 'network-only' });
   onMount(() => (document.title = 'Service overview – Cairn'));
-  refreshOnNotifications(['HANDOVER_ESCALATED', 'HANDOVER_ESCALATION_HANDLED', 'HANDOVER_ACKNOWLEDGED', 'HANDOVER_POSTED'], refresh);
+  // Escalations reach every service lead of the PCN; a posted or acknowledged handover only one on its care team
+  // or its author, so the other leads' lists follow on keepFresh's steady refresh.
+  keepFresh(refresh, ['HANDOVER_ESCALATED', 'HANDOVER_ESCALATION_HANDLED', 'HANDOVER_ACKNOWLEDGED', 'HANDOVER_POSTED']);
 
   const escalated = () => handovers.data?.escalatedHandovers;
   const open = () => escalated()?.filter((h) => h.escalationOpen) ?? [];
@@ -180,6 +183,7 @@ function ticking(ms: number): Accessor<number> {
 /** Each coach's active caseload and this week's sessions against capacity: the capacity page's own figures. */
 function TeamCaseloads(): JSX.Element {
   const [result, refetch] = createQuery({ query: CoachCapacitiesDocument, requestPolicy: 'cache-and-network' });
+  keepFresh(() => refetch({ requestPolicy: 'network-only' }));
   const over = (value: number, of: number | null) => of !== null && value > of;
   return (
     <section class="card home-section" aria-labelledby="caseloads-heading">

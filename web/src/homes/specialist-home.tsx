@@ -1,11 +1,11 @@
 import { HandoversISentDocument } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { For, onMount, Show, type JSX } from 'solid-js';
-import { refreshOnNotifications } from '../notifications/refresh-on-notifications.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { ListStates } from '../ui/list-states.js';
 import { AcknowledgementStatus, HandoverLine } from './handover-status.js';
 import { HomePatients } from './home-patients.js';
+import { keepFresh } from './keep-fresh.js';
 
 /**
  * A specialist's home: the handovers they sent, each with whether it was acknowledged (by whom, when, and
@@ -14,7 +14,8 @@ import { HomePatients } from './home-patients.js';
 export function SpecialistHome(): JSX.Element {
   const [result, refetch] = createQuery({ query: HandoversISentDocument, requestPolicy: 'cache-and-network' });
   onMount(() => (document.title = 'Your handovers – Cairn'));
-  refreshOnNotifications(['HANDOVER_ACKNOWLEDGED', 'HANDOVER_ESCALATION_HANDLED'], () => refetch({ requestPolicy: 'network-only' }));
+  // The author is told of an acknowledgement and of an escalation dealt with, not of the escalation itself.
+  keepFresh(() => refetch({ requestPolicy: 'network-only' }), ['HANDOVER_ACKNOWLEDGED', 'HANDOVER_ESCALATION_HANDLED']);
   const sent = () => result.data?.handoversISent;
   const awaiting = () => sent()?.filter((h) => !h.acknowledgedAt).length ?? 0;
 
