@@ -530,7 +530,7 @@ export type PatientFilter = {
   /** Only patients whose care team I am on. */
   mine?: boolean | null | undefined;
   practiceId?: string | number | null | undefined;
-  /** Only patients whose care plan's next review date is today or has passed. */
+  /** Only patients not discharged whose care plan's next review date is today or has passed. */
   reviewDue?: boolean | null | undefined;
   /** Part of a name, or an NHS number (spaces allowed). */
   search?: string | null | undefined;

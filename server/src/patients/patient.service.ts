@@ -14,7 +14,7 @@ import { badCharacterIn } from '../platform/input-gate.js';
 import { requireText } from '../platform/validate.js';
 import { requireDateOfBirth } from './date-of-birth.js';
 import { formatNhsNumber, parseNhsNumber } from './nhs-number.js';
-import { Patient } from './patient.entity.js';
+import { Patient, PatientStatus } from './patient.entity.js';
 import { PatientSort, type CreatePatientInput, type PatientFilter } from './patient.types.js';
 
 export interface PatientPage {
@@ -59,7 +59,9 @@ export async function listPatients(
   if (filter.practiceId) where.push(sql`p.practice_id = ${filter.practiceId}::uuid`);
   if (filter.reviewDue) {
     // The care plan's typed view, kept beside the document: no Yjs is read to answer this.
-    // Today is today in the UK, whatever the database's time zone.
+    // Today is today in the UK, whatever the database's time zone. Discharge keeps the plan as it was, review
+    // date and all, so a discharged patient is left out here: they would crowd out those still being seen.
+    where.push(sql`p.status <> ${PatientStatus.DISCHARGED}`);
     where.push(sql`exists (select 1 from care_plan c where c.patient_id = p.id and c.next_review_date <= (now() at time zone 'Europe/London')::date)`);
   }
 

@@ -22,7 +22,7 @@ export class PatientFilter {
   @Field(() => ID, { nullable: true })
   practiceId?: string | null;
 
-  @Field(() => Boolean, { nullable: true, description: "Only patients whose care plan's next review date is today or has passed." })
+  @Field(() => Boolean, { nullable: true, description: "Only patients not discharged whose care plan's next review date is today or has passed." })
   reviewDue?: boolean | null;
 }
 
