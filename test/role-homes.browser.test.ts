@@ -279,4 +279,28 @@ describe('each role lands on a home that serves its day', () => {
     await byAge.getByRole('link', { name: summary }).waitFor();
     await context.close();
   });
+
+  it('a refresh that cannot reach the server keeps the lists shown, and says so above them', { timeout: 60_000 }, async () => {
+    const tag = randomUUID().slice(0, 8);
+    const { context, page } = await signedIn(world.users.lead);
+    const byAge = section(page, 'Unacknowledged handovers by age');
+    await byAge.getByRole('link', { name: 'Pacing plan from the pain clinic' }).waitFor();
+
+    // The network fails for the page's requests (not its socket): an escalation the lead is told of asks for the lists again.
+    await page.route('**/graphql', (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.fallback()));
+    const summary = `Escalated while offline (${tag})`;
+    await escalated(await pcnPatient('Jac', tag), summary);
+    await byAge.getByText('Cairn cannot reach the server just now.', { exact: false }).waitFor();
+    expect(await byAge.getByRole('link', { name: 'Pacing plan from the pain clinic' }).count()).toBe(1);
+    const escalations = section(page, 'Escalated handovers');
+    expect(await escalations.getByRole('listitem').filter({ hasText: 'New numbness in the left foot' }).count()).toBeGreaterThan(0);
+    await shot(page, 'home-service-lead-refresh-failed-1280');
+
+    // Back online, "Try again" brings the lists up to date and the message goes.
+    await page.unroute('**/graphql');
+    await byAge.getByRole('button', { name: 'Try again' }).click();
+    await byAge.getByRole('link', { name: summary }).waitFor();
+    expect(await byAge.getByText('Cairn cannot reach the server just now.', { exact: false }).count()).toBe(0);
+    await context.close();
+  });
 });

@@ -4,7 +4,7 @@ import { Show, type JSX } from 'solid-js';
 import { CaseloadTable } from '../caseload/caseload-table.js';
 import { Link } from '../platform/router.js';
 import { EmptyState } from '../ui/empty-state.js';
-import { ListStates } from '../ui/list-states.js';
+import { lastGood, ListStates } from '../ui/list-states.js';
 import { keepFresh } from './keep-fresh.js';
 
 const shown = 8;
@@ -16,7 +16,8 @@ const shown = 8;
 export function HomePatients(props: { heading: string; filter: PatientFilter; allHref: string; allLabel: string; empty: string; headingId: string }): JSX.Element {
   const [result, refetch] = createQuery({ query: CaseloadDocument, variables: () => ({ filter: props.filter, sort: 'NAME' as const, first: shown, after: null }) });
   keepFresh(() => refetch({ requestPolicy: 'network-only' }));
-  const page = () => result.data?.patients;
+  const loaded = lastGood(result);
+  const page = () => loaded()?.patients;
   return (
     <section class="card home-section" aria-labelledby={props.headingId}>
       <div class="home-section__head">

@@ -4,7 +4,7 @@ import { For, onMount, Show, type JSX } from 'solid-js';
 import { formatDueDate } from '../notifications/when.js';
 import { formatIsoDate } from '../platform/dates.js';
 import { Link } from '../platform/router.js';
-import { ListStates } from '../ui/list-states.js';
+import { lastGood, ListStates } from '../ui/list-states.js';
 import { UrgencyBadge } from '../handover/urgency.js';
 import { handoverHref } from './handover-status.js';
 import { HomePatients } from './home-patients.js';
@@ -25,9 +25,11 @@ export function PractitionerHome(): JSX.Element {
   // A request for approval, or its withdrawal, goes to the team's GPs, never to a practitioner.
   keepFresh(() => refetchMedication({ requestPolicy: 'network-only' }), ['MEDICATION_CHANGE_DECIDED']);
 
-  const actions = () => inbox.data?.myHandoverActions;
-  const awaiting = () => inbox.data?.handoversAwaitingMyAcknowledgement ?? [];
-  const due = () => medication.data?.medicationReviewsDue;
+  const inboxShown = lastGood(inbox);
+  const medicationShown = lastGood(medication);
+  const actions = () => inboxShown()?.myHandoverActions;
+  const awaiting = () => inboxShown()?.handoversAwaitingMyAcknowledgement ?? [];
+  const due = () => medicationShown()?.medicationReviewsDue;
 
   return (
     <div class="home">

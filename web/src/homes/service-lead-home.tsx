@@ -4,7 +4,7 @@ import { createSignal, For, onCleanup, onMount, Show, type Accessor, type JSX } 
 import { Link } from '../platform/router.js';
 import { Badge } from '../ui/badge.js';
 import { EmptyState } from '../ui/empty-state.js';
-import { ListStates } from '../ui/list-states.js';
+import { lastGood, ListStates } from '../ui/list-states.js';
 import { UrgencyBadge } from '../handover/urgency.js';
 import { EscalationActions } from './escalation-actions.js';
 import { AcknowledgementStatus, handoverHref, HandoverLine, When } from './handover-status.js';
@@ -41,9 +41,10 @@ export function ServiceLeadHome(): JSX.Element {
   // or its author, so the other leads' lists follow on keepFresh's steady refresh.
   keepFresh(refresh, ['HANDOVER_ESCALATED', 'HANDOVER_ESCALATION_HANDLED', 'HANDOVER_ACKNOWLEDGED', 'HANDOVER_POSTED']);
 
-  const escalated = () => handovers.data?.escalatedHandovers;
+  const loaded = lastGood(handovers);
+  const escalated = () => loaded()?.escalatedHandovers;
   const open = () => escalated()?.filter((h) => h.escalationOpen) ?? [];
-  const unacknowledged = () => handovers.data?.unacknowledgedHandovers;
+  const unacknowledged = () => loaded()?.unacknowledgedHandovers;
 
   return (
     <div class="home">
@@ -184,6 +185,7 @@ function ticking(ms: number): Accessor<number> {
 function TeamCaseloads(): JSX.Element {
   const [result, refetch] = createQuery({ query: CoachCapacitiesDocument, requestPolicy: 'cache-and-network' });
   keepFresh(() => refetch({ requestPolicy: 'network-only' }));
+  const loaded = lastGood(result);
   const over = (value: number, of: number | null) => of !== null && value > of;
   return (
     <section class="card home-section" aria-labelledby="caseloads-heading">
@@ -191,7 +193,7 @@ function TeamCaseloads(): JSX.Element {
         <h2 id="caseloads-heading">Team caseloads</h2>
         <Link href="/capacity">Capacity and diaries</Link>
       </div>
-      <ListStates items={result.data?.coachCapacities} error={result.error} retry={() => refetch({ requestPolicy: 'network-only' })} loadingLabel="Loading caseloads…" empty={<p class="muted">No coaches in this PCN yet.</p>}>
+      <ListStates items={loaded()?.coachCapacities} error={result.error} retry={() => refetch({ requestPolicy: 'network-only' })} loadingLabel="Loading caseloads…" empty={<p class="muted">No coaches in this PCN yet.</p>}>
         {(rows) => (
           <ul class="home-list home-caseloads">
             <For each={rows}>

@@ -2,7 +2,7 @@ import { HandoversISentDocument } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { For, onMount, Show, type JSX } from 'solid-js';
 import { EmptyState } from '../ui/empty-state.js';
-import { ListStates } from '../ui/list-states.js';
+import { lastGood, ListStates } from '../ui/list-states.js';
 import { AcknowledgementStatus, HandoverLine } from './handover-status.js';
 import { HomePatients } from './home-patients.js';
 import { keepFresh } from './keep-fresh.js';
@@ -16,7 +16,8 @@ export function SpecialistHome(): JSX.Element {
   onMount(() => (document.title = 'Your handovers – Cairn'));
   // The author is told of an acknowledgement and of an escalation dealt with, not of the escalation itself.
   keepFresh(() => refetch({ requestPolicy: 'network-only' }), ['HANDOVER_ACKNOWLEDGED', 'HANDOVER_ESCALATION_HANDLED']);
-  const sent = () => result.data?.handoversISent;
+  const loaded = lastGood(result);
+  const sent = () => loaded()?.handoversISent;
   const awaiting = () => sent()?.filter((h) => !h.acknowledgedAt).length ?? 0;
 
   return (

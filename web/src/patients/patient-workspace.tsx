@@ -9,6 +9,7 @@ import { CareTeamProvider } from './care-team-context.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
+import { lastGood, ReloadFailed } from '../ui/list-states.js';
 import { Spinner } from '../ui/spinner.js';
 import { CareTeam } from './care-team.js';
 import { PatientHeader } from './patient-header.js';
@@ -25,7 +26,13 @@ import { SessionsTab } from '../sessions/sessions-tab.js';
 export function PatientWorkspace(props: { patientId: string; tab: string | undefined; itemId?: string | undefined }): JSX.Element {
   const [result, refetch] = createQuery({ query: PatientWorkspaceDocument, variables: () => ({ id: props.patientId }) });
   const code = () => result.error?.graphQLErrors[0]?.extensions?.code;
-  const patient = () => (result.data?.patient.id === props.patientId ? result.data.patient : undefined);
+  // A record already shown stays when a later reload cannot reach the server (said above it), never replaced by the error.
+  const loaded = lastGood(result);
+  const patient = () => {
+    const p = loaded()?.patient;
+    return p?.id === props.patientId ? p : undefined;
+  };
+  const failed = () => (result.error && code() !== 'UNAUTHENTICATED' ? result.error : undefined);
   const tab = () => tabFor(props.tab);
   const urql = useClient();
   const session = useSession();
@@ -54,49 +61,54 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
             <p>Check the link you followed. You can only see patients whose care team you are on, or who have been referred to your service.</p>
           </EmptyState>
         </Match>
-        <Match when={result.error && code() !== 'UNAUTHENTICATED'}>
-          <Alert tone="error">
-            <p>{describeError(result.error!).message}</p>
-            <Button variant="secondary" onClick={() => refetch()}>
-              Try again
-            </Button>
-          </Alert>
-        </Match>
         <Match when={patient()}>
           {(p) => (
-            <CareTeamProvider patientId={p().id} members={p().careTeam} canManage={p().viewerCan.manageCareTeam} onChanged={reload}>
-              <PatientHeader patient={p()} canEdit={p().viewerCan.updatePatient} onChanged={() => refetch({ requestPolicy: 'network-only' })} />
-              <div class="workspace__body">
-                <CareTeam members={p().careTeam} canManage={p().viewerCan.manageCareTeam} viewerId={viewerId()} onLeftTeam={() => navigate('/')} />
-                <div class="workspace__record">
-                  <Switch>
-                    <Match when={tab()}>
-                      {(t) => (
-                        <>
-                          <WorkspaceTabs patientId={p().id} current={t()} />
-                          <section class="card workspace__panel" aria-labelledby="panel-heading">
-                            <h2 id="panel-heading">{t().label}</h2>
-                            <Show
-                              when={t().slug === 'care-plan'}
-                              fallback={
-                                <RecordSection tab={t()} patient={p()} itemId={props.itemId} onPatientChanged={() => refetch({ requestPolicy: 'network-only' })} />
-                              }
-                            >
-                              <CarePlanTab patientId={p().id} careTeam={p().careTeam} canEdit={p().viewerCan.editCarePlan} activationLevel={p().activationLevel ?? null} />
-                            </Show>
-                          </section>
-                        </>
-                      )}
-                    </Match>
-                    <Match when={!tab()}>
-                      <EmptyState title="No such section" action={<Link href={`/patients/${encodeURIComponent(p().id)}`}>Open the care plan</Link>}>
-                        <p>This patient's record has no section at that address.</p>
-                      </EmptyState>
-                    </Match>
-                  </Switch>
+            <>
+              <Show when={failed()}>{(error) => <ReloadFailed error={error()} retry={() => refetch({ requestPolicy: 'network-only' })} />}</Show>
+              <CareTeamProvider patientId={p().id} members={p().careTeam} canManage={p().viewerCan.manageCareTeam} onChanged={reload}>
+                <PatientHeader patient={p()} canEdit={p().viewerCan.updatePatient} onChanged={() => refetch({ requestPolicy: 'network-only' })} />
+                <div class="workspace__body">
+                  <CareTeam members={p().careTeam} canManage={p().viewerCan.manageCareTeam} viewerId={viewerId()} onLeftTeam={() => navigate('/')} />
+                  <div class="workspace__record">
+                    <Switch>
+                      <Match when={tab()}>
+                        {(t) => (
+                          <>
+                            <WorkspaceTabs patientId={p().id} current={t()} />
+                            <section class="card workspace__panel" aria-labelledby="panel-heading">
+                              <h2 id="panel-heading">{t().label}</h2>
+                              <Show
+                                when={t().slug === 'care-plan'}
+                                fallback={
+                                  <RecordSection tab={t()} patient={p()} itemId={props.itemId} onPatientChanged={() => refetch({ requestPolicy: 'network-only' })} />
+                                }
+                              >
+                                <CarePlanTab patientId={p().id} careTeam={p().careTeam} canEdit={p().viewerCan.editCarePlan} activationLevel={p().activationLevel ?? null} />
+                              </Show>
+                            </section>
+                          </>
+                        )}
+                      </Match>
+                      <Match when={!tab()}>
+                        <EmptyState title="No such section" action={<Link href={`/patients/${encodeURIComponent(p().id)}`}>Open the care plan</Link>}>
+                          <p>This patient's record has no section at that address.</p>
+                        </EmptyState>
+                      </Match>
+                    </Switch>
+                  </div>
                 </div>
-              </div>
-            </CareTeamProvider>
+              </CareTeamProvider>
+            </>
+          )}
+        </Match>
+        <Match when={failed()}>
+          {(error) => (
+            <Alert tone="error">
+              <p>{describeError(error()).message}</p>
+              <Button variant="secondary" onClick={() => refetch()}>
+                Try again
+              </Button>
+            </Alert>
           )}
         </Match>
         <Match when={true}>

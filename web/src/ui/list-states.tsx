@@ -1,5 +1,5 @@
 import type { CombinedError } from '@urql/core';
-import { Match, Switch, type JSX } from 'solid-js';
+import { createMemo, Match, Show, Switch, type Accessor, type JSX } from 'solid-js';
 import { describeError } from '../platform/errors.js';
 import { Alert } from './alert.js';
 import { Button } from './button.js';
@@ -8,7 +8,8 @@ import { Spinner } from './spinner.js';
 /**
  * The states a list of a patient's record passes through, in one place: it failed to load (say why, offer
  * a retry), it is loading, it is empty (say why and what happens next), or here are its items. A list
- * already shown stays shown when a later reload fails.
+ * already shown stays shown when a later reload fails (give `items` through `lastGood`), with the failure
+ * said above it.
  */
 export function ListStates<T>(props: {
   items: readonly T[] | undefined;
@@ -19,20 +20,57 @@ export function ListStates<T>(props: {
   children(items: readonly T[]): JSX.Element;
 }): JSX.Element {
   return (
-    <Switch>
-      <Match when={props.error && !props.items}>
-        <Alert tone="error">
-          <p>{describeError(props.error!).message}</p>
-          <Button variant="secondary" onClick={() => props.retry()}>
-            Try again
-          </Button>
-        </Alert>
-      </Match>
-      <Match when={!props.items}>
-        <Spinner label={props.loadingLabel} />
-      </Match>
-      <Match when={props.items!.length === 0}>{props.empty}</Match>
-      <Match when={props.items}>{(items) => props.children(items())}</Match>
-    </Switch>
+    <>
+      <Show when={props.items && props.error}>{(error) => <ReloadFailed error={error()} retry={() => props.retry()} />}</Show>
+      <Switch>
+        <Match when={props.error && !props.items}>
+          <Alert tone="error">
+            <p>{describeError(props.error!).message}</p>
+            <Button variant="secondary" onClick={() => props.retry()}>
+              Try again
+            </Button>
+          </Alert>
+        </Match>
+        <Match when={!props.items}>
+          <Spinner label={props.loadingLabel} />
+        </Match>
+        <Match when={props.items!.length === 0}>{props.empty}</Match>
+        {/* Keyed: a list kept through a failed reload is replaced by a new one when a reload succeeds again. */}
+        <Match when={props.items} keyed>
+          {(items) => props.children(items)}
+        </Match>
+      </Switch>
+    </>
   );
+}
+
+/** Above what is still shown: a reload failed, so it is as last loaded; try again. */
+export function ReloadFailed(props: { error: CombinedError; retry(): void }): JSX.Element {
+  return (
+    <Alert tone="error">
+      <p>{describeError(props.error).message} What is shown below is as it was when last loaded.</p>
+      <Button variant="secondary" onClick={() => props.retry()}>
+        Try again
+      </Button>
+    </Alert>
+  );
+}
+
+/**
+ * A query's data, kept while a later read of the same query (same variables) cannot reach the server: urql
+ * then empties `data`, and a list or record already shown would give way to the error. An answer the
+ * server gave (FORBIDDEN, NOT_FOUND…) is not a failure to reach it: what was shown then goes, as it should
+ * when access has been taken away.
+ */
+export function lastGood<T>(result: { readonly data?: T | null; readonly error?: CombinedError; readonly operation?: { readonly key: number } }): Accessor<T | undefined> {
+  let kept: { key: number; data: T } | undefined;
+  return createMemo(() => {
+    const { data, error, operation } = result;
+    if (data !== undefined && data !== null) {
+      kept = operation ? { key: operation.key, data } : undefined;
+      return data;
+    }
+    const unreachable = error !== undefined && error.graphQLErrors.length === 0;
+    return unreachable && kept && operation?.key === kept.key ? kept.data : undefined;
+  });
 }
