@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../server/src/auth/user.entity.js';
 import { gql, useTestServer } from '../server/src/test-support/harness.js';
@@ -239,6 +239,46 @@ describe('handovers, discussions and notifications in Chromium', () => {
     await bell(lead.page).click();
     await lead.page.getByRole('region', { name: 'Notifications', exact: true }).getByRole('link', { name: /Sleep has improved|Handover for Gethin/ }).first().waitFor();
     expect(await sameDocument(lead.page)).toBe(true);
+    await lead.context.close();
+  });
+
+  it('a notification marked read from the keyboard keeps focus in the panel, so Escape still closes it and returns to the bell; a failure is said', { timeout: 60_000 }, async () => {
+    const { coach, gp, specialist } = world.users;
+    const patient = await world.patient([coach, gp], { givenName: 'Hywel', familyName: `Jones ${world.tag}` });
+    await world.linkSpecialist(patient);
+    const lead = await signedIn(coach);
+    const posted = await gql(
+      server().url,
+      'mutation($input: PostHandoverInput!) { postHandover(input: $input) { id } }',
+      { input: { patientId: patient.id, summary: 'Walking target halved for a fortnight', advice: 'No change to medication.', urgency: 'ROUTINE', actions: [] } },
+      await signInAs(server().url, specialist),
+    );
+    expect(posted.errors).toBeUndefined();
+    const panel = lead.page.locator('.bell__panel');
+    const markRead = panel.getByRole('button', { name: new RegExp(`^Mark read\\W+Handover for Hywel Jones ${world.tag}`) });
+    // Opening the panel reloads its list: wait for that, so the rows tabbed through are the ones that stay.
+    const reloaded = lead.page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('NotificationsPanel'));
+    await bell(lead.page).click();
+    await reloaded;
+    await markRead.waitFor();
+
+    const focusedIs = (locator: Locator) => locator.evaluate((el) => el === document.activeElement);
+    for (let i = 0; i < 10 && !(await focusedIs(markRead)); i++) await lead.page.keyboard.press('Tab');
+    expect(await focusedIs(markRead)).toBe(true);
+    // The first try cannot reach the server: the panel says so, and the button stays, focused, to try again.
+    await lead.page.route('**/graphql', (route) => ((route.request().postData() ?? '').includes('MarkNotificationRead') ? route.abort('internetdisconnected') : route.fallback()));
+    await lead.page.keyboard.press('Enter');
+    await panel.getByText('Cairn cannot reach the server just now.', { exact: false }).waitFor();
+    expect(await focusedIs(markRead)).toBe(true);
+    await lead.page.unroute('**/graphql');
+    await lead.page.keyboard.press('Enter');
+    await markRead.waitFor({ state: 'detached' });
+    expect(await panel.getByText('Cairn cannot reach the server just now.', { exact: false }).count()).toBe(0);
+    expect(await lead.page.evaluate(() => document.activeElement?.closest('.bell__panel') !== null)).toBe(true);
+
+    await lead.page.keyboard.press('Escape');
+    await panel.waitFor({ state: 'hidden' });
+    expect(await focusedIs(bell(lead.page))).toBe(true);
     await lead.context.close();
   });
 });

@@ -39,7 +39,16 @@ export function NotificationBell(): JSX.Element {
   const openItem = async (n: NotificationItem) => {
     close(false);
     navigate(n.link);
-    if (!n.readAt) await center.markRead(n.id);
+    if (!n.readAt) await markRead(n, false);
+  };
+
+  /** Marks one read, saying why if it could not be; `refocus`: the button pressed went with its row. */
+  const markRead = async (n: NotificationItem, refocus: boolean) => {
+    const failed = await center.markRead(n.id);
+    setProblem(failed ? failed.message : null);
+    // A row marked read is drawn afresh, without its button: focus would fall to the page, out of the panel
+    // (and Escape would no longer close it). The notification's own link takes it instead.
+    if (refocus && !root?.contains(document.activeElement)) root?.querySelector<HTMLElement>(`[data-notification="${CSS.escape(n.id)}"] .bell__link`)?.focus();
   };
 
   const markAll = async () => {
@@ -92,7 +101,7 @@ export function NotificationBell(): JSX.Element {
             <ul class="bell__list">
               <For each={center.items()}>
                 {(n) => (
-                  <li class={`bell__item ${n.readAt ? '' : 'bell__item--unread'}`}>
+                  <li class={`bell__item ${n.readAt ? '' : 'bell__item--unread'}`} data-notification={n.id}>
                     <a
                       href={n.link}
                       class="bell__link"
@@ -114,7 +123,7 @@ export function NotificationBell(): JSX.Element {
                       <span class="bell__item-when">{timeAgo(n.createdAt)}</span>
                     </a>
                     <Show when={!n.readAt}>
-                      <button type="button" class="button button--quiet bell__read" onClick={() => void center.markRead(n.id)}>
+                      <button type="button" class="button button--quiet bell__read" onClick={() => void markRead(n, true)}>
                         Mark read<span class="visually-hidden">: {n.title}</span>
                       </button>
                     </Show>
