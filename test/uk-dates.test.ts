@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { instantOf, ukClockOf } from '../web/src/platform/dates.js';
+import { formatUkDayOf, instantOf, ukClockOf } from '../web/src/platform/dates.js';
 
 describe('dates typed in the web app are UK dates and times, whatever the computer’s zone', () => {
   it('reads a typed day and time as UK time, in winter and in summer', () => {
@@ -19,5 +19,11 @@ describe('dates typed in the web app are UK dates and times, whatever the comput
     for (const [day, time] of [['2027-02-31', '10:00'], ['2027-07-14', '10:75'], ['2027-07-14', '24:00'], ['14/07/2027', '10:00'], ['2027-07-14', '']]) {
       expect(instantOf(day!, time!), `${day} ${time}`).toBeNull();
     }
+  });
+
+  it('says which UK day an instant fell on: half past midnight in summer is already the next day', () => {
+    expect(formatUkDayOf('2026-06-02T23:30:00Z')).toBe('3 June 2026');
+    expect(formatUkDayOf('2026-12-02T23:30:00Z')).toBe('2 December 2026');
+    expect(formatUkDayOf('not a time')).toBe('not a time');
   });
 });

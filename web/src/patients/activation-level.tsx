@@ -1,7 +1,7 @@
 import { SetPatientActivationLevelDocument } from '@cairn/schema/operations';
 import { createMutation } from '@urql/solid';
 import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
-import { formatIsoDate } from '../platform/dates.js';
+import { formatUkDayOf } from '../platform/dates.js';
 import { describeError } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 
@@ -28,7 +28,7 @@ export function ActivationLevel(props: { patientId: string; level: number | null
     if (!result.error) props.onChanged();
     else if (select) select.value = props.level ? String(props.level) : ''; // show what is recorded, not what failed
   };
-  const assessed = () => (props.setAt ? ` Set ${formatIsoDate(props.setAt.slice(0, 10))}` : '');
+  const assessed = () => (props.setAt ? ` Set ${formatUkDayOf(props.setAt)}` : '');
   const id = createUniqueId();
   let select: HTMLSelectElement | undefined;
   return (

@@ -6,6 +6,15 @@ export function formatIsoDate(isoDate: string): string {
   return Number.isNaN(date.getTime()) ? isoDate : longDate.format(date);
 }
 
+/**
+ * The UK day an instant (an ISO timestamp) fell on, as people read it: 3 June 2026. Not the timestamp's own
+ * date, which is UTC's: at half past midnight on a UK summer's day, UTC is still on the day before.
+ */
+export function formatUkDayOf(iso: string): string {
+  const instant = new Date(iso);
+  return Number.isNaN(instant.getTime()) ? iso : formatIsoDate(ukToday(instant));
+}
+
 /** Today's date (YYYY-MM-DD) in the UK, where the service runs and where the server checks dates. */
 export function ukToday(now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
