@@ -545,7 +545,9 @@ export type PatientResponseInput = {
 export type PatientSort =
   | 'DATE_OF_BIRTH'
   | 'NAME'
-  | 'NEWEST';
+  | 'NEWEST'
+  /** The care plan's next review date, most overdue first; patients with none last. */
+  | 'REVIEW_DATE';
 
 export type PatientStatus =
   | 'ACTIVE'

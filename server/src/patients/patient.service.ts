@@ -29,6 +29,11 @@ const sortKeys: Record<PatientSort, { columns: string[]; direction: 'asc' | 'des
   NAME: { columns: ['lower(p.family_name)', 'lower(p.given_name)', 'p.id::text'], direction: 'asc' },
   NEWEST: { columns: ["to_char(p.created_at at time zone 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US')", 'p.id::text'], direction: 'desc' },
   DATE_OF_BIRTH: { columns: ["to_char(p.date_of_birth, 'YYYY-MM-DD')", 'p.id::text'], direction: 'asc' },
+  // The plan's typed view, as the reviewDue filter reads it; a patient with no review date sorts after every date.
+  REVIEW_DATE: {
+    columns: ["coalesce((select to_char(c.next_review_date, 'YYYY-MM-DD') from care_plan c where c.patient_id = p.id), '9999-12-31')", 'lower(p.family_name)', 'lower(p.given_name)', 'p.id::text'],
+    direction: 'asc',
+  },
 };
 
 /** The patients `actor` may see that match `filter`, a page at a time (keyset pagination). */

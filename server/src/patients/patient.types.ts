@@ -1,9 +1,9 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Patient, PatientStatus } from './patient.entity.js';
 
-export const PatientSort = { NAME: 'NAME', NEWEST: 'NEWEST', DATE_OF_BIRTH: 'DATE_OF_BIRTH' } as const;
+export const PatientSort = { NAME: 'NAME', NEWEST: 'NEWEST', DATE_OF_BIRTH: 'DATE_OF_BIRTH', REVIEW_DATE: 'REVIEW_DATE' } as const;
 export type PatientSort = (typeof PatientSort)[keyof typeof PatientSort];
-registerEnumType(PatientSort, { name: 'PatientSort' });
+registerEnumType(PatientSort, { name: 'PatientSort', valuesConfig: { REVIEW_DATE: { description: "The care plan's next review date, most overdue first; patients with none last." } } });
 
 @InputType()
 export class PatientFilter {

@@ -61,4 +61,24 @@ describe("the caseload's care-plan review dates", () => {
     expect(due.nodes.map((n) => n.id)).toEqual([stillSeen.id]);
     expect(due.totalCount).toBe(1);
   });
+
+  it('sorts by review date, most overdue first, a page at a time; patients with no review date come last', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const [aWeek, aMonth, today, none] = [
+      await world.patient([world.users.coach], { familyName: 'Adams' }),
+      await world.patient([world.users.coach], { familyName: 'Young' }),
+      await world.patient([world.users.coach], { familyName: 'Baker' }),
+      await world.patient([world.users.coach], { familyName: 'Cole' }),
+    ];
+    await setReview(world, aWeek.id, isoDay(-7));
+    await setReview(world, aMonth.id, isoDay(-30));
+    await setReview(world, today.id, isoDay(0));
+    const token = await signInAs(server().url, world.users.coach);
+    const BY_REVIEW = `query($after: String) { patients(filter: { mine: true }, sort: REVIEW_DATE, first: 2, after: $after) { nodes { id } pageInfo { endCursor hasNextPage } } }`;
+    type Sorted = { patients: { nodes: Array<{ id: string }>; pageInfo: { endCursor: string | null; hasNextPage: boolean } } };
+    const first = (await gql<Sorted>(server().url, BY_REVIEW, { after: null }, token)).data!.patients;
+    const second = (await gql<Sorted>(server().url, BY_REVIEW, { after: first.pageInfo.endCursor }, token)).data!.patients;
+    expect([...first.nodes, ...second.nodes].map((n) => n.id)).toEqual([aMonth.id, aWeek.id, today.id, none.id]);
+    expect([first.pageInfo.hasNextPage, second.pageInfo.hasNextPage]).toEqual([true, false]);
+  });
 });

@@ -1,4 +1,4 @@
-import { CaseloadDocument, type PatientFilter } from '@cairn/schema/operations';
+import { CaseloadDocument, type PatientFilter, type PatientSort } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { Show, type JSX } from 'solid-js';
 import { CaseloadTable } from '../caseload/caseload-table.js';
@@ -13,8 +13,8 @@ const shown = 8;
  * A few patients from the caseload's own query and table, with a link to the whole list on the caseload
  * page: a home shows who is there, the caseload searches and filters.
  */
-export function HomePatients(props: { heading: string; filter: PatientFilter; allHref: string; allLabel: string; empty: string; headingId: string }): JSX.Element {
-  const [result, refetch] = createQuery({ query: CaseloadDocument, variables: () => ({ filter: props.filter, sort: 'NAME' as const, first: shown, after: null }) });
+export function HomePatients(props: { heading: string; filter: PatientFilter; /** By name unless given. */ sort?: PatientSort; allHref: string; allLabel: string; empty: string; headingId: string }): JSX.Element {
+  const [result, refetch] = createQuery({ query: CaseloadDocument, variables: () => ({ filter: props.filter, sort: props.sort ?? 'NAME', first: shown, after: null }) });
   keepFresh(() => refetch({ requestPolicy: 'network-only' }));
   const loaded = lastGood(result);
   const page = () => loaded()?.patients;

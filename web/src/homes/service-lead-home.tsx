@@ -107,6 +107,7 @@ export function ServiceLeadHome(): JSX.Element {
         heading="Care-plan reviews due"
         headingId="reviews-heading"
         filter={{ mine: false, reviewDue: true }}
+        sort="REVIEW_DATE"
         allHref="/caseload?scope=all&review=due"
         allLabel="Every patient with a review due"
         empty="No care-plan reviews are due"
