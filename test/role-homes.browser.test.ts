@@ -303,4 +303,28 @@ describe('each role lands on a home that serves its day', () => {
     expect(await byAge.getByText('Cairn cannot reach the server just now.', { exact: false }).count()).toBe(0);
     await context.close();
   });
+
+  it('a practitioner’s action marked done by the care-team lead leaves “Actions for you” at once', { timeout: 60_000 }, async () => {
+    const tag = randomUUID().slice(0, 8);
+    const { coach, pharm, specialist } = world.users;
+    const patient = await world.patient([coach, pharm], { givenName: 'Kit', familyName: `Hughes ${tag}` });
+    await world.linkSpecialist(patient);
+    const description = `Check the night-time dose (${tag})`;
+    const posted = await gql<{ postHandover: { actions: Array<{ id: string }> } }>(
+      server().url,
+      POST,
+      { input: { patientId: patient.id, summary: `Night pain (${tag})`, advice: 'Move the evening dose earlier.', urgency: 'ROUTINE', actions: [{ description, assigneeId: pharm.id, dueDate: null }] } },
+      await signInAs(server().url, specialist),
+    );
+    expect(posted.errors).toBeUndefined();
+    const { context, page } = await signedIn(pharm);
+    const actions = section(page, 'Actions for you');
+    await actions.getByText(description).waitFor();
+
+    // The coach leads the care team, and marks it done for the practitioner.
+    const done = await gql(server().url, 'mutation($id: ID!) { markHandoverActionDone(actionId: $id) { id } }', { id: posted.data!.postHandover.actions[0]!.id }, await signInAs(server().url, coach));
+    expect(done.errors).toBeUndefined();
+    await actions.getByText(description).waitFor({ state: 'detached' });
+    await context.close();
+  });
 });
