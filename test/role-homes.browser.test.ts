@@ -231,11 +231,11 @@ describe('each role lands on a home that serves its day', () => {
 
   it('a handover sent after the home opened, or stamped ahead of this computer’s clock, waits “Under 2 days” and the page keeps working', { timeout: 90_000 }, async () => {
     const tag = randomUUID().slice(0, 8);
-    const ahead = `Stamped a minute ahead (${tag})`;
+    const ahead = `Stamped ten minutes ahead (${tag})`;
     const later = `Sent while the home is open (${tag})`;
     await sql(
       `insert into handover_note (id, patient_id, author_id, source_service, summary, advice, urgency, created_at)
-       values (gen_random_uuid(), ?, ?, 'County Pain Service', ?, 'No change to medication.', 'ROUTINE', now() + interval '1 minute')`,
+       values (gen_random_uuid(), ?, ?, 'County Pain Service', ?, 'No change to medication.', 'ROUTINE', now() + interval '10 minutes')`,
       [(await pcnPatient('Ffion', tag)).id, world.users.specialist.id, ahead],
     );
     const { context, page } = await signedIn(world.users.lead);
@@ -277,6 +277,24 @@ describe('each role lands on a home that serves its day', () => {
     // The lead comes back to the tab (the lists are also read again every minute while it is shown).
     await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
     await byAge.getByRole('link', { name: summary }).waitFor();
+    await context.close();
+  });
+
+  it('a home shown again with nothing changed reads none of its lists again, so its user is not put on every patient\'s trail each time', { timeout: 60_000 }, async () => {
+    const { context, page } = await signedIn(world.users.lead);
+    await section(page, 'Unacknowledged handovers by age').getByRole('link', { name: 'Pacing plan from the pain clinic' }).waitFor();
+    const entries = async () => Number((await sql<{ n: string }>('select count(*) as n from audit_entry where actor_id = ?', [world.users.lead.id]))[0].n);
+    const checks: string[] = [];
+    page.on('request', (r) => void ((r.postData() ?? '').includes('latestChangeSeq') && checks.push(r.url())));
+    const before = await entries();
+    for (let i = 0; i < 3; i++) {
+      const answered = page.waitForResponse((r) => r.url().endsWith('/graphql') && r.request().method() === 'POST');
+      await page.evaluate(() => document.dispatchEvent(new Event('visibilitychange')));
+      await answered;
+    }
+    expect(await entries()).toBe(before);
+    // It did ask, each time it was shown.
+    expect(checks.length).toBeGreaterThanOrEqual(3);
     await context.close();
   });
 

@@ -132,6 +132,22 @@ export async function lastCommittedSeq(em: EntityManager): Promise<number> {
   return Number(rows[0]?.seq ?? 0);
 }
 
+/**
+ * The seq of the newest shared event of any patient `readable` (the policy's READ rule as SQL over `p`) lets
+ * through, or 0: it moves whenever something about one of those patients has changed. One probe of the
+ * patient's events index per patient, newest first.
+ */
+export async function latestChangeSeq(em: EntityManager, readable: Sql): Promise<number> {
+  const rows = await runSql<{ seq: string | null }>(
+    em,
+    sql`select max(latest.seq) as seq
+          from patient p
+          cross join lateral (select e.seq from event e where e.patient_id = p.id and e.recipient_id is null order by e.seq desc limit 1) latest
+         where ${readable}`,
+  );
+  return Number(rows[0]?.seq ?? 0);
+}
+
 /** `statement`, prepared as `<prefix>-<part's name>` when `part` is itself prepared. */
 function preparedWith(part: Sql, prefix: string, statement: Sql): Sql {
   return part.name === undefined ? statement : prepared(`${prefix}-${part.name}`, statement);

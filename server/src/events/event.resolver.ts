@@ -1,10 +1,10 @@
 import { Arg, Ctx, ID, Int, Query, Resolver, Root, Subscription } from 'type-graphql';
 import type { SubscribeResolverData } from 'type-graphql';
-import { admitPatientRead, PatientAction, requirePatientAccess } from '../access/policy.js';
+import { admitPatientRead, PatientAction, readablePatientsSql, requireActor, requirePatientAccess } from '../access/policy.js';
 import type { Context } from '../auth/request-context.js';
 import { badInput } from '../platform/errors.js';
 import { type EventKind, EventKindEnum } from './event-kinds.js';
-import { parseCursor, readTimeline, type EventRecord } from './event-log.js';
+import { latestChangeSeq, parseCursor, readTimeline, type EventRecord } from './event-log.js';
 import { PatientEvent, PatientEventConnection, toPatientEvent } from './event.types.js';
 
 @Resolver()
@@ -24,6 +24,15 @@ export class EventResolver {
     const rows = await readTimeline(ctx.em, patientId, kinds, cursor, first + 1);
     const nodes = rows.slice(0, first).map(toPatientEvent);
     return { nodes, pageInfo: { endCursor: nodes.at(-1)?.seq ?? null, hasNextPage: rows.length > first } };
+  }
+
+  @Query(() => String, {
+    description:
+      "The seq of the newest event of any patient you may open ('0' when there is none): it moves whenever something about one of them has changed. A page polls it to know when to read its lists again. It names no patient, so asking is not recorded as a read of one.",
+  })
+  async latestChangeSeq(@Ctx() ctx: Context): Promise<string> {
+    const actor = requireActor(ctx);
+    return String(await latestChangeSeq(ctx.em, readablePatientsSql(actor)));
   }
 
   @Subscription(() => PatientEvent, {
