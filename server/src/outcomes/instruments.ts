@@ -45,15 +45,13 @@ export interface InstrumentDefinition {
   higherIsBetter: boolean;
   /** May a patient answer it from the questionnaire link (the PAM score comes from its licensed scorer). */
   patientCompletable: boolean;
-  /** Said instead of `instructions` on the patient's questionnaire page, where there are no dates to fill in. */
-  patientInstructions?: string;
   /** A count with no natural top (GP appointments): `scoreMax` bounds what is accepted, not what is charted. */
   isCount?: true;
   /** Itself a rating of change since the programme began (PGIC): each answer stands alone, with no baseline. */
   ratesChange?: true;
 }
 
-/** What a patient answering GP appointments from a link counts: the months up to the day they answer. */
+/** What a patient answering GP appointments from a link counts: the months up to the day they answer (`gpQuestionFrom`). */
 export const patientGpPeriodMonths = 3;
 
 const PSEQ_SCALE = { min: 0, max: 6, decimals: 0 as const, minLabel: 'Not at all confident', maxLabel: 'Completely confident' };
@@ -140,7 +138,6 @@ export const instruments: Record<Instrument, InstrumentDefinition> = {
     shortName: 'GP appointments',
     citation: "The coaching service's evaluation: the share of patients with no GP appointment for their pain while on the programme.",
     instructions: 'Count the appointments with a GP about pain between the two dates.',
-    patientInstructions: `Think about the last ${patientGpPeriodMonths} months, up to today.`,
     items: [{ number: 1, text: 'How many GP appointments for pain were there in this period?', min: 0, max: 99, decimals: 0, minLabel: 'None', maxLabel: '99' }],
     scoreMin: 0,
     scoreMax: 99,

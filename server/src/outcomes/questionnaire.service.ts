@@ -11,7 +11,7 @@ import { badInput, CairnError, conflict, ErrorCode, notFound } from '../platform
 import { requireIsoDate } from '../platform/validate.js';
 import { Instrument, instruments, patientGpPeriodMonths } from './instruments.js';
 import { CompletedBy, GpAppointmentSource, type OutcomeRecord } from './outcome-record.entity.js';
-import { recordOutcome, type NewOutcome } from './outcome.service.js';
+import { episodeStartFor, recordOutcome, type NewOutcome } from './outcome.service.js';
 import { QuestionnaireRequest, type QuestionnaireChannel } from './questionnaire-request.entity.js';
 import { scoreAnswers, type Answers } from './scoring.js';
 import { runSql, sql } from '../platform/sql.js';
@@ -157,10 +157,11 @@ export async function submitQuestionnaire(
     // The row lock makes two submissions of one link queue; the second finds it completed.
     const [row] = await runSql<{ completed_at: Date | null }>(tx, sql`select completed_at from questionnaire_request where id = ${request.id} for update`);
     if (row.completed_at) throw conflict('This questionnaire has already been completed. Thank you – there is nothing more to do.');
+    const episodeStart = await episodeStartFor(tx, patient.id);
     const records: OutcomeRecord[] = [];
     for (const r of responses) {
       records.push(
-        await recordOutcome(tx, by, patient, { instrument: r.instrument, answers: r.answers, ...patientDates(r.instrument, now), supersedesId: null }, { completedBy: CompletedBy.PATIENT, questionnaireRequestId: request.id }, now),
+        await recordOutcome(tx, by, patient, { instrument: r.instrument, answers: r.answers, ...patientDates(r.instrument, now, episodeStart), supersedesId: null }, { completedBy: CompletedBy.PATIENT, questionnaireRequestId: request.id }, now),
       );
     }
     await runSql(tx, sql`update questionnaire_request set completed_at = ${now} where id = ${request.id}`);
@@ -211,12 +212,35 @@ function locked(until: Date, now: Date): CairnError {
 
 /**
  * The dates of a record a patient answers from a link: taken today; GP appointments are counted, as the page
- * asks them, over the last `patientGpPeriodMonths` months up to today, by the patient.
+ * asks them (`gpQuestionFrom`), by the patient, up to today.
  */
-function patientDates(instrument: Instrument, now: Date): Pick<NewOutcome, 'measuredOn' | 'periodFrom' | 'periodTo' | 'gpSource'> {
+function patientDates(instrument: Instrument, now: Date, episodeStart: string | null): Pick<NewOutcome, 'measuredOn' | 'periodFrom' | 'periodTo' | 'gpSource'> {
   const today = ukDate(now);
   if (instrument !== Instrument.GP_APPOINTMENTS) return { measuredOn: today, periodFrom: null, periodTo: null, gpSource: null };
-  return { measuredOn: today, periodFrom: monthsBefore(today, patientGpPeriodMonths), periodTo: today, gpSource: GpAppointmentSource.PATIENT_REPORTED };
+  return { measuredOn: today, periodFrom: gpQuestionFrom(episodeStart, today), periodTo: today, gpSource: GpAppointmentSource.PATIENT_REPORTED };
+}
+
+/**
+ * The first day a patient counts GP appointments from when answering a link on `today`: the last
+ * `patientGpPeriodMonths` months, or only since their episode of care began when that is more recent. A count
+ * reaching back before the programme says nothing of visits while on it, and the evaluation leaves it out, so
+ * a review six weeks in would otherwise never count.
+ */
+export function gpQuestionFrom(episodeStart: string | null, today: string): string {
+  const monthsBack = monthsBefore(today, patientGpPeriodMonths);
+  return episodeStart !== null && episodeStart > monthsBack && episodeStart <= today ? episodeStart : monthsBack;
+}
+
+/** What the patient's page asks of GP appointments, for the period `gpQuestionFrom` gives. */
+export function gpQuestionWords(from: string, today: string): string {
+  if (from === monthsBefore(today, patientGpPeriodMonths)) return `Think about the last ${patientGpPeriodMonths} months, up to today.`;
+  return `Think about the time since ${longUkDay(from)}, when you started on the programme, up to today.`;
+}
+
+const longDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+function longUkDay(isoDay: string): string {
+  return longDay.format(new Date(`${isoDay}T00:00:00Z`));
 }
 
 /** The day after the same day `months` months earlier: 3 months up to 5 December begin on 6 September. */

@@ -6,8 +6,8 @@ import { errorCode, gql, ownerQuery, useTestServer, wsConnect } from '../test-su
 import { liveStream } from '../test-support/live.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { QuestionnaireChannel } from './questionnaire-request.entity.js';
-import { DOB_ATTEMPTS, hashToken, monthsBefore, sendQuestionnaire } from './questionnaire.service.js';
-import { ukDate } from '../platform/uk-dates.js';
+import { DOB_ATTEMPTS, gpQuestionFrom, hashToken, monthsBefore, sendQuestionnaire } from './questionnaire.service.js';
+import { addDays, ukDate } from '../platform/uk-dates.js';
 
 const SEND = 'mutation($input: SendQuestionnaireInput!) { sendQuestionnaire(input: $input) { path request { id instruments channel expiresAt } } }';
 const STATE = 'query($t: String!) { questionnaireLink(token: $t) }';
@@ -110,6 +110,31 @@ describe('questionnaire links patients complete from home', () => {
       [patient.id],
     );
     expect(gp).toEqual({ score: 2, period_from: monthsBefore(today, 3), period_to: today, gp_source: 'PATIENT_REPORTED', completed_by: 'PATIENT' });
+  });
+
+  it('asks a patient six weeks into the programme for their GP appointments since it began, so the count is of time on it', async () => {
+    await fresh();
+    const { coach, gp } = world.users;
+    const patient = await world.patient([coach, gp]);
+    const today = ukDate(new Date());
+    const began = addDays(today, -42);
+    // Their referral was accepted six weeks ago: the evaluation counts only GP visits from that day on.
+    await ownerQuery(
+      `insert into referral (id, patient_id, source, referrer_id, reason, wants_help_with, consent_to_contact, contact_method, status, patient_status_before, received_at, triaged_at, triaged_by_id, assigned_coach_id)
+       values (gen_random_uuid(), $1, 'GP', $2, 'Persistent back pain', 'Walking further', true, 'PHONE', 'ACCEPTED', 'REFERRED',
+               ($3::date + time '12:00') at time zone 'Europe/London', ($3::date + time '15:00') at time zone 'Europe/London', $4, $4)`,
+      [patient.id, gp.id, began, coach.id],
+    );
+    const { token } = await send(patient.id, ['GP_APPOINTMENTS']);
+    const opened = await gql<{ openQuestionnaire: { instruments: Array<{ code: string; instructions: string }> } }>(url(), 'mutation($t: String!, $dob: String!) { openQuestionnaire(token: $t, dateOfBirth: $dob) { instruments { code instructions } } }', { t: token, dob: DOB });
+    const longDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${began}T00:00:00Z`));
+    expect(opened.data!.openQuestionnaire.instruments[0]?.instructions).toBe(`Think about the time since ${longDay}, when you started on the programme, up to today.`);
+    expect((await submit(token, DOB, [{ instrument: 'GP_APPOINTMENTS', answers: [0] }])).errors).toBeUndefined();
+    const [record] = await ownerQuery<{ period_from: string }>(`select to_char(period_from, 'YYYY-MM-DD') as period_from from outcome_record where patient_id = $1`, [patient.id]);
+    expect(record.period_from).toBe(began);
+    // Three months back when the programme began longer ago than that, or for a patient never on it.
+    expect(gpQuestionFrom(addDays(today, -200), today)).toBe(monthsBefore(today, 3));
+    expect(gpQuestionFrom(null, today)).toBe(monthsBefore(today, 3));
   });
 
   it('counts months back to the day after the same date, or the month\'s end where it has no such day', () => {
