@@ -93,7 +93,7 @@ export const dashboardDefinitions: ReadonlyArray<{ term: string; text: string }>
   { term: 'Pain Café attendance', text: 'Places at Pain Cafés held in the period recorded as attended, and the number of different patients who came to at least one.' },
   {
     term: 'Withheld figures',
-    text: `A figure computed over fewer than ${SMALLEST_SHOWN} patients (but more than none) is withheld, on the page and in the CSV, so that no one's results can be told from it; its N is still given. The programme's counts (referrals, sessions and their DNA rate, Pain Café places) count activity, not results, and are shown whatever their size.`,
+    text: `A figure computed over fewer than ${SMALLEST_SHOWN} patients (but more than none) is withheld, on the page and in the CSV, so that no one's results can be told from it; its N is still given. Where groups are shown, the smallest groups' figures are withheld as well until at least two are and together they cover ${SMALLEST_SHOWN} patients or more, so that a withheld figure cannot be worked out from the total and the others. The programme's counts (referrals, sessions and their DNA rate, Pain Café places) count activity, not results, and are shown whatever their size.`,
   },
 ];
 
@@ -104,7 +104,32 @@ export async function serviceDashboard(em: EntityManager, scope: DashboardScope,
   const f = checkDashboardFilter(filter);
   const [total] = await run(em, scope, f, DashboardGroup.NONE);
   const rows = f.groupBy === DashboardGroup.NONE ? [] : await run(em, scope, f, f.groupBy);
+  withholdComplements(rows);
   return { total: total ?? emptyRow(), rows };
+}
+
+/** The figures withheld over small numbers (the DNA rate counts sessions, and is not). */
+const resultFigures = ['pseqChangePoints', 'pseqChangePercent', 'pseqChangeOfMeansPercent', 'pseqMeaningfulPercent', 'confidenceChangePoints', 'confidenceChangePercent', 'noGpVisitPercent'] as const;
+
+/**
+ * Secondary suppression. A group's figure withheld on its own could be worked out from the total and the groups
+ * shown (the total's N times its mean, less theirs): so, for each figure, the smallest groups still shown are
+ * withheld as well until at least two are withheld and together they cover at least `SMALLEST_SHOWN` patients.
+ * Groups that share patients (a patient with two conditions) are treated the same way. Changes `rows` in place.
+ */
+function withholdComplements(rows: DashboardRow[]): void {
+  for (const key of resultFigures) {
+    const figures = rows.map((r) => r[key]).filter((f) => f.n > 0);
+    const withheld = figures.filter((f) => f.withheld);
+    if (withheld.length === 0) continue;
+    const shown = figures.filter((f) => !f.withheld).sort((a, b) => a.n - b.n);
+    const covered = () => withheld.reduce((n, f) => n + f.n, 0);
+    while (shown.length > 0 && (withheld.length < 2 || covered() < SMALLEST_SHOWN)) {
+      const next = shown.shift()!;
+      next.withheld = true;
+      withheld.push(next);
+    }
+  }
 }
 
 /** The filter as the dashboard reads it, or BAD_USER_INPUT naming the field that is wrong. */
@@ -386,7 +411,7 @@ function round1(v: number): number {
 /** A figure as the CSV gives it: blank when there is none, and when it is withheld. */
 const shown = (f: Figure) => (f.withheld ? null : f.value);
 
-const WITHHELD_NOTE = `Figures over fewer than ${SMALLEST_SHOWN} patients withheld`;
+const WITHHELD_NOTE = `Figures withheld: over fewer than ${SMALLEST_SHOWN} patients or able to reveal one that is`;
 
 const csvColumns: Array<[string, (r: DashboardRow) => string | number | null]> = [
   ['Group', (r) => r.label],
@@ -451,7 +476,7 @@ function aboutLines(about: DashboardExportContext): string[][] {
     ['Condition', f.condition ?? 'All conditions'],
     ['Grouped by', groupNames[f.groupBy]],
     ['Computed at', `${ukDate(about.computedAt)} ${ukTime(about.computedAt)} UK time`],
-    ['Small numbers', `Figures computed over fewer than ${SMALLEST_SHOWN} patients are withheld (left blank with their N beside them) so that no one's results can be told from them.`],
+    ['Small numbers', `Figures computed over fewer than ${SMALLEST_SHOWN} patients are withheld (left blank with their N beside them) so that no one's results can be told from them, and so are the smallest other groups' where needed to keep a withheld figure from being worked out from the rest.`],
   ];
 }
 
