@@ -28,7 +28,7 @@ export async function invitePatients(em: EntityManager, by: By, search: CaseSear
       // The patients' rows are locked first, as a referral takes them; the check after it then sees a referral
       // made (or an acceptance recorded) a moment ago from another screen, and none is made until this ends.
       const ids = patients.map((p) => p.id);
-      await runSql(tx, sql`select id from patient where id = any(${ids}::uuid[]) order by id for update`);
+      await runSql(tx, sql`select id from patient where id = any(${ids}::uuid[]) order by id for no key update`);
       const [referred] = await runSql<{ name: string }>(
         tx,
         sql`select p.given_name || ' ' || p.family_name as name from patient p

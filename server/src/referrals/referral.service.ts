@@ -68,7 +68,9 @@ export async function createReferral(
   }
   return em.transactional(async (tx) => {
     const patient = 'patient' in target ? target.patient : await createPatient(tx, by.actor, target.newPatient, by.requestId);
-    const [locked] = await runSql<{ status: PatientStatus }>(tx, sql`select status from patient where id = ${patient.id}::uuid for update`);
+    // Against other updates of the patient only: a colleague's event about them, which only checks the row is
+    // there, must not wait for it while it waits for the event log's turn (as SES-H16's discharge did).
+    const [locked] = await runSql<{ status: PatientStatus }>(tx, sql`select status from patient where id = ${patient.id}::uuid for no key update`);
     if (locked.status === PatientStatus.ACTIVE) {
       throw conflict(`${patient.givenName} ${patient.familyName} is already on the programme (ACTIVE); a new referral is for a patient who is not, or who was discharged.`);
     }
@@ -117,7 +119,7 @@ export async function createReferral(
  * row lock as `createReferral` does, inside the caller's transaction `tx`, so none is made meanwhile.
  */
 export async function pendingReferralOf(tx: EntityManager, patientId: string): Promise<string | null> {
-  await runSql(tx, sql`select id from patient where id = ${patientId}::uuid for update`);
+  await runSql(tx, sql`select id from patient where id = ${patientId}::uuid for no key update`);
   const [awaiting] = await runSql<{ id: string }>(tx, sql`select id from referral where patient_id = ${patientId}::uuid and status = 'RECEIVED'`);
   return awaiting?.id ?? (await openEpisode(tx, patientId))?.id ?? null;
 }
