@@ -1,7 +1,7 @@
 import { RecordOutcomeDocument, type GpAppointmentSource, type OutcomeInstrumentsQuery } from '@cairn/schema/operations';
 import { createMutation } from '@urql/solid';
 import { createSignal, Index, Show, type JSX } from 'solid-js';
-import { formatIsoDate } from '../platform/dates.js';
+import { formatIsoDate, ukToday } from '../platform/dates.js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
@@ -10,11 +10,6 @@ import { TextField } from '../ui/text-field.js';
 import { ItemAnswer } from './item-answer.js';
 
 export type InstrumentDef = OutcomeInstrumentsQuery['outcomeInstruments'][number];
-
-/** Today as YYYY-MM-DD in the UK, where the service runs (the server refuses dates after it). */
-export function todayInUk(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
-}
 
 /** The record a correction replaces, as the form starts from it. */
 export interface CorrectedRecord {
@@ -36,9 +31,9 @@ export interface CorrectedRecord {
 export function RecordOutcomeForm(props: { patientId: string; instrument: InstrumentDef; corrects?: CorrectedRecord; onSaved(status: string): void; onCancel(): void }): JSX.Element {
   const old = props.corrects;
   const [answers, setAnswers] = createSignal<Array<number | null>>(old ? [...old.answers] : props.instrument.items.map(() => null));
-  const [measuredOn, setMeasuredOn] = createSignal(old?.measuredOn ?? todayInUk());
+  const [measuredOn, setMeasuredOn] = createSignal(old?.measuredOn ?? ukToday());
   const [periodFrom, setPeriodFrom] = createSignal(old?.periodFrom ?? '');
-  const [periodTo, setPeriodTo] = createSignal(old?.periodTo ?? todayInUk());
+  const [periodTo, setPeriodTo] = createSignal(old?.periodTo ?? ukToday());
   const [gpSource, setGpSource] = createSignal<GpAppointmentSource>(old?.gpSource ?? 'PATIENT_REPORTED');
   const [problem, setProblem] = createSignal<Problem | null>(null);
   const [state, record] = createMutation(RecordOutcomeDocument);
@@ -93,11 +88,11 @@ export function RecordOutcomeForm(props: { patientId: string; instrument: Instru
       </Index>
       <Show
         when={isGp()}
-        fallback={<TextField label="Date measured" type="date" value={measuredOn()} max={todayInUk()} onInput={setMeasuredOn} error={fieldError('measuredOn')} />}
+        fallback={<TextField label="Date measured" type="date" value={measuredOn()} max={ukToday()} onInput={setMeasuredOn} error={fieldError('measuredOn')} />}
       >
         <div class="record-outcome__period">
-          <TextField label="From" type="date" value={periodFrom()} max={todayInUk()} onInput={setPeriodFrom} error={fieldError('periodFrom')} />
-          <TextField label="To" type="date" value={periodTo()} max={todayInUk()} onInput={setPeriodTo} error={fieldError('periodTo')} />
+          <TextField label="From" type="date" value={periodFrom()} max={ukToday()} onInput={setPeriodFrom} error={fieldError('periodFrom')} />
+          <TextField label="To" type="date" value={periodTo()} max={ukToday()} onInput={setPeriodTo} error={fieldError('periodTo')} />
         </div>
         <Select
           label="Where the count comes from"
