@@ -248,8 +248,10 @@ describe('the service dashboard: episodes, periods and small numbers', () => {
     expect((await total({ condition: 'Chronic low back pain', from: '2026-07-01', to: '2026-12-31' })).pseqChangePoints).toEqual({ value: null, n: 0 });
     await pseq(owen, 40, '2026-10-10');
     expect((await total({ condition: 'Chronic low back pain', from: '2026-07-01', to: '2026-12-31' })).pseqChangePoints).toEqual({ value: 15, n: 1 });
-    // Over all time each patient counts once, in their latest episode with a follow-up: Owen's second (+15), Gwen's (+15).
-    expect((await total({})).pseqChangePoints).toEqual({ value: 15, n: 2 });
+    // Over all time each patient counts once, in their latest episode with a follow-up: Owen's second (+15, not
+    // his first's +10), and Gwen's (+15). Each asked by condition, so that other tests' patients do not count.
+    expect((await total({ condition: 'Chronic low back pain' })).pseqChangePoints).toEqual({ value: 15, n: 1 });
+    expect((await total({ condition: 'Fibromyalgia' })).pseqChangePoints).toEqual({ value: 15, n: 1 });
   });
 
   it('counts a GP visit for pain only from counts of time on the programme, and says how many counts it left out', async () => {
