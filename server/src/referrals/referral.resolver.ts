@@ -2,13 +2,18 @@ import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'ty
 import { isUuid, itemNotFound, may, PatientAction, requireActor, requireAllowed, requirePatientAccess } from '../access/policy.js';
 import { AuditOutcome, patientsShown, recordAudit } from '../audit/audit.service.js';
 import type { Context } from '../auth/request-context.js';
+import { parseNhsNumber } from '../patients/nhs-number.js';
 import { Patient } from '../patients/patient.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
 import { badInput } from '../platform/errors.js';
 import { Referral } from './referral.entity.js';
 import { createReferral, referralsMadeBy, referralsOf, triageReferral } from './referral.service.js';
-import { CreateReferralInput, TriageReferralInput, WaitingList } from './referral.types.js';
+import { referablePatientByNhsNumber } from './referable-patient.js';
+import { CreateReferralInput, ReferablePatient, TriageReferralInput, WaitingList } from './referral.types.js';
 import { waitingList } from './waiting-list.js';
+
+/** The audit trail's name for a look-up of a patient to refer: a patient shown, or a refusal. */
+const FIND_PATIENT = 'referral.findPatient';
 
 const through = (referralId: string) => ({ noun: 'referral', detail: { referralId } });
 
@@ -63,6 +68,33 @@ export class ReferralResolver {
       ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, 'referral.waitingList', list.entries.map((e) => e.referral.patientId)),
     );
     return list;
+  }
+
+  @Query(() => ReferablePatient, {
+    nullable: true,
+    description:
+      'A patient you may refer, by their whole NHS number (spaces allowed), with just enough to confirm who they are: for a GP of their practice or a coach of their PCN, who may refer patients whose record they cannot open. Null when Cairn holds no such patient and when they are not yours to refer, alike.',
+  })
+  async referablePatient(@Arg('nhsNumber', () => String) nhsNumber: string, @Ctx() ctx: Context): Promise<ReferablePatient | null> {
+    const actor = requireActor(ctx);
+    await requireAllowed(ctx, may.workWithPatients(actor), FIND_PATIENT, 'Your role cannot refer patients.');
+    const nhs = parseNhsNumber(nhsNumber);
+    if (!nhs.ok) throw badInput('nhsNumber', nhs.reason);
+    const lookup = await referablePatientByNhsNumber(ctx.em, actor, nhs.value);
+    if (lookup.found) {
+      await recordAudit(ctx.em, ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, FIND_PATIENT, [lookup.found.id]));
+      return lookup.found;
+    }
+    // Audited against the patient when there is one, as a refused `patient(id)` is; the answer says nothing of it.
+    await recordAudit(ctx.em, {
+      actorId: actor.id,
+      action: FIND_PATIENT,
+      patientId: lookup.patientId,
+      requestId: ctx.requestId,
+      outcome: AuditOutcome.DENIED,
+      detail: { reason: lookup.reason, transport: ctx.transport },
+    });
+    return null;
   }
 
   @Mutation(() => Referral, { description: 'Refers a patient (one Cairn holds, or a new one registered with it) into the coaching programme.' })

@@ -26,6 +26,21 @@ export class CreateReferralInput {
   @Field(() => ReferralDetailsInput) details!: ReferralDetailsInput;
 }
 
+/**
+ * A patient found for the referral form by their NHS number: what the referrer needs to confirm the person
+ * and whether a referral would be refused, never their record (which they may not be allowed to open).
+ */
+@ObjectType({ description: 'A patient found to refer: enough to confirm who they are, never their record.' })
+export class ReferablePatient {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+  @Field(() => String, { description: 'YYYY-MM-DD.' }) dateOfBirth!: string;
+  @Field(() => String, { description: 'The GP practice the patient is registered with.' }) practiceName!: string;
+  @Field(() => String, { description: 'As people read it: 999 123 4567.' }) nhsNumberFormatted!: string;
+  @Field(() => Boolean, { description: 'A referral of theirs awaits triage: another would be refused.' }) awaitingTriage!: boolean;
+  @Field(() => Boolean, { description: 'On the programme now (ACTIVE): a referral would be refused.' }) onProgramme!: boolean;
+}
+
 export const TriageOutcome = { ACCEPT: 'ACCEPT', DECLINE: 'DECLINE', REDIRECT: 'REDIRECT' } as const;
 export type TriageOutcome = (typeof TriageOutcome)[keyof typeof TriageOutcome];
 registerEnumType(TriageOutcome, { name: 'TriageOutcome', description: 'ACCEPT (assign a coach), DECLINE (with a reason) or REDIRECT (to another service, named).' });
