@@ -5,7 +5,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../server/src/auth/user.entity.js';
 import { PatientStatus } from '../server/src/patients/patient.entity.js';
 import { gql, ownerQuery, useTestServer } from '../server/src/test-support/harness.js';
-import { makeWorld, signInAs, type World } from '../server/src/test-support/world.js';
+import { makeWorld, signInAs, uniqueNhsNumber, type World } from '../server/src/test-support/world.js';
+import { formatNhsNumber } from '../server/src/patients/nhs-number.js';
 import { artifactsDir, useChromium } from './support/browser.js';
 import { signInWithForm } from './support/sign-in.js';
 
@@ -128,6 +129,61 @@ describe('referrals and case finding in Chromium', () => {
     await gpPage.getByText('Referral sent.').waitFor();
     const [{ n }] = await ownerQuery<{ n: number }>('select count(*)::int as n from referral where patient_id = $1', [fcpPatient.id]);
     expect(n).toBe(1);
+  });
+
+  it('a GP refers a patient of their practice who is on no care team, found by their whole NHS number', { timeout: 180_000 }, async () => {
+    const { gp } = world.users;
+    const patient = await world.patient([], { givenName: 'Carys', familyName: `Unteamed ${world.tag}`, status: PatientStatus.REFERRED });
+    const page = await signedIn(gp);
+    await page.goto(`${server().url}/referrals`);
+    await page.getByRole('link', { name: 'Refer a patient' }).click();
+    const search = page.getByLabel('Find the patient');
+
+    // A mistyped number is refused on the field itself, from the keyboard.
+    const typo = patient.nhsNumber.slice(0, 9) + String((Number(patient.nhsNumber[9]) + 1) % 10);
+    await search.fill(formatNhsNumber(typo));
+    await search.press('Enter');
+    await page.getByText('its check digit does not match').waitFor();
+    expect(await describedAs(search)).toMatchObject({ invalid: 'true', description: expect.stringContaining('its check digit does not match') });
+    // A number Cairn does not hold (or a patient not theirs to refer): the same words.
+    await search.fill(formatNhsNumber(uniqueNhsNumber()));
+    await search.press('Enter');
+    await page.getByText('No patient you can refer has this NHS number.').waitFor();
+
+    await search.fill(formatNhsNumber(patient.nhsNumber));
+    await search.press('Enter');
+    const match = page.getByRole('list', { name: 'Patient with this NHS number' });
+    await expect.poll(() => match.textContent()).toContain(`Carys Unteamed ${world.tag} · born 17 May 1970 · NHS ${formatNhsNumber(patient.nhsNumber)} · ${world.practice.name}`);
+    expect((await describedAs(search)).invalid).toBeNull();
+    await shots(page, 'form-nhs-match');
+    // The narrowest screen the app is made for: nothing wider.
+    await page.setViewportSize({ width: 320, height: 700 });
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(320);
+    await page.setViewportSize(desktop);
+
+    // Tab to "Choose" (past "Find") and press it: the keyboard lands on the chosen patient.
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    const choose = match.getByRole('button', { name: 'Choose' });
+    await expect.poll(() => isFocused(choose)).toBe(true);
+    await page.keyboard.press('Enter');
+    const chosen = page.locator('.referral-form__chosen');
+    await expect.poll(() => isFocused(chosen)).toBe(true);
+    expect(await chosen.textContent()).toContain(`Carys Unteamed ${world.tag} · NHS ${formatNhsNumber(patient.nhsNumber)} · born 17 May 1970`);
+    await page.getByLabel('Reason for referral').fill('Widespread pain after a viral illness; not sleeping');
+    await page.getByLabel('What the patient wants help with').fill('Getting back to choir practice');
+    await page.getByLabel('The patient agrees to be contacted by the coaching service').check();
+    await page.getByRole('button', { name: 'Send referral' }).click();
+    await page.getByText('Referral sent.').waitFor();
+    const referrals = await ownerQuery<{ referrer_id: string; source: string; status: string }>('select referrer_id, source, status from referral where patient_id = $1', [patient.id]);
+    expect(referrals).toEqual([{ referrer_id: gp.id, source: 'GP', status: 'RECEIVED' }]);
+
+    // Found again, the patient is shown as referred already, with nothing to choose.
+    await page.getByRole('link', { name: 'Refer a patient' }).click();
+    await search.fill(patient.nhsNumber);
+    await search.press('Enter');
+    await expect.poll(() => match.textContent()).toContain('A referral awaits triage: no new referral needed');
+    expect(await match.getByRole('button', { name: 'Choose' }).count()).toBe(0);
   });
 
   it('a coach saves a case-finding search, invites two patients by letter and records an answer', { timeout: 180_000 }, async () => {

@@ -1,6 +1,7 @@
-import { CreateReferralDocument, ReferralFormOptionsDocument, ReferralPatientSearchDocument, type ReferralPatientSearchQuery } from '@cairn/schema/operations';
+import { CreateReferralDocument, ReferralFormOptionsDocument } from '@cairn/schema/operations';
 import { createMutation, createQuery } from '@urql/solid';
-import { createSignal, For, Show, type JSX } from 'solid-js';
+import { createSignal, Show, type JSX } from 'solid-js';
+import { formatIsoDate } from '../platform/dates.js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Link, navigate } from '../platform/router.js';
 import { Alert } from '../ui/alert.js';
@@ -9,9 +10,9 @@ import { focusFirstInvalid } from '../ui/focus-first-invalid.js';
 import { Select } from '../ui/select.js';
 import { TextField } from '../ui/text-field.js';
 import { detailFields, detailsInput, emptyDetails, ReferralDetailsFields } from './referral-details-fields.js';
+import { patientSearchFieldId, ReferralPatientSearch, type ChosenPatient } from './referral-patient-search.js';
 import './referrals.css';
 
-type Found = ReferralPatientSearchQuery['patients']['nodes'][number];
 const newPatientFields = ['patientId', 'nhsNumber', 'givenName', 'familyName', 'dateOfBirth', 'practiceId'];
 
 /** Refer a patient into the coaching programme: one Cairn holds, or a new one registered with the referral. */
@@ -19,10 +20,7 @@ export function ReferralFormPage(): JSX.Element {
   document.title = 'Refer a patient – Cairn';
   const [options] = createQuery({ query: ReferralFormOptionsDocument });
   const [who, setWho] = createSignal<'existing' | 'new'>('existing');
-  const [term, setTerm] = createSignal('');
-  const [searched, setSearched] = createSignal('');
-  const [found] = createQuery({ query: ReferralPatientSearchDocument, variables: () => ({ search: searched() }), pause: () => searched().length < 2 });
-  const [chosen, setChosen] = createSignal<Found | null>(null);
+  const [chosen, setChosen] = createSignal<ChosenPatient | null>(null);
   const [person, setPerson] = createSignal({ nhsNumber: '', givenName: '', familyName: '', dateOfBirth: '', practiceId: '' });
   const [details, setDetails] = createSignal(emptyDetails());
   const [problem, setProblem] = createSignal<Problem | null>(null);
@@ -34,6 +32,12 @@ export function ReferralFormPage(): JSX.Element {
   };
 
   let form: HTMLFormElement | undefined;
+  // The button pressed goes with the search; the keyboard moves to what replaced it, and back on "Change".
+  const choose = (p: ChosenPatient | null) => {
+    setChosen(p);
+    if (problem()?.field === 'patientId') setProblem(null);
+    queueMicrotask(() => form?.querySelector<HTMLElement>(p ? '.referral-form__chosen' : `#${patientSearchFieldId}`)?.focus());
+  };
   const refuse = (p: Problem) => {
     setProblem(p);
     focusFirstInvalid(form);
@@ -88,41 +92,19 @@ export function ReferralFormPage(): JSX.Element {
             </div>
           }
         >
-          <Show
-            when={chosen()}
-            fallback={
-              <div class="referral-form__search">
-                <TextField label="Find the patient" hint="Name or NHS number" value={term()} onInput={setTerm} error={fieldError('patientId')} onKeyDown={(e) => { if (e.key === 'Enter') { e.preventDefault(); setSearched(term().trim()); } }} />
-                <Button variant="secondary" onClick={() => setSearched(term().trim())}>
-                  Find
-                </Button>
-              </div>
-            }
-          >
+          {/* Hidden, not removed, while a patient is chosen: "Change" finds the search as it was left. */}
+          <div class="referral-form__find" hidden={chosen() !== null}>
+            <ReferralPatientSearch error={fieldError('patientId')} onChoose={choose} />
+          </div>
+          <Show when={chosen()}>
             {(p) => (
-              <p class="referral-form__chosen">
-                <strong>{p().name}</strong> · NHS {p().nhsNumberFormatted} · born {p().dateOfBirth}{' '}
-                <Button variant="quiet" onClick={() => setChosen(null)}>
+              <p class="referral-form__chosen" tabIndex={-1}>
+                <strong>{p().name}</strong> · <span class="nhs-number">NHS {p().nhsNumberFormatted}</span> · born {formatIsoDate(p().dateOfBirth)}{' '}
+                <Button variant="quiet" onClick={() => choose(null)}>
                   Change
                 </Button>
               </p>
             )}
-          </Show>
-          <Show when={!chosen() && searched().length >= 2 && found.data}>
-            <ul class="referral-form__matches" aria-label="Matching patients">
-              <For each={found.data!.patients.nodes} fallback={<li class="muted">No patient you can refer matches “{searched()}”.</li>}>
-                {(p) => (
-                  <li>
-                    <span>
-                      {p.name} · NHS {p.nhsNumberFormatted} · {p.status.toLowerCase()}
-                    </span>
-                    <Button variant="secondary" disabled={!p.viewerCan.refer} onClick={() => setChosen(p)}>
-                      Choose
-                    </Button>
-                  </li>
-                )}
-              </For>
-            </ul>
           </Show>
         </Show>
         <ReferralDetailsFields value={details()} onChange={setDetails} fieldError={fieldError} conditionOptions={options.data?.conditionOptions} />
