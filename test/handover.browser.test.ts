@@ -242,6 +242,36 @@ describe('handovers, discussions and notifications in Chromium', () => {
     await lead.context.close();
   });
 
+  it('the handover inbox keeps its lists when a refresh cannot reach the server, and says so above them', { timeout: 60_000 }, async () => {
+    const { coach, gp, specialist } = world.users;
+    const patient = await world.patient([coach, gp], { givenName: 'Iolo', familyName: `Price ${world.tag}` });
+    await world.linkSpecialist(patient);
+    const token = await signInAs(server().url, specialist);
+    const post = (summary: string) =>
+      gql(server().url, 'mutation($input: PostHandoverInput!) { postHandover(input: $input) { id } }', { input: { patientId: patient.id, summary, advice: 'No change to medication.', urgency: 'ROUTINE', actions: [] } }, token);
+    expect((await post('Keep the evening stretches')).errors).toBeUndefined();
+    const lead = await signedIn(coach);
+    await lead.page.goto(`${server().url}/handovers`);
+    const inbox = lead.page.locator('.handover-inbox');
+    const awaiting = inbox.locator('section[aria-labelledby="awaiting-heading"]');
+    await awaiting.getByRole('link', { name: 'Keep the evening stretches' }).waitFor();
+
+    // The page's requests fail (not its socket): the next handover's notification asks for the lists again.
+    await lead.page.route('**/graphql', (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.fallback()));
+    expect((await post('Walk before lunch')).errors).toBeUndefined();
+    await inbox.getByText('Cairn cannot reach the server just now.', { exact: false }).waitFor();
+    expect(await awaiting.getByRole('link', { name: 'Keep the evening stretches' }).count()).toBe(1);
+    expect(await inbox.getByRole('heading', { name: 'Actions assigned to me' }).count()).toBe(1);
+    await shot(lead.page, 'handover-inbox-refresh-failed-1366');
+
+    // Back online, "Try again" brings the lists up to date and the message goes.
+    await lead.page.unroute('**/graphql');
+    await inbox.getByRole('button', { name: 'Try again' }).click();
+    await awaiting.getByRole('link', { name: 'Walk before lunch' }).waitFor();
+    expect(await inbox.getByText('Cairn cannot reach the server just now.', { exact: false }).count()).toBe(0);
+    await lead.context.close();
+  });
+
   it('a notification marked read from the keyboard keeps focus in the panel, so Escape still closes it and returns to the bell; a failure is said', { timeout: 60_000 }, async () => {
     const { coach, gp, specialist } = world.users;
     const patient = await world.patient([coach, gp], { givenName: 'Hywel', familyName: `Jones ${world.tag}` });

@@ -187,6 +187,38 @@ describe('coaching sessions in Chromium', () => {
     await page.getByText('No session booked.').waitFor();
     await page.locator('.session-list', { hasText: 'Owain has a hospital appointment that day' }).waitFor();
   });
+  it('a refresh of the sessions that cannot reach the server keeps them shown, and says so above them', { timeout: 60_000 }, async () => {
+    const { coach } = world.users;
+    const patient = await world.patient([coach], { givenName: 'Tomos', familyName: `Rees ${world.tag}` });
+    const token = await signInAs(server().url, coach);
+    const book = (purpose: string, daysAhead: number) => {
+      const startsAt = new Date(Date.now() + daysAhead * 24 * 3_600_000);
+      return gql(server().url, `mutation($input: BookSessionInput!) { bookSession(input: $input) { session { id } } }`, {
+        input: { patientId: patient.id, coachId: coach.id, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 45 * 60_000).toISOString(), mode: 'PHONE', purpose },
+      }, token);
+    };
+    expect((await book('Review sleep', 3)).errors).toBeUndefined();
+    const { page } = await signedIn(coach);
+    await page.goto(`${server().url}/patients/${patient.id}/sessions`);
+    const booked = page.locator('section[aria-labelledby="upcoming-heading"]');
+    await booked.getByText('Review sleep').waitFor();
+    // The tab follows the patient's events from its first reads; those must have reached the server.
+    await page.waitForLoadState('networkidle');
+
+    // The page's requests fail (not its socket): a session booked elsewhere asks for the list again.
+    await page.route('**/graphql', (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.fallback()));
+    expect((await book('Pacing check', 5)).errors).toBeUndefined();
+    await booked.getByText('Cairn cannot reach the server just now.', { exact: false }).waitFor();
+    expect(await booked.getByText('Review sleep').count()).toBe(1);
+    await shots(page, 'sessions-refresh-failed');
+
+    // Back online, "Try again" brings the list up to date and the message goes.
+    await page.unroute('**/graphql');
+    await booked.getByRole('button', { name: 'Try again' }).click();
+    await booked.getByText('Pacing check').waitFor();
+    expect(await booked.getByText('Cairn cannot reach the server just now.', { exact: false }).count()).toBe(0);
+  });
+
   it('books in UK time on a computer set to another zone: 10:00 typed is 10:00 in the UK, in summer too', { timeout: 60_000 }, async () => {
     const { coach } = world.users;
     const patient = await world.patient([coach], { givenName: 'Sian', familyName: `Evans ${world.tag}` });

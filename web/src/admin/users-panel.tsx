@@ -10,7 +10,7 @@ import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { Select } from '../ui/select.js';
 import { OrganisationSelect } from './organisation-select.js';
-import { ListStates } from '../ui/list-states.js';
+import { lastGood, ListStates } from '../ui/list-states.js';
 import { createKeysetPaging, Pager } from '../ui/pager.js';
 import { TextField } from '../ui/text-field.js';
 import { roleOptions } from './admin-words.js';
@@ -35,7 +35,9 @@ export function UsersPanel(props: { organisations: readonly Organisation[] }): J
   }));
   const paging = createKeysetPaging(() => JSON.stringify(filter()));
   const [result, refetch] = createQuery({ query: AdminUsersDocument, variables: () => ({ filter: filter(), first: pageSize, after: paging.after() }) });
-  const page = () => result.data?.users;
+  // The users shown stay while a refresh cannot reach the server, said above them.
+  const loaded = lastGood(result);
+  const page = () => loaded()?.users;
   const [adding, setAdding] = createSignal(false);
   const [link, setLink] = createSignal<{ link: MadeLink; heading: string } | null>(null);
   const [notice, setNotice] = createSignal<string | null>(null);
@@ -95,7 +97,7 @@ export function UsersPanel(props: { organisations: readonly Organisation[] }): J
       <ListStates
         items={page()?.nodes}
         error={result.error}
-        retry={() => refetch()}
+        retry={() => refetch({ requestPolicy: 'network-only' })}
         loadingLabel="Loading users…"
         empty={
           <EmptyState title="No users match">

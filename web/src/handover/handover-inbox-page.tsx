@@ -9,6 +9,7 @@ import { Alert } from '../ui/alert.js';
 import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
+import { lastGood, ReloadFailed } from '../ui/list-states.js';
 import { Spinner } from '../ui/spinner.js';
 import { ActionDone, MarkDoneButton } from './mark-action-done.js';
 import { UrgencyBadge } from './urgency.js';
@@ -20,17 +21,20 @@ const handoverHref = (patientId: string, handoverId: string) => `/patients/${enc
 export function HandoverInboxPage(): JSX.Element {
   const [includeDone, setIncludeDone] = createSignal(false);
   const [result, refetch] = createQuery({ query: HandoverInboxDocument, variables: () => ({ includeDone: includeDone() }) });
+  const reload = () => refetch({ requestPolicy: 'network-only' });
   const notifications = useNotifications();
   onMount(() => (document.title = 'Handovers – Cairn'));
   // A new notification may be a handover for me, or an acknowledgement elsewhere: refresh the lists.
   createEffect((seen: number) => {
     const count = notifications.items().length + notifications.unread();
-    if (seen !== -1 && count !== seen) refetch({ requestPolicy: 'network-only' });
+    if (seen !== -1 && count !== seen) reload();
     return count;
   }, -1);
 
-  const awaiting = () => result.data?.handoversAwaitingMyAcknowledgement;
-  const actions = () => result.data?.myHandoverActions;
+  // What was shown stays while a refresh cannot reach the server, said above it.
+  const loaded = lastGood(result);
+  const awaiting = () => loaded()?.handoversAwaitingMyAcknowledgement;
+  const actions = () => loaded()?.myHandoverActions;
   const openActions = () => actions()?.filter((a) => !a.doneAt).length ?? 0;
 
   return (
@@ -42,18 +46,19 @@ export function HandoverInboxPage(): JSX.Element {
         </p>
       </div>
       <Switch>
-        <Match when={result.error && !result.data}>
+        <Match when={result.error && !loaded()}>
           <Alert tone="error">
             <p>{describeError(result.error!).message}</p>
-            <Button variant="secondary" onClick={() => refetch({ requestPolicy: 'network-only' })}>
+            <Button variant="secondary" onClick={reload}>
               Try again
             </Button>
           </Alert>
         </Match>
-        <Match when={!result.data}>
+        <Match when={!loaded()}>
           <Spinner label="Loading your handovers…" />
         </Match>
-        <Match when={result.data}>
+        <Match when={loaded()}>
+          <Show when={result.error}>{(error) => <ReloadFailed error={error()} retry={reload} />}</Show>
           <section class="card inbox-section" aria-labelledby="awaiting-heading">
             <h2 id="awaiting-heading">Awaiting my acknowledgement</h2>
             <Show when={awaiting()!.length > 0} fallback={<p class="muted">Nothing is waiting for you to acknowledge.</p>}>
@@ -116,7 +121,7 @@ export function HandoverInboxPage(): JSX.Element {
                         <span class="muted">
                           For {a.handover.patient.name} · from <Link href={handoverHref(a.handover.patientId, a.handover.id)}>{a.handover.summary}</Link>
                         </span>
-                        <Show when={a.doneAt} fallback={<MarkDoneButton actionId={a.id} description={a.description} onDone={() => refetch({ requestPolicy: 'network-only' })} />}>
+                        <Show when={a.doneAt} fallback={<MarkDoneButton actionId={a.id} description={a.description} onDone={reload} />}>
                           <ActionDone doneAt={a.doneAt!} doneBy={a.doneBy?.name ?? null} />
                         </Show>
                       </div>

@@ -5,7 +5,7 @@ import { useSession } from '../auth/session.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
-import { ListStates } from '../ui/list-states.js';
+import { lastGood, ListStates } from '../ui/list-states.js';
 import { followPatientEvents } from '../timeline/patient-events.js';
 import { HandoverNoteCard } from './handover-note.js';
 import { PostHandoverForm } from './post-handover-form.js';
@@ -31,6 +31,8 @@ export function HandoverTab(props: { patient: Patient; focusHandoverId?: string 
     canMarkDone: (assigneeId: string | null) => (assigneeId !== null && assigneeId === myId() ? props.patient.viewerCan.completeOwnHandoverAction : props.patient.viewerCan.completeHandoverAction),
   });
   const reload = () => refetch({ requestPolicy: 'network-only' });
+  // The notes shown stay while a refresh cannot reach the server, said above them.
+  const loaded = lastGood(result);
 
   followPatientEvents(
     () => props.patient.id,
@@ -42,7 +44,7 @@ export function HandoverTab(props: { patient: Patient; focusHandoverId?: string 
 
   // A link to one note (from a notification or the inbox) scrolls to it and puts focus there.
   createEffect(
-    on([() => props.focusHandoverId, () => result.data], ([id, data]) => {
+    on([() => props.focusHandoverId, () => loaded()], ([id, data]) => {
       if (!id || !data) return;
       queueMicrotask(() => {
         const el = document.getElementById(`handover-${id}`);
@@ -52,7 +54,7 @@ export function HandoverTab(props: { patient: Patient; focusHandoverId?: string 
     }),
   );
 
-  const notes = () => result.data?.patientHandovers;
+  const notes = () => loaded()?.patientHandovers;
 
   return (
     <div class="handover-tab">

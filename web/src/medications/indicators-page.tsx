@@ -1,7 +1,7 @@
 import { IndicatorScopesDocument, PrescribingIndicatorsDocument } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createEffect, createMemo, createSignal, For, Show, type JSX } from 'solid-js';
-import { ListStates } from '../ui/list-states.js';
+import { lastGood, ListStates } from '../ui/list-states.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { Select } from '../ui/select.js';
 import { LineChart } from './line-chart.js';
@@ -10,7 +10,7 @@ import './medications.css';
 /** Prescribing indicators per practice or PCN, month by month, as charts, a table and CSV. */
 export function IndicatorsPage(): JSX.Element {
   document.title = 'Prescribing indicators – Cairn';
-  const [scopes] = createQuery({ query: IndicatorScopesDocument });
+  const [scopes, refetchScopes] = createQuery({ query: IndicatorScopesDocument });
   const [chosen, setChosen] = createSignal('');
   const scope = createMemo(() => scopes.data?.indicatorScopes.find((s) => s.id === chosen()) ?? scopes.data?.indicatorScopes[0]);
   const [result, refetch] = createQuery({
@@ -18,7 +18,9 @@ export function IndicatorsPage(): JSX.Element {
     variables: () => ({ practiceId: scope()?.kind === 'GP_PRACTICE' ? scope()!.id : null, pcnId: scope()?.kind === 'PCN' ? scope()!.id : null, months: 12 }),
     pause: () => !scope(),
   });
-  const data = () => result.data?.prescribingIndicators;
+  // The figures shown stay while a refresh cannot reach the server, said above them.
+  const loaded = lastGood(result);
+  const data = () => loaded()?.prescribingIndicators;
   const labels = () => data()?.months.map((m) => m.month) ?? [];
   const series = (pick: (m: NonNullable<ReturnType<typeof data>>['months'][number]) => number) => data()?.months.map(pick) ?? [];
   const [csvHref, setCsvHref] = createSignal('');
@@ -42,7 +44,7 @@ export function IndicatorsPage(): JSX.Element {
       <ListStates
         items={scopes.data?.indicatorScopes}
         error={scopes.error}
-        retry={() => undefined}
+        retry={() => refetchScopes({ requestPolicy: 'network-only' })}
         loadingLabel="Loading…"
         empty={<EmptyState title="No indicators for you" headingLevel={3}><p>A practice's GPs and pain management practitioners, and its PCN's service leads, see its prescribing indicators.</p></EmptyState>}
       >

@@ -7,7 +7,7 @@ import { followPatientEvents } from '../timeline/patient-events.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
-import { ListStates } from '../ui/list-states.js';
+import { lastGood, ListStates } from '../ui/list-states.js';
 import { AddMedicationForm } from './add-medication-form.js';
 import { ADVISES_NEVER_PRESCRIBES, formatMg, unitWords } from './medication-access.js';
 import { PlanFlagActions, type StartToRecord, type StepToRecord } from './plan-flag-actions.js';
@@ -42,7 +42,9 @@ export function MedicationTab(props: { patient: Patient }): JSX.Element {
     },
     reload,
   );
-  const summary = () => result.data?.patientMedication;
+  // The medicines shown stay while a refresh cannot reach the server, said above them.
+  const loaded = lastGood(result);
+  const summary = () => loaded()?.patientMedication;
 
   return (
     <div class="medication-tab">

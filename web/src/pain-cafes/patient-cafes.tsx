@@ -3,7 +3,7 @@ import { createQuery } from '@urql/solid';
 import { For, Show, type JSX } from 'solid-js';
 import { followPatientEvents } from '../timeline/patient-events.js';
 import { Badge, type BadgeTone } from '../ui/badge.js';
-import { ListStates } from '../ui/list-states.js';
+import { lastGood, ListStates } from '../ui/list-states.js';
 import { cafeLink } from './cafe-words.js';
 
 type Place = NonNullable<PatientPainCafesQuery['patient']>['painCafes'][number];
@@ -33,7 +33,9 @@ export function PatientCafes(props: { patientId: string }): JSX.Element {
   const [result, refetch] = createQuery({ query: PatientPainCafesDocument, variables: () => ({ patientId: props.patientId }) });
   const reload = () => refetch({ requestPolicy: 'network-only' });
   followPatientEvents(() => props.patientId, (e) => (e.kind.startsWith('CAFE_') ? reload() : undefined), reload);
-  const places = () => result.data?.patient?.painCafes;
+  // The cafés shown stay while a refresh cannot reach the server, said above them.
+  const loaded = lastGood(result);
+  const places = () => loaded()?.patient?.painCafes;
   return (
     <section aria-labelledby="patient-cafes-heading">
       <h3 id="patient-cafes-heading">Pain Cafés</h3>

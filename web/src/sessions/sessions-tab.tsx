@@ -8,7 +8,7 @@ import { followPatientEvents } from '../timeline/patient-events.js';
 import { Alert } from '../ui/alert.js';
 import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
-import { ListStates } from '../ui/list-states.js';
+import { lastGood, ListStates } from '../ui/list-states.js';
 import { PatientCafes } from '../pain-cafes/patient-cafes.js';
 import { TextField } from '../ui/text-field.js';
 import { BookSessionForm } from './book-session-form.js';
@@ -29,7 +29,8 @@ export function SessionsTab(props: { patient: Patient; onPatientChanged(): void 
   const [justRecorded, setJustRecorded] = createSignal<{ cadence: CadenceFieldsFragment | null; dnaAlert: boolean } | null>(null);
   const reload = () => refetch({ requestPolicy: 'network-only' });
   followPatientEvents(() => props.patient.id, (e) => (e.kind.startsWith('SESSION_') || e.kind === 'PATIENT_DISCHARGED' ? reload() : undefined), reload);
-  const data = () => result.data;
+  // The sessions shown stay while a refresh cannot reach the server, said above them.
+  const data = lastGood(result);
   const upcoming = () => (data()?.patientSessions ?? []).filter((d) => d.session.status === 'BOOKED').reverse();
   const past = () => (data()?.patientSessions ?? []).filter((d) => d.session.status !== 'BOOKED');
   const discharged = () => props.patient.status === 'DISCHARGED';

@@ -9,7 +9,7 @@ import { followPatientEvents } from '../timeline/patient-events.js';
 import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
-import { ListStates } from '../ui/list-states.js';
+import { lastGood, ListStates } from '../ui/list-states.js';
 import { Select } from '../ui/select.js';
 import { TextField } from '../ui/text-field.js';
 import { PostComposer, type Mentionable } from './post-composer.js';
@@ -40,7 +40,9 @@ export function DiscussionTab(props: { patient: Patient; threadId?: string | und
     },
   );
 
-  const threads = () => result.data?.patientThreads;
+  // The discussions shown stay while a refresh cannot reach the server, said above them.
+  const loaded = lastGood(result);
+  const threads = () => loaded()?.patientThreads;
   const base = () => `/patients/${encodeURIComponent(props.patient.id)}`;
 
   return (
