@@ -240,6 +240,10 @@ describe('referrals and case finding in Chromium', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => ffion.textContent()).toContain(`recorded by ${coach.name}`);
     expect(await answers()).toEqual(['DECLINED']);
+    // The list is read again and her row drawn anew: the keyboard stays on her row, and the answer is said.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.closest('.invitation-list li.invitation')?.textContent ?? 'focus lost')).toContain(`Ffion Found ${world.tag}`);
+    expect(await page.evaluate(() => document.activeElement !== document.body)).toBe(true);
+    await page.getByRole('status').filter({ hasText: `Recorded that Ffion Found ${world.tag} declined.` }).waitFor();
     const gethin = page.locator('li.invitation', { hasText: `Gethin Found ${world.tag}` });
     // "Accepted…" opens the referral's details with the keyboard in them; "Cancel" gives it back.
     await gethin.getByRole('button', { name: 'Accepted…' }).click();

@@ -1,6 +1,6 @@
 import { AnswerInvitationDocument, type InvitationRowFragment, type InvitationStatus } from '@cairn/schema/operations';
 import { createMutation } from '@urql/solid';
-import { createSignal, For, Show, type JSX } from 'solid-js';
+import { createSignal, For, onMount, Show, type JSX } from 'solid-js';
 import { formatDateTime } from '../notifications/when.js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
@@ -20,19 +20,40 @@ const channelWords: Record<string, string> = { SMS: 'text message', LETTER: 'let
 
 /** A search's invitations and their statuses; an open one takes the patient's answer. */
 export function InvitationList(props: { invitations: InvitationRowFragment[]; onChanged(): void }): JSX.Element {
+  const [announced, setAnnounced] = createSignal('');
+  // An answer recorded reads the list again, which draws every row anew: the button that had the keyboard
+  // goes with its row, so the new row of the invitation answered takes it.
+  const [keepsFocus, setKeepsFocus] = createSignal<string | null>(null);
+  const answered = (invitationId: string, words: string) => {
+    setKeepsFocus(invitationId);
+    setAnnounced(words);
+    props.onChanged();
+  };
   return (
-    <ul class="invitation-list">
-      <For each={props.invitations} fallback={<li class="muted">No invitations yet.</li>}>
-        {(i) => <InvitationItem invitation={i} onChanged={props.onChanged} />}
-      </For>
-    </ul>
+    <>
+      <p class="visually-hidden" role="status">
+        {announced()}
+      </p>
+      <ul class="invitation-list">
+        <For each={props.invitations} fallback={<li class="muted">No invitations yet.</li>}>
+          {(i) => (
+            <InvitationItem
+              invitation={i}
+              takesFocus={keepsFocus() === i.id}
+              onFocusTaken={() => setKeepsFocus(null)}
+              onAnswered={(words) => answered(i.id, words)}
+            />
+          )}
+        </For>
+      </ul>
+    </>
   );
 }
 
 /** What an open invitation's row is doing: offering both answers, taking the referral's details, or asking before recording a decline. */
 type Answering = 'choosing' | 'accepting' | 'confirmingDecline';
 
-function InvitationItem(props: { invitation: InvitationRowFragment; onChanged(): void }): JSX.Element {
+function InvitationItem(props: { invitation: InvitationRowFragment; takesFocus: boolean; onFocusTaken(): void; onAnswered(words: string): void }): JSX.Element {
   const i = () => props.invitation;
   const [answering, setAnswering] = createSignal<Answering>('choosing');
   const [details, setDetails] = createSignal(emptyDetails());
@@ -42,6 +63,16 @@ function InvitationItem(props: { invitation: InvitationRowFragment; onChanged():
   let acceptButton: HTMLButtonElement | undefined;
   let declineButton: HTMLButtonElement | undefined;
   let acceptForm: HTMLFormElement | undefined;
+  let line: HTMLDivElement | undefined;
+  // Only if the keyboard is nowhere else: it was on the row drawn before this one, gone with it.
+  const takeFocus = () => {
+    if (document.activeElement && document.activeElement !== document.body) return;
+    line?.focus();
+    props.onFocusTaken();
+  };
+  onMount(() => {
+    if (props.takesFocus) takeFocus();
+  });
   const record = async (accepted: boolean) => {
     const r = await answer({ input: { invitationId: i().id, answer: accepted ? 'ACCEPTED' : 'DECLINED', referral: accepted ? detailsInput(details()) : null } });
     if (r.error) {
@@ -51,7 +82,9 @@ function InvitationItem(props: { invitation: InvitationRowFragment; onChanged():
     }
     setProblem(null);
     setAnswering('choosing');
-    props.onChanged();
+    // The row's own line until the list is read again: the button pressed has gone.
+    line?.focus();
+    props.onAnswered(accepted ? `Recorded that ${i().patient.name} accepted. A referral was made for triage.` : `Recorded that ${i().patient.name} declined. The invitation is closed.`);
   };
   // The button pressed is replaced by what it opens: focus follows into it, and back to the button on the way out.
   const openAcceptance = () => {
@@ -65,7 +98,7 @@ function InvitationItem(props: { invitation: InvitationRowFragment; onChanged():
   };
   return (
     <li class="card invitation">
-      <div class="invitation__line">
+      <div class="invitation__line" ref={line} tabindex="-1">
         <strong>{i().patient.name}</strong>
         <span class="muted">NHS {i().patient.nhsNumberFormatted}</span>
         <Badge tone={invitationWords[i().status].tone}>{invitationWords[i().status].label}</Badge>
