@@ -210,8 +210,17 @@ describe('outcome measures in Chromium', () => {
       expect(Math.max(...axis)).toBeLessThanOrEqual(10);
       expect(axis).toEqual([0, 1, 2, 3, 4, 5]);
       expect(await page.getByTestId('direction-GP_APPOINTMENTS').textContent()).toBe('Lower is better.');
+      // A count changes by appointments, not points.
+      expect(await page.getByTestId('change-GP_APPOINTMENTS').textContent()).toMatch(/^2 fewer appointments \(-66\.7 %\) than at baseline \(3 on /);
+      expect(await gp.getByRole('img').getAttribute('aria-label')).toContain('2 fewer appointments (-66.7 %) than at baseline.');
       expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
       await shot(page, `outcomes-pgic-gp-${viewport.width}`);
     }
+
+    // One appointment more than at baseline, in the singular.
+    expect((await gql(server().url, RECORD, { input: { patientId: patient.id, instrument: 'GP_APPOINTMENTS', answers: [4], periodFrom: '2026-04-10', periodTo: '2026-07-09', gpSource: 'PRACTICE_RECORD' } }, token)).errors).toBeUndefined();
+    const page = await signedIn(coach, { width: 1280, height: 800 });
+    await page.goto(`${server().url}/patients/${patient.id}/measures`);
+    await expect.poll(() => page.getByTestId('change-GP_APPOINTMENTS').textContent()).toMatch(/^1 more appointment \(\+33\.3 %\) than at baseline \(3 on /);
   });
 });

@@ -1,4 +1,4 @@
-import type { PatientMeasuresQuery } from '@cairn/schema/operations';
+import type { Instrument, PatientMeasuresQuery } from '@cairn/schema/operations';
 import { Show, type JSX } from 'solid-js';
 import { formatIsoDate } from '../platform/dates.js';
 import { Badge } from '../ui/badge.js';
@@ -9,11 +9,25 @@ type Series = PatientMeasuresQuery['patientOutcomes'][number];
 type Point = Series['points'][number];
 type Change = NonNullable<Point['change']>;
 
-/** A change in words: "+10 points (+62.5 %) from baseline". */
-export function changeWords(c: Change): string {
-  const sign = (n: number) => (n > 0 ? `+${n}` : `${n}`);
-  return `${sign(c.points)} point${Math.abs(c.points) === 1 ? '' : 's'}${c.percent === null ? '' : ` (${sign(c.percent)} %)`} from baseline`;
+/** What a count counts, one and many: its change is said in these, as a score's is in points. */
+const countedAs: Partial<Record<Instrument, readonly [one: string, many: string]>> = { GP_APPOINTMENTS: ['appointment', 'appointments'] };
+
+const signed = (n: number) => (n > 0 ? `+${n}` : `${n}`);
+const percentWords = (c: Change) => (c.percent === null ? '' : ` (${signed(c.percent)} %)`);
+
+/**
+ * A change in words: "+10 points (+62.5 %) from baseline"; for a count, in what it counts: "2 fewer
+ * appointments (-66.7 %) than at baseline", "1 more appointment…", "the same number of appointments…".
+ */
+export function changeWords(c: Change, def: Pick<InstrumentDef, 'code' | 'isCount'>): string {
+  const nouns = def.isCount ? countedAs[def.code] : undefined;
+  if (!nouns) return `${signed(c.points)} point${Math.abs(c.points) === 1 ? '' : 's'}${percentWords(c)} from baseline`;
+  const by = Math.abs(c.points);
+  if (by === 0) return `the same number of ${nouns[1]} as at baseline`;
+  return `${by} ${c.points < 0 ? 'fewer' : 'more'} ${by === 1 ? nouns[0] : nouns[1]}${percentWords(c)} than at baseline`;
 }
+
+const sentenceStart = (words: string) => words.charAt(0).toUpperCase() + words.slice(1);
 
 /**
  * The meaningful-change thresholds around the baseline, as lines on the chart: for ePPOC's rule the
@@ -82,7 +96,7 @@ export function MeasureCard(props: { def: InstrumentDef; series: Series; onRecor
     const count = `${points().length} score${points().length === 1 ? '' : 's'}`;
     const b = baseline();
     if (!b) return `${props.def.shortName} over time: ${count}, latest “${scoreWords(props.def, l.score)}” on ${formatIsoDate(l.measuredOn)}. ${directionWords(props.def)}`;
-    return `${props.def.shortName} over time: ${count}, baseline ${b.score} on ${formatIsoDate(b.measuredOn)}, latest ${l.score} on ${formatIsoDate(l.measuredOn)}${l.change ? `, ${changeWords(l.change)}` : ''}. ${directionWords(props.def)}`;
+    return `${props.def.shortName} over time: ${count}, baseline ${b.score} on ${formatIsoDate(b.measuredOn)}, latest ${l.score} on ${formatIsoDate(l.measuredOn)}${l.change ? `, ${changeWords(l.change, props.def)}` : ''}. ${directionWords(props.def)}`;
   };
   return (
     <article class="measure-card card" aria-labelledby={`measure-${props.def.code}`}>
@@ -115,7 +129,7 @@ export function MeasureCard(props: { def: InstrumentDef; series: Series; onRecor
             <Show when={l().change} fallback={<Show when={l().isBaseline}><p class="muted">This is the baseline: the first score of this episode.</p></Show>}>
               {(c) => (
                 <p class="measure-card__change" data-testid={`change-${props.def.code}`}>
-                  {changeWords(c())} ({baseline()?.score} on {formatIsoDate(baseline()!.measuredOn)}).{' '}
+                  {sentenceStart(changeWords(c(), props.def))} ({baseline()?.score} on {formatIsoDate(baseline()!.measuredOn)}).{' '}
                   <Show when={c().meaningful !== null}>
                     <Badge tone={c().meaningful ? (c().direction === 'WORSENED' ? 'warning' : 'success') : 'muted'}>
                       {c().meaningful ? (c().direction === 'WORSENED' ? 'Meaningful worsening' : 'Meaningful improvement') : 'Not a meaningful change'}
