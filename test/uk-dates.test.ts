@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatUkDayOf, instantOf, ukClockOf } from '../web/src/platform/dates.js';
+import { formatDateTime as formatWhen, timeAgo } from '../web/src/notifications/when.js';
+import { formatDateTime, formatUkDayOf, instantOf, ukClockOf } from '../web/src/platform/dates.js';
 
 describe('dates typed in the web app are UK dates and times, whatever the computer’s zone', () => {
   it('reads a typed day and time as UK time, in winter and in summer', () => {
@@ -25,5 +26,24 @@ describe('dates typed in the web app are UK dates and times, whatever the comput
     expect(formatUkDayOf('2026-06-02T23:30:00Z')).toBe('3 June 2026');
     expect(formatUkDayOf('2026-12-02T23:30:00Z')).toBe('2 December 2026');
     expect(formatUkDayOf('not a time')).toBe('not a time');
+  });
+});
+
+describe('instants shown in the web app', () => {
+  it('writes an instant in UK time to the minute, and to the second only where asked, with one formatter for every screen', () => {
+    expect(formatDateTime('2026-07-14T09:41:07Z')).toBe('14 Jul 2026, 10:41');
+    expect(formatDateTime('2026-12-03T09:41:07Z', { seconds: true })).toBe('3 Dec 2026, 09:41:07');
+    expect(formatDateTime('not a time')).toBe('not a time');
+    expect(formatWhen).toBe(formatDateTime);
+  });
+
+  it('says “just now” for a time up to two minutes ahead of this computer’s clock, as a server’s clock may be', () => {
+    const now = Date.parse('2026-12-07T10:00:00Z');
+    const at = (ms: number) => new Date(now + ms).toISOString();
+    for (const ahead of [30_000, 60_000, 90_000, 120_000]) expect(timeAgo(at(ahead), now), `${ahead} ms ahead`).toBe('just now');
+    expect(timeAgo(at(10 * 60_000), now)).toBe('in 10 minutes');
+    expect(timeAgo(at(-30_000), now)).toBe('just now');
+    expect(timeAgo(at(-60_000), now)).toBe('1 minute ago');
+    expect(timeAgo(at(-3 * 3_600_000), now)).toBe('3 hours ago');
   });
 });

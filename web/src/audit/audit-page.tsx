@@ -159,7 +159,7 @@ export function AuditPage(): JSX.Element {
                       {(e) => (
                         <tr>
                           <th scope="row" class="nowrap">
-                            <time datetime={e.at}>{formatDateTime(e.at)}</time>
+                            <time datetime={e.at}>{formatDateTime(e.at, { seconds: true })}</time>
                           </th>
                           <td data-label="Person">
                             <div>
