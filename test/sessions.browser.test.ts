@@ -167,7 +167,7 @@ describe('coaching sessions in Chromium', () => {
     const { coach, gp } = world.users;
     const patient = await world.patient([coach, gp], { givenName: 'Owain', familyName: `Lloyd ${world.tag}` });
     const startsAt = new Date(Date.now() + 3 * 24 * 3_600_000);
-    const booked = await gql(server().url, `mutation($input: BookSessionInput!) { bookSession(input: $input) { session { id } } }`, {
+    const booked = await gql<{ bookSession: { session: { id: string } } }>(server().url, `mutation($input: BookSessionInput!) { bookSession(input: $input) { session { id } } }`, {
       input: { patientId: patient.id, coachId: coach.id, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 45 * 60_000).toISOString(), mode: 'PHONE', purpose: 'Review sleep' },
     }, await signInAs(server().url, coach));
     expect(booked.errors).toBeUndefined();
@@ -182,6 +182,15 @@ describe('coaching sessions in Chromium', () => {
     await form.getByLabel('Cancelled by').selectOption('PATIENT');
     await form.getByLabel('Reason').fill('Owain has a hospital appointment that day');
     await shots(page, 'sessions-cancel-by-gp');
+    // Meanwhile a colleague moves it to a time Owain agreed, unseen by the page (no event): the cancel is
+    // refused, and the form shows where the session is now; sent again from there, it cancels it.
+    const sessionId = booked.data!.bookSession.session.id;
+    const movedTo = new Date(startsAt.getTime() + 26 * 3_600_000);
+    await ownerQuery('update coaching_session set starts_at = $2, ends_at = $3 where id = $1', [sessionId, movedTo, new Date(movedTo.getTime() + 45 * 60_000)]);
+    await form.getByRole('button', { name: 'Record cancellation' }).click();
+    await form.getByText(new RegExp(`^Someone else moved this session while you had this form open: it is now .*${clock.format(movedTo)}–`)).waitFor();
+    await form.getByText('Cancelling it now cancels the session at that time.').waitFor();
+    expect((await ownerQuery<{ status: string }>('select status from coaching_session where id = $1', [sessionId]))[0]!.status).toBe('BOOKED');
     await form.getByRole('button', { name: 'Record cancellation' }).click();
     await form.waitFor({ state: 'detached' });
     await page.getByText('No session booked.').waitFor();

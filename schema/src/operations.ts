@@ -76,6 +76,8 @@ export type CadenceInterval =
 export type CancelSessionInput = {
   cancelledBy: CancelledBy;
   reason: string;
+  /** The time the form showed: a session someone has moved since is not cancelled at its new time (CONFLICT). */
+  seen: SessionSlotInput;
   sessionId: string | number;
 };
 

@@ -68,13 +68,13 @@ describe('managing a care team', () => {
     const world = await makeWorld(server().orm.em.fork());
     const patient = await world.patient([world.users.gp, world.users.coach], { givenName: 'Rhian', familyName: `Pugh ${world.tag}` });
     const gp = await signInAs(server().url, world.users.gp);
+    /** A session booked with the coach, and its time as the Cancel form shows it (`seen`). */
     const book = async (daysAhead: number) => {
       const startsAt = new Date(Date.now() + daysAhead * 86_400_000);
-      const res = await gql<{ bookSession: { session: { id: string } } }>(server().url, BOOK, {
-        input: { patientId: patient.id, coachId: world.users.coach.id, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 45 * 60_000).toISOString(), mode: 'PHONE', purpose: 'Pacing' },
-      }, gp);
+      const seen = { startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 45 * 60_000).toISOString() };
+      const res = await gql<{ bookSession: { session: { id: string } } }>(server().url, BOOK, { input: { patientId: patient.id, coachId: world.users.coach.id, ...seen, mode: 'PHONE', purpose: 'Pacing' } }, gp);
       expect(res.errors).toBeUndefined();
-      return res.data!.bookSession.session.id;
+      return { sessionId: res.data!.bookSession.session.id, seen };
     };
     const sessions = [await book(9), await book(2)];
 
@@ -86,7 +86,7 @@ describe('managing a care team', () => {
     const team = async () => (await gql<Team>(server().url, TEAM, { p: patient.id }, gp)).data!.patient.careTeam.map((m) => m.user.id).sort();
     expect(await team()).toEqual([world.users.gp.id, world.users.coach.id].sort());
 
-    for (const sessionId of sessions) expect((await gql(server().url, CANCEL_SESSION, { input: { sessionId, cancelledBy: 'CLINIC', reason: 'Coach leaving the team' } }, gp)).errors).toBeUndefined();
+    for (const session of sessions) expect((await gql(server().url, CANCEL_SESSION, { input: { ...session, cancelledBy: 'CLINIC', reason: 'Coach leaving the team' } }, gp)).errors).toBeUndefined();
     expect((await gql(server().url, REMOVE, { p: patient.id, u: world.users.coach.id }, gp)).errors).toBeUndefined();
     expect(await team()).toEqual([world.users.gp.id]);
   });

@@ -41,13 +41,10 @@ describe('the service dashboard: the programme', () => {
   let slot = 0;
   const session = async (patientId: string, on: string, outcome: 'ATTENDED' | 'DNA' | 'BOOKED' | 'CANCELLED') => {
     const startsAt = days(30 + slot++);
-    const booked = await ok<{ bookSession: { session: { id: string } } }>(
-      BOOK,
-      { input: { patientId, coachId: world.users.coach.id, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 45 * 60_000).toISOString(), mode: 'PHONE', purpose: 'Pacing' } },
-      tokens.coach,
-    );
+    const asBooked = { startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 45 * 60_000).toISOString() };
+    const booked = await ok<{ bookSession: { session: { id: string } } }>(BOOK, { input: { patientId, coachId: world.users.coach.id, ...asBooked, mode: 'PHONE', purpose: 'Pacing' } }, tokens.coach);
     const id = booked.bookSession.session.id;
-    if (outcome === 'CANCELLED') return ok(CANCEL_SESSION, { input: { sessionId: id, cancelledBy: 'PATIENT', reason: 'Unwell' } }, tokens.coach);
+    if (outcome === 'CANCELLED') return ok(CANCEL_SESSION, { input: { sessionId: id, cancelledBy: 'PATIENT', reason: 'Unwell', seen: asBooked } }, tokens.coach);
     const [moved] = await ownerQuery<{ starts_at: Date; ends_at: Date }>(
       `update coaching_session set starts_at = ($2 || ' 10:00 Europe/London')::timestamptz, ends_at = ($2 || ' 10:45 Europe/London')::timestamptz where id = $1 returning starts_at, ends_at`,
       [id, on],

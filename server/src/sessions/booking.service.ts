@@ -74,7 +74,7 @@ export async function rebookSession(em: EntityManager, by: By, session: Coaching
   if (startsAt.getTime() === session.startsAt.getTime() && endsAt.getTime() === session.endsAt.getTime()) throw badInput('startsAt', 'The session is already booked for that time.');
   const reason = requireText('reason', input.reason, bookingLimits.textChars);
   const previous = { startsAt: session.startsAt, endsAt: session.endsAt };
-  if (!sameSlot(input.seen, previous)) throw movedMeanwhile(previous);
+  if (!sameSlot(input.seen, previous)) throw movedMeanwhile(previous, 'Nothing was changed: check that time with the patient before you move it from there.');
   await em.transactional(async (tx) => {
     await refuseClashes(tx, { id: session.id, coach: session.coach, startsAt, endsAt }, patient);
     const moved = await runSql(tx, sql`update coaching_session set starts_at = ${startsAt}, ends_at = ${endsAt}
@@ -106,17 +106,27 @@ export function sameSlot(a: { startsAt: Date; endsAt: Date }, b: { startsAt: Dat
   return a.startsAt.getTime() === b.startsAt.getTime() && a.endsAt.getTime() === b.endsAt.getTime();
 }
 
-function movedMeanwhile(now: { startsAt: Date; endsAt: Date }) {
-  return changedSinceSeen(
-    `Someone else moved this session since you opened the form: it is now ${slotWords(now.startsAt, now.endsAt)}. Nothing was changed: check that time with the patient before you move it from there.`,
-  );
+/** The refusal of a change from a form opened before a colleague moved the session; `nothingDone` says what was left as it was. */
+export function movedMeanwhile(now: { startsAt: Date; endsAt: Date }, nothingDone: string) {
+  return changedSinceSeen(`Someone else moved this session since you opened the form: it is now ${slotWords(now.startsAt, now.endsAt)}. ${nothingDone}`);
 }
 
-/** Cancels a booked session, by the patient or by the clinic, with the reason; the row stays. */
+const notCancelled = 'Nothing was cancelled: check with the patient whether they can keep that time before you cancel it.';
+
+/**
+ * Cancels a booked session, by the patient or by the clinic, with the reason; the row stays. It cancels the
+ * time its canceller saw (`input.seen`, SES-H19): a session a colleague has moved since, likely to a time the
+ * patient agreed, is refused, not cancelled there.
+ */
 export async function cancelSession(em: EntityManager, by: By, session: CoachingSession, patient: Patient, input: CancelSessionInput, now = new Date()): Promise<CoachingSession> {
   requireBooked(session, 'cancelled');
   const reason = requireText('reason', input.reason, bookingLimits.textChars);
+  if (!sameSlot(input.seen, session)) throw movedMeanwhile(session, notCancelled);
   await em.transactional(async (tx) => {
+    // Again as it is now, locked until the cancellation commits: a move that committed a moment ago is refused too.
+    const locked = await lockBookedSlot(tx, session.id);
+    if (!locked) throw await changedMeanwhile(tx, session.id, 'It was not cancelled; look at the sessions again.');
+    if (!sameSlot(input.seen, locked)) throw movedMeanwhile(locked, notCancelled);
     await cancelBooked(tx, by, session, input.cancelledBy, reason, now);
     await recordAudit(tx, { actorId: by.actor.id, action: 'session.cancel', patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { sessionId: session.id } });
     await notify(tx, [session.coach.id], {
@@ -141,6 +151,25 @@ export async function cancelBooked(tx: EntityManager, by: By, session: CoachingS
   tx.persist(Object.assign(new SessionChange(), { sessionId: session.id, kind: SessionChangeKind.CANCELLED, previousStartsAt: session.startsAt, previousEndsAt: session.endsAt, reason, changedBy: by.actor, changedAt: now }));
   await tx.flush();
   await appendEvent(tx, { patientId: session.patientId, kind: 'SESSION_CANCELLED', actorId: by.actor.id, payload: { sessionId: session.id, startsAt: session.startsAt.toISOString(), cancelledBy, reason } });
+}
+
+/**
+ * Inside a transaction: the session's time as it is now, locked until the transaction ends, so that no one
+ * moves, records or cancels it meanwhile; null once it is no longer booked.
+ */
+export async function lockBookedSlot(tx: EntityManager, sessionId: string): Promise<{ startsAt: Date; endsAt: Date } | null> {
+  const [booked] = await runSql<{ startsAt: string; endsAt: string }>(
+    tx,
+    sql`select starts_at as "startsAt", ends_at as "endsAt" from coaching_session where id = ${sessionId} and status = 'BOOKED' for update`,
+  );
+  return booked ? { startsAt: new Date(booked.startsAt), endsAt: new Date(booked.endsAt) } : null; // the driver answers timestamps as text
+}
+
+/** The refusal of a change that found the session no longer booked: what became of it (a discharge cancels it, say), then `nothingDone`. */
+export async function changedMeanwhile(tx: EntityManager, sessionId: string, nothingDone: string) {
+  const [now] = await runSql<{ status: SessionStatus }>(tx, sql`select status from coaching_session where id = ${sessionId}`);
+  const became = now ? statusWords[now.status] : 'not booked';
+  return conflict(`Someone else changed this session a moment ago: it is now ${became}. ${nothingDone}`);
 }
 
 export function requireBooked(session: CoachingSession, verb: string): void {

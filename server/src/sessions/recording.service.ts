@@ -6,11 +6,11 @@ import { appendEvent } from '../events/event-log.js';
 import { excerpt } from '../events/event-kinds.js';
 import { links, notify } from '../notifications/notification.service.js';
 import type { Patient } from '../patients/patient.entity.js';
-import { badInput, changedSinceSeen, conflict } from '../platform/errors.js';
+import { badInput, conflict } from '../platform/errors.js';
 import { runSql, sql, sqlText } from '../platform/sql.js';
 import { inLatestEpisode } from '../referrals/referral.service.js';
 import { requireText } from '../platform/validate.js';
-import { nameOf, requireBooked, sameSlot, statusWords, type By } from './booking.service.js';
+import { changedMeanwhile, lockBookedSlot, movedMeanwhile, nameOf, requireBooked, sameSlot, type By } from './booking.service.js';
 import { addCheckInsToPlan, planIndex, sessionCheckInsId, type CheckIn } from './plan-check-ins.js';
 import { CoachingSession, SessionAddendum, SessionChange, SessionStatus } from './session.entity.js';
 import type { RecordSessionInput, SessionDetail, SessionGoalReview, SessionStrategyPractised } from './session.types.js';
@@ -35,7 +35,7 @@ export interface Recorded {
 export async function recordSession(em: EntityManager, by: By, session: CoachingSession, patient: Patient, input: RecordSessionInput, carePlans: CarePlanStore, now = new Date()): Promise<Recorded> {
   requireBooked(session, 'recorded');
   // Recorded at the time its recorder saw (SES-H17): a session a colleague has moved since is not theirs to record.
-  if (!sameSlot(input.seen, session)) throw movedMeanwhile(session);
+  if (!sameSlot(input.seen, session)) throw movedMeanwhile(session, notRecorded);
   const day = ukDate(session.startsAt);
   const attended = input.outcome === 'ATTENDED';
   const discussed = attended ? requireText('discussed', input.discussed, TEXT_MAX) : optionalText('discussed', input.discussed);
@@ -55,15 +55,11 @@ export async function recordSession(em: EntityManager, by: By, session: Coaching
     // lost to another one (this lock is the only one the transaction holds while the plan is written). A
     // discharge waits for it before it writes anything, and locks the patient only against other updates, so
     // the plan's write and this record's event, which need the patient's row to stay, never wait for it.
-    const [booked] = await runSql<{ startsAt: string; endsAt: string }>(
-      tx,
-      sql`select starts_at as "startsAt", ends_at as "endsAt" from coaching_session where id = ${session.id} and status = 'BOOKED' for update`,
-    );
-    if (!booked) throw await changedMeanwhile(tx, session.id);
-    // As it is now, locked (the driver answers timestamps as text): one moved a moment ago is refused, and
-    // whether it has happened yet is judged on the time it has, not the time the form showed.
-    const locked = { startsAt: new Date(booked.startsAt), endsAt: new Date(booked.endsAt) };
-    if (!sameSlot(input.seen, locked)) throw movedMeanwhile(locked);
+    const locked = await lockBookedSlot(tx, session.id);
+    if (!locked) throw await changedMeanwhile(tx, session.id, 'What you entered was not recorded; look at the sessions again.');
+    // As it is now, locked: one moved a moment ago is refused, and whether it has happened yet is judged on
+    // the time it has, not the time the form showed.
+    if (!sameSlot(input.seen, locked)) throw movedMeanwhile(locked, notRecorded);
     requireHappened(locked, attended, now);
     // Then the plan: an edit the store refuses records nothing. The plan's write commits on its own, so a
     // failure below leaves the check-ins there with the session still booked; a retry that says the same,
@@ -106,18 +102,7 @@ function requireHappened(slot: { startsAt: Date; endsAt: Date }, attended: boole
   }
 }
 
-function movedMeanwhile(now: { startsAt: Date; endsAt: Date }) {
-  return changedSinceSeen(
-    `Someone else moved this session since you opened the form: it is now ${slotWords(now.startsAt, now.endsAt)}. Nothing was recorded: check with the patient which time they kept before you record it.`,
-  );
-}
-
-/** The refusal of a recording that found the session no longer booked: what became of it (a discharge cancels it, say). */
-async function changedMeanwhile(tx: EntityManager, sessionId: string) {
-  const [now] = await runSql<{ status: SessionStatus }>(tx, sql`select status from coaching_session where id = ${sessionId}`);
-  const became = now ? statusWords[now.status] : 'not booked';
-  return conflict(`Someone else changed this session a moment ago: it is now ${became}. What you entered was not recorded; look at the sessions again.`);
-}
+const notRecorded = 'Nothing was recorded: check with the patient which time they kept before you record it.';
 
 /** Adds an addendum to a recorded session's notes (which themselves never change). */
 export async function addSessionAddendum(em: EntityManager, by: By, session: CoachingSession, body: string): Promise<SessionAddendum> {

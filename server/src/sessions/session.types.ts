@@ -48,6 +48,8 @@ export class CancelSessionInput {
   @Field(() => ID) sessionId!: string;
   @Field(() => CancelledBy) cancelledBy!: CancelledBy;
   @Field(() => String) reason!: string;
+  @Field(() => SessionSlotInput, { description: 'The time the form showed: a session someone has moved since is not cancelled at its new time (CONFLICT).' })
+  seen!: SessionSlotInput;
 }
 
 @InputType()

@@ -124,10 +124,10 @@ describe('coaching sessions', () => {
     expect(moved.data!.rebookSession.changes).toEqual([
       expect.objectContaining({ kind: 'REBOOKED', previousStartsAt: start.toISOString(), newStartsAt: newStart.toISOString(), reason: 'Patient has a hospital appointment' }),
     ]);
-    const cancelled = await gql<{ cancelSession: { session: { status: string }; changes: Array<{ kind: string }> } }>(url(), CANCEL, { input: { sessionId, cancelledBy: 'PATIENT', reason: 'Unwell' } }, coachToken);
+    const cancelled = await gql<{ cancelSession: { session: { status: string }; changes: Array<{ kind: string }> } }>(url(), CANCEL, { input: { sessionId, cancelledBy: 'PATIENT', reason: 'Unwell', seen: slotOf(newStart, 45) } }, coachToken);
     expect(cancelled.data!.cancelSession.session.status).toBe('CANCELLED_BY_PATIENT');
     expect(cancelled.data!.cancelSession.changes.map((c) => c.kind)).toEqual(['REBOOKED', 'CANCELLED']);
-    expect(errorCode(await gql(url(), CANCEL, { input: { sessionId, cancelledBy: 'CLINIC', reason: 'again' } }, coachToken))).toBe('CONFLICT');
+    expect(errorCode(await gql(url(), CANCEL, { input: { sessionId, cancelledBy: 'CLINIC', reason: 'again', seen: slotOf(newStart, 45) } }, coachToken))).toBe('CONFLICT');
 
     const kinds = (await gql<{ timeline: { nodes: Array<{ kind: string }> } }>(url(), TIMELINE, { id: patient.id }, coachToken)).data!.timeline.nodes.map((n) => n.kind);
     expect(kinds).toEqual(['SESSION_CANCELLED', 'SESSION_REBOOKED', 'SESSION_BOOKED']);
@@ -197,6 +197,49 @@ describe('coaching sessions', () => {
       // Recorded from the time it now has.
       expect(errorCode(await dna(slotOf(earlier, 45)))).toBeUndefined();
       expect((await row()).status).toBe('DNA');
+    } finally {
+      await moving.end();
+    }
+  });
+
+  it("a cancel from a form opened before a colleague's move is refused, naming the session's new time; the session stays booked there", async () => {
+    await fresh();
+    const { coach, fcp } = world.users;
+    const patient = await world.patient([coach, fcp]);
+    const [coachToken, fcpToken] = [await signInAs(url(), coach), await signInAs(url(), fcp)];
+    const thursday = at(3 * 24 * hour);
+    const sessionId = await book(coachToken, booking(patient.id, coach.id, thursday, 45));
+    const opened = slotOf(thursday, 45); // the coach's Cancel form opens on this time
+    const row = async () => (await ownerQuery<{ status: string; starts_at: Date }>('select status, starts_at from coaching_session where id = $1', [sessionId]))[0]!;
+    const cancel = (seen: { startsAt: string; endsAt: string }) => gql(url(), CANCEL, { input: { sessionId, cancelledBy: 'PATIENT', reason: 'Cannot make Thursday', seen } }, coachToken);
+
+    // The physio moves it to the Friday the patient agreed.
+    const friday = new Date(thursday.getTime() + 24 * hour);
+    expect((await gql(url(), REBOOK, { input: { sessionId, ...slotOf(friday, 45), reason: 'Patient can make Friday', seen: opened } }, fcpToken)).errors).toBeUndefined();
+    const before = await counts(patient.id);
+    const stale = await cancel(opened);
+    expect([errorCode(stale), stale.errors?.[0]?.extensions?.field]).toEqual(['CONFLICT', 'seen']);
+    expect(stale.errors![0].message).toMatch(/^Someone else moved this session since you opened the form: it is now \w+day,? \d+ \w+ \d{4}, \d\d:\d\d–\d\d:\d\d\. Nothing was cancelled/);
+    expect(await row()).toEqual({ status: 'BOOKED', starts_at: friday });
+    expect(await counts(patient.id)).toEqual(before);
+
+    // A move committing while the cancel waits for the session: the cancel is refused, and the move stands.
+    const moving = new pg.Client({ connectionString: String(server().orm.config.get('clientUrl')) });
+    await moving.connect();
+    try {
+      const later = new Date(friday.getTime() + 2 * hour);
+      await moving.query('begin');
+      await moving.query('update coaching_session set starts_at = $2, ends_at = $3 where id = $1', [sessionId, later, new Date(later.getTime() + 45 * 60_000)]);
+      const sent = cancel(slotOf(friday, 45));
+      sent.catch(() => undefined);
+      await waitForLockWait('coaching_session');
+      await moving.query('commit');
+      const answer = await sent;
+      expect([errorCode(answer), answer.errors?.[0]?.extensions?.field]).toEqual(['CONFLICT', 'seen']);
+      expect(await row()).toEqual({ status: 'BOOKED', starts_at: later });
+      // Cancelled from the time it now has.
+      expect(errorCode(await cancel(slotOf(later, 45)))).toBeUndefined();
+      expect((await row()).status).toBe('CANCELLED_BY_PATIENT');
     } finally {
       await moving.end();
     }
@@ -440,7 +483,7 @@ describe('coaching sessions', () => {
     const nextWeekAt = at(7 * 24 * hour);
     const nextWeek = await book(token, booking(led[1]!.id, coach.id, nextWeekAt));
     const cancelled = await book(token, booking(notLed.id, coach.id, at(8 * 24 * hour)));
-    await gql(url(), CANCEL, { input: { sessionId: cancelled, cancelledBy: 'CLINIC', reason: 'Coach on leave' } }, token);
+    await gql(url(), CANCEL, { input: await asSeen({ sessionId: cancelled, cancelledBy: 'CLINIC', reason: 'Coach on leave' }) }, token);
     // A Pain Café the coach facilitates next week counts beside the sessions; a cancelled one does not.
     const cafe = (days: number) => ({ title: 'Pain Café', startsAt: at(days * 24 * hour).toISOString(), endsAt: at(days * 24 * hour + 2 * hour).toISOString(), venue: 'Hall', capacity: 8, facilitatorIds: [coach.id] });
     expect((await gql(url(), CREATE_CAFE, { input: cafe(7) }, token)).errors).toBeUndefined();
@@ -630,7 +673,7 @@ describe('coaching sessions', () => {
       [BOOK, { input: booking(patient.id, outsider.id, at(24 * hour)) }],
       [RECORD, { input: await asSeen({ sessionId, outcome: 'DNA' }) }],
       [REBOOK, { input: { sessionId, startsAt: at(24 * hour).toISOString(), endsAt: at(25 * hour).toISOString(), reason: 'x', seen: slotOf(at(48 * hour), 45) } }],
-      [CANCEL, { input: { sessionId, cancelledBy: 'CLINIC', reason: 'x' } }],
+      [CANCEL, { input: await asSeen({ sessionId, cancelledBy: 'CLINIC', reason: 'x' }) }],
       [ADDENDUM, { id: sessionId, body: 'x' }],
       [DISCHARGE, { input: { patientId: patient.id, reason: 'GOALS_MET', summary: 'x' } }],
     ];

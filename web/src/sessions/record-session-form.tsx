@@ -20,10 +20,10 @@ const ratings = Array.from({ length: 11 }, (_, i) => ({ value: String(i), label:
  * What happened at a session: attended (notes, goals reviewed with a check-in rating that goes on the care
  * plan, strategies practised, next steps, measures taken, a flare-up), did not attend, or cancelled.
  *
- * It says which time it records, and is sent with that time (`seen`), as the Move form is: a session a
- * colleague moved meanwhile is refused rather than recorded against its new time. `session` follows the
- * session as the tab reads it; when its time changes, the form says so and records at the new time only
- * when sent again.
+ * It says which time it records or cancels, and is sent with that time (`seen`), as the Move form is: a
+ * session a colleague moved meanwhile is refused rather than recorded or cancelled at its new time.
+ * `session` follows the session as the tab reads it; when its time changes, the form says so and acts at
+ * the new time only when sent again.
  */
 export function RecordSessionForm(props: {
   patientId: string;
@@ -71,11 +71,17 @@ export function RecordSessionForm(props: {
   const toggle = (list: string[], value: string) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
   const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
 
+  /** A refusal because the session moved under the form: the tab reads it again, and the form shows where it is now. */
+  const refused = (problem: Problem) => {
+    if (problem.code === 'CONFLICT' && problem.field === 'seen') props.onStale?.();
+    setProblem(problem);
+  };
+
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     if (outcome() === 'CANCELLED') {
-      const r = await cancel({ input: { sessionId: props.session.sessionId, cancelledBy: cancelledBy(), reason: reason() } });
-      if (r.error) return setProblem(describeError(r.error));
+      const r = await cancel({ input: { sessionId: props.session.sessionId, seen: seen(), cancelledBy: cancelledBy(), reason: reason() } });
+      if (r.error) return refused(describeError(r.error));
       return props.onRecorded(null, false);
     }
     const attended = outcome() === 'ATTENDED';
@@ -92,11 +98,7 @@ export function RecordSessionForm(props: {
         flareUp: attended && flareUp(),
       },
     });
-    if (r.error || !r.data) {
-      const problem: Problem = r.error ? describeError(r.error) : { code: null, message: 'The session was not recorded. Please try again.' };
-      if (problem.code === 'CONFLICT' && problem.field === 'seen') props.onStale?.();
-      return setProblem(problem);
-    }
+    if (r.error || !r.data) return refused(r.error ? describeError(r.error) : { code: null, message: 'The session was not recorded. Please try again.' });
     setProblem(null);
     props.onRecorded(r.data.recordSession.cadence, r.data.recordSession.dnaAlert);
   };
@@ -113,7 +115,7 @@ export function RecordSessionForm(props: {
             <p>
               Someone else moved this session while you had this form open: it is now <strong>{now()}</strong>. Check with the patient which time they kept.
             </p>
-            <p>Recording it now records the session at that time.</p>
+            <p>{outcome() === 'CANCELLED' ? 'Cancelling it now cancels the session at that time.' : 'Recording it now records the session at that time.'}</p>
           </Alert>
         )}
       </Show>
