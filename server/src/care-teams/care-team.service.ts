@@ -12,7 +12,7 @@ import { links, notify } from '../notifications/notification.service.js';
 import { defaultTeamRole } from './team-roles.js';
 import { runSql, sql, takeTurns } from '../platform/sql.js';
 import { slotWords } from '../platform/uk-dates.js';
-import { lockPatientSessions, sessionsStillToCome } from '../sessions/booking.service.js';
+import { lockPatientSessions, sessionsStillBooked, type StillBooked } from '../sessions/booking.service.js';
 
 /** The care team of a patient, lead first; batched across a list of patients in one request. */
 export function careTeamsOf(ctx: Context, patientId: string): Promise<CareTeamMember[] | undefined> {
@@ -142,20 +142,30 @@ export async function removeCareTeamMember(em: EntityManager, by: Actor, patient
 }
 
 /**
- * A member with sessions still booked with the patient stays on the team until those are cancelled: once
- * removed, the sessions would fall out of their diary (which lists only patients they may read) while still
- * keeping their time. Under the patient's sessions turn, which bookings take, so none is booked meanwhile.
+ * A member with sessions still booked with the patient stays on the team until those are recorded or
+ * cancelled: once removed, the sessions would fall out of their diary (which lists only patients they may
+ * read), those to come still keeping their time, those held never recorded. Under the patient's sessions
+ * turn, which bookings take, so none is booked meanwhile.
  */
 async function refuseWhileSessionsBooked(tx: EntityManager, user: User, patient: Patient): Promise<void> {
   await lockPatientSessions(tx, patient.id);
-  const booked = await sessionsStillToCome(tx, patient.id, user.id);
-  const next = booked[0];
-  if (!next) return;
-  const sessions = booked.length === 1 ? 'a session' : `${booked.length} sessions`;
-  throw conflict(
-    `${user.name} has ${sessions} booked with ${patient.givenName} ${patient.familyName} still to come (the next on ${slotWords(next.startsAt, next.endsAt)}). ` +
-      `Cancel ${booked.length === 1 ? 'it' : 'them'} on the Sessions tab first, booking another coach if the patient needs one, then remove ${user.name}.`,
-  );
+  const booked = await sessionsStillBooked(tx, patient.id, user.id);
+  const count = booked.waitingToBeRecorded.length + booked.stillToCome.length;
+  if (count === 0) return;
+  const them = count === 1 ? 'it' : 'them';
+  const todo = booked.waitingToBeRecorded.length > 0 ? `Record or cancel ${them}` : `Cancel ${them}`;
+  const anotherCoach = booked.stillToCome.length > 0 ? ', booking another coach if the patient needs one' : '';
+  throw conflict(`${user.name} has ${stillBookedWords(booked, `${patient.givenName} ${patient.familyName}`)}. ${todo} on the Sessions tab first${anotherCoach}, then remove ${user.name}.`);
+}
+
+/** "2 sessions booked with Rhian Pugh: 1 waiting to be recorded (…) and 1 still to come (the next on …)", or one of the two. */
+function stillBookedWords({ waitingToBeRecorded: waiting, stillToCome: toCome }: StillBooked, patientName: string): string {
+  const count = waiting.length + toCome.length;
+  const [oldest, next] = [waiting[0], toCome[0]];
+  const waitingWords = oldest ? `waiting to be recorded (${waiting.length === 1 ? '' : 'the oldest on '}${slotWords(oldest.startsAt, oldest.endsAt)})` : null;
+  const toComeWords = next ? `still to come (the next on ${slotWords(next.startsAt, next.endsAt)})` : null;
+  if (waitingWords && toComeWords) return `${count} sessions booked with ${patientName}: ${waiting.length} ${waitingWords} and ${toCome.length} ${toComeWords}`;
+  return `${count === 1 ? 'a session' : `${count} sessions`} booked with ${patientName} ${waitingWords ?? toComeWords ?? ''}`;
 }
 
 /** Hands the lead to another member. The old lead stays on the team. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { auditRows, auditRowsEventually } from '../test-support/audit-rows.js';
-import { errorCode, gql, useTestServer } from '../test-support/harness.js';
+import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 
 const ADD = 'mutation($p: ID!, $u: ID!, $r: String) { addCareTeamMember(patientId: $p, userId: $u, teamRole: $r) { teamRole isLead user { id } } }';
@@ -9,6 +9,7 @@ const REMOVE = 'mutation($p: ID!, $u: ID!) { removeCareTeamMember(patientId: $p,
 const LEAD = 'mutation($p: ID!, $u: ID!) { setCareTeamLead(patientId: $p, userId: $u) { isLead user { id } } }';
 const BOOK = 'mutation($input: BookSessionInput!) { bookSession(input: $input) { session { id } } }';
 const CANCEL_SESSION = 'mutation($input: CancelSessionInput!) { cancelSession(input: $input) { session { id } } }';
+const RECORD_SESSION = 'mutation($input: RecordSessionInput!) { recordSession(input: $input) { detail { session { id } } } }';
 const TEAM = 'query($p: ID!) { patient(id: $p) { lead { user { id } } careTeam { isLead user { id } } } }';
 
 type Team = { patient: { lead: { user: { id: string } } | null; careTeam: Array<{ isLead: boolean; user: { id: string } }> } };
@@ -88,6 +89,47 @@ describe('managing a care team', () => {
 
     for (const session of sessions) expect((await gql(server().url, CANCEL_SESSION, { input: { ...session, cancelledBy: 'CLINIC', reason: 'Coach leaving the team' } }, gp)).errors).toBeUndefined();
     expect((await gql(server().url, REMOVE, { p: patient.id, u: world.users.coach.id }, gp)).errors).toBeUndefined();
+    expect(await team()).toEqual([world.users.gp.id]);
+  });
+
+  it('refuses to remove a coach with a past session never recorded, saying it waits to be recorded beside those still to come; once recorded and cancelled the coach is removed', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const { coach } = world.users;
+    const patient = await world.patient([world.users.gp, coach], { givenName: 'Gethin', familyName: `Rees ${world.tag}` });
+    const gp = await signInAs(server().url, world.users.gp);
+    const slotOf = (startsAt: Date) => ({ startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 45 * 60_000).toISOString() });
+    // Held last week and never recorded: inserted as booked then (booking itself refuses the past).
+    const held = slotOf(new Date(Date.now() - 7 * 86_400_000));
+    const [{ id: heldId }] = await ownerQuery<{ id: string }>(
+      `insert into coaching_session (id, patient_id, coach_id, starts_at, ends_at, mode, purpose, status, booked_by_id)
+       values (gen_random_uuid(), $1, $2, $3, $4, 'PHONE', 'Pacing', 'BOOKED', $2) returning id`,
+      [patient.id, coach.id, held.startsAt, held.endsAt],
+    );
+    const team = async () => (await gql<Team>(server().url, TEAM, { p: patient.id }, gp)).data!.patient.careTeam.map((m) => m.user.id).sort();
+    const when = '\\w+day,? \\d+ \\w+ \\d{4}, \\d\\d:\\d\\d–\\d\\d:\\d\\d';
+
+    const refused = await gql(server().url, REMOVE, { p: patient.id, u: coach.id }, gp);
+    expect(errorCode(refused)).toBe('CONFLICT');
+    expect(refused.errors![0].message).toMatch(
+      new RegExp(`^${coach.name} has a session booked with Gethin Rees ${world.tag} waiting to be recorded \\(${when}\\)\\. Record or cancel it on the Sessions tab first, then remove ${coach.name}\\.$`),
+    );
+    expect(await team()).toEqual([world.users.gp.id, coach.id].sort());
+
+    // With one still to come as well, the refusal tells the two apart.
+    const next = slotOf(new Date(Date.now() + 2 * 86_400_000));
+    const booked = await gql<{ bookSession: { session: { id: string } } }>(server().url, BOOK, { input: { patientId: patient.id, coachId: coach.id, ...next, mode: 'PHONE', purpose: 'Pacing' } }, gp);
+    expect(booked.errors).toBeUndefined();
+    const both = await gql(server().url, REMOVE, { p: patient.id, u: coach.id }, gp);
+    expect(errorCode(both)).toBe('CONFLICT');
+    expect(both.errors![0].message).toMatch(
+      new RegExp(`^${coach.name} has 2 sessions booked with Gethin Rees ${world.tag}: 1 waiting to be recorded \\(${when}\\) and 1 still to come \\(the next on ${when}\\)\\. Record or cancel them on the Sessions tab first, booking another coach if the patient needs one`),
+    );
+    expect(await team()).toEqual([world.users.gp.id, coach.id].sort());
+
+    // The coach records the one held; the GP cancels the one to come: the coach can then be removed.
+    expect((await gql(server().url, RECORD_SESSION, { input: { sessionId: heldId, outcome: 'DNA', seen: held } }, await signInAs(server().url, coach))).errors).toBeUndefined();
+    expect((await gql(server().url, CANCEL_SESSION, { input: { sessionId: booked.data!.bookSession.session.id, seen: next, cancelledBy: 'CLINIC', reason: 'Coach leaving the team' } }, gp)).errors).toBeUndefined();
+    expect((await gql(server().url, REMOVE, { p: patient.id, u: coach.id }, gp)).errors).toBeUndefined();
     expect(await team()).toEqual([world.users.gp.id]);
   });
 

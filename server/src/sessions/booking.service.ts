@@ -233,16 +233,24 @@ async function refuseClashes(tx: EntityManager, session: Pick<CoachingSession, '
   throw conflict(`${nameOf(patient)} already has a session booked ${when}, which overlaps this one.`);
 }
 
+/** A coach's sessions still BOOKED with a patient, soonest first, those that have ended apart from those to come. */
+export interface StillBooked {
+  /** Ended but never recorded: they drop out of the coach's diary, unrecorded, once the coach leaves the team. */
+  waitingToBeRecorded: Array<{ startsAt: Date; endsAt: Date }>;
+  stillToCome: Array<{ startsAt: Date; endsAt: Date }>;
+}
+
 /**
- * The sessions booked with `coachId` for this patient that have not ended yet, soonest first. Read under
+ * Every session still booked with `coachId` for this patient, past or future. Read under
  * `lockPatientSessions` for a check that must hold until its write commits (no booking slips in meanwhile).
  */
-export async function sessionsStillToCome(tx: EntityManager, patientId: string, coachId: string, now = new Date()): Promise<Array<{ startsAt: Date; endsAt: Date }>> {
+export async function sessionsStillBooked(tx: EntityManager, patientId: string, coachId: string, now = new Date()): Promise<StillBooked> {
   const rows = await runSql<{ starts_at: string; ends_at: string }>(
     tx,
-    sql`select starts_at, ends_at from coaching_session where patient_id = ${patientId} and coach_id = ${coachId} and status = 'BOOKED' and ends_at > ${now} order by starts_at`,
+    sql`select starts_at, ends_at from coaching_session where patient_id = ${patientId} and coach_id = ${coachId} and status = 'BOOKED' order by starts_at`,
   );
-  return rows.map((r) => ({ startsAt: new Date(r.starts_at), endsAt: new Date(r.ends_at) })); // the driver answers timestamps as text
+  const slots = rows.map((r) => ({ startsAt: new Date(r.starts_at), endsAt: new Date(r.ends_at) })); // the driver answers timestamps as text
+  return { waitingToBeRecorded: slots.filter((s) => s.endsAt <= now), stillToCome: slots.filter((s) => s.endsAt > now) };
 }
 
 /** Bookings, moves and a discharge of one patient take turns (until the transaction ends). */
