@@ -189,8 +189,17 @@ describe('coaching sessions in Chromium', () => {
     await ownerQuery('update coaching_session set starts_at = $2, ends_at = $3 where id = $1', [sessionId, movedTo, new Date(movedTo.getTime() + 45 * 60_000)]);
     await form.getByRole('button', { name: 'Record cancellation' }).click();
     await form.getByText(new RegExp(`^Someone else moved this session while you had this form open: it is now .*${clock.format(movedTo)}–`)).waitFor();
-    await form.getByText('Cancelling it now cancels the session at that time.').waitFor();
     expect((await ownerQuery<{ status: string }>('select status from coaching_session where id = $1', [sessionId]))[0]!.status).toBe('BOOKED');
+    // Sent again as it stands, the form still names the time it showed, and is refused again: the new time is
+    // taken only by asking for it, with the keyboard already there.
+    const takeIt = form.getByRole('button', { name: 'Cancel it at the new time' });
+    await expect.poll(() => takeIt.evaluate((el) => el === document.activeElement)).toBe(true);
+    const refusedAgain = page.waitForResponse((r) => r.url().endsWith('/graphql') && (r.request().postData() ?? '').includes('cancelSession'));
+    await form.getByRole('button', { name: 'Record cancellation' }).click();
+    expect(await (await refusedAgain).text()).toContain('CONFLICT');
+    expect((await ownerQuery<{ status: string }>('select status from coaching_session where id = $1', [sessionId]))[0]!.status).toBe('BOOKED');
+    await takeIt.click();
+    await form.getByText(new RegExp(`^The session booked for .*${clock.format(movedTo)}–`)).waitFor();
     await form.getByRole('button', { name: 'Record cancellation' }).click();
     await form.waitFor({ state: 'detached' });
     await page.getByText('No session booked.').waitFor();

@@ -48,22 +48,29 @@ export function RecordSessionForm(props: {
   const [reason, setReason] = createSignal('');
   const [problem, setProblem] = createSignal<Problem | null>(null);
   const [seen, setSeen] = createSignal({ startsAt: props.session.startsAt, endsAt: props.session.endsAt });
-  /** Where a colleague moved the session while this form was open, once the form knows. */
-  const [movedMeanwhile, setMovedMeanwhile] = createSignal<string | null>(null);
+  /**
+   * Where a colleague moved the session while this form was open, once the form knows. The form goes on
+   * recording the time it showed (and is refused) until its user takes the new time themselves: the patient
+   * may have kept the old one, and a DNA recorded at a time they were never asked to come would count against them.
+   */
+  const [movedTo, setMovedTo] = createSignal<{ startsAt: string; endsAt: string } | null>(null);
+  let takeNewTime: HTMLButtonElement | undefined;
   createEffect(
     on(
       () => `${props.session.startsAt}/${props.session.endsAt}`,
       () => {
         const now = props.session;
-        if (now.startsAt === seen().startsAt && now.endsAt === seen().endsAt) return;
-        setSeen({ startsAt: now.startsAt, endsAt: now.endsAt });
-        setMovedMeanwhile(slot(now.startsAt, now.endsAt));
-        // The refusal that led here is answered by what the form now shows.
-        if (problem()?.code === 'CONFLICT' && problem()?.field === 'seen') setProblem(null);
+        setMovedTo(now.startsAt === seen().startsAt && now.endsAt === seen().endsAt ? null : { startsAt: now.startsAt, endsAt: now.endsAt });
       },
       { defer: true },
     ),
   );
+  const useNewTime = (to: { startsAt: string; endsAt: string }) => {
+    setSeen(to);
+    setMovedTo(null);
+    // The refusal that led here is answered by the time the form now shows.
+    if (problem()?.code === 'CONFLICT' && problem()?.field === 'seen') setProblem(null);
+  };
   const [recording, record] = createMutation(RecordSessionDocument);
   const [cancelling, cancel] = createMutation(CancelSessionDocument);
   const ids = { discussed: createUniqueId(), nextSteps: createUniqueId(), outcome: createUniqueId() };
@@ -72,8 +79,16 @@ export function RecordSessionForm(props: {
   const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
 
   /** A refusal because the session moved under the form: the tab reads it again, and the form shows where it is now. */
+  /** The keyboard goes to the new time's button when a refusal is what showed it, not while someone is typing. */
+  const shownAfterRefusal = (el: HTMLButtonElement) => {
+    takeNewTime = el;
+    if (problem()?.code === 'CONFLICT' && problem()?.field === 'seen') queueMicrotask(() => el.focus());
+  };
   const refused = (problem: Problem) => {
-    if (problem.code === 'CONFLICT' && problem.field === 'seen') props.onStale?.();
+    if (problem.code === 'CONFLICT' && problem.field === 'seen') {
+      props.onStale?.();
+      queueMicrotask(() => takeNewTime?.focus());
+    }
     setProblem(problem);
   };
 
@@ -109,13 +124,17 @@ export function RecordSessionForm(props: {
       <p class="muted">
         The session booked for <strong>{slot(seen().startsAt, seen().endsAt)}</strong>.
       </p>
-      <Show when={movedMeanwhile()}>
-        {(now) => (
+      <Show when={movedTo()}>
+        {(to) => (
           <Alert tone="info">
             <p>
-              Someone else moved this session while you had this form open: it is now <strong>{now()}</strong>. Check with the patient which time they kept.
+              Someone else moved this session while you had this form open: it is now <strong>{slot(to().startsAt, to().endsAt)}</strong>. Check with the patient which time they kept.
             </p>
-            <p>{outcome() === 'CANCELLED' ? 'Cancelling it now cancels the session at that time.' : 'Recording it now records the session at that time.'}</p>
+            <p>
+              <Button variant="secondary" ref={(el: HTMLButtonElement) => shownAfterRefusal(el)} onClick={() => useNewTime(to())}>
+                {outcome() === 'CANCELLED' ? 'Cancel it at the new time' : 'Record it at the new time'}
+              </Button>
+            </p>
           </Alert>
         )}
       </Show>
