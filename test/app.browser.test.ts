@@ -12,6 +12,7 @@ import { useTestServer } from '../server/src/test-support/harness.js';
 import { makeWorld, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
 import { accessibilityProblems } from './support/axe.js';
 import { artifactsDir, useChromium } from './support/browser.js';
+import { fieldLayoutProblems, sidewaysScroll, widths } from './support/layout.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const laptop = { width: 1366, height: 768 };
@@ -56,10 +57,37 @@ describe('the Cairn web app in Chromium', () => {
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`) });
+  const shot = (page: Page, name: string, fullPage = false) => page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage });
   /** Waits until the caseload has settled on exactly this summary, e.g. "3 patients". */
   const summary = (page: Page, text: string) => page.locator('.page-heading__summary').filter({ hasText: new RegExp(`^${text}$`) }).waitFor();
   const rowNames = (page: Page) => page.locator('.caseload-table tbody th[scope=row]').allTextContents();
+
+  /**
+   * What of the chosen option a native select cuts off ('' when nothing): it clips its words silently, and
+   * the layout checks skip selects. A copy holding only that option, at its own width, is the width needed.
+   */
+  const chosenOptionClipped = (page: Page, label: string) =>
+    page.getByLabel(label).evaluate((select: HTMLSelectElement) => {
+      const text = select.selectedOptions[0]?.text ?? '';
+      const probe = select.cloneNode(false) as HTMLSelectElement;
+      probe.removeAttribute('id');
+      probe.append(new Option(text));
+      probe.style.cssText = 'position: absolute; visibility: hidden; width: auto; min-width: 0';
+      select.parentElement!.append(probe);
+      const needed = probe.getBoundingClientRect().width;
+      probe.remove();
+      const has = select.getBoundingClientRect().width;
+      return needed <= has ? '' : `"${text}" needs ${Math.ceil(needed)} px in ${Math.floor(has)} px`;
+    });
+
+  /** Sets the care plan's next review date, as an edit of the plan by `by` would. */
+  async function setNextReview(patient: Patient, by: User, isoDay: string): Promise<void> {
+    const store = server().running.services.carePlans;
+    const doc = createCarePlanDoc((await store.read(patient.id)).state);
+    const seen = Y.encodeStateVector(doc);
+    doc.getMap('review').set('nextReviewDate', isoDay);
+    await store.apply(patient.id, by.id, Y.encodeStateAsUpdate(doc, seen), `review-${patient.id}`, 'test');
+  }
 
   it('keeps a wrong password in the form, with the error beside it, and leaves the person signed out', async () => {
     const { context, page } = await open();
@@ -174,11 +202,7 @@ describe('the Cairn web app in Chromium', () => {
     const review = ahead ? addDays(today, 1) : today;
     const own = await makeWorld(server().orm.em.fork());
     const patient = await own.patient([own.users.coach], { givenName: 'Rhys', familyName: `Review ${own.tag}` });
-    const store = server().running.services.carePlans;
-    const doc = createCarePlanDoc((await store.read(patient.id)).state);
-    const seen = Y.encodeStateVector(doc);
-    doc.getMap('review').set('nextReviewDate', review);
-    await store.apply(patient.id, own.users.coach.id, Y.encodeStateAsUpdate(doc, seen), `review-${patient.id}`, 'test');
+    await setNextReview(patient, own.users.coach, review);
 
     const context = await browser().newContext({ viewport: laptop, locale: 'en-GB', timezoneId });
     context.setDefaultTimeout(10_000);
@@ -192,6 +216,74 @@ describe('the Cairn web app in Chromium', () => {
     expect(await cell.textContent()).toMatch(/\d{4}/);
     expect(await cell.getByText('Due', { exact: true }).count()).toBe(ahead ? 0 : 1);
     await context.close();
+  });
+
+  it('sorts the caseload by next review, most overdue first and none last, kept in the address at every width', async () => {
+    // A world of its own, so these review dates reorder no other test's caseload.
+    const own = await makeWorld(server().orm.em.fork());
+    const { coach, lead } = own.users;
+    // By name the order is the reverse of by review, and newest first is neither: the list shows which sort it follows.
+    const later = await own.patient([coach], { givenName: 'Bryn', familyName: `Bevan ${own.tag}` });
+    const overdue = await own.patient([coach], { givenName: 'Ceri', familyName: `Cole ${own.tag}` });
+    const none = await own.patient([coach], { givenName: 'Alys', familyName: `Ashby ${own.tag}` });
+    await setNextReview(later, coach, addDays(ukToday(), 30));
+    await setNextReview(overdue, coach, addDays(ukToday(), -10));
+    const nameOf = (p: Patient) => `${p.givenName} ${p.familyName}`;
+    const byName = [none, later, overdue].map(nameOf);
+    const byReview = [overdue, later, none].map(nameOf);
+
+    const { context, page } = await open({ width: 1280, height: 800 });
+    await signIn(page, coach);
+    await summary(page, '3 patients');
+    expect(await rowNames(page)).toEqual(byName);
+    const sortBy = page.getByLabel('Sort by');
+    expect(await sortBy.inputValue()).toBe('NAME');
+    // With the keyboard alone: to the control, then type the start of the choice.
+    await sortBy.focus();
+    await page.keyboard.type('Next review');
+    await expect.poll(() => rowNames(page)).toEqual(byReview);
+    expect(await sortBy.inputValue()).toBe('REVIEW_DATE');
+    expect(new URL(page.url()).searchParams.get('sort')).toBe('REVIEW_DATE');
+
+    await page.reload();
+    await summary(page, '3 patients');
+    expect(await rowNames(page)).toEqual(byReview);
+    expect(await page.getByLabel('Sort by').inputValue()).toBe('REVIEW_DATE');
+    // To a patient and back: the list as it was left.
+    await page.getByRole('link', { name: nameOf(later) }).click();
+    await page.getByRole('heading', { level: 1, name: nameOf(later) }).waitFor();
+    await page.goBack();
+    await summary(page, '3 patients');
+    expect(await rowNames(page)).toEqual(byReview);
+
+    // A table on a laptop, a card per patient on a phone: the same order, every field in view.
+    for (const width of widths) {
+      await page.setViewportSize({ width, height: width === 1280 ? 800 : 844 });
+      expect(await rowNames(page)).toEqual(byReview);
+      const first = page.locator('.caseload-table tbody tr').first();
+      const due = first.locator('td[data-label="Next review"]').getByText('Due', { exact: true });
+      expect(await due.isVisible()).toBe(true);
+      expect(await page.locator('.caseload-table tbody tr').last().locator('td[data-label="Next review"]').textContent()).toBe('Not set');
+      expect([width, await fieldLayoutProblems(page, '.caseload-table tbody tr > *', ['.table-wrap'])]).toEqual([width, []]);
+      expect([width, await fieldLayoutProblems(page, '.caseload-filters__row .field')]).toEqual([width, []]);
+      expect([width, await chosenOptionClipped(page, 'Sort by')]).toEqual([width, '']);
+      expect([width, ...(await sidewaysScroll(page))]).toEqual([width, 0]);
+      await shot(page, `caseload-by-review-${width}`, true);
+    }
+    expect(await accessibilityProblems(page)).toEqual([]);
+    await context.close();
+
+    // The service lead's "Every patient with a review due" opens the due list in the same order as their home.
+    const leads = await open({ width: 1280, height: 800 });
+    await signIn(leads.page, lead);
+    const reviews = leads.page.locator('section', { has: leads.page.getByRole('heading', { name: 'Care-plan reviews due' }) });
+    await reviews.getByRole('link', { name: 'Every patient with a review due' }).click();
+    await leads.page.getByRole('heading', { level: 1, name: 'All patients I can see' }).waitFor();
+    await summary(leads.page, '1 patient');
+    expect(await rowNames(leads.page)).toEqual([nameOf(overdue)]);
+    expect(await leads.page.getByLabel('Care-plan review').inputValue()).toBe('due');
+    expect(await leads.page.getByLabel('Sort by').inputValue()).toBe('REVIEW_DATE');
+    await leads.context.close();
   });
 
   it('opens the patient workspace: header, care team with the lead marked, and the record sections', async () => {

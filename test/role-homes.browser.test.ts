@@ -149,6 +149,8 @@ describe('each role lands on a home that serves its day', () => {
       expect(await byAge.getByRole('link', { name: 'Clinic letter: sleep hygiene and dose timing' }).count()).toBe(0);
       const reviews = page.locator('section', { has: page.getByRole('heading', { name: 'Care-plan reviews due' }) });
       await reviews.getByRole('link', { name: `Carys Owen ${world.tag}` }).waitFor();
+      // The whole list in the home's order, most overdue first.
+      expect(await reviews.getByRole('link', { name: 'Every patient with a review due' }).getAttribute('href')).toBe('/caseload?scope=all&review=due&sort=REVIEW_DATE');
       const caseloads = page.locator('section', { has: page.getByRole('heading', { name: 'Team caseloads' }) });
       await caseloads.getByRole('listitem').filter({ hasText: world.users.coach.name }).getByText('Active caseload 3 (capacity not set)', { exact: false }).waitFor();
       expect(await caseloads.getByRole('link', { name: 'Capacity and diaries' }).getAttribute('href')).toBe('/capacity');

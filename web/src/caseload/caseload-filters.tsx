@@ -18,6 +18,7 @@ const sortOptions: SelectOption[] = [
   { value: 'NAME', label: 'Name (A to Z)' },
   { value: 'NEWEST', label: 'Newest first' },
   { value: 'DATE_OF_BIRTH', label: 'Date of birth (oldest first)' },
+  { value: 'REVIEW_DATE', label: 'Next review (due first)' },
 ];
 
 /** Scope, search, filters and sort for the caseload. Search applies as you type (after a pause) or on Enter. */
@@ -87,7 +88,7 @@ export function CaseloadFilters(props: { choices: CaseloadChoices; onChange(patc
         <Select label="Status" value={props.choices.status} options={statusOptions} onChange={(status) => props.onChange({ status: status as CaseloadChoices['status'] })} />
         <Select label="Practice" value={props.choices.practiceId} options={practiceOptions()} onChange={(practiceId) => props.onChange({ practiceId })} />
         <Select label="Care-plan review" value={props.choices.reviewDue ? 'due' : ''} options={reviewOptions} onChange={(v) => props.onChange({ reviewDue: v === 'due' })} />
-        <Select label="Sort by" value={props.choices.sort} options={sortOptions} onChange={(sort) => props.onChange({ sort: sort as CaseloadChoices['sort'] })} />
+        <Select label="Sort by" class="caseload-filters__sort" value={props.choices.sort} options={sortOptions} onChange={(sort) => props.onChange({ sort: sort as CaseloadChoices['sort'] })} />
       </div>
     </div>
   );

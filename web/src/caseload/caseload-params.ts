@@ -19,7 +19,7 @@ export interface CaseloadChoices {
 
 export const defaultChoices: CaseloadChoices = { scope: 'mine', search: '', condition: '', status: '', practiceId: '', reviewDue: false, sort: 'NAME' };
 
-const sorts: readonly PatientSort[] = ['NAME', 'NEWEST', 'DATE_OF_BIRTH'];
+const sorts: readonly PatientSort[] = ['NAME', 'NEWEST', 'DATE_OF_BIRTH', 'REVIEW_DATE'];
 
 export function choicesFrom(params: URLSearchParams): CaseloadChoices {
   const status = params.get('status') ?? '';

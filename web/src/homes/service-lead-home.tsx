@@ -108,7 +108,7 @@ export function ServiceLeadHome(): JSX.Element {
         headingId="reviews-heading"
         filter={{ mine: false, reviewDue: true }}
         sort="REVIEW_DATE"
-        allHref="/caseload?scope=all&review=due"
+        allHref="/caseload?scope=all&review=due&sort=REVIEW_DATE"
         allLabel="Every patient with a review due"
         empty="No care-plan reviews are due"
       />
