@@ -263,6 +263,9 @@ describe('the Cairn web app in Chromium', () => {
       const first = page.locator('.caseload-table tbody tr').first();
       const due = first.locator('td[data-label="Next review"]').getByText('Due', { exact: true });
       expect(await due.isVisible()).toBe(true);
+      // The "Due" badge is a badge like the status beside it, not stretched to the height of the card's line.
+      const heightOf = async (badge: typeof due) => Math.round((await badge.boundingBox())!.height);
+      expect([width, await heightOf(due)]).toEqual([width, await heightOf(first.locator('td[data-label="Status"] .badge'))]);
       expect(await page.locator('.caseload-table tbody tr').last().locator('td[data-label="Next review"]').textContent()).toBe('Not set');
       expect([width, await fieldLayoutProblems(page, '.caseload-table tbody tr > *', ['.table-wrap'])]).toEqual([width, []]);
       expect([width, await fieldLayoutProblems(page, '.caseload-filters__row .field')]).toEqual([width, []]);

@@ -37,15 +37,16 @@ export function CaseloadTable(props: { rows: readonly CaseloadRow[]; caption: st
                 <td data-label="Status">
                   <Badge tone={statusTone(row.status)}>{statusLabel(row.status)}</Badge>
                 </td>
+                {/* The date and its badge in one span: on a phone the cell is a flex row, which would stretch a loose badge to the date's height. */}
                 <td class="nowrap" data-label="Next review">
                   <Show when={row.nextReviewDate} fallback={<span class="muted">Not set</span>}>
                     {(date) => (
-                      <>
+                      <span>
                         {formatIsoDate(date())}{' '}
                         <Show when={date() <= ukToday()}>
                           <Badge tone="warning">Due</Badge>
                         </Show>
-                      </>
+                      </span>
                     )}
                   </Show>
                 </td>
