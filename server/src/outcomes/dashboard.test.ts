@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../auth/user.entity.js';
 import { PatientStatus } from '../patients/patient.entity.js';
-import { errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
+import { errorCode, gql, gqlData, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 
 const RECORD = 'mutation($input: RecordOutcomeInput!) { recordOutcome(input: $input) { id } }';
@@ -196,11 +196,7 @@ describe('the service dashboard: episodes, periods and small numbers', () => {
   const url = () => server().url;
   let world: World;
   let tokens: Record<'gp' | 'coach' | 'lead', string>;
-  const ok = async <T,>(query: string, variables: Record<string, unknown>, token: string): Promise<T> => {
-    const res = await gql<T>(url(), query, variables, token);
-    expect(res.errors).toBeUndefined();
-    return res.data!;
-  };
+  const ok = <T,>(query: string, variables: Record<string, unknown>, token: string): Promise<T> => gqlData<T>(url(), query, variables, token);
   type Fig = { value: number | null; n: number };
   const total = async (f: Record<string, unknown>) =>
     (await ok<{ serviceDashboard: { total: { patients: number; pseqChangePoints: Fig; pseqChangePercent: Fig; noGpVisitPercent: Fig } } }>(DASHBOARD, { f }, tokens.lead)).serviceDashboard.total;

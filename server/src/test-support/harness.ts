@@ -86,6 +86,13 @@ export async function gql<T = Record<string, unknown>>(
 }
 
 /** The first error's code, for asserting on failures. */
+/** `gql`'s data, for a request that must succeed: throws with the errors' messages when it does not. */
+export async function gqlData<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
+  const res = await gql<T>(url, query, variables, token);
+  if (res.errors?.length || !res.data) throw new Error(`The request was refused: ${JSON.stringify(res.errors ?? res.status)}`);
+  return res.data;
+}
+
 export function errorCode(res: { errors?: Array<{ extensions?: { code?: string } }> }): string | undefined {
   return res.errors?.[0]?.extensions?.code;
 }
