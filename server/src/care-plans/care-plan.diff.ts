@@ -12,6 +12,7 @@ import {
   type StrategyView,
 } from '@cairn/schema/care-plan';
 import { runSql, sql } from '../platform/sql.js';
+import { dateInWords } from '../platform/uk-dates.js';
 import { canonicalJson, changedSections } from './care-plan.doc.js';
 
 export interface SectionDiff {
@@ -58,14 +59,6 @@ export async function reviewerNames(em: EntityManager, views: CarePlanView[]): P
 
 function itemsOf(view: CarePlanView, section: CarePlanSection): Array<{ id: string }> {
   return section === 'GOALS' ? view.goals : section === 'STRATEGIES' ? view.strategies : [];
-}
-
-const longDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-/** "2027-03-01" as "1 March 2027". */
-export function dateInWords(iso: string): string {
-  const day = new Date(`${iso}T00:00:00Z`);
-  return Number.isNaN(day.getTime()) ? iso : longDate.format(day);
 }
 
 const goalStatusWords: Record<GoalStatus, string> = { ACTIVE: 'active', ACHIEVED: 'achieved', PAUSED: 'paused', DROPPED: 'dropped' };

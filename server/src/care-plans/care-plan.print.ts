@@ -11,7 +11,7 @@ import { CairnError, httpStatusFor } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { categoryLabels, flareUpKeys, flareUpLabels, type CarePlanView, type TextRun } from '@cairn/schema/care-plan';
 import { changedSince, listSignOffs, type SignOff } from './care-plan.history.js';
-import { ukToday } from '../platform/uk-dates.js';
+import { dateInWords, ukToday } from '../platform/uk-dates.js';
 
 /**
  * GET /patients/:id/care-plan/print[?signOff=<id>]: the current (or a signed-off) plan as one clean A4
@@ -174,11 +174,9 @@ function paragraphs(text: string): string {
   return runsHtml([{ insert: text }]);
 }
 
-const longDates = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-/** A calendar day (YYYY-MM-DD) as the patient reads it: 17 May 1970. */
+/** A calendar day (YYYY-MM-DD) as the patient reads it, escaped: 17 May 1970. */
 function longDate(isoDay: string): string {
-  return esc(longDates.format(new Date(`${isoDay}T00:00:00Z`)));
+  return esc(dateInWords(isoDay));
 }
 
 function esc(s: string): string {

@@ -4,9 +4,8 @@ import type { Context } from '../auth/request-context.js';
 import { Instrument, instruments } from './instruments.js';
 import { OutcomeInstrument, toOutcomeInstrument } from './outcome.types.js';
 import { QuestionnaireChannel, QuestionnaireRequest } from './questionnaire-request.entity.js';
-import { episodeStartFor } from './outcome.service.js';
-import { gpQuestionFrom, gpQuestionWords, LinkState, linkState, listRequests, openQuestionnaire, sendQuestionnaire, submitQuestionnaire } from './questionnaire.service.js';
-import { ukDate } from '../platform/uk-dates.js';
+import { gpEpisodeOf, gpQuestionFrom, gpQuestionWords, LinkState, linkState, listRequests, openQuestionnaire, sendQuestionnaire, submitQuestionnaire } from './questionnaire.service.js';
+import { ukToday } from '../platform/uk-dates.js';
 
 registerEnumType(LinkState, { name: 'QuestionnaireLinkState', description: 'Where a patient link stands; says nothing about the patient.' });
 
@@ -64,8 +63,8 @@ export class QuestionnaireResolver {
   @Mutation(() => PatientQuestionnaire, { description: 'The patient confirms their date of birth (YYYY-MM-DD); wrong ones are counted and rate limited.' })
   async openQuestionnaire(@Arg('token', () => String) token: string, @Arg('dateOfBirth', () => String) dateOfBirth: string, @Ctx() ctx: Context): Promise<PatientQuestionnaire> {
     const { request, patient } = await openQuestionnaire(ctx.em, token, dateOfBirth, ctx.requestId);
-    const today = ukDate(new Date());
-    const gpWords = gpQuestionWords(gpQuestionFrom(await episodeStartFor(ctx.em, patient.id), today), today);
+    const today = ukToday();
+    const gpWords = gpQuestionWords(gpQuestionFrom(await gpEpisodeOf(ctx.em, patient.id), today), today);
     // The patient's page has no dates to fill in: GP appointments are asked of a period it names.
     const instructionsOf = (i: Instrument) => (i === Instrument.GP_APPOINTMENTS ? gpWords : instruments[i].instructions);
     return { givenName: patient.givenName, expiresAt: request.expiresAt, instruments: request.instruments.map((i) => toOutcomeInstrument({ ...instruments[i], instructions: instructionsOf(i) })) };

@@ -15,7 +15,7 @@ import { episodeStartFor, recordOutcome, type NewOutcome } from './outcome.servi
 import { QuestionnaireRequest, type QuestionnaireChannel } from './questionnaire-request.entity.js';
 import { scoreAnswers, type Answers } from './scoring.js';
 import { runSql, sql } from '../platform/sql.js';
-import { addDays, addMonths, ukDate } from '../platform/uk-dates.js';
+import { addDays, addMonths, dateInWords, ukDate } from '../platform/uk-dates.js';
 
 /** Wrong dates of birth allowed on one link before it is held shut for LOCK_MINUTES. */
 export const DOB_ATTEMPTS = 5;
@@ -157,11 +157,11 @@ export async function submitQuestionnaire(
     // The row lock makes two submissions of one link queue; the second finds it completed.
     const [row] = await runSql<{ completed_at: Date | null }>(tx, sql`select completed_at from questionnaire_request where id = ${request.id} for update`);
     if (row.completed_at) throw conflict('This questionnaire has already been completed. Thank you – there is nothing more to do.');
-    const episodeStart = await episodeStartFor(tx, patient.id);
+    const gpEpisode = await gpEpisodeOf(tx, patient.id);
     const records: OutcomeRecord[] = [];
     for (const r of responses) {
       records.push(
-        await recordOutcome(tx, by, patient, { instrument: r.instrument, answers: r.answers, ...patientDates(r.instrument, now, episodeStart), supersedesId: null }, { completedBy: CompletedBy.PATIENT, questionnaireRequestId: request.id }, now),
+        await recordOutcome(tx, by, patient, { instrument: r.instrument, answers: r.answers, ...patientDates(r.instrument, now, gpEpisode), supersedesId: null }, { completedBy: CompletedBy.PATIENT, questionnaireRequestId: request.id }, now),
       );
     }
     await runSql(tx, sql`update questionnaire_request set completed_at = ${now} where id = ${request.id}`);
@@ -214,34 +214,43 @@ function locked(until: Date, now: Date): CairnError {
  * The dates of a record a patient answers from a link: taken today; GP appointments are counted, as the page
  * asks them (`gpQuestionFrom`), by the patient, up to today.
  */
-function patientDates(instrument: Instrument, now: Date, episodeStart: string | null): Pick<NewOutcome, 'measuredOn' | 'periodFrom' | 'periodTo' | 'gpSource'> {
+function patientDates(instrument: Instrument, now: Date, gpEpisode: { start: string | null; hasCount: boolean }): Pick<NewOutcome, 'measuredOn' | 'periodFrom' | 'periodTo' | 'gpSource'> {
   const today = ukDate(now);
   if (instrument !== Instrument.GP_APPOINTMENTS) return { measuredOn: today, periodFrom: null, periodTo: null, gpSource: null };
-  return { measuredOn: today, periodFrom: gpQuestionFrom(episodeStart, today), periodTo: today, gpSource: GpAppointmentSource.PATIENT_REPORTED };
+  return { measuredOn: today, periodFrom: gpQuestionFrom(gpEpisode, today), periodTo: today, gpSource: GpAppointmentSource.PATIENT_REPORTED };
 }
 
 /**
  * The first day a patient counts GP appointments from when answering a link on `today`: the last
- * `patientGpPeriodMonths` months, or only since their episode of care began when that is more recent. A count
- * reaching back before the programme says nothing of visits while on it, and the evaluation leaves it out, so
- * a review six weeks in would otherwise never count.
+ * `patientGpPeriodMonths` months; or, for a follow-up (the episode already holds a count, its baseline) less
+ * than that into the programme, only since the episode began. A follow-up reaching back before the programme
+ * says nothing of visits while on it, and the evaluation leaves it out; the first count of an episode is its
+ * baseline, the months before referral, and is asked as such.
  */
-export function gpQuestionFrom(episodeStart: string | null, today: string): string {
+export function gpQuestionFrom(episode: { start: string | null; hasCount: boolean }, today: string): string {
   const monthsBack = monthsBefore(today, patientGpPeriodMonths);
-  return episodeStart !== null && episodeStart > monthsBack && episodeStart <= today ? episodeStart : monthsBack;
+  const { start } = episode;
+  return episode.hasCount && start !== null && start > monthsBack && start <= today ? start : monthsBack;
+}
+
+/** Where the patient's episode began, and whether it already holds a completed count of GP appointments. */
+export async function gpEpisodeOf(em: EntityManager, patientId: string): Promise<{ start: string | null; hasCount: boolean }> {
+  const start = await episodeStartFor(em, patientId);
+  const [row] = await runSql<{ has_count: boolean }>(
+    em,
+    sql`select exists (select 1 from outcome_record r
+                        where r.patient_id = ${patientId} and r.instrument = 'GP_APPOINTMENTS' and r.status = 'COMPLETED'
+                          and (${start}::date is null or r.measured_on >= ${start}::date)) as has_count`,
+  );
+  return { start, hasCount: row?.has_count ?? false };
 }
 
 /** What the patient's page asks of GP appointments, for the period `gpQuestionFrom` gives. */
 export function gpQuestionWords(from: string, today: string): string {
   if (from === monthsBefore(today, patientGpPeriodMonths)) return `Think about the last ${patientGpPeriodMonths} months, up to today.`;
-  return `Think about the time since ${longUkDay(from)}, when you started on the programme, up to today.`;
+  return `Think about the time since ${dateInWords(from)}, when you started on the programme, up to today.`;
 }
 
-const longDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-
-function longUkDay(isoDay: string): string {
-  return longDay.format(new Date(`${isoDay}T00:00:00Z`));
-}
 
 /** The day after the same day `months` months earlier: 3 months up to 5 December begin on 6 September. */
 export function monthsBefore(isoDay: string, months: number): string {

@@ -7,7 +7,7 @@ import { liveStream } from '../test-support/live.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { QuestionnaireChannel } from './questionnaire-request.entity.js';
 import { DOB_ATTEMPTS, gpQuestionFrom, hashToken, monthsBefore, sendQuestionnaire } from './questionnaire.service.js';
-import { addDays, ukDate } from '../platform/uk-dates.js';
+import { addDays, dateInWords, ukDate } from '../platform/uk-dates.js';
 
 const SEND = 'mutation($input: SendQuestionnaireInput!) { sendQuestionnaire(input: $input) { path request { id instruments channel expiresAt } } }';
 const STATE = 'query($t: String!) { questionnaireLink(token: $t) }';
@@ -112,7 +112,7 @@ describe('questionnaire links patients complete from home', () => {
     expect(gp).toEqual({ score: 2, period_from: monthsBefore(today, 3), period_to: today, gp_source: 'PATIENT_REPORTED', completed_by: 'PATIENT' });
   });
 
-  it('asks a patient six weeks into the programme for their GP appointments since it began, so the count is of time on it', async () => {
+  it('asks a patient six weeks into the programme for their GP appointments since it began, once their baseline count is in, so the count is of time on it', async () => {
     await fresh();
     const { coach, gp } = world.users;
     const patient = await world.patient([coach, gp]);
@@ -126,15 +126,23 @@ describe('questionnaire links patients complete from home', () => {
       [patient.id, gp.id, began, coach.id],
     );
     const { token } = await send(patient.id, ['GP_APPOINTMENTS']);
-    const opened = await gql<{ openQuestionnaire: { instruments: Array<{ code: string; instructions: string }> } }>(url(), 'mutation($t: String!, $dob: String!) { openQuestionnaire(token: $t, dateOfBirth: $dob) { instruments { code instructions } } }', { t: token, dob: DOB });
-    const longDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${began}T00:00:00Z`));
-    expect(opened.data!.openQuestionnaire.instruments[0]?.instructions).toBe(`Think about the time since ${longDay}, when you started on the programme, up to today.`);
+    const asked = async () =>
+      (await gql<{ openQuestionnaire: { instruments: Array<{ code: string; instructions: string }> } }>(url(), 'mutation($t: String!, $dob: String!) { openQuestionnaire(token: $t, dateOfBirth: $dob) { instruments { code instructions } } }', { t: token, dob: DOB })).data!
+        .openQuestionnaire.instruments[0]?.instructions;
+    // No count in the episode yet: this one is its baseline, the months before the programme.
+    expect(await asked()).toBe('Think about the last 3 months, up to today.');
+    const baseline = await gql(url(), 'mutation($input: RecordOutcomeInput!) { recordOutcome(input: $input) { id } }', {
+      input: { patientId: patient.id, instrument: 'GP_APPOINTMENTS', answers: [3], periodFrom: addDays(began, -90), periodTo: began, measuredOn: began, gpSource: 'PATIENT_REPORTED' },
+    }, await signInAs(url(), coach));
+    expect(baseline.errors).toBeUndefined();
+    // Now a follow-up: asked since the day the programme began.
+    expect(await asked()).toBe(`Think about the time since ${dateInWords(began)}, when you started on the programme, up to today.`);
     expect((await submit(token, DOB, [{ instrument: 'GP_APPOINTMENTS', answers: [0] }])).errors).toBeUndefined();
-    const [record] = await ownerQuery<{ period_from: string }>(`select to_char(period_from, 'YYYY-MM-DD') as period_from from outcome_record where patient_id = $1`, [patient.id]);
+    const [record] = await ownerQuery<{ period_from: string }>(`select to_char(period_from, 'YYYY-MM-DD') as period_from from outcome_record where patient_id = $1 and completed_by = 'PATIENT'`, [patient.id]);
     expect(record.period_from).toBe(began);
     // Three months back when the programme began longer ago than that, or for a patient never on it.
-    expect(gpQuestionFrom(addDays(today, -200), today)).toBe(monthsBefore(today, 3));
-    expect(gpQuestionFrom(null, today)).toBe(monthsBefore(today, 3));
+    expect(gpQuestionFrom({ start: addDays(today, -200), hasCount: true }, today)).toBe(monthsBefore(today, 3));
+    expect(gpQuestionFrom({ start: null, hasCount: true }, today)).toBe(monthsBefore(today, 3));
   });
 
   it('counts months back to the day after the same date, or the month\'s end where it has no such day', () => {

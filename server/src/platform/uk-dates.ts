@@ -7,6 +7,14 @@ const ukDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year
 const ukClock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 const ukLong = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 
+const dayWords = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** A calendar day (YYYY-MM-DD) in words, as people in the UK read it: "1 March 2027"; anything else as it is. */
+export function dateInWords(isoDay: string): string {
+  const day = new Date(`${isoDay}T00:00:00Z`);
+  return Number.isNaN(day.getTime()) ? isoDay : dayWords.format(day);
+}
+
 /** The UK calendar day of an instant, YYYY-MM-DD. */
 export function ukDate(at: Date): string {
   return ukDay.format(at);

@@ -10,8 +10,8 @@ import type { Patient } from '../patients/patient.entity.js';
 import { CairnError, httpStatusFor } from '../platform/errors.js';
 import type { Services } from '../platform/services.js';
 import { type Discharge, dischargeReasonWords } from './discharge.entity.js';
-import { dischargesOf, longDate } from './discharge.service.js';
-import { ukDate } from '../platform/uk-dates.js';
+import { dischargesOf } from './discharge.service.js';
+import { dateInWords, ukDate } from '../platform/uk-dates.js';
 
 /**
  * GET /patients/:id/discharge-letter/print: the latest discharge as an A4 letter to the patient's GP(s),
@@ -68,11 +68,11 @@ export function renderDischargeLetter(patient: Patient, discharge: Discharge, gp
 </style></head><body>
 <header><h1>Discharge from health and wellbeing coaching</h1>
 <div class="box">To: ${gpNames.length ? gpNames.map(esc).join(', ') : 'the patient\'s GP'}, ${esc(patient.practice.name)}<br>
-Patient: <strong>${name}</strong> · NHS number ${esc(formatNhsNumber(patient.nhsNumber))} · born ${esc(longDate(patient.dateOfBirth))}<br>
+Patient: <strong>${name}</strong> · NHS number ${esc(formatNhsNumber(patient.nhsNumber))} · born ${esc(dateInWords(patient.dateOfBirth))}<br>
 Reason for discharge: <strong>${esc(dischargeReasonWords[discharge.reason])}</strong></div></header>
 <main>${body}</main>
-<div class="signed"><p>Signed by <strong>${esc(discharge.signedBy.name)}</strong>, health and wellbeing coach, on ${esc(longDate(ukDate(discharge.signedAt)))}.</p>
-<p class="muted">Printed from Cairn ${esc(longDate(ukDate(new Date())))}.</p></div>
+<div class="signed"><p>Signed by <strong>${esc(discharge.signedBy.name)}</strong>, health and wellbeing coach, on ${esc(dateInWords(ukDate(discharge.signedAt)))}.</p>
+<p class="muted">Printed from Cairn ${esc(dateInWords(ukDate(new Date())))}.</p></div>
 </body></html>`;
 }
 

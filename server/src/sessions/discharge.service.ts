@@ -20,7 +20,7 @@ import { endEpisode, latestEpisodeStart } from '../referrals/referral.service.js
 import { cancelBooked, lockPatientSessions, nameOf, type By } from './booking.service.js';
 import { Discharge, dischargeReasonWords, type DischargeReason } from './discharge.entity.js';
 import { CoachingSession, SessionStatus } from './session.entity.js';
-import { ukDate, ukMidnight } from '../platform/uk-dates.js';
+import { dateInWords, ukDate, ukMidnight } from '../platform/uk-dates.js';
 
 const SUMMARY_MAX = 20_000;
 
@@ -50,15 +50,15 @@ export async function draftDischarge(em: EntityManager, carePlans: CarePlanStore
   const gps = await gpsOnTeam(em, patient.id);
 
   const lines: string[] = [];
-  lines.push(`${nameOf(patient)} is discharged from health and wellbeing coaching on ${longDate(today)}: ${dischargeReasonWords[reason]}.`);
+  lines.push(`${nameOf(patient)} is discharged from health and wellbeing coaching on ${dateInWords(today)}: ${dischargeReasonWords[reason]}.`);
   lines.push('');
   lines.push('Sessions');
   lines.push(
     attended.length === 0
       ? `No sessions attended${dnas ? `; ${dnas} missed` : ''}.`
       : attended.length === 1
-        ? `1 session attended, on ${longDate(ukDate(attended[0]!.startsAt))}${dnas ? `; ${dnas} missed` : ''}.`
-        : `${attended.length} sessions attended between ${longDate(ukDate(attended[0]!.startsAt))} and ${longDate(ukDate(attended[attended.length - 1]!.startsAt))}${dnas ? `; ${dnas} missed` : ''}.`,
+        ? `1 session attended, on ${dateInWords(ukDate(attended[0]!.startsAt))}${dnas ? `; ${dnas} missed` : ''}.`
+        : `${attended.length} sessions attended between ${dateInWords(ukDate(attended[0]!.startsAt))} and ${dateInWords(ukDate(attended[attended.length - 1]!.startsAt))}${dnas ? `; ${dnas} missed` : ''}.`,
   );
   lines.push('');
   lines.push('Goals and their last check-in');
@@ -68,11 +68,11 @@ export async function draftDischarge(em: EntityManager, carePlans: CarePlanStore
     const checkIns = [...g.checkIns].sort((a, b) => a.date.localeCompare(b.date));
     const first = checkIns[0];
     const last = checkIns[checkIns.length - 1];
-    const progress = last ? (first && first !== last ? `${first.rating}/10 → ${last.rating}/10 (${longDate(last.date)})` : `${last.rating}/10 (${longDate(last.date)})`) : 'no check-in';
+    const progress = last ? (first && first !== last ? `${first.rating}/10 → ${last.rating}/10 (${dateInWords(last.date)})` : `${last.rating}/10 (${dateInWords(last.date)})`) : 'no check-in';
     lines.push(`- ${g.what || 'Untitled goal'} (${g.status.toLowerCase()}): ${progress}`);
   }
   lines.push('');
-  lines.push(agreed ? `The care plan as agreed with the patient on ${longDate(agreed.agreedOn)}` : 'The care plan (not signed off with the patient)');
+  lines.push(agreed ? `The care plan as agreed with the patient on ${dateInWords(agreed.agreedOn)}` : 'The care plan (not signed off with the patient)');
   if (view.whatMatters.trim()) lines.push(`What matters to them: ${view.whatMatters.trim().replace(/\s*\n+\s*/g, ' ')}`);
   if (view.strategies.length) lines.push(`Self-management: ${view.strategies.map((s) => `${s.what} (${s.howOften})`).join('; ')}.`);
   if (view.flareUp.whatHelps.trim()) lines.push(`In a flare-up: ${view.flareUp.whatHelps.trim()}`);
@@ -83,7 +83,7 @@ export async function draftDischarge(em: EntityManager, carePlans: CarePlanStore
     const first = s.points[0]!;
     const last = s.points[s.points.length - 1]!;
     const name = instruments[s.instrument].shortName;
-    lines.push(first === last ? `- ${name}: ${first.score} (${longDate(first.measuredOn)}, once)` : `- ${name}: ${first.score} (${longDate(first.measuredOn)}) → ${last.score} (${longDate(last.measuredOn)})`);
+    lines.push(first === last ? `- ${name}: ${first.score} (${dateInWords(first.measuredOn)}, once)` : `- ${name}: ${first.score} (${dateInWords(first.measuredOn)}) → ${last.score} (${dateInWords(last.measuredOn)})`);
   }
   lines.push('');
   lines.push('If pain or confidence worsens, the patient may be re-referred to the coaching service.');
@@ -154,7 +154,3 @@ async function gpsOnTeam(em: EntityManager, patientId: string): Promise<CareTeam
   return members.filter((m) => m.user.role === Role.GP && m.user.active);
 }
 
-const longDates = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
-export function longDate(isoDay: string): string {
-  return longDates.format(new Date(`${isoDay}T00:00:00Z`));
-}
