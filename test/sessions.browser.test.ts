@@ -198,8 +198,11 @@ describe('coaching sessions in Chromium', () => {
     await form.getByRole('button', { name: 'Record cancellation' }).click();
     expect(await (await refusedAgain).text()).toContain('CONFLICT');
     expect((await ownerQuery<{ status: string }>('select status from coaching_session where id = $1', [sessionId]))[0]!.status).toBe('BOOKED');
-    await takeIt.click();
-    await form.getByText(new RegExp(`^The session booked for .*${clock.format(movedTo)}–`)).waitFor();
+    await takeIt.press('Enter');
+    const bookedFor = form.getByText(new RegExp(`^The session booked for .*${clock.format(movedTo)}–`));
+    await bookedFor.waitFor();
+    // The button went with the notice: the keyboard is on the time the form now records.
+    await expect.poll(() => bookedFor.evaluate((el) => el === document.activeElement)).toBe(true);
     await form.getByRole('button', { name: 'Record cancellation' }).click();
     await form.waitFor({ state: 'detached' });
     await page.getByText('No session booked.').waitFor();

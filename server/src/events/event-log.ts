@@ -133,16 +133,18 @@ export async function lastCommittedSeq(em: EntityManager): Promise<number> {
 }
 
 /**
- * The seq of the newest shared event of any patient `readable` (the policy's READ rule as SQL over `p`) lets
- * through, or 0: it moves whenever something about one of those patients has changed. One probe of the
- * patient's events index per patient, newest first.
+ * The seq of the newest shared event (of `kinds`, when given) of any patient `readable` (the policy's READ rule
+ * as SQL over `p`) lets through, or 0: it moves whenever something of that kind has happened to one of those
+ * patients. One walk of the patient's events index per patient, newest first, to the first of those kinds.
  */
-export async function latestChangeSeq(em: EntityManager, readable: Sql): Promise<number> {
+export async function latestChangeSeq(em: EntityManager, readable: Sql, kinds: readonly EventKind[] | null = null): Promise<number> {
   const rows = await runSql<{ seq: string | null }>(
     em,
     sql`select max(latest.seq) as seq
           from patient p
-          cross join lateral (select e.seq from event e where e.patient_id = p.id and e.recipient_id is null order by e.seq desc limit 1) latest
+          cross join lateral (select e.seq from event e
+                               where e.patient_id = p.id and e.recipient_id is null and (${kinds}::text[] is null or e.kind = any(${kinds}::text[]))
+                               order by e.seq desc limit 1) latest
          where ${readable}`,
   );
   return Number(rows[0]?.seq ?? 0);

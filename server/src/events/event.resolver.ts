@@ -28,11 +28,14 @@ export class EventResolver {
 
   @Query(() => String, {
     description:
-      "The seq of the newest event of any patient you may open ('0' when there is none): it moves whenever something about one of them has changed. A page polls it to know when to read its lists again. It names no patient, so asking is not recorded as a read of one.",
+      "The seq of the newest event of any patient you may open, of `kinds` only when given ('0' when there is none): it moves whenever something of that kind has happened to one of them. A page polls it to know when to read its lists again. It names no patient, so asking is not recorded as a read of one.",
   })
-  async latestChangeSeq(@Ctx() ctx: Context): Promise<string> {
+  async latestChangeSeq(@Arg('kinds', () => [EventKindEnum], { nullable: true }) kinds: EventKind[] | null, @Ctx() ctx: Context): Promise<string> {
     const actor = requireActor(ctx);
-    return String(await latestChangeSeq(ctx.em, readablePatientsSql(actor)));
+    // Left out of the request, an argument arrives as undefined.
+    const wanted = kinds ?? null;
+    if (wanted !== null && wanted.length === 0) throw badInput('kinds', 'Name at least one kind of event, or leave the kinds out for all of them.');
+    return String(await latestChangeSeq(ctx.em, readablePatientsSql(actor), wanted));
   }
 
   @Subscription(() => PatientEvent, {

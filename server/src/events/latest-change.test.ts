@@ -29,6 +29,11 @@ describe('the latest change among the patients one may open', () => {
     const [newest] = await server().orm.em.fork().getConnection().execute<Array<{ seq: string }>>('select max(seq) as seq from event where patient_id = ? and recipient_id is null', [mine.id]);
     expect(await latest(coachToken)).toBe(String(newest.seq));
     expect(BigInt(await latest(coachToken))).toBeGreaterThan(BigInt(before));
+    // Asked of other kinds only, the post is not a change.
+    const ofKinds = async (kinds: string[]) => gql<{ latestChangeSeq: string }>(url, 'query($k: [EventKind!]) { latestChangeSeq(kinds: $k) }', { k: kinds }, coachToken);
+    expect((await ofKinds(['HANDOVER_POSTED'])).data!.latestChangeSeq).toBe(String(newest.seq));
+    expect(BigInt((await ofKinds(['THREAD_STARTED', 'SESSION_BOOKED'])).data!.latestChangeSeq)).toBeLessThan(BigInt(newest.seq));
+    expect(errorCode(await ofKinds([]))).toBe('BAD_USER_INPUT');
     // Asking names no patient: the coach's trail has only their own post's entries since.
     const posted = (await auditedBy(coach.id)) - entries;
     await latest(coachToken);

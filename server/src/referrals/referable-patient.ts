@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { randomUUID } from 'node:crypto';
 import { decidePairs, PatientAction } from '../access/policy.js';
 import type { User } from '../auth/user.entity.js';
 import { formatNhsNumber } from '../patients/nhs-number.js';
@@ -24,9 +25,12 @@ export async function referablePatientByNhsNumber(
           from patient p join organisation po on po.id = p.practice_id
          where p.nhs_number = ${nhsNumber}`,
   );
+  // The access read runs for a number no one has too (an id no patient has), so that how long the answer
+  // takes does not tell a number that exists from one that does not.
+  const pair = { patientId: row?.id ?? randomUUID(), userId: actor.id };
+  const allowed = (await decidePairs(em, [pair])).allows(pair, PatientAction.REFER);
   if (!row) return { found: null, patientId: null, reason: 'no such patient' };
-  const pair = { patientId: row.id, userId: actor.id };
-  if (!(await decidePairs(em, [pair])).allows(pair, PatientAction.REFER)) return { found: null, patientId: row.id, reason: 'no relationship' };
+  if (!allowed) return { found: null, patientId: row.id, reason: 'no relationship' };
   return {
     found: {
       id: row.id,

@@ -104,7 +104,7 @@ export async function dischargePatient(em: EntityManager, by: By, carePlans: Car
   await em.transactional(async (tx) => {
     // Under the lock bookings take: a session booked a moment ago is cancelled below, and none is booked after.
     await lockPatientSessions(tx, patient.id);
-    // The patient's row too, against a referral (which locks it for update): one made a moment ago is seen
+    // The patient's row too, against a referral (which locks it against updates too): one made a moment ago is seen
     // below, and none is made after. No key update: a colleague's write about the patient (a session's
     // record, its event) only checks the row exists, and must not wait for the discharge (SES-H16).
     await runSql(tx, sql`select 1 from patient where id = ${patient.id} for no key update`);

@@ -85,7 +85,6 @@ export async function gql<T = Record<string, unknown>>(
   return { ...body, status: res.status, headers: res.headers };
 }
 
-/** The first error's code, for asserting on failures. */
 /** `gql`'s data, for a request that must succeed: throws with the errors' messages when it does not. */
 export async function gqlData<T = Record<string, unknown>>(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<T> {
   const res = await gql<T>(url, query, variables, token);
@@ -93,6 +92,7 @@ export async function gqlData<T = Record<string, unknown>>(url: string, query: s
   return res.data;
 }
 
+/** The first error's code, for asserting on failures. */
 export function errorCode(res: { errors?: Array<{ extensions?: { code?: string } }> }): string | undefined {
   return res.errors?.[0]?.extensions?.code;
 }

@@ -64,11 +64,12 @@ function InvitationItem(props: { invitation: InvitationRowFragment; takesFocus: 
   let declineButton: HTMLButtonElement | undefined;
   let acceptForm: HTMLFormElement | undefined;
   let line: HTMLDivElement | undefined;
-  // Only if the keyboard is nowhere else: it was on the row drawn before this one, gone with it.
+  // Only if the keyboard is nowhere else: it was on the row drawn before this one, gone with it. Either way the
+  // claim is spent, so a later redraw does not pull the keyboard back here.
   const takeFocus = () => {
+    props.onFocusTaken();
     if (document.activeElement && document.activeElement !== document.body) return;
     line?.focus();
-    props.onFocusTaken();
   };
   onMount(() => {
     if (props.takesFocus) takeFocus();

@@ -5,7 +5,7 @@ import { CaseloadTable } from '../caseload/caseload-table.js';
 import { Link } from '../platform/router.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { lastGood, ListStates } from '../ui/list-states.js';
-import { keepFresh } from './keep-fresh.js';
+import { keepFresh, patientListChanges } from './keep-fresh.js';
 
 const shown = 8;
 
@@ -15,7 +15,7 @@ const shown = 8;
  */
 export function HomePatients(props: { heading: string; filter: PatientFilter; /** By name unless given. */ sort?: PatientSort; allHref: string; allLabel: string; empty: string; headingId: string }): JSX.Element {
   const [result, refetch] = createQuery({ query: CaseloadDocument, variables: () => ({ filter: props.filter, sort: props.sort ?? 'NAME', first: shown, after: null }) });
-  keepFresh(() => refetch({ requestPolicy: 'network-only' }));
+  keepFresh(() => refetch({ requestPolicy: 'network-only' }), patientListChanges);
   const loaded = lastGood(result);
   const page = () => loaded()?.patients;
   return (

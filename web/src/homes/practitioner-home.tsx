@@ -8,7 +8,7 @@ import { lastGood, ListStates } from '../ui/list-states.js';
 import { UrgencyBadge } from '../handover/urgency.js';
 import { handoverHref } from './handover-status.js';
 import { HomePatients } from './home-patients.js';
-import { keepFresh } from './keep-fresh.js';
+import { handoverChanges, keepFresh, medicationChanges } from './keep-fresh.js';
 
 const shown = 5;
 
@@ -21,9 +21,9 @@ export function PractitionerHome(): JSX.Element {
   const [inbox, refetchInbox] = createQuery({ query: HandoverInboxDocument, variables: { includeDone: false }, requestPolicy: 'cache-and-network' });
   const [medication, refetchMedication] = createQuery({ query: MedicationWorklistsDocument, requestPolicy: 'cache-and-network' });
   onMount(() => (document.title = 'Your day – Cairn'));
-  keepFresh(() => refetchInbox({ requestPolicy: 'network-only' }), ['HANDOVER_POSTED', 'HANDOVER_REROUTED', 'HANDOVER_ACKNOWLEDGED', 'HANDOVER_ACTION_DONE_FOR_YOU']);
+  keepFresh(() => refetchInbox({ requestPolicy: 'network-only' }), handoverChanges, ['HANDOVER_POSTED', 'HANDOVER_REROUTED', 'HANDOVER_ACKNOWLEDGED', 'HANDOVER_ACTION_DONE_FOR_YOU']);
   // A request for approval, or its withdrawal, goes to the team's GPs, never to a practitioner.
-  keepFresh(() => refetchMedication({ requestPolicy: 'network-only' }), ['MEDICATION_CHANGE_DECIDED']);
+  keepFresh(() => refetchMedication({ requestPolicy: 'network-only' }), medicationChanges, ['MEDICATION_CHANGE_DECIDED']);
 
   const inboxShown = lastGood(inbox);
   const medicationShown = lastGood(medication);

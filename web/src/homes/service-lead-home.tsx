@@ -9,7 +9,7 @@ import { UrgencyBadge } from '../handover/urgency.js';
 import { EscalationActions } from './escalation-actions.js';
 import { AcknowledgementStatus, handoverHref, HandoverLine, When } from './handover-status.js';
 import { HomePatients } from './home-patients.js';
-import { keepFresh } from './keep-fresh.js';
+import { handoverChanges, keepFresh, patientListChanges, sessionChanges } from './keep-fresh.js';
 
 const day = 86_400_000;
 /** How long a handover has waited, by band: what the lead scans for first. */
@@ -31,7 +31,7 @@ const clockTickMs = 60_000;
  * A PCN service lead's home: escalated handovers to act on (and those dealt with lately), every unacknowledged
  * handover by how long it has waited, care-plan reviews due, and each coach's caseload against capacity.
  * Escalations, and escalations dealt with elsewhere (by another lead, or by the care team), update here live;
- * everything else within a minute.
+ * other changes to the handovers within a minute (`keepFresh`).
  */
 export function ServiceLeadHome(): JSX.Element {
   const [handovers, refetch] = createQuery({ query: ServiceLeadHandoversDocument, requestPolicy: 'cache-and-network' });
@@ -39,7 +39,7 @@ export function ServiceLeadHome(): JSX.Element {
   onMount(() => (document.title = 'Service overview – Cairn'));
   // Escalations reach every service lead of the PCN; a posted or acknowledged handover only one on its care team
   // or its author, so the other leads' lists follow on keepFresh's steady refresh.
-  keepFresh(refresh, ['HANDOVER_ESCALATED', 'HANDOVER_ESCALATION_HANDLED', 'HANDOVER_ACKNOWLEDGED', 'HANDOVER_POSTED']);
+  keepFresh(refresh, handoverChanges, ['HANDOVER_ESCALATED', 'HANDOVER_ESCALATION_HANDLED', 'HANDOVER_ACKNOWLEDGED', 'HANDOVER_POSTED']);
 
   const loaded = lastGood(handovers);
   const escalated = () => loaded()?.escalatedHandovers;
@@ -185,7 +185,7 @@ function ticking(ms: number): Accessor<number> {
 /** Each coach's active caseload and this week's sessions against capacity: the capacity page's own figures. */
 function TeamCaseloads(): JSX.Element {
   const [result, refetch] = createQuery({ query: CoachCapacitiesDocument, requestPolicy: 'cache-and-network' });
-  keepFresh(() => refetch({ requestPolicy: 'network-only' }));
+  keepFresh(() => refetch({ requestPolicy: 'network-only' }), [...patientListChanges, ...sessionChanges]);
   const loaded = lastGood(result);
   const over = (value: number, of: number | null) => of !== null && value > of;
   return (

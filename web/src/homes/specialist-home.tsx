@@ -5,7 +5,7 @@ import { EmptyState } from '../ui/empty-state.js';
 import { lastGood, ListStates } from '../ui/list-states.js';
 import { AcknowledgementStatus, HandoverLine } from './handover-status.js';
 import { HomePatients } from './home-patients.js';
-import { keepFresh } from './keep-fresh.js';
+import { handoverChanges, keepFresh } from './keep-fresh.js';
 
 /**
  * A specialist's home: the handovers they sent, each with whether it was acknowledged (by whom, when, and
@@ -15,7 +15,7 @@ export function SpecialistHome(): JSX.Element {
   const [result, refetch] = createQuery({ query: HandoversISentDocument, requestPolicy: 'cache-and-network' });
   onMount(() => (document.title = 'Your handovers – Cairn'));
   // The author is told of an acknowledgement and of an escalation dealt with, not of the escalation itself.
-  keepFresh(() => refetch({ requestPolicy: 'network-only' }), ['HANDOVER_ACKNOWLEDGED', 'HANDOVER_ESCALATION_HANDLED']);
+  keepFresh(() => refetch({ requestPolicy: 'network-only' }), handoverChanges, ['HANDOVER_ACKNOWLEDGED', 'HANDOVER_ESCALATION_HANDLED']);
   const loaded = lastGood(result);
   const sent = () => loaded()?.handoversISent;
   const awaiting = () => sent()?.filter((h) => !h.acknowledgedAt).length ?? 0;

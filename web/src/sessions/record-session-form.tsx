@@ -65,9 +65,12 @@ export function RecordSessionForm(props: {
       { defer: true },
     ),
   );
+  let bookedFor: HTMLParagraphElement | undefined;
   const useNewTime = (to: { startsAt: string; endsAt: string }) => {
     setSeen(to);
     setMovedTo(null);
+    // The button pressed goes with the notice: the keyboard goes to the time the form now records.
+    queueMicrotask(() => bookedFor?.focus());
     // The refusal that led here is answered by the time the form now shows.
     if (problem()?.code === 'CONFLICT' && problem()?.field === 'seen') setProblem(null);
   };
@@ -78,12 +81,12 @@ export function RecordSessionForm(props: {
   const toggle = (list: string[], value: string) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
   const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
 
-  /** A refusal because the session moved under the form: the tab reads it again, and the form shows where it is now. */
   /** The keyboard goes to the new time's button when a refusal is what showed it, not while someone is typing. */
   const shownAfterRefusal = (el: HTMLButtonElement) => {
     takeNewTime = el;
     if (problem()?.code === 'CONFLICT' && problem()?.field === 'seen') queueMicrotask(() => el.focus());
   };
+  /** A refusal because the session moved under the form: the tab reads it again, and the form shows where it is now. */
   const refused = (problem: Problem) => {
     if (problem.code === 'CONFLICT' && problem.field === 'seen') {
       props.onStale?.();
@@ -121,7 +124,7 @@ export function RecordSessionForm(props: {
   return (
     <form class="card session-form" onSubmit={(e) => void submit(e)} aria-labelledby="record-heading">
       <h3 id="record-heading">{props.cancelOnly ? 'Cancel this session' : 'Record what happened'}</h3>
-      <p class="muted">
+      <p class="muted" tabIndex={-1} ref={bookedFor}>
         The session booked for <strong>{slot(seen().startsAt, seen().endsAt)}</strong>.
       </p>
       <Show when={movedTo()}>
