@@ -63,22 +63,25 @@ describe('the Cairn web app in Chromium', () => {
   const rowNames = (page: Page) => page.locator('.caseload-table tbody th[scope=row]').allTextContents();
 
   /**
-   * What of the chosen option a native select cuts off ('' when nothing): it clips its words silently, and
-   * the layout checks skip selects. A copy holding only that option, at its own width, is the width needed.
+   * Every caseload filter whose chosen option its drop-down cuts off ("Any co…" for "Any condition"): a native
+   * select clips its words silently, and the layout checks skip selects. A copy holding only that option, at its
+   * own width, is the width needed.
    */
-  const chosenOptionClipped = (page: Page, label: string) =>
-    page.getByLabel(label).evaluate((select: HTMLSelectElement) => {
-      const text = select.selectedOptions[0]?.text ?? '';
-      const probe = select.cloneNode(false) as HTMLSelectElement;
-      probe.removeAttribute('id');
-      probe.append(new Option(text));
-      probe.style.cssText = 'position: absolute; visibility: hidden; width: auto; min-width: 0';
-      select.parentElement!.append(probe);
-      const needed = probe.getBoundingClientRect().width;
-      probe.remove();
-      const has = select.getBoundingClientRect().width;
-      return needed <= has ? '' : `"${text}" needs ${Math.ceil(needed)} px in ${Math.floor(has)} px`;
-    });
+  const clippedFilters = (page: Page) =>
+    page.locator('.caseload-filters__row select').evaluateAll((selects: HTMLSelectElement[]) =>
+      selects.flatMap((select) => {
+        const text = select.selectedOptions[0]?.text ?? '';
+        const probe = select.cloneNode(false) as HTMLSelectElement;
+        probe.removeAttribute('id');
+        probe.append(new Option(text));
+        probe.style.cssText = 'position: absolute; visibility: hidden; width: auto; min-width: 0';
+        select.parentElement!.append(probe);
+        const needed = probe.getBoundingClientRect().width;
+        probe.remove();
+        const has = select.getBoundingClientRect().width;
+        return needed <= has ? [] : [`"${text}" needs ${Math.ceil(needed)} px in ${Math.floor(has)} px`];
+      }),
+    );
 
   /** Sets the care plan's next review date, as an edit of the plan by `by` would. */
   async function setNextReview(patient: Patient, by: User, isoDay: string): Promise<void> {
@@ -269,7 +272,7 @@ describe('the Cairn web app in Chromium', () => {
       expect(await page.locator('.caseload-table tbody tr').last().locator('td[data-label="Next review"]').textContent()).toBe('Not set');
       expect([width, await fieldLayoutProblems(page, '.caseload-table tbody tr > *', ['.table-wrap'])]).toEqual([width, []]);
       expect([width, await fieldLayoutProblems(page, '.caseload-filters__row .field')]).toEqual([width, []]);
-      expect([width, await chosenOptionClipped(page, 'Sort by')]).toEqual([width, '']);
+      expect([width, await clippedFilters(page)]).toEqual([width, []]);
       expect([width, ...(await sidewaysScroll(page))]).toEqual([width, 0]);
       await shot(page, `caseload-by-review-${width}`, true);
     }
