@@ -160,6 +160,26 @@ describe('coaching sessions', () => {
     expect((await move(coachToken, later, 60, slotOf(later, 45))).errors).toBeUndefined();
   });
 
+  /**
+   * What `send` is answered when a colleague's move of the session to `to` commits while it waits for the
+   * session's row: the move's transaction holds the row, `send` is seen waiting for it, then the move commits.
+   */
+  async function sentWhileMoving<T>(sessionId: string, to: Date, minutes: number, send: () => Promise<T>): Promise<T> {
+    const moving = new pg.Client({ connectionString: String(server().orm.config.get('clientUrl')) });
+    await moving.connect();
+    try {
+      await moving.query('begin');
+      await moving.query('update coaching_session set starts_at = $2, ends_at = $3 where id = $1', [sessionId, to, new Date(to.getTime() + minutes * 60_000)]);
+      const sent = send();
+      sent.catch(() => undefined);
+      await waitForLockWait('coaching_session');
+      await moving.query('commit');
+      return await sent;
+    } finally {
+      await moving.end();
+    }
+  }
+
   it("a record from a form opened before a colleague's move is refused, naming the session's new time; one sent as it moves is judged on the time it moved to", async () => {
     await fresh();
     const { coach, fcp } = world.users;
@@ -181,25 +201,13 @@ describe('coaching sessions', () => {
     expect((await row()).status).toBe('BOOKED');
 
     // A move committing while the record waits for the session: the record is judged on the time it moved to.
-    const moving = new pg.Client({ connectionString: String(server().orm.config.get('clientUrl')) });
-    await moving.connect();
-    try {
-      const earlier = at(-30 * 60_000);
-      await moving.query('begin');
-      await moving.query('update coaching_session set starts_at = $2, ends_at = $3 where id = $1', [sessionId, earlier, new Date(earlier.getTime() + 45 * 60_000)]);
-      const sent = dna(slotOf(later, 45));
-      sent.catch(() => undefined);
-      await waitForLockWait('coaching_session');
-      await moving.query('commit');
-      const answer = await sent;
-      expect([errorCode(answer), answer.errors?.[0]?.extensions?.field]).toEqual(['CONFLICT', 'seen']);
-      expect(await row()).toEqual({ status: 'BOOKED', starts_at: earlier });
-      // Recorded from the time it now has.
-      expect(errorCode(await dna(slotOf(earlier, 45)))).toBeUndefined();
-      expect((await row()).status).toBe('DNA');
-    } finally {
-      await moving.end();
-    }
+    const earlier = at(-30 * 60_000);
+    const answer = await sentWhileMoving(sessionId, earlier, 45, () => dna(slotOf(later, 45)));
+    expect([errorCode(answer), answer.errors?.[0]?.extensions?.field]).toEqual(['CONFLICT', 'seen']);
+    expect(await row()).toEqual({ status: 'BOOKED', starts_at: earlier });
+    // Recorded from the time it now has.
+    expect(errorCode(await dna(slotOf(earlier, 45)))).toBeUndefined();
+    expect((await row()).status).toBe('DNA');
   });
 
   it("a cancel from a form opened before a colleague's move is refused, naming the session's new time; the session stays booked there", async () => {
@@ -224,25 +232,13 @@ describe('coaching sessions', () => {
     expect(await counts(patient.id)).toEqual(before);
 
     // A move committing while the cancel waits for the session: the cancel is refused, and the move stands.
-    const moving = new pg.Client({ connectionString: String(server().orm.config.get('clientUrl')) });
-    await moving.connect();
-    try {
-      const later = new Date(friday.getTime() + 2 * hour);
-      await moving.query('begin');
-      await moving.query('update coaching_session set starts_at = $2, ends_at = $3 where id = $1', [sessionId, later, new Date(later.getTime() + 45 * 60_000)]);
-      const sent = cancel(slotOf(friday, 45));
-      sent.catch(() => undefined);
-      await waitForLockWait('coaching_session');
-      await moving.query('commit');
-      const answer = await sent;
-      expect([errorCode(answer), answer.errors?.[0]?.extensions?.field]).toEqual(['CONFLICT', 'seen']);
-      expect(await row()).toEqual({ status: 'BOOKED', starts_at: later });
-      // Cancelled from the time it now has.
-      expect(errorCode(await cancel(slotOf(later, 45)))).toBeUndefined();
-      expect((await row()).status).toBe('CANCELLED_BY_PATIENT');
-    } finally {
-      await moving.end();
-    }
+    const later = new Date(friday.getTime() + 2 * hour);
+    const answer = await sentWhileMoving(sessionId, later, 45, () => cancel(slotOf(friday, 45)));
+    expect([errorCode(answer), answer.errors?.[0]?.extensions?.field]).toEqual(['CONFLICT', 'seen']);
+    expect(await row()).toEqual({ status: 'BOOKED', starts_at: later });
+    // Cancelled from the time it now has.
+    expect(errorCode(await cancel(slotOf(later, 45)))).toBeUndefined();
+    expect((await row()).status).toBe('CANCELLED_BY_PATIENT');
   });
 
   it('refuses bad bookings with a typed error and stores nothing', async () => {
