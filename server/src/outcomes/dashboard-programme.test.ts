@@ -136,4 +136,17 @@ describe('the service dashboard: the programme', () => {
     const column = (name: string) => total[header.indexOf(name)];
     expect([column('Referrals received'), column('Sessions delivered'), column('Sessions DNA'), column('DNA rate (%)'), column('Sessions recorded'), column('Pain Café attendances')]).toEqual(['4', '3', '1', '25', '4', '2']);
   });
+
+  it("counts a patient once in a condition's group, even where their record names the condition twice", async () => {
+    const patient = await world.patient([world.users.coach, world.users.gp], { status: PatientStatus.REFERRED, conditions: ['Sciatica'] });
+    // The API keeps a patient's conditions distinct; the dashboard does not rely on it.
+    await ownerQuery(`update patient set conditions = array['Sciatica', 'Sciatica'] where id = $1`, [patient.id]);
+    await ok(CREATE_REFERRAL, { input: { patientId: patient.id, details } }, tokens.gp);
+    const byCondition = await ok<{ serviceDashboard: { rows: Array<{ label: string; patients: number; referralsReceived: number }> } }>(
+      'query($f: DashboardFilterInput!) { serviceDashboard(filter: $f) { rows { label patients referralsReceived } } }',
+      { f: { groupBy: 'CONDITION', condition: 'Sciatica' } },
+      tokens.lead,
+    );
+    expect(byCondition.serviceDashboard.rows).toEqual([{ label: 'Sciatica', patients: 1, referralsReceived: 1 }]);
+  });
 });
