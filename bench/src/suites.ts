@@ -5,6 +5,7 @@ import { indicatorsBenchmark } from './indicators/indicators.suite.js';
 import { keepAliveBenchmark } from './keep-alive/keep-alive.suite.js';
 import { keptEventsBenchmark } from './kept-events/kept-events.suite.js';
 import { quietSpellBenchmark } from './quiet-spell/quiet-spell.suite.js';
+import { scaleBenchmark } from './scale/scale.suite.js';
 
 /** Every benchmark suite by name; each domain adds its own. */
 export const suites: Record<string, () => Promise<void>> = {};
@@ -15,3 +16,4 @@ suites.indicators = indicatorsBenchmark;
 suites['keep-alive'] = keepAliveBenchmark;
 suites['kept-events'] = keptEventsBenchmark;
 suites['quiet-spell'] = quietSpellBenchmark;
+suites.scale = scaleBenchmark;

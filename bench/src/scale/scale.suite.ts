@@ -1,0 +1,130 @@
+import argon2 from 'argon2';
+import { BENCH_PASSWORD, gqlHttp, startCairn } from '../support/cairn.js';
+import { benchUuid, nationalSize, seedNationalService, type ServiceSize } from '../support/national-service.js';
+import { ms, percentile, table } from '../support/stats.js';
+
+/**
+ * `npm run bench -- scale`: do the reads a PCN's people make every day take longer as the service grows? The same
+ * reads, by the same service lead and coach of the same PCN (its 300 patients and their records), are timed on a
+ * service of that one PCN (the baseline) and on a national one (300 PCNs × 300 patients, `seedNationalService`),
+ * each on a fresh database and server of its own. A read scoped to the asker's patients takes about as long on
+ * both; one whose time grows with the country reads more than its asker may see, and is marked. The service
+ * dashboard of a PCN once hashed every accepted referral in the country, twice, and took three times as long.
+ */
+const RUNS = 9;
+/** A read this many times slower nationally than on one PCN is marked. */
+const MARKED_RATIO = 2;
+const onePcn: ServiceSize = { pcns: 1, perPcn: nationalSize.perPcn };
+
+type Role = 'lead' | 'coach';
+interface Read {
+  name: string;
+  query: string;
+  /** Who makes it: a read of the lead's or the coach's screens, or both. */
+  by: Role[];
+}
+
+/** Patient 3 of PCN 1, on the care team of coach 1.1 (its lead) and in the lead's PCN. */
+const patientId = benchUuid('patient', 1, 3);
+const both: Role[] = ['lead', 'coach'];
+const list = (args: string) => `{ patients(first: 20${args}) { nodes { id name } totalCount } }`;
+const reads: Read[] = [
+  { name: 'caseload, by name', query: list(''), by: both },
+  { name: 'caseload, by review date', query: list(', sort: REVIEW_DATE'), by: both },
+  { name: 'caseload, my patients', query: list(', filter: { mine: true }'), by: both },
+  { name: 'caseload, reviews due', query: list(', sort: REVIEW_DATE, filter: { reviewDue: true }'), by: both },
+  { name: 'caseload, a condition', query: list(', filter: { condition: "Osteoarthritis" }'), by: both },
+  { name: 'patient search by name', query: list(', filter: { search: "Patient 1.2" }'), by: both },
+  { name: 'referral waiting list', query: '{ referralWaitingList { __typename } }', by: both },
+  { name: 'referrals I made', query: '{ myReferrals { id } }', by: both },
+  { name: "coach's diary", query: '{ coachDiary { __typename } }', by: ['coach'] },
+  { name: "coaches' capacity", query: '{ coachCapacities { __typename } }', by: both },
+  { name: 'Pain Cafés to come', query: '{ painCafes { id } }', by: both },
+  { name: 'Pain Cafés held', query: '{ painCafes(timeframe: PAST) { id } }', by: both },
+  { name: 'analgesia reviews due', query: '{ medicationReviewsDue { __typename } }', by: both },
+  { name: 'unacknowledged handovers', query: '{ unacknowledgedHandovers { id } }', by: ['lead'] },
+  { name: 'escalated handovers', query: '{ escalatedHandovers { id } }', by: ['lead'] },
+  { name: 'handovers to acknowledge', query: '{ handoversAwaitingMyAcknowledgement { id } }', by: both },
+  { name: 'my handover actions', query: '{ myHandoverActions { id } }', by: both },
+  { name: "a home's check for changes", query: '{ latestChangeSeq }', by: both },
+  { name: 'notifications', query: '{ myNotifications { id } unreadNotificationCount }', by: both },
+  { name: 'colleagues', query: '{ colleagues { id } }', by: both },
+  { name: 'case searches', query: '{ myCaseSearches { id } }', by: both },
+  { name: 'medicine changes to approve', query: '{ medicationChangesAwaitingMyApproval { id } }', by: both },
+  { name: 'dashboard filter options', query: '{ dashboardFilterOptions { conditions } }', by: both },
+  { name: 'service dashboard, by practice', query: '{ serviceDashboard(filter: { groupBy: PRACTICE }) { total { patients } } }', by: both },
+  { name: 'service dashboard CSV', query: '{ serviceDashboardCsv(filter: { groupBy: PRACTICE }) }', by: ['lead'] },
+  { name: "a patient's record", query: `{ patient(id: "${patientId}") { id name } }`, by: both },
+  { name: "a patient's measures", query: `{ patientOutcomes(patientId: "${patientId}") { __typename } }`, by: both },
+  { name: "a patient's sessions", query: `{ patientSessions(patientId: "${patientId}") { __typename } }`, by: both },
+  { name: "a patient's session cadence", query: `{ sessionCadence(patientId: "${patientId}") { __typename } }`, by: both },
+  { name: "a patient's referrals", query: `{ patientReferrals(patientId: "${patientId}") { id } }`, by: both },
+  { name: "a patient's timeline", query: `{ timeline(patientId: "${patientId}") { __typename } }`, by: both },
+  { name: 'coaches a session can be booked with', query: `{ bookableCoaches(patientId: "${patientId}") { id } }`, by: both },
+  { name: "a patient's care plan", query: `{ carePlan(patientId: "${patientId}") { __typename } }`, by: both },
+];
+
+/** Each read's median and p95 (ms) by each role, on one service. */
+type Timings = Map<string, { median: number; p95: number }>;
+
+export async function scaleBenchmark(): Promise<void> {
+  const passwordHash = await argon2.hash(BENCH_PASSWORD, { type: argon2.argon2id });
+  const baseline = await timeReads(onePcn, passwordHash);
+  const national = await timeReads(nationalSize, passwordHash);
+  const rows = [];
+  let marked = 0;
+  for (const read of reads) {
+    for (const role of read.by) {
+      const key = `${role} ${read.name}`;
+      const one = baseline.get(key)!;
+      const all = national.get(key)!;
+      const ratio = all.median / one.median;
+      if (ratio > MARKED_RATIO) marked++;
+      rows.push({
+        read: read.name,
+        by: role === 'lead' ? 'service lead' : 'coach',
+        [`one PCN p50 (baseline)`]: ms(one.median),
+        [`${nationalSize.pcns} PCNs p50`]: ms(all.median),
+        [`${nationalSize.pcns} PCNs p95`]: ms(all.p95),
+        'national ÷ one PCN': `${ratio.toFixed(2)}${ratio > MARKED_RATIO ? ' ⚠' : ''}`,
+      });
+    }
+  }
+  table(rows);
+  console.log(
+    marked === 0
+      ? `No read took more than ${MARKED_RATIO}× as long on ${nationalSize.pcns} PCNs as on one.`
+      : `${marked} read(s) marked ⚠ took more than ${MARKED_RATIO}× as long on ${nationalSize.pcns} PCNs as on one: each reads more than its asker's PCN.`,
+  );
+}
+
+/** A service of `size` on a fresh server; every read timed, after two warm-ups, by the lead and a coach of PCN 1. */
+async function timeReads(size: ServiceSize, passwordHash: string): Promise<Timings> {
+  const cairn = await startCairn();
+  try {
+    const seeded = performance.now();
+    await seedNationalService(cairn.db.pool, passwordHash, size);
+    console.log(`  · ${size.pcns} PCN(s) × ${size.perPcn} patients seeded in ${ms(performance.now() - seeded)}; timing ${reads.length} reads`);
+    const tokens: Record<Role, string> = { lead: await signIn(cairn.url, 'lead1@bench.invalid'), coach: await signIn(cairn.url, 'coach1.1@bench.invalid') };
+    const timings: Timings = new Map();
+    for (const read of reads) {
+      for (const role of read.by) {
+        const times: number[] = [];
+        for (let i = 0; i < RUNS + 2; i++) {
+          const started = performance.now();
+          await gqlHttp(cairn.url, read.query, {}, tokens[role]);
+          if (i >= 2) times.push(performance.now() - started);
+        }
+        timings.set(`${role} ${read.name}`, { median: percentile(times, 50), p95: percentile(times, 95) });
+      }
+    }
+    return timings;
+  } finally {
+    await cairn.close();
+  }
+}
+
+async function signIn(url: string, email: string): Promise<string> {
+  const data = await gqlHttp<{ signIn: { token: string } }>(url, 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }', { e: email, p: BENCH_PASSWORD });
+  return data.signIn.token;
+}
