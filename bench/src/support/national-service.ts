@@ -19,7 +19,8 @@ export function benchUuid(kind: string, ...n: number[]): string {
 /**
  * The service, written straight into Cairn's tables with generate_series: PCNs with one practice each, a
  * service lead and three coaches per PCN, patients led by a coach, and per patient three PSEQ-10s, three
- * confidence scores, two GP-appointment counts and two PEGs, dated through 2025; then the programme's records.
+ * confidence scores, two GP-appointment counts and two PEGs, dated through 2025; then the programme's records and
+ * the audit trail's entries.
  */
 export async function seedNationalService(pool: Pool, passwordHash: string, size: ServiceSize = nationalSize): Promise<void> {
   const { pcns, perPcn } = size;
@@ -83,6 +84,15 @@ export async function seedNationalService(pool: Pool, passwordHash: string, size
       select gen_random_uuid(), md5('cafe' || g || '-' || (1 + i % 12))::uuid, md5('patient' || g || '-' || i)::uuid, 'REGISTERED', i, timestamptz '2025-01-01',
              case when i % 5 = 0 then 'DID_NOT_ATTEND' else 'ATTENDED' end, timestamptz '2025-12-31', md5('lead' || g)::uuid, md5('lead' || g)::uuid
         from generate_series(1, $1::int) g, generate_series(1, $2::int) i where i % 3 = 0`, [pcns, perPcn]);
+    // Ten audit entries a patient through 2025, by its lead coach, inserted in time order so that the PCNs' entries
+    // are interleaved by id as a live service's are (the audit view pages by id, newest first).
+    await client.query(`insert into audit_entry (at, actor_id, action, patient_id, outcome)
+      select at, actor_id, action, patient_id, 'ALLOWED' from (
+        select timestamptz '2025-01-01' + ((g * 7919 + i * 104729 + k * 3571) % 31536000) * interval '1 second' as at,
+               md5('coach' || g || '-' || (1 + i % 3))::uuid as actor_id, (array['patient.read', 'careplan.read', 'session.record', 'outcome.record'])[1 + k % 4] as action,
+               md5('patient' || g || '-' || i)::uuid as patient_id
+          from generate_series(1, $1::int) g, generate_series(1, $2::int) i, generate_series(1, 10) k) e
+       order by at`, [pcns, perPcn]);
     await client.query('commit');
     // What autovacuum does to a live database after such a load: statistics and the visibility map.
     await client.query('vacuum analyze');
