@@ -2,6 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { errorCode, gql, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs, uniqueNhsNumber } from '../test-support/world.js';
 import { formatNhsNumber } from './nhs-number.js';
+import { SpecialistLink, SpecialistLinkReason } from '../access/specialist-link.entity.js';
+import type { User } from '../auth/user.entity.js';
+import type { Patient } from './patient.entity.js';
 
 const LIST = `query($filter: PatientFilter, $sort: PatientSort, $first: Int, $after: String) {
   patients(filter: $filter, sort: $sort, first: $first, after: $after) {
@@ -96,6 +99,30 @@ describe('the caseload', () => {
     await world.patient([world.users.gp], { givenName: 'Two' });
     const res = await gql<Page>(server().url, LIST, { filter: { practiceId: world.practice.id } }, await signInAs(server().url, world.users.lead));
     expect(res.data!.patients.totalCount).toBe(2);
+  });
+
+  it('lists exactly the patients each may open: a lead their PCN\'s and their care teams\' elsewhere, a specialist service its linked patients, a coach their care teams\'', async () => {
+    const em = server().orm.em.fork();
+    const here = await makeWorld(em);
+    const there = await makeWorld(em);
+    const ours = await here.patient([here.users.coach]);
+    const linkedHere = await here.patient([here.users.gp]);
+    await here.linkSpecialist(linkedHere);
+    const leadsElsewhere = await there.patient([there.users.coach, here.users.lead]);
+    const linkedElsewhere = await there.patient([there.users.coach]);
+    em.persist(new SpecialistLink(linkedElsewhere, here.specialistService, SpecialistLinkReason.REFERRED));
+    await em.flush();
+    const listed = async (user: User) => {
+      const res = await gql<Page>(server().url, LIST, { first: 100 }, await signInAs(server().url, user));
+      expect(res.errors).toBeUndefined();
+      return res.data!.patients.nodes.map((n) => n.id).sort();
+    };
+    const ids = (...patients: Patient[]) => patients.map((p) => p.id).sort();
+    expect(await listed(here.users.lead)).toEqual(ids(ours, linkedHere, leadsElsewhere));
+    expect(await listed(here.users.specialist)).toEqual(ids(linkedHere, linkedElsewhere));
+    expect(await listed(here.users.coach)).toEqual(ids(ours));
+    expect(await listed(there.users.coach)).toEqual(ids(leadsElsewhere, linkedElsewhere));
+    expect(await listed(there.users.lead)).toEqual(ids(leadsElsewhere, linkedElsewhere));
   });
 });
 
