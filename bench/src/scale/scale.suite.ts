@@ -24,6 +24,8 @@ interface Read {
   by: Role[];
 }
 
+/** Stands in a read for the id of the case search the lead saves on each service (`saveSearch`). */
+const SEARCH_ID = '<search>';
 /** Patient 3 of PCN 1, on the care team of coach 1.1 (its lead) and in the lead's PCN. */
 const patientId = benchUuid('patient', 1, 3);
 const both: Role[] = ['lead', 'coach'];
@@ -54,6 +56,7 @@ const reads: Read[] = [
   { name: 'dashboard filter options', query: '{ dashboardFilterOptions { conditions } }', by: both },
   { name: 'service dashboard, by practice', query: '{ serviceDashboard(filter: { groupBy: PRACTICE }) { total { patients } } }', by: both },
   { name: 'service dashboard CSV', query: '{ serviceDashboardCsv(filter: { groupBy: PRACTICE }) }', by: ['lead'] },
+  { name: 'a case search, run', query: `{ caseSearch(id: "${SEARCH_ID}") { results { patient { id } alreadyReferred lastContactAt } invitations { id } } }`, by: ['lead'] },
   { name: 'audit trail, newest 50', query: '{ auditEntries(first: 50) { nodes { id } } }', by: ['lead'] },
   { name: "audit trail, a patient's", query: `{ auditEntries(first: 50, filter: { patientId: "${patientId}" }) { nodes { id } } }`, by: ['lead'] },
   { name: 'audit trail, a coach\'s refusals', query: '{ auditEntries(first: 50, filter: { person: "Coach 1.1", outcome: DENIED }) { nodes { id } } }', by: ['lead'] },
@@ -109,13 +112,14 @@ async function timeReads(size: ServiceSize, passwordHash: string): Promise<Timin
     await seedNationalService(cairn.db.pool, passwordHash, size);
     console.log(`  · ${size.pcns} PCN(s) × ${size.perPcn} patients seeded in ${ms(performance.now() - seeded)}; timing ${reads.length} reads`);
     const tokens: Record<Role, string> = { lead: await signIn(cairn.url, 'lead1@bench.invalid'), coach: await signIn(cairn.url, 'coach1.1@bench.invalid') };
+    const searchId = await saveSearch(cairn.url, tokens.lead);
     const timings: Timings = new Map();
     for (const read of reads) {
       for (const role of read.by) {
         const times: number[] = [];
         for (let i = 0; i < RUNS + 2; i++) {
           const started = performance.now();
-          await gqlHttp(cairn.url, read.query, {}, tokens[role]);
+          await gqlHttp(cairn.url, read.query.replace(SEARCH_ID, searchId), {}, tokens[role]);
           if (i >= 2) times.push(performance.now() - started);
         }
         timings.set(`${role} ${read.name}`, { median: percentile(times, 50), p95: percentile(times, 95) });
@@ -130,4 +134,14 @@ async function timeReads(size: ServiceSize, passwordHash: string): Promise<Timin
 async function signIn(url: string, email: string): Promise<string> {
   const data = await gqlHttp<{ signIn: { token: string } }>(url, 'mutation($e: String!, $p: String!) { signIn(email: $e, password: $p) { token } }', { e: email, p: BENCH_PASSWORD });
   return data.signIn.token;
+}
+
+/** A case search as a lead saves one: a condition, and no contact with the service since mid-2025. */
+async function saveSearch(url: string, token: string): Promise<string> {
+  const criteria = [
+    { kind: 'CONDITIONS', values: ['Osteoarthritis'] },
+    { kind: 'NO_CONTACT_SINCE', date: '2025-06-01' },
+  ];
+  const data = await gqlHttp<{ saveCaseSearch: { id: string } }>(url, 'mutation($input: SaveCaseSearchInput!) { saveCaseSearch(input: $input) { id } }', { input: { name: 'Osteoarthritis, no recent contact', criteria } }, token);
+  return data.saveCaseSearch.id;
 }
