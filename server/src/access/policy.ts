@@ -593,6 +593,8 @@ export function readablePatientsSql(actor: User): Sql {
   // indexes. (EXISTS under OR is worse still: row by row, seconds over 90,000 patients.)
   const ways = [sql`select m.patient_id from care_team_member m where m.user_id = ${actor.id}`];
   if (actor.role === Role.SERVICE_LEAD) {
+    // The PCN's organisations by the index on coalesce(pcn_id, id) (migration 0028), whose statistics tell
+    // PostgreSQL they are a few: guessing, it read a lead's patients by scanning the country's.
     ways.push(sql`select lp.id from patient lp where lp.practice_id in (select o.id from organisation o where coalesce(o.pcn_id, o.id) = ${actor.organisation.pcnId})`);
   }
   if (actor.role === Role.SPECIALIST) {
