@@ -1,6 +1,8 @@
 import pg from 'pg';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { reviewsDueSql } from '../medications/medication-review.service.js';
 import { runSql, sql, type Sql } from '../platform/sql.js';
+import { ukToday } from '../platform/uk-dates.js';
 import { useTestServer } from '../test-support/harness.js';
 import { useOwnDatabase } from '../test-support/own-database.js';
 import { makeWorld, type World } from '../test-support/world.js';
@@ -36,11 +38,20 @@ describe("a PCN's reads in a country of PCNs", () => {
     const [{ n }] = await runSql<{ n: string }>(db(), sql`select count(*) as n from patient p where ${readablePatientsSql(world.users.lead)}`);
     expect(Number(n)).toBe(PATIENTS_A_PRACTICE);
   });
+
+  it("asks whether each patient on the analgesia worklist is on an opioid of their own medicines, never of every opioid in the country", async () => {
+    const statement = reviewsDueSql(readablePatientsSql(world.users.lead), ukToday(), 200);
+    const plan = await planOf(statement);
+    expect(plan.filter((line) => /hashed SubPlan|medication_class_period_idx|Seq Scan on medication\b/.test(line))).toEqual([]);
+    // On morphine and never reviewed (one in six), or reviewed and due again (one in twelve).
+    expect(await runSql(db(), statement)).toHaveLength(PATIENTS_A_PRACTICE / 6 + PATIENTS_A_PRACTICE / 12);
+  });
 });
 
 /**
  * `PCNS` PCNs of `PATIENTS_A_PRACTICE` patients each around the world's, and as many at the world's practice, each
- * led by their PCN's coach. Written and analyzed as the tables' owner (the app role may not analyze).
+ * led by their PCN's coach; their medicines and reviews as the scale benchmark's. Written and analyzed as the
+ * tables' owner (the app role may not analyze).
  */
 async function seedCountry(databaseUrl: string, world: World): Promise<void> {
   const owner = new pg.Client({ connectionString: databaseUrl });
@@ -72,6 +83,26 @@ async function seedCountry(databaseUrl: string, world: World): Promise<void> {
       `insert into care_team_member (id, patient_id, user_id, team_role, is_lead)
        select gen_random_uuid(), p.id, u.id, 'Health & wellbeing coach', true
          from patient p join organisation o on o.id = p.practice_id join app_user u on u.organisation_id = o.pcn_id and u.email like '%@country.example'`,
+    );
+    // Morphine for a third (codeine before it for half of those), and a review for that half: due again for half
+    // of them, for the others in three months. As `npm run bench -- scale` seeds them.
+    await owner.query(
+      `insert into medication (id, patient_id, medicine_code, name, medicine_class, route, form, strength, dose, dose_unit, frequency, frequency_words,
+                               doses_per_day, as_needed, ome_mg_per_day, ome_words, start_date, stop_date, prescriber, recorded_by_id)
+       select gen_random_uuid(), p.id, m.code, m.code, 'OPIOID', 'ORAL', 'tablet', '30 mg', 30, 'mg', 'twice daily', 'twice a day', 2, false, m.ome, 'OME',
+              m.started, m.stopped, 'Dr Country', $1::uuid
+         from patient p cross join lateral (select (p.date_of_birth - date '1960-01-01') as i) n,
+              (values ('morphine', 60, date '2025-01-01', null::date, 3), ('codeine', 12, date '2024-06-01', date '2025-01-01', 6)) as m(code, ome, started, stopped, every)
+        where p.given_name = 'Country' and n.i % m.every = 0`,
+      [world.users.gp.id],
+    );
+    await owner.query(
+      `insert into medication_review (id, patient_id, reviewer_id, reviewed_on, how_taken, effect_on_pain_and_function, side_effects, what_matters, readiness, ome_at_review, next_review_due)
+       select gen_random_uuid(), p.id, $1::uuid, current_date - 120, 'As prescribed', 'Some relief', 'None', 'Walking', 'UNSURE', 60,
+              case when n.i % 12 = 0 then current_date - 1 - n.i % 30 else current_date + 90 end
+         from patient p cross join lateral (select (p.date_of_birth - date '1960-01-01') as i) n
+        where p.given_name = 'Country' and n.i % 6 = 0`,
+      [world.users.pharm.id],
     );
     await owner.query('vacuum analyze');
   } finally {
