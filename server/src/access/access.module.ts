@@ -4,6 +4,7 @@ import { AccessChangePruning } from './access-change-pruning.js';
 import { Migration0025AccessChanges } from './migrations/0025-access-changes.js';
 import { Migration0026AccessChangePruning } from './migrations/0026-access-change-pruning.js';
 import { Migration0028PcnOfOrganisation } from './migrations/0028-pcn-of-organisation.js';
+import { Migration0029SpecialistLinkService } from './migrations/0029-specialist-link-service.js';
 import { PatientAccessReads } from './patient-access-reads.js';
 import { SpecialistLink } from './specialist-link.entity.js';
 import { ViewerAbilitiesResolver } from './viewer-abilities.resolver.js';
@@ -25,6 +26,7 @@ export const accessModule: CairnModule = {
     { name: '0025-access-changes', class: Migration0025AccessChanges },
     { name: '0026-access-change-pruning', class: Migration0026AccessChangePruning },
     { name: '0028-pcn-of-organisation', class: Migration0028PcnOfOrganisation },
+    { name: '0029-specialist-link-service', class: Migration0029SpecialistLinkService },
   ],
   resolvers: [ViewerAbilitiesResolver],
   services: {

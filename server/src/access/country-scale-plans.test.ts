@@ -11,6 +11,8 @@ import { readablePatientsSql } from './policy.js';
 /** PCNs around the test's own, each with a practice, a physiotherapy provider and a specialist service. */
 const PCNS = 400;
 const PATIENTS_A_PRACTICE = 300;
+/** Patients each specialist service keeps sight of: one in five of a PCN's. */
+const LINKS_A_SERVICE = PATIENTS_A_PRACTICE / 5;
 
 /**
  * A PCN's reads in a country of PCNs: PostgreSQL must find the PCN's patients by index, however many others
@@ -37,6 +39,13 @@ describe("a PCN's reads in a country of PCNs", () => {
     expect(plan.filter((line) => /Seq Scan on patient\b/.test(line))).toEqual([]);
     const [{ n }] = await runSql<{ n: string }>(db(), sql`select count(*) as n from patient p where ${readablePatientsSql(world.users.lead)}`);
     expect(Number(n)).toBe(PATIENTS_A_PRACTICE);
+  });
+
+  it("finds a specialist service's patients by its own links, never by reading every link in the country", async () => {
+    const plan = await planOf(sql`select count(*) from patient p where ${readablePatientsSql(world.users.specialist)}`);
+    expect(plan.filter((line) => /Seq Scan on specialist_link\b/.test(line))).toEqual([]);
+    const [{ n }] = await runSql<{ n: string }>(db(), sql`select count(*) as n from patient p where ${readablePatientsSql(world.users.specialist)}`);
+    expect(Number(n)).toBe(LINKS_A_SERVICE);
   });
 
   it("asks whether each patient on the analgesia worklist is on an opioid of their own medicines, never of every opioid in the country", async () => {
@@ -83,6 +92,14 @@ async function seedCountry(databaseUrl: string, world: World): Promise<void> {
       `insert into care_team_member (id, patient_id, user_id, team_role, is_lead)
        select gen_random_uuid(), p.id, u.id, 'Health & wellbeing coach', true
          from patient p join organisation o on o.id = p.practice_id join app_user u on u.organisation_id = o.pcn_id and u.email like '%@country.example'`,
+    );
+    // One in five of each PCN's patients linked to its specialist service, and as many of the world's to the world's.
+    await owner.query(
+      `insert into specialist_link (id, patient_id, service_id, reason)
+       select gen_random_uuid(), p.id, case when o.id = $2::uuid then $3::uuid else md5($1 || 'SPECIALIST_PAIN_SERVICE' || substr(o.name, length('GP_PRACTICE ') + 1))::uuid end, 'REFERRED'
+         from patient p join organisation o on o.id = p.practice_id
+        where p.given_name = 'Country' and (p.date_of_birth - date '1960-01-01') % 5 = 0`,
+      [world.tag, world.practice.id, world.specialistService.id],
     );
     // Morphine for a third (codeine before it for half of those), and a review for that half: due again for half
     // of them, for the others in three months. As `npm run bench -- scale` seeds them.
