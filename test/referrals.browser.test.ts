@@ -260,4 +260,38 @@ describe('referrals and case finding in Chromium', () => {
     await page.goto(`${server().url}/referrals`);
     await page.locator('article', { hasText: `Gethin Found ${world.tag}` }).getByText('Accepted an invitation', { exact: false }).waitFor();
   });
+
+  it('a saved search keeps its matches and invitations when a refresh cannot reach the server, says so above them, and "Try again" brings them up to date', { timeout: 120_000 }, async () => {
+    const { gp, coach } = world.users;
+    const condition = `Knee osteoarthritis ${world.tag}`;
+    for (const name of ['Iwan', 'Jac']) await world.patient([gp], { givenName: name, familyName: `Offline ${world.tag}`, conditions: [condition], status: PatientStatus.DISCHARGED });
+    const saved = await gql<{ saveCaseSearch: { id: string } }>(
+      server().url,
+      'mutation($input: SaveCaseSearchInput!) { saveCaseSearch(input: $input) { id } }',
+      { input: { name: 'Knee pain, offline check', criteria: [{ kind: 'CONDITIONS', values: [condition] }] } },
+      await signInAs(server().url, coach),
+    );
+    expect(saved.errors).toBeUndefined();
+    const page = await signedIn(coach);
+    await page.goto(`${server().url}/case-finding/${saved.data!.saveCaseSearch.id}`);
+    await page.getByRole('heading', { name: '2 patients match' }).waitFor();
+    await page.getByLabel(`Invite Iwan Offline ${world.tag}`).check();
+    await page.getByRole('button', { name: 'Record 1 invitation' }).click();
+    await expect.poll(() => page.locator('li.invitation').count()).toBe(1);
+
+    // The search's reads fail (its writes still reach the server): the read after the next invitation cannot.
+    await page.route('**/graphql', (route) => ((route.request().postData() ?? '').includes('CaseSearchView') ? route.abort('internetdisconnected') : route.fallback()));
+    await page.getByLabel(`Invite Jac Offline ${world.tag}`).check();
+    await page.getByRole('button', { name: 'Record 1 invitation' }).click();
+    await page.getByText('What is shown below is as it was when last loaded.', { exact: false }).waitFor();
+    expect(await page.getByRole('heading', { name: '2 patients match' }).count()).toBe(1);
+    expect(await page.locator('li.invitation').count()).toBe(1);
+    await shots(page, 'case-search-refresh-failed');
+
+    await page.unroute('**/graphql');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(() => page.locator('li.invitation').count()).toBe(2);
+    expect(await page.getByText('What is shown below is as it was when last loaded.', { exact: false }).count()).toBe(0);
+    await page.context().close();
+  });
 });

@@ -8,6 +8,7 @@ import { Alert } from '../ui/alert.js';
 import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
+import { lastGood, ReloadFailed } from '../ui/list-states.js';
 import { Spinner } from '../ui/spinner.js';
 import { InvitationList, invitationWords } from './invitation-list.js';
 import { ProgrammeNav } from '../referrals/programme-nav.js';
@@ -44,7 +45,9 @@ export function CaseSearchPage(props: { searchId: string }): JSX.Element {
   const [problem, setProblem] = createSignal<Problem | null>(null);
   const [done, setDone] = createSignal<string | null>(null);
   const [state, invite] = createMutation(InvitePatientsDocument);
-  const search = () => view.data?.caseSearch;
+  // The search already shown stays when a later read cannot reach the server (said above it), never replaced by the error.
+  const loaded = lastGood(view);
+  const search = () => loaded()?.caseSearch;
   document.title = 'Case finding – Cairn';
 
   const sendInvitations = async () => {
@@ -62,9 +65,15 @@ export function CaseSearchPage(props: { searchId: string }): JSX.Element {
       <p class="back-link">
         <Link href="/case-finding">← Case finding</Link>
       </p>
-      <Show when={view.error}>
-        <Alert tone="error">{describeError(view.error!).message}</Alert>
+      <Show when={view.error && !search()}>
+        <Alert tone="error">
+          <p>{describeError(view.error!).message}</p>
+          <Button variant="secondary" onClick={reload}>
+            Try again
+          </Button>
+        </Alert>
       </Show>
+      <Show when={search() && view.error}>{(error) => <ReloadFailed error={error()} retry={reload} />}</Show>
       <Show when={search()} fallback={<Show when={!view.error}><Spinner label="Searching…" /></Show>}>
         {(s) => (
           <>
