@@ -294,4 +294,42 @@ describe('referrals and case finding in Chromium', () => {
     expect(await page.getByText('What is shown below is as it was when last loaded.', { exact: false }).count()).toBe(0);
     await page.context().close();
   });
+
+  it("a patient's Referrals tab refers that patient, already chosen, and offers no referral the server would refuse; an empty form points at the patient first", { timeout: 180_000 }, async () => {
+    const { gp } = world.users;
+    const patient = await world.patient([gp], { givenName: 'Dilys', familyName: `From Record ${world.tag}`, status: PatientStatus.DISCHARGED });
+    const onProgramme = await world.patient([gp], { givenName: 'Emyr', familyName: `On Programme ${world.tag}`, status: PatientStatus.ACTIVE });
+    const page = await signedIn(gp);
+
+    // On the programme: nothing to refer to, said instead of a link.
+    await page.goto(`${server().url}/patients/${onProgramme.id}/referrals`);
+    await page.getByText('On the programme: no referral needed.').waitFor();
+    expect(await page.getByRole('link', { name: 'Refer to health & wellbeing coaching' }).count()).toBe(0);
+
+    await page.goto(`${server().url}/patients/${patient.id}/referrals`);
+    await page.getByRole('link', { name: 'Refer to health & wellbeing coaching' }).click();
+    const chosen = page.locator('.referral-form__chosen');
+    await expect.poll(() => chosen.textContent()).toContain(`Dilys From Record ${world.tag} · NHS ${formatNhsNumber(patient.nhsNumber)}`);
+    expect(await page.getByRole('link', { name: '← The patient’s referrals' }).getAttribute('href')).toBe(`/patients/${patient.id}/referrals`);
+    await shots(page, 'form-from-record');
+    await page.getByLabel('Reason for referral').fill('Low back pain for two years; stopped walking the dog');
+    await page.getByLabel('What the patient wants help with').fill('Walking the dog again');
+    await page.getByLabel('The patient agrees to be contacted by the coaching service').check();
+    await page.getByRole('button', { name: 'Send referral' }).click();
+    await page.getByText('Referral sent.').waitFor();
+    expect(await ownerQuery<{ referrer_id: string; status: string }>('select referrer_id, status from referral where patient_id = $1', [patient.id])).toEqual([{ referrer_id: gp.id, status: 'RECEIVED' }]);
+
+    // Back on the record: the referral awaits triage, so no second one is offered.
+    await page.goto(`${server().url}/patients/${patient.id}/referrals`);
+    await page.getByText('A referral awaits triage: no new referral needed.').waitFor();
+    expect(await page.getByRole('link', { name: 'Refer to health & wellbeing coaching' }).count()).toBe(0);
+
+    // "Send referral" with nothing filled in: the keyboard goes to the patient search, which says what is missing.
+    await page.goto(`${server().url}/referrals/new`);
+    const search = page.getByLabel('Find the patient');
+    await search.waitFor();
+    await page.getByRole('button', { name: 'Send referral' }).click();
+    await expect.poll(() => isFocused(search)).toBe(true);
+    expect(await search.evaluate((el) => (el as HTMLInputElement).validationMessage)).toBe('Find and choose the patient first.');
+  });
 });

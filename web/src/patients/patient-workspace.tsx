@@ -144,7 +144,7 @@ function RecordSection(props: { tab: WorkspaceTab; patient: PatientWorkspaceQuer
       </Match>
       <Match when={props.tab.slug === 'referrals'}>
         <Show when={props.patient.viewerCan.viewReferrals} fallback={<p class="muted">Referrals into the coaching programme are for the care team, the PCN's coaches and leads, and the practice's GPs.</p>}>
-          <ReferralsTab patientId={props.patient.id} canRefer={props.patient.viewerCan.refer} />
+          <ReferralsTab patient={props.patient} />
         </Show>
       </Match>
       <Match when={props.tab.slug === 'measures'}>

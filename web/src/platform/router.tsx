@@ -1,4 +1,4 @@
-import { createSignal, splitProps, type JSX } from 'solid-js';
+import { batch, createSignal, splitProps, type JSX } from 'solid-js';
 
 /**
  * A small history-based router: the server answers every unknown path with the app, so deep links and
@@ -7,9 +7,12 @@ import { createSignal, splitProps, type JSX } from 'solid-js';
 const [pathname, setPathname] = createSignal(window.location.pathname);
 const [search, setSearch] = createSignal(window.location.search);
 
+// Both at once: a page made as the path changes reads the query it was opened with, not the last page's.
 function sync(): void {
-  setPathname(window.location.pathname);
-  setSearch(window.location.search);
+  batch(() => {
+    setPathname(window.location.pathname);
+    setSearch(window.location.search);
+  });
 }
 window.addEventListener('popstate', sync);
 

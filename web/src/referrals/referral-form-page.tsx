@@ -1,9 +1,9 @@
-import { CreateReferralDocument, ReferralFormOptionsDocument } from '@cairn/schema/operations';
+import { CreateReferralDocument, ReferralFormOptionsDocument, ReferralPatientDocument } from '@cairn/schema/operations';
 import { createMutation, createQuery } from '@urql/solid';
-import { createSignal, Show, type JSX } from 'solid-js';
+import { createEffect, createSignal, on, Show, type JSX } from 'solid-js';
 import { formatIsoDate } from '../platform/dates.js';
 import { describeError, type Problem } from '../platform/errors.js';
-import { Link, navigate } from '../platform/router.js';
+import { Link, navigate, searchParams } from '../platform/router.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { focusFirstInvalid } from '../ui/focus-first-invalid.js';
@@ -15,10 +15,16 @@ import './referrals.css';
 
 const newPatientFields = ['patientId', 'nhsNumber', 'givenName', 'familyName', 'dateOfBirth', 'practiceId'];
 
-/** Refer a patient into the coaching programme: one Cairn holds, or a new one registered with the referral. */
+/**
+ * Refer a patient into the coaching programme: one Cairn holds, or a new one registered with the referral.
+ * Opened from a patient's record (`?patient=<id>`), that patient is already chosen and the way back is to them.
+ */
 export function ReferralFormPage(): JSX.Element {
   document.title = 'Refer a patient – Cairn';
   const [options] = createQuery({ query: ReferralFormOptionsDocument });
+  const fromPatient = searchParams().get('patient');
+  const [preset] = createQuery({ query: ReferralPatientDocument, variables: () => ({ id: fromPatient ?? '' }), pause: () => !fromPatient });
+  const back = fromPatient ? { href: `/patients/${encodeURIComponent(fromPatient)}/referrals`, label: '← The patient’s referrals' } : { href: '/referrals', label: '← Referrals' };
   const [who, setWho] = createSignal<'existing' | 'new'>('existing');
   const [chosen, setChosen] = createSignal<ChosenPatient | null>(null);
   const [person, setPerson] = createSignal({ nhsNumber: '', givenName: '', familyName: '', dateOfBirth: '', practiceId: '' });
@@ -32,6 +38,22 @@ export function ReferralFormPage(): JSX.Element {
   };
 
   let form: HTMLFormElement | undefined;
+  // Once, when the record's patient arrives, and only if they may be referred by you (else the search, as usual).
+  createEffect(
+    on(
+      () => preset.data?.patient,
+      (p) => {
+        if (p?.viewerCan.refer && !chosen()) setChosen(p);
+      },
+      { defer: true },
+    ),
+  );
+  // Before the browser checks the referral's details, so that "Send referral" with nobody chosen takes the
+  // keyboard to the search, the form's first field, and says what is missing there.
+  createEffect(() => {
+    const search = who() === 'existing' ? form?.querySelector<HTMLInputElement>(`#${patientSearchFieldId}`) : null;
+    search?.setCustomValidity(chosen() ? '' : 'Find and choose the patient first.');
+  });
   // The button pressed goes with the search; the keyboard moves to what replaced it, and back on "Change".
   const choose = (p: ChosenPatient | null) => {
     setChosen(p);
@@ -62,9 +84,9 @@ export function ReferralFormPage(): JSX.Element {
   };
 
   return (
-    <main class="page referral-page">
+    <div class="referral-page">
       <p class="back-link">
-        <Link href="/referrals">← Referrals</Link>
+        <Link href={back.href}>{back.label}</Link>
       </p>
       <h1>Refer a patient to health &amp; wellbeing coaching</h1>
       <p class="muted">For persistent pain: the PCN's coaches triage every referral and you are told the outcome.</p>
@@ -115,9 +137,9 @@ export function ReferralFormPage(): JSX.Element {
           <Button type="submit" busy={state.fetching}>
             Send referral
           </Button>
-          <Link href="/referrals">Cancel</Link>
+          <Link href={back.href}>Cancel</Link>
         </div>
       </form>
-    </main>
+    </div>
   );
 }

@@ -1,4 +1,4 @@
-import { PatientReferralsDocument } from '@cairn/schema/operations';
+import { PatientReferralsDocument, type PatientWorkspaceQuery } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { For, Show, type JSX } from 'solid-js';
 import { formatDateTime } from '../notifications/when.js';
@@ -9,15 +9,26 @@ import { Spinner } from '../ui/spinner.js';
 import { ReferralCard } from './referral-card.js';
 import './referrals.css';
 
-/** A patient's referrals into the coaching programme, newest first: every episode stays readable. */
-export function ReferralsTab(props: { patientId: string; canRefer: boolean }): JSX.Element {
-  const [result] = createQuery({ query: PatientReferralsDocument, variables: () => ({ patientId: props.patientId }), requestPolicy: 'cache-and-network' });
+type Patient = Pick<NonNullable<PatientWorkspaceQuery['patient']>, 'id' | 'status' | 'viewerCan'>;
+
+/**
+ * A patient's referrals into the coaching programme, newest first: every episode stays readable. A new
+ * referral is offered only when one could be made (the server would refuse the rest), and opens the form
+ * with the patient already chosen.
+ */
+export function ReferralsTab(props: { patient: Patient }): JSX.Element {
+  const [result] = createQuery({ query: PatientReferralsDocument, variables: () => ({ patientId: props.patient.id }), requestPolicy: 'cache-and-network' });
+  const whyNoReferral = () => {
+    if (props.patient.status === 'ACTIVE') return 'On the programme: no referral needed.';
+    if (result.data?.patientReferrals.some((r) => r.status === 'RECEIVED')) return 'A referral awaits triage: no new referral needed.';
+    return null;
+  };
   return (
     <div class="referrals-page">
-      <Show when={props.canRefer}>
-        <p>
-          <Link href="/referrals/new">Refer to health &amp; wellbeing coaching</Link>
-        </p>
+      <Show when={props.patient.viewerCan.refer && result.data}>
+        <Show when={whyNoReferral()} fallback={<p><Link href={`/referrals/new?patient=${encodeURIComponent(props.patient.id)}`}>Refer to health &amp; wellbeing coaching</Link></p>}>
+          {(why) => <p class="muted">{why()}</p>}
+        </Show>
       </Show>
       <Show when={result.error}>
         <Alert tone="error">{describeError(result.error!).message}</Alert>
