@@ -63,4 +63,41 @@ describe('the handover lists and "who has seen this patient?"', () => {
     expect(shown(escalations, 'escalatedHandovers')).toEqual([second.id]);
     expect(await auditedPatients(lead.id, 'handover.escalations')).toEqual([second.id]);
   });
+  it("lists a patient's handovers unacknowledged first, most urgent first, then the longest waiting; the acknowledged after, newest first", async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const { coach, gp } = world.users;
+    const patient = await world.patient([coach, gp]);
+    const gpToken = await signInAs(url(), gp);
+    const coachToken = await signInAs(url(), coach);
+    const post = async (summary: string, urgency: 'URGENT' | 'SOON' | 'ROUTINE') => {
+      const res = await gql<{ postHandover: { id: string } }>(url(), POST, { input: { patientId: patient.id, summary, advice: 'See the letter.', urgency } }, gpToken);
+      expect(res.errors).toBeUndefined();
+      return summary;
+    };
+    const acknowledge = async (summary: string) => {
+      const id = ids.get(summary)!;
+      const res = await gql(url(), 'mutation($id: ID!) { acknowledgeHandover(handoverId: $id) { id } }', { id }, coachToken);
+      expect(res.errors).toBeUndefined();
+    };
+    // Posted in this order, oldest first: the escalated URGENT note is older than the SOON one (the UX review's Amelia White).
+    for (const [summary, urgency] of [
+      ['acknowledged long ago', 'URGENT'],
+      ['urgent, escalated', 'URGENT'],
+      ['acknowledged lately', 'ROUTINE'],
+      ['soon', 'SOON'],
+      ['routine', 'ROUTINE'],
+      ['urgent, newer', 'URGENT'],
+    ] as const) await post(summary, urgency);
+    const listed = async () =>
+      (await gql<{ patientHandovers: Array<{ id: string; summary: string }> }>(url(), 'query($id: ID!) { patientHandovers(patientId: $id) { id summary } }', { id: patient.id }, coachToken)).data!.patientHandovers;
+    const ids = new Map((await listed()).map((n) => [n.summary, n.id]));
+    await server().orm.em.fork().getConnection().execute('update handover_note set escalated_at = now() where id = ?', [ids.get('urgent, escalated')]);
+    await acknowledge('acknowledged long ago');
+    await acknowledge('acknowledged lately');
+
+    expect((await listed()).map((n) => n.summary)).toEqual(['urgent, escalated', 'urgent, newer', 'soon', 'routine', 'acknowledged lately', 'acknowledged long ago']);
+    // The inbox puts the same note first, so its link lands on the first card.
+    const inbox = (await gql<{ handoversAwaitingMyAcknowledgement: Array<{ id: string }> }>(url(), '{ handoversAwaitingMyAcknowledgement { id } }', {}, coachToken)).data!;
+    expect(inbox.handoversAwaitingMyAcknowledgement.filter((n) => [...ids.values()].includes(n.id))[0]!.id).toBe(ids.get('urgent, escalated'));
+  });
 });

@@ -6,7 +6,7 @@ import { loaderFor } from '../platform/batch-loader.js';
 import type { Context } from '../auth/request-context.js';
 import { forbidden } from '../platform/errors.js';
 import { HandoverAction, HandoverAddendum, HandoverNote } from './handover.entity.js';
-import { acknowledgeHandover, actionsAssignedTo, addHandoverAddendum, completeHandoverAction, handoversAwaiting, postHandover } from './handover.service.js';
+import { acknowledgeHandover, actionsAssignedTo, addHandoverAddendum, completeHandoverAction, handoversAwaiting, patientHandovers, postHandover } from './handover.service.js';
 import { escalationTimings } from './handover-escalation.js';
 import { HandoverEscalationTimings, PostHandoverInput } from './handover.types.js';
 
@@ -28,10 +28,10 @@ export class HandoverResolver {
     return (await noteWithAccess(ctx, id, PatientAction.READ)).note;
   }
 
-  @Query(() => [HandoverNote], { description: "A patient's handover notes, newest first." })
+  @Query(() => [HandoverNote], { description: "A patient's handover notes: the unacknowledged ones first, most urgent first, then the longest waiting (as the inbox lists them); then the acknowledged ones, newest first." })
   async patientHandovers(@Arg('patientId', () => ID) patientId: string, @Ctx() ctx: Context): Promise<HandoverNote[]> {
     const { patient } = await requirePatientAccess(ctx, patientId, PatientAction.READ);
-    return ctx.em.find(HandoverNote, { patientId: patient.id }, { populate: ['author', 'acknowledgedBy'], orderBy: { createdAt: 'desc' } });
+    return patientHandovers(ctx.em, patient.id);
   }
 
   @Query(() => [HandoverNote], { description: 'Unacknowledged handovers you may acknowledge, most urgent first.' })

@@ -242,12 +242,33 @@ export async function completeHandoverAction(em: EntityManager, by: By, action: 
   return action;
 }
 
+/**
+ * The order unacknowledged notes are read in, wherever they are listed: most urgent first, then the longest
+ * waiting. The inbox and a patient's Handover tab share it, so a link from one lands on the card the other puts first.
+ */
+const awaitingOrder = sql`case n.urgency when 'URGENT' then 0 when 'SOON' then 1 else 2 end, n.created_at`;
+
 /** Unacknowledged handovers on patients where `actor` may acknowledge (the lead, or a GP on the team). */
 export async function handoversAwaiting(em: EntityManager, acknowledgeable: Sql, actorId: string): Promise<HandoverNote[]> {
   const rows = await runSql<{ id: string }>(
     em,
     sql`select n.id from handover_note n where n.acknowledged_at is null and n.patient_id in (${acknowledgeable}) and n.author_id <> ${actorId}
-         order by case n.urgency when 'URGENT' then 0 when 'SOON' then 1 else 2 end, n.created_at`,
+         order by ${awaitingOrder}`,
+  );
+  return handoversByIds(em, rows.map((r) => r.id));
+}
+
+/**
+ * A patient's notes: the unacknowledged ones first, in the inbox's order (an URGENT note is never below a
+ * newer SOON one), then the acknowledged ones, newest first.
+ */
+export async function patientHandovers(em: EntityManager, patientId: string): Promise<HandoverNote[]> {
+  const rows = await runSql<{ id: string }>(
+    em,
+    sql`select n.id from handover_note n where n.patient_id = ${patientId}
+         order by n.acknowledged_at is not null,
+                  case when n.acknowledged_at is null then row(${awaitingOrder}) end,
+                  n.created_at desc`,
   );
   return handoversByIds(em, rows.map((r) => r.id));
 }

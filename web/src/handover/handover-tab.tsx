@@ -13,7 +13,7 @@ import './handover.css';
 
 type Patient = PatientWorkspaceQuery['patient'];
 
-/** The patient's handover notes, newest first, kept live; post, acknowledge and add addenda here. */
+/** The patient's handover notes, in the server's order (unacknowledged first, most urgent first), kept live; post, acknowledge and add addenda here. */
 export function HandoverTab(props: { patient: Patient; focusHandoverId?: string | undefined }): JSX.Element {
   const [result, refetch] = createQuery({ query: PatientHandoversDocument, variables: () => ({ patientId: props.patient.id }) });
   const [posting, setPosting] = createSignal(false);
