@@ -42,7 +42,7 @@ export class OutcomeResolver {
     return record;
   }
 
-  @Mutation(() => OutcomeRecord, { description: 'Records a measure (a draft if any item is unanswered), or corrects one with `supersedesId`.' })
+  @Mutation(() => OutcomeRecord, { description: 'Records a measure (a draft if some items are unanswered; refused if none is answered), or corrects one with `supersedesId`.' })
   async recordOutcome(@Arg('input', () => RecordOutcomeInput) input: RecordOutcomeInput, @Ctx() ctx: Context): Promise<OutcomeRecord> {
     const { actor, patient } = await requirePatientAccess(ctx, input.patientId, PatientAction.RECORD_OUTCOME);
     return recordOutcome(ctx.em, { actor, requestId: ctx.requestId }, patient, input, { completedBy: CompletedBy.CLINICIAN, questionnaireRequestId: null });

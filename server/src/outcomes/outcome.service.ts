@@ -49,6 +49,8 @@ export interface Provenance {
  */
 export async function recordOutcome(em: EntityManager, by: By, patient: Patient, input: NewOutcome, provenance: Provenance, now = new Date()): Promise<OutcomeRecord> {
   const scored = scoreAnswers(input.instrument, input.answers);
+  // A stored record is never removed (a trigger refuses it), so a draft with nothing in it would stay for ever.
+  if (input.answers.every((a) => a === null)) throw badInput('answers', nothingAnsweredMessage(input.instrument));
   const dates = checkDates(input, patient.dateOfBirth, now);
   const superseded = input.supersedesId ? await supersedable(em, patient.id, input.instrument, input.supersedesId, scored.complete) : null;
   const record = Object.assign(new OutcomeRecord(), {
@@ -132,6 +134,12 @@ async function afterCompleted(tx: EntityManager, by: By, patient: Patient, recor
 }
 
 /** The dates of a measure, checked: real dates, none in the future; a period only for GP appointments. */
+function nothingAnsweredMessage(instrument: Instrument): string {
+  const def = instruments[instrument];
+  const what = def.items.length === 1 ? `the ${def.shortName} answer` : `at least one ${def.shortName} item`;
+  return `Nothing was answered, so nothing was saved: give ${what} before saving.`;
+}
+
 function checkDates(input: NewOutcome, dateOfBirth: string, now: Date): Pick<OutcomeRecord, 'measuredOn' | 'periodFrom' | 'periodTo' | 'gpSource'> {
   const today = ukDate(now);
   // Between the patient's birth and today: a date outside it is a slip, and would be left out of every trend unseen.

@@ -76,6 +76,30 @@ describe('recording outcome measures', () => {
     expect(await series(token, patient.id, 'PEG_3')).toEqual([]);
   });
 
+  it('refuses a questionnaire with nothing answered, draft or correction, saying why, and writes nothing', async () => {
+    await fresh();
+    const patient = await world.patient([world.users.coach]);
+    const token = await signInAs(url(), world.users.coach);
+    const peg = await record(token, { patientId: patient.id, instrument: 'PEG_3', answers: [4, 4, 4] });
+    expect(peg.errors).toBeUndefined();
+    const before = await lastCommittedSeq(server().orm.em.fork());
+    const cases: Array<[Record<string, unknown>, string]> = [
+      // "Save as draft (10 unanswered)" on an untouched PSEQ-10, clicked twice.
+      [{ instrument: 'PSEQ_10', answers: Array(10).fill(null) }, 'Nothing was answered, so nothing was saved: give at least one PSEQ-10 item before saving.'],
+      [{ instrument: 'PSEQ_10', answers: Array(10).fill(null) }, 'Nothing was answered, so nothing was saved: give at least one PSEQ-10 item before saving.'],
+      [{ instrument: 'PAM', answers: [null] }, 'Nothing was answered, so nothing was saved: give the PAM answer before saving.'],
+      [{ instrument: 'PEG_3', answers: [null, null, null], supersedesId: peg.data!.recordOutcome.id }, 'Nothing was answered, so nothing was saved: give at least one PEG-3 item before saving.'],
+    ];
+    for (const [input, message] of cases) {
+      const res = await record(token, { patientId: patient.id, ...input });
+      expect([errorCode(res), res.errors?.[0].extensions?.field, res.errors?.[0].message]).toEqual(['BAD_USER_INPUT', 'answers', message]);
+    }
+    expect(await countRecords(patient.id)).toBe(1);
+    expect(await readEventsAfter(server().orm.em.fork(), before, 10, { patientId: patient.id })).toEqual([]);
+    const records = (await gql<{ outcomeRecords: Array<{ id: string; supersededById: string | null }> }>(url(), RECORDS, { p: patient.id, all: true }, token)).data!.outcomeRecords;
+    expect(records).toEqual([expect.objectContaining({ id: peg.data!.recordOutcome.id, supersededById: null })]);
+  });
+
   it('refuses an item out of range, a missing item, a wrong instrument, a future date and one before the patient was born, naming what is wrong, and writes nothing', async () => {
     await fresh();
     const patient = await world.patient([world.users.coach]);

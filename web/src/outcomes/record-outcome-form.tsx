@@ -24,7 +24,8 @@ export interface CorrectedRecord {
 
 /**
  * Records one instrument: every item as the patient would see it, the date, and for GP appointments the
- * period and where the count comes from. Unanswered items make a draft (the server says so); a refused
+ * period and where the count comes from. Unanswered items make a draft (the server says so), but nothing
+ * answered is no draft: the form offers no save until one item is answered. A refused
  * answer is shown beside its item. A correction (`corrects`) starts from the record it replaces, its date
  * and every answer, so fixing one item neither re-dates the record (moving the baseline) nor loses the rest.
  */
@@ -39,6 +40,8 @@ export function RecordOutcomeForm(props: { patientId: string; instrument: Instru
   const [state, record] = createMutation(RecordOutcomeDocument);
   const isGp = () => props.instrument.code === 'GP_APPOINTMENTS';
   const unanswered = () => answers().filter((a) => a === null).length;
+  // Nothing answered is not a draft: the server refuses it, since a stored record can never be removed.
+  const nothingAnswered = () => unanswered() === answers().length;
   const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
   // A count is taken at the end of its period unless a correction keeps the later day it was taken on.
   const gpCountedOn = () => (old && old.measuredOn >= periodTo() ? old.measuredOn : null);
@@ -46,6 +49,7 @@ export function RecordOutcomeForm(props: { patientId: string; instrument: Instru
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     setProblem(null);
+    if (nothingAnswered()) return;
     const res = await record({
       input: {
         patientId: props.patientId,
@@ -109,9 +113,20 @@ export function RecordOutcomeForm(props: { patientId: string; instrument: Instru
       </Show>
       <p class="muted record-outcome__citation">{props.instrument.citation}</p>
       <div class="record-outcome__actions">
-        <Button type="submit" busy={state.fetching}>
-          {unanswered() > 0 ? `Save as draft (${unanswered()} unanswered)` : `Save ${props.instrument.shortName}`}
-        </Button>
+        <Show
+          when={!nothingAnswered()}
+          fallback={
+            <p class="muted record-outcome__nothing" data-testid="nothing-answered">
+              {props.instrument.items.length === 1
+                ? 'Nothing is answered yet. Answer the question to save it: a saved record is kept for good.'
+                : 'Nothing is answered yet. Answer at least one question to save this as a draft: a saved record is kept for good.'}
+            </p>
+          }
+        >
+          <Button type="submit" busy={state.fetching}>
+            {unanswered() > 0 ? `Save as draft (${unanswered()} unanswered)` : `Save ${props.instrument.shortName}`}
+          </Button>
+        </Show>
         <Button variant="secondary" onClick={() => props.onCancel()}>
           Cancel
         </Button>
