@@ -16,12 +16,12 @@ describe('the cadence rule', () => {
     const sessions = [attended('2026-01-05', 3, 2), attended('2026-01-12', 5, 2), attended('2026-01-19', 6, 3)];
     const result = suggestCadence(sessions, [pseq('2026-01-05', 24), pseq('2026-01-19', 38)]);
     expect(result).toMatchObject({ interval: 'FORTNIGHTLY', previous: 'WEEKLY', direction: 'STEP_DOWN', suggestedDate: '2026-02-02' });
-    expect(result.reasons).toEqual(['PSEQ 24 → 38 over 3 sessions', 'activation level 2 → 3', 'goal check-ins 3 → 6 out of 10 on average']);
+    expect(result.reasons).toEqual(['PSEQ 24 → 38 over 3 sessions.', 'Activation level 2 → 3.', 'Goal check-ins 3 → 6 out of 10 on average.']);
   });
 
   it('works from activation and check-ins alone before any PSEQ is recorded', () => {
     const result = suggestCadence([attended('2026-01-05', 3, 2), attended('2026-01-12', 6, 3)], []);
-    expect(result).toMatchObject({ interval: 'FORTNIGHTLY', direction: 'STEP_DOWN', reasons: ['activation level 2 → 3', 'goal check-ins 3 → 6 out of 10 on average'] });
+    expect(result).toMatchObject({ interval: 'FORTNIGHTLY', direction: 'STEP_DOWN', reasons: ['Activation level 2 → 3.', 'Goal check-ins 3 → 6 out of 10 on average.'] });
   });
 
   it('stays until enough sessions at the level, and when a signal is flat', () => {
@@ -29,6 +29,22 @@ describe('the cadence rule', () => {
     const flat = suggestCadence([attended('2026-01-05', 5, 2), attended('2026-01-12', 5, 2)], []);
     expect(flat).toMatchObject({ interval: 'WEEKLY', direction: 'STAY' });
     expect(flat.reasons[0]).toMatch(/^Not enough improvement yet/);
+  });
+
+  it('says why it stays in sentences of their own, none leading into the next', () => {
+    // The UX review's patient: activation flat, check-ins up: one sign of two.
+    const oneOfTwo = suggestCadence([attended('2026-01-05', 5, 2), attended('2026-01-12', 8, 2)], []);
+    expect(oneOfTwo).toMatchObject({ interval: 'WEEKLY', direction: 'STAY' });
+    expect(oneOfTwo.reasons).toEqual([
+      'Not enough improvement yet to meet less often: 1 sign improved, 2 needed.',
+      'Activation level 2 → 2 (no change).',
+      'Goal check-ins 5 → 8 out of 10 on average.',
+    ]);
+    const flat = suggestCadence([attended('2026-01-05', 5, 2), attended('2026-01-12', 5, 2)], []);
+    expect(flat.reasons).toEqual(['Not enough improvement yet to meet less often: no sign improved, 2 needed.', 'Activation level 2 → 2 (no change).', 'Goal check-ins 5 → 5 out of 10 on average (a change of 1 point counts).']);
+    const worse = suggestCadence([attended('2026-01-05', 3, 2), attended('2026-01-12', 6, 3)], [pseq('2026-01-05', 38), pseq('2026-01-12', 24)]);
+    expect(worse.reasons).toEqual(['Not enough improvement yet to meet less often: 1 sign worsened.', 'PSEQ 38 → 24 over 2 sessions.', 'Activation level 2 → 3.', 'Goal check-ins 3 → 6 out of 10 on average.']);
+    for (const reason of [...oneOfTwo.reasons, ...flat.reasons, ...worse.reasons]) expect(reason).toMatch(/^[A-Z0-9].*\.$/);
   });
 
   it('walks down the ladder to discharge review, then steps back up after a flare-up and after a DNA', () => {
@@ -53,7 +69,7 @@ describe('the cadence rule', () => {
   it('never steps down while self-efficacy worsens, and stays weekly after a DNA at weekly', () => {
     const worse = suggestCadence([attended('2026-01-05', 3, 2), attended('2026-01-12', 6, 3)], [pseq('2026-01-05', 38), pseq('2026-01-12', 24)]);
     expect(worse).toMatchObject({ interval: 'WEEKLY', direction: 'STAY' });
-    expect(worse.reasons).toContain('PSEQ 38 → 24 over 2 sessions');
+    expect(worse.reasons).toContain('PSEQ 38 → 24 over 2 sessions.');
     const dna = suggestCadence([{ date: '2026-01-05', outcome: 'DNA', flareUp: false, activationLevel: null, goalRatings: [] }], []);
     expect(dna).toMatchObject({ interval: 'WEEKLY', direction: 'STAY', reasons: ['Did not attend on 5 Jan.', 'Already weekly.'] });
   });

@@ -119,8 +119,11 @@ function judge(level: CadenceInterval, history: readonly CadenceSession[], base:
   if (signals.length === 0) return { interval: level, direction: 'STAY', reasons: ['No measures, activation level or goal check-ins to judge progress by yet.'], setback: false };
   const needed = Math.min(s.minImprovingSignals, signals.length);
   const improving = signals.filter((x) => x.trend === 'better').length;
-  if (signals.some((x) => x.trend === 'worse') || improving < needed) {
-    return { interval: level, direction: 'STAY', reasons: [`Not enough improvement yet (${improving} of ${needed} signs needed):`, ...words], setback: false };
+  const worsened = signals.filter((x) => x.trend === 'worse').length;
+  if (worsened > 0 || improving < needed) {
+    // Each reason is a sentence of its own: the web shows them one a line, so none may lead into the next.
+    const why = worsened > 0 ? `${signs(worsened)} worsened` : `${signs(improving)} improved, ${needed} needed`;
+    return { interval: level, direction: 'STAY', reasons: [`Not enough improvement yet to meet less often: ${why}.`, ...words], setback: false };
   }
   const interval = ladder[ladder.indexOf(level) + 1]!;
   return { interval, direction: 'STEP_DOWN', reasons: words, setback: false };
@@ -160,7 +163,7 @@ function pseqSignal(window: readonly CadenceSession[], measures: readonly SelfEf
     const diff = end.score - start.score;
     const over = `over ${window.length} session${window.length === 1 ? '' : 's'}`;
     const trend = diff >= rise ? 'better' : diff <= -rise ? 'worse' : 'same';
-    return { trend, words: `${name} ${start.score} → ${end.score} ${over}${trend === 'same' ? ` (a change of ${rise} points counts)` : ''}` };
+    return { trend, words: `${name} ${start.score} → ${end.score} ${over}${trend === 'same' ? ` (a change of ${rise} points counts)` : ''}.` };
   }
   return null;
 }
@@ -169,7 +172,7 @@ function activationSignal(window: readonly CadenceSession[]): Signal | null {
   const levels = window.map((x) => x.activationLevel).filter((x): x is number => x !== null);
   if (levels.length < 2) return null;
   const [first, last] = [levels[0]!, levels[levels.length - 1]!];
-  return { trend: last > first ? 'better' : last < first ? 'worse' : 'same', words: `activation level ${first} → ${last}` };
+  return { trend: last > first ? 'better' : last < first ? 'worse' : 'same', words: `Activation level ${first} → ${last}${last === first ? ' (no change)' : ''}.` };
 }
 
 function checkInSignal(window: readonly CadenceSession[], s: CadenceSettings): Signal | null {
@@ -179,12 +182,15 @@ function checkInSignal(window: readonly CadenceSession[], s: CadenceSettings): S
   const [first, last] = [mean(rated[0]!), mean(rated[rated.length - 1]!)];
   const diff = last - first;
   const trend = diff >= s.checkInRisePoints ? 'better' : diff <= -s.checkInRisePoints ? 'worse' : 'same';
-  return { trend, words: `goal check-ins ${round(first)} → ${round(last)} out of 10 on average` };
+  const counts = s.checkInRisePoints === 1 ? '1 point' : `${s.checkInRisePoints} points`;
+  return { trend, words: `Goal check-ins ${round(first)} → ${round(last)} out of 10 on average${trend === 'same' ? ` (a change of ${counts} counts)` : ''}.` };
 }
 
 export const levelWords: Record<CadenceInterval, string> = { WEEKLY: 'weekly', FORTNIGHTLY: 'fortnightly', MONTHLY: 'monthly', DISCHARGE_REVIEW: 'discharge review' };
 
 const round = (n: number) => String(Math.round(n * 10) / 10);
+
+const signs = (n: number) => (n === 0 ? 'no sign' : n === 1 ? '1 sign' : `${n} signs`);
 
 const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
 function dayWords(isoDay: string): string {

@@ -425,7 +425,7 @@ describe('coaching sessions', () => {
       return res.data!.recordSession.cadence;
     };
     expect(await record(21, 3, 2)).toMatchObject({ interval: 'WEEKLY', direction: 'STAY' });
-    expect(await record(14, 6, 3)).toEqual({ interval: 'FORTNIGHTLY', previous: 'WEEKLY', direction: 'STEP_DOWN', reasons: ['activation level 2 → 3', 'goal check-ins 3 → 6 out of 10 on average'], suggestedDate: expect.any(String) });
+    expect(await record(14, 6, 3)).toEqual({ interval: 'FORTNIGHTLY', previous: 'WEEKLY', direction: 'STEP_DOWN', reasons: ['Activation level 2 → 3.', 'Goal check-ins 3 → 6 out of 10 on average.'], suggestedDate: expect.any(String) });
     expect(await record(7, 0, 3, 'DNA')).toMatchObject({ interval: 'WEEKLY', direction: 'STEP_UP', reasons: [expect.stringMatching(/^Did not attend on /)] });
     expect((await gql<{ sessionCadence: { interval: string } }>(url(), CADENCE, { id: patient.id }, token)).data!.sessionCadence.interval).toBe('WEEKLY');
   });

@@ -164,13 +164,23 @@ export function SessionsTab(props: { patient: Patient; onPatientChanged(): void 
 }
 
 function CadenceCard(props: { cadence: CadenceFieldsFragment }): JSX.Element {
-  const verb = () => (props.cadence.direction === 'STEP_DOWN' ? 'less often' : props.cadence.direction === 'STEP_UP' ? 'more often' : 'as now');
+  // "Weekly (as now)", "Fortnightly (less often than weekly)": the level it was is named only when it changes.
+  const change = () => {
+    const was = props.cadence.previous ? intervalLabels[props.cadence.previous].toLowerCase() : null;
+    if (props.cadence.direction === 'STEP_DOWN') return was ? `less often than ${was}` : 'less often';
+    if (props.cadence.direction === 'STEP_UP') return props.cadence.previous === 'DISCHARGE_REVIEW' ? 'more often, back from discharge review' : was ? `more often than ${was}` : 'more often';
+    return was ? 'as now' : null;
+  };
   return (
     <section class={`card cadence cadence--${props.cadence.direction.toLowerCase()}`} aria-labelledby="cadence-heading">
       <h3 id="cadence-heading">
-        Suggested next: {intervalLabels[props.cadence.interval]} <span class="muted">({verb()}{props.cadence.previous ? `; was ${intervalLabels[props.cadence.previous].toLowerCase()}` : ''})</span>
+        Suggested next: {intervalLabels[props.cadence.interval]}
+        <Show when={change()}>{(c) => <span class="muted"> ({c()})</span>}</Show>
       </h3>
-      <p class="cadence__why">{props.cadence.reasons.join('; ')}</p>
+      {/* One sentence a line, as the server writes them. */}
+      <ul class="cadence__why">
+        <For each={props.cadence.reasons}>{(reason) => <li>{reason}</li>}</For>
+      </ul>
       <p class="muted">
         {props.cadence.suggestedDate ? `Around ${formatIsoDate(props.cadence.suggestedDate)}. ` : ''}Cairn suggests; you decide the next booking with the patient.
       </p>
