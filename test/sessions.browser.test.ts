@@ -166,6 +166,30 @@ describe('coaching sessions in Chromium', () => {
     await asLead.page.getByRole('link', { name: coach.name }).waitFor();
     await shots(asLead.page, 'sessions-capacity-lead');
   });
+  it('the timeline names the coach of a booked session only when someone else booked it', { timeout: 60_000 }, async () => {
+    const { coach, gp } = world.users;
+    const patient = await world.patient([coach, gp], { givenName: 'Ffion', familyName: `Rees ${world.tag}` });
+    const book = async (token: string, daysAhead: number, purpose: string) => {
+      const startsAt = new Date(Date.now() + daysAhead * 24 * 3_600_000);
+      const res = await gql(server().url, `mutation($input: BookSessionInput!) { bookSession(input: $input) { session { id } } }`, {
+        input: { patientId: patient.id, coachId: coach.id, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 30 * 60_000).toISOString(), mode: 'PHONE', purpose },
+      }, token);
+      expect(res.errors).toBeUndefined();
+    };
+    await book(await signInAs(server().url, coach), 40, 'Booked by the coach');
+    await book(await signInAs(server().url, gp), 41, 'Booked by the GP');
+
+    const { page } = await signedIn(coach);
+    await page.goto(`${server().url}/patients/${patient.id}/timeline`);
+    const timeline = page.getByRole('list', { name: 'History, newest first' });
+    const line = (purpose: string) => timeline.locator('.timeline__event', { hasText: purpose }).locator('.timeline__what');
+    await line('Booked by the GP').waitFor();
+    // Was "Coach Name booked a phone session with Coach Name".
+    expect(await line('Booked by the coach').textContent()).toMatch(new RegExp(`^${coach.name} booked a phone session with the patient for \\S`));
+    expect(await line('Booked by the GP').textContent()).toMatch(new RegExp(`^${gp.name} booked the patient a phone session with ${coach.name} for `));
+    await shots(page, 'sessions-timeline-booked');
+  });
+
   it('a GP on the care team, who may book but not record, cancels a session the patient called off', { timeout: 60_000 }, async () => {
     const { coach, gp } = world.users;
     const patient = await world.patient([coach, gp], { givenName: 'Owain', familyName: `Lloyd ${world.tag}` });

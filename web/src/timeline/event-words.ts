@@ -60,7 +60,7 @@ function detailsChanged(payload: Record<string, unknown>): string | undefined {
 const statusWord = (s: string) => ({ REFERRED: 'Referred', ACTIVE: 'Active', DISCHARGED: 'Discharged' })[s] ?? 'another status';
 
 /** An event in a sentence for the timeline. Payload text is only ever shown as text. */
-export function describeEvent(e: { kind: EventKind; payload: Record<string, unknown> }): EventWords {
+export function describeEvent(e: { kind: EventKind; actorId?: string | null; payload: Record<string, unknown> }): EventWords {
   const p = e.payload;
   switch (e.kind) {
     case 'HANDOVER_POSTED':
@@ -144,8 +144,13 @@ export function describeEvent(e: { kind: EventKind; payload: Record<string, unkn
         action: `reminded the team: step ${String(p.position ?? '')} of ${String(p.steps ?? '')} of the ${text(p, 'medicine') || ''} taper is due`.replace('  ', ' '),
         detail: `From ${text(p, 'startDate')}: ${text(p, 'words')}`,
       };
-    case 'SESSION_BOOKED':
-      return { group: 'sessions', action: `booked a ${modeWords(text(p, 'mode'))} session with ${text(p, 'coachName') || 'a coach'} for ${when(text(p, 'startsAt'))}`, detail: quoted(text(p, 'purpose')) };
+    case 'SESSION_BOOKED': {
+      // The line begins with the booker's name: a coach booking their own session is not named twice.
+      const own = !!e.actorId && e.actorId === text(p, 'coachId');
+      const what = `${modeWords(text(p, 'mode'))} session`;
+      const action = own ? `booked a ${what} with the patient` : `booked the patient a ${what} with ${text(p, 'coachName') || 'a coach'}`;
+      return { group: 'sessions', action: `${action} for ${when(text(p, 'startsAt'))}`, detail: quoted(text(p, 'purpose')) };
+    }
     case 'SESSION_REBOOKED':
       return { group: 'sessions', action: `moved a session from ${when(text(p, 'previousStartsAt'))} to ${when(text(p, 'startsAt'))}`, detail: quoted(text(p, 'reason')) };
     case 'SESSION_CANCELLED':
