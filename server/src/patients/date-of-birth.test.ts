@@ -18,6 +18,12 @@ describe('a date of birth, on the UK calendar', () => {
     expect(() => requireDateOfBirth('31/12/1950', ukJustAfterMidnight)).toThrow(expect.objectContaining({ field: 'dateOfBirth' }));
   });
 
+  it('says what a person can do about a date that is not one: a five-digit year from a date picker, or 30 February', () => {
+    for (const value of ['22030-05-17', '2026-02-30']) {
+      expect(() => requireDateOfBirth(value, ukJustAfterMidnight)).toThrow(expect.objectContaining({ field: 'dateOfBirth', message: 'Date of birth must be a real date, not in the future.' }));
+    }
+  });
+
   it('counts a birthday from UK midnight', () => {
     expect(ageAt('1990-07-01', ukJustAfterMidnight)).toBe(36);
     expect(ageAt('1990-07-01', new Date('2026-06-30T22:30:00Z'))).toBe(35); // 23:30 on 30 June in the UK

@@ -170,6 +170,19 @@ describe('registering a patient', () => {
     expect(Number(count[0].n)).toBe(0);
   });
 
+  it('refuses a date of birth a date picker sent with a five-digit year, in words a person can act on, and writes nothing', async () => {
+    const world = await makeWorld(server().orm.em.fork());
+    const token = await signInAs(server().url, world.users.coach);
+    const good = { nhsNumber: uniqueNhsNumber(), givenName: 'Sam', familyName: `Year${world.tag}`, dateOfBirth: '1980-01-01', practiceId: world.practice.id };
+    // The UX review's case: 22030 typed into the year of Chromium's date picker; then a day that does not exist.
+    for (const dateOfBirth of ['22030-05-17', '1980-02-30']) {
+      const res = await gql(server().url, CREATE, { input: { ...good, dateOfBirth } }, token);
+      expect([errorCode(res), res.errors?.[0].extensions?.field, res.errors?.[0].message]).toEqual(['BAD_USER_INPUT', 'dateOfBirth', 'Date of birth must be a real date, not in the future.']);
+    }
+    const count = await server().orm.em.fork().getConnection().execute<Array<{ n: string }>>('select count(*) as n from patient where family_name = ?', [good.familyName]);
+    expect(Number(count[0].n)).toBe(0);
+  });
+
   it('refuses a second patient with the same NHS number with CONFLICT', async () => {
     const world = await makeWorld(server().orm.em.fork());
     const token = await signInAs(server().url, world.users.gp);

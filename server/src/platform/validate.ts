@@ -8,12 +8,16 @@ export function requireText(field: string, value: string, max: number): string {
   return text;
 }
 
-/** A real calendar date written YYYY-MM-DD. */
-export function requireIsoDate(field: string, value: string): string {
+/**
+ * A real calendar date written YYYY-MM-DD. The refusal speaks to the person at a date picker, not to the wire
+ * format: a picker sends a five-digit year (22030) or a day that does not exist as it was typed. `mustBe`
+ * says more where the field asks more ("a real date, not in the future" for a date of birth).
+ */
+export function requireIsoDate(field: string, value: string, mustBe = 'a real date, with a four-digit year'): string {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value.trim());
   const date = m ? new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]))) : null;
   if (!m || !date || date.toISOString().slice(0, 10) !== value.trim()) {
-    throw badInput(field, `${capitalise(humanise(field))} must be a date written YYYY-MM-DD.`);
+    throw badInput(field, `${capitalise(humanise(field))} must be ${mustBe}.`);
   }
   return value.trim();
 }

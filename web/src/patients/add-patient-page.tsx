@@ -3,6 +3,7 @@ import { createMutation, createQuery } from '@urql/solid';
 import { createSignal, For, Show, type JSX } from 'solid-js';
 import { roleLabel } from '../auth/roles.js';
 import { useSession } from '../auth/session.js';
+import { ukToday } from '../platform/dates.js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Link, navigate } from '../platform/router.js';
 import { Alert } from '../ui/alert.js';
@@ -85,7 +86,7 @@ export function AddPatientPage(): JSX.Element {
                 <TextField label="NHS number" hint="10 digits, e.g. 999 123 4567" inputMode="numeric" autocomplete="off" value={person().nhsNumber} onInput={(v) => set({ nhsNumber: v })} error={fieldError('nhsNumber')} required />
                 <TextField label="Given name" value={person().givenName} onInput={(v) => set({ givenName: v })} error={fieldError('givenName')} required maxLength={100} />
                 <TextField label="Family name" value={person().familyName} onInput={(v) => set({ familyName: v })} error={fieldError('familyName')} required maxLength={100} />
-                <TextField label="Date of birth" type="date" value={person().dateOfBirth} onInput={(v) => set({ dateOfBirth: v })} error={fieldError('dateOfBirth')} required />
+                <TextField label="Date of birth" type="date" value={person().dateOfBirth} onInput={(v) => set({ dateOfBirth: v })} error={fieldError('dateOfBirth')} max={ukToday()} required />
                 <Select label="GP practice" value={person().practiceId || practices()[0]?.value || ''} options={practices()} onChange={(v) => set({ practiceId: v })} />
               </div>
               <Show when={fieldError('practiceId')}>{(m) => <p class="field__error">{m()}</p>}</Show>

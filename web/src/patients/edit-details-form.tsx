@@ -1,7 +1,7 @@
 import { AddPatientOptionsDocument, UpdatePatientDemographicsDocument, type PatientWorkspaceQuery } from '@cairn/schema/operations';
 import { createMutation, createQuery } from '@urql/solid';
 import { createEffect, createSignal, For, on, Show, type JSX } from 'solid-js';
-import { formatIsoDate } from '../platform/dates.js';
+import { formatIsoDate, ukToday } from '../platform/dates.js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
@@ -93,7 +93,7 @@ export function EditDetailsForm(props: { patient: Patient; onSaved(): void; onCa
         <TextField label="NHS number" inputMode="numeric" value={draft().nhsNumber} onInput={(v) => set({ nhsNumber: v })} error={fieldError('nhsNumber')} required autocomplete="off" />
         <TextField label="Given name" value={draft().givenName} onInput={(v) => set({ givenName: v })} error={fieldError('givenName')} required maxLength={100} />
         <TextField label="Family name" value={draft().familyName} onInput={(v) => set({ familyName: v })} error={fieldError('familyName')} required maxLength={100} />
-        <TextField label="Date of birth" type="date" value={draft().dateOfBirth} onInput={(v) => set({ dateOfBirth: v })} error={fieldError('dateOfBirth')} required />
+        <TextField label="Date of birth" type="date" value={draft().dateOfBirth} onInput={(v) => set({ dateOfBirth: v })} error={fieldError('dateOfBirth')} max={ukToday()} required />
         <Select label="GP practice" value={draft().practiceId} options={practices()} onChange={(v) => set({ practiceId: v })} />
       </div>
       <Show when={fieldError('practiceId')}>{(m) => <p class="field__error">{m()}</p>}</Show>
