@@ -9,11 +9,8 @@ import { ensureDatabase, type Orm } from '../platform/database.js';
 import { startEmbeddedPostgres, type EmbeddedDatabase } from '../platform/embedded-postgres.js';
 import { createLogger } from '../platform/logger.js';
 import { startServer, type RunningServer } from './server.js';
-import { CarePlanStore } from '../care-plans/care-plan.store.js';
-import { seedDemoActivity } from '../demo/demo-activity.js';
-import { seedDemoAdministration } from '../demo/demo-admin.js';
-import { seedDemoSessions } from '../demo/demo-sessions.js';
-import { activeDemoAccounts, DEMO_PASSWORD, demoUsers, seedDemo } from '../demo/demo-seed.js';
+import { seedDemoService } from '../demo/demo-service.js';
+import { activeDemoAccounts, DEMO_PASSWORD, demoUsers } from '../demo/demo-seed.js';
 import path from 'node:path';
 
 const config = configOrExit();
@@ -31,14 +28,7 @@ async function main(): Promise<void> {
     url = embedded.url('cairn');
   }
   orm = await openCairnDatabase(url).catch((e: unknown) => fail(`Cannot reach the database (${describe(e)}). Check DATABASE_URL or that PostgreSQL is running.`));
-  if (config.seedDemo && (await seedDemo(orm.em.fork()))) {
-    const carePlans = new CarePlanStore(orm, logger);
-    await seedDemoActivity(orm.em.fork(), carePlans);
-    await seedDemoSessions(orm.em.fork(), carePlans);
-    await seedDemoAdministration(orm.em.fork());
-    await carePlans.stop();
-    logger.info('Seeded the demo service');
-  }
+  if (config.seedDemo && (await seedDemoService(orm, logger))) logger.info('Seeded the demo service');
   if (config.production && !config.demoService) await refuseDemoAccounts(orm);
   server = await startServer(config, orm, logger).catch((e: unknown) =>
     fail(isAddressInUse(e) ? `Port ${config.port} is already in use. Stop whatever is using it, or start Cairn with PORT=<another port>.` : describe(e)),

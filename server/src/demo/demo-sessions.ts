@@ -2,6 +2,9 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { User } from '../auth/user.entity.js';
 import type { CarePlanStore } from '../care-plans/care-plan.store.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
+import type { Instrument } from '../outcomes/instruments.js';
+import { CompletedBy } from '../outcomes/outcome-record.entity.js';
+import { recordOutcome } from '../outcomes/outcome.service.js';
 import { PatientStatus, type Patient } from '../patients/patient.entity.js';
 import { bookSession, type By } from '../sessions/booking.service.js';
 import { setCoachCapacity } from '../sessions/diary.service.js';
@@ -13,6 +16,9 @@ import { addDays, ukDate, ukMidnight } from '../platform/uk-dates.js';
 
 const requestId = 'demo-seed';
 const minute = 60_000;
+
+/** The answers a demo session's measure was taken with: a PSEQ-10 of 33, moderate self-efficacy. */
+const demoAnswers: Partial<Record<Instrument, readonly number[]>> = { PSEQ_10: [4, 3, 3, 4, 3, 3, 4, 3, 3, 3] };
 
 /**
  * A working week for the demo coaches, through the sessions services: Amara Okafor's diary today and this
@@ -42,9 +48,18 @@ export async function seedDemoSessions(em: EntityManager, carePlans: CarePlanSto
   const book = (coach: User, patient: Patient, startsAt: Date, mode: SessionMode, purpose: string, location: string | null = null) =>
     bookSession(em, { actor: coach, requestId }, patient, { patientId: patient.id, coachId: coach.id, startsAt, endsAt: new Date(startsAt.getTime() + 45 * minute), mode, location, purpose }, new Date(startsAt.getTime() - 7 * 86_400_000));
   const held = async (patient: Patient, daysAgo: number, input: Omit<RecordSessionInput, 'sessionId' | 'seen'>, hour: number) => {
-    const startsAt = at(weekday(addDays(today, -daysAgo), false), hour);
+    const day = weekday(addDays(today, -daysAgo), false);
+    const startsAt = at(day, hour);
     const session = await book(amara, patient, startsAt, 'PHONE', 'Coaching review');
-    await recordSession(em, by, session, patient, { ...input, sessionId: session.id, seen: { startsAt: session.startsAt, endsAt: session.endsAt } }, carePlans, new Date(startsAt.getTime() + 60 * minute));
+    const recordedAt = new Date(startsAt.getTime() + 60 * minute);
+    await recordSession(em, by, session, patient, { ...input, sessionId: session.id, seen: { startsAt: session.startsAt, endsAt: session.endsAt } }, carePlans, recordedAt);
+    // A note saying a measure was taken has its record on Measures, as in practice, or the two contradict each other.
+    for (const instrument of input.measuresTaken) {
+      const answers = demoAnswers[instrument];
+      if (!answers) throw new Error(`The demo has no answers for ${instrument}: add them to demoAnswers.`);
+      const measure = { instrument, answers, measuredOn: day, periodFrom: null, periodTo: null, gpSource: null, supersedesId: null };
+      await recordOutcome(em, by, patient, measure, { completedBy: CompletedBy.CLINICIAN, questionnaireRequestId: null }, recordedAt);
+    }
   };
   const attended = (variant: number, rating: number, discussed: string, extra: Partial<RecordSessionInput> = {}): Omit<RecordSessionInput, 'sessionId' | 'seen'> => ({
     outcome: 'ATTENDED',
