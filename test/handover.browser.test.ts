@@ -272,6 +272,31 @@ describe('handovers, discussions and notifications in Chromium', () => {
     await lead.context.close();
   });
 
+  it("the inbox's link to an URGENT handover lands on the first card of the patient's Handover tab, above a newer SOON one", { timeout: 60_000 }, async () => {
+    const { coach, gp, specialist } = world.users;
+    const patient = await world.patient([coach, gp], { givenName: 'Amelia', familyName: `White ${world.tag}` });
+    await world.linkSpecialist(patient);
+    const token = await signInAs(server().url, specialist);
+    const post = async (summary: string, urgency: string) => {
+      const res = await gql(server().url, 'mutation($input: PostHandoverInput!) { postHandover(input: $input) { id } }', { input: { patientId: patient.id, summary, advice: 'See the clinic letter.', urgency, actions: [] } }, token);
+      expect(res.errors).toBeUndefined();
+    };
+    // The UX review's order: the URGENT note first, a SOON one after it.
+    await post('New numbness in the left foot', 'URGENT');
+    await post('Consider tapering pregabalin', 'SOON');
+    const lead = await signedIn(coach);
+    await lead.page.goto(`${server().url}/handovers`);
+    await lead.page.locator('section[aria-labelledby="awaiting-heading"]').getByRole('link', { name: 'New numbness in the left foot' }).click();
+    await lead.page.waitForURL(/\/patients\/[^/]+\/handovers\/[^/]+$/);
+    const cards = lead.page.locator('.handover-list > *');
+    await cards.nth(1).waitFor();
+    expect(await cards.nth(0).textContent()).toContain('New numbness in the left foot');
+    expect(await cards.nth(1).textContent()).toContain('Consider tapering pregabalin');
+    // The card linked to is that first one, and has the focus.
+    expect(await cards.nth(0).evaluate((el) => el.contains(document.activeElement))).toBe(true);
+    await lead.context.close();
+  });
+
   it('a notification marked read from the keyboard keeps focus in the panel, so Escape still closes it and returns to the bell; a failure is said', { timeout: 60_000 }, async () => {
     const { coach, gp, specialist } = world.users;
     const patient = await world.patient([coach, gp], { givenName: 'Hywel', familyName: `Jones ${world.tag}` });
