@@ -1,7 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AuditOutcome, recordAudit } from '../server/src/audit/audit.service.js';
 import type { User } from '../server/src/auth/user.entity.js';
 import { CareTeamMember } from '../server/src/care-teams/care-team-member.entity.js';
 import { Organisation, OrganisationKind } from '../server/src/organisations/organisation.entity.js';
@@ -240,4 +242,35 @@ describe('administration and the audit view in Chromium', () => {
     expect((await rows.allTextContents()).some((t) => t.includes(`Audit Test ${world.tag}`))).toBe(true);
     expect((await rows.allTextContents()).join('\n')).not.toContain(formatNhsNumber(far.nhsNumber));
   });
+
+  it('a service lead reads entries in words: the action, the coach a detail names, a link to the patient; the Action filter offers actions in words', { timeout: 120_000 }, async () => {
+    const { coach, lead } = world.users;
+    const patient = await world.patient([coach], { givenName: 'Diary' });
+    await recordAudit(server().orm.em.fork(), { actorId: lead.id, action: 'coach.diary', patientId: patient.id, requestId: randomUUID(), outcome: AuditOutcome.ALLOWED, detail: { coachId: coach.id } });
+
+    const page = await signedIn(lead, 'Service overview');
+    await page.getByRole('link', { name: 'Audit', exact: true }).click();
+    await page.getByRole('heading', { name: 'Audit trail', level: 1 }).waitFor();
+    await page.getByLabel("Patient's NHS number").fill(formatNhsNumber(patient.nhsNumber));
+    // A choice among the actions in words, whose value is the code the server filters by.
+    const action = page.getByLabel('Action', { exact: true });
+    expect(await action.evaluate((el) => el.tagName)).toBe('SELECT');
+    await action.selectOption({ label: "Opened a coach's diary" });
+    expect(await action.inputValue()).toBe('coach.diary');
+    await page.getByRole('button', { name: 'Apply filters' }).click();
+    const rows = page.locator('.audit-table tbody tr');
+    await expect.poll(() => rows.count()).toBe(1);
+    const row = rows.first();
+    await row.locator('td[data-label="Details"]', { hasText: `Coach: ${coach.name}` }).waitFor();
+    expect(await row.textContent()).not.toContain(coach.id);
+    expect(await row.locator('td[data-label="Action"]').textContent()).toMatch(/^Opened a coach's diary/);
+    await row.getByRole('link', { name: `Diary Test ${world.tag}` }).click();
+    await page.waitForURL(`**/patients/${patient.id}`);
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Audit trail', level: 1 }).waitFor();
+    await page.locator('.audit-table tbody tr').first().waitFor();
+    await shots(page, 'audit-words');
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
+  });
+
 });

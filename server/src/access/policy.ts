@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/audit-actions.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditOutcome, recordAudit, type AuditRecord } from '../audit/audit.service.js';
 import { Role, type User } from '../auth/user.entity.js';
@@ -57,7 +58,7 @@ export const PatientAction = {
   EDIT_PATIENT_DETAILS: 'patient.editDetails',
   /** Change the patient's status (REFERRED, ACTIVE, DISCHARGED) by hand, with a reason. */
   CHANGE_PATIENT_STATUS: 'patient.changeStatus',
-} as const;
+} as const satisfies Record<string, AuditAction>;
 export type PatientAction = (typeof PatientAction)[keyof typeof PatientAction];
 
 /** How a user is connected to a patient. Everything the rules below need, computed once per request. */
@@ -232,7 +233,7 @@ async function decidePatientAccess(
  * The answer for an item that does not exist, reached `through` (an id the client sent): the same NOT_FOUND
  * as for an item on a patient the actor cannot see, audited as a denial like it.
  */
-export async function itemNotFound(ctx: Context, action: string, through: ReachedThrough): Promise<CairnError> {
+export async function itemNotFound(ctx: Context, action: AuditAction, through: ReachedThrough): Promise<CairnError> {
   return deny(ctx, action, { ...through.detail, reason: `no such ${through.noun}` }, notFound(through.noun));
 }
 
@@ -240,12 +241,12 @@ export async function itemNotFound(ctx: Context, action: string, through: Reache
  * Throws `error` unless `allowed` (an organisation-wide permission from `may`), auditing the refusal of
  * `action`. Every refusal is in the audit trail, whichever check made it.
  */
-export async function requireAllowed(ctx: Context, allowed: boolean, action: string, message: string, detail: Record<string, unknown> = {}): Promise<void> {
+export async function requireAllowed(ctx: Context, allowed: boolean, action: AuditAction, message: string, detail: Record<string, unknown> = {}): Promise<void> {
   if (!allowed) throw await deny(ctx, action, { ...detail, reason: 'not permitted' }, forbidden(message));
 }
 
 /** Records a refusal of `action` by the signed-in user (on its own, never in a transaction that rolls back) and returns `error` to throw. */
-export async function deny(ctx: Context, action: string, detail: Record<string, unknown>, error: CairnError, patientId: string | null = null): Promise<CairnError> {
+export async function deny(ctx: Context, action: AuditAction, detail: Record<string, unknown>, error: CairnError, patientId: string | null = null): Promise<CairnError> {
   await recordAuditOf(ctx, {
     actorId: ctx.actor?.id ?? null,
     action,

@@ -21,6 +21,12 @@ class AuditFilterInput implements AuditFilter {
   @Field(() => String, { nullable: true, description: 'To this day, YYYY-MM-DD (UK time), inclusive.' }) to!: string | null;
 }
 
+@ObjectType({ description: 'Someone an audit entry\'s detail names by id.' })
+class AuditPerson {
+  @Field(() => ID) id!: string;
+  @Field(() => String) name!: string;
+}
+
 @ObjectType({ description: 'One entry of the audit trail: who did what, when, to which patient, and whether it was allowed.' })
 class AuditViewEntry implements AuditViewRow {
   @Field(() => ID) id!: string;
@@ -36,6 +42,7 @@ class AuditViewEntry implements AuditViewRow {
   @Field(() => String, { nullable: true, description: 'Only when you may open the patient’s record yourself.' }) patientName!: string | null;
   @Field(() => String, { nullable: true }) requestId!: string | null;
   @Field(() => GraphQLJSONObject, { nullable: true }) detail!: Record<string, unknown> | null;
+  @Field(() => [AuditPerson], { description: 'The staff the detail names by id (a coach, a user…), to show their names rather than ids.' }) detailPeople!: AuditPerson[];
 }
 
 @ObjectType()

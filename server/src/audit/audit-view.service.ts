@@ -42,6 +42,8 @@ export interface AuditViewRow {
   patientName: string | null;
   requestId: string | null;
   detail: Record<string, unknown> | null;
+  /** The staff the detail names by id (a coach, a user added…), so the view can say who rather than show an id. */
+  detailPeople: Array<{ id: string; name: string }>;
 }
 
 /**
@@ -108,15 +110,21 @@ export async function auditView(
     em,
     sql`select a.id, a.at, a.actor_id, u.name as actor_name, u.email as actor_email, u.role as actor_role, a.action, a.outcome,
                a.patient_id, p.nhs_number, case when p.id is not null and ${q.readable} then p.given_name || ' ' || p.family_name end as patient_name,
-               a.request_id,
-               -- What a change said of the patient (names, dates of birth, levels, a clinician's reason or note) only
-               -- to those who may open the record; a refusal's reason is Cairn's own, and stays.
-               case when p.id is null or ${q.readable} then a.detail
-                    when a.outcome = 'DENIED' then a.detail - 'changes' - 'from' - 'to'
-                    else a.detail - 'changes' - 'from' - 'to' - 'reason' - 'note' end as detail
+               a.request_id, shown.detail,
+               (select coalesce(jsonb_agg(jsonb_build_object('id', du.id, 'name', du.name)), '[]'::jsonb)
+                  from app_user du
+                 where du.id::text in (select d.value #>> '{}' from jsonb_each(shown.detail) d where jsonb_typeof(d.value) = 'string')) as detail_people
           from audit_entry a
           left join app_user u on u.id = a.actor_id
           left join patient p on p.id = a.patient_id
+          -- What a change said of the patient (names, dates of birth, levels, a clinician's reason or note) only
+          -- to those who may open the record; a refusal's reason is Cairn's own, and stays. People are named
+          -- only from what is shown.
+          cross join lateral (
+            select case when p.id is null or ${q.readable} then a.detail
+                        when a.outcome = 'DENIED' then a.detail - 'changes' - 'from' - 'to'
+                        else a.detail - 'changes' - 'from' - 'to' - 'reason' - 'note' end as detail
+          ) shown
          where ${joinSql(where, ' and ')}
          order by a.id desc limit ${q.limit}`,
   );
@@ -134,6 +142,7 @@ export async function auditView(
     patientName: (r.patient_name as string | null) ?? null,
     requestId: (r.request_id as string | null) ?? null,
     detail: (r.detail as Record<string, unknown> | null) ?? null,
+    detailPeople: r.detail_people as Array<{ id: string; name: string }>,
   }));
 }
 

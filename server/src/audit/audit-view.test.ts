@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { AuditOutcome, recordAudit } from './audit.service.js';
 import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { Organisation, OrganisationKind } from '../organisations/organisation.entity.js';
 import { Patient, PatientStatus } from '../patients/patient.entity.js';
@@ -123,6 +125,21 @@ describe('the audit view and its CSV export', () => {
     const statusEntry = async (token: string) => (await view(token, { patientId: home.id, action: 'patient.changeStatus' })).nodes[0]!.detail;
     expect(await statusEntry(lead)).toMatchObject({ reason: 'Moved to her daughter in Leeds' });
     expect(JSON.stringify(await statusEntry(admin))).not.toContain('Leeds');
+  });
+
+  it('names the staff an entry\'s detail gives by id, and only from what the reader is shown of the detail', async () => {
+    const { world, lead, admin, home } = await scene();
+    const { coach, gp } = world.users;
+    await recordAudit(server().orm.em.fork(), { actorId: world.users.lead.id, action: 'careTeam.setLead', patientId: home.id, requestId: randomUUID(), outcome: AuditOutcome.ALLOWED, detail: { userId: coach.id, from: gp.id } });
+    const PEOPLE = 'query($f: AuditFilterInput) { auditEntries(filter: $f) { nodes { detail detailPeople { id name } } } }';
+    const people = async (token: string) => {
+      const res = await gql<{ auditEntries: { nodes: Array<{ detailPeople: Array<{ id: string; name: string }> }> } }>(url(), PEOPLE, { f: { patientId: home.id, action: 'careTeam.setLead' } }, token);
+      expect(res.errors).toBeUndefined();
+      return res.data!.auditEntries.nodes[0]!.detailPeople.map((p) => p.name).sort();
+    };
+    expect(await people(lead)).toEqual([coach.name, gp.name].sort());
+    // The admin may not open the record, so is not shown `from`, nor told whose id it held.
+    expect(await people(admin)).toEqual([coach.name]);
   });
 
   it('filters by user, action, outcome and date range exactly (days in UK time), and pages newest first without gaps', async () => {

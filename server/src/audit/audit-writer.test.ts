@@ -22,7 +22,7 @@ describe('AuditWriter', () => {
     // Every connection of the ORM's pool busy for two seconds, as a crowd of slow writes would keep them.
     const sleeps = Array.from({ length: max }, () => runSql(server.orm.em.fork(), sql`select pg_sleep(2)`));
     const requestId = randomUUID();
-    const recorded = auditWriter.record({ actorId: world.users.coach.id, action: 'test.read', patientId: null, requestId, outcome: AuditOutcome.ALLOWED });
+    const recorded = auditWriter.record({ actorId: world.users.coach.id, action: 'audit.read', patientId: null, requestId, outcome: AuditOutcome.ALLOWED });
     // On the ORM's pool the entry would wait for a sleep to end, and so come after the first of them.
     const first = await Promise.race([recorded.then(() => 'entry'), ...sleeps.map((s) => s.then(() => 'pool'))]);
     expect(first).toBe('entry');

@@ -1,12 +1,13 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { joinSql, runSql, sql, type Sql } from '../platform/sql.js';
+import type { AuditAction } from './audit-actions.js';
 
 export const AuditOutcome = { ALLOWED: 'ALLOWED', DENIED: 'DENIED', FAILED: 'FAILED' } as const;
 export type AuditOutcome = (typeof AuditOutcome)[keyof typeof AuditOutcome];
 
 export interface AuditRecord {
   actorId: string | null;
-  action: string;
+  action: AuditAction;
   patientId: string | null;
   requestId: string;
   outcome: AuditOutcome;
@@ -27,7 +28,7 @@ export async function recordAudit(em: EntityManager, ...records: AuditRecord[]):
  * patient appears), so that "who has seen this patient's record?" finds every list that named them, not only
  * the record itself. For `recordAudit`, with any other entry of the same request.
  */
-export function patientsShown(by: { actorId: string; requestId: string }, action: string, patientIds: readonly string[], detail?: Record<string, unknown>): AuditRecord[] {
+export function patientsShown(by: { actorId: string; requestId: string }, action: AuditAction, patientIds: readonly string[], detail?: Record<string, unknown>): AuditRecord[] {
   return [...new Set(patientIds)].map((patientId) => ({ actorId: by.actorId, action, patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail }));
 }
 

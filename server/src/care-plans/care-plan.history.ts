@@ -164,7 +164,7 @@ export async function signOff(
         sql`insert into care_plan_sign_off (id, patient_id, seq, view, signed_by, agreed_on, note)
             values (${id}, ${s.patientId}, ${seq}, ${JSON.stringify(plan.view)}, ${s.actorId}, ${s.agreedOn}, ${s.note})`,
       );
-      await recordAudit(tem, { actorId: s.actorId, action: `${PatientAction.EDIT_CARE_PLAN}.signOff`, patientId: s.patientId, requestId: s.requestId, outcome: AuditOutcome.ALLOWED, detail: { seq } });
+      await recordAudit(tem, { actorId: s.actorId, action: `${PatientAction.EDIT_CARE_PLAN}.signOff` as const, patientId: s.patientId, requestId: s.requestId, outcome: AuditOutcome.ALLOWED, detail: { seq } });
       const [signed] = await listSignOffs(tem, s.patientId, id);
       await appendPendingCarePlanRevision(tem, s.patientId);
       await notifyCarePlanSignedOff(tem, { patientId: s.patientId, carePlanId: s.patientId, signedOffBy: { id: s.actorId, name: signed.signedByName } });

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/audit-actions.js';
 import { Arg, Ctx, ID, Mutation, Resolver } from 'type-graphql';
 import { deny, PatientAction, requirePatientAccess } from '../access/policy.js';
 import { Patient } from '../patients/patient.entity.js';
@@ -10,7 +11,7 @@ import { addCareTeamMember, careTeamMember, removeCareTeamMember, setCareTeamLea
  * Refuses, as an audited NOT_FOUND on the patient, a change naming someone not on the patient's care team: an
  * id tried in the hope of finding who is on a team is in the audit trail, as every other refusal is.
  */
-async function requireOnTeam(ctx: Context, action: string, patientId: string, userId: string): Promise<void> {
+async function requireOnTeam(ctx: Context, action: AuditAction, patientId: string, userId: string): Promise<void> {
   if (await careTeamMember(ctx.em, patientId, userId)) return;
   throw await deny(ctx, action, { userId, reason: 'not on the care team' }, notFound('care-team member'), patientId);
 }

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/audit-actions.js';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { decidePairs, isUuid, itemNotFound, may, PatientAction, requireActor, requireAllowed, requirePatientAccess } from '../access/policy.js';
 import { AuditOutcome, patientsShown, recordAudit } from '../audit/audit.service.js';
@@ -14,7 +15,7 @@ import { answerInvitation, invitationsOf, invitePatients } from './invitation.se
 const notAllowed = "Case finding is for a PCN's coaches and service leads.";
 
 /** One of the signed-in user's own searches; anyone else's, or none, is NOT_FOUND. */
-async function ownSearch(ctx: Context, id: string, action: string): Promise<CaseSearch> {
+async function ownSearch(ctx: Context, id: string, action: AuditAction): Promise<CaseSearch> {
   const actor = requireActor(ctx);
   await requireAllowed(ctx, may.findCases(actor), action, notAllowed);
   const search = isUuid(id) ? await ctx.em.findOne(CaseSearch, { id, ownerId: actor.id, pcnId: actor.organisation.pcnId }) : null;

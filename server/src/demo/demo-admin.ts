@@ -33,7 +33,7 @@ export async function seedDemoAdministration(em: EntityManager): Promise<void> {
       { actorId: admin.id, action: 'user.deactivate', patientId: null, requestId, outcome: AuditOutcome.ALLOWED, detail: { userId: leaver.id } },
       ...patients.flatMap((p) => [read(coach, p.id), read(gp, p.id)]),
       // A physio not on this patient's team looked for them: refused, and recorded.
-      ...notPhysios.map((p) => ({ actorId: fcp.id, action: 'patient.read', patientId: p.id, requestId, outcome: AuditOutcome.DENIED, detail: { reason: 'no relationship', transport: 'http' } })),
+      ...notPhysios.map((p): AuditRecord => ({ actorId: fcp.id, action: 'patient.read', patientId: p.id, requestId, outcome: AuditOutcome.DENIED, detail: { reason: 'no relationship', transport: 'http' } })),
     );
   });
 }

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/audit-actions.js';
 import { wrap } from '@mikro-orm/core';
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { isUuid, itemNotFound, may, PatientAction, requireActor, requireAllowed, requirePatientAccess, type PatientAccess } from '../access/policy.js';
@@ -69,7 +70,7 @@ export class HandoverOversightResolver {
 }
 
 /** `notes`, once the audit trail says the list `action` showed `actor` each of their patients. */
-async function listed(ctx: Context, actor: User, action: string, notes: HandoverNote[]): Promise<HandoverNote[]> {
+async function listed(ctx: Context, actor: User, action: AuditAction, notes: HandoverNote[]): Promise<HandoverNote[]> {
   await recordAudit(ctx.em, ...patientsShown({ actorId: actor.id, requestId: ctx.requestId }, action, notes.map((n) => n.patientId)));
   return notes;
 }

@@ -1,5 +1,6 @@
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AuditAction } from '../audit/audit-actions.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { appendEvent } from '../events/event-log.js';
 import { excerpt } from '../events/event-kinds.js';
@@ -82,7 +83,7 @@ export async function decideMedicationChange(em: EntityManager, by: By, patient:
     await tx.flush();
     if (locked.status === ProposalStatus.APPROVED) await replaceEarlierPlans(tx, by, locked);
     const [first] = await tx.find(TaperStep, { proposal: locked.id }, { orderBy: { position: 'asc' }, limit: 1 });
-    await recordAudit(tx, { actorId: by.actor.id, action: `medication.${input.decision.toLowerCase()}`, patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { proposalId: locked.id } });
+    await recordAudit(tx, { actorId: by.actor.id, action: decisionAction[input.decision], patientId: patient.id, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { proposalId: locked.id } });
     await appendEvent(tx, {
       patientId: patient.id,
       kind: 'MEDICATION_CHANGE_DECIDED',
@@ -293,6 +294,9 @@ async function replaceEarlierPlans(tx: EntityManager, by: By, approved: Medicati
     await appendEvent(tx, { patientId: approved.patientId, kind: 'TAPER_REPLACED', actorId: by.actor.id, payload: { proposalId: id, medicine: approved.medicineName, replacedBy: approved.id } });
   }
 }
+
+/** The audit trail's action for each decision, as it was named when the decision was spelt into the code. */
+const decisionAction: Record<Decision, AuditAction> = { APPROVE: 'medication.approve', AMEND: 'medication.amend', DECLINE: 'medication.decline' };
 
 const statusWords: Record<ProposalStatus, string> = {
   AWAITING_APPROVAL: 'proposed',

@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/audit-actions.js';
 import { Arg, Ctx, Field, Float, GraphQLISODateTime, ID, InputType, Int, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
 import { may, requireActor, requireAllowed } from '../access/policy.js';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
@@ -65,7 +66,7 @@ export class ServiceDashboard {
 }
 
 /** Service leads (their PCN) and coaches (their own caseload) only; a refusal of `action` is audited. */
-async function dashboardReader(ctx: Context, action: string) {
+async function dashboardReader(ctx: Context, action: AuditAction) {
   const actor = requireActor(ctx);
   await requireAllowed(ctx, may.readServiceDashboard(actor), action, 'Only service leads and coaches can see the service dashboard.');
   return actor;
@@ -75,7 +76,7 @@ async function dashboardReader(ctx: Context, action: string) {
  * The reader and their filter, checked in that order, and the read audited only once both pass: a refused
  * filter reads nothing, so the trail must not say it did.
  */
-async function permitted(ctx: Context, action: string, filter: DashboardFilter) {
+async function permitted(ctx: Context, action: AuditAction, filter: DashboardFilter) {
   const actor = await dashboardReader(ctx, action);
   const checked = checkDashboardFilter(filter);
   await recordAudit(ctx.em, { actorId: actor.id, action, patientId: null, requestId: ctx.requestId, outcome: AuditOutcome.ALLOWED });

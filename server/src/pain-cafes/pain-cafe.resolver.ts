@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/audit-actions.js';
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import { decidePairs, isUuid, itemNotFound, may, PatientAction, requireActor, requireAllowed, requirePatientAccess } from '../access/policy.js';
 import { viewerMayRead } from '../access/abilities.js';
@@ -17,14 +18,14 @@ const cafeNoun = 'Pain Café';
 const placeNoun = 'Pain Café place';
 
 /** The café if the signed-in user is on its PCN's staff; otherwise the same NOT_FOUND as for no café at all (audited). */
-async function visibleCafe(ctx: Context, cafeId: string, action: string): Promise<{ actor: User; cafe: PainCafe }> {
+async function visibleCafe(ctx: Context, cafeId: string, action: AuditAction): Promise<{ actor: User; cafe: PainCafe }> {
   const actor = requireActor(ctx);
   const cafe = isUuid(cafeId) ? await ctx.em.findOne(PainCafe, { id: cafeId }, { populate: ['createdBy'] }) : null;
   if (!cafe || !may.viewPainCafes(actor, cafe.pcnId)) throw await itemNotFound(ctx, action, { noun: cafeNoun, detail: { cafeId } });
   return { actor, cafe };
 }
 
-async function managedCafe(ctx: Context, cafeId: string, action: string): Promise<{ actor: User; cafe: PainCafe }> {
+async function managedCafe(ctx: Context, cafeId: string, action: AuditAction): Promise<{ actor: User; cafe: PainCafe }> {
   const found = await visibleCafe(ctx, cafeId, action);
   await requireAllowed(ctx, may.managePainCafes(found.actor, found.cafe.pcnId), action, "Only the PCN's coaches and service leads can arrange Pain Cafés.", { cafeId });
   return found;

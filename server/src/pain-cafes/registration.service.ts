@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/audit-actions.js';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditOutcome, recordAudit } from '../audit/audit.service.js';
 import { appendEvents, type NewEvent } from '../events/event-log.js';
@@ -214,7 +215,7 @@ function placeEvent<K extends PlaceKind>(kind: K, by: By, cafe: PainCafe, reg: P
   return { patientId: reg.patientId, kind, actorId: by.actor.id, payload: { ...ref, ...extra } as NewEvent<K>['payload'] };
 }
 
-function audit(by: By, action: string, reg: PainCafeRegistration) {
+function audit(by: By, action: AuditAction, reg: PainCafeRegistration) {
   return { actorId: by.actor.id, action, patientId: reg.patientId, requestId: by.requestId, outcome: AuditOutcome.ALLOWED, detail: { cafeId: reg.cafe.id, registrationId: reg.id } };
 }
 

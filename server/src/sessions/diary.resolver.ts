@@ -1,3 +1,4 @@
+import type { AuditAction } from '../audit/audit-actions.js';
 import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
 import { deny, isUuid, may, requireActor, requireAllowed } from '../access/policy.js';
 import { User } from '../auth/user.entity.js';
@@ -10,7 +11,7 @@ import { CoachCapacityView, CoachDiary, SetCoachCapacityInput } from './session.
 import { ukDate } from '../platform/uk-dates.js';
 
 /** A coach by id, or NOT_FOUND (the same answer for someone who is not a coach), the refusal audited as `action`'s. */
-async function coachById(ctx: Context, id: string, action: string): Promise<User> {
+async function coachById(ctx: Context, id: string, action: AuditAction): Promise<User> {
   const user = isUuid(id) ? await ctx.em.findOne(User, { id }, { populate: ['organisation'] }) : null;
   if (!user || user.role !== 'COACH') throw await deny(ctx, action, { coachId: id, reason: 'no such coach' }, notFound('coach'));
   return user;

@@ -1,9 +1,10 @@
 import { AuditEntriesCsvDocument, AuditEntriesDocument, type AuditFilterInput, type AuditOutcome } from '@cairn/schema/operations';
 import { createQuery, useClient } from '@urql/solid';
-import { createMemo, createSignal, createUniqueId, For, Match, onMount, Show, Switch, type JSX } from 'solid-js';
+import { createMemo, createSignal, For, Match, onMount, Show, Switch, type JSX } from 'solid-js';
 import { roleLabel } from '../auth/roles.js';
 import { formatDateTime } from '../platform/dates.js';
 import { describeError, type Problem } from '../platform/errors.js';
+import { Link } from '../platform/router.js';
 import { Alert } from '../ui/alert.js';
 import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
@@ -12,7 +13,7 @@ import { Select } from '../ui/select.js';
 import { createKeysetPaging, Pager } from '../ui/pager.js';
 import { Spinner } from '../ui/spinner.js';
 import { TextField } from '../ui/text-field.js';
-import { actionWords, commonActions, detailLine, outcomeLabel } from './audit-words.js';
+import { actionChoices, actionWords, detailLine, outcomeLabel } from './audit-words.js';
 import './audit.css';
 
 const pageSize = 50;
@@ -25,7 +26,7 @@ function filterOf(c: Choices): AuditFilterInput {
   return {
     nhsNumber: c.nhsNumber.trim() || null,
     person: c.person.trim() || null,
-    action: c.action.trim() || null,
+    action: c.action || null,
     outcome: (c.outcome || null) as AuditOutcome | null,
     from: c.from || null,
     to: c.to || null,
@@ -54,7 +55,6 @@ export function AuditPage(): JSX.Element {
     const p = problem() ?? exportProblem();
     return p?.field === field ? p.message : undefined;
   };
-  const actionsList = createUniqueId();
 
   const apply = (e: SubmitEvent) => {
     e.preventDefault();
@@ -88,7 +88,13 @@ export function AuditPage(): JSX.Element {
         <div class="audit-filters__grid">
           <TextField label="Patient's NHS number" inputmode="numeric" value={draft().nhsNumber} onInput={set('nhsNumber')} error={fieldError('nhsNumber')} />
           <TextField label="Person (name or email)" value={draft().person} onInput={set('person')} error={fieldError('person')} />
-          <TextField label="Action" hint="e.g. patient.read" list={actionsList} value={draft().action} onInput={set('action')} error={fieldError('action')} />
+          <Select
+            label="Action"
+            value={draft().action}
+            onChange={set('action')}
+            error={fieldError('action')}
+            options={[{ value: '', label: 'Any action' }, ...actionChoices.map((a) => ({ value: a.action, label: a.words }))]}
+          />
           <Select
             label="Outcome"
             value={draft().outcome}
@@ -103,9 +109,6 @@ export function AuditPage(): JSX.Element {
           <TextField label="From" type="date" value={draft().from} onInput={set('from')} error={fieldError('from')} />
           <TextField label="To" type="date" value={draft().to} onInput={set('to')} error={fieldError('to')} />
         </div>
-        <datalist id={actionsList}>
-          <For each={commonActions}>{(a) => <option value={a.action}>{a.words}</option>}</For>
-        </datalist>
         <div class="audit-filters__actions">
           <Button type="submit">Apply filters</Button>
           <Button variant="secondary" onClick={clear}>
@@ -172,10 +175,11 @@ export function AuditPage(): JSX.Element {
                             </div>
                           </td>
                           <td data-label="Action">
+                            {/* The words first; the code under them, as the CSV export and the filter's value name it. */}
                             <div>
-                              <code>{e.action}</code>
+                              {actionWords(e.action) ?? <code>{e.action}</code>}
                               <Show when={actionWords(e.action)}>
-                                <span class="audit-table__sub">{actionWords(e.action)}</span>
+                                <code class="audit-table__sub">{e.action}</code>
                               </Show>
                             </div>
                           </td>
@@ -185,15 +189,17 @@ export function AuditPage(): JSX.Element {
                           <td data-label="Patient">
                             <Show when={e.patientNhsNumber} fallback={<span class="muted">—</span>}>
                               <div>
-                                <Show when={e.patientName}>
-                                  <span class="audit-table__patient">{e.patientName}</span>
+                                <Show when={e.patientName && e.patientId}>
+                                  <Link class="audit-table__patient" href={`/patients/${encodeURIComponent(e.patientId!)}`}>
+                                    {e.patientName}
+                                  </Link>
                                 </Show>
                                 <span class="nhs-number">{e.patientNhsNumber}</span>
                               </div>
                             </Show>
                           </td>
                           <td data-label="Details" class="audit-table__detail">
-                            {detailLine(e.detail)}
+                            {detailLine(e.detail, { actorId: e.actorId, actorName: e.actorName, patientId: e.patientId, patientName: e.patientName, people: e.detailPeople })}
                           </td>
                         </tr>
                       )}

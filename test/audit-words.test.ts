@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { auditActions } from '../server/src/audit/audit-actions.js';
+import { actionChoices, actionWords, detailLine } from '../web/src/audit/audit-words.js';
+
+describe('the audit view says what happened in words', () => {
+  it('has words for every action the server records', () => {
+    expect(auditActions.filter((action) => actionWords(action) === undefined)).toEqual([]);
+  });
+
+  it('offers every action the server records as an Action filter choice, whose value is the code the server filters by', () => {
+    expect(actionChoices.map((c) => c.action).sort()).toEqual([...auditActions].sort());
+    expect(actionChoices.find((c) => c.action === 'coach.diary')?.words).toBe("Opened a coach's diary");
+  });
+
+  it('names the people and the patient a detail gives by id, and shortens any other id', () => {
+    const coach = '4fc100b2-5e1a-4c4d-9d7e-2a0c6f1b9e11';
+    const lead = '0a6f7c55-1111-4a4a-8b8b-3c3c3c3c3c3c';
+    const handover = 'b7e2d9a0-2222-4b4b-9c9c-4d4d4d4d4d4d';
+    const line = detailLine(
+      { coachId: coach, userId: lead, handoverId: handover, sessionsPerWeek: 12, filter: { action: 'patient.read', nhsNumber: 'given' } },
+      { actorId: lead, actorName: 'Lena Lead', people: [{ id: coach, name: 'Cora Coach' }] },
+    );
+    expect(line).toBe("Coach: Cora Coach · User: Lena Lead · Handover note: ref. b7e2d9a0 · Sessions per week: 12 · Filter: action Opened a patient's record, NHS number given");
+    expect(line).not.toContain(coach);
+  });
+});
