@@ -273,4 +273,14 @@ describe('administration and the audit view in Chromium', () => {
     expect(await seriousAccessibilityProblems(page)).toEqual([]);
   });
 
+  it('a coach opening the audit view is told plainly that it is for service leads and administrators, with no form and no "Try again"', { timeout: 120_000 }, async () => {
+    const page = await signedIn(world.users.coach, 'My patients');
+    await page.goto(`${server().url}/audit`);
+    await page.getByRole('heading', { name: 'The audit trail is for service leads and administrators' }).waitFor();
+    expect(await page.getByRole('form', { name: 'Filter the audit trail' }).count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    expect(await page.getByText('Your role does not allow').count()).toBe(0);
+    await shots(page, 'audit-coach');
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
+  });
 });

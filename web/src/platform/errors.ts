@@ -32,6 +32,14 @@ export function describeError(error: CombinedError): Problem {
 }
 
 /**
+ * Whether asking again could bring a different answer: not when the server said no (FORBIDDEN) or that there
+ * is no such thing for this person (NOT_FOUND), so no "Try again" is offered for those.
+ */
+export function retryCanHelp(problem: Problem): boolean {
+  return problem.code !== ErrorCode.FORBIDDEN && problem.code !== ErrorCode.NOT_FOUND;
+}
+
+/**
  * The server writes its messages for people, so they are shown as they come; the words here are for when
  * a message is missing, and for what the client knows better (how long to wait).
  */

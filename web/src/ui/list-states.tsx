@@ -1,6 +1,6 @@
 import type { CombinedError } from '@urql/core';
 import { createMemo, Match, Show, Switch, type Accessor, type JSX } from 'solid-js';
-import { describeError } from '../platform/errors.js';
+import { describeError, retryCanHelp } from '../platform/errors.js';
 import { Alert } from './alert.js';
 import { Button } from './button.js';
 import { Spinner } from './spinner.js';
@@ -23,14 +23,7 @@ export function ListStates<T>(props: {
     <>
       <Show when={props.items && props.error}>{(error) => <ReloadFailed error={error()} retry={() => props.retry()} />}</Show>
       <Switch>
-        <Match when={props.error && !props.items}>
-          <Alert tone="error">
-            <p>{describeError(props.error!).message}</p>
-            <Button variant="secondary" onClick={() => props.retry()}>
-              Try again
-            </Button>
-          </Alert>
-        </Match>
+        <Match when={!props.items && props.error}>{(error) => <LoadFailed error={error()} retry={() => props.retry()} />}</Match>
         <Match when={!props.items}>
           <Spinner label={props.loadingLabel} />
         </Match>
@@ -44,14 +37,32 @@ export function ListStates<T>(props: {
   );
 }
 
-/** Above what is still shown: a reload failed, so it is as last loaded; try again. */
-export function ReloadFailed(props: { error: CombinedError; retry(): void }): JSX.Element {
+/** Nothing to show: say why, and offer "Try again" only where asking again could help (not FORBIDDEN or NOT_FOUND). */
+export function LoadFailed(props: { error: CombinedError; retry(): void }): JSX.Element {
+  const problem = () => describeError(props.error);
   return (
     <Alert tone="error">
-      <p>{describeError(props.error).message} What is shown below is as it was when last loaded.</p>
-      <Button variant="secondary" onClick={() => props.retry()}>
-        Try again
-      </Button>
+      <p>{problem().message}</p>
+      <Show when={retryCanHelp(problem())}>
+        <Button variant="secondary" onClick={() => props.retry()}>
+          Try again
+        </Button>
+      </Show>
+    </Alert>
+  );
+}
+
+/** Above what is still shown: a reload failed, so it is as last loaded; try again (where that could help). */
+export function ReloadFailed(props: { error: CombinedError; retry(): void }): JSX.Element {
+  const problem = () => describeError(props.error);
+  return (
+    <Alert tone="error">
+      <p>{problem().message} What is shown below is as it was when last loaded.</p>
+      <Show when={retryCanHelp(problem())}>
+        <Button variant="secondary" onClick={() => props.retry()}>
+          Try again
+        </Button>
+      </Show>
     </Alert>
   );
 }
