@@ -159,4 +159,46 @@ describe('Pain Cafés in Chromium', () => {
     await expect.poll(() => place.locator('.session-item__when strong').textContent()).toMatch(/\b14:00$/);
     await context.close();
   });
+
+  it('a café that has run shows what happened, "3 attended · 1 did not attend", on the list and its page, with no places left or waiting-list wording', { timeout: 90_000 }, async () => {
+    const { coach } = world.users;
+    const token = await signInAs(server().url, coach);
+    const title = `Pain Café: looking back ${world.tag}`;
+    const inAWeek = Date.now() + 7 * 24 * 3_600_000;
+    const made = await gql<{ createPainCafe: { id: string } }>(server().url, `mutation($input: PainCafeInput!) { createPainCafe(input: $input) { id } }`, {
+      input: { title, startsAt: new Date(inAWeek).toISOString(), endsAt: new Date(inAWeek + 90 * 60_000).toISOString(), venue: 'Riverside Library', capacity: 6, facilitatorIds: [coach.id] },
+    }, token);
+    expect(made.errors).toBeUndefined();
+    const cafeId = made.data!.createPainCafe.id;
+    const patients = await Promise.all(['Dora', 'Elif', 'Femi', 'Gwen'].map((n) => world.patient([coach], { givenName: n, familyName: `Past ${world.tag}` })));
+    const places: string[] = [];
+    for (const p of patients) {
+      const r = await gql<{ registerPatientForPainCafe: { id: string } }>(server().url, `mutation($cafe: ID!, $patient: ID!) { registerPatientForPainCafe(cafeId: $cafe, patientId: $patient) { id } }`, { cafe: cafeId, patient: p.id }, token);
+      expect(r.errors).toBeUndefined();
+      places.push(r.data!.registerPatientForPainCafe.id);
+    }
+    // It ran last week (moved into the past in the database); three came and one did not.
+    await ownerQuery(`update pain_cafe set starts_at = now() - interval '7 days', ends_at = now() - interval '7 days' + interval '90 minutes' where id = $1`, [cafeId]);
+    for (const [i, id] of places.entries()) {
+      const r = await gql(server().url, `mutation($id: ID!, $a: PainCafeAttendance!) { recordPainCafeAttendance(input: { registrationId: $id, attendance: $a }) { id } }`, { id, a: i === 3 ? 'DID_NOT_ATTEND' : 'ATTENDED' }, token);
+      expect(r.errors).toBeUndefined();
+    }
+
+    const { context, page } = await signInWithForm(browser(), server().url, coach, { viewport: desktop });
+    await page.goto(`${server().url}/pain-cafes`);
+    const card = page.locator('section', { has: page.getByRole('heading', { name: 'Past cafés' }) }).locator('.cafe-card', { hasText: title });
+    await card.getByText('3 attended · 1 did not attend').waitFor();
+    expect(await card.textContent()).not.toMatch(/taken|places? left|waiting list/);
+    await shots(page, 'past-list');
+
+    await card.getByRole('link', { name: title }).click();
+    await page.getByRole('heading', { name: title, level: 1 }).waitFor();
+    await page.locator('.cafe-summary').getByText('3 attended · 1 did not attend').waitFor();
+    await page.getByRole('heading', { name: 'Places held (4)' }).waitFor();
+    const text = await page.locator('main').textContent();
+    expect(text).not.toMatch(/taken|places? left|Waiting list|When the café is full/);
+    await shots(page, 'past-cafe');
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    await context.close();
+  });
 });

@@ -2,24 +2,31 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql, sql } from '../platform/sql.js';
 import { PainCafeRegistration } from './pain-cafe.entity.js';
 
-/** How full a café is. */
+/** How full a café is, and (once it has run) how many of those with a place came. */
 export interface CafeFill {
   registered: number;
   waitlisted: number;
   invited: number;
+  attended: number;
+  didNotAttend: number;
 }
+
+/** A café nobody has joined. */
+export const emptyFill: CafeFill = { registered: 0, waitlisted: 0, invited: 0, attended: 0, didNotAttend: 0 };
 
 /** The fill of each café, in one query. */
 export async function cafeFill(em: EntityManager, cafeIds: string[]): Promise<Map<string, CafeFill>> {
-  const rows = await runSql<{ cafe_id: string; registered: number; waitlisted: number; invited: number }>(
+  const rows = await runSql<{ cafe_id: string; registered: number; waitlisted: number; invited: number; attended: number; did_not_attend: number }>(
     em,
     sql`select cafe_id,
                count(*) filter (where status = 'REGISTERED')::int as registered,
                count(*) filter (where status = 'WAITLISTED')::int as waitlisted,
-               count(*) filter (where status = 'INVITED')::int as invited
+               count(*) filter (where status = 'INVITED')::int as invited,
+               count(*) filter (where status = 'REGISTERED' and attendance = 'ATTENDED')::int as attended,
+               count(*) filter (where status = 'REGISTERED' and attendance = 'DID_NOT_ATTEND')::int as did_not_attend
           from pain_cafe_registration where cafe_id = any(${cafeIds}::uuid[]) group by cafe_id`,
   );
-  return new Map(rows.map((r) => [r.cafe_id, { registered: r.registered, waitlisted: r.waitlisted, invited: r.invited }]));
+  return new Map(rows.map((r) => [r.cafe_id, { registered: r.registered, waitlisted: r.waitlisted, invited: r.invited, attended: r.attended, didNotAttend: r.did_not_attend }]));
 }
 
 /** Every place of each café, in the order people joined. */

@@ -10,7 +10,7 @@ import type { By } from './cafe-lock.js';
 import { PainCafe, PainCafeRegistration, RegistrationStatus } from './pain-cafe.entity.js';
 import { cancelCafe, createCafe, facilitatorIdsOf, listCafes, updateCafe } from './pain-cafe.service.js';
 import { CafeTimeframe, PainCafeAttendanceInput, PainCafeInput, UpdatePainCafeInput } from './pain-cafe.types.js';
-import { cafeFill, placesOfCafes, waitlistPositions, type CafeFill } from './pain-cafe.queries.js';
+import { cafeFill, emptyFill, placesOfCafes, waitlistPositions, type CafeFill } from './pain-cafe.queries.js';
 import { cancelRegistration, invitePatient, recordAttendance, registerPatient } from './registration.service.js';
 
 const by = (ctx: Context, actor: User): By => ({ actor, requestId: ctx.requestId });
@@ -129,6 +129,16 @@ export class PainCafeResolver {
     return (await fillOf(ctx, cafe)).invited;
   }
 
+  @FieldResolver(() => Int, { description: 'Patients with a place recorded as having attended (after the café).' })
+  async attendedCount(@Root() cafe: PainCafe, @Ctx() ctx: Context): Promise<number> {
+    return (await fillOf(ctx, cafe)).attended;
+  }
+
+  @FieldResolver(() => Int, { description: 'Patients with a place recorded as not having attended (after the café).' })
+  async didNotAttendCount(@Root() cafe: PainCafe, @Ctx() ctx: Context): Promise<number> {
+    return (await fillOf(ctx, cafe)).didNotAttend;
+  }
+
   @FieldResolver(() => [PainCafeRegistration], {
     description: 'Every place on the café in the order people joined (the waiting list is served in this order), cancelled ones too. Each names its patient only to those who may read them.',
   })
@@ -145,7 +155,7 @@ export class PainCafeResolver {
 function fillOf(ctx: Context, cafe: PainCafe): Promise<CafeFill> {
   return loaderFor<string, CafeFill>(ctx, 'cafeFill', (ids) => cafeFill(ctx.em, ids))
     .load(cafe.id)
-    .then((f) => f ?? { registered: 0, waitlisted: 0, invited: 0 });
+    .then((f) => f ?? emptyFill);
 }
 
 @Resolver(() => PainCafeRegistration)

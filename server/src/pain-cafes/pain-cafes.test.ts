@@ -10,7 +10,7 @@ const REGISTER = `mutation($cafe: ID!, $patient: ID!) { registerPatientForPainCa
 const INVITE = `mutation($cafe: ID!, $patient: ID!) { invitePatientToPainCafe(cafeId: $cafe, patientId: $patient) { id status } }`;
 const CANCEL_PLACE = `mutation($id: ID!) { cancelPainCafePlace(registrationId: $id, reason: "Hospital appointment") { id status } }`;
 const ATTEND = `mutation($id: ID!, $a: PainCafeAttendance!) { recordPainCafeAttendance(input: { registrationId: $id, attendance: $a }) { id attendance } }`;
-const CAFE = `query($id: ID!) { painCafe(id: $id) { id title capacity registeredCount waitlistCount invitedCount placesLeft viewerCanManage
+const CAFE = `query($id: ID!) { painCafe(id: $id) { id title capacity registeredCount waitlistCount invitedCount placesLeft attendedCount didNotAttendCount viewerCanManage
   places { id status waitlistPosition attendance patient { id name } } } }`;
 const CAFES = `{ painCafes { id } }`;
 const PATIENT_CAFES = `query($id: ID!) { patient(id: $id) { painCafes { status attendance waitlistPosition cafe { id title } } } }`;
@@ -52,7 +52,7 @@ describe('Pain Cafés', () => {
     return res.data!.createPainCafe.id;
   };
   const register = (token: string, cafe: string, patient: string) => gql<{ registerPatientForPainCafe: { id: string; status: string; waitlistPosition: number | null } }>(url(), REGISTER, { cafe, patient }, token);
-  const cafeView = async (token: string, id: string) => (await gql<{ painCafe: { registeredCount: number; waitlistCount: number; placesLeft: number; places: Array<{ id: string; status: string; waitlistPosition: number | null; attendance: string | null; patient: { id: string } | null }> } }>(url(), CAFE, { id }, token)).data!.painCafe;
+  const cafeView = async (token: string, id: string) => (await gql<{ painCafe: { registeredCount: number; waitlistCount: number; placesLeft: number; attendedCount: number; didNotAttendCount: number; places: Array<{ id: string; status: string; waitlistPosition: number | null; attendance: string | null; patient: { id: string } | null }> } }>(url(), CAFE, { id }, token)).data!.painCafe;
   const kinds = async (token: string, patientId: string) => (await gql<{ timeline: { nodes: Array<{ kind: string; payload: Record<string, unknown> }> } }>(url(), TIMELINE, { id: patientId }, token)).data!.timeline.nodes.filter((n) => n.kind.startsWith('CAFE_'));
   const stored = async () => {
     const [row] = await ownerQuery<{ cafes: string; places: string }>(
@@ -399,6 +399,8 @@ describe('Pain Cafés', () => {
     expect((await gql(url(), ATTEND, { id: bobPlace, a: 'DID_NOT_ATTEND' }, token)).errors).toBeUndefined();
     expect(errorCode(await gql(url(), ATTEND, { id: cyPlace, a: 'ATTENDED' }, token))).toBe('CONFLICT');
     expect(errorCode(await gql(url(), ATTEND, { id: amyPlace, a: 'SOMETIMES' }, token))).toBe('BAD_USER_INPUT');
+    // What happened, counted over the places held (Cy, still waiting, is neither).
+    expect(await cafeView(token, cafe)).toMatchObject({ registeredCount: 2, attendedCount: 1, didNotAttendCount: 1 });
     expect(errorCode(await gql(url(), CANCEL_PLACE, { id: amyPlace }, token))).toBe('CONFLICT');
 
     const amyEvents = await kinds(token, amy.id);

@@ -12,7 +12,7 @@ import { EmptyState } from '../ui/empty-state.js';
 import { FillBar } from '../ui/fill-bar.js';
 import { Spinner } from '../ui/spinner.js';
 import { TextField } from '../ui/text-field.js';
-import { cafeKinds, cafeWhen } from './cafe-words.js';
+import { attendanceSummary, cafeKinds, cafeWhen } from './cafe-words.js';
 import { CreateCafeForm } from './create-cafe-form.js';
 import { RegisterPatient } from './register-patient.js';
 import './pain-cafes.css';
@@ -75,8 +75,12 @@ export function CafePage(props: { cafeId: string }): JSX.Element {
                 <Show when={c().cancelReason}>
                   <p>Cancelled: {c().cancelReason}</p>
                 </Show>
-                <Show when={c().status === 'SCHEDULED'}>
+                {/* Once it has started, what happened rather than what is left to book. */}
+                <Show when={open()}>
                   <FillBar taken={c().registeredCount} capacity={c().capacity} label="Places taken" overflow={c().waitlistCount} overflowLabel="on the waiting list" />
+                </Show>
+                <Show when={c().status === 'SCHEDULED' && started()}>
+                  <p class="cafe-summary__attendance">{attendanceSummary(c())}</p>
                 </Show>
               </div>
               <Show when={notice()}>
@@ -85,28 +89,33 @@ export function CafePage(props: { cafeId: string }): JSX.Element {
               <div class="cafe-columns">
                 <section aria-labelledby="places-heading" class="cafe-section">
                   <h2 id="places-heading">
-                    Places ({c().registeredCount} of {c().capacity})
+                    <Show when={started()} fallback={<>Places ({c().registeredCount} of {c().capacity})</>}>
+                      Places held ({c().registeredCount})
+                    </Show>
                   </h2>
-                  <Show when={held().length > 0} fallback={<p class="muted">Nobody holds a place yet.</p>}>
+                  <Show when={held().length > 0} fallback={<p class="muted">{started() ? 'Nobody held a place.' : 'Nobody holds a place yet.'}</p>}>
                     <ul class="place-list">
                       <For each={held()}>{(p) => <PlaceRow place={p} open={open()} started={started() && c().status === 'SCHEDULED'} onChanged={(n) => { setNotice(n); reload(); }} />}</For>
                     </ul>
                   </Show>
                 </section>
-                <section aria-labelledby="waiting-heading" class="cafe-section">
-                  <h2 id="waiting-heading">Waiting list ({c().waitlistCount})</h2>
-                  <Show when={waiting().length > 0} fallback={<p class="muted">Nobody is waiting. When the café is full, people registered join this list in order and take freed places automatically.</p>}>
-                    <ol class="place-list place-list--waiting">
-                      <For each={waiting()}>{(p) => <PlaceRow place={p} open={open()} started={false} onChanged={(n) => { setNotice(n); reload(); }} />}</For>
-                    </ol>
-                  </Show>
-                  <Show when={invited().length > 0}>
-                    <h3>Invited, not yet registered</h3>
-                    <ul class="place-list">
-                      <For each={invited()}>{(p) => <PlaceRow place={p} open={open()} started={false} onChanged={(n) => { setNotice(n); reload(); }} />}</For>
-                    </ul>
-                  </Show>
-                </section>
+                {/* The waiting list and invitations are booking: a café that has started shows them only if anyone was left on them. */}
+                <Show when={!started() || waiting().length > 0 || invited().length > 0}>
+                  <section aria-labelledby="waiting-heading" class="cafe-section">
+                    <h2 id="waiting-heading">{started() ? `Still waiting when it began (${c().waitlistCount})` : `Waiting list (${c().waitlistCount})`}</h2>
+                    <Show when={waiting().length > 0} fallback={<p class="muted">{started() ? 'Nobody was waiting.' : 'Nobody is waiting. When the café is full, people registered join this list in order and take freed places automatically.'}</p>}>
+                      <ol class="place-list place-list--waiting">
+                        <For each={waiting()}>{(p) => <PlaceRow place={p} open={open()} started={false} onChanged={(n) => { setNotice(n); reload(); }} />}</For>
+                      </ol>
+                    </Show>
+                    <Show when={invited().length > 0}>
+                      <h3>{started() ? 'Invited, never registered' : 'Invited, not yet registered'}</h3>
+                      <ul class="place-list">
+                        <For each={invited()}>{(p) => <PlaceRow place={p} open={open()} started={false} onChanged={(n) => { setNotice(n); reload(); }} />}</For>
+                      </ul>
+                    </Show>
+                  </section>
+                </Show>
               </div>
               <Show when={open()}>
                 <RegisterPatient cafeId={c().id} full={c().placesLeft === 0} onRegistered={(n) => { setNotice(n); reload(); }} />

@@ -13,6 +13,17 @@ export function cafeWhere(c: { venue?: string | null; onlineLink?: string | null
   return c.venue ?? (c.onlineLink ? 'Online' : '');
 }
 
+/**
+ * What happened at a café that has run, from the places held: "3 attended · 1 did not attend", with those
+ * not yet recorded counted too, so a register left half done shows as such rather than as a small group.
+ */
+export function attendanceSummary(c: { registeredCount: number; attendedCount: number; didNotAttendCount: number }): string {
+  if (c.registeredCount === 0) return 'Nobody held a place';
+  const notRecorded = c.registeredCount - c.attendedCount - c.didNotAttendCount;
+  const parts = [c.attendedCount > 0 ? `${c.attendedCount} attended` : '', c.didNotAttendCount > 0 ? `${c.didNotAttendCount} did not attend` : '', notRecorded > 0 ? `${notRecorded} not recorded` : ''];
+  return parts.filter(Boolean).join(' · ');
+}
+
 export const cafeLink = (id: string) => `/pain-cafes/${encodeURIComponent(id)}`;
 
 /** The notifications that change a café's places: its page and the list refresh on them. */

@@ -9,7 +9,7 @@ import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { FillBar } from '../ui/fill-bar.js';
 import { Spinner } from '../ui/spinner.js';
-import { cafeKinds, cafeLink, cafeWhen, cafeWhere } from './cafe-words.js';
+import { attendanceSummary, cafeKinds, cafeLink, cafeWhen, cafeWhere } from './cafe-words.js';
 import { CreateCafeForm } from './create-cafe-form.js';
 import './pain-cafes.css';
 
@@ -81,8 +81,12 @@ function CafeCard(props: { cafe: PainCafeFillFragment; past?: boolean }): JSX.El
       </div>
       <p class="cafe-card__when">{cafeWhen(c().startsAt, c().endsAt)}</p>
       <p class="cafe-card__where muted">{cafeWhere(c())}</p>
-      <Show when={!cancelled()}>
+      {/* A café that has run shows what happened; places left and the waiting list only for cafés to come. */}
+      <Show when={!cancelled() && !props.past}>
         <FillBar taken={c().registeredCount} capacity={c().capacity} label={`Places taken on ${c().title}`} overflow={c().waitlistCount} overflowLabel="on the waiting list" />
+      </Show>
+      <Show when={!cancelled() && props.past}>
+        <p class="cafe-card__attendance">{attendanceSummary(c())}</p>
       </Show>
     </li>
   );
