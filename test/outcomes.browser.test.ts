@@ -127,7 +127,9 @@ describe('outcome measures in Chromium', () => {
     const page = await signedIn(world.users.lead, { width: 1280, height: 800 });
     await page.getByRole('link', { name: 'Dashboard' }).click();
     await page.getByRole('heading', { name: 'Service dashboard', level: 1 }).waitFor();
-    await expect.poll(() => page.getByTestId('evaluation-line').textContent()).toBe('2 patients; PSEQ withheld (N = 1); confidence without medication — (N = 0); — no GP visit (N = 0).');
+    await expect.poll(() => page.getByTestId('evaluation-line').textContent()).toBe('2 patients; PSEQ withheld (N = 1); no follow-up confidence rating yet; no GP visit counts yet.');
+    // A figure with nothing to compute it over is said in words, not as a dash in the sentence.
+    expect(await page.getByTestId('evaluation-line').textContent()).not.toContain('—');
     const outcomes = page.getByRole('region', { name: 'Outcomes' });
     expect(await outcomes.locator('.dashboard__table tbody tr').count()).toBe(2); // the practice and the total
     expect(await outcomes.locator('.dashboard__table tbody tr').first().locator('td').nth(2).textContent()).toBe('withheld N = 1');
@@ -139,7 +141,7 @@ describe('outcome measures in Chromium', () => {
     await shot(page, 'outcomes-dashboard-1280');
     // The filters offer what the lead's patients have: one condition narrows the evaluation to Gwen.
     await page.getByLabel('Condition').selectOption('Fibromyalgia');
-    await expect.poll(() => page.getByTestId('evaluation-line').textContent()).toBe('1 patient; PSEQ withheld (N = 1); confidence without medication — (N = 0); — no GP visit (N = 0).');
+    await expect.poll(() => page.getByTestId('evaluation-line').textContent()).toBe('1 patient; PSEQ withheld (N = 1); no follow-up confidence rating yet; no GP visit counts yet.');
     expect(await page.getByLabel('Care-team lead').locator('option').allTextContents()).toEqual(['All leads', world.users.coach.name]);
     await page.getByLabel('Condition').selectOption('');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);

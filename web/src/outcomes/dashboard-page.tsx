@@ -20,6 +20,19 @@ function show(f: Figure, unit: string, withSign = true): string {
   if (f.withheld) return 'withheld';
   return f.value === null ? '—' : `${withSign ? signed(f.value) : f.value}${unit}`;
 }
+/**
+ * The evaluation in one sentence. A figure with nothing to compute it over is said in words ("no follow-up
+ * PSEQ yet"), never as a dash standing in for a number mid-sentence.
+ */
+function headline(t: Row): string {
+  const part = (f: Figure, none: string, said: (value: string) => string, withSign = true) => (f.value === null && !f.withheld ? none : `${said(show(f, ' %', withSign))} (N = ${f.n})`);
+  return [
+    `${t.patients} ${t.patients === 1 ? 'patient' : 'patients'}`,
+    part(t.pseqChangePercent, 'no follow-up PSEQ yet', (v) => `PSEQ ${v}`),
+    part(t.confidenceChangePercent, 'no follow-up confidence rating yet', (v) => `confidence without medication ${v}`),
+    part(t.noGpVisitPercent, 'no GP visit counts yet', (v) => `${v} no GP visit`, false),
+  ].join('; ') + '.';
+}
 /** A bar's value: none for a withheld figure, whose note says so (its N is in the table; the chart has room for one word). */
 const bar = (label: string, f: Figure) => ({ label, value: f.withheld ? null : f.value, note: f.withheld ? 'withheld' : `N = ${f.n}` });
 
@@ -90,9 +103,7 @@ export function DashboardPage(): JSX.Element {
             <section class="card dashboard__evaluation" aria-labelledby="evaluation-heading">
               <h2 id="evaluation-heading">The evaluation</h2>
               <p class="dashboard__headline" data-testid="evaluation-line">
-                {dash().total.patients} {dash().total.patients === 1 ? 'patient' : 'patients'}; PSEQ {show(dash().total.pseqChangePercent, ' %')} (N = {dash().total.pseqChangePercent.n}); confidence without medication{' '}
-                {show(dash().total.confidenceChangePercent, ' %')} (N = {dash().total.confidenceChangePercent.n}); {show(dash().total.noGpVisitPercent, ' %', false)} no GP visit (N ={' '}
-                {dash().total.noGpVisitPercent.n}).
+                {headline(dash().total)}
               </p>
               <p class="muted">
                 Computed from the records at {formatDateTime(dash().computedAt)} (UK time). N is the number of patients each figure is computed over; a figure over too few patients to show is withheld
