@@ -101,7 +101,7 @@ describe('analgesia review in Chromium', () => {
     await expect.poll(() => flags.allTextContents()).toEqual([
       'High-dose opioidTotal 120 mg oral morphine a day is at or above the 120 mg high-dose threshold.',
       'Opioid with a gabapentinoidMorphine (oral) with Pregabalin: an opioid with a gabapentinoid.',
-      expect.stringMatching(/^Long-term opioidOpioids taken continuously since \d{4}-\d\d-\d\d, more than 3 months\.$/),
+      expect.stringMatching(/^Long-term opioidOpioids taken continuously since \d{1,2} [A-Z][a-z]+ \d{4}, more than 3 months\.$/),
     ]);
     await shots(page, 'medication-list');
 
@@ -288,6 +288,27 @@ describe('analgesia review in Chromium', () => {
     await gpPage.getByText('withdrew the proposed change to Morphine (oral) before a GP decided it').waitFor();
     await gpPage.getByText('ended the earlier Morphine (oral) plan by approving a newer one').waitFor();
     await gpSession.context.close();
+  });
+
+  it('a medicine reads once: its strength and form without "tablets tablet", the total said once, the long-term flag dated as in the UK', { timeout: 120_000 }, async () => {
+    const { gp } = world.users;
+    const patient = await world.patient([gp], { givenName: 'George', familyName: `Davies ${world.tag}` });
+    const started = addDays(ukToday(), -200);
+    const added = await gql(server().url, 'mutation($input: AddMedicationInput!) { addMedication(input: $input) { id } }', {
+      input: { patientId: patient.id, medicineCode: 'codeine', form: 'tablet', strength: '30 mg tablets', dose: 30, frequency: 'four times daily', startDate: started, prescriber: 'Dr Rhian Example' },
+    }, await signInAs(server().url, gp));
+    expect(added.errors).toBeUndefined();
+    const { page, context } = await signedIn(gp);
+    await page.goto(`${server().url}/patients/${patient.id}/medication`);
+    await expect.poll(() => page.getByTestId('ome-total').textContent()).toBe('12 mg');
+    expect(await page.locator('.medication-item__name').textContent()).toBe('Codeine phosphate 30 mg tablets');
+    expect(await page.locator('.medication-tab').innerText()).not.toContain('tablets tablet');
+    // The heading gives the total; the one medicine's row gives its working: "Total: 12 mg" is not said twice.
+    expect((await page.locator('.medication-tab').innerText()).match(/Total: 12 mg/g)).toHaveLength(1);
+    const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${started}T00:00:00Z`));
+    await page.locator('.medication-flag', { hasText: `Opioids taken continuously since ${day}, more than 3 months.` }).waitFor();
+    await shots(page, 'medication-one-codeine');
+    await context.close();
   });
 
   it('a patient with no medicines: a plan to start one is proposed from the tab', { timeout: 120_000 }, async () => {

@@ -45,7 +45,7 @@ describe('medication flags', () => {
 
   it('long-term opioid: over 3 months fires; exactly 3 months does not', () => {
     const flags = medicationFlags({ history: [taking('codeine', '2026-03-14')], totalOmeMgPerDay: 12, dateOfBirth: adultBorn, on });
-    expect(flags).toEqual([{ code: FlagCode.LONG_TERM_OPIOID, reason: 'Opioids taken continuously since 2026-03-14, more than 3 months.' }]);
+    expect(flags).toEqual([{ code: FlagCode.LONG_TERM_OPIOID, reason: 'Opioids taken continuously since 14 March 2026, more than 3 months.' }]);
     expect(codesFor({ history: [taking('codeine', '2026-03-15')] })).toEqual([]);
   });
 

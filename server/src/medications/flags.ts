@@ -1,6 +1,6 @@
 import { type CatalogueEntry, MedicineClass } from './catalogue.js';
 import { formatNumber } from './ome.js';
-import { addDays, addMonths, ageOn } from '../platform/uk-dates.js';
+import { addDays, addMonths, ageOn, dateInWords } from '../platform/uk-dates.js';
 import { listInWords } from '@cairn/schema/words';
 
 /**
@@ -129,7 +129,7 @@ export function medicationFlags(facts: FlagFacts, settings: FlagSettings = defau
   }
   const since = continuousOpioidSince(facts.history, facts.on);
   if (since !== null && since < addMonths(facts.on, -settings.longTermOpioidMonths)) {
-    flags.push({ code: FlagCode.LONG_TERM_OPIOID, reason: `Opioids taken continuously since ${since}, more than ${settings.longTermOpioidMonths} months.` });
+    flags.push({ code: FlagCode.LONG_TERM_OPIOID, reason: `Opioids taken continuously since ${dateInWords(since)}, more than ${settings.longTermOpioidMonths} months.` });
   }
   const nsaids = names(MedicineClass.NSAID);
   const age = ageOn(facts.dateOfBirth, facts.on);

@@ -15,4 +15,13 @@ export const ADVISES_NEVER_PRESCRIBES = 'Cairn advises and records; it never pre
 
 export const unitWords = (doseUnit: string): string => (doseUnit === 'microgram/hour' ? 'µg/h' : doseUnit);
 
+/**
+ * A medicine's strength and form as one phrase. Strengths are typed as written on the pack ("30 mg tablets"),
+ * so the form is added only when the strength does not already name it: never "30 mg tablets tablet".
+ */
+export function strengthAndForm(strength: string, form: string): string {
+  const kind = (form.trim().split(/\s+/).pop() ?? '').toLowerCase().replace(/[^a-z]/g, '');
+  const named = kind !== '' && new RegExp(`\\b${kind}s?\\b`, 'i').test(strength);
+  return named ? strength : `${strength} ${form}`;
+}
 export const formatMg = (n: number): string => `${Number.isInteger(n) ? n : n.toFixed(1)} mg`;

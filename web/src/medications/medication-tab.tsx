@@ -9,7 +9,7 @@ import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
 import { lastGood, ListStates } from '../ui/list-states.js';
 import { AddMedicationForm } from './add-medication-form.js';
-import { ADVISES_NEVER_PRESCRIBES, formatMg, unitWords } from './medication-access.js';
+import { ADVISES_NEVER_PRESCRIBES, formatMg, strengthAndForm, unitWords } from './medication-access.js';
 import { PlanFlagActions, type StartToRecord, type StepToRecord } from './plan-flag-actions.js';
 import { ProposalCard } from './proposal-card.js';
 import { ProposeChangeForm } from './propose-change-form.js';
@@ -147,13 +147,17 @@ function SummaryView(props: {
   const s = () => props.summary;
   // The current medicine whose new dose is being recorded, from its row or from a taper step's flag.
   const [changing, setChanging] = createSignal<Changing | null>(null);
+  const opioidsListed = () => s().current.filter((m) => m.omeMgPerDay !== null && m.omeMgPerDay !== undefined).length;
   return (
     <>
       <section class="ome-total" aria-labelledby="ome-heading">
         <h3 id="ome-heading">
           Total: <span data-testid="ome-total">{formatMg(s().totalOmeMgPerDay)}</span> oral morphine a day
         </h3>
-        <p>{s().omeWords}</p>
+        {/* The heading says the total; the sum is worth showing only over two opioids or more (one shows its working in its row). */}
+        <Show when={opioidsListed() !== 1}>
+          <p>{opioidsListed() === 0 ? 'No current opioid.' : s().omeWords}</p>
+        </Show>
         <p class="muted">
           Factors: {s().omeSource}. High dose from {formatMg(s().highDoseThreshold)} a day.
           {s().nextReviewDue ? ` Next medication review due ${formatIsoDate(s().nextReviewDue!)}.` : ''}
@@ -243,7 +247,7 @@ function MedicationTable(props: {
             <li class="medication-item card">
               <div class="medication-item__main">
                 <p class="medication-item__name">
-                  <strong>{m.name}</strong> {m.strength} {m.form}
+                  <strong>{m.name}</strong> {strengthAndForm(m.strength, m.form)}
                 </p>
                 <p>
                   {m.dose} {unitWords(m.doseUnit)} {m.frequencyWords} · since {formatIsoDate(m.startDate)}
