@@ -290,6 +290,19 @@ describe('analgesia review in Chromium', () => {
     await gpSession.context.close();
   });
 
+  it('a patient with nothing recorded is told so, never a total of 0 mg oral morphine', { timeout: 120_000 }, async () => {
+    const { gp } = world.users;
+    const patient = await world.patient([gp], { givenName: 'Noah', familyName: `Baker ${world.tag}` });
+    const { page, context } = await signedIn(gp);
+    await page.goto(`${server().url}/patients/${patient.id}/medication`);
+    await page.getByRole('heading', { name: 'No medicines recorded' }).waitFor();
+    // Nothing recorded is not a confirmed zero: no total, and no "No current opioid".
+    expect(await page.getByTestId('ome-total').count()).toBe(0);
+    expect(await page.locator('.medication-tab').innerText()).not.toMatch(/0 mg oral morphine|No current opioid/);
+    await shots(page, 'medication-nothing-recorded');
+    await context.close();
+  });
+
   it('a medicine reads once: its strength and form without "tablets tablet", the total said once, the long-term flag dated as in the UK', { timeout: 120_000 }, async () => {
     const { gp } = world.users;
     const patient = await world.patient([gp], { givenName: 'George', familyName: `Davies ${world.tag}` });

@@ -151,12 +151,23 @@ function SummaryView(props: {
   return (
     <>
       <section class="ome-total" aria-labelledby="ome-heading">
-        <h3 id="ome-heading">
-          Total: <span data-testid="ome-total">{formatMg(s().totalOmeMgPerDay)}</span> oral morphine a day
-        </h3>
-        {/* The heading says the total; the sum is worth showing only over two opioids or more (one shows its working in its row). */}
-        <Show when={opioidsListed() !== 1}>
-          <p>{opioidsListed() === 0 ? 'No current opioid.' : s().omeWords}</p>
+        {/* A total over nothing recorded would read as a confirmed zero (hazard MED-H13): say nothing is recorded instead. */}
+        <Show
+          when={s().current.length > 0 || s().stopped.length > 0}
+          fallback={
+            <>
+              <h3 id="ome-heading">No medicines recorded</h3>
+              <p>Cairn gives no oral morphine equivalent until the patient's medicines are recorded: this is not a total of 0 mg.</p>
+            </>
+          }
+        >
+          <h3 id="ome-heading">
+            Total: <span data-testid="ome-total">{formatMg(s().totalOmeMgPerDay)}</span> oral morphine a day
+          </h3>
+          {/* The heading says the total; the sum is worth showing only over two opioids or more (one shows its working in its row). */}
+          <Show when={opioidsListed() !== 1}>
+            <p>{opioidsListed() === 0 ? 'No current opioid.' : s().omeWords}</p>
+          </Show>
         </Show>
         <p class="muted">
           Factors: {s().omeSource}. High dose from {formatMg(s().highDoseThreshold)} a day.
@@ -189,7 +200,7 @@ function SummaryView(props: {
       </section>
       <section aria-labelledby="current-heading">
         <h3 id="current-heading">Current medicines</h3>
-        <Show when={s().current.length > 0} fallback={<EmptyState title="No medicines recorded" headingLevel={3}><p>Medicines recorded by the GP or the pain management practitioner appear here with their oral morphine equivalent.</p></EmptyState>}>
+        <Show when={s().current.length > 0} fallback={<EmptyState title="No current medicines" headingLevel={3}><p>Medicines recorded by the GP or the pain management practitioner appear here with their oral morphine equivalent.</p></EmptyState>}>
           <MedicationTable medicines={s().current} canStop={props.canManage} catalogue={props.catalogue} patientId={s().patientId} changing={changing()} onChange={setChanging} onChanged={props.onChanged} />
         </Show>
       </section>
