@@ -290,6 +290,22 @@ describe('analgesia review in Chromium', () => {
     await gpSession.context.close();
   });
 
+  it('the medication reviews page shows each role only its own lists: approvals to a GP, reviews due to those who keep them, neither to a coach', { timeout: 120_000 }, async () => {
+    const headings = async (user: User) => {
+      const { page, context } = await signedIn(user);
+      await page.goto(`${server().url}/medication-reviews`);
+      await page.getByRole('heading', { name: 'Medication reviews', level: 1 }).waitFor();
+      await page.getByRole('heading', { level: 2 }).first().waitFor();
+      const found = await page.getByRole('heading', { level: 2 }).allTextContents();
+      if (user === world.users.coach) await shots(page, 'medication-reviews-coach');
+      await context.close();
+      return found;
+    };
+    expect(await headings(world.users.gp)).toEqual(['Awaiting your approval', 'Reviews due']);
+    expect(await headings(world.users.pharm)).toEqual(['Reviews due']);
+    expect(await headings(world.users.coach)).toEqual(['No medication lists for you']);
+  });
+
   it('a patient with nothing recorded is told so, never a total of 0 mg oral morphine', { timeout: 120_000 }, async () => {
     const { gp } = world.users;
     const patient = await world.patient([gp], { givenName: 'Noah', familyName: `Baker ${world.tag}` });

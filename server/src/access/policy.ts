@@ -637,7 +637,7 @@ export function acknowledgeablePatientsSql(actor: User): Sql {
  * (a GP on the care team). For the "awaiting GP approval" list.
  */
 export function medicationDecidablePatientsSql(actor: User): Sql {
-  if (!actor.active || actor.role !== Role.GP) return sql`select null::uuid where false`;
+  if (!may.decideMedicationChanges(actor)) return sql`select null::uuid where false`;
   return sql`select m.patient_id from care_team_member m where m.user_id = ${actor.id}`;
 }
 
@@ -654,6 +654,8 @@ export const may = {
   workWithPatients: (actor: User) => actor.active && actor.role !== Role.ADMIN,
   /** The medication worklists and prescribing indicators: prescribers, pain management practitioners and service leads. */
   reviewMedication: (actor: User) => actor.active && ([Role.GP, Role.PAIN_PRACTITIONER, Role.SERVICE_LEAD] as Role[]).includes(actor.role),
+  /** Deciding proposed medication changes (DECIDE_MEDICATION_CHANGE, on their care teams' patients): GPs, so only they have changes awaiting their approval. */
+  decideMedicationChanges: (actor: User) => actor.active && actor.role === Role.GP,
   /** The outcomes dashboard, over the patients the actor may open (readablePatientsSql): a lead's PCN, a coach's caseload. */
   readServiceDashboard: (actor: User) => actor.active && (actor.role === Role.SERVICE_LEAD || actor.role === Role.COACH),
   manageUsers: (actor: User) => actor.role === Role.ADMIN,

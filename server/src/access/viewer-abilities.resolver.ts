@@ -27,6 +27,9 @@ export class ViewerAbilities {
   @Field(() => Boolean, { description: 'Use the medication worklists and prescribing indicators (GPs, pain management practitioners, service leads).' })
   reviewMedication!: boolean;
 
+  @Field(() => Boolean, { description: 'Decide proposed medication changes for your care teams\' patients, so have a list awaiting your approval (GPs).' })
+  decideMedicationChanges!: boolean;
+
   @Field(() => Boolean, { description: 'Read the audit view (service leads: their remit; administrators: all).' })
   readAuditView!: boolean;
 }
@@ -40,6 +43,7 @@ function abilitiesOf(actor: User): ViewerAbilities {
     readServiceDashboard: may.readServiceDashboard(actor),
     arrangePainCafes: may.managePainCafes(actor, actor.organisation.pcnId),
     reviewMedication: may.reviewMedication(actor),
+    decideMedicationChanges: may.decideMedicationChanges(actor),
     readAuditView: may.readAuditView(actor),
   };
 }
@@ -52,6 +56,7 @@ const nothing: ViewerAbilities = {
   readServiceDashboard: false,
   arrangePainCafes: false,
   reviewMedication: false,
+  decideMedicationChanges: false,
   readAuditView: false,
 };
 

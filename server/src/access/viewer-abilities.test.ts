@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { gql, useTestServer } from '../test-support/harness.js';
 import { makeWorld, signInAs } from '../test-support/world.js';
 
-const VIEWER_MAY = '{ viewerMay { createPatient workWithPatients keepDiary viewCapacity readServiceDashboard arrangePainCafes reviewMedication readAuditView } }';
+const VIEWER_MAY = '{ viewerMay { createPatient workWithPatients keepDiary viewCapacity readServiceDashboard arrangePainCafes reviewMedication decideMedicationChanges readAuditView } }';
 
 describe('what each role may do beyond one patient (viewerMay), from the policy', () => {
   const server = useTestServer();
@@ -18,7 +18,7 @@ describe('what each role may do beyond one patient (viewerMay), from the policy'
     const of = async (user: keyof typeof world.users) => abilities(await signInAs(server().url, world.users[user]));
     expect(await of('coach')).toEqual(['createPatient', 'workWithPatients', 'keepDiary', 'viewCapacity', 'readServiceDashboard', 'arrangePainCafes']);
     expect(await of('lead')).toEqual(['createPatient', 'workWithPatients', 'viewCapacity', 'readServiceDashboard', 'arrangePainCafes', 'reviewMedication', 'readAuditView']);
-    expect(await of('gp')).toEqual(['createPatient', 'workWithPatients', 'reviewMedication']);
+    expect(await of('gp')).toEqual(['createPatient', 'workWithPatients', 'reviewMedication', 'decideMedicationChanges']);
     expect(await of('pharm')).toEqual(['createPatient', 'workWithPatients', 'reviewMedication']);
     expect(await of('fcp')).toEqual(['createPatient', 'workWithPatients']);
     expect(await of('specialist')).toEqual(['workWithPatients']);
