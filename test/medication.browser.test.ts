@@ -141,6 +141,7 @@ describe('analgesia review in Chromium', () => {
     const gpPage = gpSession.page;
     await gpPage.locator('.top-bar__nav-link', { hasText: 'Medication' }).click();
     await gpPage.getByRole('heading', { name: 'Awaiting your approval' }).waitFor();
+    expect(await gpPage.locator('main').count()).toBe(1); // the layout's; the page is not a second main landmark
     const awaiting = gpPage.locator('li', { hasText: 'Reduce Morphine (oral), proposed by Practitioner' });
     await awaiting.waitFor();
     await shots(gpPage, 'medication-awaiting-approval');
@@ -185,7 +186,14 @@ describe('analgesia review in Chromium', () => {
     await gpPage.getByRole('link', { name: 'Prescribing indicators' }).click();
     const thisMonth = gpPage.locator('.indicator-table tbody tr').last();
     await thisMonth.waitFor();
-    expect(await thisMonth.locator('th, td').allTextContents()).toEqual([today.slice(0, 7), '1', '1', '1', '1', '0', '0', '120000', '100%', '500', '1', '0']);
+    const monthWords = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${today.slice(0, 7)}-01T00:00:00Z`));
+    expect(await thisMonth.locator('th, td').allTextContents()).toEqual([monthWords, '1', '1', '1', '1', '0', '0', '120000', '100%', '500', '1', '0']);
+    // At 1280 the month-by-month table fits its frame: no column hidden past its edge.
+    expect(await gpPage.locator('.indicators-page .table-wrap').evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
+    // One main landmark, the layout's: the page is not a second <main> inside it.
+    expect(await gpPage.locator('main').count()).toBe(1);
+    // The two durations counted say what they leave out.
+    expect(await gpPage.getByTestId('indicator-durations').textContent()).toContain('Someone on opioids for 6 to 12 months is in neither');
     expect(await gpPage.getByRole('link', { name: 'Download CSV' }).getAttribute('download')).toMatch(/^prescribing-indicators-practice-/);
     await shots(gpPage, 'medication-indicators');
     await gpSession.context.close();

@@ -7,6 +7,10 @@ import { Select } from '../ui/select.js';
 import { LineChart } from './line-chart.js';
 import './medications.css';
 
+const monthWords = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' });
+/** `2026-01` as people read it: Jan 2026. */
+const monthOf = (yyyyMm: string) => monthWords.format(new Date(`${yyyyMm}-01T00:00:00Z`));
+
 /** Prescribing indicators per practice or PCN, month by month, as charts, a table and CSV. */
 export function IndicatorsPage(): JSX.Element {
   document.title = 'Prescribing indicators – Cairn';
@@ -21,7 +25,7 @@ export function IndicatorsPage(): JSX.Element {
   // The figures shown stay while a refresh cannot reach the server, said above them.
   const loaded = lastGood(result);
   const data = () => loaded()?.prescribingIndicators;
-  const labels = () => data()?.months.map((m) => m.month) ?? [];
+  const labels = () => data()?.months.map((m) => monthOf(m.month)) ?? [];
   const series = (pick: (m: NonNullable<ReturnType<typeof data>>['months'][number]) => number) => data()?.months.map(pick) ?? [];
   const [csvHref, setCsvHref] = createSignal('');
   createEffect(() => {
@@ -35,7 +39,8 @@ export function IndicatorsPage(): JSX.Element {
   });
 
   return (
-    <main class="page indicators-page">
+    // Inside the layout's own <main>: a second main landmark, and the page's padding twice, otherwise.
+    <div class="indicators-page">
       <h1>Prescribing indicators</h1>
       <p class="muted">
         Counted from the medication history recorded in Cairn, as of each month's last day: in the spirit of the national measures (NHS England's opioid
@@ -69,6 +74,12 @@ export function IndicatorsPage(): JSX.Element {
                     <LineChart title="Medication reviews done" labels={labels()} values={series((m) => m.reviewsDone)} />
                     <LineChart title="Patients with a reduced OME" labels={labels()} values={series((m) => m.patientsReduced)} />
                   </div>
+                  <p class="muted indicator-durations" data-testid="indicator-durations">
+                    How long: two durations, as the national comparators count them. “3–6 months” is on opioids without a break for more than 3 and up to 6 months
+                    (use becoming long-term); “over 12 months”, for more than 12 months (long-term use). Someone on opioids for 6 to 12 months is in neither: they
+                    are counted in “On opioids”.
+                  </p>
+                  <p class="muted indicator-table__hint">The table scrolls sideways; the month stays in view.</p>
                   <div class="table-wrap">
                     <table class="medication-table indicator-table">
                       <caption>{d[0].scopeName}: month by month</caption>
@@ -78,9 +89,9 @@ export function IndicatorsPage(): JSX.Element {
                           <th scope="col">Registered</th>
                           <th scope="col">On opioids</th>
                           <th scope="col">High dose</th>
-                          <th scope="col">With gabapentinoid</th>
-                          <th scope="col">3–6 months</th>
-                          <th scope="col">Over 12 months</th>
+                          <th scope="col">With a gabapentinoid</th>
+                          <th scope="col">Opioids 3–6 months</th>
+                          <th scope="col">Opioids over 12 months</th>
                           <th scope="col">OME per 1,000</th>
                           <th scope="col">High-dose item share</th>
                           <th scope="col">Gabapentinoid DDDs per 1,000</th>
@@ -92,7 +103,7 @@ export function IndicatorsPage(): JSX.Element {
                         <For each={d[0].months}>
                           {(m) => (
                             <tr>
-                              <th scope="row">{m.month}</th>
+                              <th scope="row">{monthOf(m.month)}</th>
                               <td>{m.registeredPatients}</td>
                               <td>{m.onOpioid}</td>
                               <td>{m.onHighDoseOpioid}</td>
@@ -119,6 +130,6 @@ export function IndicatorsPage(): JSX.Element {
           </>
         )}
       </ListStates>
-    </main>
+    </div>
   );
 }

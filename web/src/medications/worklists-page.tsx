@@ -26,7 +26,8 @@ export function MedicationWorklistsPage(): JSX.Element {
   refreshOnNotifications(['MEDICATION_APPROVAL_REQUESTED', 'MEDICATION_CHANGE_WITHDRAWN'], () => refetch({ requestPolicy: 'network-only' }));
   const medicationLink = (patientId: string) => `/patients/${encodeURIComponent(patientId)}/medication`;
   return (
-    <main class="page indicators-page">
+    // Inside the layout's own <main>: a second main landmark, and the page's padding twice, otherwise.
+    <div class="indicators-page">
       <h1>Medication reviews</h1>
       <p class="muted">
         Cairn advises and records; it never prescribes. <Link href="/indicators">Prescribing indicators</Link> for your practice or PCN.
@@ -79,6 +80,6 @@ export function MedicationWorklistsPage(): JSX.Element {
           </Show>
         </Show>
       </Show>
-    </main>
+    </div>
   );
 }
