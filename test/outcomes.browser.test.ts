@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../server/src/auth/user.entity.js';
-import { gql, useTestServer } from '../server/src/test-support/harness.js';
+import { gql, gqlData, ownerQuery, useTestServer } from '../server/src/test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../server/src/test-support/world.js';
 import { artifactsDir, useChromium } from './support/browser.js';
 import { signInWithForm } from './support/sign-in.js';
@@ -154,6 +154,52 @@ describe('outcome measures in Chromium', () => {
     await shot(phone, 'outcomes-dashboard-390');
   });
 
+  it('the dashboard\'s bar charts read at a phone\'s width and at a laptop\'s: whole labels, text at its size, a share drawn out of 100', { timeout: 120_000 }, async () => {
+    // A world of its own, whose practice has a long name, and one patient with five recorded sessions, one missed: a DNA rate of 20 %.
+    const own = await makeWorld(server().orm.em.fork());
+    const name = `Riverside Medical Centre ${own.tag}`;
+    await ownerQuery('update organisation set name = $1 where id = $2', [name, own.practice.id]);
+    const { coach } = own.users;
+    const patient = await own.patient([coach], { givenName: 'Carys' });
+    const token = await signInAs(server().url, coach);
+    for (const [i, outcome] of (['ATTENDED', 'ATTENDED', 'DNA', 'ATTENDED', 'ATTENDED'] as const).entries()) {
+      // Booked in the future (the API books nothing in the past), moved back with the owner's SQL, then recorded.
+      const startsAt = new Date(Date.now() + (30 + i) * 86_400_000);
+      const booked = await gqlData<{ bookSession: { session: { id: string } } }>(server().url, 'mutation($input: BookSessionInput!) { bookSession(input: $input) { session { id } } }', {
+        input: { patientId: patient.id, coachId: coach.id, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 45 * 60_000).toISOString(), mode: 'PHONE', purpose: 'Pacing' },
+      }, token);
+      const [moved] = await ownerQuery<{ starts_at: Date; ends_at: Date }>(
+        `update coaching_session set starts_at = ($2 || ' 10:00 Europe/London')::timestamptz, ends_at = ($2 || ' 10:45 Europe/London')::timestamptz where id = $1 returning starts_at, ends_at`,
+        [booked.bookSession.session.id, `2026-02-0${i + 2}`],
+      );
+      await gqlData(server().url, 'mutation($input: RecordSessionInput!) { recordSession(input: $input) { detail { session { id } } } }', {
+        input: { sessionId: booked.bookSession.session.id, outcome, discussed: outcome === 'ATTENDED' ? 'Pacing' : '', seen: { startsAt: moved!.starts_at.toISOString(), endsAt: moved!.ends_at.toISOString() } },
+      }, token);
+    }
+
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+      const page = await signedIn(coach, viewport);
+      await page.goto(`${server().url}/dashboard`);
+      const programme = page.getByRole('region', { name: 'The programme' });
+      const dna = programme.locator('.bar-chart').nth(1);
+      await dna.waitFor();
+      // The whole name, on as many lines as it takes: not "Riverside Medical Cen…" with its first letter cut off.
+      expect(await dna.locator('.bar-chart__label').textContent()).toBe(name);
+      expect(await dna.locator('.bar-chart__label').evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().left >= 0)).toBe(true);
+      expect(await dna.locator('.bar-chart__value').textContent()).toBe('20 % (of 5)');
+      // 20 % is a fifth of the axis, not its whole length.
+      const share = await dna.locator('.bar-chart__row').evaluate((row) => row.querySelector('.bar-chart__bar')!.getBoundingClientRect().width / row.querySelector('.bar-chart__track')!.getBoundingClientRect().width);
+      expect(share).toBeGreaterThan(0.18);
+      expect(share).toBeLessThan(0.22);
+      // Every chart's text at 11 px or more as drawn on the screen, not a scaled-down drawing's 5–6 px.
+      const sizes = await renderedFontSizes(page.locator('main'), '.bar-chart__label, .bar-chart__value');
+      expect(sizes.length).toBeGreaterThan(0);
+      expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+      await shot(page, `outcomes-dashboard-charts-${viewport.width}`);
+    }
+  });
+
   it('a correction starts from the record it corrects: its date and answers are kept, so the baseline stays where it was', { timeout: 120_000 }, async () => {
     // A world of its own, so the dashboard's figures above count only their patients.
     const own = await makeWorld(server().orm.em.fork());
@@ -226,3 +272,18 @@ describe('outcome measures in Chromium', () => {
     await expect.poll(() => page.getByTestId('change-GP_APPOINTMENTS').textContent()).toMatch(/^1 more appointment \(\+33\.3 %\) than at baseline \(3 on /);
   });
 });
+
+/**
+ * The font sizes the elements `selector` finds in `scope` are drawn at on the screen, in CSS pixels: each
+ * one's computed size, times the scale its SVG's viewBox is drawn at (1 for HTML, or for a chart drawn at its
+ * own width).
+ */
+function renderedFontSizes(scope: Locator, selector: string): Promise<number[]> {
+  return scope.locator(selector).evaluateAll((els) =>
+    els.map((el) => {
+      const size = parseFloat(getComputedStyle(el).fontSize);
+      const svg = el.closest('svg');
+      return !svg || svg.viewBox.baseVal.width === 0 ? size : size * (svg.getBoundingClientRect().width / svg.viewBox.baseVal.width);
+    }),
+  );
+}

@@ -163,7 +163,7 @@ export function DashboardPage(): JSX.Element {
                 <h3>PSEQ change from baseline (%)</h3>
                 <BarChart unit=" %" description="PSEQ change from baseline in percent, by group" bars={dash().rows.map((r) => bar(r.label, r.pseqChangePercent))} />
                 <h3>No GP visit for pain (%)</h3>
-                <BarChart unit=" %" signed={false} description="Share of patients with no GP visit for pain, by group" bars={dash().rows.map((r) => bar(r.label, r.noGpVisitPercent))} />
+                <BarChart unit=" %" signed={false} max={100} description="Share of patients with no GP visit for pain, by group" bars={dash().rows.map((r) => bar(r.label, r.noGpVisitPercent))} />
               </section>
             </Show>
             <section class="card" aria-labelledby="definitions-heading">
@@ -235,7 +235,7 @@ function ProgrammeFigures(props: { rows: readonly Row[]; total: Row }): JSX.Elem
         <h3>Sessions delivered</h3>
         <BarChart unit="" signed={false} description="Coaching sessions delivered, by group" bars={props.rows.map((r) => ({ label: r.label, value: r.sessionsAttended, note: `${r.sessionsDna} DNA` }))} />
         <h3>DNA rate (%)</h3>
-        <BarChart unit=" %" signed={false} description="Share of recorded sessions the patient did not attend, by group" bars={props.rows.map((r) => ({ label: r.label, value: r.dnaRatePercent.value, note: `of ${r.dnaRatePercent.n}` }))} />
+        <BarChart unit=" %" signed={false} max={100} description="Share of recorded sessions the patient did not attend, by group" bars={props.rows.map((r) => ({ label: r.label, value: r.dnaRatePercent.value, note: `of ${r.dnaRatePercent.n}` }))} />
       </Show>
     </section>
   );
