@@ -192,6 +192,11 @@ describe('analgesia review in Chromium', () => {
     expect(await gpPage.locator('.indicators-page .table-wrap').evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
     // One main landmark, the layout's: the page is not a second <main> inside it.
     expect(await gpPage.locator('main').count()).toBe(1);
+    // The charts' text is drawn at 11 px or more, not scaled down with a fixed-width drawing.
+    const chartText = await gpPage.locator('.line-chart text').evaluateAll((els) =>
+      els.map((el) => parseFloat(getComputedStyle(el).fontSize) * (el.closest('svg')!.getBoundingClientRect().width / el.closest('svg')!.viewBox.baseVal.width)),
+    );
+    expect(Math.min(...chartText)).toBeGreaterThanOrEqual(11);
     // The two durations counted say what they leave out.
     expect(await gpPage.getByTestId('indicator-durations').textContent()).toContain('Someone on opioids for 6 to 12 months is in neither');
     expect(await gpPage.getByRole('link', { name: 'Download CSV' }).getAttribute('download')).toMatch(/^prescribing-indicators-practice-/);

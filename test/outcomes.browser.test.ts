@@ -56,6 +56,20 @@ describe('outcome measures in Chromium', () => {
     expect(await page.getByTestId('change-PSEQ_10').textContent()).toContain('Not a meaningful change');
     expect(await pseqCard.locator('.score-chart__point').count()).toBe(1);
     expect(await pseqCard.locator('.score-chart__line').count()).toBe(1);
+    // The trend line (20 → 30) crosses "baseline +7" (27) mid-plot: the label moves off it rather than be drawn through.
+    const crossings = await pseqCard.locator('svg').evaluate((svg) => {
+      const line = svg.querySelector<SVGPolylineElement>('.score-chart__line')!;
+      return [...svg.querySelectorAll<SVGTextElement>('.score-chart__guide text')].map((t) => {
+        const box = t.getBBox();
+        let hits = 0;
+        for (let at = 0; at <= line.getTotalLength(); at += 1) {
+          const p = line.getPointAtLength(at);
+          if (p.x >= box.x && p.x <= box.x + box.width && p.y >= box.y && p.y <= box.y + box.height) hits++;
+        }
+        return `${t.textContent}: ${hits}`;
+      });
+    });
+    expect(crossings).toEqual(['baseline +7: 0', 'baseline −7: 0']);
     // The PSEQ-2 has its own chart (items 5 and 9: 4 then 6), never mixed into the PSEQ-10's.
     await expect.poll(() => page.getByTestId('latest-PSEQ_2').textContent()).toBe('6');
     await shot(page, 'outcomes-measures-1280');
@@ -69,6 +83,10 @@ describe('outcome measures in Chromium', () => {
     await expect.poll(() => phone.getByTestId('latest-PSEQ_10').textContent()).toBe('30');
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBe(0);
+    // The charts are drawn at the phone's width: their text at 11 px or more on the screen, not scaled down to 5–6 px.
+    const sizes = await renderedFontSizes(phone.locator('main'), '.score-chart text');
+    expect(sizes.length).toBeGreaterThan(0);
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
     await shot(phone, 'outcomes-measures-390');
   });
 

@@ -1,8 +1,8 @@
 import { For, Show, type JSX } from 'solid-js';
 import { formatIsoDate } from '../platform/dates.js';
+import { createMeasuredWidth } from '../ui/measured-width.js';
 import type { CheckIn } from './plan-doc.js';
 
-const width = 320;
 const height = 120;
 const pad = { left: 28, right: 12, top: 10, bottom: 22 };
 
@@ -11,15 +11,17 @@ const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 
 /**
  * Check-in ratings (0–10) over time as a small line chart, spaced by date. The same figures are in the
- * check-in list beside it, and the chart's label sums them up for screen readers.
+ * check-in list beside it, and the chart's label sums them up for screen readers. Drawn at its container's
+ * width, so its text keeps its size on a phone.
  */
 export function ProgressChart(props: { checkIns: CheckIn[]; goal: string }): JSX.Element {
+  const [width, measure] = createMeasuredWidth(320);
   const sorted = () => [...props.checkIns].sort((a, b) => a.date.localeCompare(b.date));
   const points = () => {
     const list = sorted();
     const first = day(list[0]!.date);
     const span = Math.max(day(list[list.length - 1]!.date) - first, 1);
-    const x = (d: string) => (list.length === 1 ? pad.left + (width - pad.left - pad.right) / 2 : pad.left + ((day(d) - first) / span) * (width - pad.left - pad.right));
+    const x = (d: string) => (list.length === 1 ? pad.left + (width() - pad.left - pad.right) / 2 : pad.left + ((day(d) - first) / span) * (width() - pad.left - pad.right));
     const y = (r: number) => pad.top + (1 - r / 10) * (height - pad.top - pad.bottom);
     return list.map((c) => ({ x: x(c.date), y: y(c.rating), c }));
   };
@@ -30,13 +32,13 @@ export function ProgressChart(props: { checkIns: CheckIn[]; goal: string }): JSX
   };
   return (
     <Show when={props.checkIns.length > 0}>
-      <svg class="progress-chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={summary()}>
+      <svg ref={measure} class="progress-chart" viewBox={`0 0 ${width()} ${height}`} role="img" aria-label={summary()}>
         <For each={[0, 5, 10]}>
           {(r) => {
             const y = pad.top + (1 - r / 10) * (height - pad.top - pad.bottom);
             return (
               <>
-                <line x1={pad.left} x2={width - pad.right} y1={y} y2={y} class="progress-chart__grid" />
+                <line x1={pad.left} x2={width() - pad.right} y1={y} y2={y} class="progress-chart__grid" />
                 <text x={pad.left - 6} y={y + 4} class="progress-chart__axis" text-anchor="end">
                   {r}
                 </text>
@@ -56,7 +58,7 @@ export function ProgressChart(props: { checkIns: CheckIn[]; goal: string }): JSX
           {shortDate.format(day(sorted()[0]!.date))}
         </text>
         <Show when={sorted().length > 1}>
-          <text x={width - pad.right} y={height - 4} class="progress-chart__axis" text-anchor="end">
+          <text x={width() - pad.right} y={height - 4} class="progress-chart__axis" text-anchor="end">
             {shortDate.format(day(sorted()[sorted().length - 1]!.date))}
           </text>
         </Show>

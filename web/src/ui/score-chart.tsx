@@ -1,4 +1,5 @@
 import { For, Show, type JSX } from 'solid-js';
+import { createMeasuredWidth } from './measured-width.js';
 
 /** One measurement: a date (YYYY-MM-DD) and its value. */
 export interface ChartPoint {
@@ -35,7 +36,6 @@ export interface ScoreChartProps {
   ticks?: readonly number[];
 }
 
-const width = 380;
 const height = 190;
 const pad = { left: 28, right: 62, top: 10, bottom: 22 };
 const shortDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: '2-digit', timeZone: 'UTC' });
@@ -43,28 +43,31 @@ const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 
 /**
  * Values over time as an SVG line chart, spaced by date: shaded bands behind, dashed guides across, the
- * baseline marked. Knows nothing of where the numbers come from; it scales to its container's width.
+ * baseline marked. Knows nothing of where the numbers come from. Drawn at its container's width, so its
+ * text keeps its size on a phone.
  */
 export function ScoreChart(props: ScoreChartProps): JSX.Element {
-  const plotW = width - pad.left - pad.right;
+  const [width, measure] = createMeasuredWidth(380);
+  const plotW = () => width() - pad.left - pad.right;
   const plotH = height - pad.top - pad.bottom;
   const y = (v: number) => pad.top + (1 - (clamp(v, props.min, props.max) - props.min) / (props.max - props.min || 1)) * plotH;
   const sorted = () => [...props.points].sort((a, b) => a.date.localeCompare(b.date));
   const x = (date: string) => {
     const list = sorted();
-    if (list.length < 2) return pad.left + plotW / 2;
+    if (list.length < 2) return pad.left + plotW() / 2;
     const first = day(list[0]!.date);
     const span = Math.max(day(list[list.length - 1]!.date) - first, 1);
-    return pad.left + ((day(date) - first) / span) * plotW;
+    return pad.left + ((day(date) - first) / span) * plotW();
   };
+  const line = () => sorted().map((p) => ({ x: x(p.date), y: y(p.value) }));
   const ticks = () => props.ticks ?? [props.min, (props.min + props.max) / 2, props.max];
   return (
-    <svg class="score-chart" viewBox={`0 0 ${width} ${height}`} role="img" aria-label={props.description} preserveAspectRatio="xMidYMid meet">
+    <svg ref={measure} class="score-chart" viewBox={`0 0 ${width()} ${height}`} role="img" aria-label={props.description} preserveAspectRatio="xMidYMid meet">
       <For each={props.bands ?? []}>
         {(b, i) => (
           <g class={`score-chart__band score-chart__band--${i() % 4}`}>
-            <rect x={pad.left} width={plotW} y={y(b.to)} height={Math.max(y(b.from) - y(b.to), 1)} />
-            <text x={width - pad.right + 4} y={(y(b.from) + y(b.to)) / 2 + 4} class="score-chart__band-label">
+            <rect x={pad.left} width={plotW()} y={y(b.to)} height={Math.max(y(b.from) - y(b.to), 1)} />
+            <text x={width() - pad.right + 4} y={(y(b.from) + y(b.to)) / 2 + 4} class="score-chart__band-label">
               {b.label}
             </text>
           </g>
@@ -73,7 +76,7 @@ export function ScoreChart(props: ScoreChartProps): JSX.Element {
       <For each={ticks()}>
         {(t) => (
           <>
-            <line x1={pad.left} x2={pad.left + plotW} y1={y(t)} y2={y(t)} class="score-chart__grid" />
+            <line x1={pad.left} x2={pad.left + plotW()} y1={y(t)} y2={y(t)} class="score-chart__grid" />
             <text x={pad.left - 6} y={y(t) + 4} class="score-chart__axis" text-anchor="end">
               {round(t)}
             </text>
@@ -81,18 +84,20 @@ export function ScoreChart(props: ScoreChartProps): JSX.Element {
         )}
       </For>
       <For each={(props.guides ?? []).filter((g) => g.value >= props.min && g.value <= props.max)}>
-        {(g) => (
-          <g class="score-chart__guide">
-            <line x1={pad.left} x2={pad.left + plotW} y1={y(g.value)} y2={y(g.value)} />
-            {/* Labelled mid-plot, away from the baseline's label at the first date. */}
-            <text x={pad.left + plotW / 2} y={y(g.value) - 3} text-anchor="middle">
-              {g.label}
-            </text>
-          </g>
-        )}
+        {(g) => {
+          const place = () => guideLabelPlace(g.label, y(g.value), pad.left, plotW(), line());
+          return (
+            <g class="score-chart__guide">
+              <line x1={pad.left} x2={pad.left + plotW()} y1={y(g.value)} y2={y(g.value)} />
+              <text x={place().x} y={place().y} text-anchor="middle">
+                {g.label}
+              </text>
+            </g>
+          );
+        }}
       </For>
       <Show when={sorted().length > 1}>
-        <polyline class="score-chart__line" points={sorted().map((p) => `${x(p.date)},${y(p.value)}`).join(' ')} />
+        <polyline class="score-chart__line" points={line().map((p) => `${p.x},${p.y}`).join(' ')} />
       </Show>
       <For each={sorted()}>
         {(p) => (
@@ -119,12 +124,53 @@ export function ScoreChart(props: ScoreChartProps): JSX.Element {
         </text>
       </Show>
       <Show when={sorted().length > 1}>
-        <text x={pad.left + plotW} y={height - 6} class="score-chart__axis" text-anchor="end">
+        <text x={pad.left + plotW()} y={height - 6} class="score-chart__axis" text-anchor="end">
           {shortDate.format(day(sorted()[sorted().length - 1]!.date))}
         </text>
       </Show>
     </svg>
   );
+}
+
+/** A guide label's height, and its width per character, at the 11 px the stylesheet gives it (a little over, to leave a gap). */
+const labelHeight = 13;
+const charWidth = 6.5;
+
+/**
+ * Where a guide's label goes: just above or below its line, at the place along it farthest from the trend
+ * line, so the line is never drawn through the words. Mid-plot first (away from the baseline's own label at
+ * the first date), then the quarters, then near the ends.
+ */
+function guideLabelPlace(label: string, guideY: number, left: number, plotW: number, line: ReadonlyArray<{ x: number; y: number }>): { x: number; y: number } {
+  const half = (label.length * charWidth) / 2;
+  let best = { x: left + plotW / 2, y: guideY - 3, clearance: -1 };
+  for (const at of [0.5, 0.25, 0.75, 0.12, 0.88]) {
+    const cx = Math.min(Math.max(left + plotW * at, left + half), left + plotW - half);
+    for (const baselineY of [guideY - 3, guideY + labelHeight]) {
+      const box = { left: cx - half, right: cx + half, top: baselineY - labelHeight + 2, bottom: baselineY + 3 };
+      const clearance = distanceFromLine(box, line);
+      if (clearance > best.clearance) best = { x: cx, y: baselineY, clearance };
+    }
+  }
+  return { x: best.x, y: best.y };
+}
+
+/** How far, vertically, the line passes from a box within the box's width: 0 when it crosses it, Infinity when it never comes under or over it. */
+function distanceFromLine(box: { left: number; right: number; top: number; bottom: number }, line: ReadonlyArray<{ x: number; y: number }>): number {
+  // A single point is a circle of radius about 5: a segment of its own width.
+  const segments = line.length === 1 ? [[{ x: line[0]!.x - 5, y: line[0]!.y }, { x: line[0]!.x + 5, y: line[0]!.y }]] : line.slice(1).map((b, i) => [line[i]!, b]);
+  let nearest = Infinity;
+  for (const [a, b] of segments as Array<[{ x: number; y: number }, { x: number; y: number }]>) {
+    const from = Math.max(a.x, box.left);
+    const to = Math.min(b.x, box.right);
+    if (from > to) continue;
+    // Straight over [from, to], so its highest and lowest points there are at the two ends.
+    const at = (px: number) => (b.x === a.x ? (px === from ? a.y : b.y) : a.y + ((px - a.x) / (b.x - a.x)) * (b.y - a.y));
+    const top = Math.min(at(from), at(to));
+    const bottom = Math.max(at(from), at(to));
+    nearest = Math.min(nearest, bottom < box.top ? box.top - bottom : top > box.bottom ? top - box.bottom : 0);
+  }
+  return nearest;
 }
 
 function clamp(v: number, lo: number, hi: number): number {
