@@ -57,18 +57,7 @@ describe('outcome measures in Chromium', () => {
     expect(await pseqCard.locator('.score-chart__point').count()).toBe(1);
     expect(await pseqCard.locator('.score-chart__line').count()).toBe(1);
     // The trend line (20 → 30) crosses "baseline +7" (27) mid-plot: the label moves off it rather than be drawn through.
-    const crossings = await pseqCard.locator('svg').evaluate((svg) => {
-      const line = svg.querySelector<SVGPolylineElement>('.score-chart__line')!;
-      return [...svg.querySelectorAll<SVGTextElement>('.score-chart__guide text')].map((t) => {
-        const box = t.getBBox();
-        let hits = 0;
-        for (let at = 0; at <= line.getTotalLength(); at += 1) {
-          const p = line.getPointAtLength(at);
-          if (p.x >= box.x && p.x <= box.x + box.width && p.y >= box.y && p.y <= box.y + box.height) hits++;
-        }
-        return `${t.textContent}: ${hits}`;
-      });
-    });
+    const crossings = await guideLabelCrossings(pseqCard.locator('svg'));
     expect(crossings).toEqual(['baseline +7: 0', 'baseline −7: 0']);
     // The PSEQ-2 has its own chart (items 5 and 9: 4 then 6), never mixed into the PSEQ-10's.
     await expect.poll(() => page.getByTestId('latest-PSEQ_2').textContent()).toBe('6');
@@ -218,6 +207,25 @@ describe('outcome measures in Chromium', () => {
     }
   });
 
+  it('never draws the trend line through a guide\'s label', { timeout: 120_000 }, async () => {
+    // 10 → 29, as the review found it: the line crosses "baseline +7" (17) a little left of the middle, where the label was drawn.
+    const own = await makeWorld(server().orm.em.fork());
+    const { coach } = own.users;
+    const patient = await own.patient([coach], { givenName: 'Noah' });
+    const token = await signInAs(server().url, coach);
+    for (const [answers, measuredOn] of [[Array(10).fill(1), '2026-10-01'], [[...Array(9).fill(3), 2], '2026-12-07']] as const) {
+      expect((await gql(server().url, RECORD, { input: { patientId: patient.id, instrument: 'PSEQ_10', answers, measuredOn } }, token)).errors).toBeUndefined();
+    }
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+      const page = await signedIn(coach, viewport);
+      await page.goto(`${server().url}/patients/${patient.id}/measures`);
+      await expect.poll(() => page.getByTestId('latest-PSEQ_10').textContent()).toBe('29');
+      const card = page.locator('.measure-card', { has: page.getByTestId('latest-PSEQ_10') });
+      expect(await guideLabelCrossings(card.locator('svg'))).toEqual(['baseline +7: 0', 'baseline −7: 0']);
+      await shot(page, `outcomes-guide-labels-${viewport.width}`);
+    }
+  });
+
   it('a correction starts from the record it corrects: its date and answers are kept, so the baseline stays where it was', { timeout: 120_000 }, async () => {
     // A world of its own, so the dashboard's figures above count only their patients.
     const own = await makeWorld(server().orm.em.fork());
@@ -304,4 +312,20 @@ function renderedFontSizes(scope: Locator, selector: string): Promise<number[]> 
       return !svg || svg.viewBox.baseVal.width === 0 ? size : size * (svg.getBoundingClientRect().width / svg.viewBox.baseVal.width);
     }),
   );
+}
+
+/** For each guide label of a score chart, how many points along the trend line fall inside the label's box: "baseline +7: 0" when the line misses it. */
+function guideLabelCrossings(svg: Locator): Promise<string[]> {
+  return svg.evaluate((el) => {
+    const line = el.querySelector<SVGPolylineElement>('.score-chart__line')!;
+    return [...el.querySelectorAll<SVGTextElement>('.score-chart__guide text')].map((t) => {
+      const box = t.getBBox();
+      let hits = 0;
+      for (let at = 0; at <= line.getTotalLength(); at += 1) {
+        const p = line.getPointAtLength(at);
+        if (p.x >= box.x && p.x <= box.x + box.width && p.y >= box.y && p.y <= box.y + box.height) hits++;
+      }
+      return `${t.textContent}: ${hits}`;
+    });
+  });
 }
