@@ -222,6 +222,15 @@ describe('outcome measures in Chromium', () => {
       await expect.poll(() => page.getByTestId('latest-PSEQ_10').textContent()).toBe('29');
       const card = page.locator('.measure-card', { has: page.getByTestId('latest-PSEQ_10') });
       expect(await guideLabelCrossings(card.locator('svg'))).toEqual(['baseline +7: 0', 'baseline −7: 0']);
+      // Nor over the baseline's own label, which at a phone's width sits near the middle.
+      const overBaselineLabel = await card.locator('svg').evaluate((svg) => {
+        const b = svg.querySelector<SVGTextElement>('.score-chart__baseline text')!.getBBox();
+        return Array.from(svg.querySelectorAll<SVGTextElement>('.score-chart__guide text')).filter((t) => {
+          const g = t.getBBox();
+          return g.x < b.x + b.width && b.x < g.x + g.width && g.y < b.y + b.height && b.y < g.y + g.height;
+        }).length;
+      });
+      expect(overBaselineLabel).toBe(0);
       await shot(page, `outcomes-guide-labels-${viewport.width}`);
     }
   });
@@ -318,7 +327,7 @@ function renderedFontSizes(scope: Locator, selector: string): Promise<number[]> 
 function guideLabelCrossings(svg: Locator): Promise<string[]> {
   return svg.evaluate((el) => {
     const line = el.querySelector<SVGPolylineElement>('.score-chart__line')!;
-    return [...el.querySelectorAll<SVGTextElement>('.score-chart__guide text')].map((t) => {
+    return Array.from(el.querySelectorAll<SVGTextElement>('.score-chart__guide text')).map((t) => {
       const box = t.getBBox();
       let hits = 0;
       for (let at = 0; at <= line.getTotalLength(); at += 1) {

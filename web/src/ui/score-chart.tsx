@@ -60,6 +60,11 @@ export function ScoreChart(props: ScoreChartProps): JSX.Element {
     return pad.left + ((day(date) - first) / span) * plotW();
   };
   const line = () => sorted().map((p) => ({ x: x(p.date), y: y(p.value) }));
+  // The baseline's own label ("baseline", drawn below and right of its diamond), which a guide's label must not cover.
+  const baselineLabels = (): Box[] =>
+    sorted()
+      .filter((p) => p.baseline)
+      .map((p) => ({ left: x(p.date) + 6, right: x(p.date) + 8 + 'baseline'.length * charWidth, top: y(p.value) + 2, bottom: y(p.value) + 18 }));
   const ticks = () => props.ticks ?? [props.min, (props.min + props.max) / 2, props.max];
   return (
     <svg ref={measure} class="score-chart" viewBox={`0 0 ${width()} ${height}`} role="img" aria-label={props.description} preserveAspectRatio="xMidYMid meet">
@@ -85,7 +90,7 @@ export function ScoreChart(props: ScoreChartProps): JSX.Element {
       </For>
       <For each={(props.guides ?? []).filter((g) => g.value >= props.min && g.value <= props.max)}>
         {(g) => {
-          const place = () => guideLabelPlace(g.label, y(g.value), pad.left, plotW(), line());
+          const place = () => guideLabelPlace(g.label, y(g.value), pad.left, plotW(), pad.top + plotH, line(), baselineLabels());
           return (
             <g class="score-chart__guide">
               <line x1={pad.left} x2={pad.left + plotW()} y1={y(g.value)} y2={y(g.value)} />
@@ -132,23 +137,33 @@ export function ScoreChart(props: ScoreChartProps): JSX.Element {
   );
 }
 
+interface Box {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
+}
+
 /** A guide label's height, and its width per character, at the 11 px the stylesheet gives it (a little over, to leave a gap). */
 const labelHeight = 13;
 const charWidth = 6.5;
 
 /**
- * Where a guide's label goes: just above or below its line, at the place along it farthest from the trend
- * line, so the line is never drawn through the words. Mid-plot first (away from the baseline's own label at
- * the first date), then the quarters, then near the ends.
+ * Where a guide's label goes: just above its line mid-plot (away from the baseline's own label at the first
+ * date), unless the trend line passes within a few pixels of it there; then the first of the other places
+ * (below the line, the quarters, near the ends) the line keeps clear of, or failing all, the clearest.
  */
-function guideLabelPlace(label: string, guideY: number, left: number, plotW: number, line: ReadonlyArray<{ x: number; y: number }>): { x: number; y: number } {
+function guideLabelPlace(label: string, guideY: number, left: number, plotW: number, plotBottom: number, line: ReadonlyArray<{ x: number; y: number }>, avoid: readonly Box[]): { x: number; y: number } {
   const half = (label.length * charWidth) / 2;
   let best = { x: left + plotW / 2, y: guideY - 3, clearance: -1 };
   for (const at of [0.5, 0.25, 0.75, 0.12, 0.88]) {
     const cx = Math.min(Math.max(left + plotW * at, left + half), left + plotW - half);
     for (const baselineY of [guideY - 3, guideY + labelHeight]) {
       const box = { left: cx - half, right: cx + half, top: baselineY - labelHeight + 2, bottom: baselineY + 3 };
+      // Below the plot it would run into the dates; over the baseline's label, into that.
+      if (box.bottom > plotBottom || avoid.some((a) => a.left < box.right && box.left < a.right && a.top < box.bottom && box.top < a.bottom)) continue;
       const clearance = distanceFromLine(box, line);
+      if (clearance >= 4) return { x: cx, y: baselineY };
       if (clearance > best.clearance) best = { x: cx, y: baselineY, clearance };
     }
   }
@@ -156,7 +171,7 @@ function guideLabelPlace(label: string, guideY: number, left: number, plotW: num
 }
 
 /** How far, vertically, the line passes from a box within the box's width: 0 when it crosses it, Infinity when it never comes under or over it. */
-function distanceFromLine(box: { left: number; right: number; top: number; bottom: number }, line: ReadonlyArray<{ x: number; y: number }>): number {
+function distanceFromLine(box: Box, line: ReadonlyArray<{ x: number; y: number }>): number {
   // A single point is a circle of radius about 5: a segment of its own width.
   const segments = line.length === 1 ? [[{ x: line[0]!.x - 5, y: line[0]!.y }, { x: line[0]!.x + 5, y: line[0]!.y }]] : line.slice(1).map((b, i) => [line[i]!, b]);
   let nearest = Infinity;
