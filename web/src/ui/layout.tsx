@@ -23,7 +23,7 @@ interface LayoutProps {
 /**
  * The signed-in frame: skip link, one compact top bar, then the page. The bar names who is signed in on an
  * account button (just an icon on a phone) that opens their role, "Sign out" and "Sign out everywhere", so
- * the bar stays one line high however many links a role has.
+ * the bar stays one line high on a laptop; on a phone the links wrap onto lines of their own below it.
  * "Sign out everywhere" is the quieter action and asks to be confirmed: it ends every session of this person.
  */
 export function Layout(props: LayoutProps): JSX.Element {
