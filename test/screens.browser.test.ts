@@ -241,4 +241,17 @@ describe('Cairn on every screen from 320 px up, in Chromium', () => {
     expect(await seriousAccessibilityProblems(page)).toEqual([]);
     await context.close();
   });
+  it('the programme and diary pages are one main landmark with one page margin, as every other page', async () => {
+    const { context, page } = await signedIn(world.users.coach, 1280);
+    for (const where of ['/referrals', '/case-finding', '/diary', '/capacity']) {
+      await page.goto(`${server().url}${where}`);
+      const heading = page.getByRole('heading', { level: 1 });
+      await heading.waitFor();
+      expect([where, await page.getByRole('main').count()]).toEqual([where, 1]);
+      // The heading starts at the page's own padding, not that padding twice over.
+      const inset = await heading.evaluate((h) => h.getBoundingClientRect().left - document.getElementById('main')!.getBoundingClientRect().left);
+      expect([where, inset]).toEqual([where, 24]);
+    }
+    await context.close();
+  });
 });

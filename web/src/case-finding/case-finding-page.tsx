@@ -29,7 +29,7 @@ export function CaseFindingPage(): JSX.Element {
   };
 
   return (
-    <main class="page case-finding-page">
+    <div class="case-finding-page">
       <ProgrammeNav />
       <h1>Case finding</h1>
       <p class="muted">Search your PCN's practice lists for patients who may benefit from coaching, then record the invitations you send. Cairn records invitations; it sends nothing.</p>
@@ -74,6 +74,6 @@ export function CaseFindingPage(): JSX.Element {
           </>
         )}
       </Show>
-    </main>
+    </div>
   );
 }

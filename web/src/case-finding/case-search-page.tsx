@@ -60,7 +60,7 @@ export function CaseSearchPage(props: { searchId: string }): JSX.Element {
   };
 
   return (
-    <main class="page case-finding-page">
+    <div class="case-finding-page">
       <ProgrammeNav />
       <p class="back-link">
         <Link href="/case-finding">← Case finding</Link>
@@ -166,6 +166,6 @@ export function CaseSearchPage(props: { searchId: string }): JSX.Element {
           </>
         )}
       </Show>
-    </main>
+    </div>
   );
 }

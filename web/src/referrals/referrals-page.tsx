@@ -25,7 +25,7 @@ export function ReferralsPage(): JSX.Element {
   };
   const triages = () => role() === 'COACH' || role() === 'SERVICE_LEAD';
   return (
-    <main class="page referrals-page">
+    <div class="referrals-page">
       <ProgrammeNav />
       <div class="page-heading">
         <h1>Referrals</h1>
@@ -40,7 +40,7 @@ export function ReferralsPage(): JSX.Element {
         <WaitingListSection />
       </Show>
       <MyReferralsSection />
-    </main>
+    </div>
   );
 }
 

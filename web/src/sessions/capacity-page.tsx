@@ -26,7 +26,7 @@ export function CapacityPage(): JSX.Element {
   const mine = () => rows()?.find((r) => r.coach.id === me()?.id);
 
   return (
-    <div class="page capacity-page">
+    <div class="capacity-page">
       <h1>Capacity</h1>
       <Show when={rows()?.[0]}>{(r) => <p class="muted">Week of {dayTitle(r().weekStart)}. Sessions booked or held count; cancellations do not. Active caseload: ACTIVE patients whose care the coach leads.</p>}</Show>
       <Show when={result.error}>

@@ -30,7 +30,7 @@ export function DiaryPage(): JSX.Element {
   const thisWeek = () => ukDateOf(new Date());
 
   return (
-    <div class="page diary-page">
+    <div class="diary-page">
       <h1>{diary() ? `Diary: ${diary()!.coach.name}` : 'Diary'}</h1>
       <Show when={result.error}>
         <Alert tone="error">
