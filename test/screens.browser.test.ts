@@ -2,7 +2,7 @@ import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { User } from '../server/src/auth/user.entity.js';
-import type { Patient } from '../server/src/patients/patient.entity.js';
+import { PatientStatus, type Patient } from '../server/src/patients/patient.entity.js';
 import { formatNhsNumber } from '../server/src/patients/nhs-number.js';
 import { gql, useTestServer } from '../server/src/test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../server/src/test-support/world.js';
@@ -239,6 +239,38 @@ describe('Cairn on every screen from 320 px up, in Chromium', () => {
     );
     await shot(page, 'care-plan-print-1280');
     expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    await context.close();
+  });
+  it('at 320 px a coach never scrolls the page sideways: the waiting list, the caseload pager, the care plan', { timeout: 150_000 }, async () => {
+    const { gp, coach } = world.users;
+    const referred = await world.patient([gp], { givenName: 'Olwen', familyName: `Referred ${world.tag}`, status: PatientStatus.REFERRED });
+    const details = { reason: 'Persistent pain in both knees', wantsHelpWith: 'Walking further', consentToContact: true, contactMethod: 'PHONE', contactTimes: 'Weekday mornings' };
+    const created = await gql(server().url, 'mutation($input: CreateReferralInput!) { createReferral(input: $input) { id } }', { input: { patientId: referred.id, details } }, await signInAs(server().url, gp));
+    expect(created.errors).toBeUndefined();
+    // A second page of the caseload, so the pager shows; the names sort after the patient the other tests read.
+    for (let i = 0; i < 25; i++) await world.patient([coach], { givenName: 'Zara', familyName: `Pager ${i} ${world.tag}` });
+
+    const { context, page } = await signedIn(coach, 320);
+    const screens = [
+      { name: 'referrals', path: '/referrals', ready: () => page.locator('article', { has: page.getByRole('heading', { name: `Olwen Referred ${world.tag}` }) }).waitFor() },
+      { name: 'caseload', path: '/', ready: () => page.getByRole('navigation', { name: 'Caseload pages' }).waitFor() },
+      {
+        name: 'care-plan',
+        path: `/patients/${patient.id}/care-plan`,
+        ready: async () => {
+          await page.getByLabel('New goal').fill('Be able to walk to the allotment and back without stopping');
+          await page.getByRole('button', { name: 'Add goal' }).click();
+          await page.getByRole('heading', { name: 'Goal 1' }).waitFor();
+        },
+      },
+    ];
+    for (const screen of screens) {
+      await page.goto(`${server().url}${screen.path}`);
+      await screen.ready();
+      await page.waitForLoadState('networkidle');
+      await page.screenshot({ path: path.join(artifactsDir, `no-sideways-${screen.name}-320.png`), fullPage: true });
+      expect([screen.name, ...(await sidewaysScroll(page))]).toEqual([screen.name, 0]);
+    }
     await context.close();
   });
   it('the programme and diary pages are one main landmark with one page margin, as every other page', async () => {
