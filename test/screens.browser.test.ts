@@ -286,4 +286,38 @@ describe('Cairn on every screen from 320 px up, in Chromium', () => {
     }
     await context.close();
   });
+  it("the diary lists the day it opened on once, spaced from the week's buttons and list; a service lead picks whose diary", async () => {
+    const { coach, lead } = world.users;
+    const startsAt = new Date(Date.now() + 2 * 86_400_000);
+    const booked = await gql(server().url, 'mutation($input: BookSessionInput!) { bookSession(input: $input) { session { id } } }', {
+      input: { patientId: patient.id, coachId: coach.id, startsAt: startsAt.toISOString(), endsAt: new Date(startsAt.getTime() + 45 * 60_000).toISOString(), mode: 'PHONE', purpose: `Pacing review ${world.tag}` },
+    }, await signInAs(server().url, coach));
+    expect(booked.errors).toBeUndefined();
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(startsAt);
+
+    const { context, page } = await signedIn(coach, 1280);
+    for (const width of [1280, 390]) {
+      await page.setViewportSize(sizeFor(width));
+      await page.goto(`${server().url}/diary?date=${day}`);
+      await page.locator('.diary-today .diary-entry', { hasText: `Pacing review ${world.tag}` }).waitFor();
+      expect([width, await page.locator('.diary-entry', { hasText: `Pacing review ${world.tag}` }).count()]).toEqual([width, 1]);
+      const [nav, today, week] = await Promise.all(['.diary-nav', '.diary-today', '.diary-week'].map(async (s) => (await page.locator(s).boundingBox())!));
+      // A clear gap (at least 8 px) between the week's buttons, the day's card and the week's list.
+      expect([width, today.y - (nav.y + nav.height) >= 8, week.y - (today.y + today.height) >= 8]).toEqual([width, true, true]);
+      await page.screenshot({ path: path.join(artifactsDir, `diary-${width}.png`), fullPage: true });
+    }
+    await context.close();
+
+    const asLead = await signedIn(lead, 1280);
+    await asLead.page.goto(`${server().url}/diary`);
+    const choice = asLead.page.getByRole('region', { name: 'Whose diary?' });
+    await choice.getByRole('link', { name: coach.name }).waitFor();
+    expect(await asLead.page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    expect(await asLead.page.getByRole('alert').count()).toBe(0);
+    await shot(asLead.page, 'diary-lead-choice-1280');
+    expect(await seriousAccessibilityProblems(asLead.page)).toEqual([]);
+    await choice.getByRole('link', { name: coach.name }).click();
+    await asLead.page.getByRole('heading', { level: 1, name: `Diary: ${coach.name}` }).waitFor();
+    await asLead.context.close();
+  });
 });

@@ -1,7 +1,7 @@
-import { CoachDiaryDocument, type CoachDiaryQuery } from '@cairn/schema/operations';
+import { CoachCapacitiesDocument, CoachDiaryDocument, ViewerMayNavDocument, type CoachDiaryQuery } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createEffect, For, Show, type JSX } from 'solid-js';
-import { describeError } from '../platform/errors.js';
+import { describeError, ErrorCode } from '../platform/errors.js';
 import { Link, navigate, searchParams } from '../platform/router.js';
 import { Alert } from '../ui/alert.js';
 import { Badge } from '../ui/badge.js';
@@ -14,11 +14,16 @@ type Entry = CoachDiaryQuery['coachDiary']['weekSessions'][number];
 /**
  * A coach's diary: the day it opened on first (today, unless `?date=` picks another), then that day's week day
  * by day, each session opening its patient. `?coach=` picks another coach. Only today is ever called today.
+ * Someone who keeps no diary of their own (a service lead) picks one of their PCN's coaches instead.
  */
 export function DiaryPage(): JSX.Element {
   const coachId = () => searchParams().get('coach');
   const date = () => searchParams().get('date');
-  const [result, refetch] = createQuery({ query: CoachDiaryDocument, variables: () => ({ coachId: coachId(), date: date() }), requestPolicy: 'cache-and-network' });
+  const [abilities] = createQuery({ query: ViewerMayNavDocument });
+  const choosing = () => !coachId() && abilities.data?.viewerMay.keepDiary === false;
+  // Without a coach named, wait to know whose diary to ask for: asking for a lead's own was refused.
+  const paused = () => !coachId() && abilities.data?.viewerMay.keepDiary !== true;
+  const [result, refetch] = createQuery({ query: CoachDiaryDocument, variables: () => ({ coachId: coachId(), date: date() }), requestPolicy: 'cache-and-network', pause: paused });
   const diary = () => result.data?.coachDiary;
   createEffect(() => (document.title = diary() ? `Diary: ${diary()!.coach.name} – Cairn` : 'Diary – Cairn'));
   const days = () => {
@@ -32,15 +37,23 @@ export function DiaryPage(): JSX.Element {
   return (
     <div class="diary-page">
       <h1>{diary() ? `Diary: ${diary()!.coach.name}` : 'Diary'}</h1>
-      <Show when={result.error}>
-        <Alert tone="error">
-          <p>{describeError(result.error!).message}</p>
-          <button class="button button--secondary" type="button" onClick={() => refetch({ requestPolicy: 'network-only' })}>
-            Try again
-          </button>
-        </Alert>
+      <Show when={choosing()}>
+        <CoachChoice canChoose={abilities.data?.viewerMay.viewCapacity === true} />
       </Show>
-      <Show when={diary()} fallback={<Show when={!result.error}><Spinner label="Loading the diary…" /></Show>}>
+      <Show when={result.error}>
+        {(error) => (
+          <Alert tone="error">
+            <p>{describeError(error()).message}</p>
+            {/* Asking again changes nothing when the answer is a refusal. */}
+            <Show when={!refused(describeError(error()).code)}>
+              <button class="button button--secondary" type="button" onClick={() => refetch({ requestPolicy: 'network-only' })}>
+                Try again
+              </button>
+            </Show>
+          </Alert>
+        )}
+      </Show>
+      <Show when={diary()} fallback={<Show when={!result.error && !choosing()}><Spinner label="Loading the diary…" /></Show>}>
         {(d) => (
           <>
             <nav class="diary-nav" aria-label="Weeks">
@@ -68,7 +81,10 @@ export function DiaryPage(): JSX.Element {
                       {dayTitle(day)}
                       {day === d().today ? ' (today)' : ''}
                     </h3>
-                    <DayList entries={on(day)} empty="Nothing booked." />
+                    {/* The day opened is listed in full in the card above; listing it again here doubled it. */}
+                    <Show when={day !== d().day} fallback={<p class="muted">{sessionsAbove(on(day).length)}</p>}>
+                      <DayList entries={on(day)} empty="Nothing booked." />
+                    </Show>
                   </section>
                 )}
               </For>
@@ -77,6 +93,38 @@ export function DiaryPage(): JSX.Element {
         )}
       </Show>
     </div>
+  );
+}
+
+const sessionsAbove = (n: number) => (n === 0 ? 'Nothing booked.' : `${n} ${n === 1 ? 'session' : 'sessions'}, listed above.`);
+
+const refused = (code: ErrorCode | null) => code === ErrorCode.FORBIDDEN || code === ErrorCode.NOT_FOUND;
+
+/** For a service lead: their PCN's coaches, each opening that coach's diary (capacity lists the same coaches). */
+function CoachChoice(props: { canChoose: boolean }): JSX.Element {
+  const [coaches] = createQuery({ query: CoachCapacitiesDocument, requestPolicy: 'cache-and-network', pause: () => !props.canChoose });
+  return (
+    <Show when={props.canChoose} fallback={<p>A diary belongs to a coach. Coaches keep their own; a service lead opens the diaries of their PCN's coaches.</p>}>
+      <section class="card" aria-labelledby="coach-choice-heading">
+        <h2 id="coach-choice-heading">Whose diary?</h2>
+        <Show when={coaches.error}>{(error) => <Alert tone="error">{describeError(error()).message}</Alert>}</Show>
+        <Show when={coaches.data?.coachCapacities} fallback={<Show when={!coaches.error}><Spinner label="Loading your coaches…" /></Show>}>
+          {(rows) => (
+            <Show when={rows().length > 0} fallback={<p class="muted">No coaches in this PCN yet.</p>}>
+              <ul class="coach-choice">
+                <For each={rows()}>
+                  {(row) => (
+                    <li>
+                      <Link href={`/diary?coach=${encodeURIComponent(row.coach.id)}`}>{row.coach.name}</Link>
+                    </li>
+                  )}
+                </For>
+              </ul>
+            </Show>
+          )}
+        </Show>
+      </section>
+    </Show>
   );
 }
 
