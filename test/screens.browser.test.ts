@@ -320,4 +320,32 @@ describe('Cairn on every screen from 320 px up, in Chromium', () => {
     await asLead.page.getByRole('heading', { level: 1, name: `Diary: ${coach.name}` }).waitFor();
     await asLead.context.close();
   });
+  it("on a phone the record's tab strip shows the open tab, on opening and on moving back, and fades where more tabs lie", async () => {
+    const { context, page } = await signedIn(world.users.coach, 390);
+    const strip = page.getByRole('navigation', { name: 'Patient record' }).locator('ul');
+    const currentInView = async () => {
+      const current = page.getByRole('navigation', { name: 'Patient record' }).locator('[aria-current="page"]');
+      await expect.poll(async () => {
+        const [s, c] = [(await strip.boundingBox())!, (await current.boundingBox())!];
+        return c.x >= s.x - 0.5 && c.x + c.width <= s.x + s.width + 0.5;
+      }).toBe(true);
+      return current.textContent();
+    };
+    for (const width of [390, 320]) {
+      await page.setViewportSize(sizeFor(width));
+      for (const [tab, label] of [['measures', 'Measures'], ['timeline', 'Timeline']]) {
+        await page.goto(`${server().url}/patients/${patient.id}/${tab}`);
+        await page.locator('#panel-heading').waitFor();
+        expect([width, await currentInView()]).toEqual([width, label]);
+        // More tabs lie to the left: that edge fades.
+        expect([width, tab, await strip.getAttribute('data-more')]).toEqual([width, tab, expect.stringContaining('start')]);
+        await strip.scrollIntoViewIfNeeded();
+        await shot(page, `tabs-${tab}-${width}`);
+      }
+      await page.goBack();
+      await page.locator('#panel-heading').waitFor();
+      expect([width, await currentInView()]).toEqual([width, 'Measures']);
+    }
+    await context.close();
+  });
 });

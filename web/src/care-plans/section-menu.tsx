@@ -2,6 +2,7 @@ import { For, type JSX } from 'solid-js';
 import { sectionAnchor } from './plan-context.js';
 import { sectionLabels, sections } from './plan-doc.js';
 import type { CarePlanSection } from '@cairn/schema/operations';
+import { useScrollStrip } from '../ui/scroll-strip.js';
 
 /**
  * Jump links to each section of the plan. Plain links (Tab reaches them, Enter follows one); following
@@ -19,9 +20,11 @@ export function SectionMenu(): JSX.Element {
     window.scrollTo({ top: window.scrollY + target.getBoundingClientRect().top - barHeight - 8 });
     target.querySelector<HTMLElement>('[tabindex="-1"]')?.focus({ preventScroll: true });
   };
+  let list: HTMLUListElement | undefined;
+  useScrollStrip(() => list);
   return (
     <nav class="section-menu" aria-label="Sections of the plan">
-      <ul class="section-menu__list">
+      <ul ref={list} class="section-menu__list scroll-strip">
         <For each={sections}>
           {(section) => (
             <li>

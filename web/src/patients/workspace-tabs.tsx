@@ -1,5 +1,6 @@
 import { For, type JSX } from 'solid-js';
 import { Link } from '../platform/router.js';
+import { useScrollStrip } from '../ui/scroll-strip.js';
 
 /** The parts of a patient's record; later features fill each one. */
 export const workspaceTabs = [
@@ -21,9 +22,11 @@ export function tabFor(slug: string | undefined): WorkspaceTab | undefined {
 /** The sections as links, so each has its own address and the browser's back button moves between them. */
 export function WorkspaceTabs(props: { patientId: string; current: WorkspaceTab }): JSX.Element {
   const href = (tab: WorkspaceTab) => `/patients/${encodeURIComponent(props.patientId)}${tab === workspaceTabs[0] ? '' : `/${tab.slug}`}`;
+  let list: HTMLUListElement | undefined;
+  useScrollStrip(() => list, () => props.current);
   return (
     <nav class="workspace-tabs" aria-label="Patient record">
-      <ul>
+      <ul ref={list} class="scroll-strip">
         <For each={workspaceTabs}>
           {(tab) => (
             <li>
