@@ -348,4 +348,27 @@ describe('Cairn on every screen from 320 px up, in Chromium', () => {
     }
     await context.close();
   });
+  it("on a phone a care-plan goal's \"What I want to do\" and \"How we will know\" show their whole text", async () => {
+    const owner = await world.patient([world.users.coach], { givenName: 'Gwen', familyName: `Goals ${world.tag}` });
+    const { context, page } = await signedIn(world.users.coach, 390);
+    await page.goto(`${server().url}/patients/${owner.id}/care-plan`);
+    const what = 'Be able to walk to the allotment and back, and spend an hour there, twice a week by the spring';
+    await page.getByLabel('New goal').fill(what);
+    await page.getByRole('button', { name: 'Add goal' }).click();
+    const goal = page.locator('.goal').first();
+    await goal.getByLabel('How we will know').fill('She walks there and back twice in one week without needing a day in bed after');
+    for (const width of [390, 320]) {
+      await page.setViewportSize(sizeFor(width));
+      for (const label of ['What I want to do', 'How we will know']) {
+        const box = goal.getByLabel(label);
+        // Nothing of the text is scrolled out of the box, sideways or down.
+        const hidden = await box.evaluate((el) => [el.scrollWidth - el.clientWidth, el.scrollHeight - el.clientHeight]);
+        expect([width, label, hidden]).toEqual([width, label, [0, 0]]);
+      }
+      expect(await goal.getByLabel('What I want to do').inputValue()).toBe(what);
+      await goal.scrollIntoViewIfNeeded();
+      await shot(page, `care-plan-goal-${width}`);
+    }
+    await context.close();
+  });
 });

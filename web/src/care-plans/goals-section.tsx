@@ -121,11 +121,19 @@ function GoalText(props: { goal: Y.Map<unknown>; field: string; label: string; m
           <label class="field__label" for={id}>
             {props.label}
           </label>
-          <input id={id} class="field__input" maxLength={props.maxLength} value={textOf(value())} onChange={(e) => props.goal.set(props.field, new Y.Text(e.currentTarget.value))} />
+          <textarea
+            id={id}
+            class={`field__input plan-text ${props.multiline ? '' : 'plan-text--compact'}`}
+            rows={props.multiline ? 3 : 1}
+            maxLength={props.maxLength}
+            value={textOf(value())}
+            onChange={(e) => props.goal.set(props.field, new Y.Text(e.currentTarget.value))}
+          />
         </div>
       }
     >
-      {(text) => <BoundText text={text()} label={props.label} maxLength={props.maxLength} multiline={props.multiline} />}
+      {/* A short field still grows onto more lines as it fills: a one-line box cut a goal off on a phone. */}
+      {(text) => <BoundText text={text()} label={props.label} maxLength={props.maxLength} multiline={props.multiline} compact={!props.multiline} />}
     </Show>
   );
 }
