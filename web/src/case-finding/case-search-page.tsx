@@ -8,7 +8,7 @@ import { Alert } from '../ui/alert.js';
 import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
-import { lastGood, ReloadFailed } from '../ui/list-states.js';
+import { lastGood, LoadFailed, ReloadFailed } from '../ui/list-states.js';
 import { Spinner } from '../ui/spinner.js';
 import { InvitationList, invitationWords } from './invitation-list.js';
 import { ProgrammeNav } from '../referrals/programme-nav.js';
@@ -65,14 +65,7 @@ export function CaseSearchPage(props: { searchId: string }): JSX.Element {
       <p class="back-link">
         <Link href="/case-finding">← Case finding</Link>
       </p>
-      <Show when={view.error && !search()}>
-        <Alert tone="error">
-          <p>{describeError(view.error!).message}</p>
-          <Button variant="secondary" onClick={reload}>
-            Try again
-          </Button>
-        </Alert>
-      </Show>
+      <Show when={!search() && view.error}>{(error) => <LoadFailed error={error()} retry={reload} />}</Show>
       <Show when={search() && view.error}>{(error) => <ReloadFailed error={error()} retry={reload} />}</Show>
       <Show when={search()} fallback={<Show when={!view.error}><Spinner label="Searching…" /></Show>}>
         {(s) => (
