@@ -179,7 +179,7 @@ describe('care-plan history, sign-off, suggestions, presence and print', () => {
     expect(requireAgreedOn(null, now)).toBe('2026-07-01');
     expect(requireAgreedOn('2026-07-01', now)).toBe('2026-07-01');
     expect(() => requireAgreedOn('2026-07-02', now)).toThrow('A plan cannot be agreed on a future date.');
-    expect(() => requireAgreedOn('2026-02-30', now)).toThrow(/YYYY-MM-DD/);
+    expect(() => requireAgreedOn('2026-02-30', now)).toThrow(/must be a real date, with a four-digit year/);
     expect(() => requireAgreedOn('1999-12-31', now)).toThrow(/too far in the past/);
   });
 
