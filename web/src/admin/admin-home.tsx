@@ -1,9 +1,7 @@
 import { AdminOrganisationsDocument } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { onMount, Show, type JSX } from 'solid-js';
-import { describeError } from '../platform/errors.js';
-import { Alert } from '../ui/alert.js';
-import { Button } from '../ui/button.js';
+import { LoadFailed } from '../ui/list-states.js';
 import { Spinner } from '../ui/spinner.js';
 import { OrganisationsPanel } from './organisations-panel.js';
 import { UsersPanel } from './users-panel.js';
@@ -18,14 +16,7 @@ export function AdminHome(): JSX.Element {
       <div class="page-heading">
         <h1>Administration</h1>
       </div>
-      <Show when={organisations.error && !organisations.data}>
-        <Alert tone="error">
-          <p>{describeError(organisations.error!).message}</p>
-          <Button variant="secondary" onClick={() => refetch()}>
-            Try again
-          </Button>
-        </Alert>
-      </Show>
+      <Show when={!organisations.data && organisations.error}>{(error) => <LoadFailed error={error()} retry={() => refetch()} />}</Show>
       <Show when={organisations.data?.organisations} fallback={<Show when={!organisations.error}><Spinner label="Loading…" /></Show>}>
         {(orgs) => (
           <>

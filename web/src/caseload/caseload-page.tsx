@@ -1,11 +1,10 @@
 import { CaseloadDocument, ViewerMayDocument } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createMemo, createSignal, Match, onMount, Show, Switch, type JSX } from 'solid-js';
-import { describeError } from '../platform/errors.js';
 import { Link, navigate, pathname, searchParams } from '../platform/router.js';
-import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
+import { LoadFailed } from '../ui/list-states.js';
 import { Spinner } from '../ui/spinner.js';
 import { CaseloadFilters } from './caseload-filters.js';
 import { choicesFrom, defaultChoices, filterFor, isNarrowed, queryStringFor, type CaseloadChoices } from './caseload-params.js';
@@ -69,13 +68,8 @@ export function CaseloadPage(): JSX.Element {
       </div>
       <CaseloadFilters choices={choices()} onChange={change} />
       <Switch>
-        <Match when={result.error && result.error.graphQLErrors[0]?.extensions?.code !== 'UNAUTHENTICATED'}>
-          <Alert tone="error">
-            <p>{describeError(result.error!).message}</p>
-            <Button variant="secondary" onClick={() => refetch()}>
-              Try again
-            </Button>
-          </Alert>
+        <Match when={result.error && result.error.graphQLErrors[0]?.extensions?.code !== 'UNAUTHENTICATED' ? result.error : undefined}>
+          {(error) => <LoadFailed error={error()} retry={() => refetch()} />}
         </Match>
         <Match when={!page()}>
           <Spinner label="Loading patients…" />

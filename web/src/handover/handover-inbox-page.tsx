@@ -3,13 +3,10 @@ import { createQuery } from '@urql/solid';
 import { createEffect, createSignal, For, Match, onMount, Show, Switch, type JSX } from 'solid-js';
 import { useNotifications } from '../notifications/notification-center.js';
 import { formatDateTime, formatDueDate, timeAgo } from '../notifications/when.js';
-import { describeError } from '../platform/errors.js';
 import { Link } from '../platform/router.js';
-import { Alert } from '../ui/alert.js';
 import { Badge } from '../ui/badge.js';
-import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
-import { lastGood, ReloadFailed } from '../ui/list-states.js';
+import { lastGood, LoadFailed, ReloadFailed } from '../ui/list-states.js';
 import { Spinner } from '../ui/spinner.js';
 import { ActionDone, MarkDoneButton } from './mark-action-done.js';
 import { UrgencyBadge } from './urgency.js';
@@ -46,14 +43,7 @@ export function HandoverInboxPage(): JSX.Element {
         </p>
       </div>
       <Switch>
-        <Match when={result.error && !loaded()}>
-          <Alert tone="error">
-            <p>{describeError(result.error!).message}</p>
-            <Button variant="secondary" onClick={reload}>
-              Try again
-            </Button>
-          </Alert>
-        </Match>
+        <Match when={!loaded() && result.error}>{(error) => <LoadFailed error={error()} retry={reload} />}</Match>
         <Match when={!loaded()}>
           <Spinner label="Loading your handovers…" />
         </Match>

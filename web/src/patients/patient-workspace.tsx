@@ -2,14 +2,11 @@ import { PatientWorkspaceDocument, type PatientWorkspaceQuery } from '@cairn/sch
 import { createQuery, useClient } from '@urql/solid';
 import { createEffect, Match, Show, Switch, type JSX } from 'solid-js';
 import { CarePlanTab } from '../care-plans/care-plan-tab.js';
-import { describeError } from '../platform/errors.js';
 import { Link, navigate } from '../platform/router.js';
 import { useSession } from '../auth/session.js';
 import { CareTeamProvider } from './care-team-context.js';
-import { Alert } from '../ui/alert.js';
-import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
-import { lastGood, ReloadFailed } from '../ui/list-states.js';
+import { lastGood, LoadFailed, ReloadFailed } from '../ui/list-states.js';
 import { Spinner } from '../ui/spinner.js';
 import { CareTeam } from './care-team.js';
 import { PatientHeader } from './patient-header.js';
@@ -101,16 +98,7 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
             </>
           )}
         </Match>
-        <Match when={failed()}>
-          {(error) => (
-            <Alert tone="error">
-              <p>{describeError(error()).message}</p>
-              <Button variant="secondary" onClick={() => refetch()}>
-                Try again
-              </Button>
-            </Alert>
-          )}
-        </Match>
+        <Match when={failed()}>{(error) => <LoadFailed error={error()} retry={() => refetch()} />}</Match>
         <Match when={true}>
           <Spinner label="Loading patient…" />
         </Match>

@@ -1,10 +1,11 @@
 import { CoachCapacitiesDocument, CoachDiaryDocument, ViewerMayNavDocument, type CoachDiaryQuery } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createEffect, For, Show, type JSX } from 'solid-js';
-import { describeError, ErrorCode } from '../platform/errors.js';
+import { describeError } from '../platform/errors.js';
 import { Link, navigate, searchParams } from '../platform/router.js';
 import { Alert } from '../ui/alert.js';
 import { Badge } from '../ui/badge.js';
+import { LoadFailed } from '../ui/list-states.js';
 import { Spinner } from '../ui/spinner.js';
 import { addDays, dayTitle, modeLabels, statusLabels, timeOnly, ukDateOf } from './session-words.js';
 import './sessions.css';
@@ -40,19 +41,7 @@ export function DiaryPage(): JSX.Element {
       <Show when={choosing()}>
         <CoachChoice canChoose={abilities.data?.viewerMay.viewCapacity === true} />
       </Show>
-      <Show when={result.error}>
-        {(error) => (
-          <Alert tone="error">
-            <p>{describeError(error()).message}</p>
-            {/* Asking again changes nothing when the answer is a refusal. */}
-            <Show when={!refused(describeError(error()).code)}>
-              <button class="button button--secondary" type="button" onClick={() => refetch({ requestPolicy: 'network-only' })}>
-                Try again
-              </button>
-            </Show>
-          </Alert>
-        )}
-      </Show>
+      <Show when={result.error}>{(error) => <LoadFailed error={error()} retry={() => refetch({ requestPolicy: 'network-only' })} />}</Show>
       <Show when={diary()} fallback={<Show when={!result.error && !choosing()}><Spinner label="Loading the diary…" /></Show>}>
         {(d) => (
           <>
@@ -97,8 +86,6 @@ export function DiaryPage(): JSX.Element {
 }
 
 const sessionsAbove = (n: number) => (n === 0 ? 'Nothing booked.' : `${n} ${n === 1 ? 'session' : 'sessions'}, listed above.`);
-
-const refused = (code: ErrorCode | null) => code === ErrorCode.FORBIDDEN || code === ErrorCode.NOT_FOUND;
 
 /** For a service lead: their PCN's coaches, each opening that coach's diary (capacity lists the same coaches). */
 function CoachChoice(props: { canChoose: boolean }): JSX.Element {
