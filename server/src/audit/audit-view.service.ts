@@ -111,9 +111,11 @@ export async function auditView(
     sql`select a.id, a.at, a.actor_id, u.name as actor_name, u.email as actor_email, u.role as actor_role, a.action, a.outcome,
                a.patient_id, p.nhs_number, case when p.id is not null and ${q.readable} then p.given_name || ' ' || p.family_name end as patient_name,
                a.request_id, shown.detail,
+               -- Each id read by the user's key, not every user compared as text for each entry.
                (select coalesce(jsonb_agg(jsonb_build_object('id', du.id, 'name', du.name)), '[]'::jsonb)
                   from app_user du
-                 where du.id::text in (select d.value #>> '{}' from jsonb_each(shown.detail) d where jsonb_typeof(d.value) = 'string')) as detail_people
+                 where du.id in (select case when d.value #>> '{}' ~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then (d.value #>> '{}')::uuid end
+                                   from jsonb_each(shown.detail) d where jsonb_typeof(d.value) = 'string')) as detail_people
           from audit_entry a
           left join app_user u on u.id = a.actor_id
           left join patient p on p.id = a.patient_id
