@@ -224,11 +224,11 @@ describe('administration and the audit view in Chromium', () => {
     expect(download.suggestedFilename()).toMatch(/^cairn-audit-\d{4}-\d{2}-\d{2}\.csv$/);
     const csv = fs.readFileSync(await download.path(), 'utf8');
     const lines = csv.trimEnd().split('\r\n');
-    expect(lines[0]).toBe('When (UTC),Person,Email,Role,Action,Outcome,Patient NHS number,Patient,Request id,Detail,Entry');
+    expect(lines[0]).toBe('When (UK time),Person,Email,Role,Action,Outcome,Patient NHS number,Patient,Detail,When (UTC),Action code,Detail as recorded,Request id,Entry');
     // The lead's own look at the view just now is on the patient's trail too (newest first), then the GP's read.
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toContain(`,${world.users.lead.name},${world.users.lead.email},SERVICE_LEAD,audit.read,ALLOWED,${formatNhsNumber(patient.nhsNumber)},Audit Test ${world.tag},`);
-    expect(lines[2]).toContain(`,${world.users.gp.name},${world.users.gp.email},GP,patient.read,ALLOWED,${formatNhsNumber(patient.nhsNumber)},Audit Test ${world.tag},`);
+    expect(lines[1]).toContain(`,${world.users.lead.name},${world.users.lead.email},Service lead,Read the audit trail,Allowed,${formatNhsNumber(patient.nhsNumber)},Audit Test ${world.tag},`);
+    expect(lines[2]).toContain(`,${world.users.gp.name},${world.users.gp.email},GP,Opened a patient's record,Allowed,${formatNhsNumber(patient.nhsNumber)},Audit Test ${world.tag},`);
 
     // The GP read another PCN's patient too: not the lead's to see, by filter or without one.
     await lead.getByLabel("Patient's NHS number").fill(formatNhsNumber(far.nhsNumber));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { auditActions } from '../server/src/audit/audit-actions.js';
-import { actionChoices, actionWords, detailLine } from '../web/src/audit/audit-words.js';
+import { actionChoices, actionWords, detailLine } from '../schema/src/audit-words.js';
 
 describe('the audit view says what happened in words', () => {
   it('has words for every action the server records', () => {
@@ -22,5 +22,13 @@ describe('the audit view says what happened in words', () => {
     );
     expect(line).toBe("Coach: Cora Coach · User: Lena Lead · Handover note: ref. b7e2d9a0 · Sessions per week: 12 · Filter: action Opened a patient's record, NHS number given");
     expect(line).not.toContain(coach);
+  });
+
+  it('gives the times and days a detail holds in UK time, as the rest of the view does', () => {
+    // 14:30 UTC on a summer day is 15:30 in the UK; a winter one is the same hour.
+    expect(detailLine({ startsAt: '2026-07-01T14:30:00.000Z', endsAt: '2026-12-01T09:05:00Z', from: '2026-03-04' })).toBe(
+      'Starts at: 1 Jul 2026, 15:30 · Ends at: 1 Dec 2026, 09:05 · From: 4 Mar 2026',
+    );
+    expect(detailLine({ reason: '2026-13-45 is not a day', note: '2026-02-30' })).toBe('Reason: 2026-13-45 is not a day · Note: 2026-02-30');
   });
 });

@@ -2,3 +2,26 @@
 export function listInWords(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
+
+/** The roles of Cairn's users, as the server's `Role` and the API name them. */
+export type RoleName = 'COACH' | 'FCP' | 'GP' | 'PAIN_PRACTITIONER' | 'SPECIALIST' | 'SERVICE_LEAD' | 'ADMIN';
+
+/** How each role reads to the people using Cairn: on screen, in server messages and in exports alike. */
+export function roleLabel(role: RoleName): string {
+  switch (role) {
+    case 'COACH':
+      return 'Health & wellbeing coach';
+    case 'FCP':
+      return 'First Contact Physiotherapist';
+    case 'GP':
+      return 'GP';
+    case 'PAIN_PRACTITIONER':
+      return 'Pain management practitioner';
+    case 'SPECIALIST':
+      return 'Specialist pain service';
+    case 'SERVICE_LEAD':
+      return 'Service lead';
+    case 'ADMIN':
+      return 'Administrator';
+  }
+}

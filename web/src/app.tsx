@@ -1,6 +1,6 @@
 import { Provider } from '@urql/solid';
 import { createEffect, createMemo, createSignal, Match, on, Show, Switch, type JSX } from 'solid-js';
-import { roleLabel } from './auth/roles.js';
+import { roleLabel } from '@cairn/schema/words';
 import { SessionProvider, useSession } from './auth/session.js';
 import { SignInPage } from './auth/sign-in-page.js';
 import { MainNav } from './main-nav.js';

@@ -1,6 +1,9 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badInput } from '../platform/errors.js';
+import { actionWords, detailLine, outcomeLabel } from '@cairn/schema/audit-words';
+import { roleLabel } from '@cairn/schema/words';
 import { csvText } from '../platform/csv.js';
+import { ukDate, ukTime } from '../platform/uk-dates.js';
 import { joinSql, likeContaining, runSql, sql, type Sql } from '../platform/sql.js';
 import { requireIsoDate } from '../platform/validate.js';
 import { formatNhsNumber, parseNhsNumber } from '../patients/nhs-number.js';
@@ -85,8 +88,8 @@ export function auditFilterSql(filter: AuditFilter): Sql[] {
     where.push(sql`a.action = ${action}`);
   }
   if (filter.outcome) where.push(sql`a.outcome = ${filter.outcome}`);
-  const from = filter.from?.trim() ? requireIsoDate('from', filter.from) : null;
-  const to = filter.to?.trim() ? requireIsoDate('to', filter.to) : null;
+  const from = filter.from?.trim() ? requireIsoDate('from', filter.from, { label: 'The "From" date' }) : null;
+  const to = filter.to?.trim() ? requireIsoDate('to', filter.to, { label: 'The "To" date' }) : null;
   if (from && to && from > to) throw badInput('to', 'The end date is before the start date.');
   // Days as the service lives them: midnight to midnight in the UK, whatever the database's time zone.
   if (from) where.push(sql`a.at >= (${from}::date)::timestamp at time zone 'Europe/London'`);
@@ -148,21 +151,28 @@ export async function auditView(
   }));
 }
 
-/** The entries as CSV, newest first, one a line; every cell safe to open in a spreadsheet. */
+/**
+ * The entries as CSV, newest first, one a line; every cell safe to open in a spreadsheet. Read in words as
+ * the audit view shows them (UK time, role, action, outcome, detail naming people), with what was recorded
+ * beside them (UTC, the action's code, the detail whole) for tracing an entry and filtering by code.
+ */
 export function auditCsv(rows: readonly AuditViewRow[]): string {
   return csvText([
-    ['When (UTC)', 'Person', 'Email', 'Role', 'Action', 'Outcome', 'Patient NHS number', 'Patient', 'Request id', 'Detail', 'Entry'],
+    ['When (UK time)', 'Person', 'Email', 'Role', 'Action', 'Outcome', 'Patient NHS number', 'Patient', 'Detail', 'When (UTC)', 'Action code', 'Detail as recorded', 'Request id', 'Entry'],
     ...rows.map((r) => [
-      r.at.toISOString(),
+      `${ukDate(r.at)} ${ukTime(r.at, { seconds: true })}`,
       r.actorName ?? (r.actorId ? null : 'No one signed in'),
       r.actorEmail,
-      r.actorRole,
-      r.action,
-      r.outcome,
+      r.actorRole ? roleLabel(r.actorRole) : null,
+      actionWords(r.action) ?? r.action,
+      outcomeLabel(r.outcome),
       r.patientNhsNumber,
       r.patientName,
-      r.requestId,
+      detailLine(r.detail, { actorId: r.actorId, actorName: r.actorName, patientId: r.patientId, patientName: r.patientName, people: r.detailPeople }, Infinity),
+      r.at.toISOString(),
+      r.action,
       r.detail ? JSON.stringify(r.detail) : null,
+      r.requestId,
       r.id,
     ]),
   ]);

@@ -140,6 +140,22 @@ describe('the audit view and its CSV export', () => {
     expect(await people(lead)).toEqual([coach.name, gp.name].sort());
     // The admin may not open the record, so is not shown `from`, nor told whose id it held.
     expect(await people(admin)).toEqual([coach.name]);
+
+    // The export names them the same way, in its Detail column; the ids stay in "Detail as recorded".
+    const exported = async (token: string) => {
+      const res = await gql<{ auditEntriesCsv: string }>(url(), CSV, { f: { patientId: home.id, action: 'careTeam.setLead' } }, token);
+      expect(res.errors).toBeUndefined();
+      return res.data!.auditEntriesCsv.split('\r\n')[1]!;
+    };
+    const forLead = await exported(lead);
+    expect(forLead).toContain(`,Changed a care team's lead,Allowed,`);
+    // Stored as jsonb, whose keys come back shortest first.
+    expect(forLead).toContain(`,From: ${gp.name} · User: ${coach.name},`);
+    expect(forLead).toContain(`""userId"":""${coach.id}""`);
+    const forAdmin = await exported(admin);
+    expect(forAdmin).toContain(`,User: ${coach.name},`);
+    expect(forAdmin).not.toContain(gp.id);
+    expect(forAdmin).not.toContain(gp.name);
   });
 
   it('filters by user, action, outcome and date range exactly (days in UK time), and pages newest first without gaps', async () => {
@@ -190,12 +206,17 @@ describe('the audit view and its CSV export', () => {
     const csv = await gql<{ auditEntriesCsv: string }>(url(), CSV, { f: filter }, lead);
     expect(csv.errors).toBeUndefined();
     const lines = csv.data!.auditEntriesCsv.split('\r\n');
-    expect(lines[0]).toBe('When (UTC),Person,Email,Role,Action,Outcome,Patient NHS number,Patient,Request id,Detail,Entry');
+    expect(lines[0]).toBe('When (UK time),Person,Email,Role,Action,Outcome,Patient NHS number,Patient,Detail,When (UTC),Action code,Detail as recorded,Request id,Entry');
     // The lead's own search of the view is on the patient's trail now, newest first, then the GP's read.
     expect(lines).toHaveLength(4);
     expect(lines[3]).toBe('');
-    expect(lines[1]).toContain(`,Lead,${world.users.lead.email},SERVICE_LEAD,audit.read,ALLOWED,${formatNhsNumber(formula.nhsNumber)},`);
-    expect(lines[2]).toContain(`,GP,${world.users.gp.email},GP,patient.read,ALLOWED,${formatNhsNumber(formula.nhsNumber)},"'=HYPERLINK(""https://example.invalid"",""open"") @SUM(1)",`);
+    // In words as the view shows them, then as recorded: the action's code and the detail whole.
+    expect(lines[1]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2},/);
+    expect(lines[1]).toContain(`,Lead,${world.users.lead.email},Service lead,Read the audit trail,Allowed,${formatNhsNumber(formula.nhsNumber)},`);
+    expect(lines[1]).toContain(`,Filter: NHS number given · Shown: 1,`);
+    expect(lines[1]).toMatch(/,\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z,audit\.read,"\{""filter"":\{""nhsNumber"":""given""\},""returned"":1\}",/);
+    expect(lines[2]).toContain(`,GP,${world.users.gp.email},GP,Opened a patient's record,Allowed,${formatNhsNumber(formula.nhsNumber)},"'=HYPERLINK(""https://example.invalid"",""open"") @SUM(1)",`);
+    expect(lines[2]).toContain(',patient.read,');
     expect(lines[2].endsWith(`,${shown[0].id}`)).toBe(true);
 
     // Each search is on the trail of the patient it names; the NHS number it was made with is not kept in the detail.

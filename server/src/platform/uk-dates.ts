@@ -5,6 +5,7 @@
 
 const ukDay = new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' });
 const ukClock = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const ukClockSeconds = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' });
 const ukLong = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/London', weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' });
 
 const dayWords = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
@@ -25,9 +26,9 @@ export function ukToday(now: Date = new Date()): string {
   return ukDate(now);
 }
 
-/** The UK wall-clock time of an instant, HH:MM. */
-export function ukTime(at: Date): string {
-  return ukClock.format(at);
+/** The UK wall-clock time of an instant, HH:MM, or HH:MM:SS where the order of things a second apart matters. */
+export function ukTime(at: Date, options: { seconds?: boolean } = {}): string {
+  return (options.seconds ? ukClockSeconds : ukClock).format(at);
 }
 
 /** The instant a UK calendar day begins (00:00 Europe/London, which is UTC+0 or UTC+1). */

@@ -1,5 +1,5 @@
 import type { OrganisationKind, Role } from '@cairn/schema/operations';
-import { roleLabel } from '../auth/roles.js';
+import { roleLabel } from '@cairn/schema/words';
 
 export const roles: readonly Role[] = ['COACH', 'FCP', 'GP', 'PAIN_PRACTITIONER', 'SPECIALIST', 'SERVICE_LEAD', 'ADMIN'];
 export const roleOptions = roles.map((r) => ({ value: r, label: roleLabel(r) }));

@@ -1,7 +1,7 @@
 import { AdminResetPasswordDocument, AdminSetUserActiveDocument, AdminUsersDocument, type AdminOrganisationsQuery, type AdminUserRowFragment, type Role } from '@cairn/schema/operations';
 import { createMutation, createQuery } from '@urql/solid';
 import { createMemo, createSignal, For, Match, Show, Switch, type JSX } from 'solid-js';
-import { roleLabel } from '../auth/roles.js';
+import { roleLabel } from '@cairn/schema/words';
 import { useSession } from '../auth/session.js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';

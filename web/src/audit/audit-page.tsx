@@ -1,7 +1,7 @@
 import { AuditEntriesCsvDocument, AuditEntriesDocument, ViewerMayNavDocument, type AuditFilterInput, type AuditOutcome } from '@cairn/schema/operations';
 import { createQuery, useClient } from '@urql/solid';
 import { createMemo, createSignal, For, Match, onMount, Show, Switch, type JSX } from 'solid-js';
-import { roleLabel } from '../auth/roles.js';
+import { roleLabel } from '@cairn/schema/words';
 import { formatDateTime } from '../platform/dates.js';
 import { describeError, ErrorCode, retryCanHelp, type Problem } from '../platform/errors.js';
 import { Link } from '../platform/router.js';
@@ -13,7 +13,7 @@ import { Select } from '../ui/select.js';
 import { createKeysetPaging, Pager } from '../ui/pager.js';
 import { Spinner } from '../ui/spinner.js';
 import { TextField } from '../ui/text-field.js';
-import { actionChoices, actionWords, detailLine, outcomeLabel } from './audit-words.js';
+import { actionChoices, actionWords, detailLine, outcomeLabel } from '@cairn/schema/audit-words';
 import './audit.css';
 
 const pageSize = 50;

@@ -1,6 +1,6 @@
 import { For, Show, type JSX } from 'solid-js';
 import { Dynamic } from 'solid-js/web';
-import { roleLabel } from '../auth/roles.js';
+import { roleLabel } from '@cairn/schema/words';
 import { formatIsoDate } from '../platform/dates.js';
 import { sectionAnchor, type CareTeamMember } from './plan-context.js';
 import { categories, categoryLabels, flareUpKeys, flareUpLabels, goalStatusLabels, sectionLabels, type PlanView } from './plan-doc.js';

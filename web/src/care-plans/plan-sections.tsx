@@ -1,6 +1,6 @@
 import { For, lazy, type JSX } from 'solid-js';
 import * as Y from 'yjs';
-import { roleLabel } from '../auth/roles.js';
+import { roleLabel } from '@cairn/schema/words';
 import { dayOfField, LATEST_DAY } from '../platform/dates.js';
 import { BoundText } from './bound-text.js';
 import { liveField, PlanSection, usePlan } from './plan-context.js';

@@ -8,7 +8,7 @@ import {
 import type { Client } from '@urql/core';
 import { createEffect, createSignal, For, on, onCleanup, Show, type Accessor, type JSX } from 'solid-js';
 import type { Role } from '@cairn/schema/operations';
-import { roleLabel } from '../auth/roles.js';
+import { roleLabel } from '@cairn/schema/words';
 import { randomId } from './base64.js';
 
 export type PresenceEntry = CarePlanPresenceFieldsFragment;

@@ -1,7 +1,7 @@
 import { AddPatientOptionsDocument, CreatePatientDocument, ViewerMayDocument } from '@cairn/schema/operations';
 import { createMutation, createQuery } from '@urql/solid';
 import { createSignal, For, Show, type JSX } from 'solid-js';
-import { roleLabel } from '../auth/roles.js';
+import { roleLabel } from '@cairn/schema/words';
 import { useSession } from '../auth/session.js';
 import { ukToday } from '../platform/dates.js';
 import { describeError, type Problem } from '../platform/errors.js';

@@ -1,7 +1,7 @@
 import { RemoveCareTeamMemberDocument, SetCareTeamLeadDocument, type PatientWorkspaceQuery } from '@cairn/schema/operations';
 import { createMutation } from '@urql/solid';
 import { createSignal, For, Show, type JSX } from 'solid-js';
-import { roleLabel } from '../auth/roles.js';
+import { roleLabel } from '@cairn/schema/words';
 import { describeError } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Badge } from '../ui/badge.js';

@@ -1,7 +1,7 @@
 import { ColleagueSearchDocument, type ColleagueSearchQuery } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
-import { roleLabel } from '../auth/roles.js';
+import { roleLabel } from '@cairn/schema/words';
 import { describeError } from '../platform/errors.js';
 import { Button } from '../ui/button.js';
 import { TextField } from '../ui/text-field.js';

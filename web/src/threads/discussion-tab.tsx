@@ -1,7 +1,7 @@
 import { PatientThreadsDocument, StartThreadDocument, type PatientWorkspaceQuery, type ThreadTopic } from '@cairn/schema/operations';
 import { createMutation, createQuery } from '@urql/solid';
 import { createMemo, createSignal, For, Show, type JSX } from 'solid-js';
-import { roleLabel } from '../auth/roles.js';
+import { roleLabel } from '@cairn/schema/words';
 import { timeAgo } from '../notifications/when.js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Link, navigate } from '../platform/router.js';

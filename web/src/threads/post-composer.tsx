@@ -1,7 +1,7 @@
 import { ColleagueSearchDocument } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createMemo, createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
-import { roleLabel } from '../auth/roles.js';
+import { roleLabel } from '@cairn/schema/words';
 import { useCareTeam } from '../patients/care-team-context.js';
 import { NotOnTeam } from '../patients/not-on-team.js';
 import { Button } from '../ui/button.js';

@@ -1,8 +1,6 @@
-import type { AuditOutcome } from '@cairn/schema/operations';
-
 /**
  * Every action the server records (`server/src/audit/audit-actions.ts`), in words: `test/audit-words.test.ts`
- * fails when the server records one this does not explain.
+ * fails when the server records one this does not explain. One list for the audit view and its CSV export.
  */
 const wordsByAction: Readonly<Record<string, string>> = {
   'audit.export': 'Exported the audit trail',
@@ -123,7 +121,8 @@ export const actionChoices: ReadonlyArray<{ action: string; words: string }> = O
   .map(([action, words]) => ({ action, words }))
   .sort((a, b) => a.words.localeCompare(b.words, 'en-GB'));
 
-export function outcomeLabel(outcome: AuditOutcome): string {
+/** An entry's outcome as the audit view and its export say it. */
+export function outcomeLabel(outcome: 'ALLOWED' | 'DENIED' | 'FAILED'): string {
   switch (outcome) {
     case 'ALLOWED':
       return 'Allowed';
@@ -172,6 +171,22 @@ const keyWords: Readonly<Record<string, string>> = {
 };
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
+const isoDay = /^\d{4}-\d{2}-\d{2}$/;
+// UK time whatever zone the reader's computer or the server is in: the trail is read against UK clinic hours.
+const ukInstant = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Europe/London' });
+const ukDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+
+/** A time or a day a detail holds, as people in the UK read it ("3 Dec 2026, 14:30"); null when it is neither. */
+function whenWords(value: string): string | null {
+  if (isoDay.test(value)) {
+    const day = new Date(`${value}T00:00:00Z`);
+    // A day that does not exist (30 Feb) would otherwise be read as one that does (2 Mar).
+    return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(value) ? ukDay.format(day) : null;
+  }
+  const at = isoInstant.test(value) ? new Date(value) : null;
+  return at && !Number.isNaN(at.getTime()) ? ukInstant.format(at) : null;
+}
 
 function keyLabel(key: string): string {
   if (Object.hasOwn(keyWords, key)) return keyWords[key];
@@ -184,7 +199,7 @@ function lowerFirst(words: string): string {
   return /^[A-Z]{2}/.test(words) ? words : words.charAt(0).toLowerCase() + words.slice(1);
 }
 
-/** A value in words: a person or the patient by name, another id shortened (its first 8 characters identify it in the CSV). */
+/** A value in words: a person or the patient by name, another id shortened (the CSV's "Detail as recorded" has it whole). */
 function valueWords(key: string, value: unknown, known: DetailContext): string {
   if (typeof value === 'string' && uuid.test(value)) {
     const id = value.toLowerCase();
@@ -195,7 +210,7 @@ function valueWords(key: string, value: unknown, known: DetailContext): string {
     return `ref. ${id.slice(0, 8)}`;
   }
   if (key === 'action' && typeof value === 'string') return actionWords(value) ?? value;
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return whenWords(value) ?? value;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (Array.isArray(value)) return String(value.length);
   if (value && typeof value === 'object') {
@@ -205,11 +220,14 @@ function valueWords(key: string, value: unknown, known: DetailContext): string {
   return String(value);
 }
 
-/** An entry's detail in a line, in words: `Coach: Ada Lovelace · Sessions per week: 12`. */
-export function detailLine(detail: Record<string, unknown> | null | undefined, known: DetailContext = {}): string {
+/**
+ * An entry's detail in a line, in words: `Coach: Ada Lovelace · Sessions per week: 12`; cut at `maxLength`
+ * characters for the screen (the export gives it whole).
+ */
+export function detailLine(detail: Record<string, unknown> | null | undefined, known: DetailContext = {}, maxLength = 200): string {
   if (!detail) return '';
   const line = Object.entries(detail)
     .map(([k, v]) => `${keyLabel(k)}: ${valueWords(k, v, known)}`)
     .join(' · ');
-  return line.length > 200 ? `${line.slice(0, 199)}…` : line;
+  return line.length > maxLength ? `${line.slice(0, maxLength - 1)}…` : line;
 }
