@@ -216,7 +216,7 @@ const earliestAgreement = '2000-01-01';
  */
 export function requireAgreedOn(agreedOn: string | null, now: Date): string {
   const today = ukToday(now);
-  const day = agreedOn ? requireIsoDate('agreedOn', agreedOn) : today;
+  const day = agreedOn ? requireIsoDate('agreedOn', agreedOn, { label: 'The date agreed' }) : today;
   if (day > today) throw badInput('agreedOn', 'A plan cannot be agreed on a future date.');
   if (day < earliestAgreement) throw badInput('agreedOn', 'Please check the date the plan was agreed: it is too far in the past.');
   return day;

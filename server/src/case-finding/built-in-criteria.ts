@@ -80,7 +80,7 @@ const noContactSince: CriterionDefinition<NoContactSince> = {
   kind: 'NO_CONTACT_SINCE',
   label: 'No contact since',
   fields: { date: 'YYYY-MM-DD: last contact before this day (or never)' },
-  parse: ({ date }) => ({ kind: 'NO_CONTACT_SINCE', date: requireIsoDate('criteria.date', date ?? '') }),
+  parse: ({ date }) => ({ kind: 'NO_CONTACT_SINCE', date: requireIsoDate('criteria.date', date ?? '', { label: 'The "no contact since" date' }) }),
   // From the day's start in the UK, not in the database's own time zone (UTC here: an hour out in summer).
   toSql: (c) => sql`coalesce(${lastContactAt}, '-infinity'::timestamptz) < ${ukMidnight(c.date).toISOString()}::timestamptz`,
   toFields: (c) => ({ values: [], min: null, max: null, date: c.date }),

@@ -16,7 +16,7 @@ const TEXT_MAX = 4000;
 /** Records a person-centred review, with the OME on the day and when the next review is due. */
 export async function recordMedicationReview(em: EntityManager, by: By, patient: Patient, input: RecordMedicationReviewInput): Promise<MedicationReview> {
   const today = ukToday();
-  const nextReviewDue = requireIsoDate('nextReviewDue', input.nextReviewDue);
+  const nextReviewDue = requireIsoDate('nextReviewDue', input.nextReviewDue, { label: 'The next review date' });
   if (nextReviewDue <= today) throw badInput('nextReviewDue', 'The next review must be due after today.');
   const review = Object.assign(new MedicationReview(), {
     patientId: patient.id,

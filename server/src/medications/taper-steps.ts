@@ -1,4 +1,5 @@
 import { badInput, CairnError } from '../platform/errors.js';
+import { dateInWords } from '../platform/uk-dates.js';
 import { requireIsoDate } from '../platform/validate.js';
 import { findMedicine, isPatch } from './catalogue.js';
 import { assessDose, formatNumber } from './ome.js';
@@ -43,7 +44,7 @@ export function checkTaperSteps(medicineCode: string, fromDaily: number | null, 
     const field = `steps.${i}`;
     const n = i + 1;
     const startDate = requireIsoDate(`${field}.startDate`, s.startDate);
-    if (previousDate !== null && startDate <= previousDate) throw badInput(`${field}.startDate`, `Step ${n} must start after step ${n - 1} (${previousDate}).`);
+    if (previousDate !== null && startDate <= previousDate) throw badInput(`${field}.startDate`, `Step ${n} must start after step ${n - 1} (${dateInWords(previousDate)}).`);
     if (previous === 0) throw badInput(field, `Step ${n} comes after the medicine has stopped; end the schedule at the stop.`);
     if (typeof s.dose !== 'number' || !Number.isFinite(s.dose) || s.dose < 0) throw badInput(`${field}.dose`, `Step ${n}: the dose must be 0 (stop) or a positive amount in ${unit}.`);
 

@@ -142,8 +142,8 @@ export function checkDashboardFilter(given: DashboardFilter): DashboardFilter {
   const f = { practiceId: given.practiceId ?? null, coachId: given.coachId ?? null, condition: given.condition ?? null, from: given.from ?? null, to: given.to ?? null, groupBy: given.groupBy ?? DashboardGroup.NONE };
   if (f.practiceId !== null && !isUuid(f.practiceId)) throw badInput('practiceId', 'That is not a practice.');
   if (f.coachId !== null && !isUuid(f.coachId)) throw badInput('coachId', 'That is not a coach.');
-  const from = f.from ? requireIsoDate('from', f.from) : null;
-  const to = f.to ? requireIsoDate('to', f.to) : null;
+  const from = f.from ? requireIsoDate('from', f.from, { label: 'The "From" date' }) : null;
+  const to = f.to ? requireIsoDate('to', f.to, { label: 'The "To" date' }) : null;
   if (from && to && from > to) throw badInput('to', 'The period must end on or after the day it starts.');
   if (f.condition !== null && f.condition.length > 200) throw badInput('condition', 'That condition is too long.');
   return { ...f, from, to };

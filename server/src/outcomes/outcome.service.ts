@@ -144,7 +144,7 @@ function checkDates(input: NewOutcome, dateOfBirth: string, now: Date): Pick<Out
   const today = ukDate(now);
   // Between the patient's birth and today: a date outside it is a slip, and would be left out of every trend unseen.
   const notFuture = (field: string, value: string, words: string) => {
-    const date = requireIsoDate(field, value);
+    const date = requireIsoDate(field, value, { label: words });
     if (date > today) throw badInput(field, `${words} cannot be in the future.`);
     if (date < dateOfBirth) throw badInput(field, `${words} cannot be before the patient was born.`);
     return date;

@@ -9,7 +9,7 @@ import { requireIsoDate } from '../platform/validate.js';
  */
 export function requireDateOfBirth(value: string, now: Date = new Date()): string {
   // A year past 9999 (a picker's 22030) is a date in the future too: one message covers both.
-  const dateOfBirth = requireIsoDate('dateOfBirth', value, 'a real date, not in the future');
+  const dateOfBirth = requireIsoDate('dateOfBirth', value, { mustBe: 'a real date, not in the future' });
   if (dateOfBirth > ukToday(now)) throw badInput('dateOfBirth', 'The date of birth cannot be in the future.');
   if (dateOfBirth < '1900-01-01') throw badInput('dateOfBirth', 'Please check the date of birth: it is before 1900.');
   return dateOfBirth;
