@@ -34,6 +34,26 @@ describe('Pain Cafés in Chromium', () => {
     await page.setViewportSize(desktop);
   }
 
+  /** A café a week ahead, run by the coach, with a place held for a new patient of each given name (through the API). */
+  async function cafeWithPlaces(title: string, givenNames: string[], familyName: string): Promise<{ token: string; cafeId: string; places: string[] }> {
+    const { coach } = world.users;
+    const token = await signInAs(server().url, coach);
+    const inAWeek = Date.now() + 7 * 24 * 3_600_000;
+    const made = await gql<{ createPainCafe: { id: string } }>(server().url, `mutation($input: PainCafeInput!) { createPainCafe(input: $input) { id } }`, {
+      input: { title, startsAt: new Date(inAWeek).toISOString(), endsAt: new Date(inAWeek + 90 * 60_000).toISOString(), venue: 'Riverside Library', capacity: 6, facilitatorIds: [coach.id] },
+    }, token);
+    expect(made.errors).toBeUndefined();
+    const cafeId = made.data!.createPainCafe.id;
+    const places: string[] = [];
+    for (const givenName of givenNames) {
+      const p = await world.patient([coach], { givenName, familyName: `${familyName} ${world.tag}` });
+      const r = await gql<{ registerPatientForPainCafe: { id: string } }>(server().url, `mutation($cafe: ID!, $patient: ID!) { registerPatientForPainCafe(cafeId: $cafe, patientId: $patient) { id } }`, { cafe: cafeId, patient: p.id }, token);
+      expect(r.errors).toBeUndefined();
+      places.push(r.data!.registerPatientForPainCafe.id);
+    }
+    return { token, cafeId, places };
+  }
+
   async function registerFromSearch(page: Page, name: string): Promise<void> {
     const register = page.locator('section', { has: page.getByRole('heading', { name: 'Register a patient' }) });
     await register.getByLabel('Find a patient on your caseload').fill(name);
@@ -162,21 +182,8 @@ describe('Pain Cafés in Chromium', () => {
 
   it('a café that has run shows what happened, "3 attended · 1 did not attend", on the list and its page, with no places left or waiting-list wording', { timeout: 90_000 }, async () => {
     const { coach } = world.users;
-    const token = await signInAs(server().url, coach);
     const title = `Pain Café: looking back ${world.tag}`;
-    const inAWeek = Date.now() + 7 * 24 * 3_600_000;
-    const made = await gql<{ createPainCafe: { id: string } }>(server().url, `mutation($input: PainCafeInput!) { createPainCafe(input: $input) { id } }`, {
-      input: { title, startsAt: new Date(inAWeek).toISOString(), endsAt: new Date(inAWeek + 90 * 60_000).toISOString(), venue: 'Riverside Library', capacity: 6, facilitatorIds: [coach.id] },
-    }, token);
-    expect(made.errors).toBeUndefined();
-    const cafeId = made.data!.createPainCafe.id;
-    const patients = await Promise.all(['Dora', 'Elif', 'Femi', 'Gwen'].map((n) => world.patient([coach], { givenName: n, familyName: `Past ${world.tag}` })));
-    const places: string[] = [];
-    for (const p of patients) {
-      const r = await gql<{ registerPatientForPainCafe: { id: string } }>(server().url, `mutation($cafe: ID!, $patient: ID!) { registerPatientForPainCafe(cafeId: $cafe, patientId: $patient) { id } }`, { cafe: cafeId, patient: p.id }, token);
-      expect(r.errors).toBeUndefined();
-      places.push(r.data!.registerPatientForPainCafe.id);
-    }
+    const { token, cafeId, places } = await cafeWithPlaces(title, ['Dora', 'Elif', 'Femi', 'Gwen'], 'Past');
     // It ran last week (moved into the past in the database); three came and one did not.
     await ownerQuery(`update pain_cafe set starts_at = now() - interval '7 days', ends_at = now() - interval '7 days' + interval '90 minutes' where id = $1`, [cafeId]);
     for (const [i, id] of places.entries()) {
@@ -198,6 +205,27 @@ describe('Pain Cafés in Chromium', () => {
     const text = await page.locator('main').textContent();
     expect(text).not.toMatch(/taken|places? left|Waiting list|When the café is full/);
     await shots(page, 'past-cafe');
+    expect(await seriousAccessibilityProblems(page)).toEqual([]);
+    await context.close();
+  });
+
+  it('a café that has started is listed under "On now" with its register, not under "Upcoming" with places left to book', { timeout: 90_000 }, async () => {
+    const { coach } = world.users;
+    const title = `Pain Café: under way ${world.tag}`;
+    const { cafeId } = await cafeWithPlaces(title, ['Hana', 'Ifan'], 'Now');
+    // It began half an hour ago and has an hour to go.
+    await ownerQuery(`update pain_cafe set starts_at = now() - interval '30 minutes', ends_at = now() + interval '60 minutes' where id = $1`, [cafeId]);
+
+    const { context, page } = await signInWithForm(browser(), server().url, coach, { viewport: desktop });
+    await page.goto(`${server().url}/pain-cafes`);
+    const onNow = page.locator('section', { has: page.getByRole('heading', { name: 'On now' }) });
+    const card = onNow.locator('.cafe-card', { hasText: title });
+    await card.getByText('2 places held · register not taken yet').waitFor();
+    await card.getByText('On now', { exact: true }).waitFor();
+    expect(await card.textContent()).not.toMatch(/taken on|places? left|waiting list/);
+    const upcoming = page.locator('section', { has: page.getByRole('heading', { name: 'Upcoming' }) });
+    expect(await upcoming.locator('.cafe-card', { hasText: title }).count()).toBe(0);
+    await shots(page, 'on-now');
     expect(await seriousAccessibilityProblems(page)).toEqual([]);
     await context.close();
   });

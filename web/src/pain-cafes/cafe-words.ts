@@ -24,6 +24,12 @@ export function attendanceSummary(c: { registeredCount: number; attendedCount: n
   return parts.filter(Boolean).join(' · ');
 }
 
+/** The register of a café on now: its places held until someone is marked, then what is recorded so far. */
+export function registerSummary(c: { registeredCount: number; attendedCount: number; didNotAttendCount: number }): string {
+  if (c.registeredCount > 0 && c.attendedCount + c.didNotAttendCount === 0) return `${c.registeredCount} ${c.registeredCount === 1 ? 'place' : 'places'} held · register not taken yet`;
+  return attendanceSummary(c);
+}
+
 export const cafeLink = (id: string) => `/pain-cafes/${encodeURIComponent(id)}`;
 
 /** The notifications that change a café's places: its page and the list refresh on them. */
