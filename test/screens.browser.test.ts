@@ -130,6 +130,69 @@ describe('Cairn on every screen from 320 px up, in Chromium', () => {
     await context.close();
   });
 
+  it("from the patient banner, Tab reaches the record's tabs before the care team's controls; the care team follows the record on a phone too", async () => {
+    const { context, page } = await signedIn(world.users.coach, 1280);
+    await page.goto(`${server().url}/patients/${patient.id}`);
+    const tabs = page.getByRole('navigation', { name: 'Patient record' });
+    await tabs.getByRole('link', { name: 'Timeline' }).waitFor();
+    await page.getByRole('region', { name: 'Care team' }).getByRole('button').first().waitFor();
+    // Start from the banner's last control, as a keyboard user who has read it would.
+    await page.evaluate(() => {
+      const controls = Array.from(document.querySelectorAll<HTMLElement>('.patient-header a[href], .patient-header button'));
+      controls[controls.length - 1]!.focus();
+    });
+    let reached = '';
+    for (let i = 0; i < 10 && !reached; i++) {
+      await page.keyboard.press('Tab');
+      reached = await page.evaluate(() => {
+        const at = document.activeElement;
+        if (at?.closest('nav[aria-label="Patient record"]')) return 'record tabs';
+        if (at?.closest('.care-team')) return 'care team';
+        return '';
+      });
+    }
+    expect(reached).toBe('record tabs');
+    for (const width of [1280, 390]) {
+      await page.setViewportSize(sizeFor(width));
+      const record = (await page.locator('.workspace__record').boundingBox())!;
+      const team = (await page.locator('.care-team').boundingBox())!;
+      // Beside the record on a laptop, below it on a phone: never above it, out of step with the keyboard.
+      expect([width, width === 1280 ? team.x > record.x : team.y > record.y]).toEqual([width, true]);
+      await page.screenshot({ path: path.join(artifactsDir, `patient-record-care-team-${width}.png`), fullPage: true });
+    }
+    // Below the record, the team is a tap away: who leads and how many more, then the team itself, with the keyboard there.
+    const jump = page.getByRole('button', { name: /^Care team: / });
+    expect(await jump.textContent()).toBe(`Care team: ${world.users.coach.name} (lead) and 2 others`);
+    await jump.click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('care-team-heading');
+    const heading = (await page.locator('#care-team-heading').boundingBox())!;
+    expect(heading.y >= 0 && heading.y < sizeFor(390).height).toBe(true);
+    await page.setViewportSize(sizeFor(1280));
+    expect(await jump.isVisible()).toBe(false);
+    await context.close();
+  });
+
+  it("the timeline keeps what it showed when a new filter cannot reach the server, says so, and \"Try again\" loads the filter once back online", async () => {
+    const { context, page } = await signedIn(world.users.coach, 1280);
+    await page.goto(`${server().url}/patients/${patient.id}/timeline`);
+    const history = page.getByRole('list', { name: 'History, newest first' });
+    await history.getByText('Reduce the evening pregabalin and review sleep', { exact: false }).first().waitFor();
+    const shown = await history.locator('li').count();
+
+    await page.route('**/graphql', (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.fallback()));
+    await page.getByLabel('Show').selectOption('handover');
+    const alert = page.getByText('What is shown below is as it was when last loaded.', { exact: false });
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('Cairn cannot reach the server just now.');
+    expect(await history.locator('li').count()).toBe(shown);
+
+    await page.unroute('**/graphql');
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(() => alert.count()).toBe(0);
+    await history.getByText('Reduce the evening pregabalin and review sleep', { exact: false }).first().waitFor();
+    await context.close();
+  });
+
   it("on a phone every one of the service lead's top-bar links is in view and a 44 px target, none behind a sideways scroll", async () => {
     const { context, page } = await signedIn(world.users.lead, 390);
     for (const width of [390, 320]) {

@@ -3,6 +3,7 @@ import { useSession } from '../auth/session.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { Spinner } from '../ui/spinner.js';
+import { LoadFailed } from '../ui/list-states.js';
 import './care-plan.css';
 import { GoalsSection } from './goals-section.js';
 import { HistoryPanel } from './history-panel.js';
@@ -106,14 +107,7 @@ function OpenPlan(props: { patientId: string; careTeam: CareTeamMember[]; canEdi
             <Spinner label="Loading the care plan…" />
           </Match>
           <Match when={(() => { const l = sync.load(); return l.state === 'failed' ? l : null; })()}>
-            {(failed) => (
-              <Alert tone="error">
-                <p>{failed().problem.message}</p>
-                <Button variant="secondary" onClick={() => props.reload()}>
-                  Try again
-                </Button>
-              </Alert>
-            )}
+            {(failed) => <LoadFailed error={failed().problem} retry={() => props.reload()} />}
           </Match>
           <Match when={sync.load().state === 'ready'}>
             <SignOffPanel />

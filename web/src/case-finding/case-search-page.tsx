@@ -8,7 +8,7 @@ import { Alert } from '../ui/alert.js';
 import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
-import { lastGood, LoadFailed, ReloadFailed } from '../ui/list-states.js';
+import { lastGood, LoadFailed } from '../ui/list-states.js';
 import { Spinner } from '../ui/spinner.js';
 import { InvitationList, invitationWords } from './invitation-list.js';
 import { ProgrammeNav } from '../referrals/programme-nav.js';
@@ -66,7 +66,7 @@ export function CaseSearchPage(props: { searchId: string }): JSX.Element {
         <Link href="/case-finding">← Case finding</Link>
       </p>
       <Show when={!search() && view.error}>{(error) => <LoadFailed error={error()} retry={reload} />}</Show>
-      <Show when={search() && view.error}>{(error) => <ReloadFailed error={error()} retry={reload} />}</Show>
+      <Show when={search() && view.error}>{(error) => <LoadFailed stale error={error()} retry={reload} />}</Show>
       <Show when={search()} fallback={<Show when={!view.error}><Spinner label="Searching…" /></Show>}>
         {(s) => (
           <>

@@ -6,7 +6,7 @@ import { formatDateTime, formatDueDate, timeAgo } from '../notifications/when.js
 import { Link } from '../platform/router.js';
 import { Badge } from '../ui/badge.js';
 import { EmptyState } from '../ui/empty-state.js';
-import { lastGood, LoadFailed, ReloadFailed } from '../ui/list-states.js';
+import { lastGood, LoadFailed } from '../ui/list-states.js';
 import { Spinner } from '../ui/spinner.js';
 import { ActionDone, MarkDoneButton } from './mark-action-done.js';
 import { UrgencyBadge } from './urgency.js';
@@ -48,7 +48,7 @@ export function HandoverInboxPage(): JSX.Element {
           <Spinner label="Loading your handovers…" />
         </Match>
         <Match when={loaded()}>
-          <Show when={result.error}>{(error) => <ReloadFailed error={error()} retry={reload} />}</Show>
+          <Show when={result.error}>{(error) => <LoadFailed stale error={error()} retry={reload} />}</Show>
           <section class="card inbox-section" aria-labelledby="awaiting-heading">
             <h2 id="awaiting-heading">Awaiting my acknowledgement</h2>
             <Show when={awaiting()!.length > 0} fallback={<p class="muted">Nothing is waiting for you to acknowledge.</p>}>

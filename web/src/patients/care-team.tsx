@@ -23,7 +23,9 @@ export function CareTeam(props: { members: readonly Member[]; canManage: boolean
   return (
     <section class="card care-team" aria-labelledby="care-team-heading">
       <div class="care-team__heading">
-        <h2 id="care-team-heading">Care team</h2>
+        <h2 id="care-team-heading" tabindex="-1">
+          Care team
+        </h2>
         <Show when={props.canManage && !adding()}>
           <Button
             variant="secondary"

@@ -6,7 +6,8 @@ import { Link, navigate } from '../platform/router.js';
 import { useSession } from '../auth/session.js';
 import { CareTeamProvider } from './care-team-context.js';
 import { EmptyState } from '../ui/empty-state.js';
-import { lastGood, LoadFailed, ReloadFailed } from '../ui/list-states.js';
+import { lastGood, LoadFailed } from '../ui/list-states.js';
+import { Button } from '../ui/button.js';
 import { Spinner } from '../ui/spinner.js';
 import { CareTeam } from './care-team.js';
 import { PatientHeader } from './patient-header.js';
@@ -61,11 +62,17 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
         <Match when={patient()}>
           {(p) => (
             <>
-              <Show when={failed()}>{(error) => <ReloadFailed error={error()} retry={() => refetch({ requestPolicy: 'network-only' })} />}</Show>
+              <Show when={failed()}>{(error) => <LoadFailed stale error={error()} retry={() => refetch({ requestPolicy: 'network-only' })} />}</Show>
               <CareTeamProvider patientId={p().id} members={p().careTeam} canManage={p().viewerCan.manageCareTeam} onChanged={reload}>
                 <PatientHeader patient={p()} canEdit={p().viewerCan.updatePatient} onChanged={() => refetch({ requestPolicy: 'network-only' })} />
+                {/* Where the care team sits below the record (tablets and phones), who is on it, a tap away. */}
+                <p class="workspace__team-jump">
+                  <Button variant="quiet" onClick={showCareTeam}>
+                    {teamInBrief(p().careTeam)}
+                  </Button>
+                </p>
+                {/* The record comes before the care team, on screen and to the keyboard: Tab reaches the record's tabs first. */}
                 <div class="workspace__body">
-                  <CareTeam members={p().careTeam} canManage={p().viewerCan.manageCareTeam} viewerId={viewerId()} onLeftTeam={() => navigate('/')} />
                   <div class="workspace__record">
                     <Switch>
                       <Match when={tab()}>
@@ -93,6 +100,7 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
                       </Match>
                     </Switch>
                   </div>
+                  <CareTeam members={p().careTeam} canManage={p().viewerCan.manageCareTeam} viewerId={viewerId()} onLeftTeam={() => navigate('/')} />
                 </div>
               </CareTeamProvider>
             </>
@@ -105,6 +113,21 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
       </Switch>
     </div>
   );
+}
+
+/** "Care team: Ann Coach (lead) and 2 others": who leads, and how many more, for the jump to the team. */
+function teamInBrief(team: PatientWorkspaceQuery['patient']['careTeam']): string {
+  const lead = team.find((m) => m.isLead);
+  const others = team.length - (lead ? 1 : 0);
+  const more = others === 0 ? '' : `${lead ? ' and ' : ''}${others} ${lead ? (others === 1 ? 'other' : 'others') : others === 1 ? 'member' : 'members'}`;
+  return `Care team: ${lead ? `${lead.user.name} (lead)` : ''}${more || (lead ? '' : 'nobody yet')}`;
+}
+
+/** Brings the care team into view and moves the keyboard there, as a skip link would. */
+function showCareTeam(): void {
+  const heading = document.getElementById('care-team-heading');
+  heading?.scrollIntoView({ block: 'start' });
+  heading?.focus({ preventScroll: true });
 }
 
 /** The handover, discussion and timeline sections; `itemId` is the note or thread a link points at. */

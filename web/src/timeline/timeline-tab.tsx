@@ -2,10 +2,10 @@ import { PatientTimelineDocument, type EventKind, type PatientTimelineQuery } fr
 import { useClient } from '@urql/solid';
 import { createEffect, createSignal, For, on, Show, type JSX } from 'solid-js';
 import { formatDateTime, timeAgo } from '../notifications/when.js';
-import { describeError } from '../platform/errors.js';
-import { Alert } from '../ui/alert.js';
+import { describeError, type Problem } from '../platform/errors.js';
 import { Button } from '../ui/button.js';
 import { EmptyState } from '../ui/empty-state.js';
+import { LoadFailed } from '../ui/list-states.js';
 import { Select } from '../ui/select.js';
 import { Spinner } from '../ui/spinner.js';
 import { describeEvent } from './event-words.js';
@@ -52,7 +52,7 @@ export function TimelineTab(props: { patientId: string }): JSX.Element {
   const [events, setEvents] = createSignal<TimelineEvent[]>([]);
   const [more, setMore] = createSignal<string | null>(null);
   const [loading, setLoading] = createSignal(true);
-  const [problem, setProblem] = createSignal<string | null>(null);
+  const [problem, setProblem] = createSignal<Problem | null>(null);
   const kinds = () => filters.find((f) => f.value === filter())?.kinds ?? null;
   const emptyTitle = () => filters.find((f) => f.value === filter())?.empty ?? 'Nothing here yet';
   let generation = 0;
@@ -65,7 +65,7 @@ export function TimelineTab(props: { patientId: string }): JSX.Element {
     if (mine !== generation) return;
     setLoading(false);
     if (!r.data) {
-      setProblem(r.error ? describeError(r.error).message : 'The history did not load. Please try again.');
+      setProblem(r.error ? describeError(r.error) : { code: null, message: 'The history did not load. Please try again.' });
       return;
     }
     setProblem(null);
@@ -94,16 +94,7 @@ export function TimelineTab(props: { patientId: string }): JSX.Element {
           {loading() || events().length === 0 ? '' : `${events().length} ${events().length === 1 ? 'event' : 'events'} shown${more() ? ', more available' : ''}`}
         </p>
       </div>
-      <Show when={problem()}>
-        {(m) => (
-          <Alert tone="error">
-            <p>{m()}</p>
-            <Button variant="secondary" onClick={() => void load(null)}>
-              Try again
-            </Button>
-          </Alert>
-        )}
-      </Show>
+      <Show when={problem()}>{(p) => <LoadFailed error={p()} stale={events().length > 0} retry={() => void load(null)} />}</Show>
       <Show when={!loading() || events().length > 0} fallback={<Spinner label="Loading history…" />}>
         <Show
           when={events().length > 0}

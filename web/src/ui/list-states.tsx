@@ -1,6 +1,6 @@
 import type { CombinedError } from '@urql/core';
 import { createMemo, Match, Show, Switch, type Accessor, type JSX } from 'solid-js';
-import { describeError, retryCanHelp } from '../platform/errors.js';
+import { describeError, retryCanHelp, type Problem } from '../platform/errors.js';
 import { Alert } from './alert.js';
 import { Button } from './button.js';
 import { Spinner } from './spinner.js';
@@ -21,7 +21,7 @@ export function ListStates<T>(props: {
 }): JSX.Element {
   return (
     <>
-      <Show when={props.items && props.error}>{(error) => <ReloadFailed error={error()} retry={() => props.retry()} />}</Show>
+      <Show when={props.items && props.error}>{(error) => <LoadFailed stale error={error()} retry={() => props.retry()} />}</Show>
       <Switch>
         <Match when={!props.items && props.error}>{(error) => <LoadFailed error={error()} retry={() => props.retry()} />}</Match>
         <Match when={!props.items}>
@@ -37,12 +37,18 @@ export function ListStates<T>(props: {
   );
 }
 
-/** Nothing to show: say why, and offer "Try again" only where asking again could help (not FORBIDDEN or NOT_FOUND). */
-export function LoadFailed(props: { error: CombinedError; retry(): void }): JSX.Element {
-  const problem = () => describeError(props.error);
+/**
+ * A read failed: say why, and offer "Try again" only where asking again could help (not after FORBIDDEN or
+ * NOT_FOUND). `stale` when what the read would have refreshed is still shown below, as last loaded.
+ */
+export function LoadFailed(props: { error: CombinedError | Problem; retry(): void; stale?: boolean }): JSX.Element {
+  const problem = () => (isProblem(props.error) ? props.error : describeError(props.error));
   return (
     <Alert tone="error">
-      <p>{problem().message}</p>
+      <p>
+        {problem().message}
+        {props.stale ? ' What is shown below is as it was when last loaded.' : ''}
+      </p>
       <Show when={retryCanHelp(problem())}>
         <Button variant="secondary" onClick={() => props.retry()}>
           Try again
@@ -52,19 +58,8 @@ export function LoadFailed(props: { error: CombinedError; retry(): void }): JSX.
   );
 }
 
-/** Above what is still shown: a reload failed, so it is as last loaded; try again (where that could help). */
-export function ReloadFailed(props: { error: CombinedError; retry(): void }): JSX.Element {
-  const problem = () => describeError(props.error);
-  return (
-    <Alert tone="error">
-      <p>{problem().message} What is shown below is as it was when last loaded.</p>
-      <Show when={retryCanHelp(problem())}>
-        <Button variant="secondary" onClick={() => props.retry()}>
-          Try again
-        </Button>
-      </Show>
-    </Alert>
-  );
+function isProblem(e: CombinedError | Problem): e is Problem {
+  return !('graphQLErrors' in e);
 }
 
 /**
