@@ -1,5 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { runSql, sql } from '../platform/sql.js';
+import { csvText } from '../platform/csv.js';
+import { dateInWords, monthInWords } from '../platform/uk-dates.js';
 import { CATALOGUE } from './catalogue.js';
 import { CONTINUOUS_GAP_DAYS } from './flags.js';
 
@@ -148,7 +150,7 @@ function round1(x: number): number {
   return Math.round(x * 10) / 10;
 }
 
-/** The months as CSV, one row a month, headed in words. */
+/** The months as CSV, one row a month, headed in words, its months and days in words as the page says them. */
 export function indicatorsCsv(months: readonly IndicatorMonth[]): string {
   const columns: Array<[keyof IndicatorMonth, string]> = [
     ['month', 'Month'],
@@ -167,6 +169,6 @@ export function indicatorsCsv(months: readonly IndicatorMonth[]): string {
     ['omeBeforeReductions', 'Their OME before (mg/day)'],
     ['omeAfterReductions', 'Their OME after (mg/day)'],
   ];
-  const lines = [columns.map(([, h]) => h).join(','), ...months.map((m) => columns.map(([k]) => String(m[k])).join(','))];
-  return lines.join('\r\n') + '\r\n';
+  const cell = (m: IndicatorMonth, k: keyof IndicatorMonth) => (k === 'month' ? monthInWords(m.month) : k === 'asOf' ? dateInWords(m.asOf) : m[k]);
+  return csvText([columns.map(([, h]) => h), ...months.map((m) => columns.map(([k]) => cell(m, k)))]);
 }

@@ -68,7 +68,7 @@ describe('prescribing indicators', () => {
     expect(at90.map((m) => m.onHighDoseOpioid)).toEqual([1, 0, 0]);
     const csv = indicatorsCsv(months).split('\r\n');
     expect(csv[0]).toMatch(/^Month,As of,Registered patients,Patients on opioids,/);
-    expect(csv[2]).toBe('2026-05,2026-05-31,4,2,0,1,1,1,23000,0,500,1,1,120,80');
+    expect(csv[2]).toBe('May 2026,31 May 2026,4,2,0,1,1,1,23000,0,500,1,1,120,80');
   });
 
   it('are shown to the practice’s clinicians and its PCN’s service lead, not to another PCN', async () => {

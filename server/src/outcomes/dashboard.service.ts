@@ -6,7 +6,7 @@ import { requireIsoDate } from '../platform/validate.js';
 import { joinSql, runSql, sql, sqlText, type Sql } from '../platform/sql.js';
 import { outcomeConfig } from './outcome-config.js';
 import { csvText } from '../platform/csv.js';
-import { ukDate, ukTime } from '../platform/uk-dates.js';
+import { dateInWords, ukDate, ukTime } from '../platform/uk-dates.js';
 
 /**
  * The service dashboard: computed in SQL from the records each time it is asked (never stored totals), over
@@ -468,10 +468,11 @@ export interface DashboardExportContext {
 
 const groupNames: Record<DashboardGroup, string> = { NONE: 'No grouping', PRACTICE: 'Practice', COACH: 'Care-team lead', CONDITION: 'Condition', PCN: 'PCN' };
 
+/** The days an export covers, in words ("1 January 2025 to 30 June 2025"), as the page says them. */
 function periodText(f: DashboardFilter): string {
-  if (f.from && f.to) return `${f.from} to ${f.to}`;
-  if (f.from) return `From ${f.from}`;
-  if (f.to) return `Up to ${f.to}`;
+  if (f.from && f.to) return `${dateInWords(f.from)} to ${dateInWords(f.to)}`;
+  if (f.from) return `From ${dateInWords(f.from)}`;
+  if (f.to) return `Up to ${dateInWords(f.to)}`;
   return 'All dates';
 }
 
@@ -483,7 +484,7 @@ function aboutLines(about: DashboardExportContext): string[][] {
     ['Care-team lead', f.coachId ? (about.leadName ?? 'Someone who leads none of your patients') : 'All leads'],
     ['Condition', f.condition ?? 'All conditions'],
     ['Grouped by', groupNames[f.groupBy]],
-    ['Computed at', `${ukDate(about.computedAt)} ${ukTime(about.computedAt)} UK time`],
+    ['Computed at', `${dateInWords(ukDate(about.computedAt))}, ${ukTime(about.computedAt)} UK time`],
     ['Small numbers', `Figures computed over fewer than ${SMALLEST_SHOWN} patients are withheld (left blank with their N beside them) so that no one's results can be told from them, and so are the smallest other groups' where needed to keep a withheld figure from being worked out from the rest.`],
   ];
 }

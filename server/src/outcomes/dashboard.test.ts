@@ -286,8 +286,8 @@ describe('the service dashboard: episodes, periods and small numbers', () => {
 
     const csv = (await ok<{ serviceDashboardCsv: string }>(CSV, { f }, tokens.lead)).serviceDashboardCsv;
     const lines = csv.split('\r\n');
-    expect(lines.slice(0, 5)).toEqual(['Period,2025-01-01 to 2025-06-30', 'Practice,All practices', 'Care-team lead,All leads', 'Condition,Headache', 'Grouped by,Condition']);
-    expect(lines[5]).toMatch(/^Computed at,\d{4}-\d{2}-\d{2} \d{2}:\d{2} UK time$/);
+    expect(lines.slice(0, 5)).toEqual(['Period,1 January 2025 to 30 June 2025', 'Practice,All practices', 'Care-team lead,All leads', 'Condition,Headache', 'Grouped by,Condition']);
+    expect(lines[5]).toMatch(/^Computed at,"\d{1,2} [A-Z][a-z]+ \d{4}, \d{2}:\d{2} UK time"$/);
     expect(lines.some((l) => l.startsWith('Small numbers,') && l.includes('fewer than 5 patients'))).toBe(true);
     expect(lines.some((l) => l.startsWith('"Baseline and follow-up",') || l.startsWith('Baseline and follow-up,'))).toBe(true);
     const header = lines.findIndex((l) => l.startsWith('Group,'));

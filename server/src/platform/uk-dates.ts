@@ -16,6 +16,14 @@ export function dateInWords(isoDay: string): string {
   return Number.isNaN(day.getTime()) ? isoDay : dayWords.format(day);
 }
 
+const monthWords = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/** A month (YYYY-MM) in words: "March 2027"; anything else as it is. */
+export function monthInWords(isoMonth: string): string {
+  const first = new Date(`${isoMonth}-01T00:00:00Z`);
+  return /^\d{4}-\d{2}$/.test(isoMonth) && !Number.isNaN(first.getTime()) ? monthWords.format(first) : isoMonth;
+}
+
 /** The UK calendar day of an instant, YYYY-MM-DD. */
 export function ukDate(at: Date): string {
   return ukDay.format(at);
