@@ -119,8 +119,8 @@ export function PatientWorkspace(props: { patientId: string; tab: string | undef
 function teamInBrief(team: PatientWorkspaceQuery['patient']['careTeam']): string {
   const lead = team.find((m) => m.isLead);
   const others = team.length - (lead ? 1 : 0);
-  const more = others === 0 ? '' : `${lead ? ' and ' : ''}${others} ${lead ? (others === 1 ? 'other' : 'others') : others === 1 ? 'member' : 'members'}`;
-  return `Care team: ${lead ? `${lead.user.name} (lead)` : ''}${more || (lead ? '' : 'nobody yet')}`;
+  if (!lead) return `Care team: ${others === 0 ? 'nobody yet' : `${others} ${others === 1 ? 'member' : 'members'}`}`;
+  return `Care team: ${lead.user.name} (lead)${others === 0 ? '' : ` and ${others} ${others === 1 ? 'other' : 'others'}`}`;
 }
 
 /** Brings the care team into view and moves the keyboard there, as a skip link would. */
