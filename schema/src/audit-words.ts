@@ -113,7 +113,7 @@ const wordsByAction: Readonly<Record<string, string>> = {
   'user.setPasswordWithLink': 'Set a password with a link',
 };
 
-/** What the code means, or undefined for a code this web app does not know (an older or newer server's). */
+/** What the code means, or undefined for a code not in this list (an entry an older or newer Cairn wrote). */
 export const actionWords = (action: string): string | undefined => (Object.hasOwn(wordsByAction, action) ? wordsByAction[action] : undefined);
 
 /** Every action, in words, alphabetically: the Action filter's choices (the value sent is the code). */
