@@ -286,4 +286,13 @@ describe('coaching sessions in Chromium', () => {
     const sessions = await gql<{ patientSessions: Array<{ session: { startsAt: string } }> }>(server().url, `query($id: ID!) { patientSessions(patientId: $id) { session { startsAt } } }`, { id: patient.id }, await signInAs(server().url, coach));
     expect(sessions.data!.patientSessions.map((s) => s.session.startsAt)).toEqual([`${summer}T09:00:00.000Z`]);
   });
+
+  it("a coach opening another PCN's coach's diary is told there is no such coach, with no \"Try again\" that could not help", { timeout: 60_000 }, async () => {
+    const elsewhere = await makeWorld(server().orm.em.fork());
+    const { context, page } = await signInWithForm(browser(), server().url, world.users.coach, { viewport: desktop });
+    await page.goto(`${server().url}/diary?coach=${elsewhere.users.coach.id}`);
+    await page.getByText('No such coach, or you do not have access to it.').waitFor();
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(0);
+    await context.close();
+  });
 });
