@@ -208,6 +208,8 @@ describe('Cairn on every screen from 320 px up, in Chromium', () => {
         expect([width, await link.textContent(), inView]).toEqual([width, await link.textContent(), true]);
       }
       expect([width, await nav.evaluate((el) => el.scrollWidth - el.clientWidth)]).toEqual([width, 0]);
+      // The one handover this file's patient has is counted as one.
+      expect((await page.getByText(/escalations? to act on/).textContent())?.trim()).toMatch(/· 1 unacknowledged handover$/);
       // The brand says where "home" leads, as on a laptop.
       expect([width, ((await page.locator('.top-bar__home-sub').boundingBox())?.width ?? 0) > 20]).toEqual([width, true]);
       await shot(page, `top-bar-lead-${width}`);

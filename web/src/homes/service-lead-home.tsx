@@ -52,7 +52,7 @@ export function ServiceLeadHome(): JSX.Element {
         <h1>Service overview</h1>
         <p class="page-heading__summary" aria-live="polite">
           <Show when={escalated() && unacknowledged()}>
-            {open().length === 1 ? '1 escalation to act on' : `${open().length} escalations to act on`} · {unacknowledged()!.length} unacknowledged handovers
+            {open().length === 1 ? '1 escalation to act on' : `${open().length} escalations to act on`} · {unacknowledged()!.length === 1 ? '1 unacknowledged handover' : `${unacknowledged()!.length} unacknowledged handovers`}
           </Show>
         </p>
       </div>
