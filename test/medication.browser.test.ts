@@ -6,7 +6,7 @@ import { gql, useTestServer, type GraphQLResponse } from '../server/src/test-sup
 import { makeWorld, signInAs, type World } from '../server/src/test-support/world.js';
 import { artifactsDir, useChromium } from './support/browser.js';
 import { signInWithForm } from './support/sign-in.js';
-import { addDays, ukToday } from '../server/src/platform/uk-dates.js';
+import { addDays, dateInWords, ukToday } from '../server/src/platform/uk-dates.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const desktop = { width: 1280, height: 800 };
@@ -187,7 +187,7 @@ describe('analgesia review in Chromium', () => {
     const thisMonth = gpPage.locator('.indicator-table tbody tr').last();
     await thisMonth.waitFor();
     const monthWords = new Intl.DateTimeFormat('en-GB', { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${today.slice(0, 7)}-01T00:00:00Z`));
-    expect(await thisMonth.locator('th, td').allTextContents()).toEqual([monthWords, '1', '1', '1', '1', '0', '0', '120000', '100%', '500', '1', '0']);
+    expect(await thisMonth.locator('th, td').allTextContents()).toEqual([monthWords, '1', '1', '1', '1', '0', '0', '120,000', '100%', '500', '1', '0']);
     // At 1280 the month-by-month table fits its frame: no column hidden past its edge.
     expect(await gpPage.locator('.indicators-page .table-wrap').evaluate((el) => el.scrollWidth - el.clientWidth)).toBeLessThanOrEqual(0);
     // One main landmark, the layout's: the page is not a second <main> inside it.
@@ -229,7 +229,7 @@ describe('analgesia review in Chromium', () => {
     await (await proposeReduction('Drowsy at work', '20')).waitFor({ state: 'detached' });
     // A second proposal for the same morphine is refused in words, beside the form, while the first awaits.
     const second = await proposeReduction('Drowsy at work (again)', '25');
-    await second.getByText(`A change to Morphine (oral) proposed by ${pharm.name} on ${today} already awaits a GP's decision.`).waitFor();
+    await second.getByText(`A change to Morphine (oral) proposed by ${pharm.name} on ${dateInWords(today)} already awaits a GP's decision.`).waitFor();
     await shots(page, 'medication-second-proposal-refused');
     await second.getByRole('button', { name: 'Cancel' }).click();
 
@@ -265,7 +265,7 @@ describe('analgesia review in Chromium', () => {
     await firstPlan.getByText(`when ${gp.name} approved a newer plan for Morphine (oral)`).waitFor();
     // Its step begins today, and the list still says 30 mg twice a day: the tab says the list is behind, and why.
     const behind = gpPage.locator('.medication-flag', { hasText: 'The list is behind an approved plan' });
-    await behind.getByText(`step from ${today} (25 mg twice a day) has begun, but the list still records Morphine (oral) 30 mg twice a day`).waitFor();
+    await behind.getByText(`step from ${dateInWords(today)} (25 mg twice a day) has begun, but the list still records Morphine (oral) 30 mg twice a day`).waitFor();
     await shots(gpPage, 'medication-list-behind-plan');
     // "Change dose" starts from what is listed, and the same dose again is refused beside the field.
     await gpPage.getByRole('button', { name: 'Change dose of Morphine (oral)' }).click();
@@ -398,7 +398,7 @@ describe('analgesia review in Chromium', () => {
     await page.getByRole('button', { name: new RegExp(`^Record the stop from ${day}`) }).click();
     await expect.poll(() => page.getByTestId('ome-total').textContent()).toBe('0 mg');
     await page.getByText('Stopped medicines (1)').click();
-    await page.getByText(`(Approved plan, step from ${today})`).waitFor();
+    await page.getByText(`(Approved plan, step from ${dateInWords(today)})`).waitFor();
 
     // The start: the form begins at the medicine and the step; the practitioner adds what a plan does not hold.
     await page.getByRole('button', { name: `Record Oxycodone (oral) from ${day}` }).click();

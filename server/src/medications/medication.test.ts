@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { auditedPatients, errorCode, gql, ownerQuery, useTestServer } from '../test-support/harness.js';
 import { sentWhileTurnHeld } from '../test-support/held-turn.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
-import { addDays, addMonths, ukToday } from '../platform/uk-dates.js';
+import { addDays, addMonths, dateInWords, ukToday } from '../platform/uk-dates.js';
 
 const ADD = `mutation($input: AddMedicationInput!) { addMedication(input: $input) { id name omeMgPerDay omeWords frequencyWords asNeeded stopDate } }`;
 const CHANGE = `mutation($input: ChangeMedicationInput!) { changeMedication(input: $input) { id dose frequencyWords startDate omeMgPerDay } }`;
@@ -182,7 +182,7 @@ describe('medications', () => {
     const answers = await sentWhileTurnHeld(`medication-plans:${patient.id}`, [1, 2, 3].map(() => () => propose()));
     const first = answers.filter((r) => !r.errors);
     expect(first).toHaveLength(1);
-    const waiting = `A change to Morphine (oral) proposed by ${pharm.name} on ${today} already awaits a GP's decision. Withdraw that proposal first, or wait for the GP to decide it.`;
+    const waiting = `A change to Morphine (oral) proposed by ${pharm.name} on ${dateInWords(today)} already awaits a GP's decision. Withdraw that proposal first, or wait for the GP to decide it.`;
     for (const r of [...answers.filter((r) => r.errors), await propose()]) expect([errorCode(r), r.errors?.[0]?.message]).toEqual(['CONFLICT', waiting]);
     const firstId = first[0]!.data!.proposeMedicationChange.id;
     // Another medicine is another plan: a start of paracetamol may await beside it, once.
@@ -252,7 +252,7 @@ describe('medications', () => {
     expect(behind.totalOmeMgPerDay).toBe(120);
     expect(behind.planFlags.find((f) => f.code === 'PLAN_AHEAD_OF_LIST')?.stepToRecord).toEqual({ medicationId: medId, startDate: today, dose: 50, frequency: 'twice daily' });
     expect(behind.flags.find((f) => f.code === 'PLAN_AHEAD_OF_LIST')?.reason).toBe(
-      `Morphine (oral): the approved plan's step from ${today} (50 mg twice a day) has begun, but the list still records Morphine (oral) 60 mg twice a day. Record what the patient takes now, so the total OME and the flags are right.`,
+      `Morphine (oral): the approved plan's step from ${dateInWords(today)} (50 mg twice a day) has begun, but the list still records Morphine (oral) 60 mg twice a day. Record what the patient takes now, so the total OME and the flags are right.`,
     );
     // Paused for a flare-up, the patient holds the dose they are on: no flag while paused.
     expect((await gql(url(), PAUSE, { id: proposal }, token)).errors).toBeUndefined();
@@ -278,11 +278,11 @@ describe('medications', () => {
     expect((await gql(url(), DECIDE, { input: { proposalId: proposal, decision: 'APPROVE' } }, gpToken)).errors).toBeUndefined();
 
     const behind = (await flags()).planFlags.filter((f) => f.code === 'PLAN_AHEAD_OF_LIST');
-    expect(behind.map((f) => f.stopToRecord)).toEqual([{ medicationId: medId, stopDate: today, reason: `Approved plan, step from ${today}` }, null]);
+    expect(behind.map((f) => f.stopToRecord)).toEqual([{ medicationId: medId, stopDate: today, reason: `Approved plan, step from ${dateInWords(today)}` }, null]);
     expect(behind.map((f) => f.startToRecord)).toEqual([null, { medicineCode: 'oxycodone', startDate: today, dose: 20, frequency: 'twice daily' }]);
 
     const stopped = await gql<{ stopMedication: { stopDate: string; stopReason: string } }>(url(), STOP, { input: behind[0]!.stopToRecord }, token);
-    expect(stopped.data?.stopMedication).toEqual({ id: medId, stopDate: today, stopReason: `Approved plan, step from ${today}` });
+    expect(stopped.data?.stopMedication).toEqual({ id: medId, stopDate: today, stopReason: `Approved plan, step from ${dateInWords(today)}` });
     const afterStop = await flags();
     expect([afterStop.totalOmeMgPerDay, afterStop.planFlags.map((f) => Boolean(f.startToRecord))]).toEqual([0, [true]]);
 
@@ -525,7 +525,7 @@ describe('medications', () => {
     const summary = await gql<{ patientMedication: Summary }>(url(), SUMMARY, { id: patient.id }, token);
     expect(summary.errors).toBeUndefined();
     const behind = summary.data!.patientMedication.planFlags.filter((f) => f.code === 'PLAN_AHEAD_OF_LIST');
-    expect(behind.map((f) => [f.stopToRecord, f.startToRecord])).toEqual([[{ medicationId: medId, stopDate: today, reason: `Approved plan, step from ${today}` }, null]]);
+    expect(behind.map((f) => [f.stopToRecord, f.startToRecord])).toEqual([[{ medicationId: medId, stopDate: today, reason: `Approved plan, step from ${dateInWords(today)}` }, null]]);
     const review = { patientId: patient.id, howTaken: 'As the course said', effectOnPainAndFunction: 'Flare settled', sideEffects: 'None', whatMatters: 'Back to work', readiness: 'READY', nextReviewDue: addDays(today, 90) };
     expect((await gql(url(), REVIEW, { input: review }, token)).errors).toBeUndefined();
 

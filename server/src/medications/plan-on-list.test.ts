@@ -19,7 +19,7 @@ describe('a running plan the medicine list is behind', () => {
     expect(flags).toEqual([
       {
         code: FlagCode.PLAN_AHEAD_OF_LIST,
-        reason: "Morphine (oral): the approved plan's step from 2026-06-01 (50 mg twice a day) has begun, but the list still records Morphine (oral) 60 mg twice a day. Record what the patient takes now, so the total OME and the flags are right.",
+        reason: "Morphine (oral): the approved plan's step from 1 June 2026 (50 mg twice a day) has begun, but the list still records Morphine (oral) 60 mg twice a day. Record what the patient takes now, so the total OME and the flags are right.",
         stepToRecord: { medicationId: 'm1', startDate: '2026-06-01', dose: 50, frequency: 'twice daily' },
       },
     ]);
@@ -36,7 +36,7 @@ describe('a running plan the medicine list is behind', () => {
     const plan = reduce([step('2026-06-01', 50), step('2026-06-15', 40)]);
     const stopped = listed('m1', 'morphine', 'Morphine (oral)', 60, 2, 'twice a day', 'mg', { stopDate: '2026-06-01' });
     const stepOne = listed('m2', 'morphine', 'Morphine (oral)', 50, 2, 'twice a day', 'mg', { startDate: '2026-06-01' });
-    expect(plansAheadOfList([plan], [stopped, stepOne], on)[0]?.reason).toMatch(/step from 2026-06-15 \(40 mg twice a day\) has begun, but the list still records Morphine \(oral\) 50 mg twice a day\./);
+    expect(plansAheadOfList([plan], [stopped, stepOne], on)[0]?.reason).toMatch(/step from 15 June 2026 \(40 mg twice a day\) has begun, but the list still records Morphine \(oral\) 50 mg twice a day\./);
     const stepOneStopped = listed('m2', 'morphine', 'Morphine (oral)', 50, 2, 'twice a day', 'mg', { startDate: '2026-06-01', stopDate: '2026-06-15' });
     const stepTwo = listed('m3', 'morphine', 'Morphine (oral)', 40, 2, 'twice a day', 'mg', { startDate: '2026-06-15' });
     expect(plansAheadOfList([plan], [stopped, stepOneStopped, stepTwo], on)).toEqual([]);
@@ -51,7 +51,7 @@ describe('a running plan the medicine list is behind', () => {
     const stop: RunningPlan = { ...reduce([step('2026-06-01', 0, '', 'stop Morphine (oral)')]), kind: ProposalKind.STOP };
     expect(plansAheadOfList([stop], [morphine], on)[0]?.reason).toMatch(/the list still records Morphine \(oral\) 60 mg twice a day as taken\./);
     const toOxycodone: RunningPlan = { kind: ProposalKind.SWITCH, medicationId: 'm1', medicineCode: 'oxycodone', medicineName: 'Oxycodone (oral)', steps: [step('2026-06-10', 20, 'twice daily', '20 mg twice a day')] };
-    expect(plansAheadOfList([toOxycodone], [morphine], on)[0]?.reason).toMatch(/^Oxycodone \(oral\): the approved plan's step from 2026-06-10 .* the list still records Morphine \(oral\) 60 mg twice a day\./);
+    expect(plansAheadOfList([toOxycodone], [morphine], on)[0]?.reason).toMatch(/^Oxycodone \(oral\): the approved plan's step from 10 June 2026 .* the list still records Morphine \(oral\) 60 mg twice a day\./);
     const start: RunningPlan = { kind: ProposalKind.START, medicationId: null, medicineCode: 'paracetamol', medicineName: 'Paracetamol', steps: [step('2026-06-15', 1000, 'four times a day', '1000 mg four times a day')] };
     expect(plansAheadOfList([start], [morphine], on)[0]?.reason).toMatch(/but the list does not have Paracetamol\./);
     expect(plansAheadOfList([start], [morphine, listed('p1', 'paracetamol', 'Paracetamol', 1000, 4, 'four times a day')], on)).toEqual([]);
@@ -60,7 +60,7 @@ describe('a running plan the medicine list is behind', () => {
   it('each flag carries what records its step: a stop on the day it began, a start with the step\'s dose, a new dose of the medicine a switch or a start listed', () => {
     const stop: RunningPlan = { ...reduce([step('2026-06-01', 0, '', 'stop Morphine (oral)')]), kind: ProposalKind.STOP };
     expect(plansAheadOfList([stop], [morphine], on)).toEqual([
-      expect.objectContaining({ stopToRecord: { medicationId: 'm1', stopDate: '2026-06-01', reason: 'Approved plan, step from 2026-06-01' } }),
+      expect.objectContaining({ stopToRecord: { medicationId: 'm1', stopDate: '2026-06-01', reason: 'Approved plan, step from 1 June 2026' } }),
     ]);
     // A reduction's last step to nothing is a stop too.
     expect(plansAheadOfList([reduce([step('2026-06-01', 30), step('2026-06-08', 0)])], [morphine], on)[0]).toMatchObject({ stopToRecord: { medicationId: 'm1', stopDate: '2026-06-08' } });
@@ -75,8 +75,8 @@ describe('a running plan the medicine list is behind', () => {
     };
     const both = plansAheadOfList([toOxycodone], [morphine], on);
     expect(both.map((f) => Object.keys(f).filter((k) => k.endsWith('ToRecord')))).toEqual([['stopToRecord'], ['startToRecord']]);
-    expect(both[0]!.stopToRecord).toEqual({ medicationId: 'm1', stopDate: '2026-06-10', reason: 'Approved plan, step from 2026-06-10' });
-    expect(both[1]!.reason).toMatch(/^Oxycodone \(oral\): the approved plan's step from 2026-06-14 \(15 mg twice a day\) has begun, but the list does not have Oxycodone \(oral\)\./);
+    expect(both[0]!.stopToRecord).toEqual({ medicationId: 'm1', stopDate: '2026-06-10', reason: 'Approved plan, step from 10 June 2026' });
+    expect(both[1]!.reason).toMatch(/^Oxycodone \(oral\): the approved plan's step from 14 June 2026 \(15 mg twice a day\) has begun, but the list does not have Oxycodone \(oral\)\./);
     expect(both[1]!.startToRecord).toEqual({ medicineCode: 'oxycodone', startDate: '2026-06-14', dose: 15, frequency: 'twice daily' });
 
     // The old one stopped and the new one recorded at the first step's dose: the second step is a new dose of it.
@@ -107,8 +107,8 @@ describe('a running plan the medicine list is behind', () => {
     expect(plansAheadOfList([start], [paracetamol(null)], on)).toEqual([
       {
         code: FlagCode.PLAN_AHEAD_OF_LIST,
-        reason: "Paracetamol: the approved plan's step from 2026-06-10 (stop Paracetamol) has begun, but the list still records Paracetamol 500 mg twice a day as taken. Record what the patient takes now, so the total OME and the flags are right.",
-        stopToRecord: { medicationId: 'p1', stopDate: '2026-06-10', reason: 'Approved plan, step from 2026-06-10' },
+        reason: "Paracetamol: the approved plan's step from 10 June 2026 (stop Paracetamol) has begun, but the list still records Paracetamol 500 mg twice a day as taken. Record what the patient takes now, so the total OME and the flags are right.",
+        stopToRecord: { medicationId: 'p1', stopDate: '2026-06-10', reason: 'Approved plan, step from 10 June 2026' },
       },
     ]);
     // Stopped already, or never listed: the list says what the plan does, and there is nothing to record.
@@ -125,7 +125,7 @@ describe('a running plan the medicine list is behind', () => {
     };
     const morphineStopped = listed('m1', 'morphine', 'Morphine (oral)', 60, 2, 'twice a day', 'mg', { stopDate: '2026-06-01' });
     const oxycodone = listed('o1', 'oxycodone', 'Oxycodone (oral)', 20, 2, 'twice a day', 'mg', { startDate: '2026-06-01' });
-    expect(plansAheadOfList([switchThenStop], [morphineStopped, oxycodone], on).map((f) => f.stopToRecord)).toEqual([{ medicationId: 'o1', stopDate: '2026-06-12', reason: 'Approved plan, step from 2026-06-12' }]);
+    expect(plansAheadOfList([switchThenStop], [morphineStopped, oxycodone], on).map((f) => f.stopToRecord)).toEqual([{ medicationId: 'o1', stopDate: '2026-06-12', reason: 'Approved plan, step from 12 June 2026' }]);
     expect(plansAheadOfList([switchThenStop], [morphineStopped], on)).toEqual([]);
   });
 

@@ -1,3 +1,4 @@
+import { dateInWords } from '../platform/uk-dates.js';
 import { findMedicine, isPatch } from './catalogue.js';
 import { FlagCode, isCurrent, type Flag } from './flags.js';
 import type { Medication } from './medication.entity.js';
@@ -27,7 +28,7 @@ export function plansAheadOfList(plans: readonly RunningPlan[], history: readonl
   for (const plan of plans) {
     const begun = plan.steps.filter((s) => s.startDate <= on).at(-1);
     if (!begun) continue;
-    const step = `the approved plan's step from ${begun.startDate} (${begun.words})`;
+    const step = `the approved plan's step from ${dateInWords(begun.startDate)} (${begun.words})`;
     const flag = (whatTheListSays: string, toRecord: Pick<Flag, 'stepToRecord' | 'stopToRecord' | 'startToRecord'>) =>
       flags.push({
         code: FlagCode.PLAN_AHEAD_OF_LIST,
@@ -35,7 +36,7 @@ export function plansAheadOfList(plans: readonly RunningPlan[], history: readonl
         ...toRecord,
       });
     const newDose = (listed: Medication) => ({ stepToRecord: { medicationId: listed.id, startDate: laterOf(begun.startDate, listed.startDate), dose: begun.dose, frequency: begun.frequency } });
-    const stop = (listed: Medication, from: string) => ({ stopToRecord: { medicationId: listed.id, stopDate: laterOf(from, listed.startDate), reason: `Approved plan, step from ${from}` } });
+    const stop = (listed: Medication, from: string) => ({ stopToRecord: { medicationId: listed.id, stopDate: laterOf(from, listed.startDate), reason: `Approved plan, step from ${dateInWords(from)}` } });
 
     const original = history.find((m) => m.id === plan.medicationId);
     if (plan.kind === ProposalKind.START || plan.kind === ProposalKind.SWITCH) {

@@ -18,7 +18,7 @@ import { Decision, type DecideMedicationChangeInput, type ProposeMedicationChang
 import { checkTaperSteps, type CheckedStep } from './taper-steps.js';
 import { listDaily } from './listed-dose.js';
 import { runSql, sql, takeTurns, type Sql } from '../platform/sql.js';
-import { ukToday } from '../platform/uk-dates.js';
+import { dateInWords, ukToday } from '../platform/uk-dates.js';
 
 /**
  * Proposes a change with its schedule. It is a proposal only: not active until a GP approves it, and the GPs
@@ -279,7 +279,7 @@ async function refuseSecondAwaiting(tx: EntityManager, p: MedicationProposal): P
          where mp.status = 'AWAITING_APPROVAL' and ${sameMedicine(p)} order by mp.proposed_at limit 1`,
   );
   if (waiting) {
-    throw conflict(`A change to ${p.medicineName} proposed by ${waiting.name} on ${waiting.proposed_on} already awaits a GP's decision. Withdraw that proposal first, or wait for the GP to decide it.`);
+    throw conflict(`A change to ${p.medicineName} proposed by ${waiting.name} on ${dateInWords(waiting.proposed_on)} already awaits a GP's decision. Withdraw that proposal first, or wait for the GP to decide it.`);
   }
 }
 

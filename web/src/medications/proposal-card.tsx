@@ -178,7 +178,8 @@ export function ProposalCard(props: { proposal: Proposal; canManage: boolean; ca
           </div>
         </div>
       </Show>
-      <Show when={props.canPropose && p().status === 'AWAITING_APPROVAL'}>
+      {/* A GP deciding it declines it rather than withdrawing it; withdrawing is for those who propose. */}
+      <Show when={props.canPropose && !props.canDecide && p().status === 'AWAITING_APPROVAL'}>
         <div class="proposal-card__inline-field">
           <div class="field">
             <label class="field__label" for={withdrawId}>
