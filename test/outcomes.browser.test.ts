@@ -112,6 +112,10 @@ describe('outcome measures in Chromium', () => {
     await phone.getByRole('group', { name: /manage your pain without medication/ }).locator('label').nth(7).click();
     const overflow = await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
     expect(overflow).toBe(0);
+    // Each scale is one row, 0 to its top, so no point reads as the end of the scale.
+    const rowsOf = (group: string | RegExp) => phone.getByRole('group', { name: group }).locator('.item-answer__point').evaluateAll((points) => new Set(points.map((p) => Math.round(p.getBoundingClientRect().top))).size);
+    expect(await rowsOf(/manage your pain without medication/)).toBe(1);
+    expect(await rowsOf(/^1\. I can/)).toBe(1);
     await shot(phone, 'outcomes-patient-questions-390');
     await phone.getByRole('button', { name: 'Send my answers' }).click();
     await phone.getByRole('heading', { name: 'Thank you' }).waitFor();
