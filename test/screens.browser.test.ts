@@ -411,6 +411,12 @@ describe('Cairn on every screen from 320 px up, in Chromium', () => {
       await page.locator('#panel-heading').waitFor();
       expect([width, await currentInView()]).toEqual([width, 'Measures']);
     }
+    // Opened on a wider screen, then narrowed (a tablet turned, a window made smaller): the open tab stays in view.
+    await page.setViewportSize(sizeFor(1280));
+    await page.goto(`${server().url}/patients/${patient.id}/timeline`);
+    await page.locator('#panel-heading').waitFor();
+    await page.setViewportSize(sizeFor(390));
+    expect(await currentInView()).toBe('Timeline');
     await context.close();
   });
   it("on a phone a care-plan goal's \"What I want to do\" and \"How we will know\" show their whole text", async () => {

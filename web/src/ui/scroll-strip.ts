@@ -2,7 +2,7 @@ import { createEffect, onCleanup, onMount } from 'solid-js';
 
 /**
  * A row of links that scrolls sideways on a narrow screen (a record's tabs, a plan's sections). It brings the
- * current link (`[aria-current]`) into view when `current` changes, since on a phone it could sit off-screen
+ * current link (`[aria-current]`) into view when `current` changes or the strip is resized, since on a phone it could sit off-screen
  * with nothing to say which one was open, and marks the edges with more beyond them (`data-more="start end"`)
  * so the stylesheet can fade them as a cue that the row scrolls.
  */
@@ -29,7 +29,8 @@ export function useScrollStrip(list: () => HTMLElement | undefined, current: () 
     const el = list();
     if (!el) return;
     el.addEventListener('scroll', mark, { passive: true });
-    const resized = new ResizeObserver(mark);
+    // A narrower strip (a tablet turned, a window made smaller) can leave the open item out of view.
+    const resized = new ResizeObserver(reveal);
     resized.observe(el);
     onCleanup(() => {
       el.removeEventListener('scroll', mark);
