@@ -264,9 +264,10 @@ describe('the Cairn web app in Chromium', () => {
       await page.setViewportSize({ width, height: width === 1280 ? 800 : 844 });
       expect(await rowNames(page)).toEqual(byReview);
       const first = page.locator('.caseload-table tbody tr').first();
-      const due = first.locator('td[data-label="Next review"]').getByText('Due', { exact: true });
+      // Ten days past: overdue, not merely due (a review due today says "Due").
+      const due = first.locator('td[data-label="Next review"]').getByText('Overdue', { exact: true });
       expect(await due.isVisible()).toBe(true);
-      // The "Due" badge is a badge like the status beside it, not stretched to the height of the card's line.
+      // The "Overdue" badge is a badge like the status beside it, not stretched to the height of the card's line.
       const heightOf = async (badge: typeof due) => Math.round((await badge.boundingBox())!.height);
       expect([width, await heightOf(due)]).toEqual([width, await heightOf(first.locator('td[data-label="Status"] .badge'))]);
       expect(await page.locator('.caseload-table tbody tr').last().locator('td[data-label="Next review"]').textContent()).toBe('Not set');

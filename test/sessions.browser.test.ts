@@ -125,7 +125,7 @@ describe('coaching sessions in Chromium', () => {
     await page.getByRole('heading', { name: /^Suggested next: Weekly/ }).waitFor();
     // Its heading names the level once ("as now", not "as now; was weekly"); each reason is a sentence on its own line.
     expect(await page.locator('#cadence-heading').textContent()).toBe('Suggested next: Weekly (as now)');
-    expect(await page.locator('.cadence__why li').allTextContents()).toEqual(['1 session attended at weekly so far; at least 2 before meeting less often.']);
+    expect(await page.locator('.cadence__why li').allTextContents()).toEqual(['1 session attended so far while meeting weekly; at least 2 before meeting less often.']);
     const history = page.locator('.session-item--record', { hasText: 'Two walks this week' });
     await history.getByText('Walk to the allotment twice a week 7/10').waitFor();
     await shots(page, 'sessions-tab');

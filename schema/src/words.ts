@@ -25,3 +25,10 @@ export function roleLabel(role: RoleName): string {
       return 'Administrator';
   }
 }
+
+const channels: Readonly<Record<string, string>> = { SMS: 'text message', EMAIL: 'email', LETTER: 'letter', PHONE: 'phone' };
+
+/** How an invitation or a questionnaire link was sent, as a sentence says it ("by text message"). */
+export function channelWords(channel: string): string {
+  return Object.hasOwn(channels, channel) ? channels[channel]! : channel.toLowerCase();
+}

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { channelWords } from '@cairn/schema/words';
 import { decidePairs, PatientAction, triagersOf } from '../access/policy.js';
 import { appendEvent } from '../events/event-log.js';
 import { NotificationKind } from '../notifications/notification.entity.js';
@@ -48,7 +49,7 @@ export async function followUpInvitations(em: EntityManager, timings: Invitation
         kind: NotificationKind.INVITATION_REMINDER,
         patientId: d.patient_id,
         title: `No answer yet from ${d.patient_name} to ${whose} invitation`,
-        body: `Sent by ${d.channel.toLowerCase()}. Unless an answer is recorded it will be marked "no response" in ${timings.reminderLeadDays} days.`,
+        body: `Sent by ${channelWords(d.channel)}. Unless an answer is recorded it will be marked "no response" in ${timings.reminderLeadDays} days.`,
         link: links.caseFinding(d.search_id),
         actorId: null,
       });
@@ -68,7 +69,7 @@ export async function followUpInvitations(em: EntityManager, timings: Invitation
         kind: NotificationKind.INVITATION_NO_RESPONSE,
         patientId: d.patient_id,
         title: `${d.patient_name} did not answer ${whose} invitation`,
-        body: `Marked "no response" ${timings.noResponseDays} days after it was sent by ${d.channel.toLowerCase()}.`,
+        body: `Marked "no response" ${timings.noResponseDays} days after it was sent by ${channelWords(d.channel)}.`,
         link: links.caseFinding(d.search_id),
         actorId: null,
       });

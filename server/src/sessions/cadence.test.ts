@@ -78,7 +78,7 @@ describe('the cadence rule', () => {
     const flare = [attended('2026-01-05', 3, 2), attended('2026-01-12', 3, 2, { flareUp: true }), attended('2026-01-19', 6, 3)];
     const afterFlare = suggestCadence(flare, []);
     expect(afterFlare).toMatchObject({ interval: 'WEEKLY', direction: 'STAY' });
-    expect(afterFlare.reasons[0]).toBe('1 session attended at weekly so far; at least 2 before meeting less often.');
+    expect(afterFlare.reasons[0]).toBe('1 session attended so far while meeting weekly; at least 2 before meeting less often.');
     const dna: CadenceSession = { date: '2026-01-12', outcome: 'DNA', flareUp: false, activationLevel: 2, goalRatings: [] };
     const afterDna = suggestCadence([attended('2026-01-05', 3, 2), dna, attended('2026-01-19', 6, 3)], []);
     expect(afterDna).toMatchObject({ interval: 'WEEKLY', direction: 'STAY' });

@@ -114,7 +114,7 @@ function judge(level: CadenceInterval, history: readonly CadenceSession[], base:
   if (level === 'DISCHARGE_REVIEW') return { interval: level, direction: 'STAY', reasons: ['At discharge review: consider discharge with the patient.', ...words], setback: false };
   if (attendedAtLevel < s.minSessionsAtLevel) {
     const n = attendedAtLevel;
-    return { interval: level, direction: 'STAY', reasons: [`${n} session${n === 1 ? '' : 's'} attended at ${levelWords[level]} so far; at least ${s.minSessionsAtLevel} before meeting less often.`, ...words], setback: false };
+    return { interval: level, direction: 'STAY', reasons: [`${n} session${n === 1 ? '' : 's'} attended so far while meeting ${levelWords[level]}; at least ${s.minSessionsAtLevel} before meeting less often.`, ...words], setback: false };
   }
   if (signals.length === 0) return { interval: level, direction: 'STAY', reasons: ['No measures, activation level or goal check-ins to judge progress by yet.'], setback: false };
   const needed = Math.min(s.minImprovingSignals, signals.length);

@@ -1,4 +1,5 @@
 import { AnswerInvitationDocument, type InvitationRowFragment, type InvitationStatus } from '@cairn/schema/operations';
+import { channelWords } from '@cairn/schema/words';
 import { createMutation } from '@urql/solid';
 import { createSignal, For, onMount, Show, type JSX } from 'solid-js';
 import { formatDateTime } from '../notifications/when.js';
@@ -16,7 +17,6 @@ export const invitationWords: Record<InvitationStatus, { label: string; tone: Ba
   NO_RESPONSE: { label: 'No response', tone: 'warning' },
   REFERRED: { label: 'Referred another way', tone: 'success' },
 };
-const channelWords: Record<string, string> = { SMS: 'text message', LETTER: 'letter', PHONE: 'phone', EMAIL: 'email' };
 
 /** A search's invitations and their statuses; an open one takes the patient's answer. */
 export function InvitationList(props: { invitations: InvitationRowFragment[]; onChanged(): void }): JSX.Element {
@@ -105,7 +105,7 @@ function InvitationItem(props: { invitation: InvitationRowFragment; takesFocus: 
         <Badge tone={invitationWords[i().status].tone}>{invitationWords[i().status].label}</Badge>
       </div>
       <p class="invitation__meta muted">
-        By {channelWords[i().channel] ?? i().channel}, {formatDateTime(i().sentAt)}, sent by {i().sentBy.name}
+        By {channelWords(i().channel)}, {formatDateTime(i().sentAt)}, sent by {i().sentBy.name}
         {i().remindedAt && i().status === 'INVITED' ? ` · reminder ${formatDateTime(i().remindedAt!)}` : ''}
         {i().statusAt && i().status !== 'INVITED' ? ` · ${i().statusBy ? `recorded by ${i().statusBy!.name}` : 'set automatically'} ${formatDateTime(i().statusAt!)}` : ''}
       </p>

@@ -44,7 +44,7 @@ export function CaseloadTable(props: { rows: readonly CaseloadRow[]; caption: st
                       <span>
                         {formatIsoDate(date())}{' '}
                         <Show when={date() <= ukToday()}>
-                          <Badge tone="warning">Due</Badge>
+                          <Badge tone="warning">{date() < ukToday() ? 'Overdue' : 'Due'}</Badge>
                         </Show>
                       </span>
                     )}

@@ -104,15 +104,15 @@ export function IndicatorsPage(): JSX.Element {
                           {(m) => (
                             <tr>
                               <th scope="row">{monthOf(m.month)}</th>
-                              <td>{m.registeredPatients}</td>
+                              <td>{m.registeredPatients.toLocaleString('en-GB')}</td>
                               <td>{m.onOpioid}</td>
                               <td>{m.onHighDoseOpioid}</td>
                               <td>{m.opioidWithGabapentinoid}</td>
                               <td>{m.opioid3To6Months}</td>
                               <td>{m.opioidOver12Months}</td>
-                              <td>{m.omePer1000}</td>
+                              <td>{m.omePer1000.toLocaleString('en-GB')}</td>
                               <td>{Math.round(m.highDoseItemShare * 100)}%</td>
-                              <td>{m.gabapentinoidDddPer1000}</td>
+                              <td>{m.gabapentinoidDddPer1000.toLocaleString('en-GB')}</td>
                               <td>{m.reviewsDone}</td>
                               <td>
                                 {m.patientsReduced}

@@ -14,7 +14,7 @@ export function LineChart(props: { title: string; labels: readonly string[]; val
   const x = (i: number) => pad.left + (props.values.length <= 1 ? 0 : (i * (width() - pad.left - pad.right)) / (props.values.length - 1));
   const y = (v: number) => pad.top + (height - pad.top - pad.bottom) * (1 - v / max());
   const points = () => props.values.map((v, i) => `${x(i)},${y(v)}`).join(' ');
-  const fmt = (n: number) => (props.format ? props.format(n) : String(n));
+  const fmt = (n: number) => (props.format ? props.format(n) : n.toLocaleString('en-GB'));
   const last = () => props.values[props.values.length - 1] ?? 0;
   return (
     <figure class="line-chart">

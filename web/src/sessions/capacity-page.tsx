@@ -28,7 +28,7 @@ export function CapacityPage(): JSX.Element {
   return (
     <div class="capacity-page">
       <h1>Capacity</h1>
-      <Show when={rows()?.[0]}>{(r) => <p class="muted">Week of {dayTitle(r().weekStart)}. Sessions booked or held count; cancellations do not. Active caseload: ACTIVE patients whose care the coach leads.</p>}</Show>
+      <Show when={rows()?.[0]}>{(r) => <p class="muted">Week of {dayTitle(r().weekStart)}. Sessions booked or held count; cancellations do not. Active caseload: patients on the programme (status Active) whose care the coach leads.</p>}</Show>
       <Show when={result.error}>
         <Alert tone="error">{describeError(result.error!).message}</Alert>
       </Show>

@@ -4,7 +4,7 @@ import type { EventKind } from '@cairn/schema/operations';
 export interface EventWords {
   /** For the marker's colour: which part of the record it belongs to. */
   group: 'handover' | 'discussion' | 'care-plan' | 'care-team' | 'measures' | 'medication' | 'referral' | 'sessions' | 'pain-cafe' | 'other';
-  /** Follows the actor's name: "posted an URGENT handover". */
+  /** Follows the actor's name: "posted an urgent handover". */
   action: string;
   /** A short excerpt, shown as plain text. */
   detail?: string;
@@ -59,12 +59,19 @@ function detailsChanged(payload: Record<string, unknown>): string | undefined {
 }
 const statusWord = (s: string) => ({ REFERRED: 'Referred', ACTIVE: 'Active', DISCHARGED: 'Discharged' })[s] ?? 'another status';
 
+/** A handover with its urgency, as the notifications say it: "an urgent handover", "a handover needing a reply soon". */
+function handoverWithUrgency(urgency: string): string {
+  if (urgency === 'URGENT') return 'an urgent handover';
+  if (urgency === 'SOON') return 'a handover needing a reply soon';
+  return 'a routine handover';
+}
+
 /** An event in a sentence for the timeline. Payload text is only ever shown as text. */
 export function describeEvent(e: { kind: EventKind; actorId?: string | null; payload: Record<string, unknown> }): EventWords {
   const p = e.payload;
   switch (e.kind) {
     case 'HANDOVER_POSTED':
-      return { group: 'handover', action: `posted ${text(p, 'urgency') === 'URGENT' ? 'an URGENT' : `a ${text(p, 'urgency') || 'ROUTINE'}`} handover from ${text(p, 'sourceService') || 'a specialist service'}`, detail: quoted(text(p, 'summary')) };
+      return { group: 'handover', action: `posted ${handoverWithUrgency(text(p, 'urgency'))} from ${text(p, 'sourceService') || 'a specialist service'}`, detail: quoted(text(p, 'summary')) };
     case 'HANDOVER_ADDENDUM_ADDED':
       return { group: 'handover', action: 'added an addendum to a handover', detail: quoted(text(p, 'excerpt')) };
     case 'HANDOVER_ACKNOWLEDGED': {
