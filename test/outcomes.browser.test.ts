@@ -88,6 +88,8 @@ describe('outcome measures in Chromium', () => {
     await coachPage.getByRole('button', { name: 'Make the link' }).click();
     const link = await coachPage.getByLabel("The patient's link").inputValue();
     expect(link).toMatch(new RegExp(`^${server().url}/q/[A-Za-z0-9_-]{43}$`));
+    // The link just made is listed with how it goes to the patient, in words.
+    await coachPage.locator('.send-questionnaire__list li').filter({ hasText: 'by text message' }).first().waitFor();
     await shot(coachPage, 'outcomes-send-link-1280');
 
     const context = await browser().newContext({ viewport: { width: 390, height: 844 }, locale: 'en-GB', isMobile: true, hasTouch: true });

@@ -178,6 +178,8 @@ describe('Cairn on every screen from 320 px up, in Chromium', () => {
     const history = page.getByRole('list', { name: 'History, newest first' });
     await history.getByText('Reduce the evening pregabalin and review sleep', { exact: false }).first().waitFor();
     const shown = await history.locator('li').count();
+    // The handover's urgency in words, as its notification says it.
+    await history.getByText('posted a handover needing a reply soon from', { exact: false }).first().waitFor();
 
     await page.route('**/graphql', (route) => (route.request().method() === 'POST' ? route.abort('internetdisconnected') : route.fallback()));
     await page.getByLabel('Show').selectOption('handover');
