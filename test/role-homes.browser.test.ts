@@ -114,6 +114,8 @@ describe('each role lands on a home that serves its day', () => {
       expect(await acknowledged.textContent()).toContain('Discussed with the patient; trying the earlier dose.');
       const open = sent.getByRole('listitem').filter({ hasText: 'New numbness in the left foot' });
       expect(await open.textContent()).toContain('Escalated to service lead');
+      // One state, one word for it, escalated or not.
+      expect(await open.textContent()).toContain('Awaiting acknowledgement');
       expect(await sent.getByRole('listitem').filter({ hasText: 'Pacing plan from the pain clinic' }).textContent()).toContain('Awaiting acknowledgement');
       const patients = page.locator('section', { has: page.getByRole('heading', { name: 'Patients you keep sight of' }) });
       await patients.getByRole('link', { name: `Aled Pryce ${world.tag}` }).waitFor();

@@ -69,7 +69,7 @@ export function AcknowledgementStatus(props: { h: HomeHandoverFragment; /** Say 
           </span>
         </Match>
         <Match when={h().escalationOpen}>
-          <Badge tone="warning">Not acknowledged</Badge>
+          <Badge tone="warning">Awaiting acknowledgement</Badge>
           <Badge tone="info">Escalated to service lead</Badge>
         </Match>
         <Match when={true}>
