@@ -177,6 +177,10 @@ describe('Pain Cafés in Chromium', () => {
     await page.goto(`${server().url}/patients/${patient.id}/sessions`);
     const place = page.locator('.session-item', { hasText: title });
     await expect.poll(() => place.locator('.session-item__when strong').textContent()).toMatch(/\b14:00$/);
+    // The patient's timeline says the registration with the café's day, year and UK time.
+    await page.goto(`${server().url}/patients/${patient.id}/timeline`);
+    const year = summer.slice(0, 4);
+    await page.getByRole('list', { name: 'History, newest first' }).getByText(new RegExp(`^${title}, \\w{3}, \\d{1,2} \\w{3} ${year}, 14:00$`)).first().waitFor();
     await context.close();
   });
 

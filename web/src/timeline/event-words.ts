@@ -15,24 +15,24 @@ const text = (payload: Record<string, unknown>, key: string): string => {
   return typeof v === 'string' ? v : '';
 };
 const quoted = (s: string) => (s ? `“${s}”` : undefined);
-const sessionTime = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
-const when = (iso: string) => (iso && !Number.isNaN(Date.parse(iso)) ? sessionTime.format(new Date(iso)) : 'a time not given');
+// A session's or a café's time, with its year (a booking can be for next year), in UK time whatever the computer's zone.
+const dayAndTime = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
+const when = (iso: string) => (iso && !Number.isNaN(Date.parse(iso)) ? dayAndTime.format(new Date(iso)) : 'a time not given');
 const modeWords = (mode: string) => ({ PHONE: 'phone', VIDEO: 'video', IN_PERSON: 'in-person', GROUP: 'group' })[mode] ?? 'coaching';
 
-const cafeWhen = new Intl.DateTimeFormat('en-GB', { weekday: 'short', day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-/** "Pain Café: pacing, Tue 8 Dec 2026, 14:00". */
+/** "Pain Café: pacing, Tue, 8 Dec 2026, 14:00". */
 function cafeDetail(p: Record<string, unknown>): string | undefined {
   const title = text(p, 'title');
   const starts = new Date(text(p, 'startsAt'));
   if (!title) return undefined;
-  return Number.isNaN(starts.getTime()) ? title : `${title}, ${cafeWhen.format(starts)}`;
+  return Number.isNaN(starts.getTime()) ? title : `${title}, ${dayAndTime.format(starts)}`;
 }
-/** "Pain Café, Thu 10 Dec, 14:00, Village hall (was Tue 8 Dec, 14:00, Library)". */
+/** "Pain Café, Thu, 10 Dec 2026, 14:00, Village hall (was Tue, 8 Dec 2026, 14:00, Library)". */
 function cafeMovedDetail(p: Record<string, unknown>): string | undefined {
   const now = cafeDetail(p);
   if (!now) return undefined;
   const before = new Date(text(p, 'previousStartsAt'));
-  const was = [Number.isNaN(before.getTime()) ? '' : cafeWhen.format(before), text(p, 'previousWhere')].filter(Boolean).join(', ');
+  const was = [Number.isNaN(before.getTime()) ? '' : dayAndTime.format(before), text(p, 'previousWhere')].filter(Boolean).join(', ');
   return `${[now, text(p, 'where')].filter(Boolean).join(', ')}${was ? ` (was ${was})` : ''}`;
 }
 function cafePlaceWords(previous: string): string {
