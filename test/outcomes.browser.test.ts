@@ -164,6 +164,11 @@ describe('outcome measures in Chromium', () => {
     await phone.goto(`${server().url}/dashboard`);
     await phone.getByTestId('evaluation-line').waitFor();
     expect(await phone.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+    // Its tables are wider than a phone: each says that it scrolls, where a laptop needs no such word.
+    const outcomesOnPhone = phone.locator('section', { has: phone.getByRole('heading', { name: 'Outcomes' }) });
+    expect(await outcomesOnPhone.getByText('The table scrolls sideways.').isVisible()).toBe(true);
+    expect(await outcomesOnPhone.locator('.dashboard__table-wrap').evaluate((el) => el.scrollWidth > el.clientWidth)).toBe(true);
+    expect(await page.getByText('The table scrolls sideways.').first().isVisible()).toBe(false);
     await shot(phone, 'outcomes-dashboard-390');
   });
 

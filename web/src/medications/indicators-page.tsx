@@ -79,7 +79,7 @@ export function IndicatorsPage(): JSX.Element {
                     (use becoming long-term); “over 12 months”, for more than 12 months (long-term use). Someone on opioids for 6 to 12 months is in neither: they
                     are counted in “On opioids”.
                   </p>
-                  <p class="muted indicator-table__hint">The table scrolls sideways; the month stays in view.</p>
+                  <p class="muted table-scroll-hint">The table scrolls sideways; the month stays in view.</p>
                   <div class="table-wrap">
                     <table class="medication-table indicator-table">
                       <caption>{d[0].scopeName}: month by month</caption>

@@ -113,6 +113,7 @@ export function DashboardPage(): JSX.Element {
             <ProgrammeFigures rows={dash().rows} total={dash().total} />
             <section class="card" aria-labelledby="figures-heading">
               <h2 id="figures-heading">Outcomes</h2>
+              <p class="muted table-scroll-hint">The table scrolls sideways.</p>
               <div class="dashboard__table-wrap">
                 <table class="dashboard__table">
                   <thead>
@@ -199,6 +200,7 @@ function ProgrammeFigures(props: { rows: readonly Row[]; total: Row }): JSX.Elem
   return (
     <section class="card" aria-labelledby="programme-heading">
       <h2 id="programme-heading">The programme</h2>
+      <p class="muted table-scroll-hint">The table scrolls sideways.</p>
       <div class="dashboard__table-wrap">
         <table class="dashboard__table">
           <thead>
