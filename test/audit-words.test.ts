@@ -24,6 +24,15 @@ describe('the audit view says what happened in words', () => {
     expect(line).not.toContain(coach);
   });
 
+  it('says a refused sign-in was only tried, and how a request reached Cairn', () => {
+    expect(actionWords('auth.signIn')).toBe('Signed in');
+    expect(actionWords('auth.signIn', 'DENIED')).toBe('Tried to sign in');
+    expect(actionWords('patient.read', 'DENIED')).toBe("Opened a patient's record");
+    expect(actionChoices.find((c) => c.action === 'auth.signIn')?.words).toBe('Signed in, or tried to');
+    expect(detailLine({ reason: 'no relationship', transport: 'ws' })).toBe('Reason: no relationship · Through: the live connection');
+    expect(detailLine({ transport: 'http' })).toBe('Through: a page or request');
+  });
+
   it('gives the times and days a detail holds in UK time, as the rest of the view does', () => {
     // 14:30 UTC on a summer day is 15:30 in the UK; a winter one is the same hour.
     expect(detailLine({ startsAt: '2026-07-01T14:30:00.000Z', endsAt: '2026-12-01T09:05:00Z', from: '2026-03-04' })).toBe(

@@ -43,7 +43,7 @@ describe('outcome measures in Chromium', () => {
     expect(await pseqCard.locator('.score-chart__guide text').allTextContents()).toEqual(['baseline +7', 'baseline −7']);
 
     await page.getByRole('button', { name: 'Record a measure' }).click();
-    // 3 on every item = 30: +10 points (+50 %) from 20, but both moderate, so not meaningful by ePPOC.
+    // 3 on every item = 30: +10 points (+50%) from 20, but both moderate, so not meaningful by ePPOC.
     for (let n = 1; n <= 10; n++) {
       await page.getByRole('group', { name: new RegExp(`^${n}\\. `) }).locator('label').nth(3).click();
     }
@@ -52,7 +52,7 @@ describe('outcome measures in Chromium', () => {
     await page.getByRole('button', { name: 'Save PSEQ-10' }).click();
     await page.getByText('PSEQ-10 recorded.').waitFor();
     await expect.poll(() => page.getByTestId('latest-PSEQ_10').textContent()).toBe('30');
-    expect(await page.getByTestId('change-PSEQ_10').textContent()).toContain('+10 points (+50 %) from baseline (20 on 5 January 2026)');
+    expect(await page.getByTestId('change-PSEQ_10').textContent()).toContain('+10 points (+50%) from baseline (20 on 5 January 2026)');
     expect(await page.getByTestId('change-PSEQ_10').textContent()).toContain('Not a meaningful change');
     expect(await pseqCard.locator('.score-chart__point').count()).toBe(1);
     expect(await pseqCard.locator('.score-chart__line').count()).toBe(1);
@@ -135,7 +135,7 @@ describe('outcome measures in Chromium', () => {
   });
 
   it('a service lead opens the dashboard: the evaluation line, figures with N, and a CSV download', { timeout: 120_000 }, async () => {
-    // After the two tests above: Gwen's PSEQ-10 went 20 → 30 (+50 %); Rhys has one PSEQ-10 only, so no pair.
+    // After the two tests above: Gwen's PSEQ-10 went 20 → 30 (+50%); Rhys has one PSEQ-10 only, so no pair.
     // One patient is too few to show a figure over: it is withheld, its N given.
     const page = await signedIn(world.users.lead, { width: 1280, height: 800 });
     await page.getByRole('link', { name: 'Dashboard' }).click();
@@ -173,7 +173,7 @@ describe('outcome measures in Chromium', () => {
   });
 
   it('the dashboard\'s bar charts read at a phone\'s width and at a laptop\'s: whole labels, text at its size, a share drawn out of 100', { timeout: 120_000 }, async () => {
-    // A world of its own, whose practice has a long name, and one patient with five recorded sessions, one missed: a DNA rate of 20 %.
+    // A world of its own, whose practice has a long name, and one patient with five recorded sessions, one missed: a DNA rate of 20%.
     const own = await makeWorld(server().orm.em.fork());
     const name = `Riverside Medical Centre ${own.tag}`;
     await ownerQuery('update organisation set name = $1 where id = $2', [name, own.practice.id]);
@@ -204,8 +204,8 @@ describe('outcome measures in Chromium', () => {
       // The whole name, on as many lines as it takes: not "Riverside Medical Cen…" with its first letter cut off.
       expect(await dna.locator('.bar-chart__label').textContent()).toBe(name);
       expect(await dna.locator('.bar-chart__label').evaluate((el) => el.scrollWidth <= el.clientWidth && el.getBoundingClientRect().left >= 0)).toBe(true);
-      expect(await dna.locator('.bar-chart__value').textContent()).toBe('20 % (of 5)');
-      // 20 % is a fifth of the axis, not its whole length.
+      expect(await dna.locator('.bar-chart__value').textContent()).toBe('20% (of 5)');
+      // 20% is a fifth of the axis, not its whole length.
       const share = await dna.locator('.bar-chart__row').evaluate((row) => row.querySelector('.bar-chart__bar')!.getBoundingClientRect().width / row.querySelector('.bar-chart__track')!.getBoundingClientRect().width);
       expect(share).toBeGreaterThan(0.18);
       expect(share).toBeLessThan(0.22);
@@ -260,6 +260,8 @@ describe('outcome measures in Chromium', () => {
     await page.goto(`${server().url}/patients/${patient.id}/measures`);
     await expect.poll(() => page.getByTestId('latest-PSEQ_10').textContent()).toBe('30');
     await page.getByRole('button', { name: /1 February 2026\s*PSEQ-10\s*20/ }).click();
+    // The record says who recorded it and what its score means in sentences: 2 on items 5 and 9 is a PSEQ-2 of 4.
+    await expect.poll(() => page.locator('.record-detail > p').first().textContent()).toBe(`Recorded by ${coach.name}. Severity band: moderate. PSEQ-2 (items 5 and 9): 4 of 12.`);
     await page.getByRole('button', { name: 'Correct this record' }).click();
     expect(await page.getByLabel('Date measured').inputValue()).toBe('2026-02-01');
     expect(await page.getByTestId('corrects').textContent()).toContain('Correcting the PSEQ-10 of 1 February 2026 (score 20)');
@@ -269,7 +271,7 @@ describe('outcome measures in Chromium', () => {
     await shot(page, 'outcomes-correct-pseq-1280');
     await page.getByRole('button', { name: 'Save PSEQ-10' }).click();
     // 21 is still the baseline of 1 February; the follow-up is +9 from it.
-    await expect.poll(() => page.getByTestId('change-PSEQ_10').textContent()).toContain('+9 points (+42.9 %) from baseline (21 on 1 February 2026)');
+    await expect.poll(() => page.getByTestId('change-PSEQ_10').textContent()).toContain('+9 points (+42.9%) from baseline (21 on 1 February 2026)');
     expect(await page.getByTestId('latest-PSEQ_10').textContent()).toBe('30');
   });
 
@@ -305,8 +307,8 @@ describe('outcome measures in Chromium', () => {
       expect(axis).toEqual([0, 1, 2, 3, 4, 5]);
       expect(await page.getByTestId('direction-GP_APPOINTMENTS').textContent()).toBe('Lower is better.');
       // A count changes by appointments, not points.
-      expect(await page.getByTestId('change-GP_APPOINTMENTS').textContent()).toMatch(/^2 fewer appointments \(-66\.7 %\) than at baseline \(3 on /);
-      expect(await gp.getByRole('img').getAttribute('aria-label')).toContain('2 fewer appointments (-66.7 %) than at baseline.');
+      expect(await page.getByTestId('change-GP_APPOINTMENTS').textContent()).toMatch(/^2 fewer appointments \(−66\.7%\) than at baseline \(3 on /);
+      expect(await gp.getByRole('img').getAttribute('aria-label')).toContain('2 fewer appointments (−66.7%) than at baseline.');
       expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
       await shot(page, `outcomes-pgic-gp-${viewport.width}`);
     }
@@ -315,7 +317,7 @@ describe('outcome measures in Chromium', () => {
     expect((await gql(server().url, RECORD, { input: { patientId: patient.id, instrument: 'GP_APPOINTMENTS', answers: [4], periodFrom: '2026-04-10', periodTo: '2026-07-09', gpSource: 'PRACTICE_RECORD' } }, token)).errors).toBeUndefined();
     const page = await signedIn(coach, { width: 1280, height: 800 });
     await page.goto(`${server().url}/patients/${patient.id}/measures`);
-    await expect.poll(() => page.getByTestId('change-GP_APPOINTMENTS').textContent()).toMatch(/^1 more appointment \(\+33\.3 %\) than at baseline \(3 on /);
+    await expect.poll(() => page.getByTestId('change-GP_APPOINTMENTS').textContent()).toMatch(/^1 more appointment \(\+33\.3%\) than at baseline \(3 on /);
   });
 });
 

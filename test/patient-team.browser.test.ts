@@ -190,7 +190,7 @@ describe('the patient and their care team, in Chromium', () => {
     expect(await form.getByLabel('Reason').evaluate((el: HTMLTextAreaElement) => el.validity.valueMissing)).toBe(true);
     await form.getByLabel('Reason').fill('   ');
     await form.getByRole('button', { name: 'Change status' }).click();
-    await form.getByText('Please fill in reason.').waitFor();
+    await form.getByText('Please fill in the reason.').waitFor();
     expect((await rowOf(patientId)).status).toBe('REFERRED');
     await form.getByLabel('Reason').fill('First coaching call agreed with the patient');
     await shots(gpPage, 'status', '.status-form');

@@ -184,7 +184,7 @@ describe('each role lands on a home that serves its day', () => {
     // A note is required: the browser refuses an empty one, and the server refuses blanks.
     await item.getByLabel('Note for the record (required)').fill('   ');
     await item.getByRole('button', { name: 'Acknowledge on behalf', exact: true }).click();
-    await item.getByText('Please fill in note.').waitFor();
+    await item.getByText('Please fill in the note.').waitFor();
     expect((await sql<{ acknowledged_at: string | null }>('select acknowledged_at from handover_note where id = ?', [escalatedId]))[0].acknowledged_at).toBeNull();
     await shot(acting.page, 'home-service-lead-acknowledge-form-1280');
     await item.getByLabel('Note for the record (required)').fill('Phoned the coach: GP review booked for 3pm today.');

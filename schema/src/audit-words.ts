@@ -5,7 +5,7 @@
 const wordsByAction: Readonly<Record<string, string>> = {
   'audit.export': 'Exported the audit trail',
   'audit.read': 'Read the audit trail',
-  'auth.signIn': 'Signed in (or tried to)',
+  'auth.signIn': 'Signed in',
   'auth.signOut': 'Signed out',
   'auth.signOutEverywhere': 'Signed out everywhere',
   'carePlan.edit': 'Edited a care plan',
@@ -113,16 +113,30 @@ const wordsByAction: Readonly<Record<string, string>> = {
   'user.setPasswordWithLink': 'Set a password with a link',
 };
 
-/** What the code means, or undefined for a code not in this list (an entry an older or newer Cairn wrote). */
-export const actionWords = (action: string): string | undefined => (Object.hasOwn(wordsByAction, action) ? wordsByAction[action] : undefined);
+/** Where an action refused or failed is said otherwise: a refused sign-in is no sign-in. */
+const notDoneWords: Readonly<Record<string, string>> = { 'auth.signIn': 'Tried to sign in' };
+
+/** The Action filter's words where one choice stands for what was done and what was only tried. */
+const choiceWords: Readonly<Record<string, string>> = { 'auth.signIn': 'Signed in, or tried to' };
+
+type Outcome = 'ALLOWED' | 'DENIED' | 'FAILED';
+
+/**
+ * What the code means, with the entry's outcome where the words depend on it; undefined for a code not in
+ * this list (an entry an older or newer Cairn wrote).
+ */
+export function actionWords(action: string, outcome: Outcome = 'ALLOWED'): string | undefined {
+  if (outcome !== 'ALLOWED' && Object.hasOwn(notDoneWords, action)) return notDoneWords[action];
+  return Object.hasOwn(wordsByAction, action) ? wordsByAction[action] : undefined;
+}
 
 /** Every action, in words, alphabetically: the Action filter's choices (the value sent is the code). */
 export const actionChoices: ReadonlyArray<{ action: string; words: string }> = Object.entries(wordsByAction)
-  .map(([action, words]) => ({ action, words }))
+  .map(([action, words]) => ({ action, words: Object.hasOwn(choiceWords, action) ? choiceWords[action]! : words }))
   .sort((a, b) => a.words.localeCompare(b.words, 'en-GB'));
 
 /** An entry's outcome as the audit view and its export say it. */
-export function outcomeLabel(outcome: 'ALLOWED' | 'DENIED' | 'FAILED'): string {
+export function outcomeLabel(outcome: Outcome): string {
   switch (outcome) {
     case 'ALLOWED':
       return 'Allowed';
@@ -168,6 +182,12 @@ const keyWords: Readonly<Record<string, string>> = {
   seq: 'Version',
   nhsNumber: 'NHS number',
   as: 'As',
+  transport: 'Through',
+};
+
+/** Detail values that are codes, in words. */
+const valueWordsByKey: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  transport: { http: 'a page or request', ws: 'the live connection' },
 };
 
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -210,6 +230,7 @@ function valueWords(key: string, value: unknown, known: DetailContext): string {
     return `ref. ${id.slice(0, 8)}`;
   }
   if (key === 'action' && typeof value === 'string') return actionWords(value) ?? value;
+  if (typeof value === 'string' && Object.hasOwn(valueWordsByKey, key)) return valueWordsByKey[key]![value] ?? value;
   if (typeof value === 'string') return whenWords(value) ?? value;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (Array.isArray(value)) return String(value.length);

@@ -3,6 +3,11 @@ export function listInWords(items: readonly string[]): string {
   return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }
 
+/** A change with its sign, as print sets it: "+10", "−2.5" with a true minus sign rather than a hyphen, "0". */
+export function signedNumber(n: number): string {
+  return n > 0 ? `+${n}` : n < 0 ? `−${-n}` : '0';
+}
+
 /** The roles of Cairn's users, as the server's `Role` and the API name them. */
 export type RoleName = 'COACH' | 'FCP' | 'GP' | 'PAIN_PRACTITIONER' | 'SPECIALIST' | 'SERVICE_LEAD' | 'ADMIN';
 

@@ -40,6 +40,8 @@ export async function launchChromium(prefer: 'system' | 'npm' = 'system'): Promi
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      // Date pickers show their day, month and year in the browser's own language, as a UK clinician's do.
+      '--lang=en-GB',
     ],
   });
 }

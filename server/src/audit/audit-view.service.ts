@@ -164,7 +164,7 @@ export function auditCsv(rows: readonly AuditViewRow[]): string {
       r.actorName ?? (r.actorId ? null : 'No one signed in'),
       r.actorEmail,
       r.actorRole ? roleLabel(r.actorRole) : null,
-      actionWords(r.action) ?? r.action,
+      actionWords(r.action, r.outcome) ?? r.action,
       outcomeLabel(r.outcome),
       r.patientNhsNumber,
       r.patientName,

@@ -150,7 +150,7 @@ export class CarePlanResolver {
   ): Promise<CarePlanSignOff> {
     const { actor } = await requirePatientAccess(ctx, patientId, PatientAction.EDIT_CARE_PLAN);
     const day = requireAgreedOn(agreedOn, new Date());
-    if ((note ?? '').length > 2000) throw badInput('note', 'The note is too long (at most 2000 characters).');
+    if ((note ?? '').length > 2000) throw badInput('note', 'The note is too long (at most 2,000 characters).');
     if (seq < 0) throw badInput('seq', 'A revision is a number of 0 or more.');
     return signOff(ctx.services.carePlans, ctx.em, { patientId, seq, actorId: actor.id, agreedOn: day, note: (note ?? '').trim(), requestId: ctx.requestId });
   }

@@ -18,7 +18,7 @@ const conditions: CriterionDefinition<Conditions> = {
   label: 'Has any of these conditions',
   fields: { values: 'The conditions (any of them)' },
   parse: ({ values }) => {
-    const list = [...new Set((values ?? []).map((v) => requireText('criteria.conditions', v, 80)))];
+    const list = [...new Set((values ?? []).map((v) => requireText('criteria.conditions', v, 80, 'each condition')))];
     if (list.length === 0) throw badInput('criteria', 'Name at least one condition.');
     return { kind: 'CONDITIONS', conditions: list };
   },

@@ -11,7 +11,7 @@ import { links, notify } from '../notifications/notification.service.js';
 import type { Patient } from '../patients/patient.entity.js';
 import { badInput, conflict, type CairnError } from '../platform/errors.js';
 import { runSql, sql } from '../platform/sql.js';
-import { requireText } from '../platform/validate.js';
+import { optionalText, requireText } from '../platform/validate.js';
 import type { HandoverNote } from './handover.entity.js';
 import { handoversByIds, notifyReaders, notOnTeamMessage, patientName, type By } from './handover.service.js';
 
@@ -85,7 +85,7 @@ export async function reassignLeadFromEscalation(
   newLeadId: string,
   noteText: string | null,
 ): Promise<HandoverNote> {
-  const text = noteText?.trim() ? requireText('note', noteText, 4000) : null;
+  const text = optionalText('note', noteText, 4000);
   const member = await em.findOne(CareTeamMember, { patient: patient.id, user: newLeadId }, { populate: ['user'] }).catch(() => null);
   if (!member) throw badInput('newLeadId', await notOnTeamMessage(em, newLeadId, "made this patient's lead"));
   if (!member.user.active) throw badInput('newLeadId', noLongerActiveMessage(member.user.name, "made this patient's lead"));

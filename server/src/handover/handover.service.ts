@@ -12,7 +12,7 @@ import { OrganisationKind } from '../organisations/organisation.entity.js';
 import type { Patient } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
 import { runSql, sql, Statement, type Sql } from '../platform/sql.js';
-import { requireIsoDate, requireText } from '../platform/validate.js';
+import { optionalText, requireIsoDate, requireText } from '../platform/validate.js';
 import { HandoverAction, HandoverAddendum, HandoverNote } from './handover.entity.js';
 import type { PostHandoverInput } from './handover.types.js';
 
@@ -140,7 +140,7 @@ async function requireAssignable(tx: EntityManager, team: CareTeamAccount[], act
 }
 
 export async function addHandoverAddendum(em: EntityManager, by: By, note: HandoverNote, body: string): Promise<HandoverAddendum> {
-  const text = requireText('body', body, 10_000);
+  const text = requireText('body', body, 10_000, 'the addendum');
   const addendum = Object.assign(new HandoverAddendum(), { handover: note, author: by.actor, body: text });
   await em.transactional(async (tx) => {
     tx.persist(addendum);
@@ -153,7 +153,7 @@ export async function addHandoverAddendum(em: EntityManager, by: By, note: Hando
 
 /** Records who acknowledged and when; a second acknowledgement is a CONFLICT naming the first. */
 export async function acknowledgeHandover(em: EntityManager, by: By, note: HandoverNote, patient: Patient, reply: string | null): Promise<HandoverNote> {
-  const text = reply?.trim() ? requireText('reply', reply, 4000) : null;
+  const text = optionalText('reply', reply, 4000);
   await em.transactional(async (tx) => {
     // An escalation still open is dealt with by this acknowledgement (recorded as such), and the PCN's service
     // leads are told whenever an escalated note is acknowledged, so their lists change live.

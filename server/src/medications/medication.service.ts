@@ -4,7 +4,7 @@ import type { User } from '../auth/user.entity.js';
 import { appendEvent } from '../events/event-log.js';
 import type { Patient } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
-import { requireIsoDate, requireText } from '../platform/validate.js';
+import { optionalText, requireIsoDate, requireText } from '../platform/validate.js';
 import { CATALOGUE, findMedicine, type CatalogueEntry } from './catalogue.js';
 import { intervalWords } from './frequency.js';
 import { defaultFlagSettings, medicationFlags, type FlagSettings } from './flags.js';
@@ -131,7 +131,7 @@ async function refuseCurrentDuplicate(tx: EntityManager, m: Medication): Promise
 export async function stopMedication(em: EntityManager, by: By, medication: Medication, input: StopMedicationInput): Promise<Medication> {
   const today = ukToday();
   const stopDate = input.stopDate?.trim() ? requireIsoDate('stopDate', input.stopDate) : today;
-  const reason = input.reason?.trim() ? requireText('reason', input.reason, 1000) : null;
+  const reason = optionalText('reason', input.reason, 1000);
   if (stopDate > today) throw badInput('stopDate', 'Record a stop once it has happened; the stop date cannot be in the future.');
   if (stopDate < medication.startDate) throw badInput('stopDate', `The stop date cannot be before the start date (${medication.startDate}).`);
   await em.transactional(async (tx) => {

@@ -9,7 +9,7 @@ import { NotificationKind } from '../notifications/notification.entity.js';
 import { links, notify } from '../notifications/notification.service.js';
 import type { Patient } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
-import { requireText } from '../platform/validate.js';
+import { optionalText, requireText } from '../platform/validate.js';
 import { findMedicine } from './catalogue.js';
 import { Medication } from './medication.entity.js';
 import { MedicationProposal, ProposalKind, ProposalStatus, TaperStep } from './medication-proposal.entity.js';
@@ -62,7 +62,7 @@ export async function proposeMedicationChange(em: EntityManager, by: By, patient
  * Approving ends the plan in force for the same medicine (REPLACED), so a medicine never has two.
  */
 export async function decideMedicationChange(em: EntityManager, by: By, patient: Patient, proposal: MedicationProposal, input: DecideMedicationChangeInput): Promise<MedicationProposal> {
-  const comment = input.comment?.trim() ? requireText('comment', input.comment, 4000) : null;
+  const comment = optionalText('comment', input.comment, 4000);
   if (input.decision !== Decision.APPROVE && !comment) throw badInput('comment', `Please say why you ${input.decision === Decision.AMEND ? 'amended' : 'declined'} it.`);
   if (input.decision !== Decision.AMEND && input.steps?.length) throw badInput('steps', 'Steps are given only when amending.');
   await em.transactional(async (tx) => {
@@ -105,7 +105,7 @@ export async function decideMedicationChange(em: EntityManager, by: By, patient:
 
 /** Records that the patient agreed to the plan (any time after it is proposed; once for its steps as they stand, since a GP's amendment asks again). */
 export async function recordPatientAgreement(em: EntityManager, by: By, proposal: MedicationProposal, note: string | null): Promise<MedicationProposal> {
-  const text = note?.trim() ? requireText('note', note, 2000) : null;
+  const text = optionalText('note', note, 2000);
   await em.transactional(async (tx) => {
     const locked = await tx.findOneOrFail(MedicationProposal, { id: proposal.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
     if (isEnded(locked.status)) throw conflict(`This proposal was ${statusWords[locked.status]}; there is nothing to agree to.`);

@@ -51,7 +51,7 @@ export const outcomeConfig: Record<Instrument, InstrumentScoring> = {
     bands: [],
     // IMMPACT: a 30 % reduction in pain intensity is a moderately important change (Dworkin RH, et al.
     // J Pain 2008;9(2):105–121); Krebs 2009 reports the PEG as responsive on the same scale.
-    meaningfulChange: { kind: 'PERCENT', minPercent: 30, description: 'IMMPACT: a change of at least 30 % of the baseline score' },
+    meaningfulChange: { kind: 'PERCENT', minPercent: 30, description: 'IMMPACT: a change of at least 30% of the baseline score' },
     minimalDetectableChange: null,
   },
   // A single item the service reports as a mean percentage change; it defines no threshold.

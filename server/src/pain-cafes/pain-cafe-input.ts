@@ -1,5 +1,5 @@
 import { badInput, changedSinceSeen } from '../platform/errors.js';
-import { requireText } from '../platform/validate.js';
+import { optionalText, requireText } from '../platform/validate.js';
 import { listInWords } from '@cairn/schema/words';
 import type { PainCafeInput } from './pain-cafe.types.js';
 
@@ -42,13 +42,13 @@ export function checkCafeInput(input: PainCafeInput, now: Date): CheckedCafe {
  */
 export function tidyCafeInput(input: PainCafeInput): CheckedCafe {
   const title = requireText('title', input.title, 120);
-  const description = input.description?.trim() ? requireText('description', input.description, 2000) : null;
+  const description = optionalText('description', input.description, 2000);
   const startsAt = validDate('startsAt', input.startsAt);
   const endsAt = validDate('endsAt', input.endsAt);
   if (endsAt.getTime() <= startsAt.getTime()) throw badInput('endsAt', 'The café must end after it starts.');
   if (endsAt.getTime() - startsAt.getTime() > cafeLimits.maxHours * 3_600_000) throw badInput('endsAt', `A café lasts at most ${cafeLimits.maxHours} hours.`);
-  const venue = input.venue?.trim() ? requireText('venue', input.venue, 300) : null;
-  const link = input.onlineLink?.trim() ? requireText('onlineLink', input.onlineLink, 500) : null;
+  const venue = optionalText('venue', input.venue, 300);
+  const link = optionalText('onlineLink', input.onlineLink, 500);
   if (venue && link) throw badInput('venue', 'Give either a venue or an online link, not both.');
   if (!venue && !link) throw badInput('venue', 'Say where the café meets: a venue, or an online link.');
   const onlineLink = link === null ? null : httpsLink(link);

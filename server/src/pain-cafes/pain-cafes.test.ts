@@ -81,7 +81,7 @@ describe('Pain Cafés', () => {
       [{ venue: '  ' }, 'venue', /a venue, or an online link/],
       [{ venue: null, onlineLink: 'http://meet.example/x' }, 'onlineLink', /https/],
       [{ venue: null, onlineLink: 'javascript:alert(1)' }, 'onlineLink', /https/],
-      [{ title: '   ' }, 'title', /fill in title/],
+      [{ title: '   ' }, 'title', /fill in the title/],
       [{ facilitatorIds: [] }, 'facilitatorIds', /at least one coach/],
       [{ facilitatorIds: ['00000000-0000-4000-8000-000000000000'] }, 'facilitatorIds', /not a Cairn user/],
       [{ facilitatorIds: [world.users.gp.id] }, 'facilitatorIds', /GP is not a coach of this PCN/],

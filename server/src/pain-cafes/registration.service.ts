@@ -88,7 +88,7 @@ export async function registerPatient(em: EntityManager, by: By, cafeId: string,
  */
 export async function cancelRegistration(em: EntityManager, by: By, registrationId: string, reasonText: string | null, now = new Date()): Promise<PainCafeRegistration> {
   const reason = reasonText?.trim() ? reasonText.trim() : null;
-  if (reason && reason.length > 1000) throw badInput('reason', 'The reason is too long (at most 1000 characters).');
+  if (reason && reason.length > 1000) throw badInput('reason', 'The reason is too long (at most 1,000 characters).');
   return em.transactional(async (tx) => {
     const cafe = await lockCafe(tx, await cafeIdOf(tx, registrationId));
     const reg = await tx.findOneOrFail(PainCafeRegistration, { id: registrationId }, { refresh: true });

@@ -92,7 +92,7 @@ describe("correcting a patient's details", () => {
 
     expect(await bad({ nhsNumber: wrongCheckDigit })).toEqual(['BAD_USER_INPUT', 'nhsNumber', expect.stringMatching(/check digit does not match/)]);
     expect(await bad({ nhsNumber: '999 123' })).toEqual(['BAD_USER_INPUT', 'nhsNumber', expect.stringMatching(/10 digits/)]);
-    expect(await bad({ givenName: '   ' })).toEqual(['BAD_USER_INPUT', 'givenName', expect.stringMatching(/fill in given name/)]);
+    expect(await bad({ givenName: '   ' })).toEqual(['BAD_USER_INPUT', 'givenName', expect.stringMatching(/fill in the given name/)]);
     expect(await bad({ dateOfBirth: '2999-01-01' })).toEqual(['BAD_USER_INPUT', 'dateOfBirth', expect.stringMatching(/future/)]);
     expect(await bad({ dateOfBirth: '1970-02-30' })).toEqual(['BAD_USER_INPUT', 'dateOfBirth', 'Date of birth must be a real date, not in the future.']);
     expect(await bad({ practiceId: elsewhere.practice.id })).toEqual(['BAD_USER_INPUT', 'practiceId', expect.stringMatching(/Primary Care Network/)]);
@@ -310,7 +310,7 @@ describe("changing a patient's status by hand", () => {
     const active = await world.patient([world.users.coach, world.users.gp], { status: 'ACTIVE' });
     const discharged = await world.patient([world.users.coach], { status: 'DISCHARGED' });
 
-    expect(await status(coach, active.id, 'DISCHARGED', '   ')).toEqual(['BAD_USER_INPUT', 'reason', expect.stringMatching(/fill in reason/)]);
+    expect(await status(coach, active.id, 'DISCHARGED', '   ')).toEqual(['BAD_USER_INPUT', 'reason', expect.stringMatching(/fill in the reason/)]);
     expect(await status(coach, active.id, 'DISCHARGED', 'x'.repeat(501))).toEqual(['BAD_USER_INPUT', 'reason', expect.stringMatching(/too long/)]);
     expect(await status(coach, active.id, 'ACTIVE')).toEqual(['BAD_USER_INPUT', 'status', 'The patient is already Active: nothing to change.']);
     expect(await status(coach, active.id, 'REFERRED')).toEqual(['CONFLICT', null, expect.stringMatching(/through a referral/)]);

@@ -193,7 +193,7 @@ async function serviceLeadsFor(em: EntityManager, patientId: string): Promise<st
 
 function normaliseConditions(input: string[]): string[] {
   if (input.length > 20) throw badInput('conditions', 'List at most 20 conditions.');
-  const out = input.map((c) => requireText('conditions', c, 80));
+  const out = input.map((c) => requireText('conditions', c, 80, 'each condition'));
   return [...new Set(out)];
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { requireIsoDate, requireText } from './validate.js';
+import { optionalText, requireIsoDate, requireText } from './validate.js';
 
 /** The message and field of what `run` throws. */
 function refusal(run: () => unknown): { field: unknown; message: unknown } {
@@ -23,6 +23,21 @@ describe('the shared input rules speak of fields as people name them', () => {
     expect(refusal(() => requireIsoDate('agreedOn', '2026-13-01', { label: 'The date agreed' })).message).toBe('The date agreed must be a real date, with a four-digit year.');
     expect(refusal(() => requireIsoDate('dateOfBirth', 'yesterday', { mustBe: 'a real date, not in the future' })).message).toBe('Date of birth must be a real date, not in the future.');
     expect(refusal(() => requireIsoDate('stopDate', '')).message).toBe('Stop date must be a real date, with a four-digit year.');
+  });
+
+  it('names a plain field with its article, and uses the words a caller gives where the name reads oddly', () => {
+    expect(refusal(() => requireText('note', ' ', 100)).message).toBe('Please fill in the note.');
+    expect(refusal(() => requireText('givenName', '', 100)).message).toBe('Please fill in the given name.');
+    expect(refusal(() => requireText('wantsHelpWith', '', 100, 'what the patient wants help with')).message).toBe('Please fill in what the patient wants help with.');
+    expect(refusal(() => requireText('reason', 'x'.repeat(2001), 2000)).message).toBe('The reason is too long (at most 2,000 characters).');
+    expect(refusal(() => optionalText('contactTimes', 'x'.repeat(201), 200, 'the best times to contact')).message).toBe('The best times to contact is too long (at most 200 characters).');
+  });
+
+  it('gives back text trimmed, and nothing for optional text left blank', () => {
+    expect(requireText('note', '  Seen today. ', 100)).toBe('Seen today.');
+    expect(optionalText('note', '   ', 100)).toBeNull();
+    expect(optionalText('note', undefined, 100)).toBeNull();
+    expect(optionalText('note', ' kept ', 100)).toBe('kept');
   });
 
   it('passes a real date through, trimmed', () => {

@@ -1,11 +1,21 @@
 import { badInput } from './errors.js';
 
 /** Trimmed, non-empty text of at most `max` characters, or BAD_USER_INPUT naming `field`. */
-export function requireText(field: string, value: string, max: number): string {
+/**
+ * Text a person had to write, trimmed. The refusal names the field as the form does: `label` where the field's
+ * own name would read oddly ("what the patient wants help with", not "the wants help with").
+ */
+export function requireText(field: string, value: string, max: number, label?: string): string {
   const text = value.trim();
-  if (!text) throw badInput(field, `Please fill in ${humanise(field)}.`);
-  if (text.length > max) throw badInput(field, `${capitalise(humanise(field))} is too long (at most ${max} characters).`);
+  const name = label ?? theField(field);
+  if (!text) throw badInput(field, `Please fill in ${name}.`);
+  if (text.length > max) throw badInput(field, `${capitalise(name)} is too long (at most ${max.toLocaleString('en-GB')} characters).`);
   return text;
+}
+
+/** Text a person may leave empty: null when blank, otherwise held to `requireText`'s rules. */
+export function optionalText(field: string, value: string | null | undefined, max: number, label?: string): string | null {
+  return value?.trim() ? requireText(field, value, max, label) : null;
 }
 
 /**
@@ -34,6 +44,12 @@ function humanise(field: string): string {
   const index = parts.length >= 3 ? parts[parts.length - 2]! : '';
   if (!/^\d+$/.test(index)) return last;
   return `${words(parts[parts.length - 3]!).replace(/s$/, '')} ${Number(index) + 1}'s ${last}`;
+}
+
+/** "the reason", "the given name"; an item of a list already names its owner ("action 2's description"). */
+function theField(field: string): string {
+  const words = humanise(field);
+  return words.includes("'s ") ? words : `the ${words}`;
 }
 
 function capitalise(s: string): string {

@@ -1,5 +1,5 @@
 import { badInput } from '../platform/errors.js';
-import { requireText } from '../platform/validate.js';
+import { optionalText, requireText } from '../platform/validate.js';
 import { ContactMethod, type Referral } from './referral.entity.js';
 import type { ReferralDetailsInput } from './referral.types.js';
 
@@ -15,22 +15,18 @@ export function checkReferralDetails(input: ReferralDetailsInput): ReferralDetai
   if (!Object.values(ContactMethod).includes(input.contactMethod)) throw badInput('contactMethod', 'Choose how the patient prefers to be contacted.');
   const interpreterLanguage = input.interpreterNeeded ? requireText('interpreterLanguage', input.interpreterLanguage ?? '', 80) : null;
   if (!input.interpreterNeeded && input.interpreterLanguage?.trim()) throw badInput('interpreterLanguage', 'A language is given but no interpreter is asked for; tick "needs an interpreter" or clear the language.');
-  const conditions = input.conditions ? input.conditions.map((c) => requireText('conditions', c, 80)) : null;
+  const conditions = input.conditions ? input.conditions.map((c) => requireText('conditions', c, 80, 'each condition')) : null;
   if (conditions && conditions.length > 20) throw badInput('conditions', 'List at most 20 conditions.');
   return {
-    reason: requireText('reason', input.reason, 2000),
-    wantsHelpWith: requireText('wantsHelpWith', input.wantsHelpWith, 2000),
+    reason: requireText('reason', input.reason, 2000, 'the reason for referral'),
+    wantsHelpWith: requireText('wantsHelpWith', input.wantsHelpWith, 2000, 'what the patient wants help with'),
     consentToContact: true,
     contactMethod: input.contactMethod,
-    contactTimes: optionalText('contactTimes', input.contactTimes, 200),
+    contactTimes: optionalText('contactTimes', input.contactTimes, 200, 'the best times to contact'),
     interpreterLanguage,
     hearingSupport: input.hearingSupport === true,
     largePrint: input.largePrint === true,
-    accessibilityNotes: optionalText('accessibilityNotes', input.accessibilityNotes, 1000),
+    accessibilityNotes: optionalText('accessibilityNotes', input.accessibilityNotes, 1000, 'the other needs'),
     conditions: conditions ? [...new Set(conditions)] : null,
   };
-}
-
-function optionalText(field: string, value: string | null | undefined, max: number): string | null {
-  return value?.trim() ? requireText(field, value, max) : null;
 }

@@ -207,7 +207,7 @@ async function checkDecision(em: EntityManager, patient: Patient, input: TriageR
     case TriageOutcome.DECLINE:
       return { status: ReferralStatus.DECLINED, coach: null, reason: requireText('reason', input.reason ?? '', 1000), redirectTo: null };
     case TriageOutcome.REDIRECT:
-      return { status: ReferralStatus.REDIRECTED, coach: null, reason: null, redirectTo: requireText('redirectTo', input.redirectTo ?? '', 200) };
+      return { status: ReferralStatus.REDIRECTED, coach: null, reason: null, redirectTo: requireText('redirectTo', input.redirectTo ?? '', 200, 'where the patient is redirected to') };
     default:
       throw badInput('outcome', 'Accept, decline or redirect.');
   }

@@ -7,7 +7,7 @@ import { links, notify } from '../notifications/notification.service.js';
 import { Patient, PatientStatus } from '../patients/patient.entity.js';
 import { badInput, changedSinceSeen, conflict } from '../platform/errors.js';
 import { runSql, sql, takeTurns } from '../platform/sql.js';
-import { requireText } from '../platform/validate.js';
+import { optionalText, requireText } from '../platform/validate.js';
 import { CoachingSession, SessionChange, SessionChangeKind, SessionMode, SessionStatus } from './session.entity.js';
 import type { BookSessionInput, CancelSessionInput, RebookSessionInput } from './session.types.js';
 import { slotWords } from '../platform/uk-dates.js';
@@ -25,7 +25,7 @@ export async function bookSession(em: EntityManager, by: By, patient: Patient, i
   if (patient.status === PatientStatus.DISCHARGED) throw conflict(`${nameOf(patient)} has been discharged; a new referral starts a new episode before sessions are booked.`);
   const { startsAt, endsAt } = requireSlot(input.startsAt, input.endsAt, now);
   const coach = await requireCoach(em, input.coachId, patient);
-  const location = input.location?.trim() ? requireText('location', input.location, 200) : null;
+  const location = optionalText('location', input.location, 200);
   if (input.mode === SessionMode.IN_PERSON && !location) throw badInput('location', 'Please say where an in-person session is held.');
   const session = Object.assign(new CoachingSession(), {
     patientId: patient.id,

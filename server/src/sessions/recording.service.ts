@@ -9,7 +9,7 @@ import type { Patient } from '../patients/patient.entity.js';
 import { badInput, conflict } from '../platform/errors.js';
 import { runSql, sql, sqlText } from '../platform/sql.js';
 import { inLatestEpisode } from '../referrals/referral.service.js';
-import { requireText } from '../platform/validate.js';
+import { optionalText, requireText } from '../platform/validate.js';
 import { changedMeanwhile, lockBookedSlot, movedMeanwhile, nameOf, requireBooked, sameSlot, type By } from './booking.service.js';
 import { addCheckInsToPlan, planIndex, sessionCheckInsId, type CheckIn } from './plan-check-ins.js';
 import { CoachingSession, SessionAddendum, SessionChange, SessionStatus } from './session.entity.js';
@@ -38,8 +38,8 @@ export async function recordSession(em: EntityManager, by: By, session: Coaching
   if (!sameSlot(input.seen, session)) throw movedMeanwhile(session, notRecorded);
   const day = ukDate(session.startsAt);
   const attended = input.outcome === 'ATTENDED';
-  const discussed = attended ? requireText('discussed', input.discussed, TEXT_MAX) : optionalText('discussed', input.discussed);
-  const nextSteps = optionalText('nextSteps', input.nextSteps);
+  const discussed = attended ? requireText('discussed', input.discussed, TEXT_MAX, 'what was discussed') : optionalText('discussed', input.discussed, TEXT_MAX, 'the note');
+  const nextSteps = optionalText('nextSteps', input.nextSteps, TEXT_MAX);
   if (!attended && (input.goalReviews.length > 0 || input.strategyIds.length > 0 || input.measuresTaken.length > 0)) {
     throw badInput('outcome', 'A session the patient did not attend has no goal check-ins, strategies or measures.');
   }
@@ -107,7 +107,7 @@ const notRecorded = 'Nothing was recorded: check with the patient which time the
 /** Adds an addendum to a recorded session's notes (which themselves never change). */
 export async function addSessionAddendum(em: EntityManager, by: By, session: CoachingSession, body: string): Promise<SessionAddendum> {
   if (session.status !== SessionStatus.ATTENDED && session.status !== SessionStatus.DNA) throw conflict('An addendum is added to a recorded session; record this one first.');
-  const addendum = Object.assign(new SessionAddendum(), { sessionId: session.id, author: by.actor, body: requireText('body', body, TEXT_MAX) });
+  const addendum = Object.assign(new SessionAddendum(), { sessionId: session.id, author: by.actor, body: requireText('body', body, TEXT_MAX, 'the addendum') });
   await em.transactional(async (tx) => {
     tx.persist(addendum);
     await tx.flush();
@@ -161,7 +161,7 @@ function requireGoalReviews(input: RecordSessionInput, goals: Map<string, string
     const what = goals.get(r.goalId);
     if (what === undefined) throw badInput('goalReviews', "A goal reviewed is not in the patient's care plan; reload the plan and try again.");
     if (!Number.isInteger(r.rating) || r.rating < 0 || r.rating > 10) throw badInput('goalReviews', 'A check-in rating is a whole number from 0 to 10.');
-    return { goalId: r.goalId, goalWhat: what || 'Untitled goal', rating: r.rating, note: optionalText('goalReviews', r.note, 500) ?? '' };
+    return { goalId: r.goalId, goalWhat: what || 'Untitled goal', rating: r.rating, note: optionalText('goalReviews', r.note, 500, "a goal's note") ?? '' };
   });
 }
 
@@ -172,10 +172,6 @@ function requireStrategies(ids: readonly string[], strategies: Map<string, strin
     if (what === undefined) throw badInput('strategyIds', "A strategy practised is not in the patient's care plan; reload the plan and try again.");
     return { strategyId: id, strategyWhat: what || 'Untitled strategy' };
   });
-}
-
-function optionalText(field: string, value: string, max = TEXT_MAX): string | null {
-  return value.trim() ? requireText(field, value, max) : null;
 }
 
 /** A session with everything recorded about it. */

@@ -256,7 +256,7 @@ describe('coaching sessions', () => {
       [booking(patient.id, '00000000-0000-4000-8000-000000000000', at(24 * hour)), 'coachId', /^No such coach\.$/],
       [booking(patient.id, fcp.id, at(24 * hour)), 'coachId', /^No such coach\.$/],
       [booking(patient.id, outsider.id, at(24 * hour)), 'coachId', /is not on .* care team/],
-      [booking(patient.id, coach.id, at(24 * hour), 45, { purpose: '   ' }), 'purpose', /fill in purpose/],
+      [booking(patient.id, coach.id, at(24 * hour), 45, { purpose: '   ' }), 'purpose', /fill in the purpose/],
     ];
     for (const [input, field, message] of cases) {
       const res = await gql(url(), BOOK, { input }, token);

@@ -55,7 +55,7 @@ export async function startThread(
   input: { title: string; topic: ThreadTopic; body: string; mentions: string[] },
 ): Promise<Thread> {
   const title = requireText('title', input.title, 200);
-  const body = requireText('body', input.body, MAX_BODY);
+  const body = requireText('body', input.body, MAX_BODY, 'the post');
   const thread = Object.assign(new Thread(), { patientId: patient.id, title, topic: input.topic, author: by.actor });
   await em.transactional(async (tx) => {
     const mentioned = await mentionedMembers(tx, patient.id, input.mentions);
@@ -77,7 +77,7 @@ export async function replyToThread(
   thread: Thread,
   input: { body: string; parentPostId: string | null; mentions: string[] },
 ): Promise<ThreadPost> {
-  const body = requireText('body', input.body, MAX_BODY);
+  const body = requireText('body', input.body, MAX_BODY, 'the post');
   if (input.parentPostId && !(isUuid(input.parentPostId) && (await em.count(ThreadPost, { id: input.parentPostId, thread: thread.id })))) {
     throw badInput('parentPostId', 'The post you are replying to is not in this discussion.');
   }
@@ -113,7 +113,7 @@ export async function replyToThread(
 
 /** The author may edit within the window; the replaced version is kept. */
 export async function editThreadPost(em: EntityManager, by: By, post: ThreadPost, newBody: string, now = new Date()): Promise<ThreadPost> {
-  const body = requireText('body', newBody, MAX_BODY);
+  const body = requireText('body', newBody, MAX_BODY, 'the post');
   if (!may.editThreadPost(by.actor, post.author.id)) {
     await recordAudit(em, {
       actorId: by.actor.id,

@@ -184,7 +184,7 @@ export function AuditPage(): JSX.Element {
                             <td data-label="Action">
                               {/* The words first; the code under them, as the CSV export and the filter's value name it. */}
                               <div>
-                                {actionWords(e.action) ?? <code>{e.action}</code>}
+                                {actionWords(e.action, e.outcome) ?? <code>{e.action}</code>}
                                 <Show when={actionWords(e.action)}>
                                   <code class="audit-table__sub">{e.action}</code>
                                 </Show>

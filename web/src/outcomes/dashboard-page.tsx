@@ -1,4 +1,5 @@
 import { DashboardFilterOptionsDocument, ServiceDashboardCsvDocument, ServiceDashboardDocument, type DashboardGroup, type DashboardRowFieldsFragment } from '@cairn/schema/operations';
+import { signedNumber } from '@cairn/schema/words';
 import { createQuery, useClient } from '@urql/solid';
 import { createSignal, For, Show, type JSX } from 'solid-js';
 import { formatDateTime, ukToday } from '../platform/dates.js';
@@ -14,18 +15,17 @@ import './outcomes.css';
 type Row = DashboardRowFieldsFragment;
 type Figure = Row['pseqChangePoints'];
 
-const signed = (v: number) => (v > 0 ? `+${v}` : `${v}`);
 /** A figure, a dash when there is nothing to compute it over, or "withheld" when it is over too few patients to show. */
 function show(f: Figure, unit: string, withSign = true): string {
   if (f.withheld) return 'withheld';
-  return f.value === null ? '—' : `${withSign ? signed(f.value) : f.value}${unit}`;
+  return f.value === null ? '—' : `${withSign ? signedNumber(f.value) : f.value}${unit}`;
 }
 /**
  * The evaluation in one sentence. A figure with nothing to compute it over is said in words ("no follow-up
  * PSEQ yet"), never as a dash standing in for a number mid-sentence.
  */
 function headline(t: Row): string {
-  const part = (f: Figure, none: string, said: (value: string) => string, withSign = true) => (f.value === null && !f.withheld ? none : `${said(show(f, ' %', withSign))} (N = ${f.n})`);
+  const part = (f: Figure, none: string, said: (value: string) => string, withSign = true) => (f.value === null && !f.withheld ? none : `${said(show(f, '%', withSign))} (N = ${f.n})`);
   return [
     `${t.patients} ${t.patients === 1 ? 'patient' : 'patients'}`,
     part(t.pseqChangePercent, 'no follow-up PSEQ yet', (v) => `PSEQ ${v}`),
@@ -139,12 +139,12 @@ export function DashboardPage(): JSX.Element {
                             {r.referred} / {r.active} / {r.discharged}
                           </td>
                           <FigureCell f={r.pseqChangePoints} unit="" />
-                          <FigureCell f={r.pseqChangePercent} unit=" %" />
-                          <FigureCell f={r.pseqChangeOfMeansPercent} unit=" %" />
-                          <FigureCell f={r.pseqMeaningfulPercent} unit=" %" plain />
-                          <FigureCell f={r.confidenceChangePercent} unit=" %" />
+                          <FigureCell f={r.pseqChangePercent} unit="%" />
+                          <FigureCell f={r.pseqChangeOfMeansPercent} unit="%" />
+                          <FigureCell f={r.pseqMeaningfulPercent} unit="%" plain />
+                          <FigureCell f={r.confidenceChangePercent} unit="%" />
                           <td>
-                            {show(r.noGpVisitPercent, ' %', false)} <span class="muted dashboard__n">N = {r.noGpVisitPercent.n}</span>
+                            {show(r.noGpVisitPercent, '%', false)} <span class="muted dashboard__n">N = {r.noGpVisitPercent.n}</span>
                             <Show when={r.gpCountsBeforeProgramme > 0}>
                               <span class="muted dashboard__n">
                                 {r.gpCountsBeforeProgramme} {r.gpCountsBeforeProgramme === 1 ? 'count' : 'counts'} from before the programme left out
@@ -162,9 +162,9 @@ export function DashboardPage(): JSX.Element {
               <section class="card" aria-labelledby="charts-heading">
                 <h2 id="charts-heading">Charts</h2>
                 <h3>PSEQ change from baseline (%)</h3>
-                <BarChart unit=" %" description="PSEQ change from baseline in percent, by group" bars={dash().rows.map((r) => bar(r.label, r.pseqChangePercent))} />
+                <BarChart unit="%" description="PSEQ change from baseline in percent, by group" bars={dash().rows.map((r) => bar(r.label, r.pseqChangePercent))} />
                 <h3>No GP visit for pain (%)</h3>
-                <BarChart unit=" %" signed={false} max={100} description="Share of patients with no GP visit for pain, by group" bars={dash().rows.map((r) => bar(r.label, r.noGpVisitPercent))} />
+                <BarChart unit="%" signed={false} max={100} description="Share of patients with no GP visit for pain, by group" bars={dash().rows.map((r) => bar(r.label, r.noGpVisitPercent))} />
               </section>
             </Show>
             <section class="card" aria-labelledby="definitions-heading">
@@ -222,7 +222,7 @@ function ProgrammeFigures(props: { rows: readonly Row[]; total: Row }): JSX.Elem
                   </td>
                   <td>{r.sessionsAttended}</td>
                   <td>
-                    {show(r.dnaRatePercent, ' %', false)} <span class="muted dashboard__n">of {r.dnaRatePercent.n} sessions</span>
+                    {show(r.dnaRatePercent, '%', false)} <span class="muted dashboard__n">of {r.dnaRatePercent.n} sessions</span>
                   </td>
                   <td>
                     {r.cafeAttendances} ({r.cafePatients})
@@ -237,7 +237,7 @@ function ProgrammeFigures(props: { rows: readonly Row[]; total: Row }): JSX.Elem
         <h3>Sessions delivered</h3>
         <BarChart unit="" signed={false} description="Coaching sessions delivered, by group" bars={props.rows.map((r) => ({ label: r.label, value: r.sessionsAttended, note: `${r.sessionsDna} DNA` }))} />
         <h3>DNA rate (%)</h3>
-        <BarChart unit=" %" signed={false} max={100} description="Share of recorded sessions the patient did not attend, by group" bars={props.rows.map((r) => ({ label: r.label, value: r.dnaRatePercent.value, note: `of ${r.dnaRatePercent.n}` }))} />
+        <BarChart unit="%" signed={false} max={100} description="Share of recorded sessions the patient did not attend, by group" bars={props.rows.map((r) => ({ label: r.label, value: r.dnaRatePercent.value, note: `of ${r.dnaRatePercent.n}` }))} />
       </Show>
     </section>
   );

@@ -1,4 +1,5 @@
 import type { Instrument, PatientMeasuresQuery } from '@cairn/schema/operations';
+import { signedNumber } from '@cairn/schema/words';
 import { Show, type JSX } from 'solid-js';
 import { formatIsoDate } from '../platform/dates.js';
 import { Badge } from '../ui/badge.js';
@@ -12,16 +13,15 @@ type Change = NonNullable<Point['change']>;
 /** What a count counts, one and many: its change is said in these, as a score's is in points. */
 const countedAs: Partial<Record<Instrument, readonly [one: string, many: string]>> = { GP_APPOINTMENTS: ['appointment', 'appointments'] };
 
-const signed = (n: number) => (n > 0 ? `+${n}` : `${n}`);
-const percentWords = (c: Change) => (c.percent === null ? '' : ` (${signed(c.percent)} %)`);
+const percentWords = (c: Change) => (c.percent === null ? '' : ` (${signedNumber(c.percent)}%)`);
 
 /**
- * A change in words: "+10 points (+62.5 %) from baseline"; for a count, in what it counts: "2 fewer
- * appointments (-66.7 %) than at baseline", "1 more appointment…", "the same number of appointments…".
+ * A change in words: "+10 points (+62.5%) from baseline"; for a count, in what it counts: "2 fewer
+ * appointments (−66.7%) than at baseline", "1 more appointment…", "the same number of appointments…".
  */
 export function changeWords(c: Change, def: Pick<InstrumentDef, 'code' | 'isCount'>): string {
   const nouns = def.isCount ? countedAs[def.code] : undefined;
-  if (!nouns) return `${signed(c.points)} point${Math.abs(c.points) === 1 ? '' : 's'}${percentWords(c)} from baseline`;
+  if (!nouns) return `${signedNumber(c.points)} point${Math.abs(c.points) === 1 ? '' : 's'}${percentWords(c)} from baseline`;
   const by = Math.abs(c.points);
   if (by === 0) return `the same number of ${nouns[1]} as at baseline`;
   return `${by} ${c.points < 0 ? 'fewer' : 'more'} ${by === 1 ? nouns[0] : nouns[1]}${percentWords(c)} than at baseline`;
@@ -45,8 +45,8 @@ function thresholdGuides(def: InstrumentDef, baseline: number | undefined): Char
   if (rule.minPercent !== null && baseline > 0) {
     const d = (baseline * rule.minPercent) / 100;
     return [
-      { value: baseline + d, label: `baseline +${rule.minPercent} %` },
-      { value: baseline - d, label: `baseline −${rule.minPercent} %` },
+      { value: baseline + d, label: `baseline +${rule.minPercent}%` },
+      { value: baseline - d, label: `baseline −${rule.minPercent}%` },
     ];
   }
   return [];

@@ -138,12 +138,7 @@ function RecordDetail(props: { id: string; def: InstrumentDef | undefined; canCo
       <Show when={detail.data?.outcomeRecord} fallback={<Spinner label="Loading record…" />}>
         {(r) => (
           <>
-            <p class="muted">
-              {recordedByWords(r())}
-              {r().periodFrom ? `; GP appointments from ${formatIsoDate(r().periodFrom!)} to ${formatIsoDate(r().periodTo!)} (${r().gpSource === 'PRACTICE_RECORD' ? 'practice record' : 'patient-reported'})` : ''}
-              {r().pseq2 !== null ? `; PSEQ-2 ${r().pseq2}` : ''}
-              {r().band ? `; ${r().band}` : ''}.
-            </p>
+            <p class="muted">{recordSummary(r(), props.def)}</p>
             <ol class="record-detail__items">
               <For each={r().items}>
                 {(item) => (
@@ -187,6 +182,24 @@ function RecordDetail(props: { id: string; def: InstrumentDef | undefined; canCo
 }
 
 /** Who answered and who wrote it down: a clinician who corrected the patient's answers is named too. */
+/**
+ * Who recorded it and what the score means, in sentences: "Recorded by Sam Okafor. Severity band: moderate.
+ * PSEQ-2 (items 5 and 9): 4 of 12."
+ */
+function recordSummary(
+  r: { completedBy: string; recordedBy?: { name: string } | null; periodFrom?: string | null; periodTo?: string | null; gpSource?: string | null; pseq2: number | null; band?: string | null },
+  def: InstrumentDef | undefined,
+): string {
+  const source = r.gpSource === 'PRACTICE_RECORD' ? 'from the practice record' : 'as the patient reported them';
+  const sentences = [
+    recordedByWords(r),
+    r.periodFrom && r.periodTo ? `GP appointments from ${formatIsoDate(r.periodFrom)} to ${formatIsoDate(r.periodTo)}, ${source}` : null,
+    r.band ? `${def?.code === 'PAM' ? 'Activation' : 'Severity band'}: ${r.band.toLowerCase()}` : null,
+    r.pseq2 !== null ? `PSEQ-2 (items 5 and 9): ${r.pseq2} of 12` : null,
+  ];
+  return sentences.filter((x): x is string => x !== null).map((x) => `${x}.`).join(' ');
+}
+
 function recordedByWords(r: { completedBy: string; recordedBy?: { name: string } | null }): string {
   if (r.completedBy !== 'PATIENT') return `Recorded by ${r.recordedBy?.name ?? 'a clinician'}`;
   return r.recordedBy ? `Completed by the patient from their link; corrected by ${r.recordedBy.name}` : 'Completed by the patient from their link';

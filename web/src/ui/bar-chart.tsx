@@ -1,3 +1,4 @@
+import { signedNumber } from '@cairn/schema/words';
 import { For, type JSX } from 'solid-js';
 
 export interface Bar {
@@ -19,7 +20,7 @@ export function BarChart(props: {
   description: string;
   /** Shows + before positive values (a change); false for a plain figure such as a rate. */
   signed?: boolean;
-  /** The value a full-length bar stands for: 100 for a share in percent, so 20 % draws a fifth. The largest value's size unless given. */
+  /** The value a full-length bar stands for: 100 for a share in percent, so 20% draws a fifth. The largest value's size unless given. */
   max?: number;
 }): JSX.Element {
   const extent = () => props.max ?? Math.max(1, ...props.bars.map((b) => Math.abs(b.value ?? 0)));
@@ -42,7 +43,7 @@ export function BarChart(props: {
                 />
               </span>
               <span class="bar-chart__value">
-                {b.value === null ? 'no data' : `${b.value > 0 && props.signed !== false ? '+' : ''}${b.value}${props.unit}`} ({b.note})
+                {b.value === null ? 'no data' : `${props.signed === false ? b.value : signedNumber(b.value)}${props.unit}`} ({b.note})
               </span>
             </div>
           );
