@@ -261,6 +261,30 @@ describe('referrals and case finding in Chromium', () => {
     await page.locator('article', { hasText: `Gethin Found ${world.tag}` }).getByText('Accepted an invitation', { exact: false }).waitFor();
   });
 
+  it('accepting an invitation after the patient was referred another way meanwhile says the invitation joined that referral, and makes no second one', { timeout: 120_000 }, async () => {
+    const { gp, coach } = world.users;
+    const condition = `Hip osteoarthritis ${world.tag}`;
+    const iolo = await world.patient([gp], { givenName: 'Iolo', familyName: `Joined ${world.tag}`, conditions: [condition], status: PatientStatus.DISCHARGED });
+    const coachToken = await signInAs(server().url, coach);
+    const searchId = (await gql<{ saveCaseSearch: { id: string } }>(server().url, 'mutation($input: SaveCaseSearchInput!) { saveCaseSearch(input: $input) { id } }', { input: { name: 'Hip pain', criteria: [{ kind: 'CONDITIONS', values: [condition] }] } }, coachToken)).data!.saveCaseSearch.id;
+    const invited = await gql(server().url, 'mutation($input: InvitePatientsInput!) { invitePatients(input: $input) { id } }', { input: { searchId, patientIds: [iolo.id], channel: 'LETTER' } }, coachToken);
+    expect(invited.errors).toBeUndefined();
+    const page = await signedIn(coach);
+    await page.goto(`${server().url}/case-finding/${searchId}`);
+    const row = page.locator('li.invitation', { hasText: `Iolo Joined ${world.tag}` });
+    await row.getByRole('button', { name: 'Accepted…' }).click();
+    // While the coach fills in the details, the patient's GP refers him.
+    expect((await gql(server().url, CREATE, { input: { patientId: iolo.id, details: details('Hip pain; referred by his GP') } }, await signInAs(server().url, gp))).errors).toBeUndefined();
+    await row.getByLabel('Reason for referral').fill('Found by case finding; hip pain');
+    await row.getByLabel('What the patient wants help with').fill('Walking to the shop');
+    await row.getByLabel('The patient agrees to be contacted by the coaching service').check();
+    await row.getByRole('button', { name: 'Record acceptance and refer' }).click();
+    await row.getByText('They had been referred another way meanwhile: the invitation joined that referral, and no second referral was made.').waitFor();
+    await page.getByRole('status').filter({ hasText: `Recorded that Iolo Joined ${world.tag} accepted. They had been referred another way meanwhile` }).waitFor();
+    const referrals = await ownerQuery<{ reason: string }>('select reason from referral where patient_id = $1', [iolo.id]);
+    expect(referrals.map((r) => r.reason)).toEqual(['Hip pain; referred by his GP']);
+  });
+
   it('a saved search keeps its matches and invitations when a refresh cannot reach the server, says so above them, and "Try again" brings them up to date', { timeout: 120_000 }, async () => {
     const { gp, coach } = world.users;
     const condition = `Knee osteoarthritis ${world.tag}`;

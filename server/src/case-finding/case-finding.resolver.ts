@@ -6,10 +6,11 @@ import type { Context } from '../auth/request-context.js';
 import { Patient } from '../patients/patient.entity.js';
 import { loaderFor } from '../platform/batch-loader.js';
 import { badInput } from '../platform/errors.js';
+import { Referral } from '../referrals/referral.entity.js';
 import { AnswerInvitationInput, CaseCriterion, CaseCriterionKind, CaseFindingMatch, InvitePatientsInput, SaveCaseSearchInput } from './case-finding.types.js';
 import { CaseSearch } from './case-search.entity.js';
 import { caseSearchesOf, criteriaOf, runCaseSearch, saveCaseSearch } from './case-search.service.js';
-import { Invitation } from './invitation.entity.js';
+import { Invitation, InvitationStatus } from './invitation.entity.js';
 import { answerInvitation, invitationsOf, invitePatients } from './invitation.service.js';
 
 const notAllowed = "Case finding is for a PCN's coaches and service leads.";
@@ -118,5 +119,17 @@ export class InvitationResolver {
     const loaded = await loaderFor<string, Patient>(ctx, 'invitationPatient', async (ids) => new Map((await ctx.em.find(Patient, { id: { $in: ids } }, { populate: ['practice'] })).map((p) => [p.id, p]))).load(invitation.patientId);
     if (!loaded) throw new Error(`invitation ${invitation.id} names a patient that does not exist`);
     return loaded;
+  }
+
+  @FieldResolver(() => Boolean, {
+    description:
+      'Accepted while a referral made another way (their GP\'s, say) awaited triage or had the patient on the programme: the invitation was linked to that referral, and no referral was made from the answer.',
+  })
+  async joinedExistingReferral(@Root() invitation: Invitation, @Ctx() ctx: Context): Promise<boolean> {
+    if (invitation.status !== InvitationStatus.ACCEPTED || !invitation.referralId) return false;
+    const madeFrom = await loaderFor<string, string | null>(ctx, 'referralInvitation', async (ids) =>
+      new Map((await ctx.em.find(Referral, { id: { $in: ids } }, { fields: ['id', 'invitationId'] })).map((r) => [r.id, r.invitationId])),
+    ).load(invitation.referralId);
+    return madeFrom !== undefined && madeFrom !== invitation.id;
   }
 }

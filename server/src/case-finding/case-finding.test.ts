@@ -13,7 +13,7 @@ import { addMonths, ukToday } from '../platform/uk-dates.js';
 const SAVE = `mutation($input: SaveCaseSearchInput!) { saveCaseSearch(input: $input) { id name criteria { kind summary values min max date } results { patient { id name } lastContactAt invitation { status } } } }`;
 const SEARCH = `query($id: ID!) { caseSearch(id: $id) { id results { patient { id } invitation { id status channel } } invitations { id status channel sentBy { name } referralId patient { id } } } }`;
 const INVITE = `mutation($input: InvitePatientsInput!) { invitePatients(input: $input) { id status channel sentBy { name } } }`;
-const ANSWER = `mutation($input: AnswerInvitationInput!) { answerInvitation(input: $input) { id status statusBy { name } referralId } }`;
+const ANSWER = `mutation($input: AnswerInvitationInput!) { answerInvitation(input: $input) { id status statusBy { name } referralId joinedExistingReferral } }`;
 const ADD_MED = `mutation($input: AddMedicationInput!) { addMedication(input: $input) { id omeMgPerDay } }`;
 const referralDetails = { reason: 'Found by case finding: fibromyalgia, frequent GP visits', wantsHelpWith: 'Sleeping and managing flare-ups', consentToContact: true, contactMethod: 'PHONE' };
 
@@ -161,7 +161,7 @@ describe('case finding and invitations', () => {
     expect((await ownerQuery<{ n: number }>('select count(*)::int as n from referral where patient_id = $1', [fibro.id]))[0].n).toBe(0);
     const accepted = await gql<{ answerInvitation: { status: string; referralId: string; statusBy: { name: string } } }>(url(), ANSWER, { input: { invitationId: toFibro.id, answer: 'ACCEPTED', referral: referralDetails } }, token);
     expect(accepted.errors).toBeUndefined();
-    expect(accepted.data!.answerInvitation).toMatchObject({ status: 'ACCEPTED', statusBy: { name: coach.name } });
+    expect(accepted.data!.answerInvitation).toMatchObject({ status: 'ACCEPTED', statusBy: { name: coach.name }, joinedExistingReferral: false });
     const referral = await gql<{ referral: { source: string; status: string; patient: { id: string; status: string } } }>(url(), `query($id: ID!) { referral(id: $id) { source status patient { id status } } }`, { id: accepted.data!.answerInvitation.referralId }, token);
     expect(referral.data!.referral).toEqual({ source: 'PROACTIVE_INVITATION', status: 'RECEIVED', patient: { id: fibro.id, status: 'REFERRED' } });
     expect(errorCode(await gql(url(), ANSWER, { input: { invitationId: toFibro.id, answer: 'DECLINED' } }, token))).toBe('CONFLICT');
@@ -170,7 +170,7 @@ describe('case finding and invitations', () => {
     expect([errorCode(again), again.errors?.[0].message]).toEqual(['CONFLICT', `${fibro.givenName} ${fibro.familyName} has been referred to the programme already, or is on it: there is no need to invite them.`]);
 
     const declined = await gql<{ answerInvitation: { status: string; referralId: string | null } }>(url(), ANSWER, { input: { invitationId: toOld.id, answer: 'DECLINED' } }, token);
-    expect(declined.data!.answerInvitation).toEqual({ id: toOld.id, status: 'DECLINED', statusBy: { name: coach.name }, referralId: null });
+    expect(declined.data!.answerInvitation).toEqual({ id: toOld.id, status: 'DECLINED', statusBy: { name: coach.name }, referralId: null, joinedExistingReferral: false });
     expect(errorCode(await gql(url(), ANSWER, { input: { invitationId: toOld.id, answer: 'DECLINED' } }, await signInAs(url(), outsider)))).toBe('NOT_FOUND');
 
     const view = (await gql<{ caseSearch: { invitations: Array<{ status: string; patient: { id: string } }> } }>(url(), SEARCH, { id: searchId }, token)).data!.caseSearch;
@@ -194,9 +194,10 @@ describe('case finding and invitations', () => {
     expect((await gql(url(), `mutation($input: TriageReferralInput!) { triageReferral(input: $input) { id } }`, { input: { referralId: accepted, outcome: 'ACCEPT', coachId: coach.id } }, token)).errors).toBeUndefined();
 
     for (const [invitation, referralId, patientId] of [[sent[0], awaiting, fibro.id], [sent[1], accepted, old.id]] as const) {
-      const answered = await gql<{ answerInvitation: { status: string; referralId: string } }>(url(), ANSWER, { input: { invitationId: invitation.id, answer: 'ACCEPTED', referral: referralDetails } }, token);
+      const answered = await gql<{ answerInvitation: { status: string; referralId: string; joinedExistingReferral: boolean } }>(url(), ANSWER, { input: { invitationId: invitation.id, answer: 'ACCEPTED', referral: referralDetails } }, token);
       expect(answered.errors).toBeUndefined();
-      expect(answered.data!.answerInvitation).toMatchObject({ status: 'ACCEPTED', referralId });
+      // The answer says so, so the screen can tell whoever recorded it that the details they gave were not used.
+      expect(answered.data!.answerInvitation).toMatchObject({ status: 'ACCEPTED', referralId, joinedExistingReferral: true });
       expect((await ownerQuery<{ n: number }>('select count(*)::int as n from referral where patient_id = $1', [patientId]))[0].n).toBe(1);
     }
   });

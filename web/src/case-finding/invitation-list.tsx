@@ -50,6 +50,16 @@ export function InvitationList(props: { invitations: InvitationRowFragment[]; on
   );
 }
 
+/**
+ * What recording an answer did. A patient referred another way while the invitation was open (their GP's
+ * referral, say) joins that referral: the details just entered were not used, and whoever entered them is told.
+ */
+function answeredWords(name: string, answered: Pick<InvitationRowFragment, 'status' | 'joinedExistingReferral'> | undefined): string {
+  if (answered?.status !== 'ACCEPTED') return `Recorded that ${name} declined. The invitation is closed.`;
+  if (answered.joinedExistingReferral) return `Recorded that ${name} accepted. They had been referred another way meanwhile, so the invitation joins that referral; the details entered here were not used.`;
+  return `Recorded that ${name} accepted. A referral was made for triage.`;
+}
+
 /** What an open invitation's row is doing: offering both answers, taking the referral's details, or asking before recording a decline. */
 type Answering = 'choosing' | 'accepting' | 'confirmingDecline';
 
@@ -85,7 +95,7 @@ function InvitationItem(props: { invitation: InvitationRowFragment; takesFocus: 
     setAnswering('choosing');
     // The row's own line until the list is read again: the button pressed has gone.
     line?.focus();
-    props.onAnswered(accepted ? `Recorded that ${i().patient.name} accepted. A referral was made for triage.` : `Recorded that ${i().patient.name} declined. The invitation is closed.`);
+    props.onAnswered(answeredWords(i().patient.name, r.data?.answerInvitation));
   };
   // The button pressed is replaced by what it opens: focus follows into it, and back to the button on the way out.
   const openAcceptance = () => {
@@ -109,6 +119,9 @@ function InvitationItem(props: { invitation: InvitationRowFragment; takesFocus: 
         {i().remindedAt && i().status === 'INVITED' ? ` · reminder ${formatDateTime(i().remindedAt!)}` : ''}
         {i().statusAt && i().status !== 'INVITED' ? ` · ${i().statusBy ? `recorded by ${i().statusBy!.name}` : 'set automatically'} ${formatDateTime(i().statusAt!)}` : ''}
       </p>
+      <Show when={i().joinedExistingReferral}>
+        <p class="muted">They had been referred another way meanwhile: the invitation joined that referral, and no second referral was made.</p>
+      </Show>
       <Show when={i().status === 'INVITED' && answering() === 'choosing'}>
         <div class="invitation__actions">
           <Button variant="secondary" ref={acceptButton} onClick={openAcceptance}>
