@@ -1,3 +1,5 @@
+import { formatDateTime } from './uk-time.js';
+
 /**
  * Every action the server records (`server/src/audit/audit-actions.ts`), in words: `test/audit-words.test.ts`
  * fails when the server records one this does not explain. One list for the audit view and its CSV export.
@@ -193,8 +195,6 @@ const valueWordsByKey: Readonly<Record<string, Readonly<Record<string, string>>>
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isoInstant = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
 const isoDay = /^\d{4}-\d{2}-\d{2}$/;
-// UK time whatever zone the reader's computer or the server is in: the trail is read against UK clinic hours.
-const ukInstant = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone: 'Europe/London' });
 const ukDay = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
 
 /** A time or a day a detail holds, as people in the UK read it ("3 Dec 2026, 14:30"); null when it is neither. */
@@ -204,8 +204,10 @@ function whenWords(value: string): string | null {
     // A day that does not exist (30 Feb) would otherwise be read as one that does (2 Mar).
     return !Number.isNaN(day.getTime()) && day.toISOString().startsWith(value) ? ukDay.format(day) : null;
   }
-  const at = isoInstant.test(value) ? new Date(value) : null;
-  return at && !Number.isNaN(at.getTime()) ? ukInstant.format(at) : null;
+  // UK time whatever zone the reader's computer or the server is in: the trail is read against UK clinic hours.
+  if (!isoInstant.test(value)) return null;
+  const words = formatDateTime(value);
+  return words === value ? null : words;
 }
 
 function keyLabel(key: string): string {

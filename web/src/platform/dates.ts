@@ -20,18 +20,7 @@ export function ukToday(now: Date = new Date()): string {
   return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London', year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
 }
 
-const toTheMinute = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone: 'Europe/London' });
-const toTheSecond = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit', timeZone: 'Europe/London' });
-
-/**
- * An instant as people in the UK read it, in UK time whatever zone the computer is set to: 3 Dec 2026, 09:41;
- * to the second (09:41:07) where the order of things a second apart matters, as in the audit trail.
- */
-export function formatDateTime(iso: string, options: { seconds?: boolean } = {}): string {
-  const date = new Date(iso);
-  if (Number.isNaN(date.getTime())) return iso;
-  return (options.seconds ? toTheSecond : toTheMinute).format(date);
-}
+export { formatDateTime } from '@cairn/schema/uk-time';
 
 /**
  * A date and a clock time typed in the form, read as UK time (sessions are booked in the UK's days and hours,
