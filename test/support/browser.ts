@@ -40,8 +40,6 @@ export async function launchChromium(prefer: 'system' | 'npm' = 'system'): Promi
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
-      // Date pickers show their day, month and year in the browser's own language, as a UK clinician's do.
-      '--lang=en-GB',
     ],
   });
 }
