@@ -391,12 +391,17 @@ describe('analgesia review in Chromium', () => {
     await expect.poll(() => behind.count()).toBe(2);
     await behind.getByText('but the list still records Morphine (oral) 30 mg twice a day').waitFor();
     await behind.getByText('but the list does not have Oxycodone (oral)').waitFor();
+    // A switch is paused as a switch, not as a taper.
+    await page.getByLabel('Flare-up? Pause the switch, saying why').waitFor();
     await shots(page, 'medication-switch-behind');
 
     // The stop: one click, on the day the switch began, with the plan as its reason.
     const day = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${today}T00:00:00Z`));
-    await page.getByRole('button', { name: new RegExp(`^Record the stop from ${day}`) }).click();
+    await page.getByRole('button', { name: new RegExp(`^Record Morphine \\(oral\\) stopped from ${day}`) }).click();
     await expect.poll(() => page.getByTestId('ome-total').textContent()).toBe('0 mg');
+    // 0 mg is the list's, not the patient's: the switch's start is still to be recorded.
+    expect(await page.locator('.ome-total').textContent()).toContain('No current opioid on the list.');
+    expect(await page.getByTestId('ome-behind').textContent()).toBe('This total is of the list as recorded, which is behind an approved plan (see Flags): the patient may be taking more or less than it says.');
     await page.getByText('Stopped medicines (1)').click();
     await page.getByText(`(Approved plan, step from ${dateInWords(today)})`).waitFor();
 
@@ -412,6 +417,7 @@ describe('analgesia review in Chromium', () => {
     await form.waitFor({ state: 'detached' });
     await expect.poll(() => page.getByTestId('ome-total').textContent()).toBe('30 mg');
     await expect.poll(() => behind.count()).toBe(0);
+    expect(await page.getByTestId('ome-behind').count()).toBe(0);
     await context.close();
   });
 });

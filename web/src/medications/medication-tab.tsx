@@ -166,7 +166,13 @@ function SummaryView(props: {
           </h3>
           {/* The heading says the total; the sum is worth showing only over two opioids or more (one shows its working in its row). */}
           <Show when={opioidsListed() !== 1}>
-            <p>{opioidsListed() === 0 ? 'No current opioid.' : s().omeWords}</p>
+            <p>{opioidsListed() === 0 ? 'No current opioid on the list.' : s().omeWords}</p>
+          </Show>
+          {/* Mid-switch the list can hold no opioid while the patient takes the new one (hazard MED-H14). */}
+          <Show when={s().flags.some((f) => f.code === 'PLAN_AHEAD_OF_LIST')}>
+            <p class="ome-total__behind" data-testid="ome-behind">
+              <strong>This total is of the list as recorded, which is behind an approved plan</strong> (see Flags): the patient may be taking more or less than it says.
+            </p>
           </Show>
         </Show>
         <p class="muted">
@@ -187,6 +193,7 @@ function SummaryView(props: {
                     <PlanFlagActions
                       flag={f}
                       medicineName={(code) => props.catalogue.find((c) => c.code === code)?.name ?? code}
+                      listedName={(id) => s().current.find((m) => m.id === id)?.name ?? 'the medicine'}
                       onNewDose={(step) => setChanging({ id: step.medicationId, startFrom: step })}
                       onStart={props.onStart}
                       onStopped={props.onChanged}

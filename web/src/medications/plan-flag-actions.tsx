@@ -19,6 +19,8 @@ export function PlanFlagActions(props: {
   flag: Flag;
   /** The medicine's name, for a start (the flag names it by code). */
   medicineName(code: string): string;
+  /** The listed medicine's name, for a stop (the flag names it by its id on the list). */
+  listedName(medicationId: string): string;
   onNewDose(step: StepToRecord): void;
   onStart(start: StartToRecord): void;
   onStopped(): void;
@@ -46,7 +48,7 @@ export function PlanFlagActions(props: {
         {(s) => (
           <span>
             <Button variant="secondary" busy={stopping.fetching} onClick={() => void recordStop(s())}>
-              Record the stop from {formatIsoDate(s().stopDate)}
+              Record {props.listedName(s().medicationId)} stopped from {formatIsoDate(s().stopDate)}
             </Button>
           </span>
         )}

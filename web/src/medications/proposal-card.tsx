@@ -31,6 +31,8 @@ const statusWords: Record<Proposal['status'], [string, BadgeTone]> = {
 /** No longer in play: nothing more can be recorded against it. */
 const ended = (status: Proposal['status']) => status === 'DECLINED' || status === 'WITHDRAWN' || status === 'REPLACED';
 const kindWords: Record<Proposal['kind'], string> = { REDUCE: 'Reduce', STOP: 'Stop', SWITCH: 'Switch to', START: 'Start' };
+/** What a running plan is called when it is paused or resumed: a switch is no taper. */
+const planNoun: Record<Proposal['kind'], string> = { REDUCE: 'taper', STOP: 'taper', SWITCH: 'switch', START: 'plan' };
 
 /** One proposed change: its steps with the OME at each, who proposed and decided, and what can be done next. */
 export function ProposalCard(props: { proposal: Proposal; canManage: boolean; canPropose: boolean; canDecide: boolean; onChanged(): void }): JSX.Element {
@@ -201,7 +203,7 @@ export function ProposalCard(props: { proposal: Proposal; canManage: boolean; ca
           </Show>
           <Show when={p().status === 'PAUSED'}>
             <Button variant="secondary" onClick={() => void run(resume({ proposalId: p().id }))}>
-              Resume the taper
+              Resume the {planNoun[p().kind]}
             </Button>
           </Show>
         </div>
@@ -209,7 +211,7 @@ export function ProposalCard(props: { proposal: Proposal; canManage: boolean; ca
           <div class="proposal-card__inline-field">
             <div class="field">
               <label class="field__label" for={pauseId}>
-                Flare-up? Pause the taper, saying why
+                Flare-up? Pause the {planNoun[p().kind]}, saying why
               </label>
               <input class="field__input" id={pauseId} value={pauseReason()} onInput={(e) => setPauseReason(e.currentTarget.value)} />
             </div>
