@@ -122,9 +122,9 @@ describe('coaching sessions in Chromium', () => {
     await record.getByRole('button', { name: 'Record session' }).click();
     await record.waitFor({ state: 'detached' });
     await page.getByText('Session recorded.').waitFor();
-    await page.getByRole('heading', { name: /^Suggested next: Weekly/ }).waitFor();
     // Its heading names the level once ("as now", not "as now; was weekly"); each reason is a sentence on its own line.
-    expect(await page.locator('#cadence-heading').textContent()).toBe('Suggested next: Weekly (as now)');
+    // Polled: before the session, the suggestion was "Weekly" too, until the sessions are read again.
+    await expect.poll(() => page.locator('#cadence-heading').textContent()).toBe('Suggested next: Weekly (as now)');
     expect(await page.locator('.cadence__why li').allTextContents()).toEqual(['1 session attended so far while meeting weekly; at least 2 before meeting less often.']);
     const history = page.locator('.session-item--record', { hasText: 'Two walks this week' });
     await history.getByText('Walk to the allotment twice a week 7/10').waitFor();
@@ -134,10 +134,13 @@ describe('coaching sessions in Chromium', () => {
     const plan = await gql<{ carePlan: { view: { goals: Array<{ checkIns: Array<{ rating: number }> }> } } }>(server().url, `query($id: ID!) { carePlan(patientId: $id) { view { goals { checkIns { rating } } } } }`, { id: patient.id }, token);
     expect(plan.data!.carePlan.view.goals[0]!.checkIns.map((c) => c.rating)).toEqual([3, 7]);
 
-    // Discharge: the drafted summary from the record, to sign.
+    // Discharge: the drafted summary from the record, to sign; no suggested next session beside it.
+    const cadence = page.getByRole('heading', { name: /^Suggested next/ });
+    expect(await cadence.count()).toBe(1);
     await page.getByRole('button', { name: 'Discharge…' }).click();
     const summary = page.getByLabel(/Summary for the GP/);
     await expect.poll(() => summary.inputValue()).toMatch(/1 session attended/);
+    expect(await cadence.count()).toBe(0);
     await page.getByText(`Signing sends this summary to ${gp.name}`).waitFor();
     // Edits survive a change of reason; drafting again is the coach's choice.
     await summary.fill(`${await summary.inputValue()}\nShe will phone if the pain flares.`);
@@ -151,6 +154,7 @@ describe('coaching sessions in Chromium', () => {
     expect(await page.getByText('You changed the reason after editing the summary.').count()).toBe(0);
     await shots(page, 'sessions-discharge');
     await page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await cadence.waitFor();
 
     // Capacity: the coach sets theirs; the service lead sees every coach of the PCN.
     await page.getByRole('link', { name: 'Capacity' }).click();

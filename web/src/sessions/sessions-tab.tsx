@@ -115,7 +115,8 @@ export function SessionsTab(props: { patient: Patient; onPatientChanged(): void 
         )}
       </Show>
 
-      <Show when={data()?.sessionCadence}>{(c) => <CadenceCard cadence={c()} />}</Show>
+      {/* While a discharge is drafted, a suggested next session would contradict it. */}
+      <Show when={mode().kind !== 'discharge' && data()?.sessionCadence}>{(c) => <CadenceCard cadence={c()} />}</Show>
 
       <section aria-labelledby="upcoming-heading">
         <h3 id="upcoming-heading">Booked</h3>
