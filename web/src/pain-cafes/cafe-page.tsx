@@ -135,7 +135,7 @@ export function CafePage(props: { cafeId: string }): JSX.Element {
                 </details>
               </Show>
               <Show when={open() && c().viewerCanManage}>
-                <Show when={editing()} fallback={<div><Button variant="secondary" onClick={() => setEditing(true)}>Change the café…</Button></div>}>
+                <Show when={editing()} fallback={<div><Button variant="secondary" onClick={() => { setNotice(null); setEditing(true); }}>Change the café…</Button></div>}>
                   <CreateCafeForm
                     editing={c()}
                     onCreated={() => {
@@ -178,8 +178,14 @@ function PlaceRow(props: { place: Place; open: boolean; started: boolean; onChan
   const [problem, setProblem] = createSignal<Problem | null>(null);
   const [confirming, setConfirming] = createSignal(false);
   const may = () => props.place.patient?.viewerCan.manageCafePlaces ?? false;
-  const what = () => (props.place.status === 'INVITED' ? 'invitation' : 'place');
   const name = () => props.place.patient?.name ?? 'The patient';
+  // Said as what it ends: an invitation, a place (which passes on), or a turn on the waiting list.
+  const ending = () =>
+    props.place.status === 'INVITED'
+      ? { button: 'Cancel invitation', ask: 'Cancel the invitation?' }
+      : props.place.status === 'WAITLISTED'
+        ? { button: 'Take off the waiting list', ask: 'Take them off the waiting list?' }
+        : { button: 'Cancel place', ask: 'Give up the place? The next on the waiting list takes it.' };
   const doCancel = async () => {
     const r = await cancel({ registrationId: props.place.id, reason: null });
     if (r.error) return setProblem(describeError(r.error));
@@ -215,15 +221,15 @@ function PlaceRow(props: { place: Place; open: boolean; started: boolean; onChan
             <Show
               when={confirming()}
               fallback={
-                <Button variant="quiet" onClick={() => setConfirming(true)} aria-label={`Cancel ${what()}: ${name()}`}>
-                  Cancel {what()}
+                <Button variant="quiet" onClick={() => setConfirming(true)} aria-label={`${ending().button}: ${name()}`}>
+                  {ending().button}
                 </Button>
               }
             >
-              <span class="place__confirm" role="group" aria-label={`Confirm cancelling ${name()}'s ${what()}`}>
-                <span>{props.place.status === 'REGISTERED' ? 'Give up the place? The next on the waiting list takes it.' : `Cancel the ${what()}?`}</span>
+              <span class="place__confirm" role="group" aria-label={`Confirm for ${name()}: ${ending().button.toLowerCase()}`}>
+                <span>{ending().ask}</span>
                 <Button busy={cancelState.fetching} onClick={() => void doCancel()}>
-                  Yes, cancel
+                  {props.place.status === 'WAITLISTED' ? 'Yes, take them off' : 'Yes, cancel'}
                 </Button>
                 <Button variant="secondary" onClick={() => setConfirming(false)}>
                   Keep
