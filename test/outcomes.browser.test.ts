@@ -310,6 +310,10 @@ describe('outcome measures in Chromium', () => {
       expect(await page.getByTestId('change-GP_APPOINTMENTS').textContent()).toMatch(/^2 fewer appointments \(−66\.7%\) than at baseline \(3 on /);
       expect(await gp.getByRole('img').getAttribute('aria-label')).toContain('2 fewer appointments (−66.7%) than at baseline.');
       expect(await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+      // The first point sits clear of the axis's numbers, and the falling line leaves the baseline's label alone.
+      expect(await axisLabelsUnderMarkers(gp.locator('svg'))).toEqual([]);
+      expect(await axisLabelsUnderMarkers(pgic.locator('svg'))).toEqual([]);
+      expect(await guideLabelCrossings(gp.locator('svg'), '.score-chart__baseline text')).toEqual(['baseline: 0']);
       await shot(page, `outcomes-pgic-gp-${viewport.width}`);
     }
 
@@ -337,10 +341,10 @@ function renderedFontSizes(scope: Locator, selector: string): Promise<number[]> 
 }
 
 /** For each guide label of a score chart, how many points along the trend line fall inside the label's box: "baseline +7: 0" when the line misses it. */
-function guideLabelCrossings(svg: Locator): Promise<string[]> {
-  return svg.evaluate((el) => {
+function guideLabelCrossings(svg: Locator, labels = '.score-chart__guide text'): Promise<string[]> {
+  return svg.evaluate((el, selector) => {
     const line = el.querySelector<SVGPolylineElement>('.score-chart__line')!;
-    return Array.from(el.querySelectorAll<SVGTextElement>('.score-chart__guide text')).map((t) => {
+    return Array.from(el.querySelectorAll<SVGTextElement>(selector)).map((t) => {
       const box = t.getBBox();
       let hits = 0;
       for (let at = 0; at <= line.getTotalLength(); at += 1) {
@@ -349,5 +353,18 @@ function guideLabelCrossings(svg: Locator): Promise<string[]> {
       }
       return `${t.textContent}: ${hits}`;
     });
+  }, labels);
+}
+
+/** The axis labels (ticks and dates) that a point or the baseline's diamond is drawn over. */
+function axisLabelsUnderMarkers(svg: Locator): Promise<string[]> {
+  return svg.evaluate((el) => {
+    const markers = Array.from(el.querySelectorAll<SVGGraphicsElement>('.score-chart__point, .score-chart__baseline rect')).map((m) => m.getBoundingClientRect());
+    return Array.from(el.querySelectorAll<SVGTextElement>('.score-chart__axis'))
+      .filter((t) => {
+        const b = t.getBoundingClientRect();
+        return markers.some((m) => m.left < b.right && b.left < m.right && m.top < b.bottom && b.top < m.bottom);
+      })
+      .map((t) => t.textContent ?? '');
   });
 }

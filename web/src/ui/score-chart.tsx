@@ -38,6 +38,8 @@ export interface ScoreChartProps {
 
 const height = 190;
 const pad = { left: 28, right: 62, top: 10, bottom: 22 };
+/** How far inside the plot the first and last points are drawn, so a marker never covers an axis label. */
+const pointInset = 10;
 const shortDate = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: '2-digit', timeZone: 'UTC' });
 const day = (iso: string) => Date.parse(`${iso}T00:00:00Z`);
 
@@ -57,14 +59,22 @@ export function ScoreChart(props: ScoreChartProps): JSX.Element {
     if (list.length < 2) return pad.left + plotW() / 2;
     const first = day(list[0]!.date);
     const span = Math.max(day(list[list.length - 1]!.date) - first, 1);
-    return pad.left + ((day(date) - first) / span) * plotW();
+    return pad.left + pointInset + ((day(date) - first) / span) * (plotW() - 2 * pointInset);
   };
   const line = () => sorted().map((p) => ({ x: x(p.date), y: y(p.value) }));
-  // The baseline's own label ("baseline", drawn below and right of its diamond), which a guide's label must not cover.
+  // The baseline's own label sits right of its diamond, on the side the line does not leave by: below when the
+  // line climbs or runs level, above when it falls (and there is room above). Its text's baseline, from the diamond's centre:
+  const baselineLabelDy = (p: ChartPoint): number => {
+    // By date: the points are made afresh on each read of the props, so not by identity.
+    const next = sorted().find((q) => q.date > p.date);
+    const falls = next !== undefined && y(next.value) > y(p.value);
+    return falls && y(p.value) - 22 >= 0 ? -8 : 14;
+  };
+  // Those labels' boxes, which a guide's label must not cover.
   const baselineLabels = (): Box[] =>
     sorted()
       .filter((p) => p.baseline)
-      .map((p) => ({ left: x(p.date) + 6, right: x(p.date) + 8 + 'baseline'.length * charWidth, top: y(p.value) + 2, bottom: y(p.value) + 18 }));
+      .map((p) => ({ left: x(p.date) + 6, right: x(p.date) + 8 + 'baseline'.length * charWidth, top: y(p.value) + baselineLabelDy(p) - 12, bottom: y(p.value) + baselineLabelDy(p) + 4 }));
   const ticks = () => props.ticks ?? [props.min, (props.min + props.max) / 2, props.max];
   return (
     <svg ref={measure} class="score-chart" viewBox={`0 0 ${width()} ${height}`} role="img" aria-label={props.description} preserveAspectRatio="xMidYMid meet">
@@ -118,7 +128,7 @@ export function ScoreChart(props: ScoreChartProps): JSX.Element {
               <rect x={x(p.date) - 5} y={y(p.value) - 5} width="10" height="10" transform={`rotate(45 ${x(p.date)} ${y(p.value)})`}>
                 <title>{p.label}</title>
               </rect>
-              <text x={x(p.date) + 8} y={y(p.value) + 14}>baseline</text>
+              <text x={x(p.date) + 8} y={y(p.value) + baselineLabelDy(p)}>baseline</text>
             </g>
           </Show>
         )}
