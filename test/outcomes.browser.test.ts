@@ -118,6 +118,13 @@ describe('outcome measures in Chromium', () => {
     const rowsOf = (group: string | RegExp) => phone.getByRole('group', { name: group }).locator('.item-answer__point').evaluateAll((points) => new Set(points.map((p) => Math.round(p.getBoundingClientRect().top))).size);
     expect(await rowsOf(/manage your pain without medication/)).toBe(1);
     expect(await rowsOf(/^1\. I can/)).toBe(1);
+    // And "10", the widest label, has room inside its box: at least 3 px either side of its digits.
+    const room = await phone.getByRole('group', { name: /manage your pain without medication/ }).locator('.item-answer__point > span:first-of-type').last().evaluate((box) => {
+      const digits = document.createRange();
+      digits.selectNodeContents(box);
+      return (box.clientWidth - digits.getBoundingClientRect().width) / 2;
+    });
+    expect(room).toBeGreaterThanOrEqual(3);
     await shot(phone, 'outcomes-patient-questions-390');
     await phone.getByRole('button', { name: 'Send my answers' }).click();
     await phone.getByRole('heading', { name: 'Thank you' }).waitFor();

@@ -320,7 +320,15 @@ describe('Cairn on every screen from 320 px up, in Chromium', () => {
     const { context, page } = await signedIn(coach, 320);
     const screens = [
       { name: 'referrals', path: '/referrals', ready: () => page.locator('article', { has: page.getByRole('heading', { name: `Olwen Referred ${world.tag}` }) }).waitFor() },
-      { name: 'caseload', path: '/', ready: () => page.getByRole('navigation', { name: 'Caseload pages' }).waitFor() },
+      {
+        name: 'caseload',
+        path: '/',
+        ready: async () => {
+          await page.getByRole('navigation', { name: 'Caseload pages' }).waitFor();
+          // The search's example NHS number wraps whole or not at all (hazard UI-01).
+          expect(await page.getByText(/^For example, Smith/).textContent()).toContain('999\u00a0123\u00a04567');
+        },
+      },
       {
         name: 'care-plan',
         path: `/patients/${patient.id}/care-plan`,

@@ -71,7 +71,8 @@ export function CaseloadFilters(props: { choices: CaseloadChoices; onChange(patc
       <form class="caseload-filters__search" role="search" onSubmit={submit}>
         <TextField
           label="Search by name or NHS number"
-          hint="For example, Smith, 999 123 4567, or the last digits: 4567"
+          // The example NHS number is never broken across lines (hazard UI-01): no-break spaces.
+          hint={'For example, Smith, 999\u00a0123\u00a04567, or the last digits: 4567'}
           type="search"
           name="search"
           autocomplete="off"

@@ -83,7 +83,7 @@ export function AddPatientPage(): JSX.Element {
             <fieldset class="add-patient__section">
               <legend class="add-patient__legend">Who they are</legend>
               <div class="details-form__grid">
-                <TextField label="NHS number" hint="10 digits, e.g. 999 123 4567" inputMode="numeric" autocomplete="off" value={person().nhsNumber} onInput={(v) => set({ nhsNumber: v })} error={fieldError('nhsNumber')} required />
+                <TextField label="NHS number" hint={'10 digits, e.g. 999\u00a0123\u00a04567'} inputMode="numeric" autocomplete="off" value={person().nhsNumber} onInput={(v) => set({ nhsNumber: v })} error={fieldError('nhsNumber')} required />
                 <TextField label="Given name" value={person().givenName} onInput={(v) => set({ givenName: v })} error={fieldError('givenName')} required maxLength={100} />
                 <TextField label="Family name" value={person().familyName} onInput={(v) => set({ familyName: v })} error={fieldError('familyName')} required maxLength={100} />
                 <TextField label="Date of birth" type="date" value={person().dateOfBirth} onInput={(v) => set({ dateOfBirth: v })} error={fieldError('dateOfBirth')} max={ukToday()} required />
