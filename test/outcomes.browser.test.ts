@@ -305,6 +305,8 @@ describe('outcome measures in Chromium', () => {
       // Its answers are changes already: no baseline, no change from one, and its ends named.
       expect(await pgic.textContent()).not.toMatch(/baseline/i);
       expect(await pgic.locator('.score-chart__baseline').count()).toBe(0);
+      // Every answer has its number on the axis: "Much improved" (2) is not on an unnumbered level.
+      expect((await pgic.locator('.score-chart__axis').allTextContents()).filter((t) => /^\d+$/.test(t)).map(Number).sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(await page.getByTestId('direction-PGIC').textContent()).toBe('Lower is better: 1 is “Very much improved”, 7 “Very much worse”.');
       const gp = page.locator('.measure-card', { has: page.getByTestId('latest-GP_APPOINTMENTS') });
       expect(await page.getByTestId('latest-GP_APPOINTMENTS').textContent()).toBe('1');

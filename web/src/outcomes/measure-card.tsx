@@ -90,6 +90,9 @@ export function MeasureCard(props: { def: InstrumentDef; series: Series; onRecor
   const latest = () => points().at(-1);
   const baseline = () => points().find((p) => p.isBaseline);
   const axis = () => (props.def.isCount ? countAxis(Math.max(0, ...points().map((p) => p.score))) : null);
+  // A scale of named answers (PGIC's seven) has every answer on the axis, so no point sits on an unnumbered level.
+  const named = () => (props.def.items.length === 1 && props.def.items[0]?.options?.length ? props.def.items[0].options.length : 0);
+  const ticks = () => axis()?.ticks ?? (named() ? Array.from({ length: named() }, (_, i) => props.def.scoreMin + i) : undefined);
   const description = () => {
     const l = latest();
     if (!l) return `${props.def.shortName}: no scores yet.`;
@@ -151,7 +154,7 @@ export function MeasureCard(props: { def: InstrumentDef; series: Series; onRecor
               description={description()}
               min={props.def.scoreMin}
               max={axis()?.top ?? props.def.scoreMax}
-              ticks={axis()?.ticks}
+              ticks={ticks()}
               bands={props.def.bands}
               guides={thresholdGuides(props.def, baseline()?.score)}
               points={points().map((p) => ({
