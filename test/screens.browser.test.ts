@@ -152,6 +152,9 @@ describe('Cairn on every screen from 320 px up, in Chromium', () => {
       });
     }
     expect(reached).toBe('record tabs');
+    // On a laptop every tab is on one line beside the care team ("Timeline" once wrapped onto a second).
+    const tabRows = await tabs.getByRole('link').evaluateAll((links) => new Set(links.map((l) => Math.round(l.getBoundingClientRect().top))).size);
+    expect([await tabs.getByRole('link').count(), tabRows]).toEqual([8, 1]);
     for (const width of [1280, 390]) {
       await page.setViewportSize(sizeFor(width));
       const record = (await page.locator('.workspace__record').boundingBox())!;
