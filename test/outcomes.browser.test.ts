@@ -57,7 +57,7 @@ describe('outcome measures in Chromium', () => {
     expect(await pseqCard.locator('.score-chart__point').count()).toBe(1);
     expect(await pseqCard.locator('.score-chart__line').count()).toBe(1);
     // The trend line (20 → 30) crosses "baseline +7" (27) mid-plot: the label moves off it rather than be drawn through.
-    const crossings = await guideLabelCrossings(pseqCard.locator('svg'));
+    const crossings = await labelCrossings(pseqCard.locator('svg'));
     expect(crossings).toEqual(['baseline +7: 0', 'baseline −7: 0']);
     // The PSEQ-2 has its own chart (items 5 and 9: 4 then 6), never mixed into the PSEQ-10's.
     await expect.poll(() => page.getByTestId('latest-PSEQ_2').textContent()).toBe('6');
@@ -239,7 +239,7 @@ describe('outcome measures in Chromium', () => {
       await page.goto(`${server().url}/patients/${patient.id}/measures`);
       await expect.poll(() => page.getByTestId('latest-PSEQ_10').textContent()).toBe('29');
       const card = page.locator('.measure-card', { has: page.getByTestId('latest-PSEQ_10') });
-      expect(await guideLabelCrossings(card.locator('svg'))).toEqual(['baseline +7: 0', 'baseline −7: 0']);
+      expect(await labelCrossings(card.locator('svg'))).toEqual(['baseline +7: 0', 'baseline −7: 0']);
       // Nor over the baseline's own label, which at a phone's width sits near the middle.
       const overBaselineLabel = await card.locator('svg').evaluate((svg) => {
         const b = svg.querySelector<SVGTextElement>('.score-chart__baseline text')!.getBBox();
@@ -322,7 +322,7 @@ describe('outcome measures in Chromium', () => {
       // The first point sits clear of the axis's numbers, and the falling line leaves the baseline's label alone.
       expect(await axisLabelsUnderMarkers(gp.locator('svg'))).toEqual([]);
       expect(await axisLabelsUnderMarkers(pgic.locator('svg'))).toEqual([]);
-      expect(await guideLabelCrossings(gp.locator('svg'), '.score-chart__baseline text')).toEqual(['baseline: 0']);
+      expect(await labelCrossings(gp.locator('svg'), '.score-chart__baseline text')).toEqual(['baseline: 0']);
       await shot(page, `outcomes-pgic-gp-${viewport.width}`);
     }
 
@@ -349,8 +349,8 @@ function renderedFontSizes(scope: Locator, selector: string): Promise<number[]> 
   );
 }
 
-/** For each guide label of a score chart, how many points along the trend line fall inside the label's box: "baseline +7: 0" when the line misses it. */
-function guideLabelCrossings(svg: Locator, labels = '.score-chart__guide text'): Promise<string[]> {
+/** For each label of a score chart (its guides' by default), how many points along the trend line fall inside the label's box: "baseline +7: 0" when the line misses it. */
+function labelCrossings(svg: Locator, labels = '.score-chart__guide text'): Promise<string[]> {
   return svg.evaluate((el, selector) => {
     const line = el.querySelector<SVGPolylineElement>('.score-chart__line')!;
     return Array.from(el.querySelectorAll<SVGTextElement>(selector)).map((t) => {

@@ -59,3 +59,10 @@ export function formatSeconds(seconds: number): string {
 function plural(n: number, word: string): string {
   return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
+
+/** A handover with its urgency, inside a sentence: "an urgent handover", "a handover needing a reply soon". */
+export function handoverWithUrgency(urgency: string): string {
+  if (urgency === HandoverUrgency.URGENT) return 'an urgent handover';
+  if (urgency === HandoverUrgency.SOON) return 'a handover needing a reply soon';
+  return 'a routine handover';
+}

@@ -1,4 +1,5 @@
 import { sectionLabels, type CarePlanSection } from '@cairn/schema/care-plan';
+import { handoverWithUrgency } from '@cairn/schema/handover-urgency';
 import type { EventKind } from '@cairn/schema/operations';
 
 export interface EventWords {
@@ -58,13 +59,6 @@ function detailsChanged(payload: Record<string, unknown>): string | undefined {
   return fields.length > 0 ? `Changed: ${fields.map((f) => detailNames[f]).join(', ')}` : undefined;
 }
 const statusWord = (s: string) => ({ REFERRED: 'Referred', ACTIVE: 'Active', DISCHARGED: 'Discharged' })[s] ?? 'another status';
-
-/** A handover with its urgency, as the notifications say it: "an urgent handover", "a handover needing a reply soon". */
-function handoverWithUrgency(urgency: string): string {
-  if (urgency === 'URGENT') return 'an urgent handover';
-  if (urgency === 'SOON') return 'a handover needing a reply soon';
-  return 'a routine handover';
-}
 
 /** An event in a sentence for the timeline. Payload text is only ever shown as text. */
 export function describeEvent(e: { kind: EventKind; actorId?: string | null; payload: Record<string, unknown> }): EventWords {
