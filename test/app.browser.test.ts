@@ -12,7 +12,7 @@ import { useTestServer } from '../server/src/test-support/harness.js';
 import { makeWorld, TEST_PASSWORD, type World } from '../server/src/test-support/world.js';
 import { accessibilityProblems } from './support/axe.js';
 import { artifactsDir, useChromium } from './support/browser.js';
-import { fieldLayoutProblems, sidewaysScroll, widths } from './support/layout.js';
+import { fieldLayoutProblems, ownTextContrast, sidewaysScroll, widths } from './support/layout.js';
 
 const webDist = path.resolve(import.meta.dirname, '../web/dist');
 const laptop = { width: 1366, height: 768 };
@@ -189,6 +189,8 @@ describe('the Cairn web app in Chromium', () => {
     await summary(page, 'Showing 26–27 of 27 patients');
     expect(await rowNames(page)).toEqual(['Page Patient 26', 'Page Patient 27']);
     expect(await page.getByRole('button', { name: 'Next page' }).isDisabled()).toBe(true);
+    // Greyed, not faded: still readable (4.5:1 at least; a faded label came to about 3:1).
+    expect(await ownTextContrast(page.getByRole('button', { name: 'Next page' }))).toBeGreaterThanOrEqual(4.5);
     await page.getByRole('button', { name: 'Previous page' }).click();
     await summary(page, 'Showing 1–25 of 27 patients');
     await context.close();

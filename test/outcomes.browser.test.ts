@@ -59,6 +59,10 @@ describe('outcome measures in Chromium', () => {
     // The trend line (20 → 30) crosses "baseline +7" (27) mid-plot: the label moves off it rather than be drawn through.
     const crossings = await labelCrossings(pseqCard.locator('svg'));
     expect(crossings).toEqual(['baseline +7: 0', 'baseline −7: 0']);
+    // 30 is the top of moderate: drawn inside the moderate band, not on its edge with mild, and moderate's label
+    // is the one in full ink.
+    expect(await bandsHolding(pseqCard.locator('svg'), '.score-chart__point')).toEqual(['Moderate']);
+    expect(await pseqCard.locator('.score-chart__band--latest text').textContent()).toBe('Moderate');
     // The PSEQ-2 has its own chart (items 5 and 9: 4 then 6), never mixed into the PSEQ-10's.
     await expect.poll(() => page.getByTestId('latest-PSEQ_2').textContent()).toBe('6');
     await shot(page, 'outcomes-measures-1280');
@@ -350,6 +354,20 @@ function renderedFontSizes(scope: Locator, selector: string): Promise<number[]> 
 }
 
 /** For each label of a score chart (its guides' by default), how many points along the trend line fall inside the label's box: "baseline +7: 0" when the line misses it. */
+/** The bands whose shading holds a marker's centre, strictly inside (a centre on an edge is in neither). */
+function bandsHolding(svg: Locator, marker: string): Promise<string[]> {
+  return svg.evaluate((el, selector) => {
+    const m = el.querySelector<SVGGraphicsElement>(selector)!.getBoundingClientRect();
+    const cy = m.top + m.height / 2;
+    return Array.from(el.querySelectorAll<SVGGElement>('.score-chart__band'))
+      .filter((band) => {
+        const r = band.querySelector('rect')!.getBoundingClientRect();
+        return cy > r.top && cy < r.bottom;
+      })
+      .map((band) => band.querySelector('text')!.textContent ?? '');
+  }, marker);
+}
+
 function labelCrossings(svg: Locator, labels = '.score-chart__guide text'): Promise<string[]> {
   return svg.evaluate((el, selector) => {
     const line = el.querySelector<SVGPolylineElement>('.score-chart__line')!;

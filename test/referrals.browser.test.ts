@@ -145,6 +145,10 @@ describe('referrals and case finding in Chromium', () => {
     await search.press('Enter');
     await page.getByText('its check digit does not match').waitFor();
     expect(await describedAs(search)).toMatchObject({ invalid: 'true', description: expect.stringContaining('its check digit does not match') });
+    // Changing the number takes the refusal away: it was about the number that was there.
+    await search.press('Backspace');
+    expect(await describedAs(search)).toEqual({ invalid: null, description: 'Their name, or their whole NHS number to find any patient you may refer' });
+    expect(await page.getByText('its check digit does not match').count()).toBe(0);
     // A number Cairn does not hold (or a patient not theirs to refer): the same words.
     await search.fill(formatNhsNumber(uniqueNhsNumber()));
     await search.press('Enter');

@@ -1,4 +1,4 @@
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 /** Viewport widths every screen must work at: the narrowest phone, a common phone, a laptop. */
 export const widths = [320, 390, 1280] as const;
@@ -74,5 +74,27 @@ export async function sidewaysScroll(page: Page): Promise<Array<number | string>
       .filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
       .map((el) => `${el.tagName.toLowerCase()}.${String(el.className).split(/\s+/).join('.')} right ${Math.round(el.getBoundingClientRect().right)}`);
     return [scroll, ...culprits.slice(0, 8)];
+  });
+}
+
+/**
+ * The contrast ratio (WCAG 2.1) of an element's text against its own background colour, both as computed.
+ * For a button whose background is opaque: axe-core checks no disabled control, so this is how one is checked.
+ * A see-through element's computed colours are not what is seen: it counts as 0.
+ */
+export function ownTextContrast(locator: Locator): Promise<number> {
+  return locator.evaluate((el) => {
+    const rgb = (css: string) => (css.match(/[\d.]+/g) ?? []).slice(0, 3).map(Number);
+    const luminance = (css: string) => {
+      const [r, g, b] = rgb(css).map((c) => {
+        const s = c / 255;
+        return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+      });
+      return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
+    };
+    const style = getComputedStyle(el);
+    if (Number(style.opacity) < 1) return 0;
+    const [a, b] = [luminance(style.color), luminance(style.backgroundColor)].sort((x, y) => y - x);
+    return (a! + 0.05) / (b! + 0.05);
   });
 }

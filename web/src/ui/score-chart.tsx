@@ -11,7 +11,7 @@ export interface ChartPoint {
   label: string;
 }
 
-/** A shaded range of values (a severity band). */
+/** A shaded range of values (a severity band), inclusive at both ends. */
 export interface ChartBand {
   from: number;
   to: number;
@@ -75,14 +75,20 @@ export function ScoreChart(props: ScoreChartProps): JSX.Element {
     sorted()
       .filter((p) => p.baseline)
       .map((p) => ({ left: x(p.date) + 6, right: x(p.date) + 8 + 'baseline'.length * charWidth, top: y(p.value) + baselineLabelDy(p) - 12, bottom: y(p.value) + baselineLabelDy(p) + 4 }));
+  // The band the latest score falls in: its label is drawn in full ink, so a score at a band's edge is not read
+  // against its neighbour's label.
+  const latestBand = (): number => {
+    const last = sorted().at(-1);
+    return last === undefined ? -1 : bandSpans(props.bands ?? []).findIndex((b) => last.value >= b.bottom && last.value <= b.top);
+  };
   const ticks = () => props.ticks ?? [props.min, (props.min + props.max) / 2, props.max];
   return (
     <svg ref={measure} class="score-chart" viewBox={`0 0 ${width()} ${height}`} role="img" aria-label={props.description} preserveAspectRatio="xMidYMid meet">
-      <For each={props.bands ?? []}>
+      <For each={bandSpans(props.bands ?? [])}>
         {(b, i) => (
-          <g class={`score-chart__band score-chart__band--${i() % 4}`}>
-            <rect x={pad.left} width={plotW()} y={y(b.to)} height={Math.max(y(b.from) - y(b.to), 1)} />
-            <text x={width() - pad.right + 4} y={(y(b.from) + y(b.to)) / 2 + 4} class="score-chart__band-label">
+          <g class={`score-chart__band score-chart__band--${i() % 4}`} classList={{ 'score-chart__band--latest': i() === latestBand() }}>
+            <rect x={pad.left} width={plotW()} y={y(b.top)} height={Math.max(y(b.bottom) - y(b.top), 1)} />
+            <text x={width() - pad.right + 4} y={(y(b.bottom) + y(b.top)) / 2 + 4} class="score-chart__band-label">
               {b.label}
             </text>
           </g>
@@ -145,6 +151,20 @@ export function ScoreChart(props: ScoreChartProps): JSX.Element {
       </Show>
     </svg>
   );
+}
+
+/**
+ * Bands as drawn: each from halfway to the band below to halfway to the band above. Bands are inclusive at both
+ * ends (PSEQ moderate 20–30, mild 31–40), so drawn from their own ends a score of 30 would sit on the edge
+ * between moderate and mild rather than inside moderate.
+ */
+function bandSpans(bands: readonly ChartBand[]): Array<{ label: string; bottom: number; top: number }> {
+  const ordered = [...bands].sort((a, b) => a.from - b.from);
+  return ordered.map((b, i) => ({
+    label: b.label,
+    bottom: i === 0 ? b.from : (ordered[i - 1]!.to + b.from) / 2,
+    top: i === ordered.length - 1 ? b.to : (b.to + ordered[i + 1]!.from) / 2,
+  }));
 }
 
 interface Box {

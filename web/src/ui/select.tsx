@@ -1,4 +1,5 @@
 import { createUniqueId, For, Show, type JSX } from 'solid-js';
+import { createFreshError } from './fresh-error.js';
 
 export interface SelectOption {
   value: string;
@@ -13,15 +14,16 @@ interface SelectProps {
   id?: string;
   disabled?: boolean;
   class?: string;
-  /** Shown under the field and announced; marks the field invalid. */
+  /** Shown under the field and announced; marks the field invalid until another option is chosen. */
   error?: string | undefined;
 }
 
 /** A labelled native select: keyboard and screen-reader behaviour come from the browser. */
 export function Select(props: SelectProps): JSX.Element {
   const id = props.id ?? createUniqueId();
+  const error = createFreshError(() => props.error, () => props.value);
   return (
-    <div class={`field ${props.error ? 'field--invalid' : ''} ${props.class ?? ''}`}>
+    <div class={`field ${error() ? 'field--invalid' : ''} ${props.class ?? ''}`}>
       <label class="field__label" for={id}>
         {props.label}
       </label>
@@ -30,15 +32,15 @@ export function Select(props: SelectProps): JSX.Element {
         id={id}
         value={props.value}
         disabled={props.disabled}
-        aria-invalid={props.error ? 'true' : undefined}
-        aria-describedby={props.error ? `${id}-error` : undefined}
+        aria-invalid={error() ? 'true' : undefined}
+        aria-describedby={error() ? `${id}-error` : undefined}
         onChange={(e) => props.onChange(e.currentTarget.value)}
       >
         <For each={props.options}>{(o) => <option value={o.value} selected={o.value === props.value}>{o.label}</option>}</For>
       </select>
-      <Show when={props.error}>
+      <Show when={error()}>
         <p class="field__error" id={`${id}-error`}>
-          {props.error}
+          {error()}
         </p>
       </Show>
     </div>

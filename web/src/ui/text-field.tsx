@@ -1,4 +1,5 @@
 import { createUniqueId, Show, splitProps, type JSX } from 'solid-js';
+import { createFreshError } from './fresh-error.js';
 
 type TextFieldProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'onInput'> & {
   label: string;
@@ -6,7 +7,7 @@ type TextFieldProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'onInput'>
   hint?: string;
   /** The hint answers what is typed (how many found): read out as it changes, not only on focus. */
   hintLive?: boolean;
-  /** Shown under the field and announced; marks the field invalid. */
+  /** Shown under the field and announced; marks the field invalid until the value is changed. */
   error?: string | undefined;
   value: string;
   onInput(value: string): void;
@@ -16,9 +17,10 @@ type TextFieldProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'onInput'>
 export function TextField(props: TextFieldProps): JSX.Element {
   const [local, rest] = splitProps(props, ['label', 'hint', 'hintLive', 'error', 'value', 'onInput', 'id', 'class']);
   const id = local.id ?? createUniqueId();
-  const describedBy = () => [local.hint ? `${id}-hint` : '', local.error ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const error = createFreshError(() => local.error, () => local.value);
+  const describedBy = () => [local.hint ? `${id}-hint` : '', error() ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`field ${local.error ? 'field--invalid' : ''} ${local.class ?? ''}`}>
+    <div class={`field ${error() ? 'field--invalid' : ''} ${local.class ?? ''}`}>
       <label class="field__label" for={id}>
         {local.label}
       </label>
@@ -32,13 +34,13 @@ export function TextField(props: TextFieldProps): JSX.Element {
         id={id}
         value={local.value}
         onInput={(e) => local.onInput(e.currentTarget.value)}
-        aria-invalid={local.error ? 'true' : undefined}
+        aria-invalid={error() ? 'true' : undefined}
         aria-describedby={describedBy()}
         {...rest}
       />
-      <Show when={local.error}>
+      <Show when={error()}>
         <p class="field__error" id={`${id}-error`}>
-          {local.error}
+          {error()}
         </p>
       </Show>
     </div>
