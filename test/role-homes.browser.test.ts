@@ -187,7 +187,13 @@ describe('each role lands on a home that serves its day', () => {
     await item.getByText('Please fill in the note.').waitFor();
     expect((await sql<{ acknowledged_at: string | null }>('select acknowledged_at from handover_note where id = ?', [escalatedId]))[0].acknowledged_at).toBeNull();
     await shot(acting.page, 'home-service-lead-acknowledge-form-1280');
-    await item.getByLabel('Note for the record (required)').fill('Phoned the coach: GP review booked for 3pm today.');
+    // The refusal is on the box, read out with it, until the note is written.
+    const noteBox = item.getByLabel('Note for the record (required)');
+    expect(await noteBox.getAttribute('aria-invalid')).toBe('true');
+    expect(await noteBox.evaluate((el) => (el.getAttribute('aria-describedby') ?? '').split(' ').map((id) => document.getElementById(id)?.textContent).join(' '))).toContain('Please fill in the note.');
+    await noteBox.fill('Phoned the coach: GP review booked for 3pm today.');
+    expect(await noteBox.getAttribute('aria-invalid')).toBeNull();
+    expect(await item.getByText('Please fill in the note.').count()).toBe(0);
     await item.getByRole('button', { name: 'Acknowledge on behalf', exact: true }).click();
     await item.getByText('Acknowledged on behalf').waitFor();
 

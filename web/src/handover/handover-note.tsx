@@ -7,6 +7,7 @@ import { describeError } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Badge } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
+import { TextArea } from '../ui/text-area.js';
 import { UrgencyBadge } from './urgency.js';
 
 interface HandoverNoteProps {
@@ -131,7 +132,6 @@ function AcknowledgeForm(props: { note: HandoverNoteFieldsFragment; onDone(): vo
   const [reply, setReply] = createSignal('');
   const [state, acknowledge] = createMutation(AcknowledgeHandoverDocument);
   const [problem, setProblem] = createSignal<string | null>(null);
-  const id = createUniqueId();
   const submit = async (e: SubmitEvent) => {
     e.preventDefault();
     const result = await acknowledge({ handoverId: props.note.id, reply: reply().trim() || null });
@@ -141,12 +141,7 @@ function AcknowledgeForm(props: { note: HandoverNoteFieldsFragment; onDone(): vo
   };
   return (
     <form class="handover-form handover-form--ack" onSubmit={(e) => void submit(e)}>
-      <div class="field">
-        <label class="field__label" for={id}>
-          Reply to {props.note.author.name} (optional)
-        </label>
-        <textarea class="field__input field__textarea" id={id} rows={2} value={reply()} onInput={(e) => setReply(e.currentTarget.value)} />
-      </div>
+      <TextArea label={`Reply to ${props.note.author.name} (optional)`} rows={2} value={reply()} onInput={setReply} />
       <Show when={problem()}>{(m) => <Alert tone="error">{m()}</Alert>}</Show>
       <Button type="submit" busy={state.fetching}>
         Acknowledge handover

@@ -6,6 +6,7 @@ import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
+import { TextArea } from '../ui/text-area.js';
 import { TextField } from '../ui/text-field.js';
 import { ColleaguePicker } from '../patients/colleague-picker.js';
 import { NotOnTeam } from '../patients/not-on-team.js';
@@ -36,7 +37,6 @@ export function PostHandoverForm(props: { patientId: string; careTeam: readonly 
   const [actions, setActions] = createSignal<ActionDraft[]>([]);
   const [problem, setProblem] = createSignal<Problem | null>(null);
   const [state, post] = createMutation(PostHandoverDocument);
-  const adviceId = createUniqueId();
   const urgencyName = createUniqueId();
   const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
 
@@ -74,26 +74,7 @@ export function PostHandoverForm(props: { patientId: string; careTeam: readonly 
     <form class="card handover-form handover-form--post" onSubmit={(e) => void submit(e)} aria-labelledby="post-handover-heading">
       <h3 id="post-handover-heading">Post a handover</h3>
       <TextField label="Summary" hint="One line the care team will see in their inbox." value={summary()} onInput={setSummary} error={fieldError('summary')} maxLength={500} required />
-      <div class={`field ${fieldError('advice') ? 'field--invalid' : ''}`}>
-        <label class="field__label" for={adviceId}>
-          Advice
-        </label>
-        <textarea
-          class="field__input field__textarea"
-          id={adviceId}
-          rows={5}
-          value={advice()}
-          onInput={(e) => setAdvice(e.currentTarget.value)}
-          aria-invalid={fieldError('advice') ? 'true' : undefined}
-          aria-describedby={fieldError('advice') ? `${adviceId}-error` : undefined}
-          required
-        />
-        <Show when={fieldError('advice')}>
-          <p class="field__error" id={`${adviceId}-error`}>
-            {fieldError('advice')}
-          </p>
-        </Show>
-      </div>
+      <TextArea label="Advice" rows={5} value={advice()} onInput={setAdvice} error={fieldError('advice')} required />
       <fieldset
         class={`urgency-choice ${fieldError('urgency') ? 'field--invalid' : ''}`}
         aria-describedby={fieldError('urgency') ? `${urgencyName}-error` : undefined}

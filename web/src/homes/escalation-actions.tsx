@@ -1,10 +1,11 @@
 import { AcknowledgeHandoverOnBehalfDocument, ReassignLeadFromEscalationDocument, type ServiceLeadHandoversQuery } from '@cairn/schema/operations';
 import { createMutation } from '@urql/solid';
-import { createSignal, createUniqueId, Match, Show, Switch, type JSX } from 'solid-js';
+import { createSignal, Match, Show, Switch, type JSX } from 'solid-js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
+import { TextArea } from '../ui/text-area.js';
 
 type Escalated = ServiceLeadHandoversQuery['escalatedHandovers'][number];
 
@@ -40,7 +41,6 @@ export function EscalationActions(props: { h: Escalated; onDone(): void }): JSX.
 }
 
 function AcknowledgeForm(props: { h: Escalated; leadName: string | null; onCancel(): void; onDone(): void }): JSX.Element {
-  const id = createUniqueId();
   const [note, setNote] = createSignal('');
   const [problem, setProblem] = createSignal<Problem | null>(null);
   const [state, acknowledge] = createMutation(AcknowledgeHandoverOnBehalfDocument);
@@ -52,29 +52,15 @@ function AcknowledgeForm(props: { h: Escalated; leadName: string | null; onCance
   };
   return (
     <form class="escalation-form" onSubmit={(e) => void submit(e)} aria-label={`Acknowledge “${props.h.summary}” on behalf of ${props.leadName ?? 'the care team'}`}>
-      <div class={`field ${problem()?.field === 'note' ? 'field--invalid' : ''}`}>
-        <label class="field__label" for={id}>
-          Note for the record (required)
-        </label>
-        <p class="field__hint" id={`${id}-hint`}>
-          What was done and who you spoke to. The author, {props.leadName ?? 'the care team'} and the other service leads see it; the record says you acknowledged on {props.leadName ? `${props.leadName}'s` : 'their'} behalf.
-        </p>
-        <textarea
-          class="field__input field__textarea"
-          id={id}
-          rows={3}
-          value={note()}
-          onInput={(e) => setNote(e.currentTarget.value)}
-          required
-          aria-describedby={`${id}-hint${problem()?.field === 'note' ? ` ${id}-error` : ''}`}
-          aria-invalid={problem()?.field === 'note' ? 'true' : undefined}
-        />
-        <Show when={problem()?.field === 'note'}>
-          <p class="field__error" id={`${id}-error`}>
-            {problem()!.message}
-          </p>
-        </Show>
-      </div>
+      <TextArea
+        label="Note for the record (required)"
+        hint={`What was done and who you spoke to. The author, ${props.leadName ?? 'the care team'} and the other service leads see it; the record says you acknowledged on ${props.leadName ? `${props.leadName}'s` : 'their'} behalf.`}
+        rows={3}
+        value={note()}
+        onInput={setNote}
+        error={problem()?.field === 'note' ? problem()!.message : undefined}
+        required
+      />
       <Show when={problem() && problem()!.field !== 'note'}>
         <Alert tone="error">{problem()!.message}</Alert>
       </Show>
@@ -91,7 +77,6 @@ function AcknowledgeForm(props: { h: Escalated; leadName: string | null; onCance
 }
 
 function ReassignForm(props: { h: Escalated; onCancel(): void; onDone(): void }): JSX.Element {
-  const noteId = createUniqueId();
   const options = () => props.h.patient.careTeam.filter((m) => !m.isLead).map((m) => ({ value: m.user.id, label: `${m.user.name} (${m.teamRole})` }));
   const [to, setTo] = createSignal(options()[0]?.value ?? '');
   const [note, setNote] = createSignal('');
@@ -107,12 +92,7 @@ function ReassignForm(props: { h: Escalated; onCancel(): void; onDone(): void })
     <form class="escalation-form" onSubmit={(e) => void submit(e)} aria-label={`Reassign the lead for ${props.h.patient.name}`}>
       <Select label="New lead" value={to()} options={options()} onChange={setTo} />
       <p class="field__hint">The handover then awaits the new lead, and escalates again if they do not acknowledge it in time.</p>
-      <div class="field">
-        <label class="field__label" for={noteId}>
-          Note (optional)
-        </label>
-        <textarea class="field__input field__textarea" id={noteId} rows={2} value={note()} onInput={(e) => setNote(e.currentTarget.value)} />
-      </div>
+      <TextArea label="Note (optional)" rows={2} value={note()} onInput={setNote} />
       <Show when={problem()}>
         <Alert tone="error">{problem()!.message}</Alert>
       </Show>

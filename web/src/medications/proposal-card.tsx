@@ -15,6 +15,7 @@ import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Badge, type BadgeTone } from '../ui/badge.js';
 import { Button } from '../ui/button.js';
+import { TextArea } from '../ui/text-area.js';
 import { formatMg } from './medication-access.js';
 import { isStepProblem, stepsInput, TaperStepsEditor, type StepDraft } from './taper-steps-editor.js';
 
@@ -54,7 +55,6 @@ export function ProposalCard(props: { proposal: Proposal; canManage: boolean; ca
   const [, pause] = createMutation(PauseTaperDocument);
   const [, resume] = createMutation(ResumeTaperDocument);
   const [withdrawing, withdraw] = createMutation(WithdrawMedicationChangeDocument);
-  const commentId = createUniqueId();
   const pauseId = createUniqueId();
   const withdrawId = createUniqueId();
 
@@ -139,7 +139,7 @@ export function ProposalCard(props: { proposal: Proposal; canManage: boolean; ca
       <Show when={p().status === 'PAUSED'}>
         <p>Paused: {p().pauseReason}</p>
       </Show>
-      <Show when={problem() && !isStepProblem(problem())}>
+      <Show when={problem() && !isStepProblem(problem()) && problem()!.field !== 'comment'}>
         <Alert tone="error">{problem()!.message}</Alert>
       </Show>
       <Show when={props.canDecide && p().status === 'AWAITING_APPROVAL'}>
@@ -147,12 +147,7 @@ export function ProposalCard(props: { proposal: Proposal; canManage: boolean; ca
           <Show when={amending()}>
             <TaperStepsEditor steps={amended()} onChange={setAmended} problem={problem()} />
           </Show>
-          <div class="field">
-            <label class="field__label" for={commentId}>
-              Your comment (needed to amend or decline)
-            </label>
-            <textarea class="field__input field__textarea" id={commentId} rows={2} value={comment()} onInput={(e) => setComment(e.currentTarget.value)} />
-          </div>
+          <TextArea label="Your comment (needed to amend or decline)" rows={2} value={comment()} onInput={setComment} error={problem()?.field === 'comment' ? problem()!.message : undefined} />
           <div class="medication-form__buttons">
             <Show
               when={amending()}

@@ -1,10 +1,11 @@
 import { ProposeMedicationChangeDocument, type MedicineCatalogueQuery, type PatientMedicationQuery, type ProposalKind } from '@cairn/schema/operations';
 import { createMutation } from '@urql/solid';
-import { createSignal, createUniqueId, Show, type JSX } from 'solid-js';
+import { createSignal, Show, type JSX } from 'solid-js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
+import { TextArea } from '../ui/text-area.js';
 import { addDays, ADVISES_NEVER_PRESCRIBES, ukToday } from './medication-access.js';
 import { isStepProblem, stepsInput, TaperStepsEditor, type StepDraft } from './taper-steps-editor.js';
 
@@ -30,7 +31,6 @@ export function ProposeChangeForm(props: { patientId: string; current: readonly 
   const [steps, setSteps] = createSignal<StepDraft[]>([{ startDate: addDays(ukToday(), 1), dose: '', frequency: from()?.frequency ?? '', increase: false }]);
   const [problem, setProblem] = createSignal<Problem | null>(null);
   const [state, propose] = createMutation(ProposeMedicationChangeDocument);
-  const rationaleId = createUniqueId();
   const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
   const needsFrom = () => kind() !== 'START';
   const needsTarget = () => kind() === 'SWITCH' || kind() === 'START';
@@ -69,14 +69,9 @@ export function ProposeChangeForm(props: { patientId: string; current: readonly 
           <Select label={kind() === 'SWITCH' ? 'Switch to' : 'Medicine to start'} value={medicineCode()} options={props.catalogue.map((c) => ({ value: c.code, label: c.name }))} onChange={setMedicineCode} />
         </Show>
       </div>
-      <div class={`field ${fieldError('rationale') ? 'field--invalid' : ''}`}>
-        <label class="field__label" for={rationaleId}>
-          Why (agreed with the patient in the review)
-        </label>
-        <textarea class="field__input field__textarea" id={rationaleId} rows={3} value={rationale()} onInput={(e) => setRationale(e.currentTarget.value)} required />
-      </div>
+      <TextArea label="Why (agreed with the patient in the review)" rows={3} value={rationale()} onInput={setRationale} error={fieldError('rationale')} required />
       <TaperStepsEditor steps={steps()} onChange={setSteps} problem={problem()} />
-      <Show when={problem() && !isStepProblem(problem())}>
+      <Show when={problem() && !isStepProblem(problem()) && problem()!.field !== 'rationale'}>
         <Alert tone="error">{problem()!.message}</Alert>
       </Show>
       <div class="medication-form__buttons">

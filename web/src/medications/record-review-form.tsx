@@ -1,10 +1,11 @@
 import { RecordMedicationReviewDocument, type Readiness } from '@cairn/schema/operations';
 import { createMutation } from '@urql/solid';
-import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
+import { createSignal, For, Show, type JSX } from 'solid-js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
+import { TextArea } from '../ui/text-area.js';
 import { TextField } from '../ui/text-field.js';
 import { addDays, ukToday } from './medication-access.js';
 
@@ -27,7 +28,6 @@ export function RecordReviewForm(props: { patientId: string; onRecorded(): void;
   const [nextDue, setNextDue] = createSignal(addDays(ukToday(), 91));
   const [problem, setProblem] = createSignal<Problem | null>(null);
   const [state, record] = createMutation(RecordMedicationReviewDocument);
-  const ids = questions.map(() => createUniqueId());
   const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
 
   const submit = async (e: SubmitEvent) => {
@@ -42,17 +42,7 @@ export function RecordReviewForm(props: { patientId: string; onRecorded(): void;
     <form class="card medication-form" onSubmit={(e) => void submit(e)} aria-labelledby="review-heading">
       <h3 id="review-heading">Record a medication review</h3>
       <For each={questions}>
-        {(q, i) => (
-          <div class={`field ${fieldError(q.key) ? 'field--invalid' : ''}`}>
-            <label class="field__label" for={ids[i()]}>
-              {q.label}
-            </label>
-            <textarea class="field__input field__textarea" id={ids[i()]} rows={2} value={answers()[q.key]} onInput={(e) => setAnswers({ ...answers(), [q.key]: e.currentTarget.value })} required />
-            <Show when={fieldError(q.key)}>
-              <p class="field__error">{fieldError(q.key)}</p>
-            </Show>
-          </div>
-        )}
+        {(q) => <TextArea label={q.label} rows={2} value={answers()[q.key]} onInput={(v) => setAnswers({ ...answers(), [q.key]: v })} error={fieldError(q.key)} required />}
       </For>
       <div class="medication-form__grid">
         <Select label="Readiness to change" value={ready()} options={readiness} onChange={(v) => setReady(v as Readiness)} />

@@ -7,6 +7,7 @@ import { instantOf, ukClockOf, ukToday } from '../platform/dates.js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
+import { TextArea } from '../ui/text-area.js';
 import { TextField } from '../ui/text-field.js';
 
 const fieldsShown = ['title', 'description', 'startsAt', 'endsAt', 'venue', 'onlineLink', 'capacity', 'facilitatorIds'];
@@ -71,7 +72,7 @@ export function CreateCafeForm(props: { editing?: CafeToEdit; onCreated(id: stri
   const [changedMeanwhile, setChangedMeanwhile] = createSignal<string[]>([]);
   const [createState, create] = createMutation(CreatePainCafeDocument);
   const [updateState, update] = createMutation(UpdatePainCafeDocument);
-  const ids = { description: createUniqueId(), facilitators: createUniqueId(), where: createUniqueId() };
+  const ids = { facilitators: createUniqueId(), where: createUniqueId() };
   const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
   const at = (time: string) => instantOf(day(), time);
   createEffect(
@@ -160,12 +161,7 @@ export function CreateCafeForm(props: { editing?: CafeToEdit; onCreated(id: stri
     <form class="card cafe-form" onSubmit={(e) => void submit(e)} aria-labelledby="cafe-form-heading">
       <h2 id="cafe-form-heading">{editing ? 'Change the café' : 'Arrange a Pain Café'}</h2>
       <TextField label="Title" value={title()} onInput={setTitle} error={fieldError('title')} required maxLength={120} />
-      <div class="field">
-        <label class="field__label" for={ids.description}>
-          What it is about (optional)
-        </label>
-        <textarea class="field__input field__textarea" id={ids.description} rows={2} value={description()} onInput={(e) => setDescription(e.currentTarget.value)} />
-      </div>
+      <TextArea label="What it is about (optional)" rows={2} value={description()} onInput={setDescription} error={fieldError('description')} />
       <div class="cafe-form__grid">
         <TextField label="Date" type="date" value={day()} onInput={setDay} error={fieldError('startsAt')} required />
         <TextField label="Starts" type="time" value={from()} onInput={setFrom} required />

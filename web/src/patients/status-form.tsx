@@ -4,6 +4,7 @@ import { createSignal, createUniqueId, For, Show, type JSX } from 'solid-js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
+import { TextArea } from '../ui/text-area.js';
 import { statusLabel } from './patient-status.js';
 
 type Patient = PatientWorkspaceQuery['patient'];
@@ -60,32 +61,16 @@ export function StatusForm(props: { patient: Patient; onSaved(): void; onCancel(
             )}
           </Show>
         </fieldset>
-        <div class={`field ${fieldError('reason') ? 'field--invalid' : ''}`}>
-          <label class="field__label" for={`${id}-reason`}>
-            Reason
-          </label>
-          <p class="field__hint" id={`${id}-reason-hint`}>
-            Shown on the patient's timeline to everyone on the care team.
-          </p>
-          <textarea
-            id={`${id}-reason`}
-            class="field__input field__textarea"
-            rows={3}
-            maxLength={500}
-            value={reason()}
-            onInput={(e) => setReason(e.currentTarget.value)}
-            aria-invalid={fieldError('reason') ? 'true' : undefined}
-            aria-describedby={`${id}-reason-hint${fieldError('reason') ? ` ${id}-reason-error` : ''}`}
-            required
-          />
-          <Show when={fieldError('reason')}>
-            {(m) => (
-              <p class="field__error" id={`${id}-reason-error`}>
-                {m()}
-              </p>
-            )}
-          </Show>
-        </div>
+        <TextArea
+          label="Reason"
+          hint="Shown on the patient's timeline to everyone on the care team."
+          rows={3}
+          maxLength={500}
+          value={reason()}
+          onInput={setReason}
+          error={fieldError('reason')}
+          required
+        />
       </Show>
       <Show when={notNow().length > 0}>
         <ul class="status-form__not-now">

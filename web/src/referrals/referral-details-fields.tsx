@@ -1,6 +1,8 @@
 import type { ContactMethod, ReferralDetailsInput } from '@cairn/schema/operations';
 import { createUniqueId, For, Show, type JSX } from 'solid-js';
+import { fieldDescription } from '../ui/field-frame.js';
 import { Select } from '../ui/select.js';
+import { TextArea } from '../ui/text-area.js';
 import { TextField } from '../ui/text-field.js';
 import { contactWords } from './referral-words.js';
 
@@ -37,9 +39,7 @@ const methods = (Object.keys(contactWords) as ContactMethod[]).map((value) => ({
 /** What a referral says: why, what the patient wants help with, consent, how to reach them, accessibility needs. */
 export function ReferralDetailsFields(props: { value: ReferralDetails; onChange(next: ReferralDetails): void; fieldError(field: string): string | undefined; conditionOptions?: string[] }): JSX.Element {
   const set = <K extends keyof ReferralDetails>(key: K, v: ReferralDetails[K]) => props.onChange({ ...props.value, [key]: v });
-  const ids = { reason: createUniqueId(), wants: createUniqueId(), consent: createUniqueId() };
-  // As TextField does: the hint and the error are the field's description, so a screen reader reads them on it.
-  const describedBy = (id: string, key: string, hint: boolean) => [hint ? `${id}-hint` : '', props.fieldError(key) ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
+  const ids = { consent: createUniqueId() };
   const errorOf = (id: string, key: string) => (
     <Show when={props.fieldError(key)}>
       <p class="field__error" id={`${id}-error`}>
@@ -47,31 +47,13 @@ export function ReferralDetailsFields(props: { value: ReferralDetails; onChange(
       </p>
     </Show>
   );
-  const textArea = (id: string, key: 'reason' | 'wantsHelpWith', label: string, hint: string) => (
-    <div class={`field ${props.fieldError(key) ? 'field--invalid' : ''}`}>
-      <label class="field__label" for={id}>
-        {label}
-      </label>
-      <p class="field__hint" id={`${id}-hint`}>
-        {hint}
-      </p>
-      <textarea
-        class="field__input field__textarea"
-        id={id}
-        rows={3}
-        value={props.value[key]}
-        onInput={(e) => set(key, e.currentTarget.value)}
-        required
-        aria-invalid={props.fieldError(key) ? 'true' : undefined}
-        aria-describedby={describedBy(id, key, true)}
-      />
-      {errorOf(id, key)}
-    </div>
+  const textArea = (key: 'reason' | 'wantsHelpWith', label: string, hint: string) => (
+    <TextArea label={label} hint={hint} rows={3} value={props.value[key]} onInput={(v) => set(key, v)} error={props.fieldError(key)} required />
   );
   return (
     <div class="referral-details">
-      {textArea(ids.reason, 'reason', 'Reason for referral', 'The pain, how long, what has been tried.')}
-      {textArea(ids.wants, 'wantsHelpWith', 'What the patient wants help with', 'In their words: what matters to them.')}
+      {textArea('reason', 'Reason for referral', 'The pain, how long, what has been tried.')}
+      {textArea('wantsHelpWith', 'What the patient wants help with', 'In their words: what matters to them.')}
       <Show when={props.conditionOptions?.length}>
         <fieldset class="referral-details__checks">
           <legend class="field__label">Conditions this referral is for</legend>
@@ -94,7 +76,7 @@ export function ReferralDetailsFields(props: { value: ReferralDetails; onChange(
             checked={props.value.consentToContact}
             onChange={(e) => set('consentToContact', e.currentTarget.checked)}
             aria-invalid={props.fieldError('consentToContact') ? 'true' : undefined}
-            aria-describedby={describedBy(ids.consent, 'consentToContact', false)}
+            aria-describedby={fieldDescription(ids.consent, undefined, props.fieldError('consentToContact'))}
           />
           The patient agrees to be contacted by the coaching service
         </label>

@@ -1,10 +1,11 @@
 import { BookSessionDocument, RebookSessionDocument, type SessionMode } from '@cairn/schema/operations';
 import { createMutation } from '@urql/solid';
-import { createEffect, createSignal, createUniqueId, on, Show, type JSX } from 'solid-js';
+import { createEffect, createSignal, on, Show, type JSX } from 'solid-js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
+import { TextArea } from '../ui/text-area.js';
 import { TextField } from '../ui/text-field.js';
 import { instantOf, ukClockOf } from '../platform/dates.js';
 import { modeLabels, slot, ukDateOf } from './session-words.js';
@@ -46,7 +47,6 @@ export function BookSessionForm(props: {
   const [problem, setProblem] = createSignal<Problem | null>(null);
   const [booking, book] = createMutation(BookSessionDocument);
   const [moving, move] = createMutation(RebookSessionDocument);
-  const purposeId = createUniqueId();
   const fieldError = (...fields: string[]) => (problem() && fields.includes(problem()!.field ?? '') ? problem()!.message : undefined);
   const lengthOptions = () => (lengths.some((l) => l.value === length()) ? lengths : [...lengths, { value: length(), label: `${length()} minutes` }]);
   createEffect(
@@ -121,15 +121,7 @@ export function BookSessionForm(props: {
         when={!props.rebook}
         fallback={<TextField label="Why it is moving" value={reason()} onInput={setReason} required error={fieldError('reason')} />}
       >
-        <div class={`field ${fieldError('purpose') ? 'field--invalid' : ''}`}>
-          <label class="field__label" for={purposeId}>
-            Purpose
-          </label>
-          <textarea class="field__input field__textarea" id={purposeId} rows={2} value={purpose()} onInput={(e) => setPurpose(e.currentTarget.value)} required />
-          <Show when={fieldError('purpose')}>
-            <p class="field__error">{fieldError('purpose')}</p>
-          </Show>
-        </div>
+        <TextArea label="Purpose" rows={2} value={purpose()} onInput={setPurpose} error={fieldError('purpose')} required />
       </Show>
       <Show when={problem() && !['startsAt', 'endsAt', 'coachId', 'location', 'purpose', 'reason'].includes(problem()!.field ?? '')}>
         <Alert tone="error">{problem()!.message}</Alert>

@@ -1,10 +1,11 @@
 import { DischargeDraftDocument, DischargePatientDocument, type DischargeReason } from '@cairn/schema/operations';
 import { createMutation, useClient } from '@urql/solid';
-import { createEffect, createSignal, createUniqueId, on, Show, type JSX } from 'solid-js';
+import { createEffect, createSignal, on, Show, type JSX } from 'solid-js';
 import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
+import { TextArea } from '../ui/text-area.js';
 import { Spinner } from '../ui/spinner.js';
 import { dischargeReasons } from './session-words.js';
 
@@ -24,7 +25,6 @@ export function DischargePanel(props: { patientId: string; onDischarged(): void;
   /** The reason changed after the summary was edited, so the summary may still give the old one. */
   const [reasonChanged, setReasonChanged] = createSignal(false);
   const [signing, sign] = createMutation(DischargePatientDocument);
-  const summaryId = createUniqueId();
   let latestDraft = 0;
 
   const draft = async (r: DischargeReason) => {
@@ -55,22 +55,18 @@ export function DischargePanel(props: { patientId: string; onDischarged(): void;
       <h3 id="discharge-heading">Discharge from coaching</h3>
       <Select label="Reason" value={reason()} options={dischargeReasons} onChange={(v) => setReason(v as DischargeReason)} />
       <Show when={!drafting()} fallback={<Spinner label="Drafting the summary from the record…" />}>
-        <div class={`field ${problem()?.field === 'summary' ? 'field--invalid' : ''}`}>
-          <label class="field__label" for={summaryId}>
-            Summary for the GP (drafted by Cairn from the record: check and edit it before you sign)
-          </label>
-          <textarea
-            class="field__input field__textarea discharge-summary"
-            id={summaryId}
-            rows={16}
-            value={summary()}
-            onInput={(e) => {
-              setSummary(e.currentTarget.value);
-              setEdited(true);
-            }}
-            required
-          />
-        </div>
+        <TextArea
+          class="discharge-summary"
+          label="Summary for the GP (drafted by Cairn from the record: check and edit it before you sign)"
+          rows={16}
+          value={summary()}
+          onInput={(v) => {
+            setSummary(v);
+            setEdited(true);
+          }}
+          error={problem()?.field === 'summary' ? problem()!.message : undefined}
+          required
+        />
         <Show when={reasonChanged()}>
           <Alert tone="info">
             <p>You changed the reason after editing the summary. Your edits are kept: check that the summary gives the new reason, or draft it again from the record (your edits will be lost).</p>
@@ -86,7 +82,7 @@ export function DischargePanel(props: { patientId: string; onDischarged(): void;
           <p class="muted">Signing sends this summary to {gps()!.join(', ')} and marks the patient discharged; sessions still booked are cancelled.</p>
         </Show>
       </Show>
-      <Show when={problem()}>
+      <Show when={problem() && problem()!.field !== 'summary'}>
         <Alert tone="error">{problem()!.message}</Alert>
       </Show>
       <div class="session-form__buttons">

@@ -5,6 +5,7 @@ import { describeError, type Problem } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
 import { Select } from '../ui/select.js';
+import { TextArea } from '../ui/text-area.js';
 import { TextField } from '../ui/text-field.js';
 import { measureLabels, slot } from './session-words.js';
 
@@ -76,7 +77,7 @@ export function RecordSessionForm(props: {
   };
   const [recording, record] = createMutation(RecordSessionDocument);
   const [cancelling, cancel] = createMutation(CancelSessionDocument);
-  const ids = { discussed: createUniqueId(), nextSteps: createUniqueId(), outcome: createUniqueId() };
+  const outcomeName = createUniqueId();
   const goals = () => (plan.data?.carePlan.view.goals ?? []).filter((g) => g.status !== 'DROPPED');
   const toggle = (list: string[], value: string) => (list.includes(value) ? list.filter((v) => v !== value) : [...list, value]);
   const fieldError = (field: string) => (problem()?.field === field ? problem()!.message : undefined);
@@ -147,7 +148,7 @@ export function RecordSessionForm(props: {
           <For each={outcomes}>
             {(o) => (
               <label class="choice">
-                <input type="radio" name={ids.outcome} value={o.value} checked={outcome() === o.value} onChange={() => setOutcome(o.value)} /> {o.label}
+                <input type="radio" name={outcomeName} value={o.value} checked={outcome() === o.value} onChange={() => setOutcome(o.value)} /> {o.label}
               </label>
             )}
           </For>
@@ -162,15 +163,14 @@ export function RecordSessionForm(props: {
           </div>
         }
       >
-        <div class={`field ${fieldError('discussed') ? 'field--invalid' : ''}`}>
-          <label class="field__label" for={ids.discussed}>
-            {outcome() === 'ATTENDED' ? 'What was discussed' : 'Note (optional): attempts to contact the patient'}
-          </label>
-          <textarea class="field__input field__textarea" id={ids.discussed} rows={3} value={discussed()} onInput={(e) => setDiscussed(e.currentTarget.value)} required={outcome() === 'ATTENDED'} />
-          <Show when={fieldError('discussed')}>
-            <p class="field__error">{fieldError('discussed')}</p>
-          </Show>
-        </div>
+        <TextArea
+          label={outcome() === 'ATTENDED' ? 'What was discussed' : 'Note (optional): attempts to contact the patient'}
+          rows={3}
+          value={discussed()}
+          onInput={setDiscussed}
+          error={fieldError('discussed')}
+          required={outcome() === 'ATTENDED'}
+        />
         <Show when={outcome() === 'ATTENDED'}>
           <fieldset class="session-form__goals">
             <legend class="field__label">Goals reviewed: the rating is recorded as a check-in on the care plan goal</legend>
@@ -222,12 +222,7 @@ export function RecordSessionForm(props: {
               </For>
             </fieldset>
           </Show>
-          <div class="field">
-            <label class="field__label" for={ids.nextSteps}>
-              Agreed next steps
-            </label>
-            <textarea class="field__input field__textarea" id={ids.nextSteps} rows={2} value={nextSteps()} onInput={(e) => setNextSteps(e.currentTarget.value)} />
-          </div>
+          <TextArea label="Agreed next steps" rows={2} value={nextSteps()} onInput={setNextSteps} />
           <fieldset class="session-form__choices">
             <legend class="field__label">Outcome measures taken (record the scores on the Measures tab)</legend>
             <For each={measureLabels}>

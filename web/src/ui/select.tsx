@@ -1,4 +1,5 @@
-import { createUniqueId, For, Show, type JSX } from 'solid-js';
+import { createUniqueId, For, type JSX } from 'solid-js';
+import { fieldDescription, FieldFrame } from './field-frame.js';
 import { createFreshError } from './fresh-error.js';
 
 export interface SelectOption {
@@ -23,26 +24,18 @@ export function Select(props: SelectProps): JSX.Element {
   const id = props.id ?? createUniqueId();
   const error = createFreshError(() => props.error, () => props.value);
   return (
-    <div class={`field ${error() ? 'field--invalid' : ''} ${props.class ?? ''}`}>
-      <label class="field__label" for={id}>
-        {props.label}
-      </label>
+    <FieldFrame id={id} label={props.label} error={error()} class={props.class}>
       <select
         class="field__input field__select"
         id={id}
         value={props.value}
         disabled={props.disabled}
         aria-invalid={error() ? 'true' : undefined}
-        aria-describedby={error() ? `${id}-error` : undefined}
+        aria-describedby={fieldDescription(id, undefined, error())}
         onChange={(e) => props.onChange(e.currentTarget.value)}
       >
         <For each={props.options}>{(o) => <option value={o.value} selected={o.value === props.value}>{o.label}</option>}</For>
       </select>
-      <Show when={error()}>
-        <p class="field__error" id={`${id}-error`}>
-          {error()}
-        </p>
-      </Show>
-    </div>
+    </FieldFrame>
   );
 }

@@ -1,4 +1,5 @@
-import { createUniqueId, Show, splitProps, type JSX } from 'solid-js';
+import { createUniqueId, splitProps, type JSX } from 'solid-js';
+import { fieldDescription, FieldFrame } from './field-frame.js';
 import { createFreshError } from './fresh-error.js';
 
 type TextFieldProps = Omit<JSX.InputHTMLAttributes<HTMLInputElement>, 'onInput'> & {
@@ -18,31 +19,17 @@ export function TextField(props: TextFieldProps): JSX.Element {
   const [local, rest] = splitProps(props, ['label', 'hint', 'hintLive', 'error', 'value', 'onInput', 'id', 'class']);
   const id = local.id ?? createUniqueId();
   const error = createFreshError(() => local.error, () => local.value);
-  const describedBy = () => [local.hint ? `${id}-hint` : '', error() ? `${id}-error` : ''].filter(Boolean).join(' ') || undefined;
   return (
-    <div class={`field ${error() ? 'field--invalid' : ''} ${local.class ?? ''}`}>
-      <label class="field__label" for={id}>
-        {local.label}
-      </label>
-      <Show when={local.hint}>
-        <p class="field__hint" id={`${id}-hint`} aria-live={local.hintLive ? 'polite' : undefined}>
-          {local.hint}
-        </p>
-      </Show>
+    <FieldFrame id={id} label={local.label} hint={local.hint} hintLive={local.hintLive} error={error()} class={local.class}>
       <input
         class="field__input"
         id={id}
         value={local.value}
         onInput={(e) => local.onInput(e.currentTarget.value)}
         aria-invalid={error() ? 'true' : undefined}
-        aria-describedby={describedBy()}
+        aria-describedby={fieldDescription(id, local.hint, error())}
         {...rest}
       />
-      <Show when={error()}>
-        <p class="field__error" id={`${id}-error`}>
-          {error()}
-        </p>
-      </Show>
-    </div>
+    </FieldFrame>
   );
 }
