@@ -128,6 +128,7 @@ describe('coaching sessions in Chromium', () => {
     expect(await page.locator('.cadence__why li').allTextContents()).toEqual(['1 session attended so far while meeting weekly; at least 2 before meeting less often.']);
     const history = page.locator('.session-item--record', { hasText: 'Two walks this week' });
     await history.getByText('Walk to the allotment twice a week 7/10').waitFor();
+    expect(await history.locator('p', { hasText: 'Measures taken:' }).textContent()).toBe('Measures taken: PSEQ-10 (scores on the Measures tab)');
     await shots(page, 'sessions-tab');
 
     // The rating is a check-in on the care plan's goal.
@@ -140,6 +141,8 @@ describe('coaching sessions in Chromium', () => {
     await page.getByRole('button', { name: 'Discharge…' }).click();
     const summary = page.getByLabel(/Summary for the GP/);
     await expect.poll(() => summary.inputValue()).toMatch(/1 session attended/);
+    // The PSEQ-10 taken at the session has no score yet: the GP is told that, not "no outcome measures".
+    expect(await summary.inputValue()).toMatch(/\n- PSEQ-10: taken at the session on \d+ \w+ \d{4}, but no score entered in Cairn\n/);
     expect(await cadence.count()).toBe(0);
     await page.getByText(`Signing sends this summary to ${gp.name}`).waitFor();
     // Edits survive a change of reason; drafting again is the coach's choice.

@@ -8,7 +8,7 @@ import { CareTeamMember } from '../care-teams/care-team-member.entity.js';
 import { excerpt } from '../events/event-kinds.js';
 import { appendEvent } from '../events/event-log.js';
 import { links, notify } from '../notifications/notification.service.js';
-import { instruments } from '../outcomes/instruments.js';
+import { instruments, type Instrument } from '../outcomes/instruments.js';
 import { patientSeries } from '../outcomes/outcome.service.js';
 import type { Patient } from '../patients/patient.entity.js';
 import { PatientStatus } from '../patients/patient.entity.js';
@@ -78,16 +78,29 @@ export async function draftDischarge(em: EntityManager, carePlans: CarePlanStore
   if (view.flareUp.whatHelps.trim()) lines.push(`In a flare-up: ${view.flareUp.whatHelps.trim()}`);
   lines.push('');
   lines.push('Outcome measures, first and last');
-  if (series.length === 0) lines.push('No outcome measures recorded.');
+  const notScored = takenWithoutScore(attended, series);
+  if (series.length === 0) lines.push(notScored.length === 0 ? 'No outcome measures recorded.' : 'No outcome measure scores entered in Cairn.');
   for (const s of series) {
     const first = s.points[0]!;
     const last = s.points[s.points.length - 1]!;
     const name = instruments[s.instrument].shortName;
     lines.push(first === last ? `- ${name}: ${first.score} (${dateInWords(first.measuredOn)}, once)` : `- ${name}: ${first.score} (${dateInWords(first.measuredOn)}) → ${last.score} (${dateInWords(last.measuredOn)})`);
   }
+  for (const { instrument, on } of notScored) lines.push(`- ${instruments[instrument].shortName}: taken at the session on ${dateInWords(on)}, but no score entered in Cairn`);
   lines.push('');
   lines.push('If pain or confidence worsens, the patient may be re-referred to the coaching service.');
   return { summary: lines.join('\n'), attended: attended.length, dnas, gpNames: gps.map((m) => m.user.name) };
+}
+
+/**
+ * The measures a session records as taken that have no score in the record, each with the last session that took
+ * it: the summary says so, rather than "no outcome measures" beside a session note that says one was taken.
+ */
+function takenWithoutScore(attended: readonly CoachingSession[], series: ReadonlyArray<{ instrument: Instrument }>): Array<{ instrument: Instrument; on: string }> {
+  const scored = new Set(series.map((s) => s.instrument));
+  const lastTaken = new Map<Instrument, string>();
+  for (const session of attended) for (const instrument of session.measuresTaken) if (!scored.has(instrument)) lastTaken.set(instrument, ukDate(session.startsAt));
+  return [...lastTaken].map(([instrument, on]) => ({ instrument, on }));
 }
 
 /**

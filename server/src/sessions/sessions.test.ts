@@ -7,7 +7,7 @@ import { auditedPatients, errorCode, gql, ownerQuery, useTestServer, waitForLock
 import { sentWhileTurnHeld } from '../test-support/held-turn.js';
 import { makeWorld, signInAs, type World } from '../test-support/world.js';
 import { runSql, sql } from '../platform/sql.js';
-import { ukDate } from '../platform/uk-dates.js';
+import { dateInWords, ukDate } from '../platform/uk-dates.js';
 import { addCheckInsToPlan, sessionCheckInsId } from './plan-check-ins.js';
 import { recordSession } from './recording.service.js';
 import { CoachingSession } from './session.entity.js';
@@ -533,7 +533,9 @@ describe('coaching sessions', () => {
     const token = await signInAs(url(), coach);
     await seedPlan(token, patient.id);
     const held = await bookInPast(token, patient.id, coach.id, 10);
-    await gql(url(), RECORD, { input: await asSeen({ sessionId: held, outcome: 'ATTENDED', discussed: 'Goals reviewed', goalReviews: [{ goalId: 'goal-walk', rating: 8 }] }) }, token);
+    // A PEG-3 taken at the session, its score not entered: the summary says so rather than "no outcome measures".
+    const recorded = await gql(url(), RECORD, { input: await asSeen({ sessionId: held, outcome: 'ATTENDED', discussed: 'Goals reviewed', goalReviews: [{ goalId: 'goal-walk', rating: 8 }], measuresTaken: ['PEG_3'] }) }, token);
+    expect(recorded.errors).toBeUndefined();
     const future = await book(token, booking(patient.id, coach.id, at(5 * 24 * hour)));
 
     const draft = (await gql<{ dischargeDraft: { summary: string; attended: number; dnas: number; gpNames: string[] } }>(url(), DRAFT, { id: patient.id }, token)).data!.dischargeDraft;
@@ -543,6 +545,9 @@ describe('coaching sessions', () => {
     expect(draft.summary).toMatch(/1 session attended, on /);
     expect(draft.summary).toMatch(/- Walk to the allotment twice a week \(active\): 3\/10 → 8\/10/);
     expect(draft.summary).toMatch(/Self-management: Ten-minute blocks with rests \(Daily\)\./);
+    const [heldRow] = await ownerQuery<{ starts_at: Date }>('select starts_at from coaching_session where id = $1', [held]);
+    const heldOn = dateInWords(ukDate(heldRow!.starts_at));
+    expect(draft.summary.split('Outcome measures, first and last\n')[1]!.split('\n\n')[0]).toBe(`No outcome measure scores entered in Cairn.\n- PEG-3: taken at the session on ${heldOn}, but no score entered in Cairn`);
 
     const before = await counts(patient.id);
     expect(errorCode(await gql(url(), DISCHARGE, { input: { patientId: patient.id, reason: 'GOALS_MET', summary: '  ' } }, token))).toBe('BAD_USER_INPUT');

@@ -14,7 +14,7 @@ import { TextField } from '../ui/text-field.js';
 import { BookSessionForm } from './book-session-form.js';
 import { DischargePanel } from './discharge-panel.js';
 import { RecordSessionForm } from './record-session-form.js';
-import { intervalLabels, modeLabels, slot, statusLabels } from './session-words.js';
+import { intervalLabels, measureLabels, modeLabels, slot, statusLabels } from './session-words.js';
 import './sessions.css';
 
 type Patient = PatientWorkspaceQuery['patient'];
@@ -238,7 +238,7 @@ function SessionRecord(props: { detail: Detail; canAmend: boolean; onAmended(): 
         <p><strong>Next steps:</strong> {d().session.nextSteps}</p>
       </Show>
       <Show when={d().session.measuresTaken.length > 0}>
-        <p><strong>Measures taken:</strong> {d().session.measuresTaken.join(', ').replace(/_/g, '-')}</p>
+        <p><strong>Measures taken:</strong> {d().session.measuresTaken.map((m) => measureLabels.find((l) => l.value === m)?.label ?? m).join(', ')} (scores on the Measures tab)</p>
       </Show>
       <Show when={d().session.flareUp}>
         <p><Badge tone="warning">Flare-up reported</Badge></p>
