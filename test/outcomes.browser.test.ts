@@ -41,6 +41,13 @@ describe('outcome measures in Chromium', () => {
     // Four ePPOC bands shaded, and the threshold drawn at baseline ± 7.
     expect(await pseqCard.locator('.score-chart__band').count()).toBe(4);
     expect(await pseqCard.locator('.score-chart__guide text').allTextContents()).toEqual(['baseline +7', 'baseline −7']);
+    // A lone measurement's date is under it, not at the left end of an axis it is not on.
+    const offset = await pseqCard.locator('svg').evaluate((svg) => {
+      const centre = (el: Element) => { const r = el.getBoundingClientRect(); return r.left + r.width / 2; };
+      const date = Array.from(svg.querySelectorAll('.score-chart__axis')).find((t) => t.textContent === '5 Jan 26')!;
+      return Math.abs(centre(date) - centre(svg.querySelector('.score-chart__baseline rect')!));
+    });
+    expect(offset).toBeLessThan(2);
 
     await page.getByRole('button', { name: 'Record a measure' }).click();
     // 3 on every item = 30: +10 points (+50%) from 20, but both moderate, so not meaningful by ePPOC.

@@ -6,6 +6,7 @@ import * as Y from 'yjs';
 import { Role, User } from '../server/src/auth/user.entity.js';
 import { escalateDueHandovers } from '../server/src/handover/handover-escalation.js';
 import { Organisation } from '../server/src/organisations/organisation.entity.js';
+import { formatNhsNumber } from '../server/src/patients/nhs-number.js';
 import type { Patient } from '../server/src/patients/patient.entity.js';
 import { gql, useTestServer } from '../server/src/test-support/harness.js';
 import { makeWorld, signInAs, type World } from '../server/src/test-support/world.js';
@@ -180,6 +181,8 @@ describe('each role lands on a home that serves its day', () => {
     await author.page.getByRole('listitem').filter({ hasText: numbness }).getByText('Escalated to service lead').waitFor();
 
     const item = escalationIn(acting.page);
+    // The patient's name and NHS number are told apart, not run together ("Dewi Lloyd … 999 …").
+    expect(await item.textContent()).toContain(`Dewi Lloyd ${tag} · NHS ${formatNhsNumber(mine.nhsNumber)}`);
     await item.getByRole('button', { name: `Acknowledge on behalf of ${world.users.coach.name}` }).click();
     // A note is required: the browser refuses an empty one, and the server refuses blanks.
     await item.getByLabel('Note for the record (required)').fill('   ');

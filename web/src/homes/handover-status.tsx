@@ -26,7 +26,7 @@ export function HandoverLine(props: { h: HomeHandoverFragment; from?: boolean })
           {props.h.summary}
         </Link>
         <span class="home-handover__meta">
-          {props.h.patient.name} <span class="nhs-number">{props.h.patient.nhsNumberFormatted}</span>
+          {props.h.patient.name} · <span class="nhs-number">NHS {props.h.patient.nhsNumberFormatted}</span>
           <Show when={props.from}>
             {' '}· from {props.h.author.name}, {props.h.sourceService}
           </Show>{' '}

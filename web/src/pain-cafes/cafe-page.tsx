@@ -162,7 +162,7 @@ function PatientName(props: { place: Place }): JSX.Element {
     <Show when={props.place.patient} fallback={<span class="muted">A patient not on your caseload</span>}>
       {(p) => (
         <span>
-          <Link href={`/patients/${encodeURIComponent(p().id)}`}>{p().name}</Link> <span class="nhs-number muted">{p().nhsNumberFormatted}</span>
+          <Link href={`/patients/${encodeURIComponent(p().id)}`}>{p().name}</Link> · <span class="nhs-number muted">NHS {p().nhsNumberFormatted}</span>
         </span>
       )}
     </Show>

@@ -61,7 +61,7 @@ export function RegisterPatient(props: { cafeId: string; full: boolean; onRegist
               {(p) => (
                 <li class="place">
                   <div class="place__who">
-                    <span>{p.name}</span> <span class="nhs-number muted">{p.nhsNumberFormatted}</span>
+                    <span>{p.name}</span> · <span class="nhs-number muted">NHS {p.nhsNumberFormatted}</span>
                   </div>
                   <div class="place__actions">
                     <Button busy={registering.fetching} onClick={() => void doRegister(p)} aria-label={`Register ${p.name}`}>

@@ -139,8 +139,9 @@ export function ScoreChart(props: ScoreChartProps): JSX.Element {
           </Show>
         )}
       </For>
+      {/* The first date under the left end; a lone measurement's, under its marker (mid-plot). */}
       <Show when={sorted().length > 0}>
-        <text x={pad.left} y={height - 6} class="score-chart__axis">
+        <text x={sorted().length === 1 ? x(sorted()[0]!.date) : pad.left} y={height - 6} class="score-chart__axis" text-anchor={sorted().length === 1 ? 'middle' : 'start'}>
           {shortDate.format(day(sorted()[0]!.date))}
         </text>
       </Show>
