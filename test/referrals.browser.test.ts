@@ -223,13 +223,13 @@ describe('referrals and case finding in Chromium', () => {
     const ffion = page.locator('li.invitation', { hasText: `Ffion Found ${world.tag}` });
     const answers = async () => (await ownerQuery<{ status: string }>(`select i.status from invitation i join patient p on p.id = i.patient_id where p.given_name = 'Ffion' and p.family_name = $1`, [`Found ${world.tag}`])).map((i) => i.status);
     // "Declined" asks first, naming her; "Keep" records nothing and gives the keyboard back to "Declined".
-    await ffion.getByRole('button', { name: 'Declined' }).click();
+    await ffion.getByRole('button', { name: 'Record decline…' }).click();
     const confirm = ffion.getByRole('group', { name: `Record that Ffion Found ${world.tag} declined?` });
     await confirm.waitFor();
     await expect.poll(() => isFocused(confirm.getByRole('button', { name: 'Confirm' }))).toBe(true);
     await confirm.getByRole('button', { name: 'Keep' }).click();
     await confirm.waitFor({ state: 'detached' });
-    await expect.poll(() => isFocused(ffion.getByRole('button', { name: 'Declined' }))).toBe(true);
+    await expect.poll(() => isFocused(ffion.getByRole('button', { name: 'Record decline…' }))).toBe(true);
     expect(await answers()).toEqual(['INVITED']);
     // From the keyboard: Enter asks, Escape keeps, Enter then Enter records.
     await page.keyboard.press('Enter');
@@ -237,7 +237,7 @@ describe('referrals and case finding in Chromium', () => {
     await expect.poll(() => isFocused(confirm.getByRole('button', { name: 'Confirm' }))).toBe(true);
     await page.keyboard.press('Escape');
     await confirm.waitFor({ state: 'detached' });
-    await expect.poll(() => isFocused(ffion.getByRole('button', { name: 'Declined' }))).toBe(true);
+    await expect.poll(() => isFocused(ffion.getByRole('button', { name: 'Record decline…' }))).toBe(true);
     expect(await answers()).toEqual(['INVITED']);
     await page.keyboard.press('Enter');
     await expect.poll(() => isFocused(confirm.getByRole('button', { name: 'Confirm' }))).toBe(true);
@@ -249,12 +249,12 @@ describe('referrals and case finding in Chromium', () => {
     expect(await page.evaluate(() => document.activeElement !== document.body)).toBe(true);
     await page.getByRole('status').filter({ hasText: `Recorded that Ffion Found ${world.tag} declined.` }).waitFor();
     const gethin = page.locator('li.invitation', { hasText: `Gethin Found ${world.tag}` });
-    // "Accepted…" opens the referral's details with the keyboard in them; "Cancel" gives it back.
-    await gethin.getByRole('button', { name: 'Accepted…' }).click();
+    // "Record acceptance…" opens the referral's details with the keyboard in them; "Cancel" gives it back.
+    await gethin.getByRole('button', { name: 'Record acceptance…' }).click();
     await expect.poll(() => isFocused(gethin.getByLabel('Reason for referral'))).toBe(true);
     await gethin.getByRole('button', { name: 'Cancel' }).click();
-    await expect.poll(() => isFocused(gethin.getByRole('button', { name: 'Accepted…' }))).toBe(true);
-    await gethin.getByRole('button', { name: 'Accepted…' }).click();
+    await expect.poll(() => isFocused(gethin.getByRole('button', { name: 'Record acceptance…' }))).toBe(true);
+    await gethin.getByRole('button', { name: 'Record acceptance…' }).click();
     await gethin.getByLabel('Reason for referral').fill('Found by case finding; widespread pain, no contact for a year');
     await gethin.getByLabel('What the patient wants help with').fill('Managing flare-ups');
     await gethin.getByLabel('The patient agrees to be contacted by the coaching service').check();
@@ -276,7 +276,7 @@ describe('referrals and case finding in Chromium', () => {
     const page = await signedIn(coach);
     await page.goto(`${server().url}/case-finding/${searchId}`);
     const row = page.locator('li.invitation', { hasText: `Iolo Joined ${world.tag}` });
-    await row.getByRole('button', { name: 'Accepted…' }).click();
+    await row.getByRole('button', { name: 'Record acceptance…' }).click();
     // While the coach fills in the details, the patient's GP refers him.
     expect((await gql(server().url, CREATE, { input: { patientId: iolo.id, details: details('Hip pain; referred by his GP') } }, await signInAs(server().url, gp))).errors).toBeUndefined();
     await row.getByLabel('Reason for referral').fill('Found by case finding; hip pain');

@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDateTime as formatWhen, timeAgo } from '../web/src/notifications/when.js';
 import { formatDateTime, formatUkDayOf, instantOf, ukClockOf } from '../web/src/platform/dates.js';
@@ -35,6 +37,18 @@ describe('instants shown in the web app', () => {
     expect(formatDateTime('2026-12-03T09:41:07Z', { seconds: true })).toBe('3 Dec 2026, 09:41:07');
     expect(formatDateTime('not a time')).toBe('not a time');
     expect(formatWhen).toBe(formatDateTime);
+  });
+
+  it('names the zone of every date formatter in the web app and the shared words: none follows the computer’s own', () => {
+    // The plan's history once wrote its times in the computer's zone: an hour out from every other time on a
+    // laptop left on UTC in summer, and so out of order with the timeline beside it.
+    const root = path.resolve(import.meta.dirname, '..');
+    const sources = ['web/src', 'schema/src'].flatMap((dir) => fs.readdirSync(path.join(root, dir), { recursive: true, encoding: 'utf8' }).filter((f) => /\.tsx?$/.test(f)).map((f) => path.join(dir, f)));
+    const unzoned = sources.flatMap((file) =>
+      [...fs.readFileSync(path.join(root, file), 'utf8').matchAll(/new Intl\.DateTimeFormat\([^;]*?\)/gs)].filter((m) => !/timeZone:/.test(m[0])).map(() => file),
+    );
+    expect(sources.length).toBeGreaterThan(100);
+    expect(unzoned).toEqual([]);
   });
 
   it('says “just now” for a time up to two minutes ahead of this computer’s clock, as a server’s clock may be', () => {

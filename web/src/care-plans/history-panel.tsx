@@ -1,6 +1,7 @@
 import { type CarePlanSection, CarePlanAtDocument, CarePlanDiffDocument, CarePlanHistoryDocument, RestoreCarePlanRevisionDocument, type CarePlanHistoryQuery } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
 import { createEffect, createSignal, For, Match, on, onCleanup, Show, Switch, type JSX } from 'solid-js';
+import { formatDateTime } from '../platform/dates.js';
 import { describeError } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
@@ -15,9 +16,6 @@ import { useSession } from '../auth/session.js';
 /** SafeInt arrives untyped from codegen; seqs are plain numbers here. */
 type Revision = Omit<CarePlanHistoryQuery['carePlanRevisions'][number], 'seq' | 'beforeSeq'> & { seq: number; beforeSeq: number };
 type Detail = { kind: 'view'; seq: number; label: string } | { kind: 'diff'; from: number; to: number; label: string } | null;
-
-const when = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
-export const formatWhen = (iso: string) => when.format(new Date(iso));
 
 /** Every author of a revision, by name, in the order they began: "Coach, Physio and Pharmacist". None is ever left out. */
 export function authorNames(authors: ReadonlyArray<{ name: string }>): string {
@@ -44,7 +42,7 @@ export function HistoryPanel(props: { onClose(): void }): JSX.Element {
   const [confirming, setConfirming] = createSignal<Revision | null>(null);
   const [from, setFrom] = createSignal<number | null>(null);
   const [to, setTo] = createSignal<number | null>(null);
-  const label = (r: Revision) => `${authorNames(r.authors)}, ${formatWhen(r.endedAt)}`;
+  const label = (r: Revision) => `${authorNames(r.authors)}, ${formatDateTime(r.endedAt)}`;
   const options = () => [...revisions().map((r) => ({ seq: r.seq, label: label(r) })), { seq: 0, label: 'The empty plan' }];
   const compareFrom = () => from() ?? revisions()[1]?.seq ?? 0;
   const compareTo = () => to() ?? revisions()[0]?.seq ?? 0;
@@ -84,7 +82,7 @@ export function HistoryPanel(props: { onClose(): void }): JSX.Element {
                 <li class="revision">
                   <div class="revision__who">
                     <strong>{authorNames(r.authors)}</strong>
-                    <span class="muted"> {formatWhen(r.endedAt)}</span>
+                    <span class="muted nowrap"> {formatDateTime(r.endedAt)}</span>
                     <Show when={r.signedOff}>
                       {' '}
                       <span class="badge badge--success">Agreed with the patient</span>

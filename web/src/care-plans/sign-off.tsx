@@ -3,11 +3,10 @@ import { createQuery } from '@urql/solid';
 import { emptyPlanReason, isPlanEmpty } from '@cairn/schema/care-plan';
 import { createEffect, createMemo, createSignal, For, Match, on, Show, Switch, type JSX } from 'solid-js';
 import { useSession } from '../auth/session.js';
-import { formatIsoDate, ukToday } from '../platform/dates.js';
+import { formatDateTime, formatIsoDate, ukToday } from '../platform/dates.js';
 import { describeError } from '../platform/errors.js';
 import { Alert } from '../ui/alert.js';
 import { Button } from '../ui/button.js';
-import { formatWhen } from './history-panel.js';
 import { usePlan } from './plan-context.js';
 import { changedSections, readPlan, sectionLabels, type PlanView } from './plan-doc.js';
 import { PlanReadOnly } from './plan-read-only.js';
@@ -89,7 +88,7 @@ export function SignOffPanel(): JSX.Element {
                   <li>
                     <span>
                       {formatIsoDate(s.agreedOn)} – {s.signedByName}
-                      <span class="muted"> (recorded {formatWhen(s.signedAt)})</span>
+                      <span class="muted"> (recorded {formatDateTime(s.signedAt)})</span>
                       {s.note ? <span class="muted">: {s.note}</span> : null}
                     </span>
                     <span class="sign-off__links">

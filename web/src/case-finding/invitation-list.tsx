@@ -125,10 +125,10 @@ function InvitationItem(props: { invitation: InvitationRowFragment; takesFocus: 
       <Show when={i().status === 'INVITED' && answering() === 'choosing'}>
         <div class="invitation__actions">
           <Button variant="secondary" ref={acceptButton} onClick={openAcceptance}>
-            Accepted…
+            Record acceptance…
           </Button>
           <Button variant="secondary" ref={declineButton} onClick={() => setAnswering('confirmingDecline')}>
-            Declined
+            Record decline…
           </Button>
         </div>
       </Show>
