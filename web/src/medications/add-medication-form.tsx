@@ -89,7 +89,7 @@ export function AddMedicationForm(props: {
       </Show>
       <div class="medication-form__grid">
         <Show when={!from}>
-          <Select label="Medicine" value={code()} options={options()} onChange={choose} />
+          <Select class="medication-form__wide" label="Medicine" value={code()} options={options()} onChange={choose} />
         </Show>
         <Select label="Form" value={form()} options={(entry()?.forms ?? []).map((f) => ({ value: f, label: f }))} onChange={setForm} />
         <TextField label="Strength" hint='As on the prescription, e.g. "30 mg tablets".' value={strength()} onInput={setStrength} error={fieldError('strength')} required />

@@ -220,7 +220,7 @@ function SummaryView(props: {
       <Show when={s().stopped.length > 0}>
         <details class="medication-history">
           <summary>Stopped medicines ({s().stopped.length})</summary>
-          <MedicationTable medicines={s().stopped} canStop={false} catalogue={props.catalogue} patientId={s().patientId} changing={null} onChange={setChanging} onChanged={props.onChanged} />
+          <MedicationTable medicines={s().stopped} stopped canStop={false} catalogue={props.catalogue} patientId={s().patientId} changing={null} onChange={setChanging} onChanged={props.onChanged} />
         </details>
       </Show>
     </>
@@ -239,6 +239,8 @@ const flagTitles: Record<string, string> = {
 
 function MedicationTable(props: {
   medicines: readonly Med[];
+  /** Medicines no longer taken: their OME is what it was, in plain type, so it is not read as part of today's total. */
+  stopped?: boolean;
   canStop: boolean;
   catalogue: readonly CatalogueEntry[];
   patientId: string;
@@ -277,7 +279,9 @@ function MedicationTable(props: {
               </div>
               <div class="medication-item__side">
                 <Show when={m.omeMgPerDay !== null && m.omeMgPerDay !== undefined} fallback={<span class="muted">No OME</span>}>
-                  <span class="medication-item__ome">{formatMg(m.omeMgPerDay!)}</span>
+                  <Show when={props.stopped} fallback={<span class="medication-item__ome">{formatMg(m.omeMgPerDay!)}</span>}>
+                    <span class="muted">was {formatMg(m.omeMgPerDay!)}</span>
+                  </Show>
                   <span class="muted"> OME/day</span>
                 </Show>
                 <Show when={props.canStop}>
