@@ -72,6 +72,8 @@ describe('outcome measures in Chromium', () => {
     expect(await pseqCard.locator('.score-chart__band--latest text').textContent()).toBe('Moderate');
     // The PSEQ-2 has its own chart (items 5 and 9: 4 then 6), never mixed into the PSEQ-10's.
     await expect.poll(() => page.getByTestId('latest-PSEQ_2').textContent()).toBe('6');
+    // It has no record of its own in the list below, so the card says where its score comes from.
+    expect(await page.getByTestId('from-pseq10-PSEQ_2').textContent()).toBe('Scored from items 5 and 9 of the PSEQ-10 recorded that day.');
     await shot(page, 'outcomes-measures-1280');
 
     // The record's items open in place.
@@ -316,6 +318,8 @@ describe('outcome measures in Chromium', () => {
       // Its answers are changes already: no baseline, no change from one, and its ends named.
       expect(await pgic.textContent()).not.toMatch(/baseline/i);
       expect(await pgic.locator('.score-chart__baseline').count()).toBe(0);
+      // Each answer stands on its own: two points, no line joining them as if a trend.
+      expect([await pgic.locator('.score-chart__point').count(), await pgic.locator('.score-chart__line').count()]).toEqual([2, 0]);
       // Every answer has its number on the axis: "Much improved" (2) is not on an unnumbered level.
       expect((await pgic.locator('.score-chart__axis').allTextContents()).filter((t) => /^\d+$/.test(t)).map(Number).sort()).toEqual([1, 2, 3, 4, 5, 6, 7]);
       expect(await page.getByTestId('direction-PGIC').textContent()).toBe('Lower is better: 1 is “Very much improved”, 7 “Very much worse”.');

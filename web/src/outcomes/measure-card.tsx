@@ -126,6 +126,10 @@ export function MeasureCard(props: { def: InstrumentDef; series: Series; onRecor
               <Show when={l().band}>{(band) => <Badge tone="neutral">{band()}</Badge>}</Show>
               <span class="muted"> on {formatIsoDate(l().measuredOn)}</span>
             </p>
+            {/* Such scores have no record of their own below: say where they come from. */}
+            <Show when={l().fromPseq10}>
+              <p class="muted" data-testid={`from-pseq10-${props.def.code}`}>Scored from items 5 and 9 of the PSEQ-10 recorded that day.</p>
+            </Show>
             <Show when={props.def.ratesChange}>
               <p class="muted">The patient’s own rating of change since starting the programme: each answer stands on its own.</p>
             </Show>
@@ -155,6 +159,7 @@ export function MeasureCard(props: { def: InstrumentDef; series: Series; onRecor
               min={props.def.scoreMin}
               max={axis()?.top ?? props.def.scoreMax}
               ticks={ticks()}
+              joined={!props.def.ratesChange}
               bands={props.def.bands}
               guides={thresholdGuides(props.def, baseline()?.score)}
               points={points().map((p) => ({

@@ -34,6 +34,8 @@ export interface ScoreChartProps {
   description: string;
   /** The values marked on the axis; the bottom, middle and top unless given. */
   ticks?: readonly number[];
+  /** False for answers that each stand on their own (a rating of change since the start): points, no line between them. */
+  joined?: boolean;
 }
 
 const height = 190;
@@ -117,7 +119,7 @@ export function ScoreChart(props: ScoreChartProps): JSX.Element {
           );
         }}
       </For>
-      <Show when={sorted().length > 1}>
+      <Show when={sorted().length > 1 && props.joined !== false}>
         <polyline class="score-chart__line" points={line().map((p) => `${p.x},${p.y}`).join(' ')} />
       </Show>
       <For each={sorted()}>
