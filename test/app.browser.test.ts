@@ -130,6 +130,8 @@ describe('the Cairn web app in Chromium', () => {
     expect(await amaraRow.textContent()).toContain(formatNhsNumber(patients.amara.nhsNumber));
     expect(await amaraRow.textContent()).toContain('Fibromyalgia, Chronic widespread pain');
     expect(await page.locator('.top-bar').textContent()).toContain('Health & wellbeing coach');
+    // The bar marks where you are, its home link too: here, and nowhere else.
+    expect(await page.locator('.top-bar [aria-current="page"]').allTextContents()).toEqual(['Cairn Caseload']);
     await shot(page, 'caseload-1366');
     expect(await accessibilityProblems(page)).toEqual([]);
     await context.close();

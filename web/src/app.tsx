@@ -109,7 +109,7 @@ function SignedIn(): JSX.Element {
         userName={user()?.name ?? ''}
         userDetail={user() ? `${roleLabel(user()!.role)}, ${user()!.organisation.name}` : ''}
         home={
-          <Link href="/" class="top-bar__home">
+          <Link href="/" class="top-bar__home" aria-current={pathname() === '/' || (!homeRole() && pathname() === '/caseload') ? 'page' : undefined}>
             Cairn <span class="top-bar__home-sub">{homeRole() ? 'Home' : 'Caseload'}</span>
           </Link>
         }
