@@ -278,19 +278,24 @@ function MedicationTable(props: {
                 </Show>
               </div>
               <div class="medication-item__side">
-                <Show when={m.omeMgPerDay !== null && m.omeMgPerDay !== undefined} fallback={<span class="muted">No OME</span>}>
-                  <Show when={props.stopped} fallback={<span class="medication-item__ome">{formatMg(m.omeMgPerDay!)}</span>}>
-                    <span class="muted">was {formatMg(m.omeMgPerDay!)}</span>
+                <span>
+                  <Show when={m.omeMgPerDay !== null && m.omeMgPerDay !== undefined} fallback={<span class="muted">No OME</span>}>
+                    <Show when={props.stopped} fallback={<span class="medication-item__ome">{formatMg(m.omeMgPerDay!)}</span>}>
+                      <span class="muted">was {formatMg(m.omeMgPerDay!)}</span>
+                    </Show>
+                    <span class="muted"> OME/day</span>
                   </Show>
-                  <span class="muted"> OME/day</span>
-                </Show>
+                </span>
                 <Show when={props.canStop}>
-                  <Button variant="quiet" onClick={() => props.onChange({ id: m.id })}>
-                    Change dose<span class="visually-hidden"> of {m.name}</span>
-                  </Button>
-                  <Button variant="quiet" busy={stopping.fetching} onClick={() => void onStop(m)}>
-                    Stop<span class="visually-hidden"> {m.name}</span>
-                  </Button>
+                  {/* Kept together: on a phone the pair moves to a line of its own rather than leave "Stop" alone on one. */}
+                  <span class="medication-item__actions">
+                    <Button variant="quiet" onClick={() => props.onChange({ id: m.id })}>
+                      Change dose<span class="visually-hidden"> of {m.name}</span>
+                    </Button>
+                    <Button variant="quiet" busy={stopping.fetching} onClick={() => void onStop(m)}>
+                      Stop<span class="visually-hidden"> {m.name}</span>
+                    </Button>
+                  </span>
                 </Show>
               </div>
               <Show when={props.changing?.id === m.id && props.catalogue.length > 0 ? props.changing : null} keyed>
