@@ -211,6 +211,9 @@ describe('the live care plan in Chromium', () => {
     expect(await history.getByRole('listitem').first().textContent()).toContain('Physio');
     await history.getByRole('button', { name: /^What changed in Physio, / }).first().click();
     const diff = coach.page.locator('.history__detail');
+    // Each revision's time is to the second, so two a minute apart are told apart; the comparison's own close says what it closes.
+    expect(await history.locator('.revision__who').first().textContent()).toMatch(/\d{4}, \d\d:\d\d:\d\d/);
+    await diff.getByRole('button', { name: 'Close the comparison' }).waitFor();
     // Polled for its words, so a failure shows what the comparison did say.
     await expect.poll(() => diff.locator('ins').allInnerTexts(), { timeout: 10_000 }).toContainEqual(expect.stringContaining('Less pain at work.'));
     await coach.page.locator('.history').scrollIntoViewIfNeeded();

@@ -42,7 +42,8 @@ export function HistoryPanel(props: { onClose(): void }): JSX.Element {
   const [confirming, setConfirming] = createSignal<Revision | null>(null);
   const [from, setFrom] = createSignal<number | null>(null);
   const [to, setTo] = createSignal<number | null>(null);
-  const label = (r: Revision) => `${authorNames(r.authors)}, ${formatDateTime(r.endedAt)}`;
+  // To the second: co-editing sessions a few seconds apart would otherwise read alike.
+  const label = (r: Revision) => `${authorNames(r.authors)}, ${formatDateTime(r.endedAt, { seconds: true })}`;
   const options = () => [...revisions().map((r) => ({ seq: r.seq, label: label(r) })), { seq: 0, label: 'The empty plan' }];
   const compareFrom = () => from() ?? revisions()[1]?.seq ?? 0;
   const compareTo = () => to() ?? revisions()[0]?.seq ?? 0;
@@ -82,7 +83,7 @@ export function HistoryPanel(props: { onClose(): void }): JSX.Element {
                 <li class="revision">
                   <div class="revision__who">
                     <strong>{authorNames(r.authors)}</strong>
-                    <span class="muted nowrap"> {formatDateTime(r.endedAt)}</span>
+                    <span class="muted nowrap"> {formatDateTime(r.endedAt, { seconds: true })}</span>
                     <Show when={r.signedOff}>
                       {' '}
                       <span class="badge badge--success">Agreed with the patient</span>
@@ -120,7 +121,7 @@ export function HistoryPanel(props: { onClose(): void }): JSX.Element {
             <div class="history__head">
               <h4>{d.kind === 'view' ? `The plan after ${d.label}` : d.label}</h4>
               <Button variant="quiet" onClick={() => setDetail(null)}>
-                Close
+                {d.kind === 'view' ? 'Close this version' : 'Close the comparison'}
               </Button>
             </div>
             <Switch>
