@@ -264,9 +264,19 @@ describe('the Cairn web app in Chromium', () => {
     expect(await rowNames(page)).toEqual(byReview);
 
     // A table on a laptop, a card per patient on a phone: the same order, every field in view.
+    const filters = page.locator('.caseload-filters__row');
+    const toggle = page.getByRole('button', { name: /filters and sort/i });
     for (const width of widths) {
       await page.setViewportSize({ width, height: width === 1280 ? 800 : 844 });
       expect(await rowNames(page)).toEqual(byReview);
+      if (width === widths[0]) {
+        // A phone folds the filters and sort behind a button, so the list starts on the first screen; it unfolds them.
+        expect([await filters.isVisible(), await toggle.textContent()]).toEqual([false, 'Filters and sort']);
+        await toggle.click();
+        expect([await filters.isVisible(), await toggle.getAttribute('aria-expanded')]).toEqual([true, 'true']);
+      }
+      // A laptop shows them as they are, with no button.
+      if (width === 1280) expect([await filters.isVisible(), await toggle.isVisible()]).toEqual([true, false]);
       const first = page.locator('.caseload-table tbody tr').first();
       // Ten days past: overdue, not merely due (a review due today says "Due").
       const due = first.locator('td[data-label="Next review"]').getByText('Overdue', { exact: true });
@@ -294,6 +304,9 @@ describe('the Cairn web app in Chromium', () => {
     expect(await rowNames(leads.page)).toEqual([nameOf(overdue)]);
     expect(await leads.page.getByLabel('Care-plan review').inputValue()).toBe('due');
     expect(await leads.page.getByLabel('Sort by').inputValue()).toBe('REVIEW_DATE');
+    // Folded on a phone, the button says a filter is on: the one patient shown is not the whole caseload.
+    await leads.page.setViewportSize({ width: 390, height: 844 });
+    expect(await leads.page.getByRole('button', { name: /filters and sort/i }).textContent()).toBe('Filters and sort (1 on)');
     await leads.context.close();
   });
 

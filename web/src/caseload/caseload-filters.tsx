@@ -1,6 +1,6 @@
 import { CaseloadFilterOptionsDocument } from '@cairn/schema/operations';
 import { createQuery } from '@urql/solid';
-import { createEffect, createSignal, on, onCleanup, type JSX } from 'solid-js';
+import { createEffect, createSignal, createUniqueId, on, onCleanup, type JSX } from 'solid-js';
 import { patientStatuses, statusLabel } from '../patients/patient-status.js';
 import { Button } from '../ui/button.js';
 import { Select, type SelectOption } from '../ui/select.js';
@@ -54,6 +54,11 @@ export function CaseloadFilters(props: { choices: CaseloadChoices; onChange(patc
       .map((o) => ({ value: o.id, label: o.name })),
   ];
   const statusOptions: SelectOption[] = [{ value: '', label: 'Any status' }, ...patientStatuses.map((s) => ({ value: s, label: statusLabel(s) }))];
+  // On a phone the filters and sort fold away behind a button, so the list starts on the first screen; the
+  // button says how many filters are on, so a narrowed list is never taken for the whole caseload.
+  const [unfolded, setUnfolded] = createSignal(false);
+  const rowId = createUniqueId();
+  const filtersOn = () => [props.choices.condition, props.choices.status, props.choices.practiceId, props.choices.reviewDue].filter(Boolean).length;
 
   return (
     <div class="caseload-filters">
@@ -84,7 +89,10 @@ export function CaseloadFilters(props: { choices: CaseloadChoices; onChange(patc
           Search
         </Button>
       </form>
-      <div class="caseload-filters__row">
+      <button type="button" class="button button--secondary caseload-filters__toggle" aria-expanded={unfolded()} aria-controls={rowId} onClick={() => setUnfolded(!unfolded())}>
+        {unfolded() ? 'Hide filters and sort' : `Filters and sort${filtersOn() ? ` (${filtersOn()} on)` : ''}`}
+      </button>
+      <div id={rowId} class="caseload-filters__row" data-unfolded={unfolded() ? '' : undefined}>
         <Select label="Condition" value={props.choices.condition} options={conditionOptions()} onChange={(condition) => props.onChange({ condition })} />
         <Select label="Status" value={props.choices.status} options={statusOptions} onChange={(status) => props.onChange({ status: status as CaseloadChoices['status'] })} />
         <Select label="Practice" value={props.choices.practiceId} options={practiceOptions()} onChange={(practiceId) => props.onChange({ practiceId })} />
