@@ -103,6 +103,8 @@ describe('outcome measures in Chromium', () => {
     expect(link).toMatch(new RegExp(`^${server().url}/q/[A-Za-z0-9_-]{43}$`));
     // The link just made is listed with how it goes to the patient, in words.
     await coachPage.locator('.send-questionnaire__list li').filter({ hasText: 'by text message' }).first().waitFor();
+    // Its measures as a sentence lists them: "PSEQ-10 and Confidence without medication, by text message, …".
+    expect(await coachPage.locator('.send-questionnaire__list li').first().textContent()).toMatch(/^PSEQ-10 and Confidence without medication, by text message, /);
     await shot(coachPage, 'outcomes-send-link-1280');
 
     const context = await browser().newContext({ viewport: { width: 390, height: 844 }, locale: 'en-GB', isMobile: true, hasTouch: true });

@@ -1,5 +1,5 @@
 import { QuestionnaireRequestsDocument, SendQuestionnaireDocument, type Instrument, type QuestionnaireChannel } from '@cairn/schema/operations';
-import { channelWords } from '@cairn/schema/words';
+import { channelWords, listInWords } from '@cairn/schema/words';
 import { createMutation, createQuery } from '@urql/solid';
 import { createSignal, For, Show, type JSX } from 'solid-js';
 import { describeError, type Problem } from '../platform/errors.js';
@@ -100,7 +100,7 @@ export function SendQuestionnaire(props: { patientId: string; instruments: Instr
           <For each={requests.data!.questionnaireRequests}>
             {(r) => (
               <li>
-                {r.instruments.map(nameOf).join(', ')} by {channelWords(r.channel)}, {when.format(new Date(r.createdAt))} ({r.createdBy.name}){' '}
+                {listInWords(r.instruments.map(nameOf))}, by {channelWords(r.channel)}, {when.format(new Date(r.createdAt))} ({r.createdBy.name}){' '}
                 <Show when={r.completedAt} fallback={<Badge tone={Date.parse(r.expiresAt) < Date.now() ? 'muted' : 'info'}>{Date.parse(r.expiresAt) < Date.now() ? 'Expired' : `Open until ${when.format(new Date(r.expiresAt))}`}</Badge>}>
                   <Badge tone="success">Completed</Badge>
                 </Show>
