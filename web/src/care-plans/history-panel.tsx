@@ -1,4 +1,5 @@
 import { type CarePlanSection, CarePlanAtDocument, CarePlanDiffDocument, CarePlanHistoryDocument, RestoreCarePlanRevisionDocument, type CarePlanHistoryQuery } from '@cairn/schema/operations';
+import { listInWords } from '@cairn/schema/words';
 import { createQuery } from '@urql/solid';
 import { createEffect, createSignal, For, Match, on, onCleanup, Show, Switch, type JSX } from 'solid-js';
 import { formatDateTime } from '../platform/dates.js';
@@ -18,9 +19,8 @@ type Revision = Omit<CarePlanHistoryQuery['carePlanRevisions'][number], 'seq' | 
 type Detail = { kind: 'view'; seq: number; label: string } | { kind: 'diff'; from: number; to: number; label: string } | null;
 
 /** Every author of a revision, by name, in the order they began: "Coach, Physio and Pharmacist". None is ever left out. */
-export function authorNames(authors: ReadonlyArray<{ name: string }>): string {
-  const names = authors.map((a) => a.name);
-  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} and ${names.at(-1)}`;
+function authorNames(authors: ReadonlyArray<{ name: string }>): string {
+  return listInWords(authors.map((a) => a.name));
 }
 
 /** The plan's history as revisions (a co-editing session is one, naming everyone in it): who, when, which sections; open one, compare two, or restore one. */
